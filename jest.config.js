@@ -1,0 +1,23 @@
+// Tests run against a real embedded PostgreSQL started once for the run (test/global-setup.ts);
+// each test file makes its own database, so files run in parallel.
+const { readFileSync } = require('node:fs');
+const swc = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+delete swc.exclude;
+delete swc.$schema;
+
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swc, swcrc: false }] },
+  // NestJS 12 ships ES modules only: compile it to CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  moduleNameMapper: {
+    '^@app/(domain|event-store|read-models|messaging|platform)$': '<rootDir>/libs/$1/src',
+  },
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

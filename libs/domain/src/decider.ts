@@ -1,0 +1,24 @@
+/**
+ * The shape of every aggregate's rules: pure functions, no I/O. Time, ids and configuration
+ * come in with the command; `decide` throws a `DomainError` to refuse.
+ */
+export interface DomainEvent<Type extends string = string, Data = unknown> {
+  readonly type: Type;
+  readonly data: Data;
+}
+
+export interface Decider<Command, State, Event extends DomainEvent> {
+  initialState(): State;
+  evolve(state: State, event: Event): State;
+  decide(command: Command, state: State): readonly Event[];
+}
+
+/** Folds a stream's history into the state the next decision is made on. */
+export function fold<State, Event extends DomainEvent>(
+  decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
+  events: Iterable<Event>,
+): State {
+  let state = decider.initialState();
+  for (const e of events) state = decider.evolve(state, e);
+  return state;
+}

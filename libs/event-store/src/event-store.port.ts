@@ -1,0 +1,60 @@
+import type { NewEvent, Position, RecordedEvent } from './events';
+
+/**
+ * What the writer expects the stream to be at: `no_stream` (must not exist), `stream_exists`,
+ * `any`, or the exact 0-based revision of its last event.
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append: pass it as the next expected revision. */
+  readonly nextExpectedRevision: number;
+  /** Global position of the last event written (or already stored, for a repeated append). */
+  readonly position: Position;
+}
+
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events after this position. Default: from the start. */
+  readonly after?: Position;
+  readonly maxCount: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: resume after this checkpoint. Default: from the start. */
+  readonly after?: Position;
+  /** Events per read from the store while catching up. */
+  readonly batchSize?: number;
+  /** Only these event types are delivered (the position still advances past the others). */
+  readonly eventTypes?: readonly string[];
+}
+
+/** History first, then live events, pulled with `for await`; `close()` ends the iteration. */
+export interface AllSubscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  readonly kind: 'postgres' | 'eventstoredb';
+  appendToStream(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several streams, each with its own expected revision. On Postgres it is one
+   * transaction (all or nothing); on EventStoreDB each stream is its own append.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+  /** The stream's events from `fromRevision` (inclusive, default 0); empty when it does not exist. */
+  readStream(streamId: string, fromRevision?: number): Promise<RecordedEvent[]>;
+  /** A batch of the global order, excluding the store's own system events. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeOptions): AllSubscription;
+  /** Position of the newest event, or `null` for an empty store. */
+  headPosition(): Promise<Position | null>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,0 +1,158 @@
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM,
+  STREAM_EXISTS,
+  START as ESDB_START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  jsonEvent,
+  type AppendExpectedRevision,
+  type CurrentRevision,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import { WrongExpectedVersion } from '../errors';
+import type {
+  AllSubscription,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  StreamAppend,
+  SubscribeOptions,
+} from '../event-store.port';
+import { comparePositions, type EventMetadata, type NewEvent, type Position, type RecordedEvent } from '../events';
+
+/**
+ * The production store: EventStoreDB (KurrentDB) through `@eventstore/db-client`. Positions are
+ * the server's own (commit, prepare) pair; revisions are 0-based as in the port.
+ */
+export class EventStoreDbEventStore implements EventStore {
+  readonly kind = 'eventstoredb' as const;
+
+  constructor(private readonly client: EventStoreDBClient) {}
+
+  static connect(connectionString: string): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString`${connectionString}`);
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    try {
+      const result = await this.client.appendToStream(
+        streamId,
+        events.map((e) => jsonEvent({ id: e.metadata.eventId, type: e.type, data: e.data as never, metadata: e.metadata as never })),
+        { expectedRevision: toEsdbExpectedRevision(expected) },
+      );
+      return {
+        nextExpectedRevision: Number(result.nextExpectedRevision),
+        position: result.position ?? (await this.headPosition()) ?? { commit: 0n, prepare: 0n },
+      };
+    } catch (err) {
+      if (err instanceof WrongExpectedVersionError) {
+        throw new WrongExpectedVersion(streamId, expected, fromEsdbCurrentRevision(err.actualVersion));
+      }
+      throw err;
+    }
+  }
+
+  /** EventStoreDB's v6 client has no multi-stream transaction: each stream is its own atomic append. */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const a of appends) results.push(await this.appendToStream(a.streamId, a.events, a.expectedRevision));
+    return results;
+  }
+
+  async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamId, { fromRevision: BigInt(fromRevision), direction: FORWARDS })) {
+        const e = fromResolvedEvent(resolved);
+        if (e) out.push(e);
+      }
+    } catch (err) {
+      if (err instanceof StreamNotFoundError) return [];
+      throw err;
+    }
+    return out;
+  }
+
+  async readAll({ after, maxCount }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = [];
+    // fromPosition is inclusive here; ask for one more and drop the checkpoint itself.
+    const events = this.client.readAll({ fromPosition: after ?? ESDB_START, maxCount: maxCount + 1, direction: FORWARDS });
+    for await (const resolved of events) {
+      const e = fromResolvedEvent(resolved);
+      if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
+      out.push(e);
+      if (out.length === maxCount) break;
+    }
+    return out;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): AllSubscription {
+    const subscription = this.client.subscribeToAll({
+      fromPosition: options.after ?? ESDB_START,
+      filter: excludeSystemEvents(),
+    });
+    const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
+    const after = options.after;
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const resolved of subscription) {
+          const e = fromResolvedEvent(resolved);
+          if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
+          if (!types || types.has(e.type)) yield e;
+        }
+      },
+      close: () => subscription.unsubscribe(),
+    };
+  }
+
+  async headPosition(): Promise<Position | null> {
+    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 50 })) {
+      const e = fromResolvedEvent(resolved);
+      if (e) return e.position;
+    }
+    return null;
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+}
+
+export function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      return BigInt(expected);
+  }
+}
+
+export function fromEsdbCurrentRevision(actual: CurrentRevision): number | null {
+  return typeof actual === 'bigint' ? Number(actual) : null;
+}
+
+/** Our events only: system events (`$`-types, `$`-streams) and link events are dropped. */
+export function fromResolvedEvent(resolved: ResolvedEvent): RecordedEvent | undefined {
+  const e = resolved.event;
+  if (!e || !e.isJson || e.type.startsWith('$') || e.streamId.startsWith('$') || !e.position) return undefined;
+  return {
+    type: e.type,
+    data: e.data,
+    metadata: e.metadata as unknown as EventMetadata,
+    streamId: e.streamId,
+    streamPosition: Number(e.revision),
+    position: { commit: e.position.commit, prepare: e.position.prepare },
+    recordedAt: e.created.toISOString(),
+  };
+}

@@ -1,0 +1,94 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { fold, type Decider, type DomainEvent } from '@app/domain';
+import { WrongExpectedVersion } from './errors';
+import type { EventStore } from './event-store.port';
+import type { NewEvent, Position } from './events';
+
+/** Who and when: everything a command carries besides its own data. */
+export interface CommandContext {
+  readonly correlationId: string;
+  readonly causationId?: string | null;
+  readonly actor: string;
+  readonly orgUnit: string | null;
+  /** Business time of the command (ISO 8601); becomes the events' `occurredAt`. */
+  readonly occurredAt: string;
+  /** When present, event ids derive from it, so a repeated command stores nothing new. */
+  readonly idempotencyKey?: string;
+}
+
+export interface HandledCommand<Event extends DomainEvent> {
+  readonly events: readonly Event[];
+  /** Stream revision after the command; -1 when the stream is still empty. */
+  readonly revision: number;
+  readonly position: Position | null;
+}
+
+export interface HandleCommandOptions {
+  /** Attempts on a concurrency conflict before giving up (default 5). */
+  readonly maxAttempts?: number;
+  readonly schemaVersion?: number;
+}
+
+/**
+ * Read the stream, fold it, decide, append with the expected revision; on a conflict, do it all
+ * again on the fresh state (a bounded number of times). Every command handler goes through here.
+ */
+export async function handleCommand<Command, State, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<Command, State, Event>,
+  command: Command,
+  context: CommandContext,
+  options: HandleCommandOptions = {},
+): Promise<HandledCommand<Event>> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const history = await store.readStream(streamId);
+    const state = fold(decider, history as unknown as Event[]);
+    const revision = history.length === 0 ? -1 : history[history.length - 1]!.streamPosition;
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { events, revision, position: null };
+    try {
+      const result = await store.appendToStream(
+        streamId,
+        withMetadata(streamId, events, context, options.schemaVersion ?? 1),
+        revision === -1 ? 'no_stream' : revision,
+      );
+      return { events, revision: result.nextExpectedRevision, position: result.position };
+    } catch (err) {
+      if (!(err instanceof WrongExpectedVersion) || attempt >= maxAttempts) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+/** Wraps domain events in the metadata every stored event carries. */
+export function withMetadata(
+  streamId: string,
+  events: readonly DomainEvent[],
+  context: CommandContext,
+  schemaVersion = 1,
+): NewEvent[] {
+  return events.map((e, i) => ({
+    type: e.type,
+    data: e.data,
+    metadata: {
+      eventId: context.idempotencyKey ? deterministicUuid(`${context.idempotencyKey}\u0000${streamId}\u0000${i}`) : randomUUID(),
+      correlationId: context.correlationId,
+      causationId: context.causationId ?? null,
+      actor: context.actor,
+      orgUnit: context.orgUnit,
+      occurredAt: context.occurredAt,
+      schemaVersion,
+    },
+  }));
+}
+
+/** A name-based UUID (version 5 layout over SHA-1), stable for the same input. */
+export function deterministicUuid(name: string): string {
+  const h = createHash('sha1').update(name).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,71 @@
+import type { Pool } from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { describeEventStoreContract, event } from '../contract/event-store.contract';
+import { PostgresEventStore } from './postgres-event-store';
+
+describeEventStoreContract('postgres', async () => {
+  const db: TestDatabase = await createTestDatabase();
+  const options = { connectionString: db.url, maxPollIntervalMs: 100 };
+  return {
+    store: new PostgresEventStore(db.pool, options),
+    atomicMultiStreamAppend: true,
+    // The adapter's own append, run inside a transaction we keep open.
+    async holdOpenAppend(streamId, e) {
+      const client = await db.pool.connect();
+      await client.query('BEGIN');
+      await new PostgresEventStore(client as unknown as Pool, options).appendToStream(streamId, [e], 'no_stream');
+      return {
+        async commit() {
+          await client.query('COMMIT');
+          client.release();
+        },
+      };
+    },
+    cleanup: () => db.drop(),
+  };
+});
+
+describe('PostgresEventStore specifics', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool, { connectionString: db.url });
+  });
+  afterAll(() => db.drop());
+
+  it('writes a batch of many events with one insert statement, beyond the bind-parameter limit', async () => {
+    const events = Array.from({ length: 12_000 }, (_, i) => event('Bulk', { i }));
+    const r = await store.appendToStream('bulk-1', events, 'no_stream');
+    expect(r.nextExpectedRevision).toBe(11_999);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM es_events WHERE stream_id = 'bulk-1'`);
+    expect(rows[0].n).toBe(12_000);
+  });
+
+  it('appends to thousands of streams in one multi-stream batch', async () => {
+    const appends = Array.from({ length: 3_000 }, (_, i) => ({
+      streamId: `many-${i}`,
+      events: [event('Enrolled', { i })],
+      expectedRevision: 'no_stream' as const,
+    }));
+    const results = await store.appendToStreams(appends);
+    expect(results).toHaveLength(3_000);
+    expect(results.every((r) => r.nextExpectedRevision === 0)).toBe(true);
+  });
+
+  it('holds back later positions while an earlier transaction is still open', async () => {
+    const head = await store.headPosition();
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await new PostgresEventStore(client as unknown as Pool, { connectionString: db.url }).appendToStream('held-1', [event('Held')], 'no_stream');
+      await store.appendToStream('held-2', [event('Visible')], 'no_stream');
+      expect(await store.readAll({ after: head ?? undefined, maxCount: 10 })).toEqual([]);
+      await client.query('COMMIT');
+      const after = await store.readAll({ after: head ?? undefined, maxCount: 10 });
+      expect(after.map((e) => e.type)).toEqual(['Held', 'Visible']);
+    } finally {
+      client.release();
+    }
+  });
+});

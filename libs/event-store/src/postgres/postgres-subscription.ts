@@ -1,0 +1,95 @@
+import type { Client } from 'pg';
+import type { AllSubscription, SubscribeOptions } from '../event-store.port';
+import { START, type Position, type RecordedEvent } from '../events';
+
+type ReadBatch = (after: Position, maxCount: number) => Promise<RecordedEvent[]>;
+
+/**
+ * Catch-up subscription over the Postgres log: reads batches until it is level with the store,
+ * then waits for a NOTIFY (sent by every append on commit) or a poll timer, whichever is first.
+ * The timer matters: events held back behind a transaction that does not append (and so sends no
+ * notification) still arrive. Pull-based, so it never buffers more than one batch.
+ */
+export class PostgresAllSubscription implements AllSubscription {
+  private closed = false;
+  private wake: (() => void) | undefined;
+  /** A notification came while we were reading: read again before sleeping. */
+  private notified = false;
+  private listener: Client | undefined;
+
+  constructor(
+    private readonly readBatch: ReadBatch,
+    private readonly connect: () => Client,
+    private readonly channel: string,
+    private readonly options: SubscribeOptions & { maxPollIntervalMs?: number },
+  ) {}
+
+  private iterator: AsyncGenerator<RecordedEvent> | undefined;
+
+  /** One iteration per subscription: every `for await` over it continues where the last left off. */
+  [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    return (this.iterator ??= this.run());
+  }
+
+  private async *run(): AsyncGenerator<RecordedEvent> {
+    const batchSize = this.options.batchSize ?? 500;
+    const maxInterval = this.options.maxPollIntervalMs ?? 500;
+    const types = this.options.eventTypes ? new Set(this.options.eventTypes) : undefined;
+    let after = this.options.after ?? START;
+    let interval = 5;
+    await this.listen();
+    try {
+      while (!this.closed) {
+        this.notified = false;
+        const batch = await this.readBatch(after, batchSize);
+        for (const event of batch) {
+          after = event.position;
+          if (!types || types.has(event.type)) yield event;
+          if (this.closed) return;
+        }
+        if (batch.length === batchSize) continue;
+        if (this.notified) {
+          interval = 5;
+          continue;
+        }
+        interval = batch.length > 0 ? 5 : Math.min(interval * 2, maxInterval);
+        await this.sleep(interval);
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    const client = this.connect();
+    client.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
+    // A lost LISTEN connection only costs latency: the poll timer keeps the subscription going.
+    client.on('error', () => undefined);
+    await client.connect();
+    await client.query(`LISTEN ${this.channel}`);
+    this.listener = client;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, read once from the environment at start-up and validated.
+ * Nothing else in the code reads process.env: this object is passed down instead.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgres:// URL');
+const esdbUrl = z
+  .string()
+  .refine((v) => /^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\/[^\s]+$/.test(v), 'must be an esdb:// connection string');
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().regex(/^[\w.:-]+$/, 'must be a host name or address').default('127.0.0.1'),
+  DATABASE_URL: postgresUrl.optional(),
+  EVENTSTORE_URL: esdbUrl.optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  EMBEDDED_PG_PORT: port.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port…]')
+    .optional(),
+  SEED_DEMO: flag.default(true),
+});
+
+export interface AppConfig {
+  readonly port: number;
+  /** Address the HTTP server binds (0.0.0.0 inside containers). */
+  readonly host: string;
+  /** Postgres to use; absent means "start the embedded one". */
+  readonly databaseUrl?: string;
+  /** EventStoreDB connection string; when set the event store lives there. */
+  readonly eventStoreUrl?: string;
+  readonly dataDir: string;
+  readonly embeddedPgPort?: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly kafkaBrokers?: readonly string[];
+  readonly seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Every environment variable the apps read; deploy files are checked against this list. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as readonly string[];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(
+    CONFIG_VARIABLES.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const shown = env[name] === undefined ? '' : ` (got ${JSON.stringify(redact(name, env[name]!))})`;
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    eventStoreUrl: c.EVENTSTORE_URL,
+    dataDir: c.DATA_DIR,
+    embeddedPgPort: c.EMBEDDED_PG_PORT,
+    logLevel: c.LOG_LEVEL,
+    kafkaBrokers: c.KAFKA_BROKERS?.split(','),
+    seedDemo: c.SEED_DEMO,
+  };
+}
+
+/** Connection strings may carry passwords: never echo them back. */
+function redact(name: string, value: string): string {
+  if (!/URL$/.test(name)) return value;
+  return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}

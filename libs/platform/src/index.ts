@@ -1,0 +1,5 @@
+export * from './config';
+export * from './database';
+export * from './embedded-postgres';
+export * from './logger';
+export * from './runtime';
