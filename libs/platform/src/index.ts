@@ -3,3 +3,4 @@ export * from './database';
 export * from './embedded-postgres';
 export * from './logger';
 export * from './runtime';
+export * from './main-process';

@@ -100,14 +100,16 @@ export class EventStoreDbEventStore implements EventStore {
     });
     const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
     const after = options.after;
+    async function* ours(): AsyncGenerator<RecordedEvent> {
+      for await (const resolved of subscription) {
+        const e = fromResolvedEvent(resolved);
+        if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
+        if (!types || types.has(e.type)) yield e;
+      }
+    }
+    const iterator = ours();
     return {
-      async *[Symbol.asyncIterator]() {
-        for await (const resolved of subscription) {
-          const e = fromResolvedEvent(resolved);
-          if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
-          if (!types || types.has(e.type)) yield e;
-        }
-      },
+      [Symbol.asyncIterator]: () => iterator,
       close: () => subscription.unsubscribe(),
     };
   }

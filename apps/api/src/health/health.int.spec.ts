@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+
+describe('health and docs', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers liveness with 200', async () => {
+    const res = await fetch(`${t.url}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('reports readiness with the store kind and its last global position', async () => {
+    const empty = await (await fetch(`${t.url}/health/ready`)).json();
+    expect(empty).toEqual({ status: 'ready', store: { kind: 'postgres', position: null, globalPosition: '0' } });
+    const appended = await t.runtime.store.appendToStream('health-1', [
+      { type: 'Probe', data: {}, metadata: { eventId: randomUUID(), correlationId: 'c', causationId: null, actor: 'test', orgUnit: null, occurredAt: new Date().toISOString(), schemaVersion: 1 } },
+    ], 'no_stream');
+    const res = await fetch(`${t.url}/health/ready`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { store: { globalPosition: string; position: string } };
+    expect(body.store.globalPosition).toBe(appended.position.prepare.toString());
+    expect(body.store.position).toBe(`${appended.position.commit}/${appended.position.prepare}`);
+  });
+
+  it('serves the OpenAPI document at /docs', async () => {
+    expect((await fetch(`${t.url}/docs`)).status).toBe(200);
+    const doc = (await (await fetch(`${t.url}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
+  });
+
+  it('answers an unknown route with 404 in the error shape', async () => {
+    const res = await fetch(`${t.url}/api/nothing-here`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String), details: {} } });
+  });
+});

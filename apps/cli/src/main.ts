@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+/**
+ * `campaignctl`: the analysts' command line (seed, replay, kpi, scorecard, whatif, export, import,
+ * bench). The commands arrive with the analyst work; this entry point answers --help.
+ */
+const usage = `Usage: campaignctl <command> [options]
+
+Commands (being built; see the open issues):
+  seed        write a demo history through the command side
+  replay      rebuild read models blue/green
+  kpi         campaign figures, optionally as of a date or under another attribution
+  scorecard   staff and unit scorecards for a period
+  whatif      recompute history under another rule set
+  export      event history as NDJSON or CSV
+  import      append events from a file
+  bench       benchmarks
+`;
+
+const [command] = process.argv.slice(2);
+if (!command || command === '--help' || command === '-h') {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+process.stderr.write(`campaignctl: '${command}' is not available yet\n`);
+process.exit(2);

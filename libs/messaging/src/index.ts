@@ -1,0 +1,2 @@
+/** The message-bus port and its Kafka (kafkajs) and Postgres-outbox adapters. */
+export {};

@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig, type AppConfig } from './config';
+import { createLogger } from './logger';
+import { startRuntime, type Runtime } from './runtime';
+
+export interface Started {
+  close(): Promise<void>;
+}
+
+/**
+ * The life of every app process: validate configuration, start the runtime, start the app,
+ * close both in order on SIGINT/SIGTERM. A failure to start is one line on stderr and exit 1.
+ */
+export function runMain(name: string, start: (runtime: Runtime, config: AppConfig) => Promise<Started>): void {
+  void (async () => {
+    const config = loadConfig();
+    const log = createLogger(config.logLevel).child({ app: name });
+    const runtime = await startRuntime(config, log);
+    let app: Started;
+    try {
+      app = await start(runtime, config);
+    } catch (err) {
+      await runtime.close();
+      throw err;
+    }
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down');
+      await app.close().catch((err) => log.error({ err: String(err) }, 'closing the app failed'));
+      await runtime.close().catch((err) => log.error({ err: String(err) }, 'closing the runtime failed'));
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  })().catch((err: unknown) => {
+    const message = err instanceof ConfigError ? err.message : `${name}: startup failed: ${(err as Error)?.message ?? String(err)}`;
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,2 @@
+/** Projections, their TypeORM entities and queries (the read side). */
+export {};

@@ -1,0 +1,34 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createLogger, loadConfig, startRuntime, type Runtime } from '@app/platform';
+import { createApi } from '../../apps/api/src/bootstrap';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface TestApp {
+  readonly db: TestDatabase;
+  readonly runtime: Runtime;
+  readonly app: NestExpressApplication;
+  /** Base URL of the running HTTP server, e.g. http://127.0.0.1:40123 */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The real api on a fresh database, listening on a free loopback port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env });
+  const runtime = await startRuntime(config, createLogger(config.logLevel));
+  const app = await createApi(runtime);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    db,
+    runtime,
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await app.close();
+      await runtime.close();
+      await db.drop();
+    },
+  };
+}
