@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { CONFIG_VARIABLES, loadConfig } from '@app/platform';
+
+/**
+ * Docker cannot run on the development machines, so the compose file is checked by reading it:
+ * every service the design names is there, and every app's environment is one the apps accept.
+ */
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const root = join(__dirname, '..', '..');
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const apps = ['api', 'projector', 'ingest'];
+
+describe('docker-compose.yml', () => {
+  it('has EventStoreDB, Postgres, Kafka and the apps', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'eventstore', 'ingest', 'kafka', 'postgres', 'projector']);
+    expect(compose.services.eventstore!.image).toMatch(/kurrentdb/);
+    expect(compose.services.eventstore!.environment).toMatchObject({ KURRENTDB_INSECURE: 'true', KURRENTDB_CLUSTER_SIZE: '1' });
+    expect(compose.services.kafka!.environment).toMatchObject({ KAFKA_PROCESS_ROLES: 'broker,controller' });
+  });
+
+  it.each(apps)('gives %s only variables the apps read, and valid values', (name) => {
+    const env = compose.services[name]!.environment!;
+    for (const key of Object.keys(env)) expect(CONFIG_VARIABLES).toContain(key);
+    const config = loadConfig(env);
+    expect(config.eventStoreUrl).toMatch(/^esdb:\/\/eventstore:2113/);
+    expect(config.databaseUrl).toMatch(/@postgres:5432\//);
+    expect(config.kafkaBrokers).toEqual(['kafka:9092']);
+  });
+
+  it.each(apps)('starts %s from a built entry point that exists in the source tree', (name) => {
+    const service = compose.services[name]!;
+    expect(existsSync(join(root, service.build!.context, service.build!.dockerfile))).toBe(true);
+    const entry = service.command!.find((a) => a.startsWith('dist/'))!;
+    const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+    expect(existsSync(join(root, source))).toBe(true);
+  });
+
+  it.each(apps)('makes %s wait for the stores it uses to be healthy', (name) => {
+    const deps = compose.services[name]!.depends_on!;
+    for (const dep of Object.keys(deps)) {
+      expect(compose.services[dep]).toBeDefined();
+      expect(deps[dep]!.condition).toBe('service_healthy');
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@app/platform';
+
+/**
+ * The real process, as `npm start` runs it (built by `npm test` first): on the embedded default it
+ * starts PostgreSQL itself, serves /health, and on Ctrl-C (SIGINT) leaves no server behind.
+ */
+const root = join(__dirname, '..', '..');
+const main = join(root, 'dist/apps/api/src/main.js');
+
+function tempDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'campaign-e2e-'));
+  if (userInfo().uid === 0) {
+    const [uid, gid] = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'postgres']).toString()));
+    chownSync(dir, uid!, gid!);
+  }
+  return dir;
+}
+
+async function waitForHealth(url: string, ms: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < ms) {
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return Date.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no 200 from ${url} within ${ms} ms`);
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start on the embedded default', () => {
+  beforeAll(() => {
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` (npm test does it first)`);
+  });
+
+  it('serves /health within 30 s and stops its PostgreSQL on SIGINT', async () => {
+    const dataDir = tempDataDir();
+    const port = await freePort();
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false', DATABASE_URL: '', EVENTSTORE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}/health`, 30_000);
+      const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as { store: { kind: string } };
+      expect(ready.store.kind).toBe('postgres');
+      const postmaster = Number(readFileSync(join(dataDir, 'pg', 'cluster', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      expect(isAlive(postmaster)).toBe(true);
+      child.kill('SIGINT');
+      expect(await exited(child)).toBe(0);
+      expect(isAlive(postmaster)).toBe(false);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw new Error(`${(err as Error).message}\n--- process output ---\n${output}`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid configuration: PORT /],
+    [{ DATABASE_URL: 'nonsense' }, /^Invalid configuration: DATABASE_URL must be a postgres:\/\/ URL/],
+  ])('exits non-zero with one clear line for bad configuration %j', (env, line) => {
+    const r = spawnSync(process.execPath, [main], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+  });
+});
