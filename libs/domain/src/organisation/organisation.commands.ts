@@ -1,0 +1,22 @@
+import type { Issued, RiskLevel, Role } from '../shared/types';
+import type { ContactPolicy, OrgLevel, TierThresholds } from './organisation.events';
+
+export type OrganisationCommand = Issued &
+  (
+    | { type: 'OpenOrgUnit'; unitId: string; name: string; level: OrgLevel; parentId: string | null; wealthCentre?: boolean }
+    | { type: 'RegisterStaffMember'; staffId: string; displayName: string; role: Role; unitId: string }
+    | { type: 'MoveStaffMember'; staffId: string; toUnitId: string }
+    | { type: 'ChangeStaffRole'; staffId: string; role: Role }
+    | {
+        type: 'DefineProduct';
+        productCode: string;
+        name: string;
+        category: string;
+        riskLevel: RiskLevel;
+        riskBearing: boolean;
+        weight: string;
+      }
+    | { type: 'UpdateProduct'; productCode: string; riskLevel?: RiskLevel; riskBearing?: boolean; weight?: string }
+    | { type: 'SetTierThresholds'; unitId: string; thresholds: TierThresholds }
+    | { type: 'SetContactPolicy'; unitId: string; policy: ContactPolicy }
+  );

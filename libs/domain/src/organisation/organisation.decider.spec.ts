@@ -1,0 +1,111 @@
+import { spec } from '../testing/specification';
+import type { Actor } from '../shared/types';
+import type { OrganisationEvent, OrgLevel } from './organisation.events';
+import { organisationDecider } from './organisation.decider';
+
+const admin: Actor = { userId: 'admin-1', unitId: 'HO', role: 'admin' };
+const at = '2026-01-05T09:00:00.000Z';
+const opened = (unitId: string, level: OrgLevel, parentId: string | null): OrganisationEvent => ({
+  type: 'OrgUnitOpened',
+  data: { unitId, name: unitId, level, parentId, wealthCentre: false },
+});
+const tree: OrganisationEvent[] = [opened('HO', 'head_office', null), opened('BR1', 'branch', 'HO'), opened('SB1', 'sub_branch_1', 'BR1')];
+const given = (history: OrganisationEvent[]) => spec(organisationDecider).given(history);
+
+describe('organisation', () => {
+  describe('the org tree', () => {
+    it('opens the head office as the root', () => {
+      given([])
+        .when({ type: 'OpenOrgUnit', unitId: 'HO', name: 'Head office', level: 'head_office', parentId: null, at, by: admin })
+        .then([{ type: 'OrgUnitOpened', data: { unitId: 'HO', name: 'Head office', level: 'head_office', parentId: null, wealthCentre: false } }]);
+    });
+
+    it('refuses a second head office', () => {
+      given(tree).when({ type: 'OpenOrgUnit', unitId: 'HO2', name: 'x', level: 'head_office', parentId: null, at, by: admin }).thenRefuses('ALREADY_EXISTS');
+    });
+
+    it('refuses a unit under an unknown parent', () => {
+      given(tree).when({ type: 'OpenOrgUnit', unitId: 'X', name: 'x', level: 'outlet', parentId: 'NOPE', at, by: admin }).thenRefuses('UNKNOWN_UNIT');
+    });
+
+    it('refuses a unit that is not deeper than its parent', () => {
+      given(tree).when({ type: 'OpenOrgUnit', unitId: 'X', name: 'x', level: 'branch', parentId: 'SB1', at, by: admin }).thenRefuses('INVALID_ORG_LEVEL');
+    });
+
+    it('lets only admins change the organisation', () => {
+      given(tree)
+        .when({ type: 'OpenOrgUnit', unitId: 'X', name: 'x', level: 'outlet', parentId: 'SB1', at, by: { ...admin, role: 'marketer' } })
+        .thenRefuses('ROLE_NOT_ALLOWED');
+    });
+  });
+
+  describe('staff', () => {
+    it('registers a staff member in a known unit', () => {
+      given(tree)
+        .when({ type: 'RegisterStaffMember', staffId: 'S1', displayName: 'RM Wang', role: 'relationship_manager', unitId: 'SB1', at, by: admin })
+        .then([{ type: 'StaffMemberRegistered', data: { staffId: 'S1', displayName: 'RM Wang', role: 'relationship_manager', unitId: 'SB1' } }]);
+    });
+
+    it('moves a staff member, and does nothing when already there', () => {
+      const registered: OrganisationEvent = { type: 'StaffMemberRegistered', data: { staffId: 'S1', displayName: 'x', role: 'relationship_manager', unitId: 'SB1' } };
+      given([...tree, registered])
+        .when({ type: 'MoveStaffMember', staffId: 'S1', toUnitId: 'BR1', at, by: admin })
+        .then([{ type: 'StaffMemberMoved', data: { staffId: 'S1', fromUnitId: 'SB1', toUnitId: 'BR1' } }]);
+      given([...tree, registered]).when({ type: 'MoveStaffMember', staffId: 'S1', toUnitId: 'SB1', at, by: admin }).then([]);
+    });
+  });
+
+  describe('products', () => {
+    it('defines a product with its risk level and weight, normalising the amount', () => {
+      given(tree)
+        .when({ type: 'DefineProduct', productCode: 'FUND-BOND', name: 'Bond fund', category: 'fund', riskLevel: 'R2', riskBearing: true, weight: '1.5', at, by: admin })
+        .then([{ type: 'ProductDefined', data: { productCode: 'FUND-BOND', name: 'Bond fund', category: 'fund', riskLevel: 'R2', riskBearing: true, weight: '1.50' } }]);
+    });
+
+    it('refuses a negative weight', () => {
+      given(tree)
+        .when({ type: 'DefineProduct', productCode: 'P', name: 'P', category: 'x', riskLevel: 'R1', riskBearing: false, weight: '-1', at, by: admin })
+        .thenRefuses('INVALID_AMOUNT');
+    });
+  });
+
+  describe('tier thresholds (branches may raise, never lower)', () => {
+    it('lets a branch raise the thresholds', () => {
+      given(tree)
+        .when({ type: 'SetTierThresholds', unitId: 'BR1', thresholds: { standard: '300000', platinum: '1500000', black: '6000000' }, at, by: admin })
+        .then([{ type: 'TierThresholdsSet', data: { unitId: 'BR1', thresholds: { standard: '300000.00', platinum: '1500000.00', black: '6000000.00' } } }]);
+    });
+
+    it('refuses a branch threshold below the head-office minimum', () => {
+      given(tree)
+        .when({ type: 'SetTierThresholds', unitId: 'BR1', thresholds: { standard: '100000', platinum: '1500000', black: '6000000' }, at, by: admin })
+        .thenRefuses('THRESHOLD_BELOW_MINIMUM', { below: ['standard'] });
+    });
+
+    it('refuses thresholds that do not rise', () => {
+      given(tree)
+        .when({ type: 'SetTierThresholds', unitId: 'HO', thresholds: { standard: '300000', platinum: '200000', black: '6000000' }, at, by: admin })
+        .thenRefuses('INVALID_THRESHOLDS');
+    });
+
+    it('refuses thresholds on a sub-branch', () => {
+      given(tree)
+        .when({ type: 'SetTierThresholds', unitId: 'SB1', thresholds: { standard: '300000', platinum: '1500000', black: '6000000' }, at, by: admin })
+        .thenRefuses('INVALID_ORG_LEVEL');
+    });
+  });
+
+  describe('contact policy', () => {
+    it('lets a unit tighten the policy it inherits', () => {
+      given(tree)
+        .when({ type: 'SetContactPolicy', unitId: 'BR1', policy: { maxCampaignContactsPer30Days: 2, maxContactsPerCampaignPer7Days: 1 }, at, by: admin })
+        .then([{ type: 'ContactPolicySet', data: { unitId: 'BR1', policy: { maxCampaignContactsPer30Days: 2, maxContactsPerCampaignPer7Days: 1 } } }]);
+    });
+
+    it('refuses loosening it below a unit', () => {
+      given(tree)
+        .when({ type: 'SetContactPolicy', unitId: 'SB1', policy: { maxCampaignContactsPer30Days: 5, maxContactsPerCampaignPer7Days: 1 }, at, by: admin })
+        .thenRefuses('POLICY_LOOSER_THAN_HEAD_OFFICE');
+    });
+  });
+});

@@ -1,0 +1,179 @@
+import type { Decider } from '../decider';
+import { invalid } from '../errors';
+import { formatFen, toFen } from '../shared/money';
+import type { Actor, Role } from '../shared/types';
+import type { OrganisationCommand } from './organisation.commands';
+import {
+  alreadyExists,
+  belowMinimum,
+  invalidLevel,
+  looserThanHeadOffice,
+  roleRequired,
+  unknownProduct,
+  unknownStaff,
+  unknownUnit,
+} from './organisation.errors';
+import { ORG_LEVELS, type OrganisationEvent, type TierThresholds } from './organisation.events';
+import {
+  contactPolicyFor,
+  DEFAULT_TIER_THRESHOLDS,
+  emptyOrganisation,
+  headOffice,
+  type Organisation,
+} from './organisation.state';
+
+export const ORGANISATION_STREAM = 'organisation';
+
+export const initialState = emptyOrganisation;
+
+export function evolve(org: Organisation, event: OrganisationEvent): Organisation {
+  switch (event.type) {
+    case 'OrgUnitOpened':
+      return { ...org, units: with_(org.units, event.data.unitId, event.data) };
+    case 'StaffMemberRegistered':
+      return { ...org, staff: with_(org.staff, event.data.staffId, event.data) };
+    case 'StaffMemberMoved': {
+      const s = org.staff.get(event.data.staffId)!;
+      return { ...org, staff: with_(org.staff, s.staffId, { ...s, unitId: event.data.toUnitId }) };
+    }
+    case 'StaffRoleChanged': {
+      const s = org.staff.get(event.data.staffId)!;
+      return { ...org, staff: with_(org.staff, s.staffId, { ...s, role: event.data.to }) };
+    }
+    case 'ProductDefined':
+      return { ...org, products: with_(org.products, event.data.productCode, event.data) };
+    case 'ProductUpdated': {
+      const p = org.products.get(event.data.productCode)!;
+      return { ...org, products: with_(org.products, p.productCode, { ...p, ...event.data }) };
+    }
+    case 'TierThresholdsSet':
+      return { ...org, thresholds: with_(org.thresholds, event.data.unitId, event.data.thresholds) };
+    case 'ContactPolicySet':
+      return { ...org, contactPolicies: with_(org.contactPolicies, event.data.unitId, event.data.policy) };
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}
+
+export function decide(command: OrganisationCommand, org: Organisation): OrganisationEvent[] {
+  requireRole(command.by, ['admin']);
+  switch (command.type) {
+    case 'OpenOrgUnit': {
+      if (org.units.has(command.unitId)) throw alreadyExists('unit', command.unitId);
+      if (command.parentId === null) {
+        if (command.level !== 'head_office') throw invalidLevel('only the head office has no parent', { level: command.level });
+        if (headOffice(org)) throw alreadyExists('head office', headOffice(org)!.unitId);
+      } else {
+        const parent = org.units.get(command.parentId);
+        if (!parent) throw unknownUnit(command.parentId);
+        if (ORG_LEVELS.indexOf(command.level) <= ORG_LEVELS.indexOf(parent.level)) {
+          throw invalidLevel(`a ${command.level} cannot sit under a ${parent.level}`, { level: command.level, parentLevel: parent.level });
+        }
+      }
+      const { unitId, name, level, parentId } = command;
+      return [{ type: 'OrgUnitOpened', data: { unitId, name, level, parentId, wealthCentre: command.wealthCentre ?? false } }];
+    }
+    case 'RegisterStaffMember': {
+      if (org.staff.has(command.staffId)) throw alreadyExists('staff', command.staffId);
+      if (!org.units.has(command.unitId)) throw unknownUnit(command.unitId);
+      const { staffId, displayName, role, unitId } = command;
+      return [{ type: 'StaffMemberRegistered', data: { staffId, displayName, role, unitId } }];
+    }
+    case 'MoveStaffMember': {
+      const s = org.staff.get(command.staffId);
+      if (!s) throw unknownStaff(command.staffId);
+      if (!org.units.has(command.toUnitId)) throw unknownUnit(command.toUnitId);
+      if (s.unitId === command.toUnitId) return [];
+      return [{ type: 'StaffMemberMoved', data: { staffId: s.staffId, fromUnitId: s.unitId, toUnitId: command.toUnitId } }];
+    }
+    case 'ChangeStaffRole': {
+      const s = org.staff.get(command.staffId);
+      if (!s) throw unknownStaff(command.staffId);
+      if (s.role === command.role) return [];
+      return [{ type: 'StaffRoleChanged', data: { staffId: s.staffId, from: s.role, to: command.role } }];
+    }
+    case 'DefineProduct': {
+      if (org.products.has(command.productCode)) throw alreadyExists('product', command.productCode);
+      const weight = nonNegative(command.weight, 'weight');
+      const { productCode, name, category, riskLevel, riskBearing } = command;
+      return [{ type: 'ProductDefined', data: { productCode, name, category, riskLevel, riskBearing, weight } }];
+    }
+    case 'UpdateProduct': {
+      const p = org.products.get(command.productCode);
+      if (!p) throw unknownProduct(command.productCode);
+      const next = {
+        productCode: p.productCode,
+        riskLevel: command.riskLevel ?? p.riskLevel,
+        riskBearing: command.riskBearing ?? p.riskBearing,
+        weight: command.weight === undefined ? p.weight : nonNegative(command.weight, 'weight'),
+      };
+      if (next.riskLevel === p.riskLevel && next.riskBearing === p.riskBearing && next.weight === p.weight) return [];
+      return [{ type: 'ProductUpdated', data: next }];
+    }
+    case 'SetTierThresholds': {
+      const unit = org.units.get(command.unitId);
+      if (!unit) throw unknownUnit(command.unitId);
+      if (unit.level !== 'head_office' && unit.level !== 'branch') {
+        throw invalidLevel('tier thresholds are set by the head office or a branch', { level: unit.level });
+      }
+      const t = normaliseThresholds(command.thresholds);
+      if (unit.level === 'branch') {
+        const ho = headOffice(org);
+        const floor = (ho && org.thresholds.get(ho.unitId)) ?? DEFAULT_TIER_THRESHOLDS;
+        const below = (['standard', 'platinum', 'black'] as const).filter((k) => toFen(t[k])! < toFen(floor[k])!);
+        if (below.length) throw belowMinimum({ below, minimum: floor });
+      }
+      return [{ type: 'TierThresholdsSet', data: { unitId: unit.unitId, thresholds: t } }];
+    }
+    case 'SetContactPolicy': {
+      const unit = org.units.get(command.unitId);
+      if (!unit) throw unknownUnit(command.unitId);
+      const p = command.policy;
+      for (const [k, v] of Object.entries(p)) {
+        if (!Number.isInteger(v) || v < 1 || v > 100) throw invalid('INVALID_POLICY', `${k} must be a whole number from 1 to 100`, { [k]: v });
+      }
+      if (unit.parentId) {
+        const inherited = contactPolicyFor(org, unit.parentId);
+        if (
+          p.maxCampaignContactsPer30Days > inherited.maxCampaignContactsPer30Days ||
+          p.maxContactsPerCampaignPer7Days > inherited.maxContactsPerCampaignPer7Days
+        ) {
+          throw looserThanHeadOffice({ inherited, requested: p });
+        }
+      }
+      return [{ type: 'ContactPolicySet', data: { unitId: unit.unitId, policy: { ...p } } }];
+    }
+    default: {
+      const unreachable: never = command;
+      return unreachable;
+    }
+  }
+}
+
+export const organisationDecider: Decider<OrganisationCommand, Organisation, OrganisationEvent> = { initialState, evolve, decide };
+
+export function requireRole(actor: Actor, roles: readonly Role[]): void {
+  if (!roles.includes(actor.role)) throw roleRequired(roles, actor.role);
+}
+
+function with_<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
+  return new Map(map).set(key, value);
+}
+
+function nonNegative(value: string, field: string): string {
+  const fen = toFen(value);
+  if (fen === undefined || fen < 0) throw invalid('INVALID_AMOUNT', `${field} must be a non-negative amount with at most two decimals`, { [field]: value });
+  return formatFen(fen);
+}
+
+function normaliseThresholds(t: TierThresholds): TierThresholds {
+  const standard = nonNegative(t.standard, 'standard');
+  const platinum = nonNegative(t.platinum, 'platinum');
+  const black = nonNegative(t.black, 'black');
+  if (!(toFen(standard)! < toFen(platinum)! && toFen(platinum)! < toFen(black)!)) {
+    throw invalid('INVALID_THRESHOLDS', 'thresholds must rise: standard < platinum < black', { standard, platinum, black });
+  }
+  return { standard, platinum, black };
+}

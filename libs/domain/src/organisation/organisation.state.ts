@@ -1,0 +1,85 @@
+import type { RiskLevel, Role } from '../shared/types';
+import { toFen, type Fen } from '../shared/money';
+import type { ContactPolicy, OrgLevel, TierThresholds } from './organisation.events';
+
+export interface OrgUnit {
+  readonly unitId: string;
+  readonly name: string;
+  readonly level: OrgLevel;
+  readonly parentId: string | null;
+  readonly wealthCentre: boolean;
+}
+
+export interface StaffMember {
+  readonly staffId: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly unitId: string;
+}
+
+export interface Product {
+  readonly productCode: string;
+  readonly name: string;
+  readonly category: string;
+  readonly riskLevel: RiskLevel;
+  readonly riskBearing: boolean;
+  /** Scorecard points per CNY of revenue. */
+  readonly weight: string;
+}
+
+/**
+ * The organisation as configured: the tree, its staff, the product catalogue and the policies
+ * units have set. One stream (`organisation`), so history replays with the rules of its time.
+ */
+export interface Organisation {
+  readonly units: ReadonlyMap<string, OrgUnit>;
+  readonly staff: ReadonlyMap<string, StaffMember>;
+  readonly products: ReadonlyMap<string, Product>;
+  readonly thresholds: ReadonlyMap<string, TierThresholds>;
+  readonly contactPolicies: ReadonlyMap<string, ContactPolicy>;
+}
+
+/** Head-office minimums (004 篇九 第五条); branches may raise them, never lower. */
+export const DEFAULT_TIER_THRESHOLDS: TierThresholds = { standard: '200000.00', platinum: '1500000.00', black: '6000000.00' };
+
+/** Platform default: 3 campaign contacts per customer per 30 days, 1 per campaign per 7 days. */
+export const DEFAULT_CONTACT_POLICY: ContactPolicy = { maxCampaignContactsPer30Days: 3, maxContactsPerCampaignPer7Days: 1 };
+
+export const emptyOrganisation = (): Organisation => ({
+  units: new Map(),
+  staff: new Map(),
+  products: new Map(),
+  thresholds: new Map(),
+  contactPolicies: new Map(),
+});
+
+/** The unit and all its ancestors, nearest first. */
+export function lineage(org: Organisation, unitId: string): OrgUnit[] {
+  const out: OrgUnit[] = [];
+  for (let u = org.units.get(unitId); u; u = u.parentId ? org.units.get(u.parentId) : undefined) out.push(u);
+  return out;
+}
+
+/** `ancestor` is `unitId` itself or above it. */
+export const isWithin = (org: Organisation, unitId: string, ancestor: string): boolean =>
+  lineage(org, unitId).some((u) => u.unitId === ancestor);
+
+/** `superior` is strictly above `unitId`. */
+export const isSuperior = (org: Organisation, superior: string, unitId: string): boolean =>
+  superior !== unitId && isWithin(org, unitId, superior);
+
+/** The nearest unit at `level` at or above `unitId`. */
+export const unitAtLevel = (org: Organisation, unitId: string, level: OrgLevel): OrgUnit | undefined =>
+  lineage(org, unitId).find((u) => u.level === level);
+
+export const headOffice = (org: Organisation): OrgUnit | undefined => [...org.units.values()].find((u) => u.parentId === null);
+
+/** Thresholds in force for a unit: the nearest unit up the tree that set some, else the defaults. */
+export function thresholdsFor(org: Organisation, unitId: string): { standard: Fen; platinum: Fen; black: Fen } {
+  const t = lineage(org, unitId).map((u) => org.thresholds.get(u.unitId)).find(Boolean) ?? DEFAULT_TIER_THRESHOLDS;
+  return { standard: toFen(t.standard)!, platinum: toFen(t.platinum)!, black: toFen(t.black)! };
+}
+
+export function contactPolicyFor(org: Organisation, unitId: string): ContactPolicy {
+  return lineage(org, unitId).map((u) => org.contactPolicies.get(u.unitId)).find(Boolean) ?? DEFAULT_CONTACT_POLICY;
+}
