@@ -11,6 +11,11 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly details: Record<string, unknown> = {},
+    /**
+     * Facts to store although the command is refused: compliance wants the refusal on record
+     * (e.g. `OfferBlockedAsUnsuitable`). The command handler appends them, then reports the refusal.
+     */
+    readonly recorded: readonly { type: string; data: unknown }[] = [],
   ) {
     super(message);
   }
@@ -28,6 +33,13 @@ export const illegalState = (code: string, message: string, details?: Record<str
 /** A business rule refuses the command (e.g. contact limit reached). */
 export const refused = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError('rule', code, message, details);
+/** A refusal that is itself a fact worth keeping: the handler appends `recorded`, then refuses. */
+export const refusedAndRecorded = (
+  code: string,
+  message: string,
+  details: Record<string, unknown>,
+  recorded: readonly { type: string; data: unknown }[],
+) => new DomainError('rule', code, message, details, recorded);
 /** The actor may not do this here (wrong unit or role). */
 export const forbidden = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError('forbidden', code, message, details);

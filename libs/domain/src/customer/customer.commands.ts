@@ -1,0 +1,49 @@
+import type { Organisation, Product } from '../organisation/organisation.state';
+import type { Channel, Issued, RiskLevel } from '../shared/types';
+import type { ContactPolicy } from '../organisation/organisation.events';
+import type { Gender } from './customer.events';
+
+/** What a customer decision needs to know of a campaign (from its own stream). */
+export interface CampaignFacts {
+  readonly campaignId: string;
+  readonly status: string;
+  readonly channels: readonly Channel[];
+  readonly productCodes: readonly string[];
+}
+
+export type CustomerCommand = Issued & { customerId: string; org: Organisation } & (
+    | { type: 'OnboardCustomer'; segment: string; gender: Gender; birthYear: number | null; assetsByUnit: Record<string, string> }
+    | { type: 'RecordBalanceSnapshot'; month: string; averageDailyAssets: string; holdings: string[] }
+    | { type: 'AssignManager'; staffId: string }
+    | { type: 'FileClaim'; claimId: string }
+    | { type: 'DecideClaim'; claimId: string; approve: boolean; reason?: string }
+    | { type: 'TransferCustomer'; toStaffId: string }
+    | { type: 'AssessRisk'; tolerance: RiskLevel }
+    | { type: 'SetConsent'; channel: Channel; granted: boolean }
+    | {
+        type: 'RecordContact';
+        contactId: string;
+        staffId: string;
+        channel: Channel;
+        outcome: string;
+        campaign: CampaignFacts | null;
+        policy: ContactPolicy;
+      }
+    | { type: 'PresentOffer'; offerId: string; staffId: string; product: Product; campaign: CampaignFacts | null }
+    | { type: 'RespondToOffer'; offerId: string; accepted: boolean }
+    | { type: 'ReferCrossSell'; referralId: string; referrerStaffId: string; sellerStaffId: string; productCode: string }
+    | {
+        type: 'RecordConversion';
+        conversionId: string;
+        staffId: string;
+        product: Product;
+        amount: string;
+        revenue: string;
+        campaign: CampaignFacts | null;
+        referrerStaffId: string | null;
+        referralId: string | null;
+      }
+    | { type: 'ReverseConversion'; conversionId: string; reason: string }
+    | { type: 'RecordComplaint'; complaintId: string; category: string; contactId: string | null; answerWithinDays: number }
+    | { type: 'AnswerComplaint'; complaintId: string }
+  );

@@ -1,0 +1,347 @@
+import { DEFAULT_CONTACT_POLICY } from '../organisation/organisation.state';
+import { ORG, actor, product } from '../testing/fixtures';
+import { spec } from '../testing/specification';
+import type { CampaignFacts, CustomerCommand } from './customer.commands';
+import { customerDecider } from './customer.decider';
+import type { CustomerEvent } from './customer.events';
+
+const at = '2026-03-10T10:00:00.000Z';
+const base = { customerId: 'C1', org: ORG, at, by: actor('rm1') };
+const cmd = (c: Record<string, unknown>, over: Partial<typeof base> = {}) => ({ ...base, ...over, ...c }) as unknown as CustomerCommand;
+const given = (history: CustomerEvent[]) => spec(customerDecider).given(history);
+
+const onboarded: CustomerEvent = { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 } };
+const consent = (channel: 'phone' | 'sms' | 'app' | 'branch' | 'email'): CustomerEvent => ({ type: 'ConsentGranted', data: { customerId: 'C1', channel } });
+const enrolled = (group: 'treatment' | 'control', campaignId = 'K1'): CustomerEvent => ({ type: 'CustomerEnrolledInCampaign', data: { campaignId, customerId: 'C1', group } });
+const assessed = (tolerance: 'R1' | 'R2' | 'R3' | 'R4' | 'R5', assessedAt = '2026-01-01T00:00:00.000Z', validUntil = '2027-01-01T00:00:00.000Z'): CustomerEvent => ({
+  type: 'RiskProfileAssessed',
+  data: { customerId: 'C1', tolerance, assessedAt, validUntil },
+});
+const contacted = (contactId: string, contactedAt: string, campaignId: string | null = 'K1'): CustomerEvent => ({
+  type: 'CustomerContacted',
+  data: { contactId, customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId, outcome: 'reached', contactedAt },
+});
+const campaign = (over: Partial<CampaignFacts> = {}): CampaignFacts => ({
+  campaignId: 'K1',
+  status: 'launched',
+  channels: ['phone', 'sms'],
+  productCodes: ['FUND-BOND', 'DEP-1Y'],
+  ...over,
+});
+const contact = (over: Record<string, unknown> = {}) =>
+  cmd({ type: 'RecordContact', contactId: 'X9', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaign: campaign(), policy: DEFAULT_CONTACT_POLICY, ...over });
+
+describe('customer', () => {
+  describe('onboarding', () => {
+    it('assigns the customer to the sub-branch holding most of their assets', () => {
+      given([])
+        .when(cmd({ type: 'OnboardCustomer', segment: 'retail', gender: 'F', birthYear: 1980, assetsByUnit: { SB1: '50000', SB1B: '80000.5' } }, { by: actor('head-br1') }))
+        .then([{ type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB1B', segment: 'retail', gender: 'F', birthYear: 1980 } }]);
+    });
+
+    it('refuses a home unit that is not a sub-branch', () => {
+      given([]).when(cmd({ type: 'OnboardCustomer', segment: 'retail', gender: 'F', birthYear: null, assetsByUnit: { BR1: '1' } }, { by: actor('admin') })).thenRefuses('NOT_A_SUB_BRANCH');
+    });
+
+    it('refuses onboarding twice', () => {
+      given([onboarded]).when(cmd({ type: 'OnboardCustomer', segment: 'retail', gender: 'F', birthYear: null, assetsByUnit: { SB1: '1' } })).thenRefuses('ALREADY_EXISTS');
+    });
+
+    it('refuses onboarding into a unit outside the actor\'s', () => {
+      given([]).when(cmd({ type: 'OnboardCustomer', segment: 'retail', gender: 'F', birthYear: null, assetsByUnit: { SB2: '1' } })).thenRefuses('OUTSIDE_SCOPE');
+    });
+
+    it('refuses any command on an unknown customer', () => {
+      given([]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' })).thenRefuses('UNKNOWN_CUSTOMER');
+    });
+  });
+
+  describe('balances and tiers', () => {
+    const snapshot = (month: string, averageDailyAssets: string): CustomerEvent => ({
+      type: 'BalanceSnapshotRecorded',
+      data: { customerId: 'C1', month, averageDailyAssets, holdings: [] },
+    });
+    const thresholds = { standard: '200000.00', platinum: '1500000.00', black: '6000000.00' };
+
+    it('raises the tier when the 3-month average crosses a threshold, with the figures', () => {
+      // (100,000 + 200,000 + 330,000) / 3 = 210,000 ≥ 200,000
+      given([onboarded, snapshot('2026-01', '100000.00'), snapshot('2026-02', '200000.00')])
+        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '330000', holdings: ['DEP-1Y'] }))
+        .then([
+          { type: 'BalanceSnapshotRecorded', data: { customerId: 'C1', month: '2026-03', averageDailyAssets: '330000.00', holdings: ['DEP-1Y'] } },
+          { type: 'CustomerTierChanged', data: { customerId: 'C1', month: '2026-03', from: 'ordinary', to: 'standard', threeMonthAverage: '210000.00', thresholds } },
+        ]);
+    });
+
+    it('keeps the tier when the average stays in the band', () => {
+      given([onboarded, snapshot('2026-01', '100000.00')])
+        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-02', averageDailyAssets: '250000', holdings: [] }))
+        .then([{ type: 'BalanceSnapshotRecorded', data: { customerId: 'C1', month: '2026-02', averageDailyAssets: '250000.00', holdings: [] } }]);
+    });
+
+    it('lowers the tier when the average falls, using only the last three months', () => {
+      const up: CustomerEvent = { type: 'CustomerTierChanged', data: { customerId: 'C1', month: '2026-01', from: 'ordinary', to: 'platinum', threeMonthAverage: '1600000.00', thresholds } };
+      // last three: 1,600,000 + 100,000 + 100,000 = 600,000 average → standard
+      given([onboarded, snapshot('2025-12', '9000000.00'), snapshot('2026-01', '1600000.00'), up, snapshot('2026-02', '100000.00')])
+        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '100000', holdings: [] }))
+        .thenMatches([{ type: 'BalanceSnapshotRecorded' }, { type: 'CustomerTierChanged', data: { from: 'platinum', to: 'standard', threeMonthAverage: '600000.00' } }]);
+    });
+
+    it('uses the raised thresholds of the customer\'s branch', () => {
+      const org = { ...ORG, thresholds: new Map([['BR1', { standard: '300000.00', platinum: '1500000.00', black: '6000000.00' }]]) };
+      given([onboarded])
+        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '250000', holdings: [] }, { org } as never))
+        .then([{ type: 'BalanceSnapshotRecorded', data: { customerId: 'C1', month: '2026-03', averageDailyAssets: '250000.00', holdings: [] } }]);
+    });
+
+    it('refuses a snapshot for a month already recorded', () => {
+      given([onboarded, snapshot('2026-03', '1.00')])
+        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '2', holdings: [] }))
+        .thenRefuses('SNAPSHOT_OUT_OF_ORDER');
+    });
+  });
+
+  describe('assignment, claims and transfers', () => {
+    it('assigns a relationship manager of the customer\'s sub-branch', () => {
+      given([onboarded])
+        .when(cmd({ type: 'AssignManager', staffId: 'rm2' }, { by: actor('head-sb1') }))
+        .then([{ type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm2', previousStaffId: null, unitId: 'SB1' } }]);
+    });
+
+    it('refuses a manager from another sub-branch', () => {
+      given([onboarded]).when(cmd({ type: 'AssignManager', staffId: 'rm3' }, { by: actor('head-sb1') })).thenRefuses('STAFF_NOT_IN_UNIT');
+    });
+
+    it('files a claim for an unassigned customer and lets the superior unit approve it', () => {
+      const filed: CustomerEvent = { type: 'CustomerClaimFiled', data: { customerId: 'C1', claimId: 'CL1', staffId: 'rm1', unitId: 'SB1' } };
+      given([onboarded]).when(cmd({ type: 'FileClaim', claimId: 'CL1' })).then([filed]);
+      given([onboarded, filed])
+        .when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: true }, { by: actor('head-br1') }))
+        .then([
+          { type: 'CustomerClaimApproved', data: { customerId: 'C1', claimId: 'CL1', approvedBy: 'head-br1' } },
+          { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm1', previousStaffId: null, unitId: 'SB1' } },
+        ]);
+    });
+
+    it('refuses a claim decided by the claimant\'s own unit', () => {
+      const filed: CustomerEvent = { type: 'CustomerClaimFiled', data: { customerId: 'C1', claimId: 'CL1', staffId: 'rm1', unitId: 'SB1' } };
+      given([onboarded, filed]).when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: true }, { by: actor('head-sb1') })).thenRefuses('NOT_SUPERIOR_UNIT');
+    });
+
+    it('refuses a claim on a customer who already has a manager', () => {
+      const assigned: CustomerEvent = { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm2', previousStaffId: null, unitId: 'SB1' } };
+      given([onboarded, assigned]).when(cmd({ type: 'FileClaim', claimId: 'CL1' })).thenRefuses('CUSTOMER_ALREADY_ASSIGNED');
+    });
+
+    it('lets the branch transfer a customer inside the branch', () => {
+      given([onboarded])
+        .when(cmd({ type: 'TransferCustomer', toStaffId: 'rm1b' }, { by: actor('head-br1') }))
+        .then([
+          { type: 'CustomerTransferred', data: { customerId: 'C1', fromUnitId: 'SB1', toUnitId: 'SB1B', fromStaffId: null, toStaffId: 'rm1b', crossBranch: false } },
+          { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm1b', previousStaffId: null, unitId: 'SB1B' } },
+        ]);
+    });
+
+    it('leaves transfers across branches to head office', () => {
+      given([onboarded]).when(cmd({ type: 'TransferCustomer', toStaffId: 'rm3' }, { by: actor('head-br1') })).thenRefuses('TRANSFER_NOT_ALLOWED');
+      given([onboarded]).when(cmd({ type: 'TransferCustomer', toStaffId: 'rm3' }, { by: actor('admin') })).thenMatches([{ type: 'CustomerTransferred', data: { crossBranch: true, toUnitId: 'SB2' } }, { type: 'CustomerAssignedToManager' }]);
+    });
+  });
+
+  describe('risk profile and consent', () => {
+    it('records a risk assessment valid for one year', () => {
+      given([onboarded])
+        .when(cmd({ type: 'AssessRisk', tolerance: 'R3' }))
+        .then([{ type: 'RiskProfileAssessed', data: { customerId: 'C1', tolerance: 'R3', assessedAt: at, validUntil: '2027-03-10T10:00:00.000Z' } }]);
+    });
+
+    it('grants and withdraws consent per channel, and ignores a repeat', () => {
+      given([onboarded]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true })).then([consent('sms')]);
+      given([onboarded, consent('sms')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true })).then([]);
+      given([onboarded, consent('sms')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false })).then([{ type: 'ConsentWithdrawn', data: { customerId: 'C1', channel: 'sms' } }]);
+    });
+  });
+
+  describe('contacts', () => {
+    it('records a campaign contact on a consented channel to a treatment customer', () => {
+      given([onboarded, consent('phone'), enrolled('treatment')])
+        .when(contact())
+        .then([{ type: 'CustomerContacted', data: { contactId: 'X9', customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId: 'K1', outcome: 'reached', contactedAt: at } }]);
+    });
+
+    it('refuses a channel without consent', () => {
+      given([onboarded, consent('sms'), enrolled('treatment')]).when(contact()).thenRefuses('NO_CONSENT', { channel: 'phone' });
+    });
+
+    it('refuses contacting a control-group customer for that campaign', () => {
+      given([onboarded, consent('phone'), enrolled('control')]).when(contact()).thenRefuses('CONTROL_GROUP_CUSTOMER');
+    });
+
+    it('allows a control-group customer to be contacted outside the campaign', () => {
+      given([onboarded, consent('phone'), enrolled('control')]).when(contact({ campaign: null })).thenMatches([{ type: 'CustomerContacted', data: { campaignId: null } }]);
+    });
+
+    it('refuses a customer who is not in the campaign\'s audience', () => {
+      given([onboarded, consent('phone')]).when(contact()).thenRefuses('NOT_IN_CAMPAIGN');
+    });
+
+    it('refuses a campaign that is not running', () => {
+      given([onboarded, consent('phone'), enrolled('treatment')]).when(contact({ campaign: campaign({ status: 'completed' }) })).thenRefuses('CAMPAIGN_NOT_RUNNING');
+    });
+
+    it('refuses a channel the campaign does not use', () => {
+      given([onboarded, consent('email'), enrolled('treatment')]).when(contact({ channel: 'email' })).thenRefuses('CHANNEL_NOT_IN_CAMPAIGN');
+    });
+
+    it('refuses a fourth campaign contact within 30 days', () => {
+      given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-02-20T10:00:00.000Z', 'K2'), contacted('b', '2026-02-25T10:00:00.000Z', 'K3'), contacted('c', '2026-03-01T10:00:00.000Z', 'K4')])
+        .when(contact())
+        .thenRefuses('CONTACT_LIMIT_REACHED', { limit: 'per_customer_30_days', max: 3, count: 3 });
+    });
+
+    it('counts only the last 30 days', () => {
+      given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-02-05T10:00:00.000Z', 'K2'), contacted('b', '2026-02-25T10:00:00.000Z', 'K3'), contacted('c', '2026-03-01T10:00:00.000Z', 'K4')])
+        .when(contact())
+        .thenMatches([{ type: 'CustomerContacted' }]);
+    });
+
+    it('refuses a second contact by the same campaign within 7 days', () => {
+      given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-03-05T10:00:00.000Z')])
+        .when(contact())
+        .thenRefuses('CONTACT_LIMIT_REACHED', { limit: 'per_campaign_7_days' });
+    });
+
+    it('applies a tighter policy when one is configured', () => {
+      given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-03-01T10:00:00.000Z', 'K2')])
+        .when(contact({ policy: { maxCampaignContactsPer30Days: 1, maxContactsPerCampaignPer7Days: 1 } }))
+        .thenRefuses('CONTACT_LIMIT_REACHED', { limit: 'per_customer_30_days', max: 1 });
+    });
+
+    it('does not count contacts outside any campaign against the limits', () => {
+      given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-03-09T10:00:00.000Z', null), contacted('b', '2026-03-09T11:00:00.000Z', null), contacted('c', '2026-03-09T12:00:00.000Z', null)])
+        .when(contact())
+        .thenMatches([{ type: 'CustomerContacted' }]);
+    });
+  });
+
+  describe('offers and suitability', () => {
+    const offer = (code: string, over: Record<string, unknown> = {}) => cmd({ type: 'PresentOffer', offerId: 'O1', staffId: 'rm1', product: product(code), campaign: null, ...over });
+
+    it('presents a product within the customer\'s risk tolerance', () => {
+      given([onboarded, assessed('R3')])
+        .when(offer('GOLD'))
+        .then([{ type: 'OfferPresented', data: { offerId: 'O1', customerId: 'C1', staffId: 'rm1', productCode: 'GOLD', campaignId: null } }]);
+    });
+
+    it('blocks a product above the tolerance and records the refusal', () => {
+      const blocked: CustomerEvent = {
+        type: 'OfferBlockedAsUnsuitable',
+        data: { customerId: 'C1', staffId: 'rm1', productCode: 'FUND-EQ', productRiskLevel: 'R4', customerTolerance: 'R3', reason: 'risk_above_tolerance', attempted: 'offer', campaignId: null },
+      };
+      given([onboarded, assessed('R3')]).when(offer('FUND-EQ')).thenRefuses('OFFER_NOT_SUITABLE', { reason: 'risk_above_tolerance' });
+      let error: { recorded?: unknown } = {};
+      try {
+        customerDecider.decide(offer('FUND-EQ'), [onboarded, assessed('R3')].reduce(customerDecider.evolve, customerDecider.initialState()));
+      } catch (e) {
+        error = e as { recorded?: unknown };
+      }
+      expect(error.recorded).toEqual([blocked]);
+    });
+
+    it('treats no assessment as unsuitable for risk-bearing products only', () => {
+      given([onboarded]).when(offer('FUND-BOND')).thenRefuses('OFFER_NOT_SUITABLE', { reason: 'no_assessment' });
+      given([onboarded]).when(offer('DEP-1Y')).thenMatches([{ type: 'OfferPresented' }]);
+    });
+
+    it('treats an expired assessment as unsuitable', () => {
+      given([onboarded, assessed('R5', '2025-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')]).when(offer('FUND-BOND')).thenRefuses('OFFER_NOT_SUITABLE', { reason: 'assessment_expired' });
+    });
+
+    it('refuses a campaign offer to a control customer and a product the campaign does not carry', () => {
+      given([onboarded, assessed('R5'), enrolled('control')]).when(offer('FUND-BOND', { campaign: campaign() })).thenRefuses('CONTROL_GROUP_CUSTOMER');
+      given([onboarded, assessed('R5'), enrolled('treatment')]).when(offer('GOLD', { campaign: campaign() })).thenRefuses('PRODUCT_NOT_IN_CAMPAIGN');
+    });
+
+    it('records the answer to an open offer once', () => {
+      const presented: CustomerEvent = { type: 'OfferPresented', data: { offerId: 'O1', customerId: 'C1', staffId: 'rm1', productCode: 'GOLD', campaignId: null } };
+      given([onboarded, presented]).when(cmd({ type: 'RespondToOffer', offerId: 'O1', accepted: true })).then([{ type: 'OfferAccepted', data: presented.data }]);
+      given([onboarded, presented, { type: 'OfferDeclined', data: presented.data as never }]).when(cmd({ type: 'RespondToOffer', offerId: 'O1', accepted: true })).thenRefuses('OFFER_NOT_OPEN');
+      given([onboarded]).when(cmd({ type: 'RespondToOffer', offerId: 'O1', accepted: true })).thenRefuses('UNKNOWN_OFFER');
+    });
+  });
+
+  describe('referrals, conversions and reversals', () => {
+    const conversion = (over: Record<string, unknown> = {}) =>
+      cmd({ type: 'RecordConversion', conversionId: 'V1', staffId: 'rm1', product: product('FUND-BOND'), amount: '50000', revenue: '750.5', campaign: null, referrerStaffId: null, referralId: null, ...over });
+
+    it('records a referral from one staff member to another', () => {
+      given([onboarded])
+        .when(cmd({ type: 'ReferCrossSell', referralId: 'R1', referrerStaffId: 'rm2', sellerStaffId: 'rm1', productCode: 'GOLD' }))
+        .then([{ type: 'CrossSellReferred', data: { referralId: 'R1', customerId: 'C1', referrerStaffId: 'rm2', sellerStaffId: 'rm1', productCode: 'GOLD' } }]);
+      given([onboarded]).when(cmd({ type: 'ReferCrossSell', referralId: 'R1', referrerStaffId: 'rm1', sellerStaffId: 'rm1', productCode: 'GOLD' })).thenRefuses('SAME_STAFF');
+    });
+
+    it('records a conversion with exact amounts', () => {
+      given([onboarded, assessed('R3'), enrolled('treatment')])
+        .when(conversion({ campaign: campaign() }))
+        .then([
+          {
+            type: 'ConversionRecorded',
+            data: { conversionId: 'V1', customerId: 'C1', staffId: 'rm1', productCode: 'FUND-BOND', amount: '50000.00', revenue: '750.50', campaignId: 'K1', referrerStaffId: null, referralId: null },
+          },
+        ]);
+    });
+
+    it('refuses a negative, zero or inexact amount', () => {
+      given([onboarded, assessed('R3')]).when(conversion({ amount: '0' })).thenRefuses('INVALID_AMOUNT');
+      given([onboarded, assessed('R3')]).when(conversion({ revenue: '-1' })).thenRefuses('INVALID_AMOUNT');
+      given([onboarded, assessed('R3')]).when(conversion({ amount: '1.005' })).thenRefuses('INVALID_AMOUNT');
+    });
+
+    it('blocks an unsuitable sale and records it', () => {
+      given([onboarded, assessed('R1')]).when(conversion()).thenRefuses('OFFER_NOT_SUITABLE', { reason: 'risk_above_tolerance' });
+    });
+
+    it('refuses a referral id the customer does not have', () => {
+      given([onboarded, assessed('R3')]).when(conversion({ referralId: 'R404', referrerStaffId: 'rm2' })).thenRefuses('UNKNOWN_REFERRAL');
+    });
+
+    it('reverses a conversion once', () => {
+      const recorded: CustomerEvent = {
+        type: 'ConversionRecorded',
+        data: { conversionId: 'V1', customerId: 'C1', staffId: 'rm1', productCode: 'GOLD', amount: '1.00', revenue: '1.00', campaignId: null, referrerStaffId: null, referralId: null },
+      };
+      const reversed: CustomerEvent = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reason: 'cooling-off' } };
+      given([onboarded, recorded]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reason: 'cooling-off' })).then([reversed]);
+      given([onboarded, recorded, reversed]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reason: 'again' })).thenRefuses('ALREADY_REVERSED');
+      given([onboarded]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reason: 'x' })).thenRefuses('UNKNOWN_CONVERSION');
+    });
+  });
+
+  describe('complaints', () => {
+    it('records a complaint against the contact that caused it, with a deadline', () => {
+      given([onboarded, contacted('X1', '2026-03-09T10:00:00.000Z')])
+        .when(cmd({ type: 'RecordComplaint', complaintId: 'Q1', category: 'too_many_calls', contactId: 'X1', answerWithinDays: 15 }))
+        .then([
+          {
+            type: 'ComplaintRecorded',
+            data: { complaintId: 'Q1', customerId: 'C1', category: 'too_many_calls', contactId: 'X1', staffId: 'rm1', campaignId: 'K1', answerDueBy: '2026-03-25T10:00:00.000Z' },
+          },
+        ]);
+    });
+
+    it('marks an answer after the deadline as late, and refuses a second answer', () => {
+      const complaint: CustomerEvent = {
+        type: 'ComplaintRecorded',
+        data: { complaintId: 'Q1', customerId: 'C1', category: 'x', contactId: null, staffId: null, campaignId: null, answerDueBy: '2026-03-01T00:00:00.000Z' },
+      };
+      const answered: CustomerEvent = { type: 'ComplaintAnswered', data: { complaintId: 'Q1', customerId: 'C1', answeredBy: 'rm1', late: true } };
+      given([onboarded, complaint]).when(cmd({ type: 'AnswerComplaint', complaintId: 'Q1' })).then([answered]);
+      given([onboarded, complaint, answered]).when(cmd({ type: 'AnswerComplaint', complaintId: 'Q1' })).thenRefuses('COMPLAINT_ALREADY_ANSWERED');
+    });
+
+    it('refuses a complaint naming an unknown contact', () => {
+      given([onboarded]).when(cmd({ type: 'RecordComplaint', complaintId: 'Q1', category: 'x', contactId: 'nope', answerWithinDays: 15 })).thenRefuses('UNKNOWN_CONTACT');
+    });
+  });
+});

@@ -1,0 +1,83 @@
+import type { Channel, RiskLevel, Tier } from '../shared/types';
+
+export type Group = 'treatment' | 'control';
+export type Gender = 'F' | 'M' | 'U';
+export type UnsuitableReason = 'no_assessment' | 'assessment_expired' | 'risk_above_tolerance';
+
+/** Everything that happens to one customer, on the `customer-<id>` stream. No personal data. */
+export type CustomerEvent =
+  | { type: 'CustomerOnboarded'; data: { customerId: string; homeUnitId: string; segment: string; gender: Gender; birthYear: number | null } }
+  | { type: 'BalanceSnapshotRecorded'; data: { customerId: string; month: string; averageDailyAssets: string; holdings: string[] } }
+  | {
+      type: 'CustomerTierChanged';
+      data: { customerId: string; month: string; from: Tier; to: Tier; threeMonthAverage: string; thresholds: { standard: string; platinum: string; black: string } };
+    }
+  | { type: 'CustomerAssignedToManager'; data: { customerId: string; staffId: string; previousStaffId: string | null; unitId: string } }
+  | { type: 'CustomerClaimFiled'; data: { customerId: string; claimId: string; staffId: string; unitId: string } }
+  | { type: 'CustomerClaimApproved'; data: { customerId: string; claimId: string; approvedBy: string } }
+  | { type: 'CustomerClaimRejected'; data: { customerId: string; claimId: string; rejectedBy: string; reason: string } }
+  | {
+      type: 'CustomerTransferred';
+      data: { customerId: string; fromUnitId: string; toUnitId: string; fromStaffId: string | null; toStaffId: string; crossBranch: boolean };
+    }
+  | { type: 'RiskProfileAssessed'; data: { customerId: string; tolerance: RiskLevel; assessedAt: string; validUntil: string } }
+  | { type: 'ConsentGranted'; data: { customerId: string; channel: Channel } }
+  | { type: 'ConsentWithdrawn'; data: { customerId: string; channel: Channel } }
+  | { type: 'CustomerEnrolledInCampaign'; data: { campaignId: string; customerId: string; group: Group } }
+  | {
+      type: 'CustomerContacted';
+      data: { contactId: string; customerId: string; staffId: string; channel: Channel; campaignId: string | null; outcome: string; contactedAt: string };
+    }
+  | { type: 'OfferPresented'; data: OfferData }
+  | { type: 'OfferAccepted'; data: OfferData }
+  | { type: 'OfferDeclined'; data: OfferData }
+  | {
+      type: 'OfferBlockedAsUnsuitable';
+      data: {
+        customerId: string;
+        staffId: string;
+        productCode: string;
+        productRiskLevel: RiskLevel;
+        customerTolerance: RiskLevel | null;
+        reason: UnsuitableReason;
+        attempted: 'offer' | 'conversion';
+        campaignId: string | null;
+      };
+    }
+  | { type: 'CrossSellReferred'; data: { referralId: string; customerId: string; referrerStaffId: string; sellerStaffId: string; productCode: string } }
+  | {
+      type: 'ConversionRecorded';
+      data: {
+        conversionId: string;
+        customerId: string;
+        staffId: string;
+        productCode: string;
+        amount: string;
+        revenue: string;
+        campaignId: string | null;
+        referrerStaffId: string | null;
+        referralId: string | null;
+      };
+    }
+  | { type: 'ConversionReversed'; data: { conversionId: string; customerId: string; reason: string } }
+  | {
+      type: 'ComplaintRecorded';
+      data: {
+        complaintId: string;
+        customerId: string;
+        category: string;
+        contactId: string | null;
+        staffId: string | null;
+        campaignId: string | null;
+        answerDueBy: string;
+      };
+    }
+  | { type: 'ComplaintAnswered'; data: { complaintId: string; customerId: string; answeredBy: string; late: boolean } };
+
+export interface OfferData {
+  readonly offerId: string;
+  readonly customerId: string;
+  readonly staffId: string;
+  readonly productCode: string;
+  readonly campaignId: string | null;
+}
