@@ -1,0 +1,20 @@
+import type { Organisation } from '../organisation/organisation.state';
+import type { Issued } from '../shared/types';
+import type { Group } from '../customer/customer.events';
+import type { CampaignPlan } from './campaign.events';
+
+/** A plan as drafted: the control-group share may be left to the platform default (10%). */
+export type DraftPlan = Omit<CampaignPlan, 'controlGroupPercent'> & { controlGroupPercent?: number };
+
+export type CampaignCommand = Issued & { campaignId: string; org: Organisation } & (
+    | { type: 'DraftCampaign'; plan: DraftPlan }
+    | { type: 'SubmitCampaign'; planDocumentRef: string }
+    | { type: 'ApproveCampaign' }
+    | { type: 'RejectCampaign'; reason: string }
+    /** The audience is evaluated by the caller (a query over customers) and split here. */
+    | { type: 'LaunchCampaign'; audienceSize: number; treatmentCount: number; randomisationSeed: string }
+    | { type: 'RecordCampaignCost'; costId: string; amount: string; customerId: string | null; customerGroup: Group | null; description: string }
+    | { type: 'RecordCampaignFeedback'; feedbackId: string; customerId: string | null; rating: number | null; comment: string }
+    | { type: 'CompleteCampaign' }
+    | { type: 'CancelCampaign'; reason: string }
+  );

@@ -1,0 +1,171 @@
+import { ORG, actor } from '../testing/fixtures';
+import { spec } from '../testing/specification';
+import type { CampaignCommand, DraftPlan } from './campaign.commands';
+import { campaignDecider } from './campaign.decider';
+import type { CampaignEvent } from './campaign.events';
+import { assignGroup, splitAudience } from './campaign.split';
+
+const at = '2026-03-01T09:00:00.000Z';
+const cmd = (c: Record<string, unknown>, by = 'mkt-br1') => ({ campaignId: 'K1', org: ORG, at, by: actor(by), ...c }) as unknown as CampaignCommand;
+const given = (history: CampaignEvent[]) => spec(campaignDecider).given(history);
+
+const plan: DraftPlan = {
+  name: 'Spring deposit drive',
+  objective: 'grow deposits',
+  ownerUnitId: 'BR1',
+  productCodes: ['DEP-1Y'],
+  channels: ['phone', 'sms'],
+  audience: { tiers: ['standard'], segments: [], unitIds: ['BR1'], genders: [], holdsAnyOf: [], holdsNoneOf: [] },
+  budget: '10000',
+  period: { start: '2026-03-01T00:00:00.000Z', end: '2026-04-01T00:00:00.000Z' },
+  targets: { conversions: 100, revenue: null },
+};
+const drafted: CampaignEvent = {
+  type: 'CampaignDrafted',
+  data: { campaignId: 'K1', ...plan, budget: '10000.00', controlGroupPercent: 10, draftedBy: 'mkt-br1' },
+};
+const submitted: CampaignEvent = { type: 'CampaignSubmitted', data: { campaignId: 'K1', planDocumentRef: 'doc-1', submittedBy: 'mkt-br1' } };
+const approved: CampaignEvent = { type: 'CampaignApproved', data: { campaignId: 'K1', approvedBy: 'appr-ho', approverUnitId: 'HO' } };
+const launched: CampaignEvent = {
+  type: 'CampaignLaunched',
+  data: { campaignId: 'K1', launchedBy: 'mkt-br1', audienceSize: 10, treatmentCount: 4, controlCount: 6, randomisationSeed: 'K1', budgetCommitted: '10000.00' },
+};
+const cost = (costId: string, amount: string, customerId: string | null): CampaignEvent => ({
+  type: 'CampaignCostRecorded',
+  data: { campaignId: 'K1', costId, amount, customerId, description: 'x' },
+});
+
+describe('campaign', () => {
+  describe('drafting', () => {
+    it('drafts a campaign with the default 10% control group and exact budget', () => {
+      given([]).when(cmd({ type: 'DraftCampaign', plan })).then([drafted]);
+    });
+
+    it.each([
+      [{ controlGroupPercent: 60 }, 'INVALID_CONTROL_GROUP'],
+      [{ productCodes: ['NOPE'] }, 'UNKNOWN_PRODUCT'],
+      [{ productCodes: [] }, 'PRODUCTS_REQUIRED'],
+      [{ channels: ['fax'] }, 'INVALID_CHANNEL'],
+      [{ budget: '-1' }, 'INVALID_AMOUNT'],
+      [{ period: { start: '2026-04-01T00:00:00Z', end: '2026-03-01T00:00:00Z' } }, 'INVALID_PERIOD'],
+      [{ ownerUnitId: 'BR2' }, 'OUTSIDE_SCOPE'],
+    ])('refuses a plan with %j', (change, code) => {
+      given([]).when(cmd({ type: 'DraftCampaign', plan: { ...plan, ...change } })).thenRefuses(code as string);
+    });
+
+    it('lets only marketers draft', () => {
+      given([]).when(cmd({ type: 'DraftCampaign', plan }, 'rm1')).thenRefuses('ROLE_NOT_ALLOWED');
+    });
+  });
+
+  describe('submission and approval', () => {
+    it('submits with the plan document', () => {
+      given([drafted]).when(cmd({ type: 'SubmitCampaign', planDocumentRef: 'doc-1' })).then([submitted]);
+    });
+
+    it('refuses submission without a plan document', () => {
+      given([drafted]).when(cmd({ type: 'SubmitCampaign', planDocumentRef: '  ' })).thenRefuses('PLAN_DOCUMENT_REQUIRED');
+    });
+
+    it('is approved by a superior unit only', () => {
+      given([drafted, submitted]).when(cmd({ type: 'ApproveCampaign' }, 'appr-ho')).then([approved]);
+      given([drafted, submitted]).when(cmd({ type: 'ApproveCampaign' }, 'appr-br1')).thenRefuses('NOT_SUPERIOR_UNIT');
+    });
+
+    it('is rejected with a reason, and can be submitted again', () => {
+      const rejected: CampaignEvent = { type: 'CampaignRejected', data: { campaignId: 'K1', rejectedBy: 'appr-ho', approverUnitId: 'HO', reason: 'too costly' } };
+      given([drafted, submitted]).when(cmd({ type: 'RejectCampaign', reason: 'too costly' }, 'appr-ho')).then([rejected]);
+      given([drafted, submitted, rejected]).when(cmd({ type: 'SubmitCampaign', planDocumentRef: 'doc-2' })).thenMatches([{ type: 'CampaignSubmitted' }]);
+    });
+
+    it('refuses approving a draft that was never submitted', () => {
+      given([drafted]).when(cmd({ type: 'ApproveCampaign' }, 'appr-ho')).thenRefuses('INVALID_CAMPAIGN_STATE');
+    });
+  });
+
+  describe('launch', () => {
+    it('launches an approved campaign with the split it is given', () => {
+      given([drafted, submitted, approved]).when(cmd({ type: 'LaunchCampaign', audienceSize: 10, treatmentCount: 4, randomisationSeed: 'K1' })).then([launched]);
+    });
+
+    it('refuses launching an unapproved campaign, an empty audience, or after the period', () => {
+      given([drafted, submitted]).when(cmd({ type: 'LaunchCampaign', audienceSize: 10, treatmentCount: 9, randomisationSeed: 's' })).thenRefuses('INVALID_CAMPAIGN_STATE');
+      given([drafted, submitted, approved]).when(cmd({ type: 'LaunchCampaign', audienceSize: 0, treatmentCount: 0, randomisationSeed: 's' })).thenRefuses('EMPTY_AUDIENCE');
+      given([drafted, submitted, approved]).when(cmd({ type: 'LaunchCampaign', audienceSize: 1, treatmentCount: 1, randomisationSeed: 's', at: '2026-05-01T00:00:00.000Z' })).thenRefuses('CAMPAIGN_PERIOD_OVER');
+    });
+  });
+
+  describe('costs and completion', () => {
+    it('records a cost for a participant and refuses a control customer', () => {
+      given([drafted, submitted, approved, launched])
+        .when(cmd({ type: 'RecordCampaignCost', costId: 'c1', amount: '12.5', customerId: 'C1', customerGroup: 'treatment', description: 'x' }))
+        .then([cost('c1', '12.50', 'C1')]);
+      given([drafted, submitted, approved, launched])
+        .when(cmd({ type: 'RecordCampaignCost', costId: 'c1', amount: '12.5', customerId: 'C2', customerGroup: 'control', description: 'x' }))
+        .thenRefuses('NOT_A_PARTICIPANT');
+    });
+
+    it('refuses costs beyond the campaign budget', () => {
+      given([drafted, submitted, approved, launched, cost('c1', '9000.00', null)])
+        .when(cmd({ type: 'RecordCampaignCost', costId: 'c2', amount: '1000.01', customerId: null, customerGroup: null, description: 'x' }))
+        .thenRefuses('BUDGET_EXCEEDED');
+    });
+
+    it('splits unassigned costs evenly over the participants on completion and releases the rest of the budget', () => {
+      // 4 participants; unassigned 100.00 + 0.03 = 100.03 → 25.00 each (floor to the fen); total 100.03 + 20 = 120.03
+      given([drafted, submitted, approved, launched, cost('c1', '100.00', null), cost('c2', '0.03', null), cost('c3', '20.00', 'C1')])
+        .when(cmd({ type: 'CompleteCampaign' }))
+        .then([
+          {
+            type: 'CampaignCompleted',
+            data: {
+              campaignId: 'K1',
+              completedBy: 'mkt-br1',
+              totalCost: '120.03',
+              unassignedCost: '100.03',
+              participantCount: 4,
+              unassignedSharePerParticipant: '25.00',
+              budgetReleased: '9879.97',
+            },
+          },
+        ]);
+    });
+
+    it('cancels a launched campaign, releasing what was not spent', () => {
+      given([drafted, submitted, approved, launched, cost('c1', '100.00', null)])
+        .when(cmd({ type: 'CancelCampaign', reason: 'regulator' }))
+        .then([{ type: 'CampaignCancelled', data: { campaignId: 'K1', cancelledBy: 'mkt-br1', reason: 'regulator', budgetReleased: '9900.00' } }]);
+    });
+
+    it('refuses completing a campaign twice', () => {
+      const completed: CampaignEvent = {
+        type: 'CampaignCompleted',
+        data: { campaignId: 'K1', completedBy: 'x', totalCost: '0.00', unassignedCost: '0.00', participantCount: 4, unassignedSharePerParticipant: '0.00', budgetReleased: '0.00' },
+      };
+      given([drafted, submitted, approved, launched, completed]).when(cmd({ type: 'CompleteCampaign' })).thenRefuses('INVALID_CAMPAIGN_STATE');
+    });
+  });
+});
+
+describe('the control-group split', () => {
+  const ids = Array.from({ length: 20_000 }, (_, i) => `cust-${i}`);
+
+  it('is deterministic for a seed and independent of order', () => {
+    const a = splitAudience('seed-1', ids, 10);
+    const b = splitAudience('seed-1', [...ids].reverse(), 10);
+    const groupOf = new Map(b.map((x) => [x.customerId, x.group]));
+    expect(a.every((x) => groupOf.get(x.customerId) === x.group)).toBe(true);
+  });
+
+  it('holds out close to the asked share (10% ± 1 point over 20,000)', () => {
+    const control = splitAudience('seed-1', ids, 10).filter((x) => x.group === 'control').length;
+    expect(control / ids.length).toBeGreaterThan(0.09);
+    expect(control / ids.length).toBeLessThan(0.11);
+  });
+
+  it('gives a different split for another seed, and none or all at 0% and 50% bounds', () => {
+    const differ = ids.filter((id) => assignGroup('a', id, 30) !== assignGroup('b', id, 30)).length;
+    expect(differ).toBeGreaterThan(1000);
+    expect(ids.every((id) => assignGroup('a', id, 0) === 'treatment')).toBe(true);
+  });
+});

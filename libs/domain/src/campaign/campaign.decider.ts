@@ -1,0 +1,224 @@
+import type { Decider } from '../decider';
+import { forbidden, illegalState, invalid, refused } from '../errors';
+import { requireRole } from '../organisation/organisation.decider';
+import { outsideScope, unknownProduct, unknownUnit } from '../organisation/organisation.errors';
+import { isSuperior, isWithin, type Organisation } from '../organisation/organisation.state';
+import { formatFen, toFen } from '../shared/money';
+import { CHANNELS, TIERS, isBefore } from '../shared';
+import type { CampaignCommand, DraftPlan } from './campaign.commands';
+import type { CampaignEvent, CampaignPlan, CampaignStatus } from './campaign.events';
+
+export const campaignStream = (campaignId: string) => `campaign-${campaignId}`;
+
+export interface CampaignState {
+  readonly status: CampaignStatus | 'none';
+  readonly campaignId: string;
+  readonly plan: CampaignPlan | null;
+  readonly treatmentCount: number;
+  readonly costFen: number;
+  readonly unassignedCostFen: number;
+  readonly costIds: ReadonlySet<string>;
+  readonly feedbackIds: ReadonlySet<string>;
+}
+
+export const initialState = (): CampaignState => ({
+  status: 'none',
+  campaignId: '',
+  plan: null,
+  treatmentCount: 0,
+  costFen: 0,
+  unassignedCostFen: 0,
+  costIds: new Set(),
+  feedbackIds: new Set(),
+});
+
+export function evolve(s: CampaignState, e: CampaignEvent): CampaignState {
+  switch (e.type) {
+    case 'CampaignDrafted': {
+      const { campaignId, draftedBy: _by, ...plan } = e.data;
+      return { ...s, status: 'draft', campaignId, plan };
+    }
+    case 'CampaignSubmitted':
+      return { ...s, status: 'submitted' };
+    case 'CampaignApproved':
+      return { ...s, status: 'approved' };
+    case 'CampaignRejected':
+      return { ...s, status: 'rejected' };
+    case 'CampaignLaunched':
+      return { ...s, status: 'launched', treatmentCount: e.data.treatmentCount };
+    case 'CampaignCostRecorded': {
+      const fen = toFen(e.data.amount)!;
+      return {
+        ...s,
+        costFen: s.costFen + fen,
+        unassignedCostFen: s.unassignedCostFen + (e.data.customerId === null ? fen : 0),
+        costIds: new Set([...s.costIds, e.data.costId]),
+      };
+    }
+    case 'CampaignFeedbackRecorded':
+      return { ...s, feedbackIds: new Set([...s.feedbackIds, e.data.feedbackId]) };
+    case 'CampaignCompleted':
+      return { ...s, status: 'completed' };
+    case 'CampaignCancelled':
+      return { ...s, status: 'cancelled' };
+    default: {
+      const unreachable: never = e;
+      return unreachable;
+    }
+  }
+}
+
+export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
+  const campaignId = c.campaignId;
+  if (c.type === 'DraftCampaign') {
+    if (s.status !== 'none') throw illegalState('ALREADY_EXISTS', `campaign ${campaignId} already exists`, { campaignId });
+    requireRole(c.by, ['marketer', 'admin']);
+    const plan = validPlan(c.plan, c.org);
+    if (!isWithin(c.org, plan.ownerUnitId, c.by.unitId)) throw outsideScope(plan.ownerUnitId, c.by.unitId);
+    return [{ type: 'CampaignDrafted', data: { campaignId, ...plan, draftedBy: c.by.userId } }];
+  }
+  if (s.status === 'none' || !s.plan) throw illegalState('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
+  const plan = s.plan;
+  const inOwnerScope = () => {
+    if (!isWithin(c.org, plan.ownerUnitId, c.by.unitId)) throw outsideScope(plan.ownerUnitId, c.by.unitId);
+  };
+
+  switch (c.type) {
+    case 'SubmitCampaign': {
+      requireStatus(s, ['draft', 'rejected'], 'submit');
+      requireRole(c.by, ['marketer', 'admin']);
+      inOwnerScope();
+      if (!c.planDocumentRef.trim()) throw invalid('PLAN_DOCUMENT_REQUIRED', 'a campaign is submitted with its plan document attached');
+      return [{ type: 'CampaignSubmitted', data: { campaignId, planDocumentRef: c.planDocumentRef.trim(), submittedBy: c.by.userId } }];
+    }
+    case 'ApproveCampaign':
+    case 'RejectCampaign': {
+      requireStatus(s, ['submitted'], c.type === 'ApproveCampaign' ? 'approve' : 'reject');
+      requireRole(c.by, ['approver', 'admin']);
+      // Only a unit above the owner approves (004 篇九 第三十条).
+      if (!isSuperior(c.org, c.by.unitId, plan.ownerUnitId)) {
+        throw forbidden('NOT_SUPERIOR_UNIT', 'campaigns are approved by a unit above the owning unit', { ownerUnitId: plan.ownerUnitId, actorUnitId: c.by.unitId });
+      }
+      if (c.type === 'ApproveCampaign') return [{ type: 'CampaignApproved', data: { campaignId, approvedBy: c.by.userId, approverUnitId: c.by.unitId } }];
+      if (!c.reason.trim()) throw invalid('REASON_REQUIRED', 'a rejection gives its reason');
+      return [{ type: 'CampaignRejected', data: { campaignId, rejectedBy: c.by.userId, approverUnitId: c.by.unitId, reason: c.reason.trim() } }];
+    }
+    case 'LaunchCampaign': {
+      requireStatus(s, ['approved'], 'launch');
+      requireRole(c.by, ['marketer', 'admin']);
+      inOwnerScope();
+      if (!isBefore(c.at, plan.period.end)) throw refused('CAMPAIGN_PERIOD_OVER', `the campaign period ended on ${plan.period.end}`, { end: plan.period.end });
+      if (c.audienceSize === 0) throw refused('EMPTY_AUDIENCE', 'no customer matches the audience rule', { audience: plan.audience });
+      return [
+        {
+          type: 'CampaignLaunched',
+          data: {
+            campaignId,
+            launchedBy: c.by.userId,
+            audienceSize: c.audienceSize,
+            treatmentCount: c.treatmentCount,
+            controlCount: c.audienceSize - c.treatmentCount,
+            randomisationSeed: c.randomisationSeed,
+            budgetCommitted: plan.budget,
+          },
+        },
+      ];
+    }
+    case 'RecordCampaignCost': {
+      requireStatus(s, ['launched'], 'record costs for');
+      requireRole(c.by, ['marketer', 'admin']);
+      inOwnerScope();
+      if (s.costIds.has(c.costId)) throw illegalState('ALREADY_EXISTS', `cost ${c.costId} already exists`, { costId: c.costId });
+      const fen = toFen(c.amount);
+      if (fen === undefined || fen <= 0) throw invalid('INVALID_AMOUNT', 'amount must be a positive amount in CNY with at most two decimals', { amount: c.amount });
+      if (c.customerId !== null && c.customerGroup !== 'treatment') {
+        throw refused('NOT_A_PARTICIPANT', `customer ${c.customerId} is not a participant of this campaign`, { customerId: c.customerId, group: c.customerGroup });
+      }
+      const budget = toFen(plan.budget)!;
+      if (s.costFen + fen > budget) {
+        throw refused('BUDGET_EXCEEDED', 'the campaign\'s costs would exceed its budget', { budget: plan.budget, spent: formatFen(s.costFen), amount: formatFen(fen) });
+      }
+      return [{ type: 'CampaignCostRecorded', data: { campaignId, costId: c.costId, amount: formatFen(fen), customerId: c.customerId, description: c.description } }];
+    }
+    case 'RecordCampaignFeedback': {
+      requireStatus(s, ['launched', 'completed'], 'record feedback for');
+      if (s.feedbackIds.has(c.feedbackId)) throw illegalState('ALREADY_EXISTS', `feedback ${c.feedbackId} already exists`, { feedbackId: c.feedbackId });
+      if (c.rating !== null && !(Number.isInteger(c.rating) && c.rating >= 1 && c.rating <= 5)) throw invalid('INVALID_RATING', 'rating is a whole number from 1 to 5');
+      return [{ type: 'CampaignFeedbackRecorded', data: { campaignId, feedbackId: c.feedbackId, customerId: c.customerId, rating: c.rating, comment: c.comment } }];
+    }
+    case 'CompleteCampaign': {
+      requireStatus(s, ['launched'], 'complete');
+      requireRole(c.by, ['marketer', 'admin']);
+      inOwnerScope();
+      const participants = s.treatmentCount;
+      const share = participants > 0 ? Math.floor(s.unassignedCostFen / participants) : 0;
+      return [
+        {
+          type: 'CampaignCompleted',
+          data: {
+            campaignId,
+            completedBy: c.by.userId,
+            totalCost: formatFen(s.costFen),
+            unassignedCost: formatFen(s.unassignedCostFen),
+            participantCount: participants,
+            unassignedSharePerParticipant: formatFen(share),
+            budgetReleased: formatFen(Math.max(0, toFen(plan.budget)! - s.costFen)),
+          },
+        },
+      ];
+    }
+    case 'CancelCampaign': {
+      requireStatus(s, ['draft', 'submitted', 'approved', 'rejected', 'launched'], 'cancel');
+      requireRole(c.by, ['marketer', 'admin']);
+      inOwnerScope();
+      const released = s.status === 'launched' ? Math.max(0, toFen(plan.budget)! - s.costFen) : 0;
+      return [{ type: 'CampaignCancelled', data: { campaignId, cancelledBy: c.by.userId, reason: c.reason, budgetReleased: formatFen(released) } }];
+    }
+    default: {
+      const unreachable: never = c;
+      return unreachable;
+    }
+  }
+}
+
+export const campaignDecider: Decider<CampaignCommand, CampaignState, CampaignEvent> = { initialState, evolve, decide };
+
+function requireStatus(s: CampaignState, allowed: readonly CampaignStatus[], action: string): void {
+  if (!allowed.includes(s.status as CampaignStatus)) {
+    throw illegalState('INVALID_CAMPAIGN_STATE', `cannot ${action} a campaign that is ${s.status}`, { status: s.status, allowed });
+  }
+}
+
+function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
+  if (!p.name.trim()) throw invalid('NAME_REQUIRED', 'a campaign needs a name');
+  if (!org.units.has(p.ownerUnitId)) throw unknownUnit(p.ownerUnitId);
+  if (p.productCodes.length === 0) throw invalid('PRODUCTS_REQUIRED', 'a campaign offers at least one product');
+  for (const code of p.productCodes) if (!org.products.has(code)) throw unknownProduct(code);
+  if (p.channels.length === 0) throw invalid('CHANNELS_REQUIRED', 'a campaign uses at least one channel');
+  for (const ch of p.channels) if (!CHANNELS.includes(ch)) throw invalid('INVALID_CHANNEL', `unknown channel ${ch}`, { channel: ch });
+  for (const t of p.audience.tiers) if (!TIERS.includes(t)) throw invalid('INVALID_TIER', `unknown tier ${t}`, { tier: t });
+  for (const u of p.audience.unitIds) if (!org.units.has(u)) throw unknownUnit(u);
+  const budget = toFen(p.budget);
+  if (budget === undefined || budget < 0) throw invalid('INVALID_AMOUNT', 'budget must be a non-negative amount with at most two decimals', { budget: p.budget });
+  if (Number.isNaN(Date.parse(p.period.start)) || Number.isNaN(Date.parse(p.period.end)) || !isBefore(p.period.start, p.period.end)) {
+    throw invalid('INVALID_PERIOD', 'the period needs a start before its end', { period: p.period });
+  }
+  const control = p.controlGroupPercent ?? 10;
+  if (!Number.isInteger(control) || control < 0 || control > 50) {
+    throw invalid('INVALID_CONTROL_GROUP', 'the control group is a whole percentage from 0 to 50', { controlGroupPercent: control });
+  }
+  const revenueTarget = p.targets.revenue === null ? null : toFen(p.targets.revenue);
+  if (revenueTarget === undefined) throw invalid('INVALID_AMOUNT', 'the revenue target must be an amount', { revenue: p.targets.revenue });
+  return {
+    name: p.name.trim(),
+    objective: p.objective,
+    ownerUnitId: p.ownerUnitId,
+    productCodes: [...new Set(p.productCodes)],
+    channels: [...new Set(p.channels)],
+    audience: p.audience,
+    budget: formatFen(budget),
+    period: { start: new Date(p.period.start).toISOString(), end: new Date(p.period.end).toISOString() },
+    controlGroupPercent: control,
+    targets: { conversions: p.targets.conversions, revenue: revenueTarget === null ? null : formatFen(revenueTarget) },
+  };
+}

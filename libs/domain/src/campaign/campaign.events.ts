@@ -1,0 +1,57 @@
+import type { Channel, Tier } from '../shared/types';
+import type { Gender } from '../customer/customer.events';
+
+/** Who a campaign is for; every listed criterion must hold (an empty list means any). */
+export interface AudienceRule {
+  readonly tiers: readonly Tier[];
+  readonly segments: readonly string[];
+  /** Customers whose home unit is one of these units or below them. */
+  readonly unitIds: readonly string[];
+  readonly genders: readonly Gender[];
+  /** Customers holding at least one of these products. */
+  readonly holdsAnyOf: readonly string[];
+  /** Customers holding none of these products. */
+  readonly holdsNoneOf: readonly string[];
+}
+
+export type CampaignStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'launched' | 'completed' | 'cancelled';
+
+export interface CampaignPlan {
+  readonly name: string;
+  readonly objective: string;
+  readonly ownerUnitId: string;
+  readonly productCodes: readonly string[];
+  readonly channels: readonly Channel[];
+  readonly audience: AudienceRule;
+  readonly budget: string;
+  readonly period: { readonly start: string; readonly end: string };
+  /** Share of the audience held out from contact, 0–50 (platform default 10). */
+  readonly controlGroupPercent: number;
+  readonly targets: { readonly conversions: number | null; readonly revenue: string | null };
+}
+
+export type CampaignEvent =
+  | { type: 'CampaignDrafted'; data: CampaignPlan & { campaignId: string; draftedBy: string } }
+  | { type: 'CampaignSubmitted'; data: { campaignId: string; planDocumentRef: string; submittedBy: string } }
+  | { type: 'CampaignApproved'; data: { campaignId: string; approvedBy: string; approverUnitId: string } }
+  | { type: 'CampaignRejected'; data: { campaignId: string; rejectedBy: string; approverUnitId: string; reason: string } }
+  | {
+      type: 'CampaignLaunched';
+      data: { campaignId: string; launchedBy: string; audienceSize: number; treatmentCount: number; controlCount: number; randomisationSeed: string; budgetCommitted: string };
+    }
+  | { type: 'CampaignCostRecorded'; data: { campaignId: string; costId: string; amount: string; customerId: string | null; description: string } }
+  | { type: 'CampaignFeedbackRecorded'; data: { campaignId: string; feedbackId: string; customerId: string | null; rating: number | null; comment: string } }
+  | {
+      type: 'CampaignCompleted';
+      data: {
+        campaignId: string;
+        completedBy: string;
+        totalCost: string;
+        /** Costs not tied to a customer, split evenly over the participants (第三十条 3). */
+        unassignedCost: string;
+        participantCount: number;
+        unassignedSharePerParticipant: string;
+        budgetReleased: string;
+      };
+    }
+  | { type: 'CampaignCancelled'; data: { campaignId: string; cancelledBy: string; reason: string; budgetReleased: string } };
