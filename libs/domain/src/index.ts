@@ -1,2 +1,17 @@
 export * from './decider';
 export * from './errors';
+export * from './shared';
+export * from './organisation/organisation.events';
+export * from './organisation/organisation.commands';
+export * from './organisation/organisation.state';
+export { organisationDecider, ORGANISATION_STREAM, requireRole } from './organisation/organisation.decider';
+export * from './customer/customer.events';
+export * from './customer/customer.commands';
+export * from './customer/customer.state';
+export * from './customer/customer.rules';
+export { customerDecider, customerStream } from './customer/customer.decider';
+export * from './campaign/campaign.events';
+export * from './campaign/campaign.commands';
+export * from './campaign/campaign.split';
+export { campaignDecider, campaignStream, type CampaignState } from './campaign/campaign.decider';
+export { budgetDecider, budgetStream, remaining, type BudgetCommand, type BudgetEvent, type BudgetState } from './budget/budget.decider';
