@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { runMain } from '@app/platform';
+import { runMain, startProjector } from '@app/platform';
 
 /**
- * The projector process: follows the store's global stream and keeps the read models.
- * Projections arrive with the read-side work; until then it starts, migrates and idles.
+ * The projector process: follows the store's global stream and keeps the read models in
+ * Postgres. On the embedded default the api runs the same projector in its own process.
  */
 runMain('projector', async (runtime) => {
-  runtime.log.info({ store: runtime.store.kind }, 'projector started (no projections registered yet)');
+  await startProjector(runtime);
   return { close: async () => undefined };
 });

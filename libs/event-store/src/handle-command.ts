@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { fold, type Decider, type DomainEvent } from '@app/domain';
+import { DomainError, fold, type Decider, type DomainEvent } from '@app/domain';
 import { WrongExpectedVersion } from './errors';
-import type { EventStore } from './event-store.port';
-import type { NewEvent, Position } from './events';
+import type { EventStore, ExpectedRevision } from './event-store.port';
+import { comparePositions, type NewEvent, type Position } from './events';
 
 /** Who and when: everything a command carries besides its own data. */
 export interface CommandContext {
@@ -41,23 +41,63 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
   context: CommandContext,
   options: HandleCommandOptions = {},
 ): Promise<HandledCommand<Event>> {
-  const maxAttempts = options.maxAttempts ?? 5;
-  for (let attempt = 1; ; attempt++) {
-    const history = await store.readStream(streamId);
-    const state = fold(decider, history as unknown as Event[]);
-    const revision = history.length === 0 ? -1 : history[history.length - 1]!.streamPosition;
-    const events = decider.decide(command, state);
-    if (events.length === 0) return { events, revision, position: null };
+  return retryOnConflict(options.maxAttempts ?? 5, async () => {
+    const { state, revision } = await loadState(store, streamId, decider);
+    const expected = expectedFor(revision);
+    let events: readonly Event[];
     try {
-      const result = await store.appendToStream(
-        streamId,
-        withMetadata(streamId, events, context, options.schemaVersion ?? 1),
-        revision === -1 ? 'no_stream' : revision,
-      );
-      return { events, revision: result.nextExpectedRevision, position: result.position };
+      events = decider.decide(command, state);
+    } catch (refusal) {
+      // Some refusals are facts to keep (compliance): store them, then report the refusal.
+      if (refusal instanceof DomainError && refusal.recorded.length > 0) {
+        await store.appendToStream(streamId, withMetadata(streamId, refusal.recorded, context, options.schemaVersion ?? 1), expected);
+      }
+      throw refusal;
+    }
+    if (events.length === 0) return { events, revision, position: null };
+    const result = await store.appendToStream(streamId, withMetadata(streamId, events, context, options.schemaVersion ?? 1), expected);
+    return { events, revision: result.nextExpectedRevision, position: result.position };
+  });
+}
+
+/** A stream folded with a decider, and the revision it was read at (-1: empty). */
+export async function loadState<State, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
+): Promise<{ state: State; revision: number }> {
+  const history = await store.readStream(streamId);
+  const revision = history.length === 0 ? -1 : history[history.length - 1]!.streamPosition;
+  return { state: fold(decider, history as unknown as Event[]), revision };
+}
+
+export const expectedFor = (revision: number): ExpectedRevision => (revision === -1 ? 'no_stream' : revision);
+
+/** One stream's share of a decision that spans several (e.g. a launch: campaign, budget, customers). */
+export interface StreamDecision {
+  readonly streamId: string;
+  readonly events: readonly DomainEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+/** Appends what several deciders decided, each stream with its own expected revision (one transaction on Postgres). */
+export async function appendDecisions(store: EventStore, decisions: readonly StreamDecision[], context: CommandContext, schemaVersion = 1): Promise<Position | null> {
+  const appends = decisions
+    .filter((d) => d.events.length > 0)
+    .map((d) => ({ streamId: d.streamId, events: withMetadata(d.streamId, d.events, context, schemaVersion), expectedRevision: d.expectedRevision }));
+  if (appends.length === 0) return null;
+  const results = await store.appendToStreams(appends);
+  return results.reduce<Position | null>((max, r) => (!max || comparePositions(r.position, max) > 0 ? r.position : max), null);
+}
+
+/** Runs `attempt` again when the store reports a concurrency conflict, up to `maxAttempts` times. */
+export async function retryOnConflict<T>(maxAttempts: number, attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
     } catch (err) {
-      if (!(err instanceof WrongExpectedVersion) || attempt >= maxAttempts) throw err;
-      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      if (!(err instanceof WrongExpectedVersion) || i >= maxAttempts) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * i));
     }
   }
 }

@@ -26,6 +26,7 @@ const schema = z.object({
     .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port…]')
     .optional(),
   SEED_DEMO: flag.default(true),
+  RUN_PROJECTOR: flag.default(true),
 });
 
 export interface AppConfig {
@@ -41,6 +42,8 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly kafkaBrokers?: readonly string[];
   readonly seedDemo: boolean;
+  /** Run the projector inside this process (the embedded default); off when it runs on its own. */
+  readonly runProjector: boolean;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: c.LOG_LEVEL,
     kafkaBrokers: c.KAFKA_BROKERS?.split(','),
     seedDemo: c.SEED_DEMO,
+    runProjector: c.RUN_PROJECTOR,
   };
 }
 

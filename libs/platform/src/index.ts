@@ -4,3 +4,4 @@ export * from './embedded-postgres';
 export * from './logger';
 export * from './runtime';
 export * from './main-process';
+export * from './idempotency';

@@ -1,10 +1,12 @@
 import { EventStoreDbEventStore, EventStore1764000000000, PostgresEventStore, type EventStore } from '@app/event-store';
+import { CustomerDirectory1764000002000, PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
 import type { AppConfig } from './config';
+import { IdempotencyKeys1764000003000 } from './idempotency';
 import { migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. */
-export const MIGRATIONS = [EventStore1764000000000];
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, CustomerDirectory1764000002000, IdempotencyKeys1764000003000];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {
@@ -12,7 +14,18 @@ export interface Runtime {
   readonly log: Logger;
   readonly db: Database;
   readonly store: EventStore;
+  /** Started by `startProjector` (in the projector process, or in-process on the embedded default). */
+  projector?: ProjectionRunner;
   close(): Promise<void>;
+}
+
+/** Runs every projection in this process until the runtime closes. */
+export async function startProjector(runtime: Runtime): Promise<ProjectionRunner> {
+  const runner = new ProjectionRunner(runtime.store, runtime.db.pool, PROJECTIONS, runtime.log);
+  await runner.start();
+  runtime.projector = runner;
+  runtime.log.info({ projections: PROJECTIONS.map((p) => p.name) }, 'projector running');
+  return runner;
 }
 
 export async function startRuntime(config: AppConfig, log: Logger): Promise<Runtime> {
@@ -24,16 +37,18 @@ export async function startRuntime(config: AppConfig, log: Logger): Promise<Runt
       ? EventStoreDbEventStore.connect(config.eventStoreUrl)
       : new PostgresEventStore(db.pool, { connectionString: db.url });
     log.info({ store: store.kind }, 'event store ready');
-    return {
+    const runtime: Runtime = {
       config,
       log,
       db,
       store,
       async close() {
+        await runtime.projector?.stop();
         await store.close();
         await db.close();
       },
     };
+    return runtime;
   } catch (err) {
     await db.close();
     throw err;

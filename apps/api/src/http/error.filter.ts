@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { DomainError, type DomainErrorKind } from '@app/domain';
 import { WrongExpectedVersion } from '@app/event-store';
 import type { Logger } from '@app/platform';
+import { ReplayedResponse } from './replayed-response';
 
 /** The one error shape of the API: `{ error: { code, message, details } }`. */
 export interface ErrorBody {
@@ -65,6 +66,10 @@ export class ErrorFilter implements ExceptionFilter {
   constructor(private readonly log: Logger) {}
 
   catch(err: unknown, host: ArgumentsHost) {
+    if (err instanceof ReplayedResponse) {
+      host.switchToHttp().getResponse<Response>().status(err.statusCode).setHeader('Idempotent-Replayed', 'true').json(err.body);
+      return;
+    }
     const { status, body } = toHttpError(err);
     if (status >= 500) this.log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'request failed');
     host.switchToHttp().getResponse<Response>().status(status).json(body);

@@ -45,6 +45,7 @@ describe('budgets', () => {
     const released: BudgetEvent = { type: 'BudgetReleased', data: { unitId: 'BR1', year: 2026, campaignId: 'K1', amount: '200000.00' } };
     given([br1Allocated, committed('600000.00')]).when(cmd('BR1', { type: 'ReleaseBudget', campaignId: 'K1', amount: '200000' })).then([released]);
     given([br1Allocated, committed('600000.00'), released]).when(cmd('BR1', { type: 'CommitBudget', year: 2026, campaignId: 'K2', amount: '200000' })).thenMatches([{ type: 'BudgetCommitted' }]);
+    given([br1Allocated, committed('600000.00'), released]).when(cmd('BR1', { type: 'ReleaseBudget', campaignId: 'K1', amount: '200000' })).then([]);
   });
 
   it('asks the superior for a change and applies it when approved', () => {

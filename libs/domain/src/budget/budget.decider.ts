@@ -86,7 +86,7 @@ export function evolve(s: BudgetState, e: BudgetEvent): BudgetState {
     }
     case 'BudgetReleased': {
       const y = year(e.data.year);
-      return withYear(e.data.year, { ...y, released: new Map(y.released).set(e.data.campaignId, (y.released.get(e.data.campaignId) ?? 0) + toFen(e.data.amount)!) });
+      return withYear(e.data.year, { ...y, released: new Map(y.released).set(e.data.campaignId, toFen(e.data.amount)!) });
     }
     default: {
       const unreachable: never = e;
@@ -168,9 +168,10 @@ export function decide(c: BudgetCommand, s: BudgetState): BudgetEvent[] {
       return [{ type: 'BudgetCommitted', data: { unitId, year: c.year, campaignId: c.campaignId, amount: formatFen(amount) } }];
     }
     case 'ReleaseBudget': {
+      // Once per campaign: what it did not spend when it completed or was cancelled.
       const y = s.campaignYears.get(c.campaignId);
       const amount = amountOf(c.amount);
-      if (y === undefined || amount === 0) return [];
+      if (y === undefined || amount === 0 || year(y).released.has(c.campaignId)) return [];
       return [{ type: 'BudgetReleased', data: { unitId, year: y, campaignId: c.campaignId, amount: formatFen(amount) } }];
     }
     default: {

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { CHANNELS, RISK_LEVELS, ROLES, TIERS, toFen } from '@app/domain';
+
+/** Building blocks of the request schemas; every object schema is strict (unknown fields refused). */
+export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'an id of 1–64 letters, digits, _ . : -');
+export const text = (max = 500) => z.string().trim().min(1).max(max);
+export const money = z
+  .union([z.string().max(20), z.number()])
+  .refine((v) => toFen(v) !== undefined, 'an amount in CNY with at most two decimals')
+  .transform((v) => String(v));
+export const isoTime = z
+  .string()
+  .max(40)
+  .refine((v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'an ISO 8601 date or time')
+  .transform((v) => new Date(v).toISOString());
+export const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
+export const channel = z.enum(CHANNELS);
+export const riskLevel = z.enum(RISK_LEVELS);
+export const tier = z.enum(TIERS);
+export const role = z.enum(ROLES);
+export const year = z.number().int().min(2000).max(2100);
+/** Business time of the fact; defaults to now. Lets channels and imports record what happened earlier. */
+export const occurredAt = { occurredAt: isoTime.optional() };
+
+export const toOpenApi = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as Record<string, unknown>;

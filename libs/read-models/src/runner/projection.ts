@@ -1,0 +1,15 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@app/event-store';
+
+/**
+ * A read model kept from the event log. `apply` gets a batch and the transaction the runner
+ * will also store the checkpoint in: it must write with multi-row statements, and applying the
+ * same batch twice must change nothing.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  /** Only these event types are passed to `apply` (the checkpoint still moves past the rest). */
+  readonly eventTypes: readonly string[];
+  apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
+}
