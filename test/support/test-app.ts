@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createLogger, loadConfig, startRuntime, type Runtime } from '@app/platform';
+import { createLogger, loadConfig, startProjector, startRuntime, type Runtime } from '@app/platform';
 import { createApi } from '../../apps/api/src/bootstrap';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -17,6 +17,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const db = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env });
   const runtime = await startRuntime(config, createLogger(config.logLevel));
+  if (config.runProjector) await startProjector(runtime);
   const app = await createApi(runtime);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

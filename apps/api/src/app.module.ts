@@ -1,8 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE } from '@app/event-store';
 import type { Runtime } from '@app/platform';
+import { BudgetsController } from './budgets/budgets.controller';
+import { ActOnBudgetHandler } from './budgets/budget.command';
+import { ActOnCampaignHandler } from './campaigns/campaign.command';
+import { CampaignsController } from './campaigns/campaigns.controller';
+import { LaunchCampaignHandler } from './campaigns/launch-campaign.command';
+import { ActOnCustomerHandler } from './customers/customer.command';
+import { CustomersController } from './customers/customers.controller';
 import { HealthController } from './health/health.controller';
+import { ActorGuard } from './http/actor';
+import { Commands } from './http/commands';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { InteractionsController } from './interactions/interactions.controller';
+import { ChangeOrganisationHandler } from './organisation/organisation.command';
+import { OrganisationController } from './organisation/organisation.controller';
+import { OrganisationDirectory } from './organisation/organisation.directory';
 import { RUNTIME } from './runtime.token';
 
 /** The HTTP app; the runtime (database, event store) is made before Nest starts and handed in. */
@@ -13,10 +28,19 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController],
+      controllers: [HealthController, OrganisationController, CustomersController, InteractionsController, CampaignsController, BudgetsController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: EVENT_STORE, useValue: runtime.store },
+        { provide: APP_GUARD, useClass: ActorGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        OrganisationDirectory,
+        Commands,
+        ChangeOrganisationHandler,
+        ActOnCustomerHandler,
+        ActOnCampaignHandler,
+        LaunchCampaignHandler,
+        ActOnBudgetHandler,
       ],
       exports: [RUNTIME, EVENT_STORE],
     };

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { runMain } from '@app/platform';
+import { runMain, startProjector } from '@app/platform';
 import { createApi } from './bootstrap';
 
 /** `npm start`: the HTTP api on PORT (on the embedded default, the whole product in one process). */
 runMain('api', async (runtime, config) => {
+  if (config.runProjector) await startProjector(runtime);
   const app = await createApi(runtime);
   try {
     await app.listen(config.port, config.host);

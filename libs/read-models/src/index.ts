@@ -10,3 +10,4 @@ export { CustomerDirectory1764000002000 } from './customer-directory/17640000020
 import { customerDirectoryProjection } from './customer-directory/customer-directory.projection';
 /** Every projection the projector runs. */
 export const PROJECTIONS = [customerDirectoryProjection];
+export * from './runner/read-model-position';

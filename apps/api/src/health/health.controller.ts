@@ -2,9 +2,11 @@ import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { formatPosition } from '@app/event-store';
 import type { Runtime } from '@app/platform';
+import { Public } from '../http/actor';
 import { RUNTIME } from '../runtime.token';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}

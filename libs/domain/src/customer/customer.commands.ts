@@ -1,6 +1,5 @@
 import type { Organisation, Product } from '../organisation/organisation.state';
 import type { Channel, Issued, RiskLevel } from '../shared/types';
-import type { ContactPolicy } from '../organisation/organisation.events';
 import type { Gender } from './customer.events';
 
 /** What a customer decision needs to know of a campaign (from its own stream). */
@@ -27,7 +26,6 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
         channel: Channel;
         outcome: string;
         campaign: CampaignFacts | null;
-        policy: ContactPolicy;
       }
     | { type: 'PresentOffer'; offerId: string; staffId: string; product: Product; campaign: CampaignFacts | null }
     | { type: 'RespondToOffer'; offerId: string; accepted: boolean }

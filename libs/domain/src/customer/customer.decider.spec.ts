@@ -1,4 +1,3 @@
-import { DEFAULT_CONTACT_POLICY } from '../organisation/organisation.state';
 import { ORG, actor, product } from '../testing/fixtures';
 import { spec } from '../testing/specification';
 import type { CampaignFacts, CustomerCommand } from './customer.commands';
@@ -29,7 +28,7 @@ const campaign = (over: Partial<CampaignFacts> = {}): CampaignFacts => ({
   ...over,
 });
 const contact = (over: Record<string, unknown> = {}) =>
-  cmd({ type: 'RecordContact', contactId: 'X9', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaign: campaign(), policy: DEFAULT_CONTACT_POLICY, ...over });
+  cmd({ type: 'RecordContact', contactId: 'X9', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaign: campaign(), ...over });
 
 describe('customer', () => {
   describe('onboarding', () => {
@@ -211,9 +210,9 @@ describe('customer', () => {
         .thenRefuses('CONTACT_LIMIT_REACHED', { limit: 'per_campaign_7_days' });
     });
 
-    it('applies a tighter policy when one is configured', () => {
+    it('applies the tighter policy set for the customer\'s branch', () => {
       given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-03-01T10:00:00.000Z', 'K2')])
-        .when(contact({ policy: { maxCampaignContactsPer30Days: 1, maxContactsPerCampaignPer7Days: 1 } }))
+        .when(contact({ org: { ...ORG, contactPolicies: new Map([['BR1', { maxCampaignContactsPer30Days: 1, maxContactsPerCampaignPer7Days: 1 }]]) } }))
         .thenRefuses('CONTACT_LIMIT_REACHED', { limit: 'per_customer_30_days', max: 1 });
     });
 

@@ -1,7 +1,7 @@
 import type { Decider } from '../decider';
 import { forbidden, illegalState, invalid, notFound, refused, refusedAndRecorded } from '../errors';
 import { outsideScope, unknownStaff, unknownUnit } from '../organisation/organisation.errors';
-import { headOffice, isSuperior, isWithin, thresholdsFor, unitAtLevel, type Organisation, type Product } from '../organisation/organisation.state';
+import { contactPolicyFor, headOffice, isSuperior, isWithin, thresholdsFor, unitAtLevel, type Organisation, type Product } from '../organisation/organisation.state';
 import { formatFen, toFen } from '../shared/money';
 import { addDays, addYears, isBefore } from '../shared/time';
 import type { CampaignFacts, CustomerCommand } from './customer.commands';
@@ -190,7 +190,8 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
       if (c.campaign) {
         requireCampaignReach(s, c.campaign);
         if (!c.campaign.channels.includes(c.channel)) throw channelNotInCampaign(c.campaign.campaignId, c.channel);
-        const breach = contactLimitBreach(s, c.campaign.campaignId, c.at, c.policy);
+        // The policy in force is the nearest one set at or above the customer's unit.
+        const breach = contactLimitBreach(s, c.campaign.campaignId, c.at, contactPolicyFor(c.org, s.homeUnitId));
         if (breach) {
           throw refused('CONTACT_LIMIT_REACHED', `contact policy: at most ${breach.max} ${breach.limit === 'per_customer_30_days' ? 'campaign contacts per customer in 30 days' : 'contacts per campaign in 7 days'}`, { ...breach });
         }

@@ -1,0 +1,76 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  budgetDecider,
+  budgetStream,
+  campaignDecider,
+  campaignStream,
+  customerDecider,
+  customerStream,
+  type CampaignCommand,
+  type CampaignEvent,
+} from '@app/domain';
+import {
+  appendDecisions,
+  expectedFor,
+  handleCommand,
+  loadState,
+  retryOnConflict,
+  type CommandContext,
+  type HandledCommand,
+} from '@app/event-store';
+import type { Runtime } from '@app/platform';
+import { RUNTIME } from '../runtime.token';
+
+/** Draft, submit, approve, reject, record feedback: one stream, no other aggregate involved. */
+export class ActOnCampaign extends Command<HandledCommand<CampaignEvent>> {
+  constructor(
+    readonly command: CampaignCommand,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ActOnCampaign)
+export class ActOnCampaignHandler implements ICommandHandler<ActOnCampaign> {
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+
+  async execute({ command, context }: ActOnCampaign): Promise<HandledCommand<CampaignEvent>> {
+    const { store } = this.runtime;
+    if (command.type === 'RecordCampaignCost' && command.customerId !== null) {
+      // Whether the customer took part is known on their own stream.
+      const { state } = await loadState(store, customerStream(command.customerId), customerDecider);
+      const customerGroup = state.enrolments.get(command.campaignId) ?? null;
+      return handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, customerGroup }, context);
+    }
+    if (command.type === 'CompleteCampaign' || command.type === 'CancelCampaign') return this.closeAndRelease(command, context);
+    return handleCommand(store, campaignStream(command.campaignId), campaignDecider, command, context);
+  }
+
+  /** Completing or cancelling a launched campaign returns what it did not spend to its unit's budget, atomically. */
+  private closeAndRelease(command: CampaignCommand, context: CommandContext): Promise<HandledCommand<CampaignEvent>> {
+    const { store } = this.runtime;
+    return retryOnConflict(5, async () => {
+      const campaign = await loadState(store, campaignStream(command.campaignId), campaignDecider);
+      const events = campaignDecider.decide(command, campaign.state);
+      const closing = events.find((e) => e.type === 'CampaignCompleted' || e.type === 'CampaignCancelled');
+      const released = closing ? (closing.data as { budgetReleased: string }).budgetReleased : '0.00';
+      const ownerUnitId = campaign.state.plan!.ownerUnitId;
+      const budget = await loadState(store, budgetStream(ownerUnitId), budgetDecider);
+      const budgetEvents = budgetDecider.decide(
+        { type: 'ReleaseBudget', unitId: ownerUnitId, campaignId: command.campaignId, amount: released, org: command.org, at: command.at, by: command.by },
+        budget.state,
+      );
+      const position = await appendDecisions(
+        store,
+        [
+          { streamId: campaignStream(command.campaignId), events, expectedRevision: expectedFor(campaign.revision) },
+          { streamId: budgetStream(ownerUnitId), events: budgetEvents, expectedRevision: expectedFor(budget.revision) },
+        ],
+        context,
+      );
+      return { events, revision: campaign.revision + events.length, position };
+    });
+  }
+}

@@ -1,0 +1,164 @@
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { campaignStream, type Actor, type CampaignCommand } from '@app/domain';
+import { formatPosition } from '@app/event-store';
+import { CurrentActor } from '../http/actor';
+import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
+import { channel, id, isoTime, money, occurredAt, text, tier, toOpenApi } from '../http/schemas';
+import { parseBody } from '../http/validation';
+import { ActOnCampaign } from './campaign.command';
+import { LaunchCampaign } from './launch-campaign.command';
+
+const audience = z.strictObject({
+  tiers: z.array(tier).max(4).default([]),
+  segments: z.array(text(50)).max(20).default([]),
+  unitIds: z.array(id).max(100).default([]),
+  genders: z.array(z.enum(['F', 'M', 'U'])).max(3).default([]),
+  holdsAnyOf: z.array(id).max(50).default([]),
+  holdsNoneOf: z.array(id).max(50).default([]),
+});
+const draft = z.strictObject({
+  campaignId: id,
+  name: text(200),
+  objective: z.string().max(2000).default(''),
+  ownerUnitId: id,
+  productCodes: z.array(id).min(1).max(50),
+  channels: z.array(channel).min(1).max(5),
+  audience: audience.default({ tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [] }),
+  budget: money,
+  period: z.strictObject({ start: isoTime, end: isoTime }),
+  controlGroupPercent: z.number().int().min(0).max(50).optional(),
+  targets: z.strictObject({ conversions: z.number().int().min(0).nullable().default(null), revenue: money.nullable().default(null) }).default({ conversions: null, revenue: null }),
+  ...occurredAt,
+});
+const submit = z.strictObject({ planDocumentRef: text(500), ...occurredAt });
+const decision = z.strictObject({ ...occurredAt });
+const reject = z.strictObject({ reason: text(1000), ...occurredAt });
+const launch = z.strictObject({ randomisationSeed: z.string().min(1).max(100).optional(), ...occurredAt });
+const cost = z.strictObject({ costId: id.optional(), amount: money, customerId: id.nullable().default(null), description: z.string().max(500).default(''), ...occurredAt });
+const feedback = z.strictObject({ feedbackId: id.optional(), customerId: id.nullable().default(null), rating: z.number().int().min(1).max(5).nullable().default(null), comment: z.string().max(2000).default(''), ...occurredAt });
+const cancel = z.strictObject({ reason: text(1000), ...occurredAt });
+
+const DRAFT_EXAMPLE = {
+  campaignId: 'K-2026-001',
+  name: '春季存款竞赛 Spring deposit drive',
+  objective: 'grow time deposits among standard-tier customers',
+  ownerUnitId: 'BR-SH',
+  productCodes: ['DEP-1Y'],
+  channels: ['phone', 'sms'],
+  audience: { tiers: ['standard', 'platinum'] },
+  budget: '200000.00',
+  period: { start: '2026-03-01', end: '2026-05-31' },
+  controlGroupPercent: 10,
+  targets: { conversions: 800, revenue: '1200000.00' },
+};
+
+/** The campaign lifecycle: draft → submitted → approved / rejected → launched → completed (or cancelled). */
+@ApiTags('campaigns')
+@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
+@Controller('api/campaigns')
+export class CampaignsController {
+  constructor(private readonly commands: Commands) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Draft a campaign: audience, products, channels, budget, period, control group (default 10%)' })
+  @ApiBody({ schema: toOpenApi(draft), examples: { depositDrive: { value: DRAFT_EXAMPLE } } })
+  async draft(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+    const { campaignId, occurredAt: at, ...plan } = parseBody(draft, body);
+    const issue = await this.commands.issue(req, actor, at);
+    return this.send(issue, { type: 'DraftCampaign', campaignId, plan });
+  }
+
+  @Post(':campaignId/submit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Submit for approval, with the plan document attached' })
+  @ApiBody({ schema: toOpenApi(submit), examples: { plan: { value: { planDocumentRef: 'dms://plans/2026/K-2026-001.pdf' } } } })
+  async submit(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+    const b = parseBody(submit, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'SubmitCampaign', campaignId, planDocumentRef: b.planDocumentRef });
+  }
+
+  @Post(':campaignId/approve')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approve (an approver of a unit above the owner)' })
+  @ApiBody({ schema: toOpenApi(decision) })
+  async approve(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+    const b = parseBody(decision, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ApproveCampaign', campaignId });
+  }
+
+  @Post(':campaignId/reject')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reject with a reason (an approver of a unit above the owner)' })
+  @ApiBody({ schema: toOpenApi(reject) })
+  async reject(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+    const b = parseBody(reject, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RejectCampaign', campaignId, reason: b.reason });
+  }
+
+  @Post(':campaignId/launch')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Launch: evaluate the audience, hold out the control group by a seeded random split, commit the budget" })
+  @ApiBody({ schema: toOpenApi(launch) })
+  async launch(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+    const b = parseBody(launch, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    const r = await this.commands.execute(new LaunchCampaign(campaignId, b.randomisationSeed, issue.org, issue.by, issue.at, issue.context));
+    return {
+      id: campaignId,
+      streamId: campaignStream(campaignId),
+      revision: r.revision,
+      position: r.position ? formatPosition(r.position) : null,
+      events: r.events.map((e) => e.type),
+      audienceSize: r.audienceSize,
+      controlCount: r.controlCount,
+    };
+  }
+
+  @Post(':campaignId/costs')
+  @ApiOperation({ summary: 'Record a cost line: for one participant, or unassigned (split over participants at completion)' })
+  @ApiBody({ schema: toOpenApi(cost), examples: { gift: { value: { amount: '88.00', customerId: 'C-10001', description: 'gift' } }, venue: { value: { amount: '5000.00', description: 'lecture venue' } } } })
+  async cost(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+    const b = parseBody(cost, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    const costId = b.costId ?? randomUUID();
+    const result = await this.send(issue, { type: 'RecordCampaignCost', campaignId, costId, amount: b.amount, customerId: b.customerId, customerGroup: null, description: b.description });
+    return { ...result, costId };
+  }
+
+  @Post(':campaignId/feedback')
+  @ApiOperation({ summary: 'Record execution feedback (from a customer, or about the campaign)' })
+  @ApiBody({ schema: toOpenApi(feedback) })
+  async feedback(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+    const b = parseBody(feedback, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    return this.send(issue, { type: 'RecordCampaignFeedback', campaignId, feedbackId: b.feedbackId ?? randomUUID(), customerId: b.customerId, rating: b.rating, comment: b.comment });
+  }
+
+  @Post(':campaignId/complete')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Complete: split unassigned costs over participants; return the unspent budget to the owner's unit" })
+  @ApiBody({ schema: toOpenApi(decision) })
+  async complete(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+    const b = parseBody(decision, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'CompleteCampaign', campaignId });
+  }
+
+  @Post(':campaignId/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel with a reason; a launched campaign returns its unspent budget' })
+  @ApiBody({ schema: toOpenApi(cancel) })
+  async cancel(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+    const b = parseBody(cancel, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'CancelCampaign', campaignId, reason: b.reason });
+  }
+
+  private send(issue: Issue, command: DistributiveOmit<CampaignCommand, 'org' | 'by' | 'at'>) {
+    const full = { ...command, org: issue.org, by: issue.by, at: issue.at } as CampaignCommand;
+    return this.commands.send(new ActOnCampaign(full, issue.context), command.campaignId, campaignStream(command.campaignId));
+  }
+}

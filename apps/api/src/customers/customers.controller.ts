@@ -1,0 +1,128 @@
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { customerStream, type Actor, type CustomerCommand } from '@app/domain';
+import { CurrentActor } from '../http/actor';
+import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
+import { channel, id, money, month, occurredAt, riskLevel, text, toOpenApi } from '../http/schemas';
+import { parseBody } from '../http/validation';
+import { ActOnCustomer } from './customer.command';
+
+const onboard = z.strictObject({
+  customerId: id,
+  segment: text(50),
+  gender: z.enum(['F', 'M', 'U']),
+  birthYear: z.number().int().min(1900).max(2100).nullable().optional(),
+  /** Financial assets held per sub-branch: the customer goes to the one holding most. */
+  assetsByUnit: z.record(id, money).refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 50, 'one to fifty units'),
+  ...occurredAt,
+});
+const balance = z.strictObject({ month, averageDailyAssets: money, holdings: z.array(id).max(200).default([]), ...occurredAt });
+const assign = z.strictObject({ staffId: id, ...occurredAt });
+const claim = z.strictObject({ claimId: id, ...occurredAt });
+const claimDecision = z.strictObject({ approve: z.boolean(), reason: z.string().max(500).optional(), ...occurredAt });
+const transfer = z.strictObject({ toStaffId: id, ...occurredAt });
+const risk = z.strictObject({ tolerance: riskLevel, ...occurredAt });
+const consent = z.strictObject({ channel, granted: z.boolean(), ...occurredAt });
+const answer = z.strictObject({ ...occurredAt });
+
+/** Customers: onboarding, balances and tiers, assignment, claims, transfers, risk profile, consent. */
+@ApiTags('customers')
+@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
+@Controller('api/customers')
+export class CustomersController {
+  constructor(private readonly commands: Commands) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Onboard a customer; they go to the sub-branch holding most of their assets. No personal data here.' })
+  @ApiBody({ schema: toOpenApi(onboard), examples: { customer: { value: { customerId: 'C-10001', segment: 'retail', gender: 'F', birthYear: 1982, assetsByUnit: { 'SB-PD': '350000.00' } } } } })
+  async onboard(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+    const b = parseBody(onboard, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    return this.send(issue, { type: 'OnboardCustomer', customerId: b.customerId, segment: b.segment, gender: b.gender, birthYear: b.birthYear ?? null, assetsByUnit: b.assetsByUnit });
+  }
+
+  @Post(':customerId/balances')
+  @ApiOperation({ summary: "Record a month's average daily assets; the tier is recomputed from the last three months" })
+  @ApiBody({ schema: toOpenApi(balance), examples: { march: { value: { month: '2026-03', averageDailyAssets: '1620000.00', holdings: ['DEP-1Y', 'FUND-BOND'] } } } })
+  async balance(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(balance, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    return this.send(issue, { type: 'RecordBalanceSnapshot', customerId, month: b.month, averageDailyAssets: b.averageDailyAssets, holdings: b.holdings });
+  }
+
+  @Post(':customerId/manager')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Assign the customer to a relationship manager of their sub-branch' })
+  @ApiBody({ schema: toOpenApi(assign) })
+  async assign(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(assign, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    return this.send(issue, { type: 'AssignManager', customerId, staffId: b.staffId });
+  }
+
+  @Post(':customerId/claims')
+  @ApiOperation({ summary: 'A relationship manager claims an unassigned customer (客户申领); the superior unit decides' })
+  @ApiBody({ schema: toOpenApi(claim) })
+  async claim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(claim, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    return this.send(issue, { type: 'FileClaim', customerId, claimId: b.claimId });
+  }
+
+  @Post(':customerId/claims/:claimId/decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approve or reject a claim (a unit above the claimant)' })
+  @ApiBody({ schema: toOpenApi(claimDecision) })
+  async decideClaim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('claimId') claimId: string, @Body() body: unknown) {
+    const b = parseBody(claimDecision, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    return this.send(issue, { type: 'DecideClaim', customerId, claimId, approve: b.approve, reason: b.reason });
+  }
+
+  @Post(':customerId/transfer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Transfer to another manager: inside a branch by the branch, across branches by head office' })
+  @ApiBody({ schema: toOpenApi(transfer) })
+  async transfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(transfer, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    return this.send(issue, { type: 'TransferCustomer', customerId, toStaffId: b.toStaffId });
+  }
+
+  @Post(':customerId/risk-assessment')
+  @ApiOperation({ summary: 'Record a risk assessment (tolerance R1–R5, valid one year)' })
+  @ApiBody({ schema: toOpenApi(risk), examples: { balanced: { value: { tolerance: 'R3' } } } })
+  async assess(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(risk, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    return this.send(issue, { type: 'AssessRisk', customerId, tolerance: b.tolerance });
+  }
+
+  @Post(':customerId/consents')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Grant or withdraw consent to contact on a channel' })
+  @ApiBody({ schema: toOpenApi(consent), examples: { sms: { value: { channel: 'sms', granted: true } } } })
+  async consent(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(consent, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    return this.send(issue, { type: 'SetConsent', customerId, channel: b.channel, granted: b.granted });
+  }
+
+  @Post(':customerId/complaints/:complaintId/answer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Answer a complaint (late when past its deadline)' })
+  @ApiBody({ schema: toOpenApi(answer) })
+  async answer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('complaintId') complaintId: string, @Body() body: unknown) {
+    const b = parseBody(answer, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    return this.send(issue, { type: 'AnswerComplaint', customerId, complaintId });
+  }
+
+  private send(issue: Issue, command: DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>) {
+    const full = { ...command, org: issue.org, by: issue.by, at: issue.at } as CustomerCommand;
+    return this.commands.send(new ActOnCustomer(full, issue.context), command.customerId, customerStream(command.customerId));
+  }
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { CommandBus, type Command } from '@nestjs/cqrs';
+import type { Request } from 'express';
+import type { Actor, Organisation } from '@app/domain';
+import type { CommandContext, HandledCommand } from '@app/event-store';
+import { OrganisationDirectory } from '../organisation/organisation.directory';
+import { commandContext } from './command-context';
+import { commandResult, type CommandResult } from './command-result';
+
+/** `Omit` over each member of a union (commands are discriminated unions). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** What every domain command needs besides its own fields. */
+export interface Issue {
+  readonly org: Organisation;
+  readonly by: Actor;
+  readonly at: string;
+  readonly context: CommandContext;
+}
+
+/** The controllers' one way to the write side: build the common part, send on the CommandBus, shape the answer. */
+@Injectable()
+export class Commands {
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  async issue(req: Request, actor: Actor, occurredAt?: string): Promise<Issue> {
+    const context = commandContext(req, actor, occurredAt);
+    return { org: await this.directory.current(), by: actor, at: context.occurredAt, context };
+  }
+
+  /** For commands whose answer is more than a stream write (e.g. a launch's audience size). */
+  execute<R>(command: Command<R>): Promise<R> {
+    return this.bus.execute(command);
+  }
+
+  async send<E extends { type: string; data: unknown }>(command: Command<HandledCommand<E>>, id: string, streamId: string): Promise<CommandResult> {
+    return commandResult(id, streamId, await this.bus.execute(command));
+  }
+}

@@ -1,0 +1,140 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, type Actor, type OrganisationCommand } from '@app/domain';
+import { CurrentActor, Public } from '../http/actor';
+import { Commands } from '../http/commands';
+import { id, money, riskLevel, role, text, toOpenApi } from '../http/schemas';
+import { parseBody } from '../http/validation';
+import { ChangeOrganisation } from './organisation.command';
+import { OrganisationDirectory } from './organisation.directory';
+
+const bootstrap = z.strictObject({
+  headOffice: z.strictObject({ unitId: id, name: text(200) }),
+  admin: z.strictObject({ staffId: id, displayName: text(200) }),
+});
+const openUnit = z.strictObject({ unitId: id, name: text(200), level: z.enum(ORG_LEVELS), parentId: id, wealthCentre: z.boolean().optional() });
+const registerStaff = z.strictObject({ staffId: id, displayName: text(200), role, unitId: id });
+const moveStaff = z.strictObject({ toUnitId: id });
+const changeRole = z.strictObject({ role });
+const defineProduct = z.strictObject({ productCode: id, name: text(200), category: text(50), riskLevel, riskBearing: z.boolean(), weight: money });
+const updateProduct = z.strictObject({ riskLevel: riskLevel.optional(), riskBearing: z.boolean().optional(), weight: money.optional() });
+const thresholds = z.strictObject({ standard: money, platinum: money, black: money });
+const contactPolicy = z.strictObject({
+  maxCampaignContactsPer30Days: z.number().int().min(1).max(100),
+  maxContactsPerCampaignPer7Days: z.number().int().min(1).max(100),
+});
+
+@ApiTags('organisation')
+@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@Controller('api')
+export class OrganisationController {
+  constructor(
+    private readonly commands: Commands,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  @Public()
+  @Post('org/bootstrap')
+  @ApiOperation({ summary: 'First-run set-up: the head office and the first admin (only while the organisation is empty)' })
+  @ApiBody({ schema: toOpenApi(bootstrap), examples: { bank: { value: { headOffice: { unitId: 'HO', name: '总行' }, admin: { staffId: 'admin', displayName: 'Admin' } } } } })
+  async bootstrap(@Req() req: Request, @Body() body: unknown) {
+    const b = parseBody(bootstrap, body);
+    if ((await this.directory.current()).units.size > 0) throw illegalState('ALREADY_BOOTSTRAPPED', 'the organisation already exists');
+    const actor: Actor = { userId: b.admin.staffId, unitId: b.headOffice.unitId, role: 'admin' };
+    const issue = await this.commands.issue(req, actor);
+    await this.send({ ...issue, type: 'OpenOrgUnit', unitId: b.headOffice.unitId, name: b.headOffice.name, level: 'head_office', parentId: null }, issue, b.headOffice.unitId);
+    const again = await this.commands.issue(req, actor);
+    return this.send({ ...again, type: 'RegisterStaffMember', staffId: b.admin.staffId, displayName: b.admin.displayName, role: 'admin', unitId: b.headOffice.unitId }, again, b.admin.staffId);
+  }
+
+  @Get('org')
+  @ApiOperation({ summary: 'The org tree, staff and products as configured now' })
+  async get() {
+    const org = await this.directory.current();
+    return { units: [...org.units.values()], staff: [...org.staff.values()], products: [...org.products.values()] };
+  }
+
+  @Post('org/units')
+  @ApiOperation({ summary: 'Open an org unit under a parent (admin)' })
+  @ApiBody({ schema: toOpenApi(openUnit), examples: { subBranch: { value: { unitId: 'SB-PD', name: '浦东支行', level: 'sub_branch_1', parentId: 'BR-SH' } } } })
+  async openUnit(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+    const b = parseBody(openUnit, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'OpenOrgUnit', ...b }, issue, b.unitId);
+  }
+
+  @Post('org/staff')
+  @ApiOperation({ summary: 'Register a staff member with a role in a unit (admin)' })
+  @ApiBody({ schema: toOpenApi(registerStaff), examples: { rm: { value: { staffId: 'rm-001', displayName: 'RM Wang', role: 'relationship_manager', unitId: 'SB-PD' } } } })
+  async registerStaff(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+    const b = parseBody(registerStaff, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'RegisterStaffMember', ...b }, issue, b.staffId);
+  }
+
+  @Post('org/staff/:staffId/move')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Move a staff member to another unit (admin)' })
+  @ApiBody({ schema: toOpenApi(moveStaff) })
+  async moveStaff(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
+    const b = parseBody(moveStaff, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'MoveStaffMember', staffId, ...b }, issue, staffId);
+  }
+
+  @Post('org/staff/:staffId/role')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Change a staff member's role (admin)" })
+  @ApiBody({ schema: toOpenApi(changeRole) })
+  async changeRole(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
+    const b = parseBody(changeRole, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'ChangeStaffRole', staffId, ...b }, issue, staffId);
+  }
+
+  @Post('products')
+  @ApiOperation({ summary: 'Define a product with its risk level (R1–R5) and scorecard weight (admin)' })
+  @ApiBody({ schema: toOpenApi(defineProduct), examples: { fund: { value: { productCode: 'FUND-BOND', name: '债券基金', category: 'fund', riskLevel: 'R2', riskBearing: true, weight: '1.50' } } } })
+  async defineProduct(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+    const b = parseBody(defineProduct, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'DefineProduct', ...b }, issue, b.productCode);
+  }
+
+  @Post('products/:productCode')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Change a product's risk level or weight (admin); history keeps the old values" })
+  @ApiBody({ schema: toOpenApi(updateProduct) })
+  async updateProduct(@Req() req: Request, @CurrentActor() actor: Actor, @Param('productCode') productCode: string, @Body() body: unknown) {
+    const b = parseBody(updateProduct, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'UpdateProduct', productCode, ...b }, issue, productCode);
+  }
+
+  @Post('org/units/:unitId/tier-thresholds')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set the tier thresholds of head office or a branch (branches may raise, never lower)' })
+  @ApiBody({ schema: toOpenApi(thresholds), examples: { raised: { value: { standard: '300000', platinum: '1500000', black: '6000000' } } } })
+  async setThresholds(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Body() body: unknown) {
+    const b = parseBody(thresholds, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'SetTierThresholds', unitId, thresholds: b }, issue, unitId);
+  }
+
+  @Post('org/units/:unitId/contact-policy')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Set a unit's contact policy (may tighten what it inherits, never loosen)" })
+  @ApiBody({ schema: toOpenApi(contactPolicy), examples: { strict: { value: { maxCampaignContactsPer30Days: 2, maxContactsPerCampaignPer7Days: 1 } } } })
+  async setPolicy(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Body() body: unknown) {
+    const b = parseBody(contactPolicy, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'SetContactPolicy', unitId, policy: b }, issue, unitId);
+  }
+
+  private send(command: OrganisationCommand & Partial<{ context: unknown }>, issue: { context: import('@app/event-store').CommandContext }, id: string) {
+    const { context: _c, ...domainCommand } = command as OrganisationCommand & { context?: unknown };
+    return this.commands.send(new ChangeOrganisation(domainCommand as OrganisationCommand, issue.context), id, ORGANISATION_STREAM);
+  }
+}
