@@ -47,7 +47,8 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
     const status = err.getStatus();
     const res = err.getResponse();
     const given = typeof res === 'object' && res !== null ? (res as Record<string, unknown>) : {};
-    const code = typeof given.code === 'string' ? given.code : (HTTP_CODES[status] ?? `HTTP_${status}`);
+    const parseFailed = (err.cause as { type?: unknown } | undefined)?.type === 'entity.parse.failed';
+    const code = typeof given.code === 'string' ? given.code : parseFailed ? 'MALFORMED_JSON' : (HTTP_CODES[status] ?? `HTTP_${status}`);
     const message = typeof given.message === 'string' ? given.message : err.message;
     const details = typeof given.details === 'object' && given.details !== null ? (given.details as Record<string, unknown>) : {};
     return { status, body: { error: { code, message, details } } };

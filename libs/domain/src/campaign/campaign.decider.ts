@@ -1,5 +1,5 @@
 import type { Decider } from '../decider';
-import { forbidden, illegalState, invalid, refused } from '../errors';
+import { forbidden, illegalState, invalid, notFound, refused } from '../errors';
 import { requireRole } from '../organisation/organisation.decider';
 import { outsideScope, unknownProduct, unknownUnit } from '../organisation/organisation.errors';
 import { isSuperior, isWithin, type Organisation } from '../organisation/organisation.state';
@@ -77,7 +77,7 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     if (!isWithin(c.org, plan.ownerUnitId, c.by.unitId)) throw outsideScope(plan.ownerUnitId, c.by.unitId);
     return [{ type: 'CampaignDrafted', data: { campaignId, ...plan, draftedBy: c.by.userId } }];
   }
-  if (s.status === 'none' || !s.plan) throw illegalState('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
+  if (s.status === 'none' || !s.plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
   const plan = s.plan;
   const inOwnerScope = () => {
     if (!isWithin(c.org, plan.ownerUnitId, c.by.unitId)) throw outsideScope(plan.ownerUnitId, c.by.unitId);

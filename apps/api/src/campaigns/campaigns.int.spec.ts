@@ -1,0 +1,116 @@
+import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+
+const plan = (campaignId: string, over: Record<string, unknown> = {}) => ({
+  campaignId,
+  name: 'Spring deposit drive',
+  ownerUnitId: 'BR1',
+  productCodes: ['DEP-1Y', 'FUND-BOND'],
+  channels: ['phone'],
+  audience: { genders: ['F'] },
+  budget: '20000',
+  period: { start: '2026-01-01', end: '2030-01-01' },
+  controlGroupPercent: 20,
+  ...over,
+});
+
+describe('campaign lifecycle through the API', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    c = api(t);
+    await seedOrganisation(t);
+    for (let i = 0; i < 30; i++) await seedCustomer(t, `F${i}`, { gender: 'F' });
+    for (let i = 0; i < 5; i++) await seedCustomer(t, `M${i}`, { gender: 'M' });
+  });
+  afterAll(() => t.close());
+
+  it('goes draft → submitted → approved → launched → costs → completed, with the catalogue events in the store', async () => {
+    const mkt = c.as('mkt-br1');
+    expect((await mkt.post('/api/campaigns', plan('K1'))).status).toBe(201);
+    expect((await mkt.post('/api/campaigns/K1/submit', { planDocumentRef: 'dms://K1.pdf' })).status).toBe(200);
+    expect((await c.as('appr-ho').post('/api/campaigns/K1/approve')).status).toBe(200);
+    const launched = await mkt.post('/api/campaigns/K1/launch');
+    expect(launched.status).toBe(200);
+    // Audience: the 30 female customers of BR1's subtree; the men are not in it.
+    expect(launched.body.audienceSize).toBe(30);
+    expect(launched.body.controlCount).toBeGreaterThan(0);
+
+    const enrolments = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerEnrolledInCampaign' AND data->>'campaignId' = 'K1'`);
+    expect(enrolments.rows).toHaveLength(30);
+    const treatment = enrolments.rows.filter((r) => r.data.group === 'treatment').map((r) => r.data.customerId as string);
+    expect(treatment.length).toBe(30 - launched.body.controlCount);
+
+    expect((await mkt.post('/api/campaigns/K1/costs', { amount: '1000.00', description: 'SMS batch' })).status).toBe(201);
+    expect((await mkt.post('/api/campaigns/K1/costs', { amount: '50', customerId: treatment[0], description: 'gift' })).status).toBe(201);
+    const completed = await mkt.post('/api/campaigns/K1/complete');
+    expect(completed.status).toBe(200);
+    expect(completed.body.events).toEqual(['CampaignCompleted']);
+
+    const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'campaign-K1' ORDER BY stream_position`);
+    expect(rows.map((r) => r.type)).toEqual([
+      'CampaignDrafted',
+      'CampaignSubmitted',
+      'CampaignApproved',
+      'CampaignLaunched',
+      'CampaignCostRecorded',
+      'CampaignCostRecorded',
+      'CampaignCompleted',
+    ]);
+    expect(rows[4]!.data).toMatchObject({ campaignId: 'K1', amount: '1000.00', customerId: null });
+    expect(rows[6]!.data).toMatchObject({ totalCost: '1050.00', unassignedCost: '1000.00', participantCount: treatment.length, budgetReleased: '18950.00' });
+    const budget = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'org-BR1' ORDER BY stream_position`);
+    expect(budget.rows.map((r) => r.type)).toEqual(['BudgetAllocated', 'BudgetCommitted', 'BudgetReleased']);
+    expect(budget.rows[2]!.data).toMatchObject({ campaignId: 'K1', amount: '18950.00' });
+  });
+
+  it('refuses approval by a unit that is not above the owner (403)', async () => {
+    await c.as('mkt-br1').post('/api/campaigns', plan('K2'));
+    await c.as('mkt-br1').post('/api/campaigns/K2/submit', { planDocumentRef: 'doc' });
+    const r = await c.as('appr-br1').post('/api/campaigns/K2/approve');
+    expect(r.status).toBe(403);
+    expect(r.body.error.code).toBe('NOT_SUPERIOR_UNIT');
+  });
+
+  it('refuses an illegal transition (409)', async () => {
+    await c.as('mkt-br1').post('/api/campaigns', plan('K3'));
+    const r = await c.as('mkt-br1').post('/api/campaigns/K3/launch');
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('INVALID_CAMPAIGN_STATE');
+  });
+
+  it('refuses a launch beyond the unit\'s remaining budget (422) and appends nothing', async () => {
+    await c.as('mkt-br1').post('/api/campaigns', plan('K4', { budget: '500000' }));
+    await c.as('mkt-br1').post('/api/campaigns/K4/submit', { planDocumentRef: 'doc' });
+    await c.as('appr-ho').post('/api/campaigns/K4/approve');
+    const before = await t.runtime.store.headPosition();
+    const r = await c.as('mkt-br1').post('/api/campaigns/K4/launch');
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ code: 'BUDGET_EXCEEDED', details: { unitId: 'BR1', year: 2026 } });
+    expect(await t.runtime.store.headPosition()).toEqual(before);
+  });
+
+  it('answers an unknown campaign with 404', async () => {
+    const r = await c.as('mkt-br1').post('/api/campaigns/NOPE/submit', { planDocumentRef: 'doc' });
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe('UNKNOWN_CAMPAIGN');
+  });
+
+  it('refuses unknown fields and bad values with 400 and the error shape', async () => {
+    const unknownField = await c.as('mkt-br1').post('/api/campaigns', { ...plan('K5'), extra: 1 });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.error.code).toBe('VALIDATION_FAILED');
+    const badBudget = await c.as('mkt-br1').post('/api/campaigns', plan('K5', { budget: '12.345' }));
+    expect(badBudget.status).toBe(400);
+    expect(badBudget.body.error.details.problems[0].path).toBe('budget');
+    const malformed = await c.as('mkt-br1').post('/api/campaigns', '{"campaignId": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('MALFORMED_JSON');
+  });
+
+  it('refuses a request without a known actor (401)', async () => {
+    expect((await c.anonymous.post('/api/campaigns', plan('K6'))).body.error.code).toBe('UNAUTHENTICATED');
+    expect((await c.as('nobody').post('/api/campaigns', plan('K6'))).status).toBe(401);
+  });
+});

@@ -1,0 +1,82 @@
+import type { TestApp } from './test-app';
+
+export interface ApiResponse<T = any> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+/** A small HTTP client for API tests: `api(t).as('rm1').post('/api/interactions', {...})`. */
+export function api(t: TestApp) {
+  const call = async (method: string, path: string, actor: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
+    const res = await fetch(`${t.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(actor ? { 'x-actor-id': actor } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  };
+  const as = (actor: string | null) => ({
+    get: (path: string) => call('GET', path, actor),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, actor, body ?? {}, headers),
+  });
+  return { as, anonymous: as(null) };
+}
+
+/**
+ * A small bank built through the API: HO → BR1 → SB1 → OUT1, HO → BR2 → SB2, staff with every
+ * role, four products and a 2026 budget split down to BR1.
+ */
+export async function seedOrganisation(t: TestApp): Promise<void> {
+  const c = api(t);
+  const ok = (r: ApiResponse) => {
+    if (r.status >= 300) throw new Error(`seed failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r;
+  };
+  ok(await c.anonymous.post('/api/org/bootstrap', { headOffice: { unitId: 'HO', name: 'Head office' }, admin: { staffId: 'admin', displayName: 'Admin' } }));
+  const admin = c.as('admin');
+  for (const [unitId, level, parentId] of [
+    ['BR1', 'branch', 'HO'],
+    ['BR2', 'branch', 'HO'],
+    ['SB1', 'sub_branch_1', 'BR1'],
+    ['SB2', 'sub_branch_1', 'BR2'],
+    ['OUT1', 'outlet', 'SB1'],
+  ]) {
+    ok(await admin.post('/api/org/units', { unitId, name: unitId, level, parentId }));
+  }
+  for (const [staffId, role, unitId] of [
+    ['mkt-br1', 'marketer', 'BR1'],
+    ['mkt-sb1', 'marketer', 'SB1'],
+    ['appr-ho', 'approver', 'HO'],
+    ['appr-br1', 'approver', 'BR1'],
+    ['head-br1', 'branch_head', 'BR1'],
+    ['rm1', 'relationship_manager', 'SB1'],
+    ['rm2', 'relationship_manager', 'OUT1'],
+    ['rm3', 'relationship_manager', 'SB2'],
+  ]) {
+    ok(await admin.post('/api/org/staff', { staffId, displayName: staffId, role, unitId }));
+  }
+  for (const [productCode, riskLevel, riskBearing, weight] of [
+    ['DEP-1Y', 'R1', false, '0.50'],
+    ['FUND-BOND', 'R2', true, '1.50'],
+    ['GOLD', 'R3', true, '1.00'],
+    ['FUND-EQ', 'R4', true, '2.00'],
+  ] as const) {
+    ok(await admin.post('/api/products', { productCode, name: productCode, category: 'x', riskLevel, riskBearing, weight }));
+  }
+  ok(await admin.post('/api/budgets/HO/annual', { year: 2026, amount: '1000000' }));
+  ok(await admin.post('/api/budgets/HO/allocations', { childUnitId: 'BR1', year: 2026, amount: '100000' }));
+}
+
+/** Onboards a customer of SB1 with consent and a risk profile, through the API. */
+export async function seedCustomer(t: TestApp, customerId: string, options: { tolerance?: string; consents?: string[]; gender?: string; assets?: string } = {}) {
+  const rm = api(t).as('rm1');
+  const ok = (r: ApiResponse) => {
+    if (r.status >= 300) throw new Error(`seed failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r;
+  };
+  ok(await rm.post('/api/customers', { customerId, segment: 'retail', gender: options.gender ?? 'F', assetsByUnit: { SB1: options.assets ?? '300000' } }));
+  for (const channel of options.consents ?? ['phone']) ok(await rm.post(`/api/customers/${customerId}/consents`, { channel, granted: true }));
+  if (options.tolerance) ok(await rm.post(`/api/customers/${customerId}/risk-assessment`, { tolerance: options.tolerance }));
+}
