@@ -1,0 +1,75 @@
+import { api, seedOrganisation } from '../../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+
+describe('customers through the API', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+  const eventsOf = async (streamId: string) =>
+    (await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = $1 ORDER BY stream_position`, [streamId])).rows as { type: string; data: any }[];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    c = api(t);
+    await seedOrganisation(t);
+  });
+  afterAll(() => t.close());
+
+  it('onboards a customer into the sub-branch with most assets, then recomputes the tier monthly', async () => {
+    const rm = c.as('rm1');
+    const r = await rm.post('/api/customers', { customerId: 'T1', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '100', SB2: '50' } });
+    expect(r.status).toBe(201);
+    await rm.post('/api/customers/T1/balances', { month: '2026-01', averageDailyAssets: '1000000' });
+    await rm.post('/api/customers/T1/balances', { month: '2026-02', averageDailyAssets: '2000000' });
+    const march = await rm.post('/api/customers/T1/balances', { month: '2026-03', averageDailyAssets: '1500000', holdings: ['DEP-1Y'] });
+    // Mar: (1,000,000 + 2,000,000 + 1,500,000) / 3 = 1,500,000: still platinum, no change.
+    expect(march.body.events).toEqual(['BalanceSnapshotRecorded']);
+    const changes = (await eventsOf('customer-T1')).filter((e) => e.type === 'CustomerTierChanged');
+    // Jan: 1,000,000 → standard; Feb: (1,000,000 + 2,000,000) / 2 = 1,500,000 → platinum.
+    expect(changes.map((e) => [e.data.month, e.data.from, e.data.to, e.data.threeMonthAverage])).toEqual([
+      ['2026-01', 'ordinary', 'standard', '1000000.00'],
+      ['2026-02', 'standard', 'platinum', '1500000.00'],
+    ]);
+  });
+
+  it('refuses onboarding twice (409) and a month out of order (409)', async () => {
+    const again = await c.as('rm1').post('/api/customers', { customerId: 'T1', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '1' } });
+    expect(again.status).toBe(409);
+    const old = await c.as('rm1').post('/api/customers/T1/balances', { month: '2026-02', averageDailyAssets: '1' });
+    expect(old.status).toBe(409);
+    expect(old.body.error.code).toBe('SNAPSHOT_OUT_OF_ORDER');
+  });
+
+  it('files a claim that the superior unit approves, assigning the manager', async () => {
+    await c.as('rm1').post('/api/customers', { customerId: 'T2', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });
+    expect((await c.as('rm1').post('/api/customers/T2/claims', { claimId: 'CL1' })).status).toBe(201);
+    const ownUnit = await c.as('rm2').post('/api/customers/T2/claims/CL1/decision', { approve: true });
+    expect(ownUnit.status).toBe(403);
+    const approved = await c.as('head-br1').post('/api/customers/T2/claims/CL1/decision', { approve: true });
+    expect(approved.body.events).toEqual(['CustomerClaimApproved', 'CustomerAssignedToManager']);
+  });
+
+  it('leaves cross-branch transfers to head office', async () => {
+    await c.as('rm1').post('/api/customers', { customerId: 'T3', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });
+    const byBranch = await c.as('head-br1').post('/api/customers/T3/transfer', { toStaffId: 'rm3' });
+    expect(byBranch.status).toBe(403);
+    expect(byBranch.body.error.code).toBe('TRANSFER_NOT_ALLOWED');
+    const byHeadOffice = await c.as('admin').post('/api/customers/T3/transfer', { toStaffId: 'rm3' });
+    expect(byHeadOffice.status).toBe(200);
+    expect((await eventsOf('customer-T3')).at(-2)).toMatchObject({ type: 'CustomerTransferred', data: { fromUnitId: 'SB1', toUnitId: 'SB2', crossBranch: true } });
+  });
+
+  it('records consent and a risk assessment valid one year from its business time', async () => {
+    await c.as('rm1').post('/api/customers', { customerId: 'T4', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });
+    await c.as('rm1').post('/api/customers/T4/consents', { channel: 'sms', granted: true });
+    await c.as('rm1').post('/api/customers/T4/risk-assessment', { tolerance: 'R3', occurredAt: '2026-02-01T08:00:00Z' });
+    const events = await eventsOf('customer-T4');
+    expect(events.map((e) => e.type)).toEqual(['CustomerOnboarded', 'ConsentGranted', 'RiskProfileAssessed']);
+    expect(events[2]!.data).toMatchObject({ tolerance: 'R3', assessedAt: '2026-02-01T08:00:00.000Z', validUntil: '2027-02-01T08:00:00.000Z' });
+  });
+
+  it('refuses a business time in the future', async () => {
+    const r = await c.as('rm1').post('/api/customers/T4/consents', { channel: 'sms', granted: false, occurredAt: '2999-01-01' });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('OCCURRED_IN_FUTURE');
+  });
+});
