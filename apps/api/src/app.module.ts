@@ -10,6 +10,10 @@ import { CampaignsController } from './campaigns/campaigns.controller';
 import { LaunchCampaignHandler } from './campaigns/launch-campaign.command';
 import { ActOnCustomerHandler } from './customers/customer.command';
 import { CustomersController } from './customers/customers.controller';
+import { ActOnPointsHandler } from './customers/points.command';
+import { PointsController } from './customers/points.controller';
+import { ActOnVipCardHandler } from './customers/vip-card.command';
+import { VipCardsController } from './customers/vip-cards.controller';
 import { HealthController } from './health/health.controller';
 import { ActorGuard } from './http/actor';
 import { Commands } from './http/commands';
@@ -28,7 +32,16 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, OrganisationController, CustomersController, InteractionsController, CampaignsController, BudgetsController],
+      controllers: [
+        HealthController,
+        OrganisationController,
+        CustomersController,
+        VipCardsController,
+        PointsController,
+        InteractionsController,
+        CampaignsController,
+        BudgetsController,
+      ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: EVENT_STORE, useValue: runtime.store },
@@ -41,6 +54,8 @@ export class AppModule {
         ActOnCampaignHandler,
         LaunchCampaignHandler,
         ActOnBudgetHandler,
+        ActOnVipCardHandler,
+        ActOnPointsHandler,
       ],
       exports: [RUNTIME, EVENT_STORE],
     };

@@ -15,3 +15,17 @@ export * from './campaign/campaign.commands';
 export * from './campaign/campaign.split';
 export { campaignDecider, campaignStream, type CampaignState } from './campaign/campaign.decider';
 export { budgetDecider, budgetStream, remaining, type BudgetCommand, type BudgetEvent, type BudgetState } from './budget/budget.decider';
+export {
+  vipCardDecider,
+  vipCardRegistryStream,
+  registryEventsFor,
+  evolveQuota,
+  SPECIAL_CARD_SHARE,
+  REVIEW_FEE,
+  type VipCardCommand,
+  type VipCardEvent,
+  type VipCardRegistryEvent,
+  type VipCardState,
+  type CardQuota,
+} from './card/vip-card.decider';
+export { pointsDecider, pointsStream, balance as pointsBalance, type PointsCommand, type PointsEvent, type PointsState } from './points/points.decider';

@@ -1,0 +1,70 @@
+import { Body, Controller, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { pointsStream, type Actor, type PointsCommand } from '@app/domain';
+import { CurrentActor } from '../http/actor';
+import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
+import { id, money, month, occurredAt, text, toOpenApi } from '../http/schemas';
+import { parseBody } from '../http/validation';
+import { ActOnPoints } from './points.command';
+
+const benefit = z.strictObject({ month, assetChange: z.union([z.string(), z.number()]).transform(String), profitParameter: z.string().regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, 'a decimal from 0 to 1'), ...occurredAt });
+const transaction = z.strictObject({ transactionId: id, spend: money, ...occurredAt });
+const reversal = z.strictObject({ reason: text(500), ...occurredAt });
+const redemption = z.strictObject({ redemptionId: id, points: z.number().int().min(1).max(100_000_000), description: z.string().max(500).default(''), ...occurredAt });
+const expiry = z.strictObject({ ...occurredAt });
+
+/** Benefit and transaction points: accrual, POS points and their next-day reversal, redemption, 2-year expiry. */
+@ApiTags('points')
+@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
+@Controller('api/points/:customerId')
+export class PointsController {
+  constructor(private readonly commands: Commands) {}
+
+  @Post('benefit')
+  @ApiOperation({ summary: "Accrue a month's benefit points: growth of financial assets × profit parameter" })
+  @ApiBody({ schema: toOpenApi(benefit), examples: { march: { value: { month: '2026-03', assetChange: '150000.00', profitParameter: '0.002' } } } })
+  async benefit(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(benefit, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'AccrueBenefitPoints', customerId, month: b.month, assetChange: b.assetChange, profitParameter: b.profitParameter });
+  }
+
+  @Post('transactions')
+  @ApiOperation({ summary: 'Transaction points: 1 per CNY of debit-card POS spend' })
+  @ApiBody({ schema: toOpenApi(transaction) })
+  async earn(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(transaction, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'EarnTransactionPoints', customerId, transactionId: b.transactionId, spend: b.spend });
+  }
+
+  @Post('transactions/:transactionId/reversal')
+  @ApiOperation({ summary: "Take back a cancelled or disputed transaction's points (effective the next day)" })
+  @ApiBody({ schema: toOpenApi(reversal) })
+  async reverse(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('transactionId') transactionId: string, @Body() body: unknown) {
+    const b = parseBody(reversal, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ReverseTransactionPoints', customerId, transactionId, reason: b.reason });
+  }
+
+  @Post('redemptions')
+  @ApiOperation({ summary: 'Redeem points (oldest first; never more than the balance)' })
+  @ApiBody({ schema: toOpenApi(redemption) })
+  async redeem(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(redemption, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RedeemPoints', customerId, redemptionId: b.redemptionId, points: b.points, description: b.description });
+  }
+
+  @Post('expiry')
+  @ApiOperation({ summary: 'Expire the lots older than 2 years' })
+  @ApiBody({ schema: toOpenApi(expiry) })
+  async expire(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(expiry, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ExpirePoints', customerId });
+  }
+
+  private send(i: Issue, command: DistributiveOmit<PointsCommand, 'by' | 'at'>) {
+    const full = { ...command, by: i.by, at: i.at } as PointsCommand;
+    return this.commands.send(new ActOnPoints(full, i.context), command.customerId, pointsStream(command.customerId));
+  }
+}

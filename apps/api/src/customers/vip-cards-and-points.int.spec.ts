@@ -1,0 +1,68 @@
+import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+
+describe('VIP cards and points through the API', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    c = api(t);
+    await seedOrganisation(t);
+  });
+  afterAll(() => t.close());
+
+  const vip = async (customerId: string) => {
+    await seedCustomer(t, customerId);
+    await c.as('rm1').post(`/api/customers/${customerId}/balances`, { month: '2026-01', averageDailyAssets: '300000' });
+  };
+
+  it('issues a card at the customer\'s tier at once', async () => {
+    await vip('V0');
+    const applied = await c.as('rm1').post('/api/customers/V0/vip-card/applications', { applicationId: 'A0', tier: 'standard' });
+    expect(applied.body.events).toEqual(['VipCardApplied', 'VipCardApplicationApproved']);
+    const issued = await c.as('rm1').post('/api/customers/V0/vip-card/issue', { cardId: 'CARD-0' });
+    expect(issued.status).toBe(201);
+    const registry = await t.db.pool.query(`SELECT type FROM es_events WHERE stream_id = 'vip-cards-SB1'`);
+    expect(registry.rows.map((r) => r.type)).toEqual(['VipCardHolderAdded']);
+  });
+
+  it('keeps special cards within 5% of the sub-branch\'s holders, approved by head office only', async () => {
+    await seedCustomer(t, 'S1');
+    await c.as('rm1').post('/api/customers/S1/vip-card/applications', { applicationId: 'A1', tier: 'standard' });
+    const notHo = await c.as('head-br1').post('/api/customers/S1/vip-card/applications/A1/decision', { approve: true });
+    expect(notHo.status).toBe(403);
+    expect(notHo.body.error.code).toBe('HEAD_OFFICE_ONLY');
+    // 1 holder so far: a special card would be 1 of 2 = 50%
+    const over = await c.as('admin').post('/api/customers/S1/vip-card/applications/A1/decision', { approve: true });
+    expect(over.status).toBe(422);
+    expect(over.body.error).toMatchObject({ code: 'SPECIAL_CARD_QUOTA', details: { holders: 2, special: 1 } });
+    for (let i = 1; i < 19; i++) {
+      await vip(`V${i}`);
+      await c.as('rm1').post(`/api/customers/V${i}/vip-card/applications`, { applicationId: `A-V${i}`, tier: 'standard' });
+      await c.as('rm1').post(`/api/customers/V${i}/vip-card/issue`, { cardId: `CARD-${i}` });
+    }
+    // 19 holders: one special makes 1 of 20 = 5%, allowed
+    const ok = await c.as('admin').post('/api/customers/S1/vip-card/applications/A1/decision', { approve: true });
+    expect(ok.status).toBe(200);
+    expect((await c.as('rm1').post('/api/customers/S1/vip-card/issue', { cardId: 'CARD-S1' })).status).toBe(201);
+  });
+
+  it('accrues, earns, redeems and refuses redeeming beyond the balance', async () => {
+    const rm = c.as('rm1');
+    expect((await rm.post('/api/points/P1/benefit', { month: '2026-03', assetChange: '150000', profitParameter: '0.002' })).status).toBe(201);
+    expect((await rm.post('/api/points/P1/transactions', { transactionId: 'T1', spend: '99.99' })).status).toBe(201);
+    const too = await rm.post('/api/points/P1/redemptions', { redemptionId: 'R1', points: 400 });
+    expect(too.status).toBe(422);
+    expect(too.body.error).toMatchObject({ code: 'INSUFFICIENT_POINTS', details: { available: 399 } });
+    expect((await rm.post('/api/points/P1/redemptions', { redemptionId: 'R2', points: 399 })).status).toBe(201);
+    const reversal = await rm.post('/api/points/P1/transactions/T1/reversal', { reason: 'disputed' });
+    expect(reversal.status).toBe(201);
+    const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'points-P1' ORDER BY stream_position`);
+    expect(rows.map((r) => [r.type, r.data.points])).toEqual([
+      ['BenefitPointsAccrued', 300],
+      ['TransactionPointsEarned', 99],
+      ['PointsRedeemed', 399],
+      ['TransactionPointsReversed', 99],
+    ]);
+  });
+});

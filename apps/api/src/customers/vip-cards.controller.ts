@@ -1,0 +1,80 @@
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { customerStream, type Actor, type VipCardCommand } from '@app/domain';
+import { CurrentActor } from '../http/actor';
+import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
+import { id, occurredAt, text, tier, toOpenApi, year } from '../http/schemas';
+import { parseBody } from '../http/validation';
+import { ActOnVipCard } from './vip-card.command';
+
+const apply = z.strictObject({ applicationId: id, tier, ...occurredAt });
+const decision = z.strictObject({ approve: z.boolean(), reason: z.string().max(1000).default(''), ...occurredAt });
+const issue = z.strictObject({ cardId: id, ...occurredAt });
+const review = z.strictObject({ year, ...occurredAt });
+const cancel = z.strictObject({ reason: text(500), ...occurredAt });
+
+/** VIP cards: apply, special approval by head office (≤ 5% per sub-branch), issue, annual review, cancel. */
+@ApiTags('vip-cards')
+@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
+@Controller('api/customers/:customerId/vip-card')
+export class VipCardsController {
+  constructor(private readonly commands: Commands) {}
+
+  @Post('applications')
+  @ApiOperation({ summary: "Apply for a card: at the customer's tier it is approved at once; above it, it waits for head office" })
+  @ApiBody({ schema: toOpenApi(apply), examples: { platinum: { value: { applicationId: 'A-1', tier: 'platinum' } } } })
+  async apply(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(apply, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ApplyForVipCard', customerId, applicationId: b.applicationId, tier: b.tier });
+  }
+
+  @Post('applications/:applicationId/decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approve or refuse a special-approval card (head office only; at most 5% of the sub-branch\'s holders)' })
+  @ApiBody({ schema: toOpenApi(decision) })
+  async decide(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('applicationId') applicationId: string, @Body() body: unknown) {
+    const b = parseBody(decision, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), {
+      type: 'DecideSpecialCard',
+      customerId,
+      applicationId,
+      approve: b.approve,
+      reason: b.reason,
+      quota: { holders: 0, special: 0 },
+    });
+  }
+
+  @Post('issue')
+  @ApiOperation({ summary: 'Issue the card against the approved application (valid 2 years)' })
+  @ApiBody({ schema: toOpenApi(issue) })
+  async issue(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(issue, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'IssueVipCard', customerId, cardId: b.cardId });
+  }
+
+  @Post('review')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Annual review: the card follows the tier; a holder below the threshold pays the 100 CNY fee' })
+  @ApiBody({ schema: toOpenApi(review) })
+  async review(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(review, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ReviewVipCard', customerId, year: b.year });
+  }
+
+  @Post('cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel the card; no new card for one year' })
+  @ApiBody({ schema: toOpenApi(cancel) })
+  async cancel(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(cancel, body);
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'CancelVipCard', customerId, reason: b.reason });
+  }
+
+  private send(i: Issue, command: DistributiveOmit<VipCardCommand, 'org' | 'by' | 'at'>) {
+    const full = { ...command, org: i.org, by: i.by, at: i.at } as VipCardCommand;
+    return this.commands.send(new ActOnVipCard(full, i.context), command.customerId, customerStream(command.customerId));
+  }
+}

@@ -1,0 +1,162 @@
+import type { Decider } from '../decider';
+import { illegalState, invalid, notFound, refused } from '../errors';
+import { formatFen, toFen } from '../shared/money';
+import { addDays, addYears, isBefore } from '../shared/time';
+import type { Issued } from '../shared/types';
+
+/**
+ * A customer's points (004 篇九 第二十七、二十八条), on `points-<customerId>`. Benefit points
+ * accrue monthly from the growth of financial assets × a profit parameter; transaction points are
+ * 1 per CNY of debit-card POS spend, taken back the day after a cancelled or disputed transaction.
+ * Every lot expires 2 years after it was earned; spending takes the oldest lots first.
+ */
+export const pointsStream = (customerId: string) => `points-${customerId}`;
+
+export type PointsEvent =
+  | { type: 'BenefitPointsAccrued'; data: { customerId: string; lotId: string; month: string; assetChange: string; profitParameter: string; points: number; expiresAt: string } }
+  | { type: 'TransactionPointsEarned'; data: { customerId: string; lotId: string; transactionId: string; spend: string; points: number; expiresAt: string } }
+  | { type: 'TransactionPointsReversed'; data: { customerId: string; transactionId: string; points: number; effectiveOn: string; reason: string } }
+  | { type: 'PointsRedeemed'; data: { customerId: string; redemptionId: string; points: number; description: string } }
+  | { type: 'CampaignCostPointsDeducted'; data: { customerId: string; campaignId: string; costShare: string; points: number } }
+  | { type: 'PointsExpired'; data: { customerId: string; lotIds: string[]; points: number } };
+
+export type PointsCommand = Issued & { customerId: string } & (
+    | { type: 'AccrueBenefitPoints'; month: string; assetChange: string; profitParameter: string }
+    | { type: 'EarnTransactionPoints'; transactionId: string; spend: string }
+    | { type: 'ReverseTransactionPoints'; transactionId: string; reason: string }
+    | { type: 'RedeemPoints'; redemptionId: string; points: number; description: string }
+    | { type: 'DeductCampaignCost'; campaignId: string; costShare: string }
+    | { type: 'ExpirePoints' }
+  );
+
+interface Lot {
+  readonly lotId: string;
+  readonly remaining: number;
+  readonly expiresAt: string;
+  readonly expired: boolean;
+}
+
+export interface PointsState {
+  readonly lots: readonly Lot[];
+  readonly months: ReadonlySet<string>;
+  /** Transaction id → points earned, and whether they were taken back. */
+  readonly transactions: ReadonlyMap<string, { points: number; reversed: boolean }>;
+  readonly redemptions: ReadonlySet<string>;
+  readonly campaigns: ReadonlySet<string>;
+}
+
+export const initialState = (): PointsState => ({ lots: [], months: new Set(), transactions: new Map(), redemptions: new Set(), campaigns: new Set() });
+
+/** Points usable at `now`: unexpired lots' remainders. */
+export const balance = (s: PointsState, now: string): number =>
+  s.lots.filter((l) => !l.expired && isBefore(now, l.expiresAt)).reduce((sum, l) => sum + l.remaining, 0);
+
+/** Takes `points` from the oldest live lots first (a reversal may name its own lot first). */
+function consume(lots: readonly Lot[], points: number, firstLotId?: string): Lot[] {
+  let left = points;
+  const order = [...lots].sort((a, b) => (a.lotId === firstLotId ? -1 : b.lotId === firstLotId ? 1 : a.expiresAt.localeCompare(b.expiresAt)));
+  const taken = new Map<string, number>();
+  for (const l of order) {
+    if (left <= 0) break;
+    if (l.expired) continue;
+    const t = Math.min(l.remaining, left);
+    taken.set(l.lotId, t);
+    left -= t;
+  }
+  return lots.map((l) => (taken.has(l.lotId) ? { ...l, remaining: l.remaining - taken.get(l.lotId)! } : l));
+}
+
+export function evolve(s: PointsState, e: PointsEvent): PointsState {
+  switch (e.type) {
+    case 'BenefitPointsAccrued':
+      return { ...s, lots: [...s.lots, { lotId: e.data.lotId, remaining: e.data.points, expiresAt: e.data.expiresAt, expired: false }], months: new Set([...s.months, e.data.month]) };
+    case 'TransactionPointsEarned':
+      return {
+        ...s,
+        lots: [...s.lots, { lotId: e.data.lotId, remaining: e.data.points, expiresAt: e.data.expiresAt, expired: false }],
+        transactions: new Map(s.transactions).set(e.data.transactionId, { points: e.data.points, reversed: false }),
+      };
+    case 'TransactionPointsReversed':
+      return {
+        ...s,
+        lots: consume(s.lots, e.data.points, `tx-${e.data.transactionId}`),
+        transactions: new Map(s.transactions).set(e.data.transactionId, { points: e.data.points, reversed: true }),
+      };
+    case 'PointsRedeemed':
+      return { ...s, lots: consume(s.lots, e.data.points), redemptions: new Set([...s.redemptions, e.data.redemptionId]) };
+    case 'CampaignCostPointsDeducted':
+      return { ...s, lots: consume(s.lots, e.data.points), campaigns: new Set([...s.campaigns, e.data.campaignId]) };
+    case 'PointsExpired': {
+      const ids = new Set(e.data.lotIds);
+      return { ...s, lots: s.lots.map((l) => (ids.has(l.lotId) ? { ...l, expired: true, remaining: 0 } : l)) };
+    }
+    default: {
+      const unreachable: never = e;
+      return unreachable;
+    }
+  }
+}
+
+export function decide(c: PointsCommand, s: PointsState): PointsEvent[] {
+  const customerId = c.customerId;
+  switch (c.type) {
+    case 'AccrueBenefitPoints': {
+      if (s.months.has(c.month)) throw illegalState('ALREADY_ACCRUED', `benefit points for ${c.month} are already accrued`, { month: c.month });
+      const change = amount(c.assetChange, 'assetChange', true);
+      const parameter = Number(c.profitParameter);
+      if (!/^\d+(\.\d{1,6})?$/.test(c.profitParameter) || parameter > 1) throw invalid('INVALID_PARAMETER', 'profitParameter is a decimal from 0 to 1', { profitParameter: c.profitParameter });
+      // Only growth earns points; a fall earns none (and takes none back).
+      const points = Math.floor(Math.max(0, change) / 100 * parameter);
+      return [
+        {
+          type: 'BenefitPointsAccrued',
+          data: { customerId, lotId: `benefit-${c.month}`, month: c.month, assetChange: formatFen(change), profitParameter: c.profitParameter, points, expiresAt: addYears(c.at, 2) },
+        },
+      ];
+    }
+    case 'EarnTransactionPoints': {
+      if (s.transactions.has(c.transactionId)) throw illegalState('ALREADY_EXISTS', `transaction ${c.transactionId} already earned points`, { transactionId: c.transactionId });
+      const spend = amount(c.spend, 'spend', false);
+      const points = Math.floor(spend / 100);
+      return [{ type: 'TransactionPointsEarned', data: { customerId, lotId: `tx-${c.transactionId}`, transactionId: c.transactionId, spend: formatFen(spend), points, expiresAt: addYears(c.at, 2) } }];
+    }
+    case 'ReverseTransactionPoints': {
+      const tx = s.transactions.get(c.transactionId);
+      if (!tx) throw notFound('UNKNOWN_TRANSACTION', `no points for transaction ${c.transactionId}`, { transactionId: c.transactionId });
+      if (tx.reversed) throw illegalState('ALREADY_REVERSED', `transaction ${c.transactionId} was already reversed`, { transactionId: c.transactionId });
+      // Reversed the next day (第二十八条): the effective date is the day after the cancellation.
+      return [{ type: 'TransactionPointsReversed', data: { customerId, transactionId: c.transactionId, points: tx.points, effectiveOn: addDays(c.at, 1).slice(0, 10), reason: c.reason } }];
+    }
+    case 'RedeemPoints': {
+      if (s.redemptions.has(c.redemptionId)) throw illegalState('ALREADY_EXISTS', `redemption ${c.redemptionId} already exists`, { redemptionId: c.redemptionId });
+      if (!Number.isInteger(c.points) || c.points <= 0) throw invalid('INVALID_POINTS', 'points to redeem must be a positive whole number');
+      const available = balance(s, c.at);
+      if (c.points > available) throw refused('INSUFFICIENT_POINTS', `only ${available} points are available`, { available, requested: c.points });
+      return [{ type: 'PointsRedeemed', data: { customerId, redemptionId: c.redemptionId, points: c.points, description: c.description } }];
+    }
+    case 'DeductCampaignCost': {
+      if (s.campaigns.has(c.campaignId)) return [];
+      const share = amount(c.costShare, 'costShare', false);
+      // Deducted at the actual price (1 point per CNY), never below zero.
+      const points = Math.min(Math.floor(share / 100), balance(s, c.at));
+      return [{ type: 'CampaignCostPointsDeducted', data: { customerId, campaignId: c.campaignId, costShare: formatFen(share), points } }];
+    }
+    case 'ExpirePoints': {
+      const due = s.lots.filter((l) => !l.expired && !isBefore(c.at, l.expiresAt) && l.remaining > 0);
+      if (due.length === 0) return [];
+      return [{ type: 'PointsExpired', data: { customerId, lotIds: due.map((l) => l.lotId), points: due.reduce((sum, l) => sum + l.remaining, 0) } }];
+    }
+    default: {
+      const unreachable: never = c;
+      return unreachable;
+    }
+  }
+}
+
+export const pointsDecider: Decider<PointsCommand, PointsState, PointsEvent> = { initialState, evolve, decide };
+
+function amount(value: string, field: string, signed: boolean): number {
+  const fen = toFen(value);
+  if (fen === undefined || (!signed && fen < 0)) throw invalid('INVALID_AMOUNT', `${field} must be an amount with at most two decimals`, { [field]: value });
+  return fen;
+}
