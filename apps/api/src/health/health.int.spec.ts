@@ -30,7 +30,17 @@ describe('health and docs', () => {
   it('serves the OpenAPI document at /docs', async () => {
     expect((await fetch(`${t.url}/docs`)).status).toBe(200);
     const doc = (await (await fetch(`${t.url}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready', '/api/campaigns', '/api/interactions']));
+  });
+
+  it('documents every command with a summary and a request body schema', async () => {
+    const doc = (await (await fetch(`${t.url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary?: string; requestBody?: unknown }>> };
+    const posts = Object.entries(doc.paths).flatMap(([path, ops]) => (ops.post ? [[path, ops.post] as const] : []));
+    expect(posts.length).toBeGreaterThan(30);
+    for (const [path, op] of posts) {
+      expect([path, typeof op.summary]).toEqual([path, 'string']);
+      expect([path, op.requestBody !== undefined]).toEqual([path, true]);
+    }
   });
 
   it('answers an unknown route with 404 in the error shape', async () => {
