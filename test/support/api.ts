@@ -80,3 +80,9 @@ export async function seedCustomer(t: TestApp, customerId: string, options: { to
   for (const channel of options.consents ?? ['phone']) ok(await rm.post(`/api/customers/${customerId}/consents`, { channel, granted: true }));
   if (options.tolerance) ok(await rm.post(`/api/customers/${customerId}/risk-assessment`, { tolerance: options.tolerance }));
 }
+
+/** The events of one stream as stored, oldest first. */
+export async function storedEvents(t: TestApp, streamId: string): Promise<{ type: string; data: any }[]> {
+  const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = $1 ORDER BY stream_position`, [streamId]);
+  return rows;
+}

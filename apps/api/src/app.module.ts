@@ -8,18 +8,16 @@ import { ActOnBudgetHandler } from './budgets/budget.command';
 import { ActOnCampaignHandler } from './campaigns/campaign.command';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { LaunchCampaignHandler } from './campaigns/launch-campaign.command';
-import { ActOnCustomerHandler } from './customers/customer.command';
 import { CustomersController } from './customers/customers.controller';
-import { ActOnPointsHandler } from './customers/points.command';
 import { PointsController } from './customers/points.controller';
 import { ActOnVipCardHandler } from './customers/vip-card.command';
 import { VipCardsController } from './customers/vip-cards.controller';
 import { HealthController } from './health/health.controller';
 import { ActorGuard } from './http/actor';
 import { Commands } from './http/commands';
+import { DecideOnStreamHandler } from './http/decide-on-stream.command';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { InteractionsController } from './interactions/interactions.controller';
-import { ChangeOrganisationHandler } from './organisation/organisation.command';
 import { OrganisationController } from './organisation/organisation.controller';
 import { OrganisationDirectory } from './organisation/organisation.directory';
 import { RUNTIME } from './runtime.token';
@@ -49,13 +47,11 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         OrganisationDirectory,
         Commands,
-        ChangeOrganisationHandler,
-        ActOnCustomerHandler,
+        DecideOnStreamHandler,
         ActOnCampaignHandler,
         LaunchCampaignHandler,
         ActOnBudgetHandler,
         ActOnVipCardHandler,
-        ActOnPointsHandler,
       ],
       exports: [RUNTIME, EVENT_STORE],
     };

@@ -2,12 +2,12 @@ import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { customerStream, type Actor, type CustomerCommand } from '@app/domain';
+import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
 import { CurrentActor } from '../http/actor';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, id, money, month, occurredAt, riskLevel, text, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
-import { ActOnCustomer } from './customer.command';
+import { DecideOnStream } from '../http/decide-on-stream.command';
 
 const onboard = z.strictObject({
   customerId: id,
@@ -123,6 +123,7 @@ export class CustomersController {
 
   private send(issue: Issue, command: DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>) {
     const full = { ...command, org: issue.org, by: issue.by, at: issue.at } as CustomerCommand;
-    return this.commands.send(new ActOnCustomer(full, issue.context), command.customerId, customerStream(command.customerId));
+    const streamId = customerStream(command.customerId);
+    return this.commands.send(new DecideOnStream(streamId, customerDecider, full, issue.context), command.customerId, streamId);
   }
 }

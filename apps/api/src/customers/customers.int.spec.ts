@@ -1,11 +1,10 @@
-import { api, seedOrganisation } from '../../../../test/support/api';
+import { api, seedOrganisation, storedEvents } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 describe('customers through the API', () => {
   let t: TestApp;
   let c: ReturnType<typeof api>;
-  const eventsOf = async (streamId: string) =>
-    (await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = $1 ORDER BY stream_position`, [streamId])).rows as { type: string; data: any }[];
+  const eventsOf = (streamId: string) => storedEvents(t, streamId);
 
   beforeAll(async () => {
     t = await startTestApp();

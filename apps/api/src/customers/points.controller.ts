@@ -2,12 +2,12 @@ import { Body, Controller, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { pointsStream, type Actor, type PointsCommand } from '@app/domain';
+import { pointsDecider, pointsStream, type Actor, type PointsCommand } from '@app/domain';
 import { CurrentActor } from '../http/actor';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, money, month, occurredAt, text, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
-import { ActOnPoints } from './points.command';
+import { DecideOnStream } from '../http/decide-on-stream.command';
 
 const benefit = z.strictObject({ month, assetChange: z.union([z.string(), z.number()]).transform(String), profitParameter: z.string().regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, 'a decimal from 0 to 1'), ...occurredAt });
 const transaction = z.strictObject({ transactionId: id, spend: money, ...occurredAt });
@@ -65,6 +65,7 @@ export class PointsController {
 
   private send(i: Issue, command: DistributiveOmit<PointsCommand, 'by' | 'at'>) {
     const full = { ...command, by: i.by, at: i.at } as PointsCommand;
-    return this.commands.send(new ActOnPoints(full, i.context), command.customerId, pointsStream(command.customerId));
+    const streamId = pointsStream(command.customerId);
+    return this.commands.send(new DecideOnStream(streamId, pointsDecider, full, i.context), command.customerId, streamId);
   }
 }

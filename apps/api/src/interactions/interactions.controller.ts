@@ -3,7 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { campaignDecider, campaignStream, customerStream, notFound, type Actor, type CampaignFacts, type CustomerCommand, type Organisation } from '@app/domain';
+import { campaignDecider, campaignStream, customerDecider, customerStream, notFound, type Actor, type CampaignFacts, type CustomerCommand, type Organisation } from '@app/domain';
 import { loadState, type EventStore } from '@app/event-store';
 import { Inject } from '@nestjs/common';
 import type { Runtime } from '@app/platform';
@@ -11,7 +11,7 @@ import { CurrentActor } from '../http/actor';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, id, money, occurredAt, text, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
-import { ActOnCustomer } from '../customers/customer.command';
+import { DecideOnStream } from '../http/decide-on-stream.command';
 import { RUNTIME } from '../runtime.token';
 
 const common = { customerId: id, ...occurredAt };
@@ -77,7 +77,8 @@ export class InteractionsController {
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     const command = await this.toCommand(b, issue.org);
     const full = { ...command, org: issue.org, by: issue.by, at: issue.at } as CustomerCommand;
-    const result = await this.commands.send(new ActOnCustomer(full, issue.context), b.customerId, customerStream(b.customerId));
+    const streamId = customerStream(b.customerId);
+    const result = await this.commands.send(new DecideOnStream(streamId, customerDecider, full, issue.context), b.customerId, streamId);
     return { ...result, id: idOf(command) ?? result.id };
   }
 

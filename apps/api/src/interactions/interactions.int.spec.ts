@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, storedEvents } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 describe('interactions through the API', () => {
@@ -6,8 +6,7 @@ describe('interactions through the API', () => {
   let c: ReturnType<typeof api>;
   let treatment: string[];
   let control: string[];
-  const eventsOf = async (streamId: string) =>
-    (await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = $1 ORDER BY stream_position`, [streamId])).rows as { type: string; data: any }[];
+  const eventsOf = (streamId: string) => storedEvents(t, streamId);
 
   beforeAll(async () => {
     t = await startTestApp();

@@ -2,12 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/commo
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, type Actor, type OrganisationCommand } from '@app/domain';
+import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, organisationDecider, type Actor, type OrganisationCommand } from '@app/domain';
+import type { CommandContext } from '@app/event-store';
 import { CurrentActor, Public } from '../http/actor';
 import { Commands } from '../http/commands';
 import { id, money, riskLevel, role, text, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
-import { ChangeOrganisation } from './organisation.command';
+import { DecideOnStream } from '../http/decide-on-stream.command';
 import { OrganisationDirectory } from './organisation.directory';
 
 const bootstrap = z.strictObject({
@@ -133,8 +134,7 @@ export class OrganisationController {
     return this.send({ ...issue, type: 'SetContactPolicy', unitId, policy: b }, issue, unitId);
   }
 
-  private send(command: OrganisationCommand & Partial<{ context: unknown }>, issue: { context: import('@app/event-store').CommandContext }, id: string) {
-    const { context: _c, ...domainCommand } = command as OrganisationCommand & { context?: unknown };
-    return this.commands.send(new ChangeOrganisation(domainCommand as OrganisationCommand, issue.context), id, ORGANISATION_STREAM);
+  private send(command: OrganisationCommand, issue: { context: CommandContext }, id: string) {
+    return this.commands.send(new DecideOnStream(ORGANISATION_STREAM, organisationDecider, command, issue.context), id, ORGANISATION_STREAM);
   }
 }
