@@ -6,7 +6,9 @@ import type { Runtime } from '@app/platform';
 import { BudgetsController } from './budgets/budgets.controller';
 import { ActOnBudgetHandler } from './budgets/budget.command';
 import { ActOnCampaignHandler } from './campaigns/campaign.command';
+import { CampaignReportsController, GetCampaignEffectivenessHandler } from './campaigns/campaign-reports.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
+import { ProjectionsController } from './projections/projections.controller';
 import { LaunchCampaignHandler } from './campaigns/launch-campaign.command';
 import { CustomersController } from './customers/customers.controller';
 import { PointsController } from './customers/points.controller';
@@ -38,7 +40,9 @@ export class AppModule {
         PointsController,
         InteractionsController,
         CampaignsController,
+        CampaignReportsController,
         BudgetsController,
+        ProjectionsController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
@@ -52,6 +56,7 @@ export class AppModule {
         LaunchCampaignHandler,
         ActOnBudgetHandler,
         ActOnVipCardHandler,
+        GetCampaignEffectivenessHandler,
       ],
       exports: [RUNTIME, EVENT_STORE],
     };

@@ -1,12 +1,18 @@
 import { EventStoreDbEventStore, EventStore1764000000000, PostgresEventStore, type EventStore } from '@app/event-store';
-import { CustomerDirectory1764000002000, PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
+import { CampaignEffectiveness1764000004000, CustomerDirectory1764000002000, PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
 import type { AppConfig } from './config';
 import { IdempotencyKeys1764000003000 } from './idempotency';
 import { migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. */
-export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, CustomerDirectory1764000002000, IdempotencyKeys1764000003000];
+export const MIGRATIONS = [
+  EventStore1764000000000,
+  Projections1764000001000,
+  CustomerDirectory1764000002000,
+  IdempotencyKeys1764000003000,
+  CampaignEffectiveness1764000004000,
+];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {

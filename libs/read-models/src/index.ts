@@ -7,7 +7,13 @@ export * from './customer-directory/customer-directory.projection';
 export * from './customer-directory/customer-directory.query';
 export { CustomerDirectory1764000002000 } from './customer-directory/1764000002000-customer-directory.migration';
 
+export * from './campaign-effectiveness/campaign-effectiveness.projection';
+export * from './campaign-effectiveness/campaign-effectiveness.query';
+export { CampaignEffectiveness1764000004000 } from './campaign-effectiveness/1764000004000-campaign-effectiveness.migration';
+export * from './runner/lag';
+
+import { campaignEffectivenessProjection } from './campaign-effectiveness/campaign-effectiveness.projection';
 import { customerDirectoryProjection } from './customer-directory/customer-directory.projection';
 /** Every projection the projector runs. */
-export const PROJECTIONS = [customerDirectoryProjection];
+export const PROJECTIONS = [customerDirectoryProjection, campaignEffectivenessProjection];
 export * from './runner/read-model-position';

@@ -1,0 +1,157 @@
+import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+
+/**
+ * One campaign's history written through the API, and every effectiveness figure checked against
+ * values worked out here by hand from that history.
+ */
+describe('campaign effectiveness read model', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+  let T: string[];
+  let C: string[];
+  let lastPosition: string;
+
+  const day = (d: string, h = 9) => `2026-03-${d}T${String(h).padStart(2, '0')}:00:00.000Z`;
+  const rec = async (body: Record<string, unknown>) => {
+    const r = await c.as('rm1').post('/api/interactions', body);
+    if (r.status !== 201) throw new Error(`${JSON.stringify(body)} → ${r.status} ${JSON.stringify(r.body)}`);
+    lastPosition = r.body.position;
+    return r.body;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    c = api(t);
+    await seedOrganisation(t);
+    await c.as('admin').post('/api/products', { productCode: 'SAFE-BOX', name: 'Safe box', category: 'service', riskLevel: 'R1', riskBearing: false, weight: '0.1' });
+    for (let i = 0; i < 20; i++) await seedCustomer(t, `C${String(i).padStart(2, '0')}`, { tolerance: 'R2', consents: ['phone'] });
+    const mkt = c.as('mkt-br1');
+    await mkt.post('/api/campaigns', {
+      campaignId: 'K1',
+      name: 'Bond and deposit spring',
+      ownerUnitId: 'BR1',
+      productCodes: ['FUND-BOND', 'DEP-1Y'],
+      channels: ['phone'],
+      budget: '5000',
+      period: { start: '2026-01-01', end: '2030-01-01' },
+      controlGroupPercent: 30,
+    });
+    await mkt.post('/api/campaigns/K1/submit', { planDocumentRef: 'doc' });
+    await c.as('appr-ho').post('/api/campaigns/K1/approve');
+    expect((await mkt.post('/api/campaigns/K1/launch', { occurredAt: day('01', 0) })).status).toBe(200);
+    const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerEnrolledInCampaign' ORDER BY data->>'customerId'`);
+    T = rows.filter((r) => r.data.group === 'treatment').map((r) => r.data.customerId);
+    C = rows.filter((r) => r.data.group === 'control').map((r) => r.data.customerId);
+    expect(T.length).toBeGreaterThanOrEqual(5);
+    expect(C.length).toBeGreaterThanOrEqual(2);
+
+    const contact = (customerId: string, occurredAt: string) => rec({ kind: 'contact', customerId, staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'K1', occurredAt });
+    const firstContact = await contact(T[0]!, day('02', 9));
+    await contact(T[1]!, day('02', 10));
+    await contact(T[2]!, day('03', 9));
+    await contact(T[0]!, day('10', 9));
+    const o1 = await rec({ kind: 'offer', customerId: T[0], staffId: 'rm1', productCode: 'FUND-BOND', campaignId: 'K1', occurredAt: day('04', 9) });
+    await rec({ kind: 'offer-response', customerId: T[0], offerId: o1.id, accepted: true, occurredAt: day('04', 10) });
+    const o2 = await rec({ kind: 'offer', customerId: T[1], staffId: 'rm1', productCode: 'DEP-1Y', campaignId: 'K1', occurredAt: day('04', 11) });
+    await rec({ kind: 'offer-response', customerId: T[1], offerId: o2.id, accepted: false, occurredAt: day('04', 12) });
+    const sale = (customerId: string, productCode: string, amount: string, revenue: string, occurredAt: string, campaignId: string | null) =>
+      rec({ kind: 'conversion', customerId, staffId: 'rm1', productCode, amount, revenue, campaignId, occurredAt });
+    await sale(T[0]!, 'FUND-BOND', '50000', '750.00', day('05', 9), 'K1');
+    const reversed = await sale(T[1]!, 'DEP-1Y', '100000', '300.00', day('05', 10), 'K1');
+    await sale(T[2]!, 'DEP-1Y', '20000', '200.00', day('06', 9), 'K1');
+    await rec({ kind: 'reversal', customerId: T[1], conversionId: reversed.id, reason: 'cooling-off', occurredAt: day('07') });
+    await sale(T[3]!, 'DEP-1Y', '10000', '100.00', day('08'), null); // treatment, untagged: counts for the group, not the campaign
+    await sale(C[0]!, 'FUND-BOND', '30000', '400.00', day('06'), null); // control: counts for the control group
+    await sale(C[1]!, 'SAFE-BOX', '100', '80.00', day('06'), null); // not a campaign product
+    await mkt.post('/api/campaigns/K1/costs', { amount: '1000.00', description: 'call centre', occurredAt: day('10') });
+    await mkt.post('/api/campaigns/K1/costs', { amount: '50.00', customerId: T[0], description: 'gift', occurredAt: day('10') });
+    await rec({ kind: 'complaint', customerId: T[0], category: 'too_many_calls', contactId: firstContact.id, occurredAt: day('11') });
+    await mkt.post('/api/campaigns/K1/complete', { occurredAt: day('20') });
+    await sale(T[4]!, 'FUND-BOND', '10000', '150.00', '2026-03-25T09:00:00.000Z', null); // after completion: outside the run
+  });
+  afterAll(() => t.close());
+
+  it('computes the funnel, revenue, cost, ROI and complaints', async () => {
+    const r = await c.as('analyst-x').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`);
+    expect(r.status).toBe(401);
+    const e = (await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`)).body;
+    expect(e.funnel).toEqual({ enrolled: { treatment: T.length, control: C.length }, contacted: 3, offered: 2, accepted: 1, converted: 2 });
+    expect(e.conversions).toBe(2); // T0 and T2; T1's was reversed
+    expect(e.revenue).toBe('950.00'); // 750 + 200
+    expect(e.cost).toBe('1050.00'); // 1000 unassigned + 50 for T0
+    expect(e.roi).toBeCloseTo((950 - 1050) / 1050, 12);
+    expect(e.costPerConversion).toBe('525.00');
+    expect(e.complaints).toBe(1);
+    expect(e.status).toBe('completed');
+  });
+
+  it('compares treatment and control conversion, with the lift and its 95% interval', async () => {
+    const e = (await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`)).body;
+    const nT = T.length;
+    const nC = C.length;
+    // Treatment: T0, T2 (tagged) and T3 (untagged) bought a campaign product in the run; T1 reversed; T4 bought after completion.
+    expect(e.groups.treatment).toEqual({ size: nT, converted: 3, conversionRate: 3 / nT, revenue: '1050.00' });
+    // Control: C0 bought a campaign product; C1 bought something else.
+    expect(e.groups.control).toEqual({ size: nC, converted: 1, conversionRate: 1 / nC, revenue: '400.00' });
+    const pT = 3 / nT;
+    const pC = 1 / nC;
+    const se = Math.sqrt((pT * (1 - pT)) / nT + (pC * (1 - pC)) / nC);
+    expect(e.lift.absolute).toBeCloseTo(pT - pC, 12);
+    expect(e.lift.confidenceInterval95[0]).toBeCloseTo(pT - pC - 1.96 * se, 3);
+    expect(e.lift.confidenceInterval95[1]).toBeCloseTo(pT - pC + 1.96 * se, 3);
+    expect(e.lift.incrementalConversions).toBeCloseTo((pT - pC) * nT, 12);
+    const incrementalFen = Math.round((105000 / nT - 40000 / nC) * nT);
+    expect(e.lift.incrementalRevenue).toBe(`${incrementalFen < 0 ? '-' : ''}${Math.floor(Math.abs(incrementalFen) / 100)}.${String(Math.abs(incrementalFen) % 100).padStart(2, '0')}`);
+  });
+
+  it('gives the daily series and the breakdowns', async () => {
+    const e = (await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`)).body;
+    expect(e.daily).toEqual([
+      { date: '2026-03-02', contacted: 2, offered: 0, accepted: 0, converted: 0, revenue: '0.00' },
+      { date: '2026-03-03', contacted: 1, offered: 0, accepted: 0, converted: 0, revenue: '0.00' },
+      { date: '2026-03-04', contacted: 0, offered: 2, accepted: 1, converted: 0, revenue: '0.00' },
+      { date: '2026-03-05', contacted: 0, offered: 0, accepted: 0, converted: 1, revenue: '750.00' },
+      { date: '2026-03-06', contacted: 0, offered: 0, accepted: 0, converted: 1, revenue: '200.00' },
+    ]);
+    expect(e.byChannel).toEqual([{ channel: 'phone', contacts: 4, customersContacted: 3 }]);
+    expect(e.byUnit).toEqual([{ unitId: 'SB1', treatment: T.length, control: C.length, treatmentConverted: 3, controlConverted: 1 }]);
+    expect(e.byTier).toEqual([{ tier: 'ordinary', treatment: T.length, control: C.length, treatmentConverted: 3, controlConverted: 1 }]);
+  });
+
+  it('lists the sales behind the figures with their event ids', async () => {
+    const r = (await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness/conversions?minPosition=${lastPosition}`)).body;
+    expect(r.conversions.map((x: { customerId: string; revenue: string; reversed: boolean }) => [x.customerId, x.revenue, x.reversed])).toEqual([
+      [T[0], '750.00', false],
+      [T[1], '300.00', true],
+      [T[2], '200.00', false],
+    ]);
+    const ids = r.conversions.map((x: { eventId: string }) => x.eventId);
+    const { rows } = await t.db.pool.query(`SELECT type FROM es_events WHERE event_id = ANY($1::uuid[])`, [ids]);
+    expect(rows.map((x) => x.type)).toEqual(['ConversionRecorded', 'ConversionRecorded', 'ConversionRecorded']);
+  });
+
+  it('lists campaigns with headline figures and states the position and lag it reflects', async () => {
+    const r = (await c.as('mkt-br1').get(`/api/campaigns?minPosition=${lastPosition}`)).body;
+    expect(r.campaigns).toEqual([
+      expect.objectContaining({ campaignId: 'K1', status: 'completed', conversions: 2, revenue: '950.00', cost: '1050.00', enrolled: { treatment: T.length, control: C.length } }),
+    ]);
+    expect(r.readModel.projection).toBe('campaign-effectiveness');
+    expect(r.readModel.position).toMatch(/^\d+\/\d+$/);
+    expect(r.readModel.lag.events).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports every projection\'s position, lag and state', async () => {
+    const r = (await c.as('admin').get('/api/projections')).body;
+    expect(r.projections.map((p: { name: string; state: string }) => [p.name, p.state])).toEqual([
+      ['customer-directory', 'running'],
+      ['campaign-effectiveness', 'running'],
+    ]);
+  });
+
+  it('refuses a malformed minPosition (400)', async () => {
+    const r = await c.as('mkt-br1').get('/api/campaigns?minPosition=yesterday');
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('INVALID_POSITION');
+  });
+});

@@ -1,0 +1,28 @@
+import { ServiceUnavailableException } from '@nestjs/common';
+import { invalid } from '@app/domain';
+import { parsePosition, type Position } from '@app/event-store';
+import type { Runtime } from '@app/platform';
+import { awaitPosition, freshness } from '@app/read-models';
+
+/** `?minPosition=<commit>/<prepare>` as given back by a command: read your own writes. */
+export function minPositionOf(value: unknown): Position | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    return parsePosition(String(value));
+  } catch {
+    throw invalid('INVALID_POSITION', 'minPosition is a position as commands return it: "<commit>/<prepare>"', { minPosition: value });
+  }
+}
+
+/**
+ * Runs a read-model query after waiting (at most 5 s) for `minPosition`, and says which position
+ * the answer reflects and how far behind the store it is.
+ */
+export async function readModelAnswer<T>(runtime: Runtime, projection: string, minPosition: unknown, query: () => Promise<T>): Promise<T & { readModel: Awaited<ReturnType<typeof freshness>> }> {
+  const wanted = minPositionOf(minPosition);
+  if (!(await awaitPosition(runtime.db.pool, projection, wanted))) {
+    throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: `the ${projection} read model has not reached ${String(minPosition)} yet; try again shortly` });
+  }
+  const result = await query();
+  return { ...result, readModel: await freshness(runtime.db.pool, runtime.store, projection) };
+}

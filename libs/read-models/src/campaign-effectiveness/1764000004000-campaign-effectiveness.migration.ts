@@ -1,0 +1,88 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Campaign effectiveness: the facts the funnel, lift, ROI and breakdowns are computed from.
+ * Money is integer fen. Figures are aggregated at query time, so applying a batch twice (every
+ * write is an upsert keyed by the event's own ids) changes nothing.
+ */
+export class CampaignEffectiveness1764000004000 implements MigrationInterface {
+  readonly name = 'CampaignEffectiveness1764000004000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE ce_campaigns (
+        campaign_id     text PRIMARY KEY,
+        name            text NOT NULL,
+        owner_unit_id   text NOT NULL,
+        product_codes   text[] NOT NULL,
+        channels        text[] NOT NULL,
+        status          text NOT NULL,
+        budget_fen      bigint NOT NULL,
+        control_percent integer NOT NULL,
+        period_start    timestamptz NOT NULL,
+        period_end      timestamptz NOT NULL,
+        launched_at     timestamptz,
+        closed_at       timestamptz,
+        treatment_count integer NOT NULL DEFAULT 0,
+        control_count   integer NOT NULL DEFAULT 0
+      )`);
+    await q.query(`CREATE TABLE ce_customers (customer_id text PRIMARY KEY, unit_id text NOT NULL, tier text NOT NULL DEFAULT 'ordinary')`);
+    await q.query(`
+      CREATE TABLE ce_participants (
+        campaign_id        text NOT NULL,
+        customer_id        text NOT NULL,
+        grp                text NOT NULL,
+        unit_id            text NOT NULL,
+        tier               text NOT NULL,
+        enrolled_at        timestamptz NOT NULL,
+        first_contacted_at timestamptz,
+        first_offered_at   timestamptz,
+        first_accepted_at  timestamptz,
+        PRIMARY KEY (campaign_id, customer_id)
+      )`);
+    await q.query(`CREATE INDEX ce_participants_customer_idx ON ce_participants (customer_id)`);
+    await q.query(`
+      CREATE TABLE ce_contacts (
+        contact_id  text NOT NULL,
+        campaign_id text NOT NULL,
+        customer_id text NOT NULL,
+        staff_id    text NOT NULL,
+        channel     text NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        PRIMARY KEY (customer_id, contact_id)
+      )`);
+    await q.query(`CREATE INDEX ce_contacts_campaign_idx ON ce_contacts (campaign_id)`);
+    await q.query(`
+      CREATE TABLE ce_conversions (
+        conversion_id text NOT NULL,
+        event_id      uuid NOT NULL,
+        customer_id   text NOT NULL,
+        staff_id      text NOT NULL,
+        product_code  text NOT NULL,
+        amount_fen    bigint NOT NULL,
+        revenue_fen   bigint NOT NULL,
+        campaign_id   text,
+        occurred_at   timestamptz NOT NULL,
+        reversed      boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (customer_id, conversion_id)
+      )`);
+    await q.query(`CREATE INDEX ce_conversions_campaign_idx ON ce_conversions (campaign_id)`);
+    await q.query(`
+      CREATE TABLE ce_group_conversions (
+        campaign_id   text NOT NULL,
+        conversion_id text NOT NULL,
+        customer_id   text NOT NULL,
+        grp           text NOT NULL,
+        PRIMARY KEY (campaign_id, customer_id, conversion_id)
+      )`);
+    await q.query(`CREATE TABLE ce_costs (cost_id text PRIMARY KEY, campaign_id text NOT NULL, amount_fen bigint NOT NULL, customer_id text, occurred_at timestamptz NOT NULL)`);
+    await q.query(`CREATE INDEX ce_costs_campaign_idx ON ce_costs (campaign_id)`);
+    await q.query(`CREATE TABLE ce_complaints (complaint_id text PRIMARY KEY, campaign_id text NOT NULL, customer_id text NOT NULL, occurred_at timestamptz NOT NULL)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const t of ['ce_complaints', 'ce_costs', 'ce_group_conversions', 'ce_conversions', 'ce_contacts', 'ce_participants', 'ce_customers', 'ce_campaigns']) {
+      await q.query(`DROP TABLE ${t}`);
+    }
+  }
+}

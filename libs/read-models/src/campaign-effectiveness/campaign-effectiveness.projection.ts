@@ -1,0 +1,181 @@
+import type { PoolClient } from 'pg';
+import { toFen } from '@app/domain';
+import type { RecordedEvent } from '@app/event-store';
+import type { Projection } from '../runner/projection';
+import { runsOfSameType } from '../runner/runs';
+
+type Rows = readonly RecordedEvent[];
+type Handler = (tx: PoolClient, events: Rows) => Promise<unknown>;
+
+const d = (e: RecordedEvent) => e.data as Record<string, any>;
+const at = (e: RecordedEvent) => e.metadata.occurredAt;
+const col = <T>(events: Rows, f: (e: RecordedEvent) => T): T[] => events.map(f);
+const fen = (amount: string) => toFen(amount)!;
+
+/** Sets a campaign's status (and optionally a time column) for a run of lifecycle events. */
+const status =
+  (value: string, timeColumn?: 'closed_at'): Handler =>
+  (tx, events) =>
+    tx.query(
+      `UPDATE ce_campaigns c SET status = $3 ${timeColumn ? `, ${timeColumn} = v.at` : ''}
+       FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at) WHERE c.campaign_id = v.id`,
+      [col(events, (e) => d(e).campaignId), col(events, at), value],
+    );
+
+/** The first time each participant reached a funnel stage, kept as the earliest seen (idempotent). */
+const firstReached =
+  (column: 'first_contacted_at' | 'first_offered_at' | 'first_accepted_at'): Handler =>
+  (tx, events) => {
+    const tagged = events.filter((e) => d(e).campaignId);
+    if (tagged.length === 0) return Promise.resolve();
+    return tx.query(
+      `UPDATE ce_participants p SET ${column} = LEAST(COALESCE(p.${column}, v.at), v.at)
+       FROM (SELECT campaign_id, customer_id, min(at) AS at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(campaign_id, customer_id, at)
+             GROUP BY campaign_id, customer_id) v
+       WHERE p.campaign_id = v.campaign_id AND p.customer_id = v.customer_id`,
+      [col(tagged, (e) => d(e).campaignId), col(tagged, (e) => d(e).customerId), col(tagged, at)],
+    );
+  };
+
+const HANDLERS: Record<string, Handler> = {
+  CampaignDrafted: (tx, events) =>
+    tx.query(
+      `INSERT INTO ce_campaigns (campaign_id, name, owner_unit_id, product_codes, channels, status, budget_fen, control_percent, period_start, period_end)
+       SELECT v.id, v.name, v.owner, ARRAY(SELECT jsonb_array_elements_text(v.products)), ARRAY(SELECT jsonb_array_elements_text(v.channels)),
+              'draft', v.budget, v.control, v.start, v.end_
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::bigint[], $7::int[], $8::timestamptz[], $9::timestamptz[])
+         AS v(id, name, owner, products, channels, budget, control, start, end_)
+       ON CONFLICT (campaign_id) DO NOTHING`,
+      [
+        col(events, (e) => d(e).campaignId),
+        col(events, (e) => d(e).name),
+        col(events, (e) => d(e).ownerUnitId),
+        col(events, (e) => JSON.stringify(d(e).productCodes)),
+        col(events, (e) => JSON.stringify(d(e).channels)),
+        col(events, (e) => fen(d(e).budget)),
+        col(events, (e) => d(e).controlGroupPercent),
+        col(events, (e) => d(e).period.start),
+        col(events, (e) => d(e).period.end),
+      ],
+    ),
+  CampaignSubmitted: status('submitted'),
+  CampaignApproved: status('approved'),
+  CampaignRejected: status('rejected'),
+  CampaignLaunched: (tx, events) =>
+    tx.query(
+      `UPDATE ce_campaigns c SET status = 'launched', launched_at = v.at, treatment_count = v.t, control_count = v.c
+       FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::int[]) AS v(id, at, t, c) WHERE c.campaign_id = v.id`,
+      [col(events, (e) => d(e).campaignId), col(events, at), col(events, (e) => d(e).treatmentCount), col(events, (e) => d(e).controlCount)],
+    ),
+  CampaignCompleted: status('completed', 'closed_at'),
+  CampaignCancelled: status('cancelled', 'closed_at'),
+  CustomerOnboarded: (tx, events) =>
+    tx.query(
+      `INSERT INTO ce_customers (customer_id, unit_id) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (customer_id) DO UPDATE SET unit_id = EXCLUDED.unit_id`,
+      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).homeUnitId)],
+    ),
+  CustomerTierChanged: (tx, events) =>
+    tx.query(
+      `UPDATE ce_customers c SET tier = v.tier FROM unnest($1::text[], $2::text[], $3::int[]) AS v(id, tier, n)
+       WHERE c.customer_id = v.id AND v.n = (SELECT max(n) FROM unnest($1::text[], $3::int[]) AS w(id, n) WHERE w.id = v.id)`,
+      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).to), events.map((_, i) => i)],
+    ),
+  CustomerTransferred: (tx, events) =>
+    tx.query(
+      `UPDATE ce_customers c SET unit_id = v.unit FROM unnest($1::text[], $2::text[], $3::int[]) AS v(id, unit, n)
+       WHERE c.customer_id = v.id AND v.n = (SELECT max(n) FROM unnest($1::text[], $3::int[]) AS w(id, n) WHERE w.id = v.id)`,
+      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).toUnitId), events.map((_, i) => i)],
+    ),
+  CustomerEnrolledInCampaign: (tx, events) =>
+    tx.query(
+      `INSERT INTO ce_participants (campaign_id, customer_id, grp, unit_id, tier, enrolled_at)
+       SELECT v.campaign_id, v.customer_id, v.grp, COALESCE(c.unit_id, ''), COALESCE(c.tier, 'ordinary'), v.at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS v(campaign_id, customer_id, grp, at)
+       LEFT JOIN ce_customers c ON c.customer_id = v.customer_id
+       ON CONFLICT (campaign_id, customer_id) DO NOTHING`,
+      [col(events, (e) => d(e).campaignId), col(events, (e) => d(e).customerId), col(events, (e) => d(e).group), col(events, at)],
+    ),
+  CustomerContacted: async (tx, events) => {
+    const tagged = events.filter((e) => d(e).campaignId);
+    if (tagged.length === 0) return;
+    await tx.query(
+      `INSERT INTO ce_contacts (contact_id, campaign_id, customer_id, staff_id, channel, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) ON CONFLICT (customer_id, contact_id) DO NOTHING`,
+      [
+        col(tagged, (e) => d(e).contactId),
+        col(tagged, (e) => d(e).campaignId),
+        col(tagged, (e) => d(e).customerId),
+        col(tagged, (e) => d(e).staffId),
+        col(tagged, (e) => d(e).channel),
+        col(tagged, at),
+      ],
+    );
+    await firstReached('first_contacted_at')(tx, tagged);
+  },
+  OfferPresented: firstReached('first_offered_at'),
+  OfferAccepted: firstReached('first_accepted_at'),
+  ConversionRecorded: async (tx, events) => {
+    const params = [
+      col(events, (e) => d(e).conversionId),
+      col(events, (e) => e.metadata.eventId),
+      col(events, (e) => d(e).customerId),
+      col(events, (e) => d(e).staffId),
+      col(events, (e) => d(e).productCode),
+      col(events, (e) => fen(d(e).amount)),
+      col(events, (e) => fen(d(e).revenue)),
+      col(events, (e) => d(e).campaignId ?? null),
+      col(events, at),
+    ];
+    await tx.query(
+      `INSERT INTO ce_conversions (conversion_id, event_id, customer_id, staff_id, product_code, amount_fen, revenue_fen, campaign_id, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::timestamptz[])
+       ON CONFLICT (customer_id, conversion_id) DO NOTHING`,
+      params,
+    );
+    // Tagged or not: a sale of a campaign's product to one of its enrolled customers counts for their group.
+    await tx.query(
+      `INSERT INTO ce_group_conversions (campaign_id, conversion_id, customer_id, grp)
+       SELECT p.campaign_id, v.conversion_id, v.customer_id, p.grp
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS v(conversion_id, customer_id, product_code)
+       JOIN ce_participants p ON p.customer_id = v.customer_id
+       JOIN ce_campaigns k ON k.campaign_id = p.campaign_id AND v.product_code = ANY(k.product_codes)
+       ON CONFLICT DO NOTHING`,
+      [params[0], params[2], params[4]],
+    );
+  },
+  ConversionReversed: (tx, events) =>
+    tx.query(
+      `UPDATE ce_conversions c SET reversed = true FROM unnest($1::text[], $2::text[]) AS v(customer_id, conversion_id)
+       WHERE c.customer_id = v.customer_id AND c.conversion_id = v.conversion_id`,
+      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).conversionId)],
+    ),
+  CampaignCostRecorded: (tx, events) =>
+    tx.query(
+      `INSERT INTO ce_costs (cost_id, campaign_id, amount_fen, customer_id, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[]) ON CONFLICT (cost_id) DO NOTHING`,
+      [col(events, (e) => `${d(e).campaignId}:${d(e).costId}`), col(events, (e) => d(e).campaignId), col(events, (e) => fen(d(e).amount)), col(events, (e) => d(e).customerId), col(events, at)],
+    ),
+  ComplaintRecorded: (tx, events) => {
+    const tagged = events.filter((e) => d(e).campaignId);
+    if (tagged.length === 0) return Promise.resolve();
+    return tx.query(
+      `INSERT INTO ce_complaints (complaint_id, campaign_id, customer_id, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT (complaint_id) DO NOTHING`,
+      [col(tagged, (e) => `${d(e).customerId}:${d(e).complaintId}`), col(tagged, (e) => d(e).campaignId), col(tagged, (e) => d(e).customerId), col(tagged, at)],
+    );
+  },
+};
+
+/**
+ * The facts behind campaign effectiveness. Events are applied in order, a run of same-type
+ * events at a time, each run one multi-row statement (parameters are arrays: no bind limit).
+ */
+export const campaignEffectivenessProjection: Projection = {
+  name: 'campaign-effectiveness',
+  version: 1,
+  eventTypes: Object.keys(HANDLERS),
+  async apply(tx, events) {
+    for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);
+  },
+};

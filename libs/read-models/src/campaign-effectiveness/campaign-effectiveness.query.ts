@@ -1,0 +1,215 @@
+import type { Pool } from 'pg';
+import { formatFen } from '@app/domain';
+
+/** 95% two-sided normal quantile. */
+const Z95 = 1.959963984540054;
+
+export interface GroupFigures {
+  readonly size: number;
+  /** Distinct customers with a non-reversed sale of a campaign product between launch and close (or now). */
+  readonly converted: number;
+  readonly conversionRate: number | null;
+  /** Revenue of those sales (tagged with the campaign or not). */
+  readonly revenue: string;
+}
+
+export interface CampaignEffectiveness {
+  readonly campaignId: string;
+  readonly name: string;
+  readonly ownerUnitId: string;
+  readonly status: string;
+  readonly launchedAt: string | null;
+  readonly closedAt: string | null;
+  readonly funnel: { enrolled: { treatment: number; control: number }; contacted: number; offered: number; accepted: number; converted: number };
+  /** Sales tagged with the campaign (direct attribution), not reversed. */
+  readonly conversions: number;
+  readonly revenue: string;
+  readonly cost: string;
+  readonly roi: number | null;
+  readonly costPerConversion: string | null;
+  readonly complaints: number;
+  readonly groups: { treatment: GroupFigures; control: GroupFigures };
+  readonly lift: {
+    readonly absolute: number | null;
+    readonly confidenceInterval95: [number, number] | null;
+    readonly method: 'two-proportion difference, unpooled Wald interval (normal approximation)';
+    readonly incrementalConversions: number | null;
+    readonly incrementalRevenue: string | null;
+  };
+  readonly daily: { date: string; contacted: number; offered: number; accepted: number; converted: number; revenue: string }[];
+  readonly byChannel: { channel: string; contacts: number; customersContacted: number }[];
+  readonly byUnit: { unitId: string; treatment: number; control: number; treatmentConverted: number; controlConverted: number }[];
+  readonly byTier: { tier: string; treatment: number; control: number; treatmentConverted: number; controlConverted: number }[];
+}
+
+/** A sale counts for its group when it is a campaign product, not reversed, and inside the campaign's run. */
+const GROUP_SALES = `
+  SELECT g.grp, g.customer_id, v.revenue_fen, v.occurred_at, p.unit_id, p.tier
+  FROM ce_group_conversions g
+  JOIN ce_conversions v ON v.customer_id = g.customer_id AND v.conversion_id = g.conversion_id AND NOT v.reversed
+  JOIN ce_campaigns k ON k.campaign_id = g.campaign_id
+  JOIN ce_participants p ON p.campaign_id = g.campaign_id AND p.customer_id = g.customer_id
+  WHERE g.campaign_id = $1 AND k.launched_at IS NOT NULL AND v.occurred_at >= k.launched_at
+    AND (k.closed_at IS NULL OR v.occurred_at <= k.closed_at)`;
+
+export async function campaignEffectiveness(pool: Pool, campaignId: string): Promise<CampaignEffectiveness | null> {
+  const { rows: campaigns } = await pool.query(`SELECT * FROM ce_campaigns WHERE campaign_id = $1`, [campaignId]);
+  const k = campaigns[0];
+  if (!k) return null;
+  const one = async <T>(sql: string): Promise<T> => (await pool.query(sql, [campaignId])).rows[0] as T;
+  const many = async <T>(sql: string): Promise<T[]> => (await pool.query(sql, [campaignId])).rows as T[];
+
+  const funnel = await one<{ treatment: string; control: string; contacted: string; offered: string; accepted: string }>(`
+    SELECT count(*) FILTER (WHERE grp = 'treatment') AS treatment, count(*) FILTER (WHERE grp = 'control') AS control,
+           count(first_contacted_at) AS contacted, count(first_offered_at) AS offered, count(first_accepted_at) AS accepted
+    FROM ce_participants WHERE campaign_id = $1`);
+  const tagged = await one<{ n: string; customers: string; revenue: string | null }>(`
+    SELECT count(*) AS n, count(DISTINCT customer_id) AS customers, sum(revenue_fen) AS revenue
+    FROM ce_conversions WHERE campaign_id = $1 AND NOT reversed`);
+  const cost = await one<{ fen: string | null }>(`SELECT sum(amount_fen) AS fen FROM ce_costs WHERE campaign_id = $1`);
+  const complaints = await one<{ n: string }>(`SELECT count(*) AS n FROM ce_complaints WHERE campaign_id = $1`);
+  const groupSales = await many<{ grp: string; converted: string; revenue: string | null }>(`
+    SELECT grp, count(DISTINCT customer_id) AS converted, sum(revenue_fen) AS revenue FROM (${GROUP_SALES}) s GROUP BY grp`);
+
+  const size = { treatment: Number(funnel.treatment), control: Number(funnel.control) };
+  const group = (g: 'treatment' | 'control'): GroupFigures & { revenueFen: number } => {
+    const row = groupSales.find((r) => r.grp === g);
+    const converted = Number(row?.converted ?? 0);
+    const revenueFen = Number(row?.revenue ?? 0);
+    return { size: size[g], converted, conversionRate: size[g] ? converted / size[g] : null, revenue: formatFen(revenueFen), revenueFen };
+  };
+  const t = group('treatment');
+  const c = group('control');
+
+  let lift: CampaignEffectiveness['lift'] = {
+    absolute: null,
+    confidenceInterval95: null,
+    method: 'two-proportion difference, unpooled Wald interval (normal approximation)',
+    incrementalConversions: null,
+    incrementalRevenue: null,
+  };
+  if (t.conversionRate !== null && c.conversionRate !== null) {
+    const diff = t.conversionRate - c.conversionRate;
+    const se = Math.sqrt((t.conversionRate * (1 - t.conversionRate)) / t.size + (c.conversionRate * (1 - c.conversionRate)) / c.size);
+    const revenuePerCustomer = t.revenueFen / t.size - c.revenueFen / c.size;
+    lift = {
+      ...lift,
+      absolute: diff,
+      confidenceInterval95: [diff - Z95 * se, diff + Z95 * se],
+      incrementalConversions: diff * t.size,
+      incrementalRevenue: formatFen(Math.round(revenuePerCustomer * t.size)),
+    };
+  }
+
+  const revenueFen = Number(tagged.revenue ?? 0);
+  const costFen = Number(cost.fen ?? 0);
+  const conversions = Number(tagged.n);
+
+  const daily = await many<{ date: string; contacted: string; offered: string; accepted: string; converted: string; revenue: string | null }>(`
+    WITH stages AS (
+      SELECT first_contacted_at::date AS date, 1 AS contacted, 0 AS offered, 0 AS accepted FROM ce_participants WHERE campaign_id = $1 AND first_contacted_at IS NOT NULL
+      UNION ALL SELECT first_offered_at::date, 0, 1, 0 FROM ce_participants WHERE campaign_id = $1 AND first_offered_at IS NOT NULL
+      UNION ALL SELECT first_accepted_at::date, 0, 0, 1 FROM ce_participants WHERE campaign_id = $1 AND first_accepted_at IS NOT NULL),
+    sales AS (SELECT occurred_at::date AS date, count(*) AS converted, sum(revenue_fen) AS revenue FROM ce_conversions WHERE campaign_id = $1 AND NOT reversed GROUP BY 1),
+    days AS (SELECT date FROM stages UNION SELECT date FROM sales)
+    SELECT to_char(days.date, 'YYYY-MM-DD') AS date,
+           COALESCE((SELECT sum(contacted) FROM stages s WHERE s.date = days.date), 0) AS contacted,
+           COALESCE((SELECT sum(offered) FROM stages s WHERE s.date = days.date), 0) AS offered,
+           COALESCE((SELECT sum(accepted) FROM stages s WHERE s.date = days.date), 0) AS accepted,
+           COALESCE((SELECT converted FROM sales s WHERE s.date = days.date), 0) AS converted,
+           (SELECT revenue FROM sales s WHERE s.date = days.date) AS revenue
+    FROM days ORDER BY days.date`);
+  const byChannel = await many<{ channel: string; contacts: string; customers: string }>(`
+    SELECT channel, count(*) AS contacts, count(DISTINCT customer_id) AS customers FROM ce_contacts WHERE campaign_id = $1 GROUP BY channel ORDER BY channel`);
+  const breakdown = (column: 'unit_id' | 'tier') =>
+    many<{ key: string; treatment: string; control: string; t_conv: string; c_conv: string }>(`
+      SELECT p.${column} AS key, count(*) FILTER (WHERE p.grp = 'treatment') AS treatment, count(*) FILTER (WHERE p.grp = 'control') AS control,
+             count(DISTINCT s.customer_id) FILTER (WHERE s.grp = 'treatment') AS t_conv, count(DISTINCT s.customer_id) FILTER (WHERE s.grp = 'control') AS c_conv
+      FROM ce_participants p LEFT JOIN (${GROUP_SALES}) s ON s.customer_id = p.customer_id
+      WHERE p.campaign_id = $1 GROUP BY p.${column} ORDER BY p.${column}`);
+  const split = (rows: Awaited<ReturnType<typeof breakdown>>) =>
+    rows.map((r) => ({ key: r.key, treatment: Number(r.treatment), control: Number(r.control), treatmentConverted: Number(r.t_conv), controlConverted: Number(r.c_conv) }));
+
+  return {
+    campaignId: k.campaign_id,
+    name: k.name,
+    ownerUnitId: k.owner_unit_id,
+    status: k.status,
+    launchedAt: k.launched_at?.toISOString() ?? null,
+    closedAt: k.closed_at?.toISOString() ?? null,
+    funnel: {
+      enrolled: size,
+      contacted: Number(funnel.contacted),
+      offered: Number(funnel.offered),
+      accepted: Number(funnel.accepted),
+      converted: Number(tagged.customers),
+    },
+    conversions,
+    revenue: formatFen(revenueFen),
+    cost: formatFen(costFen),
+    roi: costFen > 0 ? (revenueFen - costFen) / costFen : null,
+    costPerConversion: conversions > 0 ? formatFen(Math.round(costFen / conversions)) : null,
+    complaints: Number(complaints.n),
+    groups: { treatment: strip(t), control: strip(c) },
+    lift,
+    daily: daily.map((r) => ({
+      date: r.date,
+      contacted: Number(r.contacted),
+      offered: Number(r.offered),
+      accepted: Number(r.accepted),
+      converted: Number(r.converted),
+      revenue: formatFen(Number(r.revenue ?? 0)),
+    })),
+    byChannel: byChannel.map((r) => ({ channel: r.channel, contacts: Number(r.contacts), customersContacted: Number(r.customers) })),
+    byUnit: split(await breakdown('unit_id')).map(({ key, ...r }) => ({ unitId: key, ...r })),
+    byTier: split(await breakdown('tier')).map(({ key, ...r }) => ({ tier: key, ...r })),
+  };
+}
+
+function strip({ revenueFen: _r, ...g }: GroupFigures & { revenueFen: number }): GroupFigures {
+  return g;
+}
+
+/** The sales behind the revenue figure: each with the event that recorded it. */
+export async function campaignConversions(pool: Pool, campaignId: string) {
+  const { rows } = await pool.query(
+    `SELECT conversion_id, event_id, customer_id, staff_id, product_code, amount_fen, revenue_fen, occurred_at, reversed
+     FROM ce_conversions WHERE campaign_id = $1 ORDER BY occurred_at, conversion_id`,
+    [campaignId],
+  );
+  return rows.map((r) => ({
+    conversionId: r.conversion_id as string,
+    eventId: r.event_id as string,
+    customerId: r.customer_id as string,
+    staffId: r.staff_id as string,
+    productCode: r.product_code as string,
+    amount: formatFen(Number(r.amount_fen)),
+    revenue: formatFen(Number(r.revenue_fen)),
+    occurredAt: (r.occurred_at as Date).toISOString(),
+    reversed: r.reversed as boolean,
+  }));
+}
+
+/** Every campaign with its headline figures. */
+export async function campaignList(pool: Pool) {
+  const { rows } = await pool.query(`
+    SELECT k.campaign_id, k.name, k.owner_unit_id, k.status, k.launched_at, k.closed_at, k.treatment_count, k.control_count, k.budget_fen,
+           (SELECT count(*) FROM ce_conversions v WHERE v.campaign_id = k.campaign_id AND NOT v.reversed) AS conversions,
+           (SELECT COALESCE(sum(revenue_fen), 0) FROM ce_conversions v WHERE v.campaign_id = k.campaign_id AND NOT v.reversed) AS revenue,
+           (SELECT COALESCE(sum(amount_fen), 0) FROM ce_costs c WHERE c.campaign_id = k.campaign_id) AS cost
+    FROM ce_campaigns k ORDER BY k.period_start DESC, k.campaign_id`);
+  return rows.map((r) => ({
+    campaignId: r.campaign_id as string,
+    name: r.name as string,
+    ownerUnitId: r.owner_unit_id as string,
+    status: r.status as string,
+    launchedAt: r.launched_at?.toISOString() ?? null,
+    closedAt: r.closed_at?.toISOString() ?? null,
+    enrolled: { treatment: Number(r.treatment_count), control: Number(r.control_count) },
+    budget: formatFen(Number(r.budget_fen)),
+    conversions: Number(r.conversions),
+    revenue: formatFen(Number(r.revenue)),
+    cost: formatFen(Number(r.cost)),
+    roi: Number(r.cost) > 0 ? (Number(r.revenue) - Number(r.cost)) / Number(r.cost) : null,
+  }));
+}

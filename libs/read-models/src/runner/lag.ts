@@ -1,0 +1,41 @@
+import type { Pool } from 'pg';
+import { comparePositions, formatPosition, type EventStore, type Position } from '@app/event-store';
+import { readCheckpoints, waitForProjection } from './read-model-position';
+
+export interface ReadModelFreshness {
+  readonly projection: string;
+  /** The global position the figures reflect. */
+  readonly position: string;
+  readonly lag: { readonly events: number | null; readonly seconds: number };
+}
+
+/**
+ * How far a projection is behind the store: in events (counted on the Postgres store; null on
+ * EventStoreDB, which has no cheap count) and in seconds since the oldest event it has not applied.
+ */
+export async function freshness(pool: Pool, store: EventStore, projection: string): Promise<ReadModelFreshness> {
+  const cp = (await readCheckpoints(pool)).find((c) => c.name === projection);
+  const position: Position = cp?.position ?? { commit: 0n, prepare: 0n };
+  const head = await store.headPosition();
+  if (!head || comparePositions(position, head) >= 0) return { projection, position: formatPosition(position), lag: { events: 0, seconds: 0 } };
+  if (store.kind !== 'postgres') {
+    const [next] = await store.readAll({ after: position, maxCount: 1 });
+    return { projection, position: formatPosition(position), lag: { events: null, seconds: next ? secondsSince(next.recordedAt) : 0 } };
+  }
+  const { rows } = await pool.query<{ n: string; oldest: Date | null }>(
+    `SELECT count(*) AS n, min(recorded_at) AS oldest FROM es_events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)`,
+    [position.commit.toString(), position.prepare.toString()],
+  );
+  return {
+    projection,
+    position: formatPosition(position),
+    lag: { events: Number(rows[0]!.n), seconds: rows[0]!.oldest ? secondsSince(rows[0]!.oldest.toISOString()) : 0 },
+  };
+}
+
+const secondsSince = (iso: string) => Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+
+/** `?minPosition=`: wait (bounded) until the projection has applied a position the client wrote at. */
+export async function awaitPosition(pool: Pool, projection: string, minPosition: Position | undefined, timeoutMs = 5_000): Promise<boolean> {
+  return minPosition ? waitForProjection(pool, projection, minPosition, timeoutMs) : true;
+}
