@@ -29,3 +29,4 @@ export {
   type CardQuota,
 } from './card/vip-card.decider';
 export { pointsDecider, pointsStream, balance as pointsBalance, type PointsCommand, type PointsEvent, type PointsState } from './points/points.decider';
+export * from './upcasters';

@@ -27,6 +27,8 @@ const schema = z.object({
     .optional(),
   SEED_DEMO: flag.default(true),
   RUN_PROJECTOR: flag.default(true),
+  PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  PROJECTOR_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(20),
 });
 
 export interface AppConfig {
@@ -44,6 +46,9 @@ export interface AppConfig {
   readonly seedDemo: boolean;
   /** Run the projector inside this process (the embedded default); off when it runs on its own. */
   readonly runProjector: boolean;
+  /** Events per projector transaction, and how long a batch waits to fill (ms). */
+  readonly projectorBatchSize: number;
+  readonly projectorMaxWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     kafkaBrokers: c.KAFKA_BROKERS?.split(','),
     seedDemo: c.SEED_DEMO,
     runProjector: c.RUN_PROJECTOR,
+    projectorBatchSize: c.PROJECTOR_BATCH_SIZE,
+    projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,
   };
 }
 

@@ -1,4 +1,5 @@
-import { EventStoreDbEventStore, EventStore1764000000000, PostgresEventStore, type EventStore } from '@app/event-store';
+import { UPCASTERS, upcastWith } from '@app/domain';
+import { EventStoreDbEventStore, EventStore1764000000000, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
 import { CampaignEffectiveness1764000004000, CustomerDirectory1764000002000, PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
 import type { AppConfig } from './config';
 import { IdempotencyKeys1764000003000 } from './idempotency';
@@ -27,7 +28,10 @@ export interface Runtime {
 
 /** Runs every projection in this process until the runtime closes. */
 export async function startProjector(runtime: Runtime): Promise<ProjectionRunner> {
-  const runner = new ProjectionRunner(runtime.store, runtime.db.pool, PROJECTIONS, runtime.log);
+  const runner = new ProjectionRunner(runtime.store, runtime.db.pool, PROJECTIONS, runtime.log, {
+    batchSize: runtime.config.projectorBatchSize,
+    maxBatchWaitMs: runtime.config.projectorMaxWaitMs,
+  });
   await runner.start();
   runtime.projector = runner;
   runtime.log.info({ projections: PROJECTIONS.map((p) => p.name) }, 'projector running');
@@ -39,9 +43,10 @@ export async function startRuntime(config: AppConfig, log: Logger): Promise<Runt
   try {
     const ran = await migrate(db.url, MIGRATIONS);
     if (ran.length) log.info({ migrations: ran }, 'schema migrated');
+    const upcast = upcastWith<RecordedEvent>(UPCASTERS);
     const store: EventStore = config.eventStoreUrl
-      ? EventStoreDbEventStore.connect(config.eventStoreUrl)
-      : new PostgresEventStore(db.pool, { connectionString: db.url });
+      ? EventStoreDbEventStore.connect(config.eventStoreUrl, upcast)
+      : new PostgresEventStore(db.pool, { connectionString: db.url, upcast });
     log.info({ store: store.kind }, 'event store ready');
     const runtime: Runtime = {
       config,

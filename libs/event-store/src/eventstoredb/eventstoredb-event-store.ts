@@ -34,10 +34,19 @@ import { comparePositions, type EventMetadata, type NewEvent, type Position, typ
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
 
-  constructor(private readonly client: EventStoreDBClient) {}
+  constructor(
+    private readonly client: EventStoreDBClient,
+    /** Lifts events stored in an old shape to the current one, on every read. */
+    private readonly upcast: (event: RecordedEvent) => RecordedEvent = (e) => e,
+  ) {}
 
-  static connect(connectionString: string): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString`${connectionString}`);
+  static connect(connectionString: string, upcast?: (event: RecordedEvent) => RecordedEvent): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString`${connectionString}`, upcast);
+  }
+
+  private ours(resolved: ResolvedEvent): RecordedEvent | undefined {
+    const e = fromResolvedEvent(resolved);
+    return e && this.upcast(e);
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -70,7 +79,7 @@ export class EventStoreDbEventStore implements EventStore {
     const out: RecordedEvent[] = [];
     try {
       for await (const resolved of this.client.readStream(streamId, { fromRevision: BigInt(fromRevision), direction: FORWARDS })) {
-        const e = fromResolvedEvent(resolved);
+        const e = this.ours(resolved);
         if (e) out.push(e);
       }
     } catch (err) {
@@ -85,7 +94,7 @@ export class EventStoreDbEventStore implements EventStore {
     // fromPosition is inclusive here; ask for one more and drop the checkpoint itself.
     const events = this.client.readAll({ fromPosition: after ?? ESDB_START, maxCount: maxCount + 1, direction: FORWARDS });
     for await (const resolved of events) {
-      const e = fromResolvedEvent(resolved);
+      const e = this.ours(resolved);
       if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
       out.push(e);
       if (out.length === maxCount) break;
@@ -100,9 +109,10 @@ export class EventStoreDbEventStore implements EventStore {
     });
     const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
     const after = options.after;
+    const toEvent = (r: ResolvedEvent) => this.ours(r);
     async function* ours(): AsyncGenerator<RecordedEvent> {
       for await (const resolved of subscription) {
-        const e = fromResolvedEvent(resolved);
+        const e = toEvent(resolved);
         if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
         if (!types || types.has(e.type)) yield e;
       }

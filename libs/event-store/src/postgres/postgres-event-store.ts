@@ -71,6 +71,8 @@ export interface PostgresEventStoreOptions {
   readonly connectionString: string;
   /** Longest wait between polls when no notification arrives (ms). */
   readonly maxPollIntervalMs?: number;
+  /** Lifts events stored in an old (or broken) shape to the current one, on every read. */
+  readonly upcast?: (event: RecordedEvent) => RecordedEvent;
 }
 
 export class PostgresEventStore implements EventStore {
@@ -155,8 +157,13 @@ export class PostgresEventStore implements EventStore {
       `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position`,
       [streamId, fromRevision],
     );
-    return rows.map(toRecorded);
+    return rows.map(this.toEvent);
   }
+
+  private readonly toEvent = (row: EventRow): RecordedEvent => {
+    const e = toRecorded(row);
+    return this.options.upcast ? this.options.upcast(e) : e;
+  };
 
   /**
    * Reads only transactions older than the oldest one still in flight: an event whose
@@ -175,7 +182,7 @@ export class PostgresEventStore implements EventStore {
        LIMIT $3`,
       [after.commit.toString(), after.prepare.toString(), maxCount],
     );
-    return rows.map(toRecorded);
+    return rows.map(this.toEvent);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AllSubscription {

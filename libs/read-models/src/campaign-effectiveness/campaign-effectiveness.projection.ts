@@ -87,15 +87,28 @@ const HANDLERS: Record<string, Handler> = {
        WHERE c.customer_id = v.id AND v.n = (SELECT max(n) FROM unnest($1::text[], $3::int[]) AS w(id, n) WHERE w.id = v.id)`,
       [col(events, (e) => d(e).customerId), col(events, (e) => d(e).toUnitId), events.map((_, i) => i)],
     ),
-  CustomerEnrolledInCampaign: (tx, events) =>
-    tx.query(
+  CustomerEnrolledInCampaign: async (tx, events) => {
+    const params = [col(events, (e) => d(e).campaignId), col(events, (e) => d(e).customerId), col(events, (e) => d(e).group), col(events, at)];
+    await tx.query(
       `INSERT INTO ce_participants (campaign_id, customer_id, grp, unit_id, tier, enrolled_at)
        SELECT v.campaign_id, v.customer_id, v.grp, COALESCE(c.unit_id, ''), COALESCE(c.tier, 'ordinary'), v.at
        FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS v(campaign_id, customer_id, grp, at)
        LEFT JOIN ce_customers c ON c.customer_id = v.customer_id
        ON CONFLICT (campaign_id, customer_id) DO NOTHING`,
-      [col(events, (e) => d(e).campaignId), col(events, (e) => d(e).customerId), col(events, (e) => d(e).group), col(events, at)],
-    ),
+      params,
+    );
+    // Sales already seen for these customers count too: the pairs do not depend on which came first in the log.
+    await tx.query(
+      `INSERT INTO ce_group_conversions (campaign_id, conversion_id, customer_id, grp)
+       SELECT p.campaign_id, v.conversion_id, v.customer_id, p.grp
+       FROM unnest($1::text[], $2::text[]) AS n(campaign_id, customer_id)
+       JOIN ce_participants p ON p.campaign_id = n.campaign_id AND p.customer_id = n.customer_id
+       JOIN ce_campaigns k ON k.campaign_id = p.campaign_id
+       JOIN ce_conversions v ON v.customer_id = p.customer_id AND v.product_code = ANY(k.product_codes)
+       ON CONFLICT DO NOTHING`,
+      [params[0], params[1]],
+    );
+  },
   CustomerContacted: async (tx, events) => {
     const tagged = events.filter((e) => d(e).campaignId);
     if (tagged.length === 0) return;

@@ -63,6 +63,22 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * Starts a stopped (failed) projection again from its checkpoint, e.g. once an upcaster mends
+   * the event it stopped on.
+   */
+  async restart(name: string): Promise<ProjectionStatus> {
+    const p = this.projections.find((x) => x.name === name);
+    const status = this.statuses.get(name);
+    if (!p || !status) throw new Error(`no projection ${name}`);
+    if (status.state === 'running') return status;
+    await this.pool.query(`UPDATE projection_checkpoints SET state = 'running', error = NULL, updated_at = now() WHERE name = $1`, [name]);
+    const running = { ...status, state: 'running' as const, error: null };
+    this.statuses.set(name, running);
+    this.loops.push(this.run(p, status.position));
+    return running;
+  }
+
   status(): ProjectionStatus[] {
     return [...this.statuses.values()];
   }

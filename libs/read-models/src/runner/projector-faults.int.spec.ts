@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Pool } from 'pg';
+import { PostgresEventStore, type RecordedEvent, type StreamAppend } from '@app/event-store';
+import { syntheticHistory } from '../../../../test/support/history';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { PROJECTIONS } from '../index';
+import { ProjectionRunner } from './projection-runner';
+import { readCheckpoints } from './read-model-position';
+
+const TABLES = ['customer_directory', 'ce_campaigns', 'ce_customers', 'ce_participants', 'ce_contacts', 'ce_conversions', 'ce_group_conversions', 'ce_costs', 'ce_complaints'];
+const silent = { info: () => undefined, error: () => undefined };
+
+/** Every read-model row, as sorted JSON text per table: two databases agree exactly or not at all. */
+async function snapshot(pool: Pool): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const t of TABLES) out[t] = (await pool.query(`SELECT row_to_json(x)::text AS r FROM ${t} x ORDER BY 1`)).rows.map((r) => r.r);
+  return out;
+}
+
+async function write(store: PostgresEventStore, batches: StreamAppend[][]): Promise<void> {
+  for (const b of batches) await store.appendToStreams(b);
+}
+
+async function projectToEnd(db: TestDatabase, store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 })): Promise<void> {
+  const runner = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 200, maxBatchWaitMs: 5 });
+  await runner.start();
+  expect(await runner.catchUp(60_000)).toBe(true);
+  await runner.stop();
+}
+
+/** A reference: the same history in a fresh database, projected in one clean run. */
+async function reference(history: StreamAppend[][]): Promise<Record<string, string[]>> {
+  const db = await createTestDatabase();
+  try {
+    await write(new PostgresEventStore(db.pool, { connectionString: db.url }), history);
+    await projectToEnd(db);
+    return await snapshot(db.pool);
+  } finally {
+    await db.drop();
+  }
+}
+
+describe('projector under faults', () => {
+  it('changes nothing when the same batch is applied twice', async () => {
+    const db = await createTestDatabase();
+    try {
+      const store = new PostgresEventStore(db.pool, { connectionString: db.url });
+      await write(store, syntheticHistory(300, 7));
+      const events: RecordedEvent[] = [];
+      for (let batch = await store.readAll({ maxCount: 1000 }); batch.length; batch = await store.readAll({ after: batch.at(-1)!.position, maxCount: 1000 })) events.push(...batch);
+      const applyAll = async () => {
+        const tx = await db.pool.connect();
+        await tx.query('BEGIN');
+        for (const p of PROJECTIONS) await p.apply(tx, events.filter((e) => p.eventTypes.includes(e.type)));
+        await tx.query('COMMIT');
+        tx.release();
+      };
+      await applyAll();
+      const once = await snapshot(db.pool);
+      expect(once.ce_conversions!.length).toBeGreaterThan(10);
+      await applyAll();
+      expect(await snapshot(db.pool)).toEqual(once);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('ends exactly like a clean run after being killed (SIGKILL) mid-batch 20 times', async () => {
+    const main = join(__dirname, '../../../../dist/apps/projector/src/main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` (npm test does it first)`);
+    const history = syntheticHistory(1500, 11);
+    const db = await createTestDatabase();
+    try {
+      const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+      await write(store, history);
+      const positions = new Set<string>();
+      for (let i = 0; i < 20; i++) {
+        const child = spawn(process.execPath, [main], {
+          env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', PROJECTOR_BATCH_SIZE: '40', PROJECTOR_MAX_WAIT_MS: '5', EVENTSTORE_URL: '' },
+          stdio: 'ignore',
+        });
+        await new Promise((r) => setTimeout(r, 600 + Math.random() * 900));
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+        const cps = await readCheckpoints(db.pool);
+        positions.add(cps.map((c) => `${c.name}@${c.position.prepare}`).join(','));
+      }
+      // The kills landed at many different places, not all before start or after the end.
+      expect(positions.size).toBeGreaterThan(5);
+      await projectToEnd(db, store);
+      expect(await snapshot(db.pool)).toEqual(await reference(history));
+    } finally {
+      await db.drop();
+    }
+  }, 180_000);
+
+  it('counts every event once while many writers append concurrently (late commits)', async () => {
+    const history = syntheticHistory(1200, 5);
+    const db = await createTestDatabase();
+    try {
+      const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+      const runner = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 100, maxBatchWaitMs: 5 });
+      await runner.start();
+      await write(store, history.slice(0, 1));
+      const middle = history.slice(1, -1);
+      const writers = 6;
+      await Promise.all(Array.from({ length: writers }, (_, w) => write(store, middle.filter((_, i) => i % writers === w))));
+      await write(store, history.slice(-1));
+      expect(await runner.catchUp(60_000)).toBe(true);
+      await runner.stop();
+      expect(await snapshot(db.pool)).toEqual(await reference(history));
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+
+  it('stops only the projection that cannot apply an event, and completes once an upcaster mends it', async () => {
+    const db = await createTestDatabase();
+    try {
+      const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+      await write(store, syntheticHistory(50, 3));
+      const poison = {
+        type: 'ConversionRecorded',
+        data: { conversionId: 'bad-1', customerId: 'S1', staffId: 'rm1', productCode: 'DEP-1Y', amount: 'lots', revenue: '10.00', campaignId: 'K1', referrerStaffId: null, referralId: null },
+        metadata: { eventId: '00000000-0000-4000-8000-00000000bad1', correlationId: 'x', causationId: null, actor: 'x', orgUnit: null, occurredAt: '2026-03-20T00:00:00.000Z', schemaVersion: 1 },
+      };
+      const { position } = await store.appendToStream('customer-S1', [poison], 'any');
+      await store.appendToStream('customer-after', [{ ...poison, type: 'CustomerOnboarded', data: { customerId: 'after', homeUnitId: 'SB1', segment: 'x', gender: 'F', birthYear: null }, metadata: { ...poison.metadata, eventId: '00000000-0000-4000-8000-00000000bad2' } }], 'no_stream');
+
+      const runner = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 100, maxBatchWaitMs: 5 });
+      await runner.start();
+      expect(await runner.catchUp(30_000)).toBe(true); // the healthy projection reaches the end
+      await runner.stop();
+      const failed = runner.status().find((s) => s.name === 'campaign-effectiveness')!;
+      expect(failed.state).toBe('failed');
+      expect(failed.error).toMatchObject({ position: `${position.commit}/${position.prepare}`, eventType: 'ConversionRecorded' });
+      expect(runner.status().find((s) => s.name === 'customer-directory')!.state).toBe('running');
+      expect((await db.pool.query(`SELECT 1 FROM customer_directory WHERE customer_id = 'after'`)).rowCount).toBe(1);
+
+      // An upcaster mends the stored event on read; the projection restarts from its checkpoint.
+      const mended = new PostgresEventStore(db.pool, {
+        connectionString: db.url,
+        maxPollIntervalMs: 20,
+        upcast: (e) => (e.type === 'ConversionRecorded' && (e.data as { amount: string }).amount === 'lots' ? { ...e, data: { ...(e.data as object), amount: '100.00' } } : e),
+      });
+      const again = new ProjectionRunner(mended, db.pool, PROJECTIONS, silent, { batchSize: 100, maxBatchWaitMs: 5 });
+      await again.start();
+      await again.restart('campaign-effectiveness');
+      expect(await again.catchUp(30_000)).toBe(true);
+      await again.stop();
+      expect(again.status().every((s) => s.state === 'running')).toBe(true);
+      const { rows } = await db.pool.query(`SELECT amount_fen FROM ce_conversions WHERE conversion_id = 'bad-1'`);
+      expect(rows).toEqual([{ amount_fen: '10000' }]);
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
+});
