@@ -9,6 +9,7 @@ import { ActOnCampaignHandler } from './campaigns/campaign.command';
 import { CampaignReportsController, GetCampaignEffectivenessHandler } from './campaigns/campaign-reports.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { ProjectionsController } from './projections/projections.controller';
+import { GetScorecardHandler, ScorecardsController } from './scorecards/scorecards.controller';
 import { LaunchCampaignHandler } from './campaigns/launch-campaign.command';
 import { CustomersController } from './customers/customers.controller';
 import { PointsController } from './customers/points.controller';
@@ -43,6 +44,7 @@ export class AppModule {
         CampaignReportsController,
         BudgetsController,
         ProjectionsController,
+        ScorecardsController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },
@@ -57,6 +59,7 @@ export class AppModule {
         ActOnBudgetHandler,
         ActOnVipCardHandler,
         GetCampaignEffectivenessHandler,
+        GetScorecardHandler,
       ],
       exports: [RUNTIME, EVENT_STORE],
     };

@@ -30,3 +30,4 @@ export {
 } from './card/vip-card.decider';
 export { pointsDecider, pointsStream, balance as pointsBalance, type PointsCommand, type PointsEvent, type PointsState } from './points/points.decider';
 export * from './upcasters';
+export * from './scorecard/scoring';

@@ -1,6 +1,13 @@
 import { UPCASTERS, upcastWith } from '@app/domain';
 import { EventStoreDbEventStore, EventStore1764000000000, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
-import { CampaignEffectiveness1764000004000, CustomerDirectory1764000002000, PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
+import {
+  CampaignEffectiveness1764000004000,
+  CustomerDirectory1764000002000,
+  PROJECTIONS,
+  ProjectionRunner,
+  Projections1764000001000,
+  StaffScorecard1764000005000,
+} from '@app/read-models';
 import type { AppConfig } from './config';
 import { IdempotencyKeys1764000003000 } from './idempotency';
 import { migrate, openDatabase, type Database } from './database';
@@ -13,6 +20,7 @@ export const MIGRATIONS = [
   CustomerDirectory1764000002000,
   IdempotencyKeys1764000003000,
   CampaignEffectiveness1764000004000,
+  StaffScorecard1764000005000,
 ];
 
 /** What every app process needs: the database (migrated) and the event store. */

@@ -11,9 +11,13 @@ export * from './campaign-effectiveness/campaign-effectiveness.projection';
 export * from './campaign-effectiveness/campaign-effectiveness.query';
 export { CampaignEffectiveness1764000004000 } from './campaign-effectiveness/1764000004000-campaign-effectiveness.migration';
 export * from './runner/lag';
+export * from './staff-scorecard/staff-scorecard.projection';
+export * from './staff-scorecard/staff-scorecard.query';
+export { StaffScorecard1764000005000 } from './staff-scorecard/1764000005000-staff-scorecard.migration';
 
 import { campaignEffectivenessProjection } from './campaign-effectiveness/campaign-effectiveness.projection';
 import { customerDirectoryProjection } from './customer-directory/customer-directory.projection';
+import { staffScorecardProjection } from './staff-scorecard/staff-scorecard.projection';
 /** Every projection the projector runs. */
-export const PROJECTIONS = [customerDirectoryProjection, campaignEffectivenessProjection];
+export const PROJECTIONS = [customerDirectoryProjection, campaignEffectivenessProjection, staffScorecardProjection];
 export * from './runner/read-model-position';

@@ -22,6 +22,7 @@ const changeRole = z.strictObject({ role });
 const defineProduct = z.strictObject({ productCode: id, name: text(200), category: text(50), riskLevel, riskBearing: z.boolean(), weight: money });
 const updateProduct = z.strictObject({ riskLevel: riskLevel.optional(), riskBearing: z.boolean().optional(), weight: money.optional() });
 const thresholds = z.strictObject({ standard: money, platinum: money, black: money });
+const target = z.strictObject({ subjectId: id, period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM'), points: money });
 const contactPolicy = z.strictObject({
   maxCampaignContactsPer30Days: z.number().int().min(1).max(100),
   maxContactsPerCampaignPer7Days: z.number().int().min(1).max(100),
@@ -132,6 +133,16 @@ export class OrganisationController {
     const b = parseBody(contactPolicy, body);
     const issue = await this.commands.issue(req, actor);
     return this.send({ ...issue, type: 'SetContactPolicy', unitId, policy: b }, issue, unitId);
+  }
+
+  @Post('org/targets')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set a monthly scorecard target (points) for a person or a unit (branch head or admin, in their subtree)' })
+  @ApiBody({ schema: toOpenApi(target), examples: { rm: { value: { subjectId: 'rm-001', period: '2026-03', points: '5000' } } } })
+  async setTarget(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+    const b = parseBody(target, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'SetTarget', ...b }, issue, b.subjectId);
   }
 
   private send(command: OrganisationCommand, issue: { context: CommandContext }, id: string) {

@@ -19,4 +19,5 @@ export type OrganisationCommand = Issued &
     | { type: 'UpdateProduct'; productCode: string; riskLevel?: RiskLevel; riskBearing?: boolean; weight?: string }
     | { type: 'SetTierThresholds'; unitId: string; thresholds: TierThresholds }
     | { type: 'SetContactPolicy'; unitId: string; policy: ContactPolicy }
+    | { type: 'SetTarget'; subjectId: string; period: string; points: string }
   );

@@ -95,6 +95,21 @@ describe('organisation', () => {
     });
   });
 
+  describe('targets', () => {
+    const registered: OrganisationEvent = { type: 'StaffMemberRegistered', data: { staffId: 'S1', displayName: 'x', role: 'relationship_manager', unitId: 'SB1' } };
+    const head: Actor = { userId: 'h', unitId: 'BR1', role: 'branch_head' };
+    it('lets a branch head set a monthly target for a person below them', () => {
+      given([...tree, registered])
+        .when({ type: 'SetTarget', subjectId: 'S1', period: '2026-03', points: '5000', at, by: head })
+        .then([{ type: 'TargetSet', data: { subjectId: 'S1', subject: 'staff', period: '2026-03', points: '5000.00' } }]);
+    });
+
+    it('refuses a target outside the head\'s unit, or for a bad month', () => {
+      given([...tree, registered]).when({ type: 'SetTarget', subjectId: 'S1', period: '2026-03', points: '1', at, by: { ...head, unitId: 'SB1B' } }).thenRefuses('OUTSIDE_SCOPE');
+      given([...tree, registered]).when({ type: 'SetTarget', subjectId: 'S1', period: '2026-13', points: '1', at, by: head }).thenRefuses('INVALID_PERIOD');
+    });
+  });
+
   describe('contact policy', () => {
     it('lets a unit tighten the policy it inherits', () => {
       given(tree)

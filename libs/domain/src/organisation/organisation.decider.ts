@@ -14,8 +14,10 @@ import {
   unknownUnit,
 } from './organisation.errors';
 import { ORG_LEVELS, type OrganisationEvent, type TierThresholds } from './organisation.events';
+import { outsideScope } from './organisation.errors';
 import {
   contactPolicyFor,
+  isWithin,
   DEFAULT_TIER_THRESHOLDS,
   emptyOrganisation,
   headOffice,
@@ -50,6 +52,8 @@ export function evolve(org: Organisation, event: OrganisationEvent): Organisatio
       return { ...org, thresholds: with_(org.thresholds, event.data.unitId, event.data.thresholds) };
     case 'ContactPolicySet':
       return { ...org, contactPolicies: with_(org.contactPolicies, event.data.unitId, event.data.policy) };
+    case 'TargetSet':
+      return { ...org, targets: with_(org.targets, `${event.data.subjectId} ${event.data.period}`, event.data.points) };
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -58,6 +62,7 @@ export function evolve(org: Organisation, event: OrganisationEvent): Organisatio
 }
 
 export function decide(command: OrganisationCommand, org: Organisation): OrganisationEvent[] {
+  if (command.type === 'SetTarget') return setTarget(command, org);
   requireRole(command.by, ['admin']);
   switch (command.type) {
     case 'OpenOrgUnit': {
@@ -150,6 +155,18 @@ export function decide(command: OrganisationCommand, org: Organisation): Organis
       return unreachable;
     }
   }
+}
+
+/** Targets are set by a branch head or admin for people and units at or below their own unit. */
+function setTarget(command: OrganisationCommand & { type: 'SetTarget' }, org: Organisation): OrganisationEvent[] {
+  requireRole(command.by, ['admin', 'branch_head']);
+  const staff = org.staff.get(command.subjectId);
+  const unitId = staff ? staff.unitId : command.subjectId;
+  if (!staff && !org.units.has(command.subjectId)) throw unknownUnit(command.subjectId);
+  if (!isWithin(org, unitId, command.by.unitId)) throw outsideScope(unitId, command.by.unitId);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(command.period)) throw invalid('INVALID_PERIOD', 'period is a month, YYYY-MM', { period: command.period });
+  const points = nonNegative(command.points, 'points');
+  return [{ type: 'TargetSet', data: { subjectId: command.subjectId, subject: staff ? 'staff' : 'unit', period: command.period, points } }];
 }
 
 export const organisationDecider: Decider<OrganisationCommand, Organisation, OrganisationEvent> = { initialState, evolve, decide };

@@ -29,4 +29,6 @@ export type OrganisationEvent =
     }
   | { type: 'ProductUpdated'; data: { productCode: string; riskLevel: RiskLevel; riskBearing: boolean; weight: string } }
   | { type: 'TierThresholdsSet'; data: { unitId: string; thresholds: TierThresholds } }
-  | { type: 'ContactPolicySet'; data: { unitId: string; policy: ContactPolicy } };
+  | { type: 'ContactPolicySet'; data: { unitId: string; policy: ContactPolicy } }
+  /** A scorecard target: points for a person or a unit in a month. */
+  | { type: 'TargetSet'; data: { subjectId: string; subject: 'staff' | 'unit'; period: string; points: string } };

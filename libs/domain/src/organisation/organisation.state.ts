@@ -37,6 +37,8 @@ export interface Organisation {
   readonly products: ReadonlyMap<string, Product>;
   readonly thresholds: ReadonlyMap<string, TierThresholds>;
   readonly contactPolicies: ReadonlyMap<string, ContactPolicy>;
+  /** `<subjectId> <YYYY-MM>` → target points. */
+  readonly targets: ReadonlyMap<string, string>;
 }
 
 /** Head-office minimums (004 篇九 第五条); branches may raise them, never lower. */
@@ -51,6 +53,7 @@ export const emptyOrganisation = (): Organisation => ({
   products: new Map(),
   thresholds: new Map(),
   contactPolicies: new Map(),
+  targets: new Map(),
 });
 
 /** The unit and all its ancestors, nearest first. */

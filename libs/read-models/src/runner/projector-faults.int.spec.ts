@@ -9,7 +9,20 @@ import { PROJECTIONS } from '../index';
 import { ProjectionRunner } from './projection-runner';
 import { readCheckpoints } from './read-model-position';
 
-const TABLES = ['customer_directory', 'ce_campaigns', 'ce_customers', 'ce_participants', 'ce_contacts', 'ce_conversions', 'ce_group_conversions', 'ce_costs', 'ce_complaints'];
+const TABLES = [
+  'customer_directory',
+  'ce_campaigns',
+  'ce_customers',
+  'ce_participants',
+  'ce_contacts',
+  'ce_conversions',
+  'ce_group_conversions',
+  'ce_costs',
+  'ce_complaints',
+  'sc_customers',
+  'sc_credits',
+  'sc_activity',
+];
 const silent = { info: () => undefined, error: () => undefined };
 
 /** Every read-model row, as sorted JSON text per table: two databases agree exactly or not at all. */

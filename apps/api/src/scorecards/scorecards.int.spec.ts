@@ -1,0 +1,112 @@
+import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+
+/**
+ * A month of sales, referrals, a wealth-centre move, contacts, a complaint and an unsuitable
+ * attempt, written through the API; every scorecard figure is worked out here by hand.
+ * Weights: DEP-1Y 0.50, FUND-BOND 1.50, GOLD 1.00 points per CNY of revenue.
+ */
+describe('staff scorecards', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+  let last = '';
+  const march = (day: number) => `2026-03-${String(day).padStart(2, '0')}T10:00:00.000Z`;
+  const ok = async (p: Promise<{ status: number; body: any }>) => {
+    const r = await p;
+    if (r.status >= 300) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+    if (r.body?.position) last = r.body.position;
+    return r.body;
+  };
+  const sale = (customerId: string, staffId: string, productCode: string, revenue: string, occurredAt: string, referrerStaffId?: string) =>
+    ok(c.as(staffId).post('/api/interactions', { kind: 'conversion', customerId, staffId, productCode, amount: '10000', revenue, occurredAt, referrerStaffId }));
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    c = api(t);
+    await seedOrganisation(t);
+    const admin = c.as('admin');
+    await ok(admin.post('/api/org/units', { unitId: 'WC', name: 'Wealth centre', level: 'sub_branch_1', parentId: 'BR1', wealthCentre: true }));
+    await ok(admin.post('/api/org/staff', { staffId: 'wc1', displayName: 'WC manager', role: 'relationship_manager', unitId: 'WC' }));
+    for (const id of ['A', 'W']) await seedCustomer(t, id, { tolerance: 'R2' });
+    await seedCustomer(t, 'B', { tolerance: 'R3' });
+    await ok(c.as('rm1').post('/api/customers/A/manager', { staffId: 'rm1' }));
+    await ok(c.as('rm1').post('/api/customers/W/manager', { staffId: 'rm1' }));
+    await ok(c.as('head-br1').post('/api/customers/W/transfer', { toStaffId: 'wc1' }));
+    await ok(c.as('head-br1').post('/api/org/targets', { subjectId: 'rm1', period: '2026-03', points: '5000' }));
+    await ok(c.as('head-br1').post('/api/org/targets', { subjectId: 'SB1', period: '2026-03', points: '10000' }));
+
+    await sale('A', 'rm2', 'FUND-BOND', '1000.00', march(5)); // credited to A's manager rm1: 1,500 points
+    await sale('B', 'rm2', 'GOLD', '500.00', march(6), 'rm1'); // B has no manager: rm2 sells, rm1 referred: 250 / 250
+    await sale('W', 'wc1', 'DEP-1Y', '2000.00', march(7)); // W moved up to the centre: rm1 keeps 1,000; wc1 shadow 1,000
+    const reversed = await sale('A', 'rm1', 'DEP-1Y', '400.00', march(8));
+    await ok(c.as('rm1').post('/api/interactions', { kind: 'reversal', customerId: 'A', conversionId: reversed.id, reason: 'x', occurredAt: march(9) }));
+    await sale('A', 'rm1', 'FUND-BOND', '100.00', '2026-04-02T10:00:00.000Z'); // April: not in March
+
+    await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'A', staffId: 'rm1', channel: 'phone', outcome: 'ok', occurredAt: march(3) }));
+    await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'B', staffId: 'rm1', channel: 'phone', outcome: 'ok', occurredAt: march(3) }));
+    const rm2Contact = await ok(c.as('rm2').post('/api/interactions', { kind: 'contact', customerId: 'B', staffId: 'rm2', channel: 'phone', outcome: 'ok', occurredAt: march(4) }));
+    await ok(c.as('rm2').post('/api/interactions', { kind: 'complaint', customerId: 'B', category: 'rude', contactId: rm2Contact.id, occurredAt: march(11) }));
+    const blocked = await c.as('rm1').post('/api/interactions', { kind: 'offer', customerId: 'A', staffId: 'rm1', productCode: 'FUND-EQ', occurredAt: march(12) });
+    expect(blocked.body.error.code).toBe('OFFER_NOT_SUITABLE');
+    last = (await c.as('admin').post('/api/org/targets', { subjectId: 'rm2', period: '2026-01', points: '1' })).body.position;
+  });
+  afterAll(() => t.close());
+
+  const get = async (path: string) => (await c.as('head-br1').get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${last}`)).body;
+
+  it('credits each person by ownership, referral split and shadow, less penalties', async () => {
+    const card = await get('/api/scorecards?period=2026-03&orgUnit=BR1');
+    const person = (id: string) => card.people.find((p: { staffId: string }) => p.staffId === id);
+    expect(person('rm1')).toMatchObject({
+      conversions: 2, // A's sale (ownership) and W's (referring manager)
+      referrals: 1, // B
+      revenue: '3250.00', // 1000 + 250 + 2000
+      points: 2750, // 1500 + 250 + 1000
+      shadowPoints: 0,
+      complaints: 0,
+      unsuitableAttempts: 1,
+      score: 2250, // 2750 − 500 for the unsuitable attempt
+      contacts: 2,
+      assignedCustomers: 1, // A (W went to the centre)
+      maintenanceAdherence: 1, // A was contacted in March
+      target: 5000,
+      attainment: 0.45,
+      rankInUnit: 1,
+    });
+    expect(person('rm2')).toMatchObject({ conversions: 1, referrals: 0, revenue: '250.00', points: 250, complaints: 1, score: 50, contacts: 1, assignedCustomers: 0, maintenanceAdherence: null, target: null });
+    expect(person('wc1')).toMatchObject({ conversions: 0, points: 0, shadowPoints: 1000, score: 0, assignedCustomers: 1, maintenanceAdherence: 0 });
+  });
+
+  it('rolls the people up every unit of the tree', async () => {
+    const card = await get('/api/scorecards?period=2026-03&orgUnit=BR1');
+    const unit = (id: string) => card.units.find((u: { unitId: string }) => u.unitId === id);
+    // SB1 holds mkt-sb1 and rm1, and OUT1 below it holds rm2.
+    expect(unit('SB1')).toMatchObject({ people: 3, conversions: 3, revenue: '3500.00', points: 3000, shadowPoints: 0, score: 2300, target: 10000, attainment: 0.23 });
+    expect(unit('OUT1')).toMatchObject({ people: 1, conversions: 1, points: 250, score: 50 });
+    expect(unit('WC')).toMatchObject({ people: 1, points: 0, shadowPoints: 1000 });
+    // BR1: its own three (mkt-br1, appr-br1, head-br1) + SB1's three + WC's one.
+    expect(unit('BR1')).toMatchObject({ people: 7, conversions: 3, revenue: '3500.00', points: 3000, shadowPoints: 1000, score: 2300 });
+    expect(card.units.map((u: { unitId: string }) => u.unitId).sort()).toEqual(['BR1', 'OUT1', 'SB1', 'WC']);
+  });
+
+  it('shows one person with the credits behind their figures', async () => {
+    const rm1 = await get('/api/scorecards/rm1?period=2026-03');
+    expect(rm1.points).toBe(2750);
+    expect(rm1.credits.map((x: { customerId: string; kind: string; points: number; reversed: boolean }) => [x.customerId, x.kind, x.points, x.reversed])).toEqual([
+      ['A', 'sale', 1500, false],
+      ['B', 'referral', 250, false],
+      ['W', 'sale', 1000, false],
+      ['A', 'sale', 200, true],
+    ]);
+  });
+
+  it('keeps April apart from March', async () => {
+    const april = await get('/api/scorecards/rm1?period=2026-04');
+    expect(april).toMatchObject({ conversions: 1, revenue: '100.00', points: 150 });
+  });
+
+  it('refuses a malformed period (400) and an unknown unit (404)', async () => {
+    expect((await c.as('head-br1').get('/api/scorecards?period=March')).body.error.code).toBe('INVALID_PERIOD');
+    expect((await c.as('head-br1').get('/api/scorecards?period=2026-03&orgUnit=NOPE')).status).toBe(404);
+  });
+});
