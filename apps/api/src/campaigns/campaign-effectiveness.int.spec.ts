@@ -146,6 +146,7 @@ describe('campaign effectiveness read model', () => {
     expect(r.projections.map((p: { name: string; state: string }) => [p.name, p.state])).toEqual([
       ['customer-directory', 'running'],
       ['campaign-effectiveness', 'running'],
+      ['staff-scorecard', 'running'],
     ]);
   });
 

@@ -180,15 +180,16 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
         await store.appendToStream(stream('g1'), [event('A')], 'no_stream');
         await store.appendToStream(stream('g2'), [event('B')], 'no_stream');
         await store.appendToStream(stream('g1'), [event('C')], 0);
-        const all = await readAllOf(store, before, prefix);
+        const all = await readAllOf(store, before, prefix, 3);
         expect(all.map((e) => e.type)).toEqual(['A', 'B', 'C']);
-        const fromSecond = await readAllOf(store, all[0]!.position, prefix);
+        const fromSecond = await readAllOf(store, all[0]!.position, prefix, 2);
         expect(fromSecond.map((e) => e.type)).toEqual(['B', 'C']);
       });
 
       it('pages through the log in batches, each event exactly once', async () => {
         const before = await store.headPosition();
         await store.appendToStream(stream('p'), Array.from({ length: 25 }, (_, i) => event('E', { i })), 'no_stream');
+        await readAllOf(store, before, prefix, 25); // visible to readers
         const seen: number[] = [];
         let after = before ?? undefined;
         for (;;) {
@@ -204,7 +205,7 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
         const before = await store.headPosition();
         await store.appendToStream(stream('o'), [event('A'), event('B')], 'no_stream');
         await store.appendToStream(stream('o2'), [event('C')], 'no_stream');
-        const all = await readAllOf(store, before, prefix);
+        const all = await readAllOf(store, before, prefix, 3);
         for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
       });
     });
@@ -293,7 +294,7 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
           await slow.commit();
           const got = await sub.waitFor(2);
           expect(got.map((e) => e.type)).toEqual(['Slow', 'Fast']);
-          const all = await readAllOf(store, before, prefix);
+          const all = await readAllOf(store, before, prefix, 2);
           expect(all.map((e) => e.type)).toEqual(got.map((e) => e.type));
         } finally {
           await sub.close();
@@ -303,14 +304,24 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
   });
 }
 
-async function readAllOf(store: EventStore, after: Position | null, prefix: string): Promise<RecordedEvent[]> {
-  const out: RecordedEvent[] = [];
-  let from = after ?? undefined;
+/**
+ * The events of streams with `prefix` after `after`, in global order. Stores may hold back events
+ * while older transactions are in flight (on Postgres: in any database of the cluster), so this
+ * reads again until it has `expected` events or a few seconds have passed.
+ */
+async function readAllOf(store: EventStore, after: Position | null, prefix: string, expected = 0): Promise<RecordedEvent[]> {
+  const deadline = Date.now() + 5_000;
   for (;;) {
-    const batch = await store.readAll({ after: from, maxCount: 500 });
-    if (batch.length === 0) return out;
-    out.push(...batch.filter((e) => e.streamId.startsWith(prefix)));
-    from = batch[batch.length - 1]!.position;
+    const out: RecordedEvent[] = [];
+    let from = after ?? undefined;
+    for (;;) {
+      const batch = await store.readAll({ after: from, maxCount: 500 });
+      if (batch.length === 0) break;
+      out.push(...batch.filter((e) => e.streamId.startsWith(prefix)));
+      from = batch[batch.length - 1]!.position;
+    }
+    if (out.length >= expected || Date.now() > deadline) return out;
+    await wait(20);
   }
 }
 

@@ -62,7 +62,12 @@ describe('PostgresEventStore specifics', () => {
       await store.appendToStream('held-2', [event('Visible')], 'no_stream');
       expect(await store.readAll({ after: head ?? undefined, maxCount: 10 })).toEqual([]);
       await client.query('COMMIT');
-      const after = await store.readAll({ after: head ?? undefined, maxCount: 10 });
+      // Other test files' transactions (same cluster) may hold readers back a moment longer.
+      let after = await store.readAll({ after: head ?? undefined, maxCount: 10 });
+      for (let i = 0; i < 250 && after.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        after = await store.readAll({ after: head ?? undefined, maxCount: 10 });
+      }
       expect(after.map((e) => e.type)).toEqual(['Held', 'Visible']);
     } finally {
       client.release();
