@@ -3,7 +3,10 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE } from '@app/event-store';
 import type { Runtime } from '@app/platform';
+import { BudgetReportsController } from './budgets/budget-reports.controller';
 import { BudgetsController } from './budgets/budgets.controller';
+import { CustomerReportsController } from './customers/customer-reports.controller';
+import { ExceptionsController } from './supervision/exceptions.controller';
 import { ActOnBudgetHandler } from './budgets/budget.command';
 import { ActOnCampaignHandler } from './campaigns/campaign.command';
 import { CampaignReportsController, GetCampaignEffectivenessHandler } from './campaigns/campaign-reports.controller';
@@ -45,6 +48,9 @@ export class AppModule {
         BudgetsController,
         ProjectionsController,
         ScorecardsController,
+        CustomerReportsController,
+        BudgetReportsController,
+        ExceptionsController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },

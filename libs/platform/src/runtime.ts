@@ -2,6 +2,7 @@ import { UPCASTERS, upcastWith } from '@app/domain';
 import { EventStoreDbEventStore, EventStore1764000000000, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
 import {
   CampaignEffectiveness1764000004000,
+  Customer360AndLedgers1764000006000,
   CustomerDirectory1764000002000,
   PROJECTIONS,
   ProjectionRunner,
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   IdempotencyKeys1764000003000,
   CampaignEffectiveness1764000004000,
   StaffScorecard1764000005000,
+  Customer360AndLedgers1764000006000,
 ];
 
 /** What every app process needs: the database (migrated) and the event store. */

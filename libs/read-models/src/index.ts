@@ -15,9 +15,32 @@ export * from './staff-scorecard/staff-scorecard.projection';
 export * from './staff-scorecard/staff-scorecard.query';
 export { StaffScorecard1764000005000 } from './staff-scorecard/1764000005000-staff-scorecard.migration';
 
+export * from './runner/sql';
+export * from './customer-360/customer-360.projection';
+export * from './customer-360/customer-360.query';
+export { Customer360AndLedgers1764000006000 } from './customer-360/1764000006000-customer-360.migration';
+export * from './points-ledger/points-ledger.projection';
+export * from './points-ledger/points-ledger.query';
+export * from './budget-usage/budget-usage.projection';
+export * from './budget-usage/budget-usage.query';
+export * from './supervision/supervision.projection';
+export * from './supervision/supervision.query';
+
+import { budgetUsageProjection } from './budget-usage/budget-usage.projection';
+import { customer360Projection } from './customer-360/customer-360.projection';
+import { pointsLedgerProjection } from './points-ledger/points-ledger.projection';
+import { supervisionProjection } from './supervision/supervision.projection';
 import { campaignEffectivenessProjection } from './campaign-effectiveness/campaign-effectiveness.projection';
 import { customerDirectoryProjection } from './customer-directory/customer-directory.projection';
 import { staffScorecardProjection } from './staff-scorecard/staff-scorecard.projection';
 /** Every projection the projector runs. */
-export const PROJECTIONS = [customerDirectoryProjection, campaignEffectivenessProjection, staffScorecardProjection];
+export const PROJECTIONS = [
+  customerDirectoryProjection,
+  campaignEffectivenessProjection,
+  staffScorecardProjection,
+  customer360Projection,
+  pointsLedgerProjection,
+  budgetUsageProjection,
+  supervisionProjection,
+];
 export * from './runner/read-model-position';

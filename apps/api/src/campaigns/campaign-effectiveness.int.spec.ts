@@ -147,6 +147,10 @@ describe('campaign effectiveness read model', () => {
       ['customer-directory', 'running'],
       ['campaign-effectiveness', 'running'],
       ['staff-scorecard', 'running'],
+      ['customer-360', 'running'],
+      ['points-ledger', 'running'],
+      ['budget-usage', 'running'],
+      ['supervision', 'running'],
     ]);
   });
 

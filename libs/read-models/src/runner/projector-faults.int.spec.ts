@@ -22,6 +22,9 @@ const TABLES = [
   'sc_customers',
   'sc_credits',
   'sc_activity',
+  'c360_customers',
+  'c360_contacts',
+  'c360_enrolments',
 ];
 const silent = { info: () => undefined, error: () => undefined };
 

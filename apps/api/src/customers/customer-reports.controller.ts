@@ -1,0 +1,32 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { notFound } from '@app/domain';
+import type { Runtime } from '@app/platform';
+import { customer360, customer360Projection, pointsLedger, pointsLedgerProjection } from '@app/read-models';
+import { readModelAnswer } from '../http/read-model';
+import { RUNTIME } from '../runtime.token';
+
+/** One customer seen whole, and their points ledger. */
+@ApiTags('customers')
+@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the answer includes this position, as returned by a command' })
+@Controller('api/customers')
+export class CustomerReportsController {
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+
+  @Get(':customerId')
+  @ApiOperation({ summary: 'Customer 360: tier and its history, manager, unit, consent, risk profile and expiry, last contacts, campaigns, VIP card, points balance' })
+  get(@Param('customerId') customerId: string, @Query('minPosition') minPosition?: string) {
+    return readModelAnswer(this.runtime, customer360Projection.name, minPosition, async () => {
+      const c = await customer360(this.runtime.db.pool, customerId);
+      if (!c) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
+      return c;
+    });
+  }
+
+  @Get(':customerId/points')
+  @ApiOperation({ summary: 'The points ledger: every accrual, reversal, redemption, deduction and expiry, with the running balance' })
+  points(@Param('customerId') customerId: string, @Query('minPosition') minPosition?: string) {
+    return readModelAnswer(this.runtime, pointsLedgerProjection.name, minPosition, () => pointsLedger(this.runtime.db.pool, customerId));
+  }
+}

@@ -1,0 +1,24 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { invalid } from '@app/domain';
+import type { Runtime } from '@app/platform';
+import { supervisionExceptions, supervisionProjection } from '@app/read-models';
+import { readModelAnswer } from '../http/read-model';
+import { RUNTIME } from '../runtime.token';
+
+@ApiTags('supervision')
+@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@Controller('api/exceptions')
+export class ExceptionsController {
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Supervision exceptions: card without application, application without card, tier mismatch, special cards above 5%' })
+  @ApiQuery({ name: 'openDays', required: false, description: 'days an approved application may wait for its card (default 30)' })
+  @ApiQuery({ name: 'minPosition', required: false })
+  list(@Query('openDays') openDays?: string, @Query('minPosition') minPosition?: string) {
+    const days = openDays === undefined ? 30 : Number(openDays);
+    if (!Number.isInteger(days) || days < 0 || days > 365) throw invalid('INVALID_DAYS', 'openDays is a whole number of days from 0 to 365', { openDays });
+    return readModelAnswer(this.runtime, supervisionProjection.name, minPosition, async () => ({ exceptions: await supervisionExceptions(this.runtime.db.pool, new Date(), days) }));
+  }
+}

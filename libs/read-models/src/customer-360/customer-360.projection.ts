@@ -1,0 +1,71 @@
+import type { PoolClient } from 'pg';
+import { toFen } from '@app/domain';
+import type { RecordedEvent } from '@app/event-store';
+import type { Projection } from '../runner/projection';
+import { runsOfSameType } from '../runner/runs';
+import { insertMany } from '../runner/sql';
+
+const d = (e: RecordedEvent) => e.data as Record<string, any>;
+const at = (e: RecordedEvent) => e.metadata.occurredAt;
+
+/** Sets columns of `c360_customers` from each event, in order (later events win). */
+const update =
+  (set: string, values: (e: RecordedEvent) => unknown[]) =>
+  async (tx: PoolClient, events: readonly RecordedEvent[]) => {
+    for (const e of events) await tx.query(`UPDATE c360_customers SET ${set} WHERE customer_id = $1`, [d(e).customerId, ...values(e)]);
+  };
+
+const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<void>> = {
+  CustomerOnboarded: (tx, events) =>
+    insertMany(
+      tx,
+      'c360_customers',
+      [['customer_id', 'text'], ['unit_id', 'text'], ['segment', 'text'], ['gender', 'text'], ['onboarded_at', 'timestamptz']],
+      events.map((e) => [d(e).customerId, d(e).homeUnitId, d(e).segment, d(e).gender, at(e)]),
+      'ON CONFLICT (customer_id) DO NOTHING',
+    ),
+  CustomerTierChanged: async (tx, events) => {
+    await insertMany(
+      tx,
+      'c360_tier_history',
+      [['customer_id', 'text'], ['month', 'text'], ['from_tier', 'text'], ['to_tier', 'text'], ['average_fen', 'bigint']],
+      events.map((e) => [d(e).customerId, d(e).month, d(e).from, d(e).to, toFen(d(e).threeMonthAverage)]),
+      'ON CONFLICT (customer_id, month) DO NOTHING',
+    );
+    await update('tier = $2', (e) => [d(e).to])(tx, events);
+  },
+  CustomerAssignedToManager: update('manager_id = $2', (e) => [d(e).staffId]),
+  CustomerTransferred: update('unit_id = $2', (e) => [d(e).toUnitId]),
+  ConsentGranted: update('consents = (SELECT array_agg(DISTINCT c ORDER BY c) FROM unnest(array_append(consents, $2)) c)', (e) => [d(e).channel]),
+  ConsentWithdrawn: update('consents = array_remove(consents, $2)', (e) => [d(e).channel]),
+  RiskProfileAssessed: update('risk_tolerance = $2, risk_assessed_at = $3, risk_valid_until = $4', (e) => [d(e).tolerance, d(e).assessedAt, d(e).validUntil]),
+  VipCardIssued: update('card_id = $2, card_tier = $3, card_valid_until = $4', (e) => [d(e).cardId, d(e).tier, d(e).validUntil]),
+  VipCardTierChanged: update('card_tier = $2', (e) => [d(e).to]),
+  VipCardCancelled: update('card_id = NULL, card_tier = NULL, card_valid_until = NULL', () => []),
+  CustomerContacted: (tx, events) =>
+    insertMany(
+      tx,
+      'c360_contacts',
+      [['customer_id', 'text'], ['contact_id', 'text'], ['occurred_at', 'timestamptz'], ['channel', 'text'], ['staff_id', 'text'], ['campaign_id', 'text'], ['outcome', 'text']],
+      events.map((e) => [d(e).customerId, d(e).contactId, at(e), d(e).channel, d(e).staffId, d(e).campaignId, d(e).outcome]),
+      'ON CONFLICT (customer_id, contact_id) DO NOTHING',
+    ),
+  CustomerEnrolledInCampaign: (tx, events) =>
+    insertMany(
+      tx,
+      'c360_enrolments',
+      [['customer_id', 'text'], ['campaign_id', 'text'], ['grp', 'text'], ['enrolled_at', 'timestamptz']],
+      events.map((e) => [d(e).customerId, d(e).campaignId, d(e).group, at(e)]),
+      'ON CONFLICT (customer_id, campaign_id) DO NOTHING',
+    ),
+};
+
+/** One customer seen whole: tier and its history, manager, unit, consent, risk profile, contacts, campaigns, card. */
+export const customer360Projection: Projection = {
+  name: 'customer-360',
+  version: 1,
+  eventTypes: Object.keys(HANDLERS),
+  async apply(tx, events) {
+    for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);
+  },
+};

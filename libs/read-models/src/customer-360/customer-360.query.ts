@@ -1,0 +1,34 @@
+import type { Pool } from 'pg';
+import { formatFen } from '@app/domain';
+
+/** Everything known of one customer (no personal data: that lives in the vault), with their points balance. */
+export async function customer360(pool: Pool, customerId: string, now = new Date()) {
+  const { rows } = await pool.query(`SELECT * FROM c360_customers WHERE customer_id = $1`, [customerId]);
+  const c = rows[0];
+  if (!c) return null;
+  const [tiers, contacts, campaigns, points] = await Promise.all([
+    pool.query(`SELECT month, from_tier, to_tier, average_fen FROM c360_tier_history WHERE customer_id = $1 ORDER BY month`, [customerId]),
+    pool.query(`SELECT contact_id, occurred_at, channel, staff_id, campaign_id, outcome FROM c360_contacts WHERE customer_id = $1 ORDER BY occurred_at DESC, contact_id LIMIT 10`, [customerId]),
+    pool.query(`SELECT campaign_id, grp, enrolled_at FROM c360_enrolments WHERE customer_id = $1 ORDER BY enrolled_at, campaign_id`, [customerId]),
+    pool.query(`SELECT COALESCE(sum(points), 0) AS balance FROM pl_entries WHERE customer_id = $1`, [customerId]),
+  ]);
+  const validUntil: Date | null = c.risk_valid_until;
+  return {
+    customerId: c.customer_id as string,
+    unitId: c.unit_id as string,
+    segment: c.segment as string,
+    gender: c.gender as string,
+    onboardedAt: (c.onboarded_at as Date).toISOString(),
+    tier: c.tier as string,
+    tierHistory: tiers.rows.map((r) => ({ month: r.month, from: r.from_tier, to: r.to_tier, threeMonthAverage: formatFen(Number(r.average_fen)) })),
+    managerId: c.manager_id as string | null,
+    consents: c.consents as string[],
+    riskProfile: c.risk_tolerance
+      ? { tolerance: c.risk_tolerance as string, assessedAt: (c.risk_assessed_at as Date).toISOString(), validUntil: validUntil!.toISOString(), expired: validUntil! <= now }
+      : null,
+    vipCard: c.card_id ? { cardId: c.card_id as string, tier: c.card_tier as string, validUntil: (c.card_valid_until as Date).toISOString() } : null,
+    lastContacts: contacts.rows.map((r) => ({ contactId: r.contact_id, occurredAt: r.occurred_at.toISOString(), channel: r.channel, staffId: r.staff_id, campaignId: r.campaign_id, outcome: r.outcome })),
+    campaigns: campaigns.rows.map((r) => ({ campaignId: r.campaign_id, group: r.grp, enrolledAt: r.enrolled_at.toISOString() })),
+    pointsBalance: Number(points.rows[0].balance),
+  };
+}

@@ -1,0 +1,59 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@app/event-store';
+import type { Projection } from '../runner/projection';
+import { runsOfSameType } from '../runner/runs';
+import { insertMany } from '../runner/sql';
+
+const d = (e: RecordedEvent) => e.data as Record<string, any>;
+
+const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<unknown>> = {
+  VipCardApplied: (tx, events) =>
+    insertMany(
+      tx,
+      'sv_applications',
+      [['customer_id', 'text'], ['application_id', 'text'], ['tier', 'text'], ['special', 'boolean'], ['applied_at', 'timestamptz']],
+      events.map((e) => [d(e).customerId, d(e).applicationId, d(e).tier, d(e).special, e.metadata.occurredAt]),
+      'ON CONFLICT (customer_id, application_id) DO NOTHING',
+    ),
+  VipCardApplicationApproved: (tx, events) =>
+    tx.query(
+      `UPDATE sv_applications a SET approved_at = v.at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(c, id, at)
+       WHERE a.customer_id = v.c AND a.application_id = v.id`,
+      [events.map((e) => d(e).customerId), events.map((e) => d(e).applicationId), events.map((e) => e.metadata.occurredAt)],
+    ),
+  VipCardApplicationRefused: (tx, events) =>
+    tx.query(`UPDATE sv_applications a SET refused = true FROM unnest($1::text[], $2::text[]) AS v(c, id) WHERE a.customer_id = v.c AND a.application_id = v.id`, [
+      events.map((e) => d(e).customerId),
+      events.map((e) => d(e).applicationId),
+    ]),
+  VipCardIssued: (tx, events) =>
+    insertMany(
+      tx,
+      'sv_cards',
+      [['customer_id', 'text'], ['card_id', 'text'], ['application_id', 'text'], ['tier', 'text'], ['special', 'boolean'], ['unit_id', 'text'], ['issued_at', 'timestamptz']],
+      events.map((e) => [d(e).customerId, d(e).cardId, d(e).applicationId, d(e).tier, d(e).special, d(e).unitId, e.metadata.occurredAt]),
+      'ON CONFLICT (customer_id, card_id) DO NOTHING',
+    ),
+  VipCardTierChanged: (tx, events) =>
+    tx.query(`UPDATE sv_cards c SET tier = v.t FROM unnest($1::text[], $2::text[], $3::text[]) AS v(c, id, t) WHERE c.customer_id = v.c AND c.card_id = v.id`, [
+      events.map((e) => d(e).customerId),
+      events.map((e) => d(e).cardId),
+      events.map((e) => d(e).to),
+    ]),
+  VipCardCancelled: (tx, events) =>
+    tx.query(`UPDATE sv_cards c SET cancelled_at = v.at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(c, id, at) WHERE c.customer_id = v.c AND c.card_id = v.id`, [
+      events.map((e) => d(e).customerId),
+      events.map((e) => d(e).cardId),
+      events.map((e) => e.metadata.occurredAt),
+    ]),
+};
+
+/** VIP card applications and cards, as the daily supervision report reads them (开卡未申请/申请未开卡/级别不一致). */
+export const supervisionProjection: Projection = {
+  name: 'supervision',
+  version: 1,
+  eventTypes: Object.keys(HANDLERS),
+  async apply(tx, events) {
+    for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);
+  },
+};

@@ -1,0 +1,53 @@
+import type { Pool } from 'pg';
+import { SPECIAL_CARD_SHARE } from '@app/domain';
+
+export type ExceptionKind = 'card_without_application' | 'application_without_card' | 'tier_mismatch' | 'special_quota_exceeded';
+
+export interface SupervisionException {
+  readonly kind: ExceptionKind;
+  readonly unitId: string | null;
+  readonly customerId: string | null;
+  readonly details: Record<string, unknown>;
+}
+
+/**
+ * The daily supervision report (004 篇九 第十五条): cards opened without an approved application,
+ * approved applications with no card after `openDays`, card tier ≠ application tier, and
+ * sub-branches whose special-approval cards exceed 5% of their card holders.
+ */
+export async function supervisionExceptions(pool: Pool, now: Date, openDays = 30): Promise<SupervisionException[]> {
+  const out: SupervisionException[] = [];
+  const noApplication = await pool.query(
+    `SELECT c.customer_id, c.card_id, c.unit_id FROM sv_cards c
+     LEFT JOIN sv_applications a ON a.customer_id = c.customer_id AND a.application_id = c.application_id AND a.approved_at IS NOT NULL
+     WHERE a.application_id IS NULL AND c.cancelled_at IS NULL ORDER BY c.customer_id`,
+  );
+  for (const r of noApplication.rows) out.push({ kind: 'card_without_application', unitId: r.unit_id, customerId: r.customer_id, details: { cardId: r.card_id } });
+  const noCard = await pool.query(
+    `SELECT a.customer_id, a.application_id, a.approved_at FROM sv_applications a
+     WHERE a.approved_at IS NOT NULL AND a.approved_at < $1::timestamptz - make_interval(days => $2::int)
+       AND NOT EXISTS (SELECT 1 FROM sv_cards c WHERE c.customer_id = a.customer_id AND c.application_id = a.application_id)
+     ORDER BY a.customer_id`,
+    [now.toISOString(), openDays],
+  );
+  for (const r of noCard.rows) {
+    out.push({ kind: 'application_without_card', unitId: null, customerId: r.customer_id, details: { applicationId: r.application_id, approvedAt: r.approved_at.toISOString() } });
+  }
+  const mismatch = await pool.query(
+    `SELECT c.customer_id, c.card_id, c.unit_id, c.tier AS card_tier, a.tier AS application_tier FROM sv_cards c
+     JOIN sv_applications a ON a.customer_id = c.customer_id AND a.application_id = c.application_id
+     WHERE c.tier <> a.tier AND c.cancelled_at IS NULL ORDER BY c.customer_id`,
+  );
+  for (const r of mismatch.rows) {
+    out.push({ kind: 'tier_mismatch', unitId: r.unit_id, customerId: r.customer_id, details: { cardId: r.card_id, cardTier: r.card_tier, applicationTier: r.application_tier } });
+  }
+  const quota = await pool.query(
+    `SELECT unit_id, count(*) AS holders, count(*) FILTER (WHERE special) AS special FROM sv_cards WHERE cancelled_at IS NULL GROUP BY unit_id
+     HAVING count(*) FILTER (WHERE special) > $1::numeric * count(*) ORDER BY unit_id`,
+    [SPECIAL_CARD_SHARE],
+  );
+  for (const r of quota.rows) {
+    out.push({ kind: 'special_quota_exceeded', unitId: r.unit_id, customerId: null, details: { holders: Number(r.holders), special: Number(r.special), limit: SPECIAL_CARD_SHARE } });
+  }
+  return out;
+}
