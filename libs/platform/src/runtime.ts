@@ -1,29 +1,13 @@
 import { UPCASTERS, upcastWith } from '@app/domain';
 import { EventStoreDbEventStore, EventStore1764000000000, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
-import {
-  CampaignEffectiveness1764000004000,
-  Customer360AndLedgers1764000006000,
-  CustomerDirectory1764000002000,
-  PROJECTIONS,
-  ProjectionRunner,
-  Projections1764000001000,
-  StaffScorecard1764000005000,
-} from '@app/read-models';
+import { PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
 import type { AppConfig } from './config';
 import { IdempotencyKeys1764000003000 } from './idempotency';
 import { migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
 
-/** Every schema migration the product has, in one list; TypeORM orders them by timestamp. */
-export const MIGRATIONS = [
-  EventStore1764000000000,
-  Projections1764000001000,
-  CustomerDirectory1764000002000,
-  IdempotencyKeys1764000003000,
-  CampaignEffectiveness1764000004000,
-  StaffScorecard1764000005000,
-  Customer360AndLedgers1764000006000,
-];
+/** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {

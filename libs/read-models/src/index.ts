@@ -5,20 +5,16 @@ export * from './runner/batches';
 export { Projections1764000001000 } from './runner/1764000001000-projections.migration';
 export * from './customer-directory/customer-directory.projection';
 export * from './customer-directory/customer-directory.query';
-export { CustomerDirectory1764000002000 } from './customer-directory/1764000002000-customer-directory.migration';
 
 export * from './campaign-effectiveness/campaign-effectiveness.projection';
 export * from './campaign-effectiveness/campaign-effectiveness.query';
-export { CampaignEffectiveness1764000004000 } from './campaign-effectiveness/1764000004000-campaign-effectiveness.migration';
 export * from './runner/lag';
 export * from './staff-scorecard/staff-scorecard.projection';
 export * from './staff-scorecard/staff-scorecard.query';
-export { StaffScorecard1764000005000 } from './staff-scorecard/1764000005000-staff-scorecard.migration';
 
 export * from './runner/sql';
 export * from './customer-360/customer-360.projection';
 export * from './customer-360/customer-360.query';
-export { Customer360AndLedgers1764000006000 } from './customer-360/1764000006000-customer-360.migration';
 export * from './points-ledger/points-ledger.projection';
 export * from './points-ledger/points-ledger.query';
 export * from './budget-usage/budget-usage.projection';

@@ -19,6 +19,6 @@ export class BudgetReportsController {
   usage(@Query('year') year: string, @Query('minPosition') minPosition?: string) {
     const y = Number(year);
     if (!Number.isInteger(y) || y < 2000 || y > 2100) throw invalid('INVALID_YEAR', 'year must be a calendar year', { year });
-    return readModelAnswer(this.runtime, budgetUsageProjection.name, minPosition, async () => ({ year: y, units: await budgetUsage(this.runtime.db.pool, y) }));
+    return readModelAnswer(this.runtime, budgetUsageProjection.name, minPosition, async (db) => ({ year: y, units: await budgetUsage(db, y) }));
   }
 }

@@ -160,3 +160,25 @@ describe('campaign effectiveness read model', () => {
     expect(r.body.error.code).toBe('INVALID_POSITION');
   });
 });
+
+describe('rebuilding a read model through the API', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedOrganisation(t);
+    await seedCustomer(t, 'R1');
+  });
+  afterAll(() => t.close());
+
+  it('rebuilds blue/green for an admin, with the same figures after', async () => {
+    const c = api(t);
+    const before = (await c.as('admin').get('/api/customers/R1?minPosition=' + (await t.runtime.store.headPosition())!.commit + '/' + (await t.runtime.store.headPosition())!.prepare)).body;
+    expect((await c.as('rm1').post('/api/projections/customer-360/rebuild')).status).toBe(403);
+    expect((await c.as('admin').post('/api/projections/nope/rebuild')).status).toBe(404);
+    const r = await c.as('admin').post('/api/projections/customer-360/rebuild');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ name: 'customer-360', state: 'running', schema: expect.stringMatching(/^rm_customer_360_v1_/) });
+    const after = (await c.as('admin').get('/api/customers/R1')).body;
+    expect({ ...after, readModel: undefined }).toEqual({ ...before, readModel: undefined });
+  });
+});

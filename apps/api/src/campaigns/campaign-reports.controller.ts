@@ -3,23 +3,25 @@ import { QueryBus, Query as CqrsQuery, QueryHandler, type IQueryHandler } from '
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { notFound } from '@app/domain';
 import type { Runtime } from '@app/platform';
-import { campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, type CampaignEffectiveness } from '@app/read-models';
+import { campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, type CampaignEffectiveness, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { RUNTIME } from '../runtime.token';
 
 const PROJECTION = campaignEffectivenessProjection.name;
 
 export class GetCampaignEffectiveness extends CqrsQuery<CampaignEffectiveness> {
-  constructor(readonly campaignId: string) {
+  constructor(
+    readonly campaignId: string,
+    readonly db: Queryable,
+  ) {
     super();
   }
 }
 
 @QueryHandler(GetCampaignEffectiveness)
 export class GetCampaignEffectivenessHandler implements IQueryHandler<GetCampaignEffectiveness> {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
-  async execute({ campaignId }: GetCampaignEffectiveness): Promise<CampaignEffectiveness> {
-    const figures = await campaignEffectiveness(this.runtime.db.pool, campaignId);
+  async execute({ campaignId, db }: GetCampaignEffectiveness): Promise<CampaignEffectiveness> {
+    const figures = await campaignEffectiveness(db, campaignId);
     if (!figures) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
     return figures;
   }
@@ -39,7 +41,7 @@ export class CampaignReportsController {
   @Get()
   @ApiOperation({ summary: 'Every campaign with its headline figures (enrolled, conversions, revenue, cost, ROI)' })
   list(@Query('minPosition') minPosition?: string) {
-    return readModelAnswer(this.runtime, PROJECTION, minPosition, async () => ({ campaigns: await campaignList(this.runtime.db.pool) }));
+    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => ({ campaigns: await campaignList(db) }));
   }
 
   @Get(':campaignId/effectiveness')
@@ -47,12 +49,12 @@ export class CampaignReportsController {
     summary: 'Funnel, treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, daily series and breakdowns',
   })
   effectiveness(@Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string) {
-    return readModelAnswer(this.runtime, PROJECTION, minPosition, () => this.queries.execute(new GetCampaignEffectiveness(campaignId)));
+    return readModelAnswer(this.runtime, PROJECTION, minPosition, (db) => this.queries.execute(new GetCampaignEffectiveness(campaignId, db)));
   }
 
   @Get(':campaignId/effectiveness/conversions')
   @ApiOperation({ summary: 'The sales behind the conversions and revenue figures, each with the id of the event that recorded it' })
   conversions(@Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string) {
-    return readModelAnswer(this.runtime, PROJECTION, minPosition, async () => ({ campaignId, conversions: await campaignConversions(this.runtime.db.pool, campaignId) }));
+    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => ({ campaignId, conversions: await campaignConversions(db, campaignId) }));
   }
 }

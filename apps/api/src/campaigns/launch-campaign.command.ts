@@ -15,7 +15,7 @@ import {
   type Organisation,
 } from '@app/domain';
 import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type HandledCommand, type StreamDecision } from '@app/event-store';
-import { customerDirectoryProjection, findAudience, waitForProjection } from '@app/read-models';
+import { customerDirectoryProjection, findAudience, waitForProjection, withReadModels } from '@app/read-models';
 import type { Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
 
@@ -60,7 +60,7 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
       if (head && !(await waitForProjection(db.pool, customerDirectoryProjection.name, head, DIRECTORY_WAIT_MS))) {
         throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: 'the customer directory is catching up; try the launch again shortly' });
       }
-      const audience = await findAudience(db.pool, plan.audience, audienceUnits(m.org, plan));
+      const audience = await withReadModels(db.pool, [customerDirectoryProjection.name], (rm) => findAudience(rm, plan.audience, audienceUnits(m.org, plan)));
       const split = splitAudience(seed, audience, plan.controlGroupPercent);
       const treatmentCount = split.filter((x) => x.group === 'treatment').length;
       const events = campaignDecider.decide({ ...base, type: 'LaunchCampaign', audienceSize: split.length, treatmentCount, randomisationSeed: seed }, campaign.state);

@@ -17,8 +17,8 @@ export class CustomerReportsController {
   @Get(':customerId')
   @ApiOperation({ summary: 'Customer 360: tier and its history, manager, unit, consent, risk profile and expiry, last contacts, campaigns, VIP card, points balance' })
   get(@Param('customerId') customerId: string, @Query('minPosition') minPosition?: string) {
-    return readModelAnswer(this.runtime, customer360Projection.name, minPosition, async () => {
-      const c = await customer360(this.runtime.db.pool, customerId);
+    return readModelAnswer(this.runtime, [customer360Projection.name, pointsLedgerProjection.name], minPosition, async (db) => {
+      const c = await customer360(db, customerId);
       if (!c) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
       return c;
     });
@@ -27,6 +27,6 @@ export class CustomerReportsController {
   @Get(':customerId/points')
   @ApiOperation({ summary: 'The points ledger: every accrual, reversal, redemption, deduction and expiry, with the running balance' })
   points(@Param('customerId') customerId: string, @Query('minPosition') minPosition?: string) {
-    return readModelAnswer(this.runtime, pointsLedgerProjection.name, minPosition, () => pointsLedger(this.runtime.db.pool, customerId));
+    return readModelAnswer(this.runtime, pointsLedgerProjection.name, minPosition, (db) => pointsLedger(db, customerId));
   }
 }

@@ -2,7 +2,7 @@ import { ServiceUnavailableException } from '@nestjs/common';
 import { invalid } from '@app/domain';
 import { parsePosition, type Position } from '@app/event-store';
 import type { Runtime } from '@app/platform';
-import { awaitPosition, freshness } from '@app/read-models';
+import { awaitPosition, freshness, ReadModelNotReady, withReadModels, type Queryable } from '@app/read-models';
 
 /** `?minPosition=<commit>/<prepare>` as given back by a command: read your own writes. */
 export function minPositionOf(value: unknown): Position | undefined {
@@ -18,11 +18,24 @@ export function minPositionOf(value: unknown): Position | undefined {
  * Runs a read-model query after waiting (at most 5 s) for `minPosition`, and says which position
  * the answer reflects and how far behind the store it is.
  */
-export async function readModelAnswer<T>(runtime: Runtime, projection: string, minPosition: unknown, query: () => Promise<T>): Promise<T & { readModel: Awaited<ReturnType<typeof freshness>> }> {
+export async function readModelAnswer<T>(
+  runtime: Runtime,
+  projections: string | readonly string[],
+  minPosition: unknown,
+  query: (db: Queryable) => Promise<T>,
+): Promise<T & { readModel: Awaited<ReturnType<typeof freshness>> }> {
+  const names = typeof projections === 'string' ? [projections] : projections;
+  const projection = names[0]!;
   const wanted = minPositionOf(minPosition);
   if (!(await awaitPosition(runtime.db.pool, projection, wanted))) {
     throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: `the ${projection} read model has not reached ${String(minPosition)} yet; try again shortly` });
   }
-  const result = await query();
+  let result: T;
+  try {
+    result = await withReadModels(runtime.db.pool, names, query);
+  } catch (err) {
+    if (err instanceof ReadModelNotReady) throw new ServiceUnavailableException({ code: err.code, message: err.message });
+    throw err;
+  }
   return { ...result, readModel: await freshness(runtime.db.pool, runtime.store, projection) };
 }

@@ -1,6 +1,8 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { ConflictException, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { notFound, requireRole, type Actor } from '@app/domain';
 import { formatPosition } from '@app/event-store';
+import { CurrentActor } from '../http/actor';
 import type { Runtime } from '@app/platform';
 import { PROJECTIONS, freshness, readCheckpoints } from '@app/read-models';
 import { RUNTIME } from '../runtime.token';
@@ -32,5 +34,32 @@ export class ProjectionsController {
       }),
     );
     return { projections };
+  }
+
+  @Post(':name/rebuild')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rebuild blue/green (admin): build a fresh schema from the start of the log while the old serves, then switch' })
+  async rebuild(@CurrentActor() actor: Actor, @Param('name') name: string) {
+    const runner = this.runner(actor, name);
+    const status = await runner.rebuild(name);
+    return { name, version: status.version, schema: status.schema, position: formatPosition(status.position), state: status.state };
+  }
+
+  @Post(':name/restart')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Restart a projection stopped on a failed event (admin), from its checkpoint' })
+  async restart(@CurrentActor() actor: Actor, @Param('name') name: string) {
+    const status = await this.runner(actor, name).restart(name);
+    return { name, state: status.state, position: formatPosition(status.position) };
+  }
+
+  private runner(actor: Actor, name: string) {
+    requireRole(actor, ['admin']);
+    if (!PROJECTIONS.some((p) => p.name === name)) throw notFound('UNKNOWN_PROJECTION', `no projection ${name}`, { name });
+    const runner = this.runtime.projector;
+    if (!runner) {
+      throw new ConflictException({ code: 'PROJECTOR_NOT_IN_PROCESS', message: 'the projector runs in another process here; run the operation there (campaignctl replay)' });
+    }
+    return runner;
   }
 }

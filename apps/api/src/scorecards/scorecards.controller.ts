@@ -3,7 +3,7 @@ import { QueryBus, Query as CqrsQuery, QueryHandler, type IQueryHandler } from '
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { invalid, notFound } from '@app/domain';
 import type { Runtime } from '@app/platform';
-import { personCredits, scorecard, staffScorecardProjection } from '@app/read-models';
+import { personCredits, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { RUNTIME } from '../runtime.token';
 
@@ -13,6 +13,7 @@ export class GetScorecard extends CqrsQuery<Awaited<ReturnType<typeof scorecard>
   constructor(
     readonly period: string,
     readonly orgUnit: string | undefined,
+    readonly db: Queryable,
   ) {
     super();
   }
@@ -20,9 +21,8 @@ export class GetScorecard extends CqrsQuery<Awaited<ReturnType<typeof scorecard>
 
 @QueryHandler(GetScorecard)
 export class GetScorecardHandler implements IQueryHandler<GetScorecard> {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
-  async execute({ period, orgUnit }: GetScorecard) {
-    const result = await scorecard(this.runtime.db.pool, period, orgUnit);
+  async execute({ period, orgUnit, db }: GetScorecard) {
+    const result = await scorecard(db, period, orgUnit);
     if (orgUnit && result.units.length === 0) throw notFound('UNKNOWN_UNIT', `no org unit ${orgUnit}`, { unitId: orgUnit });
     return result;
   }
@@ -50,7 +50,7 @@ export class ScorecardsController {
   @ApiQuery({ name: 'orgUnit', required: false, example: 'BR-SH' })
   list(@Query('period') period: string, @Query('orgUnit') orgUnit?: string, @Query('minPosition') minPosition?: string) {
     const p = periodOf(period);
-    return readModelAnswer(this.runtime, PROJECTION, minPosition, async () => ({ period: p, orgUnit: orgUnit ?? null, ...(await this.queries.execute(new GetScorecard(p, orgUnit || undefined))) }));
+    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => ({ period: p, orgUnit: orgUnit ?? null, ...(await this.queries.execute(new GetScorecard(p, orgUnit || undefined, db))) }));
   }
 
   @Get(':staffId')
@@ -58,11 +58,11 @@ export class ScorecardsController {
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })
   person(@Param('staffId') staffId: string, @Query('period') period: string, @Query('minPosition') minPosition?: string) {
     const p = periodOf(period);
-    return readModelAnswer(this.runtime, PROJECTION, minPosition, async () => {
-      const all = await this.queries.execute(new GetScorecard(p, undefined));
+    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
+      const all = await this.queries.execute(new GetScorecard(p, undefined, db));
       const person = all.people.find((x) => x.staffId === staffId);
       if (!person) throw notFound('UNKNOWN_STAFF', `no staff member ${staffId}`, { staffId });
-      return { period: p, ...person, credits: await personCredits(this.runtime.db.pool, staffId, p) };
+      return { period: p, ...person, credits: await personCredits(db, staffId, p) };
     });
   }
 }

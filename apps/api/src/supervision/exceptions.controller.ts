@@ -19,6 +19,6 @@ export class ExceptionsController {
   list(@Query('openDays') openDays?: string, @Query('minPosition') minPosition?: string) {
     const days = openDays === undefined ? 30 : Number(openDays);
     if (!Number.isInteger(days) || days < 0 || days > 365) throw invalid('INVALID_DAYS', 'openDays is a whole number of days from 0 to 365', { openDays });
-    return readModelAnswer(this.runtime, supervisionProjection.name, minPosition, async () => ({ exceptions: await supervisionExceptions(this.runtime.db.pool, new Date(), days) }));
+    return readModelAnswer(this.runtime, supervisionProjection.name, minPosition, async (db) => ({ exceptions: await supervisionExceptions(db, new Date(), days) }));
   }
 }

@@ -4,6 +4,7 @@ import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { runsOfSameType } from '../runner/runs';
 import { insertMany } from '../runner/sql';
+import { BUDGET_USAGE_TABLES } from './budget-usage.tables';
 
 const d = (e: RecordedEvent) => e.data as Record<string, any>;
 const lastPer = (events: readonly RecordedEvent[], key: (e: RecordedEvent) => string) => [...new Map(events.map((e) => [key(e), e])).values()];
@@ -64,6 +65,7 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
 export const budgetUsageProjection: Projection = {
   name: 'budget-usage',
   version: 1,
+  tables: BUDGET_USAGE_TABLES,
   eventTypes: Object.keys(HANDLERS),
   async apply(tx, events) {
     for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);

@@ -1,8 +1,8 @@
-import type { Pool } from 'pg';
+import type { Queryable } from '../runner/read-model-position';
 import { formatFen } from '@app/domain';
 
 /** Every unit's budget for a year: allocated, split down, committed, released, spent on costs, remaining. */
-export async function budgetUsage(pool: Pool, year: number) {
+export async function budgetUsage(pool: Queryable, year: number) {
   const { rows } = await pool.query(
     `WITH units AS (
        SELECT unit_id FROM bu_budgets WHERE year = $1 UNION SELECT unit_id FROM bu_commitments WHERE year = $1)

@@ -3,6 +3,7 @@ import { toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { runsOfSameType } from '../runner/runs';
+import { CAMPAIGN_EFFECTIVENESS_TABLES } from './campaign-effectiveness.tables';
 
 type Rows = readonly RecordedEvent[];
 type Handler = (tx: PoolClient, events: Rows) => Promise<unknown>;
@@ -187,6 +188,7 @@ const HANDLERS: Record<string, Handler> = {
 export const campaignEffectivenessProjection: Projection = {
   name: 'campaign-effectiveness',
   version: 1,
+  tables: CAMPAIGN_EFFECTIVENESS_TABLES,
   eventTypes: Object.keys(HANDLERS),
   async apply(tx, events) {
     for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);

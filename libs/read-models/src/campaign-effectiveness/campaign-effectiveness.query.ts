@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Queryable } from '../runner/read-model-position';
 import { formatFen } from '@app/domain';
 
 /** 95% two-sided normal quantile. */
@@ -52,7 +52,7 @@ const GROUP_SALES = `
   WHERE g.campaign_id = $1 AND k.launched_at IS NOT NULL AND v.occurred_at >= k.launched_at
     AND (k.closed_at IS NULL OR v.occurred_at <= k.closed_at)`;
 
-export async function campaignEffectiveness(pool: Pool, campaignId: string): Promise<CampaignEffectiveness | null> {
+export async function campaignEffectiveness(pool: Queryable, campaignId: string): Promise<CampaignEffectiveness | null> {
   const { rows: campaigns } = await pool.query(`SELECT * FROM ce_campaigns WHERE campaign_id = $1`, [campaignId]);
   const k = campaigns[0];
   if (!k) return null;
@@ -171,7 +171,7 @@ function strip({ revenueFen: _r, ...g }: GroupFigures & { revenueFen: number }):
 }
 
 /** The sales behind the revenue figure: each with the event that recorded it. */
-export async function campaignConversions(pool: Pool, campaignId: string) {
+export async function campaignConversions(pool: Queryable, campaignId: string) {
   const { rows } = await pool.query(
     `SELECT conversion_id, event_id, customer_id, staff_id, product_code, amount_fen, revenue_fen, occurred_at, reversed
      FROM ce_conversions WHERE campaign_id = $1 ORDER BY occurred_at, conversion_id`,
@@ -191,7 +191,7 @@ export async function campaignConversions(pool: Pool, campaignId: string) {
 }
 
 /** Every campaign with its headline figures. */
-export async function campaignList(pool: Pool) {
+export async function campaignList(pool: Queryable) {
   const { rows } = await pool.query(`
     SELECT k.campaign_id, k.name, k.owner_unit_id, k.status, k.launched_at, k.closed_at, k.treatment_count, k.control_count, k.budget_fen,
            (SELECT count(*) FROM ce_conversions v WHERE v.campaign_id = k.campaign_id AND NOT v.reversed) AS conversions,

@@ -4,6 +4,7 @@ import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { runsOfSameType } from '../runner/runs';
 import { insertMany } from '../runner/sql';
+import { CUSTOMER_360_TABLES } from './customer-360.tables';
 
 const d = (e: RecordedEvent) => e.data as Record<string, any>;
 const at = (e: RecordedEvent) => e.metadata.occurredAt;
@@ -64,6 +65,7 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
 export const customer360Projection: Projection = {
   name: 'customer-360',
   version: 1,
+  tables: CUSTOMER_360_TABLES,
   eventTypes: Object.keys(HANDLERS),
   async apply(tx, events) {
     for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);

@@ -1,8 +1,8 @@
-import type { Pool } from 'pg';
+import type { Queryable } from '../runner/read-model-position';
 import { formatFen } from '@app/domain';
 
 /** Everything known of one customer (no personal data: that lives in the vault), with their points balance. */
-export async function customer360(pool: Pool, customerId: string, now = new Date()) {
+export async function customer360(pool: Queryable, customerId: string, now = new Date()) {
   const { rows } = await pool.query(`SELECT * FROM c360_customers WHERE customer_id = $1`, [customerId]);
   const c = rows[0];
   if (!c) return null;

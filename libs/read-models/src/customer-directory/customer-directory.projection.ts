@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
 import type { CustomerEvent } from '@app/domain';
 import type { Projection } from '../runner/projection';
+import { CUSTOMER_DIRECTORY_TABLES } from './customer-directory.tables';
 
 export interface CustomerDirectoryRow {
   customer_id: string;
@@ -54,6 +55,7 @@ export function evolveCustomerRow(row: CustomerDirectoryRow | null, event: Custo
 export const customerDirectoryProjection: Projection = {
   name: 'customer-directory',
   version: 1,
+  tables: CUSTOMER_DIRECTORY_TABLES,
   eventTypes: TYPES,
   async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
     const ids = [...new Set(events.map((e) => (e.data as { customerId: string }).customerId))];

@@ -1,11 +1,11 @@
-import type { Pool } from 'pg';
+import type { Queryable } from '../runner/read-model-position';
 import type { AudienceRule } from '@app/domain';
 
 /**
  * The customers a campaign's audience rule selects, in a stable order. `unitIds` are expanded by
  * the caller to every unit at or below the ones the rule names.
  */
-export async function findAudience(pool: Pool, rule: AudienceRule, unitSubtree: readonly string[] | null): Promise<string[]> {
+export async function findAudience(pool: Queryable, rule: AudienceRule, unitSubtree: readonly string[] | null): Promise<string[]> {
   const { rows } = await pool.query<{ customer_id: string }>(
     `SELECT customer_id FROM customer_directory
      WHERE ($1::text[] IS NULL OR home_unit_id = ANY($1))

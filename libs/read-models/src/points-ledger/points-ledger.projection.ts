@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { insertMany } from '../runner/sql';
+import { POINTS_LEDGER_TABLES } from './points-ledger.tables';
 
 const d = (e: RecordedEvent) => e.data as Record<string, any>;
 
@@ -29,6 +30,7 @@ function entry(e: RecordedEvent): [string, string, string, number, string, strin
 export const pointsLedgerProjection: Projection = {
   name: 'points-ledger',
   version: 1,
+  tables: POINTS_LEDGER_TABLES,
   eventTypes: ['BenefitPointsAccrued', 'TransactionPointsEarned', 'TransactionPointsReversed', 'PointsRedeemed', 'CampaignCostPointsDeducted', 'PointsExpired'],
   apply: (tx, events) =>
     insertMany(

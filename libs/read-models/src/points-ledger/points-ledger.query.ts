@@ -1,7 +1,7 @@
-import type { Pool } from 'pg';
+import type { Queryable } from '../runner/read-model-position';
 
 /** A customer's points ledger, oldest first, with the running balance. */
-export async function pointsLedger(pool: Pool, customerId: string) {
+export async function pointsLedger(pool: Queryable, customerId: string) {
   const { rows } = await pool.query(
     `SELECT entry_key, kind, points, occurred_at, reference, expires_at, sum(points) OVER (ORDER BY occurred_at, entry_key) AS balance
      FROM pl_entries WHERE customer_id = $1 ORDER BY occurred_at, entry_key`,

@@ -11,6 +11,7 @@ export class Projections1764000001000 implements MigrationInterface {
         version     integer NOT NULL,
         commit_pos  xid8 NOT NULL DEFAULT '0',
         prepare_pos bigint NOT NULL DEFAULT 0,
+        schema_name text NOT NULL,
         state       text NOT NULL DEFAULT 'running',
         error       jsonb,
         events_seen bigint NOT NULL DEFAULT 0,

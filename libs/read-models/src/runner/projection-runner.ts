@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { comparePositions, formatPosition, START, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
 import type { Projection } from './projection';
 import { batches } from './batches';
@@ -13,9 +13,16 @@ export interface RunnerOptions {
 export interface ProjectionStatus {
   readonly name: string;
   readonly version: number;
-  readonly state: 'running' | 'failed' | 'stopped';
+  readonly state: 'running' | 'failed' | 'stopped' | 'rebuilding';
   readonly position: Position;
+  /** The schema the live tables are in. */
+  readonly schema: string;
   readonly error: { position: string; eventType: string; message: string } | null;
+}
+
+export interface RebuildProgress {
+  readonly done: number;
+  readonly total: number;
 }
 
 interface Logger {
@@ -23,16 +30,28 @@ interface Logger {
   error(obj: object, msg: string): void;
 }
 
+interface Loop {
+  readonly subscription: AllSubscription;
+  readonly done: Promise<void>;
+  position: Position;
+}
+
+/** Where a build of a projection is tracked: the live one under its name, a rebuild beside it. */
+const NEXT = (name: string) => `${name}#next`;
+
 /**
  * Keeps projections up to date from the store's global stream. Each projection has its own
- * subscription and checkpoint; a batch and its checkpoint commit in one transaction, so a crash
- * at any point neither loses nor double-counts an event. A projection whose `apply` throws stops
- * with the failing event in its status; the others carry on.
+ * subscription and checkpoint, and its tables in a schema of its own; a batch and its checkpoint
+ * commit in one transaction, so a crash at any point neither loses nor double-counts an event. A
+ * projection whose `apply` throws stops with the failing event in its status; the others carry on.
+ *
+ * Blue/green: a new version (or a replay) builds into a fresh schema from the start of the log
+ * while the old one keeps serving; once it has caught up, the pointer switches in one transaction
+ * and the old schema is dropped.
  */
 export class ProjectionRunner {
   private readonly statuses = new Map<string, ProjectionStatus>();
-  private readonly subscriptions: AllSubscription[] = [];
-  private readonly loops: Promise<void>[] = [];
+  private readonly loops = new Map<string, Loop>();
   private waiters: { position: Position; resolve: () => void }[] = [];
   private stopped = false;
 
@@ -46,21 +65,29 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     for (const p of this.projections) {
-      const { rows } = await this.pool.query<{ commit_pos: string; prepare_pos: string; state: string; error: ProjectionStatus['error'] }>(
-        `INSERT INTO projection_checkpoints (name, version) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
-         RETURNING commit_pos::text AS commit_pos, prepare_pos, state, error`,
-        [p.name, p.version],
-      );
-      const row = rows[0]!;
-      const position = { commit: BigInt(row.commit_pos), prepare: BigInt(row.prepare_pos) };
-      this.statuses.set(p.name, { name: p.name, version: p.version, state: row.state === 'failed' ? 'failed' : 'running', position, error: row.error });
-      if (row.state === 'failed') {
-        this.log.error({ projection: p.name, error: row.error }, 'projection is stopped on a failed event; fix it and restart it');
+      const row = await this.checkpoint(p.name);
+      if (!row) {
+        const schema = await this.createSchema(p);
+        await this.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`, [p.name, p.version, schema]);
+        this.statuses.set(p.name, { name: p.name, version: p.version, state: 'running', position: START, schema, error: null });
+        this.startLoop(p, p.name, schema, START);
         continue;
       }
-      this.loops.push(this.run(p, position));
+      this.statuses.set(p.name, { name: p.name, version: row.version, state: row.state === 'failed' ? 'failed' : 'running', position: row.position, schema: row.schema, error: row.error });
+      if (row.version !== p.version) {
+        // The code has a new version: build it beside the old tables, which keep serving (frozen) meanwhile.
+        this.log.info({ projection: p.name, from: row.version, to: p.version }, 'projection version changed: rebuilding blue/green');
+        void this.rebuild(p.name).catch((err) => this.log.error({ projection: p.name, err: String(err) }, 'rebuild failed'));
+      } else if (row.state === 'failed') {
+        this.log.error({ projection: p.name, error: row.error }, 'projection is stopped on a failed event; fix it and restart it');
+      } else {
+        this.startLoop(p, p.name, row.schema, row.position);
+      }
     }
+  }
+
+  status(): ProjectionStatus[] {
+    return [...this.statuses.values()];
   }
 
   /**
@@ -68,19 +95,65 @@ export class ProjectionRunner {
    * the event it stopped on.
    */
   async restart(name: string): Promise<ProjectionStatus> {
-    const p = this.projections.find((x) => x.name === name);
-    const status = this.statuses.get(name);
-    if (!p || !status) throw new Error(`no projection ${name}`);
-    if (status.state === 'running') return status;
+    const p = this.projection(name);
+    const status = this.statuses.get(name)!;
+    if (status.state !== 'failed') return status;
     await this.pool.query(`UPDATE projection_checkpoints SET state = 'running', error = NULL, updated_at = now() WHERE name = $1`, [name]);
     const running = { ...status, state: 'running' as const, error: null };
     this.statuses.set(name, running);
-    this.loops.push(this.run(p, status.position));
+    this.startLoop(p, name, status.schema, status.position);
     return running;
   }
 
-  status(): ProjectionStatus[] {
-    return [...this.statuses.values()];
+  /**
+   * Rebuilds a projection from the start of the log into a fresh schema while the current one
+   * serves, then switches to it atomically and drops the old schema.
+   */
+  async rebuild(name: string, onProgress?: (p: RebuildProgress) => void): Promise<ProjectionStatus> {
+    const p = this.projection(name);
+    const previous = await this.pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints WHERE name = $1 RETURNING schema_name`, [NEXT(name)]);
+    for (const r of previous.rows) await this.dropSchema(r.schema_name);
+    const schema = await this.createSchema(p);
+    await this.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name) VALUES ($1, $2, $3)`, [NEXT(name), p.version, schema]);
+    const total = await this.countEvents();
+    this.startLoop(p, NEXT(name), schema, START);
+    // Follow the new build until it has reached what the store holds now.
+    for (;;) {
+      const head = await this.store.headPosition();
+      const loop = this.loops.get(NEXT(name));
+      if (!loop) throw new Error(`rebuild of ${name} stopped: ${JSON.stringify(this.statuses.get(NEXT(name))?.error ?? 'stopped')}`);
+      onProgress?.({ done: await this.seen(NEXT(name)), total });
+      if (!head || comparePositions(loop.position, head) >= 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Switch: stop both, move the pointer to the new schema at the new build's position, drop the old.
+    await this.stopLoop(name);
+    await this.stopLoop(NEXT(name));
+    const next = (await this.checkpoint(NEXT(name)))!;
+    const old = this.statuses.get(name)?.schema;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `UPDATE projection_checkpoints SET version = $2, schema_name = $3, commit_pos = $4::text::xid8, prepare_pos = $5, events_seen = $6,
+           state = 'running', error = NULL, updated_at = now() WHERE name = $1`,
+        [name, p.version, schema, next.position.commit.toString(), next.position.prepare.toString(), next.eventsSeen],
+      );
+      await client.query(`DELETE FROM projection_checkpoints WHERE name = $1`, [NEXT(name)]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    if (old && old !== schema) await this.dropSchema(old);
+    this.statuses.delete(NEXT(name));
+    const status: ProjectionStatus = { name, version: p.version, state: 'running', position: next.position, schema, error: null };
+    this.statuses.set(name, status);
+    this.log.info({ projection: name, schema, position: formatPosition(next.position) }, 'rebuilt and switched');
+    if (!this.stopped) this.startLoop(p, name, schema, next.position);
+    return status;
   }
 
   /** Resolves once every running projection has reached `position`, or false after `timeoutMs`. */
@@ -104,54 +177,80 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.subscriptions.map((s) => s.close()));
-    await Promise.allSettled(this.loops);
+    await Promise.all([...this.loops.keys()].map((k) => this.stopLoop(k)));
+  }
+
+  private projection(name: string): Projection {
+    const p = this.projections.find((x) => x.name === name);
+    if (!p) throw new Error(`no projection ${name}`);
+    return p;
   }
 
   private reached(position: Position): boolean {
-    return [...this.statuses.values()].every((s) => s.state !== 'running' || comparePositions(s.position, position) >= 0);
+    return this.projections.every((p) => {
+      const s = this.statuses.get(p.name);
+      return !s || s.state !== 'running' || comparePositions(s.position, position) >= 0;
+    });
   }
 
-  private async run(p: Projection, from: Position): Promise<void> {
-    const subscription = this.store.subscribeToAll({ after: from.commit === 0n && from.prepare === 0n ? START : from, batchSize: this.options.batchSize ?? 500 });
-    this.subscriptions.push(subscription);
+  private startLoop(p: Projection, checkpoint: string, schema: string, from: Position): void {
+    const subscription = this.store.subscribeToAll({ after: from, batchSize: this.options.batchSize ?? 500 });
+    const loop: Loop = { subscription, position: from, done: Promise.resolve() };
+    this.loops.set(checkpoint, loop);
+    (loop as { done: Promise<void> }).done = this.run(p, checkpoint, schema, loop);
+  }
+
+  private async stopLoop(checkpoint: string): Promise<void> {
+    const loop = this.loops.get(checkpoint);
+    if (!loop) return;
+    this.loops.delete(checkpoint);
+    await loop.subscription.close();
+    await loop.done.catch(() => undefined);
+  }
+
+  private async run(p: Projection, checkpoint: string, schema: string, loop: Loop): Promise<void> {
     const types = new Set(p.eventTypes);
     try {
-      for await (const batch of batches(subscription, this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20)) {
+      for await (const batch of batches(loop.subscription, this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20)) {
         const relevant = batch.filter((e) => types.has(e.type));
         const last = batch[batch.length - 1]!.position;
         const client = await this.pool.connect();
         try {
           await client.query('BEGIN');
+          await useSchema(client, schema);
           if (relevant.length) await p.apply(client, relevant);
           await client.query(
             `UPDATE projection_checkpoints SET commit_pos = $2::text::xid8, prepare_pos = $3, events_seen = events_seen + $4, updated_at = now() WHERE name = $1`,
-            [p.name, last.commit.toString(), last.prepare.toString(), batch.length],
+            [checkpoint, last.commit.toString(), last.prepare.toString(), batch.length],
           );
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK').catch(() => undefined);
-          await this.fail(p, batch, err);
+          await this.fail(p, checkpoint, schema, batch, err);
+          this.loops.delete(checkpoint);
           return;
         } finally {
           client.release();
         }
-        this.statuses.set(p.name, { ...this.statuses.get(p.name)!, position: last });
+        loop.position = last;
+        const status = this.statuses.get(checkpoint);
+        if (status) this.statuses.set(checkpoint, { ...status, position: last });
         this.wake();
-        if (this.stopped) return;
+        if (!this.loops.has(checkpoint)) return;
       }
     } catch (err) {
-      if (!this.stopped) this.log.error({ projection: p.name, err: String(err) }, 'projection subscription failed');
+      if (this.loops.has(checkpoint)) this.log.error({ projection: p.name, err: String(err) }, 'projection subscription failed');
     }
   }
 
   /** Replays the batch one event at a time to name the event that throws, then stops the projection. */
-  private async fail(p: Projection, batch: readonly RecordedEvent[], err: unknown): Promise<void> {
+  private async fail(p: Projection, checkpoint: string, schema: string, batch: readonly RecordedEvent[], err: unknown): Promise<void> {
     let culprit = batch[0]!;
     let message = String((err as Error)?.message ?? err);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      await useSchema(client, schema);
       for (const e of batch.filter((x) => p.eventTypes.includes(x.type))) {
         try {
           await p.apply(client, [e]);
@@ -166,9 +265,10 @@ export class ProjectionRunner {
       client.release();
     }
     const error = { position: formatPosition(culprit.position), eventType: culprit.type, message };
-    await this.pool.query(`UPDATE projection_checkpoints SET state = 'failed', error = $2, updated_at = now() WHERE name = $1`, [p.name, JSON.stringify(error)]);
-    this.statuses.set(p.name, { ...this.statuses.get(p.name)!, state: 'failed', error });
-    this.log.error({ projection: p.name, ...error }, 'projection stopped on an event it cannot apply');
+    await this.pool.query(`UPDATE projection_checkpoints SET state = 'failed', error = $2, updated_at = now() WHERE name = $1`, [checkpoint, JSON.stringify(error)]);
+    const status = this.statuses.get(checkpoint);
+    if (status) this.statuses.set(checkpoint, { ...status, state: 'failed', error });
+    this.log.error({ projection: checkpoint, ...error }, 'projection stopped on an event it cannot apply');
     this.wake();
   }
 
@@ -177,4 +277,51 @@ export class ProjectionRunner {
     for (const w of this.waiters) (this.reached(w.position) ? w.resolve() : still.push(w));
     this.waiters = still;
   }
+
+  private async createSchema(p: Projection): Promise<string> {
+    const schema = `rm_${p.name.replace(/[^a-z0-9]/g, '_')}_v${p.version}_${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`CREATE SCHEMA "${schema}"`);
+      await useSchema(client, schema);
+      for (const ddl of p.tables) await client.query(ddl);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    return schema;
+  }
+
+  private async dropSchema(schema: string): Promise<void> {
+    if (/^rm_[a-z0-9_]+$/.test(schema)) await this.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  }
+
+  private async checkpoint(name: string) {
+    const { rows } = await this.pool.query<{ version: number; commit_pos: string; prepare_pos: string; state: string; error: ProjectionStatus['error']; schema_name: string; events_seen: string }>(
+      `SELECT version, commit_pos::text AS commit_pos, prepare_pos, state, error, schema_name, events_seen FROM projection_checkpoints WHERE name = $1`,
+      [name],
+    );
+    const r = rows[0];
+    return r
+      ? { version: r.version, position: { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos) }, state: r.state, error: r.error, schema: r.schema_name, eventsSeen: Number(r.events_seen) }
+      : undefined;
+  }
+
+  private async seen(name: string): Promise<number> {
+    return (await this.checkpoint(name))?.eventsSeen ?? 0;
+  }
+
+  private async countEvents(): Promise<number> {
+    if (this.store.kind !== 'postgres') return 0;
+    return Number((await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM es_events`)).rows[0]!.n);
+  }
+}
+
+/** Points unqualified table names of this transaction at the projection's schema. */
+export async function useSchema(client: PoolClient, schema: string): Promise<void> {
+  await client.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}", public`]);
 }

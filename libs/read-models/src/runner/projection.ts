@@ -11,5 +11,10 @@ export interface Projection {
   readonly version: number;
   /** Only these event types are passed to `apply` (the checkpoint still moves past the rest). */
   readonly eventTypes: readonly string[];
+  /**
+   * CREATE statements for its tables, unqualified: the runner creates them in a fresh schema for
+   * each build (blue/green) and points `search_path` at it while applying and querying.
+   */
+  readonly tables: readonly string[];
   apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
 }

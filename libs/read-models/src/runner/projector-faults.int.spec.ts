@@ -6,8 +6,8 @@ import { PostgresEventStore, type RecordedEvent, type StreamAppend } from '@app/
 import { syntheticHistory } from '../../../../test/support/history';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { PROJECTIONS } from '../index';
-import { ProjectionRunner } from './projection-runner';
-import { readCheckpoints } from './read-model-position';
+import { ProjectionRunner, useSchema } from './projection-runner';
+import { readCheckpoints, withReadModels } from './read-model-position';
 
 const TABLES = [
   'customer_directory',
@@ -30,9 +30,11 @@ const silent = { info: () => undefined, error: () => undefined };
 
 /** Every read-model row, as sorted JSON text per table: two databases agree exactly or not at all. */
 async function snapshot(pool: Pool): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const t of TABLES) out[t] = (await pool.query(`SELECT row_to_json(x)::text AS r FROM ${t} x ORDER BY 1`)).rows.map((r) => r.r);
-  return out;
+  return withReadModels(pool, PROJECTIONS.map((p) => p.name), async (db) => {
+    const out: Record<string, string[]> = {};
+    for (const t of TABLES) out[t] = (await db.query(`SELECT row_to_json(x)::text AS r FROM ${t} x ORDER BY 1`)).rows.map((r) => r.r);
+    return out;
+  });
 }
 
 async function write(store: PostgresEventStore, batches: StreamAppend[][]): Promise<void> {
@@ -64,19 +66,21 @@ describe('projector under faults', () => {
     try {
       const store = new PostgresEventStore(db.pool, { connectionString: db.url });
       await write(store, syntheticHistory(300, 7));
-      const events: RecordedEvent[] = [];
-      for (let batch = await store.readAll({ maxCount: 1000 }); batch.length; batch = await store.readAll({ after: batch.at(-1)!.position, maxCount: 1000 })) events.push(...batch);
-      const applyAll = async () => {
-        const tx = await db.pool.connect();
-        await tx.query('BEGIN');
-        for (const p of PROJECTIONS) await p.apply(tx, events.filter((e) => p.eventTypes.includes(e.type)));
-        await tx.query('COMMIT');
-        tx.release();
-      };
-      await applyAll();
+      await projectToEnd(db, store);
       const once = await snapshot(db.pool);
       expect(once.ce_conversions!.length).toBeGreaterThan(10);
-      await applyAll();
+      // Apply the whole history again, as one more batch on top: nothing may change.
+      const events: RecordedEvent[] = [];
+      for (let batch = await store.readAll({ maxCount: 1000 }); batch.length; batch = await store.readAll({ after: batch.at(-1)!.position, maxCount: 1000 })) events.push(...batch);
+      const schemas = new Map((await readCheckpoints(db.pool)).map((c) => [c.name, c.schema]));
+      const tx = await db.pool.connect();
+      await tx.query('BEGIN');
+      for (const p of PROJECTIONS) {
+        await useSchema(tx, schemas.get(p.name)!);
+        await p.apply(tx, events.filter((e) => p.eventTypes.includes(e.type)));
+      }
+      await tx.query('COMMIT');
+      tx.release();
       expect(await snapshot(db.pool)).toEqual(once);
     } finally {
       await db.drop();
@@ -153,7 +157,8 @@ describe('projector under faults', () => {
       expect(failed.state).toBe('failed');
       expect(failed.error).toMatchObject({ position: `${position.commit}/${position.prepare}`, eventType: 'ConversionRecorded' });
       expect(runner.status().find((s) => s.name === 'customer-directory')!.state).toBe('running');
-      expect((await db.pool.query(`SELECT 1 FROM customer_directory WHERE customer_id = 'after'`)).rowCount).toBe(1);
+      const after = await withReadModels(db.pool, ['customer-directory'], (rm) => rm.query(`SELECT 1 FROM customer_directory WHERE customer_id = 'after'`));
+      expect(after.rowCount).toBe(1);
 
       // An upcaster mends the stored event on read; the projection restarts from its checkpoint.
       const mended = new PostgresEventStore(db.pool, {
@@ -167,7 +172,7 @@ describe('projector under faults', () => {
       expect(await again.catchUp(30_000)).toBe(true);
       await again.stop();
       expect(again.status().every((s) => s.state === 'running')).toBe(true);
-      const { rows } = await db.pool.query(`SELECT amount_fen FROM ce_conversions WHERE conversion_id = 'bad-1'`);
+      const { rows } = await withReadModels(db.pool, ['campaign-effectiveness'], (rm) => rm.query(`SELECT amount_fen FROM ce_conversions WHERE conversion_id = 'bad-1'`));
       expect(rows).toEqual([{ amount_fen: '10000' }]);
     } finally {
       await db.drop();

@@ -8,11 +8,13 @@ export interface ProjectionCheckpoint {
   readonly state: string;
   readonly error: unknown;
   readonly updatedAt: string;
+  /** The schema the projection's live tables are in. */
+  readonly schema: string;
 }
 
 export async function readCheckpoints(pool: Pool): Promise<ProjectionCheckpoint[]> {
-  const { rows } = await pool.query<{ name: string; version: number; commit_pos: string; prepare_pos: string; state: string; error: unknown; updated_at: Date }>(
-    `SELECT name, version, commit_pos::text AS commit_pos, prepare_pos, state, error, updated_at FROM projection_checkpoints ORDER BY name`,
+  const { rows } = await pool.query<{ name: string; version: number; commit_pos: string; prepare_pos: string; state: string; error: unknown; updated_at: Date; schema_name: string }>(
+    `SELECT name, version, commit_pos::text AS commit_pos, prepare_pos, state, error, updated_at, schema_name FROM projection_checkpoints ORDER BY name`,
   );
   return rows.map((r) => ({
     name: r.name,
@@ -21,6 +23,7 @@ export async function readCheckpoints(pool: Pool): Promise<ProjectionCheckpoint[
     state: r.state,
     error: r.error,
     updatedAt: r.updated_at.toISOString(),
+    schema: r.schema_name,
   }));
 }
 
@@ -35,5 +38,30 @@ export async function waitForProjection(pool: Pool, name: string, position: Posi
     if (cp && comparePositions(cp.position, position) >= 0) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** What a read-model query needs of a connection. */
+export type Queryable = Pick<Pool, 'query'>;
+
+export class ReadModelNotReady extends Error {
+  readonly code = 'READ_MODEL_NOT_READY';
+}
+
+/**
+ * Runs read-model queries on one connection whose `search_path` points at the live schemas of
+ * the named projections (blue/green: the schema changes when a rebuild switches over).
+ */
+export async function withReadModels<T>(pool: Pool, projections: readonly string[], query: (db: Queryable) => Promise<T>): Promise<T> {
+  const { rows } = await pool.query<{ name: string; schema_name: string }>(`SELECT name, schema_name FROM projection_checkpoints WHERE name = ANY($1::text[])`, [projections]);
+  const missing = projections.filter((p) => !rows.some((r) => r.name === p));
+  if (missing.length) throw new ReadModelNotReady(`read model ${missing.join(', ')} has not been built yet: is the projector running?`);
+  const client = await pool.connect();
+  try {
+    await client.query(`SELECT set_config('search_path', $1, false)`, [[...rows.map((r) => `"${r.schema_name}"`), 'public'].join(', ')]);
+    return await query(client);
+  } finally {
+    await client.query('RESET search_path').catch(() => undefined);
+    client.release();
   }
 }

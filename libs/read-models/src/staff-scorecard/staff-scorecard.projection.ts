@@ -3,6 +3,7 @@ import { creditsFor, DEFAULT_SCORING, monthOf, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { runsOfSameType } from '../runner/runs';
+import { STAFF_SCORECARD_TABLES } from './staff-scorecard.tables';
 
 type Rows = readonly RecordedEvent[];
 type Handler = (tx: PoolClient, events: Rows) => Promise<unknown>;
@@ -156,6 +157,7 @@ function upsertWeights(tx: PoolClient, events: Rows) {
 export const staffScorecardProjection: Projection = {
   name: 'staff-scorecard',
   version: 1,
+  tables: STAFF_SCORECARD_TABLES,
   eventTypes: Object.keys(HANDLERS),
   async apply(tx, events) {
     for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Queryable } from '../runner/read-model-position';
 import { DEFAULT_SCORING, formatFen, type ScoringRules } from '@app/domain';
 
 export interface PersonScore {
@@ -46,7 +46,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
  * The scorecard of a month for everyone at or below `orgUnit` (all units when absent), with
  * roll-ups: each unit sums the people under it, at any depth.
  */
-export async function scorecard(pool: Pool, period: string, orgUnit?: string, rules: ScoringRules = DEFAULT_SCORING): Promise<{ people: PersonScore[]; units: UnitScore[] }> {
+export async function scorecard(pool: Queryable, period: string, orgUnit?: string, rules: ScoringRules = DEFAULT_SCORING): Promise<{ people: PersonScore[]; units: UnitScore[] }> {
   const { rows: units } = await pool.query<{ unit_id: string; parent_id: string | null; name: string }>(
     `WITH RECURSIVE sub AS (
        SELECT unit_id, parent_id, name FROM sc_units WHERE ($1::text IS NULL AND parent_id IS NULL) OR unit_id = $1
@@ -144,7 +144,7 @@ export async function scorecard(pool: Pool, period: string, orgUnit?: string, ru
 }
 
 /** One person's credits in a month: the sales behind their figures. */
-export async function personCredits(pool: Pool, staffId: string, period: string) {
+export async function personCredits(pool: Queryable, staffId: string, period: string) {
   const { rows } = await pool.query(
     `SELECT customer_id, conversion_id, product_code, kind, revenue_fen, points, event_id, occurred_at, reversed
      FROM sc_credits WHERE staff_id = $1 AND period = $2 ORDER BY occurred_at, conversion_id, kind`,

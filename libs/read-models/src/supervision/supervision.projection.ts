@@ -3,6 +3,7 @@ import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { runsOfSameType } from '../runner/runs';
 import { insertMany } from '../runner/sql';
+import { SUPERVISION_TABLES } from './supervision.tables';
 
 const d = (e: RecordedEvent) => e.data as Record<string, any>;
 
@@ -52,6 +53,7 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
 export const supervisionProjection: Projection = {
   name: 'supervision',
   version: 1,
+  tables: SUPERVISION_TABLES,
   eventTypes: Object.keys(HANDLERS),
   async apply(tx, events) {
     for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Queryable } from '../runner/read-model-position';
 import { SPECIAL_CARD_SHARE } from '@app/domain';
 
 export type ExceptionKind = 'card_without_application' | 'application_without_card' | 'tier_mismatch' | 'special_quota_exceeded';
@@ -15,7 +15,7 @@ export interface SupervisionException {
  * approved applications with no card after `openDays`, card tier ≠ application tier, and
  * sub-branches whose special-approval cards exceed 5% of their card holders.
  */
-export async function supervisionExceptions(pool: Pool, now: Date, openDays = 30): Promise<SupervisionException[]> {
+export async function supervisionExceptions(pool: Queryable, now: Date, openDays = 30): Promise<SupervisionException[]> {
   const out: SupervisionException[] = [];
   const noApplication = await pool.query(
     `SELECT c.customer_id, c.card_id, c.unit_id FROM sv_cards c

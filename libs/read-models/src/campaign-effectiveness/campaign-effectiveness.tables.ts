@@ -1,0 +1,67 @@
+/** The tables of this read model, created in whichever schema it is being built into (blue/green). */
+export const CAMPAIGN_EFFECTIVENESS_TABLES = [
+  `CREATE TABLE ce_campaigns (
+    campaign_id     text PRIMARY KEY,
+    name            text NOT NULL,
+    owner_unit_id   text NOT NULL,
+    product_codes   text[] NOT NULL,
+    channels        text[] NOT NULL,
+    status          text NOT NULL,
+    budget_fen      bigint NOT NULL,
+    control_percent integer NOT NULL,
+    period_start    timestamptz NOT NULL,
+    period_end      timestamptz NOT NULL,
+    launched_at     timestamptz,
+    closed_at       timestamptz,
+    treatment_count integer NOT NULL DEFAULT 0,
+    control_count   integer NOT NULL DEFAULT 0
+    )`,
+  `CREATE TABLE ce_customers (customer_id text PRIMARY KEY, unit_id text NOT NULL, tier text NOT NULL DEFAULT 'ordinary')`,
+  `CREATE TABLE ce_participants (
+    campaign_id        text NOT NULL,
+    customer_id        text NOT NULL,
+    grp                text NOT NULL,
+    unit_id            text NOT NULL,
+    tier               text NOT NULL,
+    enrolled_at        timestamptz NOT NULL,
+    first_contacted_at timestamptz,
+    first_offered_at   timestamptz,
+    first_accepted_at  timestamptz,
+    PRIMARY KEY (campaign_id, customer_id)
+    )`,
+  `CREATE INDEX ce_participants_customer_idx ON ce_participants (customer_id)`,
+  `CREATE TABLE ce_contacts (
+    contact_id  text NOT NULL,
+    campaign_id text NOT NULL,
+    customer_id text NOT NULL,
+    staff_id    text NOT NULL,
+    channel     text NOT NULL,
+    occurred_at timestamptz NOT NULL,
+    PRIMARY KEY (customer_id, contact_id)
+    )`,
+  `CREATE INDEX ce_contacts_campaign_idx ON ce_contacts (campaign_id)`,
+  `CREATE TABLE ce_conversions (
+    conversion_id text NOT NULL,
+    event_id      uuid NOT NULL,
+    customer_id   text NOT NULL,
+    staff_id      text NOT NULL,
+    product_code  text NOT NULL,
+    amount_fen    bigint NOT NULL,
+    revenue_fen   bigint NOT NULL,
+    campaign_id   text,
+    occurred_at   timestamptz NOT NULL,
+    reversed      boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (customer_id, conversion_id)
+    )`,
+  `CREATE INDEX ce_conversions_campaign_idx ON ce_conversions (campaign_id)`,
+  `CREATE TABLE ce_group_conversions (
+    campaign_id   text NOT NULL,
+    conversion_id text NOT NULL,
+    customer_id   text NOT NULL,
+    grp           text NOT NULL,
+    PRIMARY KEY (campaign_id, customer_id, conversion_id)
+    )`,
+  `CREATE TABLE ce_costs (cost_id text PRIMARY KEY, campaign_id text NOT NULL, amount_fen bigint NOT NULL, customer_id text, occurred_at timestamptz NOT NULL)`,
+  `CREATE INDEX ce_costs_campaign_idx ON ce_costs (campaign_id)`,
+  `CREATE TABLE ce_complaints (complaint_id text PRIMARY KEY, campaign_id text NOT NULL, customer_id text NOT NULL, occurred_at timestamptz NOT NULL)`,
+];

@@ -1,0 +1,13 @@
+/** The tables of this read model, created in whichever schema it is being built into (blue/green). */
+export const CUSTOMER_DIRECTORY_TABLES = [
+  `CREATE TABLE customer_directory (
+    customer_id  text PRIMARY KEY,
+    home_unit_id text NOT NULL,
+    segment      text NOT NULL,
+    gender       text NOT NULL,
+    tier         text NOT NULL DEFAULT 'ordinary',
+    manager_id   text,
+    holdings     text[] NOT NULL DEFAULT '{}'
+    )`,
+  `CREATE INDEX customer_directory_unit_idx ON customer_directory (home_unit_id, tier)`,
+];

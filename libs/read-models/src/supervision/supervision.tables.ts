@@ -1,0 +1,7 @@
+/** The tables of this read model, created in whichever schema it is being built into (blue/green). */
+export const SUPERVISION_TABLES = [
+  `CREATE TABLE sv_applications (customer_id text NOT NULL, application_id text NOT NULL, tier text NOT NULL, special boolean NOT NULL,
+    approved_at timestamptz, refused boolean NOT NULL DEFAULT false, applied_at timestamptz NOT NULL, PRIMARY KEY (customer_id, application_id))`,
+  `CREATE TABLE sv_cards (customer_id text NOT NULL, card_id text NOT NULL, application_id text NOT NULL, tier text NOT NULL, special boolean NOT NULL,
+    unit_id text NOT NULL, issued_at timestamptz NOT NULL, cancelled_at timestamptz, PRIMARY KEY (customer_id, card_id))`,
+];
