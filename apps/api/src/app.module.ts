@@ -7,6 +7,7 @@ import { BudgetReportsController } from './budgets/budget-reports.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { CustomerReportsController } from './customers/customer-reports.controller';
 import { ExceptionsController } from './supervision/exceptions.controller';
+import { CrossSellingController } from './cross-selling/cross-selling.controller';
 import { ActOnBudgetHandler } from './budgets/budget.command';
 import { ActOnCampaignHandler } from './campaigns/campaign.command';
 import { CampaignReportsController, GetCampaignEffectivenessHandler } from './campaigns/campaign-reports.controller';
@@ -51,6 +52,7 @@ export class AppModule {
         CustomerReportsController,
         BudgetReportsController,
         ExceptionsController,
+        CrossSellingController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },

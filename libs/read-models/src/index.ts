@@ -22,6 +22,10 @@ export * from './budget-usage/budget-usage.query';
 export * from './supervision/supervision.projection';
 export * from './supervision/supervision.query';
 
+export * from './cross-selling/cross-selling.projection';
+export * from './cross-selling/cross-selling.query';
+
+import { crossSellingProjection } from './cross-selling/cross-selling.projection';
 import { budgetUsageProjection } from './budget-usage/budget-usage.projection';
 import { customer360Projection } from './customer-360/customer-360.projection';
 import { pointsLedgerProjection } from './points-ledger/points-ledger.projection';
@@ -38,5 +42,6 @@ export const PROJECTIONS = [
   pointsLedgerProjection,
   budgetUsageProjection,
   supervisionProjection,
+  crossSellingProjection,
 ];
 export * from './runner/read-model-position';

@@ -151,6 +151,7 @@ describe('campaign effectiveness read model', () => {
       ['points-ledger', 'running'],
       ['budget-usage', 'running'],
       ['supervision', 'running'],
+      ['cross-selling', 'running'],
     ]);
   });
 
