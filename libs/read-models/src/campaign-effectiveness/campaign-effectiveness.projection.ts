@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
-import { runsOfSameType } from '../runner/runs';
+import { groupsInOrder } from '../runner/runs';
 import { CAMPAIGN_EFFECTIVENESS_TABLES } from './campaign-effectiveness.tables';
 
 type Rows = readonly RecordedEvent[];
@@ -12,6 +12,8 @@ const d = (e: RecordedEvent) => e.data as Record<string, any>;
 const at = (e: RecordedEvent) => e.metadata.occurredAt;
 const col = <T>(events: Rows, f: (e: RecordedEvent) => T): T[] => events.map(f);
 const fen = (amount: string) => toFen(amount)!;
+/** The last event per key wins (later facts replace earlier ones). */
+const lastPer = (events: Rows, key: (e: RecordedEvent) => string): RecordedEvent[] => [...new Map(events.map((e) => [key(e), e])).values()];
 
 /** Sets a campaign's status (and optionally a time column) for a run of lifecycle events. */
 const status =
@@ -37,6 +39,11 @@ const firstReached =
       [col(tagged, (e) => d(e).campaignId), col(tagged, (e) => d(e).customerId), col(tagged, at)],
     );
   };
+
+/** Lifecycle events set the status in log order, one campaign event at a time (they are few). */
+const lifecycle: Handler = async (tx, events) => {
+  for (const e of events) await HANDLERS[e.type]!(tx, [e]);
+};
 
 const HANDLERS: Record<string, Handler> = {
   CampaignDrafted: (tx, events) =>
@@ -76,25 +83,25 @@ const HANDLERS: Record<string, Handler> = {
        ON CONFLICT (customer_id) DO UPDATE SET unit_id = EXCLUDED.unit_id`,
       [col(events, (e) => d(e).customerId), col(events, (e) => d(e).homeUnitId)],
     ),
-  CustomerTierChanged: (tx, events) =>
-    tx.query(
-      `UPDATE ce_customers c SET tier = v.tier FROM unnest($1::text[], $2::text[], $3::int[]) AS v(id, tier, n)
-       WHERE c.customer_id = v.id AND v.n = (SELECT max(n) FROM unnest($1::text[], $3::int[]) AS w(id, n) WHERE w.id = v.id)`,
-      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).to), events.map((_, i) => i)],
-    ),
-  CustomerTransferred: (tx, events) =>
-    tx.query(
-      `UPDATE ce_customers c SET unit_id = v.unit FROM unnest($1::text[], $2::text[], $3::int[]) AS v(id, unit, n)
-       WHERE c.customer_id = v.id AND v.n = (SELECT max(n) FROM unnest($1::text[], $3::int[]) AS w(id, n) WHERE w.id = v.id)`,
-      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).toUnitId), events.map((_, i) => i)],
-    ),
+  CustomerTierChanged: (tx, events) => {
+    const last = lastPer(events, (e) => d(e).customerId);
+    return tx.query(`UPDATE ce_customers c SET tier = v.tier FROM unnest($1::text[], $2::text[]) AS v(id, tier) WHERE c.customer_id = v.id`, [
+      col(last, (e) => d(e).customerId),
+      col(last, (e) => d(e).to),
+    ]);
+  },
+  CustomerTransferred: (tx, events) => {
+    const last = lastPer(events, (e) => d(e).customerId);
+    return tx.query(`UPDATE ce_customers c SET unit_id = v.unit FROM unnest($1::text[], $2::text[]) AS v(id, unit) WHERE c.customer_id = v.id`, [
+      col(last, (e) => d(e).customerId),
+      col(last, (e) => d(e).toUnitId),
+    ]);
+  },
   CustomerEnrolledInCampaign: async (tx, events) => {
     const params = [col(events, (e) => d(e).campaignId), col(events, (e) => d(e).customerId), col(events, (e) => d(e).group), col(events, at)];
     await tx.query(
-      `INSERT INTO ce_participants (campaign_id, customer_id, grp, unit_id, tier, enrolled_at)
-       SELECT v.campaign_id, v.customer_id, v.grp, COALESCE(c.unit_id, ''), COALESCE(c.tier, 'ordinary'), v.at
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS v(campaign_id, customer_id, grp, at)
-       LEFT JOIN ce_customers c ON c.customer_id = v.customer_id
+      `INSERT INTO ce_participants (campaign_id, customer_id, grp, enrolled_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
        ON CONFLICT (campaign_id, customer_id) DO NOTHING`,
       params,
     );
@@ -182,15 +189,38 @@ const HANDLERS: Record<string, Handler> = {
 };
 
 /**
- * The facts behind campaign effectiveness. Events are applied in order, a run of same-type
- * events at a time, each run one multi-row statement (parameters are arrays: no bind limit).
+ * The order types are applied in within a batch. Every figure is independent of how events of
+ * different groups interleave (funnel times are minimums, sale/enrolment pairs are matched from
+ * both sides, unit and tier are read at query time), so a batch costs one statement per group.
  */
+const GROUPS: readonly (readonly string[])[] = [
+  ['CampaignDrafted'],
+  ['CampaignSubmitted', 'CampaignApproved', 'CampaignRejected', 'CampaignLaunched', 'CampaignCompleted', 'CampaignCancelled'],
+  ['CustomerOnboarded'],
+  ['CustomerTierChanged'],
+  ['CustomerTransferred'],
+  ['CustomerEnrolledInCampaign'],
+  ['CustomerContacted'],
+  ['OfferPresented'],
+  ['OfferAccepted'],
+  ['ConversionRecorded'],
+  ['ConversionReversed'],
+  ['CampaignCostRecorded'],
+  ['ComplaintRecorded'],
+];
+
+/** The facts behind campaign effectiveness, written with one multi-row statement per group of a batch. */
 export const campaignEffectivenessProjection: Projection = {
   name: 'campaign-effectiveness',
-  version: 1,
+  version: 2,
   tables: CAMPAIGN_EFFECTIVENESS_TABLES,
   eventTypes: Object.keys(HANDLERS),
   async apply(tx, events) {
-    for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);
+    const groups = groupsInOrder(events, GROUPS);
+    for (let i = 0; i < GROUPS.length; i++) {
+      const group = groups[i]!;
+      if (group.length === 0) continue;
+      await (GROUPS[i]!.length > 1 ? lifecycle : HANDLERS[group[0]!.type]!)(tx, group);
+    }
   },
 };

@@ -44,7 +44,7 @@ export interface CampaignEffectiveness {
 
 /** A sale counts for its group when it is a campaign product, not reversed, and inside the campaign's run. */
 const GROUP_SALES = `
-  SELECT g.grp, g.customer_id, v.revenue_fen, v.occurred_at, p.unit_id, p.tier
+  SELECT g.grp, g.customer_id, v.revenue_fen, v.occurred_at
   FROM ce_group_conversions g
   JOIN ce_conversions v ON v.customer_id = g.customer_id AND v.conversion_id = g.conversion_id AND NOT v.reversed
   JOIN ce_campaigns k ON k.campaign_id = g.campaign_id
@@ -121,12 +121,13 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
     FROM days ORDER BY days.date`);
   const byChannel = await many<{ channel: string; contacts: string; customers: string }>(`
     SELECT channel, count(*) AS contacts, count(DISTINCT customer_id) AS customers FROM ce_contacts WHERE campaign_id = $1 GROUP BY channel ORDER BY channel`);
+  // By the customer's unit and tier as they are now (not as they were at enrolment).
   const breakdown = (column: 'unit_id' | 'tier') =>
     many<{ key: string; treatment: string; control: string; t_conv: string; c_conv: string }>(`
-      SELECT p.${column} AS key, count(*) FILTER (WHERE p.grp = 'treatment') AS treatment, count(*) FILTER (WHERE p.grp = 'control') AS control,
+      SELECT COALESCE(c.${column}, '') AS key, count(*) FILTER (WHERE p.grp = 'treatment') AS treatment, count(*) FILTER (WHERE p.grp = 'control') AS control,
              count(DISTINCT s.customer_id) FILTER (WHERE s.grp = 'treatment') AS t_conv, count(DISTINCT s.customer_id) FILTER (WHERE s.grp = 'control') AS c_conv
-      FROM ce_participants p LEFT JOIN (${GROUP_SALES}) s ON s.customer_id = p.customer_id
-      WHERE p.campaign_id = $1 GROUP BY p.${column} ORDER BY p.${column}`);
+      FROM ce_participants p LEFT JOIN ce_customers c ON c.customer_id = p.customer_id LEFT JOIN (${GROUP_SALES}) s ON s.customer_id = p.customer_id
+      WHERE p.campaign_id = $1 GROUP BY 1 ORDER BY 1`);
   const split = (rows: Awaited<ReturnType<typeof breakdown>>) =>
     rows.map((r) => ({ key: r.key, treatment: Number(r.treatment), control: Number(r.control), treatmentConverted: Number(r.t_conv), controlConverted: Number(r.c_conv) }));
 

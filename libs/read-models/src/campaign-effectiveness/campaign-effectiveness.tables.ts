@@ -21,8 +21,6 @@ export const CAMPAIGN_EFFECTIVENESS_TABLES = [
     campaign_id        text NOT NULL,
     customer_id        text NOT NULL,
     grp                text NOT NULL,
-    unit_id            text NOT NULL,
-    tier               text NOT NULL,
     enrolled_at        timestamptz NOT NULL,
     first_contacted_at timestamptz,
     first_offered_at   timestamptz,

@@ -80,13 +80,14 @@ describe('blue/green rebuild', () => {
     await v1.stop();
     const before = await figures(db.pool);
     const oldSchema = await schemaOf(db.pool);
-    const v2Projections = PROJECTIONS.map((p) => (p.name === NAME ? { ...p, version: 2 } : p));
+    const next = campaignEffectivenessProjection.version + 1;
+    const v2Projections = PROJECTIONS.map((p) => (p.name === NAME ? { ...p, version: next } : p));
     const v2 = new ProjectionRunner(store, db.pool, v2Projections, silent, { batchSize: 100, maxBatchWaitMs: 5 });
     await v2.start();
-    for (let i = 0; i < 300 && (await readCheckpoints(db.pool)).find((c) => c.name === NAME)!.version !== 2; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 300 && (await readCheckpoints(db.pool)).find((c) => c.name === NAME)!.version !== next; i++) await new Promise((r) => setTimeout(r, 50));
     await v2.stop();
-    expect((await readCheckpoints(db.pool)).find((c) => c.name === NAME)!.version).toBe(2);
-    expect(await schemaOf(db.pool)).toMatch(/_v2_/);
+    expect((await readCheckpoints(db.pool)).find((c) => c.name === NAME)!.version).toBe(next);
+    expect(await schemaOf(db.pool)).toMatch(new RegExp(`_v${next}_`));
     expect(await schemaExists(db.pool, oldSchema)).toBe(false);
     expect(await figures(db.pool)).toEqual(before);
   }, 60_000);

@@ -13,3 +13,19 @@ export function runsOfSameType(events: readonly RecordedEvent[]): RecordedEvent[
   }
   return runs;
 }
+
+/**
+ * Splits a batch by type into groups applied in a fixed order (events keep their log order within
+ * a group). Only for projections whose result does not depend on how events of different groups
+ * interleave inside one batch: then a batch costs one statement per group, not one per run.
+ */
+export function groupsInOrder(events: readonly RecordedEvent[], order: readonly (readonly string[])[]): RecordedEvent[][] {
+  const groupOf = new Map<string, number>();
+  order.forEach((types, i) => types.forEach((t) => groupOf.set(t, i)));
+  const groups: RecordedEvent[][] = order.map(() => []);
+  for (const e of events) {
+    const g = groupOf.get(e.type);
+    if (g !== undefined) groups[g]!.push(e);
+  }
+  return groups;
+}

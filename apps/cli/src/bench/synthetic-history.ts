@@ -1,0 +1,108 @@
+
+import type { NewEvent, StreamAppend } from '@app/event-store';
+
+/**
+ * A synthetic but well-formed history for read-model fault tests: campaigns, customers, enrolments,
+ * contacts, offers, sales, reversals, costs and complaints, deterministic for a seed. It is
+ * appended straight to the store (the rules are tested elsewhere); ids are fixed, so the same
+ * history can be written to two databases.
+ */
+export function syntheticHistory(customers: number, seed = 1): StreamAppend[][] {
+  let s = seed >>> 0 || 1;
+  const rnd = () => ((s = Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
+  let n = 0;
+  const ev = (type: string, data: Record<string, unknown>, occurredAt: string): NewEvent => ({
+    type,
+    data,
+    metadata: {
+      eventId: uuidFrom(seed, n++),
+      correlationId: 'synthetic',
+      causationId: null,
+      actor: 'synthetic',
+      orgUnit: null,
+      occurredAt,
+      schemaVersion: 1,
+    },
+  });
+  const day = (d: number) => new Date(Date.UTC(2026, 2, 1) + d * 86_400_000).toISOString();
+  const campaigns = ['K1', 'K2', 'K3'];
+  const batches: StreamAppend[][] = [];
+  batches.push(
+    campaigns.map((campaignId, i) => ({
+      streamId: `campaign-${campaignId}`,
+      expectedRevision: 'no_stream' as const,
+      events: [
+        ev('CampaignDrafted', {
+          campaignId,
+          name: campaignId,
+          objective: '',
+          ownerUnitId: 'BR1',
+          productCodes: i === 0 ? ['DEP-1Y'] : ['FUND-BOND', 'GOLD'],
+          channels: ['phone', 'sms'],
+          audience: { tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [] },
+          budget: '100000.00',
+          period: { start: day(0), end: day(90) },
+          controlGroupPercent: 20,
+          targets: { conversions: null, revenue: null },
+          draftedBy: 'm',
+        }, day(0)),
+        ev('CampaignSubmitted', { campaignId, planDocumentRef: 'd', submittedBy: 'm' }, day(0)),
+        ev('CampaignApproved', { campaignId, approvedBy: 'a', approverUnitId: 'HO' }, day(0)),
+        ev('CampaignLaunched', { campaignId, launchedBy: 'm', audienceSize: customers, treatmentCount: 0, controlCount: 0, randomisationSeed: 's', budgetCommitted: '100000.00' }, day(1)),
+      ],
+    })),
+  );
+  let batch: StreamAppend[] = [];
+  for (let c = 0; c < customers; c++) {
+    const customerId = `S${c}`;
+    const events: NewEvent[] = [ev('CustomerOnboarded', { customerId, homeUnitId: c % 3 === 0 ? 'SB1' : 'SB2', segment: 'retail', gender: c % 2 ? 'F' : 'M', birthYear: null }, day(0))];
+    if (rnd() < 0.3) events.push(ev('CustomerTierChanged', { customerId, month: '2026-02', from: 'ordinary', to: 'standard', threeMonthAverage: '250000.00', thresholds: {} }, day(0)));
+    for (const campaignId of campaigns) {
+      if (rnd() < 0.4) continue;
+      const group = rnd() < 0.2 ? 'control' : 'treatment';
+      events.push(ev('CustomerEnrolledInCampaign', { campaignId, customerId, group }, day(1)));
+      if (group === 'control') continue;
+      const d = 2 + Math.floor(rnd() * 40);
+      for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
+        events.push(ev('CustomerContacted', { contactId: randomLike(rnd), customerId, staffId: `rm${c % 5}`, channel: rnd() < 0.5 ? 'phone' : 'sms', campaignId, outcome: 'reached', contactedAt: day(d + k) }, day(d + k)));
+      }
+      if (rnd() < 0.5) {
+        const offer = { offerId: randomLike(rnd), customerId, staffId: `rm${c % 5}`, productCode: campaignId === 'K1' ? 'DEP-1Y' : 'FUND-BOND', campaignId };
+        events.push(ev('OfferPresented', offer, day(d + 3)));
+        events.push(ev(rnd() < 0.6 ? 'OfferAccepted' : 'OfferDeclined', offer, day(d + 4)));
+      }
+      if (rnd() < 0.25) {
+        const conversionId = randomLike(rnd);
+        events.push(ev('ConversionRecorded', { conversionId, customerId, staffId: `rm${c % 5}`, productCode: campaignId === 'K1' ? 'DEP-1Y' : 'GOLD', amount: `${1000 + Math.floor(rnd() * 90000)}.00`, revenue: `${10 + Math.floor(rnd() * 900)}.50`, campaignId: rnd() < 0.7 ? campaignId : null, referrerStaffId: null, referralId: null }, day(d + 5)));
+        if (rnd() < 0.1) events.push(ev('ConversionReversed', { conversionId, customerId, reason: 'x' }, day(d + 7)));
+      }
+      if (rnd() < 0.03) {
+        events.push(ev('ComplaintRecorded', { complaintId: randomLike(rnd), customerId, category: 'x', contactId: null, staffId: null, campaignId, answerDueBy: day(d + 20) }, day(d + 6)));
+      }
+    }
+    batch.push({ streamId: `customer-${customerId}`, events, expectedRevision: 'no_stream' });
+    if (batch.length === 200) {
+      batches.push(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) batches.push(batch);
+  batches.push(
+    campaigns.map((campaignId) => ({
+      streamId: `campaign-${campaignId}`,
+      expectedRevision: 'stream_exists' as const,
+      events: [ev('CampaignCostRecorded', { campaignId, costId: 'c1', amount: '5000.00', customerId: null, description: '' }, day(50)), ev('CampaignCompleted', { campaignId }, day(60))],
+    })),
+  );
+  return batches;
+}
+
+function randomLike(rnd: () => number): string {
+  return Math.floor(rnd() * 2 ** 48).toString(36);
+}
+
+function uuidFrom(seed: number, n: number): string {
+  const hex = (seed.toString(16).padStart(8, '0') + n.toString(16).padStart(24, '0')).slice(-32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
