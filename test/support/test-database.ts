@@ -23,6 +23,8 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   const url = withDatabase(adminUrl, name);
   if (options.migrate !== false) await migrate(url, MIGRATIONS);
   const pool = new Pool({ connectionString: url, max: 10 });
+  // Dropping the database ends idle connections from the server side; that is expected here.
+  pool.on('error', () => undefined);
   return {
     url,
     pool,

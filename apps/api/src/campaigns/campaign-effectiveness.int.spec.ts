@@ -69,6 +69,8 @@ describe('campaign effectiveness read model', () => {
     await rec({ kind: 'complaint', customerId: T[0], category: 'too_many_calls', contactId: firstContact.id, occurredAt: day('11') });
     await mkt.post('/api/campaigns/K1/complete', { occurredAt: day('20') });
     await sale(T[4]!, 'FUND-BOND', '10000', '150.00', '2026-03-25T09:00:00.000Z', null); // after completion: outside the run
+    // The machine may be busy (tests run in parallel): let the projector catch up before reading.
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
   });
   afterAll(() => t.close());
 
@@ -178,7 +180,7 @@ describe('rebuilding a read model through the API', () => {
     expect((await c.as('admin').post('/api/projections/nope/rebuild')).status).toBe(404);
     const r = await c.as('admin').post('/api/projections/customer-360/rebuild');
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ name: 'customer-360', state: 'running', schema: expect.stringMatching(/^rm_customer_360_v1_/) });
+    expect(r.body).toMatchObject({ name: 'customer-360', state: 'running', schema: expect.stringMatching(/^rm_customer_360_v\d+_/) });
     const after = (await c.as('admin').get('/api/customers/R1')).body;
     expect({ ...after, readModel: undefined }).toEqual({ ...before, readModel: undefined });
   });

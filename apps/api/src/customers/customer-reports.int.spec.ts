@@ -55,6 +55,8 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
     await imported('customer-D', 'VipCardApplied', { customerId: 'D', applicationId: 'APP-D', tier: 'standard', special: false }, '2026-03-01T00:00:00Z');
     await imported('customer-D', 'VipCardApplicationApproved', { customerId: 'D', applicationId: 'APP-D', approvedBy: 'system', special: false }, '2026-03-01T00:00:00Z');
     await imported('customer-D', 'VipCardIssued', { customerId: 'D', cardId: 'CARD-D', applicationId: 'APP-D', tier: 'black', special: true, unitId: 'SB2', validUntil: '2028-01-01T00:00:00Z' }, '2026-03-02T00:00:00Z');
+    // The machine may be busy (tests run in parallel): let the projector catch up before reading.
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
   });
   afterAll(() => t.close());
 

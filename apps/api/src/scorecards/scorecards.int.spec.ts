@@ -49,6 +49,8 @@ describe('staff scorecards', () => {
     const blocked = await c.as('rm1').post('/api/interactions', { kind: 'offer', customerId: 'A', staffId: 'rm1', productCode: 'FUND-EQ', occurredAt: march(12) });
     expect(blocked.body.error.code).toBe('OFFER_NOT_SUITABLE');
     last = (await c.as('admin').post('/api/org/targets', { subjectId: 'rm2', period: '2026-01', points: '1' })).body.position;
+    // The machine may be busy (tests run in parallel): let the projector catch up before reading.
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
   });
   afterAll(() => t.close());
 

@@ -33,6 +33,7 @@ async function main() {
     stop = () => pg.stop();
   }
   const pool = new Pool({ connectionString: url, max: 12 });
+  pool.on('error', () => undefined);
   try {
     await migrate(url, MIGRATIONS);
     const store = new PostgresEventStore(pool, { connectionString: url });

@@ -210,6 +210,12 @@ describe('customer', () => {
         .thenRefuses('CONTACT_LIMIT_REACHED', { limit: 'per_campaign_7_days' });
     });
 
+    it('counts a contact stamped later than this command (racing requests decided out of order)', () => {
+      given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-03-10T10:00:01.000Z')])
+        .when(contact())
+        .thenRefuses('CONTACT_LIMIT_REACHED', { limit: 'per_campaign_7_days' });
+    });
+
     it('applies the tighter policy set for the customer\'s branch', () => {
       given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-03-01T10:00:00.000Z', 'K2')])
         .when(contact({ org: { ...ORG, contactPolicies: new Map([['BR1', { maxCampaignContactsPer30Days: 1, maxContactsPerCampaignPer7Days: 1 }]]) } }))

@@ -1,5 +1,5 @@
 import { toFen, type Fen } from '../shared/money';
-import { isBefore, withinDays } from '../shared/time';
+import { isBefore, sinceDaysBefore } from '../shared/time';
 import { riskRank, type RiskLevel, type Tier } from '../shared/types';
 import type { ContactPolicy } from '../organisation/organisation.events';
 import type { Product } from '../organisation/organisation.state';
@@ -58,11 +58,11 @@ export interface ContactLimitBreach {
 /** Contact policy: campaign contacts per customer per 30 days, and per campaign per 7 days. */
 export function contactLimitBreach(state: CustomerState, campaignId: string, now: string, policy: ContactPolicy): ContactLimitBreach | undefined {
   const campaignContacts = [...state.contacts.values()].filter((c) => c.campaignId !== null);
-  const last30 = campaignContacts.filter((c) => withinDays(c.at, now, 30)).length;
+  const last30 = campaignContacts.filter((c) => sinceDaysBefore(c.at, now, 30)).length;
   if (last30 >= policy.maxCampaignContactsPer30Days) {
     return { limit: 'per_customer_30_days', max: policy.maxCampaignContactsPer30Days, count: last30 };
   }
-  const thisCampaign7 = campaignContacts.filter((c) => c.campaignId === campaignId && withinDays(c.at, now, 7)).length;
+  const thisCampaign7 = campaignContacts.filter((c) => c.campaignId === campaignId && sinceDaysBefore(c.at, now, 7)).length;
   if (thisCampaign7 >= policy.maxContactsPerCampaignPer7Days) {
     return { limit: 'per_campaign_7_days', max: policy.maxContactsPerCampaignPer7Days, count: thisCampaign7 };
   }

@@ -9,12 +9,11 @@ export function addYears(iso: string, years: number): string {
   return d.toISOString();
 }
 
-/** `a` is within the `days` before `now` (inclusive of now, exclusive of the far end). */
-export const withinDays = (a: string, now: string, days: number): boolean => {
-  const t = Date.parse(a);
-  const n = Date.parse(now);
-  return t <= n && t > n - days * DAY;
-};
+/**
+ * `a` is after the start of the `days` before `now`, later times included: a contact recorded by a
+ * command that was decided first but carries a later time still counts against the limit.
+ */
+export const sinceDaysBefore = (a: string, now: string, days: number): boolean => Date.parse(a) > Date.parse(now) - days * DAY;
 
 export const isBefore = (a: string, b: string): boolean => Date.parse(a) < Date.parse(b);
 

@@ -2,21 +2,35 @@ import type { PoolClient } from 'pg';
 import { toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
-import { runsOfSameType } from '../runner/runs';
+import { groupsInOrder } from '../runner/runs';
 import { insertMany } from '../runner/sql';
 import { CUSTOMER_360_TABLES } from './customer-360.tables';
 
 const d = (e: RecordedEvent) => e.data as Record<string, any>;
 const at = (e: RecordedEvent) => e.metadata.occurredAt;
 
-/** Sets columns of `c360_customers` from each event, in order (later events win). */
+/** Sets columns of `c360_customers` from each event, one at a time in log order (for the rare, order-sensitive ones). */
 const update =
   (set: string, values: (e: RecordedEvent) => unknown[]) =>
   async (tx: PoolClient, events: readonly RecordedEvent[]) => {
     for (const e of events) await tx.query(`UPDATE c360_customers SET ${set} WHERE customer_id = $1`, [d(e).customerId, ...values(e)]);
   };
 
-const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<void>> = {
+/** Sets columns from the last event per customer in the group, in one statement. */
+const latest =
+  (columns: readonly (readonly [name: string, pgType: string])[], values: (e: RecordedEvent) => unknown[]) =>
+  (tx: PoolClient, events: readonly RecordedEvent[]) => {
+    const last = [...new Map(events.map((e) => [d(e).customerId as string, e])).values()];
+    const sets = columns.map(([n], i) => `${n} = v.c${i}`).join(', ');
+    const arrays = columns.map(([, t], i) => `$${i + 2}::${t}[]`).join(', ');
+    const names = columns.map((_, i) => `c${i}`).join(', ');
+    return tx.query(`UPDATE c360_customers x SET ${sets} FROM unnest($1::text[], ${arrays}) AS v(id, ${names}) WHERE x.customer_id = v.id`, [
+      last.map((e) => d(e).customerId),
+      ...columns.map((_, i) => last.map((e) => values(e)[i])),
+    ]);
+  };
+
+const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<unknown>> = {
   CustomerOnboarded: (tx, events) =>
     insertMany(
       tx,
@@ -33,13 +47,16 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
       events.map((e) => [d(e).customerId, d(e).month, d(e).from, d(e).to, toFen(d(e).threeMonthAverage)]),
       'ON CONFLICT (customer_id, month) DO NOTHING',
     );
-    await update('tier = $2', (e) => [d(e).to])(tx, events);
+    await latest([['tier', 'text']], (e) => [d(e).to])(tx, events);
   },
-  CustomerAssignedToManager: update('manager_id = $2', (e) => [d(e).staffId]),
-  CustomerTransferred: update('unit_id = $2', (e) => [d(e).toUnitId]),
+  CustomerAssignedToManager: latest([['manager_id', 'text']], (e) => [d(e).staffId]),
+  CustomerTransferred: latest([['unit_id', 'text']], (e) => [d(e).toUnitId]),
   ConsentGranted: update('consents = (SELECT array_agg(DISTINCT c ORDER BY c) FROM unnest(array_append(consents, $2)) c)', (e) => [d(e).channel]),
   ConsentWithdrawn: update('consents = array_remove(consents, $2)', (e) => [d(e).channel]),
-  RiskProfileAssessed: update('risk_tolerance = $2, risk_assessed_at = $3, risk_valid_until = $4', (e) => [d(e).tolerance, d(e).assessedAt, d(e).validUntil]),
+  RiskProfileAssessed: latest(
+    [['risk_tolerance', 'text'], ['risk_assessed_at', 'timestamptz'], ['risk_valid_until', 'timestamptz']],
+    (e) => [d(e).tolerance, d(e).assessedAt, d(e).validUntil],
+  ),
   VipCardIssued: update('card_id = $2, card_tier = $3, card_valid_until = $4', (e) => [d(e).cardId, d(e).tier, d(e).validUntil]),
   VipCardTierChanged: update('card_tier = $2', (e) => [d(e).to]),
   VipCardCancelled: update('card_id = NULL, card_tier = NULL, card_valid_until = NULL', () => []),
@@ -61,13 +78,38 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
     ),
 };
 
+/** Sequential groups: their events change the same columns back and forth, so log order matters. */
+async function sequential(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
+  for (const e of events) await HANDLERS[e.type]!(tx, [e]);
+}
+
+/**
+ * Groups applied in this order within a batch, one statement per group: each column is written
+ * by one group only (consent and card events, which undo each other, go one by one in log order).
+ */
+const GROUPS: readonly (readonly string[])[] = [
+  ['CustomerOnboarded'],
+  ['CustomerTierChanged'],
+  ['CustomerAssignedToManager'],
+  ['CustomerTransferred'],
+  ['ConsentGranted', 'ConsentWithdrawn'],
+  ['RiskProfileAssessed'],
+  ['VipCardIssued', 'VipCardTierChanged', 'VipCardCancelled'],
+  ['CustomerContacted'],
+  ['CustomerEnrolledInCampaign'],
+];
+
 /** One customer seen whole: tier and its history, manager, unit, consent, risk profile, contacts, campaigns, card. */
 export const customer360Projection: Projection = {
   name: 'customer-360',
-  version: 1,
+  version: 2,
   tables: CUSTOMER_360_TABLES,
   eventTypes: Object.keys(HANDLERS),
   async apply(tx, events) {
-    for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);
+    const groups = groupsInOrder(events, GROUPS);
+    for (let i = 0; i < GROUPS.length; i++) {
+      const group = groups[i]!;
+      if (group.length) await (GROUPS[i]!.length > 1 ? sequential : HANDLERS[group[0]!.type]!)(tx, group);
+    }
   },
 };

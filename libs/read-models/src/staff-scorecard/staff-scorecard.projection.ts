@@ -153,13 +153,18 @@ function upsertWeights(tx: PoolClient, events: Rows) {
   );
 }
 
+/** Activity rows are keyed by their own ids and depend on nothing else: they can go after the rest. */
+const ACTIVITY = new Set(['CustomerContacted', 'ComplaintRecorded', 'OfferBlockedAsUnsuitable']);
+
 /** Who scores what, month by month, at the product weights and ownership of the time. */
 export const staffScorecardProjection: Projection = {
   name: 'staff-scorecard',
-  version: 1,
+  version: 2,
   tables: STAFF_SCORECARD_TABLES,
   eventTypes: Object.keys(HANDLERS),
   async apply(tx, events) {
-    for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);
+    // Credits depend on ownership and weights at the time of each sale: those events keep log order.
+    for (const run of runsOfSameType(events.filter((e) => !ACTIVITY.has(e.type)))) await HANDLERS[run[0]!.type]!(tx, run);
+    for (const run of runsOfSameType(events.filter((e) => ACTIVITY.has(e.type)).sort((a, b) => a.type.localeCompare(b.type)))) await HANDLERS[run[0]!.type]!(tx, run);
   },
 };
