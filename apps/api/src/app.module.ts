@@ -12,6 +12,7 @@ import { ActOnBudgetHandler } from './budgets/budget.command';
 import { ActOnCampaignHandler } from './campaigns/campaign.command';
 import { CampaignReportsController, GetCampaignEffectivenessHandler } from './campaigns/campaign-reports.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
+import { DeductParticipantPointsHandler } from './campaigns/deduct-participant-points.command';
 import { ProjectionsController } from './projections/projections.controller';
 import { GetScorecardHandler, ScorecardsController } from './scorecards/scorecards.controller';
 import { LaunchCampaignHandler } from './campaigns/launch-campaign.command';
@@ -68,6 +69,7 @@ export class AppModule {
         ActOnVipCardHandler,
         GetCampaignEffectivenessHandler,
         GetScorecardHandler,
+        DeductParticipantPointsHandler,
       ],
       exports: [RUNTIME, EVENT_STORE],
     };

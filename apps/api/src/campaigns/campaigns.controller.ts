@@ -3,7 +3,9 @@ import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { campaignStream, type Actor, type CampaignCommand } from '@app/domain';
+import { campaignStream, requireRole, type Actor, type CampaignCommand } from '@app/domain';
+import { toHttpError } from '../http/error.filter';
+import { DeductParticipantPoints } from './deduct-participant-points.command';
 import { formatPosition } from '@app/event-store';
 import { CurrentActor } from '../http/actor';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
@@ -141,11 +143,31 @@ export class CampaignsController {
 
   @Post(':campaignId/complete')
   @HttpCode(200)
-  @ApiOperation({ summary: "Complete: split unassigned costs over participants; return the unspent budget to the owner's unit" })
+  @ApiOperation({
+    summary: "Complete: split unassigned costs over participants, return the unspent budget to the owner's unit, deduct participants' points by their cost share",
+  })
   @ApiBody({ schema: toOpenApi(decision) })
   async complete(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
     const b = parseBody(decision, body);
-    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'CompleteCampaign', campaignId });
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    const result = await this.send(issue, { type: 'CompleteCampaign', campaignId });
+    // The completion stands on its own; if deducting points fails, POST …/points-deduction finishes it.
+    try {
+      return { ...result, pointsDeduction: await this.commands.execute(new DeductParticipantPoints(campaignId, issue.by, issue.at, issue.context)) };
+    } catch (err) {
+      return { ...result, pointsDeduction: { error: toHttpError(err).body.error, retry: `POST /api/campaigns/${campaignId}/points-deduction` } };
+    }
+  }
+
+  @Post(':campaignId/points-deduction')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Deduct completed campaign participants' benefit points by their cost share (safe to repeat: each customer once)" })
+  @ApiBody({ schema: toOpenApi(decision) })
+  async deductPoints(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+    const b = parseBody(decision, body);
+    requireRole(actor, ['marketer', 'admin']);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    return this.commands.execute(new DeductParticipantPoints(campaignId, issue.by, issue.at, issue.context));
   }
 
   @Post(':campaignId/cancel')

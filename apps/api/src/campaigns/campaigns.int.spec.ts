@@ -44,9 +44,20 @@ describe('campaign lifecycle through the API', () => {
 
     expect((await mkt.post('/api/campaigns/K1/costs', { amount: '1000.00', description: 'SMS batch' })).status).toBe(201);
     expect((await mkt.post('/api/campaigns/K1/costs', { amount: '50', customerId: treatment[0], description: 'gift' })).status).toBe(201);
+    // T0 has 1,000 benefit points (1,000,000 × 0.001) to lose to their cost share.
+    expect((await c.as('rm1').post(`/api/points/${treatment[0]}/benefit`, { month: '2026-01', assetChange: '1000000', profitParameter: '0.001' })).status).toBe(201);
+    expect(await t.runtime.projector!.catchUp(30_000)).toBe(true);
     const completed = await mkt.post('/api/campaigns/K1/complete');
     expect(completed.status).toBe(200);
     expect(completed.body.events).toEqual(['CampaignCompleted']);
+    // Share of the unassigned 1,000.00 is floor(100000 fen / n) each; T0 also had 50.00 recorded for them.
+    const n = treatment.length;
+    const t0Points = Math.min(1000, Math.floor((Math.floor(100_000 / n) + 5_000) / 100));
+    expect(completed.body.pointsDeduction).toEqual({ campaignId: 'K1', participants: n, deducted: n, points: t0Points });
+    const again = await mkt.post('/api/campaigns/K1/points-deduction');
+    expect(again.body).toEqual({ campaignId: 'K1', participants: n, deducted: 0, points: 0 });
+    const ledger = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = $1 AND type = 'CampaignCostPointsDeducted'`, [`points-${treatment[0]}`]);
+    expect(ledger.rows.map((r) => r.data)).toEqual([{ customerId: treatment[0], campaignId: 'K1', costShare: expect.any(String), points: t0Points }]);
 
     const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'campaign-K1' ORDER BY stream_position`);
     expect(rows.map((r) => r.type)).toEqual([

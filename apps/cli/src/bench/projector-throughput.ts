@@ -56,9 +56,10 @@ async function main() {
     await runner.start();
     if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up');
     const rebuildSeconds = (performance.now() - t1) / 1000;
-    const statuses = runner.status().map((st) => `${st.name}:${st.state}@${st.position.prepare}`);
+    const statuses = runner.status().map((st) => `${st.name}:${st.state}@${st.position.commit}/${st.position.prepare}`);
+    const head = await store.headPosition();
     await runner.stop();
-    console.log(JSON.stringify({ phase: 'check', statuses }));
+    console.log(JSON.stringify({ phase: 'check', head: `${head?.commit}/${head?.prepare}`, statuses }));
     clearInterval(sampler);
     console.log(
       JSON.stringify({

@@ -53,6 +53,22 @@ describe('PostgresEventStore specifics', () => {
     expect(results.every((r) => r.nextExpectedRevision === 0)).toBe(true);
   });
 
+  it('orders by transaction id as a number, not as text (99 before 100)', async () => {
+    // Rows with transaction ids far below any real one, inserted out of order on purpose.
+    const insert = (xid: number, streamId: string, type: string) =>
+      db.pool.query(
+        `INSERT INTO es_events (transaction_id, stream_id, stream_position, event_id, type, data, metadata)
+         VALUES ($1::text::xid8, $2, 0, gen_random_uuid(), $3, '{}', '{"occurredAt": "2026-01-01T00:00:00Z"}')`,
+        [String(xid), streamId, type],
+      );
+    await insert(100, 'order-a', 'Hundred');
+    await insert(99, 'order-b', 'NinetyNine');
+    const first = await store.readAll({ maxCount: 2 });
+    expect(first.map((e) => e.type)).toEqual(['NinetyNine', 'Hundred']);
+    const appended = await store.appendToStream('order-c', [event('Real')], 'no_stream');
+    expect(await store.headPosition()).toEqual(appended.position);
+  });
+
   it('holds back later positions while an earlier transaction is still open', async () => {
     const head = await store.headPosition();
     const client = await db.pool.connect();

@@ -1,0 +1,82 @@
+import { Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { formatFen, illegalState, pointsDecider, pointsStream, toFen, campaignStream, type Actor } from '@app/domain';
+import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type StreamDecision } from '@app/event-store';
+import type { Runtime } from '@app/platform';
+import { campaignEffectivenessProjection, waitForProjection, withReadModels } from '@app/read-models';
+import { RUNTIME } from '../runtime.token';
+
+export interface PointsDeduction {
+  readonly campaignId: string;
+  readonly participants: number;
+  /** Participants whose points were deducted by this run (0 on a repeat). */
+  readonly deducted: number;
+  readonly points: number;
+}
+
+export class DeductParticipantPoints extends Command<PointsDeduction> {
+  constructor(
+    readonly campaignId: string,
+    readonly by: Actor,
+    readonly at: string,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+const CHUNK = 500;
+
+/**
+ * After a campaign completes, each participant's benefit points are deducted by their cost share
+ * (第三十条): the even share of the unassigned costs plus the costs recorded for them. The
+ * participants and their direct costs come from the campaign-effectiveness read model; each
+ * deduction is decided on the customer's points stream (once per campaign, never below zero),
+ * so running this again after a failure finishes the job without deducting twice.
+ */
+@CommandHandler(DeductParticipantPoints)
+export class DeductParticipantPointsHandler implements ICommandHandler<DeductParticipantPoints> {
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+
+  async execute({ campaignId, by, at, context }: DeductParticipantPoints): Promise<PointsDeduction> {
+    const { store, db } = this.runtime;
+    const history = await store.readStream(campaignStream(campaignId));
+    const completed = history.filter((e) => e.type === 'CampaignCompleted').at(-1);
+    if (!completed) throw illegalState('CAMPAIGN_NOT_COMPLETED', 'points are deducted once the campaign has completed', { campaignId });
+    if (!(await waitForProjection(db.pool, campaignEffectivenessProjection.name, completed.position, 10_000))) {
+      throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: 'the campaign read model is catching up; try again shortly' });
+    }
+    const shareFen = toFen((completed.data as { unassignedSharePerParticipant: string }).unassignedSharePerParticipant)!;
+    const participants = await withReadModels(db.pool, [campaignEffectivenessProjection.name], async (rm) => {
+      const { rows } = await rm.query(
+        `SELECT p.customer_id, COALESCE(sum(c.amount_fen), 0) AS direct FROM ce_participants p
+         LEFT JOIN ce_costs c ON c.campaign_id = p.campaign_id AND c.customer_id = p.customer_id
+         WHERE p.campaign_id = $1 AND p.grp = 'treatment' GROUP BY p.customer_id ORDER BY p.customer_id`,
+        [campaignId],
+      );
+      return rows.map((r) => ({ customerId: r.customer_id as string, costFen: shareFen + Number(r.direct) }));
+    });
+    const keyed = { ...context, idempotencyKey: `points ${campaignId}` };
+    let deducted = 0;
+    let points = 0;
+    for (let i = 0; i < participants.length; i += CHUNK) {
+      const chunk = participants.slice(i, i + CHUNK);
+      const result = await retryOnConflict(5, async () => {
+        const decisions: StreamDecision[] = [];
+        let chunkPoints = 0;
+        for (const p of chunk) {
+          const { state, revision } = await loadState(store, pointsStream(p.customerId), pointsDecider);
+          const events = pointsDecider.decide({ type: 'DeductCampaignCost', customerId: p.customerId, campaignId, costShare: formatFen(p.costFen), at, by }, state);
+          if (events.length === 0) continue;
+          chunkPoints += events.reduce((n, e) => n + (e.data as { points: number }).points, 0);
+          decisions.push({ streamId: pointsStream(p.customerId), events, expectedRevision: expectedFor(revision) });
+        }
+        await appendDecisions(store, decisions, keyed);
+        return { count: decisions.length, points: chunkPoints };
+      });
+      deducted += result.count;
+      points += result.points;
+    }
+    return { campaignId, participants: participants.length, deducted, points };
+  }
+}
