@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
-import { runsOfSameType } from '../runner/runs';
+import { applyInRuns } from '../runner/runs';
 import { insertMany } from '../runner/sql';
 import { BUDGET_USAGE_TABLES } from './budget-usage.tables';
 
@@ -67,7 +67,5 @@ export const budgetUsageProjection: Projection = {
   version: 1,
   tables: BUDGET_USAGE_TABLES,
   eventTypes: Object.keys(HANDLERS),
-  async apply(tx, events) {
-    for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);
-  },
+  apply: applyInRuns(HANDLERS),
 };

@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
-import { groupsInOrder } from '../runner/runs';
+import { applyInGroups } from '../runner/runs';
 import { CAMPAIGN_EFFECTIVENESS_TABLES } from './campaign-effectiveness.tables';
 
 type Rows = readonly RecordedEvent[];
@@ -39,11 +39,6 @@ const firstReached =
       [col(tagged, (e) => d(e).campaignId), col(tagged, (e) => d(e).customerId), col(tagged, at)],
     );
   };
-
-/** Lifecycle events set the status in log order, one campaign event at a time (they are few). */
-const lifecycle: Handler = async (tx, events) => {
-  for (const e of events) await HANDLERS[e.type]!(tx, [e]);
-};
 
 const HANDLERS: Record<string, Handler> = {
   CampaignDrafted: (tx, events) =>
@@ -215,12 +210,5 @@ export const campaignEffectivenessProjection: Projection = {
   version: 2,
   tables: CAMPAIGN_EFFECTIVENESS_TABLES,
   eventTypes: Object.keys(HANDLERS),
-  async apply(tx, events) {
-    const groups = groupsInOrder(events, GROUPS);
-    for (let i = 0; i < GROUPS.length; i++) {
-      const group = groups[i]!;
-      if (group.length === 0) continue;
-      await (GROUPS[i]!.length > 1 ? lifecycle : HANDLERS[group[0]!.type]!)(tx, group);
-    }
-  },
+  apply: applyInGroups(GROUPS, HANDLERS),
 };

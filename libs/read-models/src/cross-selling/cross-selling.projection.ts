@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { monthOf, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
-import { runsOfSameType } from '../runner/runs';
+import { applyInRuns } from '../runner/runs';
 import { insertMany } from '../runner/sql';
 import { CROSS_SELLING_TABLES } from './cross-selling.tables';
 
@@ -69,7 +69,5 @@ export const crossSellingProjection: Projection = {
   version: 1,
   tables: CROSS_SELLING_TABLES,
   eventTypes: Object.keys(HANDLERS),
-  async apply(tx, events) {
-    for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);
-  },
+  apply: applyInRuns(HANDLERS),
 };

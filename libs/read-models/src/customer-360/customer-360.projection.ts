@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
-import { groupsInOrder } from '../runner/runs';
+import { applyInGroups } from '../runner/runs';
 import { insertMany } from '../runner/sql';
 import { CUSTOMER_360_TABLES } from './customer-360.tables';
 
@@ -78,11 +78,6 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
     ),
 };
 
-/** Sequential groups: their events change the same columns back and forth, so log order matters. */
-async function sequential(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-  for (const e of events) await HANDLERS[e.type]!(tx, [e]);
-}
-
 /**
  * Groups applied in this order within a batch, one statement per group: each column is written
  * by one group only (consent and card events, which undo each other, go one by one in log order).
@@ -105,11 +100,5 @@ export const customer360Projection: Projection = {
   version: 2,
   tables: CUSTOMER_360_TABLES,
   eventTypes: Object.keys(HANDLERS),
-  async apply(tx, events) {
-    const groups = groupsInOrder(events, GROUPS);
-    for (let i = 0; i < GROUPS.length; i++) {
-      const group = groups[i]!;
-      if (group.length) await (GROUPS[i]!.length > 1 ? sequential : HANDLERS[group[0]!.type]!)(tx, group);
-    }
-  },
+  apply: applyInGroups(GROUPS, HANDLERS),
 };

@@ -29,3 +29,29 @@ export function groupsInOrder(events: readonly RecordedEvent[], order: readonly 
   }
   return groups;
 }
+
+type Handler = (tx: import('pg').PoolClient, events: readonly RecordedEvent[]) => Promise<unknown>;
+
+/** `apply` for order-sensitive projections: runs of same-type events, in log order. */
+export const applyInRuns =
+  (handlers: Readonly<Record<string, Handler>>) =>
+  async (tx: import('pg').PoolClient, events: readonly RecordedEvent[]): Promise<void> => {
+    for (const run of runsOfSameType(events)) await handlers[run[0]!.type]!(tx, run);
+  };
+
+/**
+ * `apply` by type groups in a fixed order (see `groupsInOrder`): a one-type group is one handler
+ * call; a group of several types goes event by event in log order (for the rare events that undo
+ * each other).
+ */
+export const applyInGroups =
+  (order: readonly (readonly string[])[], handlers: Readonly<Record<string, Handler>>) =>
+  async (tx: import('pg').PoolClient, events: readonly RecordedEvent[]): Promise<void> => {
+    const groups = groupsInOrder(events, order);
+    for (let i = 0; i < order.length; i++) {
+      const group = groups[i]!;
+      if (group.length === 0) continue;
+      if (order[i]!.length === 1) await handlers[group[0]!.type]!(tx, group);
+      else for (const e of group) await handlers[e.type]!(tx, [e]);
+    }
+  };

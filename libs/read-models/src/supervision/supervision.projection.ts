@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
-import { runsOfSameType } from '../runner/runs';
+import { applyInRuns } from '../runner/runs';
 import { insertMany } from '../runner/sql';
 import { SUPERVISION_TABLES } from './supervision.tables';
 
@@ -55,7 +55,5 @@ export const supervisionProjection: Projection = {
   version: 1,
   tables: SUPERVISION_TABLES,
   eventTypes: Object.keys(HANDLERS),
-  async apply(tx, events) {
-    for (const run of runsOfSameType(events)) await HANDLERS[run[0]!.type]!(tx, run);
-  },
+  apply: applyInRuns(HANDLERS),
 };
