@@ -42,7 +42,7 @@ export class BudgetsController {
 
   @Post(':unitId/change-requests')
   @ApiOperation({ summary: 'Ask the superior unit for a different budget' })
-  @ApiBody({ schema: toOpenApi(changeRequest) })
+  @ApiBody({ schema: toOpenApi(changeRequest), examples: { example: { value: {"requestId": "BR-2026-07", "year": 2026, "amount": "9000000.00", "reason": "spring deposit drive"} } } })
   async request(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Body() body: unknown) {
     const b = parseBody(changeRequest, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RequestBudgetChange', unitId, requestId: b.requestId, year: b.year, amount: b.amount, reason: b.reason });
@@ -51,7 +51,7 @@ export class BudgetsController {
   @Post(':unitId/change-requests/:requestId/decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve or reject a budget change request (a unit above the requester)' })
-  @ApiBody({ schema: toOpenApi(changeDecision) })
+  @ApiBody({ schema: toOpenApi(changeDecision), examples: { example: { value: {"approve": true} } } })
   async decide(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Param('requestId') requestId: string, @Body() body: unknown) {
     const b = parseBody(changeDecision, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'DecideBudgetChange', unitId, requestId, approve: b.approve, reason: b.reason });

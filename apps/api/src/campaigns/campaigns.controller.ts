@@ -87,7 +87,7 @@ export class CampaignsController {
   @Post(':campaignId/approve')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve (an approver of a unit above the owner)' })
-  @ApiBody({ schema: toOpenApi(decision) })
+  @ApiBody({ schema: toOpenApi(decision), examples: { example: { value: {} } } })
   async approve(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
     const b = parseBody(decision, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ApproveCampaign', campaignId });
@@ -96,7 +96,7 @@ export class CampaignsController {
   @Post(':campaignId/reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject with a reason (an approver of a unit above the owner)' })
-  @ApiBody({ schema: toOpenApi(reject) })
+  @ApiBody({ schema: toOpenApi(reject), examples: { example: { value: {"reason": "budget too high for the expected lift"} } } })
   async reject(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
     const b = parseBody(reject, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RejectCampaign', campaignId, reason: b.reason });
@@ -105,7 +105,7 @@ export class CampaignsController {
   @Post(':campaignId/launch')
   @HttpCode(200)
   @ApiOperation({ summary: "Launch: evaluate the audience, hold out the control group by a seeded random split, commit the budget" })
-  @ApiBody({ schema: toOpenApi(launch) })
+  @ApiBody({ schema: toOpenApi(launch), examples: { example: { value: {"randomisationSeed": "K-2026-001"} } } })
   async launch(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
     const b = parseBody(launch, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
@@ -134,7 +134,7 @@ export class CampaignsController {
 
   @Post(':campaignId/feedback')
   @ApiOperation({ summary: 'Record execution feedback (from a customer, or about the campaign)' })
-  @ApiBody({ schema: toOpenApi(feedback) })
+  @ApiBody({ schema: toOpenApi(feedback), examples: { example: { value: {"customerId": "C-10001", "rating": 4, "comment": "liked the lecture"} } } })
   async feedback(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
     const b = parseBody(feedback, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
@@ -146,7 +146,7 @@ export class CampaignsController {
   @ApiOperation({
     summary: "Complete: split unassigned costs over participants, return the unspent budget to the owner's unit, deduct participants' points by their cost share",
   })
-  @ApiBody({ schema: toOpenApi(decision) })
+  @ApiBody({ schema: toOpenApi(decision), examples: { example: { value: {} } } })
   async complete(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
     const b = parseBody(decision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
@@ -162,7 +162,7 @@ export class CampaignsController {
   @Post(':campaignId/points-deduction')
   @HttpCode(200)
   @ApiOperation({ summary: "Deduct completed campaign participants' benefit points by their cost share (safe to repeat: each customer once)" })
-  @ApiBody({ schema: toOpenApi(decision) })
+  @ApiBody({ schema: toOpenApi(decision), examples: { example: { value: {} } } })
   async deductPoints(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
     const b = parseBody(decision, body);
     requireRole(actor, ['marketer', 'admin']);
@@ -173,7 +173,7 @@ export class CampaignsController {
   @Post(':campaignId/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel with a reason; a launched campaign returns its unspent budget' })
-  @ApiBody({ schema: toOpenApi(cancel) })
+  @ApiBody({ schema: toOpenApi(cancel), examples: { example: { value: {"reason": "regulator paused the product"} } } })
   async cancel(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
     const b = parseBody(cancel, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'CancelCampaign', campaignId, reason: b.reason });

@@ -56,7 +56,7 @@ export class CustomersController {
   @Post(':customerId/manager')
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign the customer to a relationship manager of their sub-branch' })
-  @ApiBody({ schema: toOpenApi(assign) })
+  @ApiBody({ schema: toOpenApi(assign), examples: { example: { value: {"staffId": "rm-001"} } } })
   async assign(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(assign, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
@@ -65,7 +65,7 @@ export class CustomersController {
 
   @Post(':customerId/claims')
   @ApiOperation({ summary: 'A relationship manager claims an unassigned customer (客户申领); the superior unit decides' })
-  @ApiBody({ schema: toOpenApi(claim) })
+  @ApiBody({ schema: toOpenApi(claim), examples: { example: { value: {"claimId": "CL-2026-031"} } } })
   async claim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(claim, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
@@ -75,7 +75,7 @@ export class CustomersController {
   @Post(':customerId/claims/:claimId/decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve or reject a claim (a unit above the claimant)' })
-  @ApiBody({ schema: toOpenApi(claimDecision) })
+  @ApiBody({ schema: toOpenApi(claimDecision), examples: { example: { value: {"approve": true} } } })
   async decideClaim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('claimId') claimId: string, @Body() body: unknown) {
     const b = parseBody(claimDecision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
@@ -85,7 +85,7 @@ export class CustomersController {
   @Post(':customerId/transfer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Transfer to another manager: inside a branch by the branch, across branches by head office' })
-  @ApiBody({ schema: toOpenApi(transfer) })
+  @ApiBody({ schema: toOpenApi(transfer), examples: { example: { value: {"toStaffId": "rm-017"} } } })
   async transfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(transfer, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
@@ -114,7 +114,7 @@ export class CustomersController {
   @Post(':customerId/complaints/:complaintId/answer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Answer a complaint (late when past its deadline)' })
-  @ApiBody({ schema: toOpenApi(answer) })
+  @ApiBody({ schema: toOpenApi(answer), examples: { example: { value: {"occurredAt": "2026-03-12T10:00:00Z"} } } })
   async answer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('complaintId') complaintId: string, @Body() body: unknown) {
     const b = parseBody(answer, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);

@@ -33,7 +33,7 @@ export class PointsController {
 
   @Post('transactions')
   @ApiOperation({ summary: 'Transaction points: 1 per CNY of debit-card POS spend' })
-  @ApiBody({ schema: toOpenApi(transaction) })
+  @ApiBody({ schema: toOpenApi(transaction), examples: { example: { value: {"transactionId": "POS-778812", "spend": "258.90"} } } })
   async earn(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(transaction, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'EarnTransactionPoints', customerId, transactionId: b.transactionId, spend: b.spend });
@@ -41,7 +41,7 @@ export class PointsController {
 
   @Post('transactions/:transactionId/reversal')
   @ApiOperation({ summary: "Take back a cancelled or disputed transaction's points (effective the next day)" })
-  @ApiBody({ schema: toOpenApi(reversal) })
+  @ApiBody({ schema: toOpenApi(reversal), examples: { example: { value: {"reason": "transaction disputed"} } } })
   async reverse(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('transactionId') transactionId: string, @Body() body: unknown) {
     const b = parseBody(reversal, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ReverseTransactionPoints', customerId, transactionId, reason: b.reason });
@@ -49,7 +49,7 @@ export class PointsController {
 
   @Post('redemptions')
   @ApiOperation({ summary: 'Redeem points (oldest first; never more than the balance)' })
-  @ApiBody({ schema: toOpenApi(redemption) })
+  @ApiBody({ schema: toOpenApi(redemption), examples: { example: { value: {"redemptionId": "RD-1", "points": 500, "description": "airport lounge"} } } })
   async redeem(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(redemption, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RedeemPoints', customerId, redemptionId: b.redemptionId, points: b.points, description: b.description });
@@ -57,7 +57,7 @@ export class PointsController {
 
   @Post('expiry')
   @ApiOperation({ summary: 'Expire the lots older than 2 years' })
-  @ApiBody({ schema: toOpenApi(expiry) })
+  @ApiBody({ schema: toOpenApi(expiry), examples: { example: { value: {} } } })
   async expire(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(expiry, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ExpirePoints', customerId });

@@ -34,7 +34,7 @@ export class VipCardsController {
   @Post('applications/:applicationId/decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve or refuse a special-approval card (head office only; at most 5% of the sub-branch\'s holders)' })
-  @ApiBody({ schema: toOpenApi(decision) })
+  @ApiBody({ schema: toOpenApi(decision), examples: { example: { value: {"approve": true, "reason": "long-standing customer"} } } })
   async decide(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('applicationId') applicationId: string, @Body() body: unknown) {
     const b = parseBody(decision, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), {
@@ -49,7 +49,7 @@ export class VipCardsController {
 
   @Post('issue')
   @ApiOperation({ summary: 'Issue the card against the approved application (valid 2 years)' })
-  @ApiBody({ schema: toOpenApi(issue) })
+  @ApiBody({ schema: toOpenApi(issue), examples: { example: { value: {"cardId": "VIP-0001"} } } })
   async issue(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(issue, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'IssueVipCard', customerId, cardId: b.cardId });
@@ -58,7 +58,7 @@ export class VipCardsController {
   @Post('review')
   @HttpCode(200)
   @ApiOperation({ summary: 'Annual review: the card follows the tier; a holder below the threshold pays the 100 CNY fee' })
-  @ApiBody({ schema: toOpenApi(review) })
+  @ApiBody({ schema: toOpenApi(review), examples: { example: { value: {"year": 2027} } } })
   async review(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(review, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ReviewVipCard', customerId, year: b.year });
@@ -67,7 +67,7 @@ export class VipCardsController {
   @Post('cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel the card; no new card for one year' })
-  @ApiBody({ schema: toOpenApi(cancel) })
+  @ApiBody({ schema: toOpenApi(cancel), examples: { example: { value: {"reason": "customer request"} } } })
   async cancel(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(cancel, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'CancelVipCard', customerId, reason: b.reason });

@@ -33,14 +33,17 @@ describe('health and docs', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready', '/api/campaigns', '/api/interactions']));
   });
 
-  it('documents every command with a summary and a request body schema', async () => {
-    const doc = (await (await fetch(`${t.url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary?: string; requestBody?: unknown }>> };
+  it('documents every command with a summary, a request body schema and an example', async () => {
+    type Body = { content?: { 'application/json'?: { schema?: unknown; examples?: unknown } } };
+    const doc = (await (await fetch(`${t.url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary?: string; requestBody?: Body }>> };
     const posts = Object.entries(doc.paths).flatMap(([path, ops]) => (ops.post ? [[path, ops.post] as const] : []));
     expect(posts.length).toBeGreaterThan(30);
     for (const [path, op] of posts) {
       expect([path, typeof op.summary]).toEqual([path, 'string']);
       // Operator actions on projections take no body; every business command does.
-      if (!path.startsWith('/api/projections/')) expect([path, op.requestBody !== undefined]).toEqual([path, true]);
+      if (path.startsWith('/api/projections/')) continue;
+      const json = op.requestBody?.content?.['application/json'];
+      expect([path, json?.schema !== undefined, json?.examples !== undefined]).toEqual([path, true, true]);
     }
   });
 

@@ -79,7 +79,7 @@ export class OrganisationController {
   @Post('org/staff/:staffId/move')
   @HttpCode(200)
   @ApiOperation({ summary: 'Move a staff member to another unit (admin)' })
-  @ApiBody({ schema: toOpenApi(moveStaff) })
+  @ApiBody({ schema: toOpenApi(moveStaff), examples: { example: { value: {"toUnitId": "SB-LJZ"} } } })
   async moveStaff(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
     const b = parseBody(moveStaff, body);
     const issue = await this.commands.issue(req, actor);
@@ -89,7 +89,7 @@ export class OrganisationController {
   @Post('org/staff/:staffId/role')
   @HttpCode(200)
   @ApiOperation({ summary: "Change a staff member's role (admin)" })
-  @ApiBody({ schema: toOpenApi(changeRole) })
+  @ApiBody({ schema: toOpenApi(changeRole), examples: { example: { value: {"role": "branch_head"} } } })
   async changeRole(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
     const b = parseBody(changeRole, body);
     const issue = await this.commands.issue(req, actor);
@@ -108,7 +108,7 @@ export class OrganisationController {
   @Post('products/:productCode')
   @HttpCode(200)
   @ApiOperation({ summary: "Change a product's risk level or weight (admin); history keeps the old values" })
-  @ApiBody({ schema: toOpenApi(updateProduct) })
+  @ApiBody({ schema: toOpenApi(updateProduct), examples: { example: { value: {"riskLevel": "R3", "weight": "1.20"} } } })
   async updateProduct(@Req() req: Request, @CurrentActor() actor: Actor, @Param('productCode') productCode: string, @Body() body: unknown) {
     const b = parseBody(updateProduct, body);
     const issue = await this.commands.issue(req, actor);

@@ -1,5 +1,5 @@
 import { ConflictException, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { notFound, requireRole, type Actor } from '@app/domain';
 import { formatPosition } from '@app/event-store';
 import { CurrentActor } from '../http/actor';
@@ -38,6 +38,7 @@ export class ProjectionsController {
 
   @Post(':name/rebuild')
   @HttpCode(200)
+  @ApiBody({ required: false, description: 'no body' })
   @ApiOperation({ summary: 'Rebuild blue/green (admin): build a fresh schema from the start of the log while the old serves, then switch' })
   async rebuild(@CurrentActor() actor: Actor, @Param('name') name: string) {
     const runner = this.runner(actor, name);
@@ -47,6 +48,7 @@ export class ProjectionsController {
 
   @Post(':name/restart')
   @HttpCode(200)
+  @ApiBody({ required: false, description: 'no body' })
   @ApiOperation({ summary: 'Restart a projection stopped on a failed event (admin), from its checkpoint' })
   async restart(@CurrentActor() actor: Actor, @Param('name') name: string) {
     const status = await this.runner(actor, name).restart(name);
