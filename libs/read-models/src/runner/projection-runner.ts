@@ -30,10 +30,24 @@ interface Logger {
   error(obj: object, msg: string): void;
 }
 
+/** What a loop writes for one projection: under which checkpoint, into which schema, from where. */
+interface Member {
+  readonly projection: Projection;
+  readonly checkpoint: string;
+  readonly schema: string;
+  position: Position;
+}
+
+/**
+ * One reader of the log feeding one or more projections: the log is read and parsed once, and
+ * each batch goes to every member in a transaction of its own (in parallel).
+ */
 interface Loop {
   readonly subscription: AllSubscription;
-  readonly done: Promise<void>;
-  position: Position;
+  readonly members: Map<string, Member>;
+  done: Promise<void>;
+  /** The batch being applied now: a member taken out waits for it, so nothing writes after it left. */
+  current: Promise<unknown>;
 }
 
 /** Where a build of a projection is tracked: the live one under its name, a rebuild beside it. */
@@ -64,13 +78,16 @@ export class ProjectionRunner {
   ) {}
 
   async start(): Promise<void> {
+    const live: Omit<Member, 'position'>[] = [];
+    const from: Position[] = [];
     for (const p of this.projections) {
       const row = await this.checkpoint(p.name);
       if (!row) {
         const schema = await this.createSchema(p);
         await this.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`, [p.name, p.version, schema]);
         this.statuses.set(p.name, { name: p.name, version: p.version, state: 'running', position: START, schema, error: null });
-        this.startLoop(p, p.name, schema, START);
+        live.push({ projection: p, checkpoint: p.name, schema });
+        from.push(START);
         continue;
       }
       this.statuses.set(p.name, { name: p.name, version: row.version, state: row.state === 'failed' ? 'failed' : 'running', position: row.position, schema: row.schema, error: row.error });
@@ -81,9 +98,11 @@ export class ProjectionRunner {
       } else if (row.state === 'failed') {
         this.log.error({ projection: p.name, error: row.error }, 'projection is stopped on a failed event; fix it and restart it');
       } else {
-        this.startLoop(p, p.name, row.schema, row.position);
+        live.push({ projection: p, checkpoint: p.name, schema: row.schema });
+        from.push(row.position);
       }
     }
+    if (live.length) this.startLoop(live.map((m, i) => ({ ...m, position: from[i]! })));
   }
 
   status(): ProjectionStatus[] {
@@ -101,7 +120,7 @@ export class ProjectionRunner {
     await this.pool.query(`UPDATE projection_checkpoints SET state = 'running', error = NULL, updated_at = now() WHERE name = $1`, [name]);
     const running = { ...status, state: 'running' as const, error: null };
     this.statuses.set(name, running);
-    this.startLoop(p, name, status.schema, status.position);
+    this.startLoop([{ projection: p, checkpoint: name, schema: status.schema, position: status.position }]);
     return running;
   }
 
@@ -116,14 +135,14 @@ export class ProjectionRunner {
     const schema = await this.createSchema(p);
     await this.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name) VALUES ($1, $2, $3)`, [NEXT(name), p.version, schema]);
     const total = await this.countEvents();
-    this.startLoop(p, NEXT(name), schema, START);
+    this.startLoop([{ projection: p, checkpoint: NEXT(name), schema, position: START }]);
     // Follow the new build until it has reached what the store holds now.
     for (;;) {
       const head = await this.store.headPosition();
-      const loop = this.loops.get(NEXT(name));
-      if (!loop) throw new Error(`rebuild of ${name} stopped: ${JSON.stringify(this.statuses.get(NEXT(name))?.error ?? 'stopped')}`);
+      const member = this.loops.get(NEXT(name))?.members.get(NEXT(name));
+      if (!member) throw new Error(`rebuild of ${name} stopped: ${JSON.stringify(this.statuses.get(NEXT(name))?.error ?? 'stopped')}`);
       onProgress?.({ done: await this.seen(NEXT(name)), total });
-      if (!head || comparePositions(loop.position, head) >= 0) break;
+      if (!head || comparePositions(member.position, head) >= 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     // Switch: stop both, move the pointer to the new schema at the new build's position, drop the old.
@@ -152,7 +171,7 @@ export class ProjectionRunner {
     const status: ProjectionStatus = { name, version: p.version, state: 'running', position: next.position, schema, error: null };
     this.statuses.set(name, status);
     this.log.info({ projection: name, schema, position: formatPosition(next.position) }, 'rebuilt and switched');
-    if (!this.stopped) this.startLoop(p, name, schema, next.position);
+    if (!this.stopped) this.startLoop([{ projection: p, checkpoint: name, schema, position: next.position }]);
     return status;
   }
 
@@ -177,7 +196,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all([...this.loops.keys()].map((k) => this.stopLoop(k)));
+    await Promise.all([...new Set(this.loops.keys())].map((k) => this.stopLoop(k)));
   }
 
   private projection(name: string): Projection {
@@ -193,54 +212,71 @@ export class ProjectionRunner {
     });
   }
 
-  private startLoop(p: Projection, checkpoint: string, schema: string, from: Position): void {
+  /** One reader from the earliest member's position; each member skips what it has already applied. */
+  private startLoop(members: Member[]): void {
+    const from = members.map((m) => m.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
     const subscription = this.store.subscribeToAll({ after: from, batchSize: this.options.batchSize ?? 500 });
-    const loop: Loop = { subscription, position: from, done: Promise.resolve() };
-    this.loops.set(checkpoint, loop);
-    (loop as { done: Promise<void> }).done = this.run(p, checkpoint, schema, loop);
+    const loop: Loop = { subscription, members: new Map(members.map((m) => [m.checkpoint, m])), done: Promise.resolve(), current: Promise.resolve() };
+    for (const m of members) this.loops.set(m.checkpoint, loop);
+    loop.done = this.run(loop);
   }
 
+  /** Takes one projection out of its loop; the reader stops when no member is left. */
   private async stopLoop(checkpoint: string): Promise<void> {
     const loop = this.loops.get(checkpoint);
     if (!loop) return;
     this.loops.delete(checkpoint);
+    loop.members.delete(checkpoint);
+    await loop.current.catch(() => undefined);
+    if (loop.members.size > 0) return;
     await loop.subscription.close();
     await loop.done.catch(() => undefined);
   }
 
-  private async run(p: Projection, checkpoint: string, schema: string, loop: Loop): Promise<void> {
-    const types = new Set(p.eventTypes);
+  private async run(loop: Loop): Promise<void> {
     try {
       for await (const batch of batches(loop.subscription, this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20)) {
-        const relevant = batch.filter((e) => types.has(e.type));
-        const last = batch[batch.length - 1]!.position;
-        const client = await this.pool.connect();
-        try {
-          await client.query('BEGIN');
-          await useSchema(client, schema);
-          if (relevant.length) await p.apply(client, relevant);
-          await client.query(
-            `UPDATE projection_checkpoints SET commit_pos = $2::text::xid8, prepare_pos = $3, events_seen = events_seen + $4, updated_at = now() WHERE name = $1`,
-            [checkpoint, last.commit.toString(), last.prepare.toString(), batch.length],
-          );
-          await client.query('COMMIT');
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          await this.fail(p, checkpoint, schema, batch, err);
-          this.loops.delete(checkpoint);
-          return;
-        } finally {
-          client.release();
-        }
-        loop.position = last;
-        const status = this.statuses.get(checkpoint);
-        if (status) this.statuses.set(checkpoint, { ...status, position: last });
+        loop.current = Promise.all([...loop.members.values()].map((m) => this.applyBatch(loop, m, batch)));
+        await loop.current;
         this.wake();
-        if (!this.loops.has(checkpoint)) return;
+        if (loop.members.size === 0) {
+          await loop.subscription.close();
+          return;
+        }
       }
     } catch (err) {
-      if (this.loops.has(checkpoint)) this.log.error({ projection: p.name, err: String(err) }, 'projection subscription failed');
+      if (loop.members.size > 0) this.log.error({ projections: [...loop.members.keys()], err: String(err) }, 'projection subscription failed');
     }
+  }
+
+  /** One member's share of a batch, with its checkpoint, in one transaction. */
+  private async applyBatch(loop: Loop, m: Member, batch: readonly RecordedEvent[]): Promise<void> {
+    const fresh = batch.filter((e) => comparePositions(e.position, m.position) > 0);
+    if (fresh.length === 0) return;
+    const relevant = fresh.filter((e) => m.projection.eventTypes.includes(e.type));
+    const last = fresh[fresh.length - 1]!.position;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await useSchema(client, m.schema);
+      if (relevant.length) await m.projection.apply(client, relevant);
+      await client.query(
+        `UPDATE projection_checkpoints SET commit_pos = $2::text::xid8, prepare_pos = $3, events_seen = events_seen + $4, updated_at = now() WHERE name = $1`,
+        [m.checkpoint, last.commit.toString(), last.prepare.toString(), fresh.length],
+      );
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      loop.members.delete(m.checkpoint);
+      this.loops.delete(m.checkpoint);
+      await this.fail(m.projection, m.checkpoint, m.schema, fresh, err);
+      return;
+    } finally {
+      client.release();
+    }
+    m.position = last;
+    const status = this.statuses.get(m.checkpoint);
+    if (status) this.statuses.set(m.checkpoint, { ...status, position: last });
   }
 
   /** Replays the batch one event at a time to name the event that throws, then stops the projection. */
