@@ -16,7 +16,7 @@ import { Pool } from 'pg';
 import { PostgresEventStore } from '@app/event-store';
 import { MIGRATIONS, migrate, startEmbeddedPostgres } from '@app/platform';
 import { PROJECTIONS, ProjectionRunner } from '@app/read-models';
-import { syntheticHistory } from './synthetic-history';
+import { syntheticBatches } from './synthetic-history';
 
 const EVENTS_PER_CUSTOMER = 7.9; // measured average of the synthetic history
 
@@ -40,7 +40,7 @@ async function main() {
     const customers = Math.ceil(target / EVENTS_PER_CUSTOMER);
     let appended = 0;
     const t0 = performance.now();
-    for (const batch of syntheticHistory(customers, 42)) {
+    for (const batch of syntheticBatches(customers, 42)) {
       await store.appendToStreams(batch);
       appended += batch.reduce((n, a) => n + a.events.length, 0);
     }

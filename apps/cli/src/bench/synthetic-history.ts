@@ -8,6 +8,11 @@ import type { NewEvent, StreamAppend } from '@app/event-store';
  * history can be written to two databases.
  */
 export function syntheticHistory(customers: number, seed = 1): StreamAppend[][] {
+  return [...syntheticBatches(customers, seed)];
+}
+
+/** The same history, one append batch at a time, so a large one never sits in memory whole. */
+export function* syntheticBatches(customers: number, seed = 1): Generator<StreamAppend[]> {
   let s = seed >>> 0 || 1;
   const rnd = () => ((s = Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
   let n = 0;
@@ -26,8 +31,7 @@ export function syntheticHistory(customers: number, seed = 1): StreamAppend[][] 
   });
   const day = (d: number) => new Date(Date.UTC(2026, 2, 1) + d * 86_400_000).toISOString();
   const campaigns = ['K1', 'K2', 'K3'];
-  const batches: StreamAppend[][] = [];
-  batches.push(
+  yield (
     campaigns.map((campaignId, i) => ({
       streamId: `campaign-${campaignId}`,
       expectedRevision: 'no_stream' as const,
@@ -50,7 +54,7 @@ export function syntheticHistory(customers: number, seed = 1): StreamAppend[][] 
         ev('CampaignApproved', { campaignId, approvedBy: 'a', approverUnitId: 'HO' }, day(0)),
         ev('CampaignLaunched', { campaignId, launchedBy: 'm', audienceSize: customers, treatmentCount: 0, controlCount: 0, randomisationSeed: 's', budgetCommitted: '100000.00' }, day(1)),
       ],
-    })),
+    }))
   );
   let batch: StreamAppend[] = [];
   for (let c = 0; c < customers; c++) {
@@ -82,19 +86,18 @@ export function syntheticHistory(customers: number, seed = 1): StreamAppend[][] 
     }
     batch.push({ streamId: `customer-${customerId}`, events, expectedRevision: 'no_stream' });
     if (batch.length === 200) {
-      batches.push(batch);
+      yield batch;
       batch = [];
     }
   }
-  if (batch.length) batches.push(batch);
-  batches.push(
+  if (batch.length) yield batch;
+  yield (
     campaigns.map((campaignId) => ({
       streamId: `campaign-${campaignId}`,
       expectedRevision: 'stream_exists' as const,
       events: [ev('CampaignCostRecorded', { campaignId, costId: 'c1', amount: '5000.00', customerId: null, description: '' }, day(50)), ev('CampaignCompleted', { campaignId }, day(60))],
-    })),
+    }))
   );
-  return batches;
 }
 
 function randomLike(rnd: () => number): string {
