@@ -1,2 +1,5 @@
-/** The message-bus port and its Kafka (kafkajs) and Postgres-outbox adapters. */
-export {};
+/** The message-bus port and its Kafka (kafkajs) and Postgres adapters. */
+export * from './message-bus.port';
+export * from './kafka/kafka-message-bus';
+export * from './postgres/postgres-message-bus';
+export { MessageBus1764000007000 } from './postgres/1764000007000-message-bus.migration';

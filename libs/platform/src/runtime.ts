@@ -1,5 +1,6 @@
 import { UPCASTERS, upcastWith } from '@app/domain';
 import { EventStoreDbEventStore, EventStore1764000000000, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
+import { KafkaMessageBus, MessageBus1764000007000, PostgresMessageBus, type MessageBus } from '@app/messaging';
 import { PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
 import type { AppConfig } from './config';
 import { IdempotencyKeys1764000003000 } from './idempotency';
@@ -7,7 +8,7 @@ import { migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
-export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000];
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {
@@ -15,6 +16,8 @@ export interface Runtime {
   readonly log: Logger;
   readonly db: Database;
   readonly store: EventStore;
+  /** Kafka when KAFKA_BROKERS is set, else the Postgres-backed bus. */
+  readonly bus: MessageBus;
   /** Started by `startProjector` (in the projector process, or in-process on the embedded default). */
   projector?: ProjectionRunner;
   close(): Promise<void>;
@@ -41,14 +44,17 @@ export async function startRuntime(config: AppConfig, log: Logger): Promise<Runt
     const store: EventStore = config.eventStoreUrl
       ? EventStoreDbEventStore.connect(config.eventStoreUrl, upcast)
       : new PostgresEventStore(db.pool, { connectionString: db.url, upcast });
-    log.info({ store: store.kind }, 'event store ready');
+    const bus: MessageBus = config.kafkaBrokers ? KafkaMessageBus.connect(config.kafkaBrokers) : new PostgresMessageBus(db.pool);
+    log.info({ store: store.kind, bus: bus.kind }, 'event store ready');
     const runtime: Runtime = {
       config,
       log,
       db,
       store,
+      bus,
       async close() {
         await runtime.projector?.stop();
+        await bus.close();
         await store.close();
         await db.close();
       },
