@@ -56,7 +56,7 @@ describe('npm start on the embedded default', () => {
     const dataDir = tempDataDir();
     const port = await freePort();
     const child = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false', DATABASE_URL: '', EVENTSTORE_URL: '' },
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', EVENTSTORE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

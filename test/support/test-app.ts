@@ -15,7 +15,7 @@ export interface TestApp {
 /** The real api on a fresh database, listening on a free loopback port. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env });
+  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...env });
   const runtime = await startRuntime(config, createLogger(config.logLevel));
   if (config.runProjector) await startProjector(runtime);
   const app = await createApi(runtime);

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('gives the embedded defaults when nothing is set', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: './.data', logLevel: 'info', seedDemo: true });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: './.data', logLevel: 'info', runProjector: true });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.eventStoreUrl).toBeUndefined();
   });
@@ -13,12 +13,12 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://app:pw@db:5432/campaigns',
       EVENTSTORE_URL: 'esdb://eventstore:2113?tls=false',
       KAFKA_BROKERS: 'kafka:9092,kafka2:9092',
-      SEED_DEMO: 'false',
+      RUN_PROJECTOR: 'false',
     });
     expect(c.databaseUrl).toBe('postgres://app:pw@db:5432/campaigns');
     expect(c.eventStoreUrl).toBe('esdb://eventstore:2113?tls=false');
     expect(c.kafkaBrokers).toEqual(['kafka:9092', 'kafka2:9092']);
-    expect(c.seedDemo).toBe(false);
+    expect(c.runProjector).toBe(false);
   });
 
   it.each([
@@ -28,7 +28,7 @@ describe('loadConfig', () => {
     [{ EVENTSTORE_URL: 'http://x' }, /EVENTSTORE_URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ KAFKA_BROKERS: 'kafka' }, /KAFKA_BROKERS/],
-    [{ SEED_DEMO: 'yes' }, /SEED_DEMO/],
+    [{ RUN_PROJECTOR: 'yes' }, /RUN_PROJECTOR/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

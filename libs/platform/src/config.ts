@@ -25,7 +25,6 @@ const schema = z.object({
     .string()
     .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port…]')
     .optional(),
-  SEED_DEMO: flag.default(true),
   RUN_PROJECTOR: flag.default(true),
   PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   PROJECTOR_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(20),
@@ -43,7 +42,6 @@ export interface AppConfig {
   readonly embeddedPgPort?: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly kafkaBrokers?: readonly string[];
-  readonly seedDemo: boolean;
   /** Run the projector inside this process (the embedded default); off when it runs on its own. */
   readonly runProjector: boolean;
   /** Events per projector transaction, and how long a batch waits to fill (ms). */
@@ -79,7 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedPgPort: c.EMBEDDED_PG_PORT,
     logLevel: c.LOG_LEVEL,
     kafkaBrokers: c.KAFKA_BROKERS?.split(','),
-    seedDemo: c.SEED_DEMO,
     runProjector: c.RUN_PROJECTOR,
     projectorBatchSize: c.PROJECTOR_BATCH_SIZE,
     projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,
