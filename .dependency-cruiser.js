@@ -19,9 +19,16 @@ module.exports = {
     },
     {
       name: 'apps-are-separate',
+      comment: 'Apps do not import each other, except the CLI, which embeds the api command side to seed and benchmark it.',
       severity: 'error',
-      from: { path: '^apps/([^/]+)/' },
+      from: { path: '^apps/([^/]+)/', pathNot: '^apps/cli/' },
       to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'cli-uses-api-only',
+      severity: 'error',
+      from: { path: '^apps/cli/' },
+      to: { path: '^apps/(projector|ingest)/' },
     },
     {
       name: 'no-circular',

@@ -31,6 +31,26 @@ export function* syntheticBatches(customers: number, seed = 1): Generator<Stream
   });
   const day = (d: number) => new Date(Date.UTC(2026, 2, 1) + d * 86_400_000).toISOString();
   const campaigns = ['K1', 'K2', 'K3'];
+  // The organisation the sales are scored in: two sub-branches, five managers, three products.
+  const unit = (unitId: string, level: string, parentId: string | null) => ev('OrgUnitOpened', { unitId, name: unitId, level, parentId, wealthCentre: false }, day(0));
+  yield [
+    {
+      streamId: 'organisation',
+      expectedRevision: 'no_stream' as const,
+      events: [
+        unit('HO', 'head_office', null),
+        unit('BR1', 'branch', 'HO'),
+        unit('SB1', 'sub_branch_1', 'BR1'),
+        unit('SB2', 'sub_branch_1', 'BR1'),
+        ...[0, 1, 2, 3, 4].map((i) => ev('StaffMemberRegistered', { staffId: `rm${i}`, displayName: `rm${i}`, role: 'relationship_manager', unitId: i < 2 ? 'SB1' : 'SB2' }, day(0))),
+        ...[
+          ['DEP-1Y', 'R1', false, '0.50'],
+          ['FUND-BOND', 'R2', true, '1.50'],
+          ['GOLD', 'R3', true, '1.00'],
+        ].map(([productCode, riskLevel, riskBearing, weight]) => ev('ProductDefined', { productCode, name: productCode, category: 'x', riskLevel, riskBearing, weight }, day(0))),
+      ],
+    },
+  ];
   yield (
     campaigns.map((campaignId, i) => ({
       streamId: `campaign-${campaignId}`,
@@ -60,6 +80,7 @@ export function* syntheticBatches(customers: number, seed = 1): Generator<Stream
   for (let c = 0; c < customers; c++) {
     const customerId = `S${c}`;
     const events: NewEvent[] = [ev('CustomerOnboarded', { customerId, homeUnitId: c % 3 === 0 ? 'SB1' : 'SB2', segment: 'retail', gender: c % 2 ? 'F' : 'M', birthYear: null }, day(0))];
+    if (c % 2 === 0) events.push(ev('CustomerAssignedToManager', { customerId, staffId: `rm${c % 5}`, previousStaffId: null, unitId: c % 3 === 0 ? 'SB1' : 'SB2' }, day(0)));
     if (rnd() < 0.3) events.push(ev('CustomerTierChanged', { customerId, month: '2026-02', from: 'ordinary', to: 'standard', threeMonthAverage: '250000.00', thresholds: {} }, day(0)));
     for (const campaignId of campaigns) {
       if (rnd() < 0.4) continue;

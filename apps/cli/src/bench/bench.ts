@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- --quick] [-- --out DIR]`: append, command path, projector rebuild (with the
+ * naive baseline), queries and growth, each figure beside a baseline measured in the same run.
+ * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
+ */
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Pool } from 'pg';
+import { PostgresEventStore } from '@app/event-store';
+import { createLogger, loadConfig, MIGRATIONS, migrate, startEmbeddedPostgres, startRuntime } from '@app/platform';
+import { campaignEffectiveness, campaignList, customer360, customerDirectoryProjection, PROJECTIONS, ProjectionRunner, scorecard, withReadModels } from '@app/read-models';
+import { appendBench } from './append.bench';
+import { commandBench } from './commands.bench';
+import { naiveRebuild } from './naive-baseline';
+import { percentiles, timed } from './percentiles';
+import { syntheticBatches } from './synthetic-history';
+
+const EVENTS_PER_CUSTOMER = 8.2;
+const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
+
+async function main() {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const out = resolve(args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'bench/results');
+  const sizes = quick ? [5_000, 10_000, 20_000] : [100_000, 300_000, 1_000_000];
+  const started = Date.now();
+
+  let dir: string | undefined;
+  let adminUrl = process.env.DATABASE_URL;
+  let stopPg = async () => undefined as void;
+  if (!adminUrl) {
+    dir = mkdtempSync(join(tmpdir(), 'bench-'));
+    if (userInfo().uid === 0) chownSync(dir, ...(['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'postgres']).toString())) as [number, number]));
+    const pg = await startEmbeddedPostgres({ dataDir: dir });
+    adminUrl = pg.url;
+    stopPg = () => pg.stop();
+  }
+  const databases: string[] = [];
+  const freshDatabase = async (name: string) => {
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    databases.push(name);
+    const u = new URL(adminUrl!);
+    u.pathname = `/${name}`;
+    await migrate(u.toString(), MIGRATIONS);
+    return u.toString();
+  };
+  const step = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+  try {
+    const report: Record<string, unknown> = {
+      quick,
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, database: adminUrl.includes('127.0.0.1') ? 'embedded PostgreSQL' : 'DATABASE_URL' },
+    };
+
+    step('append');
+    {
+      const url = await freshDatabase('bench_append');
+      const pool = new Pool({ connectionString: url, max: 4 });
+      pool.on('error', () => undefined);
+      report.append = await appendBench(pool, new PostgresEventStore(pool, { connectionString: url }), quick ? 5_000 : 100_000, quick ? 200 : 2_000);
+      await pool.end();
+    }
+
+    step('command path');
+    {
+      const url = await freshDatabase('bench_commands');
+      const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RUN_PROJECTOR: 'false' });
+      const runtime = await startRuntime(config, createLogger('silent'));
+      const org = syntheticBatches(0).next().value!;
+      await runtime.store.appendToStreams(org);
+      report.commands = await commandBench(runtime, quick ? 50 : 500, quick ? { 1: 150, 16: 20 } : { 1: 3_000, 16: 300 });
+      await runtime.close();
+    }
+
+    const rebuild: unknown[] = [];
+    const queries: unknown[] = [];
+    let naive: unknown;
+    for (const size of sizes) {
+      step(`history of ${size} events`);
+      const url = await freshDatabase(`bench_${size}`);
+      const pool = new Pool({ connectionString: url, max: 12 });
+      pool.on('error', () => undefined);
+      const store = new PostgresEventStore(pool, { connectionString: url });
+      let events = 0;
+      for (const batch of syntheticBatches(Math.ceil(size / EVENTS_PER_CUSTOMER), 42)) {
+        await store.appendToStreams(batch);
+        events += batch.reduce((n, a) => n + a.events.length, 0);
+      }
+
+      if (size === sizes[0]) {
+        step(`naive baseline on ${events} events`);
+        const ours = new ProjectionRunner(store, pool, [{ ...customerDirectoryProjection, name: 'bench-directory' }], silent, { batchSize: 2000 });
+        const [, oursMs] = await timed(async () => {
+          await ours.start();
+          await ours.catchUp(3_600_000);
+        });
+        await ours.stop();
+        const baseline = await naiveRebuild(url, store);
+        const oursRate = events / (oursMs / 1000);
+        const naiveRate = baseline.events / baseline.seconds;
+        naive = { projection: 'customer-directory', events, projectorEventsPerSecond: Math.round(oursRate), naiveEventsPerSecond: Math.round(naiveRate), ratio: Math.round((oursRate / naiveRate) * 10) / 10 };
+      }
+
+      step(`rebuild of all projections over ${events} events`);
+      let peakRss = process.memoryUsage().rss;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+      const runner = new ProjectionRunner(store, pool, PROJECTIONS, silent, { batchSize: 2000, maxBatchWaitMs: 20 });
+      const [, ms] = await timed(async () => {
+        await runner.start();
+        if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up');
+      });
+      await runner.stop();
+      clearInterval(sampler);
+      rebuild.push({ events, projections: PROJECTIONS.length, seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20) });
+
+      step(`queries at ${events} events`);
+      const runs = quick ? 20 : 30;
+      const sample = async (f: (db: import('@app/read-models').Queryable) => Promise<unknown>, projections: string[]) => {
+        const t: number[] = [];
+        for (let i = 0; i < runs; i++) t.push((await timed(() => withReadModels(pool, projections, f)))[1]);
+        return percentiles(t);
+      };
+      queries.push({
+        events,
+        campaignEffectiveness: await sample((db) => campaignEffectiveness(db, 'K2'), ['campaign-effectiveness']),
+        campaignList: await sample((db) => campaignList(db), ['campaign-effectiveness']),
+        branchScorecard: await sample((db) => scorecard(db, '2026-03', 'BR1'), ['staff-scorecard']),
+        customer360: await sample((db) => customer360(db, 'S7'), ['customer-360', 'points-ledger']),
+      });
+      await pool.end();
+    }
+    report.rebuild = rebuild;
+    report.naiveBaseline = naive;
+    report.queries = queries;
+    report.seconds = Math.round((Date.now() - started) / 100) / 10;
+
+    mkdirSync(out, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const md = markdown(report);
+    writeFileSync(join(out, `bench-${stamp}.json`), JSON.stringify(report, null, 2));
+    writeFileSync(join(out, `bench-${stamp}.md`), md);
+    process.stdout.write(md);
+  } finally {
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect().catch(() => undefined);
+    for (const d of databases) await admin.query(`DROP DATABASE IF EXISTS ${d} WITH (FORCE)`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+    await stopPg();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function markdown(r: Record<string, any>): string {
+  const lines = [`# Benchmark${r.quick ? ' (quick)' : ''}`, '', `Machine: ${r.machine.cpus} × ${r.machine.cpu}, Node ${r.machine.node}, ${r.machine.database}. Took ${r.seconds} s.`, ''];
+  const a = r.append;
+  lines.push('## Append', '', '| what | figure |', '| --- | --- |');
+  lines.push(`| ceiling (server-side generate_series insert) | ${a.ceilingEventsPerSecond} events/s |`);
+  lines.push(`| batches of 100 | ${a.batch100.eventsPerSecond} events/s (${Math.round(a.batch100.fractionOfCeiling * 100)}% of ceiling) |`);
+  lines.push(`| batches of 1,000 | ${a.batch1000.eventsPerSecond} events/s (${Math.round(a.batch1000.fractionOfCeiling * 100)}% of ceiling) |`);
+  lines.push(`| single append, expected revision | p50 ${a.singleAppendMs.p50} ms, p99 ${a.singleAppendMs.p99} ms |`, '');
+  const c = r.commands;
+  lines.push('## Command path (CommandBus, rules, append)', '', '| clients | commands/s | p50 ms | p99 ms |', '| --- | --- | --- | --- |');
+  for (const x of [c.oneClient, c.sixteenClients]) lines.push(`| ${x.clients} | ${x.commandsPerSecond} | ${x.latencyMs.p50} | ${x.latencyMs.p99} |`);
+  lines.push('', '## Projector rebuild (all projections, from position 0)', '', '| events | seconds | events/s | peak RSS MB |', '| --- | --- | --- | --- |');
+  for (const x of r.rebuild) lines.push(`| ${x.events} | ${x.seconds} | ${x.eventsPerSecond} | ${x.peakRssMb} |`);
+  const n = r.naiveBaseline;
+  lines.push('', `Naive baseline (EventsHandler + TypeORM save per event), ${n.projection} over ${n.events} events: projector ${n.projectorEventsPerSecond} events/s vs naive ${n.naiveEventsPerSecond} events/s = **${n.ratio}×**.`, '');
+  lines.push('## Queries (ms)', '', '| events | effectiveness p50/p95 | campaign list p50/p95 | branch scorecard p50/p95 | customer 360 p50/p95 |', '| --- | --- | --- | --- | --- |');
+  for (const q of r.queries) {
+    const f = (x: { p50: number; p95: number }) => `${x.p50} / ${x.p95}`;
+    lines.push(`| ${q.events} | ${f(q.campaignEffectiveness)} | ${f(q.campaignList)} | ${f(q.branchScorecard)} | ${f(q.customer360)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

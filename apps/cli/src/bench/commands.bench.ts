@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
+import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
+import type { CommandContext } from '@app/event-store';
+import type { Runtime } from '@app/platform';
+import { createApi } from '../../../api/src/bootstrap';
+import { DecideOnStream } from '../../../api/src/http/decide-on-stream.command';
+import { OrganisationDirectory } from '../../../api/src/organisation/organisation.directory';
+import { percentiles, timed } from './percentiles';
+
+const rm: Actor = { userId: 'rm1', unitId: 'SB1', role: 'relationship_manager' };
+const context = (): CommandContext => ({ correlationId: randomUUID(), actor: rm.userId, orgUnit: rm.unitId, occurredAt: new Date().toISOString() });
+
+/**
+ * The command path as the API runs it: CommandBus → load the customer's stream → decide with the
+ * rules (consent, suitability) → append with the expected revision. A mix of contacts, offers and
+ * sales over `customers` customers, by 1 and by 16 concurrent clients.
+ */
+export async function commandBench(runtime: Runtime, customers: number, perClient: { 1: number; 16: number }) {
+  const app = await createApi(runtime);
+  await app.init();
+  try {
+    const bus = app.get(CommandBus);
+    const org = await app.get(OrganisationDirectory).current();
+    const send = (command: Omit<CustomerCommand, 'org' | 'by' | 'at'>) =>
+      bus.execute(new DecideOnStream(customerStream(command.customerId), customerDecider, { ...command, org, by: rm, at: new Date().toISOString() } as CustomerCommand, context()));
+    const ids = Array.from({ length: customers }, (_, i) => `bench-c${i}`);
+    for (const customerId of ids) {
+      await send({ type: 'OnboardCustomer', customerId, segment: 'retail', gender: 'F', birthYear: null, assetsByUnit: { SB1: '300000' } } as never);
+      await send({ type: 'SetConsent', customerId, channel: 'phone', granted: true } as never);
+      await send({ type: 'AssessRisk', customerId, tolerance: 'R3' } as never);
+    }
+    const gold = org.products.get('GOLD')!;
+    const deposit = org.products.get('DEP-1Y')!;
+    const mix = (i: number): Omit<CustomerCommand, 'org' | 'by' | 'at'> => {
+      const customerId = ids[(i * 7919) % ids.length]!;
+      switch (i % 3) {
+        case 0:
+          return { type: 'RecordContact', customerId, contactId: randomUUID(), staffId: 'rm1', channel: 'phone', outcome: 'reached', campaign: null } as never;
+        case 1:
+          return { type: 'PresentOffer', customerId, offerId: randomUUID(), staffId: 'rm1', product: gold, campaign: null } as never;
+        default:
+          return { type: 'RecordConversion', customerId, conversionId: randomUUID(), staffId: 'rm1', product: deposit, amount: '10000.00', revenue: '50.00', campaign: null, referrerStaffId: null, referralId: null } as never;
+      }
+    };
+    const run = async (clients: number, each: number) => {
+      const latencies: number[] = [];
+      let next = clients * each * 10;
+      const [, ms] = await timed(() =>
+        Promise.all(
+          Array.from({ length: clients }, async () => {
+            for (let k = 0; k < each; k++) {
+              const [, t] = await timed(() => send(mix(next++)));
+              latencies.push(t);
+            }
+          }),
+        ),
+      );
+      return { clients, commands: clients * each, commandsPerSecond: Math.round((clients * each) / (ms / 1000)), latencyMs: percentiles(latencies) };
+    };
+    return { customers, oneClient: await run(1, perClient[1]), sixteenClients: await run(16, perClient[16]) };
+  } finally {
+    await app.close();
+  }
+}
