@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --out DIR]`: append, command path, projector rebuild (with the
+ * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR]`: append, command path, projector rebuild (with the
  * naive baseline), queries and growth, each figure beside a baseline measured in the same run.
  * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
  */
@@ -26,7 +26,8 @@ async function main() {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
   const out = resolve(args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'bench/results');
-  const sizes = quick ? [5_000, 10_000, 20_000] : [100_000, 300_000, 1_000_000];
+  const sizesArg = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1]!.split(',').map(Number) : undefined;
+  const sizes = sizesArg ?? (quick ? [5_000, 10_000, 20_000] : [100_000, 300_000, 1_000_000]);
   const started = Date.now();
 
   let dir: string | undefined;
@@ -119,6 +120,8 @@ async function main() {
       });
       await runner.stop();
       clearInterval(sampler);
+      // Fresh tables have no planner statistics yet; a live system gets them from autovacuum.
+      await withReadModels(pool, PROJECTIONS.map((p) => p.name), (db) => db.query('ANALYZE'));
       rebuild.push({ events, projections: PROJECTIONS.length, seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20) });
 
       step(`queries at ${events} events`);

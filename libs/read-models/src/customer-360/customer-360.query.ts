@@ -6,12 +6,14 @@ export async function customer360(pool: Queryable, customerId: string, now = new
   const { rows } = await pool.query(`SELECT * FROM c360_customers WHERE customer_id = $1`, [customerId]);
   const c = rows[0];
   if (!c) return null;
-  const [tiers, contacts, campaigns, points] = await Promise.all([
-    pool.query(`SELECT month, from_tier, to_tier, average_fen FROM c360_tier_history WHERE customer_id = $1 ORDER BY month`, [customerId]),
-    pool.query(`SELECT contact_id, occurred_at, channel, staff_id, campaign_id, outcome FROM c360_contacts WHERE customer_id = $1 ORDER BY occurred_at DESC, contact_id LIMIT 10`, [customerId]),
-    pool.query(`SELECT campaign_id, grp, enrolled_at FROM c360_enrolments WHERE customer_id = $1 ORDER BY enrolled_at, campaign_id`, [customerId]),
-    pool.query(`SELECT COALESCE(sum(points), 0) AS balance FROM pl_entries WHERE customer_id = $1`, [customerId]),
-  ]);
+  // One connection (its search_path names the live schemas): queries go one after another.
+  const tiers = await pool.query(`SELECT month, from_tier, to_tier, average_fen FROM c360_tier_history WHERE customer_id = $1 ORDER BY month`, [customerId]);
+  const contacts = await pool.query(
+    `SELECT contact_id, occurred_at, channel, staff_id, campaign_id, outcome FROM c360_contacts WHERE customer_id = $1 ORDER BY occurred_at DESC, contact_id LIMIT 10`,
+    [customerId],
+  );
+  const campaigns = await pool.query(`SELECT campaign_id, grp, enrolled_at FROM c360_enrolments WHERE customer_id = $1 ORDER BY enrolled_at, campaign_id`, [customerId]);
+  const points = await pool.query(`SELECT COALESCE(sum(points), 0) AS balance FROM pl_entries WHERE customer_id = $1`, [customerId]);
   const validUntil: Date | null = c.risk_valid_until;
   return {
     customerId: c.customer_id as string,

@@ -145,6 +145,8 @@ export class ProjectionRunner {
       if (!head || comparePositions(member.position, head) >= 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
+    // Planner statistics for the new tables before they serve (autovacuum would take a while).
+    await this.analyzeSchema(schema);
     // Switch: stop both, move the pointer to the new schema at the new build's position, drop the old.
     await this.stopLoop(name);
     await this.stopLoop(NEXT(name));
@@ -330,6 +332,11 @@ export class ProjectionRunner {
       client.release();
     }
     return schema;
+  }
+
+  private async analyzeSchema(schema: string): Promise<void> {
+    const { rows } = await this.pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
+    for (const r of rows) await this.pool.query(`ANALYZE "${schema}"."${r.table_name}"`);
   }
 
   private async dropSchema(schema: string): Promise<void> {
