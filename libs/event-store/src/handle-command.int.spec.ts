@@ -1,6 +1,6 @@
 import { refused, type Decider } from '@app/domain';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
-import { deterministicUuid, handleCommand, type CommandContext } from './handle-command';
+import { deterministicUuid, handleCommand, withMetadata, type CommandContext } from './handle-command';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 
 /** A counter that refuses to go past a limit: enough to exercise the generic handler. */
@@ -56,6 +56,15 @@ describe('handleCommand', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(limit);
     const total = (await store.readStream('counter-c')).reduce((n, e) => n + (e.data as { by: number }).by, 0);
     expect(total).toBe(limit);
+  });
+
+  it('decides on events another writer appended since this process last read the stream', async () => {
+    await handleCommand(store, 'counter-e', counter, { type: 'Increment', by: 1 }, context());
+    // Another process (not through this handler) adds 3: 1 + 3 + 2 would pass the limit of 5.
+    await store.appendToStream('counter-e', withMetadata('counter-e', [{ type: 'Incremented', data: { by: 3 } }], context()), 0);
+    await expect(handleCommand(store, 'counter-e', counter, { type: 'Increment', by: 2 }, context())).rejects.toMatchObject({ code: 'LIMIT_REACHED' });
+    const ok = await handleCommand(store, 'counter-e', counter, { type: 'Increment', by: 1 }, context());
+    expect(ok.revision).toBe(2);
   });
 
   it('stores nothing new when a command is repeated with the same idempotency key', async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError, fold, type Decider, type DomainEvent } from '@app/domain';
+import { DomainError, type Decider, type DomainEvent } from '@app/domain';
 import { WrongExpectedVersion } from './errors';
 import type { EventStore, ExpectedRevision } from './event-store.port';
 import { comparePositions, type NewEvent, type Position } from './events';
@@ -60,15 +60,35 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
   });
 }
 
-/** A stream folded with a decider, and the revision it was read at (-1: empty). */
+/** Streams whose folded state this process keeps, per store and decider (least recently used go first). */
+const STATE_CACHE_SIZE = 10_000;
+const stateCache = new WeakMap<EventStore, WeakMap<object, Map<string, { state: unknown; revision: number }>>>();
+
+/**
+ * A stream folded with a decider, and the revision it was read at (-1: empty). The folded state is
+ * kept per process, so the next command on the stream reads and folds only the events appended
+ * since; states are immutable and a stale one only costs a retry on the expected revision.
+ */
 export async function loadState<State, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
   decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
 ): Promise<{ state: State; revision: number }> {
-  const history = await store.readStream(streamId);
-  const revision = history.length === 0 ? -1 : history[history.length - 1]!.streamPosition;
-  return { state: fold(decider, history as unknown as Event[]), revision };
+  let byDecider = stateCache.get(store);
+  if (!byDecider) stateCache.set(store, (byDecider = new WeakMap()));
+  let cache = byDecider.get(decider);
+  if (!cache) byDecider.set(decider, (cache = new Map()));
+  const cached = cache.get(streamId) as { state: State; revision: number } | undefined;
+  let state = cached ? cached.state : decider.initialState();
+  let revision = cached ? cached.revision : -1;
+  for (const e of await store.readStream(streamId, revision + 1)) {
+    state = decider.evolve(state, e as unknown as Event);
+    revision = e.streamPosition;
+  }
+  cache.delete(streamId);
+  cache.set(streamId, { state, revision });
+  if (cache.size > STATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return { state, revision };
 }
 
 export const expectedFor = (revision: number): ExpectedRevision => (revision === -1 ? 'no_stream' : revision);
