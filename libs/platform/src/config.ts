@@ -26,6 +26,10 @@ const schema = z.object({
     .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port…]')
     .optional(),
   RUN_PROJECTOR: flag.default(true),
+  PII_MASTER_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
   PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   PROJECTOR_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(20),
 });
@@ -44,6 +48,8 @@ export interface AppConfig {
   readonly kafkaBrokers?: readonly string[];
   /** Run the projector inside this process (the embedded default); off when it runs on its own. */
   readonly runProjector: boolean;
+  /** Wraps each customer's personal-data key (base64, 32 bytes); generated under DATA_DIR when absent. */
+  readonly piiMasterKey?: string;
   /** Events per projector transaction, and how long a batch waits to fill (ms). */
   readonly projectorBatchSize: number;
   readonly projectorMaxWaitMs: number;
@@ -78,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: c.LOG_LEVEL,
     kafkaBrokers: c.KAFKA_BROKERS?.split(','),
     runProjector: c.RUN_PROJECTOR,
+    piiMasterKey: c.PII_MASTER_KEY,
     projectorBatchSize: c.PROJECTOR_BATCH_SIZE,
     projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,
   };
@@ -85,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 /** Connection strings may carry passwords: never echo them back. */
 function redact(name: string, value: string): string {
+  if (/KEY$/.test(name)) return '***';
   if (!/URL$/.test(name)) return value;
   return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
 }

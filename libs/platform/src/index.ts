@@ -5,3 +5,4 @@ export * from './logger';
 export * from './runtime';
 export * from './main-process';
 export * from './idempotency';
+export * from './pii-vault';

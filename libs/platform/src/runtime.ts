@@ -4,11 +4,12 @@ import { KafkaMessageBus, MessageBus1764000007000, PostgresMessageBus, type Mess
 import { PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
 import type { AppConfig } from './config';
 import { IdempotencyKeys1764000003000 } from './idempotency';
+import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vault';
 import { migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
-export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000];
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {
@@ -16,6 +17,8 @@ export interface Runtime {
   readonly log: Logger;
   readonly db: Database;
   readonly store: EventStore;
+  /** Customers' personal data, encrypted, outside the event log. */
+  readonly vault: PiiVault;
   /** Kafka when KAFKA_BROKERS is set, else the Postgres-backed bus. */
   readonly bus: MessageBus;
   /** Started by `startProjector` (in the projector process, or in-process on the embedded default). */
@@ -52,6 +55,7 @@ export async function startRuntime(config: AppConfig, log: Logger): Promise<Runt
       db,
       store,
       bus,
+      vault: new PiiVault(db.pool, resolvePiiMasterKey(config.piiMasterKey, config.dataDir)),
       async close() {
         await runtime.projector?.stop();
         await bus.close();

@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { notFound } from '@app/domain';
+import { notFound, type Actor } from '@app/domain';
+import { CurrentActor } from '../http/actor';
+import { masked } from './masking';
 import type { Runtime } from '@app/platform';
 import { customer360, customer360Projection, pointsLedger, pointsLedgerProjection } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
@@ -16,11 +18,13 @@ export class CustomerReportsController {
 
   @Get(':customerId')
   @ApiOperation({ summary: 'Customer 360: tier and its history, manager, unit, consent, risk profile and expiry, last contacts, campaigns, VIP card, points balance' })
-  get(@Param('customerId') customerId: string, @Query('minPosition') minPosition?: string) {
+  get(@CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Query('minPosition') minPosition?: string) {
     return readModelAnswer(this.runtime, [customer360Projection.name, pointsLedgerProjection.name], minPosition, async (db) => {
       const c = await customer360(db, customerId);
       if (!c) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
-      return c;
+      const vault = await this.runtime.vault.get(customerId);
+      const personal = vault.state === 'present' ? (actor.role === 'analyst' ? masked(vault.data) : vault.data) : null;
+      return { ...c, personal, personalDataErased: vault.state === 'erased' };
     });
   }
 

@@ -1,13 +1,26 @@
-import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
+import { customerDecider, customerStream, invalid, type Actor, type CustomerCommand } from '@app/domain';
+import type { PersonalData, Runtime } from '@app/platform';
+import { RUNTIME } from '../runtime.token';
 import { CurrentActor } from '../http/actor';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, id, money, month, occurredAt, riskLevel, text, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
 import { DecideOnStream } from '../http/decide-on-stream.command';
+
+const personalFields = {
+  name: z.string().trim().min(1).max(100),
+  phone: z.string().regex(/^\+?[0-9 -]{5,20}$/, 'a phone number').optional(),
+  email: z.email().max(200).optional(),
+  idNumber: z.string().regex(/^[0-9A-Za-z]{6,30}$/, 'an id number').optional(),
+  address: z.string().trim().min(1).max(300).optional(),
+};
+const personal = z.strictObject(personalFields);
+const correction = z.strictObject({ ...z.strictObject(personalFields).partial().shape, ...occurredAt }).refine((b) => Object.keys(b).some((k) => k !== 'occurredAt'), 'name at least one field');
+const erasure = z.strictObject({ reason: text(500), ...occurredAt });
 
 const onboard = z.strictObject({
   customerId: id,
@@ -16,6 +29,8 @@ const onboard = z.strictObject({
   birthYear: z.number().int().min(1900).max(2100).nullable().optional(),
   /** Financial assets held per sub-branch: the customer goes to the one holding most. */
   assetsByUnit: z.record(id, money).refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 50, 'one to fifty units'),
+  /** Kept encrypted in the vault, never in events. */
+  personal: personal.optional(),
   ...occurredAt,
 });
 const balance = z.strictObject({ month, averageDailyAssets: money, holdings: z.array(id).max(200).default([]), ...occurredAt });
@@ -33,7 +48,10 @@ const answer = z.strictObject({ ...occurredAt });
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
 @Controller('api/customers')
 export class CustomersController {
-  constructor(private readonly commands: Commands) {}
+  constructor(
+    private readonly commands: Commands,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Onboard a customer; they go to the sub-branch holding most of their assets. No personal data here.' })
@@ -41,7 +59,35 @@ export class CustomersController {
   async onboard(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
     const b = parseBody(onboard, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
-    return this.send(issue, { type: 'OnboardCustomer', customerId: b.customerId, segment: b.segment, gender: b.gender, birthYear: b.birthYear ?? null, assetsByUnit: b.assetsByUnit });
+    const result = await this.send(issue, { type: 'OnboardCustomer', customerId: b.customerId, segment: b.segment, gender: b.gender, birthYear: b.birthYear ?? null, assetsByUnit: b.assetsByUnit });
+    if (b.personal) await this.runtime.vault.put(b.customerId, b.personal);
+    return result;
+  }
+
+  @Post(':customerId/personal-data')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Correct personal data: the values go to the encrypted vault; the event records only which fields changed' })
+  @ApiBody({ schema: toOpenApi(correction), examples: { phone: { value: { phone: '+86 138 0000 1234' } } } })
+  async correct(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const { occurredAt: at, ...fields } = parseBody(correction, body);
+    const issue = await this.commands.issue(req, actor, at);
+    const current = await this.runtime.vault.get(customerId);
+    const merged = { ...(current.state === 'present' ? current.data : {}), ...fields };
+    if (!merged.name) throw invalid('NAME_REQUIRED', 'personal data needs a name', {});
+    const result = await this.send(issue, { type: 'CorrectPersonalData', customerId, fields: Object.keys(fields) });
+    await this.runtime.vault.put(customerId, merged as PersonalData);
+    return result;
+  }
+
+  @Post(':customerId/erasure')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Erase the customer's personal data (admin, with a reason): the data key is destroyed; history and figures stay, anonymous" })
+  @ApiBody({ schema: toOpenApi(erasure), examples: { request: { value: { reason: 'customer request under 服务准则 1c' } } } })
+  async erase(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(erasure, body);
+    const result = await this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'EraseCustomerData', customerId, reason: b.reason });
+    await this.runtime.vault.erase(customerId);
+    return result;
   }
 
   @Post(':customerId/balances')

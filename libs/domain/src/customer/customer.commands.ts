@@ -44,4 +44,6 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     | { type: 'ReverseConversion'; conversionId: string; reason: string }
     | { type: 'RecordComplaint'; complaintId: string; category: string; contactId: string | null; answerWithinDays: number }
     | { type: 'AnswerComplaint'; complaintId: string }
+    | { type: 'CorrectPersonalData'; fields: string[] }
+    | { type: 'EraseCustomerData'; reason: string }
   );

@@ -323,6 +323,24 @@ describe('customer', () => {
     });
   });
 
+  describe('personal data', () => {
+    const erased: CustomerEvent = { type: 'CustomerDataErased', data: { customerId: 'C1', reason: 'customer request', erasedBy: 'admin' } };
+    it('records which fields were corrected, never their values', () => {
+      given([onboarded]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone', 'name', 'phone'] })).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['name', 'phone'] } }]);
+    });
+
+    it('lets only an admin erase, with a reason, once', () => {
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reason: 'customer request' }, { by: actor('admin') })).then([erased]);
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reason: 'x' })).thenRefuses('ROLE_NOT_ALLOWED');
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reason: ' ' }, { by: actor('admin') })).thenRefuses('REASON_REQUIRED');
+      given([onboarded, erased]).when(cmd({ type: 'EraseCustomerData', reason: 'again' }, { by: actor('admin') })).then([]);
+    });
+
+    it('refuses correcting erased personal data', () => {
+      given([onboarded, erased]).when(cmd({ type: 'CorrectPersonalData', fields: ['name'] })).thenRefuses('DATA_ERASED');
+    });
+  });
+
   describe('complaints', () => {
     it('records a complaint against the contact that caused it, with a deadline', () => {
       given([onboarded, contacted('X1', '2026-03-09T10:00:00.000Z')])

@@ -79,6 +79,10 @@ export function evolve(s: CustomerState, e: CustomerEvent): CustomerState {
       return { ...s, conversions: new Map(s.conversions).set(e.data.conversionId, { reversed: true }) };
     case 'ComplaintRecorded':
       return { ...s, complaints: new Map(s.complaints).set(e.data.complaintId, { open: true, answerDueBy: e.data.answerDueBy }) };
+    case 'CustomerPersonalDataCorrected':
+      return s;
+    case 'CustomerDataErased':
+      return { ...s, erased: true };
     case 'ComplaintAnswered':
       return { ...s, complaints: new Map(s.complaints).set(e.data.complaintId, { open: false, answerDueBy: s.complaints.get(e.data.complaintId)!.answerDueBy }) };
     default: {
@@ -289,6 +293,17 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
       if (!complaint) throw notFound('UNKNOWN_COMPLAINT', `no complaint ${c.complaintId} for this customer`, { complaintId: c.complaintId });
       if (!complaint.open) throw illegalState('COMPLAINT_ALREADY_ANSWERED', `complaint ${c.complaintId} is already answered`, { complaintId: c.complaintId });
       return [{ type: 'ComplaintAnswered', data: { complaintId: c.complaintId, customerId, answeredBy: c.by.userId, late: isBefore(complaint.answerDueBy, c.at) } }];
+    }
+    case 'CorrectPersonalData': {
+      if (s.erased) throw illegalState('DATA_ERASED', 'this customer\'s personal data was erased; it cannot be written again', { customerId });
+      if (c.fields.length === 0) throw invalid('NOTHING_TO_CORRECT', 'name at least one personal field to correct');
+      return [{ type: 'CustomerPersonalDataCorrected', data: { customerId, fields: [...new Set(c.fields)].sort() } }];
+    }
+    case 'EraseCustomerData': {
+      if (c.by.role !== 'admin') throw forbidden('ROLE_NOT_ALLOWED', 'erasure is done by an admin', { actual: c.by.role });
+      if (!c.reason.trim()) throw invalid('REASON_REQUIRED', 'an erasure gives its reason');
+      if (s.erased) return [];
+      return [{ type: 'CustomerDataErased', data: { customerId, reason: c.reason.trim(), erasedBy: c.by.userId } }];
     }
     default: {
       const unreachable: never = c;

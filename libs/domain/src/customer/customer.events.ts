@@ -72,7 +72,11 @@ export type CustomerEvent =
         answerDueBy: string;
       };
     }
-  | { type: 'ComplaintAnswered'; data: { complaintId: string; customerId: string; answeredBy: string; late: boolean } };
+  | { type: 'ComplaintAnswered'; data: { complaintId: string; customerId: string; answeredBy: string; late: boolean } }
+  /** Which personal fields were corrected (their values live only in the vault). */
+  | { type: 'CustomerPersonalDataCorrected'; data: { customerId: string; fields: string[] } }
+  /** The customer's personal data was destroyed on request; the history stays, anonymous. */
+  | { type: 'CustomerDataErased'; data: { customerId: string; reason: string; erasedBy: string } };
 
 export interface OfferData {
   readonly offerId: string;

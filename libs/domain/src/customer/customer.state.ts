@@ -25,6 +25,8 @@ export interface CustomerState {
   readonly complaints: ReadonlyMap<string, { open: boolean; answerDueBy: string }>;
   readonly referrals: ReadonlySet<string>;
   readonly pendingClaim: { claimId: string; staffId: string; unitId: string } | null;
+  /** Personal data destroyed (crypto-shredded): it can be neither read nor written again. */
+  readonly erased: boolean;
 }
 
 export const initialCustomerState = (): CustomerState => ({
@@ -44,4 +46,5 @@ export const initialCustomerState = (): CustomerState => ({
   complaints: new Map(),
   referrals: new Set(),
   pendingClaim: null,
+  erased: false,
 });
