@@ -3,6 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE } from '@app/event-store';
 import type { Runtime } from '@app/platform';
+import { AuditController } from './audit/audit.controller';
 import { BudgetReportsController } from './budgets/budget-reports.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { CustomerReportsController } from './customers/customer-reports.controller';
@@ -54,6 +55,7 @@ export class AppModule {
         BudgetReportsController,
         ExceptionsController,
         CrossSellingController,
+        AuditController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },

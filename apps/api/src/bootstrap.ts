@@ -3,6 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { NestPinoLogger, type Runtime } from '@app/platform';
 import { AppModule } from './app.module';
+import helmet from 'helmet';
+import { auditMiddleware } from './http/audit.middleware';
 import { ErrorFilter } from './http/error.filter';
 
 /** Builds the HTTP app on a started runtime; used by main.ts and by the API tests alike. */
@@ -13,6 +15,9 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   });
   app.useBodyParser('json', { limit: '1mb', strict: true });
   app.disable('x-powered-by');
+  // Security headers (helmet); the OpenAPI page needs its inline script and styles.
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(auditMiddleware(runtime));
   app.useGlobalFilters(new ErrorFilter(runtime.log));
   const openapi = new DocumentBuilder()
     .setTitle('Campaign platform API')

@@ -6,3 +6,4 @@ export * from './runtime';
 export * from './main-process';
 export * from './idempotency';
 export * from './pii-vault';
+export * from './audit';

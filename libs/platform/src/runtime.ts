@@ -3,13 +3,14 @@ import { EventStoreDbEventStore, EventStore1764000000000, PostgresEventStore, ty
 import { KafkaMessageBus, MessageBus1764000007000, PostgresMessageBus, type MessageBus } from '@app/messaging';
 import { PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
 import type { AppConfig } from './config';
+import { AuditLog, AuditLog1764000009000 } from './audit';
 import { IdempotencyKeys1764000003000 } from './idempotency';
 import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vault';
 import { migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
-export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000];
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {
@@ -19,6 +20,7 @@ export interface Runtime {
   readonly store: EventStore;
   /** Customers' personal data, encrypted, outside the event log. */
   readonly vault: PiiVault;
+  readonly audit: AuditLog;
   /** Kafka when KAFKA_BROKERS is set, else the Postgres-backed bus. */
   readonly bus: MessageBus;
   /** Started by `startProjector` (in the projector process, or in-process on the embedded default). */
@@ -56,6 +58,7 @@ export async function startRuntime(config: AppConfig, log: Logger): Promise<Runt
       store,
       bus,
       vault: new PiiVault(db.pool, resolvePiiMasterKey(config.piiMasterKey, config.dataDir)),
+      audit: new AuditLog(db.pool),
       async close() {
         await runtime.projector?.stop();
         await bus.close();

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { notFound, type Actor } from '@app/domain';
 import { CurrentActor } from '../http/actor';
@@ -18,12 +19,18 @@ export class CustomerReportsController {
 
   @Get(':customerId')
   @ApiOperation({ summary: 'Customer 360: tier and its history, manager, unit, consent, risk profile and expiry, last contacts, campaigns, VIP card, points balance' })
-  get(@CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Query('minPosition') minPosition?: string) {
+  get(
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+    @Param('customerId') customerId: string,
+    @Query('minPosition') minPosition?: string,
+  ) {
     return readModelAnswer(this.runtime, [customer360Projection.name, pointsLedgerProjection.name], minPosition, async (db) => {
       const c = await customer360(db, customerId);
       if (!c) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
       const vault = await this.runtime.vault.get(customerId);
       const personal = vault.state === 'present' ? (actor.role === 'analyst' ? masked(vault.data) : vault.data) : null;
+      if (personal) res.locals.personalDataRead = true;
       return { ...c, personal, personalDataErased: vault.state === 'erased' };
     });
   }

@@ -72,6 +72,7 @@ export class ErrorFilter implements ExceptionFilter {
       return;
     }
     const { status, body } = toHttpError(err);
+    host.switchToHttp().getResponse<Response>().locals.errorCode = body.error.code;
     if (status >= 500) this.log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'request failed');
     host.switchToHttp().getResponse<Response>().status(status).json(body);
   }

@@ -1,0 +1,26 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { invalid, requireRole, type Actor } from '@app/domain';
+import type { Runtime } from '@app/platform';
+import { CurrentActor } from '../http/actor';
+import { RUNTIME } from '../runtime.token';
+
+@ApiTags('audit')
+@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@Controller('api/audit')
+export class AuditController {
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The audit log (admin): every command and every read of personal data, newest first' })
+  @ApiQuery({ name: 'actor', required: false })
+  @ApiQuery({ name: 'outcome', required: false, enum: ['ok', 'refused', 'denied', 'failed'] })
+  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
+  async list(@CurrentActor() actor: Actor, @Query('actor') who?: string, @Query('outcome') outcome?: string, @Query('limit') limit?: string) {
+    requireRole(actor, ['admin']);
+    const n = limit === undefined ? 100 : Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) throw invalid('INVALID_LIMIT', 'limit is a whole number from 1 to 1000', { limit });
+    if (outcome !== undefined && !['ok', 'refused', 'denied', 'failed'].includes(outcome)) throw invalid('INVALID_OUTCOME', 'outcome is ok, refused, denied or failed', { outcome });
+    return { entries: await this.runtime.audit.list({ actor: who, outcome, limit: n }) };
+  }
+}

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Actor } from '@app/domain';
+import type { Runtime } from '@app/platform';
+
+/**
+ * Records every command (POST under /api) with its actor, unit, correlation id and outcome —
+ * refusals and 401/403 included — and every read that returned personal data. It listens for the
+ * end of the response, so it sees what the guards and the error filter decided.
+ */
+export function auditMiddleware(runtime: Runtime) {
+  return (req: Request & { actor?: Actor }, res: Response, next: NextFunction) => {
+    if (!req.path.startsWith('/api/')) return next();
+    if (!req.header('x-correlation-id')) req.headers['x-correlation-id'] = randomUUID();
+    res.on('finish', () => {
+      const kind = req.method === 'POST' ? 'command' : res.locals.personalDataRead ? 'personal-data-read' : undefined;
+      if (!kind) return;
+      runtime.audit
+        .record({
+          actor: req.actor?.userId ?? req.header('x-actor-id') ?? null,
+          orgUnit: req.actor?.unitId ?? null,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          code: (res.locals.errorCode as string | undefined) ?? null,
+          correlationId: req.header('x-correlation-id') ?? null,
+          kind,
+        })
+        .catch((err) => runtime.log.error({ err: String(err) }, 'audit record failed'));
+    });
+    next();
+  };
+}
