@@ -5,9 +5,8 @@ import type { Projection } from '../runner/projection';
 import { applyInRuns } from '../runner/runs';
 import { insertMany } from '../runner/sql';
 import { BUDGET_USAGE_TABLES } from './budget-usage.tables';
+import { data as d, lastPer } from '../runner/event-fields';
 
-const d = (e: RecordedEvent) => e.data as Record<string, any>;
-const lastPer = (events: readonly RecordedEvent[], key: (e: RecordedEvent) => string) => [...new Map(events.map((e) => [key(e), e])).values()];
 
 const allocated = (tx: PoolClient, events: readonly RecordedEvent[]) =>
   insertMany(

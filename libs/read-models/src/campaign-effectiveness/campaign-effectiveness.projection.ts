@@ -4,16 +4,12 @@ import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { applyInGroups } from '../runner/runs';
 import { CAMPAIGN_EFFECTIVENESS_TABLES } from './campaign-effectiveness.tables';
+import { data as d, occurredAt as at, col, lastPer } from '../runner/event-fields';
 
 type Rows = readonly RecordedEvent[];
 type Handler = (tx: PoolClient, events: Rows) => Promise<unknown>;
 
-const d = (e: RecordedEvent) => e.data as Record<string, any>;
-const at = (e: RecordedEvent) => e.metadata.occurredAt;
-const col = <T>(events: Rows, f: (e: RecordedEvent) => T): T[] => events.map(f);
 const fen = (amount: string) => toFen(amount)!;
-/** The last event per key wins (later facts replace earlier ones). */
-const lastPer = (events: Rows, key: (e: RecordedEvent) => string): RecordedEvent[] => [...new Map(events.map((e) => [key(e), e])).values()];
 
 /** Sets a campaign's status (and optionally a time column) for a run of lifecycle events. */
 const status =

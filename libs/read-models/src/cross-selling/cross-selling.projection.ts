@@ -5,8 +5,8 @@ import type { Projection } from '../runner/projection';
 import { applyInRuns } from '../runner/runs';
 import { insertMany } from '../runner/sql';
 import { CROSS_SELLING_TABLES } from './cross-selling.tables';
+import { data as d } from '../runner/event-fields';
 
-const d = (e: RecordedEvent) => e.data as Record<string, any>;
 
 const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<unknown>> = {
   CustomerOnboarded: (tx, events) =>

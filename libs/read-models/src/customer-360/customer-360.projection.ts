@@ -5,9 +5,8 @@ import type { Projection } from '../runner/projection';
 import { applyInGroups } from '../runner/runs';
 import { insertMany } from '../runner/sql';
 import { CUSTOMER_360_TABLES } from './customer-360.tables';
+import { data as d, occurredAt as at } from '../runner/event-fields';
 
-const d = (e: RecordedEvent) => e.data as Record<string, any>;
-const at = (e: RecordedEvent) => e.metadata.occurredAt;
 
 /** Sets columns of `c360_customers` from each event, one at a time in log order (for the rare, order-sensitive ones). */
 const update =

@@ -2,8 +2,8 @@ import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { insertMany } from '../runner/sql';
 import { POINTS_LEDGER_TABLES } from './points-ledger.tables';
+import { data as d } from '../runner/event-fields';
 
-const d = (e: RecordedEvent) => e.data as Record<string, any>;
 
 /** Each points event as a signed ledger entry; a balance is the sum of a customer's entries. */
 function entry(e: RecordedEvent): [string, string, string, number, string, string | null, string | null] {

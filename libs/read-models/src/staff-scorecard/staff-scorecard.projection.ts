@@ -4,15 +4,11 @@ import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { runsOfSameType } from '../runner/runs';
 import { STAFF_SCORECARD_TABLES } from './staff-scorecard.tables';
+import { data as d, occurredAt as at, col, lastPer } from '../runner/event-fields';
 
 type Rows = readonly RecordedEvent[];
 type Handler = (tx: PoolClient, events: Rows) => Promise<unknown>;
 
-const d = (e: RecordedEvent) => e.data as Record<string, any>;
-const at = (e: RecordedEvent) => e.metadata.occurredAt;
-const col = <T>(events: Rows, f: (e: RecordedEvent) => T): T[] => events.map(f);
-/** The last event per key wins within a run (later facts replace earlier ones). */
-const lastPer = (events: Rows, key: (e: RecordedEvent) => string): RecordedEvent[] => [...new Map(events.map((e) => [key(e), e])).values()];
 
 /** Contacts, complaints and unsuitable attempts, counted per person per month. */
 const activity =

@@ -4,8 +4,8 @@ import type { Projection } from '../runner/projection';
 import { applyInRuns } from '../runner/runs';
 import { insertMany } from '../runner/sql';
 import { SUPERVISION_TABLES } from './supervision.tables';
+import { data as d } from '../runner/event-fields';
 
-const d = (e: RecordedEvent) => e.data as Record<string, any>;
 
 const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<unknown>> = {
   VipCardApplied: (tx, events) =>
