@@ -1,8 +1,7 @@
-import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '@app/platform';
+import { freePort, temporaryDataDir } from '@app/platform';
 
 /**
  * The real process, as `npm start` runs it (built by `npm test` first): on the embedded default it
@@ -10,15 +9,6 @@ import { freePort } from '@app/platform';
  */
 const root = join(__dirname, '..', '..');
 const main = join(root, 'dist/apps/api/src/main.js');
-
-function tempDataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'campaign-e2e-'));
-  if (userInfo().uid === 0) {
-    const [uid, gid] = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'postgres']).toString()));
-    chownSync(dir, uid!, gid!);
-  }
-  return dir;
-}
 
 async function waitForHealth(url: string, ms: number): Promise<number> {
   const started = Date.now();
@@ -53,7 +43,7 @@ describe('npm start on the embedded default', () => {
   });
 
   it('serves /health within 30 s and stops its PostgreSQL on SIGINT', async () => {
-    const dataDir = tempDataDir();
+    const dataDir = temporaryDataDir('campaign-e2e-');
     const port = await freePort();
     const child = spawn(process.execPath, [main], {
       env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', EVENTSTORE_URL: '' },

@@ -1,8 +1,8 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 /**
@@ -91,6 +91,16 @@ function stopOnExit(child: ChildProcess | undefined): void {
   process.once('exit', () => {
     if (child.exitCode === null) child.kill('SIGINT');
   });
+}
+
+/**
+ * A fresh DATA_DIR under the system temp folder (tests, benchmarks). mkdtemp makes it private to
+ * us; the `postgres` user that runs the server when we are root must be able to pass through it.
+ */
+export function temporaryDataDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }
 
 /** Data dir (and the folder above the cluster) owned by `postgres` when we are root: initdb refuses root. */

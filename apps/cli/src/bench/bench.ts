@@ -5,13 +5,12 @@
  * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
  */
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, userInfo } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Pool } from 'pg';
 import { PostgresEventStore } from '@app/event-store';
-import { createLogger, loadConfig, MIGRATIONS, migrate, startEmbeddedPostgres, startRuntime } from '@app/platform';
+import { createLogger, loadConfig, MIGRATIONS, migrate, startEmbeddedPostgres, startRuntime, temporaryDataDir } from '@app/platform';
 import { campaignEffectiveness, campaignList, customer360, customerDirectoryProjection, PROJECTIONS, ProjectionRunner, scorecard, withReadModels } from '@app/read-models';
 import { appendBench } from './append.bench';
 import { commandBench } from './commands.bench';
@@ -34,8 +33,7 @@ async function main() {
   let adminUrl = process.env.DATABASE_URL;
   let stopPg = async () => undefined as void;
   if (!adminUrl) {
-    dir = mkdtempSync(join(tmpdir(), 'bench-'));
-    if (userInfo().uid === 0) chownSync(dir, ...(['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'postgres']).toString())) as [number, number]));
+    dir = temporaryDataDir('bench-');
     const pg = await startEmbeddedPostgres({ dataDir: dir });
     adminUrl = pg.url;
     stopPg = () => pg.stop();
