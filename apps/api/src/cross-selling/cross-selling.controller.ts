@@ -1,12 +1,11 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { invalid } from '@app/domain';
+import { MONTH_PATTERN, invalid } from '@app/domain';
 import type { Runtime } from '@app/platform';
 import { attritionByProducts, campaignCrossSell, crossSellingProjection, crossSellRatio, referralStats } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { RUNTIME } from '../runtime.token';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** Cross-selling: products per customer over time, referral conversion, attrition by products held. */
 @ApiTags('cross-selling')
@@ -22,7 +21,7 @@ export class CrossSellingController {
   @ApiQuery({ name: 'to', required: true, example: '2026-12' })
   @ApiQuery({ name: 'lostAfterDays', required: false, description: 'days with no assets and no product that count as lost (default 90)' })
   overview(@Query('from') from: string, @Query('to') to: string, @Query('lostAfterDays') lostAfterDays?: string, @Query('minPosition') minPosition?: string) {
-    if (!MONTH.test(from ?? '') || !MONTH.test(to ?? '') || from > to) throw invalid('INVALID_PERIOD', 'from and to are months (YYYY-MM), from ≤ to', { from, to });
+    if (!MONTH_PATTERN.test(from ?? '') || !MONTH_PATTERN.test(to ?? '') || from > to) throw invalid('INVALID_PERIOD', 'from and to are months (YYYY-MM), from ≤ to', { from, to });
     const days = lostAfterDays === undefined ? 90 : Number(lostAfterDays);
     if (!Number.isInteger(days) || days < 1 || days > 3650) throw invalid('INVALID_DAYS', 'lostAfterDays is a whole number of days', { lostAfterDays });
     return readModelAnswer(this.runtime, crossSellingProjection.name, minPosition, async (db) => ({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, RISK_LEVELS, ROLES, TIERS, toFen } from '@app/domain';
+import { CHANNELS, MONTH_PATTERN, RISK_LEVELS, ROLES, TIERS, toFen } from '@app/domain';
 
 /** Building blocks of the request schemas; every object schema is strict (unknown fields refused). */
 export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'an id of 1–64 letters, digits, _ . : -');
@@ -13,7 +13,7 @@ export const isoTime = z
   .max(40)
   .refine((v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'an ISO 8601 date or time')
   .transform((v) => new Date(v).toISOString());
-export const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
+export const month = z.string().regex(MONTH_PATTERN, 'a month as YYYY-MM');
 export const channel = z.enum(CHANNELS);
 export const riskLevel = z.enum(RISK_LEVELS);
 export const tier = z.enum(TIERS);

@@ -6,7 +6,7 @@ import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, organisationDecider, typ
 import type { CommandContext } from '@app/event-store';
 import { CurrentActor, Public } from '../http/actor';
 import { Commands } from '../http/commands';
-import { id, money, riskLevel, role, text, toOpenApi } from '../http/schemas';
+import { id, money, month, riskLevel, role, text, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
 import { DecideOnStream } from '../http/decide-on-stream.command';
 import { OrganisationDirectory } from './organisation.directory';
@@ -22,7 +22,7 @@ const changeRole = z.strictObject({ role });
 const defineProduct = z.strictObject({ productCode: id, name: text(200), category: text(50), riskLevel, riskBearing: z.boolean(), weight: money });
 const updateProduct = z.strictObject({ riskLevel: riskLevel.optional(), riskBearing: z.boolean().optional(), weight: money.optional() });
 const thresholds = z.strictObject({ standard: money, platinum: money, black: money });
-const target = z.strictObject({ subjectId: id, period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM'), points: money });
+const target = z.strictObject({ subjectId: id, period: month, points: money });
 const contactPolicy = z.strictObject({
   maxCampaignContactsPer30Days: z.number().int().min(1).max(100),
   maxContactsPerCampaignPer7Days: z.number().int().min(1).max(100),

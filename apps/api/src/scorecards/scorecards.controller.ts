@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus, Query as CqrsQuery, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { invalid, notFound } from '@app/domain';
+import { MONTH_PATTERN, invalid, notFound } from '@app/domain';
 import type { Runtime } from '@app/platform';
 import { personCredits, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
@@ -29,7 +29,7 @@ export class GetScorecardHandler implements IQueryHandler<GetScorecard> {
 }
 
 function periodOf(value: unknown): string {
-  if (typeof value !== 'string' || !/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw invalid('INVALID_PERIOD', 'period is a month, YYYY-MM', { period: value });
+  if (typeof value !== 'string' || !MONTH_PATTERN.test(value)) throw invalid('INVALID_PERIOD', 'period is a month, YYYY-MM', { period: value });
   return value;
 }
 

@@ -1,6 +1,7 @@
 import type { Decider } from '../decider';
 import { invalid } from '../errors';
 import { formatFen, toFen } from '../shared/money';
+import { MONTH_PATTERN } from '../shared/time';
 import type { Actor, Role } from '../shared/types';
 import type { OrganisationCommand } from './organisation.commands';
 import {
@@ -164,7 +165,7 @@ function setTarget(command: OrganisationCommand & { type: 'SetTarget' }, org: Or
   const unitId = staff ? staff.unitId : command.subjectId;
   if (!staff && !org.units.has(command.subjectId)) throw unknownUnit(command.subjectId);
   if (!isWithin(org, unitId, command.by.unitId)) throw outsideScope(unitId, command.by.unitId);
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(command.period)) throw invalid('INVALID_PERIOD', 'period is a month, YYYY-MM', { period: command.period });
+  if (!MONTH_PATTERN.test(command.period)) throw invalid('INVALID_PERIOD', 'period is a month, YYYY-MM', { period: command.period });
   const points = nonNegative(command.points, 'points');
   return [{ type: 'TargetSet', data: { subjectId: command.subjectId, subject: staff ? 'staff' : 'unit', period: command.period, points } }];
 }

@@ -17,5 +17,8 @@ export const sinceDaysBefore = (a: string, now: string, days: number): boolean =
 
 export const isBefore = (a: string, b: string): boolean => Date.parse(a) < Date.parse(b);
 
+/** A month as YYYY-MM: the period of scorecards, snapshots and targets. */
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
 /** "2026-03" for a time. */
 export const monthOf = (iso: string): string => iso.slice(0, 7);
