@@ -6,12 +6,17 @@ export interface ApiResponse<T = any> {
   readonly headers: Headers;
 }
 
-/** A small HTTP client for API tests: `api(t).as('rm1').post('/api/interactions', {...})`. */
+/**
+ * A small HTTP client for API tests: `api(t).as('rm1').post('/api/interactions', {...})` sends a
+ * bearer token minted for `rm1` with the app's own key (as `campaignctl token --user rm1` would).
+ */
 export function api(t: TestApp) {
+  const tokens = new Map<string, string>();
+  const tokenFor = (actor: string) => tokens.get(actor) ?? tokens.set(actor, t.runtime.tokens.issue(actor).token).get(actor)!;
   const call = async (method: string, path: string, actor: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const res = await fetch(`${t.url}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...(actor ? { 'x-actor-id': actor } : {}), ...headers },
+      headers: { 'content-type': 'application/json', ...(actor ? { authorization: `Bearer ${tokenFor(actor)}` } : {}), ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();

@@ -16,7 +16,7 @@ export interface TestApp {
 /** The real api on a fresh database, listening on a free loopback port. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', PII_MASTER_KEY: randomBytes(32).toString('base64'), ...env });
+  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', PII_MASTER_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(32).toString('base64'), RATE_LIMIT_PER_MINUTE: '1000000', ...env });
   const runtime = await startRuntime(config, createLogger(config.logLevel));
   if (config.runProjector) await startProjector(runtime);
   const app = await createApi(runtime);

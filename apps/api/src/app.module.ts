@@ -22,7 +22,7 @@ import { PointsController } from './customers/points.controller';
 import { ActOnVipCardHandler } from './customers/vip-card.command';
 import { VipCardsController } from './customers/vip-cards.controller';
 import { HealthController } from './health/health.controller';
-import { ActorGuard } from './http/actor';
+import { AuthGuard } from './http/auth';
 import { Commands } from './http/commands';
 import { DecideOnStreamHandler } from './http/decide-on-stream.command';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
@@ -60,7 +60,7 @@ export class AppModule {
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: EVENT_STORE, useValue: runtime.store },
-        { provide: APP_GUARD, useClass: ActorGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         OrganisationDirectory,
         Commands,

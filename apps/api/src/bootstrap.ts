@@ -4,6 +4,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { NestPinoLogger, type Runtime } from '@app/platform';
 import { AppModule } from './app.module';
 import helmet from 'helmet';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { createHash } from 'node:crypto';
 import { auditMiddleware } from './http/audit.middleware';
 import { ErrorFilter } from './http/error.filter';
 
@@ -18,12 +20,36 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   // Security headers (helmet); the OpenAPI page needs its inline script and styles.
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(auditMiddleware(runtime));
+  app.use('/api', apiRateLimit(runtime));
   app.useGlobalFilters(new ErrorFilter(runtime.log));
   const openapi = new DocumentBuilder()
     .setTitle('Campaign platform API')
     .setDescription('Commands, queries and health of the event-sourced marketing-campaign platform.')
     .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'campaignctl token --user <staff id>' })
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+/**
+ * Requests per minute per bearer token (per client address for requests without one), on /api.
+ * Over the limit: 429 in the error shape, with RateLimit headers saying when to come back.
+ */
+function apiRateLimit(runtime: Runtime) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: runtime.config.rateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => {
+      const auth = req.headers.authorization;
+      // The token's hash, not the token: the limiter's memory holds no credentials.
+      return auth ? `t:${createHash('sha256').update(auth).digest('base64url')}` : `a:${ipKeyGenerator(req.ip ?? 'unknown')}`;
+    },
+    handler: (_req, res) => {
+      res.locals.errorCode = 'RATE_LIMITED';
+      res.status(429).json({ error: { code: 'RATE_LIMITED', message: `more than ${runtime.config.rateLimitPerMinute} requests a minute with this token; slow down`, details: { limitPerMinute: runtime.config.rateLimitPerMinute } } });
+    },
+  });
 }

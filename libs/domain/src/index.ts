@@ -31,3 +31,5 @@ export {
 export { pointsDecider, pointsStream, balance as pointsBalance, type PointsCommand, type PointsEvent, type PointsState } from './points/points.decider';
 export * from './upcasters';
 export * from './scorecard/scoring';
+export * from './access/access';
+export * from './attribution/attribution';

@@ -30,6 +30,12 @@ const schema = z.object({
     .string()
     .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
+  JWT_SECRET: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded')
+    .optional(),
+  TOKEN_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(8),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   PROJECTOR_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(20),
 });
@@ -50,6 +56,12 @@ export interface AppConfig {
   readonly runProjector: boolean;
   /** Wraps each customer's personal-data key (base64, 32 bytes); generated under DATA_DIR when absent. */
   readonly piiMasterKey?: string;
+  /** Signs API bearer tokens (HS256; base64, ≥ 32 bytes); generated under DATA_DIR when absent. */
+  readonly jwtSecret?: string;
+  /** How long a token minted by `campaignctl token` stays valid. */
+  readonly tokenTtlHours: number;
+  /** Requests per minute per token (per address without one) on /api. */
+  readonly rateLimitPerMinute: number;
   /** Events per projector transaction, and how long a batch waits to fill (ms). */
   readonly projectorBatchSize: number;
   readonly projectorMaxWaitMs: number;
@@ -85,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     kafkaBrokers: c.KAFKA_BROKERS?.split(','),
     runProjector: c.RUN_PROJECTOR,
     piiMasterKey: c.PII_MASTER_KEY,
+    jwtSecret: c.JWT_SECRET,
+    tokenTtlHours: c.TOKEN_TTL_HOURS,
+    rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
     projectorBatchSize: c.PROJECTOR_BATCH_SIZE,
     projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,
   };
@@ -92,7 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 /** Connection strings may carry passwords: never echo them back. */
 function redact(name: string, value: string): string {
-  if (/KEY$/.test(name)) return '***';
+  if (/(KEY|SECRET)$/.test(name)) return '***';
   if (!/URL$/.test(name)) return value;
   return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
 }

@@ -7,3 +7,5 @@ export * from './main-process';
 export * from './idempotency';
 export * from './pii-vault';
 export * from './audit';
+export * from './tokens';
+export * from './keys';

@@ -1,8 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Pool } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { resolveKey } from './keys';
 
 /**
  * Personal data lives here, never in events: one row per customer, encrypted with AES-256-GCM
@@ -98,18 +97,7 @@ export class PiiVault {
   }
 }
 
-/**
- * The master key: PII_MASTER_KEY (base64, 32 bytes) when configured; otherwise one generated once
- * and kept, readable by this user only, under DATA_DIR/keys — never a key written in the code.
- */
+/** The master key: PII_MASTER_KEY (base64, 32 bytes), or one generated under DATA_DIR/keys. */
 export function resolvePiiMasterKey(configured: string | undefined, dataDir: string): Buffer {
-  if (configured) return Buffer.from(configured, 'base64');
-  const dir = join(resolve(dataDir), 'keys');
-  const file = join(dir, 'pii-master.key');
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-    chmodSync(file, 0o600);
-  }
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  return resolveKey(configured, dataDir, 'pii-master.key');
 }

@@ -6,6 +6,7 @@ import type { AppConfig } from './config';
 import { AuditLog, AuditLog1764000009000 } from './audit';
 import { IdempotencyKeys1764000003000 } from './idempotency';
 import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vault';
+import { tokenIssuerFor, type TokenIssuer } from './tokens';
 import { migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
 
@@ -21,6 +22,8 @@ export interface Runtime {
   /** Customers' personal data, encrypted, outside the event log. */
   readonly vault: PiiVault;
   readonly audit: AuditLog;
+  /** Signs and checks the API's bearer tokens. */
+  readonly tokens: TokenIssuer;
   /** Kafka when KAFKA_BROKERS is set, else the Postgres-backed bus. */
   readonly bus: MessageBus;
   /** Started by `startProjector` (in the projector process, or in-process on the embedded default). */
@@ -59,6 +62,7 @@ export async function startRuntime(config: AppConfig, log: Logger): Promise<Runt
       bus,
       vault: new PiiVault(db.pool, resolvePiiMasterKey(config.piiMasterKey, config.dataDir)),
       audit: new AuditLog(db.pool),
+      tokens: tokenIssuerFor(config),
       async close() {
         await runtime.projector?.stop();
         await bus.close();

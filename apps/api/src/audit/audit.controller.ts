@@ -1,16 +1,17 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { invalid, requireRole, type Actor } from '@app/domain';
 import type { Runtime } from '@app/platform';
-import { CurrentActor } from '../http/actor';
+import { CurrentActor, Roles } from '../http/auth';
 import { RUNTIME } from '../runtime.token';
 
 @ApiTags('audit')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @Controller('api/audit')
 export class AuditController {
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
+  @Roles('admin')
   @Get()
   @ApiOperation({ summary: 'The audit log (admin): every command and every read of personal data, newest first' })
   @ApiQuery({ name: 'actor', required: false })

@@ -1,24 +1,32 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { invalid } from '@app/domain';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { invalid, readScope, unitInScope, type Actor } from '@app/domain';
+import { OrganisationDirectory } from '../organisation/organisation.directory';
 import type { Runtime } from '@app/platform';
 import { budgetUsage, budgetUsageProjection } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { RUNTIME } from '../runtime.token';
+import { CurrentActor, Roles } from '../http/auth';
 
 @ApiTags('budgets')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @Controller('api/budgets')
 export class BudgetReportsController {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly directory: OrganisationDirectory,
+  ) {}
 
+  @Roles('marketer', 'approver', 'branch_head', 'analyst', 'admin')
   @Get()
   @ApiOperation({ summary: "Budget usage per unit for a year: allocated, split to units below, committed, released, spent, remaining" })
   @ApiQuery({ name: 'year', required: true, example: 2026 })
   @ApiQuery({ name: 'minPosition', required: false })
-  usage(@Query('year') year: string, @Query('minPosition') minPosition?: string) {
+  async usage(@CurrentActor() actor: Actor, @Query('year') year: string, @Query('minPosition') minPosition?: string) {
     const y = Number(year);
     if (!Number.isInteger(y) || y < 2000 || y > 2100) throw invalid('INVALID_YEAR', 'year must be a calendar year', { year });
-    return readModelAnswer(this.runtime, budgetUsageProjection.name, minPosition, async (db) => ({ year: y, units: await budgetUsage(db, y) }));
+    const org = await this.directory.current();
+    const scope = readScope(actor);
+    return readModelAnswer(this.runtime, budgetUsageProjection.name, minPosition, async (db) => ({ year: y, units: (await budgetUsage(db, y)).filter((u) => unitInScope(org, scope, u.unitId)) }));
   }
 }

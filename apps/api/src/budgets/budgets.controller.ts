@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { budgetStream, type Actor, type BudgetCommand } from '@app/domain';
-import { CurrentActor } from '../http/actor';
+import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, money, occurredAt, text, toOpenApi, year } from '../http/schemas';
 import { parseBody } from '../http/validation';
@@ -16,12 +16,13 @@ const changeDecision = z.strictObject({ approve: z.boolean(), reason: z.string()
 
 /** Yearly budgets: head office fixes its total, each unit splits down the tree, changes need the superior's approval. */
 @ApiTags('budgets')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
 @Controller('api/budgets')
 export class BudgetsController {
   constructor(private readonly commands: Commands) {}
 
+  @Roles('approver', 'admin')
   @Post(':unitId/annual')
   @HttpCode(200)
   @ApiOperation({ summary: "Fix head office's yearly total" })
@@ -31,6 +32,7 @@ export class BudgetsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'SetAnnualBudget', unitId, year: b.year, amount: b.amount });
   }
 
+  @Roles('approver', 'branch_head', 'admin')
   @Post(':unitId/allocations')
   @HttpCode(200)
   @ApiOperation({ summary: 'Split part of this unit\'s budget to a unit directly below (the sum never exceeds this unit\'s budget)' })
@@ -40,6 +42,7 @@ export class BudgetsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'AllocateToChild', unitId, childUnitId: b.childUnitId, year: b.year, amount: b.amount });
   }
 
+  @Roles('marketer', 'branch_head', 'admin')
   @Post(':unitId/change-requests')
   @ApiOperation({ summary: 'Ask the superior unit for a different budget' })
   @ApiBody({ schema: toOpenApi(changeRequest), examples: { example: { value: {"requestId": "BR-2026-07", "year": 2026, "amount": "9000000.00", "reason": "spring deposit drive"} } } })
@@ -48,6 +51,7 @@ export class BudgetsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RequestBudgetChange', unitId, requestId: b.requestId, year: b.year, amount: b.amount, reason: b.reason });
   }
 
+  @Roles('approver', 'branch_head', 'admin')
   @Post(':unitId/change-requests/:requestId/decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve or reject a budget change request (a unit above the requester)' })

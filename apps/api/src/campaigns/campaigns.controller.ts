@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -7,7 +7,7 @@ import { campaignStream, requireRole, type Actor, type CampaignCommand } from '@
 import { toHttpError } from '../http/error.filter';
 import { DeductParticipantPoints } from './deduct-participant-points.command';
 import { formatPosition } from '@app/event-store';
-import { CurrentActor } from '../http/actor';
+import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, id, isoTime, money, occurredAt, text, tier, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
@@ -60,12 +60,13 @@ const DRAFT_EXAMPLE = {
 
 /** The campaign lifecycle: draft → submitted → approved / rejected → launched → completed (or cancelled). */
 @ApiTags('campaigns')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
 @Controller('api/campaigns')
 export class CampaignsController {
   constructor(private readonly commands: Commands) {}
 
+  @Roles('marketer', 'admin')
   @Post()
   @ApiOperation({ summary: 'Draft a campaign: audience, products, channels, budget, period, control group (default 10%)' })
   @ApiBody({ schema: toOpenApi(draft), examples: { depositDrive: { value: DRAFT_EXAMPLE } } })
@@ -75,6 +76,7 @@ export class CampaignsController {
     return this.send(issue, { type: 'DraftCampaign', campaignId, plan });
   }
 
+  @Roles('marketer', 'admin')
   @Post(':campaignId/submit')
   @HttpCode(200)
   @ApiOperation({ summary: 'Submit for approval, with the plan document attached' })
@@ -84,6 +86,7 @@ export class CampaignsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'SubmitCampaign', campaignId, planDocumentRef: b.planDocumentRef });
   }
 
+  @Roles('approver', 'admin')
   @Post(':campaignId/approve')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve (an approver of a unit above the owner)' })
@@ -93,6 +96,7 @@ export class CampaignsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ApproveCampaign', campaignId });
   }
 
+  @Roles('approver', 'admin')
   @Post(':campaignId/reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject with a reason (an approver of a unit above the owner)' })
@@ -102,6 +106,7 @@ export class CampaignsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RejectCampaign', campaignId, reason: b.reason });
   }
 
+  @Roles('marketer', 'admin')
   @Post(':campaignId/launch')
   @HttpCode(200)
   @ApiOperation({ summary: "Launch: evaluate the audience, hold out the control group by a seeded random split, commit the budget" })
@@ -121,6 +126,7 @@ export class CampaignsController {
     };
   }
 
+  @Roles('marketer', 'admin')
   @Post(':campaignId/costs')
   @ApiOperation({ summary: 'Record a cost line: for one participant, or unassigned (split over participants at completion)' })
   @ApiBody({ schema: toOpenApi(cost), examples: { gift: { value: { amount: '88.00', customerId: 'C-10001', description: 'gift' } }, venue: { value: { amount: '5000.00', description: 'lecture venue' } } } })
@@ -132,6 +138,7 @@ export class CampaignsController {
     return { ...result, costId };
   }
 
+  @Roles('marketer', 'admin')
   @Post(':campaignId/feedback')
   @ApiOperation({ summary: 'Record execution feedback (from a customer, or about the campaign)' })
   @ApiBody({ schema: toOpenApi(feedback), examples: { example: { value: {"customerId": "C-10001", "rating": 4, "comment": "liked the lecture"} } } })
@@ -141,6 +148,7 @@ export class CampaignsController {
     return this.send(issue, { type: 'RecordCampaignFeedback', campaignId, feedbackId: b.feedbackId ?? randomUUID(), customerId: b.customerId, rating: b.rating, comment: b.comment });
   }
 
+  @Roles('marketer', 'admin')
   @Post(':campaignId/complete')
   @HttpCode(200)
   @ApiOperation({
@@ -159,6 +167,7 @@ export class CampaignsController {
     }
   }
 
+  @Roles('marketer', 'admin')
   @Post(':campaignId/points-deduction')
   @HttpCode(200)
   @ApiOperation({ summary: "Deduct completed campaign participants' benefit points by their cost share (safe to repeat: each customer once)" })
@@ -170,6 +179,7 @@ export class CampaignsController {
     return this.commands.execute(new DeductParticipantPoints(campaignId, issue.by, issue.at, issue.context));
   }
 
+  @Roles('marketer', 'admin')
   @Post(':campaignId/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel with a reason; a launched campaign returns its unspent budget' })

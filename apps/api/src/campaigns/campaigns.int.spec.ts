@@ -45,7 +45,7 @@ describe('campaign lifecycle through the API', () => {
     expect((await mkt.post('/api/campaigns/K1/costs', { amount: '1000.00', description: 'SMS batch' })).status).toBe(201);
     expect((await mkt.post('/api/campaigns/K1/costs', { amount: '50', customerId: treatment[0], description: 'gift' })).status).toBe(201);
     // T0 has 1,000 benefit points (1,000,000 × 0.001) to lose to their cost share.
-    expect((await c.as('rm1').post(`/api/points/${treatment[0]}/benefit`, { month: '2026-01', assetChange: '1000000', profitParameter: '0.001' })).status).toBe(201);
+    expect((await c.as('admin').post(`/api/points/${treatment[0]}/benefit`, { month: '2026-01', assetChange: '1000000', profitParameter: '0.001' })).status).toBe(201);
     expect(await t.runtime.projector!.catchUp(30_000)).toBe(true);
     const completed = await mkt.post('/api/campaigns/K1/complete');
     expect(completed.status).toBe(200);

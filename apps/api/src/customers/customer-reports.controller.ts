@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { notFound, type Actor } from '@app/domain';
-import { CurrentActor } from '../http/actor';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { customerAccess, forbidden, notFound, type Actor } from '@app/domain';
+import { OrganisationDirectory } from '../organisation/organisation.directory';
+import { CurrentActor, Roles } from '../http/auth';
 import { masked } from './masking';
 import type { Runtime } from '@app/platform';
 import { customer360, customer360Projection, pointsLedger, pointsLedgerProjection } from '@app/read-models';
@@ -11,12 +12,25 @@ import { RUNTIME } from '../runtime.token';
 
 /** One customer seen whole, and their points ledger. */
 @ApiTags('customers')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the answer includes this position, as returned by a command' })
 @Controller('api/customers')
 export class CustomerReportsController {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly directory: OrganisationDirectory,
+  ) {}
 
+  /** Full or masked access to this customer, or 403 (404 when there is no such customer). */
+  private async access(actor: Actor, db: Parameters<typeof customer360>[0], customerId: string) {
+    const c = await customer360(db, customerId);
+    if (!c) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
+    const access = customerAccess(actor, await this.directory.current(), { homeUnitId: c.unitId, managerId: c.managerId });
+    if (access === 'none') throw forbidden(actor.role === 'relationship_manager' ? 'NOT_YOUR_CUSTOMER' : 'OUTSIDE_SCOPE', `customer ${customerId} is outside your scope`, { customerId });
+    return { c, access };
+  }
+
+  @Roles('relationship_manager', 'branch_head', 'approver', 'analyst', 'admin')
   @Get(':customerId')
   @ApiOperation({ summary: 'Customer 360: tier and its history, manager, unit, consent, risk profile and expiry, last contacts, campaigns, VIP card, points balance' })
   get(
@@ -26,18 +40,21 @@ export class CustomerReportsController {
     @Query('minPosition') minPosition?: string,
   ) {
     return readModelAnswer(this.runtime, [customer360Projection.name, pointsLedgerProjection.name], minPosition, async (db) => {
-      const c = await customer360(db, customerId);
-      if (!c) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
+      const { c, access } = await this.access(actor, db, customerId);
       const vault = await this.runtime.vault.get(customerId);
-      const personal = vault.state === 'present' ? (actor.role === 'analyst' ? masked(vault.data) : vault.data) : null;
+      const personal = vault.state === 'present' ? (access === 'masked' ? masked(vault.data) : vault.data) : null;
       if (personal) res.locals.personalDataRead = true;
       return { ...c, personal, personalDataErased: vault.state === 'erased' };
     });
   }
 
+  @Roles('relationship_manager', 'branch_head', 'approver', 'analyst', 'admin')
   @Get(':customerId/points')
   @ApiOperation({ summary: 'The points ledger: every accrual, reversal, redemption, deduction and expiry, with the running balance' })
-  points(@Param('customerId') customerId: string, @Query('minPosition') minPosition?: string) {
-    return readModelAnswer(this.runtime, pointsLedgerProjection.name, minPosition, (db) => pointsLedger(db, customerId));
+  points(@CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Query('minPosition') minPosition?: string) {
+    return readModelAnswer(this.runtime, [pointsLedgerProjection.name, customer360Projection.name], minPosition, async (db) => {
+      await this.access(actor, db, customerId);
+      return pointsLedger(db, customerId);
+    });
   }
 }

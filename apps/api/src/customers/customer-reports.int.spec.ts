@@ -25,7 +25,8 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
     await seedOrganisation(t);
     await seedCustomer(t, 'A', { tolerance: 'R3', consents: ['phone', 'sms'] });
     const rm = c.as('rm1');
-    await ok(rm.post('/api/customers/A/manager', { staffId: 'rm1' }));
+    const admin = c.as('admin');
+    await ok(admin.post('/api/customers/A/manager', { staffId: 'rm1' }));
     await ok(rm.post('/api/customers/A/balances', { month: '2026-01', averageDailyAssets: '250000' }));
     await ok(rm.post('/api/customers/A/consents', { channel: 'sms', granted: false }));
     for (let i = 1; i <= 12; i++) {
@@ -33,10 +34,10 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
     }
     await ok(rm.post('/api/customers/A/vip-card/applications', { applicationId: 'APP-1', tier: 'standard' }));
     await ok(rm.post('/api/customers/A/vip-card/issue', { cardId: 'CARD-1', occurredAt: '2026-03-01T00:00:00Z' }));
-    await ok(rm.post('/api/points/A/benefit', { month: '2026-03', assetChange: '100000', profitParameter: '0.001' })); // 100
-    await ok(rm.post('/api/points/A/transactions', { transactionId: 'T1', spend: '35.70' })); // 35
-    await ok(rm.post('/api/points/A/redemptions', { redemptionId: 'R1', points: 60 }));
-    await ok(rm.post('/api/points/A/transactions/T1/reversal', { reason: 'disputed' })); // −35
+    await ok(admin.post('/api/points/A/benefit', { month: '2026-03', assetChange: '100000', profitParameter: '0.001' })); // 100
+    await ok(admin.post('/api/points/A/transactions', { transactionId: 'T1', spend: '35.70' })); // 35
+    await ok(admin.post('/api/points/A/redemptions', { redemptionId: 'R1', points: 60 }));
+    await ok(admin.post('/api/points/A/transactions/T1/reversal', { reason: 'disputed' })); // −35
 
     // Budgets: HO 1,000,000 with 100,000 to BR1 (seeded); a BR1 campaign commits 20,000, spends 1,500, completes.
     const mkt = c.as('mkt-br1');

@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { customerDecider, customerStream, invalid, type Actor, type CustomerCommand } from '@app/domain';
 import type { PersonalData, Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
-import { CurrentActor } from '../http/actor';
+import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, id, money, month, occurredAt, riskLevel, text, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
@@ -44,7 +44,7 @@ const answer = z.strictObject({ ...occurredAt });
 
 /** Customers: onboarding, balances and tiers, assignment, claims, transfers, risk profile, consent. */
 @ApiTags('customers')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
 @Controller('api/customers')
 export class CustomersController {
@@ -53,6 +53,7 @@ export class CustomersController {
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
+  @Roles('relationship_manager', 'branch_head', 'admin')
   @Post()
   @ApiOperation({ summary: 'Onboard a customer; they go to the sub-branch holding most of their assets. No personal data here.' })
   @ApiBody({ schema: toOpenApi(onboard), examples: { customer: { value: { customerId: 'C-10001', segment: 'retail', gender: 'F', birthYear: 1982, assetsByUnit: { 'SB-PD': '350000.00' } } } } })
@@ -64,6 +65,7 @@ export class CustomersController {
     return result;
   }
 
+  @Roles('relationship_manager', 'branch_head', 'admin')
   @Post(':customerId/personal-data')
   @HttpCode(200)
   @ApiOperation({ summary: 'Correct personal data: the values go to the encrypted vault; the event records only which fields changed' })
@@ -79,6 +81,7 @@ export class CustomersController {
     return result;
   }
 
+  @Roles('admin')
   @Post(':customerId/erasure')
   @HttpCode(200)
   @ApiOperation({ summary: "Erase the customer's personal data (admin, with a reason): the data key is destroyed; history and figures stay, anonymous" })
@@ -90,6 +93,7 @@ export class CustomersController {
     return result;
   }
 
+  @Roles('relationship_manager', 'branch_head', 'admin')
   @Post(':customerId/balances')
   @ApiOperation({ summary: "Record a month's average daily assets; the tier is recomputed from the last three months" })
   @ApiBody({ schema: toOpenApi(balance), examples: { march: { value: { month: '2026-03', averageDailyAssets: '1620000.00', holdings: ['DEP-1Y', 'FUND-BOND'] } } } })
@@ -99,6 +103,7 @@ export class CustomersController {
     return this.send(issue, { type: 'RecordBalanceSnapshot', customerId, month: b.month, averageDailyAssets: b.averageDailyAssets, holdings: b.holdings });
   }
 
+  @Roles('branch_head', 'admin')
   @Post(':customerId/manager')
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign the customer to a relationship manager of their sub-branch' })
@@ -109,6 +114,7 @@ export class CustomersController {
     return this.send(issue, { type: 'AssignManager', customerId, staffId: b.staffId });
   }
 
+  @Roles('relationship_manager')
   @Post(':customerId/claims')
   @ApiOperation({ summary: 'A relationship manager claims an unassigned customer (客户申领); the superior unit decides' })
   @ApiBody({ schema: toOpenApi(claim), examples: { example: { value: {"claimId": "CL-2026-031"} } } })
@@ -118,6 +124,7 @@ export class CustomersController {
     return this.send(issue, { type: 'FileClaim', customerId, claimId: b.claimId });
   }
 
+  @Roles('approver', 'branch_head', 'admin')
   @Post(':customerId/claims/:claimId/decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve or reject a claim (a unit above the claimant)' })
@@ -128,6 +135,7 @@ export class CustomersController {
     return this.send(issue, { type: 'DecideClaim', customerId, claimId, approve: b.approve, reason: b.reason });
   }
 
+  @Roles('branch_head', 'approver', 'admin')
   @Post(':customerId/transfer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Transfer to another manager: inside a branch by the branch, across branches by head office' })
@@ -138,6 +146,7 @@ export class CustomersController {
     return this.send(issue, { type: 'TransferCustomer', customerId, toStaffId: b.toStaffId });
   }
 
+  @Roles('relationship_manager', 'branch_head', 'admin')
   @Post(':customerId/risk-assessment')
   @ApiOperation({ summary: 'Record a risk assessment (tolerance R1–R5, valid one year)' })
   @ApiBody({ schema: toOpenApi(risk), examples: { balanced: { value: { tolerance: 'R3' } } } })
@@ -147,6 +156,7 @@ export class CustomersController {
     return this.send(issue, { type: 'AssessRisk', customerId, tolerance: b.tolerance });
   }
 
+  @Roles('relationship_manager', 'branch_head', 'admin')
   @Post(':customerId/consents')
   @HttpCode(200)
   @ApiOperation({ summary: 'Grant or withdraw consent to contact on a channel' })
@@ -157,6 +167,7 @@ export class CustomersController {
     return this.send(issue, { type: 'SetConsent', customerId, channel: b.channel, granted: b.granted });
   }
 
+  @Roles('relationship_manager', 'branch_head', 'admin')
   @Post(':customerId/complaints/:complaintId/answer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Answer a complaint (late when past its deadline)' })

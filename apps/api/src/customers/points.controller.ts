@@ -1,9 +1,9 @@
 import { Body, Controller, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { pointsDecider, pointsStream, type Actor, type PointsCommand } from '@app/domain';
-import { CurrentActor } from '../http/actor';
+import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, money, month, occurredAt, text, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
@@ -17,12 +17,13 @@ const expiry = z.strictObject({ ...occurredAt });
 
 /** Benefit and transaction points: accrual, POS points and their next-day reversal, redemption, 2-year expiry. */
 @ApiTags('points')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
 @Controller('api/points/:customerId')
 export class PointsController {
   constructor(private readonly commands: Commands) {}
 
+  @Roles('admin')
   @Post('benefit')
   @ApiOperation({ summary: "Accrue a month's benefit points: growth of financial assets × profit parameter" })
   @ApiBody({ schema: toOpenApi(benefit), examples: { march: { value: { month: '2026-03', assetChange: '150000.00', profitParameter: '0.002' } } } })
@@ -31,6 +32,7 @@ export class PointsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'AccrueBenefitPoints', customerId, month: b.month, assetChange: b.assetChange, profitParameter: b.profitParameter });
   }
 
+  @Roles('admin')
   @Post('transactions')
   @ApiOperation({ summary: 'Transaction points: 1 per CNY of debit-card POS spend' })
   @ApiBody({ schema: toOpenApi(transaction), examples: { example: { value: {"transactionId": "POS-778812", "spend": "258.90"} } } })
@@ -39,6 +41,7 @@ export class PointsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'EarnTransactionPoints', customerId, transactionId: b.transactionId, spend: b.spend });
   }
 
+  @Roles('admin')
   @Post('transactions/:transactionId/reversal')
   @ApiOperation({ summary: "Take back a cancelled or disputed transaction's points (effective the next day)" })
   @ApiBody({ schema: toOpenApi(reversal), examples: { example: { value: {"reason": "transaction disputed"} } } })
@@ -47,6 +50,7 @@ export class PointsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ReverseTransactionPoints', customerId, transactionId, reason: b.reason });
   }
 
+  @Roles('admin')
   @Post('redemptions')
   @ApiOperation({ summary: 'Redeem points (oldest first; never more than the balance)' })
   @ApiBody({ schema: toOpenApi(redemption), examples: { example: { value: {"redemptionId": "RD-1", "points": 500, "description": "airport lounge"} } } })
@@ -55,6 +59,7 @@ export class PointsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RedeemPoints', customerId, redemptionId: b.redemptionId, points: b.points, description: b.description });
   }
 
+  @Roles('admin')
   @Post('expiry')
   @ApiOperation({ summary: 'Expire the lots older than 2 years' })
   @ApiBody({ schema: toOpenApi(expiry), examples: { example: { value: {} } } })

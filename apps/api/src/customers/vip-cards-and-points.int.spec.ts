@@ -29,7 +29,7 @@ describe('VIP cards and points through the API', () => {
   it('keeps special cards within 5% of the sub-branch\'s holders, approved by head office only', async () => {
     await seedCustomer(t, 'S1');
     await c.as('rm1').post('/api/customers/S1/vip-card/applications', { applicationId: 'A1', tier: 'standard' });
-    const notHo = await c.as('head-br1').post('/api/customers/S1/vip-card/applications/A1/decision', { approve: true });
+    const notHo = await c.as('appr-br1').post('/api/customers/S1/vip-card/applications/A1/decision', { approve: true });
     expect(notHo.status).toBe(403);
     expect(notHo.body.error.code).toBe('HEAD_OFFICE_ONLY');
     // 1 holder so far: a special card would be 1 of 2 = 50%
@@ -48,14 +48,14 @@ describe('VIP cards and points through the API', () => {
   });
 
   it('accrues, earns, redeems and refuses redeeming beyond the balance', async () => {
-    const rm = c.as('rm1');
-    expect((await rm.post('/api/points/P1/benefit', { month: '2026-03', assetChange: '150000', profitParameter: '0.002' })).status).toBe(201);
-    expect((await rm.post('/api/points/P1/transactions', { transactionId: 'T1', spend: '99.99' })).status).toBe(201);
-    const too = await rm.post('/api/points/P1/redemptions', { redemptionId: 'R1', points: 400 });
+    const admin = c.as('admin'); // points come from the bank's systems, booked under an admin account
+    expect((await admin.post('/api/points/P1/benefit', { month: '2026-03', assetChange: '150000', profitParameter: '0.002' })).status).toBe(201);
+    expect((await admin.post('/api/points/P1/transactions', { transactionId: 'T1', spend: '99.99' })).status).toBe(201);
+    const too = await admin.post('/api/points/P1/redemptions', { redemptionId: 'R1', points: 400 });
     expect(too.status).toBe(422);
     expect(too.body.error).toMatchObject({ code: 'INSUFFICIENT_POINTS', details: { available: 399 } });
-    expect((await rm.post('/api/points/P1/redemptions', { redemptionId: 'R2', points: 399 })).status).toBe(201);
-    const reversal = await rm.post('/api/points/P1/transactions/T1/reversal', { reason: 'disputed' });
+    expect((await admin.post('/api/points/P1/redemptions', { redemptionId: 'R2', points: 399 })).status).toBe(201);
+    const reversal = await admin.post('/api/points/P1/transactions/T1/reversal', { reason: 'disputed' });
     expect(reversal.status).toBe(201);
     const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'points-P1' ORDER BY stream_position`);
     expect(rows.map((r) => [r.type, r.data.points])).toEqual([

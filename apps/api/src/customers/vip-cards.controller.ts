@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { customerStream, type Actor, type VipCardCommand } from '@app/domain';
-import { CurrentActor } from '../http/actor';
+import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, occurredAt, text, tier, toOpenApi, year } from '../http/schemas';
 import { parseBody } from '../http/validation';
@@ -17,12 +17,13 @@ const cancel = z.strictObject({ reason: text(500), ...occurredAt });
 
 /** VIP cards: apply, special approval by head office (≤ 5% per sub-branch), issue, annual review, cancel. */
 @ApiTags('vip-cards')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
 @Controller('api/customers/:customerId/vip-card')
 export class VipCardsController {
   constructor(private readonly commands: Commands) {}
 
+  @Roles('relationship_manager', 'branch_head', 'admin')
   @Post('applications')
   @ApiOperation({ summary: "Apply for a card: at the customer's tier it is approved at once; above it, it waits for head office" })
   @ApiBody({ schema: toOpenApi(apply), examples: { platinum: { value: { applicationId: 'A-1', tier: 'platinum' } } } })
@@ -31,6 +32,7 @@ export class VipCardsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ApplyForVipCard', customerId, applicationId: b.applicationId, tier: b.tier });
   }
 
+  @Roles('approver', 'admin')
   @Post('applications/:applicationId/decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve or refuse a special-approval card (head office only; at most 5% of the sub-branch\'s holders)' })
@@ -47,6 +49,7 @@ export class VipCardsController {
     });
   }
 
+  @Roles('relationship_manager', 'branch_head', 'admin')
   @Post('issue')
   @ApiOperation({ summary: 'Issue the card against the approved application (valid 2 years)' })
   @ApiBody({ schema: toOpenApi(issue), examples: { example: { value: {"cardId": "VIP-0001"} } } })
@@ -55,6 +58,7 @@ export class VipCardsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'IssueVipCard', customerId, cardId: b.cardId });
   }
 
+  @Roles('admin')
   @Post('review')
   @HttpCode(200)
   @ApiOperation({ summary: 'Annual review: the card follows the tier; a holder below the threshold pays the 100 CNY fee' })
@@ -64,6 +68,7 @@ export class VipCardsController {
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ReviewVipCard', customerId, year: b.year });
   }
 
+  @Roles('relationship_manager', 'branch_head', 'admin')
   @Post('cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel the card; no new card for one year' })

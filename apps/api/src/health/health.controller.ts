@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { formatPosition } from '@app/event-store';
 import type { Runtime } from '@app/platform';
-import { Public } from '../http/actor';
+import { Public } from '../http/auth';
 import { RUNTIME } from '../runtime.token';
 
 @ApiTags('health')

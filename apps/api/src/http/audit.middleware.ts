@@ -9,7 +9,7 @@ import type { Runtime } from '@app/platform';
  * end of the response, so it sees what the guards and the error filter decided.
  */
 export function auditMiddleware(runtime: Runtime) {
-  return (req: Request & { actor?: Actor }, res: Response, next: NextFunction) => {
+  return (req: Request & { actor?: Actor; tokenUserId?: string }, res: Response, next: NextFunction) => {
     if (!req.path.startsWith('/api/')) return next();
     if (!req.header('x-correlation-id')) req.headers['x-correlation-id'] = randomUUID();
     res.on('finish', () => {
@@ -17,7 +17,7 @@ export function auditMiddleware(runtime: Runtime) {
       if (!kind) return;
       runtime.audit
         .record({
-          actor: req.actor?.userId ?? req.header('x-actor-id') ?? null,
+          actor: req.actor?.userId ?? req.tokenUserId ?? null,
           orgUnit: req.actor?.unitId ?? null,
           method: req.method,
           path: req.path,

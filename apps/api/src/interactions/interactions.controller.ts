@@ -1,5 +1,5 @@
 import { Body, Controller, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -7,7 +7,7 @@ import { campaignDecider, campaignStream, customerDecider, customerStream, notFo
 import { loadState, type EventStore } from '@app/event-store';
 import { Inject } from '@nestjs/common';
 import type { Runtime } from '@app/platform';
-import { CurrentActor } from '../http/actor';
+import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, id, money, occurredAt, text, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
@@ -60,7 +60,7 @@ const EXAMPLES = {
  * policy, control groups and suitability are decided.
  */
 @ApiTags('interactions')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
 @Controller('api/interactions')
 export class InteractionsController {
@@ -69,6 +69,7 @@ export class InteractionsController {
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
+  @Roles('relationship_manager', 'branch_head', 'admin')
   @Post()
   @ApiOperation({ summary: 'Record an interaction; `kind` selects contact, offer, offer-response, referral, conversion, reversal or complaint' })
   @ApiBody({ schema: toOpenApi(interaction), examples: EXAMPLES })

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, organisationDecider, type Actor, type OrganisationCommand } from '@app/domain';
 import type { CommandContext } from '@app/event-store';
-import { CurrentActor, Public } from '../http/actor';
+import { CurrentActor, Public, Roles, ANY_ROLE } from '../http/auth';
 import { Commands } from '../http/commands';
 import { id, money, month, riskLevel, role, text, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
@@ -29,7 +29,7 @@ const contactPolicy = z.strictObject({
 });
 
 @ApiTags('organisation')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @Controller('api')
 export class OrganisationController {
   constructor(
@@ -51,6 +51,7 @@ export class OrganisationController {
     return this.send({ ...again, type: 'RegisterStaffMember', staffId: b.admin.staffId, displayName: b.admin.displayName, role: 'admin', unitId: b.headOffice.unitId }, again, b.admin.staffId);
   }
 
+  @Roles(...ANY_ROLE)
   @Get('org')
   @ApiOperation({ summary: 'The org tree, staff and products as configured now' })
   async get() {
@@ -58,6 +59,7 @@ export class OrganisationController {
     return { units: [...org.units.values()], staff: [...org.staff.values()], products: [...org.products.values()] };
   }
 
+  @Roles('admin')
   @Post('org/units')
   @ApiOperation({ summary: 'Open an org unit under a parent (admin)' })
   @ApiBody({ schema: toOpenApi(openUnit), examples: { subBranch: { value: { unitId: 'SB-PD', name: '浦东支行', level: 'sub_branch_1', parentId: 'BR-SH' } } } })
@@ -67,6 +69,7 @@ export class OrganisationController {
     return this.send({ ...issue, type: 'OpenOrgUnit', ...b }, issue, b.unitId);
   }
 
+  @Roles('admin')
   @Post('org/staff')
   @ApiOperation({ summary: 'Register a staff member with a role in a unit (admin)' })
   @ApiBody({ schema: toOpenApi(registerStaff), examples: { rm: { value: { staffId: 'rm-001', displayName: 'RM Wang', role: 'relationship_manager', unitId: 'SB-PD' } } } })
@@ -76,6 +79,7 @@ export class OrganisationController {
     return this.send({ ...issue, type: 'RegisterStaffMember', ...b }, issue, b.staffId);
   }
 
+  @Roles('admin')
   @Post('org/staff/:staffId/move')
   @HttpCode(200)
   @ApiOperation({ summary: 'Move a staff member to another unit (admin)' })
@@ -86,6 +90,7 @@ export class OrganisationController {
     return this.send({ ...issue, type: 'MoveStaffMember', staffId, ...b }, issue, staffId);
   }
 
+  @Roles('admin')
   @Post('org/staff/:staffId/role')
   @HttpCode(200)
   @ApiOperation({ summary: "Change a staff member's role (admin)" })
@@ -96,6 +101,7 @@ export class OrganisationController {
     return this.send({ ...issue, type: 'ChangeStaffRole', staffId, ...b }, issue, staffId);
   }
 
+  @Roles('admin')
   @Post('products')
   @ApiOperation({ summary: 'Define a product with its risk level (R1–R5) and scorecard weight (admin)' })
   @ApiBody({ schema: toOpenApi(defineProduct), examples: { fund: { value: { productCode: 'FUND-BOND', name: '债券基金', category: 'fund', riskLevel: 'R2', riskBearing: true, weight: '1.50' } } } })
@@ -105,6 +111,7 @@ export class OrganisationController {
     return this.send({ ...issue, type: 'DefineProduct', ...b }, issue, b.productCode);
   }
 
+  @Roles('admin')
   @Post('products/:productCode')
   @HttpCode(200)
   @ApiOperation({ summary: "Change a product's risk level or weight (admin); history keeps the old values" })
@@ -115,6 +122,7 @@ export class OrganisationController {
     return this.send({ ...issue, type: 'UpdateProduct', productCode, ...b }, issue, productCode);
   }
 
+  @Roles('admin')
   @Post('org/units/:unitId/tier-thresholds')
   @HttpCode(200)
   @ApiOperation({ summary: 'Set the tier thresholds of head office or a branch (branches may raise, never lower)' })
@@ -125,6 +133,7 @@ export class OrganisationController {
     return this.send({ ...issue, type: 'SetTierThresholds', unitId, thresholds: b }, issue, unitId);
   }
 
+  @Roles('admin')
   @Post('org/units/:unitId/contact-policy')
   @HttpCode(200)
   @ApiOperation({ summary: "Set a unit's contact policy (may tighten what it inherits, never loosen)" })
@@ -135,6 +144,7 @@ export class OrganisationController {
     return this.send({ ...issue, type: 'SetContactPolicy', unitId, policy: b }, issue, unitId);
   }
 
+  @Roles('branch_head', 'admin')
   @Post('org/targets')
   @HttpCode(200)
   @ApiOperation({ summary: 'Set a monthly scorecard target (points) for a person or a unit (branch head or admin, in their subtree)' })

@@ -1,19 +1,20 @@
 import { ConflictException, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { notFound, requireRole, type Actor } from '@app/domain';
 import { formatPosition } from '@app/event-store';
-import { CurrentActor } from '../http/actor';
+import { CurrentActor, Roles } from '../http/auth';
 import type { Runtime } from '@app/platform';
 import { PROJECTIONS, freshness, readCheckpoints } from '@app/read-models';
 import { RUNTIME } from '../runtime.token';
 
 /** The projector's state: each projection's version, position, lag and health. */
 @ApiTags('projections')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @Controller('api/projections')
 export class ProjectionsController {
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
+  @Roles('analyst', 'admin')
   @Get()
   @ApiOperation({ summary: 'Every projection: name, version, position, lag in events and seconds, state (running / failed with the failing event)' })
   async list() {
@@ -36,6 +37,7 @@ export class ProjectionsController {
     return { projections };
   }
 
+  @Roles('admin')
   @Post(':name/rebuild')
   @HttpCode(200)
   @ApiBody({ required: false, description: 'no body' })
@@ -46,6 +48,7 @@ export class ProjectionsController {
     return { name, version: status.version, schema: status.schema, position: formatPosition(status.position), state: status.state };
   }
 
+  @Roles('admin')
   @Post(':name/restart')
   @HttpCode(200)
   @ApiBody({ required: false, description: 'no body' })

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus, Query as CqrsQuery, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { MONTH_PATTERN, invalid, notFound } from '@app/domain';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { MONTH_PATTERN, forbidden, invalid, notFound, readScope, requireUnitInScope, staffInScope, unitInScope, type Actor } from '@app/domain';
+import { OrganisationDirectory } from '../organisation/organisation.directory';
 import type { Runtime } from '@app/platform';
 import { personCredits, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { RUNTIME } from '../runtime.token';
+import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 
 const PROJECTION = staffScorecardProjection.name;
 
@@ -35,29 +37,45 @@ function periodOf(value: unknown): string {
 
 /** Staff and unit scorecards for a month, rolled up the org tree. */
 @ApiTags('scorecards')
-@ApiHeader({ name: 'X-Actor-Id', description: 'the acting staff member', required: true })
+@ApiBearerAuth()
 @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the figures include this position, as returned by a command' })
 @Controller('api/scorecards')
 export class ScorecardsController {
   constructor(
     private readonly queries: QueryBus,
     @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly directory: OrganisationDirectory,
   ) {}
 
+  @Roles(...ANY_ROLE)
   @Get()
   @ApiOperation({ summary: 'Every person and unit at or below orgUnit for a month: conversions, revenue, weighted points, shadow, penalties, adherence, target, rank' })
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })
   @ApiQuery({ name: 'orgUnit', required: false, example: 'BR-SH' })
-  list(@Query('period') period: string, @Query('orgUnit') orgUnit?: string, @Query('minPosition') minPosition?: string) {
+  async list(@CurrentActor() actor: Actor, @Query('period') period: string, @Query('orgUnit') orgUnit?: string, @Query('minPosition') minPosition?: string) {
     const p = periodOf(period);
-    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => ({ period: p, orgUnit: orgUnit ?? null, ...(await this.queries.execute(new GetScorecard(p, orgUnit || undefined, db))) }));
+    const org = await this.directory.current();
+    const scope = readScope(actor);
+    // Readers with a subtree start at their own unit; a unit asked for must be inside their scope.
+    const unit = orgUnit || (scope.kind === 'subtree' ? scope.unitId : undefined);
+    if (orgUnit && org.units.has(orgUnit)) requireUnitInScope(org, actor, orgUnit);
+    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
+      const all = await this.queries.execute(new GetScorecard(p, unit, db));
+      const people = all.people.filter((x) => staffInScope(org, scope, x));
+      const units = all.units.filter((u) => unitInScope(org, scope, u.unitId));
+      return { period: p, orgUnit: unit ?? null, people, units };
+    });
   }
 
+  @Roles(...ANY_ROLE)
   @Get(':staffId')
   @ApiOperation({ summary: "One person's scorecard for a month, with the credits (sales) behind it" })
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })
-  person(@Param('staffId') staffId: string, @Query('period') period: string, @Query('minPosition') minPosition?: string) {
+  async person(@CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Query('period') period: string, @Query('minPosition') minPosition?: string) {
     const p = periodOf(period);
+    const org = await this.directory.current();
+    const staff = org.staff.get(staffId);
+    if (staff && !staffInScope(org, readScope(actor), staff)) throw forbidden('OUTSIDE_SCOPE', `${staffId}'s scorecard is outside your scope`, { staffId });
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
       const all = await this.queries.execute(new GetScorecard(p, undefined, db));
       const person = all.people.find((x) => x.staffId === staffId);

@@ -17,8 +17,9 @@ describe('staff scorecards', () => {
     if (r.body?.position) last = r.body.position;
     return r.body;
   };
+  // Sales are booked at the branch terminal (by the branch head here): the seller need not manage the customer.
   const sale = (customerId: string, staffId: string, productCode: string, revenue: string, occurredAt: string, referrerStaffId?: string) =>
-    ok(c.as(staffId).post('/api/interactions', { kind: 'conversion', customerId, staffId, productCode, amount: '10000', revenue, occurredAt, referrerStaffId }));
+    ok(c.as('head-br1').post('/api/interactions', { kind: 'conversion', customerId, staffId, productCode, amount: '10000', revenue, occurredAt, referrerStaffId }));
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -29,8 +30,8 @@ describe('staff scorecards', () => {
     await ok(admin.post('/api/org/staff', { staffId: 'wc1', displayName: 'WC manager', role: 'relationship_manager', unitId: 'WC' }));
     for (const id of ['A', 'W']) await seedCustomer(t, id, { tolerance: 'R2' });
     await seedCustomer(t, 'B', { tolerance: 'R3' });
-    await ok(c.as('rm1').post('/api/customers/A/manager', { staffId: 'rm1' }));
-    await ok(c.as('rm1').post('/api/customers/W/manager', { staffId: 'rm1' }));
+    await ok(c.as('head-br1').post('/api/customers/A/manager', { staffId: 'rm1' }));
+    await ok(c.as('head-br1').post('/api/customers/W/manager', { staffId: 'rm1' }));
     await ok(c.as('head-br1').post('/api/customers/W/transfer', { toStaffId: 'wc1' }));
     await ok(c.as('head-br1').post('/api/org/targets', { subjectId: 'rm1', period: '2026-03', points: '5000' }));
     await ok(c.as('head-br1').post('/api/org/targets', { subjectId: 'SB1', period: '2026-03', points: '10000' }));

@@ -1,4 +1,5 @@
 import type { Decider } from '../decider';
+import { requireCustomerAccess } from '../access/access';
 import { forbidden, illegalState, notFound, refused } from '../errors';
 import type { CustomerEvent } from '../customer/customer.events';
 import type { Organisation } from '../organisation/organisation.state';
@@ -41,20 +42,23 @@ export interface VipCardState {
   readonly customerId: string;
   readonly exists: boolean;
   readonly homeUnitId: string;
+  readonly managerId: string | null;
   readonly tier: Tier;
   readonly application: { applicationId: string; tier: Tier; special: boolean; status: 'pending' | 'approved' | 'refused' } | null;
   readonly card: { cardId: string; tier: Tier; special: boolean; validUntil: string; reviewedYears: readonly number[] } | null;
   readonly noNewCardBefore: string | null;
 }
 
-export const initialState = (): VipCardState => ({ customerId: '', exists: false, homeUnitId: '', tier: 'ordinary', application: null, card: null, noNewCardBefore: null });
+export const initialState = (): VipCardState => ({ customerId: '', exists: false, homeUnitId: '', managerId: null, tier: 'ordinary', application: null, card: null, noNewCardBefore: null });
 
 export function evolve(s: VipCardState, e: VipCardEvent | CustomerEvent): VipCardState {
   switch (e.type) {
     case 'CustomerOnboarded':
       return { ...s, exists: true, customerId: e.data.customerId, homeUnitId: e.data.homeUnitId };
+    case 'CustomerAssignedToManager':
+      return { ...s, managerId: e.data.staffId };
     case 'CustomerTransferred':
-      return { ...s, homeUnitId: e.data.toUnitId };
+      return { ...s, homeUnitId: e.data.toUnitId, managerId: e.data.toStaffId };
     case 'CustomerTierChanged':
       return { ...s, tier: e.data.to };
     case 'VipCardApplied':
@@ -79,6 +83,7 @@ export function evolve(s: VipCardState, e: VipCardEvent | CustomerEvent): VipCar
 export function decide(c: VipCardCommand, s: VipCardState): VipCardEvent[] {
   const customerId = c.customerId;
   if (!s.exists) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
+  requireCustomerAccess(c.by, c.org, customerId, s);
   switch (c.type) {
     case 'ApplyForVipCard': {
       if (s.card) throw illegalState('CARD_ALREADY_HELD', 'the customer already holds a VIP card', { cardId: s.card.cardId });

@@ -1,4 +1,5 @@
 import type { Decider } from '../decider';
+import { requireCustomerAccess } from '../access/access';
 import { forbidden, illegalState, invalid, notFound, refused, refusedAndRecorded } from '../errors';
 import { outsideScope, unknownStaff, unknownUnit } from '../organisation/organisation.errors';
 import { contactPolicyFor, headOffice, isSuperior, isWithin, thresholdsFor, unitAtLevel, type Organisation, type Product } from '../organisation/organisation.state';
@@ -108,6 +109,8 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
     return [{ type: 'CustomerOnboarded', data: { customerId, homeUnitId, segment: c.segment, gender: c.gender, birthYear: c.birthYear } }];
   }
   if (s.status === 'none') throw unknownCustomer(customerId);
+  // Claims have their own rule: any manager may claim an unassigned customer; a unit above decides.
+  if (c.type !== 'FileClaim' && c.type !== 'DecideClaim') requireCustomerAccess(c.by, c.org, customerId, s);
 
   switch (c.type) {
     case 'RecordBalanceSnapshot': {

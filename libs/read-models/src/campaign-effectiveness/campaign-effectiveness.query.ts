@@ -211,3 +211,9 @@ export async function campaignList(pool: Queryable) {
     roi: Number(r.cost) > 0 ? (Number(r.revenue) - Number(r.cost)) / Number(r.cost) : null,
   }));
 }
+
+/** The unit that owns a campaign (for scope checks), or null when there is no such campaign. */
+export async function campaignOwner(pool: Queryable, campaignId: string): Promise<string | null> {
+  const { rows } = await pool.query(`SELECT owner_unit_id FROM ce_campaigns WHERE campaign_id = $1`, [campaignId]);
+  return (rows[0]?.owner_unit_id as string | undefined) ?? null;
+}

@@ -1,0 +1,70 @@
+import { createParamDecorator, ForbiddenException, Inject, Injectable, SetMetadata, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { Actor, Role } from '@app/domain';
+import { TokenError, type Runtime } from '@app/platform';
+import { OrganisationDirectory } from '../organisation/organisation.directory';
+import { RUNTIME } from '../runtime.token';
+
+const PUBLIC = Symbol('public');
+const ROLES = Symbol('roles');
+
+/** Marks a route that needs no token (health, docs, first-run set-up). */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+/** The roles that may call a route. A route with neither `@Roles` nor `@Public` is refused to everyone. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+
+/** Every role: for reads whose answer is then narrowed to the caller's scope. */
+export const ANY_ROLE: Role[] = ['marketer', 'approver', 'relationship_manager', 'branch_head', 'analyst', 'admin'];
+
+/** What a route declares about who may call it (used by the guard and by the access-matrix test). */
+export function routePolicy(reflector: Reflector, targets: Parameters<Reflector['getAllAndOverride']>[1]): { public: boolean; roles: Role[] | undefined } {
+  return { public: reflector.getAllAndOverride<boolean>(PUBLIC, targets) ?? false, roles: reflector.getAllAndOverride<Role[]>(ROLES, targets) };
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+/**
+ * Authentication and the role check, for every route: the bearer token (a JWT from
+ * `campaignctl token --user <id>`) names a staff member; their role and unit come from the
+ * organisation as it is now. Scope (which customers, units, campaigns) is narrowed further by
+ * the deciders on the write side and by the query layer on the read side.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly directory: OrganisationDirectory,
+    private readonly reflector: Reflector,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = routePolicy(this.reflector, [context.getHandler(), context.getClass()]);
+    if (policy.public) return true;
+    const req = context.switchToHttp().getRequest<Request & { actor?: Actor; tokenUserId?: string }>();
+    const header = req.header('authorization');
+    if (!header) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'send a bearer token: Authorization: Bearer <token> (campaignctl token --user <id>)' });
+    const match = BEARER.exec(header);
+    if (!match) throw new UnauthorizedException({ code: 'INVALID_TOKEN', message: 'the Authorization header must be "Bearer <token>"' });
+    let userId: string;
+    try {
+      userId = this.runtime.tokens.verify(match[1]!).userId;
+    } catch (err) {
+      if (!(err instanceof TokenError)) throw err;
+      throw new UnauthorizedException({ code: err.reason === 'expired' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', message: err.message });
+    }
+    req.tokenUserId = userId; // for the audit log, even when the user is not (or no longer) known
+    const staff = (await this.directory.current()).staff.get(userId);
+    if (!staff) throw new UnauthorizedException({ code: 'UNKNOWN_ACTOR', message: 'the token names no current staff member' });
+    req.actor = { userId: staff.staffId, unitId: staff.unitId, role: staff.role };
+    if (!policy.roles?.includes(staff.role)) {
+      throw new ForbiddenException({ code: 'ROLE_NOT_ALLOWED', message: policy.roles ? `this needs the role ${policy.roles.join(' or ')}` : 'no role may call this route', details: { required: policy.roles ?? [], actual: staff.role } });
+    }
+    return true;
+  }
+}
+
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  return ctx.switchToHttp().getRequest<{ actor: Actor }>().actor;
+});

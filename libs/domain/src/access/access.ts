@@ -1,0 +1,89 @@
+import { forbidden } from '../errors';
+import { isWithin, type Organisation } from '../organisation/organisation.state';
+import type { Actor } from '../shared/types';
+
+/**
+ * Who may see and act on what (DOMAIN.md, "Who uses it"; 001 服务准则 1: access to customer data
+ * is limited by role). One place for the scope rules: the deciders call it on the write side,
+ * the query layer on the read side. Which role may call which route is declared on the routes.
+ */
+
+/** What an actor may do with one customer's records: everything, read them masked, or nothing. */
+export type CustomerAccess = 'full' | 'masked' | 'none';
+
+/** The two facts about a customer that decide access. */
+export interface CustomerPlacement {
+  readonly homeUnitId: string;
+  readonly managerId: string | null;
+}
+
+export function customerAccess(actor: Actor, org: Organisation, customer: CustomerPlacement): CustomerAccess {
+  switch (actor.role) {
+    case 'admin':
+      return 'full';
+    case 'analyst':
+      return 'masked';
+    case 'relationship_manager':
+      // Their own customers; and customers of their sub-branch nobody manages yet (walk-ins,
+      // new accounts), whom they may serve and claim.
+      if (customer.managerId) return customer.managerId === actor.userId ? 'full' : 'none';
+      return isWithin(org, actor.unitId, customer.homeUnitId) || isWithin(org, customer.homeUnitId, actor.unitId) ? 'full' : 'none';
+    case 'branch_head':
+    case 'approver':
+      return isWithin(org, customer.homeUnitId, actor.unitId) ? 'full' : 'none';
+    case 'marketer':
+      // Marketing works with audiences and campaigns, not with individual customer records.
+      return 'none';
+  }
+}
+
+/** Refuses (403) unless the actor has full access to the customer. */
+export function requireCustomerAccess(actor: Actor, org: Organisation, customerId: string, customer: CustomerPlacement): void {
+  const access = customerAccess(actor, org, customer);
+  if (access === 'full') return;
+  if (actor.role === 'relationship_manager') {
+    throw forbidden('NOT_YOUR_CUSTOMER', `customer ${customerId} is managed by someone else`, { customerId });
+  }
+  throw forbidden('OUTSIDE_SCOPE', `customer ${customerId} is outside your unit`, { customerId, homeUnitId: customer.homeUnitId, actorUnitId: actor.unitId });
+}
+
+/**
+ * What a reader sees of the organisation's figures: everything (admin, analyst), one subtree
+ * (branch heads, approvers, marketers: their unit and below), or themselves (relationship managers).
+ */
+export type ReadScope = { readonly kind: 'all' } | { readonly kind: 'subtree'; readonly unitId: string } | { readonly kind: 'self'; readonly staffId: string; readonly unitId: string };
+
+export function readScope(actor: Actor): ReadScope {
+  if (actor.role === 'admin' || actor.role === 'analyst') return { kind: 'all' };
+  if (actor.role === 'relationship_manager') return { kind: 'self', staffId: actor.userId, unitId: actor.unitId };
+  return { kind: 'subtree', unitId: actor.unitId };
+}
+
+/** May figures of this unit be shown? (A relationship manager sees no unit's totals but their own unit's.) */
+export function unitInScope(org: Organisation, scope: ReadScope, unitId: string): boolean {
+  if (scope.kind === 'all') return true;
+  if (scope.kind === 'self') return unitId === scope.unitId;
+  return isWithin(org, unitId, scope.unitId);
+}
+
+/** May this staff member's figures be shown? */
+export function staffInScope(org: Organisation, scope: ReadScope, staff: { staffId: string; unitId: string }): boolean {
+  if (scope.kind === 'all') return true;
+  if (scope.kind === 'self') return staff.staffId === scope.staffId;
+  return isWithin(org, staff.unitId, scope.unitId);
+}
+
+/**
+ * May this campaign be shown? Its owning unit is in the reader's subtree (they oversee it), or
+ * the reader's unit is under the owner (the campaign runs in their unit).
+ */
+export function campaignInScope(org: Organisation, actor: Actor, ownerUnitId: string): boolean {
+  const scope = readScope(actor);
+  if (scope.kind === 'all') return true;
+  return isWithin(org, ownerUnitId, actor.unitId) || isWithin(org, actor.unitId, ownerUnitId);
+}
+
+/** Refuses (403) a read of a unit outside the reader's scope. */
+export function requireUnitInScope(org: Organisation, actor: Actor, unitId: string): void {
+  if (!unitInScope(org, readScope(actor), unitId)) throw forbidden('OUTSIDE_SCOPE', `unit ${unitId} is outside your scope`, { unitId, actorUnitId: actor.unitId });
+}

@@ -1,0 +1,27 @@
+/**
+ * Why an import was refused. Both name the file's line (1-based; in CSV the header is line 1
+ * and a record starts on the line of its first character), so an analyst can find it.
+ */
+export class InvalidImportFile extends Error {
+  override readonly name = 'InvalidImportFile';
+  readonly code = 'INVALID_IMPORT_FILE';
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+  }
+}
+
+/** The file is well formed but does not fit the target store: a stream there is elsewhere. */
+export class ImportConflict extends Error {
+  override readonly name = 'ImportConflict';
+  readonly code = 'CONCURRENCY_CONFLICT';
+  constructor(
+    readonly line: number,
+    readonly streamId: string,
+    readonly reason: string,
+  ) {
+    super(`line ${line}: stream ${streamId}: ${reason}`);
+  }
+}
