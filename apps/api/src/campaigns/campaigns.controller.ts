@@ -161,7 +161,7 @@ export class CampaignsController {
     const result = await this.send(issue, { type: 'CompleteCampaign', campaignId });
     // The completion stands on its own; if deducting points fails, POST …/points-deduction finishes it.
     try {
-      return { ...result, pointsDeduction: await this.commands.execute(new DeductParticipantPoints(campaignId, issue.by, issue.at, issue.context)) };
+      return { ...result, pointsDeduction: await this.commands.execute(new DeductParticipantPoints(campaignId, issue.by, issue.org, issue.at, issue.context)) };
     } catch (err) {
       return { ...result, pointsDeduction: { error: toHttpError(err).body.error, retry: `POST /api/campaigns/${campaignId}/points-deduction` } };
     }
@@ -176,7 +176,7 @@ export class CampaignsController {
     const b = parseBody(decision, body);
     requireRole(actor, ['marketer', 'admin']);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
-    return this.commands.execute(new DeductParticipantPoints(campaignId, issue.by, issue.at, issue.context));
+    return this.commands.execute(new DeductParticipantPoints(campaignId, issue.by, issue.org, issue.at, issue.context));
   }
 
   @Roles('marketer', 'admin')

@@ -1,6 +1,6 @@
 import { Inject, ServiceUnavailableException } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { formatFen, illegalState, pointsDecider, pointsStream, toFen, campaignStream, type Actor } from '@app/domain';
+import { campaignDecider, formatFen, forbidden, illegalState, isWithin, notFound, pointsDecider, pointsStream, requireRole, toFen, campaignStream, type Actor, type CampaignEvent, type Organisation } from '@app/domain';
 import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type StreamDecision } from '@app/event-store';
 import type { Runtime } from '@app/platform';
 import { campaignEffectivenessProjection, waitForProjection, withReadModels } from '@app/read-models';
@@ -18,6 +18,7 @@ export class DeductParticipantPoints extends Command<PointsDeduction> {
   constructor(
     readonly campaignId: string,
     readonly by: Actor,
+    readonly org: Organisation,
     readonly at: string,
     readonly context: CommandContext,
   ) {
@@ -38,9 +39,13 @@ const CHUNK = 500;
 export class DeductParticipantPointsHandler implements ICommandHandler<DeductParticipantPoints> {
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
-  async execute({ campaignId, by, at, context }: DeductParticipantPoints): Promise<PointsDeduction> {
+  async execute({ campaignId, by, org, at, context }: DeductParticipantPoints): Promise<PointsDeduction> {
     const { store, db } = this.runtime;
     const history = await store.readStream(campaignStream(campaignId));
+    const plan = history.reduce((s, e) => campaignDecider.evolve(s, e as unknown as CampaignEvent), campaignDecider.initialState()).plan;
+    if (!plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
+    requireRole(by, ['marketer', 'admin']);
+    if (!isWithin(org, plan.ownerUnitId, by.unitId)) throw forbidden('OUTSIDE_SCOPE', `campaign ${campaignId} belongs to ${plan.ownerUnitId}, outside your unit`, { campaignId, ownerUnitId: plan.ownerUnitId });
     const completed = history.filter((e) => e.type === 'CampaignCompleted').at(-1);
     if (!completed) throw illegalState('CAMPAIGN_NOT_COMPLETED', 'points are deducted once the campaign has completed', { campaignId });
     if (!(await waitForProjection(db.pool, campaignEffectivenessProjection.name, completed.position, 10_000))) {

@@ -75,8 +75,7 @@ export class CustomersController {
     const issue = await this.commands.issue(req, actor, at);
     const current = await this.runtime.vault.get(customerId);
     const merged = { ...(current.state === 'present' ? current.data : {}), ...fields };
-    if (!merged.name) throw invalid('NAME_REQUIRED', 'personal data needs a name', {});
-    const result = await this.send(issue, { type: 'CorrectPersonalData', customerId, fields: Object.keys(fields) });
+    const result = await this.send(issue, { type: 'CorrectPersonalData', customerId, fields: Object.keys(fields), nameMissing: !merged.name });
     await this.runtime.vault.put(customerId, merged as PersonalData);
     return result;
   }

@@ -110,10 +110,10 @@ export function decide(c: BudgetCommand, s: BudgetState): BudgetEvent[] {
       return [{ type: 'AnnualBudgetSet', data: { unitId, year: validYear(c.year), amount: formatFen(amount) } }];
     }
     case 'AllocateToChild': {
-      const child = c.org.units.get(c.childUnitId);
-      if (!child || child.parentId !== unitId) throw invalid('NOT_A_CHILD_UNIT', `${c.childUnitId} is not directly below ${unitId}`, { childUnitId: c.childUnitId });
       requireRole(c.by, ['admin', 'approver', 'branch_head']);
       if (!isWithin(c.org, unitId, c.by.unitId)) throw outsideScope(unitId, c.by.unitId);
+      const child = c.org.units.get(c.childUnitId);
+      if (!child || child.parentId !== unitId) throw invalid('NOT_A_CHILD_UNIT', `${c.childUnitId} is not directly below ${unitId}`, { childUnitId: c.childUnitId });
       const amount = amountOf(c.amount);
       const y = year(validYear(c.year));
       const otherSplits = sum(y.splits) - (y.splits.get(c.childUnitId) ?? 0);
@@ -139,13 +139,13 @@ export function decide(c: BudgetCommand, s: BudgetState): BudgetEvent[] {
       ];
     }
     case 'DecideBudgetChange': {
-      const request = s.requests.get(c.requestId);
-      if (!request) throw notFound('UNKNOWN_REQUEST', `no budget change request ${c.requestId}`, { requestId: c.requestId });
-      if (!request.open) throw illegalState('REQUEST_ALREADY_DECIDED', `request ${c.requestId} was already decided`, { requestId: c.requestId });
+      requireRole(c.by, ['admin', 'approver', 'branch_head']);
       if (!isSuperior(c.org, c.by.unitId, unitId)) {
         throw forbidden('NOT_SUPERIOR_UNIT', 'a budget change is decided by a unit above the requesting unit', { unitId, actorUnitId: c.by.unitId });
       }
-      requireRole(c.by, ['admin', 'approver', 'branch_head']);
+      const request = s.requests.get(c.requestId);
+      if (!request) throw notFound('UNKNOWN_REQUEST', `no budget change request ${c.requestId}`, { requestId: c.requestId });
+      if (!request.open) throw illegalState('REQUEST_ALREADY_DECIDED', `request ${c.requestId} was already decided`, { requestId: c.requestId });
       if (!c.approve) return [{ type: 'BudgetChangeRejected', data: { unitId, requestId: c.requestId, rejectedBy: c.by.userId, reason: c.reason } }];
       requireCovers(year(request.year), request.amount);
       return [

@@ -79,34 +79,33 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
   }
   if (s.status === 'none' || !s.plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
   const plan = s.plan;
-  const inOwnerScope = () => {
+  // Who may act on this campaign comes first, so nothing about its state is told to outsiders:
+  // approvals by a unit above the owner (004 篇九 第三十条), the rest by the owner's marketing.
+  if (c.type === 'ApproveCampaign' || c.type === 'RejectCampaign') {
+    requireRole(c.by, ['approver', 'admin']);
+    if (!isSuperior(c.org, c.by.unitId, plan.ownerUnitId)) {
+      throw forbidden('NOT_SUPERIOR_UNIT', 'campaigns are approved by a unit above the owning unit', { ownerUnitId: plan.ownerUnitId, actorUnitId: c.by.unitId });
+    }
+  } else {
+    requireRole(c.by, ['marketer', 'admin']);
     if (!isWithin(c.org, plan.ownerUnitId, c.by.unitId)) throw outsideScope(plan.ownerUnitId, c.by.unitId);
-  };
+  }
 
   switch (c.type) {
     case 'SubmitCampaign': {
       requireStatus(s, ['draft', 'rejected'], 'submit');
-      requireRole(c.by, ['marketer', 'admin']);
-      inOwnerScope();
       if (!c.planDocumentRef.trim()) throw invalid('PLAN_DOCUMENT_REQUIRED', 'a campaign is submitted with its plan document attached');
       return [{ type: 'CampaignSubmitted', data: { campaignId, planDocumentRef: c.planDocumentRef.trim(), submittedBy: c.by.userId } }];
     }
     case 'ApproveCampaign':
     case 'RejectCampaign': {
       requireStatus(s, ['submitted'], c.type === 'ApproveCampaign' ? 'approve' : 'reject');
-      requireRole(c.by, ['approver', 'admin']);
-      // Only a unit above the owner approves (004 篇九 第三十条).
-      if (!isSuperior(c.org, c.by.unitId, plan.ownerUnitId)) {
-        throw forbidden('NOT_SUPERIOR_UNIT', 'campaigns are approved by a unit above the owning unit', { ownerUnitId: plan.ownerUnitId, actorUnitId: c.by.unitId });
-      }
       if (c.type === 'ApproveCampaign') return [{ type: 'CampaignApproved', data: { campaignId, approvedBy: c.by.userId, approverUnitId: c.by.unitId } }];
       if (!c.reason.trim()) throw invalid('REASON_REQUIRED', 'a rejection gives its reason');
       return [{ type: 'CampaignRejected', data: { campaignId, rejectedBy: c.by.userId, approverUnitId: c.by.unitId, reason: c.reason.trim() } }];
     }
     case 'LaunchCampaign': {
       requireStatus(s, ['approved'], 'launch');
-      requireRole(c.by, ['marketer', 'admin']);
-      inOwnerScope();
       if (!isBefore(c.at, plan.period.end)) throw refused('CAMPAIGN_PERIOD_OVER', `the campaign period ended on ${plan.period.end}`, { end: plan.period.end });
       if (c.audienceSize === 0) throw refused('EMPTY_AUDIENCE', 'no customer matches the audience rule', { audience: plan.audience });
       return [
@@ -126,8 +125,6 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     }
     case 'RecordCampaignCost': {
       requireStatus(s, ['launched'], 'record costs for');
-      requireRole(c.by, ['marketer', 'admin']);
-      inOwnerScope();
       if (s.costIds.has(c.costId)) throw illegalState('ALREADY_EXISTS', `cost ${c.costId} already exists`, { costId: c.costId });
       const fen = toFen(c.amount);
       if (fen === undefined || fen <= 0) throw invalid('INVALID_AMOUNT', 'amount must be a positive amount in CNY with at most two decimals', { amount: c.amount });
@@ -148,8 +145,6 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     }
     case 'CompleteCampaign': {
       requireStatus(s, ['launched'], 'complete');
-      requireRole(c.by, ['marketer', 'admin']);
-      inOwnerScope();
       const participants = s.treatmentCount;
       const share = participants > 0 ? Math.floor(s.unassignedCostFen / participants) : 0;
       return [
@@ -169,8 +164,6 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     }
     case 'CancelCampaign': {
       requireStatus(s, ['draft', 'submitted', 'approved', 'rejected', 'launched'], 'cancel');
-      requireRole(c.by, ['marketer', 'admin']);
-      inOwnerScope();
       const released = s.status === 'launched' ? Math.max(0, toFen(plan.budget)! - s.costFen) : 0;
       return [{ type: 'CampaignCancelled', data: { campaignId, cancelledBy: c.by.userId, reason: c.reason, budgetReleased: formatFen(released) } }];
     }

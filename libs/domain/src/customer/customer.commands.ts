@@ -44,6 +44,7 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     | { type: 'ReverseConversion'; conversionId: string; reason: string }
     | { type: 'RecordComplaint'; complaintId: string; category: string; contactId: string | null; answerWithinDays: number }
     | { type: 'AnswerComplaint'; complaintId: string }
-    | { type: 'CorrectPersonalData'; fields: string[] }
+    /** `nameMissing`: the vault would be left without a name (personal data always has one). */
+    | { type: 'CorrectPersonalData'; fields: string[]; nameMissing?: boolean }
     | { type: 'EraseCustomerData'; reason: string }
   );

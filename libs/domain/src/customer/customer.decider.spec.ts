@@ -338,6 +338,7 @@ describe('customer', () => {
 
     it('refuses correcting erased personal data', () => {
       given([onboarded, erased]).when(cmd({ type: 'CorrectPersonalData', fields: ['name'] })).thenRefuses('DATA_ERASED');
+      given([onboarded]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone'], nameMissing: true })).thenRefuses('NAME_REQUIRED');
     });
   });
 
@@ -366,5 +367,34 @@ describe('customer', () => {
     it('refuses a complaint naming an unknown contact', () => {
       given([onboarded]).when(cmd({ type: 'RecordComplaint', complaintId: 'Q1', category: 'x', contactId: 'nope', answerWithinDays: 15 })).thenRefuses('UNKNOWN_CONTACT');
     });
+  });
+});
+
+describe('customer access (DOMAIN.md, who uses it)', () => {
+  const assigned = (staffId: string): CustomerEvent => ({ type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId, previousStaffId: null, unitId: 'SB1' } });
+  const note = cmd({ type: 'SetConsent', channel: 'sms', granted: true });
+
+  it('lets a relationship manager act on their own customer', () => {
+    given([onboarded, assigned('rm1')]).when(note).then([{ type: 'ConsentGranted', data: { customerId: 'C1', channel: 'sms' } }]);
+  });
+
+  it("refuses a relationship manager someone else's customer, even in their own unit", () => {
+    given([onboarded, assigned('rm2')]).when(note).thenRefuses('NOT_YOUR_CUSTOMER');
+  });
+
+  it("lets a relationship manager serve an unassigned customer of their unit, not of another unit's", () => {
+    given([onboarded]).when(note).then([{ type: 'ConsentGranted', data: { customerId: 'C1', channel: 'sms' } }]);
+    given([onboarded]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true }, { by: actor('rm3') })).thenRefuses('NOT_YOUR_CUSTOMER');
+  });
+
+  it('lets a branch head act below their unit only', () => {
+    given([onboarded, assigned('rm2')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true }, { by: actor('head-br1') })).then([{ type: 'ConsentGranted', data: { customerId: 'C1', channel: 'sms' } }]);
+    const sb2: CustomerEvent = { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB2', segment: 'retail', gender: 'F', birthYear: 1980 } };
+    given([sb2]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true }, { by: actor('head-br1') })).thenRefuses('OUTSIDE_SCOPE');
+  });
+
+  it('keeps deciding after VIP card events on the same stream (they leave the customer state alone)', () => {
+    const applied = { type: 'VipCardApplied', data: { customerId: 'C1', applicationId: 'A1', tier: 'standard', special: false } } as unknown as CustomerEvent;
+    given([onboarded, assigned('rm1'), applied]).when(note).then([{ type: 'ConsentGranted', data: { customerId: 'C1', channel: 'sms' } }]);
   });
 });

@@ -86,10 +86,9 @@ export function evolve(s: CustomerState, e: CustomerEvent): CustomerState {
       return { ...s, erased: true };
     case 'ComplaintAnswered':
       return { ...s, complaints: new Map(s.complaints).set(e.data.complaintId, { open: false, answerDueBy: s.complaints.get(e.data.complaintId)!.answerDueBy }) };
-    default: {
-      const unreachable: never = e;
-      return unreachable;
-    }
+    default:
+      // Other slices write to this stream too (VIP card events): they change nothing here.
+      return s;
   }
 }
 
@@ -300,6 +299,7 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
     case 'CorrectPersonalData': {
       if (s.erased) throw illegalState('DATA_ERASED', 'this customer\'s personal data was erased; it cannot be written again', { customerId });
       if (c.fields.length === 0) throw invalid('NOTHING_TO_CORRECT', 'name at least one personal field to correct');
+      if (c.nameMissing) throw invalid('NAME_REQUIRED', 'personal data needs a name', {});
       return [{ type: 'CustomerPersonalDataCorrected', data: { customerId, fields: [...new Set(c.fields)].sort() } }];
     }
     case 'EraseCustomerData': {

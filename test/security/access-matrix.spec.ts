@@ -1,0 +1,280 @@
+import { Reflector } from '@nestjs/core';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import type { Role } from '@app/domain';
+import { AppModule } from '../../apps/api/src/app.module';
+import { routePolicy } from '../../apps/api/src/http/auth';
+import { api, seedCustomer, seedOrganisation, type ApiResponse } from '../support/api';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Who may call what, on whose data: each role × each route × inside / outside the caller's scope.
+ * The expected table below is the policy written out (DOMAIN.md, "Who uses it"); the product
+ * declares roles on its routes and narrows scope in the deciders and the query layer.
+ *
+ * One representative per role, all at BR1 or below except the head-office ones:
+ * marketer mkt-br1 (BR1), approver appr-br1 (BR1), relationship manager rm1 (SB1),
+ * branch head head-br1 (BR1), analyst an-ho (HO), admin (HO).
+ * Inside: customer IN (SB1, managed by rm1), campaign K-IN (BR1), unit BR1, staff rm1.
+ * Outside: customer OUT (SB2, managed by rm3), campaign K-OUT (BR2), unit BR2, staff rm3;
+ * and for relationship managers also PEER (SB1, managed by rm2): someone else's customer.
+ */
+const ACTORS: Record<Role, string> = {
+  marketer: 'mkt-br1',
+  approver: 'appr-br1',
+  relationship_manager: 'rm1',
+  branch_head: 'head-br1',
+  analyst: 'an-ho',
+  admin: 'admin',
+};
+const ALL = Object.keys(ACTORS) as Role[];
+const [MK, AP, RM, BH, AN, AD] = ['marketer', 'approver', 'relationship_manager', 'branch_head', 'analyst', 'admin'] as const;
+const READERS: Role[] = [MK, AP, BH, AN, AD];
+
+interface Case {
+  /** `METHOD /path` as declared on the controller. */
+  readonly route: string;
+  readonly roles: readonly Role[];
+  /** Parameters inside every allowed caller's scope, and (when the route has a scope) outside it. */
+  readonly inside: Record<string, string>;
+  readonly outside?: Record<string, string>;
+  /** For relationship managers: a customer of their unit that someone else manages. */
+  readonly peer?: Record<string, string>;
+  readonly query?: string;
+  readonly body?: (n: number) => unknown;
+}
+
+const customer = (id: string) => ({ customerId: id });
+let seq = 0;
+const CASES: Case[] = [
+  { route: 'GET /api/org', roles: ALL, inside: {} },
+  { route: 'POST /api/org/units', roles: [AD], inside: {}, body: (n) => ({ unitId: `U${n}`, name: 'x', level: 'outlet', parentId: 'SB1' }) },
+  { route: 'POST /api/org/staff', roles: [AD], inside: {}, body: (n) => ({ staffId: `s${n}`, displayName: 'x', role: 'analyst', unitId: 'HO' }) },
+  { route: 'POST /api/org/staff/:staffId/move', roles: [AD], inside: { staffId: 'mover' }, body: () => ({ toUnitId: 'SB1' }) },
+  { route: 'POST /api/org/staff/:staffId/role', roles: [AD], inside: { staffId: 'mover' }, body: () => ({ role: 'relationship_manager' }) },
+  { route: 'POST /api/products', roles: [AD], inside: {}, body: (n) => ({ productCode: `P${n}`, name: 'x', category: 'x', riskLevel: 'R1', riskBearing: false, weight: '1' }) },
+  { route: 'POST /api/products/:productCode', roles: [AD], inside: { productCode: 'GOLD' }, body: () => ({ weight: '1.10' }) },
+  { route: 'POST /api/org/units/:unitId/tier-thresholds', roles: [AD], inside: { unitId: 'BR1' }, body: () => ({ standard: '300000', platinum: '1500000', black: '6000000' }) },
+  { route: 'POST /api/org/units/:unitId/contact-policy', roles: [AD], inside: { unitId: 'BR1' }, body: () => ({ maxCampaignContactsPer30Days: 4, maxContactsPerCampaignPer7Days: 2 }) },
+  { route: 'POST /api/org/targets', roles: [BH, AD], inside: {}, body: () => ({ subjectId: 'rm1', period: '2026-03', points: '5000' }) },
+
+  { route: 'POST /api/customers', roles: [RM, BH, AD], inside: {}, body: (n) => ({ customerId: `N${n}`, segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' } }) },
+  { route: 'POST /api/customers/:customerId/personal-data', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: () => ({ phone: '+86 138 0000 0001' }) },
+  { route: 'POST /api/customers/:customerId/erasure', roles: [AD], inside: customer('ERASE'), body: () => ({ reason: 'customer request' }) },
+  { route: 'POST /api/customers/:customerId/balances', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: (n) => ({ month: `2027-${String((n % 12) + 1).padStart(2, '0')}`, averageDailyAssets: '1000' }) },
+  { route: 'POST /api/customers/:customerId/manager', roles: [BH, AD], inside: customer('IN'), outside: customer('OUT'), body: () => ({ staffId: 'rm1' }) },
+  { route: 'POST /api/customers/:customerId/claims', roles: [RM], inside: customer('FREE'), body: (n) => ({ claimId: `CL${n}` }) },
+  { route: 'POST /api/customers/:customerId/claims/:claimId/decision', roles: [AP, BH, AD], inside: { customerId: 'FREE', claimId: 'CL-NONE' }, body: () => ({ approve: false }) },
+  { route: 'POST /api/customers/:customerId/transfer', roles: [BH, AP, AD], inside: customer('IN'), outside: customer('OUT'), body: () => ({ toStaffId: 'rm1' }) },
+  { route: 'POST /api/customers/:customerId/risk-assessment', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: () => ({ tolerance: 'R3' }) },
+  { route: 'POST /api/customers/:customerId/consents', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: () => ({ channel: 'sms', granted: true }) },
+  { route: 'POST /api/customers/:customerId/complaints/:complaintId/answer', roles: [RM, BH, AD], inside: { customerId: 'IN', complaintId: 'none' }, outside: { customerId: 'OUT', complaintId: 'none' }, peer: { customerId: 'PEER', complaintId: 'none' }, body: () => ({}) },
+  { route: 'GET /api/customers/:customerId', roles: [RM, BH, AP, AN, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER') },
+  { route: 'GET /api/customers/:customerId/points', roles: [RM, BH, AP, AN, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER') },
+
+  { route: 'POST /api/customers/:customerId/vip-card/applications', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: (n) => ({ applicationId: `A${n}`, tier: 'standard' }) },
+  { route: 'POST /api/customers/:customerId/vip-card/applications/:applicationId/decision', roles: [AP, AD], inside: { customerId: 'IN', applicationId: 'none' }, outside: { customerId: 'OUT', applicationId: 'none' }, body: () => ({ approve: false }) },
+  { route: 'POST /api/customers/:customerId/vip-card/issue', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: (n) => ({ cardId: `CARD${n}` }) },
+  { route: 'POST /api/customers/:customerId/vip-card/review', roles: [AD], inside: customer('IN'), body: () => ({ year: 2027 }) },
+  { route: 'POST /api/customers/:customerId/vip-card/cancel', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: () => ({ reason: 'request' }) },
+
+  { route: 'POST /api/points/:customerId/benefit', roles: [AD], inside: customer('IN'), body: (n) => ({ month: `2030-${String((n % 12) + 1).padStart(2, '0')}`, assetChange: '100', profitParameter: '0.001' }) },
+  { route: 'POST /api/points/:customerId/transactions', roles: [AD], inside: customer('IN'), body: (n) => ({ transactionId: `T${n}`, spend: '10.00' }) },
+  { route: 'POST /api/points/:customerId/transactions/:transactionId/reversal', roles: [AD], inside: { customerId: 'IN', transactionId: 'none' }, body: () => ({ reason: 'x' }) },
+  { route: 'POST /api/points/:customerId/redemptions', roles: [AD], inside: customer('IN'), body: (n) => ({ redemptionId: `R${n}`, points: 1 }) },
+  { route: 'POST /api/points/:customerId/expiry', roles: [AD], inside: customer('IN'), body: () => ({}) },
+
+  { route: 'POST /api/interactions', roles: [RM, BH, AD], inside: {}, outside: {}, peer: {}, body: () => ({ kind: 'contact', customerId: 'IN', staffId: 'rm1', channel: 'phone', outcome: 'reached' }) },
+
+  { route: 'POST /api/campaigns', roles: [MK, AD], inside: {}, body: (n) => draft(`K${n}`, 'BR1') },
+  { route: 'POST /api/campaigns/:campaignId/submit', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ planDocumentRef: 'dms://plan.pdf' }) },
+  { route: 'POST /api/campaigns/:campaignId/approve', roles: [AP, AD], inside: { campaignId: 'K-SUB' }, outside: { campaignId: 'K-OUT' }, body: () => ({}) },
+  { route: 'POST /api/campaigns/:campaignId/reject', roles: [AP, AD], inside: { campaignId: 'K-SUB' }, outside: { campaignId: 'K-OUT' }, body: () => ({ reason: 'no' }) },
+  { route: 'POST /api/campaigns/:campaignId/launch', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({}) },
+  { route: 'POST /api/campaigns/:campaignId/costs', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ amount: '1.00', description: 'x' }) },
+  { route: 'POST /api/campaigns/:campaignId/feedback', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ customerId: 'IN', rating: 4 }) },
+  { route: 'POST /api/campaigns/:campaignId/complete', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({}) },
+  { route: 'POST /api/campaigns/:campaignId/points-deduction', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({}) },
+  { route: 'POST /api/campaigns/:campaignId/cancel', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ reason: 'x' }) },
+  { route: 'GET /api/campaigns', roles: ALL, inside: {} },
+  { route: 'GET /api/campaigns/:campaignId/effectiveness', roles: ALL, inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' } },
+  { route: 'GET /api/campaigns/:campaignId/effectiveness/conversions', roles: READERS, inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' } },
+  { route: 'GET /api/campaigns/:campaignId/cross-selling', roles: READERS, inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' } },
+  { route: 'GET /api/cross-selling', roles: READERS, inside: {}, query: '?from=2026-01&to=2026-12' },
+
+  { route: 'POST /api/budgets/:unitId/annual', roles: [AP, AD], inside: { unitId: 'BR1' }, body: () => ({ year: 2031, amount: '1000' }) },
+  { route: 'POST /api/budgets/:unitId/allocations', roles: [AP, BH, AD], inside: { unitId: 'BR1' }, outside: { unitId: 'BR2' }, body: () => ({ childUnitId: 'SB1', year: 2026, amount: '1.00' }) },
+  { route: 'POST /api/budgets/:unitId/change-requests', roles: [MK, BH, AD], inside: { unitId: 'BR1' }, outside: { unitId: 'BR2' }, body: (n) => ({ requestId: `CR${n}`, year: 2026, amount: '100001.00', reason: 'x' }) },
+  { route: 'POST /api/budgets/:unitId/change-requests/:requestId/decision', roles: [AP, BH, AD], inside: { unitId: 'SB1', requestId: 'none' }, outside: { unitId: 'SB2', requestId: 'none' }, body: () => ({ approve: false }) },
+  { route: 'GET /api/budgets', roles: READERS, inside: {}, query: '?year=2026' },
+
+  { route: 'GET /api/scorecards', roles: ALL, inside: {}, query: '?period=2026-03' },
+  { route: 'GET /api/scorecards/:staffId', roles: ALL, inside: { staffId: 'rm1' }, outside: { staffId: 'rm3' }, query: '?period=2026-03' },
+  { route: 'GET /api/exceptions', roles: [AP, BH, AN, AD], inside: {} },
+  { route: 'GET /api/projections', roles: [AN, AD], inside: {} },
+  { route: 'POST /api/projections/:name/rebuild', roles: [AD], inside: { name: 'no-such-projection' }, body: () => ({}) },
+  { route: 'POST /api/projections/:name/restart', roles: [AD], inside: { name: 'no-such-projection' }, body: () => ({}) },
+  { route: 'GET /api/audit', roles: [AD], inside: {} },
+];
+
+/** Routes that need no token at all. */
+const PUBLIC_ROUTES = ['GET /health', 'GET /health/ready', 'POST /api/org/bootstrap'];
+
+function draft(campaignId: string, ownerUnitId: string) {
+  return {
+    campaignId,
+    name: campaignId,
+    objective: 'x',
+    ownerUnitId,
+    productCodes: ['DEP-1Y'],
+    channels: ['phone'],
+    audience: { tiers: ['ordinary', 'standard'] },
+    budget: '100.00',
+    period: { start: '2026-03-01', end: '2026-05-31' },
+    controlGroupPercent: 10,
+  };
+}
+
+/** Every route the app declares, as `METHOD /path`, with its declared policy. */
+function declaredRoutes() {
+  const reflector = new Reflector();
+  const controllers: Function[] = (AppModule.register({} as never).controllers ?? []) as Function[];
+  const out: { route: string; policy: ReturnType<typeof routePolicy> }[] = [];
+  for (const controller of controllers) {
+    const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+    for (const name of Object.getOwnPropertyNames(controller.prototype).filter((n) => n !== 'constructor')) {
+      const handler = controller.prototype[name];
+      const path = typeof handler === 'function' ? Reflect.getMetadata(PATH_METADATA, handler) : undefined;
+      if (path === undefined) continue;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+      const full = `/${[base, String(path)].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
+      out.push({ route: `${method} ${full}`, policy: routePolicy(reflector, [handler, controller]) });
+    }
+  }
+  return out;
+}
+
+describe('access: role × route × scope', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+
+  const fill = (route: string, params: Record<string, string>) => route.replace(/:(\w+)/g, (_, k: string) => params[k] ?? `missing-${k}`);
+  const call = (role: Role, kase: Case, params: Record<string, string>): Promise<ApiResponse> => {
+    const [method, template] = kase.route.split(' ') as [string, string];
+    const path = fill(template, params) + (kase.query ?? '');
+    const as = c.as(ACTORS[role]);
+    return method === 'GET' ? as.get(path) : as.post(path, kase.body?.(++seq) ?? {});
+  };
+  const head = async () => {
+    const p = await t.runtime.store.headPosition();
+    return p ? `${p.commit}/${p.prepare}` : 'empty';
+  };
+  const ok = (r: ApiResponse) => {
+    if (r.status >= 300) throw new Error(`set-up failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    c = api(t);
+    await seedOrganisation(t);
+    const admin = c.as('admin');
+    ok(await admin.post('/api/org/staff', { staffId: 'an-ho', displayName: 'Analyst', role: 'analyst', unitId: 'HO' }));
+    ok(await admin.post('/api/org/staff', { staffId: 'mover', displayName: 'Mover', role: 'relationship_manager', unitId: 'SB1' }));
+    for (const id of ['IN', 'PEER', 'FREE', 'ERASE']) await seedCustomer(t, id, { tolerance: 'R3' });
+    ok(await admin.post('/api/customers', { customerId: 'OUT', segment: 'retail', gender: 'M', assetsByUnit: { SB2: '5000' }, personal: { name: 'Outside Person', phone: '+86 139 0000 0002' } }));
+    ok(await admin.post('/api/customers/IN/manager', { staffId: 'rm1' }));
+    ok(await admin.post('/api/customers/PEER/manager', { staffId: 'rm2' }));
+    ok(await admin.post('/api/customers/OUT/manager', { staffId: 'rm3' }));
+    ok(await admin.post('/api/campaigns', draft('K-IN', 'BR1')));
+    ok(await admin.post('/api/campaigns', draft('K-SUB', 'SB1')));
+    ok(await admin.post('/api/campaigns/K-SUB/submit', { planDocumentRef: 'dms://p.pdf' }));
+    ok(await admin.post('/api/campaigns', draft('K-OUT', 'BR2')));
+    await t.runtime.projector!.catchUp();
+  });
+  afterAll(() => t?.close());
+
+  it('declares a policy on every route, and this table covers every route', () => {
+    const declared = declaredRoutes();
+    const withoutPolicy = declared.filter((d) => !d.policy.public && !d.policy.roles).map((d) => d.route);
+    expect(withoutPolicy).toEqual([]);
+    expect(declared.filter((d) => d.policy.public).map((d) => d.route).sort()).toEqual([...PUBLIC_ROUTES].sort());
+    const covered = new Set(CASES.map((k) => k.route));
+    expect(declared.map((d) => d.route).filter((r) => !covered.has(r) && !PUBLIC_ROUTES.includes(r))).toEqual([]);
+    // and the table says what the routes declare
+    for (const d of declared.filter((x) => !x.policy.public)) {
+      expect({ route: d.route, roles: [...(d.policy.roles ?? [])].sort() }).toEqual({ route: d.route, roles: [...CASES.find((k) => k.route === d.route)!.roles].sort() });
+    }
+  });
+
+  it('refuses every route to a request without a token, with a forged token, and with an expired one', async () => {
+    const forged = t.runtime.tokens.issue('admin').token.replace(/\.[^.]+$/, '.AAAA');
+    const expired = t.runtime.tokens.issue('admin', { ttlHours: -1 }).token;
+    for (const kase of CASES) {
+      const [method, template] = kase.route.split(' ') as [string, string];
+      const url = `${t.url}${fill(template, kase.inside)}${kase.query ?? ''}`;
+      for (const [auth, code] of [[undefined, 'UNAUTHENTICATED'], [`Bearer ${forged}`, 'INVALID_TOKEN'], [`Bearer ${expired}`, 'TOKEN_EXPIRED'], ['Basic YWRtaW46YWRtaW4=', 'INVALID_TOKEN']] as const) {
+        const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: method === 'POST' ? '{}' : undefined });
+        const body = (await res.json()) as { error?: { code?: string } };
+        expect({ route: kase.route, status: res.status, code: body.error?.code }).toEqual({ route: kase.route, status: 401, code });
+      }
+    }
+  });
+
+  it('lets each role call exactly its routes, inside its scope only, and a refusal appends nothing', async () => {
+    const findings: string[] = [];
+    for (const kase of CASES) {
+      for (const role of ALL) {
+        const allowed = kase.roles.includes(role);
+        const before = await head();
+        const inside = await call(role, kase, kase.inside);
+        if (!allowed) {
+          if (inside.status !== 403 || inside.body?.error?.code !== 'ROLE_NOT_ALLOWED') findings.push(`${role} ${kase.route}: expected 403 ROLE_NOT_ALLOWED, got ${inside.status} ${inside.body?.error?.code}`);
+          if ((await head()) !== before) findings.push(`${role} ${kase.route}: refused but appended`);
+          continue;
+        }
+        if (inside.status === 401 || inside.status === 403) findings.push(`${role} ${kase.route} inside: expected to pass, got ${inside.status} ${inside.body?.error?.code}`);
+        const global = role === 'admin' || role === 'analyst';
+        const outsideParams = role === 'relationship_manager' && kase.peer ? [kase.outside, kase.peer] : [kase.outside];
+        for (const params of outsideParams) {
+          if (!params || global) continue;
+          const outsideCase = kase.route === 'POST /api/interactions' ? { ...kase, body: () => ({ kind: 'contact', customerId: params === kase.peer ? 'PEER' : 'OUT', staffId: 'rm1', channel: 'phone', outcome: 'x' }) } : kase;
+          const headBefore = await head();
+          const outside = await call(role, outsideCase, params);
+          if (outside.status !== 403) findings.push(`${role} ${kase.route} outside ${JSON.stringify(params)}: expected 403, got ${outside.status} ${outside.body?.error?.code}`);
+          if ((await head()) !== headBefore) findings.push(`${role} ${kase.route} outside: refused but appended`);
+        }
+      }
+    }
+    expect(findings).toEqual([]);
+  });
+
+  it('shows analysts personal data masked, and the manager in full', async () => {
+    ok(await c.as('rm1').post('/api/customers/IN/personal-data', { name: 'Li Hua', phone: '+86 138 1234 5678' }));
+    const analyst = await c.as('an-ho').get('/api/customers/IN');
+    expect(analyst.body.personal).toEqual({ name: 'L*****', phone: '+86**********5678' });
+    const manager = await c.as('rm1').get('/api/customers/IN');
+    expect(manager.body.personal).toMatchObject({ name: 'Li Hua', phone: '+86 138 1234 5678' });
+  });
+
+  it('narrows lists to the reader: campaigns, scorecards, budgets', async () => {
+    await t.runtime.projector!.catchUp();
+    const campaigns = async (who: string) => (await c.as(who).get('/api/campaigns')).body.campaigns.map((k: { campaignId: string }) => k.campaignId).filter((id: string) => id.startsWith('K-')).sort();
+    expect(await campaigns('mkt-br1')).toEqual(['K-IN', 'K-SUB']);
+    expect(await campaigns('rm1')).toEqual(['K-IN', 'K-SUB']); // campaigns running in SB1
+    expect(await campaigns('rm3')).toEqual(['K-OUT']); // SB2 is under BR2, K-OUT's owner
+    expect(await campaigns('an-ho')).toEqual(['K-IN', 'K-OUT', 'K-SUB']);
+
+    const people = async (who: string, unit = '') => (await c.as(who).get(`/api/scorecards?period=2026-03${unit}`)).body.people.map((p: { staffId: string }) => p.staffId).sort();
+    expect(await people('rm1')).toEqual(['rm1']);
+    expect(await people('head-br1')).not.toContain('rm3');
+    expect(await people('head-br1')).toContain('rm2');
+    expect((await c.as('head-br1').get('/api/scorecards?period=2026-03&orgUnit=BR2')).status).toBe(403);
+    expect(await people('an-ho')).toContain('rm3');
+
+    const units = async (who: string) => (await c.as(who).get('/api/budgets?year=2026')).body.units.map((u: { unitId: string }) => u.unitId).sort();
+    expect(await units('head-br1')).toContain('BR1');
+    expect((await units('head-br1')).filter((u: string) => !['BR1', 'SB1', 'OUT1'].includes(u))).toEqual([]);
+    expect(await units('admin')).toEqual(expect.arrayContaining(['BR1', 'HO']));
+  });
+});
