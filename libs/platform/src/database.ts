@@ -16,13 +16,14 @@ export interface Database {
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL when there is none.
  * Fails fast (one clear error) when the server cannot be reached.
  */
-export async function openDatabase(config: AppConfig, log: Logger): Promise<Database> {
+export async function openDatabase(config: AppConfig, log: Logger, options: { joinRunning?: boolean } = {}): Promise<Database> {
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({
         dataDir: config.dataDir,
         port: config.embeddedPgPort,
         log: (line) => log.debug({ postgres: line }, 'embedded postgres'),
+        joinRunning: options.joinRunning,
       });
   const url = config.databaseUrl ?? embedded!.url;
   if (embedded) log.info({ port: embedded.port, dataDir: config.dataDir }, 'embedded PostgreSQL started');

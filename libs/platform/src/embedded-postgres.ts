@@ -15,6 +15,11 @@ export interface EmbeddedPostgresOptions {
   /** Fixed port; a free one is picked when absent. */
   readonly port?: number;
   readonly log?: (line: string) => void;
+  /**
+   * When another live process (e.g. `npm start`) runs the server on this data directory, connect
+   * to it as a guest instead of refusing; a guest never stops the server. For the CLI.
+   */
+  readonly joinRunning?: boolean;
 }
 
 export interface RunningPostgres {
@@ -33,7 +38,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const credentials = loadOrCreateCredentials(pgDir);
   const clusterDir = join(pgDir, 'cluster');
 
-  const adopted = adoptRunningServer(pgDir, clusterDir, credentials);
+  const adopted = adoptRunningServer(pgDir, clusterDir, credentials, options.joinRunning ?? false);
   if (adopted) return adopted;
   claimOwnership(pgDir);
 
@@ -140,17 +145,18 @@ function claimOwnership(pgDir: string): void {
  * the cluster: reuse it instead of failing, and stop it on our own shutdown. If the process that
  * started it is still alive, the data directory is in use: refuse.
  */
-function adoptRunningServer(pgDir: string, clusterDir: string, credentials: Credentials): RunningPostgres | undefined {
+function adoptRunningServer(pgDir: string, clusterDir: string, credentials: Credentials, joinRunning: boolean): RunningPostgres | undefined {
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const ownerFile = join(pgDir, 'owner.pid');
   const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8')) : NaN;
-  if (owner !== process.pid && isAlive(owner)) {
-    throw new Error(`the embedded database in ${pgDir} is in use by process ${owner}; stop it or set DATA_DIR to another folder`);
-  }
   const lines = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
+  if (owner !== process.pid && isAlive(owner)) {
+    if (joinRunning && isAlive(pid)) return { url: connectionUrl(credentials, port), port, stop: async () => undefined };
+    throw new Error(`the embedded database in ${pgDir} is in use by process ${owner}; stop it or set DATA_DIR to another folder`);
+  }
   if (!isAlive(pid)) {
     rmSync(pidFile, { force: true });
     return undefined;

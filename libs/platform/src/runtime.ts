@@ -43,8 +43,9 @@ export async function startProjector(runtime: Runtime): Promise<ProjectionRunner
   return runner;
 }
 
-export async function startRuntime(config: AppConfig, log: Logger): Promise<Runtime> {
-  const db = await openDatabase(config, log);
+/** `joinRunning`: share an embedded server another process (e.g. `npm start`) is running (the CLI does). */
+export async function startRuntime(config: AppConfig, log: Logger, options: { joinRunning?: boolean } = {}): Promise<Runtime> {
+  const db = await openDatabase(config, log, options);
   try {
     const ran = await migrate(db.url, MIGRATIONS);
     if (ran.length) log.info({ migrations: ran }, 'schema migrated');

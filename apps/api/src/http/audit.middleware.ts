@@ -12,7 +12,14 @@ export function auditMiddleware(runtime: Runtime) {
   return (req: Request & { actor?: Actor; tokenUserId?: string }, res: Response, next: NextFunction) => {
     if (!req.path.startsWith('/api/')) return next();
     if (!req.header('x-correlation-id')) req.headers['x-correlation-id'] = randomUUID();
+    const started = process.hrtime.bigint();
     res.on('finish', () => {
+      // The access log names the route pattern, never the concrete path: ids in a URL stay out of logs.
+      const route = (req.route as { path?: string } | undefined)?.path;
+      runtime.log.info(
+        { method: req.method, route: route ? `${req.baseUrl}${route}` : '(no route)', status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, actor: req.actor?.userId ?? null, correlationId: req.header('x-correlation-id') },
+        'request',
+      );
       const kind = req.method === 'POST' ? 'command' : res.locals.personalDataRead ? 'personal-data-read' : undefined;
       if (!kind) return;
       runtime.audit

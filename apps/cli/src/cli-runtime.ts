@@ -1,0 +1,51 @@
+import { DomainError, ORGANISATION_STREAM, organisationDecider, type Organisation, type OrganisationEvent } from '@app/domain';
+import { ConfigError, createLogger, loadConfig, startProjector, startRuntime, type Runtime } from '@app/platform';
+
+/** A failure the CLI reports as one line; `exitCode` 2 means the command was used wrongly. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** A usage mistake (bad option value): exit code 2. */
+export const usage = (message: string) => new CliError(message, 2);
+
+/**
+ * Runs `fn` against the configured store: DATABASE_URL / EVENTSTORE_URL when set, else the
+ * embedded PostgreSQL under DATA_DIR — started if nothing runs it, shared if `npm start` does.
+ * Logs go to stderr at `warn` unless LOG_LEVEL says otherwise, so stdout stays the answer.
+ */
+export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, options: { projector?: boolean } = {}): Promise<T> {
+  let config;
+  try {
+    config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message, 2);
+    throw err;
+  }
+  const runtime = await startRuntime(config, createLogger(config.logLevel), { joinRunning: true });
+  try {
+    if (options.projector) await startProjector(runtime);
+    return await fn(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** The organisation as the store holds it now. */
+export async function currentOrganisation(runtime: Runtime): Promise<Organisation> {
+  const events = await runtime.store.readStream(ORGANISATION_STREAM);
+  return events.reduce((s, e) => organisationDecider.evolve(s, e as unknown as OrganisationEvent), organisationDecider.initialState());
+}
+
+/** One line for any error a command throws. */
+export function describeError(err: unknown): { message: string; exitCode: number } {
+  if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
+  if (err instanceof DomainError) return { message: `${err.code}: ${err.message}`, exitCode: err.kind === 'validation' ? 2 : 1 };
+  return { message: (err as Error)?.message ?? String(err), exitCode: 1 };
+}

@@ -1,0 +1,135 @@
+import { api, seedOrganisation } from '../support/api';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Personal data stays out of everything but the vault, and leaves the vault for good on erasure;
+ * secrets and personal data never reach the logs; each token has its own request budget.
+ */
+const NAME = 'Zhang Xiuying';
+const PHONE = '+86 139 8765 4321';
+const ID_NUMBER = '310101198003152345';
+const NEW_PHONE = '+86 137 1111 2222';
+
+describe('privacy and hardening', () => {
+  let t: TestApp;
+  const logLines: string[] = [];
+  const secrets = { jwt: Buffer.alloc(32, 7).toString('base64'), pii: Buffer.alloc(32, 9).toString('base64') };
+
+  /** Every text, json and bytea value in every table of every schema, as one searchable string per table. */
+  async function databaseText(): Promise<Map<string, string>> {
+    const { rows: tables } = await t.db.pool.query(
+      `SELECT table_schema, table_name FROM information_schema.tables
+        WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
+    );
+    const out = new Map<string, string>();
+    for (const { table_schema: schema, table_name: table } of tables) {
+      const { rows } = await t.db.pool.query(`SELECT row_to_json(x)::text AS j FROM ${quote(schema)}.${quote(table)} x`);
+      out.set(`${schema}.${table}`, rows.map((r) => r.j).join('\n'));
+    }
+    return out;
+  }
+  const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+  beforeAll(async () => {
+    t = await startTestApp({ LOG_LEVEL: 'trace', JWT_SECRET: secrets.jwt, PII_MASTER_KEY: secrets.pii }, { log: { write: (line: string) => void logLines.push(line) } });
+    await seedOrganisation(t);
+  });
+  afterAll(() => t?.close());
+
+  it('keeps personal data only encrypted, and after erasure nowhere: API, database, logs', async () => {
+    const c = api(t);
+    const rm = c.as('rm1');
+    expect((await rm.post('/api/customers', { customerId: 'P1', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' }, personal: { name: NAME, phone: PHONE, idNumber: ID_NUMBER } })).status).toBe(201);
+    expect((await rm.post('/api/customers/P1/personal-data', { phone: NEW_PHONE })).status).toBe(200);
+    // a refused correction that carries personal data in its body: the data goes nowhere
+    expect((await rm.post('/api/customers/P1/personal-data', { phone: NEW_PHONE, extra: NAME })).status).toBe(400);
+    await t.runtime.projector!.catchUp();
+
+    const before = await c.as('rm1').get('/api/customers/P1');
+    expect(before.body.personal).toMatchObject({ name: NAME, phone: NEW_PHONE, idNumber: ID_NUMBER });
+    // before erasure the database holds it only encrypted: no table has it in plaintext
+    for (const [table, text] of await databaseText()) {
+      for (const value of [NAME, PHONE, NEW_PHONE, ID_NUMBER]) expect({ table, contains: text.includes(value) }).toEqual({ table, contains: false });
+    }
+
+    const erased = await c.as('admin').post('/api/customers/P1/erasure', { reason: 'customer request' });
+    expect(erased.status).toBe(200);
+    await t.runtime.projector!.catchUp();
+
+    for (const who of ['admin', 'rm1', 'head-br1']) {
+      const res = await c.as(who).get('/api/customers/P1');
+      expect(res.status).toBe(200);
+      expect(res.body.personal).toBeNull();
+      expect(res.body.personalDataErased).toBe(true);
+      for (const value of [NAME, PHONE, NEW_PHONE, ID_NUMBER]) expect(JSON.stringify(res.body)).not.toContain(value);
+    }
+    const vault = await t.db.pool.query(`SELECT wrapped_key FROM pii_vault WHERE customer_id = 'P1'`);
+    expect(vault.rows[0].wrapped_key).toBeNull(); // the data key is gone: the ciphertext is unreadable
+    await expect(t.runtime.vault.get('P1')).resolves.toEqual({ state: 'erased' });
+    // a correction after erasure is refused and writes nothing back
+    expect((await rm.post('/api/customers/P1/personal-data', { name: NAME })).status).toBe(409);
+    for (const [table, text] of await databaseText()) {
+      for (const value of [NAME, PHONE, NEW_PHONE, ID_NUMBER]) expect({ table, contains: text.includes(value) }).toEqual({ table, contains: false });
+    }
+    // the history stays, anonymous
+    const { rows } = await t.db.pool.query(`SELECT type FROM es_events WHERE stream_id = 'customer-P1' ORDER BY stream_position`);
+    expect(rows.map((r) => r.type)).toEqual(['CustomerOnboarded', 'CustomerPersonalDataCorrected', 'CustomerDataErased']);
+  });
+
+  it('writes no secret and no personal data to the logs', async () => {
+    const c = api(t);
+    // more traffic that could leak: a token in a header, personal data in a failing body, a 404 path
+    await c.as('rm1').post('/api/customers', { customerId: 'P2', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1' }, personal: { name: NAME, phone: 'not a phone' } });
+    await c.as('rm1').get(`/api/customers/${encodeURIComponent(NAME)}`);
+    const token = t.runtime.tokens.issue('admin').token;
+    await fetch(`${t.url}/api/audit`, { headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${t.url}/api/audit`, { headers: { authorization: `Bearer ${token}x` } });
+    await new Promise((r) => setTimeout(r, 200)); // audit records and logs are written after the response
+    const logs = logLines.join("");
+    expect(logs).toContain('"route":"/api/customers/:customerId"'); // the capture works: requests are logged, by route
+    const password = new URL(t.db.url).password;
+    for (const secret of [NAME, encodeURIComponent(NAME), PHONE, NEW_PHONE, ID_NUMBER, token, secrets.jwt, secrets.pii, ...(password ? [password] : [])]) {
+      expect({ secret: secret.slice(0, 6), found: logs.includes(secret) }).toEqual({ secret: secret.slice(0, 6), found: false });
+    }
+  });
+
+  it('limits requests per token: one token over its budget gets 429, another token is unaffected', async () => {
+    const limited = await startTestApp({ RATE_LIMIT_PER_MINUTE: '5' });
+    try {
+      await seedOrganisationWithin(limited);
+      const a = limited.runtime.tokens.issue('admin').token;
+      const b = limited.runtime.tokens.issue('admin').token;
+      const get = (token: string) => fetch(`${limited.url}/api/org`, { headers: { authorization: `Bearer ${token}` } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) statuses.push((await get(a)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      const refused = await get(a);
+      expect(await refused.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+      expect(refused.headers.get('ratelimit')).toMatch(/r=0/);
+      expect((await get(b)).status).toBe(200);
+      expect((await fetch(`${limited.url}/health`)).status).toBe(200); // health checks are not limited
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('refuses oversized and non-JSON bodies with the error shape', async () => {
+    const token = t.runtime.tokens.issue('rm1').token;
+    const post = (body: string, type = 'application/json') => fetch(`${t.url}/api/interactions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+    const huge = await post(JSON.stringify({ kind: 'contact', outcome: 'x'.repeat(2_000_000) }));
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    const malformed = await post('{"kind": "contact",');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { code: 'MALFORMED_JSON' } });
+  });
+});
+
+/** The organisation of `seedOrganisation`, for a second app in the same file. */
+async function seedOrganisationWithin(app: TestApp) {
+  await fetch(`${app.url}/api/org/bootstrap`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ headOffice: { unitId: 'HO', name: 'Head office' }, admin: { staffId: 'admin', displayName: 'Admin' } }),
+  });
+}
