@@ -5,3 +5,7 @@ export * from './handle-command';
 export { PostgresEventStore, satisfies } from './postgres/postgres-event-store';
 export { EventStore1764000000000 } from './postgres/1764000000000-event-store.migration';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
+export { TRANSFER_COLUMNS, toTransferRecord, type TransferFormat, type TransferRecord } from './transfer/format';
+export * from './transfer/transfer.errors';
+export * from './transfer/export';
+export * from './transfer/import';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse, type Options } from 'csv-parse';
 import { csvLayout, fromCsvRow, fromNdjsonLine, RecordRejected, type CsvLayout, type ImportedEvent, type TransferFormat } from './format';
 import { InvalidImportFile } from './transfer.errors';
 
@@ -53,8 +53,8 @@ async function* csvRecords<T>(input: Readable, visit: Visit<T>): AsyncGenerator<
   let nextLine = 1;
   let layout: CsvLayout | undefined;
   let width = 0;
-  let failure: InvalidImportFile | undefined;
-  const parser = parse({
+  let failure: Error | undefined;
+  const options: Options<{ value: T }, (string | null)[]> = {
     bom: true,
     relax_column_count: true, // column counts are checked here, with the line number
     max_record_size: MAX_RECORD_CHARS,
@@ -74,22 +74,26 @@ async function* csvRecords<T>(input: Readable, visit: Visit<T>): AsyncGenerator<
         const value = atLine(line, () => visit(fromCsvRow(cells, layout!, width), line));
         return value === undefined ? null : { value };
       } catch (err) {
-        failure = err as InvalidImportFile;
+        failure = err instanceof Error ? err : new Error(String(err));
         input.unpipe(parser);
         input.destroy();
         parser.destroy(failure);
         return null;
       }
     },
-  });
+  };
+  // The typings tie `on_record` to string[] rows; ours carry nulls and return wrapped values.
+  const parser = parse(options as unknown as Options);
   input.on('error', (err) => parser.destroy(err));
   input.pipe(parser);
   try {
     for await (const record of parser as AsyncIterable<{ value: T }>) yield record.value;
   } catch (err) {
     if (failure) throw failure;
-    if (isCsvError(err)) throw new InvalidImportFile(nextLine, `malformed CSV: ${err.message.replace(/\s+(at|on) line \d+/g, '')}`);
+    if (err instanceof CsvError) throw new InvalidImportFile(nextLine, `malformed CSV: ${err.message.replace(/\s+(at|on) line \d+/g, '')}`);
     throw err;
+  } finally {
+    input.destroy(); // also when the consumer stops early: the file is not left open
   }
   if (failure) throw failure;
   if (!layout) throw new InvalidImportFile(1, 'no header row: the file is empty');
@@ -108,8 +112,4 @@ function atLine<R>(line: number, f: () => R): R {
 function lineBreaks(cell: string | null): number {
   if (!cell || !/[\r\n]/.test(cell)) return 0;
   return cell.match(/\r\n|\r|\n/g)!.length;
-}
-
-function isCsvError(err: unknown): err is Error & { code: string } {
-  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('CSV_');
 }

@@ -25,3 +25,15 @@ export class ImportConflict extends Error {
     super(`line ${line}: stream ${streamId}: ${reason}`);
   }
 }
+
+/** Events below the head stayed invisible: a transaction somewhere on the server stays open. */
+export class ExportStalled extends Error {
+  override readonly name = 'ExportStalled';
+  readonly code = 'EXPORT_STALLED';
+  constructor(
+    readonly position: string,
+    readonly waitedMs: number,
+  ) {
+    super(`export stalled after ${position}: the next events stayed held back by an open transaction for ${waitedMs} ms`);
+  }
+}

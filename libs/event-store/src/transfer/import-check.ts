@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { EventStore } from '../event-store.port';
+import type { NewEvent } from '../events';
+import type { TransferFormat } from './format';
+import { readRecords } from './read-records';
+import { ImportConflict } from './transfer.errors';
+
+// The import's look at the target store, between validating the file and appending: which of
+// the file's events each stream already holds, and whether the rest can follow them.
+
+/** A stream as the file has it, and what the store already holds of it. */
+export interface StreamPlan {
+  readonly line: number;
+  readonly first: number;
+  last: number;
+  /** Revisions below this are in the store already; the file's events from here are appended. */
+  appendFrom: number;
+  /** Chained digest of the stored ids at revisions first..appendFrom-1, to check against the file's. */
+  storedDigest: string | null;
+}
+
+const CHECK_CONCURRENCY = 8;
+
+/**
+ * Each stream must continue the store's: start right after its last event (or at 0 on a new
+ * stream), or overlap events the store has that pass 3 proves are the file's own. Returns the
+ * conflict of the earliest line, if any.
+ */
+export async function checkAgainstStore(
+  store: EventStore,
+  streams: ReadonlyMap<string, StreamPlan>,
+  onChecked?: (done: number) => void,
+): Promise<ImportConflict | null> {
+  const entries = [...streams.entries()];
+  let next = 0;
+  let done = 0;
+  let conflict: ImportConflict | null = null;
+  const worker = async () => {
+    while (next < entries.length) {
+      const [streamId, s] = entries[next++]!;
+      const stored = await store.readStream(streamId, Math.max(s.first - 1, 0));
+      if (s.first > 0 && stored[0]?.streamPosition !== s.first - 1) {
+        const found = new ImportConflict(s.line, streamId, `the file starts at revision ${s.first}, but the target store holds fewer than ${s.first} events of this stream`);
+        if (!conflict || found.line < conflict.line) conflict = found;
+        continue;
+      }
+      const overlap = stored.filter((e) => e.streamPosition >= s.first && e.streamPosition <= s.last);
+      s.appendFrom = s.first + overlap.length;
+      s.storedDigest = overlap.length > 0 ? overlap.reduce((d, e) => chain(d, e.metadata.eventId), '') : null;
+      done += 1;
+      if (done % 100 === 0) onChecked?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, entries.length) }, worker));
+  onChecked?.(done);
+  return conflict;
+}
+
+/** Pass 3, only when the store holds some of the file: the overlapping ids must be the file's. */
+export async function verifyStoredOverlap(open: () => Readable, streams: ReadonlyMap<string, StreamPlan>, format: TransferFormat): Promise<ImportConflict | null> {
+  const digests = new Map<string, string>();
+  const visit = ({ streamId, streamRevision, event }: { streamId: string; streamRevision: number; event: NewEvent }) => {
+    if (streamRevision < streams.get(streamId)!.appendFrom) digests.set(streamId, chain(digests.get(streamId) ?? '', event.metadata.eventId));
+    return undefined;
+  };
+  for await (const _ of readRecords(open(), format, visit));
+  for (const [streamId, s] of streams) {
+    if (s.storedDigest !== null && digests.get(streamId) !== s.storedDigest) {
+      return new ImportConflict(s.line, streamId, `the target store holds other events at revisions ${s.first}..${s.appendFrom - 1}`);
+    }
+  }
+  return null;
+}
+
+function chain(digest: string, eventId: string): string {
+  return createHash('sha256').update(digest).update(eventId.toLowerCase()).digest('base64');
+}

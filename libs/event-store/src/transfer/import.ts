@@ -1,0 +1,140 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { EventStore, StreamAppend } from '../event-store.port';
+import type { NewEvent } from '../events';
+import { RecordRejected, type TransferFormat } from './format';
+import { readRecords } from './read-records';
+import { checkAgainstStore, verifyStoredOverlap, type StreamPlan } from './import-check';
+
+/**
+ * A file path, a function that opens the file afresh (the import reads it more than once), or
+ * a one-shot stream such as stdin, which is first copied to a temporary file.
+ */
+export type ImportSource = string | (() => Readable) | Readable;
+
+export interface ImportOptions {
+  readonly format: TransferFormat;
+  /** Events per `appendToStreams` call (default 500). */
+  readonly batchSize?: number;
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  readonly phase: 'validating' | 'checking' | 'appending';
+  /** Events validated, streams checked against the store, or events appended. */
+  readonly done: number;
+  /** Known once validation is over. */
+  readonly total: number | null;
+}
+
+export interface ImportSummary {
+  /** Events appended. */
+  readonly events: number;
+  /** Streams appended to. */
+  readonly streams: number;
+  /** Events of the file the store held already (same ids, same revisions): a re-import. */
+  readonly alreadyStored: number;
+}
+
+/**
+ * Imports an export file, keeping every event's id, revision and metadata. Refuses the whole file
+ * before appending anything when a line is malformed (`InvalidImportFile`, naming the first bad
+ * line) or when a stream does not continue the store's (`ImportConflict`). Events the store
+ * holds already, with the same ids at the same revisions, are skipped, so a repeated or an
+ * interrupted import can simply be run again. Memory: one entry per stream, never the events.
+ */
+export async function importEvents(store: EventStore, source: ImportSource, options: ImportOptions): Promise<ImportSummary> {
+  const batchSize = options.batchSize ?? 500;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (options.format !== 'ndjson' && options.format !== 'csv') throw new RangeError(`unknown format ${JSON.stringify(options.format)}`);
+  return withReopenable(source, async (open) => {
+    const { streams, total } = await validate(open, options);
+    const conflicts = [await checkAgainstStore(store, streams, (done) => options.onProgress?.({ phase: 'checking', done, total: streams.size }))];
+    if ([...streams.values()].some((s) => s.storedDigest !== null)) conflicts.push(await verifyStoredOverlap(open, streams, options.format));
+    const first = conflicts.filter((c) => c !== null).sort((a, b) => a.line - b.line)[0];
+    if (first) throw first;
+    return append(store, open, streams, total, batchSize, options);
+  });
+}
+
+/** Pass 1: every line well formed, every stream's revisions contiguous and in order. */
+async function validate(open: () => Readable, options: ImportOptions): Promise<{ streams: Map<string, StreamPlan>; total: number }> {
+  const streams = new Map<string, StreamPlan>();
+  let total = 0;
+  const visit = ({ streamId, streamRevision }: { streamId: string; streamRevision: number }, line: number) => {
+    const seen = streams.get(streamId);
+    if (!seen) {
+      streams.set(streamId, { line, first: streamRevision, last: streamRevision, appendFrom: streamRevision, storedDigest: null });
+    } else if (streamRevision !== seen.last + 1) {
+      throw new RecordRejected(`stream ${streamId}: revision ${streamRevision} follows revision ${seen.last}; a stream's revisions must be contiguous and in order`);
+    } else {
+      seen.last = streamRevision;
+    }
+    total += 1;
+    return total % 1000 === 0 ? total : undefined;
+  };
+  for await (const done of readRecords(open(), options.format, visit)) options.onProgress?.({ phase: 'validating', done, total: null });
+  options.onProgress?.({ phase: 'validating', done: total, total });
+  return { streams, total };
+}
+
+/**
+ * Pass 2: append in global file order. A batch is cut before a stream reappears behind another,
+ * so the target's global order is the file's; each stream goes with its exact expected revision.
+ */
+async function append(
+  store: EventStore,
+  open: () => Readable,
+  streams: Map<string, StreamPlan>,
+  total: number,
+  batchSize: number,
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  const toAppend = [...streams.values()].reduce((n, s) => n + s.last + 1 - s.appendFrom, 0);
+  let batch = new Map<string, { events: NewEvent[]; expectedRevision: StreamAppend['expectedRevision'] }>();
+  let size = 0;
+  let lastStream: string | null = null;
+  let appended = 0;
+  const flush = async () => {
+    if (size === 0) return;
+    await store.appendToStreams([...batch].map(([streamId, a]) => ({ streamId, ...a })));
+    appended += size;
+    batch = new Map();
+    size = 0;
+    lastStream = null;
+    options.onProgress?.({ phase: 'appending', done: appended, total: toAppend });
+  };
+  const visit = (e: { streamId: string; streamRevision: number; event: NewEvent }) => {
+    const plan = streams.get(e.streamId);
+    if (!plan || e.streamRevision > plan.last) throw new RecordRejected('the file changed while it was being imported');
+    return e.streamRevision >= plan.appendFrom ? e : undefined;
+  };
+  for await (const { streamId, streamRevision, event } of readRecords(open(), options.format, visit)) {
+    if (size >= batchSize || (lastStream !== streamId && batch.has(streamId))) await flush();
+    const group = batch.get(streamId);
+    if (group) group.events.push(event);
+    else batch.set(streamId, { events: [event], expectedRevision: streamRevision === 0 ? 'no_stream' : streamRevision - 1 });
+    size += 1;
+    lastStream = streamId;
+  }
+  await flush();
+  const appendedStreams = [...streams.values()].filter((s) => s.appendFrom <= s.last).length;
+  return { events: appended, streams: appendedStreams, alreadyStored: total - toAppend };
+}
+
+async function withReopenable<T>(source: ImportSource, run: (open: () => Readable) => Promise<T>): Promise<T> {
+  if (typeof source === 'string') return run(() => createReadStream(source));
+  if (typeof source === 'function') return run(source);
+  const dir = await mkdtemp(join(tmpdir(), 'campaign-import-'));
+  try {
+    const copy = join(dir, 'import');
+    await pipeline(source, createWriteStream(copy));
+    return await run(() => createReadStream(copy));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

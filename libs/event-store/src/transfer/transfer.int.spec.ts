@@ -1,0 +1,381 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
+import type { Pool } from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { WrongExpectedVersion } from '../errors';
+import type { EventStore } from '../event-store.port';
+import { comparePositions, type NewEvent, type RecordedEvent } from '../events';
+import { PostgresEventStore } from '../postgres/postgres-event-store';
+import { exportEvents, writeExport } from './export';
+import { TRANSFER_COLUMNS } from './format';
+import { importEvents } from './import';
+import { ExportStalled, ImportConflict, InvalidImportFile } from './transfer.errors';
+
+function fact(type: string, occurredAt: string, data: Record<string, unknown> = {}, meta: Partial<NewEvent['metadata']> = {}): NewEvent {
+  return {
+    type,
+    data,
+    metadata: { eventId: randomUUID(), correlationId: randomUUID(), causationId: null, actor: 'staff-7', orgUnit: 'branch-1', occurredAt, schemaVersion: 1, ...meta },
+  };
+}
+
+/** Hand-picked history: three streams, interleaved, with business times on both sides of March 2026. */
+const HISTORY: readonly [string, NewEvent][] = [
+  ['campaign-1', fact('CampaignDrafted', '2026-02-28T23:59:59.999Z', { name: 'Spring, "cards"\n春季' })],
+  ['customer-1', fact('CustomerContacted', '2026-03-01T00:00:00.000Z', { channel: 'call' }, { orgUnit: 'branch, "north"\n上海' })],
+  ['campaign-1', fact('CampaignLaunched', '2026-03-15T10:00:00+08:00', { audience: [1, 2.5, null, true] }, { causationId: randomUUID() })],
+  ['customer-2', fact('CustomerContacted', '2026-03-31T23:30:00-01:00', { channel: 'app' }, { orgUnit: '' })],
+  ['customer-1', fact('OfferAccepted', '2026-03-31T23:59:59.999Z', { product: 'card', note: 'a,b;"c"\r\nd\ttab 中文 ✓' })],
+  ['customer-2', fact('ConversionRecorded', '2026-04-01T00:00:00.000Z', { amount: 1250.5 }, { orgUnit: null })],
+  ['campaign-1', fact('CampaignCompleted', '2026-04-02T09:00:00.000Z')],
+];
+
+async function seed(store: EventStore, history: readonly [string, NewEvent][]): Promise<void> {
+  const revisions = new Map<string, number>();
+  for (const [streamId, e] of history) {
+    const r = await store.appendToStream(streamId, [e], revisions.get(streamId) ?? 'no_stream');
+    revisions.set(streamId, r.nextExpectedRevision);
+  }
+}
+
+/** The whole log, up to its head: readAll holds events back while any transaction on the server is open. */
+async function historyOf(store: EventStore): Promise<RecordedEvent[]> {
+  const head = await store.headPosition();
+  const all: RecordedEvent[] = [];
+  while (head && !(all.length > 0 && comparePositions(all[all.length - 1]!.position, head) >= 0)) {
+    const batch = await store.readAll({ after: all[all.length - 1]?.position, maxCount: 500 });
+    if (batch.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    all.push(...batch);
+  }
+  return all;
+}
+
+/** What an import must keep: ids, streams, revisions, types, data and metadata, in global order. */
+const essence = (e: RecordedEvent) => ({ streamId: e.streamId, revision: e.streamPosition, type: e.type, data: e.data, metadata: e.metadata });
+
+async function text(chunks: AsyncIterable<string>): Promise<string> {
+  let all = '';
+  for await (const c of chunks) all += c;
+  return all;
+}
+
+describe('event history export and import', () => {
+  let source: TestDatabase;
+  let store: PostgresEventStore;
+  let dir: string;
+  const targets: TestDatabase[] = [];
+
+  async function freshStore(): Promise<PostgresEventStore> {
+    const db = await createTestDatabase();
+    targets.push(db);
+    return new PostgresEventStore(db.pool, { connectionString: db.url });
+  }
+
+  async function exportedFile(format: 'ndjson' | 'csv', name = randomUUID()): Promise<string> {
+    const path = join(dir, `${name}.${format}`);
+    await writeExport(store, path, { format });
+    return path;
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'transfer-spec-'));
+    source = await createTestDatabase();
+    store = new PostgresEventStore(source.pool, { connectionString: source.url });
+    await seed(store, HISTORY);
+  });
+  afterAll(async () => {
+    await Promise.all([source.drop(), ...targets.map((t) => t.drop())]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('round trip', () => {
+    it.each(['ndjson', 'csv'] as const)('imports a %s export into a fresh store with the same events in the same order', async (format) => {
+      const path = join(dir, `round-trip.${format}`);
+      const written = await writeExport(store, path, { format, bom: format === 'csv' });
+      const target = await freshStore();
+
+      const imported = await importEvents(target, path, { format });
+
+      expect(written.events).toBe(HISTORY.length);
+      expect(imported).toEqual({ events: HISTORY.length, streams: 3, alreadyStored: 0 });
+      expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));
+    });
+
+    it('keeps commas, quotes, line breaks, Chinese text and empty-vs-null in CSV cells', async () => {
+      const target = await freshStore();
+      await importEvents(target, await exportedFile('csv'), { format: 'csv' });
+
+      const byType = new Map((await historyOf(target)).map((e) => [`${e.streamId}/${e.type}`, e]));
+      expect(byType.get('campaign-1/CampaignDrafted')!.data).toEqual({ name: 'Spring, "cards"\n春季' });
+      expect(byType.get('customer-1/OfferAccepted')!.data).toEqual({ product: 'card', note: 'a,b;"c"\r\nd\ttab 中文 ✓' });
+      expect(byType.get('customer-1/CustomerContacted')!.metadata.orgUnit).toBe('branch, "north"\n上海');
+      expect(byType.get('customer-2/CustomerContacted')!.metadata.orgUnit).toBe('');
+      expect(byType.get('customer-2/ConversionRecorded')!.metadata.orgUnit).toBeNull();
+    });
+
+    it('writes RFC 4180 CSV that a generic parser reads as one header and one row per event', async () => {
+      const csv = await text(exportEvents(store, { format: 'csv' }));
+
+      const rows: string[][] = parse(csv);
+      expect(rows[0]).toEqual([...TRANSFER_COLUMNS]);
+      expect(rows).toHaveLength(HISTORY.length + 1);
+      expect(rows.every((r) => r.length === TRANSFER_COLUMNS.length)).toBe(true);
+      expect(csv).toContain('"branch, ""north""\n上海"');
+      expect(JSON.parse(rows[1]![TRANSFER_COLUMNS.indexOf('data')]!)).toEqual({ name: 'Spring, "cards"\n春季' });
+    });
+
+    it('imports from a one-shot stream and exports to a stream the caller owns', async () => {
+      const sink = new PassThrough();
+      const collected = text(sink.setEncoding('utf8'));
+      const written = await writeExport(store, sink, { format: 'ndjson' });
+      const target = await freshStore();
+
+      const imported = await importEvents(target, Readable.from([await collected]), { format: 'ndjson' });
+
+      expect(imported.events).toBe(written.events);
+      expect(await target.headPosition()).not.toBeNull();
+    });
+  });
+
+  describe('filters', () => {
+    const types = async (options: Parameters<typeof exportEvents>[1]) =>
+      (await text(exportEvents(store, options))).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).type as string);
+
+    it('keeps business times from the start of the from day to the end of the to day (UTC), compared as instants', async () => {
+      // Excluded: 23:59:59.999 the day before, 23:30 at -01:00 (00:30 UTC on 1 April), 1 April midnight.
+      expect(await types({ format: 'ndjson', from: '2026-03-01', to: '2026-03-31' })).toEqual([
+        'CustomerContacted',
+        'CampaignLaunched',
+        'OfferAccepted',
+      ]);
+    });
+
+    it('treats a date-time or Date bound as that exact instant, inclusive', async () => {
+      expect(await types({ format: 'ndjson', from: '2026-03-31T23:59:59.999Z', to: new Date('2026-04-01T00:30:00.000Z') })).toEqual([
+        'CustomerContacted',
+        'OfferAccepted',
+        'ConversionRecorded',
+      ]);
+    });
+
+    it('keeps only the event types asked for', async () => {
+      expect(await types({ format: 'ndjson', types: ['CustomerContacted', 'CampaignCompleted'] })).toEqual([
+        'CustomerContacted',
+        'CustomerContacted',
+        'CampaignCompleted',
+      ]);
+    });
+
+    it('refuses an unreadable date before reading anything', () => {
+      expect(() => exportEvents(store, { format: 'csv', from: '2026-13-45' })).toThrow(RangeError);
+      expect(() => exportEvents(store, { format: 'csv', from: '2026-04-01', to: '2026-03-01' })).toThrow(/after/);
+    });
+  });
+
+  describe('reading the log', () => {
+    it('fails rather than write a short file while an open transaction holds events back, and takes them in once committed', async () => {
+      const target = await freshStore();
+      const db = targets[targets.length - 1]!;
+      await target.appendToStream('held-0', [fact('Before', '2026-03-01T00:00:00Z')], 'no_stream');
+      const client = await db.pool.connect();
+      await client.query('BEGIN');
+      await new PostgresEventStore(client as unknown as Pool, { connectionString: db.url }).appendToStream('held-1', [fact('Held', '2026-03-01T00:00:00Z')], 'no_stream');
+      await target.appendToStream('held-2', [fact('After', '2026-03-01T00:00:00Z')], 'no_stream');
+      try {
+        await expect(text(exportEvents(target, { format: 'ndjson', heldBackTimeoutMs: 200 }))).rejects.toBeInstanceOf(ExportStalled);
+        const waiting = text(exportEvents(target, { format: 'ndjson' }));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await client.query('COMMIT');
+        expect((await waiting).trim().split('\n').map((l) => JSON.parse(l).type)).toEqual(['Before', 'Held', 'After']);
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.release();
+      }
+    });
+  });
+
+  describe('refusing a bad file', () => {
+    async function refusal(target: EventStore, path: string, format: 'ndjson' | 'csv'): Promise<unknown> {
+      return importEvents(target, path, { format }).then(
+        () => 'imported',
+        (err: unknown) => err,
+      );
+    }
+
+    async function storeWithOneEvent(): Promise<PostgresEventStore> {
+      const target = await freshStore();
+      await target.appendToStream('unrelated-1', [fact('Unrelated', '2026-01-01T00:00:00Z')], 'no_stream');
+      return target;
+    }
+
+    it('names line 3 of an NDJSON file and appends nothing, not even lines 1 and 2', async () => {
+      const lines = (await readFile(await exportedFile('ndjson'), 'utf8')).split('\n');
+      lines[2] = lines[2]!.replace(/"eventId":"[^"]+"/, '"eventId":"not-a-uuid"');
+      const path = join(dir, 'bad-line-3.ndjson');
+      await writeFile(path, lines.join('\n'));
+      const target = await storeWithOneEvent();
+      const head = await target.headPosition();
+
+      const err = await refusal(target, path, 'ndjson');
+
+      expect(err).toBeInstanceOf(InvalidImportFile);
+      expect(err).toMatchObject({ line: 3, message: expect.stringMatching(/^line 3: eventId must be a UUID/) });
+      expect(await target.headPosition()).toEqual(head);
+      expect(await historyOf(target)).toHaveLength(1);
+    });
+
+    it('names line 3 of a CSV file, counting the header as line 1', async () => {
+      const lines = (await readFile(await exportedFile('csv'), 'utf8')).split('\n');
+      lines[2] = lines[2]!.replace(/,\d+,CustomerContacted,/, ',-1,CustomerContacted,');
+      const path = join(dir, 'bad-line-3.csv');
+      // A malformed line further on, in the same read chunk, must not hide line 3.
+      await writeFile(path, `${lines.join('\n')}"unterminated,quote\n`);
+      const target = await storeWithOneEvent();
+      const head = await target.headPosition();
+
+      const err = await refusal(target, path, 'csv');
+
+      expect(err).toMatchObject({ line: 3, message: expect.stringMatching(/^line 3: streamRevision must be an integer >= 0, found "-1"/) });
+      expect(await target.headPosition()).toEqual(head);
+    });
+
+    it.each([
+      ['LF', '\n'],
+      ['CRLF', '\r\n'],
+    ])('counts physical lines in a CSV with %s endings and a record spanning two lines', async (_name, eol) => {
+      // Header line 1, then records on lines 2, 3-4 (quoted line break in orgUnit), 5, 6, ...
+      const csv = (await text(exportEvents(store, { format: 'csv' }))).replace('CampaignLaunched', 'Campaign"Launched').replace(/\n/g, eol);
+      const path = join(dir, `multiline-${_name}.csv`);
+      await writeFile(path, csv);
+
+      expect(await refusal(await freshStore(), path, 'csv')).toMatchObject({ line: 5, message: expect.stringMatching(/^line 5: malformed CSV/) });
+    });
+
+    it('names the line where a stream skips a revision', async () => {
+      const lines = (await readFile(await exportedFile('ndjson'), 'utf8')).split('\n');
+      const path = join(dir, 'gap.ndjson');
+      await writeFile(path, lines.filter((_, i) => i !== 2).join('\n')); // drop campaign-1's revision 1
+
+      expect(await refusal(await freshStore(), path, 'ndjson')).toMatchObject({
+        line: 6,
+        message: expect.stringContaining('revision 2 follows revision 0'),
+      });
+    });
+
+    it('refuses a stream the target store already has with other events, before appending anything', async () => {
+      const target = await freshStore();
+      await target.appendToStream('customer-2', [fact('CustomerContacted', '2026-03-02T00:00:00Z')], 'no_stream');
+      const head = await target.headPosition();
+
+      const err = await refusal(target, await exportedFile('ndjson'), 'ndjson');
+
+      expect(err).toBeInstanceOf(ImportConflict);
+      expect(err).toMatchObject({ line: 4, streamId: 'customer-2', message: expect.stringContaining('other events at revisions 0..0') });
+      expect(await target.headPosition()).toEqual(head);
+    });
+
+    it('refuses a partial export whose streams start after revision 0 on an empty store', async () => {
+      const path = join(dir, 'april.ndjson');
+      await writeExport(store, path, { format: 'ndjson', from: '2026-04-01' });
+
+      expect(await refusal(await freshStore(), path, 'ndjson')).toMatchObject({
+        line: 3,
+        streamId: 'campaign-1',
+        message: expect.stringContaining('starts at revision 2, but the target store holds fewer than 2 events'),
+      });
+    });
+  });
+
+  describe('importing again', () => {
+    it('appends nothing when the same file is imported twice', async () => {
+      const path = await exportedFile('csv');
+      const target = await freshStore();
+      await importEvents(target, path, { format: 'csv' });
+      const head = await target.headPosition();
+
+      const again = await importEvents(target, path, { format: 'csv' });
+
+      expect(again).toEqual({ events: 0, streams: 0, alreadyStored: HISTORY.length });
+      expect(await target.headPosition()).toEqual(head);
+    });
+
+    it('resumes an interrupted import, appending only what is missing', async () => {
+      const path = await exportedFile('ndjson');
+      const firstFour = join(dir, 'first-four.ndjson');
+      await writeFile(firstFour, (await readFile(path, 'utf8')).split('\n').slice(0, 4).join('\n'));
+      const target = await freshStore();
+      await importEvents(target, firstFour, { format: 'ndjson' });
+
+      const rest = await importEvents(target, path, { format: 'ndjson' });
+
+      expect(rest).toEqual({ events: 3, streams: 3, alreadyStored: 4 });
+      expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));
+    });
+
+    it('relies on its own skipping, because the store refuses a repeated multi-stream batch with exact revisions', async () => {
+      const target = await freshStore();
+      const batch = [{ streamId: 'repeat-1', events: [fact('A', '2026-03-01T00:00:00Z')], expectedRevision: 'no_stream' as const }];
+      await target.appendToStreams(batch);
+
+      await expect(target.appendToStreams(batch)).rejects.toBeInstanceOf(WrongExpectedVersion);
+      expect(await target.readStream('repeat-1')).toHaveLength(1);
+    });
+  });
+
+  describe('a few thousand events', () => {
+    const STREAMS = 150;
+    const PER_STREAM = 20;
+    let big: TestDatabase;
+    let bigStore: PostgresEventStore;
+
+    beforeAll(async () => {
+      big = await createTestDatabase();
+      bigStore = new PostgresEventStore(big.pool, { connectionString: big.url });
+      // Round robin: every stream appears in every batch, as in a campaign's daily contacts.
+      for (let round = 0; round < PER_STREAM; round++) {
+        await bigStore.appendToStreams(
+          Array.from({ length: STREAMS }, (_, s) => ({
+            streamId: `customer-${s}`,
+            events: [fact('CustomerContacted', `2026-03-${String(1 + (round % 28)).padStart(2, '0')}T09:00:00Z`, { round, s })],
+            expectedRevision: round === 0 ? ('no_stream' as const) : round - 1,
+          })),
+        );
+      }
+    });
+    afterAll(() => big.drop());
+
+    it('reads the store in batches of the given size and writes one chunk per batch', async () => {
+      const readAll = jest.spyOn(bigStore, 'readAll');
+      const chunks: string[] = [];
+
+      for await (const chunk of exportEvents(bigStore, { format: 'ndjson', batchSize: 64 })) chunks.push(chunk);
+
+      // More calls and chunks only when another test's open transaction holds events back.
+      const total = STREAMS * PER_STREAM;
+      expect(readAll.mock.calls.every(([o]) => o.maxCount === 64)).toBe(true);
+      expect(readAll.mock.calls.length).toBeGreaterThanOrEqual(Math.ceil(total / 64));
+      expect(chunks.length).toBeGreaterThanOrEqual(Math.ceil(total / 64));
+      expect(Math.max(...chunks.map((c) => c.split('\n').length - 1))).toBeLessThanOrEqual(64);
+      expect(chunks.join('').split('\n').filter(Boolean)).toHaveLength(total);
+      readAll.mockRestore();
+    });
+
+    it('imports them in bounded batches, keeping the global order', async () => {
+      const path = join(dir, 'big.csv');
+      await writeExport(bigStore, path, { format: 'csv', batchSize: 100 });
+      const target = await freshStore();
+      const appendToStreams = jest.spyOn(target, 'appendToStreams');
+
+      const imported = await importEvents(target, path, { format: 'csv', batchSize: 250 });
+
+      expect(imported).toEqual({ events: STREAMS * PER_STREAM, streams: STREAMS, alreadyStored: 0 });
+      const sizes = appendToStreams.mock.calls.map(([appends]) => appends.reduce((n, a) => n + a.events.length, 0));
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(250);
+      expect((await historyOf(target)).map((e) => e.metadata.eventId)).toEqual((await historyOf(bigStore)).map((e) => e.metadata.eventId));
+    });
+  });
+});
