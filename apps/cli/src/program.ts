@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { tokenCommand } from './commands/token';
+import { transferCommands } from './commands/transfer';
+import { seedCommand } from './commands/seed';
 import { describeError } from './cli-runtime';
 
 /**
@@ -12,6 +14,8 @@ export function createProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   tokenCommand(program);
+  transferCommands(program);
+  seedCommand(program);
   program
     .command('bench')
     .description('benchmarks: append, command path, projector rebuild (with the naive baseline), queries, growth')

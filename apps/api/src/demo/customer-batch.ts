@@ -1,0 +1,102 @@
+import { customerDecider, customerStream, DomainError, type CustomerCommand, type CustomerEvent, type CustomerState } from '@app/domain';
+import { withMetadata, type CommandContext, type EventStore, type NewEvent, type Position } from '@app/event-store';
+
+interface Entry {
+  state: CustomerState;
+  /** Revision the store holds (what the next append expects). */
+  revision: number;
+  pending: NewEvent[];
+}
+
+/**
+ * Customer commands for bulk work (the demo seed): each command is decided by the customer
+ * decider on the customer's folded state, exactly as the API's handler does, but the decisions of
+ * many customers are appended together — one multi-stream append per batch, every stream with its
+ * expected revision — instead of one round trip per command. Refusals behave as in the API: the
+ * command appends nothing, except refusals the rules record (an unsuitable offer).
+ */
+export class CustomerBatch {
+  private readonly entries = new Map<string, Entry>();
+  private pendingEvents = 0;
+  private streamsPending = new Set<string>();
+  /** Events appended so far. */
+  appended = 0;
+  readonly refusals = new Map<string, number>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly batchSize = 4000,
+  ) {}
+
+  state(customerId: string): CustomerState {
+    return this.entries.get(customerId)?.state ?? customerDecider.initialState();
+  }
+
+  /** Decides and queues; returns the events, or the refusal. */
+  decide(command: CustomerCommand, context: CommandContext): readonly CustomerEvent[] | DomainError {
+    const id = command.customerId;
+    let entry = this.entries.get(id);
+    if (!entry) this.entries.set(id, (entry = { state: customerDecider.initialState(), revision: -1, pending: [] }));
+    let events: readonly CustomerEvent[];
+    try {
+      events = customerDecider.decide(command, entry.state);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      this.refusals.set(err.code, (this.refusals.get(err.code) ?? 0) + 1);
+      this.queue(id, entry, err.recorded as CustomerEvent[], context);
+      return err;
+    }
+    this.queue(id, entry, events, context);
+    return events;
+  }
+
+  private queue(id: string, entry: Entry, events: readonly CustomerEvent[], context: CommandContext): void {
+    if (events.length === 0) return;
+    const streamId = customerStream(id);
+    entry.pending.push(...withMetadata(streamId, events, context));
+    for (const e of events) entry.state = customerDecider.evolve(entry.state, e);
+    this.pendingEvents += events.length;
+    this.streamsPending.add(id);
+  }
+
+  /** Appends when enough is queued. */
+  async maybeFlush(): Promise<void> {
+    if (this.pendingEvents >= this.batchSize) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pendingEvents === 0) return;
+    const ids = [...this.streamsPending];
+    const appends = ids.map((id) => {
+      const e = this.entries.get(id)!;
+      return { streamId: customerStream(id), events: e.pending, expectedRevision: e.revision === -1 ? ('no_stream' as const) : e.revision };
+    });
+    await this.store.appendToStreams(appends);
+    for (const id of ids) {
+      const e = this.entries.get(id)!;
+      e.revision += e.pending.length;
+      e.pending = [];
+    }
+    this.appended += this.pendingEvents;
+    this.pendingEvents = 0;
+    this.streamsPending = new Set();
+  }
+
+  /** Folds in what other handlers appended to these customers' streams since `after` (a launch's enrolments). */
+  async syncFrom(after: Position | null): Promise<void> {
+    await this.flush();
+    let position = after ?? undefined;
+    for (;;) {
+      const batch = await this.store.readAll({ after: position, maxCount: 5000 });
+      if (batch.length === 0) return;
+      for (const e of batch) {
+        position = e.position;
+        if (!e.streamId.startsWith('customer-')) continue;
+        const entry = this.entries.get(e.streamId.slice('customer-'.length));
+        if (!entry || e.streamPosition <= entry.revision) continue;
+        entry.state = customerDecider.evolve(entry.state, e as unknown as CustomerEvent);
+        entry.revision = e.streamPosition;
+      }
+    }
+  }
+}
