@@ -45,6 +45,9 @@ export async function openDatabase(config: AppConfig, log: Logger, options: { jo
       if (closed) return;
       closed = true;
       await pool.end().catch(() => undefined);
+      // Ended clients may still be closing their sockets when the server stops: that is not a failure.
+      pool.removeAllListeners('error');
+      pool.on('error', () => undefined);
       if (embedded) {
         await embedded.stop();
         log.info('embedded PostgreSQL stopped');

@@ -1,5 +1,5 @@
 import { customerDecider, customerStream, DomainError, type CustomerCommand, type CustomerEvent, type CustomerState } from '@app/domain';
-import { withMetadata, type CommandContext, type EventStore, type NewEvent, type Position } from '@app/event-store';
+import { comparePositions, withMetadata, type CommandContext, type EventStore, type NewEvent, type Position } from '@app/event-store';
 
 interface Entry {
   state: CustomerState;
@@ -82,13 +82,20 @@ export class CustomerBatch {
     this.streamsPending = new Set();
   }
 
-  /** Folds in what other handlers appended to these customers' streams since `after` (a launch's enrolments). */
-  async syncFrom(after: Position | null): Promise<void> {
+  /**
+   * Folds in what other handlers appended to these customers' streams after `after`, up to and
+   * including `through` (a launch's enrolments). Readers of the global order see a commit only once
+   * older transactions have finished, so this waits until `through` is visible.
+   */
+  async syncFrom(after: Position | null, through: Position): Promise<void> {
     await this.flush();
     let position = after ?? undefined;
-    for (;;) {
+    while (!position || comparePositions(position, through) < 0) {
       const batch = await this.store.readAll({ after: position, maxCount: 5000 });
-      if (batch.length === 0) return;
+      if (batch.length === 0) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
       for (const e of batch) {
         position = e.position;
         if (!e.streamId.startsWith('customer-')) continue;

@@ -13,7 +13,7 @@ import {
   type OrganisationEvent,
   type RiskLevel,
 } from '@app/domain';
-import { deterministicUuid, type CommandContext } from '@app/event-store';
+import { deterministicUuid, type CommandContext, type Position } from '@app/event-store';
 import type { Runtime } from '@app/platform';
 import { customerDirectoryProjection, waitForProjection } from '@app/read-models';
 import { ActOnBudget } from '../budgets/budget.command';
@@ -250,11 +250,11 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
       await batch.flush();
       const before = await store.headPosition();
       if (before && !(await waitForProjection(db.pool, customerDirectoryProjection.name, before, 30 * 60_000))) throw new Error('the customer directory did not catch up');
-      const launched = (await bus.execute(new LaunchCampaign(c.campaignId, c.campaignId, org, marketer, at(month, 1, 9), context(marketer, at(month, 1, 9))))) as { audienceSize: number };
+      const launched = (await bus.execute(new LaunchCampaign(c.campaignId, c.campaignId, org, marketer, at(month, 1, 9), context(marketer, at(month, 1, 9))))) as { audienceSize: number; position: Position | null };
       busEvents += launched.audienceSize + 2;
       c.enrolled = launched.audienceSize;
       c.launched = true;
-      await batch.syncFrom(before);
+      if (launched.position) await batch.syncFrom(before, launched.position);
       await campaign(c, { type: 'RecordCampaignCost', costId: `${c.campaignId}-venue`, amount: money(Number(c.budget) * 0.15), customerId: null, customerGroup: null, description: '物料与场地 materials and venue' }, marketer, at(month, 2));
     }
     const active = plans.filter((c) => c.launched && !c.completed);

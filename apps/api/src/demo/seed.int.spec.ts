@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { seedDemo, type SeedReport } from './seed';
+
+/**
+ * The demo history: written through the command side, deterministic for a seed, shaped like the
+ * bank in DOMAIN.md, and with treatment converting better than control.
+ */
+describe('demo seed', () => {
+  const options = { customers: 1200, months: 4, seed: 7, end: '2026-06' };
+  let a: TestApp;
+  let report: SeedReport;
+
+  const fingerprint = async (t: TestApp) => {
+    const { rows } = await t.db.pool.query(
+      `SELECT stream_id, stream_position, type, data::text AS data, metadata->>'eventId' AS id, metadata->>'occurredAt' AS at FROM es_events ORDER BY stream_id, stream_position`,
+    );
+    return { events: rows.length, hash: createHash('sha256').update(rows.map((r) => `${r.stream_id}|${r.stream_position}|${r.type}|${r.data}|${r.id}|${r.at}`).join('\n')).digest('hex') };
+  };
+
+  beforeAll(async () => {
+    a = await startTestApp();
+    report = await seedDemo(a.runtime, a.app.get(CommandBus), options);
+    await a.runtime.projector!.catchUp(60_000);
+  }, 120_000);
+  afterAll(() => a?.close());
+
+  it('writes the same history for the same seed, event ids included', async () => {
+    const b = await startTestApp();
+    try {
+      await seedDemo(b.runtime, b.app.get(CommandBus), options);
+      expect(await fingerprint(b)).toEqual(await fingerprint(a));
+    } finally {
+      await b.close();
+    }
+  }, 120_000);
+
+  it('refuses to seed a store that already has an organisation', async () => {
+    await expect(seedDemo(a.runtime, a.app.get(CommandBus), options)).rejects.toThrow(/already holds an organisation/);
+  });
+
+  it('builds the bank of the source documents: 1 head office, 3 branches, 12 sub-branches, 40 outlets, 150 staff', async () => {
+    const { rows } = await a.db.pool.query(`SELECT type, data->>'level' AS level, count(*)::int AS n FROM es_events WHERE stream_id = 'organisation' AND type IN ('OrgUnitOpened', 'StaffMemberRegistered') GROUP BY 1, 2 ORDER BY 1, 2`);
+    expect(rows).toEqual([
+      { type: 'OrgUnitOpened', level: 'branch', n: 3 },
+      { type: 'OrgUnitOpened', level: 'head_office', n: 1 },
+      { type: 'OrgUnitOpened', level: 'outlet', n: 40 },
+      { type: 'OrgUnitOpened', level: 'sub_branch_1', n: 12 },
+      { type: 'StaffMemberRegistered', level: null, n: 150 },
+    ]);
+  });
+
+  it('gives the asset shape of DOMAIN.md: a few VIP customers holding a large share of the assets', () => {
+    expect(report.vip.share).toBeGreaterThan(0.01);
+    expect(report.vip.share).toBeLessThan(0.03);
+    expect(report.vip.assetShare).toBeGreaterThan(0.25);
+  });
+
+  it('runs the campaigns through their lifecycle, each with a control group', async () => {
+    expect(report.campaigns.map((c) => [c.campaignId, c.status])).toEqual([
+      ['K-DEPOSIT', 'completed'],
+      ['K-WOMEN', 'completed'],
+      ['K-FUNDSWITCH', 'completed'],
+      ['K-EBANK', 'launched'],
+    ]);
+    const { rows } = await a.db.pool.query(`SELECT data->>'campaignId' AS k, data->>'group' AS g, count(*)::int AS n FROM es_events WHERE type = 'CustomerEnrolledInCampaign' GROUP BY 1, 2`);
+    for (const k of ['K-DEPOSIT', 'K-EBANK']) {
+      const n = (g: string) => rows.find((r) => r.k === k && r.g === g)?.n ?? 0;
+      expect(n('control')).toBeGreaterThan(0);
+      expect(n('control') / (n('control') + n('treatment'))).toBeCloseTo(0.1, 1);
+    }
+  });
+
+  it('keeps every rule: no sale of a risk-bearing product above the customer’s tolerance; refusals recorded', async () => {
+    const { rows: unsuitable } = await a.db.pool.query(`SELECT count(*)::int AS n FROM es_events WHERE type = 'OfferBlockedAsUnsuitable'`);
+    expect(unsuitable[0].n).toBeGreaterThan(0);
+    expect(report.refusals.OFFER_NOT_SUITABLE).toBeGreaterThan(0);
+    // Every sale of a risk-bearing product followed an assessment at or above its risk level.
+    const { rows } = await a.db.pool.query(`
+      SELECT count(*)::int AS bad FROM es_events v
+       WHERE v.type = 'ConversionRecorded' AND v.data->>'productCode' IN ('FUND-BOND', 'GOLD', 'FUND-EQ', 'WM-R2')
+         AND NOT EXISTS (SELECT 1 FROM es_events r WHERE r.stream_id = v.stream_id AND r.type = 'RiskProfileAssessed' AND r.stream_position < v.stream_position
+                         AND substr(r.data->>'tolerance', 2)::int >= (CASE v.data->>'productCode' WHEN 'FUND-EQ' THEN 4 WHEN 'GOLD' THEN 3 ELSE 2 END))`);
+    expect(rows[0].bad).toBe(0);
+  });
+
+  it('gives treatment a real, modest lift over control', async () => {
+    const { rows } = await a.db.pool.query(`
+      WITH e AS (SELECT stream_id, data->>'group' AS g FROM es_events WHERE type = 'CustomerEnrolledInCampaign' AND data->>'campaignId' = 'K-DEPOSIT'),
+           s AS (SELECT DISTINCT stream_id FROM es_events WHERE type = 'ConversionRecorded' AND data->>'productCode' IN ('DEP-1Y', 'DEP-3M'))
+      SELECT e.g, count(*)::int AS n, count(s.stream_id)::int AS converted FROM e LEFT JOIN s USING (stream_id) GROUP BY e.g`);
+    const rate = (g: string) => { const r = rows.find((x) => x.g === g)!; return r.converted / r.n; };
+    expect(rate('treatment')).toBeGreaterThan(rate('control'));
+    expect(rate('treatment') / rate('control')).toBeLessThan(6);
+  });
+});
