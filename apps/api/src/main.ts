@@ -4,7 +4,7 @@ import { createApi } from './bootstrap';
 
 /** `npm start`: the HTTP api on PORT (on the embedded default, the whole product in one process). */
 runMain('api', async (runtime, config) => {
-  if (config.runProjector) await startProjector(runtime);
+  if (config.runProjector) await startProjector(runtime, { wait: true });
   const app = await createApi(runtime);
   try {
     await app.listen(config.port, config.host);

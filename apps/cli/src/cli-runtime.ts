@@ -1,5 +1,5 @@
 import { DomainError, ORGANISATION_STREAM, organisationDecider, type Organisation, type OrganisationEvent } from '@app/domain';
-import { ConfigError, createLogger, loadConfig, startProjector, startRuntime, type Runtime } from '@app/platform';
+import { ConfigError, createLogger, loadConfig, ProjectorRunningElsewhere, startProjector, startRuntime, type Runtime } from '@app/platform';
 
 /** A failure the CLI reports as one line; `exitCode` 2 means the command was used wrongly. */
 export class CliError extends Error {
@@ -20,7 +20,11 @@ export const usage = (message: string) => new CliError(message, 2);
  * embedded PostgreSQL under DATA_DIR — started if nothing runs it, shared if `npm start` does.
  * Logs go to stderr at `warn` unless LOG_LEVEL says otherwise, so stdout stays the answer.
  */
-export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, options: { projector?: boolean } = {}): Promise<T> {
+/**
+ * `projector`: 'required' runs the projector here (an error when another process runs it);
+ * 'if-free' runs it here unless another process (npm start) already projects this database.
+ */
+export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, options: { projector?: 'required' | 'if-free' } = {}): Promise<T> {
   let config;
   try {
     config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
@@ -30,7 +34,14 @@ export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, optio
   }
   const runtime = await startRuntime(config, createLogger(config.logLevel), { joinRunning: true });
   try {
-    if (options.projector) await startProjector(runtime);
+    if (options.projector) {
+      try {
+        await startProjector(runtime);
+      } catch (err) {
+        if (!(err instanceof ProjectorRunningElsewhere)) throw err;
+        if (options.projector === 'required') throw new CliError(err.message);
+      }
+    }
     return await fn(runtime);
   } finally {
     await runtime.close();

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { tokenCommand } from './commands/token';
 import { transferCommands } from './commands/transfer';
 import { seedCommand } from './commands/seed';
+import { replayCommand } from './commands/replay';
 import { describeError } from './cli-runtime';
 
 /**
@@ -16,6 +17,7 @@ export function createProgram(): Command {
   tokenCommand(program);
   transferCommands(program);
   seedCommand(program);
+  replayCommand(program);
   program
     .command('bench')
     .description('benchmarks: append, command path, projector rebuild (with the naive baseline), queries, growth')

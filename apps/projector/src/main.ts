@@ -6,6 +6,6 @@ import { runMain, startProjector } from '@app/platform';
  * Postgres. On the embedded default the api runs the same projector in its own process.
  */
 runMain('projector', async (runtime) => {
-  await startProjector(runtime);
+  await startProjector(runtime, { wait: true });
   return { close: async () => undefined };
 });

@@ -9,6 +9,7 @@ import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vaul
 import { tokenIssuerFor, type TokenIssuer } from './tokens';
 import { migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
+import { Client } from 'pg';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
 export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000];
@@ -31,19 +32,46 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Runs every projection in this process until the runtime closes. */
-export async function startProjector(runtime: Runtime): Promise<ProjectionRunner> {
+/** The projector is one process per database: its lock (a session advisory lock) says which. */
+const PROJECTOR_LOCK = 'campaign-platform projector';
+
+export class ProjectorRunningElsewhere extends Error {
+  override readonly name = 'ProjectorRunningElsewhere';
+}
+
+/**
+ * Runs every projection in this process until the runtime closes. Only one process per database
+ * projects: `wait` (the apps) stands by until the lock is free (a replica takes over when the
+ * active one stops); without it (the CLI) a projector elsewhere is an error.
+ */
+export async function startProjector(runtime: Runtime, options: { wait?: boolean } = {}): Promise<ProjectionRunner> {
+  const lock = new Client({ connectionString: runtime.db.url });
+  await lock.connect();
+  lock.on('error', () => undefined);
+  const { rows } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [PROJECTOR_LOCK]);
+  if (!rows[0]!.ok) {
+    if (!options.wait) {
+      await lock.end();
+      throw new ProjectorRunningElsewhere('the projector runs in another process on this database (e.g. npm start): stop it, or rebuild through POST /api/projections/:name/rebuild');
+    }
+    runtime.log.info('another process is projecting; standing by');
+    await lock.query(`SELECT pg_advisory_lock(hashtext($1))`, [PROJECTOR_LOCK]);
+  }
   const runner = new ProjectionRunner(runtime.store, runtime.db.pool, PROJECTIONS, runtime.log, {
     batchSize: runtime.config.projectorBatchSize,
     maxBatchWaitMs: runtime.config.projectorMaxWaitMs,
   });
   await runner.start();
+  const stop = runner.stop.bind(runner);
+  runner.stop = async () => {
+    await stop();
+    await lock.end().catch(() => undefined);
+  };
   runtime.projector = runner;
   runtime.log.info({ projections: PROJECTIONS.map((p) => p.name) }, 'projector running');
   return runner;
 }
 
-/** `joinRunning`: share an embedded server another process (e.g. `npm start`) is running (the CLI does). */
 export async function startRuntime(config: AppConfig, log: Logger, options: { joinRunning?: boolean } = {}): Promise<Runtime> {
   const db = await openDatabase(config, log, options);
   try {

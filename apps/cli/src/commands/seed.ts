@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { PROJECTIONS, waitForProjection } from '@app/read-models';
 import { seedWithHandlers } from '../../../api/src/demo/seed-runner';
 import { usage, withRuntime } from '../cli-runtime';
 import { output, table } from '../output';
@@ -35,10 +36,11 @@ export function seedCommand(program: Command): void {
             bar.stop();
           }
           process.stderr.write('read models catching up…\n');
-          await runtime.projector!.catchUp(60 * 60_000);
+          const head = await runtime.store.headPosition();
+          for (const p of PROJECTIONS) if (head) await waitForProjection(runtime.db.pool, p.name, head, 60 * 60_000);
           return r;
         },
-        { projector: true },
+        { projector: 'if-free' },
       );
       output(o.json, report, (r) =>
         [
