@@ -45,3 +45,4 @@ export const PROJECTIONS = [
   crossSellingProjection,
 ];
 export * from './runner/read-model-position';
+export * from './as-of/scratch';
