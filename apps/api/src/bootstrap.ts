@@ -8,6 +8,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { createHash } from 'node:crypto';
 import { auditMiddleware } from './http/audit.middleware';
 import { ErrorFilter } from './http/error.filter';
+import { sanitisedBody, strictBody } from './http/strict-body';
 
 /** Builds the HTTP app on a started runtime; used by main.ts and by the API tests alike. */
 export async function createApi(runtime: Runtime): Promise<NestExpressApplication> {
@@ -15,7 +16,9 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
     logger: new NestPinoLogger(runtime.log),
     bodyParser: false,
   });
+  app.use('/api', strictBody());
   app.useBodyParser('json', { limit: '1mb', strict: true });
+  app.use('/api', sanitisedBody());
   app.disable('x-powered-by');
   // Security headers (helmet); the OpenAPI page needs its inline script and styles.
   app.use(helmet({ contentSecurityPolicy: false }));

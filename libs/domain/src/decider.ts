@@ -22,3 +22,23 @@ export function fold<State, Event extends DomainEvent>(
   for (const e of events) state = decider.evolve(state, e);
   return state;
 }
+
+/**
+ * The same rules over a list of commands decided one after another, each on the state the ones
+ * before it left: all their events are appended together, or none (e.g. first-run set-up).
+ */
+export function inSequence<Command, State, Event extends DomainEvent>(decider: Decider<Command, State, Event>): Decider<readonly Command[], State, Event> {
+  return {
+    initialState: decider.initialState,
+    evolve: decider.evolve,
+    decide(commands, state) {
+      const out: Event[] = [];
+      for (const c of commands) {
+        const events = decider.decide(c, state);
+        for (const e of events) state = decider.evolve(state, e);
+        out.push(...events);
+      }
+      return out;
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { DeductParticipantPoints } from './deduct-participant-points.command';
 import { formatPosition } from '@app/event-store';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
-import { channel, id, isoTime, money, occurredAt, text, tier, toOpenApi } from '../http/schemas';
+import { channel, id, isoTime, money, nonNegativeMoney, occurredAt, text, tier, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
 import { ActOnCampaign } from './campaign.command';
 import { LaunchCampaign } from './launch-campaign.command';
@@ -33,7 +33,7 @@ const draft = z.strictObject({
   budget: money,
   period: z.strictObject({ start: isoTime, end: isoTime }),
   controlGroupPercent: z.number().int().min(0).max(50).optional(),
-  targets: z.strictObject({ conversions: z.number().int().min(0).nullable().default(null), revenue: money.nullable().default(null) }).default({ conversions: null, revenue: null }),
+  targets: z.strictObject({ conversions: z.number().int().min(0).nullable().default(null), revenue: nonNegativeMoney.nullable().default(null) }).default({ conversions: null, revenue: null }),
   ...occurredAt,
 });
 const submit = z.strictObject({ planDocumentRef: text(500), ...occurredAt });

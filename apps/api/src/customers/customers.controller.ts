@@ -7,7 +7,7 @@ import type { PersonalData, Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
-import { channel, id, money, month, occurredAt, riskLevel, text, toOpenApi } from '../http/schemas';
+import { channel, id, money, month, nonNegativeMoney, occurredAt, riskLevel, text, toOpenApi } from '../http/schemas';
 import { parseBody } from '../http/validation';
 import { DecideOnStream } from '../http/decide-on-stream.command';
 
@@ -28,7 +28,7 @@ const onboard = z.strictObject({
   gender: z.enum(['F', 'M', 'U']),
   birthYear: z.number().int().min(1900).max(2100).nullable().optional(),
   /** Financial assets held per sub-branch: the customer goes to the one holding most. */
-  assetsByUnit: z.record(id, money).refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 50, 'one to fifty units'),
+  assetsByUnit: z.record(id, nonNegativeMoney).refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 50, 'one to fifty units'),
   /** Kept encrypted in the vault, never in events. */
   personal: personal.optional(),
   ...occurredAt,

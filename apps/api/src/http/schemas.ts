@@ -11,8 +11,18 @@ export const money = z
 export const isoTime = z
   .string()
   .max(40)
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'an ISO 8601 date or time')
+  .refine((v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)) && realDate(v.slice(0, 10)), 'an ISO 8601 date or time')
   .transform((v) => new Date(v).toISOString());
+/** 2026-02-30 parses (as 2 March): refuse calendar dates that do not exist. */
+function realDate(ymd: string): boolean {
+  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+/** A calendar day, YYYY-MM-DD, that exists. */
+export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine(realDate, 'a date that exists');
+/** An amount that is zero or more. */
+export const nonNegativeMoney = money.refine((v) => !v.trim().startsWith('-'), 'an amount of zero or more');
 export const month = z.string().regex(MONTH_PATTERN, 'a month as YYYY-MM');
 export const channel = z.enum(CHANNELS);
 export const riskLevel = z.enum(RISK_LEVELS);

@@ -2,7 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/commo
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, organisationDecider, type Actor, type OrganisationCommand } from '@app/domain';
+import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, inSequence, organisationDecider, type Actor, type OrganisationCommand } from '@app/domain';
+
+const BOOTSTRAP = inSequence(organisationDecider);
 import type { CommandContext } from '@app/event-store';
 import { CurrentActor, Public, Roles, ANY_ROLE } from '../http/auth';
 import { Commands } from '../http/commands';
@@ -46,9 +48,12 @@ export class OrganisationController {
     if ((await this.directory.current()).units.size > 0) throw illegalState('ALREADY_BOOTSTRAPPED', 'the organisation already exists');
     const actor: Actor = { userId: b.admin.staffId, unitId: b.headOffice.unitId, role: 'admin' };
     const issue = await this.commands.issue(req, actor);
-    await this.send({ ...issue, type: 'OpenOrgUnit', unitId: b.headOffice.unitId, name: b.headOffice.name, level: 'head_office', parentId: null }, issue, b.headOffice.unitId);
-    const again = await this.commands.issue(req, actor);
-    return this.send({ ...again, type: 'RegisterStaffMember', staffId: b.admin.staffId, displayName: b.admin.displayName, role: 'admin', unitId: b.headOffice.unitId }, again, b.admin.staffId);
+    // The head office and its admin are one append: a bank is never left without its first admin.
+    const commands: OrganisationCommand[] = [
+      { ...issue, type: 'OpenOrgUnit', unitId: b.headOffice.unitId, name: b.headOffice.name, level: 'head_office', parentId: null },
+      { ...issue, type: 'RegisterStaffMember', staffId: b.admin.staffId, displayName: b.admin.displayName, role: 'admin', unitId: b.headOffice.unitId },
+    ];
+    return this.commands.send(new DecideOnStream(ORGANISATION_STREAM, BOOTSTRAP, commands, issue.context), b.admin.staffId, ORGANISATION_STREAM);
   }
 
   @Roles(...ANY_ROLE)

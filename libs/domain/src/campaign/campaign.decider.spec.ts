@@ -47,6 +47,7 @@ describe('campaign', () => {
       [{ productCodes: [] }, 'PRODUCTS_REQUIRED'],
       [{ channels: ['fax'] }, 'INVALID_CHANNEL'],
       [{ budget: '-1' }, 'INVALID_AMOUNT'],
+      [{ targets: { conversions: null, revenue: '-100.00' } }, 'INVALID_AMOUNT'],
       [{ period: { start: '2026-04-01T00:00:00Z', end: '2026-03-01T00:00:00Z' } }, 'INVALID_PERIOD'],
       [{ ownerUnitId: 'BR2' }, 'OUTSIDE_SCOPE'],
     ])('refuses a plan with %j', (change, code) => {

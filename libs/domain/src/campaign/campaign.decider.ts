@@ -201,7 +201,7 @@ function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
     throw invalid('INVALID_CONTROL_GROUP', 'the control group is a whole percentage from 0 to 50', { controlGroupPercent: control });
   }
   const revenueTarget = p.targets.revenue === null ? null : toFen(p.targets.revenue);
-  if (revenueTarget === undefined) throw invalid('INVALID_AMOUNT', 'the revenue target must be an amount', { revenue: p.targets.revenue });
+  if (revenueTarget === undefined || (revenueTarget !== null && revenueTarget < 0)) throw invalid('INVALID_AMOUNT', 'the revenue target must be an amount of zero or more', { revenue: p.targets.revenue });
   return {
     name: p.name.trim(),
     objective: p.objective,

@@ -40,6 +40,7 @@ describe('customer', () => {
 
     it('refuses a home unit that is not a sub-branch', () => {
       given([]).when(cmd({ type: 'OnboardCustomer', segment: 'retail', gender: 'F', birthYear: null, assetsByUnit: { BR1: '1' } }, { by: actor('admin') })).thenRefuses('NOT_A_SUB_BRANCH');
+      given([]).when(cmd({ type: 'OnboardCustomer', segment: 'retail', gender: 'F', birthYear: null, assetsByUnit: { SB1: '-100' } })).thenRefuses('INVALID_AMOUNT');
     });
 
     it('refuses onboarding twice', () => {

@@ -104,7 +104,7 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
       throw invalid('NOT_A_SUB_BRANCH', `customers are held by sub-branches; ${homeUnitId} is a ${unit.level}`, { unitId: homeUnitId });
     }
     requireScope(c.org, homeUnitId, c.by.unitId);
-    for (const [u, amount] of Object.entries(c.assetsByUnit)) if (toFen(amount) === undefined) throw badAmount(`assetsByUnit.${u}`, amount);
+    for (const [u, amount] of Object.entries(c.assetsByUnit)) if ((toFen(amount) ?? -1) < 0) throw badAmount(`assetsByUnit.${u}`, amount);
     return [{ type: 'CustomerOnboarded', data: { customerId, homeUnitId, segment: c.segment, gender: c.gender, birthYear: c.birthYear } }];
   }
   if (s.status === 'none') throw unknownCustomer(customerId);

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { comparePositions, formatPosition, START, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
 import type { Projection } from './projection';
 import { batches } from './batches';
+import { illegalState } from '@app/domain';
 
 export interface RunnerOptions {
   /** Events per transaction. */
@@ -65,6 +66,7 @@ const NEXT = (name: string) => `${name}#next`;
  */
 export class ProjectionRunner {
   private readonly statuses = new Map<string, ProjectionStatus>();
+  private readonly rebuilding = new Set<string>();
   private readonly loops = new Map<string, Loop>();
   private waiters: { position: Position; resolve: () => void }[] = [];
   private stopped = false;
@@ -130,6 +132,16 @@ export class ProjectionRunner {
    */
   async rebuild(name: string, onProgress?: (p: RebuildProgress) => void): Promise<ProjectionStatus> {
     const p = this.projection(name);
+    if (this.rebuilding.has(name)) throw illegalState('REBUILD_IN_PROGRESS', `${name} is being rebuilt already; wait for it to finish`, { name });
+    this.rebuilding.add(name);
+    try {
+      return await this.rebuildNow(p, name, onProgress);
+    } finally {
+      this.rebuilding.delete(name);
+    }
+  }
+
+  private async rebuildNow(p: Projection, name: string, onProgress?: (p: RebuildProgress) => void): Promise<ProjectionStatus> {
     const previous = await this.pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints WHERE name = $1 RETURNING schema_name`, [NEXT(name)]);
     for (const r of previous.rows) await this.dropSchema(r.schema_name);
     const schema = await this.createSchema(p);
