@@ -3,6 +3,7 @@ import { tokenCommand } from './commands/token';
 import { transferCommands } from './commands/transfer';
 import { seedCommand } from './commands/seed';
 import { replayCommand } from './commands/replay';
+import { kpiCommand } from './commands/kpi';
 import { describeError } from './cli-runtime';
 
 /**
@@ -18,6 +19,7 @@ export function createProgram(): Command {
   transferCommands(program);
   seedCommand(program);
   replayCommand(program);
+  kpiCommand(program);
   program
     .command('bench')
     .description('benchmarks: append, command path, projector rebuild (with the naive baseline), queries, growth')

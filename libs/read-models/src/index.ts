@@ -46,3 +46,4 @@ export const PROJECTIONS = [
 ];
 export * from './runner/read-model-position';
 export * from './as-of/scratch';
+export * from './analysis/campaign-kpis';

@@ -1,5 +1,6 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import {
+  DomainError,
   ORGANISATION_STREAM,
   organisationDecider,
   type Actor,
@@ -250,12 +251,19 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
       await batch.flush();
       const before = await store.headPosition();
       if (before && !(await waitForProjection(db.pool, customerDirectoryProjection.name, before, 30 * 60_000))) throw new Error('the customer directory did not catch up');
-      const launched = (await bus.execute(new LaunchCampaign(c.campaignId, c.campaignId, org, marketer, at(month, 1, 9), context(marketer, at(month, 1, 9))))) as { audienceSize: number; position: Position | null };
+      let launched: { audienceSize: number; position: Position | null };
+      try {
+        launched = (await bus.execute(new LaunchCampaign(c.campaignId, c.campaignId, org, marketer, at(month, 1, 9), context(marketer, at(month, 1, 9))))) as typeof launched;
+      } catch (err) {
+        // A small demo may have nobody in a narrow audience (female VIPs of one branch): it stays approved.
+        if (err instanceof DomainError && err.code === 'EMPTY_AUDIENCE') continue;
+        throw err;
+      }
       busEvents += launched.audienceSize + 2;
       c.enrolled = launched.audienceSize;
       c.launched = true;
       if (launched.position) await batch.syncFrom(before, launched.position);
-      await campaign(c, { type: 'RecordCampaignCost', costId: `${c.campaignId}-venue`, amount: money(Number(c.budget) * 0.15), customerId: null, customerGroup: null, description: '物料与场地 materials and venue' }, marketer, at(month, 2));
+      await campaign(c, { type: 'RecordCampaignCost', costId: `${c.campaignId}-venue`, amount: money(2000 + c.enrolled * 3), customerId: null, customerGroup: null, description: '物料与场地 materials and venue' }, marketer, at(month, 2));
     }
     const active = plans.filter((c) => c.launched && !c.completed);
 
@@ -356,7 +364,7 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
     seconds,
     eventsPerSecond: Math.round(events / seconds),
     vip: { customers: vipIdx.length, share: vipIdx.length / profiles.length, assetShare: vipIdx.reduce((s, i) => s + lastAssets[i]!, 0) / (allAssets || 1) },
-    campaigns: plans.map((c) => ({ campaignId: c.campaignId, name: c.name, status: c.completed ? 'completed' : c.launched ? 'launched' : 'not launched', enrolled: c.enrolled })),
+    campaigns: plans.map((c) => ({ campaignId: c.campaignId, name: c.name, status: c.completed ? 'completed' : c.launched ? 'launched' : 'approved (no one in its audience)', enrolled: c.enrolled })),
     refusals: Object.fromEntries([...batch.refusals.entries()].sort()),
   };
 }
