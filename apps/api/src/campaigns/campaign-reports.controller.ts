@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus, Query as CqrsQuery, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { campaignInScope, notFound, type Actor } from '@app/domain';
+import { asOfInstant, attributionRule, campaignInScope, forbidden, invalid, notFound, type Actor, type AttributionRule } from '@app/domain';
+import { formatPosition } from '@app/event-store';
 import { OrganisationDirectory } from '../organisation/organisation.directory';
 import { requireCampaignInScope } from '../http/scope';
 import type { Runtime } from '@app/platform';
-import { campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, type CampaignEffectiveness, type Queryable } from '@app/read-models';
+import { campaignKpis, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, type CampaignEffectiveness, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { RUNTIME } from '../runtime.token';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
@@ -30,6 +31,15 @@ export class GetCampaignEffectivenessHandler implements IQueryHandler<GetCampaig
   }
 }
 
+const numberOrUndefined = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+
+function asOfParam(value: string | undefined): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  const d = asOfInstant(value);
+  if (!d) throw invalid('INVALID_AS_OF', 'asOf is a date (YYYY-MM-DD) or an ISO time', { asOf: value });
+  return d;
+}
+
 /** Campaign dashboards: the list with headline figures, one campaign's effectiveness, and the sales behind it. */
 @ApiTags('campaigns')
 @ApiBearerAuth()
@@ -41,6 +51,22 @@ export class CampaignReportsController {
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly directory: OrganisationDirectory,
   ) {}
+
+  /** As-of and attribution answers, kept for the store head they were computed at (a few, newest first). */
+  private readonly answers = new Map<string, Promise<KpiAnswer>>();
+
+  private async kpis(asOf: Date | undefined, rule: AttributionRule): Promise<KpiAnswer> {
+    const head = await this.runtime.store.headPosition();
+    const key = JSON.stringify([asOf?.toISOString() ?? null, rule, head ? formatPosition(head) : null]);
+    let answer = this.answers.get(key);
+    if (!answer) {
+      answer = campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule });
+      answer.catch(() => this.answers.delete(key));
+      this.answers.set(key, answer);
+      while (this.answers.size > 8) this.answers.delete(this.answers.keys().next().value!);
+    }
+    return answer;
+  }
 
   @Roles(...ANY_ROLE)
   @Get()
@@ -55,8 +81,29 @@ export class CampaignReportsController {
   @ApiOperation({
     summary: 'Funnel, treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, daily series and breakdowns',
   })
-  async effectiveness(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string) {
+  @ApiQuery({ name: 'asOf', required: false, description: 'figures as they stood at the end of this day (YYYY-MM-DD) or instant (ISO time), replayed on the side' })
+  @ApiQuery({ name: 'attribution', required: false, description: 'direct (default), last-touch, first-touch, linear, time-decay' })
+  @ApiQuery({ name: 'windowDays', required: false, description: 'contacts within this many days before a sale count (default 30)' })
+  @ApiQuery({ name: 'halfLifeDays', required: false, description: 'time-decay half-life in days (default 7)' })
+  async effectiveness(
+    @CurrentActor() actor: Actor,
+    @Param('campaignId') campaignId: string,
+    @Query('minPosition') minPosition?: string,
+    @Query('asOf') asOf?: string,
+    @Query('attribution') attribution?: string,
+    @Query('windowDays') windowDays?: string,
+    @Query('halfLifeDays') halfLifeDays?: string,
+  ) {
     const org = await this.directory.current();
+    if (asOf !== undefined || attribution !== undefined) {
+      const when = asOfParam(asOf);
+      const rule = attributionRule(attribution ?? 'direct', { windowDays: numberOrUndefined(windowDays), halfLifeDays: numberOrUndefined(halfLifeDays) });
+      const answer = await this.kpis(when, rule);
+      const figures = answer.campaigns.find((c) => c.campaignId === campaignId);
+      if (!figures) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}${asOf ? ` as of ${asOf}` : ''}`, { campaignId });
+      if (!campaignInScope(org, actor, figures.ownerUnitId)) throw forbidden('OUTSIDE_SCOPE', `campaign ${campaignId} is outside your scope`, { campaignId });
+      return { ...figures, asOf: answer.asOf, attribution: answer.attribution, through: answer.through };
+    }
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
       await requireCampaignInScope(org, actor, db, campaignId);
       return this.queries.execute(new GetCampaignEffectiveness(campaignId, db));

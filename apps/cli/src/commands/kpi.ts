@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DomainError, attributionRule, type AttributionRule } from '@app/domain';
+import { DomainError, asOfInstant, attributionRule, type AttributionRule } from '@app/domain';
 import { campaignKpis } from '@app/read-models';
 import { usage, withRuntime } from '../cli-runtime';
 import { output, table } from '../output';
@@ -8,9 +8,8 @@ import { progress } from '../progress';
 /** `--as-of 2026-03-31` means the end of that day (UTC); a full ISO time is taken as given. */
 export function asOfDate(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const d = new Date(day ? `${value}T23:59:59.999Z` : value);
-  if (Number.isNaN(d.getTime()) || (day && d.toISOString().slice(0, 10) !== value)) throw usage(`--as-of is a date (YYYY-MM-DD) or an ISO time, not ${value}`);
+  const d = asOfInstant(value);
+  if (!d) throw usage(`--as-of is a date (YYYY-MM-DD) or an ISO time, not ${value}`);
   return d;
 }
 

@@ -22,3 +22,15 @@ export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** "2026-03" for a time. */
 export const monthOf = (iso: string): string => iso.slice(0, 7);
+
+/**
+ * An "as of" moment as analysts write it: a day (YYYY-MM-DD) means the end of that day, UTC; an
+ * ISO time is taken as given. Undefined for anything else (including days that do not exist).
+ */
+export function asOfInstant(value: string): Date | undefined {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  if (!day && !/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value)) return undefined;
+  const d = new Date(day ? `${value}T23:59:59.999Z` : value);
+  if (Number.isNaN(d.getTime()) || (day && d.toISOString().slice(0, 10) !== value)) return undefined;
+  return d;
+}

@@ -64,4 +64,15 @@ describe('campaign KPIs as of a date and under attribution models', () => {
       for (const c of answer.campaigns) expect(Number(c.attributed.revenue)).toBeGreaterThanOrEqual(Number(c.revenue));
     }
   }, 60_000);
+
+  it('answers the same on the API: GET /api/campaigns/:id/effectiveness?asOf=&attribution=, in scope only', async () => {
+    const c = api(t);
+    const expected = (await campaignKpis(t.db.pool, t.runtime.store, { asOf: D, attribution: attributionRule('linear') })).campaigns.find((k) => k.campaignId === 'K-DEPOSIT')!;
+    const res = await c.as('analyst-ho').get('/api/campaigns/K-DEPOSIT/effectiveness?asOf=2026-05-31&attribution=linear');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ campaignId: 'K-DEPOSIT', asOf: D.toISOString(), attribution: { model: 'linear', windowDays: 30 }, attributed: expected.attributed, funnel: expected.funnel });
+    expect((await c.as('analyst-ho').get('/api/campaigns/K-DEPOSIT/effectiveness?asOf=2026-02-30')).body.error.code).toBe('INVALID_AS_OF');
+    expect((await c.as('analyst-ho').get('/api/campaigns/K-DEPOSIT/effectiveness?attribution=newest')).body.error.code).toBe('INVALID_ATTRIBUTION');
+    expect((await c.as('mkt-bj').get('/api/campaigns/K-DEPOSIT/effectiveness?asOf=2026-05-31')).status).toBe(403); // Beijing's marketer, Shanghai's campaign
+  }, 60_000);
 });
