@@ -4,6 +4,7 @@ import { transferCommands } from './commands/transfer';
 import { seedCommand } from './commands/seed';
 import { replayCommand } from './commands/replay';
 import { kpiCommand } from './commands/kpi';
+import { whatifCommand } from './commands/whatif';
 import { describeError } from './cli-runtime';
 
 /**
@@ -20,6 +21,7 @@ export function createProgram(): Command {
   seedCommand(program);
   replayCommand(program);
   kpiCommand(program);
+  whatifCommand(program);
   program
     .command('bench')
     .description('benchmarks: append, command path, projector rebuild (with the naive baseline), queries, growth')

@@ -47,3 +47,5 @@ export const PROJECTIONS = [
 export * from './runner/read-model-position';
 export * from './as-of/scratch';
 export * from './analysis/campaign-kpis';
+export * from './analysis/rule-set';
+export * from './analysis/what-if';

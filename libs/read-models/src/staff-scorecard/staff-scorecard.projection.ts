@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { creditsFor, DEFAULT_SCORING, monthOf, toFen } from '@app/domain';
+import { creditsFor, DEFAULT_SCORING, monthOf, toFen, type ScoringRules } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { runsOfSameType } from '../runner/runs';
@@ -24,7 +24,8 @@ const activity =
     );
   };
 
-const HANDLERS: Record<string, Handler> = {
+/** Each event type's writer; sales are credited under `rules` (the referral split). */
+const handlersFor = (rules: ScoringRules): Record<string, Handler> => ({
   OrgUnitOpened: (tx, events) =>
     tx.query(
       `INSERT INTO sc_units (unit_id, parent_id, name, wealth_centre) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[])
@@ -105,7 +106,7 @@ const HANDLERS: Record<string, Handler> = {
           managerId: c?.manager_id ?? null,
           shadow,
         },
-        DEFAULT_SCORING,
+        rules,
       );
       return credits.map((credit) => ({ e, credit }));
     });
@@ -138,7 +139,7 @@ const HANDLERS: Record<string, Handler> = {
   CustomerContacted: activity('contact', (e) => `${d(e).customerId}:${d(e).contactId}`, (e) => d(e).staffId),
   ComplaintRecorded: activity('complaint', (e) => `${d(e).customerId}:${d(e).complaintId}`, (e) => d(e).staffId ?? null),
   OfferBlockedAsUnsuitable: activity('unsuitable', (e) => e.metadata.eventId, (e) => d(e).staffId),
-};
+});
 
 function upsertWeights(tx: PoolClient, events: Rows) {
   const last = lastPer(events, (e) => d(e).productCode);
@@ -152,15 +153,21 @@ function upsertWeights(tx: PoolClient, events: Rows) {
 /** Activity rows are keyed by their own ids and depend on nothing else: they can go after the rest. */
 const ACTIVITY = new Set(['CustomerContacted', 'ComplaintRecorded', 'OfferBlockedAsUnsuitable']);
 
-/** Who scores what, month by month, at the product weights and ownership of the time. */
-export const staffScorecardProjection: Projection = {
-  name: 'staff-scorecard',
-  version: 2,
-  tables: STAFF_SCORECARD_TABLES,
-  eventTypes: Object.keys(HANDLERS),
-  async apply(tx, events) {
-    // Credits depend on ownership and weights at the time of each sale: those events keep log order.
-    for (const run of runsOfSameType(events.filter((e) => !ACTIVITY.has(e.type)))) await HANDLERS[run[0]!.type]!(tx, run);
-    for (const run of runsOfSameType(events.filter((e) => ACTIVITY.has(e.type)).sort((a, b) => a.type.localeCompare(b.type)))) await HANDLERS[run[0]!.type]!(tx, run);
-  },
-};
+/** Who scores what, month by month, at the product weights and ownership of the time, under `rules`. */
+export function staffScorecardProjectionWith(rules: ScoringRules): Projection {
+  const handlers = handlersFor(rules);
+  return {
+    name: 'staff-scorecard',
+    version: 2,
+    tables: STAFF_SCORECARD_TABLES,
+    eventTypes: Object.keys(handlers),
+    async apply(tx, events) {
+      // Credits depend on ownership and weights at the time of each sale: those events keep log order.
+      for (const run of runsOfSameType(events.filter((e) => !ACTIVITY.has(e.type)))) await handlers[run[0]!.type]!(tx, run);
+      for (const run of runsOfSameType(events.filter((e) => ACTIVITY.has(e.type)).sort((a, b) => a.type.localeCompare(b.type)))) await handlers[run[0]!.type]!(tx, run);
+    },
+  };
+}
+
+/** The live scorecard, under the platform's rules. */
+export const staffScorecardProjection: Projection = staffScorecardProjectionWith(DEFAULT_SCORING);

@@ -1,0 +1,141 @@
+import type { Pool } from 'pg';
+import { AttributionLedger, DEFAULT_CONTACT_POLICY, formatFen, toFen } from '@app/domain';
+import type { EventStore, RecordedEvent } from '@app/event-store';
+import { buildScratch } from '../as-of/scratch';
+import { campaignEffectivenessProjection } from '../campaign-effectiveness/campaign-effectiveness.projection';
+import { campaignEffectiveness, campaignList } from '../campaign-effectiveness/campaign-effectiveness.query';
+import { withReadModels, type Queryable } from '../runner/read-model-position';
+import { staffScorecardProjection, staffScorecardProjectionWith } from '../staff-scorecard/staff-scorecard.projection';
+import { scorecard } from '../staff-scorecard/staff-scorecard.query';
+import type { RuleSet } from './rule-set';
+
+interface CampaignFigures {
+  readonly conversions: number;
+  readonly revenue: string;
+  readonly roi: number | null;
+}
+interface PersonFigures {
+  readonly points: number;
+  readonly score: number;
+  readonly rankInUnit: number;
+}
+
+export interface WhatIfAnswer {
+  readonly period: string;
+  readonly campaigns: { campaignId: string; name: string; live: CampaignFigures; whatIf: CampaignFigures; change: { conversions: number; revenue: string } }[];
+  /** Every person whose figures differ, and how. */
+  readonly people: { staffId: string; unitId: string; live: PersonFigures; whatIf: PersonFigures; change: { points: number; rank: number } }[];
+  /** Events the counterfactual filter left out (contacts beyond the limits and what they led to). */
+  readonly filteredOut: number;
+}
+
+const roiOf = (revenueFen: number, costFen: number) => (costFen > 0 ? Math.round(((revenueFen - costFen) / costFen) * 10_000) / 10_000 : null);
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Recomputes the whole history under another rule set and sets the result beside the live figures:
+ * per campaign (conversions, revenue, ROI) and per person for a month (points, score, rank).
+ * Nothing live is touched: the history is replayed into scratch tables, which are dropped after.
+ */
+export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, period: string, onProgress?: (read: number) => void): Promise<WhatIfAnswer> {
+  const ledger = new AttributionLedger(rules.attribution);
+  const filter = rules.contactPolicy ? contactPolicyFilter({ ...DEFAULT_CONTACT_POLICY, ...rules.contactPolicy }) : null;
+  const transform = (batch: readonly RecordedEvent[]) => {
+    const weighted = Object.keys(rules.productWeights).length ? batch.map((e) => withWeight(e, rules.productWeights)) : batch;
+    return filter ? filter.apply(weighted) : weighted;
+  };
+  const observe = (e: RecordedEvent) => ledger.apply({ type: e.type, data: e.data, occurredAt: e.metadata.occurredAt });
+
+  const campaignsIn = async (db: Queryable) => {
+    const out = new Map<string, { name: string; conversions: number; revenueFen: number; costFen: number }>();
+    for (const c of await campaignList(db)) {
+      const f = (await campaignEffectiveness(db, c.campaignId))!;
+      out.set(c.campaignId, { name: f.name, conversions: f.conversions, revenueFen: toFen(f.revenue)!, costFen: toFen(f.cost)! });
+    }
+    return out;
+  };
+  const live = await withReadModels(pool, [campaignEffectivenessProjection.name, staffScorecardProjection.name], async (db) => ({
+    campaigns: await campaignsIn(db),
+    people: (await scorecard(db, period)).people,
+  }));
+  const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection, staffScorecardProjectionWith(rules.scoring)], { transform, observe, onProgress });
+  let other;
+  try {
+    other = await scratch.query(async (db) => ({ campaigns: await campaignsIn(db), people: (await scorecard(db, period, undefined, rules.scoring)).people }));
+  } finally {
+    await scratch.drop();
+  }
+
+  const credited = ledger.totals();
+  const campaigns = [...live.campaigns.entries()].map(([campaignId, l]) => {
+    const o = other.campaigns.get(campaignId) ?? { name: l.name, conversions: 0, revenueFen: 0, costFen: l.costFen };
+    const attributed = rules.attribution.model === 'direct' ? { conversions: o.conversions, revenueFen: o.revenueFen } : { conversions: credited.get(campaignId)?.conversions ?? 0, revenueFen: toFen(credited.get(campaignId)?.revenue ?? '0')! };
+    return {
+      campaignId,
+      name: l.name,
+      live: { conversions: l.conversions, revenue: formatFen(l.revenueFen), roi: roiOf(l.revenueFen, l.costFen) },
+      whatIf: { conversions: round3(attributed.conversions), revenue: formatFen(attributed.revenueFen), roi: roiOf(attributed.revenueFen, o.costFen) },
+      change: { conversions: round3(attributed.conversions - l.conversions), revenue: formatFen(attributed.revenueFen - l.revenueFen) },
+    };
+  });
+  const after = new Map(other.people.map((p) => [p.staffId, p]));
+  const people = live.people
+    .map((l) => {
+      const o = after.get(l.staffId)!;
+      return {
+        staffId: l.staffId,
+        unitId: l.unitId,
+        live: { points: l.points, score: l.score, rankInUnit: l.rankInUnit },
+        whatIf: { points: o.points, score: o.score, rankInUnit: o.rankInUnit },
+        change: { points: Math.round((o.points - l.points) * 100) / 100, rank: o.rankInUnit - l.rankInUnit },
+      };
+    })
+    .filter((p) => p.change.points !== 0 || p.change.rank !== 0 || p.live.score !== p.whatIf.score);
+  return { period, campaigns, people, filteredOut: filter?.dropped ?? 0 };
+}
+
+/** The rule set's weight for a product replaces the one its definition carried. */
+function withWeight(e: RecordedEvent, weights: Readonly<Record<string, number>>): RecordedEvent {
+  if (e.type !== 'ProductDefined' && e.type !== 'ProductUpdated') return e;
+  const data = e.data as { productCode: string; weight: string };
+  const w = weights[data.productCode];
+  return w === undefined ? e : { ...e, data: { ...data, weight: w.toFixed(4) } };
+}
+
+const DAY = 86_400_000;
+
+/**
+ * The counterfactual of stricter contact limits: a campaign contact beyond them did not happen;
+ * a campaign's offer or sale with no remaining contact of that campaign in the 30 days before it
+ * did not happen either (nor the reversal of such a sale).
+ */
+export function contactPolicyFilter(policy: { maxCampaignContactsPer30Days: number; maxContactsPerCampaignPer7Days: number }) {
+  const contacts = new Map<string, { campaignId: string; at: number }[]>();
+  const droppedSales = new Set<string>();
+  const state = {
+    dropped: 0,
+    apply(batch: readonly RecordedEvent[]): RecordedEvent[] {
+      return batch.filter((e) => {
+        const data = e.data as { customerId?: string; campaignId?: string | null; conversionId?: string };
+        if (!data.customerId) return true;
+        const at = Date.parse(e.metadata.occurredAt);
+        const kept = (contacts.get(data.customerId) ?? []).filter((c) => c.at > at - 30 * DAY);
+        contacts.set(data.customerId, kept);
+        let keep = true;
+        if (e.type === 'CustomerContacted' && data.campaignId) {
+          const sameIn7 = kept.filter((c) => c.campaignId === data.campaignId && c.at > at - 7 * DAY).length;
+          keep = kept.length < policy.maxCampaignContactsPer30Days && sameIn7 < policy.maxContactsPerCampaignPer7Days;
+          if (keep) kept.push({ campaignId: data.campaignId, at });
+        } else if ((e.type === 'OfferPresented' || e.type === 'OfferAccepted' || e.type === 'OfferDeclined' || e.type === 'ConversionRecorded') && data.campaignId) {
+          keep = kept.some((c) => c.campaignId === data.campaignId && c.at <= at);
+          if (!keep && e.type === 'ConversionRecorded') droppedSales.add(`${data.customerId}/${data.conversionId}`);
+        } else if (e.type === 'ConversionReversed') {
+          keep = !droppedSales.has(`${data.customerId}/${data.conversionId}`);
+        }
+        if (!keep) state.dropped++;
+        return keep;
+      });
+    },
+  };
+  return state;
+}
