@@ -5,6 +5,7 @@ import { seedCommand } from './commands/seed';
 import { replayCommand } from './commands/replay';
 import { kpiCommand } from './commands/kpi';
 import { whatifCommand } from './commands/whatif';
+import { scorecardCommand } from './commands/scorecard';
 import { describeError } from './cli-runtime';
 
 /**
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   replayCommand(program);
   kpiCommand(program);
   whatifCommand(program);
+  scorecardCommand(program);
   program
     .command('bench')
     .description('benchmarks: append, command path, projector rebuild (with the naive baseline), queries, growth')

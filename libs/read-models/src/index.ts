@@ -49,3 +49,4 @@ export * from './as-of/scratch';
 export * from './analysis/campaign-kpis';
 export * from './analysis/rule-set';
 export * from './analysis/what-if';
+export * from './analysis/scorecard-as-of';

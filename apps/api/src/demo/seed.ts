@@ -159,7 +159,7 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
   // Targets for the deposit drive's relationship managers and units (paid on attainment).
   for (const month of months) {
     for (const sb of bank.subBranches.filter((x) => x.branchId === 'BR-SH')) {
-      await send(new DecideOnStream(ORGANISATION_STREAM, organisationDecider, { type: 'SetTarget', subjectId: sb.unitId, period: month, points: '60000', at: setUp, by: ADMIN }, context(ADMIN, setUp)));
+      await send(new DecideOnStream(ORGANISATION_STREAM, organisationDecider, { type: 'SetTarget', subjectId: sb.unitId, period: month, points: String(Math.max(100, Math.round(options.customers * 0.75))), at: setUp, by: ADMIN }, context(ADMIN, setUp)));
     }
   }
 

@@ -95,7 +95,7 @@ export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, peri
 }
 
 /** The rule set's weight for a product replaces the one its definition carried. */
-function withWeight(e: RecordedEvent, weights: Readonly<Record<string, number>>): RecordedEvent {
+export function withWeight(e: RecordedEvent, weights: Readonly<Record<string, number>>): RecordedEvent {
   if (e.type !== 'ProductDefined' && e.type !== 'ProductUpdated') return e;
   const data = e.data as { productCode: string; weight: string };
   const w = weights[data.productCode];

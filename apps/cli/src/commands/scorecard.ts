@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { MONTH_PATTERN } from '@app/domain';
+import { InvalidRuleSet, parseRuleSet, scorecardAsOf, type RuleSet } from '@app/read-models';
+import { usage, withRuntime } from '../cli-runtime';
+import { output, table } from '../output';
+import { progress } from '../progress';
+import { asOfDate } from './kpi';
+
+/** `campaignctl scorecard --period YYYY-MM`: staff and unit scorecards, live, as of a date, or under other scoring. */
+export function scorecardCommand(program: Command): void {
+  program
+    .command('scorecard')
+    .description('staff and unit scorecards for a month, rolled up the org tree: now, as of a date, or under other scoring rules')
+    .requiredOption('--period <YYYY-MM>', 'the month')
+    .option('--org <unitId>', 'this unit and below (default: the whole bank)')
+    .option('--as-of <date>', 'figures as they stood at the end of this day (replayed on the side)')
+    .option('--scoring <file>', 'a rule set (JSON/YAML) whose scoring part applies: referral split, penalties, product weights')
+    .option('--json', 'print everything as JSON')
+    .action(async (o: { period: string; org?: string; asOf?: string; scoring?: string; json?: boolean }) => {
+      if (!MONTH_PATTERN.test(o.period)) throw usage('--period is a month, YYYY-MM');
+      const asOf = asOfDate(o.asOf);
+      let rules: RuleSet | undefined;
+      if (o.scoring) {
+        try {
+          rules = parseRuleSet(readFileSync(o.scoring, 'utf8'), o.scoring);
+        } catch (err) {
+          if (err instanceof InvalidRuleSet || (err as NodeJS.ErrnoException).code === 'ENOENT') throw usage((err as Error).message);
+          throw err;
+        }
+      }
+      const answer = await withRuntime(async (runtime) => {
+        const bar = asOf || rules ? progress('history', 0, 'events') : undefined;
+        try {
+          return await scorecardAsOf(runtime.db.pool, runtime.store, { period: o.period, orgUnit: o.org, asOf, rules, onProgress: (n) => bar?.update(n) });
+        } finally {
+          bar?.stop();
+        }
+      });
+      if (o.org && answer.units.length === 0) throw usage(`no org unit ${o.org}`);
+      output(o.json, answer, (a) =>
+        [
+          `${a.period}${a.orgUnit ? ` · ${a.orgUnit} and below` : ''} · as of ${a.asOf ?? 'now'} · referral share ${a.scoring.referralShare}`,
+          table(['unit', 'points', 'score', 'target', 'attainment'], a.units.map((u) => [u.unitId, u.points, u.score, u.target ?? null, u.attainment === null ? null : `${(u.attainment * 100).toFixed(0)}%`])),
+          table(
+            ['staff', 'unit', 'sales', 'revenue', 'points', 'shadow', 'complaints', 'score', 'rank'],
+            [...a.people].sort((x, y) => y.score - x.score).slice(0, 40).map((p) => [p.staffId, p.unitId, p.conversions, p.revenue, p.points, p.shadowPoints, p.complaints, p.score, p.rankInUnit]),
+          ),
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,41 @@
+import type { Pool } from 'pg';
+import { DEFAULT_SCORING } from '@app/domain';
+import { formatPosition, type EventStore } from '@app/event-store';
+import { buildScratch } from '../as-of/scratch';
+import { withReadModels } from '../runner/read-model-position';
+import { staffScorecardProjection, staffScorecardProjectionWith } from '../staff-scorecard/staff-scorecard.projection';
+import { scorecard } from '../staff-scorecard/staff-scorecard.query';
+import type { RuleSet } from './rule-set';
+import { withWeight } from './what-if';
+
+export interface ScorecardQuestion {
+  readonly period: string;
+  readonly orgUnit?: string;
+  /** Figures as they stood at the end of this business instant (scratch replay). */
+  readonly asOf?: Date;
+  /** Other scoring rules (referral split, penalties, product weights): a replay too. */
+  readonly rules?: RuleSet;
+  readonly onProgress?: (read: number) => void;
+}
+
+/** Staff and unit scorecards for a month: live, as of a date, and/or under other scoring rules. */
+export async function scorecardAsOf(pool: Pool, store: EventStore, q: ScorecardQuestion) {
+  const scoring = q.rules?.scoring ?? DEFAULT_SCORING;
+  if (!q.asOf && !q.rules) {
+    const figures = await withReadModels(pool, [staffScorecardProjection.name], (db) => scorecard(db, q.period, q.orgUnit));
+    const head = await store.headPosition();
+    return { period: q.period, orgUnit: q.orgUnit ?? null, asOf: null, scoring, through: head ? formatPosition(head) : null, ...figures };
+  }
+  const weights = q.rules?.productWeights ?? {};
+  const scratch = await buildScratch(pool, store, [staffScorecardProjectionWith(scoring)], {
+    asOf: q.asOf,
+    transform: Object.keys(weights).length ? (batch) => batch.map((e) => withWeight(e, weights)) : undefined,
+    onProgress: q.onProgress,
+  });
+  try {
+    const figures = await scratch.query((db) => scorecard(db, q.period, q.orgUnit, scoring));
+    return { period: q.period, orgUnit: q.orgUnit ?? null, asOf: q.asOf?.toISOString() ?? null, scoring, through: scratch.through ? formatPosition(scratch.through) : null, ...figures };
+  } finally {
+    await scratch.drop();
+  }
+}
