@@ -29,10 +29,11 @@ describe('docker-compose.yml', () => {
 
   /** `${VAR:?message}` is filled by docker compose from the caller's environment: stand in a valid value. */
   const interpolated = (env: Record<string, string>) =>
-    Object.fromEntries(Object.entries(env).map(([k, v]) => [k, /^\$\{PII_MASTER_KEY[:?}]/.test(v) ? Buffer.alloc(32, 7).toString('base64') : v]));
+    Object.fromEntries(Object.entries(env).map(([k, v]) => [k, /^\$\{(PII_MASTER_KEY|JWT_SECRET)[:?}]/.test(v) ? Buffer.alloc(32, 7).toString('base64') : v]));
 
-  it('takes the personal-data master key from the caller, never from the file', () => {
+  it('takes the personal-data master key and the token-signing key from the caller, never from the file', () => {
     for (const name of apps) expect(compose.services[name]!.environment!.PII_MASTER_KEY).toMatch(/^\$\{PII_MASTER_KEY:\?/);
+    for (const name of apps) expect(compose.services[name]!.environment!.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?/);
   });
 
   it.each(apps)('gives %s only variables the apps read, and valid values', (name) => {

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, temporaryDataDir } from '@app/platform';
+import { freePort, resolveKey, temporaryDataDir, TokenIssuer } from '@app/platform';
 
 /**
  * The real process, as `npm start` runs it (built by `npm test` first): on the embedded default it
@@ -46,7 +46,8 @@ describe('npm start on the embedded default', () => {
     const dataDir = temporaryDataDir('campaign-e2e-');
     const port = await freePort();
     const child = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', EVENTSTORE_URL: '' },
+      // The demo seed is on by default: SIGINT while it writes must still stop cleanly.
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', EVENTSTORE_URL: '', SEED_DEMO_CUSTOMERS: '300', SEED_DEMO_MONTHS: '2' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -56,6 +57,7 @@ describe('npm start on the embedded default', () => {
       await waitForHealth(`http://127.0.0.1:${port}/health`, 30_000);
       const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as { store: { kind: string } };
       expect(ready.store.kind).toBe('postgres');
+      expect(output).toContain('empty store: seeding a demo history');
       const postmaster = Number(readFileSync(join(dataDir, 'pg', 'cluster', 'postmaster.pid'), 'utf8').split('\n')[0]);
       expect(isAlive(postmaster)).toBe(true);
       child.kill('SIGINT');
@@ -68,6 +70,39 @@ describe('npm start on the embedded default', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('seeds a demo bank on an empty store, served at once to a token minted with the generated key', async () => {
+    const dataDir = temporaryDataDir('campaign-e2e-seed-');
+    const port = await freePort();
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', EVENTSTORE_URL: '', JWT_SECRET: '', SEED_DEMO_CUSTOMERS: '300', SEED_DEMO_MONTHS: '2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}/health`, 30_000);
+      for (let i = 0; i < 600 && !output.includes('demo seeded'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(output).toContain('demo seeded');
+      // campaignctl token does this: sign with the key the server generated under DATA_DIR/keys
+      const token = new TokenIssuer(resolveKey(undefined, dataDir, 'jwt-signing.key'), 1).issue('analyst-ho').token;
+      let campaigns: string[] = [];
+      for (let i = 0; i < 100 && !campaigns.includes('K-DEPOSIT'); i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/api/campaigns`, { headers: { authorization: `Bearer ${token}` } });
+        campaigns = ((await res.json()) as { campaigns?: { campaignId: string }[] }).campaigns?.map((c) => c.campaignId) ?? [];
+        if (!campaigns.includes('K-DEPOSIT')) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(campaigns).toContain('K-DEPOSIT');
+      child.kill('SIGINT');
+      expect(await exited(child)).toBe(0);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw new Error(`${(err as Error).message}\n--- process output ---\n${output.slice(-4000)}`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it.each([
     [{ PORT: 'abc' }, /^Invalid configuration: PORT /],

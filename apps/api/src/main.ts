@@ -1,6 +1,9 @@
 import 'reflect-metadata';
+import { CommandBus } from '@nestjs/cqrs';
+import { ORGANISATION_STREAM } from '@app/domain';
 import { runMain, startProjector } from '@app/platform';
 import { createApi } from './bootstrap';
+import { seedDemo } from './demo/seed';
 
 /** `npm start`: the HTTP api on PORT (on the embedded default, the whole product in one process). */
 runMain('api', async (runtime, config) => {
@@ -12,5 +15,23 @@ runMain('api', async (runtime, config) => {
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
   runtime.log.info({ url: `http://${config.host}:${config.port}`, docs: `http://${config.host}:${config.port}/docs` }, 'api listening');
-  return app;
+
+  // A newcomer's first start: an empty store gets a demo bank and history, written in the background.
+  const stop = new AbortController();
+  let seeding: Promise<unknown> = Promise.resolve();
+  if (config.seedDemo.enabled && (await runtime.store.readStream(ORGANISATION_STREAM)).length === 0) {
+    const { customers, months } = config.seedDemo;
+    runtime.log.info({ customers, months }, 'empty store: seeding a demo history (SEED_DEMO=false turns this off)');
+    seeding = seedDemo(runtime, app.get(CommandBus), { customers, months, seed: 1, signal: stop.signal }).then(
+      (r) => runtime.log.info({ events: r.events, seconds: r.seconds, campaigns: r.campaigns.map((c) => c.campaignId) }, 'demo seeded: tokens with `npm run cli -- token --user <id>` (README)'),
+      (err) => !stop.signal.aborted && runtime.log.error({ err: String(err) }, 'demo seeding failed'),
+    );
+  }
+  return {
+    async close() {
+      stop.abort();
+      await seeding;
+      await app.close();
+    },
+  };
 });

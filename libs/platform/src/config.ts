@@ -36,6 +36,9 @@ const schema = z.object({
     .optional(),
   TOKEN_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(8),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  SEED_DEMO: flag.default(true),
+  SEED_DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  SEED_DEMO_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
   PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   PROJECTOR_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(20),
 });
@@ -62,6 +65,8 @@ export interface AppConfig {
   readonly tokenTtlHours: number;
   /** Requests per minute per token (per address without one) on /api. */
   readonly rateLimitPerMinute: number;
+  /** `npm start` on an empty store writes a demo history (in the background) of this size. */
+  readonly seedDemo: { readonly enabled: boolean; readonly customers: number; readonly months: number };
   /** Events per projector transaction, and how long a batch waits to fill (ms). */
   readonly projectorBatchSize: number;
   readonly projectorMaxWaitMs: number;
@@ -98,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runProjector: c.RUN_PROJECTOR,
     piiMasterKey: c.PII_MASTER_KEY,
     jwtSecret: c.JWT_SECRET,
+    seedDemo: { enabled: c.SEED_DEMO, customers: c.SEED_DEMO_CUSTOMERS, months: c.SEED_DEMO_MONTHS },
     tokenTtlHours: c.TOKEN_TTL_HOURS,
     rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
     projectorBatchSize: c.PROJECTOR_BATCH_SIZE,
