@@ -98,7 +98,7 @@ interface PlannedCampaign {
 
 const ADMIN: Actor = { userId: 'admin', unitId: 'HO', role: 'admin' };
 const PRODUCT = new Map(DEMO_PRODUCTS.map((p) => [p.productCode, p]));
-const VIP_SHARE = 0.017;
+const VIP_SHARE = 0.015;
 const rule = (r: Partial<AudienceRule>): AudienceRule => ({ tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [], ...r });
 
 /** YYYY-MM plus `n` months. */
@@ -183,7 +183,7 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
     if (options.signal?.aborted) throw new Error('seeding stopped');
     const sb = bank.subBranches[rnd.weighted(bank.subBranches.map((s, k) => [k, 1 + (k % 4 === 0 ? 1 : 0)] as const))]!;
     const vip = rnd.chance(VIP_SHARE);
-    const assets = vip ? Math.min(rnd.pareto(230_000, 1.25), 80_000_000) : Math.min(rnd.logNormal(9_000, 1.15), 150_000);
+    const assets = vip ? Math.min(rnd.pareto(230_000, 1.15), 80_000_000) : Math.min(rnd.logNormal(7_000, 1.15), 150_000);
     const holdings = new Set<string>(['DEP-3M']);
     if (rnd.chance(vip ? 0.7 : 0.25)) holdings.add('DEP-1Y');
     if (rnd.chance(vip ? 0.4 : 0.12)) holdings.add('FUND-EQ');
