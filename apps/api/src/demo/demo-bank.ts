@@ -1,4 +1,4 @@
-import type { OrgLevel, RiskLevel, Role } from '@app/domain';
+import type { OrgLevel, Product, Role } from '@app/domain';
 
 /**
  * The demo bank: 1 head office, 3 branches, 12 sub-branches, 40 outlets and 150 staff, with
@@ -16,14 +16,8 @@ export interface DemoStaff {
   readonly role: Role;
   readonly unitId: string;
 }
-export interface DemoProduct {
-  readonly productCode: string;
-  readonly name: string;
-  readonly category: string;
-  readonly riskLevel: RiskLevel;
-  readonly riskBearing: boolean;
-  /** Scorecard points per CNY of revenue. */
-  readonly weight: string;
+/** A product as the catalogue defines it, with how the demo sells it. */
+export interface DemoProduct extends Product {
   /** Typical amount of one sale (CNY) and the bank's revenue on it (share of the amount). */
   readonly typicalAmount: number;
   readonly margin: number;

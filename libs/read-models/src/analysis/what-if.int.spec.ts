@@ -8,25 +8,32 @@ import { whatIf } from './what-if';
 /** What-if: the history under another rule set, beside the live figures, with nothing live touched. */
 describe('what-if', () => {
   let t: TestApp;
-  const period = '2026-04';
+  let period = '';
+  let product = '';
 
   beforeAll(async () => {
     t = await startTestApp();
     await seedDemo(t.runtime, t.app.get(CommandBus), { customers: 400, months: 4, seed: 11, end: '2026-06' });
     await t.runtime.projector!.catchUp(60_000);
+    // The month and product with the most sales credited: the weight change below is about them.
+    const top = await withReadModels(t.db.pool, ['staff-scorecard'], async (db) =>
+      (await db.query(`SELECT product_code, period FROM sc_credits WHERE kind <> 'shadow' AND product_code <> 'EBANK' GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 1`)).rows[0],
+    );
+    period = top.period;
+    product = top.product_code;
   }, 120_000);
   afterAll(() => t?.close());
 
   it("changes exactly the points of the people who sold that product, by the weight's difference", async () => {
-    // From the live credits: who earned points on FUND-BOND (weight 1.50) in the month, and on what revenue.
+    // From the live credits: who earned points on the product in the month, and on what revenue.
     const credits = await withReadModels(t.db.pool, ['staff-scorecard'], async (db) =>
-      (await db.query(`SELECT staff_id, revenue_fen::bigint AS fen, points::float8 AS points FROM sc_credits WHERE product_code = 'FUND-BOND' AND period = $1 AND kind <> 'shadow'`, [period])).rows,
+      (await db.query(`SELECT staff_id, revenue_fen::bigint AS fen, points::float8 AS points FROM sc_credits WHERE product_code = $2 AND period = $1 AND kind <> 'shadow'`, [period, product])).rows,
     );
     expect(credits.length).toBeGreaterThan(0);
     const expected = new Map<string, number>();
     for (const c of credits) expected.set(c.staff_id, (expected.get(c.staff_id) ?? 0) + Math.round((Number(c.fen) / 100) * 4 * 100) / 100 - c.points);
 
-    const answer = await whatIf(t.db.pool, t.runtime.store, parseRuleSet('{"scoring": {"productWeights": {"FUND-BOND": 4}}}', 'rules.json'), period);
+    const answer = await whatIf(t.db.pool, t.runtime.store, parseRuleSet(JSON.stringify({ scoring: { productWeights: { [product]: 4 } } }), 'rules.json'), period);
     const changed = new Map(answer.people.filter((p) => p.change.points !== 0).map((p) => [p.staffId, p.change.points]));
     expect([...changed.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [staffId, delta] of expected) expect({ staffId, delta: changed.get(staffId) }).toEqual({ staffId, delta: Math.round(delta * 100) / 100 });

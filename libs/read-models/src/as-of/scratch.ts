@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
-import { useSchema } from '../runner/projection-runner';
-import type { Queryable } from '../runner/read-model-position';
+import { analyzeSchema, createSchemas, inTransaction, useSchema } from '../runner/projection-runner';
+import { inSchemas, type Queryable } from '../runner/read-model-position';
 
 export interface ScratchOptions {
   /** Only events whose business time (`occurredAt`) is at or before this instant. */
@@ -43,21 +43,7 @@ export async function buildScratch(pool: Pool, store: EventStore, projections: r
     for (const s of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
   };
   try {
-    const setup = await pool.connect();
-    try {
-      await setup.query('BEGIN');
-      for (const [i, p] of projections.entries()) {
-        await setup.query(`CREATE SCHEMA "${schemas[i]}"`);
-        await useSchema(setup, schemas[i]!);
-        for (const ddl of p.tables) await setup.query(ddl);
-      }
-      await setup.query('COMMIT');
-    } catch (err) {
-      await setup.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      setup.release();
-    }
+    await createSchemas(pool, projections.map((projection, i) => ({ schema: schemas[i]!, projection })));
 
     const head = await store.headPosition();
     const until = options.asOf?.getTime();
@@ -77,45 +63,25 @@ export async function buildScratch(pool: Pool, store: EventStore, projections: r
       const dated = until === undefined ? upToHead : upToHead.filter((e) => Date.parse(e.metadata.occurredAt) <= until);
       const events = options.transform ? options.transform(dated) : dated;
       if (events.length) {
-        const tx = await pool.connect();
-        try {
-          await tx.query('BEGIN');
+        await inTransaction(pool, async (tx) => {
           for (const [i, p] of projections.entries()) {
             const relevant = events.filter((e) => p.eventTypes.includes(e.type));
             if (!relevant.length) continue;
             await useSchema(tx, schemas[i]!);
             await p.apply(tx, relevant);
           }
-          await tx.query('COMMIT');
-        } catch (err) {
-          await tx.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        } finally {
-          tx.release();
-        }
+        });
         if (options.observe) for (const e of events) options.observe(e);
         applied += events.length;
       }
       options.onProgress?.(read);
     }
-    for (const s of schemas) {
-      const { rows } = await pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [s]);
-      for (const r of rows) await pool.query(`ANALYZE "${s}"."${r.table_name}"`);
-    }
+    for (const s of schemas) await analyzeSchema(pool, s);
     return {
       applied,
       read,
       through: head,
-      async query(fn) {
-        const client = await pool.connect();
-        try {
-          await client.query(`SELECT set_config('search_path', $1, false)`, [[...schemas.map((s) => `"${s}"`), 'public'].join(', ')]);
-          return await fn(client);
-        } finally {
-          await client.query('RESET search_path').catch(() => undefined);
-          client.release();
-        }
-      },
+      query: (fn) => inSchemas(pool, schemas, fn),
       drop,
     };
   } catch (err) {

@@ -330,25 +330,12 @@ export class ProjectionRunner {
 
   private async createSchema(p: Projection): Promise<string> {
     const schema = `rm_${p.name.replace(/[^a-z0-9]/g, '_')}_v${p.version}_${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`CREATE SCHEMA "${schema}"`);
-      await useSchema(client, schema);
-      for (const ddl of p.tables) await client.query(ddl);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    await createSchemas(this.pool, [{ schema, projection: p }]);
     return schema;
   }
 
-  private async analyzeSchema(schema: string): Promise<void> {
-    const { rows } = await this.pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
-    for (const r of rows) await this.pool.query(`ANALYZE "${schema}"."${r.table_name}"`);
+  private analyzeSchema(schema: string): Promise<void> {
+    return analyzeSchema(this.pool, schema);
   }
 
   private async dropSchema(schema: string): Promise<void> {
@@ -377,6 +364,39 @@ export class ProjectionRunner {
 }
 
 /** Points unqualified table names of this transaction at the projection's schema. */
+/** Runs `fn` in one transaction: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
+  const tx = await pool.connect();
+  try {
+    await tx.query('BEGIN');
+    const result = await fn(tx);
+    await tx.query('COMMIT');
+    return result;
+  } catch (err) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    tx.release();
+  }
+}
+
+/** Creates each schema with its projection's tables, all in one transaction. */
+export function createSchemas(pool: Pool, builds: readonly { schema: string; projection: Projection }[]): Promise<void> {
+  return inTransaction(pool, async (tx) => {
+    for (const { schema, projection } of builds) {
+      await tx.query(`CREATE SCHEMA "${schema}"`);
+      await useSchema(tx, schema);
+      for (const ddl of projection.tables) await tx.query(ddl);
+    }
+  });
+}
+
+/** Planner statistics for freshly filled tables (autovacuum would take a while). */
+export async function analyzeSchema(pool: Pool, schema: string): Promise<void> {
+  const { rows } = await pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
+  for (const r of rows) await pool.query(`ANALYZE "${schema}"."${r.table_name}"`);
+}
+
 export async function useSchema(client: PoolClient, schema: string): Promise<void> {
   await client.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}", public`]);
 }

@@ -56,9 +56,14 @@ export async function withReadModels<T>(pool: Pool, projections: readonly string
   const { rows } = await pool.query<{ name: string; schema_name: string }>(`SELECT name, schema_name FROM projection_checkpoints WHERE name = ANY($1::text[])`, [projections]);
   const missing = projections.filter((p) => !rows.some((r) => r.name === p));
   if (missing.length) throw new ReadModelNotReady(`read model ${missing.join(', ')} has not been built yet: is the projector running?`);
+  return inSchemas(pool, rows.map((r) => r.schema_name), query);
+}
+
+/** Runs `query` on one connection whose unqualified table names resolve in `schemas` (then public). */
+export async function inSchemas<T>(pool: Pool, schemas: readonly string[], query: (db: Queryable) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query(`SELECT set_config('search_path', $1, false)`, [[...rows.map((r) => `"${r.schema_name}"`), 'public'].join(', ')]);
+    await client.query(`SELECT set_config('search_path', $1, false)`, [[...schemas.map((s) => `"${s}"`), 'public'].join(', ')]);
     return await query(client);
   } finally {
     await client.query('RESET search_path').catch(() => undefined);
