@@ -1,8 +1,8 @@
 import { SingleBar } from 'cli-progress';
 
 export interface Progress {
-  /** Sets the count done so far (and the total, once known). */
-  update(done: number, total?: number): void;
+  /** Sets the count done so far (and the total, once known); `events` when the unit counted is not events. */
+  update(done: number, total?: number, events?: number): void;
   stop(): void;
 }
 
@@ -13,7 +13,7 @@ export interface Progress {
 export function progress(label: string, total = 0, unit = 'events'): Progress {
   const started = Date.now();
   const bar = new SingleBar({
-    format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`,
+    format: unit === 'events' ? `${label} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}` : `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {events} events, {rate} events/s | ETA {eta_formatted}`,
     stream: process.stderr,
     hideCursor: true,
     etaBuffer: 50,
@@ -23,13 +23,13 @@ export function progress(label: string, total = 0, unit = 'events'): Progress {
   let running = false;
   const rate = (done: number) => Math.round(done / Math.max(0.001, (Date.now() - started) / 1000));
   return {
-    update(done, newTotal) {
+    update(done, newTotal, events) {
       if (!running) {
-        bar.start(newTotal ?? total, 0, { rate: 0 });
+        bar.start(newTotal ?? total, 0, { rate: 0, events: 0 });
         running = true;
       }
       if (newTotal !== undefined) bar.setTotal(newTotal);
-      bar.update(done, { rate: rate(done) });
+      bar.update(done, { rate: rate(events ?? done), events: events ?? done });
     },
     stop() {
       if (running) bar.stop();

@@ -31,7 +31,7 @@ export function seedCommand(program: Command): void {
           const bar = progress('seed', customers * (months + 1), 'customer-months');
           let r;
           try {
-            r = await seedWithHandlers(runtime, { customers, months, seed, end: o.end }, (p) => bar.update(p.done, p.total));
+            r = await seedWithHandlers(runtime, { customers, months, seed, end: o.end }, (p) => bar.update(p.done, p.total, p.events));
           } finally {
             bar.stop();
           }
