@@ -107,6 +107,9 @@ describe('privacy and hardening', () => {
       expect(await refused.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
       expect(refused.headers.get('ratelimit')).toMatch(/r=0/);
       expect((await get(b)).status).toBe(200);
+      // made-up tokens share their sender's budget: they do not buy more requests
+      const forged = await Promise.all(Array.from({ length: 7 }, (_, i) => get(`${b.slice(0, -4)}AAA${i}`)));
+      expect(forged.map((r) => r.status)).toContain(429);
       expect((await fetch(`${limited.url}/health`)).status).toBe(200); // health checks are not limited
     } finally {
       await limited.close();

@@ -5,7 +5,6 @@ import { NestPinoLogger, type Runtime } from '@app/platform';
 import { AppModule } from './app.module';
 import helmet from 'helmet';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { createHash } from 'node:crypto';
 import { auditMiddleware } from './http/audit.middleware';
 import { ErrorFilter } from './http/error.filter';
 import { sanitisedBody, strictBody } from './http/strict-body';
@@ -46,9 +45,17 @@ function apiRateLimit(runtime: Runtime) {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => {
-      const auth = req.headers.authorization;
-      // The token's hash, not the token: the limiter's memory holds no credentials.
-      return auth ? `t:${createHash('sha256').update(auth).digest('base64url')}` : `a:${ipKeyGenerator(req.ip ?? 'unknown')}`;
+      // A valid token is limited by its id; anything else (no token, a forged or expired one) by the
+      // client's address, so inventing tokens does not buy more requests.
+      const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (bearer) {
+        try {
+          return `t:${runtime.tokens.verify(bearer).tokenId}`;
+        } catch {
+          // falls through to the address
+        }
+      }
+      return `a:${ipKeyGenerator(req.ip ?? 'unknown')}`;
     },
     handler: (_req, res) => {
       res.locals.errorCode = 'RATE_LIMITED';
