@@ -6,8 +6,12 @@ import { AppModule } from './app.module';
 import helmet from 'helmet';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { auditMiddleware } from './http/audit.middleware';
+import { join } from 'node:path';
 import { ErrorFilter } from './http/error.filter';
 import { sanitisedBody, strictBody } from './http/strict-body';
+
+/** Everything the dashboard loads comes from here; no inline script or style, no framing. */
+const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 /** Builds the HTTP app on a started runtime; used by main.ts and by the API tests alike. */
 export async function createApi(runtime: Runtime): Promise<NestExpressApplication> {
@@ -22,6 +26,12 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   // Security headers (helmet); the OpenAPI page needs its inline script and styles.
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(auditMiddleware(runtime));
+  // The dashboard (GET /): static files, public; its script reads the API with the user's token.
+  app.use(/^\/(?!api\/|docs|health)/, (_req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => {
+    res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+    next();
+  });
+  app.useStaticAssets(join(__dirname, 'dashboard', 'public'), { index: 'index.html', maxAge: '5m' });
   app.use('/api', apiRateLimit(runtime));
   app.useGlobalFilters(new ErrorFilter(runtime.log));
   const openapi = new DocumentBuilder()

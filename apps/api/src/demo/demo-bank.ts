@@ -40,6 +40,8 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
   { productCode: 'EBANK', name: '网上银行 E-banking', category: 'service', riskLevel: 'R1', riskBearing: false, weight: '0.20', typicalAmount: 0, margin: 0 },
 ];
 
+const ROLE_NAMES = { marketer: 'Marketing', approver: 'Approver', branch_head: 'Head', analyst: 'Analyst' } as const;
+
 export interface DemoBank {
   readonly units: readonly DemoUnit[];
   readonly staff: readonly DemoStaff[];
@@ -63,7 +65,7 @@ export function demoBank(): DemoBank {
     const branchId = `BR-${b.id}`;
     units.push({ unitId: branchId, name: b.name, level: 'branch', parentId: 'HO' });
     for (const [role, prefix] of [['marketer', 'mkt'], ['approver', 'appr'], ['branch_head', 'head'], ['analyst', 'analyst']] as const) {
-      staff.push({ staffId: `${prefix}-${b.id.toLowerCase()}`, displayName: `${role} ${b.id}`, role, unitId: branchId });
+      staff.push({ staffId: `${prefix}-${b.id.toLowerCase()}`, displayName: `${ROLE_NAMES[role]}, ${b.name}`, role, unitId: branchId });
     }
     b.subs.forEach((name, i) => {
       const sbId = `SB-${b.id}-${i + 1}`;
