@@ -399,3 +399,19 @@ describe('customer access (DOMAIN.md, who uses it)', () => {
     given([onboarded, assigned('rm1'), applied]).when(note).then([{ type: 'ConsentGranted', data: { customerId: 'C1', channel: 'sms' } }]);
   });
 });
+
+describe('relationship managers record their own work', () => {
+  it('refuses a contact or sale recorded in a colleague’s name, and lets a head book it', () => {
+    given([onboarded, consent('phone')]).when(cmd({ type: 'RecordContact', contactId: 'X1', staffId: 'rm2', channel: 'phone', outcome: 'x', campaign: null })).thenRefuses('NOT_YOUR_RECORD');
+    given([onboarded, consent('phone')])
+      .when(cmd({ type: 'RecordContact', contactId: 'X1', staffId: 'rm2', channel: 'phone', outcome: 'x', campaign: null }, { by: actor('head-br1') }))
+      .then([{ type: 'CustomerContacted', data: { contactId: 'X1', customerId: 'C1', staffId: 'rm2', channel: 'phone', campaignId: null, outcome: 'x', contactedAt: at } }]);
+  });
+
+  it('lets a relationship manager record a referral they took part in, not one between two others', () => {
+    given([onboarded]).when(cmd({ type: 'ReferCrossSell', referralId: 'R1', referrerStaffId: 'rm2', sellerStaffId: 'rm1', productCode: 'DEP-1Y' })).then([
+      { type: 'CrossSellReferred', data: { referralId: 'R1', customerId: 'C1', referrerStaffId: 'rm2', sellerStaffId: 'rm1', productCode: 'DEP-1Y' } },
+    ]);
+    given([onboarded]).when(cmd({ type: 'ReferCrossSell', referralId: 'R1', referrerStaffId: 'rm2', sellerStaffId: 'rm1b', productCode: 'DEP-1Y' })).thenRefuses('NOT_YOUR_RECORD');
+  });
+});

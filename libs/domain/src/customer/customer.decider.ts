@@ -110,6 +110,7 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
   if (s.status === 'none') throw unknownCustomer(customerId);
   // Claims have their own rule: any manager may claim an unassigned customer; a unit above decides.
   if (c.type !== 'FileClaim' && c.type !== 'DecideClaim') requireCustomerAccess(c.by, c.org, customerId, s);
+  requireRecordedByThemselves(c);
 
   switch (c.type) {
     case 'RecordBalanceSnapshot': {
@@ -371,6 +372,21 @@ function managerIn(org: Organisation, staffId: string, homeUnitId: string) {
     throw refused('STAFF_NOT_IN_UNIT', `${staffId} does not work in the customer's unit ${homeUnitId}`, { staffId, unitId: homeUnitId });
   }
   return staff;
+}
+
+/**
+ * A relationship manager records their own work: contacts, offers and sales in their own name,
+ * referrals they made or received. Heads and admins may book for others (a branch terminal).
+ */
+function requireRecordedByThemselves(c: CustomerCommand): void {
+  if (c.by.role !== 'relationship_manager') return;
+  const own =
+    c.type === 'RecordContact' || c.type === 'PresentOffer' || c.type === 'RecordConversion'
+      ? c.staffId === c.by.userId
+      : c.type === 'ReferCrossSell'
+        ? c.referrerStaffId === c.by.userId || c.sellerStaffId === c.by.userId
+        : true;
+  if (!own) throw forbidden('NOT_YOUR_RECORD', 'a relationship manager records their own contacts, offers, sales and referrals', { actor: c.by.userId });
 }
 
 /** The actor's unit must be the given unit or above it. */
