@@ -52,6 +52,8 @@ const CASES: Case[] = [
   { route: 'POST /api/org/staff', roles: [AD], inside: {}, body: (n) => ({ staffId: `s${n}`, displayName: 'x', role: 'analyst', unitId: 'HO' }) },
   { route: 'POST /api/org/staff/:staffId/move', roles: [AD], inside: { staffId: 'mover' }, body: () => ({ toUnitId: 'SB1' }) },
   { route: 'POST /api/org/staff/:staffId/role', roles: [AD], inside: { staffId: 'mover' }, body: () => ({ role: 'relationship_manager' }) },
+  { route: 'POST /api/org/staff/:staffId/deactivate', roles: [AD], inside: { staffId: 'leaver' }, body: () => ({}) },
+  { route: 'POST /api/org/staff/:staffId/revoke-tokens', roles: [AD], inside: { staffId: 'mover' }, body: () => ({}) },
   { route: 'POST /api/products', roles: [AD], inside: {}, body: (n) => ({ productCode: `P${n}`, name: 'x', category: 'x', riskLevel: 'R1', riskBearing: false, weight: '1' }) },
   { route: 'POST /api/products/:productCode', roles: [AD], inside: { productCode: 'GOLD' }, body: () => ({ weight: '1.10' }) },
   { route: 'POST /api/org/units/:unitId/tier-thresholds', roles: [AD], inside: { unitId: 'BR1' }, body: () => ({ standard: '300000', platinum: '1500000', black: '6000000' }) },
@@ -181,6 +183,7 @@ describe('access: role × route × scope', () => {
     const admin = c.as('admin');
     ok(await admin.post('/api/org/staff', { staffId: 'an-ho', displayName: 'Analyst', role: 'analyst', unitId: 'HO' }));
     ok(await admin.post('/api/org/staff', { staffId: 'mover', displayName: 'Mover', role: 'relationship_manager', unitId: 'SB1' }));
+    ok(await admin.post('/api/org/staff', { staffId: 'leaver', displayName: 'Leaver', role: 'relationship_manager', unitId: 'SB1' }));
     for (const id of ['IN', 'PEER', 'FREE', 'ERASE']) await seedCustomer(t, id, { tolerance: 'R3' });
     ok(await admin.post('/api/customers', { customerId: 'OUT', segment: 'retail', gender: 'M', assetsByUnit: { SB2: '5000' }, personal: { name: 'Outside Person', phone: '+86 139 0000 0002' } }));
     ok(await admin.post('/api/customers/IN/manager', { staffId: 'rm1' }));
@@ -276,5 +279,43 @@ describe('access: role × route × scope', () => {
     expect(await units('head-br1')).toContain('BR1');
     expect((await units('head-br1')).filter((u: string) => !['BR1', 'SB1', 'OUT1'].includes(u))).toEqual([]);
     expect(await units('admin')).toEqual(expect.arrayContaining(['BR1', 'HO']));
+  });
+
+  it('refuses a deactivated person and revoked tokens (401), and a moved manager their old customers (403)', async () => {
+    const admin = c.as('admin');
+    ok(await admin.post('/api/org/staff', { staffId: 'temp-rm', displayName: 'Temp', role: 'relationship_manager', unitId: 'SB1' }));
+    ok(await admin.post('/api/customers', { customerId: 'TMP', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '100' } }));
+    ok(await admin.post('/api/customers/TMP/manager', { staffId: 'temp-rm' }));
+    const old = t.runtime.tokens.issue('temp-rm').token;
+    const get = (token: string) => fetch(`${t.url}/api/customers/TMP`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await get(old)).status).toBe(200);
+
+    await new Promise((r) => setTimeout(r, 1100)); // revocation has the tokens' resolution: whole seconds
+    ok(await admin.post('/api/org/staff/temp-rm/revoke-tokens', {}));
+    const revoked = await get(old);
+    expect(revoked.status).toBe(401);
+    expect(((await revoked.json()) as { error: { code: string } }).error.code).toBe('TOKEN_REVOKED');
+    await new Promise((r) => setTimeout(r, 1100));
+    const fresh = t.runtime.tokens.issue('temp-rm').token;
+    expect((await get(fresh)).status).toBe(200);
+
+    // moved to another branch: the customers stay where they were, and so does access to them
+    ok(await admin.post('/api/org/staff/temp-rm/move', { toUnitId: 'SB2' }));
+    const moved = await get(fresh);
+    expect(moved.status).toBe(403);
+    expect(((await moved.json()) as { error: { code: string } }).error.code).toBe('NOT_YOUR_CUSTOMER');
+
+    ok(await admin.post('/api/org/staff/temp-rm/deactivate', {}));
+    const gone = await get(fresh);
+    expect(gone.status).toBe(401);
+    expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('UNKNOWN_ACTOR');
+    expect((await admin.post('/api/org/staff/admin/deactivate', {})).body.error.code).toBe('CANNOT_DEACTIVATE_SELF');
+  }, 30_000);
+
+  it('lets targets be set only from above', async () => {
+    expect((await c.as('head-br1').post('/api/org/targets', { subjectId: 'BR1', period: '2026-05', points: '1' })).body.error.code).toBe('OWN_TARGET');
+    expect((await c.as('head-br1').post('/api/org/targets', { subjectId: 'head-br1', period: '2026-05', points: '1' })).body.error.code).toBe('OWN_TARGET');
+    expect((await c.as('head-br1').post('/api/org/targets', { subjectId: 'SB1', period: '2026-05', points: '1' })).status).toBe(200);
+    expect((await c.as('head-br1').post('/api/org/targets', { subjectId: 'rm1', period: '2026-05', points: '1' })).status).toBe(200);
   });
 });

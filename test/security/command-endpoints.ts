@@ -117,6 +117,8 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   endpoint('POST /api/org/staff', 'admin', shape({ staffId: 'fz-s-{n}', displayName: 'Fuzz', role: 'relationship_manager', unitId: 'SB1' }, { staffId: f.id(), displayName: f.text(200), role: f.oneOf(...ROLES), unitId: f.id() })),
   endpoint('POST /api/org/staff/:staffId/move', 'admin', shape({ toUnitId: 'SB1' }, { toUnitId: f.id() }), { staffId: 'rm3' }),
   endpoint('POST /api/org/staff/:staffId/role', 'admin', shape({ role: 'branch_head' }, { role: f.oneOf(...ROLES) }), { staffId: 'rm3' }),
+  endpoint('POST /api/org/staff/:staffId/deactivate', 'admin', NO_FIELDS, { staffId: 'fz-nobody' }),
+  endpoint('POST /api/org/staff/:staffId/revoke-tokens', 'admin', NO_FIELDS, { staffId: 'fz-nobody' }),
   endpoint('POST /api/products', 'admin', shape({ productCode: 'FZ-P-{n}', name: 'Fuzz fund', category: 'fund', riskLevel: 'R2', riskBearing: true, weight: '1.50' }, { productCode: f.id(), name: f.text(200), category: f.text(50), riskLevel: f.oneOf(...RISK_LEVELS), riskBearing: f.bool(), weight: f.money() })),
   endpoint('POST /api/products/:productCode', 'admin', shape({ riskLevel: 'R3', riskBearing: true, weight: '1.20' }, { riskLevel: optional(f.oneOf(...RISK_LEVELS)), riskBearing: optional(f.bool()), weight: optional(f.money()) }), { productCode: 'GOLD' }),
   endpoint('POST /api/org/units/:unitId/tier-thresholds', 'admin', shape({ standard: '300000', platinum: '1500000', black: '6000000' }, { standard: f.money(), platinum: f.money(), black: f.money() }), { unitId: 'BR1' }),

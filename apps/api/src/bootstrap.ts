@@ -8,7 +8,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { auditMiddleware } from './http/audit.middleware';
 import { join } from 'node:path';
 import { ErrorFilter } from './http/error.filter';
-import { sanitisedBody, strictBody } from './http/strict-body';
+import { sanitisedBody, strictBody, strictUrl } from './http/strict-body';
 
 /** Everything the dashboard loads comes from here; no inline script or style, no framing. */
 const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
@@ -19,20 +19,23 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
     logger: new NestPinoLogger(runtime.log),
     bodyParser: false,
   });
-  app.use('/api', strictBody());
-  app.useBodyParser('json', { limit: '1mb', strict: true });
-  app.use('/api', sanitisedBody());
   app.disable('x-powered-by');
   // Security headers (helmet); the OpenAPI page needs its inline script and styles.
   app.use(helmet({ contentSecurityPolicy: false }));
+  // Order matters: the rate limit first (a flood writes nothing), then the audit log (so the strict
+  // input checks below are audited like every other refusal), then the checks, then the parser.
+  app.use('/api', apiRateLimit(runtime));
   app.use(auditMiddleware(runtime));
+  app.use('/api', strictUrl());
+  app.use('/api', strictBody());
+  app.useBodyParser('json', { limit: '1mb', strict: true });
+  app.use('/api', sanitisedBody());
   // The dashboard (GET /): static files, public; its script reads the API with the user's token.
   app.use(/^\/(?!api\/|docs|health)/, (_req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => {
     res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
     next();
   });
   app.useStaticAssets(join(__dirname, 'dashboard', 'public'), { index: 'index.html', maxAge: '5m' });
-  app.use('/api', apiRateLimit(runtime));
   app.useGlobalFilters(new ErrorFilter(runtime.log));
   const openapi = new DocumentBuilder()
     .setTitle('Campaign platform API')

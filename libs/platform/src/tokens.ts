@@ -12,6 +12,7 @@ export interface TokenClaims {
   readonly userId: string;
   /** The token's own id (for rate limits and audit). */
   readonly tokenId: string;
+  readonly issuedAt: Date;
   readonly expiresAt: Date;
 }
 
@@ -40,7 +41,8 @@ export class TokenIssuer {
     const ttlSeconds = Math.round((options.ttlHours ?? this.defaultTtlHours) * 3600);
     const tokenId = randomUUID();
     const token = jwt.sign({}, this.key, { algorithm: ALGORITHM, subject: userId, issuer: ISSUER, audience: AUDIENCE, expiresIn: ttlSeconds, jwtid: tokenId });
-    return { token, claims: { userId, tokenId, expiresAt: new Date(Date.now() + ttlSeconds * 1000) } };
+    const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    return { token, claims: { userId, tokenId, issuedAt, expiresAt: new Date(issuedAt.getTime() + ttlSeconds * 1000) } };
   }
 
   verify(token: string): TokenClaims {
@@ -51,10 +53,10 @@ export class TokenIssuer {
       if (err instanceof jwt.TokenExpiredError) throw new TokenError('expired', 'the token has expired; mint a new one (campaignctl token --user <id>)');
       throw new TokenError('invalid', 'the token is not valid here');
     }
-    if (typeof payload.sub !== 'string' || !payload.sub || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') {
-      throw new TokenError('invalid', 'the token lacks a subject, id or expiry');
+    if (typeof payload.sub !== 'string' || !payload.sub || typeof payload.jti !== 'string' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number') {
+      throw new TokenError('invalid', 'the token lacks a subject, id, issue time or expiry');
     }
-    return { userId: payload.sub, tokenId: payload.jti, expiresAt: new Date(payload.exp * 1000) };
+    return { userId: payload.sub, tokenId: payload.jti, issuedAt: new Date(payload.iat * 1000), expiresAt: new Date(payload.exp * 1000) };
   }
 }
 

@@ -11,7 +11,9 @@ import type { Runtime } from '@app/platform';
 export function auditMiddleware(runtime: Runtime) {
   return (req: Request & { actor?: Actor; tokenUserId?: string }, res: Response, next: NextFunction) => {
     if (!req.path.startsWith('/api/')) return next();
-    if (!req.header('x-correlation-id')) req.headers['x-correlation-id'] = randomUUID();
+    // A caller's correlation id is kept only if it looks like one (it is stored and echoed in events).
+    const given = req.header('x-correlation-id');
+    if (!given || !/^[\w.:-]{1,100}$/.test(given)) req.headers['x-correlation-id'] = randomUUID();
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       // The access log names the route pattern, never the concrete path: ids in a URL stay out of logs.

@@ -48,15 +48,20 @@ export class AuthGuard implements CanActivate {
     const match = BEARER.exec(header);
     if (!match) throw new UnauthorizedException({ code: 'INVALID_TOKEN', message: 'the Authorization header must be "Bearer <token>"' });
     let userId: string;
+    let issuedAt: Date;
     try {
-      userId = this.runtime.tokens.verify(match[1]!).userId;
+      ({ userId, issuedAt } = this.runtime.tokens.verify(match[1]!));
     } catch (err) {
       if (!(err instanceof TokenError)) throw err;
       throw new UnauthorizedException({ code: err.reason === 'expired' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', message: err.message });
     }
     req.tokenUserId = userId; // for the audit log, even when the user is not (or no longer) known
     const staff = (await this.directory.current()).staff.get(userId);
-    if (!staff) throw new UnauthorizedException({ code: 'UNKNOWN_ACTOR', message: 'the token names no current staff member' });
+    if (!staff || staff.active === false) throw new UnauthorizedException({ code: 'UNKNOWN_ACTOR', message: 'the token names no current staff member' });
+    // Revocation works at the token's resolution (whole seconds): tokens from before that second are refused.
+    if (staff.tokensValidFrom && issuedAt.getTime() < Math.floor(Date.parse(staff.tokensValidFrom) / 1000) * 1000) {
+      throw new UnauthorizedException({ code: 'TOKEN_REVOKED', message: 'this token was revoked; mint a new one (campaignctl token --user <id>)' });
+    }
     req.actor = { userId: staff.staffId, unitId: staff.unitId, role: staff.role };
     if (!policy.roles?.includes(staff.role)) {
       throw new ForbiddenException({ code: 'ROLE_NOT_ALLOWED', message: policy.roles ? `this needs the role ${policy.roles.join(' or ')}` : 'no role may call this route', details: { required: policy.roles ?? [], actual: staff.role } });

@@ -2,11 +2,10 @@ import { HttpException, Inject, Injectable, type CallHandler, type ExecutionCont
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { invalid, type Actor } from '@app/domain';
-import { IdempotencyStore, type Runtime } from '@app/platform';
+import { IdempotencyStore, idempotencyHashKey, type Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
 import { toHttpError } from './error.filter';
 import { ReplayedResponse } from './replayed-response';
-
 
 const KEY = /^[\w.:-]{1,200}$/;
 
@@ -19,7 +18,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private readonly store: IdempotencyStore;
 
   constructor(@Inject(RUNTIME) runtime: Runtime) {
-    this.store = new IdempotencyStore(runtime.db.pool);
+    this.store = new IdempotencyStore(runtime.db.pool, idempotencyHashKey(runtime.config));
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -32,7 +31,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async handle(req: Request & { actor?: Actor; idempotencyKey?: string }, res: Response, key: string, next: CallHandler): Promise<unknown> {
     if (!KEY.test(key)) throw invalid('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key is 1–200 letters, digits, _ . : -');
     const scope = `${req.actor?.userId ?? '-'} ${req.method} ${req.path}`;
-    const claim = await this.store.claim(scope, key, IdempotencyStore.hash(req.body));
+    const requestHash = this.store.hash(req.body);
+    const claim = await this.store.claim(scope, key, requestHash);
     switch (claim.kind) {
       case 'replay':
         throw new ReplayedResponse(claim.status, claim.body);
@@ -41,7 +41,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       case 'mismatch':
         throw new HttpException({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was used for a different request' }, 422);
     }
-    req.idempotencyKey = `${scope} ${key}`;
+    // The hash keeps event ids apart if the key is reused for another body once it has expired.
+    req.idempotencyKey = `${scope} ${key} ${requestHash}`;
     try {
       const body = await lastValueFrom(next.handle());
       await this.store.complete(scope, key, res.statusCode, body);

@@ -44,6 +44,30 @@ export function strictBody() {
   };
 }
 
+/** Control characters (NUL and the rest of C0, DEL) have no place in a path or a query value. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * The URL gets the same care as bodies: a path segment or query value that decodes to control
+ * characters or broken Unicode is refused (400) before it reaches a handler or the database.
+ */
+export function strictUrl() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const [path, query = ''] = req.originalUrl.split('?', 2) as [string, string?];
+    const parts = [...path.split('/'), ...query.split('&').flatMap((kv) => kv.split('='))];
+    for (const raw of parts) {
+      let text: string;
+      try {
+        text = decodeURIComponent(raw.replace(/\+/g, ' '));
+      } catch {
+        return refuse(res, 400, 'MALFORMED_URL', 'the URL has a malformed percent-encoding');
+      }
+      if (CONTROL.test(text) || LONE_SURROGATE.test(text)) return refuse(res, 400, 'INVALID_TEXT', 'the URL may not contain control characters or broken Unicode');
+    }
+    next();
+  };
+}
+
 /** After JSON parsing: depth and text checks. */
 export function sanitisedBody() {
   return (req: Request, res: Response, next: NextFunction) => {

@@ -21,6 +21,7 @@ const openUnit = z.strictObject({ unitId: id, name: text(200), level: z.enum(ORG
 const registerStaff = z.strictObject({ staffId: id, displayName: text(200), role, unitId: id });
 const moveStaff = z.strictObject({ toUnitId: id });
 const changeRole = z.strictObject({ role });
+const noFields = z.strictObject({});
 const defineProduct = z.strictObject({ productCode: id, name: text(200), category: text(50), riskLevel, riskBearing: z.boolean(), weight: money });
 const updateProduct = z.strictObject({ riskLevel: riskLevel.optional(), riskBearing: z.boolean().optional(), weight: money.optional() });
 const thresholds = z.strictObject({ standard: money, platinum: money, black: money });
@@ -93,6 +94,28 @@ export class OrganisationController {
     const b = parseBody(moveStaff, body);
     const issue = await this.commands.issue(req, actor);
     return this.send({ ...issue, type: 'MoveStaffMember', staffId, ...b }, issue, staffId);
+  }
+
+  @Roles('admin')
+  @Post('org/staff/:staffId/deactivate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Deactivate a staff member who left or is suspended (admin): none of their tokens is accepted any more' })
+  @ApiBody({ schema: toOpenApi(noFields), required: false })
+  async deactivate(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
+    parseBody(noFields, body ?? {});
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'DeactivateStaffMember', staffId }, issue, staffId);
+  }
+
+  @Roles('admin')
+  @Post('org/staff/:staffId/revoke-tokens')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Revoke a staff member's tokens issued until now (admin), e.g. after a lost laptop; they mint a new one" })
+  @ApiBody({ schema: toOpenApi(noFields), required: false })
+  async revokeTokens(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
+    parseBody(noFields, body ?? {});
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'RevokeStaffTokens', staffId }, issue, staffId);
   }
 
   @Roles('admin')

@@ -18,8 +18,11 @@ describe('staff scorecards', () => {
     return r.body;
   };
   // Sales are booked at the branch terminal (by the branch head here): the seller need not manage the customer.
-  const sale = (customerId: string, staffId: string, productCode: string, revenue: string, occurredAt: string, referrerStaffId?: string) =>
-    ok(c.as('head-br1').post('/api/interactions', { kind: 'conversion', customerId, staffId, productCode, amount: '10000', revenue, occurredAt, referrerStaffId }));
+  const sale = async (customerId: string, staffId: string, productCode: string, revenue: string, occurredAt: string, referrerStaffId?: string) => {
+    // A referrer is credited only on the referral on file that names them.
+    const referralId = referrerStaffId ? (await ok(c.as('head-br1').post('/api/interactions', { kind: 'referral', customerId, referrerStaffId, sellerStaffId: staffId, productCode, occurredAt }))).id : undefined;
+    return ok(c.as('head-br1').post('/api/interactions', { kind: 'conversion', customerId, staffId, productCode, amount: '10000', revenue, occurredAt, referrerStaffId, referralId }));
+  };
 
   beforeAll(async () => {
     t = await startTestApp();

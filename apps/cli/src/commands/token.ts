@@ -16,6 +16,7 @@ export function tokenCommand(program: Command): void {
       const answer = await withRuntime(async (runtime) => {
         const staff = (await currentOrganisation(runtime)).staff.get(o.user);
         if (!staff) throw new CliError(`no staff member ${o.user} (see GET /api/org for who exists)`);
+        if (staff.active === false) throw new CliError(`${o.user} is deactivated`);
         const { token, claims } = runtime.tokens.issue(staff.staffId, { ttlHours });
         return { token, userId: staff.staffId, role: staff.role, unitId: staff.unitId, expiresAt: claims.expiresAt.toISOString() };
       });

@@ -23,11 +23,14 @@ export function customerAccess(actor: Actor, org: Organisation, customer: Custom
       return 'full';
     case 'analyst':
       return 'masked';
-    case 'relationship_manager':
+    case 'relationship_manager': {
       // Their own customers; and customers of their sub-branch nobody manages yet (walk-ins,
-      // new accounts), whom they may serve and claim.
-      if (customer.managerId) return customer.managerId === actor.userId ? 'full' : 'none';
-      return isWithin(org, actor.unitId, customer.homeUnitId) || isWithin(org, customer.homeUnitId, actor.unitId) ? 'full' : 'none';
+      // new accounts), whom they may serve and claim. Both only while they work there: a manager
+      // moved elsewhere loses the old customers until they are transferred.
+      const near = isWithin(org, actor.unitId, customer.homeUnitId) || isWithin(org, customer.homeUnitId, actor.unitId);
+      if (customer.managerId) return customer.managerId === actor.userId && near ? 'full' : 'none';
+      return near ? 'full' : 'none';
+    }
     case 'branch_head':
     case 'approver':
       return isWithin(org, customer.homeUnitId, actor.unitId) ? 'full' : 'none';
@@ -44,7 +47,7 @@ export function requireCustomerAccess(actor: Actor, org: Organisation, customerI
   if (actor.role === 'relationship_manager') {
     throw forbidden('NOT_YOUR_CUSTOMER', `customer ${customerId} is managed by someone else`, { customerId });
   }
-  throw forbidden('OUTSIDE_SCOPE', `customer ${customerId} is outside your unit`, { customerId, homeUnitId: customer.homeUnitId, actorUnitId: actor.unitId });
+  throw forbidden('OUTSIDE_SCOPE', `customer ${customerId} is outside your unit`, { customerId, actorUnitId: actor.unitId });
 }
 
 /**

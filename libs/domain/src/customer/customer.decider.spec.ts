@@ -415,3 +415,22 @@ describe('relationship managers record their own work', () => {
     given([onboarded]).when(cmd({ type: 'ReferCrossSell', referralId: 'R1', referrerStaffId: 'rm2', sellerStaffId: 'rm1b', productCode: 'DEP-1Y' })).thenRefuses('NOT_YOUR_RECORD');
   });
 });
+
+describe('referral credit', () => {
+  const referred: CustomerEvent = { type: 'CrossSellReferred', data: { referralId: 'R1', customerId: 'C1', referrerStaffId: 'rm2', sellerStaffId: 'rm1', productCode: 'DEP-1Y' } };
+  const sale = (over: Record<string, unknown>) =>
+    cmd({ type: 'RecordConversion', conversionId: 'V1', staffId: 'rm1', product: product('DEP-1Y'), amount: '1000', revenue: '10', campaign: null, referrerStaffId: null, referralId: null, ...over });
+
+  it('credits a referrer only with the referral on file that names them', () => {
+    given([onboarded, referred]).when(sale({ referrerStaffId: 'rm2', referralId: 'R1' })).then([
+      { type: 'ConversionRecorded', data: { conversionId: 'V1', customerId: 'C1', staffId: 'rm1', productCode: 'DEP-1Y', amount: '1000.00', revenue: '10.00', campaignId: null, referrerStaffId: 'rm2', referralId: 'R1' } },
+    ]);
+    given([onboarded]).when(sale({ referrerStaffId: 'rm3' })).thenRefuses('REFERRAL_NOT_ON_FILE');
+    given([onboarded, referred]).when(sale({ referrerStaffId: 'rm3', referralId: 'R1' })).thenRefuses('REFERRAL_NOT_ON_FILE');
+  });
+
+  it('lets a head book sales only for people of their unit and below', () => {
+    given([onboarded]).when(sale({ staffId: 'rm3' }).valueOf() as never).thenRefuses('NOT_YOUR_RECORD');
+    given([onboarded]).when({ ...(sale({ staffId: 'rm3' }) as object), by: actor('head-br1') } as never).thenRefuses('OUTSIDE_SCOPE');
+  });
+});

@@ -69,7 +69,7 @@ export function evolve(s: CustomerState, e: CustomerEvent): CustomerState {
     case 'OfferBlockedAsUnsuitable':
       return s;
     case 'CrossSellReferred':
-      return { ...s, referrals: new Set([...s.referrals, e.data.referralId]) };
+      return { ...s, referrals: new Map(s.referrals).set(e.data.referralId, { referrerStaffId: e.data.referrerStaffId, sellerStaffId: e.data.sellerStaffId }) };
     case 'ConversionRecorded':
       return {
         ...s,
@@ -139,7 +139,7 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
       return [{ type: 'CustomerAssignedToManager', data: { customerId, staffId: staff.staffId, previousStaffId: s.managerId, unitId: s.homeUnitId } }];
     }
     case 'FileClaim': {
-      if (s.managerId) throw illegalState('CUSTOMER_ALREADY_ASSIGNED', `customer ${customerId} already has a manager`, { managerId: s.managerId });
+      if (s.managerId) throw illegalState('CUSTOMER_ALREADY_ASSIGNED', `customer ${customerId} already has a manager`, { customerId });
       if (s.pendingClaim) throw illegalState('CLAIM_PENDING', `claim ${s.pendingClaim.claimId} is waiting for a decision`, { claimId: s.pendingClaim.claimId });
       if (c.by.role !== 'relationship_manager') throw forbidden('ROLE_NOT_ALLOWED', 'claims are filed by relationship managers', { actual: c.by.role });
       managerIn(c.org, c.by.userId, s.homeUnitId);
@@ -242,6 +242,10 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
       if (amount === undefined || amount <= 0) throw badAmount('amount', c.amount);
       if (revenue === undefined || revenue < 0) throw badAmount('revenue', c.revenue);
       if (c.referralId && !s.referrals.has(c.referralId)) throw notFound('UNKNOWN_REFERRAL', `no referral ${c.referralId} for this customer`, { referralId: c.referralId });
+      // A referrer shares the points (scoring): only on a referral on file that names them.
+      if (c.referrerStaffId && (!c.referralId || s.referrals.get(c.referralId)!.referrerStaffId !== c.referrerStaffId)) {
+        throw refused('REFERRAL_NOT_ON_FILE', 'a sale credits a referrer only with the referral that names them (referralId)', { referrerStaffId: c.referrerStaffId });
+      }
       if (c.campaign) {
         requireCampaignReach(s, c.campaign);
         if (!c.campaign.productCodes.includes(c.product.productCode)) throw productNotInCampaign(c.campaign.campaignId, c.product.productCode);
@@ -379,7 +383,16 @@ function managerIn(org: Organisation, staffId: string, homeUnitId: string) {
  * referrals they made or received. Heads and admins may book for others (a branch terminal).
  */
 function requireRecordedByThemselves(c: CustomerCommand): void {
-  if (c.by.role !== 'relationship_manager') return;
+  if (c.by.role === 'admin') return;
+  if (c.by.role !== 'relationship_manager') {
+    // Heads book for the people of their own unit and below, not for anyone in the bank.
+    const named = c.type === 'RecordContact' || c.type === 'PresentOffer' || c.type === 'RecordConversion' ? [c.staffId] : c.type === 'ReferCrossSell' ? [c.referrerStaffId, c.sellerStaffId] : [];
+    for (const id of named) {
+      const staff = c.org.staff.get(id);
+      if (staff && !isWithin(c.org, staff.unitId, c.by.unitId)) throw forbidden('OUTSIDE_SCOPE', `${id} works outside your unit`, { staffId: id });
+    }
+    return;
+  }
   const own =
     c.type === 'RecordContact' || c.type === 'PresentOffer' || c.type === 'RecordConversion'
       ? c.staffId === c.by.userId

@@ -23,7 +23,8 @@ export interface CustomerState {
   readonly offers: ReadonlyMap<string, OfferData & { open: boolean }>;
   readonly conversions: ReadonlyMap<string, { reversed: boolean }>;
   readonly complaints: ReadonlyMap<string, { open: boolean; answerDueBy: string }>;
-  readonly referrals: ReadonlySet<string>;
+  /** Referrals on file (转介绍), with who referred the customer to whom. */
+  readonly referrals: ReadonlyMap<string, { readonly referrerStaffId: string; readonly sellerStaffId: string }>;
   readonly pendingClaim: { claimId: string; staffId: string; unitId: string } | null;
   /** Personal data destroyed (crypto-shredded): it can be neither read nor written again. */
   readonly erased: boolean;
@@ -44,7 +45,7 @@ export const initialCustomerState = (): CustomerState => ({
   offers: new Map(),
   conversions: new Map(),
   complaints: new Map(),
-  referrals: new Set(),
+  referrals: new Map(),
   pendingClaim: null,
   erased: false,
 });

@@ -7,6 +7,8 @@ export type OrganisationCommand = Issued &
     | { type: 'RegisterStaffMember'; staffId: string; displayName: string; role: Role; unitId: string }
     | { type: 'MoveStaffMember'; staffId: string; toUnitId: string }
     | { type: 'ChangeStaffRole'; staffId: string; role: Role }
+    | { type: 'DeactivateStaffMember'; staffId: string }
+    | { type: 'RevokeStaffTokens'; staffId: string }
     | {
         type: 'DefineProduct';
         productCode: string;

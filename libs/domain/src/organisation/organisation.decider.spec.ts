@@ -108,6 +108,13 @@ describe('organisation', () => {
       given([...tree, registered]).when({ type: 'SetTarget', subjectId: 'S1', period: '2026-03', points: '1', at, by: { ...head, unitId: 'SB1B' } }).thenRefuses('OUTSIDE_SCOPE');
       given([...tree, registered]).when({ type: 'SetTarget', subjectId: 'S1', period: '2026-13', points: '1', at, by: head }).thenRefuses('INVALID_PERIOD');
     });
+
+    it('refuses a head their own target and their own unit\'s (pay follows attainment: targets come from above)', () => {
+      given([...tree, registered]).when({ type: 'SetTarget', subjectId: 'BR1', period: '2026-03', points: '1', at, by: head }).thenRefuses('OWN_TARGET');
+      given([...tree, { type: 'StaffMemberRegistered', data: { staffId: 'h', displayName: 'h', role: 'branch_head', unitId: 'BR1' } }])
+        .when({ type: 'SetTarget', subjectId: 'h', period: '2026-03', points: '1', at, by: head })
+        .thenRefuses('OWN_TARGET');
+    });
   });
 
   describe('contact policy', () => {

@@ -1,5 +1,5 @@
 import type { Decider } from '../decider';
-import { invalid } from '../errors';
+import { forbidden, invalid } from '../errors';
 import { formatFen, toFen } from '../shared/money';
 import { MONTH_PATTERN } from '../shared/time';
 import type { Actor, Role } from '../shared/types';
@@ -18,6 +18,7 @@ import { ORG_LEVELS, type OrganisationEvent, type TierThresholds } from './organ
 import { outsideScope } from './organisation.errors';
 import {
   contactPolicyFor,
+  isSuperior,
   isWithin,
   DEFAULT_TIER_THRESHOLDS,
   emptyOrganisation,
@@ -42,6 +43,14 @@ export function evolve(org: Organisation, event: OrganisationEvent): Organisatio
     case 'StaffRoleChanged': {
       const s = org.staff.get(event.data.staffId)!;
       return { ...org, staff: with_(org.staff, s.staffId, { ...s, role: event.data.to }) };
+    }
+    case 'StaffMemberDeactivated': {
+      const s = org.staff.get(event.data.staffId)!;
+      return { ...org, staff: with_(org.staff, s.staffId, { ...s, active: false }) };
+    }
+    case 'StaffTokensRevoked': {
+      const s = org.staff.get(event.data.staffId)!;
+      return { ...org, staff: with_(org.staff, s.staffId, { ...s, tokensValidFrom: event.data.before }) };
     }
     case 'ProductDefined':
       return { ...org, products: with_(org.products, event.data.productCode, event.data) };
@@ -99,6 +108,18 @@ export function decide(command: OrganisationCommand, org: Organisation): Organis
       if (!s) throw unknownStaff(command.staffId);
       if (s.role === command.role) return [];
       return [{ type: 'StaffRoleChanged', data: { staffId: s.staffId, from: s.role, to: command.role } }];
+    }
+    case 'DeactivateStaffMember': {
+      const s = org.staff.get(command.staffId);
+      if (!s) throw unknownStaff(command.staffId);
+      if (s.staffId === command.by.userId) throw invalid('CANNOT_DEACTIVATE_SELF', 'an admin cannot deactivate themselves', { staffId: s.staffId });
+      if (s.active === false) return [];
+      return [{ type: 'StaffMemberDeactivated', data: { staffId: s.staffId } }];
+    }
+    case 'RevokeStaffTokens': {
+      const s = org.staff.get(command.staffId);
+      if (!s) throw unknownStaff(command.staffId);
+      return [{ type: 'StaffTokensRevoked', data: { staffId: s.staffId, before: command.at } }];
     }
     case 'DefineProduct': {
       if (org.products.has(command.productCode)) throw alreadyExists('product', command.productCode);
@@ -158,13 +179,20 @@ export function decide(command: OrganisationCommand, org: Organisation): Organis
   }
 }
 
-/** Targets are set by a branch head or admin for people and units at or below their own unit. */
+/**
+ * Targets (the basis of performance pay) are set from above: a unit's by a head of a unit strictly
+ * above it, a person's by a head of their unit or above — never one's own.
+ */
 function setTarget(command: OrganisationCommand & { type: 'SetTarget' }, org: Organisation): OrganisationEvent[] {
   requireRole(command.by, ['admin', 'branch_head']);
   const staff = org.staff.get(command.subjectId);
   const unitId = staff ? staff.unitId : command.subjectId;
   if (!staff && !org.units.has(command.subjectId)) throw unknownUnit(command.subjectId);
-  if (!isWithin(org, unitId, command.by.unitId)) throw outsideScope(unitId, command.by.unitId);
+  if (command.by.role !== 'admin') {
+    if (!isWithin(org, unitId, command.by.unitId)) throw outsideScope(unitId, command.by.unitId);
+    const own = staff ? staff.staffId === command.by.userId : !isSuperior(org, command.by.unitId, unitId);
+    if (own) throw forbidden('OWN_TARGET', 'targets are set from above: not for oneself or one\'s own unit', { subjectId: command.subjectId });
+  }
   if (!MONTH_PATTERN.test(command.period)) throw invalid('INVALID_PERIOD', 'period is a month, YYYY-MM', { period: command.period });
   const points = nonNegative(command.points, 'points');
   return [{ type: 'TargetSet', data: { subjectId: command.subjectId, subject: staff ? 'staff' : 'unit', period: command.period, points } }];

@@ -23,6 +23,10 @@ export type OrganisationEvent =
   | { type: 'StaffMemberRegistered'; data: { staffId: string; displayName: string; role: Role; unitId: string } }
   | { type: 'StaffMemberMoved'; data: { staffId: string; fromUnitId: string; toUnitId: string } }
   | { type: 'StaffRoleChanged'; data: { staffId: string; from: Role; to: Role } }
+  /** The person left or is suspended: no token of theirs is accepted any more. */
+  | { type: 'StaffMemberDeactivated'; data: { staffId: string } }
+  /** Tokens issued to the person before `before` are no longer accepted (a lost laptop, a leak). */
+  | { type: 'StaffTokensRevoked'; data: { staffId: string; before: string } }
   | {
       type: 'ProductDefined';
       data: { productCode: string; name: string; category: string; riskLevel: RiskLevel; riskBearing: boolean; weight: string };

@@ -15,6 +15,10 @@ export interface StaffMember {
   readonly displayName: string;
   readonly role: Role;
   readonly unitId: string;
+  /** False once deactivated (left, suspended): they can no longer act. Absent means active. */
+  readonly active?: boolean;
+  /** Tokens issued before this time are refused (revocation). */
+  readonly tokensValidFrom?: string;
 }
 
 export interface Product {
