@@ -286,6 +286,7 @@ describe('access: role × route × scope', () => {
     ok(await admin.post('/api/org/staff', { staffId: 'temp-rm', displayName: 'Temp', role: 'relationship_manager', unitId: 'SB1' }));
     ok(await admin.post('/api/customers', { customerId: 'TMP', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '100' } }));
     ok(await admin.post('/api/customers/TMP/manager', { staffId: 'temp-rm' }));
+    await t.runtime.projector!.catchUp();
     const old = t.runtime.tokens.issue('temp-rm').token;
     const get = (token: string) => fetch(`${t.url}/api/customers/TMP`, { headers: { authorization: `Bearer ${token}` } });
     expect((await get(old)).status).toBe(200);

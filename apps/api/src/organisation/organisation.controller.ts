@@ -100,7 +100,7 @@ export class OrganisationController {
   @Post('org/staff/:staffId/deactivate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deactivate a staff member who left or is suspended (admin): none of their tokens is accepted any more' })
-  @ApiBody({ schema: toOpenApi(noFields), required: false })
+  @ApiBody({ schema: toOpenApi(noFields), required: false, examples: { none: { value: {} } } })
   async deactivate(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
     parseBody(noFields, body ?? {});
     const issue = await this.commands.issue(req, actor);
@@ -111,7 +111,7 @@ export class OrganisationController {
   @Post('org/staff/:staffId/revoke-tokens')
   @HttpCode(200)
   @ApiOperation({ summary: "Revoke a staff member's tokens issued until now (admin), e.g. after a lost laptop; they mint a new one" })
-  @ApiBody({ schema: toOpenApi(noFields), required: false })
+  @ApiBody({ schema: toOpenApi(noFields), required: false, examples: { none: { value: {} } } })
   async revokeTokens(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
     parseBody(noFields, body ?? {});
     const issue = await this.commands.issue(req, actor);
