@@ -252,12 +252,15 @@ describe('access: role × route × scope', () => {
     expect(findings).toEqual([]);
   });
 
-  it('shows analysts personal data masked, and the manager in full', async () => {
+  it('shows personal data in clear to the manager and heads, masked to analysts, admins and approvers', async () => {
     ok(await c.as('rm1').post('/api/customers/IN/personal-data', { name: 'Li Hua', phone: '+86 138 1234 5678' }));
     const analyst = await c.as('an-ho').get('/api/customers/IN');
     expect(analyst.body.personal).toEqual({ name: 'L*****', phone: '+86**********5678' });
     const manager = await c.as('rm1').get('/api/customers/IN');
     expect(manager.body.personal).toMatchObject({ name: 'Li Hua', phone: '+86 138 1234 5678' });
+    // in clear only for those who serve the customer: their manager and the heads of their unit
+    expect((await c.as('head-br1').get('/api/customers/IN')).body.personal).toMatchObject({ name: 'Li Hua' });
+    for (const who of ['admin', 'appr-br1']) expect({ who, personal: (await c.as(who).get('/api/customers/IN')).body.personal }).toEqual({ who, personal: { name: 'L*****', phone: '+86**********5678' } });
   });
 
   it('narrows lists to the reader: campaigns, scorecards, budgets', async () => {

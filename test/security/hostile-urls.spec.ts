@@ -51,4 +51,10 @@ describe('hostile URLs', () => {
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('INVALID_TEXT');
   });
+
+  it('refuses a minPosition beyond anything written, at once instead of polling for 5 s', async () => {
+    const r = await api(t).as('admin').get('/api/campaigns?minPosition=999999999/1');
+    expect(r.status).toBe(400); // not the 503 READ_MODEL_BEHIND that waiting would end in
+    expect(r.body.error.code).toBe('POSITION_AHEAD');
+  });
 });

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, ServiceUnavailableException } from '@nestjs/common';
 import { QueryBus, Query as CqrsQuery, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { asOfInstant, attributionRule, campaignInScope, forbidden, invalid, notFound, type Actor, type AttributionRule } from '@app/domain';
@@ -31,6 +31,9 @@ export class GetCampaignEffectivenessHandler implements IQueryHandler<GetCampaig
   }
 }
 
+/** History replays (as-of, attribution) this process runs at once; more answer 503 REPLAYS_BUSY. */
+const MAX_REPLAYS = 2;
+
 const numberOrUndefined = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
 
 function asOfParam(value: string | undefined): Date | undefined {
@@ -54,13 +57,16 @@ export class CampaignReportsController {
 
   /** As-of and attribution answers, kept for the store head they were computed at (a few, newest first). */
   private readonly answers = new Map<string, Promise<KpiAnswer>>();
+  private replaying = 0;
 
   private async kpis(asOf: Date | undefined, rule: AttributionRule): Promise<KpiAnswer> {
     const head = await this.runtime.store.headPosition();
     const key = JSON.stringify([asOf?.toISOString() ?? null, rule, head ? formatPosition(head) : null]);
     let answer = this.answers.get(key);
     if (!answer) {
-      answer = campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule });
+      if (this.replaying >= MAX_REPLAYS) throw new ServiceUnavailableException({ code: 'REPLAYS_BUSY', message: `${MAX_REPLAYS} history replays are running; try again in a minute` });
+      this.replaying++;
+      answer = campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule }).finally(() => this.replaying--);
       answer.catch(() => this.answers.delete(key));
       this.answers.set(key, answer);
       while (this.answers.size > 8) this.answers.delete(this.answers.keys().next().value!);
@@ -96,6 +102,8 @@ export class CampaignReportsController {
   ) {
     const org = await this.directory.current();
     if (asOf !== undefined || attribution !== undefined) {
+      // A replay reads the whole history: for the people who analyse campaigns, a few at a time.
+      if (actor.role === 'relationship_manager') throw forbidden('ROLE_NOT_ALLOWED', 'figures as of a date or under another attribution are for marketers, approvers, heads and analysts', { actual: actor.role });
       const when = asOfParam(asOf);
       const rule = attributionRule(attribution ?? 'direct', { windowDays: numberOrUndefined(windowDays), halfLifeDays: numberOrUndefined(halfLifeDays) });
       const answer = await this.kpis(when, rule);
@@ -116,7 +124,7 @@ export class CampaignReportsController {
   async conversions(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string) {
     const org = await this.directory.current();
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
-      await requireCampaignInScope(org, actor, db, campaignId);
+      await requireCampaignInScope(org, actor, db, campaignId, { overseeing: true });
       return { campaignId, conversions: await campaignConversions(db, campaignId) };
     });
   }

@@ -38,7 +38,7 @@ export class ActOnCampaignHandler implements ICommandHandler<ActOnCampaign> {
 
   async execute({ command, context }: ActOnCampaign): Promise<HandledCommand<CampaignEvent>> {
     const { store } = this.runtime;
-    if (command.type === 'RecordCampaignCost' && command.customerId !== null) {
+    if ((command.type === 'RecordCampaignCost' || command.type === 'RecordCampaignFeedback') && command.customerId !== null) {
       // Whether the customer took part is known on their own stream.
       const { state } = await loadState(store, customerStream(command.customerId), customerDecider);
       const customerGroup = state.enrolments.get(command.campaignId) ?? null;

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { customerAccess, forbidden, notFound, type Actor } from '@app/domain';
+import { customerAccess, forbidden, notFound, personalDataInClear, type Actor } from '@app/domain';
 import { OrganisationDirectory } from '../organisation/organisation.directory';
 import { CurrentActor, Roles } from '../http/auth';
 import { masked } from './masking';
@@ -42,7 +42,7 @@ export class CustomerReportsController {
     return readModelAnswer(this.runtime, [customer360Projection.name, pointsLedgerProjection.name], minPosition, async (db) => {
       const { c, access } = await this.access(actor, db, customerId);
       const vault = await this.runtime.vault.get(customerId);
-      const personal = vault.state === 'present' ? (access === 'masked' ? masked(vault.data) : vault.data) : null;
+      const personal = vault.state === 'present' ? (personalDataInClear(actor, access) ? vault.data : masked(vault.data)) : null;
       if (personal) res.locals.personalDataRead = true;
       return { ...c, personal, personalDataErased: vault.state === 'erased' };
     });

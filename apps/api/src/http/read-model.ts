@@ -27,6 +27,11 @@ export async function readModelAnswer<T>(
   const names = typeof projections === 'string' ? [projections] : projections;
   const projection = names[0]!;
   const wanted = minPositionOf(minPosition);
+  if (wanted && runtime.store.kind === 'postgres') {
+    // A position from a transaction that has not even started cannot be waited for: refuse at once.
+    const { rows } = await runtime.db.pool.query<{ next: string }>(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS next`);
+    if (wanted.commit >= BigInt(rows[0]!.next)) throw invalid('POSITION_AHEAD', 'minPosition is beyond anything the store has written', { minPosition: String(minPosition) });
+  }
   if (!(await awaitPosition(runtime.db.pool, projection, wanted))) {
     throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: `the ${projection} read model has not reached ${String(minPosition)} yet; try again shortly` });
   }

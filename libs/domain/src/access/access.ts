@@ -40,6 +40,15 @@ export function customerAccess(actor: Actor, org: Organisation, customer: Custom
   }
 }
 
+/**
+ * Who reads a customer's personal data in clear: the people who serve them — their manager and the
+ * heads of their unit. Everyone else with access (admins, approvers, analysts) sees it masked
+ * (DOMAIN.md: admins see configuration and the audit log, approvers the requests put to them).
+ */
+export function personalDataInClear(actor: Actor, access: CustomerAccess): boolean {
+  return access === 'full' && (actor.role === 'relationship_manager' || actor.role === 'branch_head');
+}
+
 /** Refuses (403) unless the actor has full access to the customer. */
 export function requireCustomerAccess(actor: Actor, org: Organisation, customerId: string, customer: CustomerPlacement): void {
   const access = customerAccess(actor, org, customer);

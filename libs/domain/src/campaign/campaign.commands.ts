@@ -14,7 +14,8 @@ export type CampaignCommand = Issued & { campaignId: string; org: Organisation }
     /** The audience is evaluated by the caller (a query over customers) and split here. */
     | { type: 'LaunchCampaign'; audienceSize: number; treatmentCount: number; randomisationSeed: string }
     | { type: 'RecordCampaignCost'; costId: string; amount: string; customerId: string | null; customerGroup: Group | null; description: string }
-    | { type: 'RecordCampaignFeedback'; feedbackId: string; customerId: string | null; rating: number | null; comment: string }
+    /** `customerGroup`: the customer's group in this campaign, looked up on their stream (null: not enrolled). */
+    | { type: 'RecordCampaignFeedback'; feedbackId: string; customerId: string | null; customerGroup?: Group | null; rating: number | null; comment: string }
     | { type: 'CompleteCampaign' }
     | { type: 'CancelCampaign'; reason: string }
   );

@@ -106,6 +106,17 @@ describe('campaign', () => {
         .thenRefuses('NOT_A_PARTICIPANT');
     });
 
+    it('records feedback from a participant or about the campaign, never about someone who did not take part', () => {
+      const feedback = { type: 'RecordCampaignFeedback', feedbackId: 'f1', rating: 4, comment: 'good' };
+      given([drafted, submitted, approved, launched])
+        .when(cmd({ ...feedback, customerId: 'C1', customerGroup: 'treatment' }))
+        .then([{ type: 'CampaignFeedbackRecorded', data: { campaignId: 'K1', feedbackId: 'f1', customerId: 'C1', rating: 4, comment: 'good' } }]);
+      given([drafted, submitted, approved, launched]).when(cmd({ ...feedback, customerId: 'OUT', customerGroup: null })).thenRefuses('NOT_A_PARTICIPANT');
+      given([drafted, submitted, approved, launched])
+        .when(cmd({ ...feedback, customerId: null }))
+        .then([{ type: 'CampaignFeedbackRecorded', data: { campaignId: 'K1', feedbackId: 'f1', customerId: null, rating: 4, comment: 'good' } }]);
+    });
+
     it('refuses costs beyond the campaign budget', () => {
       given([drafted, submitted, approved, launched, cost('c1', '9000.00', null)])
         .when(cmd({ type: 'RecordCampaignCost', costId: 'c2', amount: '1000.01', customerId: null, customerGroup: null, description: 'x' }))

@@ -141,6 +141,8 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
       requireStatus(s, ['launched', 'completed'], 'record feedback for');
       if (s.feedbackIds.has(c.feedbackId)) throw illegalState('ALREADY_EXISTS', `feedback ${c.feedbackId} already exists`, { feedbackId: c.feedbackId });
       if (c.rating !== null && !(Number.isInteger(c.rating) && c.rating >= 1 && c.rating <= 5)) throw invalid('INVALID_RATING', 'rating is a whole number from 1 to 5');
+      // Feedback names a customer only when they took part (a record about anyone else is refused).
+      if (c.customerId !== null && c.customerGroup !== 'treatment') throw refused('NOT_A_PARTICIPANT', `customer ${c.customerId} is not a participant of this campaign`, { customerId: c.customerId });
       return [{ type: 'CampaignFeedbackRecorded', data: { campaignId, feedbackId: c.feedbackId, customerId: c.customerId, rating: c.rating, comment: c.comment } }];
     }
     case 'CompleteCampaign': {
