@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { budgetStream, type Actor, type BudgetCommand } from '@app/domain';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
-import { id, money, occurredAt, text, toOpenApi, year } from '../http/schemas';
-import { parseBody } from '../http/validation';
+import { id, money, occurredAt, text, toOpenApi, year } from '@app/interactions';
+import { parseBody } from '@app/interactions';
 import { ActOnBudget } from './budget.command';
 
 const annual = z.strictObject({ year, amount: money, ...occurredAt });

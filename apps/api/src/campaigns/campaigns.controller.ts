@@ -9,8 +9,8 @@ import { DeductParticipantPoints } from './deduct-participant-points.command';
 import { formatPosition } from '@app/event-store';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
-import { channel, id, isoTime, money, nonNegativeMoney, occurredAt, text, tier, toOpenApi } from '../http/schemas';
-import { parseBody } from '../http/validation';
+import { channel, id, isoTime, money, nonNegativeMoney, occurredAt, text, tier, toOpenApi } from '@app/interactions';
+import { parseBody } from '@app/interactions';
 import { ActOnCampaign } from './campaign.command';
 import { LaunchCampaign } from './launch-campaign.command';
 

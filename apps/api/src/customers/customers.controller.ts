@@ -7,8 +7,8 @@ import type { PersonalData, Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
-import { channel, id, money, month, nonNegativeMoney, occurredAt, riskLevel, text, toOpenApi } from '../http/schemas';
-import { parseBody } from '../http/validation';
+import { channel, id, money, month, nonNegativeMoney, occurredAt, riskLevel, text, toOpenApi } from '@app/interactions';
+import { parseBody } from '@app/interactions';
 import { DecideOnStream } from '../http/decide-on-stream.command';
 
 const personalFields = {

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { pointsDecider, pointsStream, type Actor, type PointsCommand } from '@app/domain';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
-import { id, money, month, occurredAt, text, toOpenApi } from '../http/schemas';
-import { parseBody } from '../http/validation';
+import { id, money, month, occurredAt, text, toOpenApi } from '@app/interactions';
+import { parseBody } from '@app/interactions';
 import { DecideOnStream } from '../http/decide-on-stream.command';
 
 const benefit = z.strictObject({ month, assetChange: z.union([z.string(), z.number()]).transform(String), profitParameter: z.string().regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, 'a decimal from 0 to 1'), ...occurredAt });

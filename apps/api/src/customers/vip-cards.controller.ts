@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { customerStream, type Actor, type VipCardCommand } from '@app/domain';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
-import { id, occurredAt, text, tier, toOpenApi, year } from '../http/schemas';
-import { parseBody } from '../http/validation';
+import { id, occurredAt, text, tier, toOpenApi, year } from '@app/interactions';
+import { parseBody } from '@app/interactions';
 import { ActOnVipCard } from './vip-card.command';
 
 const apply = z.strictObject({ applicationId: id, tier, ...occurredAt });

@@ -8,8 +8,8 @@ const BOOTSTRAP = inSequence(organisationDecider);
 import type { CommandContext } from '@app/event-store';
 import { CurrentActor, Public, Roles, ANY_ROLE } from '../http/auth';
 import { Commands } from '../http/commands';
-import { id, money, month, riskLevel, role, text, toOpenApi } from '../http/schemas';
-import { parseBody } from '../http/validation';
+import { id, money, month, riskLevel, role, text, toOpenApi } from '@app/interactions';
+import { parseBody } from '@app/interactions';
 import { DecideOnStream } from '../http/decide-on-stream.command';
 import { OrganisationDirectory } from './organisation.directory';
 

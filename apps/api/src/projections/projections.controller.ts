@@ -1,6 +1,6 @@
 import { Body, ConflictException, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { parseBody } from '../http/validation';
+import { parseBody } from '@app/interactions';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { notFound, requireRole, type Actor } from '@app/domain';
 import { formatPosition } from '@app/event-store';
