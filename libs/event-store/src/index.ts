@@ -9,3 +9,4 @@ export { TRANSFER_COLUMNS, toTransferRecord, type TransferFormat, type TransferR
 export * from './transfer/transfer.errors';
 export * from './transfer/export';
 export * from './transfer/import';
+export * from './organisation-view';

@@ -1,3 +1,4 @@
 export * from './fields';
 export * from './validation';
 export * from './interaction';
+export * from './ingest';

@@ -3,3 +3,5 @@ export * from './message-bus.port';
 export * from './kafka/kafka-message-bus';
 export * from './postgres/postgres-message-bus';
 export { MessageBus1764000007000 } from './postgres/1764000007000-message-bus.migration';
+export * from './relay/integration-relay';
+export { Relay1764000010000 } from './relay/1764000010000-relay.migration';

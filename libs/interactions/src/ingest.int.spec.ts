@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { OrganisationView } from '@app/event-store';
+import { IntegrationRelay, type BusConsumer, type DeliveredMessage } from '@app/messaging';
+import { idempotencyHashKey, IdempotencyStore } from '@app/platform';
+import { api, seedCustomer, seedOrganisation, storedEvents } from '../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../test/support/test-app';
+import { DEAD_LETTER_TOPIC, INTERACTIONS_TOPIC, startInteractionIngest, type DeadLetter } from './ingest';
+
+/**
+ * Channel interactions in through the message bus (the Postgres bus here; Kafka has the same
+ * contract suite), turned into commands under the API's rules; refusals to the dead-letter topic;
+ * redeliveries applied once. Integration events out, keyed, from a checkpoint.
+ */
+describe('channel ingest and integration relay', () => {
+  let t: TestApp;
+  let ingest: BusConsumer;
+  let dlqConsumer: BusConsumer;
+  const dead: DeadLetter[] = [];
+
+  const publish = (messages: { id: string; key: string; value: unknown }[]) => t.runtime.bus.publish(INTERACTIONS_TOPIC, messages);
+  const until = async (check: () => Promise<boolean> | boolean, what: string) => {
+    for (let i = 0; i < 200; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+  const contacts = async (customerId: string) => (await storedEvents(t, `customer-${customerId}`)).filter((e) => e.type === 'CustomerContacted');
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedOrganisation(t);
+    await seedCustomer(t, 'C1', { tolerance: 'R2', consents: ['phone'] });
+    await seedCustomer(t, 'C2', { consents: [] });
+    await api(t).as('admin').post('/api/customers/C1/manager', { staffId: 'rm1' });
+    ingest = await startInteractionIngest({
+      store: t.runtime.store,
+      bus: t.runtime.bus,
+      organisation: new OrganisationView(t.runtime.store),
+      ledger: new IdempotencyStore(t.db.pool, idempotencyHashKey(t.runtime.config)),
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    dlqConsumer = await t.runtime.bus.consume(DEAD_LETTER_TOPIC, 'test-dlq', async (batch: readonly DeliveredMessage[]) => {
+      for (const m of batch) dead.push(m.value as DeadLetter);
+    });
+  });
+  afterAll(async () => {
+    await ingest?.stop();
+    await dlqConsumer?.stop();
+    await t?.close();
+  });
+
+  it('turns a message into the customer command, named after the message, and applies a redelivery once', async () => {
+    const id = randomUUID();
+    const message = { id, key: 'C1', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: 'reached via call centre' } } };
+    await publish([message]);
+    await until(async () => (await contacts('C1')).length === 1, 'the contact');
+    expect((await contacts('C1'))[0]!.data).toMatchObject({ contactId: id, staffId: 'rm1', channel: 'phone', outcome: 'reached via call centre' });
+    // At least once: the consumer group starts again from the beginning (a crash before its
+    // offsets were committed); every message is delivered again and must not apply twice.
+    await t.db.pool.query(`UPDATE mb_offsets SET "offset" = 0 WHERE group_id = 'ingest'`);
+    // …and the first message's handling had appended but crashed before noting it was done.
+    await t.db.pool.query(`UPDATE idempotency_keys SET status = NULL, body = NULL WHERE key = $1`, [id]);
+    const marker = randomUUID();
+    await publish([{ id: marker, key: 'C1', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: 'second' } } }]);
+    await until(async () => (await contacts('C1')).length === 2, 'the second contact');
+    expect((await contacts('C1')).map((e) => e.data.contactId)).toEqual([id, marker]);
+    expect(dead).toEqual([]); // the redelivered message was recognised, not refused as a duplicate
+  });
+
+  it('sends what it cannot process to the dead-letter topic with the reason, and appends nothing for it', async () => {
+    const before = (await storedEvents(t, 'customer-C2')).length;
+    const cases = [
+      { id: randomUUID(), key: 'C2', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C2', staffId: 'rm1', channel: 'phone', outcome: 'x' } }, code: 'NO_CONSENT' },
+      { id: randomUUID(), key: 'C2', value: { actor: 'rm1', interaction: { kind: 'telepathy', customerId: 'C2' } }, code: 'VALIDATION_FAILED' },
+      { id: randomUUID(), key: 'C2', value: { actor: 'nobody', interaction: { kind: 'contact', customerId: 'C2', staffId: 'rm1', channel: 'phone', outcome: 'x' } }, code: 'UNKNOWN_ACTOR' },
+      { id: randomUUID(), key: 'C2', value: { actor: 'mkt-br1', interaction: { kind: 'contact', customerId: 'C2', staffId: 'mkt-br1', channel: 'phone', outcome: 'x' } }, code: 'ROLE_NOT_ALLOWED' },
+      { id: randomUUID(), key: 'C2', value: { actor: 'rm3', interaction: { kind: 'contact', customerId: 'C2', staffId: 'rm3', channel: 'phone', outcome: 'x' } }, code: 'NOT_YOUR_CUSTOMER' },
+      { id: randomUUID(), key: 'C2', value: 'not an object', code: 'VALIDATION_FAILED' },
+    ];
+    await publish(cases.map(({ code: _code, ...m }) => m));
+    await until(() => cases.every((c) => dead.some((d) => d.message.id === c.id)), 'the dead letters');
+    for (const c of cases) expect({ id: c.id, code: dead.find((d) => d.message.id === c.id)!.reason.code }).toEqual({ id: c.id, code: c.code });
+    expect(dead.find((d) => d.message.id === cases[0]!.id)!.message.value).toEqual(cases[0]!.value);
+    expect((await storedEvents(t, 'customer-C2')).length).toBe(before);
+  });
+
+  it('keeps each customer’s messages in order', async () => {
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    await publish(ids.map((id, i) => ({ id, key: 'C1', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: `call ${i}` } } })));
+    await until(async () => (await contacts('C1')).length === 7, 'five more contacts');
+    expect((await contacts('C1')).slice(2).map((e) => e.data.outcome)).toEqual(['call 0', 'call 1', 'call 2', 'call 3', 'call 4']);
+  });
+
+  it('relays integration events keyed by customer, from its checkpoint, at least once', async () => {
+    const c = api(t);
+    const sale = await c.as('rm1').post('/api/interactions', { kind: 'conversion', customerId: 'C1', staffId: 'rm1', productCode: 'DEP-1Y', amount: '1000', revenue: '10.00' });
+    expect(sale.status).toBe(201);
+    const received: DeliveredMessage[] = [];
+    const consumer = await t.runtime.bus.consume('integration.customers', 'test-relay', async (batch) => void received.push(...batch));
+    try {
+      const relay = new IntegrationRelay(t.runtime.store, t.runtime.bus, t.db.pool);
+      expect(await relay.drain()).toBeGreaterThan(0);
+      await until(() => received.some((m) => (m.value as { type: string }).type === 'ConversionRecorded'), 'the relayed sale');
+      const relayed = received.find((m) => (m.value as { type: string }).type === 'ConversionRecorded')!;
+      expect(relayed.key).toBe('C1');
+      expect(relayed.value).toMatchObject({ type: 'ConversionRecorded', data: { conversionId: sale.body.id, customerId: 'C1', revenue: '10.00' }, streamId: 'customer-C1' });
+      // a second relay from the same checkpoint publishes nothing again
+      expect(await new IntegrationRelay(t.runtime.store, t.runtime.bus, t.db.pool).drain()).toBe(0);
+      await c.as('rm1').post('/api/interactions', { kind: 'reversal', customerId: 'C1', conversionId: sale.body.id, reason: 'cooling-off' });
+      expect(await relay.drain()).toBe(1);
+      await until(() => received.some((m) => (m.value as { type: string }).type === 'ConversionReversed'), 'the relayed reversal');
+    } finally {
+      await consumer.stop();
+    }
+  });
+});

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { customerDecider, customerStream, DomainError, invalid, type Actor, type CustomerCommand, type Role } from '@app/domain';
+import { deterministicUuid, handleCommand, type EventStore, type OrganisationView } from '@app/event-store';
+import type { BusConsumer, DeliveredMessage, MessageBus } from '@app/messaging';
+import { id } from './fields';
+import { interaction, interactionCommand } from './interaction';
+import { parseBody } from './validation';
+
+/** Channel systems (call centre, app, branch terminals) publish interactions here, keyed by customer id. */
+export const INTERACTIONS_TOPIC = 'channel.interactions';
+/** What could not be processed goes here, with the reason. */
+export const DEAD_LETTER_TOPIC = 'channel.interactions.dlq';
+const GROUP = 'ingest';
+
+/**
+ * A message's value: who recorded the interaction (a staff id: the relationship manager, or the
+ * channel's own service account) and the interaction, exactly as `POST /api/interactions` takes it.
+ * The message id deduplicates: a redelivered message is applied once.
+ */
+export const channelMessage = z.strictObject({ actor: id, interaction: z.unknown() });
+
+/** Who may record interactions through a channel: the roles `POST /api/interactions` allows. */
+const RECORDERS: readonly Role[] = ['relationship_manager', 'branch_head', 'admin'];
+
+/** Keeps which messages were handled (the platform's idempotency store fits). */
+export interface MessageLedger {
+  claim(scope: string, key: string, requestHash: string): Promise<{ kind: 'new' } | { kind: 'replay' } | { kind: 'in_progress' } | { kind: 'mismatch' }>;
+  complete(scope: string, key: string, status: number, body: unknown): Promise<void>;
+  release(scope: string, key: string): Promise<void>;
+  hash(value: unknown): string;
+}
+
+export interface IngestDeps {
+  readonly store: EventStore;
+  readonly bus: MessageBus;
+  readonly organisation: OrganisationView;
+  readonly ledger: MessageLedger;
+  readonly log: { info(o: object, m: string): void; warn(o: object, m: string): void };
+}
+
+export interface DeadLetter {
+  readonly message: { id: string; key: string; value: unknown; topic: string; offset: string };
+  readonly reason: { code: string; message: string; details: Record<string, unknown> };
+  readonly failedAt: string;
+}
+
+/**
+ * The channel ingest: validates each message, deduplicates it by id, turns it into the customer's
+ * command (the same rules as the API: scope, consent, contact policy, suitability) and sends what
+ * it cannot process to the dead-letter topic with the reason. A failure of the store or the bus is
+ * thrown instead, so the batch is delivered again (at least once; the message ids keep it exactly
+ * once in the store).
+ */
+export function startInteractionIngest(deps: IngestDeps): Promise<BusConsumer> {
+  return deps.bus.consume(INTERACTIONS_TOPIC, GROUP, async (batch) => {
+    for (const message of batch) await handle(deps, message);
+  });
+}
+
+async function handle(deps: IngestDeps, message: DeliveredMessage): Promise<void> {
+  const scope = `ingest ${message.topic}`;
+  const claim = await deps.ledger.claim(scope, message.id, deps.ledger.hash(message.value));
+  if (claim.kind === 'replay') return; // handled before: a redelivery
+  if (claim.kind === 'mismatch') {
+    return deadLetter(deps, message, invalid('MESSAGE_ID_REUSED', 'another message with this id was handled already', { messageId: message.id }));
+  }
+  try {
+    const outcome = await apply(deps, message, claim.kind === 'in_progress');
+    await deps.ledger.complete(scope, message.id, 200, outcome);
+  } catch (err) {
+    if (!(err instanceof DomainError)) {
+      await deps.ledger.release(scope, message.id);
+      throw err; // the store or the bus failed: deliver the batch again
+    }
+    await deadLetter(deps, message, err);
+    await deps.ledger.complete(scope, message.id, 422, { code: err.code });
+  }
+}
+
+async function apply(deps: IngestDeps, message: DeliveredMessage, retrying: boolean): Promise<{ streamId: string; events: number }> {
+  const envelope = parseBody(channelMessage, message.value);
+  const body = parseBody(interaction, envelope.interaction);
+  const org = await deps.organisation.current();
+  const staff = org.staff.get(envelope.actor);
+  if (!staff || staff.active === false) throw invalid('UNKNOWN_ACTOR', `no active staff member ${envelope.actor}`, { actor: envelope.actor });
+  if (!RECORDERS.includes(staff.role)) throw invalid('ROLE_NOT_ALLOWED', `a ${staff.role} does not record interactions`, { actor: envelope.actor, role: staff.role });
+  const actor: Actor = { userId: staff.staffId, unitId: staff.unitId, role: staff.role };
+  const streamId = customerStream(body.customerId);
+  const idempotencyKey = `ingest ${message.id}`;
+  if (retrying) {
+    // A previous attempt may have appended before it could say so: its first event has a known id.
+    const first = deterministicUuid(`${idempotencyKey}\u0000${streamId}\u00000`);
+    const stored = await deps.store.readStream(streamId);
+    if (stored.some((e) => e.metadata.eventId === first)) return { streamId, events: 0 };
+  }
+  // New contacts, offers, sales… are named after the message, so a replay names them the same.
+  const command = await interactionCommand(body, org, deps.store, () => message.id);
+  const at = body.occurredAt ?? new Date().toISOString();
+  const full = { ...command, org, by: actor, at } as CustomerCommand;
+  const result = await handleCommand(deps.store, streamId, customerDecider, full, {
+    correlationId: message.id,
+    causationId: null,
+    actor: actor.userId,
+    orgUnit: actor.unitId,
+    occurredAt: at,
+    idempotencyKey,
+  });
+  return { streamId, events: result.events.length };
+}
+
+async function deadLetter(deps: IngestDeps, message: DeliveredMessage, err: DomainError): Promise<void> {
+  const letter: DeadLetter = {
+    message: { id: message.id, key: message.key, value: message.value, topic: message.topic, offset: message.offset },
+    reason: { code: err.code, message: err.message, details: err.details },
+    failedAt: new Date().toISOString(),
+  };
+  await deps.bus.publish(DEAD_LETTER_TOPIC, [{ id: message.id, key: message.key, value: letter }]);
+  deps.log.warn({ messageId: message.id, code: err.code }, 'interaction sent to the dead-letter topic');
+}
