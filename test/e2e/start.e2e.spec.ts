@@ -37,27 +37,33 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** `npm start` (the built api) on a fresh data directory and a free port, with its output kept. */
+async function startProduct(env: Record<string, string>) {
+  const dataDir = temporaryDataDir('campaign-e2e-');
+  const port = await freePort();
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', EVENTSTORE_URL: '', SEED_DEMO_CUSTOMERS: '300', SEED_DEMO_MONTHS: '2', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return { child, port, dataDir, url: `http://127.0.0.1:${port}`, output: () => output };
+}
+
 describe('npm start on the embedded default', () => {
   beforeAll(() => {
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` (npm test does it first)`);
   });
 
   it('serves /health within 30 s and stops its PostgreSQL on SIGINT', async () => {
-    const dataDir = temporaryDataDir('campaign-e2e-');
-    const port = await freePort();
-    const child = spawn(process.execPath, [main], {
-      // The demo seed is on by default: SIGINT while it writes must still stop cleanly.
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', EVENTSTORE_URL: '', SEED_DEMO_CUSTOMERS: '300', SEED_DEMO_MONTHS: '2' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    // The demo seed is on by default: SIGINT while it writes must still stop cleanly.
+    const { child, port, dataDir, output } = await startProduct({});
     try {
       await waitForHealth(`http://127.0.0.1:${port}/health`, 30_000);
       const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as { store: { kind: string } };
       expect(ready.store.kind).toBe('postgres');
-      expect(output).toContain('empty store: seeding a demo history');
+      expect(output()).toContain('empty store: seeding a demo history');
       const postmaster = Number(readFileSync(join(dataDir, 'pg', 'cluster', 'postmaster.pid'), 'utf8').split('\n')[0]);
       expect(isAlive(postmaster)).toBe(true);
       child.kill('SIGINT');
@@ -65,26 +71,18 @@ describe('npm start on the embedded default', () => {
       expect(isAlive(postmaster)).toBe(false);
     } catch (err) {
       child.kill('SIGKILL');
-      throw new Error(`${(err as Error).message}\n--- process output ---\n${output}`);
+      throw new Error(`${(err as Error).message}\n--- process output ---\n${output()}`);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
 
   it('seeds a demo bank on an empty store, served at once to a token minted with the generated key', async () => {
-    const dataDir = temporaryDataDir('campaign-e2e-seed-');
-    const port = await freePort();
-    const child = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', EVENTSTORE_URL: '', JWT_SECRET: '', SEED_DEMO_CUSTOMERS: '300', SEED_DEMO_MONTHS: '2' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    const { child, port, dataDir, output } = await startProduct({ JWT_SECRET: '' });
     try {
       await waitForHealth(`http://127.0.0.1:${port}/health`, 30_000);
-      for (let i = 0; i < 600 && !output.includes('demo seeded'); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(output).toContain('demo seeded');
+      for (let i = 0; i < 600 && !output().includes('demo seeded'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(output()).toContain('demo seeded');
       // campaignctl token does this: sign with the key the server generated under DATA_DIR/keys
       const token = new TokenIssuer(resolveKey(undefined, dataDir, 'jwt-signing.key'), 1).issue('analyst-ho').token;
       let campaigns: string[] = [];
@@ -98,7 +96,7 @@ describe('npm start on the embedded default', () => {
       expect(await exited(child)).toBe(0);
     } catch (err) {
       child.kill('SIGKILL');
-      throw new Error(`${(err as Error).message}\n--- process output ---\n${output.slice(-4000)}`);
+      throw new Error(`${(err as Error).message}\n--- process output ---\n${output().slice(-4000)}`);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
