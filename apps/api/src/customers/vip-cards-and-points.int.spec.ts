@@ -49,6 +49,10 @@ describe('VIP cards and points through the API', () => {
 
   it('accrues, earns, redeems and refuses redeeming beyond the balance', async () => {
     const admin = c.as('admin'); // points come from the bank's systems, booked under an admin account
+    const ghost = await admin.post('/api/points/GHOST/transactions', { transactionId: 'T0', spend: '10.00' });
+    expect(ghost.status).toBe(404); // no points for a customer the bank does not have
+    expect(ghost.body.error.code).toBe('UNKNOWN_CUSTOMER');
+    await seedCustomer(t, 'P1');
     expect((await admin.post('/api/points/P1/benefit', { month: '2026-03', assetChange: '150000', profitParameter: '0.002' })).status).toBe(201);
     expect((await admin.post('/api/points/P1/transactions', { transactionId: 'T1', spend: '99.99' })).status).toBe(201);
     const too = await admin.post('/api/points/P1/redemptions', { redemptionId: 'R1', points: 400 });
