@@ -110,5 +110,10 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
       ['tier_mismatch', 'D'],
       ['special_quota_exceeded', 'SB2'],
     ]);
+    expect(exceptions.find((e: { kind: string }) => e.kind === 'application_without_card').unitId).toBe('SB1');
+    // a head of the unit sees every kind that concerns it, the application without a card included
+    const mine = (await c.as('head-br1').get('/api/exceptions')).body.exceptions.map((e: { kind: string; customerId: string | null }) => [e.kind, e.customerId]);
+    expect(mine).toContainEqual(['application_without_card', 'B']);
+    expect(mine).not.toContainEqual(['special_quota_exceeded', null]); // SB2's, outside BR1
   });
 });

@@ -8,6 +8,11 @@ import { data as d } from '../runner/event-fields';
 
 
 const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<unknown>> = {
+  CustomerOnboarded: (tx, events) =>
+    insertMany(tx, 'sv_customers', [['customer_id', 'text'], ['unit_id', 'text']], events.map((e) => [d(e).customerId, d(e).homeUnitId]), 'ON CONFLICT (customer_id) DO NOTHING'),
+  CustomerTransferred: async (tx, events) => {
+    for (const e of events) await tx.query(`UPDATE sv_customers SET unit_id = $2 WHERE customer_id = $1`, [d(e).customerId, d(e).toUnitId]);
+  },
   VipCardApplied: (tx, events) =>
     insertMany(
       tx,
@@ -52,7 +57,7 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
 /** VIP card applications and cards, as the daily supervision report reads them (开卡未申请/申请未开卡/级别不一致). */
 export const supervisionProjection: Projection = {
   name: 'supervision',
-  version: 1,
+  version: 2,
   tables: SUPERVISION_TABLES,
   eventTypes: Object.keys(HANDLERS),
   apply: applyInRuns(HANDLERS),

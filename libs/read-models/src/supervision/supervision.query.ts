@@ -24,14 +24,15 @@ export async function supervisionExceptions(pool: Queryable, now: Date, openDays
   );
   for (const r of noApplication.rows) out.push({ kind: 'card_without_application', unitId: r.unit_id, customerId: r.customer_id, details: { cardId: r.card_id } });
   const noCard = await pool.query(
-    `SELECT a.customer_id, a.application_id, a.approved_at FROM sv_applications a
+    `SELECT a.customer_id, a.application_id, a.approved_at, k.unit_id FROM sv_applications a
+     LEFT JOIN sv_customers k ON k.customer_id = a.customer_id
      WHERE a.approved_at IS NOT NULL AND a.approved_at < $1::timestamptz - make_interval(days => $2::int)
        AND NOT EXISTS (SELECT 1 FROM sv_cards c WHERE c.customer_id = a.customer_id AND c.application_id = a.application_id)
      ORDER BY a.customer_id`,
     [now.toISOString(), openDays],
   );
   for (const r of noCard.rows) {
-    out.push({ kind: 'application_without_card', unitId: null, customerId: r.customer_id, details: { applicationId: r.application_id, approvedAt: r.approved_at.toISOString() } });
+    out.push({ kind: 'application_without_card', unitId: (r.unit_id as string | null) ?? null, customerId: r.customer_id, details: { applicationId: r.application_id, approvedAt: r.approved_at.toISOString() } });
   }
   const mismatch = await pool.query(
     `SELECT c.customer_id, c.card_id, c.unit_id, c.tier AS card_tier, a.tier AS application_tier FROM sv_cards c
