@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { customerAccess, forbidden, notFound, personalDataInClear, type Actor } from '@app/domain';
+import { customerAccess, customerDecider, customerStream, forbidden, notFound, personalDataInClear, type Actor } from '@app/domain';
+import { loadState } from '@app/event-store';
 import { OrganisationDirectory } from '../organisation/organisation.directory';
 import { CurrentActor, Roles } from '../http/auth';
 import { masked } from './masking';
@@ -21,11 +22,16 @@ export class CustomerReportsController {
     private readonly directory: OrganisationDirectory,
   ) {}
 
-  /** Full or masked access to this customer, or 403 (404 when there is no such customer). */
+  /**
+   * Full or masked access to this customer, or 403 (404 when there is no such customer). Who
+   * manages the customer, and where, is read from their own stream, not from a read model that may
+   * lag: a transfer takes effect for reads at once, as for commands.
+   */
   private async access(actor: Actor, db: Parameters<typeof customer360>[0], customerId: string) {
+    const { state } = await loadState(this.runtime.store, customerStream(customerId), customerDecider);
     const c = await customer360(db, customerId);
-    if (!c) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
-    const access = customerAccess(actor, await this.directory.current(), { homeUnitId: c.unitId, managerId: c.managerId });
+    if (state.status === 'none' || !c) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
+    const access = customerAccess(actor, await this.directory.current(), { homeUnitId: state.homeUnitId, managerId: state.managerId });
     if (access === 'none') throw forbidden(actor.role === 'relationship_manager' ? 'NOT_YOUR_CUSTOMER' : 'OUTSIDE_SCOPE', `customer ${customerId} is outside your scope`, { customerId });
     return { c, access };
   }
