@@ -9,6 +9,7 @@ import { auditMiddleware } from './http/audit.middleware';
 import { join } from 'node:path';
 import { ErrorFilter } from './http/error.filter';
 import { sanitisedBody, strictBody, strictUrl } from './http/strict-body';
+import { checkToken, type CheckedToken } from './http/auth';
 
 /** Everything the dashboard loads comes from here; no inline script or style, no framing. */
 const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
@@ -61,14 +62,8 @@ function apiRateLimit(runtime: Runtime) {
       // A valid token is limited by its id; anything else (no token, a forged or expired one) by the
       // client's address, so inventing tokens does not buy more requests.
       const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (bearer) {
-        try {
-          return `t:${runtime.tokens.verify(bearer).tokenId}`;
-        } catch {
-          // falls through to the address
-        }
-      }
-      return `a:${ipKeyGenerator(req.ip ?? 'unknown')}`;
+      const checked = bearer ? checkToken(runtime, req as { checkedToken?: CheckedToken }, bearer) : undefined;
+      return checked && 'claims' in checked ? `t:${checked.claims.tokenId}` : `a:${ipKeyGenerator(req.ip ?? 'unknown')}`;
     },
     handler: (_req, res) => {
       res.locals.errorCode = 'RATE_LIMITED';

@@ -1,4 +1,5 @@
-import { DomainError, ORGANISATION_STREAM, organisationDecider, type Organisation, type OrganisationEvent } from '@app/domain';
+import { DomainError, type Organisation } from '@app/domain';
+import { OrganisationView } from '@app/event-store';
 import { ConfigError, createLogger, loadConfig, ProjectorRunningElsewhere, startProjector, startRuntime, type Runtime } from '@app/platform';
 
 /** A failure the CLI reports as one line; `exitCode` 2 means the command was used wrongly. */
@@ -49,9 +50,8 @@ export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, optio
 }
 
 /** The organisation as the store holds it now. */
-export async function currentOrganisation(runtime: Runtime): Promise<Organisation> {
-  const events = await runtime.store.readStream(ORGANISATION_STREAM);
-  return events.reduce((s, e) => organisationDecider.evolve(s, e as unknown as OrganisationEvent), organisationDecider.initialState());
+export function currentOrganisation(runtime: Runtime): Promise<Organisation> {
+  return new OrganisationView(runtime.store).current();
 }
 
 /** One line for any error a command throws. */

@@ -7,6 +7,9 @@ export interface DomainEvent<Type extends string = string, Data = unknown> {
   readonly data: Data;
 }
 
+/** `Omit` over each member of a union (commands are discriminated unions). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 export interface Decider<Command, State, Event extends DomainEvent> {
   initialState(): State;
   evolve(state: State, event: Event): State;

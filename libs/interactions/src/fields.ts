@@ -29,6 +29,8 @@ export const riskLevel = z.enum(RISK_LEVELS);
 export const tier = z.enum(TIERS);
 export const role = z.enum(ROLES);
 export const year = z.number().int().min(2000).max(2100);
+/** The body of an action that takes no input: a body with fields is a mistake, refused. */
+export const emptyBody = z.strictObject({});
 /** Business time of the fact; defaults to now. Lets channels and imports record what happened earlier. */
 export const occurredAt = { occurredAt: isoTime.optional() };
 

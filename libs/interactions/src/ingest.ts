@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { customerDecider, customerStream, DomainError, invalid, type Actor, type CustomerCommand, type Role } from '@app/domain';
+import { customerDecider, customerStream, DomainError, invalid, type Actor, type CustomerCommand } from '@app/domain';
 import { deterministicUuid, handleCommand, type EventStore, type OrganisationView } from '@app/event-store';
 import type { BusConsumer, DeliveredMessage, MessageBus } from '@app/messaging';
 import { id } from './fields';
-import { interaction, interactionCommand } from './interaction';
+import { INTERACTION_RECORDERS, interaction, interactionCommand } from './interaction';
 import { parseBody } from './validation';
 
 /** Channel systems (call centre, app, branch terminals) publish interactions here, keyed by customer id. */
@@ -19,8 +19,6 @@ const GROUP = 'ingest';
  */
 export const channelMessage = z.strictObject({ actor: id, interaction: z.unknown() });
 
-/** Who may record interactions through a channel: the roles `POST /api/interactions` allows. */
-const RECORDERS: readonly Role[] = ['relationship_manager', 'branch_head', 'admin'];
 
 /** Keeps which messages were handled (the platform's idempotency store fits). */
 export interface MessageLedger {
@@ -83,7 +81,7 @@ async function apply(deps: IngestDeps, message: DeliveredMessage, retrying: bool
   const org = await deps.organisation.current();
   const staff = org.staff.get(envelope.actor);
   if (!staff || staff.active === false) throw invalid('UNKNOWN_ACTOR', `no active staff member ${envelope.actor}`, { actor: envelope.actor });
-  if (!RECORDERS.includes(staff.role)) throw invalid('ROLE_NOT_ALLOWED', `a ${staff.role} does not record interactions`, { actor: envelope.actor, role: staff.role });
+  if (!INTERACTION_RECORDERS.includes(staff.role)) throw invalid('ROLE_NOT_ALLOWED', `a ${staff.role} does not record interactions`, { actor: envelope.actor, role: staff.role });
   const actor: Actor = { userId: staff.staffId, unitId: staff.unitId, role: staff.role };
   const streamId = customerStream(body.customerId);
   const idempotencyKey = `ingest ${message.id}`;

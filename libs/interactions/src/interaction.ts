@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { campaignDecider, campaignStream, notFound, type CampaignFacts, type CustomerCommand, type Organisation } from '@app/domain';
+import { campaignDecider, campaignStream, notFound, type CampaignFacts, type CustomerCommand, type DistributiveOmit, type Organisation, type Role } from '@app/domain';
 import { loadState, type EventStore } from '@app/event-store';
 import { channel, id, money, occurredAt, text } from './fields';
-
-/** `Omit` over each member of a union (commands are discriminated unions). */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * An interaction with a customer — contact, offer, answer, referral, sale, reversal, complaint —
@@ -42,6 +39,9 @@ export const interaction = z.discriminatedUnion('kind', [
 ]);
 export type Interaction = z.infer<typeof interaction>;
 
+
+/** Who may record interactions, on the API and through the channels alike. */
+export const INTERACTION_RECORDERS: readonly Role[] = ['relationship_manager', 'branch_head', 'admin'];
 
 /** The customer command an interaction asks for (without who, when and the organisation); `newId` names the new contact, offer, sale… when the sender has not. */
 export async function interactionCommand(

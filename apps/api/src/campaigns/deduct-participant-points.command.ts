@@ -1,6 +1,6 @@
 import { Inject, ServiceUnavailableException } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { campaignDecider, formatFen, forbidden, illegalState, isWithin, notFound, pointsDecider, pointsStream, requireRole, toFen, campaignStream, type Actor, type CampaignEvent, type Organisation } from '@app/domain';
+import { fold, campaignDecider, formatFen, forbidden, illegalState, isWithin, notFound, pointsDecider, pointsStream, requireRole, toFen, campaignStream, type Actor, type CampaignEvent, type Organisation } from '@app/domain';
 import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type StreamDecision } from '@app/event-store';
 import type { Runtime } from '@app/platform';
 import { campaignEffectivenessProjection, waitForProjection, withReadModels } from '@app/read-models';
@@ -42,7 +42,7 @@ export class DeductParticipantPointsHandler implements ICommandHandler<DeductPar
   async execute({ campaignId, by, org, at, context }: DeductParticipantPoints): Promise<PointsDeduction> {
     const { store, db } = this.runtime;
     const history = await store.readStream(campaignStream(campaignId));
-    const plan = history.reduce((s, e) => campaignDecider.evolve(s, e as unknown as CampaignEvent), campaignDecider.initialState()).plan;
+    const plan = fold(campaignDecider, history as unknown as CampaignEvent[]).plan;
     if (!plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
     requireRole(by, ['marketer', 'admin']);
     if (!isWithin(org, plan.ownerUnitId, by.unitId)) throw forbidden('OUTSIDE_SCOPE', `campaign ${campaignId} belongs to ${plan.ownerUnitId}, outside your unit`, { campaignId, ownerUnitId: plan.ownerUnitId });

@@ -11,10 +11,9 @@ import {
   type Channel,
   type CustomerCommand,
   type OrganisationCommand,
-  type OrganisationEvent,
   type RiskLevel,
 } from '@app/domain';
-import { deterministicUuid, type CommandContext, type Position } from '@app/event-store';
+import { deterministicUuid, OrganisationView, type CommandContext, type Position } from '@app/event-store';
 import type { Runtime } from '@app/platform';
 import { customerDirectoryProjection, waitForProjection } from '@app/read-models';
 import { ActOnBudget } from '../budgets/budget.command';
@@ -151,7 +150,7 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
   for (const p of DEMO_PRODUCTS) {
     await orgCommand({ type: 'DefineProduct', productCode: p.productCode, name: p.name, category: p.category, riskLevel: p.riskLevel, riskBearing: p.riskBearing, weight: p.weight });
   }
-  const org = (await store.readStream(ORGANISATION_STREAM)).reduce((s, e) => organisationDecider.evolve(s, e as unknown as OrganisationEvent), organisationDecider.initialState());
+  const org = await new OrganisationView(store).current();
   const actor = (staffId: string): Actor => {
     const s = org.staff.get(staffId)!;
     return { userId: s.staffId, unitId: s.unitId, role: s.role };

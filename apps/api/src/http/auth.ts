@@ -2,7 +2,7 @@ import { createParamDecorator, ForbiddenException, Inject, Injectable, SetMetada
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Actor, Role } from '@app/domain';
-import { TokenError, type Runtime } from '@app/platform';
+import { TokenError, type Runtime, type TokenClaims } from '@app/platform';
 import { OrganisationDirectory } from '../organisation/organisation.directory';
 import { RUNTIME } from '../runtime.token';
 
@@ -25,6 +25,20 @@ export function routePolicy(reflector: Reflector, targets: Parameters<Reflector[
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
+/** A request's bearer token, checked once: the rate limiter checks it first and the guard reuses the result. */
+export type CheckedToken = { readonly token: string; readonly claims: TokenClaims } | { readonly token: string; readonly error: TokenError };
+
+export function checkToken(runtime: Runtime, req: { checkedToken?: CheckedToken }, token: string): CheckedToken {
+  if (req.checkedToken?.token === token) return req.checkedToken;
+  try {
+    req.checkedToken = { token, claims: runtime.tokens.verify(token) };
+  } catch (err) {
+    if (!(err instanceof TokenError)) throw err;
+    req.checkedToken = { token, error: err };
+  }
+  return req.checkedToken;
+}
+
 /**
  * Authentication and the role check, for every route: the bearer token (a JWT from
  * `campaignctl token --user <id>`) names a staff member; their role and unit come from the
@@ -42,19 +56,14 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const policy = routePolicy(this.reflector, [context.getHandler(), context.getClass()]);
     if (policy.public) return true;
-    const req = context.switchToHttp().getRequest<Request & { actor?: Actor; tokenUserId?: string }>();
+    const req = context.switchToHttp().getRequest<Request & { actor?: Actor; tokenUserId?: string; checkedToken?: CheckedToken }>();
     const header = req.header('authorization');
     if (!header) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'send a bearer token: Authorization: Bearer <token> (campaignctl token --user <id>)' });
     const match = BEARER.exec(header);
     if (!match) throw new UnauthorizedException({ code: 'INVALID_TOKEN', message: 'the Authorization header must be "Bearer <token>"' });
-    let userId: string;
-    let issuedAt: Date;
-    try {
-      ({ userId, issuedAt } = this.runtime.tokens.verify(match[1]!));
-    } catch (err) {
-      if (!(err instanceof TokenError)) throw err;
-      throw new UnauthorizedException({ code: err.reason === 'expired' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', message: err.message });
-    }
+    const checked = checkToken(this.runtime, req, match[1]!);
+    if ('error' in checked) throw new UnauthorizedException({ code: checked.error.reason === 'expired' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', message: checked.error.message });
+    const { userId, issuedAt } = checked.claims;
     req.tokenUserId = userId; // for the audit log, even when the user is not (or no longer) known
     const staff = (await this.directory.current()).staff.get(userId);
     if (!staff || staff.active === false) throw new UnauthorizedException({ code: 'UNKNOWN_ACTOR', message: 'the token names no current staff member' });

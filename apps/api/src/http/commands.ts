@@ -7,8 +7,7 @@ import { OrganisationDirectory } from '../organisation/organisation.directory';
 import { commandContext } from './command-context';
 import { commandResult, type CommandResult } from './command-result';
 
-/** `Omit` over each member of a union (commands are discriminated unions). */
-export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type { DistributiveOmit } from '@app/domain';
 
 /** What every domain command needs besides its own fields. */
 export interface Issue {

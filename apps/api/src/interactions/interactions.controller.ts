@@ -5,7 +5,7 @@ import { customerDecider, customerStream, type Actor, type CustomerCommand } fro
 import type { Runtime } from '@app/platform';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands } from '../http/commands';
-import { idOf, interaction, interactionCommand, parseBody, toOpenApi } from '@app/interactions';
+import { idOf, INTERACTION_RECORDERS, interaction, interactionCommand, parseBody, toOpenApi } from '@app/interactions';
 import { DecideOnStream } from '../http/decide-on-stream.command';
 import { RUNTIME } from '../runtime.token';
 
@@ -34,7 +34,7 @@ export class InteractionsController {
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
-  @Roles('relationship_manager', 'branch_head', 'admin')
+  @Roles(...INTERACTION_RECORDERS)
   @Post()
   @ApiOperation({ summary: 'Record an interaction; `kind` selects contact, offer, offer-response, referral, conversion, reversal or complaint' })
   @ApiBody({ schema: toOpenApi(interaction), examples: EXAMPLES })

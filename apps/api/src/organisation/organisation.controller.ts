@@ -8,8 +8,7 @@ const BOOTSTRAP = inSequence(organisationDecider);
 import type { CommandContext } from '@app/event-store';
 import { CurrentActor, Public, Roles, ANY_ROLE } from '../http/auth';
 import { Commands } from '../http/commands';
-import { id, money, month, riskLevel, role, text, toOpenApi } from '@app/interactions';
-import { parseBody } from '@app/interactions';
+import { emptyBody, id, money, month, parseBody, riskLevel, role, text, toOpenApi } from '@app/interactions';
 import { DecideOnStream } from '../http/decide-on-stream.command';
 import { OrganisationDirectory } from './organisation.directory';
 
@@ -21,7 +20,6 @@ const openUnit = z.strictObject({ unitId: id, name: text(200), level: z.enum(ORG
 const registerStaff = z.strictObject({ staffId: id, displayName: text(200), role, unitId: id });
 const moveStaff = z.strictObject({ toUnitId: id });
 const changeRole = z.strictObject({ role });
-const noFields = z.strictObject({});
 const defineProduct = z.strictObject({ productCode: id, name: text(200), category: text(50), riskLevel, riskBearing: z.boolean(), weight: money });
 const updateProduct = z.strictObject({ riskLevel: riskLevel.optional(), riskBearing: z.boolean().optional(), weight: money.optional() });
 const thresholds = z.strictObject({ standard: money, platinum: money, black: money });
@@ -100,22 +98,18 @@ export class OrganisationController {
   @Post('org/staff/:staffId/deactivate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deactivate a staff member who left or is suspended (admin): none of their tokens is accepted any more' })
-  @ApiBody({ schema: toOpenApi(noFields), required: false, examples: { none: { value: {} } } })
-  async deactivate(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
-    parseBody(noFields, body ?? {});
-    const issue = await this.commands.issue(req, actor);
-    return this.send({ ...issue, type: 'DeactivateStaffMember', staffId }, issue, staffId);
+  @ApiBody({ schema: toOpenApi(emptyBody), required: false, examples: { none: { value: {} } } })
+  deactivate(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
+    return this.staffAction(req, actor, staffId, body, 'DeactivateStaffMember');
   }
 
   @Roles('admin')
   @Post('org/staff/:staffId/revoke-tokens')
   @HttpCode(200)
   @ApiOperation({ summary: "Revoke a staff member's tokens issued until now (admin), e.g. after a lost laptop; they mint a new one" })
-  @ApiBody({ schema: toOpenApi(noFields), required: false, examples: { none: { value: {} } } })
-  async revokeTokens(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
-    parseBody(noFields, body ?? {});
-    const issue = await this.commands.issue(req, actor);
-    return this.send({ ...issue, type: 'RevokeStaffTokens', staffId }, issue, staffId);
+  @ApiBody({ schema: toOpenApi(emptyBody), required: false, examples: { none: { value: {} } } })
+  revokeTokens(@Req() req: Request, @CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Body() body: unknown) {
+    return this.staffAction(req, actor, staffId, body, 'RevokeStaffTokens');
   }
 
   @Roles('admin')
@@ -181,6 +175,13 @@ export class OrganisationController {
     const b = parseBody(target, body);
     const issue = await this.commands.issue(req, actor);
     return this.send({ ...issue, type: 'SetTarget', ...b }, issue, b.subjectId);
+  }
+
+  /** An action on one staff member that takes no input. */
+  private async staffAction(req: Request, actor: Actor, staffId: string, body: unknown, type: 'DeactivateStaffMember' | 'RevokeStaffTokens') {
+    parseBody(emptyBody, body ?? {});
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type, staffId }, issue, staffId);
   }
 
   private send(command: OrganisationCommand, issue: { context: CommandContext }, id: string) {

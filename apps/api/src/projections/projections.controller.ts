@@ -1,6 +1,5 @@
 import { Body, ConflictException, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { z } from 'zod';
-import { parseBody } from '@app/interactions';
+import { emptyBody, parseBody } from '@app/interactions';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { notFound, requireRole, type Actor } from '@app/domain';
 import { formatPosition } from '@app/event-store';
@@ -8,9 +7,6 @@ import { CurrentActor, Roles } from '../http/auth';
 import type { Runtime } from '@app/platform';
 import { PROJECTIONS, freshness, readCheckpoints } from '@app/read-models';
 import { RUNTIME } from '../runtime.token';
-
-/** These operations take no input: a body with fields is a mistake, refused. */
-const NO_BODY = z.strictObject({});
 
 /** The projector's state: each projection's version, position, lag and health. */
 @ApiTags('projections')
@@ -48,7 +44,7 @@ export class ProjectionsController {
   @ApiBody({ required: false, description: 'no body' })
   @ApiOperation({ summary: 'Rebuild blue/green (admin): build a fresh schema from the start of the log while the old serves, then switch' })
   async rebuild(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: unknown) {
-    parseBody(NO_BODY, body ?? {});
+    parseBody(emptyBody, body ?? {});
     const runner = this.runner(actor, name);
     const status = await runner.rebuild(name);
     return { name, version: status.version, schema: status.schema, position: formatPosition(status.position), state: status.state };
@@ -60,7 +56,7 @@ export class ProjectionsController {
   @ApiBody({ required: false, description: 'no body' })
   @ApiOperation({ summary: 'Restart a projection stopped on a failed event (admin), from its checkpoint' })
   async restart(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: unknown) {
-    parseBody(NO_BODY, body ?? {});
+    parseBody(emptyBody, body ?? {});
     const status = await this.runner(actor, name).restart(name);
     return { name, state: status.state, position: formatPosition(status.position) };
   }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { MONTH_PATTERN } from '@app/domain';
 import { PROJECTIONS, waitForProjection } from '@app/read-models';
 import { seedWithHandlers } from '../../../api/src/demo/seed-runner';
 import { usage, withRuntime } from '../cli-runtime';
@@ -25,7 +26,7 @@ export function seedCommand(program: Command): void {
       const customers = whole('--customers', o.customers, 1, 5_000_000);
       const months = whole('--months', o.months, 1, 60);
       const seed = whole('--seed', o.seed, 0, 2 ** 31 - 1);
-      if (o.end !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(o.end)) throw usage('--end is a month, YYYY-MM');
+      if (o.end !== undefined && !MONTH_PATTERN.test(o.end)) throw usage('--end is a month, YYYY-MM');
       const report = await withRuntime(
         async (runtime) => {
           const bar = progress('seed', customers * (months + 1), 'customer-months');
