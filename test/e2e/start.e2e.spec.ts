@@ -63,6 +63,8 @@ describe('npm start on the embedded default', () => {
       await waitForHealth(`http://127.0.0.1:${port}/health`, 30_000);
       const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as { store: { kind: string } };
       expect(ready.store.kind).toBe('postgres');
+      // the seeding starts just after the server listens
+      for (let i = 0; i < 100 && !output().includes('empty store: seeding a demo history'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(output()).toContain('empty store: seeding a demo history');
       const postmaster = Number(readFileSync(join(dataDir, 'pg', 'cluster', 'postmaster.pid'), 'utf8').split('\n')[0]);
       expect(isAlive(postmaster)).toBe(true);
