@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OrganisationView } from '@app/event-store';
 import { IntegrationRelay, type BusConsumer, type DeliveredMessage } from '@app/messaging';
-import { idempotencyHashKey, IdempotencyStore } from '@app/platform';
 import { api, seedCustomer, seedOrganisation, storedEvents } from '../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../test/support/test-app';
 import { DEAD_LETTER_TOPIC, INTERACTIONS_TOPIC, startInteractionIngest, type DeadLetter } from './ingest';
@@ -37,7 +36,7 @@ describe('channel ingest and integration relay', () => {
       store: t.runtime.store,
       bus: t.runtime.bus,
       organisation: new OrganisationView(t.runtime.store),
-      ledger: new IdempotencyStore(t.db.pool, idempotencyHashKey(t.runtime.config)),
+      ledger: t.runtime.idempotency,
       log: { info: () => undefined, warn: () => undefined },
     });
     dlqConsumer = await t.runtime.bus.consume(DEAD_LETTER_TOPIC, 'test-dlq', async (batch: readonly DeliveredMessage[]) => {

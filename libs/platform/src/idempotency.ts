@@ -39,7 +39,12 @@ export type IdempotencyClaim =
  * Deriving it means no new secret to configure, back up or lose.
  */
 export function idempotencyHashKey(config: Pick<AppConfig, 'piiMasterKey' | 'dataDir'>): Buffer {
-  return Buffer.from(hkdfSync('sha256', resolvePiiMasterKey(config.piiMasterKey, config.dataDir), Buffer.alloc(0), 'idempotency-request-hash', 32));
+  return idempotencyHashKeyFrom(resolvePiiMasterKey(config.piiMasterKey, config.dataDir));
+}
+
+/** The same key, from a master key already at hand (the runtime resolves it once). */
+export function idempotencyHashKeyFrom(masterKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'idempotency-request-hash', 32));
 }
 
 /** Keys older than this are forgotten: a repeat after that runs as a new request. */

@@ -4,7 +4,7 @@ import { KafkaMessageBus, MessageBus1764000007000, PostgresMessageBus, Relay1764
 import { PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
 import type { AppConfig } from './config';
 import { AuditLog, AuditLog1764000009000 } from './audit';
-import { IdempotencyKeys1764000003000 } from './idempotency';
+import { IdempotencyKeys1764000003000, IdempotencyStore, idempotencyHashKeyFrom } from './idempotency';
 import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vault';
 import { tokenIssuerFor, type TokenIssuer } from './tokens';
 import { migrate, openDatabase, type Database } from './database';
@@ -25,6 +25,8 @@ export interface Runtime {
   readonly audit: AuditLog;
   /** Signs and checks the API's bearer tokens. */
   readonly tokens: TokenIssuer;
+  /** What was done for an idempotency key (API commands) or a message id (channel ingest). */
+  readonly idempotency: IdempotencyStore;
   /** Kafka when KAFKA_BROKERS is set, else the Postgres-backed bus. */
   readonly bus: MessageBus;
   /** Started by `startProjector` (in the projector process, or in-process on the embedded default). */
@@ -83,13 +85,15 @@ export async function startRuntime(config: AppConfig, log: Logger, options: { jo
       : new PostgresEventStore(db.pool, { connectionString: db.url, upcast });
     const bus: MessageBus = config.kafkaBrokers ? KafkaMessageBus.connect(config.kafkaBrokers) : new PostgresMessageBus(db.pool);
     log.info({ store: store.kind, bus: bus.kind }, 'event store ready');
+    const masterKey = resolvePiiMasterKey(config.piiMasterKey, config.dataDir);
     const runtime: Runtime = {
       config,
       log,
       db,
       store,
       bus,
-      vault: new PiiVault(db.pool, resolvePiiMasterKey(config.piiMasterKey, config.dataDir)),
+      vault: new PiiVault(db.pool, masterKey),
+      idempotency: new IdempotencyStore(db.pool, idempotencyHashKeyFrom(masterKey)),
       audit: new AuditLog(db.pool),
       tokens: tokenIssuerFor(config),
       async close() {

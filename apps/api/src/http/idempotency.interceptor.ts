@@ -2,7 +2,7 @@ import { HttpException, Inject, Injectable, type CallHandler, type ExecutionCont
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { invalid, type Actor } from '@app/domain';
-import { IdempotencyStore, idempotencyHashKey, type Runtime } from '@app/platform';
+import type { IdempotencyStore, Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
 import { toHttpError } from './error.filter';
 import { ReplayedResponse } from './replayed-response';
@@ -18,7 +18,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private readonly store: IdempotencyStore;
 
   constructor(@Inject(RUNTIME) runtime: Runtime) {
-    this.store = new IdempotencyStore(runtime.db.pool, idempotencyHashKey(runtime.config));
+    this.store = runtime.idempotency;
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
