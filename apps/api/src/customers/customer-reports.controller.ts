@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { customerAccess, customerDecider, customerStream, forbidden, notFound, personalDataInClear, type Actor } from '@app/domain';
+import { customerDecider, customerStream, notFound, personalDataInClear, requireCustomerAccess, type Actor } from '@app/domain';
 import { loadState } from '@app/event-store';
 import { OrganisationDirectory } from '../organisation/organisation.directory';
 import { CurrentActor, Roles } from '../http/auth';
@@ -31,8 +31,7 @@ export class CustomerReportsController {
     const { state } = await loadState(this.runtime.store, customerStream(customerId), customerDecider);
     const c = await customer360(db, customerId);
     if (state.status === 'none' || !c) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
-    const access = customerAccess(actor, await this.directory.current(), { homeUnitId: state.homeUnitId, managerId: state.managerId });
-    if (access === 'none') throw forbidden(actor.role === 'relationship_manager' ? 'NOT_YOUR_CUSTOMER' : 'OUTSIDE_SCOPE', `customer ${customerId} is outside your scope`, { customerId });
+    const access = requireCustomerAccess(actor, await this.directory.current(), customerId, { homeUnitId: state.homeUnitId, managerId: state.managerId }, 'masked');
     return { c, access };
   }
 

@@ -49,10 +49,13 @@ export function personalDataInClear(actor: Actor, access: CustomerAccess): boole
   return access === 'full' && (actor.role === 'relationship_manager' || actor.role === 'branch_head');
 }
 
-/** Refuses (403) unless the actor has full access to the customer. */
-export function requireCustomerAccess(actor: Actor, org: Organisation, customerId: string, customer: CustomerPlacement): void {
+/**
+ * Refuses (403) unless the actor has at least `minimum` access to the customer (commands need
+ * `full`; reads take `masked` too), and says which access they have.
+ */
+export function requireCustomerAccess(actor: Actor, org: Organisation, customerId: string, customer: CustomerPlacement, minimum: 'full' | 'masked' = 'full'): CustomerAccess {
   const access = customerAccess(actor, org, customer);
-  if (access === 'full') return;
+  if (access === 'full' || (access === 'masked' && minimum === 'masked')) return access;
   if (actor.role === 'relationship_manager') {
     throw forbidden('NOT_YOUR_CUSTOMER', `customer ${customerId} is managed by someone else`, { customerId });
   }
