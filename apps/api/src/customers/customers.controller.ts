@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/co
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { customerDecider, customerStream, invalid, type Actor, type CustomerCommand } from '@app/domain';
+import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
 import type { PersonalData, Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
 import { CurrentActor, Roles } from '../http/auth';
