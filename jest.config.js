@@ -14,7 +14,7 @@ module.exports = {
   // NestJS 12 ships ES modules only: compile it to CommonJS for jest's module system.
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
   moduleNameMapper: {
-    '^@app/(domain|event-store|read-models|messaging|platform|interactions)$': '<rootDir>/libs/$1/src',
+    '^@app/(domain|event-store|read-models|messaging|platform|interactions|application|demo)$': '<rootDir>/libs/$1/src',
   },
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ORGANISATION_STREAM } from '@app/domain';
 import { runMain, startProjector } from '@app/platform';
 import { createApi } from './bootstrap';
-import { seedDemo } from './demo/seed';
+import { seedDemo } from '@app/demo';
 
 /** `npm start`: the HTTP api on PORT (on the embedded default, the whole product in one process). */
 runMain('api', async (runtime, config) => {

@@ -1,5 +1,5 @@
 import { DomainError, type Organisation } from '@app/domain';
-import { OrganisationView } from '@app/event-store';
+import { OrganisationView } from '@app/application';
 import { ConfigError, createLogger, loadConfig, ProjectorRunningElsewhere, startProjector, startRuntime, type Runtime } from '@app/platform';
 
 /** A failure the CLI reports as one line; `exitCode` 2 means the command was used wrongly. */

@@ -1,19 +1,22 @@
 import 'reflect-metadata';
-import { OrganisationView } from '@app/event-store';
-import { startInteractionIngest, INTERACTIONS_TOPIC } from '@app/interactions';
+import { startApplication } from '@app/application';
 import { IntegrationRelay } from '@app/messaging';
 import { runMain } from '@app/platform';
+import { INTERACTIONS_TOPIC, startInteractionIngest } from './interaction-ingest';
 
 /**
  * The ingest process: channel interactions in (Kafka topic `channel.interactions`, or the Postgres
- * bus without KAFKA_BROKERS) as customer commands, refusals to `channel.interactions.dlq`; and the
- * integration events out (`integration.customers`, `integration.campaigns`), keyed, at least once.
+ * bus without KAFKA_BROKERS) as customer commands on the application's CommandBus, refusals to
+ * `channel.interactions.dlq`; and the integration events out (`integration.customers`,
+ * `integration.campaigns`), keyed, at least once.
  */
 runMain('ingest', async (runtime) => {
+  const application = await startApplication(runtime);
   const consumer = await startInteractionIngest({
+    commands: application.commands,
     store: runtime.store,
     bus: runtime.bus,
-    organisation: new OrganisationView(runtime.store),
+    organisation: application.directory,
     ledger: runtime.idempotency,
     log: runtime.log,
   });
@@ -24,6 +27,7 @@ runMain('ingest', async (runtime) => {
     async close() {
       await consumer.stop();
       await relay.stop();
+      await application.close();
     },
   };
 });

@@ -1,7 +1,6 @@
 export * from './events';
 export * from './errors';
 export * from './event-store.port';
-export * from './handle-command';
 export { PostgresEventStore, satisfies } from './postgres/postgres-event-store';
 export { EventStore1764000000000 } from './postgres/1764000000000-event-store.migration';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
@@ -9,4 +8,3 @@ export { TRANSFER_COLUMNS, toTransferRecord, type TransferFormat, type TransferR
 export * from './transfer/transfer.errors';
 export * from './transfer/export';
 export * from './transfer/import';
-export * from './organisation-view';

@@ -1,4 +1,3 @@
 export * from './fields';
 export * from './validation';
 export * from './interaction';
-export * from './ingest';

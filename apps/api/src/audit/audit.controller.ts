@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { invalid, requireRole, type Actor } from '@app/domain';
 import type { Runtime } from '@app/platform';
 import { CurrentActor, Roles } from '../http/auth';
-import { RUNTIME } from '../runtime.token';
+import { RUNTIME } from '@app/application';
 
 @ApiTags('audit')
 @ApiBearerAuth()

@@ -7,7 +7,7 @@ import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, money, occurredAt, text, toOpenApi, year } from '@app/interactions';
 import { parseBody } from '@app/interactions';
-import { ActOnBudget } from './budget.command';
+import { ActOnBudget } from '@app/application';
 
 const annual = z.strictObject({ year, amount: money, ...occurredAt });
 const allocation = z.strictObject({ childUnitId: id, year, amount: money, ...occurredAt });

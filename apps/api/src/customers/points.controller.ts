@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestj
 import type { Request } from 'express';
 import { z } from 'zod';
 import { customerDecider, customerStream, notFound, pointsDecider, pointsStream, type Actor, type PointsCommand } from '@app/domain';
-import { loadState } from '@app/event-store';
+import { loadState } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { RUNTIME } from '../runtime.token';
+import { RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, money, month, occurredAt, parseBody, text, toOpenApi } from '@app/interactions';
-import { DecideOnStream } from '../http/decide-on-stream.command';
+import { DecideOnStream } from '@app/application';
 
 const benefit = z.strictObject({ month, assetChange: z.union([z.string(), z.number()]).transform(String), profitParameter: z.string().regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, 'a decimal from 0 to 1'), ...occurredAt });
 const transaction = z.strictObject({ transactionId: id, spend: money, ...occurredAt });

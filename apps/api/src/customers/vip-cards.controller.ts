@@ -7,7 +7,7 @@ import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, occurredAt, text, tier, toOpenApi, year } from '@app/interactions';
 import { parseBody } from '@app/interactions';
-import { ActOnVipCard } from './vip-card.command';
+import { ActOnVipCard } from '@app/application';
 
 const apply = z.strictObject({ applicationId: id, tier, ...occurredAt });
 const decision = z.strictObject({ approve: z.boolean(), reason: z.string().max(1000).default(''), ...occurredAt });

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { declaredRoutes } from '../../../../test/support/routes';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
-import { seedDemo } from '../demo/seed';
+import { seedDemo } from '@app/demo';
 
 const CHROMIUM = '/usr/bin/chromium';
 

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { formatPosition } from '@app/event-store';
 import type { Runtime } from '@app/platform';
 import { Public } from '../http/auth';
-import { RUNTIME } from '../runtime.token';
+import { RUNTIME } from '@app/application';
 
 @ApiTags('health')
 @Public()

@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Actor, Role } from '@app/domain';
 import { TokenError, type Runtime, type TokenClaims } from '@app/platform';
-import { OrganisationDirectory } from '../organisation/organisation.directory';
-import { RUNTIME } from '../runtime.token';
+import { OrganisationDirectory } from '@app/application';
+import { RUNTIME } from '@app/application';
 
 const PUBLIC = Symbol('public');
 const ROLES = Symbol('roles');

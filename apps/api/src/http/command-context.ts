@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { invalid, type Actor } from '@app/domain';
-import type { CommandContext } from '@app/event-store';
+import type { CommandContext } from '@app/application';
 
 /** How far ahead of the server clock a stated business time may be (clock skew). */
 const MAX_FUTURE_MS = 5 * 60_000;

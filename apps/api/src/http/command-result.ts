@@ -1,4 +1,5 @@
-import { formatPosition, type HandledCommand } from '@app/event-store';
+import { formatPosition } from '@app/event-store';
+import { type HandledCommand } from '@app/application';
 
 /** What every command answers: the stream it wrote to, its new revision and global position. */
 export interface CommandResult {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus, type Command } from '@nestjs/cqrs';
 import type { Request } from 'express';
 import type { Actor, Organisation } from '@app/domain';
-import type { CommandContext, HandledCommand } from '@app/event-store';
-import { OrganisationDirectory } from '../organisation/organisation.directory';
+import type { CommandContext, HandledCommand } from '@app/application';
+import { OrganisationDirectory } from '@app/application';
 import { commandContext } from './command-context';
 import { commandResult, type CommandResult } from './command-result';
 

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { invalid, type Actor } from '@app/domain';
 import type { IdempotencyStore, Runtime } from '@app/platform';
-import { RUNTIME } from '../runtime.token';
+import { RUNTIME } from '@app/application';
 import { toHttpError } from './error.filter';
 import { ReplayedResponse } from './replayed-response';
 

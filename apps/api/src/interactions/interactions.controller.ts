@@ -1,13 +1,12 @@
-import { Body, Controller, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
-import type { Runtime } from '@app/platform';
+import { RecordInteraction } from '@app/application';
+import type { Actor } from '@app/domain';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands } from '../http/commands';
-import { idOf, INTERACTION_RECORDERS, interaction, interactionCommand, parseBody, toOpenApi } from '@app/interactions';
-import { DecideOnStream } from '../http/decide-on-stream.command';
-import { RUNTIME } from '../runtime.token';
+import { INTERACTION_RECORDERS, interaction, parseBody, toOpenApi } from '@app/interactions';
+import { commandResult } from '../http/command-result';
 
 const EXAMPLES = {
   contact: { value: { kind: 'contact', customerId: 'C-10001', staffId: 'rm-001', channel: 'phone', outcome: 'reached', campaignId: 'K-2026-001' } },
@@ -29,10 +28,7 @@ const EXAMPLES = {
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
 @Controller('api/interactions')
 export class InteractionsController {
-  constructor(
-    private readonly commands: Commands,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
-  ) {}
+  constructor(private readonly commands: Commands) {}
 
   @Roles(...INTERACTION_RECORDERS)
   @Post()
@@ -41,10 +37,7 @@ export class InteractionsController {
   async record(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
     const b = parseBody(interaction, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
-    const command = await interactionCommand(b, issue.org, this.runtime.store);
-    const full = { ...command, org: issue.org, by: issue.by, at: issue.at } as CustomerCommand;
-    const streamId = customerStream(b.customerId);
-    const result = await this.commands.send(new DecideOnStream(streamId, customerDecider, full, issue.context), b.customerId, streamId);
-    return { ...result, id: idOf(command) ?? result.id };
+    const recorded = await this.commands.execute(new RecordInteraction(b, issue.by, issue.context));
+    return commandResult(recorded.recordId ?? b.customerId, recorded.streamId, recorded);
   }
 }

@@ -6,7 +6,7 @@ import { formatPosition } from '@app/event-store';
 import { CurrentActor, Roles } from '../http/auth';
 import type { Runtime } from '@app/platform';
 import { PROJECTIONS, freshness, readCheckpoints } from '@app/read-models';
-import { RUNTIME } from '../runtime.token';
+import { RUNTIME } from '@app/application';
 
 /** The projector's state: each projection's version, position, lag and health. */
 @ApiTags('projections')

@@ -1,27 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { CommandBus } from '@nestjs/cqrs';
 import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
-import type { CommandContext } from '@app/event-store';
 import type { Runtime } from '@app/platform';
-import { createApi } from '../../../api/src/bootstrap';
-import { DecideOnStream } from '../../../api/src/http/decide-on-stream.command';
-import { OrganisationDirectory } from '../../../api/src/organisation/organisation.directory';
+import { DecideOnStream, startApplication, type CommandContext } from '@app/application';
 import { percentiles, timed } from './percentiles';
 
 const rm: Actor = { userId: 'rm1', unitId: 'SB1', role: 'relationship_manager' };
 const context = (): CommandContext => ({ correlationId: randomUUID(), actor: rm.userId, orgUnit: rm.unitId, occurredAt: new Date().toISOString() });
 
 /**
- * The command path as the API runs it: CommandBus → load the customer's stream → decide with the
+ * The command path as every app runs it: the application's CommandBus → load the customer's stream → decide with the
  * rules (consent, suitability) → append with the expected revision. A mix of contacts, offers and
  * sales over `customers` customers, by 1 and by 16 concurrent clients.
  */
 export async function commandBench(runtime: Runtime, customers: number, perClient: { 1: number; 16: number }) {
-  const app = await createApi(runtime);
-  await app.init();
+  const app = await startApplication(runtime);
   try {
-    const bus = app.get(CommandBus);
-    const org = await app.get(OrganisationDirectory).current();
+    const bus = app.commands;
+    const org = await app.directory.current();
     const send = (command: Omit<CustomerCommand, 'org' | 'by' | 'at'>) =>
       bus.execute(new DecideOnStream(customerStream(command.customerId), customerDecider, { ...command, org, by: rm, at: new Date().toISOString() } as CustomerCommand, context()));
     const ids = Array.from({ length: customers }, (_, i) => `bench-c${i}`);

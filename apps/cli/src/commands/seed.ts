@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { MONTH_PATTERN } from '@app/domain';
 import { PROJECTIONS, waitForProjection } from '@app/read-models';
-import { seedWithHandlers } from '../../../api/src/demo/seed-runner';
+import { seedWithHandlers } from '@app/demo';
 import { usage, withRuntime } from '../cli-runtime';
 import { output, table } from '../output';
 import { progress } from '../progress';

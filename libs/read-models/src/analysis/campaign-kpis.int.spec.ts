@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { attributionRule } from '@app/domain';
-import { seedDemo } from '../../../../apps/api/src/demo/seed';
+import { seedDemo } from '@app/demo';
 import { api } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { campaignKpis } from './campaign-kpis';

@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { seedDemo } from '../../../../apps/api/src/demo/seed';
+import { seedDemo } from '@app/demo';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { withReadModels } from '../runner/read-model-position';
 import { parseRuleSet } from './rule-set';

@@ -1,5 +1,5 @@
 import { ORGANISATION_STREAM, organisationDecider, type Organisation, type OrganisationEvent } from '@app/domain';
-import type { EventStore } from './event-store.port';
+import type { EventStore } from '@app/event-store';
 
 /**
  * The organisation as configured now: the `organisation` stream folded, kept in memory and

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { startTestApp, type TestApp } from '../../../test/support/test-app';
 import { seedDemo, type SeedReport } from './seed';
 
 /**

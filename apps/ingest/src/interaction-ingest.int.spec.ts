@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { OrganisationView } from '@app/event-store';
+import { OrganisationView } from '@app/application';
+import { CommandBus } from '@nestjs/cqrs';
 import { IntegrationRelay, type BusConsumer, type DeliveredMessage } from '@app/messaging';
 import { api, seedCustomer, seedOrganisation, storedEvents } from '../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../test/support/test-app';
-import { DEAD_LETTER_TOPIC, INTERACTIONS_TOPIC, startInteractionIngest, type DeadLetter } from './ingest';
+import { DEAD_LETTER_TOPIC, INTERACTIONS_TOPIC, startInteractionIngest, type DeadLetter } from './interaction-ingest';
 
 /**
  * Channel interactions in through the message bus (the Postgres bus here; Kafka has the same
@@ -33,6 +34,7 @@ describe('channel ingest and integration relay', () => {
     await seedCustomer(t, 'C2', { consents: [] });
     await api(t).as('admin').post('/api/customers/C1/manager', { staffId: 'rm1' });
     ingest = await startInteractionIngest({
+      commands: t.app.get(CommandBus),
       store: t.runtime.store,
       bus: t.runtime.bus,
       organisation: new OrganisationView(t.runtime.store),

@@ -18,7 +18,7 @@ import {
   retryOnConflict,
   type CommandContext,
   type HandledCommand,
-} from '@app/event-store';
+} from '../command-handling/handle-command';
 import type { Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { customerDecider, customerStream, DomainError, invalid, type Actor, type CustomerCommand } from '@app/domain';
-import { deterministicUuid, handleCommand, type EventStore, type OrganisationView } from '@app/event-store';
+import type { CommandBus } from '@nestjs/cqrs';
+import { deterministicUuid, RecordInteraction, type OrganisationView } from '@app/application';
+import { customerStream, DomainError, invalid, type Actor } from '@app/domain';
+import type { EventStore } from '@app/event-store';
+import { id, INTERACTION_RECORDERS, interaction, parseBody } from '@app/interactions';
 import type { BusConsumer, DeliveredMessage, MessageBus } from '@app/messaging';
-import { id } from './fields';
-import { INTERACTION_RECORDERS, interaction, interactionCommand } from './interaction';
-import { parseBody } from './validation';
 
 /** Channel systems (call centre, app, branch terminals) publish interactions here, keyed by customer id. */
 export const INTERACTIONS_TOPIC = 'channel.interactions';
@@ -19,7 +19,6 @@ const GROUP = 'ingest';
  */
 export const channelMessage = z.strictObject({ actor: id, interaction: z.unknown() });
 
-
 /** Keeps which messages were handled (the platform's idempotency store fits). */
 export interface MessageLedger {
   claim(scope: string, key: string, requestHash: string): Promise<{ kind: 'new' } | { kind: 'replay' } | { kind: 'in_progress' } | { kind: 'mismatch' }>;
@@ -29,6 +28,8 @@ export interface MessageLedger {
 }
 
 export interface IngestDeps {
+  /** The application's CommandBus: channel interactions run the same handler as `POST /api/interactions`. */
+  readonly commands: CommandBus;
   readonly store: EventStore;
   readonly bus: MessageBus;
   readonly organisation: OrganisationView;
@@ -92,17 +93,9 @@ async function apply(deps: IngestDeps, message: DeliveredMessage, retrying: bool
     if (stored.some((e) => e.metadata.eventId === first)) return { streamId, events: 0 };
   }
   // New contacts, offers, sales… are named after the message, so a replay names them the same.
-  const command = await interactionCommand(body, org, deps.store, () => message.id);
   const at = body.occurredAt ?? new Date().toISOString();
-  const full = { ...command, org, by: actor, at } as CustomerCommand;
-  const result = await handleCommand(deps.store, streamId, customerDecider, full, {
-    correlationId: message.id,
-    causationId: null,
-    actor: actor.userId,
-    orgUnit: actor.unitId,
-    occurredAt: at,
-    idempotencyKey,
-  });
+  const context = { correlationId: message.id, causationId: null, actor: actor.userId, orgUnit: actor.unitId, occurredAt: at, idempotencyKey };
+  const result = await deps.commands.execute(new RecordInteraction(body, actor, context, () => message.id));
   return { streamId, events: result.events.length };
 }
 

@@ -10,17 +10,14 @@ import {
   type CampaignFacts,
   type Channel,
   type CustomerCommand,
+  type DistributiveOmit,
   type OrganisationCommand,
   type RiskLevel,
 } from '@app/domain';
-import { deterministicUuid, OrganisationView, type CommandContext, type Position } from '@app/event-store';
+import { type Position } from '@app/event-store';
+import { ActOnBudget, ActOnCampaign, DecideOnStream, deterministicUuid, LaunchCampaign, OrganisationView, type CommandContext } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { customerDirectoryProjection, waitForProjection } from '@app/read-models';
-import { ActOnBudget } from '../budgets/budget.command';
-import { ActOnCampaign } from '../campaigns/campaign.command';
-import { LaunchCampaign } from '../campaigns/launch-campaign.command';
-import { DecideOnStream } from '../http/decide-on-stream.command';
-import type { DistributiveOmit } from '../http/commands';
 import { CustomerBatch } from './customer-batch';
 import { DEMO_PRODUCTS, demoBank, type DemoProduct } from './demo-bank';
 import { Random } from './random';

@@ -1,5 +1,6 @@
 import { customerDecider, customerStream, DomainError, type CustomerCommand, type CustomerEvent, type CustomerState } from '@app/domain';
-import { comparePositions, withMetadata, type CommandContext, type EventStore, type NewEvent, type Position } from '@app/event-store';
+import { comparePositions, type EventStore, type NewEvent, type Position } from '@app/event-store';
+import { withMetadata, type CommandContext } from '@app/application';
 
 interface Entry {
   state: CustomerState;

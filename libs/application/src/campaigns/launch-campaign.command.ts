@@ -14,7 +14,7 @@ import {
   type DomainEvent,
   type Organisation,
 } from '@app/domain';
-import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type HandledCommand, type StreamDecision } from '@app/event-store';
+import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type HandledCommand, type StreamDecision } from '../command-handling/handle-command';
 import { customerDirectoryProjection, findAudience, waitForProjection, withReadModels } from '@app/read-models';
 import type { Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';

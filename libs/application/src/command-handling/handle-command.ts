@@ -1,8 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, type Decider, type DomainEvent } from '@app/domain';
-import { WrongExpectedVersion } from './errors';
-import type { EventStore, ExpectedRevision } from './event-store.port';
-import { comparePositions, type NewEvent, type Position } from './events';
+import { comparePositions, WrongExpectedVersion, type EventStore, type ExpectedRevision, type NewEvent, type Position } from '@app/event-store';
 
 /** Who and when: everything a command carries besides its own data. */
 export interface CommandContext {

@@ -1,7 +1,7 @@
 import { Inject, ServiceUnavailableException } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { fold, campaignDecider, formatFen, forbidden, illegalState, isWithin, notFound, pointsDecider, pointsStream, requireRole, toFen, campaignStream, type Actor, type CampaignEvent, type Organisation } from '@app/domain';
-import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type StreamDecision } from '@app/event-store';
+import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type StreamDecision } from '../command-handling/handle-command';
 import type { Runtime } from '@app/platform';
 import { campaignEffectivenessProjection, waitForProjection, withReadModels } from '@app/read-models';
 import { RUNTIME } from '../runtime.token';

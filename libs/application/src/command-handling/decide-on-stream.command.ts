@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Decider, DomainEvent } from '@app/domain';
-import { handleCommand, type CommandContext, type HandledCommand } from '@app/event-store';
+import { handleCommand, type CommandContext, type HandledCommand } from './handle-command';
 import type { Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
 

@@ -1,7 +1,7 @@
 import { refused, type Decider } from '@app/domain';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { deterministicUuid, handleCommand, withMetadata, type CommandContext } from './handle-command';
-import { PostgresEventStore } from './postgres/postgres-event-store';
+import { PostgresEventStore } from '@app/event-store';
 
 /** A counter that refuses to go past a limit: enough to exercise the generic handler. */
 type Cmd = { type: 'Increment'; by: number };

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { customerStream, evolveQuota, registryEventsFor, vipCardDecider, vipCardRegistryStream, type CardQuota, type VipCardCommand, type VipCardEvent, type VipCardRegistryEvent } from '@app/domain';
-import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type HandledCommand } from '@app/event-store';
+import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type HandledCommand } from '../command-handling/handle-command';
 import type { Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
 

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  campaignDecider,
+  campaignStream,
+  customerDecider,
+  customerStream,
+  notFound,
+  type Actor,
+  type CampaignFacts,
+  type CustomerCommand,
+  type CustomerEvent,
+  type DistributiveOmit,
+  type Organisation,
+} from '@app/domain';
+import type { EventStore } from '@app/event-store';
+import type { Interaction } from '@app/interactions';
+import type { Runtime } from '@app/platform';
+import { handleCommand, loadState, type CommandContext, type HandledCommand } from '../command-handling/handle-command';
+import { OrganisationDirectory } from '../organisation/organisation.directory';
+import { RUNTIME } from '../runtime.token';
+
+export interface RecordedInteraction extends HandledCommand<CustomerEvent> {
+  readonly streamId: string;
+  /** The contact, offer, referral, sale or complaint the interaction created, when it created one. */
+  readonly recordId: string | undefined;
+}
+
+/**
+ * An interaction with a customer (contact, offer, answer, referral, sale, reversal, complaint),
+ * from the HTTP API or a channel message alike: translated into the customer's command and
+ * decided on the customer's stream, where contact policy, control groups and suitability live.
+ * `newId` names what the interaction creates when the sender has not (the ingest uses the
+ * message id, so a redelivery names it the same).
+ */
+export class RecordInteraction extends Command<RecordedInteraction> {
+  constructor(
+    readonly interaction: Interaction,
+    readonly by: Actor,
+    readonly context: CommandContext,
+    readonly newId: () => string = randomUUID,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RecordInteraction)
+export class RecordInteractionHandler implements ICommandHandler<RecordInteraction> {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  async execute({ interaction, by, context, newId }: RecordInteraction): Promise<RecordedInteraction> {
+    const org = await this.directory.current();
+    const command = await interactionCommand(interaction, org, this.runtime.store, newId);
+    const streamId = customerStream(interaction.customerId);
+    const full = { ...command, org, by, at: context.occurredAt } as CustomerCommand;
+    const handled = await handleCommand(this.runtime.store, streamId, customerDecider, full, context);
+    return { ...handled, streamId, recordId: idOf(command) };
+  }
+}
+
+/** The customer command an interaction asks for (without who, when and the organisation); `newId` names the new contact, offer, sale… when the sender has not. */
+export async function interactionCommand(
+  b: Interaction,
+  org: Organisation,
+  store: EventStore,
+  newId: () => string = randomUUID,
+): Promise<DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>> {
+  const campaign = (campaignId: string | null | undefined) => (campaignId ? campaignFacts(store, campaignId) : Promise.resolve(null));
+  const customerId = b.customerId;
+  switch (b.kind) {
+      case 'contact':
+        return { type: 'RecordContact', customerId, contactId: b.contactId ?? newId(), staffId: b.staffId, channel: b.channel, outcome: b.outcome, campaign: await campaign(b.campaignId) };
+      case 'offer':
+        return { type: 'PresentOffer', customerId, offerId: b.offerId ?? newId(), staffId: b.staffId, product: product(org, b.productCode), campaign: await campaign(b.campaignId) };
+      case 'offer-response':
+        return { type: 'RespondToOffer', customerId, offerId: b.offerId, accepted: b.accepted };
+      case 'referral':
+        return { type: 'ReferCrossSell', customerId, referralId: b.referralId ?? newId(), referrerStaffId: b.referrerStaffId, sellerStaffId: b.sellerStaffId, productCode: b.productCode };
+      case 'conversion':
+        return {
+          type: 'RecordConversion',
+          customerId,
+          conversionId: b.conversionId ?? newId(),
+          staffId: b.staffId,
+          product: product(org, b.productCode),
+          amount: b.amount,
+          revenue: b.revenue,
+          campaign: await campaign(b.campaignId),
+          referrerStaffId: b.referrerStaffId ?? null,
+          referralId: b.referralId ?? null,
+        };
+      case 'reversal':
+        return { type: 'ReverseConversion', customerId, conversionId: b.conversionId, reason: b.reason };
+      case 'complaint':
+        return { type: 'RecordComplaint', customerId, complaintId: b.complaintId ?? newId(), category: b.category, contactId: b.contactId ?? null, answerWithinDays: b.answerWithinDays };
+    }
+}
+
+export async function campaignFacts(store: EventStore, campaignId: string): Promise<CampaignFacts> {
+  const { state } = await loadState(store, campaignStream(campaignId), campaignDecider);
+  if (state.status === 'none' || !state.plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
+  return { campaignId, status: state.status, channels: state.plan.channels, productCodes: state.plan.productCodes };
+}
+
+function product(org: Organisation, productCode: string) {
+  const p = org.products.get(productCode);
+  if (!p) throw notFound('UNKNOWN_PRODUCT', `no product ${productCode}`, { productCode });
+  return p;
+}
+
+/** The id of the thing an interaction created (contact, offer, conversion…), for the response. */
+export function idOf(c: object): string | undefined {
+  for (const k of ['contactId', 'offerId', 'referralId', 'conversionId', 'complaintId'] as const) {
+    const v = (c as Record<string, unknown>)[k];
+    if (typeof v === 'string') return v;
+  }
+  return undefined;
+}
+

@@ -1,0 +1,3 @@
+export * from './seed';
+export * from './seed-runner';
+export { DEMO_PRODUCTS, demoBank, type DemoProduct } from './demo-bank';
