@@ -1,3 +1,4 @@
 export * from './seed';
 export * from './seed-runner';
 export { DEMO_PRODUCTS, demoBank, type DemoProduct } from './demo-bank';
+export { syntheticBatches, syntheticHistory } from './synthetic-history';

@@ -16,7 +16,7 @@ import { appendBench } from './append.bench';
 import { commandBench } from './commands.bench';
 import { naiveRebuild } from './naive-baseline';
 import { percentiles, timed } from './percentiles';
-import { syntheticBatches } from './synthetic-history';
+import { syntheticBatches } from '@app/demo';
 
 const EVENTS_PER_CUSTOMER = 8.2;
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { PostgresEventStore } from '@app/event-store';
-import { syntheticHistory } from '../../../../test/support/history';
+import { syntheticHistory } from '@app/demo';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { campaignEffectivenessProjection } from '../campaign-effectiveness/campaign-effectiveness.projection';
 import { PROJECTIONS } from '../index';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { PostgresEventStore, type RecordedEvent, type StreamAppend } from '@app/event-store';
-import { syntheticHistory } from '../../../../test/support/history';
+import { syntheticHistory } from '@app/demo';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { PROJECTIONS } from '../index';
 import { ProjectionRunner, useSchema } from './projection-runner';
