@@ -19,6 +19,12 @@ export interface StreamAppend {
   readonly expectedRevision: ExpectedRevision;
 }
 
+export interface StreamRead {
+  readonly streamId: string;
+  /** Inclusive; default 0. */
+  readonly fromRevision?: number;
+}
+
 export interface ReadAllOptions {
   /** Exclusive: events after this position. Default: from the start. */
   readonly after?: Position;
@@ -49,6 +55,12 @@ export interface EventStore {
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** The stream's events from `fromRevision` (inclusive, default 0); empty when it does not exist. */
   readStream(streamId: string, fromRevision?: number): Promise<RecordedEvent[]>;
+  /**
+   * Several streams at once, each from its own revision (inclusive), in stream order: for decisions
+   * over many aggregates (a launch enrols thousands of customers). Unknown streams map to `[]`.
+   * One query on Postgres; on EventStoreDB a bounded number of stream reads in parallel.
+   */
+  readStreams(requests: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>>;
   /** A batch of the global order, excluding the store's own system events. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): AllSubscription;

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, type Decider, type DomainEvent } from '@app/domain';
-import { comparePositions, WrongExpectedVersion, type EventStore, type ExpectedRevision, type NewEvent, type Position } from '@app/event-store';
+import { comparePositions, WrongExpectedVersion, type EventStore, type ExpectedRevision, type NewEvent, type Position, type RecordedEvent } from '@app/event-store';
 
 /** Who and when: everything a command carries besides its own data. */
 export interface CommandContext {
@@ -60,33 +60,67 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
 
 /** Streams whose folded state this process keeps, per store and decider (least recently used go first). */
 const STATE_CACHE_SIZE = 10_000;
-const stateCache = new WeakMap<EventStore, WeakMap<object, Map<string, { state: unknown; revision: number }>>>();
+const stateCache = new WeakMap<EventStore, WeakMap<object, Map<string, Folded<unknown>>>>();
+
+type Folding<State, Event extends DomainEvent> = Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>;
+type Folded<State> = { state: State; revision: number };
+
+function cacheFor<State>(store: EventStore, decider: object): Map<string, Folded<State>> {
+  let byDecider = stateCache.get(store);
+  if (!byDecider) stateCache.set(store, (byDecider = new WeakMap()));
+  let cache = byDecider.get(decider);
+  if (!cache) byDecider.set(decider, (cache = new Map()));
+  return cache as Map<string, Folded<State>>;
+}
+
+function remember<State>(cache: Map<string, Folded<State>>, streamId: string, folded: Folded<State>): void {
+  cache.delete(streamId);
+  cache.set(streamId, folded);
+  if (cache.size > STATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+}
+
+function foldOnto<State, Event extends DomainEvent>(decider: Folding<State, Event>, from: Folded<State> | undefined, events: readonly RecordedEvent[]): Folded<State> {
+  let state = from ? from.state : decider.initialState();
+  let revision = from ? from.revision : -1;
+  for (const e of events) {
+    state = decider.evolve(state, e as unknown as Event);
+    revision = e.streamPosition;
+  }
+  return { state, revision };
+}
 
 /**
  * A stream folded with a decider, and the revision it was read at (-1: empty). The folded state is
  * kept per process, so the next command on the stream reads and folds only the events appended
  * since; states are immutable and a stale one only costs a retry on the expected revision.
  */
-export async function loadState<State, Event extends DomainEvent>(
-  store: EventStore,
-  streamId: string,
-  decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
-): Promise<{ state: State; revision: number }> {
-  let byDecider = stateCache.get(store);
-  if (!byDecider) stateCache.set(store, (byDecider = new WeakMap()));
-  let cache = byDecider.get(decider);
-  if (!cache) byDecider.set(decider, (cache = new Map()));
-  const cached = cache.get(streamId) as { state: State; revision: number } | undefined;
-  let state = cached ? cached.state : decider.initialState();
-  let revision = cached ? cached.revision : -1;
-  for (const e of await store.readStream(streamId, revision + 1)) {
-    state = decider.evolve(state, e as unknown as Event);
-    revision = e.streamPosition;
+export async function loadState<State, Event extends DomainEvent>(store: EventStore, streamId: string, decider: Folding<State, Event>): Promise<Folded<State>> {
+  const cache = cacheFor<State>(store, decider);
+  const cached = cache.get(streamId);
+  const folded = foldOnto(decider, cached, await store.readStream(streamId, cached ? cached.revision + 1 : 0));
+  remember(cache, streamId, folded);
+  return folded;
+}
+
+/** Streams read per query when loading many at once. */
+const LOAD_MANY_CHUNK = 2_000;
+
+/** `loadState` for many streams of one decider (a launch's customers), read a few thousand per query. */
+export async function loadStates<State, Event extends DomainEvent>(store: EventStore, streamIds: readonly string[], decider: Folding<State, Event>): Promise<Map<string, Folded<State>>> {
+  const cache = cacheFor<State>(store, decider);
+  const out = new Map<string, Folded<State>>();
+  for (let i = 0; i < streamIds.length; i += LOAD_MANY_CHUNK) {
+    const chunk = streamIds.slice(i, i + LOAD_MANY_CHUNK);
+    // What was cached when the read was asked for: the events read follow exactly that.
+    const from = chunk.map((streamId) => cache.get(streamId));
+    const read = await store.readStreams(chunk.map((streamId, k) => ({ streamId, fromRevision: (from[k]?.revision ?? -1) + 1 })));
+    for (const [k, streamId] of chunk.entries()) {
+      const folded = foldOnto(decider, from[k], read.get(streamId) ?? []);
+      remember(cache, streamId, folded);
+      out.set(streamId, folded);
+    }
   }
-  cache.delete(streamId);
-  cache.set(streamId, { state, revision });
-  if (cache.size > STATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return { state, revision };
+  return out;
 }
 
 export const expectedFor = (revision: number): ExpectedRevision => (revision === -1 ? 'no_stream' : revision);

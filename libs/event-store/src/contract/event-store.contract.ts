@@ -101,6 +101,17 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       it('reads an unknown stream as empty', async () => {
         expect(await store.readStream(stream('none'))).toEqual([]);
       });
+
+      it('reads several streams at once, each from its own revision, unknown ones as empty', async () => {
+        await store.appendToStream(stream('s1'), [event('A'), event('B'), event('C')], 'no_stream');
+        await store.appendToStream(stream('s2'), [event('D')], 'no_stream');
+        await store.appendToStream(stream('s1'), [event('E')], 2);
+        const read = await store.readStreams([{ streamId: stream('s1'), fromRevision: 1 }, { streamId: stream('s2') }, { streamId: stream('none') }]);
+        expect([...read.keys()].sort()).toEqual([stream('none'), stream('s1'), stream('s2')].sort());
+        expect(read.get(stream('s1'))!.map((e) => [e.type, e.streamPosition])).toEqual([['B', 1], ['C', 2], ['E', 3]]);
+        expect(read.get(stream('s2'))!.map((e) => e.type)).toEqual(['D']);
+        expect(read.get(stream('none'))).toEqual([]);
+      });
     });
 
     describe('expected revisions', () => {

@@ -22,10 +22,14 @@ import type {
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
+  StreamRead,
   StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
 import { comparePositions, type EventMetadata, type NewEvent, type Position, type RecordedEvent } from '../events';
+
+/** Stream reads in flight at once for `readStreams`. */
+const READ_STREAMS_IN_FLIGHT = 32;
 
 /**
  * The production store: EventStoreDB (KurrentDB) through `@eventstore/db-client`. Positions are
@@ -85,6 +89,17 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (err) {
       if (err instanceof StreamNotFoundError) return [];
       throw err;
+    }
+    return out;
+  }
+
+  async readStreams(requests: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>> {
+    const out = new Map<string, RecordedEvent[]>();
+    // gRPC multiplexes on one connection: a few reads in flight at a time, not thousands.
+    for (let i = 0; i < requests.length; i += READ_STREAMS_IN_FLIGHT) {
+      const chunk = requests.slice(i, i + READ_STREAMS_IN_FLIGHT);
+      const read = await Promise.all(chunk.map((r) => this.readStream(r.streamId, r.fromRevision ?? 0)));
+      chunk.forEach((r, k) => out.set(r.streamId, read[k]!));
     }
     return out;
   }

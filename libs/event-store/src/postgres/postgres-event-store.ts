@@ -6,6 +6,7 @@ import type {
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
+  StreamRead,
   StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
@@ -158,6 +159,19 @@ export class PostgresEventStore implements EventStore {
       [streamId, fromRevision],
     );
     return rows.map(this.toEvent);
+  }
+
+  async readStreams(requests: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>> {
+    const out = new Map<string, RecordedEvent[]>(requests.map((r) => [r.streamId, []]));
+    if (requests.length === 0) return out;
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events
+       JOIN unnest($1::text[], $2::bigint[]) AS wanted(wanted_stream, from_revision) ON stream_id = wanted_stream AND stream_position >= from_revision
+       ORDER BY stream_id, stream_position`,
+      [requests.map((r) => r.streamId), requests.map((r) => r.fromRevision ?? 0)],
+    );
+    for (const row of rows) out.get(row.stream_id)!.push(this.toEvent(row));
+    return out;
   }
 
   private readonly toEvent = (row: EventRow): RecordedEvent => {
