@@ -8,6 +8,7 @@ import { DeductParticipantPointsHandler } from './campaigns/deduct-participant-p
 import { LaunchCampaignHandler } from './campaigns/launch-campaign.command';
 import { ActOnVipCardHandler } from './cards/vip-card.command';
 import { DecideOnStreamHandler } from './command-handling/decide-on-stream.command';
+import { ActOnPointsHandler } from './points/points.command';
 import { RecordInteractionHandler } from './interactions/record-interaction.command';
 import { OrganisationDirectory } from './organisation/organisation.directory';
 import { RUNTIME } from './runtime.token';
@@ -19,6 +20,7 @@ export const COMMAND_HANDLERS = [
   DeductParticipantPointsHandler,
   ActOnBudgetHandler,
   ActOnVipCardHandler,
+  ActOnPointsHandler,
   RecordInteractionHandler,
 ];
 

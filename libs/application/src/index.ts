@@ -10,4 +10,5 @@ export * from './campaigns/launch-campaign.command';
 export * from './campaigns/deduct-participant-points.command';
 export * from './budgets/budget.command';
 export * from './cards/vip-card.command';
+export * from './points/points.command';
 export * from './interactions/record-interaction.command';

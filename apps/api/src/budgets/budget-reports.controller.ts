@@ -1,11 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { invalid, readScope, unitInScope, type Actor } from '@app/domain';
-import { OrganisationDirectory } from '@app/application';
+import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { budgetUsage, budgetUsageProjection } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
-import { RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 
 @ApiTags('budgets')

@@ -3,12 +3,11 @@ import { QueryBus, Query as CqrsQuery, QueryHandler, type IQueryHandler } from '
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { asOfInstant, attributionRule, campaignInScope, forbidden, invalid, notFound, type Actor, type AttributionRule } from '@app/domain';
 import { formatPosition } from '@app/event-store';
-import { OrganisationDirectory } from '@app/application';
+import { OrganisationDirectory, RUNTIME } from '@app/application';
 import { requireCampaignInScope } from '../http/scope';
 import type { Runtime } from '@app/platform';
 import { campaignKpis, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, type CampaignEffectiveness, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
-import { RUNTIME } from '@app/application';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 
 const PROJECTION = campaignEffectivenessProjection.name;

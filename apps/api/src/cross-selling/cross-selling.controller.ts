@@ -1,12 +1,11 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { MONTH_PATTERN, invalid, readScope, staffInScope, unitInScope, type Actor } from '@app/domain';
-import { OrganisationDirectory } from '@app/application';
+import { OrganisationDirectory, RUNTIME } from '@app/application';
 import { requireCampaignInScope } from '../http/scope';
 import type { Runtime } from '@app/platform';
 import { attritionByProducts, campaignCrossSell, campaignEffectivenessProjection, crossSellingProjection, crossSellRatio, referralStats } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
-import { RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 
 

@@ -2,14 +2,12 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { customerDecider, customerStream, notFound, personalDataInClear, requireCustomerAccess, type Actor } from '@app/domain';
-import { loadState } from '@app/application';
-import { OrganisationDirectory } from '@app/application';
+import { loadState, OrganisationDirectory, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 import { masked } from './masking';
 import type { Runtime } from '@app/platform';
 import { customer360, customer360Projection, pointsLedger, pointsLedgerProjection } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
-import { RUNTIME } from '@app/application';
 
 /** One customer seen whole, and their points ledger. */
 @ApiTags('customers')

@@ -4,12 +4,11 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
 import type { PersonalData, Runtime } from '@app/platform';
-import { RUNTIME } from '@app/application';
+import { DecideOnStream, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, id, money, month, nonNegativeMoney, occurredAt, riskLevel, text, toOpenApi } from '@app/interactions';
 import { parseBody } from '@app/interactions';
-import { DecideOnStream } from '@app/application';
 
 const personalFields = {
   name: z.string().trim().min(1).max(100),

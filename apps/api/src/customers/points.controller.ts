@@ -1,15 +1,12 @@
-import { Body, Controller, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { customerDecider, customerStream, notFound, pointsDecider, pointsStream, type Actor, type PointsCommand } from '@app/domain';
-import { loadState } from '@app/application';
-import type { Runtime } from '@app/platform';
-import { RUNTIME } from '@app/application';
+import { pointsStream, type Actor, type PointsCommand } from '@app/domain';
+import { ActOnPoints } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, money, month, occurredAt, parseBody, text, toOpenApi } from '@app/interactions';
-import { DecideOnStream } from '@app/application';
 
 const benefit = z.strictObject({ month, assetChange: z.union([z.string(), z.number()]).transform(String), profitParameter: z.string().regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, 'a decimal from 0 to 1'), ...occurredAt });
 const transaction = z.strictObject({ transactionId: id, spend: money, ...occurredAt });
@@ -23,10 +20,7 @@ const expiry = z.strictObject({ ...occurredAt });
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
 @Controller('api/points/:customerId')
 export class PointsController {
-  constructor(
-    private readonly commands: Commands,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
-  ) {}
+  constructor(private readonly commands: Commands) {}
 
   @Roles('admin')
   @Post('benefit')
@@ -74,11 +68,7 @@ export class PointsController {
   }
 
   private async send(i: Issue, command: DistributiveOmit<PointsCommand, 'by' | 'at'>) {
-    // Points belong to a customer the bank has: the feeds may not invent one.
-    const customer = await loadState(this.runtime.store, customerStream(command.customerId), customerDecider);
-    if (customer.state.status === 'none') throw notFound('UNKNOWN_CUSTOMER', `no customer ${command.customerId}`, { customerId: command.customerId });
     const full = { ...command, by: i.by, at: i.at } as PointsCommand;
-    const streamId = pointsStream(command.customerId);
-    return this.commands.send(new DecideOnStream(streamId, pointsDecider, full, i.context), command.customerId, streamId);
+    return this.commands.send(new ActOnPoints(full, i.context), command.customerId, pointsStream(command.customerId));
   }
 }

@@ -3,8 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Actor, Role } from '@app/domain';
 import { TokenError, type Runtime, type TokenClaims } from '@app/platform';
-import { OrganisationDirectory } from '@app/application';
-import { RUNTIME } from '@app/application';
+import { OrganisationDirectory, RUNTIME } from '@app/application';
 
 const PUBLIC = Symbol('public');
 const ROLES = Symbol('roles');

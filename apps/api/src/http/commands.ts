@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus, type Command } from '@nestjs/cqrs';
 import type { Request } from 'express';
 import type { Actor, Organisation } from '@app/domain';
-import type { CommandContext, HandledCommand } from '@app/application';
-import { OrganisationDirectory } from '@app/application';
+import { type CommandContext, type HandledCommand, OrganisationDirectory } from '@app/application';
 import { commandContext } from './command-context';
 import { commandResult, type CommandResult } from './command-result';
 

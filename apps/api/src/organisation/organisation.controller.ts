@@ -5,12 +5,10 @@ import { z } from 'zod';
 import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, inSequence, organisationDecider, type Actor, type OrganisationCommand } from '@app/domain';
 
 const BOOTSTRAP = inSequence(organisationDecider);
-import type { CommandContext } from '@app/application';
+import { type CommandContext, DecideOnStream, OrganisationDirectory } from '@app/application';
 import { CurrentActor, Public, Roles, ANY_ROLE } from '../http/auth';
 import { Commands } from '../http/commands';
 import { emptyBody, id, money, month, parseBody, riskLevel, role, text, toOpenApi } from '@app/interactions';
-import { DecideOnStream } from '@app/application';
-import { OrganisationDirectory } from '@app/application';
 
 const bootstrap = z.strictObject({
   headOffice: z.strictObject({ unitId: id, name: text(200) }),

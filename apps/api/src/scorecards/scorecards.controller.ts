@@ -2,11 +2,10 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus, Query as CqrsQuery, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { MONTH_PATTERN, forbidden, invalid, notFound, readScope, requireUnitInScope, staffInScope, unitInScope, type Actor } from '@app/domain';
-import { OrganisationDirectory } from '@app/application';
+import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { personCredits, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
-import { RUNTIME } from '@app/application';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 
 const PROJECTION = staffScorecardProjection.name;
