@@ -48,3 +48,6 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     | { type: 'CorrectPersonalData'; fields: string[]; nameMissing?: boolean }
     | { type: 'EraseCustomerData'; reason: string }
   );
+
+/** The commands of the given types: what one concern of the customer decides. */
+export type CustomerCommandOf<T extends CustomerCommand['type']> = Extract<CustomerCommand, { type: T }>;
