@@ -1,4 +1,4 @@
-import { refused } from '../errors';
+import { illegalState, refused } from '../errors';
 import { contactPolicyFor } from '../organisation/organisation.state';
 import type { Channel } from '../shared/types';
 import { staffMember } from './customer.checks';
@@ -6,6 +6,7 @@ import type { CampaignFacts, CustomerCommandOf } from './customer.commands';
 import { campaignNotRunning, channelNotInCampaign, controlGroupCustomer, duplicate, noConsent, notEnrolled } from './customer.errors';
 import type { CustomerEventOf, Group } from './customer.events';
 import { contactLimitBreach } from './customer.rules';
+import type { PersonalDataState } from './customer-personal-data';
 import type { RelationshipState } from './customer-relationship';
 
 export interface ContactRecord {
@@ -23,7 +24,7 @@ export interface ContactState {
 
 export const initialContact = (): ContactState => ({ consents: new Set(), enrolments: new Map(), contacts: new Map() });
 
-export type ContactCommand = CustomerCommandOf<'SetConsent' | 'RecordContact'>;
+export type ContactCommand = CustomerCommandOf<'SetConsent' | 'EnrolInCampaign' | 'RecordContact'>;
 export type ContactEvent = CustomerEventOf<'ConsentGranted' | 'ConsentWithdrawn' | 'CustomerEnrolledInCampaign' | 'CustomerContacted'>;
 
 export function evolveContact<S extends ContactState>(s: S, e: ContactEvent): S {
@@ -47,12 +48,18 @@ export function evolveContact<S extends ContactState>(s: S, e: ContactEvent): S 
   }
 }
 
-export function decideContact(c: ContactCommand, s: ContactState & RelationshipState): ContactEvent[] {
+export function decideContact(c: ContactCommand, s: ContactState & RelationshipState & PersonalDataState): ContactEvent[] {
   const customerId = c.customerId;
   switch (c.type) {
     case 'SetConsent': {
       if (s.consents.has(c.channel) === c.granted) return [];
       return [{ type: c.granted ? 'ConsentGranted' : 'ConsentWithdrawn', data: { customerId, channel: c.channel } }];
+    }
+    case 'EnrolInCampaign': {
+      // A launch repeated after a failure enrols the same audience again: the first split stands.
+      if (s.enrolments.has(c.campaignId)) return [];
+      if (s.erased) throw illegalState('DATA_ERASED', 'this customer\'s data was erased at their request; no campaign enrols them', { customerId });
+      return [{ type: 'CustomerEnrolledInCampaign', data: { campaignId: c.campaignId, customerId, group: c.group } }];
     }
     case 'RecordContact': {
       if (s.contacts.has(c.contactId)) throw duplicate('contact', c.contactId);

@@ -1,6 +1,6 @@
 import { requireCustomerAccess, type CustomerPlacement } from '../access/access';
 import { forbidden } from '../errors';
-import { unknownStaff } from '../organisation/organisation.errors';
+import { roleRequired, unknownStaff } from '../organisation/organisation.errors';
 import { isWithin, type Organisation } from '../organisation/organisation.state';
 import type { CustomerCommand } from './customer.commands';
 
@@ -8,6 +8,13 @@ import type { CustomerCommand } from './customer.commands';
 export function requireAccess(c: CustomerCommand, s: CustomerPlacement): void {
   // Claims have their own rule: any manager may claim an unassigned customer; a unit above decides.
   if (c.type === 'FileClaim' || c.type === 'DecideClaim') return;
+  if (c.type === 'EnrolInCampaign') {
+    // The launching marketer enrols the whole audience, yet a marketer has no access to single
+    // customers (access.ts). The launch handler has already checked the campaign's scope (the
+    // audience is drawn from the owner unit's subtree), so only the role is checked here.
+    if (c.by.role !== 'marketer' && c.by.role !== 'admin') throw roleRequired(['marketer', 'admin'], c.by.role);
+    return;
+  }
   requireCustomerAccess(c.by, c.org, c.customerId, s);
 }
 

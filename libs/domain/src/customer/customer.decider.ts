@@ -90,6 +90,7 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
     case 'RecordBalanceSnapshot':
       return decideTier(c, s);
     case 'SetConsent':
+    case 'EnrolInCampaign':
     case 'RecordContact':
       return decideContact(c, s);
     case 'AssessRisk':
