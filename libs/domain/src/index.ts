@@ -9,6 +9,7 @@ export * from './customer/customer.events';
 export * from './customer/customer.commands';
 export * from './customer/customer.state';
 export * from './customer/customer.rules';
+export * from './customer/customer.stream';
 export { customerDecider, customerStream } from './customer/customer.decider';
 export * from './campaign/campaign.events';
 export * from './campaign/campaign.commands';

@@ -1,6 +1,6 @@
 import type { Organisation, Product } from '../organisation/organisation.state';
 import type { Channel, Issued, RiskLevel } from '../shared/types';
-import type { Gender } from './customer.events';
+import type { Gender, Group } from './customer.events';
 
 /** What a customer decision needs to know of a campaign (from its own stream). */
 export interface CampaignFacts {
@@ -19,6 +19,8 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     | { type: 'TransferCustomer'; toStaffId: string }
     | { type: 'AssessRisk'; tolerance: RiskLevel }
     | { type: 'SetConsent'; channel: Channel; granted: boolean }
+    /** A launch puts each audience member in the group its seeded split chose for them. */
+    | { type: 'EnrolInCampaign'; campaignId: string; group: Group }
     | {
         type: 'RecordContact';
         contactId: string;
@@ -48,3 +50,6 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     | { type: 'CorrectPersonalData'; fields: string[]; nameMissing?: boolean }
     | { type: 'EraseCustomerData'; reason: string }
   );
+
+/** The commands of the given types: what one concern of the customer decides. */
+export type CustomerCommandOf<T extends CustomerCommand['type']> = Extract<CustomerCommand, { type: T }>;

@@ -78,6 +78,9 @@ export type CustomerEvent =
   /** The customer's personal data was destroyed on request; the history stays, anonymous. */
   | { type: 'CustomerDataErased'; data: { customerId: string; reason: string; erasedBy: string } };
 
+/** The events of the given types: what one concern of the customer writes and folds. */
+export type CustomerEventOf<T extends CustomerEvent['type']> = Extract<CustomerEvent, { type: T }>;
+
 export interface OfferData {
   readonly offerId: string;
   readonly customerId: string;

@@ -4,7 +4,6 @@ import { riskRank, type RiskLevel, type Tier } from '../shared/types';
 import type { ContactPolicy } from '../organisation/organisation.events';
 import type { Product } from '../organisation/organisation.state';
 import type { UnsuitableReason } from './customer.events';
-import type { CustomerState } from './customer.state';
 
 /** Tier by 3-month average daily assets (004 篇九 第五条). */
 export function tierFor(averageFen: Fen, t: { standard: Fen; platinum: Fen; black: Fen }): Tier {
@@ -56,7 +55,7 @@ export interface ContactLimitBreach {
 }
 
 /** Contact policy: campaign contacts per customer per 30 days, and per campaign per 7 days. */
-export function contactLimitBreach(state: CustomerState, campaignId: string, now: string, policy: ContactPolicy): ContactLimitBreach | undefined {
+export function contactLimitBreach(state: { readonly contacts: ReadonlyMap<string, { readonly campaignId: string | null; readonly at: string }> }, campaignId: string, now: string, policy: ContactPolicy): ContactLimitBreach | undefined {
   const campaignContacts = [...state.contacts.values()].filter((c) => c.campaignId !== null);
   const last30 = campaignContacts.filter((c) => sinceDaysBefore(c.at, now, 30)).length;
   if (last30 >= policy.maxCampaignContactsPer30Days) {

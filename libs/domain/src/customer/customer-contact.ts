@@ -1,0 +1,93 @@
+import { illegalState, refused } from '../errors';
+import { contactPolicyFor } from '../organisation/organisation.state';
+import type { Channel } from '../shared/types';
+import { staffMember } from './customer.checks';
+import type { CampaignFacts, CustomerCommandOf } from './customer.commands';
+import { campaignNotRunning, channelNotInCampaign, controlGroupCustomer, duplicate, noConsent, notEnrolled } from './customer.errors';
+import type { CustomerEventOf, Group } from './customer.events';
+import { contactLimitBreach } from './customer.rules';
+import type { PersonalDataState } from './customer-personal-data';
+import type { RelationshipState } from './customer-relationship';
+
+export interface ContactRecord {
+  readonly staffId: string;
+  readonly campaignId: string | null;
+  readonly at: string;
+}
+
+/** Whether and how the customer may be contacted (001 服务准则 1), and by which campaigns. */
+export interface ContactState {
+  readonly consents: ReadonlySet<Channel>;
+  readonly enrolments: ReadonlyMap<string, Group>;
+  readonly contacts: ReadonlyMap<string, ContactRecord>;
+}
+
+export const initialContact = (): ContactState => ({ consents: new Set(), enrolments: new Map(), contacts: new Map() });
+
+export type ContactCommand = CustomerCommandOf<'SetConsent' | 'EnrolInCampaign' | 'RecordContact'>;
+export type ContactEvent = CustomerEventOf<'ConsentGranted' | 'ConsentWithdrawn' | 'CustomerEnrolledInCampaign' | 'CustomerContacted'>;
+
+export function evolveContact<S extends ContactState>(s: S, e: ContactEvent): S {
+  switch (e.type) {
+    case 'ConsentGranted':
+      return s.consents.has(e.data.channel) ? s : { ...s, consents: new Set(s.consents).add(e.data.channel) };
+    case 'ConsentWithdrawn': {
+      if (!s.consents.has(e.data.channel)) return s;
+      const consents = new Set(s.consents);
+      consents.delete(e.data.channel);
+      return { ...s, consents };
+    }
+    case 'CustomerEnrolledInCampaign':
+      return { ...s, enrolments: new Map(s.enrolments).set(e.data.campaignId, e.data.group) };
+    case 'CustomerContacted':
+      return { ...s, contacts: new Map(s.contacts).set(e.data.contactId, { staffId: e.data.staffId, campaignId: e.data.campaignId, at: e.data.contactedAt }) };
+    default: {
+      const unreachable: never = e;
+      return unreachable;
+    }
+  }
+}
+
+export function decideContact(c: ContactCommand, s: ContactState & RelationshipState & PersonalDataState): ContactEvent[] {
+  const customerId = c.customerId;
+  switch (c.type) {
+    case 'SetConsent': {
+      if (s.consents.has(c.channel) === c.granted) return [];
+      return [{ type: c.granted ? 'ConsentGranted' : 'ConsentWithdrawn', data: { customerId, channel: c.channel } }];
+    }
+    case 'EnrolInCampaign': {
+      // A launch repeated after a failure enrols the same audience again: the first split stands.
+      if (s.enrolments.has(c.campaignId)) return [];
+      if (s.erased) throw illegalState('DATA_ERASED', 'this customer\'s data was erased at their request; no campaign enrols them', { customerId });
+      return [{ type: 'CustomerEnrolledInCampaign', data: { campaignId: c.campaignId, customerId, group: c.group } }];
+    }
+    case 'RecordContact': {
+      if (s.contacts.has(c.contactId)) throw duplicate('contact', c.contactId);
+      staffMember(c.org, c.staffId);
+      if (!s.consents.has(c.channel)) throw noConsent(c.channel);
+      if (c.campaign) {
+        requireCampaignReach(s, c.campaign);
+        if (!c.campaign.channels.includes(c.channel)) throw channelNotInCampaign(c.campaign.campaignId, c.channel);
+        // The policy in force is the nearest one set at or above the customer's unit.
+        const breach = contactLimitBreach(s, c.campaign.campaignId, c.at, contactPolicyFor(c.org, s.homeUnitId));
+        if (breach) {
+          throw refused('CONTACT_LIMIT_REACHED', `contact policy: at most ${breach.max} ${breach.limit === 'per_customer_30_days' ? 'campaign contacts per customer in 30 days' : 'contacts per campaign in 7 days'}`, { ...breach });
+        }
+      }
+      const campaignId = c.campaign?.campaignId ?? null;
+      return [{ type: 'CustomerContacted', data: { contactId: c.contactId, customerId, staffId: c.staffId, channel: c.channel, campaignId, outcome: c.outcome, contactedAt: c.at } }];
+    }
+    default: {
+      const unreachable: never = c;
+      return unreachable;
+    }
+  }
+}
+
+/** A campaign may reach only its treatment customers, and only while it runs. */
+export function requireCampaignReach(s: ContactState, campaign: CampaignFacts): void {
+  const group = s.enrolments.get(campaign.campaignId);
+  if (!group) throw notEnrolled(campaign.campaignId);
+  if (group === 'control') throw controlGroupCustomer(campaign.campaignId);
+  if (campaign.status !== 'launched') throw campaignNotRunning(campaign.campaignId, campaign.status);
+}

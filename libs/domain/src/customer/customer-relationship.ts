@@ -1,0 +1,106 @@
+import { forbidden, invalid, refused } from '../errors';
+import { outsideScope, unknownStaff, unknownUnit } from '../organisation/organisation.errors';
+import { headOffice, isWithin, unitAtLevel, type Organisation } from '../organisation/organisation.state';
+import { toFen } from '../shared/money';
+import { staffMember } from './customer.checks';
+import type { CustomerCommandOf } from './customer.commands';
+import { badAmount, customerExists } from './customer.errors';
+import type { CustomerEventOf } from './customer.events';
+import { unitWithMostAssets } from './customer.rules';
+
+/** Who holds the customer: their sub-branch and their relationship manager (004 篇九 第九条). */
+export interface RelationshipState {
+  readonly status: 'none' | 'active';
+  readonly customerId: string;
+  readonly homeUnitId: string;
+  readonly managerId: string | null;
+}
+
+export const initialRelationship = (): RelationshipState => ({ status: 'none', customerId: '', homeUnitId: '', managerId: null });
+
+export type RelationshipCommand = CustomerCommandOf<'OnboardCustomer' | 'AssignManager' | 'TransferCustomer'>;
+export type RelationshipEvent = CustomerEventOf<'CustomerOnboarded' | 'CustomerAssignedToManager' | 'CustomerTransferred'>;
+
+export function evolveRelationship<S extends RelationshipState>(s: S, e: RelationshipEvent): S {
+  switch (e.type) {
+    case 'CustomerOnboarded':
+      return { ...s, status: 'active', customerId: e.data.customerId, homeUnitId: e.data.homeUnitId };
+    case 'CustomerAssignedToManager':
+      return s.managerId === e.data.staffId ? s : { ...s, managerId: e.data.staffId };
+    case 'CustomerTransferred':
+      return { ...s, homeUnitId: e.data.toUnitId };
+    default: {
+      const unreachable: never = e;
+      return unreachable;
+    }
+  }
+}
+
+export function decideRelationship(c: RelationshipCommand, s: RelationshipState): RelationshipEvent[] {
+  const customerId = c.customerId;
+  switch (c.type) {
+    case 'OnboardCustomer': {
+      if (s.status !== 'none') throw customerExists(customerId);
+      const homeUnitId = unitWithMostAssets(c.assetsByUnit);
+      if (!homeUnitId) throw invalid('NO_HOME_UNIT', 'assetsByUnit must name at least one sub-branch holding the customer\'s assets');
+      const unit = c.org.units.get(homeUnitId);
+      if (!unit) throw unknownUnit(homeUnitId);
+      if (unit.level !== 'sub_branch_1' && unit.level !== 'sub_branch_2') {
+        throw invalid('NOT_A_SUB_BRANCH', `customers are held by sub-branches; ${homeUnitId} is a ${unit.level}`, { unitId: homeUnitId });
+      }
+      requireScope(c.org, homeUnitId, c.by.unitId);
+      for (const [u, amount] of Object.entries(c.assetsByUnit)) if ((toFen(amount) ?? -1) < 0) throw badAmount(`assetsByUnit.${u}`, amount);
+      return [{ type: 'CustomerOnboarded', data: { customerId, homeUnitId, segment: c.segment, gender: c.gender, birthYear: c.birthYear } }];
+    }
+    case 'AssignManager': {
+      requireScope(c.org, s.homeUnitId, c.by.unitId);
+      const staff = managerIn(c.org, c.staffId, s.homeUnitId);
+      if (s.managerId === staff.staffId) return [];
+      return [{ type: 'CustomerAssignedToManager', data: { customerId, staffId: staff.staffId, previousStaffId: s.managerId, unitId: s.homeUnitId } }];
+    }
+    case 'TransferCustomer': {
+      const to = c.org.staff.get(c.toStaffId);
+      if (!to) throw unknownStaff(c.toStaffId);
+      if (to.role !== 'relationship_manager') throw refused('NOT_A_MANAGER', `${to.staffId} is not a relationship manager`, { staffId: to.staffId });
+      const toUnit = unitAtLevel(c.org, to.unitId, 'sub_branch_2') ?? unitAtLevel(c.org, to.unitId, 'sub_branch_1');
+      if (!toUnit) throw refused('NOT_A_SUB_BRANCH', `${to.staffId} does not work in a sub-branch`, { staffId: to.staffId });
+      const fromBranch = unitAtLevel(c.org, s.homeUnitId, 'branch')?.unitId;
+      const toBranch = unitAtLevel(c.org, toUnit.unitId, 'branch')?.unitId;
+      const crossBranch = fromBranch !== toBranch;
+      // Inside a branch the branch decides; across branches, head office (004 篇九 第九条).
+      const decider = crossBranch ? headOffice(c.org)?.unitId : fromBranch;
+      const level = c.org.units.get(c.by.unitId)?.level;
+      const allowed = crossBranch ? c.by.unitId === decider : c.by.unitId === decider || level === 'head_office';
+      if (!allowed) {
+        throw forbidden('TRANSFER_NOT_ALLOWED', crossBranch ? 'transfers across branches are decided by head office' : 'transfers inside a branch are decided by the branch', {
+          crossBranch,
+          actorUnitId: c.by.unitId,
+        });
+      }
+      if (toUnit.unitId === s.homeUnitId && s.managerId === to.staffId) return [];
+      return [
+        { type: 'CustomerTransferred', data: { customerId, fromUnitId: s.homeUnitId, toUnitId: toUnit.unitId, fromStaffId: s.managerId, toStaffId: to.staffId, crossBranch } },
+        { type: 'CustomerAssignedToManager', data: { customerId, staffId: to.staffId, previousStaffId: s.managerId, unitId: toUnit.unitId } },
+      ];
+    }
+    default: {
+      const unreachable: never = c;
+      return unreachable;
+    }
+  }
+}
+
+/** A relationship manager working in (or under) the customer's home unit. */
+export function managerIn(org: Organisation, staffId: string, homeUnitId: string) {
+  const staff = staffMember(org, staffId);
+  if (staff.role !== 'relationship_manager') throw refused('NOT_A_MANAGER', `${staffId} is not a relationship manager`, { staffId });
+  if (!isWithin(org, staff.unitId, homeUnitId)) {
+    throw refused('STAFF_NOT_IN_UNIT', `${staffId} does not work in the customer's unit ${homeUnitId}`, { staffId, unitId: homeUnitId });
+  }
+  return staff;
+}
+
+/** The actor's unit must be the given unit or above it. */
+function requireScope(org: Organisation, unitId: string, actorUnitId: string): void {
+  if (!isWithin(org, unitId, actorUnitId)) throw outsideScope(unitId, actorUnitId);
+}

@@ -1,0 +1,102 @@
+import { illegalState, notFound, refused } from '../errors';
+import { formatFen, toFen } from '../shared/money';
+import { staffMember } from './customer.checks';
+import type { CampaignFacts, CustomerCommandOf } from './customer.commands';
+import { badAmount, duplicate, productNotInCampaign } from './customer.errors';
+import type { CustomerEventOf, OfferData } from './customer.events';
+import { requireCampaignReach, type ContactState } from './customer-contact';
+import type { ReferralsState } from './customer-referrals';
+import type { RelationshipState } from './customer-relationship';
+import { requireSuitable, type SuitabilityState } from './customer-suitability';
+
+/** The sales flow (001 §3): offers made, and the sales (conversions) that stand or were reversed. */
+export interface SellingState {
+  readonly offers: ReadonlyMap<string, OfferData & { open: boolean }>;
+  readonly conversions: ReadonlyMap<string, { reversed: boolean }>;
+}
+
+export const initialSelling = (): SellingState => ({ offers: new Map(), conversions: new Map() });
+
+export type SellingCommand = CustomerCommandOf<'PresentOffer' | 'RespondToOffer' | 'RecordConversion' | 'ReverseConversion'>;
+/** A refused sale is recorded too (`OfferBlockedAsUnsuitable`), by the suitability rule. */
+export type SellingEvent = CustomerEventOf<'OfferPresented' | 'OfferAccepted' | 'OfferDeclined' | 'ConversionRecorded' | 'ConversionReversed'>;
+/** A sale is decided on the customer's suitability, campaigns and referrals too. */
+type Reads = SellingState & SuitabilityState & ContactState & ReferralsState & RelationshipState;
+
+export function evolveSelling<S extends SellingState>(s: S, e: SellingEvent): S {
+  switch (e.type) {
+    case 'OfferPresented':
+      return { ...s, offers: new Map(s.offers).set(e.data.offerId, { ...e.data, open: true }) };
+    case 'OfferAccepted':
+    case 'OfferDeclined':
+      return { ...s, offers: new Map(s.offers).set(e.data.offerId, { ...e.data, open: false }) };
+    case 'ConversionRecorded':
+      return { ...s, conversions: new Map(s.conversions).set(e.data.conversionId, { reversed: false }) };
+    case 'ConversionReversed':
+      return { ...s, conversions: new Map(s.conversions).set(e.data.conversionId, { reversed: true }) };
+    default: {
+      const unreachable: never = e;
+      return unreachable;
+    }
+  }
+}
+
+export function decideSelling(c: SellingCommand, s: Reads): SellingEvent[] {
+  const customerId = c.customerId;
+  switch (c.type) {
+    case 'PresentOffer': {
+      if (s.offers.has(c.offerId)) throw duplicate('offer', c.offerId);
+      staffMember(c.org, c.staffId);
+      const campaignId = campaignSelling(s, c.campaign, c.product.productCode);
+      requireSuitable(s, c.product, c.staffId, campaignId, 'offer', c.at);
+      return [{ type: 'OfferPresented', data: { offerId: c.offerId, customerId, staffId: c.staffId, productCode: c.product.productCode, campaignId } }];
+    }
+    case 'RespondToOffer': {
+      const offer = s.offers.get(c.offerId);
+      if (!offer) throw notFound('UNKNOWN_OFFER', `no offer ${c.offerId} for this customer`, { offerId: c.offerId });
+      if (!offer.open) throw illegalState('OFFER_NOT_OPEN', `offer ${c.offerId} was already answered`, { offerId: c.offerId });
+      const { open: _open, ...data } = offer;
+      return [{ type: c.accepted ? 'OfferAccepted' : 'OfferDeclined', data }];
+    }
+    case 'RecordConversion':
+      return recordConversion(c, s);
+    case 'ReverseConversion': {
+      const conversion = s.conversions.get(c.conversionId);
+      if (!conversion) throw notFound('UNKNOWN_CONVERSION', `no conversion ${c.conversionId} for this customer`, { conversionId: c.conversionId });
+      if (conversion.reversed) throw illegalState('ALREADY_REVERSED', `conversion ${c.conversionId} is already reversed`, { conversionId: c.conversionId });
+      return [{ type: 'ConversionReversed', data: { conversionId: c.conversionId, customerId, reason: c.reason } }];
+    }
+    default: {
+      const unreachable: never = c;
+      return unreachable;
+    }
+  }
+}
+
+function recordConversion(c: CustomerCommandOf<'RecordConversion'>, s: Reads): SellingEvent[] {
+  if (s.conversions.has(c.conversionId)) throw duplicate('conversion', c.conversionId);
+  staffMember(c.org, c.staffId);
+  if (c.referrerStaffId) staffMember(c.org, c.referrerStaffId);
+  const amount = toFen(c.amount);
+  const revenue = toFen(c.revenue);
+  if (amount === undefined || amount <= 0) throw badAmount('amount', c.amount);
+  if (revenue === undefined || revenue < 0) throw badAmount('revenue', c.revenue);
+  if (c.referralId && !s.referrals.has(c.referralId)) throw notFound('UNKNOWN_REFERRAL', `no referral ${c.referralId} for this customer`, { referralId: c.referralId });
+  // A referrer shares the points (scoring): only on a referral on file that names them.
+  if (c.referrerStaffId && (!c.referralId || s.referrals.get(c.referralId)!.referrerStaffId !== c.referrerStaffId)) {
+    throw refused('REFERRAL_NOT_ON_FILE', 'a sale credits a referrer only with the referral that names them (referralId)', { referrerStaffId: c.referrerStaffId });
+  }
+  const campaignId = campaignSelling(s, c.campaign, c.product.productCode);
+  requireSuitable(s, c.product, c.staffId, campaignId, 'conversion', c.at);
+  const { conversionId, staffId, referrerStaffId, referralId } = c;
+  const data = { conversionId, customerId: c.customerId, staffId, productCode: c.product.productCode, amount: formatFen(amount), revenue: formatFen(revenue), campaignId, referrerStaffId, referralId };
+  return [{ type: 'ConversionRecorded', data }];
+}
+
+/** A campaign sells only its own products to its reachable customers; its id, or null for a sale outside campaigns. */
+function campaignSelling(s: ContactState, campaign: CampaignFacts | null, productCode: string): string | null {
+  if (!campaign) return null;
+  requireCampaignReach(s, campaign);
+  if (!campaign.productCodes.includes(productCode)) throw productNotInCampaign(campaign.campaignId, productCode);
+  return campaign.campaignId;
+}

@@ -1,0 +1,49 @@
+import { requireCustomerAccess, type CustomerPlacement } from '../access/access';
+import { forbidden } from '../errors';
+import { roleRequired, unknownStaff } from '../organisation/organisation.errors';
+import { isWithin, type Organisation } from '../organisation/organisation.state';
+import type { CustomerCommand } from './customer.commands';
+
+/** The actor must have full access to the customer, except where a command has its own rule. */
+export function requireAccess(c: CustomerCommand, s: CustomerPlacement): void {
+  // Claims have their own rule: any manager may claim an unassigned customer; a unit above decides.
+  if (c.type === 'FileClaim' || c.type === 'DecideClaim') return;
+  if (c.type === 'EnrolInCampaign') {
+    // The launching marketer enrols the whole audience, yet a marketer has no access to single
+    // customers (access.ts). The launch handler has already checked the campaign's scope (the
+    // audience is drawn from the owner unit's subtree), so only the role is checked here.
+    if (c.by.role !== 'marketer' && c.by.role !== 'admin') throw roleRequired(['marketer', 'admin'], c.by.role);
+    return;
+  }
+  requireCustomerAccess(c.by, c.org, c.customerId, s);
+}
+
+/**
+ * A relationship manager records their own work: contacts, offers and sales in their own name,
+ * referrals they made or received. Heads and admins may book for others (a branch terminal).
+ */
+export function requireRecordedByThemselves(c: CustomerCommand): void {
+  if (c.by.role === 'admin') return;
+  if (c.by.role !== 'relationship_manager') {
+    // Heads book for the people of their own unit and below, not for anyone in the bank.
+    const named = c.type === 'RecordContact' || c.type === 'PresentOffer' || c.type === 'RecordConversion' ? [c.staffId] : c.type === 'ReferCrossSell' ? [c.referrerStaffId, c.sellerStaffId] : [];
+    for (const id of named) {
+      const staff = c.org.staff.get(id);
+      if (staff && !isWithin(c.org, staff.unitId, c.by.unitId)) throw forbidden('OUTSIDE_SCOPE', `${id} works outside your unit`, { staffId: id });
+    }
+    return;
+  }
+  const own =
+    c.type === 'RecordContact' || c.type === 'PresentOffer' || c.type === 'RecordConversion'
+      ? c.staffId === c.by.userId
+      : c.type === 'ReferCrossSell'
+        ? c.referrerStaffId === c.by.userId || c.sellerStaffId === c.by.userId
+        : true;
+  if (!own) throw forbidden('NOT_YOUR_RECORD', 'a relationship manager records their own contacts, offers, sales and referrals', { actor: c.by.userId });
+}
+
+export function staffMember(org: Organisation, staffId: string) {
+  const staff = org.staff.get(staffId);
+  if (!staff) throw unknownStaff(staffId);
+  return staff;
+}
