@@ -5,14 +5,12 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { campaignStream, type Actor, type CampaignCommand } from '@app/domain';
 import { toHttpError } from '../http/error.filter';
-import { DeductParticipantPoints } from '@app/application';
+import { ActOnCampaign, DeductParticipantPoints, LaunchCampaign } from '@app/application';
 import { formatPosition } from '@app/event-store';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, id, isoTime, money, nonNegativeMoney, occurredAt, text, tier, toOpenApi } from '@app/interactions';
 import { parseBody } from '@app/interactions';
-import { ActOnCampaign } from '@app/application';
-import { LaunchCampaign } from '@app/application';
 
 const audience = z.strictObject({
   tiers: z.array(tier).max(4).default([]),
@@ -123,6 +121,7 @@ export class CampaignsController {
       events: r.events.map((e) => e.type),
       audienceSize: r.audienceSize,
       controlCount: r.controlCount,
+      excluded: r.excluded,
     };
   }
 

@@ -5,7 +5,9 @@ import {
   budgetStream,
   campaignDecider,
   campaignStream,
+  customerDecider,
   customerStream,
+  DomainError,
   isWithin,
   splitAudience,
   type Actor,
@@ -14,12 +16,19 @@ import {
   type DomainEvent,
   type Organisation,
 } from '@app/domain';
-import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type HandledCommand, type StreamDecision } from '../command-handling/handle-command';
+import { appendDecisions, expectedFor, loadState, loadStates, retryOnConflict, type CommandContext, type HandledCommand, type StreamDecision } from '../command-handling/handle-command';
 import { customerDirectoryProjection, findAudience, waitForProjection, withReadModels } from '@app/read-models';
 import type { Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
 
-export class LaunchCampaign extends Command<HandledCommand<CampaignEvent> & { audienceSize: number; controlCount: number }> {
+export interface LaunchOutcome extends HandledCommand<CampaignEvent> {
+  readonly audienceSize: number;
+  readonly controlCount: number;
+  /** Customers the audience rule matched whom the customer's rules refused to enrol, by refusal code. */
+  readonly excluded: Readonly<Record<string, number>>;
+}
+
+export class LaunchCampaign extends Command<LaunchOutcome> {
   constructor(
     readonly campaignId: string,
     readonly randomisationSeed: string | undefined,
@@ -36,57 +45,78 @@ export class LaunchCampaign extends Command<HandledCommand<CampaignEvent> & { au
 const DIRECTORY_WAIT_MS = 10_000;
 
 /**
- * Launch: evaluate the audience over the customer directory, split it into treatment and control
- * by the seeded random split, commit the budget, and enrol every customer on their own stream,
- * all in one append (one transaction on Postgres): a launch happens whole or not at all.
+ * Launch: the audience rule is evaluated over the customer directory and split into treatment and
+ * control by the seeded random split; each customer's own decider decides their enrolment (so the
+ * rules that bear on it live in one place), the campaign decider decides the launch over those
+ * enrolled, the budget decider commits the budget. Everything is appended in one multi-stream
+ * append, each stream at the revision it was decided on (one transaction on Postgres): a launch
+ * happens whole or not at all, and a concurrent write to any of its streams makes it decide again.
  */
 @CommandHandler(LaunchCampaign)
 export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
-  async execute(m: LaunchCampaign) {
-    const { store, db } = this.runtime;
+  async execute(m: LaunchCampaign): Promise<LaunchOutcome> {
+    const { store } = this.runtime;
     // Enrolment events get ids derived from the campaign, so a repeated launch stores nothing twice.
     const context = { ...m.context, idempotencyKey: m.context.idempotencyKey ?? `launch ${m.campaignId}` };
+    const seed = m.randomisationSeed ?? m.campaignId;
+    const launch = (audienceSize: number, treatmentCount: number) =>
+      ({ type: 'LaunchCampaign', campaignId: m.campaignId, org: m.org, by: m.by, at: m.at, audienceSize, treatmentCount, randomisationSeed: seed }) as const;
     return retryOnConflict(5, async () => {
       const campaign = await loadState(store, campaignStream(m.campaignId), campaignDecider);
-      const base = { campaignId: m.campaignId, org: m.org, by: m.by, at: m.at };
-      const seed = m.randomisationSeed ?? m.campaignId;
-      if (campaign.state.status !== 'approved' || !campaign.state.plan) {
-        campaignDecider.decide({ ...base, type: 'LaunchCampaign', audienceSize: 0, treatmentCount: 0, randomisationSeed: seed }, campaign.state);
-      }
+      // Refusals that need no audience (unknown, out of scope, not approved) come before any reading.
+      if (campaign.state.status !== 'approved' || !campaign.state.plan) campaignDecider.decide(launch(0, 0), campaign.state);
       const plan = campaign.state.plan!;
-      const head = await store.headPosition();
-      if (head && !(await waitForProjection(db.pool, customerDirectoryProjection.name, head, DIRECTORY_WAIT_MS))) {
-        throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: 'the customer directory is catching up; try the launch again shortly' });
-      }
-      const audience = await withReadModels(db.pool, [customerDirectoryProjection.name], (rm) => findAudience(rm, plan.audience, audienceUnits(m.org, plan)));
-      const split = splitAudience(seed, audience, plan.controlGroupPercent);
-      const treatmentCount = split.filter((x) => x.group === 'treatment').length;
-      const events = campaignDecider.decide({ ...base, type: 'LaunchCampaign', audienceSize: split.length, treatmentCount, randomisationSeed: seed }, campaign.state);
+      const split = splitAudience(seed, await this.audience(plan, m.org), plan.controlGroupPercent);
 
-      const ownerUnitId = plan.ownerUnitId;
-      const budget = await loadState(store, budgetStream(ownerUnitId), budgetDecider);
+      const customers = await loadStates(store, split.map((x) => customerStream(x.customerId)), customerDecider);
+      const enrolments: StreamDecision[] = [];
+      const excluded: Record<string, number> = {};
+      let enrolled = 0;
+      let treatmentCount = 0;
+      for (const { customerId, group } of split) {
+        const customer = customers.get(customerStream(customerId))!;
+        let events: readonly DomainEvent[];
+        try {
+          events = customerDecider.decide({ type: 'EnrolInCampaign', customerId, campaignId: m.campaignId, group, org: m.org, by: m.by, at: m.at }, customer.state);
+        } catch (refusal) {
+          if (!(refusal instanceof DomainError)) throw refusal;
+          excluded[refusal.code] = (excluded[refusal.code] ?? 0) + 1;
+          continue;
+        }
+        enrolled++;
+        if (group === 'treatment') treatmentCount++;
+        enrolments.push({ streamId: customerStream(customerId), events, expectedRevision: expectedFor(customer.revision) });
+      }
+      const events = campaignDecider.decide(launch(enrolled, treatmentCount), campaign.state);
+
+      const budget = await loadState(store, budgetStream(plan.ownerUnitId), budgetDecider);
       const budgetEvents = budgetDecider.decide(
-        { type: 'CommitBudget', unitId: ownerUnitId, year: new Date(plan.period.start).getUTCFullYear(), campaignId: m.campaignId, amount: plan.budget, org: m.org, by: m.by, at: m.at },
+        { type: 'CommitBudget', unitId: plan.ownerUnitId, year: new Date(plan.period.start).getUTCFullYear(), campaignId: m.campaignId, amount: plan.budget, org: m.org, by: m.by, at: m.at },
         budget.state,
       );
-      const enrolments: StreamDecision[] = split.map(({ customerId, group }) => ({
-        streamId: customerStream(customerId),
-        events: [{ type: 'CustomerEnrolledInCampaign', data: { campaignId: m.campaignId, customerId, group } } as DomainEvent],
-        expectedRevision: 'any',
-      }));
       const position = await appendDecisions(
         store,
         [
           { streamId: campaignStream(m.campaignId), events, expectedRevision: expectedFor(campaign.revision) },
-          { streamId: budgetStream(ownerUnitId), events: budgetEvents, expectedRevision: expectedFor(budget.revision) },
+          { streamId: budgetStream(plan.ownerUnitId), events: budgetEvents, expectedRevision: expectedFor(budget.revision) },
           ...enrolments,
         ],
         context,
       );
-      return { events, revision: campaign.revision + events.length, position, audienceSize: split.length, controlCount: split.length - treatmentCount };
+      return { events, revision: campaign.revision + events.length, position, audienceSize: enrolled, controlCount: enrolled - treatmentCount, excluded };
     });
+  }
+
+  /** The customers the audience rule matches now, once the directory has caught up with the store. */
+  private async audience(plan: CampaignPlan, org: Organisation): Promise<string[]> {
+    const { store, db } = this.runtime;
+    const head = await store.headPosition();
+    if (head && !(await waitForProjection(db.pool, customerDirectoryProjection.name, head, DIRECTORY_WAIT_MS))) {
+      throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: 'the customer directory is catching up; try the launch again shortly' });
+    }
+    return withReadModels(db.pool, [customerDirectoryProjection.name], (rm) => findAudience(rm, plan.audience, audienceUnits(org, plan)));
   }
 }
 

@@ -10,7 +10,7 @@ import {
   type Actor,
   type CampaignFacts,
   type CustomerCommand,
-  type CustomerEvent,
+  type CustomerStreamEvent,
   type DistributiveOmit,
   type Organisation,
 } from '@app/domain';
@@ -21,7 +21,7 @@ import { handleCommand, loadState, type CommandContext, type HandledCommand } fr
 import { OrganisationDirectory } from '../organisation/organisation.directory';
 import { RUNTIME } from '../runtime.token';
 
-export interface RecordedInteraction extends HandledCommand<CustomerEvent> {
+export interface RecordedInteraction extends HandledCommand<CustomerStreamEvent> {
   readonly streamId: string;
   /** The contact, offer, referral, sale or complaint the interaction created, when it created one. */
   readonly recordId: string | undefined;

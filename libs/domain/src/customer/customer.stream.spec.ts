@@ -16,4 +16,10 @@ describe('the customer stream', () => {
     const applied: VipCardEvent = { type: 'VipCardApplied', data: { customerId: 'C1', applicationId: 'A1', tier: 'standard', special: false } };
     expect(customerDecider.evolve(before, applied)).toEqual(before);
   });
+
+  it('leaves the customer state as it was for an event type it does not know (written by a newer version)', () => {
+    const before = fold(customerDecider, history);
+    const unknown = { type: 'CustomerNicknameChosen', data: { customerId: 'C1', nickname: 'x' } } as unknown as CustomerEvent;
+    expect(customerDecider.evolve(before, unknown)).toBe(before);
+  });
 });
