@@ -34,3 +34,4 @@ export * from './upcasters';
 export * from './scorecard/scoring';
 export * from './access/access';
 export * from './attribution/attribution';
+export * from './statistics/two-groups';

@@ -43,8 +43,8 @@ describe('campaign effectiveness read model', () => {
     const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerEnrolledInCampaign' ORDER BY data->>'customerId'`);
     T = rows.filter((r) => r.data.group === 'treatment').map((r) => r.data.customerId);
     C = rows.filter((r) => r.data.group === 'control').map((r) => r.data.customerId);
-    expect(T.length).toBeGreaterThanOrEqual(5);
-    expect(C.length).toBeGreaterThanOrEqual(2);
+    // The seeded split of these 20 customers for K1 at 30%: 15 treatment, 5 control (C05, C06, C08, C13, C18).
+    expect([T.length, C.length]).toEqual([15, 5]);
 
     const contact = (customerId: string, occurredAt: string) => rec({ kind: 'contact', customerId, staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'K1', occurredAt });
     const firstContact = await contact(T[0]!, day('02', 9));
@@ -62,6 +62,7 @@ describe('campaign effectiveness read model', () => {
     await sale(T[2]!, 'DEP-1Y', '20000', '200.00', day('06', 9), 'K1');
     await rec({ kind: 'reversal', customerId: T[1], conversionId: reversed.id, reason: 'cooling-off', occurredAt: day('07') });
     await sale(T[3]!, 'DEP-1Y', '10000', '100.00', day('08'), null); // treatment, untagged: counts for the group, not the campaign
+    await sale(T[0]!, 'DEP-1Y', '20000', '60.00', day('09'), null); // T0's second sale: one converted customer, more revenue
     await sale(C[0]!, 'FUND-BOND', '30000', '400.00', day('06'), null); // control: counts for the control group
     await sale(C[1]!, 'SAFE-BOX', '100', '80.00', day('06'), null); // not a campaign product
     await mkt.post('/api/campaigns/K1/costs', { amount: '1000.00', description: 'call centre', occurredAt: day('10') });
@@ -88,23 +89,27 @@ describe('campaign effectiveness read model', () => {
     expect(e.status).toBe('completed');
   });
 
-  it('compares treatment and control conversion, with the lift and its 95% interval', async () => {
+  it('compares treatment and control conversion, with the lift, its Newcombe interval and p-value', async () => {
     const e = (await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`)).body;
-    const nT = T.length;
-    const nC = C.length;
-    // Treatment: T0, T2 (tagged) and T3 (untagged) bought a campaign product in the run; T1 reversed; T4 bought after completion.
-    expect(e.groups.treatment).toEqual({ size: nT, converted: 3, conversionRate: 3 / nT, revenue: '1050.00' });
-    // Control: C0 bought a campaign product; C1 bought something else.
-    expect(e.groups.control).toEqual({ size: nC, converted: 1, conversionRate: 1 / nC, revenue: '400.00' });
-    const pT = 3 / nT;
-    const pC = 1 / nC;
-    const se = Math.sqrt((pT * (1 - pT)) / nT + (pC * (1 - pC)) / nC);
-    expect(e.lift.absolute).toBeCloseTo(pT - pC, 12);
-    expect(e.lift.confidenceInterval95[0]).toBeCloseTo(pT - pC - 1.96 * se, 3);
-    expect(e.lift.confidenceInterval95[1]).toBeCloseTo(pT - pC + 1.96 * se, 3);
-    expect(e.lift.incrementalConversions).toBeCloseTo((pT - pC) * nT, 12);
-    const incrementalFen = Math.round((105000 / nT - 40000 / nC) * nT);
-    expect(e.lift.incrementalRevenue).toBe(`${incrementalFen < 0 ? '-' : ''}${Math.floor(Math.abs(incrementalFen) / 100)}.${String(Math.abs(incrementalFen) % 100).padStart(2, '0')}`);
+    // Treatment: T0 (two sales: 750 tagged + 60 untagged), T2 (200, tagged) and T3 (100, untagged) bought a campaign
+    // product in the run; T1 reversed; T4 bought after completion. 3 of 15.
+    expect(e.groups.treatment).toEqual({ size: 15, converted: 3, conversionRate: 0.2, revenue: '1110.00' });
+    // Control: C0 bought a campaign product; C1 bought something else. 1 of 5.
+    expect(e.groups.control).toEqual({ size: 5, converted: 1, conversionRate: 0.2, revenue: '400.00' });
+    expect(e.lift.absolute).toBe(0);
+    // Newcombe method 10 for 3/15 − 1/5: Wilson 3/15 = [0.0705, 0.4519], 1/5 = [0.0362, 0.6245];
+    // lower 0 − sqrt(0.1295² + 0.4245²) = −0.4438, upper 0 + sqrt(0.2519² + 0.1638²) = 0.3004.
+    expect(e.lift.confidenceInterval95[0]).toBeCloseTo(-0.4438, 4);
+    expect(e.lift.confidenceInterval95[1]).toBeCloseTo(0.3004, 4);
+    // Same rates: z = 0, p = 1.
+    expect(e.lift).toMatchObject({ pValue: 1, significant: false, incrementalConversions: 0 });
+    expect(e.lift.method).toMatch(/Newcombe/);
+    // Revenue per customer: treatment 1110.00 / 15 = 74.00, control 400.00 / 5 = 80.00; (74 − 80) × 15 = −90.00.
+    expect(e.lift.incrementalRevenue).toBe('-90.00');
+    // Per-customer spread (fen): treatment sample variance (81000² + 20000² + 10000² − 111000²/15) / 14 = 445,685,714;
+    // control (40000² − 40000²/5) / 4 = 320,000,000; se = sqrt(445685714/15 + 320000000/5) = 9,680.5;
+    // −600 ± 1.96 × 9,680.5 = [−19,573, 18,373] fen.
+    expect(e.revenuePerCustomer).toEqual({ treatment: '74.00', control: '80.00', difference: '-6.00', confidenceInterval95: ['-195.73', '183.73'] });
   });
 
   it('gives the daily series and the breakdowns', async () => {

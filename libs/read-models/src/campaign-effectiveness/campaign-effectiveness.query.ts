@@ -1,8 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { formatFen } from '@app/domain';
-
-/** 95% two-sided normal quantile. */
-const Z95 = 1.959963984540054;
+import { formatFen, LIFT_METHOD, meanDifference, newcombeInterval, twoProportionPValue } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -30,11 +27,23 @@ export interface CampaignEffectiveness {
   readonly complaints: number;
   readonly groups: { treatment: GroupFigures; control: GroupFigures };
   readonly lift: {
+    /** Treatment conversion rate − control conversion rate. */
     readonly absolute: number | null;
     readonly confidenceInterval95: [number, number] | null;
-    readonly method: 'two-proportion difference, unpooled Wald interval (normal approximation)';
+    /** Two-sided, pooled z-test of equal rates. */
+    readonly pValue: number | null;
+    /** p < 0.05. */
+    readonly significant: boolean | null;
+    readonly method: typeof LIFT_METHOD;
     readonly incrementalConversions: number | null;
     readonly incrementalRevenue: string | null;
+  };
+  /** Revenue per enrolled customer (customers without a sale count zero), treatment − control, with a large-sample 95% interval. */
+  readonly revenuePerCustomer: {
+    readonly treatment: string | null;
+    readonly control: string | null;
+    readonly difference: string | null;
+    readonly confidenceInterval95: [string, string] | null;
   };
   readonly daily: { date: string; contacted: number; offered: number; accepted: number; converted: number; revenue: string }[];
   readonly byChannel: { channel: string; contacts: number; customersContacted: number }[];
@@ -68,15 +77,17 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
     FROM ce_conversions WHERE campaign_id = $1 AND NOT reversed`);
   const cost = await one<{ fen: string | null }>(`SELECT sum(amount_fen) AS fen FROM ce_costs WHERE campaign_id = $1`);
   const complaints = await one<{ n: string }>(`SELECT count(*) AS n FROM ce_complaints WHERE campaign_id = $1`);
-  const groupSales = await many<{ grp: string; converted: string; revenue: string | null }>(`
-    SELECT grp, count(DISTINCT customer_id) AS converted, sum(revenue_fen) AS revenue FROM (${GROUP_SALES}) s GROUP BY grp`);
+  // Per customer first, so the revenue's spread per customer is known (for its interval).
+  const groupSales = await many<{ grp: string; converted: string; revenue: string | null; squares: string | null }>(`
+    SELECT grp, count(*) AS converted, sum(revenue) AS revenue, sum(revenue::numeric * revenue) AS squares
+    FROM (SELECT grp, customer_id, sum(revenue_fen) AS revenue FROM (${GROUP_SALES}) s GROUP BY grp, customer_id) per_customer GROUP BY grp`);
 
   const size = { treatment: Number(funnel.treatment), control: Number(funnel.control) };
-  const group = (g: 'treatment' | 'control'): GroupFigures & { revenueFen: number } => {
+  const group = (g: 'treatment' | 'control'): GroupFigures & { revenueFen: number; squares: number } => {
     const row = groupSales.find((r) => r.grp === g);
     const converted = Number(row?.converted ?? 0);
     const revenueFen = Number(row?.revenue ?? 0);
-    return { size: size[g], converted, conversionRate: size[g] ? converted / size[g] : null, revenue: formatFen(revenueFen), revenueFen };
+    return { size: size[g], converted, conversionRate: size[g] ? converted / size[g] : null, revenue: formatFen(revenueFen), revenueFen, squares: Number(row?.squares ?? 0) };
   };
   const t = group('treatment');
   const c = group('control');
@@ -84,22 +95,34 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
   let lift: CampaignEffectiveness['lift'] = {
     absolute: null,
     confidenceInterval95: null,
-    method: 'two-proportion difference, unpooled Wald interval (normal approximation)',
+    pValue: null,
+    significant: null,
+    method: LIFT_METHOD,
     incrementalConversions: null,
     incrementalRevenue: null,
   };
   if (t.conversionRate !== null && c.conversionRate !== null) {
     const diff = t.conversionRate - c.conversionRate;
-    const se = Math.sqrt((t.conversionRate * (1 - t.conversionRate)) / t.size + (c.conversionRate * (1 - c.conversionRate)) / c.size);
+    const pValue = twoProportionPValue(t.converted, t.size, c.converted, c.size)!;
     const revenuePerCustomer = t.revenueFen / t.size - c.revenueFen / c.size;
     lift = {
       ...lift,
       absolute: diff,
-      confidenceInterval95: [diff - Z95 * se, diff + Z95 * se],
+      confidenceInterval95: newcombeInterval(t.converted, t.size, c.converted, c.size),
+      pValue,
+      significant: pValue < 0.05,
       incrementalConversions: diff * t.size,
       incrementalRevenue: formatFen(Math.round(revenuePerCustomer * t.size)),
     };
   }
+  const perCustomer = meanDifference({ n: t.size, sum: t.revenueFen, sumOfSquares: t.squares }, { n: c.size, sum: c.revenueFen, sumOfSquares: c.squares });
+  const money = (fen: number) => formatFen(Math.round(fen));
+  const revenuePerCustomer: CampaignEffectiveness['revenuePerCustomer'] = {
+    treatment: t.size ? money(t.revenueFen / t.size) : null,
+    control: c.size ? money(c.revenueFen / c.size) : null,
+    difference: perCustomer ? money(perCustomer.difference) : null,
+    confidenceInterval95: perCustomer?.interval ? [money(perCustomer.interval[0]), money(perCustomer.interval[1])] : null,
+  };
 
   const revenueFen = Number(tagged.revenue ?? 0);
   const costFen = Number(cost.fen ?? 0);
@@ -118,12 +141,14 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
     ) x GROUP BY day ORDER BY day`);
   const byChannel = await many<{ channel: string; contacts: string; customers: string }>(`
     SELECT channel, count(*) AS contacts, count(DISTINCT customer_id) AS customers FROM ce_contacts WHERE campaign_id = $1 GROUP BY channel ORDER BY channel`);
-  // By the customer's unit and tier as they are now (not as they were at enrolment).
+  // By the customer's unit and tier as they are now (not as they were at enrolment). One row per
+  // participant: a customer with several sales is one converted customer, not several.
   const breakdown = (column: 'unit_id' | 'tier') =>
     many<{ key: string; treatment: string; control: string; t_conv: string; c_conv: string }>(`
       SELECT COALESCE(c.${column}, '') AS key, count(*) FILTER (WHERE p.grp = 'treatment') AS treatment, count(*) FILTER (WHERE p.grp = 'control') AS control,
-             count(DISTINCT s.customer_id) FILTER (WHERE s.grp = 'treatment') AS t_conv, count(DISTINCT s.customer_id) FILTER (WHERE s.grp = 'control') AS c_conv
-      FROM ce_participants p LEFT JOIN ce_customers c ON c.customer_id = p.customer_id LEFT JOIN (${GROUP_SALES}) s ON s.customer_id = p.customer_id
+             count(s.customer_id) FILTER (WHERE p.grp = 'treatment') AS t_conv, count(s.customer_id) FILTER (WHERE p.grp = 'control') AS c_conv
+      FROM ce_participants p LEFT JOIN ce_customers c ON c.customer_id = p.customer_id
+      LEFT JOIN (SELECT DISTINCT customer_id FROM (${GROUP_SALES}) g) s ON s.customer_id = p.customer_id
       WHERE p.campaign_id = $1 GROUP BY 1 ORDER BY 1`);
   const split = (rows: Awaited<ReturnType<typeof breakdown>>) =>
     rows.map((r) => ({ key: r.key, treatment: Number(r.treatment), control: Number(r.control), treatmentConverted: Number(r.t_conv), controlConverted: Number(r.c_conv) }));
@@ -150,6 +175,7 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
     complaints: Number(complaints.n),
     groups: { treatment: strip(t), control: strip(c) },
     lift,
+    revenuePerCustomer,
     daily: daily.map((r) => ({
       date: r.date,
       contacted: Number(r.contacted),
@@ -164,7 +190,7 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
   };
 }
 
-function strip({ revenueFen: _r, ...g }: GroupFigures & { revenueFen: number }): GroupFigures {
+function strip({ revenueFen: _r, squares: _s, ...g }: GroupFigures & { revenueFen: number; squares: number }): GroupFigures {
   return g;
 }
 
