@@ -21,40 +21,11 @@ import { customerDirectoryProjection, waitForProjection } from '@app/read-models
 import { CustomerBatch } from './customer-batch';
 import { DEMO_PRODUCTS, demoBank, type DemoProduct } from './demo-bank';
 import { Random } from './random';
+import { addMonths, at, monthsBefore } from './calendar';
+import type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
 
-export interface SeedOptions {
-  readonly customers: number;
-  readonly months: number;
-  readonly seed: number;
-  /** The month the history runs up to (exclusive), YYYY-MM; default the current month. */
-  readonly end?: string;
-  /** Customer events per append (default 4000). */
-  readonly batchSize?: number;
-  readonly signal?: AbortSignal;
-}
-
-export interface SeedProgress {
-  readonly phase: string;
-  /** Customer-months done of `total` (customers × months, plus onboarding). */
-  readonly done: number;
-  readonly total: number;
-  readonly events: number;
-}
-
-export interface SeedReport {
-  readonly customers: number;
-  readonly months: number;
-  readonly from: string;
-  readonly to: string;
-  readonly events: number;
-  readonly seconds: number;
-  readonly eventsPerSecond: number;
-  /** Customers at standard tier or above, and their share of financial assets, at the end. */
-  readonly vip: { readonly customers: number; readonly share: number; readonly assetShare: number };
-  readonly campaigns: readonly { campaignId: string; name: string; status: string; enrolled: number }[];
-  /** Commands the rules refused, by code (unsuitable offers, contact limits…): the rules at work. */
-  readonly refusals: Record<string, number>;
-}
+export type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
+export { addMonths } from './calendar';
 
 type CustomerIntent = DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at' | 'customerId'>;
 
@@ -97,13 +68,6 @@ const PRODUCT = new Map(DEMO_PRODUCTS.map((p) => [p.productCode, p]));
 const VIP_SHARE = 0.015;
 const rule = (r: Partial<AudienceRule>): AudienceRule => ({ tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [], ...r });
 
-/** YYYY-MM plus `n` months. */
-export function addMonths(month: string, n: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m - 1 + n, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
-const at = (month: string, day: number, hour = 10, minute = 0) => `${month}-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00.000Z`;
 const money = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
 
 /**
@@ -125,7 +89,7 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
   const rnd = new Random(options.seed);
   const end = options.end ?? new Date().toISOString().slice(0, 7);
   const first = addMonths(end, -options.months);
-  const months = Array.from({ length: options.months }, (_, i) => addMonths(first, i));
+  const months = monthsBefore(end, options.months);
   let counter = 0;
   const context = (actor: Actor, occurredAt: string): CommandContext => {
     const key = `seed:${options.seed}:${counter++}`;
