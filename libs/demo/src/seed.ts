@@ -15,13 +15,12 @@ import {
   type RiskLevel,
 } from '@app/domain';
 import { type Position } from '@app/event-store';
-import { ActOnBudget, ActOnCampaign, DecideOnStream, deterministicUuid, LaunchCampaign, OrganisationView, type CommandContext } from '@app/application';
+import { ActOnBudget, ActOnCampaign, DecideOnStream, LaunchCampaign, OrganisationView } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { customerDirectoryProjection, waitForProjection } from '@app/read-models';
-import { CustomerBatch } from './customer-batch';
-import { DEMO_PRODUCTS, demoBank, type DemoProduct } from './demo-bank';
-import { Random } from './random';
-import { addMonths, at, monthsBefore } from './calendar';
+import { DEMO_PRODUCTS, type DemoProduct } from './demo-bank';
+import { ADMIN, createSeedContext, money, withOrganisation } from './seeding';
+import { addMonths, at } from './calendar';
 import type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
 
 export type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
@@ -63,12 +62,9 @@ interface PlannedCampaign {
   completed: boolean;
 }
 
-const ADMIN: Actor = { userId: 'admin', unitId: 'HO', role: 'admin' };
 const PRODUCT = new Map(DEMO_PRODUCTS.map((p) => [p.productCode, p]));
 const VIP_SHARE = 0.015;
 const rule = (r: Partial<AudienceRule>): AudienceRule => ({ tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [], ...r });
-
-const money = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
 
 /**
  * Writes a realistic demo history through the command side, so every rule holds: the org tree,
@@ -86,24 +82,11 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
   if ((await store.readStream(ORGANISATION_STREAM)).length > 0) {
     throw new Error('the store already holds an organisation: seed an empty store (a fresh DATA_DIR or database)');
   }
-  const rnd = new Random(options.seed);
-  const end = options.end ?? new Date().toISOString().slice(0, 7);
-  const first = addMonths(end, -options.months);
-  const months = monthsBefore(end, options.months);
-  let counter = 0;
-  const context = (actor: Actor, occurredAt: string): CommandContext => {
-    const key = `seed:${options.seed}:${counter++}`;
-    return { correlationId: deterministicUuid(key), actor: actor.userId, orgUnit: actor.unitId, occurredAt, idempotencyKey: key };
-  };
-  let busEvents = 0;
-  const send = async (command: unknown): Promise<void> => {
-    const r = (await bus.execute(command as never)) as { events?: readonly unknown[] } | undefined;
-    busEvents += r?.events?.length ?? 0;
-  };
+  const ctx = createSeedContext(runtime, bus, options, onProgress);
+  const { rnd, context, send, first, end, months, setUp, batch, total, bank } = ctx;
+  const report = ctx.progress;
 
   // 1. The bank: units, staff, products (as the admin), the day before the history starts.
-  const bank = demoBank();
-  const setUp = at(addMonths(first, -1), 28);
   const orgCommand = (c: Record<string, unknown> & { type: OrganisationCommand['type'] }) =>
     send(new DecideOnStream(ORGANISATION_STREAM, organisationDecider, { ...c, at: setUp, by: ADMIN } as OrganisationCommand, context(ADMIN, setUp)));
   for (const u of bank.units) await orgCommand({ type: 'OpenOrgUnit', ...u });
@@ -112,10 +95,7 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
     await orgCommand({ type: 'DefineProduct', productCode: p.productCode, name: p.name, category: p.category, riskLevel: p.riskLevel, riskBearing: p.riskBearing, weight: p.weight });
   }
   const org = await new OrganisationView(store).current();
-  const actor = (staffId: string): Actor => {
-    const s = org.staff.get(staffId)!;
-    return { userId: s.staffId, unitId: s.unitId, role: s.role };
-  };
+  const { actor } = withOrganisation(ctx, org);
   // Targets for the deposit drive's relationship managers and units (paid on attainment).
   for (const month of months) {
     for (const sb of bank.subBranches.filter((x) => x.branchId === 'BR-SH')) {
@@ -133,14 +113,11 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
   }
 
   // 3. Customers.
-  const batch = new CustomerBatch(store, options.batchSize);
   const profiles: Profile[] = [];
-  const total = options.customers * (options.months + 1);
-  const report = (phase: string, done: number) => onProgress({ phase, done, total, events: batch.appended + busEvents });
   const customerCommand = (p: Profile, by: Actor, when: string, c: CustomerIntent) => batch.decide({ ...c, customerId: p.id, org, by, at: when } as CustomerCommand, context(by, when));
   const width = String(options.customers).length;
   for (let i = 0; i < options.customers; i++) {
-    if (options.signal?.aborted) throw new Error('seeding stopped');
+    ctx.stopIfAborted();
     const sb = bank.subBranches[rnd.weighted(bank.subBranches.map((s, k) => [k, 1 + (k % 4 === 0 ? 1 : 0)] as const))]!;
     const vip = rnd.chance(VIP_SHARE);
     const assets = vip ? Math.min(rnd.pareto(230_000, 1.15), 80_000_000) : Math.min(rnd.logNormal(7_000, 1.15), 150_000);
@@ -198,10 +175,9 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
     send(new ActOnCampaign({ ...command, campaignId: c.campaignId, org, by, at: when } as CampaignCommand, context(by, when)));
 
   // 5. Month by month.
-  let seq = 0;
-  const id = (prefix: string) => `${prefix}-${(++seq).toString(36).toUpperCase()}`;
+  const id = ctx.nextId;
   for (const [m, month] of months.entries()) {
-    if (options.signal?.aborted) throw new Error('seeding stopped');
+    ctx.stopIfAborted();
     for (const c of plans.filter((x) => x.launchMonth === m && !x.launched)) {
       const marketer = actor(c.marketer);
       const day = at(month, 1, 8);
@@ -213,13 +189,13 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
       if (before && !(await waitForProjection(db.pool, customerDirectoryProjection.name, before, 30 * 60_000))) throw new Error('the customer directory did not catch up');
       let launched: { audienceSize: number; position: Position | null };
       try {
-        launched = (await bus.execute(new LaunchCampaign(c.campaignId, c.campaignId, org, marketer, at(month, 1, 9), context(marketer, at(month, 1, 9))))) as typeof launched;
+        // The enrolments are written by the handler: two campaign events and one per customer.
+        launched = await send<typeof launched>(new LaunchCampaign(c.campaignId, c.campaignId, org, marketer, at(month, 1, 9), context(marketer, at(month, 1, 9))), (r) => r.audienceSize + 2);
       } catch (err) {
         // A small demo may have nobody in a narrow audience (female VIPs of one branch): it stays approved.
         if (err instanceof DomainError && err.code === 'EMPTY_AUDIENCE') continue;
         throw err;
       }
-      busEvents += launched.audienceSize + 2;
       c.enrolled = launched.audienceSize;
       c.launched = true;
       if (launched.position) await batch.syncFrom(before, launched.position);
@@ -314,7 +290,7 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
   const vipIdx = final.map((s, i) => (s.tier !== 'ordinary' ? i : -1)).filter((i) => i >= 0);
   const allAssets = lastAssets.reduce((a, b) => a + b, 0);
   const seconds = (Date.now() - started) / 1000;
-  const events = batch.appended + busEvents;
+  const events = ctx.events();
   return {
     customers: options.customers,
     months: options.months,
