@@ -1,25 +1,23 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import {
   DomainError,
-  ORGANISATION_STREAM,
-  organisationDecider,
   type Actor,
   type AudienceRule,
-  type BudgetCommand,
   type CampaignCommand,
   type CampaignFacts,
   type Channel,
   type CustomerCommand,
   type DistributiveOmit,
-  type OrganisationCommand,
   type RiskLevel,
 } from '@app/domain';
 import { type Position } from '@app/event-store';
-import { ActOnBudget, ActOnCampaign, DecideOnStream, LaunchCampaign, OrganisationView } from '@app/application';
+import { ActOnCampaign, LaunchCampaign } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { customerDirectoryProjection, waitForProjection } from '@app/read-models';
 import { DEMO_PRODUCTS, type DemoProduct } from './demo-bank';
-import { ADMIN, createSeedContext, money, withOrganisation } from './seeding';
+import { createSeedContext, money } from './seeding';
+import { setBudgets } from './steps/budgets';
+import { openBank, requireEmptyStore, setTargets } from './steps/organisation';
 import { addMonths, at } from './calendar';
 import type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
 
@@ -79,38 +77,15 @@ const rule = (r: Partial<AudienceRule>): AudienceRule => ({ tiers: [], segments:
 export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedOptions, onProgress: (p: SeedProgress) => void = () => undefined): Promise<SeedReport> {
   const started = Date.now();
   const { store, db } = runtime;
-  if ((await store.readStream(ORGANISATION_STREAM)).length > 0) {
-    throw new Error('the store already holds an organisation: seed an empty store (a fresh DATA_DIR or database)');
-  }
+  await requireEmptyStore(runtime);
   const ctx = createSeedContext(runtime, bus, options, onProgress);
-  const { rnd, context, send, first, end, months, setUp, batch, total, bank } = ctx;
+  const { rnd, context, send, first, end, months, batch, total, bank } = ctx;
   const report = ctx.progress;
 
-  // 1. The bank: units, staff, products (as the admin), the day before the history starts.
-  const orgCommand = (c: Record<string, unknown> & { type: OrganisationCommand['type'] }) =>
-    send(new DecideOnStream(ORGANISATION_STREAM, organisationDecider, { ...c, at: setUp, by: ADMIN } as OrganisationCommand, context(ADMIN, setUp)));
-  for (const u of bank.units) await orgCommand({ type: 'OpenOrgUnit', ...u });
-  for (const s of bank.staff) await orgCommand({ type: 'RegisterStaffMember', ...s });
-  for (const p of DEMO_PRODUCTS) {
-    await orgCommand({ type: 'DefineProduct', productCode: p.productCode, name: p.name, category: p.category, riskLevel: p.riskLevel, riskBearing: p.riskBearing, weight: p.weight });
-  }
-  const org = await new OrganisationView(store).current();
-  const { actor } = withOrganisation(ctx, org);
-  // Targets for the deposit drive's relationship managers and units (paid on attainment).
-  for (const month of months) {
-    for (const sb of bank.subBranches.filter((x) => x.branchId === 'BR-SH')) {
-      await send(new DecideOnStream(ORGANISATION_STREAM, organisationDecider, { type: 'SetTarget', subjectId: sb.unitId, period: month, points: String(Math.max(100, Math.round(options.customers * 0.75))), at: setUp, by: ADMIN }, context(ADMIN, setUp)));
-    }
-  }
-
-  // 2. Budgets: head office fixes each year's total and splits it to the branches.
-  const budget = (c: Record<string, unknown> & { type: BudgetCommand['type']; unitId: string }, by: Actor, when: string) =>
-    send(new ActOnBudget({ ...c, org, by, at: when } as BudgetCommand, context(by, when)));
-  for (const year of [...new Set([...months, addMonths(first, -1)].map((m) => Number(m.slice(0, 4))))]) {
-    const when = year === Number(first.slice(0, 4)) ? setUp : `${year}-01-01T00:00:00.000Z`;
-    await budget({ type: 'SetAnnualBudget', unitId: 'HO', year, amount: '50000000.00' }, actor('appr-ho'), when);
-    for (const b of ['BR-SH', 'BR-BJ', 'BR-GZ']) await budget({ type: 'AllocateToChild', unitId: 'HO', year, childUnitId: b, amount: '6000000.00' }, actor('appr-ho'), when);
-  }
+  const seeding = await openBank(ctx);
+  await setTargets(seeding);
+  await setBudgets(seeding);
+  const { org, actor } = seeding;
 
   // 3. Customers.
   const profiles: Profile[] = [];
