@@ -6,9 +6,6 @@ import {
   type CampaignCommand,
   type CampaignFacts,
   type Channel,
-  type CustomerCommand,
-  type DistributiveOmit,
-  type RiskLevel,
 } from '@app/domain';
 import { type Position } from '@app/event-store';
 import { ActOnCampaign, LaunchCampaign } from '@app/application';
@@ -17,27 +14,14 @@ import { customerDirectoryProjection, waitForProjection } from '@app/read-models
 import { DEMO_PRODUCTS, type DemoProduct } from './demo-bank';
 import { createSeedContext, money } from './seeding';
 import { setBudgets } from './steps/budgets';
+import { onboardCustomers } from './steps/customers';
+import { customerCommand as customerCommandIn, type CustomerIntent, type Profile } from './steps/profile';
 import { openBank, requireEmptyStore, setTargets } from './steps/organisation';
 import { addMonths, at } from './calendar';
 import type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
 
 export type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
 export { addMonths } from './calendar';
-
-type CustomerIntent = DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at' | 'customerId'>;
-
-interface Profile {
-  readonly id: string;
-  readonly homeUnitId: string;
-  readonly managers: readonly string[];
-  readonly head: string;
-  /** Financial assets (CNY), moved month by month. */
-  assets: number;
-  holdings: Set<string>;
-  tolerance: RiskLevel | null;
-  channels: Channel[];
-  leaver: boolean;
-}
 
 interface PlannedCampaign {
   readonly campaignId: string;
@@ -61,7 +45,6 @@ interface PlannedCampaign {
 }
 
 const PRODUCT = new Map(DEMO_PRODUCTS.map((p) => [p.productCode, p]));
-const VIP_SHARE = 0.015;
 const rule = (r: Partial<AudienceRule>): AudienceRule => ({ tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [], ...r });
 
 /**
@@ -79,7 +62,7 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
   const { store, db } = runtime;
   await requireEmptyStore(runtime);
   const ctx = createSeedContext(runtime, bus, options, onProgress);
-  const { rnd, context, send, first, end, months, batch, total, bank } = ctx;
+  const { rnd, context, send, first, end, months, batch, total } = ctx;
   const report = ctx.progress;
 
   const seeding = await openBank(ctx);
@@ -87,39 +70,8 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
   await setBudgets(seeding);
   const { org, actor } = seeding;
 
-  // 3. Customers.
-  const profiles: Profile[] = [];
-  const customerCommand = (p: Profile, by: Actor, when: string, c: CustomerIntent) => batch.decide({ ...c, customerId: p.id, org, by, at: when } as CustomerCommand, context(by, when));
-  const width = String(options.customers).length;
-  for (let i = 0; i < options.customers; i++) {
-    ctx.stopIfAborted();
-    const sb = bank.subBranches[rnd.weighted(bank.subBranches.map((s, k) => [k, 1 + (k % 4 === 0 ? 1 : 0)] as const))]!;
-    const vip = rnd.chance(VIP_SHARE);
-    const assets = vip ? Math.min(rnd.pareto(230_000, 1.15), 80_000_000) : Math.min(rnd.logNormal(7_000, 1.15), 150_000);
-    const holdings = new Set<string>(['DEP-3M']);
-    if (rnd.chance(vip ? 0.7 : 0.25)) holdings.add('DEP-1Y');
-    if (rnd.chance(vip ? 0.4 : 0.12)) holdings.add('FUND-EQ');
-    if (rnd.chance(vip ? 0.3 : 0.04)) holdings.add('WM-R2');
-    if (rnd.chance(vip ? 0.8 : 0.35)) holdings.add('EBANK');
-    const tolerance = rnd.chance(vip ? 0.95 : 0.7) ? rnd.weighted<RiskLevel>([['R1', 20], ['R2', 30], ['R3', 30], ['R4', 15], ['R5', 5]]) : null;
-    const channels = (['phone', 'sms', 'app', 'branch', 'email'] as const).filter((ch) => rnd.chance({ phone: 0.85, sms: 0.7, app: 0.45, branch: 0.95, email: 0.2 }[ch]));
-    const p: Profile = { id: `C-${String(i + 1).padStart(width, '0')}`, homeUnitId: sb.unitId, managers: sb.managers, head: `head-${sb.unitId.slice(3).replace('-', '').toLowerCase()}`, assets, holdings, tolerance, channels: [...channels], leaver: false };
-    profiles.push(p);
-    const head = actor(p.head);
-    const day = at(first, 1 + (i % 5), 9, i % 60);
-    customerCommand(p, head, day, { type: 'OnboardCustomer', segment: vip && assets > 1_000_000 ? 'private' : 'retail', gender: rnd.weighted([['F', 49], ['M', 50], ['U', 1]] as const), birthYear: rnd.int(1945, 2004), assetsByUnit: { [p.homeUnitId]: money(assets) } });
-    for (const ch of p.channels) customerCommand(p, head, day, { type: 'SetConsent', channel: ch, granted: true });
-    if (p.tolerance) customerCommand(p, head, day, { type: 'AssessRisk', tolerance: p.tolerance });
-    if (vip || rnd.chance(0.35)) customerCommand(p, head, day, { type: 'AssignManager', staffId: rnd.pick(p.managers) });
-    // Last month's balance, so tiers hold from the first day of the history.
-    customerCommand(p, head, day, { type: 'RecordBalanceSnapshot', month: addMonths(first, -1), averageDailyAssets: money(assets), holdings: [...holdings].sort() });
-    await batch.maybeFlush();
-    if (i % 500 === 0) report('customers', i);
-  }
-  // A few customers with personal data in the vault, so the customer view shows what it can.
-  for (const p of profiles.slice(0, Math.min(50, profiles.length))) {
-    await runtime.vault.put(p.id, { name: `演示客户 Demo ${p.id}`, phone: `+86 138 ${p.id.replace(/\D/g, '').padStart(8, '0').slice(-8, -4)} ${p.id.replace(/\D/g, '').padStart(4, '0').slice(-4)}` });
-  }
+  const profiles = await onboardCustomers(seeding);
+  const customerCommand = (p: Profile, by: Actor, when: string, c: CustomerIntent) => customerCommandIn(seeding, p, by, when, c);
 
   // 4. The campaigns of the source documents, spread over the history.
   const at8March = months.findIndex((m) => m.endsWith('-03'));
