@@ -1,19 +1,11 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import {
-  DomainError,
-  type Actor,
-  type AudienceRule,
-  type CampaignCommand,
-  type CampaignFacts,
-  type Channel,
-} from '@app/domain';
-import { type Position } from '@app/event-store';
-import { ActOnCampaign, LaunchCampaign } from '@app/application';
+import type { Actor } from '@app/domain';
 import type { Runtime } from '@app/platform';
-import { customerDirectoryProjection, waitForProjection } from '@app/read-models';
 import { DEMO_PRODUCTS, type DemoProduct } from './demo-bank';
 import { createSeedContext, money } from './seeding';
 import { setBudgets } from './steps/budgets';
+import { facts, planCampaigns, type PlannedCampaign } from './steps/campaign-plans';
+import { closeCampaigns, launchCampaigns } from './steps/campaigns';
 import { onboardCustomers } from './steps/customers';
 import { customerCommand as customerCommandIn, type CustomerIntent, type Profile } from './steps/profile';
 import { openBank, requireEmptyStore, setTargets } from './steps/organisation';
@@ -23,29 +15,7 @@ import type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
 export type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
 export { addMonths } from './calendar';
 
-interface PlannedCampaign {
-  readonly campaignId: string;
-  readonly name: string;
-  readonly objective: string;
-  readonly ownerUnitId: string;
-  readonly marketer: string;
-  readonly productCodes: string[];
-  readonly channels: Channel[];
-  readonly audience: AudienceRule;
-  readonly budget: string;
-  readonly launchMonth: number;
-  readonly endMonth: number;
-  /** Monthly conversion chance of a treatment customer who was contacted; control converts at `base`. */
-  readonly treated: number;
-  readonly base: number;
-  readonly targets: { conversions: number | null; revenue: string | null };
-  enrolled: number;
-  launched: boolean;
-  completed: boolean;
-}
-
 const PRODUCT = new Map(DEMO_PRODUCTS.map((p) => [p.productCode, p]));
-const rule = (r: Partial<AudienceRule>): AudienceRule => ({ tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [], ...r });
 
 /**
  * Writes a realistic demo history through the command side, so every rule holds: the org tree,
@@ -59,10 +29,9 @@ const rule = (r: Partial<AudienceRule>): AudienceRule => ({ tiers: [], segments:
  */
 export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedOptions, onProgress: (p: SeedProgress) => void = () => undefined): Promise<SeedReport> {
   const started = Date.now();
-  const { store, db } = runtime;
   await requireEmptyStore(runtime);
   const ctx = createSeedContext(runtime, bus, options, onProgress);
-  const { rnd, context, send, first, end, months, batch, total } = ctx;
+  const { rnd, first, end, months, batch, total } = ctx;
   const report = ctx.progress;
 
   const seeding = await openBank(ctx);
@@ -73,61 +42,13 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
   const profiles = await onboardCustomers(seeding);
   const customerCommand = (p: Profile, by: Actor, when: string, c: CustomerIntent) => customerCommandIn(seeding, p, by, when, c);
 
-  // 4. The campaigns of the source documents, spread over the history.
-  const at8March = months.findIndex((m) => m.endsWith('-03'));
-  const plans: PlannedCampaign[] = [
-    {
-      campaignId: 'K-DEPOSIT', name: '春季存款竞赛 Deposit drive', objective: 'grow time deposits; targets tied to pay (004)', ownerUnitId: 'BR-SH', marketer: 'mkt-sh',
-      productCodes: ['DEP-1Y', 'DEP-3M'], channels: ['phone', 'sms'], audience: rule({ tiers: ['ordinary', 'standard'] }), budget: '300000.00',
-      launchMonth: Math.min(1, options.months - 1), endMonth: Math.min(3, options.months - 1), treated: 0.085, base: 0.05, targets: { conversions: Math.round(options.customers * 0.02), revenue: null },
-    },
-    {
-      campaignId: 'K-WOMEN', name: '三八妇女节健康讲座 Women’s day health lecture', objective: 'health lecture for female VIP customers (004)', ownerUnitId: 'BR-BJ', marketer: 'mkt-bj',
-      productCodes: ['INS-LIFE', 'WM-R2'], channels: ['phone', 'branch'], audience: rule({ genders: ['F'], tiers: ['standard', 'platinum', 'black'] }), budget: '120000.00',
-      launchMonth: at8March >= 0 ? at8March : Math.min(2, options.months - 1), endMonth: at8March >= 0 ? at8March : Math.min(2, options.months - 1), treated: 0.14, base: 0.07, targets: { conversions: null, revenue: null },
-    },
-    {
-      campaignId: 'K-FUNDSWITCH', name: '基金转换：债券与黄金 Fund switch to bond and gold', objective: 'move customers with equity-fund losses to bond funds and gold (004)', ownerUnitId: 'BR-GZ', marketer: 'mkt-gz',
-      productCodes: ['FUND-BOND', 'GOLD'], channels: ['phone', 'app'], audience: rule({ holdsAnyOf: ['FUND-EQ'] }), budget: '200000.00',
-      launchMonth: Math.floor(options.months / 2), endMonth: Math.min(Math.floor(options.months / 2) + 1, options.months - 1), treated: 0.11, base: 0.06, targets: { conversions: null, revenue: null },
-    },
-    {
-      campaignId: 'K-EBANK', name: '网银签约推广 E-banking sign-up drive', objective: 'sign customers up to e-banking (004: +53,000 customers, 74% sign-up)', ownerUnitId: 'BR-SH', marketer: 'mkt-sh',
-      productCodes: ['EBANK'], channels: ['sms', 'app', 'branch'], audience: rule({ holdsNoneOf: ['EBANK'] }), budget: '150000.00',
-      launchMonth: Math.max(0, options.months - 2), endMonth: options.months, treated: 0.3, base: 0.2, targets: { conversions: null, revenue: null },
-    },
-  ].map((c) => ({ ...c, enrolled: 0, launched: false, completed: false })) as PlannedCampaign[];
-  const facts = (c: PlannedCampaign, status = 'launched'): CampaignFacts => ({ campaignId: c.campaignId, status, channels: c.channels, productCodes: c.productCodes });
-  const campaign = (c: PlannedCampaign, command: Record<string, unknown> & { type: CampaignCommand['type'] }, by: Actor, when: string) =>
-    send(new ActOnCampaign({ ...command, campaignId: c.campaignId, org, by, at: when } as CampaignCommand, context(by, when)));
+  const plans = planCampaigns(options, months);
 
   // 5. Month by month.
   const id = ctx.nextId;
   for (const [m, month] of months.entries()) {
     ctx.stopIfAborted();
-    for (const c of plans.filter((x) => x.launchMonth === m && !x.launched)) {
-      const marketer = actor(c.marketer);
-      const day = at(month, 1, 8);
-      await campaign(c, { type: 'DraftCampaign', plan: { name: c.name, objective: c.objective, ownerUnitId: c.ownerUnitId, productCodes: c.productCodes, channels: c.channels, audience: c.audience, budget: c.budget, period: { start: `${month}-01`, end: `${addMonths(first, c.endMonth + 1)}-01` }, controlGroupPercent: 10, targets: c.targets } }, marketer, day);
-      await campaign(c, { type: 'SubmitCampaign', planDocumentRef: `dms://plans/${c.campaignId}.pdf` }, marketer, day);
-      await campaign(c, { type: 'ApproveCampaign' }, actor('appr-ho'), day);
-      await batch.flush();
-      const before = await store.headPosition();
-      if (before && !(await waitForProjection(db.pool, customerDirectoryProjection.name, before, 30 * 60_000))) throw new Error('the customer directory did not catch up');
-      let launched: { audienceSize: number; position: Position | null };
-      try {
-        // The enrolments are written by the handler: two campaign events and one per customer.
-        launched = await send<typeof launched>(new LaunchCampaign(c.campaignId, c.campaignId, org, marketer, at(month, 1, 9), context(marketer, at(month, 1, 9))), (r) => r.audienceSize + 2);
-      } catch (err) {
-        // A small demo may have nobody in a narrow audience (female VIPs of one branch): it stays approved.
-        if (err instanceof DomainError && err.code === 'EMPTY_AUDIENCE') continue;
-        throw err;
-      }
-      c.enrolled = launched.audienceSize;
-      c.launched = true;
-      if (launched.position) await batch.syncFrom(before, launched.position);
-      await campaign(c, { type: 'RecordCampaignCost', costId: `${c.campaignId}-venue`, amount: money(2000 + c.enrolled * 3), customerId: null, customerGroup: null, description: '物料与场地 materials and venue' }, marketer, at(month, 2));
-    }
+    await launchCampaigns(seeding, plans, m, month);
     const active = plans.filter((c) => c.launched && !c.completed);
 
     for (const [i, p] of profiles.entries()) {
@@ -188,12 +109,7 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
       if (i % 500 === 0) report(`month ${m + 1}/${options.months}`, options.customers * (m + 1) + i);
     }
     await batch.flush();
-    for (const c of plans.filter((x) => x.launched && !x.completed && x.endMonth === m)) {
-      const marketer = actor(c.marketer);
-      await campaign(c, { type: 'RecordCampaignFeedback', feedbackId: `${c.campaignId}-FB1`, customerId: null, rating: rnd.int(3, 5), comment: '客户反馈良好 well received' }, marketer, at(month, 27));
-      await campaign(c, { type: 'CompleteCampaign' }, marketer, at(month, 28, 18));
-      c.completed = true;
-    }
+    await closeCampaigns(seeding, plans, m, month);
   }
   await batch.flush();
   report('done', total);
