@@ -29,6 +29,9 @@ const rule = (r: Partial<AudienceRule>): AudienceRule => ({ tiers: [], segments:
 /** What a customer command needs to know of the campaign it is part of. */
 export const facts = (c: PlannedCampaign, status = 'launched'): CampaignFacts => ({ campaignId: c.campaignId, status, channels: c.channels, productCodes: c.productCodes });
 
+/** Launched and not yet completed: the campaigns whose customers are worked this month. */
+export const running = (plans: readonly PlannedCampaign[]): PlannedCampaign[] => plans.filter((c) => c.launched && !c.completed);
+
 /**
  * The four campaigns of the source documents (004), spread over the history: the women's day
  * lecture in March when the history has one, the e-banking drive still running at the end.

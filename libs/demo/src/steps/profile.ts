@@ -1,4 +1,4 @@
-import type { Actor, Channel, CustomerCommand, DistributiveOmit, RiskLevel } from '@app/domain';
+import type { Actor, Channel, CustomerCommand, CustomerState, DistributiveOmit, RiskLevel } from '@app/domain';
 import type { Seeding } from '../seeding';
 
 /** A customer command as a step writes it; `customerCommand` adds who, when and the organisation. */
@@ -16,6 +16,21 @@ export interface Profile {
   tolerance: RiskLevel | null;
   channels: Channel[];
   leaver: boolean;
+}
+
+/**
+ * One customer in one month of the history: `state` and `manager` are read once at the start of
+ * the month and hold for all of it, as the commands of the month are decided.
+ */
+export interface CustomerMonth {
+  readonly p: Profile;
+  /** The customer's place in the list, which spreads their contacts over the hour. */
+  readonly i: number;
+  readonly m: number;
+  readonly month: string;
+  readonly state: CustomerState;
+  readonly manager: string;
+  readonly rm: Actor;
 }
 
 /** Decided by the customer decider in the batch: returns the events, or the refusal as the API would give it. */
