@@ -1,5 +1,6 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { Runtime } from '@app/platform';
+import { seedReport } from './report';
 import { createSeedContext } from './seeding';
 import { setBudgets } from './steps/budgets';
 import { planCampaigns, running } from './steps/campaign-plans';
@@ -7,7 +8,6 @@ import { closeCampaigns, launchCampaigns } from './steps/campaigns';
 import { onboardCustomers } from './steps/customers';
 import { customerActivity } from './steps/months';
 import { openBank, requireEmptyStore, setTargets } from './steps/organisation';
-import { addMonths } from './calendar';
 import type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
 
 export type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
@@ -26,45 +26,19 @@ export { addMonths } from './calendar';
 export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedOptions, onProgress: (p: SeedProgress) => void = () => undefined): Promise<SeedReport> {
   const started = Date.now();
   await requireEmptyStore(runtime);
-  const ctx = createSeedContext(runtime, bus, options, onProgress);
-  const { first, end, months, batch, total } = ctx;
-  const report = ctx.progress;
-
-  const seeding = await openBank(ctx);
-  await setTargets(seeding);
-  await setBudgets(seeding);
-
-  const profiles = await onboardCustomers(seeding);
-
-  const plans = planCampaigns(options, months);
-
-  // 5. Month by month.
-  for (const [m, month] of months.entries()) {
-    ctx.stopIfAborted();
-    await launchCampaigns(seeding, plans, m, month);
-    await customerActivity(seeding, profiles, running(plans), m, month);
-    await closeCampaigns(seeding, plans, m, month);
+  // The steps share one context and run in this order: it fixes the draws and ids of the history.
+  const s = await openBank(createSeedContext(runtime, bus, options, onProgress));
+  await setTargets(s);
+  await setBudgets(s);
+  const profiles = await onboardCustomers(s);
+  const plans = planCampaigns(options, s.months);
+  for (const [m, month] of s.months.entries()) {
+    s.stopIfAborted();
+    await launchCampaigns(s, plans, m, month);
+    await customerActivity(s, profiles, running(plans), m, month);
+    await closeCampaigns(s, plans, m, month);
   }
-  await batch.flush();
-  report('done', total);
-
-  const final = profiles.map((p) => batch.state(p.id));
-  const lastAssets = profiles.map((p) => p.assets);
-  const vipIdx = final.map((s, i) => (s.tier !== 'ordinary' ? i : -1)).filter((i) => i >= 0);
-  const allAssets = lastAssets.reduce((a, b) => a + b, 0);
-  const seconds = (Date.now() - started) / 1000;
-  const events = ctx.events();
-  return {
-    customers: options.customers,
-    months: options.months,
-    from: first,
-    to: addMonths(end, -1),
-    events,
-    seconds,
-    eventsPerSecond: Math.round(events / seconds),
-    vip: { customers: vipIdx.length, share: vipIdx.length / profiles.length, assetShare: vipIdx.reduce((s, i) => s + lastAssets[i]!, 0) / (allAssets || 1) },
-    campaigns: plans.map((c) => ({ campaignId: c.campaignId, name: c.name, status: c.completed ? 'completed' : c.launched ? 'launched' : 'approved (no one in its audience)', enrolled: c.enrolled })),
-    refusals: Object.fromEntries([...batch.refusals.entries()].sort()),
-  };
+  await s.batch.flush();
+  s.progress('done', s.total);
+  return seedReport(s, profiles, plans, (Date.now() - started) / 1000);
 }
-
