@@ -1,110 +1,17 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import {
-  DomainError,
-  ORGANISATION_STREAM,
-  organisationDecider,
-  type Actor,
-  type AudienceRule,
-  type BudgetCommand,
-  type CampaignCommand,
-  type CampaignFacts,
-  type Channel,
-  type CustomerCommand,
-  type DistributiveOmit,
-  type OrganisationCommand,
-  type RiskLevel,
-} from '@app/domain';
-import { type Position } from '@app/event-store';
-import { ActOnBudget, ActOnCampaign, DecideOnStream, deterministicUuid, LaunchCampaign, OrganisationView, type CommandContext } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { customerDirectoryProjection, waitForProjection } from '@app/read-models';
-import { CustomerBatch } from './customer-batch';
-import { DEMO_PRODUCTS, demoBank, type DemoProduct } from './demo-bank';
-import { Random } from './random';
+import { seedReport } from './report';
+import { createSeedContext } from './seeding';
+import { setBudgets } from './steps/budgets';
+import { planCampaigns, running } from './steps/campaign-plans';
+import { closeCampaigns, launchCampaigns } from './steps/campaigns';
+import { onboardCustomers } from './steps/customers';
+import { customerActivity } from './steps/months';
+import { openBank, requireEmptyStore, setTargets } from './steps/organisation';
+import type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
 
-export interface SeedOptions {
-  readonly customers: number;
-  readonly months: number;
-  readonly seed: number;
-  /** The month the history runs up to (exclusive), YYYY-MM; default the current month. */
-  readonly end?: string;
-  /** Customer events per append (default 4000). */
-  readonly batchSize?: number;
-  readonly signal?: AbortSignal;
-}
-
-export interface SeedProgress {
-  readonly phase: string;
-  /** Customer-months done of `total` (customers × months, plus onboarding). */
-  readonly done: number;
-  readonly total: number;
-  readonly events: number;
-}
-
-export interface SeedReport {
-  readonly customers: number;
-  readonly months: number;
-  readonly from: string;
-  readonly to: string;
-  readonly events: number;
-  readonly seconds: number;
-  readonly eventsPerSecond: number;
-  /** Customers at standard tier or above, and their share of financial assets, at the end. */
-  readonly vip: { readonly customers: number; readonly share: number; readonly assetShare: number };
-  readonly campaigns: readonly { campaignId: string; name: string; status: string; enrolled: number }[];
-  /** Commands the rules refused, by code (unsuitable offers, contact limits…): the rules at work. */
-  readonly refusals: Record<string, number>;
-}
-
-type CustomerIntent = DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at' | 'customerId'>;
-
-interface Profile {
-  readonly id: string;
-  readonly homeUnitId: string;
-  readonly managers: readonly string[];
-  readonly head: string;
-  /** Financial assets (CNY), moved month by month. */
-  assets: number;
-  holdings: Set<string>;
-  tolerance: RiskLevel | null;
-  channels: Channel[];
-  leaver: boolean;
-}
-
-interface PlannedCampaign {
-  readonly campaignId: string;
-  readonly name: string;
-  readonly objective: string;
-  readonly ownerUnitId: string;
-  readonly marketer: string;
-  readonly productCodes: string[];
-  readonly channels: Channel[];
-  readonly audience: AudienceRule;
-  readonly budget: string;
-  readonly launchMonth: number;
-  readonly endMonth: number;
-  /** Monthly conversion chance of a treatment customer who was contacted; control converts at `base`. */
-  readonly treated: number;
-  readonly base: number;
-  readonly targets: { conversions: number | null; revenue: string | null };
-  enrolled: number;
-  launched: boolean;
-  completed: boolean;
-}
-
-const ADMIN: Actor = { userId: 'admin', unitId: 'HO', role: 'admin' };
-const PRODUCT = new Map(DEMO_PRODUCTS.map((p) => [p.productCode, p]));
-const VIP_SHARE = 0.015;
-const rule = (r: Partial<AudienceRule>): AudienceRule => ({ tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [], ...r });
-
-/** YYYY-MM plus `n` months. */
-export function addMonths(month: string, n: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m - 1 + n, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
-const at = (month: string, day: number, hour = 10, minute = 0) => `${month}-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00.000Z`;
-const money = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
+export type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
+export { addMonths } from './calendar';
 
 /**
  * Writes a realistic demo history through the command side, so every rule holds: the org tree,
@@ -118,250 +25,20 @@ const money = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
  */
 export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedOptions, onProgress: (p: SeedProgress) => void = () => undefined): Promise<SeedReport> {
   const started = Date.now();
-  const { store, db } = runtime;
-  if ((await store.readStream(ORGANISATION_STREAM)).length > 0) {
-    throw new Error('the store already holds an organisation: seed an empty store (a fresh DATA_DIR or database)');
+  await requireEmptyStore(runtime);
+  // The steps share one context and run in this order: it fixes the draws and ids of the history.
+  const s = await openBank(createSeedContext(runtime, bus, options, onProgress));
+  await setTargets(s);
+  await setBudgets(s);
+  const profiles = await onboardCustomers(s);
+  const plans = planCampaigns(options, s.months);
+  for (const [m, month] of s.months.entries()) {
+    s.stopIfAborted();
+    await launchCampaigns(s, plans, m, month);
+    await customerActivity(s, profiles, running(plans), m, month);
+    await closeCampaigns(s, plans, m, month);
   }
-  const rnd = new Random(options.seed);
-  const end = options.end ?? new Date().toISOString().slice(0, 7);
-  const first = addMonths(end, -options.months);
-  const months = Array.from({ length: options.months }, (_, i) => addMonths(first, i));
-  let counter = 0;
-  const context = (actor: Actor, occurredAt: string): CommandContext => {
-    const key = `seed:${options.seed}:${counter++}`;
-    return { correlationId: deterministicUuid(key), actor: actor.userId, orgUnit: actor.unitId, occurredAt, idempotencyKey: key };
-  };
-  let busEvents = 0;
-  const send = async (command: unknown): Promise<void> => {
-    const r = (await bus.execute(command as never)) as { events?: readonly unknown[] } | undefined;
-    busEvents += r?.events?.length ?? 0;
-  };
-
-  // 1. The bank: units, staff, products (as the admin), the day before the history starts.
-  const bank = demoBank();
-  const setUp = at(addMonths(first, -1), 28);
-  const orgCommand = (c: Record<string, unknown> & { type: OrganisationCommand['type'] }) =>
-    send(new DecideOnStream(ORGANISATION_STREAM, organisationDecider, { ...c, at: setUp, by: ADMIN } as OrganisationCommand, context(ADMIN, setUp)));
-  for (const u of bank.units) await orgCommand({ type: 'OpenOrgUnit', ...u });
-  for (const s of bank.staff) await orgCommand({ type: 'RegisterStaffMember', ...s });
-  for (const p of DEMO_PRODUCTS) {
-    await orgCommand({ type: 'DefineProduct', productCode: p.productCode, name: p.name, category: p.category, riskLevel: p.riskLevel, riskBearing: p.riskBearing, weight: p.weight });
-  }
-  const org = await new OrganisationView(store).current();
-  const actor = (staffId: string): Actor => {
-    const s = org.staff.get(staffId)!;
-    return { userId: s.staffId, unitId: s.unitId, role: s.role };
-  };
-  // Targets for the deposit drive's relationship managers and units (paid on attainment).
-  for (const month of months) {
-    for (const sb of bank.subBranches.filter((x) => x.branchId === 'BR-SH')) {
-      await send(new DecideOnStream(ORGANISATION_STREAM, organisationDecider, { type: 'SetTarget', subjectId: sb.unitId, period: month, points: String(Math.max(100, Math.round(options.customers * 0.75))), at: setUp, by: ADMIN }, context(ADMIN, setUp)));
-    }
-  }
-
-  // 2. Budgets: head office fixes each year's total and splits it to the branches.
-  const budget = (c: Record<string, unknown> & { type: BudgetCommand['type']; unitId: string }, by: Actor, when: string) =>
-    send(new ActOnBudget({ ...c, org, by, at: when } as BudgetCommand, context(by, when)));
-  for (const year of [...new Set([...months, addMonths(first, -1)].map((m) => Number(m.slice(0, 4))))]) {
-    const when = year === Number(first.slice(0, 4)) ? setUp : `${year}-01-01T00:00:00.000Z`;
-    await budget({ type: 'SetAnnualBudget', unitId: 'HO', year, amount: '50000000.00' }, actor('appr-ho'), when);
-    for (const b of ['BR-SH', 'BR-BJ', 'BR-GZ']) await budget({ type: 'AllocateToChild', unitId: 'HO', year, childUnitId: b, amount: '6000000.00' }, actor('appr-ho'), when);
-  }
-
-  // 3. Customers.
-  const batch = new CustomerBatch(store, options.batchSize);
-  const profiles: Profile[] = [];
-  const total = options.customers * (options.months + 1);
-  const report = (phase: string, done: number) => onProgress({ phase, done, total, events: batch.appended + busEvents });
-  const customerCommand = (p: Profile, by: Actor, when: string, c: CustomerIntent) => batch.decide({ ...c, customerId: p.id, org, by, at: when } as CustomerCommand, context(by, when));
-  const width = String(options.customers).length;
-  for (let i = 0; i < options.customers; i++) {
-    if (options.signal?.aborted) throw new Error('seeding stopped');
-    const sb = bank.subBranches[rnd.weighted(bank.subBranches.map((s, k) => [k, 1 + (k % 4 === 0 ? 1 : 0)] as const))]!;
-    const vip = rnd.chance(VIP_SHARE);
-    const assets = vip ? Math.min(rnd.pareto(230_000, 1.15), 80_000_000) : Math.min(rnd.logNormal(7_000, 1.15), 150_000);
-    const holdings = new Set<string>(['DEP-3M']);
-    if (rnd.chance(vip ? 0.7 : 0.25)) holdings.add('DEP-1Y');
-    if (rnd.chance(vip ? 0.4 : 0.12)) holdings.add('FUND-EQ');
-    if (rnd.chance(vip ? 0.3 : 0.04)) holdings.add('WM-R2');
-    if (rnd.chance(vip ? 0.8 : 0.35)) holdings.add('EBANK');
-    const tolerance = rnd.chance(vip ? 0.95 : 0.7) ? rnd.weighted<RiskLevel>([['R1', 20], ['R2', 30], ['R3', 30], ['R4', 15], ['R5', 5]]) : null;
-    const channels = (['phone', 'sms', 'app', 'branch', 'email'] as const).filter((ch) => rnd.chance({ phone: 0.85, sms: 0.7, app: 0.45, branch: 0.95, email: 0.2 }[ch]));
-    const p: Profile = { id: `C-${String(i + 1).padStart(width, '0')}`, homeUnitId: sb.unitId, managers: sb.managers, head: `head-${sb.unitId.slice(3).replace('-', '').toLowerCase()}`, assets, holdings, tolerance, channels: [...channels], leaver: false };
-    profiles.push(p);
-    const head = actor(p.head);
-    const day = at(first, 1 + (i % 5), 9, i % 60);
-    customerCommand(p, head, day, { type: 'OnboardCustomer', segment: vip && assets > 1_000_000 ? 'private' : 'retail', gender: rnd.weighted([['F', 49], ['M', 50], ['U', 1]] as const), birthYear: rnd.int(1945, 2004), assetsByUnit: { [p.homeUnitId]: money(assets) } });
-    for (const ch of p.channels) customerCommand(p, head, day, { type: 'SetConsent', channel: ch, granted: true });
-    if (p.tolerance) customerCommand(p, head, day, { type: 'AssessRisk', tolerance: p.tolerance });
-    if (vip || rnd.chance(0.35)) customerCommand(p, head, day, { type: 'AssignManager', staffId: rnd.pick(p.managers) });
-    // Last month's balance, so tiers hold from the first day of the history.
-    customerCommand(p, head, day, { type: 'RecordBalanceSnapshot', month: addMonths(first, -1), averageDailyAssets: money(assets), holdings: [...holdings].sort() });
-    await batch.maybeFlush();
-    if (i % 500 === 0) report('customers', i);
-  }
-  // A few customers with personal data in the vault, so the customer view shows what it can.
-  for (const p of profiles.slice(0, Math.min(50, profiles.length))) {
-    await runtime.vault.put(p.id, { name: `演示客户 Demo ${p.id}`, phone: `+86 138 ${p.id.replace(/\D/g, '').padStart(8, '0').slice(-8, -4)} ${p.id.replace(/\D/g, '').padStart(4, '0').slice(-4)}` });
-  }
-
-  // 4. The campaigns of the source documents, spread over the history.
-  const at8March = months.findIndex((m) => m.endsWith('-03'));
-  const plans: PlannedCampaign[] = [
-    {
-      campaignId: 'K-DEPOSIT', name: '春季存款竞赛 Deposit drive', objective: 'grow time deposits; targets tied to pay (004)', ownerUnitId: 'BR-SH', marketer: 'mkt-sh',
-      productCodes: ['DEP-1Y', 'DEP-3M'], channels: ['phone', 'sms'], audience: rule({ tiers: ['ordinary', 'standard'] }), budget: '300000.00',
-      launchMonth: Math.min(1, options.months - 1), endMonth: Math.min(3, options.months - 1), treated: 0.085, base: 0.05, targets: { conversions: Math.round(options.customers * 0.02), revenue: null },
-    },
-    {
-      campaignId: 'K-WOMEN', name: '三八妇女节健康讲座 Women’s day health lecture', objective: 'health lecture for female VIP customers (004)', ownerUnitId: 'BR-BJ', marketer: 'mkt-bj',
-      productCodes: ['INS-LIFE', 'WM-R2'], channels: ['phone', 'branch'], audience: rule({ genders: ['F'], tiers: ['standard', 'platinum', 'black'] }), budget: '120000.00',
-      launchMonth: at8March >= 0 ? at8March : Math.min(2, options.months - 1), endMonth: at8March >= 0 ? at8March : Math.min(2, options.months - 1), treated: 0.14, base: 0.07, targets: { conversions: null, revenue: null },
-    },
-    {
-      campaignId: 'K-FUNDSWITCH', name: '基金转换：债券与黄金 Fund switch to bond and gold', objective: 'move customers with equity-fund losses to bond funds and gold (004)', ownerUnitId: 'BR-GZ', marketer: 'mkt-gz',
-      productCodes: ['FUND-BOND', 'GOLD'], channels: ['phone', 'app'], audience: rule({ holdsAnyOf: ['FUND-EQ'] }), budget: '200000.00',
-      launchMonth: Math.floor(options.months / 2), endMonth: Math.min(Math.floor(options.months / 2) + 1, options.months - 1), treated: 0.11, base: 0.06, targets: { conversions: null, revenue: null },
-    },
-    {
-      campaignId: 'K-EBANK', name: '网银签约推广 E-banking sign-up drive', objective: 'sign customers up to e-banking (004: +53,000 customers, 74% sign-up)', ownerUnitId: 'BR-SH', marketer: 'mkt-sh',
-      productCodes: ['EBANK'], channels: ['sms', 'app', 'branch'], audience: rule({ holdsNoneOf: ['EBANK'] }), budget: '150000.00',
-      launchMonth: Math.max(0, options.months - 2), endMonth: options.months, treated: 0.3, base: 0.2, targets: { conversions: null, revenue: null },
-    },
-  ].map((c) => ({ ...c, enrolled: 0, launched: false, completed: false })) as PlannedCampaign[];
-  const facts = (c: PlannedCampaign, status = 'launched'): CampaignFacts => ({ campaignId: c.campaignId, status, channels: c.channels, productCodes: c.productCodes });
-  const campaign = (c: PlannedCampaign, command: Record<string, unknown> & { type: CampaignCommand['type'] }, by: Actor, when: string) =>
-    send(new ActOnCampaign({ ...command, campaignId: c.campaignId, org, by, at: when } as CampaignCommand, context(by, when)));
-
-  // 5. Month by month.
-  let seq = 0;
-  const id = (prefix: string) => `${prefix}-${(++seq).toString(36).toUpperCase()}`;
-  for (const [m, month] of months.entries()) {
-    if (options.signal?.aborted) throw new Error('seeding stopped');
-    for (const c of plans.filter((x) => x.launchMonth === m && !x.launched)) {
-      const marketer = actor(c.marketer);
-      const day = at(month, 1, 8);
-      await campaign(c, { type: 'DraftCampaign', plan: { name: c.name, objective: c.objective, ownerUnitId: c.ownerUnitId, productCodes: c.productCodes, channels: c.channels, audience: c.audience, budget: c.budget, period: { start: `${month}-01`, end: `${addMonths(first, c.endMonth + 1)}-01` }, controlGroupPercent: 10, targets: c.targets } }, marketer, day);
-      await campaign(c, { type: 'SubmitCampaign', planDocumentRef: `dms://plans/${c.campaignId}.pdf` }, marketer, day);
-      await campaign(c, { type: 'ApproveCampaign' }, actor('appr-ho'), day);
-      await batch.flush();
-      const before = await store.headPosition();
-      if (before && !(await waitForProjection(db.pool, customerDirectoryProjection.name, before, 30 * 60_000))) throw new Error('the customer directory did not catch up');
-      let launched: { audienceSize: number; position: Position | null };
-      try {
-        launched = (await bus.execute(new LaunchCampaign(c.campaignId, c.campaignId, org, marketer, at(month, 1, 9), context(marketer, at(month, 1, 9))))) as typeof launched;
-      } catch (err) {
-        // A small demo may have nobody in a narrow audience (female VIPs of one branch): it stays approved.
-        if (err instanceof DomainError && err.code === 'EMPTY_AUDIENCE') continue;
-        throw err;
-      }
-      busEvents += launched.audienceSize + 2;
-      c.enrolled = launched.audienceSize;
-      c.launched = true;
-      if (launched.position) await batch.syncFrom(before, launched.position);
-      await campaign(c, { type: 'RecordCampaignCost', costId: `${c.campaignId}-venue`, amount: money(2000 + c.enrolled * 3), customerId: null, customerGroup: null, description: '物料与场地 materials and venue' }, marketer, at(month, 2));
-    }
-    const active = plans.filter((c) => c.launched && !c.completed);
-
-    for (const [i, p] of profiles.entries()) {
-      const state = batch.state(p.id);
-      const manager = state.managerId ?? rnd.pick(p.managers);
-      const rm = actor(manager);
-      // Campaign work: treatment customers are contacted and offered the campaign's products.
-      for (const c of active) {
-        const group = state.enrolments.get(c.campaignId);
-        if (!group) continue;
-        const product = PRODUCT.get(rnd.pick(c.productCodes))!;
-        if (group === 'control') {
-          if (rnd.chance(c.base / 2)) sale(p, rm, product, null, at(month, rnd.int(3, 27), 15));
-          continue;
-        }
-        if (!rnd.chance(m === c.launchMonth ? 0.75 : 0.45)) continue;
-        const day = rnd.int(2, 24);
-        const channel = rnd.chance(0.95) ? c.channels.find((ch) => p.channels.includes(ch)) ?? c.channels[0]! : c.channels[0]!;
-        const contactId = id('CT');
-        const contacted = customerCommand(p, rm, at(month, day, 10, i % 60), { type: 'RecordContact', contactId, staffId: manager, channel, outcome: rnd.pick(['reached', 'reached', 'interested', 'call back later']), campaign: facts(c) });
-        if (contacted instanceof Error) continue;
-        if (rnd.chance(0.04)) {
-          const complaintId = id('CP');
-          customerCommand(p, rm, at(month, day, 16), { type: 'RecordComplaint', complaintId, category: rnd.pick(['too_many_calls', 'pushy_sale', 'wrong_product']), contactId, answerWithinDays: 5 });
-          if (rnd.chance(0.85)) customerCommand(p, actor(p.head), at(month, Math.min(day + rnd.int(1, 8), 28), 11), { type: 'AnswerComplaint', complaintId });
-        }
-        const offerId = id('OF');
-        const offered = customerCommand(p, rm, at(month, day, 11), { type: 'PresentOffer', offerId, staffId: manager, product: org.products.get(product.productCode)!, campaign: facts(c) });
-        if (offered instanceof Error) continue;
-        const converts = rnd.chance(c.treated);
-        customerCommand(p, rm, at(month, day + 1, 12), { type: 'RespondToOffer', offerId, accepted: converts || rnd.chance(0.1) });
-        if (converts) sale(p, rm, product, c, at(month, day + rnd.int(1, 3), 14));
-      }
-      // Business as usual: the maintenance plan, organic sales, referrals.
-      if (state.managerId && rnd.chance(0.3) && p.channels.includes('phone')) {
-        customerCommand(p, rm, at(month, rnd.int(1, 27), 9), { type: 'RecordContact', contactId: id('CT'), staffId: manager, channel: 'phone', outcome: 'maintenance call', campaign: null });
-      }
-      if (rnd.chance(0.012)) {
-        const product = rnd.pick(DEMO_PRODUCTS.filter((x) => x.productCode !== 'EBANK'));
-        if (rnd.chance(0.25)) {
-          // An outlet's head passes the customer to their manager (转介绍); the seller records it.
-          const referrer = `${p.head}-1`;
-          const referralId = id('RF');
-          const when = at(month, rnd.int(1, 25), 13);
-          const referred = customerCommand(p, rm, when, { type: 'ReferCrossSell', referralId, referrerStaffId: referrer, sellerStaffId: manager, productCode: product.productCode });
-          if (!(referred instanceof Error)) sale(p, rm, product, null, when, referrer, referralId);
-        } else {
-          sale(p, rm, product, null, at(month, rnd.int(1, 27), 15));
-        }
-      }
-      // Month end: the balance, with the month's sales in the holdings; a few customers leave.
-      if (!p.leaver && !p.holdings.has('DEP-1Y') && p.assets < 20_000 && rnd.chance(0.004)) p.leaver = true;
-      p.assets = p.leaver ? 0 : Math.max(0, p.assets * Math.exp(0.004 + 0.06 * rnd.normal()));
-      if (p.leaver) p.holdings.clear();
-      if (p.tolerance && m > 0 && m % 11 === 0) customerCommand(p, actor(p.head), at(month, 28, 9), { type: 'AssessRisk', tolerance: p.tolerance });
-      customerCommand(p, actor(p.head), at(addMonths(month, 1), 1, 2), { type: 'RecordBalanceSnapshot', month, averageDailyAssets: money(p.assets), holdings: [...p.holdings].sort() });
-      await batch.maybeFlush();
-      if (i % 500 === 0) report(`month ${m + 1}/${options.months}`, options.customers * (m + 1) + i);
-    }
-    await batch.flush();
-    for (const c of plans.filter((x) => x.launched && !x.completed && x.endMonth === m)) {
-      const marketer = actor(c.marketer);
-      await campaign(c, { type: 'RecordCampaignFeedback', feedbackId: `${c.campaignId}-FB1`, customerId: null, rating: rnd.int(3, 5), comment: '客户反馈良好 well received' }, marketer, at(month, 27));
-      await campaign(c, { type: 'CompleteCampaign' }, marketer, at(month, 28, 18));
-      c.completed = true;
-    }
-  }
-  await batch.flush();
-  report('done', total);
-
-  function sale(p: Profile, rm: Actor, product: DemoProduct, c: PlannedCampaign | null, when: string, referrerStaffId: string | null = null, referralId: string | null = null) {
-    const amount = product.productCode === 'EBANK' ? 1 : Math.max(1000, Math.round(product.typicalAmount * Math.exp(0.5 * rnd.normal())));
-    const revenue = product.productCode === 'EBANK' ? 30 : amount * product.margin;
-    const conversionId = id('CV');
-    const r = customerCommand(p, rm, when, {
-      type: 'RecordConversion', conversionId, staffId: rm.userId, product: org.products.get(product.productCode)!, amount: money(amount), revenue: money(revenue),
-      campaign: c ? facts(c) : null, referrerStaffId, referralId,
-    });
-    if (r instanceof Error) return;
-    p.holdings.add(product.productCode);
-    if (product.category === 'deposit' || product.category === 'wealth' || product.category === 'fund' || product.category === 'gold') p.assets += amount * 0.5;
-    if (rnd.chance(0.03)) customerCommand(p, rm, when.replace(/T\d\d/, 'T20'), { type: 'ReverseConversion', conversionId, reason: rnd.pick(['cooling-off cancellation', 'disputed']) });
-  }
-
-  const final = profiles.map((p) => batch.state(p.id));
-  const lastAssets = profiles.map((p) => p.assets);
-  const vipIdx = final.map((s, i) => (s.tier !== 'ordinary' ? i : -1)).filter((i) => i >= 0);
-  const allAssets = lastAssets.reduce((a, b) => a + b, 0);
-  const seconds = (Date.now() - started) / 1000;
-  const events = batch.appended + busEvents;
-  return {
-    customers: options.customers,
-    months: options.months,
-    from: first,
-    to: addMonths(end, -1),
-    events,
-    seconds,
-    eventsPerSecond: Math.round(events / seconds),
-    vip: { customers: vipIdx.length, share: vipIdx.length / profiles.length, assetShare: vipIdx.reduce((s, i) => s + lastAssets[i]!, 0) / (allAssets || 1) },
-    campaigns: plans.map((c) => ({ campaignId: c.campaignId, name: c.name, status: c.completed ? 'completed' : c.launched ? 'launched' : 'approved (no one in its audience)', enrolled: c.enrolled })),
-    refusals: Object.fromEntries([...batch.refusals.entries()].sort()),
-  };
+  await s.batch.flush();
+  s.progress('done', s.total);
+  return seedReport(s, profiles, plans, (Date.now() - started) / 1000);
 }
-

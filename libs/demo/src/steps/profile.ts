@@ -1,0 +1,38 @@
+import type { Actor, Channel, CustomerCommand, CustomerState, DistributiveOmit, RiskLevel } from '@app/domain';
+import type { Seeding } from '../seeding';
+
+/** A customer command as a step writes it; `customerCommand` adds who, when and the organisation. */
+export type CustomerIntent = DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at' | 'customerId'>;
+
+/** A demo customer as the seed follows them: what drives their history but is not in its events. */
+export interface Profile {
+  readonly id: string;
+  readonly homeUnitId: string;
+  readonly managers: readonly string[];
+  readonly head: string;
+  /** Financial assets (CNY), moved month by month. */
+  assets: number;
+  holdings: Set<string>;
+  tolerance: RiskLevel | null;
+  channels: Channel[];
+  leaver: boolean;
+}
+
+/**
+ * One customer in one month of the history: `state` and `manager` are read once at the start of
+ * the month and hold for all of it, as the commands of the month are decided.
+ */
+export interface CustomerMonth {
+  readonly p: Profile;
+  /** The customer's place in the list, which spreads their contacts over the hour. */
+  readonly i: number;
+  readonly m: number;
+  readonly month: string;
+  readonly state: CustomerState;
+  readonly manager: string;
+  readonly rm: Actor;
+}
+
+/** Decided by the customer decider in the batch: returns the events, or the refusal as the API would give it. */
+export const customerCommand = (s: Seeding, p: Profile, by: Actor, when: string, c: CustomerIntent) =>
+  s.batch.decide({ ...c, customerId: p.id, org: s.org, by, at: when } as CustomerCommand, s.context(by, when));
