@@ -179,7 +179,7 @@ describe('hostile request bodies on every command endpoint', () => {
       // `isoTime` checks the shape and Date.parse, which rolls 2026-02-30 over to March 2nd: every
       // `occurredAt` and a campaign's period take an impossible date and record another day.
       it('FINDING 4: impossible calendar dates are refused, not moved to another day', async () => {
-        expect(problemWith(await api(t).as('rm1').post('/api/customers/C1/risk-assessment', { tolerance: 'R3', occurredAt: '2026-02-30' }))).toBeNull();
+        expect(problemWith(await api(t).as('head-br1').post('/api/customers/C1/risk-assessment', { tolerance: 'R3', occurredAt: '2026-02-30' }))).toBeNull();
         const draft = { campaignId: 'FINDING-4', name: 'x', ownerUnitId: 'BR1', productCodes: ['DEP-1Y'], channels: ['phone'], budget: '1', period: { start: '2026-04-31', end: '2030-01-01' } };
         expect(problemWith(await api(t).as('mkt-br1').post('/api/campaigns', draft))).toBeNull();
       });

@@ -161,12 +161,12 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
     { customerId: 'C1' },
   ),
   endpoint('POST /api/customers/:customerId/erasure', 'admin', shape({ reason: 'customer request' }, reason(500)), { customerId: 'C6' }),
-  endpoint('POST /api/customers/:customerId/balances', 'rm1', shape({ month: '2026-03', averageDailyAssets: '1620000.00', holdings: ['DEP-1Y'] }, { month: f.month(), averageDailyAssets: f.money(), holdings: optional(f.array(f.id(), 'DEP-1Y', 0, 200)), occurredAt }), { customerId: 'C1' }),
+  endpoint('POST /api/customers/:customerId/balances', 'admin', shape({ month: '2026-03', averageDailyAssets: '1620000.00', holdings: ['DEP-1Y'] }, { month: f.month(), averageDailyAssets: f.money(), holdings: optional(f.array(f.id(), 'DEP-1Y', 0, 200)), occurredAt }), { customerId: 'C1' }),
   endpoint('POST /api/customers/:customerId/manager', 'head-br1', shape({ staffId: 'rm1' }, { staffId: f.id(), occurredAt }), { customerId: 'C2' }),
   endpoint('POST /api/customers/:customerId/claims', 'rm1', shape({ claimId: 'FZ-CL-{n}' }, { claimId: f.id(), occurredAt }), { customerId: 'C7' }),
   endpoint('POST /api/customers/:customerId/claims/:claimId/decision', 'head-br1', shape({ approve: false, reason: 'not yours' }, { approve: f.bool(), reason: optional(f.free(500)), occurredAt }), { customerId: 'C3', claimId: 'CL1' }),
   endpoint('POST /api/customers/:customerId/transfer', 'head-br1', shape({ toStaffId: 'rm2' }, { toStaffId: f.id(), occurredAt }), { customerId: 'C5' }),
-  endpoint('POST /api/customers/:customerId/risk-assessment', 'rm1', shape({ tolerance: 'R3' }, { tolerance: f.oneOf(...RISK_LEVELS), occurredAt }), { customerId: 'C1' }),
+  endpoint('POST /api/customers/:customerId/risk-assessment', 'head-br1', shape({ tolerance: 'R3' }, { tolerance: f.oneOf(...RISK_LEVELS), occurredAt }), { customerId: 'C1' }),
   endpoint('POST /api/customers/:customerId/consents', 'rm1', shape({ channel: 'sms', granted: true }, { channel: f.oneOf(...CHANNELS), granted: f.bool(), occurredAt }), { customerId: 'C1' }),
   endpoint('POST /api/customers/:customerId/complaints/:complaintId/answer', 'rm1', ONLY_OCCURRED_AT, { customerId: 'C1', complaintId: 'CP1' }),
   // VIP cards
@@ -207,7 +207,7 @@ export async function seedEntities(t: TestApp): Promise<void> {
   ok('complaint CP1')(await rm.post('/api/interactions', { kind: 'complaint', customerId: 'C1', complaintId: 'CP1', category: 'too_many_calls' }));
   ok('offer O1')(await rm.post('/api/interactions', { kind: 'offer', customerId: 'C1', offerId: 'O1', staffId: 'rm1', productCode: 'DEP-1Y' }));
   ok('conversion V1')(await rm.post('/api/interactions', { kind: 'conversion', customerId: 'C1', conversionId: 'V1', staffId: 'rm1', productCode: 'DEP-1Y', amount: '1000', revenue: '10' }));
-  for (const id of ['C1', 'C3']) ok(`standard-tier balance of ${id}`)(await rm.post(`/api/customers/${id}/balances`, { month: '2026-01', averageDailyAssets: '300000' }));
+  for (const id of ['C1', 'C3']) ok(`standard-tier balance of ${id}`)(await admin.post(`/api/customers/${id}/balances`, { month: '2026-01', averageDailyAssets: '300000' }));
   ok('VIP card application of C1')(await rm.post('/api/customers/C1/vip-card/applications', { applicationId: 'A0', tier: 'standard' }));
   ok('VIP card of C1')(await rm.post('/api/customers/C1/vip-card/issue', { cardId: 'CARD-C1' }));
   ok('VIP card application of C3')(await rm.post('/api/customers/C3/vip-card/applications', { applicationId: 'A3', tier: 'standard' }));

@@ -83,7 +83,8 @@ export async function seedCustomer(t: TestApp, customerId: string, options: { to
   };
   ok(await rm.post('/api/customers', { customerId, segment: 'retail', gender: options.gender ?? 'F', assetsByUnit: { SB1: options.assets ?? '300000' } }));
   for (const channel of options.consents ?? ['phone']) ok(await rm.post(`/api/customers/${customerId}/consents`, { channel, granted: true }));
-  if (options.tolerance) ok(await rm.post(`/api/customers/${customerId}/risk-assessment`, { tolerance: options.tolerance }));
+  // Suitability is assessed apart from the seller: by a head of the customer's unit.
+  if (options.tolerance) ok(await api(t).as('head-br1').post(`/api/customers/${customerId}/risk-assessment`, { tolerance: options.tolerance }));
 }
 
 /** The events of one stream as stored, oldest first. */

@@ -27,7 +27,7 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
     const rm = c.as('rm1');
     const admin = c.as('admin');
     await ok(admin.post('/api/customers/A/manager', { staffId: 'rm1' }));
-    await ok(rm.post('/api/customers/A/balances', { month: '2026-01', averageDailyAssets: '250000' }));
+    await ok(admin.post('/api/customers/A/balances', { month: '2026-01', averageDailyAssets: '250000' }));
     await ok(rm.post('/api/customers/A/consents', { channel: 'sms', granted: false }));
     for (let i = 1; i <= 12; i++) {
       await ok(rm.post('/api/interactions', { kind: 'contact', customerId: 'A', staffId: 'rm1', channel: 'phone', outcome: `call ${i}`, occurredAt: `2026-02-${String(i).padStart(2, '0')}T09:00:00Z` }));
@@ -50,7 +50,7 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
 
     // Supervision: B's application approved long ago without a card; C's card has no application; D's card tier differs.
     await seedCustomer(t, 'B');
-    await ok(rm.post('/api/customers/B/balances', { month: '2026-01', averageDailyAssets: '250000' }));
+    await ok(admin.post('/api/customers/B/balances', { month: '2026-01', averageDailyAssets: '250000' }));
     await ok(rm.post('/api/customers/B/vip-card/applications', { applicationId: 'APP-B', tier: 'standard', occurredAt: '2026-01-05T00:00:00Z' }));
     await imported('customer-C', 'VipCardIssued', { customerId: 'C', cardId: 'CARD-C', applicationId: 'NONE', tier: 'platinum', special: false, unitId: 'SB1', validUntil: '2028-01-01T00:00:00Z' }, '2026-03-02T00:00:00Z');
     await imported('customer-D', 'VipCardApplied', { customerId: 'D', applicationId: 'APP-D', tier: 'standard', special: false }, '2026-03-01T00:00:00Z');

@@ -91,9 +91,9 @@ export class CustomersController {
     return result;
   }
 
-  @Roles('relationship_manager', 'branch_head', 'admin')
+  @Roles('admin')
   @Post(':customerId/balances')
-  @ApiOperation({ summary: "Record a month's average daily assets; the tier is recomputed from the last three months" })
+  @ApiOperation({ summary: "Record a month's average daily assets (the core-banking feed, admin role); the tier is recomputed from the last three months" })
   @ApiBody({ schema: toOpenApi(balance), examples: { march: { value: { month: '2026-03', averageDailyAssets: '1620000.00', holdings: ['DEP-1Y', 'FUND-BOND'] } } } })
   async balance(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(balance, body);
@@ -144,9 +144,9 @@ export class CustomersController {
     return this.send(issue, { type: 'TransferCustomer', customerId, toStaffId: b.toStaffId });
   }
 
-  @Roles('relationship_manager', 'branch_head', 'admin')
+  @Roles('branch_head', 'admin')
   @Post(':customerId/risk-assessment')
-  @ApiOperation({ summary: 'Record a risk assessment (tolerance R1–R5, valid one year)' })
+  @ApiOperation({ summary: 'Record a risk assessment (tolerance R1–R5, valid one year): by a branch head or admin, never the relationship manager who sells' })
   @ApiBody({ schema: toOpenApi(risk), examples: { balanced: { value: { tolerance: 'R3' } } } })
   async assess(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(risk, body);

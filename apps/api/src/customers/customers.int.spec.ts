@@ -14,12 +14,13 @@ describe('customers through the API', () => {
   afterAll(() => t.close());
 
   it('onboards a customer into the sub-branch with most assets, then recomputes the tier monthly', async () => {
-    const rm = c.as('rm1');
-    const r = await rm.post('/api/customers', { customerId: 'T1', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '100', SB2: '50' } });
+    const r = await c.as('rm1').post('/api/customers', { customerId: 'T1', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '100', SB2: '50' } });
     expect(r.status).toBe(201);
-    await rm.post('/api/customers/T1/balances', { month: '2026-01', averageDailyAssets: '1000000' });
-    await rm.post('/api/customers/T1/balances', { month: '2026-02', averageDailyAssets: '2000000' });
-    const march = await rm.post('/api/customers/T1/balances', { month: '2026-03', averageDailyAssets: '1500000', holdings: ['DEP-1Y'] });
+    // Balances come from the core-banking feed (admin).
+    const feed = c.as('admin');
+    await feed.post('/api/customers/T1/balances', { month: '2026-01', averageDailyAssets: '1000000' });
+    await feed.post('/api/customers/T1/balances', { month: '2026-02', averageDailyAssets: '2000000' });
+    const march = await feed.post('/api/customers/T1/balances', { month: '2026-03', averageDailyAssets: '1500000', holdings: ['DEP-1Y'] });
     // Mar: (1,000,000 + 2,000,000 + 1,500,000) / 3 = 1,500,000: still platinum, no change.
     expect(march.body.events).toEqual(['BalanceSnapshotRecorded']);
     const changes = (await eventsOf('customer-T1')).filter((e) => e.type === 'CustomerTierChanged');
@@ -33,7 +34,7 @@ describe('customers through the API', () => {
   it('refuses onboarding twice (409) and a month out of order (409)', async () => {
     const again = await c.as('rm1').post('/api/customers', { customerId: 'T1', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '1' } });
     expect(again.status).toBe(409);
-    const old = await c.as('rm1').post('/api/customers/T1/balances', { month: '2026-02', averageDailyAssets: '1' });
+    const old = await c.as('admin').post('/api/customers/T1/balances', { month: '2026-02', averageDailyAssets: '1' });
     expect(old.status).toBe(409);
     expect(old.body.error.code).toBe('SNAPSHOT_OUT_OF_ORDER');
   });
@@ -60,10 +61,25 @@ describe('customers through the API', () => {
   it('records consent and a risk assessment valid one year from its business time', async () => {
     await c.as('rm1').post('/api/customers', { customerId: 'T4', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });
     await c.as('rm1').post('/api/customers/T4/consents', { channel: 'sms', granted: true });
-    await c.as('rm1').post('/api/customers/T4/risk-assessment', { tolerance: 'R3', occurredAt: '2026-02-01T08:00:00Z' });
+    await c.as('head-br1').post('/api/customers/T4/risk-assessment', { tolerance: 'R3', occurredAt: '2026-02-01T08:00:00Z' });
     const events = await eventsOf('customer-T4');
     expect(events.map((e) => e.type)).toEqual(['CustomerOnboarded', 'ConsentGranted', 'RiskProfileAssessed']);
     expect(events[2]!.data).toMatchObject({ tolerance: 'R3', assessedAt: '2026-02-01T08:00:00.000Z', validUntil: '2027-02-01T08:00:00.000Z' });
+  });
+
+  it('takes balances from the core-banking feed only, and risk assessments from a head, not the relationship manager (403 ROLE_NOT_ALLOWED)', async () => {
+    await c.as('rm1').post('/api/customers', { customerId: 'T5', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });
+    expect((await c.as('head-br1').post('/api/customers/T5/manager', { staffId: 'rm1' })).status).toBe(200);
+    const before = await t.runtime.store.headPosition();
+    for (const who of ['rm1', 'head-br1']) {
+      const balance = await c.as(who).post('/api/customers/T5/balances', { month: '2026-01', averageDailyAssets: '9000000' });
+      expect({ who, status: balance.status, code: balance.body.error?.code }).toEqual({ who, status: 403, code: 'ROLE_NOT_ALLOWED' });
+    }
+    const byOwnManager = await c.as('rm1').post('/api/customers/T5/risk-assessment', { tolerance: 'R5' });
+    expect([byOwnManager.status, byOwnManager.body.error?.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
+    expect(await t.runtime.store.headPosition()).toEqual(before);
+    expect((await c.as('admin').post('/api/customers/T5/balances', { month: '2026-01', averageDailyAssets: '9000000' })).body.events).toEqual(['BalanceSnapshotRecorded', 'CustomerTierChanged']);
+    expect((await c.as('head-br1').post('/api/customers/T5/risk-assessment', { tolerance: 'R5' })).body.events).toEqual(['RiskProfileAssessed']);
   });
 
   it('refuses a business time in the future', async () => {

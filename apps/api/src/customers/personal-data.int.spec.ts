@@ -28,7 +28,7 @@ describe('personal data: vault, masking, correction, erasure', () => {
     await c.as('admin').post('/api/org/staff', { staffId: 'analyst1', displayName: 'Analyst', role: 'analyst', unitId: 'HO' });
     const r = await c.as('rm1').post('/api/customers', { customerId: 'P1', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '250000' }, personal: { name: NAME, phone: PHONE } });
     expect(r.status).toBe(201);
-    await c.as('rm1').post('/api/customers/P1/balances', { month: '2026-01', averageDailyAssets: '250000' });
+    await c.as('admin').post('/api/customers/P1/balances', { month: '2026-01', averageDailyAssets: '250000' });
     expect(await t.runtime.projector!.catchUp(30_000)).toBe(true);
   });
   afterAll(() => t.close());

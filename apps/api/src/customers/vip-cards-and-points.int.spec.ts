@@ -13,7 +13,7 @@ describe('VIP cards and points through the API', () => {
 
   const vip = async (customerId: string) => {
     await seedCustomer(t, customerId);
-    await c.as('rm1').post(`/api/customers/${customerId}/balances`, { month: '2026-01', averageDailyAssets: '300000' });
+    await c.as('admin').post(`/api/customers/${customerId}/balances`, { month: '2026-01', averageDailyAssets: '300000' });
   };
 
   it('issues a card at the customer\'s tier at once', async () => {

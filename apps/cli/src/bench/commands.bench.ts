@@ -5,6 +5,8 @@ import { DecideOnStream, startApplication, type CommandContext } from '@app/appl
 import { percentiles, timed } from './percentiles';
 
 const rm: Actor = { userId: 'rm1', unitId: 'SB1', role: 'relationship_manager' };
+/** Risk assessments are recorded apart from the seller (a head or an admin). */
+const admin: Actor = { userId: 'admin', unitId: 'HO', role: 'admin' };
 const context = (): CommandContext => ({ correlationId: randomUUID(), actor: rm.userId, orgUnit: rm.unitId, occurredAt: new Date().toISOString() });
 
 /**
@@ -17,13 +19,13 @@ export async function commandBench(runtime: Runtime, customers: number, perClien
   try {
     const bus = app.commands;
     const org = await app.directory.current();
-    const send = (command: Omit<CustomerCommand, 'org' | 'by' | 'at'>) =>
-      bus.execute(new DecideOnStream(customerStream(command.customerId), customerDecider, { ...command, org, by: rm, at: new Date().toISOString() } as CustomerCommand, context()));
+    const send = (command: Omit<CustomerCommand, 'org' | 'by' | 'at'>, by = rm) =>
+      bus.execute(new DecideOnStream(customerStream(command.customerId), customerDecider, { ...command, org, by, at: new Date().toISOString() } as CustomerCommand, context()));
     const ids = Array.from({ length: customers }, (_, i) => `bench-c${i}`);
     for (const customerId of ids) {
       await send({ type: 'OnboardCustomer', customerId, segment: 'retail', gender: 'F', birthYear: null, assetsByUnit: { SB1: '300000' } } as never);
       await send({ type: 'SetConsent', customerId, channel: 'phone', granted: true } as never);
-      await send({ type: 'AssessRisk', customerId, tolerance: 'R3' } as never);
+      await send({ type: 'AssessRisk', customerId, tolerance: 'R3' } as never, admin);
     }
     const gold = org.products.get('GOLD')!;
     const deposit = org.products.get('DEP-1Y')!;

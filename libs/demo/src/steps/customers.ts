@@ -1,6 +1,6 @@
 import type { RiskLevel } from '@app/domain';
 import { addMonths, at } from '../calendar';
-import { money, type Seeding } from '../seeding';
+import { ADMIN, money, type Seeding } from '../seeding';
 import { customerCommand, type Profile } from './profile';
 
 /** Customers drawn from the wealthy tail: DOMAIN.md's reference bank has 1.69% VIP holding 48% of the assets. */
@@ -42,8 +42,8 @@ function onboard(s: Seeding, p: Profile, vip: boolean, i: number): void {
   for (const ch of p.channels) customerCommand(s, p, head, day, { type: 'SetConsent', channel: ch, granted: true });
   if (p.tolerance) customerCommand(s, p, head, day, { type: 'AssessRisk', tolerance: p.tolerance });
   if (vip || rnd.chance(0.35)) customerCommand(s, p, head, day, { type: 'AssignManager', staffId: rnd.pick(p.managers) });
-  // Last month's balance, so tiers hold from the first day of the history.
-  customerCommand(s, p, head, day, { type: 'RecordBalanceSnapshot', month: addMonths(s.first, -1), averageDailyAssets: money(p.assets), holdings: [...p.holdings].sort() });
+  // Last month's balance, so tiers hold from the first day of the history: from the core-banking feed (admin).
+  customerCommand(s, p, ADMIN, day, { type: 'RecordBalanceSnapshot', month: addMonths(s.first, -1), averageDailyAssets: money(p.assets), holdings: [...p.holdings].sort() });
 }
 
 /** A few customers with personal data in the vault, so the customer view shows what it can. */

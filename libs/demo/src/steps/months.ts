@@ -1,6 +1,6 @@
 import { addMonths, at } from '../calendar';
 import { DEMO_PRODUCTS } from '../demo-bank';
-import { money, type Seeding } from '../seeding';
+import { ADMIN, money, type Seeding } from '../seeding';
 import type { PlannedCampaign } from './campaign-plans';
 import { campaignWork } from './campaign-work';
 import { customerCommand, type CustomerMonth, type Profile } from './profile';
@@ -41,7 +41,8 @@ function monthEnd(s: Seeding, { p, m, month }: CustomerMonth): void {
   p.assets = p.leaver ? 0 : Math.max(0, p.assets * Math.exp(0.004 + 0.06 * rnd.normal()));
   if (p.leaver) p.holdings.clear();
   if (p.tolerance && m > 0 && m % 11 === 0) customerCommand(s, p, head, at(month, 28, 9), { type: 'AssessRisk', tolerance: p.tolerance });
-  customerCommand(s, p, head, at(addMonths(month, 1), 1, 2), { type: 'RecordBalanceSnapshot', month, averageDailyAssets: money(p.assets), holdings: [...p.holdings].sort() });
+  // The core-banking feed (admin) posts the balance; the sub-branch head reassesses risk, never the seller.
+  customerCommand(s, p, ADMIN, at(addMonths(month, 1), 1, 2), { type: 'RecordBalanceSnapshot', month, averageDailyAssets: money(p.assets), holdings: [...p.holdings].sort() });
 }
 
 /** Month `m` for every customer: the running campaigns' work, business as usual, month end. */

@@ -19,6 +19,17 @@ export function requireAccess(c: CustomerCommand, s: CustomerPlacement): void {
 }
 
 /**
+ * Who may feed the facts that decide a customer's tier and suitability. Balances come from the
+ * core-banking feed (the admin role), not from the relationship manager whose customers' tiers
+ * they set; a risk assessment is recorded by a branch head or an admin, never by a relationship
+ * manager, who sells against it (001 服务准则 2b; 销售流程规范 3.4: no conflict of interest).
+ */
+export function requireFeedRole(c: CustomerCommand): void {
+  if (c.type === 'RecordBalanceSnapshot' && c.by.role !== 'admin') throw roleRequired(['admin'], c.by.role);
+  if (c.type === 'AssessRisk' && c.by.role !== 'branch_head' && c.by.role !== 'admin') throw roleRequired(['branch_head', 'admin'], c.by.role);
+}
+
+/**
  * A relationship manager records their own work: contacts, offers and sales in their own name,
  * referrals they made or received. Heads and admins may book for others (a branch terminal).
  */

@@ -57,6 +57,8 @@ describe('customer', () => {
   });
 
   describe('balances and tiers', () => {
+    // Balances come from the core-banking feed, which posts as the admin.
+    const feed = { by: actor('admin') };
     const snapshot = (month: string, averageDailyAssets: string): CustomerEvent => ({
       type: 'BalanceSnapshotRecorded',
       data: { customerId: 'C1', month, averageDailyAssets, holdings: [] },
@@ -66,7 +68,7 @@ describe('customer', () => {
     it('raises the tier when the 3-month average crosses a threshold, with the figures', () => {
       // (100,000 + 200,000 + 330,000) / 3 = 210,000 ≥ 200,000
       given([onboarded, snapshot('2026-01', '100000.00'), snapshot('2026-02', '200000.00')])
-        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '330000', holdings: ['DEP-1Y'] }))
+        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '330000', holdings: ['DEP-1Y'] }, feed))
         .then([
           { type: 'BalanceSnapshotRecorded', data: { customerId: 'C1', month: '2026-03', averageDailyAssets: '330000.00', holdings: ['DEP-1Y'] } },
           { type: 'CustomerTierChanged', data: { customerId: 'C1', month: '2026-03', from: 'ordinary', to: 'standard', threeMonthAverage: '210000.00', thresholds } },
@@ -75,7 +77,7 @@ describe('customer', () => {
 
     it('keeps the tier when the average stays in the band', () => {
       given([onboarded, snapshot('2026-01', '100000.00')])
-        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-02', averageDailyAssets: '250000', holdings: [] }))
+        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-02', averageDailyAssets: '250000', holdings: [] }, feed))
         .then([{ type: 'BalanceSnapshotRecorded', data: { customerId: 'C1', month: '2026-02', averageDailyAssets: '250000.00', holdings: [] } }]);
     });
 
@@ -83,20 +85,20 @@ describe('customer', () => {
       const up: CustomerEvent = { type: 'CustomerTierChanged', data: { customerId: 'C1', month: '2026-01', from: 'ordinary', to: 'platinum', threeMonthAverage: '1600000.00', thresholds } };
       // last three: 1,600,000 + 100,000 + 100,000 = 600,000 average → standard
       given([onboarded, snapshot('2025-12', '9000000.00'), snapshot('2026-01', '1600000.00'), up, snapshot('2026-02', '100000.00')])
-        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '100000', holdings: [] }))
+        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '100000', holdings: [] }, feed))
         .thenMatches([{ type: 'BalanceSnapshotRecorded' }, { type: 'CustomerTierChanged', data: { from: 'platinum', to: 'standard', threeMonthAverage: '600000.00' } }]);
     });
 
     it('uses the raised thresholds of the customer\'s branch', () => {
       const org = { ...ORG, thresholds: new Map([['BR1', { standard: '300000.00', platinum: '1500000.00', black: '6000000.00' }]]) };
       given([onboarded])
-        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '250000', holdings: [] }, { org } as never))
+        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '250000', holdings: [] }, { org, ...feed } as never))
         .then([{ type: 'BalanceSnapshotRecorded', data: { customerId: 'C1', month: '2026-03', averageDailyAssets: '250000.00', holdings: [] } }]);
     });
 
     it('refuses a snapshot for a month already recorded', () => {
       given([onboarded, snapshot('2026-03', '1.00')])
-        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '2', holdings: [] }))
+        .when(cmd({ type: 'RecordBalanceSnapshot', month: '2026-03', averageDailyAssets: '2', holdings: [] }, feed))
         .thenRefuses('SNAPSHOT_OUT_OF_ORDER');
     });
   });
@@ -151,7 +153,7 @@ describe('customer', () => {
   describe('risk profile and consent', () => {
     it('records a risk assessment valid for one year', () => {
       given([onboarded])
-        .when(cmd({ type: 'AssessRisk', tolerance: 'R3' }))
+        .when(cmd({ type: 'AssessRisk', tolerance: 'R3' }, { by: actor('head-sb1') }))
         .then([{ type: 'RiskProfileAssessed', data: { customerId: 'C1', tolerance: 'R3', assessedAt: at, validUntil: '2027-03-10T10:00:00.000Z' } }]);
     });
 

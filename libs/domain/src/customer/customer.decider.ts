@@ -1,5 +1,5 @@
 import type { Decider } from '../decider';
-import { requireAccess, requireRecordedByThemselves } from './customer.checks';
+import { requireAccess, requireFeedRole, requireRecordedByThemselves } from './customer.checks';
 import type { CustomerCommand } from './customer.commands';
 import { unknownCustomer } from './customer.errors';
 import type { CustomerEvent } from './customer.events';
@@ -79,6 +79,7 @@ export function evolve(s: CustomerState, e: CustomerStreamEvent): CustomerState 
 export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
   if (c.type === 'OnboardCustomer') return decideRelationship(c, s);
   if (s.status === 'none') throw unknownCustomer(c.customerId);
+  requireFeedRole(c);
   requireAccess(c, s);
   requireRecordedByThemselves(c);
 
