@@ -167,7 +167,7 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   endpoint('POST /api/customers/:customerId/claims/:claimId/decision', 'head-br1', shape({ approve: false, reason: 'not yours' }, { approve: f.bool(), reason: optional(f.free(500)), occurredAt }), { customerId: 'C3', claimId: 'CL1' }),
   endpoint('POST /api/customers/:customerId/transfer', 'head-br1', shape({ toStaffId: 'rm2' }, { toStaffId: f.id(), occurredAt }), { customerId: 'C5' }),
   endpoint('POST /api/customers/:customerId/risk-assessment', 'head-br1', shape({ tolerance: 'R3' }, { tolerance: f.oneOf(...RISK_LEVELS), occurredAt }), { customerId: 'C1' }),
-  endpoint('POST /api/customers/:customerId/consents', 'rm1', shape({ channel: 'sms', granted: true }, { channel: f.oneOf(...CHANNELS), granted: f.bool(), occurredAt }), { customerId: 'C1' }),
+  endpoint('POST /api/customers/:customerId/consents', 'rm1', shape({ channel: 'sms', granted: false }, { channel: f.oneOf(...CHANNELS), granted: f.bool(), occurredAt }), { customerId: 'C1' }),
   endpoint('POST /api/customers/:customerId/complaints/:complaintId/answer', 'rm1', ONLY_OCCURRED_AT, { customerId: 'C1', complaintId: 'CP1' }),
   // VIP cards
   endpoint('POST /api/customers/:customerId/vip-card/applications', 'rm1', shape({ applicationId: 'FZ-A-{n}', tier: 'standard' }, { applicationId: f.id(), tier: f.oneOf(...TIERS), occurredAt }), { customerId: 'C2' }),

@@ -74,15 +74,18 @@ export async function seedOrganisation(t: TestApp): Promise<void> {
   ok(await admin.post('/api/budgets/HO/allocations', { childUnitId: 'BR1', year: 2026, amount: '100000' }));
 }
 
-/** Onboards a customer of SB1 with consent and a risk profile, through the API. */
-export async function seedCustomer(t: TestApp, customerId: string, options: { tolerance?: string; consents?: string[]; gender?: string; assets?: string } = {}) {
+/**
+ * Onboards a customer of SB1, with a risk profile when given one, through the API. Contact is
+ * opt-out: the customer may be contacted on every channel except those named in `optedOut`.
+ */
+export async function seedCustomer(t: TestApp, customerId: string, options: { tolerance?: string; optedOut?: string[]; gender?: string; assets?: string } = {}) {
   const rm = api(t).as('rm1');
   const ok = (r: ApiResponse) => {
     if (r.status >= 300) throw new Error(`seed failed: ${r.status} ${JSON.stringify(r.body)}`);
     return r;
   };
   ok(await rm.post('/api/customers', { customerId, segment: 'retail', gender: options.gender ?? 'F', assetsByUnit: { SB1: options.assets ?? '300000' } }));
-  for (const channel of options.consents ?? ['phone']) ok(await rm.post(`/api/customers/${customerId}/consents`, { channel, granted: true }));
+  for (const channel of options.optedOut ?? []) ok(await rm.post(`/api/customers/${customerId}/consents`, { channel, granted: false }));
   // Suitability is assessed apart from the seller: by a head of the customer's unit.
   if (options.tolerance) ok(await api(t).as('head-br1').post(`/api/customers/${customerId}/risk-assessment`, { tolerance: options.tolerance }));
 }

@@ -30,8 +30,8 @@ describe('channel ingest and integration relay', () => {
   beforeAll(async () => {
     t = await startTestApp();
     await seedOrganisation(t);
-    await seedCustomer(t, 'C1', { tolerance: 'R2', consents: ['phone'] });
-    await seedCustomer(t, 'C2', { consents: [] });
+    await seedCustomer(t, 'C1', { tolerance: 'R2' });
+    await seedCustomer(t, 'C2', { optedOut: ['phone'] });
     await api(t).as('admin').post('/api/customers/C1/manager', { staffId: 'rm1' });
     ingest = await startInteractionIngest({
       commands: t.app.get(CommandBus),
@@ -72,7 +72,7 @@ describe('channel ingest and integration relay', () => {
   it('sends what it cannot process to the dead-letter topic with the reason, and appends nothing for it', async () => {
     const before = (await storedEvents(t, 'customer-C2')).length;
     const cases = [
-      { id: randomUUID(), key: 'C2', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C2', staffId: 'rm1', channel: 'phone', outcome: 'x' } }, code: 'NO_CONSENT' },
+      { id: randomUUID(), key: 'C2', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C2', staffId: 'rm1', channel: 'phone', outcome: 'x' } }, code: 'OPTED_OUT' },
       { id: randomUUID(), key: 'C2', value: { actor: 'rm1', interaction: { kind: 'telepathy', customerId: 'C2' } }, code: 'VALIDATION_FAILED' },
       { id: randomUUID(), key: 'C2', value: { actor: 'nobody', interaction: { kind: 'contact', customerId: 'C2', staffId: 'rm1', channel: 'phone', outcome: 'x' } }, code: 'UNKNOWN_ACTOR' },
       { id: randomUUID(), key: 'C2', value: { actor: 'mkt-br1', interaction: { kind: 'contact', customerId: 'C2', staffId: 'mkt-br1', channel: 'phone', outcome: 'x' } }, code: 'ROLE_NOT_ALLOWED' },

@@ -8,7 +8,7 @@ describe('audit log and security headers', () => {
     t = await startTestApp();
     c = api(t);
     await seedOrganisation(t);
-    await seedCustomer(t, 'A1', { consents: [] });
+    await seedCustomer(t, 'A1', { optedOut: ['phone'] });
   });
   afterAll(() => t.close());
 
@@ -32,7 +32,7 @@ describe('audit log and security headers', () => {
     await c.as('rm1').post('/api/org/units', { unitId: 'X', name: 'x', level: 'outlet', parentId: 'SB1' }, { 'x-correlation-id': 'corr-403' });
     const all = await entries('', (e) => e.correlationId === 'corr-403');
     for (const id of ['corr-refused', 'corr-401']) if (!all.some((e) => e.correlationId === id)) all.push(...(await entries('', (e) => e.correlationId === id)));
-    expect(all.find((e) => e.correlationId === 'corr-refused')).toMatchObject({ status: 422, outcome: 'refused', code: 'NO_CONSENT' });
+    expect(all.find((e) => e.correlationId === 'corr-refused')).toMatchObject({ status: 422, outcome: 'refused', code: 'OPTED_OUT' });
     expect(all.find((e) => e.correlationId === 'corr-401')).toMatchObject({ actor: 'mallory', status: 401, outcome: 'denied', code: 'UNKNOWN_ACTOR' });
     expect(all.find((e) => e.correlationId === 'corr-403')).toMatchObject({ actor: 'rm1', status: 403, outcome: 'denied', code: 'ROLE_NOT_ALLOWED' });
   });

@@ -25,7 +25,7 @@ describe('campaign effectiveness read model', () => {
     c = api(t);
     await seedOrganisation(t);
     await c.as('admin').post('/api/products', { productCode: 'SAFE-BOX', name: 'Safe box', category: 'service', riskLevel: 'R1', riskBearing: false, weight: '0.1' });
-    for (let i = 0; i < 20; i++) await seedCustomer(t, `C${String(i).padStart(2, '0')}`, { tolerance: 'R2', consents: ['phone'] });
+    for (let i = 0; i < 20; i++) await seedCustomer(t, `C${String(i).padStart(2, '0')}`, { tolerance: 'R2' });
     const mkt = c.as('mkt-br1');
     await mkt.post('/api/campaigns', {
       campaignId: 'K1',

@@ -102,19 +102,34 @@ describe('campaign lifecycle through the API', () => {
     expect(await t.runtime.store.headPosition()).toEqual(before);
   });
 
-  it('enrols only the customers their own rules accept: an erased customer in the audience is reported, not enrolled', async () => {
+  it('enrols only the customers their own rules accept: an erased customer the audience rule matches is left out', async () => {
     expect((await c.as('admin').post('/api/customers/M0/erasure', { reason: 'customer request' })).status).toBe(200);
     await c.as('mkt-br1').post('/api/campaigns', plan('K7', { audience: { genders: ['M'] } }));
     await c.as('mkt-br1').post('/api/campaigns/K7/submit', { planDocumentRef: 'doc' });
     await c.as('appr-ho').post('/api/campaigns/K7/approve');
     const r = await c.as('mkt-br1').post('/api/campaigns/K7/launch');
     expect(r.status).toBe(200);
-    // Five men match the rule; M0's data was erased, so the customer decider refuses to enrol M0.
-    expect(r.body).toMatchObject({ audienceSize: 4, excluded: { DATA_ERASED: 1 } });
+    // Five men match the rule; M0's data was erased: the directory leaves M0 out of the audience
+    // (and the customer decider would refuse to enrol M0, DATA_ERASED, were the directory behind).
+    expect(r.body).toMatchObject({ audienceSize: 4, excluded: {} });
     const enrolled = await t.db.pool.query(`SELECT data->>'customerId' AS id FROM es_events WHERE type = 'CustomerEnrolledInCampaign' AND data->>'campaignId' = 'K7' ORDER BY 1`);
     expect(enrolled.rows.map((x) => x.id)).toEqual(['M1', 'M2', 'M3', 'M4']);
     const launched = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = 'campaign-K7' AND type = 'CampaignLaunched'`);
     expect(launched.rows[0]!.data).toMatchObject({ audienceSize: 4 });
+  });
+
+  it('leaves out customers opted out of every channel the campaign uses (DOMAIN.md, Privacy: "Contact only customers who have not opted out of the channel")', async () => {
+    await seedCustomer(t, 'U-ALL', { gender: 'U', optedOut: ['phone', 'sms'] });
+    await seedCustomer(t, 'U-SOME', { gender: 'U', optedOut: ['phone'] });
+    await seedCustomer(t, 'U-NONE', { gender: 'U' });
+    await c.as('mkt-br1').post('/api/campaigns', plan('K8', { audience: { genders: ['U'] }, channels: ['phone', 'sms'] }));
+    await c.as('mkt-br1').post('/api/campaigns/K8/submit', { planDocumentRef: 'doc' });
+    await c.as('appr-ho').post('/api/campaigns/K8/approve');
+    const r = await c.as('mkt-br1').post('/api/campaigns/K8/launch');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ audienceSize: 2, excluded: {} });
+    const enrolled = await t.db.pool.query(`SELECT data->>'customerId' AS id FROM es_events WHERE type = 'CustomerEnrolledInCampaign' AND data->>'campaignId' = 'K8' ORDER BY 1`);
+    expect(enrolled.rows.map((x) => x.id)).toEqual(['U-NONE', 'U-SOME']);
   });
 
   it('answers an unknown campaign with 404', async () => {

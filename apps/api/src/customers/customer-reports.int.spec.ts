@@ -23,7 +23,7 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
     t = await startTestApp();
     c = api(t);
     await seedOrganisation(t);
-    await seedCustomer(t, 'A', { tolerance: 'R3', consents: ['phone', 'sms'] });
+    await seedCustomer(t, 'A', { tolerance: 'R3' });
     const rm = c.as('rm1');
     const admin = c.as('admin');
     await ok(admin.post('/api/customers/A/manager', { staffId: 'rm1' }));
@@ -69,7 +69,7 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
       tier: 'standard',
       tierHistory: [{ month: '2026-01', from: 'ordinary', to: 'standard', threeMonthAverage: '250000.00' }],
       managerId: 'rm1',
-      consents: ['phone'],
+      optedOut: ['sms'],
       riskProfile: { tolerance: 'R3', expired: false },
       vipCard: { cardId: 'CARD-1', tier: 'standard', validUntil: '2028-03-01T00:00:00.000Z' },
       campaigns: [{ campaignId: 'K1', group: expect.stringMatching(/^(treatment|control)$/) }], // BR1's K1 took every BR1 customer

@@ -60,10 +60,11 @@ describe('customers through the API', () => {
 
   it('records consent and a risk assessment valid one year from its business time', async () => {
     await c.as('rm1').post('/api/customers', { customerId: 'T4', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });
-    await c.as('rm1').post('/api/customers/T4/consents', { channel: 'sms', granted: true });
+    // Contact is opt-out: what a customer's consent decision records is the channel they leave.
+    await c.as('rm1').post('/api/customers/T4/consents', { channel: 'sms', granted: false });
     await c.as('head-br1').post('/api/customers/T4/risk-assessment', { tolerance: 'R3', occurredAt: '2026-02-01T08:00:00Z' });
     const events = await eventsOf('customer-T4');
-    expect(events.map((e) => e.type)).toEqual(['CustomerOnboarded', 'ConsentGranted', 'RiskProfileAssessed']);
+    expect(events.map((e) => e.type)).toEqual(['CustomerOnboarded', 'ConsentWithdrawn', 'RiskProfileAssessed']);
     expect(events[2]!.data).toMatchObject({ tolerance: 'R3', assessedAt: '2026-02-01T08:00:00.000Z', validUntil: '2027-02-01T08:00:00.000Z' });
   });
 

@@ -12,8 +12,8 @@ describe('interactions through the API', () => {
     t = await startTestApp();
     c = api(t);
     await seedOrganisation(t);
-    for (let i = 0; i < 20; i++) await seedCustomer(t, `C${i}`, { tolerance: 'R2', consents: ['phone'] });
-    await seedCustomer(t, 'NOCONSENT', { consents: [] });
+    for (let i = 0; i < 20; i++) await seedCustomer(t, `C${i}`, { tolerance: 'R2' });
+    await seedCustomer(t, 'OPTEDOUT', { optedOut: ['phone'] });
     const mkt = c.as('mkt-br1');
     await mkt.post('/api/campaigns', {
       campaignId: 'K1',
@@ -49,10 +49,21 @@ describe('interactions through the API', () => {
     expect(events.at(-1)).toMatchObject({ type: 'CustomerContacted', data: { customerId: treatment[0], staffId: 'rm1', channel: 'phone', campaignId: 'K1', outcome: 'reached' } });
   });
 
-  it('refuses a channel without consent (422 NO_CONSENT)', async () => {
-    const r = await contact('NOCONSENT', { campaignId: null });
+  it('refuses a channel the customer opted out of (422 OPTED_OUT)', async () => {
+    const r = await contact('OPTEDOUT', { campaignId: null });
     expect(r.status).toBe(422);
-    expect(r.body.error).toMatchObject({ code: 'NO_CONSENT', details: { channel: 'phone' } });
+    expect(r.body.error).toMatchObject({ code: 'OPTED_OUT', details: { channel: 'phone' } });
+  });
+
+  it('contacts a customer with no consent on file, refuses once they opt out (422 OPTED_OUT), and contacts them again once they opt back in', async () => {
+    await seedCustomer(t, 'FRESH');
+    const call = () => contact('FRESH', { campaignId: null, outcome: 'maintenance call' });
+    expect((await call()).status).toBe(201);
+    expect((await c.as('rm1').post('/api/customers/FRESH/consents', { channel: 'phone', granted: false })).body.events).toEqual(['ConsentWithdrawn']);
+    const refused = await call();
+    expect([refused.status, refused.body.error?.code]).toEqual([422, 'OPTED_OUT']);
+    expect((await c.as('rm1').post('/api/customers/FRESH/consents', { channel: 'phone', granted: true })).body.events).toEqual(['ConsentGranted']);
+    expect((await call()).status).toBe(201);
   });
 
   it('refuses contacting a control-group customer for the campaign (422 CONTROL_GROUP_CUSTOMER)', async () => {
@@ -150,8 +161,8 @@ describe('interactions through the API', () => {
 
     it('refuses the same key with a different body (422)', async () => {
       const headers = { 'idempotency-key': 'reused-key' };
-      await c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'NOCONSENT', staffId: 'rm1', channel: 'phone', outcome: 'a' }, headers);
-      const r = await c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'NOCONSENT', staffId: 'rm1', channel: 'phone', outcome: 'b' }, headers);
+      await c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'OPTEDOUT', staffId: 'rm1', channel: 'phone', outcome: 'a' }, headers);
+      const r = await c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'OPTEDOUT', staffId: 'rm1', channel: 'phone', outcome: 'b' }, headers);
       expect(r.status).toBe(422);
       expect(r.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     });

@@ -11,7 +11,7 @@ const context = (): CommandContext => ({ correlationId: randomUUID(), actor: rm.
 
 /**
  * The command path as every app runs it: the application's CommandBus → load the customer's stream → decide with the
- * rules (consent, suitability) → append with the expected revision. A mix of contacts, offers and
+ * rules (opt-outs, suitability) → append with the expected revision. A mix of contacts, offers and
  * sales over `customers` customers, by 1 and by 16 concurrent clients.
  */
 export async function commandBench(runtime: Runtime, customers: number, perClient: { 1: number; 16: number }) {
@@ -24,7 +24,6 @@ export async function commandBench(runtime: Runtime, customers: number, perClien
     const ids = Array.from({ length: customers }, (_, i) => `bench-c${i}`);
     for (const customerId of ids) {
       await send({ type: 'OnboardCustomer', customerId, segment: 'retail', gender: 'F', birthYear: null, assetsByUnit: { SB1: '300000' } } as never);
-      await send({ type: 'SetConsent', customerId, channel: 'phone', granted: true } as never);
       await send({ type: 'AssessRisk', customerId, tolerance: 'R3' } as never, admin);
     }
     const gold = org.products.get('GOLD')!;

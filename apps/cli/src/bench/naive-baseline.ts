@@ -20,6 +20,8 @@ export class NaiveCustomerRow {
   @Column('text') tier!: string;
   @Column('text', { nullable: true }) manager_id!: string | null;
   @Column('text', { array: true }) holdings!: string[];
+  @Column('text', { array: true }) opted_out!: string[];
+  @Column('boolean') erased!: boolean;
 }
 
 class EventArrived {

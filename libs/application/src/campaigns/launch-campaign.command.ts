@@ -79,7 +79,7 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
         const customer = customers.get(customerStream(customerId))!;
         let events: readonly DomainEvent[];
         try {
-          events = customerDecider.decide({ type: 'EnrolInCampaign', customerId, campaignId: m.campaignId, group, org: m.org, by: m.by, at: m.at }, customer.state);
+          events = customerDecider.decide({ type: 'EnrolInCampaign', customerId, campaignId: m.campaignId, group, channels: plan.channels, org: m.org, by: m.by, at: m.at }, customer.state);
         } catch (refusal) {
           if (!(refusal instanceof DomainError)) throw refusal;
           excluded[refusal.code] = (excluded[refusal.code] ?? 0) + 1;
@@ -116,7 +116,7 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
     if (head && !(await waitForProjection(db.pool, customerDirectoryProjection.name, head, DIRECTORY_WAIT_MS))) {
       throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: 'the customer directory is catching up; try the launch again shortly' });
     }
-    return withReadModels(db.pool, [customerDirectoryProjection.name], (rm) => findAudience(rm, plan.audience, audienceUnits(org, plan)));
+    return withReadModels(db.pool, [customerDirectoryProjection.name], (rm) => findAudience(rm, plan.audience, audienceUnits(org, plan), plan.channels));
   }
 }
 

@@ -17,14 +17,14 @@ function complain(s: Seeding, v: CustomerMonth, contactId: string, day: number):
 
 /**
  * A treatment customer: more likely contacted in the launch month, then offered the product; the
- * rules may refuse the contact (consent, limits) or the offer (suitability), and that ends it.
+ * rules may refuse the contact (opt-out, limits) or the offer (suitability), and that ends it.
  */
 function treat(s: Seeding, v: CustomerMonth, c: PlannedCampaign, product: DemoProduct): void {
   const { rnd } = s;
   const { p, rm, manager, month } = v;
   if (!rnd.chance(v.m === c.launchMonth ? 0.75 : 0.45)) return;
   const day = rnd.int(2, 24);
-  // Mostly on a channel the customer consented to; now and then on the campaign's first, which the rules may refuse.
+  // Mostly on a channel the customer accepts; now and then on the campaign's first, which they may have opted out of.
   const channel = rnd.chance(0.95) ? c.channels.find((ch) => p.channels.includes(ch)) ?? c.channels[0]! : c.channels[0]!;
   const contactId = s.nextId('CT');
   const contacted = customerCommand(s, p, rm, at(month, day, 10, v.i % 60), { type: 'RecordContact', contactId, staffId: manager, channel, outcome: rnd.pick(['reached', 'reached', 'interested', 'call back later']), campaign: facts(c) });

@@ -6,7 +6,8 @@ import { customerCommand, type Profile } from './profile';
 /** Customers drawn from the wealthy tail: DOMAIN.md's reference bank has 1.69% VIP holding 48% of the assets. */
 const VIP_SHARE = 0.015;
 const CHANNELS = ['phone', 'sms', 'app', 'branch', 'email'] as const;
-const CONSENTS = { phone: 0.85, sms: 0.7, app: 0.45, branch: 0.95, email: 0.2 };
+/** The share of customers who accept each channel; the rest opt out of it (contact is opt-out). */
+const ACCEPTS = { phone: 0.85, sms: 0.7, app: 0.45, branch: 0.95, email: 0.2 };
 
 /** Where the customer banks, how rich they are, what they hold, their risk tolerance and channels. */
 function drawCustomer(s: Seeding, i: number, width: number): { p: Profile; vip: boolean } {
@@ -22,7 +23,7 @@ function drawCustomer(s: Seeding, i: number, width: number): { p: Profile; vip: 
   if (rnd.chance(vip ? 0.3 : 0.04)) holdings.add('WM-R2');
   if (rnd.chance(vip ? 0.8 : 0.35)) holdings.add('EBANK');
   const tolerance = rnd.chance(vip ? 0.95 : 0.7) ? rnd.weighted<RiskLevel>([['R1', 20], ['R2', 30], ['R3', 30], ['R4', 15], ['R5', 5]]) : null;
-  const channels = CHANNELS.filter((ch) => rnd.chance(CONSENTS[ch]));
+  const channels = CHANNELS.filter((ch) => rnd.chance(ACCEPTS[ch]));
   const p: Profile = {
     id: `C-${String(i + 1).padStart(width, '0')}`, homeUnitId: sb.unitId, managers: sb.managers, head: `head-${sb.unitId.slice(3).replace('-', '').toLowerCase()}`,
     assets, holdings, tolerance, channels: [...channels], leaver: false,
@@ -30,7 +31,7 @@ function drawCustomer(s: Seeding, i: number, width: number): { p: Profile; vip: 
   return { p, vip };
 }
 
-/** The first days of the history: onboarding, consents, risk profile, perhaps a manager, last month's balance. */
+/** The first days of the history: onboarding, opt-outs, risk profile, perhaps a manager, last month's balance. */
 function onboard(s: Seeding, p: Profile, vip: boolean, i: number): void {
   const { rnd } = s;
   const head = s.actor(p.head);
@@ -39,7 +40,8 @@ function onboard(s: Seeding, p: Profile, vip: boolean, i: number): void {
     type: 'OnboardCustomer', segment: vip && p.assets > 1_000_000 ? 'private' : 'retail', gender: rnd.weighted([['F', 49], ['M', 50], ['U', 1]] as const),
     birthYear: rnd.int(1945, 2004), assetsByUnit: { [p.homeUnitId]: money(p.assets) },
   });
-  for (const ch of p.channels) customerCommand(s, p, head, day, { type: 'SetConsent', channel: ch, granted: true });
+  // Every channel is open until the customer opts out: record the ones they do not accept.
+  for (const ch of CHANNELS.filter((x) => !p.channels.includes(x))) customerCommand(s, p, head, day, { type: 'SetConsent', channel: ch, granted: false });
   if (p.tolerance) customerCommand(s, p, head, day, { type: 'AssessRisk', tolerance: p.tolerance });
   if (vip || rnd.chance(0.35)) customerCommand(s, p, head, day, { type: 'AssignManager', staffId: rnd.pick(p.managers) });
   // Last month's balance, so tiers hold from the first day of the history: from the core-banking feed (admin).

@@ -14,6 +14,7 @@ export interface Profile {
   assets: number;
   holdings: Set<string>;
   tolerance: RiskLevel | null;
+  /** The channels the customer accepts; they opted out of the others. */
   channels: Channel[];
   leaver: boolean;
 }

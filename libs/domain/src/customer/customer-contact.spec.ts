@@ -1,3 +1,4 @@
+import type { Channel } from '../shared/types';
 import { ORG, actor } from '../testing/fixtures';
 import { spec } from '../testing/specification';
 import type { CustomerCommand } from './customer.commands';
@@ -6,12 +7,46 @@ import type { CustomerEvent, Group } from './customer.events';
 
 const at = '2026-03-10T10:00:00.000Z';
 const given = (history: CustomerEvent[]) => spec(customerDecider).given(history);
-const enrol = (group: Group, by = actor('mkt-br1'), campaignId = 'K1'): CustomerCommand => ({ type: 'EnrolInCampaign', customerId: 'C1', campaignId, group, org: ORG, at, by });
+type Enrolment = { channels: Channel[]; includeOtherControlGroups: boolean; controlGroupsInForce: string[] };
+const enrol = (group: Group, by = actor('mkt-br1'), campaignId = 'K1', over: Partial<Enrolment> = {}): CustomerCommand => ({
+  type: 'EnrolInCampaign',
+  customerId: 'C1',
+  campaignId,
+  group,
+  channels: ['phone', 'sms'],
+  includeOtherControlGroups: false,
+  controlGroupsInForce: [],
+  ...over,
+  org: ORG,
+  at,
+  by,
+}) as CustomerCommand;
 const enrolled = (group: Group, campaignId = 'K1'): CustomerEvent => ({ type: 'CustomerEnrolledInCampaign', data: { campaignId, customerId: 'C1', group } });
 
 const onboarded: CustomerEvent = { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 } };
 const assigned: CustomerEvent = { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm1', previousStaffId: null, unitId: 'SB1' } };
 const erased: CustomerEvent = { type: 'CustomerDataErased', data: { customerId: 'C1', reason: 'customer request', erasedBy: 'admin' } };
+const optedOut = (channel: Channel): CustomerEvent => ({ type: 'ConsentWithdrawn', data: { customerId: 'C1', channel } });
+const optedIn = (channel: Channel): CustomerEvent => ({ type: 'ConsentGranted', data: { customerId: 'C1', channel } });
+const setConsent = (channel: Channel, granted: boolean): CustomerCommand => ({ type: 'SetConsent', customerId: 'C1', channel, granted, org: ORG, at, by: actor('rm1') });
+const contact = (channel: Channel, campaign: null | { campaignId: string; channels: Channel[] } = null): CustomerCommand =>
+  ({
+    type: 'RecordContact',
+    customerId: 'C1',
+    contactId: 'X1',
+    staffId: 'rm1',
+    channel,
+    outcome: 'reached',
+    campaign: campaign && { ...campaign, status: 'launched', productCodes: ['DEP-1Y'], periodEnd: '2027-01-01T00:00:00.000Z', includeOtherControlGroups: false },
+    controlGroupsInForce: [],
+    org: ORG,
+    at,
+    by: actor('rm1'),
+  }) as CustomerCommand;
+const contacted = (channel: Channel, campaignId: string | null = null): CustomerEvent => ({
+  type: 'CustomerContacted',
+  data: { contactId: 'X1', customerId: 'C1', staffId: 'rm1', channel, campaignId, outcome: 'reached', contactedAt: at },
+});
 
 describe('enrolment in a campaign', () => {
   it('enrols a customer in the treatment group', () => {
@@ -45,5 +80,50 @@ describe('enrolment in a campaign', () => {
 
   it('refuses an unknown customer', () => {
     given([]).when(enrol('treatment')).thenRefuses('UNKNOWN_CUSTOMER');
+  });
+});
+
+describe('consent is opt-out (DOMAIN.md, Privacy: "Contact only customers who have not opted out of the channel"; 001 服务准则 1)', () => {
+  it('records a maintenance call to a customer who never opted out, with no consent on file', () => {
+    given([onboarded, assigned]).when(contact('phone')).then([contacted('phone')]);
+  });
+
+  it('records a branch visit to a customer who never opted out, with no consent on file', () => {
+    given([onboarded, assigned]).when(contact('branch')).then([contacted('branch')]);
+  });
+
+  it('records a campaign contact to a treatment customer who never opted out of the channel', () => {
+    given([onboarded, assigned, enrolled('treatment')]).when(contact('sms', { campaignId: 'K1', channels: ['phone', 'sms'] })).then([contacted('sms', 'K1')]);
+  });
+
+  it('refuses a contact on a channel the customer opted out of (OPTED_OUT)', () => {
+    given([onboarded, assigned, optedOut('phone')]).when(contact('phone')).thenRefuses('OPTED_OUT', { channel: 'phone' });
+  });
+
+  it('lets a customer who opted out of a channel opt back in, and be contacted on it again', () => {
+    given([onboarded, assigned, optedOut('phone'), optedIn('phone')]).when(contact('phone')).then([contacted('phone')]);
+  });
+
+  it('records an opt-out, and an opt-in only to undo one; a repeat appends nothing', () => {
+    given([onboarded, assigned]).when(setConsent('sms', false)).then([optedOut('sms')]);
+    given([onboarded, assigned, optedOut('sms')]).when(setConsent('sms', false)).then([]);
+    given([onboarded, assigned, optedOut('sms')]).when(setConsent('sms', true)).then([optedIn('sms')]);
+    given([onboarded, assigned]).when(setConsent('sms', true)).then([]);
+  });
+
+  it('refuses enrolling a customer opted out of every channel of the campaign (OPTED_OUT)', () => {
+    given([onboarded, optedOut('phone'), optedOut('sms')]).when(enrol('treatment')).thenRefuses('OPTED_OUT', { campaignId: 'K1', channels: ['phone', 'sms'] });
+  });
+
+  it('refuses enrolling them in the control group too: a control group is drawn from customers the campaign could reach', () => {
+    given([onboarded, optedOut('phone'), optedOut('sms')]).when(enrol('control')).thenRefuses('OPTED_OUT');
+  });
+
+  it('enrols a customer opted out of only some of the campaign\'s channels', () => {
+    given([onboarded, optedOut('phone')]).when(enrol('treatment')).then([enrolled('treatment')]);
+  });
+
+  it('enrols a customer opted out only of channels the campaign does not use', () => {
+    given([onboarded, optedOut('email'), optedOut('app')]).when(enrol('treatment')).then([enrolled('treatment')]);
   });
 });

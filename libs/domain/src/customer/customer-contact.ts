@@ -3,7 +3,7 @@ import { contactPolicyFor } from '../organisation/organisation.state';
 import type { Channel } from '../shared/types';
 import { staffMember } from './customer.checks';
 import type { CampaignFacts, CustomerCommandOf } from './customer.commands';
-import { campaignNotRunning, channelNotInCampaign, controlGroupCustomer, duplicate, noConsent, notEnrolled } from './customer.errors';
+import { campaignNotRunning, channelNotInCampaign, controlGroupCustomer, duplicate, notEnrolled, optedOut, optedOutOfCampaign } from './customer.errors';
 import type { CustomerEventOf, Group } from './customer.events';
 import { contactLimitBreach } from './customer.rules';
 import type { PersonalDataState } from './customer-personal-data';
@@ -15,27 +15,32 @@ export interface ContactRecord {
   readonly at: string;
 }
 
-/** Whether and how the customer may be contacted (001 服务准则 1), and by which campaigns. */
+/**
+ * Whether and how the customer may be contacted, and by which campaigns. Contact is opt-out
+ * (DOMAIN.md, Privacy; 001 服务准则 1): every channel is open until the customer opts out of it.
+ */
 export interface ContactState {
-  readonly consents: ReadonlySet<Channel>;
+  /** Channels the customer opted out of (`ConsentWithdrawn`), until they opt back in (`ConsentGranted`). */
+  readonly optedOut: ReadonlySet<Channel>;
   readonly enrolments: ReadonlyMap<string, Group>;
   readonly contacts: ReadonlyMap<string, ContactRecord>;
 }
 
-export const initialContact = (): ContactState => ({ consents: new Set(), enrolments: new Map(), contacts: new Map() });
+export const initialContact = (): ContactState => ({ optedOut: new Set(), enrolments: new Map(), contacts: new Map() });
 
 export type ContactCommand = CustomerCommandOf<'SetConsent' | 'EnrolInCampaign' | 'RecordContact'>;
 export type ContactEvent = CustomerEventOf<'ConsentGranted' | 'ConsentWithdrawn' | 'CustomerEnrolledInCampaign' | 'CustomerContacted'>;
 
 export function evolveContact<S extends ContactState>(s: S, e: ContactEvent): S {
   switch (e.type) {
-    case 'ConsentGranted':
-      return s.consents.has(e.data.channel) ? s : { ...s, consents: new Set(s.consents).add(e.data.channel) };
-    case 'ConsentWithdrawn': {
-      if (!s.consents.has(e.data.channel)) return s;
-      const consents = new Set(s.consents);
-      consents.delete(e.data.channel);
-      return { ...s, consents };
+    case 'ConsentWithdrawn':
+      return s.optedOut.has(e.data.channel) ? s : { ...s, optedOut: new Set(s.optedOut).add(e.data.channel) };
+    case 'ConsentGranted': {
+      // Older streams record grants of channels never opted out of: those change nothing.
+      if (!s.optedOut.has(e.data.channel)) return s;
+      const optedOut = new Set(s.optedOut);
+      optedOut.delete(e.data.channel);
+      return { ...s, optedOut };
     }
     case 'CustomerEnrolledInCampaign':
       return { ...s, enrolments: new Map(s.enrolments).set(e.data.campaignId, e.data.group) };
@@ -52,19 +57,22 @@ export function decideContact(c: ContactCommand, s: ContactState & RelationshipS
   const customerId = c.customerId;
   switch (c.type) {
     case 'SetConsent': {
-      if (s.consents.has(c.channel) === c.granted) return [];
+      // An opt-out, or an opt-in that undoes one; anything else changes nothing.
+      if (s.optedOut.has(c.channel) !== c.granted) return [];
       return [{ type: c.granted ? 'ConsentGranted' : 'ConsentWithdrawn', data: { customerId, channel: c.channel } }];
     }
     case 'EnrolInCampaign': {
       // A launch repeated after a failure enrols the same audience again: the first split stands.
       if (s.enrolments.has(c.campaignId)) return [];
       if (s.erased) throw illegalState('DATA_ERASED', 'this customer\'s data was erased at their request; no campaign enrols them', { customerId });
+      // Treatment or control alike: a control group stands for customers the campaign could have reached.
+      if (c.channels.every((ch) => s.optedOut.has(ch))) throw optedOutOfCampaign(c.campaignId, c.channels);
       return [{ type: 'CustomerEnrolledInCampaign', data: { campaignId: c.campaignId, customerId, group: c.group } }];
     }
     case 'RecordContact': {
       if (s.contacts.has(c.contactId)) throw duplicate('contact', c.contactId);
       staffMember(c.org, c.staffId);
-      if (!s.consents.has(c.channel)) throw noConsent(c.channel);
+      if (s.optedOut.has(c.channel)) throw optedOut(c.channel);
       if (c.campaign) {
         requireCampaignReach(s, c.campaign);
         if (!c.campaign.channels.includes(c.channel)) throw channelNotInCampaign(c.campaign.campaignId, c.channel);

@@ -19,8 +19,11 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     | { type: 'TransferCustomer'; toStaffId: string }
     | { type: 'AssessRisk'; tolerance: RiskLevel }
     | { type: 'SetConsent'; channel: Channel; granted: boolean }
-    /** A launch puts each audience member in the group its seeded split chose for them. */
-    | { type: 'EnrolInCampaign'; campaignId: string; group: Group }
+    /**
+     * A launch puts each audience member in the group its seeded split chose for them; `channels`
+     * are the campaign's, so a customer it could not reach on any of them is left out.
+     */
+    | { type: 'EnrolInCampaign'; campaignId: string; group: Group; channels: readonly Channel[] }
     | {
         type: 'RecordContact';
         contactId: string;

@@ -11,6 +11,7 @@ const given = (history: CustomerEvent[]) => spec(customerDecider).given(history)
 
 const onboarded: CustomerEvent = { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 } };
 const consent = (channel: 'phone' | 'sms' | 'app' | 'branch' | 'email'): CustomerEvent => ({ type: 'ConsentGranted', data: { customerId: 'C1', channel } });
+const withdrawn = (channel: 'phone' | 'sms' | 'app' | 'branch' | 'email'): CustomerEvent => ({ type: 'ConsentWithdrawn', data: { customerId: 'C1', channel } });
 const enrolled = (group: 'treatment' | 'control', campaignId = 'K1'): CustomerEvent => ({ type: 'CustomerEnrolledInCampaign', data: { campaignId, customerId: 'C1', group } });
 const assessed = (tolerance: 'R1' | 'R2' | 'R3' | 'R4' | 'R5', assessedAt = '2026-01-01T00:00:00.000Z', validUntil = '2027-01-01T00:00:00.000Z'): CustomerEvent => ({
   type: 'RiskProfileAssessed',
@@ -157,10 +158,11 @@ describe('customer', () => {
         .then([{ type: 'RiskProfileAssessed', data: { customerId: 'C1', tolerance: 'R3', assessedAt: at, validUntil: '2027-03-10T10:00:00.000Z' } }]);
     });
 
-    it('grants and withdraws consent per channel, and ignores a repeat', () => {
-      given([onboarded]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true })).then([consent('sms')]);
-      given([onboarded, consent('sms')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true })).then([]);
-      given([onboarded, consent('sms')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false })).then([{ type: 'ConsentWithdrawn', data: { customerId: 'C1', channel: 'sms' } }]);
+    it('withdraws and grants consent per channel, and ignores a repeat', () => {
+      // Contact is opt-out: a grant is recorded only to undo a withdrawal.
+      given([onboarded, withdrawn('sms')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true })).then([consent('sms')]);
+      given([onboarded, withdrawn('sms'), consent('sms')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true })).then([]);
+      given([onboarded, consent('sms')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false })).then([withdrawn('sms')]);
     });
   });
 
@@ -171,8 +173,8 @@ describe('customer', () => {
         .then([{ type: 'CustomerContacted', data: { contactId: 'X9', customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId: 'K1', outcome: 'reached', contactedAt: at } }]);
     });
 
-    it('refuses a channel without consent', () => {
-      given([onboarded, consent('sms'), enrolled('treatment')]).when(contact()).thenRefuses('NO_CONSENT', { channel: 'phone' });
+    it('refuses a channel the customer opted out of', () => {
+      given([onboarded, consent('sms'), withdrawn('phone'), enrolled('treatment')]).when(contact()).thenRefuses('OPTED_OUT', { channel: 'phone' });
     });
 
     it('refuses contacting a control-group customer for that campaign', () => {
@@ -375,10 +377,10 @@ describe('customer', () => {
 
 describe('customer access (DOMAIN.md, who uses it)', () => {
   const assigned = (staffId: string): CustomerEvent => ({ type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId, previousStaffId: null, unitId: 'SB1' } });
-  const note = cmd({ type: 'SetConsent', channel: 'sms', granted: true });
+  const note = cmd({ type: 'SetConsent', channel: 'sms', granted: false });
 
   it('lets a relationship manager act on their own customer', () => {
-    given([onboarded, assigned('rm1')]).when(note).then([{ type: 'ConsentGranted', data: { customerId: 'C1', channel: 'sms' } }]);
+    given([onboarded, assigned('rm1')]).when(note).then([withdrawn('sms')]);
   });
 
   it("refuses a relationship manager someone else's customer, even in their own unit", () => {
@@ -386,19 +388,19 @@ describe('customer access (DOMAIN.md, who uses it)', () => {
   });
 
   it("lets a relationship manager serve an unassigned customer of their unit, not of another unit's", () => {
-    given([onboarded]).when(note).then([{ type: 'ConsentGranted', data: { customerId: 'C1', channel: 'sms' } }]);
-    given([onboarded]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true }, { by: actor('rm3') })).thenRefuses('NOT_YOUR_CUSTOMER');
+    given([onboarded]).when(note).then([withdrawn('sms')]);
+    given([onboarded]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('rm3') })).thenRefuses('NOT_YOUR_CUSTOMER');
   });
 
   it('lets a branch head act below their unit only', () => {
-    given([onboarded, assigned('rm2')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true }, { by: actor('head-br1') })).then([{ type: 'ConsentGranted', data: { customerId: 'C1', channel: 'sms' } }]);
+    given([onboarded, assigned('rm2')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('head-br1') })).then([withdrawn('sms')]);
     const sb2: CustomerEvent = { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB2', segment: 'retail', gender: 'F', birthYear: 1980 } };
-    given([sb2]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: true }, { by: actor('head-br1') })).thenRefuses('OUTSIDE_SCOPE');
+    given([sb2]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('head-br1') })).thenRefuses('OUTSIDE_SCOPE');
   });
 
   it('keeps deciding after VIP card events on the same stream (they leave the customer state alone)', () => {
     const applied = { type: 'VipCardApplied', data: { customerId: 'C1', applicationId: 'A1', tier: 'standard', special: false } } as unknown as CustomerEvent;
-    given([onboarded, assigned('rm1'), applied]).when(note).then([{ type: 'ConsentGranted', data: { customerId: 'C1', channel: 'sms' } }]);
+    given([onboarded, assigned('rm1'), applied]).when(note).then([withdrawn('sms')]);
   });
 });
 

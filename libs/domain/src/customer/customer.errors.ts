@@ -2,8 +2,10 @@ import { illegalState, invalid, notFound, refused } from '../errors';
 
 export const unknownCustomer = (customerId: string) => notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
 export const customerExists = (customerId: string) => illegalState('ALREADY_EXISTS', `customer ${customerId} already exists`, { customerId });
-export const noConsent = (channel: string) =>
-  refused('NO_CONSENT', `the customer has not consented to contact by ${channel}`, { channel });
+export const optedOut = (channel: string) =>
+  refused('OPTED_OUT', `the customer opted out of contact by ${channel}`, { channel });
+export const optedOutOfCampaign = (campaignId: string, channels: readonly string[]) =>
+  refused('OPTED_OUT', `the customer opted out of every channel of campaign ${campaignId} (${channels.join(', ')}): it could not reach them`, { campaignId, channels });
 export const controlGroupCustomer = (campaignId: string) =>
   refused('CONTROL_GROUP_CUSTOMER', `the customer is in the control group of campaign ${campaignId}: this campaign must not reach them`, { campaignId });
 export const notEnrolled = (campaignId: string) =>

@@ -50,8 +50,9 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
   },
   CustomerAssignedToManager: latest([['manager_id', 'text']], (e) => [d(e).staffId]),
   CustomerTransferred: latest([['unit_id', 'text']], (e) => [d(e).toUnitId]),
-  ConsentGranted: update('consents = (SELECT array_agg(DISTINCT c ORDER BY c) FROM unnest(array_append(consents, $2)) c)', (e) => [d(e).channel]),
-  ConsentWithdrawn: update('consents = array_remove(consents, $2)', (e) => [d(e).channel]),
+  // Contact is opt-out: the customer view lists the channels opted out of (a grant undoes one).
+  ConsentWithdrawn: update('opted_out = (SELECT array_agg(DISTINCT c ORDER BY c) FROM unnest(array_append(opted_out, $2)) c)', (e) => [d(e).channel]),
+  ConsentGranted: update('opted_out = array_remove(opted_out, $2)', (e) => [d(e).channel]),
   RiskProfileAssessed: latest(
     [['risk_tolerance', 'text'], ['risk_assessed_at', 'timestamptz'], ['risk_valid_until', 'timestamptz']],
     (e) => [d(e).tolerance, d(e).assessedAt, d(e).validUntil],
@@ -93,10 +94,10 @@ const GROUPS: readonly (readonly string[])[] = [
   ['CustomerEnrolledInCampaign'],
 ];
 
-/** One customer seen whole: tier and its history, manager, unit, consent, risk profile, contacts, campaigns, card. */
+/** One customer seen whole: tier and its history, manager, unit, channels opted out of, risk profile, contacts, campaigns, card. */
 export const customer360Projection: Projection = {
   name: 'customer-360',
-  version: 2,
+  version: 3,
   tables: CUSTOMER_360_TABLES,
   eventTypes: Object.keys(HANDLERS),
   apply: applyInGroups(GROUPS, HANDLERS),

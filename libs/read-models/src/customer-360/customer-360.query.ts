@@ -24,7 +24,8 @@ export async function customer360(pool: Queryable, customerId: string, now = new
     tier: c.tier as string,
     tierHistory: tiers.rows.map((r) => ({ month: r.month, from: r.from_tier, to: r.to_tier, threeMonthAverage: formatFen(Number(r.average_fen)) })),
     managerId: c.manager_id as string | null,
-    consents: c.consents as string[],
+    /** Channels the customer opted out of; every other channel may be used. */
+    optedOut: c.opted_out as string[],
     riskProfile: c.risk_tolerance
       ? { tolerance: c.risk_tolerance as string, assessedAt: (c.risk_assessed_at as Date).toISOString(), validUntil: validUntil!.toISOString(), expired: validUntil! <= now }
       : null,

@@ -8,7 +8,7 @@ export const CUSTOMER_360_TABLES = [
     onboarded_at     timestamptz NOT NULL,
     tier             text NOT NULL DEFAULT 'ordinary',
     manager_id       text,
-    consents         text[] NOT NULL DEFAULT '{}',
+    opted_out        text[] NOT NULL DEFAULT '{}',
     risk_tolerance   text,
     risk_assessed_at timestamptz,
     risk_valid_until timestamptz,

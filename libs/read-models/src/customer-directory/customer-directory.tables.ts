@@ -7,7 +7,9 @@ export const CUSTOMER_DIRECTORY_TABLES = [
     gender       text NOT NULL,
     tier         text NOT NULL DEFAULT 'ordinary',
     manager_id   text,
-    holdings     text[] NOT NULL DEFAULT '{}'
+    holdings     text[] NOT NULL DEFAULT '{}',
+    opted_out    text[] NOT NULL DEFAULT '{}',
+    erased       boolean NOT NULL DEFAULT false
     )`,
   `CREATE INDEX customer_directory_unit_idx ON customer_directory (home_unit_id, tier)`,
 ];
