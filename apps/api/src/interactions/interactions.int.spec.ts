@@ -66,6 +66,28 @@ describe('interactions through the API', () => {
     expect((await call()).status).toBe(201);
   });
 
+  it('refuses a contact, offer or sale for a campaign once its period is over (422 CAMPAIGN_PERIOD_OVER)', async () => {
+    await seedCustomer(t, 'JAN1', { gender: 'U', tolerance: 'R2' });
+    const mkt = c.as('mkt-br1');
+    const january = { start: '2026-01-01', end: '2026-02-01' };
+    await mkt.post('/api/campaigns', { campaignId: 'K-JAN', name: 'January', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], audience: { genders: ['U'] }, budget: '100', period: january, controlGroupPercent: 0 });
+    await mkt.post('/api/campaigns/K-JAN/submit', { planDocumentRef: 'doc' });
+    await c.as('appr-ho').post('/api/campaigns/K-JAN/approve');
+    expect((await mkt.post('/api/campaigns/K-JAN/launch', { occurredAt: '2026-01-10T09:00:00Z' })).body).toMatchObject({ audienceSize: 1 });
+    const rm = c.as('rm1');
+    const tagged = { customerId: 'JAN1', staffId: 'rm1', campaignId: 'K-JAN' };
+    expect((await rm.post('/api/interactions', { kind: 'contact', ...tagged, channel: 'phone', outcome: 'reached', occurredAt: '2026-01-20T10:00:00Z' })).status).toBe(201);
+    const after = '2026-02-01T00:00:00Z';
+    for (const body of [
+      { kind: 'contact', ...tagged, channel: 'phone', outcome: 'reached', occurredAt: after },
+      { kind: 'offer', ...tagged, productCode: 'FUND-BOND', occurredAt: after },
+      { kind: 'conversion', ...tagged, productCode: 'FUND-BOND', amount: '1000', revenue: '10', occurredAt: after },
+    ]) {
+      const r = await rm.post('/api/interactions', body);
+      expect({ kind: body.kind, status: r.status, error: r.body.error }).toMatchObject({ kind: body.kind, status: 422, error: { code: 'CAMPAIGN_PERIOD_OVER', details: { campaignId: 'K-JAN', end: '2026-02-01T00:00:00.000Z' } } });
+    }
+  });
+
   it('refuses contacting a control-group customer for the campaign (422 CONTROL_GROUP_CUSTOMER)', async () => {
     const r = await contact(control[0]!);
     expect(r.status).toBe(422);

@@ -103,7 +103,7 @@ export async function interactionCommand(
 export async function campaignFacts(store: EventStore, campaignId: string): Promise<CampaignFacts> {
   const { state } = await loadState(store, campaignStream(campaignId), campaignDecider);
   if (state.status === 'none' || !state.plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
-  return { campaignId, status: state.status, channels: state.plan.channels, productCodes: state.plan.productCodes };
+  return { campaignId, status: state.status, channels: state.plan.channels, productCodes: state.plan.productCodes, periodEnd: state.plan.period.end };
 }
 
 function product(org: Organisation, productCode: string) {

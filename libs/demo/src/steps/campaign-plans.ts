@@ -19,6 +19,8 @@ export interface PlannedCampaign {
   readonly treated: number;
   readonly base: number;
   readonly targets: { conversions: number | null; revenue: string | null };
+  /** The end of its period, once it is planned (the first of the month after `endMonth`). */
+  periodEnd: string | null;
   enrolled: number;
   launched: boolean;
   completed: boolean;
@@ -27,7 +29,7 @@ export interface PlannedCampaign {
 const rule = (r: Partial<AudienceRule>): AudienceRule => ({ tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [], ...r });
 
 /** What a customer command needs to know of the campaign it is part of. */
-export const facts = (c: PlannedCampaign, status = 'launched'): CampaignFacts => ({ campaignId: c.campaignId, status, channels: c.channels, productCodes: c.productCodes });
+export const facts = (c: PlannedCampaign, status = 'launched'): CampaignFacts => ({ campaignId: c.campaignId, status, channels: c.channels, productCodes: c.productCodes, periodEnd: c.periodEnd! });
 
 /** Launched and not yet completed: the campaigns whose customers are worked this month. */
 export const running = (plans: readonly PlannedCampaign[]): PlannedCampaign[] => plans.filter((c) => c.launched && !c.completed);
@@ -62,5 +64,5 @@ export function planCampaigns(options: SeedOptions, months: readonly string[]): 
       productCodes: ['EBANK'], channels: ['sms', 'app', 'branch'], audience: rule({ holdsNoneOf: ['EBANK'] }), budget: '150000.00',
       launchMonth: Math.max(0, options.months - 2), endMonth: options.months, treated: 0.3, base: 0.2, targets: { conversions: null, revenue: null },
     },
-  ].map((c): PlannedCampaign => ({ ...c, channels: c.channels as Channel[], enrolled: 0, launched: false, completed: false }));
+  ].map((c): PlannedCampaign => ({ ...c, channels: c.channels as Channel[], periodEnd: null, enrolled: 0, launched: false, completed: false }));
 }

@@ -16,6 +16,7 @@ async function planAndApprove(s: Seeding, c: PlannedCampaign, month: string): Pr
   const marketer = s.actor(c.marketer);
   const day = at(month, 1, 8);
   const period = { start: `${month}-01`, end: `${addMonths(s.first, c.endMonth + 1)}-01` };
+  c.periodEnd = new Date(period.end).toISOString();
   const plan = { name: c.name, objective: c.objective, ownerUnitId: c.ownerUnitId, productCodes: c.productCodes, channels: c.channels, audience: c.audience, budget: c.budget, period, controlGroupPercent: 10, targets: c.targets };
   await actOnCampaign(s, c, { type: 'DraftCampaign', plan }, marketer, day);
   await actOnCampaign(s, c, { type: 'SubmitCampaign', planDocumentRef: `dms://plans/${c.campaignId}.pdf` }, marketer, day);

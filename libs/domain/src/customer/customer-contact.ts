@@ -1,9 +1,10 @@
 import { illegalState, refused } from '../errors';
 import { contactPolicyFor } from '../organisation/organisation.state';
+import { isBefore } from '../shared/time';
 import type { Channel } from '../shared/types';
 import { staffMember } from './customer.checks';
 import type { CampaignFacts, CustomerCommandOf } from './customer.commands';
-import { campaignNotRunning, channelNotInCampaign, controlGroupCustomer, duplicate, notEnrolled, optedOut, optedOutOfCampaign } from './customer.errors';
+import { campaignNotRunning, campaignPeriodOver, channelNotInCampaign, controlGroupCustomer, duplicate, notEnrolled, optedOut, optedOutOfCampaign } from './customer.errors';
 import type { CustomerEventOf, Group } from './customer.events';
 import { contactLimitBreach } from './customer.rules';
 import type { PersonalDataState } from './customer-personal-data';
@@ -74,7 +75,7 @@ export function decideContact(c: ContactCommand, s: ContactState & RelationshipS
       staffMember(c.org, c.staffId);
       if (s.optedOut.has(c.channel)) throw optedOut(c.channel);
       if (c.campaign) {
-        requireCampaignReach(s, c.campaign);
+        requireCampaignReach(s, c.campaign, c.at);
         if (!c.campaign.channels.includes(c.channel)) throw channelNotInCampaign(c.campaign.campaignId, c.channel);
         // The policy in force is the nearest one set at or above the customer's unit.
         const breach = contactLimitBreach(s, c.campaign.campaignId, c.at, contactPolicyFor(c.org, s.homeUnitId));
@@ -92,10 +93,11 @@ export function decideContact(c: ContactCommand, s: ContactState & RelationshipS
   }
 }
 
-/** A campaign may reach only its treatment customers, and only while it runs. */
-export function requireCampaignReach(s: ContactState, campaign: CampaignFacts): void {
+/** A campaign may reach only its treatment customers, and only while it runs: launched, and within its period. */
+export function requireCampaignReach(s: ContactState, campaign: CampaignFacts, at: string): void {
   const group = s.enrolments.get(campaign.campaignId);
   if (!group) throw notEnrolled(campaign.campaignId);
   if (group === 'control') throw controlGroupCustomer(campaign.campaignId);
   if (campaign.status !== 'launched') throw campaignNotRunning(campaign.campaignId, campaign.status);
+  if (!isBefore(at, campaign.periodEnd)) throw campaignPeriodOver(campaign.campaignId, campaign.periodEnd);
 }

@@ -8,6 +8,8 @@ export interface CampaignFacts {
   readonly status: string;
   readonly channels: readonly Channel[];
   readonly productCodes: readonly string[];
+  /** The end of the campaign's period (ISO 8601): nothing is done in its name from then on. */
+  readonly periodEnd: string;
 }
 
 export type CustomerCommand = Issued & { customerId: string; org: Organisation } & (

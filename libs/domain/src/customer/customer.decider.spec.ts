@@ -26,6 +26,7 @@ const campaign = (over: Partial<CampaignFacts> = {}): CampaignFacts => ({
   status: 'launched',
   channels: ['phone', 'sms'],
   productCodes: ['FUND-BOND', 'DEP-1Y'],
+  periodEnd: '2027-01-01T00:00:00.000Z',
   ...over,
 });
 const contact = (over: Record<string, unknown> = {}) =>

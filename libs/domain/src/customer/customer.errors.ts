@@ -12,6 +12,8 @@ export const notEnrolled = (campaignId: string) =>
   refused('NOT_IN_CAMPAIGN', `the customer is not in the audience of campaign ${campaignId}`, { campaignId });
 export const campaignNotRunning = (campaignId: string, status: string) =>
   refused('CAMPAIGN_NOT_RUNNING', `campaign ${campaignId} is ${status}, not launched`, { campaignId, status });
+export const campaignPeriodOver = (campaignId: string, end: string) =>
+  refused('CAMPAIGN_PERIOD_OVER', `the period of campaign ${campaignId} ended on ${end}`, { campaignId, end });
 export const channelNotInCampaign = (campaignId: string, channel: string) =>
   refused('CHANNEL_NOT_IN_CAMPAIGN', `campaign ${campaignId} does not use the ${channel} channel`, { campaignId, channel });
 export const productNotInCampaign = (campaignId: string, productCode: string) =>

@@ -1,0 +1,54 @@
+import { ORG, actor, product } from '../testing/fixtures';
+import { spec } from '../testing/specification';
+import type { CampaignFacts, CustomerCommand } from './customer.commands';
+import { customerDecider } from './customer.decider';
+import type { CustomerEvent, Group } from './customer.events';
+
+/** What a campaign-tagged contact, offer or sale may reach: the campaign's period, and other campaigns' control groups. */
+const at = '2026-03-10T10:00:00.000Z';
+const given = (history: CustomerEvent[]) => spec(customerDecider).given(history);
+
+const onboarded: CustomerEvent = { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 } };
+const assessed: CustomerEvent = { type: 'RiskProfileAssessed', data: { customerId: 'C1', tolerance: 'R3', assessedAt: '2026-01-01T00:00:00.000Z', validUntil: '2027-01-01T00:00:00.000Z' } };
+const enrolled = (campaignId: string, group: Group): CustomerEvent => ({ type: 'CustomerEnrolledInCampaign', data: { campaignId, customerId: 'C1', group } });
+
+const k2 = (over: Partial<CampaignFacts> = {}): CampaignFacts => ({
+  campaignId: 'K2',
+  status: 'launched',
+  channels: ['phone'],
+  productCodes: ['FUND-BOND'],
+  periodEnd: '2026-06-01T00:00:00.000Z',
+  ...over,
+});
+type Over = { campaign?: CampaignFacts; controlGroupsInForce?: string[]; at?: string };
+const base = (o: Over) => ({ customerId: 'C1', org: ORG, by: actor('rm1'), at: o.at ?? at, staffId: 'rm1', campaign: o.campaign ?? k2(), controlGroupsInForce: o.controlGroupsInForce ?? [] });
+const contact = (o: Over = {}) => ({ type: 'RecordContact', contactId: 'X1', channel: 'phone', outcome: 'reached', ...base(o) }) as CustomerCommand;
+const offer = (o: Over = {}) => ({ type: 'PresentOffer', offerId: 'O1', product: product('FUND-BOND'), ...base(o) }) as CustomerCommand;
+const sale = (o: Over = {}) =>
+  ({ type: 'RecordConversion', conversionId: 'V1', product: product('FUND-BOND'), amount: '1000', revenue: '10', referrerStaffId: null, referralId: null, ...base(o) }) as CustomerCommand;
+
+const inK2 = [onboarded, assessed, enrolled('K2', 'treatment')];
+
+describe('the campaign period is enforced (DOMAIN.md, Campaigns: "A campaign has: objective, products, channel(s), audience rule, budget, period")', () => {
+  const after = '2026-06-01T00:00:00.000Z';
+
+  it('refuses a campaign contact once the campaign period is over (CAMPAIGN_PERIOD_OVER)', () => {
+    given(inK2).when(contact({ at: after })).thenRefuses('CAMPAIGN_PERIOD_OVER', { campaignId: 'K2', end: '2026-06-01T00:00:00.000Z' });
+  });
+
+  it('refuses a campaign offer once the campaign period is over (CAMPAIGN_PERIOD_OVER)', () => {
+    given(inK2).when(offer({ at: after })).thenRefuses('CAMPAIGN_PERIOD_OVER');
+  });
+
+  it('refuses a campaign sale once the campaign period is over (CAMPAIGN_PERIOD_OVER)', () => {
+    given(inK2).when(sale({ at: after })).thenRefuses('CAMPAIGN_PERIOD_OVER');
+  });
+
+  it('records a campaign contact on the last moment of the period', () => {
+    given(inK2).when(contact({ at: '2026-05-31T23:59:59.999Z' })).thenMatches([{ type: 'CustomerContacted', data: { campaignId: 'K2' } }]);
+  });
+
+  it('records the same sale after the period when it is not tagged for the campaign', () => {
+    given(inK2).when({ ...sale({ at: after }), campaign: null } as CustomerCommand).thenMatches([{ type: 'ConversionRecorded', data: { campaignId: null } }]);
+  });
+});
