@@ -75,6 +75,7 @@ const draft = shape(
     budget: f.money(),
     period: f.object({ start: f.time(), end: f.time() }),
     controlGroupPercent: optional(f.int(0, 50)),
+    includeOtherControlGroups: optional(f.bool()),
     targets: optional(f.object({ conversions: optional(nullable(f.int(0, Number.MAX_SAFE_INTEGER))), revenue: optional(nullable(f.money())) })),
     occurredAt,
   },

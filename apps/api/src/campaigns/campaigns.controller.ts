@@ -31,6 +31,8 @@ const draft = z.strictObject({
   budget: money,
   period: z.strictObject({ start: isoTime, end: isoTime }),
   controlGroupPercent: z.number().int().min(0).max(50).optional(),
+  /** Reach customers held in other running campaigns' control groups too (default: keep them out). */
+  includeOtherControlGroups: z.boolean().optional(),
   targets: z.strictObject({ conversions: z.number().int().min(0).nullable().default(null), revenue: nonNegativeMoney.nullable().default(null) }).default({ conversions: null, revenue: null }),
   ...occurredAt,
 });

@@ -32,11 +32,11 @@ export async function commandBench(runtime: Runtime, customers: number, perClien
       const customerId = ids[(i * 7919) % ids.length]!;
       switch (i % 3) {
         case 0:
-          return { type: 'RecordContact', customerId, contactId: randomUUID(), staffId: 'rm1', channel: 'phone', outcome: 'reached', campaign: null } as never;
+          return { type: 'RecordContact', customerId, contactId: randomUUID(), staffId: 'rm1', channel: 'phone', outcome: 'reached', campaign: null, controlGroupsInForce: [] } as never;
         case 1:
-          return { type: 'PresentOffer', customerId, offerId: randomUUID(), staffId: 'rm1', product: gold, campaign: null } as never;
+          return { type: 'PresentOffer', customerId, offerId: randomUUID(), staffId: 'rm1', product: gold, campaign: null, controlGroupsInForce: [] } as never;
         default:
-          return { type: 'RecordConversion', customerId, conversionId: randomUUID(), staffId: 'rm1', product: deposit, amount: '10000.00', revenue: '50.00', campaign: null, referrerStaffId: null, referralId: null } as never;
+          return { type: 'RecordConversion', customerId, conversionId: randomUUID(), staffId: 'rm1', product: deposit, amount: '10000.00', revenue: '50.00', campaign: null, controlGroupsInForce: [], referrerStaffId: null, referralId: null } as never;
       }
     };
     const run = async (clients: number, each: number) => {

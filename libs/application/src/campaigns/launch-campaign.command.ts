@@ -20,6 +20,7 @@ import { appendDecisions, expectedFor, loadState, loadStates, retryOnConflict, t
 import { customerDirectoryProjection, findAudience, waitForProjection, withReadModels } from '@app/read-models';
 import type { Runtime } from '@app/platform';
 import { RUNTIME } from '../runtime.token';
+import { controlGroupsInForce } from './control-groups-in-force';
 
 export interface LaunchOutcome extends HandledCommand<CampaignEvent> {
   readonly audienceSize: number;
@@ -71,6 +72,8 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
       const split = splitAudience(seed, await this.audience(plan, m.org), plan.controlGroupPercent);
 
       const customers = await loadStates(store, split.map((x) => customerStream(x.customerId)), customerDecider);
+      const heldBy = await controlGroupsInForce(store, [...customers.values()].map((c) => c.state), m.at);
+      const includeOtherControlGroups = plan.includeOtherControlGroups ?? false;
       const enrolments: StreamDecision[] = [];
       const excluded: Record<string, number> = {};
       let enrolled = 0;
@@ -79,7 +82,10 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
         const customer = customers.get(customerStream(customerId))!;
         let events: readonly DomainEvent[];
         try {
-          events = customerDecider.decide({ type: 'EnrolInCampaign', customerId, campaignId: m.campaignId, group, channels: plan.channels, org: m.org, by: m.by, at: m.at }, customer.state);
+          events = customerDecider.decide(
+            { type: 'EnrolInCampaign', customerId, campaignId: m.campaignId, group, channels: plan.channels, includeOtherControlGroups, controlGroupsInForce: heldBy(customer.state), org: m.org, by: m.by, at: m.at },
+            customer.state,
+          );
         } catch (refusal) {
           if (!(refusal instanceof DomainError)) throw refusal;
           excluded[refusal.code] = (excluded[refusal.code] ?? 0) + 1;

@@ -18,6 +18,7 @@ import type { EventStore } from '@app/event-store';
 import type { Interaction } from '@app/interactions';
 import type { Runtime } from '@app/platform';
 import { handleCommand, loadState, type CommandContext, type HandledCommand } from '../command-handling/handle-command';
+import { controlGroupsInForce } from '../campaigns/control-groups-in-force';
 import { OrganisationDirectory } from '../organisation/organisation.directory';
 import { RUNTIME } from '../runtime.token';
 
@@ -54,7 +55,7 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
 
   async execute({ interaction, by, context, newId }: RecordInteraction): Promise<RecordedInteraction> {
     const org = await this.directory.current();
-    const command = await interactionCommand(interaction, org, this.runtime.store, newId);
+    const command = await interactionCommand(interaction, org, this.runtime.store, context.occurredAt, newId);
     const streamId = customerStream(interaction.customerId);
     const full = { ...command, org, by, at: context.occurredAt } as CustomerCommand;
     const handled = await handleCommand(this.runtime.store, streamId, customerDecider, full, context);
@@ -62,20 +63,48 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
   }
 }
 
-/** The customer command an interaction asks for (without who, when and the organisation); `newId` names the new contact, offer, sale… when the sender has not. */
+/**
+ * The customer command an interaction asks for (without who, when and the organisation); `newId`
+ * names the new contact, offer, sale… when the sender has not. For a campaign's contact, offer or
+ * sale it reads the campaign's facts, and which running campaigns hold the customer in their
+ * control group at `at`, from the campaigns' streams.
+ */
 export async function interactionCommand(
   b: Interaction,
   org: Organisation,
   store: EventStore,
+  at: string,
   newId: () => string = randomUUID,
 ): Promise<DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>> {
   const campaign = (campaignId: string | null | undefined) => (campaignId ? campaignFacts(store, campaignId) : Promise.resolve(null));
   const customerId = b.customerId;
+  const inForce = async (campaignId: string | null | undefined): Promise<readonly string[]> => {
+    if (!campaignId) return [];
+    const { state } = await loadState(store, customerStream(customerId), customerDecider);
+    return (await controlGroupsInForce(store, [state], at))(state);
+  };
   switch (b.kind) {
       case 'contact':
-        return { type: 'RecordContact', customerId, contactId: b.contactId ?? newId(), staffId: b.staffId, channel: b.channel, outcome: b.outcome, campaign: await campaign(b.campaignId) };
+        return {
+          type: 'RecordContact',
+          customerId,
+          contactId: b.contactId ?? newId(),
+          staffId: b.staffId,
+          channel: b.channel,
+          outcome: b.outcome,
+          campaign: await campaign(b.campaignId),
+          controlGroupsInForce: await inForce(b.campaignId),
+        };
       case 'offer':
-        return { type: 'PresentOffer', customerId, offerId: b.offerId ?? newId(), staffId: b.staffId, product: product(org, b.productCode), campaign: await campaign(b.campaignId) };
+        return {
+          type: 'PresentOffer',
+          customerId,
+          offerId: b.offerId ?? newId(),
+          staffId: b.staffId,
+          product: product(org, b.productCode),
+          campaign: await campaign(b.campaignId),
+          controlGroupsInForce: await inForce(b.campaignId),
+        };
       case 'offer-response':
         return { type: 'RespondToOffer', customerId, offerId: b.offerId, accepted: b.accepted };
       case 'referral':
@@ -90,6 +119,7 @@ export async function interactionCommand(
           amount: b.amount,
           revenue: b.revenue,
           campaign: await campaign(b.campaignId),
+          controlGroupsInForce: await inForce(b.campaignId),
           referrerStaffId: b.referrerStaffId ?? null,
           referralId: b.referralId ?? null,
         };
@@ -103,7 +133,14 @@ export async function interactionCommand(
 export async function campaignFacts(store: EventStore, campaignId: string): Promise<CampaignFacts> {
   const { state } = await loadState(store, campaignStream(campaignId), campaignDecider);
   if (state.status === 'none' || !state.plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
-  return { campaignId, status: state.status, channels: state.plan.channels, productCodes: state.plan.productCodes, periodEnd: state.plan.period.end };
+  return {
+    campaignId,
+    status: state.status,
+    channels: state.plan.channels,
+    productCodes: state.plan.productCodes,
+    periodEnd: state.plan.period.end,
+    includeOtherControlGroups: state.plan.includeOtherControlGroups ?? false,
+  };
 }
 
 function product(org: Organisation, productCode: string) {

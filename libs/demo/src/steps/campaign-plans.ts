@@ -29,7 +29,14 @@ export interface PlannedCampaign {
 const rule = (r: Partial<AudienceRule>): AudienceRule => ({ tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [], ...r });
 
 /** What a customer command needs to know of the campaign it is part of. */
-export const facts = (c: PlannedCampaign, status = 'launched'): CampaignFacts => ({ campaignId: c.campaignId, status, channels: c.channels, productCodes: c.productCodes, periodEnd: c.periodEnd! });
+export const facts = (c: PlannedCampaign, status = 'launched'): CampaignFacts => ({
+  campaignId: c.campaignId,
+  status,
+  channels: c.channels,
+  productCodes: c.productCodes,
+  periodEnd: c.periodEnd!,
+  includeOtherControlGroups: false,
+});
 
 /** Launched and not yet completed: the campaigns whose customers are worked this month. */
 export const running = (plans: readonly PlannedCampaign[]): PlannedCampaign[] => plans.filter((c) => c.launched && !c.completed);

@@ -27,15 +27,19 @@ function treat(s: Seeding, v: CustomerMonth, c: PlannedCampaign, product: DemoPr
   // Mostly on a channel the customer accepts; now and then on the campaign's first, which they may have opted out of.
   const channel = rnd.chance(0.95) ? c.channels.find((ch) => p.channels.includes(ch)) ?? c.channels[0]! : c.channels[0]!;
   const contactId = s.nextId('CT');
-  const contacted = customerCommand(s, p, rm, at(month, day, 10, v.i % 60), { type: 'RecordContact', contactId, staffId: manager, channel, outcome: rnd.pick(['reached', 'reached', 'interested', 'call back later']), campaign: facts(c) });
+  const contacted = customerCommand(s, p, rm, at(month, day, 10, v.i % 60), {
+    type: 'RecordContact', contactId, staffId: manager, channel, outcome: rnd.pick(['reached', 'reached', 'interested', 'call back later']), campaign: facts(c), controlGroupsInForce: v.controlGroupsInForce,
+  });
   if (contacted instanceof Error) return;
   if (rnd.chance(0.04)) complain(s, v, contactId, day);
   const offerId = s.nextId('OF');
-  const offered = customerCommand(s, p, rm, at(month, day, 11), { type: 'PresentOffer', offerId, staffId: manager, product: s.org.products.get(product.productCode)!, campaign: facts(c) });
+  const offered = customerCommand(s, p, rm, at(month, day, 11), {
+    type: 'PresentOffer', offerId, staffId: manager, product: s.org.products.get(product.productCode)!, campaign: facts(c), controlGroupsInForce: v.controlGroupsInForce,
+  });
   if (offered instanceof Error) return;
   const converts = rnd.chance(c.treated);
   customerCommand(s, p, rm, at(month, day + 1, 12), { type: 'RespondToOffer', offerId, accepted: converts || rnd.chance(0.1) });
-  if (converts) sale(s, p, rm, product, c, at(month, day + rnd.int(1, 3), 14));
+  if (converts) sale(s, p, rm, product, c, at(month, day + rnd.int(1, 3), 14), null, null, v.controlGroupsInForce);
 }
 
 /**

@@ -14,7 +14,7 @@ function businessAsUsual(s: Seeding, v: CustomerMonth): void {
   const { rnd } = s;
   const { p, rm, manager, month } = v;
   if (v.state.managerId && rnd.chance(0.3) && p.channels.includes('phone')) {
-    customerCommand(s, p, rm, at(month, rnd.int(1, 27), 9), { type: 'RecordContact', contactId: s.nextId('CT'), staffId: manager, channel: 'phone', outcome: 'maintenance call', campaign: null });
+    customerCommand(s, p, rm, at(month, rnd.int(1, 27), 9), { type: 'RecordContact', contactId: s.nextId('CT'), staffId: manager, channel: 'phone', outcome: 'maintenance call', campaign: null, controlGroupsInForce: [] });
   }
   if (!rnd.chance(0.012)) return;
   const product = rnd.pick(ORGANIC);
@@ -51,7 +51,9 @@ export async function customerActivity(s: Seeding, profiles: readonly Profile[],
     const state = s.batch.state(p.id);
     // Customers without a manager of their own see one of their sub-branch's, drawn each month.
     const manager = state.managerId ?? s.rnd.pick(p.managers);
-    const v: CustomerMonth = { p, i, m, month, state, manager, rm: s.actor(manager) };
+    // Running campaigns are launched and within their period all month (they close on the 28th, their period ends after).
+    const controlGroupsInForce = running.filter((c) => state.enrolments.get(c.campaignId) === 'control').map((c) => c.campaignId);
+    const v: CustomerMonth = { p, i, m, month, state, manager, rm: s.actor(manager), controlGroupsInForce };
     for (const c of running) campaignWork(s, v, c);
     businessAsUsual(s, v);
     monthEnd(s, v);

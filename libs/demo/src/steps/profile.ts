@@ -32,6 +32,8 @@ export interface CustomerMonth {
   readonly state: CustomerState;
   readonly manager: string;
   readonly rm: Actor;
+  /** The running campaigns holding the customer in their control group: the others must not reach them. */
+  readonly controlGroupsInForce: readonly string[];
 }
 
 /** Decided by the customer decider in the batch: returns the events, or the refusal as the API would give it. */

@@ -11,7 +11,17 @@ const ASSET_CATEGORIES = new Set(['deposit', 'wealth', 'fund', 'gold']);
  * A sale, for a campaign or not, perhaps on a referral. The customer then holds the product and,
  * for an investment, half the amount is new money. A few sales are reversed the same evening.
  */
-export function sale(s: Seeding, p: Profile, rm: Actor, product: DemoProduct, c: PlannedCampaign | null, when: string, referrerStaffId: string | null = null, referralId: string | null = null): void {
+export function sale(
+  s: Seeding,
+  p: Profile,
+  rm: Actor,
+  product: DemoProduct,
+  c: PlannedCampaign | null,
+  when: string,
+  referrerStaffId: string | null = null,
+  referralId: string | null = null,
+  controlGroupsInForce: readonly string[] = [],
+): void {
   const { rnd } = s;
   // E-banking is a sign-up, not an amount: one unit, and a flat revenue.
   const amount = product.productCode === 'EBANK' ? 1 : Math.max(1000, Math.round(product.typicalAmount * Math.exp(0.5 * rnd.normal())));
@@ -19,7 +29,7 @@ export function sale(s: Seeding, p: Profile, rm: Actor, product: DemoProduct, c:
   const conversionId = s.nextId('CV');
   const r = customerCommand(s, p, rm, when, {
     type: 'RecordConversion', conversionId, staffId: rm.userId, product: s.org.products.get(product.productCode)!, amount: money(amount), revenue: money(revenue),
-    campaign: c ? facts(c) : null, referrerStaffId, referralId,
+    campaign: c ? facts(c) : null, controlGroupsInForce, referrerStaffId, referralId,
   });
   if (r instanceof Error) return;
   p.holdings.add(product.productCode);

@@ -214,6 +214,7 @@ function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
     budget: formatFen(budget),
     period: { start: new Date(p.period.start).toISOString(), end: new Date(p.period.end).toISOString() },
     controlGroupPercent: control,
+    ...(p.includeOtherControlGroups ? { includeOtherControlGroups: true } : {}),
     targets: { conversions: p.targets.conversions, revenue: revenueTarget === null ? null : formatFen(revenueTarget) },
   };
 }

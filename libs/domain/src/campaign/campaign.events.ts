@@ -27,6 +27,8 @@ export interface CampaignPlan {
   readonly period: { readonly start: string; readonly end: string };
   /** Share of the audience held out from contact, 0–50 (platform default 10). */
   readonly controlGroupPercent: number;
+  /** The owner chose to reach customers held in other running campaigns' control groups (absent: no). */
+  readonly includeOtherControlGroups?: boolean;
   readonly targets: { readonly conversions: number | null; readonly revenue: string | null };
 }
 

@@ -127,3 +127,27 @@ describe('consent is opt-out (DOMAIN.md, Privacy: "Contact only customers who ha
     given([onboarded, optedOut('email'), optedOut('app')]).when(enrol('treatment')).then([enrolled('treatment')]);
   });
 });
+
+describe('a running campaign\'s control group is kept out of other campaigns (DOMAIN.md, Campaigns: "A running campaign\'s control customers are kept out of other campaigns\' audiences and contacts … unless another campaign\'s owner explicitly includes them")', () => {
+  it('refuses enrolling in K2 a customer held in the control group of K1, which still runs (IN_ANOTHER_CONTROL_GROUP)', () => {
+    given([onboarded, enrolled('control', 'K1')]).when(enrol('treatment', actor('mkt-br1'), 'K2', { controlGroupsInForce: ['K1'] })).thenRefuses('IN_ANOTHER_CONTROL_GROUP', { campaignIds: ['K1'] });
+  });
+
+  it('refuses them for K2\'s control group as well', () => {
+    given([onboarded, enrolled('control', 'K1')]).when(enrol('control', actor('mkt-br1'), 'K2', { controlGroupsInForce: ['K1'] })).thenRefuses('IN_ANOTHER_CONTROL_GROUP');
+  });
+
+  it('enrols them in K2 once K1 no longer runs (completed, cancelled or past its period)', () => {
+    given([onboarded, enrolled('control', 'K1')]).when(enrol('treatment', actor('mkt-br1'), 'K2', { controlGroupsInForce: [] })).then([enrolled('treatment', 'K2')]);
+  });
+
+  it('enrols them in K2 when K2\'s owner explicitly included other campaigns\' control groups', () => {
+    given([onboarded, enrolled('control', 'K1')])
+      .when(enrol('treatment', actor('mkt-br1'), 'K2', { controlGroupsInForce: ['K1'], includeOtherControlGroups: true }))
+      .then([enrolled('treatment', 'K2')]);
+  });
+
+  it('enrols in K2 a customer in K1\'s treatment group: only control groups are held out', () => {
+    given([onboarded, enrolled('treatment', 'K1')]).when(enrol('treatment', actor('mkt-br1'), 'K2', { controlGroupsInForce: ['K1'] })).then([enrolled('treatment', 'K2')]);
+  });
+});

@@ -4,7 +4,7 @@ import { isBefore } from '../shared/time';
 import type { Channel } from '../shared/types';
 import { staffMember } from './customer.checks';
 import type { CampaignFacts, CustomerCommandOf } from './customer.commands';
-import { campaignNotRunning, campaignPeriodOver, channelNotInCampaign, controlGroupCustomer, duplicate, notEnrolled, optedOut, optedOutOfCampaign } from './customer.errors';
+import { campaignNotRunning, campaignPeriodOver, channelNotInCampaign, controlGroupCustomer, duplicate, inAnotherControlGroup, notEnrolled, optedOut, optedOutOfCampaign } from './customer.errors';
 import type { CustomerEventOf, Group } from './customer.events';
 import { contactLimitBreach } from './customer.rules';
 import type { PersonalDataState } from './customer-personal-data';
@@ -68,6 +68,7 @@ export function decideContact(c: ContactCommand, s: ContactState & RelationshipS
       if (s.erased) throw illegalState('DATA_ERASED', 'this customer\'s data was erased at their request; no campaign enrols them', { customerId });
       // Treatment or control alike: a control group stands for customers the campaign could have reached.
       if (c.channels.every((ch) => s.optedOut.has(ch))) throw optedOutOfCampaign(c.campaignId, c.channels);
+      if (!c.includeOtherControlGroups) requireOutsideOtherControlGroups(s, c.campaignId, c.controlGroupsInForce);
       return [{ type: 'CustomerEnrolledInCampaign', data: { campaignId: c.campaignId, customerId, group: c.group } }];
     }
     case 'RecordContact': {
@@ -75,7 +76,7 @@ export function decideContact(c: ContactCommand, s: ContactState & RelationshipS
       staffMember(c.org, c.staffId);
       if (s.optedOut.has(c.channel)) throw optedOut(c.channel);
       if (c.campaign) {
-        requireCampaignReach(s, c.campaign, c.at);
+        requireCampaignReach(s, c.campaign, c.at, c.controlGroupsInForce);
         if (!c.campaign.channels.includes(c.channel)) throw channelNotInCampaign(c.campaign.campaignId, c.channel);
         // The policy in force is the nearest one set at or above the customer's unit.
         const breach = contactLimitBreach(s, c.campaign.campaignId, c.at, contactPolicyFor(c.org, s.homeUnitId));
@@ -93,11 +94,26 @@ export function decideContact(c: ContactCommand, s: ContactState & RelationshipS
   }
 }
 
-/** A campaign may reach only its treatment customers, and only while it runs: launched, and within its period. */
-export function requireCampaignReach(s: ContactState, campaign: CampaignFacts, at: string): void {
+/**
+ * A campaign may reach only its treatment customers, only while it runs (launched, within its
+ * period), and not those another running campaign holds in its control group unless its owner
+ * chose to include them.
+ */
+export function requireCampaignReach(s: ContactState, campaign: CampaignFacts, at: string, controlGroupsInForce: readonly string[]): void {
   const group = s.enrolments.get(campaign.campaignId);
   if (!group) throw notEnrolled(campaign.campaignId);
   if (group === 'control') throw controlGroupCustomer(campaign.campaignId);
   if (campaign.status !== 'launched') throw campaignNotRunning(campaign.campaignId, campaign.status);
   if (!isBefore(at, campaign.periodEnd)) throw campaignPeriodOver(campaign.campaignId, campaign.periodEnd);
+  if (!campaign.includeOtherControlGroups) requireOutsideOtherControlGroups(s, campaign.campaignId, controlGroupsInForce);
+}
+
+/**
+ * Another running campaign's control group is kept out of this one, or its lift means nothing.
+ * Which campaigns still run comes with the command; which of them hold the customer in control, from
+ * the customer's own enrolments.
+ */
+function requireOutsideOtherControlGroups(s: ContactState, campaignId: string, controlGroupsInForce: readonly string[]): void {
+  const holding = controlGroupsInForce.filter((id) => id !== campaignId && s.enrolments.get(id) === 'control');
+  if (holding.length > 0) throw inAnotherControlGroup([...new Set(holding)].sort());
 }

@@ -1,7 +1,7 @@
 import { illegalState, notFound, refused } from '../errors';
 import { formatFen, toFen } from '../shared/money';
 import { staffMember } from './customer.checks';
-import type { CampaignFacts, CustomerCommandOf } from './customer.commands';
+import type { CampaignFacts, ControlGroupsInForce, CustomerCommandOf } from './customer.commands';
 import { badAmount, duplicate, productNotInCampaign } from './customer.errors';
 import type { CustomerEventOf, OfferData } from './customer.events';
 import { requireCampaignReach, type ContactState } from './customer-contact';
@@ -47,7 +47,7 @@ export function decideSelling(c: SellingCommand, s: Reads): SellingEvent[] {
     case 'PresentOffer': {
       if (s.offers.has(c.offerId)) throw duplicate('offer', c.offerId);
       staffMember(c.org, c.staffId);
-      const campaignId = campaignSelling(s, c.campaign, c.product.productCode, c.at);
+      const campaignId = campaignSelling(s, c, c.product.productCode);
       requireSuitable(s, c.product, c.staffId, campaignId, 'offer', c.at);
       return [{ type: 'OfferPresented', data: { offerId: c.offerId, customerId, staffId: c.staffId, productCode: c.product.productCode, campaignId } }];
     }
@@ -86,7 +86,7 @@ function recordConversion(c: CustomerCommandOf<'RecordConversion'>, s: Reads): S
   if (c.referrerStaffId && (!c.referralId || s.referrals.get(c.referralId)!.referrerStaffId !== c.referrerStaffId)) {
     throw refused('REFERRAL_NOT_ON_FILE', 'a sale credits a referrer only with the referral that names them (referralId)', { referrerStaffId: c.referrerStaffId });
   }
-  const campaignId = campaignSelling(s, c.campaign, c.product.productCode, c.at);
+  const campaignId = campaignSelling(s, c, c.product.productCode);
   requireSuitable(s, c.product, c.staffId, campaignId, 'conversion', c.at);
   const { conversionId, staffId, referrerStaffId, referralId } = c;
   const data = { conversionId, customerId: c.customerId, staffId, productCode: c.product.productCode, amount: formatFen(amount), revenue: formatFen(revenue), campaignId, referrerStaffId, referralId };
@@ -94,9 +94,10 @@ function recordConversion(c: CustomerCommandOf<'RecordConversion'>, s: Reads): S
 }
 
 /** A campaign sells only its own products to its reachable customers; its id, or null for a sale outside campaigns. */
-function campaignSelling(s: ContactState, campaign: CampaignFacts | null, productCode: string, at: string): string | null {
+function campaignSelling(s: ContactState, c: { campaign: CampaignFacts | null; at: string } & ControlGroupsInForce, productCode: string): string | null {
+  const campaign = c.campaign;
   if (!campaign) return null;
-  requireCampaignReach(s, campaign, at);
+  requireCampaignReach(s, campaign, c.at, c.controlGroupsInForce);
   if (!campaign.productCodes.includes(productCode)) throw productNotInCampaign(campaign.campaignId, productCode);
   return campaign.campaignId;
 }

@@ -10,6 +10,17 @@ export interface CampaignFacts {
   readonly productCodes: readonly string[];
   /** The end of the campaign's period (ISO 8601): nothing is done in its name from then on. */
   readonly periodEnd: string;
+  /** Its owner chose to reach customers held in other running campaigns' control groups too. */
+  readonly includeOtherControlGroups: boolean;
+}
+
+/**
+ * Campaigns whose control group holds this customer and which still run (`controlGroupInForce`),
+ * as the caller read them from the campaigns' own streams; the decider checks them against the
+ * customer's enrolments. Read only for what is done for a campaign.
+ */
+export interface ControlGroupsInForce {
+  readonly controlGroupsInForce: readonly string[];
 }
 
 export type CustomerCommand = Issued & { customerId: string; org: Organisation } & (
@@ -25,19 +36,19 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
      * A launch puts each audience member in the group its seeded split chose for them; `channels`
      * are the campaign's, so a customer it could not reach on any of them is left out.
      */
-    | { type: 'EnrolInCampaign'; campaignId: string; group: Group; channels: readonly Channel[] }
-    | {
+    | ({ type: 'EnrolInCampaign'; campaignId: string; group: Group; channels: readonly Channel[]; includeOtherControlGroups: boolean } & ControlGroupsInForce)
+    | ({
         type: 'RecordContact';
         contactId: string;
         staffId: string;
         channel: Channel;
         outcome: string;
         campaign: CampaignFacts | null;
-      }
-    | { type: 'PresentOffer'; offerId: string; staffId: string; product: Product; campaign: CampaignFacts | null }
+      } & ControlGroupsInForce)
+    | ({ type: 'PresentOffer'; offerId: string; staffId: string; product: Product; campaign: CampaignFacts | null } & ControlGroupsInForce)
     | { type: 'RespondToOffer'; offerId: string; accepted: boolean }
     | { type: 'ReferCrossSell'; referralId: string; referrerStaffId: string; sellerStaffId: string; productCode: string }
-    | {
+    | ({
         type: 'RecordConversion';
         conversionId: string;
         staffId: string;
@@ -47,7 +58,7 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
         campaign: CampaignFacts | null;
         referrerStaffId: string | null;
         referralId: string | null;
-      }
+      } & ControlGroupsInForce)
     | { type: 'ReverseConversion'; conversionId: string; reason: string }
     | { type: 'RecordComplaint'; complaintId: string; category: string; contactId: string | null; answerWithinDays: number }
     | { type: 'AnswerComplaint'; complaintId: string }

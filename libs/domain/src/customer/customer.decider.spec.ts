@@ -5,7 +5,8 @@ import { customerDecider } from './customer.decider';
 import type { CustomerEvent } from './customer.events';
 
 const at = '2026-03-10T10:00:00.000Z';
-const base = { customerId: 'C1', org: ORG, at, by: actor('rm1') };
+// No other campaign holds C1 in a running control group (read only by campaign contacts, offers and sales).
+const base = { customerId: 'C1', org: ORG, at, by: actor('rm1'), controlGroupsInForce: [] };
 const cmd = (c: Record<string, unknown>, over: Partial<typeof base> = {}) => ({ ...base, ...over, ...c }) as unknown as CustomerCommand;
 const given = (history: CustomerEvent[]) => spec(customerDecider).given(history);
 
@@ -27,6 +28,7 @@ const campaign = (over: Partial<CampaignFacts> = {}): CampaignFacts => ({
   channels: ['phone', 'sms'],
   productCodes: ['FUND-BOND', 'DEP-1Y'],
   periodEnd: '2027-01-01T00:00:00.000Z',
+  includeOtherControlGroups: false,
   ...over,
 });
 const contact = (over: Record<string, unknown> = {}) =>

@@ -8,6 +8,8 @@ export const optedOutOfCampaign = (campaignId: string, channels: readonly string
   refused('OPTED_OUT', `the customer opted out of every channel of campaign ${campaignId} (${channels.join(', ')}): it could not reach them`, { campaignId, channels });
 export const controlGroupCustomer = (campaignId: string) =>
   refused('CONTROL_GROUP_CUSTOMER', `the customer is in the control group of campaign ${campaignId}: this campaign must not reach them`, { campaignId });
+export const inAnotherControlGroup = (campaignIds: readonly string[]) =>
+  refused('IN_ANOTHER_CONTROL_GROUP', `the customer is held in the control group of running campaign ${campaignIds.join(', ')}: other campaigns must not reach them`, { campaignIds });
 export const notEnrolled = (campaignId: string) =>
   refused('NOT_IN_CAMPAIGN', `the customer is not in the audience of campaign ${campaignId}`, { campaignId });
 export const campaignNotRunning = (campaignId: string, status: string) =>

@@ -48,6 +48,12 @@ export function unsuitability(
   return undefined;
 }
 
+/**
+ * A running campaign keeps its control group out of other campaigns (DOMAIN.md, Campaigns): while
+ * it is launched and its period is not over.
+ */
+export const controlGroupInForce = (campaign: { status: string; periodEnd: string }, now: string): boolean => campaign.status === 'launched' && isBefore(now, campaign.periodEnd);
+
 export interface ContactLimitBreach {
   readonly limit: 'per_customer_30_days' | 'per_campaign_7_days';
   readonly max: number;
