@@ -16,7 +16,7 @@ export { addMonths } from './calendar';
 /**
  * Writes a realistic demo history through the command side, so every rule holds: the org tree,
  * products and budgets; customers whose assets give the bank's shape (about 1.7% VIP holding
- * about half of the assets); monthly balances and tiers; consent and risk profiles; the four
+ * about half of the assets); monthly balances and tiers; opt-outs and risk profiles; the four
  * campaigns of the source documents, each with a control group; contacts, offers, referrals,
  * sales whose chances give treatment a modest lift over control; complaints and reversals.
  * Organisation, budget and campaign commands go through the CommandBus (the API's own handlers);
