@@ -157,8 +157,8 @@ export class CustomersController {
   @Roles('relationship_manager', 'branch_head', 'admin')
   @Post(':customerId/consents')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Grant or withdraw consent to contact on a channel' })
-  @ApiBody({ schema: toOpenApi(consent), examples: { sms: { value: { channel: 'sms', granted: true } } } })
+  @ApiOperation({ summary: 'Opt the customer out of contact on a channel (granted: false), or back in (granted: true): every channel is open until they opt out' })
+  @ApiBody({ schema: toOpenApi(consent), examples: { smsOptOut: { value: { channel: 'sms', granted: false } } } })
   async consent(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(consent, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);

@@ -1,11 +1,11 @@
 import { illegalState, refused } from '../errors';
 import { contactPolicyFor } from '../organisation/organisation.state';
-import { isBefore } from '../shared/time';
 import type { Channel } from '../shared/types';
 import { staffMember } from './customer.checks';
-import type { CampaignFacts, CustomerCommandOf } from './customer.commands';
-import { campaignNotRunning, campaignPeriodOver, channelNotInCampaign, controlGroupCustomer, duplicate, inAnotherControlGroup, notEnrolled, optedOut, optedOutOfCampaign } from './customer.errors';
+import type { CustomerCommandOf } from './customer.commands';
+import { channelNotInCampaign, duplicate, optedOut, optedOutOfCampaign } from './customer.errors';
 import type { CustomerEventOf, Group } from './customer.events';
+import { requireCampaignReach, requireOutsideOtherControlGroups } from './customer-campaign-reach';
 import { contactLimitBreach } from './customer.rules';
 import type { PersonalDataState } from './customer-personal-data';
 import type { RelationshipState } from './customer-relationship';
@@ -92,28 +92,4 @@ export function decideContact(c: ContactCommand, s: ContactState & RelationshipS
       return unreachable;
     }
   }
-}
-
-/**
- * A campaign may reach only its treatment customers, only while it runs (launched, within its
- * period), and not those another running campaign holds in its control group unless its owner
- * chose to include them.
- */
-export function requireCampaignReach(s: ContactState, campaign: CampaignFacts, at: string, controlGroupsInForce: readonly string[]): void {
-  const group = s.enrolments.get(campaign.campaignId);
-  if (!group) throw notEnrolled(campaign.campaignId);
-  if (group === 'control') throw controlGroupCustomer(campaign.campaignId);
-  if (campaign.status !== 'launched') throw campaignNotRunning(campaign.campaignId, campaign.status);
-  if (!isBefore(at, campaign.periodEnd)) throw campaignPeriodOver(campaign.campaignId, campaign.periodEnd);
-  if (!campaign.includeOtherControlGroups) requireOutsideOtherControlGroups(s, campaign.campaignId, controlGroupsInForce);
-}
-
-/**
- * Another running campaign's control group is kept out of this one, or its lift means nothing.
- * Which campaigns still run comes with the command; which of them hold the customer in control, from
- * the customer's own enrolments.
- */
-function requireOutsideOtherControlGroups(s: ContactState, campaignId: string, controlGroupsInForce: readonly string[]): void {
-  const holding = controlGroupsInForce.filter((id) => id !== campaignId && s.enrolments.get(id) === 'control');
-  if (holding.length > 0) throw inAnotherControlGroup([...new Set(holding)].sort());
 }
