@@ -69,7 +69,7 @@ describe('interactions through the API', () => {
   it('refuses a contact, offer or sale for a campaign once its period is over (422 CAMPAIGN_PERIOD_OVER)', async () => {
     await seedCustomer(t, 'JAN1', { gender: 'U', tolerance: 'R2' });
     const mkt = c.as('mkt-br1');
-    const january = { start: '2026-01-01', end: '2026-02-01' };
+    const january = { start: '2026-01-01T00:00:00Z', end: '2026-02-01T00:00:00Z' };
     await mkt.post('/api/campaigns', { campaignId: 'K-JAN', name: 'January', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], audience: { genders: ['U'] }, budget: '100', period: january, controlGroupPercent: 0 });
     await mkt.post('/api/campaigns/K-JAN/submit', { planDocumentRef: 'doc' });
     await c.as('appr-ho').post('/api/campaigns/K-JAN/approve');

@@ -1,6 +1,6 @@
-import { DomainError, type Actor, type CampaignCommand } from '@app/domain';
+import { campaignDecider, campaignStream, DomainError, type Actor, type CampaignCommand } from '@app/domain';
 import { type Position } from '@app/event-store';
-import { ActOnCampaign, LaunchCampaign } from '@app/application';
+import { ActOnCampaign, LaunchCampaign, loadState } from '@app/application';
 import { customerDirectoryProjection, waitForProjection } from '@app/read-models';
 import { addMonths, at } from '../calendar';
 import { money, type Seeding } from '../seeding';
@@ -16,11 +16,12 @@ async function planAndApprove(s: Seeding, c: PlannedCampaign, month: string): Pr
   const marketer = s.actor(c.marketer);
   const day = at(month, 1, 8);
   const period = { start: `${month}-01`, end: `${addMonths(s.first, c.endMonth + 1)}-01` };
-  c.periodEnd = new Date(period.end).toISOString();
   const plan = { name: c.name, objective: c.objective, ownerUnitId: c.ownerUnitId, productCodes: c.productCodes, channels: c.channels, audience: c.audience, budget: c.budget, period, controlGroupPercent: 10, targets: c.targets };
   await actOnCampaign(s, c, { type: 'DraftCampaign', plan }, marketer, day);
   await actOnCampaign(s, c, { type: 'SubmitCampaign', planDocumentRef: `dms://plans/${c.campaignId}.pdf` }, marketer, day);
   await actOnCampaign(s, c, { type: 'ApproveCampaign' }, s.actor('appr-ho'), day);
+  // The period's end as the plan recorded it, for the facts its contacts, offers and sales carry.
+  c.periodEnd = (await loadState(s.runtime.store, campaignStream(c.campaignId), campaignDecider)).state.plan!.period.end;
 }
 
 /**
