@@ -75,6 +75,24 @@ export const isWithin = (org: Organisation, unitId: string, ancestor: string): b
 export const isSuperior = (org: Organisation, superior: string, unitId: string): boolean =>
   superior !== unitId && isWithin(org, unitId, superior);
 
+/** Some active staff member of the unit has `role`. */
+export const hasActiveStaff = (org: Organisation, unitId: string, role: Role): boolean =>
+  [...org.staff.values()].some((s) => s.unitId === unitId && s.role === role && s.active !== false);
+
+/**
+ * The units that approve what `unitId` submits (DOMAIN: "the superior unit", the direct one): its
+ * parent, and a unit further up only when every unit between has no active approver. Nearest
+ * first; empty for head office, which has no superior.
+ */
+export function approvingUnits(org: Organisation, unitId: string): string[] {
+  const out: string[] = [];
+  for (const u of lineage(org, unitId).slice(1)) {
+    out.push(u.unitId);
+    if (hasActiveStaff(org, u.unitId, 'approver')) break;
+  }
+  return out;
+}
+
 /** The nearest unit at `level` at or above `unitId`. */
 export const unitAtLevel = (org: Organisation, unitId: string, level: OrgLevel): OrgUnit | undefined =>
   lineage(org, unitId).find((u) => u.level === level);
