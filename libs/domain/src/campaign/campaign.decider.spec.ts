@@ -137,6 +137,12 @@ describe('campaign', () => {
       given([drafted, submitted, approved]).when(cmd({ type: 'LaunchCampaign', audienceSize: 0, treatmentCount: 0, randomisationSeed: 's' })).thenRefuses('EMPTY_AUDIENCE');
       given([drafted, submitted, approved]).when(cmd({ type: 'LaunchCampaign', audienceSize: 1, treatmentCount: 1, randomisationSeed: 's', at: '2026-05-01T00:00:00.000Z' })).thenRefuses('CAMPAIGN_PERIOD_OVER');
     });
+
+    it('DOMAIN Campaigns (a campaign has a period): refuses a launch before the period starts', () => {
+      given([drafted, submitted, approved])
+        .when(cmd({ type: 'LaunchCampaign', audienceSize: 10, treatmentCount: 4, randomisationSeed: 'K1', at: '2026-02-28T23:59:59.999Z' }))
+        .thenRefuses('CAMPAIGN_NOT_STARTED', { start: '2026-03-01T00:00:00.000Z' });
+    });
   });
 
   describe('costs and completion', () => {

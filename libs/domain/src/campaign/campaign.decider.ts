@@ -120,6 +120,7 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     }
     case 'LaunchCampaign': {
       requireStatus(s, ['approved'], 'launch');
+      if (isBefore(c.at, plan.period.start)) throw refused('CAMPAIGN_NOT_STARTED', `the campaign period starts on ${plan.period.start}`, { start: plan.period.start });
       if (!isBefore(c.at, plan.period.end)) throw refused('CAMPAIGN_PERIOD_OVER', `the campaign period ended on ${plan.period.end}`, { end: plan.period.end });
       if (c.audienceSize === 0) throw refused('EMPTY_AUDIENCE', 'no customer matches the audience rule', { audience: plan.audience });
       return [
