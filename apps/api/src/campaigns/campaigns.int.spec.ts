@@ -57,7 +57,7 @@ describe('campaign lifecycle through the API', () => {
     const again = await mkt.post('/api/campaigns/K1/points-deduction');
     expect(again.body).toEqual({ campaignId: 'K1', participants: n, deducted: 0, points: 0 });
     const ledger = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = $1 AND type = 'CampaignCostPointsDeducted'`, [`points-${treatment[0]}`]);
-    expect(ledger.rows.map((r) => r.data)).toEqual([{ customerId: treatment[0], campaignId: 'K1', costShare: expect.any(String), points: t0Points }]);
+    expect(ledger.rows.map((r) => r.data)).toEqual([{ customerId: treatment[0], campaignId: 'K1', costShare: expect.any(String), points: t0Points, drawnFrom: [{ lotId: 'benefit-2026-01', points: t0Points }] }]);
 
     const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'campaign-K1' ORDER BY stream_position`);
     expect(rows.map((r) => r.type)).toEqual([
