@@ -86,7 +86,8 @@ describe('campaignctl', () => {
     expect(ids).toContain('K-DEPOSIT');
     const past = await cli(['kpi', 'campaign', 'K-DEPOSIT', '--as-of', '2026-04-15', '--attribution', 'linear', '--json']);
     expect(past.code).toBe(0);
-    expect(JSON.parse(past.out)).toMatchObject({ asOf: '2026-04-15T23:59:59.999Z', attribution: { model: 'linear' }, campaigns: [{ campaignId: 'K-DEPOSIT', status: 'launched' }] });
+    // As of a day means to the end of that bank day: 23:59:59.999 Beijing time is 15:59:59.999 UTC.
+    expect(JSON.parse(past.out)).toMatchObject({ asOf: '2026-04-15T15:59:59.999Z', attribution: { model: 'linear' }, campaigns: [{ campaignId: 'K-DEPOSIT', status: 'launched' }] });
     const table = await cli(['kpi', 'campaign', '--all']);
     expect(table.out).toMatch(/campaign +status/);
   });

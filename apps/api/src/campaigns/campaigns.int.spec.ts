@@ -130,6 +130,10 @@ describe('campaign lifecycle through the API', () => {
     const badBudget = await c.as('mkt-br1').post('/api/campaigns', plan('K5', { budget: '12.345' }));
     expect(badBudget.status).toBe(400);
     expect(badBudget.body.error.details.problems[0].path).toBe('budget');
+    // A time without its offset would be read in the server's zone: refused. A bare day is a bank day.
+    const noOffset = await c.as('mkt-br1').post('/api/campaigns', plan('K5', { period: { start: '2026-01-01T09:00:00', end: '2030-01-01' } }));
+    expect(noOffset.status).toBe(400);
+    expect(noOffset.body.error.details.problems[0].path).toBe('period.start');
     const malformed = await c.as('mkt-br1').post('/api/campaigns', '{"campaignId": ');
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('MALFORMED_JSON');

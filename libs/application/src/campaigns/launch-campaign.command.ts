@@ -3,6 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   budgetDecider,
   budgetStream,
+  businessYear,
   campaignDecider,
   campaignStream,
   customerDecider,
@@ -93,7 +94,7 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
 
       const budget = await loadState(store, budgetStream(plan.ownerUnitId), budgetDecider);
       const budgetEvents = budgetDecider.decide(
-        { type: 'CommitBudget', unitId: plan.ownerUnitId, year: new Date(plan.period.start).getUTCFullYear(), campaignId: m.campaignId, amount: plan.budget, org: m.org, by: m.by, at: m.at },
+        { type: 'CommitBudget', unitId: plan.ownerUnitId, year: businessYear(plan.period.start), campaignId: m.campaignId, amount: plan.budget, org: m.org, by: m.by, at: m.at },
         budget.state,
       );
       const position = await appendDecisions(

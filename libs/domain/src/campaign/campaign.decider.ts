@@ -4,7 +4,7 @@ import { requireRole } from '../organisation/organisation.decider';
 import { outsideScope, unknownProduct, unknownUnit } from '../organisation/organisation.errors';
 import { approvingUnits, isWithin, type Organisation } from '../organisation/organisation.state';
 import { formatFen, toFen } from '../shared/money';
-import { CHANNELS, TIERS, isBefore } from '../shared';
+import { CHANNELS, TIERS, isBefore, isCalendarDay, startOfBusinessDay } from '../shared';
 import type { CampaignCommand, DraftPlan } from './campaign.commands';
 import type { CampaignEvent, CampaignPlan, CampaignStatus } from './campaign.events';
 
@@ -210,8 +210,9 @@ function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
   for (const u of p.audience.unitIds) if (!org.units.has(u)) throw unknownUnit(u);
   const budget = toFen(p.budget);
   if (budget === undefined || budget < 0) throw invalid('INVALID_AMOUNT', 'budget must be a non-negative amount with at most two decimals', { budget: p.budget });
-  if (Number.isNaN(Date.parse(p.period.start)) || Number.isNaN(Date.parse(p.period.end)) || !isBefore(p.period.start, p.period.end)) {
-    throw invalid('INVALID_PERIOD', 'the period needs a start before its end', { period: p.period });
+  const period = { start: periodBound(p.period.start), end: periodBound(p.period.end) };
+  if (!period.start || !period.end || !isBefore(period.start, period.end)) {
+    throw invalid('INVALID_PERIOD', 'the period needs a start before its end (bank days, or times with their offset)', { period: p.period });
   }
   const control = p.controlGroupPercent ?? 10;
   if (!Number.isInteger(control) || control < 0 || control > 50) {
@@ -227,8 +228,15 @@ function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
     channels: [...new Set(p.channels)],
     audience: p.audience,
     budget: formatFen(budget),
-    period: { start: new Date(p.period.start).toISOString(), end: new Date(p.period.end).toISOString() },
+    period: period as { start: string; end: string },
     controlGroupPercent: control,
     targets: { conversions: p.targets.conversions, revenue: revenueTarget === null ? null : formatFen(revenueTarget) },
   };
+}
+
+/** A period bound: a bank day starts at midnight in the bank's zone; a time must carry its offset. */
+function periodBound(value: string): string | undefined {
+  if (isCalendarDay(value)) return startOfBusinessDay(value);
+  if (!/T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) return undefined;
+  return new Date(value).toISOString();
 }

@@ -1,3 +1,4 @@
+import { businessDay } from '../shared/calendar';
 import type { Decider } from '../decider';
 import { illegalState, invalid, notFound, refused } from '../errors';
 import { formatFen, toFen } from '../shared/money';
@@ -158,7 +159,7 @@ export function decide(c: PointsCommand, s: PointsState): PointsEvent[] {
       return [
         {
           type: 'TransactionPointsReversed',
-          data: { customerId, transactionId: c.transactionId, points: tx.points, pointsReversed: total(drawnFrom), drawnFrom, effectiveOn: addDays(c.at, 1).slice(0, 10), reason: c.reason },
+          data: { customerId, transactionId: c.transactionId, points: tx.points, pointsReversed: total(drawnFrom), drawnFrom, effectiveOn: businessDay(addDays(c.at, 1)), reason: c.reason },
         },
       ];
     }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { formatFen, LIFT_METHOD, meanDifference, newcombeInterval, twoProportionPValue } from '@app/domain';
+import { bankTimeZone, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, twoProportionPValue } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -67,6 +67,7 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
   if (!k) return null;
   const one = async <T>(sql: string): Promise<T> => (await pool.query(sql, [campaignId])).rows[0] as T;
   const many = async <T>(sql: string): Promise<T[]> => (await pool.query(sql, [campaignId])).rows as T[];
+  const manyIn = async <T>(sql: string): Promise<T[]> => (await pool.query(sql, [campaignId, bankTimeZone()])).rows as T[];
 
   const funnel = await one<{ treatment: string; control: string; contacted: string; offered: string; accepted: string }>(`
     SELECT count(*) FILTER (WHERE grp = 'treatment') AS treatment, count(*) FILTER (WHERE grp = 'control') AS control,
@@ -128,16 +129,16 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
   const costFen = Number(cost.fen ?? 0);
   const conversions = Number(tagged.n);
 
-  // One pass per source, grouped by day (no per-day subqueries: this stays linear in the rows).
-  const daily = await many<{ date: string; contacted: string; offered: string; accepted: string; converted: string; revenue: string }>(`
+  // One pass per source, grouped by the bank's day (no per-day subqueries: this stays linear in the rows).
+  const daily = await manyIn<{ date: string; contacted: string; offered: string; accepted: string; converted: string; revenue: string }>(`
     SELECT to_char(day, 'YYYY-MM-DD') AS date, sum(contacted) AS contacted, sum(offered) AS offered, sum(accepted) AS accepted,
            sum(converted) AS converted, sum(revenue) AS revenue
     FROM (
-      SELECT first_contacted_at::date AS day, 1 AS contacted, 0 AS offered, 0 AS accepted, 0 AS converted, 0::bigint AS revenue
+      SELECT (first_contacted_at AT TIME ZONE $2)::date AS day, 1 AS contacted, 0 AS offered, 0 AS accepted, 0 AS converted, 0::bigint AS revenue
         FROM ce_participants WHERE campaign_id = $1 AND first_contacted_at IS NOT NULL
-      UNION ALL SELECT first_offered_at::date, 0, 1, 0, 0, 0 FROM ce_participants WHERE campaign_id = $1 AND first_offered_at IS NOT NULL
-      UNION ALL SELECT first_accepted_at::date, 0, 0, 1, 0, 0 FROM ce_participants WHERE campaign_id = $1 AND first_accepted_at IS NOT NULL
-      UNION ALL SELECT occurred_at::date, 0, 0, 0, 1, revenue_fen FROM ce_conversions WHERE campaign_id = $1 AND NOT reversed
+      UNION ALL SELECT (first_offered_at AT TIME ZONE $2)::date, 0, 1, 0, 0, 0 FROM ce_participants WHERE campaign_id = $1 AND first_offered_at IS NOT NULL
+      UNION ALL SELECT (first_accepted_at AT TIME ZONE $2)::date, 0, 0, 1, 0, 0 FROM ce_participants WHERE campaign_id = $1 AND first_accepted_at IS NOT NULL
+      UNION ALL SELECT (occurred_at AT TIME ZONE $2)::date, 0, 0, 0, 1, revenue_fen FROM ce_conversions WHERE campaign_id = $1 AND NOT reversed
     ) x GROUP BY day ORDER BY day`);
   const byChannel = await many<{ channel: string; contacts: string; customers: string }>(`
     SELECT channel, count(*) AS contacts, count(DISTINCT customer_id) AS customers FROM ce_contacts WHERE campaign_id = $1 GROUP BY channel ORDER BY channel`);
