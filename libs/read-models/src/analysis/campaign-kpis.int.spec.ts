@@ -11,7 +11,8 @@ import { campaignKpis } from './campaign-kpis';
  */
 describe('campaign KPIs as of a date and under attribution models', () => {
   let t: TestApp;
-  const D = new Date('2026-05-31T23:59:59.999Z');
+  // As of 31 May: the end of that bank day, 23:59:59.999 Beijing time.
+  const D = new Date('2026-05-31T15:59:59.999Z');
 
   beforeAll(async () => {
     t = await startTestApp();
