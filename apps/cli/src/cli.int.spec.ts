@@ -105,7 +105,13 @@ describe('campaignctl', () => {
   it('rebuilds a read model blue/green', async () => {
     const r = await cli(['replay', '--projection', 'campaign-effectiveness', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)[0]).toMatchObject({ name: 'campaign-effectiveness', version: 2 });
+    expect(JSON.parse(r.out)[0]).toMatchObject({ name: 'campaign-effectiveness', version: 3 });
+    // --all: every projection rebuilt from one read of the log, each switched over to a fresh schema.
+    const all = await cli(['replay', '--all', '--json']);
+    expect(all.code).toBe(0);
+    const rebuilt = JSON.parse(all.out) as { name: string; schema: string; events: number }[];
+    expect(rebuilt.map((x) => x.name).sort()).toEqual(['budget-usage', 'campaign-effectiveness', 'cross-selling', 'customer-360', 'customer-directory', 'points-ledger', 'staff-scorecard', 'supervision']);
+    expect(new Set(rebuilt.map((x) => x.events)).size).toBe(1);
     expect((await cli(['replay'])).code).toBe(2);
   });
 
