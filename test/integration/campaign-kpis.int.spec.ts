@@ -1,9 +1,9 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { attributionRule } from '@app/domain';
 import { seedDemo } from '@app/demo';
-import { api } from '../../../../test/support/api';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app';
-import { campaignKpis } from './campaign-kpis';
+import { api } from '../support/api';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { campaignKpis } from '@app/read-models';
 
 /**
  * Figures as of a date: snapshot a campaign at D, append more history after D, and the as-of
