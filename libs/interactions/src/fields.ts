@@ -21,6 +21,14 @@ export const isoTime = z
     'an ISO 8601 date, or a date-time with its offset (Z or ±hh:mm)',
   )
   .transform((v) => (v.length === 10 ? startOfBusinessDay(v) : new Date(v).toISOString()));
+/** A bank day or a date-time with its offset, passed on as written (the rules read a bare day in the bank's zone, e.g. a period's last day as inclusive). */
+export const dayOrTime = z
+  .string()
+  .max(40)
+  .refine(
+    (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) || (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)))) && isCalendarDay(v.substring(0, 10)),
+    'an ISO 8601 date, or a date-time with its offset (Z or ±hh:mm)',
+  );
 /** A calendar day, YYYY-MM-DD, that exists. */
 export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine(isCalendarDay, 'a date that exists');
 /** An amount that is zero or more. */

@@ -31,7 +31,7 @@ export function whatifCommand(program: Command): void {
         if (err instanceof InvalidRuleSet) throw usage(err.message);
         throw err;
       }
-      // Default: last month in the bank's calendar (mid-month of this one, minus 20 days, cannot land two months back).
+      // Default: last month in the bank's calendar (the bank month of the instant before this one began).
       const thisMonthStarted = startOfBusinessDay(`${businessMonth(new Date())}-01`);
       const period = o.period ?? businessMonth(new Date(Date.parse(thisMonthStarted) - 1));
       if (!MONTH_PATTERN.test(period)) throw usage('--period is a month, YYYY-MM');

@@ -59,7 +59,7 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
 
   async execute(m: LaunchCampaign): Promise<LaunchOutcome> {
     const { store } = this.runtime;
-    // Enrolment events get ids derived from the campaign, so a repeated launch stores nothing twice.
+    // Event ids derive from the request's idempotency key, or else from the campaign: a repeated launch stores nothing twice.
     const context = { ...m.context, idempotencyKey: m.context.idempotencyKey ?? `launch ${m.campaignId}` };
     const seed = m.randomisationSeed ?? m.campaignId;
     const launch = (audienceSize: number, treatmentCount: number) =>

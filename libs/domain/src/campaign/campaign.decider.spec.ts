@@ -56,6 +56,13 @@ describe('campaign', () => {
       given([]).when(cmd({ type: 'DraftCampaign', plan: { ...plan, ...change } })).thenRefuses(code as string);
     });
 
+    it('reads a period of bank days in the bank\'s zone, the last day included: 1 March to 31 May runs from 16:00 UTC on 28 February to 16:00 UTC on 31 May', () => {
+      given([])
+        .when(cmd({ type: 'DraftCampaign', plan: { ...plan, period: { start: '2026-03-01', end: '2026-05-31' } } }))
+        .thenMatches([{ type: 'CampaignDrafted', data: { period: { start: '2026-02-28T16:00:00.000Z', end: '2026-05-31T16:00:00.000Z' } } }]);
+      given([]).when(cmd({ type: 'DraftCampaign', plan: { ...plan, period: { start: '2026-03-01T09:00:00', end: '2026-05-31' } } })).thenRefuses('INVALID_PERIOD');
+    });
+
     it('lets only marketers draft', () => {
       given([]).when(cmd({ type: 'DraftCampaign', plan }, 'rm1')).thenRefuses('ROLE_NOT_ALLOWED');
     });

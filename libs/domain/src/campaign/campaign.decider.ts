@@ -4,7 +4,7 @@ import { requireRole } from '../organisation/organisation.decider';
 import { outsideScope, unknownProduct, unknownUnit } from '../organisation/organisation.errors';
 import { approvingUnits, isWithin, type Organisation } from '../organisation/organisation.state';
 import { formatFen, toFen } from '../shared/money';
-import { CHANNELS, TIERS, isBefore, isCalendarDay, startOfBusinessDay } from '../shared';
+import { CHANNELS, TIERS, isBefore, isCalendarDay, nextBusinessDay, startOfBusinessDay } from '../shared';
 import type { CampaignCommand, DraftPlan } from './campaign.commands';
 import type { CampaignEvent, CampaignPlan, CampaignStatus } from './campaign.events';
 
@@ -210,7 +210,7 @@ function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
   for (const u of p.audience.unitIds) if (!org.units.has(u)) throw unknownUnit(u);
   const budget = toFen(p.budget);
   if (budget === undefined || budget < 0) throw invalid('INVALID_AMOUNT', 'budget must be a non-negative amount with at most two decimals', { budget: p.budget });
-  const period = { start: periodBound(p.period.start), end: periodBound(p.period.end) };
+  const period = { start: periodBound(p.period.start, 'start'), end: periodBound(p.period.end, 'end') };
   if (!period.start || !period.end || !isBefore(period.start, period.end)) {
     throw invalid('INVALID_PERIOD', 'the period needs a start before its end (bank days, or times with their offset)', { period: p.period });
   }
@@ -234,9 +234,12 @@ function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
   };
 }
 
-/** A period bound: a bank day starts at midnight in the bank's zone; a time must carry its offset. */
-function periodBound(value: string): string | undefined {
-  if (isCalendarDay(value)) return startOfBusinessDay(value);
+/**
+ * A period bound: a bank day as the start means from its first instant in the bank's zone; as the
+ * end, the whole day is in (the period ends when the next bank day begins). A time must carry its offset.
+ */
+function periodBound(value: string, side: 'start' | 'end'): string | undefined {
+  if (isCalendarDay(value)) return startOfBusinessDay(side === 'start' ? value : nextBusinessDay(value));
   if (!/T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) return undefined;
   return new Date(value).toISOString();
 }

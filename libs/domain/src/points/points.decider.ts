@@ -1,8 +1,8 @@
-import { businessDay } from '../shared/calendar';
+import { businessDay, nextBusinessDay } from '../shared/calendar';
 import type { Decider } from '../decider';
 import { illegalState, invalid, notFound, refused } from '../errors';
 import { formatFen, toFen } from '../shared/money';
-import { addDays, addYears, isBefore } from '../shared/time';
+import { addYears, isBefore } from '../shared/time';
 import type { Issued } from '../shared/types';
 
 /**
@@ -159,7 +159,7 @@ export function decide(c: PointsCommand, s: PointsState): PointsEvent[] {
       return [
         {
           type: 'TransactionPointsReversed',
-          data: { customerId, transactionId: c.transactionId, points: tx.points, pointsReversed: total(drawnFrom), drawnFrom, effectiveOn: businessDay(addDays(c.at, 1)), reason: c.reason },
+          data: { customerId, transactionId: c.transactionId, points: tx.points, pointsReversed: total(drawnFrom), drawnFrom, effectiveOn: nextBusinessDay(businessDay(c.at)), reason: c.reason },
         },
       ];
     }

@@ -1,5 +1,5 @@
 import { asOfInstant } from './time';
-import { bankTimeZone, businessDay, businessMonth, businessYear, checkTimeZone, endOfBusinessDay, startOfBusinessDay, useBankTimeZone } from './calendar';
+import { bankTimeZone, businessDay, nextBusinessDay, businessMonth, businessYear, checkTimeZone, endOfBusinessDay, startOfBusinessDay, useBankTimeZone } from './calendar';
 
 describe('the bank calendar (Asia/Shanghai, UTC+8, no summer time)', () => {
   afterEach(() => useBankTimeZone('Asia/Shanghai'));
@@ -45,5 +45,17 @@ describe('the bank calendar (Asia/Shanghai, UTC+8, no summer time)', () => {
     expect(asOfInstant('2026-06-30T12:00:00+08:00')!.toISOString()).toBe('2026-06-30T04:00:00.000Z');
     expect(asOfInstant('2026-06-30T12:00:00')).toBeUndefined();
     expect(asOfInstant('2026-02-30')).toBeUndefined();
+  });
+
+  it('starts a day whose midnight never happens at its first instant (Santiago, 8 Sep 2024: 00:00 → 01:00, UTC−4 → UTC−3)', () => {
+    useBankTimeZone('America/Santiago');
+    expect(startOfBusinessDay('2024-09-08')).toBe('2024-09-08T04:00:00.000Z');
+    expect(businessDay('2024-09-08T04:00:00.000Z')).toBe('2024-09-08');
+    expect(endOfBusinessDay('2024-09-07')).toBe('2024-09-08T03:59:59.999Z');
+  });
+
+  it('counts the next bank day by the calendar, across month and year ends', () => {
+    expect(nextBusinessDay('2026-12-31')).toBe('2027-01-01');
+    expect(nextBusinessDay('2028-02-28')).toBe('2028-02-29');
   });
 });

@@ -69,14 +69,20 @@ export function startOfBusinessDay(day: string): string {
   // The offset at the guessed instant, then again at the corrected one (a change of offset near midnight).
   let instant = wall - offsetAt(wall);
   instant = wall - offsetAt(instant);
+  // Where clocks jump forward at midnight (Santiago, Havana), 00:00 never happens: the day starts
+  // at the first instant whose wall date is the day, one offset change later.
+  if (businessDay(new Date(instant)) !== day) instant += offsetAt(instant + 86_400_000 / 2) - offsetAt(instant);
   return new Date(instant).toISOString();
+}
+
+/** The bank day after `day` ("2026-12-31" → "2027-01-01"): calendar arithmetic, whatever the day's length in hours. */
+export function nextBusinessDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const after = new Date(Date.UTC(y, m - 1, d + 1));
+  return `${pad(after.getUTCFullYear(), 4)}-${pad(after.getUTCMonth() + 1)}-${pad(after.getUTCDate())}`;
 }
 
 /** The last millisecond of a bank day, as an ISO time in UTC ("as of 2026-06-30" means up to here). */
 export function endOfBusinessDay(day: string): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  // Date.UTC only does the calendar arithmetic here (the day after, across month and year ends).
-  const after = new Date(Date.UTC(y, m - 1, d + 1));
-  const next = `${pad(after.getUTCFullYear(), 4)}-${pad(after.getUTCMonth() + 1)}-${pad(after.getUTCDate())}`;
-  return new Date(Date.parse(startOfBusinessDay(next)) - 1).toISOString();
+  return new Date(Date.parse(startOfBusinessDay(nextBusinessDay(day))) - 1).toISOString();
 }
