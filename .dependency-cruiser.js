@@ -7,7 +7,8 @@
  *   libs/read-models, libs/messaging, libs/interactions, libs/platform: never the use cases
  *   libs/event-store  the store: generic over events, imports no other lib
  *   libs/domain       pure rules: no frameworks, drivers, I/O or other libs
- *   test/             end-to-end tests and test helpers: may start the apps
+ *   test/             end-to-end and cross-app integration tests (test/integration) and test
+ *                     helpers; only they and apps/api's own tests may start the HTTP app
  *
  * No exceptions: a rule that needs one means something is in the wrong place.
  */
@@ -62,6 +63,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^apps/([^/]+)/' },
       to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'only-api-tests-start-the-api',
+      comment: 'The helpers that start the HTTP app import apps/api: a library\'s or another app\'s test may not use them (cross-app tests live in test/integration).',
+      severity: 'error',
+      from: { path: '^(libs/|apps/(?!api/))' },
+      to: { path: '^test/support/(test-app|api)\\.ts$' },
     },
     {
       name: 'production-code-does-not-import-tests',

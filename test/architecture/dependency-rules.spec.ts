@@ -19,6 +19,8 @@ const PROBES: { file: string; source: string; rule: string }[] = [
   { file: `libs/application/src/${tag}.ts`, source: "import { seedDemo } from '@app/demo';", rule: 'application-is-not-the-demo' },
   { file: `libs/domain/src/${tag}.ts`, source: "import { Injectable } from '@nestjs/common';", rule: 'domain-is-pure' },
   { file: `apps/api/src/${tag}.ts`, source: "import { createTestDatabase } from '../../../test/support/test-database';", rule: 'production-code-does-not-import-tests' },
+  { file: `libs/read-models/src/${tag}-app.int.spec.ts`, source: "import { startTestApp } from '../../../test/support/test-app';", rule: 'only-api-tests-start-the-api' },
+  { file: `apps/ingest/src/${tag}-api.int.spec.ts`, source: "import { api } from '../../../test/support/api';", rule: 'only-api-tests-start-the-api' },
 ];
 
 describe('dependency rules', () => {

@@ -15,7 +15,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * One representative per role, all at BR1 or below except the head-office ones:
  * marketer mkt-br1 (BR1), approver appr-br1 (BR1), relationship manager rm1 (SB1),
  * branch head head-br1 (BR1), analyst an-ho (HO), admin (HO).
- * Inside: customer IN (SB1, managed by rm1), campaign K-IN (BR1), unit BR1, staff rm1.
+ * Inside: customer IN (SB1, managed by rm1), campaign K-IN (BR1), unit BR1, staff rm1; for approvals
+ * K-SUB (SB1, approved by BR1), and APPROVE-BR1 (BR1, outside the K- lists below) for the head-office admin.
  * Outside: customer OUT (SB2, managed by rm3), campaign K-OUT (BR2), unit BR2, staff rm3;
  * and for relationship managers also PEER (SB1, managed by rm2): someone else's customer.
  */
@@ -37,6 +38,8 @@ interface Case {
   readonly roles: readonly Role[];
   /** Parameters inside every allowed caller's scope, and (when the route has a scope) outside it. */
   readonly inside: Record<string, string>;
+  /** Where a role's scope is not the others' (campaigns are approved by the owner's direct superior only). */
+  readonly insideFor?: Partial<Record<Role, Record<string, string>>>;
   readonly outside?: Record<string, string>;
   /** For relationship managers: a customer of their unit that someone else manages. */
   readonly peer?: Record<string, string>;
@@ -90,8 +93,8 @@ const CASES: Case[] = [
 
   { route: 'POST /api/campaigns', roles: [MK, AD], inside: {}, body: (n) => draft(`K${n}`, 'BR1') },
   { route: 'POST /api/campaigns/:campaignId/submit', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ planDocumentRef: 'dms://plan.pdf' }) },
-  { route: 'POST /api/campaigns/:campaignId/approve', roles: [AP, AD], inside: { campaignId: 'K-SUB' }, outside: { campaignId: 'K-OUT' }, body: () => ({}) },
-  { route: 'POST /api/campaigns/:campaignId/reject', roles: [AP, AD], inside: { campaignId: 'K-SUB' }, outside: { campaignId: 'K-OUT' }, body: () => ({ reason: 'no' }) },
+  { route: 'POST /api/campaigns/:campaignId/approve', roles: [AP, AD], inside: { campaignId: 'K-SUB' }, insideFor: { admin: { campaignId: 'APPROVE-BR1' } }, outside: { campaignId: 'K-OUT' }, body: () => ({}) },
+  { route: 'POST /api/campaigns/:campaignId/reject', roles: [AP, AD], inside: { campaignId: 'K-SUB' }, insideFor: { admin: { campaignId: 'APPROVE-BR1' } }, outside: { campaignId: 'K-OUT' }, body: () => ({ reason: 'no' }) },
   { route: 'POST /api/campaigns/:campaignId/launch', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({}) },
   { route: 'POST /api/campaigns/:campaignId/costs', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ amount: '1.00', description: 'x' }) },
   { route: 'POST /api/campaigns/:campaignId/feedback', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ customerId: 'IN', rating: 4 }) },
@@ -192,6 +195,9 @@ describe('access: role × route × scope', () => {
     ok(await admin.post('/api/campaigns', draft('K-IN', 'BR1')));
     ok(await admin.post('/api/campaigns', draft('K-SUB', 'SB1')));
     ok(await admin.post('/api/campaigns/K-SUB/submit', { planDocumentRef: 'dms://p.pdf' }));
+    // The admin (head office) approves what BR1 submits: head office is BR1's direct superior, SB1's is BR1.
+    ok(await c.as('mkt-br1').post('/api/campaigns', draft('APPROVE-BR1', 'BR1')));
+    ok(await c.as('mkt-br1').post('/api/campaigns/APPROVE-BR1/submit', { planDocumentRef: 'dms://p.pdf' }));
     ok(await admin.post('/api/campaigns', draft('K-OUT', 'BR2')));
     await t.runtime.projector!.catchUp();
   });
@@ -230,7 +236,7 @@ describe('access: role × route × scope', () => {
       for (const role of ALL) {
         const allowed = kase.roles.includes(role);
         const before = await head();
-        const inside = await call(role, kase, kase.inside);
+        const inside = await call(role, kase, kase.insideFor?.[role] ?? kase.inside);
         if (!allowed) {
           if (inside.status !== 403 || inside.body?.error?.code !== 'ROLE_NOT_ALLOWED') findings.push(`${role} ${kase.route}: expected 403 ROLE_NOT_ALLOWED, got ${inside.status} ${inside.body?.error?.code}`);
           if ((await head()) !== before) findings.push(`${role} ${kase.route}: refused but appended`);

@@ -86,7 +86,8 @@ describe('campaignctl', () => {
     expect(ids).toContain('K-DEPOSIT');
     const past = await cli(['kpi', 'campaign', 'K-DEPOSIT', '--as-of', '2026-04-15', '--attribution', 'linear', '--json']);
     expect(past.code).toBe(0);
-    expect(JSON.parse(past.out)).toMatchObject({ asOf: '2026-04-15T23:59:59.999Z', attribution: { model: 'linear' }, campaigns: [{ campaignId: 'K-DEPOSIT', status: 'launched' }] });
+    // As of a day means to the end of that bank day: 23:59:59.999 Beijing time is 15:59:59.999 UTC.
+    expect(JSON.parse(past.out)).toMatchObject({ asOf: '2026-04-15T15:59:59.999Z', attribution: { model: 'linear' }, campaigns: [{ campaignId: 'K-DEPOSIT', status: 'launched' }] });
     const table = await cli(['kpi', 'campaign', '--all']);
     expect(table.out).toMatch(/campaign +status/);
   });
@@ -104,7 +105,13 @@ describe('campaignctl', () => {
   it('rebuilds a read model blue/green', async () => {
     const r = await cli(['replay', '--projection', 'campaign-effectiveness', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)[0]).toMatchObject({ name: 'campaign-effectiveness', version: 2 });
+    expect(JSON.parse(r.out)[0]).toMatchObject({ name: 'campaign-effectiveness', version: 3 });
+    // --all: every projection rebuilt from one read of the log, each switched over to a fresh schema.
+    const all = await cli(['replay', '--all', '--json']);
+    expect(all.code).toBe(0);
+    const rebuilt = JSON.parse(all.out) as { name: string; schema: string; events: number }[];
+    expect(rebuilt.map((x) => x.name).sort()).toEqual(['budget-usage', 'campaign-effectiveness', 'cross-selling', 'customer-360', 'customer-directory', 'points-ledger', 'staff-scorecard', 'supervision']);
+    expect(new Set(rebuilt.map((x) => x.events)).size).toBe(1);
     expect((await cli(['replay'])).code).toBe(2);
   });
 

@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EVENT_STORE } from '@app/event-store';
 import type { Runtime } from '@app/platform';
 import { ActOnBudgetHandler } from './budgets/budget.command';
 import { ActOnCampaignHandler } from './campaigns/campaign.command';
@@ -36,8 +35,8 @@ export class ApplicationModule {
       module: ApplicationModule,
       global: true,
       imports: [CqrsModule.forRoot()],
-      providers: [{ provide: RUNTIME, useValue: runtime }, { provide: EVENT_STORE, useValue: runtime.store }, OrganisationDirectory, ...COMMAND_HANDLERS],
-      exports: [RUNTIME, EVENT_STORE, OrganisationDirectory, CqrsModule],
+      providers: [{ provide: RUNTIME, useValue: runtime }, OrganisationDirectory, ...COMMAND_HANDLERS],
+      exports: [RUNTIME, OrganisationDirectory, CqrsModule],
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import type { Actor, Organisation } from '@app/domain';
+import { businessMonth, type Actor, type Organisation } from '@app/domain';
 import { deterministicUuid, type CommandContext } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { addMonths, at, monthsBefore } from './calendar';
@@ -54,7 +54,7 @@ export interface Seeding extends SeedContext {
 const eventsOf = (result: unknown): number => (result as { events?: readonly unknown[] } | undefined)?.events?.length ?? 0;
 
 export function createSeedContext(runtime: Runtime, bus: CommandBus, options: SeedOptions, onProgress: (p: SeedProgress) => void): SeedContext {
-  const end = options.end ?? new Date().toISOString().slice(0, 7);
+  const end = options.end ?? businessMonth(new Date());
   const first = addMonths(end, -options.months);
   const batch = new CustomerBatch(runtime.store, options.batchSize);
   const total = options.customers * (options.months + 1);

@@ -69,4 +69,3 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
-export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('gives the embedded defaults when nothing is set', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: './.data', logLevel: 'info', runProjector: true });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: './.data', logLevel: 'info', runProjector: true, bankTimeZone: 'Asia/Shanghai' });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.eventStoreUrl).toBeUndefined();
   });
@@ -29,9 +29,14 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ KAFKA_BROKERS: 'kafka' }, /KAFKA_BROKERS/],
     [{ RUN_PROJECTOR: 'yes' }, /RUN_PROJECTOR/],
+    [{ BANK_TIME_ZONE: 'Beijing' }, /BANK_TIME_ZONE must be an IANA time zone/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('takes the bank\'s time zone by its IANA name', () => {
+    expect(loadConfig({ BANK_TIME_ZONE: 'Asia/Hong_Kong' }).bankTimeZone).toBe('Asia/Hong_Kong');
   });
 
   it('never echoes a password from a connection string', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkTimeZone, DEFAULT_BANK_TIME_ZONE } from '@app/domain';
 
 /**
  * The whole configuration, read once from the environment at start-up and validated.
@@ -41,6 +42,16 @@ const schema = z.object({
   SEED_DEMO_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
   PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   PROJECTOR_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(20),
+  BANK_TIME_ZONE: z
+    .string()
+    .refine((v) => {
+      try {
+        return checkTimeZone(v) !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai')
+    .default(DEFAULT_BANK_TIME_ZONE),
 });
 
 export interface AppConfig {
@@ -70,6 +81,8 @@ export interface AppConfig {
   /** Events per projector transaction, and how long a batch waits to fill (ms). */
   readonly projectorBatchSize: number;
   readonly projectorMaxWaitMs: number;
+  /** Where the bank's business days, months and years are cut (IANA name). */
+  readonly bankTimeZone: string;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
     projectorBatchSize: c.PROJECTOR_BATCH_SIZE,
     projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,
+    bankTimeZone: c.BANK_TIME_ZONE,
   };
 }
 

@@ -1,4 +1,4 @@
-import { UPCASTERS, upcastWith } from '@app/domain';
+import { UPCASTERS, upcastWith, useBankTimeZone } from '@app/domain';
 import { EventStoreDbEventStore, EventStore1764000000000, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
 import { KafkaMessageBus, MessageBus1764000007000, PostgresMessageBus, Relay1764000010000, type MessageBus } from '@app/messaging';
 import { PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
@@ -75,6 +75,8 @@ export async function startProjector(runtime: Runtime, options: { wait?: boolean
 }
 
 export async function startRuntime(config: AppConfig, log: Logger, options: { joinRunning?: boolean } = {}): Promise<Runtime> {
+  // Before anything is decided or projected: every business day, month and year is cut in it.
+  useBankTimeZone(config.bankTimeZone);
   const db = await openDatabase(config, log, options);
   try {
     const ran = await migrate(db.url, MIGRATIONS);

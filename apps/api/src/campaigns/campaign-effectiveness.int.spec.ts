@@ -68,6 +68,12 @@ describe('campaign effectiveness read model', () => {
     await mkt.post('/api/campaigns/K1/costs', { amount: '1000.00', description: 'call centre', occurredAt: day('10') });
     await mkt.post('/api/campaigns/K1/costs', { amount: '50.00', customerId: T[0], description: 'gift', occurredAt: day('10') });
     await rec({ kind: 'complaint', customerId: T[0], category: 'too_many_calls', contactId: firstContact.id, occurredAt: day('11') });
+    // After enrolment, T5 moves to another branch's sub-branch (now: the customers were onboarded
+    // now too) and C2 rises to platinum on 15 March: the breakdowns keep what held at enrolment.
+    const moved = await c.as('admin').post(`/api/customers/${T[5]}/transfer`, { toStaffId: 'rm3' });
+    expect(moved.status).toBe(200);
+    const richer = await c.as('admin').post(`/api/customers/${C[2]}/balances`, { month: '2026-03', averageDailyAssets: '5000000', holdings: [], occurredAt: day('15') });
+    expect(richer.body.events).toEqual(['BalanceSnapshotRecorded', 'CustomerTierChanged']);
     await mkt.post('/api/campaigns/K1/complete', { occurredAt: day('20') });
     await sale(T[4]!, 'FUND-BOND', '10000', '150.00', '2026-03-25T09:00:00.000Z', null); // after completion: outside the run
     // The machine may be busy (tests run in parallel): let the projector catch up before reading.
@@ -122,8 +128,9 @@ describe('campaign effectiveness read model', () => {
       { date: '2026-03-06', contacted: 0, offered: 0, accepted: 0, converted: 1, revenue: '200.00' },
     ]);
     expect(e.byChannel).toEqual([{ channel: 'phone', contacts: 4, customersContacted: 3 }]);
-    expect(e.byUnit).toEqual([{ unitId: 'SB1', treatment: T.length, control: C.length, treatmentConverted: 3, controlConverted: 1 }]);
-    expect(e.byTier).toEqual([{ tier: 'ordinary', treatment: T.length, control: C.length, treatmentConverted: 3, controlConverted: 1 }]);
+    // Everyone was in SB1 and ordinary at enrolment (T5's move and C2's rise came later); T0's two sales count once.
+    expect(e.byUnit).toEqual([{ unitId: 'SB1', treatment: 15, control: 5, treatmentConverted: 3, controlConverted: 1 }]);
+    expect(e.byTier).toEqual([{ tier: 'ordinary', treatment: 15, control: 5, treatmentConverted: 3, controlConverted: 1 }]);
   });
 
   it('lists the sales behind the figures with their event ids', async () => {

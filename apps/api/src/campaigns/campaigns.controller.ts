@@ -9,7 +9,7 @@ import { ActOnCampaign, DeductParticipantPoints, LaunchCampaign } from '@app/app
 import { formatPosition } from '@app/event-store';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
-import { channel, id, isoTime, money, nonNegativeMoney, occurredAt, text, tier, toOpenApi } from '@app/interactions';
+import { channel, dayOrTime, id, money, nonNegativeMoney, occurredAt, text, tier, toOpenApi } from '@app/interactions';
 import { parseBody } from '@app/interactions';
 
 const audience = z.strictObject({
@@ -29,7 +29,8 @@ const draft = z.strictObject({
   channels: z.array(channel).min(1).max(5),
   audience: audience.default({ tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [] }),
   budget: money,
-  period: z.strictObject({ start: isoTime, end: isoTime }),
+  /** Bank days (the end day included) or times with their offset. */
+  period: z.strictObject({ start: dayOrTime, end: dayOrTime }),
   controlGroupPercent: z.number().int().min(0).max(50).optional(),
   /** Reach customers held in other running campaigns' control groups too (default: keep them out). */
   includeOtherControlGroups: z.boolean().optional(),

@@ -57,7 +57,7 @@ describe('campaign lifecycle through the API', () => {
     const again = await mkt.post('/api/campaigns/K1/points-deduction');
     expect(again.body).toEqual({ campaignId: 'K1', participants: n, deducted: 0, points: 0 });
     const ledger = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = $1 AND type = 'CampaignCostPointsDeducted'`, [`points-${treatment[0]}`]);
-    expect(ledger.rows.map((r) => r.data)).toEqual([{ customerId: treatment[0], campaignId: 'K1', costShare: expect.any(String), points: t0Points }]);
+    expect(ledger.rows.map((r) => r.data)).toEqual([{ customerId: treatment[0], campaignId: 'K1', costShare: expect.any(String), points: t0Points, drawnFrom: [{ lotId: 'benefit-2026-01', points: t0Points }] }]);
 
     const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'campaign-K1' ORDER BY stream_position`);
     expect(rows.map((r) => r.type)).toEqual([
@@ -145,6 +145,10 @@ describe('campaign lifecycle through the API', () => {
     const badBudget = await c.as('mkt-br1').post('/api/campaigns', plan('K5', { budget: '12.345' }));
     expect(badBudget.status).toBe(400);
     expect(badBudget.body.error.details.problems[0].path).toBe('budget');
+    // A time without its offset would be read in the server's zone: refused. A bare day is a bank day.
+    const noOffset = await c.as('mkt-br1').post('/api/campaigns', plan('K5', { period: { start: '2026-01-01T09:00:00', end: '2030-01-01' } }));
+    expect(noOffset.status).toBe(400);
+    expect(noOffset.body.error.details.problems[0].path).toBe('period.start');
     const malformed = await c.as('mkt-br1').post('/api/campaigns', '{"campaignId": ');
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('MALFORMED_JSON');

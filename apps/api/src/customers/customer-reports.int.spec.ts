@@ -56,6 +56,19 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
     await imported('customer-D', 'VipCardApplied', { customerId: 'D', applicationId: 'APP-D', tier: 'standard', special: false }, '2026-03-01T00:00:00Z');
     await imported('customer-D', 'VipCardApplicationApproved', { customerId: 'D', applicationId: 'APP-D', approvedBy: 'system', special: false }, '2026-03-01T00:00:00Z');
     await imported('customer-D', 'VipCardIssued', { customerId: 'D', cardId: 'CARD-D', applicationId: 'APP-D', tier: 'black', special: true, unitId: 'SB2', validUntil: '2028-01-01T00:00:00Z' }, '2026-03-02T00:00:00Z');
+    // E's card follows E up to platinum at the annual review: the review's doing, no exception. F's card
+    // changes tier by another channel, cause unrecorded: still a mismatch with its application.
+    await seedCustomer(t, 'E');
+    await ok(rm.post('/api/customers/E/balances', { month: '2026-01', averageDailyAssets: '250000' }));
+    await ok(rm.post('/api/customers/E/vip-card/applications', { applicationId: 'APP-E', tier: 'standard' }));
+    await ok(rm.post('/api/customers/E/vip-card/issue', { cardId: 'CARD-E' }));
+    await ok(rm.post('/api/customers/E/balances', { month: '2026-02', averageDailyAssets: '4000000' }));
+    await ok(rm.post('/api/customers/E/balances', { month: '2026-03', averageDailyAssets: '4000000' }));
+    await ok(admin.post('/api/customers/E/vip-card/review', { year: 2027 }));
+    await imported('customer-F', 'VipCardApplied', { customerId: 'F', applicationId: 'APP-F', tier: 'standard', special: false }, '2026-03-01T00:00:00Z');
+    await imported('customer-F', 'VipCardApplicationApproved', { customerId: 'F', applicationId: 'APP-F', approvedBy: 'system', special: false }, '2026-03-01T00:00:00Z');
+    await imported('customer-F', 'VipCardIssued', { customerId: 'F', cardId: 'CARD-F', applicationId: 'APP-F', tier: 'standard', special: false, unitId: 'SB1', validUntil: '2028-01-01T00:00:00Z' }, '2026-03-02T00:00:00Z');
+    await imported('customer-F', 'VipCardTierChanged', { customerId: 'F', cardId: 'CARD-F', from: 'standard', to: 'black' }, '2026-03-03T00:00:00Z');
     // The machine may be busy (tests run in parallel): let the projector catch up before reading.
     expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
   });
@@ -100,7 +113,7 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
     ]);
   });
 
-  it('lists the supervision exceptions', async () => {
+  it('lists the supervision exceptions, DOMAIN Customer tiers: not the card tier the annual review set (E)', async () => {
     const body = await get('/api/exceptions');
     expect(body.error).toBeUndefined();
     const { exceptions } = body;
@@ -108,6 +121,7 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
       ['card_without_application', 'C'],
       ['application_without_card', 'B'],
       ['tier_mismatch', 'D'],
+      ['tier_mismatch', 'F'],
       ['special_quota_exceeded', 'SB2'],
     ]);
     expect(exceptions.find((e: { kind: string }) => e.kind === 'application_without_card').unitId).toBe('SB1');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
@@ -68,5 +69,29 @@ describe('VIP cards and points through the API', () => {
       ['PointsRedeemed', 399],
       ['TransactionPointsReversed', 99],
     ]);
+  });
+
+  it('DOMAIN Points (reversed the next day): the ledger books what a reversal took back, so it never goes below zero', async () => {
+    // P1 (above) spent all 399 points, T1's 99 among them, before T1 was reversed: nothing was left to take back.
+    const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = 'points-P1' AND type = 'TransactionPointsReversed'`);
+    expect(rows[0].data).toMatchObject({ points: 99, pointsReversed: 0 });
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    const ledger = (await c.as('admin').get('/api/customers/P1/points')).body;
+    expect(ledger.entries.map((e: { kind: string; points: number; balance: number }) => [e.kind, e.points, e.balance])).toEqual([
+      ['BenefitPointsAccrued', 300, 300],
+      ['TransactionPointsEarned', 99, 399],
+      ['PointsRedeemed', -399, 0],
+      ['TransactionPointsReversed', 0, 0],
+    ]);
+  });
+
+  it('books a reversal written before pointsReversed existed at the points it names, as it was booked then', async () => {
+    await seedCustomer(t, 'P-OLD');
+    const legacy = { customerId: 'P-OLD', transactionId: 'T9', points: 12, effectiveOn: '2026-03-02', reason: 'disputed' };
+    const metadata = { eventId: randomUUID(), correlationId: 'legacy', causationId: null, actor: 'import', orgUnit: null, occurredAt: '2026-03-01T00:00:00Z', schemaVersion: 1 };
+    await t.runtime.store.appendToStream('points-P-OLD', [{ type: 'TransactionPointsReversed', data: legacy, metadata }], 'any');
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    const ledger = (await c.as('admin').get('/api/customers/P-OLD/points')).body;
+    expect(ledger.entries.map((e: { kind: string; points: number }) => [e.kind, e.points])).toEqual([['TransactionPointsReversed', -12]]);
   });
 });

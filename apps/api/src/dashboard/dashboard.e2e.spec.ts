@@ -69,7 +69,7 @@ describe('dashboard', () => {
     await page.fill('#as-of', '2026-05-31');
     await page.selectOption('#attribution', 'linear');
     await page.waitForSelector('#campaign-detail .card .label:has-text("Revenue (linear)")', { timeout: 30_000 });
-    expect(await page.textContent('#campaign-detail')).toContain('as of 2026-05-31T23:59:59.999Z');
+    expect(await page.textContent('#campaign-detail')).toContain('as of 2026-05-31T15:59:59.999Z');
   }, 60_000);
 
   it('shows the scorecards of the unit and below, and the exceptions', async () => {

@@ -2,7 +2,7 @@ import { ServiceUnavailableException } from '@nestjs/common';
 import { invalid } from '@app/domain';
 import { parsePosition, type Position } from '@app/event-store';
 import type { Runtime } from '@app/platform';
-import { awaitPosition, freshness, ReadModelNotReady, withReadModels, type Queryable } from '@app/read-models';
+import { awaitPosition, freshness, ReadModelNotReady, ReadTimedOut, withReadModels, type Queryable } from '@app/read-models';
 
 /** `?minPosition=<commit>/<prepare>` as given back by a command: read your own writes. */
 export function minPositionOf(value: unknown): Position | undefined {
@@ -36,11 +36,17 @@ export async function readModelAnswer<T>(
     throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: `the ${projection} read model has not reached ${String(minPosition)} yet; try again shortly` });
   }
   let result: T;
+  let at: Position;
   try {
-    result = await withReadModels(runtime.db.pool, names, query);
+    // The position is read in the answer's own snapshot: it is exactly the projector commit the figures reflect.
+    ({ result, at } = await withReadModels(runtime.db.pool, names, async (db) => {
+      const figures = await query(db);
+      const { rows } = await db.query(`SELECT commit_pos::text AS c, prepare_pos::text AS p FROM projection_checkpoints WHERE name = $1`, [projection]);
+      return { result: figures, at: { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) } };
+    }));
   } catch (err) {
-    if (err instanceof ReadModelNotReady) throw new ServiceUnavailableException({ code: err.code, message: err.message });
+    if (err instanceof ReadModelNotReady || err instanceof ReadTimedOut) throw new ServiceUnavailableException({ code: err.code, message: err.message });
     throw err;
   }
-  return { ...result, readModel: await freshness(runtime.db.pool, runtime.store, projection) };
+  return { ...result, readModel: await freshness(runtime.db.pool, runtime.store, projection, at) };
 }

@@ -44,7 +44,8 @@ describe('staff scorecards', () => {
     await sale('W', 'wc1', 'DEP-1Y', '2000.00', march(7)); // W moved up to the centre: rm1 keeps 1,000; wc1 shadow 1,000
     const reversed = await sale('A', 'rm1', 'DEP-1Y', '400.00', march(8));
     await ok(c.as('rm1').post('/api/interactions', { kind: 'reversal', customerId: 'A', conversionId: reversed.id, reason: 'x', occurredAt: march(9) }));
-    await sale('A', 'rm1', 'FUND-BOND', '100.00', '2026-04-02T10:00:00.000Z'); // April: not in March
+    // 00:30 on 1 April in Beijing is 16:30 on 31 March in UTC: the bank's April, not March.
+    await sale('A', 'rm1', 'FUND-BOND', '100.00', '2026-04-01T00:30:00+08:00');
 
     await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'A', staffId: 'rm1', channel: 'phone', outcome: 'ok', occurredAt: march(3) }));
     await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'B', staffId: 'rm1', channel: 'phone', outcome: 'ok', occurredAt: march(3) }));
@@ -106,7 +107,7 @@ describe('staff scorecards', () => {
     ]);
   });
 
-  it('keeps April apart from March', async () => {
+  it('keeps April apart from March by the bank\'s calendar (Asia/Shanghai), not UTC', async () => {
     const april = await get('/api/scorecards/rm1?period=2026-04');
     expect(april).toMatchObject({ conversions: 1, revenue: '100.00', points: 150 });
   });

@@ -119,7 +119,7 @@ async function main() {
       await runner.stop();
       clearInterval(sampler);
       // Fresh tables have no planner statistics yet; a live system gets them from autovacuum.
-      await withReadModels(pool, PROJECTIONS.map((p) => p.name), (db) => db.query('ANALYZE'));
+      await withReadModels(pool, PROJECTIONS.map((p) => p.name), (db) => db.query('ANALYZE'), { readOnly: false });
       rebuild.push({ events, projections: PROJECTIONS.length, seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20) });
 
       step(`queries at ${events} events`);

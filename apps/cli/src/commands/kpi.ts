@@ -5,7 +5,7 @@ import { usage, withRuntime } from '../cli-runtime';
 import { output, table } from '../output';
 import { progress } from '../progress';
 
-/** `--as-of 2026-03-31` means the end of that day (UTC); a full ISO time is taken as given. */
+/** `--as-of 2026-03-31` means the end of that bank day (BANK_TIME_ZONE); a full ISO time must carry its offset. */
 export function asOfDate(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const d = asOfInstant(value);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { endOfBusinessDay, isCalendarDay, startOfBusinessDay } from '@app/domain';
 import { importEvents, writeExport, type TransferFormat } from '@app/event-store';
 import { usage, withRuntime } from '../cli-runtime';
 import { output } from '../output';
@@ -15,8 +16,8 @@ export function transferCommands(program: Command): void {
   program
     .command('export')
     .description('write the event history as NDJSON or CSV (streamed: constant memory); one row per event with its metadata')
-    .option('--from <date>', 'first business date (occurredAt), inclusive: 2026-03-01 or a full ISO time')
-    .option('--to <date>', 'last business date, inclusive (a date means the whole day, UTC)')
+    .option('--from <date>', 'first business date (occurredAt), inclusive: 2026-03-01 (from bank midnight, BANK_TIME_ZONE) or an ISO time with its offset')
+    .option('--to <date>', 'last business date, inclusive (a date means the whole bank day, in BANK_TIME_ZONE)')
     .option('--format <format>', 'ndjson or csv (default: from --out, else ndjson)')
     .option('--types <list>', 'only these event types, comma-separated')
     .option('--out <file>', 'write here (default: stdout)')
@@ -30,8 +31,8 @@ export function transferCommands(program: Command): void {
         try {
           return await writeExport(runtime.store, o.out ?? process.stdout, {
             format: f,
-            from: o.from,
-            to: o.to,
+            from: bankDay(o.from, startOfBusinessDay),
+            to: bankDay(o.to, endOfBusinessDay),
             types,
             bom: o.bom,
             onProgress: (p) => bar?.update(p.exported),
@@ -64,3 +65,6 @@ export function transferCommands(program: Command): void {
       output(o.json, summary, (s) => `imported ${s.events} events into ${s.streams} streams (${s.alreadyStored} already stored)\n`);
     });
 }
+
+/** A bank day given on the command line becomes the instant it starts or ends in the bank's zone; other values pass through (the export checks them). */
+const bankDay = (value: string | undefined, bound: (day: string) => string) => (value !== undefined && isCalendarDay(value) ? bound(value) : value);

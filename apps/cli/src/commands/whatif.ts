@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { MONTH_PATTERN } from '@app/domain';
+import { businessMonth, MONTH_PATTERN, startOfBusinessDay } from '@app/domain';
 import { InvalidRuleSet, parseRuleSet, whatIf } from '@app/read-models';
 import { usage, withRuntime } from '../cli-runtime';
 import { output, table } from '../output';
@@ -31,8 +31,9 @@ export function whatifCommand(program: Command): void {
         if (err instanceof InvalidRuleSet) throw usage(err.message);
         throw err;
       }
-      const now = new Date();
-      const period = o.period ?? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+      // Default: last month in the bank's calendar (the bank month of the instant before this one began).
+      const thisMonthStarted = startOfBusinessDay(`${businessMonth(new Date())}-01`);
+      const period = o.period ?? businessMonth(new Date(Date.parse(thisMonthStarted) - 1));
       if (!MONTH_PATTERN.test(period)) throw usage('--period is a month, YYYY-MM');
       const answer = await withRuntime(async (runtime) => {
         const bar = progress('history', 0, 'events');

@@ -3,6 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   budgetDecider,
   budgetStream,
+  businessYear,
   campaignDecider,
   campaignStream,
   customerDecider,
@@ -59,7 +60,7 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
 
   async execute(m: LaunchCampaign): Promise<LaunchOutcome> {
     const { store } = this.runtime;
-    // Enrolment events get ids derived from the campaign, so a repeated launch stores nothing twice.
+    // Event ids derive from the request's idempotency key, or else from the campaign: a repeated launch stores nothing twice.
     const context = { ...m.context, idempotencyKey: m.context.idempotencyKey ?? `launch ${m.campaignId}` };
     const seed = m.randomisationSeed ?? m.campaignId;
     const launch = (audienceSize: number, treatmentCount: number) =>
@@ -99,7 +100,7 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
 
       const budget = await loadState(store, budgetStream(plan.ownerUnitId), budgetDecider);
       const budgetEvents = budgetDecider.decide(
-        { type: 'CommitBudget', unitId: plan.ownerUnitId, year: new Date(plan.period.start).getUTCFullYear(), campaignId: m.campaignId, amount: plan.budget, org: m.org, by: m.by, at: m.at },
+        { type: 'CommitBudget', unitId: plan.ownerUnitId, year: businessYear(plan.period.start), campaignId: m.campaignId, amount: plan.budget, org: m.org, by: m.by, at: m.at },
         budget.state,
       );
       const position = await appendDecisions(

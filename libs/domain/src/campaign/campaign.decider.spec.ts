@@ -1,4 +1,6 @@
-import { ORG, actor } from '../testing/fixtures';
+import { fold } from '../decider';
+import { organisationDecider } from '../organisation/organisation.decider';
+import { ORG, ORG_EVENTS, actor } from '../testing/fixtures';
 import { spec } from '../testing/specification';
 import type { CampaignCommand, DraftPlan } from './campaign.commands';
 import { campaignDecider } from './campaign.decider';
@@ -54,6 +56,13 @@ describe('campaign', () => {
       given([]).when(cmd({ type: 'DraftCampaign', plan: { ...plan, ...change } })).thenRefuses(code as string);
     });
 
+    it('reads a period of bank days in the bank\'s zone, the last day included: 1 March to 31 May runs from 16:00 UTC on 28 February to 16:00 UTC on 31 May', () => {
+      given([])
+        .when(cmd({ type: 'DraftCampaign', plan: { ...plan, period: { start: '2026-03-01', end: '2026-05-31' } } }))
+        .thenMatches([{ type: 'CampaignDrafted', data: { period: { start: '2026-02-28T16:00:00.000Z', end: '2026-05-31T16:00:00.000Z' } } }]);
+      given([]).when(cmd({ type: 'DraftCampaign', plan: { ...plan, period: { start: '2026-03-01T09:00:00', end: '2026-05-31' } } })).thenRefuses('INVALID_PERIOD');
+    });
+
     it('lets only marketers draft', () => {
       given([]).when(cmd({ type: 'DraftCampaign', plan }, 'rm1')).thenRefuses('ROLE_NOT_ALLOWED');
     });
@@ -79,6 +88,47 @@ describe('campaign', () => {
       given([drafted, submitted, rejected]).when(cmd({ type: 'SubmitCampaign', planDocumentRef: 'doc-2' })).thenMatches([{ type: 'CampaignSubmitted' }]);
     });
 
+    describe('who approves (DOMAIN Campaigns: only the superior unit approves, the direct superior; head office\'s own by a head-office approver: four eyes)', () => {
+      /** A campaign of `owner`, drafted by `drafter` and submitted by `submitter`. */
+      const history = (owner: string, drafter: string, submitter = drafter): CampaignEvent[] => [
+        { type: 'CampaignDrafted', data: { ...(drafted.data as object), ownerUnitId: owner, draftedBy: drafter } as never },
+        { type: 'CampaignSubmitted', data: { campaignId: 'K1', planDocumentRef: 'doc-1', submittedBy: submitter } },
+      ];
+      const approvedBy = (by: string, unit: string): CampaignEvent => ({ type: 'CampaignApproved', data: { campaignId: 'K1', approvedBy: by, approverUnitId: unit } });
+      const withoutBr1Approver = fold(organisationDecider, [...ORG_EVENTS, { type: 'StaffMemberDeactivated', data: { staffId: 'appr-br1' } }]);
+
+      it('DOMAIN Campaigns (four eyes): head office\'s own campaign is approved by a head-office approver who did not draft or submit it', () => {
+        given(history('HO', 'mkt-ho')).when(cmd({ type: 'ApproveCampaign' }, 'appr-ho')).then([approvedBy('appr-ho', 'HO')]);
+        given(history('HO', 'mkt-ho')).when(cmd({ type: 'ApproveCampaign' }, 'admin')).then([approvedBy('admin', 'HO')]);
+      });
+
+      it('DOMAIN Campaigns (four eyes): head office\'s own campaign is never approved by its drafter or its submitter', () => {
+        given(history('HO', 'admin', 'mkt-ho')).when(cmd({ type: 'ApproveCampaign' }, 'admin')).thenRefuses('FOUR_EYES');
+        given(history('HO', 'mkt-ho', 'admin')).when(cmd({ type: 'ApproveCampaign' }, 'admin')).thenRefuses('FOUR_EYES');
+      });
+
+      it('DOMAIN Campaigns (four eyes): no campaign is approved by the person who drafted or submitted it', () => {
+        given(history('BR1', 'admin', 'mkt-br1')).when(cmd({ type: 'ApproveCampaign' }, 'admin')).thenRefuses('FOUR_EYES');
+        given(history('BR1', 'mkt-br1', 'admin')).when(cmd({ type: 'ApproveCampaign' }, 'admin')).thenRefuses('FOUR_EYES');
+      });
+
+      it('DOMAIN Campaigns: head office\'s own campaign is not approved outside head office', () => {
+        given(history('HO', 'mkt-ho')).when(cmd({ type: 'ApproveCampaign' }, 'appr-br1')).thenRefuses('NOT_SUPERIOR_UNIT');
+      });
+
+      it('DOMAIN Campaigns (the direct superior): a sub-branch\'s campaign is approved by its branch, not by head office over the branch\'s approver', () => {
+        given(history('SB1', 'mkt-sb1')).when(cmd({ type: 'ApproveCampaign' }, 'appr-br1')).then([approvedBy('appr-br1', 'BR1')]);
+        given(history('SB1', 'mkt-sb1')).when(cmd({ type: 'ApproveCampaign' }, 'appr-ho')).thenRefuses('NOT_SUPERIOR_UNIT');
+        given(history('SB1', 'mkt-sb1')).when(cmd({ type: 'RejectCampaign', reason: 'no' }, 'appr-ho')).thenRefuses('NOT_SUPERIOR_UNIT');
+      });
+
+      it('DOMAIN Campaigns (the direct superior): a unit further up approves only when the direct superior has no active approver', () => {
+        // BR2 has no approver at all; BR1's only approver has left.
+        given(history('SB2', 'admin')).when(cmd({ type: 'ApproveCampaign' }, 'appr-ho')).then([approvedBy('appr-ho', 'HO')]);
+        given(history('SB1', 'mkt-sb1')).when({ ...cmd({ type: 'ApproveCampaign' }, 'appr-ho'), org: withoutBr1Approver }).then([approvedBy('appr-ho', 'HO')]);
+      });
+    });
+
     it('refuses approving a draft that was never submitted', () => {
       given([drafted]).when(cmd({ type: 'ApproveCampaign' }, 'appr-ho')).thenRefuses('INVALID_CAMPAIGN_STATE');
     });
@@ -93,6 +143,12 @@ describe('campaign', () => {
       given([drafted, submitted]).when(cmd({ type: 'LaunchCampaign', audienceSize: 10, treatmentCount: 9, randomisationSeed: 's' })).thenRefuses('INVALID_CAMPAIGN_STATE');
       given([drafted, submitted, approved]).when(cmd({ type: 'LaunchCampaign', audienceSize: 0, treatmentCount: 0, randomisationSeed: 's' })).thenRefuses('EMPTY_AUDIENCE');
       given([drafted, submitted, approved]).when(cmd({ type: 'LaunchCampaign', audienceSize: 1, treatmentCount: 1, randomisationSeed: 's', at: '2026-05-01T00:00:00.000Z' })).thenRefuses('CAMPAIGN_PERIOD_OVER');
+    });
+
+    it('DOMAIN Campaigns (a campaign has a period): refuses a launch before the period starts', () => {
+      given([drafted, submitted, approved])
+        .when(cmd({ type: 'LaunchCampaign', audienceSize: 10, treatmentCount: 4, randomisationSeed: 'K1', at: '2026-02-28T23:59:59.999Z' }))
+        .thenRefuses('CAMPAIGN_NOT_STARTED', { start: '2026-03-01T00:00:00.000Z' });
     });
   });
 

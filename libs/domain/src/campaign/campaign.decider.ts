@@ -2,9 +2,9 @@ import type { Decider } from '../decider';
 import { forbidden, illegalState, invalid, notFound, refused } from '../errors';
 import { requireRole } from '../organisation/organisation.decider';
 import { outsideScope, unknownProduct, unknownUnit } from '../organisation/organisation.errors';
-import { isSuperior, isWithin, type Organisation } from '../organisation/organisation.state';
+import { approvingUnits, isWithin, type Organisation } from '../organisation/organisation.state';
 import { formatFen, toFen } from '../shared/money';
-import { CHANNELS, TIERS, isBefore } from '../shared';
+import { CHANNELS, TIERS, isBefore, isCalendarDay, nextBusinessDay, startOfBusinessDay } from '../shared';
 import type { CampaignCommand, DraftPlan } from './campaign.commands';
 import type { CampaignEvent, CampaignPlan, CampaignStatus } from './campaign.events';
 
@@ -14,6 +14,9 @@ export interface CampaignState {
   readonly status: CampaignStatus | 'none';
   readonly campaignId: string;
   readonly plan: CampaignPlan | null;
+  /** Who drafted it and who submitted it last: neither may approve it (four eyes). */
+  readonly draftedBy: string | null;
+  readonly submittedBy: string | null;
   readonly treatmentCount: number;
   readonly costFen: number;
   readonly unassignedCostFen: number;
@@ -25,6 +28,8 @@ export const initialState = (): CampaignState => ({
   status: 'none',
   campaignId: '',
   plan: null,
+  draftedBy: null,
+  submittedBy: null,
   treatmentCount: 0,
   costFen: 0,
   unassignedCostFen: 0,
@@ -35,11 +40,11 @@ export const initialState = (): CampaignState => ({
 export function evolve(s: CampaignState, e: CampaignEvent): CampaignState {
   switch (e.type) {
     case 'CampaignDrafted': {
-      const { campaignId, draftedBy: _by, ...plan } = e.data;
-      return { ...s, status: 'draft', campaignId, plan };
+      const { campaignId, draftedBy, ...plan } = e.data;
+      return { ...s, status: 'draft', campaignId, plan, draftedBy };
     }
     case 'CampaignSubmitted':
-      return { ...s, status: 'submitted' };
+      return { ...s, status: 'submitted', submittedBy: e.data.submittedBy };
     case 'CampaignApproved':
       return { ...s, status: 'approved' };
     case 'CampaignRejected':
@@ -80,11 +85,17 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
   if (s.status === 'none' || !s.plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
   const plan = s.plan;
   // Who may act on this campaign comes first, so nothing about its state is told to outsiders:
-  // approvals by a unit above the owner (004 篇九 第三十条), the rest by the owner's marketing.
+  // approvals by the unit directly above the owner (004 篇九 第三十条), or further up only when it
+  // has no approver; head office's own inside head office (four eyes, below). The rest by the
+  // owner's marketing.
   if (c.type === 'ApproveCampaign' || c.type === 'RejectCampaign') {
     requireRole(c.by, ['approver', 'admin']);
-    if (!isSuperior(c.org, c.by.unitId, plan.ownerUnitId)) {
-      throw forbidden('NOT_SUPERIOR_UNIT', 'campaigns are approved by a unit above the owning unit', { ownerUnitId: plan.ownerUnitId, actorUnitId: c.by.unitId });
+    const headOffice = c.org.units.get(plan.ownerUnitId)?.parentId === null;
+    if (!(headOffice ? [plan.ownerUnitId] : approvingUnits(c.org, plan.ownerUnitId)).includes(c.by.unitId)) {
+      throw forbidden('NOT_SUPERIOR_UNIT', 'campaigns are approved by the unit directly above the owning unit (head office\'s own by head office)', {
+        ownerUnitId: plan.ownerUnitId,
+        actorUnitId: c.by.unitId,
+      });
     }
   } else {
     requireRole(c.by, ['marketer', 'admin']);
@@ -100,12 +111,16 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     case 'ApproveCampaign':
     case 'RejectCampaign': {
       requireStatus(s, ['submitted'], c.type === 'ApproveCampaign' ? 'approve' : 'reject');
+      if (c.type === 'ApproveCampaign' && (c.by.userId === s.draftedBy || c.by.userId === s.submittedBy)) {
+        throw forbidden('FOUR_EYES', 'a campaign is approved by someone who neither drafted nor submitted it', { campaignId });
+      }
       if (c.type === 'ApproveCampaign') return [{ type: 'CampaignApproved', data: { campaignId, approvedBy: c.by.userId, approverUnitId: c.by.unitId } }];
       if (!c.reason.trim()) throw invalid('REASON_REQUIRED', 'a rejection gives its reason');
       return [{ type: 'CampaignRejected', data: { campaignId, rejectedBy: c.by.userId, approverUnitId: c.by.unitId, reason: c.reason.trim() } }];
     }
     case 'LaunchCampaign': {
       requireStatus(s, ['approved'], 'launch');
+      if (isBefore(c.at, plan.period.start)) throw refused('CAMPAIGN_NOT_STARTED', `the campaign period starts on ${plan.period.start}`, { start: plan.period.start });
       if (!isBefore(c.at, plan.period.end)) throw refused('CAMPAIGN_PERIOD_OVER', `the campaign period ended on ${plan.period.end}`, { end: plan.period.end });
       if (c.audienceSize === 0) throw refused('EMPTY_AUDIENCE', 'no customer matches the audience rule', { audience: plan.audience });
       return [
@@ -195,8 +210,9 @@ function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
   for (const u of p.audience.unitIds) if (!org.units.has(u)) throw unknownUnit(u);
   const budget = toFen(p.budget);
   if (budget === undefined || budget < 0) throw invalid('INVALID_AMOUNT', 'budget must be a non-negative amount with at most two decimals', { budget: p.budget });
-  if (Number.isNaN(Date.parse(p.period.start)) || Number.isNaN(Date.parse(p.period.end)) || !isBefore(p.period.start, p.period.end)) {
-    throw invalid('INVALID_PERIOD', 'the period needs a start before its end', { period: p.period });
+  const period = { start: periodBound(p.period.start, 'start'), end: periodBound(p.period.end, 'end') };
+  if (!period.start || !period.end || !isBefore(period.start, period.end)) {
+    throw invalid('INVALID_PERIOD', 'the period needs a start before its end (bank days, or times with their offset)', { period: p.period });
   }
   const control = p.controlGroupPercent ?? 10;
   if (!Number.isInteger(control) || control < 0 || control > 50) {
@@ -212,9 +228,19 @@ function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
     channels: [...new Set(p.channels)],
     audience: p.audience,
     budget: formatFen(budget),
-    period: { start: new Date(p.period.start).toISOString(), end: new Date(p.period.end).toISOString() },
+    period: period as { start: string; end: string },
     controlGroupPercent: control,
     ...(p.includeOtherControlGroups ? { includeOtherControlGroups: true } : {}),
     targets: { conversions: p.targets.conversions, revenue: revenueTarget === null ? null : formatFen(revenueTarget) },
   };
+}
+
+/**
+ * A period bound: a bank day as the start means from its first instant in the bank's zone; as the
+ * end, the whole day is in (the period ends when the next bank day begins). A time must carry its offset.
+ */
+function periodBound(value: string, side: 'start' | 'end'): string | undefined {
+  if (isCalendarDay(value)) return startOfBusinessDay(side === 'start' ? value : nextBusinessDay(value));
+  if (!/T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) return undefined;
+  return new Date(value).toISOString();
 }

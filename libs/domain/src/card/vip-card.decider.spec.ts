@@ -59,9 +59,15 @@ describe('VIP cards', () => {
     given([onboarded, tier('standard'), applied(false), approved(false), issued, tier('platinum', 'standard')])
       .when(cmd({ type: 'ReviewVipCard', year: 2027 }))
       .then([
-        { type: 'VipCardTierChanged', data: { customerId: 'C1', cardId: 'V1', from: 'standard', to: 'platinum' } },
+        { type: 'VipCardTierChanged', data: { customerId: 'C1', cardId: 'V1', from: 'standard', to: 'platinum', reason: 'annual_review' } },
         { type: 'VipCardReviewed', data: { customerId: 'C1', cardId: 'V1', year: 2027, belowThreshold: false, feeCharged: '0.00' } },
       ]);
+  });
+
+  it('DOMAIN Customer tiers (supervision exceptions: application tier ≠ card tier): a card re-tiered at the annual review is recorded as the review\'s doing', () => {
+    given([onboarded, tier('standard'), applied(false), approved(false), issued, tier('platinum', 'standard')])
+      .when(cmd({ type: 'ReviewVipCard', year: 2027 }))
+      .thenMatches([{ type: 'VipCardTierChanged', data: { from: 'standard', to: 'platinum', reason: 'annual_review' } }, { type: 'VipCardReviewed' }]);
   });
 
   it('bars a new card for a year after cancelling', () => {

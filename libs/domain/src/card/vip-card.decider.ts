@@ -17,7 +17,12 @@ export type VipCardEvent =
   | { type: 'VipCardApplicationApproved'; data: { customerId: string; applicationId: string; approvedBy: string; special: boolean } }
   | { type: 'VipCardApplicationRefused'; data: { customerId: string; applicationId: string; refusedBy: string; reason: string } }
   | { type: 'VipCardIssued'; data: { customerId: string; cardId: string; applicationId: string; tier: Tier; special: boolean; unitId: string; validUntil: string } }
-  | { type: 'VipCardTierChanged'; data: { customerId: string; cardId: string; from: Tier; to: Tier } }
+  /**
+   * `reason`: 'annual_review' when the yearly review moved the card to the customer's tier, which
+   * the supervision report does not count as a tier mismatch. Absent on events written before it
+   * was added (and on changes from elsewhere): a change of unrecorded cause.
+   */
+  | { type: 'VipCardTierChanged'; data: { customerId: string; cardId: string; from: Tier; to: Tier; reason?: 'annual_review' } }
   | { type: 'VipCardReviewed'; data: { customerId: string; cardId: string; year: number; belowThreshold: boolean; feeCharged: string } }
   | { type: 'VipCardCancelled'; data: { customerId: string; cardId: string; special: boolean; reason: string; noNewCardBefore: string } };
 
@@ -129,7 +134,7 @@ export function decide(c: VipCardCommand, s: VipCardState): VipCardEvent[] {
       const events: VipCardEvent[] = [];
       const qualified = s.tier === 'ordinary' ? null : s.tier;
       if (qualified && qualified !== card.tier && !card.special) {
-        events.push({ type: 'VipCardTierChanged', data: { customerId, cardId: card.cardId, from: card.tier, to: qualified } });
+        events.push({ type: 'VipCardTierChanged', data: { customerId, cardId: card.cardId, from: card.tier, to: qualified, reason: 'annual_review' } });
       }
       const below = s.tier === 'ordinary';
       events.push({ type: 'VipCardReviewed', data: { customerId, cardId: card.cardId, year: c.year, belowThreshold: below, feeCharged: below ? REVIEW_FEE : '0.00' } });

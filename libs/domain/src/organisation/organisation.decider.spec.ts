@@ -1,3 +1,8 @@
+import { fold } from '../decider';
+import { customerDecider } from '../customer/customer.decider';
+import type { CustomerCommand } from '../customer/customer.commands';
+import type { CustomerEvent } from '../customer/customer.events';
+import { ORG_EVENTS, actor } from '../testing/fixtures';
 import { spec } from '../testing/specification';
 import type { Actor } from '../shared/types';
 import type { OrganisationEvent, OrgLevel } from './organisation.events';
@@ -86,6 +91,33 @@ describe('organisation', () => {
       given(tree)
         .when({ type: 'SetTierThresholds', unitId: 'HO', thresholds: { standard: '300000', platinum: '200000', black: '6000000' }, at, by: admin })
         .thenRefuses('INVALID_THRESHOLDS');
+    });
+
+    describe('after head office raises its minimum', () => {
+      const set = (unitId: string, standard: string, platinum: string, black: string): OrganisationEvent => ({ type: 'TierThresholdsSet', data: { unitId, thresholds: { standard, platinum, black } } });
+      // BR1 raised standard to 250,000 and platinum to 2,000,000 over the defaults; head office then raised its minimum to 300,000 / 1,600,000.
+      const org = fold(organisationDecider, [...ORG_EVENTS, set('BR1', '250000.00', '2000000.00', '6500000.00'), set('HO', '300000.00', '1600000.00', '6000000.00')]);
+      const snapshot = (month: string, averageDailyAssets: string): CustomerEvent => ({ type: 'BalanceSnapshotRecorded', data: { customerId: 'C1', month, averageDailyAssets, holdings: [] } });
+      const history: CustomerEvent[] = [
+        { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 } },
+        snapshot('2026-01', '280000.00'),
+        snapshot('2026-02', '280000.00'),
+      ];
+      const record = (averageDailyAssets: string) =>
+        ({ type: 'RecordBalanceSnapshot', customerId: 'C1', month: '2026-03', averageDailyAssets, holdings: [], org, at, by: actor('rm1') }) as unknown as CustomerCommand;
+
+      it('DOMAIN Customer tiers (branches may raise, never lower): a branch threshold left below the new minimum no longer holds: the customer tiers against max(branch, head office)', () => {
+        // 280,000 clears BR1's 250,000 but not head office's 300,000: still ordinary.
+        spec(customerDecider).given(history).when(record('280000')).then([snapshot('2026-03', '280000.00')]);
+      });
+
+      it('DOMAIN Customer tiers (branches may raise, never lower): each threshold is the higher of the branch\'s and head office\'s, and the tier change records those figures', () => {
+        // (280,000 + 280,000 + 370,000) / 3 = 310,000 ≥ 300,000
+        spec(customerDecider)
+          .given(history)
+          .when(record('370000'))
+          .thenMatches([{ type: 'BalanceSnapshotRecorded' }, { type: 'CustomerTierChanged', data: { to: 'standard', thresholds: { standard: '300000.00', platinum: '2000000.00', black: '6500000.00' } } }]);
+      });
     });
 
     it('refuses thresholds on a sub-branch', () => {

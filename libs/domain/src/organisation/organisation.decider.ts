@@ -20,9 +20,9 @@ import {
   contactPolicyFor,
   isSuperior,
   isWithin,
-  DEFAULT_TIER_THRESHOLDS,
   emptyOrganisation,
   headOffice,
+  headOfficeThresholds,
   type Organisation,
 } from './organisation.state';
 
@@ -147,8 +147,7 @@ export function decide(command: OrganisationCommand, org: Organisation): Organis
       }
       const t = normaliseThresholds(command.thresholds);
       if (unit.level === 'branch') {
-        const ho = headOffice(org);
-        const floor = (ho && org.thresholds.get(ho.unitId)) ?? DEFAULT_TIER_THRESHOLDS;
+        const floor = headOfficeThresholds(org);
         const below = (['standard', 'platinum', 'black'] as const).filter((k) => toFen(t[k])! < toFen(floor[k])!);
         if (below.length) throw belowMinimum({ below, minimum: floor });
       }

@@ -75,16 +75,46 @@ export const isWithin = (org: Organisation, unitId: string, ancestor: string): b
 export const isSuperior = (org: Organisation, superior: string, unitId: string): boolean =>
   superior !== unitId && isWithin(org, unitId, superior);
 
+/** Some active staff member of the unit has `role`. */
+export const hasActiveStaff = (org: Organisation, unitId: string, role: Role): boolean =>
+  [...org.staff.values()].some((s) => s.unitId === unitId && s.role === role && s.active !== false);
+
+/**
+ * The units that approve what `unitId` submits (DOMAIN: "the superior unit", the direct one): its
+ * parent, and a unit further up only when every unit between has no active approver. Nearest
+ * first; empty for head office, which has no superior.
+ */
+export function approvingUnits(org: Organisation, unitId: string): string[] {
+  const out: string[] = [];
+  for (const u of lineage(org, unitId).slice(1)) {
+    out.push(u.unitId);
+    if (hasActiveStaff(org, u.unitId, 'approver')) break;
+  }
+  return out;
+}
+
 /** The nearest unit at `level` at or above `unitId`. */
 export const unitAtLevel = (org: Organisation, unitId: string, level: OrgLevel): OrgUnit | undefined =>
   lineage(org, unitId).find((u) => u.level === level);
 
 export const headOffice = (org: Organisation): OrgUnit | undefined => [...org.units.values()].find((u) => u.parentId === null);
 
-/** Thresholds in force for a unit: the nearest unit up the tree that set some, else the defaults. */
+/** Head office's thresholds as they stand: the minimum every branch's are held to. */
+export function headOfficeThresholds(org: Organisation): TierThresholds {
+  const ho = headOffice(org);
+  return (ho && org.thresholds.get(ho.unitId)) ?? DEFAULT_TIER_THRESHOLDS;
+}
+
+/**
+ * Thresholds in force for a unit: those of the nearest unit up the tree that set some, each raised
+ * to head office's current minimum. A branch's value set below a later head-office raise gives way
+ * (branches may raise, never lower: 004 篇九 第五条).
+ */
 export function thresholdsFor(org: Organisation, unitId: string): { standard: Fen; platinum: Fen; black: Fen } {
-  const t = lineage(org, unitId).map((u) => org.thresholds.get(u.unitId)).find(Boolean) ?? DEFAULT_TIER_THRESHOLDS;
-  return { standard: toFen(t.standard)!, platinum: toFen(t.platinum)!, black: toFen(t.black)! };
+  const floor = headOfficeThresholds(org);
+  const t = lineage(org, unitId).map((u) => org.thresholds.get(u.unitId)).find(Boolean) ?? floor;
+  const at = (k: keyof TierThresholds): Fen => Math.max(toFen(t[k])!, toFen(floor[k])!);
+  return { standard: at('standard'), platinum: at('platinum'), black: at('black') };
 }
 
 export function contactPolicyFor(org: Organisation, unitId: string): ContactPolicy {

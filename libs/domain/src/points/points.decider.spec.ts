@@ -40,7 +40,12 @@ describe('points', () => {
   it('takes back a cancelled transaction\'s points, effective the next day, once', () => {
     given([earned('T1', 258)])
       .when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reason: 'disputed' }))
-      .then([{ type: 'TransactionPointsReversed', data: { customerId: 'C1', transactionId: 'T1', points: 258, effectiveOn: '2026-04-01', reason: 'disputed' } }]);
+      .then([
+        {
+          type: 'TransactionPointsReversed',
+          data: { customerId: 'C1', transactionId: 'T1', points: 258, pointsReversed: 258, drawnFrom: [{ lotId: 'tx-T1', points: 258 }], effectiveOn: '2026-04-01', reason: 'disputed' },
+        },
+      ]);
     const reversed: PointsEvent = { type: 'TransactionPointsReversed', data: { customerId: 'C1', transactionId: 'T1', points: 258, effectiveOn: '2026-04-01', reason: 'x' } };
     given([earned('T1', 258), reversed]).when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reason: 'again' })).thenRefuses('ALREADY_REVERSED');
   });
@@ -64,10 +69,48 @@ describe('points', () => {
     expect(balance(state, '2028-02-01T00:00:00.000Z')).toBe(50);
   });
 
+  it('DOMAIN Points (expire 2 years after accrual): redemption never draws on a lot past its expiry, even before the expiry command ran', () => {
+    // 70 points past their date (no PointsExpired yet) and 50 live ones: 50 can be redeemed once, not three times.
+    const old = benefit('2024-01', 70, '2026-01-31T00:00:00.000Z');
+    const redeemed: PointsEvent = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 50, description: 'x', drawnFrom: [{ lotId: 'tx-T1', points: 50 }] } };
+    given([old, earned('T1', 50), redeemed]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R2', points: 50, description: 'x' })).thenRefuses('INSUFFICIENT_POINTS', { available: 0 });
+    given([old, earned('T1', 50)]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R1', points: 50, description: 'x' })).then([redeemed]);
+    // The lot past its date still holds all it had: the expiry takes exactly that.
+    given([old, earned('T1', 50), redeemed]).when(cmd({ type: 'ExpirePoints' })).then([{ type: 'PointsExpired', data: { customerId: 'C1', lotIds: ['benefit-2024-01'], points: 70 } }]);
+  });
+
+  it('DOMAIN Points (expire 2 years after accrual): a campaign cost deduction draws only on live lots, whether or not the expiry ran', () => {
+    const old = benefit('2024-01', 70, '2026-01-31T00:00:00.000Z');
+    given([old, earned('T1', 50)])
+      .when(cmd({ type: 'DeductCampaignCost', campaignId: 'K1', costShare: '80.00' }))
+      .then([{ type: 'CampaignCostPointsDeducted', data: { customerId: 'C1', campaignId: 'K1', costShare: '80.00', points: 50, drawnFrom: [{ lotId: 'tx-T1', points: 50 }] } }]);
+  });
+
+  it('reads events written before lots were named, drawing on the oldest lots not marked expired as they did', () => {
+    const legacy = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 30, description: 'x' } } as PointsEvent;
+    const state = [benefit('2026-01', 100, '2028-01-31T00:00:00.000Z'), benefit('2026-02', 100, '2028-02-28T00:00:00.000Z'), legacy].reduce(pointsDecider.evolve, pointsDecider.initialState());
+    expect(state.lots.map((l) => l.remaining)).toEqual([70, 100]);
+  });
+
+  it('DOMAIN Points (reversed the next day): a reversal records what it actually took back, never more than is left', () => {
+    // T1's 35 points were spent; only 10 points are left anywhere, so 10 are taken back, not 35.
+    const spent: PointsEvent = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 25, description: 'x', drawnFrom: [{ lotId: 'tx-T1', points: 25 }] } };
+    given([earned('T1', 35), spent])
+      .when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reason: 'disputed' }))
+      .then([
+        {
+          type: 'TransactionPointsReversed',
+          data: { customerId: 'C1', transactionId: 'T1', points: 35, pointsReversed: 10, drawnFrom: [{ lotId: 'tx-T1', points: 10 }], effectiveOn: '2026-04-01', reason: 'disputed' },
+        },
+      ]);
+    const allSpent: PointsEvent = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 35, description: 'x', drawnFrom: [{ lotId: 'tx-T1', points: 35 }] } };
+    given([earned('T1', 35), allSpent]).when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reason: 'disputed' })).thenMatches([{ data: { points: 35, pointsReversed: 0, drawnFrom: [] } }]);
+  });
+
   it('deducts a participant\'s campaign cost share once, never below zero', () => {
     given([benefit('2026-01', 20)])
       .when(cmd({ type: 'DeductCampaignCost', campaignId: 'K1', costShare: '25.00' }))
-      .then([{ type: 'CampaignCostPointsDeducted', data: { customerId: 'C1', campaignId: 'K1', costShare: '25.00', points: 20 } }]);
+      .then([{ type: 'CampaignCostPointsDeducted', data: { customerId: 'C1', campaignId: 'K1', costShare: '25.00', points: 20, drawnFrom: [{ lotId: 'benefit-2026-01', points: 20 }] } }]);
     const deducted: PointsEvent = { type: 'CampaignCostPointsDeducted', data: { customerId: 'C1', campaignId: 'K1', costShare: '25.00', points: 20 } };
     given([benefit('2026-01', 20), deducted]).when(cmd({ type: 'DeductCampaignCost', campaignId: 'K1', costShare: '25.00' })).then([]);
   });

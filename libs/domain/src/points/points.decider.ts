@@ -1,7 +1,8 @@
+import { businessDay, nextBusinessDay } from '../shared/calendar';
 import type { Decider } from '../decider';
 import { illegalState, invalid, notFound, refused } from '../errors';
 import { formatFen, toFen } from '../shared/money';
-import { addDays, addYears, isBefore } from '../shared/time';
+import { addYears, isBefore } from '../shared/time';
 import type { Issued } from '../shared/types';
 
 /**
@@ -12,12 +13,27 @@ import type { Issued } from '../shared/types';
  */
 export const pointsStream = (customerId: string) => `points-${customerId}`;
 
+/**
+ * The lots points were taken from, decided with the command's time so that a lot past its expiry is
+ * never drawn on, whether or not `ExpirePoints` has run. Absent on events written before it was
+ * added: those drew on the oldest lots not marked expired, and are replayed that way.
+ */
+export type DrawnFrom = readonly { lotId: string; points: number }[];
+
 export type PointsEvent =
   | { type: 'BenefitPointsAccrued'; data: { customerId: string; lotId: string; month: string; assetChange: string; profitParameter: string; points: number; expiresAt: string } }
   | { type: 'TransactionPointsEarned'; data: { customerId: string; lotId: string; transactionId: string; spend: string; points: number; expiresAt: string } }
-  | { type: 'TransactionPointsReversed'; data: { customerId: string; transactionId: string; points: number; effectiveOn: string; reason: string } }
-  | { type: 'PointsRedeemed'; data: { customerId: string; redemptionId: string; points: number; description: string } }
-  | { type: 'CampaignCostPointsDeducted'; data: { customerId: string; campaignId: string; costShare: string; points: number } }
+  | {
+      type: 'TransactionPointsReversed';
+      /**
+       * `points`: what the transaction earned. `pointsReversed`: what was actually taken back (less
+       * when they were spent). Events written before `pointsReversed` lack it and took back `points`
+       * at most.
+       */
+      data: { customerId: string; transactionId: string; points: number; pointsReversed?: number; drawnFrom?: DrawnFrom; effectiveOn: string; reason: string };
+    }
+  | { type: 'PointsRedeemed'; data: { customerId: string; redemptionId: string; points: number; description: string; drawnFrom?: DrawnFrom } }
+  | { type: 'CampaignCostPointsDeducted'; data: { customerId: string; campaignId: string; costShare: string; points: number; drawnFrom?: DrawnFrom } }
   | { type: 'PointsExpired'; data: { customerId: string; lotIds: string[]; points: number } };
 
 export type PointsCommand = Issued & { customerId: string } & (
@@ -47,24 +63,37 @@ export interface PointsState {
 
 export const initialState = (): PointsState => ({ lots: [], months: new Set(), transactions: new Map(), redemptions: new Set(), campaigns: new Set() });
 
-/** Points usable at `now`: unexpired lots' remainders. */
-export const balance = (s: PointsState, now: string): number =>
-  s.lots.filter((l) => !l.expired && isBefore(now, l.expiresAt)).reduce((sum, l) => sum + l.remaining, 0);
+const live = (l: Lot, now: string): boolean => !l.expired && isBefore(now, l.expiresAt);
 
-/** Takes `points` from the oldest live lots first (a reversal may name its own lot first). */
-function consume(lots: readonly Lot[], points: number, firstLotId?: string): Lot[] {
+/** Points usable at `now`: the remainders of lots not past their expiry. */
+export const balance = (s: PointsState, now: string): number => s.lots.filter((l) => live(l, now)).reduce((sum, l) => sum + l.remaining, 0);
+
+/**
+ * Where up to `points` come from: lots live at `now` (any lot not marked expired when `now` is
+ * null: how events without `drawnFrom` were replayed), oldest expiry first; a reversal names its
+ * own lot first.
+ */
+function draw(lots: readonly Lot[], points: number, now: string | null, firstLotId?: string): DrawnFrom {
   let left = points;
-  const order = [...lots].sort((a, b) => (a.lotId === firstLotId ? -1 : b.lotId === firstLotId ? 1 : a.expiresAt.localeCompare(b.expiresAt)));
-  const taken = new Map<string, number>();
+  const order = lots
+    .filter((l) => (now === null ? !l.expired : live(l, now)) && l.remaining > 0)
+    .sort((a, b) => (a.lotId === firstLotId ? -1 : b.lotId === firstLotId ? 1 : a.expiresAt.localeCompare(b.expiresAt)));
+  const out: { lotId: string; points: number }[] = [];
   for (const l of order) {
     if (left <= 0) break;
-    if (l.expired) continue;
     const t = Math.min(l.remaining, left);
-    taken.set(l.lotId, t);
+    out.push({ lotId: l.lotId, points: t });
     left -= t;
   }
-  return lots.map((l) => (taken.has(l.lotId) ? { ...l, remaining: l.remaining - taken.get(l.lotId)! } : l));
+  return out;
 }
+
+const takeFrom = (lots: readonly Lot[], drawn: DrawnFrom): Lot[] => {
+  const taken = new Map(drawn.map((d) => [d.lotId, d.points]));
+  return lots.map((l) => (taken.has(l.lotId) ? { ...l, remaining: l.remaining - taken.get(l.lotId)! } : l));
+};
+
+const total = (drawn: DrawnFrom): number => drawn.reduce((sum, d) => sum + d.points, 0);
 
 export function evolve(s: PointsState, e: PointsEvent): PointsState {
   switch (e.type) {
@@ -79,13 +108,13 @@ export function evolve(s: PointsState, e: PointsEvent): PointsState {
     case 'TransactionPointsReversed':
       return {
         ...s,
-        lots: consume(s.lots, e.data.points, `tx-${e.data.transactionId}`),
+        lots: takeFrom(s.lots, e.data.drawnFrom ?? draw(s.lots, e.data.points, null, `tx-${e.data.transactionId}`)),
         transactions: new Map(s.transactions).set(e.data.transactionId, { points: e.data.points, reversed: true }),
       };
     case 'PointsRedeemed':
-      return { ...s, lots: consume(s.lots, e.data.points), redemptions: new Set([...s.redemptions, e.data.redemptionId]) };
+      return { ...s, lots: takeFrom(s.lots, e.data.drawnFrom ?? draw(s.lots, e.data.points, null)), redemptions: new Set([...s.redemptions, e.data.redemptionId]) };
     case 'CampaignCostPointsDeducted':
-      return { ...s, lots: consume(s.lots, e.data.points), campaigns: new Set([...s.campaigns, e.data.campaignId]) };
+      return { ...s, lots: takeFrom(s.lots, e.data.drawnFrom ?? draw(s.lots, e.data.points, null)), campaigns: new Set([...s.campaigns, e.data.campaignId]) };
     case 'PointsExpired': {
       const ids = new Set(e.data.lotIds);
       return { ...s, lots: s.lots.map((l) => (ids.has(l.lotId) ? { ...l, expired: true, remaining: 0 } : l)) };
@@ -125,21 +154,28 @@ export function decide(c: PointsCommand, s: PointsState): PointsEvent[] {
       if (!tx) throw notFound('UNKNOWN_TRANSACTION', `no points for transaction ${c.transactionId}`, { transactionId: c.transactionId });
       if (tx.reversed) throw illegalState('ALREADY_REVERSED', `transaction ${c.transactionId} was already reversed`, { transactionId: c.transactionId });
       // Reversed the next day (第二十八条): the effective date is the day after the cancellation.
-      return [{ type: 'TransactionPointsReversed', data: { customerId, transactionId: c.transactionId, points: tx.points, effectiveOn: addDays(c.at, 1).slice(0, 10), reason: c.reason } }];
+      // Points already spent cannot be taken back: the reversal takes what is left, never below zero.
+      const drawnFrom = draw(s.lots, tx.points, c.at, `tx-${c.transactionId}`);
+      return [
+        {
+          type: 'TransactionPointsReversed',
+          data: { customerId, transactionId: c.transactionId, points: tx.points, pointsReversed: total(drawnFrom), drawnFrom, effectiveOn: nextBusinessDay(businessDay(c.at)), reason: c.reason },
+        },
+      ];
     }
     case 'RedeemPoints': {
       if (s.redemptions.has(c.redemptionId)) throw illegalState('ALREADY_EXISTS', `redemption ${c.redemptionId} already exists`, { redemptionId: c.redemptionId });
       if (!Number.isInteger(c.points) || c.points <= 0) throw invalid('INVALID_POINTS', 'points to redeem must be a positive whole number');
       const available = balance(s, c.at);
       if (c.points > available) throw refused('INSUFFICIENT_POINTS', `only ${available} points are available`, { available, requested: c.points });
-      return [{ type: 'PointsRedeemed', data: { customerId, redemptionId: c.redemptionId, points: c.points, description: c.description } }];
+      return [{ type: 'PointsRedeemed', data: { customerId, redemptionId: c.redemptionId, points: c.points, description: c.description, drawnFrom: draw(s.lots, c.points, c.at) } }];
     }
     case 'DeductCampaignCost': {
       if (s.campaigns.has(c.campaignId)) return [];
       const share = amount(c.costShare, 'costShare', false);
       // Deducted at the actual price (1 point per CNY), never below zero.
-      const points = Math.min(Math.floor(share / 100), balance(s, c.at));
-      return [{ type: 'CampaignCostPointsDeducted', data: { customerId, campaignId: c.campaignId, costShare: formatFen(share), points } }];
+      const drawnFrom = draw(s.lots, Math.floor(share / 100), c.at);
+      return [{ type: 'CampaignCostPointsDeducted', data: { customerId, campaignId: c.campaignId, costShare: formatFen(share), points: total(drawnFrom), drawnFrom } }];
     }
     case 'ExpirePoints': {
       const due = s.lots.filter((l) => !l.expired && !isBefore(c.at, l.expiresAt) && l.remaining > 0);

@@ -1,3 +1,5 @@
+import { endOfBusinessDay } from './calendar';
+
 /** Business time helpers. All times are ISO 8601 strings in UTC; nothing here reads the clock. */
 const DAY = 86_400_000;
 
@@ -20,17 +22,23 @@ export const isBefore = (a: string, b: string): boolean => Date.parse(a) < Date.
 /** A month as YYYY-MM: the period of scorecards, snapshots and targets. */
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-/** "2026-03" for a time. */
-export const monthOf = (iso: string): string => iso.slice(0, 7);
+/** A calendar day that exists: "2026-02-30" does not. */
+export function isCalendarDay(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
 
 /**
- * An "as of" moment as analysts write it: a day (YYYY-MM-DD) means the end of that day, UTC; an
- * ISO time is taken as given. Undefined for anything else (including days that do not exist).
+ * An "as of" moment as analysts write it: a day (YYYY-MM-DD) means the end of that business day
+ * in the bank's time zone; an ISO time must carry its offset (Z or ±hh:mm). Undefined for
+ * anything else (days that do not exist, times without an offset).
  */
 export function asOfInstant(value: string): Date | undefined {
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  if (!day && !/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value)) return undefined;
-  const d = new Date(day ? `${value}T23:59:59.999Z` : value);
-  if (Number.isNaN(d.getTime()) || (day && d.toISOString().slice(0, 10) !== value)) return undefined;
-  return d;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return isCalendarDay(value) ? new Date(endOfBusinessDay(value)) : undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value) || !isCalendarDay(value.substring(0, 10))) return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }

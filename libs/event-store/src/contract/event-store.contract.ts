@@ -111,6 +111,8 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
         expect(read.get(stream('s1'))!.map((e) => [e.type, e.streamPosition])).toEqual([['B', 1], ['C', 2], ['E', 3]]);
         expect(read.get(stream('s2'))!.map((e) => e.type)).toEqual(['D']);
         expect(read.get(stream('none'))).toEqual([]);
+        const twice = await store.readStreams([{ streamId: stream('s2') }, { streamId: stream('s2') }]);
+        expect(twice.get(stream('s2'))!.map((e) => e.type)).toEqual(['D']);
       });
     });
 

@@ -162,13 +162,16 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStreams(requests: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>> {
-    const out = new Map<string, RecordedEvent[]>(requests.map((r) => [r.streamId, []]));
-    if (requests.length === 0) return out;
+    // A stream asked for twice is read once (from the first revision asked), never folded twice.
+    const first = new Map<string, number>();
+    for (const r of requests) if (!first.has(r.streamId)) first.set(r.streamId, r.fromRevision ?? 0);
+    const out = new Map<string, RecordedEvent[]>([...first.keys()].map((id) => [id, []]));
+    if (first.size === 0) return out;
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM es_events
        JOIN unnest($1::text[], $2::bigint[]) AS wanted(wanted_stream, from_revision) ON stream_id = wanted_stream AND stream_position >= from_revision
        ORDER BY stream_id, stream_position`,
-      [requests.map((r) => r.streamId), requests.map((r) => r.fromRevision ?? 0)],
+      [[...first.keys()], [...first.values()]],
     );
     for (const row of rows) out.get(row.stream_id)!.push(this.toEvent(row));
     return out;

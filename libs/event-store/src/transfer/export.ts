@@ -11,9 +11,9 @@ import { ExportStalled } from './transfer.errors';
 export interface ExportOptions {
   readonly format: TransferFormat;
   /**
-   * Business time (`metadata.occurredAt`) bounds, both inclusive, compared as instants. A
-   * date-only string is a UTC day: `from: '2026-03-01'` starts at its midnight, `to: '2026-03-31'`
-   * takes in the whole of that day. A Date or a date-time string is that exact instant.
+   * Business time (`metadata.occurredAt`) bounds, both inclusive, compared as instants. The store
+   * knows no bank calendar: callers turn bank days into instants (the CLI does, in BANK_TIME_ZONE);
+   * a date-only string reaching here is read as a UTC day. A date-time string must carry its offset.
    */
   readonly from?: Date | string;
   readonly to?: Date | string;
@@ -120,6 +120,9 @@ const DAY_MS = 86_400_000;
 
 /** Milliseconds since the epoch; a date-only `to` becomes the last millisecond of its UTC day. */
 function instant(value: Date | string, name: string, side: 'start' | 'end'): number {
+  if (typeof value === 'string' && !DATE_ONLY.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
+    throw new RangeError(`${name}: ${JSON.stringify(value)} has no offset (add Z or ±hh:mm)`);
+  }
   const ms = value instanceof Date ? value.getTime() : Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(ms)) throw new RangeError(`${name}: not a date ${JSON.stringify(String(value))} (expected YYYY-MM-DD or an ISO 8601 date-time)`);
   return side === 'end' && typeof value === 'string' && DATE_ONLY.test(value) ? ms + DAY_MS - 1 : ms;

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { toFen } from '@app/domain';
+import { toFen, businessYear } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { applyInRuns } from '../runner/runs';
@@ -47,7 +47,7 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
       tx,
       'bu_campaigns',
       [['campaign_id', 'text'], ['owner_unit_id', 'text'], ['year', 'integer']],
-      events.map((e) => [d(e).campaignId, d(e).ownerUnitId, new Date(d(e).period.start).getUTCFullYear()]),
+      events.map((e) => [d(e).campaignId, d(e).ownerUnitId, businessYear(d(e).period.start)]),
       'ON CONFLICT (campaign_id) DO NOTHING',
     ),
   CampaignCostRecorded: (tx, events) =>
@@ -63,7 +63,7 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
 /** Each unit's yearly budget: allocated, split to the units below, committed to campaigns, released, spent. */
 export const budgetUsageProjection: Projection = {
   name: 'budget-usage',
-  version: 1,
+  version: 2,
   tables: BUDGET_USAGE_TABLES,
   eventTypes: Object.keys(HANDLERS),
   apply: applyInRuns(HANDLERS),

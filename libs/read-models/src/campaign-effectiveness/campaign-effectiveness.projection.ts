@@ -36,6 +36,15 @@ const firstReached =
     );
   };
 
+/** From when a customer's unit or tier held: one row per change, keyed so a replayed batch adds nothing. */
+const history =
+  (table: 'ce_customer_units' | 'ce_customer_tiers', column: 'unit_id' | 'tier', value: (e: RecordedEvent) => string): Handler =>
+  (tx, events) =>
+    tx.query(
+      `INSERT INTO ${table} (customer_id, valid_from, seq, ${column}) SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::text[]) ON CONFLICT DO NOTHING`,
+      [col(events, (e) => d(e).customerId), col(events, at), col(events, (e) => e.position.prepare.toString()), col(events, value)],
+    );
+
 const HANDLERS: Record<string, Handler> = {
   CampaignDrafted: (tx, events) =>
     tx.query(
@@ -68,25 +77,29 @@ const HANDLERS: Record<string, Handler> = {
     ),
   CampaignCompleted: status('completed', 'closed_at'),
   CampaignCancelled: status('cancelled', 'closed_at'),
-  CustomerOnboarded: (tx, events) =>
-    tx.query(
+  CustomerOnboarded: async (tx, events) => {
+    await tx.query(
       `INSERT INTO ce_customers (customer_id, unit_id) SELECT * FROM unnest($1::text[], $2::text[])
        ON CONFLICT (customer_id) DO UPDATE SET unit_id = EXCLUDED.unit_id`,
       [col(events, (e) => d(e).customerId), col(events, (e) => d(e).homeUnitId)],
-    ),
-  CustomerTierChanged: (tx, events) => {
+    );
+    await history('ce_customer_units', 'unit_id', (e) => d(e).homeUnitId)(tx, events);
+  },
+  CustomerTierChanged: async (tx, events) => {
     const last = lastPer(events, (e) => d(e).customerId);
-    return tx.query(`UPDATE ce_customers c SET tier = v.tier FROM unnest($1::text[], $2::text[]) AS v(id, tier) WHERE c.customer_id = v.id`, [
+    await tx.query(`UPDATE ce_customers c SET tier = v.tier FROM unnest($1::text[], $2::text[]) AS v(id, tier) WHERE c.customer_id = v.id`, [
       col(last, (e) => d(e).customerId),
       col(last, (e) => d(e).to),
     ]);
+    await history('ce_customer_tiers', 'tier', (e) => d(e).to)(tx, events);
   },
-  CustomerTransferred: (tx, events) => {
+  CustomerTransferred: async (tx, events) => {
     const last = lastPer(events, (e) => d(e).customerId);
-    return tx.query(`UPDATE ce_customers c SET unit_id = v.unit FROM unnest($1::text[], $2::text[]) AS v(id, unit) WHERE c.customer_id = v.id`, [
+    await tx.query(`UPDATE ce_customers c SET unit_id = v.unit FROM unnest($1::text[], $2::text[]) AS v(id, unit) WHERE c.customer_id = v.id`, [
       col(last, (e) => d(e).customerId),
       col(last, (e) => d(e).toUnitId),
     ]);
+    await history('ce_customer_units', 'unit_id', (e) => d(e).toUnitId)(tx, events);
   },
   CustomerEnrolledInCampaign: async (tx, events) => {
     const params = [col(events, (e) => d(e).campaignId), col(events, (e) => d(e).customerId), col(events, (e) => d(e).group), col(events, at)];
@@ -203,7 +216,7 @@ const GROUPS: readonly (readonly string[])[] = [
 /** The facts behind campaign effectiveness, written with one multi-row statement per group of a batch. */
 export const campaignEffectivenessProjection: Projection = {
   name: 'campaign-effectiveness',
-  version: 2,
+  version: 3,
   tables: CAMPAIGN_EFFECTIVENESS_TABLES,
   eventTypes: Object.keys(HANDLERS),
   apply: applyInGroups(GROUPS, HANDLERS),

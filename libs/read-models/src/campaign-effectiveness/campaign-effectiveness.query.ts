@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { formatFen, LIFT_METHOD, meanDifference, newcombeInterval, twoProportionPValue } from '@app/domain';
+import { bankTimeZone, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, twoProportionPValue } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -67,6 +67,7 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
   if (!k) return null;
   const one = async <T>(sql: string): Promise<T> => (await pool.query(sql, [campaignId])).rows[0] as T;
   const many = async <T>(sql: string): Promise<T[]> => (await pool.query(sql, [campaignId])).rows as T[];
+  const manyIn = async <T>(sql: string): Promise<T[]> => (await pool.query(sql, [campaignId, bankTimeZone()])).rows as T[];
 
   const funnel = await one<{ treatment: string; control: string; contacted: string; offered: string; accepted: string }>(`
     SELECT count(*) FILTER (WHERE grp = 'treatment') AS treatment, count(*) FILTER (WHERE grp = 'control') AS control,
@@ -128,26 +129,34 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
   const costFen = Number(cost.fen ?? 0);
   const conversions = Number(tagged.n);
 
-  // One pass per source, grouped by day (no per-day subqueries: this stays linear in the rows).
-  const daily = await many<{ date: string; contacted: string; offered: string; accepted: string; converted: string; revenue: string }>(`
+  // One pass per source, grouped by the bank's day (no per-day subqueries: this stays linear in the rows).
+  const daily = await manyIn<{ date: string; contacted: string; offered: string; accepted: string; converted: string; revenue: string }>(`
     SELECT to_char(day, 'YYYY-MM-DD') AS date, sum(contacted) AS contacted, sum(offered) AS offered, sum(accepted) AS accepted,
            sum(converted) AS converted, sum(revenue) AS revenue
     FROM (
-      SELECT first_contacted_at::date AS day, 1 AS contacted, 0 AS offered, 0 AS accepted, 0 AS converted, 0::bigint AS revenue
+      SELECT (first_contacted_at AT TIME ZONE $2)::date AS day, 1 AS contacted, 0 AS offered, 0 AS accepted, 0 AS converted, 0::bigint AS revenue
         FROM ce_participants WHERE campaign_id = $1 AND first_contacted_at IS NOT NULL
-      UNION ALL SELECT first_offered_at::date, 0, 1, 0, 0, 0 FROM ce_participants WHERE campaign_id = $1 AND first_offered_at IS NOT NULL
-      UNION ALL SELECT first_accepted_at::date, 0, 0, 1, 0, 0 FROM ce_participants WHERE campaign_id = $1 AND first_accepted_at IS NOT NULL
-      UNION ALL SELECT occurred_at::date, 0, 0, 0, 1, revenue_fen FROM ce_conversions WHERE campaign_id = $1 AND NOT reversed
+      UNION ALL SELECT (first_offered_at AT TIME ZONE $2)::date, 0, 1, 0, 0, 0 FROM ce_participants WHERE campaign_id = $1 AND first_offered_at IS NOT NULL
+      UNION ALL SELECT (first_accepted_at AT TIME ZONE $2)::date, 0, 0, 1, 0, 0 FROM ce_participants WHERE campaign_id = $1 AND first_accepted_at IS NOT NULL
+      UNION ALL SELECT (occurred_at AT TIME ZONE $2)::date, 0, 0, 0, 1, revenue_fen FROM ce_conversions WHERE campaign_id = $1 AND NOT reversed
     ) x GROUP BY day ORDER BY day`);
   const byChannel = await many<{ channel: string; contacts: string; customers: string }>(`
     SELECT channel, count(*) AS contacts, count(DISTINCT customer_id) AS customers FROM ce_contacts WHERE campaign_id = $1 GROUP BY channel ORDER BY channel`);
-  // By the customer's unit and tier as they are now (not as they were at enrolment). One row per
-  // participant: a customer with several sales is one converted customer, not several.
-  const breakdown = (column: 'unit_id' | 'tier') =>
+  // By the unit and tier each customer had when enrolled: a later transfer or tier change never
+  // moves a past figure. One row per participant: several sales are one converted customer.
+  // A customer whose recorded onboarding is dated after their enrolment (a backdated import) counts
+  // in their first known unit; a tier is 'ordinary' until a change says otherwise.
+  const breakdown = (table: 'ce_customer_units' | 'ce_customer_tiers', column: 'unit_id' | 'tier', none: string, orFirst: boolean) =>
     many<{ key: string; treatment: string; control: string; t_conv: string; c_conv: string }>(`
-      SELECT COALESCE(c.${column}, '') AS key, count(*) FILTER (WHERE p.grp = 'treatment') AS treatment, count(*) FILTER (WHERE p.grp = 'control') AS control,
+      SELECT COALESCE(h.key, '${none}') AS key, count(*) FILTER (WHERE p.grp = 'treatment') AS treatment, count(*) FILTER (WHERE p.grp = 'control') AS control,
              count(s.customer_id) FILTER (WHERE p.grp = 'treatment') AS t_conv, count(s.customer_id) FILTER (WHERE p.grp = 'control') AS c_conv
-      FROM ce_participants p LEFT JOIN ce_customers c ON c.customer_id = p.customer_id
+      FROM ce_participants p
+      LEFT JOIN LATERAL (SELECT ${column} AS key FROM ${table} x WHERE x.customer_id = p.customer_id ${orFirst ? '' : 'AND x.valid_from <= p.enrolled_at'}
+                         ORDER BY (x.valid_from <= p.enrolled_at) DESC,
+                                  CASE WHEN x.valid_from <= p.enrolled_at THEN x.valid_from END DESC NULLS LAST,
+                                  CASE WHEN x.valid_from <= p.enrolled_at THEN x.seq END DESC NULLS LAST,
+                                  x.valid_from, x.seq
+                         LIMIT 1) h ON true
       LEFT JOIN (SELECT DISTINCT customer_id FROM (${GROUP_SALES}) g) s ON s.customer_id = p.customer_id
       WHERE p.campaign_id = $1 GROUP BY 1 ORDER BY 1`);
   const split = (rows: Awaited<ReturnType<typeof breakdown>>) =>
@@ -185,8 +194,8 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
       revenue: formatFen(Number(r.revenue)),
     })),
     byChannel: byChannel.map((r) => ({ channel: r.channel, contacts: Number(r.contacts), customersContacted: Number(r.customers) })),
-    byUnit: split(await breakdown('unit_id')).map(({ key, ...r }) => ({ unitId: key, ...r })),
-    byTier: split(await breakdown('tier')).map(({ key, ...r }) => ({ tier: key, ...r })),
+    byUnit: split(await breakdown('ce_customer_units', 'unit_id', '', true)).map(({ key, ...r }) => ({ unitId: key, ...r })),
+    byTier: split(await breakdown('ce_customer_tiers', 'tier', 'ordinary', false)).map(({ key, ...r }) => ({ tier: key, ...r })),
   };
 }
 

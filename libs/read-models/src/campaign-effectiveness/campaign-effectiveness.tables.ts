@@ -17,6 +17,11 @@ export const CAMPAIGN_EFFECTIVENESS_TABLES = [
     control_count   integer NOT NULL DEFAULT 0
     )`,
   `CREATE TABLE ce_customers (customer_id text PRIMARY KEY, unit_id text NOT NULL, tier text NOT NULL DEFAULT 'ordinary')`,
+  // The customer's unit and tier over time (from when each held, in business time; seq breaks
+  // ties in log order), so a breakdown uses what held at enrolment, and a later move or tier
+  // change never rewrites a past figure.
+  `CREATE TABLE ce_customer_units (customer_id text NOT NULL, valid_from timestamptz NOT NULL, seq bigint NOT NULL, unit_id text NOT NULL, PRIMARY KEY (customer_id, valid_from, seq))`,
+  `CREATE TABLE ce_customer_tiers (customer_id text NOT NULL, valid_from timestamptz NOT NULL, seq bigint NOT NULL, tier text NOT NULL, PRIMARY KEY (customer_id, valid_from, seq))`,
   `CREATE TABLE ce_participants (
     campaign_id        text NOT NULL,
     customer_id        text NOT NULL,

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { monthOf, toFen } from '@app/domain';
+import { businessMonth, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { applyInRuns } from '../runner/runs';
@@ -26,7 +26,7 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
       [events.map((e) => d(e).customerId), events.map((e) => d(e).month), events.map((e) => new Set(d(e).holdings).size), events.map((e) => toFen(d(e).averageDailyAssets))],
     ),
   CampaignLaunched: (tx, events) =>
-    insertMany(tx, 'xs_campaigns', [['campaign_id', 'text'], ['launched_month', 'text']], events.map((e) => [d(e).campaignId, monthOf(e.metadata.occurredAt)]), 'ON CONFLICT (campaign_id) DO NOTHING'),
+    insertMany(tx, 'xs_campaigns', [['campaign_id', 'text'], ['launched_month', 'text']], events.map((e) => [d(e).campaignId, businessMonth(e.metadata.occurredAt)]), 'ON CONFLICT (campaign_id) DO NOTHING'),
   CampaignCompleted: (tx, events) => closed(tx, events),
   CampaignCancelled: (tx, events) => closed(tx, events),
   CustomerEnrolledInCampaign: (tx, events) =>
@@ -59,14 +59,14 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
 function closed(tx: PoolClient, events: readonly RecordedEvent[]) {
   return tx.query(`UPDATE xs_campaigns k SET closed_month = v.m FROM unnest($1::text[], $2::text[]) AS v(id, m) WHERE k.campaign_id = v.id`, [
     events.map((e) => d(e).campaignId),
-    events.map((e) => monthOf(e.metadata.occurredAt)),
+    events.map((e) => businessMonth(e.metadata.occurredAt)),
   ]);
 }
 
 /** Products per customer over time, referrals and their outcome, for cross-selling figures (000, 001, 004). */
 export const crossSellingProjection: Projection = {
   name: 'cross-selling',
-  version: 1,
+  version: 2,
   tables: CROSS_SELLING_TABLES,
   eventTypes: Object.keys(HANDLERS),
   apply: applyInRuns(HANDLERS),

@@ -16,7 +16,9 @@ function entry(e: RecordedEvent): [string, string, string, number, string, strin
     case 'TransactionPointsEarned':
       return row(x.lotId, x.points, x.transactionId, x.expiresAt);
     case 'TransactionPointsReversed':
-      return row(`reversal-${x.transactionId}`, -x.points, x.transactionId);
+      // What was actually taken back (less than earned when the points were spent). Reversals
+      // written before `pointsReversed` existed lack it: they are booked at the points earned, as then.
+      return row(`reversal-${x.transactionId}`, -(x.pointsReversed ?? x.points), x.transactionId);
     case 'PointsRedeemed':
       return row(`redemption-${x.redemptionId}`, -x.points, x.description);
     case 'CampaignCostPointsDeducted':

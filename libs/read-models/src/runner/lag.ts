@@ -13,9 +13,10 @@ export interface ReadModelFreshness {
  * How far a projection is behind the store: in events (counted on the Postgres store; null on
  * EventStoreDB, which has no cheap count) and in seconds since the oldest event it has not applied.
  */
-export async function freshness(pool: Pool, store: EventStore, projection: string): Promise<ReadModelFreshness> {
-  const cp = (await readCheckpoints(pool)).find((c) => c.name === projection);
-  const position: Position = cp?.position ?? { commit: 0n, prepare: 0n };
+/** How far behind the store a projection is; `at` is the position an answer was read at (default: its checkpoint now). */
+export async function freshness(pool: Pool, store: EventStore, projection: string, at?: Position): Promise<ReadModelFreshness> {
+  const cp = at ? undefined : (await readCheckpoints(pool)).find((c) => c.name === projection);
+  const position: Position = at ?? cp?.position ?? { commit: 0n, prepare: 0n };
   const head = await store.headPosition();
   if (!head || comparePositions(position, head) >= 0) return { projection, position: formatPosition(position), lag: { events: 0, seconds: 0 } };
   if (store.kind !== 'postgres') {

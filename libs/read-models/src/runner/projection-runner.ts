@@ -82,6 +82,7 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     const live: Omit<Member, 'position'>[] = [];
     const from: Position[] = [];
+    const changed: string[] = [];
     for (const p of this.projections) {
       const row = await this.checkpoint(p.name);
       if (!row) {
@@ -96,7 +97,7 @@ export class ProjectionRunner {
       if (row.version !== p.version) {
         // The code has a new version: build it beside the old tables, which keep serving (frozen) meanwhile.
         this.log.info({ projection: p.name, from: row.version, to: p.version }, 'projection version changed: rebuilding blue/green');
-        void this.rebuild(p.name).catch((err) => this.log.error({ projection: p.name, err: String(err) }, 'rebuild failed'));
+        changed.push(p.name);
       } else if (row.state === 'failed') {
         this.log.error({ projection: p.name, error: row.error }, 'projection is stopped on a failed event; fix it and restart it');
       } else {
@@ -105,6 +106,8 @@ export class ProjectionRunner {
       }
     }
     if (live.length) this.startLoop(live.map((m, i) => ({ ...m, position: from[i]! })));
+    // Every changed projection in one pass over the log.
+    if (changed.length) void this.rebuildAll(changed).catch((err) => this.log.error({ projections: changed, err: String(err) }, 'rebuild failed'));
   }
 
   status(): ProjectionStatus[] {
@@ -131,35 +134,70 @@ export class ProjectionRunner {
    * serves, then switches to it atomically and drops the old schema.
    */
   async rebuild(name: string, onProgress?: (p: RebuildProgress) => void): Promise<ProjectionStatus> {
-    const p = this.projection(name);
-    if (this.rebuilding.has(name)) throw illegalState('REBUILD_IN_PROGRESS', `${name} is being rebuilt already; wait for it to finish`, { name });
-    this.rebuilding.add(name);
+    return (await this.rebuildAll([name], onProgress))[0]!;
+  }
+
+  /**
+   * Rebuilds several projections blue/green in one pass over the log: one reader feeds every new
+   * build, each with its own schema and checkpoint; once all have caught up, each switches over.
+   */
+  async rebuildAll(names: readonly string[], onProgress?: (p: RebuildProgress) => void): Promise<ProjectionStatus[]> {
+    const ps = names.map((name) => this.projection(name));
+    const busy = names.find((name) => this.rebuilding.has(name));
+    if (busy) throw illegalState('REBUILD_IN_PROGRESS', `${busy} is being rebuilt already; wait for it to finish`, { name: busy });
+    for (const name of names) this.rebuilding.add(name);
     try {
-      return await this.rebuildNow(p, name, onProgress);
+      return await this.rebuildNow(ps, onProgress);
     } finally {
-      this.rebuilding.delete(name);
+      for (const name of names) this.rebuilding.delete(name);
     }
   }
 
-  private async rebuildNow(p: Projection, name: string, onProgress?: (p: RebuildProgress) => void): Promise<ProjectionStatus> {
-    const previous = await this.pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints WHERE name = $1 RETURNING schema_name`, [NEXT(name)]);
-    for (const r of previous.rows) await this.dropSchema(r.schema_name);
-    const schema = await this.createSchema(p);
-    await this.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name) VALUES ($1, $2, $3)`, [NEXT(name), p.version, schema]);
+  private async rebuildNow(ps: readonly Projection[], onProgress?: (p: RebuildProgress) => void): Promise<ProjectionStatus[]> {
+    const members: Member[] = [];
+    for (const p of ps) {
+      const previous = await this.pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints WHERE name = $1 RETURNING schema_name`, [NEXT(p.name)]);
+      for (const r of previous.rows) await this.dropSchema(r.schema_name);
+      const schema = await this.createSchema(p);
+      await this.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name) VALUES ($1, $2, $3)`, [NEXT(p.name), p.version, schema]);
+      members.push({ projection: p, checkpoint: NEXT(p.name), schema, position: START });
+    }
     const total = await this.countEvents();
-    this.startLoop([{ projection: p, checkpoint: NEXT(name), schema, position: START }]);
-    // Follow the new build until it has reached what the store holds now.
+    this.startLoop(members);
+    try {
+      await this.follow(members, total, onProgress);
+    } catch (err) {
+      // One build failed: the others stop too (their schemas go at the next rebuild); the live tables keep serving.
+      for (const m of members) await this.stopLoop(m.checkpoint);
+      throw err;
+    }
+    const statuses: ProjectionStatus[] = [];
+    for (const m of members) {
+      // Planner statistics for the new tables before they serve (autovacuum would take a while).
+      await this.analyzeSchema(m.schema);
+      statuses.push(await this.switchOver(m.projection, m.schema));
+    }
+    return statuses;
+  }
+
+  /** Follows new builds until each has reached what the store holds now. */
+  private async follow(members: readonly Member[], total: number, onProgress?: (p: RebuildProgress) => void): Promise<void> {
     for (;;) {
       const head = await this.store.headPosition();
-      const member = this.loops.get(NEXT(name))?.members.get(NEXT(name));
-      if (!member) throw new Error(`rebuild of ${name} stopped: ${JSON.stringify(this.statuses.get(NEXT(name))?.error ?? 'stopped')}`);
-      onProgress?.({ done: await this.seen(NEXT(name)), total });
-      if (!head || comparePositions(member.position, head) >= 0) break;
+      const building = members.map((m) => {
+        const member = this.loops.get(m.checkpoint)?.members.get(m.checkpoint);
+        if (!member) throw new Error(`rebuild of ${m.projection.name} stopped: ${JSON.stringify(this.statuses.get(m.checkpoint)?.error ?? 'stopped')}`);
+        return member;
+      });
+      onProgress?.({ done: Math.min(...(await Promise.all(members.map((m) => this.seen(m.checkpoint))))), total });
+      if (!head || building.every((member) => comparePositions(member.position, head) >= 0)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
-    // Planner statistics for the new tables before they serve (autovacuum would take a while).
-    await this.analyzeSchema(schema);
-    // Switch: stop both, move the pointer to the new schema at the new build's position, drop the old.
+  }
+
+  /** Stops the live and the new build, moves the pointer to the new schema at the new build's position, drops the old one. */
+  private async switchOver(p: Projection, schema: string): Promise<ProjectionStatus> {
+    const name = p.name;
     await this.stopLoop(name);
     await this.stopLoop(NEXT(name));
     const next = (await this.checkpoint(NEXT(name)))!;

@@ -96,12 +96,20 @@ describe('projector under faults', () => {
       const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
       await write(store, history);
       const positions = new Set<string>();
+      const head = (await store.headPosition())!;
       for (let i = 0; i < 20; i++) {
         const child = spawn(process.execPath, [main], {
           env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', PROJECTOR_BATCH_SIZE: '40', PROJECTOR_MAX_WAIT_MS: '5', EVENTSTORE_URL: '' },
           stdio: 'ignore',
         });
-        await new Promise((r) => setTimeout(r, 600 + Math.random() * 900));
+        // Kill once this run has made progress (however long the process took to start on a busy
+        // machine), then a random moment later: mid-batch, at a different place each time.
+        const checkpoints = await readCheckpoints(db.pool);
+        if (checkpoints.length === PROJECTIONS.length && checkpoints.every((c) => c.position.prepare === head.prepare)) break; // nothing left to interrupt
+        const where = (cps: typeof checkpoints) => cps.map((c) => `${c.name}@${c.position.commit}/${c.position.prepare}`).join(',');
+        const before = where(checkpoints);
+        for (let waited = 0; waited < 15_000 && where(await readCheckpoints(db.pool)) === before; waited += 20) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, Math.random() * 150));
         child.kill('SIGKILL');
         await new Promise((r) => child.once('exit', r));
         const cps = await readCheckpoints(db.pool);

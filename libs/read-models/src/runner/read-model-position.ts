@@ -48,25 +48,52 @@ export class ReadModelNotReady extends Error {
   readonly code = 'READ_MODEL_NOT_READY';
 }
 
+/** How long one read-model statement may run before it is cancelled (a clear 503, not a connection held for minutes). */
+export const READ_STATEMENT_TIMEOUT_MS = 15_000;
+
+export interface ReadOptions {
+  /** Writes are refused (default); off only for maintenance such as ANALYZE. */
+  readonly readOnly?: boolean;
+  readonly statementTimeoutMs?: number;
+}
+
+/** A read-model statement ran past its time limit and was cancelled by the server. */
+export class ReadTimedOut extends Error {
+  readonly code = 'READ_TIMEOUT';
+}
+
 /**
  * Runs read-model queries on one connection whose `search_path` points at the live schemas of
  * the named projections (blue/green: the schema changes when a rebuild switches over).
  */
-export async function withReadModels<T>(pool: Pool, projections: readonly string[], query: (db: Queryable) => Promise<T>): Promise<T> {
+export async function withReadModels<T>(pool: Pool, projections: readonly string[], query: (db: Queryable) => Promise<T>, options: ReadOptions = {}): Promise<T> {
   const { rows } = await pool.query<{ name: string; schema_name: string }>(`SELECT name, schema_name FROM projection_checkpoints WHERE name = ANY($1::text[])`, [projections]);
   const missing = projections.filter((p) => !rows.some((r) => r.name === p));
   if (missing.length) throw new ReadModelNotReady(`read model ${missing.join(', ')} has not been built yet: is the projector running?`);
-  return inSchemas(pool, rows.map((r) => r.schema_name), query);
+  return inSchemas(pool, rows.map((r) => r.schema_name), query, options);
 }
 
-/** Runs `query` on one connection whose unqualified table names resolve in `schemas` (then public). */
-export async function inSchemas<T>(pool: Pool, schemas: readonly string[], query: (db: Queryable) => Promise<T>): Promise<T> {
+/**
+ * Runs `query` on one connection whose unqualified table names resolve in `schemas` (then
+ * public), in one REPEATABLE READ snapshot: every statement of an answer sees the same projector
+ * commit, however many batches commit meanwhile. Each statement is cancelled after the timeout.
+ */
+export async function inSchemas<T>(pool: Pool, schemas: readonly string[], query: (db: Queryable) => Promise<T>, options: ReadOptions = {}): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query(`SELECT set_config('search_path', $1, false)`, [[...schemas.map((s) => `"${s}"`), 'public'].join(', ')]);
-    return await query(client);
+    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ${options.readOnly === false ? '' : ' READ ONLY'}`);
+    await client.query(`SELECT set_config('search_path', $1, true), set_config('statement_timeout', $2, true)`, [
+      [...schemas.map((s) => `"${s}"`), 'public'].join(', '),
+      String(options.statementTimeoutMs ?? READ_STATEMENT_TIMEOUT_MS),
+    ]);
+    const result = await query(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    if ((err as { code?: string }).code === '57014') throw new ReadTimedOut('the read took too long and was cancelled; narrow it or try again shortly');
+    throw err;
   } finally {
-    await client.query('RESET search_path').catch(() => undefined);
     client.release();
   }
 }

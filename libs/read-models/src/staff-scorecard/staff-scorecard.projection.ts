@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { creditsFor, DEFAULT_SCORING, monthOf, toFen, type ScoringRules } from '@app/domain';
+import { businessMonth, creditsFor, DEFAULT_SCORING, toFen, type ScoringRules } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { runsOfSameType } from '../runner/runs';
@@ -20,7 +20,7 @@ const activity =
       `INSERT INTO sc_activity (activity_key, staff_id, period, kind, customer_id, occurred_at)
        SELECT v.k, v.s, v.p, $6, v.c, v.t FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(k, s, p, c, t)
        ON CONFLICT (activity_key) DO NOTHING`,
-      [col(rows, (e) => `${kind}:${key(e)}`), col(rows, (e) => staff(e)!), col(rows, (e) => monthOf(at(e))), col(rows, (e) => d(e).customerId), col(rows, at), kind],
+      [col(rows, (e) => `${kind}:${key(e)}`), col(rows, (e) => staff(e)!), col(rows, (e) => businessMonth(at(e))), col(rows, (e) => d(e).customerId), col(rows, at), kind],
     );
   };
 
@@ -117,7 +117,7 @@ const handlersFor = (rules: ScoringRules): Record<string, Handler> => ({
       [
         rows.map(({ e, credit }) => `${d(e).customerId}:${d(e).conversionId}:${credit.kind}`),
         rows.map(({ credit }) => credit.staffId),
-        rows.map(({ e }) => monthOf(at(e))),
+        rows.map(({ e }) => businessMonth(at(e))),
         rows.map(({ e }) => d(e).customerId),
         rows.map(({ e }) => d(e).conversionId),
         rows.map(({ e }) => d(e).productCode),
@@ -158,7 +158,7 @@ export function staffScorecardProjectionWith(rules: ScoringRules): Projection {
   const handlers = handlersFor(rules);
   return {
     name: 'staff-scorecard',
-    version: 2,
+    version: 3,
     tables: STAFF_SCORECARD_TABLES,
     eventTypes: Object.keys(handlers),
     async apply(tx, events) {

@@ -40,12 +40,23 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
       events.map((e) => [d(e).customerId, d(e).cardId, d(e).applicationId, d(e).tier, d(e).special, d(e).unitId, e.metadata.occurredAt]),
       'ON CONFLICT (customer_id, card_id) DO NOTHING',
     ),
-  VipCardTierChanged: (tx, events) =>
-    tx.query(`UPDATE sv_cards c SET tier = v.t FROM unnest($1::text[], $2::text[], $3::text[]) AS v(c, id, t) WHERE c.customer_id = v.c AND c.card_id = v.id`, [
-      events.map((e) => d(e).customerId),
-      events.map((e) => d(e).cardId),
-      events.map((e) => d(e).to),
-    ]),
+  // The tier an annual review gave the card is what it should have from then on (reviewed_tier);
+  // any other change (no reason recorded) leaves the application's tier as the measure. One row per
+  // card: its last tier in the run, and the tier its last review in the run gave it, if any.
+  VipCardTierChanged: (tx, events) => {
+    const cards = new Map<string, { customerId: string; cardId: string; tier: string; reviewed: string | null }>();
+    for (const e of events) {
+      const key = `${d(e).customerId} ${d(e).cardId}`;
+      const reviewed = d(e).reason === 'annual_review' ? (d(e).to as string) : (cards.get(key)?.reviewed ?? null);
+      cards.set(key, { customerId: d(e).customerId, cardId: d(e).cardId, tier: d(e).to, reviewed });
+    }
+    const rows = [...cards.values()];
+    return tx.query(
+      `UPDATE sv_cards c SET tier = v.t, reviewed_tier = COALESCE(v.r, c.reviewed_tier) FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(c, id, t, r)
+       WHERE c.customer_id = v.c AND c.card_id = v.id`,
+      [rows.map((r) => r.customerId), rows.map((r) => r.cardId), rows.map((r) => r.tier), rows.map((r) => r.reviewed)],
+    );
+  },
   VipCardCancelled: (tx, events) =>
     tx.query(`UPDATE sv_cards c SET cancelled_at = v.at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(c, id, at) WHERE c.customer_id = v.c AND c.card_id = v.id`, [
       events.map((e) => d(e).customerId),
@@ -57,7 +68,7 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
 /** VIP card applications and cards, as the daily supervision report reads them (开卡未申请/申请未开卡/级别不一致). */
 export const supervisionProjection: Projection = {
   name: 'supervision',
-  version: 2,
+  version: 3,
   tables: SUPERVISION_TABLES,
   eventTypes: Object.keys(HANDLERS),
   apply: applyInRuns(HANDLERS),

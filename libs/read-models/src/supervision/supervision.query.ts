@@ -12,7 +12,8 @@ export interface SupervisionException {
 
 /**
  * The daily supervision report (004 篇九 第十五条): cards opened without an approved application,
- * approved applications with no card after `openDays`, card tier ≠ application tier, and
+ * approved applications with no card after `openDays`, card tier ≠ application tier (or ≠ the tier
+ * the last annual review gave it: the review re-tiers cards on purpose), and
  * sub-branches whose special-approval cards exceed 5% of their card holders.
  */
 export async function supervisionExceptions(pool: Queryable, now: Date, openDays = 30): Promise<SupervisionException[]> {
@@ -37,7 +38,7 @@ export async function supervisionExceptions(pool: Queryable, now: Date, openDays
   const mismatch = await pool.query(
     `SELECT c.customer_id, c.card_id, c.unit_id, c.tier AS card_tier, a.tier AS application_tier FROM sv_cards c
      JOIN sv_applications a ON a.customer_id = c.customer_id AND a.application_id = c.application_id
-     WHERE c.tier <> a.tier AND c.cancelled_at IS NULL ORDER BY c.customer_id`,
+     WHERE c.tier <> COALESCE(c.reviewed_tier, a.tier) AND c.cancelled_at IS NULL ORDER BY c.customer_id`,
   );
   for (const r of mismatch.rows) {
     out.push({ kind: 'tier_mismatch', unitId: r.unit_id, customerId: r.customer_id, details: { cardId: r.card_id, cardTier: r.card_tier, applicationTier: r.application_tier } });

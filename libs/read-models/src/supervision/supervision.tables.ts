@@ -3,7 +3,7 @@ export const SUPERVISION_TABLES = [
   `CREATE TABLE sv_applications (customer_id text NOT NULL, application_id text NOT NULL, tier text NOT NULL, special boolean NOT NULL,
     approved_at timestamptz, refused boolean NOT NULL DEFAULT false, applied_at timestamptz NOT NULL, PRIMARY KEY (customer_id, application_id))`,
   `CREATE TABLE sv_cards (customer_id text NOT NULL, card_id text NOT NULL, application_id text NOT NULL, tier text NOT NULL, special boolean NOT NULL,
-    unit_id text NOT NULL, issued_at timestamptz NOT NULL, cancelled_at timestamptz, PRIMARY KEY (customer_id, card_id))`,
+    unit_id text NOT NULL, issued_at timestamptz NOT NULL, cancelled_at timestamptz, reviewed_tier text, PRIMARY KEY (customer_id, card_id))`,
   /** Each customer's home unit, so every exception (an application without a card too) names the unit that answers for it. */
   `CREATE TABLE sv_customers (customer_id text PRIMARY KEY, unit_id text NOT NULL)`,
 ];

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { OrganisationView } from '@app/application';
 import { CommandBus } from '@nestjs/cqrs';
 import { IntegrationRelay, type BusConsumer, type DeliveredMessage } from '@app/messaging';
-import { api, seedCustomer, seedOrganisation, storedEvents } from '../../../test/support/api';
-import { startTestApp, type TestApp } from '../../../test/support/test-app';
-import { DEAD_LETTER_TOPIC, INTERACTIONS_TOPIC, startInteractionIngest, type DeadLetter } from './interaction-ingest';
+import { api, seedCustomer, seedOrganisation, storedEvents } from '../support/api';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { DEAD_LETTER_TOPIC, INTERACTIONS_TOPIC, startInteractionIngest, type DeadLetter } from '../../apps/ingest/src/interaction-ingest';
 
 /**
  * Channel interactions in through the message bus (the Postgres bus here; Kafka has the same

@@ -1,8 +1,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { api, seedOrganisation } from '../../../test/support/api';
-import { startTestApp, type TestApp } from '../../../test/support/test-app';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
-import { IdempotencyStore, idempotencyHashKey } from './idempotency';
+import { api, seedOrganisation } from '../support/api';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { IdempotencyStore, idempotencyHashKey } from '@app/platform';
 
 const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 const personalData = { phone: '+86 138 0000 1234', name: 'Lin Yao' };

@@ -1,9 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { seedDemo } from '@app/demo';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app';
-import { withReadModels } from '../runner/read-model-position';
-import { parseRuleSet } from './rule-set';
-import { whatIf } from './what-if';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { parseRuleSet, whatIf, withReadModels } from '@app/read-models';
 
 /** What-if: the history under another rule set, beside the live figures, with nothing live touched. */
 describe('what-if', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
-import { startTestApp, type TestApp } from '../../../test/support/test-app';
-import { seedDemo, type SeedReport } from './seed';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { seedDemo, type SeedReport } from '@app/demo';
 
 /**
  * The demo history: written through the command side, deterministic for a seed, shaped like the

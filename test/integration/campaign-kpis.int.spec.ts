@@ -1,9 +1,9 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { attributionRule } from '@app/domain';
 import { seedDemo } from '@app/demo';
-import { api } from '../../../../test/support/api';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app';
-import { campaignKpis } from './campaign-kpis';
+import { api } from '../support/api';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { campaignKpis } from '@app/read-models';
 
 /**
  * Figures as of a date: snapshot a campaign at D, append more history after D, and the as-of
@@ -11,7 +11,8 @@ import { campaignKpis } from './campaign-kpis';
  */
 describe('campaign KPIs as of a date and under attribution models', () => {
   let t: TestApp;
-  const D = new Date('2026-05-31T23:59:59.999Z');
+  // As of 31 May: the end of that bank day, 23:59:59.999 Beijing time.
+  const D = new Date('2026-05-31T15:59:59.999Z');
 
   beforeAll(async () => {
     t = await startTestApp();
