@@ -59,11 +59,11 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
     // E's card follows E up to platinum at the annual review: the review's doing, no exception. F's card
     // changes tier by another channel, cause unrecorded: still a mismatch with its application.
     await seedCustomer(t, 'E');
-    await ok(rm.post('/api/customers/E/balances', { month: '2026-01', averageDailyAssets: '250000' }));
+    await ok(admin.post('/api/customers/E/balances', { month: '2026-01', averageDailyAssets: '250000' }));
     await ok(rm.post('/api/customers/E/vip-card/applications', { applicationId: 'APP-E', tier: 'standard' }));
     await ok(rm.post('/api/customers/E/vip-card/issue', { cardId: 'CARD-E' }));
-    await ok(rm.post('/api/customers/E/balances', { month: '2026-02', averageDailyAssets: '4000000' }));
-    await ok(rm.post('/api/customers/E/balances', { month: '2026-03', averageDailyAssets: '4000000' }));
+    await ok(admin.post('/api/customers/E/balances', { month: '2026-02', averageDailyAssets: '4000000' }));
+    await ok(admin.post('/api/customers/E/balances', { month: '2026-03', averageDailyAssets: '4000000' }));
     await ok(admin.post('/api/customers/E/vip-card/review', { year: 2027 }));
     await imported('customer-F', 'VipCardApplied', { customerId: 'F', applicationId: 'APP-F', tier: 'standard', special: false }, '2026-03-01T00:00:00Z');
     await imported('customer-F', 'VipCardApplicationApproved', { customerId: 'F', applicationId: 'APP-F', approvedBy: 'system', special: false }, '2026-03-01T00:00:00Z');

@@ -104,7 +104,7 @@ describe('organisation', () => {
         snapshot('2026-02', '280000.00'),
       ];
       const record = (averageDailyAssets: string) =>
-        ({ type: 'RecordBalanceSnapshot', customerId: 'C1', month: '2026-03', averageDailyAssets, holdings: [], org, at, by: actor('rm1') }) as unknown as CustomerCommand;
+        ({ type: 'RecordBalanceSnapshot', customerId: 'C1', month: '2026-03', averageDailyAssets, holdings: [], org, at, by: actor('admin') }) as unknown as CustomerCommand;
 
       it('DOMAIN Customer tiers (branches may raise, never lower): a branch threshold left below the new minimum no longer holds: the customer tiers against max(branch, head office)', () => {
         // 280,000 clears BR1's 250,000 but not head office's 300,000: still ordinary.
