@@ -8,6 +8,7 @@ import type { CustomerStreamEvent } from './customer.stream';
 import { decideClaims, evolveClaims } from './customer-claims';
 import { decideComplaints, evolveComplaints } from './customer-complaints';
 import { decideContact, evolveContact } from './customer-contact';
+import { decideParticipation, evolveParticipation } from './customer-participation';
 import { decidePersonalData, evolvePersonalData } from './customer-personal-data';
 import { decideReferrals, evolveReferrals } from './customer-referrals';
 import { decideRelationship, evolveRelationship } from './customer-relationship';
@@ -43,10 +44,14 @@ export function evolve(s: CustomerState, e: CustomerStreamEvent): CustomerState 
     case 'OfferBlockedAsUnsuitable':
       return evolveSuitability(s, e);
     case 'OfferPresented':
-    case 'OfferAccepted':
     case 'OfferDeclined':
     case 'ConversionReversed':
       return evolveSelling(s, e);
+    case 'OfferAccepted':
+      // Accepting a campaign's offer is taking part in it.
+      return evolveParticipation(evolveSelling(s, e), e);
+    case 'CustomerTookPartInCampaign':
+      return evolveParticipation(s, e);
     case 'ConversionRecorded':
       // A sale is also a new holding.
       return evolveTier(evolveSelling(s, e), e);
@@ -110,6 +115,8 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
     case 'CorrectPersonalData':
     case 'EraseCustomerData':
       return decidePersonalData(c, s);
+    case 'RecordCampaignParticipation':
+      return decideParticipation(c, s);
     default: {
       const unreachable: never = c;
       return unreachable;

@@ -3,6 +3,8 @@ import type { Channel, RiskLevel, Tier } from '../shared/types';
 export type Group = 'treatment' | 'control';
 export type Gender = 'F' | 'M' | 'U';
 export type UnsuitableReason = 'no_assessment' | 'assessment_expired' | 'risk_above_tolerance';
+/** How a customer took part in a campaign, when recorded as such (an accepted campaign offer needs no record). */
+export type ParticipationKind = 'contacted' | 'attended' | 'served';
 
 /** Everything that happens to one customer, on the `customer-<id>` stream. No personal data. */
 export type CustomerEvent =
@@ -76,7 +78,9 @@ export type CustomerEvent =
   /** Which personal fields were corrected (their values live only in the vault). */
   | { type: 'CustomerPersonalDataCorrected'; data: { customerId: string; fields: string[] } }
   /** The customer's personal data was destroyed on request; the history stays, anonymous. */
-  | { type: 'CustomerDataErased'; data: { customerId: string; reason: string; erasedBy: string } };
+  | { type: 'CustomerDataErased'; data: { customerId: string; reason: string; erasedBy: string } }
+  /** A treatment customer took part in a running campaign (004 篇九 第三十条 2): they pay a share of its cost. */
+  | { type: 'CustomerTookPartInCampaign'; data: { campaignId: string; customerId: string; how: ParticipationKind } };
 
 /** The events of the given types: what one concern of the customer writes and folds. */
 export type CustomerEventOf<T extends CustomerEvent['type']> = Extract<CustomerEvent, { type: T }>;
