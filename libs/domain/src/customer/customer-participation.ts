@@ -3,7 +3,7 @@ import type { CustomerCommandOf } from './customer.commands';
 import type { CustomerEventOf, ParticipationKind } from './customer.events';
 import { requireCampaignReach, type ContactState } from './customer-contact';
 
-export const PARTICIPATION_KINDS: readonly ParticipationKind[] = ['contacted', 'attended', 'served'];
+export const PARTICIPATION_KINDS = ['contacted', 'attended', 'served'] as const satisfies readonly ParticipationKind[];
 
 /**
  * The campaigns the customer took part in (004 篇九 第三十条 2: the executors keep the list of the
@@ -37,7 +37,7 @@ export function evolveParticipation<S extends ParticipationState>(s: S, e: Parti
 }
 
 export function decideParticipation(c: ParticipationCommand, s: ParticipationState & ContactState): CustomerEventOf<'CustomerTookPartInCampaign'>[] {
-  if (!PARTICIPATION_KINDS.includes(c.how)) throw invalid('INVALID_PARTICIPATION', `how is one of ${PARTICIPATION_KINDS.join(', ')}`, { how: c.how });
+  if (!(PARTICIPATION_KINDS as readonly string[]).includes(c.how)) throw invalid('INVALID_PARTICIPATION', `how is one of ${PARTICIPATION_KINDS.join(', ')}`, { how: c.how });
   // Taking part is reaching the customer: only the campaign's treatment customers, while it runs.
   requireCampaignReach(s, c.campaign);
   if (s.participations.has(c.campaign.campaignId)) return [];
