@@ -80,7 +80,7 @@ const draft = shape(
   },
 );
 
-const KINDS = ['contact', 'offer', 'offer-response', 'referral', 'conversion', 'reversal', 'complaint'];
+const KINDS = ['contact', 'offer', 'offer-response', 'referral', 'conversion', 'reversal', 'complaint', 'participation'];
 const interaction = (valid: Record<string, unknown>, fields: Fields) => shape({ customerId: 'C1', ...valid }, { kind: f.oneOf(...KINDS), customerId: f.id(), occurredAt, ...fields });
 const INTERACTIONS = [
   interaction(
@@ -108,6 +108,7 @@ const INTERACTIONS = [
     { kind: 'complaint', category: 'too_many_calls', contactId: null, answerWithinDays: 15 },
     { complaintId: optional(f.id()), category: f.text(100), contactId: optional(nullable(f.id())), answerWithinDays: optional(f.int(1, 90)) },
   ),
+  interaction({ kind: 'participation', campaignId: 'K-LIVE', how: 'attended' }, { campaignId: f.id(), how: f.oneOf('contacted', 'attended', 'served') }),
 ];
 
 export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [

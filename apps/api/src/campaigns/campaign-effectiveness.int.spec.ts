@@ -79,7 +79,8 @@ describe('campaign effectiveness read model', () => {
     const r = await c.as('analyst-x').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`);
     expect(r.status).toBe(401);
     const e = (await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`)).body;
-    expect(e.funnel).toEqual({ enrolled: { treatment: T.length, control: C.length }, contacted: 3, offered: 2, accepted: 1, converted: 2 });
+    // T0 took part by accepting the campaign's offer; T1 declined and nobody recorded another participation.
+    expect(e.funnel).toEqual({ enrolled: { treatment: T.length, control: C.length }, contacted: 3, offered: 2, accepted: 1, participated: 1, converted: 2 });
     expect(e.conversions).toBe(2); // T0 and T2; T1's was reversed
     expect(e.revenue).toBe('950.00'); // 750 + 200
     expect(e.cost).toBe('1050.00'); // 1000 unassigned + 50 for T0
