@@ -14,7 +14,8 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     | { type: 'OnboardCustomer'; segment: string; gender: Gender; birthYear: number | null; assetsByUnit: Record<string, string> }
     | { type: 'RecordBalanceSnapshot'; month: string; averageDailyAssets: string; holdings: string[] }
     | { type: 'AssignManager'; staffId: string }
-    | { type: 'FileClaim'; claimId: string }
+    /** A claim for a customer not yet in the system, with what onboarding them takes (004 篇九 第九条). */
+    | { type: 'FileClaim'; claimId: string; segment: string; gender: Gender; birthYear: number | null; assetsByUnit: Record<string, string> }
     | { type: 'DecideClaim'; claimId: string; approve: boolean; reason?: string }
     | { type: 'TransferCustomer'; toStaffId: string }
     | { type: 'AssessRisk'; tolerance: RiskLevel }

@@ -5,7 +5,7 @@ import { unknownCustomer } from './customer.errors';
 import type { CustomerEvent } from './customer.events';
 import { initialCustomerState, type CustomerState } from './customer.state';
 import type { CustomerStreamEvent } from './customer.stream';
-import { decideClaims, evolveClaims } from './customer-claims';
+import { decideClaims, evolveClaims, requireNoClaimPending } from './customer-claims';
 import { decideComplaints, evolveComplaints } from './customer-complaints';
 import { decideContact, evolveContact } from './customer-contact';
 import { decideParticipation, evolveParticipation } from './customer-participation';
@@ -82,7 +82,13 @@ export function evolve(s: CustomerState, e: CustomerStreamEvent): CustomerState 
 }
 
 export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
-  if (c.type === 'OnboardCustomer') return decideRelationship(c, s);
+  if (c.type === 'OnboardCustomer') {
+    requireNoClaimPending(s);
+    return decideRelationship(c, s);
+  }
+  // A claim is for a customer not yet in the system (004 篇九 第九条): decided before they exist,
+  // under its own rule of who files and who decides.
+  if (c.type === 'FileClaim' || c.type === 'DecideClaim') return decideClaims(c, s);
   if (s.status === 'none') throw unknownCustomer(c.customerId);
   requireAccess(c, s);
   requireRecordedByThemselves(c);
@@ -91,9 +97,6 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
     case 'AssignManager':
     case 'TransferCustomer':
       return decideRelationship(c, s);
-    case 'FileClaim':
-    case 'DecideClaim':
-      return decideClaims(c, s);
     case 'RecordBalanceSnapshot':
       return decideTier(c, s);
     case 'SetConsent':

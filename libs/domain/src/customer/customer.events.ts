@@ -15,7 +15,12 @@ export type CustomerEvent =
       data: { customerId: string; month: string; from: Tier; to: Tier; threeMonthAverage: string; thresholds: { standard: string; platinum: string; black: string } };
     }
   | { type: 'CustomerAssignedToManager'; data: { customerId: string; staffId: string; previousStaffId: string | null; unitId: string } }
-  | { type: 'CustomerClaimFiled'; data: { customerId: string; claimId: string; staffId: string; unitId: string } }
+  /**
+   * A manager claims a customer not yet in the system (004 篇九 第九条); `onboarding`: who the
+   * customer is, onboarded as such when the claim is approved. Claims written before it was added
+   * were on customers already onboarded, and lack it.
+   */
+  | { type: 'CustomerClaimFiled'; data: { customerId: string; claimId: string; staffId: string; unitId: string; onboarding?: OnboardingFacts } }
   | { type: 'CustomerClaimApproved'; data: { customerId: string; claimId: string; approvedBy: string } }
   | { type: 'CustomerClaimRejected'; data: { customerId: string; claimId: string; rejectedBy: string; reason: string } }
   | {
@@ -84,6 +89,14 @@ export type CustomerEvent =
 
 /** The events of the given types: what one concern of the customer writes and folds. */
 export type CustomerEventOf<T extends CustomerEvent['type']> = Extract<CustomerEvent, { type: T }>;
+
+/** Who a customer is when they enter the system (no personal data): `CustomerOnboarded`'s facts. */
+export interface OnboardingFacts {
+  readonly homeUnitId: string;
+  readonly segment: string;
+  readonly gender: Gender;
+  readonly birthYear: number | null;
+}
 
 export interface OfferData {
   readonly offerId: string;
