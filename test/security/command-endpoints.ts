@@ -125,6 +125,11 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   endpoint('POST /api/org/units/:unitId/tier-thresholds', 'admin', shape({ standard: '300000', platinum: '1500000', black: '6000000' }, { standard: f.money(), platinum: f.money(), black: f.money() }), { unitId: 'BR1' }),
   endpoint('POST /api/org/units/:unitId/contact-policy', 'admin', shape({ maxCampaignContactsPer30Days: 2, maxContactsPerCampaignPer7Days: 1 }, { maxCampaignContactsPer30Days: f.int(1, 100), maxContactsPerCampaignPer7Days: f.int(1, 100) }), { unitId: 'BR1' }),
   endpoint('POST /api/org/targets', 'admin', shape({ subjectId: 'rm1', period: '2026-03', points: '5000' }, { subjectId: f.id(), period: f.month(), points: f.money() })),
+  endpoint(
+    'POST /api/org/scoring-rules',
+    'admin',
+    shape({ complaintPenalty: 250, unsuitablePenalty: 600 }, { referralShare: optional(f.pattern('0.5', '1.5', '-0.1', 'half')), complaintPenalty: f.int(0, 1_000_000), unsuitablePenalty: f.int(0, 1_000_000) }),
+  ),
   // budgets
   endpoint('POST /api/budgets/:unitId/annual', 'admin', shape({ year: 2027, amount: '1000000.00' }, { year, amount: f.money(), occurredAt }), { unitId: 'HO' }),
   endpoint('POST /api/budgets/:unitId/allocations', 'admin', shape({ childUnitId: 'BR2', year: 2026, amount: '1000.00' }, { childUnitId: f.id(), year, amount: f.money(), occurredAt }), { unitId: 'HO' }),
