@@ -104,7 +104,7 @@ describe('campaignctl', () => {
   it('rebuilds a read model blue/green', async () => {
     const r = await cli(['replay', '--projection', 'campaign-effectiveness', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)[0]).toMatchObject({ name: 'campaign-effectiveness', version: 2 });
+    expect(JSON.parse(r.out)[0]).toMatchObject({ name: 'campaign-effectiveness', version: 3 });
     expect((await cli(['replay'])).code).toBe(2);
   });
 
