@@ -90,6 +90,12 @@ describe('campaign effectiveness read model', () => {
     expect(e.status).toBe('completed');
   });
 
+  it('DOMAIN Contacts ("complaint rate is a campaign and staff quality figure"; 001 服务准则 4): gives the complaints per customer the campaign contacted', async () => {
+    const e = (await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`)).body;
+    // One complaint (T0, about the first contact); three customers contacted (T0 twice, T1, T2): 1 / 3.
+    expect(e.complaintRate).toBeCloseTo(1 / 3, 12);
+  });
+
   it('compares treatment and control conversion, with the lift, its Newcombe interval and p-value', async () => {
     const e = (await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`)).body;
     // Treatment: T0 (two sales: 750 tagged + 60 untagged), T2 (200, tagged) and T3 (100, untagged) bought a campaign

@@ -84,6 +84,15 @@ describe('staff scorecards', () => {
     expect(person('wc1')).toMatchObject({ conversions: 0, points: 0, shadowPoints: 1000, score: 0, assignedCustomers: 1, maintenanceAdherence: 0 });
   });
 
+  it('DOMAIN Contacts ("complaint rate is a campaign and staff quality figure"; 001 服务准则 4): gives each person\'s complaints per customer they contacted in the month', async () => {
+    const card = await get('/api/scorecards?period=2026-03&orgUnit=BR1');
+    const person = (id: string) => card.people.find((p: { staffId: string }) => p.staffId === id);
+    // rm1 contacted A and B, no complaint: 0 / 2. rm2 contacted B once and drew one complaint: 1 / 1. wc1 contacted nobody.
+    expect(person('rm1')).toMatchObject({ customersContacted: 2, complaints: 0, complaintRate: 0 });
+    expect(person('rm2')).toMatchObject({ customersContacted: 1, complaints: 1, complaintRate: 1 });
+    expect(person('wc1')).toMatchObject({ customersContacted: 0, complaints: 0, complaintRate: null });
+  });
+
   it('rolls the people up every unit of the tree', async () => {
     const card = await get('/api/scorecards?period=2026-03&orgUnit=BR1');
     const unit = (id: string) => card.units.find((u: { unitId: string }) => u.unitId === id);

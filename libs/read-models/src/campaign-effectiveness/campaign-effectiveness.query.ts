@@ -29,6 +29,8 @@ export interface CampaignEffectiveness {
   readonly roi: number | null;
   readonly costPerConversion: string | null;
   readonly complaints: number;
+  /** Complaints about the campaign's contacts per customer it contacted (001 服务准则 4); null before any contact. */
+  readonly complaintRate: number | null;
   readonly groups: { treatment: GroupFigures; control: GroupFigures };
   readonly lift: {
     /** Treatment conversion rate − control conversion rate. */
@@ -179,6 +181,7 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
     roi: costFen > 0 ? (revenueFen - costFen) / costFen : null,
     costPerConversion: conversions > 0 ? formatFen(Math.round(costFen / conversions)) : null,
     complaints: Number(complaints.n),
+    complaintRate: Number(funnel.contacted) > 0 ? Number(complaints.n) / Number(funnel.contacted) : null,
     groups: { treatment: strip(t), control: strip(c) },
     lift,
     revenuePerCustomer,
