@@ -157,7 +157,10 @@ function upsertWeights(tx: PoolClient, events: Rows) {
   );
 }
 
-/** Activity rows are keyed by their own ids and depend on nothing else: they can go after the rest. */
+/**
+ * Activity rows are keyed by their own ids and depend on nothing else the projection writes (their
+ * penalty comes from the rules in force, fixed in log order before anything is applied): they can go after the rest.
+ */
 const ACTIVITY = new Set(['CustomerContacted', 'ComplaintRecorded', 'OfferBlockedAsUnsuitable']);
 
 /**
