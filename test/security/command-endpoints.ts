@@ -128,8 +128,11 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   endpoint(
     'POST /api/org/scoring-rules',
     'admin',
-    // Every rule is optional (at least one is named). The fields have no kind for a decimal share: referralShare is left to the API test.
-    shape({ complaintPenalty: 250, unsuitablePenalty: 600 }, { complaintPenalty: optional(f.int(0, 1_000_000)), unsuitablePenalty: optional(f.int(0, 1_000_000)) }),
+    // Every rule is optional (at least one is named).
+    shape(
+      { referralShare: 0.4, complaintPenalty: 250, unsuitablePenalty: 600 },
+      { referralShare: optional(f.number(0, 1)), complaintPenalty: optional(f.int(0, 1_000_000)), unsuitablePenalty: optional(f.int(0, 1_000_000)) },
+    ),
   ),
   // budgets
   endpoint('POST /api/budgets/:unitId/annual', 'admin', shape({ year: 2027, amount: '1000000.00' }, { year, amount: f.money(), occurredAt }), { unitId: 'HO' }),
