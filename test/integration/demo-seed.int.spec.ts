@@ -70,6 +70,11 @@ describe('demo seed', () => {
       expect(n('control')).toBeGreaterThan(0);
       expect(n('control') / (n('control') + n('treatment'))).toBeCloseTo(0.1, 1);
     }
+    // Each completed campaign's costs were shared by the customers who took part: some, never more than its treatment group.
+    const { rows: completed } = await a.db.pool.query(`SELECT c.data->>'campaignId' AS k, (c.data->>'participantCount')::int AS p, (l.data->>'treatmentCount')::int AS t
+      FROM es_events c JOIN es_events l ON l.stream_id = c.stream_id AND l.type = 'CampaignLaunched' WHERE c.type = 'CampaignCompleted'`);
+    expect(completed.map((r) => r.k).sort()).toEqual(['K-DEPOSIT', 'K-FUNDSWITCH', 'K-WOMEN']);
+    for (const r of completed) expect({ k: r.k, some: r.p > 0, withinTreatment: r.p <= r.t }).toEqual({ k: r.k, some: true, withinTreatment: true });
   });
 
   it('keeps every rule: no sale of a risk-bearing product above the customer’s tolerance; refusals recorded', async () => {

@@ -81,7 +81,7 @@ const draft = shape(
   },
 );
 
-const KINDS = ['contact', 'offer', 'offer-response', 'referral', 'conversion', 'reversal', 'complaint'];
+const KINDS = ['contact', 'offer', 'offer-response', 'referral', 'conversion', 'reversal', 'complaint', 'participation'];
 const interaction = (valid: Record<string, unknown>, fields: Fields) => shape({ customerId: 'C1', ...valid }, { kind: f.oneOf(...KINDS), customerId: f.id(), occurredAt, ...fields });
 const INTERACTIONS = [
   interaction(
@@ -109,6 +109,7 @@ const INTERACTIONS = [
     { kind: 'complaint', category: 'too_many_calls', contactId: null, answerWithinDays: 15 },
     { complaintId: optional(f.id()), category: f.text(100), contactId: optional(nullable(f.id())), answerWithinDays: optional(f.int(1, 90)) },
   ),
+  interaction({ kind: 'participation', campaignId: 'K-LIVE', how: 'attended' }, { campaignId: f.id(), how: f.oneOf('contacted', 'attended', 'served') }),
 ];
 
 export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
@@ -125,6 +126,15 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   endpoint('POST /api/org/units/:unitId/tier-thresholds', 'admin', shape({ standard: '300000', platinum: '1500000', black: '6000000' }, { standard: f.money(), platinum: f.money(), black: f.money() }), { unitId: 'BR1' }),
   endpoint('POST /api/org/units/:unitId/contact-policy', 'admin', shape({ maxCampaignContactsPer30Days: 2, maxContactsPerCampaignPer7Days: 1 }, { maxCampaignContactsPer30Days: f.int(1, 100), maxContactsPerCampaignPer7Days: f.int(1, 100) }), { unitId: 'BR1' }),
   endpoint('POST /api/org/targets', 'admin', shape({ subjectId: 'rm1', period: '2026-03', points: '5000' }, { subjectId: f.id(), period: f.month(), points: f.money() })),
+  endpoint(
+    'POST /api/org/scoring-rules',
+    'admin',
+    // Every rule is optional (at least one is named).
+    shape(
+      { referralShare: 0.4, complaintPenalty: 250, unsuitablePenalty: 600 },
+      { referralShare: optional(f.number(0, 1)), complaintPenalty: optional(f.int(0, 1_000_000)), unsuitablePenalty: optional(f.int(0, 1_000_000)) },
+    ),
+  ),
   // budgets
   endpoint('POST /api/budgets/:unitId/annual', 'admin', shape({ year: 2027, amount: '1000000.00' }, { year, amount: f.money(), occurredAt }), { unitId: 'HO' }),
   endpoint('POST /api/budgets/:unitId/allocations', 'admin', shape({ childUnitId: 'BR2', year: 2026, amount: '1000.00' }, { childUnitId: f.id(), year, amount: f.money(), occurredAt }), { unitId: 'HO' }),
@@ -164,8 +174,15 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   endpoint('POST /api/customers/:customerId/erasure', 'admin', shape({ reason: 'customer request' }, reason(500)), { customerId: 'C6' }),
   endpoint('POST /api/customers/:customerId/balances', 'admin', shape({ month: '2026-03', averageDailyAssets: '1620000.00', holdings: ['DEP-1Y'] }, { month: f.month(), averageDailyAssets: f.money(), holdings: optional(f.array(f.id(), 'DEP-1Y', 0, 200)), occurredAt }), { customerId: 'C1' }),
   endpoint('POST /api/customers/:customerId/manager', 'head-br1', shape({ staffId: 'rm1' }, { staffId: f.id(), occurredAt }), { customerId: 'C2' }),
-  endpoint('POST /api/customers/:customerId/claims', 'rm1', shape({ claimId: 'FZ-CL-{n}' }, { claimId: f.id(), occurredAt }), { customerId: 'C7' }),
-  endpoint('POST /api/customers/:customerId/claims/:claimId/decision', 'head-br1', shape({ approve: false, reason: 'not yours' }, { approve: f.bool(), reason: optional(f.free(500)), occurredAt }), { customerId: 'C3', claimId: 'CL1' }),
+  endpoint(
+    'POST /api/customers/claims',
+    'rm1',
+    shape(
+      { claimId: 'FZ-CL-{n}', customerId: 'FZ-CC-{n}', segment: 'retail', gender: 'F', birthYear: 1982, assetsByUnit: { SB1: '350000.00' } },
+      { claimId: f.id(), customerId: f.id(), segment: f.text(50), gender: f.oneOf('F', 'M', 'U'), birthYear: optional(nullable(f.int(1900, 2100))), assetsByUnit: f.assetsByUnit(), occurredAt },
+    ),
+  ),
+  endpoint('POST /api/customers/:customerId/claims/:claimId/decision', 'head-br1', shape({ approve: false, reason: 'not yours' }, { approve: f.bool(), reason: optional(f.free(500)), occurredAt }), { customerId: 'C8', claimId: 'CL1' }),
   endpoint('POST /api/customers/:customerId/transfer', 'head-br1', shape({ toStaffId: 'rm2' }, { toStaffId: f.id(), occurredAt }), { customerId: 'C5' }),
   endpoint('POST /api/customers/:customerId/risk-assessment', 'head-br1', shape({ tolerance: 'R3' }, { tolerance: f.oneOf(...RISK_LEVELS), occurredAt }), { customerId: 'C1' }),
   endpoint('POST /api/customers/:customerId/consents', 'rm1', shape({ channel: 'sms', granted: false }, { channel: f.oneOf(...CHANNELS), granted: f.bool(), occurredAt }), { customerId: 'C1' }),
@@ -204,7 +221,7 @@ export async function seedEntities(t: TestApp): Promise<void> {
   for (const id of ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']) await seedCustomer(t, id, { tolerance: 'R3' });
   const [rm, admin, head, marketer, approver] = [c.as('rm1'), c.as('admin'), c.as('head-br1'), c.as('mkt-br1'), c.as('appr-ho')];
   for (const id of ['C1', 'C5']) ok(`manager of ${id}`)(await head.post(`/api/customers/${id}/manager`, { staffId: 'rm1' }));
-  ok('claim CL1')(await rm.post('/api/customers/C3/claims', { claimId: 'CL1' }));
+  ok('claim CL1')(await rm.post('/api/customers/claims', { claimId: 'CL1', customerId: 'C8', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' } }));
   ok('complaint CP1')(await rm.post('/api/interactions', { kind: 'complaint', customerId: 'C1', complaintId: 'CP1', category: 'too_many_calls' }));
   ok('offer O1')(await rm.post('/api/interactions', { kind: 'offer', customerId: 'C1', offerId: 'O1', staffId: 'rm1', productCode: 'DEP-1Y' }));
   ok('conversion V1')(await rm.post('/api/interactions', { kind: 'conversion', customerId: 'C1', conversionId: 'V1', staffId: 'rm1', productCode: 'DEP-1Y', amount: '1000', revenue: '10' }));

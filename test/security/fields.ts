@@ -17,6 +17,8 @@ export type Kind =
   /** CNY with at most two decimals, as a string or a number; `signed` when a negative amount is meaningful. */
   | { readonly kind: 'money'; readonly signed: boolean }
   | { readonly kind: 'int'; readonly min: number; readonly max: number }
+  /** A finite JSON number from `min` to `max`, decimals allowed (a share, a rate). */
+  | { readonly kind: 'number'; readonly min: number; readonly max: number }
   | { readonly kind: 'bool' }
   /** YYYY-MM */
   | { readonly kind: 'month' }
@@ -39,6 +41,7 @@ export const f = {
   money: (): Field => ({ kind: 'money', signed: false }),
   signedMoney: (): Field => ({ kind: 'money', signed: true }),
   int: (min: number, max: number): Field => ({ kind: 'int', min, max }),
+  number: (min: number, max: number): Field => ({ kind: 'number', min, max }),
   bool: (): Field => ({ kind: 'bool' }),
   month: (): Field => ({ kind: 'month' }),
   time: (): Field => ({ kind: 'time', past: false }),

@@ -94,6 +94,7 @@ function sameType(field: Field, v: unknown): boolean {
     case 'money':
       return typeof v === 'string' || typeof v === 'number';
     case 'int':
+    case 'number':
       return typeof v === 'number';
     case 'bool':
       return typeof v === 'boolean';
@@ -144,6 +145,9 @@ function invalidValue(field: Field): fc.Arbitrary<Bad> {
       break;
     case 'int':
       add(bad('out of range', one([field.min - 1, field.max + 1, field.min + 0.5, 1e300, -1e300, Number.MAX_SAFE_INTEGER + 2, raw('1e309'), raw('-1e309'), raw('NaN')])));
+      break;
+    case 'number':
+      add(bad('out of range', one([field.min - 0.001, field.max + 0.001, 1e300, -1e300, raw('1e309'), raw('-1e309'), raw('NaN'), raw('Infinity')])));
       break;
     case 'month':
       add(bad('bad format', one(BAD_MONTHS)), bad('injection', one(INJECTION)), bad('huge string', huge));

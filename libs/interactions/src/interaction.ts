@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { Role } from '@app/domain';
+import { PARTICIPATION_KINDS, type Role } from '@app/domain';
 import { channel, id, money, occurredAt, text } from './fields';
 
 /**
- * An interaction with a customer — contact, offer, answer, referral, sale, reversal, complaint —
+ * An interaction with a customer — contact, offer, answer, referral, sale, reversal, complaint,
+ * taking part in a campaign —
  * as channels send it: the body of `POST /api/interactions` and the value of a
  * `channel.interactions` message alike. One schema, one translation into the customer's command.
  */
@@ -34,6 +35,8 @@ export const interaction = z.discriminatedUnion('kind', [
     contactId: id.nullable().optional(),
     answerWithinDays: z.number().int().min(1).max(90).default(15),
   }),
+  /** The customer took part in a campaign (reached, attended its event, used its service): they share its cost. */
+  z.strictObject({ kind: z.literal('participation'), ...common, campaignId: id, how: z.enum(PARTICIPATION_KINDS) }),
 ]);
 export type Interaction = z.infer<typeof interaction>;
 

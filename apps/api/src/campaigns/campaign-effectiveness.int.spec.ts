@@ -85,7 +85,8 @@ describe('campaign effectiveness read model', () => {
     const r = await c.as('analyst-x').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`);
     expect(r.status).toBe(401);
     const e = (await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`)).body;
-    expect(e.funnel).toEqual({ enrolled: { treatment: T.length, control: C.length }, contacted: 3, offered: 2, accepted: 1, converted: 2 });
+    // T0 took part by accepting the campaign's offer; T1 declined and nobody recorded another participation.
+    expect(e.funnel).toEqual({ enrolled: { treatment: T.length, control: C.length }, contacted: 3, offered: 2, accepted: 1, participated: 1, converted: 2 });
     expect(e.conversions).toBe(2); // T0 and T2; T1's was reversed
     expect(e.revenue).toBe('950.00'); // 750 + 200
     expect(e.cost).toBe('1050.00'); // 1000 unassigned + 50 for T0
@@ -93,6 +94,12 @@ describe('campaign effectiveness read model', () => {
     expect(e.costPerConversion).toBe('525.00');
     expect(e.complaints).toBe(1);
     expect(e.status).toBe('completed');
+  });
+
+  it('DOMAIN Contacts ("complaint rate is a campaign and staff quality figure"; 001 服务准则 4): gives the complaints per customer the campaign contacted', async () => {
+    const e = (await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness?minPosition=${lastPosition}`)).body;
+    // One complaint (T0, about the first contact); three customers contacted (T0 twice, T1, T2): 1 / 3.
+    expect(e.complaintRate).toBeCloseTo(1 / 3, 12);
   });
 
   it('compares treatment and control conversion, with the lift, its Newcombe interval and p-value', async () => {

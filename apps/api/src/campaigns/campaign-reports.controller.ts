@@ -84,7 +84,7 @@ export class CampaignReportsController {
   @Roles(...ANY_ROLE)
   @Get(':campaignId/effectiveness')
   @ApiOperation({
-    summary: 'Funnel, treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, daily series and breakdowns',
+    summary: 'Funnel (participants among it), treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, complaint rate, daily series and breakdowns',
   })
   @ApiQuery({ name: 'asOf', required: false, description: 'figures as they stood at the end of this day (YYYY-MM-DD) or instant (ISO time), replayed on the side' })
   @ApiQuery({ name: 'attribution', required: false, description: 'direct (default), last-touch, first-touch, linear, time-decay' })

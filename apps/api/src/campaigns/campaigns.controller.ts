@@ -160,7 +160,8 @@ export class CampaignsController {
   async complete(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
     const b = parseBody(decision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
-    const result = await this.send(issue, { type: 'CompleteCampaign', campaignId });
+    // The participants are counted by the handler, from what their own streams recorded.
+    const result = await this.send(issue, { type: 'CompleteCampaign', campaignId, participantCount: 0 });
     // The completion stands on its own; if deducting points fails, POST …/points-deduction finishes it.
     try {
       return { ...result, pointsDeduction: await this.commands.execute(new DeductParticipantPoints(campaignId, issue.by, issue.org, issue.at, issue.context)) };

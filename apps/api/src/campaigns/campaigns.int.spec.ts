@@ -26,7 +26,7 @@ describe('campaign lifecycle through the API', () => {
   });
   afterAll(() => t.close());
 
-  it('goes draft → submitted → approved → launched → costs → completed, with the catalogue events in the store', async () => {
+  it('goes draft → submitted → approved → launched → costs → completed, with the catalogue events in the store; DOMAIN Campaigns: participants share the costs, from their benefit points', async () => {
     const mkt = c.as('mkt-br1');
     expect((await mkt.post('/api/campaigns', plan('K1'))).status).toBe(201);
     expect((await mkt.post('/api/campaigns/K1/submit', { planDocumentRef: 'dms://K1.pdf' })).status).toBe(200);
@@ -42,22 +42,43 @@ describe('campaign lifecycle through the API', () => {
     const treatment = enrolments.rows.filter((r) => r.data.group === 'treatment').map((r) => r.data.customerId as string);
     expect(treatment.length).toBe(30 - launched.body.controlCount);
 
+    // Who took part (004 篇九 第三十条 2): T0 attended, T1 accepted the campaign's offer, T2 was reached.
+    // T3 is in the treatment group but took no part; a control customer cannot take part.
+    const [t0, t1, t2, t3] = treatment as [string, string, string, string];
+    const rm = c.as('rm1');
+    expect((await rm.post('/api/interactions', { kind: 'participation', customerId: t0, campaignId: 'K1', how: 'attended' })).status).toBe(201);
+    const offer = await rm.post('/api/interactions', { kind: 'offer', customerId: t1, staffId: 'rm1', productCode: 'DEP-1Y', campaignId: 'K1' });
+    expect((await rm.post('/api/interactions', { kind: 'offer-response', customerId: t1, offerId: offer.body.id, accepted: true })).status).toBe(201);
+    expect((await rm.post('/api/interactions', { kind: 'participation', customerId: t2, campaignId: 'K1', how: 'contacted' })).status).toBe(201);
+    const control = enrolments.rows.find((r) => r.data.group === 'control')!.data.customerId as string;
+    expect((await rm.post('/api/interactions', { kind: 'participation', customerId: control, campaignId: 'K1', how: 'attended' })).body.error.code).toBe('CONTROL_GROUP_CUSTOMER');
+
     expect((await mkt.post('/api/campaigns/K1/costs', { amount: '1000.00', description: 'SMS batch' })).status).toBe(201);
-    expect((await mkt.post('/api/campaigns/K1/costs', { amount: '50', customerId: treatment[0], description: 'gift' })).status).toBe(201);
-    // T0 has 1,000 benefit points (1,000,000 × 0.001) to lose to their cost share.
-    expect((await c.as('admin').post(`/api/points/${treatment[0]}/benefit`, { month: '2026-01', assetChange: '1000000', profitParameter: '0.001' })).status).toBe(201);
+    expect((await mkt.post('/api/campaigns/K1/costs', { amount: '50', customerId: t0, description: 'gift' })).status).toBe(201);
+    // A cost line names only a customer who took part.
+    expect((await mkt.post('/api/campaigns/K1/costs', { amount: '50', customerId: t3, description: 'gift' })).body.error.code).toBe('NOT_A_PARTICIPANT');
+    // T0 has 300 transaction points (earned first, so they expire first) and 1,000 benefit points (1,000,000 × 0.001).
+    expect((await c.as('admin').post(`/api/points/${t0}/transactions`, { transactionId: 'POS-1', spend: '300.00' })).status).toBe(201);
+    expect((await c.as('admin').post(`/api/points/${t0}/benefit`, { month: '2026-01', assetChange: '1000000', profitParameter: '0.001' })).status).toBe(201);
+    // T3 has benefit points too, and keeps them: no part, no share.
+    expect((await c.as('admin').post(`/api/points/${t3}/benefit`, { month: '2026-01', assetChange: '100000', profitParameter: '0.001' })).status).toBe(201);
     expect(await t.runtime.projector!.catchUp(30_000)).toBe(true);
     const completed = await mkt.post('/api/campaigns/K1/complete');
     expect(completed.status).toBe(200);
     expect(completed.body.events).toEqual(['CampaignCompleted']);
-    // Share of the unassigned 1,000.00 is floor(100000 fen / n) each; T0 also had 50.00 recorded for them.
-    const n = treatment.length;
-    const t0Points = Math.min(1000, Math.floor((Math.floor(100_000 / n) + 5_000) / 100));
-    expect(completed.body.pointsDeduction).toEqual({ campaignId: 'K1', participants: n, deducted: n, points: t0Points });
+    // Three participants share the unassigned 1,000.00: 100,000 fen / 3 = 33,333 fen = 333.33 each.
+    // T0 also had 50.00 recorded for them: 383.33 CNY → 383 points, all from the benefit lot.
+    expect(completed.body.pointsDeduction).toEqual({ campaignId: 'K1', participants: 3, deducted: 3, points: 383 });
     const again = await mkt.post('/api/campaigns/K1/points-deduction');
-    expect(again.body).toEqual({ campaignId: 'K1', participants: n, deducted: 0, points: 0 });
-    const ledger = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = $1 AND type = 'CampaignCostPointsDeducted'`, [`points-${treatment[0]}`]);
-    expect(ledger.rows.map((r) => r.data)).toEqual([{ customerId: treatment[0], campaignId: 'K1', costShare: expect.any(String), points: t0Points, drawnFrom: [{ lotId: 'benefit-2026-01', points: t0Points }] }]);
+    expect(again.body).toEqual({ campaignId: 'K1', participants: 3, deducted: 0, points: 0 });
+    const deductions = await t.db.pool.query(`SELECT stream_id, data FROM es_events WHERE type = 'CampaignCostPointsDeducted' ORDER BY stream_id`);
+    expect(deductions.rows.map((r) => r.data).sort((a, b) => a.customerId.localeCompare(b.customerId))).toEqual(
+      [
+        { customerId: t0, campaignId: 'K1', costShare: '383.33', points: 383, drawnFrom: [{ lotId: 'benefit-2026-01', points: 383 }] },
+        { customerId: t1, campaignId: 'K1', costShare: '333.33', points: 0, drawnFrom: [] },
+        { customerId: t2, campaignId: 'K1', costShare: '333.33', points: 0, drawnFrom: [] },
+      ].sort((a, b) => a.customerId.localeCompare(b.customerId)),
+    );
 
     const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'campaign-K1' ORDER BY stream_position`);
     expect(rows.map((r) => r.type)).toEqual([
@@ -70,7 +91,10 @@ describe('campaign lifecycle through the API', () => {
       'CampaignCompleted',
     ]);
     expect(rows[4]!.data).toMatchObject({ campaignId: 'K1', amount: '1000.00', customerId: null });
-    expect(rows[6]!.data).toMatchObject({ totalCost: '1050.00', unassignedCost: '1000.00', participantCount: treatment.length, budgetReleased: '18950.00' });
+    expect(rows[6]!.data).toMatchObject({ totalCost: '1050.00', unassignedCost: '1000.00', participantCount: 3, unassignedSharePerParticipant: '333.33', budgetReleased: '18950.00' });
+    // The effectiveness answer knows them: 3 of the treatment group took part.
+    const effectiveness = await mkt.get(`/api/campaigns/K1/effectiveness?minPosition=${completed.body.position}`);
+    expect(effectiveness.body.funnel).toMatchObject({ enrolled: { treatment: treatment.length, control: 30 - treatment.length }, participated: 3, accepted: 1 });
     const budget = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'org-BR1' ORDER BY stream_position`);
     expect(budget.rows.map((r) => r.type)).toEqual(['BudgetAllocated', 'BudgetCommitted', 'BudgetReleased']);
     expect(budget.rows[2]!.data).toMatchObject({ campaignId: 'K1', amount: '18950.00' });

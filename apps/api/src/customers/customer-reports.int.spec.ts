@@ -69,6 +69,13 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
     await imported('customer-F', 'VipCardApplicationApproved', { customerId: 'F', applicationId: 'APP-F', approvedBy: 'system', special: false }, '2026-03-01T00:00:00Z');
     await imported('customer-F', 'VipCardIssued', { customerId: 'F', cardId: 'CARD-F', applicationId: 'APP-F', tier: 'standard', special: false, unitId: 'SB1', validUntil: '2028-01-01T00:00:00Z' }, '2026-03-02T00:00:00Z');
     await imported('customer-F', 'VipCardTierChanged', { customerId: 'F', cardId: 'CARD-F', from: 'standard', to: 'black' }, '2026-03-03T00:00:00Z');
+    // Complaints (001 服务准则 4): G's is past its deadline unanswered; H's was answered, late; I's deadline is still ahead.
+    for (const id of ['G', 'H', 'I']) await seedCustomer(t, id);
+    const contactG = await ok(rm.post('/api/interactions', { kind: 'contact', customerId: 'G', staffId: 'rm1', channel: 'phone', outcome: 'reached', occurredAt: '2026-03-01T09:00:00Z' }));
+    await ok(rm.post('/api/interactions', { kind: 'complaint', customerId: 'G', complaintId: 'CP-G', category: 'pushy_sale', contactId: contactG.id, answerWithinDays: 5, occurredAt: '2026-03-01T10:00:00Z' }));
+    await ok(rm.post('/api/interactions', { kind: 'complaint', customerId: 'H', complaintId: 'CP-H', category: 'too_many_calls', answerWithinDays: 5, occurredAt: '2026-03-01T10:00:00Z' }));
+    await ok(rm.post('/api/customers/H/complaints/CP-H/answer', { occurredAt: '2026-03-20T10:00:00Z' }));
+    await ok(rm.post('/api/interactions', { kind: 'complaint', customerId: 'I', complaintId: 'CP-I', category: 'too_many_calls', answerWithinDays: 90 }));
     // The machine may be busy (tests run in parallel): let the projector catch up before reading.
     expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
   });
@@ -123,11 +130,23 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
       ['tier_mismatch', 'D'],
       ['tier_mismatch', 'F'],
       ['special_quota_exceeded', 'SB2'],
+      ['complaint_overdue', 'G'],
     ]);
     expect(exceptions.find((e: { kind: string }) => e.kind === 'application_without_card').unitId).toBe('SB1');
     // a head of the unit sees every kind that concerns it, the application without a card included
     const mine = (await c.as('head-br1').get('/api/exceptions')).body.exceptions.map((e: { kind: string; customerId: string | null }) => [e.kind, e.customerId]);
     expect(mine).toContainEqual(['application_without_card', 'B']);
     expect(mine).not.toContainEqual(['special_quota_exceeded', null]); // SB2's, outside BR1
+  });
+
+  it('DOMAIN Contacts ("Complaints … answered within a deadline"; 001 服务准则 4): lists a complaint past its deadline and unanswered as of now as an exception, with its unit and the person it is about', async () => {
+    const { exceptions } = await get('/api/exceptions');
+    const overdue = exceptions.filter((e: { kind: string }) => e.kind === 'complaint_overdue');
+    // Recorded 2026-03-01 10:00 with 5 days to answer: due 2026-03-06 10:00, and never answered.
+    expect(overdue).toEqual([
+      { kind: 'complaint_overdue', unitId: 'SB1', customerId: 'G', details: { complaintId: 'CP-G', category: 'pushy_sale', staffId: 'rm1', campaignId: null, answerDueBy: '2026-03-06T10:00:00.000Z' } },
+    ]);
+    // The head of the customer's branch sees it.
+    expect((await c.as('head-br1').get('/api/exceptions')).body.exceptions.map((e: { kind: string; customerId: string }) => [e.kind, e.customerId])).toContainEqual(['complaint_overdue', 'G']);
   });
 });

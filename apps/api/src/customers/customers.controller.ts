@@ -34,14 +34,15 @@ const onboard = z.strictObject({
 });
 const balance = z.strictObject({ month, averageDailyAssets: money, holdings: z.array(id).max(200).default([]), ...occurredAt });
 const assign = z.strictObject({ staffId: id, ...occurredAt });
-const claim = z.strictObject({ claimId: id, ...occurredAt });
+/** A claim brings in a customer the system does not have: the same facts as onboarding (no personal data). */
+const claim = z.strictObject({ claimId: id, ...onboard.omit({ personal: true }).shape });
 const claimDecision = z.strictObject({ approve: z.boolean(), reason: z.string().max(500).optional(), ...occurredAt });
 const transfer = z.strictObject({ toStaffId: id, ...occurredAt });
 const risk = z.strictObject({ tolerance: riskLevel, ...occurredAt });
 const consent = z.strictObject({ channel, granted: z.boolean(), ...occurredAt });
 const answer = z.strictObject({ ...occurredAt });
 
-/** Customers: onboarding, balances and tiers, assignment, claims, transfers, risk profile, consent. */
+/** Customers: onboarding, balances and tiers, assignment, claims (customers not yet in the system), transfers, risk profile, consent. */
 @ApiTags('customers')
 @ApiBearerAuth()
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
@@ -113,19 +114,22 @@ export class CustomersController {
   }
 
   @Roles('relationship_manager')
-  @Post(':customerId/claims')
-  @ApiOperation({ summary: 'A relationship manager claims an unassigned customer (客户申领); the superior unit decides' })
-  @ApiBody({ schema: toOpenApi(claim), examples: { example: { value: {"claimId": "CL-2026-031"} } } })
-  async claim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @Post('claims')
+  @ApiOperation({
+    summary:
+      'A relationship manager claims a customer not yet in the system (客户申领, 004 篇九 第九条), with the onboarding facts; the nearest unit above with assignment rights decides, and approval onboards the customer to the claimant. A customer already in the system is assigned by their sub-branch (POST customers/:customerId/manager).',
+  })
+  @ApiBody({ schema: toOpenApi(claim), examples: { example: { value: { claimId: 'CL-2026-031', customerId: 'C-10231', segment: 'retail', gender: 'F', birthYear: 1979, assetsByUnit: { 'SB-PD': '180000.00' } } } } })
+  async claim(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
     const b = parseBody(claim, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
-    return this.send(issue, { type: 'FileClaim', customerId, claimId: b.claimId });
+    return this.send(issue, { type: 'FileClaim', customerId: b.customerId, claimId: b.claimId, segment: b.segment, gender: b.gender, birthYear: b.birthYear ?? null, assetsByUnit: b.assetsByUnit });
   }
 
   @Roles('approver', 'branch_head', 'admin')
   @Post(':customerId/claims/:claimId/decision')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve or reject a claim (a unit above the claimant)' })
+  @ApiOperation({ summary: 'Approve or reject a claim (the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant' })
   @ApiBody({ schema: toOpenApi(claimDecision), examples: { example: { value: {"approve": true} } } })
   async decideClaim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('claimId') claimId: string, @Body() body: unknown) {
     const b = parseBody(claimDecision, body);

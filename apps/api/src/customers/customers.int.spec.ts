@@ -39,13 +39,36 @@ describe('customers through the API', () => {
     expect(old.body.error.code).toBe('SNAPSHOT_OUT_OF_ORDER');
   });
 
-  it('files a claim that the superior unit approves, assigning the manager', async () => {
-    await c.as('rm1').post('/api/customers', { customerId: 'T2', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });
-    expect((await c.as('rm1').post('/api/customers/T2/claims', { claimId: 'CL1' })).status).toBe(201);
-    const ownUnit = await c.as('rm2').post('/api/customers/T2/claims/CL1/decision', { approve: true });
-    expect(ownUnit.status).toBe(403);
+  it('DOMAIN Organisation (客户申领, 004 篇九 第九条): a claim for a customer not yet in the system onboards them to the claimant once the nearest superior with assignment rights approves', async () => {
+    const claim = { claimId: 'CL1', customerId: 'T2', segment: 'retail', gender: 'F', birthYear: 1975, assetsByUnit: { SB1: '180000', SB2: '20000' } };
+    const filed = await c.as('rm1').post('/api/customers/claims', claim);
+    expect(filed.status).toBe(201);
+    expect(filed.body).toMatchObject({ id: 'T2', streamId: 'customer-T2', events: ['CustomerClaimFiled'] });
+    // Not in the system until approved.
+    expect((await c.as('rm1').post('/api/customers/T2/risk-assessment', { tolerance: 'R3' })).body.error.code).toBe('UNKNOWN_CUSTOMER');
+    // rm1 works in SB1; SB1 has no head or approver here, so BR1 (head-br1, appr-br1) decides, not head office.
+    const tooHigh = await c.as('appr-ho').post('/api/customers/T2/claims/CL1/decision', { approve: true });
+    expect(tooHigh.status).toBe(403);
+    expect(tooHigh.body.error).toMatchObject({ code: 'NOT_SUPERIOR_UNIT', details: { decidingUnitId: 'BR1' } });
     const approved = await c.as('head-br1').post('/api/customers/T2/claims/CL1/decision', { approve: true });
-    expect(approved.body.events).toEqual(['CustomerClaimApproved', 'CustomerAssignedToManager']);
+    expect(approved.status).toBe(200);
+    expect(approved.body.events).toEqual(['CustomerClaimApproved', 'CustomerOnboarded', 'CustomerAssignedToManager']);
+    expect((await eventsOf('customer-T2')).map((e) => [e.type, e.data])).toEqual([
+      ['CustomerClaimFiled', { customerId: 'T2', claimId: 'CL1', staffId: 'rm1', unitId: 'SB1', onboarding: { homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1975 } }],
+      ['CustomerClaimApproved', { customerId: 'T2', claimId: 'CL1', approvedBy: 'head-br1' }],
+      ['CustomerOnboarded', { customerId: 'T2', homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1975 }],
+      ['CustomerAssignedToManager', { customerId: 'T2', staffId: 'rm1', previousStaffId: null, unitId: 'SB1' }],
+    ]);
+    // Now theirs to serve.
+    expect((await c.as('rm1').post('/api/customers/T2/risk-assessment', { tolerance: 'R3' })).status).toBe(201);
+  });
+
+  it('refuses a claim on a customer the system has (409): their sub-branch assigns them instead', async () => {
+    await c.as('rm1').post('/api/customers', { customerId: 'T9', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });
+    const r = await c.as('rm1').post('/api/customers/claims', { claimId: 'CL2', customerId: 'T9', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('CUSTOMER_ALREADY_IN_SYSTEM');
+    expect((await c.as('head-br1').post('/api/customers/T9/manager', { staffId: 'rm1' })).body.events).toEqual(['CustomerAssignedToManager']);
   });
 
   it('leaves cross-branch transfers to head office', async () => {

@@ -16,11 +16,12 @@ const EXAMPLES = {
   conversion: { value: { kind: 'conversion', customerId: 'C-10001', staffId: 'rm-001', productCode: 'FUND-BOND', amount: '50000.00', revenue: '750.00', campaignId: 'K-2026-001' } },
   reversal: { value: { kind: 'reversal', customerId: 'C-10001', conversionId: 'V-1', reason: 'cooling-off cancellation' } },
   complaint: { value: { kind: 'complaint', customerId: 'C-10001', category: 'too_many_calls', contactId: 'X-1' } },
+  participation: { value: { kind: 'participation', customerId: 'C-10001', campaignId: 'K-2026-001', how: 'attended' } },
 };
 
 /**
  * What relationship managers and channels record about a customer: contacts, offers, answers,
- * referrals, sales, reversals, complaints. Each lands on the customer's stream, where contact
+ * referrals, sales, reversals, complaints, taking part in a campaign. Each lands on the customer's stream, where contact
  * policy, control groups and suitability are decided.
  */
 @ApiTags('interactions')
@@ -32,7 +33,7 @@ export class InteractionsController {
 
   @Roles(...INTERACTION_RECORDERS)
   @Post()
-  @ApiOperation({ summary: 'Record an interaction; `kind` selects contact, offer, offer-response, referral, conversion, reversal or complaint' })
+  @ApiOperation({ summary: 'Record an interaction; `kind` selects contact, offer, offer-response, referral, conversion, reversal, complaint or participation (the customer took part in a campaign: they share its cost)' })
   @ApiBody({ schema: toOpenApi(interaction), examples: EXAMPLES })
   async record(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
     const b = parseBody(interaction, body);

@@ -22,6 +22,13 @@ const defineProduct = z.strictObject({ productCode: id, name: text(200), categor
 const updateProduct = z.strictObject({ riskLevel: riskLevel.optional(), riskBearing: z.boolean().optional(), weight: money.optional() });
 const thresholds = z.strictObject({ standard: money, platinum: money, black: money });
 const target = z.strictObject({ subjectId: id, period: month, points: money });
+const scoringRules = z
+  .strictObject({
+    referralShare: z.number().min(0).max(1).optional(),
+    complaintPenalty: z.number().int().min(0).max(1_000_000).optional(),
+    unsuitablePenalty: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'name at least one rule');
 const contactPolicy = z.strictObject({
   maxCampaignContactsPer30Days: z.number().int().min(1).max(100),
   maxContactsPerCampaignPer7Days: z.number().int().min(1).max(100),
@@ -58,7 +65,7 @@ export class OrganisationController {
   @ApiOperation({ summary: 'The org tree, staff and products as configured now' })
   async get() {
     const org = await this.directory.current();
-    return { units: [...org.units.values()], staff: [...org.staff.values()], products: [...org.products.values()] };
+    return { units: [...org.units.values()], staff: [...org.staff.values()], products: [...org.products.values()], scoring: org.scoring };
   }
 
   @Roles('admin')
@@ -162,6 +169,20 @@ export class OrganisationController {
     const b = parseBody(contactPolicy, body);
     const issue = await this.commands.issue(req, actor);
     return this.send({ ...issue, type: 'SetContactPolicy', unitId, policy: b }, issue, unitId);
+  }
+
+  @Roles('admin')
+  @Post('org/scoring-rules')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Set the bank's scoring rules (admin): the referral split (referrer's share, default 0.5) and the points a complaint (default 200) and an unsuitable attempt (default 500) cost. Each sale, complaint and attempt scores under the rules in force when it happened",
+  })
+  @ApiBody({ schema: toOpenApi(scoringRules), examples: { split: { value: { referralShare: 0.4 } }, penalties: { value: { complaintPenalty: 300, unsuitablePenalty: 800 } } } })
+  async setScoringRules(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+    const b = parseBody(scoringRules, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'SetScoringRules', ...b }, issue, 'scoring-rules');
   }
 
   @Roles('branch_head', 'admin')

@@ -48,7 +48,7 @@ export class ScorecardsController {
 
   @Roles(...ANY_ROLE)
   @Get()
-  @ApiOperation({ summary: 'Every person and unit at or below orgUnit for a month: conversions, revenue, weighted points, shadow, penalties, adherence, target, rank' })
+  @ApiOperation({ summary: 'Every person and unit at or below orgUnit for a month: conversions, revenue, weighted points, shadow, penalties, complaint rate, adherence, target, rank' })
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })
   @ApiQuery({ name: 'orgUnit', required: false, example: 'BR-SH' })
   async list(@CurrentActor() actor: Actor, @Query('period') period: string, @Query('orgUnit') orgUnit?: string, @Query('minPosition') minPosition?: string) {

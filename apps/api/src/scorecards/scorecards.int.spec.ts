@@ -1,5 +1,6 @@
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { parseRuleSet, scorecardAsOf } from '@app/read-models';
 
 /**
  * A month of sales, referrals, a wealth-centre move, contacts, a complaint and an unsuitable
@@ -84,6 +85,15 @@ describe('staff scorecards', () => {
     expect(person('wc1')).toMatchObject({ conversions: 0, points: 0, shadowPoints: 1000, score: 0, assignedCustomers: 1, maintenanceAdherence: 0 });
   });
 
+  it('DOMAIN Contacts ("complaint rate is a campaign and staff quality figure"; 001 服务准则 4): gives each person\'s complaints per customer they contacted in the month', async () => {
+    const card = await get('/api/scorecards?period=2026-03&orgUnit=BR1');
+    const person = (id: string) => card.people.find((p: { staffId: string }) => p.staffId === id);
+    // rm1 contacted A and B, no complaint: 0 / 2. rm2 contacted B once and drew one complaint: 1 / 1. wc1 contacted nobody.
+    expect(person('rm1')).toMatchObject({ customersContacted: 2, complaints: 0, complaintRate: 0 });
+    expect(person('rm2')).toMatchObject({ customersContacted: 1, complaints: 1, complaintRate: 1 });
+    expect(person('wc1')).toMatchObject({ customersContacted: 0, complaints: 0, complaintRate: null });
+  });
+
   it('rolls the people up every unit of the tree', async () => {
     const card = await get('/api/scorecards?period=2026-03&orgUnit=BR1');
     const unit = (id: string) => card.units.find((u: { unitId: string }) => u.unitId === id);
@@ -110,6 +120,55 @@ describe('staff scorecards', () => {
   it('keeps April apart from March by the bank\'s calendar (Asia/Shanghai), not UTC', async () => {
     const april = await get('/api/scorecards/rm1?period=2026-04');
     expect(april).toMatchObject({ conversions: 1, revenue: '100.00', points: 150 });
+  });
+
+  describe('DOMAIN Cross-sell credit ("default 50/50, configurable") and Staff scorecards ("Complaints and mis-selling reduce the score"): under the organisation\'s settings in force when each happened', () => {
+    const may = (day: number) => `2026-05-${String(day).padStart(2, '0')}T10:00:00.000Z`;
+    const complaintAbout = async (staffId: string, customerId: string, day: number) => {
+      const contact = await ok(c.as(staffId).post('/api/interactions', { kind: 'contact', customerId, staffId, channel: 'phone', outcome: 'ok', occurredAt: may(day) }));
+      await ok(c.as(staffId).post('/api/interactions', { kind: 'complaint', customerId, category: 'pushy', contactId: contact.id, occurredAt: may(day) }));
+    };
+    const unsuitable = async (day: number) => {
+      const r = await c.as('rm1').post('/api/interactions', { kind: 'offer', customerId: 'A', staffId: 'rm1', productCode: 'FUND-EQ', occurredAt: may(day) });
+      expect(r.body.error.code).toBe('OFFER_NOT_SUITABLE');
+    };
+
+    beforeAll(async () => {
+      // Under the defaults: referral 50/50, complaint −200, unsuitable attempt −500.
+      await sale('B', 'rm2', 'GOLD', '500.00', may(2), 'rm1');
+      await complaintAbout('rm2', 'B', 3);
+      await unsuitable(4);
+      // The bank changes its rules: referrer 20%, complaint −100, unsuitable attempt −300.
+      await ok(c.as('admin').post('/api/org/scoring-rules', { referralShare: 0.2, complaintPenalty: 100, unsuitablePenalty: 300 }));
+      await sale('B', 'rm2', 'GOLD', '1000.00', may(12), 'rm1');
+      await complaintAbout('rm2', 'B', 13);
+      await unsuitable(14);
+      expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    });
+
+    it('credits each sale at the split of its time and takes off each penalty at the amount of its time', async () => {
+      const card = await get('/api/scorecards?period=2026-05&orgUnit=BR1');
+      const person = (id: string) => card.people.find((p: { staffId: string }) => p.staffId === id);
+      // GOLD weighs 1.00. Sale 1: 500.00 split 250 / 250. Sale 2: 1,000.00 split 200 (rm1, 20%) / 800 (rm2).
+      // rm1: 250 + 200 = 450 points; unsuitable attempts −500 (before) −300 (after) → −350.
+      expect(person('rm1')).toMatchObject({ referrals: 2, conversions: 0, revenue: '450.00', points: 450, unsuitableAttempts: 2, score: -350 });
+      // rm2: 250 + 800 = 1,050 points; complaints −200 (before) −100 (after) → 750.
+      expect(person('rm2')).toMatchObject({ referrals: 0, conversions: 2, revenue: '1050.00', points: 1050, complaints: 2, score: 750 });
+    });
+
+    it('keeps March as it was scored', async () => {
+      const card = await get('/api/scorecards?period=2026-03&orgUnit=BR1');
+      expect(card.people.find((p: { staffId: string }) => p.staffId === 'rm1')).toMatchObject({ points: 2750, score: 2250 });
+      expect(card.people.find((p: { staffId: string }) => p.staffId === 'rm2')).toMatchObject({ points: 250, score: 50 });
+    });
+
+    it('lets a what-if rule set override a setting throughout, the others staying as they were in force', async () => {
+      const answer = await scorecardAsOf(t.db.pool, t.runtime.store, { period: '2026-05', orgUnit: 'BR1', rules: parseRuleSet('{"scoring": {"referralShare": 0.5}}', 'r.json') });
+      const person = (id: string) => answer.people.find((p) => p.staffId === id)!;
+      // Both sales split 50/50: rm1 250 + 500 = 750, rm2 250 + 500 = 750; the penalties as they were in force.
+      expect(person('rm1')).toMatchObject({ points: 750, score: 750 - 500 - 300 });
+      expect(person('rm2')).toMatchObject({ points: 750, score: 750 - 200 - 100 });
+    });
   });
 
   it('refuses a malformed period (400) and an unknown unit (404)', async () => {

@@ -18,7 +18,7 @@ export class ExceptionsController {
 
   @Roles('approver', 'branch_head', 'analyst', 'admin')
   @Get()
-  @ApiOperation({ summary: 'Supervision exceptions: card without application, application without card, tier mismatch, special cards above 5%' })
+  @ApiOperation({ summary: 'Supervision exceptions: card without application, application without card, tier mismatch, special cards above 5%, complaints past their deadline without an answer (as of now)' })
   @ApiQuery({ name: 'openDays', required: false, description: 'days an approved application may wait for its card (default 30)' })
   @ApiQuery({ name: 'minPosition', required: false })
   async list(@CurrentActor() actor: Actor, @Query('openDays') openDays?: string, @Query('minPosition') minPosition?: string) {

@@ -40,7 +40,7 @@ export function scorecardCommand(program: Command): void {
       if (o.org && answer.units.length === 0) throw usage(`no org unit ${o.org}`);
       output(o.json, answer, (a) =>
         [
-          `${a.period}${a.orgUnit ? ` · ${a.orgUnit} and below` : ''} · as of ${a.asOf ?? 'now'} · referral share ${a.scoring.referralShare}`,
+          `${a.period}${a.orgUnit ? ` · ${a.orgUnit} and below` : ''} · as of ${a.asOf ?? 'now'} · referral share ${a.scoring.referralShare ?? 'as the bank set it'}`,
           table(['unit', 'points', 'score', 'target', 'attainment'], a.units.map((u) => [u.unitId, u.points, u.score, u.target ?? null, u.attainment === null ? null : `${(u.attainment * 100).toFixed(0)}%`])),
           table(
             ['staff', 'unit', 'sales', 'revenue', 'points', 'shadow', 'complaints', 'score', 'rank'],

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, ServiceUnavailableException } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   budgetDecider,
@@ -20,7 +20,11 @@ import {
   type HandledCommand,
 } from '../command-handling/handle-command';
 import type { Runtime } from '@app/platform';
+import { campaignEffectivenessProjection, campaignParticipantCount, waitForProjection, withReadModels } from '@app/read-models';
 import { RUNTIME } from '../runtime.token';
+
+/** How long completing waits for the campaign read model to have seen every participation so far. */
+const READ_MODEL_WAIT_MS = 10_000;
 
 /** Draft, submit, approve, reject, record feedback: one stream, no other aggregate involved. */
 export class ActOnCampaign extends Command<HandledCommand<CampaignEvent>> {
@@ -42,10 +46,30 @@ export class ActOnCampaignHandler implements ICommandHandler<ActOnCampaign> {
       // Whether the customer took part is known on their own stream.
       const { state } = await loadState(store, customerStream(command.customerId), customerDecider);
       const customerGroup = state.enrolments.get(command.campaignId) ?? null;
-      return handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, customerGroup }, context);
+      const facts = command.type === 'RecordCampaignCost' ? { customerGroup, customerTookPart: state.participations.has(command.campaignId) } : { customerGroup };
+      return handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts }, context);
     }
-    if (command.type === 'CompleteCampaign' || command.type === 'CancelCampaign') return this.closeAndRelease(command, context);
+    if (command.type === 'CompleteCampaign') {
+      // Counted only for a running campaign: any other is refused by the decider without it.
+      const { state } = await loadState(store, campaignStream(command.campaignId), campaignDecider);
+      const participantCount = state.status === 'launched' ? await this.participantCount(command.campaignId) : 0;
+      return this.closeAndRelease({ ...command, participantCount }, context);
+    }
+    if (command.type === 'CancelCampaign') return this.closeAndRelease(command, context);
     return handleCommand(store, campaignStream(command.campaignId), campaignDecider, command, context);
+  }
+
+  /**
+   * The treatment customers who took part so far: recorded on their own streams, counted in the
+   * campaign read model once it has seen everything written until now.
+   */
+  private async participantCount(campaignId: string): Promise<number> {
+    const { store, db } = this.runtime;
+    const head = await store.headPosition();
+    if (head && !(await waitForProjection(db.pool, campaignEffectivenessProjection.name, head, READ_MODEL_WAIT_MS))) {
+      throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: 'the campaign read model is catching up; try completing again shortly' });
+    }
+    return withReadModels(db.pool, [campaignEffectivenessProjection.name], (rm) => campaignParticipantCount(rm, campaignId));
   }
 
   /** Completing or cancelling a launched campaign returns what it did not spend to its unit's budget, atomically. */

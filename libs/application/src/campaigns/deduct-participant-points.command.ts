@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { fold, campaignDecider, formatFen, forbidden, illegalState, isWithin, notFound, pointsDecider, pointsStream, requireRole, toFen, campaignStream, type Actor, type CampaignEvent, type Organisation } from '@app/domain';
 import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type StreamDecision } from '../command-handling/handle-command';
 import type { Runtime } from '@app/platform';
-import { campaignEffectivenessProjection, waitForProjection, withReadModels } from '@app/read-models';
+import { campaignEffectivenessProjection, campaignParticipantCosts, waitForProjection, withReadModels } from '@app/read-models';
 import { RUNTIME } from '../runtime.token';
 
 export interface PointsDeduction {
@@ -30,8 +30,10 @@ const CHUNK = 500;
 
 /**
  * After a campaign completes, each participant's benefit points are deducted by their cost share
- * (第三十条): the even share of the unassigned costs plus the costs recorded for them. The
- * participants and their direct costs come from the campaign-effectiveness read model; each
+ * (第三十条): the even share of the unassigned costs plus the costs recorded for them. Participants
+ * are the treatment customers who took part (recorded as such, or accepted one of the campaign's
+ * offers), not everyone enrolled; they and their direct costs come from the campaign-effectiveness
+ * read model, and the points decider takes the share from benefit points only. Each
  * deduction is decided on the customer's points stream (once per campaign, never below zero),
  * so running this again after a failure finishes the job without deducting twice.
  */
@@ -52,15 +54,10 @@ export class DeductParticipantPointsHandler implements ICommandHandler<DeductPar
       throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: 'the campaign read model is catching up; try again shortly' });
     }
     const shareFen = toFen((completed.data as { unassignedSharePerParticipant: string }).unassignedSharePerParticipant)!;
-    const participants = await withReadModels(db.pool, [campaignEffectivenessProjection.name], async (rm) => {
-      const { rows } = await rm.query(
-        `SELECT p.customer_id, COALESCE(sum(c.amount_fen), 0) AS direct FROM ce_participants p
-         LEFT JOIN ce_costs c ON c.campaign_id = p.campaign_id AND c.customer_id = p.customer_id
-         WHERE p.campaign_id = $1 AND p.grp = 'treatment' GROUP BY p.customer_id ORDER BY p.customer_id`,
-        [campaignId],
-      );
-      return rows.map((r) => ({ customerId: r.customer_id as string, costFen: shareFen + Number(r.direct) }));
-    });
+    const participants = (await withReadModels(db.pool, [campaignEffectivenessProjection.name], (rm) => campaignParticipantCosts(rm, campaignId))).map((p) => ({
+      customerId: p.customerId,
+      costFen: shareFen + p.directCostFen,
+    }));
     const keyed = { ...context, idempotencyKey: `points ${campaignId}` };
     let deducted = 0;
     let points = 0;

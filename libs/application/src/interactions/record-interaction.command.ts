@@ -29,7 +29,8 @@ export interface RecordedInteraction extends HandledCommand<CustomerStreamEvent>
 }
 
 /**
- * An interaction with a customer (contact, offer, answer, referral, sale, reversal, complaint),
+ * An interaction with a customer (contact, offer, answer, referral, sale, reversal, complaint,
+ * participation in a campaign),
  * from the HTTP API or a channel message alike: translated into the customer's command and
  * decided on the customer's stream, where contact policy, control groups and suitability live.
  * `newId` names what the interaction creates when the sender has not (the ingest uses the
@@ -127,6 +128,8 @@ export async function interactionCommand(
         return { type: 'ReverseConversion', customerId, conversionId: b.conversionId, reason: b.reason };
       case 'complaint':
         return { type: 'RecordComplaint', customerId, complaintId: b.complaintId ?? newId(), category: b.category, contactId: b.contactId ?? null, answerWithinDays: b.answerWithinDays };
+      case 'participation':
+        return { type: 'RecordCampaignParticipation', customerId, campaign: await campaignFacts(store, b.campaignId), how: b.how };
     }
 }
 

@@ -21,6 +21,8 @@ export interface PlannedCampaign {
   readonly targets: { conversions: number | null; revenue: string | null };
   /** The end of its period, once it is planned (the first of the month after `endMonth`). */
   periodEnd: string | null;
+  /** An event customers come to (the lecture): a contacted customer who is not putting it off attends, and so takes part. */
+  readonly attended?: boolean;
   enrolled: number;
   launched: boolean;
   completed: boolean;
@@ -59,7 +61,7 @@ export function planCampaigns(options: SeedOptions, months: readonly string[]): 
     {
       campaignId: 'K-WOMEN', name: '三八妇女节健康讲座 Women’s day health lecture', objective: 'health lecture for female VIP customers (004)', ownerUnitId: 'BR-BJ', marketer: 'mkt-bj',
       productCodes: ['INS-LIFE', 'WM-R2'], channels: ['phone', 'branch'], audience: rule({ genders: ['F'], tiers: ['standard', 'platinum', 'black'] }), budget: '120000.00',
-      launchMonth: womensDay, endMonth: womensDay, treated: 0.14, base: 0.07, targets: { conversions: null, revenue: null },
+      launchMonth: womensDay, endMonth: womensDay, treated: 0.14, base: 0.07, targets: { conversions: null, revenue: null }, attended: true,
     },
     {
       campaignId: 'K-FUNDSWITCH', name: '基金转换：债券与黄金 Fund switch to bond and gold', objective: 'move customers with equity-fund losses to bond funds and gold (004)', ownerUnitId: 'BR-GZ', marketer: 'mkt-gz',

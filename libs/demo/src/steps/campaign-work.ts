@@ -27,10 +27,13 @@ function treat(s: Seeding, v: CustomerMonth, c: PlannedCampaign, product: DemoPr
   // Mostly on a channel the customer accepts; now and then on the campaign's first, which they may have opted out of.
   const channel = rnd.chance(0.95) ? c.channels.find((ch) => p.channels.includes(ch)) ?? c.channels[0]! : c.channels[0]!;
   const contactId = s.nextId('CT');
+  const outcome = rnd.pick(['reached', 'reached', 'interested', 'call back later']);
   const contacted = customerCommand(s, p, rm, at(month, day, 10, v.i % 60), {
-    type: 'RecordContact', contactId, staffId: manager, channel, outcome: rnd.pick(['reached', 'reached', 'interested', 'call back later']), campaign: facts(c), controlGroupsInForce: v.controlGroupsInForce,
+    type: 'RecordContact', contactId, staffId: manager, channel, outcome, campaign: facts(c), controlGroupsInForce: v.controlGroupsInForce,
   });
   if (contacted instanceof Error) return;
+  // At a lecture the customers who came took part (004 篇九 第三十条 2), whether or not they buy.
+  if (c.attended && outcome !== 'call back later') customerCommand(s, p, rm, at(month, day, 15), { type: 'RecordCampaignParticipation', campaign: facts(c), how: 'attended' });
   if (rnd.chance(0.04)) complain(s, v, contactId, day);
   const offerId = s.nextId('OF');
   const offered = customerCommand(s, p, rm, at(month, day, 11), {

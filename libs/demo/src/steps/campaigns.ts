@@ -1,7 +1,7 @@
 import { campaignDecider, campaignStream, DomainError, type Actor, type CampaignCommand } from '@app/domain';
 import { type Position } from '@app/event-store';
 import { ActOnCampaign, LaunchCampaign, loadState } from '@app/application';
-import { customerDirectoryProjection, waitForProjection } from '@app/read-models';
+import { campaignEffectivenessProjection, customerDirectoryProjection, waitForProjection } from '@app/read-models';
 import { addMonths, at } from '../calendar';
 import { money, type Seeding } from '../seeding';
 import type { PlannedCampaign } from './campaign-plans';
@@ -60,9 +60,17 @@ export async function launchCampaigns(s: Seeding, plans: readonly PlannedCampaig
   }
 }
 
-/** The running campaigns planned to end in month `m`: feedback recorded, then completed. */
+/**
+ * The running campaigns planned to end in month `m`: feedback recorded, then completed. Completing
+ * counts the participants in the campaign read model, so it is caught up with the month first.
+ */
 export async function closeCampaigns(s: Seeding, plans: readonly PlannedCampaign[], m: number, month: string): Promise<void> {
-  for (const c of plans.filter((x) => x.launched && !x.completed && x.endMonth === m)) {
+  const closing = plans.filter((x) => x.launched && !x.completed && x.endMonth === m);
+  if (closing.length === 0) return;
+  await s.batch.flush();
+  const head = await s.runtime.store.headPosition();
+  if (head && !(await waitForProjection(s.runtime.db.pool, campaignEffectivenessProjection.name, head, 30 * 60_000))) throw new Error('the campaign read model did not catch up');
+  for (const c of closing) {
     const marketer = s.actor(c.marketer);
     await actOnCampaign(s, c, { type: 'RecordCampaignFeedback', feedbackId: `${c.campaignId}-FB1`, customerId: null, rating: s.rnd.int(3, 5), comment: '客户反馈良好 well received' }, marketer, at(month, 27));
     await actOnCampaign(s, c, { type: 'CompleteCampaign' }, marketer, at(month, 28, 18));

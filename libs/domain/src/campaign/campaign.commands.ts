@@ -13,9 +13,14 @@ export type CampaignCommand = Issued & { campaignId: string; org: Organisation }
     | { type: 'RejectCampaign'; reason: string }
     /** The audience is evaluated by the caller (a query over customers) and split here. */
     | { type: 'LaunchCampaign'; audienceSize: number; treatmentCount: number; randomisationSeed: string }
-    | { type: 'RecordCampaignCost'; costId: string; amount: string; customerId: string | null; customerGroup: Group | null; description: string }
+    /**
+     * `customerGroup` and `customerTookPart`: the customer's group in this campaign and whether they
+     * took part, looked up on their stream by the handler (null / false: not enrolled / did not).
+     */
+    | { type: 'RecordCampaignCost'; costId: string; amount: string; customerId: string | null; customerGroup: Group | null; customerTookPart?: boolean; description: string }
     /** `customerGroup`: the customer's group in this campaign, looked up on their stream (null: not enrolled). */
     | { type: 'RecordCampaignFeedback'; feedbackId: string; customerId: string | null; customerGroup?: Group | null; rating: number | null; comment: string }
-    | { type: 'CompleteCampaign' }
+    /** `participantCount`: the treatment customers who took part, counted by the handler from their streams' facts. */
+    | { type: 'CompleteCampaign'; participantCount: number }
     | { type: 'CancelCampaign'; reason: string }
   );

@@ -155,11 +155,17 @@ describe('campaign', () => {
   describe('costs and completion', () => {
     it('records a cost for a participant and refuses a control customer', () => {
       given([drafted, submitted, approved, launched])
-        .when(cmd({ type: 'RecordCampaignCost', costId: 'c1', amount: '12.5', customerId: 'C1', customerGroup: 'treatment', description: 'x' }))
+        .when(cmd({ type: 'RecordCampaignCost', costId: 'c1', amount: '12.5', customerId: 'C1', customerGroup: 'treatment', customerTookPart: true, description: 'x' }))
         .then([cost('c1', '12.50', 'C1')]);
       given([drafted, submitted, approved, launched])
-        .when(cmd({ type: 'RecordCampaignCost', costId: 'c1', amount: '12.5', customerId: 'C2', customerGroup: 'control', description: 'x' }))
+        .when(cmd({ type: 'RecordCampaignCost', costId: 'c1', amount: '12.5', customerId: 'C2', customerGroup: 'control', customerTookPart: false, description: 'x' }))
         .thenRefuses('NOT_A_PARTICIPANT');
+    });
+
+    it('DOMAIN Campaigns ("Cost per participant is taken from the cost lines"; 004 篇九 第三十条 2–3): refuses a cost line for a treatment customer who did not take part', () => {
+      given([drafted, submitted, approved, launched])
+        .when(cmd({ type: 'RecordCampaignCost', costId: 'c1', amount: '12.5', customerId: 'C3', customerGroup: 'treatment', customerTookPart: false, description: 'gift' }))
+        .thenRefuses('NOT_A_PARTICIPANT', { customerId: 'C3' });
     });
 
     it('records feedback from a participant or about the campaign, never about someone who did not take part', () => {
@@ -182,7 +188,7 @@ describe('campaign', () => {
     it('splits unassigned costs evenly over the participants on completion and releases the rest of the budget', () => {
       // 4 participants; unassigned 100.00 + 0.03 = 100.03 → 25.00 each (floor to the fen); total 100.03 + 20 = 120.03
       given([drafted, submitted, approved, launched, cost('c1', '100.00', null), cost('c2', '0.03', null), cost('c3', '20.00', 'C1')])
-        .when(cmd({ type: 'CompleteCampaign' }))
+        .when(cmd({ type: 'CompleteCampaign', participantCount: 4 }))
         .then([
           {
             type: 'CampaignCompleted',
@@ -199,6 +205,23 @@ describe('campaign', () => {
         ]);
     });
 
+    it('DOMAIN Campaigns ("a cost that cannot be tied to a customer is split evenly across all participants"; 004 篇九 第三十条 3): the unassigned share divides by the customers who took part, not by the treatment group', () => {
+      // 4 treatment customers, of whom 3 took part: 100.03 / 3 = 33.343… → 33.34 each (floor to the fen).
+      given([drafted, submitted, approved, launched, cost('c1', '100.00', null), cost('c2', '0.03', null), cost('c3', '20.00', 'C1')])
+        .when(cmd({ type: 'CompleteCampaign', participantCount: 3 }))
+        .thenMatches([{ type: 'CampaignCompleted', data: { unassignedCost: '100.03', participantCount: 3, unassignedSharePerParticipant: '33.34' } }]);
+      // Nobody took part: the unassigned cost is no one's share.
+      given([drafted, submitted, approved, launched, cost('c1', '100.00', null)])
+        .when(cmd({ type: 'CompleteCampaign', participantCount: 0 }))
+        .thenMatches([{ type: 'CampaignCompleted', data: { participantCount: 0, unassignedSharePerParticipant: '0.00' } }]);
+    });
+
+    it('DOMAIN Campaigns (participants are treatment customers): refuses a participant count beyond the treatment group, or not a whole number', () => {
+      for (const participantCount of [5, -1, 1.5]) {
+        given([drafted, submitted, approved, launched]).when(cmd({ type: 'CompleteCampaign', participantCount })).thenRefuses('INVALID_PARTICIPANT_COUNT', { participantCount, treatmentCount: 4 });
+      }
+    });
+
     it('cancels a launched campaign, releasing what was not spent', () => {
       given([drafted, submitted, approved, launched, cost('c1', '100.00', null)])
         .when(cmd({ type: 'CancelCampaign', reason: 'regulator' }))
@@ -210,7 +233,7 @@ describe('campaign', () => {
         type: 'CampaignCompleted',
         data: { campaignId: 'K1', completedBy: 'x', totalCost: '0.00', unassignedCost: '0.00', participantCount: 4, unassignedSharePerParticipant: '0.00', budgetReleased: '0.00' },
       };
-      given([drafted, submitted, approved, launched, completed]).when(cmd({ type: 'CompleteCampaign' })).thenRefuses('INVALID_CAMPAIGN_STATE');
+      given([drafted, submitted, approved, launched, completed]).when(cmd({ type: 'CompleteCampaign', participantCount: 4 })).thenRefuses('INVALID_CAMPAIGN_STATE');
     });
   });
 });

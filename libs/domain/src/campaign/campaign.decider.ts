@@ -143,8 +143,9 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
       if (s.costIds.has(c.costId)) throw illegalState('ALREADY_EXISTS', `cost ${c.costId} already exists`, { costId: c.costId });
       const fen = toFen(c.amount);
       if (fen === undefined || fen <= 0) throw invalid('INVALID_AMOUNT', 'amount must be a positive amount in CNY with at most two decimals', { amount: c.amount });
-      if (c.customerId !== null && c.customerGroup !== 'treatment') {
-        throw refused('NOT_A_PARTICIPANT', `customer ${c.customerId} is not a participant of this campaign`, { customerId: c.customerId, group: c.customerGroup });
+      // A cost line names a customer only when they took part: they pay it from their points (第三十条 2–3).
+      if (c.customerId !== null && (c.customerGroup !== 'treatment' || c.customerTookPart !== true)) {
+        throw refused('NOT_A_PARTICIPANT', `customer ${c.customerId} did not take part in this campaign`, { customerId: c.customerId, group: c.customerGroup });
       }
       const budget = toFen(plan.budget)!;
       if (s.costFen + fen > budget) {
@@ -162,7 +163,12 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     }
     case 'CompleteCampaign': {
       requireStatus(s, ['launched'], 'complete');
-      const participants = s.treatmentCount;
+      // The customers who took part (第三十条 2), not the whole treatment group: only they share the
+      // costs that cannot be tied to one of them (第三十条 3). Who they are is on their own streams.
+      const participants = c.participantCount;
+      if (!Number.isInteger(participants) || participants < 0 || participants > s.treatmentCount) {
+        throw invalid('INVALID_PARTICIPANT_COUNT', 'participants are treatment customers: a whole number up to the treatment group\'s size', { participantCount: participants, treatmentCount: s.treatmentCount });
+      }
       const share = participants > 0 ? Math.floor(s.unassignedCostFen / participants) : 0;
       return [
         {

@@ -1,15 +1,19 @@
 import { forbidden, illegalState, notFound } from '../errors';
-import { isSuperior } from '../organisation/organisation.state';
+import { requireRole } from '../organisation/organisation.decider';
+import { hasActiveStaff, headOffice, lineage, type Organisation } from '../organisation/organisation.state';
 import type { CustomerCommandOf } from './customer.commands';
-import type { CustomerEventOf } from './customer.events';
-import { managerIn, type RelationshipState } from './customer-relationship';
+import type { CustomerEventOf, OnboardingFacts } from './customer.events';
+import { managerIn, onboardingFacts, type RelationshipState } from './customer-relationship';
 
 /**
- * Claims (客户申领): a manager asks for a customer nobody manages yet; the nearest unit above
- * decides (004 篇九 第九条). One claim waits at a time.
+ * Claims (客户申领, 004 篇九 第九条): a manager who finds a customer the system does not have yet
+ * claims them; the claim goes to the nearest unit above the manager's with assignment rights, and
+ * its approval brings the customer into the system, assigned to the claimant. A customer already
+ * in the system is assigned by their sub-branch instead (AssignManager). One claim waits at a time.
  */
 export interface ClaimsState {
-  readonly pendingClaim: { claimId: string; staffId: string; unitId: string } | null;
+  /** `onboarding` is null for claims filed before claims brought customers in (on customers already onboarded). */
+  readonly pendingClaim: { claimId: string; staffId: string; unitId: string; onboarding: OnboardingFacts | null } | null;
 }
 
 export const initialClaims = (): ClaimsState => ({ pendingClaim: null });
@@ -21,7 +25,7 @@ export type ClaimsEvent = CustomerEventOf<'CustomerClaimFiled' | 'CustomerClaimA
 export function evolveClaims<S extends ClaimsState>(s: S, e: ClaimsEvent): S {
   switch (e.type) {
     case 'CustomerClaimFiled':
-      return { ...s, pendingClaim: { claimId: e.data.claimId, staffId: e.data.staffId, unitId: e.data.unitId } };
+      return { ...s, pendingClaim: { claimId: e.data.claimId, staffId: e.data.staffId, unitId: e.data.unitId, onboarding: e.data.onboarding ?? null } };
     case 'CustomerClaimApproved':
       // The assignment that follows it settles the claim.
       return s;
@@ -35,28 +39,46 @@ export function evolveClaims<S extends ClaimsState>(s: S, e: ClaimsEvent): S {
   }
 }
 
-export function decideClaims(c: ClaimsCommand, s: ClaimsState & RelationshipState): ClaimsEvent[] {
+export function decideClaims(c: ClaimsCommand, s: ClaimsState & RelationshipState): CustomerEventOf<ClaimsEvent['type'] | 'CustomerOnboarded'>[] {
   const customerId = c.customerId;
   switch (c.type) {
     case 'FileClaim': {
-      if (s.managerId) throw illegalState('CUSTOMER_ALREADY_ASSIGNED', `customer ${customerId} already has a manager`, { customerId });
-      if (s.pendingClaim) throw illegalState('CLAIM_PENDING', `claim ${s.pendingClaim.claimId} is waiting for a decision`, { claimId: s.pendingClaim.claimId });
+      if (s.status !== 'none') {
+        throw illegalState('CUSTOMER_ALREADY_IN_SYSTEM', `customer ${customerId} is already in the system: their sub-branch assigns them a manager`, { customerId });
+      }
+      requireNoClaimPending(s);
       if (c.by.role !== 'relationship_manager') throw forbidden('ROLE_NOT_ALLOWED', 'claims are filed by relationship managers', { actual: c.by.role });
-      managerIn(c.org, c.by.userId, s.homeUnitId);
-      return [{ type: 'CustomerClaimFiled', data: { customerId, claimId: c.claimId, staffId: c.by.userId, unitId: c.by.unitId } }];
+      const onboarding = onboardingFacts(c);
+      // The customer joins the sub-branch holding most of their assets, and the claimant manages them there.
+      managerIn(c.org, c.by.userId, onboarding.homeUnitId);
+      return [{ type: 'CustomerClaimFiled', data: { customerId, claimId: c.claimId, staffId: c.by.userId, unitId: c.by.unitId, onboarding } }];
     }
     case 'DecideClaim': {
       const claim = s.pendingClaim;
       if (!claim || claim.claimId !== c.claimId) throw notFound('UNKNOWN_CLAIM', `no pending claim ${c.claimId}`, { claimId: c.claimId });
-      if (!isSuperior(c.org, c.by.unitId, claim.unitId)) {
-        throw forbidden('NOT_SUPERIOR_UNIT', 'a claim is decided by a unit above the claimant\'s', { claimantUnitId: claim.unitId, actorUnitId: c.by.unitId });
+      requireRole(c.by, ['approver', 'branch_head', 'admin']);
+      const decidingUnitId = claimDecidingUnit(c.org, claim.unitId);
+      if (c.by.unitId !== decidingUnitId) {
+        throw forbidden('NOT_SUPERIOR_UNIT', 'a claim is decided by the nearest unit above the claimant\'s with assignment rights', {
+          claimantUnitId: claim.unitId,
+          decidingUnitId,
+          actorUnitId: c.by.unitId,
+        });
       }
       if (!c.approve) {
         return [{ type: 'CustomerClaimRejected', data: { customerId, claimId: claim.claimId, rejectedBy: c.by.userId, reason: c.reason ?? '' } }];
       }
+      const approved = { type: 'CustomerClaimApproved' as const, data: { customerId, claimId: claim.claimId, approvedBy: c.by.userId } };
+      if (s.status === 'active') {
+        // A claim filed under the old rule, on a customer already onboarded: assignment only.
+        return [approved, { type: 'CustomerAssignedToManager', data: { customerId, staffId: claim.staffId, previousStaffId: s.managerId, unitId: s.homeUnitId } }];
+      }
+      if (!claim.onboarding) throw illegalState('CLAIM_WITHOUT_CUSTOMER', `claim ${claim.claimId} does not say who the customer is`, { claimId: claim.claimId });
+      managerIn(c.org, claim.staffId, claim.onboarding.homeUnitId);
       return [
-        { type: 'CustomerClaimApproved', data: { customerId, claimId: claim.claimId, approvedBy: c.by.userId } },
-        { type: 'CustomerAssignedToManager', data: { customerId, staffId: claim.staffId, previousStaffId: s.managerId, unitId: s.homeUnitId } },
+        approved,
+        { type: 'CustomerOnboarded', data: { customerId, ...claim.onboarding } },
+        { type: 'CustomerAssignedToManager', data: { customerId, staffId: claim.staffId, previousStaffId: null, unitId: claim.onboarding.homeUnitId } },
       ];
     }
     default: {
@@ -64,4 +86,18 @@ export function decideClaims(c: ClaimsCommand, s: ClaimsState & RelationshipStat
       return unreachable;
     }
   }
+}
+
+/** A waiting claim holds the customer's place: no second claim, no onboarding over it. */
+export function requireNoClaimPending(s: ClaimsState): void {
+  if (s.pendingClaim) throw illegalState('CLAIM_PENDING', `claim ${s.pendingClaim.claimId} is waiting for a decision`, { claimId: s.pendingClaim.claimId });
+}
+
+/**
+ * Where a claim goes (004 篇九 第九条: "有分配权限的上一级用户"): the nearest unit above the claimant's
+ * with someone who assigns customers (an active branch head or approver); head office when none has.
+ */
+export function claimDecidingUnit(org: Organisation, claimantUnitId: string): string | undefined {
+  const above = lineage(org, claimantUnitId).slice(1);
+  return (above.find((u) => hasActiveStaff(org, u.unitId, 'branch_head') || hasActiveStaff(org, u.unitId, 'approver')) ?? headOffice(org))?.unitId;
 }

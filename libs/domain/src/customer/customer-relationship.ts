@@ -5,7 +5,7 @@ import { toFen } from '../shared/money';
 import { staffMember } from './customer.checks';
 import type { CustomerCommandOf } from './customer.commands';
 import { badAmount, customerExists } from './customer.errors';
-import type { CustomerEventOf } from './customer.events';
+import type { CustomerEventOf, Gender, OnboardingFacts } from './customer.events';
 import { unitWithMostAssets } from './customer.rules';
 
 /** Who holds the customer: their sub-branch and their relationship manager (004 篇九 第九条). */
@@ -41,16 +41,9 @@ export function decideRelationship(c: RelationshipCommand, s: RelationshipState)
   switch (c.type) {
     case 'OnboardCustomer': {
       if (s.status !== 'none') throw customerExists(customerId);
-      const homeUnitId = unitWithMostAssets(c.assetsByUnit);
-      if (!homeUnitId) throw invalid('NO_HOME_UNIT', 'assetsByUnit must name at least one sub-branch holding the customer\'s assets');
-      const unit = c.org.units.get(homeUnitId);
-      if (!unit) throw unknownUnit(homeUnitId);
-      if (unit.level !== 'sub_branch_1' && unit.level !== 'sub_branch_2') {
-        throw invalid('NOT_A_SUB_BRANCH', `customers are held by sub-branches; ${homeUnitId} is a ${unit.level}`, { unitId: homeUnitId });
-      }
-      requireScope(c.org, homeUnitId, c.by.unitId);
-      for (const [u, amount] of Object.entries(c.assetsByUnit)) if ((toFen(amount) ?? -1) < 0) throw badAmount(`assetsByUnit.${u}`, amount);
-      return [{ type: 'CustomerOnboarded', data: { customerId, homeUnitId, segment: c.segment, gender: c.gender, birthYear: c.birthYear } }];
+      const facts = onboardingFacts(c);
+      requireScope(c.org, facts.homeUnitId, c.by.unitId);
+      return [{ type: 'CustomerOnboarded', data: { customerId, ...facts } }];
     }
     case 'AssignManager': {
       requireScope(c.org, s.homeUnitId, c.by.unitId);
@@ -88,6 +81,22 @@ export function decideRelationship(c: RelationshipCommand, s: RelationshipState)
       return unreachable;
     }
   }
+}
+
+/**
+ * Who a customer entering the system is: they go to the sub-branch holding most of their assets
+ * (004 篇九 第九条). The same for onboarding and for a claim.
+ */
+export function onboardingFacts(c: { org: Organisation; segment: string; gender: Gender; birthYear: number | null; assetsByUnit: Record<string, string> }): OnboardingFacts {
+  const homeUnitId = unitWithMostAssets(c.assetsByUnit);
+  if (!homeUnitId) throw invalid('NO_HOME_UNIT', 'assetsByUnit must name at least one sub-branch holding the customer\'s assets');
+  const unit = c.org.units.get(homeUnitId);
+  if (!unit) throw unknownUnit(homeUnitId);
+  if (unit.level !== 'sub_branch_1' && unit.level !== 'sub_branch_2') {
+    throw invalid('NOT_A_SUB_BRANCH', `customers are held by sub-branches; ${homeUnitId} is a ${unit.level}`, { unitId: homeUnitId });
+  }
+  for (const [u, amount] of Object.entries(c.assetsByUnit)) if ((toFen(amount) ?? -1) < 0) throw badAmount(`assetsByUnit.${u}`, amount);
+  return { homeUnitId, segment: c.segment, gender: c.gender, birthYear: c.birthYear };
 }
 
 /** A relationship manager working in (or under) the customer's home unit. */

@@ -1,6 +1,6 @@
 import type { Organisation, Product } from '../organisation/organisation.state';
 import type { Channel, Issued, RiskLevel } from '../shared/types';
-import type { Gender, Group } from './customer.events';
+import type { Gender, Group, ParticipationKind } from './customer.events';
 
 /** What a customer decision needs to know of a campaign (from its own stream). */
 export interface CampaignFacts {
@@ -27,7 +27,8 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     | { type: 'OnboardCustomer'; segment: string; gender: Gender; birthYear: number | null; assetsByUnit: Record<string, string> }
     | { type: 'RecordBalanceSnapshot'; month: string; averageDailyAssets: string; holdings: string[] }
     | { type: 'AssignManager'; staffId: string }
-    | { type: 'FileClaim'; claimId: string }
+    /** A claim for a customer not yet in the system, with what onboarding them takes (004 篇九 第九条). */
+    | { type: 'FileClaim'; claimId: string; segment: string; gender: Gender; birthYear: number | null; assetsByUnit: Record<string, string> }
     | { type: 'DecideClaim'; claimId: string; approve: boolean; reason?: string }
     | { type: 'TransferCustomer'; toStaffId: string }
     | { type: 'AssessRisk'; tolerance: RiskLevel }
@@ -65,6 +66,8 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     /** `nameMissing`: the vault would be left without a name (personal data always has one). */
     | { type: 'CorrectPersonalData'; fields: string[]; nameMissing?: boolean }
     | { type: 'EraseCustomerData'; reason: string }
+    /** The customer took part in a running campaign they are a treatment customer of (the participant list). */
+    | { type: 'RecordCampaignParticipation'; campaign: CampaignFacts; how: ParticipationKind }
   );
 
 /** The commands of the given types: what one concern of the customer decides. */

@@ -118,25 +118,10 @@ describe('customer', () => {
       given([onboarded]).when(cmd({ type: 'AssignManager', staffId: 'rm3' }, { by: actor('head-sb1') })).thenRefuses('STAFF_NOT_IN_UNIT');
     });
 
-    it('files a claim for an unassigned customer and lets the superior unit approve it', () => {
-      const filed: CustomerEvent = { type: 'CustomerClaimFiled', data: { customerId: 'C1', claimId: 'CL1', staffId: 'rm1', unitId: 'SB1' } };
-      given([onboarded]).when(cmd({ type: 'FileClaim', claimId: 'CL1' })).then([filed]);
-      given([onboarded, filed])
-        .when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: true }, { by: actor('head-br1') }))
-        .then([
-          { type: 'CustomerClaimApproved', data: { customerId: 'C1', claimId: 'CL1', approvedBy: 'head-br1' } },
-          { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm1', previousStaffId: null, unitId: 'SB1' } },
-        ]);
-    });
-
+    // Claims for customers not yet in the system: customer-claims.spec.ts.
     it('refuses a claim decided by the claimant\'s own unit', () => {
       const filed: CustomerEvent = { type: 'CustomerClaimFiled', data: { customerId: 'C1', claimId: 'CL1', staffId: 'rm1', unitId: 'SB1' } };
       given([onboarded, filed]).when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: true }, { by: actor('head-sb1') })).thenRefuses('NOT_SUPERIOR_UNIT');
-    });
-
-    it('refuses a claim on a customer who already has a manager', () => {
-      const assigned: CustomerEvent = { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm2', previousStaffId: null, unitId: 'SB1' } };
-      given([onboarded, assigned]).when(cmd({ type: 'FileClaim', claimId: 'CL1' })).thenRefuses('CUSTOMER_ALREADY_ASSIGNED');
     });
 
     it('lets the branch transfer a customer inside the branch', () => {

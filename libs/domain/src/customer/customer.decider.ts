@@ -5,9 +5,10 @@ import { unknownCustomer } from './customer.errors';
 import type { CustomerEvent } from './customer.events';
 import { initialCustomerState, type CustomerState } from './customer.state';
 import type { CustomerStreamEvent } from './customer.stream';
-import { decideClaims, evolveClaims } from './customer-claims';
+import { decideClaims, evolveClaims, requireNoClaimPending } from './customer-claims';
 import { decideComplaints, evolveComplaints } from './customer-complaints';
 import { decideContact, evolveContact } from './customer-contact';
+import { decideParticipation, evolveParticipation } from './customer-participation';
 import { decidePersonalData, evolvePersonalData } from './customer-personal-data';
 import { decideReferrals, evolveReferrals } from './customer-referrals';
 import { decideRelationship, evolveRelationship } from './customer-relationship';
@@ -43,10 +44,14 @@ export function evolve(s: CustomerState, e: CustomerStreamEvent): CustomerState 
     case 'OfferBlockedAsUnsuitable':
       return evolveSuitability(s, e);
     case 'OfferPresented':
-    case 'OfferAccepted':
     case 'OfferDeclined':
     case 'ConversionReversed':
       return evolveSelling(s, e);
+    case 'OfferAccepted':
+      // Accepting a campaign's offer is taking part in it.
+      return evolveParticipation(evolveSelling(s, e), e);
+    case 'CustomerTookPartInCampaign':
+      return evolveParticipation(s, e);
     case 'ConversionRecorded':
       // A sale is also a new holding.
       return evolveTier(evolveSelling(s, e), e);
@@ -77,7 +82,13 @@ export function evolve(s: CustomerState, e: CustomerStreamEvent): CustomerState 
 }
 
 export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
-  if (c.type === 'OnboardCustomer') return decideRelationship(c, s);
+  if (c.type === 'OnboardCustomer') {
+    requireNoClaimPending(s);
+    return decideRelationship(c, s);
+  }
+  // A claim is for a customer not yet in the system (004 篇九 第九条): decided before they exist,
+  // under its own rule of who files and who decides.
+  if (c.type === 'FileClaim' || c.type === 'DecideClaim') return decideClaims(c, s);
   if (s.status === 'none') throw unknownCustomer(c.customerId);
   requireFeedRole(c);
   requireAccess(c, s);
@@ -87,9 +98,6 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
     case 'AssignManager':
     case 'TransferCustomer':
       return decideRelationship(c, s);
-    case 'FileClaim':
-    case 'DecideClaim':
-      return decideClaims(c, s);
     case 'RecordBalanceSnapshot':
       return decideTier(c, s);
     case 'SetConsent':
@@ -111,6 +119,8 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
     case 'CorrectPersonalData':
     case 'EraseCustomerData':
       return decidePersonalData(c, s);
+    case 'RecordCampaignParticipation':
+      return decideParticipation(c, s);
     default: {
       const unreachable: never = c;
       return unreachable;

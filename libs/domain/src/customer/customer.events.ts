@@ -3,6 +3,8 @@ import type { Channel, RiskLevel, Tier } from '../shared/types';
 export type Group = 'treatment' | 'control';
 export type Gender = 'F' | 'M' | 'U';
 export type UnsuitableReason = 'no_assessment' | 'assessment_expired' | 'risk_above_tolerance';
+/** How a customer took part in a campaign, when recorded as such (an accepted campaign offer needs no record). */
+export type ParticipationKind = 'contacted' | 'attended' | 'served';
 
 /** Everything that happens to one customer, on the `customer-<id>` stream. No personal data. */
 export type CustomerEvent =
@@ -13,7 +15,12 @@ export type CustomerEvent =
       data: { customerId: string; month: string; from: Tier; to: Tier; threeMonthAverage: string; thresholds: { standard: string; platinum: string; black: string } };
     }
   | { type: 'CustomerAssignedToManager'; data: { customerId: string; staffId: string; previousStaffId: string | null; unitId: string } }
-  | { type: 'CustomerClaimFiled'; data: { customerId: string; claimId: string; staffId: string; unitId: string } }
+  /**
+   * A manager claims a customer not yet in the system (004 篇九 第九条); `onboarding`: who the
+   * customer is, onboarded as such when the claim is approved. Claims written before it was added
+   * were on customers already onboarded, and lack it.
+   */
+  | { type: 'CustomerClaimFiled'; data: { customerId: string; claimId: string; staffId: string; unitId: string; onboarding?: OnboardingFacts } }
   | { type: 'CustomerClaimApproved'; data: { customerId: string; claimId: string; approvedBy: string } }
   | { type: 'CustomerClaimRejected'; data: { customerId: string; claimId: string; rejectedBy: string; reason: string } }
   | {
@@ -76,10 +83,20 @@ export type CustomerEvent =
   /** Which personal fields were corrected (their values live only in the vault). */
   | { type: 'CustomerPersonalDataCorrected'; data: { customerId: string; fields: string[] } }
   /** The customer's personal data was destroyed on request; the history stays, anonymous. */
-  | { type: 'CustomerDataErased'; data: { customerId: string; reason: string; erasedBy: string } };
+  | { type: 'CustomerDataErased'; data: { customerId: string; reason: string; erasedBy: string } }
+  /** A treatment customer took part in a running campaign (004 篇九 第三十条 2): they pay a share of its cost. */
+  | { type: 'CustomerTookPartInCampaign'; data: { campaignId: string; customerId: string; how: ParticipationKind } };
 
 /** The events of the given types: what one concern of the customer writes and folds. */
 export type CustomerEventOf<T extends CustomerEvent['type']> = Extract<CustomerEvent, { type: T }>;
+
+/** Who a customer is when they enter the system (no personal data): `CustomerOnboarded`'s facts. */
+export interface OnboardingFacts {
+  readonly homeUnitId: string;
+  readonly segment: string;
+  readonly gender: Gender;
+  readonly birthYear: number | null;
+}
 
 export interface OfferData {
   readonly offerId: string;

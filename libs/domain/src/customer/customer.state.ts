@@ -1,6 +1,7 @@
 import { initialClaims, type ClaimsState } from './customer-claims';
 import { initialComplaints, type ComplaintsState } from './customer-complaints';
 import { initialContact, type ContactState } from './customer-contact';
+import { initialParticipation, type ParticipationState } from './customer-participation';
 import { initialPersonalData, type PersonalDataState } from './customer-personal-data';
 import { initialReferrals, type ReferralsState } from './customer-referrals';
 import { initialRelationship, type RelationshipState } from './customer-relationship';
@@ -22,7 +23,8 @@ export type CustomerState = RelationshipState &
   SellingState &
   ReferralsState &
   ComplaintsState &
-  PersonalDataState;
+  PersonalDataState &
+  ParticipationState;
 
 export const initialCustomerState = (): CustomerState => ({
   ...initialRelationship(),
@@ -34,4 +36,5 @@ export const initialCustomerState = (): CustomerState => ({
   ...initialReferrals(),
   ...initialComplaints(),
   ...initialPersonalData(),
+  ...initialParticipation(),
 });

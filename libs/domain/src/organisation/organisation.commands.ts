@@ -22,4 +22,6 @@ export type OrganisationCommand = Issued &
     | { type: 'SetTierThresholds'; unitId: string; thresholds: TierThresholds }
     | { type: 'SetContactPolicy'; unitId: string; policy: ContactPolicy }
     | { type: 'SetTarget'; subjectId: string; period: string; points: string }
+    /** Changes the named scoring rules; the others stay as in force. */
+    | { type: 'SetScoringRules'; referralShare?: number; complaintPenalty?: number; unsuitablePenalty?: number }
   );

@@ -162,4 +162,29 @@ describe('organisation', () => {
         .thenRefuses('POLICY_LOOSER_THAN_HEAD_OFFICE');
     });
   });
+
+  describe('scoring settings', () => {
+    const set = (rules: Record<string, unknown>, by: Actor = admin) => ({ type: 'SetScoringRules', ...rules, at, by }) as never;
+
+    it('DOMAIN Cross-sell credit ("splits the points between referrer and seller (default 50/50, configurable)"): the referral split is an organisation setting, the rest kept as in force', () => {
+      given(tree).when(set({ referralShare: 0.3 })).then([{ type: 'ScoringRulesSet', data: { rules: { referralShare: 0.3, complaintPenalty: 200, unsuitablePenalty: 500 } } }]);
+    });
+
+    it('DOMAIN Staff scorecards ("Complaints and mis-selling (an unsuitable sale) reduce the score"): the penalties are organisation settings; a later change keeps the earlier one', () => {
+      const split: OrganisationEvent = { type: 'ScoringRulesSet', data: { rules: { referralShare: 0.3, complaintPenalty: 200, unsuitablePenalty: 500 } } } as OrganisationEvent;
+      given([...tree, split])
+        .when(set({ complaintPenalty: 350, unsuitablePenalty: 800 }))
+        .then([{ type: 'ScoringRulesSet', data: { rules: { referralShare: 0.3, complaintPenalty: 350, unsuitablePenalty: 800 } } }] as OrganisationEvent[]);
+      expect(fold(organisationDecider, [...tree, split]).scoring).toEqual({ referralShare: 0.3, complaintPenalty: 200, unsuitablePenalty: 500 });
+      expect(fold(organisationDecider, tree).scoring).toEqual({ referralShare: 0.5, complaintPenalty: 200, unsuitablePenalty: 500 });
+    });
+
+    it('refuses a split outside 0–1, a negative or unbounded penalty, and anyone but an admin; the same rules again change nothing', () => {
+      for (const bad of [{ referralShare: 1.5 }, { referralShare: -0.1 }, { complaintPenalty: -1 }, { complaintPenalty: 0.5 }, { unsuitablePenalty: Number.POSITIVE_INFINITY }, {}]) {
+        given(tree).when(set(bad)).thenRefuses('INVALID_SCORING_RULES');
+      }
+      given(tree).when(set({ referralShare: 0.3 }, { userId: 'head-br1', unitId: 'BR1', role: 'branch_head' })).thenRefuses('ROLE_NOT_ALLOWED');
+      given(tree).when(set({ referralShare: 0.5, complaintPenalty: 200 })).then([]);
+    });
+  });
 });

@@ -2,6 +2,7 @@ import type { Decider } from '../decider';
 import { forbidden, invalid } from '../errors';
 import { formatFen, toFen } from '../shared/money';
 import { MONTH_PATTERN } from '../shared/time';
+import type { ScoringRules } from '../scorecard/scoring';
 import type { Actor, Role } from '../shared/types';
 import type { OrganisationCommand } from './organisation.commands';
 import {
@@ -64,6 +65,8 @@ export function evolve(org: Organisation, event: OrganisationEvent): Organisatio
       return { ...org, contactPolicies: with_(org.contactPolicies, event.data.unitId, event.data.policy) };
     case 'TargetSet':
       return { ...org, targets: with_(org.targets, `${event.data.subjectId} ${event.data.period}`, event.data.points) };
+    case 'ScoringRulesSet':
+      return { ...org, scoring: event.data.rules };
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -171,6 +174,8 @@ export function decide(command: OrganisationCommand, org: Organisation): Organis
       }
       return [{ type: 'ContactPolicySet', data: { unitId: unit.unitId, policy: { ...p } } }];
     }
+    case 'SetScoringRules':
+      return setScoringRules(command, org);
     default: {
       const unreachable: never = command;
       return unreachable;
@@ -196,6 +201,27 @@ function setTarget(command: OrganisationCommand & { type: 'SetTarget' }, org: Or
   const points = nonNegative(command.points, 'points');
   return [{ type: 'TargetSet', data: { subjectId: command.subjectId, subject: staff ? 'staff' : 'unit', period: command.period, points } }];
 }
+
+/**
+ * The referral split (004 招商银行: 转介绍, default 50/50) and the penalties for complaints and
+ * mis-selling are the bank's to set (DOMAIN: the numbers are defaults an operator configures).
+ * One set for the whole bank, as scorecards rank people across it; a sale, complaint or unsuitable
+ * attempt scores under the rules in force when it happened.
+ */
+function setScoringRules(command: OrganisationCommand & { type: 'SetScoringRules' }, org: Organisation): OrganisationEvent[] {
+  const changes = { referralShare: command.referralShare, complaintPenalty: command.complaintPenalty, unsuitablePenalty: command.unsuitablePenalty };
+  const named = Object.entries(changes).filter(([, v]) => v !== undefined) as [keyof ScoringRules, number][];
+  if (named.length === 0) throw invalid('INVALID_SCORING_RULES', 'name at least one of referralShare, complaintPenalty, unsuitablePenalty');
+  for (const [k, v] of named) {
+    const ok = k === 'referralShare' ? Number.isFinite(v) && v >= 0 && v <= 1 : Number.isInteger(v) && v >= 0 && v <= MAX_PENALTY;
+    if (!ok) throw invalid('INVALID_SCORING_RULES', k === 'referralShare' ? 'referralShare is a share from 0 to 1' : `${k} is a whole number of points from 0 to ${MAX_PENALTY}`, { [k]: v });
+  }
+  const rules: ScoringRules = { ...org.scoring, ...Object.fromEntries(named) };
+  if (named.every(([k, v]) => org.scoring[k] === v)) return [];
+  return [{ type: 'ScoringRulesSet', data: { rules } }];
+}
+
+const MAX_PENALTY = 1_000_000;
 
 export const organisationDecider: Decider<OrganisationCommand, Organisation, OrganisationEvent> = { initialState, evolve, decide };
 

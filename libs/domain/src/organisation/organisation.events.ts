@@ -1,3 +1,4 @@
+import type { ScoringRules } from '../scorecard/scoring';
 import type { RiskLevel, Role } from '../shared/types';
 
 /** Levels of the org tree, top to bottom (004 篇九 第九条). */
@@ -35,4 +36,6 @@ export type OrganisationEvent =
   | { type: 'TierThresholdsSet'; data: { unitId: string; thresholds: TierThresholds } }
   | { type: 'ContactPolicySet'; data: { unitId: string; policy: ContactPolicy } }
   /** A scorecard target: points for a person or a unit in a month. */
-  | { type: 'TargetSet'; data: { subjectId: string; subject: 'staff' | 'unit'; period: string; points: string } };
+  | { type: 'TargetSet'; data: { subjectId: string; subject: 'staff' | 'unit'; period: string; points: string } }
+  /** The bank's scoring rules from now on (referral split, complaint and mis-selling penalties), all of them as in force. */
+  | { type: 'ScoringRulesSet'; data: { rules: ScoringRules } };

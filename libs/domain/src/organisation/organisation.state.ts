@@ -1,3 +1,4 @@
+import { DEFAULT_SCORING, type ScoringRules } from '../scorecard/scoring';
 import type { RiskLevel, Role } from '../shared/types';
 import { toFen, type Fen } from '../shared/money';
 import type { ContactPolicy, OrgLevel, TierThresholds } from './organisation.events';
@@ -43,6 +44,8 @@ export interface Organisation {
   readonly contactPolicies: ReadonlyMap<string, ContactPolicy>;
   /** `<subjectId> <YYYY-MM>` → target points. */
   readonly targets: ReadonlyMap<string, string>;
+  /** How sales, complaints and mis-selling score, bank-wide: the platform defaults until an admin sets them. */
+  readonly scoring: ScoringRules;
 }
 
 /** Head-office minimums (004 篇九 第五条); branches may raise them, never lower. */
@@ -58,6 +61,7 @@ export const emptyOrganisation = (): Organisation => ({
   thresholds: new Map(),
   contactPolicies: new Map(),
   targets: new Map(),
+  scoring: DEFAULT_SCORING,
 });
 
 /** The unit and all its ancestors, nearest first. */

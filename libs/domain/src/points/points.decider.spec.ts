@@ -81,9 +81,26 @@ describe('points', () => {
 
   it('DOMAIN Points (expire 2 years after accrual): a campaign cost deduction draws only on live lots, whether or not the expiry ran', () => {
     const old = benefit('2024-01', 70, '2026-01-31T00:00:00.000Z');
-    given([old, earned('T1', 50)])
+    given([old, benefit('2026-01', 50)])
       .when(cmd({ type: 'DeductCampaignCost', campaignId: 'K1', costShare: '80.00' }))
-      .then([{ type: 'CampaignCostPointsDeducted', data: { customerId: 'C1', campaignId: 'K1', costShare: '80.00', points: 50, drawnFrom: [{ lotId: 'tx-T1', points: 50 }] } }]);
+      .then([{ type: 'CampaignCostPointsDeducted', data: { customerId: 'C1', campaignId: 'K1', costShare: '80.00', points: 50, drawnFrom: [{ lotId: 'benefit-2026-01', points: 50 }] } }]);
+  });
+
+  it('DOMAIN Campaigns ("participants\' benefit points are deducted by their cost share"; 004 第二十七、二十八条: benefit points pay for services, transaction points for goods): a campaign cost deduction draws on benefit lots only', () => {
+    // 100.00 CNY of cost is 100 points; the customer has 30 benefit points and 500 transaction
+    // points that expire sooner. Only the 30 benefit points can pay: the transaction lot is left whole.
+    given([earned('T1', 500, '2027-06-30T00:00:00.000Z'), benefit('2026-01', 30)])
+      .when(cmd({ type: 'DeductCampaignCost', campaignId: 'K1', costShare: '100.00' }))
+      .then([{ type: 'CampaignCostPointsDeducted', data: { customerId: 'C1', campaignId: 'K1', costShare: '100.00', points: 30, drawnFrom: [{ lotId: 'benefit-2026-01', points: 30 }] } }]);
+  });
+
+  it('replays a cost deduction written before benefit-only drawing as it was decided: on the oldest lots of any kind', () => {
+    const legacy = { type: 'CampaignCostPointsDeducted', data: { customerId: 'C1', campaignId: 'K0', costShare: '40.00', points: 40 } } as PointsEvent;
+    const state = [earned('T1', 50, '2027-06-30T00:00:00.000Z'), benefit('2026-01', 30), legacy].reduce(pointsDecider.evolve, pointsDecider.initialState());
+    expect(state.lots.map((l) => [l.lotId, l.remaining])).toEqual([
+      ['tx-T1', 10],
+      ['benefit-2026-01', 30],
+    ]);
   });
 
   it('reads events written before lots were named, drawing on the oldest lots not marked expired as they did', () => {

@@ -47,6 +47,8 @@ export type PointsCommand = Issued & { customerId: string } & (
 
 interface Lot {
   readonly lotId: string;
+  /** Benefit points pay for services (a campaign's cost among them); transaction points for goods (第二十八条). */
+  readonly kind: 'benefit' | 'transaction';
   readonly remaining: number;
   readonly expiresAt: string;
   readonly expired: boolean;
@@ -70,13 +72,13 @@ export const balance = (s: PointsState, now: string): number => s.lots.filter((l
 
 /**
  * Where up to `points` come from: lots live at `now` (any lot not marked expired when `now` is
- * null: how events without `drawnFrom` were replayed), oldest expiry first; a reversal names its
- * own lot first.
+ * null: how events without `drawnFrom` were replayed), of the given kind when one is named, oldest
+ * expiry first; a reversal names its own lot first.
  */
-function draw(lots: readonly Lot[], points: number, now: string | null, firstLotId?: string): DrawnFrom {
+function draw(lots: readonly Lot[], points: number, now: string | null, firstLotId?: string, kind?: Lot['kind']): DrawnFrom {
   let left = points;
   const order = lots
-    .filter((l) => (now === null ? !l.expired : live(l, now)) && l.remaining > 0)
+    .filter((l) => (now === null ? !l.expired : live(l, now)) && l.remaining > 0 && (kind === undefined || l.kind === kind))
     .sort((a, b) => (a.lotId === firstLotId ? -1 : b.lotId === firstLotId ? 1 : a.expiresAt.localeCompare(b.expiresAt)));
   const out: { lotId: string; points: number }[] = [];
   for (const l of order) {
@@ -98,11 +100,11 @@ const total = (drawn: DrawnFrom): number => drawn.reduce((sum, d) => sum + d.poi
 export function evolve(s: PointsState, e: PointsEvent): PointsState {
   switch (e.type) {
     case 'BenefitPointsAccrued':
-      return { ...s, lots: [...s.lots, { lotId: e.data.lotId, remaining: e.data.points, expiresAt: e.data.expiresAt, expired: false }], months: new Set([...s.months, e.data.month]) };
+      return { ...s, lots: [...s.lots, { lotId: e.data.lotId, kind: 'benefit', remaining: e.data.points, expiresAt: e.data.expiresAt, expired: false }], months: new Set([...s.months, e.data.month]) };
     case 'TransactionPointsEarned':
       return {
         ...s,
-        lots: [...s.lots, { lotId: e.data.lotId, remaining: e.data.points, expiresAt: e.data.expiresAt, expired: false }],
+        lots: [...s.lots, { lotId: e.data.lotId, kind: 'transaction', remaining: e.data.points, expiresAt: e.data.expiresAt, expired: false }],
         transactions: new Map(s.transactions).set(e.data.transactionId, { points: e.data.points, reversed: false }),
       };
     case 'TransactionPointsReversed':
@@ -114,6 +116,7 @@ export function evolve(s: PointsState, e: PointsEvent): PointsState {
     case 'PointsRedeemed':
       return { ...s, lots: takeFrom(s.lots, e.data.drawnFrom ?? draw(s.lots, e.data.points, null)), redemptions: new Set([...s.redemptions, e.data.redemptionId]) };
     case 'CampaignCostPointsDeducted':
+      // Written without `drawnFrom`, a deduction took from the oldest lots of any kind: replayed so.
       return { ...s, lots: takeFrom(s.lots, e.data.drawnFrom ?? draw(s.lots, e.data.points, null)), campaigns: new Set([...s.campaigns, e.data.campaignId]) };
     case 'PointsExpired': {
       const ids = new Set(e.data.lotIds);
@@ -173,8 +176,10 @@ export function decide(c: PointsCommand, s: PointsState): PointsEvent[] {
     case 'DeductCampaignCost': {
       if (s.campaigns.has(c.campaignId)) return [];
       const share = amount(c.costShare, 'costShare', false);
-      // Deducted at the actual price (1 point per CNY), never below zero.
-      const drawnFrom = draw(s.lots, Math.floor(share / 100), c.at);
+      // Deducted at the actual price (1 point per CNY), never below zero, and from benefit points
+      // only: they pay for services, a campaign among them; transaction points pay for goods
+      // (004 篇九 第二十七、二十八条; DOMAIN Campaigns: "participants' benefit points are deducted").
+      const drawnFrom = draw(s.lots, Math.floor(share / 100), c.at, undefined, 'benefit');
       return [{ type: 'CampaignCostPointsDeducted', data: { customerId, campaignId: c.campaignId, costShare: formatFen(share), points: total(drawnFrom), drawnFrom } }];
     }
     case 'ExpirePoints': {

@@ -1,10 +1,10 @@
 import { parseRuleSet } from './rule-set';
 
 describe('what-if rule sets', () => {
-  it('reads YAML and JSON, keeping the platform rules for what is left out', () => {
+  it('reads YAML and JSON, naming only the rules it changes (the rest stay as the organisation set them)', () => {
     const r = parseRuleSet('attribution:\n  model: time-decay\n  halfLifeDays: 3\nscoring:\n  referralShare: 0.3\n  productWeights:\n    GOLD: 2\n', 'r.yaml');
     expect(r.attribution).toEqual({ model: 'time-decay', windowDays: 30, halfLifeDays: 3 });
-    expect(r.scoring).toEqual({ referralShare: 0.3, complaintPenalty: 200, unsuitablePenalty: 500 });
+    expect(r.scoring).toEqual({ referralShare: 0.3 });
     expect(r.productWeights).toEqual({ GOLD: 2 });
     expect(r.contactPolicy).toBeNull();
     expect(parseRuleSet('{}', 'r.json').attribution.model).toBe('direct');

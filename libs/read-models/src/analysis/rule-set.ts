@@ -1,11 +1,12 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { attributionRule, DEFAULT_SCORING, type AttributionRule, type ScoringRules } from '@app/domain';
+import { attributionRule, type AttributionRule, type ScoringRules } from '@app/domain';
 
 /**
  * A what-if rule set, as an analyst writes it (JSON or YAML): another attribution model,
  * other scorecard product weights, referral split and penalties, stricter contact-policy limits.
- * Everything is optional; what is left out stays as the platform has it.
+ * Everything is optional; what is left out stays as the history has it (the referral split and
+ * penalties as the organisation had set them at each event).
  */
 const schema = z.strictObject({
   attribution: z
@@ -29,7 +30,8 @@ const schema = z.strictObject({
 
 export interface RuleSet {
   readonly attribution: AttributionRule;
-  readonly scoring: ScoringRules;
+  /** The scoring rules it names, put over the organisation's settings in force at every event. */
+  readonly scoring: Partial<ScoringRules>;
   /** Points per CNY of revenue, by product code, replacing the weights in the history. */
   readonly productWeights: Readonly<Record<string, number>>;
   /** Limits applied as a counterfactual filter: contacts beyond them did not happen, nor what they led to. */
@@ -60,6 +62,7 @@ export function parseRuleSet(text: string, source = 'rule set'): RuleSet {
   } catch (err) {
     throw new InvalidRuleSet(`${source}: attribution: ${(err as Error).message}`);
   }
-  const { productWeights = {}, ...scoring } = r.scoring ?? {};
-  return { attribution, scoring: { ...DEFAULT_SCORING, ...scoring }, productWeights, contactPolicy: r.contactPolicy ?? null };
+  const { productWeights = {}, ...named } = r.scoring ?? {};
+  const scoring = Object.fromEntries(Object.entries(named).filter(([, v]) => v !== undefined)) as Partial<ScoringRules>;
+  return { attribution, scoring, productWeights, contactPolicy: r.contactPolicy ?? null };
 }

@@ -1,5 +1,4 @@
 import type { Pool } from 'pg';
-import { DEFAULT_SCORING } from '@app/domain';
 import { formatPosition, type EventStore } from '@app/event-store';
 import { buildScratch } from '../as-of/scratch';
 import { withReadModels } from '../runner/read-model-position';
@@ -13,14 +12,15 @@ export interface ScorecardQuestion {
   readonly orgUnit?: string;
   /** Figures as they stood at the end of this business instant (scratch replay). */
   readonly asOf?: Date;
-  /** Other scoring rules (referral split, penalties, product weights): a replay too. */
+  /** Other scoring rules (referral split, penalties, product weights) over the organisation's settings: a replay too. */
   readonly rules?: RuleSet;
   readonly onProgress?: (read: number) => void;
 }
 
 /** Staff and unit scorecards for a month: live, as of a date, and/or under other scoring rules. */
 export async function scorecardAsOf(pool: Pool, store: EventStore, q: ScorecardQuestion) {
-  const scoring = q.rules?.scoring ?? DEFAULT_SCORING;
+  /** What the question changed of the scoring rules; the rest are the organisation's, as in force at each event. */
+  const scoring = q.rules?.scoring ?? {};
   if (!q.asOf && !q.rules) {
     const figures = await withReadModels(pool, [staffScorecardProjection.name], (db) => scorecard(db, q.period, q.orgUnit));
     const head = await store.headPosition();
@@ -33,7 +33,7 @@ export async function scorecardAsOf(pool: Pool, store: EventStore, q: ScorecardQ
     onProgress: q.onProgress,
   });
   try {
-    const figures = await scratch.query((db) => scorecard(db, q.period, q.orgUnit, scoring));
+    const figures = await scratch.query((db) => scorecard(db, q.period, q.orgUnit));
     return { period: q.period, orgUnit: q.orgUnit ?? null, asOf: q.asOf?.toISOString() ?? null, scoring, through: scratch.through ? formatPosition(scratch.through) : null, ...figures };
   } finally {
     await scratch.drop();

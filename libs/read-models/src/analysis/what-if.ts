@@ -61,7 +61,7 @@ export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, peri
   const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection, staffScorecardProjectionWith(rules.scoring)], { transform, observe, onProgress });
   let other;
   try {
-    other = await scratch.query(async (db) => ({ campaigns: await campaignsIn(db), people: (await scorecard(db, period, undefined, rules.scoring)).people }));
+    other = await scratch.query(async (db) => ({ campaigns: await campaignsIn(db), people: (await scorecard(db, period)).people }));
   } finally {
     await scratch.drop();
   }

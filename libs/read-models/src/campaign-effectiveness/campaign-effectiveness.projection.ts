@@ -23,12 +23,12 @@ const status =
 
 /** The first time each participant reached a funnel stage, kept as the earliest seen (idempotent). */
 const firstReached =
-  (column: 'first_contacted_at' | 'first_offered_at' | 'first_accepted_at'): Handler =>
+  (...columns: ('first_contacted_at' | 'first_offered_at' | 'first_accepted_at' | 'took_part_at')[]): Handler =>
   (tx, events) => {
     const tagged = events.filter((e) => d(e).campaignId);
     if (tagged.length === 0) return Promise.resolve();
     return tx.query(
-      `UPDATE ce_participants p SET ${column} = LEAST(COALESCE(p.${column}, v.at), v.at)
+      `UPDATE ce_participants p SET ${columns.map((column) => `${column} = LEAST(COALESCE(p.${column}, v.at), v.at)`).join(', ')}
        FROM (SELECT campaign_id, customer_id, min(at) AS at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(campaign_id, customer_id, at)
              GROUP BY campaign_id, customer_id) v
        WHERE p.campaign_id = v.campaign_id AND p.customer_id = v.customer_id`,
@@ -139,7 +139,9 @@ const HANDLERS: Record<string, Handler> = {
     await firstReached('first_contacted_at')(tx, tagged);
   },
   OfferPresented: firstReached('first_offered_at'),
-  OfferAccepted: firstReached('first_accepted_at'),
+  // Accepting one of the campaign's offers is taking part in it, as is a participation recorded as such.
+  OfferAccepted: firstReached('first_accepted_at', 'took_part_at'),
+  CustomerTookPartInCampaign: firstReached('took_part_at'),
   ConversionRecorded: async (tx, events) => {
     const params = [
       col(events, (e) => d(e).conversionId),
@@ -207,6 +209,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['CustomerContacted'],
   ['OfferPresented'],
   ['OfferAccepted'],
+  ['CustomerTookPartInCampaign'],
   ['ConversionRecorded'],
   ['ConversionReversed'],
   ['CampaignCostRecorded'],

@@ -17,7 +17,11 @@ export interface CampaignEffectiveness {
   readonly status: string;
   readonly launchedAt: string | null;
   readonly closedAt: string | null;
-  readonly funnel: { enrolled: { treatment: number; control: number }; contacted: number; offered: number; accepted: number; converted: number };
+  /**
+   * `participated`: treatment customers who took part (004 篇九 第三十条 2): recorded as such, or
+   * accepted one of the campaign's offers. They, and only they, share the campaign's cost.
+   */
+  readonly funnel: { enrolled: { treatment: number; control: number }; contacted: number; offered: number; accepted: number; participated: number; converted: number };
   /** Sales tagged with the campaign (direct attribution), not reversed. */
   readonly conversions: number;
   readonly revenue: string;
@@ -25,6 +29,8 @@ export interface CampaignEffectiveness {
   readonly roi: number | null;
   readonly costPerConversion: string | null;
   readonly complaints: number;
+  /** Complaints about the campaign's contacts per customer it contacted (001 服务准则 4); null before any contact. */
+  readonly complaintRate: number | null;
   readonly groups: { treatment: GroupFigures; control: GroupFigures };
   readonly lift: {
     /** Treatment conversion rate − control conversion rate. */
@@ -69,9 +75,10 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
   const many = async <T>(sql: string): Promise<T[]> => (await pool.query(sql, [campaignId])).rows as T[];
   const manyIn = async <T>(sql: string): Promise<T[]> => (await pool.query(sql, [campaignId, bankTimeZone()])).rows as T[];
 
-  const funnel = await one<{ treatment: string; control: string; contacted: string; offered: string; accepted: string }>(`
+  const funnel = await one<{ treatment: string; control: string; contacted: string; offered: string; accepted: string; participated: string }>(`
     SELECT count(*) FILTER (WHERE grp = 'treatment') AS treatment, count(*) FILTER (WHERE grp = 'control') AS control,
-           count(first_contacted_at) AS contacted, count(first_offered_at) AS offered, count(first_accepted_at) AS accepted
+           count(first_contacted_at) AS contacted, count(first_offered_at) AS offered, count(first_accepted_at) AS accepted,
+           count(took_part_at) FILTER (WHERE grp = 'treatment') AS participated
     FROM ce_participants WHERE campaign_id = $1`);
   const tagged = await one<{ n: string; customers: string; revenue: string | null }>(`
     SELECT count(*) AS n, count(DISTINCT customer_id) AS customers, sum(revenue_fen) AS revenue
@@ -174,6 +181,7 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
       contacted: Number(funnel.contacted),
       offered: Number(funnel.offered),
       accepted: Number(funnel.accepted),
+      participated: Number(funnel.participated),
       converted: Number(tagged.customers),
     },
     conversions,
@@ -182,6 +190,7 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
     roi: costFen > 0 ? (revenueFen - costFen) / costFen : null,
     costPerConversion: conversions > 0 ? formatFen(Math.round(costFen / conversions)) : null,
     complaints: Number(complaints.n),
+    complaintRate: Number(funnel.contacted) > 0 ? Number(complaints.n) / Number(funnel.contacted) : null,
     groups: { treatment: strip(t), control: strip(c) },
     lift,
     revenuePerCustomer,
@@ -251,4 +260,21 @@ export async function campaignList(pool: Queryable) {
 export async function campaignOwner(pool: Queryable, campaignId: string): Promise<string | null> {
   const { rows } = await pool.query(`SELECT owner_unit_id FROM ce_campaigns WHERE campaign_id = $1`, [campaignId]);
   return (rows[0]?.owner_unit_id as string | undefined) ?? null;
+}
+
+/** How many treatment customers took part in the campaign: the participants its unassigned costs are split over. */
+export async function campaignParticipantCount(pool: Queryable, campaignId: string): Promise<number> {
+  const { rows } = await pool.query(`SELECT count(*) AS n FROM ce_participants WHERE campaign_id = $1 AND grp = 'treatment' AND took_part_at IS NOT NULL`, [campaignId]);
+  return Number(rows[0].n);
+}
+
+/** Each participant with the cost lines recorded for them (in fen), by customer id. */
+export async function campaignParticipantCosts(pool: Queryable, campaignId: string): Promise<{ customerId: string; directCostFen: number }[]> {
+  const { rows } = await pool.query(
+    `SELECT p.customer_id, COALESCE(sum(c.amount_fen), 0) AS direct FROM ce_participants p
+     LEFT JOIN ce_costs c ON c.campaign_id = p.campaign_id AND c.customer_id = p.customer_id
+     WHERE p.campaign_id = $1 AND p.grp = 'treatment' AND p.took_part_at IS NOT NULL GROUP BY p.customer_id ORDER BY p.customer_id`,
+    [campaignId],
+  );
+  return rows.map((r) => ({ customerId: r.customer_id as string, directCostFen: Number(r.direct) }));
 }

@@ -30,6 +30,8 @@ export const CAMPAIGN_EFFECTIVENESS_TABLES = [
     first_contacted_at timestamptz,
     first_offered_at   timestamptz,
     first_accepted_at  timestamptz,
+    -- took part (004 篇九 第三十条 2): recorded as such, or accepted one of the campaign's offers
+    took_part_at       timestamptz,
     PRIMARY KEY (campaign_id, customer_id)
     )`,
   `CREATE INDEX ce_participants_customer_idx ON ce_participants (customer_id)`,

@@ -7,25 +7,32 @@ import { STAFF_SCORECARD_TABLES } from './staff-scorecard.tables';
 import { data as d, occurredAt as at, col, lastPer } from '../runner/event-fields';
 
 type Rows = readonly RecordedEvent[];
-type Handler = (tx: PoolClient, events: Rows) => Promise<unknown>;
+/** `rulesAt(e)`: the scoring rules in force when `e` was written (the settings the log had set by then). */
+type Handler = (tx: PoolClient, events: Rows, rulesAt: (e: RecordedEvent) => ScoringRules) => Promise<unknown>;
 
-
-/** Contacts, complaints and unsuitable attempts, counted per person per month. */
+/**
+ * Contacts, complaints and unsuitable attempts, counted per person per month; a complaint or an
+ * unsuitable attempt carries the penalty in force when it was recorded.
+ */
 const activity =
   (kind: 'contact' | 'complaint' | 'unsuitable', key: (e: RecordedEvent) => string, staff: (e: RecordedEvent) => string | null): Handler =>
-  (tx, events) => {
+  (tx, events, rulesAt) => {
     const rows = events.filter((e) => staff(e));
     if (rows.length === 0) return Promise.resolve();
+    const penalty = (e: RecordedEvent) => (kind === 'complaint' ? rulesAt(e).complaintPenalty : kind === 'unsuitable' ? rulesAt(e).unsuitablePenalty : 0);
     return tx.query(
-      `INSERT INTO sc_activity (activity_key, staff_id, period, kind, customer_id, occurred_at)
-       SELECT v.k, v.s, v.p, $6, v.c, v.t FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(k, s, p, c, t)
+      `INSERT INTO sc_activity (activity_key, staff_id, period, kind, customer_id, occurred_at, penalty)
+       SELECT v.k, v.s, v.p, $6, v.c, v.t, v.n FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $7::numeric[]) AS v(k, s, p, c, t, n)
        ON CONFLICT (activity_key) DO NOTHING`,
-      [col(rows, (e) => `${kind}:${key(e)}`), col(rows, (e) => staff(e)!), col(rows, (e) => businessMonth(at(e))), col(rows, (e) => d(e).customerId), col(rows, at), kind],
+      [col(rows, (e) => `${kind}:${key(e)}`), col(rows, (e) => staff(e)!), col(rows, (e) => businessMonth(at(e))), col(rows, (e) => d(e).customerId), col(rows, at), kind, col(rows, penalty)],
     );
   };
 
-/** Each event type's writer; sales are credited under `rules` (the referral split). */
-const handlersFor = (rules: ScoringRules): Record<string, Handler> => ({
+/** Each event type's writer; sales are credited at the referral split in force when they were recorded. */
+const HANDLERS: Record<string, Handler> = {
+  // The bank's scoring rules from here on (apply() reads them in order); kept for the next batch.
+  ScoringRulesSet: (tx, events) =>
+    tx.query(`INSERT INTO sc_settings (id, rules) VALUES (1, $1::jsonb) ON CONFLICT (id) DO UPDATE SET rules = EXCLUDED.rules`, [JSON.stringify(d(events.at(-1)!).rules)]),
   OrgUnitOpened: (tx, events) =>
     tx.query(
       `INSERT INTO sc_units (unit_id, parent_id, name, wealth_centre) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[])
@@ -84,7 +91,7 @@ const handlersFor = (rules: ScoringRules): Record<string, Handler> => ({
       );
     }
   },
-  ConversionRecorded: async (tx, events) => {
+  ConversionRecorded: async (tx, events, rulesAt) => {
     const customers = new Map(
       (await tx.query(`SELECT * FROM sc_customers WHERE customer_id = ANY($1::text[])`, [col(events, (e) => d(e).customerId)])).rows.map((r) => [r.customer_id, r]),
     );
@@ -106,7 +113,7 @@ const handlersFor = (rules: ScoringRules): Record<string, Handler> => ({
           managerId: c?.manager_id ?? null,
           shadow,
         },
-        rules,
+        rulesAt(e),
       );
       return credits.map((credit) => ({ e, credit }));
     });
@@ -139,7 +146,7 @@ const handlersFor = (rules: ScoringRules): Record<string, Handler> => ({
   CustomerContacted: activity('contact', (e) => `${d(e).customerId}:${d(e).contactId}`, (e) => d(e).staffId),
   ComplaintRecorded: activity('complaint', (e) => `${d(e).customerId}:${d(e).complaintId}`, (e) => d(e).staffId ?? null),
   OfferBlockedAsUnsuitable: activity('unsuitable', (e) => e.metadata.eventId, (e) => d(e).staffId),
-});
+};
 
 function upsertWeights(tx: PoolClient, events: Rows) {
   const last = lastPer(events, (e) => d(e).productCode);
@@ -150,24 +157,43 @@ function upsertWeights(tx: PoolClient, events: Rows) {
   );
 }
 
-/** Activity rows are keyed by their own ids and depend on nothing else: they can go after the rest. */
+/**
+ * Activity rows are keyed by their own ids and depend on nothing else the projection writes (their
+ * penalty comes from the rules in force, fixed in log order before anything is applied): they can go after the rest.
+ */
 const ACTIVITY = new Set(['CustomerContacted', 'ComplaintRecorded', 'OfferBlockedAsUnsuitable']);
 
-/** Who scores what, month by month, at the product weights and ownership of the time, under `rules`. */
-export function staffScorecardProjectionWith(rules: ScoringRules): Projection {
-  const handlers = handlersFor(rules);
+/**
+ * Who scores what, month by month, at the product weights, ownership and scoring rules of the
+ * time: each sale, complaint and unsuitable attempt under the organisation's settings in force
+ * when it was recorded, with `overrides` (a what-if rule set) put over them throughout.
+ */
+export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>): Projection {
   return {
     name: 'staff-scorecard',
     version: 3,
     tables: STAFF_SCORECARD_TABLES,
-    eventTypes: Object.keys(handlers),
+    eventTypes: Object.keys(HANDLERS),
     async apply(tx, events) {
+      const rulesAt = await rulesInForce(tx, events, overrides);
       // Credits depend on ownership and weights at the time of each sale: those events keep log order.
-      for (const run of runsOfSameType(events.filter((e) => !ACTIVITY.has(e.type)))) await handlers[run[0]!.type]!(tx, run);
-      for (const run of runsOfSameType(events.filter((e) => ACTIVITY.has(e.type)).sort((a, b) => a.type.localeCompare(b.type)))) await handlers[run[0]!.type]!(tx, run);
+      for (const run of runsOfSameType(events.filter((e) => !ACTIVITY.has(e.type)))) await HANDLERS[run[0]!.type]!(tx, run, rulesAt);
+      for (const run of runsOfSameType(events.filter((e) => ACTIVITY.has(e.type)).sort((a, b) => a.type.localeCompare(b.type)))) await HANDLERS[run[0]!.type]!(tx, run, rulesAt);
     },
   };
 }
 
-/** The live scorecard, under the platform's rules. */
-export const staffScorecardProjection: Projection = staffScorecardProjectionWith(DEFAULT_SCORING);
+/** The rules in force at each event of a batch: those set before it (in log order), over the defaults, under `overrides`. */
+async function rulesInForce(tx: PoolClient, events: Rows, overrides: Partial<ScoringRules>): Promise<(e: RecordedEvent) => ScoringRules> {
+  const { rows } = await tx.query<{ rules: ScoringRules }>(`SELECT rules FROM sc_settings WHERE id = 1`);
+  let current: ScoringRules = { ...DEFAULT_SCORING, ...rows[0]?.rules, ...overrides };
+  const at = new Map<RecordedEvent, ScoringRules>();
+  for (const e of events) {
+    if (e.type === 'ScoringRulesSet') current = { ...DEFAULT_SCORING, ...d(e).rules, ...overrides };
+    at.set(e, current);
+  }
+  return (e) => at.get(e) ?? current;
+}
+
+/** The live scorecard, under the organisation's scoring settings as they were set. */
+export const staffScorecardProjection: Projection = staffScorecardProjectionWith({});

@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { DEFAULT_SCORING, formatFen, type ScoringRules } from '@app/domain';
+import { formatFen } from '@app/domain';
 
 export interface PersonScore {
   readonly staffId: string;
@@ -13,8 +13,12 @@ export interface PersonScore {
   /** Points of customers moved up to a wealth centre, scored for the centre alongside the referrer (影子考核). */
   readonly shadowPoints: number;
   readonly complaints: number;
+  /** Different customers they contacted in the month. */
+  readonly customersContacted: number;
+  /** Complaints about their contacts per customer they contacted, in the month (001 服务准则 4); null without contacts. */
+  readonly complaintRate: number | null;
   readonly unsuitableAttempts: number;
-  /** Points less the penalties for complaints and mis-selling. */
+  /** Points less the penalties for complaints and mis-selling, each at the amount in force when it was recorded. */
   readonly score: number;
   readonly contacts: number;
   readonly assignedCustomers: number;
@@ -46,7 +50,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
  * The scorecard of a month for everyone at or below `orgUnit` (all units when absent), with
  * roll-ups: each unit sums the people under it, at any depth.
  */
-export async function scorecard(pool: Queryable, period: string, orgUnit?: string, rules: ScoringRules = DEFAULT_SCORING): Promise<{ people: PersonScore[]; units: UnitScore[] }> {
+export async function scorecard(pool: Queryable, period: string, orgUnit?: string): Promise<{ people: PersonScore[]; units: UnitScore[] }> {
   const { rows: units } = await pool.query<{ unit_id: string; parent_id: string | null; name: string }>(
     `WITH RECURSIVE sub AS (
        SELECT unit_id, parent_id, name FROM sc_units WHERE ($1::text IS NULL AND parent_id IS NULL) OR unit_id = $1
@@ -60,6 +64,7 @@ export async function scorecard(pool: Queryable, period: string, orgUnit?: strin
        COALESCE(c.conversions, 0) AS conversions, COALESCE(c.referrals, 0) AS referrals, COALESCE(c.revenue_fen, 0) AS revenue_fen,
        COALESCE(c.points, 0) AS points, COALESCE(c.shadow_points, 0) AS shadow_points,
        COALESCE(a.contacts, 0) AS contacts, COALESCE(a.complaints, 0) AS complaints, COALESCE(a.unsuitable, 0) AS unsuitable,
+       COALESCE(a.penalties, 0) AS penalties, COALESCE(a.customers_contacted, 0) AS customers_contacted,
        (SELECT count(*) FROM sc_customers m WHERE m.manager_id = s.staff_id) AS assigned,
        (SELECT count(DISTINCT m.customer_id) FROM sc_customers m JOIN sc_activity x ON x.customer_id = m.customer_id AND x.kind = 'contact' AND x.period = $1
          WHERE m.manager_id = s.staff_id) AS assigned_contacted,
@@ -75,7 +80,8 @@ export async function scorecard(pool: Queryable, period: string, orgUnit?: strin
        FROM sc_credits WHERE period = $1 AND NOT reversed GROUP BY staff_id) c ON c.staff_id = s.staff_id
      LEFT JOIN (
        SELECT staff_id, count(*) FILTER (WHERE kind = 'contact') AS contacts, count(*) FILTER (WHERE kind = 'complaint') AS complaints,
-              count(*) FILTER (WHERE kind = 'unsuitable') AS unsuitable
+              count(DISTINCT customer_id) FILTER (WHERE kind = 'contact') AS customers_contacted,
+              count(*) FILTER (WHERE kind = 'unsuitable') AS unsuitable, sum(penalty) AS penalties
        FROM sc_activity WHERE period = $1 GROUP BY staff_id) a ON a.staff_id = s.staff_id
      LEFT JOIN sc_targets t ON t.subject_id = s.staff_id AND t.period = $1
      WHERE s.unit_id = ANY($2::text[])
@@ -84,7 +90,7 @@ export async function scorecard(pool: Queryable, period: string, orgUnit?: strin
   );
   const people = rows.map((r): Omit<PersonScore, 'rankInUnit'> => {
     const points = Number(r.points);
-    const score = round2(points - Number(r.complaints) * rules.complaintPenalty - Number(r.unsuitable) * rules.unsuitablePenalty);
+    const score = round2(points - Number(r.penalties));
     const target = r.target === null ? null : Number(r.target);
     const assigned = Number(r.assigned);
     return {
@@ -98,6 +104,8 @@ export async function scorecard(pool: Queryable, period: string, orgUnit?: strin
       points: round2(points),
       shadowPoints: round2(Number(r.shadow_points)),
       complaints: Number(r.complaints),
+      customersContacted: Number(r.customers_contacted),
+      complaintRate: Number(r.customers_contacted) > 0 ? Number(r.complaints) / Number(r.customers_contacted) : null,
       unsuitableAttempts: Number(r.unsuitable),
       score,
       contacts: Number(r.contacts),

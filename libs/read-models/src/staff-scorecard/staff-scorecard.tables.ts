@@ -34,8 +34,12 @@ export const STAFF_SCORECARD_TABLES = [
     period       text NOT NULL,
     kind         text NOT NULL,
     customer_id  text NOT NULL,
-    occurred_at  timestamptz NOT NULL
+    occurred_at  timestamptz NOT NULL,
+    -- points taken off the score: a complaint's or unsuitable attempt's penalty in force when recorded
+    penalty      numeric(20,2) NOT NULL DEFAULT 0
     )`,
   `CREATE INDEX sc_activity_period_idx ON sc_activity (period, kind)`,
+  /** The organisation's scoring rules as last set (one row), so the next batch starts from them. */
+  `CREATE TABLE sc_settings (id integer PRIMARY KEY, rules jsonb NOT NULL)`,
   `CREATE TABLE sc_targets (subject_id text NOT NULL, period text NOT NULL, points numeric(20,2) NOT NULL, PRIMARY KEY (subject_id, period))`,
 ];

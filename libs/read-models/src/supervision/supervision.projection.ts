@@ -57,6 +57,20 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
       [rows.map((r) => r.customerId), rows.map((r) => r.cardId), rows.map((r) => r.tier), rows.map((r) => r.reviewed)],
     );
   },
+  ComplaintRecorded: (tx, events) =>
+    insertMany(
+      tx,
+      'sv_complaints',
+      [['customer_id', 'text'], ['complaint_id', 'text'], ['category', 'text'], ['staff_id', 'text'], ['campaign_id', 'text'], ['answer_due_by', 'timestamptz']],
+      events.map((e) => [d(e).customerId, d(e).complaintId, d(e).category, d(e).staffId ?? null, d(e).campaignId ?? null, d(e).answerDueBy]),
+      'ON CONFLICT (customer_id, complaint_id) DO NOTHING',
+    ),
+  ComplaintAnswered: (tx, events) =>
+    tx.query(`UPDATE sv_complaints c SET answered_at = v.at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(c, id, at) WHERE c.customer_id = v.c AND c.complaint_id = v.id`, [
+      events.map((e) => d(e).customerId),
+      events.map((e) => d(e).complaintId),
+      events.map((e) => e.metadata.occurredAt),
+    ]),
   VipCardCancelled: (tx, events) =>
     tx.query(`UPDATE sv_cards c SET cancelled_at = v.at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(c, id, at) WHERE c.customer_id = v.c AND c.card_id = v.id`, [
       events.map((e) => d(e).customerId),
@@ -65,10 +79,13 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
     ]),
 };
 
-/** VIP card applications and cards, as the daily supervision report reads them (开卡未申请/申请未开卡/级别不一致). */
+/**
+ * VIP card applications and cards, as the daily supervision report reads them (开卡未申请/申请未开卡/级别不一致),
+ * and complaints with their deadlines.
+ */
 export const supervisionProjection: Projection = {
   name: 'supervision',
-  version: 3,
+  version: 4,
   tables: SUPERVISION_TABLES,
   eventTypes: Object.keys(HANDLERS),
   apply: applyInRuns(HANDLERS),

@@ -1,7 +1,7 @@
 import type { Queryable } from '../runner/read-model-position';
 import { SPECIAL_CARD_SHARE } from '@app/domain';
 
-export type ExceptionKind = 'card_without_application' | 'application_without_card' | 'tier_mismatch' | 'special_quota_exceeded';
+export type ExceptionKind = 'card_without_application' | 'application_without_card' | 'tier_mismatch' | 'special_quota_exceeded' | 'complaint_overdue';
 
 export interface SupervisionException {
   readonly kind: ExceptionKind;
@@ -13,8 +13,9 @@ export interface SupervisionException {
 /**
  * The daily supervision report (004 篇九 第十五条): cards opened without an approved application,
  * approved applications with no card after `openDays`, card tier ≠ application tier (or ≠ the tier
- * the last annual review gave it: the review re-tiers cards on purpose), and
- * sub-branches whose special-approval cards exceed 5% of their card holders.
+ * the last annual review gave it: the review re-tiers cards on purpose),
+ * sub-branches whose special-approval cards exceed 5% of their card holders, and complaints past
+ * their deadline with no answer as of `now` (001 服务准则 4: answered within a deadline).
  */
 export async function supervisionExceptions(pool: Queryable, now: Date, openDays = 30): Promise<SupervisionException[]> {
   const out: SupervisionException[] = [];
@@ -50,6 +51,20 @@ export async function supervisionExceptions(pool: Queryable, now: Date, openDays
   );
   for (const r of quota.rows) {
     out.push({ kind: 'special_quota_exceeded', unitId: r.unit_id, customerId: null, details: { holders: Number(r.holders), special: Number(r.special), limit: SPECIAL_CARD_SHARE } });
+  }
+  const overdue = await pool.query(
+    `SELECT c.customer_id, c.complaint_id, c.category, c.staff_id, c.campaign_id, c.answer_due_by, k.unit_id FROM sv_complaints c
+     LEFT JOIN sv_customers k ON k.customer_id = c.customer_id
+     WHERE c.answered_at IS NULL AND c.answer_due_by < $1::timestamptz ORDER BY c.answer_due_by, c.customer_id, c.complaint_id`,
+    [now.toISOString()],
+  );
+  for (const r of overdue.rows) {
+    out.push({
+      kind: 'complaint_overdue',
+      unitId: (r.unit_id as string | null) ?? null,
+      customerId: r.customer_id,
+      details: { complaintId: r.complaint_id, category: r.category, staffId: r.staff_id, campaignId: r.campaign_id, answerDueBy: (r.answer_due_by as Date).toISOString() },
+    });
   }
   return out;
 }

@@ -1,0 +1,77 @@
+import { ORG, actor } from '../testing/fixtures';
+import { spec } from '../testing/specification';
+import type { CustomerCommand } from './customer.commands';
+import { customerDecider } from './customer.decider';
+import type { CustomerEvent } from './customer.events';
+
+const at = '2026-03-10T10:00:00.000Z';
+const base = { customerId: 'C1', org: ORG, at, by: actor('rm1') };
+const cmd = (c: Record<string, unknown>, by = 'rm1') => ({ ...base, by: actor(by), ...c }) as unknown as CustomerCommand;
+const given = (history: CustomerEvent[]) => spec(customerDecider).given(history);
+
+/** What the manager found out about the customer: the same facts onboarding takes. */
+const facts = { segment: 'retail', gender: 'F', birthYear: 1980, assetsByUnit: { SB1: '50000', SB1B: '20000' } };
+const fileClaim = (by = 'rm1', over: Record<string, unknown> = {}) => cmd({ type: 'FileClaim', claimId: 'CL1', ...facts, ...over }, by);
+const decide = (by: string, approve = true) => cmd({ type: 'DecideClaim', claimId: 'CL1', approve, reason: approve ? undefined : 'known to SB1B' }, by);
+const filedBy = (staffId: string, unitId: string): CustomerEvent => ({
+  type: 'CustomerClaimFiled',
+  data: { customerId: 'C1', claimId: 'CL1', staffId, unitId, onboarding: { homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 } },
+});
+const onboarded: CustomerEvent = { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 } };
+const assignedTo = (staffId: string): CustomerEvent => ({ type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId, previousStaffId: null, unitId: 'SB1' } });
+
+describe('claims (客户申领)', () => {
+  it('DOMAIN Organisation ("A manager who finds a customer not yet in the system files a claim"; 004 篇九 第九条): the claim starts the stream of a customer the system does not have, with the onboarding facts', () => {
+    given([]).when(fileClaim()).then([filedBy('rm1', 'SB1')]);
+  });
+
+  it('DOMAIN Organisation ("it goes to the nearest superior with assignment rights"; 004 篇九 第九条 "有分配权限的上一级用户"): approval onboards the customer and assigns them to the claimant', () => {
+    // rm1 works in SB1; the nearest unit above SB1 with someone who assigns customers is BR1 (head-br1, appr-br1).
+    given([filedBy('rm1', 'SB1')])
+      .when(decide('head-br1'))
+      .then([{ type: 'CustomerClaimApproved', data: { customerId: 'C1', claimId: 'CL1', approvedBy: 'head-br1' } }, onboarded, assignedTo('rm1')]);
+  });
+
+  it('DOMAIN Organisation (the nearest superior with assignment rights): a unit further up may not decide when a nearer one can, nor the claimant\'s own unit', () => {
+    // rm2 works in outlet OUT1, under SB1, whose head (head-sb1) assigns customers: SB1 decides, not BR1.
+    given([filedBy('rm2', 'OUT1')])
+      .when(decide('head-sb1'))
+      .then([{ type: 'CustomerClaimApproved', data: { customerId: 'C1', claimId: 'CL1', approvedBy: 'head-sb1' } }, onboarded, assignedTo('rm2')]);
+    given([filedBy('rm2', 'OUT1')]).when(decide('head-br1')).thenRefuses('NOT_SUPERIOR_UNIT', { decidingUnitId: 'SB1' });
+    given([filedBy('rm1', 'SB1')]).when(decide('head-sb1')).thenRefuses('NOT_SUPERIOR_UNIT', { decidingUnitId: 'BR1' });
+  });
+
+  it('DOMAIN Organisation (a claim is for a customer not yet in the system): refuses a claim on a customer the system has, assigned or not', () => {
+    given([onboarded]).when(fileClaim()).thenRefuses('CUSTOMER_ALREADY_IN_SYSTEM');
+    given([onboarded, assignedTo('rm2')]).when(fileClaim()).thenRefuses('CUSTOMER_ALREADY_IN_SYSTEM');
+  });
+
+  it('is filed by a relationship manager working in the sub-branch the customer joins (the one holding most of their assets)', () => {
+    given([]).when(fileClaim('rm3')).thenRefuses('STAFF_NOT_IN_UNIT');
+    given([]).when(fileClaim('head-sb1')).thenRefuses('ROLE_NOT_ALLOWED');
+    given([]).when(fileClaim('rm1', { assetsByUnit: { BR1: '1' } })).thenRefuses('NOT_A_SUB_BRANCH');
+  });
+
+  it('leaves a rejected claim\'s customer out of the system, and lets a new claim be filed', () => {
+    const rejected: CustomerEvent = { type: 'CustomerClaimRejected', data: { customerId: 'C1', claimId: 'CL1', rejectedBy: 'head-br1', reason: 'known to SB1B' } };
+    given([filedBy('rm1', 'SB1')]).when(decide('head-br1', false)).then([rejected]);
+    given([filedBy('rm1', 'SB1'), rejected]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' })).thenRefuses('UNKNOWN_CUSTOMER');
+    given([filedBy('rm1', 'SB1'), rejected]).when(fileClaim('rm1', { claimId: 'CL2' })).thenMatches([{ type: 'CustomerClaimFiled', data: { claimId: 'CL2' } }]);
+  });
+
+  it('keeps one claim waiting at a time, and no onboarding over it', () => {
+    given([filedBy('rm1', 'SB1')]).when(fileClaim('rm2', { claimId: 'CL2' })).thenRefuses('CLAIM_PENDING');
+    given([filedBy('rm1', 'SB1')]).when(cmd({ type: 'OnboardCustomer', ...facts }, 'head-sb1')).thenRefuses('CLAIM_PENDING');
+  });
+
+  it('still decides a claim filed under the old rule on a customer already onboarded (stored histories): assignment only', () => {
+    const legacy = { type: 'CustomerClaimFiled', data: { customerId: 'C1', claimId: 'CL1', staffId: 'rm1', unitId: 'SB1' } } as CustomerEvent;
+    given([onboarded, legacy])
+      .when(decide('head-br1'))
+      .then([{ type: 'CustomerClaimApproved', data: { customerId: 'C1', claimId: 'CL1', approvedBy: 'head-br1' } }, assignedTo('rm1')]);
+  });
+
+  it('leaves a customer already in the system to their sub-branch: a head assigns them a manager', () => {
+    given([onboarded]).when(cmd({ type: 'AssignManager', staffId: 'rm1' }, 'head-sb1')).then([assignedTo('rm1')]);
+  });
+});
