@@ -156,6 +156,23 @@ describe('campaign lifecycle through the API', () => {
     expect(enrolled.rows.map((x) => x.id)).toEqual(['U-NONE', 'U-SOME']);
   });
 
+  it('finishes a launch that was cut short (customers enrolled, campaign not launched) without enrolling anyone twice', async () => {
+    await c.as('mkt-br1').post('/api/campaigns', plan('K9', { audience: { genders: ['M'] }, includeOtherControlGroups: true }));
+    await c.as('mkt-br1').post('/api/campaigns/K9/submit', { planDocumentRef: 'doc' });
+    await c.as('appr-ho').post('/api/campaigns/K9/approve');
+    // As a store that appends stream by stream (EventStoreDB) would leave it: M1 already enrolled, in control.
+    const m1 = await t.runtime.store.readStream('customer-M1');
+    await t.runtime.store.appendToStream('customer-M1', [{ type: 'CustomerEnrolledInCampaign', data: { campaignId: 'K9', customerId: 'M1', group: 'control' }, metadata: { eventId: '5b0e3a43-9a4e-4c3e-8d0e-7f1a2b3c4d5e', correlationId: 'cut-short', causationId: null, actor: 'mkt-br1', orgUnit: 'BR1', occurredAt: new Date().toISOString(), schemaVersion: 1 } }], m1.length - 1);
+    const r = await c.as('mkt-br1').post('/api/campaigns/K9/launch');
+    expect(r.status).toBe(200);
+    const rows = (await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerEnrolledInCampaign' AND data->>'campaignId' = 'K9'`)).rows.map((x) => x.data);
+    expect(rows.filter((x) => x.customerId === 'M1')).toEqual([{ campaignId: 'K9', customerId: 'M1', group: 'control' }]);
+    // M0 was erased (left out); M1..M4 are in (K7's control customers too: K9 includes other control groups), M1 in the group it got first.
+    expect(r.body.audienceSize).toBe(4);
+    expect(rows).toHaveLength(4);
+    expect(r.body.controlCount).toBe(rows.filter((x) => x.group === 'control').length);
+  });
+
   it('answers an unknown campaign with 404', async () => {
     const r = await c.as('mkt-br1').post('/api/campaigns/NOPE/submit', { planDocumentRef: 'doc' });
     expect(r.status).toBe(404);

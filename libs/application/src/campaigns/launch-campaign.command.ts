@@ -14,6 +14,7 @@ import {
   type Actor,
   type CampaignEvent,
   type CampaignPlan,
+  type CustomerState,
   type DomainEvent,
   type Organisation,
 } from '@app/domain';
@@ -43,6 +44,9 @@ export class LaunchCampaign extends Command<LaunchOutcome> {
   }
 }
 
+/** Refusals of a single customer's enrolment that leave them out of the audience (and are reported); any other stops the launch. */
+const EXCLUSIONS = new Set(['DATA_ERASED', 'OPTED_OUT', 'IN_ANOTHER_CONTROL_GROUP', 'OUTSIDE_CAMPAIGN_UNIT']);
+
 /** How long a launch waits for the customer directory to include the latest customers. */
 const DIRECTORY_WAIT_MS = 10_000;
 
@@ -65,14 +69,17 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
     const seed = m.randomisationSeed ?? m.campaignId;
     const launch = (audienceSize: number, treatmentCount: number) =>
       ({ type: 'LaunchCampaign', campaignId: m.campaignId, org: m.org, by: m.by, at: m.at, audienceSize, treatmentCount, randomisationSeed: seed }) as const;
+    // States loaded by an attempt stay for the next: a retry after a conflict reads only what was appended since.
+    const known = new Map<string, { state: CustomerState; revision: number }>();
     return retryOnConflict(5, async () => {
       const campaign = await loadState(store, campaignStream(m.campaignId), campaignDecider);
-      // Refusals that need no audience (unknown, out of scope, not approved) come before any reading.
-      if (campaign.state.status !== 'approved' || !campaign.state.plan) campaignDecider.decide(launch(0, 0), campaign.state);
+      // Everything the campaign decides without the audience (unknown, out of scope, not approved,
+      // not started, over) is refused before the directory is read or a customer is loaded.
+      campaignDecider.decide(launch(1, 1), campaign.state);
       const plan = campaign.state.plan!;
       const split = splitAudience(seed, await this.audience(plan, m.org), plan.controlGroupPercent);
 
-      const customers = await loadStates(store, split.map((x) => customerStream(x.customerId)), customerDecider);
+      const customers = await loadStates(store, split.map((x) => customerStream(x.customerId)), customerDecider, known);
       const heldBy = await controlGroupsInForce(store, [...customers.values()].map((c) => c.state), m.at);
       const includeOtherControlGroups = plan.includeOtherControlGroups ?? false;
       const enrolments: StreamDecision[] = [];
@@ -84,16 +91,21 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
         let events: readonly DomainEvent[];
         try {
           events = customerDecider.decide(
-            { type: 'EnrolInCampaign', customerId, campaignId: m.campaignId, group, channels: plan.channels, includeOtherControlGroups, controlGroupsInForce: heldBy(customer.state), org: m.org, by: m.by, at: m.at },
+            {
+              type: 'EnrolInCampaign', customerId, campaignId: m.campaignId, ownerUnitId: plan.ownerUnitId, group, channels: plan.channels,
+              includeOtherControlGroups, controlGroupsInForce: heldBy(customer.state), org: m.org, by: m.by, at: m.at,
+            },
             customer.state,
           );
         } catch (refusal) {
-          if (!(refusal instanceof DomainError)) throw refusal;
+          // Only the refusals that say "not this customer" shrink the audience; anything else stops the launch.
+          if (!(refusal instanceof DomainError) || !EXCLUSIONS.has(refusal.code)) throw refusal;
           excluded[refusal.code] = (excluded[refusal.code] ?? 0) + 1;
           continue;
         }
         enrolled++;
-        if (group === 'treatment') treatmentCount++;
+        // A customer enrolled by an earlier, interrupted attempt keeps the group they got then.
+        if ((customer.state.enrolments.get(m.campaignId) ?? group) === 'treatment') treatmentCount++;
         enrolments.push({ streamId: customerStream(customerId), events, expectedRevision: expectedFor(customer.revision) });
       }
       const events = campaignDecider.decide(launch(enrolled, treatmentCount), campaign.state);
@@ -103,12 +115,14 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
         { type: 'CommitBudget', unitId: plan.ownerUnitId, year: businessYear(plan.period.start), campaignId: m.campaignId, amount: plan.budget, org: m.org, by: m.by, at: m.at },
         budget.state,
       );
+      // The campaign's own event goes last: where a store appends stream by stream (EventStoreDB),
+      // a launch cut short leaves the campaign approved, and the next attempt finishes it.
       const position = await appendDecisions(
         store,
         [
-          { streamId: campaignStream(m.campaignId), events, expectedRevision: expectedFor(campaign.revision) },
-          { streamId: budgetStream(plan.ownerUnitId), events: budgetEvents, expectedRevision: expectedFor(budget.revision) },
           ...enrolments,
+          { streamId: budgetStream(plan.ownerUnitId), events: budgetEvents, expectedRevision: expectedFor(budget.revision) },
+          { streamId: campaignStream(m.campaignId), events, expectedRevision: expectedFor(campaign.revision) },
         ],
         context,
       );

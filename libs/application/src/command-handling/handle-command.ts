@@ -105,9 +105,19 @@ export async function loadState<State, Event extends DomainEvent>(store: EventSt
 /** Streams read per query when loading many at once. */
 const LOAD_MANY_CHUNK = 2_000;
 
-/** `loadState` for many streams of one decider (a launch's customers), read a few thousand per query. */
-export async function loadStates<State, Event extends DomainEvent>(store: EventStore, streamIds: readonly string[], decider: Folding<State, Event>): Promise<Map<string, Folded<State>>> {
-  const cache = cacheFor<State>(store, decider);
+/**
+ * `loadState` for many streams of one decider (a launch's customers), read a few thousand per
+ * query. `known` keeps the states across calls (a retry reads only what was appended since);
+ * without it the process-wide cache serves, which holds only the most recent streams.
+ */
+export async function loadStates<State, Event extends DomainEvent>(
+  store: EventStore,
+  streamIds: readonly string[],
+  decider: Folding<State, Event>,
+  known?: Map<string, Folded<State>>,
+): Promise<Map<string, Folded<State>>> {
+  const cache = known ?? cacheFor<State>(store, decider);
+  streamIds = [...new Set(streamIds)];
   const out = new Map<string, Folded<State>>();
   for (let i = 0; i < streamIds.length; i += LOAD_MANY_CHUNK) {
     const chunk = streamIds.slice(i, i + LOAD_MANY_CHUNK);
@@ -116,7 +126,8 @@ export async function loadStates<State, Event extends DomainEvent>(store: EventS
     const read = await store.readStreams(chunk.map((streamId, k) => ({ streamId, fromRevision: (from[k]?.revision ?? -1) + 1 })));
     for (const [k, streamId] of chunk.entries()) {
       const folded = foldOnto(decider, from[k], read.get(streamId) ?? []);
-      remember(cache, streamId, folded);
+      if (known) known.set(streamId, folded);
+      else remember(cache, streamId, folded);
       out.set(streamId, folded);
     }
   }

@@ -7,11 +7,12 @@ import type { CustomerEvent, Group } from './customer.events';
 
 const at = '2026-03-10T10:00:00.000Z';
 const given = (history: CustomerEvent[]) => spec(customerDecider).given(history);
-type Enrolment = { channels: Channel[]; includeOtherControlGroups: boolean; controlGroupsInForce: string[] };
+type Enrolment = { ownerUnitId: string; channels: Channel[]; includeOtherControlGroups: boolean; controlGroupsInForce: string[] };
 const enrol = (group: Group, by = actor('mkt-br1'), campaignId = 'K1', over: Partial<Enrolment> = {}): CustomerCommand => ({
   type: 'EnrolInCampaign',
   customerId: 'C1',
   campaignId,
+  ownerUnitId: 'BR1',
   group,
   channels: ['phone', 'sms'],
   includeOtherControlGroups: false,
@@ -72,6 +73,14 @@ describe('enrolment in a campaign', () => {
 
   it('refuses a customer whose data was erased', () => {
     given([onboarded, erased]).when(enrol('treatment')).thenRefuses('DATA_ERASED');
+  });
+
+  it('refuses a customer held outside the campaign\'s unit (moved since the audience was read): 422, so the launch counts them as excluded', () => {
+    given([onboarded]).when(enrol('treatment', actor('admin'), 'K1', { ownerUnitId: 'BR2' })).thenRefuses('OUTSIDE_CAMPAIGN_UNIT');
+  });
+
+  it('refuses a marketer enrolling for a campaign unit outside their own', () => {
+    given([onboarded]).when(enrol('treatment', actor('mkt-sb1'), 'K1', { ownerUnitId: 'BR1' })).thenRefuses('OUTSIDE_SCOPE');
   });
 
   it('refuses enrolment by a relationship manager, even of their own customer', () => {

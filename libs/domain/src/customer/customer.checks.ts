@@ -1,5 +1,5 @@
 import { requireCustomerAccess, type CustomerPlacement } from '../access/access';
-import { forbidden } from '../errors';
+import { forbidden, refused } from '../errors';
 import { roleRequired, unknownStaff } from '../organisation/organisation.errors';
 import { isWithin, type Organisation } from '../organisation/organisation.state';
 import type { CustomerCommand } from './customer.commands';
@@ -10,9 +10,14 @@ export function requireAccess(c: CustomerCommand, s: CustomerPlacement): void {
   if (c.type === 'FileClaim' || c.type === 'DecideClaim') return;
   if (c.type === 'EnrolInCampaign') {
     // The launching marketer enrols the whole audience, yet a marketer has no access to single
-    // customers (access.ts). The launch handler has already checked the campaign's scope (the
-    // audience is drawn from the owner unit's subtree), so only the role is checked here.
+    // customers (access.ts): the campaign's scope stands in for it. The marketer acts for the
+    // owning unit, and the customer is held in its subtree now (the audience came from a read
+    // model: a customer moved out since is refused, and the launch counts them as excluded).
     if (c.by.role !== 'marketer' && c.by.role !== 'admin') throw roleRequired(['marketer', 'admin'], c.by.role);
+    if (!isWithin(c.org, c.ownerUnitId, c.by.unitId)) throw forbidden('OUTSIDE_SCOPE', `campaign unit ${c.ownerUnitId} is outside your unit`, { ownerUnitId: c.ownerUnitId });
+    if (!isWithin(c.org, s.homeUnitId, c.ownerUnitId)) {
+      throw refused('OUTSIDE_CAMPAIGN_UNIT', `the customer is held by ${s.homeUnitId}, outside the campaign's unit ${c.ownerUnitId}`, { homeUnitId: s.homeUnitId, ownerUnitId: c.ownerUnitId });
+    }
     return;
   }
   requireCustomerAccess(c.by, c.org, c.customerId, s);

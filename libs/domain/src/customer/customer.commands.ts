@@ -37,7 +37,8 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
      * A launch puts each audience member in the group its seeded split chose for them; `channels`
      * are the campaign's, so a customer it could not reach on any of them is left out.
      */
-    | ({ type: 'EnrolInCampaign'; campaignId: string; group: Group; channels: readonly Channel[]; includeOtherControlGroups: boolean } & ControlGroupsInForce)
+    /** `ownerUnitId`: the campaign's owning unit; its subtree bounds whom the campaign may enrol. */
+    | ({ type: 'EnrolInCampaign'; campaignId: string; ownerUnitId: string; group: Group; channels: readonly Channel[]; includeOtherControlGroups: boolean } & ControlGroupsInForce)
     | ({
         type: 'RecordContact';
         contactId: string;
