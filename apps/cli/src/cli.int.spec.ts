@@ -105,7 +105,7 @@ describe('campaignctl', () => {
   it('rebuilds a read model blue/green', async () => {
     const r = await cli(['replay', '--projection', 'campaign-effectiveness', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)[0]).toMatchObject({ name: 'campaign-effectiveness', version: 3 });
+    expect(JSON.parse(r.out)[0]).toMatchObject({ name: 'campaign-effectiveness', version: 4 });
     // --all: every projection rebuilt from one read of the log, each switched over to a fresh schema.
     const all = await cli(['replay', '--all', '--json']);
     expect(all.code).toBe(0);

@@ -45,7 +45,7 @@ describe('customers through the API', () => {
     expect(filed.status).toBe(201);
     expect(filed.body).toMatchObject({ id: 'T2', streamId: 'customer-T2', events: ['CustomerClaimFiled'] });
     // Not in the system until approved.
-    expect((await c.as('rm1').post('/api/customers/T2/risk-assessment', { tolerance: 'R3' })).body.error.code).toBe('UNKNOWN_CUSTOMER');
+    expect((await c.as('head-br1').post('/api/customers/T2/risk-assessment', { tolerance: 'R3' })).body.error.code).toBe('UNKNOWN_CUSTOMER');
     // rm1 works in SB1; SB1 has no head or approver here, so BR1 (head-br1, appr-br1) decides, not head office.
     const tooHigh = await c.as('appr-ho').post('/api/customers/T2/claims/CL1/decision', { approve: true });
     expect(tooHigh.status).toBe(403);

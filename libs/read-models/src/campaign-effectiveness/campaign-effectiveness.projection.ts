@@ -219,7 +219,7 @@ const GROUPS: readonly (readonly string[])[] = [
 /** The facts behind campaign effectiveness, written with one multi-row statement per group of a batch. */
 export const campaignEffectivenessProjection: Projection = {
   name: 'campaign-effectiveness',
-  version: 3,
+  version: 4,
   tables: CAMPAIGN_EFFECTIVENESS_TABLES,
   eventTypes: Object.keys(HANDLERS),
   apply: applyInGroups(GROUPS, HANDLERS),

@@ -171,7 +171,7 @@ const ACTIVITY = new Set(['CustomerContacted', 'ComplaintRecorded', 'OfferBlocke
 export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>): Projection {
   return {
     name: 'staff-scorecard',
-    version: 3,
+    version: 4,
     tables: STAFF_SCORECARD_TABLES,
     eventTypes: Object.keys(HANDLERS),
     async apply(tx, events) {
