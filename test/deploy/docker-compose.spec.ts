@@ -24,6 +24,8 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['api', 'eventstore', 'ingest', 'kafka', 'postgres', 'projector']);
     expect(compose.services.eventstore!.image).toMatch(/kurrentdb/);
     expect(compose.services.eventstore!.environment).toMatchObject({ KURRENTDB_INSECURE: 'true', KURRENTDB_CLUSTER_SIZE: '1' });
+    // No server-side projections: their link records would fill $all between the platform's events.
+    expect(compose.services.eventstore!.environment).toMatchObject({ KURRENTDB_RUN_PROJECTIONS: 'None' });
     expect(compose.services.kafka!.environment).toMatchObject({ KAFKA_PROCESS_ROLES: 'broker,controller' });
   });
 

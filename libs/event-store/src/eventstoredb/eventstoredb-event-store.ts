@@ -1,18 +1,15 @@
 import {
-  ANY,
   BACKWARDS,
   END,
   EventStoreDBClient,
   FORWARDS,
-  NO_STREAM,
-  STREAM_EXISTS,
   START as ESDB_START,
   StreamNotFoundError,
   WrongExpectedVersionError,
   excludeSystemEvents,
   jsonEvent,
-  type AppendExpectedRevision,
-  type CurrentRevision,
+  type AllStreamResolvedEvent,
+  type ReadPosition,
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { WrongExpectedVersion } from '../errors';
@@ -26,20 +23,30 @@ import type {
   StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
-import { comparePositions, type EventMetadata, type NewEvent, type Position, type RecordedEvent } from '../events';
+import { comparePositions, type NewEvent, type Position, type RecordedEvent } from '../events';
+import { fromEsdbCurrentRevision, fromResolvedEvent, rawPosition, toEsdbExpectedRevision } from './eventstoredb-mapping';
+
+/**
+ * What the adapter uses of `@eventstore/db-client`: the real client, or a stand-in for the specs
+ * (`fake-eventstoredb.ts`), since no server runs on the development machines.
+ */
+export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
 
 /** Stream reads in flight at once for `readStreams`. */
 const READ_STREAMS_IN_FLIGHT = 32;
+/** Largest page of raw `$all` records (ours and the server's own) read at once. */
+const MAX_PAGE = 4_096;
 
 /**
- * The production store: EventStoreDB (KurrentDB) through `@eventstore/db-client`. Positions are
- * the server's own (commit, prepare) pair; revisions are 0-based as in the port.
+ * The production store: EventStoreDB (KurrentDB) through `@eventstore/db-client` 6.2.1. Positions
+ * are the server's own (commit, prepare) pair; revisions are 0-based as in the port. `$all` holds
+ * the server's records too (stats, metadata, the system projections' links): reads page over them.
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
 
   constructor(
-    private readonly client: EventStoreDBClient,
+    private readonly client: EsdbClient,
     /** Lifts events stored in an old shape to the current one, on every read. */
     private readonly upcast: (event: RecordedEvent) => RecordedEvent = (e) => e,
   ) {}
@@ -48,7 +55,7 @@ export class EventStoreDbEventStore implements EventStore {
     return new EventStoreDbEventStore(EventStoreDBClient.connectionString`${connectionString}`, upcast);
   }
 
-  private ours(resolved: ResolvedEvent): RecordedEvent | undefined {
+  private ours(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
     const e = fromResolvedEvent(resolved);
     return e && this.upcast(e);
   }
@@ -104,17 +111,58 @@ export class EventStoreDbEventStore implements EventStore {
     return out;
   }
 
+  /**
+   * Pages over raw `$all` records (the 6.2.1 client cannot ask the server to filter a read) until
+   * `maxCount` events of ours are collected or the log ends: a run of system records is never
+   * mistaken for the end. Pages grow while they hold only system records.
+   */
   async readAll({ after, maxCount }: ReadAllOptions): Promise<RecordedEvent[]> {
     const out: RecordedEvent[] = [];
-    // fromPosition is inclusive here; ask for one more and drop the checkpoint itself.
-    const events = this.client.readAll({ fromPosition: after ?? ESDB_START, maxCount: maxCount + 1, direction: FORWARDS });
-    for await (const resolved of events) {
-      const e = this.ours(resolved);
-      if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
-      out.push(e);
-      if (out.length === maxCount) break;
+    let floor = after;
+    let size = Math.min(maxCount + 1, MAX_PAGE);
+    for (;;) {
+      // A forward read includes the record at its start: it is skipped below.
+      const page = await this.rawAll(floor ?? ESDB_START, 'forwards', size);
+      let last: Position | undefined;
+      for (const r of page) {
+        const p = rawPosition(r);
+        if (!p || (floor && comparePositions(p, floor) <= 0)) continue;
+        last = p;
+        const e = this.ours(r);
+        if (!e) continue;
+        out.push(e);
+        if (out.length === maxCount) return out;
+      }
+      if (page.length < size || !last) return out;
+      floor = last;
+      size = Math.min(size * 2, MAX_PAGE);
     }
-    return out;
+  }
+
+  /** Newest event of ours, read backwards past any run of system records; `null` when there is none. */
+  async headPosition(): Promise<Position | null> {
+    let below: Position | undefined;
+    let size = 64;
+    for (;;) {
+      const page = await this.rawAll(below ?? END, 'backwards', size);
+      let last: Position | undefined;
+      for (const r of page) {
+        const p = rawPosition(r);
+        if (!p || (below && comparePositions(p, below) >= 0)) continue;
+        last = p;
+        const e = fromResolvedEvent(r);
+        if (e) return e.position;
+      }
+      if (page.length < size || !last) return null;
+      below = last;
+      size = Math.min(size * 4, MAX_PAGE);
+    }
+  }
+
+  private async rawAll(from: ReadPosition, direction: 'forwards' | 'backwards', maxCount: number): Promise<AllStreamResolvedEvent[]> {
+    const page: AllStreamResolvedEvent[] = [];
+    for await (const r of this.client.readAll({ fromPosition: from, direction: direction === 'forwards' ? FORWARDS : BACKWARDS, maxCount })) page.push(r);
+    return page;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AllSubscription {
@@ -139,47 +187,9 @@ export class EventStoreDbEventStore implements EventStore {
     };
   }
 
-  async headPosition(): Promise<Position | null> {
-    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 50 })) {
-      const e = fromResolvedEvent(resolved);
-      if (e) return e.position;
-    }
-    return null;
-  }
-
   async close(): Promise<void> {
     await this.client.dispose();
   }
 }
 
-export function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
-  switch (expected) {
-    case 'any':
-      return ANY;
-    case 'no_stream':
-      return NO_STREAM;
-    case 'stream_exists':
-      return STREAM_EXISTS;
-    default:
-      return BigInt(expected);
-  }
-}
-
-export function fromEsdbCurrentRevision(actual: CurrentRevision): number | null {
-  return typeof actual === 'bigint' ? Number(actual) : null;
-}
-
-/** Our events only: system events (`$`-types, `$`-streams) and link events are dropped. */
-export function fromResolvedEvent(resolved: ResolvedEvent): RecordedEvent | undefined {
-  const e = resolved.event;
-  if (!e || !e.isJson || e.type.startsWith('$') || e.streamId.startsWith('$') || !e.position) return undefined;
-  return {
-    type: e.type,
-    data: e.data,
-    metadata: e.metadata as unknown as EventMetadata,
-    streamId: e.streamId,
-    streamPosition: Number(e.revision),
-    position: { commit: e.position.commit, prepare: e.position.prepare },
-    recordedAt: e.created.toISOString(),
-  };
-}
+export { fromEsdbCurrentRevision, fromResolvedEvent, toEsdbExpectedRevision } from './eventstoredb-mapping';
