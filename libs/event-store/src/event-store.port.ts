@@ -47,6 +47,21 @@ export interface AllSubscription extends AsyncIterable<RecordedEvent> {
 
 export interface EventStore {
   readonly kind: 'postgres' | 'eventstoredb';
+  /**
+   * Appends all of `events` or none, if the stream is at `expectedRevision`.
+   *
+   * A repeat of an append already stored (the same event ids, in the same stream) succeeds,
+   * stores nothing and answers the stream's current revision and last position, so a retry after
+   * a lost reply is safe. How far that reaches differs:
+   * - Postgres: event ids are unique in the whole store; every repeat is recognised, whatever
+   *   the expectation it is sent with.
+   * - EventStoreDB: a repeat is recognised while its events are among the stream's last 256. The
+   *   server itself checks ids only at the expected revision, and for `any`/`stream_exists` only in
+   *   an in-memory cache (lost on restart); so the adapter reads the stream's tail on a conflict,
+   *   and before every `any`/`stream_exists` append (one read more), which it then sends with the
+   *   exact revision found. Events stored further back, or in another stream, are stored again.
+   * Events only partly stored already are a conflict (`WrongExpectedVersion`).
+   */
   appendToStream(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /**
    * Appends to several streams, each with its own expected revision. On Postgres it is one

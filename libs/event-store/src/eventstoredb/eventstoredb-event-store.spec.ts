@@ -1,4 +1,5 @@
 import { describeEventStoreContract, event } from '../contract/event-store.contract';
+import { WrongExpectedVersion } from '../errors';
 import type { EventStore } from '../event-store.port';
 import type { RecordedEvent } from '../events';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
@@ -69,6 +70,50 @@ describe('EventStoreDB adapter against server behaviours (stand-in)', () => {
     it('is null when the log holds only system records', async () => {
       server.writeSystemEvents(120);
       expect(await store.headPosition()).toBeNull();
+    });
+  });
+
+  describe('repeated appends', () => {
+    it.each(['any', 'stream_exists'] as const)('stores a retried %s append once after the server has forgotten its recent ids', async (expected) => {
+      await store.appendToStream('customer-1', [event('Created')], 'no_stream');
+      const events = [event('A'), event('B')];
+      const first = await store.appendToStream('customer-1', events, expected);
+      server.forgetRecentEventIds();
+      const again = await store.appendToStream('customer-1', events, expected);
+      expect((await store.readStream('customer-1')).map((e) => e.type)).toEqual(['Created', 'A', 'B']);
+      expect(again).toEqual(first);
+    });
+
+    it('answers a repeat the server calls a conflict (some of its ids evicted from the cache) with success', async () => {
+      const events = [event('A'), event('B'), event('C')];
+      const first = await store.appendToStream('customer-1', events, 'any');
+      server.forgetRecentEventIds([events[1]!.metadata.eventId]);
+      expect(await store.appendToStream('customer-1', events, 'any')).toEqual(first);
+      expect(await store.readStream('customer-1')).toHaveLength(3);
+    });
+
+    it('recognises a repeat the server refuses as a conflict (sent with an expectation the stream has moved past)', async () => {
+      await store.appendToStream('customer-1', [event('Created')], 'no_stream');
+      const events = [event('A'), event('B')];
+      const first = await store.appendToStream('customer-1', events, 0);
+      expect(await store.appendToStream('customer-1', events, 'no_stream')).toEqual(first);
+      expect(await store.readStream('customer-1')).toHaveLength(3);
+    });
+
+    it("reports the stream's own last revision and position for a repeat, not the head of the log", async () => {
+      const a = event('A');
+      await store.appendToStream('customer-1', [a], 'no_stream');
+      const b = await store.appendToStream('customer-1', [event('B')], 0);
+      await store.appendToStream('customer-2', [event('Other')], 'no_stream');
+      expect(await store.appendToStream('customer-1', [a], 'no_stream')).toEqual(b);
+    });
+
+    it('still refuses a real conflict, and one whose ids are only partly stored', async () => {
+      const a = event('A');
+      await store.appendToStream('customer-1', [a, event('B')], 'no_stream');
+      await expect(store.appendToStream('customer-1', [event('C')], 0)).rejects.toBeInstanceOf(WrongExpectedVersion);
+      await expect(store.appendToStream('customer-1', [a, event('Z')], 0)).rejects.toBeInstanceOf(WrongExpectedVersion);
+      expect(await store.readStream('customer-1')).toHaveLength(2);
     });
   });
 });

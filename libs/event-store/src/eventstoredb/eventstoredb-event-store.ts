@@ -7,7 +7,6 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
   excludeSystemEvents,
-  jsonEvent,
   type AllStreamResolvedEvent,
   type ReadPosition,
   type ResolvedEvent,
@@ -19,12 +18,12 @@ import type {
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
-  StreamRead,
   StreamAppend,
+  StreamRead,
   SubscribeOptions,
 } from '../event-store.port';
 import { comparePositions, type NewEvent, type Position, type RecordedEvent } from '../events';
-import { fromEsdbCurrentRevision, fromResolvedEvent, rawPosition, toEsdbExpectedRevision } from './eventstoredb-mapping';
+import { fromEsdbCurrentRevision, fromResolvedEvent, rawPosition, toEsdbExpectedRevision, toEventData } from './eventstoredb-mapping';
 
 /**
  * What the adapter uses of `@eventstore/db-client`: the real client, or a stand-in for the specs
@@ -36,6 +35,18 @@ export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream
 const READ_STREAMS_IN_FLIGHT = 32;
 /** Largest page of raw `$all` records (ours and the server's own) read at once. */
 const MAX_PAGE = 4_096;
+/** How far behind a stream's end a repeated append's events are looked for. */
+const REPEAT_WINDOW = 256;
+/** Attempts of an `any`/`stream_exists` append when other writers keep moving the stream on. */
+const LOOSE_ATTEMPTS = 5;
+
+/** An append as the server took it: the revision of its last event, and where, when the server said. */
+interface Written {
+  readonly revision: bigint;
+  readonly position?: Position;
+  /** The events were stored before: the result reports the stream as it is now. */
+  readonly repeat?: boolean;
+}
 
 /**
  * The production store: EventStoreDB (KurrentDB) through `@eventstore/db-client` 6.2.1. Positions
@@ -61,22 +72,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    try {
-      const result = await this.client.appendToStream(
-        streamId,
-        events.map((e) => jsonEvent({ id: e.metadata.eventId, type: e.type, data: e.data as never, metadata: e.metadata as never })),
-        { expectedRevision: toEsdbExpectedRevision(expected) },
-      );
-      return {
-        nextExpectedRevision: Number(result.nextExpectedRevision),
-        position: result.position ?? (await this.headPosition()) ?? { commit: 0n, prepare: 0n },
-      };
-    } catch (err) {
-      if (err instanceof WrongExpectedVersionError) {
-        throw new WrongExpectedVersion(streamId, expected, fromEsdbCurrentRevision(err.actualVersion));
-      }
-      throw err;
-    }
+    return this.result(streamId, await this.appendOnce(streamId, events, expected));
   }
 
   /** EventStoreDB's v6 client has no multi-stream transaction: each stream is its own atomic append. */
@@ -84,6 +80,69 @@ export class EventStoreDbEventStore implements EventStore {
     const results: AppendResult[] = [];
     for (const a of appends) results.push(await this.appendToStream(a.streamId, a.events, a.expectedRevision));
     return results;
+  }
+
+  private async appendOnce(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<Written> {
+    if (events.length > 0 && (expected === 'any' || expected === 'stream_exists')) return this.appendLoosely(streamId, events, expected);
+    try {
+      const r = await this.client.appendToStream(streamId, toEventData(events), { expectedRevision: toEsdbExpectedRevision(expected) });
+      // A repeat the server recognised comes back without a position.
+      return { revision: r.nextExpectedRevision, position: r.position, repeat: r.position === undefined };
+    } catch (err) {
+      if (!(err instanceof WrongExpectedVersionError)) throw err;
+      // A conflict may be a repeat the server did not recognise (sent with another expectation).
+      const repeat = await this.storedAlready(streamId, events);
+      if (repeat) return repeat;
+      throw new WrongExpectedVersion(streamId, expected, fromEsdbCurrentRevision(err.actualVersion));
+    }
+  }
+
+  /**
+   * With `any` or `stream_exists` the server recognises a repeat only while its ids are in an
+   * in-memory cache: a retry after a restart would store the events twice. So the stream's tail is
+   * read first, and the append goes out with the exact revision found.
+   */
+  private async appendLoosely(streamId: string, events: readonly NewEvent[], expected: 'any' | 'stream_exists'): Promise<Written> {
+    for (let attempt = 1; ; attempt++) {
+      const tail = await this.tail(streamId, events.length + REPEAT_WINDOW);
+      const repeat = matchStored(tail, events);
+      if (repeat) return repeat;
+      const current = tail[0]?.revision;
+      if (current === undefined && expected === 'stream_exists') throw new WrongExpectedVersion(streamId, expected, null);
+      try {
+        return await this.appendOnce(streamId, events, current === undefined ? 'no_stream' : Number(current));
+      } catch (err) {
+        // Another writer got in between the read and the append: look again.
+        if (!(err instanceof WrongExpectedVersion)) throw err;
+        if (attempt >= LOOSE_ATTEMPTS) throw new WrongExpectedVersion(streamId, expected, err.actual);
+      }
+    }
+  }
+
+  private async storedAlready(streamId: string, events: readonly NewEvent[]): Promise<Written | undefined> {
+    return matchStored(await this.tail(streamId, events.length + REPEAT_WINDOW), events);
+  }
+
+  /** The stream's last `count` records, newest first (none when it does not exist). */
+  private async tail(streamId: string, count: number): Promise<{ id: string; revision: bigint; position?: Position }[]> {
+    const out: { id: string; revision: bigint; position?: Position }[] = [];
+    try {
+      for await (const r of this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: count })) {
+        if (r.event) out.push({ id: r.event.id, revision: r.event.revision, position: r.event.position });
+      }
+    } catch (err) {
+      if (err instanceof StreamNotFoundError) return [];
+      throw err;
+    }
+    return out;
+  }
+
+  /** The port's answer: for a repeat, the stream's own last revision and position (not the head of `$all`). */
+  private async result(streamId: string, written: Written): Promise<AppendResult> {
+    if (!written.repeat && written.position) return { nextExpectedRevision: Number(written.revision), position: written.position };
+    const [last] = await this.tail(streamId, 1);
+    const position = last?.position ?? written.position ?? (await this.headPosition()) ?? { commit: 0n, prepare: 0n };
+    return { nextExpectedRevision: Number(last?.revision ?? written.revision), position };
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
@@ -172,7 +231,7 @@ export class EventStoreDbEventStore implements EventStore {
     });
     const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
     const after = options.after;
-    const toEvent = (r: ResolvedEvent) => this.ours(r);
+    const toEvent = (r: AllStreamResolvedEvent) => this.ours(r);
     async function* ours(): AsyncGenerator<RecordedEvent> {
       for await (const resolved of subscription) {
         const e = toEvent(resolved);
@@ -190,6 +249,15 @@ export class EventStoreDbEventStore implements EventStore {
   async close(): Promise<void> {
     await this.client.dispose();
   }
+}
+
+/** The stored records of a repeated append, when every one of its ids is in `tail` (newest first). */
+function matchStored(tail: readonly { id: string; revision: bigint; position?: Position }[], events: readonly NewEvent[]): Written | undefined {
+  const byId = new Map(tail.map((r) => [r.id.toLowerCase(), r]));
+  const found = events.map((e) => byId.get(e.metadata.eventId.toLowerCase()));
+  if (found.length === 0 || found.some((r) => !r)) return undefined;
+  const last = found[found.length - 1]!;
+  return { revision: last.revision, position: last.position, repeat: true };
 }
 
 export { fromEsdbCurrentRevision, fromResolvedEvent, toEsdbExpectedRevision } from './eventstoredb-mapping';

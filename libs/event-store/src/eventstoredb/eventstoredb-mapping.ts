@@ -2,13 +2,14 @@ import {
   ANY,
   NO_STREAM,
   STREAM_EXISTS,
+  jsonEvent,
   type AllStreamResolvedEvent,
   type AppendExpectedRevision,
   type CurrentRevision,
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import type { ExpectedRevision } from '../event-store.port';
-import type { EventMetadata, Position, RecordedEvent } from '../events';
+import type { EventMetadata, NewEvent, Position, RecordedEvent } from '../events';
 
 /** Translations between the port's shapes and `@eventstore/db-client`'s. */
 
@@ -27,6 +28,10 @@ export function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpect
 
 export function fromEsdbCurrentRevision(actual: CurrentRevision): number | null {
   return typeof actual === 'bigint' ? Number(actual) : null;
+}
+
+export function toEventData(events: readonly NewEvent[]) {
+  return events.map((e) => jsonEvent({ id: e.metadata.eventId, type: e.type, data: e.data as never, metadata: e.metadata as never }));
 }
 
 /** Our events only: system events (`$`-types, `$`-streams) and link events are dropped. */
