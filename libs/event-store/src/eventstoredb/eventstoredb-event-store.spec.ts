@@ -1,7 +1,8 @@
+import { DeadlineExceededError, UnavailableError } from '@eventstore/db-client';
 import { describeEventStoreContract, event } from '../contract/event-store.contract';
-import { WrongExpectedVersion } from '../errors';
+import { AppendTooLarge, StoreTimeout, StoreUnavailable, StreamDeleted, WrongExpectedVersion } from '../errors';
 import type { EventStore } from '../event-store.port';
-import type { RecordedEvent } from '../events';
+import type { NewEvent, RecordedEvent } from '../events';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 import { FakeEventStoreDb } from './fake-eventstoredb';
 
@@ -24,6 +25,8 @@ async function readToEnd(store: EventStore, maxCount: number): Promise<RecordedE
     out.push(...batch);
   }
 }
+
+const sized = (type: string, bytes: number): NewEvent => event(type, { blob: 'x'.repeat(bytes) });
 
 describe('EventStoreDB adapter against server behaviours (stand-in)', () => {
   let server: FakeEventStoreDb;
@@ -108,12 +111,82 @@ describe('EventStoreDB adapter against server behaviours (stand-in)', () => {
       expect(await store.appendToStream('customer-1', [a], 'no_stream')).toEqual(b);
     });
 
+    it('stores an append whose reply was lost (deadline) once when it is retried', async () => {
+      const events = [event('A'), event('B')];
+      server.failNext('append', new DeadlineExceededError(), { afterCommit: true });
+      await expect(store.appendToStream('customer-1', events, 'no_stream')).rejects.toBeInstanceOf(StoreTimeout);
+      const retried = await store.appendToStream('customer-1', events, 'no_stream');
+      expect(retried.nextExpectedRevision).toBe(1);
+      expect(await store.readStream('customer-1')).toHaveLength(2);
+    });
+
     it('still refuses a real conflict, and one whose ids are only partly stored', async () => {
       const a = event('A');
       await store.appendToStream('customer-1', [a, event('B')], 'no_stream');
       await expect(store.appendToStream('customer-1', [event('C')], 0)).rejects.toBeInstanceOf(WrongExpectedVersion);
       await expect(store.appendToStream('customer-1', [a, event('Z')], 0)).rejects.toBeInstanceOf(WrongExpectedVersion);
       expect(await store.readStream('customer-1')).toHaveLength(2);
+    });
+  });
+
+  describe('server errors', () => {
+    it('maps a tombstoned stream to StreamDeleted, on append and on read', async () => {
+      await store.appendToStream('customer-1', [event('A')], 'no_stream');
+      server.tombstone('customer-1');
+      await expect(store.appendToStream('customer-1', [event('B')], 'any')).rejects.toBeInstanceOf(StreamDeleted);
+      await expect(store.readStream('customer-1')).rejects.toMatchObject({ code: 'STREAM_DELETED', streamId: 'customer-1' });
+    });
+
+    it('refuses an append over the limit with AppendTooLarge before sending it', async () => {
+      const err = await store.appendToStream('campaign-1', [sized('Big', 700_000), sized('Big', 400_000)], 'no_stream').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppendTooLarge);
+      expect(err).toMatchObject({ code: 'APPEND_TOO_LARGE', streamId: 'campaign-1', limit: 1024 * 1024 });
+      expect(server.appendCalls).toEqual([]);
+    });
+
+    it("maps the server's own size refusal (a lower limit than the adapter's) to AppendTooLarge", async () => {
+      const server = new FakeEventStoreDb({ maxAppendSize: 10_000 });
+      const store = new EventStoreDbEventStore(server.client);
+      await expect(store.appendToStream('campaign-1', [sized('Big', 20_000)], 'no_stream')).rejects.toMatchObject({ code: 'APPEND_TOO_LARGE', limit: 10_000 });
+    });
+
+    it('maps a deadline to StoreTimeout and an unavailable server to StoreUnavailable, on writes and reads', async () => {
+      server.failNext('append', new DeadlineExceededError());
+      await expect(store.appendToStream('customer-1', [event('A')], 'no_stream')).rejects.toBeInstanceOf(StoreTimeout);
+      server.failNext('append', new UnavailableError());
+      await expect(store.appendToStream('customer-1', [event('A')], 'no_stream')).rejects.toBeInstanceOf(StoreUnavailable);
+      server.failNext('read', new UnavailableError());
+      await expect(store.readAll({ maxCount: 10 })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', transient: true });
+      server.failNext('read', new DeadlineExceededError());
+      await expect(store.readStream('customer-1')).rejects.toMatchObject({ code: 'STORE_TIMEOUT', transient: true });
+    });
+
+    it("splits a stream's events over the limit in a multi-stream append into ordered appends under it", async () => {
+      const big = Array.from({ length: 5 }, (_, i) => sized(`E${i}`, 300_000));
+      const [r, small] = await store.appendToStreams([
+        { streamId: 'import-1', events: big, expectedRevision: 'no_stream' },
+        { streamId: 'import-2', events: [event('S')], expectedRevision: 'no_stream' },
+      ]);
+      expect(r!.nextExpectedRevision).toBe(4);
+      expect(small!.nextExpectedRevision).toBe(0);
+      expect((await store.readStream('import-1')).map((e) => e.type)).toEqual(['E0', 'E1', 'E2', 'E3', 'E4']);
+      expect(server.appendCalls.filter((c) => c.streamId === 'import-1').map((c) => c.events)).toEqual([3, 2]);
+    });
+
+    it('completes a split append on retry after it failed midway, storing each event once', async () => {
+      await store.appendToStream('import-1', [event('Start')], 'no_stream');
+      const appends = [{ streamId: 'import-1', events: Array.from({ length: 7 }, (_, i) => sized(`E${i}`, 300_000)), expectedRevision: 0 }];
+      server.failNext('append', new UnavailableError(), { after: 1 }); // part 1 is stored, part 2 is not
+      await expect(store.appendToStreams(appends)).rejects.toBeInstanceOf(StoreUnavailable);
+      server.failNext('append', new DeadlineExceededError(), { after: 1, afterCommit: true }); // part 2 is stored, its reply lost
+      await expect(store.appendToStreams(appends)).rejects.toBeInstanceOf(StoreTimeout);
+      const [done] = await store.appendToStreams(appends);
+      expect(done!.nextExpectedRevision).toBe(7);
+      expect((await store.readStream('import-1')).map((e) => e.type)).toEqual(['Start', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6']);
+    });
+
+    it('refuses a single event over the limit in a multi-stream append', async () => {
+      await expect(store.appendToStreams([{ streamId: 'import-1', events: [sized('Huge', 2_000_000)], expectedRevision: 'no_stream' }])).rejects.toBeInstanceOf(AppendTooLarge);
     });
   });
 });

@@ -11,7 +11,7 @@ import {
   type ReadPosition,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { WrongExpectedVersion } from '../errors';
+import { AppendTooLarge, StoreUnavailable, WrongExpectedVersion } from '../errors';
 import type {
   AllSubscription,
   AppendResult,
@@ -23,13 +23,18 @@ import type {
   SubscribeOptions,
 } from '../event-store.port';
 import { comparePositions, type NewEvent, type Position, type RecordedEvent } from '../events';
-import { fromEsdbCurrentRevision, fromResolvedEvent, rawPosition, toEsdbExpectedRevision, toEventData } from './eventstoredb-mapping';
+import { appendSize, fromEsdbCurrentRevision, fromResolvedEvent, rawPosition, splitUnder, storeError, toEsdbExpectedRevision, toEventData } from './eventstoredb-mapping';
 
 /**
  * What the adapter uses of `@eventstore/db-client`: the real client, or a stand-in for the specs
  * (`fake-eventstoredb.ts`), since no server runs on the development machines.
  */
 export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
+
+export interface EventStoreDbOptions {
+  /** Bytes the server takes in one append (its MaxAppendSize): 1 MiB unless the server is set otherwise. */
+  readonly maxAppendSize?: number;
+}
 
 /** Stream reads in flight at once for `readStreams`. */
 const READ_STREAMS_IN_FLIGHT = 32;
@@ -55,15 +60,19 @@ interface Written {
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
+  private readonly maxAppendSize: number;
 
   constructor(
     private readonly client: EsdbClient,
     /** Lifts events stored in an old shape to the current one, on every read. */
     private readonly upcast: (event: RecordedEvent) => RecordedEvent = (e) => e,
-  ) {}
+    options: EventStoreDbOptions = {},
+  ) {
+    this.maxAppendSize = options.maxAppendSize ?? 1024 * 1024;
+  }
 
-  static connect(connectionString: string, upcast?: (event: RecordedEvent) => RecordedEvent): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString`${connectionString}`, upcast);
+  static connect(connectionString: string, upcast?: (event: RecordedEvent) => RecordedEvent, options?: EventStoreDbOptions): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString`${connectionString}`, upcast, options);
   }
 
   private ours(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
@@ -71,14 +80,30 @@ export class EventStoreDbEventStore implements EventStore {
     return e && this.upcast(e);
   }
 
+  /** One atomic append, never split: over the size limit it fails with `AppendTooLarge`. */
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const size = appendSize(events);
+    if (size > this.maxAppendSize) throw new AppendTooLarge(streamId, size, this.maxAppendSize);
     return this.result(streamId, await this.appendOnce(streamId, events, expected));
   }
 
-  /** EventStoreDB's v6 client has no multi-stream transaction: each stream is its own atomic append. */
+  /**
+   * One append per stream, in order (the v6 client has no multi-stream transaction). A stream's
+   * events over the size limit go in consecutive appends, each expecting the revision the one
+   * before left, so order holds; a failure midway leaves the first parts stored, and the same call
+   * again completes it (the stored parts are recognised by their ids).
+   */
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
-    for (const a of appends) results.push(await this.appendToStream(a.streamId, a.events, a.expectedRevision));
+    for (const { streamId, events, expectedRevision } of appends) {
+      let expected: ExpectedRevision = expectedRevision;
+      let written: Written | undefined;
+      for (const part of splitUnder(streamId, events, this.maxAppendSize)) {
+        written = await this.appendOnce(streamId, part, expected);
+        expected = Number(written.revision);
+      }
+      results.push(await this.result(streamId, written!));
+    }
     return results;
   }
 
@@ -89,7 +114,7 @@ export class EventStoreDbEventStore implements EventStore {
       // A repeat the server recognised comes back without a position.
       return { revision: r.nextExpectedRevision, position: r.position, repeat: r.position === undefined };
     } catch (err) {
-      if (!(err instanceof WrongExpectedVersionError)) throw err;
+      if (!(err instanceof WrongExpectedVersionError)) throw storeError(err, `append to ${streamId}`, streamId);
       // A conflict may be a repeat the server did not recognise (sent with another expectation).
       const repeat = await this.storedAlready(streamId, events);
       if (repeat) return repeat;
@@ -132,7 +157,7 @@ export class EventStoreDbEventStore implements EventStore {
       }
     } catch (err) {
       if (err instanceof StreamNotFoundError) return [];
-      throw err;
+      throw storeError(err, `read of ${streamId}`, streamId);
     }
     return out;
   }
@@ -154,7 +179,7 @@ export class EventStoreDbEventStore implements EventStore {
       }
     } catch (err) {
       if (err instanceof StreamNotFoundError) return [];
-      throw err;
+      throw storeError(err, `read of ${streamId}`, streamId);
     }
     return out;
   }
@@ -220,29 +245,45 @@ export class EventStoreDbEventStore implements EventStore {
 
   private async rawAll(from: ReadPosition, direction: 'forwards' | 'backwards', maxCount: number): Promise<AllStreamResolvedEvent[]> {
     const page: AllStreamResolvedEvent[] = [];
-    for await (const r of this.client.readAll({ fromPosition: from, direction: direction === 'forwards' ? FORWARDS : BACKWARDS, maxCount })) page.push(r);
+    try {
+      for await (const r of this.client.readAll({ fromPosition: from, direction: direction === 'forwards' ? FORWARDS : BACKWARDS, maxCount })) page.push(r);
+    } catch (err) {
+      throw storeError(err, 'read of $all');
+    }
     return page;
   }
 
+  /**
+   * Server-side filtered (system events excluded). The iteration ends only through `close()`: a
+   * subscription the server ends or breaks (restart, network, leader change) fails with
+   * `StoreUnavailable`, and whoever consumes it subscribes again from its checkpoint.
+   */
   subscribeToAll(options: SubscribeOptions = {}): AllSubscription {
-    const subscription = this.client.subscribeToAll({
-      fromPosition: options.after ?? ESDB_START,
-      filter: excludeSystemEvents(),
-    });
+    const subscription = this.client.subscribeToAll({ fromPosition: options.after ?? ESDB_START, filter: excludeSystemEvents() });
     const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
     const after = options.after;
     const toEvent = (r: AllStreamResolvedEvent) => this.ours(r);
+    let closed = false;
     async function* ours(): AsyncGenerator<RecordedEvent> {
-      for await (const resolved of subscription) {
-        const e = toEvent(resolved);
-        if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
-        if (!types || types.has(e.type)) yield e;
+      try {
+        for await (const resolved of subscription) {
+          const e = toEvent(resolved);
+          if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
+          if (!types || types.has(e.type)) yield e;
+        }
+      } catch (err) {
+        if (closed) return;
+        throw storeError(err, 'subscription to $all');
       }
+      if (!closed) throw new StoreUnavailable('subscription to $all', new Error('the server ended the subscription'));
     }
     const iterator = ours();
     return {
       [Symbol.asyncIterator]: () => iterator,
-      close: () => subscription.unsubscribe(),
+      close: async () => {
+        closed = true;
+        await subscription.unsubscribe();
+      },
     };
   }
 
