@@ -59,6 +59,7 @@ export class FakeEventStoreDb {
   private readonly live = new Set<LiveSubscription>();
   private readonly faults: { op: 'append' | 'read'; error: Error; afterCommit: boolean; after: number }[] = [];
   private nextPosition = 1_000n;
+  private failingSubscriptions: { error: Error; times: number } = { error: new Error(), times: 0 };
 
   private readonly systemProjections: boolean;
 
@@ -99,6 +100,11 @@ export class FakeEventStoreDb {
    */
   failNext(op: 'append' | 'read', error: Error, options: { afterCommit?: boolean; after?: number } = {}): void {
     this.faults.push({ op, error, afterCommit: options.afterCommit ?? false, after: options.after ?? 0 });
+  }
+
+  /** The next `times` subscriptions fail as soon as they are made (a server still down). */
+  failSubscriptions(error: Error, times: number): void {
+    this.failingSubscriptions = { error, times };
   }
 
   /** Every open subscription fails with `error`, or ends without one (as on a server shutdown). */
@@ -230,6 +236,12 @@ export class FakeEventStoreDb {
     this.subscribeCalls.push(options);
     const from = options.fromPosition ?? START;
     const subscription = new LiveSubscription(options.filter, () => this.live.delete(subscription));
+    if (this.failingSubscriptions.times > 0) {
+      this.failingSubscriptions.times--;
+      const { error } = this.failingSubscriptions;
+      setImmediate(() => subscription.stop(error));
+      return subscription as unknown as AllStreamSubscription;
+    }
     // Catch-up: everything after the position (exclusive), then live records as they are written.
     for (const r of this.log) if (from === START || (from !== END && before(from, r.position))) subscription.offer(r);
     this.live.add(subscription);
