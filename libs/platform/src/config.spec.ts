@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBe('postgres://app:pw@db:5432/campaigns');
     expect(c.eventStoreUrl).toBe('esdb://eventstore:2113?tls=false');
     expect(c.kafkaBrokers).toEqual(['kafka:9092', 'kafka2:9092']);
+    expect(c.kafkaTopics).toEqual({ partitions: 6, replicationFactor: 1 });
     expect(c.runProjector).toBe(false);
   });
 
@@ -28,6 +29,8 @@ describe('loadConfig', () => {
     [{ EVENTSTORE_URL: 'http://x' }, /EVENTSTORE_URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ KAFKA_BROKERS: 'kafka' }, /KAFKA_BROKERS/],
+    [{ KAFKA_TOPIC_PARTITIONS: '0' }, /KAFKA_TOPIC_PARTITIONS/],
+    [{ KAFKA_REPLICATION_FACTOR: 'three' }, /KAFKA_REPLICATION_FACTOR/],
     [{ RUN_PROJECTOR: 'yes' }, /RUN_PROJECTOR/],
     [{ BANK_TIME_ZONE: 'Beijing' }, /BANK_TIME_ZONE must be an IANA time zone/],
   ])('refuses %j with a message naming the variable', (env, message) => {

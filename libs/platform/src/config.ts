@@ -29,6 +29,8 @@ const schema = z.object({
     .string()
     .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port…]')
     .optional(),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(10_000).default(6),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
   RUN_PROJECTOR: flag.default(true),
   PII_MASTER_KEY: z
     .string()
@@ -69,6 +71,8 @@ export interface AppConfig {
   readonly embeddedPgPort?: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly kafkaBrokers?: readonly string[];
+  /** Topics the Kafka bus creates: partitions (a customer's messages stay on one) and copies of each. */
+  readonly kafkaTopics: { readonly partitions: number; readonly replicationFactor: number };
   /** Run the projector inside this process (the embedded default); off when it runs on its own. */
   readonly runProjector: boolean;
   /** Wraps each customer's personal-data key (base64, 32 bytes); generated under DATA_DIR when absent. */
@@ -116,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedPgPort: c.EMBEDDED_PG_PORT,
     logLevel: c.LOG_LEVEL,
     kafkaBrokers: c.KAFKA_BROKERS?.split(','),
+    kafkaTopics: { partitions: c.KAFKA_TOPIC_PARTITIONS, replicationFactor: c.KAFKA_REPLICATION_FACTOR },
     runProjector: c.RUN_PROJECTOR,
     piiMasterKey: c.PII_MASTER_KEY,
     jwtSecret: c.JWT_SECRET,
