@@ -9,6 +9,8 @@ import { CONFIG_VARIABLES, loadConfig } from '@app/platform';
  */
 interface Service {
   image?: string;
+  restart?: string;
+  volumes?: string[];
   build?: { context: string; dockerfile: string };
   command?: string[];
   environment?: Record<string, string>;
@@ -16,7 +18,8 @@ interface Service {
 }
 
 const root = join(__dirname, '..', '..');
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+const compose = parse(text, { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const apps = ['api', 'projector', 'ingest'];
 
 describe('docker-compose.yml', () => {
@@ -24,6 +27,8 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['api', 'eventstore', 'ingest', 'kafka', 'postgres', 'projector']);
     expect(compose.services.eventstore!.image).toMatch(/kurrentdb/);
     expect(compose.services.eventstore!.environment).toMatchObject({ KURRENTDB_INSECURE: 'true', KURRENTDB_CLUSTER_SIZE: '1' });
+    // No server-side projections: their link records would fill $all between the platform's events.
+    expect(compose.services.eventstore!.environment).toMatchObject({ KURRENTDB_RUN_PROJECTIONS: 'None' });
     expect(compose.services.kafka!.environment).toMatchObject({ KAFKA_PROCESS_ROLES: 'broker,controller' });
   });
 
@@ -51,6 +56,23 @@ describe('docker-compose.yml', () => {
     const entry = service.command!.find((a) => a.startsWith('dist/'))!;
     const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
     expect(existsSync(join(root, source))).toBe(true);
+  });
+
+  it.each(['eventstore', 'postgres', 'kafka', ...apps])('restarts %s when it stops (a crashed consumer exits 1 to be restarted)', (name) => {
+    expect(compose.services[name]!.restart).toMatch(/^(unless-stopped|always|on-failure)/);
+  });
+
+  it('keeps Kafka\'s log on a volume, and creates no topic by accident (the apps create theirs with partitions)', () => {
+    const kafka = compose.services.kafka!;
+    const dir = kafka.environment!.KAFKA_LOG_DIRS!;
+    expect(kafka.volumes).toContainEqual(expect.stringMatching(new RegExp(`^kafka-data:${dir}$`)));
+    expect(compose.volumes).toHaveProperty('kafka-data');
+    expect(kafka.environment!.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
+  });
+
+  it('names every variable it requires in its header comment', () => {
+    const header = text.split('\n').filter((l) => l.startsWith('#')).join('\n');
+    for (const required of text.matchAll(/\$\{(\w+):\?/g)) expect(header).toContain(required[1]!);
   });
 
   it.each(apps)('makes %s wait for the stores it uses to be healthy', (name) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OrganisationView } from '@app/application';
 import { CommandBus } from '@nestjs/cqrs';
+import { StoreUnavailable } from '@app/event-store';
 import { IntegrationRelay, type BusConsumer, type DeliveredMessage } from '@app/messaging';
 import { api, seedCustomer, seedOrganisation, storedEvents } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -16,6 +17,9 @@ describe('channel ingest and integration relay', () => {
   let ingest: BusConsumer;
   let dlqConsumer: BusConsumer;
   const dead: DeadLetter[] = [];
+  /** Failures to inject: the ledger's claim of a message id fails `times` times with `error`. */
+  const faults = new Map<string, { error: () => Error; times: number }>();
+  let claims = 0;
 
   const publish = (messages: { id: string; key: string; value: unknown }[]) => t.runtime.bus.publish(INTERACTIONS_TOPIC, messages);
   const until = async (check: () => Promise<boolean> | boolean, what: string) => {
@@ -38,8 +42,22 @@ describe('channel ingest and integration relay', () => {
       store: t.runtime.store,
       bus: t.runtime.bus,
       organisation: new OrganisationView(t.runtime.store),
-      ledger: t.runtime.idempotency,
+      ledger: {
+        ...t.runtime.idempotency,
+        claim: async (scope: string, key: string, hash: string) => {
+          const fault = faults.get(key);
+          if (fault && fault.times-- > 0) {
+            claims++;
+            throw fault.error();
+          }
+          return t.runtime.idempotency.claim(scope, key, hash);
+        },
+        complete: (scope: string, key: string, status: number, body: unknown) => t.runtime.idempotency.complete(scope, key, status, body),
+        release: (scope: string, key: string) => t.runtime.idempotency.release(scope, key),
+        hash: (value: unknown) => t.runtime.idempotency.hash(value),
+      },
       log: { info: () => undefined, warn: () => undefined },
+      retry: { attempts: 3, initialMs: 10 },
     });
     dlqConsumer = await t.runtime.bus.consume(DEAD_LETTER_TOPIC, 'test-dlq', async (batch: readonly DeliveredMessage[]) => {
       for (const m of batch) dead.push(m.value as DeadLetter);
@@ -91,6 +109,30 @@ describe('channel ingest and integration relay', () => {
     await publish(ids.map((id, i) => ({ id, key: 'C1', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: `call ${i}` } } })));
     await until(async () => (await contacts('C1')).length === 7, 'five more contacts');
     expect((await contacts('C1')).slice(2).map((e) => e.data.outcome)).toEqual(['call 0', 'call 1', 'call 2', 'call 3', 'call 4']);
+  });
+
+  it('tries a message whose handling keeps failing a few times, then sends it to the dead-letter topic with the reason, and goes on', async () => {
+    const broken = randomUUID();
+    const next = randomUUID();
+    faults.set(broken, { error: () => new Error('disk on fire'), times: Number.POSITIVE_INFINITY });
+    claims = 0;
+    const contact = (outcome: string) => ({ actor: 'rm1', interaction: { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome } });
+    const before = (await contacts('C1')).length;
+    await publish([{ id: broken, key: 'C1', value: contact('never') }, { id: next, key: 'C1', value: contact('after the broken one') }]);
+    await until(() => dead.some((d) => d.message.id === broken), 'the dead letter');
+    expect(dead.find((d) => d.message.id === broken)!.reason).toMatchObject({ code: 'PROCESSING_FAILED', details: { attempts: 3, error: 'disk on fire' } });
+    expect(claims).toBe(3);
+    await until(async () => (await contacts('C1')).length === before + 1, 'the message after it');
+    expect((await contacts('C1')).at(-1)!.data.outcome).toBe('after the broken one');
+  });
+
+  it('keeps a message while the event store is unavailable and applies it once the store is back, without dead-lettering it', async () => {
+    const id = randomUUID();
+    faults.set(id, { error: () => new StoreUnavailable('append to customer-C1'), times: 5 });
+    const before = (await contacts('C1')).length;
+    await publish([{ id, key: 'C1', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: 'store back' } } }]);
+    await until(async () => (await contacts('C1')).length === before + 1, 'the contact once the store is back');
+    expect(dead.some((d) => d.message.id === id)).toBe(false);
   });
 
   it('relays integration events keyed by customer, from its checkpoint, at least once', async () => {

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type { CommandBus } from '@nestjs/cqrs';
 import { deterministicUuid, RecordInteraction, type OrganisationView } from '@app/application';
 import { customerStream, DomainError, invalid, type Actor } from '@app/domain';
-import type { EventStore } from '@app/event-store';
+import { EventStoreError, type EventStore } from '@app/event-store';
 import { id, INTERACTION_RECORDERS, interaction, parseBody } from '@app/interactions';
-import type { BusConsumer, DeliveredMessage, MessageBus } from '@app/messaging';
+import type { BusConsumer, DeadLetter, DeliveredMessage, MessageBus } from '@app/messaging';
+
+export type { DeadLetter };
 
 /** Channel systems (call centre, app, branch terminals) publish interactions here, keyed by customer id. */
 export const INTERACTIONS_TOPIC = 'channel.interactions';
@@ -35,25 +37,54 @@ export interface IngestDeps {
   readonly organisation: OrganisationView;
   readonly ledger: MessageLedger;
   readonly log: { info(o: object, m: string): void; warn(o: object, m: string): void };
-}
-
-export interface DeadLetter {
-  readonly message: { id: string; key: string; value: unknown; topic: string; offset: string };
-  readonly reason: { code: string; message: string; details: Record<string, unknown> };
-  readonly failedAt: string;
+  /** Attempts at a message whose handling fails (not a refusal), and the first wait between them, doubling (ms). */
+  readonly retry?: { readonly attempts?: number; readonly initialMs?: number; readonly maxMs?: number };
 }
 
 /**
  * The channel ingest: validates each message, deduplicates it by id, turns it into the customer's
  * command (the same rules as the API: scope, consent, contact policy, suitability) and sends what
- * it cannot process to the dead-letter topic with the reason. A failure of the store or the bus is
- * thrown instead, so the batch is delivered again (at least once; the message ids keep it exactly
- * once in the store).
+ * it cannot process to the dead-letter topic with the reason: a refusal at once; a message that
+ * cannot be read (the bus does that); a failure (a bug, a deleted stream, conflicts that do not
+ * clear) after a few attempts with growing waits. While the store or the database is away, no
+ * message is at fault: the last attempt's error is thrown, so the bus delivers the message again
+ * later, in order (at least once; the message ids keep it exactly once in the store).
  */
 export function startInteractionIngest(deps: IngestDeps): Promise<BusConsumer> {
-  return deps.bus.consume(INTERACTIONS_TOPIC, GROUP, async (batch) => {
-    for (const message of batch) await handle(deps, message);
-  });
+  return deps.bus.consume(
+    INTERACTIONS_TOPIC,
+    GROUP,
+    async (batch) => {
+      for (const message of batch) await handleWithRetries(deps, message);
+    },
+    { deadLetterTopic: DEAD_LETTER_TOPIC },
+  );
+}
+
+async function handleWithRetries(deps: IngestDeps, message: DeliveredMessage): Promise<void> {
+  const { attempts = 4, initialMs = 200, maxMs = 5_000 } = deps.retry ?? {};
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handle(deps, message);
+    } catch (err) {
+      const error = String((err as Error)?.message ?? err);
+      if (attempt < attempts) {
+        const wait = Math.min(initialMs * 2 ** (attempt - 1), maxMs);
+        deps.log.warn({ messageId: message.id, attempt, retryInMs: wait, err: error }, 'interaction failed; trying again');
+        await new Promise((r) => setTimeout(r, wait));
+        continue;
+      }
+      if (isOutage(err)) throw err;
+      return deadLetter(deps, message, { code: 'PROCESSING_FAILED', message: `handling failed ${attempts} times: ${error}`, details: { attempts, error } });
+    }
+  }
+}
+
+/** The store or the database cannot be reached (or did not answer): the message is not at fault. */
+function isOutage(err: unknown): boolean {
+  if (err instanceof EventStoreError) return err.transient;
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (/^(08|57P0)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code));
 }
 
 async function handle(deps: IngestDeps, message: DeliveredMessage): Promise<void> {
@@ -99,7 +130,7 @@ async function apply(deps: IngestDeps, message: DeliveredMessage, retrying: bool
   return { streamId, events: result.events.length };
 }
 
-async function deadLetter(deps: IngestDeps, message: DeliveredMessage, err: DomainError): Promise<void> {
+async function deadLetter(deps: IngestDeps, message: DeliveredMessage, err: Pick<DomainError, 'code' | 'message' | 'details'>): Promise<void> {
   const letter: DeadLetter = {
     message: { id: message.id, key: message.key, value: message.value, topic: message.topic, offset: message.offset },
     reason: { code: err.code, message: err.message, details: err.details },

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { startApplication } from '@app/application';
-import { IntegrationRelay } from '@app/messaging';
 import { runMain } from '@app/platform';
-import { INTERACTIONS_TOPIC, startInteractionIngest } from './interaction-ingest';
+import { INTEGRATION_EVENTS, IntegrationRelay } from '@app/messaging';
+import { DEAD_LETTER_TOPIC, INTERACTIONS_TOPIC, startInteractionIngest } from './interaction-ingest';
 
 /**
  * The ingest process: channel interactions in (Kafka topic `channel.interactions`, or the Postgres
@@ -12,6 +12,8 @@ import { INTERACTIONS_TOPIC, startInteractionIngest } from './interaction-ingest
  */
 runMain('ingest', async (runtime) => {
   const application = await startApplication(runtime);
+  // Kafka: the producer connected (retrying while the brokers start) and the topics created, before traffic.
+  await runtime.bus.ready([INTERACTIONS_TOPIC, DEAD_LETTER_TOPIC, ...new Set(Object.values(INTEGRATION_EVENTS).map((r) => r.topic))]);
   const consumer = await startInteractionIngest({
     commands: application.commands,
     store: runtime.store,
@@ -24,6 +26,8 @@ runMain('ingest', async (runtime) => {
   relay.start();
   runtime.log.info({ bus: runtime.bus.kind, consuming: INTERACTIONS_TOPIC }, 'ingest running: interactions in, integration events out');
   return {
+    // A consumer crash kafkajs does not restart from: exit non-zero, the orchestrator restarts us.
+    failed: consumer.failed,
     async close() {
       await consumer.stop();
       await relay.stop();

@@ -47,10 +47,39 @@ export interface AllSubscription extends AsyncIterable<RecordedEvent> {
 
 export interface EventStore {
   readonly kind: 'postgres' | 'eventstoredb';
+  /**
+   * Appends all of `events` or none, if the stream is at `expectedRevision`.
+   *
+   * A repeat of an append already stored (the same event ids, in the same stream) succeeds,
+   * stores nothing and answers the stream's current revision and last position, so a retry after
+   * a lost reply is safe. How far that reaches differs:
+   * - Postgres: event ids are unique in the whole store; every repeat is recognised, whatever
+   *   the expectation it is sent with.
+   * - EventStoreDB: a repeat is recognised while its events are among the stream's last 256. The
+   *   server itself checks ids only at the expected revision, and for `any`/`stream_exists` only in
+   *   an in-memory cache (lost on restart); so the adapter reads the stream's tail on a conflict,
+   *   and before every `any`/`stream_exists` append (one read more), which it then sends with the
+   *   exact revision found. Events stored further back, or in another stream, are stored again.
+   * Events only partly stored already are a conflict (`WrongExpectedVersion`).
+   *
+   * Never split. Besides `WrongExpectedVersion` it fails with the store's errors (`errors.ts`):
+   * `StreamDeleted`; `AppendTooLarge` (EventStoreDB takes 1 MiB per append by default, data,
+   * metadata and type counted); `StoreTimeout` (the outcome is unknown: send the same append
+   * again); `StoreUnavailable` (no connection, or a cluster changing leader: try again).
+   */
   appendToStream(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /**
-   * Appends to several streams, each with its own expected revision. On Postgres it is one
-   * transaction (all or nothing); on EventStoreDB each stream is its own append.
+   * Appends to several streams, each with its own expected revision (a launch's enrolments, a
+   * budget split's parent and child, a VIP card's customer and unit registry).
+   * - Postgres: atomic, one transaction: all streams or none.
+   * - EventStoreDB: not atomic. The v6 client has no multi-stream transaction, so the streams are
+   *   appended one after the other, in the order given; when one fails (a conflict, a timeout),
+   *   the streams before it keep their events. A caller that retries on a conflict then decides
+   *   again on state that already holds its first part: deciders must tolerate that (deterministic
+   *   event ids make the same call again a repeat). A stream's events over the append limit are
+   *   written as consecutive appends under it, in order, each expecting the revision the previous
+   *   one left: readers may see the first part before the rest, and the same call again completes
+   *   it. One event over the limit fails with `AppendTooLarge`.
    */
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** The stream's events from `fromRevision` (inclusive, default 0); empty when it does not exist. */

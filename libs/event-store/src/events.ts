@@ -3,7 +3,7 @@
  * `{ type, data, metadata }`, as in Emmett and EventStoreDB.
  */
 export interface EventMetadata {
-  /** Unique id of the event; re-appending an event with a stored id is a no-op. */
+  /** Unique id of the event; re-appending stored events is a no-op (how far back each store looks: `EventStore.appendToStream`). */
   readonly eventId: string;
   /** The request or process this event belongs to. */
   readonly correlationId: string;

@@ -18,18 +18,45 @@ export interface DeliveredMessage extends BusMessage {
   readonly offset: string;
 }
 
+/** What a dead-letter topic holds: the message as far as it could be read, and why it was not processed. */
+export interface DeadLetter {
+  readonly message: { id: string; key: string; value: unknown; topic: string; offset: string };
+  readonly reason: { code: string; message: string; details: Record<string, unknown> };
+  readonly failedAt: string;
+}
+
+export interface ConsumeOptions {
+  /**
+   * Where a message that cannot be read (its value is not JSON, it has no message id) goes, with
+   * the reason, instead of stopping the consumer. Default: `<topic>.dlq`.
+   */
+  readonly deadLetterTopic?: string;
+}
+
 export interface BusConsumer {
-  /** Stops consuming; offsets of fully handled batches are already committed. */
+  /** Stops consuming; offsets of handled messages are already committed. */
   stop(): Promise<void>;
+  /**
+   * Resolves with the error when the consumer has stopped on its own and will not resume (Kafka:
+   * a crash the client does not restart from). The process should then exit non-zero, so that
+   * its orchestrator starts it again.
+   */
+  readonly failed: Promise<Error>;
 }
 
 export interface MessageBus {
   readonly kind: 'kafka' | 'postgres';
+  /**
+   * Prepares the bus before traffic: Kafka connects its producer (retrying while the brokers are
+   * away) and creates the topics missing, with the configured partitions and replication.
+   */
+  ready(topics: readonly string[]): Promise<void>;
   publish(topic: string, messages: readonly BusMessage[]): Promise<void>;
   /**
-   * Delivers batches to `handle`; a batch's offsets are committed for `groupId` only after
-   * `handle` resolves, so a crash redelivers it (at least once).
+   * Delivers messages to `handle`, in order per key; a message's offset is committed for
+   * `groupId` only after `handle` has resolved for it, so a crash redelivers it (at least once).
+   * A failing `handle` gets the message again later; it never stops the consumer.
    */
-  consume(topic: string, groupId: string, handle: (batch: readonly DeliveredMessage[]) => Promise<void>): Promise<BusConsumer>;
+  consume(topic: string, groupId: string, handle: (batch: readonly DeliveredMessage[]) => Promise<void>, options?: ConsumeOptions): Promise<BusConsumer>;
   close(): Promise<void>;
 }

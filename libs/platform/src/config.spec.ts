@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBe('postgres://app:pw@db:5432/campaigns');
     expect(c.eventStoreUrl).toBe('esdb://eventstore:2113?tls=false');
     expect(c.kafkaBrokers).toEqual(['kafka:9092', 'kafka2:9092']);
+    expect(c.kafkaTopics).toEqual({ partitions: 6, replicationFactor: 1 });
     expect(c.runProjector).toBe(false);
   });
 
@@ -28,11 +29,41 @@ describe('loadConfig', () => {
     [{ EVENTSTORE_URL: 'http://x' }, /EVENTSTORE_URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ KAFKA_BROKERS: 'kafka' }, /KAFKA_BROKERS/],
+    [{ KAFKA_TOPIC_PARTITIONS: '0' }, /KAFKA_TOPIC_PARTITIONS/],
+    [{ KAFKA_REPLICATION_FACTOR: 'three' }, /KAFKA_REPLICATION_FACTOR/],
     [{ RUN_PROJECTOR: 'yes' }, /RUN_PROJECTOR/],
     [{ BANK_TIME_ZONE: 'Beijing' }, /BANK_TIME_ZONE must be an IANA time zone/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  describe('EVENTSTORE_URL: only what the EventStoreDB client (6.2.1) can read', () => {
+    it.each([
+      'esdb://eventstore:2113?tls=false',
+      'esdb://admin:changeit@node1:2113,node2:2113,node3:2113?tls=true&nodePreference=leader',
+      'esdb+discover://cluster.bank.internal:2113?tlsCAFile=%2Fetc%2Fca.pem&keepAliveInterval=10000',
+      'esdb://localhost',
+    ])('accepts %s', (url) => {
+      expect(loadConfig({ EVENTSTORE_URL: url }).eventStoreUrl).toBe(url);
+    });
+
+    it.each([
+      ['kurrentdb://eventstore:2113?tls=false', /EVENTSTORE_URL .*esdb:\/\/ or esdb\+discover:\/\/.*kurrentdb:\/\/ and kdb:\/\/ need a newer client/],
+      ['kdb://eventstore:2113', /esdb:\/\/ or esdb\+discover:\/\//],
+      ['kurrentdb+discover://cluster:2113', /esdb:\/\/ or esdb\+discover:\/\//],
+      ['esdb://eventstore:port', /port number/],
+      ['esdb://eventstore:2113?tls=maybe', /true or false/],
+      ['esdb://eventstore:2113?tsl=false', /unknown option "tsl"/],
+      ['esdb://eventstore:2113?throwOnAppendFailure=false', /throwOnAppendFailure/],
+    ])('refuses %s with a message saying why', (url, message) => {
+      expect(() => loadConfig({ EVENTSTORE_URL: url })).toThrow(ConfigError);
+      expect(() => loadConfig({ EVENTSTORE_URL: url })).toThrow(message);
+    });
+
+    it('never echoes the password of a refused connection string', () => {
+      expect(() => loadConfig({ EVENTSTORE_URL: 'kurrentdb://admin:s3cret@eventstore:2113' })).not.toThrow(/s3cret/);
+    });
   });
 
   it('takes the bank\'s time zone by its IANA name', () => {

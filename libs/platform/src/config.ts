@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// Not exported from the package root; the package has no export map, so its own parser is reachable here.
+import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
 import { checkTimeZone, DEFAULT_BANK_TIME_ZONE } from '@app/domain';
 
 /**
@@ -9,9 +11,10 @@ const port = z.coerce.number().int().min(1).max(65535);
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgres:// URL');
-const esdbUrl = z
-  .string()
-  .refine((v) => /^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\/[^\s]+$/.test(v), 'must be an esdb:// connection string');
+const esdbUrl = z.string().superRefine((v, ctx) => {
+  const problem = esdbConnectionProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const schema = z.object({
@@ -26,6 +29,8 @@ const schema = z.object({
     .string()
     .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port…]')
     .optional(),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(10_000).default(6),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
   RUN_PROJECTOR: flag.default(true),
   PII_MASTER_KEY: z
     .string()
@@ -66,6 +71,8 @@ export interface AppConfig {
   readonly embeddedPgPort?: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly kafkaBrokers?: readonly string[];
+  /** Topics the Kafka bus creates: partitions (a customer's messages stay on one) and copies of each. */
+  readonly kafkaTopics: { readonly partitions: number; readonly replicationFactor: number };
   /** Run the projector inside this process (the embedded default); off when it runs on its own. */
   readonly runProjector: boolean;
   /** Wraps each customer's personal-data key (base64, 32 bytes); generated under DATA_DIR when absent. */
@@ -113,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedPgPort: c.EMBEDDED_PG_PORT,
     logLevel: c.LOG_LEVEL,
     kafkaBrokers: c.KAFKA_BROKERS?.split(','),
+    kafkaTopics: { partitions: c.KAFKA_TOPIC_PARTITIONS, replicationFactor: c.KAFKA_REPLICATION_FACTOR },
     runProjector: c.RUN_PROJECTOR,
     piiMasterKey: c.PII_MASTER_KEY,
     jwtSecret: c.JWT_SECRET,
@@ -123,6 +131,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,
     bankTimeZone: c.BANK_TIME_ZONE,
   };
+}
+
+/**
+ * Why `@eventstore/db-client` 6.2.1 cannot use this connection string, or null when it can: its
+ * own parser decides. It knows only `esdb://` and `esdb+discover://` (the `kurrentdb://` and
+ * `kdb://` schemes came with later clients), and it would ignore an option it does not know,
+ * with a warning: a misspelt `tls=false` would quietly connect with TLS, so that is refused too.
+ */
+export function esdbConnectionProblem(value: string): string | null {
+  if (!/^esdb(\+discover)?:\/\//.test(value)) {
+    return 'must be an esdb:// or esdb+discover:// connection string (kurrentdb:// and kdb:// need a newer client than @eventstore/db-client 6.2.1)';
+  }
+  let parsed: ReturnType<typeof parseConnectionString>;
+  const warn = console.warn;
+  console.warn = () => undefined; // the parser warns about unknown options; they are refused below
+  try {
+    parsed = parseConnectionString(value);
+  } catch (err) {
+    const password = /\/\/[^:@/]+:([^@/]+)@/.exec(value)?.[1];
+    const message = String((err as Error).message);
+    return `is not a connection string the EventStoreDB client can read: ${password ? message.split(password).join('***') : message}`;
+  } finally {
+    console.warn = warn;
+  }
+  const flat = (k: string) => k.toLowerCase().replace(/[_-]/g, '');
+  const known = Object.keys(parsed).map(flat);
+  const unknown = [...value.matchAll(/[?&]([^=&?]+)=/g)].map((m) => m[1]!).find((k) => !known.includes(flat(k)));
+  if (unknown) return `has an unknown option "${unknown}" (the EventStoreDB client would ignore it)`;
+  if (parsed.throwOnAppendFailure === false) return 'must not set throwOnAppendFailure=false: the event store relies on the client throwing on a conflict';
+  return null;
 }
 
 /** Connection strings may carry passwords: never echo them back. */

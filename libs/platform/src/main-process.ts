@@ -4,6 +4,12 @@ import { startRuntime, type Runtime } from './runtime';
 
 export interface Started {
   close(): Promise<void>;
+  /**
+   * Settles when the app has stopped working on its own and will not recover (a Kafka consumer
+   * crash kafkajs does not restart from): the process then closes and exits 1, so that its
+   * orchestrator starts it again.
+   */
+  readonly failed?: Promise<unknown>;
 }
 
 /**
@@ -33,6 +39,14 @@ export function runMain(name: string, start: (runtime: Runtime, config: AppConfi
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    void app.failed?.then(async (err) => {
+      if (stopping) return;
+      stopping = true;
+      log.fatal({ err: String((err as Error)?.message ?? err) }, 'stopped working and will not recover on its own: exiting for a restart');
+      await app.close().catch(() => undefined);
+      await runtime.close().catch(() => undefined);
+      process.exit(1);
+    });
   })().catch((err: unknown) => {
     const message = err instanceof ConfigError ? err.message : `${name}: startup failed: ${(err as Error)?.message ?? String(err)}`;
     process.stderr.write(`${message}\n`);

@@ -85,7 +85,9 @@ export async function startRuntime(config: AppConfig, log: Logger, options: { jo
     const store: EventStore = config.eventStoreUrl
       ? EventStoreDbEventStore.connect(config.eventStoreUrl, upcast)
       : new PostgresEventStore(db.pool, { connectionString: db.url, upcast });
-    const bus: MessageBus = config.kafkaBrokers ? KafkaMessageBus.connect(config.kafkaBrokers) : new PostgresMessageBus(db.pool);
+    const bus: MessageBus = config.kafkaBrokers
+      ? KafkaMessageBus.connect(config.kafkaBrokers, { ...config.kafkaTopics, log })
+      : new PostgresMessageBus(db.pool);
     log.info({ store: store.kind, bus: bus.kind }, 'event store ready');
     const masterKey = resolvePiiMasterKey(config.piiMasterKey, config.dataDir);
     const runtime: Runtime = {

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, type DomainErrorKind } from '@app/domain';
-import { WrongExpectedVersion } from '@app/event-store';
+import { EventStoreError, WrongExpectedVersion } from '@app/event-store';
 import type { Logger } from '@app/platform';
 import { ReplayedResponse } from './replayed-response';
 
@@ -42,6 +42,10 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
       status: HttpStatus.CONFLICT,
       body: { error: { code: err.code, message: 'the record was changed by someone else; retry', details: { stream: err.streamId } } },
     };
+  }
+  if (err instanceof EventStoreError && err.transient) {
+    // The store did not answer or cannot be reached: worth trying again (a retried command is safe).
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { error: { code: err.code, message: err.message, details: {} } } };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();

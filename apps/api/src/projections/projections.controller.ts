@@ -17,7 +17,7 @@ export class ProjectionsController {
 
   @Roles('analyst', 'admin')
   @Get()
-  @ApiOperation({ summary: 'Every projection: name, version, position, lag in events and seconds, state (running / failed with the failing event)' })
+  @ApiOperation({ summary: 'Every projection: name, version, position, lag in events and seconds, state (running / resubscribing while the store subscription is broken, with why / failed with the failing event)' })
   async list() {
     const checkpoints = await readCheckpoints(this.runtime.db.pool);
     const projections = await Promise.all(

@@ -1,82 +1,173 @@
 import {
-  ANY,
   BACKWARDS,
   END,
   EventStoreDBClient,
   FORWARDS,
-  NO_STREAM,
-  STREAM_EXISTS,
   START as ESDB_START,
   StreamNotFoundError,
   WrongExpectedVersionError,
   excludeSystemEvents,
-  jsonEvent,
-  type AppendExpectedRevision,
-  type CurrentRevision,
+  type AllStreamResolvedEvent,
+  type ReadPosition,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { WrongExpectedVersion } from '../errors';
+import { AppendTooLarge, StoreUnavailable, WrongExpectedVersion } from '../errors';
 import type {
   AllSubscription,
   AppendResult,
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
-  StreamRead,
   StreamAppend,
+  StreamRead,
   SubscribeOptions,
 } from '../event-store.port';
-import { comparePositions, type EventMetadata, type NewEvent, type Position, type RecordedEvent } from '../events';
+import { comparePositions, type NewEvent, type Position, type RecordedEvent } from '../events';
+import { appendSize, fromEsdbCurrentRevision, fromResolvedEvent, rawPosition, splitUnder, storeError, toEsdbExpectedRevision, toEventData } from './eventstoredb-mapping';
+
+/**
+ * What the adapter uses of `@eventstore/db-client`: the real client, or a stand-in for the specs
+ * (`fake-eventstoredb.ts`), since no server runs on the development machines.
+ */
+export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
+
+export interface EventStoreDbOptions {
+  /** Bytes the server takes in one append (its MaxAppendSize): 1 MiB unless the server is set otherwise. */
+  readonly maxAppendSize?: number;
+}
 
 /** Stream reads in flight at once for `readStreams`. */
 const READ_STREAMS_IN_FLIGHT = 32;
+/** Largest page of raw `$all` records (ours and the server's own) read at once. */
+const MAX_PAGE = 4_096;
+/** How far behind a stream's end a repeated append's events are looked for. */
+const REPEAT_WINDOW = 256;
+/** Attempts of an `any`/`stream_exists` append when other writers keep moving the stream on. */
+const LOOSE_ATTEMPTS = 5;
+
+/** An append as the server took it: the revision of its last event, and where, when the server said. */
+interface Written {
+  readonly revision: bigint;
+  readonly position?: Position;
+  /** The events were stored before: the result reports the stream as it is now. */
+  readonly repeat?: boolean;
+}
 
 /**
- * The production store: EventStoreDB (KurrentDB) through `@eventstore/db-client`. Positions are
- * the server's own (commit, prepare) pair; revisions are 0-based as in the port.
+ * The production store: EventStoreDB (KurrentDB) through `@eventstore/db-client` 6.2.1. Positions
+ * are the server's own (commit, prepare) pair; revisions are 0-based as in the port. `$all` holds
+ * the server's records too (stats, metadata, the system projections' links): reads page over them.
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
+  private readonly maxAppendSize: number;
 
   constructor(
-    private readonly client: EventStoreDBClient,
+    private readonly client: EsdbClient,
     /** Lifts events stored in an old shape to the current one, on every read. */
     private readonly upcast: (event: RecordedEvent) => RecordedEvent = (e) => e,
-  ) {}
-
-  static connect(connectionString: string, upcast?: (event: RecordedEvent) => RecordedEvent): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString`${connectionString}`, upcast);
+    options: EventStoreDbOptions = {},
+  ) {
+    this.maxAppendSize = options.maxAppendSize ?? 1024 * 1024;
   }
 
-  private ours(resolved: ResolvedEvent): RecordedEvent | undefined {
+  static connect(connectionString: string, upcast?: (event: RecordedEvent) => RecordedEvent, options?: EventStoreDbOptions): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString`${connectionString}`, upcast, options);
+  }
+
+  private ours(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
     const e = fromResolvedEvent(resolved);
     return e && this.upcast(e);
   }
 
+  /** One atomic append, never split: over the size limit it fails with `AppendTooLarge`. */
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    try {
-      const result = await this.client.appendToStream(
-        streamId,
-        events.map((e) => jsonEvent({ id: e.metadata.eventId, type: e.type, data: e.data as never, metadata: e.metadata as never })),
-        { expectedRevision: toEsdbExpectedRevision(expected) },
-      );
-      return {
-        nextExpectedRevision: Number(result.nextExpectedRevision),
-        position: result.position ?? (await this.headPosition()) ?? { commit: 0n, prepare: 0n },
-      };
-    } catch (err) {
-      if (err instanceof WrongExpectedVersionError) {
-        throw new WrongExpectedVersion(streamId, expected, fromEsdbCurrentRevision(err.actualVersion));
+    const size = appendSize(events);
+    if (size > this.maxAppendSize) throw new AppendTooLarge(streamId, size, this.maxAppendSize);
+    return this.result(streamId, await this.appendOnce(streamId, events, expected));
+  }
+
+  /**
+   * One append per stream, in order (the v6 client has no multi-stream transaction). A stream's
+   * events over the size limit go in consecutive appends, each expecting the revision the one
+   * before left, so order holds; a failure midway leaves the first parts stored, and the same call
+   * again completes it (the stored parts are recognised by their ids).
+   */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const { streamId, events, expectedRevision } of appends) {
+      let expected: ExpectedRevision = expectedRevision;
+      let written: Written | undefined;
+      for (const part of splitUnder(streamId, events, this.maxAppendSize)) {
+        written = await this.appendOnce(streamId, part, expected);
+        expected = Number(written.revision);
       }
-      throw err;
+      results.push(await this.result(streamId, written!));
+    }
+    return results;
+  }
+
+  private async appendOnce(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<Written> {
+    if (events.length > 0 && (expected === 'any' || expected === 'stream_exists')) return this.appendLoosely(streamId, events, expected);
+    try {
+      const r = await this.client.appendToStream(streamId, toEventData(events), { expectedRevision: toEsdbExpectedRevision(expected) });
+      // A repeat the server recognised comes back without a position.
+      return { revision: r.nextExpectedRevision, position: r.position, repeat: r.position === undefined };
+    } catch (err) {
+      if (!(err instanceof WrongExpectedVersionError)) throw storeError(err, `append to ${streamId}`, streamId);
+      // A conflict may be a repeat the server did not recognise (sent with another expectation).
+      const repeat = await this.storedAlready(streamId, events);
+      if (repeat) return repeat;
+      throw new WrongExpectedVersion(streamId, expected, fromEsdbCurrentRevision(err.actualVersion));
     }
   }
 
-  /** EventStoreDB's v6 client has no multi-stream transaction: each stream is its own atomic append. */
-  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
-    const results: AppendResult[] = [];
-    for (const a of appends) results.push(await this.appendToStream(a.streamId, a.events, a.expectedRevision));
-    return results;
+  /**
+   * With `any` or `stream_exists` the server recognises a repeat only while its ids are in an
+   * in-memory cache: a retry after a restart would store the events twice. So the stream's tail is
+   * read first, and the append goes out with the exact revision found.
+   */
+  private async appendLoosely(streamId: string, events: readonly NewEvent[], expected: 'any' | 'stream_exists'): Promise<Written> {
+    for (let attempt = 1; ; attempt++) {
+      const tail = await this.tail(streamId, events.length + REPEAT_WINDOW);
+      const repeat = matchStored(tail, events);
+      if (repeat) return repeat;
+      const current = tail[0]?.revision;
+      if (current === undefined && expected === 'stream_exists') throw new WrongExpectedVersion(streamId, expected, null);
+      try {
+        return await this.appendOnce(streamId, events, current === undefined ? 'no_stream' : Number(current));
+      } catch (err) {
+        // Another writer got in between the read and the append: look again.
+        if (!(err instanceof WrongExpectedVersion)) throw err;
+        if (attempt >= LOOSE_ATTEMPTS) throw new WrongExpectedVersion(streamId, expected, err.actual);
+      }
+    }
+  }
+
+  private async storedAlready(streamId: string, events: readonly NewEvent[]): Promise<Written | undefined> {
+    return matchStored(await this.tail(streamId, events.length + REPEAT_WINDOW), events);
+  }
+
+  /** The stream's last `count` records, newest first (none when it does not exist). */
+  private async tail(streamId: string, count: number): Promise<{ id: string; revision: bigint; position?: Position }[]> {
+    const out: { id: string; revision: bigint; position?: Position }[] = [];
+    try {
+      for await (const r of this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: count })) {
+        if (r.event) out.push({ id: r.event.id, revision: r.event.revision, position: r.event.position });
+      }
+    } catch (err) {
+      if (err instanceof StreamNotFoundError) return [];
+      throw storeError(err, `read of ${streamId}`, streamId);
+    }
+    return out;
+  }
+
+  /** The port's answer: for a repeat, the stream's own last revision and position (not the head of `$all`). */
+  private async result(streamId: string, written: Written): Promise<AppendResult> {
+    if (!written.repeat && written.position) return { nextExpectedRevision: Number(written.revision), position: written.position };
+    const [last] = await this.tail(streamId, 1);
+    const position = last?.position ?? written.position ?? (await this.headPosition()) ?? { commit: 0n, prepare: 0n };
+    return { nextExpectedRevision: Number(last?.revision ?? written.revision), position };
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
@@ -88,7 +179,7 @@ export class EventStoreDbEventStore implements EventStore {
       }
     } catch (err) {
       if (err instanceof StreamNotFoundError) return [];
-      throw err;
+      throw storeError(err, `read of ${streamId}`, streamId);
     }
     return out;
   }
@@ -104,47 +195,96 @@ export class EventStoreDbEventStore implements EventStore {
     return out;
   }
 
+  /**
+   * Pages over raw `$all` records (the 6.2.1 client cannot ask the server to filter a read) until
+   * `maxCount` events of ours are collected or the log ends: a run of system records is never
+   * mistaken for the end. Pages grow while they hold only system records.
+   */
   async readAll({ after, maxCount }: ReadAllOptions): Promise<RecordedEvent[]> {
     const out: RecordedEvent[] = [];
-    // fromPosition is inclusive here; ask for one more and drop the checkpoint itself.
-    const events = this.client.readAll({ fromPosition: after ?? ESDB_START, maxCount: maxCount + 1, direction: FORWARDS });
-    for await (const resolved of events) {
-      const e = this.ours(resolved);
-      if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
-      out.push(e);
-      if (out.length === maxCount) break;
+    let floor = after;
+    let size = Math.min(maxCount + 1, MAX_PAGE);
+    for (;;) {
+      // A forward read includes the record at its start: it is skipped below.
+      const page = await this.rawAll(floor ?? ESDB_START, 'forwards', size);
+      let last: Position | undefined;
+      for (const r of page) {
+        const p = rawPosition(r);
+        if (!p || (floor && comparePositions(p, floor) <= 0)) continue;
+        last = p;
+        const e = this.ours(r);
+        if (!e) continue;
+        out.push(e);
+        if (out.length === maxCount) return out;
+      }
+      if (page.length < size || !last) return out;
+      floor = last;
+      size = Math.min(size * 2, MAX_PAGE);
     }
-    return out;
   }
 
+  /** Newest event of ours, read backwards past any run of system records; `null` when there is none. */
+  async headPosition(): Promise<Position | null> {
+    let below: Position | undefined;
+    let size = 64;
+    for (;;) {
+      const page = await this.rawAll(below ?? END, 'backwards', size);
+      let last: Position | undefined;
+      for (const r of page) {
+        const p = rawPosition(r);
+        if (!p || (below && comparePositions(p, below) >= 0)) continue;
+        last = p;
+        const e = fromResolvedEvent(r);
+        if (e) return e.position;
+      }
+      if (page.length < size || !last) return null;
+      below = last;
+      size = Math.min(size * 4, MAX_PAGE);
+    }
+  }
+
+  private async rawAll(from: ReadPosition, direction: 'forwards' | 'backwards', maxCount: number): Promise<AllStreamResolvedEvent[]> {
+    const page: AllStreamResolvedEvent[] = [];
+    try {
+      for await (const r of this.client.readAll({ fromPosition: from, direction: direction === 'forwards' ? FORWARDS : BACKWARDS, maxCount })) page.push(r);
+    } catch (err) {
+      throw storeError(err, 'read of $all');
+    }
+    return page;
+  }
+
+  /**
+   * Server-side filtered (system events excluded). The iteration ends only through `close()`: a
+   * subscription the server ends or breaks (restart, network, leader change) fails with
+   * `StoreUnavailable`, and whoever consumes it subscribes again from its checkpoint.
+   */
   subscribeToAll(options: SubscribeOptions = {}): AllSubscription {
-    const subscription = this.client.subscribeToAll({
-      fromPosition: options.after ?? ESDB_START,
-      filter: excludeSystemEvents(),
-    });
+    const subscription = this.client.subscribeToAll({ fromPosition: options.after ?? ESDB_START, filter: excludeSystemEvents() });
     const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
     const after = options.after;
-    const toEvent = (r: ResolvedEvent) => this.ours(r);
+    const toEvent = (r: AllStreamResolvedEvent) => this.ours(r);
+    let closed = false;
     async function* ours(): AsyncGenerator<RecordedEvent> {
-      for await (const resolved of subscription) {
-        const e = toEvent(resolved);
-        if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
-        if (!types || types.has(e.type)) yield e;
+      try {
+        for await (const resolved of subscription) {
+          const e = toEvent(resolved);
+          if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
+          if (!types || types.has(e.type)) yield e;
+        }
+      } catch (err) {
+        if (closed) return;
+        throw storeError(err, 'subscription to $all');
       }
+      if (!closed) throw new StoreUnavailable('subscription to $all', new Error('the server ended the subscription'));
     }
     const iterator = ours();
     return {
       [Symbol.asyncIterator]: () => iterator,
-      close: () => subscription.unsubscribe(),
+      close: async () => {
+        closed = true;
+        await subscription.unsubscribe();
+      },
     };
-  }
-
-  async headPosition(): Promise<Position | null> {
-    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 50 })) {
-      const e = fromResolvedEvent(resolved);
-      if (e) return e.position;
-    }
-    return null;
   }
 
   async close(): Promise<void> {
@@ -152,34 +292,13 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
-export function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
-  switch (expected) {
-    case 'any':
-      return ANY;
-    case 'no_stream':
-      return NO_STREAM;
-    case 'stream_exists':
-      return STREAM_EXISTS;
-    default:
-      return BigInt(expected);
-  }
+/** The stored records of a repeated append, when every one of its ids is in `tail` (newest first). */
+function matchStored(tail: readonly { id: string; revision: bigint; position?: Position }[], events: readonly NewEvent[]): Written | undefined {
+  const byId = new Map(tail.map((r) => [r.id.toLowerCase(), r]));
+  const found = events.map((e) => byId.get(e.metadata.eventId.toLowerCase()));
+  if (found.length === 0 || found.some((r) => !r)) return undefined;
+  const last = found[found.length - 1]!;
+  return { revision: last.revision, position: last.position, repeat: true };
 }
 
-export function fromEsdbCurrentRevision(actual: CurrentRevision): number | null {
-  return typeof actual === 'bigint' ? Number(actual) : null;
-}
-
-/** Our events only: system events (`$`-types, `$`-streams) and link events are dropped. */
-export function fromResolvedEvent(resolved: ResolvedEvent): RecordedEvent | undefined {
-  const e = resolved.event;
-  if (!e || !e.isJson || e.type.startsWith('$') || e.streamId.startsWith('$') || !e.position) return undefined;
-  return {
-    type: e.type,
-    data: e.data,
-    metadata: e.metadata as unknown as EventMetadata,
-    streamId: e.streamId,
-    streamPosition: Number(e.revision),
-    position: { commit: e.position.commit, prepare: e.position.prepare },
-    recordedAt: e.created.toISOString(),
-  };
-}
+export { fromEsdbCurrentRevision, fromResolvedEvent, toEsdbExpectedRevision } from './eventstoredb-mapping';

@@ -1,5 +1,5 @@
 import { ANY, NO_STREAM, STREAM_EXISTS, type ResolvedEvent } from '@eventstore/db-client';
-import { fromEsdbCurrentRevision, fromResolvedEvent, toEsdbExpectedRevision } from './eventstoredb-event-store';
+import { fromEsdbCurrentRevision, fromResolvedEvent, toEsdbExpectedRevision } from './eventstoredb-mapping';
 
 describe('EventStoreDB adapter mapping', () => {
   it('maps each expected revision to the client constant or a bigint', () => {

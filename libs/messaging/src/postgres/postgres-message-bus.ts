@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { BusConsumer, BusMessage, DeliveredMessage, MessageBus } from '../message-bus.port';
+import type { BusConsumer, BusMessage, ConsumeOptions, DeliveredMessage, MessageBus } from '../message-bus.port';
 
 /**
  * The bus without a broker (embedded default): messages in a Postgres table, consumer groups with
@@ -15,6 +15,9 @@ export class PostgresMessageBus implements MessageBus {
     private readonly options: { pollIntervalMs?: number; batchSize?: number } = {},
   ) {}
 
+  /** Tables, not topics: nothing to prepare. */
+  async ready(): Promise<void> {}
+
   async publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.pool.query(
@@ -24,7 +27,8 @@ export class PostgresMessageBus implements MessageBus {
     );
   }
 
-  async consume(topic: string, groupId: string, handle: (batch: readonly DeliveredMessage[]) => Promise<void>): Promise<BusConsumer> {
+  /** Values are jsonb and ids required: every message can be read, so `options` (a dead-letter topic) is not needed. */
+  async consume(topic: string, groupId: string, handle: (batch: readonly DeliveredMessage[]) => Promise<void>, _options?: ConsumeOptions): Promise<BusConsumer> {
     const lock = await this.pool.connect();
     await lock.query(`SELECT pg_advisory_lock(hashtext($1))`, [`mb:${groupId}:${topic}`]);
     let stopped = false;
@@ -53,6 +57,10 @@ export class PostgresMessageBus implements MessageBus {
         );
       }
     })();
+    // A failed read or offset write (the database gone) ends the loop: say so, so the process exits.
+    let fail!: (err: Error) => void;
+    const failed = new Promise<Error>((resolve) => (fail = resolve));
+    loop.catch((err: unknown) => stopped || fail(err instanceof Error ? err : new Error(String(err))));
     const stop = async () => {
       stopped = true;
       await loop.catch(() => undefined);
@@ -61,7 +69,7 @@ export class PostgresMessageBus implements MessageBus {
       this.stops.delete(stop);
     };
     this.stops.add(stop);
-    return { stop };
+    return { stop, failed };
   }
 
   async close(): Promise<void> {

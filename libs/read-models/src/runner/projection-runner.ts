@@ -9,16 +9,31 @@ export interface RunnerOptions {
   readonly batchSize?: number;
   /** Longest a batch waits to fill once it has its first event (ms). */
   readonly maxBatchWaitMs?: number;
+  /**
+   * When the store ends or breaks a subscription: the first wait before subscribing again (doubling
+   * up to `maxMs`), and how long a new one must last without failing to count as running (ms).
+   */
+  readonly resubscribe?: { readonly initialMs?: number; readonly maxMs?: number; readonly settleMs?: number };
 }
 
 export interface ProjectionStatus {
   readonly name: string;
   readonly version: number;
-  readonly state: 'running' | 'failed' | 'stopped' | 'rebuilding';
+  /** `resubscribing`: the store's subscription broke; the runner is subscribing again from the checkpoint. */
+  readonly state: 'running' | 'resubscribing' | 'failed' | 'stopped' | 'rebuilding';
   readonly position: Position;
   /** The schema the live tables are in. */
   readonly schema: string;
   readonly error: { position: string; eventType: string; message: string } | null;
+  /** While resubscribing: why the subscription broke, attempts so far, since when. */
+  readonly interruption?: Interruption | null;
+}
+
+export interface Interruption {
+  readonly message: string;
+  readonly attempts: number;
+  readonly retryInMs: number;
+  readonly since: string;
 }
 
 export interface RebuildProgress {
@@ -44,11 +59,18 @@ interface Member {
  * each batch goes to every member in a transaction of its own (in parallel).
  */
 interface Loop {
-  readonly subscription: AllSubscription;
+  /** Replaced when the store's subscription breaks and the loop subscribes again. */
+  subscription: AllSubscription;
   readonly members: Map<string, Member>;
   done: Promise<void>;
   /** The batch being applied now: a member taken out waits for it, so nothing writes after it left. */
   current: Promise<unknown>;
+  /** Set once the last member has left: the loop ends instead of subscribing again. */
+  closed: boolean;
+  /** Ends the wait before subscribing again early (on stop). */
+  wake?: () => void;
+  /** Counts subscriptions made and broken: a settle timer from an older one must not touch the status. */
+  generation: number;
 }
 
 /** Where a build of a projection is tracked: the live one under its name, a rebuild beside it. */
@@ -93,7 +115,8 @@ export class ProjectionRunner {
         from.push(START);
         continue;
       }
-      this.statuses.set(p.name, { name: p.name, version: row.version, state: row.state === 'failed' ? 'failed' : 'running', position: row.position, schema: row.schema, error: row.error });
+      const failed = row.state === 'failed';
+      this.statuses.set(p.name, { name: p.name, version: row.version, state: failed ? 'failed' : 'running', position: row.position, schema: row.schema, error: failed ? row.error : null });
       if (row.version !== p.version) {
         // The code has a new version: build it beside the old tables, which keep serving (frozen) meanwhile.
         this.log.info({ projection: p.name, from: row.version, to: p.version }, 'projection version changed: rebuilding blue/green');
@@ -260,7 +283,8 @@ export class ProjectionRunner {
   private reached(position: Position): boolean {
     return this.projections.every((p) => {
       const s = this.statuses.get(p.name);
-      return !s || s.state !== 'running' || comparePositions(s.position, position) >= 0;
+      // A failed projection will not get there; a resubscribing one will.
+      return !s || (s.state !== 'running' && s.state !== 'resubscribing') || comparePositions(s.position, position) >= 0;
     });
   }
 
@@ -268,7 +292,7 @@ export class ProjectionRunner {
   private startLoop(members: Member[]): void {
     const from = members.map((m) => m.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
     const subscription = this.store.subscribeToAll({ after: from, batchSize: this.options.batchSize ?? 500 });
-    const loop: Loop = { subscription, members: new Map(members.map((m) => [m.checkpoint, m])), done: Promise.resolve(), current: Promise.resolve() };
+    const loop: Loop = { subscription, members: new Map(members.map((m) => [m.checkpoint, m])), done: Promise.resolve(), current: Promise.resolve(), closed: false, generation: 1 };
     for (const m of members) this.loops.set(m.checkpoint, loop);
     loop.done = this.run(loop);
   }
@@ -281,24 +305,98 @@ export class ProjectionRunner {
     loop.members.delete(checkpoint);
     await loop.current.catch(() => undefined);
     if (loop.members.size > 0) return;
+    loop.closed = true;
+    loop.wake?.();
     await loop.subscription.close();
     await loop.done.catch(() => undefined);
   }
 
+  /**
+   * Feeds batches to the loop's members. When the store ends or breaks the subscription (an
+   * EventStoreDB restart, a network drop, a leader change), the members say `resubscribing` and
+   * the loop subscribes again from the earliest member's checkpoint after a wait that doubles
+   * while the store stays away; a new subscription that delivers, or lasts `settleMs`, is running.
+   */
   private async run(loop: Loop): Promise<void> {
-    try {
-      for await (const batch of batches(loop.subscription, this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20)) {
-        loop.current = Promise.all([...loop.members.values()].map((m) => this.applyBatch(loop, m, batch)));
-        await loop.current;
-        this.wake();
-        if (loop.members.size === 0) {
-          await loop.subscription.close();
-          return;
+    const { initialMs = 500, maxMs = 30_000 } = this.options.resubscribe ?? {};
+    let attempts = 0;
+    while (!loop.closed && loop.members.size > 0) {
+      let cause: unknown;
+      try {
+        for await (const batch of batches(loop.subscription, this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20)) {
+          if (attempts > 0) {
+            attempts = 0;
+            await this.resumed(loop);
+          }
+          loop.current = Promise.all([...loop.members.values()].map((m) => this.applyBatch(loop, m, batch)));
+          await loop.current;
+          this.wake();
+          if (loop.members.size === 0) {
+            await loop.subscription.close();
+            return;
+          }
         }
+        cause = new Error('the store ended the subscription');
+      } catch (err) {
+        cause = err;
       }
-    } catch (err) {
-      if (loop.members.size > 0) this.log.error({ projections: [...loop.members.keys()], err: String(err) }, 'projection subscription failed');
+      if (loop.closed || loop.members.size === 0) return;
+      loop.generation++; // the broken subscription's settle timer must not report it running
+      attempts++;
+      const retryInMs = Math.min(initialMs * 2 ** (attempts - 1), maxMs);
+      await this.interrupted(loop, cause, attempts, retryInMs);
+      await loop.subscription.close().catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, retryInMs);
+        loop.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      loop.wake = undefined;
+      if (loop.closed || loop.members.size === 0) return;
+      const from = [...loop.members.values()].map((m) => m.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
+      loop.subscription = this.store.subscribeToAll({ after: from, batchSize: this.options.batchSize ?? 500 });
+      const generation = ++loop.generation;
+      // A quiet store sends nothing: a subscription that has not failed for a while is running.
+      setTimeout(() => {
+        if (loop.generation !== generation || loop.closed || attempts === 0) return;
+        attempts = 0;
+        void this.resumed(loop);
+      }, this.options.resubscribe?.settleMs ?? Math.max(1_000, retryInMs)).unref();
     }
+  }
+
+  /** The members say why their subscription broke, here and in their stored state (the API reads it). */
+  private async interrupted(loop: Loop, cause: unknown, attempts: number, retryInMs: number): Promise<void> {
+    const message = String((cause as Error)?.message ?? cause);
+    const names = [...loop.members.keys()];
+    this.log.error({ projections: names, err: message, attempts, retryInMs }, 'projection subscription broke; subscribing again from the checkpoint');
+    for (const name of names) {
+      const status = this.statuses.get(name);
+      const since = status?.interruption?.since ?? new Date().toISOString();
+      const interruption: Interruption = { message, attempts, retryInMs, since };
+      if (status && (status.state === 'running' || status.state === 'resubscribing')) this.statuses.set(name, { ...status, state: 'resubscribing', interruption });
+    }
+    await this.pool
+      .query(`UPDATE projection_checkpoints SET state = 'resubscribing', error = $2, updated_at = now() WHERE name = ANY($1::text[]) AND state IN ('running', 'resubscribing')`, [
+        names,
+        JSON.stringify({ message, attempts, retryInMs }),
+      ])
+      .catch((err) => this.log.error({ err: String(err) }, 'could not record the interruption'));
+  }
+
+  /** The new subscription works: the members are running again. */
+  private async resumed(loop: Loop): Promise<void> {
+    const names = [...loop.members.keys()];
+    for (const name of names) {
+      const status = this.statuses.get(name);
+      if (status?.state === 'resubscribing') this.statuses.set(name, { ...status, state: 'running', interruption: null });
+    }
+    await this.pool
+      .query(`UPDATE projection_checkpoints SET state = 'running', error = NULL, updated_at = now() WHERE name = ANY($1::text[]) AND state = 'resubscribing'`, [names])
+      .catch((err) => this.log.error({ err: String(err) }, 'could not record the resumption'));
+    this.log.info({ projections: names }, 'projection subscription running again');
   }
 
   /** One member's share of a batch, with its checkpoint, in one transaction. */
