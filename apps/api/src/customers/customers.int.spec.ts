@@ -60,7 +60,7 @@ describe('customers through the API', () => {
       ['CustomerAssignedToManager', { customerId: 'T2', staffId: 'rm1', previousStaffId: null, unitId: 'SB1' }],
     ]);
     // Now theirs to serve.
-    expect((await c.as('rm1').post('/api/customers/T2/risk-assessment', { tolerance: 'R3' })).status).toBe(201);
+    expect((await c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'T2', staffId: 'rm1', channel: 'phone', outcome: 'welcome call' })).status).toBe(201);
   });
 
   it('refuses a claim on a customer the system has (409): their sub-branch assigns them instead', async () => {
