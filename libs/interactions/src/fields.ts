@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, isCalendarDay, MONTH_PATTERN, RISK_LEVELS, ROLES, startOfBusinessDay, TIERS, toFen } from '@app/domain';
+import { CHANNELS, isCalendarDay, isTimeWithOffset, MONTH_PATTERN, RISK_LEVELS, ROLES, startOfBusinessDay, TIERS, toFen } from '@app/domain';
 
 /** Building blocks of the request schemas; every object schema is strict (unknown fields refused). */
 export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'an id of 1–64 letters, digits, _ . : -');
@@ -8,27 +8,17 @@ export const money = z
   .union([z.string().max(20), z.number()])
   .refine((v) => toFen(v) !== undefined, 'an amount in CNY with at most two decimals')
   .transform((v) => String(v));
+/** A bank day or a date-time with its offset, passed on as written (the rules read a bare day in the bank's zone, e.g. a period's last day as inclusive). */
+export const dayOrTime = z
+  .string()
+  .max(40)
+  .refine((v) => isCalendarDay(v) || isTimeWithOffset(v), 'an ISO 8601 date, or a date-time with its offset (Z or ±hh:mm)');
 /**
  * A moment: a date-time with its offset (Z or ±hh:mm), or a bank day (YYYY-MM-DD), which means
  * the start of that day in the bank's time zone. A date-time without an offset is refused rather
  * than read in whatever zone the server runs in. Always passed on as an ISO time in UTC.
  */
-export const isoTime = z
-  .string()
-  .max(40)
-  .refine(
-    (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) || (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)))) && isCalendarDay(v.substring(0, 10)),
-    'an ISO 8601 date, or a date-time with its offset (Z or ±hh:mm)',
-  )
-  .transform((v) => (v.length === 10 ? startOfBusinessDay(v) : new Date(v).toISOString()));
-/** A bank day or a date-time with its offset, passed on as written (the rules read a bare day in the bank's zone, e.g. a period's last day as inclusive). */
-export const dayOrTime = z
-  .string()
-  .max(40)
-  .refine(
-    (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) || (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)))) && isCalendarDay(v.substring(0, 10)),
-    'an ISO 8601 date, or a date-time with its offset (Z or ±hh:mm)',
-  );
+export const isoTime = dayOrTime.transform((v) => (isCalendarDay(v) ? startOfBusinessDay(v) : new Date(v).toISOString()));
 /** A calendar day, YYYY-MM-DD, that exists. */
 export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine(isCalendarDay, 'a date that exists');
 /** An amount that is zero or more. */

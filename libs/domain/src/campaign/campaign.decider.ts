@@ -4,7 +4,7 @@ import { requireRole } from '../organisation/organisation.decider';
 import { outsideScope, unknownProduct, unknownUnit } from '../organisation/organisation.errors';
 import { approvingUnits, isWithin, type Organisation } from '../organisation/organisation.state';
 import { formatFen, toFen } from '../shared/money';
-import { CHANNELS, TIERS, isBefore, isCalendarDay, nextBusinessDay, startOfBusinessDay } from '../shared';
+import { CHANNELS, TIERS, isBefore, isCalendarDay, isTimeWithOffset, nextBusinessDay, startOfBusinessDay } from '../shared';
 import type { CampaignCommand, DraftPlan } from './campaign.commands';
 import type { CampaignEvent, CampaignPlan, CampaignStatus } from './campaign.events';
 
@@ -247,6 +247,5 @@ function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
  */
 function periodBound(value: string, side: 'start' | 'end'): string | undefined {
   if (isCalendarDay(value)) return startOfBusinessDay(side === 'start' ? value : nextBusinessDay(value));
-  if (!/T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) return undefined;
-  return new Date(value).toISOString();
+  return isTimeWithOffset(value) ? new Date(value).toISOString() : undefined;
 }

@@ -31,6 +31,11 @@ export function isCalendarDay(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
+/** A date-time that carries its offset (Z or ±hh:mm) on a calendar day that exists, and parses. */
+export function isTimeWithOffset(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value) && isCalendarDay(value.substring(0, 10)) && !Number.isNaN(Date.parse(value));
+}
+
 /**
  * An "as of" moment as analysts write it: a day (YYYY-MM-DD) means the end of that business day
  * in the bank's time zone; an ISO time must carry its offset (Z or ±hh:mm). Undefined for
@@ -38,7 +43,5 @@ export function isCalendarDay(value: string): boolean {
  */
 export function asOfInstant(value: string): Date | undefined {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return isCalendarDay(value) ? new Date(endOfBusinessDay(value)) : undefined;
-  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value) || !isCalendarDay(value.substring(0, 10))) return undefined;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  return isTimeWithOffset(value) ? new Date(value) : undefined;
 }
