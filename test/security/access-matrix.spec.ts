@@ -129,7 +129,7 @@ const CASES: Case[] = [
 ];
 
 /** Routes that need no token at all. */
-const PUBLIC_ROUTES = ['GET /health', 'GET /health/ready', 'POST /api/org/bootstrap', 'GET /api/auth/config', 'POST /api/auth/sign-in'];
+const PUBLIC_ROUTES = ['GET /health', 'GET /health/ready', 'POST /api/org/bootstrap', 'GET /api/auth/config', 'POST /api/auth/sign-in', 'GET /api/auth/oidc/start', 'GET /api/auth/oidc/callback'];
 
 function draft(campaignId: string, ownerUnitId: string) {
   return {

@@ -4,6 +4,7 @@ import { ApplicationModule } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
+import { OidcController } from './auth/oidc.controller';
 import { BudgetReportsController } from './budgets/budget-reports.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { CustomerReportsController } from './customers/customer-reports.controller';
@@ -49,6 +50,7 @@ export class AppModule {
         CrossSellingController,
         AuditController,
         AuthController,
+        OidcController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

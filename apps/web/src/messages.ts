@@ -54,6 +54,11 @@ const zhCN = {
     UNKNOWN_CUSTOMER: '没有该客户',
     NOT_YOUR_CUSTOMER: '该客户不在您的范围内',
     OUTSIDE_SCOPE: '超出您的机构范围',
+    OIDC_UNAVAILABLE: '统一身份认证服务暂时无法访问，请稍后再试',
+    OIDC_STATE_UNKNOWN: '登录请求已过期，请重新登录',
+    OIDC_REFUSED: '统一身份认证未通过',
+    UNKNOWN_STAFF: '该账号不是本系统的在职员工',
+    PASSWORD_SIGN_IN_DISABLED: '本行使用统一身份认证登录',
   } as Record<string, string>,
 };
 
@@ -112,6 +117,11 @@ const en: Messages = {
     UNKNOWN_CUSTOMER: 'No such customer',
     NOT_YOUR_CUSTOMER: 'This customer is outside your scope',
     OUTSIDE_SCOPE: 'Outside your unit',
+    OIDC_UNAVAILABLE: 'The single sign-on service cannot be reached; try again later',
+    OIDC_STATE_UNKNOWN: 'The sign-in request expired; sign in again',
+    OIDC_REFUSED: 'Single sign-on refused the sign-in',
+    UNKNOWN_STAFF: 'This account is no current staff member here',
+    PASSWORD_SIGN_IN_DISABLED: 'The bank signs its staff in through single sign-on',
   },
 };
 
