@@ -262,7 +262,7 @@ describe('access: role × route × scope', () => {
       }
     }
     expect(findings).toEqual([]);
-  });
+  }, 120_000); // about 300 requests: 25 s on a busy two-core machine
 
   it('shows personal data in clear to the manager and heads, masked to analysts, admins and approvers', async () => {
     ok(await c.as('rm1').post('/api/customers/IN/personal-data', { name: 'Li Hua', phone: '+86 138 1234 5678' }));

@@ -36,6 +36,6 @@ describe('figures as the bank reads them', () => {
       { date: '2026-03-03', converted: 2 },
       { date: '2026-03-04', converted: 0 },
     ]);
-    expect(fillDays([], { converted: 0 })).toEqual([]);
+    expect(fillDays<{ date: string; converted: number }>([], { converted: 0 })).toEqual([]);
   });
 });

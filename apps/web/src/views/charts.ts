@@ -1,6 +1,8 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import { fillDays } from '../format';
 
+// ECharts 6 puts legends at the bottom by default; here they sit on top, clear of the axis labels.
+
 /** The treatment funnel as horizontal bars, widest stage on top. */
 export function funnelOption(stages: { label: string; value: number }[]): EChartsCoreOption {
   return {
@@ -22,8 +24,8 @@ export function dailyOption(
   const days = fillDays(daily, { contacted: 0, converted: 0 }, from, to);
   return {
     tooltip: { trigger: 'axis' },
-    legend: { data: [names.contacted, names.converted] },
-    grid: { left: 48, right: 24, top: 36, bottom: 32 },
+    legend: { top: 4, data: [names.contacted, names.converted] },
+    grid: { left: 48, right: 24, top: 40, bottom: 32 },
     xAxis: { type: 'category', data: days.map((d) => d.date) },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
@@ -37,8 +39,8 @@ export function dailyOption(
 export function barsOption(categories: string[], series: { name: string; data: number[] }[]): EChartsCoreOption {
   return {
     tooltip: { trigger: 'axis' },
-    legend: { data: series.map((s) => s.name) },
-    grid: { left: 48, right: 24, top: 36, bottom: 48 },
+    legend: { top: 4, data: series.map((s) => s.name) },
+    grid: { left: 56, right: 24, top: 40, bottom: categories.length > 8 ? 80 : 32 },
     xAxis: { type: 'category', data: categories, axisLabel: { rotate: categories.length > 8 ? 30 : 0 } },
     yAxis: { type: 'value' },
     series: series.map((s) => ({ ...s, type: 'bar' })),
