@@ -73,8 +73,10 @@ describe('staff front end', () => {
     await sale(C[0]!, '400.00', day('06'), null);
     await mkt.post('/api/campaigns/K1/costs', { amount: '1000.00', description: 'call centre', occurredAt: day('10') });
     // A second campaign waits for head office's approval.
-    await mkt.post('/api/campaigns', draft('K2'));
-    await mkt.post('/api/campaigns/K2/submit', { planDocumentRef: 'doc' });
+    for (const id of ['K2', 'K3']) {
+      await mkt.post('/api/campaigns', draft(id));
+      await mkt.post(`/api/campaigns/${id}/submit`, { planDocumentRef: 'doc' });
+    }
     for (const who of ['head-br1', 'appr-ho', 'rm2']) expect((await c.as('admin').post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME })).status).toBe(200);
     expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
     ({ browser, problems, newPage } = await launchBrowser());
@@ -188,8 +190,20 @@ describe('staff front end', () => {
     const forged = (await page.evaluate(async () => (await fetch('/api/campaigns/K2/reject', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"x"}' })).json())) as { error: { code: string } };
     expect(forged.error.code).toBe('CSRF_TOKEN_INVALID');
     expectFailedLoads(403, 1);
+    // a rejection without a reason is refused beside the reason field, in Chinese; with one it goes through
+    await page.click('#campaign-list .el-table__row:has-text("K3")');
+    await page.waitForSelector('#campaign-detail h2:has-text("K3")');
+    await page.click('#reject');
+    await page.click('#reject-confirm');
+    await page.waitForSelector('.el-dialog .el-form-item.is-error:has-text("输入有误")');
+    expectFailedLoads(400, 1);
+    await page.fill('#reject-reason', '对照组比例过低');
+    await page.click('#reject-confirm');
+    await page.waitForSelector('#decision-notice:has-text("已驳回该活动")');
+    const rejected = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = 'campaign-K3' AND type = 'CampaignRejected'`);
+    expect(rejected.rows.map((r) => r.data.reason)).toEqual(['对照组比例过低']);
     await page.close();
-  }, 60_000);
+  }, 90_000);
 
   it('locks the account after five wrong passwords, even against the right one', async () => {
     const { page } = await newPage();
@@ -205,6 +219,19 @@ describe('staff front end', () => {
     expectFailedLoads(423, 2);
     await page.close();
   }, 60_000);
+
+  it('would notice a CSP violation: an inline style attribute is refused and reported', async () => {
+    const { page } = await newPage();
+    await page.goto(`${t.url}/`);
+    await page.waitForSelector('#signin');
+    await page.evaluate(`document.body.insertAdjacentHTML('beforeend', '<p style="color: red">inline</p>')`);
+    await page.waitForTimeout(200);
+    const caught = problems.filter((p) => p.includes('CSP violation: style-src-attr'));
+    expect(caught.length).toBeGreaterThanOrEqual(1);
+    // Chromium reports it twice: the event (our listener) and its own console message
+    problems.splice(0, problems.length, ...problems.filter((p) => !caught.includes(p) && !p.includes('Applying inline style violates')));
+    await page.close();
+  });
 
   it('showed no console error and no CSP violation on any screen', () => {
     expect(problems).toEqual([]);
