@@ -11,8 +11,8 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swc, swcrc: false }] },
-  // NestJS 12 ships ES modules only: compile it to CommonJS for jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  // NestJS 12 and openid-client 6 (with oauth4webapi and jose) ship ES modules only: compile them to CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|openid-client|oauth4webapi|jose)/)'],
   moduleNameMapper: {
     '^@app/(domain|event-store|read-models|messaging|platform|interactions|application|demo)$': '<rootDir>/libs/$1/src',
   },

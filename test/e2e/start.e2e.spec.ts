@@ -94,6 +94,9 @@ describe('npm start on the embedded default', () => {
         if (!campaigns.includes('K-DEPOSIT')) await new Promise((r) => setTimeout(r, 100));
       }
       expect(campaigns).toContain('K-DEPOSIT');
+      // the front end, as npm run build:web left it in dist/web, is served at /
+      const page = await fetch(`http://127.0.0.1:${port}/`);
+      expect([page.status, (await page.text()).includes('<div id="app"></div>')]).toEqual([200, true]);
       child.kill('SIGINT');
       expect(await exited(child)).toBe(0);
     } catch (err) {

@@ -121,10 +121,15 @@ const CASES: Case[] = [
   { route: 'POST /api/projections/:name/rebuild', roles: [AD], inside: { name: 'no-such-projection' }, body: () => ({}) },
   { route: 'POST /api/projections/:name/restart', roles: [AD], inside: { name: 'no-such-projection' }, body: () => ({}) },
   { route: 'GET /api/audit', roles: [AD], inside: {} },
+
+  { route: 'GET /api/auth/session', roles: ALL, inside: {} },
+  { route: 'POST /api/auth/password', roles: ALL, inside: {}, body: () => ({ currentPassword: 'none set', newPassword: 'weak' }) },
+  { route: 'POST /api/auth/sign-out', roles: ALL, inside: {}, body: () => ({}) },
+  { route: 'POST /api/auth/staff/:staffId/one-time-password', roles: [AD], inside: { staffId: 'leaver' }, body: () => ({ password: 'temporary 2026' }) },
 ];
 
 /** Routes that need no token at all. */
-const PUBLIC_ROUTES = ['GET /health', 'GET /health/ready', 'POST /api/org/bootstrap'];
+const PUBLIC_ROUTES = ['GET /health', 'GET /health/ready', 'POST /api/org/bootstrap', 'GET /api/auth/config', 'POST /api/auth/sign-in', 'GET /api/auth/oidc/start', 'GET /api/auth/oidc/callback'];
 
 function draft(campaignId: string, ownerUnitId: string) {
   return {
@@ -257,7 +262,7 @@ describe('access: role × route × scope', () => {
       }
     }
     expect(findings).toEqual([]);
-  });
+  }, 120_000); // about 300 requests: 25 s on a busy two-core machine
 
   it('shows personal data in clear to the manager and heads, masked to analysts, admins and approvers', async () => {
     ok(await c.as('rm1').post('/api/customers/IN/personal-data', { name: 'Li Hua', phone: '+86 138 1234 5678' }));

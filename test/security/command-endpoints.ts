@@ -209,6 +209,11 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   // projections: operator actions documented as taking no body
   endpoint('POST /api/projections/:name/rebuild', 'admin', NO_FIELDS, { name: 'customer-360' }),
   endpoint('POST /api/projections/:name/restart', 'admin', NO_FIELDS, { name: 'customer-360' }),
+  // staff sign-in (apps/api/src/auth): passwords are free text of 1–200 characters, never trimmed
+  endpoint('POST /api/auth/sign-in', null, shape({ staffId: 'rm1', password: 'not the password 1' }, { staffId: f.id(), password: f.free(200, 1) })),
+  endpoint('POST /api/auth/password', 'admin', shape({ currentPassword: 'not the password 1', newPassword: 'a new password 2' }, { currentPassword: f.free(200, 1), newPassword: f.free(200, 1) })),
+  endpoint('POST /api/auth/sign-out', 'admin', NO_FIELDS),
+  endpoint('POST /api/auth/staff/:staffId/one-time-password', 'admin', shape({ password: 'temporary 2026' }, { password: f.free(200, 1) }), { staffId: 'rm3' }),
 ];
 
 /** The entities the table's paths name, each in the state where its command would succeed. */

@@ -15,13 +15,13 @@ export interface TestApp {
 
 /** The real api on a fresh database, listening on a free loopback port. */
 /** `log`: where the app's JSON log lines go (with LOG_LEVEL in `env`); silent by default. */
-export async function startTestApp(env: Record<string, string> = {}, options: { log?: { write(line: string): void } } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { log?: { write(line: string): void }; port?: number } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', PII_MASTER_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(32).toString('base64'), RATE_LIMIT_PER_MINUTE: '1000000', ...env });
   const runtime = await startRuntime(config, createLogger(config.logLevel, options.log));
   if (config.runProjector) await startProjector(runtime);
   const app = await createApi(runtime);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {
     db,

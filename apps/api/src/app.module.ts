@@ -3,6 +3,8 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ApplicationModule } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { AuditController } from './audit/audit.controller';
+import { AuthController } from './auth/auth.controller';
+import { OidcController } from './auth/oidc.controller';
 import { BudgetReportsController } from './budgets/budget-reports.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { CustomerReportsController } from './customers/customer-reports.controller';
@@ -47,6 +49,8 @@ export class AppModule {
         ExceptionsController,
         CrossSellingController,
         AuditController,
+        AuthController,
+        OidcController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

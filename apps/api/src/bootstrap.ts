@@ -6,13 +6,10 @@ import { AppModule } from './app.module';
 import helmet from 'helmet';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { auditMiddleware } from './http/audit.middleware';
-import { join } from 'node:path';
 import { ErrorFilter } from './http/error.filter';
 import { sanitisedBody, strictBody, strictUrl } from './http/strict-body';
 import { checkToken, type CheckedToken } from './http/auth';
-
-/** Everything the dashboard loads comes from here; no inline script or style, no framing. */
-const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+import { serveWeb } from './web/static';
 
 /** Builds the HTTP app on a started runtime; used by main.ts and by the API tests alike. */
 export async function createApi(runtime: Runtime): Promise<NestExpressApplication> {
@@ -31,12 +28,8 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.use('/api', strictBody());
   app.useBodyParser('json', { limit: '1mb', strict: true });
   app.use('/api', sanitisedBody());
-  // The dashboard (GET /): static files, public; its script reads the API with the user's token.
-  app.use(/^\/(?!api\/|docs|health)/, (_req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => {
-    res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
-    next();
-  });
-  app.useStaticAssets(join(__dirname, 'dashboard', 'public'), { index: 'index.html', maxAge: '5m' });
+  // The front end (GET /): apps/web's build, public static files under a strict CSP; it reads the API with the user's session.
+  serveWeb(app, runtime.log);
   app.useGlobalFilters(new ErrorFilter(runtime.log));
   const openapi = new DocumentBuilder()
     .setTitle('Campaign platform API')

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { verifyPassword } from '@app/platform';
 import { createProgram, runCli } from './program';
 
 /**
@@ -50,7 +51,7 @@ describe('campaignctl', () => {
 
   it('answers --help on every command, exit 0', async () => {
     const names = createProgram().commands.map((c) => c.name());
-    expect(names).toEqual(expect.arrayContaining(['seed', 'replay', 'kpi', 'scorecard', 'whatif', 'export', 'import', 'token', 'bench']));
+    expect(names).toEqual(expect.arrayContaining(['seed', 'replay', 'kpi', 'scorecard', 'whatif', 'export', 'import', 'token', 'password', 'bench']));
     for (const name of names) {
       const r = await cli([name, '--help']);
       expect({ name, code: r.code }).toEqual({ name, code: 0 });
@@ -77,6 +78,18 @@ describe('campaignctl', () => {
     expect(answer).toMatchObject({ userId: 'rm-sh1-1', role: 'relationship_manager', unitId: 'SB-SH-1' });
     const [, payload] = answer.token.split('.');
     expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({ sub: 'rm-sh1-1', iss: 'campaign-platform', aud: 'campaign-api' });
+  });
+
+  it('sets a one-time password, printed once and stored only as its scrypt hash', async () => {
+    const r = await cli(['password', '--user', 'rm-sh1-1', '--json']);
+    expect(r.code).toBe(0);
+    const { oneTimePassword } = JSON.parse(r.out) as { oneTimePassword: string };
+    expect(oneTimePassword).toMatch(/^[a-km-zA-HJ-NP-Z2-9]{14}$/);
+    const { rows } = await db.pool.query(`SELECT password_hash, must_change FROM staff_credentials WHERE staff_id = 'rm-sh1-1'`);
+    expect(rows[0].must_change).toBe(true);
+    expect(rows[0].password_hash).not.toContain(oneTimePassword);
+    expect(await verifyPassword(oneTimePassword, rows[0].password_hash)).toBe(true);
+    expect((await cli(['password', '--user', 'nobody'])).code).toBe(1);
   });
 
   it('prints campaign figures, now and as of a date, under an attribution model', async () => {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { tokenCommand } from './commands/token';
+import { passwordCommand } from './commands/password';
 import { transferCommands } from './commands/transfer';
 import { seedCommand } from './commands/seed';
 import { replayCommand } from './commands/replay';
@@ -18,6 +19,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   tokenCommand(program);
+  passwordCommand(program);
   transferCommands(program);
   seedCommand(program);
   replayCommand(program);

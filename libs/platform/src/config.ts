@@ -57,6 +57,13 @@ const schema = z.object({
       }
     }, 'must be an IANA time zone such as Asia/Shanghai')
     .default(DEFAULT_BANK_TIME_ZONE),
+  AUTH_MAX_FAILED_SIGN_INS: z.coerce.number().int().min(1).max(100).default(5),
+  AUTH_LOCKOUT_MINUTES: z.coerce.number().min(1).max(7 * 24 * 60).default(15),
+  OIDC_ISSUER: z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL').optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),
+  OIDC_REDIRECT_URI: z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL').optional(),
+  OIDC_STAFF_ID_CLAIM: z.string().regex(/^[\w.:-]+$/, 'must be a claim name').default('sub'),
 });
 
 export interface AppConfig {
@@ -90,6 +97,10 @@ export interface AppConfig {
   readonly projectorMaxWaitMs: number;
   /** Where the bank's business days, months and years are cut (IANA name). */
   readonly bankTimeZone: string;
+  /** Staff sign-in: wrong passwords in a row before the account locks, and for how long. */
+  readonly auth: { readonly maxFailedSignIns: number; readonly lockoutMinutes: number };
+  /** When set, staff sign in through the bank's OpenID Connect provider instead of a password here. */
+  readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecret?: string; readonly redirectUri: string; readonly staffIdClaim: string };
 }
 
 export class ConfigError extends Error {
@@ -130,7 +141,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectorBatchSize: c.PROJECTOR_BATCH_SIZE,
     projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,
     bankTimeZone: c.BANK_TIME_ZONE,
+    auth: { maxFailedSignIns: c.AUTH_MAX_FAILED_SIGN_INS, lockoutMinutes: c.AUTH_LOCKOUT_MINUTES },
+    oidc: c.OIDC_ISSUER
+      ? {
+          issuer: c.OIDC_ISSUER,
+          clientId: required(c.OIDC_CLIENT_ID, 'OIDC_CLIENT_ID'),
+          clientSecret: c.OIDC_CLIENT_SECRET,
+          redirectUri: c.OIDC_REDIRECT_URI ?? `http://${c.HOST === '0.0.0.0' ? 'localhost' : c.HOST}:${c.PORT}/api/auth/oidc/callback`,
+          staffIdClaim: c.OIDC_STAFF_ID_CLAIM,
+        }
+      : undefined,
   };
+}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined) throw new ConfigError(`Invalid configuration: ${name} is required when OIDC_ISSUER is set`);
+  return value;
 }
 
 /**

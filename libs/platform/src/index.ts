@@ -9,3 +9,4 @@ export * from './pii-vault';
 export * from './audit';
 export * from './tokens';
 export * from './keys';
+export * from './auth';

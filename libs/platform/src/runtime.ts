@@ -4,6 +4,7 @@ import { KafkaMessageBus, MessageBus1764000007000, PostgresMessageBus, Relay1764
 import { PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
 import type { AppConfig } from './config';
 import { AuditLog, AuditLog1764000009000 } from './audit';
+import { CredentialStore, SessionStore, StaffCredentials1764000015000 } from './auth';
 import { IdempotencyKeys1764000003000, IdempotencyStore, idempotencyHashKeyFrom } from './idempotency';
 import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vault';
 import { tokenIssuerFor, type TokenIssuer } from './tokens';
@@ -12,7 +13,7 @@ import type { Logger } from './logger';
 import { Client } from 'pg';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
-export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000];
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {
@@ -27,6 +28,9 @@ export interface Runtime {
   readonly tokens: TokenIssuer;
   /** What was done for an idempotency key (API commands) or a message id (channel ingest). */
   readonly idempotency: IdempotencyStore;
+  /** Staff passwords (hashed) and lockout; browser sessions. */
+  readonly credentials: CredentialStore;
+  readonly sessions: SessionStore;
   /** Kafka when KAFKA_BROKERS is set, else the Postgres-backed bus. */
   readonly bus: MessageBus;
   /** Started by `startProjector` (in the projector process, or in-process on the embedded default). */
@@ -98,6 +102,8 @@ export async function startRuntime(config: AppConfig, log: Logger, options: { jo
       bus,
       vault: new PiiVault(db.pool, masterKey),
       idempotency: new IdempotencyStore(db.pool, idempotencyHashKeyFrom(masterKey)),
+      credentials: new CredentialStore(db.pool, { maxFailures: config.auth.maxFailedSignIns, lockMinutes: config.auth.lockoutMinutes }),
+      sessions: new SessionStore(db.pool, config.tokenTtlHours),
       audit: new AuditLog(db.pool),
       tokens: tokenIssuerFor(config),
       async close() {

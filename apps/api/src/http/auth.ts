@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import type { Actor, Role } from '@app/domain';
 import { TokenError, type Runtime, type TokenClaims } from '@app/platform';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
+import { sessionSubject } from './session-cookie';
 
 const PUBLIC = Symbol('public');
 const ROLES = Symbol('roles');
@@ -57,12 +58,10 @@ export class AuthGuard implements CanActivate {
     if (policy.public) return true;
     const req = context.switchToHttp().getRequest<Request & { actor?: Actor; tokenUserId?: string; checkedToken?: CheckedToken }>();
     const header = req.header('authorization');
-    if (!header) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'send a bearer token: Authorization: Bearer <token> (campaignctl token --user <id>)' });
-    const match = BEARER.exec(header);
-    if (!match) throw new UnauthorizedException({ code: 'INVALID_TOKEN', message: 'the Authorization header must be "Bearer <token>"' });
-    const checked = checkToken(this.runtime, req, match[1]!);
-    if ('error' in checked) throw new UnauthorizedException({ code: checked.error.reason === 'expired' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', message: checked.error.message });
-    const { userId, issuedAt } = checked.claims;
+    // No bearer token: the browser's session cookie, if any (http/session-cookie.ts).
+    const subject = header ? this.bearerSubject(req, header) : await sessionSubject(this.runtime, req);
+    if (!subject) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'sign in (POST /api/auth/sign-in), or send a bearer token: Authorization: Bearer <token> (campaignctl token --user <id>)' });
+    const { userId, issuedAt } = subject;
     req.tokenUserId = userId; // for the audit log, even when the user is not (or no longer) known
     const staff = (await this.directory.current()).staff.get(userId);
     if (!staff || staff.active === false) throw new UnauthorizedException({ code: 'UNKNOWN_ACTOR', message: 'the token names no current staff member' });
@@ -75,6 +74,14 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenException({ code: 'ROLE_NOT_ALLOWED', message: policy.roles ? `this needs the role ${policy.roles.join(' or ')}` : 'no role may call this route', details: { required: policy.roles ?? [], actual: staff.role } });
     }
     return true;
+  }
+
+  private bearerSubject(req: Request & { checkedToken?: CheckedToken }, header: string): { userId: string; issuedAt: Date } {
+    const match = BEARER.exec(header);
+    if (!match) throw new UnauthorizedException({ code: 'INVALID_TOKEN', message: 'the Authorization header must be "Bearer <token>"' });
+    const checked = checkToken(this.runtime, req, match[1]!);
+    if ('error' in checked) throw new UnauthorizedException({ code: checked.error.reason === 'expired' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', message: checked.error.message });
+    return checked.claims;
   }
 }
 

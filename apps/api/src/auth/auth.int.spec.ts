@@ -1,0 +1,111 @@
+import { api, seedOrganisation } from '../../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+
+/**
+ * Staff sign-in over HTTP: one-time passwords, lockout, the session cookie and its CSRF token,
+ * and what is (not) stored. The browser side is in web/web.e2e.spec.ts.
+ */
+describe('staff sign-in', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+  const ONE_TIME = 'temporary 2026';
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const signIn = (staffId: string, password: string) => post('/api/auth/sign-in', { staffId, password });
+  /** The cookies a response set, as a Cookie header, and the CSRF token among them. */
+  const cookiesOf = (res: Response) => {
+    const pairs = res.headers.getSetCookie().map((h) => h.split(';')[0]!);
+    return { cookie: pairs.join('; '), csrf: pairs.find((p) => p.startsWith('cp_csrf='))!.slice('cp_csrf='.length) };
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({ AUTH_MAX_FAILED_SIGN_INS: '3' });
+    c = api(t);
+    await seedOrganisation(t);
+    for (const who of ['rm1', 'rm2', 'rm3', 'head-br1']) expect((await c.as('admin').post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME })).status).toBe(200);
+  });
+  afterAll(() => t?.close());
+
+  it('sets an httpOnly SameSite=Strict session cookie and a readable CSRF cookie', async () => {
+    const res = await signIn('rm1', ONE_TIME);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ staffId: 'rm1', displayName: 'rm1', role: 'relationship_manager', unitId: 'SB1', mustChangePassword: true });
+    const [session, csrf] = res.headers.getSetCookie();
+    expect(session).toMatch(/^cp_session=[\w-]{43}; Path=\/; Expires=.+; HttpOnly; SameSite=Strict$/);
+    expect(csrf).toMatch(/^cp_csrf=[\w-]{32}; Path=\/; Expires=.+; SameSite=Strict$/);
+  });
+
+  it('stores neither the password nor the session id in clear', async () => {
+    const { cookie } = cookiesOf(await signIn('rm2', ONE_TIME));
+    const sessionId = /cp_session=([^;]+)/.exec(cookie)![1]!;
+    const { rows } = await t.db.pool.query(`SELECT (SELECT json_agg(c) FROM staff_credentials c)::text AS creds, (SELECT json_agg(s) FROM auth_sessions s)::text AS sessions, (SELECT json_agg(a) FROM audit_log a)::text AS audit`);
+    const everything = JSON.stringify(rows[0]);
+    expect(everything).toContain('scrypt$16384$8$1$');
+    expect(everything).not.toContain(ONE_TIME);
+    expect(everything).not.toContain(sessionId);
+  });
+
+  it('lets a one-time password reach only /api/auth until it is changed, then everything its role may', async () => {
+    const { cookie, csrf } = cookiesOf(await signIn('head-br1', ONE_TIME));
+    const campaigns = () => fetch(`${t.url}/api/campaigns`, { headers: { cookie } });
+    expect(((await (await campaigns()).json()) as { error: { code: string } }).error.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    const weak = await post('/api/auth/password', { currentPassword: ONE_TIME, newPassword: 'head-br1 2026 x' }, { cookie, 'x-csrf-token': csrf });
+    expect([weak.status, ((await weak.json()) as { error: { code: string; details: unknown } }).error]).toEqual([422, expect.objectContaining({ code: 'WEAK_PASSWORD', details: { field: 'newPassword' } })]);
+    const changed = await post('/api/auth/password', { currentPassword: ONE_TIME, newPassword: 'spring campaign 42' }, { cookie, 'x-csrf-token': csrf });
+    expect(changed.status).toBe(200);
+    expect((await campaigns()).status).toBe(200);
+    expect((await signIn('head-br1', ONE_TIME)).status).toBe(401); // the one-time password is gone
+    expect(((await (await signIn('head-br1', 'spring campaign 42')).json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(false);
+  });
+
+  it('refuses a write that carries the session cookie without its CSRF token, or with another', async () => {
+    const { cookie, csrf } = cookiesOf(await signIn('head-br1', 'spring campaign 42'));
+    const body = { staffId: 'rm1' };
+    for (const headers of [{ cookie }, { cookie, 'x-csrf-token': 'x'.repeat(csrf.length) }] as Record<string, string>[]) {
+      const res = await post('/api/customers/NOBODY/manager', body, headers);
+      expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([403, 'CSRF_TOKEN_INVALID']);
+    }
+    // with the token the request reaches the handler (and the unknown customer is reported)
+    const res = await post('/api/customers/NOBODY/manager', body, { cookie, 'x-csrf-token': csrf });
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNKNOWN_CUSTOMER');
+  });
+
+  it('answers an unknown staff id exactly like a wrong password', async () => {
+    const unknown = await signIn('nobody-here', 'some password 1');
+    const wrong = await signIn('rm3', 'some password 1');
+    expect([unknown.status, await unknown.json()]).toEqual([wrong.status, await wrong.json()]);
+    expect(unknown.status).toBe(401);
+  });
+
+  it('locks after three wrong passwords in a row (AUTH_MAX_FAILED_SIGN_INS=3) until an admin sets a new one-time password', async () => {
+    const codes: string[] = [];
+    for (const password of ['wrong one 1', 'wrong one 2', 'wrong one 3', ONE_TIME]) {
+      codes.push(((await (await signIn('rm3', password)).json()) as { error: { code: string } }).error.code);
+    }
+    // rm3's earlier wrong password (the test above) was followed by nothing, so these make 2, 3 → locked, and the right one is refused
+    expect(codes).toEqual(['INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
+    const locked = await signIn('rm3', ONE_TIME);
+    expect(locked.status).toBe(423);
+    expect((await c.as('admin').post('/api/auth/staff/rm3/one-time-password', { password: 'another one 2026' })).status).toBe(200);
+    expect((await signIn('rm3', 'another one 2026')).status).toBe(200);
+  });
+
+  it('ends the session at sign-out, and when the staff member is deactivated', async () => {
+    const { cookie, csrf } = cookiesOf(await signIn('rm1', ONE_TIME));
+    const session = () => fetch(`${t.url}/api/auth/session`, { headers: { cookie } });
+    expect((await session()).status).toBe(200);
+    expect((await post('/api/auth/sign-out', {}, { cookie, 'x-csrf-token': csrf })).status).toBe(200);
+    expect(((await (await session()).json()) as { error: { code: string } }).error.code).toBe('SESSION_EXPIRED');
+
+    const second = cookiesOf(await signIn('rm2', ONE_TIME));
+    expect((await c.as('admin').post('/api/org/staff/rm2/deactivate', {})).status).toBe(200);
+    const gone = await fetch(`${t.url}/api/auth/session`, { headers: { cookie: second.cookie } });
+    expect([gone.status, ((await gone.json()) as { error: { code: string } }).error.code]).toEqual([401, 'UNKNOWN_ACTOR']);
+  });
+
+  it('keeps bearer tokens working for the API and the CLI', async () => {
+    expect((await c.as('mkt-br1').get('/api/campaigns')).status).toBe(200);
+    expect((await c.as('rm1').get('/api/auth/session')).body).toEqual({ staffId: 'rm1', displayName: 'rm1', role: 'relationship_manager', unitId: 'SB1', mustChangePassword: false });
+  });
+});

@@ -1,0 +1,89 @@
+// The one way the front end talks to the API: same-origin fetch with the session cookie, the
+// CSRF token (double submit: the readable cookie's value in a header) on every write, and an
+// Idempotency-Key on every command, so a retried click never records a fact twice.
+
+export const CSRF_COOKIE = 'cp_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** Called when the API says the session is gone (401): the app shows the sign-in form. */
+let onSignedOut: (error: ApiError) => void = () => undefined;
+export function whenSignedOut(handler: (error: ApiError) => void): void {
+  onSignedOut = handler;
+}
+
+export function readCookie(name: string, cookies = document.cookie): string | undefined {
+  for (const part of cookies.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+/** A fresh key for one user action (a button press); pass the same one to retry that action. */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}
+
+export interface RequestOptions {
+  readonly method?: 'GET' | 'POST';
+  readonly body?: unknown;
+  /** Commands carry one; the sign-in endpoints do not need it. */
+  readonly idempotencyKey?: string;
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') {
+    headers['content-type'] = 'application/json';
+    const csrf = readCookie(CSRF_COOKIE);
+    if (csrf) headers[CSRF_HEADER] = csrf;
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  }
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: method === 'GET' ? undefined : JSON.stringify(options.body ?? {}) });
+  const body = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: Record<string, unknown> } };
+  if (!res.ok) {
+    const error = new ApiError(res.status, body.error?.code ?? `HTTP_${res.status}`, body.error?.message ?? res.statusText, body.error?.details ?? {});
+    if (res.status === 401 && !path.startsWith('/api/auth/sign-in')) onSignedOut(error);
+    throw error;
+  }
+  return body as T;
+}
+
+/** A command: POST with a fresh (or the given) idempotency key. */
+export function command<T>(path: string, body: unknown, idempotencyKey = newIdempotencyKey()): Promise<T> {
+  return api<T>(path, { method: 'POST', body, idempotencyKey });
+}
+
+/**
+ * Which field a refusal concerns, so the form can show it beside that field: validation errors
+ * list each problem with its path; rule refusals (422) name a field in `details.field`.
+ */
+export interface FieldError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export function fieldErrors(error: unknown): Record<string, FieldError> {
+  if (!(error instanceof ApiError)) return {};
+  const out: Record<string, FieldError> = {};
+  const problems = error.details.problems;
+  if (Array.isArray(problems)) {
+    for (const p of problems as { path?: unknown; message?: unknown }[]) {
+      if (typeof p.path === 'string') out[p.path] = { code: error.code, message: String(p.message ?? error.message) };
+    }
+  }
+  if (typeof error.details.field === 'string') out[error.details.field] = { code: error.code, message: error.message };
+  return out;
+}

@@ -1,0 +1,4 @@
+export * from './credentials';
+export * from './lockout';
+export * from './passwords';
+export * from './sessions';
