@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ErrorFilter } from './http/error.filter';
 import { sanitisedBody, strictBody, strictUrl } from './http/strict-body';
 import { checkToken, type CheckedToken } from './http/auth';
+import { httpMetrics, metricsEndpoint } from './http/metrics.middleware';
 
 /** Everything the dashboard loads comes from here; no inline script or style, no framing. */
 const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
@@ -23,6 +24,10 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.disable('x-powered-by');
   // Security headers (helmet); the OpenAPI page needs its inline script and styles.
   app.use(helmet({ contentSecurityPolicy: false }));
+  // Every request is timed (429s and refusals too); /metrics is here unless METRICS_PORT serves it apart.
+  app.use(httpMetrics(runtime));
+  if (runtime.config.metricsPort === undefined) app.use('/metrics', metricsEndpoint(runtime));
+  runtime.metrics.observe({ projections: true });
   // Order matters: the rate limit first (a flood writes nothing), then the audit log (so the strict
   // input checks below are audited like every other refusal), then the checks, then the parser.
   app.use('/api', apiRateLimit(runtime));

@@ -12,7 +12,9 @@ export type { DeadLetter };
 export const INTERACTIONS_TOPIC = 'channel.interactions';
 /** What could not be processed goes here, with the reason. */
 export const DEAD_LETTER_TOPIC = 'channel.interactions.dlq';
-const GROUP = 'ingest';
+/** The consumer group the ingest commits its offsets under. */
+export const INGEST_GROUP = 'ingest';
+const GROUP = INGEST_GROUP;
 
 /**
  * A message's value: who recorded the interaction (a staff id: the relationship manager, or the

@@ -57,6 +57,10 @@ const schema = z.object({
       }
     }, 'must be an IANA time zone such as Asia/Shanghai')
     .default(DEFAULT_BANK_TIME_ZONE),
+  METRICS_PORT: port.optional(),
+  READY_MAX_LAG_SECONDS: z.coerce.number().min(0).max(86_400 * 365).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z.string().regex(/^[\w.-]{1,100}$/, 'must be a service name (letters, digits, . _ -)').optional(),
 });
 
 export interface AppConfig {
@@ -90,6 +94,13 @@ export interface AppConfig {
   readonly projectorMaxWaitMs: number;
   /** Where the bank's business days, months and years are cut (IANA name). */
   readonly bankTimeZone: string;
+  /** Serve /metrics (and /health, /health/ready) on this port apart from the API; the projector and ingest serve them only here. */
+  readonly metricsPort?: number;
+  /** An api replica is unready while a projection has left an event unapplied for longer than this. */
+  readonly readyMaxLagSeconds?: number;
+  /** OpenTelemetry traces go to this OTLP/HTTP endpoint; nothing is exported without it. */
+  readonly otelEndpoint?: string;
+  readonly otelServiceName?: string;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectorBatchSize: c.PROJECTOR_BATCH_SIZE,
     projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,
     bankTimeZone: c.BANK_TIME_ZONE,
+    metricsPort: c.METRICS_PORT,
+    readyMaxLagSeconds: c.READY_MAX_LAG_SECONDS,
+    otelEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otelServiceName: c.OTEL_SERVICE_NAME,
   };
 }
 

@@ -9,3 +9,7 @@ export * from './pii-vault';
 export * from './audit';
 export * from './tokens';
 export * from './keys';
+export * from './metrics';
+export * from './bus-lag';
+export * from './readiness';
+export * from './ops-server';

@@ -20,7 +20,7 @@ export function runMain(name: string, start: (runtime: Runtime, config: AppConfi
   void (async () => {
     const config = loadConfig();
     const log = createLogger(config.logLevel).child({ app: name });
-    const runtime = await startRuntime(config, log);
+    const runtime = await startRuntime(config, log, { app: name });
     let app: Started;
     try {
       app = await start(runtime, config);

@@ -10,6 +10,7 @@ import { tokenIssuerFor, type TokenIssuer } from './tokens';
 import { migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
 import { Client } from 'pg';
+import { Metrics } from './metrics';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
 export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000];
@@ -29,6 +30,8 @@ export interface Runtime {
   readonly idempotency: IdempotencyStore;
   /** Kafka when KAFKA_BROKERS is set, else the Postgres-backed bus. */
   readonly bus: MessageBus;
+  /** This process's Prometheus metrics (GET /metrics). */
+  readonly metrics: Metrics;
   /** Started by `startProjector` (in the projector process, or in-process on the embedded default). */
   projector?: ProjectionRunner;
   close(): Promise<void>;
@@ -74,7 +77,7 @@ export async function startProjector(runtime: Runtime, options: { wait?: boolean
   return runner;
 }
 
-export async function startRuntime(config: AppConfig, log: Logger, options: { joinRunning?: boolean } = {}): Promise<Runtime> {
+export async function startRuntime(config: AppConfig, log: Logger, options: { joinRunning?: boolean; app?: string } = {}): Promise<Runtime> {
   // Before anything is decided or projected: every business day, month and year is cut in it.
   useBankTimeZone(config.bankTimeZone);
   const db = await openDatabase(config, log, options);
@@ -82,9 +85,12 @@ export async function startRuntime(config: AppConfig, log: Logger, options: { jo
     const ran = await migrate(db.url, MIGRATIONS);
     if (ran.length) log.info({ migrations: ran }, 'schema migrated');
     const upcast = upcastWith<RecordedEvent>(UPCASTERS);
-    const store: EventStore = config.eventStoreUrl
-      ? EventStoreDbEventStore.connect(config.eventStoreUrl, upcast)
-      : new PostgresEventStore(db.pool, { connectionString: db.url, upcast });
+    const metrics = new Metrics(options.app ?? 'campaign-platform');
+    // Appends (and conflicts met by commands) are counted at the port, whichever adapter is behind it.
+    const store: EventStore = metrics.instrumentStore(
+      config.eventStoreUrl ? EventStoreDbEventStore.connect(config.eventStoreUrl, upcast) : new PostgresEventStore(db.pool, { connectionString: db.url, upcast }),
+    );
+    metrics.observe({ pool: db.pool, poolMax: (db.pool as unknown as { options: { max: number } }).options.max, store });
     const bus: MessageBus = config.kafkaBrokers
       ? KafkaMessageBus.connect(config.kafkaBrokers, { ...config.kafkaTopics, log })
       : new PostgresMessageBus(db.pool);
@@ -96,6 +102,7 @@ export async function startRuntime(config: AppConfig, log: Logger, options: { jo
       db,
       store,
       bus,
+      metrics,
       vault: new PiiVault(db.pool, masterKey),
       idempotency: new IdempotencyStore(db.pool, idempotencyHashKeyFrom(masterKey)),
       audit: new AuditLog(db.pool),
