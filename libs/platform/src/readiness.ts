@@ -66,6 +66,9 @@ export async function checkReadiness(runtime: Runtime, options: { maxLagSeconds?
   if (!database.ok) return { ready: false, code: 'DATABASE_UNREACHABLE', message: `read-model database unreachable: ${database.error}`, ...base };
   const max = options.maxLagSeconds;
   const stale = max === undefined ? [] : projections.filter((p) => p.lag.seconds > max);
+  if (max !== undefined && projections.length === 0 && head.h && options.projections !== false) {
+    return { ready: false, code: 'READ_MODELS_STALE', message: `no projection has run on this database yet, and the store has events (READY_MAX_LAG_SECONDS=${max})`, ...base };
+  }
   if (stale.length) {
     return { ready: false, code: 'READ_MODELS_STALE', message: `reads would be too stale: ${stale.map((p) => `${p.name} ${p.lag.seconds}s behind`).join(', ')} (READY_MAX_LAG_SECONDS=${max})`, ...base };
   }
