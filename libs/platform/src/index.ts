@@ -13,3 +13,4 @@ export * from './metrics';
 export * from './bus-lag';
 export * from './readiness';
 export * from './ops-server';
+export * from './tracing';

@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { DomainError } from '@app/domain';
 import { WrongExpectedVersion, type EventStore } from '@app/event-store';
 import { freshness, readCheckpoints } from '@app/read-models';
+import { inSpan } from './tracing';
 
 /**
  * What an operator watches, in Prometheus's text format (prom-client), one registry per process.
@@ -199,7 +200,7 @@ export class Metrics {
       this.commandDuration.observe({ command, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
     };
     try {
-      const result = await commandScope.run({ command }, run);
+      const result = await commandScope.run({ command }, () => inSpan(`command ${command}`, 'internal', undefined, { 'command.type': command }, run));
       done('ok', '');
       return result;
     } catch (err) {

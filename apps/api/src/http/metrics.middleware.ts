@@ -1,20 +1,23 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Runtime } from '@app/platform';
+import { serverSpan, validTraceparent, type Runtime } from '@app/platform';
 
 /**
  * Times every request into the HTTP latency histogram, labelled with the route pattern
  * (`/api/customers/:id`, never the concrete path: ids would make a series per customer) and the
- * status class. Requests no route matched count as `(no route)`.
+ * status class. Requests no route matched count as `(no route)`. With tracing on, each request is
+ * a server span (a child of the caller's `traceparent`), active while the request is handled.
  */
 export function httpMetrics(runtime: Runtime) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
+    const span = serverSpan(req.method, validTraceparent(req.header('traceparent')));
     res.on('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path;
       const pattern = route ? `${req.baseUrl}${route}` : ((res.locals.metricsRoute as string | undefined) ?? '(no route)');
       runtime.metrics.observeHttp(req.method, pattern, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+      span.end(pattern, res.statusCode);
     });
-    next();
+    span.run(next);
   };
 }
 
