@@ -72,6 +72,12 @@ export function startApp(app: keyof typeof MAIN, env: Record<string, string>, na
         }, ms);
         watchers.add(check);
         check();
+        void exited.then((code) => {
+          if (!watchers.has(check)) return;
+          watchers.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`${name} exited (${code}) before such a log line; last lines: ${JSON.stringify(lines.slice(-5))}`));
+        });
       });
     },
     async kill(signal = 'SIGTERM') {
@@ -108,4 +114,23 @@ export async function readModelSnapshot(pool: Pool): Promise<Record<string, stri
     }
   }
   return out;
+}
+
+/** A small HTTP client for processes: JSON in and out, a bearer token per user from the shared JWT_SECRET. */
+export function httpClient(baseUrl: () => string, tokenFor: (user: string) => string) {
+  return async (method: string, path: string, user: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`${baseUrl()}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(user ? { authorization: `Bearer ${tokenFor(user)}` } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    return { status: res.status, body: parsed };
+  };
 }

@@ -12,5 +12,6 @@ runMain('projector', async (runtime, config) => {
   const ops = config.metricsPort !== undefined ? await serveOps(runtime, { port: config.metricsPort, host: config.host }) : undefined;
   if (!ops) runtime.log.info('no METRICS_PORT: /metrics and /health are not served by this process');
   await startProjector(runtime, { wait: true });
-  return { close: async () => void (await ops?.close()) };
+  // Lost the lock to another process while the database was away: exit, and stand by on restart.
+  return { failed: runtime.projectorLost, close: async () => void (await ops?.close()) };
 });

@@ -7,7 +7,7 @@ import { AuditLog, AuditLog1764000009000 } from './audit';
 import { IdempotencyKeys1764000003000, IdempotencyStore, idempotencyHashKeyFrom } from './idempotency';
 import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vault';
 import { tokenIssuerFor, type TokenIssuer } from './tokens';
-import { migrate, openDatabase, type Database } from './database';
+import { isDatabaseUnavailable, migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
 import { Client } from 'pg';
 import { Metrics } from './metrics';
@@ -34,6 +34,12 @@ export interface Runtime {
   readonly metrics: Metrics;
   /** Started by `startProjector` (in the projector process, or in-process on the embedded default). */
   projector?: ProjectionRunner;
+  /**
+   * Settles when this process lost the projector lock for good: its session ended (the database
+   * restarted) and another process took the lock meanwhile. The process must then stop projecting:
+   * it exits for a restart (and stands by).
+   */
+  projectorLost?: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -50,7 +56,7 @@ export class ProjectorRunningElsewhere extends Error {
  * active one stops); without it (the CLI) a projector elsewhere is an error.
  */
 export async function startProjector(runtime: Runtime, options: { wait?: boolean } = {}): Promise<ProjectionRunner> {
-  const lock = new Client({ connectionString: runtime.db.url });
+  let lock = new Client({ connectionString: runtime.db.url });
   await lock.connect();
   lock.on('error', () => undefined);
   const { rows } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [PROJECTOR_LOCK]);
@@ -65,10 +71,45 @@ export async function startProjector(runtime: Runtime, options: { wait?: boolean
   const runner = new ProjectionRunner(runtime.store, runtime.db.pool, PROJECTIONS, runtime.log, {
     batchSize: runtime.config.projectorBatchSize,
     maxBatchWaitMs: runtime.config.projectorMaxWaitMs,
+    isTransient: isDatabaseUnavailable,
   });
   await runner.start();
+  let stopped = false;
+  let lost: (err: Error) => void = () => undefined;
+  runtime.projectorLost = new Promise<Error>((resolve) => (lost = resolve));
+  // The lock lives as long as its session: when the database restarts, take it again on a new
+  // connection, unless another process took it meanwhile (then this one must stop projecting).
+  const watch = (client: Client) =>
+    client.once('end', () => {
+      if (!stopped) void retake();
+    });
+  const retake = async () => {
+    runtime.log.warn('the projector lock\'s session ended (database restart?): taking the lock again');
+    for (let wait = 250; !stopped; wait = Math.min(wait * 2, 5_000)) {
+      const again = new Client({ connectionString: runtime.db.url });
+      again.on('error', () => undefined);
+      try {
+        await again.connect();
+        const taken = await again.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [PROJECTOR_LOCK]);
+        if (!taken.rows[0]!.ok) {
+          await again.end().catch(() => undefined);
+          lost(new ProjectorRunningElsewhere('another process took the projector lock while the database was away'));
+          return;
+        }
+        lock = again;
+        watch(again);
+        runtime.log.info('projector lock taken again');
+        return;
+      } catch {
+        await again.end().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  };
+  watch(lock);
   const stop = runner.stop.bind(runner);
   runner.stop = async () => {
+    stopped = true;
     await stop();
     await lock.end().catch(() => undefined);
   };
