@@ -7,6 +7,8 @@ export interface ProjectionReadiness {
   readonly state: string;
   readonly position: string;
   readonly lag: { readonly events: number | null; readonly seconds: number };
+  /** A new version is being built beside it (blue/green): it serves its last figures meanwhile, by design. */
+  readonly rebuilding?: true;
 }
 
 export interface Readiness {
@@ -50,9 +52,11 @@ export async function checkReadiness(runtime: Runtime, options: { maxLagSeconds?
       projections = await within(
         (async () => {
           const out: ProjectionReadiness[] = [];
-          for (const c of (await readCheckpoints(db.pool)).filter((c) => !c.name.includes('#'))) {
+          const checkpoints = await readCheckpoints(db.pool);
+          const next = new Set(checkpoints.filter((c) => c.name.endsWith('#next')).map((c) => c.name.slice(0, -'#next'.length)));
+          for (const c of checkpoints.filter((c) => !c.name.includes('#'))) {
             const f = await freshness(db.pool, store, c.name, c.position);
-            out.push({ name: c.name, state: c.state, position: f.position, lag: { events: f.lag.events, seconds: Math.round(f.lag.seconds * 1000) / 1000 } });
+            out.push({ name: c.name, state: c.state, position: f.position, lag: { events: f.lag.events, seconds: Math.round(f.lag.seconds * 1000) / 1000 }, ...(next.has(c.name) ? { rebuilding: true as const } : {}) });
           }
           return out;
         })(),
@@ -65,7 +69,8 @@ export async function checkReadiness(runtime: Runtime, options: { maxLagSeconds?
   if (!head.ok) return { ready: false, code: 'STORE_UNREACHABLE', message: `event store (${store.kind}) unreachable: ${head.error}`, ...base };
   if (!database.ok) return { ready: false, code: 'DATABASE_UNREACHABLE', message: `read-model database unreachable: ${database.error}`, ...base };
   const max = options.maxLagSeconds;
-  const stale = max === undefined ? [] : projections.filter((p) => p.lag.seconds > max);
+  // A projection being rebuilt blue/green serves its old figures on purpose while the new build catches up.
+  const stale = max === undefined ? [] : projections.filter((p) => p.lag.seconds > max && !p.rebuilding);
   if (max !== undefined && projections.length === 0 && head.h && options.projections !== false) {
     return { ready: false, code: 'READ_MODELS_STALE', message: `no projection has run on this database yet, and the store has events (READY_MAX_LAG_SECONDS=${max})`, ...base };
   }

@@ -47,6 +47,13 @@ describe('readiness: READY_MAX_LAG_SECONDS', () => {
     expect(stale.status).toBe(503);
     expect(stale.body.error.code).toBe('READ_MODELS_STALE');
     expect(stale.body.error.details.projections.every((p: { lag: { events: number; seconds: number } }) => p.lag.events === 2 && p.lag.seconds > 1)).toBe(true);
+    // A blue/green rebuild under way (a `#next` build beside each live one): the old figures serve on purpose.
+    await t.db.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name) SELECT name || '#next', version + 1, schema_name || '_next' FROM projection_checkpoints`);
+    const rebuilding = await ready(t.url);
+    expect(rebuilding.status).toBe(200);
+    expect(rebuilding.body.projections.every((p: { rebuilding?: boolean; lag: { events: number } }) => p.rebuilding === true && p.lag.events === 2)).toBe(true);
+    await t.db.pool.query(`DELETE FROM projection_checkpoints WHERE name LIKE '%#next'`);
+    expect((await ready(t.url)).status).toBe(503);
     await startProjector(t.runtime);
     expect(await t.runtime.projector!.catchUp(10_000)).toBe(true);
     expect((await ready(t.url)).status).toBe(200);
