@@ -10,6 +10,7 @@ import { ErrorFilter } from './http/error.filter';
 import { sanitisedBody, strictBody, strictUrl } from './http/strict-body';
 import { checkToken, type CheckedToken } from './http/auth';
 import { serveWeb } from './web/static';
+import { httpMetrics, metricsEndpoint } from './http/metrics.middleware';
 
 /** Builds the HTTP app on a started runtime; used by main.ts and by the API tests alike. */
 export async function createApi(runtime: Runtime): Promise<NestExpressApplication> {
@@ -20,6 +21,10 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.disable('x-powered-by');
   // Security headers (helmet); the OpenAPI page needs its inline script and styles.
   app.use(helmet({ contentSecurityPolicy: false }));
+  // Every request is timed (429s and refusals too); /metrics is here unless METRICS_PORT serves it apart.
+  app.use(httpMetrics(runtime));
+  if (runtime.config.metricsPort === undefined) app.use('/metrics', metricsEndpoint(runtime));
+  runtime.metrics.observe({ projections: true });
   // Order matters: the rate limit first (a flood writes nothing), then the audit log (so the strict
   // input checks below are audited like every other refusal), then the checks, then the parser.
   app.use('/api', apiRateLimit(runtime));

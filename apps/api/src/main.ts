@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { CommandBus } from '@nestjs/cqrs';
 import { ORGANISATION_STREAM } from '@app/domain';
-import { runMain, startProjector } from '@app/platform';
+import { runMain, serveOps, startProjector } from '@app/platform';
 import { createApi } from './bootstrap';
 import { seedDemo } from '@app/demo';
 
@@ -15,6 +15,8 @@ runMain('api', async (runtime, config) => {
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
   runtime.log.info({ url: `http://${config.host}:${config.port}`, docs: `http://${config.host}:${config.port}/docs` }, 'api listening');
+  // METRICS_PORT: /metrics (and health) on a port of their own, not exposed with the API.
+  const ops = config.metricsPort !== undefined ? await serveOps(runtime, { port: config.metricsPort, host: config.host }) : undefined;
 
   // A newcomer's first start: an empty store gets a demo bank and history, written in the background.
   const stop = new AbortController();
@@ -32,6 +34,7 @@ runMain('api', async (runtime, config) => {
       stop.abort();
       await seeding;
       await app.close();
+      await ops?.close();
     },
   };
 });

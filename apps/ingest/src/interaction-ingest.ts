@@ -5,6 +5,7 @@ import { customerStream, DomainError, invalid, type Actor } from '@app/domain';
 import { EventStoreError, type EventStore } from '@app/event-store';
 import { id, INTERACTION_RECORDERS, interaction, parseBody } from '@app/interactions';
 import type { BusConsumer, DeadLetter, DeliveredMessage, MessageBus } from '@app/messaging';
+import { CORRELATION_ID, currentTraceparent, inSpan, validTraceparent } from '@app/platform';
 
 export type { DeadLetter };
 
@@ -12,7 +13,9 @@ export type { DeadLetter };
 export const INTERACTIONS_TOPIC = 'channel.interactions';
 /** What could not be processed goes here, with the reason. */
 export const DEAD_LETTER_TOPIC = 'channel.interactions.dlq';
-const GROUP = 'ingest';
+/** The consumer group the ingest commits its offsets under. */
+export const INGEST_GROUP = 'ingest';
+const GROUP = INGEST_GROUP;
 
 /**
  * A message's value: who recorded the interaction (a staff id: the relationship manager, or the
@@ -125,9 +128,26 @@ async function apply(deps: IngestDeps, message: DeliveredMessage, retrying: bool
   }
   // New contacts, offers, sales… are named after the message, so a replay names them the same.
   const at = body.occurredAt ?? new Date().toISOString();
-  const context = { correlationId: message.id, causationId: null, actor: actor.userId, orgUnit: actor.unitId, occurredAt: at, idempotencyKey };
-  const result = await deps.commands.execute(new RecordInteraction(body, actor, context, () => message.id));
-  return { streamId, events: result.events.length };
+  // The sender's trace goes on: its correlation id (else the message id) and traceparent into the events' metadata.
+  const given = traceOf(message);
+  return inSpan(`process ${message.topic}`, 'consumer', given.traceparent, { 'messaging.message.id': message.id, 'messaging.destination.name': message.topic }, async () => {
+    const traceparent = currentTraceparent(given.traceparent);
+    const context = { correlationId: given.correlationId ?? message.id, causationId: null, actor: actor.userId, orgUnit: actor.unitId, occurredAt: at, idempotencyKey, ...(traceparent ? { traceparent } : {}) };
+    const result = await deps.commands.execute(new RecordInteraction(body, actor, context, () => message.id));
+    return { streamId, events: result.events.length };
+  });
+}
+
+/** A channel message's trace headers, each kept only if it looks like one. */
+function traceOf(message: Pick<DeliveredMessage, 'headers'>): { correlationId?: string; traceparent?: string } {
+  const correlation = message.headers?.['correlation-id'];
+  return { correlationId: correlation && CORRELATION_ID.test(correlation) ? correlation : undefined, traceparent: validTraceparent(message.headers?.traceparent) };
+}
+
+/** The trace headers a message passes on (to its dead letter). */
+function traceHeaders(message: Pick<DeliveredMessage, 'headers'>): Record<string, string> {
+  const { correlationId, traceparent } = traceOf(message);
+  return { ...(correlationId ? { 'correlation-id': correlationId } : {}), ...(traceparent ? { traceparent } : {}) };
 }
 
 async function deadLetter(deps: IngestDeps, message: DeliveredMessage, err: Pick<DomainError, 'code' | 'message' | 'details'>): Promise<void> {
@@ -136,6 +156,6 @@ async function deadLetter(deps: IngestDeps, message: DeliveredMessage, err: Pick
     reason: { code: err.code, message: err.message, details: err.details },
     failedAt: new Date().toISOString(),
   };
-  await deps.bus.publish(DEAD_LETTER_TOPIC, [{ id: message.id, key: message.key, value: letter }]);
+  await deps.bus.publish(DEAD_LETTER_TOPIC, [{ id: message.id, key: message.key, value: letter, headers: traceHeaders(message) }]);
   deps.log.warn({ messageId: message.id, code: err.code }, 'interaction sent to the dead-letter topic');
 }

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { startApplication } from '@app/application';
-import { runMain } from '@app/platform';
+import { kafkaBusLag, postgresBusLag, runMain, serveOps } from '@app/platform';
 import { INTEGRATION_EVENTS, IntegrationRelay } from '@app/messaging';
-import { DEAD_LETTER_TOPIC, INTERACTIONS_TOPIC, startInteractionIngest } from './interaction-ingest';
+import { DEAD_LETTER_TOPIC, INGEST_GROUP, INTERACTIONS_TOPIC, startInteractionIngest } from './interaction-ingest';
 
 /**
  * The ingest process: channel interactions in (Kafka topic `channel.interactions`, or the Postgres
@@ -10,7 +10,11 @@ import { DEAD_LETTER_TOPIC, INTERACTIONS_TOPIC, startInteractionIngest } from '.
  * `channel.interactions.dlq`; and the integration events out (`integration.customers`,
  * `integration.campaigns`), keyed, at least once.
  */
-runMain('ingest', async (runtime) => {
+runMain('ingest', async (runtime, config) => {
+  // Consumer lag per group: from the Postgres bus's offsets, or Kafka's own (an admin client of its own).
+  const kafkaLag = config.kafkaBrokers ? kafkaBusLag(config.kafkaBrokers, [INGEST_GROUP]) : undefined;
+  runtime.metrics.observe({ busLag: kafkaLag ? kafkaLag.lag : postgresBusLag(runtime.db.pool) });
+  const ops = config.metricsPort !== undefined ? await serveOps(runtime, { port: config.metricsPort, host: config.host, projections: false }) : undefined;
   const application = await startApplication(runtime);
   // Kafka: the producer connected (retrying while the brokers start) and the topics created, before traffic.
   await runtime.bus.ready([INTERACTIONS_TOPIC, DEAD_LETTER_TOPIC, ...new Set(Object.values(INTEGRATION_EVENTS).map((r) => r.topic))]);
@@ -32,6 +36,8 @@ runMain('ingest', async (runtime) => {
       await consumer.stop();
       await relay.stop();
       await application.close();
+      await ops?.close();
+      await kafkaLag?.close();
     },
   };
 });

@@ -11,6 +11,7 @@ import { ActOnPointsHandler } from './points/points.command';
 import { RecordInteractionHandler } from './interactions/record-interaction.command';
 import { OrganisationDirectory } from './organisation/organisation.directory';
 import { RUNTIME } from './runtime.token';
+import { CommandMetrics } from './command-handling/command-metrics';
 
 export const COMMAND_HANDLERS = [
   DecideOnStreamHandler,
@@ -35,7 +36,7 @@ export class ApplicationModule {
       module: ApplicationModule,
       global: true,
       imports: [CqrsModule.forRoot()],
-      providers: [{ provide: RUNTIME, useValue: runtime }, OrganisationDirectory, ...COMMAND_HANDLERS],
+      providers: [{ provide: RUNTIME, useValue: runtime }, OrganisationDirectory, CommandMetrics, ...COMMAND_HANDLERS],
       exports: [RUNTIME, OrganisationDirectory, CqrsModule],
     };
   }

@@ -17,6 +17,8 @@ export interface EventMetadata {
   readonly occurredAt: string;
   /** Version of the `data` shape; upcasters lift old versions on read. */
   readonly schemaVersion: number;
+  /** W3C trace context of the request or message that caused the event, when it had one. */
+  readonly traceparent?: string;
 }
 
 export interface NewEvent<Type extends string = string, Data = unknown> {

@@ -64,6 +64,10 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),
   OIDC_REDIRECT_URI: z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL').optional(),
   OIDC_STAFF_ID_CLAIM: z.string().regex(/^[\w.:-]+$/, 'must be a claim name').default('sub'),
+  METRICS_PORT: port.optional(),
+  READY_MAX_LAG_SECONDS: z.coerce.number().min(0).max(86_400 * 365).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z.string().regex(/^[\w.-]{1,100}$/, 'must be a service name (letters, digits, . _ -)').optional(),
 });
 
 export interface AppConfig {
@@ -101,6 +105,13 @@ export interface AppConfig {
   readonly auth: { readonly maxFailedSignIns: number; readonly lockoutMinutes: number };
   /** When set, staff sign in through the bank's OpenID Connect provider instead of a password here. */
   readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecret?: string; readonly redirectUri: string; readonly staffIdClaim: string };
+  /** Serve /metrics (and /health, /health/ready) on this port apart from the API; the projector and ingest serve them only here. */
+  readonly metricsPort?: number;
+  /** An api replica is unready while a projection has left an event unapplied for longer than this. */
+  readonly readyMaxLagSeconds?: number;
+  /** OpenTelemetry traces go to this OTLP/HTTP endpoint; nothing is exported without it. */
+  readonly otelEndpoint?: string;
+  readonly otelServiceName?: string;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +162,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           staffIdClaim: c.OIDC_STAFF_ID_CLAIM,
         }
       : undefined,
+    metricsPort: c.METRICS_PORT,
+    readyMaxLagSeconds: c.READY_MAX_LAG_SECONDS,
+    otelEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otelServiceName: c.OTEL_SERVICE_NAME,
   };
 }
 

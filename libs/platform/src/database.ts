@@ -29,6 +29,9 @@ export async function openDatabase(config: AppConfig, log: Logger, options: { jo
   if (embedded) log.info({ port: embedded.port, dataDir: config.dataDir }, 'embedded PostgreSQL started');
   const pool = new Pool({ connectionString: url, max: 20 });
   pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
+  // A connection lost while checked out (the server restarting) fails its query; its 'error' event
+  // must not also bring the process down.
+  pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: err.message }, 'database connection lost')));
   try {
     await pool.query('SELECT 1');
   } catch (err) {
@@ -77,4 +80,24 @@ export async function migrate(url: string, migrations: MixedList<Function>): Pro
 
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}
+
+/** SQLSTATEs of a server that is away, restarting or refusing sessions: connection exceptions (08), shutdowns, too many connections. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|the database system is (starting up|shutting down|in recovery)/i;
+
+/**
+ * Whether an error means the database cannot be reached right now (a restart, a failover, a
+ * network drop), rather than a fault in the request: the API answers such a request 503, so the
+ * caller tries again. An append either committed whole or not at all (one statement, one
+ * transaction), so nothing is half-written.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code)) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  }
+  return false;
 }

@@ -10,3 +10,8 @@ export * from './audit';
 export * from './tokens';
 export * from './keys';
 export * from './auth';
+export * from './metrics';
+export * from './bus-lag';
+export * from './readiness';
+export * from './ops-server';
+export * from './tracing';

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { createLogger } from './logger';
 import { startRuntime, type Runtime } from './runtime';
+import { startTracing } from './tracing';
 
 export interface Started {
   close(): Promise<void>;
@@ -20,7 +21,9 @@ export function runMain(name: string, start: (runtime: Runtime, config: AppConfi
   void (async () => {
     const config = loadConfig();
     const log = createLogger(config.logLevel).child({ app: name });
-    const runtime = await startRuntime(config, log);
+    // Before anything runs: spans are exported only with OTEL_EXPORTER_OTLP_ENDPOINT.
+    const tracing = startTracing(config, name, log);
+    const runtime = await startRuntime(config, log, { app: name });
     let app: Started;
     try {
       app = await start(runtime, config);
@@ -35,6 +38,7 @@ export function runMain(name: string, start: (runtime: Runtime, config: AppConfi
       log.info({ signal }, 'shutting down');
       await app.close().catch((err) => log.error({ err: String(err) }, 'closing the app failed'));
       await runtime.close().catch((err) => log.error({ err: String(err) }, 'closing the runtime failed'));
+      await tracing?.shutdown();
       process.exit(0);
     };
     process.on('SIGINT', () => void stop('SIGINT'));
@@ -45,6 +49,7 @@ export function runMain(name: string, start: (runtime: Runtime, config: AppConfi
       log.fatal({ err: String((err as Error)?.message ?? err) }, 'stopped working and will not recover on its own: exiting for a restart');
       await app.close().catch(() => undefined);
       await runtime.close().catch(() => undefined);
+      await tracing?.shutdown();
       process.exit(1);
     });
   })().catch((err: unknown) => {

@@ -8,9 +8,10 @@ import { CredentialStore, SessionStore, StaffCredentials1764000015000 } from './
 import { IdempotencyKeys1764000003000, IdempotencyStore, idempotencyHashKeyFrom } from './idempotency';
 import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vault';
 import { tokenIssuerFor, type TokenIssuer } from './tokens';
-import { migrate, openDatabase, type Database } from './database';
+import { isDatabaseUnavailable, migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
 import { Client } from 'pg';
+import { Metrics } from './metrics';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
 export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000];
@@ -33,8 +34,16 @@ export interface Runtime {
   readonly sessions: SessionStore;
   /** Kafka when KAFKA_BROKERS is set, else the Postgres-backed bus. */
   readonly bus: MessageBus;
+  /** This process's Prometheus metrics (GET /metrics). */
+  readonly metrics: Metrics;
   /** Started by `startProjector` (in the projector process, or in-process on the embedded default). */
   projector?: ProjectionRunner;
+  /**
+   * Settles when this process lost the projector lock for good: its session ended (the database
+   * restarted) and another process took the lock meanwhile. The process must then stop projecting:
+   * it exits for a restart (and stands by).
+   */
+  projectorLost?: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -51,7 +60,7 @@ export class ProjectorRunningElsewhere extends Error {
  * active one stops); without it (the CLI) a projector elsewhere is an error.
  */
 export async function startProjector(runtime: Runtime, options: { wait?: boolean } = {}): Promise<ProjectionRunner> {
-  const lock = new Client({ connectionString: runtime.db.url });
+  let lock = new Client({ connectionString: runtime.db.url });
   await lock.connect();
   lock.on('error', () => undefined);
   const { rows } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [PROJECTOR_LOCK]);
@@ -66,10 +75,45 @@ export async function startProjector(runtime: Runtime, options: { wait?: boolean
   const runner = new ProjectionRunner(runtime.store, runtime.db.pool, PROJECTIONS, runtime.log, {
     batchSize: runtime.config.projectorBatchSize,
     maxBatchWaitMs: runtime.config.projectorMaxWaitMs,
+    isTransient: isDatabaseUnavailable,
   });
   await runner.start();
+  let stopped = false;
+  let lost: (err: Error) => void = () => undefined;
+  runtime.projectorLost = new Promise<Error>((resolve) => (lost = resolve));
+  // The lock lives as long as its session: when the database restarts, take it again on a new
+  // connection, unless another process took it meanwhile (then this one must stop projecting).
+  const watch = (client: Client) =>
+    client.once('end', () => {
+      if (!stopped) void retake();
+    });
+  const retake = async () => {
+    runtime.log.warn('the projector lock\'s session ended (database restart?): taking the lock again');
+    for (let wait = 250; !stopped; wait = Math.min(wait * 2, 5_000)) {
+      const again = new Client({ connectionString: runtime.db.url });
+      again.on('error', () => undefined);
+      try {
+        await again.connect();
+        const taken = await again.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [PROJECTOR_LOCK]);
+        if (!taken.rows[0]!.ok) {
+          await again.end().catch(() => undefined);
+          lost(new ProjectorRunningElsewhere('another process took the projector lock while the database was away'));
+          return;
+        }
+        lock = again;
+        watch(again);
+        runtime.log.info('projector lock taken again');
+        return;
+      } catch {
+        await again.end().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  };
+  watch(lock);
   const stop = runner.stop.bind(runner);
   runner.stop = async () => {
+    stopped = true;
     await stop();
     await lock.end().catch(() => undefined);
   };
@@ -78,7 +122,7 @@ export async function startProjector(runtime: Runtime, options: { wait?: boolean
   return runner;
 }
 
-export async function startRuntime(config: AppConfig, log: Logger, options: { joinRunning?: boolean } = {}): Promise<Runtime> {
+export async function startRuntime(config: AppConfig, log: Logger, options: { joinRunning?: boolean; app?: string } = {}): Promise<Runtime> {
   // Before anything is decided or projected: every business day, month and year is cut in it.
   useBankTimeZone(config.bankTimeZone);
   const db = await openDatabase(config, log, options);
@@ -86,9 +130,12 @@ export async function startRuntime(config: AppConfig, log: Logger, options: { jo
     const ran = await migrate(db.url, MIGRATIONS);
     if (ran.length) log.info({ migrations: ran }, 'schema migrated');
     const upcast = upcastWith<RecordedEvent>(UPCASTERS);
-    const store: EventStore = config.eventStoreUrl
-      ? EventStoreDbEventStore.connect(config.eventStoreUrl, upcast)
-      : new PostgresEventStore(db.pool, { connectionString: db.url, upcast });
+    const metrics = new Metrics(options.app ?? 'campaign-platform');
+    // Appends (and conflicts met by commands) are counted at the port, whichever adapter is behind it.
+    const store: EventStore = metrics.instrumentStore(
+      config.eventStoreUrl ? EventStoreDbEventStore.connect(config.eventStoreUrl, upcast) : new PostgresEventStore(db.pool, { connectionString: db.url, upcast }),
+    );
+    metrics.observe({ pool: db.pool, poolMax: (db.pool as unknown as { options: { max: number } }).options.max, store });
     const bus: MessageBus = config.kafkaBrokers
       ? KafkaMessageBus.connect(config.kafkaBrokers, { ...config.kafkaTopics, log })
       : new PostgresMessageBus(db.pool);
@@ -100,6 +147,7 @@ export async function startRuntime(config: AppConfig, log: Logger, options: { jo
       db,
       store,
       bus,
+      metrics,
       vault: new PiiVault(db.pool, masterKey),
       idempotency: new IdempotencyStore(db.pool, idempotencyHashKeyFrom(masterKey)),
       credentials: new CredentialStore(db.pool, { maxFailures: config.auth.maxFailedSignIns, lockMinutes: config.auth.lockoutMinutes }),

@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { formatPosition } from '@app/event-store';
-import type { Runtime } from '@app/platform';
+import { checkReadiness, type Runtime } from '@app/platform';
 import { Public } from '../http/auth';
 import { RUNTIME } from '@app/application';
 
@@ -20,23 +19,24 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the event store answers; reports its kind and last global position' })
-  @ApiOkResponse({ schema: { example: { status: 'ready', store: { kind: 'postgres', position: '1042/7', globalPosition: '7' } } } })
-  @ApiServiceUnavailableResponse({ description: 'The event store cannot be reached' })
-  async ready() {
-    const { store } = this.runtime;
-    try {
-      const head = await store.headPosition();
-      return {
+  @ApiOperation({
+    summary: 'Readiness: the event store and the read-model database answer; reports the store position and each projection\'s lag. With READY_MAX_LAG_SECONDS, unready while reads would be staler than that',
+  })
+  @ApiOkResponse({
+    schema: {
+      example: {
         status: 'ready',
-        store: {
-          kind: store.kind,
-          position: head ? formatPosition(head) : null,
-          globalPosition: head ? head.prepare.toString() : '0',
-        },
-      };
-    } catch (err) {
-      throw new ServiceUnavailableException({ code: 'STORE_UNREACHABLE', message: `event store (${store.kind}) unreachable: ${(err as Error).message}` });
-    }
+        store: { kind: 'postgres', position: '1042/7', globalPosition: '7' },
+        database: { ok: true },
+        projections: [{ name: 'campaign-effectiveness', state: 'running', position: '1042/7', lag: { events: 0, seconds: 0 } }],
+      },
+    },
+  })
+  @ApiServiceUnavailableResponse({ description: 'STORE_UNREACHABLE, DATABASE_UNREACHABLE or READ_MODELS_STALE, with the same report in details' })
+  async ready() {
+    const r = await checkReadiness(this.runtime, { maxLagSeconds: this.runtime.config.readyMaxLagSeconds });
+    const report = { store: r.store, database: r.database, projections: r.projections, ...(r.maxLagSeconds !== undefined ? { maxLagSeconds: r.maxLagSeconds } : {}) };
+    if (!r.ready) throw new ServiceUnavailableException({ code: r.code, message: r.message, details: report });
+    return { status: 'ready', ...report };
   }
 }

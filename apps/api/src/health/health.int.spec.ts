@@ -16,7 +16,7 @@ describe('health and docs', () => {
 
   it('reports readiness with the store kind and its last global position', async () => {
     const empty = await (await fetch(`${t.url}/health/ready`)).json();
-    expect(empty).toEqual({ status: 'ready', store: { kind: 'postgres', position: null, globalPosition: '0' } });
+    expect(empty).toMatchObject({ status: 'ready', store: { kind: 'postgres', position: null, globalPosition: '0' }, database: { ok: true } });
     const appended = await t.runtime.store.appendToStream('health-1', [
       { type: 'Probe', data: {}, metadata: { eventId: randomUUID(), correlationId: 'c', causationId: null, actor: 'test', orgUnit: null, occurredAt: new Date().toISOString(), schemaVersion: 1 } },
     ], 'no_stream');

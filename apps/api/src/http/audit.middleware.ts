@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Actor } from '@app/domain';
-import type { Runtime } from '@app/platform';
+import { traceIdOf, validTraceparent, type Runtime } from '@app/platform';
 
 /**
  * Records every command (POST under /api) with its actor, unit, correlation id and outcome —
@@ -13,7 +13,11 @@ export function auditMiddleware(runtime: Runtime) {
     if (!req.path.startsWith('/api/')) return next();
     // A caller's correlation id is kept only if it looks like one (it is stored and echoed in events).
     const given = req.header('x-correlation-id');
-    if (!given || !/^[\w.:-]{1,100}$/.test(given)) req.headers['x-correlation-id'] = randomUUID();
+    // Without one, a W3C traceparent's trace id correlates the request, else a fresh id.
+    if (!given || !/^[\w.:-]{1,100}$/.test(given)) {
+      const traceparent = validTraceparent(req.header('traceparent'));
+      req.headers['x-correlation-id'] = traceparent ? traceIdOf(traceparent) : randomUUID();
+    }
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       // The access log names the route pattern, never the concrete path: ids in a URL stay out of logs.

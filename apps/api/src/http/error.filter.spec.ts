@@ -12,3 +12,21 @@ describe('toHttpError for the store’s own failures', () => {
     expect(toHttpError(new StreamDeleted('customer-1')).status).toBe(500);
   });
 });
+
+describe('toHttpError while the database is away', () => {
+  const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+  it.each([
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['a server shutting down (57P01)', pgError('57P01', 'terminating connection due to administrator command')],
+    ['a server starting up (57P03)', pgError('57P03', 'the database system is starting up')],
+    ['a connection lost mid-query', new Error('Connection terminated unexpectedly')],
+    ['a lost connection as the cause', new Error('query failed', { cause: new Error('Connection terminated unexpectedly') })],
+  ])('answers %s with 503 DATABASE_UNAVAILABLE', (_what, err) => {
+    expect(toHttpError(err)).toEqual({ status: 503, body: { error: { code: 'DATABASE_UNAVAILABLE', message: expect.any(String), details: {} } } });
+  });
+
+  it('keeps a query the server refused for itself internal (500)', () => {
+    expect(toHttpError(pgError('42P01', 'relation "x" does not exist')).status).toBe(500);
+    expect(toHttpError(pgError('23505', 'duplicate key value violates unique constraint')).status).toBe(500);
+  });
+});

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter }
 import type { Response } from 'express';
 import { DomainError, type DomainErrorKind } from '@app/domain';
 import { EventStoreError, WrongExpectedVersion } from '@app/event-store';
-import type { Logger } from '@app/platform';
+import { isDatabaseUnavailable, type Logger } from '@app/platform';
 import { ReplayedResponse } from './replayed-response';
 
 /** The one error shape of the API: `{ error: { code, message, details } }`. */
@@ -56,6 +56,10 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
     const message = typeof given.message === 'string' ? given.message : err.message;
     const details = typeof given.details === 'object' && given.details !== null ? (given.details as Record<string, unknown>) : {};
     return { status, body: { error: { code, message, details } } };
+  }
+  if (isDatabaseUnavailable(err)) {
+    // PostgreSQL restarting or away: nothing was half-written (one append is one statement); try again.
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { error: { code: 'DATABASE_UNAVAILABLE', message: 'the database cannot be reached right now; try again', details: {} } } };
   }
   // body-parser errors (malformed JSON, too large) carry a status of their own.
   const e = err as { status?: unknown; type?: unknown; message?: unknown };

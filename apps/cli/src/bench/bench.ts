@@ -17,6 +17,7 @@ import { commandBench } from './commands.bench';
 import { naiveRebuild } from './naive-baseline';
 import { percentiles, timed } from './percentiles';
 import { syntheticBatches } from '@app/demo';
+import { severalApisBench } from './several-apis.bench';
 
 const EVENTS_PER_CUSTOMER = 8.2;
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
@@ -52,6 +53,24 @@ async function main() {
     return u.toString();
   };
   const step = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+
+  if (args.includes('--apis')) {
+    // Only the multi-process comparison (it starts processes of its own; several minutes at its default 60 s per run).
+    try {
+      step('several api processes against one');
+      const report = { machine: { cpus: cpus().length, node: process.version }, severalApis: await severalApisBench(adminUrl, { seconds: option('--apis-seconds', 60), connections: option('--apis-connections', 64), customers: option('--apis-customers', 40) }) };
+      mkdirSync(out, { recursive: true });
+      const file = join(out, `bench-apis-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      writeFileSync(file, JSON.stringify(report, null, 2));
+      console.log(JSON.stringify(report, null, 2));
+      step(`report: ${file}`);
+    } finally {
+      await stopPg();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
 
   try {
     const report: Record<string, unknown> = {

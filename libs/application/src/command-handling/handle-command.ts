@@ -12,6 +12,8 @@ export interface CommandContext {
   readonly occurredAt: string;
   /** When present, event ids derive from it, so a repeated command stores nothing new. */
   readonly idempotencyKey?: string;
+  /** W3C trace context of the request or message (kept in the events' metadata). */
+  readonly traceparent?: string;
 }
 
 export interface HandledCommand<Event extends DomainEvent> {
@@ -183,6 +185,7 @@ export function withMetadata(
       orgUnit: context.orgUnit,
       occurredAt: context.occurredAt,
       schemaVersion,
+      ...(context.traceparent ? { traceparent: context.traceparent } : {}),
     },
   }));
 }

@@ -26,7 +26,13 @@ export function integrationMessage(e: RecordedEvent): { topic: string; message: 
       id: e.metadata.eventId,
       key: route.key(data),
       value: { type: e.type, data, occurredAt: e.metadata.occurredAt, position: formatPosition(e.position), streamId: e.streamId },
-      headers: { 'event-type': e.type, 'schema-version': String(e.metadata.schemaVersion ?? 1) },
+      headers: {
+        'event-type': e.type,
+        'schema-version': String(e.metadata.schemaVersion ?? 1),
+        // The trace of the request or message that caused the event travels on with it.
+        'correlation-id': e.metadata.correlationId,
+        ...(e.metadata.traceparent ? { traceparent: e.metadata.traceparent } : {}),
+      },
     },
   };
 }

@@ -14,6 +14,11 @@ export interface RunnerOptions {
    * up to `maxMs`), and how long a new one must last without failing to count as running (ms).
    */
   readonly resubscribe?: { readonly initialMs?: number; readonly maxMs?: number; readonly settleMs?: number };
+  /**
+   * Errors that say the database is away (a restart), not that an event cannot be applied: a batch
+   * failing with one is not a poison event; the loop subscribes again from the checkpoint instead.
+   */
+  readonly isTransient?: (err: unknown) => boolean;
 }
 
 export interface ProjectionStatus {
@@ -417,6 +422,7 @@ export class ProjectionRunner {
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
+      if (this.options.isTransient?.(err)) throw err; // the database is away: resubscribe from the checkpoint
       loop.members.delete(m.checkpoint);
       this.loops.delete(m.checkpoint);
       await this.fail(m.projection, m.checkpoint, m.schema, fresh, err);
