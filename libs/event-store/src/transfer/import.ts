@@ -18,7 +18,7 @@ export type ImportSource = string | (() => Readable) | Readable;
 
 export interface ImportOptions {
   readonly format: TransferFormat;
-  /** Events per `appendToStreams` call (default 500). */
+  /** Events per `appendToStreams` call (default 2,000). */
   readonly batchSize?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
   /**
@@ -53,7 +53,7 @@ export interface ImportSummary {
  * interrupted import can simply be run again. Memory: one entry per stream, never the events.
  */
 export async function importEvents(store: EventStore, source: ImportSource, options: ImportOptions): Promise<ImportSummary> {
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 2_000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (options.format !== 'ndjson' && options.format !== 'csv') throw new RangeError(`unknown format ${JSON.stringify(options.format)}`);
   return withReopenable(source, async (open) => {
