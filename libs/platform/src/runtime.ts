@@ -6,13 +6,14 @@ import type { AppConfig } from './config';
 import { AuditLog, AuditLog1764000009000 } from './audit';
 import { IdempotencyKeys1764000003000, IdempotencyStore, idempotencyHashKeyFrom } from './idempotency';
 import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vault';
+import { PiiNotes1764000016060 } from './pii-notes';
 import { tokenIssuerFor, type TokenIssuer } from './tokens';
 import { migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
 import { Client } from 'pg';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
-export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, MessageBusVisibility1764000016040];
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, MessageBusVisibility1764000016040, PiiNotes1764000016060];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {

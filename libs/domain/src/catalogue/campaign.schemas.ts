@@ -38,7 +38,7 @@ export const CAMPAIGN_EVENT_SCHEMAS = {
     budgetCommitted: decimal,
   }),
   CampaignCostRecorded: z.strictObject({ campaignId: id, costId: id, amount: decimal, customerId: id.nullable(), description: text }),
-  CampaignFeedbackRecorded: z.strictObject({ campaignId: id, feedbackId: id, customerId: id.nullable(), rating: z.number().nullable(), comment: text }),
+  CampaignFeedbackRecorded: z.strictObject({ campaignId: id, feedbackId: id, customerId: id.nullable(), rating: z.number().nullable(), comment: text, commentNote: id.nullable() }),
   CampaignCompleted: z.strictObject({
     campaignId: id,
     completedBy: id,

@@ -25,7 +25,7 @@ export const CUSTOMER_EVENT_SCHEMAS = {
   ConsentGranted: z.strictObject({ customerId: id, channel }),
   ConsentWithdrawn: z.strictObject({ customerId: id, channel }),
   CustomerEnrolledInCampaign: z.strictObject({ campaignId: id, customerId: id, group }),
-  CustomerContacted: z.strictObject({ contactId: id, customerId: id, staffId: id, channel, campaignId: id.nullable(), outcome: text, contactedAt: time }),
+  CustomerContacted: z.strictObject({ contactId: id, customerId: id, staffId: id, channel, campaignId: id.nullable(), outcomeNote: id.nullable(), contactedAt: time }),
   OfferPresented: offer,
   OfferAccepted: offer,
   OfferDeclined: offer,
@@ -51,7 +51,7 @@ export const CUSTOMER_EVENT_SCHEMAS = {
     referrerStaffId: id.nullable(),
     referralId: id.nullable(),
   }),
-  ConversionReversed: z.strictObject({ conversionId: id, customerId: id, reason: text }),
+  ConversionReversed: z.strictObject({ conversionId: id, customerId: id, reasonNote: id.nullable() }),
   ComplaintRecorded: z.strictObject({
     complaintId: id,
     customerId: id,
