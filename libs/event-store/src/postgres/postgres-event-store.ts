@@ -60,7 +60,7 @@ const appendSql = (claim: string) => `
  * transaction that claims the revisions: no array literal to build and parse, each JSON document
  * read once by the server. Below it, one statement (`appendSql`) is quicker.
  */
-const COPY_FROM = 64;
+const COPY_FROM = 500;
 
 const COPY_EVENTS = `COPY es_events (stream_id, stream_position, event_id, type, data, metadata) FROM STDIN`;
 
@@ -91,7 +91,7 @@ export interface PostgresEventStoreOptions {
   readonly maxPollIntervalMs?: number;
   /** Lifts events stored in an old (or broken) shape to the current one, on every read. */
   readonly upcast?: (event: RecordedEvent) => RecordedEvent;
-  /** Appends of at least this many events go by COPY (default 64; the contract suite also runs it at 1). */
+  /** Appends of at least this many events go by COPY (default 500; the contract suite also runs it at 1). */
   readonly copyFrom?: number;
 }
 
