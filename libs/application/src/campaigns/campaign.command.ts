@@ -50,8 +50,9 @@ export class ActOnCampaignHandler implements ICommandHandler<ActOnCampaign> {
       if (command.type === 'RecordCampaignFeedback' && customerGroup === 'treatment' && command.comment !== '') {
         // A customer's words are personal data: into the vault under their key, erased with them.
         const commentNote = `feedback:${command.feedbackId}:comment`;
-        await this.runtime.vault.notes.put(command.customerId, commentNote, command.comment);
-        return handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts, comment: '', commentNote }, context);
+        const handled = await handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts, comment: '', commentNote }, context);
+        if (handled.events.length > 0) await this.runtime.vault.notes.put(command.customerId, commentNote, command.comment);
+        return handled;
       }
       return handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts }, context);
     }

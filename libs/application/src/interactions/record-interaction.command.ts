@@ -56,15 +56,15 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
 
   async execute({ interaction, by, context, newId }: RecordInteraction): Promise<RecordedInteraction> {
     const org = await this.directory.current();
-    // Free text about the customer goes to the vault under the customer's key; the event names the note.
-    const note = async (noteId: string, text: string) => {
-      await this.runtime.vault.notes.put(interaction.customerId, noteId, text);
-      return noteId;
-    };
+    // Free text about the customer goes to the vault under the customer's key; the event names the
+    // note. It is kept once the command is decided and appended: a refused command leaves nothing.
+    const notes: [string, string][] = [];
+    const note = async (noteId: string, text: string) => (notes.push([noteId, text]), noteId);
     const command = await interactionCommand(interaction, org, this.runtime.store, context.occurredAt, newId, note);
     const streamId = customerStream(interaction.customerId);
     const full = { ...command, org, by, at: context.occurredAt } as CustomerCommand;
     const handled = await handleCommand(this.runtime.store, streamId, customerDecider, full, context);
+    if (handled.events.length > 0) for (const [noteId, text] of notes) await this.runtime.vault.notes.put(interaction.customerId, noteId, text);
     return { ...handled, streamId, recordId: idOf(command) };
   }
 }
