@@ -23,12 +23,22 @@ describe('npm run bench -- --quick', () => {
         append: { ceilingEventsPerSecond: positive, batch100: { eventsPerSecond: positive, fractionOfCeiling: positive }, batch1000: { eventsPerSecond: positive }, singleAppendMs: { p50: positive, p99: positive } },
         commands: { oneClient: { clients: 1, commandsPerSecond: positive }, sixteenClients: { clients: 16, commandsPerSecond: positive } },
         naiveBaseline: { projectorEventsPerSecond: positive, naiveEventsPerSecond: positive, ratio: positive },
+        // Beside Emmett's PostgreSQL store in the same run, with the server's COPY ceiling and the import path.
+        peer: {
+          ceilingCopyEventsPerSecond: positive,
+          batch100: { ours: positive, emmett: positive, vsEmmett: positive, ofCeiling: positive },
+          batch1000: { ours: positive, emmett: positive, vsEmmett: positive, ofCeiling: positive },
+          singleAppendMs: { ours: { p50: positive }, emmett: { p50: positive } },
+          readStreamMs: { events: positive, ours: { p50: positive }, emmett: { p50: positive } },
+          import: { eventsPerSecond: positive, ofBatch1000: positive },
+        },
       });
       expect(report.rebuild).toHaveLength(3);
       for (const r of report.rebuild) expect(r).toMatchObject({ events: positive, seconds: positive, eventsPerSecond: positive, peakRssMb: positive });
       expect(report.queries).toHaveLength(3);
       for (const q of report.queries) for (const k of ['campaignEffectiveness', 'campaignList', 'branchScorecard', 'customer360']) expect(q[k]).toMatchObject({ p50: positive, p95: positive });
       expect(run.stdout).toContain('# Benchmark (quick)');
+      expect(run.stdout).toContain('## Beside Emmett');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -30,6 +30,11 @@ describe('channel ingest and integration relay', () => {
     throw new Error(`timed out waiting for ${what}`);
   };
   const contacts = async (customerId: string) => (await storedEvents(t, `customer-${customerId}`)).filter((e) => e.type === 'CustomerContacted');
+  /** A contact's outcome is free text: the event names its note in the PII vault. */
+  const outcomes = async (customerId: string, events: { data: any }[]) => {
+    const notes = await t.runtime.vault.notes.get(customerId, events.map((e) => e.data.outcomeNote));
+    return events.map((e) => notes.get(e.data.outcomeNote));
+  };
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -74,7 +79,8 @@ describe('channel ingest and integration relay', () => {
     const message = { id, key: 'C1', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: 'reached via call centre' } } };
     await publish([message]);
     await until(async () => (await contacts('C1')).length === 1, 'the contact');
-    expect((await contacts('C1'))[0]!.data).toMatchObject({ contactId: id, staffId: 'rm1', channel: 'phone', outcome: 'reached via call centre' });
+    expect((await contacts('C1'))[0]!.data).toMatchObject({ contactId: id, staffId: 'rm1', channel: 'phone', outcomeNote: `contact:${id}:outcome` });
+    expect(await outcomes('C1', await contacts('C1'))).toEqual(['reached via call centre']);
     // At least once: the consumer group starts again from the beginning (a crash before its
     // offsets were committed); every message is delivered again and must not apply twice.
     await t.db.pool.query(`UPDATE mb_offsets SET "offset" = 0 WHERE group_id = 'ingest'`);
@@ -108,7 +114,7 @@ describe('channel ingest and integration relay', () => {
     const ids = Array.from({ length: 5 }, () => randomUUID());
     await publish(ids.map((id, i) => ({ id, key: 'C1', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: `call ${i}` } } })));
     await until(async () => (await contacts('C1')).length === 7, 'five more contacts');
-    expect((await contacts('C1')).slice(2).map((e) => e.data.outcome)).toEqual(['call 0', 'call 1', 'call 2', 'call 3', 'call 4']);
+    expect(await outcomes('C1', (await contacts('C1')).slice(2))).toEqual(['call 0', 'call 1', 'call 2', 'call 3', 'call 4']);
   });
 
   it('tries a message whose handling keeps failing a few times, then sends it to the dead-letter topic with the reason, and goes on', async () => {
@@ -123,7 +129,7 @@ describe('channel ingest and integration relay', () => {
     expect(dead.find((d) => d.message.id === broken)!.reason).toMatchObject({ code: 'PROCESSING_FAILED', details: { attempts: 3, error: 'disk on fire' } });
     expect(claims).toBe(3);
     await until(async () => (await contacts('C1')).length === before + 1, 'the message after it');
-    expect((await contacts('C1')).at(-1)!.data.outcome).toBe('after the broken one');
+    expect(await outcomes('C1', [(await contacts('C1')).at(-1)!])).toEqual(['after the broken one']);
   });
 
   it('keeps a message while the event store is unavailable and applies it once the store is back, without dead-lettering it', async () => {

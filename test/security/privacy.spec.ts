@@ -76,6 +76,37 @@ describe('privacy and hardening', () => {
     expect(rows.map((r) => r.type)).toEqual(['CustomerOnboarded', 'CustomerPersonalDataCorrected', 'CustomerDataErased']);
   });
 
+  it('keeps free text about a customer (a contact outcome, a reversal reason) out of the event log, in the vault, and after erasure nowhere (issue 16)', async () => {
+    const c = api(t);
+    const rm = c.as('rm1');
+    const OUTCOME = 'Zhang Xiuying says her deposit matures next month, call 13900001111';
+    const REASON = 'Zhang Xiuying disputed the sale: her husband 李明 was not told';
+    expect((await rm.post('/api/customers', { customerId: 'P3', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' }, personal: { name: NAME } })).status).toBe(201);
+    expect((await rm.post('/api/interactions', { kind: 'contact', customerId: 'P3', staffId: 'rm1', channel: 'phone', outcome: OUTCOME })).status).toBe(201);
+    expect((await rm.post('/api/interactions', { kind: 'conversion', customerId: 'P3', conversionId: 'V-P3', staffId: 'rm1', productCode: 'DEP-1Y', amount: '1000', revenue: '10' })).status).toBe(201);
+    expect((await rm.post('/api/interactions', { kind: 'reversal', customerId: 'P3', conversionId: 'V-P3', reason: REASON })).status).toBe(201);
+    await t.runtime.projector!.catchUp();
+    const eventsText = async () => (await t.db.pool.query(`SELECT string_agg(data::text || metadata::text, '\n') AS t FROM es_events`)).rows[0].t as string;
+    // Not in the log even before erasure: the events name vault notes.
+    expect(await eventsText()).not.toContain('13900001111');
+    expect(await eventsText()).not.toContain('李明');
+    // Whoever sees the customer's personal data in clear reads the outcome; the others see it masked.
+    expect((await c.as('head-br1').get('/api/customers/P3')).body.lastContacts[0].outcome).toBe(OUTCOME);
+    expect((await c.as('admin').get('/api/customers/P3')).body.lastContacts[0].outcome).toBe('***');
+    for (const [table, text] of await databaseText()) {
+      for (const value of ['13900001111', '李明']) expect({ table, contains: text.includes(value) }).toEqual({ table, contains: false });
+    }
+
+    expect((await c.as('admin').post('/api/customers/P3/erasure', { reason: 'customer request' })).status).toBe(200);
+    await t.runtime.projector!.catchUp();
+    expect(await eventsText()).not.toContain('13900001111');
+    expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P3'`)).rows[0].n).toBe(0);
+    expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_note_keys WHERE customer_id = 'P3'`)).rows[0].n).toBe(0);
+    const after = await c.as('head-br1').get('/api/customers/P3');
+    expect(after.body.lastContacts[0].outcome).toBeNull();
+    expect(JSON.stringify(after.body)).not.toContain('13900001111');
+  });
+
   it('writes no secret and no personal data to the logs', async () => {
     const c = api(t);
     // more traffic that could leak: a token in a header, personal data in a failing body, a 404 path

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, loadConfig, startProjector, startRuntime, type Runtime } from '@app/platform';
+import type { EventStore } from '@app/event-store';
 import { createApi } from '../../apps/api/src/bootstrap';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -15,10 +16,12 @@ export interface TestApp {
 
 /** The real api on a fresh database, listening on a free loopback port. */
 /** `log`: where the app's JSON log lines go (with LOG_LEVEL in `env`); silent by default. */
-export async function startTestApp(env: Record<string, string> = {}, options: { log?: { write(line: string): void }; port?: number } = {}): Promise<TestApp> {
+/** `store`: another event store for the app to use (an adapter on its stand-in server). */
+export async function startTestApp(env: Record<string, string> = {}, options: { log?: { write(line: string): void }; port?: number; store?: () => EventStore } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', PII_MASTER_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(32).toString('base64'), RATE_LIMIT_PER_MINUTE: '1000000', ...env });
   const runtime = await startRuntime(config, createLogger(config.logLevel, options.log));
+  if (options.store) (runtime as { store: EventStore }).store = options.store();
   if (config.runProjector) await startProjector(runtime);
   const app = await createApi(runtime);
   await app.listen(options.port ?? 0, '127.0.0.1');

@@ -1,5 +1,6 @@
 import { DomainError, type Organisation } from '@app/domain';
 import { OrganisationView } from '@app/application';
+import { bringReadModelsUpToDate } from './up-to-date';
 import { ConfigError, createLogger, loadConfig, ProjectorRunningElsewhere, startProjector, startRuntime, type Runtime } from '@app/platform';
 
 /** A failure the CLI reports as one line; `exitCode` 2 means the command was used wrongly. */
@@ -24,8 +25,9 @@ export const usage = (message: string) => new CliError(message, 2);
 /**
  * `projector`: 'required' runs the projector here (an error when another process runs it);
  * 'if-free' runs it here unless another process (npm start) already projects this database.
+ * `readModels: 'up-to-date'` (the read commands): the read models reach the store's head first.
  */
-export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, options: { projector?: 'required' | 'if-free' } = {}): Promise<T> {
+export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, options: { projector?: 'required' | 'if-free'; readModels?: 'up-to-date' } = {}): Promise<T> {
   let config;
   try {
     config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
@@ -43,6 +45,7 @@ export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, optio
         if (options.projector === 'required') throw new CliError(err.message);
       }
     }
+    if (options.readModels === 'up-to-date') await bringReadModelsUpToDate(runtime);
     return await fn(runtime);
   } finally {
     await runtime.close();

@@ -155,4 +155,49 @@ describe('campaignctl', () => {
     const fingerprint = async (d: TestDatabase) => (await d.pool.query(`SELECT md5(string_agg(stream_id || stream_position || type || data::text, ',' ORDER BY stream_id, stream_position)) AS h FROM es_events`)).rows[0].h;
     expect(await fingerprint(other)).toBe(await fingerprint(db));
   }, 60_000);
+
+  it('answers kpi and scorecard right after an import, bringing the read models up to date itself when no projector runs (issue 16: "has not been built yet")', async () => {
+    // `other` holds the imported history (previous test) and no process has projected it.
+    expect((await other.pool.query(`SELECT count(*)::int AS n FROM projection_checkpoints`)).rows[0].n).toBe(0);
+    const imported = await cli(['kpi', 'campaign', '--all', '--json'], other.url);
+    expect(imported).toMatchObject({ code: 0, err: '' });
+    const original = await cli(['kpi', 'campaign', '--all', '--json']);
+    // The same history gives the same figures (only the store positions differ).
+    const figures = (out: string) => JSON.parse(out).campaigns;
+    expect(figures(imported.out).length).toBeGreaterThan(0);
+    expect(figures(imported.out)).toEqual(figures(original.out));
+    const card = await cli(['scorecard', '--period', '2026-05', '--org', 'BR-SH', '--json'], other.url);
+    expect(card.code).toBe(0);
+    expect(JSON.parse(card.out).units).toEqual(JSON.parse((await cli(['scorecard', '--period', '2026-05', '--org', 'BR-SH', '--json'])).out).units);
+  }, 60_000);
+
+  it('refuses an export-format history whose data does not fit the event catalogue, at its first bad line, naming the field and what fits, appending nothing (issue 16: CustomerOnboarded with gender null)', async () => {
+    const ndjson = join(dir, 'whole.ndjson');
+    expect((await cli(['export', '--format', 'ndjson', '--out', ndjson])).code).toBe(0);
+    const lines = readFileSync(ndjson, 'utf8').trim().split('\n');
+    const at = lines.findIndex((l) => JSON.parse(l).type === 'CustomerOnboarded');
+    const bad = JSON.parse(lines[at]!);
+    bad.data.gender = null;
+    const file = join(dir, 'gender-null.ndjson');
+    writeFileSync(file, [...lines.slice(0, at), JSON.stringify(bad), ...lines.slice(at + 1)].join('\n'));
+    const empty = await createTestDatabase();
+    try {
+      const refused = await cli(['import', file], empty.url);
+      expect(refused.code).toBe(1);
+      // Lines are 1-based: the event at index `at` is on line at + 1.
+      expect(refused.err).toContain(`line ${at + 1}: CustomerOnboarded (schema version 1): data.gender: expected one of "F", "M", "U"`);
+      expect((await empty.pool.query(`SELECT count(*)::int AS n FROM es_events`)).rows[0].n).toBe(0);
+
+      // An event type the catalogue does not know is refused the same way.
+      const unknown = { ...JSON.parse(lines[0]!), type: 'CustomerTeleported' };
+      const strange = join(dir, 'unknown-type.ndjson');
+      writeFileSync(strange, [JSON.stringify(unknown), ...lines.slice(1)].join('\n'));
+      const r = await cli(['import', strange], empty.url);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('line 1: CustomerTeleported (schema version 1): type: expected an event type of the catalogue');
+      expect((await empty.pool.query(`SELECT count(*)::int AS n FROM es_events`)).rows[0].n).toBe(0);
+    } finally {
+      await empty.drop();
+    }
+  }, 60_000);
 });

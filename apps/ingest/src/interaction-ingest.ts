@@ -60,7 +60,8 @@ export function startInteractionIngest(deps: IngestDeps): Promise<BusConsumer> {
     async (batch) => {
       for (const message of batch) await handleWithRetries(deps, message);
     },
-    { deadLetterTopic: DEAD_LETTER_TOPIC },
+    // The handler dead-letters what is at fault itself and throws only while the store is away.
+    { deadLetterTopic: DEAD_LETTER_TOPIC, isTransient: isOutage },
   );
 }
 

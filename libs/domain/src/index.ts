@@ -32,6 +32,7 @@ export {
 } from './card/vip-card.decider';
 export { pointsDecider, pointsStream, balance as pointsBalance, type PointsCommand, type PointsEvent, type PointsState } from './points/points.decider';
 export * from './upcasters';
+export * from './catalogue';
 export * from './scorecard/scoring';
 export * from './access/access';
 export * from './attribution/attribution';

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { resolveKey } from './keys';
+import { PiiNotes } from './pii-notes';
 
 /**
  * Personal data lives here, never in events: one row per customer, encrypted with AES-256-GCM
@@ -56,11 +57,15 @@ const open = (key: Buffer, box: { iv: Buffer; ciphertext: Buffer; tag: Buffer },
 export type VaultRead = { readonly state: 'present'; readonly data: PersonalData } | { readonly state: 'erased' } | { readonly state: 'absent' };
 
 export class PiiVault {
+  /** Free text about the customer, under a key of their own, erased with them. */
+  readonly notes: PiiNotes;
+
   constructor(
     private readonly pool: Pool,
     private readonly masterKey: Buffer,
   ) {
     if (masterKey.length !== 32) throw new RangeError('the PII master key must be 32 bytes');
+    this.notes = new PiiNotes(pool, masterKey);
   }
 
   /** Stores (or replaces) a customer's personal data under a fresh data key. Refused after erasure. */
@@ -89,6 +94,7 @@ export class PiiVault {
 
   /** Crypto-shredding: the wrapped data key is destroyed; the ciphertext can never be opened again. */
   async erase(customerId: string): Promise<void> {
+    await this.notes.erase(customerId);
     await this.pool.query(
       `INSERT INTO pii_vault (customer_id, iv, ciphertext, tag, erased_at) VALUES ($1, '\\x', '\\x', '\\x', now())
        ON CONFLICT (customer_id) DO UPDATE SET wrapped_key = NULL, key_iv = NULL, key_tag = NULL, erased_at = COALESCE(pii_vault.erased_at, now()), updated_at = now()`,

@@ -1,12 +1,13 @@
 import { UPCASTERS, upcastWith, useBankTimeZone } from '@app/domain';
 import { EventStoreDbEventStore, EventStore1764000000000, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
-import { KafkaMessageBus, MessageBus1764000007000, PostgresMessageBus, Relay1764000010000, type MessageBus } from '@app/messaging';
+import { KafkaMessageBus, MessageBus1764000007000, MessageBusVisibility1764000016040, PostgresMessageBus, Relay1764000010000, type MessageBus } from '@app/messaging';
 import { PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
 import type { AppConfig } from './config';
 import { AuditLog, AuditLog1764000009000 } from './audit';
 import { CredentialStore, SessionStore, StaffCredentials1764000015000 } from './auth';
 import { IdempotencyKeys1764000003000, IdempotencyStore, idempotencyHashKeyFrom } from './idempotency';
 import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vault';
+import { PiiNotes1764000016060 } from './pii-notes';
 import { tokenIssuerFor, type TokenIssuer } from './tokens';
 import { isDatabaseUnavailable, migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
@@ -14,7 +15,7 @@ import { Client } from 'pg';
 import { Metrics } from './metrics';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
-export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000];
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000, MessageBusVisibility1764000016040, PiiNotes1764000016060];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {

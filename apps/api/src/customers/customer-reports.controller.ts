@@ -47,7 +47,11 @@ export class CustomerReportsController {
       const vault = await this.runtime.vault.get(customerId);
       const personal = vault.state === 'present' ? (personalDataInClear(actor, access) ? vault.data : masked(vault.data)) : null;
       if (personal) res.locals.personalDataRead = true;
-      return { ...c, personal, personalDataErased: vault.state === 'erased' };
+      // Contact outcomes are free text kept in the vault: in clear for those who see personal data in clear, else masked.
+      const clear = vault.state !== 'erased' && personalDataInClear(actor, access);
+      const notes = clear ? await this.runtime.vault.notes.get(customerId, c.lastContacts.flatMap((x) => (x.outcomeNote ? [x.outcomeNote] : []))) : new Map<string, string>();
+      const lastContacts = c.lastContacts.map(({ outcomeNote, ...x }) => ({ ...x, outcome: outcomeNote === null || vault.state === 'erased' ? null : clear ? (notes.get(outcomeNote) ?? null) : '***' }));
+      return { ...c, lastContacts, personal, personalDataErased: vault.state === 'erased' };
     });
   }
 

@@ -96,7 +96,9 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
       pointsBalance: 40, // 100 + 35 − 60 − 35
     });
     expect(a.lastContacts).toHaveLength(10);
-    expect(a.lastContacts[0]).toMatchObject({ outcome: 'call 12', occurredAt: '2026-02-12T09:00:00.000Z' });
+    // An outcome is free text, kept in the vault: masked for the admin, in clear for the customer's manager.
+    expect(a.lastContacts[0]).toMatchObject({ outcome: '***', occurredAt: '2026-02-12T09:00:00.000Z' });
+    expect((await c.as('rm1').get('/api/customers/A')).body.lastContacts[0]).toMatchObject({ outcome: 'call 12', occurredAt: '2026-02-12T09:00:00.000Z' });
     expect(a.readModel.projection).toBe('customer-360');
     expect((await c.as('admin').get('/api/customers/NOPE')).status).toBe(404);
   });

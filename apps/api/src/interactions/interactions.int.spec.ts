@@ -46,7 +46,7 @@ describe('interactions through the API', () => {
     expect(r.body).toMatchObject({ streamId: `customer-${treatment[0]}`, events: ['CustomerContacted'] });
     expect(r.body.position).toMatch(/^\d+\/\d+$/);
     const events = await eventsOf(`customer-${treatment[0]}`);
-    expect(events.at(-1)).toMatchObject({ type: 'CustomerContacted', data: { customerId: treatment[0], staffId: 'rm1', channel: 'phone', campaignId: 'K1', outcome: 'reached' } });
+    expect(events.at(-1)).toMatchObject({ type: 'CustomerContacted', data: { customerId: treatment[0], staffId: 'rm1', channel: 'phone', campaignId: 'K1', outcomeNote: expect.stringMatching(/^contact:.*:outcome$/) } });
   });
 
   it('refuses a channel the customer opted out of (422 OPTED_OUT)', async () => {

@@ -13,6 +13,7 @@ import { PostgresEventStore } from '@app/event-store';
 import { createLogger, loadConfig, MIGRATIONS, migrate, startEmbeddedPostgres, startRuntime, temporaryDataDir } from '@app/platform';
 import { campaignEffectiveness, campaignList, customer360, customerDirectoryProjection, PROJECTIONS, ProjectionRunner, scorecard, withReadModels } from '@app/read-models';
 import { appendBench } from './append.bench';
+import { peerBench } from './peer.bench';
 import { commandBench } from './commands.bench';
 import { naiveRebuild } from './naive-baseline';
 import { percentiles, timed } from './percentiles';
@@ -84,6 +85,16 @@ async function main() {
       const pool = new Pool({ connectionString: url, max: 4 });
       pool.on('error', () => undefined);
       report.append = await appendBench(pool, new PostgresEventStore(pool, { connectionString: url }), quick ? 5_000 : 100_000, quick ? 200 : 2_000);
+      await pool.end();
+    }
+
+    step('append and import beside Emmett (same server, same payloads)');
+    {
+      const url = await freshDatabase('bench_peer_ours');
+      const emmettUrl = await freshDatabase('bench_peer_emmett');
+      const pool = new Pool({ connectionString: url, max: 4 });
+      pool.on('error', () => undefined);
+      report.peer = await peerBench({ pool, url }, { url: emmettUrl }, quick ? { events: 2_000, singles: 100, streamLength: 2_000 } : { events: 100_000, singles: 2_000, streamLength: 10_000 });
       await pool.end();
     }
 
@@ -186,6 +197,13 @@ function markdown(r: Record<string, any>): string {
   lines.push(`| batches of 100 | ${a.batch100.eventsPerSecond} events/s (${Math.round(a.batch100.fractionOfCeiling * 100)}% of ceiling) |`);
   lines.push(`| batches of 1,000 | ${a.batch1000.eventsPerSecond} events/s (${Math.round(a.batch1000.fractionOfCeiling * 100)}% of ceiling) |`);
   lines.push(`| single append, expected revision | p50 ${a.singleAppendMs.p50} ms, p99 ${a.singleAppendMs.p99} ms |`, '');
+  const p = r.peer;
+  lines.push(`## Beside Emmett (${p.events} events per run, same server and payloads)`, '', '| what | ours | Emmett | ours ÷ Emmett | ours ÷ ceiling |', '| --- | --- | --- | --- | --- |');
+  lines.push(`| ceiling: COPY of the same rows into a copy of our table | ${p.ceilingCopyEventsPerSecond} events/s | | | |`);
+  for (const k of ['batch100', 'batch1000']) lines.push(`| ${k === 'batch100' ? 'batches of 100' : 'batches of 1,000'} | ${p[k].ours} events/s | ${p[k].emmett} events/s | ${p[k].vsEmmett}× | ${Math.round(p[k].ofCeiling * 100)}% |`);
+  lines.push(`| single append p50 / p99 | ${p.singleAppendMs.ours.p50} / ${p.singleAppendMs.ours.p99} ms | ${p.singleAppendMs.emmett.p50} / ${p.singleAppendMs.emmett.p99} ms | | |`);
+  lines.push(`| read a ${p.readStreamMs.events}-event stream p50 | ${p.readStreamMs.ours.p50} ms | ${p.readStreamMs.emmett.p50} ms | ${Math.round((p.readStreamMs.emmett.p50 / p.readStreamMs.ours.p50) * 100) / 100}× as fast | |`);
+  lines.push(`| import (campaignctl import's path) | ${p.import.eventsPerSecond} events/s | | | ${Math.round(p.import.ofBatch1000 * 100)}% of our batches of 1,000 |`, '');
   const c = r.commands;
   lines.push('## Command path (CommandBus, rules, append)', '', '| clients | commands/s | p50 ms | p99 ms |', '| --- | --- | --- | --- |');
   for (const x of [c.oneClient, c.sixteenClients]) lines.push(`| ${x.clients} | ${x.commandsPerSecond} | ${x.latencyMs.p50} | ${x.latencyMs.p99} |`);

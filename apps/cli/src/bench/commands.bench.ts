@@ -32,7 +32,7 @@ export async function commandBench(runtime: Runtime, customers: number, perClien
       const customerId = ids[(i * 7919) % ids.length]!;
       switch (i % 3) {
         case 0:
-          return { type: 'RecordContact', customerId, contactId: randomUUID(), staffId: 'rm1', channel: 'phone', outcome: 'reached', campaign: null, controlGroupsInForce: [] } as never;
+          return { type: 'RecordContact', customerId, contactId: randomUUID(), staffId: 'rm1', channel: 'phone', outcomeNote: null, campaign: null, controlGroupsInForce: [] } as never;
         case 1:
           return { type: 'PresentOffer', customerId, offerId: randomUUID(), staffId: 'rm1', product: gold, campaign: null, controlGroupsInForce: [] } as never;
         default:

@@ -48,7 +48,7 @@ export function kpiCommand(program: Command): void {
         } finally {
           bar?.stop();
         }
-      });
+      }, { readModels: 'up-to-date' });
       if (campaignId && answer.campaigns.length === 0) throw usage(`no campaign ${campaignId}${asOf ? ` as of ${o.asOf}` : ''}`);
       output(o.json, answer, (a) =>
         [

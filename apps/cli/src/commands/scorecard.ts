@@ -36,7 +36,7 @@ export function scorecardCommand(program: Command): void {
         } finally {
           bar?.stop();
         }
-      });
+      }, { readModels: 'up-to-date' });
       if (o.org && answer.units.length === 0) throw usage(`no org unit ${o.org}`);
       output(o.json, answer, (a) =>
         [

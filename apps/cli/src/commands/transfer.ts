@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { endOfBusinessDay, isCalendarDay, startOfBusinessDay } from '@app/domain';
+import { checkEventData, endOfBusinessDay, isCalendarDay, startOfBusinessDay } from '@app/domain';
 import { importEvents, writeExport, type TransferFormat } from '@app/event-store';
 import { usage, withRuntime } from '../cli-runtime';
 import { output } from '../output';
@@ -49,7 +49,7 @@ export function transferCommands(program: Command): void {
 
   program
     .command('import <file>')
-    .description('append events from an NDJSON or CSV export; every line is checked first and a bad line refuses the whole file (nothing appended)')
+    .description('append events from an NDJSON or CSV export; every line is checked first (format, and its data against the event catalogue: type, version, each field) and a bad line refuses the whole file (nothing appended)')
     .option('--format <format>', 'ndjson or csv (default: from the file name)')
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, o: { format?: string; json?: boolean }) => {
@@ -57,7 +57,12 @@ export function transferCommands(program: Command): void {
       const summary = await withRuntime(async (runtime) => {
         const bar = progress('import', 0, 'events');
         try {
-          return await importEvents(runtime.store, file, { format: f, onProgress: (p) => bar.update(p.done, p.total ?? undefined) });
+          return await importEvents(runtime.store, file, {
+            format: f,
+            // Every line's data against the event catalogue: what the product cannot read never enters the log.
+            checkEvent: (e) => checkEventData(e.type, e.metadata.schemaVersion, e.data),
+            onProgress: (p) => bar.update(p.done, p.total ?? undefined),
+          });
         } finally {
           bar.stop();
         }

@@ -42,7 +42,7 @@ export function whatifCommand(program: Command): void {
         } finally {
           bar.stop();
         }
-      });
+      }, { readModels: 'up-to-date' });
       output(o.json, answer, (a) =>
         [
           'Campaigns: live | what-if',

@@ -47,6 +47,13 @@ export class ActOnCampaignHandler implements ICommandHandler<ActOnCampaign> {
       const { state } = await loadState(store, customerStream(command.customerId), customerDecider);
       const customerGroup = state.enrolments.get(command.campaignId) ?? null;
       const facts = command.type === 'RecordCampaignCost' ? { customerGroup, customerTookPart: state.participations.has(command.campaignId) } : { customerGroup };
+      if (command.type === 'RecordCampaignFeedback' && customerGroup === 'treatment' && command.comment !== '') {
+        // A customer's words are personal data: into the vault under their key, erased with them.
+        const commentNote = `feedback:${command.feedbackId}:comment`;
+        const handled = await handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts, comment: '', commentNote }, context);
+        if (handled.events.length > 0) await this.runtime.vault.notes.put(command.customerId, commentNote, command.comment);
+        return handled;
+      }
       return handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts }, context);
     }
     if (command.type === 'CompleteCampaign') {

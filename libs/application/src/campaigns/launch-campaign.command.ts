@@ -21,6 +21,7 @@ import {
 import { appendDecisions, expectedFor, loadState, loadStates, retryOnConflict, type CommandContext, type HandledCommand, type StreamDecision } from '../command-handling/handle-command';
 import { customerDirectoryProjection, findAudience, waitForProjection, withReadModels } from '@app/read-models';
 import type { Runtime } from '@app/platform';
+import { comparePositions, type Position } from '@app/event-store';
 import { RUNTIME } from '../runtime.token';
 import { controlGroupsInForce } from './control-groups-in-force';
 
@@ -50,13 +51,24 @@ const EXCLUSIONS = new Set(['DATA_ERASED', 'OPTED_OUT', 'IN_ANOTHER_CONTROL_GROU
 /** How long a launch waits for the customer directory to include the latest customers. */
 const DIRECTORY_WAIT_MS = 10_000;
 
+/** Customers enrolled per append: a bounded transaction on Postgres, a bounded loop on EventStoreDB. */
+const ENROLMENT_BATCH = 1_000;
+
 /**
  * Launch: the audience rule is evaluated over the customer directory and split into treatment and
  * control by the seeded random split; each customer's own decider decides their enrolment (so the
  * rules that bear on it live in one place), the campaign decider decides the launch over those
- * enrolled, the budget decider commits the budget. Everything is appended in one multi-stream
- * append, each stream at the revision it was decided on (one transaction on Postgres): a launch
- * happens whole or not at all, and a concurrent write to any of its streams makes it decide again.
+ * enrolled, the budget decider commits the budget.
+ *
+ * Resumable and idempotent on every adapter, whatever `appendToStreams` guarantees (see the port):
+ * the enrolments are appended in batches, each stream at the revision it was decided on, then the
+ * budget, and the campaign's own event last. A launch cut short anywhere (a crash, a conflict, an
+ * EventStoreDB append failing midway) leaves the campaign approved with part of its audience
+ * enrolled; the same launch again (a retry, or after a restart) decides on that state: customers
+ * enrolled keep the group they got first (their decider decides nothing new), the budget is
+ * committed once, and the rest are enrolled. Event ids derive from the campaign, never from the
+ * request, so two attempts name the same fact the same and a repeated append stores nothing twice.
+ * The finished launch equals one that was never interrupted.
  */
 @CommandHandler(LaunchCampaign)
 export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
@@ -64,8 +76,8 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
 
   async execute(m: LaunchCampaign): Promise<LaunchOutcome> {
     const { store } = this.runtime;
-    // Event ids derive from the request's idempotency key, or else from the campaign: a repeated launch stores nothing twice.
-    const context = { ...m.context, idempotencyKey: m.context.idempotencyKey ?? `launch ${m.campaignId}` };
+    // Event ids derive from the campaign, not the request: every attempt at this launch names its facts alike.
+    const context = { ...m.context, idempotencyKey: `launch ${m.campaignId}` };
     const seed = m.randomisationSeed ?? m.campaignId;
     const launch = (audienceSize: number, treatmentCount: number) =>
       ({ type: 'LaunchCampaign', campaignId: m.campaignId, org: m.org, by: m.by, at: m.at, audienceSize, treatmentCount, randomisationSeed: seed }) as const;
@@ -115,16 +127,20 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
         { type: 'CommitBudget', unitId: plan.ownerUnitId, year: businessYear(plan.period.start), campaignId: m.campaignId, amount: plan.budget, org: m.org, by: m.by, at: m.at },
         budget.state,
       );
-      // The campaign's own event goes last: where a store appends stream by stream (EventStoreDB),
-      // a launch cut short leaves the campaign approved, and the next attempt finishes it.
-      const position = await appendDecisions(
-        store,
-        [
-          ...enrolments,
-          { streamId: budgetStream(plan.ownerUnitId), events: budgetEvents, expectedRevision: expectedFor(budget.revision) },
-          { streamId: campaignStream(m.campaignId), events, expectedRevision: expectedFor(campaign.revision) },
-        ],
-        context,
+      // Enrolments first, in batches; the campaign's own event last, so a launch cut short leaves
+      // the campaign approved and the next attempt finishes it.
+      let position: Position | null = null;
+      const later = (p: Position | null) => (p && (!position || comparePositions(p, position) > 0) ? (position = p) : position);
+      for (let i = 0; i < enrolments.length; i += ENROLMENT_BATCH) later(await appendDecisions(store, enrolments.slice(i, i + ENROLMENT_BATCH), context));
+      later(
+        await appendDecisions(
+          store,
+          [
+            { streamId: budgetStream(plan.ownerUnitId), events: budgetEvents, expectedRevision: expectedFor(budget.revision) },
+            { streamId: campaignStream(m.campaignId), events, expectedRevision: expectedFor(campaign.revision) },
+          ],
+          context,
+        ),
       );
       return { events, revision: campaign.revision + events.length, position, audienceSize: enrolled, controlCount: enrolled - treatmentCount, excluded };
     });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError, type Decider, type DomainEvent } from '@app/domain';
+import { checkEventData, currentSchemaVersion, DomainError, type Decider, type DomainEvent } from '@app/domain';
 import { comparePositions, WrongExpectedVersion, type EventStore, type ExpectedRevision, type NewEvent, type Position, type RecordedEvent } from '@app/event-store';
 
 /** Who and when: everything a command carries besides its own data. */
@@ -50,12 +50,12 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
     } catch (refusal) {
       // Some refusals are facts to keep (compliance): store them, then report the refusal.
       if (refusal instanceof DomainError && refusal.recorded.length > 0) {
-        await store.appendToStream(streamId, withMetadata(streamId, refusal.recorded, context, options.schemaVersion ?? 1), expected);
+        await store.appendToStream(streamId, withMetadata(streamId, refusal.recorded, context, options.schemaVersion), expected);
       }
       throw refusal;
     }
     if (events.length === 0) return { events, revision, position: null };
-    const result = await store.appendToStream(streamId, withMetadata(streamId, events, context, options.schemaVersion ?? 1), expected);
+    const result = await store.appendToStream(streamId, withMetadata(streamId, events, context, options.schemaVersion), expected);
     return { events, revision: result.nextExpectedRevision, position: result.position };
   });
 }
@@ -146,7 +146,7 @@ export interface StreamDecision {
 }
 
 /** Appends what several deciders decided, each stream with its own expected revision (one transaction on Postgres). */
-export async function appendDecisions(store: EventStore, decisions: readonly StreamDecision[], context: CommandContext, schemaVersion = 1): Promise<Position | null> {
+export async function appendDecisions(store: EventStore, decisions: readonly StreamDecision[], context: CommandContext, schemaVersion?: number): Promise<Position | null> {
   const appends = decisions
     .filter((d) => d.events.length > 0)
     .map((d) => ({ streamId: d.streamId, events: withMetadata(d.streamId, d.events, context, schemaVersion), expectedRevision: d.expectedRevision }));
@@ -172,11 +172,12 @@ export function withMetadata(
   streamId: string,
   events: readonly DomainEvent[],
   context: CommandContext,
-  schemaVersion = 1,
+  /** Default: the type's current version in the event catalogue. */
+  schemaVersion?: number,
 ): NewEvent[] {
   return events.map((e, i) => ({
     type: e.type,
-    data: e.data,
+    data: fitting(e, schemaVersion ?? currentSchemaVersion(e.type)),
     metadata: {
       eventId: context.idempotencyKey ? deterministicUuid(`${context.idempotencyKey}\u0000${streamId}\u0000${i}`) : randomUUID(),
       correlationId: context.correlationId,
@@ -184,10 +185,21 @@ export function withMetadata(
       actor: context.actor,
       orgUnit: context.orgUnit,
       occurredAt: context.occurredAt,
-      schemaVersion,
+      schemaVersion: schemaVersion ?? currentSchemaVersion(e.type),
       ...(context.traceparent ? { traceparent: context.traceparent } : {}),
     },
   }));
+}
+
+/**
+ * A decided event must fit its type's schema in the catalogue: what import would refuse is never
+ * written. (Every type of the deciders' unions has a schema, which the compiler checks; a type
+ * outside them can only be a test's own decider, which `handleCommand`, generic, also serves.)
+ */
+function fitting(e: DomainEvent, schemaVersion: number): unknown {
+  const problem = checkEventData(e.type, schemaVersion, e.data);
+  if (problem && problem.field !== 'type') throw new Error(`${e.type} v${schemaVersion} does not fit the event catalogue: ${problem.field}: expected ${problem.expected}`);
+  return e.data;
 }
 
 /** A name-based UUID (version 5 layout over SHA-1), stable for the same input. */

@@ -56,10 +56,15 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
 
   async execute({ interaction, by, context, newId }: RecordInteraction): Promise<RecordedInteraction> {
     const org = await this.directory.current();
-    const command = await interactionCommand(interaction, org, this.runtime.store, context.occurredAt, newId);
+    // Free text about the customer goes to the vault under the customer's key; the event names the
+    // note. It is kept once the command is decided and appended: a refused command leaves nothing.
+    const notes: [string, string][] = [];
+    const note = async (noteId: string, text: string) => (notes.push([noteId, text]), noteId);
+    const command = await interactionCommand(interaction, org, this.runtime.store, context.occurredAt, newId, note);
     const streamId = customerStream(interaction.customerId);
     const full = { ...command, org, by, at: context.occurredAt } as CustomerCommand;
     const handled = await handleCommand(this.runtime.store, streamId, customerDecider, full, context);
+    if (handled.events.length > 0) for (const [noteId, text] of notes) await this.runtime.vault.notes.put(interaction.customerId, noteId, text);
     return { ...handled, streamId, recordId: idOf(command) };
   }
 }
@@ -76,6 +81,8 @@ export async function interactionCommand(
   store: EventStore,
   at: string,
   newId: () => string = randomUUID,
+  /** Keeps free text in the vault as note `noteId` and answers the id the event names. */
+  note: (noteId: string, text: string) => Promise<string>,
 ): Promise<DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>> {
   const campaign = (campaignId: string | null | undefined) => (campaignId ? campaignFacts(store, campaignId) : Promise.resolve(null));
   const customerId = b.customerId;
@@ -85,17 +92,19 @@ export async function interactionCommand(
     return (await controlGroupsInForce(store, [state], at))(state);
   };
   switch (b.kind) {
-      case 'contact':
+      case 'contact': {
+        const contactId = b.contactId ?? newId();
         return {
           type: 'RecordContact',
           customerId,
-          contactId: b.contactId ?? newId(),
+          contactId,
           staffId: b.staffId,
           channel: b.channel,
-          outcome: b.outcome,
+          outcomeNote: await note(`contact:${contactId}:outcome`, b.outcome),
           campaign: await campaign(b.campaignId),
           controlGroupsInForce: await inForce(b.campaignId),
         };
+      }
       case 'offer':
         return {
           type: 'PresentOffer',
@@ -125,7 +134,7 @@ export async function interactionCommand(
           referralId: b.referralId ?? null,
         };
       case 'reversal':
-        return { type: 'ReverseConversion', customerId, conversionId: b.conversionId, reason: b.reason };
+        return { type: 'ReverseConversion', customerId, conversionId: b.conversionId, reasonNote: await note(`reversal:${b.conversionId}:reason`, b.reason) };
       case 'complaint':
         return { type: 'RecordComplaint', customerId, complaintId: b.complaintId ?? newId(), category: b.category, contactId: b.contactId ?? null, answerWithinDays: b.answerWithinDays };
       case 'participation':

@@ -29,7 +29,7 @@ function treat(s: Seeding, v: CustomerMonth, c: PlannedCampaign, product: DemoPr
   const contactId = s.nextId('CT');
   const outcome = rnd.pick(['reached', 'reached', 'interested', 'call back later']);
   const contacted = customerCommand(s, p, rm, at(month, day, 10, v.i % 60), {
-    type: 'RecordContact', contactId, staffId: manager, channel, outcome, campaign: facts(c), controlGroupsInForce: v.controlGroupsInForce,
+    type: 'RecordContact', contactId, staffId: manager, channel, outcomeNote: null, campaign: facts(c), controlGroupsInForce: v.controlGroupsInForce,
   });
   if (contacted instanceof Error) return;
   // At a lecture the customers who came took part (004 篇九 第三十条 2), whether or not they buy.

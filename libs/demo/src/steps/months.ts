@@ -14,7 +14,7 @@ function businessAsUsual(s: Seeding, v: CustomerMonth): void {
   const { rnd } = s;
   const { p, rm, manager, month } = v;
   if (v.state.managerId && rnd.chance(0.3) && p.channels.includes('phone')) {
-    customerCommand(s, p, rm, at(month, rnd.int(1, 27), 9), { type: 'RecordContact', contactId: s.nextId('CT'), staffId: manager, channel: 'phone', outcome: 'maintenance call', campaign: null, controlGroupsInForce: [] });
+    customerCommand(s, p, rm, at(month, rnd.int(1, 27), 9), { type: 'RecordContact', contactId: s.nextId('CT'), staffId: manager, channel: 'phone', outcomeNote: null, campaign: null, controlGroupsInForce: [] });
   }
   if (!rnd.chance(0.012)) return;
   const product = rnd.pick(ORGANIC);

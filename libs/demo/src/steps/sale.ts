@@ -34,5 +34,5 @@ export function sale(
   if (r instanceof Error) return;
   p.holdings.add(product.productCode);
   if (ASSET_CATEGORIES.has(product.category)) p.assets += amount * 0.5;
-  if (rnd.chance(0.03)) customerCommand(s, p, rm, when.replace(/T\d\d/, 'T20'), { type: 'ReverseConversion', conversionId, reason: rnd.pick(['cooling-off cancellation', 'disputed']) });
+  if (rnd.chance(0.03)) customerCommand(s, p, rm, when.replace(/T\d\d/, 'T20'), { type: 'ReverseConversion', conversionId, reasonNote: (rnd.pick(['cooling-off cancellation', 'disputed']), null) });
 }

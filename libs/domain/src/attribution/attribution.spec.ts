@@ -150,7 +150,7 @@ describe('rounding', () => {
 // Customer events in the global order, each with its business time.
 const at = (e: CustomerEvent, occurredAt: string): AttributionEvent => ({ ...e, occurredAt });
 const contacted = (customerId: string, campaignId: string | null, days: number) =>
-  at({ type: 'CustomerContacted', data: { contactId: `${customerId}${days}`, customerId, staffId: 'rm1', channel: 'phone', campaignId, outcome: 'reached', contactedAt: day(days) } }, day(days));
+  at({ type: 'CustomerContacted', data: { contactId: `${customerId}${days}`, customerId, staffId: 'rm1', channel: 'phone', campaignId, outcomeNote: null, contactedAt: day(days) } }, day(days));
 const offered = (customerId: string, campaignId: string, days: number) =>
   at({ type: 'OfferPresented', data: { offerId: `O${days}`, customerId, staffId: 'rm1', productCode: 'FUND-BOND', campaignId } }, day(days));
 const converted = (conversionId: string, customerId: string, days: number, revenue: string, campaignId: string | null = null) =>
@@ -161,7 +161,7 @@ const converted = (conversionId: string, customerId: string, days: number, reven
     },
     day(days),
   );
-const reversed = (conversionId: string, customerId: string, days: number) => at({ type: 'ConversionReversed', data: { conversionId, customerId, reason: 'cooling-off' } }, day(days));
+const reversed = (conversionId: string, customerId: string, days: number) => at({ type: 'ConversionReversed', data: { conversionId, customerId, reasonNote: null } }, day(days));
 
 const ledgerOf = (model: AttributionModel, events: readonly AttributionEvent[]) => {
   const ledger = new AttributionLedger(rule(model));

@@ -172,11 +172,11 @@ describe('campaign', () => {
       const feedback = { type: 'RecordCampaignFeedback', feedbackId: 'f1', rating: 4, comment: 'good' };
       given([drafted, submitted, approved, launched])
         .when(cmd({ ...feedback, customerId: 'C1', customerGroup: 'treatment' }))
-        .then([{ type: 'CampaignFeedbackRecorded', data: { campaignId: 'K1', feedbackId: 'f1', customerId: 'C1', rating: 4, comment: 'good' } }]);
+        .then([{ type: 'CampaignFeedbackRecorded', data: { campaignId: 'K1', feedbackId: 'f1', customerId: 'C1', rating: 4, comment: 'good', commentNote: null } }]);
       given([drafted, submitted, approved, launched]).when(cmd({ ...feedback, customerId: 'OUT', customerGroup: null })).thenRefuses('NOT_A_PARTICIPANT');
       given([drafted, submitted, approved, launched])
         .when(cmd({ ...feedback, customerId: null }))
-        .then([{ type: 'CampaignFeedbackRecorded', data: { campaignId: 'K1', feedbackId: 'f1', customerId: null, rating: 4, comment: 'good' } }]);
+        .then([{ type: 'CampaignFeedbackRecorded', data: { campaignId: 'K1', feedbackId: 'f1', customerId: null, rating: 4, comment: 'good', commentNote: null } }]);
     });
 
     it('refuses costs beyond the campaign budget', () => {

@@ -159,7 +159,7 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
       if (c.rating !== null && !(Number.isInteger(c.rating) && c.rating >= 1 && c.rating <= 5)) throw invalid('INVALID_RATING', 'rating is a whole number from 1 to 5');
       // Feedback names a customer only when they took part (a record about anyone else is refused).
       if (c.customerId !== null && c.customerGroup !== 'treatment') throw refused('NOT_A_PARTICIPANT', `customer ${c.customerId} is not a participant of this campaign`, { customerId: c.customerId });
-      return [{ type: 'CampaignFeedbackRecorded', data: { campaignId, feedbackId: c.feedbackId, customerId: c.customerId, rating: c.rating, comment: c.comment } }];
+      return [{ type: 'CampaignFeedbackRecorded', data: { campaignId, feedbackId: c.feedbackId, customerId: c.customerId, rating: c.rating, comment: c.comment, commentNote: c.commentNote ?? null } }];
     }
     case 'CompleteCampaign': {
       requireStatus(s, ['launched'], 'complete');

@@ -42,7 +42,11 @@ export type CampaignEvent =
       data: { campaignId: string; launchedBy: string; audienceSize: number; treatmentCount: number; controlCount: number; randomisationSeed: string; budgetCommitted: string };
     }
   | { type: 'CampaignCostRecorded'; data: { campaignId: string; costId: string; amount: string; customerId: string | null; description: string } }
-  | { type: 'CampaignFeedbackRecorded'; data: { campaignId: string; feedbackId: string; customerId: string | null; rating: number | null; comment: string } }
+  /**
+   * Version 2: a customer's comment is in the PII vault (`commentNote`; `comment` is then '');
+   * feedback about the campaign itself keeps its `comment`. Version 1 kept every comment here.
+   */
+  | { type: 'CampaignFeedbackRecorded'; data: { campaignId: string; feedbackId: string; customerId: string | null; rating: number | null; comment: string; commentNote: string | null } }
   | {
       type: 'CampaignCompleted';
       data: {

@@ -23,7 +23,7 @@ const k2 = (over: Partial<CampaignFacts> = {}): CampaignFacts => ({
 });
 type Over = { campaign?: CampaignFacts; controlGroupsInForce?: string[]; at?: string };
 const base = (o: Over) => ({ customerId: 'C1', org: ORG, by: actor('rm1'), at: o.at ?? at, staffId: 'rm1', campaign: o.campaign ?? k2(), controlGroupsInForce: o.controlGroupsInForce ?? [] });
-const contact = (o: Over = {}) => ({ type: 'RecordContact', contactId: 'X1', channel: 'phone', outcome: 'reached', ...base(o) }) as CustomerCommand;
+const contact = (o: Over = {}) => ({ type: 'RecordContact', contactId: 'X1', channel: 'phone', outcomeNote: null, ...base(o) }) as CustomerCommand;
 const offer = (o: Over = {}) => ({ type: 'PresentOffer', offerId: 'O1', product: product('FUND-BOND'), ...base(o) }) as CustomerCommand;
 const sale = (o: Over = {}) =>
   ({ type: 'RecordConversion', conversionId: 'V1', product: product('FUND-BOND'), amount: '1000', revenue: '10', referrerStaffId: null, referralId: null, ...base(o) }) as CustomerCommand;

@@ -37,7 +37,7 @@ const contact = (channel: Channel, campaign: null | { campaignId: string; channe
     contactId: 'X1',
     staffId: 'rm1',
     channel,
-    outcome: 'reached',
+    outcomeNote: null,
     campaign: campaign && { ...campaign, status: 'launched', productCodes: ['DEP-1Y'], periodEnd: '2027-01-01T00:00:00.000Z', includeOtherControlGroups: false },
     controlGroupsInForce: [],
     org: ORG,
@@ -46,7 +46,7 @@ const contact = (channel: Channel, campaign: null | { campaignId: string; channe
   }) as CustomerCommand;
 const contacted = (channel: Channel, campaignId: string | null = null): CustomerEvent => ({
   type: 'CustomerContacted',
-  data: { contactId: 'X1', customerId: 'C1', staffId: 'rm1', channel, campaignId, outcome: 'reached', contactedAt: at },
+  data: { contactId: 'X1', customerId: 'C1', staffId: 'rm1', channel, campaignId, outcomeNote: null, contactedAt: at },
 });
 
 describe('enrolment in a campaign', () => {

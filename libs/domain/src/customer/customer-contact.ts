@@ -85,7 +85,7 @@ export function decideContact(c: ContactCommand, s: ContactState & RelationshipS
         }
       }
       const campaignId = c.campaign?.campaignId ?? null;
-      return [{ type: 'CustomerContacted', data: { contactId: c.contactId, customerId, staffId: c.staffId, channel: c.channel, campaignId, outcome: c.outcome, contactedAt: c.at } }];
+      return [{ type: 'CustomerContacted', data: { contactId: c.contactId, customerId, staffId: c.staffId, channel: c.channel, campaignId, outcomeNote: c.outcomeNote, contactedAt: c.at } }];
     }
     default: {
       const unreachable: never = c;

@@ -65,7 +65,7 @@ export function decideSelling(c: SellingCommand, s: Reads): SellingEvent[] {
       const conversion = s.conversions.get(c.conversionId);
       if (!conversion) throw notFound('UNKNOWN_CONVERSION', `no conversion ${c.conversionId} for this customer`, { conversionId: c.conversionId });
       if (conversion.reversed) throw illegalState('ALREADY_REVERSED', `conversion ${c.conversionId} is already reversed`, { conversionId: c.conversionId });
-      return [{ type: 'ConversionReversed', data: { conversionId: c.conversionId, customerId, reason: c.reason } }];
+      return [{ type: 'ConversionReversed', data: { conversionId: c.conversionId, customerId, reasonNote: c.reasonNote } }];
     }
     default: {
       const unreachable: never = c;

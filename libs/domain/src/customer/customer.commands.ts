@@ -44,7 +44,8 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
         contactId: string;
         staffId: string;
         channel: Channel;
-        outcome: string;
+        /** The outcome as written is personal data: kept in the vault, named here by its note id (null: none). */
+        outcomeNote: string | null;
         campaign: CampaignFacts | null;
       } & ControlGroupsInForce)
     | ({ type: 'PresentOffer'; offerId: string; staffId: string; product: Product; campaign: CampaignFacts | null } & ControlGroupsInForce)
@@ -61,7 +62,7 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
         referrerStaffId: string | null;
         referralId: string | null;
       } & ControlGroupsInForce)
-    | { type: 'ReverseConversion'; conversionId: string; reason: string }
+    | { type: 'ReverseConversion'; conversionId: string; /** The reason's note in the vault. */ reasonNote: string | null }
     | { type: 'RecordComplaint'; complaintId: string; category: string; contactId: string | null; answerWithinDays: number }
     | { type: 'AnswerComplaint'; complaintId: string }
     /** `nameMissing`: the vault would be left without a name (personal data always has one). */

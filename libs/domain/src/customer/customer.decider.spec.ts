@@ -20,7 +20,7 @@ const assessed = (tolerance: 'R1' | 'R2' | 'R3' | 'R4' | 'R5', assessedAt = '202
 });
 const contacted = (contactId: string, contactedAt: string, campaignId: string | null = 'K1'): CustomerEvent => ({
   type: 'CustomerContacted',
-  data: { contactId, customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId, outcome: 'reached', contactedAt },
+  data: { contactId, customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId, outcomeNote: null, contactedAt },
 });
 const campaign = (over: Partial<CampaignFacts> = {}): CampaignFacts => ({
   campaignId: 'K1',
@@ -32,7 +32,7 @@ const campaign = (over: Partial<CampaignFacts> = {}): CampaignFacts => ({
   ...over,
 });
 const contact = (over: Record<string, unknown> = {}) =>
-  cmd({ type: 'RecordContact', contactId: 'X9', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaign: campaign(), ...over });
+  cmd({ type: 'RecordContact', contactId: 'X9', staffId: 'rm1', channel: 'phone', outcomeNote: null, campaign: campaign(), ...over });
 
 describe('customer', () => {
   describe('onboarding', () => {
@@ -158,7 +158,7 @@ describe('customer', () => {
     it('records a campaign contact on a consented channel to a treatment customer', () => {
       given([onboarded, consent('phone'), enrolled('treatment')])
         .when(contact())
-        .then([{ type: 'CustomerContacted', data: { contactId: 'X9', customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId: 'K1', outcome: 'reached', contactedAt: at } }]);
+        .then([{ type: 'CustomerContacted', data: { contactId: 'X9', customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId: 'K1', outcomeNote: null, contactedAt: at } }]);
     });
 
     it('refuses a channel the customer opted out of', () => {
@@ -309,10 +309,10 @@ describe('customer', () => {
         type: 'ConversionRecorded',
         data: { conversionId: 'V1', customerId: 'C1', staffId: 'rm1', productCode: 'GOLD', amount: '1.00', revenue: '1.00', campaignId: null, referrerStaffId: null, referralId: null },
       };
-      const reversed: CustomerEvent = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reason: 'cooling-off' } };
-      given([onboarded, recorded]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reason: 'cooling-off' })).then([reversed]);
-      given([onboarded, recorded, reversed]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reason: 'again' })).thenRefuses('ALREADY_REVERSED');
-      given([onboarded]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reason: 'x' })).thenRefuses('UNKNOWN_CONVERSION');
+      const reversed: CustomerEvent = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reasonNote: null } };
+      given([onboarded, recorded]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reasonNote: null })).then([reversed]);
+      given([onboarded, recorded, reversed]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reasonNote: null })).thenRefuses('ALREADY_REVERSED');
+      given([onboarded]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reasonNote: null })).thenRefuses('UNKNOWN_CONVERSION');
     });
   });
 
@@ -394,10 +394,10 @@ describe('customer access (DOMAIN.md, who uses it)', () => {
 
 describe('relationship managers record their own work', () => {
   it('refuses a contact or sale recorded in a colleague’s name, and lets a head book it', () => {
-    given([onboarded, consent('phone')]).when(cmd({ type: 'RecordContact', contactId: 'X1', staffId: 'rm2', channel: 'phone', outcome: 'x', campaign: null })).thenRefuses('NOT_YOUR_RECORD');
+    given([onboarded, consent('phone')]).when(cmd({ type: 'RecordContact', contactId: 'X1', staffId: 'rm2', channel: 'phone', outcomeNote: null, campaign: null })).thenRefuses('NOT_YOUR_RECORD');
     given([onboarded, consent('phone')])
-      .when(cmd({ type: 'RecordContact', contactId: 'X1', staffId: 'rm2', channel: 'phone', outcome: 'x', campaign: null }, { by: actor('head-br1') }))
-      .then([{ type: 'CustomerContacted', data: { contactId: 'X1', customerId: 'C1', staffId: 'rm2', channel: 'phone', campaignId: null, outcome: 'x', contactedAt: at } }]);
+      .when(cmd({ type: 'RecordContact', contactId: 'X1', staffId: 'rm2', channel: 'phone', outcomeNote: null, campaign: null }, { by: actor('head-br1') }))
+      .then([{ type: 'CustomerContacted', data: { contactId: 'X1', customerId: 'C1', staffId: 'rm2', channel: 'phone', campaignId: null, outcomeNote: null, contactedAt: at } }]);
   });
 
   it('lets a relationship manager record a referral they took part in, not one between two others', () => {

@@ -33,7 +33,11 @@ export type CustomerEvent =
   | { type: 'CustomerEnrolledInCampaign'; data: { campaignId: string; customerId: string; group: Group } }
   | {
       type: 'CustomerContacted';
-      data: { contactId: string; customerId: string; staffId: string; channel: Channel; campaignId: string | null; outcome: string; contactedAt: string };
+      /**
+       * Version 2: `outcomeNote` names the outcome's text in the PII vault (erased with the
+       * customer); version 1 carried the text itself as `outcome` (read as no note).
+       */
+      data: { contactId: string; customerId: string; staffId: string; channel: Channel; campaignId: string | null; outcomeNote: string | null; contactedAt: string };
     }
   | { type: 'OfferPresented'; data: OfferData }
   | { type: 'OfferAccepted'; data: OfferData }
@@ -66,7 +70,8 @@ export type CustomerEvent =
         referralId: string | null;
       };
     }
-  | { type: 'ConversionReversed'; data: { conversionId: string; customerId: string; reason: string } }
+  /** Version 2: the reason's text is in the vault (`reasonNote`); version 1 carried it as `reason`. */
+  | { type: 'ConversionReversed'; data: { conversionId: string; customerId: string; reasonNote: string | null } }
   | {
       type: 'ComplaintRecorded';
       data: {

@@ -3,9 +3,13 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { describeEventStoreContract, event } from '../contract/event-store.contract';
 import { PostgresEventStore } from './postgres-event-store';
 
-describeEventStoreContract('postgres', async () => {
+describe.each([
+  ['postgres', undefined],
+  ['postgres, every append by COPY', 1],
+])('%s', (_, copyFrom) => {
+describeEventStoreContract(String(_), async () => {
   const db: TestDatabase = await createTestDatabase();
-  const options = { connectionString: db.url, maxPollIntervalMs: 100 };
+  const options = { connectionString: db.url, maxPollIntervalMs: 100, copyFrom };
   return {
     store: new PostgresEventStore(db.pool, options),
     atomicMultiStreamAppend: true,
@@ -13,7 +17,8 @@ describeEventStoreContract('postgres', async () => {
     async holdOpenAppend(streamId, e) {
       const client = await db.pool.connect();
       await client.query('BEGIN');
-      await new PostgresEventStore(client as unknown as Pool, options).appendToStream(streamId, [e], 'no_stream');
+      // (One event, by the one-statement path: COPY needs a transaction of its own.)
+      await new PostgresEventStore(client as unknown as Pool, { ...options, copyFrom: undefined }).appendToStream(streamId, [e], 'no_stream');
       return {
         async commit() {
           await client.query('COMMIT');
@@ -24,6 +29,7 @@ describeEventStoreContract('postgres', async () => {
     cleanup: () => db.drop(),
   };
 });
+});
 
 describe('PostgresEventStore specifics', () => {
   let db: TestDatabase;
@@ -33,6 +39,14 @@ describe('PostgresEventStore specifics', () => {
     store = new PostgresEventStore(db.pool, { connectionString: db.url });
   });
   afterAll(() => db.drop());
+
+  it('keeps text that COPY would read as its own escapes (backslashes, tabs, newlines, quotes, CJK, emoji) exactly as written', async () => {
+    const copying = new PostgresEventStore(db.pool, { connectionString: db.url, copyFrom: 1 });
+    const data = { path: 'C:\\new\\table', tab: 'a\tb', lines: 'one\ntwo\r\nthree', quote: '"q" \\"', cjk: '张三 客户', emoji: '🙂', backslashN: '\\N' };
+    await copying.appendToStream('odd\tstream\\1', [event('Odd\\Type', data)], 'no_stream');
+    const [stored] = await copying.readStream('odd\tstream\\1');
+    expect(stored).toMatchObject({ streamId: 'odd\tstream\\1', type: 'Odd\\Type', data });
+  });
 
   it('writes a batch of many events with one insert statement, beyond the bind-parameter limit', async () => {
     const events = Array.from({ length: 12_000 }, (_, i) => event('Bulk', { i }));

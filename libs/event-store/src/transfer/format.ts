@@ -63,6 +63,13 @@ export interface ImportedEvent {
 /** A record that breaks the format; the reader adds the line number. */
 export class RecordRejected extends Error {
   override readonly name = 'RecordRejected';
+  constructor(
+    message: string,
+    /** The field at fault and what fits there, when the record's data breaks its schema. */
+    readonly problem?: { readonly field: string; readonly expected: string },
+  ) {
+    super(message);
+  }
 }
 
 export function fromNdjsonLine(text: string): ImportedEvent {

@@ -20,7 +20,9 @@ export interface StreamPlan {
   storedDigest: string | null;
 }
 
-const CHECK_CONCURRENCY = 8;
+const CHECK_CONCURRENCY = 4;
+/** Streams per `readStreams` call. */
+const CHECK_CHUNK = 500;
 
 /**
  * Each stream must continue the store's: start right after its last event (or at 0 on a new
@@ -33,26 +35,32 @@ export async function checkAgainstStore(
   onChecked?: (done: number) => void,
 ): Promise<ImportConflict | null> {
   const entries = [...streams.entries()];
-  let next = 0;
   let done = 0;
   let conflict: ImportConflict | null = null;
+  // Many streams per read (one query on Postgres), a few reads at a time.
+  const chunks: (typeof entries)[] = [];
+  for (let i = 0; i < entries.length; i += CHECK_CHUNK) chunks.push(entries.slice(i, i + CHECK_CHUNK));
+  let next = 0;
   const worker = async () => {
-    while (next < entries.length) {
-      const [streamId, s] = entries[next++]!;
-      const stored = await store.readStream(streamId, Math.max(s.first - 1, 0));
-      if (s.first > 0 && stored[0]?.streamPosition !== s.first - 1) {
-        const found = new ImportConflict(s.line, streamId, `the file starts at revision ${s.first}, but the target store holds fewer than ${s.first} events of this stream`);
-        if (!conflict || found.line < conflict.line) conflict = found;
-        continue;
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      const read = await store.readStreams(chunk.map(([streamId, s]) => ({ streamId, fromRevision: Math.max(s.first - 1, 0) })));
+      for (const [streamId, s] of chunk) {
+        const stored = read.get(streamId) ?? [];
+        if (s.first > 0 && stored[0]?.streamPosition !== s.first - 1) {
+          const found = new ImportConflict(s.line, streamId, `the file starts at revision ${s.first}, but the target store holds fewer than ${s.first} events of this stream`);
+          if (!conflict || found.line < conflict.line) conflict = found;
+          continue;
+        }
+        const overlap = stored.filter((e) => e.streamPosition >= s.first && e.streamPosition <= s.last);
+        s.appendFrom = s.first + overlap.length;
+        s.storedDigest = overlap.length > 0 ? overlap.reduce((d, e) => chain(d, e.metadata.eventId), '') : null;
       }
-      const overlap = stored.filter((e) => e.streamPosition >= s.first && e.streamPosition <= s.last);
-      s.appendFrom = s.first + overlap.length;
-      s.storedDigest = overlap.length > 0 ? overlap.reduce((d, e) => chain(d, e.metadata.eventId), '') : null;
-      done += 1;
-      if (done % 100 === 0) onChecked?.(done);
+      done += chunk.length;
+      onChecked?.(done);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, entries.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, chunks.length) }, worker));
   onChecked?.(done);
   return conflict;
 }

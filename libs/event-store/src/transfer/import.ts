@@ -18,9 +18,14 @@ export type ImportSource = string | (() => Readable) | Readable;
 
 export interface ImportOptions {
   readonly format: TransferFormat;
-  /** Events per `appendToStreams` call (default 500). */
+  /** Events per `appendToStreams` call (default 2,000). */
   readonly batchSize?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
+  /**
+   * The event's data checked against its type's schema at its version (the store knows no
+   * schemas: the caller passes the catalogue's check). A problem refuses the file at that line.
+   */
+  readonly checkEvent?: (event: NewEvent) => { readonly field: string; readonly expected: string } | null;
 }
 
 export interface ImportProgress {
@@ -42,13 +47,13 @@ export interface ImportSummary {
 
 /**
  * Imports an export file, keeping every event's id, revision and metadata. Refuses the whole file
- * before appending anything when a line is malformed (`InvalidImportFile`, naming the first bad
- * line) or when a stream does not continue the store's (`ImportConflict`). Events the store
+ * before appending anything when a line is malformed or its data does not fit its event type's
+ * schema (`InvalidImportFile`, naming the first bad line, and the field and what it expects) or when a stream does not continue the store's (`ImportConflict`). Events the store
  * holds already, with the same ids at the same revisions, are skipped, so a repeated or an
  * interrupted import can simply be run again. Memory: one entry per stream, never the events.
  */
 export async function importEvents(store: EventStore, source: ImportSource, options: ImportOptions): Promise<ImportSummary> {
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 2_000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (options.format !== 'ndjson' && options.format !== 'csv') throw new RangeError(`unknown format ${JSON.stringify(options.format)}`);
   return withReopenable(source, async (open) => {
@@ -65,7 +70,11 @@ export async function importEvents(store: EventStore, source: ImportSource, opti
 async function validate(open: () => Readable, options: ImportOptions): Promise<{ streams: Map<string, StreamPlan>; total: number }> {
   const streams = new Map<string, StreamPlan>();
   let total = 0;
-  const visit = ({ streamId, streamRevision }: { streamId: string; streamRevision: number }, line: number) => {
+  const visit = ({ streamId, streamRevision, event }: { streamId: string; streamRevision: number; event: NewEvent }, line: number) => {
+    const problem = options.checkEvent?.(event);
+    if (problem) {
+      throw new RecordRejected(`${event.type} (schema version ${event.metadata.schemaVersion}): ${problem.field}: expected ${problem.expected}`, { field: problem.field, expected: problem.expected });
+    }
     const seen = streams.get(streamId);
     if (!seen) {
       streams.set(streamId, { line, first: streamRevision, last: streamRevision, appendFrom: streamRevision, storedDigest: null });

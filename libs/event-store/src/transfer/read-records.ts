@@ -104,7 +104,7 @@ function atLine<R>(line: number, f: () => R): R {
   try {
     return f();
   } catch (err) {
-    if (err instanceof RecordRejected) throw new InvalidImportFile(line, err.message);
+    if (err instanceof RecordRejected) throw new InvalidImportFile(line, err.message, err.problem);
     throw err;
   }
 }

@@ -8,6 +8,8 @@ export class InvalidImportFile extends Error {
   constructor(
     readonly line: number,
     readonly reason: string,
+    /** The field at fault and what fits there, when the line's data breaks its event type's schema. */
+    readonly problem?: { readonly field: string; readonly expected: string },
   ) {
     super(`line ${line}: ${reason}`);
   }

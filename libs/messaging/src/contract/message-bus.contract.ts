@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveredMessage, MessageBus } from '../message-bus.port';
+import type { BusMessage, DeliveredMessage, MessageBus } from '../message-bus.port';
 
 export interface BusSubject {
   readonly bus: MessageBus;
   /** Stores that drop a repeated message id (Postgres) say so; Kafka leaves it to consumers. */
   readonly dropsRepeatedIds: boolean;
+  /**
+   * Publishes in a transaction left open until `commit` (a publisher slower to commit than another),
+   * where the adapter has transactions (Postgres); the late-commit test is skipped without it.
+   */
+  readonly latePublisher?: (topic: string, messages: readonly BusMessage[]) => Promise<{ commit(): Promise<void> }>;
   cleanup(): Promise<void>;
 }
 
@@ -70,6 +75,21 @@ export function describeMessageBusContract(name: string, setup: () => Promise<Bu
       await until(() => attempts >= 2);
       await c.stop();
       expect(attempts).toBeGreaterThanOrEqual(2);
+    });
+
+    it('delivers a message whose publisher commits after a later message was consumed (two publishers, a late commit)', async () => {
+      if (!subject.latePublisher) return;
+      // Publisher A takes the lower offset and holds its transaction open; B publishes after it and commits first.
+      const late = await subject.latePublisher(topic, [msg('a', 1)]);
+      await subject.bus.publish(topic, [msg('b', 2)]);
+      const got: DeliveredMessage[] = [];
+      const c = await subject.bus.consume(topic, 'g-late', async (batch) => void got.push(...batch));
+      await new Promise((r) => setTimeout(r, 300));
+      await late.commit();
+      await until(() => got.length >= 2, 5_000).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+      await c.stop();
+      expect(got.map((m) => (m.value as { n: number }).n).sort()).toEqual([1, 2]);
     });
 
     it('stores a repeated message id once (stores that deduplicate)', async () => {

@@ -64,8 +64,8 @@ const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]
     insertMany(
       tx,
       'c360_contacts',
-      [['customer_id', 'text'], ['contact_id', 'text'], ['occurred_at', 'timestamptz'], ['channel', 'text'], ['staff_id', 'text'], ['campaign_id', 'text'], ['outcome', 'text']],
-      events.map((e) => [d(e).customerId, d(e).contactId, at(e), d(e).channel, d(e).staffId, d(e).campaignId, d(e).outcome]),
+      [['customer_id', 'text'], ['contact_id', 'text'], ['occurred_at', 'timestamptz'], ['channel', 'text'], ['staff_id', 'text'], ['campaign_id', 'text'], ['outcome_note', 'text']],
+      events.map((e) => [d(e).customerId, d(e).contactId, at(e), d(e).channel, d(e).staffId, d(e).campaignId, d(e).outcomeNote]),
       'ON CONFLICT (customer_id, contact_id) DO NOTHING',
     ),
   CustomerEnrolledInCampaign: (tx, events) =>
@@ -97,7 +97,8 @@ const GROUPS: readonly (readonly string[])[] = [
 /** One customer seen whole: tier and its history, manager, unit, channels opted out of, risk profile, contacts, campaigns, card. */
 export const customer360Projection: Projection = {
   name: 'customer-360',
-  version: 3,
+  // 4: a contact's outcome is a note in the PII vault (its id here), never the text.
+  version: 4,
   tables: CUSTOMER_360_TABLES,
   eventTypes: Object.keys(HANDLERS),
   apply: applyInGroups(GROUPS, HANDLERS),

@@ -9,7 +9,7 @@ export async function customer360(pool: Queryable, customerId: string, now = new
   // One connection (its search_path names the live schemas): queries go one after another.
   const tiers = await pool.query(`SELECT month, from_tier, to_tier, average_fen FROM c360_tier_history WHERE customer_id = $1 ORDER BY month`, [customerId]);
   const contacts = await pool.query(
-    `SELECT contact_id, occurred_at, channel, staff_id, campaign_id, outcome FROM c360_contacts WHERE customer_id = $1 ORDER BY occurred_at DESC, contact_id LIMIT 10`,
+    `SELECT contact_id, occurred_at, channel, staff_id, campaign_id, outcome_note FROM c360_contacts WHERE customer_id = $1 ORDER BY occurred_at DESC, contact_id LIMIT 10`,
     [customerId],
   );
   const campaigns = await pool.query(`SELECT campaign_id, grp, enrolled_at FROM c360_enrolments WHERE customer_id = $1 ORDER BY enrolled_at, campaign_id`, [customerId]);
@@ -30,7 +30,7 @@ export async function customer360(pool: Queryable, customerId: string, now = new
       ? { tolerance: c.risk_tolerance as string, assessedAt: (c.risk_assessed_at as Date).toISOString(), validUntil: validUntil!.toISOString(), expired: validUntil! <= now }
       : null,
     vipCard: c.card_id ? { cardId: c.card_id as string, tier: c.card_tier as string, validUntil: (c.card_valid_until as Date).toISOString() } : null,
-    lastContacts: contacts.rows.map((r) => ({ contactId: r.contact_id, occurredAt: r.occurred_at.toISOString(), channel: r.channel, staffId: r.staff_id, campaignId: r.campaign_id, outcome: r.outcome })),
+    lastContacts: contacts.rows.map((r) => ({ contactId: r.contact_id, occurredAt: r.occurred_at.toISOString(), channel: r.channel, staffId: r.staff_id, campaignId: r.campaign_id, outcomeNote: r.outcome_note as string | null })),
     campaigns: campaigns.rows.map((r) => ({ campaignId: r.campaign_id, group: r.grp, enrolledAt: r.enrolled_at.toISOString() })),
     pointsBalance: Number(points.rows[0].balance),
   };

@@ -19,6 +19,6 @@ export const CUSTOMER_360_TABLES = [
   `CREATE TABLE c360_tier_history (customer_id text NOT NULL, month text NOT NULL, from_tier text NOT NULL, to_tier text NOT NULL, average_fen bigint NOT NULL, PRIMARY KEY (customer_id, month))`,
   `CREATE TABLE c360_contacts (
     customer_id text NOT NULL, contact_id text NOT NULL, occurred_at timestamptz NOT NULL, channel text NOT NULL,
-    staff_id text NOT NULL, campaign_id text, outcome text NOT NULL, PRIMARY KEY (customer_id, contact_id))`,
+    staff_id text NOT NULL, campaign_id text, outcome_note text, PRIMARY KEY (customer_id, contact_id))`,
   `CREATE TABLE c360_enrolments (customer_id text NOT NULL, campaign_id text NOT NULL, grp text NOT NULL, enrolled_at timestamptz NOT NULL, PRIMARY KEY (customer_id, campaign_id))`,
 ];

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { channel, count, decimal, gender, id, text, tier, time } from './fields';
+
+const plan = {
+  name: text,
+  objective: text,
+  ownerUnitId: id,
+  productCodes: z.array(id),
+  channels: z.array(channel),
+  audience: z.strictObject({
+    tiers: z.array(tier),
+    segments: z.array(id),
+    unitIds: z.array(id),
+    genders: z.array(gender),
+    holdsAnyOf: z.array(id),
+    holdsNoneOf: z.array(id),
+  }),
+  budget: decimal,
+  period: z.strictObject({ start: time, end: time }),
+  controlGroupPercent: z.number().min(0).max(100),
+  includeOtherControlGroups: z.boolean().optional(),
+  targets: z.strictObject({ conversions: count.nullable(), revenue: decimal.nullable() }),
+};
+
+/** The campaign's stream, version 1 of each event. */
+export const CAMPAIGN_EVENT_SCHEMAS = {
+  CampaignDrafted: z.strictObject({ campaignId: id, draftedBy: id, ...plan }),
+  CampaignSubmitted: z.strictObject({ campaignId: id, planDocumentRef: text, submittedBy: id }),
+  CampaignApproved: z.strictObject({ campaignId: id, approvedBy: id, approverUnitId: id }),
+  CampaignRejected: z.strictObject({ campaignId: id, rejectedBy: id, approverUnitId: id, reason: text }),
+  CampaignLaunched: z.strictObject({
+    campaignId: id,
+    launchedBy: id,
+    audienceSize: count,
+    treatmentCount: count,
+    controlCount: count,
+    randomisationSeed: text,
+    budgetCommitted: decimal,
+  }),
+  CampaignCostRecorded: z.strictObject({ campaignId: id, costId: id, amount: decimal, customerId: id.nullable(), description: text }),
+  CampaignFeedbackRecorded: z.strictObject({ campaignId: id, feedbackId: id, customerId: id.nullable(), rating: z.number().nullable(), comment: text, commentNote: id.nullable() }),
+  CampaignCompleted: z.strictObject({
+    campaignId: id,
+    completedBy: id,
+    totalCost: decimal,
+    unassignedCost: decimal,
+    participantCount: count,
+    unassignedSharePerParticipant: decimal,
+    budgetReleased: decimal,
+  }),
+  CampaignCancelled: z.strictObject({ campaignId: id, cancelledBy: id, reason: text, budgetReleased: decimal }),
+} as const;

@@ -1,0 +1,54 @@
+import { UPCASTERS, upcastWith } from '../upcasters';
+import { checkEventData, currentSchemaVersion } from './catalogue';
+
+describe('the event catalogue', () => {
+  const onboarded = { customerId: 'C-1', homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 };
+
+  it('accepts data that fits its type at its version', () => {
+    expect(checkEventData('CustomerOnboarded', 1, onboarded)).toBeNull();
+    expect(checkEventData('CustomerOnboarded', 1, { ...onboarded, birthYear: null })).toBeNull();
+  });
+
+  it('names the field and what fits there when the data does not', () => {
+    expect(checkEventData('CustomerOnboarded', 1, { ...onboarded, gender: null })).toEqual({ field: 'data.gender', expected: 'one of "F", "M", "U"' });
+    expect(checkEventData('CustomerOnboarded', 1, { ...onboarded, birthYear: '1980' })).toEqual({ field: 'data.birthYear', expected: 'number' });
+    expect(checkEventData('ConversionRecorded', 1, { conversionId: 'x' })).toMatchObject({ field: 'data.customerId' });
+  });
+
+  it('refuses fields the type does not have', () => {
+    expect(checkEventData('CustomerOnboarded', 1, { ...onboarded, name: '张三' })).toEqual({ field: 'data', expected: 'no field "name"' });
+  });
+
+  it('refuses an unknown type and a version the catalogue does not have', () => {
+    expect(checkEventData('CustomerTeleported', 1, {})).toMatchObject({ field: 'type' });
+    expect(checkEventData('CustomerOnboarded', currentSchemaVersion('CustomerOnboarded') + 1, onboarded)).toMatchObject({ field: 'metadata.schemaVersion' });
+    expect(checkEventData('CustomerOnboarded', 0, onboarded)).toMatchObject({ field: 'metadata.schemaVersion' });
+  });
+
+  it('checks money as decimal strings, not numbers', () => {
+    const budget = { unitId: 'HO', year: 2026, amount: '1000.00' };
+    expect(checkEventData('AnnualBudgetSet', 1, budget)).toBeNull();
+    expect(checkEventData('AnnualBudgetSet', 1, { ...budget, amount: 1000 })).toEqual({ field: 'data.amount', expected: 'string' });
+  });
+});
+
+describe('older versions of an event type', () => {
+  it('checks a version 1 event against version 1, and lifts it to the current shape without its free text', () => {
+    const v1 = { contactId: 'X1', customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId: null, outcome: 'called her husband Li Ming', contactedAt: '2026-03-01T01:00:00.000Z' };
+    expect(currentSchemaVersion('CustomerContacted')).toBe(2);
+    expect(checkEventData('CustomerContacted', 1, v1)).toBeNull();
+    expect(checkEventData('CustomerContacted', 2, v1)).toMatchObject({ field: 'data.outcomeNote' });
+    const lifted = upcastWith<{ type: string; data: unknown; metadata: { schemaVersion: number } }>(UPCASTERS)({ type: 'CustomerContacted', data: v1, metadata: { schemaVersion: 1 } });
+    expect(lifted).toEqual({
+      type: 'CustomerContacted',
+      data: { contactId: 'X1', customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId: null, outcomeNote: null, contactedAt: '2026-03-01T01:00:00.000Z' },
+      metadata: { schemaVersion: 2 },
+    });
+    expect(checkEventData('CustomerContacted', 2, lifted.data)).toBeNull();
+  });
+
+  it('leaves an event at the current version as it is', () => {
+    const v2 = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reasonNote: 'reversal:V1:reason' }, metadata: { schemaVersion: 2 } };
+    expect(upcastWith<typeof v2>(UPCASTERS)(v2)).toBe(v2);
+  });
+});

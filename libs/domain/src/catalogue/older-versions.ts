@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { EventType } from './event-types';
+import { channel, id, text, time } from './fields';
+
+/** A past version of an event type: its schema, and how its data becomes the next version's. */
+export interface OlderVersion {
+  readonly schema: z.ZodType;
+  readonly upcast: (data: unknown) => unknown;
+}
+
+/** Drops a free-text field that version 1 stored in the log and names no vault note instead. */
+const textToNote =
+  (field: string, note: string) =>
+  (data: unknown): unknown => {
+    const { [field]: _text, ...rest } = data as Record<string, unknown>;
+    return { ...rest, [note]: null };
+  };
+
+/**
+ * The versions before the current one, per event type (version number → schema and upcaster).
+ * A type's current version is one more than its newest entry here; without an entry it is 1.
+ *
+ * Version 1 of these kept free text about the customer in the event, where erasure cannot reach
+ * it; version 2 keeps it in the PII vault. Read, a version 1 event shows no text at all.
+ */
+export const OLDER_VERSIONS: Partial<Record<EventType, Readonly<Record<number, OlderVersion>>>> = {
+  CustomerContacted: {
+    1: {
+      schema: z.strictObject({ contactId: id, customerId: id, staffId: id, channel, campaignId: id.nullable(), outcome: text, contactedAt: time }),
+      upcast: textToNote('outcome', 'outcomeNote'),
+    },
+  },
+  CampaignFeedbackRecorded: {
+    1: {
+      schema: z.strictObject({ campaignId: id, feedbackId: id, customerId: id.nullable(), rating: z.number().nullable(), comment: text }),
+      // A customer's comment of version 1 is not shown; one about the campaign itself stays.
+      upcast: (data) => {
+        const d = data as { customerId: string | null; comment: string };
+        return { ...d, comment: d.customerId === null ? d.comment : '', commentNote: null };
+      },
+    },
+  },
+  ConversionReversed: {
+    1: { schema: z.strictObject({ conversionId: id, customerId: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },
+  },
+};
