@@ -25,7 +25,7 @@ describe('what-if', () => {
   it("changes exactly the points of the people who sold that product, by the weight's difference", async () => {
     // From the live credits: who earned points on the product in the month, and on what revenue.
     const credits = await withReadModels(t.db.pool, ['staff-scorecard'], async (db) =>
-      (await db.query(`SELECT staff_id, revenue_fen::bigint AS fen, points::float8 AS points FROM sc_credits WHERE product_code = $2 AND period = $1 AND kind <> 'shadow'`, [period, product])).rows,
+      (await db.query(`SELECT staff_id, revenue_fen::bigint AS fen, (points_hundredths / 100.0)::float8 AS points FROM sc_credits WHERE product_code = $2 AND period = $1 AND kind <> 'shadow'`, [period, product])).rows,
     );
     expect(credits.length).toBeGreaterThan(0);
     const expected = new Map<string, number>();
@@ -48,9 +48,9 @@ describe('what-if', () => {
   }, 60_000);
 
   it('leaves the live read models as they were', async () => {
-    const before = await withReadModels(t.db.pool, ['staff-scorecard'], async (db) => (await db.query(`SELECT count(*)::int AS n, sum(points)::float8 AS p FROM sc_credits`)).rows[0]);
+    const before = await withReadModels(t.db.pool, ['staff-scorecard'], async (db) => (await db.query(`SELECT count(*)::int AS n, sum(points_hundredths)::float8 AS p FROM sc_credits`)).rows[0]);
     await whatIf(t.db.pool, t.runtime.store, parseRuleSet('{"scoring": {"referralShare": 1}}', 'r.json'), period);
-    const after = await withReadModels(t.db.pool, ['staff-scorecard'], async (db) => (await db.query(`SELECT count(*)::int AS n, sum(points)::float8 AS p FROM sc_credits`)).rows[0]);
+    const after = await withReadModels(t.db.pool, ['staff-scorecard'], async (db) => (await db.query(`SELECT count(*)::int AS n, sum(points_hundredths)::float8 AS p FROM sc_credits`)).rows[0]);
     expect(after).toEqual(before);
   }, 60_000);
 });
