@@ -70,7 +70,10 @@ const activity =
  * already there (a batch applied again) are left out, so applying twice changes nothing.
  */
 async function appendIntervals(tx: PoolClient, table: 'sc_staff_units' | 'sc_assignments', subjectColumn: string, valueColumn: string, events: Rows, subject: (e: RecordedEvent) => string, value: (e: RecordedEvent) => string) {
-  const { rows: known } = await tx.query<{ event_id: string }>(`SELECT event_id FROM ${table} WHERE event_id = ANY($1::uuid[])`, [col(events, (e) => e.metadata.eventId)]);
+  const { rows: known } = await tx.query<{ event_id: string }>(
+    `SELECT h.event_id FROM ${table} h JOIN unnest($1::text[], $2::uuid[]) AS v(s, e) ON h.${subjectColumn} = v.s AND h.event_id = v.e`,
+    [col(events, subject), col(events, (e) => e.metadata.eventId)],
+  );
   const done = new Set(known.map((r) => r.event_id));
   const fresh = events.filter((e) => !done.has(e.metadata.eventId));
   if (fresh.length === 0) return;
