@@ -57,12 +57,19 @@ describe('scorecards keep the past as it was', () => {
     await project();
     marchBefore = await card('2026-03');
 
-    // After March has closed: rm1 moves to SB2 (another branch) and C1 is transferred twice.
+    // After March has closed (all now, in this order): rm1 contacts C1, moves to SB2 (another
+    // branch), and C1 is transferred twice; then rm1 manages C3 of SB2, contacts and sells to them.
+    const contact = (customerId: string) => ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId, staffId: 'rm1', channel: 'phone', outcome: 'ok' }));
+    await contact('C1');
     await ok(c.as('admin').post('/api/org/staff/rm1/move', { toUnitId: 'SB2' }));
     await ok(c.as('head-br1').post('/api/customers/C1/transfer', { toStaffId: 'rm2' }));
     await ok(c.as('head-br1').post('/api/customers/C1/transfer', { toStaffId: 'rm4' }));
     // A sale to C1 now counts for its manager now, rm4.
     await sale('C1', 'DEP-1Y', '20.00');
+    await ok(c.as('rm3').post('/api/customers', { customerId: 'C3', segment: 'retail', gender: 'F', assetsByUnit: { SB2: '300000' } }));
+    await ok(c.as('admin').post('/api/customers/C3/manager', { staffId: 'rm1' }));
+    await contact('C3');
+    await ok(c.as('rm1').post('/api/interactions', { kind: 'conversion', customerId: 'C3', staffId: 'rm1', productCode: 'DEP-1Y', amount: '1000', revenue: '30.00' }));
     await project();
   });
   afterAll(() => t.close());
@@ -92,11 +99,32 @@ describe('scorecards keep the past as it was', () => {
     expect(rows(april, 'rm1').map((r) => [r.unitId, r.points])).toEqual([['SB1', 100]]);
   });
 
-  it('puts the months after the move under the new unit, and C1 with the managers it had', async () => {
+  it('puts the facts after the move under the new unit, and C1 with the managers it had', async () => {
     const now = await card(businessMonth(new Date()));
-    // rm1 is in SB2 from the move on; C1 was theirs until the first transfer today, rm2's between the two, rm4's since.
-    expect(rows(now, 'rm1').map((r) => r.unitId)).toContain('SB2');
-    expect(rows(now, 'rm4')).toEqual([expect.objectContaining({ unitId: 'SB1', conversions: 1, revenue: '20.00', points: 10, assignedCustomers: 1 })]); // 20.00 × 0.5
+    // This month rm1 was in SB1 until the move (the contact with C1), then in SB2 (C3: contact, DEP-1Y 30.00 × 0.5 = 15 points).
+    // Assigned this month: C1 (until its first transfer) and C3, both contacted: adherence 2 / 2 on each row.
+    expect(rows(now, 'rm1').map((r) => [r.unitId, r.contacts, r.conversions, r.points, r.assignedCustomers, r.maintenanceAdherence])).toEqual([
+      ['SB1', 1, 0, 0, 2, 1],
+      ['SB2', 1, 1, 15, 2, 1],
+    ]);
+    // C1 was rm2's between the transfers, rm4's since: rm4 has the sale (20.00 × 0.5 = 10 points).
+    expect(rows(now, 'rm4')).toEqual([expect.objectContaining({ unitId: 'SB1', conversions: 1, revenue: '20.00', points: 10, assignedCustomers: 1 })]);
     expect(rows(now, 'rm2')).toEqual([expect.objectContaining({ assignedCustomers: 2 })]); // C2, and C1 between the transfers
+    expect(unit(now, 'SB2')).toMatchObject({ people: 2, conversions: 1, points: 15 }); // rm3 and rm1 (from the move)
+    expect(unit(now, 'HO')).toMatchObject({ conversions: 2, revenue: '50.00', points: 25 }); // rm1 counted once: 15 + 10
+  });
+
+  it("gives one person's month across the units they were in, with each unit's row", async () => {
+    const rm1 = await ok(c.as('admin').get(`/api/scorecards/rm1?period=${businessMonth(new Date())}`));
+    // The sum of both rows, under SB2 (where rm1 is at the end of the month).
+    expect(rm1).toMatchObject({ unitId: 'SB2', contacts: 2, customersContacted: 2, conversions: 1, revenue: '30.00', points: 15, score: 15, assignedCustomers: 2 });
+    expect(rm1.byUnit.map((r: { unitId: string; points: number }) => [r.unitId, r.points])).toEqual([
+      ['SB1', 0],
+      ['SB2', 15],
+    ]);
+    // March: one unit, no byUnit.
+    const march = await ok(c.as('admin').get('/api/scorecards/rm1?period=2026-03'));
+    expect(march).toMatchObject({ unitId: 'SB1', points: 200.53 });
+    expect(march.byUnit).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { MONTH_PATTERN, forbidden, invalid, notFound, readScope, requireUnitInScope, staffInScope, unitInScope, type Actor } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { personCredits, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
+import { personCredits, personScorecard, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 
@@ -68,7 +68,10 @@ export class ScorecardsController {
 
   @Roles(...ANY_ROLE)
   @Get(':staffId')
-  @ApiOperation({ summary: "One person's scorecard for a month, with the credits (sales) behind it" })
+  @ApiOperation({
+    summary: "One person's scorecard for a month, with the credits (sales) behind it",
+    description: 'Someone who moved unit during the month: the sum of the month, under the unit they were in last, and `byUnit` with the figures of each unit they were in (as the unit scorecards show them).',
+  })
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })
   async person(@CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Query('period') period: string, @Query('minPosition') minPosition?: string) {
     const p = periodOf(period);
@@ -76,8 +79,8 @@ export class ScorecardsController {
     const staff = org.staff.get(staffId);
     if (staff && !staffInScope(org, readScope(actor), staff)) throw forbidden('OUTSIDE_SCOPE', `${staffId}'s scorecard is outside your scope`, { staffId });
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
-      const all = await this.queries.execute(new GetScorecard(p, undefined, db));
-      const person = all.people.find((x) => x.staffId === staffId);
+      // Someone who moved during the month: their whole month, and a row per unit (byUnit).
+      const person = await personScorecard(db, staffId, p);
       if (!person) throw notFound('UNKNOWN_STAFF', `no staff member ${staffId}`, { staffId });
       return { period: p, ...person, credits: await personCredits(db, staffId, p) };
     });

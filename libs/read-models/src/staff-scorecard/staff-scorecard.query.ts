@@ -63,60 +63,7 @@ export async function scorecard(pool: Queryable, period: string, orgUnit?: strin
     [orgUnit ?? null],
   );
   const unitIds = units.map((u) => u.unit_id);
-  const { from, to } = businessMonthBounds(period);
-  const { rows } = await pool.query(
-    `WITH who AS (
-       SELECT staff_id, unit_id FROM sc_person_month WHERE period = $1 AND unit_id = ANY($2::text[])
-       UNION
-       SELECT staff_id, unit_id FROM sc_staff_units
-       WHERE unit_id = ANY($2::text[]) AND (valid_from IS NULL OR valid_from < $4) AND (valid_to IS NULL OR (valid_to > $3 AND valid_to > COALESCE(valid_from, '-infinity'))))
-     SELECT w.staff_id, w.unit_id, s.display_name, s.role,
-       COALESCE(m.conversions, 0) AS conversions, COALESCE(m.referrals, 0) AS referrals, COALESCE(m.revenue_fen, 0) AS revenue_fen,
-       COALESCE(m.points_hundredths, 0) AS points, COALESCE(m.shadow_hundredths, 0) AS shadow, COALESCE(m.penalty_hundredths, 0) AS penalties,
-       COALESCE(m.contacts, 0) AS contacts, COALESCE(m.complaints, 0) AS complaints, COALESCE(m.unsuitable, 0) AS unsuitable,
-       (SELECT count(*) FROM sc_contacted x WHERE x.period = $1 AND x.staff_id = w.staff_id AND x.unit_id = w.unit_id) AS customers_contacted,
-       a.assigned, a.assigned_contacted, t.points_hundredths AS target
-     FROM who w
-     JOIN sc_staff s ON s.staff_id = w.staff_id
-     LEFT JOIN sc_person_month m ON m.period = $1 AND m.unit_id = w.unit_id AND m.staff_id = w.staff_id
-     LEFT JOIN sc_targets t ON t.subject_id = w.staff_id AND t.period = $1
-     -- the customers assigned to them at any time in the month, and of those the ones contacted in it
-     LEFT JOIN LATERAL (
-       SELECT count(DISTINCT g.customer_id) AS assigned,
-              count(DISTINCT g.customer_id) FILTER (WHERE EXISTS (SELECT 1 FROM sc_contacted x WHERE x.period = $1 AND x.customer_id = g.customer_id)) AS assigned_contacted
-       FROM sc_assignments g
-       WHERE g.manager_id = w.staff_id AND g.valid_from < $4 AND (g.valid_to IS NULL OR (g.valid_to > $3 AND g.valid_to > g.valid_from))) a ON true
-     ORDER BY w.staff_id, w.unit_id`,
-    [period, unitIds, from, to],
-  );
-  const people = rows.map((r) => {
-    const scoreHundredths = Number(r.points) - Number(r.penalties);
-    const target = r.target === null ? null : Number(r.target);
-    const assigned = Number(r.assigned);
-    const figures = { revenueFen: Number(r.revenue_fen), pointsHundredths: Number(r.points), shadowHundredths: Number(r.shadow), scoreHundredths };
-    const person: Omit<PersonScore, 'rankInUnit'> = {
-      staffId: r.staff_id,
-      displayName: r.display_name,
-      role: r.role,
-      unitId: r.unit_id,
-      conversions: Number(r.conversions),
-      referrals: Number(r.referrals),
-      revenue: formatFen(figures.revenueFen),
-      points: fromHundredths(figures.pointsHundredths),
-      shadowPoints: fromHundredths(figures.shadowHundredths),
-      complaints: Number(r.complaints),
-      customersContacted: Number(r.customers_contacted),
-      complaintRate: Number(r.customers_contacted) > 0 ? Number(r.complaints) / Number(r.customers_contacted) : null,
-      unsuitableAttempts: Number(r.unsuitable),
-      score: fromHundredths(scoreHundredths),
-      contacts: Number(r.contacts),
-      assignedCustomers: assigned,
-      maintenanceAdherence: assigned > 0 ? Number(r.assigned_contacted) / assigned : null,
-      target: target === null ? null : fromHundredths(target),
-      attainment: target ? scoreHundredths / target : null,
-    };
-    return { person, figures };
-  });
+  const people = await readPeople(pool, period, { unitIds });
   const ranked: PersonScore[] = people.map(({ person, figures }) => ({
     ...person,
     rankInUnit: 1 + people.filter((o) => o.person.unitId === person.unitId && o.figures.scoreHundredths > figures.scoreHundredths).length,
@@ -153,6 +100,113 @@ export async function scorecard(pool: Queryable, period: string, orgUnit?: strin
     };
   });
   return { people: ranked, units: unitScores };
+}
+
+/** Integer figures behind a row (fen, hundredths of a point), for sums. */
+interface Figures {
+  readonly revenueFen: number;
+  readonly pointsHundredths: number;
+  readonly shadowHundredths: number;
+  readonly scoreHundredths: number;
+  readonly targetHundredths: number | null;
+}
+
+/** The person-unit rows of a month: of the units named, or of one person (in every unit they were in). */
+async function readPeople(pool: Queryable, period: string, where: { unitIds?: string[]; staffId?: string }): Promise<{ person: Omit<PersonScore, 'rankInUnit'>; figures: Figures }[]> {
+  const { from, to } = businessMonthBounds(period);
+  const { rows } = await pool.query(
+    `WITH who AS (
+       SELECT staff_id, unit_id FROM sc_person_month WHERE period = $1 AND ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5)
+       UNION
+       SELECT staff_id, unit_id FROM sc_staff_units
+       WHERE ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5) AND (valid_from IS NULL OR valid_from < $4) AND (valid_to IS NULL OR (valid_to > $3 AND valid_to > COALESCE(valid_from, '-infinity'))))
+     SELECT w.staff_id, w.unit_id, s.display_name, s.role,
+       COALESCE(m.conversions, 0) AS conversions, COALESCE(m.referrals, 0) AS referrals, COALESCE(m.revenue_fen, 0) AS revenue_fen,
+       COALESCE(m.points_hundredths, 0) AS points, COALESCE(m.shadow_hundredths, 0) AS shadow, COALESCE(m.penalty_hundredths, 0) AS penalties,
+       COALESCE(m.contacts, 0) AS contacts, COALESCE(m.complaints, 0) AS complaints, COALESCE(m.unsuitable, 0) AS unsuitable,
+       (SELECT count(*) FROM sc_contacted x WHERE x.period = $1 AND x.staff_id = w.staff_id AND x.unit_id = w.unit_id) AS customers_contacted,
+       a.assigned, a.assigned_contacted, t.points_hundredths AS target
+     FROM who w
+     JOIN sc_staff s ON s.staff_id = w.staff_id
+     LEFT JOIN sc_person_month m ON m.period = $1 AND m.unit_id = w.unit_id AND m.staff_id = w.staff_id
+     LEFT JOIN sc_targets t ON t.subject_id = w.staff_id AND t.period = $1
+     -- the customers assigned to them at any time in the month, and of those the ones contacted in it
+     LEFT JOIN LATERAL (
+       SELECT count(DISTINCT g.customer_id) AS assigned,
+              count(DISTINCT g.customer_id) FILTER (WHERE EXISTS (SELECT 1 FROM sc_contacted x WHERE x.period = $1 AND x.customer_id = g.customer_id)) AS assigned_contacted
+       FROM sc_assignments g
+       WHERE g.manager_id = w.staff_id AND g.valid_from < $4 AND (g.valid_to IS NULL OR (g.valid_to > $3 AND g.valid_to > g.valid_from))) a ON true
+     ORDER BY w.staff_id, w.unit_id`,
+    [period, where.unitIds ?? null, from, to, where.staffId ?? null],
+  );
+  return rows.map((r) => {
+    const scoreHundredths = Number(r.points) - Number(r.penalties);
+    const target = r.target === null ? null : Number(r.target);
+    const assigned = Number(r.assigned);
+    const figures: Figures = { revenueFen: Number(r.revenue_fen), pointsHundredths: Number(r.points), shadowHundredths: Number(r.shadow), scoreHundredths, targetHundredths: target };
+    const person: Omit<PersonScore, 'rankInUnit'> = {
+      staffId: r.staff_id,
+      displayName: r.display_name,
+      role: r.role,
+      unitId: r.unit_id,
+      conversions: Number(r.conversions),
+      referrals: Number(r.referrals),
+      revenue: formatFen(figures.revenueFen),
+      points: fromHundredths(figures.pointsHundredths),
+      shadowPoints: fromHundredths(figures.shadowHundredths),
+      complaints: Number(r.complaints),
+      customersContacted: Number(r.customers_contacted),
+      complaintRate: Number(r.customers_contacted) > 0 ? Number(r.complaints) / Number(r.customers_contacted) : null,
+      unsuitableAttempts: Number(r.unsuitable),
+      score: fromHundredths(scoreHundredths),
+      contacts: Number(r.contacts),
+      assignedCustomers: assigned,
+      maintenanceAdherence: assigned > 0 ? Number(r.assigned_contacted) / assigned : null,
+      target: target === null ? null : fromHundredths(target),
+      attainment: target ? scoreHundredths / target : null,
+    };
+    return { person, figures };
+  });
+}
+
+/**
+ * One person's scorecard for a month. Someone who moved unit during the month has a row for each
+ * unit (`byUnit`, each ranked in its unit); their month is the sum of those rows, shown under the
+ * unit they were in last (where they rank as in that row).
+ */
+export async function personScorecard(pool: Queryable, staffId: string, period: string): Promise<(PersonScore & { byUnit?: PersonScore[] }) | null> {
+  const mine = await readPeople(pool, period, { staffId });
+  if (mine.length === 0) return null;
+  const { rows: latest } = await pool.query<{ unit_id: string }>(
+    `SELECT unit_id FROM sc_staff_units WHERE staff_id = $1 AND (valid_from IS NULL OR valid_from < $2) ORDER BY valid_from DESC NULLS LAST LIMIT 1`,
+    [staffId, businessMonthBounds(period).to],
+  );
+  // Ranks come from each unit's whole scorecard for the month.
+  const ranked = await Promise.all(
+    mine.map(async ({ person }) => (await scorecard(pool, period, person.unitId)).people.find((p) => p.staffId === staffId && p.unitId === person.unitId)!),
+  );
+  const last = ranked.find((p) => p.unitId === latest[0]?.unit_id) ?? ranked.at(-1)!;
+  if (ranked.length === 1) return last;
+  const sum = (f: (x: (typeof mine)[number]) => number) => mine.reduce((s, x) => s + f(x), 0);
+  const scoreHundredths = sum((x) => x.figures.scoreHundredths);
+  const customersContacted = sum((x) => x.person.customersContacted);
+  return {
+    ...last,
+    conversions: sum((x) => x.person.conversions),
+    referrals: sum((x) => x.person.referrals),
+    revenue: formatFen(sum((x) => x.figures.revenueFen)),
+    points: fromHundredths(sum((x) => x.figures.pointsHundredths)),
+    shadowPoints: fromHundredths(sum((x) => x.figures.shadowHundredths)),
+    complaints: sum((x) => x.person.complaints),
+    // A customer contacted from both units counts in each: the sum is at most the contacts.
+    customersContacted,
+    complaintRate: customersContacted > 0 ? sum((x) => x.person.complaints) / customersContacted : null,
+    unsuitableAttempts: sum((x) => x.person.unsuitableAttempts),
+    score: fromHundredths(scoreHundredths),
+    contacts: sum((x) => x.person.contacts),
+    attainment: mine[0]!.figures.targetHundredths ? scoreHundredths / mine[0]!.figures.targetHundredths : null,
+    byUnit: ranked,
+  };
 }
 
 /** One person's credits in a month: the sales behind their figures. */
