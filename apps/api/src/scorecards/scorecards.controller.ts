@@ -48,7 +48,12 @@ export class ScorecardsController {
 
   @Roles(...ANY_ROLE)
   @Get()
-  @ApiOperation({ summary: 'Every person and unit at or below orgUnit for a month: conversions, revenue, weighted points, shadow, penalties, complaint rate, adherence, target, rank' })
+  @ApiOperation({
+    summary: 'Every person and unit at or below orgUnit for a month: conversions, revenue, weighted points, shadow, penalties, complaint rate, adherence, target, rank',
+    description:
+      'Each fact counts under the unit its person was in when it happened, and for the manager the customer had then: a person who moved during the month has a row for each unit, and a later move or transfer never changes a past month. ' +
+      'Adherence counts the customers assigned to the person at any time in the month. Points have two places, exact (revenue × weight rounded half up).',
+  })
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })
   @ApiQuery({ name: 'orgUnit', required: false, example: 'BR-SH' })
   async list(@CurrentActor() actor: Actor, @Query('period') period: string, @Query('orgUnit') orgUnit?: string, @Query('minPosition') minPosition?: string) {
