@@ -137,13 +137,14 @@ const HANDLERS: Record<string, Handler> = {
       col(events, (e) => d(e).customerId),
       col(events, (e) => d(e).homeUnitId),
     ]),
-  CustomerAssignedToManager: async (tx, events) => {
+  // The manager on file, whom the sales recorded next credit (log order); the history of
+  // assignments (business time, for adherence) is appended once per batch, after the rest.
+  CustomerAssignedToManager: (tx, events) => {
     const last = lastPer(events, (e) => d(e).customerId);
-    await tx.query(`UPDATE sc_customers c SET manager_id = v.m FROM unnest($1::text[], $2::text[]) AS v(id, m) WHERE c.customer_id = v.id`, [
+    return tx.query(`UPDATE sc_customers c SET manager_id = v.m FROM unnest($1::text[], $2::text[]) AS v(id, m) WHERE c.customer_id = v.id`, [
       col(last, (e) => d(e).customerId),
       col(last, (e) => d(e).staffId),
     ]);
-    await appendIntervals(tx, 'sc_assignments', 'customer_id', 'manager_id', events, (e) => d(e).customerId, (e) => d(e).staffId);
   },
   // Moving up to a wealth centre keeps the referring manager for scoring; moving out ends the shadow.
   CustomerTransferred: async (tx, events) => {
@@ -257,6 +258,9 @@ export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>): 
       // Credits depend on ownership and weights at the time of each sale: those events keep log order.
       for (const run of runsOfSameType(events.filter((e) => !ACTIVITY.has(e.type)))) await HANDLERS[run[0]!.type]!(tx, run, rulesAt);
       for (const run of runsOfSameType(events.filter((e) => ACTIVITY.has(e.type)).sort((a, b) => a.type.localeCompare(b.type)))) await HANDLERS[run[0]!.type]!(tx, run, rulesAt);
+      // Nothing else reads the assignment history while a batch is applied: one append for the batch (in log order).
+      const assignments = events.filter((e) => e.type === 'CustomerAssignedToManager');
+      if (assignments.length) await appendIntervals(tx, 'sc_assignments', 'customer_id', 'manager_id', assignments, (e) => d(e).customerId, (e) => d(e).staffId);
     },
   };
 }
