@@ -15,7 +15,7 @@ const silent = { info: () => undefined, error: () => undefined };
  * Every table of every projection, found in the schemas the projections were built into (not a
  * list kept by hand), as sorted JSON text per row: two databases agree exactly or not at all.
  * `seq` columns hold log positions, which differ when writers interleave differently; they are
- * compared as each customer's order (the order of a stream's own events never changes).
+ * compared as each customer's (or other subject's) order: the order of a stream's own events never changes.
  */
 async function snapshot(pool: Pool): Promise<Record<string, string[]>> {
   const schemas = await readCheckpoints(pool);
@@ -28,7 +28,7 @@ async function snapshot(pool: Pool): Promise<Record<string, string[]>> {
       const { rows: columns } = await pool.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`, [schema, table]);
       const names = columns.map((c) => c.column_name);
       const select = names
-        .map((c) => (c === 'seq' && names.includes('customer_id') ? `row_number() OVER (PARTITION BY customer_id ORDER BY seq) AS seq` : `"${c}"`))
+        .map((c) => (c === 'seq' ? `row_number() OVER (PARTITION BY "${names.includes('customer_id') ? 'customer_id' : names[0]}" ORDER BY seq) AS seq` : `"${c}"`))
         .join(', ');
       out[`${name}.${table}`] = (await pool.query(`SELECT row_to_json(x)::text AS r FROM (SELECT ${select} FROM "${schema}"."${table}") x ORDER BY 1`)).rows.map((r) => r.r);
     }

@@ -11,12 +11,14 @@ type Rows = readonly RecordedEvent[];
 type Handler = (tx: PoolClient, events: Rows, rulesAt: (e: RecordedEvent) => ScoringRules) => Promise<unknown>;
 
 /**
- * The unit a person was in at `t` (business time), for a row of `v(s, t)`: the interval of
- * sc_staff_units that holds it; '' when the log never registered them.
+ * The unit a person was in at `t` (business time), as the log knew it at position `pos` (where the
+ * fact was recorded): of the intervals opened by then, the last to start at or before `t`. So a
+ * fact's unit does not depend on where batches happen to end; '' when the log never registered them.
  */
-const UNIT_AT = (s: string, t: string) =>
-  `COALESCE((SELECT u.unit_id FROM sc_staff_units u WHERE u.staff_id = ${s} AND (u.valid_from IS NULL OR u.valid_from <= ${t}) AND (u.valid_to IS NULL OR ${t} < u.valid_to)
-     ORDER BY u.valid_from DESC NULLS LAST LIMIT 1), '')`;
+const UNIT_AT = (s: string, t: string, pos: string) =>
+  `COALESCE((SELECT u.unit_id FROM sc_staff_units u WHERE u.staff_id = ${s} AND u.seq <= ${pos} AND (u.valid_from IS NULL OR u.valid_from <= ${t})
+     ORDER BY u.valid_from DESC NULLS LAST, u.seq DESC LIMIT 1), '')`;
+const position = (e: RecordedEvent) => e.position.prepare.toString();
 
 /** Adds the rows a statement's CTE `${from}` returned (new facts) to the person-unit-month counters, with `sign` -1 for reversed ones. */
 const COUNT_INTO_MONTHS = (from: string, sign: 1 | -1, columns: Record<string, string>) => {
@@ -45,10 +47,10 @@ const activity =
     if (rows.length === 0) return Promise.resolve();
     const penalty = (e: RecordedEvent) => (kind === 'complaint' ? toHundredths(rulesAt(e).complaintPenalty) : kind === 'unsuitable' ? toHundredths(rulesAt(e).unsuitablePenalty) : 0);
     return tx.query(
-      `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $7::bigint[]) AS v(k, s, p, c, t, n)),
+      `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $7::bigint[], $8::bigint[]) AS v(k, s, p, c, t, n, pos)),
        ins AS (
          INSERT INTO sc_activity (activity_key, staff_id, unit_id, period, kind, customer_id, occurred_at, penalty_hundredths)
-         SELECT v.k, v.s, ${UNIT_AT('v.s', 'v.t')}, v.p, $6, v.c, v.t, v.n FROM v
+         SELECT v.k, v.s, ${UNIT_AT('v.s', 'v.t', 'v.pos')}, v.p, $6, v.c, v.t, v.n FROM v
          ON CONFLICT (activity_key) DO NOTHING
          RETURNING staff_id, unit_id, period, kind, customer_id, penalty_hundredths),
        contacted AS (
@@ -60,7 +62,7 @@ const activity =
          unsuitable: `count(*) FILTER (WHERE kind = 'unsuitable')`,
          penalty_hundredths: `sum(penalty_hundredths)`,
        })}`,
-      [col(rows, (e) => `${kind}:${key(e)}`), col(rows, (e) => staff(e)!), col(rows, (e) => businessMonth(at(e))), col(rows, (e) => d(e).customerId), col(rows, at), kind, col(rows, penalty)],
+      [col(rows, (e) => `${kind}:${key(e)}`), col(rows, (e) => staff(e)!), col(rows, (e) => businessMonth(at(e))), col(rows, (e) => d(e).customerId), col(rows, at), kind, col(rows, penalty), col(rows, position)],
     );
   };
 
@@ -81,8 +83,8 @@ async function appendIntervals(tx: PoolClient, table: 'sc_staff_units' | 'sc_ass
   await tx.query(`UPDATE ${table} h SET valid_to = v.t FROM unnest($1::text[], $2::timestamptz[]) AS v(s, t) WHERE h.${subjectColumn} = v.s AND h.valid_to IS NULL`, [col(firstPer, subject), col(firstPer, at)]);
   const next = (i: number) => fresh.slice(i + 1).find((e) => subject(e) === subject(fresh[i]!));
   await tx.query(
-    `INSERT INTO ${table} (${subjectColumn}, event_id, ${valueColumn}, valid_from, valid_to) SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[])`,
-    [col(fresh, subject), col(fresh, (e) => e.metadata.eventId), col(fresh, value), col(fresh, at), fresh.map((_, i) => (next(i) ? at(next(i)!) : null))],
+    `INSERT INTO ${table} (${subjectColumn}, event_id, seq, ${valueColumn}, valid_from, valid_to) SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::timestamptz[])`,
+    [col(fresh, subject), col(fresh, (e) => e.metadata.eventId), col(fresh, position), col(fresh, value), col(fresh, at), fresh.map((_, i) => (next(i) ? at(next(i)!) : null))],
   );
 }
 
@@ -105,9 +107,9 @@ const HANDLERS: Record<string, Handler> = {
       [col(events, (e) => d(e).staffId), col(events, (e) => d(e).unitId), col(events, (e) => d(e).role), col(events, (e) => d(e).displayName)],
     );
     await tx.query(
-      `INSERT INTO sc_staff_units (staff_id, event_id, unit_id) SELECT v.s, v.e, v.u FROM unnest($1::text[], $2::uuid[], $3::text[]) AS v(s, e, u)
+      `INSERT INTO sc_staff_units (staff_id, event_id, seq, unit_id) SELECT v.s, v.e, v.p, v.u FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::text[]) AS v(s, e, p, u)
        WHERE NOT EXISTS (SELECT 1 FROM sc_staff_units x WHERE x.staff_id = v.s)`,
-      [col(events, (e) => d(e).staffId), col(events, (e) => e.metadata.eventId), col(events, (e) => d(e).unitId)],
+      [col(events, (e) => d(e).staffId), col(events, (e) => e.metadata.eventId), col(events, position), col(events, (e) => d(e).unitId)],
     );
   },
   StaffMemberMoved: async (tx, events) => {
@@ -187,11 +189,11 @@ const HANDLERS: Record<string, Handler> = {
     });
     // The credited person's unit is the one they were in when the sale happened; the counters take only credits new to the table.
     await tx.query(
-      `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::uuid[], $12::timestamptz[])
-                  AS v(k, s, p, c, conv, prod, kind, n, fen, pts, ev, t)),
+      `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::uuid[], $12::timestamptz[], $13::bigint[])
+                  AS v(k, s, p, c, conv, prod, kind, n, fen, pts, ev, t, pos)),
        ins AS (
          INSERT INTO sc_credits (credit_key, staff_id, unit_id, period, customer_id, conversion_id, product_code, kind, conversions, revenue_fen, points_hundredths, event_id, occurred_at)
-         SELECT v.k, v.s, ${UNIT_AT('v.s', 'v.t')}, v.p, v.c, v.conv, v.prod, v.kind, v.n, v.fen, v.pts, v.ev, v.t FROM v
+         SELECT v.k, v.s, ${UNIT_AT('v.s', 'v.t', 'v.pos')}, v.p, v.c, v.conv, v.prod, v.kind, v.n, v.fen, v.pts, v.ev, v.t FROM v
          ON CONFLICT (credit_key) DO NOTHING
          RETURNING *)
        ${COUNT_INTO_MONTHS('ins', 1, CREDIT_COUNTERS)}`,
@@ -208,6 +210,7 @@ const HANDLERS: Record<string, Handler> = {
         rows.map(({ credit }) => credit.pointsHundredths),
         rows.map(({ e }) => e.metadata.eventId),
         rows.map(({ e }) => at(e)),
+        rows.map(({ e }) => position(e)),
       ],
     );
   },

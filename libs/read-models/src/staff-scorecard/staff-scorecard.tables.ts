@@ -13,6 +13,8 @@ export const STAFF_SCORECARD_TABLES = [
   `CREATE TABLE sc_staff_units (
     staff_id   text NOT NULL,
     event_id   uuid NOT NULL,
+    -- the log position of the event that opened it: a fact is placed by the intervals known when it was recorded
+    seq        bigint NOT NULL,
     unit_id    text NOT NULL,
     valid_from timestamptz,
     valid_to   timestamptz,
@@ -30,6 +32,7 @@ export const STAFF_SCORECARD_TABLES = [
   `CREATE TABLE sc_assignments (
     customer_id text NOT NULL,
     event_id    uuid NOT NULL,
+    seq         bigint NOT NULL,
     manager_id  text NOT NULL,
     valid_from  timestamptz NOT NULL,
     valid_to    timestamptz,
