@@ -1,18 +1,29 @@
 
 import type { NewEvent, StreamAppend } from '@app/event-store';
 
+export interface SyntheticOptions {
+  /**
+   * Also change things after the first month and a half, as a bank does: two managers move unit,
+   * a product's weight and the scoring rules change, targets are set, every 7th customer is
+   * transferred to the other sub-branch (every 14th twice, in one append), and those customers buy
+   * again afterwards (some on a referral), are contacted and complain. These come as two appends
+   * (the organisation's, then the customers') just before the last one (the campaigns' completion).
+   */
+  readonly changes?: boolean;
+}
+
 /**
  * A synthetic but well-formed history for read-model fault tests: campaigns, customers, enrolments,
  * contacts, offers, sales, reversals, costs and complaints, deterministic for a seed. It is
  * appended straight to the store (the rules are tested elsewhere); ids are fixed, so the same
  * history can be written to two databases.
  */
-export function syntheticHistory(customers: number, seed = 1): StreamAppend[][] {
-  return [...syntheticBatches(customers, seed)];
+export function syntheticHistory(customers: number, seed = 1, options: SyntheticOptions = {}): StreamAppend[][] {
+  return [...syntheticBatches(customers, seed, options)];
 }
 
 /** The same history, one append batch at a time, so a large one never sits in memory whole. */
-export function* syntheticBatches(customers: number, seed = 1): Generator<StreamAppend[]> {
+export function* syntheticBatches(customers: number, seed = 1, options: SyntheticOptions = {}): Generator<StreamAppend[]> {
   let s = seed >>> 0 || 1;
   const rnd = () => ((s = Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
   let n = 0;
@@ -112,6 +123,48 @@ export function* syntheticBatches(customers: number, seed = 1): Generator<Stream
     }
   }
   if (batch.length) yield batch;
+  if (options.changes) {
+    // From day 30: rm1 moves to SB2 and rm3 to SB1; DEP-1Y weighs 0.75; a referral is worth 30%.
+    yield [
+      {
+        streamId: 'organisation',
+        expectedRevision: 'stream_exists' as const,
+        events: [
+          ev('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB2' }, day(30)),
+          ev('StaffMemberMoved', { staffId: 'rm3', fromUnitId: 'SB2', toUnitId: 'SB1' }, day(30)),
+          ev('ProductUpdated', { productCode: 'DEP-1Y', riskLevel: 'R1', riskBearing: false, weight: '0.75' }, day(30)),
+          ev('ScoringRulesSet', { rules: { referralShare: 0.3, complaintPenalty: 150, unsuitablePenalty: 400 } }, day(30)),
+          ev('TargetSet', { subjectId: 'rm0', subject: 'staff', period: '2026-04', points: '1000' }, day(30)),
+          ev('TargetSet', { subjectId: 'SB1', subject: 'unit', period: '2026-04', points: '5000.50' }, day(30)),
+          ev('TargetSet', { subjectId: 'rm0', subject: 'staff', period: '2026-04', points: '1200' }, day(31)),
+        ],
+      },
+    ];
+    const staffOf: Record<string, string[]> = { SB1: ['rm0', 'rm3'], SB2: ['rm1', 'rm2', 'rm4'] };
+    const later: StreamAppend[] = [];
+    for (let c = 0; c < customers; c += 7) {
+      const customerId = `S${c}`;
+      let unitId = c % 3 === 0 ? 'SB1' : 'SB2';
+      let managerId: string | null = c % 2 === 0 ? `rm${c % 5}` : null;
+      const events: NewEvent[] = [];
+      for (let k = 0; k < (c % 14 === 0 ? 2 : 1); k++) {
+        const toUnitId = unitId === 'SB1' ? 'SB2' : 'SB1';
+        const toStaffId = staffOf[toUnitId]![(c + k) % staffOf[toUnitId]!.length]!;
+        events.push(ev('CustomerTransferred', { customerId, fromUnitId: unitId, toUnitId, fromStaffId: managerId, toStaffId, crossBranch: false }, day(35)));
+        events.push(ev('CustomerAssignedToManager', { customerId, staffId: toStaffId, previousStaffId: managerId, unitId: toUnitId }, day(35)));
+        [unitId, managerId] = [toUnitId, toStaffId];
+      }
+      const contactId = randomLike(rnd);
+      events.push(ev('CustomerContacted', { contactId, customerId, staffId: managerId, channel: 'phone', campaignId: null, outcome: 'reached', contactedAt: day(40) }, day(40)));
+      const referrer = c % 3 === 0 ? 'rm2' : null;
+      events.push(
+        ev('ConversionRecorded', { conversionId: randomLike(rnd), customerId, staffId: managerId, productCode: 'DEP-1Y', amount: '5000.00', revenue: `${10 + (c % 90)}.35`, campaignId: null, referrerStaffId: referrer, referralId: referrer ? randomLike(rnd) : null }, day(45)),
+      );
+      if (c % 4 === 0) events.push(ev('ComplaintRecorded', { complaintId: randomLike(rnd), customerId, category: 'x', contactId, staffId: managerId, campaignId: null, answerDueBy: day(60) }, day(46)));
+      later.push({ streamId: `customer-${customerId}`, events, expectedRevision: 'stream_exists' });
+    }
+    yield later;
+  }
   yield (
     campaigns.map((campaignId) => ({
       streamId: `campaign-${campaignId}`,

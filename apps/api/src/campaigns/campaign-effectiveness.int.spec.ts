@@ -1,5 +1,6 @@
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { startProjector } from '@app/platform';
 
 /**
  * One campaign's history written through the API, and every effectiveness figure checked against
@@ -159,7 +160,8 @@ describe('campaign effectiveness read model', () => {
     ]);
     expect(r.readModel.projection).toBe('campaign-effectiveness');
     expect(r.readModel.position).toMatch(/^\d+\/\d+$/);
-    expect(r.readModel.lag.events).toBeGreaterThanOrEqual(0);
+    // Caught up with everything written (minPosition is the last write): nothing behind.
+    expect(r.readModel.lag).toEqual({ events: 0, seconds: 0 });
   });
 
   it('reports every projection\'s position, lag and state', async () => {
@@ -180,6 +182,21 @@ describe('campaign effectiveness read model', () => {
     const r = await c.as('mkt-br1').get('/api/campaigns?minPosition=yesterday');
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('INVALID_POSITION');
+  });
+
+  // Last in this block: it stops the projector, then starts another.
+  it('counts the events written since the figures as their lag', async () => {
+    await t.runtime.projector!.stop();
+    const written = await rec({ kind: 'contact', customerId: T[2], staffId: 'rm1', channel: 'phone', outcome: 'reached', occurredAt: day('19') });
+    expect(written.events).toEqual(['CustomerContacted']);
+    const r = (await c.as('mkt-br1').get('/api/campaigns')).body;
+    // One event (the contact) the stopped projector has not applied; it was recorded a moment ago.
+    expect(r.readModel.lag.events).toBe(1);
+    expect(r.readModel.lag.seconds).toBeGreaterThan(0);
+    expect(r.readModel.lag.seconds).toBeLessThan(60);
+    await startProjector(t.runtime);
+    const after = (await c.as('mkt-br1').get(`/api/campaigns?minPosition=${written.position}`)).body;
+    expect(after.readModel.lag).toEqual({ events: 0, seconds: 0 });
   });
 });
 

@@ -6,7 +6,7 @@ import { formatPosition } from '@app/event-store';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import { requireCampaignInScope } from '../http/scope';
 import type { Runtime } from '@app/platform';
-import { campaignKpis, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, type CampaignEffectiveness, type Queryable } from '@app/read-models';
+import { campaignKpis, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, campaignTotals, type CampaignEffectiveness, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 
@@ -75,16 +75,27 @@ export class CampaignReportsController {
 
   @Roles(...ANY_ROLE)
   @Get()
-  @ApiOperation({ summary: 'Every campaign with its headline figures (enrolled, conversions, revenue, cost, ROI)' })
+  @ApiOperation({
+    summary: 'Every campaign with its headline figures (enrolled, conversions, revenue, cost, ROI), and totals across them',
+    description:
+      "A campaign's own figures count every sale that meets its rules: a customer in two overlapping campaigns who buys a product of both counts in each one's group figures (treatment/control revenue, converted). " +
+      '`totals` (and `totals.byUnit`, per owning unit) count each sale and each customer once across the campaigns listed, so no total exceeds what was sold; tagged revenue (`conversions`, `revenue`) is one campaign per sale already.',
+  })
   async list(@CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string) {
     const org = await this.directory.current();
-    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => ({ campaigns: (await campaignList(db)).filter((c) => campaignInScope(org, actor, c.ownerUnitId)) }));
+    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
+      const campaigns = (await campaignList(db)).filter((c) => campaignInScope(org, actor, c.ownerUnitId));
+      return { campaigns, totals: await campaignTotals(db, campaigns.map((c) => c.campaignId)) };
+    });
   }
 
   @Roles(...ANY_ROLE)
   @Get(':campaignId/effectiveness')
   @ApiOperation({
     summary: 'Funnel (participants among it), treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, complaint rate, daily series and breakdowns',
+    description:
+      "Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. " +
+      'Add campaigns up with the totals of GET /api/campaigns, which count each sale once.',
   })
   @ApiQuery({ name: 'asOf', required: false, description: 'figures as they stood at the end of this day (YYYY-MM-DD) or instant (ISO time), replayed on the side' })
   @ApiQuery({ name: 'attribution', required: false, description: 'direct (default), last-touch, first-touch, linear, time-decay' })

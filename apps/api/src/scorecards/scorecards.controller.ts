@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { MONTH_PATTERN, forbidden, invalid, notFound, readScope, requireUnitInScope, staffInScope, unitInScope, type Actor } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { personCredits, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
+import { personCredits, personScorecard, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 
@@ -48,7 +48,12 @@ export class ScorecardsController {
 
   @Roles(...ANY_ROLE)
   @Get()
-  @ApiOperation({ summary: 'Every person and unit at or below orgUnit for a month: conversions, revenue, weighted points, shadow, penalties, complaint rate, adherence, target, rank' })
+  @ApiOperation({
+    summary: 'Every person and unit at or below orgUnit for a month: conversions, revenue, weighted points, shadow, penalties, complaint rate, adherence, target, rank',
+    description:
+      'Each fact counts under the unit its person was in when it happened (business time), and a sale for the manager on file for the customer when it was recorded: a person who moved during the month has a row for each unit, and a later move or transfer never changes a past month. ' +
+      'Adherence counts the customers assigned to the person at any time in the month. Points have two places, exact (revenue × weight rounded half up).',
+  })
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })
   @ApiQuery({ name: 'orgUnit', required: false, example: 'BR-SH' })
   async list(@CurrentActor() actor: Actor, @Query('period') period: string, @Query('orgUnit') orgUnit?: string, @Query('minPosition') minPosition?: string) {
@@ -68,7 +73,10 @@ export class ScorecardsController {
 
   @Roles(...ANY_ROLE)
   @Get(':staffId')
-  @ApiOperation({ summary: "One person's scorecard for a month, with the credits (sales) behind it" })
+  @ApiOperation({
+    summary: "One person's scorecard for a month, with the credits (sales) behind it",
+    description: 'Someone who moved unit during the month: the sum of the month, under the unit they were in last, and `byUnit` with the figures of each unit they were in (as the unit scorecards show them).',
+  })
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })
   async person(@CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Query('period') period: string, @Query('minPosition') minPosition?: string) {
     const p = periodOf(period);
@@ -76,8 +84,8 @@ export class ScorecardsController {
     const staff = org.staff.get(staffId);
     if (staff && !staffInScope(org, readScope(actor), staff)) throw forbidden('OUTSIDE_SCOPE', `${staffId}'s scorecard is outside your scope`, { staffId });
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
-      const all = await this.queries.execute(new GetScorecard(p, undefined, db));
-      const person = all.people.find((x) => x.staffId === staffId);
+      // Someone who moved during the month: their whole month, and a row per unit (byUnit).
+      const person = await personScorecard(db, staffId, p);
       if (!person) throw notFound('UNKNOWN_STAFF', `no staff member ${staffId}`, { staffId });
       return { period: p, ...person, credits: await personCredits(db, staffId, p) };
     });

@@ -34,9 +34,10 @@ describe('staff scorecards', () => {
     await ok(admin.post('/api/org/staff', { staffId: 'wc1', displayName: 'WC manager', role: 'relationship_manager', unitId: 'WC' }));
     for (const id of ['A', 'W']) await seedCustomer(t, id, { tolerance: 'R2' });
     await seedCustomer(t, 'B', { tolerance: 'R3' });
-    await ok(c.as('head-br1').post('/api/customers/A/manager', { staffId: 'rm1' }));
-    await ok(c.as('head-br1').post('/api/customers/W/manager', { staffId: 'rm1' }));
-    await ok(c.as('head-br1').post('/api/customers/W/transfer', { toStaffId: 'wc1' }));
+    // Assigned (and W moved up to the centre) in February: maintenance adherence counts the customers assigned during the month.
+    await ok(c.as('head-br1').post('/api/customers/A/manager', { staffId: 'rm1', occurredAt: '2026-02-20T10:00:00+08:00' }));
+    await ok(c.as('head-br1').post('/api/customers/W/manager', { staffId: 'rm1', occurredAt: '2026-02-20T10:00:00+08:00' }));
+    await ok(c.as('head-br1').post('/api/customers/W/transfer', { toStaffId: 'wc1', occurredAt: '2026-02-21T10:00:00+08:00' }));
     await ok(c.as('head-br1').post('/api/org/targets', { subjectId: 'rm1', period: '2026-03', points: '5000' }));
     await ok(c.as('head-br1').post('/api/org/targets', { subjectId: 'SB1', period: '2026-03', points: '10000' }));
 

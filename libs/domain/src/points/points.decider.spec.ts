@@ -16,6 +16,17 @@ const earned = (transactionId: string, points: number, expiresAt = '2028-03-01T0
 });
 
 describe('points', () => {
+  it('accrues benefit points exactly: 100.00 growth × 0.57 = 57 points (binary floats make it 56.99… and drop a point)', () => {
+    given([])
+      .when(cmd({ type: 'AccrueBenefitPoints', month: '2026-03', assetChange: '100', profitParameter: '0.57' }))
+      .then([
+        {
+          type: 'BenefitPointsAccrued',
+          data: { customerId: 'C1', lotId: 'benefit-2026-03', month: '2026-03', assetChange: '100.00', profitParameter: '0.57', points: 57, expiresAt: '2028-03-31T12:00:00.000Z' },
+        },
+      ]);
+  });
+
   it('accrues benefit points from asset growth × the profit parameter, expiring in 2 years', () => {
     // 150,000.00 growth × 0.002 = 300 points
     given([])

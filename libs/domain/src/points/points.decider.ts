@@ -2,6 +2,7 @@ import { businessDay, nextBusinessDay } from '../shared/calendar';
 import type { Decider } from '../decider';
 import { illegalState, invalid, notFound, refused } from '../errors';
 import { formatFen, toFen } from '../shared/money';
+import { toScaled } from '../shared/decimal';
 import { addYears, isBefore } from '../shared/time';
 import type { Issued } from '../shared/types';
 
@@ -137,8 +138,9 @@ export function decide(c: PointsCommand, s: PointsState): PointsEvent[] {
       const change = amount(c.assetChange, 'assetChange', true);
       const parameter = Number(c.profitParameter);
       if (!/^\d+(\.\d{1,6})?$/.test(c.profitParameter) || parameter > 1) throw invalid('INVALID_PARAMETER', 'profitParameter is a decimal from 0 to 1', { profitParameter: c.profitParameter });
-      // Only growth earns points; a fall earns none (and takes none back).
-      const points = Math.floor(Math.max(0, change) / 100 * parameter);
+      // Only growth earns points; a fall earns none (and takes none back). Whole points, the
+      // fraction dropped, in exact integers: fen × parameter (to 6 places) / (100 × 10^6).
+      const points = Number((BigInt(Math.max(0, change)) * toScaled(c.profitParameter, 6)) / 100_000_000n);
       return [
         {
           type: 'BenefitPointsAccrued',

@@ -86,3 +86,10 @@ export function nextBusinessDay(day: string): string {
 export function endOfBusinessDay(day: string): string {
   return new Date(Date.parse(startOfBusinessDay(nextBusinessDay(day))) - 1).toISOString();
 }
+
+/** The instants a bank month ("2026-03") starts and the next one starts: [from, to). */
+export function businessMonthBounds(period: string): { from: string; to: string } {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  const next = m === 12 ? `${pad(y + 1, 4)}-01` : `${pad(y, 4)}-${pad(m + 1)}`;
+  return { from: startOfBusinessDay(`${period}-01`), to: startOfBusinessDay(`${next}-01`) };
+}

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { AttributionLedger, DEFAULT_CONTACT_POLICY, formatFen, toFen } from '@app/domain';
+import { AttributionLedger, DEFAULT_CONTACT_POLICY, formatFen, fromHundredths, toFen } from '@app/domain';
 import type { EventStore, RecordedEvent } from '@app/event-store';
 import { buildScratch } from '../as-of/scratch';
 import { campaignEffectivenessProjection } from '../campaign-effectiveness/campaign-effectiveness.projection';
@@ -78,16 +78,18 @@ export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, peri
       change: { conversions: round3(attributed.conversions - l.conversions), revenue: formatFen(attributed.revenueFen - l.revenueFen) },
     };
   });
-  const after = new Map(other.people.map((p) => [p.staffId, p]));
+  // One row per person and the unit they were in during the month (a person who moved has two).
+  const after = new Map(other.people.map((p) => [`${p.staffId} ${p.unitId}`, p]));
   const people = live.people
     .map((l) => {
-      const o = after.get(l.staffId)!;
+      const o = after.get(`${l.staffId} ${l.unitId}`) ?? { points: 0, score: 0, rankInUnit: l.rankInUnit };
       return {
         staffId: l.staffId,
         unitId: l.unitId,
         live: { points: l.points, score: l.score, rankInUnit: l.rankInUnit },
         whatIf: { points: o.points, score: o.score, rankInUnit: o.rankInUnit },
-        change: { points: Math.round((o.points - l.points) * 100) / 100, rank: o.rankInUnit - l.rankInUnit },
+        // Points have two places: the difference in hundredths, exact, shown with two places again.
+        change: { points: fromHundredths(Math.round(o.points * 100) - Math.round(l.points * 100)), rank: o.rankInUnit - l.rankInUnit },
       };
     })
     .filter((p) => p.change.points !== 0 || p.change.rank !== 0 || p.live.score !== p.whatIf.score);

@@ -5,17 +5,20 @@ import type { Projection } from '../runner/projection';
 import { applyInRuns } from '../runner/runs';
 import { insertMany } from '../runner/sql';
 import { CROSS_SELLING_TABLES } from './cross-selling.tables';
-import { data as d } from '../runner/event-fields';
+import { data as d, lastPer } from '../runner/event-fields';
 
 
 const HANDLERS: Record<string, (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<unknown>> = {
   CustomerOnboarded: (tx, events) =>
     insertMany(tx, 'xs_customers', [['customer_id', 'text'], ['unit_id', 'text']], events.map((e) => [d(e).customerId, d(e).homeUnitId]), 'ON CONFLICT (customer_id) DO NOTHING'),
-  CustomerTransferred: (tx, events) =>
-    tx.query(`UPDATE xs_customers c SET unit_id = v.u FROM unnest($1::text[], $2::text[]) AS v(id, u) WHERE c.customer_id = v.id`, [
-      events.map((e) => d(e).customerId),
-      events.map((e) => d(e).toUnitId),
-    ]),
+  // The last transfer of each customer in the batch: an UPDATE … FROM with two rows for one customer takes either.
+  CustomerTransferred: (tx, events) => {
+    const last = lastPer(events, (e) => d(e).customerId);
+    return tx.query(`UPDATE xs_customers c SET unit_id = v.u FROM unnest($1::text[], $2::text[]) AS v(id, u) WHERE c.customer_id = v.id`, [
+      last.map((e) => d(e).customerId),
+      last.map((e) => d(e).toUnitId),
+    ]);
+  },
   // The monthly snapshot from core banking is the authority on what a customer holds.
   BalanceSnapshotRecorded: (tx, events) =>
     tx.query(

@@ -84,7 +84,8 @@ describe('projection runner: a subscription the store breaks', () => {
     await until(() => state() === 'resubscribing', 'the status to say resubscribing');
     expect((await storedState()).state).toBe('resubscribing');
     expect((await storedState()).error).toMatchObject({ message: expect.stringMatching(/unavailable/) });
-    expect(runner.status()[0]!.interruption).toMatchObject({ attempts: expect.any(Number) });
+    // At least the attempt that failed has been counted (how many more by now depends on timing).
+    expect(runner.status()[0]!.interruption!.attempts).toBeGreaterThanOrEqual(1);
     // A caller waiting for the read models keeps waiting: the projection is coming back.
     await store.appendToStream('clock-1', [tick(4)], 2);
     expect(await runner.catchUp(10_000)).toBe(true);

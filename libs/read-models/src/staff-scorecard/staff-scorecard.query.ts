@@ -1,10 +1,11 @@
 import type { Queryable } from '../runner/read-model-position';
-import { formatFen } from '@app/domain';
+import { businessMonthBounds, formatFen, fromHundredths } from '@app/domain';
 
 export interface PersonScore {
   readonly staffId: string;
   readonly displayName: string;
   readonly role: string;
+  /** The unit they were in while the facts of this row happened (a person who moved during the month has a row for each unit). */
   readonly unitId: string;
   readonly conversions: number;
   readonly referrals: number;
@@ -44,11 +45,14 @@ export interface UnitScore {
   readonly attainment: number | null;
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
-
 /**
  * The scorecard of a month for everyone at or below `orgUnit` (all units when absent), with
  * roll-ups: each unit sums the people under it, at any depth.
+ *
+ * A person is shown under each unit they were in during the month (one row per person and unit),
+ * with the figures of the facts that happened while they were there: a move later does not change
+ * a month that has passed. Figures are read from the person-unit-month counters; points and
+ * revenue are summed as integers (hundredths of a point, fen) and shown with two places.
  */
 export async function scorecard(pool: Queryable, period: string, orgUnit?: string): Promise<{ people: PersonScore[]; units: UnitScore[] }> {
   const { rows: units } = await pool.query<{ unit_id: string; parent_id: string | null; name: string }>(
@@ -59,102 +63,156 @@ export async function scorecard(pool: Queryable, period: string, orgUnit?: strin
     [orgUnit ?? null],
   );
   const unitIds = units.map((u) => u.unit_id);
-  const { rows } = await pool.query(
-    `SELECT s.staff_id, s.display_name, s.role, s.unit_id,
-       COALESCE(c.conversions, 0) AS conversions, COALESCE(c.referrals, 0) AS referrals, COALESCE(c.revenue_fen, 0) AS revenue_fen,
-       COALESCE(c.points, 0) AS points, COALESCE(c.shadow_points, 0) AS shadow_points,
-       COALESCE(a.contacts, 0) AS contacts, COALESCE(a.complaints, 0) AS complaints, COALESCE(a.unsuitable, 0) AS unsuitable,
-       COALESCE(a.penalties, 0) AS penalties, COALESCE(a.customers_contacted, 0) AS customers_contacted,
-       (SELECT count(*) FROM sc_customers m WHERE m.manager_id = s.staff_id) AS assigned,
-       (SELECT count(DISTINCT m.customer_id) FROM sc_customers m JOIN sc_activity x ON x.customer_id = m.customer_id AND x.kind = 'contact' AND x.period = $1
-         WHERE m.manager_id = s.staff_id) AS assigned_contacted,
-       t.points AS target
-     FROM sc_staff s
-     LEFT JOIN (
-       SELECT staff_id,
-         sum(conversions) FILTER (WHERE kind = 'sale') AS conversions,
-         count(*) FILTER (WHERE kind = 'referral') AS referrals,
-         sum(revenue_fen) FILTER (WHERE kind IN ('sale', 'referral')) AS revenue_fen,
-         sum(points) FILTER (WHERE kind IN ('sale', 'referral')) AS points,
-         sum(points) FILTER (WHERE kind = 'shadow') AS shadow_points
-       FROM sc_credits WHERE period = $1 AND NOT reversed GROUP BY staff_id) c ON c.staff_id = s.staff_id
-     LEFT JOIN (
-       SELECT staff_id, count(*) FILTER (WHERE kind = 'contact') AS contacts, count(*) FILTER (WHERE kind = 'complaint') AS complaints,
-              count(DISTINCT customer_id) FILTER (WHERE kind = 'contact') AS customers_contacted,
-              count(*) FILTER (WHERE kind = 'unsuitable') AS unsuitable, sum(penalty) AS penalties
-       FROM sc_activity WHERE period = $1 GROUP BY staff_id) a ON a.staff_id = s.staff_id
-     LEFT JOIN sc_targets t ON t.subject_id = s.staff_id AND t.period = $1
-     WHERE s.unit_id = ANY($2::text[])
-     ORDER BY s.staff_id`,
+  const people = await readPeople(pool, period, { unitIds });
+  const ranked: PersonScore[] = people.map(({ person, figures }) => ({
+    ...person,
+    rankInUnit: 1 + people.filter((o) => o.person.unitId === person.unitId && o.figures.scoreHundredths > figures.scoreHundredths).length,
+  }));
+
+  const { rows: unitTargets } = await pool.query<{ subject_id: string; points_hundredths: string }>(
+    `SELECT subject_id, points_hundredths FROM sc_targets WHERE period = $1 AND subject_id = ANY($2::text[])`,
     [period, unitIds],
   );
-  const people = rows.map((r): Omit<PersonScore, 'rankInUnit'> => {
-    const points = Number(r.points);
-    const score = round2(points - Number(r.penalties));
+  const parent = new Map(units.map((u) => [u.unit_id, u.parent_id]));
+  const under = (unitId: string, of: string): boolean => {
+    for (let u: string | null | undefined = unitId; u; u = parent.get(u)) if (u === of) return true;
+    return false;
+  };
+  // Integers summed: fen and hundredths, never the formatted figures.
+  const sum = (rowsOf: typeof people, f: (x: (typeof people)[number]) => number) => rowsOf.reduce((s, x) => s + f(x), 0);
+  const unitScores = units.map((u): UnitScore => {
+    const mine = people.filter((p) => under(p.person.unitId, u.unit_id));
+    const scoreHundredths = sum(mine, (x) => x.figures.scoreHundredths);
+    const t = unitTargets.find((x) => x.subject_id === u.unit_id);
+    const target = t ? Number(t.points_hundredths) : null;
+    return {
+      unitId: u.unit_id,
+      name: u.name,
+      parentId: u.parent_id,
+      people: new Set(mine.map((x) => x.person.staffId)).size,
+      conversions: sum(mine, (x) => x.person.conversions),
+      revenue: formatFen(sum(mine, (x) => x.figures.revenueFen)),
+      points: fromHundredths(sum(mine, (x) => x.figures.pointsHundredths)),
+      shadowPoints: fromHundredths(sum(mine, (x) => x.figures.shadowHundredths)),
+      score: fromHundredths(scoreHundredths),
+      target: target === null ? null : fromHundredths(target),
+      attainment: target ? scoreHundredths / target : null,
+    };
+  });
+  return { people: ranked, units: unitScores };
+}
+
+/** Integer figures behind a row (fen, hundredths of a point), for sums. */
+interface Figures {
+  readonly revenueFen: number;
+  readonly pointsHundredths: number;
+  readonly shadowHundredths: number;
+  readonly scoreHundredths: number;
+  readonly targetHundredths: number | null;
+}
+
+/** The person-unit rows of a month: of the units named, or of one person (in every unit they were in). */
+async function readPeople(pool: Queryable, period: string, where: { unitIds?: string[]; staffId?: string }): Promise<{ person: Omit<PersonScore, 'rankInUnit'>; figures: Figures }[]> {
+  const { from, to } = businessMonthBounds(period);
+  const { rows } = await pool.query(
+    `WITH who AS (
+       SELECT staff_id, unit_id FROM sc_person_month WHERE period = $1 AND ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5)
+       UNION
+       SELECT staff_id, unit_id FROM sc_staff_units
+       WHERE ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5) AND (valid_from IS NULL OR valid_from < $4) AND (valid_to IS NULL OR (valid_to > $3 AND valid_to > COALESCE(valid_from, '-infinity'))))
+     SELECT w.staff_id, w.unit_id, s.display_name, s.role,
+       COALESCE(m.conversions, 0) AS conversions, COALESCE(m.referrals, 0) AS referrals, COALESCE(m.revenue_fen, 0) AS revenue_fen,
+       COALESCE(m.points_hundredths, 0) AS points, COALESCE(m.shadow_hundredths, 0) AS shadow, COALESCE(m.penalty_hundredths, 0) AS penalties,
+       COALESCE(m.contacts, 0) AS contacts, COALESCE(m.complaints, 0) AS complaints, COALESCE(m.unsuitable, 0) AS unsuitable,
+       (SELECT count(*) FROM sc_contacted x WHERE x.period = $1 AND x.staff_id = w.staff_id AND x.unit_id = w.unit_id) AS customers_contacted,
+       a.assigned, a.assigned_contacted, t.points_hundredths AS target
+     FROM who w
+     JOIN sc_staff s ON s.staff_id = w.staff_id
+     LEFT JOIN sc_person_month m ON m.period = $1 AND m.unit_id = w.unit_id AND m.staff_id = w.staff_id
+     LEFT JOIN sc_targets t ON t.subject_id = w.staff_id AND t.period = $1
+     -- the customers assigned to them at any time in the month, and of those the ones contacted in it
+     LEFT JOIN LATERAL (
+       SELECT count(DISTINCT g.customer_id) AS assigned,
+              count(DISTINCT g.customer_id) FILTER (WHERE EXISTS (SELECT 1 FROM sc_contacted x WHERE x.period = $1 AND x.customer_id = g.customer_id)) AS assigned_contacted
+       FROM sc_assignments g
+       WHERE g.manager_id = w.staff_id AND g.valid_from < $4 AND (g.valid_to IS NULL OR (g.valid_to > $3 AND g.valid_to > g.valid_from))) a ON true
+     ORDER BY w.staff_id, w.unit_id`,
+    [period, where.unitIds ?? null, from, to, where.staffId ?? null],
+  );
+  return rows.map((r) => {
+    const scoreHundredths = Number(r.points) - Number(r.penalties);
     const target = r.target === null ? null : Number(r.target);
     const assigned = Number(r.assigned);
-    return {
+    const figures: Figures = { revenueFen: Number(r.revenue_fen), pointsHundredths: Number(r.points), shadowHundredths: Number(r.shadow), scoreHundredths, targetHundredths: target };
+    const person: Omit<PersonScore, 'rankInUnit'> = {
       staffId: r.staff_id,
       displayName: r.display_name,
       role: r.role,
       unitId: r.unit_id,
       conversions: Number(r.conversions),
       referrals: Number(r.referrals),
-      revenue: formatFen(Number(r.revenue_fen)),
-      points: round2(points),
-      shadowPoints: round2(Number(r.shadow_points)),
+      revenue: formatFen(figures.revenueFen),
+      points: fromHundredths(figures.pointsHundredths),
+      shadowPoints: fromHundredths(figures.shadowHundredths),
       complaints: Number(r.complaints),
       customersContacted: Number(r.customers_contacted),
       complaintRate: Number(r.customers_contacted) > 0 ? Number(r.complaints) / Number(r.customers_contacted) : null,
       unsuitableAttempts: Number(r.unsuitable),
-      score,
+      score: fromHundredths(scoreHundredths),
       contacts: Number(r.contacts),
       assignedCustomers: assigned,
       maintenanceAdherence: assigned > 0 ? Number(r.assigned_contacted) / assigned : null,
-      target,
-      attainment: target ? score / target : null,
+      target: target === null ? null : fromHundredths(target),
+      attainment: target ? scoreHundredths / target : null,
     };
+    return { person, figures };
   });
-  const ranked: PersonScore[] = people.map((p) => ({
-    ...p,
-    rankInUnit: 1 + people.filter((o) => o.unitId === p.unitId && o.score > p.score).length,
-  }));
+}
 
-  const { rows: unitTargets } = await pool.query<{ subject_id: string; points: string }>(`SELECT subject_id, points FROM sc_targets WHERE period = $1 AND subject_id = ANY($2::text[])`, [
-    period,
-    unitIds,
-  ]);
-  const parent = new Map(units.map((u) => [u.unit_id, u.parent_id]));
-  const under = (unitId: string, of: string): boolean => {
-    for (let u: string | null | undefined = unitId; u; u = parent.get(u)) if (u === of) return true;
-    return false;
+/**
+ * One person's scorecard for a month. Someone who moved unit during the month has a row for each
+ * unit (`byUnit`, each ranked in its unit); their month is the sum of those rows, shown under the
+ * unit they were in last (where they rank as in that row).
+ */
+export async function personScorecard(pool: Queryable, staffId: string, period: string): Promise<(PersonScore & { byUnit?: PersonScore[] }) | null> {
+  const mine = await readPeople(pool, period, { staffId });
+  if (mine.length === 0) return null;
+  const { rows: latest } = await pool.query<{ unit_id: string }>(
+    `SELECT unit_id FROM sc_staff_units WHERE staff_id = $1 AND (valid_from IS NULL OR valid_from < $2) ORDER BY valid_from DESC NULLS LAST LIMIT 1`,
+    [staffId, businessMonthBounds(period).to],
+  );
+  // Ranks come from each unit's whole scorecard for the month.
+  const ranked = await Promise.all(
+    mine.map(async ({ person }) => (await scorecard(pool, period, person.unitId)).people.find((p) => p.staffId === staffId && p.unitId === person.unitId)!),
+  );
+  const last = ranked.find((p) => p.unitId === latest[0]?.unit_id) ?? ranked.at(-1)!;
+  if (ranked.length === 1) return last;
+  const sum = (f: (x: (typeof mine)[number]) => number) => mine.reduce((s, x) => s + f(x), 0);
+  const scoreHundredths = sum((x) => x.figures.scoreHundredths);
+  const customersContacted = sum((x) => x.person.customersContacted);
+  return {
+    ...last,
+    conversions: sum((x) => x.person.conversions),
+    referrals: sum((x) => x.person.referrals),
+    revenue: formatFen(sum((x) => x.figures.revenueFen)),
+    points: fromHundredths(sum((x) => x.figures.pointsHundredths)),
+    shadowPoints: fromHundredths(sum((x) => x.figures.shadowHundredths)),
+    complaints: sum((x) => x.person.complaints),
+    // A customer contacted from both units counts in each: the sum is at most the contacts.
+    customersContacted,
+    complaintRate: customersContacted > 0 ? sum((x) => x.person.complaints) / customersContacted : null,
+    unsuitableAttempts: sum((x) => x.person.unsuitableAttempts),
+    score: fromHundredths(scoreHundredths),
+    contacts: sum((x) => x.person.contacts),
+    attainment: mine[0]!.figures.targetHundredths ? scoreHundredths / mine[0]!.figures.targetHundredths : null,
+    byUnit: ranked,
   };
-  const unitScores = units.map((u): UnitScore => {
-    const mine = ranked.filter((p) => under(p.unitId, u.unit_id));
-    const score = round2(mine.reduce((s, p) => s + p.score, 0));
-    const t = unitTargets.find((x) => x.subject_id === u.unit_id);
-    const target = t ? Number(t.points) : null;
-    return {
-      unitId: u.unit_id,
-      name: u.name,
-      parentId: u.parent_id,
-      people: mine.length,
-      conversions: mine.reduce((s, p) => s + p.conversions, 0),
-      revenue: formatFen(mine.reduce((s, p) => s + Math.round(Number(p.revenue) * 100), 0)),
-      points: round2(mine.reduce((s, p) => s + p.points, 0)),
-      shadowPoints: round2(mine.reduce((s, p) => s + p.shadowPoints, 0)),
-      score,
-      target,
-      attainment: target ? score / target : null,
-    };
-  });
-  return { people: ranked, units: unitScores };
 }
 
 /** One person's credits in a month: the sales behind their figures. */
 export async function personCredits(pool: Queryable, staffId: string, period: string) {
   const { rows } = await pool.query(
-    `SELECT customer_id, conversion_id, product_code, kind, revenue_fen, points, event_id, occurred_at, reversed
+    `SELECT customer_id, conversion_id, product_code, kind, unit_id, revenue_fen, points_hundredths, event_id, occurred_at, reversed
      FROM sc_credits WHERE staff_id = $1 AND period = $2 ORDER BY occurred_at, conversion_id, kind`,
     [staffId, period],
   );
@@ -163,8 +221,10 @@ export async function personCredits(pool: Queryable, staffId: string, period: st
     conversionId: r.conversion_id as string,
     productCode: r.product_code as string,
     kind: r.kind as string,
+    /** The unit the credited person was in when the sale happened. */
+    unitId: r.unit_id as string,
     revenue: formatFen(Number(r.revenue_fen)),
-    points: Number(r.points),
+    points: fromHundredths(r.points_hundredths),
     eventId: r.event_id as string,
     occurredAt: (r.occurred_at as Date).toISOString(),
     reversed: r.reversed as boolean,

@@ -1,0 +1,66 @@
+import type { Queryable } from '../runner/read-model-position';
+import { formatFen } from '@app/domain';
+
+export interface CampaignTotalsFigures {
+  readonly campaigns: number;
+  /** Sales tagged with one of the campaigns (a sale carries one tag at most), not reversed. */
+  readonly conversions: number;
+  readonly revenue: string;
+  readonly cost: string;
+  /**
+   * Treatment customers of any of the campaigns who bought one of its products in its run, and
+   * the revenue of those sales: each customer and each sale once, however many of the campaigns
+   * overlapped on them (the per-campaign figures count it for each).
+   */
+  readonly treatmentConverted: number;
+  readonly treatmentRevenue: string;
+}
+
+export interface CampaignTotals extends CampaignTotalsFigures {
+  /** The same per owning unit: each sale once within a unit. */
+  readonly byUnit: ({ unitId: string } & CampaignTotalsFigures)[];
+}
+
+/**
+ * Totals across the campaigns named: no sale counted twice. A sale to a customer in two
+ * overlapping campaigns counts in each campaign's group figures, but once here; so no total
+ * exceeds what was sold. A sale counts for a campaign's group by the same rule as its
+ * effectiveness figures: a campaign product, not reversed, inside the campaign's run.
+ */
+export async function campaignTotals(pool: Queryable, campaignIds: readonly string[]): Promise<CampaignTotals> {
+  const { rows } = await pool.query<{ unit_id: string | null; campaigns: string; conversions: string; revenue: string; cost: string; converted: string; treatment_revenue: string }>(
+    `WITH k AS (SELECT campaign_id, owner_unit_id, launched_at, closed_at FROM ce_campaigns WHERE campaign_id = ANY($1::text[])),
+     tagged AS (
+       SELECT k.owner_unit_id, v.customer_id, v.conversion_id, v.revenue_fen FROM ce_conversions v JOIN k ON k.campaign_id = v.campaign_id WHERE NOT v.reversed),
+     group_sales AS (
+       SELECT DISTINCT k.owner_unit_id, v.customer_id, v.conversion_id, v.revenue_fen
+       FROM ce_group_conversions g
+       JOIN k ON k.campaign_id = g.campaign_id
+       JOIN ce_conversions v ON v.customer_id = g.customer_id AND v.conversion_id = g.conversion_id AND NOT v.reversed
+       JOIN ce_participants p ON p.campaign_id = g.campaign_id AND p.customer_id = g.customer_id
+       WHERE g.grp = 'treatment' AND k.launched_at IS NOT NULL AND v.occurred_at >= k.launched_at AND (k.closed_at IS NULL OR v.occurred_at <= k.closed_at)),
+     costs AS (SELECT k.owner_unit_id, c.amount_fen FROM ce_costs c JOIN k ON k.campaign_id = c.campaign_id),
+     units AS (SELECT DISTINCT owner_unit_id FROM k)
+     -- one row per unit, then one for all (unit_id null): DISTINCT over (customer, conversion) at each level
+     SELECT u.owner_unit_id AS unit_id,
+       (SELECT count(*) FROM k WHERE u.owner_unit_id IS NULL OR k.owner_unit_id = u.owner_unit_id) AS campaigns,
+       (SELECT count(DISTINCT (customer_id, conversion_id)) FROM tagged t WHERE u.owner_unit_id IS NULL OR t.owner_unit_id = u.owner_unit_id) AS conversions,
+       (SELECT COALESCE(sum(revenue_fen), 0) FROM (SELECT DISTINCT customer_id, conversion_id, revenue_fen FROM tagged t WHERE u.owner_unit_id IS NULL OR t.owner_unit_id = u.owner_unit_id) x) AS revenue,
+       (SELECT COALESCE(sum(amount_fen), 0) FROM costs c WHERE u.owner_unit_id IS NULL OR c.owner_unit_id = u.owner_unit_id) AS cost,
+       (SELECT count(DISTINCT customer_id) FROM group_sales s WHERE u.owner_unit_id IS NULL OR s.owner_unit_id = u.owner_unit_id) AS converted,
+       (SELECT COALESCE(sum(revenue_fen), 0) FROM (SELECT DISTINCT customer_id, conversion_id, revenue_fen FROM group_sales s WHERE u.owner_unit_id IS NULL OR s.owner_unit_id = u.owner_unit_id) x) AS treatment_revenue
+     FROM (SELECT owner_unit_id FROM units UNION ALL SELECT NULL) u
+     ORDER BY u.owner_unit_id NULLS FIRST`,
+    [campaignIds],
+  );
+  const figures = (r: (typeof rows)[number]): CampaignTotalsFigures => ({
+    campaigns: Number(r.campaigns),
+    conversions: Number(r.conversions),
+    revenue: formatFen(Number(r.revenue)),
+    cost: formatFen(Number(r.cost)),
+    treatmentConverted: Number(r.converted),
+    treatmentRevenue: formatFen(Number(r.treatment_revenue)),
+  });
+  const [all, ...units] = rows;
+  return { ...figures(all!), byUnit: units.map((r) => ({ unitId: r.unit_id!, ...figures(r) })) };
+}
