@@ -1,9 +1,9 @@
 import type { PoolClient } from 'pg';
-import { toFen } from '@app/domain';
+import { bankTimeZone, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { applyInGroups } from '../runner/runs';
-import { CAMPAIGN_EFFECTIVENESS_TABLES } from './campaign-effectiveness.tables';
+import { campaignEffectivenessTables } from './campaign-effectiveness.tables';
 import { data as d, occurredAt as at, col, lastPer } from '../runner/event-fields';
 
 type Rows = readonly RecordedEvent[];
@@ -11,15 +11,69 @@ type Handler = (tx: PoolClient, events: Rows) => Promise<unknown>;
 
 const fen = (amount: string) => toFen(amount)!;
 
-/** Sets a campaign's status (and optionally a time column) for a run of lifecycle events. */
+/** Each lifecycle step with its business time and log position (the status as of a date reads it). */
+const stateHistory = (value: string): Handler => (tx, events) =>
+  tx.query(
+    `INSERT INTO ce_campaign_states (campaign_id, at, commit_pos, prepare_pos, status)
+     SELECT v.id, v.at, v.c, v.p, $5 FROM unnest($1::text[], $2::timestamptz[], $3::numeric[], $4::bigint[]) AS v(id, at, c, p) ON CONFLICT DO NOTHING`,
+    [col(events, (e) => d(e).campaignId), col(events, at), col(events, (e) => e.position.commit.toString()), col(events, (e) => e.position.prepare.toString()), value],
+  );
+
+/**
+ * Recomputes, from the facts, the sales that count for each participant's group (a campaign
+ * product, not reversed, between launch and close), for the participants `where` selects (over
+ * `q`). Only rows whose figures change are written; the counters follow by trigger.
+ */
+const refreshSales = (tx: PoolClient, where: string, params: unknown[]) =>
+  tx.query(
+    `UPDATE ce_participants p SET sales = s.sales, revenue_fen = s.revenue
+     FROM (SELECT q.campaign_id, q.customer_id, count(v.conversion_id) AS sales, COALESCE(sum(v.revenue_fen), 0) AS revenue
+           FROM ce_participants q
+           JOIN ce_campaigns k ON k.campaign_id = q.campaign_id
+           LEFT JOIN ce_group_conversions g ON g.campaign_id = q.campaign_id AND g.customer_id = q.customer_id
+           LEFT JOIN ce_conversions v ON v.customer_id = g.customer_id AND v.conversion_id = g.conversion_id AND NOT v.reversed
+             AND k.launched_at IS NOT NULL AND v.occurred_at >= k.launched_at AND (k.closed_at IS NULL OR v.occurred_at <= k.closed_at)
+           WHERE ${where} GROUP BY q.campaign_id, q.customer_id) s
+     WHERE p.campaign_id = s.campaign_id AND p.customer_id = s.customer_id AND (p.sales, p.revenue_fen) IS DISTINCT FROM (s.sales, s.revenue)`,
+    params,
+  );
+const salesOfCustomers = (tx: PoolClient, customerIds: string[]) => refreshSales(tx, `q.customer_id = ANY($1::text[])`, [[...new Set(customerIds)]]);
+const salesOfCampaigns = (tx: PoolClient, campaignIds: string[]) => refreshSales(tx, `q.campaign_id = ANY($1::text[])`, [[...new Set(campaignIds)]]);
+
+/**
+ * Where each participant of these customers stood at enrolment: the unit that held then (or, for a
+ * backdated onboarding, the first one known, with `unit_from` saying since when it holds) and the
+ * tier ('ordinary' until a change says otherwise). Rewritten only where it changes.
+ */
+const refreshPlace = (tx: PoolClient, customerIds: string[]) =>
+  tx.query(
+    `UPDATE ce_participants p SET unit_id = COALESCE(u.unit_id, ''), unit_from = u.valid_from, tier = COALESCE(t.tier, 'ordinary')
+     FROM ce_participants q
+     LEFT JOIN LATERAL (SELECT x.unit_id, x.valid_from FROM ce_customer_units x WHERE x.customer_id = q.customer_id
+                        ORDER BY (x.valid_from <= q.enrolled_at) DESC,
+                                 CASE WHEN x.valid_from <= q.enrolled_at THEN x.valid_from END DESC NULLS LAST,
+                                 CASE WHEN x.valid_from <= q.enrolled_at THEN x.seq END DESC NULLS LAST,
+                                 x.valid_from, x.seq
+                        LIMIT 1) u ON true
+     LEFT JOIN LATERAL (SELECT x.tier FROM ce_customer_tiers x WHERE x.customer_id = q.customer_id AND x.valid_from <= q.enrolled_at
+                        ORDER BY x.valid_from DESC, x.seq DESC LIMIT 1) t ON true
+     WHERE q.customer_id = ANY($1::text[]) AND p.campaign_id = q.campaign_id AND p.customer_id = q.customer_id
+       AND (p.unit_id, p.unit_from, p.tier) IS DISTINCT FROM (COALESCE(u.unit_id, ''), u.valid_from, COALESCE(t.tier, 'ordinary'))`,
+    [[...new Set(customerIds)]],
+  );
+
+/** Sets a campaign's status (and optionally a time column) for a run of lifecycle events; a close re-counts the sales in the run. */
 const status =
   (value: string, timeColumn?: 'closed_at'): Handler =>
-  (tx, events) =>
-    tx.query(
+  async (tx, events) => {
+    await tx.query(
       `UPDATE ce_campaigns c SET status = $3 ${timeColumn ? `, ${timeColumn} = v.at` : ''}
        FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at) WHERE c.campaign_id = v.id`,
       [col(events, (e) => d(e).campaignId), col(events, at), value],
     );
+    await stateHistory(value)(tx, events);
+    if (timeColumn) await salesOfCampaigns(tx, col(events, (e) => d(e).campaignId));
+  };
 
 /** The first time each participant reached a funnel stage, kept as the earliest seen (idempotent). */
 const firstReached =
@@ -39,20 +93,22 @@ const firstReached =
 /** From when a customer's unit or tier held: one row per change, keyed so a replayed batch adds nothing. */
 const history =
   (table: 'ce_customer_units' | 'ce_customer_tiers', column: 'unit_id' | 'tier', value: (e: RecordedEvent) => string): Handler =>
-  (tx, events) =>
-    tx.query(
+  async (tx, events) => {
+    await tx.query(
       `INSERT INTO ${table} (customer_id, valid_from, seq, ${column}) SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::text[]) ON CONFLICT DO NOTHING`,
       [col(events, (e) => d(e).customerId), col(events, at), col(events, (e) => e.position.prepare.toString()), col(events, value)],
     );
+    await refreshPlace(tx, col(events, (e) => d(e).customerId));
+  };
 
 const HANDLERS: Record<string, Handler> = {
-  CampaignDrafted: (tx, events) =>
-    tx.query(
-      `INSERT INTO ce_campaigns (campaign_id, name, owner_unit_id, product_codes, channels, status, budget_fen, control_percent, period_start, period_end)
+  CampaignDrafted: async (tx, events) => {
+    await tx.query(
+      `INSERT INTO ce_campaigns (campaign_id, name, owner_unit_id, product_codes, channels, status, budget_fen, control_percent, period_start, period_end, drafted_at)
        SELECT v.id, v.name, v.owner, ARRAY(SELECT jsonb_array_elements_text(v.products)), ARRAY(SELECT jsonb_array_elements_text(v.channels)),
-              'draft', v.budget, v.control, v.start, v.end_
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::bigint[], $7::int[], $8::timestamptz[], $9::timestamptz[])
-         AS v(id, name, owner, products, channels, budget, control, start, end_)
+              'draft', v.budget, v.control, v.start, v.end_, v.at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::bigint[], $7::int[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
+         AS v(id, name, owner, products, channels, budget, control, start, end_, at)
        ON CONFLICT (campaign_id) DO NOTHING`,
       [
         col(events, (e) => d(e).campaignId),
@@ -64,17 +120,23 @@ const HANDLERS: Record<string, Handler> = {
         col(events, (e) => d(e).controlGroupPercent),
         col(events, (e) => d(e).period.start),
         col(events, (e) => d(e).period.end),
+        col(events, at),
       ],
-    ),
+    );
+    await stateHistory('draft')(tx, events);
+  },
   CampaignSubmitted: status('submitted'),
   CampaignApproved: status('approved'),
   CampaignRejected: status('rejected'),
-  CampaignLaunched: (tx, events) =>
-    tx.query(
+  CampaignLaunched: async (tx, events) => {
+    await tx.query(
       `UPDATE ce_campaigns c SET status = 'launched', launched_at = v.at, treatment_count = v.t, control_count = v.c
        FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::int[]) AS v(id, at, t, c) WHERE c.campaign_id = v.id`,
       [col(events, (e) => d(e).campaignId), col(events, at), col(events, (e) => d(e).treatmentCount), col(events, (e) => d(e).controlCount)],
-    ),
+    );
+    await stateHistory('launched')(tx, events);
+    await salesOfCampaigns(tx, col(events, (e) => d(e).campaignId));
+  },
   CampaignCompleted: status('completed', 'closed_at'),
   CampaignCancelled: status('cancelled', 'closed_at'),
   CustomerOnboarded: async (tx, events) => {
@@ -120,6 +182,8 @@ const HANDLERS: Record<string, Handler> = {
        ON CONFLICT DO NOTHING`,
       [params[0], params[1]],
     );
+    await refreshPlace(tx, params[1] as string[]);
+    await refreshSales(tx, `(q.campaign_id, q.customer_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, [params[0], params[1]]);
   },
   CustomerContacted: async (tx, events) => {
     const tagged = events.filter((e) => d(e).campaignId);
@@ -170,13 +234,16 @@ const HANDLERS: Record<string, Handler> = {
        ON CONFLICT DO NOTHING`,
       [params[0], params[2], params[4]],
     );
+    await salesOfCustomers(tx, params[2] as string[]);
   },
-  ConversionReversed: (tx, events) =>
-    tx.query(
-      `UPDATE ce_conversions c SET reversed = true FROM unnest($1::text[], $2::text[]) AS v(customer_id, conversion_id)
-       WHERE c.customer_id = v.customer_id AND c.conversion_id = v.conversion_id`,
-      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).conversionId)],
-    ),
+  ConversionReversed: async (tx, events) => {
+    await tx.query(
+      `UPDATE ce_conversions c SET reversed = true, reversed_at = v.at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(customer_id, conversion_id, at)
+       WHERE c.customer_id = v.customer_id AND c.conversion_id = v.conversion_id AND NOT c.reversed`,
+      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).conversionId), col(events, at)],
+    );
+    await salesOfCustomers(tx, col(events, (e) => d(e).customerId));
+  },
   CampaignCostRecorded: (tx, events) =>
     tx.query(
       `INSERT INTO ce_costs (cost_id, campaign_id, amount_fen, customer_id, occurred_at)
@@ -216,11 +283,17 @@ const GROUPS: readonly (readonly string[])[] = [
   ['ComplaintRecorded'],
 ];
 
-/** The facts behind campaign effectiveness, written with one multi-row statement per group of a batch. */
+/**
+ * The facts behind campaign effectiveness, written with one multi-row statement per group of a
+ * batch, and the counters the answer reads, kept from them (v5: counters; their business days are
+ * cut in BANK_TIME_ZONE as it was when the tables were built).
+ */
 export const campaignEffectivenessProjection: Projection = {
   name: 'campaign-effectiveness',
-  version: 4,
-  tables: CAMPAIGN_EFFECTIVENESS_TABLES,
+  version: 5,
+  get tables() {
+    return campaignEffectivenessTables(bankTimeZone());
+  },
   eventTypes: Object.keys(HANDLERS),
   apply: applyInGroups(GROUPS, HANDLERS),
 };
