@@ -11,12 +11,12 @@ type Handler = (tx: PoolClient, events: Rows) => Promise<unknown>;
 
 const fen = (amount: string) => toFen(amount)!;
 
-/** Each lifecycle step with its business time and log position (the status as of a date reads it). */
+/** Each lifecycle step with its business time and place in the log (the status as of a date reads it). */
 const stateHistory = (value: string): Handler => (tx, events) =>
   tx.query(
-    `INSERT INTO ce_campaign_states (campaign_id, at, commit_pos, prepare_pos, status)
-     SELECT v.id, v.at, v.c, v.p, $5 FROM unnest($1::text[], $2::timestamptz[], $3::numeric[], $4::bigint[]) AS v(id, at, c, p) ON CONFLICT DO NOTHING`,
-    [col(events, (e) => d(e).campaignId), col(events, at), col(events, (e) => e.position.commit.toString()), col(events, (e) => e.position.prepare.toString()), value],
+    `INSERT INTO ce_campaign_states (campaign_id, at, seq, status)
+     SELECT v.id, v.at, v.seq, $4 FROM unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS v(id, at, seq) ON CONFLICT DO NOTHING`,
+    [col(events, (e) => d(e).campaignId), col(events, at), col(events, (e) => e.position.prepare.toString()), value],
   );
 
 /**

@@ -113,7 +113,7 @@ async function countersAsOf(db: Queryable, campaignId: string, asOf: Date): Prom
     SELECT k.campaign_id, k.name, k.owner_unit_id, s.status,
            CASE WHEN k.launched_at <= $2 THEN k.launched_at END AS launched_at, CASE WHEN k.closed_at <= $2 THEN k.closed_at END AS closed_at
     FROM ce_campaigns k
-    CROSS JOIN LATERAL (SELECT status FROM ce_campaign_states x WHERE x.campaign_id = k.campaign_id AND x.at <= $2 ORDER BY x.commit_pos DESC, x.prepare_pos DESC LIMIT 1) s
+    CROSS JOIN LATERAL (SELECT status FROM ce_campaign_states x WHERE x.campaign_id = k.campaign_id AND x.at <= $2 ORDER BY x.seq DESC LIMIT 1) s
     WHERE k.campaign_id = $1 AND k.drafted_at <= $2`);
   if (!campaign) return null;
   const [tagged] = await all<{ tagged_sales: string; tagged_customers: string; tagged_revenue_fen: string }>(`

@@ -23,9 +23,9 @@ export const campaignEffectivenessTables = (timeZone: string): string[] => [
     control_count   integer NOT NULL DEFAULT 0,
     drafted_at      timestamptz
     )`,
-  // Each lifecycle step with its business time and log position: the status as of a date.
-  `CREATE TABLE ce_campaign_states (campaign_id text NOT NULL, at timestamptz NOT NULL, commit_pos numeric NOT NULL, prepare_pos bigint NOT NULL, status text NOT NULL,
-    PRIMARY KEY (campaign_id, commit_pos, prepare_pos))`,
+  // Each lifecycle step with its business time; seq (the event's place in the log, ordered within the
+  // campaign's own stream) breaks ties: the status as of a date.
+  `CREATE TABLE ce_campaign_states (campaign_id text NOT NULL, at timestamptz NOT NULL, seq bigint NOT NULL, status text NOT NULL, PRIMARY KEY (campaign_id, seq))`,
   `CREATE TABLE ce_customers (customer_id text PRIMARY KEY, unit_id text NOT NULL, tier text NOT NULL DEFAULT 'ordinary')`,
   // The customer's unit and tier over time (from when each held, in business time; seq breaks
   // ties in log order), so a breakdown uses what held at enrolment, and a later move or tier

@@ -19,6 +19,13 @@ const TABLES = [
   'ce_group_conversions',
   'ce_costs',
   'ce_complaints',
+  'ce_campaign_states',
+  'ce_group_counts',
+  'ce_day_counts',
+  'ce_channel_counts',
+  'ce_channel_customers',
+  'ce_tagged_customers',
+  'ce_campaign_totals',
   'sc_customers',
   'sc_credits',
   'sc_activity',
@@ -32,7 +39,9 @@ const silent = { info: () => undefined, error: () => undefined };
 async function snapshot(pool: Pool): Promise<Record<string, string[]>> {
   return withReadModels(pool, PROJECTIONS.map((p) => p.name), async (db) => {
     const out: Record<string, string[]> = {};
-    for (const t of TABLES) out[t] = (await db.query(`SELECT row_to_json(x)::text AS r FROM ${t} x ORDER BY 1`)).rows.map((r) => r.r);
+    // A counter row left at zero means nothing (which keys a count passed through depends on where batches were cut).
+    const counted = (t: string) => (/_counts$/.test(t) ? `WHERE (SELECT bool_or(v::text NOT IN ('0', '"0"')) FROM jsonb_each(to_jsonb(x) - ARRAY['campaign_id', 'grp', 'unit_id', 'tier', 'day', 'channel']) AS e(k, v))` : '');
+    for (const t of TABLES) out[t] = (await db.query(`SELECT row_to_json(x)::text AS r FROM ${t} x ${counted(t)} ORDER BY 1`)).rows.map((r) => r.r);
     return out;
   });
 }
