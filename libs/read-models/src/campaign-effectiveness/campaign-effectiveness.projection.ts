@@ -41,26 +41,35 @@ const salesOfCustomers = (tx: PoolClient, customerIds: string[]) => refreshSales
 const salesOfCampaigns = (tx: PoolClient, campaignIds: string[]) => refreshSales(tx, `q.campaign_id = ANY($1::text[])`, [[...new Set(campaignIds)]]);
 
 /**
- * Where each participant of these customers stood at enrolment: the unit that held then (or, for a
- * backdated onboarding, the first one known, with `unit_from` saying since when it holds) and the
- * tier ('ordinary' until a change says otherwise). Rewritten only where it changes.
+ * Where participant `q` stood at enrolment: the unit that held then (or, for a backdated
+ * onboarding, the first one known, with `unit_from` saying since when it holds) and the tier
+ * ('ordinary' until a change says otherwise). Columns u.unit_id, u.valid_from, t.tier.
  */
+const PLACE_OF_Q = `
+  LEFT JOIN LATERAL (SELECT x.unit_id, x.valid_from FROM ce_customer_units x WHERE x.customer_id = q.customer_id
+                     ORDER BY (x.valid_from <= q.enrolled_at) DESC,
+                              CASE WHEN x.valid_from <= q.enrolled_at THEN x.valid_from END DESC NULLS LAST,
+                              CASE WHEN x.valid_from <= q.enrolled_at THEN x.seq END DESC NULLS LAST,
+                              x.valid_from, x.seq
+                     LIMIT 1) u ON true
+  LEFT JOIN LATERAL (SELECT x.tier FROM ce_customer_tiers x WHERE x.customer_id = q.customer_id AND x.valid_from <= q.enrolled_at
+                     ORDER BY x.valid_from DESC, x.seq DESC LIMIT 1) t ON true`;
+
+/** The participants of these customers, placed again after their unit or tier history changed; rewritten only where it changes. */
 const refreshPlace = (tx: PoolClient, customerIds: string[]) =>
   tx.query(
     `UPDATE ce_participants p SET unit_id = COALESCE(u.unit_id, ''), unit_from = u.valid_from, tier = COALESCE(t.tier, 'ordinary')
-     FROM ce_participants q
-     LEFT JOIN LATERAL (SELECT x.unit_id, x.valid_from FROM ce_customer_units x WHERE x.customer_id = q.customer_id
-                        ORDER BY (x.valid_from <= q.enrolled_at) DESC,
-                                 CASE WHEN x.valid_from <= q.enrolled_at THEN x.valid_from END DESC NULLS LAST,
-                                 CASE WHEN x.valid_from <= q.enrolled_at THEN x.seq END DESC NULLS LAST,
-                                 x.valid_from, x.seq
-                        LIMIT 1) u ON true
-     LEFT JOIN LATERAL (SELECT x.tier FROM ce_customer_tiers x WHERE x.customer_id = q.customer_id AND x.valid_from <= q.enrolled_at
-                        ORDER BY x.valid_from DESC, x.seq DESC LIMIT 1) t ON true
+     FROM ce_participants q ${PLACE_OF_Q}
      WHERE q.customer_id = ANY($1::text[]) AND p.campaign_id = q.campaign_id AND p.customer_id = q.customer_id
        AND (p.unit_id, p.unit_from, p.tier) IS DISTINCT FROM (COALESCE(u.unit_id, ''), u.valid_from, COALESCE(t.tier, 'ordinary'))`,
     [[...new Set(customerIds)]],
   );
+
+/** The sales of the (campaign, customer) pairs an insert into ce_group_conversions returned. */
+const salesOfPairs = (tx: PoolClient, pairs: readonly { campaign_id: string; customer_id: string }[]) =>
+  pairs.length === 0
+    ? Promise.resolve()
+    : refreshSales(tx, `(q.campaign_id, q.customer_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, [pairs.map((r) => r.campaign_id), pairs.map((r) => r.customer_id)]);
 
 /** Sets a campaign's status (and optionally a time column) for a run of lifecycle events; a close re-counts the sales in the run. */
 const status =
@@ -165,25 +174,26 @@ const HANDLERS: Record<string, Handler> = {
   },
   CustomerEnrolledInCampaign: async (tx, events) => {
     const params = [col(events, (e) => d(e).campaignId), col(events, (e) => d(e).customerId), col(events, (e) => d(e).group), col(events, at)];
+    // Placed in their unit and tier at enrolment as they are inserted (counted once, where they belong).
     await tx.query(
-      `INSERT INTO ce_participants (campaign_id, customer_id, grp, enrolled_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
+      `INSERT INTO ce_participants (campaign_id, customer_id, grp, enrolled_at, unit_id, unit_from, tier)
+       SELECT q.campaign_id, q.customer_id, q.grp, q.enrolled_at, COALESCE(u.unit_id, ''), u.valid_from, COALESCE(t.tier, 'ordinary')
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS q(campaign_id, customer_id, grp, enrolled_at) ${PLACE_OF_Q}
        ON CONFLICT (campaign_id, customer_id) DO NOTHING`,
       params,
     );
     // Sales already seen for these customers count too: the pairs do not depend on which came first in the log.
-    await tx.query(
+    const { rows: paired } = await tx.query(
       `INSERT INTO ce_group_conversions (campaign_id, conversion_id, customer_id, grp)
        SELECT p.campaign_id, v.conversion_id, v.customer_id, p.grp
        FROM unnest($1::text[], $2::text[]) AS n(campaign_id, customer_id)
        JOIN ce_participants p ON p.campaign_id = n.campaign_id AND p.customer_id = n.customer_id
        JOIN ce_campaigns k ON k.campaign_id = p.campaign_id
        JOIN ce_conversions v ON v.customer_id = p.customer_id AND v.product_code = ANY(k.product_codes)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING campaign_id, customer_id`,
       [params[0], params[1]],
     );
-    await refreshPlace(tx, params[1] as string[]);
-    await refreshSales(tx, `(q.campaign_id, q.customer_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, [params[0], params[1]]);
+    await salesOfPairs(tx, paired);
   },
   CustomerContacted: async (tx, events) => {
     const tagged = events.filter((e) => d(e).campaignId);
@@ -225,16 +235,16 @@ const HANDLERS: Record<string, Handler> = {
       params,
     );
     // Tagged or not: a sale of a campaign's product to one of its enrolled customers counts for their group.
-    await tx.query(
+    const { rows: paired } = await tx.query(
       `INSERT INTO ce_group_conversions (campaign_id, conversion_id, customer_id, grp)
        SELECT p.campaign_id, v.conversion_id, v.customer_id, p.grp
        FROM unnest($1::text[], $2::text[], $3::text[]) AS v(conversion_id, customer_id, product_code)
        JOIN ce_participants p ON p.customer_id = v.customer_id
        JOIN ce_campaigns k ON k.campaign_id = p.campaign_id AND v.product_code = ANY(k.product_codes)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING campaign_id, customer_id`,
       [params[0], params[2], params[4]],
     );
-    await salesOfCustomers(tx, params[2] as string[]);
+    await salesOfPairs(tx, paired);
   },
   ConversionReversed: async (tx, events) => {
     await tx.query(
