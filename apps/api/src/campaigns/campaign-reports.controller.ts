@@ -86,7 +86,7 @@ export class CampaignReportsController {
   @ApiOperation({
     summary: 'Funnel (participants among it), treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, complaint rate, daily series and breakdowns',
   })
-  @ApiQuery({ name: 'asOf', required: false, description: 'figures as they stood at the end of this day (YYYY-MM-DD) or instant (ISO time), replayed on the side' })
+  @ApiQuery({ name: 'asOf', required: false, description: 'figures as they stood at the end of this day (YYYY-MM-DD) or instant (ISO time): under direct attribution a query of the read model, under other models replayed on the side' })
   @ApiQuery({ name: 'attribution', required: false, description: 'direct (default), last-touch, first-touch, linear, time-decay' })
   @ApiQuery({ name: 'windowDays', required: false, description: 'contacts within this many days before a sale count (default 30)' })
   @ApiQuery({ name: 'halfLifeDays', required: false, description: 'time-decay half-life in days (default 7)' })
