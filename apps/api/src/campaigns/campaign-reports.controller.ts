@@ -6,7 +6,7 @@ import { formatPosition } from '@app/event-store';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import { requireCampaignInScope } from '../http/scope';
 import type { Runtime } from '@app/platform';
-import { campaignKpis, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, type CampaignEffectiveness, type Queryable } from '@app/read-models';
+import { campaignKpis, ReadModelNotReady, ReadTimedOut, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, type CampaignEffectiveness, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 
@@ -58,7 +58,16 @@ export class CampaignReportsController {
   private readonly answers = new Map<string, Promise<KpiAnswer>>();
   private replaying = 0;
 
-  private async kpis(asOf: Date | undefined, rule: AttributionRule): Promise<KpiAnswer> {
+  private async kpis(asOf: Date | undefined, rule: AttributionRule, campaignId: string): Promise<KpiAnswer> {
+    if (rule.model === 'direct') {
+      // As of a date under direct attribution: a query of the read model for this campaign, no replay.
+      try {
+        return await campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule, campaignIds: [campaignId] });
+      } catch (err) {
+        if (err instanceof ReadModelNotReady || err instanceof ReadTimedOut) throw new ServiceUnavailableException({ code: err.code, message: err.message });
+        throw err;
+      }
+    }
     const head = await this.runtime.store.headPosition();
     const key = JSON.stringify([asOf?.toISOString() ?? null, rule, head ? formatPosition(head) : null]);
     let answer = this.answers.get(key);
@@ -105,7 +114,7 @@ export class CampaignReportsController {
       if (actor.role === 'relationship_manager') throw forbidden('ROLE_NOT_ALLOWED', 'figures as of a date or under another attribution are for marketers, approvers, heads and analysts', { actual: actor.role });
       const when = asOfParam(asOf);
       const rule = attributionRule(attribution ?? 'direct', { windowDays: numberOrUndefined(windowDays), halfLifeDays: numberOrUndefined(halfLifeDays) });
-      const answer = await this.kpis(when, rule);
+      const answer = await this.kpis(when, rule, campaignId);
       const figures = answer.campaigns.find((c) => c.campaignId === campaignId);
       if (!figures) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}${asOf ? ` as of ${asOf}` : ''}`, { campaignId });
       if (!campaignInScope(org, actor, figures.ownerUnitId)) throw forbidden('OUTSIDE_SCOPE', `campaign ${campaignId} is outside your scope`, { campaignId });

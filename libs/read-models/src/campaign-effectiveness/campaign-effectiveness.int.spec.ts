@@ -5,7 +5,7 @@ import { buildScratch } from '../as-of/scratch';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { withReadModels, type Queryable } from '../runner/read-model-position';
 import { campaignEffectivenessProjection } from './campaign-effectiveness.projection';
-import { campaignEffectiveness } from './campaign-effectiveness.query';
+import { campaignEffectiveness, campaignEffectivenessFromFacts } from './campaign-effectiveness.query';
 
 const ev = (type: string, data: object, occurredAt: string): NewEvent => ({
   type,
@@ -82,29 +82,40 @@ describe('campaign-effectiveness counters (hand-worked)', () => {
     // A: two DEP sales in the run, 100.00 + 50.00 = 15,000 fen (the CARD sale is no campaign product); B's only sale was
     // reversed; B's move to SB2 came after enrolment. C (gold since 1 March): 20.00 on 2 April; 70.00 after completion
     // does not count. X: 40.00.
-    expect(await rows(`SELECT grp, unit_id, tier, enrolled, contacted, participated, converted, revenue_fen::int AS revenue, squares::text
-                       FROM ce_group_counts WHERE enrolled <> 0 ORDER BY grp, unit_id, tier`)).toEqual([
-      { grp: 'control', unit_id: 'SB1', tier: 'ordinary', enrolled: 1, contacted: 0, participated: 0, converted: 1, revenue: 4000, squares: '16000000' }, // 4000²
-      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', enrolled: 2, contacted: 2, participated: 0, converted: 1, revenue: 15000, squares: '225000000' }, // A 15000², B 0
-      { grp: 'treatment', unit_id: 'SB2', tier: 'gold', enrolled: 1, contacted: 0, participated: 0, converted: 1, revenue: 2000, squares: '4000000' }, // 2000²
+    expect(await rows(`SELECT grp, unit_id, tier, converted, revenue_fen::int AS revenue, squares::text FROM ce_group_sales_counts ORDER BY grp, unit_id, tier`)).toEqual([
+      { grp: 'control', unit_id: 'SB1', tier: 'ordinary', converted: 1, revenue: 4000, squares: '16000000' }, // 4000²
+      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', converted: 1, revenue: 15000, squares: '225000000' }, // A 15000², B 0
+      { grp: 'treatment', unit_id: 'SB2', tier: 'gold', converted: 1, revenue: 2000, squares: '4000000' }, // 2000²
+    ]);
+    // Each stage counts from the bank day it held: all enrolled 30 March; A contacted 31 March (23:30), B 1 April (00:30).
+    expect(await rows(`SELECT grp, unit_id, tier, to_char(as_of_day, 'YYYY-MM-DD') AS day, enrolled, contacted, participated FROM ce_group_counts
+                       WHERE enrolled <> 0 OR contacted <> 0 ORDER BY grp, unit_id, tier, as_of_day`)).toEqual([
+      { grp: 'control', unit_id: 'SB1', tier: 'ordinary', day: '2026-03-30', enrolled: 1, contacted: 0, participated: 0 },
+      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', day: '2026-03-30', enrolled: 2, contacted: 0, participated: 0 },
+      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', day: '2026-03-31', enrolled: 0, contacted: 1, participated: 0 },
+      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', day: '2026-04-01', enrolled: 0, contacted: 1, participated: 0 },
+      { grp: 'treatment', unit_id: 'SB2', tier: 'gold', day: '2026-03-30', enrolled: 1, contacted: 0, participated: 0 },
     ]);
   });
 
   it('counts first contacts and the campaign\'s own sales on the bank day they happened (23:30 and 00:30 Beijing are two days)', async () => {
     // 31 Mar: A first contacted at 23:30, A's 100.00 sale at 23:30. 1 Apr: B first contacted at 00:30, A's 50.00 at
     // 00:30; B's 30.00 was reversed. A's sms on 2 Apr is not a first contact; untagged sales are not the campaign's own.
-    expect(await rows(`SELECT to_char(day, 'YYYY-MM-DD') AS day, contacted, offered, accepted, sales, revenue_fen::int AS revenue
-                       FROM ce_day_counts WHERE contacted <> 0 OR sales <> 0 ORDER BY day`)).toEqual([
-      { day: '2026-03-31', contacted: 1, offered: 0, accepted: 0, sales: 1, revenue: 10000 },
-      { day: '2026-04-01', contacted: 1, offered: 0, accepted: 0, sales: 1, revenue: 5000 },
+    // B's sale counts from 1 April and off again from 3 April (its reversal).
+    expect(await rows(`SELECT to_char(day, 'YYYY-MM-DD') AS day, to_char(as_of_day, 'YYYY-MM-DD') AS from, contacted, offered, accepted, sales, revenue_fen::int AS revenue
+                       FROM ce_day_counts WHERE contacted <> 0 OR sales <> 0 ORDER BY day, as_of_day`)).toEqual([
+      { day: '2026-03-31', from: '2026-03-31', contacted: 1, offered: 0, accepted: 0, sales: 1, revenue: 10000 },
+      { day: '2026-04-01', from: '2026-04-01', contacted: 1, offered: 0, accepted: 0, sales: 2, revenue: 8000 }, // A 50.00 + B 30.00
+      { day: '2026-04-01', from: '2026-04-03', contacted: 0, offered: 0, accepted: 0, sales: -1, revenue: -3000 },
     ]);
     // Tagged sales: A's two (B's reversed); one customer; 150.00; cost 60.00; one complaint.
     expect(await rows(`SELECT campaign_id, tagged_sales, tagged_customers, tagged_revenue_fen::int AS revenue, cost_fen::int AS cost, complaints FROM ce_campaign_totals`)).toEqual([
       { campaign_id: 'K', tagged_sales: 2, tagged_customers: 1, revenue: 15000, cost: 6000, complaints: 1 },
     ]);
-    expect(await rows(`SELECT channel, contacts, customers FROM ce_channel_counts ORDER BY channel`)).toEqual([
-      { channel: 'phone', contacts: 2, customers: 2 },
-      { channel: 'sms', contacts: 1, customers: 1 },
+    expect(await rows(`SELECT channel, to_char(day, 'YYYY-MM-DD') AS day, contacts, customers FROM ce_channel_counts ORDER BY channel, day`)).toEqual([
+      { channel: 'phone', day: '2026-03-31', contacts: 1, customers: 1 },
+      { channel: 'phone', day: '2026-04-01', contacts: 1, customers: 1 },
+      { channel: 'sms', day: '2026-04-02', contacts: 1, customers: 1 },
     ]);
   });
 
@@ -163,6 +174,9 @@ describe('campaign-effectiveness counters (hand-worked)', () => {
     it('gives the hand-worked figures, equal to a replay of the history up to that instant', async () => {
       const asOf = (await q((rm) => campaignEffectiveness(rm, 'K', END_OF_1_APRIL)))!;
       expect(asOf).toMatchObject(expected);
+      // The end of a bank day is read from the day counters; any other instant from the campaign's rows: they agree.
+      expect(await q((rm) => campaignEffectivenessFromFacts(rm, 'K', END_OF_1_APRIL))).toEqual(asOf);
+      expect(await q((rm) => campaignEffectiveness(rm, 'K', new Date('2026-04-01T20:00:00+08:00')))).toMatchObject({ ...expected, daily: expected.daily });
       const scratch = await buildScratch(db.pool, store, [campaignEffectivenessProjection], { asOf: END_OF_1_APRIL });
       try {
         expect(await scratch.query((rm) => campaignEffectiveness(rm, 'K'))).toEqual(asOf);

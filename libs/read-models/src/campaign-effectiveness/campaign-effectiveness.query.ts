@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { bankTimeZone, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, twoProportionPValue } from '@app/domain';
+import { bankTimeZone, businessDay, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, twoProportionPValue } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -73,9 +73,27 @@ const ranked = (groups: string) => `SELECT g.*, dense_rank() OVER (ORDER BY unit
 const NO_TOTALS = { tagged_sales: '0', tagged_customers: '0', tagged_revenue_fen: '0', cost_fen: '0', complaints: '0' };
 const CAMPAIGN_COLUMNS = `campaign_id, name, owner_unit_id, status, launched_at, closed_at`;
 
+/** Participant counts by group, unit and tier summed over their as-of days (up to $2 when `upTo`), with the group sales `sales` gives. */
+const groupsFrom = (upTo: boolean, sales: string) =>
+  ranked(`
+    WITH c AS (SELECT grp, unit_id, tier, sum(enrolled) AS enrolled, sum(contacted) AS contacted, sum(offered) AS offered, sum(accepted) AS accepted,
+                      sum(participated) AS participated
+               FROM ce_group_counts WHERE campaign_id = $1 ${upTo ? 'AND as_of_day <= $2::date' : ''} GROUP BY 1, 2, 3),
+         x AS (${sales})
+    SELECT c.*, COALESCE(x.converted, 0) AS converted, COALESCE(x.revenue_fen, 0) AS revenue_fen, COALESCE(x.squares, 0) AS squares
+    FROM c LEFT JOIN x ON x.grp = c.grp AND x.unit_id = c.unit_id AND x.tier = c.tier WHERE c.enrolled <> 0`);
+const dailyFrom = (upTo: boolean) => `
+  SELECT to_char(day, 'YYYY-MM-DD') AS date, sum(contacted) AS contacted, sum(offered) AS offered, sum(accepted) AS accepted, sum(sales) AS sales, sum(revenue_fen) AS revenue_fen
+  FROM ce_day_counts WHERE campaign_id = $1 ${upTo ? 'AND as_of_day <= $2::date' : ''} GROUP BY day
+  HAVING sum(contacted) <> 0 OR sum(offered) <> 0 OR sum(accepted) <> 0 OR sum(sales) <> 0 ORDER BY day`;
+const channelsFrom = (upTo: boolean) => `
+  SELECT channel, sum(contacts) AS contacts, sum(customers) AS customers FROM ce_channel_counts
+  WHERE campaign_id = $1 ${upTo ? 'AND day <= $2::date' : ''} GROUP BY channel HAVING sum(contacts) <> 0 ORDER BY channel`;
+
 /**
  * Now: the counters the projection keeps (ce_*_counts, ce_campaign_totals), read by primary key —
- * a few dozen rows whatever the history, and plans that do not depend on fresh statistics.
+ * rows that grow with the days a campaign ran, never with its customers or sales, and plans that
+ * do not depend on fresh statistics.
  */
 async function countersNow(db: Queryable, campaignId: string): Promise<Counters | null> {
   const all = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId])).rows as T[];
@@ -83,12 +101,61 @@ async function countersNow(db: Queryable, campaignId: string): Promise<Counters 
   if (!campaign) return null;
   return {
     campaign,
-    groups: await all(ranked(`SELECT grp, unit_id, tier, enrolled, contacted, offered, accepted, participated, converted, revenue_fen, squares
-                              FROM ce_group_counts WHERE campaign_id = $1 AND enrolled <> 0`)),
+    groups: await all(groupsFrom(false, `SELECT grp, unit_id, tier, converted, revenue_fen, squares FROM ce_group_sales_counts WHERE campaign_id = $1`)),
     totals: (await all<Counters['totals']>(`SELECT * FROM ce_campaign_totals WHERE campaign_id = $1`))[0] ?? NO_TOTALS,
-    daily: await all(`SELECT to_char(day, 'YYYY-MM-DD') AS date, contacted, offered, accepted, sales, revenue_fen FROM ce_day_counts
-                      WHERE campaign_id = $1 AND (contacted <> 0 OR offered <> 0 OR accepted <> 0 OR sales <> 0) ORDER BY day`),
-    channels: await all(`SELECT channel, contacts, customers FROM ce_channel_counts WHERE campaign_id = $1 AND contacts <> 0 ORDER BY channel`),
+    daily: await all(dailyFrom(false)),
+    channels: await all(channelsFrom(false)),
+  };
+}
+
+/** The lifecycle as of $2: drafted by then, with the status and the launch and close that had happened. */
+const CAMPAIGN_AS_OF = `
+  SELECT k.campaign_id, k.name, k.owner_unit_id, s.status,
+         CASE WHEN k.launched_at <= $2 THEN k.launched_at END AS launched_at, CASE WHEN k.closed_at <= $2 THEN k.closed_at END AS closed_at
+  FROM ce_campaigns k
+  CROSS JOIN LATERAL (SELECT status FROM ce_campaign_states x WHERE x.campaign_id = k.campaign_id AND x.at <= $2 ORDER BY x.seq DESC LIMIT 1) s
+  WHERE k.campaign_id = $1 AND k.drafted_at <= $2`;
+/** The campaign's own sales as of $2 (not reversed by then), its costs and complaints: rows of this campaign's sales, costs and complaints only. */
+const TOTALS_AS_OF = `
+  SELECT (SELECT count(*) FROM v) AS tagged_sales, (SELECT count(DISTINCT customer_id) FROM v) AS tagged_customers,
+         (SELECT COALESCE(sum(revenue_fen), 0) FROM v) AS tagged_revenue_fen,
+         (SELECT COALESCE(sum(amount_fen), 0) FROM ce_costs WHERE campaign_id = $1 AND occurred_at <= $2) AS cost_fen,
+         (SELECT count(*) FROM ce_complaints WHERE campaign_id = $1 AND occurred_at <= $2) AS complaints`;
+const TAGGED_AS_OF = `v AS (SELECT customer_id, revenue_fen FROM ce_conversions WHERE campaign_id = $1 AND occurred_at <= $2 AND (reversed_at IS NULL OR reversed_at > $2))`;
+
+/**
+ * As of the end of a bank day: the counters summed up to that day. The group sales (who had
+ * converted by then, and their revenue) come from the campaign's sales rows, each placed by its
+ * participant's key (never a scan of the participants).
+ */
+async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, day: string): Promise<Counters | null> {
+  const at = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, asOf])).rows as T[];
+  const upToDay = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, day])).rows as T[];
+  const [campaign] = await at<Counters['campaign']>(CAMPAIGN_AS_OF);
+  if (!campaign) return null;
+  const sales = (await at<{ grp: string; unit_id: string; tier: string; converted: string; revenue_fen: string; squares: string }>(`
+    SELECT p.grp, CASE WHEN p.unit_from > $2 THEN '' ELSE p.unit_id END AS unit_id, p.tier, count(*) AS converted,
+           sum(s.revenue) AS revenue_fen, sum(s.revenue::numeric * s.revenue) AS squares
+    FROM (SELECT customer_id, sum(revenue_fen) AS revenue FROM (${GROUP_SALES_AS_OF}) x GROUP BY customer_id) s
+    JOIN ce_participants p ON p.campaign_id = $1 AND p.customer_id = s.customer_id AND p.enrolled_at <= $2
+    GROUP BY 1, 2, 3`)).map((r) => [r.grp, r.unit_id, r.tier, r.converted, r.revenue_fen, r.squares]);
+  // The group sales as of then, passed in as a small VALUES list keyed like the counters.
+  const groups = (
+    await db.query(
+      groupsFrom(
+        true,
+        `SELECT grp, unit_id, tier, converted::int AS converted, revenue_fen::bigint AS revenue_fen, squares::numeric AS squares
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS v(grp, unit_id, tier, converted, revenue_fen, squares)`,
+      ),
+      [campaignId, day, ...[0, 1, 2, 3, 4, 5].map((i) => sales.map((r) => r[i]))],
+    )
+  ).rows as Counters['groups'];
+  return {
+    campaign,
+    groups,
+    totals: (await at<Counters['totals']>(`WITH ${TAGGED_AS_OF} ${TOTALS_AS_OF}`))[0]!,
+    daily: await upToDay(dailyFrom(true)),
+    channels: await upToDay(channelsFrom(true)),
   };
 }
 
@@ -102,7 +169,7 @@ const GROUP_SALES_AS_OF = `
     AND k.launched_at <= $2 AND v.occurred_at >= k.launched_at AND (k.closed_at IS NULL OR k.closed_at > $2 OR v.occurred_at <= k.closed_at)`;
 
 /**
- * As of an instant, without a replay: the same counters computed from the campaign's own fact
+ * As of any other instant, without a replay: the same counters computed from the campaign's own fact
  * rows, each of which carries the business time it took effect (enrolment, each participant's
  * first-stage dates, sales and their reversal, costs, complaints, lifecycle steps). Reads the
  * campaign's rows only, never the history; equal to replaying the log up to that instant.
@@ -158,11 +225,23 @@ async function countersAsOf(db: Queryable, campaignId: string, asOf: Date): Prom
 }
 
 /**
- * One campaign's effectiveness: now from the counters, or as of an instant (end of a bank day)
- * from the campaign's fact rows — a query either way, never a replay.
+ * One campaign's effectiveness: now from the counters; as of the end of a bank day from the
+ * counters up to that day; as of any other instant from the campaign's fact rows — a query every
+ * time, never a replay.
  */
 export async function campaignEffectiveness(db: Queryable, campaignId: string, asOf?: Date): Promise<CampaignEffectiveness | null> {
-  const counters = asOf ? await countersAsOf(db, campaignId, asOf) : await countersNow(db, campaignId);
+  let counters: Counters | null;
+  if (!asOf) counters = await countersNow(db, campaignId);
+  else {
+    const day = businessDay(asOf);
+    counters = endOfBusinessDay(day) === asOf.toISOString() ? await countersAtDayEnd(db, campaignId, asOf, day) : await countersAsOf(db, campaignId, asOf);
+  }
+  return counters && effectivenessFrom(counters);
+}
+
+/** The scan-based as-of answer for any instant (what the day-end counters must agree with; tests compare them). */
+export async function campaignEffectivenessFromFacts(db: Queryable, campaignId: string, asOf: Date): Promise<CampaignEffectiveness | null> {
+  const counters = await countersAsOf(db, campaignId, asOf);
   return counters && effectivenessFrom(counters);
 }
 
