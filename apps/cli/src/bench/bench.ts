@@ -28,7 +28,7 @@ async function main() {
   const out = resolve(args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'bench/results');
   const sizesArg = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1]!.split(',').map(Number) : undefined;
   const sizes = sizesArg ?? (quick ? [5_000, 10_000, 20_000] : [100_000, 300_000, 1_000_000]);
-  const launchCustomers = args.includes('--launch-customers') ? Number(args[args.indexOf('--launch-customers') + 1]) : quick ? 300 : 20_000;
+  const launchCustomers = args.includes('--launch-customers') ? Number(args[args.indexOf('--launch-customers') + 1]) : quick ? 200 : 20_000;
   const started = Date.now();
 
   let dir: string | undefined;
