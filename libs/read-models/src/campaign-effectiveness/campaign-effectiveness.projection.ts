@@ -84,7 +84,7 @@ const status =
     if (timeColumn) await salesOfCampaigns(tx, col(events, (e) => d(e).campaignId));
   };
 
-/** The first time each participant reached a funnel stage, kept as the earliest seen (idempotent). */
+/** The first time each participant reached a funnel stage, kept as the earliest seen (idempotent); rows already earlier are not rewritten. */
 const firstReached =
   (...columns: ('first_contacted_at' | 'first_offered_at' | 'first_accepted_at' | 'took_part_at')[]): Handler =>
   (tx, events) => {
@@ -94,7 +94,8 @@ const firstReached =
       `UPDATE ce_participants p SET ${columns.map((column) => `${column} = LEAST(COALESCE(p.${column}, v.at), v.at)`).join(', ')}
        FROM (SELECT campaign_id, customer_id, min(at) AS at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(campaign_id, customer_id, at)
              GROUP BY campaign_id, customer_id) v
-       WHERE p.campaign_id = v.campaign_id AND p.customer_id = v.customer_id`,
+       WHERE p.campaign_id = v.campaign_id AND p.customer_id = v.customer_id
+         AND (${columns.map((column) => `p.${column} IS NULL OR v.at < p.${column}`).join(' OR ')})`,
       [col(tagged, (e) => d(e).campaignId), col(tagged, (e) => d(e).customerId), col(tagged, at)],
     );
   };
