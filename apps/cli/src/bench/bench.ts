@@ -10,12 +10,13 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Pool } from 'pg';
 import { PostgresEventStore } from '@app/event-store';
-import { createLogger, loadConfig, MIGRATIONS, migrate, startEmbeddedPostgres, startRuntime, temporaryDataDir } from '@app/platform';
+import { createLogger, loadConfig, MIGRATIONS, migrate, startEmbeddedPostgres, startProjector, startRuntime, temporaryDataDir } from '@app/platform';
 import { campaignEffectiveness, campaignList, customer360, customerDirectoryProjection, PROJECTIONS, ProjectionRunner, scorecard, withReadModels } from '@app/read-models';
 import { appendBench } from './append.bench';
 import { peerBench } from './peer.bench';
 import { commandBench } from './commands.bench';
 import { naiveRebuild } from './naive-baseline';
+import { readSideMarkdown, readSideQueries, seedAndLaunch, type ReadSideQueries, type SeedAndLaunch } from './read-side.bench';
 import { percentiles, timed } from './percentiles';
 import { syntheticBatches } from '@app/demo';
 import { severalApisBench } from './several-apis.bench';
@@ -29,6 +30,7 @@ async function main() {
   const out = resolve(args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'bench/results');
   const sizesArg = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1]!.split(',').map(Number) : undefined;
   const sizes = sizesArg ?? (quick ? [5_000, 10_000, 20_000] : [100_000, 300_000, 1_000_000]);
+  const launchCustomers = args.includes('--launch-customers') ? Number(args[args.indexOf('--launch-customers') + 1]) : quick ? 200 : 20_000;
   const started = Date.now();
 
   let dir: string | undefined;
@@ -112,6 +114,7 @@ async function main() {
     const rebuild: unknown[] = [];
     const queries: unknown[] = [];
     let naive: unknown;
+    const readSide: ReadSideQueries[] = [];
     for (const size of sizes) {
       step(`history of ${size} events`);
       const url = await freshDatabase(`bench_${size}`);
@@ -166,8 +169,23 @@ async function main() {
         branchScorecard: await sample((db) => scorecard(db, '2026-03', 'BR1'), ['staff-scorecard']),
         customer360: await sample((db) => customer360(db, 'S7'), ['customer-360', 'points-ledger']),
       });
+      // As of 15 March Beijing time: the middle of the synthetic campaigns (launched 2 March, completed 30 April).
+      readSide.push(await readSideQueries(pool, store, events, 'K2', new Date('2026-03-15T23:59:59.999+08:00'), runs));
       await pool.end();
     }
+    let launch: SeedAndLaunch | undefined;
+    if (launchCustomers > 0) {
+      step(`seed of ${launchCustomers} customers, then a launch to all of them`);
+      const url = await freshDatabase('bench_launch');
+      const runtime = await startRuntime(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RUN_PROJECTOR: 'true', SEED_DEMO: 'false' }), createLogger('silent'));
+      try {
+        await startProjector(runtime);
+        launch = await seedAndLaunch(runtime, launchCustomers, 2);
+      } finally {
+        await runtime.close();
+      }
+    }
+    report.readSide = { queries: readSide, seedAndLaunch: launch ?? null };
     report.rebuild = rebuild;
     report.naiveBaseline = naive;
     report.queries = queries;
@@ -216,6 +234,7 @@ function markdown(r: Record<string, any>): string {
     const f = (x: { p50: number; p95: number }) => `${x.p50} / ${x.p95}`;
     lines.push(`| ${q.events} | ${f(q.campaignEffectiveness)} | ${f(q.campaignList)} | ${f(q.branchScorecard)} | ${f(q.customer360)} |`);
   }
+  if (r.readSide) lines.push('', ...readSideMarkdown(r.readSide.queries, r.readSide.seedAndLaunch ?? undefined));
   return `${lines.join('\n')}\n`;
 }
 

@@ -32,7 +32,7 @@ export function kpiCommand(program: Command): void {
     .command('campaign [campaignId]')
     .description('one campaign (or --all), now or as of a date, under an attribution model')
     .option('--all', 'every campaign')
-    .option('--as-of <date>', 'figures as they stood at the end of this day (replayed into scratch tables; live read models untouched)')
+    .option('--as-of <date>', 'figures as they stood at the end of this day (direct attribution: a query of the read model; other models: replayed into scratch tables, live read models untouched)')
     .option('--attribution <model>', 'direct (default), last-touch, first-touch, linear or time-decay')
     .option('--window-days <n>', 'contacts within this many days before a sale count (default 30)')
     .option('--half-life-days <n>', 'time-decay half-life (default 7)')
@@ -42,7 +42,7 @@ export function kpiCommand(program: Command): void {
       const asOf = asOfDate(o.asOf);
       const attribution = attributionOption(o.attribution, o.windowDays, o.halfLifeDays);
       const answer = await withRuntime(async (runtime) => {
-        const bar = asOf || (attribution && attribution.model !== 'direct') ? progress('history', 0, 'events') : undefined;
+        const bar = attribution && attribution.model !== 'direct' ? progress('history', 0, 'events') : undefined;
         try {
           return await campaignKpis(runtime.db.pool, runtime.store, { asOf, attribution, campaignIds: campaignId ? [campaignId] : undefined, onProgress: (n) => bar?.update(n) });
         } finally {

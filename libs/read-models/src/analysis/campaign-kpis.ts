@@ -3,7 +3,7 @@ import { AttributionLedger, DEFAULT_ATTRIBUTION, formatFen, toFen, type Attribut
 import { formatPosition, type EventStore, type RecordedEvent } from '@app/event-store';
 import { buildScratch } from '../as-of/scratch';
 import { campaignEffectivenessProjection } from '../campaign-effectiveness/campaign-effectiveness.projection';
-import { campaignEffectiveness, campaignList, type CampaignEffectiveness } from '../campaign-effectiveness/campaign-effectiveness.query';
+import { campaignEffectiveness, campaignIdsAsOf, campaignList, type CampaignEffectiveness } from '../campaign-effectiveness/campaign-effectiveness.query';
 import { withReadModels, type Queryable } from '../runner/read-model-position';
 
 export interface KpiQuestion {
@@ -31,17 +31,18 @@ export interface KpiAnswer {
   /** The store position the figures reflect. */
   readonly through: string | null;
   readonly campaigns: (CampaignEffectiveness & { readonly attributed: AttributedFigures })[];
-  /** Sales no campaign is credited with under the model (null when the history was not read: now, `direct`). */
+  /** Sales no campaign is credited with under the model (null under `direct`, now or as of a date: the history is not read). */
   readonly unattributed: { conversions: number; revenue: string } | null;
 }
 
 const CUSTOMER_TYPES = new Set(['CustomerContacted', 'OfferPresented', 'ConversionRecorded', 'ConversionReversed']);
 
 /**
- * Campaign effectiveness, as of any date and under any attribution model. Now and `direct`: the
- * live read model. As of a date: the history up to that business time is replayed into scratch
- * tables, queried and dropped. Another model: the conversions are re-credited over each
- * customer's campaign contacts (the attribution ledger) while the history is read.
+ * Campaign effectiveness, as of any date and under any attribution model. `direct`, now or as of
+ * a date: a query of the live read model (as of a date, over each campaign's dated facts; no
+ * replay). Another model: the conversions are re-credited over each customer's campaign contacts
+ * (the attribution ledger) while the history is read once — as of a date, into scratch tables up
+ * to that business time, queried and dropped.
  */
 export async function campaignKpis(pool: Pool, store: EventStore, question: KpiQuestion = {}): Promise<KpiAnswer> {
   const rule = question.attribution ?? DEFAULT_ATTRIBUTION;
@@ -49,11 +50,11 @@ export async function campaignKpis(pool: Pool, store: EventStore, question: KpiQ
   const observe = (e: RecordedEvent) => {
     if (CUSTOMER_TYPES.has(e.type)) ledger.apply({ type: e.type, data: e.data, occurredAt: e.metadata.occurredAt });
   };
-  const read = async (db: Queryable) => {
-    const ids = question.campaignIds ?? (await campaignList(db)).map((c) => c.campaignId);
+  const read = async (db: Queryable, asOf?: Date) => {
+    const ids = question.campaignIds ?? (asOf ? await campaignIdsAsOf(db, asOf) : (await campaignList(db)).map((c) => c.campaignId));
     const out: CampaignEffectiveness[] = [];
     for (const id of ids) {
-      const figures = await campaignEffectiveness(db, id);
+      const figures = await campaignEffectiveness(db, id, asOf);
       if (figures) out.push(figures);
     }
     return out;
@@ -61,7 +62,16 @@ export async function campaignKpis(pool: Pool, store: EventStore, question: KpiQ
 
   let figures: CampaignEffectiveness[];
   let through: string | null;
-  if (question.asOf) {
+  if (question.asOf && rule.model === 'direct') {
+    // The position the figures reflect is read in the answer's own snapshot.
+    const answer = await withReadModels(pool, [campaignEffectivenessProjection.name], async (db) => {
+      const found = await read(db, question.asOf);
+      const { rows } = await db.query(`SELECT commit_pos::text AS c, prepare_pos::text AS p FROM projection_checkpoints WHERE name = $1`, [campaignEffectivenessProjection.name]);
+      return { found, at: { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) } };
+    });
+    figures = answer.found;
+    through = answer.at.commit === 0n && answer.at.prepare === 0n ? null : formatPosition(answer.at);
+  } else if (question.asOf) {
     const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection], { asOf: question.asOf, observe, onProgress: question.onProgress });
     try {
       figures = await scratch.query(read);
@@ -96,6 +106,6 @@ export async function campaignKpis(pool: Pool, store: EventStore, question: KpiQ
     };
   });
   const un = ledger.unattributed;
-  const scanned = question.asOf !== undefined || rule.model !== 'direct';
+  const scanned = rule.model !== 'direct';
   return { asOf: question.asOf?.toISOString() ?? null, attribution: rule, through, campaigns, unattributed: scanned ? { conversions: Math.round(un.conversions * 1000) / 1000, revenue: un.revenue } : null };
 }

@@ -1,9 +1,9 @@
 import type { PoolClient } from 'pg';
-import { toFen } from '@app/domain';
+import { bankTimeZone, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { applyInGroups } from '../runner/runs';
-import { CAMPAIGN_EFFECTIVENESS_TABLES } from './campaign-effectiveness.tables';
+import { campaignEffectivenessTables } from './campaign-effectiveness.tables';
 import { data as d, occurredAt as at, col, lastPer } from '../runner/event-fields';
 
 type Rows = readonly RecordedEvent[];
@@ -11,17 +11,80 @@ type Handler = (tx: PoolClient, events: Rows) => Promise<unknown>;
 
 const fen = (amount: string) => toFen(amount)!;
 
-/** Sets a campaign's status (and optionally a time column) for a run of lifecycle events. */
+/** Each lifecycle step with its business time and place in the log (the status as of a date reads it). */
+const stateHistory = (value: string): Handler => (tx, events) =>
+  tx.query(
+    `INSERT INTO ce_campaign_states (campaign_id, at, seq, status)
+     SELECT v.id, v.at, v.seq, $4 FROM unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS v(id, at, seq) ON CONFLICT DO NOTHING`,
+    [col(events, (e) => d(e).campaignId), col(events, at), col(events, (e) => e.position.prepare.toString()), value],
+  );
+
+/**
+ * Recomputes, from the facts, the sales that count for each participant's group (a campaign
+ * product, not reversed, between launch and close), for the participants `where` selects (over
+ * `q`). Only rows whose figures change are written; the counters follow by trigger.
+ */
+const refreshSales = (tx: PoolClient, where: string, params: unknown[]) =>
+  tx.query(
+    `UPDATE ce_participants p SET sales = s.sales, revenue_fen = s.revenue
+     FROM (SELECT q.campaign_id, q.customer_id, count(v.conversion_id) AS sales, COALESCE(sum(v.revenue_fen), 0) AS revenue
+           FROM ce_participants q
+           JOIN ce_campaigns k ON k.campaign_id = q.campaign_id
+           LEFT JOIN ce_group_conversions g ON g.campaign_id = q.campaign_id AND g.customer_id = q.customer_id
+           LEFT JOIN ce_conversions v ON v.customer_id = g.customer_id AND v.conversion_id = g.conversion_id AND NOT v.reversed
+             AND k.launched_at IS NOT NULL AND v.occurred_at >= k.launched_at AND (k.closed_at IS NULL OR v.occurred_at <= k.closed_at)
+           WHERE ${where} GROUP BY q.campaign_id, q.customer_id) s
+     WHERE p.campaign_id = s.campaign_id AND p.customer_id = s.customer_id AND (p.sales, p.revenue_fen) IS DISTINCT FROM (s.sales, s.revenue)`,
+    params,
+  );
+const salesOfCustomers = (tx: PoolClient, customerIds: string[]) => refreshSales(tx, `q.customer_id = ANY($1::text[])`, [[...new Set(customerIds)]]);
+const salesOfCampaigns = (tx: PoolClient, campaignIds: string[]) => refreshSales(tx, `q.campaign_id = ANY($1::text[])`, [[...new Set(campaignIds)]]);
+
+/**
+ * Where participant `q` stood at enrolment: the unit that held then (or, for a backdated
+ * onboarding, the first one known, with `unit_from` saying since when it holds) and the tier
+ * ('ordinary' until a change says otherwise). Columns u.unit_id, u.valid_from, t.tier.
+ */
+const PLACE_OF_Q = `
+  LEFT JOIN LATERAL (SELECT x.unit_id, x.valid_from FROM ce_customer_units x WHERE x.customer_id = q.customer_id
+                     ORDER BY (x.valid_from <= q.enrolled_at) DESC,
+                              CASE WHEN x.valid_from <= q.enrolled_at THEN x.valid_from END DESC NULLS LAST,
+                              CASE WHEN x.valid_from <= q.enrolled_at THEN x.seq END DESC NULLS LAST,
+                              x.valid_from, x.seq
+                     LIMIT 1) u ON true
+  LEFT JOIN LATERAL (SELECT x.tier FROM ce_customer_tiers x WHERE x.customer_id = q.customer_id AND x.valid_from <= q.enrolled_at
+                     ORDER BY x.valid_from DESC, x.seq DESC LIMIT 1) t ON true`;
+
+/** The participants of these customers, placed again after their unit or tier history changed; rewritten only where it changes. */
+const refreshPlace = (tx: PoolClient, customerIds: string[]) =>
+  tx.query(
+    `UPDATE ce_participants p SET unit_id = COALESCE(u.unit_id, ''), unit_from = u.valid_from, tier = COALESCE(t.tier, 'ordinary')
+     FROM ce_participants q ${PLACE_OF_Q}
+     WHERE q.customer_id = ANY($1::text[]) AND p.campaign_id = q.campaign_id AND p.customer_id = q.customer_id
+       AND (p.unit_id, p.unit_from, p.tier) IS DISTINCT FROM (COALESCE(u.unit_id, ''), u.valid_from, COALESCE(t.tier, 'ordinary'))`,
+    [[...new Set(customerIds)]],
+  );
+
+/** The sales of the (campaign, customer) pairs an insert into ce_group_conversions returned. */
+const salesOfPairs = (tx: PoolClient, pairs: readonly { campaign_id: string; customer_id: string }[]) =>
+  pairs.length === 0
+    ? Promise.resolve()
+    : refreshSales(tx, `(q.campaign_id, q.customer_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, [pairs.map((r) => r.campaign_id), pairs.map((r) => r.customer_id)]);
+
+/** Sets a campaign's status (and optionally a time column) for a run of lifecycle events; a close re-counts the sales in the run. */
 const status =
   (value: string, timeColumn?: 'closed_at'): Handler =>
-  (tx, events) =>
-    tx.query(
+  async (tx, events) => {
+    await tx.query(
       `UPDATE ce_campaigns c SET status = $3 ${timeColumn ? `, ${timeColumn} = v.at` : ''}
        FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at) WHERE c.campaign_id = v.id`,
       [col(events, (e) => d(e).campaignId), col(events, at), value],
     );
+    await stateHistory(value)(tx, events);
+    if (timeColumn) await salesOfCampaigns(tx, col(events, (e) => d(e).campaignId));
+  };
 
-/** The first time each participant reached a funnel stage, kept as the earliest seen (idempotent). */
+/** The first time each participant reached a funnel stage, kept as the earliest seen (idempotent); rows already earlier are not rewritten. */
 const firstReached =
   (...columns: ('first_contacted_at' | 'first_offered_at' | 'first_accepted_at' | 'took_part_at')[]): Handler =>
   (tx, events) => {
@@ -31,7 +94,8 @@ const firstReached =
       `UPDATE ce_participants p SET ${columns.map((column) => `${column} = LEAST(COALESCE(p.${column}, v.at), v.at)`).join(', ')}
        FROM (SELECT campaign_id, customer_id, min(at) AS at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(campaign_id, customer_id, at)
              GROUP BY campaign_id, customer_id) v
-       WHERE p.campaign_id = v.campaign_id AND p.customer_id = v.customer_id`,
+       WHERE p.campaign_id = v.campaign_id AND p.customer_id = v.customer_id
+         AND (${columns.map((column) => `p.${column} IS NULL OR v.at < p.${column}`).join(' OR ')})`,
       [col(tagged, (e) => d(e).campaignId), col(tagged, (e) => d(e).customerId), col(tagged, at)],
     );
   };
@@ -39,20 +103,22 @@ const firstReached =
 /** From when a customer's unit or tier held: one row per change, keyed so a replayed batch adds nothing. */
 const history =
   (table: 'ce_customer_units' | 'ce_customer_tiers', column: 'unit_id' | 'tier', value: (e: RecordedEvent) => string): Handler =>
-  (tx, events) =>
-    tx.query(
+  async (tx, events) => {
+    await tx.query(
       `INSERT INTO ${table} (customer_id, valid_from, seq, ${column}) SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::text[]) ON CONFLICT DO NOTHING`,
       [col(events, (e) => d(e).customerId), col(events, at), col(events, (e) => e.position.prepare.toString()), col(events, value)],
     );
+    await refreshPlace(tx, col(events, (e) => d(e).customerId));
+  };
 
 const HANDLERS: Record<string, Handler> = {
-  CampaignDrafted: (tx, events) =>
-    tx.query(
-      `INSERT INTO ce_campaigns (campaign_id, name, owner_unit_id, product_codes, channels, status, budget_fen, control_percent, period_start, period_end)
+  CampaignDrafted: async (tx, events) => {
+    await tx.query(
+      `INSERT INTO ce_campaigns (campaign_id, name, owner_unit_id, product_codes, channels, status, budget_fen, control_percent, period_start, period_end, drafted_at)
        SELECT v.id, v.name, v.owner, ARRAY(SELECT jsonb_array_elements_text(v.products)), ARRAY(SELECT jsonb_array_elements_text(v.channels)),
-              'draft', v.budget, v.control, v.start, v.end_
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::bigint[], $7::int[], $8::timestamptz[], $9::timestamptz[])
-         AS v(id, name, owner, products, channels, budget, control, start, end_)
+              'draft', v.budget, v.control, v.start, v.end_, v.at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::bigint[], $7::int[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
+         AS v(id, name, owner, products, channels, budget, control, start, end_, at)
        ON CONFLICT (campaign_id) DO NOTHING`,
       [
         col(events, (e) => d(e).campaignId),
@@ -64,17 +130,23 @@ const HANDLERS: Record<string, Handler> = {
         col(events, (e) => d(e).controlGroupPercent),
         col(events, (e) => d(e).period.start),
         col(events, (e) => d(e).period.end),
+        col(events, at),
       ],
-    ),
+    );
+    await stateHistory('draft')(tx, events);
+  },
   CampaignSubmitted: status('submitted'),
   CampaignApproved: status('approved'),
   CampaignRejected: status('rejected'),
-  CampaignLaunched: (tx, events) =>
-    tx.query(
+  CampaignLaunched: async (tx, events) => {
+    await tx.query(
       `UPDATE ce_campaigns c SET status = 'launched', launched_at = v.at, treatment_count = v.t, control_count = v.c
        FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::int[]) AS v(id, at, t, c) WHERE c.campaign_id = v.id`,
       [col(events, (e) => d(e).campaignId), col(events, at), col(events, (e) => d(e).treatmentCount), col(events, (e) => d(e).controlCount)],
-    ),
+    );
+    await stateHistory('launched')(tx, events);
+    await salesOfCampaigns(tx, col(events, (e) => d(e).campaignId));
+  },
   CampaignCompleted: status('completed', 'closed_at'),
   CampaignCancelled: status('cancelled', 'closed_at'),
   CustomerOnboarded: async (tx, events) => {
@@ -103,23 +175,26 @@ const HANDLERS: Record<string, Handler> = {
   },
   CustomerEnrolledInCampaign: async (tx, events) => {
     const params = [col(events, (e) => d(e).campaignId), col(events, (e) => d(e).customerId), col(events, (e) => d(e).group), col(events, at)];
+    // Placed in their unit and tier at enrolment as they are inserted (counted once, where they belong).
     await tx.query(
-      `INSERT INTO ce_participants (campaign_id, customer_id, grp, enrolled_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
+      `INSERT INTO ce_participants (campaign_id, customer_id, grp, enrolled_at, unit_id, unit_from, tier)
+       SELECT q.campaign_id, q.customer_id, q.grp, q.enrolled_at, COALESCE(u.unit_id, ''), u.valid_from, COALESCE(t.tier, 'ordinary')
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS q(campaign_id, customer_id, grp, enrolled_at) ${PLACE_OF_Q}
        ON CONFLICT (campaign_id, customer_id) DO NOTHING`,
       params,
     );
     // Sales already seen for these customers count too: the pairs do not depend on which came first in the log.
-    await tx.query(
+    const { rows: paired } = await tx.query(
       `INSERT INTO ce_group_conversions (campaign_id, conversion_id, customer_id, grp)
        SELECT p.campaign_id, v.conversion_id, v.customer_id, p.grp
        FROM unnest($1::text[], $2::text[]) AS n(campaign_id, customer_id)
        JOIN ce_participants p ON p.campaign_id = n.campaign_id AND p.customer_id = n.customer_id
        JOIN ce_campaigns k ON k.campaign_id = p.campaign_id
        JOIN ce_conversions v ON v.customer_id = p.customer_id AND v.product_code = ANY(k.product_codes)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING campaign_id, customer_id`,
       [params[0], params[1]],
     );
+    await salesOfPairs(tx, paired);
   },
   CustomerContacted: async (tx, events) => {
     const tagged = events.filter((e) => d(e).campaignId);
@@ -161,22 +236,25 @@ const HANDLERS: Record<string, Handler> = {
       params,
     );
     // Tagged or not: a sale of a campaign's product to one of its enrolled customers counts for their group.
-    await tx.query(
+    const { rows: paired } = await tx.query(
       `INSERT INTO ce_group_conversions (campaign_id, conversion_id, customer_id, grp)
        SELECT p.campaign_id, v.conversion_id, v.customer_id, p.grp
        FROM unnest($1::text[], $2::text[], $3::text[]) AS v(conversion_id, customer_id, product_code)
        JOIN ce_participants p ON p.customer_id = v.customer_id
        JOIN ce_campaigns k ON k.campaign_id = p.campaign_id AND v.product_code = ANY(k.product_codes)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING campaign_id, customer_id`,
       [params[0], params[2], params[4]],
     );
+    await salesOfPairs(tx, paired);
   },
-  ConversionReversed: (tx, events) =>
-    tx.query(
-      `UPDATE ce_conversions c SET reversed = true FROM unnest($1::text[], $2::text[]) AS v(customer_id, conversion_id)
-       WHERE c.customer_id = v.customer_id AND c.conversion_id = v.conversion_id`,
-      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).conversionId)],
-    ),
+  ConversionReversed: async (tx, events) => {
+    await tx.query(
+      `UPDATE ce_conversions c SET reversed = true, reversed_at = v.at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(customer_id, conversion_id, at)
+       WHERE c.customer_id = v.customer_id AND c.conversion_id = v.conversion_id AND NOT c.reversed`,
+      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).conversionId), col(events, at)],
+    );
+    await salesOfCustomers(tx, col(events, (e) => d(e).customerId));
+  },
   CampaignCostRecorded: (tx, events) =>
     tx.query(
       `INSERT INTO ce_costs (cost_id, campaign_id, amount_fen, customer_id, occurred_at)
@@ -216,11 +294,17 @@ const GROUPS: readonly (readonly string[])[] = [
   ['ComplaintRecorded'],
 ];
 
-/** The facts behind campaign effectiveness, written with one multi-row statement per group of a batch. */
+/**
+ * The facts behind campaign effectiveness, written with one multi-row statement per group of a
+ * batch, and the counters the answer reads, kept from them (v5: counters; their business days are
+ * cut in BANK_TIME_ZONE as it was when the tables were built).
+ */
 export const campaignEffectivenessProjection: Projection = {
   name: 'campaign-effectiveness',
-  version: 4,
-  tables: CAMPAIGN_EFFECTIVENESS_TABLES,
+  version: 5,
+  get tables() {
+    return campaignEffectivenessTables(bankTimeZone());
+  },
   eventTypes: Object.keys(HANDLERS),
   apply: applyInGroups(GROUPS, HANDLERS),
 };

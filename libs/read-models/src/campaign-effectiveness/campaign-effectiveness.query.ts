@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { bankTimeZone, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, twoProportionPValue } from '@app/domain';
+import { bankTimeZone, businessDay, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, twoProportionPValue } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -57,45 +57,205 @@ export interface CampaignEffectiveness {
   readonly byTier: { tier: string; treatment: number; control: number; treatmentConverted: number; controlConverted: number }[];
 }
 
-/** A sale counts for its group when it is a campaign product, not reversed, and inside the campaign's run. */
-const GROUP_SALES = `
-  SELECT g.grp, g.customer_id, v.revenue_fen, v.occurred_at
+/** What the answer is made of: a campaign's counters, read now or as of a date. */
+interface Counters {
+  readonly campaign: { campaign_id: string; name: string; owner_unit_id: string; status: string; launched_at: Date | null; closed_at: Date | null };
+  /** By group, unit and tier at enrolment. */
+  readonly groups: { grp: string; unit_id: string; tier: string; unit_rank: string; tier_rank: string; enrolled: string; contacted: string; offered: string; accepted: string; participated: string; converted: string; revenue_fen: string; squares: string }[];
+  readonly totals: { tagged_sales: string; tagged_customers: string; tagged_revenue_fen: string; cost_fen: string; complaints: string };
+  readonly daily: { date: string; contacted: string; offered: string; accepted: string; sales: string; revenue_fen: string }[];
+  readonly channels: { channel: string; contacts: string; customers: string }[];
+}
+
+/** The breakdowns list units and tiers in the database's order (its collation), as they always have. */
+const ranked = (groups: string) => `SELECT g.*, dense_rank() OVER (ORDER BY unit_id) AS unit_rank, dense_rank() OVER (ORDER BY tier) AS tier_rank FROM (${groups}) g`;
+
+const NO_TOTALS = { tagged_sales: '0', tagged_customers: '0', tagged_revenue_fen: '0', cost_fen: '0', complaints: '0' };
+const CAMPAIGN_COLUMNS = `campaign_id, name, owner_unit_id, status, launched_at, closed_at`;
+
+/** Participant counts by group, unit and tier summed over their as-of days (up to $2 when `upTo`), with the group sales `sales` gives. */
+const groupsFrom = (upTo: boolean, sales: string) =>
+  ranked(`
+    WITH c AS (SELECT grp, unit_id, tier, sum(enrolled) AS enrolled, sum(contacted) AS contacted, sum(offered) AS offered, sum(accepted) AS accepted,
+                      sum(participated) AS participated
+               FROM ce_group_counts WHERE campaign_id = $1 ${upTo ? 'AND as_of_day <= $2::date' : ''} GROUP BY 1, 2, 3),
+         x AS (${sales})
+    SELECT c.*, COALESCE(x.converted, 0) AS converted, COALESCE(x.revenue_fen, 0) AS revenue_fen, COALESCE(x.squares, 0) AS squares
+    FROM c LEFT JOIN x ON x.grp = c.grp AND x.unit_id = c.unit_id AND x.tier = c.tier WHERE c.enrolled <> 0`);
+const dailyFrom = (upTo: boolean) => `
+  SELECT to_char(day, 'YYYY-MM-DD') AS date, sum(contacted) AS contacted, sum(offered) AS offered, sum(accepted) AS accepted, sum(sales) AS sales, sum(revenue_fen) AS revenue_fen
+  FROM ce_day_counts WHERE campaign_id = $1 ${upTo ? 'AND as_of_day <= $2::date' : ''} GROUP BY day
+  HAVING sum(contacted) <> 0 OR sum(offered) <> 0 OR sum(accepted) <> 0 OR sum(sales) <> 0 ORDER BY day`;
+const channelsFrom = (upTo: boolean) => `
+  SELECT channel, sum(contacts) AS contacts, sum(customers) AS customers FROM ce_channel_counts
+  WHERE campaign_id = $1 ${upTo ? 'AND day <= $2::date' : ''} GROUP BY channel HAVING sum(contacts) <> 0 ORDER BY channel`;
+
+/**
+ * Now: the counters the projection keeps (ce_*_counts, ce_campaign_totals), read by primary key —
+ * rows that grow with the days a campaign ran, never with its customers or sales, and plans that
+ * do not depend on fresh statistics.
+ */
+async function countersNow(db: Queryable, campaignId: string): Promise<Counters | null> {
+  const all = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId])).rows as T[];
+  const [campaign] = await all<Counters['campaign']>(`SELECT ${CAMPAIGN_COLUMNS} FROM ce_campaigns WHERE campaign_id = $1`);
+  if (!campaign) return null;
+  return {
+    campaign,
+    groups: await all(groupsFrom(false, `SELECT grp, unit_id, tier, converted, revenue_fen, squares FROM ce_group_sales_counts WHERE campaign_id = $1`)),
+    totals: (await all<Counters['totals']>(`SELECT * FROM ce_campaign_totals WHERE campaign_id = $1`))[0] ?? NO_TOTALS,
+    daily: await all(dailyFrom(false)),
+    channels: await all(channelsFrom(false)),
+  };
+}
+
+/** The lifecycle as of $2: drafted by then, with the status and the launch and close that had happened. */
+const CAMPAIGN_AS_OF = `
+  SELECT k.campaign_id, k.name, k.owner_unit_id, s.status,
+         CASE WHEN k.launched_at <= $2 THEN k.launched_at END AS launched_at, CASE WHEN k.closed_at <= $2 THEN k.closed_at END AS closed_at
+  FROM ce_campaigns k
+  CROSS JOIN LATERAL (SELECT status FROM ce_campaign_states x WHERE x.campaign_id = k.campaign_id AND x.at <= $2 ORDER BY x.seq DESC LIMIT 1) s
+  WHERE k.campaign_id = $1 AND k.drafted_at <= $2`;
+/** The campaign's own sales as of $2 (not reversed by then), its costs and complaints: rows of this campaign's sales, costs and complaints only. */
+const TOTALS_AS_OF = `
+  SELECT (SELECT count(*) FROM v) AS tagged_sales, (SELECT count(DISTINCT customer_id) FROM v) AS tagged_customers,
+         (SELECT COALESCE(sum(revenue_fen), 0) FROM v) AS tagged_revenue_fen,
+         (SELECT COALESCE(sum(amount_fen), 0) FROM ce_costs WHERE campaign_id = $1 AND occurred_at <= $2) AS cost_fen,
+         (SELECT count(*) FROM ce_complaints WHERE campaign_id = $1 AND occurred_at <= $2) AS complaints`;
+const TAGGED_AS_OF = `v AS (SELECT customer_id, revenue_fen FROM ce_conversions WHERE campaign_id = $1 AND occurred_at <= $2 AND (reversed_at IS NULL OR reversed_at > $2))`;
+
+/**
+ * As of the end of a bank day: the counters summed up to that day. The group sales (who had
+ * converted by then, and their revenue) come from the campaign's sales rows, each placed by its
+ * participant's key (never a scan of the participants).
+ */
+async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, day: string): Promise<Counters | null> {
+  const at = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, asOf])).rows as T[];
+  const upToDay = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, day])).rows as T[];
+  const [campaign] = await at<Counters['campaign']>(CAMPAIGN_AS_OF);
+  if (!campaign) return null;
+  const sales = (await at<{ grp: string; unit_id: string; tier: string; converted: string; revenue_fen: string; squares: string }>(`
+    SELECT p.grp, CASE WHEN p.unit_from > $2 THEN '' ELSE p.unit_id END AS unit_id, p.tier, count(*) AS converted,
+           sum(s.revenue) AS revenue_fen, sum(s.revenue::numeric * s.revenue) AS squares
+    FROM (SELECT customer_id, sum(revenue_fen) AS revenue FROM (${GROUP_SALES_AS_OF}) x GROUP BY customer_id) s
+    JOIN ce_participants p ON p.campaign_id = $1 AND p.customer_id = s.customer_id AND p.enrolled_at <= $2
+    GROUP BY 1, 2, 3`)).map((r) => [r.grp, r.unit_id, r.tier, r.converted, r.revenue_fen, r.squares]);
+  // The group sales as of then, passed in as a small VALUES list keyed like the counters.
+  const groups = (
+    await db.query(
+      groupsFrom(
+        true,
+        `SELECT grp, unit_id, tier, converted::int AS converted, revenue_fen::bigint AS revenue_fen, squares::numeric AS squares
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS v(grp, unit_id, tier, converted, revenue_fen, squares)`,
+      ),
+      [campaignId, day, ...[0, 1, 2, 3, 4, 5].map((i) => sales.map((r) => r[i]))],
+    )
+  ).rows as Counters['groups'];
+  return {
+    campaign,
+    groups,
+    totals: (await at<Counters['totals']>(`WITH ${TAGGED_AS_OF} ${TOTALS_AS_OF}`))[0]!,
+    daily: await upToDay(dailyFrom(true)),
+    channels: await upToDay(channelsFrom(true)),
+  };
+}
+
+/** A sale counts for its group, as of $2, when it is a campaign product, in the run, and not reversed by then. */
+const GROUP_SALES_AS_OF = `
+  SELECT g.customer_id, v.revenue_fen, v.occurred_at
   FROM ce_group_conversions g
-  JOIN ce_conversions v ON v.customer_id = g.customer_id AND v.conversion_id = g.conversion_id AND NOT v.reversed
+  JOIN ce_conversions v ON v.customer_id = g.customer_id AND v.conversion_id = g.conversion_id
   JOIN ce_campaigns k ON k.campaign_id = g.campaign_id
-  JOIN ce_participants p ON p.campaign_id = g.campaign_id AND p.customer_id = g.customer_id
-  WHERE g.campaign_id = $1 AND k.launched_at IS NOT NULL AND v.occurred_at >= k.launched_at
-    AND (k.closed_at IS NULL OR v.occurred_at <= k.closed_at)`;
+  WHERE g.campaign_id = $1 AND v.occurred_at <= $2 AND (v.reversed_at IS NULL OR v.reversed_at > $2)
+    AND k.launched_at <= $2 AND v.occurred_at >= k.launched_at AND (k.closed_at IS NULL OR k.closed_at > $2 OR v.occurred_at <= k.closed_at)`;
 
-export async function campaignEffectiveness(pool: Queryable, campaignId: string): Promise<CampaignEffectiveness | null> {
-  const { rows: campaigns } = await pool.query(`SELECT * FROM ce_campaigns WHERE campaign_id = $1`, [campaignId]);
-  const k = campaigns[0];
-  if (!k) return null;
-  const one = async <T>(sql: string): Promise<T> => (await pool.query(sql, [campaignId])).rows[0] as T;
-  const many = async <T>(sql: string): Promise<T[]> => (await pool.query(sql, [campaignId])).rows as T[];
-  const manyIn = async <T>(sql: string): Promise<T[]> => (await pool.query(sql, [campaignId, bankTimeZone()])).rows as T[];
+/**
+ * As of any other instant, without a replay: the same counters computed from the campaign's own fact
+ * rows, each of which carries the business time it took effect (enrolment, each participant's
+ * first-stage dates, sales and their reversal, costs, complaints, lifecycle steps). Reads the
+ * campaign's rows only, never the history; equal to replaying the log up to that instant.
+ */
+async function countersAsOf(db: Queryable, campaignId: string, asOf: Date): Promise<Counters | null> {
+  const all = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, asOf])).rows as T[];
+  const [campaign] = await all<Counters['campaign']>(`
+    SELECT k.campaign_id, k.name, k.owner_unit_id, s.status,
+           CASE WHEN k.launched_at <= $2 THEN k.launched_at END AS launched_at, CASE WHEN k.closed_at <= $2 THEN k.closed_at END AS closed_at
+    FROM ce_campaigns k
+    CROSS JOIN LATERAL (SELECT status FROM ce_campaign_states x WHERE x.campaign_id = k.campaign_id AND x.at <= $2 ORDER BY x.seq DESC LIMIT 1) s
+    WHERE k.campaign_id = $1 AND k.drafted_at <= $2`);
+  if (!campaign) return null;
+  const [tagged] = await all<{ tagged_sales: string; tagged_customers: string; tagged_revenue_fen: string }>(`
+    SELECT count(*) AS tagged_sales, count(DISTINCT customer_id) AS tagged_customers, COALESCE(sum(revenue_fen), 0) AS tagged_revenue_fen
+    FROM ce_conversions WHERE campaign_id = $1 AND occurred_at <= $2 AND (reversed_at IS NULL OR reversed_at > $2)`);
+  const [cost] = await all<{ cost_fen: string }>(`SELECT COALESCE(sum(amount_fen), 0) AS cost_fen FROM ce_costs WHERE campaign_id = $1 AND occurred_at <= $2`);
+  const [complaints] = await all<{ complaints: string }>(`SELECT count(*) AS complaints FROM ce_complaints WHERE campaign_id = $1 AND occurred_at <= $2`);
+  const inZone = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, asOf, bankTimeZone()])).rows as T[];
+  return {
+    campaign,
+    // A unit row that only starts after the date (a backdated onboarding's first known unit) was not
+    // known then. Participants and their sales meet in one GROUP BY, not a join: no plan, however
+    // stale the statistics, can turn this into a loop over participants × sales.
+    groups: await all(ranked(`
+      SELECT grp, unit_id, tier, count(*) AS enrolled, count(*) FILTER (WHERE contacted) AS contacted, count(*) FILTER (WHERE offered) AS offered,
+             count(*) FILTER (WHERE accepted) AS accepted, count(*) FILTER (WHERE took_part) AS participated,
+             count(*) FILTER (WHERE sales > 0) AS converted, COALESCE(sum(revenue), 0) AS revenue_fen, COALESCE(sum(revenue::numeric * revenue), 0) AS squares
+      FROM (SELECT customer_id, max(grp) AS grp, max(unit_id) AS unit_id, max(tier) AS tier, bool_or(contacted) AS contacted, bool_or(offered) AS offered,
+                   bool_or(accepted) AS accepted, bool_or(took_part) AS took_part, sum(sales) AS sales, sum(revenue) AS revenue, bool_or(enrolled) AS enrolled
+            FROM (SELECT p.customer_id, p.grp, CASE WHEN p.unit_from > $2 THEN '' ELSE p.unit_id END AS unit_id, p.tier,
+                         p.first_contacted_at <= $2 AS contacted, p.first_offered_at <= $2 AS offered, p.first_accepted_at <= $2 AS accepted,
+                         p.took_part_at <= $2 AS took_part, 0 AS sales, 0::bigint AS revenue, true AS enrolled
+                  FROM ce_participants p WHERE p.campaign_id = $1 AND p.enrolled_at <= $2
+                  UNION ALL
+                  SELECT customer_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1, revenue_fen, false FROM (${GROUP_SALES_AS_OF}) x) rows
+            GROUP BY customer_id) per_customer
+      WHERE enrolled GROUP BY 1, 2, 3`)),
+    totals: { ...tagged!, cost_fen: cost!.cost_fen, complaints: complaints!.complaints },
+    daily: await inZone(`
+      SELECT to_char(day, 'YYYY-MM-DD') AS date, sum(contacted) AS contacted, sum(offered) AS offered, sum(accepted) AS accepted,
+             sum(sales) AS sales, sum(revenue) AS revenue_fen
+      FROM (
+        SELECT (at AT TIME ZONE $3)::date AS day, c AS contacted, o AS offered, a AS accepted, 0 AS sales, 0::bigint AS revenue
+        FROM ce_participants p CROSS JOIN LATERAL (VALUES (p.first_contacted_at, 1, 0, 0), (p.first_offered_at, 0, 1, 0), (p.first_accepted_at, 0, 0, 1)) AS v(at, c, o, a)
+        WHERE p.campaign_id = $1 AND p.enrolled_at <= $2 AND v.at <= $2
+        UNION ALL SELECT (occurred_at AT TIME ZONE $3)::date, 0, 0, 0, 1, revenue_fen FROM ce_conversions
+        WHERE campaign_id = $1 AND occurred_at <= $2 AND (reversed_at IS NULL OR reversed_at > $2)
+      ) x GROUP BY day ORDER BY day`),
+    channels: await all(`SELECT channel, count(*) AS contacts, count(DISTINCT customer_id) AS customers FROM ce_contacts
+                         WHERE campaign_id = $1 AND occurred_at <= $2 GROUP BY channel ORDER BY channel`),
+  };
+}
 
-  const funnel = await one<{ treatment: string; control: string; contacted: string; offered: string; accepted: string; participated: string }>(`
-    SELECT count(*) FILTER (WHERE grp = 'treatment') AS treatment, count(*) FILTER (WHERE grp = 'control') AS control,
-           count(first_contacted_at) AS contacted, count(first_offered_at) AS offered, count(first_accepted_at) AS accepted,
-           count(took_part_at) FILTER (WHERE grp = 'treatment') AS participated
-    FROM ce_participants WHERE campaign_id = $1`);
-  const tagged = await one<{ n: string; customers: string; revenue: string | null }>(`
-    SELECT count(*) AS n, count(DISTINCT customer_id) AS customers, sum(revenue_fen) AS revenue
-    FROM ce_conversions WHERE campaign_id = $1 AND NOT reversed`);
-  const cost = await one<{ fen: string | null }>(`SELECT sum(amount_fen) AS fen FROM ce_costs WHERE campaign_id = $1`);
-  const complaints = await one<{ n: string }>(`SELECT count(*) AS n FROM ce_complaints WHERE campaign_id = $1`);
-  // Per customer first, so the revenue's spread per customer is known (for its interval).
-  const groupSales = await many<{ grp: string; converted: string; revenue: string | null; squares: string | null }>(`
-    SELECT grp, count(*) AS converted, sum(revenue) AS revenue, sum(revenue::numeric * revenue) AS squares
-    FROM (SELECT grp, customer_id, sum(revenue_fen) AS revenue FROM (${GROUP_SALES}) s GROUP BY grp, customer_id) per_customer GROUP BY grp`);
+/**
+ * One campaign's effectiveness: now from the counters; as of the end of a bank day from the
+ * counters up to that day; as of any other instant from the campaign's fact rows — a query every
+ * time, never a replay.
+ */
+export async function campaignEffectiveness(db: Queryable, campaignId: string, asOf?: Date): Promise<CampaignEffectiveness | null> {
+  let counters: Counters | null;
+  if (!asOf) counters = await countersNow(db, campaignId);
+  else {
+    const day = businessDay(asOf);
+    counters = endOfBusinessDay(day) === asOf.toISOString() ? await countersAtDayEnd(db, campaignId, asOf, day) : await countersAsOf(db, campaignId, asOf);
+  }
+  return counters && effectivenessFrom(counters);
+}
 
-  const size = { treatment: Number(funnel.treatment), control: Number(funnel.control) };
+/** The scan-based as-of answer for any instant (what the day-end counters must agree with; tests compare them). */
+export async function campaignEffectivenessFromFacts(db: Queryable, campaignId: string, asOf: Date): Promise<CampaignEffectiveness | null> {
+  const counters = await countersAsOf(db, campaignId, asOf);
+  return counters && effectivenessFrom(counters);
+}
+
+const sumOf = <T>(rows: readonly T[], f: (r: T) => string | number) => rows.reduce((n, r) => n + Number(f(r)), 0);
+
+/** The answer from the counters (pure: the same arithmetic now and as of a date). */
+function effectivenessFrom({ campaign: k, groups, totals, daily, channels }: Counters): CampaignEffectiveness {
+  const of = (g: string) => groups.filter((r) => r.grp === g);
+  const size = { treatment: sumOf(of('treatment'), (r) => r.enrolled), control: sumOf(of('control'), (r) => r.enrolled) };
   const group = (g: 'treatment' | 'control'): GroupFigures & { revenueFen: number; squares: number } => {
-    const row = groupSales.find((r) => r.grp === g);
-    const converted = Number(row?.converted ?? 0);
-    const revenueFen = Number(row?.revenue ?? 0);
-    return { size: size[g], converted, conversionRate: size[g] ? converted / size[g] : null, revenue: formatFen(revenueFen), revenueFen, squares: Number(row?.squares ?? 0) };
+    const rows = of(g);
+    const converted = sumOf(rows, (r) => r.converted);
+    const revenueFen = sumOf(rows, (r) => r.revenue_fen);
+    return { size: size[g], converted, conversionRate: size[g] ? converted / size[g] : null, revenue: formatFen(revenueFen), revenueFen, squares: sumOf(rows, (r) => r.squares) };
   };
   const t = group('treatment');
   const c = group('control');
@@ -132,42 +292,24 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
     confidenceInterval95: perCustomer?.interval ? [money(perCustomer.interval[0]), money(perCustomer.interval[1])] : null,
   };
 
-  const revenueFen = Number(tagged.revenue ?? 0);
-  const costFen = Number(cost.fen ?? 0);
-  const conversions = Number(tagged.n);
+  const revenueFen = Number(totals.tagged_revenue_fen);
+  const costFen = Number(totals.cost_fen);
+  const conversions = Number(totals.tagged_sales);
+  const contacted = sumOf(groups, (r) => r.contacted);
+  const complaints = Number(totals.complaints);
 
-  // One pass per source, grouped by the bank's day (no per-day subqueries: this stays linear in the rows).
-  const daily = await manyIn<{ date: string; contacted: string; offered: string; accepted: string; converted: string; revenue: string }>(`
-    SELECT to_char(day, 'YYYY-MM-DD') AS date, sum(contacted) AS contacted, sum(offered) AS offered, sum(accepted) AS accepted,
-           sum(converted) AS converted, sum(revenue) AS revenue
-    FROM (
-      SELECT (first_contacted_at AT TIME ZONE $2)::date AS day, 1 AS contacted, 0 AS offered, 0 AS accepted, 0 AS converted, 0::bigint AS revenue
-        FROM ce_participants WHERE campaign_id = $1 AND first_contacted_at IS NOT NULL
-      UNION ALL SELECT (first_offered_at AT TIME ZONE $2)::date, 0, 1, 0, 0, 0 FROM ce_participants WHERE campaign_id = $1 AND first_offered_at IS NOT NULL
-      UNION ALL SELECT (first_accepted_at AT TIME ZONE $2)::date, 0, 0, 1, 0, 0 FROM ce_participants WHERE campaign_id = $1 AND first_accepted_at IS NOT NULL
-      UNION ALL SELECT (occurred_at AT TIME ZONE $2)::date, 0, 0, 0, 1, revenue_fen FROM ce_conversions WHERE campaign_id = $1 AND NOT reversed
-    ) x GROUP BY day ORDER BY day`);
-  const byChannel = await many<{ channel: string; contacts: string; customers: string }>(`
-    SELECT channel, count(*) AS contacts, count(DISTINCT customer_id) AS customers FROM ce_contacts WHERE campaign_id = $1 GROUP BY channel ORDER BY channel`);
   // By the unit and tier each customer had when enrolled: a later transfer or tier change never
-  // moves a past figure. One row per participant: several sales are one converted customer.
-  // A customer whose recorded onboarding is dated after their enrolment (a backdated import) counts
-  // in their first known unit; a tier is 'ordinary' until a change says otherwise.
-  const breakdown = (table: 'ce_customer_units' | 'ce_customer_tiers', column: 'unit_id' | 'tier', none: string, orFirst: boolean) =>
-    many<{ key: string; treatment: string; control: string; t_conv: string; c_conv: string }>(`
-      SELECT COALESCE(h.key, '${none}') AS key, count(*) FILTER (WHERE p.grp = 'treatment') AS treatment, count(*) FILTER (WHERE p.grp = 'control') AS control,
-             count(s.customer_id) FILTER (WHERE p.grp = 'treatment') AS t_conv, count(s.customer_id) FILTER (WHERE p.grp = 'control') AS c_conv
-      FROM ce_participants p
-      LEFT JOIN LATERAL (SELECT ${column} AS key FROM ${table} x WHERE x.customer_id = p.customer_id ${orFirst ? '' : 'AND x.valid_from <= p.enrolled_at'}
-                         ORDER BY (x.valid_from <= p.enrolled_at) DESC,
-                                  CASE WHEN x.valid_from <= p.enrolled_at THEN x.valid_from END DESC NULLS LAST,
-                                  CASE WHEN x.valid_from <= p.enrolled_at THEN x.seq END DESC NULLS LAST,
-                                  x.valid_from, x.seq
-                         LIMIT 1) h ON true
-      LEFT JOIN (SELECT DISTINCT customer_id FROM (${GROUP_SALES}) g) s ON s.customer_id = p.customer_id
-      WHERE p.campaign_id = $1 GROUP BY 1 ORDER BY 1`);
-  const split = (rows: Awaited<ReturnType<typeof breakdown>>) =>
-    rows.map((r) => ({ key: r.key, treatment: Number(r.treatment), control: Number(r.control), treatmentConverted: Number(r.t_conv), controlConverted: Number(r.c_conv) }));
+  // moves a past figure. One count per participant: several sales are one converted customer.
+  const breakdown = (key: (r: Counters['groups'][number]) => string, rank: (r: Counters['groups'][number]) => string) => {
+    const by = new Map<string, { treatment: number; control: number; treatmentConverted: number; controlConverted: number }>();
+    for (const r of [...groups].sort((a, b) => Number(rank(a)) - Number(rank(b)))) {
+      const row = by.get(key(r)) ?? { treatment: 0, control: 0, treatmentConverted: 0, controlConverted: 0 };
+      if (r.grp === 'treatment') (row.treatment += Number(r.enrolled)), (row.treatmentConverted += Number(r.converted));
+      else (row.control += Number(r.enrolled)), (row.controlConverted += Number(r.converted));
+      by.set(key(r), row);
+    }
+    return [...by.entries()];
+  };
 
   return {
     campaignId: k.campaign_id,
@@ -178,19 +320,19 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
     closedAt: k.closed_at?.toISOString() ?? null,
     funnel: {
       enrolled: size,
-      contacted: Number(funnel.contacted),
-      offered: Number(funnel.offered),
-      accepted: Number(funnel.accepted),
-      participated: Number(funnel.participated),
-      converted: Number(tagged.customers),
+      contacted,
+      offered: sumOf(groups, (r) => r.offered),
+      accepted: sumOf(groups, (r) => r.accepted),
+      participated: sumOf(of('treatment'), (r) => r.participated),
+      converted: Number(totals.tagged_customers),
     },
     conversions,
     revenue: formatFen(revenueFen),
     cost: formatFen(costFen),
     roi: costFen > 0 ? (revenueFen - costFen) / costFen : null,
     costPerConversion: conversions > 0 ? formatFen(Math.round(costFen / conversions)) : null,
-    complaints: Number(complaints.n),
-    complaintRate: Number(funnel.contacted) > 0 ? Number(complaints.n) / Number(funnel.contacted) : null,
+    complaints,
+    complaintRate: contacted > 0 ? complaints / contacted : null,
     groups: { treatment: strip(t), control: strip(c) },
     lift,
     revenuePerCustomer,
@@ -199,12 +341,12 @@ export async function campaignEffectiveness(pool: Queryable, campaignId: string)
       contacted: Number(r.contacted),
       offered: Number(r.offered),
       accepted: Number(r.accepted),
-      converted: Number(r.converted),
-      revenue: formatFen(Number(r.revenue)),
+      converted: Number(r.sales),
+      revenue: formatFen(Number(r.revenue_fen)),
     })),
-    byChannel: byChannel.map((r) => ({ channel: r.channel, contacts: Number(r.contacts), customersContacted: Number(r.customers) })),
-    byUnit: split(await breakdown('ce_customer_units', 'unit_id', '', true)).map(({ key, ...r }) => ({ unitId: key, ...r })),
-    byTier: split(await breakdown('ce_customer_tiers', 'tier', 'ordinary', false)).map(({ key, ...r }) => ({ tier: key, ...r })),
+    byChannel: channels.map((r) => ({ channel: r.channel, contacts: Number(r.contacts), customersContacted: Number(r.customers) })),
+    byUnit: breakdown((r) => r.unit_id, (r) => r.unit_rank).map(([unitId, r]) => ({ unitId, ...r })),
+    byTier: breakdown((r) => r.tier, (r) => r.tier_rank).map(([tier, r]) => ({ tier, ...r })),
   };
 }
 
@@ -236,10 +378,8 @@ export async function campaignConversions(pool: Queryable, campaignId: string) {
 export async function campaignList(pool: Queryable) {
   const { rows } = await pool.query(`
     SELECT k.campaign_id, k.name, k.owner_unit_id, k.status, k.launched_at, k.closed_at, k.treatment_count, k.control_count, k.budget_fen,
-           (SELECT count(*) FROM ce_conversions v WHERE v.campaign_id = k.campaign_id AND NOT v.reversed) AS conversions,
-           (SELECT COALESCE(sum(revenue_fen), 0) FROM ce_conversions v WHERE v.campaign_id = k.campaign_id AND NOT v.reversed) AS revenue,
-           (SELECT COALESCE(sum(amount_fen), 0) FROM ce_costs c WHERE c.campaign_id = k.campaign_id) AS cost
-    FROM ce_campaigns k ORDER BY k.period_start DESC, k.campaign_id`);
+           COALESCE(t.tagged_sales, 0) AS conversions, COALESCE(t.tagged_revenue_fen, 0) AS revenue, COALESCE(t.cost_fen, 0) AS cost
+    FROM ce_campaigns k LEFT JOIN ce_campaign_totals t ON t.campaign_id = k.campaign_id ORDER BY k.period_start DESC, k.campaign_id`);
   return rows.map((r) => ({
     campaignId: r.campaign_id as string,
     name: r.name as string,
@@ -254,6 +394,12 @@ export async function campaignList(pool: Queryable) {
     cost: formatFen(Number(r.cost)),
     roi: Number(r.cost) > 0 ? (Number(r.revenue) - Number(r.cost)) / Number(r.cost) : null,
   }));
+}
+
+/** The campaigns that existed at an instant (drafted by then), newest period first. */
+export async function campaignIdsAsOf(db: Queryable, asOf: Date): Promise<string[]> {
+  const { rows } = await db.query(`SELECT campaign_id FROM ce_campaigns WHERE drafted_at <= $1 ORDER BY period_start DESC, campaign_id`, [asOf]);
+  return rows.map((r) => r.campaign_id as string);
 }
 
 /** The unit that owns a campaign (for scope checks), or null when there is no such campaign. */

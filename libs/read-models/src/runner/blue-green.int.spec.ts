@@ -85,6 +85,8 @@ describe('blue/green rebuild', () => {
     const v2 = new ProjectionRunner(store, db.pool, v2Projections, silent, { batchSize: 100, maxBatchWaitMs: 5 });
     await v2.start();
     for (let i = 0; i < 300 && (await readCheckpoints(db.pool)).find((c) => c.name === NAME)!.version !== next; i++) await new Promise((r) => setTimeout(r, 50));
+    // The switch commits first, then the old schema is dropped: give the drop its moment.
+    for (let i = 0; i < 100 && (await schemaExists(db.pool, oldSchema)); i++) await new Promise((r) => setTimeout(r, 50));
     await v2.stop();
     expect((await readCheckpoints(db.pool)).find((c) => c.name === NAME)!.version).toBe(next);
     expect(await schemaOf(db.pool)).toMatch(new RegExp(`_v${next}_`));

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { comparePositions, formatPosition, START, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
 import type { Projection } from './projection';
 import { batches } from './batches';
+import { isTransient } from './transient';
 import { illegalState } from '@app/domain';
 
 export interface RunnerOptions {
@@ -19,6 +20,13 @@ export interface RunnerOptions {
    * failing with one is not a poison event; the loop subscribes again from the checkpoint instead.
    */
   readonly isTransient?: (err: unknown) => boolean;
+  /**
+   * A batch that meets a transient error (serialization failure, deadlock, a connection or server
+   * gone for a moment) is tried again after `initialMs`, doubling up to `maxMs`, at most `attempts`
+   * times in all; only then, or on any other error, does the projection stop (unless `isTransient`
+   * says the database is away: then it subscribes again from its checkpoint).
+   */
+  readonly retry?: { readonly initialMs?: number; readonly maxMs?: number; readonly attempts?: number };
 }
 
 export interface ProjectionStatus {
@@ -404,12 +412,37 @@ export class ProjectionRunner {
     this.log.info({ projections: names }, 'projection subscription running again');
   }
 
-  /** One member's share of a batch, with its checkpoint, in one transaction. */
+  /** One member's share of a batch, with its checkpoint, in one transaction; tried again after a transient error. */
   private async applyBatch(loop: Loop, m: Member, batch: readonly RecordedEvent[]): Promise<void> {
     const fresh = batch.filter((e) => comparePositions(e.position, m.position) > 0);
     if (fresh.length === 0) return;
     const relevant = fresh.filter((e) => m.projection.eventTypes.includes(e.type));
     const last = fresh[fresh.length - 1]!.position;
+    const { initialMs = 100, maxMs = 5_000, attempts = 8 } = this.options.retry ?? {};
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.commitBatch(m, relevant, fresh.length, last);
+        break;
+      } catch (err) {
+        if (isTransient(err) && attempt < attempts && !this.stopped && loop.members.has(m.checkpoint)) {
+          const retryInMs = Math.min(initialMs * 2 ** (attempt - 1), maxMs);
+          this.log.error({ projection: m.checkpoint, err: String((err as Error)?.message ?? err), attempt, retryInMs }, 'transient error applying a batch; trying it again');
+          await new Promise((r) => setTimeout(r, retryInMs));
+          continue;
+        }
+        if (this.options.isTransient?.(err)) throw err; // the database is away: resubscribe from the checkpoint
+        loop.members.delete(m.checkpoint);
+        this.loops.delete(m.checkpoint);
+        await this.fail(m.projection, m.checkpoint, m.schema, fresh, err);
+        return;
+      }
+    }
+    m.position = last;
+    const status = this.statuses.get(m.checkpoint);
+    if (status) this.statuses.set(m.checkpoint, { ...status, position: last });
+  }
+
+  private async commitBatch(m: Member, relevant: readonly RecordedEvent[], count: number, last: Position): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -417,22 +450,15 @@ export class ProjectionRunner {
       if (relevant.length) await m.projection.apply(client, relevant);
       await client.query(
         `UPDATE projection_checkpoints SET commit_pos = $2::text::xid8, prepare_pos = $3, events_seen = events_seen + $4, updated_at = now() WHERE name = $1`,
-        [m.checkpoint, last.commit.toString(), last.prepare.toString(), fresh.length],
+        [m.checkpoint, last.commit.toString(), last.prepare.toString(), count],
       );
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
-      if (this.options.isTransient?.(err)) throw err; // the database is away: resubscribe from the checkpoint
-      loop.members.delete(m.checkpoint);
-      this.loops.delete(m.checkpoint);
-      await this.fail(m.projection, m.checkpoint, m.schema, fresh, err);
-      return;
+      throw err;
     } finally {
       client.release();
     }
-    m.position = last;
-    const status = this.statuses.get(m.checkpoint);
-    if (status) this.statuses.set(m.checkpoint, { ...status, position: last });
   }
 
   /** Replays the batch one event at a time to name the event that throws, then stops the projection. */

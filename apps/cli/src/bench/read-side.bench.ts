@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { ActOnCampaign, LaunchCampaign, startApplication } from '@app/application';
+import { bankTimeZone, type Actor, type CampaignCommand } from '@app/domain';
+import type { EventStore } from '@app/event-store';
+import { seedWithHandlers } from '@app/demo';
+import type { Runtime } from '@app/platform';
+import {
+  buildScratch,
+  campaignEffectiveness,
+  campaignEffectivenessProjection,
+  campaignKpis,
+  PROJECTIONS,
+  waitForProjection,
+  withReadModels,
+  type Queryable,
+} from '@app/read-models';
+import { percentiles, timed } from './percentiles';
+
+type Percentiles = ReturnType<typeof percentiles>;
+
+/**
+ * The same-run baseline for the effectiveness answer: how it was computed before the counters —
+ * nine statements aggregating the campaign's fact rows per request (campaign-effectiveness v4).
+ */
+const GROUP_SALES = `
+  SELECT g.grp, g.customer_id, v.revenue_fen, v.occurred_at FROM ce_group_conversions g
+  JOIN ce_conversions v ON v.customer_id = g.customer_id AND v.conversion_id = g.conversion_id AND NOT v.reversed
+  JOIN ce_campaigns k ON k.campaign_id = g.campaign_id
+  JOIN ce_participants p ON p.campaign_id = g.campaign_id AND p.customer_id = g.customer_id
+  WHERE g.campaign_id = $1 AND k.launched_at IS NOT NULL AND v.occurred_at >= k.launched_at AND (k.closed_at IS NULL OR v.occurred_at <= k.closed_at)`;
+const breakdown = (table: string, column: string, onlyBefore: boolean) => `
+  SELECT h.key, count(*) FILTER (WHERE p.grp = 'treatment'), count(*) FILTER (WHERE p.grp = 'control'), count(s.customer_id)
+  FROM ce_participants p
+  LEFT JOIN LATERAL (SELECT ${column} AS key FROM ${table} x WHERE x.customer_id = p.customer_id ${onlyBefore ? 'AND x.valid_from <= p.enrolled_at' : ''}
+                     ORDER BY (x.valid_from <= p.enrolled_at) DESC, x.valid_from DESC LIMIT 1) h ON true
+  LEFT JOIN (SELECT DISTINCT customer_id FROM (${GROUP_SALES}) g) s ON s.customer_id = p.customer_id
+  WHERE p.campaign_id = $1 GROUP BY 1`;
+export const FACTS_BASELINE = [
+  `SELECT * FROM ce_campaigns WHERE campaign_id = $1`,
+  `SELECT count(*) FILTER (WHERE grp = 'treatment'), count(*) FILTER (WHERE grp = 'control'), count(first_contacted_at), count(first_offered_at), count(first_accepted_at), count(took_part_at)
+   FROM ce_participants WHERE campaign_id = $1`,
+  `SELECT count(*), count(DISTINCT customer_id), sum(revenue_fen) FROM ce_conversions WHERE campaign_id = $1 AND NOT reversed`,
+  `SELECT sum(amount_fen) FROM ce_costs WHERE campaign_id = $1`,
+  `SELECT count(*) FROM ce_complaints WHERE campaign_id = $1`,
+  `SELECT grp, count(*), sum(revenue), sum(revenue::numeric * revenue) FROM (SELECT grp, customer_id, sum(revenue_fen) AS revenue FROM (${GROUP_SALES}) s GROUP BY 1, 2) c GROUP BY 1`,
+  `SELECT day, count(*) FROM (
+     SELECT (first_contacted_at AT TIME ZONE $2)::date AS day FROM ce_participants WHERE campaign_id = $1 AND first_contacted_at IS NOT NULL
+     UNION ALL SELECT (first_offered_at AT TIME ZONE $2)::date FROM ce_participants WHERE campaign_id = $1 AND first_offered_at IS NOT NULL
+     UNION ALL SELECT (occurred_at AT TIME ZONE $2)::date FROM ce_conversions WHERE campaign_id = $1 AND NOT reversed) x GROUP BY 1`,
+  `SELECT channel, count(*), count(DISTINCT customer_id) FROM ce_contacts WHERE campaign_id = $1 GROUP BY channel`,
+  breakdown('ce_customer_units', 'unit_id', false),
+  breakdown('ce_customer_tiers', 'tier', true),
+];
+
+export async function effectivenessFromFacts(db: Queryable, campaignId: string): Promise<void> {
+  for (const sql of FACTS_BASELINE) await db.query(sql, sql.includes('$2') ? [campaignId, bankTimeZone()] : [campaignId]);
+}
+
+export interface ReadSideQueries {
+  readonly events: number;
+  readonly campaignId: string;
+  readonly participants: number;
+  /** The answer from the counters (what the API serves now). */
+  readonly effectiveness: Percentiles;
+  /** Same-run baseline: the v4 per-request aggregation over the fact rows. */
+  readonly effectivenessFromFacts: Percentiles;
+  /** As of a date under direct attribution: a query of the live read model. */
+  readonly asOfDirect: Percentiles;
+  /** Same-run baseline: one as-of replay of the history into scratch tables (how every as-of was answered before). */
+  readonly asOfReplayMs: number;
+}
+
+const ms = (x: number) => Math.round(x * 10) / 10;
+
+/** Effectiveness now (counters vs the fact aggregation) and as of a date (query vs replay) on one history. */
+export async function readSideQueries(pool: Pool, store: EventStore, events: number, campaignId: string, asOf: Date, runs: number): Promise<ReadSideQueries> {
+  const sample = async (f: (db: Queryable) => Promise<unknown>) => {
+    const t: number[] = [];
+    for (let i = 0; i < runs; i++) t.push((await timed(() => withReadModels(pool, [campaignEffectivenessProjection.name], f)))[1]);
+    return percentiles(t);
+  };
+  const participants = await withReadModels(pool, [campaignEffectivenessProjection.name], async (db) => Number((await db.query(`SELECT count(*) AS n FROM ce_participants WHERE campaign_id = $1`, [campaignId])).rows[0].n));
+  const effectiveness = await sample((db) => campaignEffectiveness(db, campaignId));
+  const fromFacts = await sample((db) => effectivenessFromFacts(db, campaignId));
+  const asOfDirect: number[] = [];
+  for (let i = 0; i < runs; i++) asOfDirect.push((await timed(() => campaignKpis(pool, store, { asOf, campaignIds: [campaignId] })))[1]);
+  const [, replayMs] = await timed(async () => {
+    const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection], { asOf });
+    try {
+      await scratch.query((db) => campaignEffectiveness(db, campaignId));
+    } finally {
+      await scratch.drop();
+    }
+  });
+  return { events, campaignId, participants, effectiveness, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(asOfDirect), asOfReplayMs: ms(replayMs) };
+}
+
+export interface SeedAndLaunch {
+  readonly customers: number;
+  readonly months: number;
+  readonly seedEvents: number;
+  /** The seed's own rate (commands through the CommandBus, the projector running in the same process). */
+  readonly seedEventsPerSecond: number;
+  /** Until every projection had caught up with the seed as well. */
+  readonly seedAndProjectionsEventsPerSecond: number;
+  readonly launch: {
+    readonly audience: number;
+    /** The launch command (audience from the customer directory, one enrolment per customer, one append). */
+    readonly commandMs: number;
+    /** Until the campaign read model had applied every enrolment. */
+    readonly projectedMs: number;
+    /** The first effectiveness answer right after, from the counters. */
+    readonly firstAnswerMs: number;
+    /** Same-run baseline: the v4 fact aggregation for the same campaign at the same moment (no ANALYZE in between). */
+    readonly firstAnswerFromFactsMs: number;
+  };
+}
+
+/**
+ * `campaignctl seed` through the command side with the projector running, then a launch to every
+ * customer of the bank and the first effectiveness answer right after it.
+ */
+export async function seedAndLaunch(runtime: Runtime, customers: number, months: number): Promise<SeedAndLaunch> {
+  const { pool } = runtime.db;
+  const [seed, seedMs] = await timed(async () => {
+    const report = await seedWithHandlers(runtime, { customers, months, seed: 7, end: '2026-06' });
+    const head = await runtime.store.headPosition();
+    for (const p of PROJECTIONS) if (head && !(await waitForProjection(pool, p.name, head, 3_600_000))) throw new Error(`${p.name} did not catch up`);
+    return report;
+  });
+
+  const app = await startApplication(runtime);
+  try {
+    const org = await app.directory.current();
+    const marketer: Actor = { userId: 'mkt-ho', unitId: 'HO', role: 'marketer' };
+    const approver: Actor = { userId: 'appr-ho', unitId: 'HO', role: 'approver' };
+    const when = '2026-06-20T09:00:00+08:00';
+    const context = (by: Actor) => ({ correlationId: randomUUID(), actor: by.userId, orgUnit: by.unitId, occurredAt: when });
+    const act = (command: Record<string, unknown>, by: Actor) =>
+      app.commands.execute(new ActOnCampaign({ ...command, campaignId: 'K-BENCH', org, by, at: when } as unknown as CampaignCommand, context(by)));
+    const plan = {
+      name: 'Bench: everyone',
+      objective: 'launch to every customer',
+      ownerUnitId: 'HO',
+      productCodes: ['DEP-1Y'],
+      channels: ['phone'],
+      audience: { tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [] },
+      budget: '1000.00',
+      period: { start: '2026-06-20', end: '2026-08-01' },
+      controlGroupPercent: 10,
+      targets: { conversions: null, revenue: null },
+    };
+    await act({ type: 'DraftCampaign', plan }, marketer);
+    await act({ type: 'SubmitCampaign', planDocumentRef: 'dms://bench.pdf' }, marketer);
+    await act({ type: 'ApproveCampaign' }, approver);
+    const [launched, commandMs] = await timed(() => app.commands.execute(new LaunchCampaign('K-BENCH', 'K-BENCH', org, marketer, when, context(marketer))) as Promise<{ audienceSize: number }>);
+    const head = (await runtime.store.headPosition())!;
+    const [, projectedMs] = await timed(() => waitForProjection(pool, campaignEffectivenessProjection.name, head, 3_600_000));
+    const [first, firstAnswerMs] = await timed(() => withReadModels(pool, [campaignEffectivenessProjection.name], (db) => campaignEffectiveness(db, 'K-BENCH')));
+    if (first?.funnel.enrolled.treatment === undefined) throw new Error('no answer for K-BENCH');
+    const [, firstAnswerFromFactsMs] = await timed(() => withReadModels(pool, [campaignEffectivenessProjection.name], (db) => effectivenessFromFacts(db, 'K-BENCH')));
+    return {
+      customers,
+      months,
+      seedEvents: seed.events,
+      seedEventsPerSecond: seed.eventsPerSecond,
+      seedAndProjectionsEventsPerSecond: Math.round(seed.events / (seedMs / 1000)),
+      launch: { audience: launched.audienceSize, commandMs: ms(commandMs), projectedMs: ms(projectedMs), firstAnswerMs: ms(firstAnswerMs), firstAnswerFromFactsMs: ms(firstAnswerFromFactsMs) },
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+export function readSideMarkdown(queries: readonly ReadSideQueries[], launch: SeedAndLaunch | undefined): string[] {
+  const f = (x: Percentiles) => `${x.p50} / ${x.p95}`;
+  const lines = [
+    '## Read side: effectiveness from counters, as of a date without a replay (ms)',
+    '',
+    '| events | campaign (participants) | effectiveness p50/p95 | baseline: fact aggregation p50/p95 | as-of direct p50/p95 | baseline: as-of replay |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const q of queries) lines.push(`| ${q.events} | ${q.campaignId} (${q.participants}) | ${f(q.effectiveness)} | ${f(q.effectivenessFromFacts)} | ${f(q.asOfDirect)} | ${q.asOfReplayMs} |`);
+  if (launch) {
+    const l = launch.launch;
+    lines.push(
+      '',
+      `Seed through the command side (${launch.customers} customers, ${launch.months} months, projector running): ${launch.seedEvents} events at ${launch.seedEventsPerSecond} events/s; ${launch.seedAndProjectionsEventsPerSecond} events/s until every projection had caught up.`,
+      '',
+      `Launch to every customer (${l.audience}): command ${l.commandMs} ms, projected ${l.projectedMs} ms later; first effectiveness answer ${l.firstAnswerMs} ms (baseline, fact aggregation at the same moment: ${l.firstAnswerFromFactsMs} ms).`,
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,184 @@
+/**
+ * The counters an effectiveness answer reads: a few dozen rows per campaign whatever the history
+ * size, kept in step with the fact tables by statement-level triggers. Each trigger adds what the
+ * inserted or updated rows now contribute and takes off what the old rows contributed (transition
+ * tables), so a counter is always the sum over its fact rows: applying a batch twice, or a
+ * statement that changes nothing, moves nothing. Fact rows a campaign keeps per participant
+ * (`sales`, `revenue_fen`, unit and tier at enrolment) are recomputed by the projection from the
+ * facts, never incremented, for the same reason.
+ *
+ *   ce_group_counts   (campaign, group, unit at enrolment, tier at enrolment, as-of day): enrolled,
+ *                     reached each funnel stage, took part — counted from the business day it held
+ *   ce_group_sales_counts (campaign, group, unit, tier): converted (customers with a counting sale),
+ *                     revenue and the sum of each customer's revenue squared (for its interval), now
+ *   ce_day_counts     (campaign, business day, as-of day): first contacts/offers/acceptances that day,
+ *                     and the campaign's own (tagged) sales and revenue that day (off from a reversal's day)
+ *   ce_channel_counts (campaign, channel, business day): contacts, and customers first contacted there
+ *   ce_campaign_totals (campaign): tagged sales, customers, revenue; cost; complaints — now
+ *
+ * Now sums every as-of day; as of the end of a bank day sums the days up to it. Rows per campaign
+ * grow with the days it ran, never with its customers or sales.
+ */
+
+/** A counting rule: from a set of rows (`src`, each with `sign` +1 new / −1 old), one upsert into a counter table. */
+interface Upsert {
+  readonly into: string;
+  readonly keys: readonly string[];
+  /** Key expressions over `s` (same order as keys). */
+  readonly keyExprs: readonly string[];
+  /** counter column → per-row expression over `s` (multiplied by sign and summed). */
+  readonly sums: Readonly<Record<string, string>>;
+  /** Extra FROM item and condition (e.g. a lateral unfold), optional. */
+  readonly join?: string;
+  readonly where?: string;
+}
+
+function upsert(u: Upsert, src: string): string {
+  const cols = Object.keys(u.sums);
+  const sums = cols.map((c) => `sum((${u.sums[c]}) * s.sign)`);
+  return `INSERT INTO ${u.into} AS c (${[...u.keys, ...cols].join(', ')})
+    SELECT ${[...u.keyExprs, ...sums].join(', ')} FROM ${src} s ${u.join ?? ''} ${u.where ? `WHERE ${u.where}` : ''}
+    GROUP BY ${u.keyExprs.map((_, i) => i + 1).join(', ')}
+    HAVING ${sums.map((x) => `${x} <> 0`).join(' OR ')}
+    ON CONFLICT (${u.keys.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')};`;
+}
+
+/** AFTER INSERT and AFTER UPDATE statement triggers on `table` running the upserts over the changed rows. */
+function triggers(table: string, upserts: readonly Upsert[], extra: { insert?: string } = {}): string[] {
+  const inserted = `(SELECT n.*, 1 AS sign FROM new_rows n)`;
+  const updated = `(SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o)`;
+  const fn = (suffix: string, src: string, more = '') =>
+    `CREATE FUNCTION ${table}_count_${suffix}() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       ${more}
+       ${upserts.map((u) => upsert(u, src)).join('\n')}
+       RETURN NULL;
+     END $$`;
+  return [
+    fn('ins', inserted, extra.insert),
+    fn('upd', updated),
+    `CREATE TRIGGER ${table}_count_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_ins()`,
+    `CREATE TRIGGER ${table}_count_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_upd()`,
+  ];
+}
+
+const flag = (condition: string) => `(${condition})::int`;
+
+/**
+ * A participant's funnel stages, each with the business day it counts from in an as-of answer:
+ * the day the participant was both enrolled and at that stage (stage dates only ever move earlier).
+ */
+const STAGES = `CROSS JOIN LATERAL (VALUES
+    (ce_day(s.enrolled_at), 1, 0, 0, 0, 0),
+    (CASE WHEN s.first_contacted_at IS NOT NULL THEN ce_day(GREATEST(s.enrolled_at, s.first_contacted_at)) END, 0, 1, 0, 0, 0),
+    (CASE WHEN s.first_offered_at IS NOT NULL THEN ce_day(GREATEST(s.enrolled_at, s.first_offered_at)) END, 0, 0, 1, 0, 0),
+    (CASE WHEN s.first_accepted_at IS NOT NULL THEN ce_day(GREATEST(s.enrolled_at, s.first_accepted_at)) END, 0, 0, 0, 1, 0),
+    (CASE WHEN s.took_part_at IS NOT NULL THEN ce_day(GREATEST(s.enrolled_at, s.took_part_at)) END, 0, 0, 0, 0, 1)
+  ) AS st(day, enrolled, contacted, offered, accepted, participated)
+  CROSS JOIN LATERAL (VALUES
+    -- A unit row known only from a later day (a backdated onboarding's first unit): no unit ('') until that day.
+    (CASE WHEN ce_day(s.unit_from) > st.day THEN '' ELSE s.unit_id END, st.day, 1),
+    (CASE WHEN ce_day(s.unit_from) > st.day THEN '' END, ce_day(s.unit_from), -1),
+    (CASE WHEN ce_day(s.unit_from) > st.day THEN s.unit_id END, ce_day(s.unit_from), 1)
+  ) AS ph(unit_id, as_of_day, w)`;
+
+export function countingTriggers(timeZone: string): string[] {
+  const zone = timeZone.replace(/'/g, "''");
+  return [
+    // The bank's business day of an instant.
+    `CREATE FUNCTION ce_day(at timestamptz) RETURNS date LANGUAGE sql IMMUTABLE AS $$ SELECT (at AT TIME ZONE '${zone}')::date $$`,
+    // Participants reaching each stage, by the day it holds from: now sums every day, as of a day sums up to it.
+    `CREATE TABLE ce_group_counts (
+      campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, as_of_day date NOT NULL,
+      enrolled integer NOT NULL DEFAULT 0, contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0,
+      accepted integer NOT NULL DEFAULT 0, participated integer NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
+    // The group sales now (customers converted, revenue, each customer's revenue squared).
+    `CREATE TABLE ce_group_sales_counts (
+      campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL,
+      converted integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, grp, unit_id, tier))`,
+    // The daily series by the day it shows (first stage reached, the campaign's own sale) and the day from which an as-of answer counts it.
+    `CREATE TABLE ce_day_counts (
+      campaign_id text NOT NULL, day date NOT NULL, as_of_day date NOT NULL,
+      contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0, accepted integer NOT NULL DEFAULT 0,
+      sales integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, day, as_of_day))`,
+    `CREATE TABLE ce_channel_counts (campaign_id text NOT NULL, channel text NOT NULL, day date NOT NULL, contacts integer NOT NULL DEFAULT 0, customers integer NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, channel, day))`,
+    `CREATE TABLE ce_channel_customers (campaign_id text NOT NULL, channel text NOT NULL, customer_id text NOT NULL, first_at timestamptz NOT NULL, PRIMARY KEY (campaign_id, channel, customer_id))`,
+    `CREATE TABLE ce_tagged_customers (campaign_id text NOT NULL, customer_id text NOT NULL, sales integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, customer_id))`,
+    `CREATE TABLE ce_campaign_totals (
+      campaign_id text PRIMARY KEY, tagged_sales integer NOT NULL DEFAULT 0, tagged_customers integer NOT NULL DEFAULT 0,
+      tagged_revenue_fen bigint NOT NULL DEFAULT 0, cost_fen bigint NOT NULL DEFAULT 0, complaints integer NOT NULL DEFAULT 0)`,
+
+    // A participant counts once in its group, unit and tier at enrolment, from the day it reached each stage.
+    ...triggers('ce_participants', [
+      {
+        into: 'ce_group_counts',
+        keys: ['campaign_id', 'grp', 'unit_id', 'tier', 'as_of_day'],
+        keyExprs: ['s.campaign_id', 's.grp', 'ph.unit_id', 's.tier', 'ph.as_of_day'],
+        join: STAGES,
+        where: 'st.day IS NOT NULL AND ph.unit_id IS NOT NULL',
+        sums: { enrolled: 'st.enrolled * ph.w', contacted: 'st.contacted * ph.w', offered: 'st.offered * ph.w', accepted: 'st.accepted * ph.w', participated: 'st.participated * ph.w' },
+      },
+      {
+        into: 'ce_group_sales_counts',
+        keys: ['campaign_id', 'grp', 'unit_id', 'tier'],
+        keyExprs: ['s.campaign_id', 's.grp', 's.unit_id', 's.tier'],
+        sums: { converted: flag('s.sales > 0'), revenue_fen: 's.revenue_fen', squares: 's.revenue_fen::numeric * s.revenue_fen' },
+      },
+      {
+        into: 'ce_day_counts',
+        keys: ['campaign_id', 'day', 'as_of_day'],
+        keyExprs: ['s.campaign_id', 'd.day', 'ce_day(GREATEST(s.enrolled_at, d.at))'],
+        join: `CROSS JOIN LATERAL (VALUES (ce_day(s.first_contacted_at), s.first_contacted_at, 1, 0, 0), (ce_day(s.first_offered_at), s.first_offered_at, 0, 1, 0),
+                                          (ce_day(s.first_accepted_at), s.first_accepted_at, 0, 0, 1)) AS d(day, at, contacted, offered, accepted)`,
+        where: 'd.day IS NOT NULL',
+        sums: { contacted: 'd.contacted', offered: 'd.offered', accepted: 'd.accepted' },
+      },
+    ]),
+    // A sale tagged with the campaign (direct attribution): on its day from that day, and off again from the day it was reversed.
+    ...triggers('ce_conversions', [
+      {
+        into: 'ce_day_counts',
+        keys: ['campaign_id', 'day', 'as_of_day'],
+        keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)', 'r.as_of_day'],
+        join: `CROSS JOIN LATERAL (VALUES (ce_day(s.occurred_at), 1), (CASE WHEN s.reversed THEN GREATEST(ce_day(s.occurred_at), ce_day(s.reversed_at)) END, -1)) AS r(as_of_day, w)`,
+        where: 's.campaign_id IS NOT NULL AND r.as_of_day IS NOT NULL',
+        sums: { sales: 'r.w', revenue_fen: 'r.w * s.revenue_fen' },
+      },
+      {
+        into: 'ce_campaign_totals',
+        keys: ['campaign_id'],
+        keyExprs: ['s.campaign_id'],
+        where: 's.campaign_id IS NOT NULL AND NOT s.reversed',
+        sums: { tagged_sales: '1', tagged_revenue_fen: 's.revenue_fen' },
+      },
+      {
+        into: 'ce_tagged_customers',
+        keys: ['campaign_id', 'customer_id'],
+        keyExprs: ['s.campaign_id', 's.customer_id'],
+        where: 's.campaign_id IS NOT NULL AND NOT s.reversed',
+        sums: { sales: '1' },
+      },
+    ]),
+    // A customer with at least one tagged sale not reversed is one converted customer.
+    ...triggers('ce_tagged_customers', [
+      { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { tagged_customers: flag('s.sales > 0') } },
+    ]),
+    ...triggers('ce_costs', [{ into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { cost_fen: 's.amount_fen' } }]),
+    ...triggers('ce_complaints', [{ into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { complaints: '1' } }]),
+    // Contacts per channel on their day, and each customer once per channel from their first contact there.
+    ...triggers(
+      'ce_contacts',
+      [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.occurred_at)'], sums: { contacts: '1' } }],
+      {
+        insert: `INSERT INTO ce_channel_customers AS c (campaign_id, channel, customer_id, first_at)
+                   SELECT campaign_id, channel, customer_id, min(occurred_at) FROM new_rows GROUP BY 1, 2, 3
+                   ON CONFLICT (campaign_id, channel, customer_id) DO UPDATE SET first_at = EXCLUDED.first_at WHERE EXCLUDED.first_at < c.first_at;`,
+      },
+    ),
+    ...triggers('ce_channel_customers', [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.first_at)'], sums: { customers: '1' } }]),
+  ];
+}

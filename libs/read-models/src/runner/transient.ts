@@ -1,0 +1,18 @@
+/**
+ * Errors a retry can mend: the batch met a conflict with another transaction, or the database
+ * connection or server went away for a moment. Anything else (a constraint, a bad value, a bug)
+ * fails the same way every time, and stops the projection on the event that causes it.
+ */
+const TRANSIENT_SQLSTATE_CLASSES = ['40', '08', '53']; // transaction rollback (serialization, deadlock), connection exception, insufficient resources
+const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '55P03']); // admin/crash shutdown, cannot connect now, lock not available
+const TRANSIENT_NODE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+export function isTransient(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string') {
+    if (TRANSIENT_NODE_CODES.has(code) || TRANSIENT_SQLSTATES.has(code)) return true;
+    if (/^[0-9A-Z]{5}$/.test(code)) return TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2));
+  }
+  // node-postgres: a connection lost mid-query carries no code.
+  return /Connection terminated|connection timeout/i.test(String((err as Error)?.message ?? ''));
+}
