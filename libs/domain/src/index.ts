@@ -15,6 +15,7 @@ export { PARTICIPATION_KINDS } from './customer/customer-participation';
 export * from './campaign/campaign.events';
 export * from './campaign/campaign.commands';
 export * from './campaign/campaign.split';
+export * from './campaign/audience';
 export { campaignDecider, campaignStream, type CampaignState } from './campaign/campaign.decider';
 export { budgetDecider, budgetStream, remaining, type BudgetCommand, type BudgetEvent, type BudgetState } from './budget/budget.decider';
 export {
@@ -36,3 +37,4 @@ export * from './scorecard/scoring';
 export * from './access/access';
 export * from './attribution/attribution';
 export * from './statistics/two-groups';
+export * from './statistics/detectable-lift';
