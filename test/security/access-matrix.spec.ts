@@ -93,6 +93,7 @@ const CASES: Case[] = [
   { route: 'POST /api/interactions', roles: [RM, BH, AD], inside: {}, outside: {}, peer: {}, body: () => ({ kind: 'contact', customerId: 'IN', staffId: 'rm1', channel: 'phone', outcome: 'reached' }) },
 
   { route: 'POST /api/campaigns', roles: [MK, AD], inside: {}, body: (n) => draft(`K${n}`, 'BR1') },
+  { route: 'POST /api/audiences/preview', roles: [MK, AD], inside: {}, body: (n) => { const { campaignId: _c, name: _n, objective: _o, targets: _t, ...plan } = draft(`K${n}`, 'BR1') as Record<string, unknown>; return plan; } },
   { route: 'POST /api/campaigns/:campaignId/submit', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ planDocumentRef: 'dms://plan.pdf' }) },
   { route: 'POST /api/campaigns/:campaignId/approve', roles: [AP, AD], inside: { campaignId: 'K-SUB' }, insideFor: { admin: { campaignId: 'APPROVE-BR1' } }, outside: { campaignId: 'K-OUT' }, body: () => ({}) },
   { route: 'POST /api/campaigns/:campaignId/reject', roles: [AP, AD], inside: { campaignId: 'K-SUB' }, insideFor: { admin: { campaignId: 'APPROVE-BR1' } }, outside: { campaignId: 'K-OUT' }, body: () => ({ reason: 'no' }) },

@@ -3,6 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ApplicationModule } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { AuditController } from './audit/audit.controller';
+import { AudiencesController } from './audiences/audiences.controller';
 import { BudgetReportsController } from './budgets/budget-reports.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { CustomerReportsController } from './customers/customer-reports.controller';
@@ -38,6 +39,7 @@ export class AppModule {
         PointsController,
         InteractionsController,
         CampaignsController,
+        AudiencesController,
         CampaignReportsController,
         BudgetsController,
         ProjectionsController,
