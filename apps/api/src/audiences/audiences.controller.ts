@@ -6,7 +6,7 @@ import { businessYear, campaignDecider, minimumDetectableLift, splitAudience, to
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { budgetUsage, budgetUsageProjection, campaignAudience, campaignEffectivenessProjection, controlConversionRate, customerDirectoryProjection } from '@app/read-models';
-import { id, money, parseBody, toOpenApi } from '@app/interactions';
+import { id, nonNegativeMoney, parseBody, toOpenApi } from '@app/interactions';
 import { CurrentActor, Roles } from '../http/auth';
 import { commandContext } from '../http/command-context';
 import { readModelAnswer } from '../http/read-model';
@@ -22,7 +22,7 @@ const preview = draft.omit({ campaignId: true, name: true, objective: true, targ
   /** Conversion rate the control group is expected to show (default: past campaigns' control rate on these products). */
   baselineRate: z.number().min(0.0001).max(0.9999).optional(),
   /** Expected cost per treatment customer (default: the expected cost is the plan's budget). */
-  costPerCustomer: money.optional(),
+  costPerCustomer: nonNegativeMoney.optional(),
 });
 
 const EXAMPLE = {
