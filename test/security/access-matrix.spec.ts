@@ -104,6 +104,8 @@ const CASES: Case[] = [
   { route: 'POST /api/campaigns/:campaignId/points-deduction', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({}) },
   { route: 'POST /api/campaigns/:campaignId/cancel', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ reason: 'x' }) },
   { route: 'GET /api/campaigns', roles: ALL, inside: {} },
+  { route: 'GET /api/inbox', roles: [AP, BH, AD], inside: {} },
+  { route: 'GET /api/inbox/mine', roles: ALL, inside: {} },
   { route: 'GET /api/campaigns/:campaignId/effectiveness', roles: ALL, inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' } },
   { route: 'GET /api/campaigns/:campaignId/effectiveness/conversions', roles: READERS, inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' } },
   { route: 'GET /api/campaigns/:campaignId/cross-selling', roles: READERS, inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' } },

@@ -4,6 +4,7 @@ import { ApplicationModule } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { AuditController } from './audit/audit.controller';
 import { AudiencesController } from './audiences/audiences.controller';
+import { InboxController } from './inbox/inbox.controller';
 import { BudgetReportsController } from './budgets/budget-reports.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { CustomerReportsController } from './customers/customer-reports.controller';
@@ -40,6 +41,7 @@ export class AppModule {
         InteractionsController,
         CampaignsController,
         AudiencesController,
+        InboxController,
         CampaignReportsController,
         BudgetsController,
         ProjectionsController,

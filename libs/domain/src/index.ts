@@ -12,6 +12,7 @@ export * from './customer/customer.rules';
 export * from './customer/customer.stream';
 export { customerDecider, customerStream } from './customer/customer.decider';
 export { PARTICIPATION_KINDS } from './customer/customer-participation';
+export { claimDecidingUnit } from './customer/customer-claims';
 export * from './campaign/campaign.events';
 export * from './campaign/campaign.commands';
 export * from './campaign/campaign.split';

@@ -25,8 +25,11 @@ export * from './supervision/supervision.query';
 
 export * from './cross-selling/cross-selling.projection';
 export * from './cross-selling/cross-selling.query';
+export * from './approval-inbox/approval-inbox.projection';
+export * from './approval-inbox/approval-inbox.query';
 
 import { crossSellingProjection } from './cross-selling/cross-selling.projection';
+import { approvalInboxProjection } from './approval-inbox/approval-inbox.projection';
 import { budgetUsageProjection } from './budget-usage/budget-usage.projection';
 import { customer360Projection } from './customer-360/customer-360.projection';
 import { pointsLedgerProjection } from './points-ledger/points-ledger.projection';
@@ -44,6 +47,7 @@ export const PROJECTIONS = [
   budgetUsageProjection,
   supervisionProjection,
   crossSellingProjection,
+  approvalInboxProjection,
 ];
 export * from './runner/read-model-position';
 export * from './as-of/scratch';
