@@ -106,6 +106,7 @@ const CASES: Case[] = [
   { route: 'GET /api/campaigns', roles: ALL, inside: {} },
   { route: 'GET /api/inbox', roles: [AP, BH, AD], inside: {} },
   { route: 'GET /api/inbox/mine', roles: ALL, inside: {} },
+  { route: 'GET /api/call-list', roles: [RM], inside: {} },
   { route: 'GET /api/campaigns/:campaignId/effectiveness', roles: ALL, inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' } },
   { route: 'GET /api/campaigns/:campaignId/effectiveness/conversions', roles: READERS, inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' } },
   { route: 'GET /api/campaigns/:campaignId/cross-selling', roles: READERS, inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' } },

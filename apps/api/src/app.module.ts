@@ -5,6 +5,7 @@ import type { Runtime } from '@app/platform';
 import { AuditController } from './audit/audit.controller';
 import { AudiencesController } from './audiences/audiences.controller';
 import { InboxController } from './inbox/inbox.controller';
+import { CallListController } from './call-list/call-list.controller';
 import { BudgetReportsController } from './budgets/budget-reports.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { CustomerReportsController } from './customers/customer-reports.controller';
@@ -42,6 +43,7 @@ export class AppModule {
         CampaignsController,
         AudiencesController,
         InboxController,
+        CallListController,
         CampaignReportsController,
         BudgetsController,
         ProjectionsController,

@@ -875,6 +875,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/call-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My customers to contact now per running campaign with the channels a contact would be accepted on (consent, contact caps, control groups, period: asked of the customer's own rules), maintenance calls due this month, unanswered complaints */
+        get: operations["CallListController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{campaignId}/effectiveness": {
         parameters: {
             query?: never;
@@ -3539,6 +3556,32 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description wait (up to 5 s) until the inbox includes this position, as returned by a command */
+                minPosition?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    CallListController_list: {
+        parameters: {
+            query?: {
+                /** @description wait (up to 5 s) until the customer directory includes this position, as returned by a command */
                 minPosition?: string;
             };
             header?: never;
