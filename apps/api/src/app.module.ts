@@ -5,6 +5,7 @@ import type { Runtime } from '@app/platform';
 import { AuditController } from './audit/audit.controller';
 import { AudiencesController } from './audiences/audiences.controller';
 import { InboxController } from './inbox/inbox.controller';
+import { CalendarController, FollowUpController } from './campaigns/follow-up.controller';
 import { CallListController } from './call-list/call-list.controller';
 import { BudgetReportsController } from './budgets/budget-reports.controller';
 import { BudgetsController } from './budgets/budgets.controller';
@@ -43,6 +44,8 @@ export class AppModule {
         CampaignsController,
         AudiencesController,
         InboxController,
+        FollowUpController,
+        CalendarController,
         CallListController,
         CampaignReportsController,
         BudgetsController,

@@ -17,6 +17,7 @@ export * from './campaign/campaign.events';
 export * from './campaign/campaign.commands';
 export * from './campaign/campaign.split';
 export * from './campaign/audience';
+export * from './campaign/follow-up';
 export { campaignDecider, campaignStream, type CampaignState } from './campaign/campaign.decider';
 export { budgetDecider, budgetStream, remaining, type BudgetCommand, type BudgetEvent, type BudgetState } from './budget/budget.decider';
 export {

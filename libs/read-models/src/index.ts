@@ -9,6 +9,7 @@ export * from './customer-directory/customer-directory.query';
 export * from './campaign-effectiveness/campaign-effectiveness.projection';
 export * from './campaign-effectiveness/campaign-effectiveness.query';
 export * from './campaign-effectiveness/baseline.query';
+export * from './campaign-effectiveness/follow-up.query';
 export * from './runner/lag';
 export * from './staff-scorecard/staff-scorecard.projection';
 export * from './staff-scorecard/staff-scorecard.query';

@@ -875,6 +875,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{campaignId}/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The participant list as CSV for Excel: customer id, group, enrolled, first contacted / offered / accepted, took part */
+        get: operations["FollowUpController_participants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{campaignId}/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Targets against actuals with the every-10-days check (plan carried out? objective on course?), feedback and complaint rate */
+        get: operations["FollowUpController_followUp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns whose period meets [from, to), by owning unit, with the customers each two overlapping campaigns share */
+        get: operations["CalendarController_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/call-list": {
         parameters: {
             query?: never;
@@ -3556,6 +3607,97 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description wait (up to 5 s) until the inbox includes this position, as returned by a command */
+                minPosition?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    FollowUpController_participants: {
+        parameters: {
+            query?: {
+                /** @description wait (up to 5 s) until the figures include this position, as returned by a command */
+                minPosition?: string;
+            };
+            header?: never;
+            path: {
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8): one line per enrolled customer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    FollowUpController_followUp: {
+        parameters: {
+            query?: {
+                /** @description wait (up to 5 s) until the figures include this position, as returned by a command */
+                minPosition?: string;
+            };
+            header?: never;
+            path: {
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    CalendarController_calendar: {
+        parameters: {
+            query: {
+                /** @description a bank day (YYYY-MM-DD: its start) or a time with its offset */
+                from: string;
+                /** @description a bank day (YYYY-MM-DD: its end) or a time with its offset */
+                to: string;
+                /** @description wait (up to 5 s) until the figures include this position, as returned by a command */
                 minPosition?: string;
             };
             header?: never;
