@@ -264,7 +264,7 @@ describe('access: role × route × scope', () => {
       }
     }
     expect(findings).toEqual([]);
-  });
+  }, 120_000); // every role × every route on a shared machine: more than the default 30 s
 
   it('shows personal data in clear to the manager and heads, masked to analysts, admins and approvers', async () => {
     ok(await c.as('rm1').post('/api/customers/IN/personal-data', { name: 'Li Hua', phone: '+86 138 1234 5678' }));
