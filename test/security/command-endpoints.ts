@@ -49,6 +49,12 @@ const audience = f.object({
   genders: optional(f.array(f.oneOf('F', 'M', 'U'), 'F', 0, 3)),
   holdsAnyOf: optional(f.array(f.id(), 'DEP-1Y', 0, 50)),
   holdsNoneOf: optional(f.array(f.id(), 'GOLD', 0, 50)),
+  ageBand: optional(f.object({ min: optional(nullable(f.int(0, 130))), max: optional(nullable(f.int(0, 130))) })),
+  dormantMonths: optional(nullable(f.int(1, 120))),
+  consent: optional(f.oneOf('any', 'all')),
+  suitableOnly: optional(f.bool()),
+  excludeContactCapReached: optional(f.bool()),
+  excludeOverlappingCampaigns: optional(f.bool()),
 });
 const draft = shape(
   {
@@ -77,6 +83,26 @@ const draft = shape(
     controlGroupPercent: optional(f.int(0, 50)),
     includeOtherControlGroups: optional(f.bool()),
     targets: optional(f.object({ conversions: optional(nullable(f.int(0, Number.MAX_SAFE_INTEGER))), revenue: optional(nullable(f.money())) })),
+    occurredAt,
+  },
+);
+
+/** The audience preview: a draft's plan without its name, objective and targets, and what the preview alone takes. */
+const preview = shape(
+  { ownerUnitId: 'BR1', productCodes: ['DEP-1Y'], channels: ['phone'], audience: { genders: ['F'] }, budget: '100.00', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 10 },
+  {
+    campaignId: optional(f.id()),
+    ownerUnitId: f.id(),
+    productCodes: f.array(f.id(), 'DEP-1Y', 1, 50),
+    channels: f.array(f.oneOf(...CHANNELS), 'phone', 1, 5),
+    audience: optional(audience),
+    budget: f.money(),
+    period: f.object({ start: f.time(), end: f.time() }),
+    controlGroupPercent: optional(f.int(0, 50)),
+    includeOtherControlGroups: optional(f.bool()),
+    randomisationSeed: optional(f.free(100, 1)),
+    baselineRate: optional(f.number(0.0001, 0.9999)),
+    costPerCustomer: optional(f.money()),
     occurredAt,
   },
 );
@@ -142,6 +168,7 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   endpoint('POST /api/budgets/:unitId/change-requests/:requestId/decision', 'appr-ho', shape({ approve: false, reason: 'not now' }, { approve: f.bool(), reason: optional(f.free(1000)), occurredAt }), { unitId: 'BR1', requestId: 'Q1' }),
   // campaigns
   endpoint('POST /api/campaigns', 'mkt-br1', draft),
+  endpoint('POST /api/audiences/preview', 'mkt-br1', preview),
   endpoint('POST /api/campaigns/:campaignId/submit', 'mkt-br1', shape({ planDocumentRef: 'dms://plans/K-DRAFT.pdf' }, { planDocumentRef: f.text(500), occurredAt }), { campaignId: 'K-DRAFT' }),
   endpoint('POST /api/campaigns/:campaignId/approve', 'appr-ho', ONLY_OCCURRED_AT, { campaignId: 'K-SUB' }),
   endpoint('POST /api/campaigns/:campaignId/reject', 'appr-ho', shape({ reason: 'budget too high' }, reason(1000)), { campaignId: 'K-SUB2' }),

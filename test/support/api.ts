@@ -20,7 +20,9 @@ export function api(t: TestApp) {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+    // JSON, except the few downloads (CSV) that come as text.
+    const json = !/^text\//.test(res.headers.get('content-type') ?? '');
+    return { status: res.status, body: text ? (json ? JSON.parse(text) : text) : null, headers: res.headers };
   };
   const as = (actor: string | null) => ({
     get: (path: string) => call('GET', path, actor),

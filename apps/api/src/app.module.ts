@@ -5,6 +5,10 @@ import type { Runtime } from '@app/platform';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { OidcController } from './auth/oidc.controller';
+import { AudiencesController } from './audiences/audiences.controller';
+import { InboxController } from './inbox/inbox.controller';
+import { CalendarController, FollowUpController } from './campaigns/follow-up.controller';
+import { CallListController } from './call-list/call-list.controller';
 import { BudgetReportsController } from './budgets/budget-reports.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { CustomerReportsController } from './customers/customer-reports.controller';
@@ -40,6 +44,11 @@ export class AppModule {
         PointsController,
         InteractionsController,
         CampaignsController,
+        AudiencesController,
+        InboxController,
+        FollowUpController,
+        CalendarController,
+        CallListController,
         CampaignReportsController,
         BudgetsController,
         ProjectionsController,

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
+import { openApiDocument } from './openapi/openapi';
 import { NestPinoLogger, type Runtime } from '@app/platform';
 import { AppModule } from './app.module';
 import helmet from 'helmet';
@@ -36,13 +37,7 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   // The front end (GET /): apps/web's build, public static files under a strict CSP; it reads the API with the user's session.
   serveWeb(app, runtime.log);
   app.useGlobalFilters(new ErrorFilter(runtime.log));
-  const openapi = new DocumentBuilder()
-    .setTitle('Campaign platform API')
-    .setDescription('Commands, queries and health of the event-sourced marketing-campaign platform.')
-    .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'campaignctl token --user <staff id>' })
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
 

@@ -12,3 +12,4 @@ export * from './budgets/budget.command';
 export * from './cards/vip-card.command';
 export * from './points/points.command';
 export * from './interactions/record-interaction.command';
+export * from './call-list/call-list';

@@ -12,9 +12,12 @@ export * from './customer/customer.rules';
 export * from './customer/customer.stream';
 export { customerDecider, customerStream } from './customer/customer.decider';
 export { PARTICIPATION_KINDS } from './customer/customer-participation';
+export { claimDecidingUnit } from './customer/customer-claims';
 export * from './campaign/campaign.events';
 export * from './campaign/campaign.commands';
 export * from './campaign/campaign.split';
+export * from './campaign/audience';
+export * from './campaign/follow-up';
 export { campaignDecider, campaignStream, type CampaignState } from './campaign/campaign.decider';
 export { budgetDecider, budgetStream, remaining, type BudgetCommand, type BudgetEvent, type BudgetState } from './budget/budget.decider';
 export {
@@ -37,3 +40,4 @@ export * from './scorecard/scoring';
 export * from './access/access';
 export * from './attribution/attribution';
 export * from './statistics/two-groups';
+export * from './statistics/detectable-lift';

@@ -9,6 +9,8 @@ export * from './customer-directory/customer-directory.query';
 export * from './campaign-effectiveness/campaign-effectiveness.projection';
 export * from './campaign-effectiveness/campaign-effectiveness.query';
 export * from './campaign-effectiveness/campaign-totals.query';
+export * from './campaign-effectiveness/baseline.query';
+export * from './campaign-effectiveness/follow-up.query';
 export * from './runner/lag';
 export * from './staff-scorecard/staff-scorecard.projection';
 export * from './staff-scorecard/staff-scorecard.query';
@@ -25,8 +27,11 @@ export * from './supervision/supervision.query';
 
 export * from './cross-selling/cross-selling.projection';
 export * from './cross-selling/cross-selling.query';
+export * from './approval-inbox/approval-inbox.projection';
+export * from './approval-inbox/approval-inbox.query';
 
 import { crossSellingProjection } from './cross-selling/cross-selling.projection';
+import { approvalInboxProjection } from './approval-inbox/approval-inbox.projection';
 import { budgetUsageProjection } from './budget-usage/budget-usage.projection';
 import { customer360Projection } from './customer-360/customer-360.projection';
 import { pointsLedgerProjection } from './points-ledger/points-ledger.projection';
@@ -44,6 +49,7 @@ export const PROJECTIONS = [
   budgetUsageProjection,
   supervisionProjection,
   crossSellingProjection,
+  approvalInboxProjection,
 ];
 export * from './runner/read-model-position';
 export * from './as-of/scratch';

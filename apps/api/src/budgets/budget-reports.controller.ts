@@ -19,7 +19,7 @@ export class BudgetReportsController {
   @Roles('marketer', 'approver', 'branch_head', 'analyst', 'admin')
   @Get()
   @ApiOperation({ summary: "Budget usage per unit for a year: allocated, split to units below, committed, released, spent, remaining" })
-  @ApiQuery({ name: 'year', required: true, example: 2026 })
+  @ApiQuery({ name: 'year', required: true, schema: { type: 'integer', minimum: 2000, maximum: 2100, example: 2026 }, description: 'budget year (the bank\'s calendar)' })
   @ApiQuery({ name: 'minPosition', required: false })
   async usage(@CurrentActor() actor: Actor, @Query('year') year: string, @Query('minPosition') minPosition?: string) {
     const y = Number(year);

@@ -175,6 +175,7 @@ describe('campaign effectiveness read model', () => {
       ['budget-usage', 'running'],
       ['supervision', 'running'],
       ['cross-selling', 'running'],
+      ['approval-inbox', 'running'],
     ]);
   });
 

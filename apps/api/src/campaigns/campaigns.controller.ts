@@ -12,15 +12,23 @@ import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, dayOrTime, id, money, nonNegativeMoney, occurredAt, text, tier, toOpenApi } from '@app/interactions';
 import { parseBody } from '@app/interactions';
 
-const audience = z.strictObject({
+const age = z.number().int().min(0).max(130).nullable().default(null);
+/** The audience rule (DOMAIN.md, Campaigns): every criterion given must hold; empty lists mean any. */
+export const audience = z.strictObject({
   tiers: z.array(tier).max(4).default([]),
   segments: z.array(text(50)).max(20).default([]),
   unitIds: z.array(id).max(100).default([]),
   genders: z.array(z.enum(['F', 'M', 'U'])).max(3).default([]),
   holdsAnyOf: z.array(id).max(50).default([]),
   holdsNoneOf: z.array(id).max(50).default([]),
+  ageBand: z.strictObject({ min: age, max: age }).optional(),
+  dormantMonths: z.number().int().min(1).max(120).nullable().optional(),
+  consent: z.enum(['any', 'all']).optional(),
+  suitableOnly: z.boolean().optional(),
+  excludeContactCapReached: z.boolean().optional(),
+  excludeOverlappingCampaigns: z.boolean().optional(),
 });
-const draft = z.strictObject({
+export const draft = z.strictObject({
   campaignId: id,
   name: text(200),
   objective: z.string().max(2000).default(''),

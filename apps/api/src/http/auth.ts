@@ -11,6 +11,8 @@ const ROLES = Symbol('roles');
 
 /** Marks a route that needs no token (health, docs, first-run set-up). */
 export const Public = () => SetMetadata(PUBLIC, true);
+/** Whether a route handler was marked `@Public()` (the OpenAPI document says so too). */
+export const isPublic = (handler: object): boolean => Reflect.getMetadata(PUBLIC, handler) === true;
 
 /** The roles that may call a route. A route with neither `@Roles` nor `@Public` is refused to everyone. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);

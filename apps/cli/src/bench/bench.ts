@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR]`: append, command path, projector rebuild (with the
+ * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only]`: append, command path, projector rebuild (with the
  * naive baseline), queries and growth, each figure beside a baseline measured in the same run.
  * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
  */
@@ -14,6 +14,7 @@ import { createLogger, loadConfig, MIGRATIONS, migrate, startEmbeddedPostgres, s
 import { campaignEffectiveness, campaignList, customer360, customerDirectoryProjection, PROJECTIONS, ProjectionRunner, scorecard, withReadModels } from '@app/read-models';
 import { appendBench } from './append.bench';
 import { peerBench } from './peer.bench';
+import { audienceBench } from './audience.bench';
 import { commandBench } from './commands.bench';
 import { naiveRebuild } from './naive-baseline';
 import { readSideMarkdown, readSideQueries, seedAndLaunch, type ReadSideQueries, type SeedAndLaunch } from './read-side.bench';
@@ -80,6 +81,25 @@ async function main() {
       quick,
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, database: adminUrl.includes('127.0.0.1') ? 'embedded PostgreSQL' : 'DATABASE_URL' },
     };
+
+    step('audience preview');
+    {
+      const url = await freshDatabase('bench_audience');
+      const pool = new Pool({ connectionString: url, max: 4 });
+      pool.on('error', () => undefined);
+      const store = new PostgresEventStore(pool, { connectionString: url });
+      const audience: unknown[] = [];
+      for (const customers of quick ? [10_000] : [100_000, 1_000_000]) {
+        step(`audience preview at ${customers} customers`);
+        audience.push(await audienceBench(pool, store, customers, quick ? 10 : 20));
+      }
+      report.audiencePreview = audience;
+      await pool.end();
+    }
+    if (args.includes('--audience-only')) {
+      process.stdout.write(`${JSON.stringify(report.audiencePreview, null, 2)}\n`);
+      return;
+    }
 
     step('append');
     {
@@ -235,6 +255,8 @@ function markdown(r: Record<string, any>): string {
     lines.push(`| ${q.events} | ${f(q.campaignEffectiveness)} | ${f(q.campaignList)} | ${f(q.branchScorecard)} | ${f(q.customer360)} |`);
   }
   if (r.readSide) lines.push('', ...readSideMarkdown(r.readSide.queries, r.readSide.seedAndLaunch ?? undefined));
+  lines.push('', '## Audience preview (selection, exclusions, split, detectable lift; ms)', '', '| customers | audience | preview p50 / p95 | baseline (ids of the subtree) p50 / p95 | p95 ratio |', '| --- | --- | --- | --- | --- |');
+  for (const x of r.audiencePreview ?? []) lines.push(`| ${x.customers} | ${x.audienceSize} | ${x.previewMs.p50} / ${x.previewMs.p95} | ${x.baselineMs.p50} / ${x.baselineMs.p95} | ${x.p95Ratio}× |`);
   return `${lines.join('\n')}\n`;
 }
 

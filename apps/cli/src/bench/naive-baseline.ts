@@ -22,6 +22,13 @@ export class NaiveCustomerRow {
   @Column('text', { array: true }) holdings!: string[];
   @Column('text', { array: true }) opted_out!: string[];
   @Column('boolean') erased!: boolean;
+  @Column('int', { nullable: true }) birth_year!: number | null;
+  @Column('text', { nullable: true }) risk_tolerance!: string | null;
+  @Column('text', { nullable: true }) risk_valid_until!: string | null;
+  @Column('text') last_active_at!: string;
+  @Column('jsonb') campaign_contacts!: Record<string, string>;
+  @Column('text', { array: true }) enrolled_in!: string[];
+  @Column('text', { array: true }) control_in!: string[];
 }
 
 class EventArrived {
@@ -38,9 +45,11 @@ class NaiveHandler implements IEventHandler<EventArrived> {
   constructor(private readonly source: DataSource) {}
   async handle({ event, done }: EventArrived) {
     const repo = this.source.getRepository(NaiveCustomerRow);
-    const id = (event.data as { customerId: string }).customerId;
+    const id = (event.data as { customerId?: string }).customerId;
+    // The directory's campaign rows are not part of this comparison.
+    if (id === undefined) return done();
     const row = await repo.findOneBy({ customer_id: id });
-    const next = evolveCustomerRow(row, event as unknown as CustomerEvent);
+    const next = evolveCustomerRow(row, event as unknown as CustomerEvent, event.metadata.occurredAt);
     if (next) await repo.save(repo.create(next));
     done();
   }

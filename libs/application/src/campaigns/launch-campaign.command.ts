@@ -9,7 +9,6 @@ import {
   customerDecider,
   customerStream,
   DomainError,
-  isWithin,
   splitAudience,
   type Actor,
   type CampaignEvent,
@@ -19,7 +18,7 @@ import {
   type Organisation,
 } from '@app/domain';
 import { appendDecisions, expectedFor, loadState, loadStates, retryOnConflict, type CommandContext, type HandledCommand, type StreamDecision } from '../command-handling/handle-command';
-import { customerDirectoryProjection, findAudience, waitForProjection, withReadModels } from '@app/read-models';
+import { campaignAudience, customerDirectoryProjection, waitForProjection, withReadModels, type SelectedAudience } from '@app/read-models';
 import type { Runtime } from '@app/platform';
 import { comparePositions, type Position } from '@app/event-store';
 import { RUNTIME } from '../runtime.token';
@@ -89,13 +88,15 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
       // not started, over) is refused before the directory is read or a customer is loaded.
       campaignDecider.decide(launch(1, 1), campaign.state);
       const plan = campaign.state.plan!;
-      const split = splitAudience(seed, await this.audience(plan, m.org), plan.controlGroupPercent);
+      const audience = await this.audience(plan, m.campaignId, m.org, m.at);
+      const split = splitAudience(seed, audience.customerIds, plan.controlGroupPercent);
 
       const customers = await loadStates(store, split.map((x) => customerStream(x.customerId)), customerDecider, known);
       const heldBy = await controlGroupsInForce(store, [...customers.values()].map((c) => c.state), m.at);
       const includeOtherControlGroups = plan.includeOtherControlGroups ?? false;
       const enrolments: StreamDecision[] = [];
-      const excluded: Record<string, number> = {};
+      // Those the audience function left out, as the preview showed them; then any the customers' deciders refuse.
+      const excluded: Record<string, number> = Object.fromEntries(Object.entries(audience.excluded).filter(([, n]) => n > 0));
       let enrolled = 0;
       let treatmentCount = 0;
       for (const { customerId, group } of split) {
@@ -146,20 +147,13 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
     });
   }
 
-  /** The customers the audience rule matches now, once the directory has caught up with the store. */
-  private async audience(plan: CampaignPlan, org: Organisation): Promise<string[]> {
+  /** The customers the audience rule selects now (the preview's function), once the directory has caught up with the store. */
+  private async audience(plan: CampaignPlan, campaignId: string, org: Organisation, at: string): Promise<SelectedAudience> {
     const { store, db } = this.runtime;
     const head = await store.headPosition();
     if (head && !(await waitForProjection(db.pool, customerDirectoryProjection.name, head, DIRECTORY_WAIT_MS))) {
       throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: 'the customer directory is catching up; try the launch again shortly' });
     }
-    return withReadModels(db.pool, [customerDirectoryProjection.name], (rm) => findAudience(rm, plan.audience, audienceUnits(org, plan), plan.channels));
+    return withReadModels(db.pool, [customerDirectoryProjection.name], (rm) => campaignAudience(rm, plan, campaignId, org, at));
   }
-}
-
-/** Units whose customers the audience may include: the owner's subtree, narrowed by the rule's units. */
-function audienceUnits(org: Organisation, plan: CampaignPlan): string[] {
-  return [...org.units.keys()].filter(
-    (u) => isWithin(org, u, plan.ownerUnitId) && (plan.audience.unitIds.length === 0 || plan.audience.unitIds.some((r) => isWithin(org, u, r))),
-  );
 }

@@ -5,6 +5,7 @@ import { outsideScope, unknownProduct, unknownUnit } from '../organisation/organ
 import { approvingUnits, isWithin, type Organisation } from '../organisation/organisation.state';
 import { formatFen, toFen } from '../shared/money';
 import { CHANNELS, TIERS, isBefore, isCalendarDay, isTimeWithOffset, nextBusinessDay, startOfBusinessDay } from '../shared';
+import { checkAudienceRule } from './audience';
 import type { CampaignCommand, DraftPlan } from './campaign.commands';
 import type { CampaignEvent, CampaignPlan, CampaignStatus } from './campaign.events';
 
@@ -214,6 +215,7 @@ function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
   for (const ch of p.channels) if (!CHANNELS.includes(ch)) throw invalid('INVALID_CHANNEL', `unknown channel ${ch}`, { channel: ch });
   for (const t of p.audience.tiers) if (!TIERS.includes(t)) throw invalid('INVALID_TIER', `unknown tier ${t}`, { tier: t });
   for (const u of p.audience.unitIds) if (!org.units.has(u)) throw unknownUnit(u);
+  checkAudienceRule(p.audience);
   const budget = toFen(p.budget);
   if (budget === undefined || budget < 0) throw invalid('INVALID_AMOUNT', 'budget must be a non-negative amount with at most two decimals', { budget: p.budget });
   const period = { start: periodBound(p.period.start, 'start'), end: periodBound(p.period.end, 'end') };

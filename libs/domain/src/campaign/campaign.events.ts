@@ -12,6 +12,18 @@ export interface AudienceRule {
   readonly holdsAnyOf: readonly string[];
   /** Customers holding none of these products. */
   readonly holdsNoneOf: readonly string[];
+  /** Age in whole years when the audience is selected (bank year − birth year), bounds included; customers without a birth year do not match. */
+  readonly ageBand?: { readonly min: number | null; readonly max: number | null };
+  /** Only customers without a transaction (a sale, a card payment) in this many months; a customer who never had one counts from onboarding. */
+  readonly dormantMonths?: number | null;
+  /** `any` (default): reachable on at least one of the campaign's channels; `all`: opted out of none of them. */
+  readonly consent?: 'any' | 'all';
+  /** Only customers whose valid risk assessment tolerates every risk-bearing product of the campaign (excluded as NOT_SUITABLE). */
+  readonly suitableOnly?: boolean;
+  /** Leave out customers whose campaign-contact cap for 30 days is already reached (CONTACT_LIMIT_REACHED). */
+  readonly excludeContactCapReached?: boolean;
+  /** Leave out customers enrolled in another running campaign whose period overlaps this one's (IN_OVERLAPPING_CAMPAIGN). */
+  readonly excludeOverlappingCampaigns?: boolean;
 }
 
 export type CampaignStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'launched' | 'completed' | 'cancelled';

@@ -1,25 +1,97 @@
 import type { Queryable } from '../runner/read-model-position';
-import type { AudienceRule, Channel } from '@app/domain';
+import { AUDIENCE_EXCLUSIONS, audienceSelection, type AudienceExclusion, type AudiencePlan, type AudienceSelection, type CampaignWindow, type Organisation } from '@app/domain';
+
+/** One cell of the audience: customers of a home unit and tier, included (reason null) or left out for a reason. */
+export interface AudienceCell {
+  readonly unitId: string;
+  readonly tier: string;
+  readonly reason: AudienceExclusion | null;
+  readonly count: number;
+}
+
+export interface SelectedAudience {
+  /** The customers the campaign would enrol (by home unit and tier, each cell in id order). */
+  readonly customerIds: string[];
+  /** Customers the rule matched but left out, by the first reason that applies (every reason present, 0 when none). */
+  readonly excluded: Record<AudienceExclusion, number>;
+  readonly cells: AudienceCell[];
+}
+
+/** The campaigns the audience rules look at (control groups in force, overlapping periods). */
+export async function directoryCampaigns(db: Queryable): Promise<CampaignWindow[]> {
+  const { rows } = await db.query<{ campaign_id: string; status: string; period_start: Date; period_end: Date }>(
+    `SELECT campaign_id, status, period_start, period_end FROM directory_campaigns ORDER BY campaign_id`,
+  );
+  return rows.map((r) => ({ campaignId: r.campaign_id, status: r.status, periodStart: r.period_start.toISOString(), periodEnd: r.period_end.toISOString() }));
+}
 
 /**
- * The customers a campaign's audience rule selects, in a stable order. `unitIds` are expanded by
- * the caller to every unit at or below the ones the rule names. Customers the campaign could not
- * reach are left out: those whose data was erased, and those opted out of every one of its
- * `channels` (the customer's decider refuses to enrol them too, and stays the authority).
+ * THE audience of a campaign: the customers an audience rule, made concrete by the domain
+ * (`audienceSelection`), selects from the customer directory, and those it matched but leaves out
+ * with the first reason that applies. The preview and the launch both call this, on the same
+ * snapshot of the directory they get the same customers; the customer's own decider stays the
+ * authority at launch (a customer changed since the directory read is refused there).
  */
-export async function findAudience(pool: Queryable, rule: AudienceRule, unitSubtree: readonly string[] | null, channels: readonly Channel[]): Promise<string[]> {
-  const { rows } = await pool.query<{ customer_id: string }>(
-    `SELECT customer_id FROM customer_directory
-     WHERE ($1::text[] IS NULL OR home_unit_id = ANY($1))
-       AND (cardinality($2::text[]) = 0 OR tier = ANY($2))
-       AND (cardinality($3::text[]) = 0 OR segment = ANY($3))
-       AND (cardinality($4::text[]) = 0 OR gender = ANY($4))
-       AND (cardinality($5::text[]) = 0 OR holdings && $5)
-       AND NOT (holdings && $6::text[])
-       AND NOT erased
-       AND NOT (opted_out @> $7::text[])
-     ORDER BY customer_id`,
-    [unitSubtree, rule.tiers, rule.segments, rule.genders, rule.holdsAnyOf, rule.holdsNoneOf, channels],
+export async function selectAudience(db: Queryable, s: AudienceSelection): Promise<SelectedAudience> {
+  const caps = s.contactCaps ? [...s.contactCaps] : null;
+  const { rows } = await db.query<{ unit_id: string; tier: string; reason: AudienceExclusion | null; n: number; ids: string[] | null }>(
+    `WITH matched AS (
+       SELECT d.customer_id, d.home_unit_id, d.tier,
+         CASE
+           WHEN d.erased THEN 'DATA_ERASED'
+           WHEN (CASE WHEN $11 THEN d.opted_out && $10::text[] ELSE d.opted_out @> $10::text[] END) THEN 'OPTED_OUT'
+           WHEN $12::text[] IS NOT NULL AND NOT coalesce(d.risk_tolerance = ANY($12::text[]) AND d.risk_valid_until > $13::timestamptz, false) THEN 'NOT_SUITABLE'
+           WHEN cap.max IS NOT NULL AND (SELECT count(*) FROM jsonb_each_text(d.campaign_contacts) c WHERE c.value::timestamptz > $16::timestamptz) >= cap.max
+             THEN 'CONTACT_LIMIT_REACHED'
+           WHEN d.control_in && $17::text[] THEN 'IN_ANOTHER_CONTROL_GROUP'
+           WHEN $18::text[] IS NOT NULL AND d.enrolled_in && $18::text[] THEN 'IN_OVERLAPPING_CAMPAIGN'
+         END AS reason
+       FROM customer_directory d
+       LEFT JOIN unnest($14::text[], $15::int[]) AS cap(unit_id, max) ON cap.unit_id = d.home_unit_id
+       WHERE d.home_unit_id = ANY($1::text[])
+         AND (cardinality($2::text[]) = 0 OR d.tier = ANY($2))
+         AND (cardinality($3::text[]) = 0 OR d.segment = ANY($3))
+         AND (cardinality($4::text[]) = 0 OR d.gender = ANY($4))
+         AND (cardinality($5::text[]) = 0 OR d.holdings && $5)
+         AND NOT (d.holdings && $6::text[])
+         AND ($7::int IS NULL OR d.birth_year >= $7)
+         AND ($8::int IS NULL OR d.birth_year <= $8)
+         AND ($9::timestamptz IS NULL OR d.last_active_at < $9)
+     )
+     SELECT home_unit_id AS unit_id, tier, reason, count(*)::int AS n,
+       CASE WHEN reason IS NULL THEN array_agg(customer_id ORDER BY customer_id) END AS ids
+     FROM matched GROUP BY home_unit_id, tier, reason`,
+    [
+      s.unitIds,
+      s.tiers,
+      s.segments,
+      s.genders,
+      s.holdsAnyOf,
+      s.holdsNoneOf,
+      s.birthYearFrom,
+      s.birthYearTo,
+      s.lastActiveBefore,
+      s.channels,
+      s.consentAllChannels,
+      s.suitableTolerances,
+      s.at,
+      caps ? caps.map(([u]) => u) : [],
+      caps ? caps.map(([, max]) => max) : [],
+      s.contactsSince,
+      s.controlGroupsInForce,
+      s.overlappingCampaigns,
+    ],
   );
-  return rows.map((r) => r.customer_id);
+  const excluded = Object.fromEntries(AUDIENCE_EXCLUSIONS.map((r) => [r, 0])) as Record<AudienceExclusion, number>;
+  const customerIds: string[] = [];
+  for (const r of rows) {
+    if (r.reason === null) customerIds.push(...r.ids!);
+    else excluded[r.reason] += r.n;
+  }
+  return { customerIds, excluded, cells: rows.map((r) => ({ unitId: r.unit_id, tier: r.tier, reason: r.reason, count: r.n })) };
+}
+
+/** The one audience function the preview and the launch share: the plan's rule made concrete now, applied to the directory. */
+export async function campaignAudience(db: Queryable, plan: AudiencePlan, campaignId: string | null, org: Organisation, at: string): Promise<SelectedAudience> {
+  return selectAudience(db, audienceSelection(plan, campaignId, org, await directoryCampaigns(db), at));
 }

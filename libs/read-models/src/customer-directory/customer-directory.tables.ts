@@ -9,7 +9,20 @@ export const CUSTOMER_DIRECTORY_TABLES = [
     manager_id   text,
     holdings     text[] NOT NULL DEFAULT '{}',
     opted_out    text[] NOT NULL DEFAULT '{}',
-    erased       boolean NOT NULL DEFAULT false
+    erased       boolean NOT NULL DEFAULT false,
+    birth_year   integer,
+    risk_tolerance text,
+    risk_valid_until timestamptz,
+    last_active_at timestamptz NOT NULL,
+    campaign_contacts jsonb NOT NULL DEFAULT '{}',
+    enrolled_in  text[] NOT NULL DEFAULT '{}',
+    control_in   text[] NOT NULL DEFAULT '{}'
     )`,
   `CREATE INDEX customer_directory_unit_idx ON customer_directory (home_unit_id, tier)`,
+  `CREATE TABLE directory_campaigns (
+    campaign_id  text PRIMARY KEY,
+    status       text NOT NULL,
+    period_start timestamptz NOT NULL,
+    period_end   timestamptz NOT NULL
+    )`,
 ];

@@ -1,0 +1,103 @@
+import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { stringify } from 'csv-stringify/sync';
+import { asOfInstant, campaignInScope, campaignStream, invalid, tenDayChecks, type Actor, type CampaignEvent } from '@app/domain';
+import { OrganisationDirectory, RUNTIME } from '@app/application';
+import type { Runtime } from '@app/platform';
+import { campaignCalendar, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants } from '@app/read-models';
+import { CurrentActor, Roles } from '../http/auth';
+import { readModelAnswer } from '../http/read-model';
+import { requireCampaignInScope } from '../http/scope';
+
+const PROJECTION = campaignEffectivenessProjection.name;
+const FOLLOWERS = ['marketer', 'approver', 'branch_head', 'analyst', 'admin'] as const;
+
+/** Execution and follow-up (004 篇九 第三十条): the participant list, targets against actuals every 10 days, the customers' reaction. */
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the figures include this position, as returned by a command' })
+@Controller('api/campaigns')
+export class FollowUpController {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  @Roles(...FOLLOWERS)
+  @Get(':campaignId/participants')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8): one line per enrolled customer', content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiOperation({ summary: 'The participant list as CSV for Excel: customer id, group, enrolled, first contacted / offered / accepted, took part' })
+  async participants(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string) {
+    const org = await this.directory.current();
+    const { rows } = await readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
+      await requireCampaignInScope(org, actor, db, campaignId, { overseeing: true });
+      return { rows: await campaignParticipants(db, campaignId) };
+    });
+    const header = ['customerId', 'group', 'enrolledAt', 'firstContactedAt', 'firstOfferedAt', 'firstAcceptedAt', 'tookPartAt'];
+    return `\uFEFF${stringify([header, ...rows.map((r) => header.map((k) => r[k as keyof typeof r] ?? ''))], { record_delimiter: 'windows' })}`;
+  }
+
+  @Roles(...FOLLOWERS)
+  @Get(':campaignId/follow-up')
+  @ApiOperation({ summary: 'Targets against actuals with the every-10-days check (plan carried out? objective on course?), feedback and complaint rate' })
+  async followUp(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string) {
+    const org = await this.directory.current();
+    const now = new Date().toISOString();
+    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
+      await requireCampaignInScope(org, actor, db, campaignId);
+      const figures = (await campaignEffectiveness(db, campaignId))!;
+      // The plan and the feedback are the campaign's own facts: read from its stream.
+      const events = (await this.runtime.store.readStream(campaignStream(campaignId))) as unknown as CampaignEvent[];
+      const drafted = events.find((e) => e.type === 'CampaignDrafted') as Extract<CampaignEvent, { type: 'CampaignDrafted' }>;
+      const ratings = events.flatMap((e) => (e.type === 'CampaignFeedbackRecorded' && e.data.rating !== null ? [e.data.rating] : []));
+      const feedbackCount = events.filter((e) => e.type === 'CampaignFeedbackRecorded').length;
+      const { period, targets } = drafted.data;
+      return {
+        campaignId,
+        period,
+        targets,
+        actuals: { conversions: figures.conversions, revenue: figures.revenue, cost: figures.cost, participants: figures.funnel.participated, contacted: figures.funnel.contacted },
+        checks: tenDayChecks(period, targets, figures.daily, now),
+        reaction: {
+          feedback: feedbackCount,
+          averageRating: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null,
+          complaints: figures.complaints,
+          complaintRate: figures.complaintRate,
+        },
+      };
+    });
+  }
+}
+
+/** The campaign calendar: campaigns per unit on a timeline, and how many customers two overlapping ones share. */
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@Controller('api/calendar')
+export class CalendarController {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  @Roles(...FOLLOWERS)
+  @Get()
+  @ApiOperation({ summary: 'Campaigns whose period meets [from, to), by owning unit, with the customers each two overlapping campaigns share' })
+  @ApiQuery({ name: 'from', required: true, description: 'a bank day (YYYY-MM-DD: its start) or a time with its offset' })
+  @ApiQuery({ name: 'to', required: true, description: 'a bank day (YYYY-MM-DD: its end) or a time with its offset' })
+  @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the figures include this position, as returned by a command' })
+  async calendar(@CurrentActor() actor: Actor, @Query('from') from?: string, @Query('to') to?: string, @Query('minPosition') minPosition?: string) {
+    const start = from ? asOfInstant(from) : undefined;
+    const end = to ? asOfInstant(to) : undefined;
+    if (!start || !end || start >= end) throw invalid('INVALID_PERIOD', 'from and to are bank days (YYYY-MM-DD) or times with their offset, from before to', { from, to });
+    // A bare `from` day means its start: asOfInstant gives its end.
+    const begin = /^\d{4}-\d{2}-\d{2}$/.test(from!) ? new Date(start.getTime() - 86_400_000 + 1) : start;
+    const org = await this.directory.current();
+    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
+      const cal = await campaignCalendar(db, begin.toISOString(), end.toISOString());
+      const visible = new Set(cal.campaigns.filter((c) => campaignInScope(org, actor, c.ownerUnitId)).map((c) => c.campaignId));
+      return { from: begin.toISOString(), to: end.toISOString(), campaigns: cal.campaigns.filter((c) => visible.has(c.campaignId)), overlaps: cal.overlaps.filter((o) => o.campaigns.every((id) => visible.has(id))) };
+    });
+  }
+}

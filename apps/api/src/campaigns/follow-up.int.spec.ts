@@ -1,0 +1,78 @@
+import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+
+/** 004 篇九 第三十条: the participant list kept during execution, the every-10-days check, the customers' reaction; the calendar. */
+describe('campaign follow-up, participants and calendar', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+  let last = '';
+  const DAY = 86_400_000;
+  const ok = async (p: Promise<{ status: number; body: any }>) => {
+    const r = await p;
+    if (r.status >= 300) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+    if (r.body?.position) last = r.body.position;
+    return r.body;
+  };
+  const customers = ['E1', 'E2', 'E3', 'E4', 'E5', 'E6'];
+  const launch = async (campaignId: string, over: Record<string, unknown>) => {
+    const mkt = c.as('mkt-br1');
+    await ok(mkt.post('/api/campaigns', { campaignId, name: campaignId, ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '1000', period: { start: '2026-01-01', end: '2030-01-01' }, ...over }));
+    await ok(mkt.post(`/api/campaigns/${campaignId}/submit`, { planDocumentRef: 'doc' }));
+    await ok(c.as('appr-ho').post(`/api/campaigns/${campaignId}/approve`));
+    await ok(mkt.post(`/api/campaigns/${campaignId}/launch`));
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    c = api(t);
+    await seedOrganisation(t);
+    for (const id of customers) await seedCustomer(t, id, { tolerance: 'R2' });
+    await launch('KA', { controlGroupPercent: 0, targets: { conversions: 365, revenue: null } });
+    // KB reaches KA's customers too (KA holds nobody in control).
+    await launch('KB', { controlGroupPercent: 0 });
+    await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', contactId: 'CT1', customerId: 'E1', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'KA' }));
+    await ok(c.as('rm1').post('/api/interactions', { kind: 'conversion', customerId: 'E1', staffId: 'rm1', productCode: 'FUND-BOND', amount: '1000', revenue: '12.50', campaignId: 'KA' }));
+    await ok(c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId: 'E1', category: 'too many calls', contactId: 'CT1' }));
+    await ok(c.as('mkt-br1').post('/api/campaigns/KA/feedback', { customerId: 'E1', rating: 4, comment: 'useful' }));
+    await ok(c.as('mkt-br1').post('/api/campaigns/KA/feedback', { customerId: null, rating: null, comment: 'venue too small' }));
+  });
+  afterAll(() => t.close());
+
+  it('downloads the participants as CSV for Excel: a byte-order mark, a header and one CRLF line per customer', async () => {
+    const res = await fetch(`${t.url}/api/campaigns/KA/participants?minPosition=${last}`, { headers: { authorization: `Bearer ${t.runtime.tokens.issue('mkt-br1').token}` } });
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes.slice(3)).split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('customerId,group,enrolledAt,firstContactedAt,firstOfferedAt,firstAcceptedAt,tookPartAt');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(customers.map((id) => `${id},treatment`));
+    // E1 was contacted: its third column onwards carries the times.
+    expect(lines[1]!.split(',')[3]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('checks every 10 days against the targets pro rata, and shows feedback and complaint rate', async () => {
+    const body = (await c.as('mkt-br1').get(`/api/campaigns/KA/follow-up?minPosition=${last}`)).body;
+    // The period starts 2026-01-01 in Shanghai (2025-12-31T16:00Z): a check each 10 days until now.
+    const start = Date.parse('2025-12-31T16:00:00.000Z');
+    expect(body.checks).toHaveLength(Math.floor((Date.now() - start) / (10 * DAY)));
+    expect(body.actuals).toMatchObject({ conversions: 1, revenue: '12.50', contacted: 1 });
+    // 1 complaint over 1 contacted customer; 2 feedback lines, one rated 4.
+    expect(body.reaction).toEqual({ feedback: 2, averageRating: 4, complaints: 1, complaintRate: 1 });
+    // The period runs 4 years (1,461 days): 365 conversions pro rata after d days is 365 · d / 1461.
+    const first = body.checks[0];
+    expect(first.at).toBe('2026-01-10T16:00:00.000Z');
+    expect(first.conversions.expected).toBeCloseTo((365 * 10) / 1461, 2);
+  });
+
+  it('shows the calendar with the customers two overlapping campaigns share', async () => {
+    const body = (await c.as('mkt-br1').get(`/api/calendar?from=2026-01-01&to=2026-12-31&minPosition=${last}`)).body;
+    expect(body.campaigns.map((k: any) => [k.campaignId, k.ownerUnitId, k.enrolled])).toEqual([
+      ['KA', 'BR1', 6],
+      ['KB', 'BR1', 6],
+    ]);
+    expect(body.overlaps).toEqual([{ campaigns: ['KA', 'KB'], sharedCustomers: 6 }]);
+    const bad = await c.as('mkt-br1').get('/api/calendar?from=2026-12-31&to=2026-01-01');
+    expect({ status: bad.status, code: bad.body.error.code }).toEqual({ status: 400, code: 'INVALID_PERIOD' });
+    expect((await c.as('rm1').get('/api/calendar?from=2026-01-01&to=2026-12-31')).status).toBe(403);
+  });
+});

@@ -1,0 +1,79 @@
+import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+
+/**
+ * 004 篇九 第九条 ("系统自动将申请提交到有分配权限的上一级用户"), 第二十九、三十条: each request waits in the
+ * inbox of the unit that decides it, and its requester sees the outcome.
+ */
+describe('GET /api/inbox and /api/inbox/mine', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+  let last = '';
+  const ok = async (p: Promise<{ status: number; body: any }>) => {
+    const r = await p;
+    if (r.status >= 300) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+    if (r.body?.position) last = r.body.position;
+    return r.body;
+  };
+  const inbox = async (who: string) => (await c.as(who).get(`/api/inbox?minPosition=${last}`)).body.items as any[];
+  const mine = async (who: string) => (await c.as(who).get(`/api/inbox/mine?minPosition=${last}`)).body.items as any[];
+  const campaign = async (campaignId: string, owner: string, marketer: string) => {
+    await ok(c.as(marketer).post('/api/campaigns', { campaignId, name: campaignId, ownerUnitId: owner, productCodes: ['DEP-1Y'], channels: ['phone'], budget: '500', period: { start: '2026-01-01', end: '2030-01-01' } }));
+    await ok(c.as(marketer).post(`/api/campaigns/${campaignId}/submit`, { planDocumentRef: `dms://${campaignId}.pdf` }));
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    c = api(t);
+    await seedOrganisation(t);
+    await seedCustomer(t, 'C1');
+    // In this order: SB1's campaign (decided by BR1, whose approver is the nearest above), BR1's own
+    // (decided by HO), SB1's budget change (any unit above SB1), a claim by SB1's manager (the nearest
+    // unit above with a head or an approver: BR1), a special card for an ordinary customer (HO only).
+    await campaign('K-SB1', 'SB1', 'mkt-sb1');
+    await campaign('K-BR1', 'BR1', 'mkt-br1');
+    await ok(c.as('mkt-sb1').post('/api/budgets/SB1/change-requests', { requestId: 'BC1', year: 2026, amount: '20000', reason: 'lecture series' }));
+    await ok(c.as('rm1').post('/api/customers/claims', { claimId: 'CL1', customerId: 'NEW1', segment: 'retail', gender: 'M', birthYear: 1975, assetsByUnit: { SB1: '250000' } }));
+    await ok(c.as('rm1').post('/api/customers/C1/vip-card/applications', { applicationId: 'APP1', tier: 'platinum' }));
+  });
+  afterAll(() => t.close());
+
+  const summary = (items: any[]) => items.map((i) => `${i.kind} ${i.requestId}`);
+
+  it('shows each approver what their unit decides, with the facts and the commands that decide', async () => {
+    expect(summary(await inbox('appr-br1'))).toEqual(['campaign K-SB1', 'budget_change BC1', 'customer_claim CL1']);
+    expect(summary(await inbox('appr-ho'))).toEqual(['campaign K-BR1', 'budget_change BC1', 'special_vip_card APP1']);
+    // A branch head decides budgets and claims, never campaigns.
+    expect(summary(await inbox('head-br1'))).toEqual(['budget_change BC1', 'customer_claim CL1']);
+    const [k] = await inbox('appr-br1');
+    expect(k).toMatchObject({
+      unitId: 'SB1',
+      requestedBy: 'mkt-sb1',
+      status: 'pending',
+      facts: { name: 'K-SB1', ownerUnitId: 'SB1', budget: '500.00', productCodes: ['DEP-1Y'], controlGroupPercent: 10, planDocumentRef: 'dms://K-SB1.pdf' },
+      actions: { approve: { method: 'POST', href: '/api/campaigns/K-SB1/approve' }, reject: { method: 'POST', href: '/api/campaigns/K-SB1/reject' } },
+    });
+  });
+
+  it('is refused to those who decide nothing (403 ROLE_NOT_ALLOWED)', async () => {
+    for (const who of ['rm1', 'mkt-br1']) expect((await c.as(who).get('/api/inbox')).body.error.code).toBe('ROLE_NOT_ALLOWED');
+  });
+
+  it('takes a decision made through its links off the inbox and shows the requester the outcome and the reason', async () => {
+    const [k, , claim] = await inbox('appr-br1');
+    await ok(c.as('appr-br1').post(k.actions.reject.href, { reason: 'no control group budget this quarter' }));
+    await ok(c.as('head-br1').post(claim.actions.approve.href, claim.actions.approve.body));
+    expect(summary(await inbox('appr-br1'))).toEqual(['budget_change BC1']);
+    expect(await mine('mkt-sb1')).toEqual([
+      expect.objectContaining({ kind: 'budget_change', requestId: 'BC1', status: 'pending', decidedBy: null }),
+      expect.objectContaining({ kind: 'campaign', requestId: 'K-SB1', status: 'rejected', decidedBy: 'appr-br1', reason: 'no control group budget this quarter' }),
+    ]);
+    expect((await mine('rm1')).find((i) => i.requestId === 'CL1')).toMatchObject({ status: 'approved', decidedBy: 'head-br1', reason: null });
+  });
+
+  it('puts a resubmitted campaign back in the inbox, waiting again', async () => {
+    await ok(c.as('mkt-sb1').post('/api/campaigns/K-SB1/submit', { planDocumentRef: 'dms://K-SB1-v2.pdf' }));
+    const items = await inbox('appr-br1');
+    expect(items.find((i) => i.requestId === 'K-SB1')).toMatchObject({ status: 'pending', decidedBy: null, reason: null, facts: { planDocumentRef: 'dms://K-SB1-v2.pdf' } });
+  });
+});

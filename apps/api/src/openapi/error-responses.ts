@@ -1,0 +1,79 @@
+/** The one error shape of every refusal (DESIGN.md, Errors), as a schema. */
+export const ERROR_ENVELOPE = {
+  type: 'object',
+  required: ['error'],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'details'],
+      additionalProperties: false,
+      properties: {
+        code: { type: 'string', description: 'stable, machine-readable: what the client branches on', example: 'VALIDATION_FAILED' },
+        message: { type: 'string', description: 'for people, in English' },
+        details: { type: 'object', additionalProperties: true, description: 'what the refusal concerns (field paths, ids, limits)' },
+      },
+    },
+  },
+};
+
+/** Which codes each status carries; the README's list of errors, by status. */
+const CODES: Record<number, { name: string; description: string; codes: string[] }> = {
+  400: { name: 'BadRequest', description: 'Invalid input', codes: ['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_DEEP', 'INVALID_TEXT', 'MALFORMED_URL', 'INVALID_POSITION', 'POSITION_AHEAD', 'OCCURRED_IN_FUTURE'] },
+  401: { name: 'Unauthenticated', description: 'No valid bearer token', codes: ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'UNKNOWN_ACTOR'] },
+  403: { name: 'Forbidden', description: 'Wrong role, or outside the caller\'s scope', codes: ['ROLE_NOT_ALLOWED', 'OUTSIDE_SCOPE', 'NOT_YOUR_CUSTOMER', 'NOT_SUPERIOR_UNIT', 'HEAD_OFFICE_ONLY', 'FOUR_EYES', 'NOT_YOUR_RECORD'] },
+  404: { name: 'NotFound', description: 'Unknown id', codes: ['NOT_FOUND', 'UNKNOWN_CAMPAIGN', 'UNKNOWN_CUSTOMER', 'UNKNOWN_UNIT', 'UNKNOWN_STAFF', 'UNKNOWN_PRODUCT'] },
+  409: { name: 'Conflict', description: 'Concurrency conflict after retries, an illegal transition, or a request still in progress', codes: ['WRONG_EXPECTED_VERSION', 'INVALID_CAMPAIGN_STATE', 'ALREADY_REVERSED', 'IDEMPOTENCY_KEY_REUSED', 'REQUEST_IN_PROGRESS'] },
+  413: { name: 'PayloadTooLarge', description: 'Body over 1 MB', codes: ['PAYLOAD_TOO_LARGE'] },
+  415: { name: 'UnsupportedMediaType', description: 'Body is not JSON', codes: ['UNSUPPORTED_MEDIA_TYPE'] },
+  422: {
+    name: 'RuleRefused',
+    description: 'A business rule refuses',
+    codes: ['CONTACT_LIMIT_REACHED', 'OPTED_OUT', 'OFFER_NOT_SUITABLE', 'CONTROL_GROUP_CUSTOMER', 'IN_ANOTHER_CONTROL_GROUP', 'CAMPAIGN_PERIOD_OVER', 'BUDGET_EXCEEDED', 'SPECIAL_CARD_QUOTA', 'INSUFFICIENT_POINTS', 'EMPTY_AUDIENCE'],
+  },
+  429: { name: 'RateLimited', description: 'Over the rate limit for this token', codes: ['RATE_LIMITED'] },
+  500: { name: 'InternalError', description: 'Unexpected failure (logged with the correlation id)', codes: ['INTERNAL'] },
+  503: { name: 'Unavailable', description: 'Temporarily unavailable: try again shortly', codes: ['READ_MODEL_BEHIND', 'READ_TIMEOUT', 'REPLAYS_BUSY', 'STORE_UNAVAILABLE', 'STORE_TIMEOUT', 'STORE_UNREACHABLE'] },
+};
+
+export interface Operation {
+  readonly method: string;
+  readonly path: string;
+  readonly secured: boolean;
+  readonly hasBody: boolean;
+}
+
+/** The statuses an operation can answer with an error, by how it is reached and what it takes. */
+export function errorStatuses(op: Operation): number[] {
+  const api = op.path.startsWith('/api/');
+  const command = op.method !== 'get';
+  return [
+    ...(api ? [400] : []),
+    ...(op.secured ? [401, 403] : []),
+    ...(/\{\w+\}/.test(op.path) ? [404] : []),
+    ...(api && command ? [409] : []),
+    ...(api && op.hasBody ? [413, 415] : []),
+    ...(api && command ? [422] : []),
+    ...(api ? [429] : []),
+    500,
+    ...(api || op.path === '/health/ready' ? [503] : []),
+  ];
+}
+
+/** The shared error responses, one per status, for `components.responses`. */
+export function errorResponseComponents(): Record<string, object> {
+  return Object.fromEntries(
+    Object.values(CODES).map(({ name, description, codes }) => [
+      name,
+      {
+        description: `${description}. Codes: ${codes.join(', ')}.`,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' }, example: { error: { code: codes[0], message: description.toLowerCase(), details: {} } } } },
+      },
+    ]),
+  );
+}
+
+/** An operation's error responses, each a reference to the shared one of its status. */
+export function errorResponses(op: Operation): Record<string, object> {
+  return Object.fromEntries(errorStatuses(op).map((status) => [String(status), { $ref: `#/components/responses/${CODES[status]!.name}` }]));
+}
