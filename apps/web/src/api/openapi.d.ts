@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the event store answers; reports its kind and last global position */
+        /** Readiness: the event store and the read-model database answer; reports the store position and each projection's lag. With READY_MAX_LAG_SECONDS, unready while reads would be staler than that */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -657,7 +657,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every campaign with its headline figures (enrolled, conversions, revenue, cost, ROI) */
+        /**
+         * Every campaign with its headline figures (enrolled, conversions, revenue, cost, ROI), and totals across them
+         * @description A campaign's own figures count every sale that meets its rules: a customer in two overlapping campaigns who buys a product of both counts in each one's group figures (treatment/control revenue, converted). `totals` (and `totals.byUnit`, per owning unit) count each sale and each customer once across the campaigns listed, so no total exceeds what was sold; tagged revenue (`conversions`, `revenue`) is one campaign per sale already.
+         */
         get: operations["CampaignReportsController_list"];
         put?: never;
         /** Draft a campaign: audience, products, channels, budget, period, control group (default 10%) */
@@ -950,7 +953,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Funnel (participants among it), treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, complaint rate, daily series and breakdowns */
+        /**
+         * Funnel (participants among it), treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, complaint rate, daily series and breakdowns
+         * @description Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. Add campaigns up with the totals of GET /api/campaigns, which count each sale once.
+         */
         get: operations["CampaignReportsController_effectiveness"];
         put?: never;
         post?: never;
@@ -1103,7 +1109,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every person and unit at or below orgUnit for a month: conversions, revenue, weighted points, shadow, penalties, complaint rate, adherence, target, rank */
+        /**
+         * Every person and unit at or below orgUnit for a month: conversions, revenue, weighted points, shadow, penalties, complaint rate, adherence, target, rank
+         * @description Each fact counts under the unit its person was in when it happened (business time), and a sale for the manager on file for the customer when it was recorded: a person who moved during the month has a row for each unit, and a later move or transfer never changes a past month. Adherence counts the customers assigned to the person at any time in the month. Points have two places, exact (revenue × weight rounded half up).
+         */
         get: operations["ScorecardsController_list"];
         put?: never;
         post?: never;
@@ -1120,7 +1129,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One person's scorecard for a month, with the credits (sales) behind it */
+        /**
+         * One person's scorecard for a month, with the credits (sales) behind it
+         * @description Someone who moved unit during the month: the sum of the month, under the unit they were in last, and `byUnit` with the figures of each unit they were in (as the unit scorecards show them).
+         */
         get: operations["ScorecardsController_person"];
         put?: never;
         post?: never;
@@ -1241,6 +1253,134 @@ export interface paths {
         };
         /** The audit log (admin): every command and every read of personal data, newest first */
         get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How staff sign in here (password, or the bank's OpenID Connect provider) and the bank's time zone */
+        get: operations["AuthController_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with staff id and password: sets the session cookie (httpOnly, SameSite=Strict) and the CSRF cookie
+         * @description Writes made with the session cookie must send the `cp_csrf` cookie's value in an `X-CSRF-Token` header. Wrong id or password: 401 INVALID_CREDENTIALS (the same for an unknown id). After AUTH_MAX_FAILED_SIGN_INS (5) wrong passwords in a row the account is locked for AUTH_LOCKOUT_MINUTES (15): 423 ACCOUNT_LOCKED, even with the right password, until then or until an administrator sets a new one-time password. A one-time password signs in with `mustChangePassword: true`; such a session reaches only /api/auth/ until POST /api/auth/password. Refused (403 PASSWORD_SIGN_IN_DISABLED) when OIDC_ISSUER is set.
+         */
+        post: operations["AuthController_signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is signed in (session cookie or bearer token), and whether they must change their one-time password */
+        get: operations["AuthController_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change one's own password (the current one is checked, and counts towards the lockout)
+         * @description 422 INVALID_CREDENTIALS (field currentPassword), WEAK_PASSWORD (field newPassword: at least 10 characters, letters and digits, not containing the staff id), PASSWORD_REUSED. Ends the user's other sessions.
+         */
+        post: operations["AuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End this browser session and clear its cookies (a bearer token is not affected: see revoke-tokens) */
+        post: operations["AuthController_signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/staff/{staffId}/one-time-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a staff member's one-time password (admin): they must change it at their next sign-in; a lockout is lifted
+         * @description Tell the person the password by a separate channel. It is stored only as an scrypt hash. 422 WEAK_PASSWORD (field password).
+         */
+        post: operations["AuthController_setOneTimePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign in through the bank's OpenID Connect provider (authorization code + PKCE): redirects there (only when OIDC_ISSUER is set) */
+        get: operations["OidcController_start"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3751,7 +3891,7 @@ export interface operations {
             query?: {
                 /** @description wait (up to 5 s) until the figures include this position, as returned by a command */
                 minPosition?: string;
-                /** @description figures as they stood at the end of this day (YYYY-MM-DD) or instant (ISO time), replayed on the side */
+                /** @description figures as they stood at the end of this day (YYYY-MM-DD) or instant (ISO time): under direct attribution a query of the read model, under other models replayed on the side */
                 asOf?: string;
                 /** @description direct (default), last-touch, first-touch, linear, time-decay */
                 attribution?: string;
@@ -4324,6 +4464,205 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    AuthController_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    AuthController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    staffId: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description signed in: who, and whether the password must be changed first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RuleRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    AuthController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    AuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword: string;
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RuleRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    AuthController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RuleRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    AuthController_setOneTimePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                staffId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RuleRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    OidcController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
