@@ -33,7 +33,8 @@ describe('the OpenAPI document (/docs/openapi.json)', () => {
     expect(doc.servers).toEqual([{ url: '/', description: 'the server that serves this document' }]);
     expect(operations().filter(({ op }) => !Array.isArray(op.security)).map((o) => o.route)).toEqual([]);
     const open = operations().filter(({ op }) => op.security!.length === 0).map((o) => o.route).sort();
-    expect(open).toEqual(['GET /health', 'GET /health/ready', 'POST /api/org/bootstrap']);
+    // Public: health, the first admin's bootstrap, and what a browser needs before it has a session (sign-in).
+    expect(open).toEqual(['GET /api/auth/config', 'GET /api/auth/oidc/start', 'GET /health', 'GET /health/ready', 'POST /api/auth/sign-in', 'POST /api/org/bootstrap']);
   });
 
   it('documents the error envelope on every operation: 500 always; 400, 429 and 503 under /api; 401 and 403 where a token is needed; 404 with an id in the path', () => {
