@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { customerDecider, customerStream, notFound, personalDataInClear, requireCustomerAccess, type Actor } from '@app/domain';
+import { customerAccess, customerDecider, customerStream, notFound, personalDataInClear, type Actor } from '@app/domain';
 import { loadState, OrganisationDirectory, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 import { masked } from './masking';
@@ -21,7 +21,7 @@ export class CustomerReportsController {
   ) {}
 
   /**
-   * Full or masked access to this customer, or 403 (404 when there is no such customer). Who
+   * Full or masked access to this customer, or 404 (no such customer, or not one of yours). Who
    * manages the customer, and where, is read from their own stream, not from a read model that may
    * lag: a transfer takes effect for reads at once, as for commands.
    */
@@ -29,7 +29,9 @@ export class CustomerReportsController {
     const { state } = await loadState(this.runtime.store, customerStream(customerId), customerDecider);
     const c = await customer360(db, customerId);
     if (state.status === 'none' || !c) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
-    const access = requireCustomerAccess(actor, await this.directory.current(), customerId, { homeUnitId: state.homeUnitId, managerId: state.managerId }, 'masked');
+    const access = customerAccess(actor, await this.directory.current(), { homeUnitId: state.homeUnitId, managerId: state.managerId });
+    // Outside the reader's scope answers as an unknown id does: a 403 would tell who is a customer.
+    if (access === 'none') throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
     return { c, access };
   }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/commo
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, inSequence, organisationDecider, type Actor, type OrganisationCommand } from '@app/domain';
+import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, inSequence, organisationDecider, organisationInScope, type Actor, type OrganisationCommand } from '@app/domain';
 
 const BOOTSTRAP = inSequence(organisationDecider);
 import { type CommandContext, DecideOnStream, OrganisationDirectory } from '@app/application';
@@ -62,10 +62,10 @@ export class OrganisationController {
 
   @Roles(...ANY_ROLE)
   @Get('org')
-  @ApiOperation({ summary: 'The org tree, staff and products as configured now' })
-  async get() {
+  @ApiOperation({ summary: 'The org tree and staff in your scope (the whole bank for admins and analysts), and the products, as configured now' })
+  async get(@CurrentActor() actor: Actor) {
     const org = await this.directory.current();
-    return { units: [...org.units.values()], staff: [...org.staff.values()], products: [...org.products.values()], scoring: org.scoring };
+    return { ...organisationInScope(actor, org), products: [...org.products.values()], scoring: org.scoring };
   }
 
   @Roles('admin')

@@ -314,6 +314,21 @@ describe('customer', () => {
       given([onboarded, recorded, reversed]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reason: 'again' })).thenRefuses('ALREADY_REVERSED');
       given([onboarded]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reason: 'x' })).thenRefuses('UNKNOWN_CONVERSION');
     });
+
+    it("lets only the seller, the heads of the seller's unit or an admin reverse a sale (DOMAIN.md, Staff scorecards: sales set pay)", () => {
+      // rm1 (SB1) sold to C1, a customer of SB1 nobody manages: rm1b's colleague access does not reach the sale.
+      const sold: CustomerEvent = {
+        type: 'ConversionRecorded',
+        data: { conversionId: 'V1', customerId: 'C1', staffId: 'rm1', productCode: 'GOLD', amount: '1.00', revenue: '1.00', campaignId: null, referrerStaffId: null, referralId: null },
+      };
+      const reverse = (by: string) => cmd({ type: 'ReverseConversion', conversionId: 'V1', reason: 'cooling-off' }, { by: actor(by) });
+      const reversed: CustomerEvent = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reason: 'cooling-off' } };
+      const colleague = { ...ORG, staff: new Map(ORG.staff).set('rm1c', { ...ORG.staff.get('rm1')!, staffId: 'rm1c' }) };
+      given([onboarded, sold]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reason: 'cooling-off' }, { by: { userId: 'rm1c', unitId: 'SB1', role: 'relationship_manager' }, org: colleague })).thenRefuses('NOT_YOUR_RECORD');
+      given([onboarded, sold]).when(reverse('rm1')).then([reversed]);
+      given([onboarded, sold]).when(reverse('head-sb1')).then([reversed]);
+      given([onboarded, sold]).when(reverse('admin')).then([reversed]);
+    });
   });
 
   describe('personal data', () => {

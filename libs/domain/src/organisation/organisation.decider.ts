@@ -1,5 +1,5 @@
 import type { Decider } from '../decider';
-import { forbidden, invalid } from '../errors';
+import { forbidden, illegalState, invalid } from '../errors';
 import { formatFen, toFen } from '../shared/money';
 import { MONTH_PATTERN } from '../shared/time';
 import type { ScoringRules } from '../scorecard/scoring';
@@ -110,6 +110,10 @@ export function decide(command: OrganisationCommand, org: Organisation): Organis
       const s = org.staff.get(command.staffId);
       if (!s) throw unknownStaff(command.staffId);
       if (s.role === command.role) return [];
+      // The bank is never left without an active admin (no one could then change roles, users or settings).
+      if (s.role === 'admin' && s.active !== false && ![...org.staff.values()].some((o) => o.staffId !== s.staffId && o.role === 'admin' && o.active !== false)) {
+        throw illegalState('LAST_ADMIN', `${s.staffId} is the last active admin; make someone else admin first`, { staffId: s.staffId });
+      }
       return [{ type: 'StaffRoleChanged', data: { staffId: s.staffId, from: s.role, to: command.role } }];
     }
     case 'DeactivateStaffMember': {
