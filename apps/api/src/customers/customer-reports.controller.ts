@@ -32,7 +32,7 @@ export class CustomerReportsController {
     const access = customerAccess(actor, await this.directory.current(), { homeUnitId: state.homeUnitId, managerId: state.managerId });
     // Outside the reader's scope answers as an unknown id does: a 403 would tell who is a customer.
     if (access === 'none') throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
-    return { c, access };
+    return { c, access, managerId: state.managerId };
   }
 
   @Roles('relationship_manager', 'branch_head', 'approver', 'analyst', 'admin')
@@ -45,9 +45,9 @@ export class CustomerReportsController {
     @Query('minPosition') minPosition?: string,
   ) {
     return readModelAnswer(this.runtime, [customer360Projection.name, pointsLedgerProjection.name], minPosition, async (db) => {
-      const { c, access } = await this.access(actor, db, customerId);
+      const { c, access, managerId } = await this.access(actor, db, customerId);
       const vault = await this.runtime.vault.get(customerId);
-      const personal = vault.state === 'present' ? (personalDataInClear(actor, access) ? vault.data : masked(vault.data)) : null;
+      const personal = vault.state === 'present' ? (personalDataInClear(actor, access, { managerId }) ? vault.data : masked(vault.data)) : null;
       if (personal) res.locals.personalDataRead = true;
       return { ...c, personal, personalDataErased: vault.state === 'erased' };
     });

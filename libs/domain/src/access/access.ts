@@ -41,12 +41,16 @@ export function customerAccess(actor: Actor, org: Organisation, customer: Custom
 }
 
 /**
- * Who reads a customer's personal data in clear: the people who serve them — their manager and the
- * heads of their unit. Everyone else with access (admins, approvers, analysts) sees it masked
- * (DOMAIN.md: admins see configuration and the audit log, approvers the requests put to them).
+ * Who reads and writes a customer's personal data in clear: the people who serve them — their own
+ * manager and the heads of the units above the customer. Everyone else with access sees it masked:
+ * admins, approvers, analysts (DOMAIN.md: admins see configuration and the audit log, approvers the
+ * requests put to them), and the relationship managers of the sub-branch who may serve a customer
+ * nobody manages yet (walk-ins): until one of them is assigned, only the heads see it in clear.
  */
-export function personalDataInClear(actor: Actor, access: CustomerAccess): boolean {
-  return access === 'full' && (actor.role === 'relationship_manager' || actor.role === 'branch_head');
+export function personalDataInClear(actor: Actor, access: CustomerAccess, customer: Pick<CustomerPlacement, 'managerId'>): boolean {
+  if (access !== 'full') return false;
+  if (actor.role === 'branch_head') return true;
+  return actor.role === 'relationship_manager' && customer.managerId === actor.userId;
 }
 
 /**

@@ -333,8 +333,17 @@ describe('customer', () => {
 
   describe('personal data', () => {
     const erased: CustomerEvent = { type: 'CustomerDataErased', data: { customerId: 'C1', reason: 'customer request', erasedBy: 'admin' } };
+    const managedByRm1: CustomerEvent = { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm1', previousStaffId: null, unitId: 'SB1' } };
     it('records which fields were corrected, never their values', () => {
-      given([onboarded]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone', 'name', 'phone'] })).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['name', 'phone'] } }]);
+      given([onboarded, managedByRm1]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone', 'name', 'phone'] })).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['name', 'phone'] } }]);
+    });
+
+    it("DOMAIN Privacy (personal data for those who serve the customer): an unassigned customer's details are corrected by a head or an admin, not by the sub-branch's relationship managers", () => {
+      const correct = (by: string) => cmd({ type: 'CorrectPersonalData', fields: ['phone'] }, { by: actor(by) });
+      given([onboarded]).when(correct('rm1')).thenRefuses('NOT_YOUR_CUSTOMER');
+      given([onboarded]).when(correct('head-sb1')).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['phone'] } }]);
+      given([onboarded]).when(correct('admin')).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['phone'] } }]);
+      given([onboarded, managedByRm1]).when(correct('rm1')).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['phone'] } }]);
     });
 
     it('lets only an admin erase, with a reason, once', () => {
@@ -346,7 +355,7 @@ describe('customer', () => {
 
     it('refuses correcting erased personal data', () => {
       given([onboarded, erased]).when(cmd({ type: 'CorrectPersonalData', fields: ['name'] })).thenRefuses('DATA_ERASED');
-      given([onboarded]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone'], nameMissing: true })).thenRefuses('NAME_REQUIRED');
+      given([onboarded, managedByRm1]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone'], nameMissing: true })).thenRefuses('NAME_REQUIRED');
     });
   });
 
