@@ -63,6 +63,7 @@ const CASES: Case[] = [
   { route: 'POST /api/org/units/:unitId/contact-policy', roles: [AD], inside: { unitId: 'BR1' }, body: () => ({ maxCampaignContactsPer30Days: 4, maxContactsPerCampaignPer7Days: 2 }) },
   { route: 'POST /api/org/targets', roles: [BH, AD], inside: {}, body: () => ({ subjectId: 'rm1', period: '2026-03', points: '5000' }) },
   { route: 'POST /api/org/scoring-rules', roles: [AD], inside: {}, body: (n) => ({ complaintPenalty: 200 + n }) },
+  { route: 'POST /api/org/closed-months', roles: [AD], inside: {}, body: () => ({ month: '2001-01' }) },
 
   { route: 'POST /api/customers', roles: [RM, BH, AD], inside: {}, body: (n) => ({ customerId: `N${n}`, segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' } }) },
   { route: 'POST /api/customers/:customerId/personal-data', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: () => ({ phone: '+86 138 0000 0001' }) },

@@ -34,5 +34,6 @@ export { pointsDecider, pointsStream, balance as pointsBalance, type PointsComma
 export * from './upcasters';
 export * from './scorecard/scoring';
 export * from './access/access';
+export * from './periods/business-time';
 export * from './attribution/attribution';
 export * from './statistics/two-groups';

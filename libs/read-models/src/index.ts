@@ -33,6 +33,8 @@ import { supervisionProjection } from './supervision/supervision.projection';
 import { campaignEffectivenessProjection } from './campaign-effectiveness/campaign-effectiveness.projection';
 import { customerDirectoryProjection } from './customer-directory/customer-directory.projection';
 import { staffScorecardProjection } from './staff-scorecard/staff-scorecard.projection';
+import { periodCorrectionsProjection } from './period-corrections/period-corrections.projection';
+export * from './period-corrections/period-corrections.projection';
 /** Every projection the projector runs. */
 export const PROJECTIONS = [
   customerDirectoryProjection,
@@ -43,6 +45,7 @@ export const PROJECTIONS = [
   budgetUsageProjection,
   supervisionProjection,
   crossSellingProjection,
+  periodCorrectionsProjection,
 ];
 export * from './runner/read-model-position';
 export * from './as-of/scratch';

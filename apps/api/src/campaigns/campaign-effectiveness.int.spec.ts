@@ -173,6 +173,7 @@ describe('campaign effectiveness read model', () => {
       ['budget-usage', 'running'],
       ['supervision', 'running'],
       ['cross-selling', 'running'],
+      ['period-corrections', 'running'],
     ]);
   });
 

@@ -29,6 +29,7 @@ const scoringRules = z
     unsuitablePenalty: z.number().int().min(0).max(1_000_000).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'name at least one rule');
+const closeMonth = z.strictObject({ month });
 const contactPolicy = z.strictObject({
   maxCampaignContactsPer30Days: z.number().int().min(1).max(100),
   maxContactsPerCampaignPer7Days: z.number().int().min(1).max(100),
@@ -194,6 +195,20 @@ export class OrganisationController {
     const b = parseBody(target, body);
     const issue = await this.commands.issue(req, actor);
     return this.send({ ...issue, type: 'SetTarget', ...b }, issue, b.subjectId);
+  }
+
+  @Roles('admin')
+  @Post('org/closed-months')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Close a business month (head office's admin), once it is over in the bank's calendar. From then on no fact is dated in it (422 PERIOD_CLOSED), except an admin's correction sent with a Correction-Reason header, which the scorecard shows",
+  })
+  @ApiBody({ schema: toOpenApi(closeMonth), examples: { march: { value: { month: '2026-03' } } } })
+  async closeMonth(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+    const b = parseBody(closeMonth, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'CloseBusinessMonth', month: b.month }, issue, b.month);
   }
 
   /** An action on one staff member that takes no input. */

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { MONTH_PATTERN, invalid, notFound, readScope, requireUnitInScope, staffInScope, unitInScope, type Actor } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { personCredits, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
+import { periodCorrections, periodCorrectionsProjection, personCredits, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 
@@ -76,13 +76,15 @@ export class ScorecardsController {
     const staff = org.staff.get(staffId);
     // Outside the reader's scope answers as an unknown id does: a 403 would tell who exists.
     if (staff && !staffInScope(org, readScope(actor), staff)) throw notFound('UNKNOWN_STAFF', `no staff member ${staffId}`, { staffId });
-    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
+    return readModelAnswer(this.runtime, [PROJECTION, periodCorrectionsProjection.name], minPosition, async (db) => {
       const all = await this.queries.execute(new GetScorecard(p, undefined, db));
       const person = all.people.find((x) => x.staffId === staffId);
       if (!person) throw notFound('UNKNOWN_STAFF', `no staff member ${staffId}`, { staffId });
+      // Facts an admin recorded in a closed month, with the reason: the figures show they were corrected.
+      const corrections = await periodCorrections(db, staffId, p);
       // The sales behind the figures name customers: not for marketers, who see no customer records.
-      if (actor.role === 'marketer') return { period: p, ...person };
-      return { period: p, ...person, credits: await personCredits(db, staffId, p) };
+      if (actor.role === 'marketer') return { period: p, ...person, corrections: corrections.map(({ customerId: _c, ...rest }) => rest) };
+      return { period: p, ...person, credits: await personCredits(db, staffId, p), corrections };
     });
   }
 }

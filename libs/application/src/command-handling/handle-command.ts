@@ -10,8 +10,23 @@ export interface CommandContext {
   readonly orgUnit: string | null;
   /** Business time of the command (ISO 8601); becomes the events' `occurredAt`. */
   readonly occurredAt: string;
+  /** When the command was recorded (ISO 8601), if the transport says. */
+  readonly recordedAt?: string;
+  /** An admin's reason for a fact dated in a closed month; kept in the events' metadata (`correction`). */
+  readonly correction?: string;
+  /** How far back staff may date a fact (days), when the transport holds them to it (BACKDATE_GRACE_DAYS). */
+  readonly graceDays?: number;
   /** When present, event ids derive from it, so a repeated command stores nothing new. */
   readonly idempotencyKey?: string;
+}
+
+/** What the business-time rule reads from a command's context (libs/domain periods/business-time.ts). */
+export function recordingOf(context: CommandContext): { recordedAt?: string; graceDays?: number; correction?: string } {
+  return {
+    ...(context.recordedAt !== undefined ? { recordedAt: context.recordedAt } : {}),
+    ...(context.graceDays !== undefined ? { graceDays: context.graceDays } : {}),
+    ...(context.correction !== undefined ? { correction: context.correction } : {}),
+  };
 }
 
 export interface HandledCommand<Event extends DomainEvent> {
@@ -182,6 +197,7 @@ export function withMetadata(
       actor: context.actor,
       orgUnit: context.orgUnit,
       occurredAt: context.occurredAt,
+      ...(context.correction ? { correction: context.correction } : {}),
       schemaVersion,
     },
   }));

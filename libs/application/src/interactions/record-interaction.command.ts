@@ -17,7 +17,7 @@ import {
 import type { EventStore } from '@app/event-store';
 import type { Interaction } from '@app/interactions';
 import type { Runtime } from '@app/platform';
-import { handleCommand, loadState, type CommandContext, type HandledCommand } from '../command-handling/handle-command';
+import { handleCommand, loadState, recordingOf, type CommandContext, type HandledCommand } from '../command-handling/handle-command';
 import { controlGroupsInForce } from '../campaigns/control-groups-in-force';
 import { OrganisationDirectory } from '../organisation/organisation.directory';
 import { RUNTIME } from '../runtime.token';
@@ -58,7 +58,7 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
     const org = await this.directory.current();
     const command = await interactionCommand(interaction, org, this.runtime.store, context.occurredAt, newId);
     const streamId = customerStream(interaction.customerId);
-    const full = { ...command, org, by, at: context.occurredAt } as CustomerCommand;
+    const full = { ...command, org, by, at: context.occurredAt, ...recordingOf(context) } as CustomerCommand;
     const handled = await handleCommand(this.runtime.store, streamId, customerDecider, full, context);
     return { ...handled, streamId, recordId: idOf(command) };
   }

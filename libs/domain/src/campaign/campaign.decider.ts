@@ -1,4 +1,5 @@
 import type { Decider } from '../decider';
+import { requireBusinessTimeAllowed } from '../periods/business-time';
 import { forbidden, illegalState, invalid, notFound, refused } from '../errors';
 import { requireRole } from '../organisation/organisation.decider';
 import { outsideScope, unknownProduct, unknownUnit } from '../organisation/organisation.errors';
@@ -142,6 +143,8 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
       ];
     }
     case 'RecordCampaignCost': {
+      // A cost sets the campaign's ROI for its month: held to the same closing and grace as a sale.
+      requireBusinessTimeAllowed(c);
       requireStatus(s, ['launched'], 'record costs for');
       if (s.costIds.has(c.costId)) throw illegalState('ALREADY_EXISTS', `cost ${c.costId} already exists`, { costId: c.costId });
       const fen = toFen(c.amount);

@@ -1,4 +1,5 @@
 import type { Decider } from '../decider';
+import { requireBusinessTimeAllowed } from '../periods/business-time';
 import { requireAccess, requireFeedRole, requireRecordedByThemselves } from './customer.checks';
 import type { CustomerCommand } from './customer.commands';
 import { unknownCustomer } from './customer.errors';
@@ -85,6 +86,7 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
   if (c.type === 'OnboardCustomer') {
     // Scope before state: someone outside the unit learns nothing of a waiting claim.
     requireOnboardingScope(c);
+    requireBusinessTimeAllowed(c);
     requireNoClaimPending(s);
     return decideRelationship(c, s);
   }
@@ -95,6 +97,7 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
   requireFeedRole(c);
   requireAccess(c, s);
   requireRecordedByThemselves(c);
+  requireBusinessTimeAllowed(c);
 
   switch (c.type) {
     case 'AssignManager':
