@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ErrorFilter } from './http/error.filter';
 import { sanitisedBody, strictBody, strictUrl } from './http/strict-body';
 import { checkToken, type CheckedToken } from './http/auth';
+import { unauthenticatedBodyLimit } from './http/unauthenticated-body';
 
 /** Everything the dashboard loads comes from here; no inline script or style, no framing. */
 const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
@@ -23,12 +24,15 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.disable('x-powered-by');
   // Security headers (helmet); the OpenAPI page needs its inline script and styles.
   app.use(helmet({ contentSecurityPolicy: false }));
-  // Order matters: the rate limit first (a flood writes nothing), then the audit log (so the strict
-  // input checks below are audited like every other refusal), then the checks, then the parser.
+  // Order matters: the rate limit first (a flood writes nothing; it checks the token), then the audit
+  // log (so the strict input checks below are audited like every other refusal), then the checks and
+  // the body limit for requests without a valid token, then the parser.
   app.use('/api', apiRateLimit(runtime));
   app.use(auditMiddleware(runtime));
   app.use('/api', strictUrl());
   app.use('/api', strictBody());
+  // No parsing for strangers: without a valid token, a body over 4 KiB is refused unread (401).
+  app.use('/api', unauthenticatedBodyLimit(runtime));
   app.useBodyParser('json', { limit: '1mb', strict: true });
   app.use('/api', sanitisedBody());
   // The dashboard (GET /): static files, public; its script reads the API with the user's token.

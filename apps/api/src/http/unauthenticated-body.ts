@@ -1,0 +1,27 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Runtime } from '@app/platform';
+import { checkToken, type CheckedToken } from './auth';
+
+/** Without a valid token a request may carry this much body (the first-run bootstrap is well under it). */
+export const UNAUTHENTICATED_BODY_LIMIT = 4096;
+
+/**
+ * No work before authentication: a request on /api without a valid bearer token (checked once, as
+ * the rate limiter already did) and with a body over 4 KiB — or of unknown length — is answered
+ * 401 before the JSON parser reads it. The guard still decides everything else.
+ */
+export function unauthenticatedBodyLimit(runtime: Runtime) {
+  return (req: Request & { checkedToken?: CheckedToken }, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') return next();
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const checked = bearer ? checkToken(runtime, req, bearer) : undefined;
+    if (checked && 'claims' in checked) return next();
+    const declared = req.headers['content-length'];
+    const length = declared === undefined ? (req.headers['transfer-encoding'] ? Infinity : 0) : Number(declared);
+    if (!(length > UNAUTHENTICATED_BODY_LIMIT)) return next();
+    res.locals.errorCode = 'UNAUTHENTICATED';
+    res.status(401).json({
+      error: { code: 'UNAUTHENTICATED', message: `send a bearer token: without one a body may be at most ${UNAUTHENTICATED_BODY_LIMIT} bytes`, details: { limit: UNAUTHENTICATED_BODY_LIMIT } },
+    });
+  };
+}
