@@ -4,8 +4,8 @@ import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 /**
  * Work before authentication (issue 16, item 10): ~1 MB deep or wide JSON bodies were parsed and
  * walked before the token was checked. Without a valid token a body over 4 KiB is now refused
- * unread: the proof is the answer itself — a parsed body this broken would answer 400
- * (MALFORMED_JSON or BODY_TOO_DEEP), and the guard 401 only after parsing it.
+ * unread (413 BODY_TOO_LARGE_WITHOUT_TOKEN): the proof is the answer itself — a parsed body this
+ * broken would answer 400 (MALFORMED_JSON or BODY_TOO_DEEP) before the guard ever ran.
  */
 describe('bodies from requests without a token', () => {
   let t: TestApp;
@@ -24,15 +24,15 @@ describe('bodies from requests without a token', () => {
   it.each([
     ['malformed', broken],
     ['deep', deep],
-  ])('answers a ~1 MB %s body without a token 401 without parsing it', async (_what, body) => {
+  ])('refuses a ~1 MB %s body without a token (413) without parsing it', async (_what, body) => {
     const r = await post(body);
-    expect(r.status).toBe(401);
-    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+    expect(r.status).toBe(413);
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('BODY_TOO_LARGE_WITHOUT_TOKEN');
   });
 
   it('does the same with a forged token', async () => {
     const forged = t.runtime.tokens.issue('admin').token.replace(/\.[^.]+$/, '.AAAA');
-    expect((await post(deep, { authorization: `Bearer ${forged}` })).status).toBe(401);
+    expect((await post(deep, { authorization: `Bearer ${forged}` })).status).toBe(413);
   });
 
   it('still parses (and refuses) the same body with a valid token, and still reads small bodies without one', async () => {

@@ -8,7 +8,8 @@ export const UNAUTHENTICATED_BODY_LIMIT = 4096;
 /**
  * No work before authentication: a request on /api without a valid bearer token (checked once, as
  * the rate limiter already did) and with a body over 4 KiB — or of unknown length — is answered
- * 401 before the JSON parser reads it. The guard still decides everything else.
+ * 413 BODY_TOO_LARGE_WITHOUT_TOKEN before the JSON parser reads it (a size refusal, also on the
+ * public first-run bootstrap). The guard still decides everything else.
  */
 export function unauthenticatedBodyLimit(runtime: Runtime) {
   return (req: Request & { checkedToken?: CheckedToken }, res: Response, next: NextFunction) => {
@@ -19,9 +20,9 @@ export function unauthenticatedBodyLimit(runtime: Runtime) {
     const declared = req.headers['content-length'];
     const length = declared === undefined ? (req.headers['transfer-encoding'] ? Infinity : 0) : Number(declared);
     if (!(length > UNAUTHENTICATED_BODY_LIMIT)) return next();
-    res.locals.errorCode = 'UNAUTHENTICATED';
-    res.status(401).json({
-      error: { code: 'UNAUTHENTICATED', message: `send a bearer token: without one a body may be at most ${UNAUTHENTICATED_BODY_LIMIT} bytes`, details: { limit: UNAUTHENTICATED_BODY_LIMIT } },
+    res.locals.errorCode = 'BODY_TOO_LARGE_WITHOUT_TOKEN';
+    res.status(413).json({
+      error: { code: 'BODY_TOO_LARGE_WITHOUT_TOKEN', message: `send a bearer token: without one a body may be at most ${UNAUTHENTICATED_BODY_LIMIT} bytes`, details: { limit: UNAUTHENTICATED_BODY_LIMIT } },
     });
   };
 }
