@@ -32,8 +32,9 @@ export class GetCampaignEffectivenessHandler implements IQueryHandler<GetCampaig
 }
 
 /** History replays (as-of, attribution) this process runs at once, and per person; more answer 503 REPLAYS_BUSY. */
-const MAX_REPLAYS = 2;
-const MAX_REPLAYS_PER_USER = 1;
+// Two per person: the dashboard asks as-of and attribution one after the other; never all of them.
+const MAX_REPLAYS = 3;
+const MAX_REPLAYS_PER_USER = 2;
 
 const numberOrUndefined = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
 
