@@ -63,6 +63,7 @@ const CASES: Case[] = [
   { route: 'POST /api/org/units/:unitId/contact-policy', roles: [AD], inside: { unitId: 'BR1' }, body: () => ({ maxCampaignContactsPer30Days: 4, maxContactsPerCampaignPer7Days: 2 }) },
   { route: 'POST /api/org/targets', roles: [BH, AD], inside: {}, body: () => ({ subjectId: 'rm1', period: '2026-03', points: '5000' }) },
   { route: 'POST /api/org/scoring-rules', roles: [AD], inside: {}, body: (n) => ({ complaintPenalty: 200 + n }) },
+  { route: 'POST /api/org/closed-months', roles: [AD], inside: {}, body: () => ({ month: '2001-01' }) },
 
   { route: 'POST /api/customers', roles: [RM, BH, AD], inside: {}, body: (n) => ({ customerId: `N${n}`, segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' } }) },
   { route: 'POST /api/customers/:customerId/personal-data', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: () => ({ phone: '+86 138 0000 0001' }) },
@@ -266,7 +267,9 @@ describe('access: role × route × scope', () => {
           const outsideCase = kase.route === 'POST /api/interactions' ? { ...kase, body: () => ({ kind: 'contact', customerId: params === kase.peer ? 'PEER' : 'OUT', staffId: 'rm1', channel: 'phone', outcome: 'x' }) } : kase;
           const headBefore = await head();
           const outside = await call(role, outsideCase, params);
-          if (outside.status !== 403) findings.push(`${role} ${kase.route} outside ${JSON.stringify(params)}: expected 403, got ${outside.status} ${outside.body?.error?.code}`);
+          // A read of one record outside the reader's scope answers as an unknown id does (404): a 403 would tell which ids exist.
+          const expected = kase.route.startsWith('GET ') && kase.route.includes('/:') ? 404 : 403;
+          if (outside.status !== expected) findings.push(`${role} ${kase.route} outside ${JSON.stringify(params)}: expected ${expected}, got ${outside.status} ${outside.body?.error?.code}`);
           if ((await head()) !== headBefore) findings.push(`${role} ${kase.route} outside: refused but appended`);
         }
       }
@@ -306,7 +309,7 @@ describe('access: role × route × scope', () => {
     expect(await units('admin')).toEqual(expect.arrayContaining(['BR1', 'HO']));
   });
 
-  it('refuses a deactivated person and revoked tokens (401), and a moved manager their old customers (403)', async () => {
+  it('refuses a deactivated person and revoked tokens (401), and a moved manager their old customers (404, as any id outside their scope)', async () => {
     const admin = c.as('admin');
     ok(await admin.post('/api/org/staff', { staffId: 'temp-rm', displayName: 'Temp', role: 'relationship_manager', unitId: 'SB1' }));
     ok(await admin.post('/api/customers', { customerId: 'TMP', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '100' } }));
@@ -328,8 +331,8 @@ describe('access: role × route × scope', () => {
     // moved to another branch: the customers stay where they were, and so does access to them
     ok(await admin.post('/api/org/staff/temp-rm/move', { toUnitId: 'SB2' }));
     const moved = await get(fresh);
-    expect(moved.status).toBe(403);
-    expect(((await moved.json()) as { error: { code: string } }).error.code).toBe('NOT_YOUR_CUSTOMER');
+    expect(moved.status).toBe(404);
+    expect(((await moved.json()) as { error: { code: string } }).error.code).toBe('UNKNOWN_CUSTOMER');
 
     ok(await admin.post('/api/org/staff/temp-rm/deactivate', {}));
     const gone = await get(fresh);

@@ -152,6 +152,7 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   endpoint('POST /api/org/units/:unitId/tier-thresholds', 'admin', shape({ standard: '300000', platinum: '1500000', black: '6000000' }, { standard: f.money(), platinum: f.money(), black: f.money() }), { unitId: 'BR1' }),
   endpoint('POST /api/org/units/:unitId/contact-policy', 'admin', shape({ maxCampaignContactsPer30Days: 2, maxContactsPerCampaignPer7Days: 1 }, { maxCampaignContactsPer30Days: f.int(1, 100), maxContactsPerCampaignPer7Days: f.int(1, 100) }), { unitId: 'BR1' }),
   endpoint('POST /api/org/targets', 'admin', shape({ subjectId: 'rm1', period: '2026-03', points: '5000' }, { subjectId: f.id(), period: f.month(), points: f.money() })),
+  endpoint('POST /api/org/closed-months', 'admin', shape({ month: '2001-01' }, { month: f.month() })),
   endpoint(
     'POST /api/org/scoring-rules',
     'admin',

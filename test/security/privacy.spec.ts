@@ -40,6 +40,8 @@ describe('privacy and hardening', () => {
     const c = api(t);
     const rm = c.as('rm1');
     expect((await rm.post('/api/customers', { customerId: 'P1', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' }, personal: { name: NAME, phone: PHONE, idNumber: ID_NUMBER } })).status).toBe(201);
+    // rm1 manages P1: personal data is in clear (and written) only by the customer's own manager and the heads above.
+    expect((await c.as('head-br1').post('/api/customers/P1/manager', { staffId: 'rm1' })).status).toBe(200);
     expect((await rm.post('/api/customers/P1/personal-data', { phone: NEW_PHONE })).status).toBe(200);
     // a refused correction that carries personal data in its body: the data goes nowhere
     expect((await rm.post('/api/customers/P1/personal-data', { phone: NEW_PHONE, extra: NAME })).status).toBe(400);
@@ -73,7 +75,7 @@ describe('privacy and hardening', () => {
     }
     // the history stays, anonymous
     const { rows } = await t.db.pool.query(`SELECT type FROM es_events WHERE stream_id = 'customer-P1' ORDER BY stream_position`);
-    expect(rows.map((r) => r.type)).toEqual(['CustomerOnboarded', 'CustomerPersonalDataCorrected', 'CustomerDataErased']);
+    expect(rows.map((r) => r.type)).toEqual(['CustomerOnboarded', 'CustomerAssignedToManager', 'CustomerPersonalDataCorrected', 'CustomerDataErased']);
   });
 
   it('keeps free text about a customer (a contact outcome, a reversal reason) out of the event log, in the vault, and after erasure nowhere (issue 16)', async () => {

@@ -12,6 +12,7 @@ import { sanitisedBody, strictBody, strictUrl } from './http/strict-body';
 import { checkToken, type CheckedToken } from './http/auth';
 import { serveWeb } from './web/static';
 import { httpMetrics, metricsEndpoint } from './http/metrics.middleware';
+import { unauthenticatedBodyLimit } from './http/unauthenticated-body';
 
 /** Builds the HTTP app on a started runtime; used by main.ts and by the API tests alike. */
 export async function createApi(runtime: Runtime): Promise<NestExpressApplication> {
@@ -26,12 +27,15 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.use(httpMetrics(runtime));
   if (runtime.config.metricsPort === undefined) app.use('/metrics', metricsEndpoint(runtime));
   runtime.metrics.observe({ projections: true });
-  // Order matters: the rate limit first (a flood writes nothing), then the audit log (so the strict
-  // input checks below are audited like every other refusal), then the checks, then the parser.
+  // Order matters: the rate limit first (a flood writes nothing; it checks the token), then the audit
+  // log (so the strict input checks below are audited like every other refusal), then the checks and
+  // the body limit for requests without a valid token, then the parser.
   app.use('/api', apiRateLimit(runtime));
   app.use(auditMiddleware(runtime));
   app.use('/api', strictUrl());
   app.use('/api', strictBody());
+  // No parsing for strangers: without a valid token, a body over 4 KiB is refused unread (401).
+  app.use('/api', unauthenticatedBodyLimit(runtime));
   app.useBodyParser('json', { limit: '1mb', strict: true });
   app.use('/api', sanitisedBody());
   // The front end (GET /): apps/web's build, public static files under a strict CSP; it reads the API with the user's session.

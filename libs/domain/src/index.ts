@@ -38,6 +38,7 @@ export * from './upcasters';
 export * from './catalogue';
 export * from './scorecard/scoring';
 export * from './access/access';
+export * from './periods/business-time';
 export * from './attribution/attribution';
 export * from './statistics/two-groups';
 export * from './statistics/detectable-lift';

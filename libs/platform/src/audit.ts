@@ -34,8 +34,8 @@ export interface AuditEntry {
   readonly status: number;
   readonly code: string | null;
   readonly correlationId: string | null;
-  /** `command` for writes, `personal-data-read` for reads that returned personal data. */
-  readonly kind: 'command' | 'personal-data-read';
+  /** `command` for writes, `personal-data-read` for reads that returned personal data, `denied-customer-read` for refused reads of a customer. */
+  readonly kind: 'command' | 'personal-data-read' | 'denied-customer-read';
 }
 
 export class AuditLog {

@@ -8,6 +8,12 @@ describe('loadConfig', () => {
     expect(c.eventStoreUrl).toBeUndefined();
   });
 
+  it('lets staff date facts back 3 days by default (BACKDATE_GRACE_DAYS), and refuses a negative grace', () => {
+    expect(loadConfig({}).backdateGraceDays).toBe(3);
+    expect(loadConfig({ BACKDATE_GRACE_DAYS: '0.5' }).backdateGraceDays).toBe(0.5);
+    expect(() => loadConfig({ BACKDATE_GRACE_DAYS: '-1' })).toThrow(/BACKDATE_GRACE_DAYS/);
+  });
+
   it('reads the external stores and brokers when given', () => {
     const c = loadConfig({
       DATABASE_URL: 'postgres://app:pw@db:5432/campaigns',

@@ -42,6 +42,7 @@ const schema = z.object({
     .optional(),
   TOKEN_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(8),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  BACKDATE_GRACE_DAYS: z.coerce.number().min(0).max(36_600).default(3),
   SEED_DEMO: flag.default(true),
   SEED_DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
   SEED_DEMO_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
@@ -94,6 +95,8 @@ export interface AppConfig {
   readonly tokenTtlHours: number;
   /** Requests per minute per token (per address without one) on /api. */
   readonly rateLimitPerMinute: number;
+  /** How far staff may date a fact (occurredAt) before the time they record it, in days. */
+  readonly backdateGraceDays: number;
   /** `npm start` on an empty store writes a demo history (in the background) of this size. */
   readonly seedDemo: { readonly enabled: boolean; readonly customers: number; readonly months: number };
   /** Events per projector transaction, and how long a batch waits to fill (ms). */
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemo: { enabled: c.SEED_DEMO, customers: c.SEED_DEMO_CUSTOMERS, months: c.SEED_DEMO_MONTHS },
     tokenTtlHours: c.TOKEN_TTL_HOURS,
     rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
+    backdateGraceDays: c.BACKDATE_GRACE_DAYS,
     projectorBatchSize: c.PROJECTOR_BATCH_SIZE,
     projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,
     bankTimeZone: c.BANK_TIME_ZONE,

@@ -12,7 +12,12 @@ export function resolveKey(configured: string | undefined, dataDir: string, file
   const dir = join(resolve(dataDir), 'keys');
   const path = join(dir, file);
   if (!existsSync(path)) {
+    // DATA_DIR itself keeps the usual mode: the embedded PostgreSQL (run as the postgres user when
+    // we are root) must traverse it. Only the keys folder is this user's alone. (A recursive mkdir
+    // with mode 0o700 would give DATA_DIR that mode too.)
+    mkdirSync(resolve(dataDir), { recursive: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
     writeFileSync(path, randomBytes(bytes).toString('base64'), { mode: 0o600 });
     chmodSync(path, 0o600);
   }

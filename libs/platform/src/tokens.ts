@@ -40,9 +40,11 @@ export class TokenIssuer {
   issue(userId: string, options: { ttlHours?: number } = {}): { token: string; claims: TokenClaims } {
     const ttlSeconds = Math.round((options.ttlHours ?? this.defaultTtlHours) * 3600);
     const tokenId = randomUUID();
-    const token = jwt.sign({}, this.key, { algorithm: ALGORITHM, subject: userId, issuer: ISSUER, audience: AUDIENCE, expiresIn: ttlSeconds, jwtid: tokenId });
-    const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-    return { token, claims: { userId, tokenId, issuedAt, expiresAt: new Date(issuedAt.getTime() + ttlSeconds * 1000) } };
+    // `iat` is in whole seconds; the millisecond lets a revocation refuse every token issued up to it, not just those of earlier seconds.
+    const now = Date.now();
+    const token = jwt.sign({ iat: Math.floor(now / 1000), iat_ms: now }, this.key, { algorithm: ALGORITHM, subject: userId, issuer: ISSUER, audience: AUDIENCE, expiresIn: ttlSeconds, jwtid: tokenId });
+    const issuedAt = new Date(now);
+    return { token, claims: { userId, tokenId, issuedAt, expiresAt: new Date(Math.floor(now / 1000) * 1000 + ttlSeconds * 1000) } };
   }
 
   verify(token: string): TokenClaims {
@@ -56,7 +58,9 @@ export class TokenIssuer {
     if (typeof payload.sub !== 'string' || !payload.sub || typeof payload.jti !== 'string' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number') {
       throw new TokenError('invalid', 'the token lacks a subject, id, issue time or expiry');
     }
-    return { userId: payload.sub, tokenId: payload.jti, issuedAt: new Date(payload.iat * 1000), expiresAt: new Date(payload.exp * 1000) };
+    // Tokens from before `iat_ms` carry the second only (the start of it: a revocation in that second refuses them).
+    const issuedMs = typeof payload.iat_ms === 'number' && Math.floor(payload.iat_ms / 1000) === payload.iat ? payload.iat_ms : payload.iat * 1000;
+    return { userId: payload.sub, tokenId: payload.jti, issuedAt: new Date(issuedMs), expiresAt: new Date(payload.exp * 1000) };
   }
 }
 

@@ -39,6 +39,8 @@ import { supervisionProjection } from './supervision/supervision.projection';
 import { campaignEffectivenessProjection } from './campaign-effectiveness/campaign-effectiveness.projection';
 import { customerDirectoryProjection } from './customer-directory/customer-directory.projection';
 import { staffScorecardProjection } from './staff-scorecard/staff-scorecard.projection';
+import { periodCorrectionsProjection } from './period-corrections/period-corrections.projection';
+export * from './period-corrections/period-corrections.projection';
 /** Every projection the projector runs. */
 export const PROJECTIONS = [
   customerDirectoryProjection,
@@ -50,6 +52,7 @@ export const PROJECTIONS = [
   supervisionProjection,
   crossSellingProjection,
   approvalInboxProjection,
+  periodCorrectionsProjection,
 ];
 export * from './runner/read-model-position';
 export * from './as-of/scratch';

@@ -176,6 +176,7 @@ describe('campaign effectiveness read model', () => {
       ['supervision', 'running'],
       ['cross-selling', 'running'],
       ['approval-inbox', 'running'],
+      ['period-corrections', 'running'],
     ]);
   });
 

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Param, Query, ServiceUnavailableException } from '@nestjs/common';
 import { QueryBus, Query as CqrsQuery, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { asOfInstant, attributionRule, campaignInScope, forbidden, invalid, notFound, type Actor, type AttributionRule } from '@app/domain';
+import { asOfInstant, attributionRule, campaignDecider, campaignInScope, campaignStream, forbidden, invalid, notFound, type Actor, type AttributionRule } from '@app/domain';
 import { formatPosition } from '@app/event-store';
-import { OrganisationDirectory, RUNTIME } from '@app/application';
+import { loadState, OrganisationDirectory, RUNTIME } from '@app/application';
+import { ReplaySlots } from './replay-slots';
 import { requireCampaignInScope } from '../http/scope';
 import type { Runtime } from '@app/platform';
 import { campaignKpis, ReadModelNotReady, ReadTimedOut, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, campaignTotals, type CampaignEffectiveness, type Queryable } from '@app/read-models';
@@ -30,8 +31,10 @@ export class GetCampaignEffectivenessHandler implements IQueryHandler<GetCampaig
   }
 }
 
-/** History replays (as-of, attribution) this process runs at once; more answer 503 REPLAYS_BUSY. */
-const MAX_REPLAYS = 2;
+/** History replays (as-of, attribution) this process runs at once, and per person; more answer 503 REPLAYS_BUSY. */
+// Two per person: the dashboard asks as-of and attribution one after the other; never all of them.
+const MAX_REPLAYS = 3;
+const MAX_REPLAYS_PER_USER = 2;
 
 const numberOrUndefined = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
 
@@ -56,11 +59,14 @@ export class CampaignReportsController {
 
   /** As-of and attribution answers, kept for the store head they were computed at (a few, newest first). */
   private readonly answers = new Map<string, Promise<KpiAnswer>>();
-  private replaying = 0;
+  readonly replays = new ReplaySlots(MAX_REPLAYS, MAX_REPLAYS_PER_USER);
 
-  private async kpis(asOf: Date | undefined, rule: AttributionRule, campaignId: string): Promise<KpiAnswer> {
+  /**
+   * Under direct attribution: a query of the read model for this campaign, no replay. Otherwise the
+   * answer for (as-of, rule, store head): from the cache, or replayed in one of the caller's slots.
+   */
+  private async kpis(actor: Actor, asOf: Date | undefined, rule: AttributionRule, campaignId: string): Promise<KpiAnswer> {
     if (rule.model === 'direct') {
-      // As of a date under direct attribution: a query of the read model for this campaign, no replay.
       try {
         return await campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule, campaignIds: [campaignId] });
       } catch (err) {
@@ -72,9 +78,7 @@ export class CampaignReportsController {
     const key = JSON.stringify([asOf?.toISOString() ?? null, rule, head ? formatPosition(head) : null]);
     let answer = this.answers.get(key);
     if (!answer) {
-      if (this.replaying >= MAX_REPLAYS) throw new ServiceUnavailableException({ code: 'REPLAYS_BUSY', message: `${MAX_REPLAYS} history replays are running; try again in a minute` });
-      this.replaying++;
-      answer = campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule }).finally(() => this.replaying--);
+      answer = this.replays.run(actor.userId, () => campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule }));
       answer.catch(() => this.answers.delete(key));
       this.answers.set(key, answer);
       while (this.answers.size > 8) this.answers.delete(this.answers.keys().next().value!);
@@ -125,10 +129,14 @@ export class CampaignReportsController {
       if (actor.role === 'relationship_manager') throw forbidden('ROLE_NOT_ALLOWED', 'figures as of a date or under another attribution are for marketers, approvers, heads and analysts', { actual: actor.role });
       const when = asOfParam(asOf);
       const rule = attributionRule(attribution ?? 'direct', { windowDays: numberOrUndefined(windowDays), halfLifeDays: numberOrUndefined(halfLifeDays) });
-      const answer = await this.kpis(when, rule, campaignId);
+      // Existence and scope first, from the campaign's own stream (cheap, never behind): an unknown or
+      // out-of-scope campaign answers 404 without a replay.
+      const { state } = await loadState(this.runtime.store, campaignStream(campaignId), campaignDecider);
+      if (state.status === 'none' || !state.plan || !campaignInScope(org, actor, state.plan.ownerUnitId)) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
+      const answer = await this.kpis(actor, when, rule, campaignId);
       const figures = answer.campaigns.find((c) => c.campaignId === campaignId);
       if (!figures) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}${asOf ? ` as of ${asOf}` : ''}`, { campaignId });
-      if (!campaignInScope(org, actor, figures.ownerUnitId)) throw forbidden('OUTSIDE_SCOPE', `campaign ${campaignId} is outside your scope`, { campaignId });
+      if (!campaignInScope(org, actor, figures.ownerUnitId)) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
       return { ...figures, asOf: answer.asOf, attribution: answer.attribution, through: answer.through };
     }
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { customerDecider, customerStream, notFound, personalDataInClear, requireCustomerAccess, type Actor } from '@app/domain';
+import { customerAccess, customerDecider, customerStream, notFound, personalDataInClear, type Actor } from '@app/domain';
 import { loadState, OrganisationDirectory, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 import { masked } from './masking';
@@ -21,7 +21,7 @@ export class CustomerReportsController {
   ) {}
 
   /**
-   * Full or masked access to this customer, or 403 (404 when there is no such customer). Who
+   * Full or masked access to this customer, or 404 (no such customer, or not one of yours). Who
    * manages the customer, and where, is read from their own stream, not from a read model that may
    * lag: a transfer takes effect for reads at once, as for commands.
    */
@@ -29,8 +29,10 @@ export class CustomerReportsController {
     const { state } = await loadState(this.runtime.store, customerStream(customerId), customerDecider);
     const c = await customer360(db, customerId);
     if (state.status === 'none' || !c) throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
-    const access = requireCustomerAccess(actor, await this.directory.current(), customerId, { homeUnitId: state.homeUnitId, managerId: state.managerId }, 'masked');
-    return { c, access };
+    const access = customerAccess(actor, await this.directory.current(), { homeUnitId: state.homeUnitId, managerId: state.managerId });
+    // Outside the reader's scope answers as an unknown id does: a 403 would tell who is a customer.
+    if (access === 'none') throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
+    return { c, access, managerId: state.managerId };
   }
 
   @Roles('relationship_manager', 'branch_head', 'approver', 'analyst', 'admin')
@@ -43,12 +45,12 @@ export class CustomerReportsController {
     @Query('minPosition') minPosition?: string,
   ) {
     return readModelAnswer(this.runtime, [customer360Projection.name, pointsLedgerProjection.name], minPosition, async (db) => {
-      const { c, access } = await this.access(actor, db, customerId);
+      const { c, access, managerId } = await this.access(actor, db, customerId);
       const vault = await this.runtime.vault.get(customerId);
-      const personal = vault.state === 'present' ? (personalDataInClear(actor, access) ? vault.data : masked(vault.data)) : null;
+      const personal = vault.state === 'present' ? (personalDataInClear(actor, access, { managerId }) ? vault.data : masked(vault.data)) : null;
       if (personal) res.locals.personalDataRead = true;
       // Contact outcomes are free text kept in the vault: in clear for those who see personal data in clear, else masked.
-      const clear = vault.state !== 'erased' && personalDataInClear(actor, access);
+      const clear = vault.state !== 'erased' && personalDataInClear(actor, access, { managerId });
       const notes = clear ? await this.runtime.vault.notes.get(customerId, c.lastContacts.flatMap((x) => (x.outcomeNote ? [x.outcomeNote] : []))) : new Map<string, string>();
       const lastContacts = c.lastContacts.map(({ outcomeNote, ...x }) => ({ ...x, outcome: outcomeNote === null || vault.state === 'erased' ? null : clear ? (notes.get(outcomeNote) ?? null) : '***' }));
       return { ...c, lastContacts, personal, personalDataErased: vault.state === 'erased' };

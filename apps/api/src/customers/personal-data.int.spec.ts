@@ -29,12 +29,14 @@ describe('personal data: vault, masking, correction, erasure', () => {
     const r = await c.as('rm1').post('/api/customers', { customerId: 'P1', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '250000' }, personal: { name: NAME, phone: PHONE } });
     expect(r.status).toBe(201);
     await c.as('admin').post('/api/customers/P1/balances', { month: '2026-01', averageDailyAssets: '250000' });
+    // rm1 manages P1 (the personal data of a customer nobody manages is the heads' alone: personal-data-scope.int.spec.ts).
+    expect((await c.as('head-br1').post('/api/customers/P1/manager', { staffId: 'rm1' })).status).toBe(200);
     expect(await t.runtime.projector!.catchUp(30_000)).toBe(true);
   });
   afterAll(() => t.close());
 
   it('keeps personal data out of the event log and every table, in plaintext', async () => {
-    expect((await storedEvents(t, 'customer-P1')).map((e) => e.type)).toEqual(['CustomerOnboarded', 'BalanceSnapshotRecorded', 'CustomerTierChanged']);
+    expect((await storedEvents(t, 'customer-P1')).map((e) => e.type)).toEqual(['CustomerOnboarded', 'BalanceSnapshotRecorded', 'CustomerTierChanged', 'CustomerAssignedToManager']);
     expect(await tablesContaining(t, NAME)).toEqual([]);
     expect(await tablesContaining(t, PHONE)).toEqual([]);
   });

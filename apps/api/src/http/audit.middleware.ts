@@ -2,6 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Actor } from '@app/domain';
 import { traceIdOf, validTraceparent, type Runtime } from '@app/platform';
+import type { CheckedToken } from './auth';
+
+/** The user a valid token names, when the request was refused before the guard looked at it. */
+const tokenSubject = (req: { checkedToken?: CheckedToken }) => (req.checkedToken && 'claims' in req.checkedToken ? req.checkedToken.claims.userId : undefined);
+
+/** A read of one customer's records that was refused (no role, not in scope, no such customer): who looked is kept. */
+const deniedCustomerRead = (req: Request, status: number) => req.method === 'GET' && req.path.startsWith('/api/customers/') && status >= 400 && status < 500;
 
 /**
  * Records every command (POST under /api) with its actor, unit, correlation id and outcome —
@@ -9,7 +16,7 @@ import { traceIdOf, validTraceparent, type Runtime } from '@app/platform';
  * end of the response, so it sees what the guards and the error filter decided.
  */
 export function auditMiddleware(runtime: Runtime) {
-  return (req: Request & { actor?: Actor; tokenUserId?: string }, res: Response, next: NextFunction) => {
+  return (req: Request & { actor?: Actor; tokenUserId?: string; checkedToken?: CheckedToken }, res: Response, next: NextFunction) => {
     if (!req.path.startsWith('/api/')) return next();
     // A caller's correlation id is kept only if it looks like one (it is stored and echoed in events).
     const given = req.header('x-correlation-id');
@@ -26,11 +33,12 @@ export function auditMiddleware(runtime: Runtime) {
         { method: req.method, route: route ? `${req.baseUrl}${route}` : '(no route)', status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, actor: req.actor?.userId ?? null, correlationId: req.header('x-correlation-id') },
         'request',
       );
-      const kind = req.method === 'POST' ? 'command' : res.locals.personalDataRead ? 'personal-data-read' : undefined;
+      const kind = req.method === 'POST' ? 'command' : res.locals.personalDataRead ? 'personal-data-read' : deniedCustomerRead(req, res.statusCode) ? 'denied-customer-read' : undefined;
       if (!kind) return;
       runtime.audit
         .record({
-          actor: req.actor?.userId ?? req.tokenUserId ?? null,
+          // Refused before the guard (bad URL, body, media type)? The rate limiter already checked the token.
+          actor: req.actor?.userId ?? req.tokenUserId ?? tokenSubject(req) ?? null,
           orgUnit: req.actor?.unitId ?? null,
           method: req.method,
           path: req.path,

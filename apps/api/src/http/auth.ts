@@ -67,8 +67,8 @@ export class AuthGuard implements CanActivate {
     req.tokenUserId = userId; // for the audit log, even when the user is not (or no longer) known
     const staff = (await this.directory.current()).staff.get(userId);
     if (!staff || staff.active === false) throw new UnauthorizedException({ code: 'UNKNOWN_ACTOR', message: 'the token names no current staff member' });
-    // Revocation works at the token's resolution (whole seconds): tokens from before that second are refused.
-    if (staff.tokensValidFrom && issuedAt.getTime() < Math.floor(Date.parse(staff.tokensValidFrom) / 1000) * 1000) {
+    // Revocation refuses every token issued up to it, inclusive (to the millisecond the token carries).
+    if (staff.tokensValidFrom && issuedAt.getTime() <= Date.parse(staff.tokensValidFrom)) {
       throw new UnauthorizedException({ code: 'TOKEN_REVOKED', message: 'this token was revoked; mint a new one (campaignctl token --user <id>)' });
     }
     req.actor = { userId: staff.staffId, unitId: staff.unitId, role: staff.role };

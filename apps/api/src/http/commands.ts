@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus, type Command } from '@nestjs/cqrs';
 import type { Request } from 'express';
 import type { Actor, Organisation } from '@app/domain';
-import { type CommandContext, type HandledCommand, OrganisationDirectory } from '@app/application';
+import { type CommandContext, type HandledCommand, OrganisationDirectory, recordingOf, RUNTIME } from '@app/application';
+import type { Runtime } from '@app/platform';
 import { commandContext } from './command-context';
 import { commandResult, type CommandResult } from './command-result';
 
@@ -13,6 +14,10 @@ export interface Issue {
   readonly org: Organisation;
   readonly by: Actor;
   readonly at: string;
+  /** When the command is recorded, how far back staff may date it, an admin's correction reason (periods/business-time.ts). */
+  readonly recordedAt: string;
+  readonly graceDays: number;
+  readonly correction?: string;
   readonly context: CommandContext;
 }
 
@@ -22,11 +27,12 @@ export class Commands {
   constructor(
     private readonly bus: CommandBus,
     private readonly directory: OrganisationDirectory,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
   async issue(req: Request, actor: Actor, occurredAt?: string): Promise<Issue> {
-    const context = commandContext(req, actor, occurredAt);
-    return { org: await this.directory.current(), by: actor, at: context.occurredAt, context };
+    const context = { ...commandContext(req, actor, occurredAt), graceDays: this.runtime.config.backdateGraceDays };
+    return { org: await this.directory.current(), by: actor, at: context.occurredAt, ...recordingOf(context), recordedAt: context.recordedAt ?? new Date().toISOString(), graceDays: context.graceDays, context };
   }
 
   /** For commands whose answer is more than a stream write (e.g. a launch's audience size). */

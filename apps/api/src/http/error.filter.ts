@@ -81,7 +81,9 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const { status, body } = toHttpError(err);
     host.switchToHttp().getResponse<Response>().locals.errorCode = body.error.code;
-    if (status >= 500) this.log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'request failed');
+    // 503 is expected weather (a store away, replays busy, a read model behind): one warn line, no stack.
+    if (status === 503) this.log.warn({ code: body.error.code, reason: err instanceof Error ? err.message : String(err) }, 'service unavailable');
+    else if (status >= 500) this.log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'request failed');
     host.switchToHttp().getResponse<Response>().status(status).json(body);
   }
 }

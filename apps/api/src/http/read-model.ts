@@ -29,8 +29,11 @@ export async function readModelAnswer<T>(
   const wanted = minPositionOf(minPosition);
   if (wanted && runtime.store.kind === 'postgres') {
     // A position from a transaction that has not even started cannot be waited for: refuse at once.
-    const { rows } = await runtime.db.pool.query<{ next: string }>(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS next`);
-    if (wanted.commit >= BigInt(rows[0]!.next)) throw invalid('POSITION_AHEAD', 'minPosition is beyond anything the store has written', { minPosition: String(minPosition) });
+    // Nor one whose event number the store has not handed out yet (the prepare part: es_events' identity).
+    const { rows } = await runtime.db.pool.query<{ next: string; last: string | null }>(
+      `SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS next, pg_sequence_last_value(pg_get_serial_sequence('es_events', 'global_position'))::text AS last`,
+    );
+    if (wanted.commit >= BigInt(rows[0]!.next) || wanted.prepare > BigInt(rows[0]!.last ?? 0)) throw invalid('POSITION_AHEAD', 'minPosition is beyond anything the store has written', { minPosition: String(minPosition) });
   }
   if (!(await awaitPosition(runtime.db.pool, projection, wanted))) {
     throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: `the ${projection} read model has not reached ${String(minPosition)} yet; try again shortly` });

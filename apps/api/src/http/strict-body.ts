@@ -47,14 +47,29 @@ export function strictBody() {
 /** Control characters (NUL and the rest of C0, DEL) have no place in a path or a query value. */
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** Ids are 1–64 characters (`id` in libs/interactions); no path segment is longer. */
+export const MAX_PATH_SEGMENT = 64;
+
 /**
  * The URL gets the same care as bodies: a path segment or query value that decodes to control
- * characters or broken Unicode is refused (400) before it reaches a handler or the database.
+ * characters or broken Unicode is refused (400) before it reaches a handler or the database, and
+ * so is a path segment longer than any id (before the idempotency store or a stream name sees it).
  */
 export function strictUrl() {
   return (req: Request, res: Response, next: NextFunction) => {
     const [path, query = ''] = req.originalUrl.split('?', 2) as [string, string?];
-    const parts = [...path.split('/'), ...query.split('&').flatMap((kv) => kv.split('='))];
+    const segments = path.split('/');
+    for (const raw of segments) {
+      if (raw.length > MAX_PATH_SEGMENT * 12) return refuse(res, 400, 'ID_TOO_LONG', `ids in the path are at most ${MAX_PATH_SEGMENT} characters`);
+      let text: string;
+      try {
+        text = decodeURIComponent(raw);
+      } catch {
+        return refuse(res, 400, 'MALFORMED_URL', 'the URL has a malformed percent-encoding');
+      }
+      if ([...text].length > MAX_PATH_SEGMENT) return refuse(res, 400, 'ID_TOO_LONG', `ids in the path are at most ${MAX_PATH_SEGMENT} characters`);
+    }
+    const parts = [...segments, ...query.split('&').flatMap((kv) => kv.split('='))];
     for (const raw of parts) {
       let text: string;
       try {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/commo
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, inSequence, organisationDecider, type Actor, type OrganisationCommand } from '@app/domain';
+import { ORGANISATION_STREAM, ORG_LEVELS, illegalState, inSequence, organisationDecider, organisationInScope, type Actor, type OrganisationCommand } from '@app/domain';
 
 const BOOTSTRAP = inSequence(organisationDecider);
 import { type CommandContext, DecideOnStream, OrganisationDirectory } from '@app/application';
@@ -29,6 +29,7 @@ const scoringRules = z
     unsuitablePenalty: z.number().int().min(0).max(1_000_000).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'name at least one rule');
+const closeMonth = z.strictObject({ month });
 const contactPolicy = z.strictObject({
   maxCampaignContactsPer30Days: z.number().int().min(1).max(100),
   maxContactsPerCampaignPer7Days: z.number().int().min(1).max(100),
@@ -62,10 +63,10 @@ export class OrganisationController {
 
   @Roles(...ANY_ROLE)
   @Get('org')
-  @ApiOperation({ summary: 'The org tree, staff and products as configured now' })
-  async get() {
+  @ApiOperation({ summary: 'The org tree and staff in your scope (the whole bank for admins and analysts), and the products, as configured now' })
+  async get(@CurrentActor() actor: Actor) {
     const org = await this.directory.current();
-    return { units: [...org.units.values()], staff: [...org.staff.values()], products: [...org.products.values()], scoring: org.scoring };
+    return { ...organisationInScope(actor, org), products: [...org.products.values()], scoring: org.scoring };
   }
 
   @Roles('admin')
@@ -194,6 +195,20 @@ export class OrganisationController {
     const b = parseBody(target, body);
     const issue = await this.commands.issue(req, actor);
     return this.send({ ...issue, type: 'SetTarget', ...b }, issue, b.subjectId);
+  }
+
+  @Roles('admin')
+  @Post('org/closed-months')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Close a business month (head office's admin), once it is over in the bank's calendar. From then on no fact is dated in it (422 PERIOD_CLOSED), except an admin's correction sent with a Correction-Reason header, which the scorecard shows",
+  })
+  @ApiBody({ schema: toOpenApi(closeMonth), examples: { march: { value: { month: '2026-03' } } } })
+  async closeMonth(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+    const b = parseBody(closeMonth, body);
+    const issue = await this.commands.issue(req, actor);
+    return this.send({ ...issue, type: 'CloseBusinessMonth', month: b.month }, issue, b.month);
   }
 
   /** An action on one staff member that takes no input. */

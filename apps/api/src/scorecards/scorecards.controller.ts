@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus, Query as CqrsQuery, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { MONTH_PATTERN, forbidden, invalid, notFound, readScope, requireUnitInScope, staffInScope, unitInScope, type Actor } from '@app/domain';
+import { MONTH_PATTERN, invalid, notFound, readScope, requireUnitInScope, staffInScope, unitInScope, type Actor } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { personCredits, personScorecard, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
+import { periodCorrections, periodCorrectionsProjection, personCredits, personScorecard, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 
@@ -82,12 +82,17 @@ export class ScorecardsController {
     const p = periodOf(period);
     const org = await this.directory.current();
     const staff = org.staff.get(staffId);
-    if (staff && !staffInScope(org, readScope(actor), staff)) throw forbidden('OUTSIDE_SCOPE', `${staffId}'s scorecard is outside your scope`, { staffId });
-    return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
+    // Outside the reader's scope answers as an unknown id does: a 403 would tell who exists.
+    if (staff && !staffInScope(org, readScope(actor), staff)) throw notFound('UNKNOWN_STAFF', `no staff member ${staffId}`, { staffId });
+    return readModelAnswer(this.runtime, [PROJECTION, periodCorrectionsProjection.name], minPosition, async (db) => {
       // Someone who moved during the month: their whole month, and a row per unit (byUnit).
       const person = await personScorecard(db, staffId, p);
       if (!person) throw notFound('UNKNOWN_STAFF', `no staff member ${staffId}`, { staffId });
-      return { period: p, ...person, credits: await personCredits(db, staffId, p) };
+      // Facts an admin recorded in a closed month, with the reason: the figures show they were corrected.
+      const corrections = await periodCorrections(db, staffId, p);
+      // The sales behind the figures name customers: not for marketers, who see no customer records.
+      if (actor.role === 'marketer') return { period: p, ...person, corrections: corrections.map(({ customerId: _c, ...rest }) => rest) };
+      return { period: p, ...person, credits: await personCredits(db, staffId, p), corrections };
     });
   }
 }

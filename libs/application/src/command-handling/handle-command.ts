@@ -10,10 +10,25 @@ export interface CommandContext {
   readonly orgUnit: string | null;
   /** Business time of the command (ISO 8601); becomes the events' `occurredAt`. */
   readonly occurredAt: string;
+  /** When the command was recorded (ISO 8601), if the transport says. */
+  readonly recordedAt?: string;
+  /** An admin's reason for a fact dated in a closed month; kept in the events' metadata (`correction`). */
+  readonly correction?: string;
+  /** How far back staff may date a fact (days), when the transport holds them to it (BACKDATE_GRACE_DAYS). */
+  readonly graceDays?: number;
   /** When present, event ids derive from it, so a repeated command stores nothing new. */
   readonly idempotencyKey?: string;
   /** W3C trace context of the request or message (kept in the events' metadata). */
   readonly traceparent?: string;
+}
+
+/** What the business-time rule reads from a command's context (libs/domain periods/business-time.ts). */
+export function recordingOf(context: CommandContext): { recordedAt?: string; graceDays?: number; correction?: string } {
+  return {
+    ...(context.recordedAt !== undefined ? { recordedAt: context.recordedAt } : {}),
+    ...(context.graceDays !== undefined ? { graceDays: context.graceDays } : {}),
+    ...(context.correction !== undefined ? { correction: context.correction } : {}),
+  };
 }
 
 export interface HandledCommand<Event extends DomainEvent> {
@@ -187,6 +202,7 @@ export function withMetadata(
       occurredAt: context.occurredAt,
       schemaVersion: schemaVersion ?? currentSchemaVersion(e.type),
       ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+      ...(context.correction ? { correction: context.correction } : {}),
     },
   }));
 }

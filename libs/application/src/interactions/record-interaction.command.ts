@@ -17,7 +17,7 @@ import {
 import type { EventStore } from '@app/event-store';
 import type { Interaction } from '@app/interactions';
 import type { Runtime } from '@app/platform';
-import { handleCommand, loadState, type CommandContext, type HandledCommand } from '../command-handling/handle-command';
+import { handleCommand, loadState, recordingOf, type CommandContext, type HandledCommand } from '../command-handling/handle-command';
 import { controlGroupsInForce } from '../campaigns/control-groups-in-force';
 import { OrganisationDirectory } from '../organisation/organisation.directory';
 import { RUNTIME } from '../runtime.token';
@@ -62,7 +62,7 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
     const note = async (noteId: string, text: string) => (notes.push([noteId, text]), noteId);
     const command = await interactionCommand(interaction, org, this.runtime.store, context.occurredAt, newId, note);
     const streamId = customerStream(interaction.customerId);
-    const full = { ...command, org, by, at: context.occurredAt } as CustomerCommand;
+    const full = { ...command, org, by, at: context.occurredAt, ...recordingOf(context) } as CustomerCommand;
     const handled = await handleCommand(this.runtime.store, streamId, customerDecider, full, context);
     if (handled.events.length > 0) for (const [noteId, text] of notes) await this.runtime.vault.notes.put(interaction.customerId, noteId, text);
     return { ...handled, streamId, recordId: idOf(command) };

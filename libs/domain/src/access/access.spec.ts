@@ -29,11 +29,20 @@ describe('access policy', () => {
   });
 
   it('shows personal data in clear only to those who serve the customer', () => {
-    expect(personalDataInClear(actor('rm1'), 'full')).toBe(true);
-    expect(personalDataInClear(actor('head-br1'), 'full')).toBe(true);
-    expect(personalDataInClear(actor('admin'), 'full')).toBe(false);
-    expect(personalDataInClear(actor('appr-ho'), 'full')).toBe(false);
-    expect(personalDataInClear(actor('analyst'), 'masked')).toBe(false);
+    expect(personalDataInClear(actor('rm1'), 'full', { managerId: 'rm1' })).toBe(true);
+    expect(personalDataInClear(actor('head-br1'), 'full', { managerId: 'rm1' })).toBe(true);
+    expect(personalDataInClear(actor('admin'), 'full', { managerId: 'rm1' })).toBe(false);
+    expect(personalDataInClear(actor('appr-ho'), 'full', { managerId: 'rm1' })).toBe(false);
+    expect(personalDataInClear(actor('analyst'), 'masked', { managerId: 'rm1' })).toBe(false);
+  });
+
+  it("shows an unassigned customer's personal data in clear to the heads above them only, not to the sub-branch's relationship managers who may serve them", () => {
+    // C1 of SB1 with no manager: rm1 (SB1) has full access to serve them, yet sees the data masked.
+    expect(customerAccess(actor('rm1'), ORG, inSb1(null))).toBe('full');
+    expect(personalDataInClear(actor('rm1'), 'full', { managerId: null })).toBe(false);
+    expect(personalDataInClear(actor('head-sb1'), 'full', { managerId: null })).toBe(true);
+    // Someone else's customer: masked to rm1 even with full access (which they would not have).
+    expect(personalDataInClear(actor('rm1'), 'full', { managerId: 'rm2' })).toBe(false);
   });
 
   it('narrows reads: all, a subtree, or oneself', () => {

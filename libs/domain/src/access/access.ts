@@ -1,5 +1,5 @@
 import { forbidden } from '../errors';
-import { isWithin, type Organisation } from '../organisation/organisation.state';
+import { isWithin, lineage, type Organisation, type OrgUnit } from '../organisation/organisation.state';
 import type { Actor } from '../shared/types';
 
 /**
@@ -41,12 +41,16 @@ export function customerAccess(actor: Actor, org: Organisation, customer: Custom
 }
 
 /**
- * Who reads a customer's personal data in clear: the people who serve them — their manager and the
- * heads of their unit. Everyone else with access (admins, approvers, analysts) sees it masked
- * (DOMAIN.md: admins see configuration and the audit log, approvers the requests put to them).
+ * Who reads and writes a customer's personal data in clear: the people who serve them — their own
+ * manager and the heads of the units above the customer. Everyone else with access sees it masked:
+ * admins, approvers, analysts (DOMAIN.md: admins see configuration and the audit log, approvers the
+ * requests put to them), and the relationship managers of the sub-branch who may serve a customer
+ * nobody manages yet (walk-ins): until one of them is assigned, only the heads see it in clear.
  */
-export function personalDataInClear(actor: Actor, access: CustomerAccess): boolean {
-  return access === 'full' && (actor.role === 'relationship_manager' || actor.role === 'branch_head');
+export function personalDataInClear(actor: Actor, access: CustomerAccess, customer: Pick<CustomerPlacement, 'managerId'>): boolean {
+  if (access !== 'full') return false;
+  if (actor.role === 'branch_head') return true;
+  return actor.role === 'relationship_manager' && customer.managerId === actor.userId;
 }
 
 /**
@@ -101,4 +105,27 @@ export function campaignInScope(org: Organisation, actor: Actor, ownerUnitId: st
 /** Refuses (403) a read of a unit outside the reader's scope. */
 export function requireUnitInScope(org: Organisation, actor: Actor, unitId: string): void {
   if (!unitInScope(org, readScope(actor), unitId)) throw forbidden('OUTSIDE_SCOPE', `unit ${unitId} is outside your scope`, { unitId, actorUnitId: actor.unitId });
+}
+
+/** A staff member as a directory reader sees them: no token or revocation times. */
+export interface StaffListing {
+  readonly staffId: string;
+  readonly displayName: string;
+  readonly role: Actor['role'];
+  readonly unitId: string;
+  readonly active: boolean;
+}
+
+/**
+ * The org directory a reader sees: the whole bank for admins and analysts; for everyone else the
+ * units above theirs (where they sit) and their subtree, and the staff of their subtree only.
+ */
+export function organisationInScope(actor: Actor, org: Organisation): { units: OrgUnit[]; staff: StaffListing[] } {
+  const global = actor.role === 'admin' || actor.role === 'analyst';
+  const above = new Set(lineage(org, actor.unitId).map((u) => u.unitId));
+  const units = [...org.units.values()].filter((u) => global || above.has(u.unitId) || isWithin(org, u.unitId, actor.unitId));
+  const staff = [...org.staff.values()]
+    .filter((s) => global || isWithin(org, s.unitId, actor.unitId))
+    .map((s) => ({ staffId: s.staffId, displayName: s.displayName, role: s.role, unitId: s.unitId, active: s.active !== false }));
+  return { units, staff };
 }

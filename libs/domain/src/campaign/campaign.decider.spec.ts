@@ -65,6 +65,9 @@ describe('campaign', () => {
 
     it('lets only marketers draft', () => {
       given([]).when(cmd({ type: 'DraftCampaign', plan }, 'rm1')).thenRefuses('ROLE_NOT_ALLOWED');
+      // BR2 and SB2 are not under the owner BR1: an audience there is refused at draft, not at launch.
+      given([]).when(cmd({ type: 'DraftCampaign', plan: { ...plan, audience: { ...plan.audience, unitIds: ['SB1', 'SB2'] } } })).thenRefuses('OUTSIDE_SCOPE');
+      given([]).when(cmd({ type: 'DraftCampaign', plan: { ...plan, audience: { ...plan.audience, unitIds: ['BR2'] } } }, 'admin')).thenRefuses('OUTSIDE_SCOPE');
     });
   });
 
@@ -110,6 +113,13 @@ describe('campaign', () => {
       it('DOMAIN Campaigns (four eyes): no campaign is approved by the person who drafted or submitted it', () => {
         given(history('BR1', 'admin', 'mkt-br1')).when(cmd({ type: 'ApproveCampaign' }, 'admin')).thenRefuses('FOUR_EYES');
         given(history('BR1', 'mkt-br1', 'admin')).when(cmd({ type: 'ApproveCampaign' }, 'admin')).thenRefuses('FOUR_EYES');
+      });
+
+      it('DOMAIN Campaigns (four eyes): whoever submitted it once never approves it, even after a rejection and someone else\'s resubmission', () => {
+        const rejected: CampaignEvent = { type: 'CampaignRejected', data: { campaignId: 'K1', rejectedBy: 'appr-ho', approverUnitId: 'HO', reason: 'costs' } };
+        const resubmitted: CampaignEvent = { type: 'CampaignSubmitted', data: { campaignId: 'K1', planDocumentRef: 'doc-2', submittedBy: 'mkt-br1' } };
+        given([...history('BR1', 'mkt-br1', 'admin'), rejected, resubmitted]).when(cmd({ type: 'ApproveCampaign' }, 'admin')).thenRefuses('FOUR_EYES');
+        given([...history('BR1', 'mkt-br1', 'admin'), rejected, resubmitted]).when(cmd({ type: 'ApproveCampaign' }, 'appr-ho')).then([approvedBy('appr-ho', 'HO')]);
       });
 
       it('DOMAIN Campaigns: head office\'s own campaign is not approved outside head office', () => {

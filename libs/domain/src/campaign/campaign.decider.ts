@@ -1,4 +1,5 @@
 import type { Decider } from '../decider';
+import { requireBusinessTimeAllowed } from '../periods/business-time';
 import { forbidden, illegalState, invalid, notFound, refused } from '../errors';
 import { requireRole } from '../organisation/organisation.decider';
 import { outsideScope, unknownProduct, unknownUnit } from '../organisation/organisation.errors';
@@ -15,9 +16,9 @@ export interface CampaignState {
   readonly status: CampaignStatus | 'none';
   readonly campaignId: string;
   readonly plan: CampaignPlan | null;
-  /** Who drafted it and who submitted it last: neither may approve it (four eyes). */
+  /** Who drafted it and everyone who ever submitted it: none of them may approve it (four eyes). */
   readonly draftedBy: string | null;
-  readonly submittedBy: string | null;
+  readonly submitters: ReadonlySet<string>;
   readonly treatmentCount: number;
   readonly costFen: number;
   readonly unassignedCostFen: number;
@@ -30,7 +31,7 @@ export const initialState = (): CampaignState => ({
   campaignId: '',
   plan: null,
   draftedBy: null,
-  submittedBy: null,
+  submitters: new Set(),
   treatmentCount: 0,
   costFen: 0,
   unassignedCostFen: 0,
@@ -45,7 +46,8 @@ export function evolve(s: CampaignState, e: CampaignEvent): CampaignState {
       return { ...s, status: 'draft', campaignId, plan, draftedBy };
     }
     case 'CampaignSubmitted':
-      return { ...s, status: 'submitted', submittedBy: e.data.submittedBy };
+      // A resubmission after a rejection does not clear the earlier submitter's hand in it.
+      return { ...s, status: 'submitted', submitters: new Set([...s.submitters, e.data.submittedBy]) };
     case 'CampaignApproved':
       return { ...s, status: 'approved' };
     case 'CampaignRejected':
@@ -81,6 +83,8 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     requireRole(c.by, ['marketer', 'admin']);
     const plan = validPlan(c.plan, c.org);
     if (!isWithin(c.org, plan.ownerUnitId, c.by.unitId)) throw outsideScope(plan.ownerUnitId, c.by.unitId);
+    // The audience is drawn from the owning unit's customers: naming another unit is refused now, not found out at launch.
+    for (const u of plan.audience.unitIds) if (!isWithin(c.org, u, plan.ownerUnitId)) throw outsideScope(u, plan.ownerUnitId);
     return [{ type: 'CampaignDrafted', data: { campaignId, ...plan, draftedBy: c.by.userId } }];
   }
   if (s.status === 'none' || !s.plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
@@ -112,7 +116,7 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     case 'ApproveCampaign':
     case 'RejectCampaign': {
       requireStatus(s, ['submitted'], c.type === 'ApproveCampaign' ? 'approve' : 'reject');
-      if (c.type === 'ApproveCampaign' && (c.by.userId === s.draftedBy || c.by.userId === s.submittedBy)) {
+      if (c.type === 'ApproveCampaign' && (c.by.userId === s.draftedBy || s.submitters.has(c.by.userId))) {
         throw forbidden('FOUR_EYES', 'a campaign is approved by someone who neither drafted nor submitted it', { campaignId });
       }
       if (c.type === 'ApproveCampaign') return [{ type: 'CampaignApproved', data: { campaignId, approvedBy: c.by.userId, approverUnitId: c.by.unitId } }];
@@ -140,6 +144,8 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
       ];
     }
     case 'RecordCampaignCost': {
+      // A cost sets the campaign's ROI for its month: held to the same closing and grace as a sale.
+      requireBusinessTimeAllowed(c);
       requireStatus(s, ['launched'], 'record costs for');
       if (s.costIds.has(c.costId)) throw illegalState('ALREADY_EXISTS', `cost ${c.costId} already exists`, { costId: c.costId });
       const fen = toFen(c.amount);

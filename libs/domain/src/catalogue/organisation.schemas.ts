@@ -10,6 +10,7 @@ export const ORGANISATION_EVENT_SCHEMAS = {
   StaffRoleChanged: z.strictObject({ staffId: id, from: role, to: role }),
   StaffMemberDeactivated: z.strictObject({ staffId: id }),
   StaffTokensRevoked: z.strictObject({ staffId: id, before: time }),
+  BusinessMonthClosed: z.strictObject({ month, closedBy: id }),
   ProductDefined: z.strictObject({ productCode: id, name: text, category: text, riskLevel, riskBearing: z.boolean(), weight: decimal }),
   ProductUpdated: z.strictObject({ productCode: id, riskLevel, riskBearing: z.boolean(), weight: decimal }),
   TierThresholdsSet: z.strictObject({ unitId: id, thresholds: z.strictObject({ standard: decimal, platinum: decimal, black: decimal }) }),

@@ -64,6 +64,12 @@ describe('claims (客户申领)', () => {
     given([filedBy('rm1', 'SB1')]).when(cmd({ type: 'OnboardCustomer', ...facts }, 'head-sb1')).thenRefuses('CLAIM_PENDING');
   });
 
+  it('tells someone outside the customer\'s unit nothing of a waiting claim: the scope refusal comes first', () => {
+    // rm3 works in SB2 (BR2); the claim and the customer are SB1's.
+    given([filedBy('rm1', 'SB1')]).when(fileClaim('rm3', { claimId: 'CL2' })).thenRefuses('STAFF_NOT_IN_UNIT');
+    given([filedBy('rm1', 'SB1')]).when(cmd({ type: 'OnboardCustomer', ...facts }, 'rm3')).thenRefuses('OUTSIDE_SCOPE');
+  });
+
   it('still decides a claim filed under the old rule on a customer already onboarded (stored histories): assignment only', () => {
     const legacy = { type: 'CustomerClaimFiled', data: { customerId: 'C1', claimId: 'CL1', staffId: 'rm1', unitId: 'SB1' } } as CustomerEvent;
     given([onboarded, legacy])

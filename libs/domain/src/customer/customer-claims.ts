@@ -43,14 +43,15 @@ export function decideClaims(c: ClaimsCommand, s: ClaimsState & RelationshipStat
   const customerId = c.customerId;
   switch (c.type) {
     case 'FileClaim': {
-      if (s.status !== 'none') {
-        throw illegalState('CUSTOMER_ALREADY_IN_SYSTEM', `customer ${customerId} is already in the system: their sub-branch assigns them a manager`, { customerId });
-      }
-      requireNoClaimPending(s);
+      // Who may claim here comes first: a claimant from elsewhere learns nothing of the customer's state.
       if (c.by.role !== 'relationship_manager') throw forbidden('ROLE_NOT_ALLOWED', 'claims are filed by relationship managers', { actual: c.by.role });
       const onboarding = onboardingFacts(c);
       // The customer joins the sub-branch holding most of their assets, and the claimant manages them there.
       managerIn(c.org, c.by.userId, onboarding.homeUnitId);
+      if (s.status !== 'none') {
+        throw illegalState('CUSTOMER_ALREADY_IN_SYSTEM', `customer ${customerId} is already in the system: their sub-branch assigns them a manager`, { customerId });
+      }
+      requireNoClaimPending(s);
       return [{ type: 'CustomerClaimFiled', data: { customerId, claimId: c.claimId, staffId: c.by.userId, unitId: c.by.unitId, onboarding } }];
     }
     case 'DecideClaim': {

@@ -1,3 +1,4 @@
+import { personalDataInClear } from '../access/access';
 import { forbidden, illegalState, invalid } from '../errors';
 import type { CustomerCommandOf } from './customer.commands';
 import type { CustomerEventOf } from './customer.events';
@@ -31,11 +32,15 @@ export function evolvePersonalData<S extends PersonalDataState>(s: S, e: Persona
   }
 }
 
-export function decidePersonalData(c: PersonalDataCommand, s: PersonalDataState): PersonalDataEvent[] {
+export function decidePersonalData(c: PersonalDataCommand, s: PersonalDataState & { readonly managerId: string | null }): PersonalDataEvent[] {
   const customerId = c.customerId;
   switch (c.type) {
     case 'CorrectPersonalData': {
       if (s.erased) throw illegalState('DATA_ERASED', 'this customer\'s personal data was erased; it cannot be written again', { customerId });
+      // Written by whoever may read it in clear (or an admin): a manager of the sub-branch may not overwrite a walk-in's details.
+      if (c.by.role !== 'admin' && !personalDataInClear(c.by, 'full', s)) {
+        throw forbidden('NOT_YOUR_CUSTOMER', 'personal data is corrected by the customer\'s own manager, a head of their unit or an admin', { customerId });
+      }
       if (c.fields.length === 0) throw invalid('NOTHING_TO_CORRECT', 'name at least one personal field to correct');
       if (c.nameMissing) throw invalid('NAME_REQUIRED', 'personal data needs a name', {});
       return [{ type: 'CustomerPersonalDataCorrected', data: { customerId, fields: [...new Set(c.fields)].sort() } }];

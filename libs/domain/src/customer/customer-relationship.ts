@@ -109,6 +109,11 @@ export function managerIn(org: Organisation, staffId: string, homeUnitId: string
   return staff;
 }
 
+/** Onboarding is into a unit the actor works in or above (checked before anything about the customer is said). */
+export function requireOnboardingScope(c: CustomerCommandOf<'OnboardCustomer'>): void {
+  requireScope(c.org, onboardingFacts(c).homeUnitId, c.by.unitId);
+}
+
 /** The actor's unit must be the given unit or above it. */
 function requireScope(org: Organisation, unitId: string, actorUnitId: string): void {
   if (!isWithin(org, unitId, actorUnitId)) throw outsideScope(unitId, actorUnitId);

@@ -1,4 +1,5 @@
-import { illegalState, notFound, refused } from '../errors';
+import { forbidden, illegalState, notFound, refused } from '../errors';
+import { isWithin } from '../organisation/organisation.state';
 import { formatFen, toFen } from '../shared/money';
 import { staffMember } from './customer.checks';
 import type { CampaignFacts, ControlGroupsInForce, CustomerCommandOf } from './customer.commands';
@@ -13,7 +14,8 @@ import { requireSuitable, type SuitabilityState } from './customer-suitability';
 /** The sales flow (001 §3): offers made, and the sales (conversions) that stand or were reversed. */
 export interface SellingState {
   readonly offers: ReadonlyMap<string, OfferData & { open: boolean }>;
-  readonly conversions: ReadonlyMap<string, { reversed: boolean }>;
+  /** Each sale, with who made it (only they, their heads or an admin reverse it). */
+  readonly conversions: ReadonlyMap<string, { reversed: boolean; staffId: string }>;
 }
 
 export const initialSelling = (): SellingState => ({ offers: new Map(), conversions: new Map() });
@@ -32,9 +34,9 @@ export function evolveSelling<S extends SellingState>(s: S, e: SellingEvent): S 
     case 'OfferDeclined':
       return { ...s, offers: new Map(s.offers).set(e.data.offerId, { ...e.data, open: false }) };
     case 'ConversionRecorded':
-      return { ...s, conversions: new Map(s.conversions).set(e.data.conversionId, { reversed: false }) };
+      return { ...s, conversions: new Map(s.conversions).set(e.data.conversionId, { reversed: false, staffId: e.data.staffId }) };
     case 'ConversionReversed':
-      return { ...s, conversions: new Map(s.conversions).set(e.data.conversionId, { reversed: true }) };
+      return { ...s, conversions: new Map(s.conversions).set(e.data.conversionId, { reversed: true, staffId: s.conversions.get(e.data.conversionId)?.staffId ?? '' }) };
     default: {
       const unreachable: never = e;
       return unreachable;
@@ -64,6 +66,7 @@ export function decideSelling(c: SellingCommand, s: Reads): SellingEvent[] {
     case 'ReverseConversion': {
       const conversion = s.conversions.get(c.conversionId);
       if (!conversion) throw notFound('UNKNOWN_CONVERSION', `no conversion ${c.conversionId} for this customer`, { conversionId: c.conversionId });
+      requireMayReverse(c, conversion.staffId);
       if (conversion.reversed) throw illegalState('ALREADY_REVERSED', `conversion ${c.conversionId} is already reversed`, { conversionId: c.conversionId });
       return [{ type: 'ConversionReversed', data: { conversionId: c.conversionId, customerId, reasonNote: c.reasonNote } }];
     }
@@ -72,6 +75,17 @@ export function decideSelling(c: SellingCommand, s: Reads): SellingEvent[] {
       return unreachable;
     }
   }
+}
+
+/**
+ * A sale sets pay: only its seller, the heads of the seller's unit (and above) or an admin undo it,
+ * never a colleague who happens to reach the customer (an unassigned customer of their sub-branch).
+ */
+function requireMayReverse(c: CustomerCommandOf<'ReverseConversion'>, sellerId: string): void {
+  if (c.by.role === 'admin' || c.by.userId === sellerId) return;
+  const seller = c.org.staff.get(sellerId);
+  const headOfSeller = (c.by.role === 'branch_head' || c.by.role === 'approver') && seller !== undefined && isWithin(c.org, seller.unitId, c.by.unitId);
+  if (!headOfSeller) throw forbidden('NOT_YOUR_RECORD', `conversion ${c.conversionId} was sold by someone else; only they, their heads or an admin reverse it`, { conversionId: c.conversionId });
 }
 
 function recordConversion(c: CustomerCommandOf<'RecordConversion'>, s: Reads): SellingEvent[] {

@@ -314,12 +314,36 @@ describe('customer', () => {
       given([onboarded, recorded, reversed]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reasonNote: null })).thenRefuses('ALREADY_REVERSED');
       given([onboarded]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reasonNote: null })).thenRefuses('UNKNOWN_CONVERSION');
     });
+
+    it("lets only the seller, the heads of the seller's unit or an admin reverse a sale (DOMAIN.md, Staff scorecards: sales set pay)", () => {
+      // rm1 (SB1) sold to C1, a customer of SB1 nobody manages: rm1b's colleague access does not reach the sale.
+      const sold: CustomerEvent = {
+        type: 'ConversionRecorded',
+        data: { conversionId: 'V1', customerId: 'C1', staffId: 'rm1', productCode: 'GOLD', amount: '1.00', revenue: '1.00', campaignId: null, referrerStaffId: null, referralId: null },
+      };
+      const reverse = (by: string) => cmd({ type: 'ReverseConversion', conversionId: 'V1', reasonNote: null }, { by: actor(by) });
+      const reversed: CustomerEvent = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reasonNote: null } };
+      const colleague = { ...ORG, staff: new Map(ORG.staff).set('rm1c', { ...ORG.staff.get('rm1')!, staffId: 'rm1c' }) };
+      given([onboarded, sold]).when(cmd({ type: 'ReverseConversion', conversionId: 'V1', reasonNote: null }, { by: { userId: 'rm1c', unitId: 'SB1', role: 'relationship_manager' }, org: colleague })).thenRefuses('NOT_YOUR_RECORD');
+      given([onboarded, sold]).when(reverse('rm1')).then([reversed]);
+      given([onboarded, sold]).when(reverse('head-sb1')).then([reversed]);
+      given([onboarded, sold]).when(reverse('admin')).then([reversed]);
+    });
   });
 
   describe('personal data', () => {
     const erased: CustomerEvent = { type: 'CustomerDataErased', data: { customerId: 'C1', reason: 'customer request', erasedBy: 'admin' } };
+    const managedByRm1: CustomerEvent = { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm1', previousStaffId: null, unitId: 'SB1' } };
     it('records which fields were corrected, never their values', () => {
-      given([onboarded]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone', 'name', 'phone'] })).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['name', 'phone'] } }]);
+      given([onboarded, managedByRm1]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone', 'name', 'phone'] })).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['name', 'phone'] } }]);
+    });
+
+    it("DOMAIN Privacy (personal data for those who serve the customer): an unassigned customer's details are corrected by a head or an admin, not by the sub-branch's relationship managers", () => {
+      const correct = (by: string) => cmd({ type: 'CorrectPersonalData', fields: ['phone'] }, { by: actor(by) });
+      given([onboarded]).when(correct('rm1')).thenRefuses('NOT_YOUR_CUSTOMER');
+      given([onboarded]).when(correct('head-sb1')).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['phone'] } }]);
+      given([onboarded]).when(correct('admin')).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['phone'] } }]);
+      given([onboarded, managedByRm1]).when(correct('rm1')).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['phone'] } }]);
     });
 
     it('lets only an admin erase, with a reason, once', () => {
@@ -331,7 +355,7 @@ describe('customer', () => {
 
     it('refuses correcting erased personal data', () => {
       given([onboarded, erased]).when(cmd({ type: 'CorrectPersonalData', fields: ['name'] })).thenRefuses('DATA_ERASED');
-      given([onboarded]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone'], nameMissing: true })).thenRefuses('NAME_REQUIRED');
+      given([onboarded, managedByRm1]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone'], nameMissing: true })).thenRefuses('NAME_REQUIRED');
     });
   });
 

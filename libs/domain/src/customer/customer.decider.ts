@@ -1,4 +1,5 @@
 import type { Decider } from '../decider';
+import { requireBusinessTimeAllowed } from '../periods/business-time';
 import { requireAccess, requireFeedRole, requireRecordedByThemselves } from './customer.checks';
 import type { CustomerCommand } from './customer.commands';
 import { unknownCustomer } from './customer.errors';
@@ -11,7 +12,7 @@ import { decideContact, evolveContact } from './customer-contact';
 import { decideParticipation, evolveParticipation } from './customer-participation';
 import { decidePersonalData, evolvePersonalData } from './customer-personal-data';
 import { decideReferrals, evolveReferrals } from './customer-referrals';
-import { decideRelationship, evolveRelationship } from './customer-relationship';
+import { decideRelationship, evolveRelationship, requireOnboardingScope } from './customer-relationship';
 import { decideSelling, evolveSelling } from './customer-selling';
 import { decideSuitability, evolveSuitability } from './customer-suitability';
 import { decideTier, evolveTier } from './customer-tier';
@@ -83,6 +84,9 @@ export function evolve(s: CustomerState, e: CustomerStreamEvent): CustomerState 
 
 export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
   if (c.type === 'OnboardCustomer') {
+    // Scope before state: someone outside the unit learns nothing of a waiting claim.
+    requireOnboardingScope(c);
+    requireBusinessTimeAllowed(c);
     requireNoClaimPending(s);
     return decideRelationship(c, s);
   }
@@ -93,6 +97,7 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
   requireFeedRole(c);
   requireAccess(c, s);
   requireRecordedByThemselves(c);
+  requireBusinessTimeAllowed(c);
 
   switch (c.type) {
     case 'AssignManager':

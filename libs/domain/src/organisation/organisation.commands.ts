@@ -24,4 +24,6 @@ export type OrganisationCommand = Issued &
     | { type: 'SetTarget'; subjectId: string; period: string; points: string }
     /** Changes the named scoring rules; the others stay as in force. */
     | { type: 'SetScoringRules'; referralShare?: number; complaintPenalty?: number; unsuitablePenalty?: number }
+    /** Head office closes a business month once it is over: no new fact is dated in it (but an admin's recorded correction). */
+    | { type: 'CloseBusinessMonth'; month: string }
   );

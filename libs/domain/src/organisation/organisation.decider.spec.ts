@@ -58,6 +58,15 @@ describe('organisation', () => {
         .then([{ type: 'StaffMemberMoved', data: { staffId: 'S1', fromUnitId: 'SB1', toUnitId: 'BR1' } }]);
       given([...tree, registered]).when({ type: 'MoveStaffMember', staffId: 'S1', toUnitId: 'SB1', at, by: admin }).then([]);
     });
+
+    it('never leaves the bank without an active admin: the last one cannot give up the role, one of two can', () => {
+      const adminReg = (staffId: string): OrganisationEvent => ({ type: 'StaffMemberRegistered', data: { staffId, displayName: staffId, role: 'admin', unitId: 'HO' } });
+      const demote = { type: 'ChangeStaffRole', staffId: 'admin-1', role: 'analyst', at, by: admin } as const;
+      given([...tree, adminReg('admin-1')]).when(demote).thenRefuses('LAST_ADMIN');
+      // A second admin who was deactivated does not count.
+      given([...tree, adminReg('admin-1'), adminReg('admin-2'), { type: 'StaffMemberDeactivated', data: { staffId: 'admin-2' } }]).when(demote).thenRefuses('LAST_ADMIN');
+      given([...tree, adminReg('admin-1'), adminReg('admin-2')]).when(demote).then([{ type: 'StaffRoleChanged', data: { staffId: 'admin-1', from: 'admin', to: 'analyst' } }]);
+    });
   });
 
   describe('products', () => {

@@ -1,7 +1,8 @@
 import type { Decider } from '../decider';
-import { forbidden, invalid } from '../errors';
+import { forbidden, illegalState, invalid } from '../errors';
 import { formatFen, toFen } from '../shared/money';
 import { MONTH_PATTERN } from '../shared/time';
+import { businessMonth } from '../shared/calendar';
 import type { ScoringRules } from '../scorecard/scoring';
 import type { Actor, Role } from '../shared/types';
 import type { OrganisationCommand } from './organisation.commands';
@@ -67,6 +68,8 @@ export function evolve(org: Organisation, event: OrganisationEvent): Organisatio
       return { ...org, targets: with_(org.targets, `${event.data.subjectId} ${event.data.period}`, event.data.points) };
     case 'ScoringRulesSet':
       return { ...org, scoring: event.data.rules };
+    case 'BusinessMonthClosed':
+      return { ...org, closedMonths: new Set([...org.closedMonths, event.data.month]) };
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -76,6 +79,7 @@ export function evolve(org: Organisation, event: OrganisationEvent): Organisatio
 
 export function decide(command: OrganisationCommand, org: Organisation): OrganisationEvent[] {
   if (command.type === 'SetTarget') return setTarget(command, org);
+  if (command.type === 'CloseBusinessMonth') return closeBusinessMonth(command, org);
   requireRole(command.by, ['admin']);
   switch (command.type) {
     case 'OpenOrgUnit': {
@@ -110,6 +114,10 @@ export function decide(command: OrganisationCommand, org: Organisation): Organis
       const s = org.staff.get(command.staffId);
       if (!s) throw unknownStaff(command.staffId);
       if (s.role === command.role) return [];
+      // The bank is never left without an active admin (no one could then change roles, users or settings).
+      if (s.role === 'admin' && s.active !== false && ![...org.staff.values()].some((o) => o.staffId !== s.staffId && o.role === 'admin' && o.active !== false)) {
+        throw illegalState('LAST_ADMIN', `${s.staffId} is the last active admin; make someone else admin first`, { staffId: s.staffId });
+      }
       return [{ type: 'StaffRoleChanged', data: { staffId: s.staffId, from: s.role, to: command.role } }];
     }
     case 'DeactivateStaffMember': {
@@ -181,6 +189,19 @@ export function decide(command: OrganisationCommand, org: Organisation): Organis
       return unreachable;
     }
   }
+}
+
+/**
+ * Head office (an admin, head or approver there) closes a business month once it is over; closing
+ * it again changes nothing. The month is the bank's (BANK_TIME_ZONE), as every scorecard month.
+ */
+function closeBusinessMonth(command: OrganisationCommand & { type: 'CloseBusinessMonth' }, org: Organisation): OrganisationEvent[] {
+  requireRole(command.by, ['admin', 'branch_head', 'approver']);
+  if (org.units.get(command.by.unitId)?.parentId !== null) throw forbidden('HEAD_OFFICE_ONLY', 'business months are closed by head office', { actorUnitId: command.by.unitId });
+  if (!MONTH_PATTERN.test(command.month)) throw invalid('INVALID_PERIOD', 'month is YYYY-MM', { month: command.month });
+  if (command.month >= businessMonth(command.at)) throw illegalState('MONTH_NOT_OVER', `${command.month} is not over yet in the bank's calendar`, { month: command.month });
+  if (org.closedMonths.has(command.month)) return [];
+  return [{ type: 'BusinessMonthClosed', data: { month: command.month, closedBy: command.by.userId } }];
 }
 
 /**

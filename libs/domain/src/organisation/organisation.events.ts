@@ -38,4 +38,6 @@ export type OrganisationEvent =
   /** A scorecard target: points for a person or a unit in a month. */
   | { type: 'TargetSet'; data: { subjectId: string; subject: 'staff' | 'unit'; period: string; points: string } }
   /** The bank's scoring rules from now on (referral split, complaint and mis-selling penalties), all of them as in force. */
-  | { type: 'ScoringRulesSet'; data: { rules: ScoringRules } };
+  | { type: 'ScoringRulesSet'; data: { rules: ScoringRules } }
+  /** A business month (YYYY-MM in the bank's calendar) closed by head office. */
+  | { type: 'BusinessMonthClosed'; data: { month: string; closedBy: string } };

@@ -46,6 +46,8 @@ export interface Organisation {
   readonly targets: ReadonlyMap<string, string>;
   /** How sales, complaints and mis-selling score, bank-wide: the platform defaults until an admin sets them. */
   readonly scoring: ScoringRules;
+  /** Business months (YYYY-MM, bank calendar) head office has closed: their figures set pay and stay as they are. */
+  readonly closedMonths: ReadonlySet<string>;
 }
 
 /** Head-office minimums (004 篇九 第五条); branches may raise them, never lower. */
@@ -62,6 +64,7 @@ export const emptyOrganisation = (): Organisation => ({
   contactPolicies: new Map(),
   targets: new Map(),
   scoring: DEFAULT_SCORING,
+  closedMonths: new Set(),
 });
 
 /** The unit and all its ancestors, nearest first. */

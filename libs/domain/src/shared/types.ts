@@ -25,4 +25,8 @@ export interface Issued {
   /** Business time of the command (ISO 8601). */
   readonly at: string;
   readonly by: Actor;
+  /** When it is recorded (ISO 8601), how far back staff may date it, an admin's correction reason (periods/business-time.ts). */
+  readonly recordedAt?: string;
+  readonly graceDays?: number;
+  readonly correction?: string;
 }

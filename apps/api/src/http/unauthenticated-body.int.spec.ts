@@ -1,0 +1,56 @@
+import { api, seedOrganisation } from '../../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+
+/**
+ * Work before authentication (issue 16, item 10): ~1 MB deep or wide JSON bodies were parsed and
+ * walked before the token was checked. Without a valid token a body over 4 KiB is now refused
+ * unread (413 BODY_TOO_LARGE_WITHOUT_TOKEN): the proof is the answer itself — a parsed body this
+ * broken would answer 400 (MALFORMED_JSON or BODY_TOO_DEEP) before the guard ever ran.
+ */
+describe('bodies from requests without a token', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedOrganisation(t);
+  });
+  afterAll(() => t.close());
+
+  const post = (body: string, headers: Record<string, string> = {}) => fetch(`${t.url}/api/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  // ~1 MB, not JSON at all: parsing it answers 400 MALFORMED_JSON.
+  const broken = `{"x": "${'a'.repeat(1_000_000)}`;
+  // ~1 MB of nesting: valid JSON, parsing and walking it answers 400 BODY_TOO_DEEP.
+  const deep = `${'['.repeat(400_000)}${']'.repeat(400_000)}`;
+
+  it.each([
+    ['malformed', broken],
+    ['deep', deep],
+  ])('refuses a ~1 MB %s body without a token (413) without parsing it', async (_what, body) => {
+    const r = await post(body);
+    expect(r.status).toBe(413);
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('BODY_TOO_LARGE_WITHOUT_TOKEN');
+  });
+
+  it('does the same with a forged token', async () => {
+    const forged = t.runtime.tokens.issue('admin').token.replace(/\.[^.]+$/, '.AAAA');
+    expect((await post(deep, { authorization: `Bearer ${forged}` })).status).toBe(413);
+  });
+
+  it('still parses (and refuses) the same body with a valid token, and still reads small bodies without one', async () => {
+    const token = t.runtime.tokens.issue('mkt-br1').token;
+    const r = await post(deep, { authorization: `Bearer ${token}` });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('BODY_TOO_DEEP');
+    // A small body without a token reaches the guard (401), and bootstrap (public, small) still answers.
+    expect((await post('{}')).status).toBe(401);
+    const again = await api(t).anonymous.post('/api/org/bootstrap', { headOffice: { unitId: 'HO2', name: 'x' }, admin: { staffId: 'a2', displayName: 'x' } });
+    expect(again.body.error.code).toBe('ALREADY_BOOTSTRAPPED');
+  });
+
+  it('lets a signed-in browser (a live session cookie) send a large body to be parsed, and not a dead cookie', async () => {
+    const session = await t.runtime.sessions.create('mkt-br1', 'password');
+    const live = await post(deep, { cookie: `cp_session=${session.id}; cp_csrf=${session.csrfToken}`, 'x-csrf-token': session.csrfToken });
+    expect(live.status).toBe(400); // parsed: BODY_TOO_DEEP, as with a bearer token
+    expect(((await live.json()) as { error: { code: string } }).error.code).toBe('BODY_TOO_DEEP');
+    expect((await post(deep, { cookie: 'cp_session=not-a-session' })).status).toBe(413);
+  });
+});
