@@ -63,6 +63,22 @@ describe('projection runner: transient errors', () => {
     expect(waits).toEqual([10, 20]); // 10 ms, then doubled
   });
 
+  it('never fails a projection on transient errors alone: after the last attempt it subscribes again from the checkpoint', async () => {
+    // 7 deadlocks in a row, 3 attempts per subscription: attempts 1-3 and 4-6 give up and resubscribe, the 8th commits.
+    const p = flaky(7, () => pgError('40P01', 'deadlock detected'));
+    const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: () => undefined }, { batchSize: 10, maxBatchWaitMs: 5, retry: { initialMs: 5, maxMs: 10, attempts: 3 }, resubscribe: { initialMs: 10, maxMs: 20, settleMs: 50 } });
+    await runner.start();
+    expect(await runner.catchUp(15_000)).toBe(true);
+    await runner.stop();
+    expect(runner.status()[0]!.state).not.toBe('failed');
+    expect(p.attempts).toBe(8);
+    expect(await withReadModels(db.pool, ['ticks'], async (q) => (await q.query('SELECT n, seen FROM ticks ORDER BY n')).rows)).toEqual([
+      { n: 1, seen: 1 },
+      { n: 2, seen: 1 },
+      { n: 3, seen: 1 },
+    ]);
+  });
+
   it('stops on an error that is not transient without retrying the batch', async () => {
     const p = flaky(Infinity, () => pgError('22003', 'numeric field overflow'));
     const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: () => undefined }, { batchSize: 10, maxBatchWaitMs: 5, retry: { initialMs: 10, maxMs: 100, attempts: 5 } });

@@ -23,8 +23,8 @@ export interface RunnerOptions {
   /**
    * A batch that meets a transient error (serialization failure, deadlock, a connection or server
    * gone for a moment) is tried again after `initialMs`, doubling up to `maxMs`, at most `attempts`
-   * times in all; only then, or on any other error, does the projection stop (unless `isTransient`
-   * says the database is away: then it subscribes again from its checkpoint).
+   * times in all, then subscribed again from the checkpoint; only any other error stops the projection
+   * (and `isTransient` errors — the database away — go straight to subscribing again).
    */
   readonly retry?: { readonly initialMs?: number; readonly maxMs?: number; readonly attempts?: number };
 }
@@ -424,13 +424,19 @@ export class ProjectionRunner {
         await this.commitBatch(m, relevant, fresh.length, last);
         break;
       } catch (err) {
-        if (isTransient(err) && attempt < attempts && !this.stopped && loop.members.has(m.checkpoint)) {
+        // Stopping (a shutdown, a failover), or this projection left the loop (a rebuild, a switch):
+        // nothing is wrong with the events; the checkpoint holds and the next owner goes on from it.
+        if (this.stopped || !loop.members.has(m.checkpoint)) return;
+        // The database is away (a restart): subscribe again from the checkpoint, no retries here.
+        if (this.options.isTransient?.(err)) throw err;
+        if (isTransient(err)) {
+          // Never a poison event: after the last attempt, subscribe again from the checkpoint.
+          if (attempt >= attempts) throw err;
           const retryInMs = Math.min(initialMs * 2 ** (attempt - 1), maxMs);
           this.log.error({ projection: m.checkpoint, err: String((err as Error)?.message ?? err), attempt, retryInMs }, 'transient error applying a batch; trying it again');
           await new Promise((r) => setTimeout(r, retryInMs));
           continue;
         }
-        if (this.options.isTransient?.(err)) throw err; // the database is away: resubscribe from the checkpoint
         loop.members.delete(m.checkpoint);
         this.loops.delete(m.checkpoint);
         await this.fail(m.projection, m.checkpoint, m.schema, fresh, err);
