@@ -124,6 +124,8 @@ export class AuthController {
     const problem = passwordProblem(staffId, b.password);
     if (problem) throw refused('WEAK_PASSWORD', `the password is too weak: ${problem}`, { field: 'password' });
     await this.runtime.credentials.setOneTimePassword(staffId, b.password);
+    // A reset: whoever held the old password (or a session signed in with it) is out.
+    await this.runtime.sessions.endAll(staffId);
     return { staffId, mustChangePassword: true };
   }
 

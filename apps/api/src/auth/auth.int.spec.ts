@@ -46,6 +46,22 @@ describe('staff sign-in', () => {
     expect(everything).not.toContain(sessionId);
   });
 
+  it("keeps a one-time password session away from other people's passwords, ends sessions on a reset, and answers a strange CSRF header 403", async () => {
+    // An admin on a one-time password may not reset anyone else's password until they have changed their own.
+    expect((await c.as('admin').post('/api/auth/staff/admin/one-time-password', { password: ONE_TIME })).status).toBe(200);
+    const admin = cookiesOf(await signIn('admin', ONE_TIME));
+    const reset = await post('/api/auth/staff/rm1/one-time-password', { password: 'another one 2026' }, { cookie: admin.cookie, 'x-csrf-token': admin.csrf });
+    expect([reset.status, ((await reset.json()) as { error: { code: string } }).error.code]).toEqual([403, 'PASSWORD_CHANGE_REQUIRED']);
+    // A CSRF header whose characters are not ASCII (more bytes than characters): refused, not a 500.
+    const strange = await post('/api/auth/sign-out', {}, { cookie: admin.cookie, 'x-csrf-token': '\u00e9'.repeat(admin.csrf.length) });
+    expect(strange.status).toBe(403);
+    // rm2 holds a session; an admin resets rm2's password: the session is over.
+    const rm2 = cookiesOf(await signIn('rm2', ONE_TIME));
+    expect((await fetch(`${t.url}/api/auth/session`, { headers: { cookie: rm2.cookie } })).status).toBe(200);
+    expect((await c.as('admin').post('/api/auth/staff/rm2/one-time-password', { password: ONE_TIME })).status).toBe(200);
+    expect((await fetch(`${t.url}/api/auth/session`, { headers: { cookie: rm2.cookie } })).status).toBe(401);
+  });
+
   it('lets a one-time password reach only /api/auth until it is changed, then everything its role may', async () => {
     const { cookie, csrf } = cookiesOf(await signIn('head-br1', ONE_TIME));
     const campaigns = () => fetch(`${t.url}/api/campaigns`, { headers: { cookie } });

@@ -30,7 +30,15 @@ export function readCookie(req: Pick<Request, 'headers'>, name: string): string 
   return undefined;
 }
 
-const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const sameToken = (a: string, b: string) => {
+  // Compared as bytes: a header with characters outside ASCII has more bytes than characters.
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** All a user still on a one-time password may reach: see their session, change the password, sign out. */
+const ONE_TIME_PASSWORD_ROUTES = new Set(['/api/auth/session', '/api/auth/password', '/api/auth/sign-out', '/api/auth/config']);
 
 export type SessionRequest = Request & { authSession?: Session & { id: string } };
 
@@ -47,7 +55,7 @@ export async function sessionSubject(runtime: Runtime, req: SessionRequest): Pro
   if (!SAFE_METHODS.has(req.method) && !sameToken(String(req.header(CSRF_HEADER) ?? ''), session.csrfToken)) {
     throw new ForbiddenException({ code: 'CSRF_TOKEN_INVALID', message: `a write with a session cookie must carry the ${CSRF_HEADER} header from the ${CSRF_COOKIE} cookie` });
   }
-  if (session.mustChangePassword && !req.path.startsWith('/api/auth/')) {
+  if (session.mustChangePassword && !ONE_TIME_PASSWORD_ROUTES.has(req.path)) {
     throw new ForbiddenException({ code: 'PASSWORD_CHANGE_REQUIRED', message: 'signed in with a one-time password: change it first (POST /api/auth/password)' });
   }
   req.authSession = { ...session, id };

@@ -49,6 +49,11 @@ export class SessionStore {
     await this.pool.query(`DELETE FROM auth_sessions WHERE id_hash = $1`, [hashId(id)]);
   }
 
+  /** Every session of the user ends when an admin sets them a one-time password (a reset). */
+  async endAll(staffId: string): Promise<void> {
+    await this.pool.query(`DELETE FROM auth_sessions WHERE staff_id = $1`, [staffId]);
+  }
+
   /** Every other session of the user ends when they change their password. */
   async endOthers(staffId: string, keepId: string): Promise<void> {
     await this.pool.query(`DELETE FROM auth_sessions WHERE staff_id = $1 AND id_hash <> $2`, [staffId, hashId(keepId)]);
