@@ -41,18 +41,48 @@ export class PiiNotes {
 
   /** Keeps `text` as note `noteId` of the customer; a note kept already stays as it is (a retry writes the same). Refused once the customer is erased. */
   async put(customerId: string, noteId: string, text: string): Promise<void> {
+    if ((await this.keep(customerId, noteId, text)) === 'erased') throw new Error(`personal data of ${customerId} was erased`);
+  }
+
+  /**
+   * Keeps a note unless one of that id is there already (`present`) or the customer's personal data
+   * was erased (`erased`, nothing kept). `kept` only when this call wrote it.
+   */
+  async keep(customerId: string, noteId: string, text: string): Promise<'kept' | 'present' | 'erased'> {
     const { rows: erased } = await this.pool.query(`SELECT 1 FROM pii_vault WHERE customer_id = $1 AND erased_at IS NOT NULL`, [customerId]);
-    if (erased.length > 0) throw new Error(`personal data of ${customerId} was erased`);
+    if (erased.length > 0) return 'erased';
     const fresh = randomBytes(32);
     const w = seal(this.masterKey, fresh, `notes-key:${customerId}`);
     await this.pool.query(`INSERT INTO pii_note_keys VALUES ($1, $2, $3, $4) ON CONFLICT (customer_id) DO NOTHING`, [customerId, w.ciphertext, w.iv, w.tag]);
     const key = await this.key(customerId);
-    if (!key) throw new Error(`personal data of ${customerId} was erased`);
+    if (!key) return 'erased';
     const box = seal(key, Buffer.from(text), `note:${customerId}:${noteId}`);
-    await this.pool.query(
+    const inserted = await this.pool.query(
       `INSERT INTO pii_notes VALUES ($1, $2, $3, $4, $5) ON CONFLICT (customer_id, note_id) DO NOTHING`,
       [customerId, noteId, box.iv, box.ciphertext, box.tag],
     );
+    return inserted.rowCount === 1 ? 'kept' : 'present';
+  }
+
+  /** Takes back notes this request kept, when its command was refused. */
+  async remove(customerId: string, noteIds: readonly string[]): Promise<void> {
+    if (noteIds.length) await this.pool.query(`DELETE FROM pii_notes WHERE customer_id = $1 AND note_id = ANY($2::text[])`, [customerId, [...noteIds]]);
+  }
+
+  /**
+   * Keeps the notes a command names BEFORE its events are appended (a crash in between leaves at
+   * worst a note no event names, erased with the customer; never an event whose note is lost), runs
+   * the command, and takes back the notes it kept if the command is refused.
+   */
+  async around<T>(customerId: string, notes: readonly (readonly [string, string])[], run: () => Promise<T>): Promise<T> {
+    const kept: string[] = [];
+    for (const [noteId, text] of notes) if ((await this.keep(customerId, noteId, text)) === 'kept') kept.push(noteId);
+    try {
+      return await run();
+    } catch (err) {
+      await this.remove(customerId, kept).catch(() => undefined);
+      throw err;
+    }
   }
 
   /** The customer's notes by id; a note of an erased customer (or never kept) is absent. */

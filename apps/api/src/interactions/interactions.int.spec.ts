@@ -49,6 +49,20 @@ describe('interactions through the API', () => {
     expect(events.at(-1)).toMatchObject({ type: 'CustomerContacted', data: { customerId: treatment[0], staffId: 'rm1', channel: 'phone', campaignId: 'K1', outcomeNote: expect.stringMatching(/^contact:.*:outcome$/) } });
   });
 
+  it('keeps an outcome note before the contact is appended, and takes it back when the contact is refused, never a note an event names', async () => {
+    await seedCustomer(t, 'NOTES', { optedOut: ['sms'] });
+    const notes = async () => (await t.db.pool.query(`SELECT note_id FROM pii_notes WHERE customer_id = 'NOTES' ORDER BY 1`)).rows.map((r) => r.note_id);
+    const send = (contactId: string, channel: string) => contact('NOTES', { campaignId: null, contactId, channel, outcome: 'asked to call back after Spring Festival' });
+    expect((await send('CT-NOTE-1', 'phone')).status).toBe(201);
+    expect(await notes()).toEqual(['contact:CT-NOTE-1:outcome']);
+    // Refused (opted out of sms): its note is taken back.
+    expect((await send('CT-NOTE-2', 'sms')).status).toBe(422);
+    expect(await notes()).toEqual(['contact:CT-NOTE-1:outcome']);
+    // Refused as a second contact of the same id: the first contact's note stays (this request did not write it).
+    expect((await send('CT-NOTE-1', 'phone')).status).toBe(409);
+    expect(await notes()).toEqual(['contact:CT-NOTE-1:outcome']);
+  });
+
   it('refuses a channel the customer opted out of (422 OPTED_OUT)', async () => {
     const r = await contact('OPTEDOUT', { campaignId: null });
     expect(r.status).toBe(422);

@@ -50,9 +50,10 @@ export class ActOnCampaignHandler implements ICommandHandler<ActOnCampaign> {
       if (command.type === 'RecordCampaignFeedback' && customerGroup === 'treatment' && command.comment !== '') {
         // A customer's words are personal data: into the vault under their key, erased with them.
         const commentNote = `feedback:${command.feedbackId}:comment`;
-        const handled = await handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts, comment: '', commentNote }, context);
-        if (handled.events.length > 0) await this.runtime.vault.notes.put(command.customerId, commentNote, command.comment);
-        return handled;
+        // Kept before the append (taken back if refused): a crash in between never leaves an event without its note.
+        return this.runtime.vault.notes.around(command.customerId, [[commentNote, command.comment]], () =>
+          handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts, comment: '', commentNote }, context),
+        );
       }
       return handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts }, context);
     }

@@ -57,14 +57,13 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
   async execute({ interaction, by, context, newId }: RecordInteraction): Promise<RecordedInteraction> {
     const org = await this.directory.current();
     // Free text about the customer goes to the vault under the customer's key; the event names the
-    // note. It is kept once the command is decided and appended: a refused command leaves nothing.
+    // note. It is kept before the events are appended, and taken back if the command is refused.
     const notes: [string, string][] = [];
     const note = async (noteId: string, text: string) => (notes.push([noteId, text]), noteId);
     const command = await interactionCommand(interaction, org, this.runtime.store, context.occurredAt, newId, note);
     const streamId = customerStream(interaction.customerId);
     const full = { ...command, org, by, at: context.occurredAt, ...recordingOf(context) } as CustomerCommand;
-    const handled = await handleCommand(this.runtime.store, streamId, customerDecider, full, context);
-    if (handled.events.length > 0) for (const [noteId, text] of notes) await this.runtime.vault.notes.put(interaction.customerId, noteId, text);
+    const handled = await this.runtime.vault.notes.around(interaction.customerId, notes, () => handleCommand(this.runtime.store, streamId, customerDecider, full, context));
     return { ...handled, streamId, recordId: idOf(command) };
   }
 }
