@@ -5,6 +5,15 @@ import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { Public } from '../http/auth';
 import { setSessionCookies } from './auth-cookies';
+import { readCookie } from '../http/session-cookie';
+
+/**
+ * The pending sign-in's state, also in the browser that started it (httpOnly; Lax, because the
+ * provider's redirect back is a cross-site navigation): a callback from another browser — an
+ * attacker's own code and state sent to a victim — opens nothing (login CSRF).
+ */
+const STATE_COOKIE = 'cp_oidc_state';
+const STATE_COOKIE_OPTIONS = { httpOnly: true, sameSite: 'lax' as const, path: '/api/auth/oidc', maxAge: 10 * 60 * 1000 };
 import { OidcProvider } from './oidc';
 
 /**
@@ -28,7 +37,7 @@ export class OidcController {
   @Public()
   @Get('start')
   @ApiOperation({ summary: "Sign in through the bank's OpenID Connect provider (authorization code + PKCE): redirects there (only when OIDC_ISSUER is set)" })
-  async start(@Res() res: Response) {
+  async start(@Req() req: Request, @Res() res: Response) {
     if (!this.provider) return res.redirect(303, '/');
     let started: Awaited<ReturnType<OidcProvider['start']>>;
     try {
@@ -38,6 +47,7 @@ export class OidcController {
       return res.redirect(303, '/?signin-error=OIDC_UNAVAILABLE');
     }
     await this.runtime.db.pool.query(`INSERT INTO auth_oidc_requests (state, code_verifier, nonce) VALUES ($1, $2, $3)`, [started.state, started.codeVerifier, started.nonce]);
+    res.cookie(STATE_COOKIE, started.state, { ...STATE_COOKIE_OPTIONS, secure: req.secure });
     return res.redirect(303, started.url.href);
   }
 
@@ -46,6 +56,9 @@ export class OidcController {
   @ApiExcludeEndpoint() // the provider calls it, with parameters of its own; nothing for an API client
   async callback(@Req() req: Request, @Res() res: Response, @Query('state') state?: string) {
     if (!this.provider) return res.redirect(303, '/');
+    const ownState = readCookie(req, STATE_COOKIE);
+    res.clearCookie(STATE_COOKIE, { ...STATE_COOKIE_OPTIONS, maxAge: undefined, secure: req.secure });
+    if (typeof state !== 'string' || ownState !== state) return res.redirect(303, '/?signin-error=OIDC_STATE_UNKNOWN');
     // Each pending sign-in is used once, and only within ten minutes.
     const { rows } = await this.runtime.db.pool.query(
       `DELETE FROM auth_oidc_requests WHERE state = $1 AND created_at > now() - interval '10 minutes' RETURNING code_verifier, nonce`,

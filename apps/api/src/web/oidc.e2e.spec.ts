@@ -84,6 +84,18 @@ describe('sign-in through the bank\'s OpenID Connect provider', () => {
     await page.close();
   }, 60_000);
 
+  it('opens nothing from a callback in a browser that did not start the sign-in (login CSRF)', async () => {
+    // The attacker starts a sign-in and keeps its state (the redirect to the provider names it) ...
+    const started = await fetch(`${t.url}/api/auth/oidc/start`, { redirect: 'manual' });
+    const state = new URL(started.headers.get('location')!).searchParams.get('state')!;
+    expect(state).toBeTruthy();
+    // ... and sends the victim to the callback with it: the victim's browser has no state cookie.
+    const callback = await fetch(`${t.url}/api/auth/oidc/callback?code=attackers-code&state=${encodeURIComponent(state)}`, { redirect: 'manual' });
+    expect(callback.status).toBe(303);
+    expect(callback.headers.get('location')).toBe('/?signin-error=OIDC_STATE_UNKNOWN');
+    expect(callback.headers.getSetCookie().some((c) => c.startsWith('cp_session='))).toBe(false);
+  });
+
   it('opens no session for a subject that names no staff member', async () => {
     const { page } = await signInAt('stranger');
     await page.waitForSelector('#signin-error:has-text("不是本系统的在职员工")');
