@@ -21,6 +21,8 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
     bodyParser: false,
   });
   app.disable('x-powered-by');
+  // Behind an ingress that terminates TLS: req.secure (Secure cookies) and the client address (rate limit, audit) come from its X-Forwarded-* headers.
+  if (runtime.config.trustProxy > 0) app.set('trust proxy', runtime.config.trustProxy);
   // Security headers (helmet); the OpenAPI page needs its inline script and styles.
   app.use(helmet({ contentSecurityPolicy: false }));
   // Every request is timed (429s and refusals too); /metrics is here unless METRICS_PORT serves it apart.

@@ -20,6 +20,7 @@ const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const schema = z.object({
   PORT: port.default(3000),
   HOST: z.string().regex(/^[\w.:-]+$/, 'must be a host name or address').default('127.0.0.1'),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   DATABASE_URL: postgresUrl.optional(),
   EVENTSTORE_URL: esdbUrl.optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
@@ -75,6 +76,8 @@ export interface AppConfig {
   readonly port: number;
   /** Address the HTTP server binds (0.0.0.0 inside containers). */
   readonly host: string;
+  /** Proxies in front of the api (a TLS-terminating ingress: 1) whose X-Forwarded-* headers are believed: the client's address, and HTTPS for Secure cookies. */
+  readonly trustProxy: number;
   /** Postgres to use; absent means "start the embedded one". */
   readonly databaseUrl?: string;
   /** EventStoreDB connection string; when set the event store lives there. */
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: c.PORT,
     host: c.HOST,
+    trustProxy: c.TRUST_PROXY,
     databaseUrl: c.DATABASE_URL,
     eventStoreUrl: c.EVENTSTORE_URL,
     dataDir: c.DATA_DIR,

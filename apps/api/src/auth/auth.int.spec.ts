@@ -20,7 +20,7 @@ describe('staff sign-in', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp({ AUTH_MAX_FAILED_SIGN_INS: '3' });
+    t = await startTestApp({ AUTH_MAX_FAILED_SIGN_INS: '3', TRUST_PROXY: '1' });
     c = api(t);
     await seedOrganisation(t);
     for (const who of ['rm1', 'rm2', 'rm3', 'head-br1']) expect((await c.as('admin').post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME })).status).toBe(200);
@@ -34,6 +34,14 @@ describe('staff sign-in', () => {
     const [session, csrf] = res.headers.getSetCookie();
     expect(session).toMatch(/^cp_session=[\w-]{43}; Path=\/; Expires=.+; HttpOnly; SameSite=Strict$/);
     expect(csrf).toMatch(/^cp_csrf=[\w-]{32}; Path=\/; Expires=.+; SameSite=Strict$/);
+  });
+
+  it('marks the cookies Secure behind a TLS-terminating ingress (TRUST_PROXY=1, X-Forwarded-Proto: https)', async () => {
+    const res = await post('/api/auth/sign-in', { staffId: 'rm1', password: ONE_TIME }, { 'x-forwarded-proto': 'https' });
+    expect(res.status).toBe(200);
+    const cookies = res.headers.getSetCookie();
+    expect(cookies).toHaveLength(2);
+    for (const c of cookies) expect(c).toMatch(/; Secure;/);
   });
 
   it('stores neither the password nor the session id in clear', async () => {
