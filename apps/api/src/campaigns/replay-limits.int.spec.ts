@@ -30,7 +30,7 @@ describe('as-of and attribution replays: scope first, and a share per person', (
 
   it('answers 404 for a campaign that does not exist, or is outside the reader\'s scope, without replaying anything', async () => {
     const before = started();
-    const missing = await c.as('analyst1').get('/api/campaigns/K-NONE/effectiveness?asOf=2026-06-01');
+    const missing = await c.as('analyst1').get('/api/campaigns/K-NONE/effectiveness?asOf=2026-06-01&attribution=linear');
     const outside = await c.as('mkt-br2').get('/api/campaigns/K1/effectiveness?attribution=linear');
     expect([missing.status, outside.status]).toEqual([404, 404]);
     expect(outside.body.error.code).toBe(missing.body.error.code);
@@ -47,13 +47,14 @@ describe('as-of and attribution replays: scope first, and a share per person', (
   });
 
   it('lets one person hold two of the three replay slots at most, so that another reader is still served', async () => {
-    // Four questions not asked before (as-of days after the launch), at once: three from mkt-br1, one
-    // from analyst1. Three slots in all, two per person: mkt-br1's third is refused, analyst1 is served.
+    // Four questions not asked before (as-of days after the launch, under linear attribution: direct
+    // as-of answers are a query of the read model, no replay), at once: three from mkt-br1, one from
+    // analyst1. Three slots in all, two per person: mkt-br1's third is refused, analyst1 is served.
     const [a, b, d, analyst] = await Promise.all([
-      c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-05-01'),
-      c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-05-02'),
-      c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-05-04'),
-      c.as('analyst1').get('/api/campaigns/K1/effectiveness?asOf=2029-05-03'),
+      c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-05-01&attribution=linear'),
+      c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-05-02&attribution=linear'),
+      c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-05-04&attribution=linear'),
+      c.as('analyst1').get('/api/campaigns/K1/effectiveness?asOf=2029-05-03&attribution=linear'),
     ]);
     expect([a.status, b.status, d.status].sort()).toEqual([200, 200, 503]);
     expect([a, b, d].find((r) => r.status === 503)!.body.error).toMatchObject({ code: 'REPLAYS_BUSY', details: { limit: 'per-user' } });
