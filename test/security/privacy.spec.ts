@@ -109,6 +109,27 @@ describe('privacy and hardening', () => {
     expect(JSON.stringify(after.body)).not.toContain('13900001111');
   });
 
+  it('keeps a claim rejection\'s reason out of the event log, in the customer\'s vault, and after erasure nowhere (issue 16)', async () => {
+    const c = api(t);
+    const REJECTION = 'Wang Fang of SB2 already serves her, mobile 13811112222';
+    const claim = (claimId: string) => c.as('rm1').post('/api/customers/claims', { claimId, customerId: 'P4', segment: 'retail', gender: 'F', birthYear: 1980, assetsByUnit: { SB1: '250000' } });
+    expect((await claim('CL-P4-1')).status).toBe(201);
+    expect((await c.as('head-br1').post('/api/customers/P4/claims/CL-P4-1/decision', { approve: false, reason: REJECTION })).status).toBe(200);
+    const eventsText = async () => (await t.db.pool.query(`SELECT string_agg(data::text || metadata::text, '\n') AS t FROM es_events`)).rows[0].t as string;
+    expect(await eventsText()).not.toContain('13811112222');
+    const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = 'customer-P4' AND type = 'CustomerClaimRejected'`);
+    expect(rows[0].data.reasonNote).toBe('claim:CL-P4-1:rejection');
+    expect((await t.runtime.vault.notes.get('P4', ['claim:CL-P4-1:rejection'])).get('claim:CL-P4-1:rejection')).toBe(REJECTION);
+    // A second claim is approved: the customer is onboarded, then erased; the rejection's reason goes with them.
+    expect((await claim('CL-P4-2')).status).toBe(201);
+    expect((await c.as('head-br1').post('/api/customers/P4/claims/CL-P4-2/decision', { approve: true })).status).toBe(200);
+    await t.runtime.projector!.catchUp();
+    expect((await c.as('admin').post('/api/customers/P4/erasure', { reason: 'customer request' })).status).toBe(200);
+    await t.runtime.projector!.catchUp();
+    for (const [table, text] of await databaseText()) expect({ table, contains: text.includes('13811112222') }).toEqual({ table, contains: false });
+    expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P4'`)).rows[0].n).toBe(0);
+  });
+
   it('writes no secret and no personal data to the logs', async () => {
     const c = api(t);
     // more traffic that could leak: a token in a header, personal data in a failing body, a 404 path

@@ -47,6 +47,16 @@ describe('older versions of an event type', () => {
     expect(checkEventData('CustomerContacted', 2, lifted.data)).toBeNull();
   });
 
+  it('reads a version 1 claim rejection without its reason (the reason may name people; version 2 names a vault note)', () => {
+    const v1 = { customerId: 'C1', claimId: 'CL1', rejectedBy: 'head-br1', reason: 'already served by Wang Fang at SB2' };
+    expect(currentSchemaVersion('CustomerClaimRejected')).toBe(2);
+    expect(checkEventData('CustomerClaimRejected', 1, v1)).toBeNull();
+    expect(checkEventData('CustomerClaimRejected', 2, v1)).toMatchObject({ field: 'data.reasonNote' });
+    const lifted = upcastWith<{ type: string; data: unknown; metadata: { schemaVersion: number } }>(UPCASTERS)({ type: 'CustomerClaimRejected', data: v1, metadata: { schemaVersion: 1 } });
+    expect(lifted.data).toEqual({ customerId: 'C1', claimId: 'CL1', rejectedBy: 'head-br1', reasonNote: null });
+    expect(lifted.metadata.schemaVersion).toBe(2);
+  });
+
   it('leaves an event at the current version as it is', () => {
     const v2 = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reasonNote: 'reversal:V1:reason' }, metadata: { schemaVersion: 2 } };
     expect(upcastWith<typeof v2>(UPCASTERS)(v2)).toBe(v2);

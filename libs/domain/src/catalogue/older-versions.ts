@@ -40,6 +40,9 @@ export const OLDER_VERSIONS: Partial<Record<EventType, Readonly<Record<number, O
       },
     },
   },
+  CustomerClaimRejected: {
+    1: { schema: z.strictObject({ customerId: id, claimId: id, rejectedBy: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },
+  },
   ConversionReversed: {
     1: { schema: z.strictObject({ conversionId: id, customerId: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },
   },
