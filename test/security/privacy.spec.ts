@@ -130,6 +130,31 @@ describe('privacy and hardening', () => {
     expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P4'`)).rows[0].n).toBe(0);
   });
 
+  it('keeps VIP card refusal and cancellation reasons out of the event log, in the customer\'s vault, and after erasure nowhere (issue 16)', async () => {
+    const c = api(t);
+    const REFUSAL = 'her brother Zhang Wei works at SB1, conflict';
+    const CANCEL = 'moved to Hangzhou, 13722223333';
+    expect((await c.as('rm1').post('/api/customers', { customerId: 'P5', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' } })).status).toBe(201);
+    expect((await c.as('admin').post('/api/customers/P5/balances', { month: '2026-01', averageDailyAssets: '300000' })).status).toBe(201);
+    // platinum is above her tier: a special card, which head office refuses with a reason
+    expect((await c.as('rm1').post('/api/customers/P5/vip-card/applications', { applicationId: 'A-P5-1', tier: 'platinum' })).status).toBe(201);
+    expect((await c.as('admin').post('/api/customers/P5/vip-card/applications/A-P5-1/decision', { approve: false, reason: REFUSAL })).status).toBe(200);
+    expect((await c.as('rm1').post('/api/customers/P5/vip-card/applications', { applicationId: 'A-P5-2', tier: 'standard' })).status).toBe(201);
+    expect((await c.as('rm1').post('/api/customers/P5/vip-card/issue', { cardId: 'CARD-P5' })).status).toBe(201);
+    expect((await c.as('rm1').post('/api/customers/P5/vip-card/cancel', { reason: CANCEL })).status).toBe(200);
+    const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'customer-P5' AND type IN ('VipCardApplicationRefused', 'VipCardCancelled') ORDER BY stream_position`);
+    expect(rows.map((r) => [r.type, r.data.reason])).toEqual([['VipCardApplicationRefused', undefined], ['VipCardCancelled', undefined]]);
+    const notes = await t.runtime.vault.notes.get('P5', rows.map((r) => r.data.reasonNote));
+    expect([...notes.values()].sort()).toEqual([REFUSAL, CANCEL].sort());
+    const texts = ['Zhang Wei', '13722223333'];
+    const eventsText = (await t.db.pool.query(`SELECT string_agg(data::text || metadata::text, '\n') AS t FROM es_events`)).rows[0].t as string;
+    for (const value of texts) expect({ value, inEvents: eventsText.includes(value) }).toEqual({ value, inEvents: false });
+    expect((await c.as('admin').post('/api/customers/P5/erasure', { reason: 'customer request' })).status).toBe(200);
+    await t.runtime.projector!.catchUp();
+    for (const [table, text] of await databaseText()) for (const value of texts) expect({ table, value, contains: text.includes(value) }).toEqual({ table, value, contains: false });
+    expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P5'`)).rows[0].n).toBe(0);
+  });
+
   it('writes no secret and no personal data to the logs', async () => {
     const c = api(t);
     // more traffic that could leak: a token in a header, personal data in a failing body, a 404 path

@@ -57,6 +57,16 @@ describe('older versions of an event type', () => {
     expect(lifted.metadata.schemaVersion).toBe(2);
   });
 
+  it('reads version 1 VIP card refusals and cancellations without their reasons', () => {
+    const refused = { customerId: 'C1', applicationId: 'A1', refusedBy: 'admin', reason: 'her brother works here' };
+    const cancelled = { customerId: 'C1', cardId: 'V1', special: false, reason: 'moved to Hangzhou', noNewCardBefore: '2027-03-10T10:00:00.000Z' };
+    expect(checkEventData('VipCardApplicationRefused', 1, refused)).toBeNull();
+    expect(checkEventData('VipCardCancelled', 1, cancelled)).toBeNull();
+    const lift = (type: string, data: unknown) => upcastWith<{ type: string; data: unknown; metadata: { schemaVersion: number } }>(UPCASTERS)({ type, data, metadata: { schemaVersion: 1 } });
+    expect(lift('VipCardApplicationRefused', refused)).toEqual({ type: 'VipCardApplicationRefused', data: { customerId: 'C1', applicationId: 'A1', refusedBy: 'admin', reasonNote: null }, metadata: { schemaVersion: 2 } });
+    expect(lift('VipCardCancelled', cancelled).data).toEqual({ customerId: 'C1', cardId: 'V1', special: false, reasonNote: null, noNewCardBefore: '2027-03-10T10:00:00.000Z' });
+  });
+
   it('leaves an event at the current version as it is', () => {
     const v2 = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reasonNote: 'reversal:V1:reason' }, metadata: { schemaVersion: 2 } };
     expect(upcastWith<typeof v2>(UPCASTERS)(v2)).toBe(v2);

@@ -16,11 +16,11 @@ export const BUDGET_EVENT_SCHEMAS = {
 export const VIP_CARD_EVENT_SCHEMAS = {
   VipCardApplied: z.strictObject({ customerId: id, applicationId: id, tier, special: z.boolean() }),
   VipCardApplicationApproved: z.strictObject({ customerId: id, applicationId: id, approvedBy: id, special: z.boolean() }),
-  VipCardApplicationRefused: z.strictObject({ customerId: id, applicationId: id, refusedBy: id, reason: text }),
+  VipCardApplicationRefused: z.strictObject({ customerId: id, applicationId: id, refusedBy: id, reasonNote: id.nullable() }),
   VipCardIssued: z.strictObject({ customerId: id, cardId: id, applicationId: id, tier, special: z.boolean(), unitId: id, validUntil: time }),
   VipCardTierChanged: z.strictObject({ customerId: id, cardId: id, from: tier, to: tier, reason: z.literal('annual_review').optional() }),
   VipCardReviewed: z.strictObject({ customerId: id, cardId: id, year, belowThreshold: z.boolean(), feeCharged: decimal }),
-  VipCardCancelled: z.strictObject({ customerId: id, cardId: id, special: z.boolean(), reason: text, noNewCardBefore: time }),
+  VipCardCancelled: z.strictObject({ customerId: id, cardId: id, special: z.boolean(), reasonNote: id.nullable(), noNewCardBefore: time }),
   SpecialCardPlaceTaken: z.strictObject({ unitId: id, customerId: id }),
   VipCardHolderAdded: z.strictObject({ unitId: id, customerId: id, special: z.boolean() }),
   VipCardHolderRemoved: z.strictObject({ unitId: id, customerId: id, special: z.boolean() }),

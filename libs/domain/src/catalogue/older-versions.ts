@@ -43,6 +43,12 @@ export const OLDER_VERSIONS: Partial<Record<EventType, Readonly<Record<number, O
   CustomerClaimRejected: {
     1: { schema: z.strictObject({ customerId: id, claimId: id, rejectedBy: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },
   },
+  VipCardApplicationRefused: {
+    1: { schema: z.strictObject({ customerId: id, applicationId: id, refusedBy: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },
+  },
+  VipCardCancelled: {
+    1: { schema: z.strictObject({ customerId: id, cardId: id, special: z.boolean(), reason: text, noNewCardBefore: time }), upcast: textToNote('reason', 'reasonNote') },
+  },
   ConversionReversed: {
     1: { schema: z.strictObject({ conversionId: id, customerId: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },
   },
