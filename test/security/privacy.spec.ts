@@ -155,6 +155,35 @@ describe('privacy and hardening', () => {
     expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P5'`)).rows[0].n).toBe(0);
   });
 
+  it('keeps points reversal reasons and redemption descriptions out of the event log, in the customer\'s vault, and after erasure nowhere (issue 16)', async () => {
+    const c = api(t);
+    const admin = c.as('admin');
+    const REVERSAL = 'card used by her son Zhang Lei without consent';
+    const REDEMPTION = 'gift basket sent to 88 Nanjing Road, flat 1203';
+    expect((await c.as('rm1').post('/api/customers', { customerId: 'P6', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' } })).status).toBe(201);
+    expect((await admin.post('/api/points/P6/transactions', { transactionId: 'T-P6', spend: '300.00' })).status).toBe(201);
+    expect((await admin.post('/api/points/P6/redemptions', { redemptionId: 'R-P6', points: 100, description: REDEMPTION })).status).toBe(201);
+    // a refused redemption (over the balance: 300 earned − 100 redeemed = 200 left) keeps no note
+    expect((await admin.post('/api/points/P6/redemptions', { redemptionId: 'R-P6-2', points: 201, description: 'refused: Flat 9' })).status).toBe(422);
+    expect((await admin.post('/api/points/P6/transactions/T-P6/reversal', { reason: REVERSAL })).status).toBe(201);
+    const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'points-P6' AND type IN ('PointsRedeemed', 'TransactionPointsReversed') ORDER BY stream_position`);
+    expect(rows.map((r) => [r.type, r.data.reasonNote ?? r.data.descriptionNote])).toEqual([
+      ['PointsRedeemed', 'redemption:R-P6:description'],
+      ['TransactionPointsReversed', 'points-reversal:T-P6:reason'],
+    ]);
+    const notes = await t.runtime.vault.notes.get('P6', ['redemption:R-P6:description', 'points-reversal:T-P6:reason', 'redemption:R-P6-2:description']);
+    expect(Object.fromEntries(notes)).toEqual({ 'redemption:R-P6:description': REDEMPTION, 'points-reversal:T-P6:reason': REVERSAL });
+    const texts = ['Zhang Lei', 'Nanjing Road', 'Flat 9'];
+    await t.runtime.projector!.catchUp();
+    for (const [table, text] of await databaseText()) {
+      if (table === 'public.pii_notes') continue; // sealed there
+      for (const value of texts) expect({ table, value, contains: text.includes(value) }).toEqual({ table, value, contains: false });
+    }
+    expect((await admin.post('/api/customers/P6/erasure', { reason: 'customer request' })).status).toBe(200);
+    await t.runtime.projector!.catchUp();
+    expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P6'`)).rows[0].n).toBe(0);
+  });
+
   it('writes no secret and no personal data to the logs', async () => {
     const c = api(t);
     // more traffic that could leak: a token in a header, personal data in a failing body, a 404 path

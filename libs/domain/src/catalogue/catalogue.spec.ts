@@ -67,6 +67,16 @@ describe('older versions of an event type', () => {
     expect(lift('VipCardCancelled', cancelled).data).toEqual({ customerId: 'C1', cardId: 'V1', special: false, reasonNote: null, noNewCardBefore: '2027-03-10T10:00:00.000Z' });
   });
 
+  it('reads version 1 points reversals and redemptions without their free text', () => {
+    const reversed = { customerId: 'C1', transactionId: 'T1', points: 12, effectiveOn: '2026-03-02', reason: 'her son used the card' };
+    const redeemed = { customerId: 'C1', redemptionId: 'R1', points: 30, description: 'sent to 88 Nanjing Road' };
+    const lift = (type: string, data: unknown) => upcastWith<{ type: string; data: unknown; metadata: { schemaVersion: number } }>(UPCASTERS)({ type, data, metadata: { schemaVersion: 1 } }).data;
+    expect(checkEventData('TransactionPointsReversed', 1, reversed)).toBeNull();
+    expect(checkEventData('PointsRedeemed', 1, redeemed)).toBeNull();
+    expect(lift('TransactionPointsReversed', reversed)).toEqual({ customerId: 'C1', transactionId: 'T1', points: 12, effectiveOn: '2026-03-02', reasonNote: null });
+    expect(lift('PointsRedeemed', redeemed)).toEqual({ customerId: 'C1', redemptionId: 'R1', points: 30, descriptionNote: null });
+  });
+
   it('leaves an event at the current version as it is', () => {
     const v2 = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reasonNote: 'reversal:V1:reason' }, metadata: { schemaVersion: 2 } };
     expect(upcastWith<typeof v2>(UPCASTERS)(v2)).toBe(v2);

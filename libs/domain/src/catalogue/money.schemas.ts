@@ -36,9 +36,9 @@ export const POINTS_EVENT_SCHEMAS = {
     pointsReversed: points.optional(),
     drawnFrom: drawnFrom.optional(),
     effectiveOn: time,
-    reason: text,
+    reasonNote: id.nullable(),
   }),
-  PointsRedeemed: z.strictObject({ customerId: id, redemptionId: id, points: count, description: text, drawnFrom: drawnFrom.optional() }),
+  PointsRedeemed: z.strictObject({ customerId: id, redemptionId: id, points: count, descriptionNote: id.nullable(), drawnFrom: drawnFrom.optional() }),
   CampaignCostPointsDeducted: z.strictObject({ customerId: id, campaignId: id, costShare: decimal, points: count, drawnFrom: drawnFrom.optional() }),
   PointsExpired: z.strictObject({ customerId: id, lotIds: z.array(id), points: count }),
 } as const;
