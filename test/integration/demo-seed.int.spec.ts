@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { seedDemo, type SeedReport } from '@app/demo';
+import { seedDemo, seedStatus, type SeedReport } from '@app/demo';
 
 /**
  * The demo history: written through the command side, deterministic for a seed, shaped like the
@@ -33,6 +33,22 @@ describe('demo seed', () => {
       expect(await fingerprint(b)).toEqual(await fingerprint(a));
     } finally {
       await b.close();
+    }
+  }, 120_000);
+
+  it('a seed cut short (Ctrl-C on a first start) is recognised on the next start, which says how to start over', async () => {
+    const c = await startTestApp();
+    try {
+      const stop = new AbortController();
+      // Stopped at its first progress report (after onboarding): the loop over months checks the signal first thing.
+      await expect(seedDemo(c.runtime, c.app.get(CommandBus), { customers: 150, months: 2, seed: 3, end: '2026-06', signal: stop.signal }, () => stop.abort())).rejects.toThrow('seeding stopped');
+      const { rows } = await c.db.pool.query(`SELECT count(*)::int AS n FROM es_events WHERE stream_id = 'organisation'`);
+      expect(rows[0].n).toBeGreaterThan(0); // a half-built bank is there
+      expect(await seedStatus(c.runtime)).toBe('interrupted');
+      await expect(seedDemo(c.runtime, c.app.get(CommandBus), { customers: 150, months: 2, seed: 3, end: '2026-06' })).rejects.toThrow(/interrupted.*To start over: stop the product, delete DATA_DIR/);
+      expect(await seedStatus(a.runtime)).toBe('completed');
+    } finally {
+      await c.close();
     }
   }, 120_000);
 

@@ -109,6 +109,81 @@ describe('privacy and hardening', () => {
     expect(JSON.stringify(after.body)).not.toContain('13900001111');
   });
 
+  it('keeps a claim rejection\'s reason out of the event log, in the customer\'s vault, and after erasure nowhere (issue 16)', async () => {
+    const c = api(t);
+    const REJECTION = 'Wang Fang of SB2 already serves her, mobile 13811112222';
+    const claim = (claimId: string) => c.as('rm1').post('/api/customers/claims', { claimId, customerId: 'P4', segment: 'retail', gender: 'F', birthYear: 1980, assetsByUnit: { SB1: '250000' } });
+    expect((await claim('CL-P4-1')).status).toBe(201);
+    expect((await c.as('head-br1').post('/api/customers/P4/claims/CL-P4-1/decision', { approve: false, reason: REJECTION })).status).toBe(200);
+    const eventsText = async () => (await t.db.pool.query(`SELECT string_agg(data::text || metadata::text, '\n') AS t FROM es_events`)).rows[0].t as string;
+    expect(await eventsText()).not.toContain('13811112222');
+    const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = 'customer-P4' AND type = 'CustomerClaimRejected'`);
+    expect(rows[0].data.reasonNote).toBe('claim:CL-P4-1:rejection');
+    expect((await t.runtime.vault.notes.get('P4', ['claim:CL-P4-1:rejection'])).get('claim:CL-P4-1:rejection')).toBe(REJECTION);
+    // A second claim is approved: the customer is onboarded, then erased; the rejection's reason goes with them.
+    expect((await claim('CL-P4-2')).status).toBe(201);
+    expect((await c.as('head-br1').post('/api/customers/P4/claims/CL-P4-2/decision', { approve: true })).status).toBe(200);
+    await t.runtime.projector!.catchUp();
+    expect((await c.as('admin').post('/api/customers/P4/erasure', { reason: 'customer request' })).status).toBe(200);
+    await t.runtime.projector!.catchUp();
+    for (const [table, text] of await databaseText()) expect({ table, contains: text.includes('13811112222') }).toEqual({ table, contains: false });
+    expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P4'`)).rows[0].n).toBe(0);
+  });
+
+  it('keeps VIP card refusal and cancellation reasons out of the event log, in the customer\'s vault, and after erasure nowhere (issue 16)', async () => {
+    const c = api(t);
+    const REFUSAL = 'her brother Zhang Wei works at SB1, conflict';
+    const CANCEL = 'moved to Hangzhou, 13722223333';
+    expect((await c.as('rm1').post('/api/customers', { customerId: 'P5', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' } })).status).toBe(201);
+    expect((await c.as('admin').post('/api/customers/P5/balances', { month: '2026-01', averageDailyAssets: '300000' })).status).toBe(201);
+    // platinum is above her tier: a special card, which head office refuses with a reason
+    expect((await c.as('rm1').post('/api/customers/P5/vip-card/applications', { applicationId: 'A-P5-1', tier: 'platinum' })).status).toBe(201);
+    expect((await c.as('admin').post('/api/customers/P5/vip-card/applications/A-P5-1/decision', { approve: false, reason: REFUSAL })).status).toBe(200);
+    expect((await c.as('rm1').post('/api/customers/P5/vip-card/applications', { applicationId: 'A-P5-2', tier: 'standard' })).status).toBe(201);
+    expect((await c.as('rm1').post('/api/customers/P5/vip-card/issue', { cardId: 'CARD-P5' })).status).toBe(201);
+    expect((await c.as('rm1').post('/api/customers/P5/vip-card/cancel', { reason: CANCEL })).status).toBe(200);
+    const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'customer-P5' AND type IN ('VipCardApplicationRefused', 'VipCardCancelled') ORDER BY stream_position`);
+    expect(rows.map((r) => [r.type, r.data.reason])).toEqual([['VipCardApplicationRefused', undefined], ['VipCardCancelled', undefined]]);
+    const notes = await t.runtime.vault.notes.get('P5', rows.map((r) => r.data.reasonNote));
+    expect([...notes.values()].sort()).toEqual([REFUSAL, CANCEL].sort());
+    const texts = ['Zhang Wei', '13722223333'];
+    const eventsText = (await t.db.pool.query(`SELECT string_agg(data::text || metadata::text, '\n') AS t FROM es_events`)).rows[0].t as string;
+    for (const value of texts) expect({ value, inEvents: eventsText.includes(value) }).toEqual({ value, inEvents: false });
+    expect((await c.as('admin').post('/api/customers/P5/erasure', { reason: 'customer request' })).status).toBe(200);
+    await t.runtime.projector!.catchUp();
+    for (const [table, text] of await databaseText()) for (const value of texts) expect({ table, value, contains: text.includes(value) }).toEqual({ table, value, contains: false });
+    expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P5'`)).rows[0].n).toBe(0);
+  });
+
+  it('keeps points reversal reasons and redemption descriptions out of the event log, in the customer\'s vault, and after erasure nowhere (issue 16)', async () => {
+    const c = api(t);
+    const admin = c.as('admin');
+    const REVERSAL = 'card used by her son Zhang Lei without consent';
+    const REDEMPTION = 'gift basket sent to 88 Nanjing Road, flat 1203';
+    expect((await c.as('rm1').post('/api/customers', { customerId: 'P6', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' } })).status).toBe(201);
+    expect((await admin.post('/api/points/P6/transactions', { transactionId: 'T-P6', spend: '300.00' })).status).toBe(201);
+    expect((await admin.post('/api/points/P6/redemptions', { redemptionId: 'R-P6', points: 100, description: REDEMPTION })).status).toBe(201);
+    // a refused redemption (over the balance: 300 earned − 100 redeemed = 200 left) keeps no note
+    expect((await admin.post('/api/points/P6/redemptions', { redemptionId: 'R-P6-2', points: 201, description: 'refused: Flat 9' })).status).toBe(422);
+    expect((await admin.post('/api/points/P6/transactions/T-P6/reversal', { reason: REVERSAL })).status).toBe(201);
+    const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'points-P6' AND type IN ('PointsRedeemed', 'TransactionPointsReversed') ORDER BY stream_position`);
+    expect(rows.map((r) => [r.type, r.data.reasonNote ?? r.data.descriptionNote])).toEqual([
+      ['PointsRedeemed', 'redemption:R-P6:description'],
+      ['TransactionPointsReversed', 'points-reversal:T-P6:reason'],
+    ]);
+    const notes = await t.runtime.vault.notes.get('P6', ['redemption:R-P6:description', 'points-reversal:T-P6:reason', 'redemption:R-P6-2:description']);
+    expect(Object.fromEntries(notes)).toEqual({ 'redemption:R-P6:description': REDEMPTION, 'points-reversal:T-P6:reason': REVERSAL });
+    const texts = ['Zhang Lei', 'Nanjing Road', 'Flat 9'];
+    await t.runtime.projector!.catchUp();
+    for (const [table, text] of await databaseText()) {
+      if (table === 'public.pii_notes') continue; // sealed there
+      for (const value of texts) expect({ table, value, contains: text.includes(value) }).toEqual({ table, value, contains: false });
+    }
+    expect((await admin.post('/api/customers/P6/erasure', { reason: 'customer request' })).status).toBe(200);
+    await t.runtime.projector!.catchUp();
+    expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P6'`)).rows[0].n).toBe(0);
+  });
+
   it('writes no secret and no personal data to the logs', async () => {
     const c = api(t);
     // more traffic that could leak: a token in a header, personal data in a failing body, a 404 path

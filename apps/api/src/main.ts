@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ORGANISATION_STREAM } from '@app/domain';
 import { runMain, serveOps, startProjector } from '@app/platform';
 import { createApi } from './bootstrap';
-import { seedDemo } from '@app/demo';
+import { seedDemo, seedStatus, START_OVER } from '@app/demo';
 
 /** `npm start`: the HTTP api on PORT (on the embedded default, the whole product in one process). */
 runMain('api', async (runtime, config) => {
@@ -21,7 +21,8 @@ runMain('api', async (runtime, config) => {
   // A newcomer's first start: an empty store gets a demo bank and history, written in the background.
   const stop = new AbortController();
   let seeding: Promise<unknown> = Promise.resolve();
-  if (config.seedDemo.enabled && (await runtime.store.readStream(ORGANISATION_STREAM)).length === 0) {
+  if (config.seedDemo.enabled && (await seedStatus(runtime)) === 'interrupted') runtime.log.error(START_OVER);
+  else if (config.seedDemo.enabled && (await runtime.store.readStream(ORGANISATION_STREAM)).length === 0) {
     const { customers, months } = config.seedDemo;
     runtime.log.info({ customers, months }, 'empty store: seeding a demo history (SEED_DEMO=false turns this off)');
     seeding = seedDemo(runtime, app.get(CommandBus), { customers, months, seed: 1, signal: stop.signal }).then(

@@ -7,11 +7,12 @@ import { planCampaigns, running } from './steps/campaign-plans';
 import { closeCampaigns, launchCampaigns } from './steps/campaigns';
 import { onboardCustomers } from './steps/customers';
 import { customerActivity } from './steps/months';
-import { openBank, requireEmptyStore, setTargets } from './steps/organisation';
+import { markSeed, openBank, requireEmptyStore, setTargets } from './steps/organisation';
 import type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
 
 export type { SeedOptions, SeedProgress, SeedReport } from './seed-types';
 export { addMonths } from './calendar';
+export { seedStatus, START_OVER } from './steps/organisation';
 
 /**
  * Writes a realistic demo history through the command side, so every rule holds: the org tree,
@@ -27,7 +28,10 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
   const started = Date.now();
   await requireEmptyStore(runtime);
   // The steps share one context and run in this order: it fixes the draws and ids of the history.
-  const s = await openBank(createSeedContext(runtime, bus, options, onProgress));
+  const context = createSeedContext(runtime, bus, options, onProgress);
+  // Started before the first step, completed after the last: a start cut in between is seen as such.
+  await markSeed(context, 'DemoSeedStarted');
+  const s = await openBank(context);
   await setTargets(s);
   await setBudgets(s);
   const profiles = await onboardCustomers(s);
@@ -39,6 +43,7 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
     await closeCampaigns(s, plans, m, month);
   }
   await s.batch.flush();
+  await markSeed(s, 'DemoSeedCompleted');
   s.progress('done', s.total);
   return seedReport(s, profiles, plans, (Date.now() - started) / 1000);
 }

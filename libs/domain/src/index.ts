@@ -42,3 +42,4 @@ export * from './periods/business-time';
 export * from './attribution/attribution';
 export * from './statistics/two-groups';
 export * from './statistics/detectable-lift';
+export * from './demo/demo-seed.events';

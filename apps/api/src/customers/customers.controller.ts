@@ -134,7 +134,10 @@ export class CustomersController {
   async decideClaim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('claimId') claimId: string, @Body() body: unknown) {
     const b = parseBody(claimDecision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
-    return this.send(issue, { type: 'DecideClaim', customerId, claimId, approve: b.approve, reason: b.reason });
+    // A rejection's reason may name people: it goes to the customer's vault, and the event names the note.
+    const reasonNote = !b.approve && b.reason ? `claim:${claimId}:rejection` : null;
+    const notes = reasonNote ? [[reasonNote, b.reason!] as const] : [];
+    return this.runtime.vault.notes.around(customerId, notes, () => this.send(issue, { type: 'DecideClaim', customerId, claimId, approve: b.approve, reasonNote }));
   }
 
   @Roles('branch_head', 'approver', 'admin')

@@ -1,9 +1,10 @@
-import { Body, Controller, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { pointsStream, type Actor, type PointsCommand } from '@app/domain';
-import { ActOnPoints } from '@app/application';
+import { ActOnPoints, RUNTIME } from '@app/application';
+import type { Runtime } from '@app/platform';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, money, month, occurredAt, parseBody, text, toOpenApi } from '@app/interactions';
@@ -20,7 +21,10 @@ const expiry = z.strictObject({ ...occurredAt });
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
 @Controller('api/points/:customerId')
 export class PointsController {
-  constructor(private readonly commands: Commands) {}
+  constructor(
+    private readonly commands: Commands,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
 
   @Roles('admin')
   @Post('benefit')
@@ -46,7 +50,10 @@ export class PointsController {
   @ApiBody({ schema: toOpenApi(reversal), examples: { example: { value: {"reason": "transaction disputed"} } } })
   async reverse(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('transactionId') transactionId: string, @Body() body: unknown) {
     const b = parseBody(reversal, body);
-    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ReverseTransactionPoints', customerId, transactionId, reason: b.reason });
+    const reasonNote = `points-reversal:${transactionId}:reason`;
+    return this.withNote(customerId, reasonNote, b.reason, async () =>
+      this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ReverseTransactionPoints', customerId, transactionId, reasonNote }),
+    );
   }
 
   @Roles('admin')
@@ -55,7 +62,10 @@ export class PointsController {
   @ApiBody({ schema: toOpenApi(redemption), examples: { example: { value: {"redemptionId": "RD-1", "points": 500, "description": "airport lounge"} } } })
   async redeem(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(redemption, body);
-    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RedeemPoints', customerId, redemptionId: b.redemptionId, points: b.points, description: b.description });
+    const descriptionNote = b.description ? `redemption:${b.redemptionId}:description` : null;
+    return this.withNote(customerId, descriptionNote, b.description, async () =>
+      this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RedeemPoints', customerId, redemptionId: b.redemptionId, points: b.points, descriptionNote }),
+    );
   }
 
   @Roles('admin')
@@ -65,6 +75,11 @@ export class PointsController {
   async expire(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(expiry, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ExpirePoints', customerId });
+  }
+
+  /** Free text may name people: it goes to the customer's vault (kept before the append, taken back on refusal); the event names the note. */
+  private withNote<T>(customerId: string, noteId: string | null, text: string, run: () => Promise<T>): Promise<T> {
+    return this.runtime.vault.notes.around(customerId, noteId && text ? [[noteId, text] as const] : [], run);
   }
 
   private async send(i: Issue, command: DistributiveOmit<PointsCommand, 'by' | 'at'>) {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -7,7 +7,8 @@ import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, occurredAt, text, tier, toOpenApi, year } from '@app/interactions';
 import { parseBody } from '@app/interactions';
-import { ActOnVipCard } from '@app/application';
+import { ActOnVipCard, RUNTIME } from '@app/application';
+import type { Runtime } from '@app/platform';
 
 const apply = z.strictObject({ applicationId: id, tier, ...occurredAt });
 const decision = z.strictObject({ approve: z.boolean(), reason: z.string().max(1000).default(''), ...occurredAt });
@@ -21,7 +22,10 @@ const cancel = z.strictObject({ reason: text(500), ...occurredAt });
 @ApiHeader({ name: 'Idempotency-Key', description: 'a repeat with the same key returns the first response and appends nothing', required: false })
 @Controller('api/customers/:customerId/vip-card')
 export class VipCardsController {
-  constructor(private readonly commands: Commands) {}
+  constructor(
+    private readonly commands: Commands,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
 
   @Roles('relationship_manager', 'branch_head', 'admin')
   @Post('applications')
@@ -39,14 +43,10 @@ export class VipCardsController {
   @ApiBody({ schema: toOpenApi(decision), examples: { example: { value: {"approve": true, "reason": "long-standing customer"} } } })
   async decide(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('applicationId') applicationId: string, @Body() body: unknown) {
     const b = parseBody(decision, body);
-    return this.send(await this.commands.issue(req, actor, b.occurredAt), {
-      type: 'DecideSpecialCard',
-      customerId,
-      applicationId,
-      approve: b.approve,
-      reason: b.reason,
-      quota: { holders: 0, special: 0 },
-    });
+    const reasonNote = !b.approve && b.reason ? `vip-application:${applicationId}:refusal` : null;
+    return this.withNote(customerId, reasonNote, b.reason, async () =>
+      this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'DecideSpecialCard', customerId, applicationId, approve: b.approve, reasonNote, quota: { holders: 0, special: 0 } }),
+    );
   }
 
   @Roles('relationship_manager', 'branch_head', 'admin')
@@ -75,7 +75,14 @@ export class VipCardsController {
   @ApiBody({ schema: toOpenApi(cancel), examples: { example: { value: {"reason": "customer request"} } } })
   async cancel(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(cancel, body);
-    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'CancelVipCard', customerId, reason: b.reason });
+    const i = await this.commands.issue(req, actor, b.occurredAt);
+    const reasonNote = b.reason ? `vip-card-cancel:${i.context.correlationId}` : null;
+    return this.withNote(customerId, reasonNote, b.reason, () => this.send(i, { type: 'CancelVipCard', customerId, reasonNote }));
+  }
+
+  /** A reason may name people: it goes to the customer's vault (kept before the append, taken back on refusal); the event names the note. */
+  private withNote<T>(customerId: string, noteId: string | null, text: string, run: () => Promise<T>): Promise<T> {
+    return this.runtime.vault.notes.around(customerId, noteId ? [[noteId, text] as const] : [], run);
   }
 
   private send(i: Issue, command: DistributiveOmit<VipCardCommand, 'org' | 'by' | 'at'>) {

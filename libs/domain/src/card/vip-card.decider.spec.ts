@@ -30,17 +30,17 @@ describe('VIP cards', () => {
   });
 
   it('lets only head office approve a special card', () => {
-    given([onboarded, applied(true)]).when(cmd({ type: 'DecideSpecialCard', applicationId: 'A1', approve: true, reason: '', quota: { holders: 100, special: 0 } }, 'head-br1')).thenRefuses('HEAD_OFFICE_ONLY');
+    given([onboarded, applied(true)]).when(cmd({ type: 'DecideSpecialCard', applicationId: 'A1', approve: true, reasonNote: null, quota: { holders: 100, special: 0 } }, 'head-br1')).thenRefuses('HEAD_OFFICE_ONLY');
   });
 
   it('refuses a special card that would take the sub-branch above 5% of holders', () => {
     // 5 special of 99 holders: one more makes 6 of 100 = 6% > 5%
     given([onboarded, applied(true)])
-      .when(cmd({ type: 'DecideSpecialCard', applicationId: 'A1', approve: true, reason: '', quota: { holders: 99, special: 5 } }, 'admin'))
+      .when(cmd({ type: 'DecideSpecialCard', applicationId: 'A1', approve: true, reasonNote: null, quota: { holders: 99, special: 5 } }, 'admin'))
       .thenRefuses('SPECIAL_CARD_QUOTA', { holders: 100, special: 6 });
     // 4 of 99: one more makes 5 of 100 = 5%, allowed
     given([onboarded, applied(true)])
-      .when(cmd({ type: 'DecideSpecialCard', applicationId: 'A1', approve: true, reason: '', quota: { holders: 99, special: 4 } }, 'admin'))
+      .when(cmd({ type: 'DecideSpecialCard', applicationId: 'A1', approve: true, reasonNote: null, quota: { holders: 99, special: 4 } }, 'admin'))
       .then([approved(true)]);
   });
 
@@ -71,8 +71,8 @@ describe('VIP cards', () => {
   });
 
   it('bars a new card for a year after cancelling', () => {
-    const cancelled: VipCardEvent = { type: 'VipCardCancelled', data: { customerId: 'C1', cardId: 'V1', special: false, reason: 'asked', noNewCardBefore: '2027-03-10T10:00:00.000Z' } };
-    given([onboarded, tier('standard'), applied(false), approved(false), issued]).when(cmd({ type: 'CancelVipCard', reason: 'asked' })).then([cancelled]);
+    const cancelled: VipCardEvent = { type: 'VipCardCancelled', data: { customerId: 'C1', cardId: 'V1', special: false, reasonNote: 'card-cancel:K1', noNewCardBefore: '2027-03-10T10:00:00.000Z' } };
+    given([onboarded, tier('standard'), applied(false), approved(false), issued]).when(cmd({ type: 'CancelVipCard', reasonNote: 'card-cancel:K1' })).then([cancelled]);
     given([onboarded, tier('standard'), applied(false), approved(false), issued, cancelled])
       .when(cmd({ type: 'ApplyForVipCard', applicationId: 'A2', tier: 'standard' }))
       .thenRefuses('REAPPLY_TOO_SOON');

@@ -15,7 +15,8 @@ import { tierRank, type Issued, type Tier } from '../shared/types';
 export type VipCardEvent =
   | { type: 'VipCardApplied'; data: { customerId: string; applicationId: string; tier: Tier; special: boolean } }
   | { type: 'VipCardApplicationApproved'; data: { customerId: string; applicationId: string; approvedBy: string; special: boolean } }
-  | { type: 'VipCardApplicationRefused'; data: { customerId: string; applicationId: string; refusedBy: string; reason: string } }
+  /** Version 2: the reason's text is in the customer's vault (`reasonNote`); version 1 carried it as `reason`. */
+  | { type: 'VipCardApplicationRefused'; data: { customerId: string; applicationId: string; refusedBy: string; reasonNote: string | null } }
   | { type: 'VipCardIssued'; data: { customerId: string; cardId: string; applicationId: string; tier: Tier; special: boolean; unitId: string; validUntil: string } }
   /**
    * `reason`: 'annual_review' when the yearly review moved the card to the customer's tier, which
@@ -24,7 +25,7 @@ export type VipCardEvent =
    */
   | { type: 'VipCardTierChanged'; data: { customerId: string; cardId: string; from: Tier; to: Tier; reason?: 'annual_review' } }
   | { type: 'VipCardReviewed'; data: { customerId: string; cardId: string; year: number; belowThreshold: boolean; feeCharged: string } }
-  | { type: 'VipCardCancelled'; data: { customerId: string; cardId: string; special: boolean; reason: string; noNewCardBefore: string } };
+  | { type: 'VipCardCancelled'; data: { customerId: string; cardId: string; special: boolean; /** Version 2: a vault note (version 1: `reason`, text). */ reasonNote: string | null; noNewCardBefore: string } };
 
 /** Cards of one sub-branch: the 5% special-card quota is decided here (`vip-cards-<unitId>`). */
 export interface CardQuota {
@@ -37,10 +38,10 @@ export const REVIEW_FEE = '100.00';
 
 export type VipCardCommand = Issued & { customerId: string; org: Organisation } & (
     | { type: 'ApplyForVipCard'; applicationId: string; tier: Tier }
-    | { type: 'DecideSpecialCard'; applicationId: string; approve: boolean; reason: string; quota: CardQuota }
+    | { type: 'DecideSpecialCard'; applicationId: string; approve: boolean; /** A refusal's reason, as its note in the vault. */ reasonNote: string | null; quota: CardQuota }
     | { type: 'IssueVipCard'; cardId: string }
     | { type: 'ReviewVipCard'; year: number }
-    | { type: 'CancelVipCard'; reason: string }
+    | { type: 'CancelVipCard'; /** The reason's note in the vault. */ reasonNote: string | null }
   );
 
 export interface VipCardState {
@@ -111,7 +112,7 @@ export function decide(c: VipCardCommand, s: VipCardState): VipCardEvent[] {
         throw notFound('UNKNOWN_APPLICATION', `no pending special application ${c.applicationId}`, { applicationId: c.applicationId });
       }
       if (c.org.units.get(c.by.unitId)?.parentId !== null) throw forbidden('HEAD_OFFICE_ONLY', 'special-approval cards are approved by head office only');
-      if (!c.approve) return [{ type: 'VipCardApplicationRefused', data: { customerId, applicationId: a.applicationId, refusedBy: c.by.userId, reason: c.reason } }];
+      if (!c.approve) return [{ type: 'VipCardApplicationRefused', data: { customerId, applicationId: a.applicationId, refusedBy: c.by.userId, reasonNote: c.reasonNote } }];
       const after = { holders: c.quota.holders + 1, special: c.quota.special + 1 };
       if (after.special > SPECIAL_CARD_SHARE * after.holders) {
         throw refused('SPECIAL_CARD_QUOTA', `special cards would be ${after.special} of ${after.holders} holders in ${s.homeUnitId}, above 5%`, { unitId: s.homeUnitId, ...after });
@@ -142,7 +143,7 @@ export function decide(c: VipCardCommand, s: VipCardState): VipCardEvent[] {
     }
     case 'CancelVipCard': {
       const card = requireCard(s);
-      return [{ type: 'VipCardCancelled', data: { customerId, cardId: card.cardId, special: card.special, reason: c.reason, noNewCardBefore: addYears(c.at, 1) } }];
+      return [{ type: 'VipCardCancelled', data: { customerId, cardId: card.cardId, special: card.special, reasonNote: c.reasonNote, noNewCardBefore: addYears(c.at, 1) } }];
     }
     default: {
       const unreachable: never = c;

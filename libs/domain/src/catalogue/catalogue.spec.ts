@@ -47,6 +47,36 @@ describe('older versions of an event type', () => {
     expect(checkEventData('CustomerContacted', 2, lifted.data)).toBeNull();
   });
 
+  it('reads a version 1 claim rejection without its reason (the reason may name people; version 2 names a vault note)', () => {
+    const v1 = { customerId: 'C1', claimId: 'CL1', rejectedBy: 'head-br1', reason: 'already served by Wang Fang at SB2' };
+    expect(currentSchemaVersion('CustomerClaimRejected')).toBe(2);
+    expect(checkEventData('CustomerClaimRejected', 1, v1)).toBeNull();
+    expect(checkEventData('CustomerClaimRejected', 2, v1)).toMatchObject({ field: 'data.reasonNote' });
+    const lifted = upcastWith<{ type: string; data: unknown; metadata: { schemaVersion: number } }>(UPCASTERS)({ type: 'CustomerClaimRejected', data: v1, metadata: { schemaVersion: 1 } });
+    expect(lifted.data).toEqual({ customerId: 'C1', claimId: 'CL1', rejectedBy: 'head-br1', reasonNote: null });
+    expect(lifted.metadata.schemaVersion).toBe(2);
+  });
+
+  it('reads version 1 VIP card refusals and cancellations without their reasons', () => {
+    const refused = { customerId: 'C1', applicationId: 'A1', refusedBy: 'admin', reason: 'her brother works here' };
+    const cancelled = { customerId: 'C1', cardId: 'V1', special: false, reason: 'moved to Hangzhou', noNewCardBefore: '2027-03-10T10:00:00.000Z' };
+    expect(checkEventData('VipCardApplicationRefused', 1, refused)).toBeNull();
+    expect(checkEventData('VipCardCancelled', 1, cancelled)).toBeNull();
+    const lift = (type: string, data: unknown) => upcastWith<{ type: string; data: unknown; metadata: { schemaVersion: number } }>(UPCASTERS)({ type, data, metadata: { schemaVersion: 1 } });
+    expect(lift('VipCardApplicationRefused', refused)).toEqual({ type: 'VipCardApplicationRefused', data: { customerId: 'C1', applicationId: 'A1', refusedBy: 'admin', reasonNote: null }, metadata: { schemaVersion: 2 } });
+    expect(lift('VipCardCancelled', cancelled).data).toEqual({ customerId: 'C1', cardId: 'V1', special: false, reasonNote: null, noNewCardBefore: '2027-03-10T10:00:00.000Z' });
+  });
+
+  it('reads version 1 points reversals and redemptions without their free text', () => {
+    const reversed = { customerId: 'C1', transactionId: 'T1', points: 12, effectiveOn: '2026-03-02', reason: 'her son used the card' };
+    const redeemed = { customerId: 'C1', redemptionId: 'R1', points: 30, description: 'sent to 88 Nanjing Road' };
+    const lift = (type: string, data: unknown) => upcastWith<{ type: string; data: unknown; metadata: { schemaVersion: number } }>(UPCASTERS)({ type, data, metadata: { schemaVersion: 1 } }).data;
+    expect(checkEventData('TransactionPointsReversed', 1, reversed)).toBeNull();
+    expect(checkEventData('PointsRedeemed', 1, redeemed)).toBeNull();
+    expect(lift('TransactionPointsReversed', reversed)).toEqual({ customerId: 'C1', transactionId: 'T1', points: 12, effectiveOn: '2026-03-02', reasonNote: null });
+    expect(lift('PointsRedeemed', redeemed)).toEqual({ customerId: 'C1', redemptionId: 'R1', points: 30, descriptionNote: null });
+  });
+
   it('leaves an event at the current version as it is', () => {
     const v2 = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reasonNote: 'reversal:V1:reason' }, metadata: { schemaVersion: 2 } };
     expect(upcastWith<typeof v2>(UPCASTERS)(v2)).toBe(v2);

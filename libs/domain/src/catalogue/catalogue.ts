@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { CAMPAIGN_EVENT_SCHEMAS } from './campaign.schemas';
 import { CUSTOMER_EVENT_SCHEMAS } from './customer.schemas';
 import { BUDGET_EVENT_SCHEMAS, POINTS_EVENT_SCHEMAS, VIP_CARD_EVENT_SCHEMAS } from './money.schemas';
-import { ORGANISATION_EVENT_SCHEMAS } from './organisation.schemas';
+import { DEMO_SEED_EVENT_SCHEMAS, ORGANISATION_EVENT_SCHEMAS } from './organisation.schemas';
 import { OLDER_VERSIONS } from './older-versions';
 import type { DataOf, EventType } from './event-types';
 
@@ -17,6 +17,7 @@ const CURRENT = {
   ...BUDGET_EVENT_SCHEMAS,
   ...VIP_CARD_EVENT_SCHEMAS,
   ...POINTS_EVENT_SCHEMAS,
+  ...DEMO_SEED_EVENT_SCHEMAS,
 } satisfies { [T in EventType]: z.ZodType<DataOf<T>> };
 
 /** And the other way: every value of a type's data fits its schema (no schema narrower than its type). */

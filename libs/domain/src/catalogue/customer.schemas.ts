@@ -19,7 +19,7 @@ export const CUSTOMER_EVENT_SCHEMAS = {
   CustomerAssignedToManager: z.strictObject({ customerId: id, staffId: id, previousStaffId: id.nullable(), unitId: id }),
   CustomerClaimFiled: z.strictObject({ customerId: id, claimId: id, staffId: id, unitId: id, onboarding: z.strictObject(onboarding).optional() }),
   CustomerClaimApproved: z.strictObject({ customerId: id, claimId: id, approvedBy: id }),
-  CustomerClaimRejected: z.strictObject({ customerId: id, claimId: id, rejectedBy: id, reason: text }),
+  CustomerClaimRejected: z.strictObject({ customerId: id, claimId: id, rejectedBy: id, reasonNote: id.nullable() }),
   CustomerTransferred: z.strictObject({ customerId: id, fromUnitId: id, toUnitId: id, fromStaffId: id.nullable(), toStaffId: id, crossBranch: z.boolean() }),
   RiskProfileAssessed: z.strictObject({ customerId: id, tolerance: riskLevel, assessedAt: time, validUntil: time }),
   ConsentGranted: z.strictObject({ customerId: id, channel }),

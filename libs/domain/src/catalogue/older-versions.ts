@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EventType } from './event-types';
-import { channel, id, text, time } from './fields';
+import { channel, count, drawnFrom, id, points, text, time } from './fields';
 
 /** A past version of an event type: its schema, and how its data becomes the next version's. */
 export interface OlderVersion {
@@ -39,6 +39,24 @@ export const OLDER_VERSIONS: Partial<Record<EventType, Readonly<Record<number, O
         return { ...d, comment: d.customerId === null ? d.comment : '', commentNote: null };
       },
     },
+  },
+  CustomerClaimRejected: {
+    1: { schema: z.strictObject({ customerId: id, claimId: id, rejectedBy: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },
+  },
+  VipCardApplicationRefused: {
+    1: { schema: z.strictObject({ customerId: id, applicationId: id, refusedBy: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },
+  },
+  VipCardCancelled: {
+    1: { schema: z.strictObject({ customerId: id, cardId: id, special: z.boolean(), reason: text, noNewCardBefore: time }), upcast: textToNote('reason', 'reasonNote') },
+  },
+  TransactionPointsReversed: {
+    1: {
+      schema: z.strictObject({ customerId: id, transactionId: id, points, pointsReversed: points.optional(), drawnFrom: drawnFrom.optional(), effectiveOn: time, reason: text }),
+      upcast: textToNote('reason', 'reasonNote'),
+    },
+  },
+  PointsRedeemed: {
+    1: { schema: z.strictObject({ customerId: id, redemptionId: id, points: count, description: text, drawnFrom: drawnFrom.optional() }), upcast: textToNote('description', 'descriptionNote') },
   },
   ConversionReversed: {
     1: { schema: z.strictObject({ conversionId: id, customerId: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },

@@ -18,3 +18,9 @@ export const ORGANISATION_EVENT_SCHEMAS = {
   TargetSet: z.strictObject({ subjectId: id, subject: z.enum(['staff', 'unit']), period: month, points: decimal }),
   ScoringRulesSet: z.strictObject({ rules: z.strictObject({ referralShare: z.number().min(0).max(1), complaintPenalty: z.number().min(0), unsuitablePenalty: z.number().min(0) }) }),
 } as const;
+
+/** The demo seed's run record (its own stream), version 1. */
+export const DEMO_SEED_EVENT_SCHEMAS = {
+  DemoSeedStarted: z.strictObject({ seed: z.number().int(), customers: count, months: count, end: month }),
+  DemoSeedCompleted: z.strictObject({ seed: z.number().int() }),
+} as const;

@@ -12,7 +12,7 @@ const given = (history: CustomerEvent[]) => spec(customerDecider).given(history)
 /** What the manager found out about the customer: the same facts onboarding takes. */
 const facts = { segment: 'retail', gender: 'F', birthYear: 1980, assetsByUnit: { SB1: '50000', SB1B: '20000' } };
 const fileClaim = (by = 'rm1', over: Record<string, unknown> = {}) => cmd({ type: 'FileClaim', claimId: 'CL1', ...facts, ...over }, by);
-const decide = (by: string, approve = true) => cmd({ type: 'DecideClaim', claimId: 'CL1', approve, reason: approve ? undefined : 'known to SB1B' }, by);
+const decide = (by: string, approve = true) => cmd({ type: 'DecideClaim', claimId: 'CL1', approve, reasonNote: approve ? undefined : 'claim:CL1:rejection' }, by);
 const filedBy = (staffId: string, unitId: string): CustomerEvent => ({
   type: 'CustomerClaimFiled',
   data: { customerId: 'C1', claimId: 'CL1', staffId, unitId, onboarding: { homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 } },
@@ -53,7 +53,7 @@ describe('claims (客户申领)', () => {
   });
 
   it('leaves a rejected claim\'s customer out of the system, and lets a new claim be filed', () => {
-    const rejected: CustomerEvent = { type: 'CustomerClaimRejected', data: { customerId: 'C1', claimId: 'CL1', rejectedBy: 'head-br1', reason: 'known to SB1B' } };
+    const rejected: CustomerEvent = { type: 'CustomerClaimRejected', data: { customerId: 'C1', claimId: 'CL1', rejectedBy: 'head-br1', reasonNote: 'claim:CL1:rejection' } };
     given([filedBy('rm1', 'SB1')]).when(decide('head-br1', false)).then([rejected]);
     given([filedBy('rm1', 'SB1'), rejected]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' })).thenRefuses('UNKNOWN_CUSTOMER');
     given([filedBy('rm1', 'SB1'), rejected]).when(fileClaim('rm1', { claimId: 'CL2' })).thenMatches([{ type: 'CustomerClaimFiled', data: { claimId: 'CL2' } }]);

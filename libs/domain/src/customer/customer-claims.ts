@@ -67,7 +67,7 @@ export function decideClaims(c: ClaimsCommand, s: ClaimsState & RelationshipStat
         });
       }
       if (!c.approve) {
-        return [{ type: 'CustomerClaimRejected', data: { customerId, claimId: claim.claimId, rejectedBy: c.by.userId, reason: c.reason ?? '' } }];
+        return [{ type: 'CustomerClaimRejected', data: { customerId, claimId: claim.claimId, rejectedBy: c.by.userId, reasonNote: c.reasonNote ?? null } }];
       }
       const approved = { type: 'CustomerClaimApproved' as const, data: { customerId, claimId: claim.claimId, approvedBy: c.by.userId } };
       if (s.status === 'active') {

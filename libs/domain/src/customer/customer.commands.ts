@@ -29,7 +29,7 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     | { type: 'AssignManager'; staffId: string }
     /** A claim for a customer not yet in the system, with what onboarding them takes (004 篇九 第九条). */
     | { type: 'FileClaim'; claimId: string; segment: string; gender: Gender; birthYear: number | null; assetsByUnit: Record<string, string> }
-    | { type: 'DecideClaim'; claimId: string; approve: boolean; reason?: string }
+    | { type: 'DecideClaim'; claimId: string; approve: boolean; /** A rejection's reason, as its note in the vault. */ reasonNote?: string | null }
     | { type: 'TransferCustomer'; toStaffId: string }
     | { type: 'AssessRisk'; tolerance: RiskLevel }
     | { type: 'SetConsent'; channel: Channel; granted: boolean }

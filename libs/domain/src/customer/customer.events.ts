@@ -22,7 +22,8 @@ export type CustomerEvent =
    */
   | { type: 'CustomerClaimFiled'; data: { customerId: string; claimId: string; staffId: string; unitId: string; onboarding?: OnboardingFacts } }
   | { type: 'CustomerClaimApproved'; data: { customerId: string; claimId: string; approvedBy: string } }
-  | { type: 'CustomerClaimRejected'; data: { customerId: string; claimId: string; rejectedBy: string; reason: string } }
+  /** Version 2: the reason's text is in the vault (`reasonNote`, null when none was given); version 1 carried it as `reason`. */
+  | { type: 'CustomerClaimRejected'; data: { customerId: string; claimId: string; rejectedBy: string; reasonNote: string | null } }
   | {
       type: 'CustomerTransferred';
       data: { customerId: string; fromUnitId: string; toUnitId: string; fromStaffId: string | null; toStaffId: string; crossBranch: boolean };

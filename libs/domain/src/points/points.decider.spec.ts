@@ -50,30 +50,30 @@ describe('points', () => {
 
   it('takes back a cancelled transaction\'s points, effective the next day, once', () => {
     given([earned('T1', 258)])
-      .when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reason: 'disputed' }))
+      .when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reasonNote: 'N1' }))
       .then([
         {
           type: 'TransactionPointsReversed',
-          data: { customerId: 'C1', transactionId: 'T1', points: 258, pointsReversed: 258, drawnFrom: [{ lotId: 'tx-T1', points: 258 }], effectiveOn: '2026-04-01', reason: 'disputed' },
+          data: { customerId: 'C1', transactionId: 'T1', points: 258, pointsReversed: 258, drawnFrom: [{ lotId: 'tx-T1', points: 258 }], effectiveOn: '2026-04-01', reasonNote: 'N1' },
         },
       ]);
-    const reversed: PointsEvent = { type: 'TransactionPointsReversed', data: { customerId: 'C1', transactionId: 'T1', points: 258, effectiveOn: '2026-04-01', reason: 'x' } };
-    given([earned('T1', 258), reversed]).when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reason: 'again' })).thenRefuses('ALREADY_REVERSED');
+    const reversed: PointsEvent = { type: 'TransactionPointsReversed', data: { customerId: 'C1', transactionId: 'T1', points: 258, effectiveOn: '2026-04-01', reasonNote: null } };
+    given([earned('T1', 258), reversed]).when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reasonNote: null })).thenRefuses('ALREADY_REVERSED');
   });
 
   it('redeems within the balance and refuses beyond it', () => {
-    given([benefit('2026-01', 100), earned('T1', 50)]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R1', points: 150, description: 'gift' })).thenMatches([{ type: 'PointsRedeemed' }]);
-    given([benefit('2026-01', 100), earned('T1', 50)]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R1', points: 151, description: 'gift' })).thenRefuses('INSUFFICIENT_POINTS', { available: 150 });
+    given([benefit('2026-01', 100), earned('T1', 50)]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R1', points: 150, descriptionNote: null })).thenMatches([{ type: 'PointsRedeemed' }]);
+    given([benefit('2026-01', 100), earned('T1', 50)]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R1', points: 151, descriptionNote: null })).thenRefuses('INSUFFICIENT_POINTS', { available: 150 });
   });
 
   it('does not count expired lots in the balance, and expires them', () => {
     const old = benefit('2024-01', 70, '2026-01-31T00:00:00.000Z');
-    given([old, earned('T1', 30)]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R1', points: 31, description: 'x' })).thenRefuses('INSUFFICIENT_POINTS', { available: 30 });
+    given([old, earned('T1', 30)]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R1', points: 31, descriptionNote: null })).thenRefuses('INSUFFICIENT_POINTS', { available: 30 });
     given([old, earned('T1', 30)]).when(cmd({ type: 'ExpirePoints' })).then([{ type: 'PointsExpired', data: { customerId: 'C1', lotIds: ['benefit-2024-01'], points: 70 } }]);
   });
 
   it('spends the oldest lots first, so later expiry takes only what is left', () => {
-    const state = [benefit('2026-01', 100, '2028-01-31T00:00:00.000Z'), benefit('2026-02', 100, '2028-02-28T00:00:00.000Z'), { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 150, description: 'x' } } as PointsEvent].reduce(
+    const state = [benefit('2026-01', 100, '2028-01-31T00:00:00.000Z'), benefit('2026-02', 100, '2028-02-28T00:00:00.000Z'), { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 150, descriptionNote: null } } as PointsEvent].reduce(
       pointsDecider.evolve,
       pointsDecider.initialState(),
     );
@@ -83,9 +83,9 @@ describe('points', () => {
   it('DOMAIN Points (expire 2 years after accrual): redemption never draws on a lot past its expiry, even before the expiry command ran', () => {
     // 70 points past their date (no PointsExpired yet) and 50 live ones: 50 can be redeemed once, not three times.
     const old = benefit('2024-01', 70, '2026-01-31T00:00:00.000Z');
-    const redeemed: PointsEvent = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 50, description: 'x', drawnFrom: [{ lotId: 'tx-T1', points: 50 }] } };
-    given([old, earned('T1', 50), redeemed]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R2', points: 50, description: 'x' })).thenRefuses('INSUFFICIENT_POINTS', { available: 0 });
-    given([old, earned('T1', 50)]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R1', points: 50, description: 'x' })).then([redeemed]);
+    const redeemed: PointsEvent = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 50, descriptionNote: null, drawnFrom: [{ lotId: 'tx-T1', points: 50 }] } };
+    given([old, earned('T1', 50), redeemed]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R2', points: 50, descriptionNote: null })).thenRefuses('INSUFFICIENT_POINTS', { available: 0 });
+    given([old, earned('T1', 50)]).when(cmd({ type: 'RedeemPoints', redemptionId: 'R1', points: 50, descriptionNote: null })).then([redeemed]);
     // The lot past its date still holds all it had: the expiry takes exactly that.
     given([old, earned('T1', 50), redeemed]).when(cmd({ type: 'ExpirePoints' })).then([{ type: 'PointsExpired', data: { customerId: 'C1', lotIds: ['benefit-2024-01'], points: 70 } }]);
   });
@@ -115,24 +115,24 @@ describe('points', () => {
   });
 
   it('reads events written before lots were named, drawing on the oldest lots not marked expired as they did', () => {
-    const legacy = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 30, description: 'x' } } as PointsEvent;
+    const legacy = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 30, descriptionNote: null } } as PointsEvent;
     const state = [benefit('2026-01', 100, '2028-01-31T00:00:00.000Z'), benefit('2026-02', 100, '2028-02-28T00:00:00.000Z'), legacy].reduce(pointsDecider.evolve, pointsDecider.initialState());
     expect(state.lots.map((l) => l.remaining)).toEqual([70, 100]);
   });
 
   it('DOMAIN Points (reversed the next day): a reversal records what it actually took back, never more than is left', () => {
     // T1's 35 points were spent; only 10 points are left anywhere, so 10 are taken back, not 35.
-    const spent: PointsEvent = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 25, description: 'x', drawnFrom: [{ lotId: 'tx-T1', points: 25 }] } };
+    const spent: PointsEvent = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 25, descriptionNote: null, drawnFrom: [{ lotId: 'tx-T1', points: 25 }] } };
     given([earned('T1', 35), spent])
-      .when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reason: 'disputed' }))
+      .when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reasonNote: 'N1' }))
       .then([
         {
           type: 'TransactionPointsReversed',
-          data: { customerId: 'C1', transactionId: 'T1', points: 35, pointsReversed: 10, drawnFrom: [{ lotId: 'tx-T1', points: 10 }], effectiveOn: '2026-04-01', reason: 'disputed' },
+          data: { customerId: 'C1', transactionId: 'T1', points: 35, pointsReversed: 10, drawnFrom: [{ lotId: 'tx-T1', points: 10 }], effectiveOn: '2026-04-01', reasonNote: 'N1' },
         },
       ]);
-    const allSpent: PointsEvent = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 35, description: 'x', drawnFrom: [{ lotId: 'tx-T1', points: 35 }] } };
-    given([earned('T1', 35), allSpent]).when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reason: 'disputed' })).thenMatches([{ data: { points: 35, pointsReversed: 0, drawnFrom: [] } }]);
+    const allSpent: PointsEvent = { type: 'PointsRedeemed', data: { customerId: 'C1', redemptionId: 'R1', points: 35, descriptionNote: null, drawnFrom: [{ lotId: 'tx-T1', points: 35 }] } };
+    given([earned('T1', 35), allSpent]).when(cmd({ type: 'ReverseTransactionPoints', transactionId: 'T1', reasonNote: 'N1' })).thenMatches([{ data: { points: 35, pointsReversed: 0, drawnFrom: [] } }]);
   });
 
   it('deducts a participant\'s campaign cost share once, never below zero', () => {

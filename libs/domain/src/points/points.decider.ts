@@ -31,17 +31,18 @@ export type PointsEvent =
        * when they were spent). Events written before `pointsReversed` lack it and took back `points`
        * at most.
        */
-      data: { customerId: string; transactionId: string; points: number; pointsReversed?: number; drawnFrom?: DrawnFrom; effectiveOn: string; reason: string };
+      data: { customerId: string; transactionId: string; points: number; pointsReversed?: number; drawnFrom?: DrawnFrom; effectiveOn: string; /** Version 2: the reason is a note in the customer's vault; version 1 carried `reason` (text). */ reasonNote: string | null };
     }
-  | { type: 'PointsRedeemed'; data: { customerId: string; redemptionId: string; points: number; description: string; drawnFrom?: DrawnFrom } }
+  /** Version 2: what was redeemed is a note in the customer's vault (`descriptionNote`); version 1 carried `description` (text). */
+  | { type: 'PointsRedeemed'; data: { customerId: string; redemptionId: string; points: number; descriptionNote: string | null; drawnFrom?: DrawnFrom } }
   | { type: 'CampaignCostPointsDeducted'; data: { customerId: string; campaignId: string; costShare: string; points: number; drawnFrom?: DrawnFrom } }
   | { type: 'PointsExpired'; data: { customerId: string; lotIds: string[]; points: number } };
 
 export type PointsCommand = Issued & { customerId: string } & (
     | { type: 'AccrueBenefitPoints'; month: string; assetChange: string; profitParameter: string }
     | { type: 'EarnTransactionPoints'; transactionId: string; spend: string }
-    | { type: 'ReverseTransactionPoints'; transactionId: string; reason: string }
-    | { type: 'RedeemPoints'; redemptionId: string; points: number; description: string }
+    | { type: 'ReverseTransactionPoints'; transactionId: string; /** The reason's note in the vault. */ reasonNote: string | null }
+    | { type: 'RedeemPoints'; redemptionId: string; points: number; /** The description's note in the vault. */ descriptionNote: string | null }
     | { type: 'DeductCampaignCost'; campaignId: string; costShare: string }
     | { type: 'ExpirePoints' }
   );
@@ -164,7 +165,7 @@ export function decide(c: PointsCommand, s: PointsState): PointsEvent[] {
       return [
         {
           type: 'TransactionPointsReversed',
-          data: { customerId, transactionId: c.transactionId, points: tx.points, pointsReversed: total(drawnFrom), drawnFrom, effectiveOn: nextBusinessDay(businessDay(c.at)), reason: c.reason },
+          data: { customerId, transactionId: c.transactionId, points: tx.points, pointsReversed: total(drawnFrom), drawnFrom, effectiveOn: nextBusinessDay(businessDay(c.at)), reasonNote: c.reasonNote },
         },
       ];
     }
@@ -173,7 +174,7 @@ export function decide(c: PointsCommand, s: PointsState): PointsEvent[] {
       if (!Number.isInteger(c.points) || c.points <= 0) throw invalid('INVALID_POINTS', 'points to redeem must be a positive whole number');
       const available = balance(s, c.at);
       if (c.points > available) throw refused('INSUFFICIENT_POINTS', `only ${available} points are available`, { available, requested: c.points });
-      return [{ type: 'PointsRedeemed', data: { customerId, redemptionId: c.redemptionId, points: c.points, description: c.description, drawnFrom: draw(s.lots, c.points, c.at) } }];
+      return [{ type: 'PointsRedeemed', data: { customerId, redemptionId: c.redemptionId, points: c.points, descriptionNote: c.descriptionNote, drawnFrom: draw(s.lots, c.points, c.at) } }];
     }
     case 'DeductCampaignCost': {
       if (s.campaigns.has(c.campaignId)) return [];

@@ -71,7 +71,7 @@ export function inboxChange(e: { type: string; data: Data; metadata: { actor: st
     case 'VipCardApplicationApproved':
       return d.special ? decided('special_vip_card', d.applicationId, 'approved', d.approvedBy) : null;
     case 'VipCardApplicationRefused':
-      return decided('special_vip_card', d.applicationId, 'rejected', d.refusedBy, d.reason);
+      return decided('special_vip_card', d.applicationId, 'rejected', d.refusedBy); // the reason is a vault note
     case 'BudgetChangeRequested':
       return request('budget_change', d.requestId, d.unitId, d.requestedBy, { unitId: d.unitId, year: d.year, amount: d.amount, reason: d.reason });
     case 'BudgetChangeApproved':
@@ -83,7 +83,8 @@ export function inboxChange(e: { type: string; data: Data; metadata: { actor: st
     case 'CustomerClaimApproved':
       return decided('customer_claim', d.claimId, 'approved', d.approvedBy);
     case 'CustomerClaimRejected':
-      return decided('customer_claim', d.claimId, 'rejected', d.rejectedBy, d.reason);
+      // The reason is a note in the customer's vault (it may name people): the inbox does not copy it.
+      return decided('customer_claim', d.claimId, 'rejected', d.rejectedBy);
     default:
       return null;
   }
@@ -91,7 +92,7 @@ export function inboxChange(e: { type: string; data: Data; metadata: { actor: st
 
 export const approvalInboxProjection: Projection = {
   name: 'approval-inbox',
-  version: 1,
+  version: 2, // 2: a rejected claim's or refused special card's reason is no longer copied (it is a vault note)
   tables: [
     `CREATE TABLE ai_campaign_plans (campaign_id text PRIMARY KEY, facts jsonb NOT NULL)`,
     `CREATE TABLE ai_requests (

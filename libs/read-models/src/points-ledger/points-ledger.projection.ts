@@ -20,7 +20,8 @@ function entry(e: RecordedEvent): [string, string, string, number, string, strin
       // written before `pointsReversed` existed lack it: they are booked at the points earned, as then.
       return row(`reversal-${x.transactionId}`, -(x.pointsReversed ?? x.points), x.transactionId);
     case 'PointsRedeemed':
-      return row(`redemption-${x.redemptionId}`, -x.points, x.description);
+      // What was redeemed is a note in the customer's vault: the ledger names the redemption.
+      return row(`redemption-${x.redemptionId}`, -x.points, x.redemptionId);
     case 'CampaignCostPointsDeducted':
       return row(`campaign-${x.campaignId}`, -x.points, x.campaignId);
     default:
@@ -31,7 +32,7 @@ function entry(e: RecordedEvent): [string, string, string, number, string, strin
 
 export const pointsLedgerProjection: Projection = {
   name: 'points-ledger',
-  version: 1,
+  version: 2, // 2: a redemption's reference is its id, not its description (a vault note)
   tables: POINTS_LEDGER_TABLES,
   eventTypes: ['BenefitPointsAccrued', 'TransactionPointsEarned', 'TransactionPointsReversed', 'PointsRedeemed', 'CampaignCostPointsDeducted', 'PointsExpired'],
   apply: (tx, events) =>
