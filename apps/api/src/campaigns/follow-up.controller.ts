@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { asOfInstant, campaignInScope, campaignStream, invalid, tenDayChecks, type Actor, type CampaignEvent } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { campaignCalendar, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants } from '@app/read-models';
+import { campaignCalendar, campaignContactsByDay, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants } from '@app/read-models';
 import { CurrentActor, Roles } from '../http/auth';
 import { readModelAnswer } from '../http/read-model';
 import { requireCampaignInScope } from '../http/scope';
@@ -54,12 +54,17 @@ export class FollowUpController {
       const ratings = events.flatMap((e) => (e.type === 'CampaignFeedbackRecorded' && e.data.rating !== null ? [e.data.rating] : []));
       const feedbackCount = events.filter((e) => e.type === 'CampaignFeedbackRecorded').length;
       const { period, targets } = drafted.data;
+      // The check counts every contact made in its window (re-contacts too), the conversions and revenue by day.
+      const contacts = new Map((await campaignContactsByDay(db, campaignId)).map((d) => [d.date, d.contacts]));
+      const dates = [...new Set([...figures.daily.map((d) => d.date), ...contacts.keys()])].sort();
+      const byDate = new Map(figures.daily.map((d) => [d.date, d]));
+      const daily = dates.map((date) => ({ date, contacts: contacts.get(date) ?? 0, converted: byDate.get(date)?.converted ?? 0, revenue: byDate.get(date)?.revenue ?? '0.00' }));
       return {
         campaignId,
         period,
         targets,
         actuals: { conversions: figures.conversions, revenue: figures.revenue, cost: figures.cost, participants: figures.funnel.participated, contacted: figures.funnel.contacted },
-        checks: tenDayChecks(period, targets, figures.daily, now),
+        checks: tenDayChecks(period, targets, daily, now),
         reaction: {
           feedback: feedbackCount,
           averageRating: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null,

@@ -76,3 +76,36 @@ describe('campaign follow-up, participants and calendar', () => {
     expect((await c.as('rm1').get('/api/calendar?from=2026-01-01&to=2026-12-31')).status).toBe(403);
   });
 });
+
+describe('the every-10-days check counts every contact, re-contacts included', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedOrganisation(t);
+    await seedCustomer(t, 'R1');
+  });
+  afterAll(() => t.close());
+
+  it('finds the plan carried out in a window holding only a re-contact', async () => {
+    const c = api(t);
+    const mkt = c.as('mkt-br1');
+    // March and April 2026 in Shanghai: 2026-02-28T16:00Z to 2026-04-30T16:00Z.
+    await mkt.post('/api/campaigns', { campaignId: 'KR', name: 'KR', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-03-01', end: '2026-05-01' }, controlGroupPercent: 0 });
+    await mkt.post('/api/campaigns/KR/submit', { planDocumentRef: 'doc' });
+    await c.as('appr-ho').post('/api/campaigns/KR/approve');
+    expect((await mkt.post('/api/campaigns/KR/launch', { occurredAt: '2026-03-01T01:00:00Z' })).body).toMatchObject({ audienceSize: 1 });
+    const contact = (contactId: string, occurredAt: string) =>
+      c.as('rm1').post('/api/interactions', { kind: 'contact', contactId, customerId: 'R1', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'KR', occurredAt });
+    // First contact on 5 March (Beijing); the same customer again at 23:30 on 15 March Beijing (15:30Z), in the second window.
+    expect((await contact('C1', '2026-03-05T02:00:00Z')).status).toBe(201);
+    const last = await contact('C2', '2026-03-15T15:30:00Z');
+    expect(last.status).toBe(201);
+    const body = (await mkt.get(`/api/campaigns/KR/follow-up?minPosition=${last.body.position}`)).body;
+    // Checks at the start of 11, 21 and 31 March Beijing: windows 1–10 March (C1), 11–20 March (C2 only), 21–30 March (none).
+    expect(body.checks.slice(0, 3).map((k: any) => [k.at, k.contactedInWindow, k.planCarriedOut])).toEqual([
+      ['2026-03-10T16:00:00.000Z', 1, true],
+      ['2026-03-20T16:00:00.000Z', 1, true],
+      ['2026-03-30T16:00:00.000Z', 0, false],
+    ]);
+  });
+});
