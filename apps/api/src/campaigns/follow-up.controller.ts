@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
-import { asOfInstant, campaignInScope, campaignStream, invalid, tenDayChecks, type Actor, type CampaignEvent } from '@app/domain';
+import { asOfInstant, bankDateTime, businessDay, campaignInScope, campaignStream, invalid, tenDayChecks, type Actor, type CampaignEvent } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { campaignCalendar, campaignContactsByDay, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants } from '@app/read-models';
@@ -27,16 +27,19 @@ export class FollowUpController {
   @Get(':campaignId/participants')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8): one line per enrolled customer', content: { 'text/csv': { schema: { type: 'string' } } } })
-  @ApiOperation({ summary: 'The participant list as CSV for Excel: customer id, group, enrolled, first contacted / offered / accepted, took part' })
+  @ApiOkResponse({ description: "UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8): one line per enrolled customer, times as YYYY-MM-DD HH:mm:ss on the bank's clock (Asia/Shanghai by default) and the bank day of the enrolment", content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiOperation({ summary: 'The participant list as CSV for Excel: customer id, group, bank day and time enrolled, first contacted / offered / accepted, took part (bank time)' })
   async participants(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string) {
     const org = await this.directory.current();
     const { rows } = await readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
       await requireCampaignInScope(org, actor, db, campaignId, { overseeing: true });
       return { rows: await campaignParticipants(db, campaignId) };
     });
-    const header = ['customerId', 'group', 'enrolledAt', 'firstContactedAt', 'firstOfferedAt', 'firstAcceptedAt', 'tookPartAt'];
-    return `\uFEFF${stringify([header, ...rows.map((r) => header.map((k) => r[k as keyof typeof r] ?? ''))], { record_delimiter: 'windows' })}`;
+    // Times as the bank's wall clock shows them (bank staff filter by day in Excel), and the bank day of the enrolment.
+    const local = (iso: string | null) => (iso === null ? '' : bankDateTime(iso));
+    const header = ['customerId', 'group', 'enrolledDay', 'enrolledAt', 'firstContactedAt', 'firstOfferedAt', 'firstAcceptedAt', 'tookPartAt'];
+    const lines = rows.map((r) => [r.customerId, r.group, businessDay(r.enrolledAt), local(r.enrolledAt), local(r.firstContactedAt), local(r.firstOfferedAt), local(r.firstAcceptedAt), local(r.tookPartAt)]);
+    return `\uFEFF${stringify([header, ...lines], { record_delimiter: 'windows' })}`;
   }
 
   @Roles(...FOLLOWERS)

@@ -44,10 +44,10 @@ describe('campaign follow-up, participants and calendar', () => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes.slice(3)).split('\r\n').filter(Boolean);
-    expect(lines[0]).toBe('customerId,group,enrolledAt,firstContactedAt,firstOfferedAt,firstAcceptedAt,tookPartAt');
+    expect(lines[0]).toBe('customerId,group,enrolledDay,enrolledAt,firstContactedAt,firstOfferedAt,firstAcceptedAt,tookPartAt');
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(customers.map((id) => `${id},treatment`));
-    // E1 was contacted: its third column onwards carries the times.
-    expect(lines[1]!.split(',')[3]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // E1 was contacted: its fifth column carries the time, on the bank's clock.
+    expect(lines[1]!.split(',')[4]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   });
 
   it('checks every 10 days against the targets pro rata, and shows feedback and complaint rate', async () => {
@@ -106,6 +106,25 @@ describe('the every-10-days check counts every contact, re-contacts included', (
       ['2026-03-10T16:00:00.000Z', 1, true],
       ['2026-03-20T16:00:00.000Z', 1, true],
       ['2026-03-30T16:00:00.000Z', 0, false],
+    ]);
+  });
+
+  it('writes the participants\' times on the bank\'s clock, with the bank day of the enrolment', async () => {
+    const c = api(t);
+    const mkt = c.as('mkt-br1');
+    await mkt.post('/api/campaigns', { campaignId: 'KP', name: 'KP', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-03-01', end: '2026-05-01' }, controlGroupPercent: 0 });
+    await mkt.post('/api/campaigns/KP/submit', { planDocumentRef: 'doc' });
+    await c.as('appr-ho').post('/api/campaigns/KP/approve');
+    // Enrolled at 23:30 UTC on 1 March: 23:30 + 8 h = 07:30 on 2 March in Beijing.
+    expect((await mkt.post('/api/campaigns/KP/launch', { occurredAt: '2026-03-01T23:30:00Z' })).body).toMatchObject({ audienceSize: 1 });
+    // First contacted at 16:00 UTC on 3 March: midnight opening 4 March in Beijing.
+    const contacted = await c.as('rm1').post('/api/interactions', { kind: 'contact', contactId: 'CP1', customerId: 'R1', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'KP', occurredAt: '2026-03-03T16:00:00Z' });
+    expect(contacted.status).toBe(201);
+    const res = await fetch(`${t.url}/api/campaigns/KP/participants?minPosition=${contacted.body.position}`, { headers: { authorization: `Bearer ${t.runtime.tokens.issue('mkt-br1').token}` } });
+    const lines = (await res.text()).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+    expect(lines).toEqual([
+      'customerId,group,enrolledDay,enrolledAt,firstContactedAt,firstOfferedAt,firstAcceptedAt,tookPartAt',
+      'R1,treatment,2026-03-02,2026-03-02 07:30:00,2026-03-04 00:00:00,,,',
     ]);
   });
 });
