@@ -16,8 +16,9 @@ export interface Readiness {
   /** Why not, when not: `STORE_UNREACHABLE`, `DATABASE_UNREACHABLE` or `READ_MODELS_STALE`. */
   readonly code?: 'STORE_UNREACHABLE' | 'DATABASE_UNREACHABLE' | 'READ_MODELS_STALE';
   readonly message?: string;
-  readonly store: { readonly kind: string; readonly position: string | null; readonly globalPosition: string } | { readonly kind: string; readonly error: string };
-  readonly database: { readonly ok: true } | { readonly ok: false; readonly error: string };
+  readonly store: { readonly kind: string; readonly position: string | null; readonly globalPosition: string } | { readonly kind: string; readonly error: string } | { readonly kind: string; readonly ok: false };
+  /** The error's text only where the report is not public (see `publicReadiness`). */
+  readonly database: { readonly ok: true } | { readonly ok: false; readonly error?: string };
   readonly projections: readonly ProjectionReadiness[];
   readonly maxLagSeconds?: number;
 }
@@ -78,6 +79,27 @@ export async function checkReadiness(runtime: Runtime, options: { maxLagSeconds?
     return { ready: false, code: 'READ_MODELS_STALE', message: `reads would be too stale: ${stale.map((p) => `${p.name} ${p.lag.seconds}s behind`).join(', ')} (READY_MAX_LAG_SECONDS=${max})`, ...base };
   }
   return { ready: true, ...base };
+}
+
+/** What each code says on a public port: the code's meaning, never the driver's text (hosts, users, database names). */
+const PUBLIC_MESSAGES: Record<NonNullable<Readiness['code']>, string> = {
+  STORE_UNREACHABLE: 'the event store does not answer',
+  DATABASE_UNREACHABLE: 'the read-model database does not answer',
+  READ_MODELS_STALE: 'reads would be too stale: a projection is behind',
+};
+
+/**
+ * The report for the public API port (`/health/ready` there needs no token): the codes, the store
+ * kind and the projections' lag, without the errors' own text. The full report, errors included,
+ * stays on the METRICS_PORT server, which is not exposed with the API.
+ */
+export function publicReadiness(r: Readiness): Readiness {
+  return {
+    ...r,
+    ...(r.code ? { message: PUBLIC_MESSAGES[r.code] } : {}),
+    store: 'error' in r.store ? { kind: r.store.kind, ok: false } : r.store,
+    database: r.database.ok ? r.database : { ok: false },
+  };
 }
 
 function within<T>(work: Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { api, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { twoProportionSampleSize } from '@app/domain';
 
@@ -118,10 +118,9 @@ describe('POST /api/audiences/preview', () => {
     expect(perHead.body.cost).toMatchObject({ expected: (10.5 * perHead.body.split.treatment).toFixed(2), basis: 'per_treatment_customer' });
   });
 
-  it('takes the baseline from past control groups on the same products (1 converted of KPRIOR\'s controls), or the one given', async () => {
+  it('takes no baseline from KPRIOR, still running (its control window is not over), but the one given', async () => {
     const past = await preview(plan);
-    expect(past.body.baseline).toMatchObject({ source: 'past_control_groups', pastCampaigns: ['KPRIOR'], pastControlCustomers: prior.control.length, pastControlConverted: 1 });
-    expect(past.body.baseline.rate).toBeCloseTo(1 / prior.control.length, 12);
+    expect(past.body.baseline).toEqual({ rate: 0.05, source: 'platform_default', pastCampaigns: [], pastControlCustomers: 0, pastControlConverted: 0 });
     const given = await preview({ ...plan, baselineRate: 0.3, controlGroupPercent: 50 });
     expect(given.body.baseline).toMatchObject({ rate: 0.3, source: 'request' });
     const { treatment, control } = given.body.split;
@@ -157,5 +156,43 @@ describe('POST /api/audiences/preview', () => {
     const unknownField = await preview({ ...plan, audience: { shoeSize: 42 } });
     expect(unknownField.status).toBe(400);
     expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM es_events`)).rows[0].n).toBe(before);
+  });
+});
+
+describe('the preview\'s baseline: past control groups of completed campaigns only', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedOrganisation(t);
+    for (let i = 1; i <= 6; i++) await seedCustomer(t, `D${i}`, { gender: 'F', tolerance: 'R2' });
+    for (let i = 1; i <= 4; i++) await seedCustomer(t, `R${i}`, { gender: 'M', tolerance: 'R2' });
+  });
+  afterAll(() => t.close());
+
+  it('counts the completed campaign\'s controls and leaves out the running one\'s', async () => {
+    const c = api(t);
+    const mkt = c.as('mkt-br1');
+    const launch = async (campaignId: string, gender: string) => {
+      expect((await mkt.post('/api/campaigns', { campaignId, name: campaignId, ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 50, audience: { genders: [gender] } })).status).toBe(201);
+      await mkt.post(`/api/campaigns/${campaignId}/submit`, { planDocumentRef: 'doc' });
+      await c.as('appr-ho').post(`/api/campaigns/${campaignId}/approve`);
+      expect((await mkt.post(`/api/campaigns/${campaignId}/launch`)).body).toMatchObject({ audienceSize: gender === 'F' ? 6 : 4 });
+    };
+    const buys = async (customerId: string) => {
+      const r = await c.as('rm1').post('/api/interactions', { kind: 'conversion', customerId, staffId: 'rm1', productCode: 'FUND-BOND', amount: '1000', revenue: '10' });
+      expect(r.status).toBe(201);
+      return r.body.position as string;
+    };
+    // The seeded split (FNV-1a of seed:customer, 50%): KDONE holds out D3 and D6, KRUN holds out R1 and R3.
+    await launch('KDONE', 'F');
+    await buys('D3');
+    expect((await mkt.post('/api/campaigns/KDONE/complete')).status).toBe(200);
+    await launch('KRUN', 'M');
+    await buys('R1');
+    const last = await buys('R3');
+    const r = await mkt.post(`/api/audiences/preview?minPosition=${last}`, { ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-01-01', end: '2030-01-01' } });
+    expect(r.status).toBe(200);
+    // KDONE: 1 of its 2 controls bought = 0.5. (With the running KRUN, 2 of 2 more: (1 + 2) / (2 + 2) = 0.75.)
+    expect(r.body.baseline).toEqual({ rate: 0.5, source: 'past_control_groups', pastCampaigns: ['KDONE'], pastControlCustomers: 2, pastControlConverted: 1 });
   });
 });

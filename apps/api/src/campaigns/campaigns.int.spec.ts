@@ -163,7 +163,9 @@ describe('campaign lifecycle through the API', () => {
     // As a store that appends stream by stream (EventStoreDB) would leave it: M1 already enrolled, in control.
     const m1 = await t.runtime.store.readStream('customer-M1');
     await t.runtime.store.appendToStream('customer-M1', [{ type: 'CustomerEnrolledInCampaign', data: { campaignId: 'K9', customerId: 'M1', group: 'control' }, metadata: { eventId: '5b0e3a43-9a4e-4c3e-8d0e-7f1a2b3c4d5e', correlationId: 'cut-short', causationId: null, actor: 'mkt-br1', orgUnit: 'BR1', occurredAt: new Date().toISOString(), schemaVersion: 1 } }], m1.length - 1);
-    const r = await c.as('mkt-br1').post('/api/campaigns/K9/launch');
+    // Sent again with the first attempt's seed, S2, which puts M1 in control (the seeded split at 20%); another seed is refused.
+    expect((await c.as('mkt-br1').post('/api/campaigns/K9/launch')).body.error.code).toBe('RANDOMISATION_SEED_DIFFERS');
+    const r = await c.as('mkt-br1').post('/api/campaigns/K9/launch', { randomisationSeed: 'S2' });
     expect(r.status).toBe(200);
     const rows = (await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerEnrolledInCampaign' AND data->>'campaignId' = 'K9'`)).rows.map((x) => x.data);
     expect(rows.filter((x) => x.customerId === 'M1')).toEqual([{ campaignId: 'K9', customerId: 'M1', group: 'control' }]);

@@ -1,10 +1,10 @@
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
-import { asOfInstant, campaignInScope, campaignStream, invalid, tenDayChecks, type Actor, type CampaignEvent } from '@app/domain';
+import { asOfInstant, bankDateTime, businessDay, campaignInScope, campaignStream, invalid, tenDayChecks, type Actor, type CampaignEvent } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { campaignCalendar, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants } from '@app/read-models';
+import { campaignCalendar, campaignContactsByDay, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants } from '@app/read-models';
 import { CurrentActor, Roles } from '../http/auth';
 import { readModelAnswer } from '../http/read-model';
 import { requireCampaignInScope } from '../http/scope';
@@ -27,16 +27,19 @@ export class FollowUpController {
   @Get(':campaignId/participants')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8): one line per enrolled customer', content: { 'text/csv': { schema: { type: 'string' } } } })
-  @ApiOperation({ summary: 'The participant list as CSV for Excel: customer id, group, enrolled, first contacted / offered / accepted, took part' })
+  @ApiOkResponse({ description: "UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8): one line per enrolled customer, times as YYYY-MM-DD HH:mm:ss on the bank's clock (Asia/Shanghai by default) and the bank day of the enrolment", content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiOperation({ summary: 'The participant list as CSV for Excel: customer id, group, bank day and time enrolled, first contacted / offered / accepted, took part (bank time)' })
   async participants(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string) {
     const org = await this.directory.current();
     const { rows } = await readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
       await requireCampaignInScope(org, actor, db, campaignId, { overseeing: true });
       return { rows: await campaignParticipants(db, campaignId) };
     });
-    const header = ['customerId', 'group', 'enrolledAt', 'firstContactedAt', 'firstOfferedAt', 'firstAcceptedAt', 'tookPartAt'];
-    return `\uFEFF${stringify([header, ...rows.map((r) => header.map((k) => r[k as keyof typeof r] ?? ''))], { record_delimiter: 'windows' })}`;
+    // Times as the bank's wall clock shows them (bank staff filter by day in Excel), and the bank day of the enrolment.
+    const local = (iso: string | null) => (iso === null ? '' : bankDateTime(iso));
+    const header = ['customerId', 'group', 'enrolledDay', 'enrolledAt', 'firstContactedAt', 'firstOfferedAt', 'firstAcceptedAt', 'tookPartAt'];
+    const lines = rows.map((r) => [r.customerId, r.group, businessDay(r.enrolledAt), local(r.enrolledAt), local(r.firstContactedAt), local(r.firstOfferedAt), local(r.firstAcceptedAt), local(r.tookPartAt)]);
+    return `\uFEFF${stringify([header, ...lines], { record_delimiter: 'windows' })}`;
   }
 
   @Roles(...FOLLOWERS)
@@ -54,12 +57,17 @@ export class FollowUpController {
       const ratings = events.flatMap((e) => (e.type === 'CampaignFeedbackRecorded' && e.data.rating !== null ? [e.data.rating] : []));
       const feedbackCount = events.filter((e) => e.type === 'CampaignFeedbackRecorded').length;
       const { period, targets } = drafted.data;
+      // The check counts every contact made in its window (re-contacts too), the conversions and revenue by day.
+      const contacts = new Map((await campaignContactsByDay(db, campaignId)).map((d) => [d.date, d.contacts]));
+      const dates = [...new Set([...figures.daily.map((d) => d.date), ...contacts.keys()])].sort();
+      const byDate = new Map(figures.daily.map((d) => [d.date, d]));
+      const daily = dates.map((date) => ({ date, contacts: contacts.get(date) ?? 0, converted: byDate.get(date)?.converted ?? 0, revenue: byDate.get(date)?.revenue ?? '0.00' }));
       return {
         campaignId,
         period,
         targets,
         actuals: { conversions: figures.conversions, revenue: figures.revenue, cost: figures.cost, participants: figures.funnel.participated, contacted: figures.funnel.contacted },
-        checks: tenDayChecks(period, targets, figures.daily, now),
+        checks: tenDayChecks(period, targets, daily, now),
         reaction: {
           feedback: feedbackCount,
           averageRating: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null,

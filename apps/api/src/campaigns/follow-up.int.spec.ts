@@ -44,10 +44,10 @@ describe('campaign follow-up, participants and calendar', () => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes.slice(3)).split('\r\n').filter(Boolean);
-    expect(lines[0]).toBe('customerId,group,enrolledAt,firstContactedAt,firstOfferedAt,firstAcceptedAt,tookPartAt');
+    expect(lines[0]).toBe('customerId,group,enrolledDay,enrolledAt,firstContactedAt,firstOfferedAt,firstAcceptedAt,tookPartAt');
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(customers.map((id) => `${id},treatment`));
-    // E1 was contacted: its third column onwards carries the times.
-    expect(lines[1]!.split(',')[3]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // E1 was contacted: its fifth column carries the time, on the bank's clock.
+    expect(lines[1]!.split(',')[4]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   });
 
   it('checks every 10 days against the targets pro rata, and shows feedback and complaint rate', async () => {
@@ -74,5 +74,57 @@ describe('campaign follow-up, participants and calendar', () => {
     const bad = await c.as('mkt-br1').get('/api/calendar?from=2026-12-31&to=2026-01-01');
     expect({ status: bad.status, code: bad.body.error.code }).toEqual({ status: 400, code: 'INVALID_PERIOD' });
     expect((await c.as('rm1').get('/api/calendar?from=2026-01-01&to=2026-12-31')).status).toBe(403);
+  });
+});
+
+describe('the every-10-days check counts every contact, re-contacts included', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedOrganisation(t);
+    await seedCustomer(t, 'R1');
+  });
+  afterAll(() => t.close());
+
+  it('finds the plan carried out in a window holding only a re-contact', async () => {
+    const c = api(t);
+    const mkt = c.as('mkt-br1');
+    // March and April 2026 in Shanghai: 2026-02-28T16:00Z to 2026-04-30T16:00Z.
+    await mkt.post('/api/campaigns', { campaignId: 'KR', name: 'KR', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-03-01', end: '2026-05-01' }, controlGroupPercent: 0 });
+    await mkt.post('/api/campaigns/KR/submit', { planDocumentRef: 'doc' });
+    await c.as('appr-ho').post('/api/campaigns/KR/approve');
+    expect((await mkt.post('/api/campaigns/KR/launch', { occurredAt: '2026-03-01T01:00:00Z' })).body).toMatchObject({ audienceSize: 1 });
+    const contact = (contactId: string, occurredAt: string) =>
+      c.as('rm1').post('/api/interactions', { kind: 'contact', contactId, customerId: 'R1', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'KR', occurredAt });
+    // First contact on 5 March (Beijing); the same customer again at 23:30 on 15 March Beijing (15:30Z), in the second window.
+    expect((await contact('C1', '2026-03-05T02:00:00Z')).status).toBe(201);
+    const last = await contact('C2', '2026-03-15T15:30:00Z');
+    expect(last.status).toBe(201);
+    const body = (await mkt.get(`/api/campaigns/KR/follow-up?minPosition=${last.body.position}`)).body;
+    // Checks at the start of 11, 21 and 31 March Beijing: windows 1–10 March (C1), 11–20 March (C2 only), 21–30 March (none).
+    expect(body.checks.slice(0, 3).map((k: any) => [k.at, k.contactedInWindow, k.planCarriedOut])).toEqual([
+      ['2026-03-10T16:00:00.000Z', 1, true],
+      ['2026-03-20T16:00:00.000Z', 1, true],
+      ['2026-03-30T16:00:00.000Z', 0, false],
+    ]);
+  });
+
+  it('writes the participants\' times on the bank\'s clock, with the bank day of the enrolment', async () => {
+    const c = api(t);
+    const mkt = c.as('mkt-br1');
+    await mkt.post('/api/campaigns', { campaignId: 'KP', name: 'KP', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-03-01', end: '2026-05-01' }, controlGroupPercent: 0 });
+    await mkt.post('/api/campaigns/KP/submit', { planDocumentRef: 'doc' });
+    await c.as('appr-ho').post('/api/campaigns/KP/approve');
+    // Enrolled at 23:30 UTC on 1 March: 23:30 + 8 h = 07:30 on 2 March in Beijing.
+    expect((await mkt.post('/api/campaigns/KP/launch', { occurredAt: '2026-03-01T23:30:00Z' })).body).toMatchObject({ audienceSize: 1 });
+    // First contacted at 16:00 UTC on 3 March: midnight opening 4 March in Beijing.
+    const contacted = await c.as('rm1').post('/api/interactions', { kind: 'contact', contactId: 'CP1', customerId: 'R1', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'KP', occurredAt: '2026-03-03T16:00:00Z' });
+    expect(contacted.status).toBe(201);
+    const res = await fetch(`${t.url}/api/campaigns/KP/participants?minPosition=${contacted.body.position}`, { headers: { authorization: `Bearer ${t.runtime.tokens.issue('mkt-br1').token}` } });
+    const lines = (await res.text()).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+    expect(lines).toEqual([
+      'customerId,group,enrolledDay,enrolledAt,firstContactedAt,firstOfferedAt,firstAcceptedAt,tookPartAt',
+      'R1,treatment,2026-03-02,2026-03-02 07:30:00,2026-03-04 00:00:00,,,',
+    ]);
   });
 });

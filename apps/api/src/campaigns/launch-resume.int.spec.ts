@@ -115,3 +115,47 @@ describe.each<Adapter>(['postgres', 'eventstoredb (stand-in)'])('a launch cut sh
     expect(await launchFacts(cut)).toEqual(expected);
   });
 });
+
+describe('a launch cut short, resumed after some of the customers it enrolled left the audience', () => {
+  let cut: TestApp;
+  beforeAll(async () => {
+    cut = await bank('postgres');
+  }, 60_000);
+  afterAll(async () => {
+    await cut?.close();
+  });
+
+  it('counts every customer enrolled, in the group they got, and refuses a resume with another seed', async () => {
+    const store = cut.runtime.store;
+    (cut.runtime as { store: EventStore }).store = crashingAfterHalfTheEnrolments(store);
+    const crashed = await api(cut).as('mkt-br1').post('/api/campaigns/K-R/launch', {}, { 'idempotency-key': 'first-try' });
+    (cut.runtime as { store: EventStore }).store = store;
+    expect(crashed.status).toBe(500);
+    const half = await launchFacts(cut);
+    expect(half.enrolments).toHaveLength(5);
+
+    // Since the crash, one enrolled customer opted out of the campaign's only channel and another was erased:
+    // today's audience leaves both out, their enrolments stand.
+    const [optedOut, erased] = half.enrolments.map((e) => e.data as { customerId: string; group: string });
+    expect((await api(cut).as('rm1').post(`/api/customers/${optedOut!.customerId}/consents`, { channel: 'phone', granted: false })).status).toBe(200);
+    expect((await api(cut).as('admin').post(`/api/customers/${erased!.customerId}/erasure`, { reason: 'customer request' })).status).toBe(200);
+
+    // Another seed than the first attempt's (which defaulted to the campaign id) is refused and appends nothing.
+    const reseeded = await api(cut).as('mkt-br1').post('/api/campaigns/K-R/launch', { randomisationSeed: 'another-seed' }, { 'idempotency-key': 'reseeded' });
+    expect(reseeded.status).toBe(409);
+    expect(reseeded.body.error.code).toBe('RANDOMISATION_SEED_DIFFERS');
+    expect(await launchFacts(cut)).toEqual(half);
+
+    const resumed = await api(cut).as('mkt-br1').post('/api/campaigns/K-R/launch', {}, { 'idempotency-key': 'second-try' });
+    expect(resumed.status).toBe(200);
+    const facts = await launchFacts(cut);
+    // 5 enrolled before the crash (2 of them out of today's audience) + the 5 women not yet enrolled = 10 participants.
+    expect(facts.enrolments).toHaveLength(10);
+    const control = facts.enrolments.filter((e) => (e.data as { group: string }).group === 'control').length;
+    // Participants = treatment + control, counted from the enrolment events themselves.
+    expect(resumed.body.audienceSize).toBe(10);
+    expect(resumed.body.controlCount).toBe(control);
+    expect(facts.launched).toHaveLength(1);
+    expect(facts.launched[0]!.data).toMatchObject({ audienceSize: 10, treatmentCount: 10 - control, randomisationSeed: 'K-R' });
+  });
+});

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { checkReadiness, type Runtime } from '@app/platform';
+import { checkReadiness, publicReadiness, type Runtime } from '@app/platform';
 import { Public } from '../http/auth';
 import { RUNTIME } from '@app/application';
 
@@ -32,9 +32,10 @@ export class HealthController {
       },
     },
   })
-  @ApiServiceUnavailableResponse({ description: 'STORE_UNREACHABLE, DATABASE_UNREACHABLE or READ_MODELS_STALE, with the same report in details' })
+  @ApiServiceUnavailableResponse({ description: 'STORE_UNREACHABLE, DATABASE_UNREACHABLE or READ_MODELS_STALE, with the same report in details (without the errors\' text: that is on the METRICS_PORT server)' })
   async ready() {
-    const r = await checkReadiness(this.runtime, { maxLagSeconds: this.runtime.config.readyMaxLagSeconds });
+    // This port is public: codes only, the errors' text (hosts, users) stays on the METRICS_PORT server.
+    const r = publicReadiness(await checkReadiness(this.runtime, { maxLagSeconds: this.runtime.config.readyMaxLagSeconds }));
     const report = { store: r.store, database: r.database, projections: r.projections, ...(r.maxLagSeconds !== undefined ? { maxLagSeconds: r.maxLagSeconds } : {}) };
     if (!r.ready) throw new ServiceUnavailableException({ code: r.code, message: r.message, details: report });
     return { status: 'ready', ...report };

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createLogger, loadConfig, startProjector, startRuntime, temporaryDataDir, type Runtime } from '@app/platform';
+import { createLogger, loadConfig, serveOps, startProjector, startRuntime, temporaryDataDir, type Runtime } from '@app/platform';
 import { startOwnPostgres, type OwnPostgres } from '../../../../test/support/own-postgres';
 import { createApi } from '../bootstrap';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
@@ -89,6 +89,30 @@ describe('readiness: the event store at a dead port', () => {
       await t.close();
     }
   });
+
+  it('says only the code on the public API port; the driver\'s error text is on the METRICS_PORT server', async () => {
+    const t = await startTestApp({ RUN_PROJECTOR: 'false', EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false' });
+    const ops = await serveOps(t.runtime, { port: 0, host: '127.0.0.1' });
+    try {
+      const inside = await ready(`http://127.0.0.1:${ops.port}`);
+      expect([inside.status, inside.body.error.code]).toEqual([503, 'STORE_UNREACHABLE']);
+      const raw: string = inside.body.error.details.store.error;
+      expect(raw.length).toBeGreaterThan(0);
+      expect(inside.body.error.message).toContain(raw);
+
+      const outside = await ready(t.url);
+      expect(outside.status).toBe(503);
+      expect(outside.body.error).toEqual({
+        code: 'STORE_UNREACHABLE',
+        message: 'the event store does not answer',
+        details: { store: { kind: 'eventstoredb', ok: false }, database: { ok: true }, projections: [] },
+      });
+      expect(JSON.stringify(outside.body)).not.toContain(raw);
+    } finally {
+      await ops.close();
+      await t.close();
+    }
+  });
 });
 
 describe('readiness: the database stops and comes back', () => {
@@ -121,7 +145,9 @@ describe('readiness: the database stops and comes back', () => {
     expect(down.status).toBe(503);
     // On the Postgres store the event log and the read models share the server: both are named.
     expect(down.body.error.code).toBe('STORE_UNREACHABLE');
-    expect(down.body.error.details.database.ok).toBe(false);
+    // Public port: the code, not the driver's text (it names the host and port).
+    expect(down.body.error.details.database).toEqual({ ok: false });
+    expect(down.body.error.message).toBe('the event store does not answer');
     pg = await startOwnPostgres(dir, pg.port);
     let back = await ready(url);
     for (let i = 0; i < 50 && back.status !== 200; i++) {

@@ -902,7 +902,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The participant list as CSV for Excel: customer id, group, enrolled, first contacted / offered / accepted, took part */
+        /** The participant list as CSV for Excel: customer id, group, bank day and time enrolled, first contacted / offered / accepted, took part (bank time) */
         get: operations["FollowUpController_participants"];
         put?: never;
         post?: never;
@@ -3833,7 +3833,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8): one line per enrolled customer */
+            /** @description UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8): one line per enrolled customer, times as YYYY-MM-DD HH:mm:ss on the bank's clock (Asia/Shanghai by default) and the bank day of the enrolment */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -9,6 +9,7 @@ import {
   customerDecider,
   customerStream,
   DomainError,
+  requireSameSplit,
   splitAudience,
   type Actor,
   type CampaignEvent,
@@ -18,7 +19,7 @@ import {
   type Organisation,
 } from '@app/domain';
 import { appendDecisions, expectedFor, loadState, loadStates, retryOnConflict, type CommandContext, type HandledCommand, type StreamDecision } from '../command-handling/handle-command';
-import { campaignAudience, customerDirectoryProjection, waitForProjection, withReadModels, type SelectedAudience } from '@app/read-models';
+import { campaignAudience, customerDirectoryProjection, enrolledInCampaign, waitForProjection, withReadModels, type SelectedAudience } from '@app/read-models';
 import type { Runtime } from '@app/platform';
 import { comparePositions, type Position } from '@app/event-store';
 import { RUNTIME } from '../runtime.token';
@@ -88,10 +89,18 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
       // not started, over) is refused before the directory is read or a customer is loaded.
       campaignDecider.decide(launch(1, 1), campaign.state);
       const plan = campaign.state.plan!;
-      const audience = await this.audience(plan, m.campaignId, m.org, m.at);
-      const split = splitAudience(seed, audience.customerIds, plan.controlGroupPercent);
+      const { audience, enrolledBefore } = await this.audience(plan, m.campaignId, m.org, m.at);
+      // A resumed launch counts everyone an earlier attempt enrolled, in the group they got, even those
+      // today's audience leaves out (opted out, erased, capped since): their enrolment stands.
+      const inAudience = new Set(audience.customerIds);
+      const split = splitAudience(seed, [...audience.customerIds, ...enrolledBefore.filter((id) => !inAudience.has(id))], plan.controlGroupPercent);
 
       const customers = await loadStates(store, split.map((x) => customerStream(x.customerId)), customerDecider, known);
+      const alreadyEnrolled = split.flatMap(({ customerId }) => {
+        const group = customers.get(customerStream(customerId))!.state.enrolments.get(m.campaignId);
+        return group ? [{ customerId, group }] : [];
+      });
+      requireSameSplit(seed, plan.controlGroupPercent, alreadyEnrolled);
       const heldBy = await controlGroupsInForce(store, [...customers.values()].map((c) => c.state), m.at);
       const includeOtherControlGroups = plan.includeOtherControlGroups ?? false;
       const enrolments: StreamDecision[] = [];
@@ -147,13 +156,16 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
     });
   }
 
-  /** The customers the audience rule selects now (the preview's function), once the directory has caught up with the store. */
-  private async audience(plan: CampaignPlan, campaignId: string, org: Organisation, at: string): Promise<SelectedAudience> {
+  /** The customers the audience rule selects now (the preview's function) and those already enrolled, once the directory has caught up with the store. */
+  private async audience(plan: CampaignPlan, campaignId: string, org: Organisation, at: string): Promise<{ audience: SelectedAudience; enrolledBefore: string[] }> {
     const { store, db } = this.runtime;
     const head = await store.headPosition();
     if (head && !(await waitForProjection(db.pool, customerDirectoryProjection.name, head, DIRECTORY_WAIT_MS))) {
       throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: 'the customer directory is catching up; try the launch again shortly' });
     }
-    return withReadModels(db.pool, [customerDirectoryProjection.name], (rm) => campaignAudience(rm, plan, campaignId, org, at));
+    return withReadModels(db.pool, [customerDirectoryProjection.name], async (rm) => ({
+      audience: await campaignAudience(rm, plan, campaignId, org, at),
+      enrolledBefore: await enrolledInCampaign(rm, campaignId),
+    }));
   }
 }

@@ -1,4 +1,5 @@
 import type { Group } from '../customer/customer.events';
+import { illegalState } from '../errors';
 
 /**
  * The seeded, deterministic random split into treatment and control: the same seed and customer
@@ -21,4 +22,19 @@ export function assignGroup(seed: string, customerId: string, controlGroupPercen
 
 export function splitAudience(seed: string, customerIds: readonly string[], controlGroupPercent: number): { customerId: string; group: Group }[] {
   return customerIds.map((customerId) => ({ customerId, group: assignGroup(seed, customerId, controlGroupPercent) }));
+}
+
+/**
+ * A launch resumed with another seed than its first attempt's would split the rest of the audience
+ * by another rule than the one recorded for the whole: refused when a customer already enrolled is
+ * in a group the seed does not give them (a seed that gives every one of them their group
+ * reproduces the whole split, so the CampaignLaunched that records it stays true).
+ */
+export function requireSameSplit(seed: string, controlGroupPercent: number, enrolled: readonly { customerId: string; group: Group }[]): void {
+  const differing = enrolled.filter((e) => assignGroup(seed, e.customerId, controlGroupPercent) !== e.group);
+  if (differing.length > 0) {
+    throw illegalState('RANDOMISATION_SEED_DIFFERS', 'this launch was begun with another randomisation seed; resume it with the seed of the first attempt', {
+      customerIds: differing.slice(0, 10).map((e) => e.customerId),
+    });
+  }
 }

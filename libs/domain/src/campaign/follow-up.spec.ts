@@ -4,11 +4,11 @@ import { tenDayChecks } from './follow-up';
 const period = { start: '2026-03-31T16:00:00.000Z', end: '2026-04-30T16:00:00.000Z' };
 const targets = { conversions: 30, revenue: '3000.00' };
 const daily = [
-  { date: '2026-04-01', contacted: 5, converted: 2, revenue: '150.00' },
+  { date: '2026-04-01', contacts: 5, converted: 2, revenue: '150.00' },
   // The 10th is the first window's last bank day, the 11th the second's first.
-  { date: '2026-04-10', contacted: 3, converted: 4, revenue: '500.50' },
-  { date: '2026-04-11', contacted: 0, converted: 1, revenue: '10.00' },
-  { date: '2026-04-25', contacted: 2, converted: 5, revenue: '900.00' },
+  { date: '2026-04-10', contacts: 3, converted: 4, revenue: '500.50' },
+  { date: '2026-04-11', contacts: 0, converted: 1, revenue: '10.00' },
+  { date: '2026-04-25', contacts: 2, converted: 5, revenue: '900.00' },
 ];
 
 describe('the every-10-days check of a running campaign (004 篇九 第三十条)', () => {

@@ -6,7 +6,8 @@ const DAY = 86_400_000;
 export interface DailyFigures {
   /** The bank day (YYYY-MM-DD). */
   readonly date: string;
-  readonly contacted: number;
+  /** Every contact made that day, re-contacts of customers reached before included. */
+  readonly contacts: number;
   readonly converted: number;
   readonly revenue: string;
 }
@@ -16,7 +17,7 @@ export interface TenDayCheck {
   readonly at: string;
   /** Share of the period gone by then. */
   readonly elapsed: number;
-  /** Plan carried out? Customers were contacted in these 10 days. */
+  /** Plan carried out? Contacts were made in these 10 days (first contacts and re-contacts alike). */
   readonly contactedInWindow: number;
   readonly planCarriedOut: boolean;
   /** Objective reached? Actuals so far against the targets pro rata. */
@@ -46,7 +47,7 @@ export function tenDayChecks(period: { start: string; end: string }, targets: { 
     const targetFen = targets.revenue === null ? null : toFen(targets.revenue)!;
     const expectedConversions = targets.conversions === null ? null : Math.round(targets.conversions * elapsed * 100) / 100;
     const expectedFen = targetFen === null ? null : Math.round(targetFen * elapsed);
-    const contactedInWindow = window.reduce((n, d) => n + d.contacted, 0);
+    const contactedInWindow = window.reduce((n, d) => n + d.contacts, 0);
     checks.push({
       at: new Date(at).toISOString(),
       elapsed: Math.round(elapsed * 10_000) / 10_000,

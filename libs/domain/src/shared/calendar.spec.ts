@@ -1,5 +1,5 @@
 import { asOfInstant } from './time';
-import { bankTimeZone, businessDay, nextBusinessDay, businessMonth, businessYear, checkTimeZone, endOfBusinessDay, startOfBusinessDay, useBankTimeZone } from './calendar';
+import { bankDateTime, bankTimeZone, businessDay, nextBusinessDay, businessMonth, businessYear, checkTimeZone, endOfBusinessDay, startOfBusinessDay, useBankTimeZone } from './calendar';
 
 describe('the bank calendar (Asia/Shanghai, UTC+8, no summer time)', () => {
   afterEach(() => useBankTimeZone('Asia/Shanghai'));
@@ -7,6 +7,13 @@ describe('the bank calendar (Asia/Shanghai, UTC+8, no summer time)', () => {
   it('puts 23:30 UTC on 31 March into 1 April: 07:30 Beijing time', () => {
     expect(businessDay('2026-03-31T23:30:00.000Z')).toBe('2026-04-01');
     expect(businessMonth('2026-03-31T23:30:00.000Z')).toBe('2026-04');
+  });
+
+  it('writes a time as the bank\'s wall clock shows it: 23:30:05 UTC on 31 March is 07:30:05 on 1 April', () => {
+    // 23:30:05 + 8 h = 31:30:05 = 07:30:05 the next day.
+    expect(bankDateTime('2026-03-31T23:30:05.000Z')).toBe('2026-04-01 07:30:05');
+    // Midnight Beijing (16:00 UTC the day before) is 00:00, never 24:00.
+    expect(bankDateTime(new Date('2026-12-31T16:00:00.000Z'))).toBe('2027-01-01 00:00:00');
   });
 
   it('keeps 23:30 Beijing time on 31 March in March (15:30 UTC)', () => {

@@ -47,6 +47,12 @@ export function businessDay(iso: string | Date): string {
   return `${pad(w.y, 4)}-${pad(w.m)}-${pad(w.d)}`;
 }
 
+/** A time as the bank's wall clock shows it, for people and spreadsheets: "2026-04-01 07:30:00" (no zone written: the bank's). */
+export function bankDateTime(iso: string | Date): string {
+  const w = wallClock(typeof iso === 'string' ? Date.parse(iso) : iso.getTime());
+  return `${pad(w.y, 4)}-${pad(w.m)}-${pad(w.d)} ${pad(w.hh)}:${pad(w.mm)}:${pad(w.ss)}`;
+}
+
 /** The bank's business month of a time: "2026-04" (the period of scorecards and targets). */
 export function businessMonth(iso: string | Date): string {
   const w = wallClock(typeof iso === 'string' ? Date.parse(iso) : iso.getTime());

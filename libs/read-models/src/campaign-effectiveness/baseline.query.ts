@@ -1,15 +1,16 @@
 import type { Queryable } from '../runner/read-model-position';
 
 /**
- * The conversion rate of past campaigns' control groups on any of these products (launched or
- * completed, the campaign itself left out): control customers with a sale that stands, over
- * control customers enrolled. Null when no such campaign had a control group.
+ * The conversion rate of past campaigns' control groups on any of these products (completed only:
+ * a running campaign's control window is not over, its rate still climbing; the campaign itself
+ * left out): control customers with a sale that stands, over control customers enrolled. Null when
+ * no such campaign had a control group.
  */
 export async function controlConversionRate(db: Queryable, productCodes: readonly string[], exceptCampaignId: string | null): Promise<{ rate: number | null; campaigns: string[]; controlCustomers: number; converted: number }> {
   const { rows } = await db.query<{ campaigns: string[]; enrolled: number; converted: number }>(
     `WITH past AS (
        SELECT campaign_id FROM ce_campaigns
-       WHERE product_codes && $1::text[] AND status IN ('launched', 'completed') AND campaign_id IS DISTINCT FROM $2)
+       WHERE product_codes && $1::text[] AND status = 'completed' AND campaign_id IS DISTINCT FROM $2)
      SELECT
        (SELECT coalesce(array_agg(campaign_id ORDER BY campaign_id), '{}') FROM past) AS campaigns,
        (SELECT count(*)::int FROM ce_participants p JOIN past USING (campaign_id) WHERE p.grp = 'control') AS enrolled,

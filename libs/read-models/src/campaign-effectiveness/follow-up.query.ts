@@ -60,3 +60,12 @@ export async function campaignCalendar(db: Queryable, from: string, to: string) 
     overlaps: shared.map((r) => ({ campaigns: [r.a, r.b] as [string, string], sharedCustomers: r.customers })),
   };
 }
+
+/** Every contact a campaign's staff made, per bank day over all channels (re-contacts included: the plan's execution, not its reach). */
+export async function campaignContactsByDay(db: Queryable, campaignId: string): Promise<{ date: string; contacts: number }[]> {
+  const { rows } = await db.query<{ date: string; contacts: string }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS date, sum(contacts) AS contacts FROM ce_channel_counts WHERE campaign_id = $1 GROUP BY day HAVING sum(contacts) <> 0 ORDER BY day`,
+    [campaignId],
+  );
+  return rows.map((r) => ({ date: r.date, contacts: Number(r.contacts) }));
+}

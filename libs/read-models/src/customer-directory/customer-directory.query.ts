@@ -95,3 +95,9 @@ export async function selectAudience(db: Queryable, s: AudienceSelection): Promi
 export async function campaignAudience(db: Queryable, plan: AudiencePlan, campaignId: string | null, org: Organisation, at: string): Promise<SelectedAudience> {
   return selectAudience(db, audienceSelection(plan, campaignId, org, await directoryCampaigns(db), at));
 }
+
+/** The customers enrolled in a campaign, whatever its audience rule says of them today (opted out, erased, moved since), in id order. */
+export async function enrolledInCampaign(db: Queryable, campaignId: string): Promise<string[]> {
+  const { rows } = await db.query<{ customer_id: string }>(`SELECT customer_id FROM customer_directory WHERE $1 = ANY(enrolled_in) ORDER BY customer_id`, [campaignId]);
+  return rows.map((r) => r.customer_id);
+}
