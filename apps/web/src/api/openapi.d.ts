@@ -62,7 +62,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The org tree, staff and products as configured now */
+        /** The org tree and staff in your scope (the whole bank for admins and analysts), and the products, as configured now */
         get: operations["OrganisationController_get"];
         put?: never;
         post?: never;
@@ -270,6 +270,23 @@ export interface paths {
         put?: never;
         /** Set a monthly scorecard target (points) for a person or a unit (branch head or admin, in their subtree) */
         post: operations["OrganisationController_setTarget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/closed-months": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a business month (head office's admin), once it is over in the bank's calendar. From then on no fact is dated in it (422 PERIOD_CLOSED), except an admin's correction sent with a Correction-Reason header, which the scorecard shows */
+        post: operations["OrganisationController_closeMonth"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2135,6 +2152,39 @@ export interface operations {
                     subjectId: string;
                     period: string;
                     points: string | number;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RuleRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    OrganisationController_closeMonth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    month: string;
                 };
             };
         };
