@@ -51,7 +51,12 @@ describe('working screens: designer, approval inbox, call list', () => {
     t = await startTestApp();
     c = api(t);
     await seedOrganisation(t);
-    for (let i = 0; i < SUITABLE; i++) await seedCustomer(t, `S${String(i).padStart(2, '0')}`, { tolerance: 'R2' });
+    for (let i = 0; i < SUITABLE; i++) {
+      const id = `S${String(i).padStart(2, '0')}`;
+      await seedCustomer(t, id, { tolerance: 'R2' });
+      // rm1 manages them: they are on rm1's call list
+      expect((await c.as('head-br1').post(`/api/customers/${id}/manager`, { staffId: 'rm1' })).status).toBeLessThan(300);
+    }
     for (let i = 0; i < UNSUITABLE; i++) await seedCustomer(t, `U${String(i).padStart(2, '0')}`, { tolerance: 'R1' });
     for (const who of ['mkt-br1', 'appr-ho', 'rm1']) expect((await c.as('admin').post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME })).status).toBe(200);
     expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
