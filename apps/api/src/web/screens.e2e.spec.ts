@@ -44,7 +44,15 @@ describe('working screens: designer, approval inbox, call list', () => {
   const previewSize = async (page: Page) => Number((await page.textContent('#preview-size'))!.replace(/,/g, ''));
   const mdl = async (page: Page) => Number(await page.getAttribute('#preview-mdl', 'data-absolute'));
   /** Waits until the preview shows `size` customers (the preview follows the form after a short pause). */
-  const waitForSize = (page: Page, size: number) => page.waitForFunction((n) => document.querySelector('#preview-size')?.textContent?.replace(/,/g, '').trim() === String(n), size);
+  const waitForSize = (page: Page, size: number) => until(async () => (await previewSize(page).catch(() => -1)) === size);
+  /** Polls from the test's side (the page's CSP refuses evaluated strings, as it should). */
+  async function until(check: () => Promise<boolean>, timeoutMs = 15_000) {
+    for (const end = Date.now() + timeoutMs; !(await check()); ) {
+      if (Date.now() > end) throw new Error('timed out waiting');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const text = async (page: Page, selector: string) => (await page.$(selector).then((e) => e?.textContent())) ?? '';
 
   beforeAll(async () => {
     buildWeb();
@@ -95,14 +103,13 @@ describe('working screens: designer, approval inbox, call list', () => {
     // the minimum detectable lift drops when the control group grows (20% → 40% of 14): more control customers, a smaller provable lift
     await page.fill('#d-control', '20');
     await page.press('#d-control', 'Tab');
-    await page.waitForFunction(() => /\/ [1-9]/.test(document.querySelector('#preview-split')?.textContent ?? ''));
-    await page.waitForFunction(() => document.querySelector('#preview-split')?.textContent !== '' && document.querySelector('#preview-mdl')?.getAttribute('data-absolute') !== '');
+    await until(async () => /\/ [1-9]/.test(await text(page, '#preview-split')) && ((await page.getAttribute('#preview-mdl', 'data-absolute')) ?? '') !== '');
     await page.waitForTimeout(800); // let the debounced preview settle on 20%
     const split20 = (await page.textContent('#preview-split'))!;
     const mdl20 = await mdl(page);
     await page.fill('#d-control', '40');
     await page.press('#d-control', 'Tab');
-    await page.waitForFunction((before) => document.querySelector('#preview-split')?.textContent !== before, split20);
+    await until(async () => (await text(page, '#preview-split')) !== split20);
     await page.waitForTimeout(800);
     const mdl40 = await mdl(page);
     expect(mdl20).toBeGreaterThan(0);
@@ -148,7 +155,7 @@ describe('working screens: designer, approval inbox, call list', () => {
     await page.waitForSelector('#inbox-waiting [data-approve=K9]');
     await page.click('#inbox-waiting [data-approve=K9]');
     await page.waitForSelector('#inbox-notice:has-text("已批准")');
-    await page.waitForFunction(() => !document.querySelector('#inbox-waiting [data-approve=K9]'));
+    await until(async () => (await page.$('#inbox-waiting [data-approve=K9]')) === null);
     const { rows } = await t.db.pool.query(`SELECT type FROM es_events WHERE stream_id = 'campaign-K9' ORDER BY stream_position`);
     expect(rows.map((r) => r.type)).toEqual(['CampaignDrafted', 'CampaignSubmitted', 'CampaignApproved']);
     await page.close();
