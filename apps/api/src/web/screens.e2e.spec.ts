@@ -141,6 +141,16 @@ describe('working screens: designer, approval inbox, call list', () => {
       expect(h['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
       expect(h['x-csrf-token']).toBeTruthy();
     }
+    // in English, a bad age band is refused beside the age fields, in English (60 to 30: the lower bound above the upper)
+    await page.click('#lang');
+    await page.waitForSelector('#tabs :text("Design")');
+    await page.fill('#d-age-min', '60');
+    await page.press('#d-age-min', 'Tab');
+    await page.fill('#d-age-max', '30');
+    await page.press('#d-age-max', 'Tab');
+    await page.waitForSelector('[data-field=ageBand].is-error');
+    expect(await page.textContent('[data-field=ageBand] .el-form-item__error')).toContain('Invalid age band');
+    expectFailedLoads(400, 1);
     const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'campaign-K9' ORDER BY stream_position`);
     expect(rows.map((r) => r.type)).toEqual(['CampaignDrafted', 'CampaignSubmitted']);
     expect(rows[0].data).toMatchObject({ ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '5000.00', controlGroupPercent: 40 });
