@@ -2,7 +2,7 @@
 // Kept apart from messages.ts so each screen's texts sit together; merged into the one message table there.
 
 const zhCN = {
-  nav: { designer: '活动设计', inbox: '审批', callList: '联系清单' },
+  nav: { designer: '活动设计', inbox: '审批', callList: '联系清单', followUp: '执行跟踪' },
   designer: {
     title: '设计营销活动', campaignId: '活动编号', name: '活动名称', objective: '活动目标', owner: '主办机构', products: '产品', channels: '渠道', period: '活动期间',
     start: '开始', end: '结束', budget: '预算（元）', controlPercent: '对照组比例（%）', targetConversions: '目标转化数', targetRevenue: '目标收入（元）',
@@ -26,6 +26,7 @@ const zhCN = {
     campaign: '活动', until: '截止 {date}', customer: '客户', channels: '可联系渠道', contact: '记录联系', sale: '记录销售', contacted: '已记录联系', sold: '已记录销售',
     product: '产品', amount: '金额（元）', revenue: '收入（元）', notNow: '现在不可联系', maintenance: '本月待维护客户', complaints: '待答复投诉', lastContact: '上次联系', dueBy: '答复期限', overdue: '已逾期', none: '今天没有需要联系的客户',
   },
+  followUp: { csv: '下载参与客户（CSV）', participants: '参与客户', contacted: '已接触', target: '目标', reaction: '客户反馈', rating: '平均评分', complaintRate: '投诉率', checks: '每 10 天检查', at: '检查时间', elapsed: '期间已过', planCarriedOut: '方案是否执行', onTrack: '转化是否达标', yes: '是', no: '否' },
   fieldErrors: {
     NAME_REQUIRED: '请填写活动名称', PRODUCTS_REQUIRED: '请至少选择一个产品', CHANNELS_REQUIRED: '请至少选择一个渠道', INVALID_CHANNEL: '渠道无效', INVALID_TIER: '客户等级无效',
     INVALID_AMOUNT: '金额无效', INVALID_PERIOD: '活动期间无效（结束须晚于开始）', INVALID_CONTROL_GROUP: '对照组比例须在 0 到 50 之间', INVALID_AGE_BAND: '年龄区间无效（0–130 整岁，下限不大于上限）',
@@ -37,7 +38,7 @@ const zhCN = {
 type Messages = typeof zhCN;
 
 const en: Messages = {
-  nav: { designer: 'Design', inbox: 'Approvals', callList: 'Call list' },
+  nav: { designer: 'Design', inbox: 'Approvals', callList: 'Call list', followUp: 'Follow-up' },
   designer: {
     title: 'Design a campaign', campaignId: 'Campaign id', name: 'Name', objective: 'Objective', owner: 'Owning unit', products: 'Products', channels: 'Channels', period: 'Period',
     start: 'Start', end: 'End', budget: 'Budget (CNY)', controlPercent: 'Control group (%)', targetConversions: 'Target conversions', targetRevenue: 'Target revenue (CNY)',
@@ -61,6 +62,7 @@ const en: Messages = {
     campaign: 'Campaign', until: 'until {date}', customer: 'Customer', channels: 'Channels now', contact: 'Record contact', sale: 'Record sale', contacted: 'Contact recorded', sold: 'Sale recorded',
     product: 'Product', amount: 'Amount (CNY)', revenue: 'Revenue (CNY)', notNow: 'not contactable now', maintenance: 'Maintenance calls due this month', complaints: 'Complaints to answer', lastContact: 'Last contact', dueBy: 'Answer by', overdue: 'overdue', none: 'Nobody to contact today',
   },
+  followUp: { csv: 'Download participants (CSV)', participants: 'Participants', contacted: 'contacted', target: 'target', reaction: 'Feedback', rating: 'average rating', complaintRate: 'complaint rate', checks: 'Every-10-days check', at: 'Checked at', elapsed: 'Period gone', planCarriedOut: 'Plan carried out', onTrack: 'Conversions on course', yes: 'yes', no: 'no' },
   fieldErrors: {
     NAME_REQUIRED: 'Give the campaign a name', PRODUCTS_REQUIRED: 'Choose at least one product', CHANNELS_REQUIRED: 'Choose at least one channel', INVALID_CHANNEL: 'Unknown channel', INVALID_TIER: 'Unknown tier',
     INVALID_AMOUNT: 'Invalid amount', INVALID_PERIOD: 'Invalid period (the end comes after the start)', INVALID_CONTROL_GROUP: 'The control group is 0 to 50 percent', INVALID_AGE_BAND: 'Invalid age band (whole years 0–130, from at most to)',

@@ -209,6 +209,27 @@ describe('working screens: designer, approval inbox, call list', () => {
     await page.close();
   }, 90_000);
 
+  it('shows the owning marketer the follow-up with the contact and the sale, and the participants as CSV for Excel', async () => {
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    const { page } = await newPage();
+    await page.goto(`${t.url}/`);
+    await page.fill('#staff-id', 'mkt-br1');
+    await page.fill('#password', 'design it 2026');
+    await page.click('#sign-in');
+    await page.click('#tabs [data-tab=followUp]');
+    await page.waitForSelector('#follow-up [data-figure=conversions]');
+    // one contact and one sale recorded from the call list: 1 contacted, 1 conversion of ¥180.50
+    expect(await page.textContent('#follow-up [data-figure=participants] .sub')).toContain('1');
+    expect(await page.textContent('#follow-up [data-figure=conversions] .value')).toBe('1');
+    expect(await page.textContent('#follow-up [data-figure=revenue] .value')).toBe('¥180.50');
+    const href = (await page.getAttribute('#participants-csv', 'href'))!;
+    const bytes = Buffer.from(await page.evaluate(async (url) => [...new Uint8Array(await (await fetch(url)).arrayBuffer())], href));
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the UTF-8 byte-order mark Excel needs
+    const csv = bytes.subarray(3).toString('utf8');
+    expect(csv.trim().split('\r\n')).toHaveLength(1 + previewed.size); // header + every enrolled customer
+    await page.close();
+  }, 60_000);
+
   it('showed no console error and no CSP violation on these screens', () => {
     expect(problems).toEqual([]);
   });
