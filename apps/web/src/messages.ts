@@ -1,6 +1,8 @@
 // The screens' words: Simplified Chinese first (the bank's staff read Chinese), English as a switch.
 // Error codes from the API are translated here; a code without a translation shows the API's message.
 
+import { screenMessages } from './screens-messages';
+
 const zhCN = {
   app: { title: '营销活动平台', signOut: '退出', language: 'English' },
   roles: { marketer: '营销人员', approver: '审批人', relationship_manager: '客户经理', branch_head: '机构负责人', analyst: '分析员', admin: '管理员' },
@@ -125,5 +127,7 @@ const en: Messages = {
   },
 };
 
-export const messages = { 'zh-CN': zhCN, en };
+const zhAll = { ...zhCN, ...screenMessages['zh-CN'], nav: { ...zhCN.nav, ...screenMessages['zh-CN'].nav } };
+const enAll: typeof zhAll = { ...en, ...screenMessages.en, nav: { ...en.nav, ...screenMessages.en.nav } };
+export const messages = { 'zh-CN': zhAll, en: enAll };
 export type Locale = keyof typeof messages;

@@ -1,0 +1,49 @@
+// Refusals beside the field they concern: a validation error names each field by its path; a rule's
+// refusal (422, or a 400 of the plan's own checks) is placed by its code. Texts in the user's language.
+import { ApiError, fieldErrors } from './api';
+import { errorText, i18n } from './i18n';
+
+/** The field of the form each rule code concerns (the deciders' codes, apps' own names for fields). */
+const FIELD_OF_CODE: Record<string, string> = {
+  NAME_REQUIRED: 'name',
+  ALREADY_EXISTS: 'campaignId',
+  PRODUCTS_REQUIRED: 'productCodes',
+  UNKNOWN_PRODUCT: 'productCodes',
+  CHANNELS_REQUIRED: 'channels',
+  INVALID_CHANNEL: 'channels',
+  INVALID_TIER: 'audience.tiers',
+  INVALID_AMOUNT: 'budget',
+  INVALID_PERIOD: 'period',
+  INVALID_CONTROL_GROUP: 'controlGroupPercent',
+  INVALID_AGE_BAND: 'audience.ageBand',
+  INVALID_DORMANCY: 'audience.dormantMonths',
+  OUTSIDE_SCOPE: 'ownerUnitId',
+  PLAN_DOCUMENT_REQUIRED: 'planDocumentRef',
+  REASON_REQUIRED: 'reason',
+};
+
+/** A refusal's words: the screens' own for the code, else the app's error table, else the API's message. */
+export function refusalText(code: string, message: string): string {
+  const key = `fieldErrors.${code}`;
+  return i18n.global.te(key) ? i18n.global.t(key) : errorText({ code, message });
+}
+
+/**
+ * Refusals keyed by the form's fields (`fields`: the keys the form shows errors beside); a path deeper
+ * than a field (`audience.ageBand.min`) goes to the field that holds it. What fits no field comes back
+ * as `general`.
+ */
+export function refusalsByField(error: unknown, fields: readonly string[]): { byField: Record<string, string>; general: string } {
+  const byField: Record<string, string> = {};
+  const place = (path: string): string | undefined => fields.filter((f) => path === f || path.startsWith(`${f}.`)).sort((a, b) => b.length - a.length)[0];
+  if (error instanceof ApiError) {
+    for (const [path, e] of Object.entries(fieldErrors(error))) {
+      const field = place(path);
+      if (field) byField[field] = error.code === 'VALIDATION_FAILED' ? `${refusalText(error.code, e.message)}: ${e.message}` : refusalText(e.code, e.message);
+    }
+    const byCode = FIELD_OF_CODE[error.code];
+    if (byCode && fields.includes(byCode) && !byField[byCode]) byField[byCode] = refusalText(error.code, error.message);
+  }
+  const general = Object.keys(byField).length ? '' : error instanceof ApiError ? refusalText(error.code, error.message) : errorText(error);
+  return { byField, general };
+}
