@@ -34,3 +34,29 @@ export async function launchBrowser(): Promise<{ browser: Browser; problems: str
     },
   };
 }
+
+/** Expected refusals show in the console as failed loads: takes exactly those out of `problems` (and checks how many), leaves anything else. */
+export function expectFailedLoads(problems: string[], status: number, count: number): void {
+  const matching = problems.filter((p) => p.includes(`status of ${status}`));
+  expect(matching).toHaveLength(count);
+  problems.splice(0, problems.length, ...problems.filter((p) => !matching.includes(p)));
+}
+
+/** Fills the sign-in form of the app at `url` and sends it. */
+export async function signIn(page: Page, url: string, staffId: string, password: string): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.fill('#staff-id', staffId);
+  await page.fill('#password', password);
+  await page.click('#sign-in');
+}
+
+/** Signs in with a one-time password and changes it, as a first sign-in must; resolves once the app's tabs show. */
+export async function signInFirstTime(page: Page, url: string, staffId: string, oneTime: string, newPassword: string): Promise<void> {
+  await signIn(page, url, staffId, oneTime);
+  await page.waitForSelector('#change-password');
+  await page.fill('#current-password', oneTime);
+  await page.fill('#new-password', newPassword);
+  await page.fill('#repeat-password', newPassword);
+  await page.click('#change-password-submit');
+  await page.waitForSelector('#tabs');
+}

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
-import { buildWeb, launchBrowser } from './browser';
+import { buildWeb, expectFailedLoads as takeFailedLoads, launchBrowser, signInFirstTime as firstSignIn } from './browser';
 
 /**
  * The working screens in headless Chromium, one campaign from design to the call list: a marketer
@@ -21,25 +21,8 @@ describe('working screens: designer, approval inbox, call list', () => {
   const SUITABLE = 14; // tolerance R2: may be offered FUND-BOND (R2)
   const UNSUITABLE = 6; // tolerance R1: may not
 
-  /** Expected refusals show in the console as failed loads: take exactly those out, leave anything else. */
-  const expectFailedLoads = (status: number, count: number) => {
-    const matching = problems.filter((p) => p.includes(`status of ${status}`));
-    expect(matching).toHaveLength(count);
-    problems.splice(0, problems.length, ...problems.filter((p) => !matching.includes(p)));
-  };
-
-  async function signInFirstTime(page: Page, staffId: string, newPassword: string) {
-    await page.goto(`${t.url}/`);
-    await page.fill('#staff-id', staffId);
-    await page.fill('#password', ONE_TIME);
-    await page.click('#sign-in');
-    await page.waitForSelector('#change-password');
-    await page.fill('#current-password', ONE_TIME);
-    await page.fill('#new-password', newPassword);
-    await page.fill('#repeat-password', newPassword);
-    await page.click('#change-password-submit');
-    await page.waitForSelector('#tabs');
-  }
+  const expectFailedLoads = (status: number, count: number) => takeFailedLoads(problems, status, count);
+  const signInFirstTime = (page: Page, staffId: string, newPassword: string) => firstSignIn(page, t.url, staffId, ONE_TIME, newPassword);
 
   const previewSize = async (page: Page) => Number((await page.textContent('#preview-size'))!.replace(/,/g, ''));
   const mdl = async (page: Page) => Number(await page.getAttribute('#preview-mdl', 'data-absolute'));

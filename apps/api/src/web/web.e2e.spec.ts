@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
-import { buildWeb, launchBrowser } from './browser';
+import { buildWeb, expectFailedLoads as takeFailedLoads, launchBrowser, signIn as fillSignIn, signInFirstTime } from './browser';
 
 /**
  * The staff front end (apps/web) in headless Chromium: served under the strict CSP, signed in with
@@ -24,27 +24,10 @@ describe('staff front end', () => {
     return r.body;
   };
 
-  /** Expected refusals show in the console as failed loads: take exactly those out, leave anything else. */
-  const expectFailedLoads = (status: number, count: number) => {
-    const matching = problems.filter((p) => p.includes(`status of ${status}`));
-    expect(matching).toHaveLength(count);
-    problems.splice(0, problems.length, ...problems.filter((p) => !matching.includes(p)));
-  };
-
-  async function signIn(page: Page, staffId: string, password: string) {
-    await page.goto(`${t.url}/`);
-    await page.fill('#staff-id', staffId);
-    await page.fill('#password', password);
-    await page.click('#sign-in');
-  }
-
+  const expectFailedLoads = (status: number, count: number) => takeFailedLoads(problems, status, count);
+  const signIn = (page: Page, staffId: string, password: string) => fillSignIn(page, t.url, staffId, password);
   async function changeOneTimePassword(page: Page, staffId: string, newPassword: string) {
-    await signIn(page, staffId, ONE_TIME);
-    await page.waitForSelector('#change-password');
-    await page.fill('#current-password', ONE_TIME);
-    await page.fill('#new-password', newPassword);
-    await page.fill('#repeat-password', newPassword);
-    await page.click('#change-password-submit');
+    await signInFirstTime(page, t.url, staffId, ONE_TIME, newPassword);
     await page.waitForSelector('#campaign-list .el-table__row');
   }
 
