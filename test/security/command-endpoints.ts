@@ -56,6 +56,18 @@ const audience = f.object({
   excludeContactCapReached: optional(f.bool()),
   excludeOverlappingCampaigns: optional(f.bool()),
 });
+/** The plan's fields a draft and an audience preview share. */
+const planFields = {
+  ownerUnitId: f.id(),
+  productCodes: f.array(f.id(), 'DEP-1Y', 1, 50),
+  channels: f.array(f.oneOf(...CHANNELS), 'phone', 1, 5),
+  audience: optional(audience),
+  budget: f.money(),
+  period: f.object({ start: f.time(), end: f.time() }),
+  controlGroupPercent: optional(f.int(0, 50)),
+  includeOtherControlGroups: optional(f.bool()),
+};
+
 const draft = shape(
   {
     campaignId: 'FZ-K-{n}',
@@ -74,14 +86,7 @@ const draft = shape(
     campaignId: f.id(),
     name: f.text(200),
     objective: optional(f.free(2000)),
-    ownerUnitId: f.id(),
-    productCodes: f.array(f.id(), 'DEP-1Y', 1, 50),
-    channels: f.array(f.oneOf(...CHANNELS), 'phone', 1, 5),
-    audience: optional(audience),
-    budget: f.money(),
-    period: f.object({ start: f.time(), end: f.time() }),
-    controlGroupPercent: optional(f.int(0, 50)),
-    includeOtherControlGroups: optional(f.bool()),
+    ...planFields,
     targets: optional(f.object({ conversions: optional(nullable(f.int(0, Number.MAX_SAFE_INTEGER))), revenue: optional(nullable(f.money())) })),
     occurredAt,
   },
@@ -92,14 +97,7 @@ const preview = shape(
   { ownerUnitId: 'BR1', productCodes: ['DEP-1Y'], channels: ['phone'], audience: { genders: ['F'] }, budget: '100.00', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 10 },
   {
     campaignId: optional(f.id()),
-    ownerUnitId: f.id(),
-    productCodes: f.array(f.id(), 'DEP-1Y', 1, 50),
-    channels: f.array(f.oneOf(...CHANNELS), 'phone', 1, 5),
-    audience: optional(audience),
-    budget: f.money(),
-    period: f.object({ start: f.time(), end: f.time() }),
-    controlGroupPercent: optional(f.int(0, 50)),
-    includeOtherControlGroups: optional(f.bool()),
+    ...planFields,
     randomisationSeed: optional(f.free(100, 1)),
     baselineRate: optional(f.number(0.0001, 0.9999)),
     costPerCustomer: optional(f.money()),
