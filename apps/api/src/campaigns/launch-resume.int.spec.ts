@@ -3,6 +3,7 @@ import { UPCASTERS, upcastWith } from '@app/domain';
 import { FakeEventStoreDb } from '../../../../libs/event-store/src/eventstoredb/fake-eventstoredb';
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { wholeLog } from '../../../../test/support/whole-log';
 
 /**
  * Issue 16 item 5: a launch is resumable and idempotent on every adapter. A launch that crashes
@@ -56,8 +57,7 @@ function crashingAfterHalfTheEnrolments(inner: EventStore): EventStore {
 }
 
 async function launchFacts(t: TestApp) {
-  const all: RecordedEvent[] = [];
-  for (let batch = await t.runtime.store.readAll({ maxCount: 1_000 }); batch.length > 0; batch = await t.runtime.store.readAll({ after: batch.at(-1)!.position, maxCount: 1_000 })) all.push(...batch);
+  const all = await wholeLog(t.runtime.store);
   const of = (type: string) => all.filter((e) => e.type === type && (e.data as { campaignId?: string }).campaignId === 'K-R');
   const enrolments = of('CustomerEnrolledInCampaign').map((e) => ({ streamId: e.streamId, eventId: e.metadata.eventId, data: e.data }));
   return {

@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
-import { PostgresEventStore, type RecordedEvent, type StreamAppend } from '@app/event-store';
+import { PostgresEventStore, type StreamAppend } from '@app/event-store';
 import { syntheticHistory } from '@app/demo';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { wholeLog } from '../../../../test/support/whole-log';
 import { PROJECTIONS } from '../index';
 import { ProjectionRunner, useSchema } from './projection-runner';
 import { readCheckpoints, withReadModels } from './read-model-position';
@@ -78,8 +79,7 @@ describe('projector under faults', () => {
       expect(once['staff-scorecard.sc_staff_units']!.length).toBe(5 + 2);
       expect(once['staff-scorecard.sc_person_month']!.some((r) => JSON.parse(r).period === '2026-04')).toBe(true);
       // Apply the whole history again, as one more batch on top: nothing may change.
-      const events: RecordedEvent[] = [];
-      for (let batch = await store.readAll({ maxCount: 1000 }); batch.length; batch = await store.readAll({ after: batch.at(-1)!.position, maxCount: 1000 })) events.push(...batch);
+      const events = await wholeLog(store);
       const schemas = new Map((await readCheckpoints(db.pool)).map((c) => [c.name, c.schema]));
       const tx = await db.pool.connect();
       await tx.query('BEGIN');
