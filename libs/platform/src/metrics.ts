@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DomainError } from '@app/domain';
 import { WrongExpectedVersion, type EventStore } from '@app/event-store';
-import { freshness, readCheckpoints } from '@app/read-models';
+import { freshnessOfMany, readCheckpoints } from '@app/read-models';
 import { inSpan } from './tracing';
 
 /**
@@ -162,10 +162,12 @@ export class Metrics {
     if (!projections || !pool || !store) return [];
     try {
       const out: ProjectionReading[] = [];
-      for (const c of (await readCheckpoints(pool)).filter((c) => !c.name.includes('#'))) {
-        const f = await freshness(pool, store, c.name, c.position);
+      const live = (await readCheckpoints(pool)).filter((c) => !c.name.includes('#'));
+      const fresh = await freshnessOfMany(pool, store, live.map((c) => ({ projection: c.name, position: c.position })));
+      live.forEach((c, i) => {
+        const f = fresh[i]!;
         out.push({ name: c.name, position: Number(c.position.prepare), lagEvents: f.lag.events, lagSeconds: f.lag.seconds, failed: c.state === 'failed' ? 1 : 0 });
-      }
+      });
       return out;
     } catch {
       // The database is away: the scrape still answers (process metrics), without these series.

@@ -1,5 +1,5 @@
 import { formatPosition } from '@app/event-store';
-import { freshness, readCheckpoints } from '@app/read-models';
+import { freshnessOfMany, readCheckpoints } from '@app/read-models';
 import type { Runtime } from './runtime';
 
 export interface ProjectionReadiness {
@@ -55,10 +55,12 @@ export async function checkReadiness(runtime: Runtime, options: { maxLagSeconds?
           const out: ProjectionReadiness[] = [];
           const checkpoints = await readCheckpoints(db.pool);
           const next = new Set(checkpoints.filter((c) => c.name.endsWith('#next')).map((c) => c.name.slice(0, -'#next'.length)));
-          for (const c of checkpoints.filter((c) => !c.name.includes('#'))) {
-            const f = await freshness(db.pool, store, c.name, c.position);
+          const live = checkpoints.filter((c) => !c.name.includes('#'));
+          const fresh = await freshnessOfMany(db.pool, store, live.map((c) => ({ projection: c.name, position: c.position })));
+          live.forEach((c, i) => {
+            const f = fresh[i]!;
             out.push({ name: c.name, state: c.state, position: f.position, lag: { events: f.lag.events, seconds: Math.round(f.lag.seconds * 1000) / 1000 }, ...(next.has(c.name) ? { rebuilding: true as const } : {}) });
-          }
+          });
           return out;
         })(),
       );

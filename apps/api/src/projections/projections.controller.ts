@@ -2,10 +2,10 @@ import { Body, ConflictException, Controller, Get, HttpCode, Inject, Param, Post
 import { emptyBody, parseBody } from '@app/interactions';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { notFound, requireRole, type Actor } from '@app/domain';
-import { formatPosition } from '@app/event-store';
+import { START, formatPosition } from '@app/event-store';
 import { CurrentActor, Roles } from '../http/auth';
 import type { Runtime } from '@app/platform';
-import { PROJECTIONS, freshness, readCheckpoints } from '@app/read-models';
+import { PROJECTIONS, freshnessOfMany, readCheckpoints } from '@app/read-models';
 import { RUNTIME } from '@app/application';
 
 /** The projector's state: each projection's version, position, lag and health. */
@@ -20,21 +20,20 @@ export class ProjectionsController {
   @ApiOperation({ summary: 'Every projection: name, version, position, lag in events and seconds, state (running / resubscribing while the store subscription is broken, with why / failed with the failing event)' })
   async list() {
     const checkpoints = await readCheckpoints(this.runtime.db.pool);
-    const projections = await Promise.all(
-      PROJECTIONS.map(async (p) => {
-        const cp = checkpoints.find((c) => c.name === p.name);
-        const f = await freshness(this.runtime.db.pool, this.runtime.store, p.name);
-        return {
-          name: p.name,
-          version: p.version,
-          state: cp?.state ?? 'not started',
-          position: cp ? formatPosition(cp.position) : null,
-          lag: f.lag,
-          error: cp?.error ?? null,
-          updatedAt: cp?.updatedAt ?? null,
-        };
-      }),
-    );
+    const at = PROJECTIONS.map((p) => ({ projection: p.name, position: checkpoints.find((c) => c.name === p.name)?.position ?? START }));
+    const fresh = await freshnessOfMany(this.runtime.db.pool, this.runtime.store, at);
+    const projections = PROJECTIONS.map((p, i) => {
+      const cp = checkpoints.find((c) => c.name === p.name);
+      return {
+        name: p.name,
+        version: p.version,
+        state: cp?.state ?? 'not started',
+        position: cp ? formatPosition(cp.position) : null,
+        lag: fresh[i]!.lag,
+        error: cp?.error ?? null,
+        updatedAt: cp?.updatedAt ?? null,
+      };
+    });
     return { projections };
   }
 
