@@ -20,10 +20,10 @@ export class ProjectionsController {
   @ApiOperation({ summary: 'Every projection: name, version, position, lag in events and seconds, state (running / resubscribing while the store subscription is broken, with why / failed with the failing event)' })
   async list() {
     const checkpoints = await readCheckpoints(this.runtime.db.pool);
-    const at = PROJECTIONS.map((p) => ({ projection: p.name, position: checkpoints.find((c) => c.name === p.name)?.position ?? START }));
-    const fresh = await freshnessOfMany(this.runtime.db.pool, this.runtime.store, at);
+    const cps = PROJECTIONS.map((p) => checkpoints.find((c) => c.name === p.name));
+    const fresh = await freshnessOfMany(this.runtime.db.pool, this.runtime.store, PROJECTIONS.map((p, i) => ({ projection: p.name, position: cps[i]?.position ?? START })));
     const projections = PROJECTIONS.map((p, i) => {
-      const cp = checkpoints.find((c) => c.name === p.name);
+      const cp = cps[i];
       return {
         name: p.name,
         version: p.version,

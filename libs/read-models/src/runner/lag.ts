@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { comparePositions, formatPosition, type EventStore, type Position } from '@app/event-store';
+import { START, comparePositions, formatPosition, type EventStore, type Position } from '@app/event-store';
 import { readCheckpoints, waitForProjection } from './read-model-position';
 
 export interface ReadModelFreshness {
@@ -12,26 +12,12 @@ export interface ReadModelFreshness {
 /**
  * How far a projection is behind the store: in events (counted on the Postgres store; null on
  * EventStoreDB, which has no cheap count) and in seconds since the oldest event it has not applied.
+ * `at` is the position an answer was read at (default: its checkpoint now).
  */
-/** How far behind the store a projection is; `at` is the position an answer was read at (default: its checkpoint now). */
 export async function freshness(pool: Pool, store: EventStore, projection: string, at?: Position): Promise<ReadModelFreshness> {
-  const cp = at ? undefined : (await readCheckpoints(pool)).find((c) => c.name === projection);
-  const position: Position = at ?? cp?.position ?? { commit: 0n, prepare: 0n };
-  const head = await store.headPosition();
-  if (!head || comparePositions(position, head) >= 0) return { projection, position: formatPosition(position), lag: { events: 0, seconds: 0 } };
-  if (store.kind !== 'postgres') {
-    const [next] = await store.readAll({ after: position, maxCount: 1 });
-    return { projection, position: formatPosition(position), lag: { events: null, seconds: next ? secondsSince(next.recordedAt) : 0 } };
-  }
-  const { rows } = await pool.query<{ n: string; oldest: Date | null }>(
-    `SELECT count(*) AS n, min(recorded_at) AS oldest FROM es_events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)`,
-    [position.commit.toString(), position.prepare.toString()],
-  );
-  return {
-    projection,
-    position: formatPosition(position),
-    lag: { events: Number(rows[0]!.n), seconds: rows[0]!.oldest ? secondsSince(rows[0]!.oldest.toISOString()) : 0 },
-  };
+  const position = at ?? (await readCheckpoints(pool)).find((c) => c.name === projection)?.position ?? START;
+  const [one] = await freshnessOfMany(pool, store, [{ projection, position }]);
+  return one!;
 }
 
 /**
