@@ -316,12 +316,17 @@ describe('event history export and import', () => {
       expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));
     });
 
-    it('relies on its own skipping, because the store refuses a repeated multi-stream batch with exact revisions', async () => {
+    it('can rely on the store too: a repeated multi-stream batch with exact revisions is a no-op, a partly stored one a conflict', async () => {
       const target = await freshStore();
       const batch = [{ streamId: 'repeat-1', events: [fact('A', '2026-03-01T00:00:00Z')], expectedRevision: 'no_stream' as const }];
-      await target.appendToStreams(batch);
+      const [first] = await target.appendToStreams(batch);
 
-      await expect(target.appendToStreams(batch)).rejects.toBeInstanceOf(WrongExpectedVersion);
+      // The same ids again: the first append's answer, nothing stored twice.
+      await expect(target.appendToStreams(batch)).resolves.toEqual([first]);
+      expect(await target.readStream('repeat-1')).toHaveLength(1);
+      // One of its events stored, one new: refused whole.
+      const partly = [{ ...batch[0]!, events: [...batch[0]!.events, fact('B', '2026-03-01T00:00:00Z')] }];
+      await expect(target.appendToStreams(partly)).rejects.toBeInstanceOf(WrongExpectedVersion);
       expect(await target.readStream('repeat-1')).toHaveLength(1);
     });
   });
