@@ -3,13 +3,9 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { describeEventStoreContract, event } from '../contract/event-store.contract';
 import { PostgresEventStore } from './postgres-event-store';
 
-describe.each([
-  ['postgres', undefined],
-  ['postgres, every append by COPY', 1],
-])('%s', (_, copyFrom) => {
-describeEventStoreContract(String(_), async () => {
+describeEventStoreContract('postgres', async () => {
   const db: TestDatabase = await createTestDatabase();
-  const options = { connectionString: db.url, maxPollIntervalMs: 100, copyFrom };
+  const options = { connectionString: db.url, maxPollIntervalMs: 100 };
   return {
     store: new PostgresEventStore(db.pool, options),
     atomicMultiStreamAppend: true,
@@ -17,8 +13,8 @@ describeEventStoreContract(String(_), async () => {
     async holdOpenAppend(streamId, e) {
       const client = await db.pool.connect();
       await client.query('BEGIN');
-      // (One event, by the one-statement path: COPY needs a transaction of its own.)
-      await new PostgresEventStore(client as unknown as Pool, { ...options, copyFrom: undefined }).appendToStream(streamId, [e], 'no_stream');
+      // The append's one message runs inside the transaction the client has open.
+      await new PostgresEventStore(client as unknown as Pool, options).appendToStream(streamId, [e], 'no_stream');
       return {
         async commit() {
           await client.query('COMMIT');
@@ -28,7 +24,6 @@ describeEventStoreContract(String(_), async () => {
     },
     cleanup: () => db.drop(),
   };
-});
 });
 
 describe('PostgresEventStore specifics', () => {
@@ -41,14 +36,13 @@ describe('PostgresEventStore specifics', () => {
   afterAll(() => db.drop());
 
   it('keeps text that COPY would read as its own escapes (backslashes, tabs, newlines, quotes, CJK, emoji) exactly as written', async () => {
-    const copying = new PostgresEventStore(db.pool, { connectionString: db.url, copyFrom: 1 });
     const data = { path: 'C:\\new\\table', tab: 'a\tb', lines: 'one\ntwo\r\nthree', quote: '"q" \\"', cjk: '张三 客户', emoji: '🙂', backslashN: '\\N' };
-    await copying.appendToStream('odd\tstream\\1', [event('Odd\\Type', data)], 'no_stream');
-    const [stored] = await copying.readStream('odd\tstream\\1');
+    await store.appendToStream('odd\tstream\\1', [event('Odd\\Type', data)], 'no_stream');
+    const [stored] = await store.readStream('odd\tstream\\1');
     expect(stored).toMatchObject({ streamId: 'odd\tstream\\1', type: 'Odd\\Type', data });
   });
 
-  it('writes a batch of many events with one insert statement, beyond the bind-parameter limit', async () => {
+  it('writes a batch of many events in one message, beyond the bind-parameter limit', async () => {
     const events = Array.from({ length: 12_000 }, (_, i) => event('Bulk', { i }));
     const r = await store.appendToStream('bulk-1', events, 'no_stream');
     expect(r.nextExpectedRevision).toBe(11_999);
@@ -65,6 +59,48 @@ describe('PostgresEventStore specifics', () => {
     const results = await store.appendToStreams(appends);
     expect(results).toHaveLength(3_000);
     expect(results.every((r) => r.nextExpectedRevision === 0)).toBe(true);
+  });
+
+  it('answers each stream of a batch with the position of its own last event, whatever kind of expectation it came with', async () => {
+    await store.appendToStreams([
+      { streamId: 'kinds-exact', events: [event('A')], expectedRevision: 'no_stream' },
+      { streamId: 'kinds-exists', events: [event('A'), event('B')], expectedRevision: 'no_stream' },
+    ]);
+    const results = await store.appendToStreams([
+      { streamId: 'kinds-exact', events: [event('C'), event('D')], expectedRevision: 0 },
+      { streamId: 'kinds-new', events: [event('E')], expectedRevision: 'no_stream' },
+      { streamId: 'kinds-exists', events: [event('F')], expectedRevision: 'stream_exists' },
+      { streamId: 'kinds-any', events: [event('G'), event('H'), event('I')], expectedRevision: 'any' },
+    ]);
+    // exact 0 + 2 events = 2; new stream, 1 event = 0; stream_exists at 1 + 1 = 2; any on a new stream, 3 events = 2.
+    expect(results.map((r) => r.nextExpectedRevision)).toEqual([2, 0, 2, 2]);
+    const streams = await store.readStreams(['kinds-exact', 'kinds-new', 'kinds-exists', 'kinds-any'].map((streamId) => ({ streamId })));
+    const lastPositions = [...streams.values()].map((events) => events[events.length - 1]!.position);
+    expect(results.map((r) => r.position)).toEqual(lastPositions);
+    const single = await store.appendToStream('kinds-any', [event('J')], 'any');
+    expect(single).toEqual({ nextExpectedRevision: 3, position: (await store.readStream('kinds-any', 3))[0]!.position });
+  });
+
+  it('lets every one of many concurrent writers with expected revision any append, one after the other', async () => {
+    await store.appendToStream('any-race', [event('Start')], 'no_stream');
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        i % 2 === 0
+          ? store.appendToStream('any-race', [event('Step', { i })], 'any')
+          : store.appendToStreams([{ streamId: 'any-race', events: [event('Step', { i })], expectedRevision: 'stream_exists' }]).then(([r]) => r!),
+      ),
+    );
+    // 1 + 8 events: revisions 1..8, each writer its own.
+    expect(results.map((r) => r.nextExpectedRevision).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await store.readStream('any-race')).toHaveLength(9);
+  });
+
+  it('refuses an event id that is not a UUID, even one carrying a tab and a line break into the COPY data', async () => {
+    const smuggled = event('Smuggler');
+    const forged = `${smuggled.metadata.eventId}\tT\t{}\t{}\nvictim\t0\t00000000-0000-4000-8000-000000000001`;
+    await expect(store.appendToStream('smuggler', [{ ...smuggled, metadata: { ...smuggled.metadata, eventId: forged } }], 'no_stream')).rejects.toThrow(/uuid/);
+    expect(await store.readStream('victim')).toEqual([]);
+    expect(await store.readStream('smuggler')).toEqual([]);
   });
 
   it('orders by transaction id as a number, not as text (99 before 100)', async () => {

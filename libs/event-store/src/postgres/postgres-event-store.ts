@@ -1,7 +1,4 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Client, type Pool, type PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { Client, escapeLiteral, type Pool, type PoolClient } from 'pg';
 import { WrongExpectedVersion } from '../errors';
 import type {
   AllSubscription,
@@ -14,59 +11,30 @@ import type {
   SubscribeOptions,
 } from '../event-store.port';
 import { START, type NewEvent, type Position, type RecordedEvent } from '../events';
+import { CLAIM_FAILED } from './1764000016160-event-store-claim.migration';
+import { copyIn } from './copy-in-message';
 import { PostgresAllSubscription } from './postgres-subscription';
 
 export const NOTIFY_CHANNEL = 'es_events';
 const UNIQUE_VIOLATION = '23505';
-
-/** Events of many streams, as column arrays `unnest` turns into rows: one statement for any count. */
-const INSERT_EVENTS = `
-  INSERT INTO es_events (stream_id, stream_position, event_id, type, data, metadata)
-  SELECT e.stream_id, e.stream_position, e.event_id, e.type, e.data, e.metadata
-  FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY
-    AS e(stream_id, stream_position, event_id, type, data, metadata, ord)
-  ORDER BY e.ord`;
+/** Attempts of an `any`/`stream_exists` append whose stream another writer created meanwhile (heads that exist are locked). */
+const LOOSE_ATTEMPTS = 3;
 
 /**
- * How a single-stream append claims its revisions, by kind of expectation ($5 stream, $6 count,
- * $7 expected revision). Each returns the stream's new revision, or no row when the expectation fails.
+ * Every append, one stream or many, any size, is one message (`copyIn`): claim the streams' heads
+ * (`es_claim`, which raises when an expectation fails), COPY the events in, answer where they
+ * went, notify; one round trip, one transaction. The events cross as COPY text: each JSON
+ * document is parsed once by the server, with no statement or array literal around it.
  */
-const CLAIM: Record<'any' | 'no_stream' | 'stream_exists' | 'exact', string> = {
-  any: `INSERT INTO es_streams (stream_id, revision) VALUES ($5, $6 - 1)
-        ON CONFLICT (stream_id) DO UPDATE SET revision = es_streams.revision + $6 RETURNING revision`,
-  no_stream: `INSERT INTO es_streams (stream_id, revision) VALUES ($5, $6 - 1)
-              ON CONFLICT (stream_id) DO NOTHING RETURNING revision`,
-  stream_exists: `UPDATE es_streams SET revision = revision + $6 WHERE stream_id = $5 RETURNING revision`,
-  exact: `UPDATE es_streams SET revision = revision + $6 WHERE stream_id = $5 AND revision = $7 RETURNING revision`,
-};
+const appendSql = (claim: string, answer: string) => `SELECT ${claim};
+COPY es_events (stream_id, stream_position, event_id, type, data, metadata) FROM STDIN;
+${answer};
+NOTIFY ${NOTIFY_CHANNEL}`;
 
-/** One statement, so one implicit transaction: claim the revisions, insert with them, notify. */
-const appendSql = (claim: string) => `
-  WITH claim AS (${claim}),
-  ins AS (
-    INSERT INTO es_events (stream_id, stream_position, event_id, type, data, metadata)
-    SELECT $5, claim.revision - $6 + e.ord, e.event_id, e.type, e.data, e.metadata
-    FROM claim, unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[]) WITH ORDINALITY
-      AS e(event_id, type, data, metadata, ord)
-    ORDER BY e.ord
-    RETURNING global_position, transaction_id)
-  SELECT (SELECT revision FROM claim) AS revision,
-         (SELECT max(global_position) FROM ins) AS global_position,
-         (SELECT transaction_id::text FROM ins LIMIT 1) AS transaction_id,
-         pg_notify('${NOTIFY_CHANNEL}', '')`;
-
-/**
- * From this many events an append sends its rows by `COPY … FROM STDIN` (text format) in the
- * transaction that claims the revisions: no array literal to build and parse, each JSON document
- * read once by the server. Below it, one statement (`appendSql`) is quicker.
- */
-const COPY_FROM = 500;
-
-const COPY_EVENTS = `COPY es_events (stream_id, stream_position, event_id, type, data, metadata) FROM STDIN`;
-
-/** What this transaction inserted: each stream's last global position (the visibility order is per transaction). */
-const INSERTED_BY_THIS_TRANSACTION = `
-  SELECT stream_id, max(global_position)::text AS global_position, pg_current_xact_id()::text AS transaction_id
+/** Where one stream's events went: the sequence's last value is its last event's position. */
+const ONE_STREAM_WENT = `SELECT NULL, pg_current_xact_id()::text, lastval()::text`;
+/** Where each stream's events went (positions of concurrent transactions interleave). */
+const STREAMS_WENT = `SELECT stream_id, pg_current_xact_id()::text, max(global_position)::text
   FROM es_events WHERE transaction_id = pg_current_xact_id() GROUP BY stream_id`;
 
 interface EventRow {
@@ -91,8 +59,6 @@ export interface PostgresEventStoreOptions {
   readonly maxPollIntervalMs?: number;
   /** Lifts events stored in an old (or broken) shape to the current one, on every read. */
   readonly upcast?: (event: RecordedEvent) => RecordedEvent;
-  /** Appends of at least this many events go by COPY (default 500; the contract suite also runs it at 1). */
-  readonly copyFrom?: number;
 }
 
 export class PostgresEventStore implements EventStore {
@@ -103,47 +69,16 @@ export class PostgresEventStore implements EventStore {
     private readonly options: PostgresEventStoreOptions,
   ) {}
 
-  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) return this.emptyAppend(streamId, expected);
-    const mode = typeof expected === 'number' ? 'exact' : expected;
-    if (events.length >= (this.options.copyFrom ?? COPY_FROM)) return this.copyAppend(streamId, events, expected, mode);
-    const params = [...eventColumns(events), streamId, events.length, ...(mode === 'exact' ? [expected] : [])];
-    try {
-      const { rows: result } = await this.pool.query(appendSql(CLAIM[mode]), params);
-      const r = result[0];
-      if (r.revision === null) return this.conflictOrRepeat(streamId, events, expected);
-      return { nextExpectedRevision: Number(r.revision), position: toPosition(r.transaction_id, r.global_position) };
-    } catch (err) {
-      if (isDuplicateEventId(err)) return this.conflictOrRepeat(streamId, events, expected);
-      throw err;
-    }
+  appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return this.appendOne(streamId, events, expected, 1);
   }
 
-  /** `appendToStream` for a large batch: claim the revisions, COPY the rows, in one transaction. */
-  private async copyAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, mode: keyof typeof CLAIM): Promise<AppendResult> {
-    if (mode === 'exact' && !Number.isSafeInteger(expected)) throw new RangeError(`expected revision must be an integer, got ${String(expected)}`);
-    const client = await this.pool.connect();
+  private async appendOne(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, attempt: number): Promise<AppendResult> {
+    if (events.length === 0) return this.emptyAppend(streamId, expected);
     try {
-      // BEGIN and the claim in one round trip (a simple query: the values are quoted here).
-      const claim = CLAIM[mode].replace(/\$5/g, client.escapeLiteral(streamId)).replace(/\$6/g, String(events.length)).replace(/\$7/g, String(expected));
-      const [, claimed] = (await client.query(`BEGIN; ${claim}`)) as unknown as [unknown, { rows: { revision: string }[] }];
-      if (!claimed.rows[0]) {
-        await client.query('ROLLBACK');
-        client.release();
-        return this.conflictOrRepeat(streamId, events, expected);
-      }
-      const last = Number(claimed.rows[0].revision);
-      await copyRows(client, events.map((event, i) => ({ streamId, offset: last - events.length + 1 + i, event })));
-      // What was inserted, the notification and the commit: one round trip too.
-      const [{ rows: inserted }] = (await client.query(`${INSERTED_BY_THIS_TRANSACTION}; SELECT pg_notify('${NOTIFY_CHANNEL}', ''); COMMIT`)) as unknown as [
-        { rows: { global_position: string; transaction_id: string }[] },
-      ];
-      client.release();
-      return { nextExpectedRevision: last, position: toPosition(inserted[0]!.transaction_id, inserted[0]!.global_position) };
+      return (await this.write([{ streamId, events, expectedRevision: expected }])).get(streamId)!;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release();
-      if (isDuplicateEventId(err)) return this.conflictOrRepeat(streamId, events, expected);
+      if (isClaimFailure(err) || isDuplicateEventId(err)) return this.conflictOrRepeat(streamId, events, expected, isClaimFailure(err) ? attempt : LOOSE_ATTEMPTS);
       throw err;
     }
   }
@@ -151,61 +86,50 @@ export class PostgresEventStore implements EventStore {
   async appendToStreams(appends: readonly StreamAppend[], attempt = 1): Promise<AppendResult[]> {
     const nonEmpty = appends.filter((a) => a.events.length > 0);
     if (nonEmpty.length === 0) return Promise.all(appends.map((a) => this.emptyAppend(a.streamId, a.expectedRevision)));
-    const ids = [...new Set(nonEmpty.map((a) => a.streamId))];
-    if (ids.length !== nonEmpty.length) throw new RangeError('appendToStreams: a stream appears twice in one batch');
+    if (new Set(nonEmpty.map((a) => a.streamId)).size !== nonEmpty.length) throw new RangeError('appendToStreams: a stream appears twice in one batch');
+    let results: Map<string, AppendResult>;
+    try {
+      results = await this.write(nonEmpty);
+    } catch (err) {
+      // A concurrent writer moved or created one of the streams, or these events were stored before.
+      if (isClaimFailure(err) || isUniqueViolation(err)) return this.retryBatchAfterRace(appends, err, attempt);
+      throw err;
+    }
+    return Promise.all(appends.map((a) => results.get(a.streamId) ?? this.emptyAppend(a.streamId, a.expectedRevision)));
+  }
+
+  /**
+   * The one message of an append. `no_stream` and exact expectations go as they are. A batch with
+   * an `any`/`stream_exists` stream first locks its streams' heads and reads them (the events'
+   * revisions go in the COPY data), then sends the message in that transaction: two round trips.
+   */
+  private async write(appends: readonly StreamAppend[]): Promise<Map<string, AppendResult>> {
+    if (appends.every((a) => typeof a.expectedRevision === 'number' || a.expectedRevision === 'no_stream')) return this.send(this.pool, appends, new Map(), '');
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      // Lock the streams that exist, in a stable order so concurrent batches cannot deadlock.
-      const { rows } = await client.query<{ stream_id: string; revision: string }>(
-        `SELECT stream_id, revision FROM es_streams WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
-        [ids],
-      );
-      const current = new Map(rows.map((r) => [r.stream_id, Number(r.revision)]));
-      const plan = nonEmpty.map((a) => {
-        const actual = current.has(a.streamId) ? current.get(a.streamId)! : null;
-        if (!satisfies(a.expectedRevision, actual)) throw new WrongExpectedVersion(a.streamId, a.expectedRevision, actual);
-        const first = actual === null ? 0 : actual + 1;
-        return { append: a, first, last: first + a.events.length - 1 };
-      });
-      await client.query(
-        `INSERT INTO es_streams (stream_id, revision) SELECT * FROM unnest($1::text[], $2::bigint[])
-         ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision`,
-        [plan.map((p) => p.append.streamId), plan.map((p) => p.last)],
-      );
-      const rowsToInsert = plan.flatMap((p) => p.append.events.map((event, i) => ({ streamId: p.append.streamId, offset: p.first + i, event })));
-      let inserted: { stream_id: string; global_position: string; transaction_id: string }[];
-      if (rowsToInsert.length >= (this.options.copyFrom ?? COPY_FROM)) {
-        await copyRows(client, rowsToInsert);
-        inserted = (await client.query<{ stream_id: string; global_position: string; transaction_id: string }>(INSERTED_BY_THIS_TRANSACTION)).rows;
-      } else {
-        inserted = (
-          await client.query<{ stream_id: string; global_position: string; transaction_id: string }>(
-            `${INSERT_EVENTS} RETURNING stream_id, global_position, transaction_id::text AS transaction_id`,
-            toColumns(rowsToInsert),
-          )
-        ).rows;
-      }
-      await client.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
-      await client.query('COMMIT');
-      const lastByStream = new Map<string, Position>();
-      for (const r of inserted) {
-        const p = toPosition(r.transaction_id, r.global_position);
-        const prev = lastByStream.get(r.stream_id);
-        if (!prev || p.prepare > prev.prepare) lastByStream.set(r.stream_id, p);
-      }
-      const results = new Map(plan.map((p) => [p.append.streamId, { nextExpectedRevision: p.last, position: lastByStream.get(p.append.streamId)! }]));
-      return Promise.all(appends.map((a) => results.get(a.streamId) ?? this.emptyAppend(a.streamId, a.expectedRevision)));
+      // All the batch's streams, in id order (as es_claim locks them), so concurrent batches cannot deadlock.
+      const [, locked] = (await client.query(
+        `BEGIN; SELECT stream_id, revision FROM es_streams WHERE stream_id = ANY (${textArray(appends.map((a) => a.streamId))}) ORDER BY stream_id FOR UPDATE`,
+      )) as unknown as [unknown, { rows: { stream_id: string; revision: string }[] }];
+      const written = await this.send(client, appends, new Map(locked.rows.map((r) => [r.stream_id, Number(r.revision)])), ';\nCOMMIT');
+      client.release();
+      return written;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
-      if (isDuplicateEventId(err) || (isUniqueViolation(err) && !(err instanceof WrongExpectedVersion))) {
-        // A concurrent writer created one of the streams, or these events were stored before.
-        return this.retryBatchAfterRace(appends, err, attempt);
-      }
-      throw err;
-    } finally {
       client.release();
+      throw err;
     }
+  }
+
+  private async send(db: Pool | PoolClient, appends: readonly StreamAppend[], heads: ReadonlyMap<string, number>, then: string): Promise<Map<string, AppendResult>> {
+    const plan = appends.map((a) => {
+      const expected = exactExpectation(a, heads.get(a.streamId) ?? null);
+      return { append: a, first: expected + 1, last: expected + a.events.length, expected };
+    });
+    const claim = `es_claim(${textArray(plan.map((p) => p.append.streamId))}, '{${plan.map((p) => p.expected).join(',')}}', '{${plan.map((p) => p.last).join(',')}}')`;
+    const went = await copyIn(db, appendSql(claim, plan.length === 1 ? ONE_STREAM_WENT : STREAMS_WENT) + then, () => copyRows(plan));
+    const positions = new Map(went.map(([stream, commit, prepare]) => [stream ?? plan[0]!.append.streamId, toPosition(commit!, prepare!)]));
+    return new Map(plan.map((p) => [p.append.streamId, { nextExpectedRevision: p.last, position: positions.get(p.append.streamId)! }]));
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
@@ -280,9 +204,11 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * The append did not go through. If every event in it is already stored, it is a repeat of an
-   * append that succeeded (EventStoreDB's idempotent append); otherwise it is a real conflict.
+   * append that succeeded (EventStoreDB's idempotent append); if the expectation still holds (an
+   * `any` stream another writer created meanwhile), it is tried again; otherwise it is
+   * a real conflict.
    */
-  private async conflictOrRepeat(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  private async conflictOrRepeat(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, attempt: number): Promise<AppendResult> {
     const ids = events.map((e) => e.metadata.eventId);
     const { rows } = await this.pool.query<{ n: string; stream_id: string; revision: string; transaction_id: string; global_position: string }>(
       `SELECT count(*) OVER () AS n, e.stream_id, s.revision, e.transaction_id::text AS transaction_id, e.global_position
@@ -294,21 +220,24 @@ export class PostgresEventStore implements EventStore {
     if (found && Number(found.n) === ids.length && found.stream_id === streamId) {
       return { nextExpectedRevision: Number(found.revision), position: toPosition(found.transaction_id, found.global_position) };
     }
-    throw new WrongExpectedVersion(streamId, expected, await this.revisionOf(streamId));
+    const actual = await this.revisionOf(streamId);
+    if (!found && typeof expected === 'string' && satisfies(expected, actual) && attempt < LOOSE_ATTEMPTS) return this.appendOne(streamId, events, expected, attempt + 1);
+    throw new WrongExpectedVersion(streamId, expected, actual);
   }
 
   private async retryBatchAfterRace(appends: readonly StreamAppend[], cause: unknown, attempt: number): Promise<AppendResult[]> {
     const allIds = appends.flatMap((a) => a.events.map((e) => e.metadata.eventId));
     const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM es_events WHERE event_id = ANY($1::uuid[])`, [allIds]);
     if (Number(rows[0]!.n) === allIds.length) {
-      return Promise.all(appends.map((a) => this.conflictOrRepeat(a.streamId, a.events, a.expectedRevision)));
+      return Promise.all(appends.map((a) => this.conflictOrRepeat(a.streamId, a.events, a.expectedRevision, LOOSE_ATTEMPTS)));
     }
+    const heads = await this.revisionsOf(appends.map((a) => a.streamId));
     for (const a of appends) {
-      const actual = await this.revisionOf(a.streamId);
+      const actual = heads.get(a.streamId) ?? null;
       if (!satisfies(a.expectedRevision, actual)) throw new WrongExpectedVersion(a.streamId, a.expectedRevision, actual);
     }
     // Every expectation still holds (`any` on a stream another batch created meanwhile): try again.
-    if (attempt < 3) return this.appendToStreams(appends, attempt + 1);
+    if (attempt < LOOSE_ATTEMPTS) return this.appendToStreams(appends, attempt + 1);
     throw cause;
   }
 
@@ -320,8 +249,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async revisionOf(streamId: string): Promise<number | null> {
-    const { rows } = await this.pool.query<{ revision: string }>(`SELECT revision FROM es_streams WHERE stream_id = $1`, [streamId]);
-    return rows[0] ? Number(rows[0].revision) : null;
+    return (await this.revisionsOf([streamId])).get(streamId) ?? null;
+  }
+
+  /** The heads of the streams that exist. */
+  private async revisionsOf(streamIds: readonly string[]): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ stream_id: string; revision: string }>(`SELECT stream_id, revision FROM es_streams WHERE stream_id = ANY($1::text[])`, [streamIds]);
+    return new Map(rows.map((r) => [r.stream_id, Number(r.revision)]));
   }
 }
 
@@ -338,33 +272,33 @@ export function satisfies(expected: ExpectedRevision, actual: number | null): bo
   }
 }
 
-/** Event ids, types, data and metadata as four arrays, the parameters `unnest` takes. */
-function eventColumns(events: readonly NewEvent[]): [string[], string[], string[], string[]] {
-  return [
-    events.map((e) => e.metadata.eventId),
-    events.map((e) => e.type),
-    events.map((e) => JSON.stringify(e.data)),
-    events.map((e) => JSON.stringify(e.metadata)),
-  ];
+/** The revision a stream must be at, -1 for none: loose expectations resolved against the head read (`actual`). */
+function exactExpectation(a: StreamAppend, actual: number | null): number {
+  const expected = a.expectedRevision;
+  if (typeof expected === 'number') {
+    // It goes into the statement's text: only a revision there can be.
+    if (!Number.isSafeInteger(expected) || expected < 0) throw new RangeError(`expected revision must be an integer >= 0, got ${String(expected)}`);
+    return expected;
+  }
+  if (expected === 'no_stream') return -1;
+  if (!satisfies(expected, actual)) throw new WrongExpectedVersion(a.streamId, expected, actual);
+  return actual ?? -1;
 }
 
-function toColumns(rows: readonly { streamId: string; offset: number; event: NewEvent }[]): unknown[] {
-  return [rows.map((r) => r.streamId), rows.map((r) => r.offset), ...eventColumns(rows.map((r) => r.event))];
+/** A text[] literal for a statement sent without parameters. */
+function textArray(values: readonly string[]): string {
+  return `ARRAY[${values.map(escapeLiteral).join(',')}]::text[]`;
 }
 
-/** The rows in COPY's text format, streamed to the server in the client's open transaction. */
-async function copyRows(client: PoolClient, rows: readonly { streamId: string; offset: number; event: NewEvent }[]): Promise<void> {
-  const CHUNK = 500;
-  const chunks = function* () {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      let text = '';
-      for (const r of rows.slice(i, i + CHUNK)) {
-        text += `${copyField(r.streamId)}\t${r.offset}\t${r.event.metadata.eventId}\t${copyField(r.event.type)}\t${copyField(JSON.stringify(r.event.data))}\t${copyField(JSON.stringify(r.event.metadata))}\n`;
-      }
-      yield text;
+/** The events in COPY's text format, in the order given, one row at a time. */
+function* copyRows(plan: readonly { append: StreamAppend; first: number }[]): Iterable<string> {
+  for (const { append, first } of plan) {
+    const stream = copyField(append.streamId);
+    for (let i = 0; i < append.events.length; i++) {
+      const e = append.events[i]!;
+      yield `${stream}\t${first + i}\t${copyField(e.metadata.eventId)}\t${copyField(e.type)}\t${copyField(JSON.stringify(e.data))}\t${copyField(JSON.stringify(e.metadata))}\n`;
     }
-  };
-  await pipeline(Readable.from(chunks()), client.query(copyFrom(COPY_EVENTS)));
+  }
 }
 
 /** COPY text format: backslash, tab, newline and carriage return escaped (JSON text holds only backslashes of these). */
@@ -390,6 +324,10 @@ function toRecorded(row: EventRow): RecordedEvent {
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === UNIQUE_VIOLATION;
+}
+
+function isClaimFailure(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === CLAIM_FAILED;
 }
 
 function isDuplicateEventId(err: unknown): boolean {

@@ -303,6 +303,32 @@ describe('event history export and import', () => {
       expect(await target.headPosition()).toEqual(head);
     });
 
+    it('stops at an append that fails, with its error, and sends no batch after it (the next batch is read while one is in flight)', async () => {
+      const path = await exportedFile('ndjson');
+      const target = await freshStore();
+      const calls: string[][] = [];
+      // The real store, whose second append fails on its way back, after the third batch has been read.
+      const failing: EventStore = Object.assign(Object.create(target) as EventStore, {
+        appendToStreams: async (appends: Parameters<EventStore['appendToStreams']>[0]) => {
+          calls.push(appends.map((a) => a.streamId));
+          if (calls.length === 2) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            throw new Error('connection lost');
+          }
+          return target.appendToStreams(appends);
+        },
+      });
+
+      await expect(importEvents(failing, path, { format: 'ndjson', batchSize: 2 })).rejects.toThrow('connection lost');
+
+      // HISTORY in batches of 2 (a batch is also cut where its stream reappears): [campaign-1, customer-1], [campaign-1, customer-2], ...
+      expect(calls).toEqual([
+        ['campaign-1', 'customer-1'],
+        ['campaign-1', 'customer-2'],
+      ]);
+      expect((await historyOf(target)).map((e) => e.type)).toEqual(['CampaignDrafted', 'CustomerContacted']);
+    });
+
     it('resumes an interrupted import, appending only what is missing', async () => {
       const path = await exportedFile('ndjson');
       const firstFour = join(dir, 'first-four.ndjson');
@@ -316,12 +342,17 @@ describe('event history export and import', () => {
       expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));
     });
 
-    it('relies on its own skipping, because the store refuses a repeated multi-stream batch with exact revisions', async () => {
+    it('can rely on the store too: a repeated multi-stream batch with exact revisions is a no-op, a partly stored one a conflict', async () => {
       const target = await freshStore();
       const batch = [{ streamId: 'repeat-1', events: [fact('A', '2026-03-01T00:00:00Z')], expectedRevision: 'no_stream' as const }];
-      await target.appendToStreams(batch);
+      const [first] = await target.appendToStreams(batch);
 
-      await expect(target.appendToStreams(batch)).rejects.toBeInstanceOf(WrongExpectedVersion);
+      // The same ids again: the first append's answer, nothing stored twice.
+      await expect(target.appendToStreams(batch)).resolves.toEqual([first]);
+      expect(await target.readStream('repeat-1')).toHaveLength(1);
+      // One of its events stored, one new: refused whole.
+      const partly = [{ ...batch[0]!, events: [...batch[0]!.events, fact('B', '2026-03-01T00:00:00Z')] }];
+      await expect(target.appendToStreams(partly)).rejects.toBeInstanceOf(WrongExpectedVersion);
       expect(await target.readStream('repeat-1')).toHaveLength(1);
     });
   });
