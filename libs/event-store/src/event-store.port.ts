@@ -11,6 +11,8 @@ export interface AppendResult {
   readonly nextExpectedRevision: number;
   /** Global position of the last event written (or already stored, for a repeated append). */
   readonly position: Position;
+  /** Set when nothing was written: every event was stored already (a repeat). Metrics count only what was written. */
+  readonly repeated?: true;
 }
 
 export interface StreamAppend {

@@ -292,7 +292,7 @@ export class PostgresEventStore implements EventStore {
     );
     const found = rows[0];
     if (found && Number(found.n) === ids.length && found.stream_id === streamId) {
-      return { nextExpectedRevision: Number(found.revision), position: toPosition(found.transaction_id, found.global_position) };
+      return { nextExpectedRevision: Number(found.revision), position: toPosition(found.transaction_id, found.global_position), repeated: true };
     }
     throw new WrongExpectedVersion(streamId, expected, await this.revisionOf(streamId));
   }
