@@ -6,15 +6,21 @@ import { channel, count, drawnFrom, id, points, text, time } from './fields';
 export interface OlderVersion {
   readonly schema: z.ZodType;
   readonly upcast: (data: unknown) => unknown;
+  /**
+   * This version kept free text about the customer named in `data.customerId` in field `field`;
+   * the next version names a vault note in `note` instead (erasure scrubs it, import moves it).
+   */
+  readonly freeText?: { readonly field: string; readonly note: string };
 }
 
 /** Drops a free-text field that version 1 stored in the log and names no vault note instead. */
-const textToNote =
-  (field: string, note: string) =>
-  (data: unknown): unknown => {
+const textToNote = (field: string, note: string) => ({
+  upcast: (data: unknown): unknown => {
     const { [field]: _text, ...rest } = data as Record<string, unknown>;
     return { ...rest, [note]: null };
-  };
+  },
+  freeText: { field, note },
+});
 
 /**
  * The versions before the current one, per event type (version number → schema and upcaster).
@@ -27,7 +33,7 @@ export const OLDER_VERSIONS: Partial<Record<EventType, Readonly<Record<number, O
   CustomerContacted: {
     1: {
       schema: z.strictObject({ contactId: id, customerId: id, staffId: id, channel, campaignId: id.nullable(), outcome: text, contactedAt: time }),
-      upcast: textToNote('outcome', 'outcomeNote'),
+      ...textToNote('outcome', 'outcomeNote'),
     },
   },
   CampaignFeedbackRecorded: {
@@ -38,27 +44,28 @@ export const OLDER_VERSIONS: Partial<Record<EventType, Readonly<Record<number, O
         const d = data as { customerId: string | null; comment: string };
         return { ...d, comment: d.customerId === null ? d.comment : '', commentNote: null };
       },
+      freeText: { field: 'comment', note: 'commentNote' },
     },
   },
   CustomerClaimRejected: {
-    1: { schema: z.strictObject({ customerId: id, claimId: id, rejectedBy: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },
+    1: { schema: z.strictObject({ customerId: id, claimId: id, rejectedBy: id, reason: text }), ...textToNote('reason', 'reasonNote') },
   },
   VipCardApplicationRefused: {
-    1: { schema: z.strictObject({ customerId: id, applicationId: id, refusedBy: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },
+    1: { schema: z.strictObject({ customerId: id, applicationId: id, refusedBy: id, reason: text }), ...textToNote('reason', 'reasonNote') },
   },
   VipCardCancelled: {
-    1: { schema: z.strictObject({ customerId: id, cardId: id, special: z.boolean(), reason: text, noNewCardBefore: time }), upcast: textToNote('reason', 'reasonNote') },
+    1: { schema: z.strictObject({ customerId: id, cardId: id, special: z.boolean(), reason: text, noNewCardBefore: time }), ...textToNote('reason', 'reasonNote') },
   },
   TransactionPointsReversed: {
     1: {
       schema: z.strictObject({ customerId: id, transactionId: id, points, pointsReversed: points.optional(), drawnFrom: drawnFrom.optional(), effectiveOn: time, reason: text }),
-      upcast: textToNote('reason', 'reasonNote'),
+      ...textToNote('reason', 'reasonNote'),
     },
   },
   PointsRedeemed: {
-    1: { schema: z.strictObject({ customerId: id, redemptionId: id, points: count, description: text, drawnFrom: drawnFrom.optional() }), upcast: textToNote('description', 'descriptionNote') },
+    1: { schema: z.strictObject({ customerId: id, redemptionId: id, points: count, description: text, drawnFrom: drawnFrom.optional() }), ...textToNote('description', 'descriptionNote') },
   },
   ConversionReversed: {
-    1: { schema: z.strictObject({ conversionId: id, customerId: id, reason: text }), upcast: textToNote('reason', 'reasonNote') },
+    1: { schema: z.strictObject({ conversionId: id, customerId: id, reason: text }), ...textToNote('reason', 'reasonNote') },
   },
 };
