@@ -60,6 +60,8 @@ interface Written {
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
+  /** Events here cannot be rewritten (see the port): erasure cannot scrub legacy free text. */
+  readonly redaction = null;
   private readonly maxAppendSize: number;
 
   constructor(

@@ -15,6 +15,7 @@ import type {
 } from '../event-store.port';
 import { START, type NewEvent, type Position, type RecordedEvent } from '../events';
 import { PostgresAllSubscription } from './postgres-subscription';
+import { PostgresRedaction } from './postgres-redaction';
 
 export const NOTIFY_CHANNEL = 'es_events';
 const UNIQUE_VIOLATION = '23505';
@@ -97,6 +98,7 @@ export interface PostgresEventStoreOptions {
 
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
+  readonly redaction = new PostgresRedaction();
 
   constructor(
     private readonly pool: Pool,
