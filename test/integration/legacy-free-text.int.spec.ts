@@ -109,4 +109,39 @@ describe('legacy (v1) free text about a customer: erased from the log, never imp
     // The history stays whole: same events, same positions.
     expect((await t.runtime.store.readStream('customer-L1')).map((e) => e.type)).toEqual(['CustomerOnboarded', 'CustomerContacted', 'CustomerDataErased']);
   }, 60_000);
+
+  it('takes a complaint\'s category as a code only; an `other` complaint\'s description goes to the vault; a v1 free-text category is scrubbed on erasure', async () => {
+    const c = api(t);
+    const rm = c.as('rm1');
+    const DESCRIPTION = 'Chen Jing says the teller 刘强 shouted at her father';
+    const LEGACY_CATEGORY = 'Chen Jing rude teller';
+    expect((await rm.post('/api/customers', { customerId: 'L2', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '5000' }, personal: { name: 'Chen Jing' } })).status).toBe(201);
+    // Free text as the category is refused, and so is `other` without a description; nothing appended.
+    const head = async () => (await t.db.pool.query(`SELECT count(*)::int AS n FROM es_events`)).rows[0].n as number;
+    const before = await head();
+    expect((await rm.post('/api/interactions', { kind: 'complaint', customerId: 'L2', category: LEGACY_CATEGORY })).status).toBe(400);
+    const noDescription = await rm.post('/api/interactions', { kind: 'complaint', customerId: 'L2', category: 'other' });
+    expect([noDescription.status, noDescription.body.error.code]).toEqual([400, 'DESCRIPTION_REQUIRED']);
+    expect(await head()).toBe(before);
+    // An `other` complaint: the event holds the code and names the note; the text is in her vault.
+    expect((await rm.post('/api/interactions', { kind: 'complaint', customerId: 'L2', complaintId: 'Q-L2', category: 'other', description: DESCRIPTION })).status).toBe(201);
+    const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'ComplaintRecorded' AND data->>'customerId' = 'L2'`);
+    expect(rows.map((r) => [r.data.category, r.data.descriptionNote])).toEqual([['other', 'complaint:Q-L2:description']]);
+    expect((await t.runtime.vault.notes.get('L2', ['complaint:Q-L2:description'])).get('complaint:Q-L2:description')).toBe(DESCRIPTION);
+    // Written by an older release: a complaint whose category was free text (version 1).
+    await t.runtime.store.appendToStream('customer-L2', [
+      { type: 'ComplaintRecorded', data: { complaintId: 'Q-L2-old', customerId: 'L2', category: LEGACY_CATEGORY, contactId: null, staffId: null, campaignId: null, answerDueBy: '2026-04-30T15:59:59.000Z' }, metadata: meta('2026-04-15T16:00:00.000Z') },
+    ], 'stream_exists');
+    expect(await eventsTable()).not.toContain(DESCRIPTION);
+    expect(await eventsTable()).toContain(LEGACY_CATEGORY);
+
+    expect((await c.as('admin').post('/api/customers/L2/erasure', { reason: 'customer request' })).status).toBe(200);
+    const after = await eventsTable();
+    expect(after).not.toContain(LEGACY_CATEGORY);
+    expect(after).not.toContain(DESCRIPTION);
+    const old = (await t.runtime.store.readStream('customer-L2')).find((e) => e.type === 'ComplaintRecorded' && (e.data as { complaintId: string }).complaintId === 'Q-L2-old')!;
+    // Rewritten to version 2: a free-text category reads as `other`, with no note.
+    expect([old.metadata.schemaVersion, old.data]).toEqual([2, expect.objectContaining({ category: 'other', descriptionNote: null })]);
+    expect((await t.runtime.vault.notes.get('L2', ['complaint:Q-L2:description'])).size).toBe(0);
+  }, 60_000);
 });

@@ -4,12 +4,13 @@ import { LEGACY_FREE_TEXT, moveFreeTextToNote, withoutFreeText } from './legacy-
 describe('free text that older versions kept in the log', () => {
   const contact = { contactId: 'X1', customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId: null, outcome: 'her husband Li Ming answered', contactedAt: '2026-03-31T15:59:00.000Z' };
 
-  it('lists every version 1 that kept text about a customer: eight event types', () => {
+  it('lists every version 1 that kept text about a customer: nine event types', () => {
     // contact outcome, feedback comment, claim rejection, card refusal, card cancellation,
-    // points reversal, redemption description, sale reversal: 8 in all.
+    // points reversal, redemption description, sale reversal, complaint category: 9 in all.
     expect(LEGACY_FREE_TEXT.map((l) => `${l.type}.${l.field}`).sort()).toEqual(
       [
         'CampaignFeedbackRecorded.comment',
+        'ComplaintRecorded.category',
         'ConversionReversed.reason',
         'CustomerClaimRejected.reason',
         'CustomerContacted.outcome',
@@ -51,5 +52,16 @@ describe('free text that older versions kept in the log', () => {
   it('leaves other events alone', () => {
     expect(moveFreeTextToNote('CustomerContacted', 2, { ...contact, outcome: undefined, outcomeNote: null }, 'n')).toBeNull();
     expect(() => withoutFreeText('CustomerOnboarded', 1, {})).toThrow(RangeError);
+  });
+
+  it('moves a version 1 complaint category that is free text to a note, and keeps one that is a code', () => {
+    const complaint = { complaintId: 'Q1', customerId: 'C1', category: 'teller 刘强 was rude', contactId: null, staffId: null, campaignId: null, answerDueBy: '2026-04-30T15:59:59.000Z' };
+    const moved = moveFreeTextToNote('ComplaintRecorded', 1, complaint, 'imported:e4');
+    expect(moved!.note).toEqual({ customerId: 'C1', noteId: 'imported:e4', text: 'teller 刘强 was rude' });
+    expect(moved!.data).toMatchObject({ category: 'other', descriptionNote: 'imported:e4' });
+    expect(checkEventData('ComplaintRecorded', 2, moved!.data)).toBeNull();
+    const coded = moveFreeTextToNote('ComplaintRecorded', 1, { ...complaint, category: 'too_many_calls' }, 'imported:e5');
+    expect(coded!.note).toBeNull();
+    expect(coded!.data).toMatchObject({ category: 'too_many_calls', descriptionNote: null });
   });
 });

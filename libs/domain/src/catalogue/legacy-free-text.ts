@@ -12,6 +12,8 @@ export interface LegacyFreeText {
   readonly schemaVersion: number;
   readonly field: string;
   readonly note: string;
+  /** Whether this event's field holds text (not a code); absent: always. */
+  readonly holdsText?: (data: unknown) => boolean;
 }
 
 export const LEGACY_FREE_TEXT: readonly LegacyFreeText[] = Object.entries(OLDER_VERSIONS).flatMap(([type, versions]) =>
@@ -41,6 +43,6 @@ export function moveFreeTextToNote(type: string, schemaVersion: number, data: un
   if (!legacy) return null;
   const next = withoutFreeText(type, schemaVersion, data);
   const { customerId, [legacy.field]: text } = data as { customerId?: string | null } & Record<string, unknown>;
-  if (!customerId || typeof text !== 'string' || text === '') return { ...next, note: null };
+  if (!customerId || typeof text !== 'string' || text === '' || (legacy.holdsText && !legacy.holdsText(data))) return { ...next, note: null };
   return { data: { ...(next.data as object), [legacy.note]: noteId }, schemaVersion: next.schemaVersion, note: { customerId, noteId, text } };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventType } from './event-types';
+import { isComplaintCategory } from '../customer/complaint-categories';
 import { channel, count, drawnFrom, id, points, text, time } from './fields';
 
 /** A past version of an event type: its schema, and how its data becomes the next version's. */
@@ -10,7 +11,7 @@ export interface OlderVersion {
    * This version kept free text about the customer named in `data.customerId` in field `field`;
    * the next version names a vault note in `note` instead (erasure scrubs it, import moves it).
    */
-  readonly freeText?: { readonly field: string; readonly note: string };
+  readonly freeText?: { readonly field: string; readonly note: string; readonly holdsText?: (data: unknown) => boolean };
 }
 
 /** Drops a free-text field that version 1 stored in the log and names no vault note instead. */
@@ -64,6 +65,18 @@ export const OLDER_VERSIONS: Partial<Record<EventType, Readonly<Record<number, O
   },
   PointsRedeemed: {
     1: { schema: z.strictObject({ customerId: id, redemptionId: id, points: count, description: text, drawnFrom: drawnFrom.optional() }), ...textToNote('description', 'descriptionNote') },
+  },
+  ComplaintRecorded: {
+    // Version 1 took any text as the category: a code stays, anything else is read as `other`
+    // without its text (which erasure scrubs and import moves to a note).
+    1: {
+      schema: z.strictObject({ complaintId: id, customerId: id, category: id, contactId: id.nullable(), staffId: id.nullable(), campaignId: id.nullable(), answerDueBy: time }),
+      upcast: (data) => {
+        const d = data as { category: string };
+        return { ...d, category: isComplaintCategory(d.category) ? d.category : 'other', descriptionNote: null };
+      },
+      freeText: { field: 'category', note: 'descriptionNote', holdsText: (data) => !isComplaintCategory((data as { category?: unknown }).category) },
+    },
   },
   ConversionReversed: {
     1: { schema: z.strictObject({ conversionId: id, customerId: id, reason: text }), ...textToNote('reason', 'reasonNote') },
