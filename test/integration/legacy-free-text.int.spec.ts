@@ -80,7 +80,8 @@ describe('legacy (v1) free text about a customer: erased from the log, never imp
     const { rows: points } = await t.db.pool.query(`SELECT type, data, metadata FROM es_events WHERE stream_id = 'points-L1' ORDER BY stream_position`);
     expect(points.map((r) => [r.type, r.metadata.schemaVersion])).toEqual([['PointsRedeemed', 2], ['TransactionPointsReversed', 2]]);
     const noteIds = [points[0].data.descriptionNote, points[1].data.reasonNote];
-    expect([...(await t.runtime.vault.notes.get('L1', noteIds)).values()]).toEqual([IMPORTED_DESCRIPTION, IMPORTED_REASON]);
+    const notes = await t.runtime.vault.notes.get('L1', noteIds);
+    expect(noteIds.map((n) => notes.get(n))).toEqual([IMPORTED_DESCRIPTION, IMPORTED_REASON]);
     const before = await eventsTable();
     expect(before).not.toContain(IMPORTED_DESCRIPTION);
     expect(before).not.toContain(IMPORTED_REASON);

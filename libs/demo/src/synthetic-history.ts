@@ -169,7 +169,7 @@ export function* syntheticBatches(customers: number, seed = 1, options: Syntheti
     campaigns.map((campaignId) => ({
       streamId: `campaign-${campaignId}`,
       expectedRevision: 'stream_exists' as const,
-      events: [ev('CampaignCostRecorded', { campaignId, costId: 'c1', amount: '5000.00', customerId: null, description: '' }, day(50)), ev('CampaignCompleted', { campaignId }, day(60))],
+      events: [ev('CampaignCostRecorded', { campaignId, costId: 'c1', amount: '5000.00', customerId: null, description: '', descriptionNote: null }, day(50)), ev('CampaignCompleted', { campaignId }, day(60))],
     }))
   );
 }

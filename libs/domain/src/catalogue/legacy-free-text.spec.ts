@@ -4,11 +4,12 @@ import { LEGACY_FREE_TEXT, moveFreeTextToNote, withoutFreeText } from './legacy-
 describe('free text that older versions kept in the log', () => {
   const contact = { contactId: 'X1', customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId: null, outcome: 'her husband Li Ming answered', contactedAt: '2026-03-31T15:59:00.000Z' };
 
-  it('lists every version 1 that kept text about a customer: nine event types', () => {
+  it('lists every version 1 that kept text about a customer: ten event types', () => {
     // contact outcome, feedback comment, claim rejection, card refusal, card cancellation,
-    // points reversal, redemption description, sale reversal, complaint category: 9 in all.
+    // points reversal, redemption description, sale reversal, complaint category, a customer's cost line: 10 in all.
     expect(LEGACY_FREE_TEXT.map((l) => `${l.type}.${l.field}`).sort()).toEqual(
       [
+        'CampaignCostRecorded.description',
         'CampaignFeedbackRecorded.comment',
         'ComplaintRecorded.category',
         'ConversionReversed.reason',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EventType } from './event-types';
 import { isComplaintCategory } from '../customer/complaint-categories';
-import { channel, count, drawnFrom, id, points, text, time } from './fields';
+import { channel, count, decimal, drawnFrom, id, points, text, time } from './fields';
 
 /** A past version of an event type: its schema, and how its data becomes the next version's. */
 export interface OlderVersion {
@@ -46,6 +46,17 @@ export const OLDER_VERSIONS: Partial<Record<EventType, Readonly<Record<number, O
         return { ...d, comment: d.customerId === null ? d.comment : '', commentNote: null };
       },
       freeText: { field: 'comment', note: 'commentNote' },
+    },
+  },
+  CampaignCostRecorded: {
+    1: {
+      schema: z.strictObject({ campaignId: id, costId: id, amount: decimal, customerId: id.nullable(), description: text }),
+      // A customer's cost line of version 1 is read without its description; a campaign-level one keeps it.
+      upcast: (data) => {
+        const d = data as { customerId: string | null; description: string };
+        return { ...d, description: d.customerId === null ? d.description : '', descriptionNote: null };
+      },
+      freeText: { field: 'description', note: 'descriptionNote' },
     },
   },
   CustomerClaimRejected: {
