@@ -28,7 +28,12 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const db = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', PII_MASTER_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(32).toString('base64'), RATE_LIMIT_PER_MINUTE: '1000000', ...BUILDS_PAST_HISTORIES, ...env });
   const runtime = await startRuntime(config, createLogger(config.logLevel, options.log));
-  if (options.store) (runtime as { store: EventStore }).store = options.store();
+  if (options.store) {
+    // Counted at the port like the store startRuntime made (appends, batch sizes, conflicts).
+    const store = runtime.metrics.instrumentStore(options.store());
+    (runtime as { store: EventStore }).store = store;
+    runtime.metrics.observe({ store });
+  }
   if (config.runProjector) await startProjector(runtime);
   const app = await createApi(runtime);
   await app.listen(options.port ?? 0, '127.0.0.1');

@@ -43,6 +43,7 @@ const zhCN = {
   errors: {
     INVALID_CREDENTIALS: '员工号或密码不正确',
     ACCOUNT_LOCKED: '连续登录失败次数过多，账户已锁定，请联系管理员或稍后再试',
+    TOO_MANY_SIGN_IN_ATTEMPTS: '此地址登录失败次数过多，请稍后再试',
     PASSWORD_CHANGE_REQUIRED: '请先修改一次性密码',
     WEAK_PASSWORD: '新密码至少 10 位，且需包含字母和数字，不能包含员工号',
     PASSWORD_REUSED: '新密码不能与当前密码相同',
@@ -106,6 +107,7 @@ const en: Messages = {
   errors: {
     INVALID_CREDENTIALS: 'Wrong staff id or password',
     ACCOUNT_LOCKED: 'Too many failed sign-ins: the account is locked; ask an administrator or try again later',
+    TOO_MANY_SIGN_IN_ATTEMPTS: 'Too many failed sign-ins from this address: try again later',
     PASSWORD_CHANGE_REQUIRED: 'Change your one-time password first',
     WEAK_PASSWORD: 'At least 10 characters, letters and digits, not containing your staff id',
     PASSWORD_REUSED: 'The new password must differ from the current one',

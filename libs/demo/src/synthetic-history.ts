@@ -113,7 +113,7 @@ export function* syntheticBatches(customers: number, seed = 1, options: Syntheti
         if (rnd() < 0.1) events.push(ev('ConversionReversed', { conversionId, customerId, reason: 'x' }, day(d + 7)));
       }
       if (rnd() < 0.03) {
-        events.push(ev('ComplaintRecorded', { complaintId: randomLike(rnd), customerId, category: 'x', contactId: null, staffId: null, campaignId, answerDueBy: day(d + 20) }, day(d + 6)));
+        events.push(ev('ComplaintRecorded', { complaintId: randomLike(rnd), customerId, category: 'too_many_calls', descriptionNote: null, contactId: null, staffId: null, campaignId, answerDueBy: day(d + 20) }, day(d + 6)));
       }
     }
     batch.push({ streamId: `customer-${customerId}`, events, expectedRevision: 'no_stream' });
@@ -160,7 +160,7 @@ export function* syntheticBatches(customers: number, seed = 1, options: Syntheti
       events.push(
         ev('ConversionRecorded', { conversionId: randomLike(rnd), customerId, staffId: managerId, productCode: 'DEP-1Y', amount: '5000.00', revenue: `${10 + (c % 90)}.35`, campaignId: null, referrerStaffId: referrer, referralId: referrer ? randomLike(rnd) : null }, day(45)),
       );
-      if (c % 4 === 0) events.push(ev('ComplaintRecorded', { complaintId: randomLike(rnd), customerId, category: 'x', contactId, staffId: managerId, campaignId: null, answerDueBy: day(60) }, day(46)));
+      if (c % 4 === 0) events.push(ev('ComplaintRecorded', { complaintId: randomLike(rnd), customerId, category: 'service_quality', descriptionNote: null, contactId, staffId: managerId, campaignId: null, answerDueBy: day(60) }, day(46)));
       later.push({ streamId: `customer-${customerId}`, events, expectedRevision: 'stream_exists' });
     }
     yield later;
@@ -169,7 +169,7 @@ export function* syntheticBatches(customers: number, seed = 1, options: Syntheti
     campaigns.map((campaignId) => ({
       streamId: `campaign-${campaignId}`,
       expectedRevision: 'stream_exists' as const,
-      events: [ev('CampaignCostRecorded', { campaignId, costId: 'c1', amount: '5000.00', customerId: null, description: '' }, day(50)), ev('CampaignCompleted', { campaignId }, day(60))],
+      events: [ev('CampaignCostRecorded', { campaignId, costId: 'c1', amount: '5000.00', customerId: null, description: '', descriptionNote: null }, day(50)), ev('CampaignCompleted', { campaignId }, day(60))],
     }))
   );
 }

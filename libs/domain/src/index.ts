@@ -10,6 +10,7 @@ export * from './customer/customer.commands';
 export * from './customer/customer.state';
 export * from './customer/customer.rules';
 export * from './customer/customer.stream';
+export * from './customer/complaint-categories';
 export { customerDecider, customerStream } from './customer/customer.decider';
 export { PARTICIPATION_KINDS } from './customer/customer-participation';
 export { claimDecidingUnit } from './customer/customer-claims';

@@ -1,4 +1,5 @@
 import type { NewEvent, Position, RecordedEvent } from './events';
+import type { LogRedaction } from './redaction';
 
 /**
  * What the writer expects the stream to be at: `no_stream` (must not exist), `stream_exists`,
@@ -11,6 +12,8 @@ export interface AppendResult {
   readonly nextExpectedRevision: number;
   /** Global position of the last event written (or already stored, for a repeated append). */
   readonly position: Position;
+  /** Set when nothing was written: every event was stored already (a repeat). Metrics count only what was written. */
+  readonly repeated?: true;
 }
 
 export interface StreamAppend {
@@ -47,6 +50,17 @@ export interface AllSubscription extends AsyncIterable<RecordedEvent> {
 
 export interface EventStore {
   readonly kind: 'postgres' | 'eventstoredb';
+  /**
+   * Erasure's one rewrite of stored events (`redaction.ts`), or `null` where the store cannot.
+   * - Postgres: rewrites in the erasure's transaction, each rewrite recorded in `es_rewrites`.
+   * - EventStoreDB: `null`. Its events are immutable: the server can only delete or truncate a
+   *   whole stream (and scavenge it away later), never change one event, and a customer's legacy
+   *   text sits in streams (a campaign's, the points stream) that must keep every other event.
+   *   There, erasure destroys the vault keys and notes, and the text of events written in the
+   *   legacy versions stays readable to anyone reading the raw log (never through the product,
+   *   which drops it on read).
+   */
+  readonly redaction: LogRedaction | null;
   /**
    * Appends all of `events` or none, if the stream is at `expectedRevision`.
    *

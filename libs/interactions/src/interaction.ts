@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PARTICIPATION_KINDS, type Role } from '@app/domain';
+import { COMPLAINT_CATEGORIES, PARTICIPATION_KINDS, type Role } from '@app/domain';
 import { channel, id, money, occurredAt, text } from './fields';
 
 /**
@@ -31,7 +31,10 @@ export const interaction = z.discriminatedUnion('kind', [
     kind: z.literal('complaint'),
     ...common,
     complaintId: id.optional(),
-    category: text(100),
+    /** A code, never free text (the log cannot forget); `other` needs a `description`. */
+    category: z.enum(COMPLAINT_CATEGORIES),
+    /** What the complaint is about, in the customer's or the manager's words: kept in the customer's vault, erased with them. */
+    description: text(500).optional(),
     contactId: id.nullable().optional(),
     answerWithinDays: z.number().int().min(1).max(90).default(15),
   }),

@@ -61,6 +61,8 @@ const schema = z.object({
     .default(DEFAULT_BANK_TIME_ZONE),
   AUTH_MAX_FAILED_SIGN_INS: z.coerce.number().int().min(1).max(100).default(5),
   AUTH_LOCKOUT_MINUTES: z.coerce.number().min(1).max(7 * 24 * 60).default(15),
+  /** Failed sign-ins one client address may make per AUTH_LOCKOUT_MINUTES before it is refused (429), counted before any account's. */
+  AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
   OIDC_ISSUER: z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL').optional(),
   OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),
@@ -108,7 +110,7 @@ export interface AppConfig {
   /** Where the bank's business days, months and years are cut (IANA name). */
   readonly bankTimeZone: string;
   /** Staff sign-in: wrong passwords in a row before the account locks, and for how long. */
-  readonly auth: { readonly maxFailedSignIns: number; readonly lockoutMinutes: number };
+  readonly auth: { readonly maxFailedSignIns: number; readonly lockoutMinutes: number; readonly maxFailedSignInsPerAddress: number };
   /** When set, staff sign in through the bank's OpenID Connect provider instead of a password here. */
   readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecret?: string; readonly redirectUri: string; readonly staffIdClaim: string };
   /** Serve /metrics (and /health, /health/ready) on this port apart from the API; the projector and ingest serve them only here. */
@@ -160,7 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectorBatchSize: c.PROJECTOR_BATCH_SIZE,
     projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,
     bankTimeZone: c.BANK_TIME_ZONE,
-    auth: { maxFailedSignIns: c.AUTH_MAX_FAILED_SIGN_INS, lockoutMinutes: c.AUTH_LOCKOUT_MINUTES },
+    auth: { maxFailedSignIns: c.AUTH_MAX_FAILED_SIGN_INS, lockoutMinutes: c.AUTH_LOCKOUT_MINUTES, maxFailedSignInsPerAddress: c.AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS },
     oidc: c.OIDC_ISSUER
       ? {
           issuer: c.OIDC_ISSUER,

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DomainError } from '@app/domain';
-import { WrongExpectedVersion, type EventStore } from '@app/event-store';
+import { WrongExpectedVersion, type AppendResult, type EventStore } from '@app/event-store';
 import { freshnessOfMany, readCheckpoints } from '@app/read-models';
 import { inSpan } from './tracing';
 
@@ -218,11 +218,15 @@ export class Metrics {
     const batch = this.appendBatch;
     const retries = this.conflictRetries;
     const kind = store.kind;
-    const count = async <R>(events: number, append: () => Promise<R>): Promise<R> => {
+    /** `written`: how many of the call's events the store actually wrote (a repeat writes none). */
+    const count = async <R>(written: (result: R) => number, append: () => Promise<R>): Promise<R> => {
       try {
         const result = await append();
-        appended.inc({ store: kind }, events);
-        batch.observe({ store: kind }, events);
+        const events = written(result);
+        if (events > 0) {
+          appended.inc({ store: kind }, events);
+          batch.observe({ store: kind }, events);
+        }
         return result;
       } catch (err) {
         if (err instanceof WrongExpectedVersion) retries.inc({ command: commandScope.getStore()?.command ?? 'none' });
@@ -233,13 +237,13 @@ export class Metrics {
       get(target, prop) {
         if (prop === 'appendToStream') {
           return (streamId: string, events: readonly unknown[], ...rest: unknown[]) =>
-            count(events.length, () => (target.appendToStream as (...a: unknown[]) => Promise<unknown>).call(target, streamId, events, ...rest));
+            count((r: AppendResult) => (r.repeated ? 0 : events.length), () => (target.appendToStream as (...a: unknown[]) => Promise<AppendResult>).call(target, streamId, events, ...rest));
         }
         if (prop === 'appendToStreams') {
           return (appends: readonly { events: readonly unknown[] }[], ...rest: unknown[]) =>
             count(
-              appends.reduce((n, a) => n + a.events.length, 0),
-              () => (target.appendToStreams as (...a: unknown[]) => Promise<unknown>).call(target, appends, ...rest),
+              (results: AppendResult[]) => appends.reduce((n, a, i) => n + (results[i]?.repeated ? 0 : a.events.length), 0),
+              () => (target.appendToStreams as (...a: unknown[]) => Promise<AppendResult[]>).call(target, appends, ...rest),
             );
         }
         const value = Reflect.get(target, prop) as unknown;

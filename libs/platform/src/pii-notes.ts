@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -49,19 +49,23 @@ export class PiiNotes {
    * was erased (`erased`, nothing kept). `kept` only when this call wrote it.
    */
   async keep(customerId: string, noteId: string, text: string): Promise<'kept' | 'present' | 'erased'> {
-    const { rows: erased } = await this.pool.query(`SELECT 1 FROM pii_vault WHERE customer_id = $1 AND erased_at IS NOT NULL`, [customerId]);
-    if (erased.length > 0) return 'erased';
-    const fresh = randomBytes(32);
-    const w = seal(this.masterKey, fresh, `notes-key:${customerId}`);
-    await this.pool.query(`INSERT INTO pii_note_keys VALUES ($1, $2, $3, $4) ON CONFLICT (customer_id) DO NOTHING`, [customerId, w.ciphertext, w.iv, w.tag]);
-    const key = await this.key(customerId);
-    if (!key) return 'erased';
-    const box = seal(key, Buffer.from(text), `note:${customerId}:${noteId}`);
-    const inserted = await this.pool.query(
-      `INSERT INTO pii_notes VALUES ($1, $2, $3, $4, $5) ON CONFLICT (customer_id, note_id) DO NOTHING`,
-      [customerId, noteId, box.iv, box.ciphertext, box.tag],
-    );
-    return inserted.rowCount === 1 ? 'kept' : 'present';
+    return inCustomerTransaction(this.pool, customerId, async (tx) => {
+      const { rows: erased } = await tx.query(`SELECT 1 FROM pii_vault WHERE customer_id = $1 AND erased_at IS NOT NULL`, [customerId]);
+      if (erased.length > 0) return 'erased';
+      const fresh = randomBytes(32);
+      const w = seal(this.masterKey, fresh, `notes-key:${customerId}`);
+      await tx.query(`INSERT INTO pii_note_keys VALUES ($1, $2, $3, $4) ON CONFLICT (customer_id) DO NOTHING`, [customerId, w.ciphertext, w.iv, w.tag]);
+      const key = (await this.key(customerId, tx))!;
+      const box = seal(key, Buffer.from(text), `note:${customerId}:${noteId}`);
+      const inserted = await tx.query(`INSERT INTO pii_notes VALUES ($1, $2, $3, $4, $5) ON CONFLICT (customer_id, note_id) DO NOTHING`, [
+        customerId,
+        noteId,
+        box.iv,
+        box.ciphertext,
+        box.tag,
+      ]);
+      return inserted.rowCount === 1 ? 'kept' : 'present';
+    });
   }
 
   /** Takes back notes this request kept, when its command was refused. */
@@ -96,14 +100,39 @@ export class PiiNotes {
     return out;
   }
 
-  /** Erasure: the notes key and every note go. */
-  async erase(customerId: string): Promise<void> {
-    await this.pool.query(`DELETE FROM pii_notes WHERE customer_id = $1`, [customerId]);
-    await this.pool.query(`DELETE FROM pii_note_keys WHERE customer_id = $1`, [customerId]);
+  /** Erasure: the notes key and every note go, in the erasure's transaction (which holds the customer's lock). */
+  async erase(customerId: string, tx: Queryable): Promise<void> {
+    await tx.query(`DELETE FROM pii_notes WHERE customer_id = $1`, [customerId]);
+    await tx.query(`DELETE FROM pii_note_keys WHERE customer_id = $1`, [customerId]);
   }
 
-  private async key(customerId: string): Promise<Buffer | null> {
-    const { rows } = await this.pool.query(`SELECT wrapped_key, key_iv, key_tag FROM pii_note_keys WHERE customer_id = $1`, [customerId]);
+  private async key(customerId: string, db: Queryable = this.pool): Promise<Buffer | null> {
+    const { rows } = await db.query(`SELECT wrapped_key, key_iv, key_tag FROM pii_note_keys WHERE customer_id = $1`, [customerId]);
     return rows[0] ? open(this.masterKey, rows[0].key_iv, rows[0].wrapped_key, rows[0].key_tag, `notes-key:${customerId}`) : null;
+  }
+}
+
+/** What runs SQL: the pool, or one transaction's client. */
+export type Queryable = Pick<PoolClient, 'query'>;
+
+/**
+ * Runs `work` in a transaction holding the customer's vault lock (a transaction-scoped advisory
+ * lock on the customer id: a lock on a row would not do, as a customer may have no vault row, nor
+ * notes key, yet). A note's writing and the customer's erasure both take it, so a note is either
+ * kept before the erasure (which then deletes it) or refused after it — never kept behind it.
+ */
+export async function inCustomerTransaction<T>(pool: Pool, customerId: string, work: (tx: PoolClient) => Promise<T>): Promise<T> {
+  const tx = await pool.connect();
+  try {
+    await tx.query('BEGIN');
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`pii-customer:${customerId}`]);
+    const result = await work(tx);
+    await tx.query('COMMIT');
+    return result;
+  } catch (err) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    tx.release();
   }
 }

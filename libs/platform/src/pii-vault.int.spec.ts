@@ -36,4 +36,25 @@ describe('PII vault', () => {
     expect(rows[0].wrapped_key).toBeNull();
     await expect(vault.put('C1', { name: 'again' })).rejects.toThrow(/erased/);
   });
+
+  it('never keeps a note written in a race with the customer\'s erasure', async () => {
+    const vault = new PiiVault(db.pool, key);
+    // Forty customers, each with a note written while their erasure runs: whichever goes first,
+    // afterwards the customer has no note and no notes key (the note is refused, or erased).
+    const customers = Array.from({ length: 40 }, (_, i) => `RACE-${i}`);
+    const outcomes = await Promise.all(
+      customers.map(async (c) => {
+        await vault.put(c, { name: `Name ${c}` });
+        const [kept] = await Promise.all([vault.notes.keep(c, 'contact:1:outcome', `said no, call ${c} later`), vault.erase(c)]);
+        return kept;
+      }),
+    );
+    const { rows: notes } = await db.pool.query(`SELECT customer_id FROM pii_notes WHERE customer_id LIKE 'RACE-%'`);
+    const { rows: keys } = await db.pool.query(`SELECT customer_id FROM pii_note_keys WHERE customer_id LIKE 'RACE-%'`);
+    expect(notes).toEqual([]);
+    expect(keys).toEqual([]);
+    expect(outcomes.every((o) => o === 'kept' || o === 'erased')).toBe(true);
+    // And once erased, a note is refused outright.
+    await expect(vault.notes.put('RACE-0', 'later', 'text')).rejects.toThrow(/erased/);
+  });
 });

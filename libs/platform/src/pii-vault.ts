@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { resolveKey } from './keys';
-import { PiiNotes } from './pii-notes';
+import { inCustomerTransaction, PiiNotes } from './pii-notes';
 
 /**
  * Personal data lives here, never in events: one row per customer, encrypted with AES-256-GCM
@@ -92,14 +92,22 @@ export class PiiVault {
     return { state: 'present', data: JSON.parse(open(dataKey, { iv: r.iv, ciphertext: r.ciphertext, tag: r.tag }, `pii:${customerId}`).toString()) };
   }
 
-  /** Crypto-shredding: the wrapped data key is destroyed; the ciphertext can never be opened again. */
-  async erase(customerId: string): Promise<void> {
-    await this.notes.erase(customerId);
-    await this.pool.query(
-      `INSERT INTO pii_vault (customer_id, iv, ciphertext, tag, erased_at) VALUES ($1, '\\x', '\\x', '\\x', now())
-       ON CONFLICT (customer_id) DO UPDATE SET wrapped_key = NULL, key_iv = NULL, key_tag = NULL, erased_at = COALESCE(pii_vault.erased_at, now()), updated_at = now()`,
-      [customerId],
-    );
+  /**
+   * Crypto-shredding: the wrapped data key is destroyed (the ciphertext can never be opened again),
+   * the notes and their key are deleted, and `alongside` (the event store's scrub of the customer's
+   * legacy free text, when the store can rewrite) runs in the same transaction: all of it or none.
+   * The transaction holds the customer's vault lock, so no note is written behind the erasure.
+   */
+  async erase<T = void>(customerId: string, alongside?: (tx: PoolClient) => Promise<T>): Promise<T | undefined> {
+    return inCustomerTransaction(this.pool, customerId, async (tx) => {
+      await this.notes.erase(customerId, tx);
+      await tx.query(
+        `INSERT INTO pii_vault (customer_id, iv, ciphertext, tag, erased_at) VALUES ($1, '\\x', '\\x', '\\x', now())
+         ON CONFLICT (customer_id) DO UPDATE SET wrapped_key = NULL, key_iv = NULL, key_tag = NULL, erased_at = COALESCE(pii_vault.erased_at, now()), updated_at = now()`,
+        [customerId],
+      );
+      return alongside ? alongside(tx) : undefined;
+    });
   }
 }
 

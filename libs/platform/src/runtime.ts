@@ -1,10 +1,10 @@
 import { UPCASTERS, upcastWith, useBankTimeZone } from '@app/domain';
-import { EventStoreDbEventStore, EventStore1764000000000, EventStoreClaim1764000016160, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
+import { EventStoreDbEventStore, EventStore1764000000000, EventRewrites1764000016090, EventStoreClaim1764000016160, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
 import { KafkaMessageBus, MessageBus1764000007000, MessageBusVisibility1764000016040, PostgresMessageBus, Relay1764000010000, type MessageBus } from '@app/messaging';
 import { PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
 import type { AppConfig } from './config';
 import { AuditLog, AuditLog1764000009000 } from './audit';
-import { CredentialStore, SessionStore, StaffCredentials1764000015000 } from './auth';
+import { CredentialStore, SessionStore, SignInThrottle1764000016095, StaffCredentials1764000015000 } from './auth';
 import { IdempotencyKeys1764000003000, IdempotencyStore, idempotencyHashKeyFrom } from './idempotency';
 import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vault';
 import { PiiNotes1764000016060 } from './pii-notes';
@@ -15,7 +15,7 @@ import { Client } from 'pg';
 import { Metrics } from './metrics';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
-export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000, MessageBusVisibility1764000016040, PiiNotes1764000016060, EventStoreClaim1764000016160];
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000, MessageBusVisibility1764000016040, PiiNotes1764000016060, EventRewrites1764000016090, SignInThrottle1764000016095, EventStoreClaim1764000016160];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {
@@ -151,7 +151,7 @@ export async function startRuntime(config: AppConfig, log: Logger, options: { jo
       metrics,
       vault: new PiiVault(db.pool, masterKey),
       idempotency: new IdempotencyStore(db.pool, idempotencyHashKeyFrom(masterKey)),
-      credentials: new CredentialStore(db.pool, { maxFailures: config.auth.maxFailedSignIns, lockMinutes: config.auth.lockoutMinutes }),
+      credentials: new CredentialStore(db.pool, { maxFailures: config.auth.maxFailedSignIns, lockMinutes: config.auth.lockoutMinutes, maxFailuresPerAddress: config.auth.maxFailedSignInsPerAddress }),
       sessions: new SessionStore(db.pool, config.tokenTtlHours),
       audit: new AuditLog(db.pool),
       tokens: tokenIssuerFor(config),

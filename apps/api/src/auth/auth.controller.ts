@@ -11,6 +11,13 @@ import { readCookie, SESSION_COOKIE, type SessionRequest } from '../http/session
 import { clearSessionCookies, setSessionCookies } from './auth-cookies';
 
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
+
+/** 429 for an address that failed too often: the same answer whatever id it tried. */
+function tooManyTries(res: Response, retryAt: Date): HttpException {
+  const seconds = Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000));
+  res.setHeader('Retry-After', String(seconds));
+  return new HttpException({ code: 'TOO_MANY_SIGN_IN_ATTEMPTS', message: 'too many failed sign-ins from this address: try again later', details: { retryAfterSeconds: seconds } }, HttpStatus.TOO_MANY_REQUESTS);
+}
 const signIn = z.strictObject({ staffId: id, password });
 const changePassword = z.strictObject({ currentPassword: password, newPassword: password });
 const oneTimePassword = z.strictObject({ password });
@@ -44,7 +51,8 @@ export class AuthController {
     description:
       'Writes made with the session cookie must send the `cp_csrf` cookie\'s value in an `X-CSRF-Token` header. ' +
       'Wrong id or password: 401 INVALID_CREDENTIALS (the same for an unknown id). After AUTH_MAX_FAILED_SIGN_INS (5) wrong passwords in a row the account is locked ' +
-      'for AUTH_LOCKOUT_MINUTES (15): 423 ACCOUNT_LOCKED, even with the right password, until then or until an administrator sets a new one-time password. ' +
+      'for AUTH_LOCKOUT_MINUTES (15): 423 ACCOUNT_LOCKED, even with the right password, until then or until an administrator sets a new one-time password; an unknown id locks the same way. ' +
+      'A client address that failed AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS (10) times in that window is refused first: 429 TOO_MANY_SIGN_IN_ATTEMPTS with Retry-After, and its tries count against no account. ' +
       'A one-time password signs in with `mustChangePassword: true`; such a session reaches only /api/auth/ until POST /api/auth/password. ' +
       'Refused (403 PASSWORD_SIGN_IN_DISABLED) when OIDC_ISSUER is set.',
   })
@@ -55,7 +63,8 @@ export class AuthController {
     const b = parseBody(signIn, body);
     req.tokenUserId = b.staffId; // the audit log names who tried (never the password)
     const staff = (await this.directory.current()).staff.get(b.staffId);
-    const outcome = await this.runtime.credentials.attempt(b.staffId, b.password, new Date());
+    const outcome = await this.runtime.credentials.attempt(b.staffId, b.password, new Date(), req.ip ?? 'unknown');
+    if (!outcome.ok && outcome.reason === 'throttled') throw tooManyTries(res, outcome.retryAt);
     if (!outcome.ok && outcome.reason === 'locked') {
       throw new HttpException({ code: 'ACCOUNT_LOCKED', message: 'too many wrong passwords: the account is locked; try later or ask an administrator for a new one-time password', details: { lockedUntil: outcome.lockedUntil.toISOString() } }, HttpStatus.LOCKED);
     }
@@ -87,7 +96,8 @@ export class AuthController {
     const problem = passwordProblem(actor.userId, b.newPassword);
     if (problem) throw refused('WEAK_PASSWORD', `the new password is too weak: ${problem}`, { field: 'newPassword' });
     if (b.newPassword === b.currentPassword) throw refused('PASSWORD_REUSED', 'the new password must differ from the current one', { field: 'newPassword' });
-    const outcome = await this.runtime.credentials.attempt(actor.userId, b.currentPassword, new Date());
+    const outcome = await this.runtime.credentials.attempt(actor.userId, b.currentPassword, new Date(), req.ip ?? 'unknown');
+    if (!outcome.ok && outcome.reason === 'throttled') throw tooManyTries(req.res!, outcome.retryAt);
     if (!outcome.ok && outcome.reason === 'locked') throw new HttpException({ code: 'ACCOUNT_LOCKED', message: 'too many wrong passwords: the account is locked', details: { lockedUntil: outcome.lockedUntil.toISOString(), field: 'currentPassword' } }, HttpStatus.LOCKED);
     if (!outcome.ok) throw refused('INVALID_CREDENTIALS', 'the current password is wrong', { field: 'currentPassword' });
     await this.runtime.credentials.changePassword(actor.userId, b.newPassword);

@@ -133,3 +133,55 @@ describe('staff sign-in', () => {
     expect((await c.as('rm1').get('/api/auth/session')).body).toEqual({ staffId: 'rm1', displayName: 'rm1', role: 'relationship_manager', unitId: 'SB1', mustChangePassword: false });
   });
 });
+
+/**
+ * Issue 16 review: the lockout must not tell which staff ids exist, and one address must not be
+ * able to lock accounts wholesale. Each test signs in from its own address (X-Forwarded-For,
+ * TRUST_PROXY=1), so their budgets do not mix.
+ */
+describe('sign-in lockout that says nothing about which ids exist, and a budget per address', () => {
+  let t: TestApp;
+  const ONE_TIME = 'temporary 2026';
+  const signIn = (staffId: string, password: string, from: string) =>
+    fetch(`${t.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ staffId, password }) });
+  /** Status, code and the shape of the details (a lock's end differs by milliseconds between two accounts). */
+  const answer = async (res: Response) => {
+    const body = (await res.json()) as { error: { code: string; message: string; details?: Record<string, unknown> } };
+    return [res.status, body.error.code, body.error.message, Object.keys(body.error.details ?? {}).sort()];
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({ AUTH_MAX_FAILED_SIGN_INS: '3', AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS: '6', TRUST_PROXY: '1' });
+    await seedOrganisation(t);
+    for (const who of ['rm1', 'rm2', 'rm3', 'head-br1', 'mkt-br1', 'appr-br1']) expect((await api(t).as('admin').post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME })).status).toBe(200);
+  });
+  afterAll(() => t?.close());
+
+  it('answers wrong passwords for an existing and an unknown staff id identically, lock included', async () => {
+    const existing: unknown[] = [];
+    const unknown: unknown[] = [];
+    for (let i = 1; i <= 4; i++) {
+      existing.push(await answer(await signIn('rm1', `wrong guess ${i}`, '10.1.0.1')));
+      unknown.push(await answer(await signIn('no-such-staff', `wrong guess ${i}`, '10.1.0.2')));
+    }
+    // Three wrong in a row lock (AUTH_MAX_FAILED_SIGN_INS=3): 401, 401, then 423 twice — for both.
+    expect(existing.map((a) => (a as unknown[])[0])).toEqual([401, 401, 423, 423]);
+    expect(unknown).toEqual(existing);
+  });
+
+  it('stops one address after six failed sign-ins (AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS=6) before any account counts them: it locks at most two accounts', async () => {
+    const from = '10.2.0.1';
+    const statuses: number[] = [];
+    // Three wrong passwords each against four accounts: 12 tries from one address.
+    for (const who of ['rm2', 'rm3', 'head-br1', 'mkt-br1']) for (let i = 1; i <= 3; i++) statuses.push((await signIn(who, `wrong guess ${i}`, from)).status);
+    // rm2: 401 401 423 (locked); rm3: the same (6 failures from this address); then 429 for the other six.
+    expect(statuses).toEqual([401, 401, 423, 401, 401, 423, 429, 429, 429, 429, 429, 429]);
+    // head-br1 and mkt-br1 were never counted: they sign in from their own desks.
+    expect((await signIn('head-br1', ONE_TIME, '10.2.0.2')).status).toBe(200);
+    expect((await signIn('mkt-br1', ONE_TIME, '10.2.0.3')).status).toBe(200);
+    // The throttled address is refused even with a right password, for an unknown id the same way.
+    const throttled = await answer(await signIn('appr-br1', ONE_TIME, from));
+    expect(throttled).toEqual(await answer(await signIn('no-such-staff', ONE_TIME, from)));
+    expect(throttled.slice(0, 2)).toEqual([429, 'TOO_MANY_SIGN_IN_ATTEMPTS']);
+  });
+});

@@ -31,7 +31,7 @@ describe('GET /api/call-list', () => {
     await ok(mkt.post('/api/campaigns/KCALL/launch'));
     // D3 was called for the campaign today: the policy allows 1 contact per campaign in 7 days.
     await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'D3', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'KCALL' }));
-    complaintId = (await ok(c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId: 'D1', category: 'service' }))).id;
+    complaintId = (await ok(c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId: 'D1', category: 'service_quality' }))).id;
   });
   afterAll(() => t.close());
 

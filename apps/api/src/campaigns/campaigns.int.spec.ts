@@ -54,9 +54,14 @@ describe('campaign lifecycle through the API', () => {
     expect((await rm.post('/api/interactions', { kind: 'participation', customerId: control, campaignId: 'K1', how: 'attended' })).body.error.code).toBe('CONTROL_GROUP_CUSTOMER');
 
     expect((await mkt.post('/api/campaigns/K1/costs', { amount: '1000.00', description: 'SMS batch' })).status).toBe(201);
-    expect((await mkt.post('/api/campaigns/K1/costs', { amount: '50', customerId: t0, description: 'gift' })).status).toBe(201);
-    // A cost line names only a customer who took part.
-    expect((await mkt.post('/api/campaigns/K1/costs', { amount: '50', customerId: t3, description: 'gift' })).body.error.code).toBe('NOT_A_PARTICIPANT');
+    expect((await mkt.post('/api/campaigns/K1/costs', { amount: '50', costId: 'COST-T0', customerId: t0, description: 'spa voucher for her mother' })).status).toBe(201);
+    // A cost line names only a customer who took part; the refused one keeps no note.
+    expect((await mkt.post('/api/campaigns/K1/costs', { amount: '50', costId: 'COST-T3', customerId: t3, description: 'gift' })).body.error.code).toBe('NOT_A_PARTICIPANT');
+    // What a cost for one customer was is about them (issue 16): in their vault, not the log; a campaign-level line keeps its description.
+    const costs = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CampaignCostRecorded' ORDER BY global_position`);
+    expect(costs.rows.map((r) => [r.data.description, r.data.descriptionNote])).toEqual([['SMS batch', null], ['', 'cost:COST-T0:description']]);
+    expect((await t.runtime.vault.notes.get(t0, ['cost:COST-T0:description'])).get('cost:COST-T0:description')).toBe('spa voucher for her mother');
+    expect((await t.runtime.vault.notes.get(t3, ['cost:COST-T3:description'])).size).toBe(0);
     // T0 has 300 transaction points (earned first, so they expire first) and 1,000 benefit points (1,000,000 × 0.001).
     expect((await c.as('admin').post(`/api/points/${t0}/transactions`, { transactionId: 'POS-1', spend: '300.00' })).status).toBe(201);
     expect((await c.as('admin').post(`/api/points/${t0}/benefit`, { month: '2026-01', assetChange: '1000000', profitParameter: '0.001' })).status).toBe(201);

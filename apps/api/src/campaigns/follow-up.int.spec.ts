@@ -32,7 +32,7 @@ describe('campaign follow-up, participants and calendar', () => {
     await launch('KB', { controlGroupPercent: 0 });
     await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', contactId: 'CT1', customerId: 'E1', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'KA' }));
     await ok(c.as('rm1').post('/api/interactions', { kind: 'conversion', customerId: 'E1', staffId: 'rm1', productCode: 'FUND-BOND', amount: '1000', revenue: '12.50', campaignId: 'KA' }));
-    await ok(c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId: 'E1', category: 'too many calls', contactId: 'CT1' }));
+    await ok(c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId: 'E1', category: 'too_many_calls', contactId: 'CT1' }));
     await ok(c.as('mkt-br1').post('/api/campaigns/KA/feedback', { customerId: 'E1', rating: 4, comment: 'useful' }));
     await ok(c.as('mkt-br1').post('/api/campaigns/KA/feedback', { customerId: null, rating: null, comment: 'venue too small' }));
   });

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestj
 import type { Request } from 'express';
 import { z } from 'zod';
 import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
-import type { PersonalData, Runtime } from '@app/platform';
+import { eraseCustomerData, type PersonalData, type Runtime } from '@app/platform';
 import { DecideOnStream, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
@@ -88,7 +88,8 @@ export class CustomersController {
   async erase(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(erasure, body);
     const result = await this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'EraseCustomerData', customerId, reason: b.reason });
-    await this.runtime.vault.erase(customerId);
+    // Vault keys and notes destroyed, and legacy free text rewritten out of the log: one transaction.
+    await eraseCustomerData(this.runtime, customerId);
     return result;
   }
 

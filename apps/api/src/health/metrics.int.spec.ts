@@ -1,3 +1,6 @@
+import { UPCASTERS, upcastWith } from '@app/domain';
+import { EventStoreDbEventStore, type RecordedEvent } from '@app/event-store';
+import { FakeEventStoreDb } from '../../../../libs/event-store/src/eventstoredb/fake-eventstoredb';
 import { api } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
@@ -69,5 +72,25 @@ describe('GET /metrics on the api', () => {
     expect(sample(text, 'campaign_projection_lag_events', { projection: 'customer-directory' })).toBe(0);
     expect(sample(text, 'campaign_projection_lag_seconds', { projection: 'staff-scorecard' })).toBe(0);
     expect(sample(text, 'campaign_projection_failed', { projection: 'staff-scorecard' })).toBe(0);
+  });
+});
+
+describe('GET /metrics on an api whose store is replaced (the test app on EventStoreDB)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({}, { store: () => new EventStoreDbEventStore(new FakeEventStoreDb().client, upcastWith<RecordedEvent>(UPCASTERS)) });
+  });
+  afterAll(() => t.close());
+
+  it('counts the appends made through the replacement store', async () => {
+    const c = api(t);
+    expect((await c.anonymous.post('/api/org/bootstrap', { headOffice: { unitId: 'HO', name: 'HO' }, admin: { staffId: 'admin', displayName: 'A' } })).status).toBe(201);
+    expect((await c.as('admin').post('/api/org/units', { unitId: 'BR1', name: 'BR1', level: 'branch', parentId: 'HO' })).status).toBe(201);
+    const stored = (await t.runtime.store.readAll({ maxCount: 1_000 })).length;
+    expect(stored).toBeGreaterThan(0);
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    // Every event the two commands wrote, counted under the store that took them.
+    expect(sample(text, 'campaign_events_appended_total', { store: 'eventstoredb' })).toBe(stored);
+    expect(sample(text, 'campaign_append_batch_size_count', { store: 'eventstoredb' })).toBe(2);
   });
 });

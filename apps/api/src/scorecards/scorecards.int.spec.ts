@@ -52,7 +52,7 @@ describe('staff scorecards', () => {
     await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'A', staffId: 'rm1', channel: 'phone', outcome: 'ok', occurredAt: march(3) }));
     await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'B', staffId: 'rm1', channel: 'phone', outcome: 'ok', occurredAt: march(3) }));
     const rm2Contact = await ok(c.as('rm2').post('/api/interactions', { kind: 'contact', customerId: 'B', staffId: 'rm2', channel: 'phone', outcome: 'ok', occurredAt: march(4) }));
-    await ok(c.as('rm2').post('/api/interactions', { kind: 'complaint', customerId: 'B', category: 'rude', contactId: rm2Contact.id, occurredAt: march(11) }));
+    await ok(c.as('rm2').post('/api/interactions', { kind: 'complaint', customerId: 'B', category: 'service_quality', contactId: rm2Contact.id, occurredAt: march(11) }));
     const blocked = await c.as('rm1').post('/api/interactions', { kind: 'offer', customerId: 'A', staffId: 'rm1', productCode: 'FUND-EQ', occurredAt: march(12) });
     expect(blocked.body.error.code).toBe('OFFER_NOT_SUITABLE');
     last = (await c.as('admin').post('/api/org/targets', { subjectId: 'rm2', period: '2026-01', points: '1' })).body.position;
@@ -127,7 +127,7 @@ describe('staff scorecards', () => {
     const may = (day: number) => `2026-05-${String(day).padStart(2, '0')}T10:00:00.000Z`;
     const complaintAbout = async (staffId: string, customerId: string, day: number) => {
       const contact = await ok(c.as(staffId).post('/api/interactions', { kind: 'contact', customerId, staffId, channel: 'phone', outcome: 'ok', occurredAt: may(day) }));
-      await ok(c.as(staffId).post('/api/interactions', { kind: 'complaint', customerId, category: 'pushy', contactId: contact.id, occurredAt: may(day) }));
+      await ok(c.as(staffId).post('/api/interactions', { kind: 'complaint', customerId, category: 'pushy_sale', contactId: contact.id, occurredAt: may(day) }));
     };
     const unsuitable = async (day: number) => {
       const r = await c.as('rm1').post('/api/interactions', { kind: 'offer', customerId: 'A', staffId: 'rm1', productCode: 'FUND-EQ', occurredAt: may(day) });

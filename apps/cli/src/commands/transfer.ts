@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { checkEventData, endOfBusinessDay, isCalendarDay, startOfBusinessDay } from '@app/domain';
 import { importEvents, writeExport, type TransferFormat } from '@app/event-store';
+import { legacyTextImport } from '@app/platform';
 import { usage, withRuntime } from '../cli-runtime';
 import { output } from '../output';
 import { progress } from '../progress';
@@ -61,6 +62,8 @@ export function transferCommands(program: Command): void {
             format: f,
             // Every line's data against the event catalogue: what the product cannot read never enters the log.
             checkEvent: (e) => checkEventData(e.type, e.metadata.schemaVersion, e.data),
+            // Legacy versions' free text about a customer goes to the vault, not the log.
+            ...legacyTextImport(runtime),
             onProgress: (p) => bar.update(p.done, p.total ?? undefined),
           });
         } finally {

@@ -1306,7 +1306,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with staff id and password: sets the session cookie (httpOnly, SameSite=Strict) and the CSRF cookie
-         * @description Writes made with the session cookie must send the `cp_csrf` cookie's value in an `X-CSRF-Token` header. Wrong id or password: 401 INVALID_CREDENTIALS (the same for an unknown id). After AUTH_MAX_FAILED_SIGN_INS (5) wrong passwords in a row the account is locked for AUTH_LOCKOUT_MINUTES (15): 423 ACCOUNT_LOCKED, even with the right password, until then or until an administrator sets a new one-time password. A one-time password signs in with `mustChangePassword: true`; such a session reaches only /api/auth/ until POST /api/auth/password. Refused (403 PASSWORD_SIGN_IN_DISABLED) when OIDC_ISSUER is set.
+         * @description Writes made with the session cookie must send the `cp_csrf` cookie's value in an `X-CSRF-Token` header. Wrong id or password: 401 INVALID_CREDENTIALS (the same for an unknown id). After AUTH_MAX_FAILED_SIGN_INS (5) wrong passwords in a row the account is locked for AUTH_LOCKOUT_MINUTES (15): 423 ACCOUNT_LOCKED, even with the right password, until then or until an administrator sets a new one-time password; an unknown id locks the same way. A client address that failed AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS (10) times in that window is refused first: 429 TOO_MANY_SIGN_IN_ATTEMPTS with Retry-After, and its tries count against no account. A one-time password signs in with `mustChangePassword: true`; such a session reaches only /api/auth/ until POST /api/auth/password. Refused (403 PASSWORD_SIGN_IN_DISABLED) when OIDC_ISSUER is set.
          */
         post: operations["AuthController_signIn"];
         delete?: never;
@@ -3162,7 +3162,9 @@ export interface operations {
                     customerId: string;
                     occurredAt?: string;
                     complaintId?: string;
-                    category: string;
+                    /** @enum {string} */
+                    category: "too_many_calls" | "unwanted_channel" | "pushy_sale" | "wrong_product" | "service_quality" | "waiting_time" | "fees" | "privacy" | "product_performance" | "other";
+                    description?: string;
                     contactId?: string | null;
                     /** @default 15 */
                     answerWithinDays?: number;

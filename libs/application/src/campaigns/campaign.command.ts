@@ -55,6 +55,13 @@ export class ActOnCampaignHandler implements ICommandHandler<ActOnCampaign> {
           handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts, comment: '', commentNote }, context),
         );
       }
+      if (command.type === 'RecordCampaignCost' && command.description !== '') {
+        // What a cost for one customer was (a gift, a voucher for a relative) is about them: their vault.
+        const descriptionNote = `cost:${command.costId}:description`;
+        return this.runtime.vault.notes.around(command.customerId, [[descriptionNote, command.description]], () =>
+          handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts, description: '', descriptionNote }, context),
+        );
+      }
       return handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, ...facts }, context);
     }
     if (command.type === 'CompleteCampaign') {

@@ -6,6 +6,7 @@ import {
   campaignStream,
   customerDecider,
   customerStream,
+  invalid,
   notFound,
   type Actor,
   type CampaignFacts,
@@ -134,8 +135,12 @@ export async function interactionCommand(
         };
       case 'reversal':
         return { type: 'ReverseConversion', customerId, conversionId: b.conversionId, reasonNote: await note(`reversal:${b.conversionId}:reason`, b.reason) };
-      case 'complaint':
-        return { type: 'RecordComplaint', customerId, complaintId: b.complaintId ?? newId(), category: b.category, contactId: b.contactId ?? null, answerWithinDays: b.answerWithinDays };
+      case 'complaint': {
+        if (b.category === 'other' && !b.description?.trim()) throw invalid('DESCRIPTION_REQUIRED', "a complaint of category 'other' needs a description", { field: 'description' });
+        const complaintId = b.complaintId ?? newId();
+        const descriptionNote = b.description?.trim() ? await note(`complaint:${complaintId}:description`, b.description) : null;
+        return { type: 'RecordComplaint', customerId, complaintId, category: b.category, descriptionNote, contactId: b.contactId ?? null, answerWithinDays: b.answerWithinDays };
+      }
       case 'participation':
         return { type: 'RecordCampaignParticipation', customerId, campaign: await campaignFacts(store, b.campaignId), how: b.how };
     }

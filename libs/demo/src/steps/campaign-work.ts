@@ -11,7 +11,7 @@ const PRODUCT = new Map(DEMO_PRODUCTS.map((p) => [p.productCode, p]));
 function complain(s: Seeding, v: CustomerMonth, contactId: string, day: number): void {
   const { rnd } = s;
   const complaintId = s.nextId('CP');
-  customerCommand(s, v.p, v.rm, at(v.month, day, 16), { type: 'RecordComplaint', complaintId, category: rnd.pick(['too_many_calls', 'pushy_sale', 'wrong_product']), contactId, answerWithinDays: 5 });
+  customerCommand(s, v.p, v.rm, at(v.month, day, 16), { type: 'RecordComplaint', complaintId, category: rnd.pick(['too_many_calls', 'pushy_sale', 'wrong_product']), descriptionNote: null, contactId, answerWithinDays: 5 });
   if (rnd.chance(0.85)) customerCommand(s, v.p, s.actor(v.p.head), at(v.month, Math.min(day + rnd.int(1, 8), 28), 11), { type: 'AnswerComplaint', complaintId });
 }
 

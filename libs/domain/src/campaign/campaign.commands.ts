@@ -17,7 +17,7 @@ export type CampaignCommand = Issued & { campaignId: string; org: Organisation }
      * `customerGroup` and `customerTookPart`: the customer's group in this campaign and whether they
      * took part, looked up on their stream by the handler (null / false: not enrolled / did not).
      */
-    | { type: 'RecordCampaignCost'; costId: string; amount: string; customerId: string | null; customerGroup: Group | null; customerTookPart?: boolean; description: string }
+    | { type: 'RecordCampaignCost'; costId: string; amount: string; customerId: string | null; customerGroup: Group | null; customerTookPart?: boolean; description: string; descriptionNote?: string | null }
     /** `customerGroup`: the customer's group in this campaign, looked up on their stream (null: not enrolled). */
     | { type: 'RecordCampaignFeedback'; feedbackId: string; customerId: string | null; customerGroup?: Group | null; rating: number | null; comment: string; /** A customer's comment is kept in the PII vault: its note id (the comment is then ''). */ commentNote?: string | null }
     /** `participantCount`: the treatment customers who took part, counted by the handler from their streams' facts. */

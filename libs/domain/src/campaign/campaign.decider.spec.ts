@@ -34,7 +34,7 @@ const launched: CampaignEvent = {
 };
 const cost = (costId: string, amount: string, customerId: string | null): CampaignEvent => ({
   type: 'CampaignCostRecorded',
-  data: { campaignId: 'K1', costId, amount, customerId, description: 'x' },
+  data: { campaignId: 'K1', costId, amount, customerId, description: 'x', descriptionNote: null },
 });
 
 describe('campaign', () => {

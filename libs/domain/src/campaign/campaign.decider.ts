@@ -158,7 +158,7 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
       if (s.costFen + fen > budget) {
         throw refused('BUDGET_EXCEEDED', 'the campaign\'s costs would exceed its budget', { budget: plan.budget, spent: formatFen(s.costFen), amount: formatFen(fen) });
       }
-      return [{ type: 'CampaignCostRecorded', data: { campaignId, costId: c.costId, amount: formatFen(fen), customerId: c.customerId, description: c.description } }];
+      return [{ type: 'CampaignCostRecorded', data: { campaignId, costId: c.costId, amount: formatFen(fen), customerId: c.customerId, description: c.description, descriptionNote: c.descriptionNote ?? null } }];
     }
     case 'RecordCampaignFeedback': {
       requireStatus(s, ['launched', 'completed'], 'record feedback for');

@@ -53,7 +53,12 @@ export type CampaignEvent =
       type: 'CampaignLaunched';
       data: { campaignId: string; launchedBy: string; audienceSize: number; treatmentCount: number; controlCount: number; randomisationSeed: string; budgetCommitted: string };
     }
-  | { type: 'CampaignCostRecorded'; data: { campaignId: string; costId: string; amount: string; customerId: string | null; description: string } }
+  /**
+   * Version 2: a cost line for one customer keeps its description in that customer's vault
+   * (`descriptionNote`; `description` is then ''); a campaign-level line keeps its `description`.
+   * Version 1 kept every description here.
+   */
+  | { type: 'CampaignCostRecorded'; data: { campaignId: string; costId: string; amount: string; customerId: string | null; description: string; descriptionNote: string | null } }
   /**
    * Version 2: a customer's comment is in the PII vault (`commentNote`; `comment` is then '');
    * feedback about the campaign itself keeps its `comment`. Version 1 kept every comment here.

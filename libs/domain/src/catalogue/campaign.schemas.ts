@@ -43,7 +43,7 @@ export const CAMPAIGN_EVENT_SCHEMAS = {
     randomisationSeed: text,
     budgetCommitted: decimal,
   }),
-  CampaignCostRecorded: z.strictObject({ campaignId: id, costId: id, amount: decimal, customerId: id.nullable(), description: text }),
+  CampaignCostRecorded: z.strictObject({ campaignId: id, costId: id, amount: decimal, customerId: id.nullable(), description: text, descriptionNote: id.nullable() }),
   CampaignFeedbackRecorded: z.strictObject({ campaignId: id, feedbackId: id, customerId: id.nullable(), rating: z.number().nullable(), comment: text, commentNote: id.nullable() }),
   CampaignCompleted: z.strictObject({
     campaignId: id,

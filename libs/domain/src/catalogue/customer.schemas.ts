@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPLAINT_CATEGORIES } from '../customer/complaint-categories';
 import { channel, decimal, gender, group, id, month, riskLevel, text, tier, time } from './fields';
 
 const onboarding = { homeUnitId: id, segment: id, gender, birthYear: z.number().int().min(1850).max(2200).nullable() };
@@ -55,7 +56,8 @@ export const CUSTOMER_EVENT_SCHEMAS = {
   ComplaintRecorded: z.strictObject({
     complaintId: id,
     customerId: id,
-    category: id,
+    category: z.enum(COMPLAINT_CATEGORIES),
+    descriptionNote: id.nullable(),
     contactId: id.nullable(),
     staffId: id.nullable(),
     campaignId: id.nullable(),

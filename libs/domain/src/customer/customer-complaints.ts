@@ -51,6 +51,7 @@ export function decideComplaints(c: ComplaintsCommand, s: ComplaintsState & Cont
             complaintId: c.complaintId,
             customerId,
             category: c.category,
+            descriptionNote: c.descriptionNote,
             contactId: c.contactId,
             staffId: contact?.staffId ?? null,
             campaignId: contact?.campaignId ?? null,

@@ -1,3 +1,4 @@
+import type { ComplaintCategory } from './complaint-categories';
 import type { Organisation, Product } from '../organisation/organisation.state';
 import type { Channel, Issued, RiskLevel } from '../shared/types';
 import type { Gender, Group, ParticipationKind } from './customer.events';
@@ -63,7 +64,7 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
         referralId: string | null;
       } & ControlGroupsInForce)
     | { type: 'ReverseConversion'; conversionId: string; /** The reason's note in the vault. */ reasonNote: string | null }
-    | { type: 'RecordComplaint'; complaintId: string; category: string; contactId: string | null; answerWithinDays: number }
+    | { type: 'RecordComplaint'; complaintId: string; category: ComplaintCategory; descriptionNote: string | null; contactId: string | null; answerWithinDays: number }
     | { type: 'AnswerComplaint'; complaintId: string }
     /** `nameMissing`: the vault would be left without a name (personal data always has one). */
     | { type: 'CorrectPersonalData'; fields: string[]; nameMissing?: boolean }

@@ -362,11 +362,11 @@ describe('customer', () => {
   describe('complaints', () => {
     it('records a complaint against the contact that caused it, with a deadline', () => {
       given([onboarded, contacted('X1', '2026-03-09T10:00:00.000Z')])
-        .when(cmd({ type: 'RecordComplaint', complaintId: 'Q1', category: 'too_many_calls', contactId: 'X1', answerWithinDays: 15 }))
+        .when(cmd({ type: 'RecordComplaint', complaintId: 'Q1', category: 'too_many_calls', descriptionNote: null, contactId: 'X1', answerWithinDays: 15 }))
         .then([
           {
             type: 'ComplaintRecorded',
-            data: { complaintId: 'Q1', customerId: 'C1', category: 'too_many_calls', contactId: 'X1', staffId: 'rm1', campaignId: 'K1', answerDueBy: '2026-03-25T10:00:00.000Z' },
+            data: { complaintId: 'Q1', customerId: 'C1', category: 'too_many_calls', descriptionNote: null, contactId: 'X1', staffId: 'rm1', campaignId: 'K1', answerDueBy: '2026-03-25T10:00:00.000Z' },
           },
         ]);
     });
@@ -374,7 +374,7 @@ describe('customer', () => {
     it('marks an answer after the deadline as late, and refuses a second answer', () => {
       const complaint: CustomerEvent = {
         type: 'ComplaintRecorded',
-        data: { complaintId: 'Q1', customerId: 'C1', category: 'x', contactId: null, staffId: null, campaignId: null, answerDueBy: '2026-03-01T00:00:00.000Z' },
+        data: { complaintId: 'Q1', customerId: 'C1', category: 'other', descriptionNote: 'complaint:Q1:description', contactId: null, staffId: null, campaignId: null, answerDueBy: '2026-03-01T00:00:00.000Z' },
       };
       const answered: CustomerEvent = { type: 'ComplaintAnswered', data: { complaintId: 'Q1', customerId: 'C1', answeredBy: 'rm1', late: true } };
       given([onboarded, complaint]).when(cmd({ type: 'AnswerComplaint', complaintId: 'Q1' })).then([answered]);
@@ -382,7 +382,7 @@ describe('customer', () => {
     });
 
     it('refuses a complaint naming an unknown contact', () => {
-      given([onboarded]).when(cmd({ type: 'RecordComplaint', complaintId: 'Q1', category: 'x', contactId: 'nope', answerWithinDays: 15 })).thenRefuses('UNKNOWN_CONTACT');
+      given([onboarded]).when(cmd({ type: 'RecordComplaint', complaintId: 'Q1', category: 'too_many_calls', descriptionNote: null, contactId: 'nope', answerWithinDays: 15 })).thenRefuses('UNKNOWN_CONTACT');
     });
   });
 });

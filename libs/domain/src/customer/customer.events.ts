@@ -1,3 +1,4 @@
+import type { ComplaintCategory } from './complaint-categories';
 import type { Channel, RiskLevel, Tier } from '../shared/types';
 
 export type Group = 'treatment' | 'control';
@@ -78,7 +79,10 @@ export type CustomerEvent =
       data: {
         complaintId: string;
         customerId: string;
-        category: string;
+        /** A code (version 2); version 1 took any text here, read as `other` when it was no code. */
+        category: ComplaintCategory;
+        /** The vault note describing an `other` complaint; null otherwise (and for version 1). */
+        descriptionNote: string | null;
         contactId: string | null;
         staffId: string | null;
         campaignId: string | null;

@@ -60,6 +60,8 @@ interface Written {
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
+  /** Events here cannot be rewritten (see the port): erasure cannot scrub legacy free text. */
+  readonly redaction = null;
   private readonly maxAppendSize: number;
 
   constructor(
@@ -98,11 +100,13 @@ export class EventStoreDbEventStore implements EventStore {
     for (const { streamId, events, expectedRevision } of appends) {
       let expected: ExpectedRevision = expectedRevision;
       let written: Written | undefined;
+      let wroteSome = false;
       for (const part of splitUnder(streamId, events, this.maxAppendSize)) {
         written = await this.appendOnce(streamId, part, expected);
+        wroteSome ||= !written.repeat;
         expected = Number(written.revision);
       }
-      results.push(await this.result(streamId, written!));
+      results.push(await this.result(streamId, { ...written!, repeat: !wroteSome }));
     }
     return results;
   }
@@ -167,7 +171,7 @@ export class EventStoreDbEventStore implements EventStore {
     if (!written.repeat && written.position) return { nextExpectedRevision: Number(written.revision), position: written.position };
     const [last] = await this.tail(streamId, 1);
     const position = last?.position ?? written.position ?? (await this.headPosition()) ?? { commit: 0n, prepare: 0n };
-    return { nextExpectedRevision: Number(last?.revision ?? written.revision), position };
+    return { nextExpectedRevision: Number(last?.revision ?? written.revision), position, ...(written.repeat ? { repeated: true as const } : {}) };
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {

@@ -14,6 +14,7 @@ import { START, type NewEvent, type Position, type RecordedEvent } from '../even
 import { CLAIM_FAILED } from './1764000016160-event-store-claim.migration';
 import { copyIn } from './copy-in-message';
 import { PostgresAllSubscription } from './postgres-subscription';
+import { PostgresRedaction } from './postgres-redaction';
 
 export const NOTIFY_CHANNEL = 'es_events';
 const UNIQUE_VIOLATION = '23505';
@@ -63,6 +64,7 @@ export interface PostgresEventStoreOptions {
 
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
+  readonly redaction = new PostgresRedaction();
 
   constructor(
     private readonly pool: Pool,
@@ -218,7 +220,7 @@ export class PostgresEventStore implements EventStore {
     );
     const found = rows[0];
     if (found && Number(found.n) === ids.length && found.stream_id === streamId) {
-      return { nextExpectedRevision: Number(found.revision), position: toPosition(found.transaction_id, found.global_position) };
+      return { nextExpectedRevision: Number(found.revision), position: toPosition(found.transaction_id, found.global_position), repeated: true };
     }
     const actual = await this.revisionOf(streamId);
     if (!found && typeof expected === 'string' && satisfies(expected, actual) && attempt < LOOSE_ATTEMPTS) return this.appendOne(streamId, events, expected, attempt + 1);

@@ -26,6 +26,13 @@ export interface ImportOptions {
    * schemas: the caller passes the catalogue's check). A problem refuses the file at that line.
    */
   readonly checkEvent?: (event: NewEvent) => { readonly field: string; readonly expected: string } | null;
+  /**
+   * Each event about to be appended, in file order, before its batch goes to the store: what is
+   * appended instead (same id; e.g. a legacy version whose free text goes to the vault).
+   */
+  readonly transformEvent?: (event: NewEvent) => Promise<NewEvent>;
+  /** After each batch is appended, with its events as appended (e.g. to erase a customer the file erases). */
+  readonly afterAppend?: (events: readonly NewEvent[]) => Promise<void>;
 }
 
 export interface ImportProgress {
@@ -118,8 +125,13 @@ async function append(
     batch = new Map();
     size = 0;
     lastStream = null;
+    // Free text becomes a vault note before its event is appended (the note's write overlaps the append in flight).
+    if (options.transformEvent) {
+      for (const a of appends) for (let i = 0; i < a.events.length; i++) a.events[i] = await options.transformEvent(a.events[i]!);
+    }
     await inFlight;
-    inFlight = store.appendToStreams(appends).then(() => {
+    inFlight = store.appendToStreams(appends).then(async () => {
+      await options.afterAppend?.(appends.flatMap((a) => a.events));
       appended += count;
       options.onProgress?.({ phase: 'appending', done: appended, total: toAppend });
     });

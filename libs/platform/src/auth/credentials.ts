@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { afterFailure, isLocked, UNLOCKED, type LockoutPolicy, type LockoutState } from './lockout';
 import { hashPassword, NO_PASSWORD, verifyPassword } from './passwords';
+import { addressBudget, countAddressFailure, saveUnknownIdState, unknownIdState } from './sign-in-throttle';
 
 /**
  * Staff credentials and browser sessions live in tables, not in the event log: a password hash is
@@ -48,7 +49,9 @@ export class StaffCredentials1764000015000 implements MigrationInterface {
 export type SignInOutcome =
   | { readonly ok: true; readonly mustChange: boolean }
   | { readonly ok: false; readonly reason: 'invalid' }
-  | { readonly ok: false; readonly reason: 'locked'; readonly lockedUntil: Date };
+  | { readonly ok: false; readonly reason: 'locked'; readonly lockedUntil: Date }
+  /** The client address failed too often in the window: refused before any account counts the try. */
+  | { readonly ok: false; readonly reason: 'throttled'; readonly retryAt: Date };
 
 export class CredentialStore {
   constructor(
@@ -67,34 +70,47 @@ export class CredentialStore {
   }
 
   /**
-   * Checks a password and counts a failure, in one transaction (the row is locked, so parallel
-   * guesses cannot slip past the limit). An unknown staff id costs the same scrypt work.
+   * Checks a password and counts a failure, in one transaction (the rows are locked, so parallel
+   * guesses cannot slip past the limits). First the client address's budget: an address that has
+   * failed `maxFailuresPerAddress` times in the window is refused (`throttled`) before any
+   * account counts the try. Then the account's lockout. An id without credentials is counted and
+   * locked exactly like an account, and every path but `throttled` costs one scrypt, so neither
+   * the answer nor its timing says whether the id exists.
    */
-  async attempt(staffId: string, password: string, now: Date): Promise<SignInOutcome> {
+  async attempt(staffId: string, password: string, now: Date, address?: string): Promise<SignInOutcome> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      const perAddress = address !== undefined && this.policy.maxFailuresPerAddress !== undefined;
+      if (perAddress) {
+        const budget = await addressBudget(client, address, now, this.policy.lockMinutes, this.policy.maxFailuresPerAddress!);
+        if (budget.spent) {
+          await client.query('COMMIT');
+          return { ok: false, reason: 'throttled', retryAt: budget.until };
+        }
+      }
       const { rows } = await client.query(`SELECT password_hash, must_change, failed_attempts, locked_until FROM staff_credentials WHERE staff_id = $1 FOR UPDATE`, [staffId]);
       const row = rows[0] as { password_hash: string; must_change: boolean; failed_attempts: number; locked_until: Date | null } | undefined;
-      if (!row) {
-        await verifyPassword(password, NO_PASSWORD);
-        await client.query('ROLLBACK');
-        return { ok: false, reason: 'invalid' };
-      }
-      const state: LockoutState = { failedAttempts: row.failed_attempts, lockedUntil: row.locked_until };
+      const state: LockoutState = row ? { failedAttempts: row.failed_attempts, lockedUntil: row.locked_until } : await unknownIdState(client, staffId);
+      const fail = async (next: LockoutState): Promise<SignInOutcome> => {
+        if (next !== state) {
+          if (row) await client.query(`UPDATE staff_credentials SET failed_attempts = $2, locked_until = $3 WHERE staff_id = $1`, [staffId, next.failedAttempts, next.lockedUntil]);
+          else await saveUnknownIdState(client, staffId, next);
+        }
+        if (perAddress) await countAddressFailure(client, address);
+        await client.query('COMMIT');
+        return isLocked(next, now) ? { ok: false, reason: 'locked', lockedUntil: next.lockedUntil! } : { ok: false, reason: 'invalid' };
+      };
       if (isLocked(state, now)) {
-        await client.query('ROLLBACK');
-        return { ok: false, reason: 'locked', lockedUntil: state.lockedUntil! };
+        await verifyPassword(password, NO_PASSWORD); // the same work as an open account's check
+        return await fail(state);
       }
-      if (await verifyPassword(password, row.password_hash)) {
+      if ((await verifyPassword(password, row?.password_hash ?? NO_PASSWORD)) && row) {
         await client.query(`UPDATE staff_credentials SET failed_attempts = 0, locked_until = NULL WHERE staff_id = $1`, [staffId]);
         await client.query('COMMIT');
         return { ok: true, mustChange: row.must_change };
       }
-      const next = afterFailure(state, now, this.policy);
-      await client.query(`UPDATE staff_credentials SET failed_attempts = $2, locked_until = $3 WHERE staff_id = $1`, [staffId, next.failedAttempts, next.lockedUntil]);
-      await client.query('COMMIT');
-      return isLocked(next, now) ? { ok: false, reason: 'locked', lockedUntil: next.lockedUntil! } : { ok: false, reason: 'invalid' };
+      return await fail(afterFailure(state, now, this.policy));
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;

@@ -6,6 +6,8 @@
 export interface LockoutPolicy {
   readonly maxFailures: number;
   readonly lockMinutes: number;
+  /** Failed sign-ins one client address may make per `lockMinutes` window; none: no per-address budget. */
+  readonly maxFailuresPerAddress?: number;
 }
 
 export interface LockoutState {
