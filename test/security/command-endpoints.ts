@@ -1,4 +1,4 @@
-import { CHANNELS, ORG_LEVELS, RISK_LEVELS, ROLES, TIERS } from '@app/domain';
+import { CHANNELS, COMPLAINT_CATEGORIES, ORG_LEVELS, RISK_LEVELS, ROLES, TIERS } from '@app/domain';
 import { api, seedCustomer, seedOrganisation, type ApiResponse } from '../support/api';
 import type { TestApp } from '../support/test-app';
 import { f, nullable, optional, type Fields } from './fields';
@@ -131,7 +131,7 @@ const INTERACTIONS = [
   interaction({ kind: 'reversal', conversionId: 'V1', reason: 'cooling-off cancellation' }, { conversionId: f.id(), reason: f.text(500) }),
   interaction(
     { kind: 'complaint', category: 'too_many_calls', contactId: null, answerWithinDays: 15 },
-    { complaintId: optional(f.id()), category: f.text(100), contactId: optional(nullable(f.id())), answerWithinDays: optional(f.int(1, 90)) },
+    { complaintId: optional(f.id()), category: f.oneOf(...COMPLAINT_CATEGORIES), description: optional(f.text(500)), contactId: optional(nullable(f.id())), answerWithinDays: optional(f.int(1, 90)) },
   ),
   interaction({ kind: 'participation', campaignId: 'K-LIVE', how: 'attended' }, { campaignId: f.id(), how: f.oneOf('contacted', 'attended', 'served') }),
 ];

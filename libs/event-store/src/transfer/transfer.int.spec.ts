@@ -348,7 +348,7 @@ describe('event history export and import', () => {
       const [first] = await target.appendToStreams(batch);
 
       // The same ids again: the first append's answer, nothing stored twice.
-      await expect(target.appendToStreams(batch)).resolves.toEqual([first]);
+      await expect(target.appendToStreams(batch)).resolves.toEqual([{ ...first, repeated: true }]);
       expect(await target.readStream('repeat-1')).toHaveLength(1);
       // One of its events stored, one new: refused whole.
       const partly = [{ ...batch[0]!, events: [...batch[0]!.events, fact('B', '2026-03-01T00:00:00Z')] }];
