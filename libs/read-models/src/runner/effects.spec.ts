@@ -1,4 +1,4 @@
-import { EffectFold, remove, update, upsert, type TableShape } from './effects';
+import { EffectFold, insert, remove, update, upsert, type TableShape } from './effects';
 
 /** A counter table with one column of each way to combine. */
 const COUNTS: TableShape = {
@@ -62,5 +62,16 @@ describe('folding a batch of effects per table and key', () => {
     expect(() => fold(upsert('other', { unit_id: 'SB1', month: '2026-03' }))).toThrow(/not a table of this projection/);
     expect(() => fold(upsert('counts', { unit_id: 'SB1', month: '2026-03', salez: 1 }))).toThrow(/no column salez/);
     expect(() => fold(upsert('counts', { unit_id: 'SB1', sales: 1 }))).toThrow(/no month/);
+  });
+});
+
+describe('an insert effect', () => {
+  it('given a row inserted, then inserted again with other values, then updated, keeps the first insert with the update on it', () => {
+    const f = new EffectFold([COUNTS]);
+    f.add(insert('counts', { unit_id: 'SB1', month: '2026-03', manager: 'rm1', sales: 1 }));
+    f.add(insert('counts', { unit_id: 'SB1', month: '2026-03', manager: 'rm2', sales: 5 }));
+    f.add(update('counts', { unit_id: 'SB1', month: '2026-03', manager: 'rm3' }));
+    // A row already there only takes the update; a new one is the first insert (sales 1, not 5) with manager rm3.
+    expect(f.rows('counts')[0]).toMatchObject({ change: { manager: 'rm3' }, insert: { sales: 1, manager: 'rm3' } });
   });
 });

@@ -45,16 +45,19 @@ export type Row = Readonly<Record<string, unknown>>;
 
 /**
  * What an event does to a row:
+ * `insert` inserts it if it is not there (and changes nothing if it is);
  * `upsert` inserts it, or combines the given columns into the row there;
  * `update` combines the given columns into the row only if it is there (an event about a subject
  * the read model never saw changes nothing);
  * `remove` deletes it.
  */
 export type Effect =
+  | { readonly kind: 'insert'; readonly table: string; readonly row: Row }
   | { readonly kind: 'upsert'; readonly table: string; readonly row: Row }
   | { readonly kind: 'update'; readonly table: string; readonly row: Row }
   | { readonly kind: 'remove'; readonly table: string; readonly row: Row };
 
+export const insert = (table: string, row: Row): Effect => ({ kind: 'insert', table, row });
 export const upsert = (table: string, row: Row): Effect => ({ kind: 'upsert', table, row });
 export const update = (table: string, row: Row): Effect => ({ kind: 'update', table, row });
 export const remove = (table: string, key: Row): Effect => ({ kind: 'remove', table, row: key });
@@ -153,6 +156,10 @@ export class EffectFold {
       p.change = {};
       p.insert = null;
       p.removed = true;
+      return;
+    }
+    if (effect.kind === 'insert') {
+      p.insert ??= { ...effect.row };
       return;
     }
     const how = (c: string) => shape.columns[c]!.combine ?? 'set';
