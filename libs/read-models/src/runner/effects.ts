@@ -5,8 +5,9 @@ import type { Projection } from './projection';
 /**
  * Projections as data: a projection declares its tables (key, columns, how each column takes a
  * new value) and says, with a pure function, what one event does to their rows. The runner folds a
- * batch's effects in memory per table and key and writes each table with one set-based statement
- * (`unnest` arrays), in the transaction that also moves the checkpoint.
+ * batch's effects in memory per table and key and writes each table with set-based statements
+ * (`unnest` arrays: one INSERT, and one UPDATE when the batch changes rows already there), in the
+ * transaction that also moves the checkpoint.
  *
  * Emmett's Pongo projections evolve one document per event (read it, evolve, write it back); its
  * raw-SQL projections hand back SQL per event. Here the projection never sees SQL or a connection,
@@ -171,7 +172,7 @@ export class EffectFold {
     else if (effect.kind === 'upsert') p.insert = { ...effect.row };
   }
 
-  /** Per table, the statements that write the fold: at most one DELETE and one UPDATE-and-INSERT. */
+  /** Per table, the statements that write the fold: a DELETE if the batch removed rows, an UPDATE if it changed rows, an INSERT if it brought new ones. */
   async write(tx: PoolClient): Promise<void> {
     for (const { shape, rows } of this.tables.values()) {
       if (rows.size === 0) continue;
@@ -199,72 +200,54 @@ async function deleteKeys(tx: PoolClient, shape: TableShape, keys: Row[]): Promi
 }
 
 /**
- * One statement: the rows there take each key's composed change (a column the batch did not give
- * stays as it is), and the keys not there get their insert row. Keys removed in the batch are
- * gone already, so they take the insert only.
+ * The rows there take each key's composed change (an UPDATE over the keys with one; a column the
+ * batch did not give stays as it is), then the keys not there get their insert row (an INSERT that
+ * skips the keys there). Keys removed in the batch are gone already, so they take the insert only.
  */
 async function mergeRows(tx: PoolClient, shape: TableShape, pending: Pending[]): Promise<void> {
-  const columns = Object.keys(shape.columns);
-  const changing = columns.filter((c) => !shape.key.includes(c) && (shape.columns[c]!.combine ?? 'set') !== 'keep' && pending.some((p) => !p.removed && c in p.change));
-  const params: unknown[][] = [];
-  const arg = (values: unknown[], type: string) => {
-    params.push(values);
-    return `$${params.length}::${type}`;
+  const combineOf = (c: string) => shape.columns[c]!.combine ?? 'set';
+  const changed = pending.filter((p) => !p.removed && Object.keys(p.change).length > 0);
+  const changing = Object.keys(shape.columns).filter((c) => !shape.key.includes(c) && combineOf(c) !== 'keep' && changed.some((p) => c in p.change));
+  if (changed.length && changing.length) {
+    const { sql: source, params } = unnestOf(changed, [
+      ...shape.key.map((c) => ({ name: c, type: typed(shape, c), value: (p: Pending) => p.key[c] })),
+      ...changing.flatMap((c) => [
+        { name: `ch_${c}`, type: typed(shape, c), value: (p: Pending) => p.change[c] ?? null },
+        // For `set`, whether the batch gave the column at all (null is a value).
+        ...(combineOf(c) === 'set' ? [{ name: `has_${c}`, type: 'boolean[]', value: (p: Pending) => c in p.change }] : []),
+      ]),
+    ]);
+    const set = changing.map((c) => {
+      switch (combineOf(c)) {
+        case 'add':
+          return `${c} = t.${c} + COALESCE(v.ch_${c}, 0)`;
+        case 'min':
+          return `${c} = LEAST(t.${c}, v.ch_${c})`;
+        case 'max':
+          return `${c} = GREATEST(t.${c}, v.ch_${c})`;
+        default:
+          return `${c} = CASE WHEN v.has_${c} THEN v.ch_${c} ELSE t.${c} END`;
+      }
+    });
+    await tx.query(`UPDATE ${shape.name} t SET ${set.join(', ')} FROM ${source} WHERE ${shape.key.map((c) => `t.${c} = v.${c}`).join(' AND ')}`, params);
+  }
+  const inserted = pending.filter((p) => p.insert);
+  if (inserted.length) {
+    const columns = Object.keys(shape.columns);
+    const { sql: source, params } = unnestOf(
+      inserted,
+      columns.map((c) => ({ name: c, type: typed(shape, c), value: (p: Pending) => p.insert![c] ?? shape.columns[c]!.default ?? null })),
+    );
+    await tx.query(`INSERT INTO ${shape.name} (${columns.join(', ')}) SELECT * FROM ${source} ON CONFLICT (${shape.key.join(', ')}) DO NOTHING`, params);
+  }
+}
+
+/** `unnest($1::type[], …) AS v(names)`: each column one array parameter. */
+function unnestOf(rows: Pending[], columns: { name: string; type: string; value: (p: Pending) => unknown }[]) {
+  return {
+    sql: `unnest(${columns.map((c, i) => `$${i + 1}::${c.type}`).join(', ')}) AS v(${columns.map((c) => c.name).join(', ')})`,
+    params: columns.map((c) => rows.map(c.value)),
   };
-  const unnest: string[] = [];
-  const names: string[] = [];
-  for (const c of shape.key) {
-    unnest.push(arg(pending.map((p) => p.key[c]), typed(shape, c)));
-    names.push(c);
-  }
-  // The change: a value per changing column, and for `set` whether it was given (null is a value).
-  for (const c of changing) {
-    unnest.push(arg(pending.map((p) => (p.removed ? null : (p.change[c] ?? null))), typed(shape, c)));
-    names.push(`ch_${c}`);
-    if ((shape.columns[c]!.combine ?? 'set') === 'set') {
-      unnest.push(arg(pending.map((p) => !p.removed && c in p.change), 'boolean[]'));
-      names.push(`has_${c}`);
-    }
-  }
-  // The insert row (defaults filled in from the shape).
-  const inserting = pending.some((p) => p.insert);
-  if (inserting) {
-    for (const c of columns) {
-      if (shape.key.includes(c)) continue;
-      const def = shape.columns[c]!.default;
-      unnest.push(arg(pending.map((p) => (p.insert ? (p.insert[c] ?? def ?? null) : null)), typed(shape, c)));
-      names.push(`in_${c}`);
-    }
-    unnest.push(arg(pending.map((p) => p.insert !== null), 'boolean[]'));
-    names.push('inserting');
-  }
-  const match = shape.key.map((c) => `t.${c} = v.${c}`).join(' AND ');
-  const set = changing.map((c) => {
-    const v = `v.ch_${c}`;
-    const t = `t.${c}`;
-    switch (shape.columns[c]!.combine ?? 'set') {
-      case 'add':
-        return `${c} = ${t} + COALESCE(${v}, 0)`;
-      case 'min':
-        return `${c} = LEAST(${t}, ${v})`;
-      case 'max':
-        return `${c} = GREATEST(${t}, ${v})`;
-      default:
-        return `${c} = CASE WHEN v.has_${c} THEN ${v} ELSE ${t} END`;
-    }
-  });
-  const source = `unnest(${unnest.join(', ')}) AS v(${names.join(', ')})`;
-  const updated = set.length
-    ? `UPDATE ${shape.name} t SET ${set.join(', ')} FROM v WHERE ${match} RETURNING ${shape.key.map((c) => `t.${c}`).join(', ')}`
-    : `SELECT ${shape.key.map((c) => `t.${c}`).join(', ')} FROM ${shape.name} t JOIN v ON ${match}`;
-  const insert = inserting
-    ? `INSERT INTO ${shape.name} (${columns.join(', ')})
-       SELECT ${columns.map((c) => (shape.key.includes(c) ? `v.${c}` : `v.in_${c}`)).join(', ')} FROM v
-       WHERE v.inserting AND NOT EXISTS (SELECT 1 FROM u t WHERE ${match})
-       ON CONFLICT (${shape.key.join(', ')}) DO NOTHING`
-    : `SELECT 1`;
-  if (!set.length && !inserting) return;
-  await tx.query(`WITH v AS MATERIALIZED (SELECT * FROM ${source}), u AS (${updated}) ${insert}`, params);
 }
 
 /**
