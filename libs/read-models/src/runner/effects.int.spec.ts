@@ -81,3 +81,28 @@ describe('writing folded effects with one statement per table', () => {
     expect((await db.pool.query(`SELECT sales FROM rm_fx_sold.sold`)).rows).toEqual([{ sales: 3 }]);
   });
 });
+
+describe('an array column', () => {
+  it('is written whole, inserted with its default when not given, and set to empty', async () => {
+    const db = await createTestDatabase();
+    try {
+      const TAGS: TableShape = { name: 'tags', key: ['id'], columns: { id: { type: 'text' }, tags: { type: 'text[]', default: '{}' } } };
+      await inTransaction(db.pool, async (tx) => {
+        await tx.query(`CREATE SCHEMA rm_tags`);
+        await useSchema(tx, 'rm_tags');
+        for (const ddl of tableDdl(TAGS)) await tx.query(ddl);
+        await tx.query(`INSERT INTO tags VALUES ('a', '{x}')`);
+        const fold = new EffectFold([TAGS]);
+        for (const e of [update('tags', { id: 'a', tags: [] }), upsert('tags', { id: 'b', tags: ['sms', 'email'] }), upsert('tags', { id: 'c' })]) fold.add(e);
+        await fold.write(tx);
+      });
+      expect((await db.pool.query(`SELECT id, tags FROM rm_tags.tags ORDER BY id`)).rows).toEqual([
+        { id: 'a', tags: [] },
+        { id: 'b', tags: ['sms', 'email'] },
+        { id: 'c', tags: [] },
+      ]);
+    } finally {
+      await db.drop();
+    }
+  });
+});

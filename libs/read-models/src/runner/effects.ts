@@ -189,7 +189,17 @@ export class EffectFold {
   }
 }
 
-const typed = (shape: TableShape, c: string) => `${shape.columns[c]!.type}[]`;
+/**
+ * Array columns (`text[]`) travel as JSON (an array of arrays would be flattened by `unnest`) and
+ * are turned back into arrays in SQL.
+ */
+const isArray = (shape: TableShape, c: string) => shape.columns[c]!.type.endsWith('[]');
+const typed = (shape: TableShape, c: string) => (isArray(shape, c) ? 'jsonb[]' : `${shape.columns[c]!.type}[]`);
+const wire = (shape: TableShape, c: string, value: unknown) => (isArray(shape, c) && value !== null && value !== undefined ? JSON.stringify(value) : value);
+const read = (shape: TableShape, c: string, ref: string) =>
+  isArray(shape, c) ? `CASE WHEN ${ref} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${ref}))::${shape.columns[c]!.type} END` : ref;
+/** What an inserted row holds in a column no effect gave. */
+const defaultOf = (shape: TableShape, c: string) => (shape.columns[c]!.default === undefined ? null : isArray(shape, c) ? [] : shape.columns[c]!.default);
 
 async function deleteKeys(tx: PoolClient, shape: TableShape, keys: Row[]): Promise<void> {
   const arrays = shape.key.map((c, i) => `$${i + 1}::${typed(shape, c)}`).join(', ');
@@ -212,21 +222,22 @@ async function mergeRows(tx: PoolClient, shape: TableShape, pending: Pending[]):
     const { sql: source, params } = unnestOf(changed, [
       ...shape.key.map((c) => ({ name: c, type: typed(shape, c), value: (p: Pending) => p.key[c] })),
       ...changing.flatMap((c) => [
-        { name: `ch_${c}`, type: typed(shape, c), value: (p: Pending) => p.change[c] ?? null },
+        { name: `ch_${c}`, type: typed(shape, c), value: (p: Pending) => wire(shape, c, p.change[c] ?? null) },
         // For `set`, whether the batch gave the column at all (null is a value).
         ...(combineOf(c) === 'set' ? [{ name: `has_${c}`, type: 'boolean[]', value: (p: Pending) => c in p.change }] : []),
       ]),
     ]);
     const set = changing.map((c) => {
+      const v = read(shape, c, `v.ch_${c}`);
       switch (combineOf(c)) {
         case 'add':
-          return `${c} = t.${c} + COALESCE(v.ch_${c}, 0)`;
+          return `${c} = t.${c} + COALESCE(${v}, 0)`;
         case 'min':
-          return `${c} = LEAST(t.${c}, v.ch_${c})`;
+          return `${c} = LEAST(t.${c}, ${v})`;
         case 'max':
-          return `${c} = GREATEST(t.${c}, v.ch_${c})`;
+          return `${c} = GREATEST(t.${c}, ${v})`;
         default:
-          return `${c} = CASE WHEN v.has_${c} THEN v.ch_${c} ELSE t.${c} END`;
+          return `${c} = CASE WHEN v.has_${c} THEN ${v} ELSE t.${c} END`;
       }
     });
     await tx.query(`UPDATE ${shape.name} t SET ${set.join(', ')} FROM ${source} WHERE ${shape.key.map((c) => `t.${c} = v.${c}`).join(' AND ')}`, params);
@@ -236,9 +247,9 @@ async function mergeRows(tx: PoolClient, shape: TableShape, pending: Pending[]):
     const columns = Object.keys(shape.columns);
     const { sql: source, params } = unnestOf(
       inserted,
-      columns.map((c) => ({ name: c, type: typed(shape, c), value: (p: Pending) => p.insert![c] ?? shape.columns[c]!.default ?? null })),
+      columns.map((c) => ({ name: c, type: typed(shape, c), value: (p: Pending) => wire(shape, c, p.insert![c] ?? defaultOf(shape, c)) })),
     );
-    await tx.query(`INSERT INTO ${shape.name} (${columns.join(', ')}) SELECT * FROM ${source} ON CONFLICT (${shape.key.join(', ')}) DO NOTHING`, params);
+    await tx.query(`INSERT INTO ${shape.name} (${columns.join(', ')}) SELECT ${columns.map((c) => read(shape, c, `v.${c}`)).join(', ')} FROM ${source} ON CONFLICT (${shape.key.join(', ')}) DO NOTHING`, params);
   }
 }
 
