@@ -1,23 +1,31 @@
-/** The tables of this read model, created in whichever schema it is being built into (blue/green). */
-export const CROSS_SELLING_TABLES = [
-  `CREATE TABLE xs_customers (customer_id text PRIMARY KEY, unit_id text NOT NULL)`,
-  `CREATE TABLE xs_monthly (
-    customer_id text NOT NULL,
-    month       text NOT NULL,
-    unit_id     text NOT NULL,
-    products    integer NOT NULL,
-    assets_fen  bigint NOT NULL,
-    PRIMARY KEY (customer_id, month))`,
-  `CREATE INDEX xs_monthly_month_idx ON xs_monthly (month, unit_id)`,
-  `CREATE TABLE xs_participants (campaign_id text NOT NULL, customer_id text NOT NULL, grp text NOT NULL, PRIMARY KEY (campaign_id, customer_id))`,
-  `CREATE TABLE xs_campaigns (campaign_id text PRIMARY KEY, launched_month text, closed_month text)`,
-  `CREATE TABLE xs_referrals (
-    customer_id text NOT NULL,
-    referral_id text NOT NULL,
-    referrer    text NOT NULL,
-    seller      text NOT NULL,
-    product     text NOT NULL,
-    referred_at timestamptz NOT NULL,
-    converted   boolean NOT NULL DEFAULT false,
-    PRIMARY KEY (customer_id, referral_id))`,
-];
+import type { ColumnShape, TableShape } from '../runner/effects';
+
+/** The tables of this read model, declared for the runner (which creates them in whichever schema it builds into, blue/green). */
+const text: ColumnShape = { type: 'text' };
+const required = (type: string): ColumnShape => ({ type, notNull: true });
+
+export const XS_CUSTOMERS: TableShape = { name: 'xs_customers', key: ['customer_id'], columns: { customer_id: text, unit_id: required('text') } };
+/** What each customer held each month (the core-banking snapshot), under the unit they were in when it was recorded. */
+export const XS_MONTHLY: TableShape = {
+  name: 'xs_monthly',
+  key: ['customer_id', 'month'],
+  columns: { customer_id: text, month: text, unit_id: required('text'), products: required('integer'), assets_fen: required('bigint') },
+  extra: [`CREATE INDEX xs_monthly_month_idx ON xs_monthly (month, unit_id)`],
+};
+export const XS_PARTICIPANTS: TableShape = { name: 'xs_participants', key: ['campaign_id', 'customer_id'], columns: { campaign_id: text, customer_id: text, grp: required('text') } };
+export const XS_CAMPAIGNS: TableShape = { name: 'xs_campaigns', key: ['campaign_id'], columns: { campaign_id: text, launched_month: text, closed_month: text } };
+export const XS_REFERRALS: TableShape = {
+  name: 'xs_referrals',
+  key: ['customer_id', 'referral_id'],
+  columns: {
+    customer_id: text,
+    referral_id: text,
+    referrer: required('text'),
+    seller: required('text'),
+    product: required('text'),
+    referred_at: required('timestamptz'),
+    converted: { type: 'boolean', default: false },
+  },
+};
+
+export const CROSS_SELLING_TABLES: readonly TableShape[] = [XS_CUSTOMERS, XS_MONTHLY, XS_PARTICIPANTS, XS_CAMPAIGNS, XS_REFERRALS];

@@ -1,24 +1,43 @@
-/** The tables of this read model, created in whichever schema it is being built into (blue/green). */
-export const CUSTOMER_360_TABLES = [
-  `CREATE TABLE c360_customers (
-    customer_id      text PRIMARY KEY,
-    unit_id          text NOT NULL,
-    segment          text NOT NULL,
-    gender           text NOT NULL,
-    onboarded_at     timestamptz NOT NULL,
-    tier             text NOT NULL DEFAULT 'ordinary',
-    manager_id       text,
-    opted_out        text[] NOT NULL DEFAULT '{}',
-    risk_tolerance   text,
-    risk_assessed_at timestamptz,
-    risk_valid_until timestamptz,
-    card_id          text,
-    card_tier        text,
-    card_valid_until timestamptz
-    )`,
-  `CREATE TABLE c360_tier_history (customer_id text NOT NULL, month text NOT NULL, from_tier text NOT NULL, to_tier text NOT NULL, average_fen bigint NOT NULL, PRIMARY KEY (customer_id, month))`,
-  `CREATE TABLE c360_contacts (
-    customer_id text NOT NULL, contact_id text NOT NULL, occurred_at timestamptz NOT NULL, channel text NOT NULL,
-    staff_id text NOT NULL, campaign_id text, outcome_note text, PRIMARY KEY (customer_id, contact_id))`,
-  `CREATE TABLE c360_enrolments (customer_id text NOT NULL, campaign_id text NOT NULL, grp text NOT NULL, enrolled_at timestamptz NOT NULL, PRIMARY KEY (customer_id, campaign_id))`,
-];
+import type { ColumnShape, TableShape } from '../runner/effects';
+
+/** The tables of this read model, declared for the runner (which creates them in whichever schema it builds into, blue/green). */
+const text: ColumnShape = { type: 'text' };
+const fixed = (type: string): ColumnShape => ({ type, combine: 'keep', notNull: true });
+
+export const C360_CUSTOMERS: TableShape = {
+  name: 'c360_customers',
+  key: ['customer_id'],
+  columns: {
+    customer_id: text,
+    unit_id: { type: 'text', notNull: true },
+    segment: fixed('text'),
+    gender: fixed('text'),
+    onboarded_at: fixed('timestamptz'),
+    tier: { type: 'text', default: 'ordinary' },
+    manager_id: text,
+    opted_out: { type: 'text[]', default: '{}' },
+    risk_tolerance: text,
+    risk_assessed_at: { type: 'timestamptz' },
+    risk_valid_until: { type: 'timestamptz' },
+    card_id: text,
+    card_tier: text,
+    card_valid_until: { type: 'timestamptz' },
+  },
+};
+export const C360_TIER_HISTORY: TableShape = {
+  name: 'c360_tier_history',
+  key: ['customer_id', 'month'],
+  columns: { customer_id: text, month: text, from_tier: fixed('text'), to_tier: fixed('text'), average_fen: fixed('bigint') },
+};
+export const C360_CONTACTS: TableShape = {
+  name: 'c360_contacts',
+  key: ['customer_id', 'contact_id'],
+  columns: { customer_id: text, contact_id: text, occurred_at: fixed('timestamptz'), channel: fixed('text'), staff_id: fixed('text'), campaign_id: text, outcome_note: text },
+};
+export const C360_ENROLMENTS: TableShape = {
+  name: 'c360_enrolments',
+  key: ['customer_id', 'campaign_id'],
+  columns: { customer_id: text, campaign_id: text, grp: fixed('text'), enrolled_at: fixed('timestamptz') },
+};
+
+export const CUSTOMER_360_TABLES: readonly TableShape[] = [C360_CUSTOMERS, C360_TIER_HISTORY, C360_CONTACTS, C360_ENROLMENTS];

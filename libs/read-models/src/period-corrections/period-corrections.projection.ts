@@ -1,41 +1,62 @@
 import type { RecordedEvent } from '@app/event-store';
 import { businessMonth } from '@app/domain';
-import type { Projection } from '../runner/projection';
-import { insertMany } from '../runner/sql';
+import { effectProjection, insert, type Effect, type TableShape } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 
 /** The facts that count on a scorecard: an admin may date one in a closed month only as a correction. */
 const SCORED = ['ConversionRecorded', 'ConversionReversed', 'CustomerContacted', 'OfferPresented', 'CrossSellReferred', 'ComplaintRecorded', 'ComplaintAnswered', 'OfferBlockedAsUnsuitable', 'CampaignCostRecorded'];
 
-export const PERIOD_CORRECTIONS_TABLES = [
-  `CREATE TABLE pc_corrections (
-    event_id text PRIMARY KEY, type text NOT NULL, period text NOT NULL, staff_id text, customer_id text,
-    corrected_by text NOT NULL, reason text NOT NULL, occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL)`,
-  `CREATE INDEX pc_corrections_staff_idx ON pc_corrections (staff_id, period)`,
-];
+const fixed = (type: string) => ({ type, combine: 'keep' as const, notNull: true });
+export const PC_CORRECTIONS: TableShape = {
+  name: 'pc_corrections',
+  key: ['event_id'],
+  columns: {
+    event_id: { type: 'text' },
+    type: fixed('text'),
+    period: fixed('text'),
+    staff_id: { type: 'text', combine: 'keep' },
+    customer_id: { type: 'text', combine: 'keep' },
+    corrected_by: fixed('text'),
+    reason: fixed('text'),
+    occurred_at: fixed('timestamptz'),
+    recorded_at: fixed('timestamptz'),
+  },
+  extra: [`CREATE INDEX pc_corrections_staff_idx ON pc_corrections (staff_id, period)`],
+};
 
 const correction = (e: RecordedEvent) => (e.metadata as { correction?: unknown }).correction;
+
+/** A fact recorded in a closed month as a correction: one row, with its reason, under the month it changed. */
+export function periodCorrectionEffects(e: RecordedEvent): Effect[] {
+  const reason = correction(e);
+  if (typeof reason !== 'string') return [];
+  return [
+    insert('pc_corrections', {
+      event_id: e.metadata.eventId,
+      type: e.type,
+      period: businessMonth(at(e)),
+      staff_id: d(e).staffId ?? d(e).answeredBy ?? null,
+      customer_id: d(e).customerId ?? null,
+      corrected_by: e.metadata.actor,
+      reason,
+      occurred_at: at(e),
+      recorded_at: e.recordedAt,
+    }),
+  ];
+}
 
 /**
  * Corrections: facts an admin recorded in a closed business month (metadata `correction`, with the
  * reason). The scorecard lists them beside the figures they changed (GET /api/scorecards/:staffId).
  */
-export const periodCorrectionsProjection: Projection = {
+export const periodCorrectionsProjection = effectProjection({
   name: 'period-corrections',
-  version: 1,
-  tables: PERIOD_CORRECTIONS_TABLES,
+  // 2: effects, written by the runner
+  version: 2,
+  tables: [PC_CORRECTIONS],
   eventTypes: SCORED,
-  apply: (tx, events) => {
-    const rows = events.filter((e) => typeof correction(e) === 'string');
-    return insertMany(
-      tx,
-      'pc_corrections',
-      [['event_id', 'text'], ['type', 'text'], ['period', 'text'], ['staff_id', 'text'], ['customer_id', 'text'], ['corrected_by', 'text'], ['reason', 'text'], ['occurred_at', 'timestamptz'], ['recorded_at', 'timestamptz']],
-      rows.map((e) => [e.metadata.eventId, e.type, businessMonth(at(e)), d(e).staffId ?? d(e).answeredBy ?? null, d(e).customerId ?? null, e.metadata.actor, correction(e) as string, at(e), e.recordedAt]),
-      'ON CONFLICT (event_id) DO NOTHING',
-    );
-  },
-};
+  effects: periodCorrectionEffects,
+});
 
 /** One person's corrections in a month, oldest first. */
 export async function periodCorrections(pool: { query: (sql: string, params: unknown[]) => Promise<{ rows: any[] }> }, staffId: string, period: string) {

@@ -1,46 +1,54 @@
 import type { RecordedEvent } from '@app/event-store';
-import type { Projection } from '../runner/projection';
-import { insertMany } from '../runner/sql';
-import { POINTS_LEDGER_TABLES } from './points-ledger.tables';
+import { effectProjection, upsert, type Effect, type TableShape } from '../runner/effects';
 import { data as d } from '../runner/event-fields';
 
+/** One row per points event: written once (`keep`), so the same event seen again changes nothing. */
+export const PL_ENTRIES: TableShape = {
+  name: 'pl_entries',
+  key: ['customer_id', 'entry_key'],
+  columns: {
+    customer_id: { type: 'text' },
+    entry_key: { type: 'text' },
+    kind: { type: 'text', combine: 'keep', notNull: true },
+    points: { type: 'bigint', combine: 'keep', notNull: true },
+    occurred_at: { type: 'timestamptz', combine: 'keep', notNull: true },
+    reference: { type: 'text', combine: 'keep' },
+    expires_at: { type: 'timestamptz', combine: 'keep' },
+  },
+};
 
 /** Each points event as a signed ledger entry; a balance is the sum of a customer's entries. */
-function entry(e: RecordedEvent): [string, string, string, number, string, string | null, string | null] {
+export function pointsLedgerEffects(e: RecordedEvent): Effect[] {
   const x = d(e);
-  const row = (key: string, points: number, reference: string | null, expiresAt: string | null = null) =>
-    [x.customerId, key, e.type, points, e.metadata.occurredAt, reference, expiresAt] as [string, string, string, number, string, string | null, string | null];
+  const entry = (key: string, points: number, reference: string | null, expiresAt: string | null = null) =>
+    upsert('pl_entries', { customer_id: x.customerId, entry_key: key, kind: e.type, points, occurred_at: e.metadata.occurredAt, reference, expires_at: expiresAt });
   switch (e.type) {
     case 'BenefitPointsAccrued':
-      return row(x.lotId, x.points, x.month, x.expiresAt);
+      return [entry(x.lotId, x.points, x.month, x.expiresAt)];
     case 'TransactionPointsEarned':
-      return row(x.lotId, x.points, x.transactionId, x.expiresAt);
+      return [entry(x.lotId, x.points, x.transactionId, x.expiresAt)];
     case 'TransactionPointsReversed':
       // What was actually taken back (less than earned when the points were spent). Reversals
       // written before `pointsReversed` existed lack it: they are booked at the points earned, as then.
-      return row(`reversal-${x.transactionId}`, -(x.pointsReversed ?? x.points), x.transactionId);
+      return [entry(`reversal-${x.transactionId}`, -(x.pointsReversed ?? x.points), x.transactionId)];
     case 'PointsRedeemed':
       // What was redeemed is a note in the customer's vault: the ledger names the redemption.
-      return row(`redemption-${x.redemptionId}`, -x.points, x.redemptionId);
+      return [entry(`redemption-${x.redemptionId}`, -x.points, x.redemptionId)];
     case 'CampaignCostPointsDeducted':
-      return row(`campaign-${x.campaignId}`, -x.points, x.campaignId);
+      return [entry(`campaign-${x.campaignId}`, -x.points, x.campaignId)];
+    case 'PointsExpired':
+      // One entry per expiry, keyed by the lots it closed.
+      return [entry(`expiry-${(x.lotIds as string[]).join(',')}`, -x.points, null)];
     default:
-      // PointsExpired: one entry per expiry, keyed by the lots it closed.
-      return row(`expiry-${(x.lotIds as string[]).join(',')}`, -x.points, null);
+      return [];
   }
 }
 
-export const pointsLedgerProjection: Projection = {
+export const pointsLedgerProjection = effectProjection({
   name: 'points-ledger',
-  version: 2, // 2: a redemption's reference is its id, not its description (a vault note)
-  tables: POINTS_LEDGER_TABLES,
+  // 2: a redemption's reference is its id, not its description (a vault note); 3: effects, written by the runner
+  version: 3,
+  tables: [PL_ENTRIES],
   eventTypes: ['BenefitPointsAccrued', 'TransactionPointsEarned', 'TransactionPointsReversed', 'PointsRedeemed', 'CampaignCostPointsDeducted', 'PointsExpired'],
-  apply: (tx, events) =>
-    insertMany(
-      tx,
-      'pl_entries',
-      [['customer_id', 'text'], ['entry_key', 'text'], ['kind', 'text'], ['points', 'bigint'], ['occurred_at', 'timestamptz'], ['reference', 'text'], ['expires_at', 'timestamptz']],
-      events.map(entry),
-      'ON CONFLICT (customer_id, entry_key) DO NOTHING',
-    ),
-};
+  effects: pointsLedgerEffects,
+});

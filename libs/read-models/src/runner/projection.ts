@@ -5,6 +5,10 @@ import type { RecordedEvent } from '@app/event-store';
  * A read model kept from the event log. `apply` gets a batch and the transaction the runner
  * will also store the checkpoint in: it must write with multi-row statements, and applying the
  * same batch twice must change nothing.
+ *
+ * Most projections do not write `apply` themselves: they are given as data (`effects.ts`:
+ * tables, and a pure event → effects function) and `effectProjection` makes the `apply` that
+ * folds a batch and writes it. A hand-written `apply` remains for the ones not converted.
  */
 export interface Projection {
   readonly name: string;

@@ -1,13 +1,37 @@
-/** The tables of this read model, created in whichever schema it is being built into (blue/green). */
-export const SUPERVISION_TABLES = [
-  `CREATE TABLE sv_applications (customer_id text NOT NULL, application_id text NOT NULL, tier text NOT NULL, special boolean NOT NULL,
-    approved_at timestamptz, refused boolean NOT NULL DEFAULT false, applied_at timestamptz NOT NULL, PRIMARY KEY (customer_id, application_id))`,
-  `CREATE TABLE sv_cards (customer_id text NOT NULL, card_id text NOT NULL, application_id text NOT NULL, tier text NOT NULL, special boolean NOT NULL,
-    unit_id text NOT NULL, issued_at timestamptz NOT NULL, cancelled_at timestamptz, reviewed_tier text, PRIMARY KEY (customer_id, card_id))`,
-  /** Each customer's home unit, so every exception (an application without a card too) names the unit that answers for it. */
-  `CREATE TABLE sv_customers (customer_id text PRIMARY KEY, unit_id text NOT NULL)`,
-  /** Complaints and their deadlines (001 服务准则 4): one past its deadline without an answer is an exception. */
-  `CREATE TABLE sv_complaints (customer_id text NOT NULL, complaint_id text NOT NULL, category text NOT NULL, staff_id text, campaign_id text,
-    answer_due_by timestamptz NOT NULL, answered_at timestamptz, PRIMARY KEY (customer_id, complaint_id))`,
-  `CREATE INDEX sv_complaints_open_idx ON sv_complaints (answer_due_by) WHERE answered_at IS NULL`,
-];
+import type { ColumnShape, TableShape } from '../runner/effects';
+
+/** The tables of this read model, declared for the runner (which creates them in whichever schema it builds into, blue/green). */
+const text: ColumnShape = { type: 'text' };
+const required = (type: string): ColumnShape => ({ type, notNull: true });
+
+export const SV_APPLICATIONS: TableShape = {
+  name: 'sv_applications',
+  key: ['customer_id', 'application_id'],
+  columns: { customer_id: text, application_id: text, tier: required('text'), special: required('boolean'), approved_at: { type: 'timestamptz' }, refused: { type: 'boolean', default: false }, applied_at: required('timestamptz') },
+};
+export const SV_CARDS: TableShape = {
+  name: 'sv_cards',
+  key: ['customer_id', 'card_id'],
+  columns: {
+    customer_id: text,
+    card_id: text,
+    application_id: required('text'),
+    tier: required('text'),
+    special: required('boolean'),
+    unit_id: required('text'),
+    issued_at: required('timestamptz'),
+    cancelled_at: { type: 'timestamptz' },
+    reviewed_tier: text,
+  },
+};
+/** Each customer's home unit, so every exception (an application without a card too) names the unit that answers for it. */
+export const SV_CUSTOMERS: TableShape = { name: 'sv_customers', key: ['customer_id'], columns: { customer_id: text, unit_id: required('text') } };
+/** Complaints and their deadlines (001 服务准则 4): one past its deadline without an answer is an exception. */
+export const SV_COMPLAINTS: TableShape = {
+  name: 'sv_complaints',
+  key: ['customer_id', 'complaint_id'],
+  columns: { customer_id: text, complaint_id: text, category: required('text'), staff_id: text, campaign_id: text, answer_due_by: required('timestamptz'), answered_at: { type: 'timestamptz' } },
+  extra: [`CREATE INDEX sv_complaints_open_idx ON sv_complaints (answer_due_by) WHERE answered_at IS NULL`],
+};
+
+export const SUPERVISION_TABLES: readonly TableShape[] = [SV_APPLICATIONS, SV_CARDS, SV_CUSTOMERS, SV_COMPLAINTS];

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:projections [-- --events 100000] [-- --each] [-- --only a,b]`: rebuild of every
+ * projection in one pass over a synthetic history (events/s, peak RSS), with `--each` each
+ * projection alone too (to see which costs most), with `--only` just those, one at a time. Only this: minutes, not the hour of the full `npm run bench`.
+ */
+import 'reflect-metadata';
+import { rmSync } from 'node:fs';
+import { Client, Pool } from 'pg';
+
+/** Every statement any client sends (the store's reads too): a count the machine's load does not move. */
+let statements = 0;
+const query = Client.prototype.query;
+Client.prototype.query = function (this: Client, ...args: unknown[]) {
+  statements++;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof Client.prototype.query;
+import { PostgresEventStore } from '@app/event-store';
+import { MIGRATIONS, migrate, startEmbeddedPostgres, temporaryDataDir } from '@app/platform';
+import { PROJECTIONS, ProjectionRunner, type Projection } from '@app/read-models';
+import { syntheticBatches } from '@app/demo';
+import { timed } from './percentiles';
+
+const EVENTS_PER_CUSTOMER = 8.2;
+const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
+
+async function rebuild(pool: Pool, store: PostgresEventStore, projections: readonly Projection[], events: number) {
+  let peakRss = process.memoryUsage().rss;
+  const statementsBefore = statements;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20 });
+  const [, ms] = await timed(async () => {
+    await runner.start();
+    if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up');
+  });
+  await runner.stop();
+  clearInterval(sampler);
+  const sent = statements - statementsBefore;
+  // The next run starts from nothing: drop this one's checkpoints and schemas.
+  const { rows } = await pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints RETURNING schema_name`);
+  for (const r of rows) await pool.query(`DROP SCHEMA IF EXISTS "${r.schema_name}" CASCADE`);
+  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000) };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+  const size = option('--events', 100_000);
+  const step = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  const dir = temporaryDataDir('bench-projections-');
+  const pg = await startEmbeddedPostgres({ dataDir: dir });
+  try {
+    const admin = new Client({ connectionString: pg.url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE bench_projections`);
+    await admin.end();
+    const u = new URL(pg.url);
+    u.pathname = '/bench_projections';
+    await migrate(u.toString(), MIGRATIONS);
+    const pool = new Pool({ connectionString: u.toString(), max: 12 });
+    pool.on('error', () => undefined);
+    const store = new PostgresEventStore(pool, { connectionString: u.toString() });
+    let events = 0;
+    for (const batch of syntheticBatches(Math.ceil(size / EVENTS_PER_CUSTOMER), 42)) {
+      await store.appendToStreams(batch);
+      events += batch.reduce((n, a) => n + a.events.length, 0);
+    }
+    step(`history of ${events} events`);
+    const results = [];
+    const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined;
+    if (args.includes('--each') || only) {
+      for (const p of PROJECTIONS.filter((x) => !only || only.includes(x.name))) {
+        step(`rebuild of ${p.name}`);
+        results.push(await rebuild(pool, store, [p], events));
+        step(JSON.stringify(results.at(-1)));
+      }
+    }
+    if (!only) {
+      step('rebuild of all projections in one pass');
+      results.push(await rebuild(pool, store, PROJECTIONS, events));
+      step(JSON.stringify(results.at(-1)));
+    }
+    await pool.end();
+    process.stdout.write(`${JSON.stringify({ events, node: process.version, results }, null, 2)}\n`);
+  } finally {
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+import type { PoolClient } from 'pg';
+import type { TableShape, Row } from './table-shape';
+
+/** How the runner writes folded effects: the SQL the projections given as data never see. */
+
+/** CREATE statements for declared tables. */
+export function tableDdl(t: TableShape): string[] {
+  const cols = Object.entries(t.columns).map(([name, c]) => {
+    const notNull = t.key.includes(name) || c.default !== undefined || c.notNull ? ' NOT NULL' : '';
+    const def = c.default === undefined ? '' : ` DEFAULT ${typeof c.default === 'string' ? `'${c.default.replace(/'/g, "''")}'` : String(c.default)}`;
+    return `${name} ${c.type}${notNull}${def}`;
+  });
+  return [`CREATE TABLE ${t.name} (${[...cols, `PRIMARY KEY (${t.key.join(', ')})`].join(', ')})`, ...(t.extra ?? [])];
+}
+
+/**
+ * What a batch does to one key, whatever was there before: `change` is what to combine into the
+ * row if it exists (all the batch's effects composed), `insert` the row to create if it does not
+ * (from the first upsert on; null when the batch only updates), `removed` that the batch deleted
+ * it (then only `insert` counts).
+ */
+export interface Pending {
+  key: Row;
+  change: Record<string, unknown>;
+  insert: Record<string, unknown> | null;
+  removed: boolean;
+}
+
+/**
+ * Array columns (`text[]`) travel as JSON (an array of arrays would be flattened by `unnest`) and
+ * are turned back into arrays in SQL.
+ */
+const isArray = (shape: TableShape, c: string) => shape.columns[c]!.type.endsWith('[]');
+const typed = (shape: TableShape, c: string) => (isArray(shape, c) ? 'jsonb[]' : `${shape.columns[c]!.type}[]`);
+const wire = (shape: TableShape, c: string, value: unknown) => (isArray(shape, c) && value !== null && value !== undefined ? JSON.stringify(value) : value);
+const read = (shape: TableShape, c: string, ref: string) =>
+  isArray(shape, c) ? `CASE WHEN ${ref} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${ref}))::${shape.columns[c]!.type} END` : ref;
+/** What an inserted row holds in a column no effect gave. */
+const defaultOf = (shape: TableShape, c: string) => (shape.columns[c]!.default === undefined ? null : isArray(shape, c) ? [] : shape.columns[c]!.default);
+
+export async function deleteKeys(tx: PoolClient, shape: TableShape, keys: Row[]): Promise<void> {
+  const arrays = shape.key.map((c, i) => `$${i + 1}::${typed(shape, c)}`).join(', ');
+  await tx.query(
+    `DELETE FROM ${shape.name} t USING unnest(${arrays}) AS v(${shape.key.join(', ')}) WHERE ${shape.key.map((c) => `t.${c} = v.${c}`).join(' AND ')}`,
+    shape.key.map((c) => keys.map((k) => k[c])),
+  );
+}
+
+/**
+ * The rows there take each key's composed change (an UPDATE over the keys with one; a column the
+ * batch did not give stays as it is), then the keys not there get their insert row (an INSERT that
+ * skips the keys there). Keys removed in the batch are gone already, so they take the insert only.
+ */
+export async function mergeRows(tx: PoolClient, shape: TableShape, pending: Pending[]): Promise<void> {
+  const combineOf = (c: string) => shape.columns[c]!.combine ?? 'set';
+  const changed = pending.filter((p) => !p.removed && Object.keys(p.change).length > 0);
+  const changing = Object.keys(shape.columns).filter((c) => !shape.key.includes(c) && combineOf(c) !== 'keep' && changed.some((p) => c in p.change));
+  if (changed.length && changing.length) {
+    const { sql: source, params } = unnestOf(changed, [
+      ...shape.key.map((c) => ({ name: c, type: typed(shape, c), value: (p: Pending) => p.key[c] })),
+      ...changing.flatMap((c) => [
+        { name: `ch_${c}`, type: typed(shape, c), value: (p: Pending) => wire(shape, c, p.change[c] ?? null) },
+        // For `set`, whether the batch gave the column at all (null is a value).
+        ...(combineOf(c) === 'set' ? [{ name: `has_${c}`, type: 'boolean[]', value: (p: Pending) => c in p.change }] : []),
+      ]),
+    ]);
+    const set = changing.map((c) => {
+      const v = read(shape, c, `v.ch_${c}`);
+      switch (combineOf(c)) {
+        case 'add':
+          return `${c} = t.${c} + COALESCE(${v}, 0)`;
+        case 'min':
+          return `${c} = LEAST(t.${c}, ${v})`;
+        case 'max':
+          return `${c} = GREATEST(t.${c}, ${v})`;
+        default:
+          return `${c} = CASE WHEN v.has_${c} THEN ${v} ELSE t.${c} END`;
+      }
+    });
+    await tx.query(`UPDATE ${shape.name} t SET ${set.join(', ')} FROM ${source} WHERE ${shape.key.map((c) => `t.${c} = v.${c}`).join(' AND ')}`, params);
+  }
+  const inserted = pending.filter((p) => p.insert);
+  if (inserted.length) {
+    const columns = Object.keys(shape.columns);
+    const { sql: source, params } = unnestOf(
+      inserted,
+      columns.map((c) => ({ name: c, type: typed(shape, c), value: (p: Pending) => wire(shape, c, p.insert![c] ?? defaultOf(shape, c)) })),
+    );
+    await tx.query(`INSERT INTO ${shape.name} (${columns.join(', ')}) SELECT ${columns.map((c) => read(shape, c, `v.${c}`)).join(', ')} FROM ${source} ON CONFLICT (${shape.key.join(', ')}) DO NOTHING`, params);
+  }
+}
+
+/** `unnest($1::type[], …) AS v(names)`: each column one array parameter. */
+function unnestOf(rows: Pending[], columns: { name: string; type: string; value: (p: Pending) => unknown }[]) {
+  return {
+    sql: `unnest(${columns.map((c, i) => `$${i + 1}::${c.type}`).join(', ')}) AS v(${columns.map((c) => c.name).join(', ')})`,
+    params: columns.map((c) => rows.map(c.value)),
+  };
+}
+
+/**
+ * The position this projection's tables reflect, from the runner's checkpoint for the schema the
+ * transaction writes into (none for a scratch build, which is applied once from the start).
+ */
+export async function appliedThrough(tx: PoolClient) {
+  const { rows } = await tx.query<{ commit_pos: string; prepare_pos: string }>(
+    `SELECT commit_pos::text AS commit_pos, prepare_pos::text AS prepare_pos FROM projection_checkpoints WHERE schema_name = current_schema()`,
+  );
+  const r = rows[0];
+  return r ? { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos) } : null;
+}
+

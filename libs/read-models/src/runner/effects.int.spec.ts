@@ -1,0 +1,108 @@
+import type { RecordedEvent } from '@app/event-store';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { EffectFold, effectProjection, tableDdl, upsert, update, remove, type TableShape } from './effects';
+import { createSchemas, inTransaction, useSchema } from './projection-runner';
+
+const COUNTS: TableShape = {
+  name: 'counts',
+  key: ['unit_id', 'month'],
+  columns: {
+    unit_id: { type: 'text' },
+    month: { type: 'text' },
+    sales: { type: 'integer', combine: 'add', default: 0 },
+    first_at: { type: 'timestamptz', combine: 'min' },
+    manager: { type: 'text' },
+    opened_by: { type: 'text', combine: 'keep' },
+  },
+};
+
+describe('writing folded effects with one statement per table', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await inTransaction(db.pool, async (tx) => {
+      await tx.query(`CREATE SCHEMA rm_fx`);
+      await useSchema(tx, 'rm_fx');
+      for (const ddl of tableDdl(COUNTS)) await tx.query(ddl);
+      await tx.query(`INSERT INTO counts VALUES ('SB1', '2026-03', 10, '2026-03-05T00:00:00Z', 'rm1', 'old'), ('SB2', '2026-03', 1, NULL, 'rm2', 'old'), ('SB3', '2026-03', 4, NULL, 'rm3', 'old')`);
+    });
+  });
+  afterAll(() => db.drop());
+
+  const rows = async () =>
+    (await db.pool.query(`SELECT unit_id, month, sales, first_at, manager, opened_by FROM rm_fx.counts ORDER BY 1, 2`)).rows.map((r) => ({ ...r, first_at: r.first_at?.toISOString() ?? null }));
+
+  it('combines into rows that are there, inserts the others, leaves untouched columns alone and removes what was removed', async () => {
+    const fold = new EffectFold([COUNTS]);
+    for (const e of [
+      upsert('counts', { unit_id: 'SB1', month: '2026-03', sales: 2, first_at: '2026-03-01T16:30:00.000Z', opened_by: 'new' }),
+      upsert('counts', { unit_id: 'SB1', month: '2026-03', sales: 3, first_at: '2026-03-09T00:00:00.000Z' }),
+      update('counts', { unit_id: 'SB2', month: '2026-03', manager: null }),
+      update('counts', { unit_id: 'SB9', month: '2026-03', manager: 'nobody' }),
+      upsert('counts', { unit_id: 'SB1', month: '2026-04', sales: 1, opened_by: 'new' }),
+      remove('counts', { unit_id: 'SB3', month: '2026-03' }),
+    ])
+      fold.add(e);
+    await inTransaction(db.pool, async (tx) => {
+      await useSchema(tx, 'rm_fx');
+      await fold.write(tx);
+    });
+    expect(await rows()).toEqual([
+      // 10 + 2 + 3 = 15; the earliest of 5 Mar, 1 Mar 16:30Z and 9 Mar is 1 Mar 16:30Z; manager untouched; opened_by kept.
+      { unit_id: 'SB1', month: '2026-03', sales: 15, first_at: '2026-03-01T16:30:00.000Z', manager: 'rm1', opened_by: 'old' },
+      { unit_id: 'SB1', month: '2026-04', sales: 1, first_at: null, manager: null, opened_by: 'new' },
+      // Set to null; the sales column is left at 1.
+      { unit_id: 'SB2', month: '2026-03', sales: 1, first_at: null, manager: null, opened_by: 'old' },
+      // SB3 removed; SB9 never inserted by an update.
+    ]);
+  });
+
+  it('skips, through the runner-made apply, the events its schema has already been checkpointed past', async () => {
+    const p = effectProjection({
+      name: 'fx-test',
+      version: 1,
+      eventTypes: ['Sold'],
+      tables: [{ ...COUNTS, name: 'sold' }],
+      effects: (e: RecordedEvent) => [upsert('sold', { unit_id: (e.data as { unitId: string }).unitId, month: '2026-03', sales: 1 })],
+    });
+    await createSchemas(db.pool, [{ schema: 'rm_fx_sold', projection: p }]);
+    const event = (prepare: number): RecordedEvent =>
+      ({ type: 'Sold', data: { unitId: 'SB1' }, position: { commit: 5n, prepare: BigInt(prepare) }, metadata: { occurredAt: '2026-03-02T00:00:00.000Z' } }) as unknown as RecordedEvent;
+    const apply = (events: RecordedEvent[]) =>
+      inTransaction(db.pool, async (tx) => {
+        await useSchema(tx, 'rm_fx_sold');
+        await p.apply(tx, events);
+      });
+    // A scratch build (no checkpoint for the schema): everything applies. 1 + 1 = 2.
+    await apply([event(1), event(2)]);
+    await db.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name, commit_pos, prepare_pos) VALUES ('fx-test', 1, 'rm_fx_sold', '5', 2)`);
+    // The same two again, and a third: only the third counts. 2 + 1 = 3.
+    await apply([event(1), event(2), event(3)]);
+    expect((await db.pool.query(`SELECT sales FROM rm_fx_sold.sold`)).rows).toEqual([{ sales: 3 }]);
+  });
+});
+
+describe('an array column', () => {
+  it('is written whole, inserted with its default when not given, and set to empty', async () => {
+    const db = await createTestDatabase();
+    try {
+      const TAGS: TableShape = { name: 'tags', key: ['id'], columns: { id: { type: 'text' }, tags: { type: 'text[]', default: '{}' } } };
+      await inTransaction(db.pool, async (tx) => {
+        await tx.query(`CREATE SCHEMA rm_tags`);
+        await useSchema(tx, 'rm_tags');
+        for (const ddl of tableDdl(TAGS)) await tx.query(ddl);
+        await tx.query(`INSERT INTO tags VALUES ('a', '{x}')`);
+        const fold = new EffectFold([TAGS]);
+        for (const e of [update('tags', { id: 'a', tags: [] }), upsert('tags', { id: 'b', tags: ['sms', 'email'] }), upsert('tags', { id: 'c' })]) fold.add(e);
+        await fold.write(tx);
+      });
+      expect((await db.pool.query(`SELECT id, tags FROM rm_tags.tags ORDER BY id`)).rows).toEqual([
+        { id: 'a', tags: [] },
+        { id: 'b', tags: ['sms', 'email'] },
+        { id: 'c', tags: [] },
+      ]);
+    } finally {
+      await db.drop();
+    }
+  });
+});

@@ -1,0 +1,174 @@
+import type { PoolClient } from 'pg';
+import { comparePositions, type RecordedEvent } from '@app/event-store';
+import type { Projection } from './projection';
+import { appliedThrough, deleteKeys, mergeRows, tableDdl, type Pending } from './effect-writes';
+import type { Combine, TableShape, Row } from './table-shape';
+
+export { tableDdl };
+export type { Combine, ColumnShape, TableShape, Row } from './table-shape';
+
+/**
+ * Projections as data: a projection declares its tables (key, columns, how each column takes a
+ * new value) and says, with a pure function, what one event does to their rows. The runner folds a
+ * batch's effects in memory per table and key and writes each table with set-based statements
+ * (`unnest` arrays: one INSERT, and one UPDATE when the batch changes rows already there), in the
+ * transaction that also moves the checkpoint.
+ *
+ * Emmett's Pongo projections evolve one document per event (read it, evolve, write it back); its
+ * raw-SQL projections hand back SQL per event. Here the projection never sees SQL or a connection,
+ * and rows from many events meet in memory first, so a batch of 2,000 events costs a statement per
+ * table, not a statement per event.
+ */
+
+
+/**
+ * What an event does to a row:
+ * `insert` inserts it if it is not there (and changes nothing if it is);
+ * `upsert` inserts it, or combines the given columns into the row there;
+ * `update` combines the given columns into the row only if it is there (an event about a subject
+ * the read model never saw changes nothing);
+ * `remove` deletes it.
+ */
+export type Effect =
+  | { readonly kind: 'insert'; readonly table: string; readonly row: Row }
+  | { readonly kind: 'upsert'; readonly table: string; readonly row: Row }
+  | { readonly kind: 'update'; readonly table: string; readonly row: Row }
+  | { readonly kind: 'remove'; readonly table: string; readonly row: Row };
+
+export const insert = (table: string, row: Row): Effect => ({ kind: 'insert', table, row });
+export const upsert = (table: string, row: Row): Effect => ({ kind: 'upsert', table, row });
+export const update = (table: string, row: Row): Effect => ({ kind: 'update', table, row });
+export const remove = (table: string, key: Row): Effect => ({ kind: 'remove', table, row: key });
+
+/**
+ * A projection as data. `effects` is pure: the same event (and state) gives the same effects, so
+ * a given/when/then spec checks it without a database.
+ *
+ * When an event's effect depends on what the read model holds (which unit a customer is in now),
+ * `state` reads it once per batch (one query for every subject of the batch) and `effects` gets it
+ * as an argument; `effects` may record in that state what it decided, so later events of the
+ * same batch see it (it is the in-memory picture of the rows the batch writes).
+ */
+export interface EffectProjection<S = undefined> {
+  readonly name: string;
+  readonly version: number;
+  readonly eventTypes: readonly string[];
+  readonly tables: readonly TableShape[];
+  readonly state?: (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<S>;
+  readonly effects: (event: RecordedEvent, state: S) => readonly Effect[];
+}
+
+const keyOf = (t: TableShape, row: Row) =>
+  t.key
+    .map((k) => {
+      const v = row[k];
+      if (v === undefined || v === null) throw new Error(`${t.name}: an effect has no ${k} (part of the key)`);
+      return String(v);
+    })
+    .join('\u0000');
+
+/** One column's value after combining `next` into `current` (either may be absent). */
+function combine(how: Combine, current: unknown, next: unknown): unknown {
+  if (current === undefined) return next;
+  if (next === undefined) return current;
+  switch (how) {
+    case 'set':
+      return next;
+    case 'keep':
+      return current;
+    case 'add':
+      return Number(current) + Number(next);
+    case 'min':
+      return next === null ? current : current === null ? next : compare(next, current) < 0 ? next : current;
+    case 'max':
+      return next === null ? current : current === null ? next : compare(next, current) > 0 ? next : current;
+  }
+}
+
+/** Numbers as numbers; ISO times and other text as text (ISO 8601 in UTC sorts as text). */
+const compare = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
+
+/** The effects of a batch, folded per table and key in log order. */
+export class EffectFold {
+  private readonly tables = new Map<string, { shape: TableShape; rows: Map<string, Pending> }>();
+
+  constructor(shapes: readonly TableShape[]) {
+    for (const shape of shapes) this.tables.set(shape.name, { shape, rows: new Map() });
+  }
+
+  add(effect: Effect): void {
+    const table = this.tables.get(effect.table);
+    if (!table) throw new Error(`an effect names ${effect.table}, not a table of this projection`);
+    const { shape, rows } = table;
+    for (const column of Object.keys(effect.row)) if (!shape.columns[column]) throw new Error(`${shape.name} has no column ${column}`);
+    const k = keyOf(shape, effect.row);
+    let p = rows.get(k);
+    if (!p) {
+      p = { key: Object.fromEntries(shape.key.map((c) => [c, effect.row[c]])), change: {}, insert: null, removed: false };
+      rows.set(k, p);
+    }
+    if (effect.kind === 'remove') {
+      p.change = {};
+      p.insert = null;
+      p.removed = true;
+      return;
+    }
+    if (effect.kind === 'insert') {
+      p.insert ??= { ...effect.row };
+      return;
+    }
+    const how = (c: string) => shape.columns[c]!.combine ?? 'set';
+    for (const [c, v] of Object.entries(effect.row)) {
+      if (v === undefined || shape.key.includes(c) || how(c) === 'keep') continue;
+      p.change[c] = combine(how(c), p.change[c], v);
+    }
+    if (p.insert) for (const [c, v] of Object.entries(effect.row)) p.insert[c] = combine(how(c), p.insert[c], v);
+    else if (effect.kind === 'upsert') p.insert = { ...effect.row };
+  }
+
+  /** Per table, the statements that write the fold: a DELETE if the batch removed rows, an UPDATE if it changed rows, an INSERT if it brought new ones. */
+  async write(tx: PoolClient): Promise<void> {
+    for (const { shape, rows } of this.tables.values()) {
+      if (rows.size === 0) continue;
+      const pending = [...rows.values()];
+      const removed = pending.filter((p) => p.removed);
+      if (removed.length) await deleteKeys(tx, shape, removed.map((p) => p.key));
+      await mergeRows(tx, shape, pending);
+    }
+  }
+
+  /** How many rows the fold will write, per table (for specs and logs). */
+  rows(table: string): { key: Row; change: Row; insert: Row | null; removed: boolean }[] {
+    return [...(this.tables.get(table)?.rows.values() ?? [])];
+  }
+}
+
+/** The effects of a batch in log order, folded (the pure part: no database). */
+export function foldEffects<S>(p: EffectProjection<S>, events: readonly RecordedEvent[], state: S): EffectFold {
+  const fold = new EffectFold(p.tables);
+  for (const e of events) for (const effect of p.effects(e, state)) fold.add(effect);
+  return fold;
+}
+
+/**
+ * The runner's `Projection` for a projection given as data: its tables from the shapes, and an
+ * `apply` that folds the batch and writes one statement per table. Adding is not idempotent by
+ * itself, so `apply` skips the events at or before the checkpoint its schema is at: a batch
+ * applied twice (the second time after its checkpoint committed) changes nothing.
+ */
+export function effectProjection<S>(p: EffectProjection<S>): Projection & { readonly definition: EffectProjection<S> } {
+  return {
+    name: p.name,
+    version: p.version,
+    eventTypes: p.eventTypes,
+    tables: p.tables.flatMap(tableDdl),
+    definition: p,
+    async apply(tx, events) {
+      const through = await appliedThrough(tx);
+      const fresh = through ? events.filter((e) => comparePositions(e.position, through) > 0) : events;
+      if (fresh.length === 0) return;
+      const state = p.state ? await p.state(tx, fresh) : (undefined as S);
+      await foldEffects(p, fresh, state).write(tx);
+    },
+  };
+}

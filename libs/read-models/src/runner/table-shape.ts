@@ -1,0 +1,30 @@
+/** A projection's table as data: its key, its columns, and how each column takes a new value. */
+
+/**
+ * How a column of a row that exists already takes a value from an effect:
+ * `set` the latest wins; `add` the values are summed; `min` / `max` the smallest / largest stays
+ * (nulls ignored); `keep` the value the row was inserted with stays (keep-first).
+ */
+export type Combine = 'set' | 'add' | 'min' | 'max' | 'keep';
+
+export interface ColumnShape {
+  /** PostgreSQL type, e.g. `text`, `bigint`, `timestamptz`. */
+  readonly type: string;
+  /** Default `set` for non-key columns. */
+  readonly combine?: Combine;
+  /** What an inserted row holds when no effect gave the column (absent: NULL). */
+  readonly default?: string | number | boolean;
+  /** NOT NULL (key columns and columns with a default are anyway): an effect without it fails the batch. */
+  readonly notNull?: boolean;
+}
+
+export interface TableShape {
+  readonly name: string;
+  /** The primary key's columns, in order (each also in `columns`). */
+  readonly key: readonly string[];
+  readonly columns: Readonly<Record<string, ColumnShape>>;
+  /** Indexes and other statements run after the CREATE TABLE. */
+  readonly extra?: readonly string[];
+}
+
+export type Row = Readonly<Record<string, unknown>>;

@@ -1,0 +1,126 @@
+import type { PoolClient } from 'pg';
+import { DEFAULT_SCORING, type ScoringRules } from '@app/domain';
+import type { RecordedEvent } from '@app/event-store';
+import { data as d } from '../runner/event-fields';
+
+/** A person's unit from a time (null: since the beginning), opened by the event at `seq` in the log. */
+export interface StaffInterval {
+  eventId: string;
+  seq: bigint;
+  unitId: string;
+  validFrom: number | null;
+  open: boolean;
+}
+export interface ScorecardCustomer {
+  unitId: string;
+  managerId: string | null;
+  inCentre: boolean;
+  referringManagerId: string | null;
+}
+export interface CreditRow {
+  creditKey: string;
+  staffId: string;
+  unitId: string;
+  period: string;
+  kind: string;
+  conversions: number;
+  revenueFen: number;
+  pointsHundredths: number;
+  reversed: boolean;
+}
+
+/**
+ * What the scorecard's effects decide with: the rows of the read model the batch's events are
+ * about, read once per batch, and kept up to date in memory by the effects as they go through the
+ * batch in log order (so a sale sees the manager assigned two events before it).
+ */
+export interface ScorecardState {
+  /** The rules in force: the last set, over the defaults, under the what-if overrides. */
+  rules: ScoringRules;
+  readonly overrides: Partial<ScoringRules>;
+  readonly staffUnits: Map<string, StaffInterval[]>;
+  readonly customers: Map<string, ScorecardCustomer>;
+  readonly wealthCentres: Map<string, boolean>;
+  readonly weights: Map<string, string>;
+  /** Credits already written, per `customerId:conversionId`. */
+  readonly credits: Map<string, CreditRow[]>;
+  readonly activityKeys: Set<string>;
+  /** The open assignment (event id) per customer. */
+  readonly openAssignments: Map<string, string>;
+}
+
+export const emptyScorecardState = (overrides: Partial<ScoringRules> = {}): ScorecardState => ({
+  rules: { ...DEFAULT_SCORING, ...overrides },
+  overrides,
+  staffUnits: new Map(),
+  customers: new Map(),
+  wealthCentres: new Map(),
+  weights: new Map(),
+  credits: new Map(),
+  activityKeys: new Set(),
+  openAssignments: new Map(),
+});
+
+const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string'))];
+const of = (events: readonly RecordedEvent[], ...types: string[]) => events.filter((e) => types.includes(e.type));
+
+/** The activity key a contact, complaint or unsuitable attempt is stored under (one row however often it is seen). */
+export const activityKey = (e: RecordedEvent): string | null => {
+  switch (e.type) {
+    case 'CustomerContacted':
+      return `contact:${d(e).customerId}:${d(e).contactId}`;
+    case 'ComplaintRecorded':
+      return `complaint:${d(e).customerId}:${d(e).complaintId}`;
+    case 'OfferBlockedAsUnsuitable':
+      return `unsuitable:${e.metadata.eventId}`;
+    default:
+      return null;
+  }
+};
+
+/** Eight reads for the whole batch, each for the subjects its events name. */
+export async function loadScorecardState(tx: PoolClient, events: readonly RecordedEvent[], overrides: Partial<ScoringRules>): Promise<ScorecardState> {
+  const state = emptyScorecardState(overrides);
+  const settings = await tx.query<{ rules: ScoringRules }>(`SELECT rules FROM sc_settings WHERE id = 1`);
+  state.rules = { ...DEFAULT_SCORING, ...settings.rows[0]?.rules, ...overrides };
+
+  const customerIds = uniq(events.map((e) => d(e).customerId));
+  const customers = await tx.query(`SELECT * FROM sc_customers WHERE customer_id = ANY($1::text[])`, [customerIds]);
+  for (const r of customers.rows) state.customers.set(r.customer_id, { unitId: r.unit_id, managerId: r.manager_id, inCentre: r.in_centre, referringManagerId: r.referring_manager_id });
+
+  const units = await tx.query(`SELECT unit_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])`, [uniq(of(events, 'CustomerTransferred').map((e) => d(e).toUnitId))]);
+  for (const r of units.rows) state.wealthCentres.set(r.unit_id, r.wealth_centre);
+
+  const weights = await tx.query(`SELECT product_code, weight FROM sc_products WHERE product_code = ANY($1::text[])`, [uniq(of(events, 'ConversionRecorded').map((e) => d(e).productCode))]);
+  for (const r of weights.rows) state.weights.set(r.product_code, r.weight);
+
+  // Everyone a fact may credit or place: the people the events name, and the customers' managers.
+  const staffIds = uniq([
+    ...events.flatMap((e) => [d(e).staffId, d(e).referrerStaffId, d(e).fromStaffId]),
+    ...customers.rows.flatMap((r) => [r.manager_id, r.referring_manager_id]),
+  ]);
+  const intervals = await tx.query(`SELECT staff_id, event_id, seq, unit_id, valid_from, valid_to FROM sc_staff_units WHERE staff_id = ANY($1::text[]) ORDER BY seq`, [staffIds]);
+  for (const r of intervals.rows) {
+    const list = state.staffUnits.get(r.staff_id) ?? [];
+    list.push({ eventId: r.event_id, seq: BigInt(r.seq), unitId: r.unit_id, validFrom: r.valid_from ? (r.valid_from as Date).getTime() : null, open: r.valid_to === null });
+    state.staffUnits.set(r.staff_id, list);
+  }
+
+  const sales = of(events, 'ConversionRecorded', 'ConversionReversed');
+  const credits = await tx.query(
+    `SELECT c.* FROM sc_credits c JOIN unnest($1::text[], $2::text[]) AS v(customer_id, conversion_id) ON c.customer_id = v.customer_id AND c.conversion_id = v.conversion_id`,
+    [sales.map((e) => d(e).customerId), sales.map((e) => d(e).conversionId)],
+  );
+  for (const r of credits.rows) {
+    const key = `${r.customer_id}:${r.conversion_id}`;
+    const row: CreditRow = { creditKey: r.credit_key, staffId: r.staff_id, unitId: r.unit_id, period: r.period, kind: r.kind, conversions: r.conversions, revenueFen: Number(r.revenue_fen), pointsHundredths: Number(r.points_hundredths), reversed: r.reversed };
+    state.credits.set(key, [...(state.credits.get(key) ?? []), row]);
+  }
+
+  const keys = uniq(events.map(activityKey));
+  for (const r of (await tx.query(`SELECT activity_key FROM sc_activity WHERE activity_key = ANY($1::text[])`, [keys])).rows) state.activityKeys.add(r.activity_key);
+
+  const assigned = uniq(of(events, 'CustomerAssignedToManager').map((e) => d(e).customerId));
+  for (const r of (await tx.query(`SELECT customer_id, event_id FROM sc_assignments WHERE valid_to IS NULL AND customer_id = ANY($1::text[])`, [assigned])).rows) state.openAssignments.set(r.customer_id, r.event_id);
+  return state;
+}
