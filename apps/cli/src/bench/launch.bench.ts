@@ -5,6 +5,7 @@ import type { Runtime } from '@app/platform';
 import { syntheticBatches } from '@app/demo';
 import { campaignEffectiveness, campaignEffectivenessProjection, customerDirectoryProjection, ProjectionRunner, withReadModels } from '@app/read-models';
 import { timed } from './percentiles';
+import { launchAsBefore } from './launch-baseline';
 
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
 const ms = (x: number) => Math.round(x * 10) / 10;
@@ -26,6 +27,10 @@ export interface LaunchAtSize {
   readonly firstAnswerMs: number;
   /** Command, projection and first answer. */
   readonly endToEndSeconds: number;
+  /** Same-run baseline: the launch handler as it was before (all states held, one append at a time), to the same customers just before. */
+  readonly baseline: { readonly audience: number; readonly commandSeconds: number; readonly customersPerSecond: number };
+  /** The launch's rate ÷ the baseline's. */
+  readonly ratio: number;
 }
 
 /**
@@ -79,8 +84,8 @@ export async function launchAtSize(runtime: Runtime, customers: number, step: (s
     const budget = (c: Record<string, unknown>) => app.commands.execute(new ActOnBudget({ ...c, org, by: approver, at: when } as unknown as BudgetCommand, context(approver)));
     await budget({ type: 'SetAnnualBudget', unitId: 'HO', year: 2026, amount: '50000000.00' });
     await budget({ type: 'AllocateToChild', unitId: 'HO', year: 2026, childUnitId: 'BR1', amount: '6000000.00' });
-    const act = (command: Record<string, unknown>, by: Actor) =>
-      app.commands.execute(new ActOnCampaign({ ...command, campaignId: 'K-ALL', org, by, at: when } as unknown as CampaignCommand, context(by)));
+    const act = (campaignId: string, command: Record<string, unknown>, by: Actor) =>
+      app.commands.execute(new ActOnCampaign({ ...command, campaignId, org, by, at: when } as unknown as CampaignCommand, context(by)));
     const plan = {
       name: 'Launch at size',
       objective: 'every customer of the branch',
@@ -92,11 +97,20 @@ export async function launchAtSize(runtime: Runtime, customers: number, step: (s
       period: { start: '2026-06-20', end: '2026-08-01' },
       controlGroupPercent: 10,
       targets: { conversions: null, revenue: null },
+      // The two launches reach the same customers: the baseline's control group does not hold them back from the second.
+      includeOtherControlGroups: true,
     };
-    await act({ type: 'DraftCampaign', plan }, marketer);
-    await act({ type: 'SubmitCampaign', planDocumentRef: 'dms://launch.pdf' }, marketer);
-    await act({ type: 'ApproveCampaign' }, approver);
+    for (const campaignId of ['K-BASE', 'K-ALL']) {
+      await act(campaignId, { type: 'DraftCampaign', plan }, marketer);
+      await act(campaignId, { type: 'SubmitCampaign', planDocumentRef: 'dms://launch.pdf' }, marketer);
+      await act(campaignId, { type: 'ApproveCampaign' }, approver);
+    }
     await runner.catchUp(60_000);
+
+    // The baseline first: the launch measured after it reads one more event per customer (its enrolment in K-BASE).
+    step(`launch: baseline launch to ${customers} customers`);
+    const [base, baseMs] = await timed(() => launchAsBefore(runtime, 'K-BASE', org, marketer, when, context(marketer)));
+    if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up with the baseline launch');
 
     step(`launch: launching to ${customers} customers`);
     const [launched, commandMs] = await timed(() => app.commands.execute(new LaunchCampaign('K-ALL', 'K-ALL', org, marketer, when, context(marketer))) as Promise<{ audienceSize: number }>);
@@ -116,6 +130,8 @@ export async function launchAtSize(runtime: Runtime, customers: number, step: (s
       projectedSeconds: Math.round(projectedMs) / 1000,
       firstAnswerMs: ms(firstAnswerMs),
       endToEndSeconds: Math.round(commandMs + projectedMs + firstAnswerMs) / 1000,
+      baseline: { audience: base.audienceSize, commandSeconds: Math.round(baseMs) / 1000, customersPerSecond: Math.round(base.audienceSize / (baseMs / 1000)) },
+      ratio: Math.round((launched.audienceSize / commandMs / (base.audienceSize / baseMs)) * 100) / 100,
     };
   } finally {
     await app.close();
