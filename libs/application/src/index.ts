@@ -13,3 +13,4 @@ export * from './cards/vip-card.command';
 export * from './points/points.command';
 export * from './interactions/record-interaction.command';
 export * from './call-list/call-list';
+export * from './campaigns/control-groups-in-force';

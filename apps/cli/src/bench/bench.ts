@@ -21,6 +21,7 @@ import { readSideMarkdown, readSideQueries, seedAndLaunch, type ReadSideQueries,
 import { percentiles, timed } from './percentiles';
 import { syntheticBatches } from '@app/demo';
 import { severalApisBench } from './several-apis.bench';
+import { launchAtSize, type LaunchAtSize } from './launch.bench';
 
 const EVENTS_PER_CUSTOMER = 8.2;
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
@@ -31,7 +32,9 @@ async function main() {
   const out = resolve(args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'bench/results');
   const sizesArg = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1]!.split(',').map(Number) : undefined;
   const sizes = sizesArg ?? (quick ? [5_000, 10_000, 20_000] : [100_000, 300_000, 1_000_000]);
-  const launchCustomers = args.includes('--launch-customers') ? Number(args[args.indexOf('--launch-customers') + 1]) : quick ? 200 : 20_000;
+  // The histories at size and their queries only (no append, peer, command-path, audience or launch sections, no naive baseline).
+  const readSideOnly = args.includes('--read-side-only');
+  const launchCustomers = readSideOnly ? 0 : args.includes('--launch-customers') ? Number(args[args.indexOf('--launch-customers') + 1]) : quick ? 200 : 20_000;
   const started = Date.now();
 
   let dir: string | undefined;
@@ -59,6 +62,37 @@ async function main() {
   const step = (s: string) => process.stderr.write(`bench: ${s}\n`);
   const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 
+  if (args.includes('--launch-sizes')) {
+    // Only the launch at a bank's size: `--launch-sizes 100000,1000000`.
+    try {
+      const launches: LaunchAtSize[] = [];
+      for (const customers of args[args.indexOf('--launch-sizes') + 1]!.split(',').map(Number)) {
+        const url = await freshDatabase(`bench_launch_${customers}`);
+        const runtime = await startRuntime(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RUN_PROJECTOR: 'false', SEED_DEMO: 'false' }), createLogger('silent'));
+        try {
+          launches.push(await launchAtSize(runtime, customers, step));
+        } finally {
+          await runtime.close();
+        }
+        step(JSON.stringify(launches.at(-1)));
+      }
+      const report = { machine: { cpus: cpus().length, node: process.version }, launches };
+      mkdirSync(out, { recursive: true });
+      const file = join(out, `bench-launch-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      writeFileSync(file, JSON.stringify(report, null, 2));
+      console.log(JSON.stringify(report, null, 2));
+      step(`report: ${file}`);
+    } finally {
+      const admin = new Client({ connectionString: adminUrl });
+      await admin.connect().catch(() => undefined);
+      for (const d of databases) await admin.query(`DROP DATABASE IF EXISTS ${d} WITH (FORCE)`).catch(() => undefined);
+      await admin.end().catch(() => undefined);
+      await stopPg();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
+
   if (args.includes('--apis')) {
     // Only the multi-process comparison (it starts processes of its own; several minutes at its default 60 s per run).
     try {
@@ -83,6 +117,7 @@ async function main() {
     };
 
     const storeOnly = args.includes('--store-only');
+    if (!readSideOnly) {
     if (!storeOnly) {
       step('audience preview');
       const url = await freshDatabase('bench_audience');
@@ -136,6 +171,7 @@ async function main() {
       report.commands = await commandBench(runtime, quick ? 50 : 500, quick ? { 1: 150, 16: 20 } : { 1: 3_000, 16: 300 });
       await runtime.close();
     }
+    }
 
     const rebuild: unknown[] = [];
     const queries: unknown[] = [];
@@ -148,12 +184,15 @@ async function main() {
       pool.on('error', () => undefined);
       const store = new PostgresEventStore(pool, { connectionString: url });
       let events = 0;
-      for (const batch of syntheticBatches(Math.ceil(size / EVENTS_PER_CUSTOMER), 42)) {
-        await store.appendToStreams(batch);
-        events += batch.reduce((n, a) => n + a.events.length, 0);
-      }
+      const [, writeMs] = await timed(async () => {
+        for (const batch of syntheticBatches(Math.ceil(size / EVENTS_PER_CUSTOMER), 42)) {
+          await store.appendToStreams(batch);
+          events += batch.reduce((n, a) => n + a.events.length, 0);
+        }
+      });
+      step(`wrote ${events} events in ${Math.round(writeMs / 100) / 10} s`);
 
-      if (size === sizes[0]) {
+      if (size === sizes[0] && !readSideOnly) {
         step(`naive baseline on ${events} events`);
         const ours = new ProjectionRunner(store, pool, [{ ...customerDirectoryProjection, name: 'bench-directory' }], silent, { batchSize: 2000 });
         const [, oursMs] = await timed(async () => {
@@ -179,7 +218,8 @@ async function main() {
       clearInterval(sampler);
       // Fresh tables have no planner statistics yet; a live system gets them from autovacuum.
       await withReadModels(pool, PROJECTIONS.map((p) => p.name), (db) => db.query('ANALYZE'), { readOnly: false });
-      rebuild.push({ events, projections: PROJECTIONS.length, seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20) });
+      step(`projected in ${Math.round(ms / 100) / 10} s`);
+      rebuild.push({ events, writeSeconds: Math.round(writeMs) / 1000, projections: PROJECTIONS.length, seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20) });
 
       step(`queries at ${events} events`);
       const runs = quick ? 20 : 30;
@@ -236,6 +276,7 @@ async function main() {
 function markdown(r: Record<string, any>): string {
   const lines = [`# Benchmark${r.quick ? ' (quick)' : ''}`, '', `Machine: ${r.machine.cpus} × ${r.machine.cpu}, Node ${r.machine.node}, ${r.machine.database}. Took ${r.seconds} s.`, ''];
   const a = r.append;
+  if (a) {
   lines.push('## Append', '', '| what | figure |', '| --- | --- |');
   lines.push(`| ceiling (server-side generate_series insert) | ${a.ceilingEventsPerSecond} events/s |`);
   lines.push(`| batches of 100 | ${a.batch100.eventsPerSecond} events/s (${Math.round(a.batch100.fractionOfCeiling * 100)}% of ceiling) |`);
@@ -251,10 +292,11 @@ function markdown(r: Record<string, any>): string {
   const c = r.commands;
   lines.push('## Command path (CommandBus, rules, append)', '', '| clients | commands/s | p50 ms | p99 ms |', '| --- | --- | --- | --- |');
   for (const x of [c.oneClient, c.sixteenClients]) lines.push(`| ${x.clients} | ${x.commandsPerSecond} | ${x.latencyMs.p50} | ${x.latencyMs.p99} |`);
+  }
   lines.push('', '## Projector rebuild (all projections, from position 0)', '', '| events | seconds | events/s | peak RSS MB |', '| --- | --- | --- | --- |');
   for (const x of r.rebuild) lines.push(`| ${x.events} | ${x.seconds} | ${x.eventsPerSecond} | ${x.peakRssMb} |`);
   const n = r.naiveBaseline;
-  lines.push('', `Naive baseline (EventsHandler + TypeORM save per event), ${n.projection} over ${n.events} events: projector ${n.projectorEventsPerSecond} events/s vs naive ${n.naiveEventsPerSecond} events/s = **${n.ratio}×**.`, '');
+  if (n) lines.push('', `Naive baseline (EventsHandler + TypeORM save per event), ${n.projection} over ${n.events} events: projector ${n.projectorEventsPerSecond} events/s vs naive ${n.naiveEventsPerSecond} events/s = **${n.ratio}×**.`, '');
   lines.push('## Queries (ms)', '', '| events | effectiveness p50/p95 | campaign list p50/p95 | branch scorecard p50/p95 | customer 360 p50/p95 |', '| --- | --- | --- | --- | --- |');
   for (const q of r.queries) {
     const f = (x: { p50: number; p95: number }) => `${x.p50} / ${x.p95}`;

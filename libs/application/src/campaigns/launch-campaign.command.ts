@@ -51,8 +51,23 @@ const EXCLUSIONS = new Set(['DATA_ERASED', 'OPTED_OUT', 'IN_ANOTHER_CONTROL_GROU
 /** How long a launch waits for the customer directory to include the latest customers. */
 const DIRECTORY_WAIT_MS = 10_000;
 
-/** Customers enrolled per append: a bounded transaction on Postgres, a bounded loop on EventStoreDB. */
-const ENROLMENT_BATCH = 1_000;
+/** Customers enrolled per append: a bounded transaction on Postgres (by COPY), a bounded loop on EventStoreDB. */
+const ENROLMENT_BATCH = 2_000;
+
+/** Enrolment appends in flight at once (the store works on one while the next is sent). */
+const APPENDS_IN_FLIGHT = 2;
+
+/** Customers read, folded and decided per step; the next step's streams are read meanwhile. */
+const DECIDE_CHUNK = 2_000;
+
+/** What the customers' deciders decided for a launch, customer by customer; their states are not kept. */
+interface EnrolmentDecisions {
+  readonly enrolments: StreamDecision[];
+  readonly enrolled: number;
+  readonly treatmentCount: number;
+  readonly alreadyEnrolled: { customerId: string; group: 'treatment' | 'control' }[];
+  readonly excluded: Record<string, number>;
+}
 
 /**
  * Launch: the audience rule is evaluated over the customer directory and split into treatment and
@@ -81,8 +96,6 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
     const seed = m.randomisationSeed ?? m.campaignId;
     const launch = (audienceSize: number, treatmentCount: number) =>
       ({ type: 'LaunchCampaign', campaignId: m.campaignId, org: m.org, by: m.by, at: m.at, audienceSize, treatmentCount, randomisationSeed: seed }) as const;
-    // States loaded by an attempt stay for the next: a retry after a conflict reads only what was appended since.
-    const known = new Map<string, { state: CustomerState; revision: number }>();
     return retryOnConflict(5, async () => {
       const campaign = await loadState(store, campaignStream(m.campaignId), campaignDecider);
       // Everything the campaign decides without the audience (unknown, out of scope, not approved,
@@ -95,41 +108,11 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
       const inAudience = new Set(audience.customerIds);
       const split = splitAudience(seed, [...audience.customerIds, ...enrolledBefore.filter((id) => !inAudience.has(id))], plan.controlGroupPercent);
 
-      const customers = await loadStates(store, split.map((x) => customerStream(x.customerId)), customerDecider, known);
-      const alreadyEnrolled = split.flatMap(({ customerId }) => {
-        const group = customers.get(customerStream(customerId))!.state.enrolments.get(m.campaignId);
-        return group ? [{ customerId, group }] : [];
-      });
-      requireSameSplit(seed, plan.controlGroupPercent, alreadyEnrolled);
-      const heldBy = await controlGroupsInForce(store, [...customers.values()].map((c) => c.state), m.at);
       const includeOtherControlGroups = plan.includeOtherControlGroups ?? false;
-      const enrolments: StreamDecision[] = [];
       // Those the audience function left out, as the preview showed them; then any the customers' deciders refuse.
-      const excluded: Record<string, number> = Object.fromEntries(Object.entries(audience.excluded).filter(([, n]) => n > 0));
-      let enrolled = 0;
-      let treatmentCount = 0;
-      for (const { customerId, group } of split) {
-        const customer = customers.get(customerStream(customerId))!;
-        let events: readonly DomainEvent[];
-        try {
-          events = customerDecider.decide(
-            {
-              type: 'EnrolInCampaign', customerId, campaignId: m.campaignId, ownerUnitId: plan.ownerUnitId, group, channels: plan.channels,
-              includeOtherControlGroups, controlGroupsInForce: heldBy(customer.state), org: m.org, by: m.by, at: m.at,
-            },
-            customer.state,
-          );
-        } catch (refusal) {
-          // Only the refusals that say "not this customer" shrink the audience; anything else stops the launch.
-          if (!(refusal instanceof DomainError) || !EXCLUSIONS.has(refusal.code)) throw refusal;
-          excluded[refusal.code] = (excluded[refusal.code] ?? 0) + 1;
-          continue;
-        }
-        enrolled++;
-        // A customer enrolled by an earlier, interrupted attempt keeps the group they got then.
-        if ((customer.state.enrolments.get(m.campaignId) ?? group) === 'treatment') treatmentCount++;
-        enrolments.push({ streamId: customerStream(customerId), events, expectedRevision: expectedFor(customer.revision) });
-      }
+      const excludedBefore = Object.fromEntries(Object.entries(audience.excluded).filter(([, n]) => n > 0));
+      const { enrolments, enrolled, treatmentCount, alreadyEnrolled, excluded } = await this.decideEnrolments(m, plan.ownerUnitId, plan.channels, includeOtherControlGroups, split, excludedBefore);
+      requireSameSplit(seed, plan.controlGroupPercent, alreadyEnrolled);
       const events = campaignDecider.decide(launch(enrolled, treatmentCount), campaign.state);
 
       const budget = await loadState(store, budgetStream(plan.ownerUnitId), budgetDecider);
@@ -141,7 +124,15 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
       // the campaign approved and the next attempt finishes it.
       let position: Position | null = null;
       const later = (p: Position | null) => (p && (!position || comparePositions(p, position) > 0) ? (position = p) : position);
-      for (let i = 0; i < enrolments.length; i += ENROLMENT_BATCH) later(await appendDecisions(store, enrolments.slice(i, i + ENROLMENT_BATCH), context));
+      const inFlight: Promise<unknown>[] = [];
+      for (let i = 0; i < enrolments.length; i += ENROLMENT_BATCH) {
+        const appended = appendDecisions(store, enrolments.slice(i, i + ENROLMENT_BATCH), context).then(later);
+        // A failure is thrown where the append is awaited; the catch only keeps one left in flight from going unhandled.
+        appended.catch(() => undefined);
+        inFlight.push(appended);
+        if (inFlight.length >= APPENDS_IN_FLIGHT) await inFlight.shift();
+      }
+      await Promise.all(inFlight);
       later(
         await appendDecisions(
           store,
@@ -154,6 +145,65 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
       );
       return { events, revision: campaign.revision + events.length, position, audienceSize: enrolled, controlCount: enrolled - treatmentCount, excluded };
     });
+  }
+
+  /**
+   * Each customer's enrolment, decided by their own decider on their stream, a chunk at a time: the
+   * next chunk's streams are read (bulk `readStreams`) while this one is decided, and only the
+   * decisions are kept, so a launch to a million customers holds a million small decisions, not a
+   * million folded states. Nothing is appended here: a refusal that stops the launch appends nothing.
+   */
+  private async decideEnrolments(
+    m: LaunchCampaign,
+    ownerUnitId: string,
+    channels: CampaignPlan['channels'],
+    includeOtherControlGroups: boolean,
+    split: readonly { customerId: string; group: 'treatment' | 'control' }[],
+    excludedBefore: Record<string, number>,
+  ): Promise<EnrolmentDecisions> {
+    const { store } = this.runtime;
+    const excluded = { ...excludedBefore };
+    const enrolments: StreamDecision[] = [];
+    const alreadyEnrolled: { customerId: string; group: 'treatment' | 'control' }[] = [];
+    let enrolled = 0;
+    let treatmentCount = 0;
+    const read = (from: number) => {
+      const states = loadStates(store, split.slice(from, from + DECIDE_CHUNK).map((x) => customerStream(x.customerId)), customerDecider);
+      // A failed read is thrown where it is awaited; the catch only keeps a read ahead from going unhandled.
+      states.catch(() => undefined);
+      return states;
+    };
+    let next = split.length > 0 ? read(0) : null;
+    for (let from = 0; next; from += DECIDE_CHUNK) {
+      const customers: Map<string, { state: CustomerState; revision: number }> = await next;
+      next = from + DECIDE_CHUNK < split.length ? read(from + DECIDE_CHUNK) : null;
+      const heldBy = await controlGroupsInForce(store, [...customers.values()].map((c) => c.state), m.at);
+      for (const { customerId, group } of split.slice(from, from + DECIDE_CHUNK)) {
+        const customer = customers.get(customerStream(customerId))!;
+        const before = customer.state.enrolments.get(m.campaignId);
+        if (before) alreadyEnrolled.push({ customerId, group: before });
+        let events: readonly DomainEvent[];
+        try {
+          events = customerDecider.decide(
+            {
+              type: 'EnrolInCampaign', customerId, campaignId: m.campaignId, ownerUnitId, group, channels,
+              includeOtherControlGroups, controlGroupsInForce: heldBy(customer.state), org: m.org, by: m.by, at: m.at,
+            },
+            customer.state,
+          );
+        } catch (refusal) {
+          // Only the refusals that say "not this customer" shrink the audience; anything else stops the launch.
+          if (!(refusal instanceof DomainError) || !EXCLUSIONS.has(refusal.code)) throw refusal;
+          excluded[refusal.code] = (excluded[refusal.code] ?? 0) + 1;
+          continue;
+        }
+        enrolled++;
+        // A customer enrolled by an earlier, interrupted attempt keeps the group they got then.
+        if ((before ?? group) === 'treatment') treatmentCount++;
+        if (events.length > 0) enrolments.push({ streamId: customerStream(customerId), events, expectedRevision: expectedFor(customer.revision) });
+      }
+    }
+    return { enrolments, enrolled, treatmentCount, alreadyEnrolled, excluded };
   }
 
   /** The customers the audience rule selects now (the preview's function) and those already enrolled, once the directory has caught up with the store. */
