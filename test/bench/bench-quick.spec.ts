@@ -34,6 +34,11 @@ describe('npm run bench -- --quick', () => {
           import: { eventsPerSecond: positive, ofBatch1000: positive },
         },
       });
+      // The audience preview before (every id into Node) and now (counted in the database), on customers built through the store.
+      expect(report.audiencePreview).toHaveLength(1);
+      for (const plan of ['everyCriterion', 'wholeBank']) {
+        expect(report.audiencePreview[0][plan]).toMatchObject({ audienceSize: positive, beforeMs: { p50: positive, p95: positive }, nowMs: { p50: positive, p95: positive }, p95Speedup: positive });
+      }
       expect(report.rebuild).toHaveLength(3);
       for (const r of report.rebuild) expect(r).toMatchObject({ events: positive, seconds: positive, eventsPerSecond: positive, peakRssMb: positive });
       expect(report.queries).toHaveLength(3);

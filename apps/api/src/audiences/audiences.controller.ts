@@ -2,10 +2,10 @@ import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { businessYear, campaignDecider, minimumDetectableLift, splitAudience, toFen, formatFen, type Actor, type CampaignPlan } from '@app/domain';
+import { businessYear, campaignDecider, minimumDetectableLift, toFen, formatFen, type Actor, type CampaignPlan } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { budgetUsage, budgetUsageProjection, campaignAudience, campaignEffectivenessProjection, controlConversionRate, customerDirectoryProjection } from '@app/read-models';
+import { budgetUsage, budgetUsageProjection, campaignAudienceCounts, campaignEffectivenessProjection, controlConversionRate, customerDirectoryProjection } from '@app/read-models';
 import { id, nonNegativeMoney, parseBody, toOpenApi } from '@app/interactions';
 import { CurrentActor, Roles } from '../http/auth';
 import { commandContext } from '../http/command-context';
@@ -52,7 +52,7 @@ export class AudiencesController {
   @ApiOperation({
     summary: 'Preview an audience rule: size, exclusions by reason, breakdown by unit and tier, treatment/control split, expected cost against the remaining budget, minimum detectable lift',
     description:
-      'The launch selects its audience with the same function on the same directory: launched at the position this answer reflects, it enrols these customers. Nothing is written.',
+      'The launch selects its audience with the same rule on the same directory: launched at the position this answer reflects, it enrols these customers, split as shown. Nothing is written.',
   })
   @ApiBody({ schema: toOpenApi(preview), examples: { bondFund: { value: EXAMPLE } } })
   @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the customer directory includes this position, as returned by a command' })
@@ -65,10 +65,9 @@ export class AudiencesController {
     const { campaignId: _id, draftedBy: _by, ...plan } = (drafted as { data: CampaignPlan & { campaignId: string; draftedBy: string } }).data;
     const year = businessYear(plan.period.start);
     return readModelAnswer(this.runtime, [customerDirectoryProjection.name, campaignEffectivenessProjection.name, budgetUsageProjection.name], req.query.minPosition, async (db) => {
-      const audience = await campaignAudience(db, plan, campaignId ?? null, org, at);
-      const split = splitAudience(randomisationSeed ?? campaignId ?? 'PREVIEW', audience.customerIds, plan.controlGroupPercent);
-      const control = split.filter((x) => x.group === 'control').length;
-      const treatment = split.length - control;
+      // Counted in the database, split as the launch splits (the same seed: the request's, else the campaign's id).
+      const audience = await campaignAudienceCounts(db, plan, campaignId ?? null, org, at, randomisationSeed ?? campaignId ?? 'PREVIEW');
+      const { treatment, control } = audience;
       const past = await controlConversionRate(db, plan.productCodes, campaignId ?? null);
       const baseline = baselineRate ?? past.rate ?? FALLBACK_BASELINE;
       const budget = (await budgetUsage(db, year)).find((b) => b.unitId === plan.ownerUnitId);
@@ -77,7 +76,7 @@ export class AudiencesController {
       const lift = minimumDetectableLift({ baselineRate: baseline, treatment, control });
       return {
         at,
-        audienceSize: audience.customerIds.length,
+        audienceSize: audience.audienceSize,
         excluded: audience.excluded,
         byUnit: breakdown(audience.cells, 'unitId'),
         byTier: breakdown(audience.cells, 'tier'),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --store-only]`: append, command path, projector rebuild (with the
+ * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes …]`: append, command path, projector rebuild (with the
  * naive baseline), queries and growth, each figure beside a baseline measured in the same run.
  * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
  */
@@ -125,9 +125,13 @@ async function main() {
       pool.on('error', () => undefined);
       const store = new PostgresEventStore(pool, { connectionString: url });
       const audience: unknown[] = [];
-      for (const customers of quick ? [10_000] : [100_000, 1_000_000]) {
+      // Each size adds customers to the last one's history (`--audience-sizes 100000,300000`).
+      const audienceSizes = args.includes('--audience-sizes') ? args[args.indexOf('--audience-sizes') + 1]!.split(',').map(Number) : quick ? [10_000] : [100_000, 1_000_000];
+      let from = 1;
+      for (const customers of audienceSizes) {
         step(`audience preview at ${customers} customers`);
-        audience.push(await audienceBench(pool, store, customers, quick ? 10 : 20));
+        audience.push(await audienceBench(pool, store, customers, quick ? 10 : 20, from));
+        from = customers + 1;
       }
       report.audiencePreview = audience;
       await pool.end();
@@ -303,8 +307,13 @@ function markdown(r: Record<string, any>): string {
     lines.push(`| ${q.events} | ${f(q.campaignEffectiveness)} | ${f(q.campaignList)} | ${f(q.branchScorecard)} | ${f(q.customer360)} |`);
   }
   if (r.readSide) lines.push('', ...readSideMarkdown(r.readSide.queries, r.readSide.seedAndLaunch ?? undefined));
-  lines.push('', '## Audience preview (selection, exclusions, split, detectable lift; ms)', '', '| customers | audience | preview p50 / p95 | baseline (ids of the subtree) p50 / p95 | p95 ratio |', '| --- | --- | --- | --- | --- |');
-  for (const x of r.audiencePreview ?? []) lines.push(`| ${x.customers} | ${x.audienceSize} | ${x.previewMs.p50} / ${x.previewMs.p95} | ${x.baselineMs.p50} / ${x.baselineMs.p95} | ${x.p95Ratio}× |`);
+  lines.push('', '## Audience preview (selection, exclusions, split, detectable lift; ms)', '', '| customers | plan | audience | before p50 / p95 | now p50 / p95 | p95 speed-up | baseline (ids of the subtree) p50 / p95 |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const x of r.audiencePreview ?? []) {
+    for (const plan of ['everyCriterion', 'wholeBank']) {
+      const y = x[plan];
+      lines.push(`| ${x.customers} | ${plan} | ${y.audienceSize} | ${y.beforeMs.p50} / ${y.beforeMs.p95} | ${y.nowMs.p50} / ${y.nowMs.p95} | ${y.p95Speedup}× | ${x.baselineMs.p50} / ${x.baselineMs.p95} |`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { AUDIENCE_EXCLUSIONS, audienceSelection, type AudienceExclusion, type AudiencePlan, type AudienceSelection, type CampaignWindow, type Organisation } from '@app/domain';
+import { AUDIENCE_EXCLUSIONS, audienceSelection, countControl, type AudienceExclusion, type AudiencePlan, type AudienceSelection, type CampaignWindow, type Organisation } from '@app/domain';
 
 /** One cell of the audience: customers of a home unit and tier, included (reason null) or left out for a reason. */
 export interface AudienceCell {
@@ -26,22 +26,21 @@ export async function directoryCampaigns(db: Queryable): Promise<CampaignWindow[
 }
 
 /**
- * THE audience of a campaign: the customers an audience rule, made concrete by the domain
- * (`audienceSelection`), selects from the customer directory, and those it matched but leaves out
- * with the first reason that applies. The preview and the launch both call this, on the same
- * snapshot of the directory they get the same customers; the customer's own decider stays the
- * authority at launch (a customer changed since the directory read is refused there).
+ * THE audience rule applied to the directory, as SQL: a CTE `matched` of the customers an audience
+ * selection matches, each with the first reason that leaves them out (null: included). The launch's
+ * list and the preview's counts are both read from it, so they cannot select differently.
  */
-export async function selectAudience(db: Queryable, s: AudienceSelection): Promise<SelectedAudience> {
+function matched(s: AudienceSelection): { cte: string; params: unknown[] } {
   const caps = s.contactCaps ? [...s.contactCaps] : null;
-  const { rows } = await db.query<{ unit_id: string; tier: string; reason: AudienceExclusion | null; n: number; ids: string[] | null }>(
-    `WITH matched AS (
+  return {
+    cte: `WITH matched AS (
        SELECT d.customer_id, d.home_unit_id, d.tier,
          CASE
            WHEN d.erased THEN 'DATA_ERASED'
            WHEN (CASE WHEN $11 THEN d.opted_out && $10::text[] ELSE d.opted_out @> $10::text[] END) THEN 'OPTED_OUT'
            WHEN $12::text[] IS NOT NULL AND NOT coalesce(d.risk_tolerance = ANY($12::text[]) AND d.risk_valid_until > $13::timestamptz, false) THEN 'NOT_SUITABLE'
-           WHEN cap.max IS NOT NULL AND (SELECT count(*) FROM jsonb_each_text(d.campaign_contacts) c WHERE c.value::timestamptz > $16::timestamptz) >= cap.max
+           WHEN cap.max IS NOT NULL AND (CASE WHEN d.campaign_contacts = '{}' THEN 0
+               ELSE (SELECT count(*) FROM jsonb_each_text(d.campaign_contacts) c WHERE c.value::timestamptz > $16::timestamptz) END) >= cap.max
              THEN 'CONTACT_LIMIT_REACHED'
            WHEN d.control_in && $17::text[] THEN 'IN_ANOTHER_CONTROL_GROUP'
            WHEN $18::text[] IS NOT NULL AND d.enrolled_in && $18::text[] THEN 'IN_OVERLAPPING_CAMPAIGN'
@@ -57,11 +56,10 @@ export async function selectAudience(db: Queryable, s: AudienceSelection): Promi
          AND ($7::int IS NULL OR d.birth_year >= $7)
          AND ($8::int IS NULL OR d.birth_year <= $8)
          AND ($9::timestamptz IS NULL OR d.last_active_at < $9)
-     )
-     SELECT home_unit_id AS unit_id, tier, reason, count(*)::int AS n,
-       CASE WHEN reason IS NULL THEN array_agg(customer_id ORDER BY customer_id) END AS ids
-     FROM matched GROUP BY home_unit_id, tier, reason`,
-    [
+       -- Not merged into the query that reads it: each row's reason is worked out once, however often it is used.
+       OFFSET 0
+     )`,
+    params: [
       s.unitIds,
       s.tiers,
       s.segments,
@@ -81,19 +79,105 @@ export async function selectAudience(db: Queryable, s: AudienceSelection): Promi
       s.controlGroupsInForce,
       s.overlappingCampaigns,
     ],
-  );
+  };
+}
+
+/**
+ * Room for the aggregation to hash its few groups (units × tiers × reasons) in memory, for the rest of
+ * this read's transaction: with the default 4 MB the planner sorts every matched row instead, on
+ * disk past a few hundred thousand customers (the sort was half the preview's time at 300,000).
+ */
+const AGGREGATION_MEMORY = `SELECT set_config('work_mem', '64MB', true)`;
+
+type CellRow = { unit_id: string; tier: string; reason: AudienceExclusion | null; n: number };
+
+function tally(rows: readonly CellRow[]): { excluded: Record<AudienceExclusion, number>; cells: AudienceCell[] } {
   const excluded = Object.fromEntries(AUDIENCE_EXCLUSIONS.map((r) => [r, 0])) as Record<AudienceExclusion, number>;
+  for (const r of rows) if (r.reason !== null) excluded[r.reason] += r.n;
+  return { excluded, cells: rows.map((r) => ({ unitId: r.unit_id, tier: r.tier, reason: r.reason, count: r.n })) };
+}
+
+/**
+ * THE audience of a campaign: the customers an audience rule, made concrete by the domain
+ * (`audienceSelection`), selects from the customer directory, and those it matched but leaves out
+ * with the first reason that applies. The preview and the launch both apply this rule (`matched`),
+ * on the same snapshot of the directory they get the same customers; the customer's own decider
+ * stays the authority at launch (a customer changed since the directory read is refused there).
+ */
+export async function selectAudience(db: Queryable, s: AudienceSelection): Promise<SelectedAudience> {
+  const { cte, params } = matched(s);
+  await db.query(AGGREGATION_MEMORY);
+  const { rows } = await db.query<CellRow & { ids: string[] | null }>(
+    `${cte}
+     SELECT home_unit_id AS unit_id, tier, reason, count(*)::int AS n,
+       array_agg(customer_id ORDER BY customer_id) FILTER (WHERE reason IS NULL) AS ids
+     FROM matched GROUP BY home_unit_id, tier, reason`,
+    params,
+  );
   const customerIds: string[] = [];
-  for (const r of rows) {
-    if (r.reason === null) customerIds.push(...r.ids!);
-    else excluded[r.reason] += r.n;
+  for (const r of rows) if (r.reason === null) customerIds.push(...r.ids!);
+  return { customerIds, ...tally(rows) };
+}
+
+/** The audience's sizes, as the preview shows them: the launch's audience counted, and split as the launch will split it. */
+export interface AudienceCounts {
+  readonly audienceSize: number;
+  readonly excluded: Record<AudienceExclusion, number>;
+  readonly cells: AudienceCell[];
+  readonly treatment: number;
+  readonly control: number;
+}
+
+/** Ids are letters, digits and `_ . : -` (the API's id rule); a newline is none of them. */
+const ID_SEPARATOR = '\n';
+
+/**
+ * The audience `selectAudience` would give, counted in the database instead of listed: by home
+ * unit, tier and reason, and the seeded split of those included (`countControl`, the launch's
+ * `assignGroup` over ids that come over as one string, unsorted). At 0% or 100% control no id
+ * is read at all.
+ */
+export async function countAudience(db: Queryable, s: AudienceSelection, seed: string, controlGroupPercent: number): Promise<AudienceCounts> {
+  const { cte, params } = matched(s);
+  const needIds = controlGroupPercent > 0 && controlGroupPercent < 100;
+  await db.query(AGGREGATION_MEMORY);
+  const { rows } = await db.query<CellRow & { ids: string | null }>(
+    `${cte}
+     SELECT home_unit_id AS unit_id, tier, reason, count(*)::int AS n,
+       ${needIds ? `string_agg(customer_id, E'\\n') FILTER (WHERE reason IS NULL)` : 'NULL'} AS ids
+     FROM matched GROUP BY home_unit_id, tier, reason`,
+    params,
+  );
+  const { excluded, cells } = tally(rows);
+  const included = rows.filter((r) => r.reason === null);
+  const audienceSize = included.reduce((n, r) => n + r.n, 0);
+  let control = controlGroupPercent >= 100 ? audienceSize : 0;
+  if (needIds) {
+    for (const r of included) {
+      const counted = countControl(seed, r.ids!, ID_SEPARATOR, controlGroupPercent);
+      // An id holding the separator would split in two: never counted wrong, refused.
+      if (counted.customers !== r.n) throw new Error(`customer ids of ${r.unit_id}/${r.tier} contain the separator; the split cannot be counted`);
+      control += counted.control;
+    }
   }
-  return { customerIds, excluded, cells: rows.map((r) => ({ unitId: r.unit_id, tier: r.tier, reason: r.reason, count: r.n })) };
+  return { audienceSize, excluded, cells, treatment: audienceSize - control, control };
 }
 
 /** The one audience function the preview and the launch share: the plan's rule made concrete now, applied to the directory. */
 export async function campaignAudience(db: Queryable, plan: AudiencePlan, campaignId: string | null, org: Organisation, at: string): Promise<SelectedAudience> {
   return selectAudience(db, audienceSelection(plan, campaignId, org, await directoryCampaigns(db), at));
+}
+
+/** The same audience as `campaignAudience`, counted and split with `seed` at the plan's control percent, for the preview. */
+export async function campaignAudienceCounts(
+  db: Queryable,
+  plan: AudiencePlan & { controlGroupPercent: number },
+  campaignId: string | null,
+  org: Organisation,
+  at: string,
+  seed: string,
+): Promise<AudienceCounts> {
+  return countAudience(db, audienceSelection(plan, campaignId, org, await directoryCampaigns(db), at), seed, plan.controlGroupPercent);
 }
 
 /** The customers enrolled in a campaign, whatever its audience rule says of them today (opted out, erased, moved since), in id order. */
