@@ -15,3 +15,4 @@ export * from './bus-lag';
 export * from './readiness';
 export * from './ops-server';
 export * from './tracing';
+export * from './documents';
