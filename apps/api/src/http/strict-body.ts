@@ -40,8 +40,8 @@ export function strictBody() {
     if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') return next();
     const length = Number(req.headers['content-length'] ?? 0);
     const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
-    // A plan document is a file, read by its handler after the guard (http/upload.ts): anything but JSON, which the parser would take.
-    if (isUpload(req)) return hasBody && req.is('application/json') ? refuse(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send the document as its raw bytes (Content-Type: application/octet-stream)') : next();
+    // A plan document is a file whatever its Content-Type, read by its handler after the guard (http/upload.ts); the JSON parser skips it.
+    if (isUpload(req)) return next();
     if (hasBody && !req.is('application/json')) return refuse(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON (Content-Type: application/json)');
     next();
   };

@@ -36,10 +36,11 @@ export function requirePlanReadable(s: Campaign, org: Organisation, by: Actor, c
 
 /**
  * Who may upload one: those who may submit the campaign (its owning unit's marketing, or an admin),
- * while it can still be submitted (a draft, or rejected and to be sent again).
+ * while it can still be submitted (a draft, or rejected and to be sent again). Refused as the
+ * submission itself is: an unknown campaign 404, outside the uploader's unit 403 (before its state).
  */
 export function requirePlanAttachable(s: Campaign, org: Organisation, by: Actor, campaignId: string): void {
-  requirePlanReadable(s, org, by, campaignId);
+  if (s.status === 'none' || !s.plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
   requireRole(by, ['marketer', 'admin']);
   if (!isWithin(org, s.plan!.ownerUnitId, by.unitId)) throw outsideScope(s.plan!.ownerUnitId, by.unitId);
   if (s.status !== 'draft' && s.status !== 'rejected') {
