@@ -83,8 +83,8 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
     // a revised plan: other bytes, another document
     const revised = planPdf('K-SB1 plan, revised');
     const uploaded = await ok(c.as('mkt-sb1').upload('/api/campaigns/K-SB1/plan-documents?fileName=K-SB1-v2.pdf', revised));
-    await ok(c.as('mkt-sb1').post('/api/campaigns/K-SB1/submit', { planDocumentId: uploaded.body.documentId }));
+    await ok(c.as('mkt-sb1').post('/api/campaigns/K-SB1/submit', { planDocumentId: uploaded.documentId }));
     const items = await inbox('appr-br1');
-    expect(items.find((i) => i.requestId === 'K-SB1')).toMatchObject({ status: 'pending', decidedBy: null, reason: null, facts: { planDocument: { documentId: uploaded.body.documentId, fileName: 'K-SB1-v2.pdf', sha256: sha256(revised) } } });
+    expect(items.find((i) => i.requestId === 'K-SB1')).toMatchObject({ status: 'pending', decidedBy: null, reason: null, facts: { planDocument: { documentId: uploaded.documentId, fileName: 'K-SB1-v2.pdf', sha256: sha256(revised) } } });
   });
 });

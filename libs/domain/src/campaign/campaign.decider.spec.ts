@@ -93,11 +93,6 @@ describe('campaign', () => {
       given([drafted]).when(cmd(submit('doc-1', upload('doc-1', 'K2')))).thenRefuses('PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN', { field: 'planDocumentId' });
     });
 
-    it('refuses to submit a campaign whose period is over (it could never be launched), beside the period', () => {
-      // the period ends 2026-04-01T00:00Z; submitted at that very instant
-      given([drafted]).when({ ...cmd(submit()), at: '2026-04-01T00:00:00.000Z' } as CampaignCommand).thenRefuses('CAMPAIGN_PERIOD_OVER', { field: 'period' });
-    });
-
     it('reads a version 1 submission, which named its plan by a free reference, with no document', () => {
       const v1: CampaignEvent = { type: 'CampaignSubmitted', data: { campaignId: 'K1', planDocument: null, planDocumentRef: 'dms://K1.pdf', submittedBy: 'mkt-br1' } };
       given([drafted, v1]).when(cmd({ type: 'ApproveCampaign' }, 'appr-ho')).then([approved]);

@@ -111,8 +111,6 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
   switch (c.type) {
     case 'SubmitCampaign': {
       requireStatus(s, ['draft', 'rejected'], 'submit');
-      // A campaign whose period is over could never be launched: it is not sent to an approver.
-      if (!isBefore(c.at, plan.period.end)) throw refused('CAMPAIGN_PERIOD_OVER', `the campaign period ended on ${plan.period.end}`, { end: plan.period.end, field: 'period' });
       return [{ type: 'CampaignSubmitted', data: { campaignId, planDocument: attachedPlan(c.planDocumentId, c.planDocument, campaignId), planDocumentRef: null, submittedBy: c.by.userId } }];
     }
     case 'ApproveCampaign':
