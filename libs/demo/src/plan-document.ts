@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * A one-page PDF with a line of text (ASCII; PDF 1.4 with its cross-reference table): the demo's
  * campaigns go up for approval with a plan document, as the platform requires, and it downloads.
@@ -22,4 +24,10 @@ export function planPdf(title: string): Buffer {
   body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
   body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
+}
+
+/** The same document id for the same campaign on every run: a seeded history comes out identical, event ids and data alike. */
+export function planDocumentId(campaignId: string): string {
+  const h = createHash('sha256').update(`demo-plan:${campaignId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -61,14 +61,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class PlanDocumentStore {
   constructor(private readonly pool: Pool) {}
 
-  /** Keeps a document's bytes; the same bytes for the same campaign answer the document already kept. */
-  async store(d: { campaignId: string; fileName: string; mediaType: string; content: Buffer; uploadedBy: string; uploadedAt: string }): Promise<PlanDocument> {
+  /**
+   * Keeps a document's bytes; the same bytes for the same campaign answer the document already kept.
+   * `documentId`: for histories that must come out the same every time (the demo seed); else a random one.
+   */
+  async store(d: { campaignId: string; fileName: string; mediaType: string; content: Buffer; uploadedBy: string; uploadedAt: string; documentId?: string }): Promise<PlanDocument> {
     const sha256 = createHash('sha256').update(d.content).digest('hex');
     const { rows } = await this.pool.query<Row>(
       `INSERT INTO plan_documents (document_id, campaign_id, sha256, file_name, media_type, size, content, uploaded_by, uploaded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (campaign_id, sha256) DO NOTHING RETURNING ${COLUMNS}`,
-      [randomUUID(), d.campaignId, sha256, d.fileName, d.mediaType, d.content.length, d.content, d.uploadedBy, d.uploadedAt],
+      [d.documentId ?? randomUUID(), d.campaignId, sha256, d.fileName, d.mediaType, d.content.length, d.content, d.uploadedBy, d.uploadedAt],
     );
     if (rows[0]) return toDocument(rows[0]);
     const kept = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM plan_documents WHERE campaign_id = $1 AND sha256 = $2`, [d.campaignId, sha256]);
