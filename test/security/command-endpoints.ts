@@ -173,7 +173,7 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   endpoint('POST /api/audiences/preview', 'mkt-br1', preview),
   endpoint('POST /api/campaigns/:campaignId/submit', 'mkt-br1', shape(SUBMIT_VALID, { planDocumentId: f.id(), occurredAt }), { campaignId: 'K-DRAFT' }),
   // A file, not JSON: any hostile body is refused by its bytes (415) or its size (413); no JSON fields.
-  endpoint('POST /api/campaigns/:campaignId/plan-documents', 'mkt-br1', NO_FIELDS, { campaignId: 'K-DRAFT?fileName=plan.pdf' }),
+  { ...endpoint('POST /api/campaigns/:campaignId/plan-documents', 'mkt-br1', NO_FIELDS, { campaignId: 'K-DRAFT' }), path: '/api/campaigns/K-DRAFT/plan-documents?fileName=plan.pdf' },
   endpoint('POST /api/campaigns/:campaignId/approve', 'appr-ho', ONLY_OCCURRED_AT, { campaignId: 'K-SUB' }),
   endpoint('POST /api/campaigns/:campaignId/reject', 'appr-ho', shape({ reason: 'budget too high' }, reason(1000)), { campaignId: 'K-SUB2' }),
   endpoint('POST /api/campaigns/:campaignId/launch', 'mkt-br1', shape({ randomisationSeed: 'seed' }, { randomisationSeed: optional(f.free(100, 1)), occurredAt }), { campaignId: 'K-APPR' }),
