@@ -57,7 +57,6 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
         name: 'K-SB1', ownerUnitId: 'SB1', budget: '500.00', productCodes: ['DEP-1Y'], controlGroupPercent: 10,
         // the document submitUploaded sent: its name, and the SHA-256 of its bytes, worked out here
         planDocument: { fileName: 'K-SB1 方案.pdf', mediaType: 'application/pdf', sha256: sha256(planPdf('K-SB1 plan')) },
-        planDocumentRef: null,
       },
       actions: { approve: { method: 'POST', href: '/api/campaigns/K-SB1/approve' }, reject: { method: 'POST', href: '/api/campaigns/K-SB1/reject' } },
     });
