@@ -1,5 +1,5 @@
 import { attributionRule } from '@app/domain';
-import { api, seedCustomer, seedOrganisation } from '../support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { campaignKpis } from '@app/read-models';
 
@@ -39,7 +39,7 @@ describe('campaign KPIs as of a date and under attribution models', () => {
       // Drafted, submitted and approved on 20 February (business time).
       const feb20 = '2026-02-20T10:00:00+08:00';
       await ok(mkt.post('/api/campaigns', { campaignId, name: campaignId, ownerUnitId: 'BR1', productCodes: ['DEP-1Y'], channels: ['phone'], budget: '1000', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 0, occurredAt: feb20 }));
-      await ok(mkt.post(`/api/campaigns/${campaignId}/submit`, { planDocumentRef: 'doc', occurredAt: feb20 }));
+      await ok(submitWithPlan(mkt, campaignId, { occurredAt: feb20 }));
       await ok(c.as('appr-ho').post(`/api/campaigns/${campaignId}/approve`, { occurredAt: feb20 }));
       await ok(mkt.post(`/api/campaigns/${campaignId}/launch`, { occurredAt: '2026-03-01T00:00:00+08:00' }));
     }

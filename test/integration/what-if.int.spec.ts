@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation } from '../support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { parseRuleSet, scorecard, whatIf, withReadModels } from '@app/read-models';
 
@@ -28,7 +28,7 @@ describe('what-if', () => {
     const mkt = c.as('mkt-br1');
     const feb20 = '2026-02-20T10:00:00+08:00';
     await ok(mkt.post('/api/campaigns', { campaignId: 'K1', name: 'K1', ownerUnitId: 'BR1', productCodes: ['FUND-BOND', 'DEP-1Y'], channels: ['phone'], budget: '1000', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 0, occurredAt: feb20 }));
-    await ok(mkt.post('/api/campaigns/K1/submit', { planDocumentRef: 'doc', occurredAt: feb20 }));
+    await ok(submitWithPlan(mkt, 'K1', { occurredAt: feb20 }));
     await ok(c.as('appr-ho').post('/api/campaigns/K1/approve', { occurredAt: feb20 }));
     await ok(mkt.post('/api/campaigns/K1/launch', { occurredAt: '2026-03-01T00:00:00+08:00' }));
     const day = (d: number) => `2026-03-0${d}T10:00:00+08:00`;

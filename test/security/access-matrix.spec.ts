@@ -4,7 +4,7 @@ import { RequestMethod } from '@nestjs/common';
 import type { Role } from '@app/domain';
 import { AppModule } from '../../apps/api/src/app.module';
 import { routePolicy } from '../../apps/api/src/http/auth';
-import { api, seedCustomer, seedOrganisation, type ApiResponse } from '../support/api';
+import { api, seedCustomer, seedOrganisation, type ApiResponse, submitWithPlan } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -95,7 +95,10 @@ const CASES: Case[] = [
 
   { route: 'POST /api/campaigns', roles: [MK, AD], inside: {}, body: (n) => draft(`K${n}`, 'BR1') },
   { route: 'POST /api/audiences/preview', roles: [MK, AD], inside: {}, body: (n) => { const { campaignId: _c, name: _n, objective: _o, targets: _t, ...plan } = draft(`K${n}`, 'BR1') as Record<string, unknown>; return plan; } },
-  { route: 'POST /api/campaigns/:campaignId/submit', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ planDocumentRef: 'dms://plan.pdf' }) },
+  { route: 'POST /api/campaigns/:campaignId/submit', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ planDocumentId: '00000000-0000-4000-8000-000000000000' }) },
+  // The sample body (JSON) is no document: allowed callers get 415 DOCUMENT_TYPE_NOT_ALLOWED, after the scope check.
+  { route: 'POST /api/campaigns/:campaignId/plan-documents', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, query: '?fileName=plan.pdf', body: () => ({}) },
+  { route: 'GET /api/campaigns/:campaignId/plan-documents/:documentId', roles: ALL, inside: { campaignId: 'K-SUB', documentId: 'K-SUB-PLAN' }, outside: { campaignId: 'K-OUT', documentId: 'K-SUB-PLAN' } },
   { route: 'POST /api/campaigns/:campaignId/approve', roles: [AP, AD], inside: { campaignId: 'K-SUB' }, insideFor: { admin: { campaignId: 'APPROVE-BR1' } }, outside: { campaignId: 'K-OUT' }, body: () => ({}) },
   { route: 'POST /api/campaigns/:campaignId/reject', roles: [AP, AD], inside: { campaignId: 'K-SUB' }, insideFor: { admin: { campaignId: 'APPROVE-BR1' } }, outside: { campaignId: 'K-OUT' }, body: () => ({ reason: 'no' }) },
   { route: 'POST /api/campaigns/:campaignId/launch', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({}) },
@@ -177,7 +180,9 @@ describe('access: role × route × scope', () => {
   let t: TestApp;
   let c: ReturnType<typeof api>;
 
-  const fill = (route: string, params: Record<string, string>) => route.replace(/:(\w+)/g, (_, k: string) => params[k] ?? `missing-${k}`);
+  /** K-SUB's plan document, uploaded in the set-up: its id is known only then. */
+  let kSubPlan = '';
+  const fill = (route: string, params: Record<string, string>) => route.replace(/:(\w+)/g, (_, k: string) => (params[k] === 'K-SUB-PLAN' ? kSubPlan : (params[k] ?? `missing-${k}`)));
   const call = (role: Role, kase: Case, params: Record<string, string>): Promise<ApiResponse> => {
     const [method, template] = kase.route.split(' ') as [string, string];
     const path = fill(template, params) + (kase.query ?? '');
@@ -208,10 +213,11 @@ describe('access: role × route × scope', () => {
     ok(await admin.post('/api/customers/OUT/manager', { staffId: 'rm3' }));
     ok(await admin.post('/api/campaigns', draft('K-IN', 'BR1')));
     ok(await admin.post('/api/campaigns', draft('K-SUB', 'SB1')));
-    ok(await admin.post('/api/campaigns/K-SUB/submit', { planDocumentRef: 'dms://p.pdf' }));
+    ok(await submitWithPlan(admin, 'K-SUB'));
+    kSubPlan = (await t.db.pool.query(`SELECT document_id FROM plan_documents WHERE campaign_id = 'K-SUB'`)).rows[0].document_id;
     // The admin (head office) approves what BR1 submits: head office is BR1's direct superior, SB1's is BR1.
     ok(await c.as('mkt-br1').post('/api/campaigns', draft('APPROVE-BR1', 'BR1')));
-    ok(await c.as('mkt-br1').post('/api/campaigns/APPROVE-BR1/submit', { planDocumentRef: 'dms://p.pdf' }));
+    ok(await submitWithPlan(c.as('mkt-br1'), 'APPROVE-BR1'));
     ok(await admin.post('/api/campaigns', draft('K-OUT', 'BR2')));
     await t.runtime.projector!.catchUp();
   });

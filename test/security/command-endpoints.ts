@@ -1,5 +1,6 @@
 import { CHANNELS, COMPLAINT_CATEGORIES, ORG_LEVELS, RISK_LEVELS, ROLES, TIERS } from '@app/domain';
-import { api, seedCustomer, seedOrganisation, type ApiResponse } from '../support/api';
+import { planPdf } from '@app/demo';
+import { api, seedCustomer, seedOrganisation, type ApiResponse, submitWithPlan } from '../support/api';
 import type { TestApp } from '../support/test-app';
 import { f, nullable, optional, type Fields } from './fields';
 import type { BodyShape } from './hostile-bodies';
@@ -27,6 +28,8 @@ const reason = (max: number) => ({ reason: f.text(max), occurredAt });
 const NO_FIELDS: BodyShape = { valid: {}, fields: {} };
 const ONLY_OCCURRED_AT: BodyShape = { valid: {}, fields: { occurredAt } };
 const shape = (valid: Record<string, unknown>, fields: Fields): BodyShape => ({ valid, fields });
+/** The submission's valid body names K-DRAFT's plan document, uploaded by `seedEntities` (its id is known only then). */
+const SUBMIT_VALID: { planDocumentId: string } = { planDocumentId: 'uploaded by seedEntities' };
 
 function endpoint(route: string, actor: string | null, shapes: BodyShape | readonly BodyShape[], params: Record<string, string> = {}): CommandEndpoint {
   const path = route.replace(/^POST /, '').replace(/:(\w+)/g, (_, name: string) => {
@@ -168,7 +171,9 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   // campaigns
   endpoint('POST /api/campaigns', 'mkt-br1', draft),
   endpoint('POST /api/audiences/preview', 'mkt-br1', preview),
-  endpoint('POST /api/campaigns/:campaignId/submit', 'mkt-br1', shape({ planDocumentRef: 'dms://plans/K-DRAFT.pdf' }, { planDocumentRef: f.text(500), occurredAt }), { campaignId: 'K-DRAFT' }),
+  endpoint('POST /api/campaigns/:campaignId/submit', 'mkt-br1', shape(SUBMIT_VALID, { planDocumentId: f.id(), occurredAt }), { campaignId: 'K-DRAFT' }),
+  // A file, not JSON: any hostile body is refused by its bytes (415) or its size (413); no JSON fields.
+  { ...endpoint('POST /api/campaigns/:campaignId/plan-documents', 'mkt-br1', NO_FIELDS, { campaignId: 'K-DRAFT' }), path: '/api/campaigns/K-DRAFT/plan-documents?fileName=plan.pdf' },
   endpoint('POST /api/campaigns/:campaignId/approve', 'appr-ho', ONLY_OCCURRED_AT, { campaignId: 'K-SUB' }),
   endpoint('POST /api/campaigns/:campaignId/reject', 'appr-ho', shape({ reason: 'budget too high' }, reason(1000)), { campaignId: 'K-SUB2' }),
   endpoint('POST /api/campaigns/:campaignId/launch', 'mkt-br1', shape({ randomisationSeed: 'seed' }, { randomisationSeed: optional(f.free(100, 1)), occurredAt }), { campaignId: 'K-APPR' }),
@@ -268,7 +273,12 @@ export async function seedEntities(t: TestApp): Promise<void> {
   const stages = { 'K-DRAFT': 0, 'K-SUB': 1, 'K-SUB2': 1, 'K-APPR': 2, 'K-LIVE': 3, 'K-LIVE2': 3, 'K-LIVE3': 3, 'K-DONE': 4 };
   for (const [id, stage] of Object.entries(stages)) {
     ok(`draft ${id}`)(await marketer.post('/api/campaigns', plan(id)));
-    if (stage >= 1) ok(`submit ${id}`)(await marketer.post(`/api/campaigns/${id}/submit`, { planDocumentRef: `dms://plans/${id}.pdf` }));
+    if (stage >= 1) ok(`submit ${id}`)(await submitWithPlan(marketer, id));
+    if (id === 'K-DRAFT') {
+      const uploaded = await marketer.upload('/api/campaigns/K-DRAFT/plan-documents?fileName=plan.pdf', planPdf('K-DRAFT plan'));
+      ok('plan of K-DRAFT')(uploaded);
+      SUBMIT_VALID.planDocumentId = uploaded.body.documentId;
+    }
     if (stage >= 2) ok(`approve ${id}`)(await approver.post(`/api/campaigns/${id}/approve`));
     if (stage >= 3) ok(`launch ${id}`)(await marketer.post(`/api/campaigns/${id}/launch`));
     if (stage >= 4) ok(`complete ${id}`)(await marketer.post(`/api/campaigns/${id}/complete`));

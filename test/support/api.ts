@@ -1,3 +1,4 @@
+import { planPdf } from '@app/demo';
 import type { TestApp } from './test-app';
 
 export interface ApiResponse<T = any> {
@@ -17,16 +18,18 @@ export function api(t: TestApp) {
     const res = await fetch(`${t.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(actor ? { authorization: `Bearer ${tokenFor(actor)}` } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    // JSON, except the few downloads (CSV) that come as text.
-    const json = !/^text\//.test(res.headers.get('content-type') ?? '');
+    // JSON, except the few downloads (CSV, plan documents) that come as text or bytes.
+    const json = !/^(text\/|application\/(pdf|octet-stream|msword|vnd\.))/.test(res.headers.get('content-type') ?? '');
     return { status: res.status, body: text ? (json ? JSON.parse(text) : text) : null, headers: res.headers };
   };
   const as = (actor: string | null) => ({
     get: (path: string) => call('GET', path, actor),
     post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, actor, body ?? {}, headers),
+    /** Sends a file as the raw body (a plan document), whatever its bytes. */
+    upload: (path: string, bytes: Uint8Array, headers: Record<string, string> = {}) => call('POST', path, actor, bytes, { 'content-type': 'application/octet-stream', ...headers }),
   });
   return { as, anonymous: as(null) };
 }
@@ -96,4 +99,14 @@ export async function seedCustomer(t: TestApp, customerId: string, options: { to
 export async function storedEvents(t: TestApp, streamId: string): Promise<{ type: string; data: any }[]> {
   const { rows } = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = $1 ORDER BY stream_position`, [streamId]);
   return rows;
+}
+
+/**
+ * Submits a drafted campaign as a marketer does: uploads its plan document (a one-page PDF), then
+ * submits naming it. Returns the submission's answer.
+ */
+export async function submitWithPlan(as: ReturnType<ReturnType<typeof api>['as']>, campaignId: string, body: Record<string, unknown> = {}): Promise<ApiResponse> {
+  const uploaded = await as.upload(`/api/campaigns/${encodeURIComponent(campaignId)}/plan-documents?fileName=${encodeURIComponent(`${campaignId} 方案.pdf`)}`, planPdf(`${campaignId} plan`));
+  if (uploaded.status !== 201) return uploaded;
+  return as.post(`/api/campaigns/${encodeURIComponent(campaignId)}/submit`, { planDocumentId: uploaded.body.documentId, ...body });
 }

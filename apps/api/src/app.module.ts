@@ -16,6 +16,7 @@ import { ExceptionsController } from './supervision/exceptions.controller';
 import { CrossSellingController } from './cross-selling/cross-selling.controller';
 import { CampaignReportsController, GetCampaignEffectivenessHandler } from './campaigns/campaign-reports.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
+import { PlanDocumentsController } from './campaigns/plan-documents.controller';
 import { ProjectionsController } from './projections/projections.controller';
 import { GetScorecardHandler, ScorecardsController } from './scorecards/scorecards.controller';
 import { CustomersController } from './customers/customers.controller';
@@ -44,6 +45,7 @@ export class AppModule {
         PointsController,
         InteractionsController,
         CampaignsController,
+        PlanDocumentsController,
         AudiencesController,
         InboxController,
         FollowUpController,

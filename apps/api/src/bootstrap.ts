@@ -13,6 +13,8 @@ import { checkToken, type CheckedToken } from './http/auth';
 import { serveWeb } from './web/static';
 import { httpMetrics, metricsEndpoint } from './http/metrics.middleware';
 import { unauthenticatedBodyLimit } from './http/unauthenticated-body';
+import { isUpload } from './http/upload';
+import type { Request } from 'express';
 
 /** Builds the HTTP app on a started runtime; used by main.ts and by the API tests alike. */
 export async function createApi(runtime: Runtime): Promise<NestExpressApplication> {
@@ -38,7 +40,8 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.use('/api', strictBody());
   // No parsing for strangers: without a valid token, a body over 4 KiB is refused unread (401).
   app.use('/api', unauthenticatedBodyLimit(runtime));
-  app.useBodyParser('json', { limit: '1mb', strict: true });
+  // A plan document's upload is read by its handler, after the guard, with its own limit (http/upload.ts): never by the JSON parser.
+  app.useBodyParser('json', { limit: '1mb', strict: true, type: (req) => !isUpload(req as Request) && Boolean((req as Request).is('application/json')) });
   app.use('/api', sanitisedBody());
   // The front end (GET /): apps/web's build, public static files under a strict CSP; it reads the API with the user's session.
   serveWeb(app, runtime.log);

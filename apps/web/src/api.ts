@@ -52,6 +52,11 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   }
   const res = await fetch(path, { method, headers, credentials: 'same-origin', body: method === 'GET' ? undefined : JSON.stringify(options.body ?? {}) });
+  return answer<T>(res, path);
+}
+
+/** The body of a JSON answer, or its refusal as an ApiError (a 401 also signs the page out). */
+async function answer<T>(res: Response, path: string): Promise<T> {
   const body = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: Record<string, unknown> } };
   if (!res.ok) {
     const error = new ApiError(res.status, body.error?.code ?? `HTTP_${res.status}`, body.error?.message ?? res.statusText, body.error?.details ?? {});
@@ -59,6 +64,18 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     throw error;
   }
   return body as T;
+}
+
+/**
+ * Sends a file as the raw body (a campaign's plan document): the API tells its type by its bytes.
+ * No idempotency key: the same bytes for the same campaign are the same document anyway.
+ */
+export async function upload<T>(path: string, file: Blob): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/octet-stream' };
+  const csrf = readCookie(CSRF_COOKIE);
+  if (csrf) headers[CSRF_HEADER] = csrf;
+  const res = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: file });
+  return answer<T>(res, path);
 }
 
 /** A command: POST with a fresh (or the given) idempotency key. */

@@ -1,4 +1,4 @@
-import { addMonths, bankDay, bankMonth, dateTime, fillDays, money, pct } from './format';
+import { addMonths, bankDay, bankMonth, bankWallClock, dateTime, fillDays, money, pct } from './format';
 
 describe('figures as the bank reads them', () => {
   it('writes money in yuan with thousands separators and two decimals', () => {
@@ -18,6 +18,12 @@ describe('figures as the bank reads them', () => {
     expect(bankDay('2026-03-31T16:30:00.000Z', 'Asia/Shanghai')).toBe('2026-04-01');
     expect(bankMonth(new Date('2026-03-31T16:30:00.000Z'), 'Asia/Shanghai')).toBe('2026-04');
     expect(bankDay('2026-03-31T16:30:00.000Z', 'UTC')).toBe('2026-03-31');
+  });
+
+  it('puts a moment on the timeline at the bank\'s wall-clock time: 16:30Z on 31 March is 00:30 on 1 April in Beijing', () => {
+    // 2026-03-31T16:30Z + 8 h = 2026-04-01 00:30, written as if UTC
+    expect(new Date(bankWallClock('2026-03-31T16:30:00.000Z', 'Asia/Shanghai')).toISOString()).toBe('2026-04-01T00:30:00.000Z');
+    expect(new Date(bankWallClock('2026-03-31T16:30:00.000Z', 'UTC')).toISOString()).toBe('2026-03-31T16:30:00.000Z');
   });
 
   it('counts months across a year end', () => {

@@ -29,6 +29,20 @@ export function dateTime(iso: string | null | undefined, timeZone: string): stri
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
+/**
+ * A moment as the bank's wall clock shows it, written as if that clock were UTC (milliseconds): a
+ * chart drawn in UTC (ECharts' `useUTC`) then labels days and hours as the bank reads them, whatever
+ * the browser's own zone.
+ */
+export function bankWallClock(iso: string, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!) + (Date.parse(iso) % 1000);
+}
+
 /** The bank day a moment falls on (YYYY-MM-DD in the bank's zone). */
 export function bankDay(iso: string, timeZone: string): string {
   return dateTime(iso, timeZone).slice(0, 10);

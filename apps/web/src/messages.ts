@@ -29,6 +29,7 @@ const zhCN = {
   attribution: { direct: '直接', 'last-touch': '末次接触', 'first-touch': '首次接触', linear: '线性', 'time-decay': '时间衰减' },
   status: { draft: '草稿', submitted: '待审批', approved: '已批准', rejected: '已驳回', launched: '执行中', completed: '已完成', cancelled: '已取消' },
   campaigns: {
+    notFound: '没有这个活动，或它不在您的查看范围内',
     id: '活动', owner: '主办机构', status: '状态', treatment: '实验组', control: '对照组', conversions: '转化', revenue: '收入', cost: '成本', roi: '投资回报率',
     lift: '相对对照组的提升', ci: '95% 置信区间 {low} … {high}', notEnough: '数据不足',
     treatmentRate: '实验组转化率', controlRate: '对照组转化率', of: '{converted} / {size}', revenueModel: '收入（{model}）', perConversion: '每次转化 {amount}',
@@ -93,6 +94,7 @@ const en: Messages = {
   attribution: { direct: 'direct', 'last-touch': 'last touch', 'first-touch': 'first touch', linear: 'linear', 'time-decay': 'time decay' },
   status: { draft: 'draft', submitted: 'awaiting approval', approved: 'approved', rejected: 'rejected', launched: 'running', completed: 'completed', cancelled: 'cancelled' },
   campaigns: {
+    notFound: 'No such campaign, or it is outside what you may see',
     id: 'Campaign', owner: 'Owner', status: 'Status', treatment: 'Treatment', control: 'Control', conversions: 'Conversions', revenue: 'Revenue', cost: 'Cost', roi: 'ROI',
     lift: 'Lift over control', ci: '95% CI {low} … {high}', notEnough: 'not enough data',
     treatmentRate: 'Treatment conversion', controlRate: 'Control conversion', of: '{converted} of {size}', revenueModel: 'Revenue ({model})', perConversion: '{amount} per conversion',

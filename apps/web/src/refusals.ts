@@ -1,5 +1,5 @@
 // Refusals beside the field they concern: a validation error names each field by its path; a rule's
-// refusal (422, or a 400 of the plan's own checks) is placed by its code. Texts in the user's language.
+// refusal (422, or a 400 of the plan's own checks) by the field its details name, else by its code. Texts in the user's language.
 import { ApiError, fieldErrors } from './api';
 import { errorText, i18n } from './i18n';
 
@@ -18,7 +18,17 @@ const FIELD_OF_CODE: Record<string, string> = {
   INVALID_AGE_BAND: 'audience.ageBand',
   INVALID_DORMANCY: 'audience.dormantMonths',
   OUTSIDE_SCOPE: 'ownerUnitId',
-  PLAN_DOCUMENT_REQUIRED: 'planDocumentRef',
+  PLAN_DOCUMENT_REQUIRED: 'planDocumentId',
+  UNKNOWN_PLAN_DOCUMENT: 'planDocumentId',
+  PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN: 'planDocumentId',
+  DOCUMENT_TOO_LARGE: 'planDocument',
+  DOCUMENT_TYPE_NOT_ALLOWED: 'planDocument',
+  INVALID_FILE_NAME: 'planDocument',
+  // Rule refusals (422) name their field in details.field too; these are for answers that do not.
+  CAMPAIGN_PERIOD_OVER: 'period',
+  CAMPAIGN_NOT_STARTED: 'period',
+  BUDGET_EXCEEDED: 'budget',
+  EMPTY_AUDIENCE: 'audience',
   REASON_REQUIRED: 'reason',
 };
 

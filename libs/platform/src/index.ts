@@ -16,3 +16,4 @@ export * from './readiness';
 export * from './ops-server';
 export * from './tracing';
 export * from './erasure';
+export * from './documents';

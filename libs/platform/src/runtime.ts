@@ -8,6 +8,7 @@ import { CredentialStore, SessionStore, SignInThrottle1764000016095, StaffCreden
 import { IdempotencyKeys1764000003000, IdempotencyStore, idempotencyHashKeyFrom } from './idempotency';
 import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vault';
 import { PiiNotes1764000016060 } from './pii-notes';
+import { PlanDocuments1764000017000, PlanDocumentStore } from './documents';
 import { tokenIssuerFor, type TokenIssuer } from './tokens';
 import { isDatabaseUnavailable, migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
@@ -15,7 +16,7 @@ import { Client } from 'pg';
 import { Metrics } from './metrics';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
-export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000, MessageBusVisibility1764000016040, PiiNotes1764000016060, EventRewrites1764000016090, SignInThrottle1764000016095, EventStoreClaim1764000016160];
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000, MessageBusVisibility1764000016040, PiiNotes1764000016060, EventRewrites1764000016090, SignInThrottle1764000016095, EventStoreClaim1764000016160, PlanDocuments1764000017000];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {
@@ -26,6 +27,8 @@ export interface Runtime {
   /** Customers' personal data, encrypted, outside the event log. */
   readonly vault: PiiVault;
   readonly audit: AuditLog;
+  /** Campaign plan documents: their bytes, outside the event log (which records their SHA-256). */
+  readonly planDocuments: PlanDocumentStore;
   /** Signs and checks the API's bearer tokens. */
   readonly tokens: TokenIssuer;
   /** What was done for an idempotency key (API commands) or a message id (channel ingest). */
@@ -154,6 +157,7 @@ export async function startRuntime(config: AppConfig, log: Logger, options: { jo
       credentials: new CredentialStore(db.pool, { maxFailures: config.auth.maxFailedSignIns, lockMinutes: config.auth.lockoutMinutes, maxFailuresPerAddress: config.auth.maxFailedSignInsPerAddress }),
       sessions: new SessionStore(db.pool, config.tokenTtlHours),
       audit: new AuditLog(db.pool),
+      planDocuments: new PlanDocumentStore(db.pool),
       tokens: tokenIssuerFor(config),
       async close() {
         await runtime.projector?.stop();

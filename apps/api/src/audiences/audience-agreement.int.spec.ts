@@ -1,4 +1,4 @@
-import { api, seedOrganisation, type ApiResponse } from '../../../../test/support/api';
+import { api, seedOrganisation, submitWithPlan, type ApiResponse } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 /**
@@ -92,7 +92,7 @@ describe('the audience preview and the launch agree', () => {
   async function launch(campaignId: string, plan: Record<string, unknown>) {
     const mkt = c.as('mkt-br1');
     ok(await mkt.post('/api/campaigns', { campaignId, name: campaignId, ...plan }), `${campaignId} draft`);
-    ok(await mkt.post(`/api/campaigns/${campaignId}/submit`, { planDocumentRef: 'doc' }), `${campaignId} submit`);
+    ok(await submitWithPlan(mkt, campaignId), `${campaignId} submit`);
     ok(await c.as('appr-ho').post(`/api/campaigns/${campaignId}/approve`), `${campaignId} approve`);
     const r = ok(await mkt.post(`/api/campaigns/${campaignId}/launch`), `${campaignId} launch`);
     note(r);

@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { twoProportionSampleSize } from '@app/domain';
 
@@ -39,7 +39,7 @@ describe('POST /api/audiences/preview', () => {
   const launched = async (campaignId: string, p: Record<string, unknown>) => {
     const mkt = c.as('mkt-br1');
     expect((await mkt.post('/api/campaigns', { campaignId, name: campaignId, ...p })).status).toBe(201);
-    expect((await mkt.post(`/api/campaigns/${campaignId}/submit`, { planDocumentRef: 'doc' })).status).toBe(200);
+    expect((await submitWithPlan(mkt, campaignId)).status).toBe(200);
     expect((await c.as('appr-ho').post(`/api/campaigns/${campaignId}/approve`)).status).toBe(200);
     const r = await mkt.post(`/api/campaigns/${campaignId}/launch`);
     expect(r.status).toBe(200);
@@ -174,7 +174,7 @@ describe('the preview\'s baseline: past control groups of completed campaigns on
     const mkt = c.as('mkt-br1');
     const launch = async (campaignId: string, gender: string) => {
       expect((await mkt.post('/api/campaigns', { campaignId, name: campaignId, ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 50, audience: { genders: [gender] } })).status).toBe(201);
-      await mkt.post(`/api/campaigns/${campaignId}/submit`, { planDocumentRef: 'doc' });
+      expect((await submitWithPlan(mkt, campaignId)).status).toBe(200);
       await c.as('appr-ho').post(`/api/campaigns/${campaignId}/approve`);
       expect((await mkt.post(`/api/campaigns/${campaignId}/launch`)).body).toMatchObject({ audienceSize: gender === 'F' ? 6 : 4 });
     };

@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 /** 004:123 "客户经理及时联系客户"; 004 篇九 第十条 (maintenance plan); 001 服务准则 1 and 4 (opt-outs, complaints). */
@@ -26,7 +26,7 @@ describe('GET /api/call-list', () => {
     }
     const mkt = c.as('mkt-br1');
     await ok(mkt.post('/api/campaigns', { campaignId: 'KCALL', name: 'KCALL', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone', 'sms'], budget: '1000', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 0 }));
-    await ok(mkt.post('/api/campaigns/KCALL/submit', { planDocumentRef: 'doc' }));
+    await ok(submitWithPlan(mkt, 'KCALL'));
     await ok(c.as('appr-ho').post('/api/campaigns/KCALL/approve'));
     await ok(mkt.post('/api/campaigns/KCALL/launch'));
     // D3 was called for the campaign today: the policy allows 1 contact per campaign in 7 days.

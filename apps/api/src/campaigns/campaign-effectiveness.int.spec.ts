@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { startProjector } from '@app/platform';
 
@@ -38,7 +38,7 @@ describe('campaign effectiveness read model', () => {
       period: { start: '2026-01-01', end: '2030-01-01' },
       controlGroupPercent: 30,
     });
-    await mkt.post('/api/campaigns/K1/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(mkt, 'K1');
     await c.as('appr-ho').post('/api/campaigns/K1/approve');
     expect((await mkt.post('/api/campaigns/K1/launch', { occurredAt: day('01', 0) })).status).toBe(200);
     const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerEnrolledInCampaign' ORDER BY data->>'customerId'`);

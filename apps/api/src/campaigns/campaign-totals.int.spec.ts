@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 /**
@@ -33,7 +33,7 @@ describe('totals across overlapping campaigns', () => {
       ['K2', ['DEP-1Y']],
     ] as const) {
       await ok(mkt.post('/api/campaigns', { campaignId, name: campaignId, ownerUnitId: 'BR1', productCodes, channels: ['phone'], budget: '100', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 0 }));
-      await ok(mkt.post(`/api/campaigns/${campaignId}/submit`, { planDocumentRef: 'doc' }));
+      await ok(submitWithPlan(mkt, campaignId));
       await ok(c.as('appr-ho').post(`/api/campaigns/${campaignId}/approve`));
       await ok(mkt.post(`/api/campaigns/${campaignId}/launch`, { occurredAt: march(1, 0) }));
     }

@@ -45,7 +45,8 @@ export const draft = z.strictObject({
   targets: z.strictObject({ conversions: z.number().int().min(0).nullable().default(null), revenue: nonNegativeMoney.nullable().default(null) }).default({ conversions: null, revenue: null }),
   ...occurredAt,
 });
-const submit = z.strictObject({ planDocumentRef: text(500), ...occurredAt });
+/** The plan document is uploaded first (POST …/plan-documents); the submission names it by its id. */
+const submit = z.strictObject({ planDocumentId: id, ...occurredAt });
 const decision = z.strictObject({ ...occurredAt });
 const reject = z.strictObject({ reason: text(1000), ...occurredAt });
 const launch = z.strictObject({ randomisationSeed: z.string().min(1).max(100).optional(), ...occurredAt });
@@ -88,11 +89,11 @@ export class CampaignsController {
   @Roles('marketer', 'admin')
   @Post(':campaignId/submit')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Submit for approval, with the plan document attached' })
-  @ApiBody({ schema: toOpenApi(submit), examples: { plan: { value: { planDocumentRef: 'dms://plans/2026/K-2026-001.pdf' } } } })
+  @ApiOperation({ summary: 'Submit for approval, with the plan document attached: the documentId an upload (POST …/plan-documents) answered; the event records its SHA-256' })
+  @ApiBody({ schema: toOpenApi(submit), examples: { plan: { value: { planDocumentId: '0b6c1c8e-6a53-4a63-9d3f-1b0c2f7de2a1' } } } })
   async submit(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
     const b = parseBody(submit, body);
-    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'SubmitCampaign', campaignId, planDocumentRef: b.planDocumentRef });
+    return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'SubmitCampaign', campaignId, planDocumentId: b.planDocumentId, planDocument: null });
   }
 
   @Roles('approver', 'admin')

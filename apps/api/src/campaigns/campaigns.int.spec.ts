@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 const plan = (campaignId: string, over: Record<string, unknown> = {}) => ({
@@ -29,7 +29,7 @@ describe('campaign lifecycle through the API', () => {
   it('goes draft → submitted → approved → launched → costs → completed, with the catalogue events in the store; DOMAIN Campaigns: participants share the costs, from their benefit points', async () => {
     const mkt = c.as('mkt-br1');
     expect((await mkt.post('/api/campaigns', plan('K1'))).status).toBe(201);
-    expect((await mkt.post('/api/campaigns/K1/submit', { planDocumentRef: 'dms://K1.pdf' })).status).toBe(200);
+    expect((await submitWithPlan(mkt, 'K1')).status).toBe(200);
     expect((await c.as('appr-ho').post('/api/campaigns/K1/approve')).status).toBe(200);
     const launched = await mkt.post('/api/campaigns/K1/launch');
     expect(launched.status).toBe(200);
@@ -107,7 +107,7 @@ describe('campaign lifecycle through the API', () => {
 
   it('refuses approval by a unit that is not above the owner (403)', async () => {
     await c.as('mkt-br1').post('/api/campaigns', plan('K2'));
-    await c.as('mkt-br1').post('/api/campaigns/K2/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(c.as('mkt-br1'), 'K2');
     const r = await c.as('appr-br1').post('/api/campaigns/K2/approve');
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('NOT_SUPERIOR_UNIT');
@@ -122,7 +122,7 @@ describe('campaign lifecycle through the API', () => {
 
   it('refuses a launch beyond the unit\'s remaining budget (422) and appends nothing', async () => {
     await c.as('mkt-br1').post('/api/campaigns', plan('K4', { budget: '500000' }));
-    await c.as('mkt-br1').post('/api/campaigns/K4/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(c.as('mkt-br1'), 'K4');
     await c.as('appr-ho').post('/api/campaigns/K4/approve');
     const before = await t.runtime.store.headPosition();
     const r = await c.as('mkt-br1').post('/api/campaigns/K4/launch');
@@ -134,7 +134,7 @@ describe('campaign lifecycle through the API', () => {
   it('enrols only the customers their own rules accept: an erased customer the audience rule matches is left out', async () => {
     expect((await c.as('admin').post('/api/customers/M0/erasure', { reason: 'customer request' })).status).toBe(200);
     await c.as('mkt-br1').post('/api/campaigns', plan('K7', { audience: { genders: ['M'] } }));
-    await c.as('mkt-br1').post('/api/campaigns/K7/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(c.as('mkt-br1'), 'K7');
     await c.as('appr-ho').post('/api/campaigns/K7/approve');
     const r = await c.as('mkt-br1').post('/api/campaigns/K7/launch');
     expect(r.status).toBe(200);
@@ -152,7 +152,7 @@ describe('campaign lifecycle through the API', () => {
     await seedCustomer(t, 'U-SOME', { gender: 'U', optedOut: ['phone'] });
     await seedCustomer(t, 'U-NONE', { gender: 'U' });
     await c.as('mkt-br1').post('/api/campaigns', plan('K8', { audience: { genders: ['U'] }, channels: ['phone', 'sms'] }));
-    await c.as('mkt-br1').post('/api/campaigns/K8/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(c.as('mkt-br1'), 'K8');
     await c.as('appr-ho').post('/api/campaigns/K8/approve');
     const r = await c.as('mkt-br1').post('/api/campaigns/K8/launch');
     expect(r.status).toBe(200);
@@ -163,7 +163,7 @@ describe('campaign lifecycle through the API', () => {
 
   it('finishes a launch that was cut short (customers enrolled, campaign not launched) without enrolling anyone twice', async () => {
     await c.as('mkt-br1').post('/api/campaigns', plan('K9', { audience: { genders: ['M'] }, includeOtherControlGroups: true }));
-    await c.as('mkt-br1').post('/api/campaigns/K9/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(c.as('mkt-br1'), 'K9');
     await c.as('appr-ho').post('/api/campaigns/K9/approve');
     // As a store that appends stream by stream (EventStoreDB) would leave it: M1 already enrolled, in control.
     const m1 = await t.runtime.store.readStream('customer-M1');
@@ -181,7 +181,7 @@ describe('campaign lifecycle through the API', () => {
   });
 
   it('answers an unknown campaign with 404', async () => {
-    const r = await c.as('mkt-br1').post('/api/campaigns/NOPE/submit', { planDocumentRef: 'doc' });
+    const r = await submitWithPlan(c.as('mkt-br1'), 'NOPE');
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('UNKNOWN_CAMPAIGN');
   });

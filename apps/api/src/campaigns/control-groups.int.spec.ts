@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation, storedEvents } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, storedEvents, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 /** DOMAIN.md, Campaigns: "A running campaign's control customers are kept out of other campaigns' audiences and contacts … unless another campaign's owner explicitly includes them". */
@@ -16,7 +16,7 @@ describe('control groups of running campaigns through the API', () => {
     const mkt = c.as('mkt-br1');
     const plan = { campaignId, name: campaignId, ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '1000', period: { start: '2026-01-01', end: '2030-01-01' }, ...over };
     expect((await mkt.post('/api/campaigns', plan)).status).toBe(201);
-    await mkt.post(`/api/campaigns/${campaignId}/submit`, { planDocumentRef: 'doc' });
+    await submitWithPlan(mkt, campaignId);
     await c.as('appr-ho').post(`/api/campaigns/${campaignId}/approve`);
     const r = await mkt.post(`/api/campaigns/${campaignId}/launch`);
     expect(r.status).toBe(200);

@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 /** 004 篇九 第三十条: the participant list kept during execution, the every-10-days check, the customers' reaction; the calendar. */
@@ -17,7 +17,7 @@ describe('campaign follow-up, participants and calendar', () => {
   const launch = async (campaignId: string, over: Record<string, unknown>) => {
     const mkt = c.as('mkt-br1');
     await ok(mkt.post('/api/campaigns', { campaignId, name: campaignId, ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '1000', period: { start: '2026-01-01', end: '2030-01-01' }, ...over }));
-    await ok(mkt.post(`/api/campaigns/${campaignId}/submit`, { planDocumentRef: 'doc' }));
+    await ok(submitWithPlan(mkt, campaignId));
     await ok(c.as('appr-ho').post(`/api/campaigns/${campaignId}/approve`));
     await ok(mkt.post(`/api/campaigns/${campaignId}/launch`));
   };
@@ -91,7 +91,7 @@ describe('the every-10-days check counts every contact, re-contacts included', (
     const mkt = c.as('mkt-br1');
     // March and April 2026 in Shanghai: 2026-02-28T16:00Z to 2026-04-30T16:00Z.
     await mkt.post('/api/campaigns', { campaignId: 'KR', name: 'KR', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-03-01', end: '2026-05-01' }, controlGroupPercent: 0 });
-    await mkt.post('/api/campaigns/KR/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(mkt, 'KR');
     await c.as('appr-ho').post('/api/campaigns/KR/approve');
     expect((await mkt.post('/api/campaigns/KR/launch', { occurredAt: '2026-03-01T01:00:00Z' })).body).toMatchObject({ audienceSize: 1 });
     const contact = (contactId: string, occurredAt: string) =>
@@ -113,7 +113,7 @@ describe('the every-10-days check counts every contact, re-contacts included', (
     const c = api(t);
     const mkt = c.as('mkt-br1');
     await mkt.post('/api/campaigns', { campaignId: 'KP', name: 'KP', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-03-01', end: '2026-05-01' }, controlGroupPercent: 0 });
-    await mkt.post('/api/campaigns/KP/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(mkt, 'KP');
     await c.as('appr-ho').post('/api/campaigns/KP/approve');
     // Enrolled at 23:30 UTC on 1 March: 23:30 + 8 h = 07:30 on 2 March in Beijing.
     expect((await mkt.post('/api/campaigns/KP/launch', { occurredAt: '2026-03-01T23:30:00Z' })).body).toMatchObject({ audienceSize: 1 });

@@ -1,7 +1,7 @@
 import { withMetadata } from '@app/application';
 import type { DomainEvent } from '@app/domain';
 import type { EventStore, StreamAppend } from '@app/event-store';
-import { api, seedOrganisation } from '../../../../test/support/api';
+import { api, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { wholeLog } from '../../../../test/support/whole-log';
 
@@ -38,7 +38,7 @@ async function bank(): Promise<TestApp> {
   for (let i = 0; i < appends.length; i += 1_000) await t.runtime.store.appendToStreams(appends.slice(i, i + 1_000));
   const mkt = api(t).as('mkt-br1');
   expect((await mkt.post('/api/campaigns', plan)).status).toBe(201);
-  expect((await mkt.post('/api/campaigns/K-BIG/submit', { planDocumentRef: 'doc' })).status).toBe(200);
+  expect((await submitWithPlan(mkt, 'K-BIG')).status).toBe(200);
   expect((await api(t).as('appr-ho').post('/api/campaigns/K-BIG/approve')).status).toBe(200);
   // The launch reads its audience from the customer directory: caught up first.
   await t.runtime.projector!.catchUp(120_000);

@@ -1,7 +1,7 @@
 import { EventStoreDbEventStore, type EventStore, type RecordedEvent, type StreamAppend } from '@app/event-store';
 import { UPCASTERS, upcastWith } from '@app/domain';
 import { FakeEventStoreDb } from '../../../../libs/event-store/src/eventstoredb/fake-eventstoredb';
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { wholeLog } from '../../../../test/support/whole-log';
 
@@ -36,7 +36,7 @@ async function bank(adapter: Adapter): Promise<TestApp> {
   for (let i = 0; i < 2; i++) await seedCustomer(t, `M${i}`, { gender: 'M' });
   const mkt = api(t).as('mkt-br1');
   await mkt.post('/api/campaigns', plan);
-  await mkt.post('/api/campaigns/K-R/submit', { planDocumentRef: 'doc' });
+  await submitWithPlan(mkt, 'K-R');
   await api(t).as('appr-ho').post('/api/campaigns/K-R/approve');
   return t;
 }

@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { CampaignReportsController } from './campaign-reports.controller';
 
@@ -21,7 +21,7 @@ describe('as-of and attribution replays: scope first, and a share per person', (
     for (let i = 0; i < 6; i++) await seedCustomer(t, `C${i}`, { tolerance: 'R2' });
     const mkt = c.as('mkt-br1');
     await mkt.post('/api/campaigns', { campaignId: 'K1', name: 'Bonds', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 30 });
-    await mkt.post('/api/campaigns/K1/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(mkt, 'K1');
     await c.as('appr-ho').post('/api/campaigns/K1/approve');
     expect((await mkt.post('/api/campaigns/K1/launch')).status).toBe(200);
     expect(await t.runtime.projector!.catchUp(30_000)).toBe(true);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 describe('customer 360, points ledger, budget usage and supervision exceptions', () => {
@@ -42,7 +42,7 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
     // Budgets: HO 1,000,000 with 100,000 to BR1 (seeded); a BR1 campaign commits 20,000, spends 1,500, completes.
     const mkt = c.as('mkt-br1');
     await ok(mkt.post('/api/campaigns', { campaignId: 'K1', name: 'k', ownerUnitId: 'BR1', productCodes: ['DEP-1Y'], channels: ['phone'], budget: '20000', period: { start: '2026-01-01', end: '2030-01-01' } }));
-    await ok(mkt.post('/api/campaigns/K1/submit', { planDocumentRef: 'doc' }));
+    await ok(submitWithPlan(mkt, 'K1'));
     await ok(c.as('appr-ho').post('/api/campaigns/K1/approve'));
     await ok(mkt.post('/api/campaigns/K1/launch'));
     await ok(mkt.post('/api/campaigns/K1/costs', { amount: '1500' }));

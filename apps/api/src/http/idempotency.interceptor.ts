@@ -6,6 +6,7 @@ import type { IdempotencyStore, Runtime } from '@app/platform';
 import { RUNTIME } from '@app/application';
 import { toHttpError } from './error.filter';
 import { ReplayedResponse } from './replayed-response';
+import { isIdempotentByContent } from './upload';
 
 const KEY = /^[\w.:-]{1,200}$/;
 
@@ -24,7 +25,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request & { actor?: Actor; idempotencyKey?: string }>();
     const key = req.header('idempotency-key');
-    if (req.method !== 'POST' || key === undefined) return next.handle();
+    if (req.method !== 'POST' || key === undefined || isIdempotentByContent(context.getHandler())) return next.handle();
     return from(this.handle(req, context.switchToHttp().getResponse<Response>(), key, next));
   }
 

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { isUpload } from './upload';
 
 /** Half a surrogate pair: text that is not valid Unicode (String#isWellFormed is ES2024). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -39,6 +40,8 @@ export function strictBody() {
     if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') return next();
     const length = Number(req.headers['content-length'] ?? 0);
     const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
+    // A plan document is a file whatever its Content-Type, read by its handler after the guard (http/upload.ts); the JSON parser skips it.
+    if (isUpload(req)) return next();
     if (hasBody && !req.is('application/json')) return refuse(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON (Content-Type: application/json)');
     next();
   };

@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation, storedEvents } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, storedEvents, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 /**
@@ -128,9 +128,9 @@ describe('trust at the door: the smaller findings', () => {
   it('four eyes: whoever submitted a campaign once does not approve it, even after a rejection and a resubmission by someone else', async () => {
     const mkt = c.as('mkt-br1');
     expect((await mkt.post('/api/campaigns', { campaignId: 'K-4E', name: 'x', ownerUnitId: 'BR1', productCodes: ['DEP-1Y'], channels: ['phone'], budget: '10', period: { start: '2026-01-01', end: '2030-01-01' } })).status).toBe(201);
-    expect((await c.as('admin').post('/api/campaigns/K-4E/submit', { planDocumentRef: 'doc-1' })).status).toBe(200);
+    expect((await submitWithPlan(c.as('admin'), 'K-4E')).status).toBe(200);
     expect((await c.as('appr-ho').post('/api/campaigns/K-4E/reject', { reason: 'costs' })).status).toBe(200);
-    expect((await mkt.post('/api/campaigns/K-4E/submit', { planDocumentRef: 'doc-2' })).status).toBe(200);
+    expect((await submitWithPlan(mkt, 'K-4E')).status).toBe(200);
     const approve = await c.as('admin').post('/api/campaigns/K-4E/approve');
     expect(approve.status).toBe(403);
     expect(approve.body.error.code).toBe('FOUR_EYES');

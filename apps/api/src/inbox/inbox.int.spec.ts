@@ -1,4 +1,6 @@
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { createHash } from 'node:crypto';
+import { planPdf } from '@app/demo';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 /**
@@ -19,7 +21,7 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
   const mine = async (who: string) => (await c.as(who).get(`/api/inbox/mine?minPosition=${last}`)).body.items as any[];
   const campaign = async (campaignId: string, owner: string, marketer: string) => {
     await ok(c.as(marketer).post('/api/campaigns', { campaignId, name: campaignId, ownerUnitId: owner, productCodes: ['DEP-1Y'], channels: ['phone'], budget: '500', period: { start: '2026-01-01', end: '2030-01-01' } }));
-    await ok(c.as(marketer).post(`/api/campaigns/${campaignId}/submit`, { planDocumentRef: `dms://${campaignId}.pdf` }));
+    await ok(submitWithPlan(c.as(marketer), campaignId));
   };
 
   beforeAll(async () => {
@@ -38,6 +40,7 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
   });
   afterAll(() => t.close());
 
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
   const summary = (items: any[]) => items.map((i) => `${i.kind} ${i.requestId}`);
 
   it('shows each approver what their unit decides, with the facts and the commands that decide', async () => {
@@ -50,7 +53,11 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
       unitId: 'SB1',
       requestedBy: 'mkt-sb1',
       status: 'pending',
-      facts: { name: 'K-SB1', ownerUnitId: 'SB1', budget: '500.00', productCodes: ['DEP-1Y'], controlGroupPercent: 10, planDocumentRef: 'dms://K-SB1.pdf' },
+      facts: {
+        name: 'K-SB1', ownerUnitId: 'SB1', budget: '500.00', productCodes: ['DEP-1Y'], controlGroupPercent: 10,
+        // the document submitUploaded sent: its name, and the SHA-256 of its bytes, worked out here
+        planDocument: { fileName: 'K-SB1 方案.pdf', mediaType: 'application/pdf', sha256: sha256(planPdf('K-SB1 plan')) },
+      },
       actions: { approve: { method: 'POST', href: '/api/campaigns/K-SB1/approve' }, reject: { method: 'POST', href: '/api/campaigns/K-SB1/reject' } },
     });
   });
@@ -72,8 +79,11 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
   });
 
   it('puts a resubmitted campaign back in the inbox, waiting again', async () => {
-    await ok(c.as('mkt-sb1').post('/api/campaigns/K-SB1/submit', { planDocumentRef: 'dms://K-SB1-v2.pdf' }));
+    // a revised plan: other bytes, another document
+    const revised = planPdf('K-SB1 plan, revised');
+    const uploaded = await ok(c.as('mkt-sb1').upload('/api/campaigns/K-SB1/plan-documents?fileName=K-SB1-v2.pdf', revised));
+    await ok(c.as('mkt-sb1').post('/api/campaigns/K-SB1/submit', { planDocumentId: uploaded.documentId }));
     const items = await inbox('appr-br1');
-    expect(items.find((i) => i.requestId === 'K-SB1')).toMatchObject({ status: 'pending', decidedBy: null, reason: null, facts: { planDocumentRef: 'dms://K-SB1-v2.pdf' } });
+    expect(items.find((i) => i.requestId === 'K-SB1')).toMatchObject({ status: 'pending', decidedBy: null, reason: null, facts: { planDocument: { documentId: uploaded.documentId, fileName: 'K-SB1-v2.pdf', sha256: sha256(revised) } } });
   });
 });

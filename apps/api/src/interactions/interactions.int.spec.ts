@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation, storedEvents } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, storedEvents, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 describe('interactions through the API', () => {
@@ -25,7 +25,7 @@ describe('interactions through the API', () => {
       period: { start: '2026-01-01', end: '2030-01-01' },
       controlGroupPercent: 30,
     });
-    await mkt.post('/api/campaigns/K1/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(mkt, 'K1');
     await c.as('appr-ho').post('/api/campaigns/K1/approve');
     const launched = await mkt.post('/api/campaigns/K1/launch');
     expect(launched.status).toBe(200);
@@ -85,7 +85,7 @@ describe('interactions through the API', () => {
     const mkt = c.as('mkt-br1');
     const january = { start: '2026-01-01T00:00:00Z', end: '2026-02-01T00:00:00Z' };
     await mkt.post('/api/campaigns', { campaignId: 'K-JAN', name: 'January', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], audience: { genders: ['U'] }, budget: '100', period: january, controlGroupPercent: 0 });
-    await mkt.post('/api/campaigns/K-JAN/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(mkt, 'K-JAN');
     await c.as('appr-ho').post('/api/campaigns/K-JAN/approve');
     expect((await mkt.post('/api/campaigns/K-JAN/launch', { occurredAt: '2026-01-10T09:00:00Z' })).body).toMatchObject({ audienceSize: 1 });
     const rm = c.as('rm1');

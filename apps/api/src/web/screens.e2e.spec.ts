@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { planPdf } from '@app/demo';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
+import { windowsProgram } from '../../../../test/support/documents';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { buildWeb, expectFailedLoads as takeFailedLoads, launchBrowser, signInFirstTime as firstSignIn } from './browser';
 
@@ -20,6 +23,10 @@ describe('working screens: designer, approval inbox, call list', () => {
   const ONE_TIME = 'temporary 2026';
   const SUITABLE = 14; // tolerance R2: may be offered FUND-BOND (R2)
   const UNSUITABLE = 6; // tolerance R1: may not
+  // Plan documents up to 64 KiB here (the product's default is 10 MB): a "too large" file stays small.
+  const PLAN_LIMIT = 64 * 1024;
+  /** The marketer's designer, kept open from the design to the launch. */
+  let designer: Page;
 
   const expectFailedLoads = (status: number, count: number) => takeFailedLoads(problems, status, count);
   const signInFirstTime = (page: Page, staffId: string, newPassword: string) => firstSignIn(page, t.url, staffId, ONE_TIME, newPassword);
@@ -39,9 +46,10 @@ describe('working screens: designer, approval inbox, call list', () => {
 
   beforeAll(async () => {
     buildWeb();
-    t = await startTestApp();
+    t = await startTestApp({ PLAN_DOCUMENT_MAX_BYTES: String(PLAN_LIMIT) });
     c = api(t);
     await seedOrganisation(t);
+    expect((await c.as('admin').post('/api/org/staff', { staffId: 'mkt-br2', displayName: 'mkt-br2', role: 'marketer', unitId: 'BR2' })).status).toBe(201);
     for (let i = 0; i < SUITABLE; i++) {
       const id = `S${String(i).padStart(2, '0')}`;
       await seedCustomer(t, id, { tolerance: 'R2' });
@@ -49,7 +57,7 @@ describe('working screens: designer, approval inbox, call list', () => {
       expect((await c.as('head-br1').post(`/api/customers/${id}/manager`, { staffId: 'rm1' })).status).toBeLessThan(300);
     }
     for (let i = 0; i < UNSUITABLE; i++) await seedCustomer(t, `U${String(i).padStart(2, '0')}`, { tolerance: 'R1' });
-    for (const who of ['mkt-br1', 'appr-ho', 'rm1']) expect((await c.as('admin').post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME })).status).toBe(200);
+    for (const who of ['mkt-br1', 'appr-ho', 'rm1', 'mkt-br2']) expect((await c.as('admin').post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME })).status).toBe(200);
     expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
     ({ browser, problems, newPage } = await launchBrowser());
   }, 180_000);
@@ -113,10 +121,26 @@ describe('working screens: designer, approval inbox, call list', () => {
     await page.waitForSelector('#designer-notice:has-text("草稿已保存")');
     // submitted without a plan document: refused beside that field, in Chinese
     await page.click('#d-submit');
-    await page.waitForSelector('[data-field=planDocumentRef].is-error');
-    expect(await page.textContent('[data-field=planDocumentRef] .el-form-item__error')).toMatch(/方案|输入有误/);
+    await page.waitForSelector('[data-field=planDocument].is-error');
+    expect(await page.textContent('[data-field=planDocument] .el-form-item__error')).toMatch(/方案|输入有误/);
     expectFailedLoads(400, 1);
-    await page.fill('#d-plan', 'plans/K9-债券基金.pdf');
+    // a Windows program renamed plan.pdf: refused by its bytes, beside the upload control, in Chinese
+    await page.setInputFiles('#d-plan-file', { name: 'plan.pdf', mimeType: 'application/pdf', buffer: windowsProgram() });
+    await page.waitForSelector('[data-field=planDocument] .el-form-item__error:has-text("须为 PDF 或 Office")');
+    expectFailedLoads(415, 1);
+    // a real PDF one byte over the limit (65,536 + 1 bytes): refused as too large
+    const big = Buffer.concat([planPdf('big'), Buffer.alloc(PLAN_LIMIT + 1 - planPdf('big').length, 0x20)]);
+    await page.setInputFiles('#d-plan-file', { name: '大方案.pdf', mimeType: 'application/pdf', buffer: big });
+    await page.waitForSelector('[data-field=planDocument] .el-form-item__error:has-text("超过大小上限")');
+    expectFailedLoads(413, 1);
+    // the plan itself: uploaded, shown with its name, size and SHA-256 (worked out here over the same bytes)
+    const plan = planPdf('K9 bond fund drive');
+    const hash = createHash('sha256').update(plan).digest('hex');
+    await page.setInputFiles('#d-plan-file', { name: 'K9-债券基金.pdf', mimeType: 'application/pdf', buffer: plan });
+    await page.waitForSelector('#d-plan-info');
+    expect(await page.textContent('#d-plan-name')).toBe('K9-债券基金.pdf');
+    expect(await page.textContent('#d-plan-hash')).toBe(hash);
+    expect(await page.$('[data-field=planDocument].is-error')).toBeNull();
     await page.click('#d-submit');
     await page.waitForSelector('#designer-notice:has-text("已提交审批")');
     expect(sent.length).toBe(3);
@@ -138,7 +162,11 @@ describe('working screens: designer, approval inbox, call list', () => {
     expect(rows.map((r) => r.type)).toEqual(['CampaignDrafted', 'CampaignSubmitted']);
     expect(rows[0].data).toMatchObject({ ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '5000.00', controlGroupPercent: 40 });
     expect(rows[0].data.audience).toMatchObject({ suitableOnly: true });
-    await page.close();
+    expect(rows[1].data.planDocument).toMatchObject({ fileName: 'K9-债券基金.pdf', sha256: hash, size: plan.length, mediaType: 'application/pdf' });
+    // back to Chinese; the page stays open for the launch once head office approves
+    await page.click('#lang');
+    await page.waitForSelector('#tabs :text("活动设计")');
+    designer = page;
   }, 120_000);
 
   it('lets head office approve it from the inbox, and the marketer sees the outcome', async () => {
@@ -146,6 +174,8 @@ describe('working screens: designer, approval inbox, call list', () => {
     await signInFirstTime(page, 'appr-ho', 'approve it 2026');
     await page.click('#tabs [data-tab=inbox]');
     await page.waitForSelector('#inbox-waiting [data-approve=K9]');
+    // the plan to read before deciding
+    expect(await page.textContent('#inbox-waiting [data-plan=K9]')).toBe('K9-债券基金.pdf');
     await page.click('#inbox-waiting [data-approve=K9]');
     await page.waitForSelector('#inbox-notice:has-text("已批准")');
     await until(async () => (await page.$('#inbox-waiting [data-approve=K9]')) === null);
@@ -163,8 +193,22 @@ describe('working screens: designer, approval inbox, call list', () => {
     await mine.close();
   }, 90_000);
 
-  it('launches with exactly the previewed audience and split, and a relationship manager works the call list', async () => {
-    expect((await c.as('mkt-br1').post('/api/campaigns/K9/launch', {})).status).toBe(200);
+  it('refuses the launch beside the budget while the unit\'s budget is taken, then launches with exactly the previewed audience and split; a relationship manager works the call list', async () => {
+    // KBIG takes 96,000 of BR1's 100,000 for 2026 (everyone in BR1, no control group): 4,000 left, K9 needs 5,000
+    const mkt = c.as('mkt-br1');
+    expect((await mkt.post('/api/campaigns', { campaignId: 'KBIG', name: 'KBIG 存款', ownerUnitId: 'BR1', productCodes: ['DEP-1Y'], channels: ['sms'], budget: '96000', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 0 })).status).toBe(201);
+    expect((await submitWithPlan(mkt, 'KBIG')).status).toBe(200);
+    expect((await c.as('appr-ho').post('/api/campaigns/KBIG/approve', {})).status).toBe(200);
+    expect((await mkt.post('/api/campaigns/KBIG/launch', {})).body).toMatchObject({ audienceSize: SUITABLE + UNSUITABLE });
+    await designer.click('#d-launch');
+    await designer.waitForSelector('[data-field=budget] .el-form-item__error:has-text("超出本机构剩余预算")');
+    expectFailedLoads(422, 1);
+    // KBIG cancelled: its 96,000 back to BR1; the launch goes through
+    expect((await mkt.post('/api/campaigns/KBIG/cancel', { reason: 'budget for K9' })).status).toBe(200);
+    await designer.click('#d-launch');
+    await designer.waitForSelector(`#designer-notice:has-text("已启动：目标客户 ${previewed.size} 人")`);
+    expect(await designer.$('[data-field=budget].is-error')).toBeNull();
+    await designer.close();
     const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerEnrolledInCampaign' AND data->>'campaignId' = 'K9'`);
     const T = rows.filter((r) => r.data.group === 'treatment').map((r) => r.data.customerId as string).sort();
     expect([rows.length, T.length, rows.length - T.length]).toEqual([previewed.size, previewed.treatment, previewed.control]);
@@ -210,6 +254,46 @@ describe('working screens: designer, approval inbox, call list', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the UTF-8 byte-order mark Excel needs
     const csv = bytes.subarray(3).toString('utf8');
     expect(csv.trim().split('\r\n')).toHaveLength(1 + previewed.size); // header + every enrolled customer
+    await page.close();
+  }, 60_000);
+
+  it('shows the campaigns of each unit on the calendar, in the bank\'s time zone, with the customers two overlapping campaigns share', async () => {
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    const { page } = await newPage();
+    await page.goto(`${t.url}/`);
+    await page.fill('#staff-id', 'mkt-br1');
+    await page.fill('#password', 'design it 2026');
+    await page.click('#sign-in');
+    await page.click('#tabs [data-tab=calendar]');
+    await page.waitForSelector('#calendar-campaigns [data-campaign=K9]');
+    expect(await page.$$eval('#calendar-chart canvas', (x) => x.length)).toBe(1);
+    // K9 runs from the first instant of 1 January 2026 in Beijing (2025-12-31T16:00Z) through 1 January 2030, shown as bank days
+    const row = await page.textContent('#calendar-campaigns .el-table__row:has([data-campaign=K9])');
+    expect(row).toContain('2026-01-01 – 2030-01-01');
+    expect(row).toContain('BR1');
+    // KBIG (cancelled) enrolled all 20 of BR1's customers, K9 the 14 suitable ones: they share 14
+    expect(await page.textContent('#calendar-overlaps [data-overlap="K9/KBIG"]')).toBe(String(SUITABLE));
+    await page.close();
+  }, 60_000);
+
+  it('hides the campaign from a marketer of another branch: not in their list or calendar, and its address shows the not-found screen', async () => {
+    const { page } = await newPage();
+    await signInFirstTime(page, 'mkt-br2', 'other branch 2026');
+    await page.waitForSelector('#campaign-list');
+    await page.waitForTimeout(500);
+    expect(await page.textContent('#campaign-list')).not.toContain('K9');
+    await page.click('#tabs [data-tab=calendar]');
+    await page.waitForSelector('#calendar-overlaps');
+    expect(await page.$('#calendar-campaigns [data-campaign=K9]')).toBeNull();
+    // the campaign's own address, as someone might paste it
+    await page.goto(`${t.url}/#/campaigns/K9`);
+    await page.waitForSelector('#not-found');
+    expect(await page.textContent('#not-found')).toContain('没有这个活动');
+    expect(await page.$('#campaign-detail')).toBeNull();
+    // and its plan document's address answers as for an unknown campaign
+    const plan = (await t.db.pool.query(`SELECT document_id FROM plan_documents WHERE campaign_id = 'K9'`)).rows[0].document_id;
+    expect((await c.as('mkt-br2').get(`/api/campaigns/K9/plan-documents/${plan}`)).status).toBe(404);
+    expectFailedLoads(404, 1);
     await page.close();
   }, 60_000);
 

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { buildWeb, expectFailedLoads as takeFailedLoads, launchBrowser, signIn as fillSignIn, signInFirstTime } from './browser';
 
@@ -40,7 +40,7 @@ describe('staff front end', () => {
     const mkt = c.as('mkt-br1');
     const draft = (campaignId: string) => ({ campaignId, name: `${campaignId} 春季存款`, ownerUnitId: 'BR1', productCodes: ['FUND-BOND', 'DEP-1Y'], channels: ['phone'], budget: '5000', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 30 });
     await mkt.post('/api/campaigns', draft('K1'));
-    await mkt.post('/api/campaigns/K1/submit', { planDocumentRef: 'doc' });
+    await submitWithPlan(mkt, 'K1');
     await c.as('appr-ho').post('/api/campaigns/K1/approve');
     expect((await mkt.post('/api/campaigns/K1/launch', { occurredAt: day('01', 0) })).status).toBe(200);
     const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerEnrolledInCampaign' ORDER BY data->>'customerId'`);
@@ -58,7 +58,7 @@ describe('staff front end', () => {
     // A second campaign waits for head office's approval.
     for (const id of ['K2', 'K3']) {
       await mkt.post('/api/campaigns', draft(id));
-      await mkt.post(`/api/campaigns/${id}/submit`, { planDocumentRef: 'doc' });
+      await submitWithPlan(mkt, id);
     }
     for (const who of ['head-br1', 'appr-ho', 'rm2']) expect((await c.as('admin').post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME })).status).toBe(200);
     expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);

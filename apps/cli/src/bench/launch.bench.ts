@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ActOnBudget, ActOnCampaign, LaunchCampaign, startApplication, withMetadata } from '@app/application';
 import type { Actor, BudgetCommand, CampaignCommand, DomainEvent } from '@app/domain';
 import type { Runtime } from '@app/platform';
-import { syntheticBatches } from '@app/demo';
+import { planPdf, syntheticBatches } from '@app/demo';
 import { campaignEffectiveness, campaignEffectivenessProjection, customerDirectoryProjection, ProjectionRunner, withReadModels } from '@app/read-models';
 import { timed } from './percentiles';
 import { launchAsBefore } from './launch-baseline';
@@ -102,7 +102,8 @@ export async function launchAtSize(runtime: Runtime, customers: number, step: (s
     };
     for (const campaignId of ['K-BASE', 'K-ALL']) {
       await act(campaignId, { type: 'DraftCampaign', plan }, marketer);
-      await act(campaignId, { type: 'SubmitCampaign', planDocumentRef: 'dms://launch.pdf' }, marketer);
+      const document = await runtime.planDocuments.store({ campaignId, fileName: `${campaignId}.pdf`, mediaType: 'application/pdf', content: planPdf(`${campaignId} plan`), uploadedBy: marketer.userId, uploadedAt: when });
+      await act(campaignId, { type: 'SubmitCampaign', planDocumentId: document.documentId, planDocument: null }, marketer);
       await act(campaignId, { type: 'ApproveCampaign' }, approver);
     }
     await runner.catchUp(60_000);

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { ActOnCampaign, LaunchCampaign, startApplication } from '@app/application';
 import { bankTimeZone, type Actor, type CampaignCommand } from '@app/domain';
 import type { EventStore } from '@app/event-store';
-import { seedWithHandlers } from '@app/demo';
+import { planPdf, seedWithHandlers } from '@app/demo';
 import type { Runtime } from '@app/platform';
 import {
   buildScratch,
@@ -152,7 +152,8 @@ export async function seedAndLaunch(runtime: Runtime, customers: number, months:
       targets: { conversions: null, revenue: null },
     };
     await act({ type: 'DraftCampaign', plan }, marketer);
-    await act({ type: 'SubmitCampaign', planDocumentRef: 'dms://bench.pdf' }, marketer);
+    const document = await runtime.planDocuments.store({ campaignId: 'K-BENCH', fileName: 'bench.pdf', mediaType: 'application/pdf', content: planPdf('K-BENCH plan'), uploadedBy: marketer.userId, uploadedAt: when });
+    await act({ type: 'SubmitCampaign', planDocumentId: document.documentId, planDocument: null }, marketer);
     await act({ type: 'ApproveCampaign' }, approver);
     const [launched, commandMs] = await timed(() => app.commands.execute(new LaunchCampaign('K-BENCH', 'K-BENCH', org, marketer, when, context(marketer))) as Promise<{ audienceSize: number }>);
     const head = (await runtime.store.headPosition())!;

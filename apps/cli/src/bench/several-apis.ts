@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { freePort, tokenIssuerFor } from '@app/platform';
+import { planPdf } from '@app/demo';
 import { percentiles } from './percentiles';
 
 /**
@@ -127,7 +128,9 @@ export async function seedCluster(cluster: Cluster, customers: number): Promise<
   }
   const mkt = as('mkt-br1');
   await ok(mkt('/api/campaigns', { campaignId: CAMPAIGN, name: CAMPAIGN, ownerUnitId: 'BR1', productCodes: ['DEP-1Y', 'FUND-BOND'], channels: ['phone'], budget: '1000', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 0 }));
-  await ok(mkt(`/api/campaigns/${CAMPAIGN}/submit`, { planDocumentRef: 'doc' }));
+  const uploaded = await fetch(`${url}/api/campaigns/${CAMPAIGN}/plan-documents?fileName=plan.pdf`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${cluster.tokenFor('mkt-br1')}` }, body: planPdf(`${CAMPAIGN} plan`) });
+  if (uploaded.status !== 201) throw new Error(`seed failed: plan upload ${uploaded.status} ${await uploaded.text()}`);
+  await ok(mkt(`/api/campaigns/${CAMPAIGN}/submit`, { planDocumentId: ((await uploaded.json()) as { documentId: string }).documentId }));
   await ok(as('appr-ho')(`/api/campaigns/${CAMPAIGN}/approve`, {}));
   await ok(mkt(`/api/campaigns/${CAMPAIGN}/launch`, {}));
   return ids;

@@ -697,7 +697,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Submit for approval, with the plan document attached */
+        /** Submit for approval, with the plan document attached: the documentId an upload (POST …/plan-documents) answered; the event records its SHA-256 */
         post: operations["CampaignsController_submit"];
         delete?: never;
         options?: never;
@@ -835,6 +835,43 @@ export interface paths {
         put?: never;
         /** Cancel with a reason; a launched campaign returns its unspent budget */
         post: operations["CampaignsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{campaignId}/plan-documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload the plan document (.pdf .doc .docx .xls .xlsx .ppt .pptx), as the raw body; then submit with its documentId
+         * @description The type is told by the bytes, never the name or Content-Type: PDF, OLE2 Word/Excel/PowerPoint, or Office Open XML without macros (415 DOCUMENT_TYPE_NOT_ALLOWED otherwise). At most PLAN_DOCUMENT_MAX_BYTES (10 MB by default; 413 DOCUMENT_TOO_LARGE). For the owning unit's marketing, while the campaign is a draft or rejected. The same bytes again answer the same document.
+         */
+        post: operations["PlanDocumentsController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{campaignId}/plan-documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a plan document of a campaign the caller may see (404 otherwise, as for an unknown campaign) */
+        get: operations["PlanDocumentsController_download"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1517,7 +1554,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Body over 1 MB. Codes: PAYLOAD_TOO_LARGE. */
+        /** @description Body over 1 MB (over 4 KiB without a token; a plan document over PLAN_DOCUMENT_MAX_BYTES). Codes: PAYLOAD_TOO_LARGE, BODY_TOO_LARGE_WITHOUT_TOKEN, DOCUMENT_TOO_LARGE. */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -1527,7 +1564,7 @@ export interface components {
                  * @example {
                  *       "error": {
                  *         "code": "PAYLOAD_TOO_LARGE",
-                 *         "message": "body over 1 mb",
+                 *         "message": "body over 1 mb (over 4 kib without a token; a plan document over plan_document_max_bytes)",
                  *         "details": {}
                  *       }
                  *     }
@@ -1535,7 +1572,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Body is not JSON. Codes: UNSUPPORTED_MEDIA_TYPE. */
+        /** @description Body is not JSON (a plan document: its bytes are not a PDF or an Office file). Codes: UNSUPPORTED_MEDIA_TYPE, DOCUMENT_TYPE_NOT_ALLOWED. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -1545,7 +1582,7 @@ export interface components {
                  * @example {
                  *       "error": {
                  *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                 *         "message": "body is not json",
+                 *         "message": "body is not json (a plan document: its bytes are not a pdf or an office file)",
                  *         "details": {}
                  *       }
                  *     }
@@ -1553,7 +1590,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description A business rule refuses. Codes: CONTACT_LIMIT_REACHED, OPTED_OUT, OFFER_NOT_SUITABLE, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_PERIOD_OVER, BUDGET_EXCEEDED, SPECIAL_CARD_QUOTA, INSUFFICIENT_POINTS, EMPTY_AUDIENCE. */
+        /** @description A business rule refuses. Codes: CONTACT_LIMIT_REACHED, OPTED_OUT, OFFER_NOT_SUITABLE, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_PERIOD_OVER, BUDGET_EXCEEDED, SPECIAL_CARD_QUOTA, INSUFFICIENT_POINTS, EMPTY_AUDIENCE, UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN. */
         RuleRefused: {
             headers: {
                 [name: string]: unknown;
@@ -3330,7 +3367,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    planDocumentRef: string;
+                    planDocumentId: string;
                     occurredAt?: string;
                 };
             };
@@ -3678,6 +3715,93 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["RuleRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    PlanDocumentsController_upload: {
+        parameters: {
+            query: {
+                /** @description the document's name as the person knows it (percent-encoded) */
+                fileName: string;
+            };
+            header?: never;
+            path: {
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description the document kept */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description what the submission names (`planDocumentId`)
+                         */
+                        documentId: string;
+                        campaignId: string;
+                        /** @description hex SHA-256 of the bytes, recorded in CampaignSubmitted */
+                        sha256: string;
+                        fileName: string;
+                        /** @description told by the bytes: PDF, Word, Excel or PowerPoint */
+                        mediaType: string;
+                        /** @description bytes */
+                        size: number;
+                        uploadedBy: string;
+                        /** Format: date-time */
+                        uploadedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RuleRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    PlanDocumentsController_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaignId: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the bytes as uploaded, with their media type; ETag is the SHA-256 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

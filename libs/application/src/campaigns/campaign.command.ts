@@ -71,6 +71,11 @@ export class ActOnCampaignHandler implements ICommandHandler<ActOnCampaign> {
       return this.closeAndRelease({ ...command, participantCount }, context);
     }
     if (command.type === 'CancelCampaign') return this.closeAndRelease(command, context);
+    if (command.type === 'SubmitCampaign') {
+      // The document is kept outside the log: what was uploaded under that id (and for which campaign) is passed in.
+      const found = await this.runtime.planDocuments.find(command.planDocumentId);
+      return handleCommand(store, campaignStream(command.campaignId), campaignDecider, { ...command, planDocument: found }, context);
+    }
     return handleCommand(store, campaignStream(command.campaignId), campaignDecider, command, context);
   }
 

@@ -4,6 +4,7 @@ import { ActOnCampaign, LaunchCampaign, loadState } from '@app/application';
 import { campaignEffectivenessProjection, customerDirectoryProjection, waitForProjection } from '@app/read-models';
 import { addMonths, at } from '../calendar';
 import { money, type Seeding } from '../seeding';
+import { planDocumentId, planPdf } from '../plan-document';
 import type { PlannedCampaign } from './campaign-plans';
 
 type CampaignIntent = Record<string, unknown> & { type: CampaignCommand['type'] };
@@ -18,7 +19,8 @@ async function planAndApprove(s: Seeding, c: PlannedCampaign, month: string): Pr
   const period = { start: `${month}-01`, end: `${addMonths(s.first, c.endMonth + 1)}-01` };
   const plan = { name: c.name, objective: c.objective, ownerUnitId: c.ownerUnitId, productCodes: c.productCodes, channels: c.channels, audience: c.audience, budget: c.budget, period, controlGroupPercent: 10, targets: c.targets };
   await actOnCampaign(s, c, { type: 'DraftCampaign', plan }, marketer, day);
-  await actOnCampaign(s, c, { type: 'SubmitCampaign', planDocumentRef: `dms://plans/${c.campaignId}.pdf` }, marketer, day);
+  const document = await s.runtime.planDocuments.store({ campaignId: c.campaignId, fileName: `${c.campaignId}.pdf`, mediaType: 'application/pdf', content: planPdf(`${c.campaignId} plan`), uploadedBy: marketer.userId, uploadedAt: day, documentId: planDocumentId(c.campaignId) });
+  await actOnCampaign(s, c, { type: 'SubmitCampaign', planDocumentId: document.documentId, planDocument: null }, marketer, day);
   await actOnCampaign(s, c, { type: 'ApproveCampaign' }, s.actor('appr-ho'), day);
   // The period's end as the plan recorded it, for the facts its contacts, offers and sales carry.
   c.periodEnd = (await loadState(s.runtime.store, campaignStream(c.campaignId), campaignDecider)).state.plan!.period.end;

@@ -38,7 +38,7 @@ describe('budgets', () => {
   it('refuses a campaign that would exceed the remaining budget', () => {
     given([br1Allocated, committed('500000.00')])
       .when(cmd('BR1', { type: 'CommitBudget', year: 2026, campaignId: 'K2', amount: '100000.01' }))
-      .thenRefuses('BUDGET_EXCEEDED', { remaining: '100000.00' });
+      .thenRefuses('BUDGET_EXCEEDED', { remaining: '100000.00', field: 'budget' });
   });
 
   it('returns released budget to what is left', () => {

@@ -163,6 +163,8 @@ export function decide(c: BudgetCommand, s: BudgetState): BudgetEvent[] {
           year: c.year,
           remaining: formatFen(left),
           amount: formatFen(amount),
+          // The campaign's budget is what does not fit: a form shows the refusal beside it.
+          field: 'budget',
         });
       }
       return [{ type: 'BudgetCommitted', data: { unitId, year: c.year, campaignId: c.campaignId, amount: formatFen(amount) } }];

@@ -1,14 +1,18 @@
 import type { Organisation } from '../organisation/organisation.state';
 import type { Issued } from '../shared/types';
 import type { Group } from '../customer/customer.events';
-import type { CampaignPlan } from './campaign.events';
+import type { CampaignPlan, PlanDocumentFacts } from './campaign.events';
 
 /** A plan as drafted: the control-group share may be left to the platform default (10%). */
 export type DraftPlan = Omit<CampaignPlan, 'controlGroupPercent'> & { controlGroupPercent?: number };
 
 export type CampaignCommand = Issued & { campaignId: string; org: Organisation } & (
     | { type: 'DraftCampaign'; plan: DraftPlan }
-    | { type: 'SubmitCampaign'; planDocumentRef: string }
+    /**
+     * `planDocumentId`: the document uploaded for this campaign; `planDocument`: what the handler
+     * found under that id (null: none), with the campaign it was uploaded for.
+     */
+    | { type: 'SubmitCampaign'; planDocumentId: string; planDocument: (PlanDocumentFacts & { readonly campaignId: string }) | null }
     | { type: 'ApproveCampaign' }
     | { type: 'RejectCampaign'; reason: string }
     /** The audience is evaluated by the caller (a query over customers) and split here. */

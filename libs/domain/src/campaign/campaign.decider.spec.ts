@@ -26,7 +26,12 @@ const drafted: CampaignEvent = {
   type: 'CampaignDrafted',
   data: { campaignId: 'K1', ...plan, budget: '10000.00', controlGroupPercent: 10, draftedBy: 'mkt-br1' },
 };
-const submitted: CampaignEvent = { type: 'CampaignSubmitted', data: { campaignId: 'K1', planDocumentRef: 'doc-1', submittedBy: 'mkt-br1' } };
+/** A plan uploaded for K1: the handler finds it under its id and passes it in. */
+const SHA = 'a'.repeat(64);
+const upload = (documentId: string, campaignId = 'K1') => ({ documentId, campaignId, sha256: SHA, fileName: '方案.pdf', mediaType: 'application/pdf', size: 1234 });
+const submit = (documentId = 'doc-1', found: ReturnType<typeof upload> | null = upload(documentId)) => ({ type: 'SubmitCampaign', planDocumentId: documentId, planDocument: found });
+const planOf = (documentId: string) => ({ documentId, sha256: SHA, fileName: '方案.pdf', mediaType: 'application/pdf', size: 1234 });
+const submitted: CampaignEvent = { type: 'CampaignSubmitted', data: { campaignId: 'K1', planDocument: planOf('doc-1'), planDocumentRef: null, submittedBy: 'mkt-br1' } };
 const approved: CampaignEvent = { type: 'CampaignApproved', data: { campaignId: 'K1', approvedBy: 'appr-ho', approverUnitId: 'HO' } };
 const launched: CampaignEvent = {
   type: 'CampaignLaunched',
@@ -72,12 +77,25 @@ describe('campaign', () => {
   });
 
   describe('submission and approval', () => {
-    it('submits with the plan document', () => {
-      given([drafted]).when(cmd({ type: 'SubmitCampaign', planDocumentRef: 'doc-1' })).then([submitted]);
+    it('DOMAIN Campaigns (the plan document is attached at submission): records the uploaded document by id and SHA-256', () => {
+      given([drafted]).when(cmd(submit())).then([submitted]);
     });
 
-    it('refuses submission without a plan document', () => {
-      given([drafted]).when(cmd({ type: 'SubmitCampaign', planDocumentRef: '  ' })).thenRefuses('PLAN_DOCUMENT_REQUIRED');
+    it('refuses submission without a plan document, beside the field that names it', () => {
+      given([drafted]).when(cmd(submit('  ', null))).thenRefuses('PLAN_DOCUMENT_REQUIRED', { field: 'planDocumentId' });
+    });
+
+    it('refuses a document id under which nothing was uploaded', () => {
+      given([drafted]).when(cmd(submit('doc-9', null))).thenRefuses('UNKNOWN_PLAN_DOCUMENT', { field: 'planDocumentId' });
+    });
+
+    it('refuses a document uploaded for another campaign', () => {
+      given([drafted]).when(cmd(submit('doc-1', upload('doc-1', 'K2')))).thenRefuses('PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN', { field: 'planDocumentId' });
+    });
+
+    it('reads a version 1 submission, which named its plan by a free reference, with no document', () => {
+      const v1: CampaignEvent = { type: 'CampaignSubmitted', data: { campaignId: 'K1', planDocument: null, planDocumentRef: 'dms://K1.pdf', submittedBy: 'mkt-br1' } };
+      given([drafted, v1]).when(cmd({ type: 'ApproveCampaign' }, 'appr-ho')).then([approved]);
     });
 
     it('is approved by a superior unit only', () => {
@@ -88,14 +106,14 @@ describe('campaign', () => {
     it('is rejected with a reason, and can be submitted again', () => {
       const rejected: CampaignEvent = { type: 'CampaignRejected', data: { campaignId: 'K1', rejectedBy: 'appr-ho', approverUnitId: 'HO', reason: 'too costly' } };
       given([drafted, submitted]).when(cmd({ type: 'RejectCampaign', reason: 'too costly' }, 'appr-ho')).then([rejected]);
-      given([drafted, submitted, rejected]).when(cmd({ type: 'SubmitCampaign', planDocumentRef: 'doc-2' })).thenMatches([{ type: 'CampaignSubmitted' }]);
+      given([drafted, submitted, rejected]).when(cmd(submit('doc-2'))).thenMatches([{ type: 'CampaignSubmitted' }]);
     });
 
     describe('who approves (DOMAIN Campaigns: only the superior unit approves, the direct superior; head office\'s own by a head-office approver: four eyes)', () => {
       /** A campaign of `owner`, drafted by `drafter` and submitted by `submitter`. */
       const history = (owner: string, drafter: string, submitter = drafter): CampaignEvent[] => [
         { type: 'CampaignDrafted', data: { ...(drafted.data as object), ownerUnitId: owner, draftedBy: drafter } as never },
-        { type: 'CampaignSubmitted', data: { campaignId: 'K1', planDocumentRef: 'doc-1', submittedBy: submitter } },
+        { type: 'CampaignSubmitted', data: { campaignId: 'K1', planDocument: planOf('doc-1'), planDocumentRef: null, submittedBy: submitter } },
       ];
       const approvedBy = (by: string, unit: string): CampaignEvent => ({ type: 'CampaignApproved', data: { campaignId: 'K1', approvedBy: by, approverUnitId: unit } });
       const withoutBr1Approver = fold(organisationDecider, [...ORG_EVENTS, { type: 'StaffMemberDeactivated', data: { staffId: 'appr-br1' } }]);
@@ -117,7 +135,7 @@ describe('campaign', () => {
 
       it('DOMAIN Campaigns (four eyes): whoever submitted it once never approves it, even after a rejection and someone else\'s resubmission', () => {
         const rejected: CampaignEvent = { type: 'CampaignRejected', data: { campaignId: 'K1', rejectedBy: 'appr-ho', approverUnitId: 'HO', reason: 'costs' } };
-        const resubmitted: CampaignEvent = { type: 'CampaignSubmitted', data: { campaignId: 'K1', planDocumentRef: 'doc-2', submittedBy: 'mkt-br1' } };
+        const resubmitted: CampaignEvent = { type: 'CampaignSubmitted', data: { campaignId: 'K1', planDocument: planOf('doc-2'), planDocumentRef: null, submittedBy: 'mkt-br1' } };
         given([...history('BR1', 'mkt-br1', 'admin'), rejected, resubmitted]).when(cmd({ type: 'ApproveCampaign' }, 'admin')).thenRefuses('FOUR_EYES');
         given([...history('BR1', 'mkt-br1', 'admin'), rejected, resubmitted]).when(cmd({ type: 'ApproveCampaign' }, 'appr-ho')).then([approvedBy('appr-ho', 'HO')]);
       });
@@ -151,14 +169,14 @@ describe('campaign', () => {
 
     it('refuses launching an unapproved campaign, an empty audience, or after the period', () => {
       given([drafted, submitted]).when(cmd({ type: 'LaunchCampaign', audienceSize: 10, treatmentCount: 9, randomisationSeed: 's' })).thenRefuses('INVALID_CAMPAIGN_STATE');
-      given([drafted, submitted, approved]).when(cmd({ type: 'LaunchCampaign', audienceSize: 0, treatmentCount: 0, randomisationSeed: 's' })).thenRefuses('EMPTY_AUDIENCE');
-      given([drafted, submitted, approved]).when(cmd({ type: 'LaunchCampaign', audienceSize: 1, treatmentCount: 1, randomisationSeed: 's', at: '2026-05-01T00:00:00.000Z' })).thenRefuses('CAMPAIGN_PERIOD_OVER');
+      given([drafted, submitted, approved]).when(cmd({ type: 'LaunchCampaign', audienceSize: 0, treatmentCount: 0, randomisationSeed: 's' })).thenRefuses('EMPTY_AUDIENCE', { field: 'audience' });
+      given([drafted, submitted, approved]).when(cmd({ type: 'LaunchCampaign', audienceSize: 1, treatmentCount: 1, randomisationSeed: 's', at: '2026-05-01T00:00:00.000Z' })).thenRefuses('CAMPAIGN_PERIOD_OVER', { field: 'period' });
     });
 
     it('DOMAIN Campaigns (a campaign has a period): refuses a launch before the period starts', () => {
       given([drafted, submitted, approved])
         .when(cmd({ type: 'LaunchCampaign', audienceSize: 10, treatmentCount: 4, randomisationSeed: 'K1', at: '2026-02-28T23:59:59.999Z' }))
-        .thenRefuses('CAMPAIGN_NOT_STARTED', { start: '2026-03-01T00:00:00.000Z' });
+        .thenRefuses('CAMPAIGN_NOT_STARTED', { start: '2026-03-01T00:00:00.000Z', field: 'period' });
     });
   });
 

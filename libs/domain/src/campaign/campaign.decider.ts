@@ -9,6 +9,7 @@ import { CHANNELS, TIERS, isBefore, isCalendarDay, isTimeWithOffset, nextBusines
 import { checkAudienceRule } from './audience';
 import type { CampaignCommand, DraftPlan } from './campaign.commands';
 import type { CampaignEvent, CampaignPlan, CampaignStatus } from './campaign.events';
+import { attachedPlan } from './plan-document';
 
 export const campaignStream = (campaignId: string) => `campaign-${campaignId}`;
 
@@ -110,8 +111,7 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
   switch (c.type) {
     case 'SubmitCampaign': {
       requireStatus(s, ['draft', 'rejected'], 'submit');
-      if (!c.planDocumentRef.trim()) throw invalid('PLAN_DOCUMENT_REQUIRED', 'a campaign is submitted with its plan document attached');
-      return [{ type: 'CampaignSubmitted', data: { campaignId, planDocumentRef: c.planDocumentRef.trim(), submittedBy: c.by.userId } }];
+      return [{ type: 'CampaignSubmitted', data: { campaignId, planDocument: attachedPlan(c.planDocumentId, c.planDocument, campaignId), planDocumentRef: null, submittedBy: c.by.userId } }];
     }
     case 'ApproveCampaign':
     case 'RejectCampaign': {
@@ -125,9 +125,9 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     }
     case 'LaunchCampaign': {
       requireStatus(s, ['approved'], 'launch');
-      if (isBefore(c.at, plan.period.start)) throw refused('CAMPAIGN_NOT_STARTED', `the campaign period starts on ${plan.period.start}`, { start: plan.period.start });
-      if (!isBefore(c.at, plan.period.end)) throw refused('CAMPAIGN_PERIOD_OVER', `the campaign period ended on ${plan.period.end}`, { end: plan.period.end });
-      if (c.audienceSize === 0) throw refused('EMPTY_AUDIENCE', 'no customer matches the audience rule', { audience: plan.audience });
+      if (isBefore(c.at, plan.period.start)) throw refused('CAMPAIGN_NOT_STARTED', `the campaign period starts on ${plan.period.start}`, { start: plan.period.start, field: 'period' });
+      if (!isBefore(c.at, plan.period.end)) throw refused('CAMPAIGN_PERIOD_OVER', `the campaign period ended on ${plan.period.end}`, { end: plan.period.end, field: 'period' });
+      if (c.audienceSize === 0) throw refused('EMPTY_AUDIENCE', 'no customer matches the audience rule', { audience: plan.audience, field: 'audience' });
       return [
         {
           type: 'CampaignLaunched',
@@ -156,7 +156,7 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
       }
       const budget = toFen(plan.budget)!;
       if (s.costFen + fen > budget) {
-        throw refused('BUDGET_EXCEEDED', 'the campaign\'s costs would exceed its budget', { budget: plan.budget, spent: formatFen(s.costFen), amount: formatFen(fen) });
+        throw refused('BUDGET_EXCEEDED', 'the campaign\'s costs would exceed its budget', { budget: plan.budget, spent: formatFen(s.costFen), amount: formatFen(fen), field: 'amount' });
       }
       return [{ type: 'CampaignCostRecorded', data: { campaignId, costId: c.costId, amount: formatFen(fen), customerId: c.customerId, description: c.description, descriptionNote: c.descriptionNote ?? null } }];
     }
@@ -213,27 +213,27 @@ function requireStatus(s: CampaignState, allowed: readonly CampaignStatus[], act
 }
 
 function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
-  if (!p.name.trim()) throw invalid('NAME_REQUIRED', 'a campaign needs a name');
+  if (!p.name.trim()) throw invalid('NAME_REQUIRED', 'a campaign needs a name', { field: 'name' });
   if (!org.units.has(p.ownerUnitId)) throw unknownUnit(p.ownerUnitId);
-  if (p.productCodes.length === 0) throw invalid('PRODUCTS_REQUIRED', 'a campaign offers at least one product');
+  if (p.productCodes.length === 0) throw invalid('PRODUCTS_REQUIRED', 'a campaign offers at least one product', { field: 'productCodes' });
   for (const code of p.productCodes) if (!org.products.has(code)) throw unknownProduct(code);
-  if (p.channels.length === 0) throw invalid('CHANNELS_REQUIRED', 'a campaign uses at least one channel');
-  for (const ch of p.channels) if (!CHANNELS.includes(ch)) throw invalid('INVALID_CHANNEL', `unknown channel ${ch}`, { channel: ch });
-  for (const t of p.audience.tiers) if (!TIERS.includes(t)) throw invalid('INVALID_TIER', `unknown tier ${t}`, { tier: t });
+  if (p.channels.length === 0) throw invalid('CHANNELS_REQUIRED', 'a campaign uses at least one channel', { field: 'channels' });
+  for (const ch of p.channels) if (!CHANNELS.includes(ch)) throw invalid('INVALID_CHANNEL', `unknown channel ${ch}`, { channel: ch, field: 'channels' });
+  for (const t of p.audience.tiers) if (!TIERS.includes(t)) throw invalid('INVALID_TIER', `unknown tier ${t}`, { tier: t, field: 'audience.tiers' });
   for (const u of p.audience.unitIds) if (!org.units.has(u)) throw unknownUnit(u);
   checkAudienceRule(p.audience);
   const budget = toFen(p.budget);
-  if (budget === undefined || budget < 0) throw invalid('INVALID_AMOUNT', 'budget must be a non-negative amount with at most two decimals', { budget: p.budget });
+  if (budget === undefined || budget < 0) throw invalid('INVALID_AMOUNT', 'budget must be a non-negative amount with at most two decimals', { budget: p.budget, field: 'budget' });
   const period = { start: periodBound(p.period.start, 'start'), end: periodBound(p.period.end, 'end') };
   if (!period.start || !period.end || !isBefore(period.start, period.end)) {
-    throw invalid('INVALID_PERIOD', 'the period needs a start before its end (bank days, or times with their offset)', { period: p.period });
+    throw invalid('INVALID_PERIOD', 'the period needs a start before its end (bank days, or times with their offset)', { period: p.period, field: 'period' });
   }
   const control = p.controlGroupPercent ?? 10;
   if (!Number.isInteger(control) || control < 0 || control > 50) {
-    throw invalid('INVALID_CONTROL_GROUP', 'the control group is a whole percentage from 0 to 50', { controlGroupPercent: control });
+    throw invalid('INVALID_CONTROL_GROUP', 'the control group is a whole percentage from 0 to 50', { controlGroupPercent: control, field: 'controlGroupPercent' });
   }
   const revenueTarget = p.targets.revenue === null ? null : toFen(p.targets.revenue);
-  if (revenueTarget === undefined || (revenueTarget !== null && revenueTarget < 0)) throw invalid('INVALID_AMOUNT', 'the revenue target must be an amount of zero or more', { revenue: p.targets.revenue });
+  if (revenueTarget === undefined || (revenueTarget !== null && revenueTarget < 0)) throw invalid('INVALID_AMOUNT', 'the revenue target must be an amount of zero or more', { revenue: p.targets.revenue, field: 'targets' });
   return {
     name: p.name.trim(),
     objective: p.objective,

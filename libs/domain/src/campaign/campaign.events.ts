@@ -44,9 +44,25 @@ export interface CampaignPlan {
   readonly targets: { readonly conversions: number | null; readonly revenue: string | null };
 }
 
+/** A plan document as the submission records it: which upload, and the SHA-256 of its bytes. */
+export interface PlanDocumentFacts {
+  readonly documentId: string;
+  /** Hex SHA-256 of the document's bytes. */
+  readonly sha256: string;
+  readonly fileName: string;
+  /** Told by the bytes (PDF or Office), not by the name. */
+  readonly mediaType: string;
+  readonly size: number;
+}
+
 export type CampaignEvent =
   | { type: 'CampaignDrafted'; data: CampaignPlan & { campaignId: string; draftedBy: string } }
-  | { type: 'CampaignSubmitted'; data: { campaignId: string; planDocumentRef: string; submittedBy: string } }
+  /**
+   * Version 2: the plan document uploaded for the campaign, by id and SHA-256 (its bytes are kept
+   * outside the log, `plan_documents`); `planDocumentRef` is null. Version 1 named the document by a
+   * free reference (`planDocumentRef`, e.g. a DMS path) without its hash: read, its `planDocument` is null.
+   */
+  | { type: 'CampaignSubmitted'; data: { campaignId: string; planDocument: PlanDocumentFacts | null; planDocumentRef: string | null; submittedBy: string } }
   | { type: 'CampaignApproved'; data: { campaignId: string; approvedBy: string; approverUnitId: string } }
   | { type: 'CampaignRejected'; data: { campaignId: string; rejectedBy: string; approverUnitId: string; reason: string } }
   | {

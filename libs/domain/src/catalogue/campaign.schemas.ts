@@ -28,10 +28,15 @@ const plan = {
   targets: z.strictObject({ conversions: count.nullable(), revenue: decimal.nullable() }),
 };
 
-/** The campaign's stream, version 1 of each event. */
+/** The campaign's stream, the current version of each event (older ones in older-versions.ts). */
 export const CAMPAIGN_EVENT_SCHEMAS = {
   CampaignDrafted: z.strictObject({ campaignId: id, draftedBy: id, ...plan }),
-  CampaignSubmitted: z.strictObject({ campaignId: id, planDocumentRef: text, submittedBy: id }),
+  CampaignSubmitted: z.strictObject({
+    campaignId: id,
+    planDocument: z.strictObject({ documentId: id, sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'), fileName: text, mediaType: text, size: count }).nullable(),
+    planDocumentRef: text.nullable(),
+    submittedBy: id,
+  }),
   CampaignApproved: z.strictObject({ campaignId: id, approvedBy: id, approverUnitId: id }),
   CampaignRejected: z.strictObject({ campaignId: id, rejectedBy: id, approverUnitId: id, reason: text }),
   CampaignLaunched: z.strictObject({

@@ -57,6 +57,20 @@ describe('older versions of an event type', () => {
     expect(lifted.metadata.schemaVersion).toBe(2);
   });
 
+  it('reads a version 1 submission, which named its plan by a free reference, as one with no uploaded document', () => {
+    const v1 = { campaignId: 'K1', planDocumentRef: 'dms://plans/K1.pdf', submittedBy: 'mkt-br1' };
+    expect(currentSchemaVersion('CampaignSubmitted')).toBe(2);
+    expect(checkEventData('CampaignSubmitted', 1, v1)).toBeNull();
+    expect(checkEventData('CampaignSubmitted', 2, v1)).toMatchObject({ field: 'data.planDocument' });
+    const lifted = upcastWith<{ type: string; data: unknown; metadata: { schemaVersion: number } }>(UPCASTERS)({ type: 'CampaignSubmitted', data: v1, metadata: { schemaVersion: 1 } });
+    expect(lifted.data).toEqual({ campaignId: 'K1', planDocument: null, planDocumentRef: 'dms://plans/K1.pdf', submittedBy: 'mkt-br1' });
+    expect(checkEventData('CampaignSubmitted', 2, lifted.data)).toBeNull();
+    // version 2 holds the document's hash, 64 hex digits, and nothing else passes for one
+    const plan = { documentId: 'd1', sha256: 'ab'.repeat(32), fileName: 'plan.pdf', mediaType: 'application/pdf', size: 10 };
+    expect(checkEventData('CampaignSubmitted', 2, { campaignId: 'K1', planDocument: plan, planDocumentRef: null, submittedBy: 'm' })).toBeNull();
+    expect(checkEventData('CampaignSubmitted', 2, { campaignId: 'K1', planDocument: { ...plan, sha256: 'not-a-hash' }, planDocumentRef: null, submittedBy: 'm' })).toMatchObject({ field: 'data.planDocument.sha256' });
+  });
+
   it('reads version 1 VIP card refusals and cancellations without their reasons', () => {
     const refused = { customerId: 'C1', applicationId: 'A1', refusedBy: 'admin', reason: 'her brother works here' };
     const cancelled = { customerId: 'C1', cardId: 'V1', special: false, reason: 'moved to Hangzhou', noNewCardBefore: '2027-03-10T10:00:00.000Z' };

@@ -89,6 +89,13 @@ export const OLDER_VERSIONS: Partial<Record<EventType, Readonly<Record<number, O
       freeText: { field: 'category', note: 'descriptionNote', holdsText: (data) => !isComplaintCategory((data as { category?: unknown }).category) },
     },
   },
+  CampaignSubmitted: {
+    1: {
+      schema: z.strictObject({ campaignId: id, planDocumentRef: text, submittedBy: id }),
+      // A free reference to the plan (a DMS path), with no hash of its bytes: kept as it was, no document.
+      upcast: (data) => ({ ...(data as object), planDocument: null }),
+    },
+  },
   ConversionReversed: {
     1: { schema: z.strictObject({ conversionId: id, customerId: id, reason: text }), ...textToNote('reason', 'reasonNote') },
   },

@@ -61,7 +61,8 @@ export function inboxChange(e: { type: string; data: Data; metadata: { actor: st
       };
     case 'CampaignSubmitted':
       // The owner and the plan come from the draft (filled in by the runner); the plan document from here.
-      return request('campaign', d.campaignId, null, d.submittedBy, { planDocumentRef: d.planDocumentRef });
+      // Version 2 names the uploaded document (id, name, SHA-256); version 1 a free reference, as it was written.
+      return request('campaign', d.campaignId, null, d.submittedBy, d.planDocument ? { planDocument: d.planDocument } : { planDocumentRef: d.planDocumentRef });
     case 'CampaignApproved':
       return decided('campaign', d.campaignId, 'approved', d.approvedBy);
     case 'CampaignRejected':
