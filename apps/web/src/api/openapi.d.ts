@@ -889,7 +889,7 @@ export interface paths {
         put?: never;
         /**
          * Preview an audience rule: size, exclusions by reason, breakdown by unit and tier, treatment/control split, expected cost against the remaining budget, minimum detectable lift
-         * @description The launch selects its audience with the same function on the same directory: launched at the position this answer reflects, it enrols these customers. Nothing is written.
+         * @description The launch selects its audience with the same rule on the same directory: launched at the position this answer reflects, it enrols these customers, split as shown. Nothing is written.
          */
         post: operations["AudiencesController_preview"];
         delete?: never;
