@@ -37,6 +37,18 @@ const sameToken = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/** Sessions already looked up for a request (by the body-size check before the parser): one lookup per request. */
+const resolved = new WeakMap<Request, { id: string; session: Session | null }>();
+
+/** The live session behind `id` for this request, looked up at most once per request. */
+export async function resolveSessionOnce(runtime: Runtime, req: Request, id: string): Promise<Session | null> {
+  const known = resolved.get(req);
+  if (known && known.id === id) return known.session;
+  const session = await runtime.sessions.resolve(id);
+  resolved.set(req, { id, session });
+  return session;
+}
+
 /** All a user still on a one-time password may reach: see their session, change the password, sign out. */
 const ONE_TIME_PASSWORD_ROUTES = new Set(['/api/auth/session', '/api/auth/password', '/api/auth/sign-out', '/api/auth/config']);
 
@@ -50,7 +62,7 @@ export type SessionRequest = Request & { authSession?: Session & { id: string } 
 export async function sessionSubject(runtime: Runtime, req: SessionRequest): Promise<{ userId: string; issuedAt: Date } | null> {
   const id = readCookie(req, SESSION_COOKIE);
   if (!id) return null;
-  const session = await runtime.sessions.resolve(id);
+  const session = await resolveSessionOnce(runtime, req, id);
   if (!session) throw new UnauthorizedException({ code: 'SESSION_EXPIRED', message: 'the session has ended or expired; sign in again' });
   if (!SAFE_METHODS.has(req.method) && !sameToken(String(req.header(CSRF_HEADER) ?? ''), session.csrfToken)) {
     throw new ForbiddenException({ code: 'CSRF_TOKEN_INVALID', message: `a write with a session cookie must carry the ${CSRF_HEADER} header from the ${CSRF_COOKIE} cookie` });

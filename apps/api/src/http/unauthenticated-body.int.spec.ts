@@ -53,4 +53,18 @@ describe('bodies from requests without a token', () => {
     expect(((await live.json()) as { error: { code: string } }).error.code).toBe('BODY_TOO_DEEP');
     expect((await post(deep, { cookie: 'cp_session=not-a-session' })).status).toBe(413);
   });
+
+  it('looks the session up once for a large body: the size check and the guard share the answer', async () => {
+    const session = await t.runtime.sessions.create('mkt-br1', 'password');
+    const lookups = jest.spyOn(t.runtime.sessions, 'resolve'); // calls through to the real store
+    try {
+      // Over 4 KiB and valid JSON: past the size check, the parser and the guard, refused by the body's schema.
+      const large = JSON.stringify({ campaignId: 'K-LARGE', name: 'x'.repeat(6_000) });
+      const r = await post(large, { cookie: `cp_session=${session.id}; cp_csrf=${session.csrfToken}`, 'x-csrf-token': session.csrfToken });
+      expect(r.status).toBe(400);
+      expect(lookups).toHaveBeenCalledTimes(1);
+    } finally {
+      lookups.mockRestore();
+    }
+  });
 });

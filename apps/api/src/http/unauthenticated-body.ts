@@ -1,14 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Runtime } from '@app/platform';
 import { checkToken, type CheckedToken } from './auth';
-import { readCookie, SESSION_COOKIE } from './session-cookie';
+import { readCookie, resolveSessionOnce, SESSION_COOKIE } from './session-cookie';
 
 /** Without a valid token a request may carry this much body (the first-run bootstrap is well under it). */
 export const UNAUTHENTICATED_BODY_LIMIT = 4096;
 
 /**
  * No work before authentication: a request on /api without a valid bearer token (checked once, as
- * the rate limiter already did) or a live browser session (one lookup by the cookie's hash) and with a body over 4 KiB — or of unknown length — is answered
+ * the rate limiter already did) or a live browser session (one lookup by the cookie's hash, kept for the guard) and with a body over 4 KiB — or of unknown length — is answered
  * 413 BODY_TOO_LARGE_WITHOUT_TOKEN before the JSON parser reads it (a size refusal, also on the
  * public first-run bootstrap). The guard still decides everything else.
  */
@@ -25,7 +25,7 @@ export function unauthenticatedBodyLimit(runtime: Runtime) {
     const session = readCookie(req, SESSION_COOKIE);
     if (session && !bearer) {
       try {
-        if (await runtime.sessions.resolve(session)) return next();
+        if (await resolveSessionOnce(runtime, req, session)) return next();
       } catch (err) {
         return next(err);
       }
