@@ -56,6 +56,17 @@ function crashingAfterHalfTheEnrolments(inner: EventStore): EventStore {
   });
 }
 
+/** Sends the launch while the store crashes after half its enrolments, then puts the store back. */
+async function launchThatCrashesHalfway(t: TestApp, idempotencyKey: string) {
+  const store = t.runtime.store;
+  (t.runtime as { store: EventStore }).store = crashingAfterHalfTheEnrolments(store);
+  try {
+    return await api(t).as('mkt-br1').post('/api/campaigns/K-R/launch', {}, { 'idempotency-key': idempotencyKey });
+  } finally {
+    (t.runtime as { store: EventStore }).store = store;
+  }
+}
+
 async function launchFacts(t: TestApp) {
   const all = await wholeLog(t.runtime.store);
   const of = (type: string) => all.filter((e) => e.type === type && (e.data as { campaignId?: string }).campaignId === 'K-R');
@@ -83,11 +94,7 @@ describe.each<Adapter>(['postgres', 'eventstoredb (stand-in)'])('a launch cut sh
     const uninterrupted = await api(whole).as('mkt-br1').post('/api/campaigns/K-R/launch', {}, { 'idempotency-key': 'first-try' });
     expect(uninterrupted.status).toBe(200);
 
-    const store = cut.runtime.store;
-    (cut.runtime as { store: EventStore }).store = crashingAfterHalfTheEnrolments(store);
-    const crashed = await api(cut).as('mkt-br1').post('/api/campaigns/K-R/launch', {}, { 'idempotency-key': 'first-try' });
-    (cut.runtime as { store: EventStore }).store = store;
-    expect(crashed.status).toBe(500);
+    expect((await launchThatCrashesHalfway(cut, 'first-try')).status).toBe(500);
     const half = await launchFacts(cut);
     // 10 in the audience, the crash kept floor(10 / 2) = 5 enrolments and nothing else.
     expect(half.enrolments).toHaveLength(5);
@@ -126,11 +133,7 @@ describe('a launch cut short, resumed after some of the customers it enrolled le
   });
 
   it('counts every customer enrolled, in the group they got, and refuses a resume with another seed', async () => {
-    const store = cut.runtime.store;
-    (cut.runtime as { store: EventStore }).store = crashingAfterHalfTheEnrolments(store);
-    const crashed = await api(cut).as('mkt-br1').post('/api/campaigns/K-R/launch', {}, { 'idempotency-key': 'first-try' });
-    (cut.runtime as { store: EventStore }).store = store;
-    expect(crashed.status).toBe(500);
+    expect((await launchThatCrashesHalfway(cut, 'first-try')).status).toBe(500);
     const half = await launchFacts(cut);
     expect(half.enrolments).toHaveLength(5);
 
