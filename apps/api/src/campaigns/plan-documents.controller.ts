@@ -46,7 +46,9 @@ function fileNameOf(raw: string | undefined): string {
 const withExtension = (name: string, extension: string) => (name.toLowerCase().endsWith(`.${extension}`) ? name : `${name}.${extension}`);
 
 /** Content-Disposition for any name: an ASCII fallback and the UTF-8 name (RFC 6266, RFC 8187). */
-const attachment = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+/** RFC 6266 / 8187: an ASCII fallback, and the exact name percent-encoded (`'` is the field's own delimiter, so it and `()*` are encoded too). */
+const attachment = (name: string) =>
+  `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 
 /**
  * The plan document of a campaign (004 篇九 第三十条: the application goes up with its plan): uploaded

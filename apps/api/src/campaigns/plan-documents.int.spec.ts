@@ -59,6 +59,24 @@ describe('campaign plan documents', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
+  it('takes an upload sent to the path in other letter case with a JSON Content-Type (the parser must not eat it), and names a quoted file exactly', async () => {
+    ok(await c.as('mkt-br1').post('/api/campaigns', draft('K6')));
+    const bytes = planPdf('K6 plan');
+    const token = t.runtime.tokens.issue('mkt-br1').token;
+    // Express routes ignore case; a body eaten by the JSON parser left the handler waiting for ever (aborted here after 10 s).
+    const res = await fetch(`${t.url}/API/Campaigns/K6/Plan-Documents?fileName=${encodeURIComponent("O'Brien (final)*.pdf")}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: bytes,
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(res.status).toBe(201);
+    const { documentId } = (await res.json()) as { documentId: string };
+    const down = await fetch(`${t.url}/api/campaigns/K6/plan-documents/${documentId}`, { headers: { authorization: `Bearer ${token}` } });
+    // RFC 8187: ' ( ) * percent-encoded by hand: %27 %28 %29 %2A, the space %20.
+    expect(down.headers.get('content-disposition')).toBe(`attachment; filename="O'Brien (final)*.pdf"; filename*=UTF-8''O%27Brien%20%28final%29%2A.pdf`);
+  });
+
   it('refuses a renamed Windows program (415), whatever its name and Content-Type say, and keeps nothing', async () => {
     const before = await kept();
     const res = await upload('mkt-br1', 'K2', windowsProgram(), 'plan.pdf', { 'content-type': 'application/pdf' });

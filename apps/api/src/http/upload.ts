@@ -7,7 +7,8 @@ import type { Request } from 'express';
  * it through unread, the JSON parser never sees it, and the handler reads it itself, after the
  * guard: authenticated, allowed and in scope first, then streamed with the size limit.
  */
-export const UPLOAD_PATH = /^\/api\/campaigns\/[^/]+\/plan-documents\/?$/;
+// Case-insensitive as Express's routing is: `/API/Campaigns/…` reaches the same handler and must skip the JSON parser too.
+export const UPLOAD_PATH = /^\/api\/campaigns\/[^/]+\/plan-documents\/?$/i;
 
 export const isUpload = (req: Pick<Request, 'method' | 'originalUrl'>): boolean => req.method === 'POST' && UPLOAD_PATH.test(req.originalUrl.split('?', 1)[0]!);
 
@@ -31,6 +32,8 @@ export const tooLarge = (limit: number) =>
 export function readBody(req: Request, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) return Promise.reject(tooLarge(limit));
+  // Already read by something before the handler: waiting for its end would wait for ever.
+  if (req.readableEnded) return Promise.reject(new HttpException({ code: 'BODY_ALREADY_READ', message: 'the upload was read before its handler: send the file as raw bytes' }, 400));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
