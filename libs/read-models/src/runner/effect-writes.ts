@@ -101,10 +101,13 @@ function unnestOf(rows: Pending[], columns: { name: string; type: string; value:
 /**
  * The position this projection's tables reflect, from the runner's checkpoint for the schema the
  * transaction writes into (none for a scratch build, which is applied once from the start).
+ * `FOR UPDATE`: a second runner on the same schema (one that lost the projector lock and has not
+ * noticed yet) waits here until the first commits, then reads the checkpoint it moved, so its
+ * adds are skipped instead of counted twice.
  */
 export async function appliedThrough(tx: PoolClient) {
   const { rows } = await tx.query<{ commit_pos: string; prepare_pos: string }>(
-    `SELECT commit_pos::text AS commit_pos, prepare_pos::text AS prepare_pos FROM projection_checkpoints WHERE schema_name = current_schema()`,
+    `SELECT commit_pos::text AS commit_pos, prepare_pos::text AS prepare_pos FROM projection_checkpoints WHERE schema_name = current_schema() FOR UPDATE`,
   );
   const r = rows[0];
   return r ? { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos) } : null;

@@ -80,6 +80,43 @@ describe('writing folded effects with one statement per table', () => {
     await apply([event(1), event(2), event(3)]);
     expect((await db.pool.query(`SELECT sales FROM rm_fx_sold.sold`)).rows).toEqual([{ sales: 3 }]);
   });
+
+  it('adds once when two runners overlap on the same batch (a lost projector lock): the second waits for the first one\'s checkpoint', async () => {
+    const p = effectProjection({
+      name: 'fx-race',
+      version: 1,
+      eventTypes: ['Sold'],
+      tables: [{ ...COUNTS, name: 'sold' }],
+      effects: (e: RecordedEvent) => [upsert('sold', { unit_id: (e.data as { unitId: string }).unitId, month: '2026-03', sales: 1 })],
+    });
+    await createSchemas(db.pool, [{ schema: 'rm_fx_race', projection: p }]);
+    await db.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name, commit_pos, prepare_pos) VALUES ('fx-race', 1, 'rm_fx_race', '5', 1)`);
+    // Ten sales applied before (the counter's row is there).
+    await db.pool.query(`INSERT INTO rm_fx_race.sold (unit_id, month, sales) VALUES ('SB1', '2026-03', 10)`);
+    const sold = { type: 'Sold', data: { unitId: 'SB1' }, position: { commit: 5n, prepare: 2n }, metadata: { occurredAt: '2026-03-02T00:00:00.000Z' } } as unknown as RecordedEvent;
+    // Each runner as commitBatch does it: apply, move the checkpoint, commit.
+    const first = await db.pool.connect();
+    const second = await db.pool.connect();
+    try {
+      await first.query('BEGIN');
+      await useSchema(first, 'rm_fx_race');
+      await p.apply(first, [sold]);
+      await first.query(`UPDATE projection_checkpoints SET commit_pos = '5', prepare_pos = 2 WHERE name = 'fx-race'`);
+      await second.query('BEGIN');
+      await useSchema(second, 'rm_fx_race');
+      const secondApply = p.apply(second, [sold]); // reads the checkpoint while the first has not committed
+      await new Promise((r) => setTimeout(r, 200));
+      await first.query('COMMIT');
+      await secondApply;
+      await second.query(`UPDATE projection_checkpoints SET commit_pos = '5', prepare_pos = 2 WHERE name = 'fx-race'`);
+      await second.query('COMMIT');
+    } finally {
+      first.release();
+      second.release();
+    }
+    // One more sale, applied by one of the two: 10 + 1 = 11, not 10 + 1 + 1.
+    expect((await db.pool.query(`SELECT sales FROM rm_fx_race.sold`)).rows).toEqual([{ sales: 11 }]);
+  });
 });
 
 describe('an array column', () => {
