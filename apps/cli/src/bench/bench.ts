@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes …]`: append, command path, projector rebuild (with the
+ * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes …] [-- --projections a,b] [-- --runs N] [-- --no-as-of-replay]`: append, command path, projector rebuild (with the
  * naive baseline), queries and growth, each figure beside a baseline measured in the same run.
  * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
  */
@@ -232,7 +232,7 @@ async function main() {
       rebuild.push({ events, writeSeconds: Math.round(writeMs) / 1000, projections: projections.length, seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20) });
 
       step(`queries at ${events} events`);
-      const runs = quick ? 20 : 30;
+      const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : quick ? 20 : 30;
       const sample = async (f: (db: import('@app/read-models').Queryable) => Promise<unknown>, projections: string[]) => {
         const t: number[] = [];
         for (let i = 0; i < runs; i++) t.push((await timed(() => withReadModels(pool, projections, f)))[1]);
@@ -249,7 +249,7 @@ async function main() {
         });
       }
       // As of 15 March Beijing time: the middle of the synthetic campaigns (launched 2 March, completed 30 April).
-      if (built('campaign-effectiveness')) readSide.push(await readSideQueries(pool, store, events, 'K2', new Date('2026-03-15T23:59:59.999+08:00'), runs));
+      if (built('campaign-effectiveness')) readSide.push(await readSideQueries(pool, store, events, 'K2', new Date('2026-03-15T23:59:59.999+08:00'), runs, !args.includes('--no-as-of-replay')));
       await pool.end();
     }
     let launch: SeedAndLaunch | undefined;

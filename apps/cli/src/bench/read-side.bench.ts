@@ -70,14 +70,14 @@ export interface ReadSideQueries {
   readonly effectivenessFromFacts: Percentiles;
   /** As of a date under direct attribution: a query of the live read model. */
   readonly asOfDirect: Percentiles;
-  /** Same-run baseline: one as-of replay of the history into scratch tables (how every as-of was answered before). */
-  readonly asOfReplayMs: number;
+  /** Same-run baseline: one as-of replay of the history into scratch tables (how every as-of was answered before); null when left out (`--no-as-of-replay`). */
+  readonly asOfReplayMs: number | null;
 }
 
 const ms = (x: number) => Math.round(x * 10) / 10;
 
 /** Effectiveness now (counters vs the fact aggregation) and as of a date (query vs replay) on one history. */
-export async function readSideQueries(pool: Pool, store: EventStore, events: number, campaignId: string, asOf: Date, runs: number): Promise<ReadSideQueries> {
+export async function readSideQueries(pool: Pool, store: EventStore, events: number, campaignId: string, asOf: Date, runs: number, replay = true): Promise<ReadSideQueries> {
   const sample = async (f: (db: Queryable) => Promise<unknown>) => {
     const t: number[] = [];
     for (let i = 0; i < runs; i++) t.push((await timed(() => withReadModels(pool, [campaignEffectivenessProjection.name], f)))[1]);
@@ -89,6 +89,7 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
   const asOfDirect: number[] = [];
   for (let i = 0; i < runs; i++) asOfDirect.push((await timed(() => campaignKpis(pool, store, { asOf, campaignIds: [campaignId] })))[1]);
   const [, replayMs] = await timed(async () => {
+    if (!replay) return;
     const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection], { asOf });
     try {
       await scratch.query((db) => campaignEffectiveness(db, campaignId));
@@ -96,7 +97,7 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
       await scratch.drop();
     }
   });
-  return { events, campaignId, participants, effectiveness, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(asOfDirect), asOfReplayMs: ms(replayMs) };
+  return { events, campaignId, participants, effectiveness, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(asOfDirect), asOfReplayMs: replay ? ms(replayMs) : null };
 }
 
 export interface ScorecardQueries {
@@ -231,7 +232,7 @@ export function readSideMarkdown(queries: readonly ReadSideQueries[], launch: Se
     '| events | campaign (participants) | effectiveness p50/p95 | baseline: fact aggregation p50/p95 | as-of direct p50/p95 | baseline: as-of replay |',
     '| --- | --- | --- | --- | --- | --- |',
   ];
-  for (const q of queries) lines.push(`| ${q.events} | ${q.campaignId} (${q.participants}) | ${f(q.effectiveness)} | ${f(q.effectivenessFromFacts)} | ${f(q.asOfDirect)} | ${q.asOfReplayMs} |`);
+  for (const q of queries) lines.push(`| ${q.events} | ${q.campaignId} (${q.participants}) | ${f(q.effectiveness)} | ${f(q.effectivenessFromFacts)} | ${f(q.asOfDirect)} | ${q.asOfReplayMs ?? 'not measured'} |`);
   if (launch) {
     const l = launch.launch;
     lines.push(
