@@ -42,6 +42,10 @@ describe('npm run bench -- --quick', () => {
       for (const r of report.rebuild) expect(r).toMatchObject({ events: positive, seconds: positive, eventsPerSecond: positive, peakRssMb: positive });
       expect(report.queries).toHaveLength(3);
       for (const q of report.queries) for (const k of ['campaignEffectiveness', 'campaignList', 'branchScorecard', 'customer360']) expect(q[k]).toMatchObject({ p50: positive, p95: positive });
+      // The scorecards from counters beside the per-request recount, at each size.
+      expect(report.scorecards).toHaveLength(3);
+      for (const q of report.scorecards) for (const k of ['branch', 'branchRecounted', 'bank', 'bankRecounted']) expect(q[k]).toMatchObject({ p50: positive, p95: positive });
+      expect(run.stdout).toContain('## Scorecards from counters beside the per-request recount');
       expect(run.stdout).toContain('# Benchmark (quick)');
       expect(run.stdout).toContain('## Beside Emmett');
     } finally {

@@ -73,6 +73,8 @@ const schema = z.object({
   READY_MAX_LAG_SECONDS: z.coerce.number().min(0).max(86_400 * 365).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_SERVICE_NAME: z.string().regex(/^[\w.-]{1,100}$/, 'must be a service name (letters, digits, . _ -)').optional(),
+  /** How long one statement of a read-model answer may run before it is cancelled (503 READ_TIMEOUT). */
+  READ_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(15_000),
 });
 
 export interface AppConfig {
@@ -123,6 +125,8 @@ export interface AppConfig {
   /** OpenTelemetry traces go to this OTLP/HTTP endpoint; nothing is exported without it. */
   readonly otelEndpoint?: string;
   readonly otelServiceName?: string;
+  /** A read-model answer's statement running longer than this is cancelled: 503 READ_TIMEOUT, not a connection held for minutes. */
+  readonly readStatementTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -180,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     readyMaxLagSeconds: c.READY_MAX_LAG_SECONDS,
     otelEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
     otelServiceName: c.OTEL_SERVICE_NAME,
+    readStatementTimeoutMs: c.READ_STATEMENT_TIMEOUT_MS,
   };
 }
 

@@ -14,6 +14,7 @@ export * from './campaign-effectiveness/follow-up.query';
 export * from './runner/lag';
 export * from './staff-scorecard/staff-scorecard.projection';
 export * from './staff-scorecard/staff-scorecard.query';
+export * from './staff-scorecard/staff-scorecard.recount';
 
 export * from './runner/sql';
 export * from './customer-360/customer-360.projection';

@@ -46,7 +46,7 @@ export async function readModelAnswer<T>(
       const figures = await query(db);
       const { rows } = await db.query(`SELECT commit_pos::text AS c, prepare_pos::text AS p FROM projection_checkpoints WHERE name = $1`, [projection]);
       return { result: figures, at: { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) } };
-    }));
+    }, { statementTimeoutMs: runtime.config.readStatementTimeoutMs }));
   } catch (err) {
     if (err instanceof ReadModelNotReady || err instanceof ReadTimedOut) throw new ServiceUnavailableException({ code: err.code, message: err.message });
     throw err;

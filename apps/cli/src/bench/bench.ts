@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes …]`: append, command path, projector rebuild (with the
+ * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes …] [-- --projections a,b] [-- --runs N] [-- --no-as-of-replay]`: append, command path, projector rebuild (with the
  * naive baseline), queries and growth, each figure beside a baseline measured in the same run.
  * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
  */
@@ -17,7 +17,7 @@ import { peerBench } from './peer.bench';
 import { audienceBench } from './audience.bench';
 import { commandBench } from './commands.bench';
 import { naiveRebuild } from './naive-baseline';
-import { readSideMarkdown, readSideQueries, seedAndLaunch, type ReadSideQueries, type SeedAndLaunch } from './read-side.bench';
+import { readSideMarkdown, readSideQueries, scorecardMarkdown, scorecardQueries, seedAndLaunch, type ReadSideQueries, type ScorecardQueries, type SeedAndLaunch } from './read-side.bench';
 import { percentiles, timed } from './percentiles';
 import { syntheticBatches } from '@app/demo';
 import { severalApisBench } from './several-apis.bench';
@@ -34,6 +34,11 @@ async function main() {
   const sizes = sizesArg ?? (quick ? [5_000, 10_000, 20_000] : [100_000, 300_000, 1_000_000]);
   // The histories at size and their queries only (no append, peer, command-path, audience or launch sections, no naive baseline).
   const readSideOnly = args.includes('--read-side-only');
+  // `--projections staff-scorecard,campaign-effectiveness`: build and measure only these at each size (the queries of the others are left out).
+  const only = args.includes('--projections') ? args[args.indexOf('--projections') + 1]!.split(',') : undefined;
+  const projections = only ? PROJECTIONS.filter((p) => only.includes(p.name)) : PROJECTIONS;
+  if (only && projections.length !== only.length) throw new Error(`--projections: unknown name among ${only.join(', ')}`);
+  const built = (name: string) => projections.some((p) => p.name === name);
   const launchCustomers = readSideOnly ? 0 : args.includes('--launch-customers') ? Number(args[args.indexOf('--launch-customers') + 1]) : quick ? 200 : 20_000;
   const started = Date.now();
 
@@ -181,6 +186,7 @@ async function main() {
     const queries: unknown[] = [];
     let naive: unknown;
     const readSide: ReadSideQueries[] = [];
+    const scorecards: ScorecardQueries[] = [];
     for (const size of sizes) {
       step(`history of ${size} events`);
       const url = await freshDatabase(`bench_${size}`);
@@ -210,10 +216,10 @@ async function main() {
         naive = { projection: 'customer-directory', events, projectorEventsPerSecond: Math.round(oursRate), naiveEventsPerSecond: Math.round(naiveRate), ratio: Math.round((oursRate / naiveRate) * 10) / 10 };
       }
 
-      step(`rebuild of all projections over ${events} events`);
+      step(`rebuild of ${only ? only.join(', ') : 'all projections'} over ${events} events`);
       let peakRss = process.memoryUsage().rss;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-      const runner = new ProjectionRunner(store, pool, PROJECTIONS, silent, { batchSize: 2000, maxBatchWaitMs: 20 });
+      const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20 });
       const [, ms] = await timed(async () => {
         await runner.start();
         if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up');
@@ -221,26 +227,29 @@ async function main() {
       await runner.stop();
       clearInterval(sampler);
       // Fresh tables have no planner statistics yet; a live system gets them from autovacuum.
-      await withReadModels(pool, PROJECTIONS.map((p) => p.name), (db) => db.query('ANALYZE'), { readOnly: false });
+      await withReadModels(pool, projections.map((p) => p.name), (db) => db.query('ANALYZE'), { readOnly: false });
       step(`projected in ${Math.round(ms / 100) / 10} s`);
-      rebuild.push({ events, writeSeconds: Math.round(writeMs) / 1000, projections: PROJECTIONS.length, seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20) });
+      rebuild.push({ events, writeSeconds: Math.round(writeMs) / 1000, projections: projections.length, seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20) });
 
       step(`queries at ${events} events`);
-      const runs = quick ? 20 : 30;
+      const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : quick ? 20 : 30;
       const sample = async (f: (db: import('@app/read-models').Queryable) => Promise<unknown>, projections: string[]) => {
         const t: number[] = [];
         for (let i = 0; i < runs; i++) t.push((await timed(() => withReadModels(pool, projections, f)))[1]);
         return percentiles(t);
       };
-      queries.push({
-        events,
-        campaignEffectiveness: await sample((db) => campaignEffectiveness(db, 'K2'), ['campaign-effectiveness']),
-        campaignList: await sample((db) => campaignList(db), ['campaign-effectiveness']),
-        branchScorecard: await sample((db) => scorecard(db, '2026-03', 'BR1'), ['staff-scorecard']),
-        customer360: await sample((db) => customer360(db, 'S7'), ['customer-360', 'points-ledger']),
-      });
+      if (built('staff-scorecard')) scorecards.push(await scorecardQueries(pool, events, '2026-03', runs));
+      if (!only) {
+        queries.push({
+          events,
+          campaignEffectiveness: await sample((db) => campaignEffectiveness(db, 'K2'), ['campaign-effectiveness']),
+          campaignList: await sample((db) => campaignList(db), ['campaign-effectiveness']),
+          branchScorecard: await sample((db) => scorecard(db, '2026-03', 'BR1'), ['staff-scorecard']),
+          customer360: await sample((db) => customer360(db, 'S7'), ['customer-360', 'points-ledger']),
+        });
+      }
       // As of 15 March Beijing time: the middle of the synthetic campaigns (launched 2 March, completed 30 April).
-      readSide.push(await readSideQueries(pool, store, events, 'K2', new Date('2026-03-15T23:59:59.999+08:00'), runs));
+      if (built('campaign-effectiveness')) readSide.push(await readSideQueries(pool, store, events, 'K2', new Date('2026-03-15T23:59:59.999+08:00'), runs, !args.includes('--no-as-of-replay')));
       await pool.end();
     }
     let launch: SeedAndLaunch | undefined;
@@ -256,6 +265,8 @@ async function main() {
       }
     }
     report.readSide = { queries: readSide, seedAndLaunch: launch ?? null };
+    report.scorecards = scorecards;
+    if (only) report.projections = only.join(', ');
     report.rebuild = rebuild;
     report.naiveBaseline = naive;
     report.queries = queries;
@@ -297,17 +308,18 @@ function markdown(r: Record<string, any>): string {
   lines.push('## Command path (CommandBus, rules, append)', '', '| clients | commands/s | p50 ms | p99 ms |', '| --- | --- | --- | --- |');
   for (const x of [c.oneClient, c.sixteenClients]) lines.push(`| ${x.clients} | ${x.commandsPerSecond} | ${x.latencyMs.p50} | ${x.latencyMs.p99} |`);
   }
-  lines.push('', '## Projector rebuild (all projections, from position 0)', '', '| events | seconds | events/s | peak RSS MB |', '| --- | --- | --- | --- |');
+  lines.push('', `## Projector rebuild (${r.projections ?? 'all projections'}, from position 0)`, '', '| events | seconds | events/s | peak RSS MB |', '| --- | --- | --- | --- |');
   for (const x of r.rebuild) lines.push(`| ${x.events} | ${x.seconds} | ${x.eventsPerSecond} | ${x.peakRssMb} |`);
   const n = r.naiveBaseline;
   if (n) lines.push('', `Naive baseline (EventsHandler + TypeORM save per event), ${n.projection} over ${n.events} events: projector ${n.projectorEventsPerSecond} events/s vs naive ${n.naiveEventsPerSecond} events/s = **${n.ratio}×**.`, '');
-  lines.push('## Queries (ms)', '', '| events | effectiveness p50/p95 | campaign list p50/p95 | branch scorecard p50/p95 | customer 360 p50/p95 |', '| --- | --- | --- | --- | --- |');
+  if (r.queries.length) lines.push('## Queries (ms)', '', '| events | effectiveness p50/p95 | campaign list p50/p95 | branch scorecard p50/p95 | customer 360 p50/p95 |', '| --- | --- | --- | --- | --- |');
   for (const q of r.queries) {
     const f = (x: { p50: number; p95: number }) => `${x.p50} / ${x.p95}`;
     lines.push(`| ${q.events} | ${f(q.campaignEffectiveness)} | ${f(q.campaignList)} | ${f(q.branchScorecard)} | ${f(q.customer360)} |`);
   }
   if (r.readSide) lines.push('', ...readSideMarkdown(r.readSide.queries, r.readSide.seedAndLaunch ?? undefined));
-  lines.push('', '## Audience preview (selection, exclusions, split, detectable lift; ms)', '', '| customers | plan | audience | before p50 / p95 | now p50 / p95 | p95 speed-up | baseline (ids of the subtree) p50 / p95 |', '| --- | --- | --- | --- | --- | --- | --- |');
+  if (r.scorecards?.length) lines.push('', ...scorecardMarkdown(r.scorecards));
+  if (r.audiencePreview) lines.push('', '## Audience preview (selection, exclusions, split, detectable lift; ms)', '', '| customers | plan | audience | before p50 / p95 | now p50 / p95 | p95 speed-up | baseline (ids of the subtree) p50 / p95 |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const x of r.audiencePreview ?? []) {
     for (const plan of ['everyCriterion', 'wholeBank']) {
       const y = x[plan];

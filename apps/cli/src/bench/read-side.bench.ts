@@ -11,6 +11,9 @@ import {
   campaignEffectivenessProjection,
   campaignKpis,
   PROJECTIONS,
+  scorecard,
+  scorecardRecounted,
+  staffScorecardProjection,
   waitForProjection,
   withReadModels,
   type Queryable,
@@ -67,14 +70,14 @@ export interface ReadSideQueries {
   readonly effectivenessFromFacts: Percentiles;
   /** As of a date under direct attribution: a query of the live read model. */
   readonly asOfDirect: Percentiles;
-  /** Same-run baseline: one as-of replay of the history into scratch tables (how every as-of was answered before). */
-  readonly asOfReplayMs: number;
+  /** Same-run baseline: one as-of replay of the history into scratch tables (how every as-of was answered before); null when left out (`--no-as-of-replay`). */
+  readonly asOfReplayMs: number | null;
 }
 
 const ms = (x: number) => Math.round(x * 10) / 10;
 
 /** Effectiveness now (counters vs the fact aggregation) and as of a date (query vs replay) on one history. */
-export async function readSideQueries(pool: Pool, store: EventStore, events: number, campaignId: string, asOf: Date, runs: number): Promise<ReadSideQueries> {
+export async function readSideQueries(pool: Pool, store: EventStore, events: number, campaignId: string, asOf: Date, runs: number, replay = true): Promise<ReadSideQueries> {
   const sample = async (f: (db: Queryable) => Promise<unknown>) => {
     const t: number[] = [];
     for (let i = 0; i < runs; i++) t.push((await timed(() => withReadModels(pool, [campaignEffectivenessProjection.name], f)))[1]);
@@ -86,6 +89,7 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
   const asOfDirect: number[] = [];
   for (let i = 0; i < runs; i++) asOfDirect.push((await timed(() => campaignKpis(pool, store, { asOf, campaignIds: [campaignId] })))[1]);
   const [, replayMs] = await timed(async () => {
+    if (!replay) return;
     const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection], { asOf });
     try {
       await scratch.query((db) => campaignEffectiveness(db, campaignId));
@@ -93,7 +97,53 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
       await scratch.drop();
     }
   });
-  return { events, campaignId, participants, effectiveness, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(asOfDirect), asOfReplayMs: ms(replayMs) };
+  return { events, campaignId, participants, effectiveness, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(asOfDirect), asOfReplayMs: replay ? ms(replayMs) : null };
+}
+
+export interface ScorecardQueries {
+  readonly events: number;
+  readonly period: string;
+  /** Person-unit rows in the branch's answer. */
+  readonly branchRows: number;
+  /** A branch's scorecard (BR1, rolled up) from the counters: what the API serves now. */
+  readonly branch: Percentiles;
+  /** Same-run baseline: customers contacted and adherence recounted from the fact rows per request (staff-scorecard v6). */
+  readonly branchRecounted: Percentiles;
+  /** The whole bank's scorecard, from the counters and recounted. */
+  readonly bank: Percentiles;
+  readonly bankRecounted: Percentiles;
+}
+
+/**
+ * The branch and bank scorecards of a month from the counters, beside the per-request recount
+ * they replaced, sampled in turns (so the machine's load falls on both alike); the two answers
+ * are checked equal first.
+ */
+export async function scorecardQueries(pool: Pool, events: number, period: string, runs: number): Promise<ScorecardQueries> {
+  const read = <T>(f: (db: Queryable) => Promise<T>) => withReadModels(pool, [staffScorecardProjection.name], f);
+  const [flat, recounted] = await read(async (db) => [await scorecard(db, period, 'BR1'), await scorecardRecounted(db, period, 'BR1')]);
+  if (JSON.stringify(flat) !== JSON.stringify(recounted)) throw new Error(`the scorecard from counters differs from the recount at ${events} events`);
+  const t = { branch: [] as number[], branchRecounted: [] as number[], bank: [] as number[], bankRecounted: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    t.branch.push((await timed(() => read((db) => scorecard(db, period, 'BR1'))))[1]);
+    t.branchRecounted.push((await timed(() => read((db) => scorecardRecounted(db, period, 'BR1'))))[1]);
+    t.bank.push((await timed(() => read((db) => scorecard(db, period))))[1]);
+    t.bankRecounted.push((await timed(() => read((db) => scorecardRecounted(db, period))))[1]);
+  }
+  return { events, period, branchRows: flat.people.length, branch: percentiles(t.branch), branchRecounted: percentiles(t.branchRecounted), bank: percentiles(t.bank), bankRecounted: percentiles(t.bankRecounted) };
+}
+
+export function scorecardMarkdown(rows: readonly ScorecardQueries[]): string[] {
+  const f = (x: Percentiles) => `${x.p50} / ${x.p95}`;
+  const ratio = (base: Percentiles, now: Percentiles) => `${Math.round((base.p95 / now.p95) * 10) / 10}×`;
+  const lines = [
+    '## Scorecards from counters beside the per-request recount (ms)',
+    '',
+    '| events | month | branch p50/p95 | baseline: recount p50/p95 | p95 ratio | bank p50/p95 | baseline: recount p50/p95 | p95 ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const q of rows) lines.push(`| ${q.events} | ${q.period} | ${f(q.branch)} | ${f(q.branchRecounted)} | ${ratio(q.branchRecounted, q.branch)} | ${f(q.bank)} | ${f(q.bankRecounted)} | ${ratio(q.bankRecounted, q.bank)} |`);
+  return lines;
 }
 
 export interface SeedAndLaunch {
@@ -182,7 +232,7 @@ export function readSideMarkdown(queries: readonly ReadSideQueries[], launch: Se
     '| events | campaign (participants) | effectiveness p50/p95 | baseline: fact aggregation p50/p95 | as-of direct p50/p95 | baseline: as-of replay |',
     '| --- | --- | --- | --- | --- | --- |',
   ];
-  for (const q of queries) lines.push(`| ${q.events} | ${q.campaignId} (${q.participants}) | ${f(q.effectiveness)} | ${f(q.effectivenessFromFacts)} | ${f(q.asOfDirect)} | ${q.asOfReplayMs} |`);
+  for (const q of queries) lines.push(`| ${q.events} | ${q.campaignId} (${q.participants}) | ${f(q.effectiveness)} | ${f(q.effectivenessFromFacts)} | ${f(q.asOfDirect)} | ${q.asOfReplayMs ?? 'not measured'} |`);
   if (launch) {
     const l = launch.launch;
     lines.push(

@@ -69,8 +69,8 @@ describe('the staff scorecard as effects', () => {
       [...given(), contact(), contact(), complaint('Q1', 'rm2'), event('ScoringRulesSet', { rules: { referralShare: 0.5, complaintPenalty: 1.5, unsuitablePenalty: 5 } }, LAST_OF_MARCH), complaint('Q2', 'rm2'), complaint('Q3', null)],
       'sc_person_month',
     );
-    // Penalties in hundredths: 200 points by default → 20,000; then 1.5 → 150. Q3 names nobody: no one's score.
-    expect(rows).toEqual([{ period: '2026-03', unit_id: 'SB2', staff_id: 'rm2', contacts: 2 - 1, complaints: 2, unsuitable: 0, penalty_hundredths: 20_000 + 150 }]);
+    // Penalties in hundredths: 200 points by default → 20,000; then 1.5 → 150. Q3 names nobody: no one's score. One customer contacted.
+    expect(rows).toEqual([{ period: '2026-03', unit_id: 'SB2', staff_id: 'rm2', contacts: 2 - 1, customers_contacted: 1, complaints: 2, unsuitable: 0, penalty_hundredths: 20_000 + 150 }]);
   });
 
   it('places a fact by the intervals the log knew when it was recorded: a backdated move recorded after the sale does not move it', () => {

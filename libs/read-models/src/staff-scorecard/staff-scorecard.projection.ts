@@ -3,7 +3,8 @@ import type { RecordedEvent } from '@app/event-store';
 import { effectProjection, update, upsert, type Effect } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { STAFF_SCORECARD_TABLES } from './staff-scorecard.tables';
-import { activityKey, loadScorecardState, type ScorecardState, type StaffInterval } from './staff-scorecard.state';
+import { activityKey, contactedKey, loadScorecardState, type ScorecardState, type StaffInterval } from './staff-scorecard.state';
+import { coverage, coverageDeltas, monthsAfter, type Assignment } from './staff-scorecard.adherence';
 
 /**
  * The unit a person was in at `t` (business time), as the log knew it at `seq` (where the fact was
@@ -30,21 +31,78 @@ function nextInterval(table: 'sc_staff_units' | 'sc_assignments', subject: Recor
   return [...closing, upsert(table, { ...subject, event_id: e.metadata.eventId, seq: seqOf(e).toString(), ...value, valid_from: at(e), valid_to: null })];
 }
 
+const adherence = (period: string, staffId: string, assigned: number, assignedContacted: number) =>
+  upsert('sc_staff_month', { period, staff_id: staffId, assigned, assigned_contacted: assignedContacted });
+
+/**
+ * An assignment or contact in a month past the horizon moves it there: everyone's customers
+ * assigned now were assigned in each month it passes (nobody contacted in them yet).
+ */
+function advanceHorizon(e: RecordedEvent, s: ScorecardState): Effect[] {
+  const period = businessMonth(at(e));
+  if (s.horizon !== null && period <= s.horizon) return [];
+  const months = s.horizon === null ? [period] : monthsAfter(s.horizon, period);
+  s.horizon = period;
+  const carried = [...s.openCounts].filter(([, n]) => n !== 0).flatMap(([staffId, n]) => months.map((m) => adherence(m, staffId, n, 0)));
+  return [upsert('sc_horizon', { id: 1, period }), ...carried];
+}
+
+/** A contact's counts: a customer new to the person (and unit) this month, and new to anyone this month (adherence of whoever had them then). */
+function contacted(s: ScorecardState, staffId: string, unitId: string, period: string, customerId: string): Effect[] {
+  const effects: Effect[] = [];
+  const key = contactedKey(period, staffId, unitId, customerId);
+  if (!s.contactedKeys.has(key)) {
+    s.contactedKeys.add(key);
+    effects.push(upsert('sc_contacted', { staff_id: staffId, unit_id: unitId, period, customer_id: customerId }), month(staffId, unitId, period, { customers_contacted: 1 }));
+  }
+  const months = s.contactedMonths.get(customerId) ?? new Set<string>();
+  s.contactedMonths.set(customerId, months);
+  if (months.has(period)) return effects;
+  months.add(period);
+  for (const [managerId, covered] of coverage(s.assignments.get(customerId) ?? [], s.horizon)) if (covered.has(period)) effects.push(adherence(period, managerId, 0, 1));
+  return effects;
+}
+
 /** A contact, complaint or unsuitable attempt: its row and its counts, under its person's unit then (once per key). */
 function activity(e: RecordedEvent, s: ScorecardState, kind: 'contact' | 'complaint' | 'unsuitable'): Effect[] {
   const staffId = d(e).staffId as string | null | undefined;
   const key = activityKey(e)!;
   if (!staffId || s.activityKeys.has(key)) return [];
   s.activityKeys.add(key);
+  const moved = kind === 'contact' ? advanceHorizon(e, s) : [];
   const unitId = unitAt(s.staffUnits.get(staffId), Date.parse(at(e)), seqOf(e));
   const period = businessMonth(at(e));
   const penalty = kind === 'complaint' ? toHundredths(s.rules.complaintPenalty) : kind === 'unsuitable' ? toHundredths(s.rules.unsuitablePenalty) : 0;
   const row = { activity_key: key, staff_id: staffId, unit_id: unitId, period, kind, customer_id: d(e).customerId, occurred_at: at(e), penalty_hundredths: penalty };
   return [
+    ...moved,
     upsert('sc_activity', row),
-    ...(kind === 'contact' ? [upsert('sc_contacted', { staff_id: staffId, unit_id: unitId, period, customer_id: d(e).customerId })] : []),
     month(staffId, unitId, period, { contacts: kind === 'contact' ? 1 : 0, complaints: kind === 'complaint' ? 1 : 0, unsuitable: kind === 'unsuitable' ? 1 : 0, penalty_hundredths: penalty }),
+    ...(kind === 'contact' ? contacted(s, staffId, unitId, period, d(e).customerId) : []),
   ];
+}
+
+/** A new assignment closes the customer's open one at its time: the months each manager gains or loses, and who has them now. */
+function reassigned(e: RecordedEvent, s: ScorecardState, customerId: string, managerId: string): Effect[] {
+  const moved = advanceHorizon(e, s);
+  const list = s.assignments.get(customerId) ?? [];
+  s.assignments.set(customerId, list);
+  const before = coverage(list, s.horizon);
+  const open = list.find((a) => a.to === null);
+  const count = (staffId: string, n: number) => {
+    s.openCounts.set(staffId, (s.openCounts.get(staffId) ?? 0) + n);
+    return upsert('sc_open_assignments', { staff_id: staffId, customers: n });
+  };
+  const effects = [...moved, ...nextInterval('sc_assignments', { customer_id: customerId }, open?.eventId, e, { manager_id: managerId })];
+  if (open) {
+    open.to = Date.parse(at(e));
+    effects.push(count(open.managerId, -1));
+  }
+  const next: Assignment = { eventId: e.metadata.eventId, managerId, from: Date.parse(at(e)), to: null };
+  list.push(next);
+  effects.push(count(managerId, 1));
+  for (const x of coverageDeltas(before, coverage(list, s.horizon), s.contactedMonths.get(customerId) ?? new Set())) effects.push(adherence(x.period, x.staffId, x.assigned, x.assignedContacted));
+  return effects;
 }
 
 /** What a credit adds to its person's month (`sign` −1 when reversed). */
@@ -101,9 +159,7 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
     case 'CustomerAssignedToManager': {
       const c = s.customers.get(x.customerId);
       if (c) c.managerId = x.staffId;
-      const open = s.openAssignments.get(x.customerId);
-      s.openAssignments.set(x.customerId, e.metadata.eventId);
-      return [...(c ? [update('sc_customers', { customer_id: x.customerId, manager_id: x.staffId })] : []), ...nextInterval('sc_assignments', { customer_id: x.customerId }, open, e, { manager_id: x.staffId })];
+      return [...(c ? [update('sc_customers', { customer_id: x.customerId, manager_id: x.staffId })] : []), ...reassigned(e, s, x.customerId, x.staffId)];
     }
     // Moving up to a wealth centre keeps the referring manager for scoring; moving out ends the shadow.
     case 'CustomerTransferred': {
@@ -199,8 +255,8 @@ const EVENT_TYPES = [
 export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
   return effectProjection<ScorecardState>({
     name: 'staff-scorecard',
-    // 6: effects, written by the runner
-    version: 6,
+    // 6: effects, written by the runner; 7: adherence and customers contacted as counters
+    version: 7,
     tables: STAFF_SCORECARD_TABLES,
     eventTypes: EVENT_TYPES,
     state: (tx, events) => loadScorecardState(tx, events, overrides),

@@ -54,7 +54,7 @@ export interface UnitScore {
  * a month that has passed. Figures are read from the person-unit-month counters; points and
  * revenue are summed as integers (hundredths of a point, fen) and shown with two places.
  */
-export async function scorecard(pool: Queryable, period: string, orgUnit?: string): Promise<{ people: PersonScore[]; units: UnitScore[] }> {
+export async function scorecard(pool: Queryable, period: string, orgUnit?: string, read: PeopleReader = readPeople): Promise<{ people: PersonScore[]; units: UnitScore[] }> {
   const { rows: units } = await pool.query<{ unit_id: string; parent_id: string | null; name: string }>(
     `WITH RECURSIVE sub AS (
        SELECT unit_id, parent_id, name FROM sc_units WHERE ($1::text IS NULL AND parent_id IS NULL) OR unit_id = $1
@@ -63,7 +63,7 @@ export async function scorecard(pool: Queryable, period: string, orgUnit?: strin
     [orgUnit ?? null],
   );
   const unitIds = units.map((u) => u.unit_id);
-  const people = await readPeople(pool, period, { unitIds });
+  const people = await read(pool, period, { unitIds });
   const ranked: PersonScore[] = people.map(({ person, figures }) => ({
     ...person,
     rankInUnit: 1 + people.filter((o) => o.person.unitId === person.unitId && o.figures.scoreHundredths > figures.scoreHundredths).length,
@@ -103,7 +103,7 @@ export async function scorecard(pool: Queryable, period: string, orgUnit?: strin
 }
 
 /** Integer figures behind a row (fen, hundredths of a point), for sums. */
-interface Figures {
+export interface Figures {
   readonly revenueFen: number;
   readonly pointsHundredths: number;
   readonly shadowHundredths: number;
@@ -111,62 +111,79 @@ interface Figures {
   readonly targetHundredths: number | null;
 }
 
-/** The person-unit rows of a month: of the units named, or of one person (in every unit they were in). */
-async function readPeople(pool: Queryable, period: string, where: { unitIds?: string[]; staffId?: string }): Promise<{ person: Omit<PersonScore, 'rankInUnit'>; figures: Figures }[]> {
+/** Reads the person-unit rows of a month: of the units named, or of one person (in every unit they were in). */
+export type PeopleReader = (pool: Queryable, period: string, where: { unitIds?: string[]; staffId?: string }) => Promise<{ person: Omit<PersonScore, 'rankInUnit'>; figures: Figures }[]>;
+
+/**
+ * Who was in the units named during the month (or the one person): anyone with counters there,
+ * and anyone whose unit interval overlaps the month.
+ */
+export const PEOPLE_OF_THE_MONTH = `
+  SELECT staff_id, unit_id FROM sc_person_month WHERE period = $1 AND ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5)
+  UNION
+  SELECT staff_id, unit_id FROM sc_staff_units
+  WHERE ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5) AND (valid_from IS NULL OR valid_from < $4) AND (valid_to IS NULL OR (valid_to > $3 AND valid_to > COALESCE(valid_from, '-infinity')))`;
+
+/**
+ * The person-unit rows of a month, read from the counters: a row per person and unit (their
+ * month's counts there) and a row per person (adherence), however many customers and facts lie
+ * behind them. Past the adherence horizon no month has counters yet: a person's assigned
+ * customers are those assigned now, none contacted.
+ */
+const readPeople: PeopleReader = async (pool, period, where) => {
   const { from, to } = businessMonthBounds(period);
   const { rows } = await pool.query(
-    `WITH who AS (
-       SELECT staff_id, unit_id FROM sc_person_month WHERE period = $1 AND ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5)
-       UNION
-       SELECT staff_id, unit_id FROM sc_staff_units
-       WHERE ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5) AND (valid_from IS NULL OR valid_from < $4) AND (valid_to IS NULL OR (valid_to > $3 AND valid_to > COALESCE(valid_from, '-infinity'))))
+    `WITH who AS (${PEOPLE_OF_THE_MONTH}),
+     horizon AS (SELECT max(period) AS period FROM sc_horizon)
      SELECT w.staff_id, w.unit_id, s.display_name, s.role,
        COALESCE(m.conversions, 0) AS conversions, COALESCE(m.referrals, 0) AS referrals, COALESCE(m.revenue_fen, 0) AS revenue_fen,
        COALESCE(m.points_hundredths, 0) AS points, COALESCE(m.shadow_hundredths, 0) AS shadow, COALESCE(m.penalty_hundredths, 0) AS penalties,
        COALESCE(m.contacts, 0) AS contacts, COALESCE(m.complaints, 0) AS complaints, COALESCE(m.unsuitable, 0) AS unsuitable,
-       (SELECT count(*) FROM sc_contacted x WHERE x.period = $1 AND x.staff_id = w.staff_id AND x.unit_id = w.unit_id) AS customers_contacted,
-       a.assigned, a.assigned_contacted, t.points_hundredths AS target
+       COALESCE(m.customers_contacted, 0) AS customers_contacted,
+       CASE WHEN h.period IS NULL OR $1 > h.period THEN COALESCE(o.customers, 0) ELSE COALESCE(a.assigned, 0) END AS assigned,
+       CASE WHEN h.period IS NULL OR $1 > h.period THEN 0 ELSE COALESCE(a.assigned_contacted, 0) END AS assigned_contacted,
+       t.points_hundredths AS target
      FROM who w
      JOIN sc_staff s ON s.staff_id = w.staff_id
+     CROSS JOIN horizon h
      LEFT JOIN sc_person_month m ON m.period = $1 AND m.unit_id = w.unit_id AND m.staff_id = w.staff_id
+     LEFT JOIN sc_staff_month a ON a.period = $1 AND a.staff_id = w.staff_id
+     LEFT JOIN sc_open_assignments o ON o.staff_id = w.staff_id
      LEFT JOIN sc_targets t ON t.subject_id = w.staff_id AND t.period = $1
-     -- the customers assigned to them at any time in the month, and of those the ones contacted in it
-     LEFT JOIN LATERAL (
-       SELECT count(DISTINCT g.customer_id) AS assigned,
-              count(DISTINCT g.customer_id) FILTER (WHERE EXISTS (SELECT 1 FROM sc_contacted x WHERE x.period = $1 AND x.customer_id = g.customer_id)) AS assigned_contacted
-       FROM sc_assignments g
-       WHERE g.manager_id = w.staff_id AND g.valid_from < $4 AND (g.valid_to IS NULL OR (g.valid_to > $3 AND g.valid_to > g.valid_from))) a ON true
      ORDER BY w.staff_id, w.unit_id`,
     [period, where.unitIds ?? null, from, to, where.staffId ?? null],
   );
-  return rows.map((r) => {
-    const scoreHundredths = Number(r.points) - Number(r.penalties);
-    const target = r.target === null ? null : Number(r.target);
-    const assigned = Number(r.assigned);
-    const figures: Figures = { revenueFen: Number(r.revenue_fen), pointsHundredths: Number(r.points), shadowHundredths: Number(r.shadow), scoreHundredths, targetHundredths: target };
-    const person: Omit<PersonScore, 'rankInUnit'> = {
-      staffId: r.staff_id,
-      displayName: r.display_name,
-      role: r.role,
-      unitId: r.unit_id,
-      conversions: Number(r.conversions),
-      referrals: Number(r.referrals),
-      revenue: formatFen(figures.revenueFen),
-      points: fromHundredths(figures.pointsHundredths),
-      shadowPoints: fromHundredths(figures.shadowHundredths),
-      complaints: Number(r.complaints),
-      customersContacted: Number(r.customers_contacted),
-      complaintRate: Number(r.customers_contacted) > 0 ? Number(r.complaints) / Number(r.customers_contacted) : null,
-      unsuitableAttempts: Number(r.unsuitable),
-      score: fromHundredths(scoreHundredths),
-      contacts: Number(r.contacts),
-      assignedCustomers: assigned,
-      maintenanceAdherence: assigned > 0 ? Number(r.assigned_contacted) / assigned : null,
-      target: target === null ? null : fromHundredths(target),
-      attainment: target ? scoreHundredths / target : null,
-    };
-    return { person, figures };
-  });
+  return rows.map(personRow);
+};
+
+/** A row of figures (integers as the database gives them) as a person's scorecard row. */
+export function personRow(r: Record<string, any>): { person: Omit<PersonScore, 'rankInUnit'>; figures: Figures } {
+  const scoreHundredths = Number(r.points) - Number(r.penalties);
+  const target = r.target === null ? null : Number(r.target);
+  const assigned = Number(r.assigned);
+  const figures: Figures = { revenueFen: Number(r.revenue_fen), pointsHundredths: Number(r.points), shadowHundredths: Number(r.shadow), scoreHundredths, targetHundredths: target };
+  const person: Omit<PersonScore, 'rankInUnit'> = {
+    staffId: r.staff_id,
+    displayName: r.display_name,
+    role: r.role,
+    unitId: r.unit_id,
+    conversions: Number(r.conversions),
+    referrals: Number(r.referrals),
+    revenue: formatFen(figures.revenueFen),
+    points: fromHundredths(figures.pointsHundredths),
+    shadowPoints: fromHundredths(figures.shadowHundredths),
+    complaints: Number(r.complaints),
+    customersContacted: Number(r.customers_contacted),
+    complaintRate: Number(r.customers_contacted) > 0 ? Number(r.complaints) / Number(r.customers_contacted) : null,
+    unsuitableAttempts: Number(r.unsuitable),
+    score: fromHundredths(scoreHundredths),
+    contacts: Number(r.contacts),
+    assignedCustomers: assigned,
+    maintenanceAdherence: assigned > 0 ? Number(r.assigned_contacted) / assigned : null,
+    target: target === null ? null : fromHundredths(target),
+    attainment: target ? scoreHundredths / target : null,
+  };
+  return { person, figures };
 }
 
 /**

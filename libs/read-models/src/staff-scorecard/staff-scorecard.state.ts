@@ -1,7 +1,9 @@
 import type { PoolClient } from 'pg';
 import { DEFAULT_SCORING, type ScoringRules } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
-import { data as d } from '../runner/event-fields';
+import { businessMonth } from '@app/domain';
+import { data as d, occurredAt as at } from '../runner/event-fields';
+import type { Assignment } from './staff-scorecard.adherence';
 
 /** A person's unit from a time (null: since the beginning), opened by the event at `seq` in the log. */
 export interface StaffInterval {
@@ -45,8 +47,16 @@ export interface ScorecardState {
   /** Credits already written, per `customerId:conversionId`. */
   readonly credits: Map<string, CreditRow[]>;
   readonly activityKeys: Set<string>;
-  /** The open assignment (event id) per customer. */
-  readonly openAssignments: Map<string, string>;
+  /** Every assignment of the customers the batch's assignments and contacts are about (business time). */
+  readonly assignments: Map<string, Assignment[]>;
+  /** For the same customers, the months anyone contacted them in. */
+  readonly contactedMonths: Map<string, Set<string>>;
+  /** The rows of sc_contacted there for them: `period|staff|unit|customer`. */
+  readonly contactedKeys: Set<string>;
+  /** The latest business month an assignment or contact happened in (null: none yet). */
+  horizon: string | null;
+  /** Customers assigned now, per person: read whole when the batch may move the horizon (else only changes are recorded). */
+  readonly openCounts: Map<string, number>;
 }
 
 export const emptyScorecardState = (overrides: Partial<ScoringRules> = {}): ScorecardState => ({
@@ -58,8 +68,17 @@ export const emptyScorecardState = (overrides: Partial<ScoringRules> = {}): Scor
   weights: new Map(),
   credits: new Map(),
   activityKeys: new Set(),
-  openAssignments: new Map(),
+  assignments: new Map(),
+  contactedMonths: new Map(),
+  contactedKeys: new Set(),
+  horizon: null,
+  openCounts: new Map(),
 });
+
+export const contactedKey = (period: string, staffId: string, unitId: string, customerId: string) => `${period}|${staffId}|${unitId}|${customerId}`;
+
+/** The events that place the adherence horizon. */
+export const ADHERENCE_EVENTS = ['CustomerAssignedToManager', 'CustomerContacted'];
 
 const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string'))];
 const of = (events: readonly RecordedEvent[], ...types: string[]) => events.filter((e) => types.includes(e.type));
@@ -78,7 +97,7 @@ export const activityKey = (e: RecordedEvent): string | null => {
   }
 };
 
-/** Eight reads for the whole batch, each for the subjects its events name. */
+/** Ten reads for the whole batch (eleven when it moves the adherence horizon), each for the subjects its events name. */
 export async function loadScorecardState(tx: PoolClient, events: readonly RecordedEvent[], overrides: Partial<ScoringRules>): Promise<ScorecardState> {
   const state = emptyScorecardState(overrides);
   const settings = await tx.query<{ rules: ScoringRules }>(`SELECT rules FROM sc_settings WHERE id = 1`);
@@ -120,7 +139,22 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
   const keys = uniq(events.map(activityKey));
   for (const r of (await tx.query(`SELECT activity_key FROM sc_activity WHERE activity_key = ANY($1::text[])`, [keys])).rows) state.activityKeys.add(r.activity_key);
 
-  const assigned = uniq(of(events, 'CustomerAssignedToManager').map((e) => d(e).customerId));
-  for (const r of (await tx.query(`SELECT customer_id, event_id FROM sc_assignments WHERE valid_to IS NULL AND customer_id = ANY($1::text[])`, [assigned])).rows) state.openAssignments.set(r.customer_id, r.event_id);
+  // Adherence: the assignments and contacted months of the customers assigned or contacted.
+  const adherence = of(events, ...ADHERENCE_EVENTS);
+  const about = uniq(adherence.map((e) => d(e).customerId));
+  const assignments = await tx.query(`SELECT customer_id, event_id, seq, manager_id, valid_from, valid_to FROM sc_assignments WHERE customer_id = ANY($1::text[]) ORDER BY seq`, [about]);
+  for (const r of assignments.rows) {
+    const list = state.assignments.get(r.customer_id) ?? [];
+    list.push({ eventId: r.event_id, managerId: r.manager_id, from: (r.valid_from as Date).getTime(), to: r.valid_to ? (r.valid_to as Date).getTime() : null });
+    state.assignments.set(r.customer_id, list);
+  }
+  for (const r of (await tx.query(`SELECT period, staff_id, unit_id, customer_id FROM sc_contacted WHERE customer_id = ANY($1::text[])`, [about])).rows) {
+    state.contactedKeys.add(contactedKey(r.period, r.staff_id, r.unit_id, r.customer_id));
+    state.contactedMonths.set(r.customer_id, (state.contactedMonths.get(r.customer_id) ?? new Set()).add(r.period));
+  }
+  state.horizon = (await tx.query(`SELECT period FROM sc_horizon WHERE id = 1`)).rows[0]?.period ?? null;
+  // Moving the horizon carries everyone's current customers into the new months: read them all then.
+  if (adherence.some((e) => state.horizon === null || businessMonth(at(e)) > state.horizon))
+    for (const r of (await tx.query(`SELECT staff_id, customers FROM sc_open_assignments WHERE customers <> 0`)).rows) state.openCounts.set(r.staff_id, Number(r.customers));
   return state;
 }

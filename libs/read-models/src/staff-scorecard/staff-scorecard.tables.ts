@@ -84,7 +84,8 @@ export const SC_CONTACTED: TableShape = {
   name: 'sc_contacted',
   key: ['period', 'staff_id', 'unit_id', 'customer_id'],
   columns: { staff_id: text, unit_id: text, period: text, customer_id: text },
-  extra: [`CREATE INDEX sc_contacted_customer_idx ON sc_contacted (period, customer_id)`],
+  // read per customer by the projection (whom a batch's contacts and assignments are about)
+  extra: [`CREATE INDEX sc_contacted_customer_idx ON sc_contacted (customer_id, period)`],
 };
 /** The counters a scorecard reads: per person, the unit they were in, and month (added to as credit and activity rows are first written or reversed). */
 export const SC_PERSON_MONTH: TableShape = {
@@ -100,11 +101,26 @@ export const SC_PERSON_MONTH: TableShape = {
     points_hundredths: count('bigint'),
     shadow_hundredths: count('bigint'),
     contacts: count(),
+    // different customers contacted (one per row of sc_contacted)
+    customers_contacted: count(),
     complaints: count(),
     unsuitable: count(),
     penalty_hundredths: count('bigint'),
   },
 };
+/**
+ * Maintenance-plan adherence per person and month (staff-scorecard.adherence.ts): the customers
+ * assigned to them at any time in the month, and of those the ones anyone contacted in it. Kept
+ * for the months up to the horizon; past it, the customers assigned now.
+ */
+export const SC_STAFF_MONTH: TableShape = {
+  name: 'sc_staff_month',
+  key: ['period', 'staff_id'],
+  columns: { period: text, staff_id: text, assigned: count(), assigned_contacted: count() },
+};
+export const SC_OPEN_ASSIGNMENTS: TableShape = { name: 'sc_open_assignments', key: ['staff_id'], columns: { staff_id: text, customers: count() } };
+/** The latest business month an assignment or contact happened in (one row). */
+export const SC_HORIZON: TableShape = { name: 'sc_horizon', key: ['id'], columns: { id: { type: 'integer' }, period: { type: 'text', combine: 'max', notNull: true } } };
 /** The organisation's scoring rules as last set (one row), so the next batch starts from them. */
 export const SC_SETTINGS: TableShape = { name: 'sc_settings', key: ['id'], columns: { id: { type: 'integer' }, rules: { type: 'jsonb', notNull: true } } };
 export const SC_TARGETS: TableShape = { name: 'sc_targets', key: ['subject_id', 'period'], columns: { subject_id: text, period: text, points_hundredths: { type: 'bigint', notNull: true } } };
@@ -120,6 +136,9 @@ export const STAFF_SCORECARD_TABLES: readonly TableShape[] = [
   SC_ACTIVITY,
   SC_CONTACTED,
   SC_PERSON_MONTH,
+  SC_STAFF_MONTH,
+  SC_OPEN_ASSIGNMENTS,
+  SC_HORIZON,
   SC_SETTINGS,
   SC_TARGETS,
 ];
