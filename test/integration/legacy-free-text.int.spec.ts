@@ -111,6 +111,23 @@ describe('legacy (v1) free text about a customer: erased from the log, never imp
     expect((await t.runtime.store.readStream('customer-L1')).map((e) => e.type)).toEqual(['CustomerOnboarded', 'CustomerContacted', 'CustomerDataErased']);
   }, 60_000);
 
+  it('finishes an erasure an earlier import stored but died before doing: the re-run erases the customer though the event is already stored', async () => {
+    const c = api(t);
+    expect((await c.as('rm1').post('/api/customers', { customerId: 'L9', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '100' }, personal: { name: 'Li Lei' } })).status).toBe(201);
+    expect((await t.runtime.vault.get('L9')).state).not.toBe('erased');
+    // The erasure as an export carries it, at revision 1 of her stream (after CustomerOnboarded).
+    const m = meta('2026-04-30T16:30:00.000Z');
+    const erasure = { type: 'CustomerDataErased', data: { customerId: 'L9', reason: 'customer request', erasedBy: 'admin' }, metadata: { ...m, schemaVersion: 1 } };
+    // What the killed import left: the event stored, the vault not erased.
+    await t.runtime.store.appendToStream('customer-L9', [erasure], 0);
+    const file = join(dir, 'erasure.ndjson');
+    writeFileSync(file, JSON.stringify({ position: '0/2', eventId: m.eventId, streamId: 'customer-L9', streamRevision: 1, type: 'CustomerDataErased', occurredAt: m.occurredAt, recordedAt: m.occurredAt, actor: 'admin', orgUnit: null, correlationId: 'legacy', causationId: null, schemaVersion: 1, data: erasure.data }) + '\n');
+    expect(await cli(['import', file])).toEqual({ code: 0, err: '' });
+    // Nothing appended twice; her vault erased.
+    expect((await t.runtime.store.readStream('customer-L9')).map((e) => e.type)).toEqual(['CustomerOnboarded', 'CustomerDataErased']);
+    expect((await t.runtime.vault.get('L9')).state).toBe('erased');
+  }, 60_000);
+
   it('takes a complaint\'s category as a code only; an `other` complaint\'s description goes to the vault; a v1 free-text category is scrubbed on erasure', async () => {
     const c = api(t);
     const rm = c.as('rm1');

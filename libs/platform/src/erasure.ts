@@ -1,5 +1,6 @@
 import { LEGACY_FREE_TEXT, moveFreeTextToNote, withoutFreeText } from '@app/domain';
-import type { EventStore, NewEvent } from '@app/event-store';
+import { START, type EventStore, type NewEvent } from '@app/event-store';
+import type { Pool } from 'pg';
 import type { Logger } from './logger';
 import type { PiiVault } from './pii-vault';
 
@@ -51,4 +52,36 @@ export function legacyTextImport(runtime: { readonly vault: PiiVault; readonly s
       for (const e of events) if (e.type === 'CustomerDataErased') await eraseCustomerData(runtime, (e.data as { customerId: string }).customerId);
     },
   };
+}
+
+/**
+ * Erasures the log holds whose bookkeeping never ran: an import killed (or failing) after the
+ * batch with a `CustomerDataErased` was stored but before `afterAppend` erased the customer; on a
+ * re-run those events count as already stored and are never seen again. Erasure is idempotent, so
+ * this finds every erased customer in the log whose vault is not erased yet and erases them. On
+ * PostgreSQL one statement over the events table (same database as the vault); elsewhere a read
+ * of the whole log. Returns the customers it erased.
+ */
+export async function finishErasures(runtime: { readonly vault: PiiVault; readonly store: EventStore; readonly log: Logger; readonly db: { readonly pool: Pool } }): Promise<string[]> {
+  let erased: string[];
+  if (runtime.store.kind === 'postgres') {
+    const { rows } = await runtime.db.pool.query<{ customer_id: string }>(
+      `SELECT DISTINCT e.data->>'customerId' AS customer_id FROM es_events e
+       WHERE e.type = 'CustomerDataErased'
+         AND NOT EXISTS (SELECT 1 FROM pii_vault v WHERE v.customer_id = e.data->>'customerId' AND v.erased_at IS NOT NULL)`,
+    );
+    erased = rows.map((r) => r.customer_id);
+  } else {
+    const ids = new Set<string>();
+    for (let after = START; ; ) {
+      const page = await runtime.store.readAll({ after, maxCount: 5_000 });
+      if (page.length === 0) break;
+      for (const e of page) if (e.type === 'CustomerDataErased') ids.add((e.data as { customerId: string }).customerId);
+      after = page[page.length - 1]!.position;
+    }
+    erased = await runtime.vault.notErased([...ids]);
+  }
+  for (const customerId of erased) await eraseCustomerData(runtime, customerId);
+  if (erased.length) runtime.log.warn({ customers: erased.length }, 'erasure: finished erasures the log held but the vault had not done (an interrupted import)');
+  return erased;
 }

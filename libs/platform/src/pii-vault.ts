@@ -98,6 +98,16 @@ export class PiiVault {
    * legacy free text, when the store can rewrite) runs in the same transaction: all of it or none.
    * The transaction holds the customer's vault lock, so no note is written behind the erasure.
    */
+  /** Of these customers, those whose vault is not erased (no row yet counts as not erased). */
+  async notErased(customerIds: readonly string[]): Promise<string[]> {
+    if (customerIds.length === 0) return [];
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM unnest($1::text[]) AS ids(id) WHERE NOT EXISTS (SELECT 1 FROM pii_vault v WHERE v.customer_id = ids.id AND v.erased_at IS NOT NULL)`,
+      [customerIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async erase<T = void>(customerId: string, alongside?: (tx: PoolClient) => Promise<T>): Promise<T | undefined> {
     return inCustomerTransaction(this.pool, customerId, async (tx) => {
       await this.notes.erase(customerId, tx);

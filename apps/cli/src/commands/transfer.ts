@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { checkEventData, endOfBusinessDay, isCalendarDay, startOfBusinessDay } from '@app/domain';
 import { importEvents, writeExport, type TransferFormat } from '@app/event-store';
-import { legacyTextImport } from '@app/platform';
+import { finishErasures, legacyTextImport } from '@app/platform';
 import { usage, withRuntime } from '../cli-runtime';
 import { output } from '../output';
 import { progress } from '../progress';
@@ -58,7 +58,7 @@ export function transferCommands(program: Command): void {
       const summary = await withRuntime(async (runtime) => {
         const bar = progress('import', 0, 'events');
         try {
-          return await importEvents(runtime.store, file, {
+          const summary = await importEvents(runtime.store, file, {
             format: f,
             // Every line's data against the event catalogue: what the product cannot read never enters the log.
             checkEvent: (e) => checkEventData(e.type, e.metadata.schemaVersion, e.data),
@@ -66,6 +66,9 @@ export function transferCommands(program: Command): void {
             ...legacyTextImport(runtime),
             onProgress: (p) => bar.update(p.done, p.total ?? undefined),
           });
+          // An earlier run of this import may have stored an erasure and died before doing it: done now.
+          await finishErasures(runtime);
+          return summary;
         } finally {
           bar.stop();
         }
