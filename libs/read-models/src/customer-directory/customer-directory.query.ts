@@ -1,3 +1,4 @@
+import type { Position } from '@app/event-store';
 import type { Queryable } from '../runner/read-model-position';
 import { AUDIENCE_EXCLUSIONS, audienceSelection, countControl, type AudienceExclusion, type AudiencePlan, type AudienceSelection, type CampaignWindow, type Organisation } from '@app/domain';
 
@@ -178,6 +179,27 @@ export async function campaignAudienceCounts(
   seed: string,
 ): Promise<AudienceCounts> {
   return countAudience(db, audienceSelection(plan, campaignId, org, await directoryCampaigns(db), at), seed, plan.controlGroupPercent);
+}
+
+/**
+ * The position the directory reflects (the last event it applied; null before its first), read in
+ * the caller's snapshot: the rows read in it are the directory at exactly this position.
+ */
+export async function directoryPosition(db: Queryable): Promise<Position | null> {
+  const { rows } = await db.query<{ commit_pos: string; prepare_pos: string }>(
+    `SELECT commit_pos::text AS commit_pos, prepare_pos::text AS prepare_pos FROM projection_checkpoints WHERE name = 'customer-directory'`,
+  );
+  const r = rows[0];
+  return r && (r.commit_pos !== '0' || r.prepare_pos !== '0') ? { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos) } : null;
+}
+
+/** The customers enrolled in a campaign and the group each got, whatever its audience rule says of them today, in id order. */
+export async function campaignEnrolments(db: Queryable, campaignId: string): Promise<{ customerId: string; group: 'treatment' | 'control' }[]> {
+  const { rows } = await db.query<{ customer_id: string; control: boolean }>(
+    `SELECT customer_id, $1 = ANY(control_in) AS control FROM customer_directory WHERE $1 = ANY(enrolled_in) ORDER BY customer_id`,
+    [campaignId],
+  );
+  return rows.map((r) => ({ customerId: r.customer_id, group: r.control ? 'control' : 'treatment' }));
 }
 
 /** The customers enrolled in a campaign, whatever its audience rule says of them today (opted out, erased, moved since), in id order. */
