@@ -83,9 +83,10 @@ interface EnrolmentDecisions {
 
 /**
  * Launch: the audience rule is evaluated over the customer directory and split into treatment and
- * control by the seeded random split; each customer's own decider decides their enrolment (so the
- * rules that bear on it live in one place), the campaign decider decides the launch over those
- * enrolled, the budget decider commits the budget.
+ * control by the seeded random split; each customer's enrolment is decided by their own decider on
+ * their stream, or, when their stream has not moved since the directory's position, on the
+ * directory, where the selection has applied the decider's refusals already (`decideEnrolments`);
+ * the campaign decider decides the launch over those enrolled, the budget decider commits the budget.
  *
  * Resumable and idempotent on every adapter, whatever `appendToStreams` guarantees (see the port):
  * the enrolments are appended in batches, each stream at the revision it was decided on, then the
