@@ -28,6 +28,12 @@ export interface StreamRead {
   readonly fromRevision?: number;
 }
 
+/** See `EventStore.streamHeadsSince`. */
+export interface StreamHeads {
+  readonly revisions: ReadonlyMap<string, number>;
+  readonly changedAfter: ReadonlySet<string>;
+}
+
 export interface ReadAllOptions {
   /** Exclusive: events after this position. Default: from the start. */
   readonly after?: Position;
@@ -104,6 +110,15 @@ export interface EventStore {
    * One query on Postgres; on EventStoreDB a bounded number of stream reads in parallel.
    */
   readStreams(requests: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>>;
+  /**
+   * For decisions taken on a read model at `after` instead of on the streams themselves (a launch
+   * enrolling a million customers): each stream's current revision (absent: no such stream), and
+   * those of them holding an event after `after` in the global order, committed since or not yet
+   * visible to `readAll`, which the read model cannot show. Both are read in one snapshot, so an
+   * append expecting a revision answered here conflicts if anything was appended since.
+   * Postgres only; undefined on EventStoreDB, where such callers read the streams instead.
+   */
+  streamHeadsSince?(streamIds: readonly string[], after: Position): Promise<StreamHeads>;
   /** A batch of the global order, excluding the store's own system events. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): AllSubscription;

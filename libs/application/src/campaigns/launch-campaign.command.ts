@@ -16,12 +16,13 @@ import {
   type CampaignPlan,
   type CustomerState,
   type DomainEvent,
+  type Group,
   type Organisation,
 } from '@app/domain';
 import { appendDecisions, expectedFor, loadState, loadStates, retryOnConflict, type CommandContext, type HandledCommand, type StreamDecision } from '../command-handling/handle-command';
-import { campaignAudience, customerDirectoryProjection, enrolledInCampaign, waitForProjection, withReadModels, type SelectedAudience } from '@app/read-models';
+import { campaignAudience, campaignEnrolments, customerDirectoryProjection, directoryPosition, waitForProjection, withReadModels, type SelectedAudience } from '@app/read-models';
 import type { Runtime } from '@app/platform';
-import { comparePositions, type Position } from '@app/event-store';
+import { comparePositions, type Position, type StreamHeads } from '@app/event-store';
 import { RUNTIME } from '../runtime.token';
 import { controlGroupsInForce } from './control-groups-in-force';
 
@@ -60,6 +61,17 @@ const APPENDS_IN_FLIGHT = 2;
 /** Customers read, folded and decided per step; the next step's streams are read meanwhile. */
 const DECIDE_CHUNK = 2_000;
 
+/**
+ * The directory at the position the audience was selected at, for the customers whose streams have
+ * not moved since: their enrolment is decided there instead of on their streams (see `decideEnrolments`).
+ */
+interface DirectoryAtPosition {
+  readonly audience: ReadonlySet<string>;
+  /** Customers of the campaign the directory shows enrolled, with their group. */
+  readonly enrolled: ReadonlyMap<string, Group>;
+  readonly heads: StreamHeads;
+}
+
 /** What the customers' deciders decided for a launch, customer by customer; their states are not kept. */
 interface EnrolmentDecisions {
   readonly enrolments: StreamDecision[];
@@ -71,9 +83,10 @@ interface EnrolmentDecisions {
 
 /**
  * Launch: the audience rule is evaluated over the customer directory and split into treatment and
- * control by the seeded random split; each customer's own decider decides their enrolment (so the
- * rules that bear on it live in one place), the campaign decider decides the launch over those
- * enrolled, the budget decider commits the budget.
+ * control by the seeded random split; each customer's enrolment is decided by their own decider on
+ * their stream, or, when their stream has not moved since the directory's position, on the
+ * directory, where the selection has applied the decider's refusals already (`decideEnrolments`);
+ * the campaign decider decides the launch over those enrolled, the budget decider commits the budget.
  *
  * Resumable and idempotent on every adapter, whatever `appendToStreams` guarantees (see the port):
  * the enrolments are appended in batches, each stream at the revision it was decided on, then the
@@ -102,16 +115,20 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
       // not started, over) is refused before the directory is read or a customer is loaded.
       campaignDecider.decide(launch(1, 1), campaign.state);
       const plan = campaign.state.plan!;
-      const { audience, enrolledBefore } = await this.audience(plan, m.campaignId, m.org, m.at);
+      const { audience, enrolledBefore, position: selectedAt } = await this.audience(plan, m.campaignId, m.org, m.at);
       // A resumed launch counts everyone an earlier attempt enrolled, in the group they got, even those
       // today's audience leaves out (opted out, erased, capped since): their enrolment stands.
       const inAudience = new Set(audience.customerIds);
-      const split = splitAudience(seed, [...audience.customerIds, ...enrolledBefore.filter((id) => !inAudience.has(id))], plan.controlGroupPercent);
+      const split = splitAudience(seed, [...audience.customerIds, ...enrolledBefore.filter((e) => !inAudience.has(e.customerId)).map((e) => e.customerId)], plan.controlGroupPercent);
+      // Where the store can tell which streams moved since the directory's position (Postgres), the
+      // customers whose streams did not are decided on the directory; EventStoreDB reads every stream.
+      const heads = selectedAt && store.streamHeadsSince ? await store.streamHeadsSince(audience.customerIds.map(customerStream), selectedAt) : null;
+      const directory = heads && { audience: inAudience, enrolled: new Map(enrolledBefore.map((e) => [e.customerId, e.group])), heads };
 
       const includeOtherControlGroups = plan.includeOtherControlGroups ?? false;
       // Those the audience function left out, as the preview showed them; then any the customers' deciders refuse.
       const excludedBefore = Object.fromEntries(Object.entries(audience.excluded).filter(([, n]) => n > 0));
-      const { enrolments, enrolled, treatmentCount, alreadyEnrolled, excluded } = await this.decideEnrolments(m, plan.ownerUnitId, plan.channels, includeOtherControlGroups, split, excludedBefore);
+      const { enrolments, enrolled, treatmentCount, alreadyEnrolled, excluded } = await this.decideEnrolments(m, plan.ownerUnitId, plan.channels, includeOtherControlGroups, split, excludedBefore, directory);
       requireSameSplit(seed, plan.controlGroupPercent, alreadyEnrolled);
       const events = campaignDecider.decide(launch(enrolled, treatmentCount), campaign.state);
 
@@ -148,18 +165,30 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
   }
 
   /**
-   * Each customer's enrolment, decided by their own decider on their stream, a chunk at a time: the
-   * next chunk's streams are read (bulk `readStreams`) while this one is decided, and only the
+   * Each customer's enrolment, a chunk at a time. On their stream by their own decider: the next
+   * chunk's streams are read (bulk `readStreams`) while this one is decided, and only the
    * decisions are kept, so a launch to a million customers holds a million small decisions, not a
    * million folded states. Nothing is appended here: a refusal that stops the launch appends nothing.
+   *
+   * On the directory, for a customer of the audience whose stream holds no event after the
+   * directory's position (`directory`): the directory row is then the fold of their whole stream,
+   * and the audience selection has already applied to it every refusal the decider makes for an
+   * enrolment (erased, opted out of every channel of the campaign — the selection leaves out at
+   * least those —, in another control group in force, held outside the campaign's unit), so the
+   * decider would enrol them, unless the directory shows them enrolled already (a resumed launch:
+   * their group stands, nothing is appended). The enrolment expects the stream's revision read
+   * with the "nothing since" check, so a fact recorded since (an opt-out) makes the append
+   * conflict and the launch decide again. The decider's checks that do not depend on the customer
+   * (role, scope, closed period) are made on the first customer, always decided on their stream.
    */
   private async decideEnrolments(
     m: LaunchCampaign,
     ownerUnitId: string,
     channels: CampaignPlan['channels'],
     includeOtherControlGroups: boolean,
-    split: readonly { customerId: string; group: 'treatment' | 'control' }[],
+    all: readonly { customerId: string; group: 'treatment' | 'control' }[],
     excludedBefore: Record<string, number>,
+    directory: DirectoryAtPosition | null,
   ): Promise<EnrolmentDecisions> {
     const { store } = this.runtime;
     const excluded = { ...excludedBefore };
@@ -167,6 +196,20 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
     const alreadyEnrolled: { customerId: string; group: 'treatment' | 'control' }[] = [];
     let enrolled = 0;
     let treatmentCount = 0;
+    const split: { customerId: string; group: 'treatment' | 'control' }[] = [];
+    for (const [i, x] of all.entries()) {
+      const streamId = customerStream(x.customerId);
+      const revision = directory?.heads.revisions.get(streamId);
+      if (i === 0 || !directory || revision === undefined || !directory.audience.has(x.customerId) || directory.heads.changedAfter.has(streamId)) {
+        split.push(x);
+        continue;
+      }
+      const before = directory.enrolled.get(x.customerId);
+      enrolled++;
+      if ((before ?? x.group) === 'treatment') treatmentCount++;
+      if (before) alreadyEnrolled.push({ customerId: x.customerId, group: before });
+      else enrolments.push({ streamId, events: [{ type: 'CustomerEnrolledInCampaign', data: { campaignId: m.campaignId, customerId: x.customerId, group: x.group } }], expectedRevision: revision });
+    }
     const read = (from: number) => {
       const states = loadStates(store, split.slice(from, from + DECIDE_CHUNK).map((x) => customerStream(x.customerId)), customerDecider);
       // A failed read is thrown where it is awaited; the catch only keeps a read ahead from going unhandled.
@@ -206,8 +249,13 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
     return { enrolments, enrolled, treatmentCount, alreadyEnrolled, excluded };
   }
 
-  /** The customers the audience rule selects now (the preview's function) and those already enrolled, once the directory has caught up with the store. */
-  private async audience(plan: CampaignPlan, campaignId: string, org: Organisation, at: string): Promise<{ audience: SelectedAudience; enrolledBefore: string[] }> {
+  /** The customers the audience rule selects now (the preview's function) and those already enrolled, once the directory has caught up with the store, and the position it shows. */
+  private async audience(
+    plan: CampaignPlan,
+    campaignId: string,
+    org: Organisation,
+    at: string,
+  ): Promise<{ audience: SelectedAudience; enrolledBefore: { customerId: string; group: Group }[]; position: Position | null }> {
     const { store, db } = this.runtime;
     const head = await store.headPosition();
     if (head && !(await waitForProjection(db.pool, customerDirectoryProjection.name, head, DIRECTORY_WAIT_MS))) {
@@ -215,7 +263,8 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
     }
     return withReadModels(db.pool, [customerDirectoryProjection.name], async (rm) => ({
       audience: await campaignAudience(rm, plan, campaignId, org, at),
-      enrolledBefore: await enrolledInCampaign(rm, campaignId),
+      enrolledBefore: await campaignEnrolments(rm, campaignId),
+      position: await directoryPosition(rm),
     }));
   }
 }

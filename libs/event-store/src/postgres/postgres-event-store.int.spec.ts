@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { describeEventStoreContract, event } from '../contract/event-store.contract';
+import { WrongExpectedVersion } from '../errors';
 import { PostgresEventStore } from './postgres-event-store';
 
 describeEventStoreContract('postgres', async () => {
@@ -135,6 +136,29 @@ describe('PostgresEventStore specifics', () => {
         after = await store.readAll({ after: head ?? undefined, maxCount: 10 });
       }
       expect(after.map((e) => e.type)).toEqual(['Held', 'Visible']);
+    } finally {
+      client.release();
+    }
+  });
+  it('tells a read model at a position which streams moved since, counting an event readers are still held back from, with revisions an append can expect', async () => {
+    await store.appendToStream('heads-a', [event('One'), event('Two')], 'no_stream');
+    await store.appendToStream('heads-b', [event('One')], 'no_stream');
+    const at = (await store.headPosition())!;
+    const client = await db.pool.connect();
+    try {
+      // An older transaction still open holds readers back from what commits after it (previous test).
+      await client.query('BEGIN');
+      await new PostgresEventStore(client as unknown as Pool, { connectionString: db.url }).appendToStream('heads-held', [event('Held')], 'no_stream');
+      await store.appendToStream('heads-a', [event('Three')], 'stream_exists');
+      expect(await store.readAll({ after: at, maxCount: 10 })).toEqual([]);
+      const heads = await store.streamHeadsSince(['heads-a', 'heads-b', 'heads-held', 'heads-none'], at);
+      // heads-a: three events, revisions 0..2, the third after `at`; heads-b: one, revision 0, none since;
+      // heads-held: not committed, so not there yet (its commit will move it past anything expected of it); heads-none: no stream.
+      expect(Object.fromEntries(heads.revisions)).toEqual({ 'heads-a': 2, 'heads-b': 0 });
+      expect([...heads.changedAfter]).toEqual(['heads-a']);
+      await store.appendToStream('heads-b', [event('Later')], 'stream_exists');
+      await expect(store.appendToStream('heads-b', [event('Stale')], heads.revisions.get('heads-b')!)).rejects.toThrow(WrongExpectedVersion);
+      await client.query('COMMIT');
     } finally {
       client.release();
     }

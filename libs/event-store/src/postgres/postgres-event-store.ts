@@ -6,6 +6,7 @@ import type {
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
+  StreamHeads,
   StreamRead,
   StreamAppend,
   SubscribeOptions,
@@ -160,6 +161,34 @@ export class PostgresEventStore implements EventStore {
       if (events.some((e, i) => i > 0 && e.streamPosition < events[i - 1]!.streamPosition)) events.sort((a, b) => a.streamPosition - b.streamPosition);
     }
     return out;
+  }
+
+  async streamHeadsSince(streamIds: readonly string[], after: Position): Promise<StreamHeads> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const heads = await client.query<{ stream_id: string; revision: string }>(
+        `SELECT s.stream_id, s.revision FROM unnest($1::text[]) AS wanted(stream_id) JOIN es_streams s USING (stream_id)`,
+        [streamIds],
+      );
+      // Every committed event after the position, whether or not the global order shows it yet
+      // (`readAll` waits for older transactions still in flight): a read model at `after` has none of them.
+      const changed = await client.query<{ stream_id: string }>(
+        `SELECT DISTINCT stream_id FROM es_events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)`,
+        [after.commit.toString(), after.prepare.toString()],
+      );
+      await client.query('COMMIT');
+      const wanted = new Set(streamIds);
+      return {
+        revisions: new Map(heads.rows.map((r) => [r.stream_id, Number(r.revision)])),
+        changedAfter: new Set(changed.rows.map((r) => r.stream_id).filter((id) => wanted.has(id))),
+      };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   private readonly toEvent = (row: EventRow): RecordedEvent => {

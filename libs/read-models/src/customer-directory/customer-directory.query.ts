@@ -1,3 +1,4 @@
+import type { Position } from '@app/event-store';
 import type { Queryable } from '../runner/read-model-position';
 import { AUDIENCE_EXCLUSIONS, audienceSelection, countControl, type AudienceExclusion, type AudiencePlan, type AudienceSelection, type CampaignWindow, type Organisation } from '@app/domain';
 
@@ -29,30 +30,38 @@ export async function directoryCampaigns(db: Queryable): Promise<CampaignWindow[
  * THE audience rule applied to the directory, as SQL: a CTE `matched` of the customers an audience
  * selection matches, each with the first reason that leaves them out (null: included). The launch's
  * list and the preview's counts are both read from it, so they cannot select differently.
+ *
+ * Every row is read, so the work per row is what costs at a million customers: a criterion or
+ * exclusion the selection does not ask for is switched off by a parameter the planner folds away
+ * (`cardinality($n) = 0 OR …`, `$n AND …`), and an array a row holds empty is never opened
+ * (`cardinality(…) > 0`). The contact cap is looked up only for customers with campaign contacts
+ * lately, and for those without in the units whose cap is 0, instead of joining every row.
  */
 function matched(s: AudienceSelection): { cte: string; params: unknown[] } {
-  const caps = s.contactCaps ? [...s.contactCaps] : null;
+  const caps = s.contactCaps ? [...s.contactCaps] : [];
   return {
     cte: `WITH matched AS (
        SELECT d.customer_id, d.home_unit_id, d.tier,
          CASE
            WHEN d.erased THEN 'DATA_ERASED'
-           WHEN (CASE WHEN $11 THEN d.opted_out && $10::text[] ELSE d.opted_out @> $10::text[] END) THEN 'OPTED_OUT'
+           -- Opted out of none: left out only when the campaign has no channel at all ('{}' @> '{}').
+           WHEN (CASE WHEN cardinality(d.opted_out) = 0 THEN NOT $11 AND cardinality($10::text[]) = 0
+                      WHEN $11 THEN d.opted_out && $10::text[] ELSE d.opted_out @> $10::text[] END) THEN 'OPTED_OUT'
            WHEN $12::text[] IS NOT NULL AND NOT coalesce(d.risk_tolerance = ANY($12::text[]) AND d.risk_valid_until > $13::timestamptz, false) THEN 'NOT_SUITABLE'
-           WHEN cap.max IS NOT NULL AND (CASE WHEN d.campaign_contacts = '{}' THEN 0
-               ELSE (SELECT count(*) FROM jsonb_each_text(d.campaign_contacts) c WHERE c.value::timestamptz > $16::timestamptz) END) >= cap.max
+           WHEN $19 AND (CASE WHEN d.campaign_contacts = '{}' THEN d.home_unit_id = ANY($20::text[])
+               ELSE (SELECT count(*) FROM jsonb_each_text(d.campaign_contacts) c WHERE c.value::timestamptz > $16::timestamptz)
+                 >= (SELECT cap.max FROM unnest($14::text[], $15::int[]) AS cap(unit_id, max) WHERE cap.unit_id = d.home_unit_id) END)
              THEN 'CONTACT_LIMIT_REACHED'
-           WHEN d.control_in && $17::text[] THEN 'IN_ANOTHER_CONTROL_GROUP'
-           WHEN $18::text[] IS NOT NULL AND d.enrolled_in && $18::text[] THEN 'IN_OVERLAPPING_CAMPAIGN'
+           WHEN cardinality($17::text[]) > 0 AND cardinality(d.control_in) > 0 AND d.control_in && $17::text[] THEN 'IN_ANOTHER_CONTROL_GROUP'
+           WHEN $18::text[] IS NOT NULL AND cardinality($18::text[]) > 0 AND cardinality(d.enrolled_in) > 0 AND d.enrolled_in && $18::text[] THEN 'IN_OVERLAPPING_CAMPAIGN'
          END AS reason
        FROM customer_directory d
-       LEFT JOIN unnest($14::text[], $15::int[]) AS cap(unit_id, max) ON cap.unit_id = d.home_unit_id
        WHERE d.home_unit_id = ANY($1::text[])
          AND (cardinality($2::text[]) = 0 OR d.tier = ANY($2))
          AND (cardinality($3::text[]) = 0 OR d.segment = ANY($3))
          AND (cardinality($4::text[]) = 0 OR d.gender = ANY($4))
          AND (cardinality($5::text[]) = 0 OR d.holdings && $5)
-         AND NOT (d.holdings && $6::text[])
+         AND (cardinality($6::text[]) = 0 OR cardinality(d.holdings) = 0 OR NOT (d.holdings && $6::text[]))
          AND ($7::int IS NULL OR d.birth_year >= $7)
          AND ($8::int IS NULL OR d.birth_year <= $8)
          AND ($9::timestamptz IS NULL OR d.last_active_at < $9)
@@ -73,11 +82,14 @@ function matched(s: AudienceSelection): { cte: string; params: unknown[] } {
       s.consentAllChannels,
       s.suitableTolerances,
       s.at,
-      caps ? caps.map(([u]) => u) : [],
-      caps ? caps.map(([, max]) => max) : [],
+      caps.map(([u]) => u),
+      caps.map(([, max]) => max),
       s.contactsSince,
       s.controlGroupsInForce,
       s.overlappingCampaigns,
+      s.contactCaps !== null,
+      // Units where even a customer without a campaign contact has reached the cap.
+      caps.filter(([, max]) => max <= 0).map(([u]) => u),
     ],
   };
 }
@@ -178,6 +190,27 @@ export async function campaignAudienceCounts(
   seed: string,
 ): Promise<AudienceCounts> {
   return countAudience(db, audienceSelection(plan, campaignId, org, await directoryCampaigns(db), at), seed, plan.controlGroupPercent);
+}
+
+/**
+ * The position the directory reflects (the last event it applied; null before its first), read in
+ * the caller's snapshot: the rows read in it are the directory at exactly this position.
+ */
+export async function directoryPosition(db: Queryable): Promise<Position | null> {
+  const { rows } = await db.query<{ commit_pos: string; prepare_pos: string }>(
+    `SELECT commit_pos::text AS commit_pos, prepare_pos::text AS prepare_pos FROM projection_checkpoints WHERE name = 'customer-directory'`,
+  );
+  const r = rows[0];
+  return r && (r.commit_pos !== '0' || r.prepare_pos !== '0') ? { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos) } : null;
+}
+
+/** The customers enrolled in a campaign and the group each got, whatever its audience rule says of them today, in id order. */
+export async function campaignEnrolments(db: Queryable, campaignId: string): Promise<{ customerId: string; group: 'treatment' | 'control' }[]> {
+  const { rows } = await db.query<{ customer_id: string; control: boolean }>(
+    `SELECT customer_id, $1 = ANY(control_in) AS control FROM customer_directory WHERE $1 = ANY(enrolled_in) ORDER BY customer_id`,
+    [campaignId],
+  );
+  return rows.map((r) => ({ customerId: r.customer_id, group: r.control ? 'control' : 'treatment' }));
 }
 
 /** The customers enrolled in a campaign, whatever its audience rule says of them today (opted out, erased, moved since), in id order. */
