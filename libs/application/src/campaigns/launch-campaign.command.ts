@@ -142,14 +142,20 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
       let position: Position | null = null;
       const later = (p: Position | null) => (p && (!position || comparePositions(p, position) > 0) ? (position = p) : position);
       const inFlight: Promise<unknown>[] = [];
-      for (let i = 0; i < enrolments.length; i += ENROLMENT_BATCH) {
-        const appended = appendDecisions(store, enrolments.slice(i, i + ENROLMENT_BATCH), context).then(later);
-        // A failure is thrown where the append is awaited; the catch only keeps one left in flight from going unhandled.
-        appended.catch(() => undefined);
-        inFlight.push(appended);
-        if (inFlight.length >= APPENDS_IN_FLIGHT) await inFlight.shift();
+      try {
+        for (let i = 0; i < enrolments.length; i += ENROLMENT_BATCH) {
+          const appended = appendDecisions(store, enrolments.slice(i, i + ENROLMENT_BATCH), context).then(later);
+          // A failure is thrown where the append is awaited; the catch only keeps one left in flight from going unhandled.
+          appended.catch(() => undefined);
+          inFlight.push(appended);
+          if (inFlight.length >= APPENDS_IN_FLIGHT) await inFlight.shift();
+        }
+        await Promise.all(inFlight);
+      } catch (err) {
+        // Every append still in flight ends (commits or fails) before the retry reads the streams again.
+        await Promise.allSettled(inFlight);
+        throw err;
       }
-      await Promise.all(inFlight);
       later(
         await appendDecisions(
           store,
