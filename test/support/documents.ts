@@ -50,9 +50,9 @@ export function ooxml(kind: keyof typeof MAIN, extra: Record<string, string> = {
 
 /**
  * An OLE2 compound file (MS-CFB, version 3: 512-byte sectors) whose directory holds these streams:
- * header, then sector 0 the FAT, sector 1 the directory (a root entry and up to three streams).
+ * header, then sector 0 the FAT, sector 1 the directory (a root entry and up to three streams, or storages given as `{ storage }`).
  */
-export function compoundFile(streams: string[]): Buffer {
+export function compoundFile(streams: (string | { storage: string })[]): Buffer {
   const END = 0xfffffffe;
   const FREE = 0xffffffff;
   const header = Buffer.alloc(512, 0);
@@ -72,12 +72,13 @@ export function compoundFile(streams: string[]): Buffer {
   fat.writeUInt32LE(0xfffffffd, 0); // sector 0 is the FAT itself
   fat.writeUInt32LE(END, 4); // the directory is one sector long
   const directory = Buffer.alloc(512, 0);
-  ['Root Entry', ...streams].slice(0, 4).forEach((name, i) => {
+  ['Root Entry', ...streams].slice(0, 4).forEach((entry, i) => {
     const at = i * 128;
+    const name = typeof entry === 'string' ? entry : entry.storage;
     const utf16 = Buffer.from(`${name}\0`, 'utf16le');
     utf16.copy(directory, at);
     directory.writeUInt16LE(utf16.length, at + 0x40);
-    directory[at + 0x42] = i === 0 ? 5 : 2; // root storage, then streams
+    directory[at + 0x42] = i === 0 ? 5 : typeof entry === 'string' ? 2 : 1; // root storage, then streams (or storages)
     directory.writeUInt32LE(FREE, at + 0x44);
     directory.writeUInt32LE(FREE, at + 0x48);
     directory.writeUInt32LE(FREE, at + 0x4c);

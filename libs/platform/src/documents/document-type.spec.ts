@@ -22,6 +22,27 @@ describe('what a plan document is, told by its bytes', () => {
     expect(ext(ooxml('docx', { 'word/vbaProject.bin': 'Attribute VB_Name' }))).toBeNull();
   });
 
+  it('refuses macros a package carries under another name, ActiveX, and a template or object fetched from elsewhere when opened', () => {
+    const types = (extra: string) =>
+      `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>${extra}</Types>`;
+    const doc = (entries: Record<string, string>) => zip({ 'word/document.xml': '<document/>', ...entries });
+    expect(ext(doc({ '[Content_Types].xml': types('<Override PartName="/word/code.bin" ContentType="application/vnd.ms-office.vbaProject"/>'), 'word/code.bin': 'x' }))).toBeNull();
+    expect(ext(doc({ '[Content_Types].xml': types('<Default Extension="bin" ContentType="application/vnd.ms-office.activeX"/>') }))).toBeNull();
+    const rel = (attrs: string) => `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" ${attrs}/></Relationships>`;
+    // Template injection: the settings part names a template on another server.
+    expect(ext(doc({ '[Content_Types].xml': types(''), 'word/_rels/settings.xml.rels': rel('Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="http://203.0.113.9/t.dotm" TargetMode="External"') }))).toBeNull();
+    expect(ext(doc({ '[Content_Types].xml': types(''), 'word/_rels/document.xml.rels': rel('TargetMode="External" Target="file://share/x.bin" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject"') }))).toBeNull();
+    // A hyperlink is external too, and harmless: still taken.
+    expect(ext(doc({ '[Content_Types].xml': types(''), 'word/_rels/document.xml.rels': rel('Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://bank.example/" TargetMode="External"') }))).toBe('docx');
+  });
+
+  it('refuses a compound-file document holding a macro storage (Word\'s Macros, Excel\'s _VBA_PROJECT_CUR)', () => {
+    expect(ext(compoundFile(['WordDocument', { storage: 'Macros' }]))).toBeNull();
+    expect(ext(compoundFile(['Workbook', { storage: '_VBA_PROJECT_CUR' }]))).toBeNull();
+    // A storage of another name is fine: Word keeps embedded objects in ObjectPool.
+    expect(ext(compoundFile(['WordDocument', { storage: 'ObjectPool' }]))).toBe('doc');
+  });
+
   it('refuses a ZIP that is no Office package (no [Content_Types].xml), however it is named', () => {
     expect(ext(zip({ 'plan.docx': 'not really', 'setup.exe': 'MZ' }))).toBeNull();
   });

@@ -7,6 +7,11 @@ import { inflateRawSync } from 'node:zlib';
  * for one; and their Office Open XML successors (.docx .xlsx .pptx), ZIP files whose
  * [Content_Types].xml names the main part of a document, sheet or presentation (a macro-enabled
  * .docm/.xlsm/.pptm names another, and a package carrying a VBA project is refused outright).
+ * Macros are refused wherever this can see them: a compound file's macro storages (`Macros` in
+ * Word, `_VBA_PROJECT_CUR` in Excel, `VBA`), a package's VBA or ActiveX content types, and a
+ * relationship that fetches code from elsewhere when opened (an external attached template,
+ * OLE object, sub-document or frame: template injection). PowerPoint 97–2003 keeps its VBA inside
+ * its main stream, which this does not parse: an approver's Office still warns there.
  */
 export interface DocumentType {
   readonly mediaType: string;
@@ -49,6 +54,9 @@ export function detectDocumentType(bytes: Buffer): DocumentType | null {
 const END_OF_CHAIN = 0xfffffffe;
 const FREE_SECTOR = 0xffffffff;
 
+/** Storages and streams that hold a compound file's macros ([MS-OVBA] §2.2, [MS-DOC], [MS-XLS]). */
+const OLE2_MACRO_ENTRIES = new Set(['macros', '_vba_project_cur', 'vba', '_vba_project']);
+
 /** [MS-CFB]: the names of the streams in a compound file's directory decide what it is. */
 function ole2Kind(b: Buffer): DocumentType | null {
   const shift = b.readUInt16LE(0x1e);
@@ -76,7 +84,10 @@ function ole2Kind(b: Buffer): DocumentType | null {
     for (let at = 0; at < size; at += 128) {
       const nameBytes = dir.readUInt16LE(at + 0x40);
       const type = dir[at + 0x42];
-      if (type === 2 && nameBytes >= 2 && nameBytes <= 64) names.add(dir.subarray(at, at + nameBytes - 2).toString('utf16le'));
+      if ((type !== 1 && type !== 2) || nameBytes < 2 || nameBytes > 64) continue;
+      const name = dir.subarray(at, at + nameBytes - 2).toString('utf16le');
+      if (OLE2_MACRO_ENTRIES.has(name.toLowerCase())) return null;
+      if (type === 2) names.add(name);
     }
     s = fat.readUInt32LE(s * 4);
   }
@@ -110,10 +121,27 @@ function ooxmlKind(b: Buffer): DocumentType | null {
     const name = b.subarray(at + 46, at + 46 + nameLength).toString('utf8');
     if (/(^|\/)vbaProject\.bin$/i.test(name)) return null;
     if (name === '[Content_Types].xml') contentTypes = entryText(b, b.readUInt32LE(at + 42), method, compressed);
+    if (/\.rels$/i.test(name)) {
+      const rels = entryText(b, b.readUInt32LE(at + 42), method, compressed);
+      if (rels === null || fetchesCodeWhenOpened(rels)) return null;
+    }
     at = next;
   }
-  if (contentTypes === null) return null;
+  if (contentTypes === null || MACRO_CONTENT_TYPE.test(contentTypes)) return null;
   return OOXML_KINDS.find(([main]) => new RegExp(`ContentType\\s*=\\s*["']${main.replace(/[.+]/g, '\\$&')}["']`).test(contentTypes!))?.[1] ?? null;
+}
+
+/** Content types of VBA projects, macro-enabled parts and ActiveX controls. */
+const MACRO_CONTENT_TYPE = /ContentType\s*=\s*["'][^"']*(vbaProject|macroEnabled|activeX)[^"']*["']/i;
+/** Relationship types that load something when the document is opened. */
+const LOADS_WHEN_OPENED = /Type\s*=\s*["'][^"']*\/(attachedTemplate|oleObject|subDocument|frame|package)["']/i;
+
+/** A relationships part that points a template, OLE object, sub-document or frame outside the package. */
+function fetchesCodeWhenOpened(rels: string): boolean {
+  for (const [tag] of rels.matchAll(/<Relationship\b[^>]*>/g)) {
+    if (/TargetMode\s*=\s*["']External["']/i.test(tag) && LOADS_WHEN_OPENED.test(tag)) return true;
+  }
+  return false;
 }
 
 function entryText(b: Buffer, localHeader: number, method: number, compressed: number): string | null {
