@@ -101,10 +101,15 @@ function unnestOf(rows: Pending[], columns: { name: string; type: string; value:
 /**
  * The position this projection's tables reflect, from the runner's checkpoint for the schema the
  * transaction writes into (none for a scratch build, which is applied once from the start).
+ *
+ * The checkpoint row is locked until the transaction ends: a second writer of the same schema (a
+ * projector that lost its lock but still commits) waits here for the first to commit, then reads
+ * the checkpoint that transaction moved and skips what it applied. Read without the lock, both would
+ * see the old checkpoint and add the batch twice.
  */
 export async function appliedThrough(tx: PoolClient) {
   const { rows } = await tx.query<{ commit_pos: string; prepare_pos: string }>(
-    `SELECT commit_pos::text AS commit_pos, prepare_pos::text AS prepare_pos FROM projection_checkpoints WHERE schema_name = current_schema()`,
+    `SELECT commit_pos::text AS commit_pos, prepare_pos::text AS prepare_pos FROM projection_checkpoints WHERE schema_name = current_schema() FOR UPDATE`,
   );
   const r = rows[0];
   return r ? { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos) } : null;

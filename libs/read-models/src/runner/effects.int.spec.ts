@@ -80,6 +80,44 @@ describe('writing folded effects with one statement per table', () => {
     await apply([event(1), event(2), event(3)]);
     expect((await db.pool.query(`SELECT sales FROM rm_fx_sold.sold`)).rows).toEqual([{ sales: 3 }]);
   });
+
+  it('counts a batch once when two writers apply it at the same time (a projector that lost its lock, still committing)', async () => {
+    const p = effectProjection({
+      name: 'fx-race',
+      version: 1,
+      eventTypes: ['Sold'],
+      tables: [{ ...COUNTS, name: 'sold' }],
+      effects: (e: RecordedEvent) => [upsert('sold', { unit_id: 'SB1', month: '2026-03', sales: (e.data as { n: number }).n })],
+    });
+    await createSchemas(db.pool, [{ schema: 'rm_fx_race', projection: p }]);
+    await db.pool.query(`INSERT INTO rm_fx_race.sold (unit_id, month, sales) VALUES ('SB1', '2026-03', 10)`);
+    await db.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name, commit_pos, prepare_pos) VALUES ('fx-race', 1, 'rm_fx_race', '7', 1)`);
+    const batch = [{ type: 'Sold', data: { n: 5 }, position: { commit: 7n, prepare: 2n }, metadata: { occurredAt: '2026-03-02T00:00:00.000Z' } }] as unknown as RecordedEvent[];
+    // What the runner does for a batch: apply, then move the checkpoint, in one transaction.
+    const writer = async () => {
+      const tx = await db.pool.connect();
+      await tx.query('BEGIN');
+      await useSchema(tx, 'rm_fx_race');
+      return {
+        apply: () => p.apply(tx, batch),
+        commit: async () => {
+          await tx.query(`UPDATE projection_checkpoints SET commit_pos = '7', prepare_pos = 2 WHERE name = 'fx-race'`);
+          await tx.query('COMMIT');
+          tx.release();
+        },
+      };
+    };
+    const a = await writer();
+    const b = await writer();
+    await a.apply();
+    const bApplied = b.apply(); // waits for a: the row (or the checkpoint) is a's until it commits
+    await new Promise((r) => setTimeout(r, 200));
+    await a.commit();
+    await bApplied;
+    await b.commit();
+    // 10 + 5 once = 15 (not 20).
+    expect((await db.pool.query(`SELECT sales FROM rm_fx_race.sold`)).rows).toEqual([{ sales: 15 }]);
+  });
 });
 
 describe('an array column', () => {
