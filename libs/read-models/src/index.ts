@@ -2,6 +2,7 @@
 export * from './runner/projection';
 export * from './runner/projection-runner';
 export * from './runner/batches';
+export { effectTimings } from './runner/effects';
 export { Projections1764000001000 } from './runner/1764000001000-projections.migration';
 export * from './customer-directory/customer-directory.projection';
 export * from './customer-directory/customer-directory.query';

@@ -38,7 +38,8 @@ export const FUNNEL: readonly FunnelColumn[] = ['first_contacted_at', 'first_off
  * The rows a batch's events are about, read once per batch and kept up to date in memory by the
  * effects as they go through the batch in log order: the campaigns named, and for every customer
  * named (and every customer with a counting sale in a campaign the batch launches or closes) their
- * unit and tier history, their participations, their sales and which of them count for which group.
+ * participations, their sales and which of them count for which group; and the unit and tier
+ * history of the customers the batch onboards, moves, re-tiers or enrols (the others are never placed).
  */
 export interface CeState {
   readonly campaigns: Map<string, CeCampaign>;
@@ -58,8 +59,9 @@ export const pairKey = (campaignId: string, customerId: string) => `${campaignId
 const uniq = (xs: unknown[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string'))];
 const ms = (t: Date | null) => (t ? t.getTime() : null);
 const CLOSING = new Set(['CampaignLaunched', 'CampaignCompleted', 'CampaignCancelled']);
+const PLACING = new Set(['CustomerOnboarded', 'CustomerTierChanged', 'CustomerTransferred', 'CustomerEnrolledInCampaign']);
 
-/** Seven reads for the whole batch, each for the subjects its events name. */
+/** Seven reads at most for the whole batch, each for the subjects its events name (a customer's unit and tier history only for the customers it places). */
 export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CeState> {
   const s = emptyCeState();
   // A launch or a close moves the run's bounds: the participants with sales paired in that campaign are recounted.
@@ -68,9 +70,12 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
     ? (await tx.query<{ customer_id: string }>(`SELECT DISTINCT customer_id FROM ce_group_conversions WHERE campaign_id = ANY($1::text[])`, [moving])).rows.map((r) => r.customer_id)
     : [];
   const customers = uniq([...events.map((e) => d(e).customerId), ...paired]);
+  // Where customers stood is needed only to place a participant: at enrolment, or when their history grows.
+  const placing = uniq(events.filter((e) => PLACING.has(e.type)).map((e) => d(e).customerId));
 
   const history = async (table: string, column: string, into: Map<string, CeHistoryRow[]>) => {
-    const { rows } = await tx.query(`SELECT customer_id, valid_from, seq, ${column} AS value FROM ${table} WHERE customer_id = ANY($1::text[]) ORDER BY seq`, [customers]);
+    if (placing.length === 0) return;
+    const { rows } = await tx.query(`SELECT customer_id, valid_from, seq, ${column} AS value FROM ${table} WHERE customer_id = ANY($1::text[]) ORDER BY seq`, [placing]);
     for (const r of rows) into.set(r.customer_id, [...(into.get(r.customer_id) ?? []), { validFrom: (r.valid_from as Date).getTime(), seq: BigInt(r.seq), value: r.value }]);
   };
   await history('ce_customer_units', 'unit_id', s.units);

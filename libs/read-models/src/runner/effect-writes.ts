@@ -27,14 +27,14 @@ export interface Pending {
 }
 
 /**
- * Array columns (`text[]`) travel as JSON (an array of arrays would be flattened by `unnest`) and
- * are turned back into arrays in SQL.
+ * Array columns (`text[]`) travel as the text of an array literal (an array of arrays would be
+ * flattened by `unnest`) and are cast back in SQL: a cast per value, not a subquery per value.
  */
 const isArray = (shape: TableShape, c: string) => shape.columns[c]!.type.endsWith('[]');
-const typed = (shape: TableShape, c: string) => (isArray(shape, c) ? 'jsonb[]' : `${shape.columns[c]!.type}[]`);
-const wire = (shape: TableShape, c: string, value: unknown) => (isArray(shape, c) && value !== null && value !== undefined ? JSON.stringify(value) : value);
-const read = (shape: TableShape, c: string, ref: string) =>
-  isArray(shape, c) ? `CASE WHEN ${ref} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${ref}))::${shape.columns[c]!.type} END` : ref;
+const typed = (shape: TableShape, c: string) => (isArray(shape, c) ? 'text[]' : `${shape.columns[c]!.type}[]`);
+const element = (x: unknown) => (x === null || x === undefined ? 'NULL' : `"${String(x).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+const wire = (shape: TableShape, c: string, value: unknown) => (isArray(shape, c) && Array.isArray(value) ? `{${value.map(element).join(',')}}` : value);
+const read = (shape: TableShape, c: string, ref: string) => (isArray(shape, c) ? `${ref}::${shape.columns[c]!.type}` : ref);
 /** What an inserted row holds in a column no effect gave. */
 const defaultOf = (shape: TableShape, c: string) => (shape.columns[c]!.default === undefined ? null : isArray(shape, c) ? [] : shape.columns[c]!.default);
 

@@ -131,12 +131,13 @@ describe('an array column', () => {
         for (const ddl of tableDdl(TAGS)) await tx.query(ddl);
         await tx.query(`INSERT INTO tags VALUES ('a', '{x}')`);
         const fold = new EffectFold([TAGS]);
-        for (const e of [update('tags', { id: 'a', tags: [] }), upsert('tags', { id: 'b', tags: ['sms', 'email'] }), upsert('tags', { id: 'c' })]) fold.add(e);
+        for (const e of [update('tags', { id: 'a', tags: [] }), upsert('tags', { id: 'b', tags: ['sms', 'email', 'a "b",c\\', 'NULL', '{}'] }), upsert('tags', { id: 'c' })]) fold.add(e);
         await fold.write(tx);
       });
       expect((await db.pool.query(`SELECT id, tags FROM rm_tags.tags ORDER BY id`)).rows).toEqual([
         { id: 'a', tags: [] },
-        { id: 'b', tags: ['sms', 'email'] },
+        // Quotes, commas, a backslash and the words of the array syntax stay text.
+        { id: 'b', tags: ['sms', 'email', 'a "b",c\\', 'NULL', '{}'] },
         { id: 'c', tags: [] },
       ]);
     } finally {
