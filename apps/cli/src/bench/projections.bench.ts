@@ -3,6 +3,9 @@
  * `npm run bench:projections [-- --events 100000] [-- --each] [-- --only a,b] [-- --profile]`: rebuild of every
  * projection in one pass over a synthetic history (events/s, peak RSS), with `--each` each
  * projection alone too (to see which costs most), with `--only` just those, one at a time. Only this: minutes, not the hour of the full `npm run bench`.
+ * `--before`: beside the same rebuilds with campaign effectiveness as it was before it was given as
+ * data (`effectiveness-before.ts`), alone and among all. `--naive`: the customer directory rebuilt the
+ * usual way (a TypeORM save per event, `naive-baseline.ts`) beside ours, alone and all projections.
  * `--profile`: where the one pass spends its time — reading the log alone, and per projection its state
  * reads, its effects and each table's writes (wall time summed over batches; projections run in parallel).
  */
@@ -23,6 +26,8 @@ import { effectTimings, PROJECTIONS, ProjectionRunner, type Projection } from '@
 import { START, comparePositions, type Position } from '@app/event-store';
 import { syntheticBatches } from '@app/demo';
 import { timed } from './percentiles';
+import { campaignEffectivenessBefore } from './effectiveness-before';
+import { naiveRebuild } from './naive-baseline';
 
 const EVENTS_PER_CUSTOMER = 8.2;
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
@@ -95,6 +100,31 @@ async function main() {
       });
       profiled = { 'read the log alone': Math.round(readMs) };
     }
+    let baselines: Record<string, unknown> | undefined;
+    if (args.includes('--before')) {
+      const now = PROJECTIONS.find((p) => p.name === 'campaign-effectiveness')!;
+      const allBefore = PROJECTIONS.map((p) => (p === now ? campaignEffectivenessBefore : p));
+      step('campaign-effectiveness before and now, alone and among all (alternately)');
+      const ceBefore = await rebuild(pool, store, [campaignEffectivenessBefore], events);
+      const ceNow = await rebuild(pool, store, [now], events);
+      const allWithBefore = await rebuild(pool, store, allBefore, events);
+      const allNow = await rebuild(pool, store, PROJECTIONS, events);
+      baselines = { ceBefore, ceNow, ceRatio: Math.round((ceBefore.seconds / ceNow.seconds) * 10) / 10, allWithBefore, allNow, allRatio: Math.round((allWithBefore.seconds / allNow.seconds) * 10) / 10 };
+      step(JSON.stringify(baselines));
+    }
+    if (args.includes('--naive')) {
+      step('the naive customer directory (a save per event) beside ours');
+      const naive = await naiveRebuild(u.toString(), store);
+      const directory = await rebuild(pool, store, PROJECTIONS.filter((p) => p.name === 'customer-directory'), events);
+      const naiveRate = naive.events / naive.seconds;
+      baselines = {
+        ...baselines,
+        naive: { events: naive.events, seconds: Math.round(naive.seconds * 10) / 10, eventsPerSecond: Math.round(naiveRate) },
+        directory,
+        directoryRatio: Math.round((directory.eventsPerSecond / naiveRate) * 10) / 10,
+      };
+      step(JSON.stringify(baselines));
+    }
     if (!only) {
       step('rebuild of all projections in one pass');
       effectTimings.enabled = profile;
@@ -103,9 +133,11 @@ async function main() {
       effectTimings.enabled = false;
       step(JSON.stringify(results.at(-1)));
       if (profiled) for (const [k, ms] of [...effectTimings.ms].sort((a, b) => b[1] - a[1])) profiled[k] = Math.round(ms);
+      const naive = baselines?.naive as { eventsPerSecond: number } | undefined;
+      if (naive) baselines!.allInOnePassRatio = Math.round((results.at(-1)!.eventsPerSecond / naive.eventsPerSecond) * 10) / 10;
     }
     await pool.end();
-    process.stdout.write(`${JSON.stringify({ events, node: process.version, results, profileMs: profiled }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ events, node: process.version, results, baselines, profileMs: profiled }, null, 2)}\n`);
   } finally {
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
