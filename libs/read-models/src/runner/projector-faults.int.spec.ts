@@ -155,6 +155,28 @@ describe('projector under faults', () => {
     }
   }, 120_000);
 
+  it('counts every event once when two projectors write the same read models (one lost its lock and still runs)', async () => {
+    const written = history(600, 5);
+    const db = await createTestDatabase();
+    try {
+      const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+      await write(store, written.slice(0, 1));
+      const first = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 37, maxBatchWaitMs: 5 });
+      await first.start();
+      expect(await first.catchUp(30_000)).toBe(true);
+      // The second starts from the same checkpoints and cuts batches elsewhere: each batch of one overlaps the other's.
+      const second = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 53, maxBatchWaitMs: 5 });
+      await second.start();
+      await write(store, written.slice(1));
+      expect([await first.catchUp(60_000), await second.catchUp(60_000)]).toEqual([true, true]);
+      await Promise.all([first.stop(), second.stop()]);
+      expect([...first.status(), ...second.status()].filter((x) => x.state !== 'running')).toEqual([]);
+      expect(await snapshot(db.pool)).toEqual(await reference(written));
+    } finally {
+      await db.drop();
+    }
+  }, 180_000);
+
   it('stops only the projection that cannot apply an event, and completes once an upcaster mends it', async () => {
     const db = await createTestDatabase();
     try {
