@@ -2,11 +2,13 @@
 export * from './runner/projection';
 export * from './runner/projection-runner';
 export * from './runner/batches';
+export { effectTimings } from './runner/effects';
 export { Projections1764000001000 } from './runner/1764000001000-projections.migration';
 export * from './customer-directory/customer-directory.projection';
 export * from './customer-directory/customer-directory.query';
 
 export * from './campaign-effectiveness/campaign-effectiveness.projection';
+export { countingTriggers } from './campaign-effectiveness/campaign-effectiveness.counters';
 export * from './campaign-effectiveness/campaign-effectiveness.query';
 export * from './campaign-effectiveness/campaign-totals.query';
 export * from './campaign-effectiveness/baseline.query';

@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:projections [-- --events 100000] [-- --each] [-- --only a,b]`: rebuild of every
+ * `npm run bench:projections [-- --events 100000] [-- --each] [-- --only a,b] [-- --profile]`: rebuild of every
  * projection in one pass over a synthetic history (events/s, peak RSS), with `--each` each
  * projection alone too (to see which costs most), with `--only` just those, one at a time. Only this: minutes, not the hour of the full `npm run bench`.
+ * `--before`: beside the same rebuilds with campaign effectiveness as it was before it was given as
+ * data (`effectiveness-before.ts`), alone and among all. `--naive`: the customer directory rebuilt the
+ * usual way (a TypeORM save per event, `naive-baseline.ts`) beside ours, alone and all projections.
+ * `--profile`: where the one pass spends its time — reading the log alone, and per projection its state
+ * reads, its effects and each table's writes (wall time summed over batches; projections run in parallel).
  */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
@@ -17,9 +22,12 @@ Client.prototype.query = function (this: Client, ...args: unknown[]) {
 } as typeof Client.prototype.query;
 import { PostgresEventStore } from '@app/event-store';
 import { MIGRATIONS, migrate, startEmbeddedPostgres, temporaryDataDir } from '@app/platform';
-import { PROJECTIONS, ProjectionRunner, type Projection } from '@app/read-models';
+import { effectTimings, PROJECTIONS, ProjectionRunner, type Projection } from '@app/read-models';
+import { START, comparePositions, type Position } from '@app/event-store';
 import { syntheticBatches } from '@app/demo';
 import { timed } from './percentiles';
+import { campaignEffectivenessBefore } from './effectiveness-before';
+import { naiveRebuild } from './naive-baseline';
 
 const EVENTS_PER_CUSTOMER = 8.2;
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
@@ -27,6 +35,7 @@ const silent = { info: () => undefined, error: (o: object, m: string) => console
 async function rebuild(pool: Pool, store: PostgresEventStore, projections: readonly Projection[], events: number) {
   let peakRss = process.memoryUsage().rss;
   const statementsBefore = statements;
+  const cpuBefore = process.cpuUsage();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20 });
   const [, ms] = await timed(async () => {
@@ -36,10 +45,12 @@ async function rebuild(pool: Pool, store: PostgresEventStore, projections: reado
   await runner.stop();
   clearInterval(sampler);
   const sent = statements - statementsBefore;
+  // This process's CPU (effects, folds, parsing, the driver); the rest of the wall time is the database's or waiting for a core.
+  const cpu = process.cpuUsage(cpuBefore);
   // The next run starts from nothing: drop this one's checkpoints and schemas.
   const { rows } = await pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints RETURNING schema_name`);
   for (const r of rows) await pool.query(`DROP SCHEMA IF EXISTS "${r.schema_name}" CASCADE`);
-  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000) };
+  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000), nodeCpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100 };
 }
 
 async function main() {
@@ -75,13 +86,58 @@ async function main() {
         step(JSON.stringify(results.at(-1)));
       }
     }
+    const profile = args.includes('--profile');
+    let profiled: Record<string, number> | undefined;
+    if (profile) {
+      // Reading the whole log in the projector's batches, and nothing else.
+      const [, readMs] = await timed(async () => {
+        const head = await store.headPosition();
+        let after: Position = START;
+        while (head && comparePositions(after, head) < 0) {
+          const batch = await store.readAll({ after, maxCount: 2000 });
+          if (batch.length) after = batch[batch.length - 1]!.position;
+        }
+      });
+      profiled = { 'read the log alone': Math.round(readMs) };
+    }
+    let baselines: Record<string, unknown> | undefined;
+    if (args.includes('--before')) {
+      const now = PROJECTIONS.find((p) => p.name === 'campaign-effectiveness')!;
+      const allBefore = PROJECTIONS.map((p) => (p === now ? campaignEffectivenessBefore : p));
+      step('campaign-effectiveness before and now, alone and among all (alternately)');
+      const ceBefore = await rebuild(pool, store, [campaignEffectivenessBefore], events);
+      const ceNow = await rebuild(pool, store, [now], events);
+      const allWithBefore = await rebuild(pool, store, allBefore, events);
+      const allNow = await rebuild(pool, store, PROJECTIONS, events);
+      baselines = { ceBefore, ceNow, ceRatio: Math.round((ceBefore.seconds / ceNow.seconds) * 10) / 10, allWithBefore, allNow, allRatio: Math.round((allWithBefore.seconds / allNow.seconds) * 10) / 10 };
+      step(JSON.stringify(baselines));
+    }
+    if (args.includes('--naive')) {
+      step('the naive customer directory (a save per event) beside ours');
+      const naive = await naiveRebuild(u.toString(), store);
+      const directory = await rebuild(pool, store, PROJECTIONS.filter((p) => p.name === 'customer-directory'), events);
+      const naiveRate = naive.events / naive.seconds;
+      baselines = {
+        ...baselines,
+        naive: { events: naive.events, seconds: Math.round(naive.seconds * 10) / 10, eventsPerSecond: Math.round(naiveRate) },
+        directory,
+        directoryRatio: Math.round((directory.eventsPerSecond / naiveRate) * 10) / 10,
+      };
+      step(JSON.stringify(baselines));
+    }
     if (!only) {
       step('rebuild of all projections in one pass');
+      effectTimings.enabled = profile;
+      effectTimings.ms.clear();
       results.push(await rebuild(pool, store, PROJECTIONS, events));
+      effectTimings.enabled = false;
       step(JSON.stringify(results.at(-1)));
+      if (profiled) for (const [k, ms] of [...effectTimings.ms].sort((a, b) => b[1] - a[1])) profiled[k] = Math.round(ms);
+      const naive = baselines?.naive as { eventsPerSecond: number } | undefined;
+      if (naive) baselines!.allInOnePassRatio = Math.round((results.at(-1)!.eventsPerSecond / naive.eventsPerSecond) * 10) / 10;
     }
     await pool.end();
-    process.stdout.write(`${JSON.stringify({ events, node: process.version, results }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ events, node: process.version, results, baselines, profileMs: profiled }, null, 2)}\n`);
   } finally {
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });

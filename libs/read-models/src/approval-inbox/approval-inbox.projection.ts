@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
-import type { Projection } from '../runner/projection';
+import { effectProjection, update, upsert, type ColumnShape, type Effect, type TableShape } from '../runner/effects';
 
 /**
  * Requests waiting for someone above the requester to decide, and their outcome: campaigns
@@ -91,40 +91,69 @@ export function inboxChange(e: { type: string; data: Data; metadata: { actor: st
   }
 }
 
-export const approvalInboxProjection: Projection = {
-  name: 'approval-inbox',
-  version: 2, // 2: a rejected claim's or refused special card's reason is no longer copied (it is a vault note)
-  tables: [
-    `CREATE TABLE ai_campaign_plans (campaign_id text PRIMARY KEY, facts jsonb NOT NULL)`,
-    `CREATE TABLE ai_requests (
-      kind text NOT NULL, request_id text NOT NULL, unit_id text, requested_by text NOT NULL, requested_at timestamptz NOT NULL,
-      facts jsonb NOT NULL, status text NOT NULL, decided_by text, decided_at timestamptz, reason text,
-      PRIMARY KEY (kind, request_id))`,
-    `CREATE INDEX ai_requests_pending_idx ON ai_requests (status, kind)`,
-    `CREATE INDEX ai_requests_requester_idx ON ai_requests (requested_by)`,
-  ],
-  eventTypes: TYPES,
-  // Requests are few: one statement per change keeps it simple, and each is an idempotent upsert.
-  async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-    for (const e of events) {
-      const change = inboxChange(e as unknown as Parameters<typeof inboxChange>[0]);
-      if (!change) continue;
-      if (change.kind === 'draft') {
-        await tx.query(`INSERT INTO ai_campaign_plans VALUES ($1, $2) ON CONFLICT (campaign_id) DO UPDATE SET facts = EXCLUDED.facts`, [change.campaignId, change.facts]);
-      } else if (change.kind === 'request') {
-        const r = change.row;
-        // A resubmitted campaign waits again: the row is reopened with the new submission.
-        await tx.query(
-          `INSERT INTO ai_requests (kind, request_id, unit_id, requested_by, requested_at, facts, status)
-           SELECT $1::text, $2::text, coalesce($3::text, p.facts->>'ownerUnitId'), $4::text, $5::timestamptz, coalesce(p.facts, '{}') || $6::jsonb, 'pending'
-           FROM (SELECT 1) one LEFT JOIN ai_campaign_plans p ON $1::text = 'campaign' AND p.campaign_id = $2::text
-           ON CONFLICT (kind, request_id) DO UPDATE SET unit_id = EXCLUDED.unit_id, requested_by = EXCLUDED.requested_by, requested_at = EXCLUDED.requested_at,
-             facts = EXCLUDED.facts, status = 'pending', decided_by = NULL, decided_at = NULL, reason = NULL`,
-          [r.kind, r.request_id, r.unit_id, r.requested_by, r.requested_at, JSON.stringify(r.facts)],
-        );
-      } else {
-        await tx.query(`UPDATE ai_requests SET status = $3, decided_by = $4, decided_at = $5, reason = $6 WHERE kind = $1 AND request_id = $2`, [...change.key, change.status, change.by, change.at, change.reason]);
-      }
+/** The plans of the campaigns a batch submits, read once per batch; drafts of the batch are added as they go by. */
+export type InboxState = Map<string, Data>;
+
+export async function loadInboxState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<InboxState> {
+  const ids = [...new Set(events.filter((e) => e.type === 'CampaignSubmitted').map((e) => (e.data as Data).campaignId as string))];
+  const plans: InboxState = new Map();
+  if (ids.length === 0) return plans;
+  const { rows } = await tx.query<{ campaign_id: string; facts: Data }>(`SELECT campaign_id, facts FROM ai_campaign_plans WHERE campaign_id = ANY($1::text[])`, [ids]);
+  for (const r of rows) plans.set(r.campaign_id, r.facts);
+  return plans;
+}
+
+/**
+ * What one event does to the inbox's rows: a draft keeps the plan; a request (re)opens its row,
+ * a campaign's with the owner and the plan of its draft; a decision closes the row if there is one.
+ */
+export function inboxEffects(e: RecordedEvent, plans: InboxState): Effect[] {
+  const change = inboxChange(e as unknown as Parameters<typeof inboxChange>[0]);
+  if (!change) return [];
+  switch (change.kind) {
+    case 'draft':
+      plans.set(change.campaignId, change.facts);
+      return [upsert('ai_campaign_plans', { campaign_id: change.campaignId, facts: JSON.stringify(change.facts) })];
+    case 'request': {
+      const r = change.row;
+      const plan = r.kind === 'campaign' ? plans.get(r.request_id) : undefined;
+      // A resubmitted campaign waits again: the row is reopened with the new submission.
+      return [upsert('ai_requests', { ...r, unit_id: r.unit_id ?? plan?.ownerUnitId ?? null, facts: JSON.stringify({ ...plan, ...r.facts }) })];
     }
+    case 'decision': {
+      const [kind, request_id] = change.key;
+      return [update('ai_requests', { kind, request_id, status: change.status, decided_by: change.by, decided_at: change.at, reason: change.reason })];
+    }
+  }
+}
+
+const text: ColumnShape = { type: 'text', notNull: true };
+const nullable: ColumnShape = { type: 'text' };
+export const AI_CAMPAIGN_PLANS: TableShape = { name: 'ai_campaign_plans', key: ['campaign_id'], columns: { campaign_id: text, facts: { type: 'jsonb', notNull: true } } };
+export const AI_REQUESTS: TableShape = {
+  name: 'ai_requests',
+  key: ['kind', 'request_id'],
+  columns: {
+    kind: text,
+    request_id: text,
+    unit_id: nullable,
+    requested_by: text,
+    requested_at: { type: 'timestamptz', notNull: true },
+    facts: { type: 'jsonb', notNull: true },
+    status: text,
+    decided_by: nullable,
+    decided_at: { type: 'timestamptz' },
+    reason: nullable,
   },
+  extra: [`CREATE INDEX ai_requests_pending_idx ON ai_requests (status, kind)`, `CREATE INDEX ai_requests_requester_idx ON ai_requests (requested_by)`],
 };
+
+export const approvalInboxProjection = effectProjection<InboxState>({
+  name: 'approval-inbox',
+  // 3: effects, written by the runner (2: a rejected claim's or refused special card's reason is no longer copied: it is a vault note)
+  version: 3,
+  tables: [AI_CAMPAIGN_PLANS, AI_REQUESTS],
+  eventTypes: TYPES,
+  state: loadInboxState,
+  effects: inboxEffects,
+});

@@ -1,310 +1,300 @@
-import type { PoolClient } from 'pg';
 import { bankTimeZone, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
-import { applyInGroups } from '../runner/runs';
+import { effectProjection, insert, update, upsert, type Effect, type EffectProjection } from '../runner/effects';
+import { data as d, occurredAt as at } from '../runner/event-fields';
 import { campaignEffectivenessTables } from './campaign-effectiveness.tables';
-import { data as d, occurredAt as at, col, lastPer } from '../runner/event-fields';
-
-type Rows = readonly RecordedEvent[];
-type Handler = (tx: PoolClient, events: Rows) => Promise<unknown>;
+import {
+  conversionsOf,
+  groupConversionsOf,
+  loadCeState,
+  participantsOf,
+  type CeHistoryRow,
+  type CeParticipant,
+  type CeState,
+  type FunnelColumn,
+} from './campaign-effectiveness.state';
 
 const fen = (amount: string) => toFen(amount)!;
-
-/** Each lifecycle step with its business time and place in the log (the status as of a date reads it). */
-const stateHistory = (value: string): Handler => (tx, events) =>
-  tx.query(
-    `INSERT INTO ce_campaign_states (campaign_id, at, seq, status)
-     SELECT v.id, v.at, v.seq, $4 FROM unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS v(id, at, seq) ON CONFLICT DO NOTHING`,
-    [col(events, (e) => d(e).campaignId), col(events, at), col(events, (e) => e.position.prepare.toString()), value],
-  );
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const seqOf = (e: RecordedEvent) => e.position.prepare;
+const later = (a: CeHistoryRow, b: CeHistoryRow) => a.validFrom > b.validFrom || (a.validFrom === b.validFrom && a.seq > b.seq);
 
 /**
- * Recomputes, from the facts, the sales that count for each participant's group (a campaign
- * product, not reversed, between launch and close), for the participants `where` selects (over
- * `q`). Only rows whose figures change are written; the counters follow by trigger.
+ * Where a customer stood at `t` (enrolment): the unit row that held then (the latest to start at
+ * or before `t`, ties in log order) or, for a backdated onboarding, the first one known, with
+ * `unitFrom` saying since when it holds; the tier that held then ('ordinary' until a change says otherwise).
  */
-const refreshSales = (tx: PoolClient, where: string, params: unknown[]) =>
-  tx.query(
-    `UPDATE ce_participants p SET sales = s.sales, revenue_fen = s.revenue
-     FROM (SELECT q.campaign_id, q.customer_id, count(v.conversion_id) AS sales, COALESCE(sum(v.revenue_fen), 0) AS revenue
-           FROM ce_participants q
-           JOIN ce_campaigns k ON k.campaign_id = q.campaign_id
-           LEFT JOIN ce_group_conversions g ON g.campaign_id = q.campaign_id AND g.customer_id = q.customer_id
-           LEFT JOIN ce_conversions v ON v.customer_id = g.customer_id AND v.conversion_id = g.conversion_id AND NOT v.reversed
-             AND k.launched_at IS NOT NULL AND v.occurred_at >= k.launched_at AND (k.closed_at IS NULL OR v.occurred_at <= k.closed_at)
-           WHERE ${where} GROUP BY q.campaign_id, q.customer_id) s
-     WHERE p.campaign_id = s.campaign_id AND p.customer_id = s.customer_id AND (p.sales, p.revenue_fen) IS DISTINCT FROM (s.sales, s.revenue)`,
-    params,
-  );
-const salesOfCustomers = (tx: PoolClient, customerIds: string[]) => refreshSales(tx, `q.customer_id = ANY($1::text[])`, [[...new Set(customerIds)]]);
-const salesOfCampaigns = (tx: PoolClient, campaignIds: string[]) => refreshSales(tx, `q.campaign_id = ANY($1::text[])`, [[...new Set(campaignIds)]]);
+export function placeAt(units: readonly CeHistoryRow[], tiers: readonly CeHistoryRow[], t: number): { unitId: string; unitFrom: number | null; tier: string } {
+  let held: CeHistoryRow | undefined;
+  let first: CeHistoryRow | undefined;
+  for (const u of units) {
+    if (u.validFrom <= t) held = !held || later(u, held) ? u : held;
+    else first = !first || later(first, u) ? u : first;
+  }
+  const unit = held ?? first;
+  let tier: CeHistoryRow | undefined;
+  for (const x of tiers) if (x.validFrom <= t && (!tier || later(x, tier))) tier = x;
+  return { unitId: unit?.value ?? '', unitFrom: unit?.validFrom ?? null, tier: tier?.value ?? 'ordinary' };
+}
+
+/** The sales that count for a participant's group: its paired sales, not reversed, between launch and close. */
+export function salesOf(s: CeState, p: CeParticipant): { sales: number; revenueFen: number } | null {
+  const k = s.campaigns.get(p.campaignId);
+  if (!k) return null;
+  let sales = 0;
+  let revenueFen = 0;
+  if (k.launchedAt !== null) {
+    const known = s.conversions.get(p.customerId);
+    for (const id of s.groupConversions.get(`${p.campaignId}\u0000${p.customerId}`) ?? []) {
+      const v = known?.get(id);
+      if (!v || v.reversed || v.occurredAt < k.launchedAt || (k.closedAt !== null && v.occurredAt > k.closedAt)) continue;
+      sales++;
+      revenueFen += v.revenueFen;
+    }
+  }
+  return { sales, revenueFen };
+}
+
+const participantKey = (p: CeParticipant) => ({ campaign_id: p.campaignId, customer_id: p.customerId });
+
+/** The participant's counting sales again; a row only where they change. */
+function recount(s: CeState, p: CeParticipant): Effect[] {
+  const now = salesOf(s, p);
+  if (!now || (now.sales === p.sales && now.revenueFen === p.revenueFen)) return [];
+  p.sales = now.sales;
+  p.revenueFen = now.revenueFen;
+  return [update('ce_participants', { ...participantKey(p), sales: p.sales, revenue_fen: p.revenueFen })];
+}
+
+/** The customer's participants placed again after their unit or tier history changed; a row only where it changes. */
+function replace(s: CeState, customerId: string): Effect[] {
+  const out: Effect[] = [];
+  for (const p of s.participants.get(customerId)?.values() ?? []) {
+    const place = placeAt(s.units.get(customerId) ?? [], s.tiers.get(customerId) ?? [], p.enrolledAt);
+    if (place.unitId === p.unitId && place.unitFrom === p.unitFrom && place.tier === p.tier) continue;
+    Object.assign(p, place);
+    out.push(update('ce_participants', { ...participantKey(p), unit_id: p.unitId, unit_from: iso(p.unitFrom), tier: p.tier }));
+  }
+  return out;
+}
+
+/** Pairs a customer's sales of a campaign's products with their participation in it (from either side), then recounts. */
+function pair(s: CeState, p: CeParticipant, conversionIds: Iterable<string>): Effect[] {
+  const k = s.campaigns.get(p.campaignId);
+  if (!k) return [];
+  const paired = groupConversionsOf(s, p.campaignId, p.customerId);
+  const known = conversionsOf(s, p.customerId);
+  const out: Effect[] = [];
+  for (const id of conversionIds) {
+    const v = known.get(id);
+    if (!v || paired.has(id) || !k.productCodes.includes(v.productCode)) continue;
+    paired.add(id);
+    out.push(insert('ce_group_conversions', { campaign_id: p.campaignId, conversion_id: id, customer_id: p.customerId, grp: p.grp }));
+  }
+  return out.length ? [...out, ...recount(s, p)] : out;
+}
+
+/** A unit or tier from the event's time: a history row (once), the customer's participants placed again. */
+function history(s: CeState, e: RecordedEvent, table: 'ce_customer_units' | 'ce_customer_tiers', column: 'unit_id' | 'tier', value: string): Effect[] {
+  const customerId = d(e).customerId as string;
+  const rows = (table === 'ce_customer_units' ? s.units : s.tiers).get(customerId) ?? [];
+  const row = { validFrom: Date.parse(at(e)), seq: seqOf(e), value };
+  if (!rows.some((r) => r.validFrom === row.validFrom && r.seq === row.seq)) rows.push(row);
+  (table === 'ce_customer_units' ? s.units : s.tiers).set(customerId, rows);
+  return [insert(table, { customer_id: customerId, valid_from: at(e), seq: row.seq.toString(), [column]: value }), ...replace(s, customerId)];
+}
+
+/** The first time a tagged participant reached these stages (the earliest seen stays). */
+function reached(s: CeState, e: RecordedEvent, ...columns: FunnelColumn[]): Effect[] {
+  const p = d(e).campaignId ? s.participants.get(d(e).customerId)?.get(d(e).campaignId) : undefined;
+  if (!p) return [];
+  const t = Date.parse(at(e));
+  const change: Record<string, string> = {};
+  for (const c of columns) {
+    const current = p.first[c];
+    if (current !== null && current <= t) continue;
+    p.first[c] = t;
+    change[c] = at(e);
+  }
+  return Object.keys(change).length ? [update('ce_participants', { ...participantKey(p), ...change })] : [];
+}
+
+/** A lifecycle step: the status (and the close time), the step's history row; a launch or close moves the run's bounds, so its sales are recounted. */
+function step(s: CeState, e: RecordedEvent, status: string, change: Record<string, unknown> = {}): Effect[] {
+  const campaignId = d(e).campaignId as string;
+  const out: Effect[] = [
+    update('ce_campaigns', { campaign_id: campaignId, status, ...change }),
+    insert('ce_campaign_states', { campaign_id: campaignId, at: at(e), seq: seqOf(e).toString(), status }),
+  ];
+  const k = s.campaigns.get(campaignId);
+  if (!k || !('launched_at' in change || 'closed_at' in change)) return out;
+  if ('launched_at' in change) k.launchedAt = Date.parse(at(e));
+  if ('closed_at' in change) k.closedAt = Date.parse(at(e));
+  for (const byCampaign of s.participants.values()) {
+    const p = byCampaign.get(campaignId);
+    if (p) out.push(...recount(s, p));
+  }
+  return out;
+}
 
 /**
- * Where participant `q` stood at enrolment: the unit that held then (or, for a backdated
- * onboarding, the first one known, with `unit_from` saying since when it holds) and the tier
- * ('ordinary' until a change says otherwise). Columns u.unit_id, u.valid_from, t.tier.
+ * What one event does to the facts behind campaign effectiveness, given the state of the rows it
+ * is about (pure but for recording its own decisions in `s`, which later events of the batch read).
+ * The counters follow from the fact rows written (triggers; see the tables).
  */
-const PLACE_OF_Q = `
-  LEFT JOIN LATERAL (SELECT x.unit_id, x.valid_from FROM ce_customer_units x WHERE x.customer_id = q.customer_id
-                     ORDER BY (x.valid_from <= q.enrolled_at) DESC,
-                              CASE WHEN x.valid_from <= q.enrolled_at THEN x.valid_from END DESC NULLS LAST,
-                              CASE WHEN x.valid_from <= q.enrolled_at THEN x.seq END DESC NULLS LAST,
-                              x.valid_from, x.seq
-                     LIMIT 1) u ON true
-  LEFT JOIN LATERAL (SELECT x.tier FROM ce_customer_tiers x WHERE x.customer_id = q.customer_id AND x.valid_from <= q.enrolled_at
-                     ORDER BY x.valid_from DESC, x.seq DESC LIMIT 1) t ON true`;
+export function campaignEffectivenessEffects(e: RecordedEvent, s: CeState): Effect[] {
+  const x = d(e);
+  switch (e.type) {
+    case 'CampaignDrafted':
+      if (!s.campaigns.has(x.campaignId)) s.campaigns.set(x.campaignId, { productCodes: x.productCodes, launchedAt: null, closedAt: null });
+      return [
+        insert('ce_campaigns', {
+          campaign_id: x.campaignId,
+          name: x.name,
+          owner_unit_id: x.ownerUnitId,
+          product_codes: x.productCodes,
+          channels: x.channels,
+          status: 'draft',
+          budget_fen: fen(x.budget),
+          control_percent: x.controlGroupPercent,
+          period_start: x.period.start,
+          period_end: x.period.end,
+          drafted_at: at(e),
+        }),
+        insert('ce_campaign_states', { campaign_id: x.campaignId, at: at(e), seq: seqOf(e).toString(), status: 'draft' }),
+      ];
+    case 'CampaignSubmitted':
+      return step(s, e, 'submitted');
+    case 'CampaignApproved':
+      return step(s, e, 'approved');
+    case 'CampaignRejected':
+      return step(s, e, 'rejected');
+    case 'CampaignLaunched':
+      return step(s, e, 'launched', { launched_at: at(e), treatment_count: x.treatmentCount, control_count: x.controlCount });
+    case 'CampaignCompleted':
+      return step(s, e, 'completed', { closed_at: at(e) });
+    case 'CampaignCancelled':
+      return step(s, e, 'cancelled', { closed_at: at(e) });
+    case 'CustomerOnboarded':
+      return [upsert('ce_customers', { customer_id: x.customerId, unit_id: x.homeUnitId }), ...history(s, e, 'ce_customer_units', 'unit_id', x.homeUnitId)];
+    case 'CustomerTierChanged':
+      return [update('ce_customers', { customer_id: x.customerId, tier: x.to }), ...history(s, e, 'ce_customer_tiers', 'tier', x.to)];
+    case 'CustomerTransferred':
+      return [update('ce_customers', { customer_id: x.customerId, unit_id: x.toUnitId }), ...history(s, e, 'ce_customer_units', 'unit_id', x.toUnitId)];
+    case 'CustomerEnrolledInCampaign': {
+      // Placed in their unit and tier at enrolment as they are inserted (counted once, where they belong).
+      const mine = participantsOf(s, x.customerId);
+      let p = mine.get(x.campaignId);
+      const out: Effect[] = [];
+      if (!p) {
+        const enrolledAt = Date.parse(at(e));
+        const place = placeAt(s.units.get(x.customerId) ?? [], s.tiers.get(x.customerId) ?? [], enrolledAt);
+        p = { campaignId: x.campaignId, customerId: x.customerId, grp: x.group, enrolledAt, first: { first_contacted_at: null, first_offered_at: null, first_accepted_at: null, took_part_at: null }, ...place, sales: 0, revenueFen: 0 };
+        mine.set(x.campaignId, p);
+        out.push(insert('ce_participants', { ...participantKey(p), grp: p.grp, enrolled_at: at(e), unit_id: p.unitId, unit_from: iso(p.unitFrom), tier: p.tier }));
+      }
+      // Sales already seen for this customer count too: the pairs do not depend on which came first in the log.
+      return [...out, ...pair(s, p, s.conversions.get(x.customerId)?.keys() ?? [])];
+    }
+    case 'CustomerContacted':
+      if (!x.campaignId) return [];
+      return [
+        insert('ce_contacts', { contact_id: x.contactId, campaign_id: x.campaignId, customer_id: x.customerId, staff_id: x.staffId, channel: x.channel, occurred_at: at(e) }),
+        ...reached(s, e, 'first_contacted_at'),
+      ];
+    case 'OfferPresented':
+      return reached(s, e, 'first_offered_at');
+    // Accepting one of the campaign's offers is taking part in it, as is a participation recorded as such.
+    case 'OfferAccepted':
+      return reached(s, e, 'first_accepted_at', 'took_part_at');
+    case 'CustomerTookPartInCampaign':
+      return reached(s, e, 'took_part_at');
+    case 'ConversionRecorded': {
+      const known = conversionsOf(s, x.customerId);
+      if (!known.has(x.conversionId)) known.set(x.conversionId, { productCode: x.productCode, occurredAt: Date.parse(at(e)), revenueFen: fen(x.revenue), reversed: false });
+      const out: Effect[] = [
+        insert('ce_conversions', {
+          conversion_id: x.conversionId,
+          event_id: e.metadata.eventId,
+          customer_id: x.customerId,
+          staff_id: x.staffId,
+          product_code: x.productCode,
+          amount_fen: fen(x.amount),
+          revenue_fen: fen(x.revenue),
+          campaign_id: x.campaignId ?? null,
+          occurred_at: at(e),
+        }),
+      ];
+      // Tagged or not: a sale of a campaign's product to one of its enrolled customers counts for their group.
+      for (const p of s.participants.get(x.customerId)?.values() ?? []) out.push(...pair(s, p, [x.conversionId]));
+      return out;
+    }
+    case 'ConversionReversed': {
+      const v = s.conversions.get(x.customerId)?.get(x.conversionId);
+      if (!v || v.reversed) return [];
+      v.reversed = true;
+      const out: Effect[] = [update('ce_conversions', { customer_id: x.customerId, conversion_id: x.conversionId, reversed: true, reversed_at: at(e) })];
+      for (const p of s.participants.get(x.customerId)?.values() ?? []) out.push(...recount(s, p));
+      return out;
+    }
+    case 'CampaignCostRecorded':
+      return [insert('ce_costs', { cost_id: `${x.campaignId}:${x.costId}`, campaign_id: x.campaignId, amount_fen: fen(x.amount), customer_id: x.customerId ?? null, occurred_at: at(e) })];
+    case 'ComplaintRecorded':
+      if (!x.campaignId) return [];
+      return [insert('ce_complaints', { complaint_id: `${x.customerId}:${x.complaintId}`, campaign_id: x.campaignId, customer_id: x.customerId, occurred_at: at(e) })];
+    default:
+      return [];
+  }
+}
 
-/** The participants of these customers, placed again after their unit or tier history changed; rewritten only where it changes. */
-const refreshPlace = (tx: PoolClient, customerIds: string[]) =>
-  tx.query(
-    `UPDATE ce_participants p SET unit_id = COALESCE(u.unit_id, ''), unit_from = u.valid_from, tier = COALESCE(t.tier, 'ordinary')
-     FROM ce_participants q ${PLACE_OF_Q}
-     WHERE q.customer_id = ANY($1::text[]) AND p.campaign_id = q.campaign_id AND p.customer_id = q.customer_id
-       AND (p.unit_id, p.unit_from, p.tier) IS DISTINCT FROM (COALESCE(u.unit_id, ''), u.valid_from, COALESCE(t.tier, 'ordinary'))`,
-    [[...new Set(customerIds)]],
-  );
-
-/** The sales of the (campaign, customer) pairs an insert into ce_group_conversions returned. */
-const salesOfPairs = (tx: PoolClient, pairs: readonly { campaign_id: string; customer_id: string }[]) =>
-  pairs.length === 0
-    ? Promise.resolve()
-    : refreshSales(tx, `(q.campaign_id, q.customer_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, [pairs.map((r) => r.campaign_id), pairs.map((r) => r.customer_id)]);
-
-/** Sets a campaign's status (and optionally a time column) for a run of lifecycle events; a close re-counts the sales in the run. */
-const status =
-  (value: string, timeColumn?: 'closed_at'): Handler =>
-  async (tx, events) => {
-    await tx.query(
-      `UPDATE ce_campaigns c SET status = $3 ${timeColumn ? `, ${timeColumn} = v.at` : ''}
-       FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at) WHERE c.campaign_id = v.id`,
-      [col(events, (e) => d(e).campaignId), col(events, at), value],
-    );
-    await stateHistory(value)(tx, events);
-    if (timeColumn) await salesOfCampaigns(tx, col(events, (e) => d(e).campaignId));
-  };
-
-/** The first time each participant reached a funnel stage, kept as the earliest seen (idempotent); rows already earlier are not rewritten. */
-const firstReached =
-  (...columns: ('first_contacted_at' | 'first_offered_at' | 'first_accepted_at' | 'took_part_at')[]): Handler =>
-  (tx, events) => {
-    const tagged = events.filter((e) => d(e).campaignId);
-    if (tagged.length === 0) return Promise.resolve();
-    return tx.query(
-      `UPDATE ce_participants p SET ${columns.map((column) => `${column} = LEAST(COALESCE(p.${column}, v.at), v.at)`).join(', ')}
-       FROM (SELECT campaign_id, customer_id, min(at) AS at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(campaign_id, customer_id, at)
-             GROUP BY campaign_id, customer_id) v
-       WHERE p.campaign_id = v.campaign_id AND p.customer_id = v.customer_id
-         AND (${columns.map((column) => `p.${column} IS NULL OR v.at < p.${column}`).join(' OR ')})`,
-      [col(tagged, (e) => d(e).campaignId), col(tagged, (e) => d(e).customerId), col(tagged, at)],
-    );
-  };
-
-/** From when a customer's unit or tier held: one row per change, keyed so a replayed batch adds nothing. */
-const history =
-  (table: 'ce_customer_units' | 'ce_customer_tiers', column: 'unit_id' | 'tier', value: (e: RecordedEvent) => string): Handler =>
-  async (tx, events) => {
-    await tx.query(
-      `INSERT INTO ${table} (customer_id, valid_from, seq, ${column}) SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::text[]) ON CONFLICT DO NOTHING`,
-      [col(events, (e) => d(e).customerId), col(events, at), col(events, (e) => e.position.prepare.toString()), col(events, value)],
-    );
-    await refreshPlace(tx, col(events, (e) => d(e).customerId));
-  };
-
-const HANDLERS: Record<string, Handler> = {
-  CampaignDrafted: async (tx, events) => {
-    await tx.query(
-      `INSERT INTO ce_campaigns (campaign_id, name, owner_unit_id, product_codes, channels, status, budget_fen, control_percent, period_start, period_end, drafted_at)
-       SELECT v.id, v.name, v.owner, ARRAY(SELECT jsonb_array_elements_text(v.products)), ARRAY(SELECT jsonb_array_elements_text(v.channels)),
-              'draft', v.budget, v.control, v.start, v.end_, v.at
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::bigint[], $7::int[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
-         AS v(id, name, owner, products, channels, budget, control, start, end_, at)
-       ON CONFLICT (campaign_id) DO NOTHING`,
-      [
-        col(events, (e) => d(e).campaignId),
-        col(events, (e) => d(e).name),
-        col(events, (e) => d(e).ownerUnitId),
-        col(events, (e) => JSON.stringify(d(e).productCodes)),
-        col(events, (e) => JSON.stringify(d(e).channels)),
-        col(events, (e) => fen(d(e).budget)),
-        col(events, (e) => d(e).controlGroupPercent),
-        col(events, (e) => d(e).period.start),
-        col(events, (e) => d(e).period.end),
-        col(events, at),
-      ],
-    );
-    await stateHistory('draft')(tx, events);
-  },
-  CampaignSubmitted: status('submitted'),
-  CampaignApproved: status('approved'),
-  CampaignRejected: status('rejected'),
-  CampaignLaunched: async (tx, events) => {
-    await tx.query(
-      `UPDATE ce_campaigns c SET status = 'launched', launched_at = v.at, treatment_count = v.t, control_count = v.c
-       FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::int[]) AS v(id, at, t, c) WHERE c.campaign_id = v.id`,
-      [col(events, (e) => d(e).campaignId), col(events, at), col(events, (e) => d(e).treatmentCount), col(events, (e) => d(e).controlCount)],
-    );
-    await stateHistory('launched')(tx, events);
-    await salesOfCampaigns(tx, col(events, (e) => d(e).campaignId));
-  },
-  CampaignCompleted: status('completed', 'closed_at'),
-  CampaignCancelled: status('cancelled', 'closed_at'),
-  CustomerOnboarded: async (tx, events) => {
-    await tx.query(
-      `INSERT INTO ce_customers (customer_id, unit_id) SELECT * FROM unnest($1::text[], $2::text[])
-       ON CONFLICT (customer_id) DO UPDATE SET unit_id = EXCLUDED.unit_id`,
-      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).homeUnitId)],
-    );
-    await history('ce_customer_units', 'unit_id', (e) => d(e).homeUnitId)(tx, events);
-  },
-  CustomerTierChanged: async (tx, events) => {
-    const last = lastPer(events, (e) => d(e).customerId);
-    await tx.query(`UPDATE ce_customers c SET tier = v.tier FROM unnest($1::text[], $2::text[]) AS v(id, tier) WHERE c.customer_id = v.id`, [
-      col(last, (e) => d(e).customerId),
-      col(last, (e) => d(e).to),
-    ]);
-    await history('ce_customer_tiers', 'tier', (e) => d(e).to)(tx, events);
-  },
-  CustomerTransferred: async (tx, events) => {
-    const last = lastPer(events, (e) => d(e).customerId);
-    await tx.query(`UPDATE ce_customers c SET unit_id = v.unit FROM unnest($1::text[], $2::text[]) AS v(id, unit) WHERE c.customer_id = v.id`, [
-      col(last, (e) => d(e).customerId),
-      col(last, (e) => d(e).toUnitId),
-    ]);
-    await history('ce_customer_units', 'unit_id', (e) => d(e).toUnitId)(tx, events);
-  },
-  CustomerEnrolledInCampaign: async (tx, events) => {
-    const params = [col(events, (e) => d(e).campaignId), col(events, (e) => d(e).customerId), col(events, (e) => d(e).group), col(events, at)];
-    // Placed in their unit and tier at enrolment as they are inserted (counted once, where they belong).
-    await tx.query(
-      `INSERT INTO ce_participants (campaign_id, customer_id, grp, enrolled_at, unit_id, unit_from, tier)
-       SELECT q.campaign_id, q.customer_id, q.grp, q.enrolled_at, COALESCE(u.unit_id, ''), u.valid_from, COALESCE(t.tier, 'ordinary')
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS q(campaign_id, customer_id, grp, enrolled_at) ${PLACE_OF_Q}
-       ON CONFLICT (campaign_id, customer_id) DO NOTHING`,
-      params,
-    );
-    // Sales already seen for these customers count too: the pairs do not depend on which came first in the log.
-    const { rows: paired } = await tx.query(
-      `INSERT INTO ce_group_conversions (campaign_id, conversion_id, customer_id, grp)
-       SELECT p.campaign_id, v.conversion_id, v.customer_id, p.grp
-       FROM unnest($1::text[], $2::text[]) AS n(campaign_id, customer_id)
-       JOIN ce_participants p ON p.campaign_id = n.campaign_id AND p.customer_id = n.customer_id
-       JOIN ce_campaigns k ON k.campaign_id = p.campaign_id
-       JOIN ce_conversions v ON v.customer_id = p.customer_id AND v.product_code = ANY(k.product_codes)
-       ON CONFLICT DO NOTHING RETURNING campaign_id, customer_id`,
-      [params[0], params[1]],
-    );
-    await salesOfPairs(tx, paired);
-  },
-  CustomerContacted: async (tx, events) => {
-    const tagged = events.filter((e) => d(e).campaignId);
-    if (tagged.length === 0) return;
-    await tx.query(
-      `INSERT INTO ce_contacts (contact_id, campaign_id, customer_id, staff_id, channel, occurred_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) ON CONFLICT (customer_id, contact_id) DO NOTHING`,
-      [
-        col(tagged, (e) => d(e).contactId),
-        col(tagged, (e) => d(e).campaignId),
-        col(tagged, (e) => d(e).customerId),
-        col(tagged, (e) => d(e).staffId),
-        col(tagged, (e) => d(e).channel),
-        col(tagged, at),
-      ],
-    );
-    await firstReached('first_contacted_at')(tx, tagged);
-  },
-  OfferPresented: firstReached('first_offered_at'),
-  // Accepting one of the campaign's offers is taking part in it, as is a participation recorded as such.
-  OfferAccepted: firstReached('first_accepted_at', 'took_part_at'),
-  CustomerTookPartInCampaign: firstReached('took_part_at'),
-  ConversionRecorded: async (tx, events) => {
-    const params = [
-      col(events, (e) => d(e).conversionId),
-      col(events, (e) => e.metadata.eventId),
-      col(events, (e) => d(e).customerId),
-      col(events, (e) => d(e).staffId),
-      col(events, (e) => d(e).productCode),
-      col(events, (e) => fen(d(e).amount)),
-      col(events, (e) => fen(d(e).revenue)),
-      col(events, (e) => d(e).campaignId ?? null),
-      col(events, at),
-    ];
-    await tx.query(
-      `INSERT INTO ce_conversions (conversion_id, event_id, customer_id, staff_id, product_code, amount_fen, revenue_fen, campaign_id, occurred_at)
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::timestamptz[])
-       ON CONFLICT (customer_id, conversion_id) DO NOTHING`,
-      params,
-    );
-    // Tagged or not: a sale of a campaign's product to one of its enrolled customers counts for their group.
-    const { rows: paired } = await tx.query(
-      `INSERT INTO ce_group_conversions (campaign_id, conversion_id, customer_id, grp)
-       SELECT p.campaign_id, v.conversion_id, v.customer_id, p.grp
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS v(conversion_id, customer_id, product_code)
-       JOIN ce_participants p ON p.customer_id = v.customer_id
-       JOIN ce_campaigns k ON k.campaign_id = p.campaign_id AND v.product_code = ANY(k.product_codes)
-       ON CONFLICT DO NOTHING RETURNING campaign_id, customer_id`,
-      [params[0], params[2], params[4]],
-    );
-    await salesOfPairs(tx, paired);
-  },
-  ConversionReversed: async (tx, events) => {
-    await tx.query(
-      `UPDATE ce_conversions c SET reversed = true, reversed_at = v.at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(customer_id, conversion_id, at)
-       WHERE c.customer_id = v.customer_id AND c.conversion_id = v.conversion_id AND NOT c.reversed`,
-      [col(events, (e) => d(e).customerId), col(events, (e) => d(e).conversionId), col(events, at)],
-    );
-    await salesOfCustomers(tx, col(events, (e) => d(e).customerId));
-  },
-  CampaignCostRecorded: (tx, events) =>
-    tx.query(
-      `INSERT INTO ce_costs (cost_id, campaign_id, amount_fen, customer_id, occurred_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[]) ON CONFLICT (cost_id) DO NOTHING`,
-      [col(events, (e) => `${d(e).campaignId}:${d(e).costId}`), col(events, (e) => d(e).campaignId), col(events, (e) => fen(d(e).amount)), col(events, (e) => d(e).customerId), col(events, at)],
-    ),
-  ComplaintRecorded: (tx, events) => {
-    const tagged = events.filter((e) => d(e).campaignId);
-    if (tagged.length === 0) return Promise.resolve();
-    return tx.query(
-      `INSERT INTO ce_complaints (complaint_id, campaign_id, customer_id, occurred_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT (complaint_id) DO NOTHING`,
-      [col(tagged, (e) => `${d(e).customerId}:${d(e).complaintId}`), col(tagged, (e) => d(e).campaignId), col(tagged, (e) => d(e).customerId), col(tagged, at)],
-    );
-  },
-};
-
-/**
- * The order types are applied in within a batch. Every figure is independent of how events of
- * different groups interleave (funnel times are minimums, sale/enrolment pairs are matched from
- * both sides, unit and tier are read at query time), so a batch costs one statement per group.
- */
-const GROUPS: readonly (readonly string[])[] = [
-  ['CampaignDrafted'],
-  ['CampaignSubmitted', 'CampaignApproved', 'CampaignRejected', 'CampaignLaunched', 'CampaignCompleted', 'CampaignCancelled'],
-  ['CustomerOnboarded'],
-  ['CustomerTierChanged'],
-  ['CustomerTransferred'],
-  ['CustomerEnrolledInCampaign'],
-  ['CustomerContacted'],
-  ['OfferPresented'],
-  ['OfferAccepted'],
-  ['CustomerTookPartInCampaign'],
-  ['ConversionRecorded'],
-  ['ConversionReversed'],
-  ['CampaignCostRecorded'],
-  ['ComplaintRecorded'],
+const EVENT_TYPES = [
+  'CampaignDrafted',
+  'CampaignSubmitted',
+  'CampaignApproved',
+  'CampaignRejected',
+  'CampaignLaunched',
+  'CampaignCompleted',
+  'CampaignCancelled',
+  'CustomerOnboarded',
+  'CustomerTierChanged',
+  'CustomerTransferred',
+  'CustomerEnrolledInCampaign',
+  'CustomerContacted',
+  'OfferPresented',
+  'OfferAccepted',
+  'CustomerTookPartInCampaign',
+  'ConversionRecorded',
+  'ConversionReversed',
+  'CampaignCostRecorded',
+  'ComplaintRecorded',
 ];
 
-/**
- * The facts behind campaign effectiveness, written with one multi-row statement per group of a
- * batch, and the counters the answer reads, kept from them (v5: counters; their business days are
- * cut in BANK_TIME_ZONE as it was when the tables were built).
- */
-export const campaignEffectivenessProjection: Projection = {
+/** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
+export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
-  version: 5,
+  // 6: effects, written by the runner (5: counters)
+  version: 6,
+  tables: campaignEffectivenessTables(timeZone),
+  eventTypes: EVENT_TYPES,
+  state: loadCeState,
+  effects: campaignEffectivenessEffects,
+});
+
+/**
+ * The facts behind campaign effectiveness, folded per batch in memory and written with a
+ * statement or two per table, and the counters the answer reads, kept from them.
+ */
+const live = () => effectProjection(campaignEffectivenessDefinition(bankTimeZone()));
+export const campaignEffectivenessProjection: Projection & { readonly definition: EffectProjection<CeState> } = {
+  name: 'campaign-effectiveness',
+  version: 6,
+  eventTypes: EVENT_TYPES,
   get tables() {
-    return campaignEffectivenessTables(bankTimeZone());
+    return live().tables;
   },
-  eventTypes: Object.keys(HANDLERS),
-  apply: applyInGroups(GROUPS, HANDLERS),
+  get definition() {
+    return campaignEffectivenessDefinition(bankTimeZone());
+  },
+  apply: (tx, events) => live().apply(tx, events),
 };

@@ -1,92 +1,143 @@
+import type { ColumnShape, TableShape } from '../runner/effects';
 import { countingTriggers } from './campaign-effectiveness.counters';
 
 /**
- * The tables of this read model, created in whichever schema it is being built into (blue/green):
- * the facts, and the counters kept from them (`campaign-effectiveness.counters.ts`) that the
- * answer reads. `timeZone` cuts the business days of the daily counters.
+ * The fact tables of this read model, declared for the runner (which creates them in whichever
+ * schema it builds into, blue/green, and writes them with set-based statements), and the counters
+ * the answer reads, kept from the facts by statement-level triggers (`campaign-effectiveness.counters.ts`):
+ * the runner's one UPDATE and one INSERT per table and batch each fire them once, and each trigger
+ * adds what the new rows contribute and takes off what the old ones did, so the counters stay exact.
+ * `timeZone` cuts the business days of the daily counters.
  */
-export const campaignEffectivenessTables = (timeZone: string): string[] => [
-  `CREATE TABLE ce_campaigns (
-    campaign_id     text PRIMARY KEY,
-    name            text NOT NULL,
-    owner_unit_id   text NOT NULL,
-    product_codes   text[] NOT NULL,
-    channels        text[] NOT NULL,
-    status          text NOT NULL,
-    budget_fen      bigint NOT NULL,
-    control_percent integer NOT NULL,
-    period_start    timestamptz NOT NULL,
-    period_end      timestamptz NOT NULL,
-    launched_at     timestamptz,
-    closed_at       timestamptz,
-    treatment_count integer NOT NULL DEFAULT 0,
-    control_count   integer NOT NULL DEFAULT 0,
-    drafted_at      timestamptz
-    )`,
-  // Each lifecycle step with its business time; seq (the event's place in the log, ordered within the
-  // campaign's own stream) breaks ties: the status as of a date.
-  `CREATE TABLE ce_campaign_states (campaign_id text NOT NULL, at timestamptz NOT NULL, seq bigint NOT NULL, status text NOT NULL, PRIMARY KEY (campaign_id, seq))`,
-  `CREATE TABLE ce_customers (customer_id text PRIMARY KEY, unit_id text NOT NULL, tier text NOT NULL DEFAULT 'ordinary')`,
-  // The customer's unit and tier over time (from when each held, in business time; seq breaks
-  // ties in log order), so a breakdown uses what held at enrolment, and a later move or tier
-  // change never rewrites a past figure.
-  `CREATE TABLE ce_customer_units (customer_id text NOT NULL, valid_from timestamptz NOT NULL, seq bigint NOT NULL, unit_id text NOT NULL, PRIMARY KEY (customer_id, valid_from, seq))`,
-  `CREATE TABLE ce_customer_tiers (customer_id text NOT NULL, valid_from timestamptz NOT NULL, seq bigint NOT NULL, tier text NOT NULL, PRIMARY KEY (customer_id, valid_from, seq))`,
-  `CREATE TABLE ce_participants (
-    campaign_id        text NOT NULL,
-    customer_id        text NOT NULL,
-    grp                text NOT NULL,
-    enrolled_at        timestamptz NOT NULL,
-    first_contacted_at timestamptz,
-    first_offered_at   timestamptz,
-    first_accepted_at  timestamptz,
-    -- took part (004 篇九 第三十条 2): recorded as such, or accepted one of the campaign's offers
-    took_part_at       timestamptz,
-    -- where the customer stood at enrolment (from ce_customer_units/_tiers; unit_from: since when that unit row holds)
-    unit_id            text NOT NULL DEFAULT '',
-    unit_from          timestamptz,
-    tier               text NOT NULL DEFAULT 'ordinary',
-    -- the sales that count for the participant's group (campaign product, in the run, not reversed)
-    sales              integer NOT NULL DEFAULT 0,
-    revenue_fen        bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (campaign_id, customer_id)
-    )`,
-  `CREATE INDEX ce_participants_customer_idx ON ce_participants (customer_id)`,
-  `CREATE TABLE ce_contacts (
-    contact_id  text NOT NULL,
-    campaign_id text NOT NULL,
-    customer_id text NOT NULL,
-    staff_id    text NOT NULL,
-    channel     text NOT NULL,
-    occurred_at timestamptz NOT NULL,
-    PRIMARY KEY (customer_id, contact_id)
-    )`,
-  `CREATE INDEX ce_contacts_campaign_idx ON ce_contacts (campaign_id)`,
-  `CREATE TABLE ce_conversions (
-    conversion_id text NOT NULL,
-    event_id      uuid NOT NULL,
-    customer_id   text NOT NULL,
-    staff_id      text NOT NULL,
-    product_code  text NOT NULL,
-    amount_fen    bigint NOT NULL,
-    revenue_fen   bigint NOT NULL,
-    campaign_id   text,
-    occurred_at   timestamptz NOT NULL,
-    reversed      boolean NOT NULL DEFAULT false,
-    reversed_at   timestamptz,
-    PRIMARY KEY (customer_id, conversion_id)
-    )`,
-  `CREATE INDEX ce_conversions_campaign_idx ON ce_conversions (campaign_id)`,
-  `CREATE TABLE ce_group_conversions (
-    campaign_id   text NOT NULL,
-    conversion_id text NOT NULL,
-    customer_id   text NOT NULL,
-    grp           text NOT NULL,
-    PRIMARY KEY (campaign_id, customer_id, conversion_id)
-    )`,
-  `CREATE TABLE ce_costs (cost_id text PRIMARY KEY, campaign_id text NOT NULL, amount_fen bigint NOT NULL, customer_id text, occurred_at timestamptz NOT NULL)`,
-  `CREATE INDEX ce_costs_campaign_idx ON ce_costs (campaign_id)`,
-  `CREATE TABLE ce_complaints (complaint_id text PRIMARY KEY, campaign_id text NOT NULL, customer_id text NOT NULL, occurred_at timestamptz NOT NULL)`,
-  `CREATE INDEX ce_complaints_campaign_idx ON ce_complaints (campaign_id)`,
-  ...countingTriggers(timeZone),
+const text: ColumnShape = { type: 'text', notNull: true };
+const time: ColumnShape = { type: 'timestamptz' };
+const fixed = (type: string): ColumnShape => ({ type, combine: 'keep', notNull: true });
+
+export const CE_CAMPAIGNS: TableShape = {
+  name: 'ce_campaigns',
+  key: ['campaign_id'],
+  columns: {
+    campaign_id: text,
+    name: fixed('text'),
+    owner_unit_id: fixed('text'),
+    product_codes: fixed('text[]'),
+    channels: fixed('text[]'),
+    status: text,
+    budget_fen: fixed('bigint'),
+    control_percent: fixed('integer'),
+    period_start: fixed('timestamptz'),
+    period_end: fixed('timestamptz'),
+    launched_at: time,
+    closed_at: time,
+    treatment_count: { type: 'integer', default: 0 },
+    control_count: { type: 'integer', default: 0 },
+    drafted_at: time,
+  },
+};
+/** Each lifecycle step with its business time; seq (the event's place in the log) breaks ties: the status as of a date. */
+export const CE_CAMPAIGN_STATES: TableShape = {
+  name: 'ce_campaign_states',
+  key: ['campaign_id', 'seq'],
+  columns: { campaign_id: text, at: fixed('timestamptz'), seq: { type: 'bigint' }, status: fixed('text') },
+};
+export const CE_CUSTOMERS: TableShape = {
+  name: 'ce_customers',
+  key: ['customer_id'],
+  columns: { customer_id: text, unit_id: text, tier: { type: 'text', default: 'ordinary' } },
+};
+/**
+ * The customer's unit and tier over time (from when each held, in business time; seq breaks ties
+ * in log order), so a breakdown uses what held at enrolment and a later move never rewrites a past figure.
+ */
+const history = (name: string, column: string): TableShape => ({
+  name,
+  key: ['customer_id', 'valid_from', 'seq'],
+  columns: { customer_id: text, valid_from: { type: 'timestamptz' }, seq: { type: 'bigint' }, [column]: fixed('text') },
+});
+export const CE_CUSTOMER_UNITS = history('ce_customer_units', 'unit_id');
+export const CE_CUSTOMER_TIERS = history('ce_customer_tiers', 'tier');
+/**
+ * One row per participant: its group, the first time it reached each funnel stage, where it stood
+ * at enrolment (unit_from: since when that unit row holds), and the sales that count for its group
+ * (campaign product, in the run, not reversed) — all set by the projection from its picture of the facts.
+ */
+export const CE_PARTICIPANTS: TableShape = {
+  name: 'ce_participants',
+  key: ['campaign_id', 'customer_id'],
+  columns: {
+    campaign_id: text,
+    customer_id: text,
+    grp: fixed('text'),
+    enrolled_at: fixed('timestamptz'),
+    first_contacted_at: time,
+    first_offered_at: time,
+    first_accepted_at: time,
+    // took part (004 篇九 第三十条 2): recorded as such, or accepted one of the campaign's offers
+    took_part_at: time,
+    unit_id: { type: 'text', default: '' },
+    unit_from: time,
+    tier: { type: 'text', default: 'ordinary' },
+    sales: { type: 'integer', default: 0 },
+    revenue_fen: { type: 'bigint', default: 0 },
+  },
+  extra: [`CREATE INDEX ce_participants_customer_idx ON ce_participants (customer_id)`],
+};
+export const CE_CONTACTS: TableShape = {
+  name: 'ce_contacts',
+  key: ['customer_id', 'contact_id'],
+  columns: { contact_id: text, campaign_id: fixed('text'), customer_id: text, staff_id: fixed('text'), channel: fixed('text'), occurred_at: fixed('timestamptz') },
+  extra: [`CREATE INDEX ce_contacts_campaign_idx ON ce_contacts (campaign_id)`],
+};
+export const CE_CONVERSIONS: TableShape = {
+  name: 'ce_conversions',
+  key: ['customer_id', 'conversion_id'],
+  columns: {
+    conversion_id: text,
+    event_id: fixed('uuid'),
+    customer_id: text,
+    staff_id: fixed('text'),
+    product_code: fixed('text'),
+    amount_fen: fixed('bigint'),
+    revenue_fen: fixed('bigint'),
+    campaign_id: { type: 'text', combine: 'keep' },
+    occurred_at: fixed('timestamptz'),
+    reversed: { type: 'boolean', default: false },
+    reversed_at: time,
+  },
+  extra: [`CREATE INDEX ce_conversions_campaign_idx ON ce_conversions (campaign_id)`],
+};
+/** Which sales count for which participant's group (a campaign product sold to one of its enrolled customers). */
+export const CE_GROUP_CONVERSIONS: TableShape = {
+  name: 'ce_group_conversions',
+  key: ['campaign_id', 'customer_id', 'conversion_id'],
+  columns: { campaign_id: text, conversion_id: text, customer_id: text, grp: fixed('text') },
+  // A batch reads the pairs of the customers it names.
+  extra: [`CREATE INDEX ce_group_conversions_customer_idx ON ce_group_conversions (customer_id)`],
+};
+export const CE_COSTS: TableShape = {
+  name: 'ce_costs',
+  key: ['cost_id'],
+  columns: { cost_id: text, campaign_id: fixed('text'), amount_fen: fixed('bigint'), customer_id: { type: 'text', combine: 'keep' }, occurred_at: fixed('timestamptz') },
+  extra: [`CREATE INDEX ce_costs_campaign_idx ON ce_costs (campaign_id)`],
+};
+export const ceComplaints = (timeZone: string): TableShape => ({
+  name: 'ce_complaints',
+  key: ['complaint_id'],
+  columns: { complaint_id: text, campaign_id: fixed('text'), customer_id: fixed('text'), occurred_at: fixed('timestamptz') },
+  // Last: the counters' triggers attach to every fact table above.
+  extra: [`CREATE INDEX ce_complaints_campaign_idx ON ce_complaints (campaign_id)`, ...countingTriggers(timeZone)],
+});
+
+export const campaignEffectivenessTables = (timeZone: string): TableShape[] => [
+  CE_CAMPAIGNS,
+  CE_CAMPAIGN_STATES,
+  CE_CUSTOMERS,
+  CE_CUSTOMER_UNITS,
+  CE_CUSTOMER_TIERS,
+  CE_PARTICIPANTS,
+  CE_CONTACTS,
+  CE_CONVERSIONS,
+  CE_GROUP_CONVERSIONS,
+  CE_COSTS,
+  ceComplaints(timeZone),
 ];

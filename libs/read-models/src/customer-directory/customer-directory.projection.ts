@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
 import type { CampaignEvent, CustomerEvent } from '@app/domain';
-import type { Projection } from '../runner/projection';
+import { effectProjection, upsert, type Effect } from '../runner/effects';
 import { CUSTOMER_DIRECTORY_TABLES } from './customer-directory.tables';
 
 export interface CustomerDirectoryRow {
@@ -125,87 +125,52 @@ export function evolveCampaignRow(row: DirectoryCampaignRow | null, event: Campa
   }
 }
 
+/** The rows a batch is about, read once per batch and evolved in memory in log order (null: not onboarded / drafted yet). */
+export interface DirectoryState {
+  readonly customers: Map<string, CustomerDirectoryRow | null>;
+  readonly campaigns: Map<string, DirectoryCampaignRow | null>;
+}
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
+const isCampaignEvent = (e: RecordedEvent) => (CAMPAIGN_TYPES as readonly string[]).includes(e.type);
+
+export async function loadDirectoryState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<DirectoryState> {
+  const ids = (campaign: boolean) => [...new Set(events.filter((e) => isCampaignEvent(e) === campaign).map((e) => (e.data as Record<string, string>)[campaign ? 'campaignId' : 'customerId']!))];
+  const customers = await tx.query<CustomerDirectoryRow>(`SELECT * FROM customer_directory WHERE customer_id = ANY($1::text[])`, [ids(false)]);
+  const campaigns = await tx.query<DirectoryCampaignRow>(`SELECT * FROM directory_campaigns WHERE campaign_id = ANY($1::text[])`, [ids(true)]);
+  // Times come back as Dates; rows keep ISO strings, as events carry them.
+  return {
+    customers: new Map(customers.rows.map((r) => [r.customer_id, { ...r, risk_valid_until: iso(r.risk_valid_until), last_active_at: iso(r.last_active_at)! }])),
+    campaigns: new Map(campaigns.rows.map((r) => [r.campaign_id, { ...r, period_start: iso(r.period_start)!, period_end: iso(r.period_end)! }])),
+  };
+}
+
+/** What one event does: its customer's (or campaign's) row evolved, written whole (the batch's last version of each row is what is written). */
+export function directoryEffects(e: RecordedEvent, s: DirectoryState): Effect[] {
+  if (isCampaignEvent(e)) {
+    const id = (e.data as { campaignId: string }).campaignId;
+    const row = evolveCampaignRow(s.campaigns.get(id) ?? null, e as unknown as CampaignEvent);
+    s.campaigns.set(id, row);
+    return row ? [upsert('directory_campaigns', { ...row })] : [];
+  }
+  const id = (e.data as { customerId: string }).customerId;
+  const row = evolveCustomerRow(s.customers.get(id) ?? null, e as unknown as CustomerEvent, e.metadata.occurredAt);
+  s.customers.set(id, row);
+  return row ? [upsert('customer_directory', { ...row, campaign_contacts: JSON.stringify(row.campaign_contacts) })] : [];
+}
+
 /**
  * Customers as audiences see them: home unit, tier, segment, gender, age, manager, products held,
  * last transaction, risk tolerance, recent campaign contacts, campaign enrolments, and whether a
  * campaign may reach them at all (channels opted out of, data erased); and the campaigns' periods
  * and whether they run, for the control-group and overlap rules.
  */
-export const customerDirectoryProjection: Projection = {
+export const customerDirectoryProjection = effectProjection<DirectoryState>({
   name: 'customer-directory',
-  version: 3,
+  // 4: effects, written by the runner
+  version: 4,
   tables: CUSTOMER_DIRECTORY_TABLES,
   eventTypes: [...CUSTOMER_TYPES, ...CAMPAIGN_TYPES],
-  async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-    const campaignEvents = events.filter((e) => (CAMPAIGN_TYPES as readonly string[]).includes(e.type));
-    const customerEvents = events.filter((e) => !(CAMPAIGN_TYPES as readonly string[]).includes(e.type));
-    if (campaignEvents.length > 0) await applyCampaigns(tx, campaignEvents);
-    if (customerEvents.length === 0) return;
-    const ids = [...new Set(customerEvents.map((e) => (e.data as { customerId: string }).customerId))];
-    const { rows } = await tx.query<CustomerDirectoryRow>(`SELECT * FROM customer_directory WHERE customer_id = ANY($1::text[])`, [ids]);
-    // Times come back as Dates; rows keep ISO strings, as events carry them.
-    const current = new Map<string, CustomerDirectoryRow | null>(
-      rows.map((r) => [r.customer_id, { ...r, risk_valid_until: iso(r.risk_valid_until), last_active_at: iso(r.last_active_at)! }]),
-    );
-    for (const e of customerEvents) {
-      const id = (e.data as { customerId: string }).customerId;
-      current.set(id, evolveCustomerRow(current.get(id) ?? null, e as unknown as CustomerEvent, e.metadata.occurredAt));
-    }
-    const changed = [...current.values()].filter((r): r is CustomerDirectoryRow => r !== null);
-    if (changed.length === 0) return;
-    const col = <K extends keyof CustomerDirectoryRow>(k: K) => changed.map((r) => r[k]);
-    await tx.query(
-      `INSERT INTO customer_directory (customer_id, home_unit_id, segment, gender, tier, manager_id, holdings, opted_out, erased,
-         birth_year, risk_tolerance, risk_valid_until, last_active_at, campaign_contacts, enrolled_in, control_in)
-       SELECT r.customer_id, r.home_unit_id, r.segment, r.gender, r.tier, r.manager_id, ARRAY(SELECT jsonb_array_elements_text(r.holdings)),
-         ARRAY(SELECT jsonb_array_elements_text(r.opted_out)), r.erased, r.birth_year, r.risk_tolerance, r.risk_valid_until, r.last_active_at,
-         r.campaign_contacts, ARRAY(SELECT jsonb_array_elements_text(r.enrolled_in)), ARRAY(SELECT jsonb_array_elements_text(r.control_in))
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::boolean[],
-         $10::int[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::jsonb[], $15::jsonb[], $16::jsonb[])
-         AS r(customer_id, home_unit_id, segment, gender, tier, manager_id, holdings, opted_out, erased,
-           birth_year, risk_tolerance, risk_valid_until, last_active_at, campaign_contacts, enrolled_in, control_in)
-       ON CONFLICT (customer_id) DO UPDATE SET home_unit_id = EXCLUDED.home_unit_id, segment = EXCLUDED.segment, gender = EXCLUDED.gender,
-         tier = EXCLUDED.tier, manager_id = EXCLUDED.manager_id, holdings = EXCLUDED.holdings, opted_out = EXCLUDED.opted_out, erased = EXCLUDED.erased,
-         birth_year = EXCLUDED.birth_year, risk_tolerance = EXCLUDED.risk_tolerance, risk_valid_until = EXCLUDED.risk_valid_until,
-         last_active_at = EXCLUDED.last_active_at, campaign_contacts = EXCLUDED.campaign_contacts, enrolled_in = EXCLUDED.enrolled_in, control_in = EXCLUDED.control_in`,
-      [
-        col('customer_id'),
-        col('home_unit_id'),
-        col('segment'),
-        col('gender'),
-        col('tier'),
-        col('manager_id'),
-        changed.map((r) => JSON.stringify(r.holdings)),
-        changed.map((r) => JSON.stringify(r.opted_out)),
-        col('erased'),
-        col('birth_year'),
-        col('risk_tolerance'),
-        col('risk_valid_until'),
-        col('last_active_at'),
-        changed.map((r) => JSON.stringify(r.campaign_contacts)),
-        changed.map((r) => JSON.stringify(r.enrolled_in)),
-        changed.map((r) => JSON.stringify(r.control_in)),
-      ],
-    );
-  },
-};
-
-const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
-
-async function applyCampaigns(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-  const ids = [...new Set(events.map((e) => (e.data as { campaignId: string }).campaignId))];
-  const { rows } = await tx.query<DirectoryCampaignRow>(`SELECT * FROM directory_campaigns WHERE campaign_id = ANY($1::text[])`, [ids]);
-  const current = new Map<string, DirectoryCampaignRow | null>(rows.map((r) => [r.campaign_id, { ...r, period_start: iso(r.period_start)!, period_end: iso(r.period_end)! }]));
-  for (const e of events) {
-    const id = (e.data as { campaignId: string }).campaignId;
-    current.set(id, evolveCampaignRow(current.get(id) ?? null, e as unknown as CampaignEvent));
-  }
-  const changed = [...current.values()].filter((r): r is DirectoryCampaignRow => r !== null);
-  if (changed.length === 0) return;
-  await tx.query(
-    `INSERT INTO directory_campaigns (campaign_id, status, period_start, period_end)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])
-     ON CONFLICT (campaign_id) DO UPDATE SET status = EXCLUDED.status, period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end`,
-    [changed.map((r) => r.campaign_id), changed.map((r) => r.status), changed.map((r) => r.period_start), changed.map((r) => r.period_end)],
-  );
-}
+  state: loadDirectoryState,
+  effects: directoryEffects,
+});

@@ -1,28 +1,35 @@
-/** The tables of this read model, created in whichever schema it is being built into (blue/green). */
-export const CUSTOMER_DIRECTORY_TABLES = [
-  `CREATE TABLE customer_directory (
-    customer_id  text PRIMARY KEY,
-    home_unit_id text NOT NULL,
-    segment      text NOT NULL,
-    gender       text NOT NULL,
-    tier         text NOT NULL DEFAULT 'ordinary',
-    manager_id   text,
-    holdings     text[] NOT NULL DEFAULT '{}',
-    opted_out    text[] NOT NULL DEFAULT '{}',
-    erased       boolean NOT NULL DEFAULT false,
-    birth_year   integer,
-    risk_tolerance text,
-    risk_valid_until timestamptz,
-    last_active_at timestamptz NOT NULL,
-    campaign_contacts jsonb NOT NULL DEFAULT '{}',
-    enrolled_in  text[] NOT NULL DEFAULT '{}',
-    control_in   text[] NOT NULL DEFAULT '{}'
-    )`,
-  `CREATE INDEX customer_directory_unit_idx ON customer_directory (home_unit_id, tier)`,
-  `CREATE TABLE directory_campaigns (
-    campaign_id  text PRIMARY KEY,
-    status       text NOT NULL,
-    period_start timestamptz NOT NULL,
-    period_end   timestamptz NOT NULL
-    )`,
-];
+import type { ColumnShape, TableShape } from '../runner/effects';
+
+/** The tables of this read model, declared for the runner (which creates them in whichever schema it builds into, blue/green, and writes them). */
+const text: ColumnShape = { type: 'text', notNull: true };
+const list: ColumnShape = { type: 'text[]', default: '{}' };
+
+export const CUSTOMER_DIRECTORY: TableShape = {
+  name: 'customer_directory',
+  key: ['customer_id'],
+  columns: {
+    customer_id: text,
+    home_unit_id: text,
+    segment: text,
+    gender: text,
+    tier: { type: 'text', default: 'ordinary' },
+    manager_id: { type: 'text' },
+    holdings: list,
+    opted_out: list,
+    erased: { type: 'boolean', default: false },
+    birth_year: { type: 'integer' },
+    risk_tolerance: { type: 'text' },
+    risk_valid_until: { type: 'timestamptz' },
+    last_active_at: { type: 'timestamptz', notNull: true },
+    campaign_contacts: { type: 'jsonb', default: '{}' },
+    enrolled_in: list,
+    control_in: list,
+  },
+  extra: [`CREATE INDEX customer_directory_unit_idx ON customer_directory (home_unit_id, tier)`],
+};
+export const DIRECTORY_CAMPAIGNS: TableShape = {
+  name: 'directory_campaigns',
+  key: ['campaign_id'],
+  columns: { campaign_id: text, status: text, period_start: { type: 'timestamptz', notNull: true }, period_end: { type: 'timestamptz', notNull: true } },
+};
+export const CUSTOMER_DIRECTORY_TABLES = [CUSTOMER_DIRECTORY, DIRECTORY_CAMPAIGNS];

@@ -27,14 +27,14 @@ export interface Pending {
 }
 
 /**
- * Array columns (`text[]`) travel as JSON (an array of arrays would be flattened by `unnest`) and
- * are turned back into arrays in SQL.
+ * Array columns (`text[]`) travel as the text of an array literal (an array of arrays would be
+ * flattened by `unnest`) and are cast back in SQL: a cast per value, not a subquery per value.
  */
 const isArray = (shape: TableShape, c: string) => shape.columns[c]!.type.endsWith('[]');
-const typed = (shape: TableShape, c: string) => (isArray(shape, c) ? 'jsonb[]' : `${shape.columns[c]!.type}[]`);
-const wire = (shape: TableShape, c: string, value: unknown) => (isArray(shape, c) && value !== null && value !== undefined ? JSON.stringify(value) : value);
-const read = (shape: TableShape, c: string, ref: string) =>
-  isArray(shape, c) ? `CASE WHEN ${ref} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${ref}))::${shape.columns[c]!.type} END` : ref;
+const typed = (shape: TableShape, c: string) => (isArray(shape, c) ? 'text[]' : `${shape.columns[c]!.type}[]`);
+const element = (x: unknown) => (x === null || x === undefined ? 'NULL' : `"${String(x).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+const wire = (shape: TableShape, c: string, value: unknown) => (isArray(shape, c) && Array.isArray(value) ? `{${value.map(element).join(',')}}` : value);
+const read = (shape: TableShape, c: string, ref: string) => (isArray(shape, c) ? `${ref}::${shape.columns[c]!.type}` : ref);
 /** What an inserted row holds in a column no effect gave. */
 const defaultOf = (shape: TableShape, c: string) => (shape.columns[c]!.default === undefined ? null : isArray(shape, c) ? [] : shape.columns[c]!.default);
 
@@ -101,9 +101,11 @@ function unnestOf(rows: Pending[], columns: { name: string; type: string; value:
 /**
  * The position this projection's tables reflect, from the runner's checkpoint for the schema the
  * transaction writes into (none for a scratch build, which is applied once from the start).
- * `FOR UPDATE`: a second runner on the same schema (one that lost the projector lock and has not
- * noticed yet) waits here until the first commits, then reads the checkpoint it moved, so its
- * adds are skipped instead of counted twice.
+ *
+ * The checkpoint row is locked until the transaction ends: a second writer of the same schema (a
+ * projector that lost its lock but still commits) waits here for the first to commit, then reads
+ * the checkpoint that transaction moved and skips what it applied. Read without the lock, both would
+ * see the old checkpoint and add the batch twice.
  */
 export async function appliedThrough(tx: PoolClient) {
   const { rows } = await tx.query<{ commit_pos: string; prepare_pos: string }>(

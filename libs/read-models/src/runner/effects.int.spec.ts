@@ -81,41 +81,42 @@ describe('writing folded effects with one statement per table', () => {
     expect((await db.pool.query(`SELECT sales FROM rm_fx_sold.sold`)).rows).toEqual([{ sales: 3 }]);
   });
 
-  it('adds once when two runners overlap on the same batch (a lost projector lock): the second waits for the first one\'s checkpoint', async () => {
+  it('counts a batch once when two writers apply it at the same time (a projector that lost its lock, still committing)', async () => {
     const p = effectProjection({
       name: 'fx-race',
       version: 1,
       eventTypes: ['Sold'],
       tables: [{ ...COUNTS, name: 'sold' }],
-      effects: (e: RecordedEvent) => [upsert('sold', { unit_id: (e.data as { unitId: string }).unitId, month: '2026-03', sales: 1 })],
+      effects: (e: RecordedEvent) => [upsert('sold', { unit_id: 'SB1', month: '2026-03', sales: (e.data as { n: number }).n })],
     });
     await createSchemas(db.pool, [{ schema: 'rm_fx_race', projection: p }]);
-    await db.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name, commit_pos, prepare_pos) VALUES ('fx-race', 1, 'rm_fx_race', '5', 1)`);
-    // Ten sales applied before (the counter's row is there).
     await db.pool.query(`INSERT INTO rm_fx_race.sold (unit_id, month, sales) VALUES ('SB1', '2026-03', 10)`);
-    const sold = { type: 'Sold', data: { unitId: 'SB1' }, position: { commit: 5n, prepare: 2n }, metadata: { occurredAt: '2026-03-02T00:00:00.000Z' } } as unknown as RecordedEvent;
-    // Each runner as commitBatch does it: apply, move the checkpoint, commit.
-    const first = await db.pool.connect();
-    const second = await db.pool.connect();
-    try {
-      await first.query('BEGIN');
-      await useSchema(first, 'rm_fx_race');
-      await p.apply(first, [sold]);
-      await first.query(`UPDATE projection_checkpoints SET commit_pos = '5', prepare_pos = 2 WHERE name = 'fx-race'`);
-      await second.query('BEGIN');
-      await useSchema(second, 'rm_fx_race');
-      const secondApply = p.apply(second, [sold]); // reads the checkpoint while the first has not committed
-      await new Promise((r) => setTimeout(r, 200));
-      await first.query('COMMIT');
-      await secondApply;
-      await second.query(`UPDATE projection_checkpoints SET commit_pos = '5', prepare_pos = 2 WHERE name = 'fx-race'`);
-      await second.query('COMMIT');
-    } finally {
-      first.release();
-      second.release();
-    }
-    // One more sale, applied by one of the two: 10 + 1 = 11, not 10 + 1 + 1.
-    expect((await db.pool.query(`SELECT sales FROM rm_fx_race.sold`)).rows).toEqual([{ sales: 11 }]);
+    await db.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name, commit_pos, prepare_pos) VALUES ('fx-race', 1, 'rm_fx_race', '7', 1)`);
+    const batch = [{ type: 'Sold', data: { n: 5 }, position: { commit: 7n, prepare: 2n }, metadata: { occurredAt: '2026-03-02T00:00:00.000Z' } }] as unknown as RecordedEvent[];
+    // What the runner does for a batch: apply, then move the checkpoint, in one transaction.
+    const writer = async () => {
+      const tx = await db.pool.connect();
+      await tx.query('BEGIN');
+      await useSchema(tx, 'rm_fx_race');
+      return {
+        apply: () => p.apply(tx, batch),
+        commit: async () => {
+          await tx.query(`UPDATE projection_checkpoints SET commit_pos = '7', prepare_pos = 2 WHERE name = 'fx-race'`);
+          await tx.query('COMMIT');
+          tx.release();
+        },
+      };
+    };
+    const a = await writer();
+    const b = await writer();
+    await a.apply();
+    const bApplied = b.apply(); // waits for a: the row (or the checkpoint) is a's until it commits
+    await new Promise((r) => setTimeout(r, 200));
+    await a.commit();
+    await bApplied;
+    await b.commit();
+    // 10 + 5 once = 15 (not 20).
+    expect((await db.pool.query(`SELECT sales FROM rm_fx_race.sold`)).rows).toEqual([{ sales: 15 }]);
   });
 });
 
@@ -130,12 +131,13 @@ describe('an array column', () => {
         for (const ddl of tableDdl(TAGS)) await tx.query(ddl);
         await tx.query(`INSERT INTO tags VALUES ('a', '{x}')`);
         const fold = new EffectFold([TAGS]);
-        for (const e of [update('tags', { id: 'a', tags: [] }), upsert('tags', { id: 'b', tags: ['sms', 'email'] }), upsert('tags', { id: 'c' })]) fold.add(e);
+        for (const e of [update('tags', { id: 'a', tags: [] }), upsert('tags', { id: 'b', tags: ['sms', 'email', 'a "b",c\\', 'NULL', '{}'] }), upsert('tags', { id: 'c' })]) fold.add(e);
         await fold.write(tx);
       });
       expect((await db.pool.query(`SELECT id, tags FROM rm_tags.tags ORDER BY id`)).rows).toEqual([
         { id: 'a', tags: [] },
-        { id: 'b', tags: ['sms', 'email'] },
+        // Quotes, commas, a backslash and the words of the array syntax stay text.
+        { id: 'b', tags: ['sms', 'email', 'a "b",c\\', 'NULL', '{}'] },
         { id: 'c', tags: [] },
       ]);
     } finally {

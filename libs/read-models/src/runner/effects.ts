@@ -88,6 +88,21 @@ function combine(how: Combine, current: unknown, next: unknown): unknown {
 /** Numbers as numbers; ISO times and other text as text (ISO 8601 in UTC sorts as text). */
 const compare = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
 
+/**
+ * Wall time per projection and phase (reading its state, folding effects, writing each table),
+ * summed over batches, when a bench turns it on; off, nothing is measured.
+ */
+export const effectTimings = { enabled: false, ms: new Map<string, number>() };
+async function timed<T>(key: string, f: () => Promise<T>): Promise<T> {
+  if (!effectTimings.enabled) return f();
+  const started = performance.now();
+  try {
+    return await f();
+  } finally {
+    effectTimings.ms.set(key, (effectTimings.ms.get(key) ?? 0) + performance.now() - started);
+  }
+}
+
 /** The effects of a batch, folded per table and key in log order. */
 export class EffectFold {
   private readonly tables = new Map<string, { shape: TableShape; rows: Map<string, Pending> }>();
@@ -127,13 +142,15 @@ export class EffectFold {
   }
 
   /** Per table, the statements that write the fold: a DELETE if the batch removed rows, an UPDATE if it changed rows, an INSERT if it brought new ones. */
-  async write(tx: PoolClient): Promise<void> {
+  async write(tx: PoolClient, timingPrefix = ''): Promise<void> {
     for (const { shape, rows } of this.tables.values()) {
       if (rows.size === 0) continue;
       const pending = [...rows.values()];
-      const removed = pending.filter((p) => p.removed);
-      if (removed.length) await deleteKeys(tx, shape, removed.map((p) => p.key));
-      await mergeRows(tx, shape, pending);
+      await timed(`${timingPrefix}write ${shape.name}`, async () => {
+        const removed = pending.filter((p) => p.removed);
+        if (removed.length) await deleteKeys(tx, shape, removed.map((p) => p.key));
+        await mergeRows(tx, shape, pending);
+      });
     }
   }
 
@@ -164,11 +181,12 @@ export function effectProjection<S>(p: EffectProjection<S>): Projection & { read
     tables: p.tables.flatMap(tableDdl),
     definition: p,
     async apply(tx, events) {
-      const through = await appliedThrough(tx);
+      const through = await timed(`${p.name}: checkpoint`, () => appliedThrough(tx));
       const fresh = through ? events.filter((e) => comparePositions(e.position, through) > 0) : events;
       if (fresh.length === 0) return;
-      const state = p.state ? await p.state(tx, fresh) : (undefined as S);
-      await foldEffects(p, fresh, state).write(tx);
+      const state = p.state ? await timed(`${p.name}: state`, () => p.state!(tx, fresh)) : (undefined as S);
+      const fold = await timed(`${p.name}: effects`, async () => foldEffects(p, fresh, state));
+      await fold.write(tx, `${p.name}: `);
     },
   };
 }

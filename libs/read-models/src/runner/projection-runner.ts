@@ -454,8 +454,10 @@ export class ProjectionRunner {
       await client.query('BEGIN');
       await useSchema(client, m.schema);
       if (relevant.length) await m.projection.apply(client, relevant);
+      // Only forward: a writer behind another (which skipped what that one applied) must not move it back.
       await client.query(
-        `UPDATE projection_checkpoints SET commit_pos = $2::text::xid8, prepare_pos = $3, events_seen = events_seen + $4, updated_at = now() WHERE name = $1`,
+        `UPDATE projection_checkpoints SET commit_pos = $2::text::xid8, prepare_pos = $3, events_seen = events_seen + $4, updated_at = now()
+         WHERE name = $1 AND (commit_pos, prepare_pos) < ($2::text::xid8, $3::bigint)`,
         [m.checkpoint, last.commit.toString(), last.prepare.toString(), count],
       );
       await client.query('COMMIT');

@@ -19,8 +19,9 @@ const silent = { info: () => undefined, error: () => undefined };
  * compared as each customer's (or other subject's) order: the order of a stream's own events never changes.
  */
 async function snapshot(pool: Pool): Promise<Record<string, string[]>> {
-  // A counter row left at zero means nothing (which keys a count passed through depends on where batches were cut).
-  const zeroCountersLeftOut = (t: string) => (/_counts$/.test(t) ? `WHERE (SELECT bool_or(v::text NOT IN ('0', '"0"')) FROM jsonb_each(to_jsonb(x) - ARRAY['campaign_id', 'grp', 'unit_id', 'tier', 'day', 'as_of_day', 'channel']) AS e(k, v))` : '');
+  // A counter row left at zero means nothing (which keys a count passed through depends on where batches were cut: a
+  // tagged sale reversed in the batch that recorded it is written reversed, and never counts at all).
+  const zeroCountersLeftOut = (t: string) => (/_counts$|^ce_tagged_customers$|^ce_campaign_totals$/.test(t) ? `WHERE (SELECT bool_or(v::text NOT IN ('0', '"0"')) FROM jsonb_each(to_jsonb(x) - ARRAY['campaign_id', 'customer_id', 'grp', 'unit_id', 'tier', 'day', 'as_of_day', 'channel']) AS e(k, v))` : '');
   const schemas = await readCheckpoints(pool);
   expect(schemas.map((c) => c.name).sort()).toEqual(PROJECTIONS.map((p) => p.name).sort());
   const out: Record<string, string[]> = {};
@@ -153,6 +154,28 @@ describe('projector under faults', () => {
       await db.drop();
     }
   }, 120_000);
+
+  it('counts every event once when two projectors write the same read models (one lost its lock and still runs)', async () => {
+    const written = history(600, 5);
+    const db = await createTestDatabase();
+    try {
+      const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+      await write(store, written.slice(0, 1));
+      const first = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 37, maxBatchWaitMs: 5 });
+      await first.start();
+      expect(await first.catchUp(30_000)).toBe(true);
+      // The second starts from the same checkpoints and cuts batches elsewhere: each batch of one overlaps the other's.
+      const second = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 53, maxBatchWaitMs: 5 });
+      await second.start();
+      await write(store, written.slice(1));
+      expect([await first.catchUp(60_000), await second.catchUp(60_000)]).toEqual([true, true]);
+      await Promise.all([first.stop(), second.stop()]);
+      expect([...first.status(), ...second.status()].filter((x) => x.state !== 'running')).toEqual([]);
+      expect(await snapshot(db.pool)).toEqual(await reference(written));
+    } finally {
+      await db.drop();
+    }
+  }, 180_000);
 
   it('stops only the projection that cannot apply an event, and completes once an upcaster mends it', async () => {
     const db = await createTestDatabase();

@@ -1,0 +1,57 @@
+import type { RecordedEvent } from '@app/event-store';
+import { foldEffects } from '../runner/effects';
+import { approvalInboxProjection, type InboxState } from './approval-inbox.projection';
+
+const event = (type: string, data: Record<string, unknown>, occurredAt: string, actor = 'u-actor') => ({ type, data, metadata: { actor, occurredAt } }) as unknown as RecordedEvent;
+/** Given the plans already stored, when these events (in log order) are folded, the rows of `table` the batch will write. */
+const when = (plans: InboxState, events: RecordedEvent[], table: string) =>
+  foldEffects(approvalInboxProjection.definition, events, plans)
+    .rows(table)
+    .map((r) => (r.insert ? { ...r.insert, ...r.change } : { ...r.key, ...r.change }));
+
+const drafted = event(
+  'CampaignDrafted',
+  { campaignId: 'K', name: 'Deposit spring', ownerUnitId: 'SB1', productCodes: ['DEP'], channels: ['sms'], budget: '5000.00', period: { start: 's', end: 'e' }, controlGroupPercent: 10 },
+  '2026-03-20T01:00:00.000Z',
+);
+
+describe('the approval inbox as effects', () => {
+  it('given a draft, a submission rejected, then resubmitted: one pending row under the owner, with the plan and the second submission only', () => {
+    const rows = when(new Map(), [
+      drafted,
+      event('CampaignSubmitted', { campaignId: 'K', submittedBy: 'u-rm', planDocument: { id: 'D1', name: 'plan.pdf', sha256: 'ab' } }, '2026-03-20T02:00:00.000Z'),
+      event('CampaignRejected', { campaignId: 'K', rejectedBy: 'u-head', reason: 'budget too high' }, '2026-03-21T02:00:00.000Z'),
+      event('CampaignSubmitted', { campaignId: 'K', submittedBy: 'u-rm2', planDocumentRef: 'PLAN-7' }, '2026-03-22T02:00:00.000Z'),
+    ], 'ai_requests');
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect([row.kind, row.request_id, row.unit_id, row.requested_by, row.requested_at, row.status, row.decided_by, row.decided_at, row.reason]).toEqual([
+      'campaign', 'K', 'SB1', 'u-rm2', '2026-03-22T02:00:00.000Z', 'pending', null, null, null,
+    ]);
+    // The plan's facts, and the version-1 reference of the second submission (not the first one's document).
+    expect(JSON.parse(row.facts as string)).toEqual({ name: 'Deposit spring', ownerUnitId: 'SB1', productCodes: ['DEP'], channels: ['sms'], budget: '5000.00', period: { start: 's', end: 'e' }, controlGroupPercent: 10, planDocumentRef: 'PLAN-7' });
+  });
+
+  it('given a plan stored in an earlier batch, a submission takes its owner; a decision then closes the row', () => {
+    const plans: InboxState = new Map([['K', { ownerUnitId: 'SB9', name: 'Earlier' }]]);
+    const rows = when(plans, [
+      event('CampaignSubmitted', { campaignId: 'K', submittedBy: 'u-rm', planDocumentRef: 'P' }, '2026-03-20T02:00:00.000Z'),
+      event('CampaignApproved', { campaignId: 'K', approvedBy: 'u-head' }, '2026-03-20T03:00:00.000Z'),
+    ], 'ai_requests');
+    expect([rows[0]!.unit_id, rows[0]!.status, rows[0]!.decided_by, rows[0]!.decided_at, JSON.parse(rows[0]!.facts as string)]).toEqual(['SB9', 'approved', 'u-head', '2026-03-20T03:00:00.000Z', { ownerUnitId: 'SB9', name: 'Earlier', planDocumentRef: 'P' }]);
+  });
+
+  it('given a claim rejected with a reason, does not copy the reason (a vault note), and a decision on an unseen request only updates', () => {
+    const rows = when(new Map(), [
+      event('CustomerClaimFiled', { claimId: 'CL1', unitId: 'SB2', staffId: 'rm2', customerId: 'C1' }, '2026-03-31T15:30:00.000Z'),
+      event('CustomerClaimRejected', { claimId: 'CL1', rejectedBy: 'u-head', reason: 'named someone' }, '2026-03-31T16:30:00.000Z'),
+      event('BudgetChangeApproved', { requestId: 'R9', approvedBy: 'u-head' }, '2026-04-01T00:00:00.000Z'),
+    ], 'ai_requests');
+    expect(rows.map((r) => [r.kind, r.request_id, r.unit_id ?? null, r.status, r.reason])).toEqual([
+      ['customer_claim', 'CL1', 'SB2', 'rejected', null],
+      ['budget_change', 'R9', null, 'approved', null],
+    ]);
+    // R9 was never requested here: it is an update only (no row to insert).
+    expect(foldEffects(approvalInboxProjection.definition, [event('BudgetChangeApproved', { requestId: 'R9', approvedBy: 'u-head' }, '2026-04-01T00:00:00.000Z')], new Map()).rows('ai_requests')[0]!.insert).toBeNull();
+  });
+});

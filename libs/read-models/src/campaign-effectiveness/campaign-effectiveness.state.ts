@@ -1,0 +1,128 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@app/event-store';
+import { data as d } from '../runner/event-fields';
+
+/** Times are milliseconds since the epoch here; `seq` is the event's place in the log. */
+export interface CeCampaign {
+  readonly productCodes: readonly string[];
+  launchedAt: number | null;
+  closedAt: number | null;
+}
+export interface CeHistoryRow {
+  readonly validFrom: number;
+  readonly seq: bigint;
+  readonly value: string;
+}
+export interface CeParticipant {
+  readonly campaignId: string;
+  readonly customerId: string;
+  readonly grp: string;
+  readonly enrolledAt: number;
+  first: Record<FunnelColumn, number | null>;
+  unitId: string;
+  unitFrom: number | null;
+  tier: string;
+  sales: number;
+  revenueFen: number;
+}
+export interface CeConversion {
+  readonly productCode: string;
+  readonly occurredAt: number;
+  readonly revenueFen: number;
+  reversed: boolean;
+}
+export type FunnelColumn = 'first_contacted_at' | 'first_offered_at' | 'first_accepted_at' | 'took_part_at';
+export const FUNNEL: readonly FunnelColumn[] = ['first_contacted_at', 'first_offered_at', 'first_accepted_at', 'took_part_at'];
+
+/**
+ * The rows a batch's events are about, read once per batch and kept up to date in memory by the
+ * effects as they go through the batch in log order: the campaigns named, and for every customer
+ * named (and every customer with a counting sale in a campaign the batch launches or closes) their
+ * participations, their sales and which of them count for which group; and the unit and tier
+ * history of the customers the batch onboards, moves, re-tiers or enrols (the others are never placed).
+ */
+export interface CeState {
+  readonly campaigns: Map<string, CeCampaign>;
+  readonly units: Map<string, CeHistoryRow[]>;
+  readonly tiers: Map<string, CeHistoryRow[]>;
+  /** customer → campaign → participant. */
+  readonly participants: Map<string, Map<string, CeParticipant>>;
+  /** customer → conversion id → sale. */
+  readonly conversions: Map<string, Map<string, CeConversion>>;
+  /** `campaign customer` → the conversion ids that count for the participant's group. */
+  readonly groupConversions: Map<string, Set<string>>;
+}
+
+export const emptyCeState = (): CeState => ({ campaigns: new Map(), units: new Map(), tiers: new Map(), participants: new Map(), conversions: new Map(), groupConversions: new Map() });
+export const pairKey = (campaignId: string, customerId: string) => `${campaignId}\u0000${customerId}`;
+
+const uniq = (xs: unknown[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string'))];
+const ms = (t: Date | null) => (t ? t.getTime() : null);
+const CLOSING = new Set(['CampaignLaunched', 'CampaignCompleted', 'CampaignCancelled']);
+const PLACING = new Set(['CustomerOnboarded', 'CustomerTierChanged', 'CustomerTransferred', 'CustomerEnrolledInCampaign']);
+
+/** Seven reads at most for the whole batch, each for the subjects its events name (a customer's unit and tier history only for the customers it places). */
+export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CeState> {
+  const s = emptyCeState();
+  // A launch or a close moves the run's bounds: the participants with sales paired in that campaign are recounted.
+  const moving = uniq(events.filter((e) => CLOSING.has(e.type)).map((e) => d(e).campaignId));
+  const paired = moving.length
+    ? (await tx.query<{ customer_id: string }>(`SELECT DISTINCT customer_id FROM ce_group_conversions WHERE campaign_id = ANY($1::text[])`, [moving])).rows.map((r) => r.customer_id)
+    : [];
+  const customers = uniq([...events.map((e) => d(e).customerId), ...paired]);
+  // Where customers stood is needed only to place a participant: at enrolment, or when their history grows.
+  const placing = uniq(events.filter((e) => PLACING.has(e.type)).map((e) => d(e).customerId));
+
+  const history = async (table: string, column: string, into: Map<string, CeHistoryRow[]>) => {
+    if (placing.length === 0) return;
+    const { rows } = await tx.query(`SELECT customer_id, valid_from, seq, ${column} AS value FROM ${table} WHERE customer_id = ANY($1::text[]) ORDER BY seq`, [placing]);
+    for (const r of rows) into.set(r.customer_id, [...(into.get(r.customer_id) ?? []), { validFrom: (r.valid_from as Date).getTime(), seq: BigInt(r.seq), value: r.value }]);
+  };
+  await history('ce_customer_units', 'unit_id', s.units);
+  await history('ce_customer_tiers', 'tier', s.tiers);
+
+  const participants = await tx.query(`SELECT * FROM ce_participants WHERE customer_id = ANY($1::text[])`, [customers]);
+  for (const r of participants.rows) {
+    const p: CeParticipant = {
+      campaignId: r.campaign_id,
+      customerId: r.customer_id,
+      grp: r.grp,
+      enrolledAt: (r.enrolled_at as Date).getTime(),
+      first: Object.fromEntries(FUNNEL.map((c) => [c, ms(r[c])])) as CeParticipant['first'],
+      unitId: r.unit_id,
+      unitFrom: ms(r.unit_from),
+      tier: r.tier,
+      sales: r.sales,
+      revenueFen: Number(r.revenue_fen),
+    };
+    participantsOf(s, r.customer_id).set(r.campaign_id, p);
+  }
+
+  const conversions = await tx.query(`SELECT customer_id, conversion_id, product_code, occurred_at, revenue_fen, reversed FROM ce_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
+  for (const r of conversions.rows) conversionsOf(s, r.customer_id).set(r.conversion_id, { productCode: r.product_code, occurredAt: (r.occurred_at as Date).getTime(), revenueFen: Number(r.revenue_fen), reversed: r.reversed });
+
+  const groups = await tx.query(`SELECT campaign_id, customer_id, conversion_id FROM ce_group_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
+  for (const r of groups.rows) groupConversionsOf(s, r.campaign_id, r.customer_id).add(r.conversion_id);
+
+  const campaignIds = uniq([...events.map((e) => d(e).campaignId), ...participants.rows.map((r) => r.campaign_id)]);
+  const campaigns = await tx.query(`SELECT campaign_id, product_codes, launched_at, closed_at FROM ce_campaigns WHERE campaign_id = ANY($1::text[])`, [campaignIds]);
+  for (const r of campaigns.rows) s.campaigns.set(r.campaign_id, { productCodes: r.product_codes, launchedAt: ms(r.launched_at), closedAt: ms(r.closed_at) });
+  return s;
+}
+
+export function participantsOf(s: CeState, customerId: string): Map<string, CeParticipant> {
+  let m = s.participants.get(customerId);
+  if (!m) s.participants.set(customerId, (m = new Map()));
+  return m;
+}
+export function conversionsOf(s: CeState, customerId: string): Map<string, CeConversion> {
+  let m = s.conversions.get(customerId);
+  if (!m) s.conversions.set(customerId, (m = new Map()));
+  return m;
+}
+export function groupConversionsOf(s: CeState, campaignId: string, customerId: string): Set<string> {
+  const k = pairKey(campaignId, customerId);
+  let set = s.groupConversions.get(k);
+  if (!set) s.groupConversions.set(k, (set = new Set()));
+  return set;
+}

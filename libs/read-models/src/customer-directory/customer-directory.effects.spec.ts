@@ -1,0 +1,48 @@
+import type { RecordedEvent } from '@app/event-store';
+import { foldEffects } from '../runner/effects';
+import { customerDirectoryProjection, type DirectoryState } from './customer-directory.projection';
+
+const event = (type: string, data: Record<string, unknown>, occurredAt: string) => ({ type, data, metadata: { occurredAt } }) as unknown as RecordedEvent;
+const empty = (): DirectoryState => ({ customers: new Map(), campaigns: new Map() });
+/** Given the rows already stored, when these events (in log order) are folded, the rows of `table` the batch will write. */
+const when = (state: DirectoryState, events: RecordedEvent[], table: string) =>
+  foldEffects(customerDirectoryProjection.definition, events, state)
+    .rows(table)
+    .map((r) => r.insert);
+
+describe('the customer directory as effects', () => {
+  it('given an onboarding, a control enrolment, a transfer twice and a sale at 23:30 Beijing, writes one row as it ends', () => {
+    const rows = when(empty(), [
+      event('CustomerOnboarded', { customerId: 'C1', homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 }, '2026-01-05T01:00:00.000Z'),
+      event('CustomerEnrolledInCampaign', { campaignId: 'K2', customerId: 'C1', group: 'control' }, '2026-02-01T00:00:00.000Z'),
+      event('CustomerTransferred', { customerId: 'C1', toUnitId: 'SB2' }, '2026-03-01T00:00:00.000Z'),
+      event('CustomerTransferred', { customerId: 'C1', toUnitId: 'SB3' }, '2026-03-01T00:00:00.000Z'),
+      event('ConversionRecorded', { conversionId: 'V1', customerId: 'C1', staffId: 'rm1', productCode: 'DEP', amount: '1', revenue: '1', campaignId: null }, '2026-03-31T15:30:00.000Z'),
+      event('CustomerTierChanged', { customerId: 'NOBODY', to: 'gold' }, '2026-03-31T15:30:00.000Z'), // never onboarded: no row
+    ], 'customer_directory');
+    expect(rows).toEqual([
+      {
+        customer_id: 'C1', home_unit_id: 'SB3', segment: 'retail', gender: 'F', tier: 'ordinary', manager_id: null, holdings: ['DEP'], opted_out: [], erased: false,
+        birth_year: 1980, risk_tolerance: null, risk_valid_until: null, last_active_at: '2026-03-31T15:30:00.000Z', campaign_contacts: '{}', enrolled_in: ['K2'], control_in: ['K2'],
+      },
+    ]);
+  });
+
+  it('given a row stored before, a withdrawn consent changes it from what was stored', () => {
+    const stored: DirectoryState = empty();
+    stored.customers.set('C1', {
+      customer_id: 'C1', home_unit_id: 'SB1', segment: 'retail', gender: 'M', tier: 'gold', manager_id: 'rm1', holdings: ['DEP'], opted_out: ['sms'], erased: false,
+      birth_year: null, risk_tolerance: 'R2', risk_valid_until: '2027-01-01T00:00:00.000Z', last_active_at: '2026-01-05T01:00:00.000Z', campaign_contacts: {}, enrolled_in: [], control_in: [],
+    });
+    const [row] = when(stored, [event('ConsentWithdrawn', { customerId: 'C1', channel: 'phone' }, '2026-02-01T00:00:00.000Z')], 'customer_directory');
+    expect([row!.opted_out, row!.tier, row!.manager_id]).toEqual([['phone', 'sms'], 'gold', 'rm1']);
+  });
+
+  it('given a campaign drafted then launched in one batch, writes it once, launched', () => {
+    expect(when(empty(), [
+      event('CampaignDrafted', { campaignId: 'K1', period: { start: '2026-03-01T00:00:00.000Z', end: '2026-04-30T16:00:00.000Z' } }, '2026-02-20T00:00:00.000Z'),
+      event('CampaignLaunched', { campaignId: 'K1' }, '2026-03-01T00:00:00.000Z'),
+      event('CampaignCompleted', { campaignId: 'K9' }, '2026-03-01T00:00:00.000Z'), // unknown here: nothing
+    ], 'directory_campaigns')).toEqual([{ campaign_id: 'K1', status: 'launched', period_start: '2026-03-01T00:00:00.000Z', period_end: '2026-04-30T16:00:00.000Z' }]);
+  });
+});
