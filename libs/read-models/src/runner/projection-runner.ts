@@ -539,7 +539,6 @@ export class ProjectionRunner {
   }
 }
 
-/** Points unqualified table names of this transaction at the projection's schema. */
 /** Runs `fn` in one transaction: committed if it returns, rolled back if it throws. */
 export async function inTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
   const tx = await pool.connect();
@@ -573,6 +572,7 @@ export async function analyzeSchema(pool: Pool, schema: string): Promise<void> {
   for (const r of rows) await pool.query(`ANALYZE "${schema}"."${r.table_name}"`);
 }
 
+/** Points unqualified table names of this transaction at the projection's schema. */
 export async function useSchema(client: PoolClient, schema: string): Promise<void> {
   await client.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}", public`]);
 }
