@@ -1343,7 +1343,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with staff id and password: sets the session cookie (httpOnly, SameSite=Strict) and the CSRF cookie
-         * @description Writes made with the session cookie must send the `cp_csrf` cookie's value in an `X-CSRF-Token` header. Wrong id or password: 401 INVALID_CREDENTIALS (the same for an unknown id). After AUTH_MAX_FAILED_SIGN_INS (5) wrong passwords in a row the account is locked for AUTH_LOCKOUT_MINUTES (15): 423 ACCOUNT_LOCKED, even with the right password, until then or until an administrator sets a new one-time password; an unknown id locks the same way. A client address that failed AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS (10) times in that window is refused first: 429 TOO_MANY_SIGN_IN_ATTEMPTS with Retry-After, and its tries count against no account. A one-time password signs in with `mustChangePassword: true`; such a session reaches only /api/auth/ until POST /api/auth/password. Refused (403 PASSWORD_SIGN_IN_DISABLED) when OIDC_ISSUER is set.
+         * @description Writes made with the session cookie must send the `cp_csrf` cookie's value in an `X-CSRF-Token` header. Wrong id or password: 401 INVALID_CREDENTIALS (the same for an unknown id). After AUTH_MAX_FAILED_SIGN_INS (5) wrong passwords in a row the account is locked for AUTH_LOCKOUT_MINUTES (15): 423 ACCOUNT_LOCKED, even with the right password, until then or until an administrator sets a new one-time password; an unknown id locks the same way. A client address (IPv6: its /64) that failed AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS (100) times in that window, across accounts, is refused first: 429 TOO_MANY_SIGN_IN_ATTEMPTS with Retry-After, and its tries count against no account — except for an account that signed in from that address in the last 30 days, which is checked as usual (others' failures never refuse its right password). A one-time password signs in with `mustChangePassword: true`; such a session reaches only /api/auth/ until POST /api/auth/password. Refused (403 PASSWORD_SIGN_IN_DISABLED) when OIDC_ISSUER is set.
          */
         post: operations["AuthController_signIn"];
         delete?: never;
@@ -1379,8 +1379,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Change one's own password (the current one is checked, and counts towards the lockout)
-         * @description 422 INVALID_CREDENTIALS (field currentPassword), WEAK_PASSWORD (field newPassword: at least 10 characters, letters and digits, not containing the staff id), PASSWORD_REUSED. Ends the user's other sessions.
+         * Change one's own password (a wrong current one counts towards the account's lockout, not the address's sign-in budget)
+         * @description 422 INVALID_CREDENTIALS (field currentPassword); after AUTH_MAX_FAILED_SIGN_INS wrong ones in a row the account is locked as at sign-in (423 ACCOUNT_LOCKED); WEAK_PASSWORD (field newPassword: at least 10 characters, letters and digits, not containing the staff id), PASSWORD_REUSED. Ends the user's other sessions.
          */
         post: operations["AuthController_changePassword"];
         delete?: never;
