@@ -40,7 +40,7 @@ const claim = z.strictObject({ claimId: id, ...onboard.omit({ personal: true }).
 const claimDecision = z.strictObject({ approve: z.boolean(), reason: z.string().max(500).optional(), ...occurredAt });
 const transfer = z.strictObject({ toStaffId: id, ...occurredAt });
 /** A cross-branch transfer asked of head office: to whom, and why (the reason goes to the customer's vault). */
-const transferRequest = z.strictObject({ requestId: id.optional(), toStaffId: id, reason: z.string().trim().min(1, 'give the reason').max(500), ...occurredAt });
+const transferRequest = z.strictObject({ requestId: id.optional(), toStaffId: id, reason: text(500), ...occurredAt });
 /** A rejection needs its reason (refused 400 REASON_REQUIRED without one). */
 const transferDecision = z.strictObject({ approve: z.boolean(), reason: z.string().max(500).optional(), ...occurredAt });
 const risk = z.strictObject({ tolerance: riskLevel, ...occurredAt });
