@@ -8,8 +8,8 @@ describe('the inbox\'s facts, labelled', () => {
     expect(rows.map((r) => `${r.label}: ${r.text}`)).toEqual(['客户: C1', '移出机构: SB1', '原客户经理: rm1', '移入机构: SB2', '新客户经理: rm3', '申请理由: 客户搬家']);
   });
 
-  it('writes a campaign\'s money in yuan, its period as bank days (midnight in Beijing is 16:00 UTC the day before) and its channels in words, in English on the switch', () => {
-    const facts = { name: 'K9', ownerUnitId: 'BR1', productCodes: ['FUND-BOND', 'DEP-1Y'], channels: ['phone', 'sms'], budget: '5000.00', period: { start: '2025-12-31T16:00:00.000Z', end: '2029-12-31T16:00:00.000Z' }, controlGroupPercent: 40, audience: { suitableOnly: true }, planDocument: { fileName: 'x.pdf' } };
+  it('writes a campaign\'s money in yuan, its period as bank days (midnight in Beijing is 16:00 UTC the day before; the end is the instant after the last day) and its channels in words, in English on the switch', () => {
+    const facts = { name: 'K9', ownerUnitId: 'BR1', productCodes: ['FUND-BOND', 'DEP-1Y'], channels: ['phone', 'sms'], budget: '5000.00', period: { start: '2025-12-31T16:00:00.000Z', end: '2030-01-01T16:00:00.000Z' }, controlGroupPercent: 40, audience: { suitableOnly: true }, planDocument: { fileName: 'x.pdf' } };
     expect(factRows(facts, 'en', TZ).map((r) => [r.label, r.text])).toEqual([
       ['Name', 'K9'],
       ['Owning unit', 'BR1'],

@@ -81,7 +81,8 @@ function valueText(key: string, value: unknown, locale: FactsLocale, timeZone: s
       return `${String(value)}%`;
     case 'period': {
       const p = value as { start: string; end: string };
-      return `${bankDay(p.start, timeZone)} – ${bankDay(p.end, timeZone)}`;
+      // The end is the first instant after the period: its last day is the day before it.
+      return `${bankDay(p.start, timeZone)} – ${bankDay(new Date(Date.parse(p.end) - 1).toISOString(), timeZone)}`;
     }
     case 'channels':
       return (value as string[]).map((c) => CHANNELS[c]?.[locale] ?? c).join(locale === 'en' ? ', ' : '、');
