@@ -1534,7 +1534,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Wrong role, or outside the caller's scope. Codes: ROLE_NOT_ALLOWED, OUTSIDE_SCOPE, NOT_YOUR_CUSTOMER, NOT_SUPERIOR_UNIT, HEAD_OFFICE_ONLY, FOUR_EYES, NOT_YOUR_RECORD. */
+        /** @description Wrong role, or outside the caller's scope. Codes: ROLE_NOT_ALLOWED, OUTSIDE_SCOPE, NOT_YOUR_CUSTOMER, NOT_SUPERIOR_UNIT, HEAD_OFFICE_ONLY, FOUR_EYES, NOT_YOUR_RECORD, OWN_REQUEST. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1552,7 +1552,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Unknown id. Codes: NOT_FOUND, UNKNOWN_CAMPAIGN, UNKNOWN_CUSTOMER, UNKNOWN_UNIT, UNKNOWN_STAFF, UNKNOWN_PRODUCT. */
+        /** @description Unknown id. Codes: NOT_FOUND, UNKNOWN_CAMPAIGN, UNKNOWN_CUSTOMER, UNKNOWN_UNIT, UNKNOWN_STAFF, UNKNOWN_PRODUCT, UNKNOWN_TRANSFER_REQUEST. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -1570,7 +1570,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Concurrency conflict after retries, an illegal transition, or a request still in progress. Codes: WRONG_EXPECTED_VERSION, INVALID_CAMPAIGN_STATE, ALREADY_REVERSED, IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS. */
+        /** @description Concurrency conflict after retries, an illegal transition, or a request still in progress. Codes: WRONG_EXPECTED_VERSION, INVALID_CAMPAIGN_STATE, ALREADY_REVERSED, IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS, TRANSFER_REQUEST_PENDING, REQUEST_ALREADY_DECIDED. */
         Conflict: {
             headers: {
                 [name: string]: unknown;
