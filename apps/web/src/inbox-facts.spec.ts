@@ -4,8 +4,8 @@ const TZ = 'Asia/Shanghai';
 
 describe('the inbox\'s facts, labelled', () => {
   it('labels a transfer\'s facts in Chinese by default order, never with the raw keys', () => {
-    const rows = factRows({ customerId: 'C1', fromUnitId: 'SB1', fromStaffId: 'rm1', toUnitId: 'SB2', toStaffId: 'rm3', reason: '客户搬家' }, 'zh-CN', TZ);
-    expect(rows.map((r) => `${r.label}: ${r.text}`)).toEqual(['客户: C1', '移出机构: SB1', '原客户经理: rm1', '移入机构: SB2', '新客户经理: rm3', '申请理由: 客户搬家']);
+    const rows = factRows({ customerId: 'C1', customerName: '王**', fromUnitId: 'SB1', fromStaffId: 'rm1', toUnitId: 'SB2', toStaffId: 'rm3', reason: '客户搬家' }, 'zh-CN', TZ);
+    expect(rows.map((r) => `${r.label}: ${r.text}`)).toEqual(['客户: C1', '客户姓名: 王**', '移出机构: SB1', '原客户经理: rm1', '移入机构: SB2', '新客户经理: rm3', '申请理由: 客户搬家']);
   });
 
   it('writes a campaign\'s money in yuan, its period as bank days (midnight in Beijing is 16:00 UTC the day before; the end is the instant after the last day) and its channels in words, in English on the switch', () => {

@@ -18,6 +18,7 @@ export const FACT_LABELS: Record<string, Record<FactsLocale, string>> = {
   planDocumentRef: { 'zh-CN': '方案编号', en: 'Plan reference' },
   // special VIP cards, claims and transfers
   customerId: { 'zh-CN': '客户', en: 'Customer' },
+  customerName: { 'zh-CN': '客户姓名', en: 'Customer name' },
   tier: { 'zh-CN': '申请等级', en: 'Tier applied for' },
   claimantUnitId: { 'zh-CN': '申领机构', en: 'Claimant\'s unit' },
   homeUnitId: { 'zh-CN': '归属支行', en: 'Home sub-branch' },

@@ -6,6 +6,7 @@ import type { Runtime } from '@app/platform';
 import { approvalInboxProjection, pendingRequests, requestsBy, type InboxItem } from '@app/read-models';
 import { ANY_ROLE, CurrentActor, Roles } from '../http/auth';
 import { readModelAnswer } from '../http/read-model';
+import { masked } from '../customers/masking';
 
 type Action = { method: 'POST'; href: string; body: Record<string, unknown> };
 
@@ -97,12 +98,15 @@ export class InboxController {
   /**
    * A transfer's reasons are free text about a customer, kept in their vault (erased with them): the
    * request's reason goes into the facts, a rejection's into `reason`, for the decider and the requester.
+   * Who the customer is shows as their name masked, as approvers see personal data (customers/masking.ts):
+   * enough to tell one customer from another, not to identify them; nothing once they are erased.
    */
   private async withTransferReasons<T extends InboxItem>(r: T): Promise<T> {
     if (r.kind !== 'transfer') return r;
     const { customerId, reasonNote, ...facts } = r.facts as { customerId: string; reasonNote: string };
     const rejection = `transfer-request:${r.requestId}:rejection`;
-    const notes = await this.runtime.vault.notes.get(customerId, r.status === 'rejected' ? [reasonNote, rejection] : [reasonNote]);
-    return { ...r, facts: { customerId, ...facts, reason: notes.get(reasonNote) ?? null }, reason: r.status === 'rejected' ? (notes.get(rejection) ?? null) : r.reason };
+    const [notes, personal] = await Promise.all([this.runtime.vault.notes.get(customerId, r.status === 'rejected' ? [reasonNote, rejection] : [reasonNote]), this.runtime.vault.get(customerId)]);
+    const customerName = personal.state === 'present' ? masked(personal.data).name : null;
+    return { ...r, facts: { customerId, customerName, ...facts, reason: notes.get(reasonNote) ?? null }, reason: r.status === 'rejected' ? (notes.get(rejection) ?? null) : r.reason };
   }
 }

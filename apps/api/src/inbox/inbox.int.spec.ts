@@ -90,6 +90,7 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
   it('puts a cross-branch transfer request in head office\'s inbox only, with its reason from the vault; a rejection needs a reason, and the requester reads it', async () => {
     // C1 is held by SB1 (BR1), managed by rm1; rm3 works in SB2 (BR2): head office decides (004 篇九 第九条)
     await ok(c.as('head-br1').post('/api/customers/C1/manager', { staffId: 'rm1' }));
+    await ok(c.as('rm1').post('/api/customers/C1/personal-data', { name: 'Li Hua', phone: '+86 138 1234 5678' }));
     const asked = await ok(c.as('rm1').post('/api/customers/C1/transfer-requests', { requestId: 'TR1', toStaffId: 'rm3', reason: '客户搬到 BR2 附近' }));
     expect(asked).toMatchObject({ requestId: 'TR1', events: ['CustomerTransferRequested'] });
     // the reason is in the vault, not in the log
@@ -100,10 +101,12 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
       requestId: 'TR1',
       unitId: 'SB1',
       requestedBy: 'rm1',
-      facts: { customerId: 'C1', fromUnitId: 'SB1', fromStaffId: 'rm1', toUnitId: 'SB2', toStaffId: 'rm3', reason: '客户搬到 BR2 附近' },
+      // the customer's name masked as approvers see personal data: the first letter, then one star per letter ('Li Hua': 6)
+      facts: { customerId: 'C1', customerName: 'L*****', fromUnitId: 'SB1', fromStaffId: 'rm1', toUnitId: 'SB2', toStaffId: 'rm3', reason: '客户搬到 BR2 附近' },
       actions: { reject: { href: '/api/customers/C1/transfer-requests/TR1/decision', body: { approve: false } } },
     });
     expect(ho.facts.reasonNote).toBeUndefined();
+    expect(JSON.stringify(ho)).not.toMatch(/Li Hua|1234 5678/);
     // neither branch decides it, so neither sees it
     for (const who of ['appr-br1', 'head-br1']) expect((await inbox(who)).some((i) => i.kind === 'transfer')).toBe(false);
     // a rejection without a reason is refused and appends nothing

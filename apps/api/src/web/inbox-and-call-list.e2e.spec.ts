@@ -60,6 +60,7 @@ describe('approval inbox and call list in the browser', () => {
     // BR1's campaign, everyone of BR1 in treatment (no control group): decided by head office, directly above BR1
     await ok(c.as('mkt-br1').post('/api/campaigns', { campaignId: 'K-IN', name: 'K-IN 债券基金', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '5000', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 0 }));
     await ok(submitWithPlan(c.as('mkt-br1'), 'K-IN'));
+    await ok(c.as('rm1').post('/api/customers/TX/personal-data', { name: '王小明' }));
     await ok(c.as('rm1').post('/api/customers/TX/transfer-requests', { requestId: 'TR1', toStaffId: 'rm3', reason: '客户已搬到 BR2 附近' }));
     for (const who of Object.keys(PASSWORDS)) await ok(admin.post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME }));
     expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
@@ -90,6 +91,8 @@ describe('approval inbox and call list in the browser', () => {
     expect(await page.textContent(`${transfer} td:first-child`)).toContain('跨分行客户调配');
     const fact = async (row: string, key: string) => ((await page.textContent(`${row} [data-fact=${key}]`)) ?? '').replace(/\s+/g, ' ').trim();
     expect(await fact(transfer, 'customerId')).toBe('客户 TX');
+    // the name masked as approvers see personal data: 王小明 → 王**
+    expect(await fact(transfer, 'customerName')).toBe('客户姓名 王**');
     expect(await fact(transfer, 'fromUnitId')).toBe('移出机构 SB1');
     expect(await fact(transfer, 'fromStaffId')).toBe('原客户经理 rm1');
     expect(await fact(transfer, 'toUnitId')).toBe('移入机构 SB2');
@@ -100,7 +103,7 @@ describe('approval inbox and call list in the browser', () => {
     expect(await fact(campaign, 'period')).toBe('活动期间 2026-01-01 – 2030-01-01');
     expect(await fact(campaign, 'channels')).toBe('渠道 电话');
     const shown = (await page.textContent('#inbox-waiting'))!;
-    for (const raw of ['toStaffId', 'fromUnitId', 'ownerUnitId', 'controlGroupPercent', 'reasonNote']) expect(shown).not.toContain(raw);
+    for (const raw of ['toStaffId', 'fromUnitId', 'ownerUnitId', 'controlGroupPercent', 'reasonNote', '王小明']) expect(shown).not.toContain(raw);
 
     await page.click('#inbox-waiting [data-approve=K-IN]');
     await page.waitForSelector('#inbox-notice:has-text("K-IN: 已批准")');
