@@ -19,7 +19,7 @@ const zhCN = {
   inbox: {
     waiting: '待我审批', mine: '我的申请', kind: '类型', request: '申请', unit: '机构', requestedBy: '申请人', requestedAt: '申请时间', facts: '要点', status: '状态', decidedBy: '审批人', reason: '理由',
     approve: '批准', reject: '驳回', approved: '已批准', rejected: '已驳回', empty: '没有待审批的申请',
-    kinds: { campaign: '营销活动', special_vip_card: '特殊贵宾卡', budget_change: '预算调整', customer_claim: '客户认领', customer_transfer: '跨机构移交' },
+    kinds: { campaign: '营销活动', special_vip_card: '特殊贵宾卡', budget_change: '预算调整', customer_claim: '客户认领', transfer: '跨分行客户调配' },
     statuses: { pending: '待审批', approved: '已批准', rejected: '已驳回', withdrawn: '已撤回' },
   },
   callList: {
@@ -62,7 +62,7 @@ const en: Messages = {
   inbox: {
     waiting: 'Waiting for me', mine: 'My requests', kind: 'Kind', request: 'Request', unit: 'Unit', requestedBy: 'Requested by', requestedAt: 'Requested at', facts: 'Facts', status: 'Status', decidedBy: 'Decided by', reason: 'Reason',
     approve: 'Approve', reject: 'Reject', approved: 'Approved', rejected: 'Rejected', empty: 'Nothing waiting',
-    kinds: { campaign: 'campaign', special_vip_card: 'special VIP card', budget_change: 'budget change', customer_claim: 'customer claim', customer_transfer: 'cross-branch transfer' },
+    kinds: { campaign: 'campaign', special_vip_card: 'special VIP card', budget_change: 'budget change', customer_claim: 'customer claim', transfer: 'cross-branch transfer' },
     statuses: { pending: 'pending', approved: 'approved', rejected: 'rejected', withdrawn: 'withdrawn' },
   },
   callList: {

@@ -429,6 +429,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/customers/{customerId}/transfer-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask to move the customer to a relationship manager of another branch (客户调配, 004 篇九 第九条): the unit above both branches (head office) decides from its inbox. Inside a branch the branch transfers directly (POST customers/:customerId/transfer). The reason is kept in the customer's vault; the answer names the request (`requestId`). */
+        post: operations["CustomersController_requestTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{customerId}/transfer-requests/{requestId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject a cross-branch transfer request (an approver or head of the unit above both branches, never the requester); a rejection gives its reason. Approval transfers the customer as the direct transfer does. */
+        post: operations["CustomersController_decideTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customers/{customerId}/risk-assessment": {
         parameters: {
             query?: never;
@@ -905,7 +939,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Everything waiting for a decision by this user's unit: campaigns, special VIP cards, budget changes, customer claims, with the facts to decide and the commands that decide */
+        /** Everything waiting for a decision by this user's unit: campaigns, special VIP cards, budget changes, customer claims, cross-branch transfers, with the facts to decide (a transfer's reason read from the customer's vault) and the commands that decide */
         get: operations["InboxController_inbox"];
         put?: never;
         post?: never;
@@ -1500,7 +1534,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Wrong role, or outside the caller's scope. Codes: ROLE_NOT_ALLOWED, OUTSIDE_SCOPE, NOT_YOUR_CUSTOMER, NOT_SUPERIOR_UNIT, HEAD_OFFICE_ONLY, FOUR_EYES, NOT_YOUR_RECORD. */
+        /** @description Wrong role, or outside the caller's scope. Codes: ROLE_NOT_ALLOWED, OUTSIDE_SCOPE, NOT_YOUR_CUSTOMER, NOT_SUPERIOR_UNIT, HEAD_OFFICE_ONLY, FOUR_EYES, NOT_YOUR_RECORD, OWN_REQUEST. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1518,7 +1552,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Unknown id. Codes: NOT_FOUND, UNKNOWN_CAMPAIGN, UNKNOWN_CUSTOMER, UNKNOWN_UNIT, UNKNOWN_STAFF, UNKNOWN_PRODUCT. */
+        /** @description Unknown id. Codes: NOT_FOUND, UNKNOWN_CAMPAIGN, UNKNOWN_CUSTOMER, UNKNOWN_UNIT, UNKNOWN_STAFF, UNKNOWN_PRODUCT, UNKNOWN_TRANSFER_REQUEST. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -1536,7 +1570,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Concurrency conflict after retries, an illegal transition, or a request still in progress. Codes: WRONG_EXPECTED_VERSION, INVALID_CAMPAIGN_STATE, ALREADY_REVERSED, IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS. */
+        /** @description Concurrency conflict after retries, an illegal transition, or a request still in progress. Codes: WRONG_EXPECTED_VERSION, INVALID_CAMPAIGN_STATE, ALREADY_REVERSED, IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS, TRANSFER_REQUEST_PENDING, REQUEST_ALREADY_DECIDED. */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -2567,6 +2601,90 @@ export interface operations {
             content: {
                 "application/json": {
                     toStaffId: string;
+                    occurredAt?: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RuleRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    CustomersController_requestTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a repeat with the same key returns the first response and appends nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    requestId?: string;
+                    toStaffId: string;
+                    reason: string;
+                    occurredAt?: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RuleRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    CustomersController_decideTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a repeat with the same key returns the first response and appends nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                customerId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    approve: boolean;
+                    reason?: string;
                     occurredAt?: string;
                 };
             };
