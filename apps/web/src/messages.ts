@@ -39,7 +39,15 @@ const zhCN = {
   },
   scorecards: { units: '机构', people: '人员', person: '员工', people_n: '人数', points: '积分', shadow: '影子积分', score: '得分', target: '目标', attainment: '达成率', referrals: '推荐', complaints: '投诉', misSelling: '不当销售', adherence: '维护计划执行率', rank: '排名' },
   exceptions: { kind: '类型', customer: '客户', details: '详情' },
-  customer: { id: '客户号', lookup: '查看客户', tier: '客户等级', manager: '客户经理', unit: '所属机构', risk: '风险承受能力', optedOut: '已退订渠道', contacts: '最近接触', campaigns: '参与活动', points: '积分余额', tierHistory: '等级变化', name: '姓名', phone: '电话' },
+  customer: { id: '客户号', lookup: '查看客户', tier: '客户等级', manager: '客户经理', unit: '所属机构', risk: '风险承受能力', optedOut: '已退订渠道', contacts: '最近接触', campaigns: '参与活动', points: '积分余额', tierHistory: '等级变化', name: '姓名', phone: '电话',
+    tierFrom: '原等级', threeMonthAverage: '近三个月日均资产（元）', recorded: '记录日期',
+    holdings: { title: '持有产品', product: '产品', since: '持有起始', source: '来源', sales: '销售笔数', past: '曾持有的产品', closed: '不再持有（快照月份）', sources: { sale: '销售', snapshot: '月度余额快照' } },
+    vip: { title: '申请贵宾卡', hint: '申请等级高于客户当前等级的，须总行特批（每个支行特批卡不超过持卡人的 5%）', applicationId: '申请编号', apply: '提交申请', filed: '申请 {id} 已提交', card: '贵宾卡' },
+    claim: {
+      title: '认领系统外客户', hint: '系统中尚无的客户，由客户经理认领，提交有分配权限的上一级机构审批；批准后客户纳入系统并由您管理',
+      claimId: '认领编号', segment: '客户细分', gender: '性别', genders: { F: '女', M: '男', U: '未说明' }, birthYear: '出生年份', assets: '各机构金融资产', unit: '支行', amount: '金额（元）', file: '提交认领', filed: '认领 {id} 已提交，等待上级机构审批',
+    },
+  },
   crossSelling: { from: '起', to: '止', productsPerCustomer: '户均产品数', customers: '客户数', referrals: '推荐转化', referrer: '推荐人', seller: '销售人', rate: '转化率' },
   errors: {
     INVALID_CREDENTIALS: '员工号或密码不正确',
@@ -104,7 +112,15 @@ const en: Messages = {
   },
   scorecards: { units: 'Units', people: 'People', person: 'Person', people_n: 'People', points: 'Points', shadow: 'Shadow', score: 'Score', target: 'Target', attainment: 'Attainment', referrals: 'Referrals', complaints: 'Complaints', misSelling: 'Mis-selling', adherence: 'Adherence', rank: 'Rank' },
   exceptions: { kind: 'Kind', customer: 'Customer', details: 'Details' },
-  customer: { id: 'Customer id', lookup: 'Open customer', tier: 'Tier', manager: 'Manager', unit: 'Unit', risk: 'Risk tolerance', optedOut: 'Opted out of', contacts: 'Last contacts', campaigns: 'Campaigns', points: 'Points balance', tierHistory: 'Tier history', name: 'Name', phone: 'Phone' },
+  customer: { id: 'Customer id', lookup: 'Open customer', tier: 'Tier', manager: 'Manager', unit: 'Unit', risk: 'Risk tolerance', optedOut: 'Opted out of', contacts: 'Last contacts', campaigns: 'Campaigns', points: 'Points balance', tierHistory: 'Tier history', name: 'Name', phone: 'Phone',
+    tierFrom: 'From', threeMonthAverage: 'Three-month average (CNY)', recorded: 'Recorded on',
+    holdings: { title: 'Holdings', product: 'Product', since: 'Held since', source: 'From', sales: 'Sales', past: 'Held before', closed: 'No longer held (snapshot month)', sources: { sale: 'sale', snapshot: 'monthly snapshot' } },
+    vip: { title: 'Apply for a VIP card', hint: 'Above the customer\'s tier, head office approves it specially (at most 5% of a sub-branch\'s holders)', applicationId: 'Application id', apply: 'Apply', filed: 'Application {id} filed', card: 'VIP card' },
+    claim: {
+      title: 'Claim a new customer', hint: 'A customer the system does not have yet: your claim goes to the superior unit that assigns customers; once approved, the customer is yours',
+      claimId: 'Claim id', segment: 'Segment', gender: 'Gender', genders: { F: 'female', M: 'male', U: 'unstated' }, birthYear: 'Birth year', assets: 'Assets by unit', unit: 'Sub-branch', amount: 'Amount (CNY)', file: 'File the claim', filed: 'Claim {id} filed: awaiting the superior unit',
+    },
+  },
   crossSelling: { from: 'From', to: 'To', productsPerCustomer: 'Products per customer', customers: 'Customers', referrals: 'Referral conversion', referrer: 'Referrer', seller: 'Seller', rate: 'Rate' },
   errors: {
     INVALID_CREDENTIALS: 'Wrong staff id or password',
