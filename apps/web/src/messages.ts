@@ -48,7 +48,7 @@ const zhCN = {
       claimId: '认领编号', segment: '客户细分', gender: '性别', genders: { F: '女', M: '男', U: '未说明' }, birthYear: '出生年份', assets: '各机构金融资产', unit: '支行', amount: '金额（元）', file: '提交认领', filed: '认领 {id} 已提交，等待上级机构审批',
     },
   },
-  crossSelling: { from: '起', to: '止', productsPerCustomer: '户均产品数', customers: '客户数', referrals: '推荐转化', referrer: '推荐人', seller: '销售人', rate: '转化率' },
+  crossSelling: { from: '起', to: '止', productsPerCustomer: '户均产品数', customers: '客户数', referrals: '推荐转化', referrer: '推荐人', seller: '销售人', rate: '转化率', bySeller: '按销售人' },
   errors: {
     INVALID_CREDENTIALS: '员工号或密码不正确',
     ACCOUNT_LOCKED: '连续登录失败次数过多，账户已锁定，请联系管理员或稍后再试',
@@ -121,7 +121,7 @@ const en: Messages = {
       claimId: 'Claim id', segment: 'Segment', gender: 'Gender', genders: { F: 'female', M: 'male', U: 'unstated' }, birthYear: 'Birth year', assets: 'Assets by unit', unit: 'Sub-branch', amount: 'Amount (CNY)', file: 'File the claim', filed: 'Claim {id} filed: awaiting the superior unit',
     },
   },
-  crossSelling: { from: 'From', to: 'To', productsPerCustomer: 'Products per customer', customers: 'Customers', referrals: 'Referral conversion', referrer: 'Referrer', seller: 'Seller', rate: 'Rate' },
+  crossSelling: { from: 'From', to: 'To', productsPerCustomer: 'Products per customer', customers: 'Customers', referrals: 'Referral conversion', referrer: 'Referrer', seller: 'Seller', rate: 'Rate', bySeller: 'By seller' },
   errors: {
     INVALID_CREDENTIALS: 'Wrong staff id or password',
     ACCOUNT_LOCKED: 'Too many failed sign-ins: the account is locked; ask an administrator or try again later',

@@ -53,6 +53,14 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     // April's lists it again (held since April); (300,000 + 300,000 + 6,000,000) / 3 = 2,200,000 → platinum (1,500,000 ≤ it < 6,000,000),
     // recorded 02:00 Beijing on 2 May (18:00 UTC on 1 May).
     ok(await snapshot('2026-04', '6000000', ['DEP-1Y', 'FUND-BOND', 'FUND-EQ', 'GOLD'], '2026-05-01T18:00:00.000Z'));
+    // H2 (SB1, rm1's): rm2 refers two DEP-1Y sales to rm1; the second sale is reversed, so one referral of two converted.
+    ok(await rm.post('/api/customers', { customerId: 'H2', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '50000' } }));
+    ok(await c.as('head-br1').post('/api/customers/H2/manager', { staffId: 'rm1' }));
+    for (const [referralId, conversionId] of [['RF-A', 'S-A'], ['RF-B', 'S-B']]) {
+      ok(await rm.post('/api/interactions', { kind: 'referral', customerId: 'H2', referralId, referrerStaffId: 'rm2', sellerStaffId: 'rm1', productCode: 'DEP-1Y' }));
+      ok(await rm.post('/api/interactions', { kind: 'conversion', customerId: 'H2', conversionId, staffId: 'rm1', productCode: 'DEP-1Y', amount: '5000', revenue: '10', referrerStaffId: 'rm2', referralId }));
+    }
+    ok(await rm.post('/api/interactions', { kind: 'reversal', customerId: 'H2', conversionId: 'S-B', reason: 'cooling-off cancellation' }));
     for (const who of ['rm1', 'appr-ho']) ok(await admin.post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME }));
     expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
     ({ browser, problems, newPage } = await launchBrowser());
@@ -169,6 +177,24 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     const blank = await c.as('head-br1').post('/api/customers/NEW-1/claims/CL-NEW-1/decision', { approve: false, reason: '   ' });
     expect([blank.status, blank.body.error.code]).toEqual([400, 'REASON_REQUIRED']);
     expect((await storedEvents(t, 'customer-NEW-1')).map((e) => e.type)).toEqual(['CustomerClaimFiled']);
+  }, 60_000);
+
+  it('shows head office products per customer of one unit month by month, with empty months as zero, and referral conversion without the reversed sale', async () => {
+    const { page } = await newPage();
+    await signIn(page, t.url, 'appr-ho', 'head office 2026');
+    await page.waitForSelector('#tabs');
+    await page.click('#tabs [data-tab=crossSelling]');
+    await page.waitForSelector('#cross-selling-chart canvas');
+    await page.click('label:has(#xs-unit) .el-select__wrapper');
+    await page.click('.el-select-dropdown__item:visible:has-text("SB1")');
+    // Only H1 has snapshots: 2 products in February, 3 in March, 4 in April, all in SB1.
+    await page.waitForSelector('#cross-selling-ratio [data-ratio="2026-02/SB1"]');
+    const ratios = await page.$$eval('#cross-selling-ratio [data-ratio]', (xs) => xs.map((x) => `${x.getAttribute('data-ratio')} ${x.textContent}`));
+    expect(ratios).toEqual(['2026-02/SB1 2.00', '2026-03/SB1 3.00', '2026-04/SB1 4.00']);
+    // rm2 referred two, one converted (the other's sale was reversed): 1/2, 50%.
+    expect(await text(page, '#cross-selling-referrers [data-referrer=rm2]')).toBe('1/2 · 50.0%');
+    expect(await text(page, '#cross-selling-sellers [data-seller=rm1]')).toBe('1/2 · 50.0%');
+    await page.close();
   }, 60_000);
 
   it('showed no console error and no CSP violation on these screens', () => {
