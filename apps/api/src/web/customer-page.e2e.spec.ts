@@ -185,6 +185,12 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     await page.waitForSelector('#tabs');
     await page.click('#tabs [data-tab=crossSelling]');
     await page.waitForSelector('#cross-selling-chart canvas');
+    // The fixture's months, whatever today is (the screen opens on the last twelve).
+    await page.fill('#xs-from', '2026-01');
+    await page.keyboard.press('Enter');
+    await page.fill('#xs-to', '2026-06');
+    await page.keyboard.press('Enter');
+    expect([await page.inputValue('#xs-from'), await page.inputValue('#xs-to')]).toEqual(['2026-01', '2026-06']);
     await page.click('label:has(#xs-unit) .el-select__wrapper');
     await page.click('.el-select-dropdown__item:visible:has-text("SB1")');
     // Only H1 has snapshots: 2 products in February, 3 in March, 4 in April, all in SB1.
