@@ -135,14 +135,16 @@ export class CustomersController {
   @Roles('approver', 'branch_head', 'admin')
   @Post(':customerId/claims/:claimId/decision')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve or reject a claim (the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant' })
+  @ApiOperation({ summary: 'Approve or reject a claim (the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank)' })
   @ApiBody({ schema: toOpenApi(claimDecision), examples: { example: { value: {"approve": true} } } })
   async decideClaim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('claimId') claimId: string, @Body() body: unknown) {
     const b = parseBody(claimDecision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     // A rejection's reason may name people: it goes to the customer's vault, and the event names the note.
-    const reasonNote = !b.approve && b.reason ? `claim:${claimId}:rejection` : null;
-    const notes = reasonNote ? [[reasonNote, b.reason!] as const] : [];
+    // A blank reason is none (the decider refuses a rejection without one).
+    const reason = b.reason?.trim() ?? '';
+    const reasonNote = !b.approve && reason ? `claim:${claimId}:rejection` : null;
+    const notes = reasonNote ? [[reasonNote, reason] as const] : [];
     return this.runtime.vault.notes.around(customerId, notes, () => this.send(issue, { type: 'DecideClaim', customerId, claimId, approve: b.approve, reasonNote }));
   }
 

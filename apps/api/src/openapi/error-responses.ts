@@ -19,7 +19,7 @@ export const ERROR_ENVELOPE = {
 
 /** Which codes each status carries; the README's list of errors, by status. */
 const CODES: Record<number, { name: string; description: string; codes: string[] }> = {
-  400: { name: 'BadRequest', description: 'Invalid input', codes: ['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_DEEP', 'INVALID_TEXT', 'MALFORMED_URL', 'INVALID_POSITION', 'POSITION_AHEAD', 'OCCURRED_IN_FUTURE'] },
+  400: { name: 'BadRequest', description: 'Invalid input', codes: ['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_DEEP', 'INVALID_TEXT', 'MALFORMED_URL', 'INVALID_POSITION', 'POSITION_AHEAD', 'OCCURRED_IN_FUTURE', 'REASON_REQUIRED'] },
   401: { name: 'Unauthenticated', description: 'No valid bearer token', codes: ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'UNKNOWN_ACTOR'] },
   403: { name: 'Forbidden', description: 'Wrong role, or outside the caller\'s scope', codes: ['ROLE_NOT_ALLOWED', 'OUTSIDE_SCOPE', 'NOT_YOUR_CUSTOMER', 'NOT_SUPERIOR_UNIT', 'HEAD_OFFICE_ONLY', 'FOUR_EYES', 'NOT_YOUR_RECORD', 'OWN_REQUEST'] },
   404: { name: 'NotFound', description: 'Unknown id', codes: ['NOT_FOUND', 'UNKNOWN_CAMPAIGN', 'UNKNOWN_CUSTOMER', 'UNKNOWN_UNIT', 'UNKNOWN_STAFF', 'UNKNOWN_PRODUCT', 'UNKNOWN_TRANSFER_REQUEST'] },

@@ -404,7 +404,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve or reject a claim (the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant */
+        /** Approve or reject a claim (the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank) */
         post: operations["CustomersController_decideClaim"];
         delete?: never;
         options?: never;
@@ -540,7 +540,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve or refuse a special-approval card (head office only; at most 5% of the sub-branch's holders) */
+        /** Approve or refuse a special-approval card (head office only; at most 5% of the sub-branch's holders); a refusal gives its reason (400 REASON_REQUIRED when blank) */
         post: operations["VipCardsController_decide"];
         delete?: never;
         options?: never;
@@ -1237,7 +1237,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Customer 360: tier and its history, manager, unit, consent, risk profile and expiry, last contacts, campaigns, VIP card, points balance */
+        /**
+         * Customer 360: tier and its history, product holdings, manager, unit, consent, risk profile and expiry, last contacts, campaigns, VIP card, points balance
+         * @description `holdings`: what the customer holds now, per product — `source` (`sale` or `snapshot`), `sinceAt`, `sinceMonth` (bank month), `sinceDay` (bank day of the sale; null when a snapshot brought it), `sales` recorded since. `pastHoldings`: periods closed by a monthly snapshot that left the product out (`closedAt`, `closedMonth`). `tierHistory[].recordedAt`: when the change was recorded.
+         */
         get: operations["CustomerReportsController_get"];
         put?: never;
         post?: never;
@@ -1498,7 +1501,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Invalid input. Codes: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE. */
+        /** @description Invalid input. Codes: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
