@@ -47,11 +47,10 @@ const defaultOf = (shape: TableShape, c: string) => (shape.columns[c]!.default =
  */
 async function byKey(tx: PoolClient, sql: string, params: unknown[]): Promise<void> {
   await tx.query(`SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`);
-  try {
-    await tx.query(sql, params);
-  } finally {
-    await tx.query(`RESET enable_hashjoin; RESET enable_mergejoin`);
-  }
+  await tx.query(sql, params);
+  // Not in a `finally`: a failed statement aborts the transaction (the settings go with it), and a
+  // RESET then would fail too and hide the error the runner decides on (transient or not).
+  await tx.query(`RESET enable_hashjoin; RESET enable_mergejoin`);
 }
 
 export async function deleteKeys(tx: PoolClient, shape: TableShape, keys: Row[]): Promise<void> {
