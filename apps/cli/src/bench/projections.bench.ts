@@ -8,9 +8,12 @@
  * usual way (a TypeORM save per event, `naive-baseline.ts`) beside ours, alone and all projections.
  * `--profile`: where the one pass spends its time — reading the log alone, and per projection its state
  * reads, its effects and each table's writes (wall time summed over batches; projections run in parallel).
+ * `--statements`: the server loads pg_stat_statements, and the report lists the 25 statements of the all-projections
+ * rebuild that took it longest. Each rebuild reports the database server's CPU seconds beside this process's.
  */
 import 'reflect-metadata';
-import { rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 
 /** Every statement any client sends (the store's reads too): a count the machine's load does not move. */
@@ -32,7 +35,30 @@ import { naiveRebuild } from './naive-baseline';
 const EVENTS_PER_CUSTOMER = 8.2;
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
 
+/** CPU seconds the database server has used so far: the postmaster, the children it reaped, and those alive (backends, WAL writer, checkpointer, autovacuum). */
+async function databaseCpuSeconds(pool: Pool): Promise<number> {
+  const dir = (await pool.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0]!.d;
+  const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const tick = 100; // USER_HZ
+  const fields = (pid: number | string) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    } catch {
+      return undefined; // gone meanwhile
+    }
+  };
+  // After the state and the pid: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.
+  const own = fields(postmaster)!;
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const pid of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    const f = fields(pid);
+    if (f && Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / tick;
+}
+
 async function rebuild(pool: Pool, store: PostgresEventStore, projections: readonly Projection[], events: number) {
+  const dbCpuBefore = await databaseCpuSeconds(pool);
   let peakRss = process.memoryUsage().rss;
   const statementsBefore = statements;
   const cpuBefore = process.cpuUsage();
@@ -47,10 +73,11 @@ async function rebuild(pool: Pool, store: PostgresEventStore, projections: reado
   const sent = statements - statementsBefore;
   // This process's CPU (effects, folds, parsing, the driver); the rest of the wall time is the database's or waiting for a core.
   const cpu = process.cpuUsage(cpuBefore);
+  const dbCpu = (await databaseCpuSeconds(pool)) - dbCpuBefore;
   // The next run starts from nothing: drop this one's checkpoints and schemas.
   const { rows } = await pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints RETURNING schema_name`);
   for (const r of rows) await pool.query(`DROP SCHEMA IF EXISTS "${r.schema_name}" CASCADE`);
-  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000), nodeCpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100 };
+  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000), nodeCpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100, databaseCpuSeconds: Math.round(dbCpu * 100) / 100 };
 }
 
 async function main() {
@@ -59,7 +86,17 @@ async function main() {
   const size = option('--events', 100_000);
   const step = (s: string) => process.stderr.write(`bench: ${s}\n`);
   const dir = temporaryDataDir('bench-projections-');
-  const pg = await startEmbeddedPostgres({ dataDir: dir });
+  let pg = await startEmbeddedPostgres({ dataDir: dir });
+  const statementsTop = args.includes('--statements');
+  if (statementsTop) {
+    // The server keeps per-statement totals (pg_stat_statements) only when it loads the module at start.
+    const c = new Client({ connectionString: pg.url });
+    await c.connect();
+    await c.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+    await c.end();
+    await pg.stop();
+    pg = await startEmbeddedPostgres({ dataDir: dir });
+  }
   try {
     const admin = new Client({ connectionString: pg.url });
     await admin.connect();
@@ -68,6 +105,12 @@ async function main() {
     const u = new URL(pg.url);
     u.pathname = '/bench_projections';
     await migrate(u.toString(), MIGRATIONS);
+    if (statementsTop) {
+      const c = new Client({ connectionString: u.toString() });
+      await c.connect();
+      await c.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
+      await c.end();
+    }
     const pool = new Pool({ connectionString: u.toString(), max: 12 });
     pool.on('error', () => undefined);
     const store = new PostgresEventStore(pool, { connectionString: u.toString() });
@@ -126,18 +169,35 @@ async function main() {
       step(JSON.stringify(baselines));
     }
     if (!only) {
+      if (statementsTop) await pool.query(`SELECT pg_stat_statements_reset()`);
       step('rebuild of all projections in one pass');
       effectTimings.enabled = profile;
       effectTimings.ms.clear();
       results.push(await rebuild(pool, store, PROJECTIONS, events));
+      for (let i = 1; i < option('--runs', 1); i++) {
+        const ab = args.includes('--ab') ? args[args.indexOf('--ab') + 1]!.split(',') : [];
+        for (const k of ab) if (i % 2 === 1) process.env[k] = '1'; else delete process.env[k];
+        step(`run ${i + 1} ${ab.filter((k) => process.env[k]).join(',')}`);
+        results.push(await rebuild(pool, store, PROJECTIONS, events));
+        step(JSON.stringify(results.at(-1)));
+      }
       effectTimings.enabled = false;
       step(JSON.stringify(results.at(-1)));
       if (profiled) for (const [k, ms] of [...effectTimings.ms].sort((a, b) => b[1] - a[1])) profiled[k] = Math.round(ms);
       const naive = baselines?.naive as { eventsPerSecond: number } | undefined;
       if (naive) baselines!.allInOnePassRatio = Math.round((results.at(-1)!.eventsPerSecond / naive.eventsPerSecond) * 10) / 10;
     }
+    // The statements of the (first) all-projections rebuild that took the server longest: total and mean ms, calls, rows.
+    const top = statementsTop
+      ? (
+          await pool.query(
+            `SELECT round(total_exec_time) AS total_ms, calls, round((total_exec_time / calls)::numeric, 2) AS mean_ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+             FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
+          )
+        ).rows
+      : undefined;
     await pool.end();
-    process.stdout.write(`${JSON.stringify({ events, node: process.version, results, baselines, profileMs: profiled }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ events, node: process.version, results, baselines, profileMs: profiled, statements: top }, null, 2)}\n`);
   } finally {
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });

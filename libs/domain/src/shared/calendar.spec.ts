@@ -41,6 +41,31 @@ describe('the bank calendar (Asia/Shanghai, UTC+8, no summer time)', () => {
     expect(businessDay('2026-06-30T23:30:00.000Z')).toBe('2026-07-01');
   });
 
+  it('gives the wall clock second by second on both sides of a change of offset, asked many times in the same hours (London, 29 March 2026, 01:00 UTC)', () => {
+    useBankTimeZone('Europe/London');
+    for (let round = 0; round < 3; round++) {
+      // 00:59:59 UTC is 00:59:59 GMT; one second later BST starts: 02:00:00.
+      expect(bankDateTime('2026-03-29T00:59:59.000Z')).toBe('2026-03-29 00:59:59');
+      expect(bankDateTime('2026-03-29T01:00:00.000Z')).toBe('2026-03-29 02:00:00');
+      expect(bankDateTime('2026-03-29T01:30:00.000Z')).toBe('2026-03-29 02:30:00');
+      // Back to GMT on 25 October 2026 at 01:00 UTC (02:00 BST → 01:00 GMT): 00:59:59 UTC is 01:59:59 BST.
+      expect(bankDateTime('2026-10-25T00:59:59.000Z')).toBe('2026-10-25 01:59:59');
+      expect(bankDateTime('2026-10-25T01:00:00.000Z')).toBe('2026-10-25 01:00:00');
+    }
+  });
+
+  it('gets an offset that changes in the middle of a UTC hour right (Lord Howe Island, 4 October 2026: 02:00 +10:30 → 02:30 +11 at 15:30 UTC on the 3rd)', () => {
+    useBankTimeZone('Australia/Lord_Howe');
+    for (let round = 0; round < 2; round++) {
+      // 15:00 UTC + 10:30 = 25:30 = 01:30 on the 4th; 15:29:59 + 10:30 = 01:59:59.
+      expect(bankDateTime('2026-10-03T15:00:00.000Z')).toBe('2026-10-04 01:30:00');
+      expect(bankDateTime('2026-10-03T15:29:59.000Z')).toBe('2026-10-04 01:59:59');
+      // From 15:30 UTC, +11: 15:30 + 11 = 26:30 = 02:30; 15:59:59 + 11 = 02:59:59.
+      expect(bankDateTime('2026-10-03T15:30:00.000Z')).toBe('2026-10-04 02:30:00');
+      expect(bankDateTime('2026-10-03T15:59:59.000Z')).toBe('2026-10-04 02:59:59');
+    }
+  });
+
   it('refuses a zone the runtime does not know, naming it', () => {
     expect(() => checkTimeZone('Mars/Olympus')).toThrow(/Mars\/Olympus/);
     expect(() => useBankTimeZone('Mars/Olympus')).toThrow(RangeError);

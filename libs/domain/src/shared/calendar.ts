@@ -28,15 +28,43 @@ export function checkTimeZone(timeZone: string): string {
 export function useBankTimeZone(timeZone: string): void {
   zone = checkTimeZone(timeZone);
   parts = formatterFor(zone);
+  offsets.clear();
 }
 
 export const bankTimeZone = (): string => zone;
 
-/** The wall-clock fields of an instant in the bank's zone. */
-function wallClock(instant: number): { y: number; m: number; d: number; hh: number; mm: number; ss: number } {
+/** The wall-clock fields of an instant in the bank's zone, as the runtime's time-zone database gives them. */
+function formatted(instant: number): { y: number; m: number; d: number; hh: number; mm: number; ss: number } {
   const f: Record<string, number> = {};
   for (const p of parts.formatToParts(instant)) if (p.type !== 'literal') f[p.type] = Number(p.value);
   return { y: f.year!, m: f.month!, d: f.day!, hh: f.hour!, mm: f.minute!, ss: f.second! };
+}
+
+const HOUR = 3_600_000;
+/** Per UTC hour, the zone's offset (ms) when it is the same at the hour's first and last second; null when it changes within the hour. */
+const offsets = new Map<number, number | null>();
+const offsetOf = (instant: number) => {
+  const w = formatted(instant);
+  return Date.UTC(w.y, w.m - 1, w.d, w.hh, w.mm, w.ss) - Math.floor(instant / 1000) * 1000;
+};
+
+/**
+ * The wall-clock fields of an instant in the bank's zone. Formatting is slow (a projection asks for
+ * every event's business month), and a zone's offset changes a few times a year at most: it is
+ * asked once per UTC hour, and the hours where it changes are formatted instant by instant.
+ */
+function wallClock(instant: number): { y: number; m: number; d: number; hh: number; mm: number; ss: number } {
+  const hour = Math.floor(instant / HOUR);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    const first = offsetOf(hour * HOUR);
+    offset = first === offsetOf(hour * HOUR + HOUR - 1000) ? first : null;
+    if (offsets.size >= 100_000) offsets.clear();
+    offsets.set(hour, offset);
+  }
+  if (offset === null || !Number.isFinite(instant)) return formatted(instant);
+  const t = new Date(instant + offset);
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate(), hh: t.getUTCHours(), mm: t.getUTCMinutes(), ss: t.getUTCSeconds() };
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

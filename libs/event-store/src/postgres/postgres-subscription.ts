@@ -8,7 +8,8 @@ type ReadBatch = (after: Position, maxCount: number) => Promise<RecordedEvent[]>
  * Catch-up subscription over the Postgres log: reads batches until it is level with the store,
  * then waits for a NOTIFY (sent by every append on commit) or a poll timer, whichever is first.
  * The timer matters: events held back behind a transaction that does not append (and so sends no
- * notification) still arrive. Pull-based, so it never buffers more than one batch.
+ * notification) still arrive. Pull-based: it holds one batch, and reads the next while that one is
+ * consumed when it was full (never more than two).
  */
 export class PostgresAllSubscription implements AllSubscription {
   private closed = false;
@@ -38,10 +39,22 @@ export class PostgresAllSubscription implements AllSubscription {
     let after = this.options.after ?? START;
     let interval = 5;
     await this.listen();
+    // A notification that comes after a read began may be about events that read did not see.
+    const read = (from: Position) => {
+      this.notified = false;
+      return this.readBatch(from, batchSize);
+    };
+    let ahead: Promise<RecordedEvent[]> | undefined;
     try {
       while (!this.closed) {
-        this.notified = false;
-        const batch = await this.readBatch(after, batchSize);
+        const batch = await (ahead ?? read(after));
+        ahead = undefined;
+        // A full page: the next one is read while the consumer works through this one (a catch-up
+        // or a rebuild reads the log beside the writes instead of between them).
+        if (batch.length === batchSize) {
+          ahead = read(batch[batch.length - 1]!.position);
+          ahead.catch(() => undefined); // awaited (and thrown) on the next turn, if there is one
+        }
         for (const event of batch) {
           after = event.position;
           if (!types || types.has(event.type)) yield event;

@@ -57,6 +57,24 @@ describe('writing folded effects with one statement per table', () => {
     ]);
   });
 
+  it("lets an UPDATE's own error through (a NOT NULL column set to null), not a later statement's on the aborted transaction", async () => {
+    const STRICT: TableShape = { name: 'strict_counts', key: ['unit_id'], columns: { unit_id: { type: 'text' }, manager: { type: 'text', notNull: true } } };
+    await inTransaction(db.pool, async (tx) => {
+      await useSchema(tx, 'rm_fx');
+      for (const ddl of tableDdl(STRICT)) await tx.query(ddl);
+      await tx.query(`INSERT INTO strict_counts VALUES ('SB1', 'rm1')`);
+    });
+    const fold = new EffectFold([STRICT]);
+    fold.add(update('strict_counts', { unit_id: 'SB1', manager: null }));
+    const written = inTransaction(db.pool, async (tx) => {
+      await useSchema(tx, 'rm_fx');
+      await fold.write(tx);
+    });
+    // 23502: not_null_violation (the runner tells a transient error from a poison event by this code).
+    await expect(written).rejects.toMatchObject({ code: '23502', message: expect.stringContaining('manager') });
+    expect((await db.pool.query(`SELECT manager FROM rm_fx.strict_counts`)).rows).toEqual([{ manager: 'rm1' }]);
+  });
+
   it('skips, through the runner-made apply, the events its schema has already been checkpointed past', async () => {
     const p = effectProjection({
       name: 'fx-test',

@@ -58,14 +58,18 @@ export interface EffectProjection<S = undefined> {
   readonly effects: (event: RecordedEvent, state: S) => readonly Effect[];
 }
 
-const keyOf = (t: TableShape, row: Row) =>
-  t.key
-    .map((k) => {
-      const v = row[k];
-      if (v === undefined || v === null) throw new Error(`${t.name}: an effect has no ${k} (part of the key)`);
-      return String(v);
-    })
-    .join('\u0000');
+/** A key's text: its columns' values joined (one column: its value as is). */
+const keyOf = (t: TableShape, row: Row) => {
+  if (t.key.length === 1) return keyPart(t, row, t.key[0]!);
+  let k = '';
+  for (let i = 0; i < t.key.length; i++) k += (i ? '\u0000' : '') + keyPart(t, row, t.key[i]!);
+  return k;
+};
+const keyPart = (t: TableShape, row: Row, column: string) => {
+  const v = row[column];
+  if (v === undefined || v === null) throw new Error(`${t.name}: an effect has no ${column} (part of the key)`);
+  return String(v);
+};
 
 /** One column's value after combining `next` into `current` (either may be absent). */
 function combine(how: Combine, current: unknown, next: unknown): unknown {
@@ -103,23 +107,41 @@ async function timed<T>(key: string, f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A table of a fold: its rows by key, and how each column combines (looked up once, not per effect). */
+interface FoldTable {
+  readonly shape: TableShape;
+  readonly rows: Map<string, Pending>;
+  /** Every column's combine (`set` when not declared). */
+  readonly how: ReadonlyMap<string, Combine>;
+  readonly isKey: ReadonlySet<string>;
+}
+
 /** The effects of a batch, folded per table and key in log order. */
 export class EffectFold {
-  private readonly tables = new Map<string, { shape: TableShape; rows: Map<string, Pending> }>();
+  private readonly tables = new Map<string, FoldTable>();
 
   constructor(shapes: readonly TableShape[]) {
-    for (const shape of shapes) this.tables.set(shape.name, { shape, rows: new Map() });
+    for (const shape of shapes)
+      this.tables.set(shape.name, {
+        shape,
+        rows: new Map(),
+        how: new Map(Object.entries(shape.columns).map(([c, col]) => [c, col.combine ?? 'set'])),
+        isKey: new Set(shape.key),
+      });
   }
 
   add(effect: Effect): void {
     const table = this.tables.get(effect.table);
     if (!table) throw new Error(`an effect names ${effect.table}, not a table of this projection`);
-    const { shape, rows } = table;
-    for (const column of Object.keys(effect.row)) if (!shape.columns[column]) throw new Error(`${shape.name} has no column ${column}`);
-    const k = keyOf(shape, effect.row);
+    const { shape, rows, how, isKey } = table;
+    const row = effect.row;
+    for (const column in row) if (!how.has(column)) throw new Error(`${shape.name} has no column ${column}`);
+    const k = keyOf(shape, row);
     let p = rows.get(k);
     if (!p) {
-      p = { key: Object.fromEntries(shape.key.map((c) => [c, effect.row[c]])), change: {}, insert: null, removed: false };
+      const key: Record<string, unknown> = {};
+      for (const c of shape.key) key[c] = row[c];
+      p = { key, change: {}, insert: null, removed: false };
       rows.set(k, p);
     }
     if (effect.kind === 'remove') {
@@ -129,16 +151,19 @@ export class EffectFold {
       return;
     }
     if (effect.kind === 'insert') {
-      p.insert ??= { ...effect.row };
+      p.insert ??= { ...row };
       return;
     }
-    const how = (c: string) => shape.columns[c]!.combine ?? 'set';
-    for (const [c, v] of Object.entries(effect.row)) {
-      if (v === undefined || shape.key.includes(c) || how(c) === 'keep') continue;
-      p.change[c] = combine(how(c), p.change[c], v);
+    const change = p.change;
+    for (const c in row) {
+      const v = row[c];
+      const h = how.get(c)!;
+      if (v === undefined || h === 'keep' || isKey.has(c)) continue;
+      change[c] = combine(h, change[c], v);
     }
-    if (p.insert) for (const [c, v] of Object.entries(effect.row)) p.insert[c] = combine(how(c), p.insert[c], v);
-    else if (effect.kind === 'upsert') p.insert = { ...effect.row };
+    const insert = p.insert;
+    if (insert) for (const c in row) insert[c] = combine(how.get(c)!, insert[c], row[c]);
+    else if (effect.kind === 'upsert') p.insert = { ...row };
   }
 
   /** Per table, the statements that write the fold: a DELETE if the batch removed rows, an UPDATE if it changed rows, an INSERT if it brought new ones. */
