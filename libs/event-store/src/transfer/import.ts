@@ -18,7 +18,7 @@ export type ImportSource = string | (() => Readable) | Readable;
 
 export interface ImportOptions {
   readonly format: TransferFormat;
-  /** Events per `appendToStreams` call (default 5,000: fewer commits; one transaction holds readers back a fraction of a second at most). */
+  /** Events per `appendToStreams` call, of any number of streams (default 5,000: fewer commits; one transaction holds readers back a fraction of a second at most). */
   readonly batchSize?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
   /**
@@ -99,8 +99,9 @@ async function validate(open: () => Readable, options: ImportOptions): Promise<{
 }
 
 /**
- * Pass 2: append in global file order. A batch is cut before a stream reappears behind another,
- * so the target's global order is the file's; each stream goes with its exact expected revision.
+ * Pass 2: append in global file order. A batch holds up to `batchSize` events of any number of
+ * streams, interleaved as in the file: it goes with that order (`AppendOptions.order`), so the
+ * target's global order is the file's, and each stream with its exact expected revision.
  */
 async function append(
   store: EventStore,
@@ -111,28 +112,30 @@ async function append(
   options: ImportOptions,
 ): Promise<ImportSummary> {
   const toAppend = [...streams.values()].reduce((n, s) => n + s.last + 1 - s.appendFrom, 0);
-  let batch = new Map<string, { events: NewEvent[]; expectedRevision: StreamAppend['expectedRevision'] }>();
-  let size = 0;
-  let lastStream: string | null = null;
+  let batch = new Map<string, { index: number; events: NewEvent[]; expectedRevision: StreamAppend['expectedRevision'] }>();
+  /** Per event of the batch, in file order, the index of its stream's append. */
+  let order: number[] = [];
   let appended = 0;
   // One append in flight while the next batch is read and parsed: the file's work overlaps the
   // server's. Batches still go one after the other, so the target's order is the file's.
   let inFlight: Promise<unknown> = Promise.resolve();
   const flush = async () => {
-    if (size === 0) return;
-    const appends = [...batch].map(([streamId, a]) => ({ streamId, ...a }));
-    const count = size;
+    if (order.length === 0) return;
+    const appends = [...batch].map(([streamId, a]) => ({ streamId, events: a.events, expectedRevision: a.expectedRevision }));
+    const inOrder = order;
     batch = new Map();
-    size = 0;
-    lastStream = null;
+    order = [];
     // Free text becomes a vault note before its event is appended (the note's write overlaps the append in flight).
     if (options.transformEvent) {
       for (const a of appends) for (let i = 0; i < a.events.length; i++) a.events[i] = await options.transformEvent(a.events[i]!);
     }
     await inFlight;
-    inFlight = store.appendToStreams(appends).then(async () => {
-      await options.afterAppend?.(appends.flatMap((a) => a.events));
-      appended += count;
+    inFlight = store.appendToStreams(appends, { order: inOrder }).then(async () => {
+      if (options.afterAppend) {
+        const taken = appends.map(() => 0);
+        await options.afterAppend(inOrder.map((k) => appends[k]!.events[taken[k]!++]!));
+      }
+      appended += inOrder.length;
       options.onProgress?.({ phase: 'appending', done: appended, total: toAppend });
     });
     // Rejections are awaited at the next flush or at the end; this only keeps one from being "unhandled" meanwhile.
@@ -144,12 +147,11 @@ async function append(
     return e.streamRevision >= plan.appendFrom ? e : undefined;
   };
   for await (const { streamId, streamRevision, event } of readRecords(open(), options.format, visit)) {
-    if (size >= batchSize || (lastStream !== streamId && batch.has(streamId))) await flush();
-    const group = batch.get(streamId);
+    if (order.length >= batchSize) await flush();
+    let group = batch.get(streamId);
     if (group) group.events.push(event);
-    else batch.set(streamId, { events: [event], expectedRevision: streamRevision === 0 ? 'no_stream' : streamRevision - 1 });
-    size += 1;
-    lastStream = streamId;
+    else batch.set(streamId, (group = { index: batch.size, events: [event], expectedRevision: streamRevision === 0 ? 'no_stream' : streamRevision - 1 }));
+    order.push(group.index);
   }
   await flush();
   await inFlight;
