@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WrongExpectedVersion } from '../errors';
 import type { AllSubscription, EventStore } from '../event-store.port';
-import { comparePositions, type NewEvent, type Position, type RecordedEvent } from '../events';
+import { comparePositions, START, type NewEvent, type Position, type RecordedEvent } from '../events';
 
 /**
  * What an adapter under test offers. `holdOpenAppend` starts an append in a transaction that
@@ -245,6 +245,38 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
         ).rejects.toBeInstanceOf(WrongExpectedVersion);
         expect(await store.readStream(stream('m2'))).toEqual([]);
         expect(await store.readStream(stream('m1'))).toHaveLength(1);
+      });
+    });
+
+    describe('multi-stream append in a given order', () => {
+      const logged = async (after: Position | null) =>
+        (await store.readAll({ after: after ?? START, maxCount: 1_000 })).filter((e) => e.streamId.startsWith(prefix)).map((e) => `${e.type}@${e.streamId.slice(prefix.length)}/${e.streamPosition}`);
+
+      it('writes the events interleaved as the order says, each stream continuing its own revisions', async () => {
+        await store.appendToStream(stream('o1'), [event('A')], 'no_stream');
+        const before = await store.headPosition();
+        const results = await store.appendToStreams(
+          [
+            { streamId: stream('o1'), events: [event('B'), event('D')], expectedRevision: 0 },
+            { streamId: stream('o2'), events: [event('C'), event('E'), event('F')], expectedRevision: 'no_stream' },
+          ],
+          // B (o1), C (o2), D (o1), E (o2), F (o2): streams interleaved, as an export of a history has them.
+          { order: [0, 1, 0, 1, 1] },
+        );
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual([2, 2]);
+        expect(await logged(before)).toEqual(['B@o1/1', 'C@o2/0', 'D@o1/2', 'E@o2/1', 'F@o2/2']);
+      });
+
+      it('refuses an order that names a stream more often than it has events, or leaves one out, storing nothing', async () => {
+        const before = await store.headPosition();
+        const appends = [
+          { streamId: stream('p1'), events: [event('A')], expectedRevision: 'no_stream' as const },
+          { streamId: stream('p2'), events: [event('B')], expectedRevision: 'no_stream' as const },
+        ];
+        await expect(store.appendToStreams(appends, { order: [0, 0] })).rejects.toBeInstanceOf(RangeError);
+        await expect(store.appendToStreams(appends, { order: [1] })).rejects.toBeInstanceOf(RangeError);
+        await expect(store.appendToStreams(appends, { order: [0, 2] })).rejects.toBeInstanceOf(RangeError);
+        expect(await logged(before)).toEqual([]);
       });
     });
 
