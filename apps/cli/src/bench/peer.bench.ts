@@ -98,7 +98,8 @@ export async function peerBench(ours: { pool: Pool; url: string }, emmett: { url
       reads.emmett.push(y);
     }
 
-    const imported = await importPath(ours.pool, ours.url, o.events);
+    const imported = await importPath(ours.pool, ours.url, o.events, 'contiguous');
+    const interleaved = await importPath(ours.pool, ours.url, o.events, 'interleaved');
     const batch1000 = batches.batch1000 as { ours: number };
     return {
       events: o.events,
@@ -106,6 +107,7 @@ export async function peerBench(ours: { pool: Pool; url: string }, emmett: { url
       singleAppendMs: { ours: percentiles(singles.ours), emmett: percentiles(singles.emmett) },
       readStreamMs: { events: o.streamLength, ours: percentiles(reads.ours), emmett: percentiles(reads.emmett) },
       import: { ...imported, ofBatch1000: ratio(imported.eventsPerSecond, batch1000.ours) },
+      importInterleaved: { ...interleaved, ofBatch1000: ratio(interleaved.eventsPerSecond, batch1000.ours) },
     };
   } finally {
     await peer.close();
@@ -135,12 +137,18 @@ async function copyCeiling(pool: Pool, batches: readonly { streamId: string; eve
 /** COPY's text format: a backslash is doubled (JSON text has no raw tabs or newlines). */
 const copyText = (json: string) => json.replace(/\\/g, '\\\\');
 
-/** `campaignctl import`'s path: an export file of `events` events over 1,000-event streams, imported into a fresh table space. */
-async function importPath(pool: Pool, url: string, events: number): Promise<{ eventsPerSecond: number; ms: number; phases: Record<string, number> }> {
+/**
+ * `campaignctl import`'s path: an export file of `events` events over streams of 1,000, each
+ * stream's events together (`contiguous`) or the streams taking turns event by event, as in an
+ * export of a history (`interleaved`), imported into new streams.
+ */
+async function importPath(pool: Pool, url: string, events: number, shape: 'contiguous' | 'interleaved'): Promise<{ eventsPerSecond: number; ms: number; phases: Record<string, number> }> {
   const lines: string[] = [];
   for (let k = 0; k < events; k++) {
     const e = payload(k);
-    lines.push(JSON.stringify(toTransferRecord({ ...e, streamId: `imp-${Math.floor(k / 1000)}`, streamPosition: k % 1000, position: { commit: 1n, prepare: BigInt(k) }, recordedAt: '2026-03-01T00:00:00.000Z' })));
+    const streams = Math.ceil(events / 1000);
+    const [stream, revision] = shape === 'contiguous' ? [Math.floor(k / 1000), k % 1000] : [k % streams, Math.floor(k / streams)];
+    lines.push(JSON.stringify(toTransferRecord({ ...e, streamId: `imp-${shape}-${stream}`, streamPosition: revision, position: { commit: 1n, prepare: BigInt(k) }, recordedAt: '2026-03-01T00:00:00.000Z' })));
   }
   const text = `${lines.join('\n')}\n`;
   const store = new PostgresEventStore(pool, { connectionString: url });
