@@ -8,7 +8,7 @@ import type { EventStore, StreamAppend } from '../event-store.port';
 import type { NewEvent } from '../events';
 import { RecordRejected, type TransferFormat } from './format';
 import { readRecords } from './read-records';
-import { checkAgainstStore, verifyStoredOverlap, type StreamPlan } from './import-check';
+import { checkAgainstStore, StoreLookahead, verifyStoredOverlap, type StreamPlan } from './import-check';
 
 /**
  * A file path, a function that opens the file afresh (the import reads it more than once), or
@@ -64,8 +64,10 @@ export async function importEvents(store: EventStore, source: ImportSource, opti
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (options.format !== 'ndjson' && options.format !== 'csv') throw new RangeError(`unknown format ${JSON.stringify(options.format)}`);
   return withReopenable(source, async (open) => {
-    const { streams, total } = await validate(open, options);
-    const conflicts = [await checkAgainstStore(store, streams, (done) => options.onProgress?.({ phase: 'checking', done, total: streams.size }))];
+    const { streams, total, held } = await validate(store, open, options);
+    // New streams the store does not hold were looked up during validation; the rest are checked now.
+    const toCheck = new Map([...streams].filter(([id, s]) => s.first > 0 || held.has(id)));
+    const conflicts = [await checkAgainstStore(store, toCheck, (done) => options.onProgress?.({ phase: 'checking', done, total: toCheck.size }))];
     if ([...streams.values()].some((s) => s.storedDigest !== null)) conflicts.push(await verifyStoredOverlap(open, streams, options.format));
     const first = conflicts.filter((c) => c !== null).sort((a, b) => a.line - b.line)[0];
     if (first) throw first;
@@ -73,9 +75,13 @@ export async function importEvents(store: EventStore, source: ImportSource, opti
   });
 }
 
-/** Pass 1: every line well formed, every stream's revisions contiguous and in order. */
-async function validate(open: () => Readable, options: ImportOptions): Promise<{ streams: Map<string, StreamPlan>; total: number }> {
+/**
+ * Pass 1: every line well formed, every stream's revisions contiguous and in order; meanwhile the
+ * streams the file starts at revision 0 are looked up in the store (`held`: those it holds).
+ */
+async function validate(store: EventStore, open: () => Readable, options: ImportOptions): Promise<{ streams: Map<string, StreamPlan>; total: number; held: ReadonlySet<string> }> {
   const streams = new Map<string, StreamPlan>();
+  const lookahead = new StoreLookahead(store);
   let total = 0;
   const visit = ({ streamId, streamRevision, event }: { streamId: string; streamRevision: number; event: NewEvent }, line: number) => {
     const problem = options.checkEvent?.(event);
@@ -85,6 +91,7 @@ async function validate(open: () => Readable, options: ImportOptions): Promise<{
     const seen = streams.get(streamId);
     if (!seen) {
       streams.set(streamId, { line, first: streamRevision, last: streamRevision, appendFrom: streamRevision, storedDigest: null });
+      if (streamRevision === 0) lookahead.add(streamId);
     } else if (streamRevision !== seen.last + 1) {
       throw new RecordRejected(`stream ${streamId}: revision ${streamRevision} follows revision ${seen.last}; a stream's revisions must be contiguous and in order`);
     } else {
@@ -93,9 +100,17 @@ async function validate(open: () => Readable, options: ImportOptions): Promise<{
     total += 1;
     return total % 1000 === 0 ? total : undefined;
   };
-  for await (const done of readRecords(open(), options.format, visit)) options.onProgress?.({ phase: 'validating', done, total: null });
+  try {
+    for await (const done of readRecords(open(), options.format, visit)) {
+      options.onProgress?.({ phase: 'validating', done, total: null });
+      await lookahead.room();
+    }
+  } catch (err) {
+    lookahead.abandon();
+    throw err;
+  }
   options.onProgress?.({ phase: 'validating', done: total, total });
-  return { streams, total };
+  return { streams, total, held: await lookahead.held() };
 }
 
 /**

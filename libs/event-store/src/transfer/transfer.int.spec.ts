@@ -357,6 +357,41 @@ describe('event history export and import', () => {
     });
   });
 
+  describe('looking the streams up in the store', () => {
+    it('looks new streams up 500 a query while validating, checks only those the store holds after it, and a held one with other events refuses the file, appending nothing', async () => {
+      const target = await freshStore();
+      await target.appendToStream('lookup-700', [fact('CustomerContacted', '2026-03-02T00:00:00Z')], 'no_stream');
+      const head = await target.headPosition();
+      // 1,200 new streams of one event each: lookup-700, on line 701, is held by the store with another event.
+      const path = join(dir, 'lookup.ndjson');
+      const record = (i: number) => ({
+        position: `1/${i + 1}`, eventId: randomUUID(), streamId: `lookup-${i}`, streamRevision: 0, type: 'CustomerContacted', occurredAt: '2026-03-01T09:00:00Z',
+        recordedAt: '2026-03-01T09:00:01Z', actor: 'staff-7', orgUnit: 'branch-1', correlationId: randomUUID(), causationId: null, schemaVersion: 1, data: { channel: 'call' },
+      });
+      await writeFile(path, `${Array.from({ length: 1_200 }, (_, i) => JSON.stringify(record(i))).join('\n')}\n`);
+      let validated = false;
+      const lookups: { duringValidation: boolean; streams: number }[] = [];
+      const readStreams = target.readStreams.bind(target);
+      jest.spyOn(target, 'readStreams').mockImplementation((requests) => {
+        lookups.push({ duringValidation: !validated, streams: requests.length });
+        return readStreams(requests);
+      });
+
+      const err = await importEvents(target, path, { format: 'ndjson', onProgress: (p) => (validated ||= p.phase === 'validating' && p.total !== null) }).catch((e: unknown) => e);
+
+      expect(err).toBeInstanceOf(ImportConflict);
+      expect(err).toMatchObject({ line: 701, streamId: 'lookup-700', message: expect.stringContaining('other events at revisions 0..0') });
+      // Two full chunks sent while lines were still being read, the last 200 at the end; then only the one stream held.
+      expect(lookups).toEqual([
+        { duringValidation: true, streams: 500 },
+        { duringValidation: true, streams: 500 },
+        { duringValidation: false, streams: 200 },
+        { duringValidation: false, streams: 1 },
+      ]);
+      expect(await target.headPosition()).toEqual(head);
+    });
+  });
+
   describe('a few thousand events', () => {
     const STREAMS = 150;
     const PER_STREAM = 20;
