@@ -126,7 +126,9 @@ export class EventStoreDbEventStore implements EventStore {
       let n = 0;
       for (; order[i] === k; i++) n += 1;
       const a = appends[k]!;
-      const expectedRevision = results[k]?.nextExpectedRevision ?? a.expectedRevision;
+      // A later run expects where the earlier ones of its stream ended (exact when the batch's expectation is).
+      const exact = a.expectedRevision === 'no_stream' ? -1 : a.expectedRevision;
+      const expectedRevision = taken[k] === 0 ? a.expectedRevision : typeof exact === 'number' ? exact + taken[k]! : results[k]!.nextExpectedRevision;
       const [r] = await this.appendToStreams([{ streamId: a.streamId, events: a.events.slice(taken[k], taken[k]! + n), expectedRevision }]);
       taken[k] = taken[k]! + n;
       wrote[k] ||= !r!.repeated;
