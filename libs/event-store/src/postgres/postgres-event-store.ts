@@ -46,15 +46,17 @@ interface EventRow {
   transaction_id: string;
   stream_id: string;
   stream_position: string;
-  event_id: string;
   type: string;
   data: unknown;
   metadata: Record<string, unknown>;
-  recorded_at: Date;
+  /** `recorded_at` in whole milliseconds since 1970 (as `Date` keeps it): a number is read far faster than a timestamp's text. */
+  recorded_ms: string;
 }
 
-const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_id, stream_position,
-  event_id, type, data, metadata, recorded_at`;
+/** A stream's events: its id is known (and the event id is in the metadata). */
+const STREAM_EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_position,
+  type, data, metadata, floor(extract(epoch FROM recorded_at) * 1000)::int8 AS recorded_ms`;
+const EVENT_COLUMNS = `stream_id, ${STREAM_EVENT_COLUMNS}`;
 
 export interface PostgresEventStoreOptions {
   /** Opens the dedicated connection a subscription LISTENs on. */
@@ -147,11 +149,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position`,
+    const { rows } = await this.pool.query<Omit<EventRow, 'stream_id'>>(
+      `SELECT ${STREAM_EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position`,
       [streamId, fromRevision],
     );
-    return rows.map(this.toEvent);
+    return rows.map((row) => this.toEvent({ ...row, stream_id: streamId }));
   }
 
   async readStreams(requests: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>> {
@@ -376,7 +378,7 @@ function toRecorded(row: EventRow): RecordedEvent {
     streamId: row.stream_id,
     streamPosition: Number(row.stream_position),
     position: toPosition(row.transaction_id, row.global_position),
-    recordedAt: row.recorded_at.toISOString(),
+    recordedAt: new Date(Number(row.recorded_ms)).toISOString(),
   };
 }
 
