@@ -27,6 +27,29 @@ export interface StreamAppend {
   readonly expectedRevision: ExpectedRevision;
 }
 
+/** See `EventStore.appendToStreams`. */
+export interface AppendOptions {
+  /**
+   * The global order of the batch's events: one entry per event, the index in `appends` of its
+   * stream; each stream's own events keep their order. An import keeps a history's order with
+   * it while its streams interleave. Default: stream after stream, in the order given.
+   */
+  readonly order?: readonly number[];
+}
+
+/**
+ * Checks an `AppendOptions.order` against its appends (an entry per event, each an index of an
+ * append, each append named as often as it has events). Throws `RangeError` otherwise.
+ */
+export function checkAppendOrder(appends: readonly StreamAppend[], order: readonly number[]): void {
+  const left = appends.map((a) => a.events.length);
+  for (const k of order) {
+    if (!Number.isInteger(k) || k < 0 || k >= appends.length || left[k]! === 0) throw new RangeError(`appendToStreams: order names append ${String(k)} more often than it has events, or no such append`);
+    left[k] = left[k]! - 1;
+  }
+  if (left.some((n) => n !== 0)) throw new RangeError('appendToStreams: order leaves events out');
+}
+
 export interface StreamRead {
   readonly streamId: string;
   /** Inclusive; default 0. */
@@ -105,8 +128,12 @@ export interface EventStore {
    *   written as consecutive appends under it, in order, each expecting the revision the previous
    *   one left: readers may see the first part before the rest, and the same call again completes
    *   it. One event over the limit fails with `AppendTooLarge`.
+   *
+   * `options.order` interleaves the streams' events in the global order:
+   * - Postgres: the events' positions follow it, in the one transaction.
+   * - EventStoreDB: each run of one stream's events is appended in turn, in that order (not atomic, as above).
    */
-  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+  appendToStreams(appends: readonly StreamAppend[], options?: AppendOptions): Promise<AppendResult[]>;
   /** The stream's events from `fromRevision` (inclusive, default 0); empty when it does not exist. */
   readStream(streamId: string, fromRevision?: number): Promise<RecordedEvent[]>;
   /**

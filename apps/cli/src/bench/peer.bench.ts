@@ -98,14 +98,16 @@ export async function peerBench(ours: { pool: Pool; url: string }, emmett: { url
       reads.emmett.push(y);
     }
 
-    const importRate = await importPath(ours.pool, ours.url, o.events);
+    const imported = await importPath(ours.pool, ours.url, o.events, 'contiguous');
+    const interleaved = await importPath(ours.pool, ours.url, o.events, 'interleaved');
     const batch1000 = batches.batch1000 as { ours: number };
     return {
       events: o.events,
       ...batches,
       singleAppendMs: { ours: percentiles(singles.ours), emmett: percentiles(singles.emmett) },
       readStreamMs: { events: o.streamLength, ours: percentiles(reads.ours), emmett: percentiles(reads.emmett) },
-      import: { eventsPerSecond: importRate, ofBatch1000: ratio(importRate, batch1000.ours) },
+      import: { ...imported, ofBatch1000: ratio(imported.eventsPerSecond, batch1000.ours) },
+      importInterleaved: { ...interleaved, ofBatch1000: ratio(interleaved.eventsPerSecond, batch1000.ours) },
     };
   } finally {
     await peer.close();
@@ -135,18 +137,28 @@ async function copyCeiling(pool: Pool, batches: readonly { streamId: string; eve
 /** COPY's text format: a backslash is doubled (JSON text has no raw tabs or newlines). */
 const copyText = (json: string) => json.replace(/\\/g, '\\\\');
 
-/** `campaignctl import`'s path: an export file of `events` events over 1,000-event streams, imported into a fresh table space. */
-async function importPath(pool: Pool, url: string, events: number): Promise<number> {
+/**
+ * `campaignctl import`'s path: an export file of `events` events over streams of 1,000, each
+ * stream's events together (`contiguous`) or the streams taking turns event by event, as in an
+ * export of a history (`interleaved`), imported into new streams.
+ */
+async function importPath(pool: Pool, url: string, events: number, shape: 'contiguous' | 'interleaved'): Promise<{ eventsPerSecond: number; ms: number; phases: Record<string, number> }> {
   const lines: string[] = [];
   for (let k = 0; k < events; k++) {
     const e = payload(k);
-    lines.push(JSON.stringify(toTransferRecord({ ...e, streamId: `imp-${Math.floor(k / 1000)}`, streamPosition: k % 1000, position: { commit: 1n, prepare: BigInt(k) }, recordedAt: '2026-03-01T00:00:00.000Z' })));
+    const streams = Math.ceil(events / 1000);
+    const [stream, revision] = shape === 'contiguous' ? [Math.floor(k / 1000), k % 1000] : [k % streams, Math.floor(k / streams)];
+    lines.push(JSON.stringify(toTransferRecord({ ...e, streamId: `imp-${shape}-${stream}`, streamPosition: revision, position: { commit: 1n, prepare: BigInt(k) }, recordedAt: '2026-03-01T00:00:00.000Z' })));
   }
   const text = `${lines.join('\n')}\n`;
   const store = new PostgresEventStore(pool, { connectionString: url });
   // With the catalogue's data checks, as `campaignctl import` runs them.
   const checkEvent = (e: NewEvent) => checkEventData(e.type, e.metadata.schemaVersion, e.data);
-  const [summary, ms] = await timed(() => importEvents(store, () => Readable.from([text]), { format: 'ndjson', checkEvent }));
+  // When each phase began (ms from the start): where the time goes.
+  const phases: Record<string, number> = {};
+  const t0 = performance.now();
+  const onProgress = (p: { phase: string }) => void (phases[p.phase] ??= Math.round(performance.now() - t0));
+  const [summary, ms] = await timed(() => importEvents(store, () => Readable.from([text]), { format: 'ndjson', checkEvent, onProgress }));
   if (summary.events !== events) throw new Error(`import appended ${summary.events} of ${events}`);
-  return rate(events, ms);
+  return { eventsPerSecond: rate(events, ms), ms: Math.round(ms), phases };
 }

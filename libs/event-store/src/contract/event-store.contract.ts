@@ -248,6 +248,41 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       });
     });
 
+    describe('multi-stream append in a given order', () => {
+      // readAll holds events back while any transaction on the server is open: wait for those expected.
+      const logged = async (after: Position | null, expected: number) =>
+        (await readAllOf(store, after, prefix, expected)).map((e) => `${e.type}@${e.streamId.slice(prefix.length)}/${e.streamPosition}`);
+
+      it('writes the events interleaved as the order says, each stream continuing its own revisions', async () => {
+        await store.appendToStream(stream('o1'), [event('A')], 'no_stream');
+        const before = await store.headPosition();
+        const results = await store.appendToStreams(
+          [
+            { streamId: stream('o1'), events: [event('B'), event('D')], expectedRevision: 0 },
+            { streamId: stream('o2'), events: [event('C'), event('E'), event('F')], expectedRevision: 'no_stream' },
+          ],
+          // B (o1), C (o2), D (o1), E (o2), F (o2): streams interleaved, as an export of a history has them.
+          { order: [0, 1, 0, 1, 1] },
+        );
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual([2, 2]);
+        expect(await logged(before, 5)).toEqual(['B@o1/1', 'C@o2/0', 'D@o1/2', 'E@o2/1', 'F@o2/2']);
+      });
+
+      it('refuses an order that names a stream more often than it has events, or leaves one out, storing nothing', async () => {
+        const before = await store.headPosition();
+        const appends = [
+          { streamId: stream('p1'), events: [event('A')], expectedRevision: 'no_stream' as const },
+          { streamId: stream('p2'), events: [event('B')], expectedRevision: 'no_stream' as const },
+        ];
+        await expect(store.appendToStreams(appends, { order: [0, 0] })).rejects.toBeInstanceOf(RangeError);
+        await expect(store.appendToStreams(appends, { order: [1] })).rejects.toBeInstanceOf(RangeError);
+        await expect(store.appendToStreams(appends, { order: [0, 2] })).rejects.toBeInstanceOf(RangeError);
+        // One event appended after them shows the log has caught up: nothing of theirs before it.
+        await store.appendToStream(stream('p3'), [event('Z')], 'no_stream');
+        expect(await logged(before, 1)).toEqual(['Z@p3/0']);
+      });
+    });
+
     describe('catch-up subscription', () => {
       it('delivers history first, then live events', async () => {
         const before = await store.headPosition();

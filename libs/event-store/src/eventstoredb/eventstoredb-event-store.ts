@@ -12,8 +12,10 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { AppendTooLarge, StoreUnavailable, WrongExpectedVersion } from '../errors';
+import { checkAppendOrder } from '../event-store.port';
 import type {
   AllSubscription,
+  AppendOptions,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -93,9 +95,12 @@ export class EventStoreDbEventStore implements EventStore {
    * One append per stream, in order (the v6 client has no multi-stream transaction). A stream's
    * events over the size limit go in consecutive appends, each expecting the revision the one
    * before left, so order holds; a failure midway leaves the first parts stored, and the same call
-   * again completes it (the stored parts are recognised by their ids).
+   * again completes it (the stored parts are recognised by their ids). With `options.order`, each
+   * run of one stream's events is appended in turn, expecting the revision its stream's previous
+   * run left, so the log's order is the one given.
    */
-  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  async appendToStreams(appends: readonly StreamAppend[], options: AppendOptions = {}): Promise<AppendResult[]> {
+    if (options.order) return this.appendInOrder(appends, options.order);
     const results: AppendResult[] = [];
     for (const { streamId, events, expectedRevision } of appends) {
       let expected: ExpectedRevision = expectedRevision;
@@ -111,6 +116,34 @@ export class EventStoreDbEventStore implements EventStore {
       results.push(outcome.repeat || outcome.written === events.length ? result : { ...result, written: outcome.written });
     }
     return results;
+  }
+
+  private async appendInOrder(appends: readonly StreamAppend[], order: readonly number[]): Promise<AppendResult[]> {
+    checkAppendOrder(appends, order);
+    const taken = appends.map(() => 0);
+    const results: (AppendResult | undefined)[] = appends.map(() => undefined);
+    const wrote = appends.map(() => false);
+    for (let i = 0; i < order.length; ) {
+      const k = order[i]!;
+      let n = 0;
+      for (; order[i] === k; i++) n += 1;
+      const a = appends[k]!;
+      // A later run expects where the earlier ones of its stream ended (exact when the batch's expectation is).
+      const exact = a.expectedRevision === 'no_stream' ? -1 : a.expectedRevision;
+      const expectedRevision = taken[k] === 0 ? a.expectedRevision : typeof exact === 'number' ? exact + taken[k]! : results[k]!.nextExpectedRevision;
+      const [r] = await this.appendToStreams([{ streamId: a.streamId, events: a.events.slice(taken[k], taken[k]! + n), expectedRevision }]);
+      taken[k] = taken[k]! + n;
+      wrote[k] ||= !r!.repeated;
+      results[k] = r!;
+    }
+    // Appends without events only check their expectation.
+    const empty = await this.appendToStreams(appends.filter((a) => a.events.length === 0));
+    let e = 0;
+    return appends.map((a, k) => {
+      if (a.events.length === 0) return empty[e++]!;
+      const { repeated: _, ...r } = results[k]!;
+      return wrote[k] ? r : { ...r, repeated: true as const };
+    });
   }
 
   private async appendOnce(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<Written> {

@@ -1,7 +1,9 @@
 import { Client, escapeLiteral, type Pool, type PoolClient } from 'pg';
 import { WrongExpectedVersion } from '../errors';
+import { checkAppendOrder } from '../event-store.port';
 import type {
   AllSubscription,
+  AppendOptions,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -44,15 +46,17 @@ interface EventRow {
   transaction_id: string;
   stream_id: string;
   stream_position: string;
-  event_id: string;
   type: string;
   data: unknown;
   metadata: Record<string, unknown>;
-  recorded_at: Date;
+  /** `recorded_at` in whole milliseconds since 1970 (as `Date` keeps it): a number is read far faster than a timestamp's text. */
+  recorded_ms: string;
 }
 
-const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_id, stream_position,
-  event_id, type, data, metadata, recorded_at`;
+/** A stream's events: its id is known (and the event id is in the metadata). */
+const STREAM_EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_position,
+  type, data, metadata, floor(extract(epoch FROM recorded_at) * 1000)::int8 AS recorded_ms`;
+const EVENT_COLUMNS = `stream_id, ${STREAM_EVENT_COLUMNS}`;
 
 export interface PostgresEventStoreOptions {
   /** Opens the dedicated connection a subscription LISTENs on. */
@@ -86,16 +90,25 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async appendToStreams(appends: readonly StreamAppend[], attempt = 1): Promise<AppendResult[]> {
+  async appendToStreams(appends: readonly StreamAppend[], options: AppendOptions = {}, attempt = 1): Promise<AppendResult[]> {
     const nonEmpty = appends.filter((a) => a.events.length > 0);
     if (nonEmpty.length === 0) return Promise.all(appends.map((a) => this.emptyAppend(a.streamId, a.expectedRevision)));
     if (new Set(nonEmpty.map((a) => a.streamId)).size !== nonEmpty.length) throw new RangeError('appendToStreams: a stream appears twice in one batch');
+    let order: number[] | undefined;
+    if (options.order) {
+      checkAppendOrder(appends, options.order);
+      // The same order over the non-empty appends (an empty one is named by no entry).
+      const planIndex: number[] = [];
+      let n = 0;
+      for (const a of appends) planIndex.push(a.events.length > 0 ? n++ : -1);
+      order = options.order.map((k) => planIndex[k]!);
+    }
     let results: Map<string, AppendResult>;
     try {
-      results = await this.write(nonEmpty);
+      results = await this.write(nonEmpty, order);
     } catch (err) {
       // A concurrent writer moved or created one of the streams, or these events were stored before.
-      if (isClaimFailure(err) || isUniqueViolation(err)) return this.retryBatchAfterRace(appends, err, attempt);
+      if (isClaimFailure(err) || isUniqueViolation(err)) return this.retryBatchAfterRace(appends, options, err, attempt);
       throw err;
     }
     return Promise.all(appends.map((a) => results.get(a.streamId) ?? this.emptyAppend(a.streamId, a.expectedRevision)));
@@ -106,15 +119,15 @@ export class PostgresEventStore implements EventStore {
    * an `any`/`stream_exists` stream first locks its streams' heads and reads them (the events'
    * revisions go in the COPY data), then sends the message in that transaction: two round trips.
    */
-  private async write(appends: readonly StreamAppend[]): Promise<Map<string, AppendResult>> {
-    if (appends.every((a) => typeof a.expectedRevision === 'number' || a.expectedRevision === 'no_stream')) return this.send(this.pool, appends, new Map(), '');
+  private async write(appends: readonly StreamAppend[], order?: readonly number[]): Promise<Map<string, AppendResult>> {
+    if (appends.every((a) => typeof a.expectedRevision === 'number' || a.expectedRevision === 'no_stream')) return this.send(this.pool, appends, new Map(), '', order);
     const client = await this.pool.connect();
     try {
       // All the batch's streams, in id order (as es_claim locks them), so concurrent batches cannot deadlock.
       const [, locked] = (await client.query(
         `BEGIN; SELECT stream_id, revision FROM es_streams WHERE stream_id = ANY (${textArray(appends.map((a) => a.streamId))}) ORDER BY stream_id FOR UPDATE`,
       )) as unknown as [unknown, { rows: { stream_id: string; revision: string }[] }];
-      const written = await this.send(client, appends, new Map(locked.rows.map((r) => [r.stream_id, Number(r.revision)])), ';\nCOMMIT');
+      const written = await this.send(client, appends, new Map(locked.rows.map((r) => [r.stream_id, Number(r.revision)])), ';\nCOMMIT', order);
       client.release();
       return written;
     } catch (err) {
@@ -124,23 +137,23 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private async send(db: Pool | PoolClient, appends: readonly StreamAppend[], heads: ReadonlyMap<string, number>, then: string): Promise<Map<string, AppendResult>> {
+  private async send(db: Pool | PoolClient, appends: readonly StreamAppend[], heads: ReadonlyMap<string, number>, then: string, order?: readonly number[]): Promise<Map<string, AppendResult>> {
     const plan = appends.map((a) => {
       const expected = exactExpectation(a, heads.get(a.streamId) ?? null);
       return { append: a, first: expected + 1, last: expected + a.events.length, expected };
     });
     const claim = `es_claim(${textArray(plan.map((p) => p.append.streamId))}, '{${plan.map((p) => p.expected).join(',')}}', '{${plan.map((p) => p.last).join(',')}}')`;
-    const went = await copyIn(db, appendSql(claim, plan.length === 1 ? ONE_STREAM_WENT : STREAMS_WENT) + then, () => copyRows(plan));
+    const went = await copyIn(db, appendSql(claim, plan.length === 1 ? ONE_STREAM_WENT : STREAMS_WENT) + then, () => copyRows(plan, order));
     const positions = new Map(went.map(([stream, commit, prepare]) => [stream ?? plan[0]!.append.streamId, toPosition(commit!, prepare!)]));
     return new Map(plan.map((p) => [p.append.streamId, { nextExpectedRevision: p.last, position: positions.get(p.append.streamId)! }]));
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position`,
+    const { rows } = await this.pool.query<Omit<EventRow, 'stream_id'>>(
+      `SELECT ${STREAM_EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position`,
       [streamId, fromRevision],
     );
-    return rows.map(this.toEvent);
+    return rows.map((row) => this.toEvent({ ...row, stream_id: streamId }));
   }
 
   async readStreams(requests: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>> {
@@ -260,7 +273,7 @@ export class PostgresEventStore implements EventStore {
     throw new WrongExpectedVersion(streamId, expected, actual);
   }
 
-  private async retryBatchAfterRace(appends: readonly StreamAppend[], cause: unknown, attempt: number): Promise<AppendResult[]> {
+  private async retryBatchAfterRace(appends: readonly StreamAppend[], options: AppendOptions, cause: unknown, attempt: number): Promise<AppendResult[]> {
     const allIds = appends.flatMap((a) => a.events.map((e) => e.metadata.eventId));
     const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM es_events WHERE event_id = ANY($1::uuid[])`, [allIds]);
     if (Number(rows[0]!.n) === allIds.length) {
@@ -272,7 +285,7 @@ export class PostgresEventStore implements EventStore {
       if (!satisfies(a.expectedRevision, actual)) throw new WrongExpectedVersion(a.streamId, a.expectedRevision, actual);
     }
     // Every expectation still holds (`any` on a stream another batch created meanwhile): try again.
-    if (attempt < LOOSE_ATTEMPTS) return this.appendToStreams(appends, attempt + 1);
+    if (attempt < LOOSE_ATTEMPTS) return this.appendToStreams(appends, options, attempt + 1);
     throw cause;
   }
 
@@ -325,20 +338,32 @@ function textArray(values: readonly string[]): string {
   return `ARRAY[${values.map(escapeLiteral).join(',')}]::text[]`;
 }
 
-/** The events in COPY's text format, in the order given, one row at a time. */
-function* copyRows(plan: readonly { append: StreamAppend; first: number }[]): Iterable<string> {
-  for (const { append, first } of plan) {
-    const stream = copyField(append.streamId);
-    for (let i = 0; i < append.events.length; i++) {
-      const e = append.events[i]!;
-      yield `${stream}\t${first + i}\t${copyField(e.metadata.eventId)}\t${copyField(e.type)}\t${copyField(JSON.stringify(e.data))}\t${copyField(JSON.stringify(e.metadata))}\n`;
-    }
+/**
+ * The events in COPY's text format, one row at a time: stream after stream, or in `order` (per
+ * event, the index of its stream's entry in `plan`).
+ */
+function* copyRows(plan: readonly { append: StreamAppend; first: number }[], order?: readonly number[]): Iterable<string> {
+  const streams = plan.map((p) => copyField(p.append.streamId));
+  const row = (k: number, i: number) => {
+    const e = plan[k]!.append.events[i]!;
+    return `${streams[k]}\t${plan[k]!.first + i}\t${copyField(e.metadata.eventId)}\t${copyField(e.type)}\t${copyJson(JSON.stringify(e.data))}\t${copyJson(JSON.stringify(e.metadata))}\n`;
+  };
+  if (order) {
+    const next = plan.map(() => 0);
+    for (const k of order) yield row(k, next[k]!++);
+    return;
   }
+  for (let k = 0; k < plan.length; k++) for (let i = 0; i < plan[k]!.append.events.length; i++) yield row(k, i);
 }
 
-/** COPY text format: backslash, tab, newline and carriage return escaped (JSON text holds only backslashes of these). */
+/** COPY text format: backslash, tab, newline and carriage return escaped. */
 function copyField(value: string): string {
   return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : value;
+}
+
+/** JSON.stringify's text in COPY's text format: it has no raw tab, newline or carriage return (they are escaped in JSON), so only its backslashes are doubled, and most text has none. */
+function copyJson(json: string): string {
+  return json.indexOf('\\') === -1 ? json : json.replaceAll('\\', '\\\\');
 }
 
 function toPosition(transactionId: string, globalPosition: string): Position {
@@ -353,7 +378,7 @@ function toRecorded(row: EventRow): RecordedEvent {
     streamId: row.stream_id,
     streamPosition: Number(row.stream_position),
     position: toPosition(row.transaction_id, row.global_position),
-    recordedAt: row.recorded_at.toISOString(),
+    recordedAt: new Date(Number(row.recorded_ms)).toISOString(),
   };
 }
 

@@ -65,6 +65,59 @@ export async function checkAgainstStore(
   return conflict;
 }
 
+/**
+ * Looks the file's new streams (those starting at revision 0) up in the store while validation
+ * reads on, `CHECK_CHUNK` per query, a few queries at a time: the streams the store does not
+ * hold (most of an import) need no look after validation. A stream found goes through
+ * `checkAgainstStore` as before; so does every stream the file starts later than revision 0.
+ */
+export class StoreLookahead {
+  private pending: string[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly found = new Set<string>();
+  private failure: { readonly error: unknown } | null = null;
+
+  constructor(private readonly store: EventStore) {}
+
+  /** A stream the file starts at revision 0. */
+  add(streamId: string): void {
+    this.pending.push(streamId);
+    if (this.pending.length >= CHECK_CHUNK) this.send();
+  }
+
+  /** Waits while `CHECK_CONCURRENCY` lookups are in flight (validation goes on meanwhile otherwise). */
+  async room(): Promise<void> {
+    while (this.inFlight.size >= CHECK_CONCURRENCY) await Promise.race(this.inFlight);
+  }
+
+  /** The streams of those added that the store holds (it fails if a lookup failed). */
+  async held(): Promise<ReadonlySet<string>> {
+    this.send();
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure.error;
+    return this.found;
+  }
+
+  /** Lets lookups still in flight end unobserved (validation refused the file). */
+  abandon(): void {
+    this.pending = [];
+  }
+
+  private send(): void {
+    if (this.pending.length === 0) return;
+    const ids = this.pending;
+    this.pending = [];
+    const lookup = this.store
+      .readStreams(ids.map((streamId) => ({ streamId, fromRevision: 0 })))
+      .then((read) => {
+        for (const [id, events] of read) if (events.length > 0) this.found.add(id);
+      })
+      .catch((error: unknown) => void (this.failure ??= { error }))
+      .finally(() => this.inFlight.delete(lookup));
+    this.inFlight.add(lookup);
+  }
+}
+
 /** Pass 3, only when the store holds some of the file: the overlapping ids must be the file's. */
 export async function verifyStoredOverlap(open: () => Readable, streams: ReadonlyMap<string, StreamPlan>, format: TransferFormat): Promise<ImportConflict | null> {
   const digests = new Map<string, string>();

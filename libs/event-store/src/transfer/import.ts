@@ -8,7 +8,7 @@ import type { EventStore, StreamAppend } from '../event-store.port';
 import type { NewEvent } from '../events';
 import { RecordRejected, type TransferFormat } from './format';
 import { readRecords } from './read-records';
-import { checkAgainstStore, verifyStoredOverlap, type StreamPlan } from './import-check';
+import { checkAgainstStore, StoreLookahead, verifyStoredOverlap, type StreamPlan } from './import-check';
 
 /**
  * A file path, a function that opens the file afresh (the import reads it more than once), or
@@ -18,7 +18,7 @@ export type ImportSource = string | (() => Readable) | Readable;
 
 export interface ImportOptions {
   readonly format: TransferFormat;
-  /** Events per `appendToStreams` call (default 5,000: fewer commits; one transaction holds readers back a fraction of a second at most). */
+  /** Events per `appendToStreams` call, of any number of streams (default 5,000: fewer commits; one transaction holds readers back a fraction of a second at most). */
   readonly batchSize?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
   /**
@@ -64,8 +64,10 @@ export async function importEvents(store: EventStore, source: ImportSource, opti
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (options.format !== 'ndjson' && options.format !== 'csv') throw new RangeError(`unknown format ${JSON.stringify(options.format)}`);
   return withReopenable(source, async (open) => {
-    const { streams, total } = await validate(open, options);
-    const conflicts = [await checkAgainstStore(store, streams, (done) => options.onProgress?.({ phase: 'checking', done, total: streams.size }))];
+    const { streams, total, held } = await validate(store, open, options);
+    // New streams the store does not hold were looked up during validation; the rest are checked now.
+    const toCheck = new Map([...streams].filter(([id, s]) => s.first > 0 || held.has(id)));
+    const conflicts = [await checkAgainstStore(store, toCheck, (done) => options.onProgress?.({ phase: 'checking', done, total: toCheck.size }))];
     if ([...streams.values()].some((s) => s.storedDigest !== null)) conflicts.push(await verifyStoredOverlap(open, streams, options.format));
     const first = conflicts.filter((c) => c !== null).sort((a, b) => a.line - b.line)[0];
     if (first) throw first;
@@ -73,9 +75,13 @@ export async function importEvents(store: EventStore, source: ImportSource, opti
   });
 }
 
-/** Pass 1: every line well formed, every stream's revisions contiguous and in order. */
-async function validate(open: () => Readable, options: ImportOptions): Promise<{ streams: Map<string, StreamPlan>; total: number }> {
+/**
+ * Pass 1: every line well formed, every stream's revisions contiguous and in order; meanwhile the
+ * streams the file starts at revision 0 are looked up in the store (`held`: those it holds).
+ */
+async function validate(store: EventStore, open: () => Readable, options: ImportOptions): Promise<{ streams: Map<string, StreamPlan>; total: number; held: ReadonlySet<string> }> {
   const streams = new Map<string, StreamPlan>();
+  const lookahead = new StoreLookahead(store);
   let total = 0;
   const visit = ({ streamId, streamRevision, event }: { streamId: string; streamRevision: number; event: NewEvent }, line: number) => {
     const problem = options.checkEvent?.(event);
@@ -85,6 +91,7 @@ async function validate(open: () => Readable, options: ImportOptions): Promise<{
     const seen = streams.get(streamId);
     if (!seen) {
       streams.set(streamId, { line, first: streamRevision, last: streamRevision, appendFrom: streamRevision, storedDigest: null });
+      if (streamRevision === 0) lookahead.add(streamId);
     } else if (streamRevision !== seen.last + 1) {
       throw new RecordRejected(`stream ${streamId}: revision ${streamRevision} follows revision ${seen.last}; a stream's revisions must be contiguous and in order`);
     } else {
@@ -93,14 +100,23 @@ async function validate(open: () => Readable, options: ImportOptions): Promise<{
     total += 1;
     return total % 1000 === 0 ? total : undefined;
   };
-  for await (const done of readRecords(open(), options.format, visit)) options.onProgress?.({ phase: 'validating', done, total: null });
+  try {
+    for await (const done of readRecords(open(), options.format, visit)) {
+      options.onProgress?.({ phase: 'validating', done, total: null });
+      await lookahead.room();
+    }
+  } catch (err) {
+    lookahead.abandon();
+    throw err;
+  }
   options.onProgress?.({ phase: 'validating', done: total, total });
-  return { streams, total };
+  return { streams, total, held: await lookahead.held() };
 }
 
 /**
- * Pass 2: append in global file order. A batch is cut before a stream reappears behind another,
- * so the target's global order is the file's; each stream goes with its exact expected revision.
+ * Pass 2: append in global file order. A batch holds up to `batchSize` events of any number of
+ * streams, interleaved as in the file: it goes with that order (`AppendOptions.order`), so the
+ * target's global order is the file's, and each stream with its exact expected revision.
  */
 async function append(
   store: EventStore,
@@ -111,28 +127,30 @@ async function append(
   options: ImportOptions,
 ): Promise<ImportSummary> {
   const toAppend = [...streams.values()].reduce((n, s) => n + s.last + 1 - s.appendFrom, 0);
-  let batch = new Map<string, { events: NewEvent[]; expectedRevision: StreamAppend['expectedRevision'] }>();
-  let size = 0;
-  let lastStream: string | null = null;
+  let batch = new Map<string, { index: number; events: NewEvent[]; expectedRevision: StreamAppend['expectedRevision'] }>();
+  /** Per event of the batch, in file order, the index of its stream's append. */
+  let order: number[] = [];
   let appended = 0;
   // One append in flight while the next batch is read and parsed: the file's work overlaps the
   // server's. Batches still go one after the other, so the target's order is the file's.
   let inFlight: Promise<unknown> = Promise.resolve();
   const flush = async () => {
-    if (size === 0) return;
-    const appends = [...batch].map(([streamId, a]) => ({ streamId, ...a }));
-    const count = size;
+    if (order.length === 0) return;
+    const appends = [...batch].map(([streamId, a]) => ({ streamId, events: a.events, expectedRevision: a.expectedRevision }));
+    const inOrder = order;
     batch = new Map();
-    size = 0;
-    lastStream = null;
+    order = [];
     // Free text becomes a vault note before its event is appended (the note's write overlaps the append in flight).
     if (options.transformEvent) {
       for (const a of appends) for (let i = 0; i < a.events.length; i++) a.events[i] = await options.transformEvent(a.events[i]!);
     }
     await inFlight;
-    inFlight = store.appendToStreams(appends).then(async () => {
-      await options.afterAppend?.(appends.flatMap((a) => a.events));
-      appended += count;
+    inFlight = store.appendToStreams(appends, { order: inOrder }).then(async () => {
+      if (options.afterAppend) {
+        const taken = appends.map(() => 0);
+        await options.afterAppend(inOrder.map((k) => appends[k]!.events[taken[k]!++]!));
+      }
+      appended += inOrder.length;
       options.onProgress?.({ phase: 'appending', done: appended, total: toAppend });
     });
     // Rejections are awaited at the next flush or at the end; this only keeps one from being "unhandled" meanwhile.
@@ -144,12 +162,11 @@ async function append(
     return e.streamRevision >= plan.appendFrom ? e : undefined;
   };
   for await (const { streamId, streamRevision, event } of readRecords(open(), options.format, visit)) {
-    if (size >= batchSize || (lastStream !== streamId && batch.has(streamId))) await flush();
-    const group = batch.get(streamId);
+    if (order.length >= batchSize) await flush();
+    let group = batch.get(streamId);
     if (group) group.events.push(event);
-    else batch.set(streamId, { events: [event], expectedRevision: streamRevision === 0 ? 'no_stream' : streamRevision - 1 });
-    size += 1;
-    lastStream = streamId;
+    else batch.set(streamId, (group = { index: batch.size, events: [event], expectedRevision: streamRevision === 0 ? 'no_stream' : streamRevision - 1 }));
+    order.push(group.index);
   }
   await flush();
   await inFlight;

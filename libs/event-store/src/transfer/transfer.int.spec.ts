@@ -309,19 +309,19 @@ describe('event history export and import', () => {
       const calls: string[][] = [];
       // The real store, whose second append fails on its way back, after the third batch has been read.
       const failing: EventStore = Object.assign(Object.create(target) as EventStore, {
-        appendToStreams: async (appends: Parameters<EventStore['appendToStreams']>[0]) => {
+        appendToStreams: async (...[appends, options]: Parameters<EventStore['appendToStreams']>) => {
           calls.push(appends.map((a) => a.streamId));
           if (calls.length === 2) {
             await new Promise((resolve) => setTimeout(resolve, 50));
             throw new Error('connection lost');
           }
-          return target.appendToStreams(appends);
+          return target.appendToStreams(appends, options);
         },
       });
 
       await expect(importEvents(failing, path, { format: 'ndjson', batchSize: 2 })).rejects.toThrow('connection lost');
 
-      // HISTORY in batches of 2 (a batch is also cut where its stream reappears): [campaign-1, customer-1], [campaign-1, customer-2], ...
+      // HISTORY in batches of 2: [campaign-1, customer-1], [campaign-1, customer-2], ...
       expect(calls).toEqual([
         ['campaign-1', 'customer-1'],
         ['campaign-1', 'customer-2'],
@@ -354,6 +354,41 @@ describe('event history export and import', () => {
       const partly = [{ ...batch[0]!, events: [...batch[0]!.events, fact('B', '2026-03-01T00:00:00Z')] }];
       await expect(target.appendToStreams(partly)).rejects.toBeInstanceOf(WrongExpectedVersion);
       expect(await target.readStream('repeat-1')).toHaveLength(1);
+    });
+  });
+
+  describe('looking the streams up in the store', () => {
+    it('looks new streams up 500 a query while validating, checks only those the store holds after it, and a held one with other events refuses the file, appending nothing', async () => {
+      const target = await freshStore();
+      await target.appendToStream('lookup-700', [fact('CustomerContacted', '2026-03-02T00:00:00Z')], 'no_stream');
+      const head = await target.headPosition();
+      // 1,200 new streams of one event each: lookup-700, on line 701, is held by the store with another event.
+      const path = join(dir, 'lookup.ndjson');
+      const record = (i: number) => ({
+        position: `1/${i + 1}`, eventId: randomUUID(), streamId: `lookup-${i}`, streamRevision: 0, type: 'CustomerContacted', occurredAt: '2026-03-01T09:00:00Z',
+        recordedAt: '2026-03-01T09:00:01Z', actor: 'staff-7', orgUnit: 'branch-1', correlationId: randomUUID(), causationId: null, schemaVersion: 1, data: { channel: 'call' },
+      });
+      await writeFile(path, `${Array.from({ length: 1_200 }, (_, i) => JSON.stringify(record(i))).join('\n')}\n`);
+      let validated = false;
+      const lookups: { duringValidation: boolean; streams: number }[] = [];
+      const readStreams = target.readStreams.bind(target);
+      jest.spyOn(target, 'readStreams').mockImplementation((requests) => {
+        lookups.push({ duringValidation: !validated, streams: requests.length });
+        return readStreams(requests);
+      });
+
+      const err = await importEvents(target, path, { format: 'ndjson', onProgress: (p) => (validated ||= p.phase === 'validating' && p.total !== null) }).catch((e: unknown) => e);
+
+      expect(err).toBeInstanceOf(ImportConflict);
+      expect(err).toMatchObject({ line: 701, streamId: 'lookup-700', message: expect.stringContaining('other events at revisions 0..0') });
+      // Two full chunks sent while lines were still being read, the last 200 at the end; then only the one stream held.
+      expect(lookups).toEqual([
+        { duringValidation: true, streams: 500 },
+        { duringValidation: true, streams: 500 },
+        { duringValidation: false, streams: 200 },
+        { duringValidation: false, streams: 1 },
+      ]);
+      expect(await target.headPosition()).toEqual(head);
     });
   });
 
@@ -395,7 +430,7 @@ describe('event history export and import', () => {
       readAll.mockRestore();
     });
 
-    it('imports them in bounded batches, keeping the global order', async () => {
+    it('imports them in full batches of the given size though every stream comes back in each, keeping the global order', async () => {
       const path = join(dir, 'big.csv');
       await writeExport(bigStore, path, { format: 'csv', batchSize: 100 });
       const target = await freshStore();
@@ -405,7 +440,9 @@ describe('event history export and import', () => {
 
       expect(imported).toEqual({ events: STREAMS * PER_STREAM, streams: STREAMS, alreadyStored: 0 });
       const sizes = appendToStreams.mock.calls.map(([appends]) => appends.reduce((n, a) => n + a.events.length, 0));
-      expect(Math.max(...sizes)).toBeLessThanOrEqual(250);
+      // 3,000 events in 12 appends of 250 (a batch cut where a stream reappears would hold 150 at most: 150 streams in turn).
+      expect(sizes).toEqual(Array.from({ length: 12 }, () => 250));
+      expect(appendToStreams.mock.calls.every(([appends]) => appends.length === 150)).toBe(true);
       expect((await historyOf(target)).map((e) => e.metadata.eventId)).toEqual((await historyOf(bigStore)).map((e) => e.metadata.eventId));
     });
   });
