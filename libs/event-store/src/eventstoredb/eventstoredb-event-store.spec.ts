@@ -188,6 +188,21 @@ describe('EventStoreDB adapter against server behaviours (stand-in)', () => {
       expect((await store.readStream('import-1')).map((e) => e.type)).toEqual(['Start', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6']);
     });
 
+    it('an ordered append retried after it failed midway reports only what the retry wrote', async () => {
+      const appends = [
+        { streamId: 'import-a', events: [event('A0'), event('A1'), event('A2')], expectedRevision: 'no_stream' as const },
+        { streamId: 'import-b', events: [event('B0')], expectedRevision: 'no_stream' as const },
+      ];
+      const order = [0, 0, 1, 0]; // runs: A0 A1 | B0 | A2
+      server.failNext('append', new UnavailableError(), { after: 1 }); // run A0 A1 is stored, B0 is not
+      await expect(store.appendToStreams(appends, { order })).rejects.toBeInstanceOf(StoreUnavailable);
+      const [a, b] = await store.appendToStreams(appends, { order });
+      // Stream a: 2 of its 3 events were stored by the failed attempt, so the retry wrote 1; stream b: its one event.
+      expect([a!.nextExpectedRevision, a!.written, a!.repeated]).toEqual([2, 1, undefined]);
+      expect([b!.nextExpectedRevision, b!.written, b!.repeated]).toEqual([0, undefined, undefined]);
+      expect((await store.readStream('import-a')).map((e) => e.type)).toEqual(['A0', 'A1', 'A2']);
+    });
+
     it('refuses a single event over the limit in a multi-stream append', async () => {
       await expect(store.appendToStreams([{ streamId: 'import-1', events: [sized('Huge', 2_000_000)], expectedRevision: 'no_stream' }])).rejects.toBeInstanceOf(AppendTooLarge);
     });

@@ -123,6 +123,7 @@ export class EventStoreDbEventStore implements EventStore {
     const taken = appends.map(() => 0);
     const results: (AppendResult | undefined)[] = appends.map(() => undefined);
     const wrote = appends.map(() => false);
+    const count = appends.map(() => 0);
     for (let i = 0; i < order.length; ) {
       const k = order[i]!;
       let n = 0;
@@ -134,6 +135,7 @@ export class EventStoreDbEventStore implements EventStore {
       const [r] = await this.appendToStreams([{ streamId: a.streamId, events: a.events.slice(taken[k], taken[k]! + n), expectedRevision }]);
       taken[k] = taken[k]! + n;
       wrote[k] ||= !r!.repeated;
+      count[k] = count[k]! + (r!.repeated ? 0 : (r!.written ?? n));
       results[k] = r!;
     }
     // Appends without events only check their expectation.
@@ -141,8 +143,10 @@ export class EventStoreDbEventStore implements EventStore {
     let e = 0;
     return appends.map((a, k) => {
       if (a.events.length === 0) return empty[e++]!;
-      const { repeated: _, ...r } = results[k]!;
-      return wrote[k] ? r : { ...r, repeated: true as const };
+      const { repeated: _, written: __, ...r } = results[k]!;
+      if (!wrote[k]) return { ...r, repeated: true as const };
+      // Runs an earlier attempt had stored are not counted again (the metric counts what was written).
+      return count[k] === a.events.length ? r : { ...r, written: count[k]! };
     });
   }
 
