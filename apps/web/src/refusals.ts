@@ -30,6 +30,17 @@ const FIELD_OF_CODE: Record<string, string> = {
   BUDGET_EXCEEDED: 'budget',
   EMPTY_AUDIENCE: 'audience',
   REASON_REQUIRED: 'reason',
+  // The customer page's filings: a VIP card application and a claim.
+  NOT_A_VIP_TIER: 'tier',
+  REAPPLY_TOO_SOON: 'tier',
+  CARD_ALREADY_HELD: 'tier',
+  APPLICATION_PENDING: 'applicationId',
+  CUSTOMER_ALREADY_IN_SYSTEM: 'customerId',
+  CLAIM_PENDING: 'customerId',
+  STAFF_NOT_IN_UNIT: 'assetsByUnit',
+  NOT_A_SUB_BRANCH: 'assetsByUnit',
+  NO_HOME_UNIT: 'assetsByUnit',
+  UNKNOWN_UNIT: 'assetsByUnit',
 };
 
 /** A refusal's words: the screens' own for the code, else the app's error table, else the API's message. */

@@ -19,7 +19,7 @@ const zhCN = {
   inbox: {
     waiting: '待我审批', mine: '我的申请', kind: '类型', request: '申请', unit: '机构', requestedBy: '申请人', requestedAt: '申请时间', facts: '要点', status: '状态', decidedBy: '审批人', reason: '理由',
     approve: '批准', reject: '驳回', approved: '已批准', rejected: '已驳回', empty: '没有待审批的申请',
-    kinds: { campaign: '营销活动', special_vip_card: '特殊贵宾卡', budget_change: '预算调整', customer_claim: '客户认领', customer_transfer: '跨机构移交' },
+    kinds: { campaign: '营销活动', special_vip_card: '特殊贵宾卡', budget_change: '预算调整', customer_claim: '客户认领', transfer: '跨分行客户调配' },
     statuses: { pending: '待审批', approved: '已批准', rejected: '已驳回', withdrawn: '已撤回' },
   },
   callList: {
@@ -39,6 +39,9 @@ const zhCN = {
     DOCUMENT_TOO_LARGE: '方案文件超过大小上限', DOCUMENT_TYPE_NOT_ALLOWED: '方案文件须为 PDF 或 Office 文件（按文件内容识别，不看文件名）', INVALID_FILE_NAME: '文件名无效',
     UNKNOWN_PLAN_DOCUMENT: '请先上传活动方案文件', PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN: '该方案文件属于其他活动', CAMPAIGN_PERIOD_OVER: '活动期间已结束', CAMPAIGN_NOT_STARTED: '活动期间尚未开始',
     BUDGET_EXCEEDED: '超出本机构剩余预算', EMPTY_AUDIENCE: '没有符合条件的目标客户', INVALID_CAMPAIGN_STATE: '活动当前状态不允许此操作',
+    NOT_A_VIP_TIER: '贵宾卡等级须为标准、白金或黑金', REAPPLY_TOO_SOON: '贵宾卡注销后一年内不能再申请', APPLICATION_PENDING: '该客户已有未完成的贵宾卡申请', CARD_ALREADY_HELD: '客户已持有贵宾卡',
+    CUSTOMER_ALREADY_IN_SYSTEM: '客户已在系统中，由所属支行分配客户经理', CLAIM_PENDING: '该客户已有待审批的认领', STAFF_NOT_IN_UNIT: '客户将归属资产最多的支行，您不在该支行',
+    NOT_A_SUB_BRANCH: '客户资产须记在支行', NO_HOME_UNIT: '请填写持有客户资产的支行', UNKNOWN_UNIT: '没有该机构',
   } as Record<string, string>,
 };
 
@@ -62,7 +65,7 @@ const en: Messages = {
   inbox: {
     waiting: 'Waiting for me', mine: 'My requests', kind: 'Kind', request: 'Request', unit: 'Unit', requestedBy: 'Requested by', requestedAt: 'Requested at', facts: 'Facts', status: 'Status', decidedBy: 'Decided by', reason: 'Reason',
     approve: 'Approve', reject: 'Reject', approved: 'Approved', rejected: 'Rejected', empty: 'Nothing waiting',
-    kinds: { campaign: 'campaign', special_vip_card: 'special VIP card', budget_change: 'budget change', customer_claim: 'customer claim', customer_transfer: 'cross-branch transfer' },
+    kinds: { campaign: 'campaign', special_vip_card: 'special VIP card', budget_change: 'budget change', customer_claim: 'customer claim', transfer: 'cross-branch transfer' },
     statuses: { pending: 'pending', approved: 'approved', rejected: 'rejected', withdrawn: 'withdrawn' },
   },
   callList: {
@@ -82,6 +85,9 @@ const en: Messages = {
     DOCUMENT_TOO_LARGE: 'The plan document is over the size limit', DOCUMENT_TYPE_NOT_ALLOWED: 'The plan document must be a PDF or an Office file (told by its content, not its name)', INVALID_FILE_NAME: 'Invalid file name',
     UNKNOWN_PLAN_DOCUMENT: 'Upload the plan document first', PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN: 'That plan document belongs to another campaign', CAMPAIGN_PERIOD_OVER: 'The campaign period is over', CAMPAIGN_NOT_STARTED: 'The campaign period has not begun',
     BUDGET_EXCEEDED: 'Over the unit\'s remaining budget', EMPTY_AUDIENCE: 'No customer matches the audience rule', INVALID_CAMPAIGN_STATE: 'Not possible in the campaign\'s current state',
+    NOT_A_VIP_TIER: 'A VIP card is standard, platinum or black', REAPPLY_TOO_SOON: 'No new card within a year of a cancelled one', APPLICATION_PENDING: 'The customer has an application still open', CARD_ALREADY_HELD: 'The customer holds a card already',
+    CUSTOMER_ALREADY_IN_SYSTEM: 'The customer is in the system: their sub-branch assigns a manager', CLAIM_PENDING: 'A claim on this customer is waiting', STAFF_NOT_IN_UNIT: 'The customer joins the sub-branch holding most of their assets, and you do not work there',
+    NOT_A_SUB_BRANCH: 'Assets are held by sub-branches', NO_HOME_UNIT: 'Name the sub-branch holding the customer\'s assets', UNKNOWN_UNIT: 'No such unit',
   },
 };
 

@@ -14,6 +14,7 @@ export * from './customer/complaint-categories';
 export { customerDecider, customerStream } from './customer/customer.decider';
 export { PARTICIPATION_KINDS } from './customer/customer-participation';
 export { claimDecidingUnit } from './customer/customer-claims';
+export { transferDecidingUnit } from './customer/customer-transfer-requests';
 export * from './campaign/campaign.events';
 export * from './campaign/campaign.commands';
 export * from './campaign/campaign.split';

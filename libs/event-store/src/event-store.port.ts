@@ -14,6 +14,11 @@ export interface AppendResult {
   readonly position: Position;
   /** Set when nothing was written: every event was stored already (a repeat). Metrics count only what was written. */
   readonly repeated?: true;
+  /**
+   * Set when some but not all of the events were written: a stream's split append on EventStoreDB
+   * whose first parts an earlier attempt (same ids) stored. Metrics count this many, not all.
+   */
+  readonly written?: number;
 }
 
 export interface StreamAppend {

@@ -62,8 +62,11 @@ const schema = z.object({
     .default(DEFAULT_BANK_TIME_ZONE),
   AUTH_MAX_FAILED_SIGN_INS: z.coerce.number().int().min(1).max(100).default(5),
   AUTH_LOCKOUT_MINUTES: z.coerce.number().min(1).max(7 * 24 * 60).default(15),
-  /** Failed sign-ins one client address may make per AUTH_LOCKOUT_MINUTES before it is refused (429), counted before any account's. */
-  AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
+  /**
+   * Failed sign-ins one client address (an IPv6 one by its /64) may make per AUTH_LOCKOUT_MINUTES,
+   * across accounts, before it is refused (429) for every account that has not signed in from it.
+   */
+  AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(100),
   OIDC_ISSUER: z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL').optional(),
   OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDbEventStore, PostgresEventStore, type EventStore, type NewEvent } from '@app/event-store';
+import { UnavailableError } from '@eventstore/db-client';
 import { FakeEventStoreDb } from '../../event-store/src/eventstoredb/fake-eventstoredb';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { Metrics } from './metrics';
@@ -51,5 +52,24 @@ describe('the appended-events metric counts only events actually written', () =>
     await store.appendToStreams(batch);
     // 2 + 1 written the first time, nothing the second: 3, not 6.
     expect(await appendedTotal(metrics, kind)).toBe(3);
+  });
+
+  it('eventstoredb: a split append completed on retry counts only the parts that retry wrote', async () => {
+    const server = new FakeEventStoreDb();
+    const metrics = new Metrics('test-eventstoredb-3');
+    const store = metrics.instrumentStore(new EventStoreDbEventStore(server.client));
+    const big = (n: number): NewEvent => ({ ...event(n), data: { n, blob: 'x'.repeat(300_000) } });
+    // Seven events of ~300 kB go in parts of 3, 3 and 1 under the 1 MiB append limit.
+    const appends = [
+      { streamId: `counted-split-${randomUUID()}`, events: Array.from({ length: 7 }, (_, i) => big(i)), expectedRevision: 'no_stream' as const },
+      { streamId: `counted-small-${randomUUID()}`, events: [event(8), event(9)], expectedRevision: 'no_stream' as const },
+    ];
+    server.failNext('append', new UnavailableError(), { after: 1 }); // the first part is stored, then the call fails
+    await expect(store.appendToStreams(appends)).rejects.toThrow();
+    expect(await appendedTotal(metrics, 'eventstoredb')).toBe(0);
+    await store.appendToStreams(appends);
+    // The retry wrote parts 2 and 3 (3 + 1) and the small stream (2): 6, not 7 + 2 = 9.
+    expect(await appendedTotal(metrics, 'eventstoredb')).toBe(6);
+    expect((await store.readStream(appends[0]!.streamId)).length).toBe(7);
   });
 });

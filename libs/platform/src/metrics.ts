@@ -237,12 +237,12 @@ export class Metrics {
       get(target, prop) {
         if (prop === 'appendToStream') {
           return (streamId: string, events: readonly unknown[], ...rest: unknown[]) =>
-            count((r: AppendResult) => (r.repeated ? 0 : events.length), () => (target.appendToStream as (...a: unknown[]) => Promise<AppendResult>).call(target, streamId, events, ...rest));
+            count((r: AppendResult) => eventsWritten(r, events.length), () => (target.appendToStream as (...a: unknown[]) => Promise<AppendResult>).call(target, streamId, events, ...rest));
         }
         if (prop === 'appendToStreams') {
           return (appends: readonly { events: readonly unknown[] }[], ...rest: unknown[]) =>
             count(
-              (results: AppendResult[]) => appends.reduce((n, a, i) => n + (results[i]?.repeated ? 0 : a.events.length), 0),
+              (results: AppendResult[]) => appends.reduce((n, a, i) => n + eventsWritten(results[i], a.events.length), 0),
               () => (target.appendToStreams as (...a: unknown[]) => Promise<AppendResult[]>).call(target, appends, ...rest),
             );
         }
@@ -251,6 +251,12 @@ export class Metrics {
       },
     });
   }
+}
+
+/** How many of the `sent` events an append wrote: none for a repeat, `written` for a partly repeated split append, else all. */
+export function eventsWritten(result: AppendResult | undefined, sent: number): number {
+  if (result?.repeated) return 0;
+  return result?.written ?? sent;
 }
 
 /** A command's label: the domain command's own `type` when it carries one, else its class. */

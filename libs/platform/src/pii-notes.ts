@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { inTransaction } from '@app/read-models';
 
 /**
  * Free text about a customer (a contact's outcome, a reversal's reason, feedback), which may hold
@@ -121,18 +122,9 @@ export type Queryable = Pick<PoolClient, 'query'>;
  * notes key, yet). A note's writing and the customer's erasure both take it, so a note is either
  * kept before the erasure (which then deletes it) or refused after it — never kept behind it.
  */
-export async function inCustomerTransaction<T>(pool: Pool, customerId: string, work: (tx: PoolClient) => Promise<T>): Promise<T> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
+export function inCustomerTransaction<T>(pool: Pool, customerId: string, work: (tx: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`pii-customer:${customerId}`]);
-    const result = await work(tx);
-    await tx.query('COMMIT');
-    return result;
-  } catch (err) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    tx.release();
-  }
+    return work(tx);
+  });
 }

@@ -142,3 +142,108 @@ describe('the audience preview and the launch agree', () => {
     }
   });
 });
+
+/**
+ * Review finding 3: the counts above are checked only against each other. Here a small audience
+ * whose every customer's fate is worked out by hand: the preview must show exactly these sizes and
+ * reasons, and the launch must enrol exactly the customers it counted in.
+ */
+describe('the audience preview and the launch, counted by hand', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+  const DAY = 86_400_000;
+  const now = Date.now();
+  let last = '';
+  const ok = (r: ApiResponse, what: string) => {
+    if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.body?.position) last = r.body.position;
+    return r;
+  };
+  const base = { ownerUnitId: 'BR1', budget: '100', period: { start: '2026-01-01', end: '2030-01-01' } };
+  async function launch(campaignId: string, plan: Record<string, unknown>) {
+    const mkt = c.as('mkt-br1');
+    ok(await mkt.post('/api/campaigns', { campaignId, name: campaignId, ...plan }), `${campaignId} draft`);
+    ok(await submitWithPlan(mkt, campaignId), `${campaignId} submit`);
+    ok(await c.as('appr-ho').post(`/api/campaigns/${campaignId}/approve`), `${campaignId} approve`);
+    return ok(await mkt.post(`/api/campaigns/${campaignId}/launch`), `${campaignId} launch`).body as { audienceSize: number; controlCount: number; excluded: Record<string, number> };
+  }
+  const enrolled = async (campaignId: string, group?: string) =>
+    (
+      await t.db.pool.query<{ id: string }>(
+        `SELECT data->>'customerId' AS id FROM es_events WHERE type = 'CustomerEnrolledInCampaign' AND data->>'campaignId' = $1 AND ($2::text IS NULL OR data->>'group' = $2) ORDER BY 1`,
+        [campaignId, group ?? null],
+      )
+    ).rows.map((r) => r.id);
+  const KN = { ...base, productCodes: ['FUND-BOND'], channels: ['phone'], controlGroupPercent: 0, audience: { suitableOnly: true, excludeContactCapReached: true, excludeOverlappingCampaigns: true } };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    c = api(t);
+    await seedOrganisation(t);
+    const onboard = async (customerId: string, rm: string, unit: string, segment = 'retail') =>
+      ok(await c.as(rm).post('/api/customers', { customerId, segment, gender: 'F', birthYear: 1980, assetsByUnit: { [unit]: '300000' } }), customerId);
+    const assess = async (customerId: string, tolerance: string, daysAgo = 0) =>
+      ok(await c.as('admin').post(`/api/customers/${customerId}/risk-assessment`, { tolerance, occurredAt: new Date(now - daysAgo * DAY - 60_000).toISOString() }), `${customerId} risk`);
+    const optOut = async (customerId: string, channel: string) => ok(await c.as('rm1').post(`/api/customers/${customerId}/consents`, { channel, granted: false }), `${customerId} ${channel}`);
+
+    // SB1 (in BR1's subtree), suitable for FUND-BOND (R2) and reachable by phone: A1 (R2), A2 (R3), A3 (R5).
+    for (const [id, tolerance] of [['A1', 'R2'], ['A2', 'R3'], ['A3', 'R5']] as const) {
+      await onboard(id, 'rm1', 'SB1');
+      await assess(id, tolerance);
+    }
+    // O1 opted out of phone (the only channel): OPTED_OUT. O2 opted out of SMS only: still reachable by phone.
+    for (const [id, channel] of [['O1', 'phone'], ['O2', 'sms']] as const) {
+      await onboard(id, 'rm1', 'SB1');
+      await assess(id, 'R3');
+      await optOut(id, channel);
+    }
+    // E1: erased — and opted out of phone too, but erasure is the first reason.
+    await onboard('E1', 'rm1', 'SB1');
+    await assess('E1', 'R3');
+    await optOut('E1', 'phone');
+    ok(await c.as('admin').post('/api/customers/E1/erasure', { reason: 'asked' }), 'E1 erased');
+    // Unsuitable: U1 tolerates only R1, U2 was never assessed, U3's R2 assessment is 370 days old (lapsed).
+    await onboard('U1', 'rm1', 'SB1');
+    await assess('U1', 'R1');
+    await onboard('U2', 'rm1', 'SB1');
+    await onboard('U3', 'rm1', 'SB1');
+    await assess('U3', 'R2', 370);
+    // Outside BR1's subtree: X1 of SB2 (BR2). M1 moved from SB2 into SB1 (counted in); M2 moved out of SB1 to SB2 (not matched).
+    await onboard('X1', 'rm3', 'SB2');
+    await assess('X1', 'R3');
+    await onboard('M1', 'rm3', 'SB2');
+    await assess('M1', 'R3');
+    ok(await c.as('admin').post('/api/customers/M1/transfer', { toStaffId: 'rm1' }), 'M1 in');
+    await onboard('M2', 'rm1', 'SB1');
+    await assess('M2', 'R3');
+    ok(await c.as('admin').post('/api/customers/M2/transfer', { toStaffId: 'rm3' }), 'M2 out');
+    // KP, a running campaign over the same period on segment 'prior' (P1–P4, all suitable and reachable), half held out.
+    for (const id of ['P1', 'P2', 'P3', 'P4']) {
+      await onboard(id, 'rm1', 'SB1', 'prior');
+      await assess(id, 'R3');
+    }
+    const kp = await launch('KP', { ...base, productCodes: ['DEP-1Y'], channels: ['phone'], controlGroupPercent: 50, audience: { segments: ['prior'] } });
+    // The seeded split (FNV-1a of "KP:<id>", below 5,000 of 10,000 is control) puts P2 in control, P1, P3 and P4 in treatment.
+    expect([kp.audienceSize, kp.controlCount]).toEqual([4, 1]);
+    expect(await enrolled('KP', 'control')).toEqual(['P2']);
+    // P1 has 3 campaign contacts in the last 30 days (20, 10 and 1 days ago): the cap of 3 is reached.
+    // P3 has 2 in the last 30 days (25 and 12 days ago) and one 35 days ago: under the cap.
+    for (const [id, days] of [['P1', [20, 10, 1]], ['P3', [35, 25, 12]]] as const) {
+      for (const d of days) ok(await c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: id, staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'KP', occurredAt: new Date(now - d * DAY - 60_000).toISOString() }), `${id} contact`);
+    }
+  }, 300_000);
+  afterAll(() => t?.close());
+
+  it('previews exactly the hand-counted audience and exclusions, and the launch enrols exactly those customers', async () => {
+    const shown = ok(await c.as('mkt-br1').post(`/api/audiences/preview?minPosition=${last}`, { campaignId: 'KN', ...KN }), 'KN preview').body;
+    // In: A1, A2, A3, O2, M1. Out, each under its first reason: E1 erased; O1 opted out; U1, U2, U3 unsuitable;
+    // P1 capped (before its KP enrolment counts); P2 in KP's control group; P3, P4 in KP, which overlaps. X1 and M2 are not BR1's.
+    expect(shown.audienceSize).toBe(5);
+    expect(shown.split).toMatchObject({ treatment: 5, control: 0 });
+    expect(shown.excluded).toEqual({ DATA_ERASED: 1, OPTED_OUT: 1, NOT_SUITABLE: 3, CONTACT_LIMIT_REACHED: 1, IN_ANOTHER_CONTROL_GROUP: 1, IN_OVERLAPPING_CAMPAIGN: 2 });
+    const launched = await launch('KN', KN);
+    expect(launched.audienceSize).toBe(5);
+    expect(launched.excluded).toEqual({ DATA_ERASED: 1, OPTED_OUT: 1, NOT_SUITABLE: 3, CONTACT_LIMIT_REACHED: 1, IN_ANOTHER_CONTROL_GROUP: 1, IN_OVERLAPPING_CAMPAIGN: 2 });
+    expect(await enrolled('KN')).toEqual(['A1', 'A2', 'A3', 'M1', 'O2']);
+  });
+});

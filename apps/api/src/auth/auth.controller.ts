@@ -52,7 +52,8 @@ export class AuthController {
       'Writes made with the session cookie must send the `cp_csrf` cookie\'s value in an `X-CSRF-Token` header. ' +
       'Wrong id or password: 401 INVALID_CREDENTIALS (the same for an unknown id). After AUTH_MAX_FAILED_SIGN_INS (5) wrong passwords in a row the account is locked ' +
       'for AUTH_LOCKOUT_MINUTES (15): 423 ACCOUNT_LOCKED, even with the right password, until then or until an administrator sets a new one-time password; an unknown id locks the same way. ' +
-      'A client address that failed AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS (10) times in that window is refused first: 429 TOO_MANY_SIGN_IN_ATTEMPTS with Retry-After, and its tries count against no account. ' +
+      'A client address (IPv6: its /64) that failed AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS (100) times in that window, across accounts, is refused first: 429 TOO_MANY_SIGN_IN_ATTEMPTS with Retry-After, ' +
+      'and its tries count against no account — except for an account that signed in from that address in the last 30 days, which is checked as usual (others\' failures never refuse its right password). ' +
       'A one-time password signs in with `mustChangePassword: true`; such a session reaches only /api/auth/ until POST /api/auth/password. ' +
       'Refused (403 PASSWORD_SIGN_IN_DISABLED) when OIDC_ISSUER is set.',
   })
@@ -87,8 +88,8 @@ export class AuthController {
   @HttpCode(200)
   @ApiCookieAuth(SESSION_COOKIE)
   @ApiOperation({
-    summary: 'Change one\'s own password (the current one is checked, and counts towards the lockout)',
-    description: '422 INVALID_CREDENTIALS (field currentPassword), WEAK_PASSWORD (field newPassword: at least 10 characters, letters and digits, not containing the staff id), PASSWORD_REUSED. Ends the user\'s other sessions.',
+    summary: 'Change one\'s own password (a wrong current one counts towards the account\'s lockout, not the address\'s sign-in budget)',
+    description: '422 INVALID_CREDENTIALS (field currentPassword); after AUTH_MAX_FAILED_SIGN_INS wrong ones in a row the account is locked as at sign-in (423 ACCOUNT_LOCKED); WEAK_PASSWORD (field newPassword: at least 10 characters, letters and digits, not containing the staff id), PASSWORD_REUSED. Ends the user\'s other sessions.',
   })
   @ApiBody({ schema: toOpenApi(changePassword), examples: { change: { value: { currentPassword: 'one-time 123', newPassword: 'my own secret 42' } } } })
   async changePassword(@Req() req: SessionRequest, @CurrentActor() actor: Actor, @Body() body: unknown) {
@@ -96,8 +97,7 @@ export class AuthController {
     const problem = passwordProblem(actor.userId, b.newPassword);
     if (problem) throw refused('WEAK_PASSWORD', `the new password is too weak: ${problem}`, { field: 'newPassword' });
     if (b.newPassword === b.currentPassword) throw refused('PASSWORD_REUSED', 'the new password must differ from the current one', { field: 'newPassword' });
-    const outcome = await this.runtime.credentials.attempt(actor.userId, b.currentPassword, new Date(), req.ip ?? 'unknown');
-    if (!outcome.ok && outcome.reason === 'throttled') throw tooManyTries(req.res!, outcome.retryAt);
+    const outcome = await this.runtime.credentials.checkCurrentPassword(actor.userId, b.currentPassword, new Date());
     if (!outcome.ok && outcome.reason === 'locked') throw new HttpException({ code: 'ACCOUNT_LOCKED', message: 'too many wrong passwords: the account is locked', details: { lockedUntil: outcome.lockedUntil.toISOString(), field: 'currentPassword' } }, HttpStatus.LOCKED);
     if (!outcome.ok) throw refused('INVALID_CREDENTIALS', 'the current password is wrong', { field: 'currentPassword' });
     await this.runtime.credentials.changePassword(actor.userId, b.newPassword);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { api, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
@@ -169,19 +170,83 @@ describe('sign-in lockout that says nothing about which ids exist, and a budget 
     expect(unknown).toEqual(existing);
   });
 
-  it('stops one address after six failed sign-ins (AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS=6) before any account counts them: it locks at most two accounts', async () => {
-    const from = '10.2.0.1';
+  it('stops spraying across accounts from one address after six failures (AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS=6), but never the right password of an account that signs in there', async () => {
+    // A branch behind one NAT: rm2 signs in there every day.
+    const branch = '10.2.0.1';
+    expect((await signIn('rm2', ONE_TIME, branch)).status).toBe(200);
     const statuses: number[] = [];
-    // Three wrong passwords each against four accounts: 12 tries from one address.
-    for (const who of ['rm2', 'rm3', 'head-br1', 'mkt-br1']) for (let i = 1; i <= 3; i++) statuses.push((await signIn(who, `wrong guess ${i}`, from)).status);
-    // rm2: 401 401 423 (locked); rm3: the same (6 failures from this address); then 429 for the other six.
-    expect(statuses).toEqual([401, 401, 423, 401, 401, 423, 429, 429, 429, 429, 429, 429]);
-    // head-br1 and mkt-br1 were never counted: they sign in from their own desks.
-    expect((await signIn('head-br1', ONE_TIME, '10.2.0.2')).status).toBe(200);
-    expect((await signIn('mkt-br1', ONE_TIME, '10.2.0.3')).status).toBe(200);
-    // The throttled address is refused even with a right password, for an unknown id the same way.
-    const throttled = await answer(await signIn('appr-br1', ONE_TIME, from));
-    expect(throttled).toEqual(await answer(await signIn('no-such-staff', ONE_TIME, from)));
+    // One wrong password against eight ids (spraying: no account reaches its own lock of three).
+    for (const who of ['rm3', 'head-br1', 'mkt-br1', 'appr-br1', 'ghost-1', 'ghost-2', 'ghost-3', 'ghost-4']) statuses.push((await signIn(who, 'Spring2026!', branch)).status);
+    // Six failures fill the address's budget; the seventh and eighth are refused before any account counts them.
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+    // rm2, known at this address, is not refused for the others' failures: right password in, wrong one counted against rm2 alone.
+    expect((await signIn('rm2', ONE_TIME, branch)).status).toBe(200);
+    expect((await signIn('rm2', 'wrong guess 1', branch)).status).toBe(401);
+    expect((await signIn('rm2', ONE_TIME, branch)).status).toBe(200);
+    // An account never signed in from this address is refused there, whatever id it names, even with the right password ...
+    const throttled = await answer(await signIn('mkt-br1', ONE_TIME, branch));
+    expect(throttled).toEqual(await answer(await signIn('no-such-staff', ONE_TIME, branch)));
     expect(throttled.slice(0, 2)).toEqual([429, 'TOO_MANY_SIGN_IN_ATTEMPTS']);
+    // ... and signs in from its own desk: the sprayed accounts were counted once each (one wrong password, not a lock).
+    expect((await signIn('mkt-br1', ONE_TIME, '10.2.0.3')).status).toBe(200);
+    expect((await signIn('head-br1', ONE_TIME, '10.2.0.4')).status).toBe(200);
+  });
+
+  it('throttles an IPv6 client by its /64: rotating the last 64 bits does not buy more tries', async () => {
+    const statuses: number[] = [];
+    // Seven tries from seven addresses of 2001:db8:7:1::/64 (one per host number 1..7): the seventh meets the six failures before it.
+    for (let host = 1; host <= 7; host++) statuses.push((await signIn(`ghost-v6-${host}`, 'Spring2026!', `2001:db8:7:1::${host.toString(16)}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429]);
+    expect((await signIn('ghost-v6-9', 'Spring2026!', '2001:0db8:0007:0001:ffff:ffff:ffff:fffe')).status).toBe(429);
+    // The neighbouring /64 has a budget of its own.
+    expect((await signIn('ghost-v6-8', 'Spring2026!', '2001:db8:7:2::1')).status).toBe(401);
+  });
+
+  it('keys the address rows by a keyed HMAC, not a SHA-256 one could recompute for every IPv4 address', async () => {
+    const from = '10.5.0.9';
+    expect((await signIn('ghost-5', 'Spring2026!', from)).status).toBe(401);
+    const { rows } = await t.db.pool.query<{ k: string }>(`SELECT to_jsonb(a) AS k FROM auth_address_failures a`);
+    const stored = rows.map((r) => JSON.stringify(r.k));
+    expect(stored.length).toBeGreaterThan(0);
+    // What an enumeration of IPv4 would try: the address, with or without the old "address:" prefix, as SHA-256 (and MD5/SHA-1) hex.
+    const guesses = ['sha256', 'sha1', 'md5'].flatMap((alg) => [from, `address:${from}`, `::ffff:${from}`].map((v) => createHash(alg).update(v).digest('hex')));
+    for (const row of stored) {
+      expect(row).not.toContain(from);
+      for (const guess of guesses) expect(row).not.toContain(guess);
+    }
+  });
+
+  it("counts a wrong current password at a password change against the account's lockout only, not the address's budget", async () => {
+    const desk = '10.6.0.1';
+    const signedIn = await signIn('head-br1', ONE_TIME, desk);
+    expect(signedIn.status).toBe(200);
+    const pairs = signedIn.headers.getSetCookie().map((h) => h.split(';')[0]!);
+    const cookie = pairs.join('; ');
+    const csrf = pairs.find((p) => p.startsWith('cp_csrf='))!.slice('cp_csrf='.length);
+    const change = (currentPassword: string) =>
+      fetch(`${t.url}/api/auth/password`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': desk, cookie, 'x-csrf-token': csrf },
+        body: JSON.stringify({ currentPassword, newPassword: 'a new secret 2026' }),
+      });
+    // Two wrong current passwords: 422 each, not counted against the desk's address.
+    expect((await change('not it 1')).status).toBe(422);
+    expect((await change('not it 2')).status).toBe(422);
+    // Six sign-in failures from the desk (unknown ids): the sixth is still answered 401, so the address had counted none of the two above.
+    const statuses: number[] = [];
+    for (let i = 1; i <= 6; i++) statuses.push((await signIn(`ghost-desk-${i}`, 'Spring2026!', desk)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
+    // The address is now at its budget, yet the signed-in user changes the password with the right current one.
+    expect((await signIn('ghost-desk-7', 'Spring2026!', desk)).status).toBe(429);
+    expect((await change(ONE_TIME)).status).toBe(200);
+    // And the lockout applies: three wrong current passwords in a row (AUTH_MAX_FAILED_SIGN_INS=3) lock the account.
+    const codes: unknown[] = [];
+    for (const wrong of ['not it 3', 'not it 4', 'not it 5']) codes.push((await answer(await change(wrong))).slice(0, 2));
+    expect(codes).toEqual([
+      [422, 'INVALID_CREDENTIALS'],
+      [422, 'INVALID_CREDENTIALS'],
+      [423, 'ACCOUNT_LOCKED'],
+    ]);
+    expect((await signIn('head-br1', 'a new secret 2026', '10.6.0.2')).status).toBe(423);
   });
 });

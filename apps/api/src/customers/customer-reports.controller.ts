@@ -37,7 +37,12 @@ export class CustomerReportsController {
 
   @Roles('relationship_manager', 'branch_head', 'approver', 'analyst', 'admin')
   @Get(':customerId')
-  @ApiOperation({ summary: 'Customer 360: tier and its history, manager, unit, consent, risk profile and expiry, last contacts, campaigns, VIP card, points balance' })
+  @ApiOperation({
+    summary: 'Customer 360: tier and its history, product holdings, manager, unit, consent, risk profile and expiry, last contacts, campaigns, VIP card, points balance',
+    description:
+      '`holdings`: what the customer holds now, per product — `source` (`sale` or `snapshot`), `sinceAt`, `sinceMonth` (bank month), `sinceDay` (bank day of the sale; null when a snapshot brought it), `sales` recorded since. ' +
+      '`pastHoldings`: periods closed by a monthly snapshot that left the product out (`closedAt`, `closedMonth`). `tierHistory[].recordedAt`: when the change was recorded.',
+  })
   get(
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,

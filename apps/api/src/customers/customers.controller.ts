@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
@@ -38,6 +39,10 @@ const assign = z.strictObject({ staffId: id, ...occurredAt });
 const claim = z.strictObject({ claimId: id, ...onboard.omit({ personal: true }).shape });
 const claimDecision = z.strictObject({ approve: z.boolean(), reason: z.string().max(500).optional(), ...occurredAt });
 const transfer = z.strictObject({ toStaffId: id, ...occurredAt });
+/** A cross-branch transfer asked of head office: to whom, and why (the reason goes to the customer's vault). */
+const transferRequest = z.strictObject({ requestId: id.optional(), toStaffId: id, reason: text(500), ...occurredAt });
+/** A rejection needs its reason (refused 400 REASON_REQUIRED without one). */
+const transferDecision = z.strictObject({ approve: z.boolean(), reason: z.string().max(500).optional(), ...occurredAt });
 const risk = z.strictObject({ tolerance: riskLevel, ...occurredAt });
 const consent = z.strictObject({ channel, granted: z.boolean(), ...occurredAt });
 const answer = z.strictObject({ ...occurredAt });
@@ -130,14 +135,16 @@ export class CustomersController {
   @Roles('approver', 'branch_head', 'admin')
   @Post(':customerId/claims/:claimId/decision')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve or reject a claim (the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant' })
+  @ApiOperation({ summary: 'Approve or reject a claim (the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank)' })
   @ApiBody({ schema: toOpenApi(claimDecision), examples: { example: { value: {"approve": true} } } })
   async decideClaim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('claimId') claimId: string, @Body() body: unknown) {
     const b = parseBody(claimDecision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     // A rejection's reason may name people: it goes to the customer's vault, and the event names the note.
-    const reasonNote = !b.approve && b.reason ? `claim:${claimId}:rejection` : null;
-    const notes = reasonNote ? [[reasonNote, b.reason!] as const] : [];
+    // A blank reason is none (the decider refuses a rejection without one).
+    const reason = b.reason?.trim() ?? '';
+    const reasonNote = !b.approve && reason ? `claim:${claimId}:rejection` : null;
+    const notes = reasonNote ? [[reasonNote, reason] as const] : [];
     return this.runtime.vault.notes.around(customerId, notes, () => this.send(issue, { type: 'DecideClaim', customerId, claimId, approve: b.approve, reasonNote }));
   }
 
@@ -150,6 +157,42 @@ export class CustomersController {
     const b = parseBody(transfer, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     return this.send(issue, { type: 'TransferCustomer', customerId, toStaffId: b.toStaffId });
+  }
+
+  @Roles('relationship_manager', 'branch_head', 'approver')
+  @Post(':customerId/transfer-requests')
+  @ApiOperation({
+    summary:
+      'Ask to move the customer to a relationship manager of another branch (客户调配, 004 篇九 第九条): the unit above both branches (head office) decides from its inbox. Inside a branch the branch transfers directly (POST customers/:customerId/transfer). The reason is kept in the customer\'s vault; the answer names the request (`requestId`).',
+  })
+  @ApiBody({ schema: toOpenApi(transferRequest), examples: { example: { value: { toStaffId: 'rm-sz-004', reason: 'the customer moved to Shenzhen' } } } })
+  async requestTransfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+    const b = parseBody(transferRequest, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    const requestId = b.requestId ?? `TR-${randomUUID().slice(0, 8)}`;
+    const reasonNote = `transfer-request:${requestId}:reason`;
+    const result = await this.runtime.vault.notes.around(customerId, [[reasonNote, b.reason]], () =>
+      this.send(issue, { type: 'RequestTransfer', customerId, requestId, toStaffId: b.toStaffId, reasonNote }),
+    );
+    return { ...result, requestId };
+  }
+
+  @Roles('approver', 'branch_head')
+  @Post(':customerId/transfer-requests/:requestId/decision')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Approve or reject a cross-branch transfer request (an approver or head of the unit above both branches, never the requester); a rejection gives its reason. Approval transfers the customer as the direct transfer does.',
+  })
+  @ApiBody({ schema: toOpenApi(transferDecision), examples: { approve: { value: { approve: true } }, reject: { value: { approve: false, reason: 'keep the customer with their branch until the loan is settled' } } } })
+  async decideTransfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('requestId') requestId: string, @Body() body: unknown) {
+    const b = parseBody(transferDecision, body);
+    const issue = await this.commands.issue(req, actor, b.occurredAt);
+    const why = b.reason?.trim();
+    // A rejection's reason may name people: it goes to the customer's vault, and the event names the note.
+    const reasonNote = !b.approve && why ? `transfer-request:${requestId}:rejection` : null;
+    const notes = reasonNote ? [[reasonNote, why!] as const] : [];
+    return this.runtime.vault.notes.around(customerId, notes, () => this.send(issue, { type: 'DecideTransferRequest', customerId, requestId, approve: b.approve, reasonNote }));
   }
 
   @Roles('branch_head', 'admin')

@@ -39,12 +39,14 @@ export class VipCardsController {
   @Roles('approver', 'admin')
   @Post('applications/:applicationId/decision')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve or refuse a special-approval card (head office only; at most 5% of the sub-branch\'s holders)' })
+  @ApiOperation({ summary: 'Approve or refuse a special-approval card (head office only; at most 5% of the sub-branch\'s holders); a refusal gives its reason (400 REASON_REQUIRED when blank)' })
   @ApiBody({ schema: toOpenApi(decision), examples: { example: { value: {"approve": true, "reason": "long-standing customer"} } } })
   async decide(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('applicationId') applicationId: string, @Body() body: unknown) {
     const b = parseBody(decision, body);
-    const reasonNote = !b.approve && b.reason ? `vip-application:${applicationId}:refusal` : null;
-    return this.withNote(customerId, reasonNote, b.reason, async () =>
+    // A blank reason is none (the decider refuses a refusal without one).
+    const reason = b.reason.trim();
+    const reasonNote = !b.approve && reason ? `vip-application:${applicationId}:refusal` : null;
+    return this.withNote(customerId, reasonNote, reason, async () =>
       this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'DecideSpecialCard', customerId, applicationId, approve: b.approve, reasonNote, quota: { holders: 0, special: 0 } }),
     );
   }

@@ -1,18 +1,20 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { approvingUnits, claimDecidingUnit, headOffice, isSuperior, type Actor, type Organisation } from '@app/domain';
+import { approvingUnits, claimDecidingUnit, headOffice, isSuperior, transferDecidingUnit, type Actor, type Organisation } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { approvalInboxProjection, pendingRequests, requestsBy, type InboxItem } from '@app/read-models';
 import { ANY_ROLE, CurrentActor, Roles } from '../http/auth';
 import { readModelAnswer } from '../http/read-model';
+import { masked } from '../customers/masking';
 
 type Action = { method: 'POST'; href: string; body: Record<string, unknown> };
 
 /**
  * Whether this actor decides this request: the same rules the deciders apply (a campaign by the
  * unit directly above its owner, or head office's own by head office; a special card by head
- * office; a budget change by a unit above; a claim by the nearest unit above with assignment rights).
+ * office; a budget change by a unit above; a claim by the nearest unit above with assignment rights;
+ * a cross-branch transfer by the unit above both branches, never by the one who asked).
  */
 function decides(org: Organisation, actor: Actor, r: InboxItem): boolean {
   const unit = r.unitId ?? '';
@@ -26,6 +28,10 @@ function decides(org: Organisation, actor: Actor, r: InboxItem): boolean {
       return ['approver', 'admin', 'branch_head'].includes(actor.role) && isSuperior(org, actor.unitId, unit);
     case 'customer_claim':
       return ['approver', 'branch_head'].includes(actor.role) && claimDecidingUnit(org, unit) === actor.unitId;
+    case 'transfer': {
+      const f = r.facts as { fromUnitId: string; toUnitId: string };
+      return ['approver', 'branch_head'].includes(actor.role) && r.requestedBy !== actor.userId && transferDecidingUnit(org, f.fromUnitId, f.toUnitId) === actor.unitId;
+    }
     default:
       return false;
   }
@@ -49,6 +55,10 @@ function actions(r: InboxItem): { approve: Action; reject: Action } {
       const href = `/api/customers/${f.customerId}/claims/${r.requestId}/decision`;
       return { approve: { method: 'POST', href, body: { approve: true } }, reject: { method: 'POST', href, body: { approve: false, reason: '<why>' } } };
     }
+    case 'transfer': {
+      const href = `/api/customers/${f.customerId}/transfer-requests/${r.requestId}/decision`;
+      return { approve: { method: 'POST', href, body: { approve: true } }, reject: { method: 'POST', href, body: { approve: false, reason: '<why>' } } };
+    }
   }
 }
 
@@ -65,18 +75,38 @@ export class InboxController {
 
   @Roles('approver', 'branch_head', 'admin')
   @Get()
-  @ApiOperation({ summary: 'Everything waiting for a decision by this user\'s unit: campaigns, special VIP cards, budget changes, customer claims, with the facts to decide and the commands that decide' })
+  @ApiOperation({
+    summary:
+      'Everything waiting for a decision by this user\'s unit: campaigns, special VIP cards, budget changes, customer claims, cross-branch transfers, with the facts to decide (a transfer\'s reason read from the customer\'s vault) and the commands that decide',
+  })
   async inbox(@CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string) {
     const org = await this.directory.current();
-    return readModelAnswer(this.runtime, approvalInboxProjection.name, minPosition, async (db) => ({
+    const answer = await readModelAnswer(this.runtime, approvalInboxProjection.name, minPosition, async (db) => ({
       items: (await pendingRequests(db)).filter((r) => decides(org, actor, r)).map((r) => ({ ...r, actions: actions(r) })),
     }));
+    return { ...answer, items: await Promise.all(answer.items.map((r) => this.withTransferReasons(r))) };
   }
 
   @Roles(...ANY_ROLE)
   @Get('mine')
   @ApiOperation({ summary: 'The requests this user made, newest first, with their outcome (who decided, when, and why a rejection)' })
   async mine(@CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string) {
-    return readModelAnswer(this.runtime, approvalInboxProjection.name, minPosition, async (db) => ({ items: await requestsBy(db, actor.userId) }));
+    const answer = await readModelAnswer(this.runtime, approvalInboxProjection.name, minPosition, async (db) => ({ items: await requestsBy(db, actor.userId) }));
+    return { ...answer, items: await Promise.all(answer.items.map((r) => this.withTransferReasons(r))) };
+  }
+
+  /**
+   * A transfer's reasons are free text about a customer, kept in their vault (erased with them): the
+   * request's reason goes into the facts, a rejection's into `reason`, for the decider and the requester.
+   * Who the customer is shows as their name masked, as approvers see personal data (customers/masking.ts):
+   * enough to tell one customer from another, not to identify them; nothing once they are erased.
+   */
+  private async withTransferReasons<T extends InboxItem>(r: T): Promise<T> {
+    if (r.kind !== 'transfer') return r;
+    const { customerId, reasonNote, ...facts } = r.facts as { customerId: string; reasonNote: string };
+    const rejection = `transfer-request:${r.requestId}:rejection`;
+    const [notes, personal] = await Promise.all([this.runtime.vault.notes.get(customerId, r.status === 'rejected' ? [reasonNote, rejection] : [reasonNote]), this.runtime.vault.get(customerId)]);
+    const customerName = personal.state === 'present' ? masked(personal.data).name : null;
+    return { ...r, facts: { customerId, customerName, ...facts, reason: notes.get(reasonNote) ?? null }, reason: r.status === 'rejected' ? (notes.get(rejection) ?? null) : r.reason };
   }
 }

@@ -86,4 +86,41 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
     const items = await inbox('appr-br1');
     expect(items.find((i) => i.requestId === 'K-SB1')).toMatchObject({ status: 'pending', decidedBy: null, reason: null, facts: { planDocument: { documentId: uploaded.documentId, fileName: 'K-SB1-v2.pdf', sha256: sha256(revised) } } });
   });
+
+  it('puts a cross-branch transfer request in head office\'s inbox only, with its reason from the vault; a rejection needs a reason, and the requester reads it', async () => {
+    // C1 is held by SB1 (BR1), managed by rm1; rm3 works in SB2 (BR2): head office decides (004 篇九 第九条)
+    await ok(c.as('head-br1').post('/api/customers/C1/manager', { staffId: 'rm1' }));
+    await ok(c.as('rm1').post('/api/customers/C1/personal-data', { name: 'Li Hua', phone: '+86 138 1234 5678' }));
+    const asked = await ok(c.as('rm1').post('/api/customers/C1/transfer-requests', { requestId: 'TR1', toStaffId: 'rm3', reason: '客户搬到 BR2 附近' }));
+    expect(asked).toMatchObject({ requestId: 'TR1', events: ['CustomerTransferRequested'] });
+    // the reason is in the vault, not in the log
+    const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerTransferRequested'`);
+    expect(JSON.stringify(rows)).not.toContain('客户搬到');
+    const ho = (await inbox('appr-ho')).find((i) => i.kind === 'transfer');
+    expect(ho).toMatchObject({
+      requestId: 'TR1',
+      unitId: 'SB1',
+      requestedBy: 'rm1',
+      // the customer's name masked as approvers see personal data: the first letter, then one star per letter ('Li Hua': 6)
+      facts: { customerId: 'C1', customerName: 'L*****', fromUnitId: 'SB1', fromStaffId: 'rm1', toUnitId: 'SB2', toStaffId: 'rm3', reason: '客户搬到 BR2 附近' },
+      actions: { reject: { href: '/api/customers/C1/transfer-requests/TR1/decision', body: { approve: false } } },
+    });
+    expect(ho.facts.reasonNote).toBeUndefined();
+    expect(JSON.stringify(ho)).not.toMatch(/Li Hua|1234 5678/);
+    // neither branch decides it, so neither sees it
+    for (const who of ['appr-br1', 'head-br1']) expect((await inbox(who)).some((i) => i.kind === 'transfer')).toBe(false);
+    // a rejection without a reason is refused and appends nothing
+    const before = (await t.db.pool.query(`SELECT count(*)::int AS n FROM es_events WHERE stream_id = 'customer-C1'`)).rows[0].n;
+    const blank = await c.as('appr-ho').post(ho.actions.reject.href, { approve: false, reason: '  ' });
+    expect([blank.status, blank.body.error.code]).toEqual([400, 'REASON_REQUIRED']);
+    expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM es_events WHERE stream_id = 'customer-C1'`)).rows[0].n).toBe(before);
+    await ok(c.as('appr-ho').post(ho.actions.reject.href, { approve: false, reason: '贷款结清前留在原支行' }));
+    expect((await inbox('appr-ho')).some((i) => i.kind === 'transfer')).toBe(false);
+    expect((await mine('rm1')).find((i) => i.requestId === 'TR1')).toMatchObject({ kind: 'transfer', status: 'rejected', decidedBy: 'appr-ho', reason: '贷款结清前留在原支行' });
+    // asked again and approved: the customer is rm3's in SB2, as after a direct transfer
+    await ok(c.as('rm1').post('/api/customers/C1/transfer-requests', { requestId: 'TR2', toStaffId: 'rm3', reason: 'moved for good' }));
+    const again = (await inbox('appr-ho')).find((i) => i.requestId === 'TR2');
+    expect((await ok(c.as('appr-ho').post(again.actions.approve.href, again.actions.approve.body))).events).toEqual(['CustomerTransferRequestApproved', 'CustomerTransferred', 'CustomerAssignedToManager']);
+    expect((await mine('rm1')).find((i) => i.requestId === 'TR2')).toMatchObject({ status: 'approved', decidedBy: 'appr-ho', reason: null });
+  });
 });

@@ -404,7 +404,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve or reject a claim (the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant */
+        /** Approve or reject a claim (the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank) */
         post: operations["CustomersController_decideClaim"];
         delete?: never;
         options?: never;
@@ -423,6 +423,40 @@ export interface paths {
         put?: never;
         /** Transfer to another manager: inside a branch by the branch, across branches by head office */
         post: operations["CustomersController_transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{customerId}/transfer-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask to move the customer to a relationship manager of another branch (客户调配, 004 篇九 第九条): the unit above both branches (head office) decides from its inbox. Inside a branch the branch transfers directly (POST customers/:customerId/transfer). The reason is kept in the customer's vault; the answer names the request (`requestId`). */
+        post: operations["CustomersController_requestTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{customerId}/transfer-requests/{requestId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject a cross-branch transfer request (an approver or head of the unit above both branches, never the requester); a rejection gives its reason. Approval transfers the customer as the direct transfer does. */
+        post: operations["CustomersController_decideTransfer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -506,7 +540,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve or refuse a special-approval card (head office only; at most 5% of the sub-branch's holders) */
+        /** Approve or refuse a special-approval card (head office only; at most 5% of the sub-branch's holders); a refusal gives its reason (400 REASON_REQUIRED when blank) */
         post: operations["VipCardsController_decide"];
         delete?: never;
         options?: never;
@@ -905,7 +939,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Everything waiting for a decision by this user's unit: campaigns, special VIP cards, budget changes, customer claims, with the facts to decide and the commands that decide */
+        /** Everything waiting for a decision by this user's unit: campaigns, special VIP cards, budget changes, customer claims, cross-branch transfers, with the facts to decide (a transfer's reason read from the customer's vault) and the commands that decide */
         get: operations["InboxController_inbox"];
         put?: never;
         post?: never;
@@ -1203,7 +1237,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Customer 360: tier and its history, manager, unit, consent, risk profile and expiry, last contacts, campaigns, VIP card, points balance */
+        /**
+         * Customer 360: tier and its history, product holdings, manager, unit, consent, risk profile and expiry, last contacts, campaigns, VIP card, points balance
+         * @description `holdings`: what the customer holds now, per product — `source` (`sale` or `snapshot`), `sinceAt`, `sinceMonth` (bank month), `sinceDay` (bank day of the sale; null when a snapshot brought it), `sales` recorded since. `pastHoldings`: periods closed by a monthly snapshot that left the product out (`closedAt`, `closedMonth`). `tierHistory[].recordedAt`: when the change was recorded.
+         */
         get: operations["CustomerReportsController_get"];
         put?: never;
         post?: never;
@@ -1343,7 +1380,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with staff id and password: sets the session cookie (httpOnly, SameSite=Strict) and the CSRF cookie
-         * @description Writes made with the session cookie must send the `cp_csrf` cookie's value in an `X-CSRF-Token` header. Wrong id or password: 401 INVALID_CREDENTIALS (the same for an unknown id). After AUTH_MAX_FAILED_SIGN_INS (5) wrong passwords in a row the account is locked for AUTH_LOCKOUT_MINUTES (15): 423 ACCOUNT_LOCKED, even with the right password, until then or until an administrator sets a new one-time password; an unknown id locks the same way. A client address that failed AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS (10) times in that window is refused first: 429 TOO_MANY_SIGN_IN_ATTEMPTS with Retry-After, and its tries count against no account. A one-time password signs in with `mustChangePassword: true`; such a session reaches only /api/auth/ until POST /api/auth/password. Refused (403 PASSWORD_SIGN_IN_DISABLED) when OIDC_ISSUER is set.
+         * @description Writes made with the session cookie must send the `cp_csrf` cookie's value in an `X-CSRF-Token` header. Wrong id or password: 401 INVALID_CREDENTIALS (the same for an unknown id). After AUTH_MAX_FAILED_SIGN_INS (5) wrong passwords in a row the account is locked for AUTH_LOCKOUT_MINUTES (15): 423 ACCOUNT_LOCKED, even with the right password, until then or until an administrator sets a new one-time password; an unknown id locks the same way. A client address (IPv6: its /64) that failed AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS (100) times in that window, across accounts, is refused first: 429 TOO_MANY_SIGN_IN_ATTEMPTS with Retry-After, and its tries count against no account — except for an account that signed in from that address in the last 30 days, which is checked as usual (others' failures never refuse its right password). A one-time password signs in with `mustChangePassword: true`; such a session reaches only /api/auth/ until POST /api/auth/password. Refused (403 PASSWORD_SIGN_IN_DISABLED) when OIDC_ISSUER is set.
          */
         post: operations["AuthController_signIn"];
         delete?: never;
@@ -1379,8 +1416,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Change one's own password (the current one is checked, and counts towards the lockout)
-         * @description 422 INVALID_CREDENTIALS (field currentPassword), WEAK_PASSWORD (field newPassword: at least 10 characters, letters and digits, not containing the staff id), PASSWORD_REUSED. Ends the user's other sessions.
+         * Change one's own password (a wrong current one counts towards the account's lockout, not the address's sign-in budget)
+         * @description 422 INVALID_CREDENTIALS (field currentPassword); after AUTH_MAX_FAILED_SIGN_INS wrong ones in a row the account is locked as at sign-in (423 ACCOUNT_LOCKED); WEAK_PASSWORD (field newPassword: at least 10 characters, letters and digits, not containing the staff id), PASSWORD_REUSED. Ends the user's other sessions.
          */
         post: operations["AuthController_changePassword"];
         delete?: never;
@@ -1464,7 +1501,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Invalid input. Codes: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE. */
+        /** @description Invalid input. Codes: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1500,7 +1537,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Wrong role, or outside the caller's scope. Codes: ROLE_NOT_ALLOWED, OUTSIDE_SCOPE, NOT_YOUR_CUSTOMER, NOT_SUPERIOR_UNIT, HEAD_OFFICE_ONLY, FOUR_EYES, NOT_YOUR_RECORD. */
+        /** @description Wrong role, or outside the caller's scope. Codes: ROLE_NOT_ALLOWED, OUTSIDE_SCOPE, NOT_YOUR_CUSTOMER, NOT_SUPERIOR_UNIT, HEAD_OFFICE_ONLY, FOUR_EYES, NOT_YOUR_RECORD, OWN_REQUEST. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1518,7 +1555,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Unknown id. Codes: NOT_FOUND, UNKNOWN_CAMPAIGN, UNKNOWN_CUSTOMER, UNKNOWN_UNIT, UNKNOWN_STAFF, UNKNOWN_PRODUCT. */
+        /** @description Unknown id. Codes: NOT_FOUND, UNKNOWN_CAMPAIGN, UNKNOWN_CUSTOMER, UNKNOWN_UNIT, UNKNOWN_STAFF, UNKNOWN_PRODUCT, UNKNOWN_TRANSFER_REQUEST. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -1536,7 +1573,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Concurrency conflict after retries, an illegal transition, or a request still in progress. Codes: WRONG_EXPECTED_VERSION, INVALID_CAMPAIGN_STATE, ALREADY_REVERSED, IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS. */
+        /** @description Concurrency conflict after retries, an illegal transition, or a request still in progress. Codes: WRONG_EXPECTED_VERSION, INVALID_CAMPAIGN_STATE, ALREADY_REVERSED, IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS, TRANSFER_REQUEST_PENDING, REQUEST_ALREADY_DECIDED. */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -2567,6 +2604,90 @@ export interface operations {
             content: {
                 "application/json": {
                     toStaffId: string;
+                    occurredAt?: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RuleRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    CustomersController_requestTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a repeat with the same key returns the first response and appends nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    requestId?: string;
+                    toStaffId: string;
+                    reason: string;
+                    occurredAt?: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RuleRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    CustomersController_decideTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a repeat with the same key returns the first response and appends nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                customerId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    approve: boolean;
+                    reason?: string;
                     occurredAt?: string;
                 };
             };

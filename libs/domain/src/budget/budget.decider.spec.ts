@@ -58,6 +58,15 @@ describe('budgets', () => {
     given([br1Allocated, requested]).when(cmd('BR1', { type: 'DecideBudgetChange', requestId: 'Q1', approve: true, reason: '' }, 'head-br1')).thenRefuses('NOT_SUPERIOR_UNIT');
   });
 
+  it('rejects a change only with a reason, which the requester then reads', () => {
+    const requested: BudgetEvent = { type: 'BudgetChangeRequested', data: { unitId: 'BR1', requestId: 'Q1', year: 2026, amount: '700000.00', reason: 'spring drive', requestedBy: 'head-br1' } };
+    given([br1Allocated, requested]).when(cmd('BR1', { type: 'DecideBudgetChange', requestId: 'Q1', approve: false, reason: '' }, 'appr-ho')).thenRefuses('REASON_REQUIRED', { field: 'reason' });
+    given([br1Allocated, requested]).when(cmd('BR1', { type: 'DecideBudgetChange', requestId: 'Q1', approve: false, reason: '   ' }, 'appr-ho')).thenRefuses('REASON_REQUIRED');
+    given([br1Allocated, requested])
+      .when(cmd('BR1', { type: 'DecideBudgetChange', requestId: 'Q1', approve: false, reason: ' no headroom this year ' }, 'appr-ho'))
+      .then([{ type: 'BudgetChangeRejected', data: { unitId: 'BR1', requestId: 'Q1', rejectedBy: 'appr-ho', reason: 'no headroom this year' } }]);
+  });
+
   it('refuses lowering a budget below what is already committed', () => {
     given([br1Allocated, committed('500000.00')]).when(cmd('BR1', { type: 'ReceiveAllocation', year: 2026, amount: '400000', fromUnitId: 'HO' })).thenRefuses('BUDGET_BELOW_COMMITMENTS');
   });

@@ -146,7 +146,11 @@ export function decide(c: BudgetCommand, s: BudgetState): BudgetEvent[] {
       const request = s.requests.get(c.requestId);
       if (!request) throw notFound('UNKNOWN_REQUEST', `no budget change request ${c.requestId}`, { requestId: c.requestId });
       if (!request.open) throw illegalState('REQUEST_ALREADY_DECIDED', `request ${c.requestId} was already decided`, { requestId: c.requestId });
-      if (!c.approve) return [{ type: 'BudgetChangeRejected', data: { unitId, requestId: c.requestId, rejectedBy: c.by.userId, reason: c.reason } }];
+      if (!c.approve) {
+        // The requester sees why (004 篇九 第三十条: requests are decided with a reason).
+        if (!c.reason.trim()) throw invalid('REASON_REQUIRED', 'a rejection gives its reason', { field: 'reason' });
+        return [{ type: 'BudgetChangeRejected', data: { unitId, requestId: c.requestId, rejectedBy: c.by.userId, reason: c.reason.trim() } }];
+      }
       requireCovers(year(request.year), request.amount);
       return [
         { type: 'BudgetChangeApproved', data: { unitId, requestId: c.requestId, approvedBy: c.by.userId } },

@@ -44,6 +44,17 @@ describe('VIP cards', () => {
       .then([approved(true)]);
   });
 
+  it('refuses a refusal without its reason, and records one with it', () => {
+    given([onboarded, applied(true)])
+      .when(cmd({ type: 'DecideSpecialCard', applicationId: 'A1', approve: false, reasonNote: null, quota: { holders: 99, special: 0 } }, 'admin'))
+      .thenRefuses('REASON_REQUIRED', { field: 'reason' });
+    given([onboarded, applied(true)])
+      .when(cmd({ type: 'DecideSpecialCard', applicationId: 'A1', approve: false, reasonNote: 'vip-application:A1:refusal', quota: { holders: 99, special: 0 } }, 'admin'))
+      .then([{ type: 'VipCardApplicationRefused', data: { customerId: 'C1', applicationId: 'A1', refusedBy: 'admin', reasonNote: 'vip-application:A1:refusal' } }]);
+    // Who may decide still comes first: a branch learns nothing more from a blank refusal.
+    given([onboarded, applied(true)]).when(cmd({ type: 'DecideSpecialCard', applicationId: 'A1', approve: false, reasonNote: null, quota: { holders: 99, special: 0 } }, 'head-br1')).thenRefuses('HEAD_OFFICE_ONLY');
+  });
+
   it('issues a card valid for two years against an approved application', () => {
     given([onboarded, tier('standard'), applied(false), approved(false)]).when(cmd({ type: 'IssueVipCard', cardId: 'V1' })).then([issued]);
     given([onboarded, tier('standard')]).when(cmd({ type: 'IssueVipCard', cardId: 'V1' })).thenRefuses('NO_APPROVED_APPLICATION');

@@ -1,6 +1,6 @@
 import type { Decider } from '../decider';
 import { requireCustomerAccess } from '../access/access';
-import { forbidden, illegalState, notFound, refused } from '../errors';
+import { forbidden, illegalState, invalid, notFound, refused } from '../errors';
 import type { CustomerEvent } from '../customer/customer.events';
 import type { Organisation } from '../organisation/organisation.state';
 import { addYears, isBefore } from '../shared/time';
@@ -112,6 +112,8 @@ export function decide(c: VipCardCommand, s: VipCardState): VipCardEvent[] {
         throw notFound('UNKNOWN_APPLICATION', `no pending special application ${c.applicationId}`, { applicationId: c.applicationId });
       }
       if (c.org.units.get(c.by.unitId)?.parentId !== null) throw forbidden('HEAD_OFFICE_ONLY', 'special-approval cards are approved by head office only');
+      // A refusal says why (the requester reads it in their inbox); the reason's text is a vault note, so no note is no reason.
+      if (!c.approve && !c.reasonNote) throw invalid('REASON_REQUIRED', 'a refusal gives its reason', { field: 'reason' });
       if (!c.approve) return [{ type: 'VipCardApplicationRefused', data: { customerId, applicationId: a.applicationId, refusedBy: c.by.userId, reasonNote: c.reasonNote } }];
       const after = { holders: c.quota.holders + 1, special: c.quota.special + 1 };
       if (after.special > SPECIAL_CARD_SHARE * after.holders) {

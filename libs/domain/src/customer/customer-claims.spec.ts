@@ -52,6 +52,14 @@ describe('claims (客户申领)', () => {
     given([]).when(fileClaim('rm1', { assetsByUnit: { BR1: '1' } })).thenRefuses('NOT_A_SUB_BRANCH');
   });
 
+  it('refuses a rejection without its reason (blank reasons reach the decider as no note), after the check of who decides', () => {
+    const blank = cmd({ type: 'DecideClaim', claimId: 'CL1', approve: false, reasonNote: null }, 'head-br1');
+    given([filedBy('rm1', 'SB1')]).when(blank).thenRefuses('REASON_REQUIRED', { field: 'reason' });
+    given([filedBy('rm1', 'SB1')]).when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: false }, 'head-br1')).thenRefuses('REASON_REQUIRED');
+    // SB1's own head does not decide rm1's claim: that refusal comes first.
+    given([filedBy('rm1', 'SB1')]).when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: false, reasonNote: null }, 'head-sb1')).thenRefuses('NOT_SUPERIOR_UNIT');
+  });
+
   it('leaves a rejected claim\'s customer out of the system, and lets a new claim be filed', () => {
     const rejected: CustomerEvent = { type: 'CustomerClaimRejected', data: { customerId: 'C1', claimId: 'CL1', rejectedBy: 'head-br1', reasonNote: 'claim:CL1:rejection' } };
     given([filedBy('rm1', 'SB1')]).when(decide('head-br1', false)).then([rejected]);

@@ -1,4 +1,4 @@
-import { forbidden, illegalState, notFound } from '../errors';
+import { forbidden, illegalState, invalid, notFound } from '../errors';
 import { requireRole } from '../organisation/organisation.decider';
 import { hasActiveStaff, headOffice, lineage, type Organisation } from '../organisation/organisation.state';
 import type { CustomerCommandOf } from './customer.commands';
@@ -67,6 +67,8 @@ export function decideClaims(c: ClaimsCommand, s: ClaimsState & RelationshipStat
         });
       }
       if (!c.approve) {
+        // A rejection says why (the claimant reads it in their inbox); the reason's text is a vault note, so no note is no reason.
+        if (!c.reasonNote) throw invalid('REASON_REQUIRED', 'a rejection gives its reason', { field: 'reason' });
         return [{ type: 'CustomerClaimRejected', data: { customerId, claimId: claim.claimId, rejectedBy: c.by.userId, reasonNote: c.reasonNote ?? null } }];
       }
       const approved = { type: 'CustomerClaimApproved' as const, data: { customerId, claimId: claim.claimId, approvedBy: c.by.userId } };

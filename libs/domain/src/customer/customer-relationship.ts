@@ -52,14 +52,7 @@ export function decideRelationship(c: RelationshipCommand, s: RelationshipState)
       return [{ type: 'CustomerAssignedToManager', data: { customerId, staffId: staff.staffId, previousStaffId: s.managerId, unitId: s.homeUnitId } }];
     }
     case 'TransferCustomer': {
-      const to = c.org.staff.get(c.toStaffId);
-      if (!to) throw unknownStaff(c.toStaffId);
-      if (to.role !== 'relationship_manager') throw refused('NOT_A_MANAGER', `${to.staffId} is not a relationship manager`, { staffId: to.staffId });
-      const toUnit = unitAtLevel(c.org, to.unitId, 'sub_branch_2') ?? unitAtLevel(c.org, to.unitId, 'sub_branch_1');
-      if (!toUnit) throw refused('NOT_A_SUB_BRANCH', `${to.staffId} does not work in a sub-branch`, { staffId: to.staffId });
-      const fromBranch = unitAtLevel(c.org, s.homeUnitId, 'branch')?.unitId;
-      const toBranch = unitAtLevel(c.org, toUnit.unitId, 'branch')?.unitId;
-      const crossBranch = fromBranch !== toBranch;
+      const { to, toUnit, fromBranch, crossBranch } = transferTarget(c.org, s.homeUnitId, c.toStaffId);
       // Inside a branch the branch decides; across branches, head office (004 篇九 第九条).
       const decider = crossBranch ? headOffice(c.org)?.unitId : fromBranch;
       const level = c.org.units.get(c.by.unitId)?.level;
@@ -81,6 +74,21 @@ export function decideRelationship(c: RelationshipCommand, s: RelationshipState)
       return unreachable;
     }
   }
+}
+
+/**
+ * Where a transfer to `toStaffId` takes a customer held by `homeUnitId`: the manager (a relationship
+ * manager), their sub-branch, and whether that is in another branch.
+ */
+export function transferTarget(org: Organisation, homeUnitId: string, toStaffId: string) {
+  const to = org.staff.get(toStaffId);
+  if (!to) throw unknownStaff(toStaffId);
+  if (to.role !== 'relationship_manager') throw refused('NOT_A_MANAGER', `${to.staffId} is not a relationship manager`, { staffId: to.staffId });
+  const toUnit = unitAtLevel(org, to.unitId, 'sub_branch_2') ?? unitAtLevel(org, to.unitId, 'sub_branch_1');
+  if (!toUnit) throw refused('NOT_A_SUB_BRANCH', `${to.staffId} does not work in a sub-branch`, { staffId: to.staffId });
+  const fromBranch = unitAtLevel(org, homeUnitId, 'branch')?.unitId;
+  const toBranch = unitAtLevel(org, toUnit.unitId, 'branch')?.unitId;
+  return { to, toUnit, fromBranch, crossBranch: fromBranch !== toBranch };
 }
 
 /**

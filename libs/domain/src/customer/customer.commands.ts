@@ -32,6 +32,10 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     | { type: 'FileClaim'; claimId: string; segment: string; gender: Gender; birthYear: number | null; assetsByUnit: Record<string, string> }
     | { type: 'DecideClaim'; claimId: string; approve: boolean; /** A rejection's reason, as its note in the vault. */ reasonNote?: string | null }
     | { type: 'TransferCustomer'; toStaffId: string }
+    /** A branch asks head office to move the customer to a manager of another branch; `reasonNote`: the reason's note in the vault. */
+    | { type: 'RequestTransfer'; requestId: string; toStaffId: string; reasonNote: string | null }
+    /** `reasonNote`: a rejection's reason, as its note in the vault (required to reject). */
+    | { type: 'DecideTransferRequest'; requestId: string; approve: boolean; reasonNote: string | null }
     | { type: 'AssessRisk'; tolerance: RiskLevel }
     | { type: 'SetConsent'; channel: Channel; granted: boolean }
     /**

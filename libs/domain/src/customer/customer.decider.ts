@@ -16,6 +16,7 @@ import { decideRelationship, evolveRelationship, requireOnboardingScope } from '
 import { decideSelling, evolveSelling } from './customer-selling';
 import { decideSuitability, evolveSuitability } from './customer-suitability';
 import { decideTier, evolveTier } from './customer-tier';
+import { decideTransferRequests, evolveTransferRequests } from './customer-transfer-requests';
 
 export const customerStream = (customerId: string) => `customer-${customerId}`;
 
@@ -33,6 +34,10 @@ export function evolve(s: CustomerState, e: CustomerStreamEvent): CustomerState 
     case 'CustomerClaimApproved':
     case 'CustomerClaimRejected':
       return evolveClaims(s, e);
+    case 'CustomerTransferRequested':
+    case 'CustomerTransferRequestApproved':
+    case 'CustomerTransferRequestRejected':
+      return evolveTransferRequests(s, e);
     case 'BalanceSnapshotRecorded':
     case 'CustomerTierChanged':
       return evolveTier(s, e);
@@ -103,6 +108,9 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
     case 'AssignManager':
     case 'TransferCustomer':
       return decideRelationship(c, s);
+    case 'RequestTransfer':
+    case 'DecideTransferRequest':
+      return decideTransferRequests(c, s);
     case 'RecordBalanceSnapshot':
       return decideTier(c, s);
     case 'SetConsent':

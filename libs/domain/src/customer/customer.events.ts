@@ -29,6 +29,17 @@ export type CustomerEvent =
       type: 'CustomerTransferred';
       data: { customerId: string; fromUnitId: string; toUnitId: string; fromStaffId: string | null; toStaffId: string; crossBranch: boolean };
     }
+  /**
+   * A branch asks to move the customer to a manager of another branch (004 篇九 第九条); head office
+   * decides. `reasonNote`: the reason's note in the customer's vault (it may name people).
+   */
+  | {
+      type: 'CustomerTransferRequested';
+      data: { customerId: string; requestId: string; fromUnitId: string; toUnitId: string; fromStaffId: string | null; toStaffId: string; requestedBy: string; reasonNote: string };
+    }
+  /** Followed by the transfer itself (`CustomerTransferred`, `CustomerAssignedToManager`). */
+  | { type: 'CustomerTransferRequestApproved'; data: { customerId: string; requestId: string; approvedBy: string } }
+  | { type: 'CustomerTransferRequestRejected'; data: { customerId: string; requestId: string; rejectedBy: string; reasonNote: string } }
   | { type: 'RiskProfileAssessed'; data: { customerId: string; tolerance: RiskLevel; assessedAt: string; validUntil: string } }
   | { type: 'ConsentGranted'; data: { customerId: string; channel: Channel } }
   | { type: 'ConsentWithdrawn'; data: { customerId: string; channel: Channel } }

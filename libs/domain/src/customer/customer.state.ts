@@ -8,6 +8,7 @@ import { initialRelationship, type RelationshipState } from './customer-relation
 import { initialSelling, type SellingState } from './customer-selling';
 import { initialSuitability, type SuitabilityState } from './customer-suitability';
 import { initialTier, type TierState } from './customer-tier';
+import { initialTransferRequests, type TransferRequestsState } from './customer-transfer-requests';
 
 export type { ContactRecord } from './customer-contact';
 
@@ -17,6 +18,7 @@ export type { ContactRecord } from './customer-contact';
  */
 export type CustomerState = RelationshipState &
   ClaimsState &
+  TransferRequestsState &
   TierState &
   ContactState &
   SuitabilityState &
@@ -29,6 +31,7 @@ export type CustomerState = RelationshipState &
 export const initialCustomerState = (): CustomerState => ({
   ...initialRelationship(),
   ...initialClaims(),
+  ...initialTransferRequests(),
   ...initialTier(),
   ...initialContact(),
   ...initialSuitability(),

@@ -23,7 +23,7 @@ import type {
   SubscribeOptions,
 } from '../event-store.port';
 import { comparePositions, type NewEvent, type Position, type RecordedEvent } from '../events';
-import { appendSize, fromEsdbCurrentRevision, fromResolvedEvent, rawPosition, splitUnder, storeError, toEsdbExpectedRevision, toEventData } from './eventstoredb-mapping';
+import { appendSize, fromEsdbCurrentRevision, fromResolvedEvent, rawPosition, splitOutcome, splitUnder, storeError, toEsdbExpectedRevision, toEventData } from './eventstoredb-mapping';
 
 /**
  * What the adapter uses of `@eventstore/db-client`: the real client, or a stand-in for the specs
@@ -100,13 +100,15 @@ export class EventStoreDbEventStore implements EventStore {
     for (const { streamId, events, expectedRevision } of appends) {
       let expected: ExpectedRevision = expectedRevision;
       let written: Written | undefined;
-      let wroteSome = false;
+      const parts: { events: number; repeat: boolean }[] = [];
       for (const part of splitUnder(streamId, events, this.maxAppendSize)) {
         written = await this.appendOnce(streamId, part, expected);
-        wroteSome ||= !written.repeat;
+        parts.push({ events: part.length, repeat: written.repeat === true });
         expected = Number(written.revision);
       }
-      results.push(await this.result(streamId, { ...written!, repeat: !wroteSome }));
+      const outcome = splitOutcome(parts);
+      const result = await this.result(streamId, { ...written!, repeat: outcome.repeat });
+      results.push(outcome.repeat || outcome.written === events.length ? result : { ...result, written: outcome.written });
     }
     return results;
   }

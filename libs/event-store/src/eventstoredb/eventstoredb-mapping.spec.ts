@@ -1,5 +1,5 @@
 import { ANY, NO_STREAM, STREAM_EXISTS, type ResolvedEvent } from '@eventstore/db-client';
-import { fromEsdbCurrentRevision, fromResolvedEvent, toEsdbExpectedRevision } from './eventstoredb-mapping';
+import { fromEsdbCurrentRevision, fromResolvedEvent, splitOutcome, toEsdbExpectedRevision } from './eventstoredb-mapping';
 
 describe('EventStoreDB adapter mapping', () => {
   it('maps each expected revision to the client constant or a bigint', () => {
@@ -45,5 +45,12 @@ describe('EventStoreDB adapter mapping', () => {
   it('drops system events and system streams', () => {
     expect(fromResolvedEvent(resolved({ type: '$metadata' }))).toBeUndefined();
     expect(fromResolvedEvent(resolved({ streamId: '$stats-127.0.0.1:2113' }))).toBeUndefined();
+  });
+
+  it('counts only the parts of a split append that were not stored before', () => {
+    // Parts of 3, 3 and 1 events; the first was stored by an earlier attempt: 3 + 1 written.
+    expect(splitOutcome([{ events: 3, repeat: true }, { events: 3, repeat: false }, { events: 1, repeat: false }])).toEqual({ written: 4, repeat: false });
+    expect(splitOutcome([{ events: 3, repeat: true }, { events: 1, repeat: true }])).toEqual({ written: 0, repeat: true });
+    expect(splitOutcome([{ events: 2, repeat: false }, { events: 5, repeat: false }])).toEqual({ written: 7, repeat: false });
   });
 });

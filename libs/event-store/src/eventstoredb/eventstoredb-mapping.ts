@@ -92,6 +92,16 @@ export function splitUnder(streamId: string, events: readonly NewEvent[], limit:
 }
 
 /**
+ * What a split append wrote, from what each of its parts did: a part the server took before (an
+ * earlier attempt with the same ids) wrote nothing, so only the others count. `repeat` when every
+ * part was stored before.
+ */
+export function splitOutcome(parts: readonly { readonly events: number; readonly repeat: boolean }[]): { readonly written: number; readonly repeat: boolean } {
+  const written = parts.reduce((n, p) => n + (p.repeat ? 0 : p.events), 0);
+  return { written, repeat: parts.every((p) => p.repeat) };
+}
+
+/**
  * The client's errors in the store's words. A deadline leaves an append's outcome unknown; an
  * unavailable server, a node that is no longer the leader and a server-side cancel are worth
  * another try. Anything else (access denied, a bug) passes through as it is.

@@ -1,8 +1,9 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '@app/read-models';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { afterFailure, isLocked, UNLOCKED, type LockoutPolicy, type LockoutState } from './lockout';
 import { hashPassword, NO_PASSWORD, verifyPassword } from './passwords';
-import { addressBudget, countAddressFailure, saveUnknownIdState, unknownIdState } from './sign-in-throttle';
+import { addressBucket, addressBudget, countAddressFailure, knownAt, rememberSuccess, saveUnknownIdState, ThrottleKeys, unknownIdState } from './sign-in-throttle';
 
 /**
  * Staff credentials and browser sessions live in tables, not in the event log: a password hash is
@@ -46,18 +47,30 @@ export class StaffCredentials1764000015000 implements MigrationInterface {
   }
 }
 
-export type SignInOutcome =
+export type PasswordCheck =
   | { readonly ok: true; readonly mustChange: boolean }
   | { readonly ok: false; readonly reason: 'invalid' }
-  | { readonly ok: false; readonly reason: 'locked'; readonly lockedUntil: Date }
-  /** The client address failed too often in the window: refused before any account counts the try. */
+  | { readonly ok: false; readonly reason: 'locked'; readonly lockedUntil: Date };
+
+export type SignInOutcome =
+  | PasswordCheck
+  /** The client address failed too often in the window and the account has not signed in from it: refused before any account counts the try. */
   | { readonly ok: false; readonly reason: 'throttled'; readonly retryAt: Date };
 
+/** How long a successful sign-in from an address keeps the account signing in there past the address's budget. */
+const KNOWN_ADDRESS_DAYS = 30;
+
 export class CredentialStore {
+  private readonly keys: ThrottleKeys;
+
   constructor(
     private readonly pool: Pool,
     private readonly policy: LockoutPolicy,
-  ) {}
+    /** The throttle's secret (`signInThrottleKeyFrom`): its rows are keyed by HMACs under it. */
+    throttleSecret: Buffer,
+  ) {
+    this.keys = new ThrottleKeys(throttleSecret);
+  }
 
   /** An administrator sets a one-time password: the user must change it at first sign-in; any lock is lifted. */
   async setOneTimePassword(staffId: string, password: string): Promise<void> {
@@ -70,56 +83,67 @@ export class CredentialStore {
   }
 
   /**
-   * Checks a password and counts a failure, in one transaction (the rows are locked, so parallel
-   * guesses cannot slip past the limits). First the client address's budget: an address that has
-   * failed `maxFailuresPerAddress` times in the window is refused (`throttled`) before any
-   * account counts the try. Then the account's lockout. An id without credentials is counted and
-   * locked exactly like an account, and every path but `throttled` costs one scrypt, so neither
-   * the answer nor its timing says whether the id exists.
+   * A sign-in: checks a password and counts a failure, in one transaction (the rows are locked,
+   * so parallel guesses cannot slip past the limits). First the client address's budget (IPv6 by
+   * its /64): once the address has failed `maxFailuresPerAddress` times in the window, across
+   * accounts (spraying), it is refused (`throttled`) before any account counts the try — except
+   * for an account that signed in from that address in the last 30 days, which goes on to its own
+   * check, so a correct password is never refused for other accounts' failures from the same
+   * address (a branch behind one NAT). Then the account's own lockout (`checkPassword`).
    */
   async attempt(staffId: string, password: string, now: Date, address?: string): Promise<SignInOutcome> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const perAddress = address !== undefined && this.policy.maxFailuresPerAddress !== undefined;
-      if (perAddress) {
-        const budget = await addressBudget(client, address, now, this.policy.lockMinutes, this.policy.maxFailuresPerAddress!);
-        if (budget.spent) {
-          await client.query('COMMIT');
-          return { ok: false, reason: 'throttled', retryAt: budget.until };
-        }
+    return inTransaction(this.pool, async (client) => {
+      const bucket = address === undefined ? undefined : addressBucket(address);
+      const addressKey = bucket !== undefined && this.policy.maxFailuresPerAddress !== undefined ? this.keys.address(bucket) : undefined;
+      if (addressKey) {
+        const budget = await addressBudget(client, addressKey, now, this.policy.lockMinutes, this.policy.maxFailuresPerAddress!);
+        if (budget.spent && !(await knownAt(client, this.keys.pair(staffId, bucket!), now, KNOWN_ADDRESS_DAYS))) return { ok: false, reason: 'throttled', retryAt: budget.until };
       }
-      const { rows } = await client.query(`SELECT password_hash, must_change, failed_attempts, locked_until FROM staff_credentials WHERE staff_id = $1 FOR UPDATE`, [staffId]);
-      const row = rows[0] as { password_hash: string; must_change: boolean; failed_attempts: number; locked_until: Date | null } | undefined;
-      const state: LockoutState = row ? { failedAttempts: row.failed_attempts, lockedUntil: row.locked_until } : await unknownIdState(client, staffId);
-      const fail = async (next: LockoutState): Promise<SignInOutcome> => {
-        if (next !== state) {
-          if (row) await client.query(`UPDATE staff_credentials SET failed_attempts = $2, locked_until = $3 WHERE staff_id = $1`, [staffId, next.failedAttempts, next.lockedUntil]);
-          else await saveUnknownIdState(client, staffId, next);
-        }
-        if (perAddress) await countAddressFailure(client, address);
-        await client.query('COMMIT');
-        return isLocked(next, now) ? { ok: false, reason: 'locked', lockedUntil: next.lockedUntil! } : { ok: false, reason: 'invalid' };
-      };
-      if (isLocked(state, now)) {
-        await verifyPassword(password, NO_PASSWORD); // the same work as an open account's check
-        return await fail(state);
-      }
-      if ((await verifyPassword(password, row?.password_hash ?? NO_PASSWORD)) && row) {
-        await client.query(`UPDATE staff_credentials SET failed_attempts = 0, locked_until = NULL WHERE staff_id = $1`, [staffId]);
-        await client.query('COMMIT');
-        return { ok: true, mustChange: row.must_change };
-      }
-      return await fail(afterFailure(state, now, this.policy));
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      const outcome = await this.checkPassword(client, staffId, password, now);
+      if (!outcome.ok && addressKey) await countAddressFailure(client, addressKey);
+      if (outcome.ok && bucket !== undefined) await rememberSuccess(client, this.keys.pair(staffId, bucket), now);
+      return outcome;
+    });
   }
 
-  /** The user's own new password (checked against the current one by `attempt` first). */
+  /**
+   * The current password of a signed-in user who changes it: only the account's lockout applies
+   * (a wrong one counts towards it, a locked account is refused), not the address's budget — the
+   * caller is signed in already, and their tries say nothing of others' accounts.
+   */
+  async checkCurrentPassword(staffId: string, password: string, now: Date): Promise<PasswordCheck> {
+    return inTransaction(this.pool, (client) => this.checkPassword(client, staffId, password, now));
+  }
+
+  /**
+   * The account's lockout and the password: a failure is counted (the row is locked). An id
+   * without credentials is counted and locked exactly like an account, and every path costs one
+   * scrypt, so neither the answer nor its timing says whether the id exists.
+   */
+  private async checkPassword(client: PoolClient, staffId: string, password: string, now: Date): Promise<PasswordCheck> {
+    const { rows } = await client.query(`SELECT password_hash, must_change, failed_attempts, locked_until FROM staff_credentials WHERE staff_id = $1 FOR UPDATE`, [staffId]);
+    const row = rows[0] as { password_hash: string; must_change: boolean; failed_attempts: number; locked_until: Date | null } | undefined;
+    const staffKey = this.keys.staff(staffId);
+    const state: LockoutState = row ? { failedAttempts: row.failed_attempts, lockedUntil: row.locked_until } : await unknownIdState(client, staffKey);
+    const fail = async (next: LockoutState): Promise<PasswordCheck> => {
+      if (next !== state) {
+        if (row) await client.query(`UPDATE staff_credentials SET failed_attempts = $2, locked_until = $3 WHERE staff_id = $1`, [staffId, next.failedAttempts, next.lockedUntil]);
+        else await saveUnknownIdState(client, staffKey, next);
+      }
+      return isLocked(next, now) ? { ok: false, reason: 'locked', lockedUntil: next.lockedUntil! } : { ok: false, reason: 'invalid' };
+    };
+    if (isLocked(state, now)) {
+      await verifyPassword(password, NO_PASSWORD); // the same work as an open account's check
+      return fail(state);
+    }
+    if ((await verifyPassword(password, row?.password_hash ?? NO_PASSWORD)) && row) {
+      await client.query(`UPDATE staff_credentials SET failed_attempts = 0, locked_until = NULL WHERE staff_id = $1`, [staffId]);
+      return { ok: true, mustChange: row.must_change };
+    }
+    return fail(afterFailure(state, now, this.policy));
+  }
+
+  /** The user's own new password (checked against the current one by `checkCurrentPassword` first). */
   async changePassword(staffId: string, password: string): Promise<void> {
     const hash = await hashPassword(password);
     await this.pool.query(`UPDATE staff_credentials SET password_hash = $2, must_change = false, failed_attempts = 0, locked_until = NULL, changed_at = now() WHERE staff_id = $1`, [staffId, hash]);

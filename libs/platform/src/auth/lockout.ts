@@ -6,7 +6,7 @@
 export interface LockoutPolicy {
   readonly maxFailures: number;
   readonly lockMinutes: number;
-  /** Failed sign-ins one client address may make per `lockMinutes` window; none: no per-address budget. */
+  /** Failed sign-ins one client address (IPv6: its /64) may make per `lockMinutes` window, across accounts; none: no per-address budget. */
   readonly maxFailuresPerAddress?: number;
 }
 

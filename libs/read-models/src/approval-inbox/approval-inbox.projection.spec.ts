@@ -54,4 +54,31 @@ describe('the approval inbox as effects', () => {
     // R9 was never requested here: it is an update only (no row to insert).
     expect(foldEffects(approvalInboxProjection.definition, [event('BudgetChangeApproved', { requestId: 'R9', approvedBy: 'u-head' }, '2026-04-01T00:00:00.000Z')], new Map()).rows('ai_requests')[0]!.insert).toBeNull();
   });
+
+  it('given a cross-branch transfer requested, one rejected and another approved: transfer rows under the customer\'s unit, with who moves where and the reason\'s note, never its text', () => {
+    const requested = (requestId: string, customerId: string, at: string) =>
+      event(
+        'CustomerTransferRequested',
+        { customerId, requestId, fromUnitId: 'SB1', toUnitId: 'SB2', fromStaffId: 'rm1', toStaffId: 'rm3', requestedBy: 'rm1', reasonNote: `transfer-request:${requestId}:reason` },
+        at,
+      );
+    const rows = when(new Map(), [
+      // 23:30 in Beijing on 31 March is 15:30 UTC: the row keeps the instant as written
+      requested('TR1', 'C1', '2026-03-31T15:30:00.000Z'),
+      requested('TR2', 'C2', '2026-03-31T16:10:00.000Z'),
+      event('CustomerTransferRequestRejected', { customerId: 'C1', requestId: 'TR1', rejectedBy: 'appr-ho', reasonNote: 'transfer-request:TR1:rejection' }, '2026-04-01T02:00:00.000Z'),
+      event('CustomerTransferRequestApproved', { customerId: 'C2', requestId: 'TR2', approvedBy: 'appr-ho' }, '2026-04-01T03:00:00.000Z'),
+      // the transfer that follows an approval is no request of its own
+      event('CustomerTransferred', { customerId: 'C2', fromUnitId: 'SB1', toUnitId: 'SB2', fromStaffId: 'rm1', toStaffId: 'rm3', crossBranch: true }, '2026-04-01T03:00:00.000Z'),
+    ], 'ai_requests');
+    expect(rows.map((r) => [r.kind, r.request_id, r.unit_id, r.requested_by, r.requested_at, r.status, r.decided_by, r.decided_at, r.reason])).toEqual([
+      ['transfer', 'TR1', 'SB1', 'rm1', '2026-03-31T15:30:00.000Z', 'rejected', 'appr-ho', '2026-04-01T02:00:00.000Z', null],
+      ['transfer', 'TR2', 'SB1', 'rm1', '2026-03-31T16:10:00.000Z', 'approved', 'appr-ho', '2026-04-01T03:00:00.000Z', null],
+    ]);
+    expect(JSON.parse(rows[0]!.facts as string)).toEqual({ customerId: 'C1', fromUnitId: 'SB1', fromStaffId: 'rm1', toUnitId: 'SB2', toStaffId: 'rm3', reasonNote: 'transfer-request:TR1:reason' });
+  });
+
+  it('is version 4: transfer requests are new rows, so the inbox is rebuilt', () => {
+    expect(approvalInboxProjection.version).toBe(4);
+  });
 });

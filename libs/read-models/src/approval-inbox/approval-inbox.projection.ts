@@ -4,16 +4,16 @@ import { effectProjection, update, upsert, type ColumnShape, type Effect, type T
 
 /**
  * Requests waiting for someone above the requester to decide, and their outcome: campaigns
- * submitted for approval, special VIP card applications, budget change requests and customer
- * claims. Which unit decides is the domain's rule, applied when the inbox is read (the org tree
+ * submitted for approval, special VIP card applications, budget change requests, customer
+ * claims and cross-branch customer transfers. Which unit decides is the domain's rule, applied when the inbox is read (the org tree
  * may change while a request waits); rows keep the facts an approver needs to decide.
  */
-export type RequestKind = 'campaign' | 'special_vip_card' | 'budget_change' | 'customer_claim';
+export type RequestKind = 'campaign' | 'special_vip_card' | 'budget_change' | 'customer_claim' | 'transfer';
 
 export interface InboxRow {
   kind: RequestKind;
   request_id: string;
-  /** The unit whose superior decides: the campaign's owner, the requesting unit, the claimant's unit; null for special cards (head office). */
+  /** The unit whose superior decides: the campaign's owner, the requesting unit, the claimant's unit, a transfer's customer's unit (before it); null for special cards (head office). */
   unit_id: string | null;
   requested_by: string;
   requested_at: string;
@@ -38,6 +38,9 @@ const TYPES = [
   'CustomerClaimFiled',
   'CustomerClaimApproved',
   'CustomerClaimRejected',
+  'CustomerTransferRequested',
+  'CustomerTransferRequestApproved',
+  'CustomerTransferRequestRejected',
 ] as const;
 
 type Data = Record<string, any>;
@@ -86,6 +89,21 @@ export function inboxChange(e: { type: string; data: Data; metadata: { actor: st
     case 'CustomerClaimRejected':
       // The reason is a note in the customer's vault (it may name people): the inbox does not copy it.
       return decided('customer_claim', d.claimId, 'rejected', d.rejectedBy);
+    case 'CustomerTransferRequested':
+      // Who moves where, and the note holding the requester's reason (free text about a customer stays in the vault).
+      return request('transfer', d.requestId, d.fromUnitId, d.requestedBy, {
+        customerId: d.customerId,
+        fromUnitId: d.fromUnitId,
+        fromStaffId: d.fromStaffId,
+        toUnitId: d.toUnitId,
+        toStaffId: d.toStaffId,
+        reasonNote: d.reasonNote,
+      });
+    case 'CustomerTransferRequestApproved':
+      return decided('transfer', d.requestId, 'approved', d.approvedBy);
+    case 'CustomerTransferRequestRejected':
+      // The reason is a vault note, as for claims; the inbox reads it for those who may see it.
+      return decided('transfer', d.requestId, 'rejected', d.rejectedBy);
     default:
       return null;
   }
@@ -150,8 +168,8 @@ export const AI_REQUESTS: TableShape = {
 
 export const approvalInboxProjection = effectProjection<InboxState>({
   name: 'approval-inbox',
-  // 3: effects, written by the runner (2: a rejected claim's or refused special card's reason is no longer copied: it is a vault note)
-  version: 3,
+  // 4: cross-branch transfer requests (3: effects, written by the runner; 2: a rejected claim's or refused special card's reason is no longer copied: it is a vault note)
+  version: 4,
   tables: [AI_CAMPAIGN_PLANS, AI_REQUESTS],
   eventTypes: TYPES,
   state: loadInboxState,

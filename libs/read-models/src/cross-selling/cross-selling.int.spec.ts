@@ -41,10 +41,21 @@ describe('cross-selling read model', () => {
       ev('CrossSellReferred', { referralId: 'R2', customerId: 'X', referrerStaffId: 'teller', sellerStaffId: 'rm1', productCode: 'GOLD' }),
     ]);
     await append('customer-Y', [ev('CrossSellReferred', { referralId: 'R3', customerId: 'Y', referrerStaffId: 'teller', sellerStaffId: 'rm2', productCode: 'GOLD' })]);
-    const runner = new ProjectionRunner(store, db.pool, [crossSellingProjection], { info: () => undefined, error: () => undefined }, { batchSize: 7, maxBatchWaitMs: 5 });
-    await runner.start();
-    expect(await runner.catchUp(20_000)).toBe(true);
-    await runner.stop();
+    // teller → rm2 once more (R4), converted by V4 ...
+    await append('customer-Y', [
+      ev('CrossSellReferred', { referralId: 'R4', customerId: 'Y', referrerStaffId: 'teller', sellerStaffId: 'rm2', productCode: 'FUND' }),
+      ev('ConversionRecorded', { conversionId: 'V4', customerId: 'Y', staffId: 'rm2', productCode: 'FUND', amount: '1.00', revenue: '1.00', campaignId: null, referrerStaffId: 'teller', referralId: 'R4' }),
+    ]);
+    const project = async () => {
+      const runner = new ProjectionRunner(store, db.pool, [crossSellingProjection], { info: () => undefined, error: () => undefined }, { batchSize: 7, maxBatchWaitMs: 5 });
+      await runner.start();
+      expect(await runner.catchUp(20_000)).toBe(true);
+      await runner.stop();
+    };
+    await project();
+    // ... which is reversed after V4 was projected: the reversal finds the referral in the table.
+    await append('customer-Y', [ev('ConversionReversed', { conversionId: 'V4', customerId: 'Y', reasonNote: null })]);
+    await project();
   });
   afterAll(() => db.drop());
 
@@ -73,10 +84,11 @@ describe('cross-selling read model', () => {
 
   it('gives referral conversion per referrer and per seller', async () => {
     expect(await q((rm) => referralStats(rm))).toEqual({
-      byReferrer: [{ staffId: 'teller', referrals: 3, converted: 1, conversionRate: 1 / 3 }],
+      // R1 converted; R4's sale was reversed, so it counts as a referral not converted.
+      byReferrer: [{ staffId: 'teller', referrals: 4, converted: 1, conversionRate: 1 / 4 }],
       bySeller: [
         { staffId: 'rm1', referrals: 2, converted: 1, conversionRate: 0.5 },
-        { staffId: 'rm2', referrals: 1, converted: 0, conversionRate: 0 },
+        { staffId: 'rm2', referrals: 2, converted: 0, conversionRate: 0 },
       ],
     });
   });

@@ -17,7 +17,7 @@ describe('cross-selling as effects', () => {
         event('CustomerTransferred', { customerId: 'C1', toUnitId: 'SB3' }),
         snapshot('2026-03', []),
       ],
-      units,
+      { units, referralSales: new Map() },
     );
     // Holdings counted once per product (DEP twice is one); 1,234.56 yuan is 123,456 fen.
     expect(fold.rows('xs_monthly').map((r) => r.insert)).toEqual([
@@ -32,9 +32,32 @@ describe('cross-selling as effects', () => {
     const fold = foldEffects(
       crossSellingProjection.definition,
       [event('BalanceSnapshotRecorded', { customerId: 'X', month: '2026-03', holdings: ['DEP'], averageDailyAssets: '0.05' }), event('CampaignCompleted', { campaignId: 'K1' }, '2026-03-31T16:30:00.000Z')],
-      new Map(),
+      { units: new Map(), referralSales: new Map() },
     );
     expect(fold.rows('xs_monthly')[0]!.insert).toMatchObject({ unit_id: '', assets_fen: 5 });
     expect(fold.rows('xs_campaigns')[0]!.change).toEqual({ closed_month: '2026-04' });
+  });
+
+  it('given two referred sales, one reversed in the batch and one reversed later, takes each conversion back; a reversal of an unreferred sale changes nothing', () => {
+    const referred = (referralId: string) => event('CrossSellReferred', { customerId: 'C1', referralId, referrerStaffId: 'rm2', sellerStaffId: 'rm1', productCode: 'GOLD' });
+    const sale = (conversionId: string, referralId: string | null) =>
+      event('ConversionRecorded', { conversionId, customerId: 'C1', staffId: 'rm1', productCode: 'GOLD', amount: '1000.00', revenue: '5.00', campaignId: null, referrerStaffId: referralId && 'rm2', referralId });
+    const reversed = (conversionId: string) => event('ConversionReversed', { conversionId, customerId: 'C1', reasonNote: null });
+    // RF-OLD was converted by S-OLD in an earlier batch (the state read from the table says so).
+    const state = { units: new Map(), referralSales: new Map([['C1:S-OLD', 'RF-OLD']]) };
+    const fold = foldEffects(
+      crossSellingProjection.definition,
+      [referred('RF1'), sale('S1', 'RF1'), referred('RF2'), sale('S2', 'RF2'), reversed('S1'), reversed('S-OLD'), sale('S3', null), reversed('S3')],
+      state,
+    );
+    const rows = Object.fromEntries(fold.rows('xs_referrals').map((r) => [r.key.referral_id, r]));
+    // RF1: referred, converted by S1, S1 reversed → not converted.
+    expect(rows.RF1!.insert).toMatchObject({ referral_id: 'RF1', converted: false, conversion_id: null });
+    // RF2: converted by S2, which stands.
+    expect(rows.RF2!.insert).toMatchObject({ referral_id: 'RF2', converted: true, conversion_id: 'S2' });
+    // RF-OLD is in the table: only the change.
+    expect(rows['RF-OLD']).toMatchObject({ change: { converted: false, conversion_id: null }, insert: null });
+    expect(Object.keys(rows).sort()).toEqual(['RF-OLD', 'RF1', 'RF2']);
+    expect([...state.referralSales.entries()]).toEqual([['C1:S2', 'RF2']]);
   });
 });

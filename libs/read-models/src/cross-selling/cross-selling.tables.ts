@@ -25,7 +25,10 @@ export const XS_REFERRALS: TableShape = {
     product: required('text'),
     referred_at: required('timestamptz'),
     converted: { type: 'boolean', default: false },
+    /** The sale that converted it (a reversal of that sale takes the conversion back). */
+    conversion_id: text,
   },
+  extra: [`CREATE INDEX xs_referrals_conversion_idx ON xs_referrals (customer_id, conversion_id)`],
 };
 
 export const CROSS_SELLING_TABLES: readonly TableShape[] = [XS_CUSTOMERS, XS_MONTHLY, XS_PARTICIPANTS, XS_CAMPAIGNS, XS_REFERRALS];

@@ -7,7 +7,20 @@ export async function customer360(pool: Queryable, customerId: string, now = new
   const c = rows[0];
   if (!c) return null;
   // One connection (its search_path names the live schemas): queries go one after another.
-  const tiers = await pool.query(`SELECT month, from_tier, to_tier, average_fen FROM c360_tier_history WHERE customer_id = $1 ORDER BY month`, [customerId]);
+  const tiers = await pool.query(`SELECT month, from_tier, to_tier, average_fen, recorded_at FROM c360_tier_history WHERE customer_id = $1 ORDER BY month`, [customerId]);
+  const holdings = await pool.query(
+    `SELECT product_code, period, source, since_at, since_month, since_day, sales, closed_at, closed_month FROM c360_holdings
+      WHERE customer_id = $1 ORDER BY closed_at IS NOT NULL, product_code, period`,
+    [customerId],
+  );
+  const holding = (r: Record<string, any>) => ({
+    productCode: r.product_code as string,
+    source: r.source as 'sale' | 'snapshot',
+    sinceAt: (r.since_at as Date).toISOString(),
+    sinceMonth: r.since_month as string,
+    sinceDay: r.since_day as string | null,
+    sales: Number(r.sales),
+  });
   const contacts = await pool.query(
     `SELECT contact_id, occurred_at, channel, staff_id, campaign_id, outcome_note FROM c360_contacts WHERE customer_id = $1 ORDER BY occurred_at DESC, contact_id LIMIT 10`,
     [customerId],
@@ -22,7 +35,17 @@ export async function customer360(pool: Queryable, customerId: string, now = new
     gender: c.gender as string,
     onboardedAt: (c.onboarded_at as Date).toISOString(),
     tier: c.tier as string,
-    tierHistory: tiers.rows.map((r) => ({ month: r.month, from: r.from_tier, to: r.to_tier, threeMonthAverage: formatFen(Number(r.average_fen)) })),
+    tierHistory: tiers.rows.map((r) => ({
+      month: r.month as string,
+      from: r.from_tier as string,
+      to: r.to_tier as string,
+      threeMonthAverage: formatFen(Number(r.average_fen)),
+      recordedAt: r.recorded_at ? (r.recorded_at as Date).toISOString() : null,
+    })),
+    /** What the customer holds now, by product, and since when (the bank day of a sale, or a snapshot's month). */
+    holdings: holdings.rows.filter((r) => r.closed_at === null).map(holding),
+    /** Holdings closed by a later snapshot, oldest period first per product. */
+    pastHoldings: holdings.rows.filter((r) => r.closed_at !== null).map((r) => ({ ...holding(r), closedAt: (r.closed_at as Date).toISOString(), closedMonth: r.closed_month as string })),
     managerId: c.manager_id as string | null,
     /** Channels the customer opted out of; every other channel may be used. */
     optedOut: c.opted_out as string[],

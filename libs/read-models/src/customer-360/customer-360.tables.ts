@@ -27,7 +27,8 @@ export const C360_CUSTOMERS: TableShape = {
 export const C360_TIER_HISTORY: TableShape = {
   name: 'c360_tier_history',
   key: ['customer_id', 'month'],
-  columns: { customer_id: text, month: text, from_tier: fixed('text'), to_tier: fixed('text'), average_fen: fixed('bigint') },
+  // recorded_at: when the change was recorded (the month's snapshot), shown as the bank's day.
+  columns: { customer_id: text, month: text, from_tier: fixed('text'), to_tier: fixed('text'), average_fen: fixed('bigint'), recorded_at: { type: 'timestamptz', combine: 'keep' } },
 };
 export const C360_CONTACTS: TableShape = {
   name: 'c360_contacts',
@@ -40,4 +41,32 @@ export const C360_ENROLMENTS: TableShape = {
   columns: { customer_id: text, campaign_id: text, grp: fixed('text'), enrolled_at: fixed('timestamptz') },
 };
 
-export const CUSTOMER_360_TABLES: readonly TableShape[] = [C360_CUSTOMERS, C360_TIER_HISTORY, C360_CONTACTS, C360_ENROLMENTS];
+/**
+ * Product holdings, one row per period a product is held (`period` counts from 1 per customer and
+ * product): opened by a sale or by the first monthly snapshot listing it, closed by a later snapshot
+ * that no longer lists it (the domain's rule: a snapshot replaces the holdings, a sale adds one until
+ * the next snapshot). A product closed and held again opens a new period.
+ */
+export const C360_HOLDINGS: TableShape = {
+  name: 'c360_holdings',
+  key: ['customer_id', 'product_code', 'period'],
+  columns: {
+    customer_id: text,
+    product_code: text,
+    period: { type: 'integer' },
+    /** How the period began: `sale` (ConversionRecorded) or `snapshot` (BalanceSnapshotRecorded). */
+    source: fixed('text'),
+    since_at: fixed('timestamptz'),
+    /** The bank month it is held since: a sale's (in the bank's zone), or the snapshot's month. */
+    since_month: fixed('text'),
+    /** The bank day of the sale that opened it; null when a snapshot did (it tells only the month). */
+    since_day: { type: 'text', combine: 'keep' },
+    /** Sales of the product while this period lasted. */
+    sales: { type: 'integer', combine: 'add', default: 0 },
+    closed_at: { type: 'timestamptz' },
+    /** The month of the snapshot that no longer listed it. */
+    closed_month: text,
+  },
+};
+
+export const CUSTOMER_360_TABLES: readonly TableShape[] = [C360_CUSTOMERS, C360_TIER_HISTORY, C360_CONTACTS, C360_ENROLMENTS, C360_HOLDINGS];

@@ -238,22 +238,14 @@ export class ProjectionRunner {
     await this.stopLoop(NEXT(name));
     const next = (await this.checkpoint(NEXT(name)))!;
     const old = this.statuses.get(name)?.schema;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(
         `UPDATE projection_checkpoints SET version = $2, schema_name = $3, commit_pos = $4::text::xid8, prepare_pos = $5, events_seen = $6,
            state = 'running', error = NULL, updated_at = now() WHERE name = $1`,
         [name, p.version, schema, next.position.commit.toString(), next.position.prepare.toString(), next.eventsSeen],
       );
       await client.query(`DELETE FROM projection_checkpoints WHERE name = $1`, [NEXT(name)]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
     if (old && old !== schema) await this.dropSchema(old);
     this.statuses.delete(NEXT(name));
     const status: ProjectionStatus = { name, version: p.version, state: 'running', position: next.position, schema, error: null };
@@ -449,9 +441,7 @@ export class ProjectionRunner {
   }
 
   private async commitBatch(m: Member, relevant: readonly RecordedEvent[], count: number, last: Position): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await useSchema(client, m.schema);
       if (relevant.length) await m.projection.apply(client, relevant);
       // Only forward: a writer behind another (which skipped what that one applied) must not move it back.
@@ -460,13 +450,7 @@ export class ProjectionRunner {
          WHERE name = $1 AND (commit_pos, prepare_pos) < ($2::text::xid8, $3::bigint)`,
         [m.checkpoint, last.commit.toString(), last.prepare.toString(), count],
       );
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Replays the batch one event at a time to name the event that throws, then stops the projection. */
@@ -539,7 +523,6 @@ export class ProjectionRunner {
   }
 }
 
-/** Points unqualified table names of this transaction at the projection's schema. */
 /** Runs `fn` in one transaction: committed if it returns, rolled back if it throws. */
 export async function inTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
   const tx = await pool.connect();
@@ -573,6 +556,7 @@ export async function analyzeSchema(pool: Pool, schema: string): Promise<void> {
   for (const r of rows) await pool.query(`ANALYZE "${schema}"."${r.table_name}"`);
 }
 
+/** Points unqualified table names of this transaction at the projection's schema. */
 export async function useSchema(client: PoolClient, schema: string): Promise<void> {
   await client.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}", public`]);
 }

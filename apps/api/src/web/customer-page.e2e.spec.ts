@@ -1,0 +1,209 @@
+import type { Browser, Page } from 'playwright-core';
+import { api, seedOrganisation, storedEvents } from '../../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { buildWeb, expectFailedLoads as takeFailedLoads, launchBrowser, signIn, signInFirstTime as firstSignIn } from './browser';
+
+/**
+ * The customer page in headless Chromium: a relationship manager opens their customer and sees what
+ * the customer holds and since when, and the tier history with the bank days the changes were
+ * recorded; files a special VIP card application and a claim on a customer the system does not have,
+ * each refusal beside its field; head office cannot refuse the application without a reason. The
+ * customer's history is written through the API, dated around midnight in Beijing, so every expected
+ * value below is worked out from the dates by hand.
+ */
+describe('customer page: holdings, tier history, VIP card application, claim', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+  let browser: Browser;
+  let problems: string[];
+  let newPage: Awaited<ReturnType<typeof launchBrowser>>['newPage'];
+  const ONE_TIME = 'temporary 2026';
+  const expectFailedLoads = (status: number, count: number) => takeFailedLoads(problems, status, count);
+  const signInFirstTime = (page: Page, staffId: string, newPassword: string) => firstSignIn(page, t.url, staffId, ONE_TIME, newPassword);
+  const ok = (r: { status: number; body: unknown }) => {
+    if (r.status >= 300) throw new Error(`fixture failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r;
+  };
+  const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim();
+
+  beforeAll(async () => {
+    buildWeb();
+    // The fixture dates facts months back: allow it for staff too.
+    t = await startTestApp({ BACKDATE_GRACE_DAYS: '3650' });
+    c = api(t);
+    await seedOrganisation(t);
+    const rm = c.as('rm1');
+    const admin = c.as('admin');
+    // H1 joins SB1 in January, managed by rm1, risk tolerance R4 (GOLD R3 and FUND-EQ R4 may be sold).
+    ok(await rm.post('/api/customers', { customerId: 'H1', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '300000' }, occurredAt: '2026-01-05T02:00:00.000Z' }));
+    ok(await c.as('head-br1').post('/api/customers/H1/manager', { staffId: 'rm1', occurredAt: '2026-01-05T03:00:00.000Z' }));
+    ok(await c.as('head-br1').post('/api/customers/H1/risk-assessment', { tolerance: 'R4', occurredAt: '2026-01-06T03:00:00.000Z' }));
+    const snapshot = (month: string, averageDailyAssets: string, holdings: string[], occurredAt: string) =>
+      admin.post('/api/customers/H1/balances', { month, averageDailyAssets, holdings, occurredAt });
+    const sale = (productCode: string, occurredAt: string) =>
+      rm.post('/api/interactions', { kind: 'conversion', customerId: 'H1', staffId: 'rm1', productCode, amount: '10000', revenue: '50', occurredAt });
+    // February: 300,000 average → standard (threshold 200,000); recorded 01:00 Beijing on 2 March (17:00 UTC on 1 March).
+    ok(await snapshot('2026-02', '300000', ['DEP-1Y', 'FUND-BOND'], '2026-03-01T17:00:00.000Z'));
+    // GOLD at 23:30 Beijing on 31 March; FUND-EQ at 00:30 Beijing on 1 April (still 31 March in UTC); GOLD again on 2 April.
+    ok(await sale('GOLD', '2026-03-31T15:30:00.000Z'));
+    ok(await sale('FUND-EQ', '2026-03-31T16:30:00.000Z'));
+    ok(await sale('GOLD', '2026-04-02T02:00:00.000Z'));
+    // March's snapshot leaves FUND-BOND out: closed in March. Average (300,000 + 300,000) / 2: still standard.
+    ok(await snapshot('2026-03', '300000', ['DEP-1Y', 'FUND-EQ', 'GOLD'], '2026-04-02T18:00:00.000Z'));
+    // April's lists it again (held since April); (300,000 + 300,000 + 6,000,000) / 3 = 2,200,000 → platinum (1,500,000 ≤ it < 6,000,000),
+    // recorded 02:00 Beijing on 2 May (18:00 UTC on 1 May).
+    ok(await snapshot('2026-04', '6000000', ['DEP-1Y', 'FUND-BOND', 'FUND-EQ', 'GOLD'], '2026-05-01T18:00:00.000Z'));
+    // H2 (SB1, rm1's): rm2 refers two DEP-1Y sales to rm1; the second sale is reversed, so one referral of two converted.
+    ok(await rm.post('/api/customers', { customerId: 'H2', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '50000' } }));
+    ok(await c.as('head-br1').post('/api/customers/H2/manager', { staffId: 'rm1' }));
+    for (const [referralId, conversionId] of [['RF-A', 'S-A'], ['RF-B', 'S-B']]) {
+      ok(await rm.post('/api/interactions', { kind: 'referral', customerId: 'H2', referralId, referrerStaffId: 'rm2', sellerStaffId: 'rm1', productCode: 'DEP-1Y' }));
+      ok(await rm.post('/api/interactions', { kind: 'conversion', customerId: 'H2', conversionId, staffId: 'rm1', productCode: 'DEP-1Y', amount: '5000', revenue: '10', referrerStaffId: 'rm2', referralId }));
+    }
+    ok(await rm.post('/api/interactions', { kind: 'reversal', customerId: 'H2', conversionId: 'S-B', reason: 'cooling-off cancellation' }));
+    for (const who of ['rm1', 'appr-ho']) ok(await admin.post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME }));
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    ({ browser, problems, newPage } = await launchBrowser());
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows a relationship manager what their customer holds and since when, and the tier history on bank days', async () => {
+    const { page } = await newPage();
+    await signInFirstTime(page, 'rm1', 'my customers 2026');
+    await page.click('#tabs [data-tab=customer]');
+    await page.fill('#customer-id', 'H1');
+    await page.click('#customer-open');
+    await page.waitForSelector('#customer-holdings [data-holding=GOLD]');
+    // Held now, in product order: since the snapshot month, or the bank day of the sale that brought it.
+    const held = await page.$$eval('#customer-holdings [data-holding]', (xs) => xs.map((x) => x.textContent));
+    expect(held).toEqual(['DEP-1Y', 'FUND-BOND', 'FUND-EQ', 'GOLD']);
+    expect(await text(page, '#customer-holdings [data-since=DEP-1Y]')).toBe('2026-02');
+    expect(await text(page, '#customer-holdings [data-since=FUND-BOND]')).toBe('2026-04');
+    expect(await text(page, '#customer-holdings [data-since=FUND-EQ]')).toBe('2026-04-01');
+    expect(await text(page, '#customer-holdings [data-since=GOLD]')).toBe('2026-03-31');
+    expect(await text(page, '#customer-holdings [data-sales=GOLD]')).toBe('2');
+    expect(await text(page, '#customer-holdings [data-sales=FUND-BOND]')).toBe('0');
+    // FUND-BOND's first period: held from February, gone in March's snapshot.
+    expect(await text(page, '#customer-past-holdings [data-closed=FUND-BOND]')).toBe('2026-03');
+    // Tier history: the month it is for, the tier, and the bank day it was recorded (not the UTC date).
+    expect(await text(page, '#customer-tier-history [data-tier-month="2026-02"]')).toBe('标准');
+    expect(await text(page, '#customer-tier-history [data-recorded="2026-02"]')).toBe('2026-03-02');
+    expect(await text(page, '#customer-tier-history [data-tier-month="2026-04"]')).toBe('白金');
+    expect(await text(page, '#customer-tier-history [data-recorded="2026-04"]')).toBe('2026-05-02');
+    expect(await text(page, '#customer-tier')).toBe('白金');
+    await page.close();
+  }, 60_000);
+
+  it('lets the manager file a special VIP card application, with a refusal beside its field', async () => {
+    const { page } = await newPage();
+    await signIn(page, t.url, 'rm1', 'my customers 2026');
+    await page.waitForSelector('#tabs');
+    await page.click('#tabs [data-tab=customer]');
+    await page.fill('#customer-id', 'H1');
+    await page.click('#customer-open');
+    await page.waitForSelector('#vip-apply');
+    const sent: Record<string, string>[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/customers/H1/vip-card/applications') && sent.push(r.headers()));
+    // Black is above H1's platinum: a special card, waiting for head office.
+    await page.fill('#vip-application-id', 'VA-1');
+    await page.click('[data-field=tier] .el-select__wrapper');
+    await page.click('.el-select-dropdown__item:visible:has-text("黑金")');
+    await page.click('#vip-apply-submit');
+    await page.waitForSelector('#vip-notice:has-text("VA-1")');
+    // A second one while VA-1 is open is refused beside the application id, in Chinese.
+    await page.fill('#vip-application-id', 'VA-2');
+    await page.click('#vip-apply-submit');
+    await page.waitForSelector('[data-field=applicationId] .el-form-item__error');
+    expect(await text(page, '[data-field=applicationId] .el-form-item__error')).toBe('该客户已有未完成的贵宾卡申请');
+    expect(sent).toHaveLength(2);
+    for (const h of sent) expect(h['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent[0]!['idempotency-key']).not.toBe(sent[1]!['idempotency-key']);
+    expectFailedLoads(409, 1);
+    const applied = (await storedEvents(t, 'customer-H1')).filter((e) => e.type === 'VipCardApplied');
+    expect(applied.map((e) => [e.data.applicationId, e.data.tier, e.data.special])).toEqual([['VA-1', 'black', true]]);
+    await page.close();
+  }, 60_000);
+
+  it('lets the manager claim a customer the system does not have; a claim into another sub-branch is refused beside the assets', async () => {
+    const { page } = await newPage();
+    await signIn(page, t.url, 'rm1', 'my customers 2026');
+    await page.waitForSelector('#tabs');
+    await page.click('#tabs [data-tab=customer]');
+    // Looking up someone not in the system opens the claim form for them.
+    await page.fill('#customer-id', 'NEW-1');
+    await page.click('#customer-open');
+    await page.waitForSelector('#customer-claim');
+    expect(await page.inputValue('#claim-customer')).toBe('NEW-1');
+    await page.fill('#claim-id', 'CL-NEW-1');
+    await page.fill('#claim-birth-year', '1980');
+    // Most of the assets in SB2: the customer would join SB2, where rm1 does not work (422 STAFF_NOT_IN_UNIT).
+    await page.fill('#claim-unit', 'SB2');
+    await page.fill('#claim-assets', '500000');
+    await page.click('#claim-file');
+    await page.waitForSelector('[data-field=assetsByUnit] .el-form-item__error');
+    expect(await text(page, '[data-field=assetsByUnit] .el-form-item__error')).toBe('客户将归属资产最多的支行，您不在该支行');
+    expect(await storedEvents(t, 'customer-NEW-1')).toEqual([]);
+    await page.fill('#claim-unit', 'SB1');
+    await page.click('#claim-file');
+    await page.waitForSelector('#claim-notice:has-text("CL-NEW-1")');
+    expect((await storedEvents(t, 'customer-NEW-1')).map((e) => [e.type, e.data.claimId, e.data.onboarding?.homeUnitId])).toEqual([['CustomerClaimFiled', 'CL-NEW-1', 'SB1']]);
+    // the lookup's 404 and the refused claim's 422
+    expectFailedLoads(404, 1);
+    expectFailedLoads(422, 1);
+    await page.close();
+  }, 60_000);
+
+  it('makes head office give a reason to refuse the application, in the inbox; a blank claim rejection is refused too', async () => {
+    const { page } = await newPage();
+    await signInFirstTime(page, 'appr-ho', 'head office 2026');
+    await page.click('#tabs [data-tab=inbox]');
+    await page.waitForSelector('#inbox-waiting [data-reject="VA-1"]', { timeout: 15_000 });
+    await page.click('#inbox-waiting [data-reject="VA-1"]');
+    await page.waitForSelector('#inbox-reason');
+    await page.click('#inbox-reject-confirm');
+    await page.waitForSelector('.el-dialog .el-form-item__error');
+    expect(await text(page, '.el-dialog .el-form-item__error')).toBe('驳回须说明理由');
+    expectFailedLoads(400, 1);
+    expect((await storedEvents(t, 'customer-H1')).filter((e) => e.type === 'VipCardApplicationRefused')).toEqual([]);
+    await page.fill('#inbox-reason', '客户资产未达黑金标准');
+    await page.click('#inbox-reject-confirm');
+    await page.waitForSelector('#inbox-notice:has-text("VA-1")');
+    expect((await storedEvents(t, 'customer-H1')).filter((e) => e.type === 'VipCardApplicationRefused').map((e) => e.data.reasonNote)).toEqual(['vip-application:VA-1:refusal']);
+    await page.close();
+    // The claim goes to BR1 (the nearest unit above SB1 that assigns customers): blank is no reason, and nothing is appended.
+    const blank = await c.as('head-br1').post('/api/customers/NEW-1/claims/CL-NEW-1/decision', { approve: false, reason: '   ' });
+    expect([blank.status, blank.body.error.code]).toEqual([400, 'REASON_REQUIRED']);
+    expect((await storedEvents(t, 'customer-NEW-1')).map((e) => e.type)).toEqual(['CustomerClaimFiled']);
+  }, 60_000);
+
+  it('shows head office products per customer of one unit month by month, with empty months as zero, and referral conversion without the reversed sale', async () => {
+    const { page } = await newPage();
+    await signIn(page, t.url, 'appr-ho', 'head office 2026');
+    await page.waitForSelector('#tabs');
+    await page.click('#tabs [data-tab=crossSelling]');
+    await page.waitForSelector('#cross-selling-chart canvas');
+    // The fixture's months, whatever today is (the screen opens on the last twelve).
+    await page.fill('#xs-from', '2026-01');
+    await page.keyboard.press('Enter');
+    await page.fill('#xs-to', '2026-06');
+    await page.keyboard.press('Enter');
+    expect([await page.inputValue('#xs-from'), await page.inputValue('#xs-to')]).toEqual(['2026-01', '2026-06']);
+    await page.click('label:has(#xs-unit) .el-select__wrapper');
+    await page.click('.el-select-dropdown__item:visible:has-text("SB1")');
+    // Only H1 has snapshots: 2 products in February, 3 in March, 4 in April, all in SB1.
+    await page.waitForSelector('#cross-selling-ratio [data-ratio="2026-02/SB1"]');
+    const ratios = await page.$$eval('#cross-selling-ratio [data-ratio]', (xs) => xs.map((x) => `${x.getAttribute('data-ratio')} ${x.textContent}`));
+    expect(ratios).toEqual(['2026-02/SB1 2.00', '2026-03/SB1 3.00', '2026-04/SB1 4.00']);
+    // rm2 referred two, one converted (the other's sale was reversed): 1/2, 50%.
+    expect(await text(page, '#cross-selling-referrers [data-referrer=rm2]')).toBe('1/2 · 50.0%');
+    expect(await text(page, '#cross-selling-sellers [data-seller=rm1]')).toBe('1/2 · 50.0%');
+    await page.close();
+  }, 60_000);
+
+  it('showed no console error and no CSP violation on these screens', () => {
+    expect(problems).toEqual([]);
+  });
+});
