@@ -136,6 +136,7 @@ async function main() {
       for (const customers of audienceSizes) {
         step(`audience preview at ${customers} customers`);
         audience.push(await audienceBench(pool, store, customers, quick ? 10 : 20, from));
+        step(JSON.stringify(audience.at(-1)));
         from = customers + 1;
       }
       report.audiencePreview = audience;

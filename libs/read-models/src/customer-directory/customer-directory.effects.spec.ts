@@ -23,7 +23,7 @@ describe('the customer directory as effects', () => {
     expect(rows).toEqual([
       {
         customer_id: 'C1', home_unit_id: 'SB3', segment: 'retail', gender: 'F', tier: 'ordinary', manager_id: null, holdings: ['DEP'], opted_out: [], erased: false,
-        birth_year: 1980, risk_tolerance: null, risk_valid_until: null, last_active_at: '2026-03-31T15:30:00.000Z', campaign_contacts: '{}', enrolled_in: ['K2'], control_in: ['K2'],
+        birth_year: 1980, risk_tolerance: null, risk_valid_until: null, last_active_at: '2026-03-31T15:30:00.000Z', campaign_contacts: '{}', contact_times: [], enrolled_in: ['K2'], control_in: ['K2'],
       },
     ]);
   });
@@ -36,6 +36,24 @@ describe('the customer directory as effects', () => {
     });
     const [row] = when(stored, [event('ConsentWithdrawn', { customerId: 'C1', channel: 'phone' }, '2026-02-01T00:00:00.000Z')], 'customer_directory');
     expect([row!.opted_out, row!.tier, row!.manager_id]).toEqual([['phone', 'sms'], 'gold', 'rm1']);
+  });
+
+  it('given contacts stored before and more in the batch (one twice), writes their times newest first, by instant not by text, the 30 days before the latest only', () => {
+    const stored: DirectoryState = empty();
+    stored.customers.set('C1', {
+      customer_id: 'C1', home_unit_id: 'SB1', segment: 'retail', gender: 'M', tier: 'ordinary', manager_id: null, holdings: [], opted_out: [], erased: false, birth_year: 1970,
+      risk_tolerance: null, risk_valid_until: null, last_active_at: '2026-01-05T01:00:00.000Z', enrolled_in: [], control_in: [],
+      // 23:59 Beijing on 20 February, written with its offset; 1 February 00:00 UTC.
+      campaign_contacts: { a: '2026-02-01T00:00:00.000Z', b: '2026-02-20T23:59:00.000+08:00' },
+    });
+    const contacted = (contactId: string, contactedAt: string) =>
+      event('CustomerContacted', { contactId, customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId: 'K1', outcomeNote: null, contactedAt }, contactedAt);
+    const [row] = when(stored, [
+      contacted('c', '2026-02-20T16:00:00.000Z'), // midnight Beijing, a minute after b: newer, though b's text sorts after it
+      contacted('c', '2026-02-20T16:00:00.000Z'), // the same contact again: once
+      contacted('d', '2026-03-03T00:00:00.000Z'), // the latest: 30 days before it is 1 February 00:00, so a (exactly then) is dropped
+    ], 'customer_directory');
+    expect(row!.contact_times).toEqual(['2026-03-03T00:00:00.000Z', '2026-02-20T16:00:00.000Z', '2026-02-20T15:59:00.000Z']);
   });
 
   it('given a campaign drafted then launched in one batch, writes it once, launched', () => {

@@ -140,9 +140,24 @@ export async function loadDirectoryState(tx: PoolClient, events: readonly Record
   const campaigns = await tx.query<DirectoryCampaignRow>(`SELECT * FROM directory_campaigns WHERE campaign_id = ANY($1::text[])`, [ids(true)]);
   // Times come back as Dates; rows keep ISO strings, as events carry them.
   return {
-    customers: new Map(customers.rows.map((r) => [r.customer_id, { ...r, risk_valid_until: iso(r.risk_valid_until), last_active_at: iso(r.last_active_at)! }])),
+    // contact_times is derived from campaign_contacts when a row is written, never evolved.
+    customers: new Map(
+      customers.rows.map(({ contact_times: _derived, ...r }: CustomerDirectoryRow & { contact_times?: unknown }) => [r.customer_id, { ...r, risk_valid_until: iso(r.risk_valid_until), last_active_at: iso(r.last_active_at)! }]),
+    ),
     campaigns: new Map(campaigns.rows.map((r) => [r.campaign_id, { ...r, period_start: iso(r.period_start)!, period_end: iso(r.period_end)! }])),
   };
+}
+
+/**
+ * The times of a row's campaign contacts, newest first (as written to `contact_times`): at most
+ * `cap` contacts since a time is the same as the cap-th newest not after it, so the audience
+ * rule's contact cap is one array subscript per customer, which a parallel worker can evaluate.
+ */
+export function contactTimesNewestFirst(contacts: Record<string, string>): string[] {
+  return Object.values(contacts)
+    .map((t) => Date.parse(t))
+    .sort((a, b) => b - a)
+    .map((t) => new Date(t).toISOString());
 }
 
 /** What one event does: its customer's (or campaign's) row evolved, written whole (the batch's last version of each row is what is written). */
@@ -156,7 +171,7 @@ export function directoryEffects(e: RecordedEvent, s: DirectoryState): Effect[] 
   const id = (e.data as { customerId: string }).customerId;
   const row = evolveCustomerRow(s.customers.get(id) ?? null, e as unknown as CustomerEvent, e.metadata.occurredAt);
   s.customers.set(id, row);
-  return row ? [upsert('customer_directory', { ...row, campaign_contacts: JSON.stringify(row.campaign_contacts) })] : [];
+  return row ? [upsert('customer_directory', { ...row, campaign_contacts: JSON.stringify(row.campaign_contacts), contact_times: contactTimesNewestFirst(row.campaign_contacts) })] : [];
 }
 
 /**
@@ -167,8 +182,8 @@ export function directoryEffects(e: RecordedEvent, s: DirectoryState): Effect[] 
  */
 export const customerDirectoryProjection = effectProjection<DirectoryState>({
   name: 'customer-directory',
-  // 4: effects, written by the runner
-  version: 4,
+  // 4: effects, written by the runner; 5: contact_times (the contact cap without a subquery per row)
+  version: 5,
   tables: CUSTOMER_DIRECTORY_TABLES,
   eventTypes: [...CUSTOMER_TYPES, ...CAMPAIGN_TYPES],
   state: loadDirectoryState,

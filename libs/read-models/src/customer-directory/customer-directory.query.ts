@@ -35,9 +35,16 @@ export async function directoryCampaigns(db: Queryable): Promise<CampaignWindow[
  * exclusion the selection does not ask for is switched off by a parameter the planner folds away
  * (`cardinality($n) = 0 OR …`, `$n AND …`), and an array a row holds empty is never opened
  * (`cardinality(…) > 0`). The contact cap is looked up only for customers with campaign contacts
- * lately, and for those without in the units whose cap is 0, instead of joining every row.
+ * lately, and for those without in the units whose cap is 0, instead of joining every row; it is
+ * one subscript of `contact_times`, not a subquery, so every expression is parallel-safe.
+ *
+ * `fenced` (the launch's list, whose ordered `array_agg` cannot be split across workers) keeps the
+ * CTE apart so that each row's reason is worked out once. Unfenced (the preview's counts), the
+ * planner may scan with parallel workers that each group and count their share of the directory
+ * (partial aggregation: `count`, `string_agg`), the leader only combining a few dozen groups —
+ * the same rows and reasons either way, only who evaluates them differs.
  */
-function matched(s: AudienceSelection): { cte: string; params: unknown[] } {
+function matched(s: AudienceSelection, fenced: boolean): { cte: string; params: unknown[] } {
   const caps = s.contactCaps ? [...s.contactCaps] : [];
   return {
     cte: `WITH matched AS (
@@ -48,9 +55,10 @@ function matched(s: AudienceSelection): { cte: string; params: unknown[] } {
            WHEN (CASE WHEN cardinality(d.opted_out) = 0 THEN NOT $11 AND cardinality($10::text[]) = 0
                       WHEN $11 THEN d.opted_out && $10::text[] ELSE d.opted_out @> $10::text[] END) THEN 'OPTED_OUT'
            WHEN $12::text[] IS NOT NULL AND NOT coalesce(d.risk_tolerance = ANY($12::text[]) AND d.risk_valid_until > $13::timestamptz, false) THEN 'NOT_SUITABLE'
-           WHEN $19 AND (CASE WHEN d.campaign_contacts = '{}' THEN d.home_unit_id = ANY($20::text[])
-               ELSE (SELECT count(*) FROM jsonb_each_text(d.campaign_contacts) c WHERE c.value::timestamptz > $16::timestamptz)
-                 >= (SELECT cap.max FROM unnest($14::text[], $15::int[]) AS cap(unit_id, max) WHERE cap.unit_id = d.home_unit_id) END)
+           -- At least cap contacts since then: the cap-th newest is after it (contact_times is newest first); a cap of 0 is always reached.
+           WHEN $19 AND (CASE WHEN cardinality(d.contact_times) = 0 THEN d.home_unit_id = ANY($20::text[])
+               ELSE ($15::int[])[array_position($14::text[], d.home_unit_id)] <= 0
+                 OR d.contact_times[($15::int[])[array_position($14::text[], d.home_unit_id)]] > $16::timestamptz END)
              THEN 'CONTACT_LIMIT_REACHED'
            WHEN cardinality($17::text[]) > 0 AND cardinality(d.control_in) > 0 AND d.control_in && $17::text[] THEN 'IN_ANOTHER_CONTROL_GROUP'
            WHEN $18::text[] IS NOT NULL AND cardinality($18::text[]) > 0 AND cardinality(d.enrolled_in) > 0 AND d.enrolled_in && $18::text[] THEN 'IN_OVERLAPPING_CAMPAIGN'
@@ -65,8 +73,8 @@ function matched(s: AudienceSelection): { cte: string; params: unknown[] } {
          AND ($7::int IS NULL OR d.birth_year >= $7)
          AND ($8::int IS NULL OR d.birth_year <= $8)
          AND ($9::timestamptz IS NULL OR d.last_active_at < $9)
-       -- Not merged into the query that reads it: each row's reason is worked out once, however often it is used.
-       OFFSET 0
+       ${fenced ? `-- Not merged into the query that reads it: each row's reason is worked out once, however often it is used.
+       OFFSET 0` : ''}
      )`,
     params: [
       s.unitIds,
@@ -117,7 +125,7 @@ function tally(rows: readonly CellRow[]): { excluded: Record<AudienceExclusion, 
  * stays the authority at launch (a customer changed since the directory read is refused there).
  */
 export async function selectAudience(db: Queryable, s: AudienceSelection): Promise<SelectedAudience> {
-  const { cte, params } = matched(s);
+  const { cte, params } = matched(s, true);
   await db.query(AGGREGATION_MEMORY);
   const { rows } = await db.query<CellRow & { ids: string[] | null }>(
     `${cte}
@@ -150,7 +158,7 @@ const ID_SEPARATOR = '\n';
  * is read at all.
  */
 export async function countAudience(db: Queryable, s: AudienceSelection, seed: string, controlGroupPercent: number): Promise<AudienceCounts> {
-  const { cte, params } = matched(s);
+  const { cte, params } = matched(s, false);
   const needIds = controlGroupPercent > 0 && controlGroupPercent < 100;
   await db.query(AGGREGATION_MEMORY);
   const { rows } = await db.query<CellRow & { ids: string | null }>(

@@ -22,6 +22,8 @@ export const CUSTOMER_DIRECTORY: TableShape = {
     risk_valid_until: { type: 'timestamptz' },
     last_active_at: { type: 'timestamptz', notNull: true },
     campaign_contacts: { type: 'jsonb', default: '{}' },
+    /** The times of `campaign_contacts`, newest first: the contact cap reads the cap-th newest (one subscript, no subquery per row). */
+    contact_times: { type: 'timestamptz[]', default: '{}' },
     enrolled_in: list,
     control_in: list,
   },
