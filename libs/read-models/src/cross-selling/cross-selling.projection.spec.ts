@@ -1,6 +1,8 @@
 import type { RecordedEvent } from '@app/event-store';
 import { foldEffects } from '../runner/effects';
-import { crossSellingProjection } from './cross-selling.projection';
+import { crossSellingProjection, type ReferralSales } from './cross-selling.projection';
+
+const noSales = (): ReferralSales => ({ live: new Map(), referralOf: new Map() });
 
 const event = (type: string, data: Record<string, unknown>, occurredAt = '2026-03-31T15:30:00.000Z') => ({ type, data, metadata: { occurredAt } }) as unknown as RecordedEvent;
 const snapshot = (month: string, holdings: string[]) => event('BalanceSnapshotRecorded', { customerId: 'C1', month, holdings, averageDailyAssets: '1234.56' });
@@ -17,7 +19,7 @@ describe('cross-selling as effects', () => {
         event('CustomerTransferred', { customerId: 'C1', toUnitId: 'SB3' }),
         snapshot('2026-03', []),
       ],
-      { units, referralSales: new Map() },
+      { units, referralSales: noSales() },
     );
     // Holdings counted once per product (DEP twice is one); 1,234.56 yuan is 123,456 fen.
     expect(fold.rows('xs_monthly').map((r) => r.insert)).toEqual([
@@ -32,7 +34,7 @@ describe('cross-selling as effects', () => {
     const fold = foldEffects(
       crossSellingProjection.definition,
       [event('BalanceSnapshotRecorded', { customerId: 'X', month: '2026-03', holdings: ['DEP'], averageDailyAssets: '0.05' }), event('CampaignCompleted', { campaignId: 'K1' }, '2026-03-31T16:30:00.000Z')],
-      { units: new Map(), referralSales: new Map() },
+      { units: new Map(), referralSales: noSales() },
     );
     expect(fold.rows('xs_monthly')[0]!.insert).toMatchObject({ unit_id: '', assets_fen: 5 });
     expect(fold.rows('xs_campaigns')[0]!.change).toEqual({ closed_month: '2026-04' });
@@ -44,7 +46,7 @@ describe('cross-selling as effects', () => {
       event('ConversionRecorded', { conversionId, customerId: 'C1', staffId: 'rm1', productCode: 'GOLD', amount: '1000.00', revenue: '5.00', campaignId: null, referrerStaffId: referralId && 'rm2', referralId });
     const reversed = (conversionId: string) => event('ConversionReversed', { conversionId, customerId: 'C1', reasonNote: null });
     // RF-OLD was converted by S-OLD in an earlier batch (the state read from the table says so).
-    const state = { units: new Map(), referralSales: new Map([['C1:S-OLD', 'RF-OLD']]) };
+    const state = { units: new Map(), referralSales: { live: new Map([['C1:RF-OLD', new Set(['S-OLD'])]]), referralOf: new Map([['C1:S-OLD', 'RF-OLD']]) } };
     const fold = foldEffects(
       crossSellingProjection.definition,
       [referred('RF1'), sale('S1', 'RF1'), referred('RF2'), sale('S2', 'RF2'), reversed('S1'), reversed('S-OLD'), sale('S3', null), reversed('S3')],
@@ -52,12 +54,18 @@ describe('cross-selling as effects', () => {
     );
     const rows = Object.fromEntries(fold.rows('xs_referrals').map((r) => [r.key.referral_id, r]));
     // RF1: referred, converted by S1, S1 reversed → not converted.
-    expect(rows.RF1!.insert).toMatchObject({ referral_id: 'RF1', converted: false, conversion_id: null });
+    expect(rows.RF1!.insert).toMatchObject({ referral_id: 'RF1', converted: false });
     // RF2: converted by S2, which stands.
-    expect(rows.RF2!.insert).toMatchObject({ referral_id: 'RF2', converted: true, conversion_id: 'S2' });
+    expect(rows.RF2!.insert).toMatchObject({ referral_id: 'RF2', converted: true });
     // RF-OLD is in the table: only the change.
-    expect(rows['RF-OLD']).toMatchObject({ change: { converted: false, conversion_id: null }, insert: null });
+    expect(rows['RF-OLD']).toMatchObject({ change: { converted: false }, insert: null });
     expect(Object.keys(rows).sort()).toEqual(['RF-OLD', 'RF1', 'RF2']);
-    expect([...state.referralSales.entries()]).toEqual([['C1:S2', 'RF2']]);
+    expect([...state.referralSales.referralOf.entries()]).toEqual([['C1:S2', 'RF2']]);
+    // The sales standing: S2 only (S1 inserted and removed in the batch writes nothing; S-OLD's row is deleted).
+    expect(fold.rows('xs_referral_sales').map((r) => [r.key.conversion_id, r.removed, r.insert])).toEqual([
+      ['S1', true, null],
+      ['S2', false, { customer_id: 'C1', conversion_id: 'S2', referral_id: 'RF2' }],
+      ['S-OLD', true, null],
+    ]);
   });
 });

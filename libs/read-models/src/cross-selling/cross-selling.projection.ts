@@ -1,14 +1,21 @@
 import type { PoolClient } from 'pg';
 import { businessMonth, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
-import { effectProjection, insert, update, type Effect } from '../runner/effects';
+import { effectProjection, insert, remove, update, type Effect } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { CROSS_SELLING_TABLES } from './cross-selling.tables';
 
 /** The unit each customer of the batch is in, read once per batch and kept up to date in log order by the effects. */
 export type CustomerUnits = Map<string, string>;
-/** `customerId:conversionId` → the referral that sale converted, for the batch's reversals (and the sales it records). */
-export type ReferralSales = Map<string, string>;
+/**
+ * The sales standing that name each referral the batch touches: `customerId:referralId` → their
+ * conversion ids, and `customerId:conversionId` → the referral that sale named (for the batch's
+ * reversals). Read once per batch and kept up to date in log order by the effects.
+ */
+export interface ReferralSales {
+  readonly live: Map<string, Set<string>>;
+  readonly referralOf: Map<string, string>;
+}
 
 export interface CrossSellingState {
   readonly units: CustomerUnits;
@@ -23,15 +30,29 @@ export async function loadCustomerUnits(tx: PoolClient, events: readonly Recorde
   return new Map(rows.map((r) => [r.customer_id, r.unit_id]));
 }
 
+/** Every sale standing for the referrals the batch's sales name or its reversals' sales named. */
 export async function loadReferralSales(tx: PoolClient, events: readonly RecordedEvent[]): Promise<ReferralSales> {
+  const sales: ReferralSales = { live: new Map(), referralOf: new Map() };
+  const sold = events.filter((e) => e.type === 'ConversionRecorded' && d(e).referralId).map((e) => d(e));
   const reversed = events.filter((e) => e.type === 'ConversionReversed').map((e) => d(e));
-  if (reversed.length === 0) return new Map();
+  if (sold.length === 0 && reversed.length === 0) return sales;
   const { rows } = await tx.query<{ customer_id: string; conversion_id: string; referral_id: string }>(
-    `SELECT r.customer_id, r.conversion_id, r.referral_id FROM xs_referrals r JOIN unnest($1::text[], $2::text[]) AS v(customer_id, conversion_id)
-       ON r.customer_id = v.customer_id AND r.conversion_id = v.conversion_id`,
-    [reversed.map((x) => x.customerId), reversed.map((x) => x.conversionId)],
+    `WITH touched AS (
+       SELECT customer_id, referral_id FROM unnest($1::text[], $2::text[]) AS v(customer_id, referral_id)
+       UNION
+       SELECT s.customer_id, s.referral_id FROM xs_referral_sales s JOIN unnest($3::text[], $4::text[]) AS v(customer_id, conversion_id)
+         ON s.customer_id = v.customer_id AND s.conversion_id = v.conversion_id)
+     SELECT s.customer_id, s.conversion_id, s.referral_id FROM xs_referral_sales s JOIN touched t ON s.customer_id = t.customer_id AND s.referral_id = t.referral_id`,
+    [sold.map((x) => x.customerId), sold.map((x) => x.referralId), reversed.map((x) => x.customerId), reversed.map((x) => x.conversionId)],
   );
-  return new Map(rows.map((r) => [`${r.customer_id}:${r.conversion_id}`, r.referral_id]));
+  for (const r of rows) {
+    const key = `${r.customer_id}:${r.referral_id}`;
+    let live = sales.live.get(key);
+    if (!live) sales.live.set(key, (live = new Set()));
+    live.add(r.conversion_id);
+    sales.referralOf.set(`${r.customer_id}:${r.conversion_id}`, r.referral_id);
+  }
+  return sales;
 }
 
 export async function loadCrossSellingState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CrossSellingState> {
@@ -63,17 +84,32 @@ export function crossSellingEffects(e: RecordedEvent, state: CrossSellingState):
       return [insert('xs_participants', { campaign_id: x.campaignId, customer_id: x.customerId, grp: x.group })];
     case 'CrossSellReferred':
       return [insert('xs_referrals', { customer_id: x.customerId, referral_id: x.referralId, referrer: x.referrerStaffId, seller: x.sellerStaffId, product: x.productCode, referred_at: at(e) })];
-    // A referral converts when a sale names it, and no longer when that sale is reversed (a reversed sale is no conversion).
-    case 'ConversionRecorded':
+    // A referral is converted while a sale naming it stands: several sales may name it, and reversing one
+    // takes the conversion back only when no other stands (a reversed sale is no conversion).
+    case 'ConversionRecorded': {
       if (!x.referralId) return [];
-      state.referralSales.set(`${x.customerId}:${x.conversionId}`, x.referralId);
-      return [update('xs_referrals', { customer_id: x.customerId, referral_id: x.referralId, converted: true, conversion_id: x.conversionId })];
+      const { live, referralOf } = state.referralSales;
+      const key = `${x.customerId}:${x.referralId}`;
+      let sales = live.get(key);
+      if (!sales) live.set(key, (sales = new Set()));
+      sales.add(x.conversionId);
+      referralOf.set(`${x.customerId}:${x.conversionId}`, x.referralId);
+      return [
+        insert('xs_referral_sales', { customer_id: x.customerId, conversion_id: x.conversionId, referral_id: x.referralId }),
+        update('xs_referrals', { customer_id: x.customerId, referral_id: x.referralId, converted: true }),
+      ];
+    }
     case 'ConversionReversed': {
-      const key = `${x.customerId}:${x.conversionId}`;
-      const referralId = state.referralSales.get(key);
+      const { live, referralOf } = state.referralSales;
+      const referralId = referralOf.get(`${x.customerId}:${x.conversionId}`);
       if (!referralId) return [];
-      state.referralSales.delete(key);
-      return [update('xs_referrals', { customer_id: x.customerId, referral_id: referralId, converted: false, conversion_id: null })];
+      referralOf.delete(`${x.customerId}:${x.conversionId}`);
+      const sales = live.get(`${x.customerId}:${referralId}`);
+      sales?.delete(x.conversionId);
+      return [
+        remove('xs_referral_sales', { customer_id: x.customerId, conversion_id: x.conversionId }),
+        update('xs_referrals', { customer_id: x.customerId, referral_id: referralId, converted: (sales?.size ?? 0) > 0 }),
+      ];
     }
     default:
       return [];
@@ -83,8 +119,9 @@ export function crossSellingEffects(e: RecordedEvent, state: CrossSellingState):
 /** Products per customer over time, referrals and their outcome, for cross-selling figures (000, 001, 004). */
 export const crossSellingProjection = effectProjection<CrossSellingState>({
   name: 'cross-selling',
-  // 3: effects, written by the runner; 4: a reversed sale takes its referral's conversion back.
-  version: 4,
+  // 3: effects, written by the runner; 4: a reversed sale takes its referral's conversion back;
+  // 5: a referral stays converted while any sale naming it stands (xs_referral_sales).
+  version: 5,
   tables: CROSS_SELLING_TABLES,
   eventTypes: ['CustomerOnboarded', 'CustomerTransferred', 'BalanceSnapshotRecorded', 'CampaignLaunched', 'CampaignCompleted', 'CampaignCancelled', 'CustomerEnrolledInCampaign', 'CrossSellReferred', 'ConversionRecorded', 'ConversionReversed'],
   state: loadCrossSellingState,

@@ -24,11 +24,19 @@ export const XS_REFERRALS: TableShape = {
     seller: required('text'),
     product: required('text'),
     referred_at: required('timestamptz'),
+    /** Whether any sale naming it stands (xs_referral_sales has a row for it). */
     converted: { type: 'boolean', default: false },
-    /** The sale that converted it (a reversal of that sale takes the conversion back). */
-    conversion_id: text,
   },
-  extra: [`CREATE INDEX xs_referrals_conversion_idx ON xs_referrals (customer_id, conversion_id)`],
+};
+/**
+ * The sales standing that name a referral (several may: the domain lets more than one sale name the
+ * same referral); a reversal removes its row, and the referral stays converted while any row is left.
+ */
+export const XS_REFERRAL_SALES: TableShape = {
+  name: 'xs_referral_sales',
+  key: ['customer_id', 'conversion_id'],
+  columns: { customer_id: text, conversion_id: text, referral_id: required('text') },
+  extra: [`CREATE INDEX xs_referral_sales_referral_idx ON xs_referral_sales (customer_id, referral_id)`],
 };
 
-export const CROSS_SELLING_TABLES: readonly TableShape[] = [XS_CUSTOMERS, XS_MONTHLY, XS_PARTICIPANTS, XS_CAMPAIGNS, XS_REFERRALS];
+export const CROSS_SELLING_TABLES: readonly TableShape[] = [XS_CUSTOMERS, XS_MONTHLY, XS_PARTICIPANTS, XS_CAMPAIGNS, XS_REFERRALS, XS_REFERRAL_SALES];
