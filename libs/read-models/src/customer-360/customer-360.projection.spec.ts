@@ -3,7 +3,7 @@ import { foldEffects } from '../runner/effects';
 import { customer360Projection, type HoldingPeriods } from './customer-360.projection';
 
 const event = (type: string, data: Record<string, unknown>, occurredAt = '2026-03-31T16:30:00.000Z') => ({ type, data: { customerId: 'C1', ...data }, metadata: { occurredAt } }) as unknown as RecordedEvent;
-const state = (optedOut = new Map<string, string[]>(), holdings: HoldingPeriods = new Map()) => ({ optedOut, holdings });
+const state = (optedOut = new Map<string, string[]>(), holdings: HoldingPeriods = new Map(), snapshotMonths = new Map<string, string>()) => ({ optedOut, holdings, snapshotMonths, saleHoldings: new Map() });
 const customerRow = (events: RecordedEvent[], optedOut = new Map<string, string[]>()) => foldEffects(customer360Projection.definition, events, state(optedOut)).rows('c360_customers')[0]!;
 const holdingRows = (events: RecordedEvent[], holdings: HoldingPeriods = new Map()) =>
   Object.fromEntries(foldEffects(customer360Projection.definition, events, state(new Map(), holdings)).rows('c360_holdings').map((r) => [`${r.key.product_code}/${r.key.period}`, { change: r.change, insert: r.insert }]));
@@ -60,13 +60,32 @@ describe('the customer 360 as effects', () => {
   });
 
   it('given holdings written by earlier batches, a sale of a held product only counts a sale, and a sale of a closed one opens its next period', () => {
-    const before: HoldingPeriods = new Map([['C1', new Map([['GOLD', { period: 1, open: true }], ['WM-R2', { period: 2, open: false }]])]]);
+    const before: HoldingPeriods = new Map([
+      [
+        'C1',
+        new Map([
+          ['GOLD', { period: 1, open: true, sinceMonth: '2026-05', source: 'sale', sales: 1 }],
+          ['WM-R2', { period: 2, open: false, sinceMonth: '2026-02', source: 'snapshot', sales: 0 }],
+        ]),
+      ],
+    ]);
     const rows = holdingRows([sale('GOLD', '2026-06-30T16:10:00.000Z'), sale('WM-R2', '2026-06-30T16:10:00.000Z')], before);
     // GOLD/1 is in the table: one more sale, nothing inserted.
     expect(rows['GOLD/1']).toEqual({ change: { sales: 1 }, insert: null });
     // WM-R2 was held twice and closed: a third period, since 00:10 Beijing on 1 July.
     expect(rows['WM-R2/3']!.insert).toMatchObject({ period: 3, source: 'sale', since_month: '2026-07', since_day: '2026-07-01', sales: 1 });
-    expect(before.get('C1')!.get('WM-R2')).toEqual({ period: 3, open: true });
+    expect(before.get('C1')!.get('WM-R2')).toEqual({ period: 3, open: true, sinceMonth: '2026-07', source: 'sale', sales: 1 });
+  });
+
+  it('given April held since an earlier batch, a March snapshot recorded late changes no holding; an April sale stays open through March\'s snapshot', () => {
+    // Stored: DEP open since February, the latest snapshot applied is April's.
+    const before: HoldingPeriods = new Map([['C1', new Map([['DEP', { period: 1, open: true, sinceMonth: '2026-02', source: 'snapshot', sales: 0 }]])]]);
+    const late = foldEffects(customer360Projection.definition, [snapshot('2026-03', [], '2026-05-06T01:00:00.000Z')], state(new Map(), before, new Map([['C1', '2026-04']])));
+    expect([late.rows('c360_holdings'), late.rows('c360_holding_months')]).toEqual([[], []]);
+    // No snapshot applied yet: a sale at 00:30 Beijing on 1 April, then March's snapshot (02:00 Beijing on 2 April) without it.
+    const rows = holdingRows([sale('FUND', '2026-03-31T16:30:00.000Z'), snapshot('2026-03', ['DEP'], '2026-04-01T18:00:00.000Z')]);
+    expect(rows['FUND/1']!.insert).toMatchObject({ since_month: '2026-04', since_day: '2026-04-01', sales: 1 });
+    expect(rows['FUND/1']!.insert).not.toHaveProperty('closed_month');
   });
 
   it('given a tier change, keeps when it was recorded', () => {

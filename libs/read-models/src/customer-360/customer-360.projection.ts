@@ -1,24 +1,37 @@
 import type { PoolClient } from 'pg';
 import { businessDay, businessMonth, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
-import { effectProjection, insert, update, type Effect } from '../runner/effects';
+import { effectProjection, insert, remove, update, upsert, type Effect } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { CUSTOMER_360_TABLES } from './customer-360.tables';
 
 /** The channels each customer of the batch's consent events has opted out of, read once per batch and kept in log order. */
 export type OptedOut = Map<string, string[]>;
 
-/** Per customer, per product: the last holding period and whether it is still open. */
-export type HoldingPeriods = Map<string, Map<string, { period: number; open: boolean }>>;
+/** A product's last holding period: whether it is still open, the month it began, how it began and its sales standing. */
+export interface HoldingPeriod {
+  readonly period: number;
+  readonly open: boolean;
+  readonly sinceMonth: string;
+  readonly source: 'sale' | 'snapshot';
+  readonly sales: number;
+}
+/** Per customer, per product: the last holding period. */
+export type HoldingPeriods = Map<string, Map<string, HoldingPeriod>>;
+/** `customerId:conversionId` → the period that sale counted in. */
+export type SaleHoldings = Map<string, { productCode: string; period: number }>;
 
 /** What the batch's effects depend on, read once per batch and kept up to date as the batch is folded. */
 export interface Customer360State {
   readonly optedOut: OptedOut;
   readonly holdings: HoldingPeriods;
+  /** Per customer, the month of the latest snapshot applied to the holdings. */
+  readonly snapshotMonths: Map<string, string>;
+  readonly saleHoldings: SaleHoldings;
 }
 
 const CONSENT = new Set(['ConsentWithdrawn', 'ConsentGranted']);
-const HOLDING = new Set(['BalanceSnapshotRecorded', 'ConversionRecorded']);
+const HOLDING = new Set(['BalanceSnapshotRecorded', 'ConversionRecorded', 'ConversionReversed']);
 
 const idsOf = (events: readonly RecordedEvent[], types: Set<string>) => [...new Set(events.filter((e) => types.has(e.type)).map((e) => d(e).customerId as string))];
 
@@ -34,56 +47,100 @@ export async function loadHoldingPeriods(tx: PoolClient, events: readonly Record
   const ids = idsOf(events, HOLDING);
   const periods: HoldingPeriods = new Map(ids.map((id) => [id, new Map()]));
   if (ids.length === 0) return periods;
-  const { rows } = await tx.query<{ customer_id: string; product_code: string; period: number; open: boolean }>(
-    `SELECT DISTINCT ON (customer_id, product_code) customer_id, product_code, period, closed_at IS NULL AS open
+  const { rows } = await tx.query<{ customer_id: string; product_code: string; period: number; open: boolean; since_month: string; source: 'sale' | 'snapshot'; sales: number }>(
+    `SELECT DISTINCT ON (customer_id, product_code) customer_id, product_code, period, closed_at IS NULL AS open, since_month, source, sales
        FROM c360_holdings WHERE customer_id = ANY($1::text[]) ORDER BY customer_id, product_code, period DESC`,
     [ids],
   );
-  for (const r of rows) periods.get(r.customer_id)!.set(r.product_code, { period: Number(r.period), open: r.open });
+  for (const r of rows) periods.get(r.customer_id)!.set(r.product_code, { period: Number(r.period), open: r.open, sinceMonth: r.since_month, source: r.source, sales: Number(r.sales) });
   return periods;
 }
 
-export async function loadCustomer360State(tx: PoolClient, events: readonly RecordedEvent[]): Promise<Customer360State> {
-  return { optedOut: await loadOptedOut(tx, events), holdings: await loadHoldingPeriods(tx, events) };
+async function loadSnapshotMonths(tx: PoolClient, events: readonly RecordedEvent[]): Promise<Map<string, string>> {
+  const ids = idsOf(events, HOLDING);
+  if (ids.length === 0) return new Map();
+  const { rows } = await tx.query<{ customer_id: string; month: string }>(`SELECT customer_id, month FROM c360_holding_months WHERE customer_id = ANY($1::text[])`, [ids]);
+  return new Map(rows.map((r) => [r.customer_id, r.month]));
 }
 
+async function loadSaleHoldings(tx: PoolClient, events: readonly RecordedEvent[]): Promise<SaleHoldings> {
+  const reversed = events.filter((e) => e.type === 'ConversionReversed').map((e) => d(e));
+  if (reversed.length === 0) return new Map();
+  const { rows } = await tx.query<{ customer_id: string; conversion_id: string; product_code: string; period: number }>(
+    `SELECT s.customer_id, s.conversion_id, s.product_code, s.period FROM c360_holding_sales s JOIN unnest($1::text[], $2::text[]) AS v(customer_id, conversion_id)
+       ON s.customer_id = v.customer_id AND s.conversion_id = v.conversion_id`,
+    [reversed.map((x) => x.customerId), reversed.map((x) => x.conversionId)],
+  );
+  return new Map(rows.map((r) => [`${r.customer_id}:${r.conversion_id}`, { productCode: r.product_code, period: Number(r.period) }]));
+}
+
+export async function loadCustomer360State(tx: PoolClient, events: readonly RecordedEvent[]): Promise<Customer360State> {
+  return { optedOut: await loadOptedOut(tx, events), holdings: await loadHoldingPeriods(tx, events), snapshotMonths: await loadSnapshotMonths(tx, events), saleHoldings: await loadSaleHoldings(tx, events) };
+}
+
+const byCode = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * What a snapshot or a sale does to the holdings (the domain's rule, `evolveTier`): a snapshot
- * replaces them (products it lists open a period if none is open, open ones it leaves out close in
- * its month); a sale opens a period for a product not held, or counts one more sale in the open one.
- * A reversed sale leaves the holding as it is, as the domain does (the next snapshot tells).
+ * What a snapshot, a sale or a sale's reversal does to the holdings.
+ * A snapshot of month M speaks for M: products it lists open a period if none is open; an open period
+ * it leaves out closes in M, but only one held since M or before (a sale after M ends is not in M's
+ * snapshot, however late it is recorded); a snapshot of a month before the latest one applied changes
+ * nothing now. A sale opens a period for a product not held, or counts one more sale in the open one.
+ * A reversal takes its sale off the period it counted in, and takes back a period that sale alone
+ * opened if no snapshot has spoken for it since (a reversed sale is no holding).
  */
-export function holdingEffects(e: RecordedEvent, periods: HoldingPeriods): Effect[] {
+export function holdingEffects(e: RecordedEvent, state: Customer360State): Effect[] {
   const x = d(e);
   const customerId = x.customerId as string;
+  const { holdings: periods, snapshotMonths, saleHoldings } = state;
   let held = periods.get(customerId);
   if (!held) periods.set(customerId, (held = new Map()));
+  const row = (productCode: string, period: number) => ({ customer_id: customerId, product_code: productCode, period });
   const open = (productCode: string, source: 'sale' | 'snapshot') => {
     const period = (held!.get(productCode)?.period ?? 0) + 1;
-    held!.set(productCode, { period, open: true });
     const sale = source === 'sale';
-    return insert('c360_holdings', {
-      customer_id: customerId,
-      product_code: productCode,
-      period,
-      source,
-      since_at: at(e),
-      since_month: sale ? businessMonth(at(e)) : x.month,
-      since_day: sale ? businessDay(at(e)) : null,
-      sales: sale ? 1 : 0,
-    });
+    const sinceMonth = sale ? businessMonth(at(e)) : (x.month as string);
+    held!.set(productCode, { period, open: true, sinceMonth, source, sales: sale ? 1 : 0 });
+    return insert('c360_holdings', { ...row(productCode, period), source, since_at: at(e), since_month: sinceMonth, since_day: sale ? businessDay(at(e)) : null, sales: sale ? 1 : 0 });
   };
   if (e.type === 'ConversionRecorded') {
     const now = held.get(x.productCode);
-    if (now?.open) return [update('c360_holdings', { customer_id: customerId, product_code: x.productCode, period: now.period, sales: 1 })];
-    return [open(x.productCode, 'sale')];
+    const counted = now?.open ? now.period : (now?.period ?? 0) + 1;
+    saleHoldings.set(`${customerId}:${x.conversionId}`, { productCode: x.productCode, period: counted });
+    const sold = insert('c360_holding_sales', { customer_id: customerId, conversion_id: x.conversionId, product_code: x.productCode, period: counted });
+    if (now?.open) {
+      held.set(x.productCode, { ...now, sales: now.sales + 1 });
+      return [update('c360_holdings', { ...row(x.productCode, now.period), sales: 1 }), sold];
+    }
+    return [open(x.productCode, 'sale'), sold];
   }
+  if (e.type === 'ConversionReversed') {
+    const key = `${customerId}:${x.conversionId}`;
+    const sale = saleHoldings.get(key);
+    if (!sale) return [];
+    saleHoldings.delete(key);
+    const forgotten = remove('c360_holding_sales', { customer_id: customerId, conversion_id: x.conversionId });
+    const now = held.get(sale.productCode);
+    if (now?.period !== sale.period) return [update('c360_holdings', { ...row(sale.productCode, sale.period), sales: -1 }), forgotten];
+    const spokenFor = (snapshotMonths.get(customerId) ?? '') >= now.sinceMonth;
+    if (now.open && now.source === 'sale' && now.sales === 1 && !spokenFor) {
+      if (now.period === 1) held.delete(sale.productCode);
+      else held.set(sale.productCode, { period: now.period - 1, open: false, sinceMonth: '', source: 'snapshot', sales: 0 });
+      return [remove('c360_holdings', row(sale.productCode, now.period)), forgotten];
+    }
+    held.set(sale.productCode, { ...now, sales: now.sales - 1 });
+    return [update('c360_holdings', { ...row(sale.productCode, now.period), sales: -1 }), forgotten];
+  }
+  const month = x.month as string;
+  const latest = snapshotMonths.get(customerId);
+  if (latest !== undefined && month < latest) return [];
+  snapshotMonths.set(customerId, month);
+  const effects: Effect[] = [upsert('c360_holding_months', { customer_id: customerId, month })];
   const listed = new Set(x.holdings as string[]);
-  const effects: Effect[] = [];
-  for (const [productCode, h] of [...held.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (!h.open || listed.has(productCode)) continue;
-    held.set(productCode, { period: h.period, open: false });
-    effects.push(update('c360_holdings', { customer_id: customerId, product_code: productCode, period: h.period, closed_at: at(e), closed_month: x.month }));
+  for (const [productCode, h] of [...held.entries()].sort(byCode)) {
+    if (!h.open || listed.has(productCode) || h.sinceMonth > month) continue;
+    held.set(productCode, { ...h, open: false });
+    effects.push(update('c360_holdings', { ...row(productCode, h.period), closed_at: at(e), closed_month: month }));
   }
   for (const productCode of [...listed].sort()) if (!held.get(productCode)?.open) effects.push(open(productCode, 'snapshot'));
   return effects;
@@ -128,7 +185,8 @@ export function customer360Effects(e: RecordedEvent, state: Customer360State): E
       return [insert('c360_contacts', { customer_id: x.customerId, contact_id: x.contactId, occurred_at: at(e), channel: x.channel, staff_id: x.staffId, campaign_id: x.campaignId, outcome_note: x.outcomeNote })];
     case 'BalanceSnapshotRecorded':
     case 'ConversionRecorded':
-      return holdingEffects(e, state.holdings);
+    case 'ConversionReversed':
+      return holdingEffects(e, state);
     case 'CustomerEnrolledInCampaign':
       return [insert('c360_enrolments', { customer_id: x.customerId, campaign_id: x.campaignId, grp: x.group, enrolled_at: at(e) })];
     default:
@@ -140,8 +198,9 @@ export function customer360Effects(e: RecordedEvent, state: Customer360State): E
 export const customer360Projection = effectProjection<Customer360State>({
   name: 'customer-360',
   // 4: a contact's outcome is a note in the PII vault (its id here), never the text; 5: effects, written by the runner;
-  // 6: product holdings (c360_holdings) and when each tier change was recorded.
-  version: 6,
+  // 6: product holdings (c360_holdings) and when each tier change was recorded; 7: a snapshot closes only periods
+  // begun by its month and an older one changes nothing now; a reversed sale is taken off (c360_holding_sales).
+  version: 7,
   tables: CUSTOMER_360_TABLES,
   eventTypes: [
     'CustomerOnboarded',
@@ -158,6 +217,7 @@ export const customer360Projection = effectProjection<Customer360State>({
     'CustomerEnrolledInCampaign',
     'BalanceSnapshotRecorded',
     'ConversionRecorded',
+    'ConversionReversed',
   ],
   state: loadCustomer360State,
   effects: customer360Effects,

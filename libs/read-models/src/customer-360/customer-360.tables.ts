@@ -43,9 +43,11 @@ export const C360_ENROLMENTS: TableShape = {
 
 /**
  * Product holdings, one row per period a product is held (`period` counts from 1 per customer and
- * product): opened by a sale or by the first monthly snapshot listing it, closed by a later snapshot
- * that no longer lists it (the domain's rule: a snapshot replaces the holdings, a sale adds one until
- * the next snapshot). A product closed and held again opens a new period.
+ * product): opened by a sale or by the first monthly snapshot listing it, closed by a snapshot of a
+ * month at or after the period began that no longer lists it (a snapshot replaces the holdings it
+ * speaks for, a sale adds one until the next snapshot). A product closed and held again opens a new
+ * period; a period a sale alone opened is taken back when that sale is reversed before a snapshot
+ * speaks for it.
  */
 export const C360_HOLDINGS: TableShape = {
   name: 'c360_holdings',
@@ -61,7 +63,7 @@ export const C360_HOLDINGS: TableShape = {
     since_month: fixed('text'),
     /** The bank day of the sale that opened it; null when a snapshot did (it tells only the month). */
     since_day: { type: 'text', combine: 'keep' },
-    /** Sales of the product while this period lasted. */
+    /** Sales of the product while this period lasted, less those reversed. */
     sales: { type: 'integer', combine: 'add', default: 0 },
     closed_at: { type: 'timestamptz' },
     /** The month of the snapshot that no longer listed it. */
@@ -69,4 +71,17 @@ export const C360_HOLDINGS: TableShape = {
   },
 };
 
-export const CUSTOMER_360_TABLES: readonly TableShape[] = [C360_CUSTOMERS, C360_TIER_HISTORY, C360_CONTACTS, C360_ENROLMENTS, C360_HOLDINGS];
+/** The period each sale counted in, so that its reversal takes it off that period (and takes back a period it alone opened). */
+export const C360_HOLDING_SALES: TableShape = {
+  name: 'c360_holding_sales',
+  key: ['customer_id', 'conversion_id'],
+  columns: { customer_id: text, conversion_id: text, product_code: fixed('text'), period: fixed('integer') },
+};
+/** The month of the latest snapshot applied to each customer's holdings (an older one recorded late changes nothing now). */
+export const C360_HOLDING_MONTHS: TableShape = {
+  name: 'c360_holding_months',
+  key: ['customer_id'],
+  columns: { customer_id: text, month: { type: 'text', combine: 'max', notNull: true } },
+};
+
+export const CUSTOMER_360_TABLES: readonly TableShape[] = [C360_CUSTOMERS, C360_TIER_HISTORY, C360_CONTACTS, C360_ENROLMENTS, C360_HOLDINGS, C360_HOLDING_SALES, C360_HOLDING_MONTHS];
