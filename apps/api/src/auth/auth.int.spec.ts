@@ -192,6 +192,29 @@ describe('sign-in lockout that says nothing about which ids exist, and a budget 
     expect((await signIn('head-br1', ONE_TIME, '10.2.0.4')).status).toBe(200);
   });
 
+  it("counts wrong passwords at the address they come from: a stranger's guesses lock the account elsewhere, never at its owner's desk", async () => {
+    const desk = '10.7.0.1';
+    const stranger = '10.7.9.9';
+    expect((await api(t).as('admin').post('/api/auth/staff/mkt-sb1/one-time-password', { password: ONE_TIME })).status).toBe(200);
+    expect((await signIn('mkt-sb1', ONE_TIME, desk)).status).toBe(200);
+    // Four wrong passwords from elsewhere (AUTH_MAX_FAILED_SIGN_INS=3): the third locks the account there.
+    const fromStranger: number[] = [];
+    for (let i = 1; i <= 4; i++) fromStranger.push((await signIn('mkt-sb1', `guess ${i}`, stranger)).status);
+    expect(fromStranger).toEqual([401, 401, 423, 423]);
+    // Even the right password is refused from there while the lock lasts ...
+    expect((await signIn('mkt-sb1', ONE_TIME, stranger)).status).toBe(423);
+    // ... but the owner signs in at their desk.
+    expect((await signIn('mkt-sb1', ONE_TIME, desk)).status).toBe(200);
+    // Wrong passwords typed at the desk lock the desk too (three in a row), the right one included, until an admin resets it.
+    const atDesk: number[] = [];
+    for (let i = 1; i <= 3; i++) atDesk.push((await signIn('mkt-sb1', `typo ${i}`, desk)).status);
+    expect(atDesk).toEqual([401, 401, 423]);
+    expect((await signIn('mkt-sb1', ONE_TIME, desk)).status).toBe(423);
+    expect((await api(t).as('admin').post('/api/auth/staff/mkt-sb1/one-time-password', { password: ONE_TIME })).status).toBe(200);
+    expect((await signIn('mkt-sb1', ONE_TIME, desk)).status).toBe(200);
+    expect((await signIn('mkt-sb1', ONE_TIME, stranger)).status).toBe(200);
+  });
+
   it('throttles an IPv6 client by its /64: rotating the last 64 bits does not buy more tries', async () => {
     const statuses: number[] = [];
     // Seven tries from seven addresses of 2001:db8:7:1::/64 (one per host number 1..7): the seventh meets the six failures before it.

@@ -3,7 +3,7 @@ import { inTransaction } from '@app/read-models';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { afterFailure, isLocked, UNLOCKED, type LockoutPolicy, type LockoutState } from './lockout';
 import { hashPassword, NO_PASSWORD, verifyPassword } from './passwords';
-import { addressBucket, addressBudget, countAddressFailure, knownAt, rememberSuccess, saveUnknownIdState, ThrottleKeys, unknownIdState } from './sign-in-throttle';
+import { addressBucket, addressBudget, countAddressFailure, knownAt, rememberSuccess, saveKnownAddressState, saveUnknownIdState, ThrottleKeys, unknownIdState, unlockEverywhere } from './sign-in-throttle';
 
 /**
  * Staff credentials and browser sessions live in tables, not in the event log: a password hash is
@@ -80,6 +80,7 @@ export class CredentialStore {
        ON CONFLICT (staff_id) DO UPDATE SET password_hash = $2, must_change = true, failed_attempts = 0, locked_until = NULL, changed_at = now()`,
       [staffId, hash],
     );
+    await unlockEverywhere(this.pool, this.keys.staff(staffId));
   }
 
   /**
@@ -89,19 +90,25 @@ export class CredentialStore {
    * accounts (spraying), it is refused (`throttled`) before any account counts the try — except
    * for an account that signed in from that address in the last 30 days, which goes on to its own
    * check, so a correct password is never refused for other accounts' failures from the same
-   * address (a branch behind one NAT). Then the account's own lockout (`checkPassword`).
+   * address (a branch behind one NAT). Then the lockout: at an address the account signed in from
+   * in the last 30 days, the account's count *at that address*; anywhere else, the account's own
+   * count. So wrong passwords sent from elsewhere lock the account elsewhere only, and never keep
+   * its owner out at the desk they use.
    */
   async attempt(staffId: string, password: string, now: Date, address?: string): Promise<SignInOutcome> {
     return inTransaction(this.pool, async (client) => {
       const bucket = address === undefined ? undefined : addressBucket(address);
+      const pairKey = bucket === undefined ? undefined : this.keys.pair(staffId, bucket);
+      const known = pairKey === undefined ? undefined : await knownAt(client, pairKey, now, KNOWN_ADDRESS_DAYS);
       const addressKey = bucket !== undefined && this.policy.maxFailuresPerAddress !== undefined ? this.keys.address(bucket) : undefined;
       if (addressKey) {
         const budget = await addressBudget(client, addressKey, now, this.policy.lockMinutes, this.policy.maxFailuresPerAddress!);
-        if (budget.spent && !(await knownAt(client, this.keys.pair(staffId, bucket!), now, KNOWN_ADDRESS_DAYS))) return { ok: false, reason: 'throttled', retryAt: budget.until };
+        if (budget.spent && !known) return { ok: false, reason: 'throttled', retryAt: budget.until };
       }
-      const outcome = await this.checkPassword(client, staffId, password, now);
+      const atAddress = known && pairKey ? { state: known, save: (next: LockoutState) => saveKnownAddressState(client, pairKey, next) } : undefined;
+      const outcome = await this.checkPassword(client, staffId, password, now, atAddress);
       if (!outcome.ok && addressKey) await countAddressFailure(client, addressKey);
-      if (outcome.ok && bucket !== undefined) await rememberSuccess(client, this.keys.pair(staffId, bucket), now);
+      if (outcome.ok && pairKey !== undefined) await rememberSuccess(client, pairKey, this.keys.staff(staffId), now);
       return outcome;
     });
   }
@@ -120,14 +127,23 @@ export class CredentialStore {
    * without credentials is counted and locked exactly like an account, and every path costs one
    * scrypt, so neither the answer nor its timing says whether the id exists.
    */
-  private async checkPassword(client: PoolClient, staffId: string, password: string, now: Date): Promise<PasswordCheck> {
+  private async checkPassword(
+    client: PoolClient,
+    staffId: string,
+    password: string,
+    now: Date,
+    /** The account's lockout at a known address, counted there instead of on the account's row. */
+    atAddress?: { state: LockoutState; save(next: LockoutState): Promise<void> },
+  ): Promise<PasswordCheck> {
     const { rows } = await client.query(`SELECT password_hash, must_change, failed_attempts, locked_until FROM staff_credentials WHERE staff_id = $1 FOR UPDATE`, [staffId]);
     const row = rows[0] as { password_hash: string; must_change: boolean; failed_attempts: number; locked_until: Date | null } | undefined;
     const staffKey = this.keys.staff(staffId);
-    const state: LockoutState = row ? { failedAttempts: row.failed_attempts, lockedUntil: row.locked_until } : await unknownIdState(client, staffKey);
+    const here = row ? atAddress : undefined;
+    const state: LockoutState = here ? here.state : row ? { failedAttempts: row.failed_attempts, lockedUntil: row.locked_until } : await unknownIdState(client, staffKey);
     const fail = async (next: LockoutState): Promise<PasswordCheck> => {
       if (next !== state) {
-        if (row) await client.query(`UPDATE staff_credentials SET failed_attempts = $2, locked_until = $3 WHERE staff_id = $1`, [staffId, next.failedAttempts, next.lockedUntil]);
+        if (here) await here.save(next);
+        else if (row) await client.query(`UPDATE staff_credentials SET failed_attempts = $2, locked_until = $3 WHERE staff_id = $1`, [staffId, next.failedAttempts, next.lockedUntil]);
         else await saveUnknownIdState(client, staffKey, next);
       }
       return isLocked(next, now) ? { ok: false, reason: 'locked', lockedUntil: next.lockedUntil! } : { ok: false, reason: 'invalid' };
@@ -137,7 +153,8 @@ export class CredentialStore {
       return fail(state);
     }
     if ((await verifyPassword(password, row?.password_hash ?? NO_PASSWORD)) && row) {
-      await client.query(`UPDATE staff_credentials SET failed_attempts = 0, locked_until = NULL WHERE staff_id = $1`, [staffId]);
+      // At a known address the success resets that address's count (rememberSuccess); the account's own count stays for where it was run up.
+      if (!here) await client.query(`UPDATE staff_credentials SET failed_attempts = 0, locked_until = NULL WHERE staff_id = $1`, [staffId]);
       return { ok: true, mustChange: row.must_change };
     }
     return fail(afterFailure(state, now, this.policy));
@@ -147,6 +164,7 @@ export class CredentialStore {
   async changePassword(staffId: string, password: string): Promise<void> {
     const hash = await hashPassword(password);
     await this.pool.query(`UPDATE staff_credentials SET password_hash = $2, must_change = false, failed_attempts = 0, locked_until = NULL, changed_at = now() WHERE staff_id = $1`, [staffId, hash]);
+    await unlockEverywhere(this.pool, this.keys.staff(staffId));
   }
 
   async lockout(staffId: string): Promise<LockoutState & { exists: boolean }> {

@@ -47,6 +47,24 @@ export class SignInThrottleKeyed1764000018160 implements MigrationInterface {
   }
 }
 
+/**
+ * A lockout count of its own for each account at each address it signs in from (review: five wrong
+ * passwords from anywhere locked the account everywhere, so anyone could keep a colleague out).
+ * Failures at an address the account is known at count there; failures elsewhere count on the
+ * account's own row. `staff_key` lets an administrator's reset lift every one of them.
+ */
+export class KnownAddressLockout1764000018200 implements MigrationInterface {
+  readonly name = 'KnownAddressLockout1764000018200';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE auth_known_addresses ADD COLUMN staff_key text, ADD COLUMN failed_attempts integer NOT NULL DEFAULT 0, ADD COLUMN locked_until timestamptz`);
+    await q.query(`CREATE INDEX auth_known_addresses_staff_idx ON auth_known_addresses (staff_key)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX auth_known_addresses_staff_idx`);
+    await q.query(`ALTER TABLE auth_known_addresses DROP COLUMN staff_key, DROP COLUMN failed_attempts, DROP COLUMN locked_until`);
+  }
+}
+
 /** The throttle's secret, derived from the master key (PII_MASTER_KEY or DATA_DIR/keys/pii-master.key). */
 export function signInThrottleKeyFrom(masterKey: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'sign-in-throttle', 32));
@@ -118,18 +136,34 @@ export async function countAddressFailure(tx: PoolClient, addressKey: string): P
   await tx.query(`UPDATE auth_address_failures SET failures = failures + 1 WHERE address_key = $1`, [addressKey]);
 }
 
-/** Whether the account signed in from this address within `days`. */
-export async function knownAt(tx: PoolClient, pairKey: string, now: Date, days: number): Promise<boolean> {
-  const { rows } = await tx.query(`SELECT 1 FROM auth_known_addresses WHERE pair_key = $1 AND last_success > $2::timestamptz - make_interval(days => $3::int)`, [pairKey, now, days]);
-  return rows.length > 0;
+/**
+ * The account's lockout at this address when it signed in from it within `days` (row locked), else
+ * undefined: the account is not known there and its own row's lockout applies.
+ */
+export async function knownAt(tx: PoolClient, pairKey: string, now: Date, days: number): Promise<LockoutState | undefined> {
+  const { rows } = await tx.query<{ failed_attempts: number; locked_until: Date | null }>(
+    `SELECT failed_attempts, locked_until FROM auth_known_addresses WHERE pair_key = $1 AND last_success > $2::timestamptz - make_interval(days => $3::int) FOR UPDATE`,
+    [pairKey, now, days],
+  );
+  return rows[0] ? { failedAttempts: rows[0].failed_attempts, lockedUntil: rows[0].locked_until } : undefined;
 }
 
-export async function rememberSuccess(tx: PoolClient, pairKey: string, now: Date): Promise<void> {
+export async function saveKnownAddressState(tx: PoolClient, pairKey: string, state: LockoutState): Promise<void> {
+  await tx.query(`UPDATE auth_known_addresses SET failed_attempts = $2, locked_until = $3 WHERE pair_key = $1`, [pairKey, state.failedAttempts, state.lockedUntil]);
+}
+
+/** A success at this address: remembered, and its count there starts again. */
+export async function rememberSuccess(tx: PoolClient, pairKey: string, staffKey: string, now: Date): Promise<void> {
   await tx.query(
-    `INSERT INTO auth_known_addresses (pair_key, last_success) VALUES ($1, $2)
-     ON CONFLICT (pair_key) DO UPDATE SET last_success = GREATEST(auth_known_addresses.last_success, $2)`,
-    [pairKey, now],
+    `INSERT INTO auth_known_addresses (pair_key, staff_key, last_success) VALUES ($1, $2, $3)
+     ON CONFLICT (pair_key) DO UPDATE SET last_success = GREATEST(auth_known_addresses.last_success, $3), staff_key = $2, failed_attempts = 0, locked_until = NULL`,
+    [pairKey, staffKey, now],
   );
+}
+
+/** An administrator's reset (or the user's new password) lifts the account's locks at every address. */
+export async function unlockEverywhere(q: { query: PoolClient['query'] }, staffKey: string): Promise<void> {
+  await q.query(`UPDATE auth_known_addresses SET failed_attempts = 0, locked_until = NULL WHERE staff_key = $1 AND (failed_attempts > 0 OR locked_until IS NOT NULL)`, [staffKey]);
 }
 
 /** The lockout state of an id without credentials (row locked), counted like an account's. */
