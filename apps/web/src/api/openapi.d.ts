@@ -2643,7 +2643,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    requestId?: string;
                     toStaffId: string;
                     reason: string;
                     occurredAt?: string;
