@@ -40,6 +40,8 @@ interface Case {
   readonly inside: Record<string, string>;
   /** Where a role's scope is not the others' (campaigns are approved by the owner's direct superior only). */
   readonly insideFor?: Partial<Record<Role, Record<string, string>>>;
+  /** Who calls inside, where only a unit other than ACTORS' decides (a cross-branch transfer: head office); outside is still ACTORS'. */
+  readonly insideAs?: Partial<Record<Role, string>>;
   readonly outside?: Record<string, string>;
   /** For relationship managers: a customer of their unit that someone else manages. */
   readonly peer?: Record<string, string>;
@@ -73,8 +75,8 @@ const CASES: Case[] = [
   { route: 'POST /api/customers/claims', roles: [RM], inside: {}, body: (n) => ({ claimId: `CL${n}`, customerId: `NEW${n}`, segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' } }) },
   { route: 'POST /api/customers/:customerId/claims/:claimId/decision', roles: [AP, BH, AD], inside: { customerId: 'FREE', claimId: 'CL-NONE' }, body: () => ({ approve: false }) },
   { route: 'POST /api/customers/:customerId/transfer', roles: [BH, AP, AD], inside: customer('IN'), outside: customer('OUT'), body: () => ({ toStaffId: 'rm1' }) },
-  { route: 'POST /api/customers/:customerId/transfer-requests', roles: [RM, BH, AP], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: (n) => ({ requestId: `TRQ${n}`, toStaffId: 'rm3', reason: 'moved' }) },
-  { route: 'POST /api/customers/:customerId/transfer-requests/:requestId/decision', roles: [AP, BH], inside: { customerId: 'IN', requestId: 'none' }, outside: { customerId: 'OUT', requestId: 'none' }, body: () => ({ approve: false, reason: 'no' }) },
+  { route: 'POST /api/customers/:customerId/transfer-requests', roles: [RM, BH, AP], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: () => ({ toStaffId: 'rm3', reason: 'moved' }) },
+  { route: 'POST /api/customers/:customerId/transfer-requests/:requestId/decision', roles: [AP, BH], inside: { customerId: 'IN', requestId: 'none' }, insideAs: { approver: 'appr-ho', branch_head: 'head-ho' }, outside: { customerId: 'OUT', requestId: 'none' }, body: () => ({ approve: false, reason: 'no' }) },
   { route: 'POST /api/customers/:customerId/risk-assessment', roles: [BH, AD], inside: customer('IN'), outside: customer('OUT'), body: () => ({ tolerance: 'R3' }) },
   { route: 'POST /api/customers/:customerId/consents', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: () => ({ channel: 'sms', granted: true }) },
   { route: 'POST /api/customers/:customerId/complaints/:complaintId/answer', roles: [RM, BH, AD], inside: { customerId: 'IN', complaintId: 'none' }, outside: { customerId: 'OUT', complaintId: 'none' }, peer: { customerId: 'PEER', complaintId: 'none' }, body: () => ({}) },
@@ -185,10 +187,10 @@ describe('access: role × route × scope', () => {
   /** K-SUB's plan document, uploaded in the set-up: its id is known only then. */
   let kSubPlan = '';
   const fill = (route: string, params: Record<string, string>) => route.replace(/:(\w+)/g, (_, k: string) => (params[k] === 'K-SUB-PLAN' ? kSubPlan : (params[k] ?? `missing-${k}`)));
-  const call = (role: Role, kase: Case, params: Record<string, string>): Promise<ApiResponse> => {
+  const call = (role: Role, kase: Case, params: Record<string, string>, who = ACTORS[role]): Promise<ApiResponse> => {
     const [method, template] = kase.route.split(' ') as [string, string];
     const path = fill(template, params) + (kase.query ?? '');
-    const as = c.as(ACTORS[role]);
+    const as = c.as(who);
     return method === 'GET' ? as.get(path) : as.post(path, kase.body?.(++seq) ?? {});
   };
   const head = async () => {
@@ -206,6 +208,7 @@ describe('access: role × route × scope', () => {
     await seedOrganisation(t);
     const admin = c.as('admin');
     ok(await admin.post('/api/org/staff', { staffId: 'an-ho', displayName: 'Analyst', role: 'analyst', unitId: 'HO' }));
+    ok(await admin.post('/api/org/staff', { staffId: 'head-ho', displayName: 'Head of head office', role: 'branch_head', unitId: 'HO' }));
     ok(await admin.post('/api/org/staff', { staffId: 'mover', displayName: 'Mover', role: 'relationship_manager', unitId: 'SB1' }));
     ok(await admin.post('/api/org/staff', { staffId: 'leaver', displayName: 'Leaver', role: 'relationship_manager', unitId: 'SB1' }));
     for (const id of ['IN', 'PEER', 'FREE', 'ERASE']) await seedCustomer(t, id, { tolerance: 'R3' });
@@ -258,7 +261,7 @@ describe('access: role × route × scope', () => {
       for (const role of ALL) {
         const allowed = kase.roles.includes(role);
         const before = await head();
-        const inside = await call(role, kase, kase.insideFor?.[role] ?? kase.inside);
+        const inside = await call(role, kase, kase.insideFor?.[role] ?? kase.inside, (allowed && kase.insideAs?.[role]) || ACTORS[role]);
         if (!allowed) {
           if (inside.status !== 403 || inside.body?.error?.code !== 'ROLE_NOT_ALLOWED') findings.push(`${role} ${kase.route}: expected 403 ROLE_NOT_ALLOWED, got ${inside.status} ${inside.body?.error?.code}`);
           if ((await head()) !== before) findings.push(`${role} ${kase.route}: refused but appended`);

@@ -30,6 +30,8 @@ const ONLY_OCCURRED_AT: BodyShape = { valid: {}, fields: { occurredAt } };
 const shape = (valid: Record<string, unknown>, fields: Fields): BodyShape => ({ valid, fields });
 /** The submission's valid body names K-DRAFT's plan document, uploaded by `seedEntities` (its id is known only then). */
 const SUBMIT_VALID: { planDocumentId: string } = { planDocumentId: 'uploaded by seedEntities' };
+/** The transfer request of C2 that `seedEntities` asks for: its id is the server's, put into the decision's path then. */
+const TRANSFER_REQUEST_SEEDED = 'TR-SEEDED';
 
 function endpoint(route: string, actor: string | null, shapes: BodyShape | readonly BodyShape[], params: Record<string, string> = {}): CommandEndpoint {
   const path = route.replace(/^POST /, '').replace(/:(\w+)/g, (_, name: string) => {
@@ -218,10 +220,11 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   endpoint(
     'POST /api/customers/:customerId/transfer-requests',
     'rm1',
-    shape({ requestId: 'FZ-TR-{n}', toStaffId: 'rm3', reason: 'the customer moved to BR2' }, { requestId: optional(f.id()), toStaffId: f.id(), reason: f.text(500), occurredAt }),
+    shape({ toStaffId: 'rm3', reason: 'the customer moved to BR2' }, { toStaffId: f.id(), reason: f.text(500), occurredAt }),
     { customerId: 'C7' },
   ),
-  endpoint('POST /api/customers/:customerId/transfer-requests/:requestId/decision', 'appr-ho', shape({ approve: false, reason: 'not yet' }, { approve: f.bool(), reason: optional(f.free(500)), occurredAt }), { customerId: 'C2', requestId: 'TR1' }),
+  // The request's id is the server's, known once `seedEntities` has asked (it fills it in)
+  endpoint('POST /api/customers/:customerId/transfer-requests/:requestId/decision', 'appr-ho', shape({ approve: false, reason: 'not yet' }, { approve: f.bool(), reason: optional(f.free(500)), occurredAt }), { customerId: 'C2', requestId: TRANSFER_REQUEST_SEEDED }),
   endpoint('POST /api/customers/:customerId/risk-assessment', 'head-br1', shape({ tolerance: 'R3' }, { tolerance: f.oneOf(...RISK_LEVELS), occurredAt }), { customerId: 'C1' }),
   endpoint('POST /api/customers/:customerId/consents', 'rm1', shape({ channel: 'sms', granted: false }, { channel: f.oneOf(...CHANNELS), granted: f.bool(), occurredAt }), { customerId: 'C1' }),
   endpoint('POST /api/customers/:customerId/complaints/:complaintId/answer', 'rm1', ONLY_OCCURRED_AT, { customerId: 'C1', complaintId: 'CP1' }),
@@ -274,7 +277,10 @@ export async function seedEntities(t: TestApp): Promise<void> {
   ok('VIP card application of C3')(await rm.post('/api/customers/C3/vip-card/applications', { applicationId: 'A3', tier: 'standard' }));
   ok('special VIP card application A1')(await rm.post('/api/customers/C4/vip-card/applications', { applicationId: 'A1', tier: 'black' }));
   ok('POS transaction T1')(await admin.post('/api/points/C1/transactions', { transactionId: 'T1', spend: '100.00' }));
-  ok('transfer request TR1 of C2')(await rm.post('/api/customers/C2/transfer-requests', { requestId: 'TR1', toStaffId: 'rm3', reason: 'the customer moved to BR2' }));
+  const transferRequest = await rm.post('/api/customers/C2/transfer-requests', { toStaffId: 'rm3', reason: 'the customer moved to BR2' });
+  ok('transfer request of C2')(transferRequest);
+  const decision = COMMAND_ENDPOINTS.find((e) => e.route === 'POST /api/customers/:customerId/transfer-requests/:requestId/decision')! as { path: string };
+  decision.path = decision.path.replace(TRANSFER_REQUEST_SEEDED, transferRequest.body.requestId);
   ok('budget change request Q1')(await head.post('/api/budgets/BR1/change-requests', { requestId: 'Q1', year: 2026, amount: '150000', reason: 'spring drive' }));
   const plan = (campaignId: string) => ({ ...(draft.valid as Record<string, unknown>), campaignId });
   // One campaign per command that moves it on, so that one slipping through hides nothing else.

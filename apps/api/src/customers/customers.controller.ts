@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestj
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
+import { customerDecider, customerStream, fold, type Actor, type CustomerCommand, type CustomerStreamEvent } from '@app/domain';
 import { eraseCustomerData, type PersonalData, type Runtime } from '@app/platform';
 import { DecideOnStream, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
@@ -39,8 +39,8 @@ const assign = z.strictObject({ staffId: id, ...occurredAt });
 const claim = z.strictObject({ claimId: id, ...onboard.omit({ personal: true }).shape });
 const claimDecision = z.strictObject({ approve: z.boolean(), reason: z.string().max(500).optional(), ...occurredAt });
 const transfer = z.strictObject({ toStaffId: id, ...occurredAt });
-/** A cross-branch transfer asked of head office: to whom, and why (the reason goes to the customer's vault). */
-const transferRequest = z.strictObject({ requestId: id.optional(), toStaffId: id, reason: text(500), ...occurredAt });
+/** A cross-branch transfer asked of head office: to whom, and why (the reason goes to the customer's vault). The server names the request. */
+const transferRequest = z.strictObject({ toStaffId: id, reason: text(500), ...occurredAt });
 /** A rejection needs its reason (refused 400 REASON_REQUIRED without one). */
 const transferDecision = z.strictObject({ approve: z.boolean(), reason: z.string().max(500).optional(), ...occurredAt });
 const risk = z.strictObject({ tolerance: riskLevel, ...occurredAt });
@@ -163,17 +163,19 @@ export class CustomersController {
   @Post(':customerId/transfer-requests')
   @ApiOperation({
     summary:
-      'Ask to move the customer to a relationship manager of another branch (客户调配, 004 篇九 第九条): the unit above both branches (head office) decides from its inbox. Inside a branch the branch transfers directly (POST customers/:customerId/transfer). The reason is kept in the customer\'s vault; the answer names the request (`requestId`).',
+      'Ask to move the customer to a relationship manager of another branch (客户调配, 004 篇九 第九条): head office decides from its inbox. Inside a branch the branch transfers directly (POST customers/:customerId/transfer). The reason is kept in the customer\'s vault; the server names the request (`requestId` in the answer, `TR-` and a UUID). While it waits the customer is not transferred directly (409 TRANSFER_REQUEST_PENDING).',
   })
   @ApiBody({ schema: toOpenApi(transferRequest), examples: { example: { value: { toStaffId: 'rm-sz-004', reason: 'the customer moved to Shenzhen' } } } })
   async requestTransfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(transferRequest, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
-    const requestId = b.requestId ?? `TR-${randomUUID().slice(0, 8)}`;
+    // The server names the request (a full UUID): ids chosen by clients could repeat across customers.
+    const requestId = `TR-${randomUUID()}`;
     const reasonNote = `transfer-request:${requestId}:reason`;
-    const result = await this.runtime.vault.notes.around(customerId, [[reasonNote, b.reason]], () =>
-      this.send(issue, { type: 'RequestTransfer', customerId, requestId, toStaffId: b.toStaffId, reasonNote }),
-    );
+    const command = { type: 'RequestTransfer' as const, customerId, requestId, toStaffId: b.toStaffId, reasonNote };
+    // Nothing goes to a vault before the command would be accepted (an unknown customer or one out of scope gets no note).
+    await this.probe(issue, command);
+    const result = await this.runtime.vault.notes.around(customerId, [[reasonNote, b.reason]], () => this.send(issue, command));
     return { ...result, requestId };
   }
 
@@ -182,17 +184,21 @@ export class CustomersController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Approve or reject a cross-branch transfer request (an approver or head of the unit above both branches, never the requester); a rejection gives its reason. Approval transfers the customer as the direct transfer does.',
+      'Approve or reject a cross-branch transfer request (an approver or head of head office, never the requester; 403 NOT_SUPERIOR_UNIT is answered before whether the request exists); a rejection gives its reason. Approval transfers the customer as the direct transfer does; a request whose customer changed manager since is refused (409 STALE_TRANSFER_REQUEST): reject it and ask again.',
   })
   @ApiBody({ schema: toOpenApi(transferDecision), examples: { approve: { value: { approve: true } }, reject: { value: { approve: false, reason: 'keep the customer with their branch until the loan is settled' } } } })
   async decideTransfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('requestId') requestId: string, @Body() body: unknown) {
     const b = parseBody(transferDecision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     const why = b.reason?.trim();
-    // A rejection's reason may name people: it goes to the customer's vault, and the event names the note.
-    const reasonNote = !b.approve && why ? `transfer-request:${requestId}:rejection` : null;
+    // A rejection's reason may name people: it goes to the customer's vault, and the event names the note. The note is
+    // this attempt's own (a refused attempt's clean-up never takes back another's note), and is kept only once the
+    // decision would be accepted.
+    const reasonNote = !b.approve && why ? `transfer-request:${requestId}:rejection:${randomUUID()}` : null;
     const notes = reasonNote ? [[reasonNote, why!] as const] : [];
-    return this.runtime.vault.notes.around(customerId, notes, () => this.send(issue, { type: 'DecideTransferRequest', customerId, requestId, approve: b.approve, reasonNote }));
+    const command = { type: 'DecideTransferRequest' as const, customerId, requestId, approve: b.approve, reasonNote };
+    await this.probe(issue, command);
+    return this.runtime.vault.notes.around(customerId, notes, () => this.send(issue, command));
   }
 
   @Roles('branch_head', 'admin')
@@ -225,6 +231,15 @@ export class CustomersController {
     const b = parseBody(answer, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     return this.send(issue, { type: 'AnswerComplaint', customerId, complaintId });
+  }
+
+  /**
+   * Refuses now what the command would be refused (the decider on the customer's stream as it stands, appending
+   * nothing): for commands that keep a vault note before their append, so a refused caller writes no note.
+   */
+  private async probe(issue: Issue, command: DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>): Promise<void> {
+    const history = (await this.runtime.store.readStream(customerStream(command.customerId))) as unknown as CustomerStreamEvent[];
+    customerDecider.decide({ ...command, org: issue.org, by: issue.by, at: issue.at } as CustomerCommand, fold(customerDecider, history));
   }
 
   private send(issue: Issue, command: DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>) {

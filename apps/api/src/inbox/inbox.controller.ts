@@ -14,7 +14,7 @@ type Action = { method: 'POST'; href: string; body: Record<string, unknown> };
  * Whether this actor decides this request: the same rules the deciders apply (a campaign by the
  * unit directly above its owner, or head office's own by head office; a special card by head
  * office; a budget change by a unit above; a claim by the nearest unit above with assignment rights;
- * a cross-branch transfer by the unit above both branches, never by the one who asked).
+ * a cross-branch transfer by head office, never by the one who asked).
  */
 function decides(org: Organisation, actor: Actor, r: InboxItem): boolean {
   const unit = r.unitId ?? '';
@@ -28,10 +28,8 @@ function decides(org: Organisation, actor: Actor, r: InboxItem): boolean {
       return ['approver', 'admin', 'branch_head'].includes(actor.role) && isSuperior(org, actor.unitId, unit);
     case 'customer_claim':
       return ['approver', 'branch_head'].includes(actor.role) && claimDecidingUnit(org, unit) === actor.unitId;
-    case 'transfer': {
-      const f = r.facts as { fromUnitId: string; toUnitId: string };
-      return ['approver', 'branch_head'].includes(actor.role) && r.requestedBy !== actor.userId && transferDecidingUnit(org, f.fromUnitId, f.toUnitId) === actor.unitId;
-    }
+    case 'transfer':
+      return ['approver', 'branch_head'].includes(actor.role) && r.requestedBy !== actor.userId && transferDecidingUnit(org) === actor.unitId;
     default:
       return false;
   }
@@ -103,10 +101,11 @@ export class InboxController {
    */
   private async withTransferReasons<T extends InboxItem>(r: T): Promise<T> {
     if (r.kind !== 'transfer') return r;
-    const { customerId, reasonNote, ...facts } = r.facts as { customerId: string; reasonNote: string };
-    const rejection = `transfer-request:${r.requestId}:rejection`;
-    const [notes, personal] = await Promise.all([this.runtime.vault.notes.get(customerId, r.status === 'rejected' ? [reasonNote, rejection] : [reasonNote]), this.runtime.vault.get(customerId)]);
+    const { customerId, reasonNote, requestId: _id, ...facts } = r.facts as { customerId: string; reasonNote: string; requestId?: string };
+    // A rejected transfer's row keeps the id of the note holding the rejection's reason.
+    const rejection = r.status === 'rejected' ? r.reason : null;
+    const [notes, personal] = await Promise.all([this.runtime.vault.notes.get(customerId, rejection ? [reasonNote, rejection] : [reasonNote]), this.runtime.vault.get(customerId)]);
     const customerName = personal.state === 'present' ? masked(personal.data).name : null;
-    return { ...r, facts: { customerId, customerName, ...facts, reason: notes.get(reasonNote) ?? null }, reason: r.status === 'rejected' ? (notes.get(rejection) ?? null) : r.reason };
+    return { ...r, facts: { customerId, customerName, ...facts, reason: notes.get(reasonNote) ?? null }, reason: rejection ? (notes.get(rejection) ?? null) : null };
   }
 }

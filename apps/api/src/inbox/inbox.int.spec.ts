@@ -91,19 +91,24 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
     // C1 is held by SB1 (BR1), managed by rm1; rm3 works in SB2 (BR2): head office decides (004 篇九 第九条)
     await ok(c.as('head-br1').post('/api/customers/C1/manager', { staffId: 'rm1' }));
     await ok(c.as('rm1').post('/api/customers/C1/personal-data', { name: 'Li Hua', phone: '+86 138 1234 5678' }));
-    const asked = await ok(c.as('rm1').post('/api/customers/C1/transfer-requests', { requestId: 'TR1', toStaffId: 'rm3', reason: '客户搬到 BR2 附近' }));
-    expect(asked).toMatchObject({ requestId: 'TR1', events: ['CustomerTransferRequested'] });
+    // the server names the request (a client may not: 400)
+    const chosen = await c.as('rm1').post('/api/customers/C1/transfer-requests', { requestId: 'TR1', toStaffId: 'rm3', reason: '客户搬到 BR2 附近' });
+    expect([chosen.status, chosen.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const asked = await ok(c.as('rm1').post('/api/customers/C1/transfer-requests', { toStaffId: 'rm3', reason: '客户搬到 BR2 附近' }));
+    expect(asked).toMatchObject({ events: ['CustomerTransferRequested'] });
+    expect(asked.requestId).toMatch(/^TR-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const TR1: string = asked.requestId;
     // the reason is in the vault, not in the log
     const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerTransferRequested'`);
     expect(JSON.stringify(rows)).not.toContain('客户搬到');
     const ho = (await inbox('appr-ho')).find((i) => i.kind === 'transfer');
     expect(ho).toMatchObject({
-      requestId: 'TR1',
+      requestId: TR1,
       unitId: 'SB1',
       requestedBy: 'rm1',
       // the customer's name masked as approvers see personal data: the first letter, then one star per letter ('Li Hua': 6)
       facts: { customerId: 'C1', customerName: 'L*****', fromUnitId: 'SB1', fromStaffId: 'rm1', toUnitId: 'SB2', toStaffId: 'rm3', reason: '客户搬到 BR2 附近' },
-      actions: { reject: { href: '/api/customers/C1/transfer-requests/TR1/decision', body: { approve: false } } },
+      actions: { reject: { href: `/api/customers/C1/transfer-requests/${TR1}/decision`, body: { approve: false } } },
     });
     expect(ho.facts.reasonNote).toBeUndefined();
     expect(JSON.stringify(ho)).not.toMatch(/Li Hua|1234 5678/);
@@ -114,13 +119,44 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
     const blank = await c.as('appr-ho').post(ho.actions.reject.href, { approve: false, reason: '  ' });
     expect([blank.status, blank.body.error.code]).toEqual([400, 'REASON_REQUIRED']);
     expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM es_events WHERE stream_id = 'customer-C1'`)).rows[0].n).toBe(before);
+    // A refused caller's clean-up, as it ran before the note was the attempt's own: it kept the request's fixed
+    // rejection note before being refused, and takes it back after head office's rejection went through.
+    const fixed = `transfer-request:${TR1}:rejection`;
+    expect(await t.runtime.vault.notes.keep('C1', fixed, 'the refused caller\'s text')).toBe('kept');
     await ok(c.as('appr-ho').post(ho.actions.reject.href, { approve: false, reason: '贷款结清前留在原支行' }));
+    await t.runtime.vault.notes.remove('C1', [fixed]);
     expect((await inbox('appr-ho')).some((i) => i.kind === 'transfer')).toBe(false);
-    expect((await mine('rm1')).find((i) => i.requestId === 'TR1')).toMatchObject({ kind: 'transfer', status: 'rejected', decidedBy: 'appr-ho', reason: '贷款结清前留在原支行' });
+    // head office's reason is its own note, untouched
+    expect((await mine('rm1')).find((i) => i.requestId === TR1)).toMatchObject({ kind: 'transfer', status: 'rejected', decidedBy: 'appr-ho', reason: '贷款结清前留在原支行' });
     // asked again and approved: the customer is rm3's in SB2, as after a direct transfer
-    await ok(c.as('rm1').post('/api/customers/C1/transfer-requests', { requestId: 'TR2', toStaffId: 'rm3', reason: 'moved for good' }));
-    const again = (await inbox('appr-ho')).find((i) => i.requestId === 'TR2');
+    const TR2: string = (await ok(c.as('rm1').post('/api/customers/C1/transfer-requests', { toStaffId: 'rm3', reason: 'moved for good' }))).requestId;
+    const again = (await inbox('appr-ho')).find((i) => i.requestId === TR2);
     expect((await ok(c.as('appr-ho').post(again.actions.approve.href, again.actions.approve.body))).events).toEqual(['CustomerTransferRequestApproved', 'CustomerTransferred', 'CustomerAssignedToManager']);
-    expect((await mine('rm1')).find((i) => i.requestId === 'TR2')).toMatchObject({ status: 'approved', decidedBy: 'appr-ho', reason: null });
+    expect((await mine('rm1')).find((i) => i.requestId === TR2)).toMatchObject({ status: 'approved', decidedBy: 'appr-ho', reason: null });
+  });
+
+  it('keeps no vault note for a transfer request or decision that is refused: an unknown customer, one out of scope, a branch deciding', async () => {
+    await seedCustomer(t, 'C4');
+    await ok(c.as('head-br1').post('/api/customers/C4/manager', { staffId: 'rm1' }));
+    const notes = async () => (await t.db.pool.query(`SELECT customer_id, note_id FROM pii_notes WHERE customer_id IN ('NOPE', 'C4') ORDER BY note_id`)).rows;
+    const keyOf = async (customerId: string) => (await t.db.pool.query(`SELECT 1 FROM pii_note_keys WHERE customer_id = $1`, [customerId])).rowCount;
+    const before = await notes();
+    const unknown = await c.as('rm1').post('/api/customers/NOPE/transfer-requests', { toStaffId: 'rm3', reason: 'a note about nobody' });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'UNKNOWN_CUSTOMER']);
+    // rm3 works in SB2: C4 (SB1) is not theirs
+    const outside = await c.as('rm3').post('/api/customers/C4/transfer-requests', { toStaffId: 'rm3', reason: 'not mine to ask' });
+    expect(outside.status).toBe(403);
+    expect(await notes()).toEqual(before);
+    // not even a notes key for a customer who does not exist
+    expect(await keyOf('NOPE')).toBe(0);
+    const asked = await ok(c.as('rm1').post('/api/customers/C4/transfer-requests', { toStaffId: 'rm3', reason: 'moved' }));
+    const withRequest = await notes();
+    expect(withRequest).toEqual([...before, { customer_id: 'C4', note_id: `transfer-request:${asked.requestId}:reason` }]);
+    // BR1's approver may not decide: refused before any note, as is a decision on a request that does not exist
+    const branch = await c.as('appr-br1').post(`/api/customers/C4/transfer-requests/${asked.requestId}/decision`, { approve: false, reason: 'branch says no' });
+    expect([branch.status, branch.body.error.code]).toEqual([403, 'NOT_SUPERIOR_UNIT']);
+    const none = await c.as('appr-ho').post('/api/customers/C4/transfer-requests/TR-none/decision', { approve: false, reason: 'no such request' });
+    expect([none.status, none.body.error.code]).toEqual([404, 'UNKNOWN_TRANSFER_REQUEST']);
+    expect(await notes()).toEqual(withRequest);
   });
 });

@@ -14,6 +14,7 @@ import { buildWeb, launchBrowser, signIn, signInFirstTime as firstSignIn } from 
  */
 describe('approval inbox and call list in the browser', () => {
   let t: TestApp;
+  let TR1: string;
   let c: ReturnType<typeof api>;
   let browser: Browser;
   let problems: string[];
@@ -61,7 +62,8 @@ describe('approval inbox and call list in the browser', () => {
     await ok(c.as('mkt-br1').post('/api/campaigns', { campaignId: 'K-IN', name: 'K-IN 债券基金', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '5000', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 0 }));
     await ok(submitWithPlan(c.as('mkt-br1'), 'K-IN'));
     await ok(c.as('rm1').post('/api/customers/TX/personal-data', { name: '王小明' }));
-    await ok(c.as('rm1').post('/api/customers/TX/transfer-requests', { requestId: 'TR1', toStaffId: 'rm3', reason: '客户已搬到 BR2 附近' }));
+    // the server names the request
+    TR1 = (await ok(c.as('rm1').post('/api/customers/TX/transfer-requests', { toStaffId: 'rm3', reason: '客户已搬到 BR2 附近' }))).requestId;
     for (const who of Object.keys(PASSWORDS)) await ok(admin.post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME }));
     expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
     ({ browser, problems, newPage } = await launchBrowser());
@@ -77,7 +79,7 @@ describe('approval inbox and call list in the browser', () => {
     await page.click('#tabs [data-tab=inbox]');
     await page.waitForSelector('#inbox-waiting :text("没有待审批的申请")');
     expect(await page.$('#inbox-waiting [data-approve]')).toBeNull();
-    expect(await page.textContent('#inbox-waiting')).not.toMatch(/K-IN|TR1/);
+    expect(await page.textContent('#inbox-waiting')).not.toMatch(new RegExp(`K-IN|${TR1}`));
     await page.close();
   }, 60_000);
 
@@ -85,9 +87,9 @@ describe('approval inbox and call list in the browser', () => {
     const { page } = await newPage();
     await signInFirstTime(page, 'appr-ho');
     await page.click('#tabs [data-tab=inbox]');
-    await page.waitForSelector('#inbox-waiting [data-reject=TR1]');
+    await page.waitForSelector(`#inbox-waiting [data-reject="${TR1}"]`);
     // the transfer's facts: who moves where and why, in words, not keys
-    const transfer = rowOf('#inbox-waiting', 'TR1');
+    const transfer = rowOf('#inbox-waiting', TR1);
     expect(await page.textContent(`${transfer} td:first-child`)).toContain('跨分行客户调配');
     const fact = async (row: string, key: string) => ((await page.textContent(`${row} [data-fact=${key}]`)) ?? '').replace(/\s+/g, ' ').trim();
     expect(await fact(transfer, 'customerId')).toBe('客户 TX');
@@ -112,15 +114,15 @@ describe('approval inbox and call list in the browser', () => {
     // a rejection without a reason is stopped in the dialog, in Chinese, and nothing is sent
     const decisions: string[] = [];
     page.on('request', (r) => r.method() === 'POST' && r.url().includes('/transfer-requests/') && decisions.push(r.url()));
-    await page.click('#inbox-waiting [data-reject=TR1]');
+    await page.click(`#inbox-waiting [data-reject="${TR1}"]`);
     await page.click('#inbox-reject-confirm');
     await page.waitForSelector('.el-dialog .el-form-item__error:has-text("驳回须说明理由")');
     expect(decisions).toEqual([]);
     await page.fill('#inbox-reason', '贷款结清前留在原支行');
     await page.click('#inbox-reject-confirm');
-    await page.waitForSelector('#inbox-notice:has-text("TR1: 已驳回")');
-    await until(async () => (await page.$('#inbox-waiting [data-reject=TR1]')) === null);
-    expect(decisions).toEqual([`${t.url}/api/customers/TX/transfer-requests/TR1/decision`]);
+    await page.waitForSelector(`#inbox-notice:has-text("${TR1}: 已驳回")`);
+    await until(async () => (await page.$(`#inbox-waiting [data-reject="${TR1}"]`)) === null);
+    expect(decisions).toEqual([`${t.url}/api/customers/TX/transfer-requests/${TR1}/decision`]);
     await page.close();
 
     // the log: the campaign approved; the transfer rejected, its reason a vault note, TX still rm1's in SB1
@@ -128,7 +130,8 @@ describe('approval inbox and call list in the browser', () => {
     expect((await types('campaign-K-IN')).slice(-1)).toEqual(['CampaignApproved']);
     expect((await types('customer-TX')).slice(-2)).toEqual(['CustomerTransferRequested', 'CustomerTransferRequestRejected']);
     const rejected = (await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerTransferRequestRejected'`)).rows[0].data;
-    expect(rejected).toEqual({ customerId: 'TX', requestId: 'TR1', rejectedBy: 'appr-ho', reasonNote: 'transfer-request:TR1:rejection' });
+    // the rejection's note is this decision's own (a refused attempt's clean-up cannot take it back)
+    expect(rejected).toEqual({ customerId: 'TX', requestId: TR1, rejectedBy: 'appr-ho', reasonNote: expect.stringMatching(new RegExp(`^transfer-request:${TR1}:rejection:[0-9a-f-]{36}$`)) });
   }, 90_000);
 
   it('shows each requester the outcome on their own screen: the marketer the approval, the manager the rejection and its reason', async () => {
@@ -142,8 +145,8 @@ describe('approval inbox and call list in the browser', () => {
     const { page: manager } = await newPage();
     await signInFirstTime(manager, 'rm1');
     await manager.click('#tabs [data-tab=inbox]');
-    await manager.waitForSelector(`${rowOf('#inbox-mine', 'TR1')} [data-status=rejected]`);
-    const row = rowOf('#inbox-mine', 'TR1');
+    await manager.waitForSelector(`${rowOf('#inbox-mine', TR1)} [data-status=rejected]`);
+    const row = rowOf('#inbox-mine', TR1);
     expect(await manager.textContent(`${row} [data-reason]`)).toBe('贷款结清前留在原支行');
     expect(await manager.textContent(row)).toContain('appr-ho');
     expect(await manager.textContent(row)).toContain('跨分行客户调配');

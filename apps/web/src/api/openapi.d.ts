@@ -438,7 +438,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ask to move the customer to a relationship manager of another branch (客户调配, 004 篇九 第九条): the unit above both branches (head office) decides from its inbox. Inside a branch the branch transfers directly (POST customers/:customerId/transfer). The reason is kept in the customer's vault; the answer names the request (`requestId`). */
+        /** Ask to move the customer to a relationship manager of another branch (客户调配, 004 篇九 第九条): head office decides from its inbox. Inside a branch the branch transfers directly (POST customers/:customerId/transfer). The reason is kept in the customer's vault; the server names the request (`requestId` in the answer, `TR-` and a UUID). While it waits the customer is not transferred directly (409 TRANSFER_REQUEST_PENDING). */
         post: operations["CustomersController_requestTransfer"];
         delete?: never;
         options?: never;
@@ -455,7 +455,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve or reject a cross-branch transfer request (an approver or head of the unit above both branches, never the requester); a rejection gives its reason. Approval transfers the customer as the direct transfer does. */
+        /** Approve or reject a cross-branch transfer request (an approver or head of head office, never the requester; 403 NOT_SUPERIOR_UNIT is answered before whether the request exists); a rejection gives its reason. Approval transfers the customer as the direct transfer does; a request whose customer changed manager since is refused (409 STALE_TRANSFER_REQUEST): reject it and ask again. */
         post: operations["CustomersController_decideTransfer"];
         delete?: never;
         options?: never;
@@ -2643,7 +2643,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    requestId?: string;
                     toStaffId: string;
                     reason: string;
                     occurredAt?: string;

@@ -54,7 +54,7 @@ export function decideRelationship(c: RelationshipCommand, s: RelationshipState)
     case 'TransferCustomer': {
       const { to, toUnit, fromBranch, crossBranch } = transferTarget(c.org, s.homeUnitId, c.toStaffId);
       // Inside a branch the branch decides; across branches, head office (004 篇九 第九条).
-      const decider = crossBranch ? headOffice(c.org)?.unitId : fromBranch;
+      const decider = crossBranch ? transferDecidingUnit(c.org) : fromBranch;
       const level = c.org.units.get(c.by.unitId)?.level;
       const allowed = crossBranch ? c.by.unitId === decider : c.by.unitId === decider || level === 'head_office';
       if (!allowed) {
@@ -74,6 +74,14 @@ export function decideRelationship(c: RelationshipCommand, s: RelationshipState)
       return unreachable;
     }
   }
+}
+
+/**
+ * Who decides a transfer between branches: head office (004 篇九 第九条: "不同分行之间的客户调配由总行零售银行部门负责"),
+ * whatever lies between the branches and head office. The one rule for the direct transfer and for a request's decision.
+ */
+export function transferDecidingUnit(org: Organisation): string | undefined {
+  return headOffice(org)?.unitId;
 }
 
 /**

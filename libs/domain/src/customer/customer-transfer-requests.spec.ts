@@ -1,5 +1,7 @@
 import { fold } from '../decider';
-import { ORG, actor } from '../testing/fixtures';
+import { organisationDecider } from '../organisation/organisation.decider';
+import type { OrganisationEvent } from '../organisation/organisation.events';
+import { ORG, ORG_EVENTS, actor } from '../testing/fixtures';
 import { spec } from '../testing/specification';
 import type { CustomerCommand } from './customer.commands';
 import { customerDecider } from './customer.decider';
@@ -90,8 +92,93 @@ describe('transfer requests across branches (客户调配)', () => {
     given([onboarded, managed, requested()]).when(decide('appr-ho', true, null, 'TR9')).thenRefuses('UNKNOWN_TRANSFER_REQUEST');
   });
 
-  it('the deciding unit is the nearest above both branches: head office in the bank\'s tree, from any depth', () => {
-    expect(transferDecidingUnit(ORG, 'SB1', 'SB2')).toBe('HO');
-    expect(transferDecidingUnit(ORG, 'OUT1', 'SB2')).toBe('HO');
+  it('who may decide is checked before which request: a branch approver or a manager learns nothing of the customer\'s requests', () => {
+    // TR9 does not exist, TR1 is pending: both answer the same 403 to someone who may not decide
+    given([onboarded, managed, requested()]).when(decide('appr-br1', true, null, 'TR9')).thenRefuses('NOT_SUPERIOR_UNIT');
+    given([onboarded, managed, requested(), rejected]).when(decide('appr-br1', true)).thenRefuses('NOT_SUPERIOR_UNIT');
+    given([onboarded, managed]).when(decide('rm1', true, null, 'TR9')).thenRefuses('ROLE_NOT_ALLOWED');
+    // head office's approver is told which
+    given([onboarded, managed, requested(), rejected]).when(decide('appr-ho', true)).thenRefuses('REQUEST_ALREADY_DECIDED');
+  });
+
+  describe('a request made for where the customer was', () => {
+    // After TR1 (rm1 at SB1 → rm3), SB1's head moves C1 to rm2 (OUTLET OUT1, under SB1): still SB1, another manager.
+    const reassigned: CustomerEvent = { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm2', previousStaffId: 'rm1', unitId: 'SB1' } };
+
+    it('given the customer changed manager since the request, when head office approves, then it is refused as stale and nothing moves', () => {
+      given([onboarded, managed, requested(), reassigned])
+        .when(decide('appr-ho', true))
+        .thenRefuses('STALE_TRANSFER_REQUEST', { requestId: 'TR1', fromUnitId: 'SB1', fromStaffId: 'rm1', homeUnitId: 'SB1', managerId: 'rm2' });
+    });
+
+    it('given the same stale request, when head office rejects it with a reason, then it is closed and the customer may be asked for again', () => {
+      given([onboarded, managed, requested(), reassigned]).when(decide('appr-ho', false, 'transfer-request:TR1:rejection')).then([rejected]);
+      const s = fold(customerDecider, [onboarded, managed, requested(), reassigned, rejected]);
+      expect([s.homeUnitId, s.managerId, s.pendingTransfer]).toEqual(['SB1', 'rm2', null]);
+    });
+
+    it('given a request waiting, when head office transfers the customer directly, then it is refused TRANSFER_REQUEST_PENDING (decide the request instead)', () => {
+      given([onboarded, managed, requested()]).when(cmd({ type: 'TransferCustomer', toStaffId: 'rm3' }, 'admin')).thenRefuses('TRANSFER_REQUEST_PENDING', { requestId: 'TR1' });
+      given([onboarded, managed, requested()]).when(cmd({ type: 'TransferCustomer', toStaffId: 'rm1b' }, 'head-br1')).thenRefuses('TRANSFER_REQUEST_PENDING');
+      // once it is decided, the direct transfer is open again
+      given([onboarded, managed, requested(), rejected])
+        .when(cmd({ type: 'TransferCustomer', toStaffId: 'rm1b' }, 'head-br1'))
+        .then([
+          { type: 'CustomerTransferred', data: { customerId: 'C1', fromUnitId: 'SB1', toUnitId: 'SB1B', fromStaffId: 'rm1', toStaffId: 'rm1b', crossBranch: false } },
+          { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm1b', previousStaffId: 'rm1', unitId: 'SB1B' } },
+        ]);
+    });
+  });
+
+  it('head office decides a transfer between branches (004 篇九 第九条: 总行零售银行部门): the one rule for requests and direct transfers', () => {
+    expect(transferDecidingUnit(ORG)).toBe('HO');
+  });
+
+  describe('with a level between the branches and head office (BRA and BRB under REG, under HO)', () => {
+    // The organisation decider puts branches only under head office; this tree is folded from events as
+    // an older or imported tree might be. The nearest unit above both branches would be REG: the rule says HO.
+    const opened = (unitId: string, level: 'branch' | 'sub_branch_1', parentId: string): OrganisationEvent => ({ type: 'OrgUnitOpened', data: { unitId, name: unitId, level, parentId, wealthCentre: false } });
+    const person = (staffId: string, role: 'approver' | 'relationship_manager', unitId: string): OrganisationEvent => ({ type: 'StaffMemberRegistered', data: { staffId, displayName: staffId, role, unitId } });
+    const REGION_ORG = fold(organisationDecider, [
+      ...ORG_EVENTS,
+      opened('REG', 'branch', 'HO'),
+      opened('BRA', 'branch', 'REG'),
+      opened('BRB', 'branch', 'REG'),
+      opened('SBA', 'sub_branch_1', 'BRA'),
+      opened('SBB', 'sub_branch_1', 'BRB'),
+      person('appr-reg', 'approver', 'REG'),
+      person('rm-a', 'relationship_manager', 'SBA'),
+      person('rm-b', 'relationship_manager', 'SBB'),
+    ]);
+    const by = (staffId: string) => {
+      const st = REGION_ORG.staff.get(staffId)!;
+      return { userId: st.staffId, unitId: st.unitId, role: st.role };
+    };
+    const inRegion = (c: Record<string, unknown>, staffId: string) => ({ customerId: 'C1', org: REGION_ORG, at, by: by(staffId), ...c }) as unknown as CustomerCommand;
+    const history: CustomerEvent[] = [
+      { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SBA', segment: 'retail', gender: 'F', birthYear: 1980 } },
+      { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm-a', previousStaffId: null, unitId: 'SBA' } },
+    ];
+    const pending: CustomerEvent = {
+      type: 'CustomerTransferRequested',
+      data: { customerId: 'C1', requestId: 'TR1', fromUnitId: 'SBA', toUnitId: 'SBB', fromStaffId: 'rm-a', toStaffId: 'rm-b', requestedBy: 'rm-a', reasonNote: 'transfer-request:TR1:reason' },
+    };
+
+    it('the deciding unit is head office, not the region above both branches', () => {
+      expect(transferDecidingUnit(REGION_ORG)).toBe('HO');
+    });
+
+    it('the region\'s approver may neither decide the request nor transfer directly; head office may do both', () => {
+      given([...history, pending]).when(inRegion({ type: 'DecideTransferRequest', requestId: 'TR1', approve: true, reasonNote: null }, 'appr-reg')).thenRefuses('NOT_SUPERIOR_UNIT', { decidingUnitId: 'HO', actorUnitId: 'REG' });
+      given(history).when(inRegion({ type: 'TransferCustomer', toStaffId: 'rm-b' }, 'appr-reg')).thenRefuses('TRANSFER_NOT_ALLOWED');
+      const moved: CustomerEvent[] = [
+        { type: 'CustomerTransferred', data: { customerId: 'C1', fromUnitId: 'SBA', toUnitId: 'SBB', fromStaffId: 'rm-a', toStaffId: 'rm-b', crossBranch: true } },
+        { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm-b', previousStaffId: 'rm-a', unitId: 'SBB' } },
+      ];
+      given(history).when(inRegion({ type: 'TransferCustomer', toStaffId: 'rm-b' }, 'appr-ho')).then(moved);
+      given([...history, pending])
+        .when(inRegion({ type: 'DecideTransferRequest', requestId: 'TR1', approve: true, reasonNote: null }, 'appr-ho'))
+        .then([{ type: 'CustomerTransferRequestApproved', data: { customerId: 'C1', requestId: 'TR1', approvedBy: 'appr-ho' } }, ...moved]);
+    });
   });
 });

@@ -3,6 +3,7 @@ import { requireBusinessTimeAllowed } from '../periods/business-time';
 import { requireAccess, requireFeedRole, requireRecordedByThemselves } from './customer.checks';
 import type { CustomerCommand } from './customer.commands';
 import { unknownCustomer } from './customer.errors';
+import { illegalState } from '../errors';
 import type { CustomerEvent } from './customer.events';
 import { initialCustomerState, type CustomerState } from './customer.state';
 import type { CustomerStreamEvent } from './customer.stream';
@@ -106,7 +107,10 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
 
   switch (c.type) {
     case 'AssignManager':
+      return decideRelationship(c, s);
     case 'TransferCustomer':
+      // A request waiting for head office is decided (or rejected) first: the customer does not move under it.
+      if (s.pendingTransfer) throw illegalState('TRANSFER_REQUEST_PENDING', `transfer request ${s.pendingTransfer.requestId} is waiting for a decision`, { requestId: s.pendingTransfer.requestId });
       return decideRelationship(c, s);
     case 'RequestTransfer':
     case 'DecideTransferRequest':

@@ -72,13 +72,33 @@ describe('the approval inbox as effects', () => {
       event('CustomerTransferred', { customerId: 'C2', fromUnitId: 'SB1', toUnitId: 'SB2', fromStaffId: 'rm1', toStaffId: 'rm3', crossBranch: true }, '2026-04-01T03:00:00.000Z'),
     ], 'ai_requests');
     expect(rows.map((r) => [r.kind, r.request_id, r.unit_id, r.requested_by, r.requested_at, r.status, r.decided_by, r.decided_at, r.reason])).toEqual([
-      ['transfer', 'TR1', 'SB1', 'rm1', '2026-03-31T15:30:00.000Z', 'rejected', 'appr-ho', '2026-04-01T02:00:00.000Z', null],
-      ['transfer', 'TR2', 'SB1', 'rm1', '2026-03-31T16:10:00.000Z', 'approved', 'appr-ho', '2026-04-01T03:00:00.000Z', null],
+      // a rejection's reason column names the note holding it (read from the vault for those who may see it)
+      ['transfer', 'C1:TR1', 'SB1', 'rm1', '2026-03-31T15:30:00.000Z', 'rejected', 'appr-ho', '2026-04-01T02:00:00.000Z', 'transfer-request:TR1:rejection'],
+      ['transfer', 'C2:TR2', 'SB1', 'rm1', '2026-03-31T16:10:00.000Z', 'approved', 'appr-ho', '2026-04-01T03:00:00.000Z', null],
     ]);
-    expect(JSON.parse(rows[0]!.facts as string)).toEqual({ customerId: 'C1', fromUnitId: 'SB1', fromStaffId: 'rm1', toUnitId: 'SB2', toStaffId: 'rm3', reasonNote: 'transfer-request:TR1:reason' });
+    expect(JSON.parse(rows[0]!.facts as string)).toEqual({ customerId: 'C1', requestId: 'TR1', fromUnitId: 'SB1', fromStaffId: 'rm1', toUnitId: 'SB2', toStaffId: 'rm3', reasonNote: 'transfer-request:TR1:reason' });
   });
 
-  it('is version 4: transfer requests are new rows, so the inbox is rebuilt', () => {
-    expect(approvalInboxProjection.version).toBe(4);
+  it('given two customers whose requests share an id (TR-1, chosen by clients before the server named them): two rows, each decided on its own', () => {
+    const requested = (customerId: string, fromUnitId: string, at: string) =>
+      event(
+        'CustomerTransferRequested',
+        { customerId, requestId: 'TR-1', fromUnitId, toUnitId: 'SB2', fromStaffId: `rm-${customerId}`, toStaffId: 'rm3', requestedBy: `rm-${customerId}`, reasonNote: 'transfer-request:TR-1:reason' },
+        at,
+      );
+    const rows = when(new Map(), [
+      requested('C1', 'SB1', '2026-03-31T15:59:00.000Z'),
+      requested('C7', 'SB1B', '2026-03-31T16:01:00.000Z'),
+      // head office rejects C7's: C1's still waits
+      event('CustomerTransferRequestRejected', { customerId: 'C7', requestId: 'TR-1', rejectedBy: 'appr-ho', reasonNote: 'transfer-request:TR-1:rejection:x' }, '2026-04-01T02:00:00.000Z'),
+    ], 'ai_requests');
+    expect(rows.map((r) => [r.request_id, r.unit_id, r.requested_by, r.status, r.decided_by])).toEqual([
+      ['C1:TR-1', 'SB1', 'rm-C1', 'pending', null],
+      ['C7:TR-1', 'SB1B', 'rm-C7', 'rejected', 'appr-ho'],
+    ]);
+  });
+
+  it('is version 5: transfer rows are keyed by customer and request, so the inbox is rebuilt', () => {
+    expect(approvalInboxProjection.version).toBe(5);
   });
 });

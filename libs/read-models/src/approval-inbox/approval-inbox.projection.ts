@@ -12,6 +12,7 @@ export type RequestKind = 'campaign' | 'special_vip_card' | 'budget_change' | 'c
 
 export interface InboxRow {
   kind: RequestKind;
+  /** The request's id; a transfer's is `customerId:requestId` (see `transferRowId`). */
   request_id: string;
   /** The unit whose superior decides: the campaign's owner, the requesting unit, the claimant's unit, a transfer's customer's unit (before it); null for special cards (head office). */
   unit_id: string | null;
@@ -91,8 +92,10 @@ export function inboxChange(e: { type: string; data: Data; metadata: { actor: st
       return decided('customer_claim', d.claimId, 'rejected', d.rejectedBy);
     case 'CustomerTransferRequested':
       // Who moves where, and the note holding the requester's reason (free text about a customer stays in the vault).
-      return request('transfer', d.requestId, d.fromUnitId, d.requestedBy, {
+      // A request id is only unique in its customer's stream (older ones were chosen by the client): the row is the customer's.
+      return request('transfer', transferRowId(d.customerId, d.requestId), d.fromUnitId, d.requestedBy, {
         customerId: d.customerId,
+        requestId: d.requestId,
         fromUnitId: d.fromUnitId,
         fromStaffId: d.fromStaffId,
         toUnitId: d.toUnitId,
@@ -100,14 +103,17 @@ export function inboxChange(e: { type: string; data: Data; metadata: { actor: st
         reasonNote: d.reasonNote,
       });
     case 'CustomerTransferRequestApproved':
-      return decided('transfer', d.requestId, 'approved', d.approvedBy);
+      return decided('transfer', transferRowId(d.customerId, d.requestId), 'approved', d.approvedBy);
     case 'CustomerTransferRequestRejected':
-      // The reason is a vault note, as for claims; the inbox reads it for those who may see it.
-      return decided('transfer', d.requestId, 'rejected', d.rejectedBy);
+      // The reason is a vault note, as for claims: the row keeps the note's id (not its text); the inbox reads it for those who may see it.
+      return decided('transfer', transferRowId(d.customerId, d.requestId), 'rejected', d.rejectedBy, d.reasonNote ?? null);
     default:
       return null;
   }
 }
+
+/** The inbox row of a customer's transfer request: `customerId:requestId` (the request id alone may repeat across customers). */
+export const transferRowId = (customerId: string, requestId: string) => `${customerId}:${requestId}`;
 
 /** The plans of the campaigns a batch submits, read once per batch; drafts of the batch are added as they go by. */
 export type InboxState = Map<string, Data>;
@@ -168,8 +174,9 @@ export const AI_REQUESTS: TableShape = {
 
 export const approvalInboxProjection = effectProjection<InboxState>({
   name: 'approval-inbox',
+  // 5: a transfer's row is its customer's (request_id `customerId:requestId`), its rejection's reason column the note id
   // 4: cross-branch transfer requests (3: effects, written by the runner; 2: a rejected claim's or refused special card's reason is no longer copied: it is a vault note)
-  version: 4,
+  version: 5,
   tables: [AI_CAMPAIGN_PLANS, AI_REQUESTS],
   eventTypes: TYPES,
   state: loadInboxState,
