@@ -40,7 +40,7 @@ interface Case {
   readonly inside: Record<string, string>;
   /** Where a role's scope is not the others' (campaigns are approved by the owner's direct superior only). */
   readonly insideFor?: Partial<Record<Role, Record<string, string>>>;
-  /** Who calls inside, where only a unit other than ACTORS' decides (a cross-branch transfer: head office); outside is still ACTORS'. */
+  /** Who calls inside, where only a unit other than ACTORS' decides (a cross-branch transfer, a special VIP card: head office); outside is still ACTORS'. */
   readonly insideAs?: Partial<Record<Role, string>>;
   readonly outside?: Record<string, string>;
   /** For relationship managers: a customer of their unit that someone else manages. */
@@ -84,7 +84,7 @@ const CASES: Case[] = [
   { route: 'GET /api/customers/:customerId/points', roles: [RM, BH, AP, AN, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER') },
 
   { route: 'POST /api/customers/:customerId/vip-card/applications', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: (n) => ({ applicationId: `A${n}`, tier: 'standard' }) },
-  { route: 'POST /api/customers/:customerId/vip-card/applications/:applicationId/decision', roles: [AP, AD], inside: { customerId: 'IN', applicationId: 'none' }, outside: { customerId: 'OUT', applicationId: 'none' }, body: () => ({ approve: false }) },
+  { route: 'POST /api/customers/:customerId/vip-card/applications/:applicationId/decision', roles: [AP, AD], inside: { customerId: 'IN', applicationId: 'none' }, insideAs: { approver: 'appr-ho' }, outside: { customerId: 'OUT', applicationId: 'none' }, body: () => ({ approve: false }) },
   { route: 'POST /api/customers/:customerId/vip-card/issue', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: (n) => ({ cardId: `CARD${n}` }) },
   { route: 'POST /api/customers/:customerId/vip-card/review', roles: [AD], inside: customer('IN'), body: () => ({ year: 2027 }) },
   { route: 'POST /api/customers/:customerId/vip-card/cancel', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: () => ({ reason: 'request' }) },

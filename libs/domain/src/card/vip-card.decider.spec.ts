@@ -33,6 +33,14 @@ describe('VIP cards', () => {
     given([onboarded, applied(true)]).when(cmd({ type: 'DecideSpecialCard', applicationId: 'A1', approve: true, reasonNote: null, quota: { holders: 100, special: 0 } }, 'head-br1')).thenRefuses('HEAD_OFFICE_ONLY');
   });
 
+  it('asks who decides before looking up the application: a branch is refused 403 whether or not it exists or waits', () => {
+    const decide = (applicationId: string, by: string) => cmd({ type: 'DecideSpecialCard', applicationId, approve: false, reasonNote: 'n', quota: { holders: 100, special: 0 } }, by);
+    given([onboarded]).when(decide('A1', 'head-br1')).thenRefuses('HEAD_OFFICE_ONLY');
+    given([onboarded, applied(true), approved(true)]).when(decide('A1', 'head-br1')).thenRefuses('HEAD_OFFICE_ONLY');
+    given([onboarded, applied(true)]).when(decide('A9', 'head-br1')).thenRefuses('HEAD_OFFICE_ONLY');
+    given([onboarded]).when(decide('A1', 'admin')).thenRefuses('UNKNOWN_APPLICATION');
+  });
+
   it('refuses a special card that would take the sub-branch above 5% of holders', () => {
     // 5 special of 99 holders: one more makes 6 of 100 = 6% > 5%
     given([onboarded, applied(true)])

@@ -107,11 +107,12 @@ export function decide(c: VipCardCommand, s: VipCardState): VipCardEvent[] {
       return [applied, { type: 'VipCardApplicationApproved', data: { customerId, applicationId: c.applicationId, approvedBy: 'system', special: false } }];
     }
     case 'DecideSpecialCard': {
+      // Who decides comes first: a caller who may not decide learns nothing of the customer's applications.
+      if (c.org.units.get(c.by.unitId)?.parentId !== null) throw forbidden('HEAD_OFFICE_ONLY', 'special-approval cards are approved by head office only');
       const a = s.application;
       if (!a || a.applicationId !== c.applicationId || a.status !== 'pending') {
         throw notFound('UNKNOWN_APPLICATION', `no pending special application ${c.applicationId}`, { applicationId: c.applicationId });
       }
-      if (c.org.units.get(c.by.unitId)?.parentId !== null) throw forbidden('HEAD_OFFICE_ONLY', 'special-approval cards are approved by head office only');
       // A refusal says why (the requester reads it in their inbox); the reason's text is a vault note, so no note is no reason.
       if (!c.approve && !c.reasonNote) throw invalid('REASON_REQUIRED', 'a refusal gives its reason', { field: 'reason' });
       if (!c.approve) return [{ type: 'VipCardApplicationRefused', data: { customerId, applicationId: a.applicationId, refusedBy: c.by.userId, reasonNote: c.reasonNote } }];
