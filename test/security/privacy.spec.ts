@@ -118,8 +118,9 @@ describe('privacy and hardening', () => {
     const eventsText = async () => (await t.db.pool.query(`SELECT string_agg(data::text || metadata::text, '\n') AS t FROM es_events`)).rows[0].t as string;
     expect(await eventsText()).not.toContain('13811112222');
     const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = 'customer-P4' AND type = 'CustomerClaimRejected'`);
-    expect(rows[0].data.reasonNote).toBe('claim:CL-P4-1:rejection');
-    expect((await t.runtime.vault.notes.get('P4', ['claim:CL-P4-1:rejection'])).get('claim:CL-P4-1:rejection')).toBe(REJECTION);
+    // the note is the decision's own: the claim's id and a random UUID
+    expect(rows[0].data.reasonNote).toMatch(/^claim:CL-P4-1:rejection:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect((await t.runtime.vault.notes.get('P4', [rows[0].data.reasonNote])).get(rows[0].data.reasonNote)).toBe(REJECTION);
     // A second claim is approved: the customer is onboarded, then erased; the rejection's reason goes with them.
     expect((await claim('CL-P4-2')).status).toBe(201);
     expect((await c.as('head-br1').post('/api/customers/P4/claims/CL-P4-2/decision', { approve: true })).status).toBe(200);

@@ -140,12 +140,16 @@ export class CustomersController {
   async decideClaim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('claimId') claimId: string, @Body() body: unknown) {
     const b = parseBody(claimDecision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
-    // A rejection's reason may name people: it goes to the customer's vault, and the event names the note.
+    // A rejection's reason may name people: it goes to the customer's vault, and the event names the note. The note is
+    // this attempt's own (a refused attempt's clean-up never takes back another's note; events written before name
+    // `claim:<id>:rejection`, read by the id they hold), and is kept only once the decision would be accepted.
     // A blank reason is none (the decider refuses a rejection without one).
     const reason = b.reason?.trim() ?? '';
-    const reasonNote = !b.approve && reason ? `claim:${claimId}:rejection` : null;
+    const reasonNote = !b.approve && reason ? `claim:${claimId}:rejection:${randomUUID()}` : null;
     const notes = reasonNote ? [[reasonNote, reason] as const] : [];
-    return this.runtime.vault.notes.around(customerId, notes, () => this.send(issue, { type: 'DecideClaim', customerId, claimId, approve: b.approve, reasonNote }));
+    const command = { type: 'DecideClaim' as const, customerId, claimId, approve: b.approve, reasonNote };
+    await this.probe(issue, command);
+    return this.runtime.vault.notes.around(customerId, notes, () => this.send(issue, command));
   }
 
   @Roles('branch_head', 'approver', 'admin')

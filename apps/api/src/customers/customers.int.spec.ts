@@ -63,6 +63,34 @@ describe('customers through the API', () => {
     expect((await c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'T2', staffId: 'rm1', channel: 'phone', outcome: 'welcome call' })).status).toBe(201);
   });
 
+  it('keeps a claim rejection\'s reason as the rejection\'s own note: a refused caller writes none, and clean-up of a fixed note takes nothing back', async () => {
+    const claim = { claimId: 'CL5', customerId: 'T5', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '90000' } };
+    expect((await c.as('rm1').post('/api/customers/claims', claim)).status).toBe(201);
+    const notes = async () => (await t.db.pool.query(`SELECT note_id FROM pii_notes WHERE customer_id = 'T5' ORDER BY note_id`)).rows.map((r) => r.note_id);
+    const keys = async () => (await t.db.pool.query(`SELECT 1 FROM pii_note_keys WHERE customer_id = 'T5'`)).rowCount;
+    // BR1 decides rm1's claim (SB1 has no head or approver): head office is refused before any note, or notes key, is kept
+    const ho = await c.as('appr-ho').post('/api/customers/T5/claims/CL5/decision', { approve: false, reason: 'head office says no' });
+    expect([ho.status, ho.body.error.code]).toEqual([403, 'NOT_SUPERIOR_UNIT']);
+    const none = await c.as('head-br1').post('/api/customers/T5/claims/CL-NONE/decision', { approve: false, reason: 'no such claim' });
+    expect([none.status, none.body.error.code]).toEqual([404, 'UNKNOWN_CLAIM']);
+    expect(await notes()).toEqual([]);
+    expect(await keys()).toBe(0);
+    // The race, in sequence, as a refused caller ran it when the note's id was fixed per claim: it kept
+    // `claim:CL5:rejection` before being refused, and took it back after BR1's rejection went through.
+    const fixed = 'claim:CL5:rejection';
+    expect(await t.runtime.vault.notes.keep('T5', fixed, 'the refused caller\'s text')).toBe('kept');
+    expect((await c.as('head-br1').post('/api/customers/T5/claims/CL5/decision', { approve: false, reason: '该客户已由 SB2 服务' })).status).toBe(200);
+    await t.runtime.vault.notes.remove('T5', [fixed]);
+    const rejected = (await eventsOf('customer-T5')).filter((e) => e.type === 'CustomerClaimRejected');
+    expect(rejected.map((e) => e.data)).toEqual([
+      { customerId: 'T5', claimId: 'CL5', rejectedBy: 'head-br1', reasonNote: expect.stringMatching(/^claim:CL5:rejection:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) },
+    ]);
+    // BR1's reason is its own note, untouched
+    const note = rejected[0]!.data.reasonNote as string;
+    expect((await t.runtime.vault.notes.get('T5', [note])).get(note)).toBe('该客户已由 SB2 服务');
+    expect(await notes()).toEqual([note]);
+  });
+
   it('refuses a claim on a customer the system has (409): their sub-branch assigns them instead', async () => {
     await c.as('rm1').post('/api/customers', { customerId: 'T9', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });
     const r = await c.as('rm1').post('/api/customers/claims', { claimId: 'CL2', customerId: 'T9', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });

@@ -48,6 +48,42 @@ describe('VIP cards and points through the API', () => {
     expect((await c.as('rm1').post('/api/customers/S1/vip-card/issue', { cardId: 'CARD-S1' })).status).toBe(201);
   });
 
+  it('asks who decides a special card (403) before looking up the application (404)', async () => {
+    await seedCustomer(t, 'S2');
+    // BR1's approver may not decide: told so whether or not the application exists, or is still waiting
+    const none = await c.as('appr-br1').post('/api/customers/S2/vip-card/applications/A-NONE/decision', { approve: false, reason: 'no' });
+    expect([none.status, none.body.error.code]).toEqual([403, 'HEAD_OFFICE_ONLY']);
+    // head office is told the application does not exist
+    const hoNone = await c.as('appr-ho').post('/api/customers/S2/vip-card/applications/A-NONE/decision', { approve: false, reason: 'no' });
+    expect([hoNone.status, hoNone.body.error.code]).toEqual([404, 'UNKNOWN_APPLICATION']);
+    await c.as('rm1').post('/api/customers/S2/vip-card/applications', { applicationId: 'A2', tier: 'platinum' });
+    expect((await c.as('appr-ho').post('/api/customers/S2/vip-card/applications/A2/decision', { approve: false, reason: 'assets too low' })).status).toBe(200);
+    const decided = await c.as('appr-br1').post('/api/customers/S2/vip-card/applications/A2/decision', { approve: true });
+    expect([decided.status, decided.body.error.code]).toEqual([403, 'HEAD_OFFICE_ONLY']);
+  });
+
+  it('keeps a refusal\'s reason as the refusal\'s own note: a refused caller writes none, and clean-up of a fixed note takes nothing back', async () => {
+    await seedCustomer(t, 'S3');
+    await c.as('rm1').post('/api/customers/S3/vip-card/applications', { applicationId: 'A3', tier: 'platinum' });
+    const notes = async () => (await t.db.pool.query(`SELECT note_id FROM pii_notes WHERE customer_id = 'S3' ORDER BY note_id`)).rows.map((r) => r.note_id);
+    const before = await notes();
+    // BR1's approver is refused before any note is kept
+    const branch = await c.as('appr-br1').post('/api/customers/S3/vip-card/applications/A3/decision', { approve: false, reason: 'branch says no' });
+    expect([branch.status, branch.body.error.code]).toEqual([403, 'HEAD_OFFICE_ONLY']);
+    expect(await notes()).toEqual(before);
+    // The race, in sequence, as a refused caller ran it when the note's id was fixed per application: it kept
+    // `vip-application:A3:refusal` before being refused, and took it back after head office's refusal went through.
+    const fixed = 'vip-application:A3:refusal';
+    expect(await t.runtime.vault.notes.keep('S3', fixed, 'the refused caller\'s text')).toBe('kept');
+    const refused = await c.as('appr-ho').post('/api/customers/S3/vip-card/applications/A3/decision', { approve: false, reason: '资产未达白金标准' });
+    expect(refused.status).toBe(200);
+    await t.runtime.vault.notes.remove('S3', [fixed]);
+    const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = 'customer-S3' AND type = 'VipCardApplicationRefused'`);
+    expect(rows.map((r) => r.data.reasonNote)).toEqual([expect.stringMatching(/^vip-application:A3:refusal:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)]);
+    // head office's reason is its own note, untouched
+    expect((await t.runtime.vault.notes.get('S3', [rows[0].data.reasonNote])).get(rows[0].data.reasonNote)).toBe('资产未达白金标准');
+  });
+
   it('accrues, earns, redeems and refuses redeeming beyond the balance', async () => {
     const admin = c.as('admin'); // points come from the bank's systems, booked under an admin account
     const ghost = await admin.post('/api/points/GHOST/transactions', { transactionId: 'T0', spend: '10.00' });

@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { customerStream, type Actor, type VipCardCommand } from '@app/domain';
+import { customerStream, fold, vipCardDecider, type Actor, type VipCardCommand, type VipCardEvent } from '@app/domain';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, occurredAt, text, tier, toOpenApi, year } from '@app/interactions';
@@ -43,12 +44,16 @@ export class VipCardsController {
   @ApiBody({ schema: toOpenApi(decision), examples: { example: { value: {"approve": true, "reason": "long-standing customer"} } } })
   async decide(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('applicationId') applicationId: string, @Body() body: unknown) {
     const b = parseBody(decision, body);
-    // A blank reason is none (the decider refuses a refusal without one).
+    const i = await this.commands.issue(req, actor, b.occurredAt);
+    // A blank reason is none (the decider refuses a refusal without one). The note is this attempt's own (a refused
+    // attempt's clean-up never takes back another's note; events written before name `vip-application:<id>:refusal`,
+    // read by the id they hold), and is kept only once the refusal would be accepted.
     const reason = b.reason.trim();
-    const reasonNote = !b.approve && reason ? `vip-application:${applicationId}:refusal` : null;
-    return this.withNote(customerId, reasonNote, reason, async () =>
-      this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'DecideSpecialCard', customerId, applicationId, approve: b.approve, reasonNote, quota: { holders: 0, special: 0 } }),
-    );
+    const reasonNote = !b.approve && reason ? `vip-application:${applicationId}:refusal:${randomUUID()}` : null;
+    const command = { type: 'DecideSpecialCard' as const, customerId, applicationId, approve: b.approve, reasonNote, quota: { holders: 0, special: 0 } };
+    // A refusal never reaches the quota (the handler reads it for an approval): the stream alone decides it.
+    if (reasonNote) await this.probe(i, command);
+    return this.withNote(customerId, reasonNote, reason, () => this.send(i, command));
   }
 
   @Roles('relationship_manager', 'branch_head', 'admin')
@@ -85,6 +90,15 @@ export class VipCardsController {
   /** A reason may name people: it goes to the customer's vault (kept before the append, taken back on refusal); the event names the note. */
   private withNote<T>(customerId: string, noteId: string | null, text: string, run: () => Promise<T>): Promise<T> {
     return this.runtime.vault.notes.around(customerId, noteId ? [[noteId, text] as const] : [], run);
+  }
+
+  /**
+   * Refuses now what the command would be refused (the decider on the customer's stream as it stands, appending
+   * nothing): for commands that keep a vault note before their append, so a refused caller writes no note.
+   */
+  private async probe(i: Issue, command: DistributiveOmit<VipCardCommand, 'org' | 'by' | 'at'>): Promise<void> {
+    const history = (await this.runtime.store.readStream(customerStream(command.customerId))) as unknown as VipCardEvent[];
+    vipCardDecider.decide({ ...command, org: i.org, by: i.by, at: i.at } as VipCardCommand, fold(vipCardDecider, history));
   }
 
   private send(i: Issue, command: DistributiveOmit<VipCardCommand, 'org' | 'by' | 'at'>) {

@@ -172,7 +172,7 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     await page.fill('#inbox-reason', '客户资产未达黑金标准');
     await page.click('#inbox-reject-confirm');
     await page.waitForSelector('#inbox-notice:has-text("VA-1")');
-    expect((await storedEvents(t, 'customer-H1')).filter((e) => e.type === 'VipCardApplicationRefused').map((e) => e.data.reasonNote)).toEqual(['vip-application:VA-1:refusal']);
+    expect((await storedEvents(t, 'customer-H1')).filter((e) => e.type === 'VipCardApplicationRefused').map((e) => e.data.reasonNote)).toEqual([expect.stringMatching(/^vip-application:VA-1:refusal:[0-9a-f-]{36}$/)]);
     await page.close();
     // The claim goes to BR1 (the nearest unit above SB1 that assigns customers): blank is no reason, and nothing is appended.
     const blank = await c.as('head-br1').post('/api/customers/NEW-1/claims/CL-NEW-1/decision', { approve: false, reason: '   ' });
