@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { createSchemas, inTransaction, useSchema } from '../runner/projection-runner';
+import { applyInEveryCut, cutLog } from '../../../../test/support/batch-cuts';
 import { crossSellingProjection } from './cross-selling.projection';
 
 const event = (type: string, data: Record<string, unknown>) => ({ type, data, metadata: { occurredAt: '2026-03-31T16:30:00.000Z' } }) as unknown as RecordedEvent;
@@ -31,14 +31,7 @@ const LOG = [
   reversed('C3', 'W1'),
 ];
 
-/** The log cut into batches of these sizes, in order. */
-const cut = (sizes: number[]) => {
-  const batches: RecordedEvent[][] = [];
-  let i = 0;
-  for (const n of sizes) batches.push(LOG.slice(i, (i += n)));
-  expect(i).toBe(LOG.length);
-  return batches;
-};
+const cut = (sizes: number[]) => cutLog(LOG, sizes);
 const CUTS: Record<string, RecordedEvent[][]> = {
   whole: cut([LOG.length]),
   singles: cut(LOG.map(() => 1)),
@@ -52,15 +45,7 @@ describe('cross-selling referrals with several sales, however the batches are cu
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
-    for (const [name, batches] of Object.entries(CUTS)) {
-      const schema = `rm_xs_${name}`;
-      await createSchemas(db.pool, [{ schema, projection: crossSellingProjection }]);
-      for (const batch of batches)
-        await inTransaction(db.pool, async (tx) => {
-          await useSchema(tx, schema);
-          await crossSellingProjection.apply(tx, batch);
-        });
-    }
+    await applyInEveryCut(db.pool, crossSellingProjection, 'rm_xs', CUTS);
   });
   afterAll(() => db.drop());
 

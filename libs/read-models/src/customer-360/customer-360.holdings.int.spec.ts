@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { createSchemas, inTransaction, useSchema } from '../runner/projection-runner';
+import { applyInEveryCut, cutLog } from '../../../../test/support/batch-cuts';
 import { customer360Projection } from './customer-360.projection';
 
 const event = (type: string, data: Record<string, unknown>, occurredAt: string) => ({ type, data: { customerId: 'C1', ...data }, metadata: { occurredAt } }) as unknown as RecordedEvent;
@@ -38,13 +38,7 @@ const LOG = [
   snapshot('2026-03', [], '2026-05-06T01:00:00.000Z'),
 ];
 
-const cut = (sizes: number[]) => {
-  const batches: RecordedEvent[][] = [];
-  let i = 0;
-  for (const n of sizes) batches.push(LOG.slice(i, (i += n)));
-  expect(i).toBe(LOG.length);
-  return batches;
-};
+const cut = (sizes: number[]) => cutLog(LOG, sizes);
 const CUTS: Record<string, RecordedEvent[][]> = {
   whole: cut([LOG.length]),
   singles: cut(LOG.map(() => 1)),
@@ -57,15 +51,7 @@ describe('customer 360 holdings with late snapshots and reversed sales, however 
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
-    for (const [name, batches] of Object.entries(CUTS)) {
-      const schema = `rm_c360_${name}`;
-      await createSchemas(db.pool, [{ schema, projection: customer360Projection }]);
-      for (const batch of batches)
-        await inTransaction(db.pool, async (tx) => {
-          await useSchema(tx, schema);
-          await customer360Projection.apply(tx, batch);
-        });
-    }
+    await applyInEveryCut(db.pool, customer360Projection, 'rm_c360', CUTS);
   });
   afterAll(() => db.drop());
 
