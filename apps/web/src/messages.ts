@@ -47,6 +47,10 @@ const zhCN = {
       title: '认领系统外客户', hint: '系统中尚无的客户，由客户经理认领，提交有分配权限的上一级机构审批；批准后客户纳入系统并由您管理',
       claimId: '认领编号', segment: '客户细分', gender: '性别', genders: { F: '女', M: '男', U: '未说明' }, birthYear: '出生年份', assets: '各机构金融资产', unit: '支行', amount: '金额（元）', file: '提交认领', filed: '认领 {id} 已提交，等待上级机构审批',
     },
+    transfer: {
+      title: '跨分行调配客户', hint: '将客户调给其他分行的客户经理，须总行审批；分行内的调配由分行直接办理',
+      toStaffId: '调入客户经理', reason: '调配理由', file: '提交调配申请', reasonRequired: '请说明调配理由', filed: '调配申请 {id} 已提交，等待总行审批；可在审批箱“我的申请”中查看',
+    },
   },
   crossSelling: { from: '起', to: '止', productsPerCustomer: '户均产品数', customers: '客户数', referrals: '推荐转化', referrer: '推荐人', seller: '销售人', rate: '转化率', bySeller: '按销售人' },
   errors: {
@@ -119,6 +123,10 @@ const en: Messages = {
     claim: {
       title: 'Claim a new customer', hint: 'A customer the system does not have yet: your claim goes to the superior unit that assigns customers; once approved, the customer is yours',
       claimId: 'Claim id', segment: 'Segment', gender: 'Gender', genders: { F: 'female', M: 'male', U: 'unstated' }, birthYear: 'Birth year', assets: 'Assets by unit', unit: 'Sub-branch', amount: 'Amount (CNY)', file: 'File the claim', filed: 'Claim {id} filed: awaiting the superior unit',
+    },
+    transfer: {
+      title: 'Move to another branch', hint: 'To a relationship manager of another branch: head office decides; inside the branch, the branch transfers the customer directly',
+      toStaffId: 'To manager', reason: 'Reason', file: 'Request the transfer', reasonRequired: 'Give the reason for the transfer', filed: 'Transfer request {id} filed: awaiting head office; it is in the inbox under my requests',
     },
   },
   crossSelling: { from: 'From', to: 'To', productsPerCustomer: 'Products per customer', customers: 'Customers', referrals: 'Referral conversion', referrer: 'Referrer', seller: 'Seller', rate: 'Rate', bySeller: 'By seller' },

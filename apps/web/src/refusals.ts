@@ -41,6 +41,11 @@ const FIELD_OF_CODE: Record<string, string> = {
   NOT_A_SUB_BRANCH: 'assetsByUnit',
   NO_HOME_UNIT: 'assetsByUnit',
   UNKNOWN_UNIT: 'assetsByUnit',
+  // …and a cross-branch transfer request.
+  NOT_CROSS_BRANCH: 'toStaffId',
+  TRANSFER_REQUEST_PENDING: 'toStaffId',
+  UNKNOWN_STAFF: 'toStaffId',
+  NOT_A_MANAGER: 'toStaffId',
 };
 
 /** A refusal's words: the screens' own for the code, else the app's error table, else the API's message. */

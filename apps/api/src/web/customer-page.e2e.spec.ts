@@ -8,6 +8,9 @@ import { buildWeb, expectFailedLoads as takeFailedLoads, launchBrowser, signIn, 
  * the customer holds and since when, and the tier history with the bank days the changes were
  * recorded; files a special VIP card application and a claim on a customer the system does not have,
  * each refusal beside its field; head office cannot refuse the application without a reason. The
+ * manager asks head office to move a customer to a manager of another branch (a blank reason, and a
+ * target inside the customer's own branch, refused beside their fields), and the request waits in
+ * head office's inbox and in the manager's own requests. The
  * customer's history is written through the API, dated around midnight in Beijing, so every expected
  * value below is worked out from the dates by hand.
  */
@@ -61,7 +64,9 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
       ok(await rm.post('/api/interactions', { kind: 'conversion', customerId: 'H2', conversionId, staffId: 'rm1', productCode: 'DEP-1Y', amount: '5000', revenue: '10', referrerStaffId: 'rm2', referralId }));
     }
     ok(await rm.post('/api/interactions', { kind: 'reversal', customerId: 'H2', conversionId: 'S-B', reason: 'cooling-off cancellation' }));
-    for (const who of ['rm1', 'appr-ho']) ok(await admin.post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME }));
+    // R3 in SB2, with no manager yet: rm3 may look them up, but is not their manager.
+    ok(await c.as('rm3').post('/api/customers', { customerId: 'R3', segment: 'retail', gender: 'M', assetsByUnit: { SB2: '80000' } }));
+    for (const who of ['rm1', 'appr-ho', 'rm3']) ok(await admin.post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME }));
     expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
     ({ browser, problems, newPage } = await launchBrowser());
   }, 180_000);
@@ -201,6 +206,77 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     // rm2 referred two, one converted (the other's sale was reversed): 1/2, 50%.
     expect(await text(page, '#cross-selling-referrers [data-referrer=rm2]')).toBe('1/2 · 50.0%');
     expect(await text(page, '#cross-selling-sellers [data-seller=rm1]')).toBe('1/2 · 50.0%');
+    await page.close();
+  }, 60_000);
+
+  it('lets the manager ask head office to move a customer to another branch, refusing a blank reason and a target in the same branch beside their fields', async () => {
+    const { page } = await newPage();
+    await signIn(page, t.url, 'rm1', 'my customers 2026');
+    await page.waitForSelector('#tabs');
+    await page.click('#tabs [data-tab=customer]');
+    await page.fill('#customer-id', 'H2');
+    await page.click('#customer-open');
+    await page.waitForSelector('#transfer-request');
+    const sent: Record<string, string>[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/customers/H2/transfer-requests') && sent.push(r.headers()));
+    // Blank (spaces only) is no reason: asked for beside the reason, nothing sent.
+    await page.fill('#transfer-to', 'rm3');
+    await page.fill('#transfer-reason', '   ');
+    await page.click('#transfer-submit');
+    await page.waitForSelector('[data-field=reason] .el-form-item__error');
+    expect(await text(page, '[data-field=reason] .el-form-item__error')).toBe('请说明调配理由');
+    expect(sent).toHaveLength(0);
+    // rm2 works in OUT1, under SB1, in BR1 — H2's own branch: the branch transfers directly (400 NOT_CROSS_BRANCH), beside the target.
+    await page.fill('#transfer-to', 'rm2');
+    await page.fill('#transfer-reason', '客户搬到深圳');
+    await page.click('#transfer-submit');
+    await page.waitForSelector('[data-field=toStaffId] .el-form-item__error');
+    expect(await text(page, '[data-field=toStaffId] .el-form-item__error')).toBe('该客户经理在客户所在分行：分行内调配由分行直接办理');
+    // the reason's refusal goes once one is given (Element Plus fades it out)
+    await page.waitForSelector('[data-field=reason] .el-form-item__error', { state: 'detached' });
+    expect((await storedEvents(t, 'customer-H2')).filter((e) => e.type === 'CustomerTransferRequested')).toEqual([]);
+    // rm3 works in SB2, under BR2: across branches, filed for head office; the server names the request.
+    await page.fill('#transfer-to', 'rm3');
+    await page.click('#transfer-submit');
+    await page.waitForSelector('#transfer-notice');
+    const notice = await text(page, '#transfer-notice');
+    const requestId = /TR-[0-9a-f-]{36}/.exec(notice)?.[0];
+    expect(requestId).toBeDefined();
+    expect(notice).toBe(`调配申请 ${requestId} 已提交，等待总行审批；可在审批箱“我的申请”中查看`);
+    await page.waitForSelector('[data-field=toStaffId] .el-form-item__error', { state: 'detached' });
+    const requested = (await storedEvents(t, 'customer-H2')).filter((e) => e.type === 'CustomerTransferRequested');
+    expect(requested.map((e) => [e.data.requestId, e.data.fromUnitId, e.data.toUnitId, e.data.fromStaffId, e.data.toStaffId, e.data.requestedBy])).toEqual([[requestId, 'SB1', 'SB2', 'rm1', 'rm3', 'rm1']]);
+    // One key per filing: the refused one and the filed one each had their own.
+    expect(sent).toHaveLength(2);
+    for (const h of sent) expect(h['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent[0]!['idempotency-key']).not.toBe(sent[1]!['idempotency-key']);
+    expectFailedLoads(400, 1);
+    // The manager's own requests list it, waiting.
+    await page.click('#tabs [data-tab=inbox]');
+    const mine = `#inbox-mine .el-table__row:has-text("${requestId}")`;
+    await page.waitForSelector(`${mine} [data-status=pending]`, { timeout: 15_000 });
+    expect(await text(page, `${mine} td:first-child`)).toBe('跨分行客户调配');
+    await page.close();
+    // Head office, the unit above both branches, has it waiting.
+    const ho = (await newPage()).page;
+    await signIn(ho, t.url, 'appr-ho', 'head office 2026');
+    await ho.waitForSelector('#tabs');
+    await ho.click('#tabs [data-tab=inbox]');
+    await ho.waitForSelector(`#inbox-waiting [data-approve="${requestId}"]`, { timeout: 15_000 });
+    const waiting = `#inbox-waiting .el-table__row:has-text("${requestId}")`;
+    expect(await text(ho, `${waiting} td:first-child`)).toBe('跨分行客户调配');
+    expect(((await ho.textContent(`${waiting} [data-fact=toUnitId]`)) ?? '').replace(/\s+/g, ' ').trim()).toBe('移入机构 SB2');
+    await ho.close();
+  }, 90_000);
+
+  it('does not offer the transfer request to a manager who is not the customer\'s', async () => {
+    const { page } = await newPage();
+    await signInFirstTime(page, 'rm3', 'not theirs 2026');
+    await page.click('#tabs [data-tab=customer]');
+    await page.fill('#customer-id', 'R3');
+    await page.click('#customer-open');
+    await page.waitForSelector('#customer-360');
+    expect(await page.$('#transfer-request')).toBeNull();
     await page.close();
   }, 60_000);
 
