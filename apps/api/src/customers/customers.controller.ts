@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestj
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { customerDecider, customerStream, fold, type Actor, type CustomerCommand, type CustomerStreamEvent } from '@app/domain';
+import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
 import { eraseCustomerData, type PersonalData, type Runtime } from '@app/platform';
 import { DecideOnStream, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
@@ -237,13 +237,9 @@ export class CustomersController {
     return this.send(issue, { type: 'AnswerComplaint', customerId, complaintId });
   }
 
-  /**
-   * Refuses now what the command would be refused (the decider on the customer's stream as it stands, appending
-   * nothing): for commands that keep a vault note before their append, so a refused caller writes no note.
-   */
-  private async probe(issue: Issue, command: DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>): Promise<void> {
-    const history = (await this.runtime.store.readStream(customerStream(command.customerId))) as unknown as CustomerStreamEvent[];
-    customerDecider.decide({ ...command, org: issue.org, by: issue.by, at: issue.at } as CustomerCommand, fold(customerDecider, history));
+  /** The customer decider on the customer's stream as it stands (Commands.probe): a refused caller keeps no vault note. */
+  private probe(issue: Issue, command: DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>): Promise<void> {
+    return this.commands.probe(customerDecider, customerStream(command.customerId), { ...command, org: issue.org, by: issue.by, at: issue.at } as CustomerCommand);
   }
 
   private send(issue: Issue, command: DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>) {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestj
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { customerStream, fold, vipCardDecider, type Actor, type VipCardCommand, type VipCardEvent } from '@app/domain';
+import { customerStream, vipCardDecider, type Actor, type VipCardCommand } from '@app/domain';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, occurredAt, text, tier, toOpenApi, year } from '@app/interactions';
@@ -92,13 +92,9 @@ export class VipCardsController {
     return this.runtime.vault.notes.around(customerId, noteId ? [[noteId, text] as const] : [], run);
   }
 
-  /**
-   * Refuses now what the command would be refused (the decider on the customer's stream as it stands, appending
-   * nothing): for commands that keep a vault note before their append, so a refused caller writes no note.
-   */
-  private async probe(i: Issue, command: DistributiveOmit<VipCardCommand, 'org' | 'by' | 'at'>): Promise<void> {
-    const history = (await this.runtime.store.readStream(customerStream(command.customerId))) as unknown as VipCardEvent[];
-    vipCardDecider.decide({ ...command, org: i.org, by: i.by, at: i.at } as VipCardCommand, fold(vipCardDecider, history));
+  /** The VIP card decider on the customer's stream as it stands (Commands.probe): a refused caller keeps no vault note. */
+  private probe(i: Issue, command: DistributiveOmit<VipCardCommand, 'org' | 'by' | 'at'>): Promise<void> {
+    return this.commands.probe(vipCardDecider, customerStream(command.customerId), { ...command, org: i.org, by: i.by, at: i.at } as VipCardCommand);
   }
 
   private send(i: Issue, command: DistributiveOmit<VipCardCommand, 'org' | 'by' | 'at'>) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus, type Command } from '@nestjs/cqrs';
 import type { Request } from 'express';
-import type { Actor, Organisation } from '@app/domain';
+import { fold, type Actor, type Decider, type DomainEvent, type Organisation } from '@app/domain';
 import { type CommandContext, type HandledCommand, OrganisationDirectory, recordingOf, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { commandContext } from './command-context';
@@ -38,6 +38,15 @@ export class Commands {
   /** For commands whose answer is more than a stream write (e.g. a launch's audience size). */
   execute<R>(command: Command<R>): Promise<R> {
     return this.bus.execute(command);
+  }
+
+  /**
+   * Refuses now what the command would be refused: its decider on the stream as it stands, appending nothing.
+   * For commands that keep a vault note before their append, so a refused caller writes no note.
+   */
+  async probe<C, S, E extends DomainEvent>(decider: Decider<C, S, E>, streamId: string, command: C): Promise<void> {
+    const history = (await this.runtime.store.readStream(streamId)) as unknown as E[];
+    decider.decide(command, fold(decider, history));
   }
 
   async send<E extends { type: string; data: unknown }>(command: Command<HandledCommand<E>>, id: string, streamId: string): Promise<CommandResult> {
