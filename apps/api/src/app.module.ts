@@ -7,6 +7,7 @@ import { AuthController } from './auth/auth.controller';
 import { OidcController } from './auth/oidc.controller';
 import { AudiencesController } from './audiences/audiences.controller';
 import { InboxController } from './inbox/inbox.controller';
+import { NotificationsController } from './notifications/notifications.controller';
 import { CalendarController, FollowUpController } from './campaigns/follow-up.controller';
 import { CallListController } from './call-list/call-list.controller';
 import { BudgetReportsController } from './budgets/budget-reports.controller';
@@ -48,6 +49,7 @@ export class AppModule {
         PlanDocumentsController,
         AudiencesController,
         InboxController,
+        NotificationsController,
         FollowUpController,
         CalendarController,
         CallListController,

@@ -32,6 +32,8 @@ export * from './cross-selling/cross-selling.projection';
 export * from './cross-selling/cross-selling.query';
 export * from './approval-inbox/approval-inbox.projection';
 export * from './approval-inbox/approval-inbox.query';
+export * from './notifications/notifications.projection';
+export * from './notifications/notifications.query';
 
 import { crossSellingProjection } from './cross-selling/cross-selling.projection';
 import { approvalInboxProjection } from './approval-inbox/approval-inbox.projection';
@@ -43,6 +45,7 @@ import { campaignEffectivenessProjection } from './campaign-effectiveness/campai
 import { customerDirectoryProjection } from './customer-directory/customer-directory.projection';
 import { staffScorecardProjection } from './staff-scorecard/staff-scorecard.projection';
 import { periodCorrectionsProjection } from './period-corrections/period-corrections.projection';
+import { notificationsProjection } from './notifications/notifications.projection';
 export * from './period-corrections/period-corrections.projection';
 /** Every projection the projector runs. */
 export const PROJECTIONS = [
@@ -56,6 +59,7 @@ export const PROJECTIONS = [
   crossSellingProjection,
   approvalInboxProjection,
   periodCorrectionsProjection,
+  notificationsProjection,
 ];
 export * from './runner/read-model-position';
 export * from './as-of/scratch';

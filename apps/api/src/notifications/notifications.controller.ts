@@ -1,0 +1,113 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, ServiceUnavailableException } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { bankDateTime, type Actor, type Organisation } from '@app/domain';
+import { OrganisationDirectory, RUNTIME } from '@app/application';
+import type { Runtime } from '@app/platform';
+import { id, parseBody, toOpenApi } from '@app/interactions';
+import { markNotificationsRead, notificationsFor, notificationsProjection, ReadModelNotReady, withReadModels, type NotificationItem } from '@app/read-models';
+import { ANY_ROLE, CurrentActor, Roles } from '../http/auth';
+import { readModelAnswer } from '../http/read-model';
+import { masked } from '../customers/masking';
+
+const markRead = z.strictObject({ notificationIds: z.array(id).min(1).max(200) });
+
+const person = { type: 'object', properties: { staffId: { type: 'string' }, displayName: { type: 'string', nullable: true } } };
+const unit = { type: 'object', properties: { unitId: { type: 'string' }, name: { type: 'string', nullable: true } } };
+const NOTIFICATIONS_SCHEMA = {
+  type: 'object',
+  properties: {
+    unread: { type: 'integer', description: 'how many of this user\'s notifications are unread (all of them, not only those listed)' },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          notificationId: { type: 'string' },
+          kind: { type: 'string', enum: ['customer_transferred'] },
+          role: { type: 'string', enum: ['previous_manager', 'new_manager'], description: 'whether this user lost the customer or gained them' },
+          customerId: { type: 'string' },
+          customerName: { type: 'string', nullable: true, description: 'masked (王**); null when the customer\'s personal data is absent or erased' },
+          from: { type: 'object', properties: { unit, manager: { ...person, nullable: true } } },
+          to: { type: 'object', properties: { unit, manager: person } },
+          crossBranch: { type: 'boolean' },
+          decidedBy: person,
+          occurredAt: { type: 'string', format: 'date-time' },
+          bankTime: { type: 'string', description: 'the bank\'s wall clock (BANK_TIME_ZONE): "2026-04-01 07:30:00"' },
+          bankDay: { type: 'string', format: 'date' },
+          link: { type: 'string', nullable: true, description: 'the customer page, for the new manager; null for the previous one' },
+          read: { type: 'boolean' },
+        },
+      },
+    },
+  },
+};
+
+/**
+ * 004 篇九 第九条: "有分配权限的用户需核实客户申请要求并通知原维护行理财经理和新维护行的理财经理". Each
+ * user reads their own notifications only: the signed-in user is the recipient, there is no
+ * parameter naming anyone else.
+ */
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('api/notifications')
+export class NotificationsController {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  @Roles(...ANY_ROLE)
+  @Get()
+  @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the notifications include this position, as returned by a command' })
+  @ApiOperation({
+    summary:
+      'The signed-in user\'s notifications, newest first (at most 100), and how many are unread: a customer transferred away from them or to them (direct, or a cross-branch request head office approved) — who (name masked), from which unit and manager to which, when (bank time), who decided; for the new manager a link to the customer page',
+  })
+  @ApiOkResponse({ schema: NOTIFICATIONS_SCHEMA })
+  async list(@CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string) {
+    const org = await this.directory.current();
+    const answer = await readModelAnswer(this.runtime, notificationsProjection.name, minPosition, (db) => notificationsFor(db, actor.userId));
+    const items = await Promise.all(answer.items.map((n) => this.shown(org, n)));
+    return { ...answer, items };
+  }
+
+  @Roles(...ANY_ROLE)
+  @Post('read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark some of the signed-in user\'s notifications read (ids that are not theirs mark nothing); `marked`: how many were unread until now' })
+  @ApiBody({ schema: toOpenApi(markRead), examples: { one: { value: { notificationIds: ['3f2c9a4e-5b1d-4c8e-9a7f-2d6b8e1c0a93'] } } } })
+  async read(@CurrentActor() actor: Actor, @Body() body: unknown) {
+    const b = parseBody(markRead, body);
+    try {
+      const marked = await withReadModels(this.runtime.db.pool, [notificationsProjection.name], (db) => markNotificationsRead(db, actor.userId, b.notificationIds, new Date()), { readOnly: false });
+      return { marked };
+    } catch (err) {
+      if (err instanceof ReadModelNotReady) throw new ServiceUnavailableException({ code: err.code, message: err.message });
+      throw err;
+    }
+  }
+
+  /** Names as the org knows them now; the customer's name masked, as approvers see it in the inbox (nothing once erased). */
+  private async shown(org: Organisation, n: NotificationItem) {
+    const personal = await this.runtime.vault.get(n.customerId);
+    const staff = (staffId: string) => ({ staffId, displayName: org.staff.get(staffId)?.displayName ?? null });
+    const unitOf = (unitId: string) => ({ unitId, name: org.units.get(unitId)?.name ?? null });
+    return {
+      notificationId: n.notificationId,
+      kind: 'customer_transferred' as const,
+      role: n.role,
+      customerId: n.customerId,
+      customerName: personal.state === 'present' ? masked(personal.data).name : null,
+      from: { unit: unitOf(n.fromUnitId), manager: n.fromStaffId ? staff(n.fromStaffId) : null },
+      to: { unit: unitOf(n.toUnitId), manager: staff(n.toStaffId) },
+      crossBranch: n.crossBranch,
+      decidedBy: staff(n.decidedBy),
+      occurredAt: n.occurredAt,
+      bankTime: bankDateTime(n.occurredAt),
+      bankDay: n.bankDay,
+      link: n.role === 'new_manager' ? `/#/customers/${encodeURIComponent(n.customerId)}` : null,
+      read: n.read,
+    };
+  }
+}
