@@ -114,6 +114,9 @@ const CASES: Case[] = [
   { route: 'GET /api/campaigns', roles: ALL, inside: {} },
   { route: 'GET /api/inbox', roles: [AP, BH, AD], inside: {} },
   { route: 'GET /api/inbox/mine', roles: ALL, inside: {} },
+  // A user's own notifications: nothing to name, so no outside.
+  { route: 'GET /api/notifications', roles: ALL, inside: {} },
+  { route: 'POST /api/notifications/read', roles: ALL, inside: {}, body: () => ({ notificationIds: ['none'] }) },
   { route: 'GET /api/call-list', roles: [RM], inside: {} },
   { route: 'GET /api/campaigns/:campaignId/participants', roles: READERS, inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' } },
   { route: 'GET /api/campaigns/:campaignId/follow-up', roles: READERS, inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' } },

@@ -22,6 +22,11 @@ const zhCN = {
     kinds: { campaign: '营销活动', special_vip_card: '特殊贵宾卡', budget_change: '预算调整', customer_claim: '客户认领', transfer: '跨分行客户调配' },
     statuses: { pending: '待审批', approved: '已批准', rejected: '已驳回', withdrawn: '已撤回' },
   },
+  notifications: {
+    title: '通知', empty: '没有通知', markRead: '标为已读', markAllRead: '全部标为已读', open: '打开客户页面', unread: '未读',
+    previous_manager: '客户 {customer} 已调出：由 {from} 调至 {to}', new_manager: '客户 {customer} 已调入您名下：由 {from} 调至 {to}',
+    noManager: '（无客户经理）', decided: '{time} · 办理人 {by}', crossBranch: '跨分行',
+  },
   callList: {
     campaign: '活动', until: '截止 {date}', customer: '客户', channels: '可联系渠道', contact: '记录联系', sale: '记录销售', contacted: '已记录联系', sold: '已记录销售',
     product: '产品', amount: '金额（元）', revenue: '收入（元）', notNow: '现在不可联系', maintenance: '本月待维护客户', complaints: '待答复投诉', lastContact: '上次联系', dueBy: '答复期限', overdue: '已逾期', none: '今天没有需要联系的客户',
@@ -68,6 +73,11 @@ const en: Messages = {
     approve: 'Approve', reject: 'Reject', approved: 'Approved', rejected: 'Rejected', empty: 'Nothing waiting',
     kinds: { campaign: 'campaign', special_vip_card: 'special VIP card', budget_change: 'budget change', customer_claim: 'customer claim', transfer: 'cross-branch transfer' },
     statuses: { pending: 'pending', approved: 'approved', rejected: 'rejected', withdrawn: 'withdrawn' },
+  },
+  notifications: {
+    title: 'Notifications', empty: 'No notifications', markRead: 'Mark read', markAllRead: 'Mark all read', open: 'Open the customer page', unread: 'unread',
+    previous_manager: 'Customer {customer} moved away: from {from} to {to}', new_manager: 'Customer {customer} is now yours: from {from} to {to}',
+    noManager: '(no manager)', decided: '{time} · decided by {by}', crossBranch: 'across branches',
   },
   callList: {
     campaign: 'Campaign', until: 'until {date}', customer: 'Customer', channels: 'Channels now', contact: 'Record contact', sale: 'Record sale', contacted: 'Contact recorded', sold: 'Sale recorded',

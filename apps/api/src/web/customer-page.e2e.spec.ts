@@ -28,6 +28,8 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     return r;
   };
   const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim();
+  /** H2's cross-branch request, filed by rm1 in the browser (below), approved by head office after. */
+  let transferRequestId = '';
 
   beforeAll(async () => {
     buildWeb();
@@ -242,6 +244,7 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     const notice = await text(page, '#transfer-notice');
     const requestId = /TR-[0-9a-f-]{36}/.exec(notice)?.[0];
     expect(requestId).toBeDefined();
+    transferRequestId = requestId!;
     expect(notice).toBe(`调配申请 ${requestId} 已提交，等待总行审批；可在审批箱“我的申请”中查看`);
     await page.waitForSelector('[data-field=toStaffId] .el-form-item__error', { state: 'detached' });
     const requested = (await storedEvents(t, 'customer-H2')).filter((e) => e.type === 'CustomerTransferRequested');
@@ -279,6 +282,59 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     expect(await page.$('#transfer-request')).toBeNull();
     await page.close();
   }, 60_000);
+
+  it('tells both managers once head office approves the transfer: the new one follows the link to the customer page, the old one has no link', async () => {
+    expect(transferRequestId).not.toBe('');
+    const ho = (await newPage()).page;
+    await signIn(ho, t.url, 'appr-ho', 'head office 2026');
+    await ho.waitForSelector('#tabs');
+    await ho.click('#tabs [data-tab=inbox]');
+    await ho.click(`#inbox-waiting [data-approve="${transferRequestId}"]`);
+    await ho.waitForSelector(`#inbox-notice:has-text("${transferRequestId}")`);
+    // head office decided: it is not a manager of H2 before or after, so it is told nothing
+    await ho.click('#notifications-bell');
+    await ho.waitForSelector('#notifications :text("没有通知")');
+    await ho.close();
+    const moved = (await storedEvents(t, 'customer-H2')).filter((e) => e.type === 'CustomerTransferred');
+    expect(moved.map((e) => [e.data.fromStaffId, e.data.toStaffId, e.data.fromUnitId, e.data.toUnitId])).toEqual([['rm1', 'rm3', 'SB1', 'SB2']]);
+    // When it happened, on the bank's wall clock (UTC+8, no daylight saving in China), worked out here from the stored time.
+    const { rows } = await t.db.pool.query(`SELECT metadata->>'occurredAt' AS at FROM es_events WHERE stream_id = 'customer-H2' AND type = 'CustomerTransferred'`);
+    const beijing = new Date(Date.parse(rows[0].at) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+
+    // rm3, the new manager: one unread, in Chinese, with the link to H2's page
+    const { page } = await newPage();
+    await signIn(page, t.url, 'rm3', 'not theirs 2026');
+    await page.waitForSelector('.notification-badge sup:has-text("1")');
+    await page.click('#notifications-bell');
+    const mine = '#notifications [data-customer=H2][data-role=new_manager]';
+    await page.waitForSelector(mine);
+    expect(await text(page, `${mine} .notification-text`)).toBe('客户 H2 已调入您名下：由 SB1 rm1 调至 SB2 rm3跨分行');
+    expect(await text(page, `${mine} .notification-when`)).toBe(`${beijing} · 办理人 appr-ho`);
+    expect(await page.getAttribute(`${mine}`, 'data-read')).toBe('false');
+    await page.click(`${mine} .notification-link`);
+    // the customer page opens on H2, now rm3's, and the notification is read (the badge goes)
+    await page.waitForSelector('#customer-360 h2:has-text("H2")');
+    expect(await page.inputValue('#customer-id')).toBe('H2');
+    expect(await page.textContent('#customer-360')).toContain('rm3');
+    await page.waitForSelector('.notification-badge sup', { state: 'hidden' });
+    await page.close();
+
+    // rm1, the previous manager: told too, in English when they switch, and with no link
+    const old = (await newPage()).page;
+    await signIn(old, t.url, 'rm1', 'my customers 2026');
+    await old.waitForSelector('.notification-badge sup:has-text("1")');
+    await old.click('#lang');
+    await old.click('#notifications-bell');
+    const theirs = '#notifications [data-customer=H2][data-role=previous_manager]';
+    await old.waitForSelector(theirs);
+    expect(await text(old, `${theirs} .notification-text`)).toBe('Customer H2 moved away: from SB1 rm1 to SB2 rm3across branches');
+    expect(await text(old, `${theirs} .notification-when`)).toBe(`${beijing} · decided by appr-ho`);
+    expect(await old.$(`${theirs} .notification-link`)).toBeNull();
+    await old.click(`${theirs} .notification-read`);
+    await old.waitForSelector(`${theirs}[data-read=true]`);
+    await old.close();
+  }, 90_000);
 
   it('showed no console error and no CSP violation on these screens', () => {
     expect(problems).toEqual([]);

@@ -966,6 +966,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's notifications, newest first (at most 100), and how many are unread: a customer transferred away from them or to them (direct, or a cross-branch request head office approved) — who (name masked), from which unit and manager to which, when (bank time), who decided; for the new manager a link to the customer page */
+        get: operations["NotificationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark some of the signed-in user's notifications read (ids that are not theirs mark nothing); `marked`: how many were unread until now */
+        post: operations["NotificationsController_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{campaignId}/participants": {
         parameters: {
             query?: never;
@@ -4060,6 +4094,117 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    NotificationsController_list: {
+        parameters: {
+            query?: {
+                /** @description wait (up to 5 s) until the notifications include this position, as returned by a command */
+                minPosition?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description how many of this user's notifications are unread (all of them, not only those listed) */
+                        unread?: number;
+                        items?: {
+                            notificationId?: string;
+                            /** @enum {string} */
+                            kind?: "customer_transferred";
+                            /**
+                             * @description whether this user lost the customer or gained them
+                             * @enum {string}
+                             */
+                            role?: "previous_manager" | "new_manager";
+                            customerId?: string;
+                            /** @description masked (王**); null when the customer's personal data is absent or erased */
+                            customerName?: string | null;
+                            from?: {
+                                unit?: {
+                                    unitId?: string;
+                                    name?: string | null;
+                                };
+                                manager?: {
+                                    staffId?: string;
+                                    displayName?: string | null;
+                                } | null;
+                            };
+                            to?: {
+                                unit?: {
+                                    unitId?: string;
+                                    name?: string | null;
+                                };
+                                manager?: {
+                                    staffId?: string;
+                                    displayName?: string | null;
+                                };
+                            };
+                            crossBranch?: boolean;
+                            decidedBy?: {
+                                staffId?: string;
+                                displayName?: string | null;
+                            };
+                            /** Format: date-time */
+                            occurredAt?: string;
+                            /** @description the bank's wall clock (BANK_TIME_ZONE): "2026-04-01 07:30:00" */
+                            bankTime?: string;
+                            /** Format: date */
+                            bankDay?: string;
+                            /** @description the customer page, for the new manager; null for the previous one */
+                            link?: string | null;
+                            read?: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    NotificationsController_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    notificationIds: string[];
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["RuleRefused"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
