@@ -132,10 +132,13 @@ export class CustomersController {
     return this.send(issue, { type: 'FileClaim', customerId: b.customerId, claimId: b.claimId, segment: b.segment, gender: b.gender, birthYear: b.birthYear ?? null, assetsByUnit: b.assetsByUnit });
   }
 
-  @Roles('approver', 'branch_head', 'admin')
+  @Roles('approver', 'branch_head')
   @Post(':customerId/claims/:claimId/decision')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve or reject a claim (the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank)' })
+  @ApiOperation({
+    summary:
+      'Approve or reject a claim (an approver or head of the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank). Who could ever decide is asked before the claim is looked up: another role (403 ROLE_NOT_ALLOWED), or a unit with nothing below it (403 NOT_SUPERIOR_UNIT), learns nothing of whether the claim exists (404 UNKNOWN_CLAIM).',
+  })
   @ApiBody({ schema: toOpenApi(claimDecision), examples: { example: { value: {"approve": true} } } })
   async decideClaim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('claimId') claimId: string, @Body() body: unknown) {
     const b = parseBody(claimDecision, body);

@@ -63,6 +63,20 @@ describe('customers through the API', () => {
     expect((await c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'T2', staffId: 'rm1', channel: 'phone', outcome: 'welcome call' })).status).toBe(201);
   });
 
+  it('asks who could ever decide a claim before looking it up: the admin, and the head of a unit with nothing below it, are refused (403), not told the claim does not exist (404)', async () => {
+    // SB2 has nothing below it: whoever heads it never decides a claim.
+    expect((await c.as('admin').post('/api/org/staff', { staffId: 'head-sb2', displayName: 'head-sb2', role: 'branch_head', unitId: 'SB2' })).status).toBe(201);
+    for (const claimId of ['CL-NONE', 'CL-ALSO-NONE']) {
+      const admin = await c.as('admin').post(`/api/customers/T9/claims/${claimId}/decision`, { approve: true });
+      expect([admin.status, admin.body.error.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
+      const leaf = await c.as('head-sb2').post(`/api/customers/T9/claims/${claimId}/decision`, { approve: true });
+      expect([leaf.status, leaf.body.error.code, leaf.body.error.details.actorUnitId]).toEqual([403, 'NOT_SUPERIOR_UNIT', 'SB2']);
+    }
+    // BR1 may decide claims from below it: to it, a claim that does not exist is unknown.
+    const none = await c.as('head-br1').post('/api/customers/T9/claims/CL-NONE/decision', { approve: true });
+    expect([none.status, none.body.error.code]).toEqual([404, 'UNKNOWN_CLAIM']);
+  });
+
   it('keeps a claim rejection\'s reason as the rejection\'s own note: a refused caller writes none, and clean-up of a fixed note takes nothing back', async () => {
     const claim = { claimId: 'CL5', customerId: 'T5', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '90000' } };
     expect((await c.as('rm1').post('/api/customers/claims', claim)).status).toBe(201);

@@ -60,6 +60,18 @@ describe('claims (客户申领)', () => {
     given([filedBy('rm1', 'SB1')]).when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: false, reasonNote: null }, 'head-sb1')).thenRefuses('NOT_SUPERIOR_UNIT');
   });
 
+  it('asks who could ever decide a claim before looking the claim up: a role that never decides, or a unit with nothing below it, is refused (403) whether or not the claim exists', () => {
+    const byHeadOfSb2 = (claimId: string) => ({ ...base, by: { userId: 'head-sb2', unitId: 'SB2', role: 'branch_head' as const }, type: 'DecideClaim', claimId, approve: true }) as unknown as CustomerCommand;
+    // No claim at all: the admin and a relationship manager are refused for their role, not told there is no claim.
+    given([]).when(cmd({ type: 'DecideClaim', claimId: 'CL-NONE', approve: true }, 'admin')).thenRefuses('ROLE_NOT_ALLOWED');
+    given([]).when(cmd({ type: 'DecideClaim', claimId: 'CL-NONE', approve: true }, 'rm1')).thenRefuses('ROLE_NOT_ALLOWED');
+    // SB2 has nothing below it: its head never decides a claim, whichever exists.
+    given([]).when(byHeadOfSb2('CL-NONE')).thenRefuses('NOT_SUPERIOR_UNIT', { actorUnitId: 'SB2' });
+    given([filedBy('rm1', 'SB1')]).when(byHeadOfSb2('CL-OTHER')).thenRefuses('NOT_SUPERIOR_UNIT', { actorUnitId: 'SB2' });
+    // BR1 decides claims from below it: for it, a claim that does not exist is unknown.
+    given([]).when(cmd({ type: 'DecideClaim', claimId: 'CL-NONE', approve: true }, 'head-br1')).thenRefuses('UNKNOWN_CLAIM');
+  });
+
   it('leaves a rejected claim\'s customer out of the system, and lets a new claim be filed', () => {
     const rejected: CustomerEvent = { type: 'CustomerClaimRejected', data: { customerId: 'C1', claimId: 'CL1', rejectedBy: 'head-br1', reasonNote: 'claim:CL1:rejection' } };
     given([filedBy('rm1', 'SB1')]).when(decide('head-br1', false)).then([rejected]);

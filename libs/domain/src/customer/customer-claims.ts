@@ -55,9 +55,15 @@ export function decideClaims(c: ClaimsCommand, s: ClaimsState & RelationshipStat
       return [{ type: 'CustomerClaimFiled', data: { customerId, claimId: c.claimId, staffId: c.by.userId, unitId: c.by.unitId, onboarding } }];
     }
     case 'DecideClaim': {
+      // Who could ever decide comes before which claim: a caller who could not learns nothing of the customer's claims.
+      // Claims are decided by those who assign customers (approvers and heads), in a unit above the claimant's,
+      // so a unit with nothing below it never decides one. Which unit decides this claim depends on its claimant: after.
+      requireRole(c.by, CLAIM_DECIDERS);
+      if (!hasUnitsBelow(c.org, c.by.unitId)) {
+        throw forbidden('NOT_SUPERIOR_UNIT', 'a claim is decided by the nearest unit above the claimant\'s with assignment rights; nothing is below yours', { actorUnitId: c.by.unitId });
+      }
       const claim = s.pendingClaim;
       if (!claim || claim.claimId !== c.claimId) throw notFound('UNKNOWN_CLAIM', `no pending claim ${c.claimId}`, { claimId: c.claimId });
-      requireRole(c.by, ['approver', 'branch_head', 'admin']);
       const decidingUnitId = claimDecidingUnit(c.org, claim.unitId);
       if (c.by.unitId !== decidingUnitId) {
         throw forbidden('NOT_SUPERIOR_UNIT', 'a claim is decided by the nearest unit above the claimant\'s with assignment rights', {
@@ -90,6 +96,11 @@ export function decideClaims(c: ClaimsCommand, s: ClaimsState & RelationshipStat
     }
   }
 }
+
+/** Those who assign customers (004 篇九 第九条 "有分配权限的用户"): the roles that decide claims, as the inbox shows them. */
+export const CLAIM_DECIDERS = ['approver', 'branch_head'] as const;
+
+const hasUnitsBelow = (org: Organisation, unitId: string) => [...org.units.values()].some((u) => u.parentId === unitId);
 
 /** A waiting claim holds the customer's place: no second claim, no onboarding over it. */
 export function requireNoClaimPending(s: ClaimsState): void {
