@@ -15,6 +15,7 @@ export { customerDecider, customerStream } from './customer/customer.decider';
 export { PARTICIPATION_KINDS } from './customer/customer-participation';
 export { claimDecidingUnit } from './customer/customer-claims';
 export { transferDecidingUnit } from './customer/customer-transfer-requests';
+export { transferCandidates } from './customer/customer-relationship';
 export * from './campaign/campaign.events';
 export * from './campaign/campaign.commands';
 export * from './campaign/campaign.split';

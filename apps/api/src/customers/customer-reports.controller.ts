@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { customerAccess, customerDecider, customerStream, notFound, personalDataInClear, type Actor } from '@app/domain';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { customerAccess, customerDecider, customerStream, notFound, personalDataInClear, transferCandidates, type Actor } from '@app/domain';
 import { loadState, OrganisationDirectory, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 import { masked } from './masking';
@@ -70,5 +70,45 @@ export class CustomerReportsController {
       await this.access(actor, db, customerId);
       return pointsLedger(db, customerId);
     });
+  }
+
+  @Roles('relationship_manager', 'branch_head', 'approver', 'admin')
+  @Get(':customerId/transfer-targets')
+  @ApiOperation({
+    summary:
+      'Whom this customer can be transferred to (the staff picker of the transfer forms): active relationship managers grouped by the sub-branch a transfer would take the customer to, own branch first, the current manager left out. `crossBranch`: in another branch (asked of head office, POST customers/:customerId/transfer-requests); `direct`: the caller\'s unit transfers there itself (POST customers/:customerId/transfer). For those who may see the customer (404 otherwise, as for any id outside the caller\'s scope).',
+  })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: {
+        customerId: { type: 'string' },
+        homeUnitId: { type: 'string' },
+        managerId: { type: 'string', nullable: true },
+        units: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              unitId: { type: 'string' },
+              name: { type: 'string' },
+              branchId: { type: 'string', nullable: true },
+              crossBranch: { type: 'boolean' },
+              direct: { type: 'boolean' },
+              staff: { type: 'array', items: { type: 'object', properties: { staffId: { type: 'string' }, displayName: { type: 'string' } } } },
+            },
+          },
+        },
+      },
+    },
+  })
+  async transferTargets(@CurrentActor() actor: Actor, @Param('customerId') customerId: string) {
+    // Where the customer is and who manages them, from their own stream (as the transfer commands decide on it).
+    const { state } = await loadState(this.runtime.store, customerStream(customerId), customerDecider);
+    const org = await this.directory.current();
+    if (state.status === 'none' || customerAccess(actor, org, { homeUnitId: state.homeUnitId, managerId: state.managerId }) === 'none') {
+      throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
+    }
+    return { customerId, homeUnitId: state.homeUnitId, managerId: state.managerId, units: transferCandidates(org, state.homeUnitId, state.managerId, actor.unitId) };
   }
 }

@@ -123,6 +123,30 @@ describe('customers through the API', () => {
     expect((await eventsOf('customer-T3')).at(-2)).toMatchObject({ type: 'CustomerTransferred', data: { fromUnitId: 'SB1', toUnitId: 'SB2', crossBranch: true } });
   });
 
+  it('lists whom a customer can be transferred to, grouped by sub-branch, saying which the caller transfers itself and which go to head office; nothing for those who may not see the customer (404)', async () => {
+    await c.as('rm1').post('/api/customers', { customerId: 'T10', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '10' } });
+    await c.as('head-br1').post('/api/customers/T10/manager', { staffId: 'rm1' });
+    const targets = async (who: string) => (await c.as(who).get('/api/customers/T10/transfer-targets')).body;
+    // rm1 manages T10 (left out); rm2 works in OUT1, an outlet of SB1 (BR1); rm3 in SB2 (BR2). BR1 transfers inside BR1 itself.
+    expect(await targets('head-br1')).toEqual({
+      customerId: 'T10',
+      homeUnitId: 'SB1',
+      managerId: 'rm1',
+      units: [
+        { unitId: 'SB1', name: 'SB1', branchId: 'BR1', crossBranch: false, direct: true, staff: [{ staffId: 'rm2', displayName: 'rm2' }] },
+        { unitId: 'SB2', name: 'SB2', branchId: 'BR2', crossBranch: true, direct: false, staff: [{ staffId: 'rm3', displayName: 'rm3' }] },
+      ],
+    });
+    // The customer's manager sees the same people (the request form needs other branches'), but transfers nowhere directly.
+    expect((await targets('rm1')).units.map((u: { unitId: string; direct: boolean }) => [u.unitId, u.direct])).toEqual([['SB1', false], ['SB2', false]]);
+    // Head office transfers anywhere.
+    expect((await targets('appr-ho')).units.map((u: { unitId: string; direct: boolean }) => [u.unitId, u.direct])).toEqual([['SB1', true], ['SB2', true]]);
+    // rm3 may not see rm1's customer: as for any id outside their scope, 404.
+    const outside = await c.as('rm3').get('/api/customers/T10/transfer-targets');
+    expect([outside.status, outside.body.error.code]).toEqual([404, 'UNKNOWN_CUSTOMER']);
+    expect((await c.as('mkt-br1').get('/api/customers/T10/transfer-targets')).status).toBe(403);
+  });
+
   it('records consent and a risk assessment valid one year from its business time', async () => {
     await c.as('rm1').post('/api/customers', { customerId: 'T4', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '10' } });
     // Contact is opt-out: what a customer's consent decision records is the channel they leave.

@@ -54,10 +54,7 @@ export function decideRelationship(c: RelationshipCommand, s: RelationshipState)
     case 'TransferCustomer': {
       const { to, toUnit, fromBranch, crossBranch } = transferTarget(c.org, s.homeUnitId, c.toStaffId);
       // Inside a branch the branch decides; across branches, head office (004 篇九 第九条).
-      const decider = crossBranch ? transferDecidingUnit(c.org) : fromBranch;
-      const level = c.org.units.get(c.by.unitId)?.level;
-      const allowed = crossBranch ? c.by.unitId === decider : c.by.unitId === decider || level === 'head_office';
-      if (!allowed) {
+      if (!transfersDirectly(c.org, c.by.unitId, fromBranch, crossBranch)) {
         throw forbidden('TRANSFER_NOT_ALLOWED', crossBranch ? 'transfers across branches are decided by head office' : 'transfers inside a branch are decided by the branch', {
           crossBranch,
           actorUnitId: c.by.unitId,
@@ -97,6 +94,39 @@ export function transferTarget(org: Organisation, homeUnitId: string, toStaffId:
   const fromBranch = unitAtLevel(org, homeUnitId, 'branch')?.unitId;
   const toBranch = unitAtLevel(org, toUnit.unitId, 'branch')?.unitId;
   return { to, toUnit, fromBranch, crossBranch: fromBranch !== toBranch };
+}
+
+/** Whether a unit transfers a customer of `fromBranch` itself (not by request): inside a branch the branch or head office, across branches head office. */
+export function transfersDirectly(org: Organisation, actorUnitId: string, fromBranch: string | undefined, crossBranch: boolean): boolean {
+  if (crossBranch) return actorUnitId === transferDecidingUnit(org);
+  return actorUnitId === fromBranch || org.units.get(actorUnitId)?.level === 'head_office';
+}
+
+/**
+ * Whom a customer held by `homeUnitId` can be transferred to, as `transferTarget` would accept them:
+ * active relationship managers working in (or under) a sub-branch, grouped by that sub-branch, the
+ * customer's own manager left out; each group says whether it is in another branch (a request to
+ * head office) and whether `actorUnitId` transfers there itself.
+ */
+export function transferCandidates(org: Organisation, homeUnitId: string, managerId: string | null, actorUnitId: string) {
+  const fromBranch = unitAtLevel(org, homeUnitId, 'branch')?.unitId;
+  const groups = new Map<string, { unitId: string; name: string; branchId: string | null; crossBranch: boolean; direct: boolean; staff: { staffId: string; displayName: string }[] }>();
+  for (const s of org.staff.values()) {
+    if (s.role !== 'relationship_manager' || s.active === false || s.staffId === managerId) continue;
+    const unit = unitAtLevel(org, s.unitId, 'sub_branch_2') ?? unitAtLevel(org, s.unitId, 'sub_branch_1');
+    if (!unit) continue;
+    let group = groups.get(unit.unitId);
+    if (!group) {
+      const branchId = unitAtLevel(org, unit.unitId, 'branch')?.unitId ?? null;
+      const crossBranch = fromBranch !== (branchId ?? undefined);
+      group = { unitId: unit.unitId, name: unit.name, branchId, crossBranch, direct: transfersDirectly(org, actorUnitId, fromBranch, crossBranch), staff: [] };
+      groups.set(unit.unitId, group);
+    }
+    group.staff.push({ staffId: s.staffId, displayName: s.displayName });
+  }
+  const units = [...groups.values()].sort((a, b) => Number(a.crossBranch) - Number(b.crossBranch) || a.unitId.localeCompare(b.unitId));
+  for (const u of units) u.staff.sort((a, b) => a.staffId.localeCompare(b.staffId));
+  return units;
 }
 
 /**
