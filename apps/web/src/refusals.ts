@@ -46,6 +46,8 @@ const FIELD_OF_CODE: Record<string, string> = {
   TRANSFER_REQUEST_PENDING: 'toStaffId',
   UNKNOWN_STAFF: 'toStaffId',
   NOT_A_MANAGER: 'toStaffId',
+  // …and a direct transfer.
+  TRANSFER_NOT_ALLOWED: 'toStaffId',
 };
 
 /** A refusal's words: the screens' own for the code, else the app's error table, else the API's message. */

@@ -47,7 +47,7 @@ const zhCN = {
     NOT_A_VIP_TIER: '贵宾卡等级须为标准、白金或黑金', REAPPLY_TOO_SOON: '贵宾卡注销后一年内不能再申请', APPLICATION_PENDING: '该客户已有未完成的贵宾卡申请', CARD_ALREADY_HELD: '客户已持有贵宾卡',
     CUSTOMER_ALREADY_IN_SYSTEM: '客户已在系统中，由所属支行分配客户经理', CLAIM_PENDING: '该客户已有待审批的认领', STAFF_NOT_IN_UNIT: '客户将归属资产最多的支行，您不在该支行',
     NOT_A_SUB_BRANCH: '客户资产须记在支行', NO_HOME_UNIT: '请填写持有客户资产的支行', UNKNOWN_UNIT: '没有该机构',
-    NOT_CROSS_BRANCH: '该客户经理在客户所在分行：分行内调配由分行直接办理', TRANSFER_REQUEST_PENDING: '该客户已有待审批的调配申请', UNKNOWN_STAFF: '没有该员工', NOT_A_MANAGER: '调入人须为客户经理',
+    NOT_CROSS_BRANCH: '该客户经理在客户所在分行：分行内调配由分行直接办理', TRANSFER_REQUEST_PENDING: '该客户已有待审批的调配申请', UNKNOWN_STAFF: '没有该员工', NOT_A_MANAGER: '调入人须为客户经理', TRANSFER_NOT_ALLOWED: '跨分行调配由总行办理，分行内调配由分行办理',
   } as Record<string, string>,
 };
 
@@ -99,7 +99,7 @@ const en: Messages = {
     NOT_A_VIP_TIER: 'A VIP card is standard, platinum or black', REAPPLY_TOO_SOON: 'No new card within a year of a cancelled one', APPLICATION_PENDING: 'The customer has an application still open', CARD_ALREADY_HELD: 'The customer holds a card already',
     CUSTOMER_ALREADY_IN_SYSTEM: 'The customer is in the system: their sub-branch assigns a manager', CLAIM_PENDING: 'A claim on this customer is waiting', STAFF_NOT_IN_UNIT: 'The customer joins the sub-branch holding most of their assets, and you do not work there',
     NOT_A_SUB_BRANCH: 'Assets are held by sub-branches', NO_HOME_UNIT: 'Name the sub-branch holding the customer\'s assets', UNKNOWN_UNIT: 'No such unit',
-    NOT_CROSS_BRANCH: 'That manager works in the customer\'s own branch: the branch transfers the customer directly', TRANSFER_REQUEST_PENDING: 'A transfer request for this customer is waiting', UNKNOWN_STAFF: 'No such staff member', NOT_A_MANAGER: 'The customer goes to a relationship manager',
+    NOT_CROSS_BRANCH: 'That manager works in the customer\'s own branch: the branch transfers the customer directly', TRANSFER_REQUEST_PENDING: 'A transfer request for this customer is waiting', UNKNOWN_STAFF: 'No such staff member', NOT_A_MANAGER: 'The customer goes to a relationship manager', TRANSFER_NOT_ALLOWED: 'Across branches head office transfers, inside a branch the branch',
   },
 };
 

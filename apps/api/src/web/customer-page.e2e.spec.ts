@@ -28,6 +28,19 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     return r;
   };
   const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim();
+  /** Opens the staff picker of a transfer form: the group titles (sub-branch, own or other branch) it shows. */
+  const openPicker = async (page: Page, form: string) => {
+    await page.click(`${form} [data-field=toStaffId] .el-select__wrapper`);
+    await page.waitForSelector('.el-select-group__title:visible');
+    return page.$$eval('.el-select-group__title', (xs) => xs.filter((x) => (x as HTMLElement).offsetParent !== null).map((x) => (x.textContent ?? '').trim()));
+  };
+  /** Searches the open picker by staff id and picks the one match; returns what the search left to pick from. */
+  const pickStaff = async (page: Page, staffId: string) => {
+    await page.keyboard.type(staffId);
+    const shown = await page.$$eval('.el-select-dropdown__item', (xs) => xs.filter((x) => (x as HTMLElement).offsetParent !== null).map((x) => (x.textContent ?? '').trim()));
+    await page.click(`.el-select-dropdown__item:visible:has-text("${staffId}")`);
+    return shown;
+  };
   /** H2's cross-branch request, filed by rm1 in the browser (below), approved by head office after. */
   let transferRequestId = '';
 
@@ -68,7 +81,7 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     ok(await rm.post('/api/interactions', { kind: 'reversal', customerId: 'H2', conversionId: 'S-B', reason: 'cooling-off cancellation' }));
     // R3 in SB2, with no manager yet: rm3 may look them up, but is not their manager.
     ok(await c.as('rm3').post('/api/customers', { customerId: 'R3', segment: 'retail', gender: 'M', assetsByUnit: { SB2: '80000' } }));
-    for (const who of ['rm1', 'appr-ho', 'rm3']) ok(await admin.post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME }));
+    for (const who of ['rm1', 'appr-ho', 'rm3', 'head-br1']) ok(await admin.post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME }));
     expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
     ({ browser, problems, newPage } = await launchBrowser());
   }, 180_000);
@@ -221,15 +234,18 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     await page.waitForSelector('#transfer-request');
     const sent: Record<string, string>[] = [];
     page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/customers/H2/transfer-requests') && sent.push(r.headers()));
+    // The picker: the managers H2 could go to, by sub-branch (rm1, H2's own, left out): rm2 works in OUT1, an outlet of SB1 (BR1); rm3 in SB2 (BR2).
+    expect(await openPicker(page, '#transfer-request')).toEqual(['SB1（SB1）· 本分行', 'SB2（SB2）· 其他分行']);
     // Blank (spaces only) is no reason: asked for beside the reason, nothing sent.
-    await page.fill('#transfer-to', 'rm3');
+    expect(await pickStaff(page, 'rm3')).toEqual(['rm3']);
     await page.fill('#transfer-reason', '   ');
     await page.click('#transfer-submit');
     await page.waitForSelector('[data-field=reason] .el-form-item__error');
     expect(await text(page, '[data-field=reason] .el-form-item__error')).toBe('请说明调配理由');
     expect(sent).toHaveLength(0);
     // rm2 works in OUT1, under SB1, in BR1 — H2's own branch: the branch transfers directly (400 NOT_CROSS_BRANCH), beside the target.
-    await page.fill('#transfer-to', 'rm2');
+    await openPicker(page, '#transfer-request');
+    expect(await pickStaff(page, 'rm2')).toEqual(['rm2']);
     await page.fill('#transfer-reason', '客户搬到深圳');
     await page.click('#transfer-submit');
     await page.waitForSelector('[data-field=toStaffId] .el-form-item__error');
@@ -238,7 +254,8 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     await page.waitForSelector('[data-field=reason] .el-form-item__error', { state: 'detached' });
     expect((await storedEvents(t, 'customer-H2')).filter((e) => e.type === 'CustomerTransferRequested')).toEqual([]);
     // rm3 works in SB2, under BR2: across branches, filed for head office; the server names the request.
-    await page.fill('#transfer-to', 'rm3');
+    await openPicker(page, '#transfer-request');
+    await pickStaff(page, 'rm3');
     await page.click('#transfer-submit');
     await page.waitForSelector('#transfer-notice');
     const notice = await text(page, '#transfer-notice');
@@ -271,6 +288,35 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     expect(((await ho.textContent(`${waiting} [data-fact=toUnitId]`)) ?? '').replace(/\s+/g, ' ').trim()).toBe('移入机构 SB2');
     await ho.close();
   }, 90_000);
+
+  it('lets BR1\'s head transfer a customer inside the branch by picking the manager, a refusal beside the picker', async () => {
+    const { page } = await newPage();
+    await signInFirstTime(page, 'head-br1', 'branch head 2026');
+    await page.click('#tabs [data-tab=customer]');
+    await page.fill('#customer-id', 'H2');
+    await page.click('#customer-open');
+    await page.waitForSelector('#direct-transfer');
+    // BR1 transfers inside BR1 only: SB2 (BR2) is head office's, not offered here.
+    expect(await openPicker(page, '#direct-transfer')).toEqual(['SB1（SB1）· 本分行']);
+    expect(await pickStaff(page, 'rm2')).toEqual(['rm2']);
+    await page.click('#direct-submit');
+    // rm1's request for H2 waits for head office: no direct transfer under it (409), said beside the picker.
+    await page.waitForSelector('#direct-transfer [data-field=toStaffId] .el-form-item__error');
+    expect(await text(page, '#direct-transfer [data-field=toStaffId] .el-form-item__error')).toBe('该客户已有待审批的调配申请');
+    expectFailedLoads(409, 1);
+    expect((await storedEvents(t, 'customer-H2')).filter((e) => e.type === 'CustomerTransferred')).toEqual([]);
+    // H1 has no request waiting: it goes from rm1 to rm2 (OUT1, an outlet of SB1: H1 stays in SB1).
+    await page.fill('#customer-id', 'H1');
+    await page.click('#customer-open');
+    await page.waitForSelector('#customer-360 h2:has-text("H1")');
+    await openPicker(page, '#direct-transfer');
+    await pickStaff(page, 'rm2');
+    await page.click('#direct-submit');
+    await page.waitForSelector('#direct-notice:has-text("rm2")');
+    const moved = (await storedEvents(t, 'customer-H1')).filter((e) => e.type === 'CustomerTransferred');
+    expect(moved.map((e) => [e.data.fromStaffId, e.data.toStaffId, e.data.fromUnitId, e.data.toUnitId, e.data.crossBranch])).toEqual([['rm1', 'rm2', 'SB1', 'SB1', false]]);
+    await page.close();
+  }, 60_000);
 
   it('does not offer the transfer request to a manager who is not the customer\'s', async () => {
     const { page } = await newPage();
@@ -320,10 +366,10 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     await page.waitForSelector('.notification-badge sup', { state: 'hidden' });
     await page.close();
 
-    // rm1, the previous manager: told too, in English when they switch, and with no link
+    // rm1, the previous manager: told too (of H1 as well, which BR1's head gave rm2), in English when they switch, and with no link
     const old = (await newPage()).page;
     await signIn(old, t.url, 'rm1', 'my customers 2026');
-    await old.waitForSelector('.notification-badge sup:has-text("1")');
+    await old.waitForSelector('.notification-badge sup:has-text("2")');
     await old.click('#lang');
     await old.click('#notifications-bell');
     const theirs = '#notifications [data-customer=H2][data-role=previous_manager]';
@@ -331,8 +377,11 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     expect(await text(old, `${theirs} .notification-text`)).toBe('Customer H2 moved away: from SB1 rm1 to SB2 rm3across branches');
     expect(await text(old, `${theirs} .notification-when`)).toBe(`${beijing} · decided by appr-ho`);
     expect(await old.$(`${theirs} .notification-link`)).toBeNull();
+    expect(await text(old, '#notifications [data-customer=H1][data-role=previous_manager] .notification-text')).toBe('Customer H1 moved away: from SB1 rm1 to SB1 rm2');
+    expect(await text(old, '#notifications [data-customer=H1] .notification-when')).toMatch(/ · decided by head-br1$/);
     await old.click(`${theirs} .notification-read`);
     await old.waitForSelector(`${theirs}[data-read=true]`);
+    await old.waitForSelector('.notification-badge sup:has-text("1")');
     await old.close();
   }, 90_000);
 

@@ -404,7 +404,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve or reject a claim (the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank) */
+        /** Approve or reject a claim (an approver or head of the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank). Who could ever decide is asked before the claim is looked up: another role (403 ROLE_NOT_ALLOWED), or a unit with nothing below it (403 NOT_SUPERIOR_UNIT), learns nothing of whether the claim exists (404 UNKNOWN_CLAIM). */
         post: operations["CustomersController_decideClaim"];
         delete?: never;
         options?: never;
@@ -1293,6 +1293,23 @@ export interface paths {
         };
         /** The points ledger: every accrual, reversal, redemption, deduction and expiry, with the running balance */
         get: operations["CustomerReportsController_points"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{customerId}/transfer-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whom this customer can be transferred to (the staff picker of the transfer forms): active relationship managers grouped by the sub-branch a transfer would take the customer to, own branch first, the current manager left out. `crossBranch`: in another branch (asked of head office, POST customers/:customerId/transfer-requests); `direct`: the caller's unit transfers there itself (POST customers/:customerId/transfer). For those who may see the customer (404 otherwise, as for any id outside the caller's scope). */
+        get: operations["CustomerReportsController_transferTargets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4761,6 +4778,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    CustomerReportsController_transferTargets: {
+        parameters: {
+            query?: {
+                /** @description wait (up to 5 s) until the answer includes this position, as returned by a command */
+                minPosition?: unknown;
+            };
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customerId?: string;
+                        homeUnitId?: string;
+                        managerId?: string | null;
+                        units?: {
+                            unitId?: string;
+                            name?: string;
+                            branchId?: string | null;
+                            crossBranch?: boolean;
+                            direct?: boolean;
+                            staff?: {
+                                staffId?: string;
+                                displayName?: string;
+                            }[];
+                        }[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
