@@ -32,12 +32,12 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
   const openPicker = async (page: Page, form: string) => {
     await page.click(`${form} [data-field=toStaffId] .el-select__wrapper`);
     await page.waitForSelector('.el-select-group__title:visible');
-    return page.$$eval('.el-select-group__title', (xs) => xs.filter((x) => (x as HTMLElement).offsetParent !== null).map((x) => (x.textContent ?? '').trim()));
+    return page.$$eval('.el-select-group__title', (xs) => xs.filter((x) => (x as unknown as { offsetParent: unknown }).offsetParent !== null).map((x) => (x.textContent ?? '').trim()));
   };
   /** Searches the open picker by staff id and picks the one match; returns what the search left to pick from. */
   const pickStaff = async (page: Page, staffId: string) => {
     await page.keyboard.type(staffId);
-    const shown = await page.$$eval('.el-select-dropdown__item', (xs) => xs.filter((x) => (x as HTMLElement).offsetParent !== null).map((x) => (x.textContent ?? '').trim()));
+    const shown = await page.$$eval('.el-select-dropdown__item', (xs) => xs.filter((x) => (x as unknown as { offsetParent: unknown }).offsetParent !== null).map((x) => (x.textContent ?? '').trim()));
     await page.click(`.el-select-dropdown__item:visible:has-text("${staffId}")`);
     return shown;
   };
