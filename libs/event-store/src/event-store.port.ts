@@ -27,6 +27,23 @@ export interface StreamAppend {
   readonly expectedRevision: ExpectedRevision;
 }
 
+/**
+ * How many events a failed append stored before it failed (EventStoreDB's `appendToStreams`, which
+ * is not atomic); 0 for an error that does not say (an atomic store stores nothing on failure).
+ */
+export function eventsWrittenBefore(err: unknown): number {
+  const n = typeof err === 'object' && err !== null ? (err as { eventsWrittenBefore?: unknown }).eventsWrittenBefore : undefined;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
+/** Adds `n` events stored before the failure to what `err` already says (see `eventsWrittenBefore`). */
+export function withEventsWrittenBefore(err: unknown, n: number): unknown {
+  if (n > 0 && typeof err === 'object' && err !== null && Object.isExtensible(err)) {
+    Object.defineProperty(err, 'eventsWrittenBefore', { value: eventsWrittenBefore(err) + n, configurable: true, writable: true, enumerable: false });
+  }
+  return err;
+}
+
 /** See `EventStore.appendToStreams`. */
 export interface AppendOptions {
   /**
@@ -127,7 +144,10 @@ export interface EventStore {
    *   event ids make the same call again a repeat). A stream's events over the append limit are
    *   written as consecutive appends under it, in order, each expecting the revision the previous
    *   one left: readers may see the first part before the rest, and the same call again completes
-   *   it. One event over the limit fails with `AppendTooLarge`.
+   *   it. One event over the limit fails with `AppendTooLarge`. A call that fails after storing
+   *   some events says how many on its error (`eventsWrittenBefore`), so whoever counts appends
+   *   counts them now and the retry, which finds them stored, does not count them again (a part
+   *   whose reply was lost is not known to be stored: it is counted by neither).
    *
    * `options.order` interleaves the streams' events in the global order:
    * - Postgres: the events' positions follow it, in the one transaction.

@@ -66,10 +66,48 @@ describe('the appended-events metric counts only events actually written', () =>
     ];
     server.failNext('append', new UnavailableError(), { after: 1 }); // the first part is stored, then the call fails
     await expect(store.appendToStreams(appends)).rejects.toThrow();
-    expect(await appendedTotal(metrics, 'eventstoredb')).toBe(0);
+    // The failed call stored part 1 (3 events): counted now, since the retry finds it stored.
+    expect(await appendedTotal(metrics, 'eventstoredb')).toBe(3);
     await store.appendToStreams(appends);
-    // The retry wrote parts 2 and 3 (3 + 1) and the small stream (2): 6, not 7 + 2 = 9.
-    expect(await appendedTotal(metrics, 'eventstoredb')).toBe(6);
+    // The retry wrote parts 2 and 3 (3 + 1) and the small stream (2): 3 + 6 = 9, each of the 7 + 2 events once.
+    expect(await appendedTotal(metrics, 'eventstoredb')).toBe(9);
     expect((await store.readStream(appends[0]!.streamId)).length).toBe(7);
+  });
+
+  it('eventstoredb: an ordered append that fails midway counts the runs it stored once, the retry the rest', async () => {
+    const server = new FakeEventStoreDb();
+    const metrics = new Metrics('test-eventstoredb-4');
+    const store = metrics.instrumentStore(new EventStoreDbEventStore(server.client));
+    const a = `counted-run-a-${randomUUID()}`;
+    const b = `counted-run-b-${randomUUID()}`;
+    const appends = [
+      { streamId: a, events: [event(1), event(2), event(3)], expectedRevision: 'no_stream' as const },
+      { streamId: b, events: [event(4), event(5)], expectedRevision: 'no_stream' as const },
+    ];
+    const order = [0, 0, 1, 0, 1]; // runs: a1 a2 | b4 | a3 | b5
+    server.failNext('append', new UnavailableError(), { after: 2 }); // runs a1 a2 and b4 are stored, a3 fails
+    await expect(store.appendToStreams(appends, { order })).rejects.toThrow();
+    // Stored before the failure: 2 + 1 events.
+    expect(await appendedTotal(metrics, 'eventstoredb')).toBe(3);
+    await store.appendToStreams(appends, { order });
+    // The retry stores a3 and b5: 3 + 2 = 5, every event once (it was 2 before: the failed call's runs were never counted).
+    expect(await appendedTotal(metrics, 'eventstoredb')).toBe(5);
+    expect((await store.readStream(a)).length).toBe(3);
+    expect((await store.readStream(b)).length).toBe(2);
+  });
+
+  it('eventstoredb: a multi-stream append that fails at its second stream counts the first once', async () => {
+    const server = new FakeEventStoreDb();
+    const metrics = new Metrics('test-eventstoredb-5');
+    const store = metrics.instrumentStore(new EventStoreDbEventStore(server.client));
+    const appends = [
+      { streamId: `counted-first-${randomUUID()}`, events: [event(1), event(2)], expectedRevision: 'no_stream' as const },
+      { streamId: `counted-second-${randomUUID()}`, events: [event(3)], expectedRevision: 'no_stream' as const },
+    ];
+    server.failNext('append', new UnavailableError(), { after: 1 }); // the first stream is stored, the second fails
+    await expect(store.appendToStreams(appends)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', eventsWrittenBefore: 2 });
+    expect(await appendedTotal(metrics, 'eventstoredb')).toBe(2);
+    await store.appendToStreams(appends);
+    expect(await appendedTotal(metrics, 'eventstoredb')).toBe(3);
   });
 });

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DomainError } from '@app/domain';
-import { WrongExpectedVersion, type AppendResult, type EventStore } from '@app/event-store';
+import { WrongExpectedVersion, eventsWrittenBefore, type AppendResult, type EventStore } from '@app/event-store';
 import { freshnessOfMany, readCheckpoints } from '@app/read-models';
 import { inSpan } from './tracing';
 
@@ -229,6 +229,12 @@ export class Metrics {
         }
         return result;
       } catch (err) {
+        // A non-atomic store (EventStoreDB) may have stored part of the call before failing: counted now, since the retry finds it stored.
+        const before = eventsWrittenBefore(err);
+        if (before > 0) {
+          appended.inc({ store: kind }, before);
+          batch.observe({ store: kind }, before);
+        }
         if (err instanceof WrongExpectedVersion) retries.inc({ command: commandScope.getStore()?.command ?? 'none' });
         throw err;
       }

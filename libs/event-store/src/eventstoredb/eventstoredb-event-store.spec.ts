@@ -1,7 +1,7 @@
 import { DeadlineExceededError, UnavailableError } from '@eventstore/db-client';
 import { describeEventStoreContract, event } from '../contract/event-store.contract';
 import { AppendTooLarge, StoreTimeout, StoreUnavailable, StreamDeleted, WrongExpectedVersion } from '../errors';
-import type { EventStore } from '../event-store.port';
+import { eventsWrittenBefore, type EventStore } from '../event-store.port';
 import type { NewEvent, RecordedEvent } from '../events';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 import { FakeEventStoreDb } from './fake-eventstoredb';
@@ -177,9 +177,14 @@ describe('EventStoreDB adapter against server behaviours (stand-in)', () => {
       await store.appendToStream('import-1', [event('Start')], 'no_stream');
       const appends = [{ streamId: 'import-1', events: Array.from({ length: 7 }, (_, i) => sized(`E${i}`, 300_000)), expectedRevision: 0 }];
       server.failNext('append', new UnavailableError(), { after: 1 }); // part 1 is stored, part 2 is not
-      await expect(store.appendToStreams(appends)).rejects.toBeInstanceOf(StoreUnavailable);
+      const first = await store.appendToStreams(appends).catch((e: unknown) => e);
+      expect(first).toBeInstanceOf(StoreUnavailable);
+      expect(eventsWrittenBefore(first)).toBe(3);
       server.failNext('append', new DeadlineExceededError(), { after: 1, afterCommit: true }); // part 2 is stored, its reply lost
-      await expect(store.appendToStreams(appends)).rejects.toBeInstanceOf(StoreTimeout);
+      const second = await store.appendToStreams(appends).catch((e: unknown) => e);
+      expect(second).toBeInstanceOf(StoreTimeout);
+      // Part 1 is a repeat now; part 2's outcome is not known to this call (its reply was lost).
+      expect(eventsWrittenBefore(second)).toBe(0);
       const [done] = await store.appendToStreams(appends);
       expect(done!.nextExpectedRevision).toBe(7);
       // Parts of 3, 3 and 1 events: the first two were stored by the failed attempts, so this call wrote 1.
@@ -195,7 +200,10 @@ describe('EventStoreDB adapter against server behaviours (stand-in)', () => {
       ];
       const order = [0, 0, 1, 0]; // runs: A0 A1 | B0 | A2
       server.failNext('append', new UnavailableError(), { after: 1 }); // run A0 A1 is stored, B0 is not
-      await expect(store.appendToStreams(appends, { order })).rejects.toBeInstanceOf(StoreUnavailable);
+      const err = await store.appendToStreams(appends, { order }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StoreUnavailable);
+      // The failed call says it stored the run A0 A1, so a metric can count those two now.
+      expect(eventsWrittenBefore(err)).toBe(2);
       const [a, b] = await store.appendToStreams(appends, { order });
       // Stream a: 2 of its 3 events were stored by the failed attempt, so the retry wrote 1; stream b: its one event.
       expect([a!.nextExpectedRevision, a!.written, a!.repeated]).toEqual([2, 1, undefined]);

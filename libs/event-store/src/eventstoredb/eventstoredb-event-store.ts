@@ -12,7 +12,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { AppendTooLarge, StoreUnavailable, WrongExpectedVersion } from '../errors';
-import { checkAppendOrder } from '../event-store.port';
+import { checkAppendOrder, withEventsWrittenBefore } from '../event-store.port';
 import type {
   AllSubscription,
   AppendOptions,
@@ -102,18 +102,25 @@ export class EventStoreDbEventStore implements EventStore {
   async appendToStreams(appends: readonly StreamAppend[], options: AppendOptions = {}): Promise<AppendResult[]> {
     if (options.order) return this.appendInOrder(appends, options.order);
     const results: AppendResult[] = [];
-    for (const { streamId, events, expectedRevision } of appends) {
-      let expected: ExpectedRevision = expectedRevision;
-      let written: Written | undefined;
-      const parts: { events: number; repeat: boolean }[] = [];
-      for (const part of splitUnder(streamId, events, this.maxAppendSize)) {
-        written = await this.appendOnce(streamId, part, expected);
-        parts.push({ events: part.length, repeat: written.repeat === true });
-        expected = Number(written.revision);
+    // Events this call stored, carried on its error if it fails midway (the retry sees them as repeats).
+    let stored = 0;
+    try {
+      for (const { streamId, events, expectedRevision } of appends) {
+        let expected: ExpectedRevision = expectedRevision;
+        let written: Written | undefined;
+        const parts: { events: number; repeat: boolean }[] = [];
+        for (const part of splitUnder(streamId, events, this.maxAppendSize)) {
+          written = await this.appendOnce(streamId, part, expected);
+          parts.push({ events: part.length, repeat: written.repeat === true });
+          if (!written.repeat) stored += part.length;
+          expected = Number(written.revision);
+        }
+        const outcome = splitOutcome(parts);
+        const result = await this.result(streamId, { ...written!, repeat: outcome.repeat });
+        results.push(outcome.repeat || outcome.written === events.length ? result : { ...result, written: outcome.written });
       }
-      const outcome = splitOutcome(parts);
-      const result = await this.result(streamId, { ...written!, repeat: outcome.repeat });
-      results.push(outcome.repeat || outcome.written === events.length ? result : { ...result, written: outcome.written });
+    } catch (err) {
+      throw withEventsWrittenBefore(err, stored);
     }
     return results;
   }
@@ -132,7 +139,13 @@ export class EventStoreDbEventStore implements EventStore {
       // A later run expects where the earlier ones of its stream ended (exact when the batch's expectation is).
       const exact = a.expectedRevision === 'no_stream' ? -1 : a.expectedRevision;
       const expectedRevision = taken[k] === 0 ? a.expectedRevision : typeof exact === 'number' ? exact + taken[k]! : results[k]!.nextExpectedRevision;
-      const [r] = await this.appendToStreams([{ streamId: a.streamId, events: a.events.slice(taken[k], taken[k]! + n), expectedRevision }]);
+      let r: AppendResult | undefined;
+      try {
+        [r] = await this.appendToStreams([{ streamId: a.streamId, events: a.events.slice(taken[k], taken[k]! + n), expectedRevision }]);
+      } catch (err) {
+        // The failed run says what of it was stored; the runs before it were stored by this call too.
+        throw withEventsWrittenBefore(err, count.reduce((sum, c) => sum + c, 0));
+      }
       taken[k] = taken[k]! + n;
       wrote[k] ||= !r!.repeated;
       count[k] = count[k]! + (r!.repeated ? 0 : (r!.written ?? n));

@@ -6,48 +6,68 @@ import { InvalidImportFile } from './transfer.errors';
 /**
  * Called for every event of the file, in file order, synchronously, before anything later in
  * the file is looked at. It may throw `RecordRejected` (the reader adds the line) or return a
- * value to yield; `undefined` yields nothing.
+ * value to yield; `undefined` yields nothing. `chars`: the record's length in the file (about).
  */
-export type Visit<T> = (event: ImportedEvent, line: number) => T | undefined;
+export type Visit<T> = (event: ImportedEvent, line: number, chars: number) => T | undefined;
 
-/**
- * The events of an export file, one pass, constant memory. Throws `InvalidImportFile` for the
- * first line that breaks the format or that `visit` refuses: a parse error further on in the
- * same chunk never hides it, because `visit` has already run on every record before it.
- * Blank lines are skipped (but counted).
- */
-export function readRecords<T>(input: Readable, format: TransferFormat, visit: Visit<T>): AsyncGenerator<T> {
-  return format === 'csv' ? csvRecords(input, visit) : ndjsonRecords(input, visit);
+export interface ReadOptions {
+  /** Lines before this one are neither parsed nor visited (NDJSON; CSV parses them, visits none): a reader that holds them already. */
+  readonly fromLine?: number;
 }
 
-async function* ndjsonRecords<T>(input: Readable, visit: Visit<T>): AsyncGenerator<T> {
+/** Most values yielded at once: a few promise turns per thousand events, not one per event. */
+const GROUP = 1_000;
+
+/**
+ * The events of an export file, one pass, constant memory, yielded in groups of up to a
+ * thousand values. Throws `InvalidImportFile` for the first line that breaks the format or
+ * that `visit` refuses: a parse error further on in the same chunk never hides it, because
+ * `visit` has already run on every record before it. Blank lines are skipped (but counted).
+ */
+export function readRecords<T>(input: Readable, format: TransferFormat, visit: Visit<T>, options: ReadOptions = {}): AsyncGenerator<T[]> {
+  return format === 'csv' ? csvRecords(input, visit, options.fromLine ?? 1) : ndjsonRecords(input, visit, options.fromLine ?? 1);
+}
+
+async function* ndjsonRecords<T>(input: Readable, visit: Visit<T>, fromLine: number): AsyncGenerator<T[]> {
   input.setEncoding('utf8');
   let line = 0;
   let rest = '';
-  const handle = (text: string): T | undefined => {
+  let out: T[] = [];
+  const handle = (text: string): void => {
     line += 1;
+    if (line < fromLine) return;
     const clean = (line === 1 ? text.replace(/^\uFEFF/, '') : text).replace(/\r$/, '');
-    if (clean.trim() === '') return undefined;
-    return atLine(line, () => visit(fromNdjsonLine(clean), line));
+    if (clean.trim() === '') return;
+    const value = atLine(line, () => visit(fromNdjsonLine(clean), line, clean.length));
+    if (value !== undefined) out.push(value);
   };
-  for await (const chunk of input as AsyncIterable<string>) {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop()!;
-    for (const text of lines) {
-      const value = handle(text);
-      if (value !== undefined) yield value;
+  try {
+    for await (const chunk of input as AsyncIterable<string>) {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      for (const text of lines) {
+        handle(text);
+        if (out.length >= GROUP) {
+          yield out;
+          out = [];
+        }
+      }
+      if (out.length > 0) {
+        yield out;
+        out = [];
+      }
     }
-  }
-  if (rest !== '') {
-    const value = handle(rest);
-    if (value !== undefined) yield value;
+    if (rest !== '') handle(rest);
+    if (out.length > 0) yield out;
+  } finally {
+    input.destroy(); // also when the consumer stops early: the file is not left open
   }
 }
 
 /** Guards against a wrong delimiter or an unclosed quote swallowing the file, yet fits big `data`. */
 const MAX_RECORD_CHARS = 8 * 1024 * 1024;
 
-async function* csvRecords<T>(input: Readable, visit: Visit<T>): AsyncGenerator<T> {
+async function* csvRecords<T>(input: Readable, visit: Visit<T>, fromLine: number): AsyncGenerator<T[]> {
   // csv-parse's own line count is off for CRLF files (it counts \r and \n apart inside quotes
   // and on blank lines), so lines are counted here: a record spans 1 + its embedded breaks.
   let nextLine = 1;
@@ -71,7 +91,8 @@ async function* csvRecords<T>(input: Readable, visit: Visit<T>): AsyncGenerator<
           layout = atLine(line, () => csvLayout(cells.map((c) => c ?? '')));
           return null;
         }
-        const value = atLine(line, () => visit(fromCsvRow(cells, layout!, width), line));
+        if (line < fromLine) return null;
+        const value = atLine(line, () => visit(fromCsvRow(cells, layout!, width), line, cells.reduce((n, c) => n + (c?.length ?? 0) + 1, 0)));
         return value === undefined ? null : { value };
       } catch (err) {
         failure = err instanceof Error ? err : new Error(String(err));
@@ -87,7 +108,7 @@ async function* csvRecords<T>(input: Readable, visit: Visit<T>): AsyncGenerator<
   input.on('error', (err) => parser.destroy(err));
   input.pipe(parser);
   try {
-    for await (const record of parser as AsyncIterable<{ value: T }>) yield record.value;
+    for await (const record of parser as AsyncIterable<{ value: T }>) yield [record.value];
   } catch (err) {
     if (failure) throw failure;
     if (err instanceof CsvError) throw new InvalidImportFile(nextLine, `malformed CSV: ${err.message.replace(/\s+(at|on) line \d+/g, '')}`);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,6 +196,83 @@ describe('event history export and import', () => {
         await client.query('ROLLBACK').catch(() => undefined);
         client.release();
       }
+    });
+  });
+
+  describe('reading the file once', () => {
+    /** The file, counting how often the import opens it. */
+    function counted(path: string): { open: () => Readable; opened: () => number } {
+      let n = 0;
+      return {
+        open: () => {
+          n += 1;
+          return createReadStream(path);
+        },
+        opened: () => n,
+      };
+    }
+
+    it.each(['ndjson', 'csv'] as const)('appends a %s file that fits the keep budget from what validation read: the file is opened once', async (format) => {
+      const file = counted(await exportedFile(format));
+      const target = await freshStore();
+
+      expect(await importEvents(target, file.open, { format })).toEqual({ events: HISTORY.length, streams: 3, alreadyStored: 0 });
+
+      expect(file.opened()).toBe(1);
+      expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));
+    });
+
+    it.each(['ndjson', 'csv'] as const)('appends a %s file larger than the budget: the kept events, then the rest read again from where they end', async (format) => {
+      const path = await exportedFile(format);
+      const lines = (await readFile(path, 'utf8')).split('\n');
+      // Room for the first two events only (each line is over 200 characters; the CSV's header is not an event).
+      const firstLine = format === 'csv' ? 1 : 0;
+      const keepChars = lines[firstLine]!.length + lines[firstLine + 1]!.length + 2;
+      const file = counted(path);
+      const target = await freshStore();
+      const sizes: number[] = [];
+      const spied: EventStore = Object.assign(Object.create(target) as EventStore, {
+        appendToStreams: (...[appends, options]: Parameters<EventStore['appendToStreams']>) => {
+          sizes.push(appends.reduce((n, a) => n + a.events.length, 0));
+          return target.appendToStreams(appends, options);
+        },
+      });
+
+      expect(await importEvents(spied, file.open, { format, keepChars, batchSize: 3 })).toEqual({ events: HISTORY.length, streams: 3, alreadyStored: 0 });
+
+      expect(file.opened()).toBe(2);
+      // 7 events in batches of 3: the second batch holds the last kept event and the first two read again.
+      expect(sizes).toEqual([3, 3, 1]);
+      expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));
+    });
+
+    it('refuses a bad line after the kept part, appending nothing', async () => {
+      const lines = (await readFile(await exportedFile('ndjson'), 'utf8')).split('\n');
+      lines[5] = lines[5]!.replace(/"schemaVersion":1/, '"schemaVersion":0');
+      const path = join(dir, 'bad-line-6.ndjson');
+      await writeFile(path, lines.join('\n'));
+      const target = await freshStore();
+
+      const err = await importEvents(target, path, { format: 'ndjson', keepChars: lines[0]!.length + 1 }).catch((e: unknown) => e);
+
+      expect(err).toMatchObject({ line: 6, message: expect.stringMatching(/^line 6: schemaVersion must be an integer >= 1, found 0/) });
+      expect(await target.headPosition()).toBeNull();
+    });
+
+    it('resumes an interrupted import from kept events too, appending only what is missing', async () => {
+      const path = await exportedFile('ndjson');
+      const firstFour = join(dir, 'first-four-kept.ndjson');
+      await writeFile(firstFour, (await readFile(path, 'utf8')).split('\n').slice(0, 4).join('\n'));
+      const target = await freshStore();
+      await importEvents(target, firstFour, { format: 'ndjson' });
+
+      // Kept: the first five events (four stored already); read again: the last two.
+      const lines = (await readFile(path, 'utf8')).split('\n');
+      const keepChars = lines.slice(0, 5).reduce((n, l) => n + l.length, 0);
+      const rest = await importEvents(target, path, { format: 'ndjson', keepChars });
+
+      expect(rest).toEqual({ events: 3, streams: 3, alreadyStored: 4 });
+      expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));
     });
   });
 
