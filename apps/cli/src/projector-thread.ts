@@ -70,7 +70,7 @@ export async function startProjectorThread(runtime: Runtime, defaults: Readonly<
 /** The thread's side: its own runtime on the caller's database, the projector, and a stop on request. */
 async function runThread(port: NonNullable<typeof parentPort>, { url, defaults }: ThreadData): Promise<void> {
   const config = loadConfig({ LOG_LEVEL: 'warn', ...defaults, ...process.env, DATABASE_URL: url });
-  const runtime = await startRuntime(config, createLogger(config.logLevel), { app: 'cli-projector' });
+  const runtime = await startRuntime(config, createLogger(config.logLevel).child({ thread: 'projector' }), { app: 'cli-projector' });
   try {
     await startProjector(runtime);
   } catch (err) {
