@@ -1,6 +1,7 @@
 import { DomainError, type Organisation } from '@app/domain';
 import { OrganisationView } from '@app/application';
 import { bringReadModelsUpToDate } from './up-to-date';
+import { startProjectorThread, type ProjectorThread } from './projector-thread';
 import { ConfigError, createLogger, loadConfig, ProjectorRunningElsewhere, startProjector, startRuntime, type Runtime } from '@app/platform';
 
 /** A failure the CLI reports as one line; `exitCode` 2 means the command was used wrongly. */
@@ -24,20 +25,29 @@ export const usage = (message: string) => new CliError(message, 2);
  */
 /**
  * `projector`: 'required' runs the projector here (an error when another process runs it);
- * 'if-free' runs it here unless another process (npm start) already projects this database.
+ * 'if-free' runs it here unless another process (npm start) already projects this database;
+ * 'thread-if-free' the same, on a worker thread of this process when the CLI runs from its build
+ * (a command that writes a lot: the projections are applied beside it, not between its steps).
  * `readModels: 'up-to-date'` (the read commands): the read models reach the store's head first.
+ * `defaults`: settings (environment variables) the command prefers to the product's defaults; the
+ * environment still wins.
  */
-export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, options: { projector?: 'required' | 'if-free'; readModels?: 'up-to-date' } = {}): Promise<T> {
+export async function withRuntime<T>(
+  fn: (runtime: Runtime) => Promise<T>,
+  options: { projector?: 'required' | 'if-free' | 'thread-if-free'; readModels?: 'up-to-date'; defaults?: Readonly<Record<string, string>> } = {},
+): Promise<T> {
   let config;
   try {
-    config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+    config = loadConfig({ LOG_LEVEL: 'warn', ...options.defaults, ...process.env });
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message, 2);
     throw err;
   }
   const runtime = await startRuntime(config, createLogger(config.logLevel), { joinRunning: true });
+  let thread: ProjectorThread | null = null;
   try {
-    if (options.projector) {
+    if (options.projector === 'thread-if-free') thread = await startProjectorThread(runtime, options.defaults ?? {});
+    if (options.projector && !thread) {
       try {
         await startProjector(runtime);
       } catch (err) {
@@ -48,7 +58,12 @@ export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>, optio
     if (options.readModels === 'up-to-date') await bringReadModelsUpToDate(runtime);
     return await fn(runtime);
   } finally {
-    await runtime.close();
+    // The thread's connections go before the database they use (the embedded one stops with the runtime).
+    try {
+      await thread?.stop();
+    } finally {
+      await runtime.close();
+    }
   }
 }
 

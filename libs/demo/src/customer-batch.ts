@@ -20,6 +20,8 @@ export class CustomerBatch {
   private readonly entries = new Map<string, Entry>();
   private pendingEvents = 0;
   private streamsPending = new Set<string>();
+  /** The append started by `maybeFlush` and not yet waited for. */
+  private inFlight: Promise<void> | null = null;
   /** Events appended so far. */
   appended = 0;
   readonly refusals = new Map<string, number>();
@@ -60,27 +62,47 @@ export class CustomerBatch {
     this.streamsPending.add(id);
   }
 
-  /** Appends when enough is queued. */
+  /**
+   * Starts an append when enough is queued, without waiting for it: the next commands are decided
+   * while the store writes these (their revisions are known already). At most one append is in
+   * flight, so the store sees the batches in order; the next one waits for it.
+   */
   async maybeFlush(): Promise<void> {
-    if (this.pendingEvents >= this.batchSize) await this.flush();
+    if (this.pendingEvents < this.batchSize) return;
+    await this.settled();
+    this.inFlight = this.append();
+    // Its failure is reported by the next wait on it (flush, maybeFlush, settled), not as unhandled.
+    this.inFlight.catch(() => undefined);
   }
 
+  /** Appends everything queued and waits until the store holds it. */
   async flush(): Promise<void> {
+    await this.settled();
+    await this.append();
+  }
+
+  /** Waits for the append in flight, if any (its failure is thrown here). */
+  async settled(): Promise<void> {
+    const inFlight = this.inFlight;
+    this.inFlight = null;
+    if (inFlight) await inFlight;
+  }
+
+  /** Takes what is queued (the streams' next expected revisions move on at once) and appends it. */
+  private async append(): Promise<void> {
     if (this.pendingEvents === 0) return;
-    const ids = [...this.streamsPending];
-    const appends = ids.map((id) => {
+    const appends = [...this.streamsPending].map((id) => {
       const e = this.entries.get(id)!;
-      return { streamId: customerStream(id), events: e.pending, expectedRevision: e.revision === -1 ? ('no_stream' as const) : e.revision };
-    });
-    await this.store.appendToStreams(appends);
-    for (const id of ids) {
-      const e = this.entries.get(id)!;
+      const append = { streamId: customerStream(id), events: e.pending, expectedRevision: e.revision === -1 ? ('no_stream' as const) : e.revision };
       e.revision += e.pending.length;
       e.pending = [];
-    }
-    this.appended += this.pendingEvents;
+      return append;
+    });
+    const count = this.pendingEvents;
     this.pendingEvents = 0;
     this.streamsPending = new Set();
+    await this.store.appendToStreams(appends);
+    this.appended += count;
   }
 
   /**

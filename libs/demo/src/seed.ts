@@ -1,7 +1,7 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { Runtime } from '@app/platform';
 import { seedReport } from './report';
-import { createSeedContext } from './seeding';
+import { createSeedContext, type SeedContext } from './seeding';
 import { setBudgets } from './steps/budgets';
 import { planCampaigns, running } from './steps/campaign-plans';
 import { closeCampaigns, launchCampaigns } from './steps/campaigns';
@@ -29,6 +29,15 @@ export async function seedDemo(runtime: Runtime, bus: CommandBus, options: SeedO
   await requireEmptyStore(runtime);
   // The steps share one context and run in this order: it fixes the draws and ids of the history.
   const context = createSeedContext(runtime, bus, options, onProgress);
+  try {
+    return await seedSteps(context, options, started);
+  } finally {
+    // Stopped or failed half-way: no append of the seed goes on after it returns.
+    await context.batch.settled().catch(() => undefined);
+  }
+}
+
+async function seedSteps(context: SeedContext, options: SeedOptions, started: number): Promise<SeedReport> {
   // Started before the first step, completed after the last: a start cut in between is seen as such.
   await markSeed(context, 'DemoSeedStarted');
   const s = await openBank(context);

@@ -12,6 +12,9 @@ const whole = (name: string, value: string, min: number, max: number) => {
   return n;
 };
 
+/** Projector batches while seeding (PROJECTOR_BATCH_SIZE / PROJECTOR_MAX_WAIT_MS in the environment win). */
+export const SEED_PROJECTOR = { PROJECTOR_BATCH_SIZE: '5000', PROJECTOR_MAX_WAIT_MS: '200' };
+
 /** `campaignctl seed`: a demo history written through the command side. */
 export function seedCommand(program: Command): void {
   program
@@ -37,15 +40,20 @@ export function seedCommand(program: Command): void {
             bar.stop();
           }
           process.stderr.write('read models catching up…\n');
+          const caughtUpFrom = Date.now();
           const head = await runtime.store.headPosition();
           for (const p of PROJECTIONS) if (head) await waitForProjection(runtime.db.pool, p.name, head, 60 * 60_000);
-          return r;
+          // The pace that counts for a bank: until the read models show all of it.
+          const catchUpSeconds = (Date.now() - caughtUpFrom) / 1000;
+          return { ...r, readModels: { catchUpSeconds, eventsPerSecond: Math.round(r.events / (r.seconds + catchUpSeconds)) } };
         },
-        { projector: 'if-free' },
+        // The projector on a thread of its own, in batches the size of the seed's appends (fewer, bigger statements).
+        { projector: 'thread-if-free', defaults: SEED_PROJECTOR },
       );
       output(o.json, report, (r) =>
         [
           `seeded ${r.customers} customers over ${r.months} months (${r.from} to ${r.to}): ${r.events} events in ${r.seconds.toFixed(1)} s (${r.eventsPerSecond} events/s)`,
+          `read models caught up ${r.readModels.catchUpSeconds.toFixed(1)} s later: ${r.readModels.eventsPerSecond} events/s with the read models`,
           `VIP (standard tier and above): ${r.vip.customers} customers, ${(r.vip.share * 100).toFixed(2)}% of customers holding ${(r.vip.assetShare * 100).toFixed(1)}% of assets`,
           '',
           table(['campaign', 'status', 'enrolled'], r.campaigns.map((c) => [c.campaignId, c.status, c.enrolled])),
