@@ -47,9 +47,11 @@ describe('customers through the API', () => {
     // Not in the system until approved.
     expect((await c.as('head-br1').post('/api/customers/T2/risk-assessment', { tolerance: 'R3' })).body.error.code).toBe('UNKNOWN_CUSTOMER');
     // rm1 works in SB1; SB1 has no head or approver here, so BR1 (head-br1, appr-br1) decides, not head office.
+    // Head office is not told where the claim waits: to it the claim is unknown, as one that does not exist.
     const tooHigh = await c.as('appr-ho').post('/api/customers/T2/claims/CL1/decision', { approve: true });
-    expect(tooHigh.status).toBe(403);
-    expect(tooHigh.body.error).toMatchObject({ code: 'NOT_SUPERIOR_UNIT', details: { decidingUnitId: 'BR1' } });
+    const noSuch = await c.as('appr-ho').post('/api/customers/T2/claims/CL-NONE/decision', { approve: true });
+    expect([tooHigh.status, tooHigh.body.error.code, tooHigh.body.error.details]).toEqual([404, 'UNKNOWN_CLAIM', { claimId: 'CL1' }]);
+    expect([noSuch.status, noSuch.body.error.code, noSuch.body.error.details]).toEqual([404, 'UNKNOWN_CLAIM', { claimId: 'CL-NONE' }]);
     const approved = await c.as('head-br1').post('/api/customers/T2/claims/CL1/decision', { approve: true });
     expect(approved.status).toBe(200);
     expect(approved.body.events).toEqual(['CustomerClaimApproved', 'CustomerOnboarded', 'CustomerAssignedToManager']);
@@ -84,7 +86,7 @@ describe('customers through the API', () => {
     const keys = async () => (await t.db.pool.query(`SELECT 1 FROM pii_note_keys WHERE customer_id = 'T5'`)).rowCount;
     // BR1 decides rm1's claim (SB1 has no head or approver): head office is refused before any note, or notes key, is kept
     const ho = await c.as('appr-ho').post('/api/customers/T5/claims/CL5/decision', { approve: false, reason: 'head office says no' });
-    expect([ho.status, ho.body.error.code]).toEqual([403, 'NOT_SUPERIOR_UNIT']);
+    expect([ho.status, ho.body.error.code]).toEqual([404, 'UNKNOWN_CLAIM']);
     const none = await c.as('head-br1').post('/api/customers/T5/claims/CL-NONE/decision', { approve: false, reason: 'no such claim' });
     expect([none.status, none.body.error.code]).toEqual([404, 'UNKNOWN_CLAIM']);
     expect(await notes()).toEqual([]);
