@@ -81,6 +81,7 @@ const CASES: Case[] = [
   { route: 'POST /api/customers/:customerId/consents', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: () => ({ channel: 'sms', granted: true }) },
   { route: 'POST /api/customers/:customerId/complaints/:complaintId/answer', roles: [RM, BH, AD], inside: { customerId: 'IN', complaintId: 'none' }, outside: { customerId: 'OUT', complaintId: 'none' }, peer: { customerId: 'PEER', complaintId: 'none' }, body: () => ({}) },
   { route: 'GET /api/customers/:customerId', roles: [RM, BH, AP, AN, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER') },
+  // Staff are named only where the caller sees them in GET /api/org (customers.int.spec.ts checks it); other units come without staff.
   { route: 'GET /api/customers/:customerId/transfer-targets', roles: [RM, BH, AP, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER') },
   { route: 'GET /api/customers/:customerId/points', roles: [RM, BH, AP, AN, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER') },
 

@@ -255,7 +255,8 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
   endpoint('POST /api/auth/password', 'admin', shape({ currentPassword: 'not the password 1', newPassword: 'a new password 2' }, { currentPassword: f.free(200, 1), newPassword: f.free(200, 1) })),
   endpoint('POST /api/auth/sign-out', 'admin', NO_FIELDS),
   // a user's own read marks (no event): ids of notifications that are not theirs mark nothing
-  endpoint('POST /api/notifications/read', 'rm1', shape({ notificationIds: ['none'] }, { notificationIds: f.array(f.id(), 'none', 1, 200) })),
+  // or all of them (`all: true`): exactly one of the two
+  endpoint('POST /api/notifications/read', 'rm1', [shape({ notificationIds: ['none'] }, { notificationIds: f.array(f.id(), 'none', 1, 200) }), shape({ all: true }, { all: f.bool() })]),
   endpoint('POST /api/auth/staff/:staffId/one-time-password', 'admin', shape({ password: 'temporary 2026' }, { password: f.free(200, 1) }), { staffId: 'rm3' }),
 ];
 

@@ -50,7 +50,7 @@ const zhCN = {
     transfer: {
       title: '跨分行调配客户', hint: '将客户调给其他分行的客户经理，须总行审批；分行内的调配由分行直接办理',
       toStaffId: '调入客户经理', reason: '调配理由', file: '提交调配申请', reasonRequired: '请说明调配理由', filed: '调配申请 {id} 已提交，等待总行审批；可在审批箱“我的申请”中查看',
-      pick: '按姓名或工号搜索', ownBranch: '本分行', otherBranch: '其他分行', noTargets: '没有可调入的客户经理',
+      pick: '按姓名或工号搜索', ownBranch: '本分行', otherBranch: '其他分行', noTargets: '没有可调入的客户经理', typeStaffId: '请输入该分行客户经理的工号',
       directTitle: '调配客户', directHint: '分行内调配由分行办理，跨分行调配由总行办理', direct: '调配', transferred: '客户已调给 {to}',
     },
   },
@@ -129,7 +129,7 @@ const en: Messages = {
     transfer: {
       title: 'Move to another branch', hint: 'To a relationship manager of another branch: head office decides; inside the branch, the branch transfers the customer directly',
       toStaffId: 'To manager', reason: 'Reason', file: 'Request the transfer', reasonRequired: 'Give the reason for the transfer', filed: 'Transfer request {id} filed: awaiting head office; it is in the inbox under my requests',
-      pick: 'Search by name or staff id', ownBranch: 'this branch', otherBranch: 'another branch', noTargets: 'No manager to transfer to',
+      pick: 'Search by name or staff id', ownBranch: 'this branch', otherBranch: 'another branch', noTargets: 'No manager to transfer to', typeStaffId: 'Type the staff id of a manager there',
       directTitle: 'Transfer the customer', directHint: 'Inside a branch the branch transfers; across branches, head office', direct: 'Transfer', transferred: 'The customer now goes to {to}',
     },
   },

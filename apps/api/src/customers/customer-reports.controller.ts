@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { customerAccess, customerDecider, customerStream, notFound, personalDataInClear, transferCandidates, type Actor } from '@app/domain';
+import { customerAccess, customerDecider, customerStream, notFound, organisationInScope, personalDataInClear, transferCandidates, type Actor } from '@app/domain';
 import { loadState, OrganisationDirectory, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 import { masked } from './masking';
@@ -76,7 +76,7 @@ export class CustomerReportsController {
   @Get(':customerId/transfer-targets')
   @ApiOperation({
     summary:
-      'Whom this customer can be transferred to (the staff picker of the transfer forms): active relationship managers grouped by the sub-branch a transfer would take the customer to, own branch first, the current manager left out. `crossBranch`: in another branch (asked of head office, POST customers/:customerId/transfer-requests); `direct`: the caller\'s unit transfers there itself (POST customers/:customerId/transfer). For those who may see the customer (404 otherwise, as for any id outside the caller\'s scope).',
+      'Whom this customer can be transferred to (the staff picker of the transfer forms): active relationship managers grouped by the sub-branch a transfer would take the customer to, own branch first, the current manager left out while they work in the customer\'s unit. Staff are named only where the caller sees them in GET /api/org (their own subtree; head office and admin see everyone): other units are listed with `staff` empty — a relationship manager or branch head asking head office for a manager elsewhere names them by staff id. `crossBranch`: in another branch (asked of head office, POST customers/:customerId/transfer-requests); `direct`: the caller\'s unit transfers there itself (POST customers/:customerId/transfer). For those who may see the customer (404 otherwise, as for any id outside the caller\'s scope).',
   })
   @ApiOkResponse({
     schema: {
@@ -109,6 +109,9 @@ export class CustomerReportsController {
     if (state.status === 'none' || customerAccess(actor, org, { homeUnitId: state.homeUnitId, managerId: state.managerId }) === 'none') {
       throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
     }
-    return { customerId, homeUnitId: state.homeUnitId, managerId: state.managerId, units: transferCandidates(org, state.homeUnitId, state.managerId, actor.unitId) };
+    // Names and ids only of staff the caller sees in GET /api/org (their subtree; head office and admin: everyone).
+    const visible = new Set(organisationInScope(actor, org).staff.map((s) => s.staffId));
+    const units = transferCandidates(org, state.homeUnitId, state.managerId, actor.unitId, (staffId) => visible.has(staffId));
+    return { customerId, homeUnitId: state.homeUnitId, managerId: state.managerId, units };
   }
 }

@@ -137,7 +137,7 @@ export class CustomersController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Approve or reject a claim (an approver or head of the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank). Who could ever decide is asked before the claim is looked up: another role (403 ROLE_NOT_ALLOWED), or a unit with nothing below it (403 NOT_SUPERIOR_UNIT), learns nothing of whether the claim exists (404 UNKNOWN_CLAIM).',
+      'Approve or reject a claim (an approver or head of the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank). Who could ever decide is asked before the claim is looked up: another role (403 ROLE_NOT_ALLOWED), or a unit with nothing below it (403 NOT_SUPERIOR_UNIT), learns nothing of whether the claim exists; anyone else who is not the deciding unit of this claim gets 404 UNKNOWN_CLAIM (details: the claimId only), the same answer as for a claim that does not exist.',
   })
   @ApiBody({ schema: toOpenApi(claimDecision), examples: { example: { value: {"approve": true} } } })
   async decideClaim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('claimId') claimId: string, @Body() body: unknown) {

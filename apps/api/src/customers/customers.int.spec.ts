@@ -47,9 +47,11 @@ describe('customers through the API', () => {
     // Not in the system until approved.
     expect((await c.as('head-br1').post('/api/customers/T2/risk-assessment', { tolerance: 'R3' })).body.error.code).toBe('UNKNOWN_CUSTOMER');
     // rm1 works in SB1; SB1 has no head or approver here, so BR1 (head-br1, appr-br1) decides, not head office.
+    // Head office is not told where the claim waits: to it the claim is unknown, as one that does not exist.
     const tooHigh = await c.as('appr-ho').post('/api/customers/T2/claims/CL1/decision', { approve: true });
-    expect(tooHigh.status).toBe(403);
-    expect(tooHigh.body.error).toMatchObject({ code: 'NOT_SUPERIOR_UNIT', details: { decidingUnitId: 'BR1' } });
+    const noSuch = await c.as('appr-ho').post('/api/customers/T2/claims/CL-NONE/decision', { approve: true });
+    expect([tooHigh.status, tooHigh.body.error.code, tooHigh.body.error.details]).toEqual([404, 'UNKNOWN_CLAIM', { claimId: 'CL1' }]);
+    expect([noSuch.status, noSuch.body.error.code, noSuch.body.error.details]).toEqual([404, 'UNKNOWN_CLAIM', { claimId: 'CL-NONE' }]);
     const approved = await c.as('head-br1').post('/api/customers/T2/claims/CL1/decision', { approve: true });
     expect(approved.status).toBe(200);
     expect(approved.body.events).toEqual(['CustomerClaimApproved', 'CustomerOnboarded', 'CustomerAssignedToManager']);
@@ -84,7 +86,7 @@ describe('customers through the API', () => {
     const keys = async () => (await t.db.pool.query(`SELECT 1 FROM pii_note_keys WHERE customer_id = 'T5'`)).rowCount;
     // BR1 decides rm1's claim (SB1 has no head or approver): head office is refused before any note, or notes key, is kept
     const ho = await c.as('appr-ho').post('/api/customers/T5/claims/CL5/decision', { approve: false, reason: 'head office says no' });
-    expect([ho.status, ho.body.error.code]).toEqual([403, 'NOT_SUPERIOR_UNIT']);
+    expect([ho.status, ho.body.error.code]).toEqual([404, 'UNKNOWN_CLAIM']);
     const none = await c.as('head-br1').post('/api/customers/T5/claims/CL-NONE/decision', { approve: false, reason: 'no such claim' });
     expect([none.status, none.body.error.code]).toEqual([404, 'UNKNOWN_CLAIM']);
     expect(await notes()).toEqual([]);
@@ -134,13 +136,21 @@ describe('customers through the API', () => {
       managerId: 'rm1',
       units: [
         { unitId: 'SB1', name: 'SB1', branchId: 'BR1', crossBranch: false, direct: true, staff: [{ staffId: 'rm2', displayName: 'rm2' }] },
-        { unitId: 'SB2', name: 'SB2', branchId: 'BR2', crossBranch: true, direct: false, staff: [{ staffId: 'rm3', displayName: 'rm3' }] },
+        // BR1's head does not see BR2's staff in GET /api/org: the unit is listed, its people are not.
+        { unitId: 'SB2', name: 'SB2', branchId: 'BR2', crossBranch: true, direct: false, staff: [] },
       ],
     });
-    // The customer's manager sees the same people (the request form needs other branches'), but transfers nowhere directly.
-    expect((await targets('rm1')).units.map((u: { unitId: string; direct: boolean }) => [u.unitId, u.direct])).toEqual([['SB1', false], ['SB2', false]]);
-    // Head office transfers anywhere.
-    expect((await targets('appr-ho')).units.map((u: { unitId: string; direct: boolean }) => [u.unitId, u.direct])).toEqual([['SB1', true], ['SB2', true]]);
+    // The customer's manager transfers nowhere directly, and sees only the people of their own sub-branch (rm2 in its outlet).
+    type Listed = { unitId: string; direct: boolean; staff: { staffId: string }[] };
+    expect((await targets('rm1')).units.map((u: Listed) => [u.unitId, u.direct, u.staff.map((s) => s.staffId)])).toEqual([['SB1', false, ['rm2']], ['SB2', false, []]]);
+    // Head office transfers anywhere and sees everyone.
+    expect((await targets('appr-ho')).units.map((u: Listed) => [u.unitId, u.direct, u.staff.map((s) => s.staffId)])).toEqual([['SB1', true, ['rm2']], ['SB2', true, ['rm3']]]);
+    // Whoever asks, no one is named whom GET /api/org hides from them.
+    for (const who of ['rm1', 'head-br1', 'appr-br1']) {
+      const visible = new Set(((await c.as(who).get('/api/org')).body.staff as { staffId: string }[]).map((s) => s.staffId));
+      const listed = ((await targets(who)).units as Listed[]).flatMap((u) => u.staff.map((s) => s.staffId));
+      expect([who, listed.filter((s) => !visible.has(s))]).toEqual([who, []]);
+    }
     // rm3 may not see rm1's customer: as for any id outside their scope, 404.
     const outside = await c.as('rm3').get('/api/customers/T10/transfer-targets');
     expect([outside.status, outside.body.error.code]).toEqual([404, 'UNKNOWN_CUSTOMER']);

@@ -5,12 +5,15 @@ import { bankDateTime, type Actor, type Organisation } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { id, parseBody, toOpenApi } from '@app/interactions';
-import { markNotificationsRead, notificationsFor, notificationsProjection, ReadModelNotReady, withReadModels, type NotificationItem } from '@app/read-models';
+import { markAllNotificationsRead, markNotificationsRead, notificationsFor, notificationsProjection, ReadModelNotReady, withReadModels, type NotificationItem } from '@app/read-models';
 import { ANY_ROLE, CurrentActor, Roles } from '../http/auth';
 import { readModelAnswer } from '../http/read-model';
 import { masked } from '../customers/masking';
 
-const markRead = z.strictObject({ notificationIds: z.array(id).min(1).max(200) });
+/** Either the given notifications, or `all: true`: every one the user has now, listed or not (past the first 100 too). */
+const markRead = z
+  .strictObject({ notificationIds: z.array(id).min(1).max(200).optional(), all: z.literal(true).optional() })
+  .refine((b) => (b.notificationIds === undefined) !== (b.all === undefined), 'give either notificationIds or all: true');
 
 const person = { type: 'object', properties: { staffId: { type: 'string' }, displayName: { type: 'string', nullable: true } } };
 const unit = { type: 'object', properties: { unitId: { type: 'string' }, name: { type: 'string', nullable: true } } };
@@ -24,7 +27,7 @@ const NOTIFICATIONS_SCHEMA = {
         type: 'object',
         properties: {
           notificationId: { type: 'string' },
-          kind: { type: 'string', enum: ['customer_transferred'] },
+          kind: { type: 'string', enum: ['customer_transferred', 'manager_reassigned'], description: 'a transfer, or a head giving the customer to another manager of the same sub-branch (POST customers/:id/manager)' },
           role: { type: 'string', enum: ['previous_manager', 'new_manager'], description: 'whether this user lost the customer or gained them' },
           customerId: { type: 'string' },
           customerName: { type: 'string', nullable: true, description: 'masked (王**); null when the customer\'s personal data is absent or erased' },
@@ -62,7 +65,7 @@ export class NotificationsController {
   @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the notifications include this position, as returned by a command' })
   @ApiOperation({
     summary:
-      'The signed-in user\'s notifications, newest first (at most 100), and how many are unread: a customer transferred away from them or to them (direct, or a cross-branch request head office approved) — who (name masked), from which unit and manager to which, when (bank time), who decided; for the new manager a link to the customer page',
+      'The signed-in user\'s notifications, unread first, then newest first (at most 100), and how many are unread: a customer transferred away from them or to them (direct, or a cross-branch request head office approved), or reassigned by a head from one manager to another — who (name masked), from which unit and manager to which, when (bank time), who decided; for the new manager a link to the customer page',
   })
   @ApiOkResponse({ schema: NOTIFICATIONS_SCHEMA })
   async list(@CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string) {
@@ -75,12 +78,15 @@ export class NotificationsController {
   @Roles(...ANY_ROLE)
   @Post('read')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark some of the signed-in user\'s notifications read (ids that are not theirs mark nothing); `marked`: how many were unread until now' })
-  @ApiBody({ schema: toOpenApi(markRead), examples: { one: { value: { notificationIds: ['3f2c9a4e-5b1d-4c8e-9a7f-2d6b8e1c0a93'] } } } })
+  @ApiOperation({
+    summary:
+      'Mark some of the signed-in user\'s notifications read (`notificationIds`; ids that are not theirs mark nothing), or all of them (`all: true`, listed or not); `marked`: how many were unread until now. Notifications recorded before notifications were deployed count as read already',
+  })
+  @ApiBody({ schema: toOpenApi(markRead), examples: { one: { value: { notificationIds: ['3f2c9a4e-5b1d-4c8e-9a7f-2d6b8e1c0a93'] } }, all: { value: { all: true } } } })
   async read(@CurrentActor() actor: Actor, @Body() body: unknown) {
     const b = parseBody(markRead, body);
     try {
-      const marked = await withReadModels(this.runtime.db.pool, [notificationsProjection.name], (db) => markNotificationsRead(db, actor.userId, b.notificationIds, new Date()), { readOnly: false });
+      const marked = await withReadModels(this.runtime.db.pool, [notificationsProjection.name], (db) => (b.all ? markAllNotificationsRead(db, actor.userId, new Date()) : markNotificationsRead(db, actor.userId, b.notificationIds ?? [], new Date())), { readOnly: false });
       return { marked };
     } catch (err) {
       if (err instanceof ReadModelNotReady) throw new ServiceUnavailableException({ code: err.code, message: err.message });
@@ -95,7 +101,7 @@ export class NotificationsController {
     const unitOf = (unitId: string) => ({ unitId, name: org.units.get(unitId)?.name ?? null });
     return {
       notificationId: n.notificationId,
-      kind: 'customer_transferred' as const,
+      kind: n.kind,
       role: n.role,
       customerId: n.customerId,
       customerName: personal.state === 'present' ? masked(personal.data).name : null,

@@ -93,4 +93,34 @@ describe('transfer notifications through the API', () => {
     expect([r.status, r.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
     expect((await list('rm1')).unread).toBe(1);
   });
+
+  it('refuses a body naming both ids and all, or neither (400), and marks nothing', async () => {
+    const both = await c.as('rm1').post('/api/notifications/read', { notificationIds: ['x'], all: true });
+    const neither = await c.as('rm1').post('/api/notifications/read', {});
+    expect([both.status, both.body.error.code, neither.status, neither.body.error.code]).toEqual([400, 'VALIDATION_FAILED', 400, 'VALIDATION_FAILED']);
+    expect((await list('rm1')).unread).toBe(1);
+  });
+
+  it('tells both managers when a head gives a managed customer to another manager of the sub-branch (no transfer), and "all" marks every one read', async () => {
+    // N3 (SB1): first assigned to rm1 (no one told), then BR1's head gives them to rm2 (OUT1, under SB1).
+    await ok(c.as('rm1').post('/api/customers', { customerId: 'N3', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '7000' } }));
+    await ok(c.as('head-br1').post('/api/customers/N3/manager', { staffId: 'rm1' }));
+    const { position } = await ok(c.as('head-br1').post('/api/customers/N3/manager', { staffId: 'rm2' }));
+    const seen = (await c.as('rm2').get(`/api/notifications?minPosition=${encodeURIComponent(position)}`)).body;
+    // rm2: N2 (transferred to them, unread) and N3 (given to them, unread), N3 first (newer).
+    expect([seen.unread, seen.items.map((n: any) => [n.customerId, n.kind, n.role, n.from.manager?.staffId, n.to.manager.staffId, n.from.unit.unitId, n.to.unit.unitId, n.decidedBy.staffId])]).toEqual([
+      2,
+      [
+        ['N3', 'manager_reassigned', 'new_manager', 'rm1', 'rm2', 'SB1', 'SB1', 'head-br1'],
+        ['N2', 'customer_transferred', 'new_manager', undefined, 'rm2', 'SB1', 'SB1', 'head-br1'],
+      ],
+    ]);
+    // rm1: N1's transfer away (unread since the test above) and N3's reassignment away.
+    const rm1 = await list('rm1');
+    expect([rm1.unread, rm1.items.map((n: any) => [n.customerId, n.kind, n.role])]).toEqual([2, [['N3', 'manager_reassigned', 'previous_manager'], ['N1', 'customer_transferred', 'previous_manager']]]);
+    expect((await c.as('rm1').post('/api/notifications/read', { all: true })).body).toEqual({ marked: 2 });
+    expect((await list('rm1')).unread).toBe(0);
+    // rm2's own are theirs: untouched.
+    expect((await list('rm2')).unread).toBe(2);
+  });
 });

@@ -236,6 +236,9 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/customers/H2/transfer-requests') && sent.push(r.headers()));
     // The picker: the managers H2 could go to, by sub-branch (rm1, H2's own, left out): rm2 works in OUT1, an outlet of SB1 (BR1); rm3 in SB2 (BR2).
     expect(await openPicker(page, '#transfer-request')).toEqual(['SB1（SB1）· 本分行', 'SB2（SB2）· 其他分行']);
+    // rm1 does not see BR2's people (GET /api/org): SB2 is listed without names, its manager typed by staff id.
+    expect(await page.$$eval('.type-staff-id', (xs) => xs.filter((x) => (x as unknown as { offsetParent: unknown }).offsetParent !== null).map((x) => (x.textContent ?? '').trim()))).toEqual(['请输入该分行客户经理的工号']);
+    expect(await page.$('.el-select-dropdown__item[data-staff=rm3]')).toBeNull();
     // Blank (spaces only) is no reason: asked for beside the reason, nothing sent.
     expect(await pickStaff(page, 'rm3')).toEqual(['rm3']);
     await page.fill('#transfer-reason', '   ');
@@ -337,7 +340,10 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     await ho.click('#tabs [data-tab=inbox]');
     await ho.click(`#inbox-waiting [data-approve="${transferRequestId}"]`);
     await ho.waitForSelector(`#inbox-notice:has-text("${transferRequestId}")`);
-    // head office decided: it is not a manager of H2 before or after, so it is told nothing
+    // head office decided: it is not a manager of H2 before or after, so it is told nothing — asked once the
+    // notifications have caught up with the approval (rm3, the new manager, has theirs by then)
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    expect((await c.as('rm3').get('/api/notifications')).body.unread).toBe(1);
     await ho.click('#notifications-bell');
     await ho.waitForSelector('#notifications :text("没有通知")');
     await ho.close();
@@ -384,6 +390,19 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     await old.waitForSelector('.notification-badge sup:has-text("1")');
     await old.close();
   }, 90_000);
+
+  it('does not offer the admin the direct transfer form (the admin\'s role is configuration, DOMAIN.md)', async () => {
+    ok(await c.as('admin').post('/api/org/staff', { staffId: 'admin2', displayName: 'admin2', role: 'admin', unitId: 'HO' }));
+    ok(await c.as('admin').post('/api/auth/staff/admin2/one-time-password', { password: ONE_TIME }));
+    const { page } = await newPage();
+    await signInFirstTime(page, 'admin2', 'configuration 2026');
+    await page.click('#tabs [data-tab=customer]');
+    await page.fill('#customer-id', 'H1');
+    await page.click('#customer-open');
+    await page.waitForSelector('#customer-360 h2:has-text("H1")');
+    expect(await page.$('#direct-transfer')).toBeNull();
+    await page.close();
+  }, 60_000);
 
   it('showed no console error and no CSP violation on these screens', () => {
     expect(problems).toEqual([]);

@@ -404,7 +404,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve or reject a claim (an approver or head of the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank). Who could ever decide is asked before the claim is looked up: another role (403 ROLE_NOT_ALLOWED), or a unit with nothing below it (403 NOT_SUPERIOR_UNIT), learns nothing of whether the claim exists (404 UNKNOWN_CLAIM). */
+        /** Approve or reject a claim (an approver or head of the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank). Who could ever decide is asked before the claim is looked up: another role (403 ROLE_NOT_ALLOWED), or a unit with nothing below it (403 NOT_SUPERIOR_UNIT), learns nothing of whether the claim exists; anyone else who is not the deciding unit of this claim gets 404 UNKNOWN_CLAIM (details: the claimId only), the same answer as for a claim that does not exist. */
         post: operations["CustomersController_decideClaim"];
         delete?: never;
         options?: never;
@@ -973,7 +973,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user's notifications, newest first (at most 100), and how many are unread: a customer transferred away from them or to them (direct, or a cross-branch request head office approved) — who (name masked), from which unit and manager to which, when (bank time), who decided; for the new manager a link to the customer page */
+        /** The signed-in user's notifications, unread first, then newest first (at most 100), and how many are unread: a customer transferred away from them or to them (direct, or a cross-branch request head office approved), or reassigned by a head from one manager to another — who (name masked), from which unit and manager to which, when (bank time), who decided; for the new manager a link to the customer page */
         get: operations["NotificationsController_list"];
         put?: never;
         post?: never;
@@ -992,7 +992,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark some of the signed-in user's notifications read (ids that are not theirs mark nothing); `marked`: how many were unread until now */
+        /** Mark some of the signed-in user's notifications read (`notificationIds`; ids that are not theirs mark nothing), or all of them (`all: true`, listed or not); `marked`: how many were unread until now. Notifications recorded before notifications were deployed count as read already */
         post: operations["NotificationsController_read"];
         delete?: never;
         options?: never;
@@ -1308,7 +1308,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whom this customer can be transferred to (the staff picker of the transfer forms): active relationship managers grouped by the sub-branch a transfer would take the customer to, own branch first, the current manager left out. `crossBranch`: in another branch (asked of head office, POST customers/:customerId/transfer-requests); `direct`: the caller's unit transfers there itself (POST customers/:customerId/transfer). For those who may see the customer (404 otherwise, as for any id outside the caller's scope). */
+        /** Whom this customer can be transferred to (the staff picker of the transfer forms): active relationship managers grouped by the sub-branch a transfer would take the customer to, own branch first, the current manager left out while they work in the customer's unit. Staff are named only where the caller sees them in GET /api/org (their own subtree; head office and admin see everyone): other units are listed with `staff` empty — a relationship manager or branch head asking head office for a manager elsewhere names them by staff id. `crossBranch`: in another branch (asked of head office, POST customers/:customerId/transfer-requests); `direct`: the caller's unit transfers there itself (POST customers/:customerId/transfer). For those who may see the customer (404 otherwise, as for any id outside the caller's scope). */
         get: operations["CustomerReportsController_transferTargets"];
         put?: never;
         post?: never;
@@ -4138,8 +4138,11 @@ export interface operations {
                         unread?: number;
                         items?: {
                             notificationId?: string;
-                            /** @enum {string} */
-                            kind?: "customer_transferred";
+                            /**
+                             * @description a transfer, or a head giving the customer to another manager of the same sub-branch (POST customers/:id/manager)
+                             * @enum {string}
+                             */
+                            kind?: "customer_transferred" | "manager_reassigned";
                             /**
                              * @description whether this user lost the customer or gained them
                              * @enum {string}
@@ -4204,7 +4207,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    notificationIds: string[];
+                    notificationIds?: string[];
+                    /** @enum {boolean} */
+                    all?: true;
                 };
             };
         };

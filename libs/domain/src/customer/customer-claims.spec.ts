@@ -37,8 +37,9 @@ describe('claims (客户申领)', () => {
     given([filedBy('rm2', 'OUT1')])
       .when(decide('head-sb1'))
       .then([{ type: 'CustomerClaimApproved', data: { customerId: 'C1', claimId: 'CL1', approvedBy: 'head-sb1' } }, onboarded, assignedTo('rm2')]);
-    given([filedBy('rm2', 'OUT1')]).when(decide('head-br1')).thenRefuses('NOT_SUPERIOR_UNIT', { decidingUnitId: 'SB1' });
-    given([filedBy('rm1', 'SB1')]).when(decide('head-sb1')).thenRefuses('NOT_SUPERIOR_UNIT', { decidingUnitId: 'BR1' });
+    // Another unit is told the claim is unknown to it, naming only the id it asked for (not where the claim waits).
+    given([filedBy('rm2', 'OUT1')]).when(decide('head-br1')).thenRefuses('UNKNOWN_CLAIM', { claimId: 'CL1' });
+    given([filedBy('rm1', 'SB1')]).when(decide('head-sb1')).thenRefuses('UNKNOWN_CLAIM', { claimId: 'CL1' });
   });
 
   it('DOMAIN Organisation (a claim is for a customer not yet in the system): refuses a claim on a customer the system has, assigned or not', () => {
@@ -57,7 +58,7 @@ describe('claims (客户申领)', () => {
     given([filedBy('rm1', 'SB1')]).when(blank).thenRefuses('REASON_REQUIRED', { field: 'reason' });
     given([filedBy('rm1', 'SB1')]).when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: false }, 'head-br1')).thenRefuses('REASON_REQUIRED');
     // SB1's own head does not decide rm1's claim: that refusal comes first.
-    given([filedBy('rm1', 'SB1')]).when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: false, reasonNote: null }, 'head-sb1')).thenRefuses('NOT_SUPERIOR_UNIT');
+    given([filedBy('rm1', 'SB1')]).when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: false, reasonNote: null }, 'head-sb1')).thenRefuses('UNKNOWN_CLAIM');
   });
 
   it('asks who could ever decide a claim before looking the claim up: a role that never decides, or a unit with nothing below it, is refused (403) whether or not the claim exists', () => {
@@ -70,6 +71,24 @@ describe('claims (客户申领)', () => {
     given([filedBy('rm1', 'SB1')]).when(byHeadOfSb2('CL-OTHER')).thenRefuses('NOT_SUPERIOR_UNIT', { actorUnitId: 'SB2' });
     // BR1 decides claims from below it: for it, a claim that does not exist is unknown.
     given([]).when(cmd({ type: 'DecideClaim', claimId: 'CL-NONE', approve: true }, 'head-br1')).thenRefuses('UNKNOWN_CLAIM');
+  });
+
+  it('tells a unit that does not decide the claim nothing of whether it waits: the same refusal, with the same details, as for no claim at all', () => {
+    // BR2 has SB2 below it, so its head passes the "units below" check; rm1's claim (SB1) is BR1's to decide.
+    const byHeadOfBr2 = (claimId: string) => ({ ...base, by: { userId: 'head-br2', unitId: 'BR2', role: 'branch_head' as const }, type: 'DecideClaim', claimId, approve: true }) as unknown as CustomerCommand;
+    const refusal = (history: CustomerEvent[]) => {
+      try {
+        customerDecider.decide(byHeadOfBr2('CL1'), history.reduce(customerDecider.evolve, customerDecider.initialState()));
+        return 'accepted';
+      } catch (e) {
+        const { code, details } = e as { code: string; details?: unknown };
+        return { code, details };
+      }
+    };
+    expect(refusal([filedBy('rm1', 'SB1')])).toEqual({ code: 'UNKNOWN_CLAIM', details: { claimId: 'CL1' } });
+    expect(refusal([])).toEqual({ code: 'UNKNOWN_CLAIM', details: { claimId: 'CL1' } });
+    // Head office (appr-ho) is not BR1 either: above the deciding unit is not it.
+    given([filedBy('rm1', 'SB1')]).when(decide('appr-ho')).thenRefuses('UNKNOWN_CLAIM', { claimId: 'CL1' });
   });
 
   it('leaves a rejected claim\'s customer out of the system, and lets a new claim be filed', () => {

@@ -62,15 +62,11 @@ export function decideClaims(c: ClaimsCommand, s: ClaimsState & RelationshipStat
       if (!hasUnitsBelow(c.org, c.by.unitId)) {
         throw forbidden('NOT_SUPERIOR_UNIT', 'a claim is decided by the nearest unit above the claimant\'s with assignment rights; nothing is below yours', { actorUnitId: c.by.unitId });
       }
+      // Which claim, and whether this unit decides it, are one answer: to anyone but the deciding unit a waiting claim
+      // and none at all look the same (404, naming only the id asked for), so another branch learns nothing of it.
       const claim = s.pendingClaim;
-      if (!claim || claim.claimId !== c.claimId) throw notFound('UNKNOWN_CLAIM', `no pending claim ${c.claimId}`, { claimId: c.claimId });
-      const decidingUnitId = claimDecidingUnit(c.org, claim.unitId);
-      if (c.by.unitId !== decidingUnitId) {
-        throw forbidden('NOT_SUPERIOR_UNIT', 'a claim is decided by the nearest unit above the claimant\'s with assignment rights', {
-          claimantUnitId: claim.unitId,
-          decidingUnitId,
-          actorUnitId: c.by.unitId,
-        });
+      if (!claim || claim.claimId !== c.claimId || c.by.unitId !== claimDecidingUnit(c.org, claim.unitId)) {
+        throw notFound('UNKNOWN_CLAIM', `no pending claim ${c.claimId} for your unit to decide`, { claimId: c.claimId });
       }
       if (!c.approve) {
         // A rejection says why (the claimant reads it in their inbox); the reason's text is a vault note, so no note is no reason.

@@ -105,16 +105,27 @@ export function transfersDirectly(org: Organisation, actorUnitId: string, fromBr
 /**
  * Whom a customer held by `homeUnitId` can be transferred to, as `transferTarget` would accept them:
  * active relationship managers working in (or under) a sub-branch, grouped by that sub-branch, the
- * customer's own manager left out; each group says whether it is in another branch (a request to
- * head office) and whether `actorUnitId` transfers there itself.
+ * customer's own manager left out while they work in the customer's unit; each group says whether it is in another branch (a request to
+ * head office) and whether `actorUnitId` transfers there itself. Staff the caller may not see
+ * (`seesStaff`) are left out of their unit's group: the unit is still listed, with no one in it.
  */
-export function transferCandidates(org: Organisation, homeUnitId: string, managerId: string | null, actorUnitId: string) {
+export function transferCandidates(
+  org: Organisation,
+  homeUnitId: string,
+  managerId: string | null,
+  actorUnitId: string,
+  /** Whose names the caller may read (GET /api/org's rule): the others' units are listed, without staff. Default: everyone. */
+  seesStaff: (staffId: string) => boolean = () => true,
+) {
   const fromBranch = unitAtLevel(org, homeUnitId, 'branch')?.unitId;
   const groups = new Map<string, { unitId: string; name: string; branchId: string | null; crossBranch: boolean; direct: boolean; staff: { staffId: string; displayName: string }[] }>();
   for (const s of org.staff.values()) {
-    if (s.role !== 'relationship_manager' || s.active === false || s.staffId === managerId) continue;
+    if (s.role !== 'relationship_manager' || s.active === false) continue;
     const unit = unitAtLevel(org, s.unitId, 'sub_branch_2') ?? unitAtLevel(org, s.unitId, 'sub_branch_1');
     if (!unit) continue;
+    // The current manager is left out only where a transfer to them changes nothing: in the customer's own unit.
+    // One who moved to another sub-branch is a valid target (the customer follows them there).
+    if (s.staffId === managerId && unit.unitId === homeUnitId) continue;
     let group = groups.get(unit.unitId);
     if (!group) {
       const branchId = unitAtLevel(org, unit.unitId, 'branch')?.unitId ?? null;
@@ -122,7 +133,7 @@ export function transferCandidates(org: Organisation, homeUnitId: string, manage
       group = { unitId: unit.unitId, name: unit.name, branchId, crossBranch, direct: transfersDirectly(org, actorUnitId, fromBranch, crossBranch), staff: [] };
       groups.set(unit.unitId, group);
     }
-    group.staff.push({ staffId: s.staffId, displayName: s.displayName });
+    if (seesStaff(s.staffId)) group.staff.push({ staffId: s.staffId, displayName: s.displayName });
   }
   const units = [...groups.values()].sort((a, b) => Number(a.crossBranch) - Number(b.crossBranch) || a.unitId.localeCompare(b.unitId));
   for (const u of units) u.staff.sort((a, b) => a.staffId.localeCompare(b.staffId));

@@ -26,4 +26,26 @@ describe('whom a customer can be transferred to (the staff picker of the transfe
       ['SB1B', true, ['rm1b']],
     ]);
   });
+
+  it('offers the customer\'s own manager once they work in another sub-branch (a transfer takes the customer to them there), not while they work in the customer\'s unit', () => {
+    // rm1 manages C1 of SB1 and moves to SB2 (BR2): the customer stays in SB1 until transferred to rm1.
+    const staff = new Map(ORG.staff);
+    staff.set('rm1', { ...ORG.staff.get('rm1')!, unitId: 'SB2' });
+    const moved = { ...ORG, staff };
+    expect(transferCandidates(moved, 'SB1', 'rm1', 'HO').map((g) => [g.unitId, g.staff.map((s) => s.staffId)])).toEqual([
+      ['SB1', ['rm2']],
+      ['SB1B', ['rm1b']],
+      ['SB2', ['rm1', 'rm3']],
+    ]);
+  });
+
+  it('lists the units of staff the caller may not see without their names or ids', () => {
+    // As for a relationship manager of SB1, who sees the staff of SB1 and below (rm1, rm2) only.
+    const sees = (staffId: string) => ['rm1', 'rm2'].includes(staffId);
+    expect(transferCandidates(ORG, 'SB1', 'rm1', 'SB1', sees).map((g) => [g.unitId, g.crossBranch, g.staff.map((s) => s.staffId)])).toEqual([
+      ['SB1', false, ['rm2']],
+      ['SB1B', false, []],
+      ['SB2', true, []],
+    ]);
+  });
 });

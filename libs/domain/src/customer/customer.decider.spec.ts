@@ -119,9 +119,9 @@ describe('customer', () => {
     });
 
     // Claims for customers not yet in the system: customer-claims.spec.ts.
-    it('refuses a claim decided by the claimant\'s own unit', () => {
+    it('refuses a claim decided by the claimant\'s own unit (as unknown to it)', () => {
       const filed: CustomerEvent = { type: 'CustomerClaimFiled', data: { customerId: 'C1', claimId: 'CL1', staffId: 'rm1', unitId: 'SB1' } };
-      given([onboarded, filed]).when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: true }, { by: actor('head-sb1') })).thenRefuses('NOT_SUPERIOR_UNIT');
+      given([onboarded, filed]).when(cmd({ type: 'DecideClaim', claimId: 'CL1', approve: true }, { by: actor('head-sb1') })).thenRefuses('UNKNOWN_CLAIM');
     });
 
     it('lets the branch transfer a customer inside the branch', () => {

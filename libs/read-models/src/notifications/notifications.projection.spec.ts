@@ -2,14 +2,15 @@ import type { RecordedEvent } from '@app/event-store';
 import { foldEffects } from '../runner/effects';
 import { notificationsProjection } from './notifications.projection';
 
-const event = (eventId: string, type: string, data: Record<string, unknown>, occurredAt: string, actor: string) => ({ type, data, metadata: { eventId, actor, occurredAt } }) as unknown as RecordedEvent;
+/** Events of one command share its correlation (the request); here each event's correlation is its business time, one command each. */
+const event = (eventId: string, type: string, data: Record<string, unknown>, occurredAt: string, actor: string) => ({ type, data, metadata: { eventId, actor, occurredAt, correlationId: `req@${occurredAt}` } }) as unknown as RecordedEvent;
 const transferred = (eventId: string, data: { customerId: string; fromUnitId: string; toUnitId: string; fromStaffId: string | null; toStaffId: string; crossBranch: boolean }, occurredAt: string, actor: string) =>
   event(eventId, 'CustomerTransferred', data, occurredAt, actor);
 const assigned = (eventId: string, customerId: string, staffId: string, previousStaffId: string | null, unitId: string, occurredAt: string, actor: string) =>
   event(eventId, 'CustomerAssignedToManager', { customerId, staffId, previousStaffId, unitId }, occurredAt, actor);
 /** When these events (in log order) are folded as one batch: the rows it will insert. */
 const when = (events: RecordedEvent[]) =>
-  foldEffects(notificationsProjection.definition, events, undefined)
+  foldEffects(notificationsProjection.definition, events, { transferred: new Set<string>() })
     .rows('nt_notifications')
     .map((r) => r.insert);
 
@@ -57,5 +58,36 @@ describe('transfer notifications as effects (004 篇九 第九条: the previous 
   it('given a customer without a previous manager transferred, notifies the new manager only', () => {
     const rows = when([transferred('e9', { customerId: 'C4', fromUnitId: 'SB1', toUnitId: 'SB2', fromStaffId: null, toStaffId: 'rm3', crossBranch: true }, '2026-03-20T01:00:00.000Z', 'appr-ho')]);
     expect(rows.map((r) => [r!.staff_id, r!.role, r!.from_staff_id, r!.from_unit_id])).toEqual([['rm3', 'new_manager', null, 'SB1']]);
+  });
+
+  it('given a head reassigning a managed customer (POST customers/:id/manager, no transfer), tells the previous and the new manager (DOMAIN.md: both are notified)', () => {
+    const rows = when([
+      assigned('a1', 'C5', 'rm1', null, 'SB1', '2026-03-09T02:00:00.000Z', 'head-br1'),
+      assigned('a2', 'C5', 'rm2', 'rm1', 'SB1', '2026-03-10T02:00:00.000Z', 'head-br1'),
+      // the same manager again changes nothing and tells no one
+      assigned('a3', 'C5', 'rm2', 'rm2', 'SB1', '2026-03-11T02:00:00.000Z', 'head-br1'),
+    ]);
+    // a1 is a first assignment: no one lost the customer, and it is not a change of manager.
+    expect(rows.map((r) => [r!.staff_id, r!.notification_id, r!.kind, r!.role, r!.from_staff_id, r!.to_staff_id, r!.from_unit_id, r!.to_unit_id, r!.cross_branch, r!.decided_by])).toEqual([
+      ['rm1', 'a2', 'manager_reassigned', 'previous_manager', 'rm1', 'rm2', 'SB1', 'SB1', false, 'head-br1'],
+      ['rm2', 'a2', 'manager_reassigned', 'new_manager', 'rm1', 'rm2', 'SB1', 'SB1', false, 'head-br1'],
+    ]);
+  });
+
+  it('given a reassignment in another command than a transfer of the same customer to the same manager, tells them of both', () => {
+    const rows = when([
+      transferred('e1', { customerId: 'C6', fromUnitId: 'SB1', toUnitId: 'SB1', fromStaffId: 'rm1', toStaffId: 'rm2', crossBranch: false }, '2026-03-10T02:00:00.000Z', 'head-br1'),
+      assigned('e2', 'C6', 'rm2', 'rm1', 'SB1', '2026-03-10T02:00:00.000Z', 'head-br1'),
+      assigned('e3', 'C6', 'rm1', 'rm2', 'SB1', '2026-03-11T02:00:00.000Z', 'head-br1'),
+      assigned('e4', 'C6', 'rm2', 'rm1', 'SB1', '2026-03-12T02:00:00.000Z', 'head-br1'),
+    ]);
+    expect(rows.map((r) => [r!.notification_id, r!.staff_id])).toEqual([
+      ['e1', 'rm1'],
+      ['e1', 'rm2'],
+      ['e3', 'rm2'],
+      ['e3', 'rm1'],
+      ['e4', 'rm1'],
+      ['e4', 'rm2'],
+    ]);
   });
 });
