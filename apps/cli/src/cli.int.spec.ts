@@ -124,7 +124,7 @@ describe('campaignctl', () => {
     const all = await cli(['replay', '--all', '--json']);
     expect(all.code).toBe(0);
     const rebuilt = JSON.parse(all.out) as { name: string; schema: string; events: number }[];
-    expect(rebuilt.map((x) => x.name).sort()).toEqual(['approval-inbox', 'budget-usage', 'campaign-effectiveness', 'cross-selling', 'customer-360', 'customer-directory', 'period-corrections', 'points-ledger', 'staff-scorecard', 'supervision']);
+    expect(rebuilt.map((x) => x.name).sort()).toEqual(['approval-inbox', 'budget-usage', 'campaign-effectiveness', 'cross-selling', 'customer-360', 'customer-directory', 'notifications', 'period-corrections', 'points-ledger', 'staff-scorecard', 'supervision']);
     expect(new Set(rebuilt.map((x) => x.events)).size).toBe(1);
     expect((await cli(['replay'])).code).toBe(2);
   });

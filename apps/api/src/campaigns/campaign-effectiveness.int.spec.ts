@@ -177,6 +177,7 @@ describe('campaign effectiveness read model', () => {
       ['cross-selling', 'running'],
       ['approval-inbox', 'running'],
       ['period-corrections', 'running'],
+      ['notifications', 'running'],
     ]);
   });
 
