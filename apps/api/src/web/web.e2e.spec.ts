@@ -109,6 +109,9 @@ describe('staff front end', () => {
     expect(await page.textContent('#who')).toContain('机构负责人');
     // the new password now signs in straight to the screens
     await page.click('#sign-out');
+    // Signed out once the sign-in form shows: navigating earlier races the sign-out's reply, and the reload
+    // then asks for a session with the old CSRF cookie (a 401 the lockout test below would count).
+    await page.waitForSelector('#staff-id');
     await signIn(page, 'head-br1', 'spring campaign 42');
     await page.waitForSelector('#campaign-list .el-table__row');
     await page.close();
