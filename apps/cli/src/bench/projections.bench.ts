@@ -10,6 +10,8 @@
  * reads, its effects and each table's writes (wall time summed over batches; projections run in parallel).
  * `--statements`: the server loads pg_stat_statements, and the report lists the 25 statements of the all-projections
  * rebuild that took it longest. Each rebuild reports the database server's CPU seconds beside this process's.
+ * `--catch-up N`: events per transaction once a batch has filled up (10,000 without it); with `--runs 4 --ab CATCH_UP_OFF`
+ * the runs alternate with and without catch-up batches in one process.
  */
 import 'reflect-metadata';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
