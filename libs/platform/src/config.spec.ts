@@ -8,6 +8,15 @@ describe('loadConfig', () => {
     expect(c.eventStoreUrl).toBeUndefined();
   });
 
+  it('takes catch-up batches of 20 batches, at most 10,000 events, unless PROJECTOR_CATCH_UP_BATCH_SIZE says otherwise', () => {
+    // 20 × 500 = 10,000 by default; 20 × 40 = 800 for a test's small batches; 20 × 2,000 = 40,000 is held at 10,000.
+    expect(loadConfig({}).projectorCatchUpBatchSize).toBe(10_000);
+    expect(loadConfig({ PROJECTOR_BATCH_SIZE: '40' }).projectorCatchUpBatchSize).toBe(800);
+    expect(loadConfig({ PROJECTOR_BATCH_SIZE: '2000' }).projectorCatchUpBatchSize).toBe(10_000);
+    expect(loadConfig({ PROJECTOR_CATCH_UP_BATCH_SIZE: '3000' }).projectorCatchUpBatchSize).toBe(3000);
+    expect(() => loadConfig({ PROJECTOR_CATCH_UP_BATCH_SIZE: '0' })).toThrow(/PROJECTOR_CATCH_UP_BATCH_SIZE/);
+  });
+
   it('lets staff date facts back 3 days by default (BACKDATE_GRACE_DAYS), and refuses a negative grace', () => {
     expect(loadConfig({}).backdateGraceDays).toBe(3);
     expect(loadConfig({ BACKDATE_GRACE_DAYS: '0.5' }).backdateGraceDays).toBe(0.5);

@@ -80,6 +80,7 @@ export async function startProjector(runtime: Runtime, options: { wait?: boolean
   const runner = new ProjectionRunner(runtime.store, runtime.db.pool, PROJECTIONS, runtime.log, {
     batchSize: runtime.config.projectorBatchSize,
     maxBatchWaitMs: runtime.config.projectorMaxWaitMs,
+    catchUpBatchSize: runtime.config.projectorCatchUpBatchSize,
     isTransient: isDatabaseUnavailable,
   });
   await runner.start();

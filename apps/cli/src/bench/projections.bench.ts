@@ -10,6 +10,8 @@
  * reads, its effects and each table's writes (wall time summed over batches; projections run in parallel).
  * `--statements`: the server loads pg_stat_statements, and the report lists the 25 statements of the all-projections
  * rebuild that took it longest. Each rebuild reports the database server's CPU seconds beside this process's.
+ * `--catch-up N`: events per transaction once a batch has filled up (10,000 without it); with `--runs 4 --ab CATCH_UP_OFF`
+ * the runs alternate with and without catch-up batches in one process.
  */
 import 'reflect-metadata';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -57,13 +59,23 @@ async function databaseCpuSeconds(pool: Pool): Promise<number> {
   return ticks / tick;
 }
 
+/**
+ * `--catch-up N`: events per transaction once a batch has filled up (the runner's `catchUpBatchSize`,
+ * 10,000 without it, as the projector's default for batches of 500); `--runs 4 --ab CATCH_UP_OFF` alternates runs with it off (batches of 2,000 throughout).
+ */
+const catchUpBatchSize = () => {
+  const args = process.argv.slice(2);
+  if (process.env.CATCH_UP_OFF) return undefined;
+  return args.includes('--catch-up') ? Number(args[args.indexOf('--catch-up') + 1]) : 10_000;
+};
+
 async function rebuild(pool: Pool, store: PostgresEventStore, projections: readonly Projection[], events: number) {
   const dbCpuBefore = await databaseCpuSeconds(pool);
   let peakRss = process.memoryUsage().rss;
   const statementsBefore = statements;
   const cpuBefore = process.cpuUsage();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-  const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20 });
+  const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20, catchUpBatchSize: catchUpBatchSize() });
   const [, ms] = await timed(async () => {
     await runner.start();
     if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up');

@@ -42,9 +42,8 @@ export async function loadOptedOut(tx: PoolClient, events: readonly RecordedEven
   return new Map(rows.map((r) => [r.customer_id, r.opted_out]));
 }
 
-/** Every customer of the batch's snapshots and sales gets an entry (empty when they hold nothing yet). */
-export async function loadHoldingPeriods(tx: PoolClient, events: readonly RecordedEvent[]): Promise<HoldingPeriods> {
-  const ids = idsOf(events, HOLDING);
+/** Every customer of the batch's snapshots and sales (`ids`) gets an entry (empty when they hold nothing yet). */
+export async function loadHoldingPeriods(tx: PoolClient, ids: readonly string[]): Promise<HoldingPeriods> {
   const periods: HoldingPeriods = new Map(ids.map((id) => [id, new Map()]));
   if (ids.length === 0) return periods;
   const { rows } = await tx.query<{ customer_id: string; product_code: string; period: number; open: boolean; since_month: string; source: 'sale' | 'snapshot'; sales: number }>(
@@ -56,8 +55,7 @@ export async function loadHoldingPeriods(tx: PoolClient, events: readonly Record
   return periods;
 }
 
-async function loadSnapshotMonths(tx: PoolClient, events: readonly RecordedEvent[]): Promise<Map<string, string>> {
-  const ids = idsOf(events, HOLDING);
+async function loadSnapshotMonths(tx: PoolClient, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const { rows } = await tx.query<{ customer_id: string; month: string }>(`SELECT customer_id, month FROM c360_holding_months WHERE customer_id = ANY($1::text[])`, [ids]);
   return new Map(rows.map((r) => [r.customer_id, r.month]));
@@ -75,7 +73,9 @@ async function loadSaleHoldings(tx: PoolClient, events: readonly RecordedEvent[]
 }
 
 export async function loadCustomer360State(tx: PoolClient, events: readonly RecordedEvent[]): Promise<Customer360State> {
-  return { optedOut: await loadOptedOut(tx, events), holdings: await loadHoldingPeriods(tx, events), snapshotMonths: await loadSnapshotMonths(tx, events), saleHoldings: await loadSaleHoldings(tx, events) };
+  // The customers of the batch's snapshots and sales, worked out once for both reads that need them.
+  const holders = idsOf(events, HOLDING);
+  return { optedOut: await loadOptedOut(tx, events), holdings: await loadHoldingPeriods(tx, holders), snapshotMonths: await loadSnapshotMonths(tx, holders), saleHoldings: await loadSaleHoldings(tx, events) };
 }
 
 const byCode = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);

@@ -8,6 +8,12 @@ import { illegalState } from '@app/domain';
 export interface RunnerOptions {
   /** Events per transaction. */
   readonly batchSize?: number;
+  /**
+   * Events per transaction once a batch has filled up (a rebuild, a projector far behind): fewer,
+   * larger transactions, each with its checkpoint; back to `batchSize` once a batch closes by the
+   * wait. Defaults to `batchSize`.
+   */
+  readonly catchUpBatchSize?: number;
   /** Longest a batch waits to fill once it has its first event (ms). */
   readonly maxBatchWaitMs?: number;
   /**
@@ -293,10 +299,15 @@ export class ProjectionRunner {
     });
   }
 
+  /** Events per read of the log: a catch-up batch's worth (a page holds only what is there, so a projector keeping up reads small ones). */
+  private pageSize(): number {
+    return Math.max(this.options.batchSize ?? 500, this.options.catchUpBatchSize ?? 0);
+  }
+
   /** One reader from the earliest member's position; each member skips what it has already applied. */
   private startLoop(members: Member[]): void {
     const from = members.map((m) => m.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
-    const subscription = this.store.subscribeToAll({ after: from, batchSize: this.options.batchSize ?? 500 });
+    const subscription = this.store.subscribeToAll({ after: from, batchSize: this.pageSize() });
     const loop: Loop = { subscription, members: new Map(members.map((m) => [m.checkpoint, m])), done: Promise.resolve(), current: Promise.resolve(), closed: false, generation: 1 };
     for (const m of members) this.loops.set(m.checkpoint, loop);
     loop.done = this.run(loop);
@@ -328,7 +339,7 @@ export class ProjectionRunner {
     while (!loop.closed && loop.members.size > 0) {
       let cause: unknown;
       try {
-        for await (const batch of batches(loop.subscription, this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20)) {
+        for await (const batch of batches(loop.subscription, this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20, this.options.catchUpBatchSize)) {
           if (attempts > 0) {
             attempts = 0;
             await this.resumed(loop);
@@ -361,7 +372,7 @@ export class ProjectionRunner {
       loop.wake = undefined;
       if (loop.closed || loop.members.size === 0) return;
       const from = [...loop.members.values()].map((m) => m.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
-      loop.subscription = this.store.subscribeToAll({ after: from, batchSize: this.options.batchSize ?? 500 });
+      loop.subscription = this.store.subscribeToAll({ after: from, batchSize: this.pageSize() });
       const generation = ++loop.generation;
       // A quiet store sends nothing: a subscription that has not failed for a while is running.
       setTimeout(() => {
