@@ -27,10 +27,12 @@ export interface LaunchAtSize {
   readonly firstAnswerMs: number;
   /** Command, projection and first answer. */
   readonly endToEndSeconds: number;
-  /** Same-run baseline: the launch handler as it was before (all states held, one append at a time), to the same customers just before. */
-  readonly baseline: { readonly audience: number; readonly commandSeconds: number; readonly customersPerSecond: number };
-  /** The launch's rate ÷ the baseline's. */
-  readonly ratio: number;
+  /** Same-run baseline: the launch handler as it was before (all states held, one append at a time), to the same customers just before; null when left out (`--no-launch-baseline`). */
+  readonly baseline: { readonly audience: number; readonly commandSeconds: number; readonly customersPerSecond: number } | null;
+  /** The launch's rate ÷ the baseline's (null without the baseline). */
+  readonly ratio: number | null;
+  /** Peak RSS of this process (bench and application) during the launch command and its projection. */
+  readonly launchPeakRssMb: number;
 }
 
 /**
@@ -39,7 +41,8 @@ export interface LaunchAtSize {
  * customer directory and campaign read model caught up, then a campaign of branch BR1 drafted,
  * approved and launched through the command bus, and its first effectiveness answer.
  */
-export async function launchAtSize(runtime: Runtime, customers: number, step: (s: string) => void = () => undefined): Promise<LaunchAtSize> {
+export async function launchAtSize(runtime: Runtime, customers: number, step: (s: string) => void = () => undefined, options: { baseline?: boolean } = {}): Promise<LaunchAtSize> {
+  const withBaseline = options.baseline ?? true;
   const { store, db } = runtime;
   step(`launch: writing the history of ${customers} customers`);
   let historyEvents = 0;
@@ -109,15 +112,24 @@ export async function launchAtSize(runtime: Runtime, customers: number, step: (s
     await runner.catchUp(60_000);
 
     // The baseline first: the launch measured after it reads one more event per customer (its enrolment in K-BASE).
-    step(`launch: baseline launch to ${customers} customers`);
-    const [base, baseMs] = await timed(() => launchAsBefore(runtime, 'K-BASE', org, marketer, when, context(marketer)));
-    if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up with the baseline launch');
+    let baseline: LaunchAtSize['baseline'] = null;
+    let ratio: number | null = null;
+    if (withBaseline) {
+      step(`launch: baseline launch to ${customers} customers`);
+      const [base, baseMs] = await timed(() => launchAsBefore(runtime, 'K-BASE', org, marketer, when, context(marketer)));
+      if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up with the baseline launch');
+      baseline = { audience: base.audienceSize, commandSeconds: Math.round(baseMs) / 1000, customersPerSecond: Math.round(base.audienceSize / (baseMs / 1000)) };
+    }
 
     step(`launch: launching to ${customers} customers`);
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
     const [launched, commandMs] = await timed(() => app.commands.execute(new LaunchCampaign('K-ALL', 'K-ALL', org, marketer, when, context(marketer))) as Promise<{ audienceSize: number }>);
     const [, projectedMs] = await timed(async () => {
       if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up with the launch');
     });
+    clearInterval(sampler);
+    step(`launch: command ${Math.round(commandMs)} ms, projected ${Math.round(projectedMs)} ms later`);
     const [first, firstAnswerMs] = await timed(() => withReadModels(db.pool, [campaignEffectivenessProjection.name], (q) => campaignEffectiveness(q, 'K-ALL')));
     if (first?.funnel.enrolled.treatment === undefined) throw new Error('no answer for K-ALL');
     return {
@@ -131,8 +143,9 @@ export async function launchAtSize(runtime: Runtime, customers: number, step: (s
       projectedSeconds: Math.round(projectedMs) / 1000,
       firstAnswerMs: ms(firstAnswerMs),
       endToEndSeconds: Math.round(commandMs + projectedMs + firstAnswerMs) / 1000,
-      baseline: { audience: base.audienceSize, commandSeconds: Math.round(baseMs) / 1000, customersPerSecond: Math.round(base.audienceSize / (baseMs / 1000)) },
-      ratio: Math.round((launched.audienceSize / commandMs / (base.audienceSize / baseMs)) * 100) / 100,
+      baseline,
+      ratio: baseline && Math.round((launched.audienceSize / commandMs / baseline.customersPerSecond) * 1000 * 100) / 100,
+      launchPeakRssMb: Math.round(peakRss / 2 ** 20),
     };
   } finally {
     await app.close();
