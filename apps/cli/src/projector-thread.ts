@@ -25,24 +25,33 @@ export interface ProjectorThread {
  * been built (the CLI run from its sources, as in the specs: the caller projects in-process) and
  * when another process already projects this database (npm start).
  */
-export async function startProjectorThread(runtime: Runtime, defaults: Readonly<Record<string, string>>): Promise<ProjectorThread | null> {
+export async function startProjectorThread(
+  runtime: Runtime,
+  defaults: Readonly<Record<string, string>>,
+  // Specs only: the worker to run instead of this built file (e.g. one that crashes).
+  spawn?: () => Worker,
+): Promise<ProjectorThread | null> {
   const file = join(__dirname, 'projector-thread.js');
-  if (!__filename.endsWith('.js') || !existsSync(file)) return null;
+  if (!spawn && (!__filename.endsWith('.js') || !existsSync(file))) return null;
   const data: ThreadData = { url: runtime.db.url, defaults };
-  const worker = new Worker(file, { workerData: data });
+  const worker = spawn ? spawn() : new Worker(file, { workerData: data });
   let failure: Error | null = null;
+  let exited: number | null = null;
+  worker.on('exit', (code) => (exited = code));
+  // The thread's next report; a thread that errs or exits without one rejects it (never left waiting).
   const next = () =>
     new Promise<Report>((resolve, reject) => {
-      const onMessage = (r: Report) => {
-        worker.off('error', onError);
-        resolve(r);
-      };
-      const onError = (err: Error) => {
+      const settle = () => {
         worker.off('message', onMessage);
-        reject(err);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
       };
-      worker.once('message', onMessage);
-      worker.once('error', onError);
+      const onMessage = (r: Report) => (settle(), resolve(r));
+      const onError = (err: Error) => (settle(), reject(err));
+      const onExit = (code: number) => (settle(), reject(new Error(`the projector thread exited (code ${code}) without a word`)));
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
     });
   const first = await next();
   if (first.kind === 'elsewhere') {
@@ -53,16 +62,21 @@ export async function startProjectorThread(runtime: Runtime, defaults: Readonly<
     await worker.terminate();
     throw new Error(`the projector thread did not start: ${first.kind === 'failed' ? first.message : first.kind}`);
   }
-  // A failure later (the thread's projections stop on their own, logged there) shows at stop.
+  // A failure later (the thread crashed, or its runtime failed) shows at stop, which never waits on a thread gone.
   worker.on('error', (err) => (failure = err));
   return {
     async stop() {
-      const stopped = next().catch((err: Error) => ({ kind: 'failed' as const, message: err.message }));
-      worker.postMessage('stop');
-      const r = await stopped;
-      await worker.terminate();
-      if (failure) throw failure;
-      if (r.kind === 'failed') throw new Error(`the projector thread failed: ${r.message}`);
+      if (exited === null) {
+        const stopped = next().catch((err: Error) => ({ kind: 'failed' as const, message: err.message }));
+        worker.postMessage('stop');
+        const r = await stopped;
+        await worker.terminate();
+        if (failure) throw new Error(`the projector thread failed: ${failure.message}`);
+        if (r.kind === 'failed') throw new Error(`the projector thread failed: ${r.message}`);
+        return;
+      }
+      if (failure) throw new Error(`the projector thread failed: ${failure.message}`);
+      throw new Error(`the projector thread stopped early (exit code ${exited}): the read models may be behind`);
     },
   };
 }
