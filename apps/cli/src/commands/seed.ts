@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { MONTH_PATTERN } from '@app/domain';
-import { PROJECTIONS, waitForProjection } from '@app/read-models';
+import { PROJECTIONS, readCheckpoints, waitForProjection } from '@app/read-models';
 import { seedWithHandlers } from '@app/demo';
-import { usage, withRuntime } from '../cli-runtime';
+import { CliError, usage, withRuntime } from '../cli-runtime';
 import { output, table } from '../output';
 import { progress } from '../progress';
 
@@ -42,7 +42,11 @@ export function seedCommand(program: Command): void {
           process.stderr.write('read models catching up…\n');
           const caughtUpFrom = Date.now();
           const head = await runtime.store.headPosition();
-          for (const p of PROJECTIONS) if (head) await waitForProjection(runtime.db.pool, p.name, head, 60 * 60_000);
+          for (const p of PROJECTIONS) {
+            if (!head || (await waitForProjection(runtime.db.pool, p.name, head, 60 * 60_000))) continue;
+            const cp = (await readCheckpoints(runtime.db.pool)).find((c) => c.name === p.name);
+            throw new CliError(`read model ${p.name} did not catch up with the seed${cp?.state === 'failed' ? `: it stopped (${JSON.stringify(cp.error)}); see GET /api/projections and the projector's log` : ' within an hour'}`);
+          }
           // The pace that counts for a bank: until the read models show all of it.
           const catchUpSeconds = (Date.now() - caughtUpFrom) / 1000;
           return { ...r, readModels: { catchUpSeconds, eventsPerSecond: Math.round(r.events / (r.seconds + catchUpSeconds)) } };

@@ -1,32 +1,30 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { inSchemas, ReadTimedOut } from './read-model-position';
+import { waitForProjection } from './read-model-position';
 
-/** Every read-model answer is read in one snapshot, read-only, under a statement time limit. */
-describe('reading read models', () => {
+/** Waiting for a read model: a projection that stopped on an event it cannot apply is not waited out. */
+describe('waitForProjection', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
-    await db.pool.query(`CREATE SCHEMA rm_test; CREATE TABLE rm_test.figures (n int); INSERT INTO rm_test.figures VALUES (1)`);
+    await db.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name, commit_pos, prepare_pos) VALUES ('behind', 1, 'rm_behind', '5', 5), ('stopped', 1, 'rm_stopped', '5', 5)`);
+    await db.pool.query(`UPDATE projection_checkpoints SET state = 'failed', error = '{"message":"cannot apply"}' WHERE name = 'stopped'`);
   });
   afterAll(() => db.drop());
+  const head = { commit: 9n, prepare: 9n };
 
-  it('sees one snapshot for the whole answer, whatever commits meanwhile', async () => {
-    const seen = await inSchemas(db.pool, ['rm_test'], async (q) => {
-      const first = (await q.query(`SELECT count(*)::int AS n FROM figures`)).rows[0].n;
-      await db.pool.query(`INSERT INTO rm_test.figures VALUES (2)`); // a projector batch commits between two statements
-      const second = (await q.query(`SELECT count(*)::int AS n FROM figures`)).rows[0].n;
-      return [first, second];
-    });
-    expect(seen).toEqual([1, 1]);
-    expect((await db.pool.query(`SELECT count(*)::int AS n FROM rm_test.figures`)).rows[0].n).toBe(2);
+  it('given a failed projection behind the position, then it answers false at once, not after the timeout', async () => {
+    const started = Date.now();
+    expect(await waitForProjection(db.pool, 'stopped', head, 20_000)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it('refuses to write through a read', async () => {
-    await expect(inSchemas(db.pool, ['rm_test'], (q) => q.query(`INSERT INTO figures VALUES (3)`))).rejects.toThrow(/read-only transaction/);
+  it('given a running projection behind the position, then it waits the timeout out and answers false', async () => {
+    const started = Date.now();
+    expect(await waitForProjection(db.pool, 'behind', head, 300)).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
   });
 
-  it('cancels a statement that runs past the limit with a ReadTimedOut, and the connection is fine after', async () => {
-    await expect(inSchemas(db.pool, ['rm_test'], (q) => q.query(`SELECT pg_sleep(2)`), { statementTimeoutMs: 100 })).rejects.toBeInstanceOf(ReadTimedOut);
-    expect(await inSchemas(db.pool, ['rm_test'], async (q) => (await q.query(`SELECT count(*)::int AS n FROM figures`)).rows[0].n)).toBe(2);
+  it('given a failed projection already at the position, then it answers true (what it holds is up to there)', async () => {
+    expect(await waitForProjection(db.pool, 'stopped', { commit: 5n, prepare: 5n }, 300)).toBe(true);
   });
 });

@@ -36,7 +36,8 @@ export async function waitForProjection(pool: Pool, name: string, position: Posi
   for (;;) {
     const cp = (await readCheckpoints(pool)).find((c) => c.name === name);
     if (cp && comparePositions(cp.position, position) >= 0) return true;
-    if (Date.now() >= deadline) return false;
+    // A projection stopped on an event it cannot apply will not get there: no point waiting out the timeout.
+    if (cp?.state === 'failed' || Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, 25));
   }
 }
