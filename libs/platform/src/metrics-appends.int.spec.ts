@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreDbEventStore, PostgresEventStore, type EventStore, type NewEvent } from '@app/event-store';
+import { EventStoreDbEventStore, eventsWrittenBefore, PostgresEventStore, type EventStore, type NewEvent } from '@app/event-store';
 import { UnavailableError } from '@eventstore/db-client';
 import { FakeEventStoreDb } from '../../event-store/src/eventstoredb/fake-eventstoredb';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
@@ -109,5 +109,21 @@ describe('the appended-events metric counts only events actually written', () =>
     expect(await appendedTotal(metrics, 'eventstoredb')).toBe(2);
     await store.appendToStreams(appends);
     expect(await appendedTotal(metrics, 'eventstoredb')).toBe(3);
+  });
+  it('eventstoredb: an ordered append whose expectation-only stream fails after every run was stored counts those runs', async () => {
+    const server = new FakeEventStoreDb();
+    const metrics = new Metrics('empty-expectation');
+    const store = metrics.instrumentStore(new EventStoreDbEventStore(server.client));
+    const a = `a-${randomUUID()}`;
+    const b = `b-${randomUUID()}`;
+    const appends = [
+      { streamId: a, events: [event(1), event(2)], expectedRevision: 'no_stream' as const },
+      { streamId: b, events: [], expectedRevision: 5 }, // b does not exist: the check fails after a's two events are stored
+    ];
+    const err = await store.appendToStreams(appends, { order: [0, 0] }).catch((e: unknown) => e);
+    expect((err as { name?: string }).name).toBe('WrongExpectedVersion');
+    expect((await store.readStream(a)).length).toBe(2);
+    expect(eventsWrittenBefore(err)).toBe(2);
+    expect(await appendedTotal(metrics, 'eventstoredb')).toBe(2);
   });
 });
