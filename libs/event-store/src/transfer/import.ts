@@ -50,7 +50,7 @@ interface Validated {
   readonly total: number;
   readonly held: ReadonlySet<string>;
   /** The file's first events, in file order, parsed and checked already. */
-  readonly kept: readonly ImportedEvent[];
+  readonly kept: ImportedEvent[];
   /** The line the append reads the file on from, when `kept` is not the whole file; else null. */
   readonly restFromLine: number | null;
 }
@@ -198,6 +198,8 @@ async function append(store: EventStore, open: () => Readable, validated: Valida
     if (order.length >= batchSize) await flush();
     add(e);
   }
+  // The kept events are in batches now: let them go before the rest of a large file is read again.
+  kept.length = 0;
   if (restFromLine !== null) {
     const visit = (e: ImportedEvent) => {
       const plan = streams.get(e.streamId);
