@@ -214,6 +214,8 @@ describe('rebuilding a read model through the API', () => {
 
   it('rebuilds blue/green for an admin, with the same figures after', async () => {
     const c = api(t);
+    // Every projection at the head first: under a loaded CI the read's own 5 s wait (minPosition) was once not enough.
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
     const before = (await c.as('admin').get('/api/customers/R1?minPosition=' + (await t.runtime.store.headPosition())!.commit + '/' + (await t.runtime.store.headPosition())!.prepare)).body;
     expect((await c.as('rm1').post('/api/projections/customer-360/rebuild')).status).toBe(403);
     expect((await c.as('admin').post('/api/projections/nope/rebuild')).status).toBe(404);
