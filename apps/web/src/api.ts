@@ -78,9 +78,63 @@ export async function upload<T>(path: string, file: Blob): Promise<T> {
   return answer<T>(res, path);
 }
 
-/** A command: POST with a fresh (or the given) idempotency key. */
-export function command<T>(path: string, body: unknown, idempotencyKey = newIdempotencyKey()): Promise<T> {
-  return api<T>(path, { method: 'POST', body, idempotencyKey });
+/**
+ * Read your own writes across screens: the position of the last fact this tab recorded. A screen
+ * opened after a command (the inbox after filing a request) asks for at least this position, so
+ * it never shows the world from before the user's own click.
+ */
+const WRITTEN_KEY = 'cp_written_position';
+let written: string | undefined;
+export function lastWrittenPosition(): string | undefined {
+  if (written) return written;
+  try {
+    return sessionStorage.getItem(WRITTEN_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+/** Keeps the later of two positions ("<commit>/<prepare>"): answers can arrive out of order. */
+export function laterPosition(a: string | undefined, b: string): string {
+  if (!a) return b;
+  const [ac, ap] = a.split('/').map((x) => BigInt(x));
+  const [bc, bp] = b.split('/').map((x) => BigInt(x));
+  return ac! > bc! || (ac === bc && ap! >= bp!) ? a : b;
+}
+function remember(answer: unknown): void {
+  const position = (answer as { position?: unknown } | null)?.position;
+  if (typeof position !== 'string' || !/^\d+\/\d+$/.test(position)) return;
+  written = laterPosition(lastWrittenPosition(), position);
+  try {
+    sessionStorage.setItem(WRITTEN_KEY, written);
+  } catch {
+    // private mode: the tab's memory is enough
+  }
+}
+/**
+ * A read-model GET that reflects at least the last fact this tab recorded (or `minPosition`, if later).
+ * The API waits up to 5 s for it; while the read model is still behind (503 READ_MODEL_BEHIND) it is
+ * asked again, twice, and after that the screen shows what there is (its freshness line says how old).
+ */
+export async function readFresh<T>(path: string, minPosition?: string | null): Promise<T> {
+  const written = lastWrittenPosition();
+  const wanted = minPosition ? laterPosition(written, minPosition) : written;
+  if (!wanted) return api<T>(path);
+  const url = `${path}${path.includes('?') ? '&' : '?'}minPosition=${encodeURIComponent(wanted)}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api<T>(url);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 'READ_MODEL_BEHIND') throw err;
+      if (attempt === 3) return api<T>(path);
+    }
+  }
+}
+
+/** A command: POST with a fresh (or the given) idempotency key; its position is remembered (above). */
+export async function command<T>(path: string, body: unknown, idempotencyKey = newIdempotencyKey()): Promise<T> {
+  const answer = await api<T>(path, { method: 'POST', body, idempotencyKey });
+  remember(answer);
+  return answer;
 }
 
 /**
