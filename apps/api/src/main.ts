@@ -31,6 +31,10 @@ runMain('api', async (runtime, config) => {
     );
   }
   return {
+    // Projecting in this process and lost the lock to another process while the database was away:
+    // exit for a restart (standing by at start), as the projector process does, so that two
+    // processes never apply the same events.
+    failed: config.runProjector ? runtime.projectorLost : undefined,
     async close() {
       stop.abort();
       await seeding;

@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { MessageChannel } from 'node:worker_threads';
+import { Client } from 'pg';
+import { createLogger, loadConfig, startRuntime } from '@app/platform';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { projectOnThread, type Report } from './projector-thread';
 
 /** The built CLI (`npm run build` first; npm test does it): the projector thread exists only there. */
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
@@ -43,4 +48,47 @@ describe('campaignctl seed: the projector on a thread of its own', () => {
     const { rows: all } = await db.pool.query(`SELECT count(*)::int AS n FROM projection_checkpoints`);
     expect({ atHead: rows[0].n, all: all[0].n }).toEqual({ atHead: 11, all: 11 });
   }, 180_000);
+});
+
+describe('the projector thread loses its lock', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('given the lock\'s session ended and another process took the lock meanwhile, then the thread stops projecting and says it lost the lock', async () => {
+    const config = loadConfig({ DATABASE_URL: db.url, PII_MASTER_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent', DATA_DIR: mkdtempSync(join(tmpdir(), 'thread-lost-')) });
+    const runtime = await startRuntime(config, createLogger('silent'));
+    const { port1, port2 } = new MessageChannel();
+    const reports: Report[] = [];
+    port2.on('message', (r: Report) => reports.push(r));
+    try {
+      await projectOnThread(port1, runtime);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(reports).toEqual([{ kind: 'running' }]);
+      // Another process queues for the lock, then the holder's session is ended (as when the
+      // database restarts): the waiting session gets the lock before the thread can take it again.
+      const other = new Client({ connectionString: db.url });
+      await other.connect();
+      const { rows } = await other.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+      expect(rows).toHaveLength(1);
+      const waiter = new Client({ connectionString: db.url });
+      await waiter.connect();
+      const taken = waiter.query(`SELECT pg_advisory_lock(hashtext('campaign-platform projector'))`);
+      await new Promise((r) => setTimeout(r, 100));
+      await other.query(`SELECT pg_terminate_backend($1)`, [rows[0]!.pid]);
+      await taken;
+      for (let i = 0; i < 100 && reports.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(reports).toEqual([{ kind: 'running' }, { kind: 'lost', message: 'another process took the projector lock while the database was away' }]);
+      // Its runtime is closed: none of its connections is left on the database, apart from ours.
+      const { rows: left } = await other.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1)`, [(await waiter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid]);
+      expect(left[0]!.n).toBe(0);
+      await other.end();
+      await waiter.end();
+    } finally {
+      port1.close();
+      await runtime.close().catch(() => undefined);
+    }
+  }, 60_000);
 });

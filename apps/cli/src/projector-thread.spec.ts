@@ -5,7 +5,8 @@ import { startProjectorThread } from './projector-thread';
 /** A worker from source text: says it runs, then does what `then` says. */
 const thread = (then: string) => () =>
   new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.postMessage({ kind: 'running' }); ${then}`, { eval: true });
-const runtime = { db: { url: 'postgres://unused' } } as unknown as Runtime;
+const warned: string[] = [];
+const runtime = { db: { url: 'postgres://unused' }, log: { warn: (_: unknown, msg: string) => warned.push(msg) } } as unknown as Runtime;
 const settled = (p: Promise<void>) =>
   Promise.race([p.then(() => 'resolved', (err: Error) => `rejected: ${err.message}`), new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5_000))]);
 
@@ -30,5 +31,13 @@ describe('the CLI projector thread: stop never waits on a thread that is gone', 
   it('given a thread that crashes while being stopped, when stopped, then stop rejects instead of waiting', async () => {
     const t = await startProjectorThread(runtime, {}, thread(`parentPort.once('message', () => { throw new Error('crashed at stop'); });`));
     expect(await settled(t!.stop())).toBe('rejected: the projector thread failed: crashed at stop');
+  });
+
+  it('given a thread that lost the projector lock to another process, when stopped, then stop resolves and the loss was logged once', async () => {
+    warned.length = 0;
+    const t = await startProjectorThread(runtime, {}, thread(`parentPort.postMessage({ kind: 'lost', message: 'another process took the projector lock while the database was away' }); parentPort.on('message', () => {});`));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(warned).toEqual(['the projector thread lost the projector lock to another process and stopped projecting; that process keeps the read models']);
+    expect(await settled(t!.stop())).toBe('resolved');
   });
 });

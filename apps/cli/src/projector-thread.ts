@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { createLogger, loadConfig, ProjectorRunningElsewhere, startProjector, startRuntime, type Runtime } from '@app/platform';
 
-/** What the thread says: running, another process projects this database, stopped, or why it failed. */
-type Report = { kind: 'running' } | { kind: 'elsewhere' } | { kind: 'stopped' } | { kind: 'failed'; message: string };
+/**
+ * What the thread says: running, another process projects this database, stopped, why it failed,
+ * or that it lost the projector lock to another process (and stopped projecting).
+ */
+export type Report = { kind: 'running' } | { kind: 'elsewhere' } | { kind: 'stopped' } | { kind: 'failed'; message: string } | { kind: 'lost'; message: string };
 
 interface ThreadData {
   /** The database the caller's runtime uses (its embedded server's address, or DATABASE_URL). */
@@ -64,8 +67,20 @@ export async function startProjectorThread(
   }
   // A failure later (the thread crashed, or its runtime failed) shows at stop, which never waits on a thread gone.
   worker.on('error', (err) => (failure = err));
+  // Lost the lock (the database went away and another process took the lock meanwhile): the thread
+  // stopped projecting and ends; the other process keeps the read models, so the caller's waits go on.
+  let lost: string | null = null;
+  worker.on('message', (r: Report) => {
+    if (r.kind !== 'lost') return;
+    lost = r.message;
+    runtime.log.warn({ reason: r.message }, 'the projector thread lost the projector lock to another process and stopped projecting; that process keeps the read models');
+  });
   return {
     async stop() {
+      if (lost !== null) {
+        await worker.terminate();
+        return;
+      }
       if (exited === null) {
         const stopped = next().catch((err: Error) => ({ kind: 'failed' as const, message: err.message }));
         worker.postMessage('stop');
@@ -81,27 +96,53 @@ export async function startProjectorThread(
   };
 }
 
-/** The thread's side: its own runtime on the caller's database, the projector, and a stop on request. */
-async function runThread(port: NonNullable<typeof parentPort>, { url, defaults }: ThreadData): Promise<void> {
-  const config = loadConfig({ LOG_LEVEL: 'warn', ...defaults, ...process.env, DATABASE_URL: url });
-  const runtime = await startRuntime(config, createLogger(config.logLevel).child({ thread: 'projector' }), { app: 'cli-projector' });
+/** The port the thread talks through (the worker's parentPort; a MessageChannel's port in specs). */
+export interface ThreadPort {
+  postMessage(report: Report): void;
+  once(event: 'message', listener: () => void): unknown;
+}
+
+const messageOf = (err: unknown) => String((err as Error)?.message ?? err);
+
+/**
+ * The thread's side on a started runtime: the projector, a stop on request, and, when the runtime
+ * loses the projector lock for good (its session ended and another process took the lock), the
+ * runtime closed at once (no second projector writing the same read models) and `lost` reported.
+ * Resolves once it has reported `running` or `elsewhere`.
+ */
+export async function projectOnThread(port: ThreadPort, runtime: Runtime): Promise<void> {
   try {
     await startProjector(runtime);
   } catch (err) {
     await runtime.close();
-    if (err instanceof ProjectorRunningElsewhere) return port.postMessage({ kind: 'elsewhere' } satisfies Report);
+    if (err instanceof ProjectorRunningElsewhere) return port.postMessage({ kind: 'elsewhere' });
     throw err;
   }
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= runtime.close());
+  void runtime.projectorLost?.then((reason) =>
+    close().then(
+      () => port.postMessage({ kind: 'lost', message: reason.message }),
+      (err: unknown) => port.postMessage({ kind: 'failed', message: messageOf(err) }),
+    ),
+  );
   port.once('message', () => {
-    runtime.close().then(
-      () => port.postMessage({ kind: 'stopped' } satisfies Report),
-      (err: unknown) => port.postMessage({ kind: 'failed', message: String((err as Error)?.message ?? err) } satisfies Report),
+    close().then(
+      () => port.postMessage({ kind: 'stopped' }),
+      (err: unknown) => port.postMessage({ kind: 'failed', message: messageOf(err) }),
     );
   });
-  port.postMessage({ kind: 'running' } satisfies Report);
+  port.postMessage({ kind: 'running' });
+}
+
+/** The thread: its own runtime on the caller's database, then `projectOnThread`. */
+async function runThread(port: ThreadPort, { url, defaults }: ThreadData): Promise<void> {
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...defaults, ...process.env, DATABASE_URL: url });
+  const runtime = await startRuntime(config, createLogger(config.logLevel).child({ thread: 'projector' }), { app: 'cli-projector' });
+  await projectOnThread(port, runtime);
 }
 
 if (!isMainThread && parentPort && (workerData as ThreadData | null)?.url) {
   const port = parentPort;
-  runThread(port, workerData as ThreadData).catch((err: unknown) => port.postMessage({ kind: 'failed', message: String((err as Error)?.message ?? err) } satisfies Report));
+  runThread(port, workerData as ThreadData).catch((err: unknown) => port.postMessage({ kind: 'failed', message: messageOf(err) }));
 }
