@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -28,7 +28,10 @@ export async function launchBrowser(): Promise<{ browser: Browser; problems: str
         "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));",
       );
       const page = await context.newPage();
-      page.on('console', (m) => m.type() === 'error' && problems.push(`${page.url()}: ${m.text()} (${m.location().url})`));
+      // A read that asked for this tab's last write while the read model was still behind (503,
+      // `?minPosition=`) is the screen's own retry path (api.ts readFresh), not a problem.
+      const retried = (m: ConsoleMessage) => m.text().includes('status of 503') && m.location().url.includes('minPosition=');
+      page.on('console', (m) => m.type() === 'error' && !retried(m) && problems.push(`${page.url()}: ${m.text()} (${m.location().url})`));
       page.on('pageerror', (e) => problems.push(`${page.url()}: ${String(e)}`));
       return { context, page };
     },
