@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { freePort } from '@app/platform';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startApp, type AppProcess } from '../support/processes';
+import { takeProjectorLockAway } from '../support/projector-lock';
 
 /**
  * A process that projects loses the projector lock for good: its lock's session ends (as when the
@@ -26,26 +26,15 @@ describe('a projecting process that loses the projector lock', () => {
     const p = startApp(app, env);
     processes.push(p);
     await p.waitForLog((l) => l.msg === 'projector running', 60_000);
-    const db1 = new Client({ connectionString: db.url });
-    const waiter = new Client({ connectionString: db.url });
-    await db1.connect();
-    await waiter.connect();
+    const holder = await takeProjectorLockAway(db.url);
     try {
-      const { rows } = await db1.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
-      expect(rows).toHaveLength(1);
-      // Queued first, so it gets the lock the moment the holder's session ends.
-      const taken = waiter.query(`SELECT pg_advisory_lock(hashtext('campaign-platform projector'))`);
-      await new Promise((r) => setTimeout(r, 100));
-      await db1.query(`SELECT pg_terminate_backend($1)`, [rows[0]!.pid]);
-      await taken;
       const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r('still running after 20 s'), 20_000))]);
       expect(code).toBe(1);
       expect(p.lines.filter((l) => l.level === 60 || l.level === 'fatal').map((l) => [l.msg, l.err])).toEqual([
         ['stopped working and will not recover on its own: exiting for a restart', 'another process took the projector lock while the database was away'],
       ]);
     } finally {
-      await waiter.end();
-      await db1.end();
+      await holder.end();
     }
   }, 90_000);
 });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
-import { Client } from 'pg';
 import { createLogger, loadConfig, startRuntime } from '@app/platform';
+import { takeProjectorLockAway } from '../../../test/support/projector-lock';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { projectOnThread, type Report } from './projector-thread';
 
@@ -67,24 +67,13 @@ describe('the projector thread loses its lock', () => {
       await projectOnThread(port1, runtime);
       await new Promise((r) => setTimeout(r, 50));
       expect(reports).toEqual([{ kind: 'running' }]);
-      // Another process queues for the lock, then the holder's session is ended (as when the
-      // database restarts): the waiting session gets the lock before the thread can take it again.
-      const other = new Client({ connectionString: db.url });
-      await other.connect();
-      const { rows } = await other.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
-      expect(rows).toHaveLength(1);
-      const waiter = new Client({ connectionString: db.url });
-      await waiter.connect();
-      const taken = waiter.query(`SELECT pg_advisory_lock(hashtext('campaign-platform projector'))`);
-      await new Promise((r) => setTimeout(r, 100));
-      await other.query(`SELECT pg_terminate_backend($1)`, [rows[0]!.pid]);
-      await taken;
+      // Another process takes the lock while the thread's lock session is gone (a database restart).
+      const waiter = await takeProjectorLockAway(db.url);
       for (let i = 0; i < 100 && reports.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
       expect(reports).toEqual([{ kind: 'running' }, { kind: 'lost', message: 'another process took the projector lock while the database was away' }]);
-      // Its runtime is closed: none of its connections is left on the database, apart from ours.
-      const { rows: left } = await other.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1)`, [(await waiter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid]);
+      // Its runtime is closed: none of its connections is left on the database, only the new holder's.
+      const { rows: left } = await waiter.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
       expect(left[0]!.n).toBe(0);
-      await other.end();
       await waiter.end();
     } finally {
       port1.close();
