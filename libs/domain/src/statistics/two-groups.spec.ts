@@ -1,4 +1,4 @@
-import { meanDifference, newcombeInterval, standardNormalCdf, twoProportionPValue, wilsonInterval } from './two-groups';
+import { meanDifference, newcombeInterval, newcombePValue, standardNormalCdf, twoProportionPValue, wilsonInterval } from './two-groups';
 
 const round4 = (xs: readonly number[] | null) => xs && xs.map((x) => Math.round(x * 10_000) / 10_000);
 
@@ -44,6 +44,43 @@ describe('treatment against control', () => {
     it('is 1 when no one in either group converted, and 1 when both convert at the same rate', () => {
       expect(twoProportionPValue(0, 10, 0, 10)).toBe(1);
       expect(twoProportionPValue(3, 15, 1, 5)).toBe(1);
+    });
+  });
+
+  describe('p-value from the Newcombe interval', () => {
+    // n of n against 0 of n: Wilson's bounds are n/(n+z²) and z²/(n+z²), so the lower Newcombe bound
+    // 1 − √2·z²/(n+z²) reaches 0 at z² = n(√2 + 1); p = 2(1 − Φ(z)) = erfc(z/√2):
+    // n = 1: z = 1.553774, p = 0.120238; n = 2: z = 2.197368, p = 0.027994; n = 3: z = 2.691215, p = 0.007119.
+    it.each([
+      [1, 0.120238],
+      [2, 0.027994],
+      [3, 0.007119],
+    ])('is worked out by hand for n = %i: all of n against none of n', (n, p) => {
+      expect(newcombePValue(n, n, 0, n)).toBeCloseTo(p, 5);
+      expect(newcombePValue(0, n, n, n)).toBeCloseTo(p, 5); // the other way round: the same
+    });
+
+    it('does not call 1 of 2 against 0 of 8 significant, as the pooled z-test does, since its interval holds 0', () => {
+      expect(twoProportionPValue(1, 2, 0, 8)).toBeLessThan(0.05); // 0.035
+      expect(round4(newcombeInterval(1, 2, 0, 8))![0]).toBeLessThan(0); // −0.019
+      expect(newcombePValue(1, 2, 0, 8)).toBeGreaterThan(0.05);
+    });
+
+    it('is below 0.05 exactly when the 95% interval excludes 0, for every table of groups up to 12', () => {
+      const disagree: string[] = [];
+      for (let n1 = 1; n1 <= 12; n1++)
+        for (let n2 = 1; n2 <= 12; n2++)
+          for (let x1 = 0; x1 <= n1; x1++)
+            for (let x2 = 0; x2 <= n2; x2++) {
+              const [lo, hi] = newcombeInterval(x1, n1, x2, n2)!;
+              if (newcombePValue(x1, n1, x2, n2)! < 0.05 !== (lo > 0 || hi < 0)) disagree.push(`${x1}/${n1} vs ${x2}/${n2}`);
+            }
+      expect(disagree).toEqual([]);
+    });
+
+    it('is 1 for equal rates and null for an empty group', () => {
+      expect(newcombePValue(3, 15, 1, 5)).toBe(1);
+      expect(newcombePValue(0, 0, 1, 5)).toBeNull();
     });
   });
 

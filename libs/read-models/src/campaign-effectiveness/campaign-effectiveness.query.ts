@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { bankTimeZone, businessDay, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, twoProportionPValue } from '@app/domain';
+import { bankTimeZone, businessDay, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, newcombePValue } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -36,7 +36,7 @@ export interface CampaignEffectiveness {
     /** Treatment conversion rate − control conversion rate. */
     readonly absolute: number | null;
     readonly confidenceInterval95: [number, number] | null;
-    /** Two-sided, pooled z-test of equal rates. */
+    /** Two-sided, from the Newcombe interval inverted: below 0.05 exactly when `confidenceInterval95` excludes 0. */
     readonly pValue: number | null;
     /** p < 0.05. */
     readonly significant: boolean | null;
@@ -271,7 +271,7 @@ function effectivenessFrom({ campaign: k, groups, totals, daily, channels }: Cou
   };
   if (t.conversionRate !== null && c.conversionRate !== null) {
     const diff = t.conversionRate - c.conversionRate;
-    const pValue = twoProportionPValue(t.converted, t.size, c.converted, c.size)!;
+    const pValue = newcombePValue(t.converted, t.size, c.converted, c.size)!;
     const revenuePerCustomer = t.revenueFen / t.size - c.revenueFen / c.size;
     lift = {
       ...lift,
