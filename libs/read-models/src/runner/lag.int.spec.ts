@@ -57,4 +57,18 @@ describe('how far behind several projections are', () => {
     expect(behind!.lag.seconds).toBeLessThan(30);
     expect(atHead!.lag).toEqual({ events: 0, seconds: 0 });
   });
+
+  it('counts row by row only up to the limit, and beyond it takes the difference of event numbers (a number a rolled-back append used counts too)', async () => {
+    // Limit 2: b is 3 behind (positions 3, 4, 5): more than 2, so 5 − 2 = 3 from the numbers, the same.
+    const [a, b, d] = await freshnessOfMany(db.pool, store, [{ projection: 'a', position: START }, { projection: 'b', position: positions[1]! }, { projection: 'd', position: positions[4]! }], 2);
+    expect([a!.lag.events, b!.lag.events, d!.lag.events]).toEqual([5, 3, 0]);
+    expect(b!.lag.seconds).toBeGreaterThanOrEqual(90); // still the oldest of the next events: the 3rd
+    // A number taken and not used (as by a rolled-back append), then a 6th event numbered 7.
+    await db.pool.query(`SELECT nextval(pg_get_serial_sequence('es_events', 'global_position'))`);
+    await store.appendToStream('s-6', [event(6)], 'no_stream');
+    const [a2, b2] = await freshnessOfMany(db.pool, store, [{ projection: 'a', position: START }, { projection: 'b', position: positions[1]! }], 2);
+    expect([a2!.lag.events, b2!.lag.events]).toEqual([7, 5]); // 6 and 4 events: one more each, past the limit
+    const [a3, b3] = await freshnessOfMany(db.pool, store, [{ projection: 'a', position: START }, { projection: 'b', position: positions[1]! }]);
+    expect([a3!.lag.events, b3!.lag.events]).toEqual([6, 4]); // within the default limit: exact
+  });
 });

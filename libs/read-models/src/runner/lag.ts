@@ -10,8 +10,16 @@ export interface ReadModelFreshness {
 }
 
 /**
- * How far a projection is behind the store: in events (counted on the Postgres store; null on
- * EventStoreDB, which has no cheap count) and in seconds since the oldest event it has not applied.
+ * Beyond this many unapplied events the count is not made row by row (every read answer states its
+ * freshness, and a count over a million-event backlog after a large launch took seconds): the
+ * difference of global positions stands in for it.
+ */
+export const LAG_COUNT_LIMIT = 10_000;
+
+/**
+ * How far a projection is behind the store: in events (counted on the Postgres store, exactly up to
+ * `LAG_COUNT_LIMIT`, beyond it from the global positions; null on EventStoreDB, which has no cheap
+ * count) and in seconds since the oldest of the next events it has not applied.
  * `at` is the position an answer was read at (default: its checkpoint now).
  */
 export async function freshness(pool: Pool, store: EventStore, projection: string, at?: Position): Promise<ReadModelFreshness> {
@@ -25,21 +33,36 @@ export async function freshness(pool: Pool, store: EventStore, projection: strin
  * list): the head is read once, projections at the same position share one answer, and on the
  * Postgres store the counts are one statement, however many projections there are.
  */
-export async function freshnessOfMany(pool: Pool, store: EventStore, at: readonly { readonly projection: string; readonly position: Position }[]): Promise<ReadModelFreshness[]> {
+export async function freshnessOfMany(
+  pool: Pool,
+  store: EventStore,
+  at: readonly { readonly projection: string; readonly position: Position }[],
+  countUpTo = LAG_COUNT_LIMIT,
+): Promise<ReadModelFreshness[]> {
   const head = await store.headPosition();
   const behind = new Map<string, Position>();
   for (const a of at) if (head && comparePositions(a.position, head) < 0) behind.set(formatPosition(a.position), a.position);
   const lags = new Map<string, ReadModelFreshness['lag']>();
   if (behind.size > 0 && store.kind === 'postgres') {
     const positions = [...behind.values()];
+    // At most countUpTo + 1 rows per position, in the log's order (its index): bounded whatever the backlog.
     const { rows } = await pool.query<{ i: number; n: string; oldest: Date | null }>(
       `SELECT p.i, x.n, x.oldest
          FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS p(commit, prepare, i)
-         CROSS JOIN LATERAL (SELECT count(*) AS n, min(recorded_at) AS oldest FROM es_events
-                             WHERE (transaction_id, global_position) > (p.commit::xid8, p.prepare)) x`,
-      [positions.map((p) => p.commit.toString()), positions.map((p) => p.prepare.toString())],
+         CROSS JOIN LATERAL (SELECT count(*) AS n, min(recorded_at) AS oldest
+                               FROM (SELECT recorded_at FROM es_events
+                                      WHERE (transaction_id, global_position) > (p.commit::xid8, p.prepare)
+                                      ORDER BY transaction_id, global_position LIMIT $3) next) x`,
+      [positions.map((p) => p.commit.toString()), positions.map((p) => p.prepare.toString()), countUpTo + 1],
     );
-    for (const r of rows) lags.set(formatPosition(positions[Number(r.i) - 1]!), { events: Number(r.n), seconds: r.oldest ? secondsSince(r.oldest.toISOString()) : 0 });
+    for (const r of rows) {
+      const position = positions[Number(r.i) - 1]!;
+      const counted = Number(r.n);
+      // Past the limit: the events between the position and the head by number (an event number
+      // lost to a rolled-back transaction counts too), never fewer than were counted.
+      const events = counted > countUpTo ? Math.max(counted, Number(head!.prepare - position.prepare)) : counted;
+      lags.set(formatPosition(position), { events, seconds: r.oldest ? secondsSince(r.oldest.toISOString()) : 0 });
+    }
   } else {
     for (const [key, position] of behind) {
       const [next] = await store.readAll({ after: position, maxCount: 1 });
