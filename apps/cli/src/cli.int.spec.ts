@@ -125,7 +125,7 @@ describe('campaignctl', () => {
     expect(all.code).toBe(0);
     const rebuilt = JSON.parse(all.out) as { name: string; schema: string; events: number }[];
     expect(rebuilt.map((x) => x.name).sort()).toEqual(['approval-inbox', 'budget-usage', 'campaign-effectiveness', 'cross-selling', 'customer-360', 'customer-directory', 'notifications', 'period-corrections', 'points-ledger', 'staff-scorecard', 'supervision']);
-    expect(new Set(rebuilt.map((x) => x.events)).size).toBe(1);
+    // That it was one read of the log is checked where it can fail: test/integration/rebuild-one-pass.int.spec.ts.
     expect((await cli(['replay'])).code).toBe(2);
   });
 
