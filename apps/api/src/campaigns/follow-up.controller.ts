@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
-import { asOfInstant, bankDateTime, businessDay, campaignInScope, campaignStream, invalid, tenDayChecks, type Actor, type CampaignEvent } from '@app/domain';
+import { asOfInstant, bankDateTime, businessDay, startOfBusinessDay, campaignInScope, campaignStream, invalid, tenDayChecks, type Actor, type CampaignEvent } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { campaignCalendar, campaignContactsByDay, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants } from '@app/read-models';
@@ -96,11 +96,12 @@ export class CalendarController {
   @ApiQuery({ name: 'to', required: true, description: 'a bank day (YYYY-MM-DD: its end) or a time with its offset' })
   @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the figures include this position, as returned by a command' })
   async calendar(@CurrentActor() actor: Actor, @Query('from') from?: string, @Query('to') to?: string, @Query('minPosition') minPosition?: string) {
-    const start = from ? asOfInstant(from) : undefined;
+    // A bare `from` day means its start — the bank's own midnight, not 24 hours before its end (a day
+    // of a summer-time change is 23 or 25 hours long); asOfInstant gives a bare day's end, right for `to`.
+    const fromInstant = from ? asOfInstant(from) : undefined; // undefined for what is not a day or a time with its offset
+    const begin = fromInstant && /^\d{4}-\d{2}-\d{2}$/.test(from!) ? new Date(startOfBusinessDay(from!)) : fromInstant;
     const end = to ? asOfInstant(to) : undefined;
-    if (!start || !end || start >= end) throw invalid('INVALID_PERIOD', 'from and to are bank days (YYYY-MM-DD) or times with their offset, from before to', { from, to });
-    // A bare `from` day means its start: asOfInstant gives its end.
-    const begin = /^\d{4}-\d{2}-\d{2}$/.test(from!) ? new Date(start.getTime() - 86_400_000 + 1) : start;
+    if (!begin || !end || begin >= end) throw invalid('INVALID_PERIOD', 'from and to are bank days (YYYY-MM-DD) or times with their offset, from before to', { from, to });
     const org = await this.directory.current();
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
       const cal = await campaignCalendar(db, begin.toISOString(), end.toISOString());

@@ -128,3 +128,22 @@ describe('the every-10-days check counts every contact, re-contacts included', (
     ]);
   });
 });
+
+describe('the calendar where a bank day is not 24 hours long (BANK_TIME_ZONE=Europe/London)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ BANK_TIME_ZONE: 'Europe/London' });
+    await seedOrganisation(t);
+  });
+  afterAll(() => t.close());
+
+  it('starts a bare day at the bank\'s own midnight: 23 hours on 29 March 2026, 25 hours on 25 October', async () => {
+    const c = api(t);
+    // Clocks go forward at 01:00 GMT on 29 March: the day runs 00:00 GMT to 23:59:59.999 BST (22:59:59.999Z).
+    const spring = (await c.as('mkt-br1').get('/api/calendar?from=2026-03-29&to=2026-03-29')).body;
+    expect([spring.from, spring.to]).toEqual(['2026-03-29T00:00:00.000Z', '2026-03-29T22:59:59.999Z']);
+    // Clocks go back at 02:00 BST on 25 October: the day runs 00:00 BST (23:00Z the day before) to 23:59:59.999 GMT.
+    const autumn = (await c.as('mkt-br1').get('/api/calendar?from=2026-10-25&to=2026-10-25')).body;
+    expect([autumn.from, autumn.to]).toEqual(['2026-10-24T23:00:00.000Z', '2026-10-25T23:59:59.999Z']);
+  });
+});
