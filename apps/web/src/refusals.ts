@@ -48,12 +48,26 @@ const FIELD_OF_CODE: Record<string, string> = {
   NOT_A_MANAGER: 'toStaffId',
   // …and a direct transfer.
   TRANSFER_NOT_ALLOWED: 'toStaffId',
+  // The call list: an offer, its answer, a sale.
+  OFFER_NOT_SUITABLE: 'productCode',
+  PRODUCT_NOT_IN_CAMPAIGN: 'productCode',
+  OFFER_NOT_OPEN: 'offerId',
+  UNKNOWN_OFFER: 'offerId',
 };
 
 /** A refusal's words: the screens' own for the code, else the app's error table, else the API's message. */
 export function refusalText(code: string, message: string): string {
   const key = `fieldErrors.${code}`;
   return i18n.global.te(key) ? i18n.global.t(key) : errorText({ code, message });
+}
+
+/**
+ * A validation issue in the user's words: the screens' text for the field it names (`amount`, or the
+ * last segment of a deeper path), else a general one. Never the API's English message.
+ */
+export function validationText(path: string): string {
+  for (const key of [path, path.split('.').at(-1)!]) if (i18n.global.te(`validation.${key}`)) return i18n.global.t(`validation.${key}`);
+  return i18n.global.t('validation.default');
 }
 
 /**
@@ -67,8 +81,10 @@ export function refusalsByField(error: unknown, fields: readonly string[]): { by
   if (error instanceof ApiError) {
     for (const [path, e] of Object.entries(fieldErrors(error))) {
       const field = place(path);
-      if (field) byField[field] = error.code === 'VALIDATION_FAILED' ? `${refusalText(error.code, e.message)}: ${e.message}` : refusalText(e.code, e.message);
+      if (field) byField[field] = error.code === 'VALIDATION_FAILED' ? validationText(path) : refusalText(e.code, e.message);
     }
+    // an amount refused by the rules names the field it read in its details (`INVALID_AMOUNT` {revenue: '-1'})
+    if (error.code === 'INVALID_AMOUNT') for (const f of fields) if (!byField[f] && f in error.details) byField[f] = refusalText(error.code, error.message);
     const byCode = FIELD_OF_CODE[error.code];
     if (byCode && fields.includes(byCode) && !byField[byCode]) byField[byCode] = refusalText(error.code, error.message);
   }

@@ -30,7 +30,14 @@ const zhCN = {
   callList: {
     campaign: '活动', until: '截止 {date}', customer: '客户', channels: '可联系渠道', contact: '记录联系', sale: '记录销售', contacted: '已记录联系', sold: '已记录销售',
     product: '产品', amount: '金额（元）', revenue: '收入（元）', notNow: '现在不可联系', maintenance: '本月待维护客户', complaints: '待答复投诉', lastContact: '上次联系', dueBy: '答复期限', overdue: '已逾期', none: '今天没有需要联系的客户',
+    outcome: '联系结果', outcomes: { reached: '已联系上', no_answer: '无人接听', call_back: '约定回电' }, offer: '推荐', offers: '推荐产品', offered: '已记录推荐', openOffers: '待客户答复的推荐',
+    accept: '客户接受', decline: '客户拒绝', accepted: '客户已接受推荐', declined: '客户已拒绝推荐', referral: '转介', referTo: '转介给（员工编号）', referred: '已记录转介',
+    maintain: '记录维护联系', maintained: '已记录维护联系', answer: '答复投诉', answered: '投诉已答复', actions: '操作',
   },
+  validation: {
+    productCode: '请填写产品编号', amount: '金额须为数字（元），最多两位小数', revenue: '收入须为数字（元），最多两位小数', sellerStaffId: '请填写员工编号', referrerStaffId: '请填写员工编号',
+    planDocumentId: '提交审批须附活动方案文件', default: '此项输入有误',
+  } as Record<string, string>,
   calendar: {
     title: '各机构活动日历', zone: '按银行时区（{zone}）显示', campaign: '活动', period: '活动期间', status: '状态', enrolled: '纳入客户',
     overlaps: '重叠活动', pair: '两个活动', together: '重叠期间', sharedCustomers: '共同客户', shared: '共同客户 {n} 人', noOverlaps: '所选期间没有重叠的活动',
@@ -40,6 +47,7 @@ const zhCN = {
     NAME_REQUIRED: '请填写活动名称', PRODUCTS_REQUIRED: '请至少选择一个产品', CHANNELS_REQUIRED: '请至少选择一个渠道', INVALID_CHANNEL: '渠道无效', INVALID_TIER: '客户等级无效',
     INVALID_AMOUNT: '金额无效', INVALID_PERIOD: '活动期间无效（结束须晚于开始）', INVALID_CONTROL_GROUP: '对照组比例须在 0 到 50 之间', INVALID_AGE_BAND: '年龄区间无效（0–130 整岁，下限不大于上限）',
     INVALID_DORMANCY: '休眠月数须为 1 到 120 的整数', OUTSIDE_SCOPE: '超出您的机构范围', PLAN_DOCUMENT_REQUIRED: '提交审批须附活动方案文件', REASON_REQUIRED: '驳回须说明理由',
+    OFFER_NOT_SUITABLE: '产品风险等级超出客户风险承受能力，不能推荐', OFFER_NOT_OPEN: '该推荐已答复', UNKNOWN_OFFER: '没有该推荐', PRODUCT_NOT_IN_CAMPAIGN: '该活动不推荐此产品', COMPLAINT_ALREADY_ANSWERED: '该投诉已答复',
     ALREADY_EXISTS: '该活动编号已存在', UNKNOWN_PRODUCT: '没有该产品', FOUR_EYES: '起草或提交人不能审批自己的活动', CONTACT_LIMIT_REACHED: '已达联系上限', OPTED_OUT: '客户已退订该渠道',
     DOCUMENT_TOO_LARGE: '方案文件超过大小上限', DOCUMENT_TYPE_NOT_ALLOWED: '方案文件须为 PDF 或 Office 文件（按文件内容识别，不看文件名）', INVALID_FILE_NAME: '文件名无效',
     UNKNOWN_PLAN_DOCUMENT: '请先上传活动方案文件', PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN: '该方案文件属于其他活动', CAMPAIGN_PERIOD_OVER: '活动期间已结束', CAMPAIGN_NOT_STARTED: '活动期间尚未开始',
@@ -82,7 +90,14 @@ const en: Messages = {
   callList: {
     campaign: 'Campaign', until: 'until {date}', customer: 'Customer', channels: 'Channels now', contact: 'Record contact', sale: 'Record sale', contacted: 'Contact recorded', sold: 'Sale recorded',
     product: 'Product', amount: 'Amount (CNY)', revenue: 'Revenue (CNY)', notNow: 'not contactable now', maintenance: 'Maintenance calls due this month', complaints: 'Complaints to answer', lastContact: 'Last contact', dueBy: 'Answer by', overdue: 'overdue', none: 'Nobody to contact today',
+    outcome: 'Outcome', outcomes: { reached: 'reached', no_answer: 'no answer', call_back: 'call back' }, offer: 'Offer', offers: 'Offer a product', offered: 'Offer recorded', openOffers: 'Offers awaiting an answer',
+    accept: 'Accepted', decline: 'Declined', accepted: 'Offer accepted', declined: 'Offer declined', referral: 'Refer', referTo: 'Refer to (staff id)', referred: 'Referral recorded',
+    maintain: 'Record maintenance call', maintained: 'Maintenance call recorded', answer: 'Answer complaint', answered: 'Complaint answered', actions: 'Actions',
   },
+  validation: {
+    productCode: 'Give the product code', amount: 'An amount in CNY, at most two decimals', revenue: 'An amount in CNY, at most two decimals', sellerStaffId: 'Give the staff id', referrerStaffId: 'Give the staff id',
+    planDocumentId: 'A campaign is submitted with its plan document', default: 'Invalid input',
+  } as Record<string, string>,
   calendar: {
     title: 'Campaign calendar by unit', zone: 'in the bank\'s time zone ({zone})', campaign: 'Campaign', period: 'Period', status: 'Status', enrolled: 'Enrolled',
     overlaps: 'Overlapping campaigns', pair: 'Campaigns', together: 'Overlap', sharedCustomers: 'Shared customers', shared: '{n} shared customers', noOverlaps: 'No overlapping campaigns in this range',
@@ -92,6 +107,7 @@ const en: Messages = {
     NAME_REQUIRED: 'Give the campaign a name', PRODUCTS_REQUIRED: 'Choose at least one product', CHANNELS_REQUIRED: 'Choose at least one channel', INVALID_CHANNEL: 'Unknown channel', INVALID_TIER: 'Unknown tier',
     INVALID_AMOUNT: 'Invalid amount', INVALID_PERIOD: 'Invalid period (the end comes after the start)', INVALID_CONTROL_GROUP: 'The control group is 0 to 50 percent', INVALID_AGE_BAND: 'Invalid age band (whole years 0–130, from at most to)',
     INVALID_DORMANCY: 'Dormancy is 1 to 120 whole months', OUTSIDE_SCOPE: 'Outside your unit', PLAN_DOCUMENT_REQUIRED: 'A campaign is submitted with its plan document', REASON_REQUIRED: 'A rejection gives its reason',
+    OFFER_NOT_SUITABLE: 'The product\'s risk level is above the customer\'s tolerance: it may not be offered', OFFER_NOT_OPEN: 'This offer was answered already', UNKNOWN_OFFER: 'No such offer', PRODUCT_NOT_IN_CAMPAIGN: 'The campaign does not offer this product', COMPLAINT_ALREADY_ANSWERED: 'This complaint was answered already',
     ALREADY_EXISTS: 'This campaign id is taken', UNKNOWN_PRODUCT: 'No such product', FOUR_EYES: 'Whoever drafted or submitted a campaign may not approve it', CONTACT_LIMIT_REACHED: 'Contact cap reached', OPTED_OUT: 'The customer opted out of this channel',
     DOCUMENT_TOO_LARGE: 'The plan document is over the size limit', DOCUMENT_TYPE_NOT_ALLOWED: 'The plan document must be a PDF or an Office file (told by its content, not its name)', INVALID_FILE_NAME: 'Invalid file name',
     UNKNOWN_PLAN_DOCUMENT: 'Upload the plan document first', PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN: 'That plan document belongs to another campaign', CAMPAIGN_PERIOD_OVER: 'The campaign period is over', CAMPAIGN_NOT_STARTED: 'The campaign period has not begun',

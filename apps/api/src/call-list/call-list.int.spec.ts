@@ -70,6 +70,19 @@ describe('GET /api/call-list', () => {
     expect(body.complaintsDue).toEqual([{ customerId: 'D1', complaintId, answerDueBy: expect.any(String), overdue: false }]);
   });
 
+  it('gives each campaign its products and each customer the offers of that campaign still awaiting an answer', async () => {
+    // D1: two offers in the campaign's name, the first answered; D2: one offered outside any campaign
+    const offer = (customerId: string, offerId: string, campaignId: string | null) => ok(c.as('rm1').post('/api/interactions', { kind: 'offer', customerId, offerId, staffId: 'rm1', productCode: 'FUND-BOND', campaignId }));
+    await offer('D1', 'OF-1', 'KCALL');
+    await offer('D1', 'OF-2', 'KCALL');
+    await offer('D2', 'OF-3', null);
+    await ok(c.as('rm1').post('/api/interactions', { kind: 'offer-response', customerId: 'D1', offerId: 'OF-1', accepted: false }));
+    const body = await list();
+    expect(body.campaigns[0].productCodes).toEqual(['FUND-BOND']);
+    const open = Object.fromEntries(body.campaigns[0].customers.map((x: any) => [x.customerId, x.openOffers]));
+    expect(open).toEqual({ D1: [{ offerId: 'OF-2', productCode: 'FUND-BOND' }], D2: [], D3: [], D4: [] });
+  });
+
   it('is a relationship manager\'s own: another manager sees none of these customers, a marketer is refused', async () => {
     expect(await list('rm3')).toMatchObject({ campaigns: [], maintenanceDue: [], complaintsDue: [] });
     expect((await c.as('mkt-br1').get('/api/call-list')).body.error.code).toBe('ROLE_NOT_ALLOWED');

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, storedEvents, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
-import { buildWeb, launchBrowser, signIn, signInFirstTime as firstSignIn } from './browser';
+import { buildWeb, expectFailedLoads, launchBrowser, signIn, signInFirstTime as firstSignIn } from './browser';
 
 /**
  * The approval inbox and the call list in headless Chromium (issue 15, screens 3 and 4). BR1's
@@ -184,6 +184,89 @@ describe('approval inbox and call list in the browser', () => {
     expect(e.revenue).toBe('180.50');
     // 1 of the 5 treatment customers converted: 0.2
     expect(e.groups.treatment).toEqual({ size: 5, converted: 1, conversionRate: 0.2, revenue: '180.50' });
+  }, 120_000);
+
+  it('records from the call list a contact with its outcome, offers and their answers, a referral, a maintenance call and a complaint answer; refusals beside their field in Chinese', async () => {
+    // S03 is reassessed as R1 after launch (still enrolled): FUND-BOND (R2) may no longer be offered to them
+    expect((await c.as('head-br1').post('/api/customers/S03/risk-assessment', { tolerance: 'R1' })).status).toBeLessThan(300);
+    // a complaint of S02's to answer
+    expect((await c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId: 'S02', complaintId: 'CP-1', category: 'too_many_calls' })).status).toBeLessThan(300);
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    const page = await signInAgain('rm1');
+    const sent: any[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/interactions') && sent.push(JSON.parse(r.postData() ?? '{}')));
+    await page.click('#tabs [data-tab=callList]');
+    await page.waitForSelector('[data-campaign=K-IN] [data-offer="S01/FUND-BOND"]');
+    const ofType = async (stream: string, ...types: string[]) => (await storedEvents(t, stream)).filter((e) => types.includes(e.type));
+
+    // a contact that did not reach the customer: the outcome chosen is the one sent
+    await page.click('#call-outcome [data-outcome=no_answer]');
+    await page.click('[data-campaign=K-IN] [data-contact="S01/phone"]');
+    await page.waitForSelector('#call-notice:has-text("S01: 已记录联系")');
+    expect(sent.at(-1)).toMatchObject({ kind: 'contact', customerId: 'S01', channel: 'phone', outcome: 'no_answer', campaignId: 'K-IN' });
+    expect((await ofType('customer-S01', 'CustomerContacted')).map((e) => [e.data.campaignId, e.data.channel])).toEqual([['K-IN', 'phone']]);
+
+    // one click offers the campaign's product; the offer then waits for the customer's answer on the list
+    await page.click('[data-campaign=K-IN] [data-offer="S01/FUND-BOND"]');
+    await page.waitForSelector('[data-campaign=K-IN] [data-accept="S01/FUND-BOND"]');
+    await page.click('[data-campaign=K-IN] [data-accept="S01/FUND-BOND"]');
+    await page.waitForSelector('#call-notice:has-text("S01: 客户已接受推荐")');
+    await page.waitForSelector('[data-campaign=K-IN] [data-accept="S01/FUND-BOND"]', { state: 'detached' });
+    const s01 = await ofType('customer-S01', 'OfferPresented', 'OfferAccepted', 'OfferDeclined');
+    expect(s01.map((e) => [e.type, e.data.productCode, e.data.campaignId, e.data.staffId])).toEqual([['OfferPresented', 'FUND-BOND', 'K-IN', 'rm1'], ['OfferAccepted', 'FUND-BOND', 'K-IN', 'rm1']]);
+    expect(s01[1]!.data.offerId).toBe(s01[0]!.data.offerId);
+
+    await page.click('[data-campaign=K-IN] [data-offer="S02/FUND-BOND"]');
+    await page.click('[data-campaign=K-IN] [data-decline="S02/FUND-BOND"]');
+    await page.waitForSelector('#call-notice:has-text("S02: 客户已拒绝推荐")');
+    expect((await ofType('customer-S02', 'OfferPresented', 'OfferAccepted', 'OfferDeclined')).map((e) => e.type)).toEqual(['OfferPresented', 'OfferDeclined']);
+
+    // an unsuitable offer: refused by the suitability rule (422), beside the offer, in Chinese; no offer presented
+    await page.click('[data-campaign=K-IN] [data-offer="S03/FUND-BOND"]');
+    await page.waitForSelector('[data-campaign=K-IN] [data-field="S03/productCode"].is-error');
+    expect((await page.textContent('[data-campaign=K-IN] [data-field="S03/productCode"] .el-form-item__error'))!.trim()).toBe('产品风险等级超出客户风险承受能力，不能推荐');
+    expect((await ofType('customer-S03', 'OfferPresented', 'OfferBlockedAsUnsuitable')).map((e) => e.type)).toEqual(['OfferBlockedAsUnsuitable']);
+    expectFailedLoads(problems, 422, 1);
+
+    // a referral of S02 to a colleague for the campaign's product
+    await page.click('[data-campaign=K-IN] [data-refer="S02"]');
+    await page.fill('#referral-seller', 'rm3');
+    await page.click('#referral-confirm');
+    await page.waitForSelector('#call-notice:has-text("S02: 已记录转介")');
+    expect((await ofType('customer-S02', 'CrossSellReferred')).map((e) => [e.data.referrerStaffId, e.data.sellerStaffId, e.data.productCode])).toEqual([['rm1', 'rm3', 'FUND-BOND']]);
+
+    // a sale with an amount that is not one: beside the amount, in Chinese (not the API's English), nothing recorded
+    await page.click('[data-campaign=K-IN] [data-sale="S02"]');
+    await page.fill('#sale-amount', '两万');
+    await page.fill('#sale-revenue', '10');
+    await page.click('#sale-confirm');
+    await page.waitForSelector('[data-field=sale-amount].is-error');
+    expect((await page.textContent('[data-field=sale-amount] .el-form-item__error'))!.trim()).toBe('金额须为数字（元），最多两位小数');
+    expect(await page.$('[data-field=sale-revenue].is-error')).toBeNull();
+    expect(await ofType('customer-S02', 'ConversionRecorded')).toEqual([]);
+    expectFailedLoads(problems, 400, 1);
+    await page.click('.el-dialog__headerbtn >> visible=true');
+
+    // maintenance: S03 and TX were not contacted this month; a call to TX in no campaign's name takes TX off
+    await page.click('#call-outcome [data-outcome=reached]');
+    await page.waitForSelector('#maintenance-due [data-maintain="TX"]');
+    await page.click('#maintenance-due [data-maintain="TX"]');
+    await page.waitForSelector('#call-notice:has-text("TX: 已记录维护联系")');
+    await page.waitForSelector('#maintenance-due [data-maintain="TX"]', { state: 'detached' });
+    expect((await ofType('customer-TX', 'CustomerContacted')).map((e) => [e.data.campaignId, e.data.channel, e.data.staffId])).toEqual([[null, 'phone', 'rm1']]);
+    expect(await page.$('#maintenance-due [data-maintain="S03"]')).not.toBeNull();
+
+    // the complaint answered from its row, and gone from the list
+    await page.click('#complaints-due [data-answer="CP-1"]');
+    await page.waitForSelector('#call-notice:has-text("S02: 投诉已答复")');
+    await page.waitForSelector('#complaints-due [data-answer="CP-1"]', { state: 'detached' });
+    expect((await ofType('customer-S02', 'ComplaintAnswered')).map((e) => [e.data.complaintId, e.data.answeredBy, e.data.late])).toEqual([['CP-1', 'rm1', false]]);
+
+    // in English on the switch: the actions named in English
+    await page.click('#lang');
+    await page.waitForSelector('[data-campaign=K-IN] [data-offer="S03/FUND-BOND"]:has-text("Offer FUND-BOND")');
+    await page.click('#lang');
+    await page.close();
   }, 120_000);
 
   it('showed no console error and no CSP violation on these screens', () => {

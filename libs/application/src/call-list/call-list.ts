@@ -15,7 +15,16 @@ export interface ChannelNow {
 
 export interface CallList {
   readonly at: string;
-  readonly campaigns: { campaignId: string; periodEnd: string; customers: { customerId: string; contactableNow: boolean; channels: ChannelNow[] }[] }[];
+  /**
+   * Per running campaign its products (what an offer in its name presents) and my customers, each with
+   * the channels a contact would be accepted on now and the offers of this campaign still awaiting an answer.
+   */
+  readonly campaigns: {
+    campaignId: string;
+    periodEnd: string;
+    productCodes: string[];
+    customers: { customerId: string; contactableNow: boolean; channels: ChannelNow[]; openOffers: { offerId: string; productCode: string }[] }[];
+  }[];
   /** Customers of mine not contacted yet this bank month (the maintenance plan, 004 篇九 第十条). */
   readonly maintenanceDue: { customerId: string; lastContactAt: string | null }[];
   /** Complaints of my customers still unanswered, soonest deadline first (001 服务准则 4). */
@@ -43,8 +52,9 @@ export async function callList(store: EventStore, pool: Pool, org: Organisation,
       const campaign = await factsOf(campaignId);
       if (campaign.status !== 'launched' || !isBefore(at, campaign.periodEnd)) continue;
       const channels = campaign.channels.map((channel) => channelNow(state, id, campaign, channel, heldBy(state), org, actor, at));
-      const entry = byCampaign.get(campaignId) ?? byCampaign.set(campaignId, { campaignId, periodEnd: campaign.periodEnd, customers: [] }).get(campaignId)!;
-      entry.customers.push({ customerId: id, contactableNow: channels.some((c) => c.allowed), channels });
+      const entry = byCampaign.get(campaignId) ?? byCampaign.set(campaignId, { campaignId, periodEnd: campaign.periodEnd, productCodes: [...campaign.productCodes], customers: [] }).get(campaignId)!;
+      const openOffers = [...state.offers.values()].filter((o) => o.open && o.campaignId === campaignId).map((o) => ({ offerId: o.offerId, productCode: o.productCode }));
+      entry.customers.push({ customerId: id, contactableNow: channels.some((c) => c.allowed), channels, openOffers });
     }
   }
   const month = businessMonth(at);
