@@ -40,7 +40,8 @@ export interface PeerBenchOptions {
  * Our Postgres store beside Emmett's (`@event-driven-io/emmett-postgresql`), on the same server in
  * one run, with the same payloads and batch sizes, and the server's own ceiling for the same rows:
  * `COPY … FROM STDIN` into a copy of our events table (same columns and indexes), no store logic.
- * Then `campaignctl import`'s path over the same events, against our batched append.
+ * Then `campaignctl import`'s path over the same events, against our batched append: once after
+ * the batch runs, and in turns with batches of 1,000.
  */
 export async function peerBench(ours: { pool: Pool; url: string }, emmett: { url: string }, o: PeerBenchOptions) {
   const store = new PostgresEventStore(ours.pool, { connectionString: ours.url });
@@ -100,6 +101,7 @@ export async function peerBench(ours: { pool: Pool; url: string }, emmett: { url
 
     const imported = await importPath(ours.pool, ours.url, o.events, 'contiguous');
     const interleaved = await importPath(ours.pool, ours.url, o.events, 'interleaved');
+    const inTurns = await importInTurns(store, ours.pool, ours.url, o.events, ROUNDS_IN_TURNS);
     const batch1000 = batches.batch1000 as { ours: number };
     return {
       events: o.events,
@@ -108,6 +110,7 @@ export async function peerBench(ours: { pool: Pool; url: string }, emmett: { url
       readStreamMs: { events: o.streamLength, ours: percentiles(reads.ours), emmett: percentiles(reads.emmett) },
       import: { ...imported, ofBatch1000: ratio(imported.eventsPerSecond, batch1000.ours) },
       importInterleaved: { ...interleaved, ofBatch1000: ratio(interleaved.eventsPerSecond, batch1000.ours) },
+      importInTurns: inTurns,
     };
   } finally {
     await peer.close();
@@ -137,18 +140,39 @@ async function copyCeiling(pool: Pool, batches: readonly { streamId: string; eve
 /** COPY's text format: a backslash is doubled (JSON text has no raw tabs or newlines). */
 const copyText = (json: string) => json.replace(/\\/g, '\\\\');
 
+/** Turns of `importInTurns`. */
+const ROUNDS_IN_TURNS = 3;
+
+/**
+ * The import (streams together) and our batches of 1,000 over the same number of new events, in
+ * turns: each round appends the batches, then imports a file; the load of the rest of the machine
+ * falls on both alike (the figures above take the import once, after every batch run).
+ */
+async function importInTurns(store: PostgresEventStore, pool: Pool, url: string, events: number, rounds: number) {
+  const ms = { batch1000: 0, import: 0 };
+  for (let round = 0; round < rounds; round++) {
+    const mine = batchesOf('turn1000', events, 1000);
+    ms.batch1000 += (await timed(async () => {
+      for (const b of mine) await store.appendToStream(b.streamId, b.events, 'no_stream');
+    }))[1];
+    ms.import += (await importPath(pool, url, events, 'contiguous', `turn${round}-`)).ms;
+  }
+  const [batch1000, imported] = [rate(events * rounds, ms.batch1000), rate(events * rounds, ms.import)];
+  return { rounds, batch1000, import: imported, ofBatch1000: ratio(imported, batch1000) };
+}
+
 /**
  * `campaignctl import`'s path: an export file of `events` events over streams of 1,000, each
  * stream's events together (`contiguous`) or the streams taking turns event by event, as in an
  * export of a history (`interleaved`), imported into new streams.
  */
-async function importPath(pool: Pool, url: string, events: number, shape: 'contiguous' | 'interleaved'): Promise<{ eventsPerSecond: number; ms: number; phases: Record<string, number> }> {
+async function importPath(pool: Pool, url: string, events: number, shape: 'contiguous' | 'interleaved', prefix = ''): Promise<{ eventsPerSecond: number; ms: number; phases: Record<string, number> }> {
   const lines: string[] = [];
   for (let k = 0; k < events; k++) {
     const e = payload(k);
     const streams = Math.ceil(events / 1000);
     const [stream, revision] = shape === 'contiguous' ? [Math.floor(k / 1000), k % 1000] : [k % streams, Math.floor(k / streams)];
-    lines.push(JSON.stringify(toTransferRecord({ ...e, streamId: `imp-${shape}-${stream}`, streamPosition: revision, position: { commit: 1n, prepare: BigInt(k) }, recordedAt: '2026-03-01T00:00:00.000Z' })));
+    lines.push(JSON.stringify(toTransferRecord({ ...e, streamId: `imp-${prefix}${shape}-${stream}`, streamPosition: revision, position: { commit: 1n, prepare: BigInt(k) }, recordedAt: '2026-03-01T00:00:00.000Z' })));
   }
   const text = `${lines.join('\n')}\n`;
   const store = new PostgresEventStore(pool, { connectionString: url });

@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import type { EventStore } from '../event-store.port';
-import type { NewEvent } from '../events';
-import type { TransferFormat } from './format';
-import { readRecords } from './read-records';
+import type { ImportedEvent } from './format';
 import { ImportConflict } from './transfer.errors';
 
 // The import's look at the target store, between validating the file and appending: which of
@@ -26,7 +23,7 @@ const CHECK_CHUNK = 500;
 
 /**
  * Each stream must continue the store's: start right after its last event (or at 0 on a new
- * stream), or overlap events the store has that pass 3 proves are the file's own. Returns the
+ * stream), or overlap events the store has that `verifyStoredOverlap` proves are the file's own. Returns the
  * conflict of the earliest line, if any.
  */
 export async function checkAgainstStore(
@@ -118,14 +115,17 @@ export class StoreLookahead {
   }
 }
 
-/** Pass 3, only when the store holds some of the file: the overlapping ids must be the file's. */
-export async function verifyStoredOverlap(open: () => Readable, streams: ReadonlyMap<string, StreamPlan>, format: TransferFormat): Promise<ImportConflict | null> {
+/**
+ * Only when the store holds some of the file: the overlapping ids must be the file's (`events`:
+ * the validated events in file order, not the file read again).
+ */
+export async function verifyStoredOverlap(events: AsyncIterable<readonly ImportedEvent[]>, streams: ReadonlyMap<string, StreamPlan>): Promise<ImportConflict | null> {
   const digests = new Map<string, string>();
-  const visit = ({ streamId, streamRevision, event }: { streamId: string; streamRevision: number; event: NewEvent }) => {
-    if (streamRevision < streams.get(streamId)!.appendFrom) digests.set(streamId, chain(digests.get(streamId) ?? '', event.metadata.eventId));
-    return undefined;
-  };
-  for await (const _ of readRecords(open(), format, visit));
+  for await (const group of events) {
+    for (const { streamId, streamRevision, event } of group) {
+      if (streamRevision < streams.get(streamId)!.appendFrom) digests.set(streamId, chain(digests.get(streamId) ?? '', event.metadata.eventId));
+    }
+  }
   for (const [streamId, s] of streams) {
     if (s.storedDigest !== null && digests.get(streamId) !== s.storedDigest) {
       return new ImportConflict(s.line, streamId, `the target store holds other events at revisions ${s.first}..${s.appendFrom - 1}`);

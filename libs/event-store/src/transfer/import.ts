@@ -1,9 +1,9 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import type { EventStore, StreamAppend } from '../event-store.port';
 import type { NewEvent } from '../events';
 import { RecordRejected, type ImportedEvent, type TransferFormat } from './format';
@@ -11,8 +11,9 @@ import { readRecords } from './read-records';
 import { checkAgainstStore, StoreLookahead, verifyStoredOverlap, type StreamPlan } from './import-check';
 
 /**
- * A file path, a function that opens the file afresh (the import reads it more than once), or
- * a one-shot stream such as stdin, which is first copied to a temporary file.
+ * A file path, a function that opens the file, or a one-shot stream such as stdin. The import
+ * reads it once, whatever its size: what it appends is what it validated, even if the file is
+ * rewritten meanwhile.
  */
 export type ImportSource = string | (() => Readable) | Readable;
 
@@ -34,9 +35,10 @@ export interface ImportOptions {
   /** After each batch is appended, with its events as appended (e.g. to erase a customer the file erases). */
   readonly afterAppend?: (events: readonly NewEvent[]) => Promise<void>;
   /**
-   * Characters of the file whose events validation keeps in memory for the append, so they are
-   * not read and parsed again (default 64 MiB: about 200,000 events of a typical export). The
-   * rest of a larger file is read a second time from where the kept part ends.
+   * Characters of the file whose events validation keeps in memory for the append (default
+   * 64 MiB: about 200,000 events of a typical export). The events of a larger file's rest, once
+   * validated, go to a private temporary file that the append reads back; the input itself is
+   * never read twice, so lines written into it after validation are never appended.
    */
   readonly keepChars?: number;
 }
@@ -51,8 +53,8 @@ interface Validated {
   readonly held: ReadonlySet<string>;
   /** The file's first events, in file order, parsed and checked already. */
   readonly kept: ImportedEvent[];
-  /** The line the append reads the file on from, when `kept` is not the whole file; else null. */
-  readonly restFromLine: number | null;
+  /** The private file of the validated events after `kept` (one JSON array a line), or null: none. */
+  readonly restPath: string | null;
 }
 
 export interface ImportProgress {
@@ -78,36 +80,43 @@ export interface ImportSummary {
  * schema (`InvalidImportFile`, naming the first bad line, and the field and what it expects) or when a stream does not continue the store's (`ImportConflict`). Events the store
  * holds already, with the same ids at the same revisions, are skipped, so a repeated or an
  * interrupted import can simply be run again. Memory: one entry per stream, and the events of the
- * file's first `keepChars` characters (read and parsed once; a larger file's rest is read twice).
+ * file's first `keepChars` characters. The input is read once: a larger file's validated rest is
+ * kept in a private temporary file, removed at the end.
  */
 export async function importEvents(store: EventStore, source: ImportSource, options: ImportOptions): Promise<ImportSummary> {
   const batchSize = options.batchSize ?? 5_000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (options.format !== 'ndjson' && options.format !== 'csv') throw new RangeError(`unknown format ${JSON.stringify(options.format)}`);
-  return withReopenable(source, async (open) => {
-    const validated = await validate(store, open, options);
+  const input = typeof source === 'string' ? createReadStream(source) : typeof source === 'function' ? source() : source;
+  const spill = new Spill();
+  try {
+    const validated = await validate(store, input, spill, options);
     const { streams, held } = validated;
     // New streams the store does not hold were looked up during validation; the rest are checked now.
     const toCheck = new Map([...streams].filter(([id, s]) => s.first > 0 || held.has(id)));
     const conflicts = [await checkAgainstStore(store, toCheck, (done) => options.onProgress?.({ phase: 'checking', done, total: toCheck.size }))];
-    if ([...streams.values()].some((s) => s.storedDigest !== null)) conflicts.push(await verifyStoredOverlap(open, streams, options.format));
+    if ([...streams.values()].some((s) => s.storedDigest !== null)) conflicts.push(await verifyStoredOverlap(validatedEvents(validated), streams));
     const first = conflicts.filter((c) => c !== null).sort((a, b) => a.line - b.line)[0];
     if (first) throw first;
-    return append(store, open, validated, batchSize, options);
-  });
+    return await append(store, validated, batchSize, options);
+  } finally {
+    input.destroy();
+    await spill.remove();
+  }
 }
 
 /**
- * Pass 1: every line well formed, every stream's revisions contiguous and in order; meanwhile the
- * streams the file starts at revision 0 are looked up in the store (`held`: those it holds). The
- * file's first `keepChars` characters' events are kept for the append.
+ * The one read of the file: every line well formed, every stream's revisions contiguous and in
+ * order; meanwhile the streams the file starts at revision 0 are looked up in the store (`held`:
+ * those it holds). The file's first `keepChars` characters' events are kept for the append, the
+ * rest go to the spill file as they are validated.
  */
-async function validate(store: EventStore, open: () => Readable, options: ImportOptions): Promise<Validated> {
+async function validate(store: EventStore, input: Readable, spill: Spill, options: ImportOptions): Promise<Validated> {
   const streams = new Map<string, StreamPlan>();
   const lookahead = new StoreLookahead(store);
   const kept: ImportedEvent[] = [];
   let room = options.keepChars ?? KEEP_CHARS;
-  let restFromLine: number | null = null;
+  let keeping = true;
   let total = 0;
   const visit = (imported: ImportedEvent, line: number, chars: number) => {
     const { streamId, streamRevision, event } = imported;
@@ -124,38 +133,109 @@ async function validate(store: EventStore, open: () => Readable, options: Import
     } else {
       seen.last = streamRevision;
     }
-    if (restFromLine === null) {
-      if (chars <= room) {
-        kept.push(imported);
-        room -= chars;
-      } else {
-        restFromLine = line;
-      }
+    if (keeping && chars <= room) {
+      kept.push(imported);
+      room -= chars;
+    } else {
+      keeping = false;
+      spill.add(imported);
     }
     return (total += 1);
   };
   try {
-    // A group of up to a thousand events at a time: progress, and room for the lookups.
-    for await (const done of readRecords(open(), options.format, visit)) {
+    // A group of up to a thousand events at a time: progress, room for the lookups, the spill written.
+    for await (const done of readRecords(input, options.format, visit)) {
       options.onProgress?.({ phase: 'validating', done: done[done.length - 1]!, total: null });
+      await spill.flush();
       await lookahead.room();
     }
+    await spill.close();
   } catch (err) {
     lookahead.abandon();
     throw err;
   }
   options.onProgress?.({ phase: 'validating', done: total, total });
-  return { streams, total, held: await lookahead.held(), kept, restFromLine };
+  return { streams, total, held: await lookahead.held(), kept, restPath: spill.path };
 }
 
 /**
- * Pass 2: append in global file order: the events validation kept, then the rest of the file read
- * again. A batch holds up to `batchSize` events of any number of streams, interleaved as in the
+ * The validated events in file order, in groups: the kept ones, then the spill file's. `release`:
+ * the kept ones are let go once taken (the last pass over them).
+ */
+async function* validatedEvents({ kept, restPath }: Validated, release = false): AsyncGenerator<readonly ImportedEvent[]> {
+  yield kept;
+  if (release) kept.length = 0;
+  if (restPath === null) return;
+  const input = createReadStream(restPath, { encoding: 'utf8', highWaterMark: 1024 * 1024 });
+  let rest = '';
+  try {
+    for await (const chunk of input as AsyncIterable<string>) {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      yield lines.map(fromSpillLine);
+    }
+  } finally {
+    input.destroy();
+  }
+  if (rest !== '') yield [fromSpillLine(rest)];
+}
+
+const fromSpillLine = (line: string): ImportedEvent => {
+  const [streamId, streamRevision, event] = JSON.parse(line) as [string, number, NewEvent];
+  return { streamId, streamRevision, event };
+};
+
+/**
+ * The validated events past the kept budget, written to a file of a private temporary directory
+ * (created on the first one) as validation goes: one JSON array a line, read back by the append.
+ */
+class Spill {
+  path: string | null = null;
+  private dir: string | null = null;
+  private out: WriteStream | null = null;
+  private pending: string[] = [];
+
+  add({ streamId, streamRevision, event }: ImportedEvent): void {
+    this.pending.push(JSON.stringify([streamId, streamRevision, event]));
+  }
+
+  /** Writes what was added, waiting while the file is behind. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    if (!this.out) {
+      this.dir = await mkdtemp(join(tmpdir(), 'campaign-import-'));
+      this.path = join(this.dir, 'validated.ndjson');
+      this.out = createWriteStream(this.path, { mode: 0o600 });
+      this.out.on('error', () => undefined); // surfaced by `finished` below
+    }
+    const text = `${this.pending.join('\n')}\n`;
+    this.pending = [];
+    if (!this.out.write(text)) await new Promise<void>((resolve, reject) => {
+      this.out!.once('drain', resolve);
+      this.out!.once('error', reject);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    if (!this.out) return;
+    this.out.end();
+    await finished(this.out);
+  }
+
+  async remove(): Promise<void> {
+    this.out?.destroy();
+    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Append in global file order: the events validation kept, then those of the spill file. A batch holds up to `batchSize` events of any number of streams, interleaved as in the
  * file: it goes with that order (`AppendOptions.order`), so the target's global order is the
  * file's, and each stream with its exact expected revision.
  */
-async function append(store: EventStore, open: () => Readable, validated: Validated, batchSize: number, options: ImportOptions): Promise<ImportSummary> {
-  const { streams, total, kept, restFromLine } = validated;
+async function append(store: EventStore, validated: Validated, batchSize: number, options: ImportOptions): Promise<ImportSummary> {
+  const { streams, total } = validated;
   const toAppend = [...streams.values()].reduce((n, s) => n + s.last + 1 - s.appendFrom, 0);
   let batch = new Map<string, { index: number; events: NewEvent[]; expectedRevision: StreamAppend['expectedRevision'] }>();
   /** Per event of the batch, in file order, the index of its stream's append. */
@@ -194,40 +274,15 @@ async function append(store: EventStore, open: () => Readable, validated: Valida
     else batch.set(streamId, (group = { index: batch.size, events: [event], expectedRevision: streamRevision === 0 ? 'no_stream' : streamRevision - 1 }));
     order.push(group.index);
   };
-  for (const e of kept) {
-    if (order.length >= batchSize) await flush();
-    add(e);
-  }
-  // The kept events are in batches now: let them go before the rest of a large file is read again.
-  kept.length = 0;
-  if (restFromLine !== null) {
-    const visit = (e: ImportedEvent) => {
-      const plan = streams.get(e.streamId);
-      if (!plan || e.streamRevision > plan.last) throw new RecordRejected('the file changed while it was being imported');
-      return e.streamRevision >= plan.appendFrom ? e : undefined;
-    };
-    for await (const group of readRecords(open(), options.format, visit, { fromLine: restFromLine })) {
-      for (const e of group) {
-        if (order.length >= batchSize) await flush();
-        add(e);
-      }
+  // The kept events go into batches (then they are let go), then the spill file's.
+  for await (const group of validatedEvents(validated, true)) {
+    for (const e of group) {
+      if (order.length >= batchSize) await flush();
+      add(e);
     }
   }
   await flush();
   await inFlight;
   const appendedStreams = [...streams.values()].filter((s) => s.appendFrom <= s.last).length;
   return { events: appended, streams: appendedStreams, alreadyStored: total - toAppend };
-}
-
-async function withReopenable<T>(source: ImportSource, run: (open: () => Readable) => Promise<T>): Promise<T> {
-  if (typeof source === 'string') return run(() => createReadStream(source));
-  if (typeof source === 'function') return run(source);
-  const dir = await mkdtemp(join(tmpdir(), 'campaign-import-'));
-  try {
-    const copy = join(dir, 'import');
-    await pipeline(source, createWriteStream(copy));
-    return await run(() => createReadStream(copy));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }

@@ -10,11 +10,6 @@ import { InvalidImportFile } from './transfer.errors';
  */
 export type Visit<T> = (event: ImportedEvent, line: number, chars: number) => T | undefined;
 
-export interface ReadOptions {
-  /** Lines before this one are neither parsed nor visited (NDJSON; CSV parses them, visits none): a reader that holds them already. */
-  readonly fromLine?: number;
-}
-
 /** Most values yielded at once: a few promise turns per thousand events, not one per event. */
 const GROUP = 1_000;
 
@@ -24,18 +19,17 @@ const GROUP = 1_000;
  * that `visit` refuses: a parse error further on in the same chunk never hides it, because
  * `visit` has already run on every record before it. Blank lines are skipped (but counted).
  */
-export function readRecords<T>(input: Readable, format: TransferFormat, visit: Visit<T>, options: ReadOptions = {}): AsyncGenerator<T[]> {
-  return format === 'csv' ? csvRecords(input, visit, options.fromLine ?? 1) : ndjsonRecords(input, visit, options.fromLine ?? 1);
+export function readRecords<T>(input: Readable, format: TransferFormat, visit: Visit<T>): AsyncGenerator<T[]> {
+  return format === 'csv' ? csvRecords(input, visit) : ndjsonRecords(input, visit);
 }
 
-async function* ndjsonRecords<T>(input: Readable, visit: Visit<T>, fromLine: number): AsyncGenerator<T[]> {
+async function* ndjsonRecords<T>(input: Readable, visit: Visit<T>): AsyncGenerator<T[]> {
   input.setEncoding('utf8');
   let line = 0;
   let rest = '';
   let out: T[] = [];
   const handle = (text: string): void => {
     line += 1;
-    if (line < fromLine) return;
     const clean = (line === 1 ? text.replace(/^\uFEFF/, '') : text).replace(/\r$/, '');
     if (clean.trim() === '') return;
     const value = atLine(line, () => visit(fromNdjsonLine(clean), line, clean.length));
@@ -67,7 +61,7 @@ async function* ndjsonRecords<T>(input: Readable, visit: Visit<T>, fromLine: num
 /** Guards against a wrong delimiter or an unclosed quote swallowing the file, yet fits big `data`. */
 const MAX_RECORD_CHARS = 8 * 1024 * 1024;
 
-async function* csvRecords<T>(input: Readable, visit: Visit<T>, fromLine: number): AsyncGenerator<T[]> {
+async function* csvRecords<T>(input: Readable, visit: Visit<T>): AsyncGenerator<T[]> {
   // csv-parse's own line count is off for CRLF files (it counts \r and \n apart inside quotes
   // and on blank lines), so lines are counted here: a record spans 1 + its embedded breaks.
   let nextLine = 1;
@@ -91,7 +85,6 @@ async function* csvRecords<T>(input: Readable, visit: Visit<T>, fromLine: number
           layout = atLine(line, () => csvLayout(cells.map((c) => c ?? '')));
           return null;
         }
-        if (line < fromLine) return null;
         const value = atLine(line, () => visit(fromCsvRow(cells, layout!, width), line, cells.reduce((n, c) => n + (c?.length ?? 0) + 1, 0)));
         return value === undefined ? null : { value };
       } catch (err) {

@@ -222,7 +222,7 @@ describe('event history export and import', () => {
       expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));
     });
 
-    it.each(['ndjson', 'csv'] as const)('appends a %s file larger than the budget: the kept events, then the rest read again from where they end', async (format) => {
+    it.each(['ndjson', 'csv'] as const)('appends a %s file larger than the budget: the kept events, then the validated rest, the file still opened once', async (format) => {
       const path = await exportedFile(format);
       const lines = (await readFile(path, 'utf8')).split('\n');
       // Room for the first two events only (each line is over 200 characters; the CSV's header is not an event).
@@ -240,10 +240,29 @@ describe('event history export and import', () => {
 
       expect(await importEvents(spied, file.open, { format, keepChars, batchSize: 3 })).toEqual({ events: HISTORY.length, streams: 3, alreadyStored: 0 });
 
-      expect(file.opened()).toBe(2);
-      // 7 events in batches of 3: the second batch holds the last kept event and the first two read again.
+      expect(file.opened()).toBe(1);
+      // 7 events in batches of 3: the second batch holds the last kept event and the first two of the rest.
       expect(sizes).toEqual([3, 3, 1]);
       expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));
+    });
+
+    it.each(['ndjson', 'csv'] as const)('appends what it validated of a %s file larger than the budget though the file is rewritten after validation', async (format) => {
+      const path = await exportedFile(format);
+      const original = await readFile(path, 'utf8');
+      // The sixth event, ConversionRecorded (amount 1250.5), rewritten to fit the format still, with another amount.
+      const rewritten = original.replace('1250.5', '9999.5');
+      expect(rewritten).not.toBe(original);
+      // No room: every event is past the budget. The first open reads the file as it was; any later one, as rewritten.
+      const keepChars = 1;
+      let opened = 0;
+      const open = () => Readable.from([opened++ === 0 ? original : rewritten]);
+      const target = await freshStore();
+
+      expect(await importEvents(target, open, { format, keepChars, batchSize: 2 })).toEqual({ events: HISTORY.length, streams: 3, alreadyStored: 0 });
+
+      // The amount validated (1250.5), not the rewritten one; and the file was read once.
+      expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));
+      expect(opened).toBe(1);
     });
 
     it('refuses a bad line after the kept part, appending nothing', async () => {
@@ -266,7 +285,7 @@ describe('event history export and import', () => {
       const target = await freshStore();
       await importEvents(target, firstFour, { format: 'ndjson' });
 
-      // Kept: the first five events (four stored already); read again: the last two.
+      // Kept: the first five events (four stored already); past the budget: the last two.
       const lines = (await readFile(path, 'utf8')).split('\n');
       const keepChars = lines.slice(0, 5).reduce((n, l) => n + l.length, 0);
       const rest = await importEvents(target, path, { format: 'ndjson', keepChars });
