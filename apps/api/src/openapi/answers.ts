@@ -71,3 +71,42 @@ export const audiencePreviewAnswer = z.object({
     .describe('null when either group is empty'),
   ...fromReadModel,
 });
+
+// ---- inbox ----
+
+const inboxAction = z.object({ method: z.literal('POST'), href: z.string(), body: z.record(z.string(), z.unknown()) });
+const inboxItem = z.object({
+  kind: z.enum(['campaign', 'special_vip_card', 'budget_change', 'customer_claim', 'transfer']),
+  requestId: z.string(),
+  unitId: z.string().nullable(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  facts: z.record(z.string(), z.unknown()).describe('what the request is about, by kind (a transfer\'s reason read from the customer\'s vault)'),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  reason: z.string().nullable().describe('why a rejection'),
+});
+/** GET /api/inbox: what waits for this user's decision, with the commands that decide. */
+export const inboxAnswer = z.object({ items: z.array(inboxItem.extend({ actions: z.object({ approve: inboxAction, reject: inboxAction }) })), ...fromReadModel });
+/** GET /api/inbox/mine: the requests this user made. */
+export const myRequestsAnswer = z.object({ items: z.array(inboxItem), ...fromReadModel });
+
+// ---- customers ----
+
+/** GET /api/customers/{customerId}/transfer-targets: the staff picker of the transfer forms. */
+export const transferTargetsAnswer = z.object({
+  customerId: z.string(),
+  homeUnitId: z.string(),
+  managerId: z.string().nullable(),
+  units: z.array(
+    z.object({
+      unitId: z.string(),
+      name: z.string(),
+      branchId: z.string().nullable(),
+      crossBranch: z.boolean().describe('in another branch: asked of head office (POST customers/:customerId/transfer-requests)'),
+      direct: z.boolean().describe('the caller\'s unit transfers there itself (POST customers/:customerId/transfer)'),
+      staff: z.array(z.object({ staffId: z.string(), displayName: z.string() })).describe('empty for units whose staff the caller does not see in GET /api/org'),
+    }),
+  ),
+});

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 type Media = { schema?: unknown };
@@ -25,7 +25,11 @@ describe('documented answers match what the api really answers', () => {
     await seedOrganisation(t);
     await seedCustomer(t, 'C1', { tolerance: 'R3' });
     await seedCustomer(t, 'C2', { tolerance: 'R2', optedOut: ['sms'] });
-    doc = await (await fetch(`${t.url}/docs/openapi.json`)).json();
+    // A campaign waiting for approval: the inbox and the marketer's requests are not empty.
+    const mkt = c.as('mkt-br1');
+    expect((await mkt.post('/api/campaigns', { campaignId: 'K1', name: 'K1 债券基金', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '5000', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 10 })).status).toBe(201);
+    expect((await submitWithPlan(mkt, 'K1')).status).toBeLessThan(300);
+    doc = (await (await fetch(`${t.url}/docs/openapi.json`)).json()) as Doc;
     ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     ajv.addSchema({ components: doc.components }, 'doc');
@@ -69,7 +73,17 @@ describe('documented answers match what the api really answers', () => {
     }
     expect(failures).toEqual([]);
     // The routes the front end reads are among them.
-    expect(checked).toEqual(expect.arrayContaining(['GET /api/auth/config', 'GET /api/auth/session', 'GET /api/notifications']));
+    expect(checked).toEqual(expect.arrayContaining(['GET /api/auth/config', 'GET /api/auth/session', 'GET /api/notifications', 'GET /api/inbox', 'GET /api/inbox/mine', 'GET /api/customers/{customerId}/transfer-targets']));
+  });
+
+  it('the inbox and my requests, not empty, answer as documented', async () => {
+    const waiting = await c.as('appr-ho').get('/api/inbox');
+    expect(waiting.status).toBe(200);
+    expect(waiting.body.items.map((i: { kind: string; requestId: string }) => `${i.kind} ${i.requestId}`)).toEqual(['campaign K1']);
+    expect(problems('get', '/api/inbox', waiting.body)).toBeNull();
+    const mine = await c.as('mkt-br1').get('/api/inbox/mine');
+    expect(mine.body.items.map((i: { kind: string; requestId: string; status: string }) => `${i.kind} ${i.requestId} ${i.status}`)).toEqual(['campaign K1 pending']);
+    expect(problems('get', '/api/inbox/mine', mine.body)).toBeNull();
   });
 
   it('the audience preview answers as documented', async () => {
@@ -98,6 +112,11 @@ describe('documented answers match what the api really answers', () => {
     return shared?.['x-codes'] ?? [];
   };
   const cookiesOf = (r: { headers: Headers }) => r.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+  /** A call with the browser's session cookie only (no bearer token, no CSRF header). */
+  const withCookie = async (method: string, path: string, cookie: string): Promise<{ status: number; body: { error?: { code: string } } }> => {
+    const r = await fetch(`${t.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+    return { status: r.status, body: (await r.json()) as { error?: { code: string } } };
+  };
 
   it('refusals come with a status and code the document lists for that operation', async () => {
     const seen: [string, string, number, string][] = [];
@@ -114,8 +133,8 @@ describe('documented answers match what the api really answers', () => {
     expect(signedIn.status).toBe(200);
     expect(problems('post', '/api/auth/sign-in', signedIn.body)).toBeNull();
     const cookie = cookiesOf(signedIn);
-    refusal('get', '/api/notifications', { status: 0, body: {}, ...(await fetch(`${t.url}/api/notifications`, { headers: { cookie } }).then(async (r) => ({ status: r.status, body: await r.json() }))) });
-    refusal('post', '/api/auth/sign-out', await fetch(`${t.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' }).then(async (r) => ({ status: r.status, body: await r.json() })));
+    refusal('get', '/api/notifications', await withCookie('GET', '/api/notifications', cookie));
+    refusal('post', '/api/auth/sign-out', await withCookie('POST', '/api/auth/sign-out', cookie));
     refusal('post', '/api/auth/password', await c.as('rm2').post('/api/auth/password', { currentPassword: 'temporary 2026', newPassword: 'short' }));
     refusal('post', '/api/auth/password', await c.as('rm2').post('/api/auth/password', { currentPassword: 'not it at all 1', newPassword: 'my own secret 42' }));
     refusal('post', '/api/audiences/preview', await c.as('mkt-br1').post('/api/audiences/preview', { ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '1000', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 20, audience: { ageBand: { min: 60, max: 30 } } }));

@@ -4177,11 +4177,60 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            kind: "campaign" | "special_vip_card" | "budget_change" | "customer_claim" | "transfer";
+                            requestId: string;
+                            unitId: string | null;
+                            requestedBy: string;
+                            requestedAt: string;
+                            /** @description what the request is about, by kind (a transfer's reason read from the customer's vault) */
+                            facts: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            /** @description why a rejection */
+                            reason: string | null;
+                            actions: {
+                                approve: {
+                                    /** @enum {string} */
+                                    method: "POST";
+                                    href: string;
+                                    body: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                reject: {
+                                    /** @enum {string} */
+                                    method: "POST";
+                                    href: string;
+                                    body: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                            };
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4203,11 +4252,42 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            kind: "campaign" | "special_vip_card" | "budget_change" | "customer_claim" | "transfer";
+                            requestId: string;
+                            unitId: string | null;
+                            requestedBy: string;
+                            requestedAt: string;
+                            /** @description what the request is about, by kind (a transfer's reason read from the customer's vault) */
+                            facts: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            /** @description why a rejection */
+                            reason: string | null;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4229,6 +4309,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4236,57 +4317,66 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description how many of this user's notifications are unread (all of them, not only those listed) */
-                        unread?: number;
-                        items?: {
-                            notificationId?: string;
+                        unread: number;
+                        items: {
+                            notificationId: string;
                             /**
                              * @description a transfer, or a head giving the customer to another manager of the same sub-branch (POST customers/:id/manager)
                              * @enum {string}
                              */
-                            kind?: "customer_transferred" | "manager_reassigned";
+                            kind: "customer_transferred" | "manager_reassigned";
                             /**
                              * @description whether this user lost the customer or gained them
                              * @enum {string}
                              */
-                            role?: "previous_manager" | "new_manager";
-                            customerId?: string;
+                            role: "previous_manager" | "new_manager";
+                            customerId: string;
                             /** @description masked (王**); null when the customer's personal data is absent or erased */
-                            customerName?: string | null;
-                            from?: {
-                                unit?: {
-                                    unitId?: string;
-                                    name?: string | null;
+                            customerName: string | null;
+                            from: {
+                                unit: {
+                                    unitId: string;
+                                    name: string | null;
                                 };
-                                manager?: {
-                                    staffId?: string;
-                                    displayName?: string | null;
+                                manager: {
+                                    staffId: string;
+                                    displayName: string | null;
                                 } | null;
                             };
-                            to?: {
-                                unit?: {
-                                    unitId?: string;
-                                    name?: string | null;
+                            to: {
+                                unit: {
+                                    unitId: string;
+                                    name: string | null;
                                 };
-                                manager?: {
-                                    staffId?: string;
-                                    displayName?: string | null;
+                                manager: {
+                                    staffId: string;
+                                    displayName: string | null;
                                 };
                             };
-                            crossBranch?: boolean;
-                            decidedBy?: {
-                                staffId?: string;
-                                displayName?: string | null;
+                            crossBranch: boolean;
+                            decidedBy: {
+                                staffId: string;
+                                displayName: string | null;
                             };
-                            /** Format: date-time */
-                            occurredAt?: string;
+                            /** @description ISO 8601 instant */
+                            occurredAt: string;
                             /** @description the bank's wall clock (BANK_TIME_ZONE): "2026-04-01 07:30:00" */
-                            bankTime?: string;
-                            /** Format: date */
-                            bankDay?: string;
+                            bankTime: string;
+                            /** @description YYYY-MM-DD, the bank's day */
+                            bankDay: string;
                             /** @description the customer page, for the new manager; null for the previous one */
-                            link?: string | null;
-                            read?: boolean;
+                            link: string | null;
+                            read: boolean;
                         }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
                     };
                 };
             };
@@ -4315,11 +4405,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "marked": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description how many were unread until now */
+                        marked: number;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4908,24 +5009,28 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        customerId?: string;
-                        homeUnitId?: string;
-                        managerId?: string | null;
-                        units?: {
-                            unitId?: string;
-                            name?: string;
-                            branchId?: string | null;
-                            crossBranch?: boolean;
-                            direct?: boolean;
-                            staff?: {
-                                staffId?: string;
-                                displayName?: string;
+                        customerId: string;
+                        homeUnitId: string;
+                        managerId: string | null;
+                        units: {
+                            unitId: string;
+                            name: string;
+                            branchId: string | null;
+                            /** @description in another branch: asked of head office (POST customers/:customerId/transfer-requests) */
+                            crossBranch: boolean;
+                            /** @description the caller's unit transfers there itself (POST customers/:customerId/transfer) */
+                            direct: boolean;
+                            /** @description empty for units whose staff the caller does not see in GET /api/org */
+                            staff: {
+                                staffId: string;
+                                displayName: string;
                             }[];
                         }[];
                     };
