@@ -10,6 +10,7 @@ import { id, nonNegativeMoney, parseBody, toOpenApi } from '@app/interactions';
 import { CurrentActor, Roles } from '../http/auth';
 import { commandContext } from '../http/command-context';
 import { readModelAnswer } from '../http/read-model';
+import { Answer, audiencePreviewAnswer } from '../openapi/answers';
 import { draft } from '../campaigns/campaigns.controller';
 
 /** Used when no past campaign on these products had a control group and the request names no rate. */
@@ -56,7 +57,8 @@ export class AudiencesController {
   })
   @ApiBody({ schema: toOpenApi(preview), examples: { bondFund: { value: EXAMPLE } } })
   @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the customer directory includes this position, as returned by a command' })
-  async preview(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+  @Answer(audiencePreviewAnswer)
+  async preview(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown): Promise<Answer<typeof audiencePreviewAnswer>> {
     const { campaignId, randomisationSeed, baselineRate, costPerCustomer, occurredAt, ...draftPlan } = parseBody(preview, body);
     const at = commandContext(req, actor, occurredAt).occurredAt;
     const org = await this.directory.current();
@@ -92,12 +94,12 @@ export class AudiencesController {
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** Included and excluded customers per unit (or tier), largest first. */
-function breakdown(cells: readonly { unitId: string; tier: string; reason: string | null; count: number }[], key: 'unitId' | 'tier') {
+function breakdown<K extends 'unitId' | 'tier'>(cells: readonly { unitId: string; tier: string; reason: string | null; count: number }[], key: K): (Record<K, string> & { included: number; excluded: number })[] {
   const by = new Map<string, { included: number; excluded: number }>();
   for (const c of cells) {
     const row = by.get(c[key]) ?? by.set(c[key], { included: 0, excluded: 0 }).get(c[key])!;
     if (c.reason === null) row.included += c.count;
     else row.excluded += c.count;
   }
-  return [...by].sort(([ka, a], [kb, b]) => b.included - a.included || ka.localeCompare(kb)).map(([k, v]) => ({ [key]: k, ...v }));
+  return [...by].sort(([ka, a], [kb, b]) => b.included - a.included || ka.localeCompare(kb)).map(([k, v]) => ({ [key]: k, ...v }) as Record<K, string> & { included: number; excluded: number });
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { forbidden, notFound, refused, type Actor } from '@app/domain';
@@ -9,6 +9,7 @@ import { emptyBody, id, parseBody, toOpenApi } from '@app/interactions';
 import { ANY_ROLE, CurrentActor, Public, Roles } from '../http/auth';
 import { readCookie, SESSION_COOKIE, type SessionRequest } from '../http/session-cookie';
 import { clearSessionCookies, setSessionCookies } from './auth-cookies';
+import { Answer, authConfigAnswer, signedInAnswer } from '../openapi/answers';
 
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
 
@@ -39,7 +40,8 @@ export class AuthController {
   @Public()
   @Get('config')
   @ApiOperation({ summary: 'How staff sign in here (password, or the bank\'s OpenID Connect provider) and the bank\'s time zone' })
-  config() {
+  @Answer(authConfigAnswer, { mode: 'password', bankTimeZone: 'Asia/Shanghai' })
+  config(): Answer<typeof authConfigAnswer> {
     return { mode: this.runtime.config.oidc ? 'oidc' : 'password', bankTimeZone: this.runtime.config.bankTimeZone };
   }
 
@@ -58,7 +60,7 @@ export class AuthController {
       'Refused (403 PASSWORD_SIGN_IN_DISABLED) when OIDC_ISSUER is set.',
   })
   @ApiBody({ schema: toOpenApi(signIn), examples: { staff: { value: { staffId: 'head-sh', password: 'correct horse 42' } } } })
-  @ApiResponse({ status: 200, description: 'signed in: who, and whether the password must be changed first' })
+  @Answer(signedInAnswer, { staffId: 'head-sh', displayName: '王经理', role: 'branch_head', unitId: 'BR-SH', mustChangePassword: false }, 'signed in: who, and whether the password must be changed first')
   async signIn(@Req() req: Request & { tokenUserId?: string }, @Res({ passthrough: true }) res: Response, @Body() body: unknown) {
     if (this.runtime.config.oidc) throw forbidden('PASSWORD_SIGN_IN_DISABLED', 'this bank signs its staff in through its OpenID Connect provider: GET /api/auth/oidc/start');
     const b = parseBody(signIn, body);
@@ -79,7 +81,8 @@ export class AuthController {
   @Get('session')
   @ApiCookieAuth(SESSION_COOKIE)
   @ApiOperation({ summary: 'Who is signed in (session cookie or bearer token), and whether they must change their one-time password' })
-  async session(@Req() req: SessionRequest, @CurrentActor() actor: Actor) {
+  @Answer(signedInAnswer)
+  async session(@Req() req: SessionRequest, @CurrentActor() actor: Actor): Promise<Answer<typeof signedInAnswer>> {
     return this.me(actor.userId, req.authSession?.mustChangePassword ?? false);
   }
 
@@ -139,7 +142,7 @@ export class AuthController {
     return { staffId, mustChangePassword: true };
   }
 
-  private async me(staffId: string, mustChangePassword: boolean) {
+  private async me(staffId: string, mustChangePassword: boolean): Promise<Answer<typeof signedInAnswer>> {
     const staff = (await this.directory.current()).staff.get(staffId)!;
     return { staffId: staff.staffId, displayName: staff.displayName, role: staff.role, unitId: staff.unitId, mustChangePassword };
   }

@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { customerAccess, customerDecider, customerStream, notFound, organisationInScope, personalDataInClear, transferCandidates, type Actor } from '@app/domain';
 import { loadState, OrganisationDirectory, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
 import { masked } from './masking';
 import type { Runtime } from '@app/platform';
 import { customer360, customer360Projection, pointsLedger, pointsLedgerProjection } from '@app/read-models';
+import { Answer, transferTargetsAnswer } from '../openapi/answers';
 import { readModelAnswer } from '../http/read-model';
 
 /** One customer seen whole, and their points ledger. */
@@ -78,31 +79,8 @@ export class CustomerReportsController {
     summary:
       'Whom this customer can be transferred to (the staff picker of the transfer forms): active relationship managers grouped by the sub-branch a transfer would take the customer to, own branch first, the current manager left out while they work in the customer\'s unit. Staff are named only where the caller sees them in GET /api/org (their own subtree; head office and admin see everyone): other units are listed with `staff` empty — a relationship manager or branch head asking head office for a manager elsewhere names them by staff id. `crossBranch`: in another branch (asked of head office, POST customers/:customerId/transfer-requests); `direct`: the caller\'s unit transfers there itself (POST customers/:customerId/transfer). For those who may see the customer (404 otherwise, as for any id outside the caller\'s scope).',
   })
-  @ApiOkResponse({
-    schema: {
-      type: 'object',
-      properties: {
-        customerId: { type: 'string' },
-        homeUnitId: { type: 'string' },
-        managerId: { type: 'string', nullable: true },
-        units: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              unitId: { type: 'string' },
-              name: { type: 'string' },
-              branchId: { type: 'string', nullable: true },
-              crossBranch: { type: 'boolean' },
-              direct: { type: 'boolean' },
-              staff: { type: 'array', items: { type: 'object', properties: { staffId: { type: 'string' }, displayName: { type: 'string' } } } },
-            },
-          },
-        },
-      },
-    },
-  })
-  async transferTargets(@CurrentActor() actor: Actor, @Param('customerId') customerId: string) {
+  @Answer(transferTargetsAnswer)
+  async transferTargets(@CurrentActor() actor: Actor, @Param('customerId') customerId: string): Promise<Answer<typeof transferTargetsAnswer>> {
     // Where the customer is and who manages them, from their own stream (as the transfer commands decide on it).
     const { state } = await loadState(this.runtime.store, customerStream(customerId), customerDecider);
     const org = await this.directory.current();

@@ -6,6 +6,7 @@ import type { Runtime } from '@app/platform';
 import { approvalInboxProjection, pendingRequests, requestsBy, type InboxItem } from '@app/read-models';
 import { ANY_ROLE, CurrentActor, Roles } from '../http/auth';
 import { readModelAnswer } from '../http/read-model';
+import { Answer, inboxAnswer, myRequestsAnswer } from '../openapi/answers';
 import { masked } from '../customers/masking';
 
 type Action = { method: 'POST'; href: string; body: Record<string, unknown> };
@@ -77,7 +78,8 @@ export class InboxController {
     summary:
       'Everything waiting for a decision by this user\'s unit: campaigns, special VIP cards, budget changes, customer claims, cross-branch transfers, with the facts to decide (a transfer\'s reason read from the customer\'s vault) and the commands that decide',
   })
-  async inbox(@CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string) {
+  @Answer(inboxAnswer)
+  async inbox(@CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string): Promise<Answer<typeof inboxAnswer>> {
     const org = await this.directory.current();
     const answer = await readModelAnswer(this.runtime, approvalInboxProjection.name, minPosition, async (db) => ({
       items: (await pendingRequests(db)).filter((r) => decides(org, actor, r)).map((r) => ({ ...r, actions: actions(r) })),
@@ -88,7 +90,8 @@ export class InboxController {
   @Roles(...ANY_ROLE)
   @Get('mine')
   @ApiOperation({ summary: 'The requests this user made, newest first, with their outcome (who decided, when, and why a rejection)' })
-  async mine(@CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string) {
+  @Answer(myRequestsAnswer)
+  async mine(@CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string): Promise<Answer<typeof myRequestsAnswer>> {
     const answer = await readModelAnswer(this.runtime, approvalInboxProjection.name, minPosition, async (db) => ({ items: await requestsBy(db, actor.userId) }));
     return { ...answer, items: await Promise.all(answer.items.map((r) => this.withTransferReasons(r))) };
   }

@@ -21,7 +21,7 @@ export const ERROR_ENVELOPE = {
 const CODES: Record<number, { name: string; description: string; codes: string[] }> = {
   400: { name: 'BadRequest', description: 'Invalid input', codes: ['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_DEEP', 'INVALID_TEXT', 'MALFORMED_URL', 'INVALID_POSITION', 'POSITION_AHEAD', 'OCCURRED_IN_FUTURE', 'REASON_REQUIRED'] },
   401: { name: 'Unauthenticated', description: 'No valid bearer token', codes: ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'UNKNOWN_ACTOR'] },
-  403: { name: 'Forbidden', description: 'Wrong role, or outside the caller\'s scope', codes: ['ROLE_NOT_ALLOWED', 'OUTSIDE_SCOPE', 'NOT_YOUR_CUSTOMER', 'NOT_SUPERIOR_UNIT', 'HEAD_OFFICE_ONLY', 'FOUR_EYES', 'NOT_YOUR_RECORD', 'OWN_REQUEST'] },
+  403: { name: 'Forbidden', description: 'Wrong role, or outside the caller\'s scope', codes: ['ROLE_NOT_ALLOWED', 'CSRF_TOKEN_INVALID', 'PASSWORD_CHANGE_REQUIRED', 'OUTSIDE_SCOPE', 'NOT_YOUR_CUSTOMER', 'NOT_SUPERIOR_UNIT', 'HEAD_OFFICE_ONLY', 'FOUR_EYES', 'NOT_YOUR_RECORD', 'OWN_REQUEST'] },
   404: { name: 'NotFound', description: 'Unknown id', codes: ['NOT_FOUND', 'UNKNOWN_CAMPAIGN', 'UNKNOWN_CUSTOMER', 'UNKNOWN_UNIT', 'UNKNOWN_STAFF', 'UNKNOWN_PRODUCT', 'UNKNOWN_TRANSFER_REQUEST'] },
   409: { name: 'Conflict', description: 'Concurrency conflict after retries, an illegal transition, or a request still in progress', codes: ['WRONG_EXPECTED_VERSION', 'INVALID_CAMPAIGN_STATE', 'ALREADY_REVERSED', 'IDEMPOTENCY_KEY_REUSED', 'REQUEST_IN_PROGRESS', 'TRANSFER_REQUEST_PENDING', 'REQUEST_ALREADY_DECIDED'] },
   413: { name: 'PayloadTooLarge', description: 'Body over 1 MB (over 4 KiB without a token; a plan document over PLAN_DOCUMENT_MAX_BYTES)', codes: ['PAYLOAD_TOO_LARGE', 'BODY_TOO_LARGE_WITHOUT_TOKEN', 'DOCUMENT_TOO_LARGE'] },
@@ -60,20 +60,49 @@ export function errorStatuses(op: Operation): number[] {
   ];
 }
 
-/** The shared error responses, one per status, for `components.responses`. */
+/** What a status is called where no shared response has it (an operation's own). */
+const OWN_STATUS: Record<number, string> = { 401: 'Wrong staff id or password', 403: 'Refused', 423: 'Account locked after repeated wrong passwords' };
+
+/**
+ * Each operation's own refusals beyond the shared template (`METHOD /path` as documented): the
+ * codes it throws, by status. A status the template gives the operation keeps its shared codes after
+ * these; one the template does not give it (sign-in is public: no shared 401) lists these only.
+ * openapi.answers.int.spec.ts provokes some of them and checks each is listed for its operation.
+ */
+export const OPERATION_ERRORS: Readonly<Record<string, Readonly<Record<number, readonly string[]>>>> = {
+  'POST /api/auth/sign-in': { 401: ['INVALID_CREDENTIALS'], 403: ['PASSWORD_SIGN_IN_DISABLED'], 423: ['ACCOUNT_LOCKED'], 429: ['TOO_MANY_SIGN_IN_ATTEMPTS'] },
+  'POST /api/auth/password': { 422: ['INVALID_CREDENTIALS', 'WEAK_PASSWORD', 'PASSWORD_REUSED'], 423: ['ACCOUNT_LOCKED'] },
+  'POST /api/auth/staff/{staffId}/one-time-password': { 422: ['WEAK_PASSWORD'] },
+  'POST /api/campaigns': { 400: ['INVALID_AGE_BAND'] },
+  'POST /api/audiences/preview': { 400: ['INVALID_AGE_BAND'] },
+};
+
+const envelope = (code: string, message: string) => ({ 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' }, example: { error: { code, message, details: {} } } } });
+
+/** The shared error responses, one per status, for `components.responses`; `x-codes` lists the codes. */
 export function errorResponseComponents(): Record<string, object> {
   return Object.fromEntries(
-    Object.values(CODES).map(({ name, description, codes }) => [
-      name,
-      {
-        description: `${description}. Codes: ${codes.join(', ')}.`,
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' }, example: { error: { code: codes[0], message: description.toLowerCase(), details: {} } } } },
-      },
-    ]),
+    Object.values(CODES).map(({ name, description, codes }) => [name, { description: `${description}. Codes: ${codes.join(', ')}.`, 'x-codes': codes, content: envelope(codes[0]!, description.toLowerCase()) }]),
   );
 }
 
-/** An operation's error responses, each a reference to the shared one of its status. */
+/** The codes an operation documents for a status (its own, then the shared ones the template gives it). */
+export function documentedCodes(op: Operation, status: number): string[] {
+  const own = OPERATION_ERRORS[`${op.method.toUpperCase()} ${op.path}`]?.[status] ?? [];
+  const shared = errorStatuses(op).includes(status) ? (CODES[status]?.codes ?? []) : [];
+  return [...own, ...shared.filter((c) => !own.includes(c))];
+}
+
+/** An operation's error responses: a reference to the shared one of its status, or its own where it has its own codes. */
 export function errorResponses(op: Operation): Record<string, object> {
-  return Object.fromEntries(errorStatuses(op).map((status) => [String(status), { $ref: `#/components/responses/${CODES[status]!.name}` }]));
+  const own = OPERATION_ERRORS[`${op.method.toUpperCase()} ${op.path}`] ?? {};
+  const statuses = [...new Set([...errorStatuses(op), ...Object.keys(own).map(Number)])].sort((a, b) => a - b);
+  return Object.fromEntries(
+    statuses.map((status) => {
+      if (!own[status]) return [String(status), { $ref: `#/components/responses/${CODES[status]!.name}` }];
+      const codes = documentedCodes(op, status);
+      const description = CODES[status]?.description ?? OWN_STATUS[status] ?? 'Refused';
+      return [String(status), { description: `${description}. Codes: ${codes.join(', ')}.`, 'x-codes': codes, content: envelope(codes[0]!, description.toLowerCase()) }];
+    }),
+  );
 }

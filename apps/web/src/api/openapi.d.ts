@@ -1588,7 +1588,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Wrong role, or outside the caller's scope. Codes: ROLE_NOT_ALLOWED, OUTSIDE_SCOPE, NOT_YOUR_CUSTOMER, NOT_SUPERIOR_UNIT, HEAD_OFFICE_ONLY, FOUR_EYES, NOT_YOUR_RECORD, OWN_REQUEST. */
+        /** @description Wrong role, or outside the caller's scope. Codes: ROLE_NOT_ALLOWED, CSRF_TOKEN_INVALID, PASSWORD_CHANGE_REQUIRED, OUTSIDE_SCOPE, NOT_YOUR_CUSTOMER, NOT_SUPERIOR_UNIT, HEAD_OFFICE_ONLY, FOUR_EYES, NOT_YOUR_RECORD, OWN_REQUEST. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -3511,7 +3511,24 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AGE_BAND, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AGE_BAND",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
@@ -4046,13 +4063,97 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description the business time the rule was applied at */
+                        at: string;
+                        audienceSize: number;
+                        excluded: {
+                            DATA_ERASED: number;
+                            OPTED_OUT: number;
+                            NOT_SUITABLE: number;
+                            CONTACT_LIMIT_REACHED: number;
+                            IN_ANOTHER_CONTROL_GROUP: number;
+                            IN_OVERLAPPING_CAMPAIGN: number;
+                        };
+                        byUnit: {
+                            unitId: string;
+                            included: number;
+                            excluded: number;
+                        }[];
+                        byTier: {
+                            tier: string;
+                            included: number;
+                            excluded: number;
+                        }[];
+                        split: {
+                            seed: string;
+                            controlGroupPercent: number;
+                            treatment: number;
+                            control: number;
+                        };
+                        cost: {
+                            year: number;
+                            ownerUnitId: string;
+                            /** @description yuan, two decimals */
+                            expected: string;
+                            /** @enum {string} */
+                            basis: "budget" | "per_treatment_customer";
+                            remainingBudget: string;
+                            withinBudget: boolean;
+                        };
+                        baseline: {
+                            rate: number;
+                            /** @enum {string} */
+                            source: "request" | "past_control_groups" | "platform_default";
+                            /** @description the past campaigns with a control group on these products */
+                            pastCampaigns: string[];
+                            pastControlCustomers: number;
+                            pastControlConverted: number;
+                        };
+                        /** @description null when either group is empty */
+                        minimumDetectableLift: {
+                            confidence: number;
+                            power: number;
+                            absolute: number;
+                            relative: number | null;
+                            treatmentRate: number;
+                        } | null;
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AGE_BAND, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AGE_BAND",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
@@ -4076,11 +4177,60 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            kind: "campaign" | "special_vip_card" | "budget_change" | "customer_claim" | "transfer";
+                            requestId: string;
+                            unitId: string | null;
+                            requestedBy: string;
+                            requestedAt: string;
+                            /** @description what the request is about, by kind (a transfer's reason read from the customer's vault) */
+                            facts: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            /** @description why a rejection */
+                            reason: string | null;
+                            actions: {
+                                approve: {
+                                    /** @enum {string} */
+                                    method: "POST";
+                                    href: string;
+                                    body: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                reject: {
+                                    /** @enum {string} */
+                                    method: "POST";
+                                    href: string;
+                                    body: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                            };
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4102,11 +4252,42 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            kind: "campaign" | "special_vip_card" | "budget_change" | "customer_claim" | "transfer";
+                            requestId: string;
+                            unitId: string | null;
+                            requestedBy: string;
+                            requestedAt: string;
+                            /** @description what the request is about, by kind (a transfer's reason read from the customer's vault) */
+                            facts: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            /** @description why a rejection */
+                            reason: string | null;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4128,6 +4309,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4135,57 +4317,66 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description how many of this user's notifications are unread (all of them, not only those listed) */
-                        unread?: number;
-                        items?: {
-                            notificationId?: string;
+                        unread: number;
+                        items: {
+                            notificationId: string;
                             /**
                              * @description a transfer, or a head giving the customer to another manager of the same sub-branch (POST customers/:id/manager)
                              * @enum {string}
                              */
-                            kind?: "customer_transferred" | "manager_reassigned";
+                            kind: "customer_transferred" | "manager_reassigned";
                             /**
                              * @description whether this user lost the customer or gained them
                              * @enum {string}
                              */
-                            role?: "previous_manager" | "new_manager";
-                            customerId?: string;
+                            role: "previous_manager" | "new_manager";
+                            customerId: string;
                             /** @description masked (王**); null when the customer's personal data is absent or erased */
-                            customerName?: string | null;
-                            from?: {
-                                unit?: {
-                                    unitId?: string;
-                                    name?: string | null;
+                            customerName: string | null;
+                            from: {
+                                unit: {
+                                    unitId: string;
+                                    name: string | null;
                                 };
-                                manager?: {
-                                    staffId?: string;
-                                    displayName?: string | null;
+                                manager: {
+                                    staffId: string;
+                                    displayName: string | null;
                                 } | null;
                             };
-                            to?: {
-                                unit?: {
-                                    unitId?: string;
-                                    name?: string | null;
+                            to: {
+                                unit: {
+                                    unitId: string;
+                                    name: string | null;
                                 };
-                                manager?: {
-                                    staffId?: string;
-                                    displayName?: string | null;
+                                manager: {
+                                    staffId: string;
+                                    displayName: string | null;
                                 };
                             };
-                            crossBranch?: boolean;
-                            decidedBy?: {
-                                staffId?: string;
-                                displayName?: string | null;
+                            crossBranch: boolean;
+                            decidedBy: {
+                                staffId: string;
+                                displayName: string | null;
                             };
-                            /** Format: date-time */
-                            occurredAt?: string;
+                            /** @description ISO 8601 instant */
+                            occurredAt: string;
                             /** @description the bank's wall clock (BANK_TIME_ZONE): "2026-04-01 07:30:00" */
-                            bankTime?: string;
-                            /** Format: date */
-                            bankDay?: string;
+                            bankTime: string;
+                            /** @description YYYY-MM-DD, the bank's day */
+                            bankDay: string;
                             /** @description the customer page, for the new manager; null for the previous one */
-                            link?: string | null;
-                            read?: boolean;
+                            link: string | null;
+                            read: boolean;
                         }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
                     };
                 };
             };
@@ -4214,11 +4405,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "marked": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description how many were unread until now */
+                        marked: number;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4807,24 +5009,28 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        customerId?: string;
-                        homeUnitId?: string;
-                        managerId?: string | null;
-                        units?: {
-                            unitId?: string;
-                            name?: string;
-                            branchId?: string | null;
-                            crossBranch?: boolean;
-                            direct?: boolean;
-                            staff?: {
-                                staffId?: string;
-                                displayName?: string;
+                        customerId: string;
+                        homeUnitId: string;
+                        managerId: string | null;
+                        units: {
+                            unitId: string;
+                            name: string;
+                            branchId: string | null;
+                            /** @description in another branch: asked of head office (POST customers/:customerId/transfer-requests) */
+                            crossBranch: boolean;
+                            /** @description the caller's unit transfers there itself (POST customers/:customerId/transfer) */
+                            direct: boolean;
+                            /** @description empty for units whose staff the caller does not see in GET /api/org */
+                            staff: {
+                                staffId: string;
+                                displayName: string;
                             }[];
                         }[];
                     };
@@ -4987,11 +5193,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "mode": "password",
+                     *       "bankTimeZone": "Asia/Shanghai"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        mode: "password" | "oidc";
+                        /** @description IANA zone of the bank's clock (BANK_TIME_ZONE) */
+                        bankTimeZone: string;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             429: components["responses"]["RateLimited"];
@@ -5020,14 +5240,104 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "staffId": "head-sh",
+                     *       "displayName": "王经理",
+                     *       "role": "branch_head",
+                     *       "unitId": "BR-SH",
+                     *       "mustChangePassword": false
+                     *     }
+                     */
+                    "application/json": {
+                        staffId: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                        unitId: string;
+                        /** @description signed in with a one-time password: only /api/auth/ is reachable until POST /api/auth/password */
+                        mustChangePassword: boolean;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
+            /** @description No valid bearer token. Codes: INVALID_CREDENTIALS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CREDENTIALS",
+                     *         "message": "no valid bearer token",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Wrong role, or outside the caller's scope. Codes: PASSWORD_SIGN_IN_DISABLED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PASSWORD_SIGN_IN_DISABLED",
+                     *         "message": "wrong role, or outside the caller's scope",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["RuleRefused"];
-            429: components["responses"]["RateLimited"];
+            /** @description Account locked after repeated wrong passwords. Codes: ACCOUNT_LOCKED. */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCOUNT_LOCKED",
+                     *         "message": "account locked after repeated wrong passwords",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Over the rate limit for this token. Codes: TOO_MANY_SIGN_IN_ATTEMPTS, RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "TOO_MANY_SIGN_IN_ATTEMPTS",
+                     *         "message": "over the rate limit for this token",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5041,11 +5351,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        staffId: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                        unitId: string;
+                        /** @description signed in with a one-time password: only /api/auth/ is reachable until POST /api/auth/password */
+                        mustChangePassword: boolean;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5083,7 +5404,42 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: INVALID_CREDENTIALS, WEAK_PASSWORD, PASSWORD_REUSED, CONTACT_LIMIT_REACHED, OPTED_OUT, OFFER_NOT_SUITABLE, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_PERIOD_OVER, BUDGET_EXCEEDED, SPECIAL_CARD_QUOTA, INSUFFICIENT_POINTS, EMPTY_AUDIENCE, UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CREDENTIALS",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Account locked after repeated wrong passwords. Codes: ACCOUNT_LOCKED. */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCOUNT_LOCKED",
+                     *         "message": "account locked after repeated wrong passwords",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5150,7 +5506,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: WEAK_PASSWORD, CONTACT_LIMIT_REACHED, OPTED_OUT, OFFER_NOT_SUITABLE, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_PERIOD_OVER, BUDGET_EXCEEDED, SPECIAL_CARD_QUOTA, INSUFFICIENT_POINTS, EMPTY_AUDIENCE, UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "WEAK_PASSWORD",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
