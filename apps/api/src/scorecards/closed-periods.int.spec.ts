@@ -93,5 +93,13 @@ describe('closed months and business time on the API', () => {
     expect(fixed.status).toBe(201);
     const { rows } = await t.db.pool.query(`SELECT metadata FROM es_events WHERE stream_id = 'customer-S1' AND type = 'ConversionReversed'`);
     expect(rows.map((r: { metadata: unknown }) => r.metadata)).toEqual([expect.objectContaining({ actor: 'admin', correction: 'sale keyed twice' })]);
+    // Shown under the sale's month, beside the sale it undid, though the reversal is dated today.
+    const after = (await c.as('head-br1').get(`/api/scorecards/rm1?period=${lastMonth}&minPosition=${fixed.body.position}`)).body;
+    expect(after.corrections.map((x: { type: string; reason: string; correctedBy: string }) => [x.type, x.reason, x.correctedBy])).toEqual([
+      ['ConversionRecorded', 'sale keyed late by the branch', 'admin'],
+      ['ConversionReversed', 'sale keyed twice', 'admin'],
+    ]);
+    const vfix = after.credits.filter((x: { conversionId: string; kind: string }) => x.conversionId === 'V-FIX' && x.kind !== 'referral');
+    expect(vfix.map((x: { reversed: boolean }) => x.reversed)).toEqual([true]);
   });
 });

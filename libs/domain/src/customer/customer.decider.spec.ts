@@ -337,7 +337,7 @@ describe('customer', () => {
         data: { conversionId: 'V1', customerId: 'C1', staffId: 'rm1', productCode: 'GOLD', amount: '1.00', revenue: '1.00', campaignId: null, referrerStaffId: null, referralId: null },
         metadata: { occurredAt: '2026-01-31T15:30:00.000Z' },
       } as CustomerEvent;
-      const soldEarlyFeb = { ...soldLate, metadata: { occurredAt: '2026-01-31T16:30:00.000Z' } } as CustomerEvent; // 00:30 Beijing, 1 February
+      const soldEarlyFeb = { ...soldLate, metadata: { occurredAt: '2026-01-31T16:30:00.000Z' } } as unknown as CustomerEvent; // 00:30 Beijing, 1 February
       const januaryClosed = { ...ORG, closedMonths: new Set(['2026-01']) };
       const reversed: CustomerEvent = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reasonNote: null } };
       const reverse = (by: string, correction?: string) => cmd({ type: 'ReverseConversion', conversionId: 'V1', reasonNote: null, ...(correction ? { correction } : {}) }, { by: actor(by), org: januaryClosed });
