@@ -37,7 +37,8 @@ describe('channel ingest and integration relay', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // The product's default grace (3 days), which the ingest is held to like the API.
+    t = await startTestApp({ BACKDATE_GRACE_DAYS: '3' });
     await seedOrganisation(t);
     await seedCustomer(t, 'C1', { tolerance: 'R2' });
     await seedCustomer(t, 'C2', { optedOut: ['phone'] });
@@ -63,6 +64,7 @@ describe('channel ingest and integration relay', () => {
       },
       log: { info: () => undefined, warn: () => undefined },
       retry: { attempts: 3, initialMs: 10 },
+      graceDays: t.runtime.config.backdateGraceDays,
     });
     dlqConsumer = await t.runtime.bus.consume(DEAD_LETTER_TOPIC, 'test-dlq', async (batch: readonly DeliveredMessage[]) => {
       for (const m of batch) dead.push(m.value as DeadLetter);
@@ -110,6 +112,32 @@ describe('channel ingest and integration relay', () => {
     expect((await storedEvents(t, 'customer-C2')).length).toBe(before);
   });
 
+  it('holds a channel sale to the backdating grace from when it is received, and refuses one dated ahead (issue 16, item 7b), appending nothing', async () => {
+    // BACKDATE_GRACE_DAYS is 3 here: a sale 61 days back, one 3 days and an hour back, and one a day ahead are refused; one 2 days back goes in.
+    expect(t.runtime.config.backdateGraceDays).toBe(3);
+    // C3, rm1's customer, has no other sale (the relay's test below finds C1's first).
+    await seedCustomer(t, 'C3', { tolerance: 'R2' });
+    await api(t).as('admin').post('/api/customers/C3/manager', { staffId: 'rm1' });
+    const now = Date.now();
+    const sale = (occurredAt: string, conversionId: string) => ({ actor: 'rm1', interaction: { kind: 'conversion', customerId: 'C3', conversionId, staffId: 'rm1', productCode: 'DEP-1Y', amount: 1000, revenue: '10', occurredAt } });
+    const sales = async () => (await storedEvents(t, 'customer-C3')).filter((e) => e.type === 'ConversionRecorded');
+    const before = (await storedEvents(t, 'customer-C3')).length;
+    const cases = [
+      { id: randomUUID(), key: 'C3', value: sale(new Date(now - 61 * 86_400_000).toISOString(), 'VB1'), code: 'BACKDATED_TOO_FAR' },
+      { id: randomUUID(), key: 'C3', value: sale(new Date(now - 3 * 86_400_000 - 3_600_000).toISOString(), 'VB2'), code: 'BACKDATED_TOO_FAR' },
+      { id: randomUUID(), key: 'C3', value: sale(new Date(now + 86_400_000).toISOString(), 'VB3'), code: 'OCCURRED_IN_FUTURE' },
+    ];
+    await publish(cases.map(({ code: _code, ...m }) => m));
+    await until(() => cases.every((c) => dead.some((d) => d.message.id === c.id)), 'the dead letters');
+    for (const c of cases) expect({ id: c.id, code: dead.find((d) => d.message.id === c.id)!.reason.code }).toEqual({ id: c.id, code: c.code });
+    expect(dead.find((d) => d.message.id === cases[0]!.id)!.reason.details).toMatchObject({ graceDays: 3 });
+    expect((await storedEvents(t, 'customer-C3')).length).toBe(before);
+    // Within the grace, it goes in.
+    await publish([{ id: randomUUID(), key: 'C3', value: sale(new Date(now - 2 * 86_400_000).toISOString(), 'VB4') }]);
+    await until(async () => (await sales()).some((e) => e.data.conversionId === 'VB4'), 'the sale within the grace');
+    expect((await sales()).map((e) => e.data.conversionId)).toEqual(['VB4']);
+  });
+
   it('keeps each customer’s messages in order', async () => {
     const ids = Array.from({ length: 5 }, () => randomUUID());
     await publish(ids.map((id, i) => ({ id, key: 'C1', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: `call ${i}` } } })));
@@ -151,10 +179,13 @@ describe('channel ingest and integration relay', () => {
       const relay = new IntegrationRelay(t.runtime.store, t.runtime.bus, t.db.pool);
       // The store shows a commit once older transactions anywhere on the server have ended (other
       // test files run beside this one): drain until the sale has gone out.
-      let published = 0;
-      await until(async () => (published += await relay.drain()) > 0, 'the relay to publish');
-      await until(() => received.some((m) => (m.value as { type: string }).type === 'ConversionRecorded'), 'the relayed sale');
-      const relayed = received.find((m) => (m.value as { type: string }).type === 'ConversionRecorded')!;
+      // C3 has a sale of the channel too (the grace test above): this one is found by its id.
+      const isThisSale = (m: DeliveredMessage) => {
+        const v = m.value as { type: string; data: { conversionId?: string } };
+        return v.type === 'ConversionRecorded' && v.data.conversionId === sale.body.id;
+      };
+      await until(async () => (await relay.drain(), received.some(isThisSale)), 'the relayed sale');
+      const relayed = received.find(isThisSale)!;
       expect(relayed.key).toBe('C1');
       expect(relayed.value).toMatchObject({ type: 'ConversionRecorded', data: { conversionId: sale.body.id, customerId: 'C1', revenue: '10.00' }, streamId: 'customer-C1' });
       // a second relay from the same checkpoint publishes nothing again

@@ -44,6 +44,7 @@ describe('trace context: request → events → Kafka headers; Kafka message →
       organisation: new OrganisationView(t.runtime.store),
       ledger: t.runtime.idempotency,
       log: { info: () => undefined, warn: () => undefined },
+      graceDays: t.runtime.config.backdateGraceDays,
     });
     out = await bus.consume('integration.customers', 'test-trace', async (batch) => void received.push(...batch));
   });

@@ -17,6 +17,8 @@ import { isUpload } from './http/upload';
 import type { Request } from 'express';
 
 /** Builds the HTTP app on a started runtime; used by main.ts and by the API tests alike. */
+const BODILESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
 export async function createApi(runtime: Runtime): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), {
     logger: new NestPinoLogger(runtime.log),
@@ -37,11 +39,13 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.use('/api', apiRateLimit(runtime));
   app.use(auditMiddleware(runtime));
   app.use('/api', strictUrl());
+  // No parsing for strangers: without a valid token, a body over 4 KiB is refused unread (413), on every
+  // path (/health, /metrics, the web's files included) and every method, before any check reads it.
+  app.use(unauthenticatedBodyLimit(runtime));
   app.use('/api', strictBody());
-  // No parsing for strangers: without a valid token, a body over 4 KiB is refused unread (401).
-  app.use('/api', unauthenticatedBodyLimit(runtime));
   // A plan document's upload is read by its handler, after the guard, with its own limit (http/upload.ts): never by the JSON parser.
-  app.useBodyParser('json', { limit: '1mb', strict: true, type: (req) => !isUpload(req as Request) && Boolean((req as Request).is('application/json')) });
+  // No endpoint takes a body on GET, HEAD, DELETE or OPTIONS: one sent there is never parsed (ignored unread).
+  app.useBodyParser('json', { limit: '1mb', strict: true, type: (req) => !BODILESS.has((req as Request).method) && !isUpload(req as Request) && Boolean((req as Request).is('application/json')) });
   app.use('/api', sanitisedBody());
   // The front end (GET /): apps/web's build, public static files under a strict CSP; it reads the API with the user's session.
   serveWeb(app, runtime.log);

@@ -25,6 +25,9 @@ const GROUP = INGEST_GROUP;
 export const channelMessage = z.strictObject({ actor: id, interaction: z.unknown() });
 
 /** Keeps which messages were handled (the platform's idempotency store fits). */
+/** How far ahead of the ingest's clock a stated business time may be (clock skew), as on the API. */
+const MAX_FUTURE_MS = 5 * 60_000;
+
 export interface MessageLedger {
   claim(scope: string, key: string, requestHash: string): Promise<{ kind: 'new' } | { kind: 'replay' } | { kind: 'in_progress' } | { kind: 'mismatch' }>;
   complete(scope: string, key: string, status: number, body: unknown): Promise<void>;
@@ -40,6 +43,11 @@ export interface IngestDeps {
   readonly organisation: OrganisationView;
   readonly ledger: MessageLedger;
   readonly log: { info(o: object, m: string): void; warn(o: object, m: string): void };
+  /**
+   * How far back staff may date a fact before it is received (BACKDATE_GRACE_DAYS): a channel message
+   * is held to the same grace as `POST /api/interactions`, counted from when the ingest receives it.
+   */
+  readonly graceDays: number;
   /** Attempts at a message whose handling fails (not a refusal), and the first wait between them, doubling (ms). */
   readonly retry?: { readonly attempts?: number; readonly initialMs?: number; readonly maxMs?: number };
 }
@@ -128,12 +136,16 @@ async function apply(deps: IngestDeps, message: DeliveredMessage, retrying: bool
     if (stored.some((e) => e.metadata.eventId === first)) return { streamId, events: 0 };
   }
   // New contacts, offers, sales… are named after the message, so a replay names them the same.
-  const at = body.occurredAt ?? new Date().toISOString();
+  // The receive time is the recording time (issue 16, item 7b): a stated business time is held to the
+  // grace before it and may not be ahead of it (clock skew aside), as on the API.
+  const receivedAt = new Date().toISOString();
+  if (body.occurredAt && Date.parse(body.occurredAt) > Date.parse(receivedAt) + MAX_FUTURE_MS) throw invalid('OCCURRED_IN_FUTURE', 'occurredAt is in the future', { occurredAt: body.occurredAt });
+  const at = body.occurredAt ?? receivedAt;
   // The sender's trace goes on: its correlation id (else the message id) and traceparent into the events' metadata.
   const given = traceOf(message);
   return inSpan(`process ${message.topic}`, 'consumer', given.traceparent, { 'messaging.message.id': message.id, 'messaging.destination.name': message.topic }, async () => {
     const traceparent = currentTraceparent(given.traceparent);
-    const context = { correlationId: given.correlationId ?? message.id, causationId: null, actor: actor.userId, orgUnit: actor.unitId, occurredAt: at, idempotencyKey, ...(traceparent ? { traceparent } : {}) };
+    const context = { correlationId: given.correlationId ?? message.id, causationId: null, actor: actor.userId, orgUnit: actor.unitId, occurredAt: at, recordedAt: receivedAt, graceDays: deps.graceDays, idempotencyKey, ...(traceparent ? { traceparent } : {}) };
     const result = await deps.commands.execute(new RecordInteraction(body, actor, context, () => message.id));
     return { streamId, events: result.events.length };
   });

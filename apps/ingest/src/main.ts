@@ -25,6 +25,7 @@ runMain('ingest', async (runtime, config) => {
     organisation: application.directory,
     ledger: runtime.idempotency,
     log: runtime.log,
+    graceDays: config.backdateGraceDays,
   });
   const relay = new IntegrationRelay(runtime.store, runtime.bus, runtime.db.pool, { log: runtime.log });
   relay.start();

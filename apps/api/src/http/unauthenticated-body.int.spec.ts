@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { api, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
@@ -28,6 +29,41 @@ describe('bodies from requests without a token', () => {
     const r = await post(body);
     expect(r.status).toBe(413);
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('BODY_TOO_LARGE_WITHOUT_TOKEN');
+  });
+
+  /** fetch will not send a body on GET or HEAD: node's own client does, as an attacker's would. */
+  const send = (method: string, path: string, body: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${t.url}${path}`, { method, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const codeOf = (text: string) => (JSON.parse(text) as { error: { code: string } }).error.code;
+
+  it.each([
+    ['GET', '/api/org', deep],
+    ['GET', '/api/org', broken],
+    ['DELETE', '/api/org', deep],
+    ['DELETE', '/api/org', broken],
+    ['GET', '/health', deep],
+    ['POST', '/health', broken],
+    ['PUT', '/health', deep],
+  ])('refuses a ~1 MB body on %s %s without a token (413) unread, whatever the method or path', async (method, path, body) => {
+    const r = await send(method, path, body);
+    expect({ status: r.status, code: codeOf(r.body) }).toEqual({ status: 413, code: 'BODY_TOO_LARGE_WITHOUT_TOKEN' });
+  });
+
+  it('never parses a body on GET or DELETE: a small malformed one gets the auth answer without a token, the page with one', async () => {
+    expect(await send('GET', '/api/org', '{"x": [[[').then((r) => ({ status: r.status, code: codeOf(r.body) }))).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    // No DELETE /api/org route: the router's 404, not the parser's 400 MALFORMED_JSON.
+    expect(await send('DELETE', '/api/org', '{"x": [[[').then((r) => r.status)).toBe(404);
+    const token = t.runtime.tokens.issue('admin').token;
+    expect((await send('GET', '/api/org', '{"x": [[[', { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await send('GET', '/health', '{"x": [[[')).status).toBe(200);
   });
 
   it('does the same with a forged token', async () => {

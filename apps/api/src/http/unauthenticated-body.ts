@@ -7,14 +7,13 @@ import { readCookie, resolveSessionOnce, SESSION_COOKIE } from './session-cookie
 export const UNAUTHENTICATED_BODY_LIMIT = 4096;
 
 /**
- * No work before authentication: a request on /api without a valid bearer token (checked once, as
+ * No work before authentication: a request on any path and of any method without a valid bearer token (checked once, as
  * the rate limiter already did) or a live browser session (one lookup by the cookie's hash, kept for the guard) and with a body over 4 KiB — or of unknown length — is answered
  * 413 BODY_TOO_LARGE_WITHOUT_TOKEN before the JSON parser reads it (a size refusal, also on the
  * public first-run bootstrap). The guard still decides everything else.
  */
 export function unauthenticatedBodyLimit(runtime: Runtime) {
   return async (req: Request & { checkedToken?: CheckedToken }, res: Response, next: NextFunction) => {
-    if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') return next();
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const checked = bearer ? checkToken(runtime, req, bearer) : undefined;
     if (checked && 'claims' in checked) return next();

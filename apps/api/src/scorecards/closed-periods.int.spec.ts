@@ -78,4 +78,28 @@ describe('closed months and business time on the API', () => {
     // two sales of 1,000 CNY in the month: the one before the closing and the correction
     expect(card.body.credits.filter((x: { kind: string }) => x.kind !== 'referral')).toHaveLength(2);
   });
+  it("refuses to reverse a sale of a closed month (422 PERIOD_CLOSED), though dated today, and leaves that month's scorecard as it was; an admin's correction goes through (issue 16, item 7a)", async () => {
+    // V-FIX: rm1's sale dated in last month (closed above), 1,000 CNY.
+    const card = async () => (await c.as('head-br1').get(`/api/scorecards/rm1?period=${lastMonth}`)).body;
+    const before = await card();
+    const events = await count();
+    for (const who of ['rm1', 'head-br1', 'admin']) {
+      const r = await c.as(who).post('/api/interactions', { kind: 'reversal', customerId: 'S1', conversionId: 'V-FIX', reason: 'keyed twice' });
+      expect({ who, status: r.status, code: r.body.error?.code, month: r.body.error?.details?.month }).toEqual({ who, status: 422, code: 'PERIOD_CLOSED', month: lastMonth });
+    }
+    expect(await count()).toBe(events);
+    expect(await card()).toEqual(before);
+    const fixed = await c.as('admin').post('/api/interactions', { kind: 'reversal', customerId: 'S1', conversionId: 'V-FIX', reason: 'keyed twice' }, { 'correction-reason': 'sale keyed twice' });
+    expect(fixed.status).toBe(201);
+    const { rows } = await t.db.pool.query(`SELECT metadata FROM es_events WHERE stream_id = 'customer-S1' AND type = 'ConversionReversed'`);
+    expect(rows.map((r: { metadata: unknown }) => r.metadata)).toEqual([expect.objectContaining({ actor: 'admin', correction: 'sale keyed twice' })]);
+    // Shown under the sale's month, beside the sale it undid, though the reversal is dated today.
+    const after = (await c.as('head-br1').get(`/api/scorecards/rm1?period=${lastMonth}&minPosition=${fixed.body.position}`)).body;
+    expect(after.corrections.map((x: { type: string; reason: string; correctedBy: string }) => [x.type, x.reason, x.correctedBy])).toEqual([
+      ['ConversionRecorded', 'sale keyed late by the branch', 'admin'],
+      ['ConversionReversed', 'sale keyed twice', 'admin'],
+    ]);
+    const vfix = after.credits.filter((x: { conversionId: string; kind: string }) => x.conversionId === 'V-FIX' && x.kind !== 'referral');
+    expect(vfix.map((x: { reversed: boolean }) => x.reversed)).toEqual([true]);
+  });
 });

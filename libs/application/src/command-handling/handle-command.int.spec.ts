@@ -3,16 +3,19 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { deterministicUuid, handleCommand, withMetadata, type CommandContext } from './handle-command';
 import { PostgresEventStore } from '@app/event-store';
 
-/** A counter that refuses to go past a limit: enough to exercise the generic handler. */
+/**
+ * A counter that refuses to go past a limit: enough to exercise the generic handler. Every decided
+ * event must be of a catalogue type, so its steps borrow one with a bare integer (`DemoSeedCompleted`).
+ */
 type Cmd = { type: 'Increment'; by: number };
-type Ev = { type: 'Incremented'; data: { by: number } };
+type Ev = { type: 'DemoSeedCompleted'; data: { seed: number } };
 const limit = 5;
 const counter: Decider<Cmd, number, Ev> = {
   initialState: () => 0,
-  evolve: (n, e) => n + e.data.by,
+  evolve: (n, e) => n + e.data.seed,
   decide: (c, n) => {
     if (n + c.by > limit) throw refused('LIMIT_REACHED', `counter would pass ${limit}`);
-    return [{ type: 'Incremented', data: { by: c.by } }];
+    return [{ type: 'DemoSeedCompleted', data: { seed: c.by } }];
   },
 };
 
@@ -38,7 +41,7 @@ describe('handleCommand', () => {
     const r = await handleCommand(store, 'counter-a', counter, { type: 'Increment', by: 1 }, context({ actor: 'u-2' }));
     expect(r.revision).toBe(1);
     const events = await store.readStream('counter-a');
-    expect(events.map((e) => e.data)).toEqual([{ by: 2 }, { by: 1 }]);
+    expect(events.map((e) => e.data)).toEqual([{ seed: 2 }, { seed: 1 }]);
     expect(events[1]!.metadata).toMatchObject({ actor: 'u-2', orgUnit: 'hq', occurredAt: '2026-03-01T09:00:00.000Z', schemaVersion: 1 });
   });
 
@@ -49,19 +52,27 @@ describe('handleCommand', () => {
     expect(await store.readStream('counter-b')).toEqual([]);
   });
 
+  it('refuses an event of a type the catalogue does not know, appending nothing (as for one that does not fit its schema)', async () => {
+    const stray: Decider<Cmd, number, { type: string; data: unknown }> = { initialState: () => 0, evolve: (n) => n, decide: () => [{ type: 'CounterIncremented', data: { by: 1 } }] };
+    const misfit: Decider<Cmd, number, { type: string; data: unknown }> = { initialState: () => 0, evolve: (n) => n, decide: () => [{ type: 'DemoSeedCompleted', data: { seed: 'one' } }] };
+    await expect(handleCommand(store, 'counter-u', stray, { type: 'Increment', by: 1 }, context())).rejects.toThrow('CounterIncremented v1 does not fit the event catalogue: type');
+    await expect(handleCommand(store, 'counter-u', misfit, { type: 'Increment', by: 1 }, context())).rejects.toThrow('does not fit the event catalogue: data.seed');
+    expect(await store.readStream('counter-u')).toEqual([]);
+  });
+
   it('never lets racing commands pass the limit together', async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, () => handleCommand(store, 'counter-c', counter, { type: 'Increment', by: 1 }, context(), { maxAttempts: 20 })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(limit);
-    const total = (await store.readStream('counter-c')).reduce((n, e) => n + (e.data as { by: number }).by, 0);
+    const total = (await store.readStream('counter-c')).reduce((n, e) => n + (e.data as { seed: number }).seed, 0);
     expect(total).toBe(limit);
   });
 
   it('decides on events another writer appended since this process last read the stream', async () => {
     await handleCommand(store, 'counter-e', counter, { type: 'Increment', by: 1 }, context());
     // Another process (not through this handler) adds 3: 1 + 3 + 2 would pass the limit of 5.
-    await store.appendToStream('counter-e', withMetadata('counter-e', [{ type: 'Incremented', data: { by: 3 } }], context()), 0);
+    await store.appendToStream('counter-e', withMetadata('counter-e', [{ type: 'DemoSeedCompleted', data: { seed: 3 } }], context()), 0);
     await expect(handleCommand(store, 'counter-e', counter, { type: 'Increment', by: 2 }, context())).rejects.toMatchObject({ code: 'LIMIT_REACHED' });
     const ok = await handleCommand(store, 'counter-e', counter, { type: 'Increment', by: 1 }, context());
     expect(ok.revision).toBe(2);

@@ -1,5 +1,6 @@
 import { forbidden, illegalState, notFound, refused } from '../errors';
 import { isWithin } from '../organisation/organisation.state';
+import { requireBusinessTimeAllowed } from '../periods/business-time';
 import { formatFen, toFen } from '../shared/money';
 import { staffMember } from './customer.checks';
 import type { CampaignFacts, ControlGroupsInForce, CustomerCommandOf } from './customer.commands';
@@ -14,8 +15,12 @@ import { requireSuitable, type SuitabilityState } from './customer-suitability';
 /** The sales flow (001 §3): offers made, and the sales (conversions) that stand or were reversed. */
 export interface SellingState {
   readonly offers: ReadonlyMap<string, OfferData & { open: boolean }>;
-  /** Each sale, with who made it (only they, their heads or an admin reverse it). */
-  readonly conversions: ReadonlyMap<string, { reversed: boolean; staffId: string }>;
+  /**
+   * Each sale, with who made it (only they, their heads or an admin reverse it) and its business time
+   * (`soldAt`, its event's `occurredAt`; null when the folded event does not carry it): a reversal
+   * takes the sale's points off the sale's month, so a closed month refuses it (issue 16, item 7a).
+   */
+  readonly conversions: ReadonlyMap<string, { reversed: boolean; staffId: string; soldAt: string | null }>;
 }
 
 export const initialSelling = (): SellingState => ({ offers: new Map(), conversions: new Map() });
@@ -34,9 +39,11 @@ export function evolveSelling<S extends SellingState>(s: S, e: SellingEvent): S 
     case 'OfferDeclined':
       return { ...s, offers: new Map(s.offers).set(e.data.offerId, { ...e.data, open: false }) };
     case 'ConversionRecorded':
-      return { ...s, conversions: new Map(s.conversions).set(e.data.conversionId, { reversed: false, staffId: e.data.staffId }) };
-    case 'ConversionReversed':
-      return { ...s, conversions: new Map(s.conversions).set(e.data.conversionId, { reversed: true, staffId: s.conversions.get(e.data.conversionId)?.staffId ?? '' }) };
+      return { ...s, conversions: new Map(s.conversions).set(e.data.conversionId, { reversed: false, staffId: e.data.staffId, soldAt: occurredAtOf(e) }) };
+    case 'ConversionReversed': {
+      const sale = s.conversions.get(e.data.conversionId);
+      return { ...s, conversions: new Map(s.conversions).set(e.data.conversionId, { reversed: true, staffId: sale?.staffId ?? '', soldAt: sale?.soldAt ?? null }) };
+    }
     default: {
       const unreachable: never = e;
       return unreachable;
@@ -68,6 +75,9 @@ export function decideSelling(c: SellingCommand, s: Reads): SellingEvent[] {
       if (!conversion) throw notFound('UNKNOWN_CONVERSION', `no conversion ${c.conversionId} for this customer`, { conversionId: c.conversionId });
       requireMayReverse(c, conversion.staffId);
       if (conversion.reversed) throw illegalState('ALREADY_REVERSED', `conversion ${c.conversionId} is already reversed`, { conversionId: c.conversionId });
+      // The reversal is dated today, but it debits the sale's month: that month must be open too,
+      // or the reversal be an admin's recorded correction (Correction-Reason).
+      if (conversion.soldAt !== null) requireBusinessTimeAllowed({ at: conversion.soldAt, by: c.by, org: c.org, correction: c.correction });
       return [{ type: 'ConversionReversed', data: { conversionId: c.conversionId, customerId, reasonNote: c.reasonNote } }];
     }
     default: {
@@ -76,6 +86,12 @@ export function decideSelling(c: SellingCommand, s: Reads): SellingEvent[] {
     }
   }
 }
+
+/** The business time a stored event carries in its metadata (the deciders fold stored events), or null. */
+const occurredAtOf = (e: object): string | null => {
+  const at = (e as { metadata?: { occurredAt?: unknown } }).metadata?.occurredAt;
+  return typeof at === 'string' ? at : null;
+};
 
 /**
  * A sale sets pay: only its seller, the heads of the seller's unit (and above) or an admin undo it,

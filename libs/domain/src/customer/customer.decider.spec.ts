@@ -329,6 +329,24 @@ describe('customer', () => {
       given([onboarded, sold]).when(reverse('head-sb1')).then([reversed]);
       given([onboarded, sold]).when(reverse('admin')).then([reversed]);
     });
+    it('refuses to reverse a sale dated in a closed month (PERIOD_CLOSED), though the reversal is dated today, unless an admin records it as a correction (issue 16, item 7a)', () => {
+      // Sold 23:30 Beijing on 31 January (15:30Z): January in the bank's calendar, though February is one
+      // UTC-slice away; head office closed January; the reversal is dated 10 March (open).
+      const soldLate = {
+        type: 'ConversionRecorded',
+        data: { conversionId: 'V1', customerId: 'C1', staffId: 'rm1', productCode: 'GOLD', amount: '1.00', revenue: '1.00', campaignId: null, referrerStaffId: null, referralId: null },
+        metadata: { occurredAt: '2026-01-31T15:30:00.000Z' },
+      } as CustomerEvent;
+      const soldEarlyFeb = { ...soldLate, metadata: { occurredAt: '2026-01-31T16:30:00.000Z' } } as unknown as CustomerEvent; // 00:30 Beijing, 1 February
+      const januaryClosed = { ...ORG, closedMonths: new Set(['2026-01']) };
+      const reversed: CustomerEvent = { type: 'ConversionReversed', data: { conversionId: 'V1', customerId: 'C1', reasonNote: null } };
+      const reverse = (by: string, correction?: string) => cmd({ type: 'ReverseConversion', conversionId: 'V1', reasonNote: null, ...(correction ? { correction } : {}) }, { by: actor(by), org: januaryClosed });
+      given([onboarded, soldLate]).when(reverse('rm1')).thenRefuses('PERIOD_CLOSED', { month: '2026-01' });
+      given([onboarded, soldLate]).when(reverse('head-sb1')).thenRefuses('PERIOD_CLOSED', { month: '2026-01' });
+      given([onboarded, soldLate]).when(reverse('admin')).thenRefuses('PERIOD_CLOSED', { month: '2026-01' });
+      given([onboarded, soldLate]).when(reverse('admin', 'sale keyed twice')).then([reversed]);
+      given([onboarded, soldEarlyFeb]).when(reverse('rm1')).then([reversed]);
+    });
   });
 
   describe('personal data', () => {

@@ -16,6 +16,8 @@ export const PC_CORRECTIONS: TableShape = {
     period: fixed('text'),
     staff_id: { type: 'text', combine: 'keep' },
     customer_id: { type: 'text', combine: 'keep' },
+    /** A sale's or a reversal's: a reversal is listed under the month and the people of the sale it undid. */
+    conversion_id: { type: 'text', combine: 'keep' },
     corrected_by: fixed('text'),
     reason: fixed('text'),
     occurred_at: fixed('timestamptz'),
@@ -37,6 +39,7 @@ export function periodCorrectionEffects(e: RecordedEvent): Effect[] {
       period: businessMonth(at(e)),
       staff_id: d(e).staffId ?? d(e).answeredBy ?? null,
       customer_id: d(e).customerId ?? null,
+      conversion_id: d(e).conversionId ?? null,
       corrected_by: e.metadata.actor,
       reason,
       occurred_at: at(e),
@@ -51,16 +54,26 @@ export function periodCorrectionEffects(e: RecordedEvent): Effect[] {
  */
 export const periodCorrectionsProjection = effectProjection({
   name: 'period-corrections',
-  // 2: effects, written by the runner
-  version: 2,
+  // 2: effects, written by the runner; 3: conversion_id, so a reversal shows under its sale's month
+  version: 3,
   tables: [PC_CORRECTIONS],
   eventTypes: SCORED,
   effects: periodCorrectionEffects,
 });
 
-/** One person's corrections in a month, oldest first. */
+/**
+ * One person's corrections in a month, oldest first. A reversal is dated when it is made but takes
+ * its sale's credits off the sale's month (issue 16, item 7a): an admin's reversal of a sale of a
+ * closed month is listed under that month, for each person the sale credited (the scorecard's credits).
+ */
 export async function periodCorrections(pool: { query: (sql: string, params: unknown[]) => Promise<{ rows: any[] }> }, staffId: string, period: string) {
-  const { rows } = await pool.query(`SELECT event_id, type, customer_id, corrected_by, reason, occurred_at, recorded_at FROM pc_corrections WHERE staff_id = $1 AND period = $2 ORDER BY occurred_at, event_id`, [staffId, period]);
+  const { rows } = await pool.query(
+    `SELECT event_id, type, customer_id, corrected_by, reason, occurred_at, recorded_at FROM pc_corrections pc
+      WHERE (pc.staff_id = $1 AND pc.period = $2)
+         OR (pc.type = 'ConversionReversed' AND EXISTS (SELECT 1 FROM sc_credits c WHERE c.customer_id = pc.customer_id AND c.conversion_id = pc.conversion_id AND c.staff_id = $1 AND c.period = $2))
+      ORDER BY occurred_at, event_id`,
+    [staffId, period],
+  );
   return rows.map((r) => ({
     eventId: r.event_id as string,
     type: r.type as string,
