@@ -71,6 +71,7 @@ export async function signInFirstTime(page: Page, url: string, staffId: string, 
  */
 export async function hoverChart(page: Page, selector: string): Promise<number> {
   const canvas = await page.waitForSelector(`${selector} canvas`);
+  await canvas.scrollIntoViewIfNeeded();
   const box = (await canvas.boundingBox())!;
   for (let fy = 0.1; fy < 0.95; fy += 0.1) {
     for (let fx = 0.2; fx < 0.95; fx += 0.1) {
@@ -84,5 +85,6 @@ export async function hoverChart(page: Page, selector: string): Promise<number> 
     }
   }
   await page.mouse.move(0, 0);
+  if (process.env.HOVER_DEBUG) await page.screenshot({ path: `/tmp/hover-${selector.replace(/\W/g, '')}.png`, fullPage: true });
   return 0;
 }
