@@ -63,3 +63,28 @@ export async function signInFirstTime(page: Page, url: string, staffId: string, 
   await page.click('#change-password-submit');
   await page.waitForSelector('#tabs');
 }
+
+/**
+ * Moves the mouse over a chart's canvas, row by row, until ECharts shows a tooltip (the chart's
+ * `data-tip` counts them: EChart.vue sets it on ECharts' showTip event). Any inline style the
+ * tooltip tried to write lands in `problems` as a CSP violation.
+ */
+export async function hoverChart(page: Page, selector: string): Promise<number> {
+  const canvas = await page.waitForSelector(`${selector} canvas`);
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  for (let fy = 0.1; fy < 0.95; fy += 0.1) {
+    for (let fx = 0.2; fx < 0.95; fx += 0.1) {
+      await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+      const tip = Number((await page.getAttribute(selector, 'data-tip')) ?? 0);
+      if (tip > 0) {
+        await page.waitForTimeout(200); // the tooltip drawn (and any CSP report delivered)
+        await page.mouse.move(0, 0);
+        return tip;
+      }
+    }
+  }
+  await page.mouse.move(0, 0);
+  if (process.env.HOVER_DEBUG) await page.screenshot({ path: `/tmp/hover-${selector.replace(/\W/g, '')}.png`, fullPage: true });
+  return 0;
+}

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { api, seedOrganisation, storedEvents } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
-import { buildWeb, expectFailedLoads as takeFailedLoads, launchBrowser, signIn, signInFirstTime as firstSignIn } from './browser';
+import { buildWeb, expectFailedLoads as takeFailedLoads, hoverChart, launchBrowser, signIn, signInFirstTime as firstSignIn } from './browser';
 
 /**
  * The customer page in headless Chromium: a relationship manager opens their customer and sees what
@@ -206,6 +206,8 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     await page.waitForSelector('#tabs');
     await page.click('#tabs [data-tab=crossSelling]');
     await page.waitForSelector('#cross-selling-chart canvas');
+    // its tooltip is drawn on the canvas: no inline style for the CSP to refuse
+    expect(await hoverChart(page, '#cross-selling-chart')).toBeGreaterThan(0);
     // The fixture's months, whatever today is (the screen opens on the last twelve).
     await page.fill('#xs-from', '2026-01');
     await page.keyboard.press('Enter');

@@ -4,7 +4,7 @@ import { planPdf } from '@app/demo';
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { windowsProgram } from '../../../../test/support/documents';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
-import { buildWeb, expectFailedLoads as takeFailedLoads, launchBrowser, signInFirstTime as firstSignIn } from './browser';
+import { buildWeb, expectFailedLoads as takeFailedLoads, hoverChart, launchBrowser, signInFirstTime as firstSignIn } from './browser';
 
 /**
  * The working screens in headless Chromium, one campaign from design to the call list: a marketer
@@ -113,6 +113,17 @@ describe('working screens: designer, approval inbox, call list', () => {
     expect(previewed.size).toBe(SUITABLE);
     expect(previewed.treatment + previewed.control).toBe(SUITABLE);
     expect(previews.length).toBeGreaterThanOrEqual(4);
+    // no past campaign has a control group yet: the baseline rate is the platform's default, and the preview says so
+    expect(await page.getAttribute('#preview-baseline-source', 'data-source')).toBe('platform_default');
+    expect(await page.textContent('#preview-baseline-source')).toContain('平台默认值');
+    // without a cost per customer the expected cost is the whole budget; with ¥37.50 per treatment customer it is 37.50 × treatment
+    expect(await page.getAttribute('#preview-cost', 'data-basis')).toBe('budget');
+    expect(await page.textContent('#preview-cost')).toBe('¥5,000.00');
+    await page.fill('#d-cost-per-customer', '37.50');
+    await until(async () => (await page.getAttribute('#preview-cost', 'data-basis').catch(() => '')) === 'per_treatment_customer');
+    expect(await page.textContent('#preview-cost')).toBe(`¥${(37.5 * previewed.treatment).toFixed(2)}`);
+    // hovering the breakdowns shows ECharts' tooltip (drawn on the canvas: no inline style for the CSP to refuse)
+    for (const id of ['#preview-units', '#preview-tiers']) expect(await hoverChart(page, id)).toBeGreaterThan(0);
 
     // saved as a draft, with an idempotency key and the CSRF token
     const sent: Record<string, string>[] = [];
@@ -200,14 +211,24 @@ describe('working screens: designer, approval inbox, call list', () => {
     expect((await submitWithPlan(mkt, 'KBIG')).status).toBe(200);
     expect((await c.as('appr-ho').post('/api/campaigns/KBIG/approve', {})).status).toBe(200);
     expect((await mkt.post('/api/campaigns/KBIG/launch', {})).body).toMatchObject({ audienceSize: SUITABLE + UNSUITABLE });
-    await designer.click('#d-launch');
-    await designer.waitForSelector('[data-field=budget] .el-form-item__error:has-text("超出本机构剩余预算")');
+    // the page from the submission is reloaded: the launch is on the campaign's detail
+    await designer.goto(`${t.url}/#/campaigns/K9`);
+    await designer.reload();
+    await designer.waitForSelector('#campaign-detail #launch-panel #launch');
+    await designer.click('#launch');
+    await designer.waitForSelector('#launch-panel [data-field=budget] .el-form-item__error:has-text("超出本机构剩余预算")');
     expectFailedLoads(422, 1);
     // KBIG cancelled: its 96,000 back to BR1; the launch goes through
     expect((await mkt.post('/api/campaigns/KBIG/cancel', { reason: 'budget for K9' })).status).toBe(200);
-    await designer.click('#d-launch');
-    await designer.waitForSelector(`#designer-notice:has-text("已启动：目标客户 ${previewed.size} 人")`);
+    await designer.click('#launch');
+    await designer.waitForSelector(`#decision-notice:has-text("已启动：目标客户 ${previewed.size} 人")`);
     expect(await designer.$('[data-field=budget].is-error')).toBeNull();
+    // the list and the detail read again: K9 is running, the launch button gone, cancelling still offered
+    await designer.waitForSelector('#campaign-list .el-table__row:has-text("K9 债券基金推广"):has-text("执行中")');
+    await until(async () => (await designer.$('#launch')) === null);
+    expect(await designer.$('#launch-panel #cancel-campaign')).not.toBeNull();
+    // hovering the funnel shows its tooltip without a CSP violation (the daily series has no day yet: hovered after the sale)
+    expect(await hoverChart(designer, '#funnel-chart')).toBeGreaterThan(0);
     await designer.close();
     const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerEnrolledInCampaign' AND data->>'campaignId' = 'K9'`);
     const T = rows.filter((r) => r.data.group === 'treatment').map((r) => r.data.customerId as string).sort();
@@ -254,6 +275,72 @@ describe('working screens: designer, approval inbox, call list', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the UTF-8 byte-order mark Excel needs
     const csv = bytes.subarray(3).toString('utf8');
     expect(csv.trim().split('\r\n')).toHaveLength(1 + previewed.size); // header + every enrolled customer
+    // every 10-day check shows conversions and revenue on course (no targets: neither can be judged, '–')
+    await page.waitForSelector('#follow-up-checks .el-table__row');
+    const checks = await page.$$eval('#follow-up-checks .el-table__row', (rows) => rows.map((r) => [r.querySelector('[data-check=conversions]')?.textContent, r.querySelector('[data-check=revenue]')?.textContent]));
+    expect(checks.length).toBeGreaterThan(0);
+    for (const [conversions, revenue] of checks) {
+      expect(conversions).toMatch(/^– · /);
+      expect(revenue).toMatch(/^– · ¥/);
+    }
+    // no feedback and no complaint yet among 1 participant: a complaint rate of 0
+    expect(await page.getAttribute('#follow-up-reaction', 'data-complaint-rate')).toBe('0');
+    expect(await page.textContent('#follow-up [data-figure=cost] .value')).toBe('¥0.00');
+    // a cost without an amount: refused beside the amount, in Chinese
+    await page.click('#cost-submit');
+    await page.waitForSelector('#cost-form [data-field=amount] .el-form-item__error');
+    expectFailedLoads(400, 1);
+    await page.fill('#cost-amount', '250.40');
+    await page.fill('#cost-description', '讲座场地');
+    await page.click('#cost-submit');
+    await page.waitForSelector('#follow-up-notice:has-text("已记录成本")');
+    await page.waitForSelector('#follow-up [data-figure=cost] .value:text-is("¥250.40")');
+    expect(await page.$('#cost-form .is-error')).toBeNull();
+    // a rating of 4 from the customer who bought
+    await page.fill('#feedback-rating', '4');
+    await page.fill('#feedback-comment', '讲座很有用');
+    await page.click('#feedback-submit');
+    await page.waitForSelector('#follow-up-notice:has-text("已记录反馈")');
+    await page.waitForSelector('#follow-up [data-figure=reaction] .value:text-is("1")');
+    expect(await page.textContent('#follow-up [data-figure=reaction] .sub')).toContain('4');
+    const costs = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'campaign-K9' AND type IN ('CampaignCostRecorded', 'CampaignFeedbackRecorded') ORDER BY stream_position`);
+    expect(costs.rows.map((r) => [r.type, r.data.amount ?? r.data.rating])).toEqual([['CampaignCostRecorded', '250.40'], ['CampaignFeedbackRecorded', 4]]);
+
+    // a budget change for BR1, filed here; head office approves it in its inbox; the marketer sees it approved
+    await page.fill('#budget-request-id', 'BUD-BR1-1');
+    await page.fill('#budget-amount', '120000');
+    await page.click('#budget-request-submit');
+    await page.waitForSelector('#budget-request-form [data-field=reason] .el-form-item__error');
+    expectFailedLoads(400, 1);
+    await page.fill('#budget-reason', '第四季度存款活动');
+    await page.click('#budget-request-submit');
+    await page.waitForSelector('#follow-up-notice:has-text("BUD-BR1-1")');
+    const head = (await newPage()).page;
+    await head.goto(`${t.url}/`);
+    await head.fill('#staff-id', 'appr-ho');
+    await head.fill('#password', 'approve it 2026');
+    await head.click('#sign-in');
+    await head.click('#tabs [data-tab=inbox]');
+    await head.waitForSelector('#inbox-waiting [data-approve=BUD-BR1-1]');
+    await head.click('#inbox-waiting [data-approve=BUD-BR1-1]');
+    await head.waitForSelector('#inbox-notice:has-text("已批准")');
+    await head.close();
+    await page.click('#tabs [data-tab=inbox]');
+    await page.waitForSelector('#inbox-mine .el-table__row:has-text("BUD-BR1-1") [data-status=approved]');
+
+    // completing it: the status in the list turns to completed and the forms go
+    await page.click('#tabs [data-tab=followUp]');
+    await page.waitForSelector('#complete-campaign');
+    await page.click('#complete-campaign');
+    await page.waitForSelector('#follow-up-notice:has-text("活动已结束")');
+    await until(async () => (await page.$('#cost-form')) === null);
+    const done = await t.db.pool.query(`SELECT type FROM es_events WHERE stream_id = 'campaign-K9' ORDER BY stream_position DESC LIMIT 1`);
+    expect(done.rows[0].type).toBe('CampaignCompleted');
+    // the daily series now has the day of the contact and the sale: its tooltip on the canvas too
+    await page.goto(`${t.url}/#/campaigns/K9`);
+    await page.reload();
+    await page.waitForSelector('#campaign-detail #daily-chart canvas');
+    expect(await hoverChart(page, '#daily-chart')).toBeGreaterThan(0);
     await page.close();
   }, 60_000);
 
@@ -273,6 +360,8 @@ describe('working screens: designer, approval inbox, call list', () => {
     expect(row).toContain('BR1');
     // KBIG (cancelled) enrolled all 20 of BR1's customers, K9 the 14 suitable ones: they share 14
     expect(await page.textContent('#calendar-overlaps [data-overlap="K9/KBIG"]')).toBe(String(SUITABLE));
+    // the calendar's tooltip (custom series, one per campaign bar) on the canvas, no CSP violation
+    expect(await hoverChart(page, '#calendar-chart')).toBeGreaterThan(0);
     await page.close();
   }, 60_000);
 

@@ -6,7 +6,7 @@ import { fillDays } from '../format';
 /** The treatment funnel as horizontal bars, widest stage on top. */
 export function funnelOption(stages: { label: string; value: number }[]): EChartsCoreOption {
   return {
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, renderMode: 'richText' },
     grid: { left: 90, right: 40, top: 16, bottom: 24 },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', inverse: true, data: stages.map((s) => s.label) },
@@ -23,7 +23,7 @@ export function dailyOption(
 ): EChartsCoreOption {
   const days = fillDays(daily, { contacted: 0, converted: 0 }, from, to);
   return {
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', renderMode: 'richText' },
     legend: { top: 4, data: [names.contacted, names.converted] },
     grid: { left: 48, right: 24, top: 40, bottom: 32 },
     xAxis: { type: 'category', data: days.map((d) => d.date) },
@@ -38,11 +38,19 @@ export function dailyOption(
 /** One bar per row (e.g. per unit or per month), several series side by side. */
 export function barsOption(categories: string[], series: { name: string; data: number[] }[]): EChartsCoreOption {
   return {
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', renderMode: 'richText' },
     legend: { top: 4, data: series.map((s) => s.name) },
     grid: { left: 56, right: 24, top: 40, bottom: categories.length > 8 ? 80 : 32 },
     xAxis: { type: 'category', data: categories, axisLabel: { rotate: categories.length > 8 ? 30 : 0 } },
     yAxis: { type: 'value' },
     series: series.map((s) => ({ ...s, type: 'bar' })),
   };
+}
+
+/** The option with its tooltip (if any) drawn on the canvas, never as HTML. */
+export function canvasTooltip(option: EChartsCoreOption): EChartsCoreOption {
+  const tooltip = option.tooltip as Record<string, unknown> | Record<string, unknown>[] | undefined;
+  if (!tooltip) return option;
+  const rich = (t: Record<string, unknown>) => ({ ...t, renderMode: 'richText' });
+  return { ...option, tooltip: Array.isArray(tooltip) ? tooltip.map(rich) : rich(tooltip) };
 }
