@@ -332,7 +332,7 @@ describe('customer', () => {
   });
 
   describe('personal data', () => {
-    const erased: CustomerEvent = { type: 'CustomerDataErased', data: { customerId: 'C1', reason: 'customer request', erasedBy: 'admin' } };
+    const erased: CustomerEvent = { type: 'CustomerDataErased', data: { customerId: 'C1', reasonCode: 'customer_request', requestRef: null, erasedBy: 'admin' } };
     const managedByRm1: CustomerEvent = { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm1', previousStaffId: null, unitId: 'SB1' } };
     it('records which fields were corrected, never their values', () => {
       given([onboarded, managedByRm1]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone', 'name', 'phone'] })).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['name', 'phone'] } }]);
@@ -347,10 +347,15 @@ describe('customer', () => {
     });
 
     it('lets only an admin erase, with a reason, once', () => {
-      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reason: 'customer request' }, { by: actor('admin') })).then([erased]);
-      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reason: 'x' })).thenRefuses('ROLE_NOT_ALLOWED');
-      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reason: ' ' }, { by: actor('admin') })).thenRefuses('REASON_REQUIRED');
-      given([onboarded, erased]).when(cmd({ type: 'EraseCustomerData', reason: 'again' }, { by: actor('admin') })).then([]);
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'customer_request', requestRef: null }, { by: actor('admin') })).then([erased]);
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'customer_request', requestRef: null })).thenRefuses('ROLE_NOT_ALLOWED');
+      // A reason is a code; prose (which could quote the customer, and outlives the erasure) is refused.
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'she asked on the phone' as never, requestRef: null }, { by: actor('admin') })).thenRefuses('REASON_REQUIRED');
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'other', requestRef: 'letter from Li Hua' }, { by: actor('admin') })).thenRefuses('INVALID_REFERENCE');
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'legal_order', requestRef: 'COURT/2026-118' }, { by: actor('admin') })).then([
+        { type: 'CustomerDataErased', data: { customerId: 'C1', reasonCode: 'legal_order', requestRef: 'COURT/2026-118', erasedBy: 'admin' } },
+      ]);
+      given([onboarded, erased]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'customer_request', requestRef: null }, { by: actor('admin') })).then([]);
     });
 
     it('refuses correcting erased personal data', () => {
