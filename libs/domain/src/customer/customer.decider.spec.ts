@@ -56,7 +56,10 @@ describe('customer', () => {
     });
 
     it('refuses any command on an unknown customer', () => {
-      given([]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' })).thenRefuses('UNKNOWN_CUSTOMER');
+      given([]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' }, { by: actor('head-br1') })).thenRefuses('UNKNOWN_CUSTOMER');
+      // A role that may never do this is told so whether the customer exists or not: the answer gives nothing away.
+      given([]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' })).thenRefuses('ROLE_NOT_ALLOWED');
+      given([onboarded]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' })).thenRefuses('ROLE_NOT_ALLOWED');
     });
   });
 
@@ -401,18 +404,19 @@ describe('customer access (DOMAIN.md, who uses it)', () => {
   });
 
   it("refuses a relationship manager someone else's customer, even in their own unit", () => {
-    given([onboarded, assigned('rm2')]).when(note).thenRefuses('NOT_YOUR_CUSTOMER');
+    // Out of reach answers as an unknown customer does: a 403 would tell them the customer exists.
+    given([onboarded, assigned('rm2')]).when(note).thenRefuses('UNKNOWN_CUSTOMER', { customerId: 'C1' });
   });
 
   it("lets a relationship manager serve an unassigned customer of their unit, not of another unit's", () => {
     given([onboarded]).when(note).then([withdrawn('sms')]);
-    given([onboarded]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('rm3') })).thenRefuses('NOT_YOUR_CUSTOMER');
+    given([onboarded]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('rm3') })).thenRefuses('UNKNOWN_CUSTOMER', { customerId: 'C1' });
   });
 
   it('lets a branch head act below their unit only', () => {
     given([onboarded, assigned('rm2')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('head-br1') })).then([withdrawn('sms')]);
     const sb2: CustomerEvent = { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB2', segment: 'retail', gender: 'F', birthYear: 1980 } };
-    given([sb2]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('head-br1') })).thenRefuses('OUTSIDE_SCOPE');
+    given([sb2]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('head-br1') })).thenRefuses('UNKNOWN_CUSTOMER', { customerId: 'C1' });
   });
 
   it('keeps deciding after VIP card events on the same stream (they leave the customer state alone)', () => {
