@@ -102,7 +102,7 @@ describe('channel ingest and integration relay', () => {
       { id: randomUUID(), key: 'C2', value: { actor: 'rm1', interaction: { kind: 'telepathy', customerId: 'C2' } }, code: 'VALIDATION_FAILED' },
       { id: randomUUID(), key: 'C2', value: { actor: 'nobody', interaction: { kind: 'contact', customerId: 'C2', staffId: 'rm1', channel: 'phone', outcome: 'x' } }, code: 'UNKNOWN_ACTOR' },
       { id: randomUUID(), key: 'C2', value: { actor: 'mkt-br1', interaction: { kind: 'contact', customerId: 'C2', staffId: 'mkt-br1', channel: 'phone', outcome: 'x' } }, code: 'ROLE_NOT_ALLOWED' },
-      { id: randomUUID(), key: 'C2', value: { actor: 'rm3', interaction: { kind: 'contact', customerId: 'C2', staffId: 'rm3', channel: 'phone', outcome: 'x' } }, code: 'NOT_YOUR_CUSTOMER' },
+      { id: randomUUID(), key: 'C2', value: { actor: 'rm3', interaction: { kind: 'contact', customerId: 'C2', staffId: 'rm3', channel: 'phone', outcome: 'x' } }, code: 'UNKNOWN_CUSTOMER' },
       { id: randomUUID(), key: 'C2', value: 'not an object', code: 'VALIDATION_FAILED' },
     ];
     await publish(cases.map(({ code: _code, ...m }) => m));

@@ -87,7 +87,7 @@ describe('legacy (v1) free text about a customer: erased from the log, never imp
     expect(before).not.toContain(IMPORTED_REASON);
     expect(before).toContain(STORED_OUTCOME); // written before v2 existed: still in the table
 
-    expect((await c.as('admin').post('/api/customers/L1/erasure', { reason: 'customer request' })).status).toBe(200);
+    expect((await c.as('admin').post('/api/customers/L1/erasure', { reason: 'customer_request' })).status).toBe(200);
 
     const after = await eventsTable();
     for (const text of TEXTS) expect({ text, inEvents: after.includes(text) }).toEqual({ text, inEvents: false });
@@ -153,7 +153,7 @@ describe('legacy (v1) free text about a customer: erased from the log, never imp
     expect(await eventsTable()).not.toContain(DESCRIPTION);
     expect(await eventsTable()).toContain(LEGACY_CATEGORY);
 
-    expect((await c.as('admin').post('/api/customers/L2/erasure', { reason: 'customer request' })).status).toBe(200);
+    expect((await c.as('admin').post('/api/customers/L2/erasure', { reason: 'customer_request' })).status).toBe(200);
     const after = await eventsTable();
     expect(after).not.toContain(LEGACY_CATEGORY);
     expect(after).not.toContain(DESCRIPTION);

@@ -69,7 +69,7 @@ const CASES: Case[] = [
 
   { route: 'POST /api/customers', roles: [RM, BH, AD], inside: {}, body: (n) => ({ customerId: `N${n}`, segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' } }) },
   { route: 'POST /api/customers/:customerId/personal-data', roles: [RM, BH, AD], inside: customer('IN'), outside: customer('OUT'), peer: customer('PEER'), body: () => ({ phone: '+86 138 0000 0001' }) },
-  { route: 'POST /api/customers/:customerId/erasure', roles: [AD], inside: customer('ERASE'), body: () => ({ reason: 'customer request' }) },
+  { route: 'POST /api/customers/:customerId/erasure', roles: [AD], inside: customer('ERASE'), body: () => ({ reason: 'customer_request' }) },
   { route: 'POST /api/customers/:customerId/balances', roles: [AD], inside: customer('IN'), outside: customer('OUT'), body: (n) => ({ month: `2027-${String((n % 12) + 1).padStart(2, '0')}`, averageDailyAssets: '1000' }) },
   { route: 'POST /api/customers/:customerId/manager', roles: [BH, AD], inside: customer('IN'), outside: customer('OUT'), body: () => ({ staffId: 'rm1' }) },
   { route: 'POST /api/customers/claims', roles: [RM], inside: {}, body: (n) => ({ claimId: `CL${n}`, customerId: `NEW${n}`, segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' } }) },
@@ -283,8 +283,11 @@ describe('access: role × route × scope', () => {
           const outsideCase = kase.route === 'POST /api/interactions' ? { ...kase, body: () => ({ kind: 'contact', customerId: params === kase.peer ? 'PEER' : 'OUT', staffId: 'rm1', channel: 'phone', outcome: 'x' }) } : kase;
           const headBefore = await head();
           const outside = await call(role, outsideCase, params);
-          // A read of one record outside the reader's scope answers as an unknown id does (404): a 403 would tell which ids exist.
-          const expected = kase.route.startsWith('GET ') && kase.route.includes('/:') ? 404 : 403;
+          // One record outside the caller's reach answers as an unknown id does (404), for reads and
+          // for commands on a customer or a campaign alike (the interactions route names its customer
+          // in the body): a 403 would tell which ids exist. Units are no secret (GET /api/org): 403.
+          const idAddressed = (kase.route.startsWith('GET ') && kase.route.includes('/:')) || /:customerId|:campaignId/.test(kase.route) || kase.route === 'POST /api/interactions';
+          const expected = idAddressed ? 404 : 403;
           if (outside.status !== expected) findings.push(`${role} ${kase.route} outside ${JSON.stringify(params)}: expected ${expected}, got ${outside.status} ${outside.body?.error?.code}`);
           if ((await head()) !== headBefore) findings.push(`${role} ${kase.route} outside: refused but appended`);
         }

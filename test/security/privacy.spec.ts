@@ -54,7 +54,7 @@ describe('privacy and hardening', () => {
       for (const value of [NAME, PHONE, NEW_PHONE, ID_NUMBER]) expect({ table, contains: text.includes(value) }).toEqual({ table, contains: false });
     }
 
-    const erased = await c.as('admin').post('/api/customers/P1/erasure', { reason: 'customer request' });
+    const erased = await c.as('admin').post('/api/customers/P1/erasure', { reason: 'customer_request' });
     expect(erased.status).toBe(200);
     await t.runtime.projector!.catchUp();
 
@@ -99,7 +99,7 @@ describe('privacy and hardening', () => {
       for (const value of ['13900001111', '李明']) expect({ table, contains: text.includes(value) }).toEqual({ table, contains: false });
     }
 
-    expect((await c.as('admin').post('/api/customers/P3/erasure', { reason: 'customer request' })).status).toBe(200);
+    expect((await c.as('admin').post('/api/customers/P3/erasure', { reason: 'customer_request' })).status).toBe(200);
     await t.runtime.projector!.catchUp();
     expect(await eventsText()).not.toContain('13900001111');
     expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P3'`)).rows[0].n).toBe(0);
@@ -107,6 +107,29 @@ describe('privacy and hardening', () => {
     const after = await c.as('head-br1').get('/api/customers/P3');
     expect(after.body.lastContacts[0].outcome).toBeNull();
     expect(JSON.stringify(after.body)).not.toContain('13900001111');
+  });
+
+  it('keeps the erasure\'s reason and a correction\'s reason as codes: no prose about the customer in the log, before or after erasure (issue 16, item 6)', async () => {
+    const c = api(t);
+    const admin = c.as('admin');
+    const ERASE_WHY = 'Zhang Xiuying rang on 13700009999 after her divorce';
+    const CORRECT_WHY = 'Zhang Xiuying sale keyed late, her son 王小明 complained';
+    expect((await c.as('rm1').post('/api/customers', { customerId: 'P7', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '1000' }, personal: { name: NAME } })).status).toBe(201);
+    // A correction's reason in prose is refused before anything is recorded (it would sit in the events' metadata).
+    const prose = await admin.post('/api/interactions', { kind: 'conversion', customerId: 'P7', staffId: 'rm1', productCode: 'DEP-1Y', amount: '1000', revenue: '10' }, { 'correction-reason': encodeURIComponent(CORRECT_WHY) });
+    expect({ status: prose.status, code: prose.body.error.code }).toEqual({ status: 400, code: 'INVALID_CORRECTION_REASON' });
+    // So is an erasure's reason in prose, and a reference that is a sentence.
+    const proseErasure = await admin.post('/api/customers/P7/erasure', { reason: ERASE_WHY });
+    expect(proseErasure.status).toBe(400);
+    expect((await admin.post('/api/customers/P7/erasure', { reason: 'other', requestRef: 'rang on 13700009999' })).status).toBe(400);
+    // The erasure records a code and a ticket number: the audit keeps the ground, nothing personal.
+    expect((await admin.post('/api/customers/P7/erasure', { reason: 'customer_request', requestRef: 'DPO-2026-0042' })).status).toBe(200);
+    await t.runtime.projector!.catchUp();
+    const { rows } = await t.db.pool.query(`SELECT data, metadata FROM es_events WHERE stream_id = 'customer-P7' AND type = 'CustomerDataErased'`);
+    expect(rows.map((r) => ({ ...r.data, schemaVersion: r.metadata.schemaVersion }))).toEqual([{ customerId: 'P7', reasonCode: 'customer_request', requestRef: 'DPO-2026-0042', erasedBy: 'admin', schemaVersion: 2 }]);
+    for (const [table, text] of await databaseText()) {
+      for (const value of ['13700009999', 'divorce', '王小明', 'keyed late']) expect({ table, contains: text.includes(value) }).toEqual({ table, contains: false });
+    }
   });
 
   it('keeps a claim rejection\'s reason out of the event log, in the customer\'s vault, and after erasure nowhere (issue 16)', async () => {
@@ -125,7 +148,7 @@ describe('privacy and hardening', () => {
     expect((await claim('CL-P4-2')).status).toBe(201);
     expect((await c.as('head-br1').post('/api/customers/P4/claims/CL-P4-2/decision', { approve: true })).status).toBe(200);
     await t.runtime.projector!.catchUp();
-    expect((await c.as('admin').post('/api/customers/P4/erasure', { reason: 'customer request' })).status).toBe(200);
+    expect((await c.as('admin').post('/api/customers/P4/erasure', { reason: 'customer_request' })).status).toBe(200);
     await t.runtime.projector!.catchUp();
     for (const [table, text] of await databaseText()) expect({ table, contains: text.includes('13811112222') }).toEqual({ table, contains: false });
     expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P4'`)).rows[0].n).toBe(0);
@@ -150,7 +173,7 @@ describe('privacy and hardening', () => {
     const texts = ['Zhang Wei', '13722223333'];
     const eventsText = (await t.db.pool.query(`SELECT string_agg(data::text || metadata::text, '\n') AS t FROM es_events`)).rows[0].t as string;
     for (const value of texts) expect({ value, inEvents: eventsText.includes(value) }).toEqual({ value, inEvents: false });
-    expect((await c.as('admin').post('/api/customers/P5/erasure', { reason: 'customer request' })).status).toBe(200);
+    expect((await c.as('admin').post('/api/customers/P5/erasure', { reason: 'customer_request' })).status).toBe(200);
     await t.runtime.projector!.catchUp();
     for (const [table, text] of await databaseText()) for (const value of texts) expect({ table, value, contains: text.includes(value) }).toEqual({ table, value, contains: false });
     expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P5'`)).rows[0].n).toBe(0);
@@ -180,7 +203,7 @@ describe('privacy and hardening', () => {
       if (table === 'public.pii_notes') continue; // sealed there
       for (const value of texts) expect({ table, value, contains: text.includes(value) }).toEqual({ table, value, contains: false });
     }
-    expect((await admin.post('/api/customers/P6/erasure', { reason: 'customer request' })).status).toBe(200);
+    expect((await admin.post('/api/customers/P6/erasure', { reason: 'customer_request' })).status).toBe(200);
     await t.runtime.projector!.catchUp();
     expect((await t.db.pool.query(`SELECT count(*)::int AS n FROM pii_notes WHERE customer_id = 'P6'`)).rows[0].n).toBe(0);
   });

@@ -11,6 +11,7 @@ export * from './customer/customer.state';
 export * from './customer/customer.rules';
 export * from './customer/customer.stream';
 export * from './customer/complaint-categories';
+export * from './customer/erasure-reasons';
 export { customerDecider, customerStream } from './customer/customer.decider';
 export { PARTICIPATION_KINDS } from './customer/customer-participation';
 export { claimDecidingUnit } from './customer/customer-claims';

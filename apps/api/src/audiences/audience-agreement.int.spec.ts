@@ -58,7 +58,7 @@ describe('the audience preview and the launch agree', () => {
       // Moved out of BR1 (to SB2's rm3) at i % 13 = 3, into it (to SB1's rm1) from SB2 at i % 13 = 4.
       if (i % 13 === 3 && unit !== 'SB2') note(ok(await c.as('admin').post(`/api/customers/${customerId}/transfer`, { toStaffId: 'rm3' }), `${customerId} out`));
       if (i % 13 === 4 && unit === 'SB2') note(ok(await c.as('admin').post(`/api/customers/${customerId}/transfer`, { toStaffId: 'rm1' }), `${customerId} in`));
-      if (i % 37 === 5) note(ok(await c.as('admin').post(`/api/customers/${customerId}/erasure`, { reason: 'asked' }), `${customerId} erased`));
+      if (i % 37 === 5) note(ok(await c.as('admin').post(`/api/customers/${customerId}/erasure`, { reason: 'customer_request' }), `${customerId} erased`));
     }
     // A running campaign on the 'prior' segment (every 9th), half held out; three of its treatment customers reach the
     // cap of 3 campaign contacts in 30 days (a week or more apart), one has 2 in 30 days (the third 35 days ago).
@@ -201,7 +201,7 @@ describe('the audience preview and the launch, counted by hand', () => {
     await onboard('E1', 'rm1', 'SB1');
     await assess('E1', 'R3');
     await optOut('E1', 'phone');
-    ok(await c.as('admin').post('/api/customers/E1/erasure', { reason: 'asked' }), 'E1 erased');
+    ok(await c.as('admin').post('/api/customers/E1/erasure', { reason: 'customer_request' }), 'E1 erased');
     // Unsuitable: U1 tolerates only R1, U2 was never assessed, U3's R2 assessment is 370 days old (lapsed).
     await onboard('U1', 'rm1', 'SB1');
     await assess('U1', 'R1');

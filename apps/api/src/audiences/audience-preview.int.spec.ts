@@ -20,7 +20,7 @@ describe('POST /api/audiences/preview', () => {
     if (r.status !== 201) throw new Error(`${customerId}: ${JSON.stringify(r.body)}`);
     if (o.tolerance) expect((await c.as('head-br1').post(`/api/customers/${customerId}/risk-assessment`, { tolerance: o.tolerance })).status).toBeLessThan(300);
     if (o.optOut) expect((await c.as(rm).post(`/api/customers/${customerId}/consents`, { channel: o.optOut, granted: false })).status).toBeLessThan(300);
-    if (o.erase) expect((await c.as('admin').post(`/api/customers/${customerId}/erasure`, { reason: 'customer asked' })).status).toBeLessThan(300);
+    if (o.erase) expect((await c.as('admin').post(`/api/customers/${customerId}/erasure`, { reason: 'customer_request' })).status).toBeLessThan(300);
   };
   const groups = async (campaignId: string) => {
     const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerEnrolledInCampaign' AND data->>'campaignId' = $1`, [campaignId]);

@@ -132,7 +132,7 @@ describe('campaign lifecycle through the API', () => {
   });
 
   it('enrols only the customers their own rules accept: an erased customer the audience rule matches is left out', async () => {
-    expect((await c.as('admin').post('/api/customers/M0/erasure', { reason: 'customer request' })).status).toBe(200);
+    expect((await c.as('admin').post('/api/customers/M0/erasure', { reason: 'customer_request' })).status).toBe(200);
     await c.as('mkt-br1').post('/api/campaigns', plan('K7', { audience: { genders: ['M'] } }));
     await submitWithPlan(c.as('mkt-br1'), 'K7');
     await c.as('appr-ho').post('/api/campaigns/K7/approve');

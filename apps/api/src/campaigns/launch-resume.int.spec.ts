@@ -141,7 +141,7 @@ describe('a launch cut short, resumed after some of the customers it enrolled le
     // today's audience leaves both out, their enrolments stand.
     const [optedOut, erased] = half.enrolments.map((e) => e.data as { customerId: string; group: string });
     expect((await api(cut).as('rm1').post(`/api/customers/${optedOut!.customerId}/consents`, { channel: 'phone', granted: false })).status).toBe(200);
-    expect((await api(cut).as('admin').post(`/api/customers/${erased!.customerId}/erasure`, { reason: 'customer request' })).status).toBe(200);
+    expect((await api(cut).as('admin').post(`/api/customers/${erased!.customerId}/erasure`, { reason: 'customer_request' })).status).toBe(200);
 
     // Another seed than the first attempt's (which defaulted to the campaign id) is refused and appends nothing.
     const reseeded = await api(cut).as('mkt-br1').post('/api/campaigns/K-R/launch', { randomisationSeed: 'another-seed' }, { 'idempotency-key': 'reseeded' });

@@ -141,7 +141,8 @@ describe('campaign plan documents', () => {
     // K4's document through K1's URL: not K1's
     expect((await get('head-br1', 'K1')).body.error.code).toBe('UNKNOWN_PLAN_DOCUMENT');
     // uploads: not from another branch, nor from a unit below the owner (as a submission is refused)
-    expect((await upload('mkt-br2', 'K4', planPdf('x'))).body.error.code).toBe('OUTSIDE_SCOPE');
+    // another branch's marketer cannot see K4: the same 404 as for a campaign that does not exist
+    expect((await upload('mkt-br2', 'K4', planPdf('x'))).body.error.code).toBe('UNKNOWN_CAMPAIGN');
     expect((await upload('mkt-sb1', 'K4', planPdf('x'))).body.error.code).toBe('OUTSIDE_SCOPE');
     expect((await upload('appr-br1', 'K4', planPdf('x'))).body.error.code).toBe('ROLE_NOT_ALLOWED');
     expect((await upload('mkt-br1', 'NOPE', planPdf('x'))).status).toBe(404);

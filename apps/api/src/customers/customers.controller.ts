@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestj
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
+import { ERASURE_REASONS, REFERENCE_PATTERN, customerDecider, customerStream, type Actor, type CustomerCommand } from '@app/domain';
 import { eraseCustomerData, type PersonalData, type Runtime } from '@app/platform';
 import { DecideOnStream, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
@@ -20,7 +20,8 @@ const personalFields = {
 };
 const personal = z.strictObject(personalFields);
 const correction = z.strictObject({ ...z.strictObject(personalFields).partial().shape, ...occurredAt }).refine((b) => Object.keys(b).some((k) => k !== 'occurredAt'), 'name at least one field');
-const erasure = z.strictObject({ reason: text(500), ...occurredAt });
+// The ground as a code and a non-personal reference: the erasure event outlives the erasure (erasure-reasons.ts).
+const erasure = z.strictObject({ reason: z.enum(ERASURE_REASONS), requestRef: z.string().regex(REFERENCE_PATTERN).optional(), ...occurredAt });
 
 const onboard = z.strictObject({
   customerId: id,
@@ -88,11 +89,14 @@ export class CustomersController {
   @Roles('admin')
   @Post(':customerId/erasure')
   @HttpCode(200)
-  @ApiOperation({ summary: "Erase the customer's personal data (admin, with a reason): the data key is destroyed; history and figures stay, anonymous" })
-  @ApiBody({ schema: toOpenApi(erasure), examples: { request: { value: { reason: 'customer request under 服务准则 1c' } } } })
+  @ApiOperation({
+    summary: "Erase the customer's personal data (admin, with a reason code): the data key is destroyed; history and figures stay, anonymous",
+    description: 'The reason is a code (customer_request, retention_period_over, legal_order, recorded_in_error, other), with an optional non-personal reference (a ticket or letter number): the erasure event stays in the log for audit, so it holds no free text.',
+  })
+  @ApiBody({ schema: toOpenApi(erasure), examples: { request: { value: { reason: 'customer_request', requestRef: 'DPO-2026-0042' } } } })
   async erase(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
     const b = parseBody(erasure, body);
-    const result = await this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'EraseCustomerData', customerId, reason: b.reason });
+    const result = await this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'EraseCustomerData', customerId, reasonCode: b.reason, requestRef: b.requestRef ?? null });
     // Vault keys and notes destroyed, and legacy free text rewritten out of the log: one transaction.
     await eraseCustomerData(this.runtime, customerId);
     return result;

@@ -53,8 +53,8 @@ describe('personal data: vault, masking, correction, erasure', () => {
   });
 
   it('erases on an admin\'s request: nothing readable remains, the figures stay', async () => {
-    expect((await c.as('rm1').post('/api/customers/P1/erasure', { reason: 'customer request' })).status).toBe(403);
-    const r = await c.as('admin').post('/api/customers/P1/erasure', { reason: 'customer request' });
+    expect((await c.as('rm1').post('/api/customers/P1/erasure', { reason: 'customer_request' })).status).toBe(403);
+    const r = await c.as('admin').post('/api/customers/P1/erasure', { reason: 'customer_request' });
     expect(r.status).toBe(200);
     expect(r.body.events).toEqual(['CustomerDataErased']);
     const after = (await c.as('admin').get(`/api/customers/P1?minPosition=${r.body.position}`)).body;

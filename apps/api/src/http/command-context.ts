@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { forbidden, invalid, type Actor } from '@app/domain';
+import { REFERENCE_PATTERN, forbidden, invalid, type Actor } from '@app/domain';
 import type { CommandContext } from '@app/application';
 import { currentTraceparent, validTraceparent } from '@app/platform';
 
@@ -30,19 +30,41 @@ export function commandContext(req: Request & { idempotencyKey?: string }, actor
 }
 
 /**
- * `Correction-Reason: <why>`: an admin records a fact in a closed month as a correction (kept in the
- * events' metadata, shown on the scorecard). Only admins; the reason is short plain text.
+ * Why an admin records a fact in a closed month, as a code: the reason is kept in the events'
+ * metadata (shown on the scorecard), where erasure cannot reach, so it holds no free text that
+ * could name a customer. `Correction-Reference` adds a non-personal reference (a ticket number).
+ */
+export const CORRECTION_REASONS = [
+  /** The fact happened in the month but was keyed after it closed. */
+  'late_booking',
+  /** A fact recorded wrongly in the month is set right. */
+  'booking_error',
+  /** A fault (a feed, the system) lost or held back the fact. */
+  'system_fault',
+  /** An audit or a regulator found it. */
+  'audit_finding',
+  /** Anything else: the reference says where the ground is written down. */
+  'other',
+] as const;
+
+/**
+ * `Correction-Reason: <code>` (CORRECTION_REASONS) and optionally `Correction-Reference: <ref>`:
+ * an admin records a fact in a closed month as a correction. Only admins. Kept in the events'
+ * metadata as `<code>` or `<code> <ref>`.
  */
 function correctionReason(req: Request, actor: Actor): string | undefined {
   const raw = req.header('correction-reason');
-  if (raw === undefined) return undefined;
-  if (actor.role !== 'admin') throw forbidden('ROLE_NOT_ALLOWED', 'only an admin records a correction', { actual: actor.role });
-  let reason: string;
-  try {
-    reason = decodeURIComponent(raw).trim();
-  } catch {
-    reason = '';
+  const ref = req.header('correction-reference');
+  if (raw === undefined) {
+    if (ref !== undefined) throw invalid('INVALID_CORRECTION_REASON', 'Correction-Reference goes with a Correction-Reason');
+    return undefined;
   }
-  if (!reason || reason.length > 200 || /[\u0000-\u001f\u007f]/.test(reason)) throw invalid('INVALID_CORRECTION_REASON', 'Correction-Reason is 1–200 characters of plain text (percent-encoded for non-ASCII)');
-  return reason;
+  if (actor.role !== 'admin') throw forbidden('ROLE_NOT_ALLOWED', 'only an admin records a correction', { actual: actor.role });
+  const reason = raw.trim();
+  if (!(CORRECTION_REASONS as readonly string[]).includes(reason)) {
+    throw invalid('INVALID_CORRECTION_REASON', `Correction-Reason is one of ${CORRECTION_REASONS.join(', ')} (no free text: it stays in the log), with an optional Correction-Reference`, { allowed: [...CORRECTION_REASONS] });
+  }
+  if (ref === undefined) return reason;
+  if (!REFERENCE_PATTERN.test(ref.trim())) throw invalid('INVALID_CORRECTION_REASON', 'Correction-Reference is up to 64 letters, digits and ._:/- (a ticket number), no text');
+  return `${reason} ${ref.trim()}`;
 }

@@ -202,7 +202,7 @@ export class OrganisationController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      "Close a business month (head office's admin), once it is over in the bank's calendar. From then on no fact is dated in it (422 PERIOD_CLOSED), except an admin's correction sent with a Correction-Reason header, which the scorecard shows",
+      "Close a business month (head office's admin), once it is over in the bank's calendar. From then on no fact is dated in it (422 PERIOD_CLOSED), except an admin's correction sent with a Correction-Reason header (a code: late_booking, booking_error, system_fault, audit_finding, other; optionally a Correction-Reference such as a ticket number, never free text: it stays in the events' metadata), which the scorecard shows",
   })
   @ApiBody({ schema: toOpenApi(closeMonth), examples: { march: { value: { month: '2026-03' } } } })
   async closeMonth(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {

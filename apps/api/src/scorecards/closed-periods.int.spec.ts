@@ -65,10 +65,13 @@ describe('closed months and business time on the API', () => {
   });
 
   it("records an admin's correction in a closed month, with its reason, and shows it on the person's scorecard", async () => {
-    const reason = 'sale keyed late by the branch';
-    const notAdmin = await c.as('head-br1').post('/api/interactions', sale({ occurredAt: midMonth(lastMonth) }), { 'correction-reason': 'mine' });
+    // A code and a ticket number, no free text: the reason stays in the events' metadata, out of erasure's reach.
+    const reason = 'late_booking TICKET-2026-7';
+    const notAdmin = await c.as('head-br1').post('/api/interactions', sale({ occurredAt: midMonth(lastMonth) }), { 'correction-reason': 'late_booking' });
     expect(notAdmin.status).toBe(403);
-    const r = await c.as('admin').post('/api/interactions', sale({ occurredAt: midMonth(lastMonth), conversionId: 'V-FIX' }), { 'correction-reason': encodeURIComponent(reason) });
+    const prose = await c.as('admin').post('/api/interactions', sale({ occurredAt: midMonth(lastMonth) }), { 'correction-reason': encodeURIComponent('Mr Wang keyed it late') });
+    expect({ status: prose.status, code: prose.body.error.code }).toEqual({ status: 400, code: 'INVALID_CORRECTION_REASON' });
+    const r = await c.as('admin').post('/api/interactions', sale({ occurredAt: midMonth(lastMonth), conversionId: 'V-FIX' }), { 'correction-reason': 'late_booking', 'correction-reference': 'TICKET-2026-7' });
     expect(r.status).toBe(201);
     const { rows } = await t.db.pool.query(`SELECT metadata FROM es_events WHERE stream_id = 'customer-S1' AND data->>'conversionId' = 'V-FIX'`);
     expect(rows[0].metadata).toMatchObject({ actor: 'admin', correction: reason, occurredAt: midMonth(lastMonth) });

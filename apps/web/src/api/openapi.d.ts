@@ -285,7 +285,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close a business month (head office's admin), once it is over in the bank's calendar. From then on no fact is dated in it (422 PERIOD_CLOSED), except an admin's correction sent with a Correction-Reason header, which the scorecard shows */
+        /** Close a business month (head office's admin), once it is over in the bank's calendar. From then on no fact is dated in it (422 PERIOD_CLOSED), except an admin's correction sent with a Correction-Reason header (a code: late_booking, booking_error, system_fault, audit_finding, other; optionally a Correction-Reference such as a ticket number, never free text: it stays in the events' metadata), which the scorecard shows */
         post: operations["OrganisationController_closeMonth"];
         delete?: never;
         options?: never;
@@ -336,7 +336,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Erase the customer's personal data (admin, with a reason): the data key is destroyed; history and figures stay, anonymous */
+        /**
+         * Erase the customer's personal data (admin, with a reason code): the data key is destroyed; history and figures stay, anonymous
+         * @description The reason is a code (customer_request, retention_period_over, legal_order, recorded_in_error, other), with an optional non-personal reference (a ticket or letter number): the erasure event stays in the log for audit, so it holds no free text.
+         */
         post: operations["CustomersController_erase"];
         delete?: never;
         options?: never;
@@ -2444,7 +2447,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    reason: string;
+                    /** @enum {string} */
+                    reason: "customer_request" | "retention_period_over" | "legal_order" | "recorded_in_error" | "other";
+                    requestRef?: string;
                     occurredAt?: string;
                 };
             };

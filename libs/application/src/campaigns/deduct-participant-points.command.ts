@@ -1,6 +1,6 @@
 import { Inject, ServiceUnavailableException } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { fold, campaignDecider, formatFen, forbidden, illegalState, isWithin, notFound, pointsDecider, pointsStream, requireRole, toFen, campaignStream, type Actor, type CampaignEvent, type Organisation } from '@app/domain';
+import { fold, campaignDecider, campaignInScope, formatFen, forbidden, illegalState, isWithin, notFound, pointsDecider, pointsStream, requireRole, toFen, campaignStream, type Actor, type CampaignEvent, type Organisation } from '@app/domain';
 import { appendDecisions, expectedFor, loadState, retryOnConflict, type CommandContext, type StreamDecision } from '../command-handling/handle-command';
 import type { Runtime } from '@app/platform';
 import { campaignEffectivenessProjection, campaignParticipantCosts, waitForProjection, withReadModels } from '@app/read-models';
@@ -45,8 +45,9 @@ export class DeductParticipantPointsHandler implements ICommandHandler<DeductPar
     const { store, db } = this.runtime;
     const history = await store.readStream(campaignStream(campaignId));
     const plan = fold(campaignDecider, history as unknown as CampaignEvent[]).plan;
-    if (!plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
     requireRole(by, ['marketer', 'admin']);
+    // Out of sight answers as unknown (access.ts, campaignInScope): a 403 would tell the campaign exists.
+    if (!plan || !campaignInScope(org, by, plan.ownerUnitId)) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
     if (!isWithin(org, plan.ownerUnitId, by.unitId)) throw forbidden('OUTSIDE_SCOPE', `campaign ${campaignId} belongs to ${plan.ownerUnitId}, outside your unit`, { campaignId, ownerUnitId: plan.ownerUnitId });
     const completed = history.filter((e) => e.type === 'CampaignCompleted').at(-1);
     if (!completed) throw illegalState('CAMPAIGN_NOT_COMPLETED', 'points are deducted once the campaign has completed', { campaignId });

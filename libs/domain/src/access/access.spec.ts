@@ -22,10 +22,11 @@ describe('access policy', () => {
     expect(customerAccess(actor(who), ORG, customer)).toBe(expected);
   });
 
-  it('lets reads take masked access while commands need full access, with a code that says why', () => {
+  it('lets reads take masked access while commands need full access; out of reach is an unknown customer (404), seen but not changeable a 403', () => {
     expect(requireCustomerAccess(actor('analyst'), ORG, 'C1', inSb2, 'masked')).toBe('masked');
-    expect(() => requireCustomerAccess(actor('analyst'), ORG, 'C1', inSb2)).toThrow(expect.objectContaining({ code: 'OUTSIDE_SCOPE' }));
-    expect(() => requireCustomerAccess(actor('rm1'), ORG, 'C1', inSb1('rm2'), 'masked')).toThrow(expect.objectContaining({ code: 'NOT_YOUR_CUSTOMER' }));
+    expect(() => requireCustomerAccess(actor('analyst'), ORG, 'C1', inSb2)).toThrow(expect.objectContaining({ code: 'OUTSIDE_SCOPE', kind: 'forbidden' }));
+    // The same answer as `unknownCustomer`: code, message and details, so existence is not told.
+    expect(() => requireCustomerAccess(actor('rm1'), ORG, 'C1', inSb1('rm2'), 'masked')).toThrow(expect.objectContaining({ code: 'UNKNOWN_CUSTOMER', message: 'no customer C1', details: { customerId: 'C1' } }));
   });
 
   it('shows personal data in clear only to those who serve the customer', () => {

@@ -1,4 +1,4 @@
-import { forbidden } from '../errors';
+import { forbidden, notFound } from '../errors';
 import { isWithin, lineage, type Organisation, type OrgUnit } from '../organisation/organisation.state';
 import type { Actor } from '../shared/types';
 
@@ -54,16 +54,17 @@ export function personalDataInClear(actor: Actor, access: CustomerAccess, custom
 }
 
 /**
- * Refuses (403) unless the actor has at least `minimum` access to the customer (commands need
- * `full`; reads take `masked` too), and says which access they have.
+ * Refuses unless the actor has at least `minimum` access to the customer (commands need `full`;
+ * reads take `masked` too), and says which access they have. Someone who cannot see the customer
+ * at all gets the very answer given for an id that does not exist (404 UNKNOWN_CUSTOMER, details
+ * the customerId only), for commands as for reads: a 403 would tell them the customer exists.
+ * Someone who may see the customer (masked) but not act on them gets 403 OUTSIDE_SCOPE.
  */
 export function requireCustomerAccess(actor: Actor, org: Organisation, customerId: string, customer: CustomerPlacement, minimum: 'full' | 'masked' = 'full'): CustomerAccess {
   const access = customerAccess(actor, org, customer);
   if (access === 'full' || (access === 'masked' && minimum === 'masked')) return access;
-  if (actor.role === 'relationship_manager') {
-    throw forbidden('NOT_YOUR_CUSTOMER', `customer ${customerId} is managed by someone else`, { customerId });
-  }
-  throw forbidden('OUTSIDE_SCOPE', `customer ${customerId} is outside your unit`, { customerId, actorUnitId: actor.unitId });
+  if (access === 'none') throw notFound('UNKNOWN_CUSTOMER', `no customer ${customerId}`, { customerId });
+  throw forbidden('OUTSIDE_SCOPE', `customer ${customerId} may be read by you, not changed`, { customerId });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Decider } from '../decider';
+import { campaignInScope } from '../access/access';
 import { requireBusinessTimeAllowed } from '../periods/business-time';
 import { forbidden, illegalState, invalid, notFound, refused } from '../errors';
 import { requireRole } from '../organisation/organisation.decider';
@@ -88,14 +89,18 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     for (const u of plan.audience.unitIds) if (!isWithin(c.org, u, plan.ownerUnitId)) throw outsideScope(u, plan.ownerUnitId);
     return [{ type: 'CampaignDrafted', data: { campaignId, ...plan, draftedBy: c.by.userId } }];
   }
-  if (s.status === 'none' || !s.plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
+  // The role first (it says nothing about this campaign); then a campaign the caller cannot see
+  // (campaignInScope, as on the read side) answers exactly as one that does not exist, so a 403
+  // never tells which campaigns exist. Only someone who may see it learns why they may not act.
+  const approval = c.type === 'ApproveCampaign' || c.type === 'RejectCampaign';
+  requireRole(c.by, approval ? ['approver', 'admin'] : ['marketer', 'admin']);
+  if (s.status === 'none' || !s.plan || !campaignInScope(c.org, c.by, s.plan.ownerUnitId)) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
   const plan = s.plan;
-  // Who may act on this campaign comes first, so nothing about its state is told to outsiders:
+  // Who may act on this campaign comes before its state, so nothing about it is told to outsiders:
   // approvals by the unit directly above the owner (004 篇九 第三十条), or further up only when it
   // has no approver; head office's own inside head office (four eyes, below). The rest by the
   // owner's marketing.
-  if (c.type === 'ApproveCampaign' || c.type === 'RejectCampaign') {
-    requireRole(c.by, ['approver', 'admin']);
+  if (approval) {
     const headOffice = c.org.units.get(plan.ownerUnitId)?.parentId === null;
     if (!(headOffice ? [plan.ownerUnitId] : approvingUnits(c.org, plan.ownerUnitId)).includes(c.by.unitId)) {
       throw forbidden('NOT_SUPERIOR_UNIT', 'campaigns are approved by the unit directly above the owning unit (head office\'s own by head office)', {
@@ -104,7 +109,6 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
       });
     }
   } else {
-    requireRole(c.by, ['marketer', 'admin']);
     if (!isWithin(c.org, plan.ownerUnitId, c.by.unitId)) throw outsideScope(plan.ownerUnitId, c.by.unitId);
   }
 

@@ -37,11 +37,12 @@ export function requirePlanReadable(s: Campaign, org: Organisation, by: Actor, c
 /**
  * Who may upload one: those who may submit the campaign (its owning unit's marketing, or an admin),
  * while it can still be submitted (a draft, or rejected and to be sent again). Refused as the
- * submission itself is: an unknown campaign 404, outside the uploader's unit 403 (before its state).
+ * submission itself is: the role first; an unknown campaign and one the uploader cannot see alike
+ * 404; one they see but that is not their unit's 403 (before its state).
  */
 export function requirePlanAttachable(s: Campaign, org: Organisation, by: Actor, campaignId: string): void {
-  if (s.status === 'none' || !s.plan) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
   requireRole(by, ['marketer', 'admin']);
+  if (s.status === 'none' || !s.plan || !campaignInScope(org, by, s.plan.ownerUnitId)) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
   if (!isWithin(org, s.plan!.ownerUnitId, by.unitId)) throw outsideScope(s.plan!.ownerUnitId, by.unitId);
   if (s.status !== 'draft' && s.status !== 'rejected') {
     throw illegalState('INVALID_CAMPAIGN_STATE', `cannot attach a plan to a campaign that is ${s.status}`, { status: s.status, allowed: ['draft', 'rejected'] });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMPLAINT_CATEGORIES } from '../customer/complaint-categories';
+import { ERASURE_REASONS } from '../customer/erasure-reasons';
 import { channel, decimal, gender, group, id, month, riskLevel, text, tier, time } from './fields';
 
 const onboarding = { homeUnitId: id, segment: id, gender, birthYear: z.number().int().min(1850).max(2200).nullable() };
@@ -77,7 +78,8 @@ export const CUSTOMER_EVENT_SCHEMAS = {
   }),
   ComplaintAnswered: z.strictObject({ complaintId: id, customerId: id, answeredBy: id, late: z.boolean() }),
   CustomerPersonalDataCorrected: z.strictObject({ customerId: id, fields: z.array(id) }),
-  CustomerDataErased: z.strictObject({ customerId: id, reason: text, erasedBy: id }),
+  // Version 2: the ground as a code and a non-personal reference; version 1's free text in older-versions.ts.
+  CustomerDataErased: z.strictObject({ customerId: id, reasonCode: z.enum(ERASURE_REASONS), requestRef: id.nullable(), erasedBy: id }),
   CustomerTookPartInCampaign: z.strictObject({ campaignId: id, customerId: id, how: z.enum(['contacted', 'attended', 'served']) }),
 } as const;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EventType } from './event-types';
 import { isComplaintCategory } from '../customer/complaint-categories';
+import { isErasureReason } from '../customer/erasure-reasons';
 import { channel, count, decimal, drawnFrom, id, points, text, time } from './fields';
 
 /** A past version of an event type: its schema, and how its data becomes the next version's. */
@@ -94,6 +95,17 @@ export const OLDER_VERSIONS: Partial<Record<EventType, Readonly<Record<number, O
       schema: z.strictObject({ campaignId: id, planDocumentRef: text, submittedBy: id }),
       // A free reference to the plan (a DMS path), with no hash of its bytes: kept as it was, no document.
       upcast: (data) => ({ ...(data as object), planDocument: null }),
+    },
+  },
+  CustomerDataErased: {
+    // Version 1 kept the erasure's reason as free text in the very event that outlives the erasure.
+    // Read as the code it happens to be, else `other`, with no reference; the text is not shown.
+    1: {
+      schema: z.strictObject({ customerId: id, reason: text, erasedBy: id }),
+      upcast: (data) => {
+        const { reason, ...rest } = data as { customerId: string; reason: string; erasedBy: string };
+        return { ...rest, reasonCode: isErasureReason(reason) ? reason : 'other', requestRef: null };
+      },
     },
   },
   ConversionReversed: {

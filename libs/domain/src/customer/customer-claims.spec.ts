@@ -94,7 +94,7 @@ describe('claims (客户申领)', () => {
   it('leaves a rejected claim\'s customer out of the system, and lets a new claim be filed', () => {
     const rejected: CustomerEvent = { type: 'CustomerClaimRejected', data: { customerId: 'C1', claimId: 'CL1', rejectedBy: 'head-br1', reasonNote: 'claim:CL1:rejection' } };
     given([filedBy('rm1', 'SB1')]).when(decide('head-br1', false)).then([rejected]);
-    given([filedBy('rm1', 'SB1'), rejected]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' })).thenRefuses('UNKNOWN_CUSTOMER');
+    given([filedBy('rm1', 'SB1'), rejected]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' }, 'head-br1')).thenRefuses('UNKNOWN_CUSTOMER');
     given([filedBy('rm1', 'SB1'), rejected]).when(fileClaim('rm1', { claimId: 'CL2' })).thenMatches([{ type: 'CustomerClaimFiled', data: { claimId: 'CL2' } }]);
   });
 

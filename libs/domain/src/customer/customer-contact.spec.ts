@@ -26,7 +26,7 @@ const enrolled = (group: Group, campaignId = 'K1'): CustomerEvent => ({ type: 'C
 
 const onboarded: CustomerEvent = { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 } };
 const assigned: CustomerEvent = { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm1', previousStaffId: null, unitId: 'SB1' } };
-const erased: CustomerEvent = { type: 'CustomerDataErased', data: { customerId: 'C1', reason: 'customer request', erasedBy: 'admin' } };
+const erased: CustomerEvent = { type: 'CustomerDataErased', data: { customerId: 'C1', reasonCode: 'customer_request', requestRef: null, erasedBy: 'admin' } };
 const optedOut = (channel: Channel): CustomerEvent => ({ type: 'ConsentWithdrawn', data: { customerId: 'C1', channel } });
 const optedIn = (channel: Channel): CustomerEvent => ({ type: 'ConsentGranted', data: { customerId: 'C1', channel } });
 const setConsent = (channel: Channel, granted: boolean): CustomerCommand => ({ type: 'SetConsent', customerId: 'C1', channel, granted, org: ORG, at, by: actor('rm1') });

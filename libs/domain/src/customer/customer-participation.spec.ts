@@ -41,7 +41,7 @@ describe('campaign participation', () => {
   });
 
   it('is recorded by someone who serves the customer: another sub-branch\'s manager may not', () => {
-    given([onboarded, assigned, enrolled('treatment')]).when(cmd({ type: 'RecordCampaignParticipation', campaign: campaign(), how: 'attended' }, { by: actor('rm3') })).thenRefuses('NOT_YOUR_CUSTOMER');
+    given([onboarded, assigned, enrolled('treatment')]).when(cmd({ type: 'RecordCampaignParticipation', campaign: campaign(), how: 'attended' }, { by: actor('rm3') })).thenRefuses('UNKNOWN_CUSTOMER');
   });
 
   it('refuses a way of taking part it does not know', () => {

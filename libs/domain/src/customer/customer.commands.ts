@@ -1,3 +1,4 @@
+import type { ErasureReason } from './erasure-reasons';
 import type { ComplaintCategory } from './complaint-categories';
 import type { Organisation, Product } from '../organisation/organisation.state';
 import type { Channel, Issued, RiskLevel } from '../shared/types';
@@ -72,7 +73,7 @@ export type CustomerCommand = Issued & { customerId: string; org: Organisation }
     | { type: 'AnswerComplaint'; complaintId: string }
     /** `nameMissing`: the vault would be left without a name (personal data always has one). */
     | { type: 'CorrectPersonalData'; fields: string[]; nameMissing?: boolean }
-    | { type: 'EraseCustomerData'; reason: string }
+    | { type: 'EraseCustomerData'; reasonCode: ErasureReason; requestRef: string | null }
     /** The customer took part in a running campaign they are a treatment customer of (the participant list). */
     | { type: 'RecordCampaignParticipation'; campaign: CampaignFacts; how: ParticipationKind }
   );

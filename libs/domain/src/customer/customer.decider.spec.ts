@@ -56,7 +56,10 @@ describe('customer', () => {
     });
 
     it('refuses any command on an unknown customer', () => {
-      given([]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' })).thenRefuses('UNKNOWN_CUSTOMER');
+      given([]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' }, { by: actor('head-br1') })).thenRefuses('UNKNOWN_CUSTOMER');
+      // A role that may never do this is told so whether the customer exists or not: the answer gives nothing away.
+      given([]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' })).thenRefuses('ROLE_NOT_ALLOWED');
+      given([onboarded]).when(cmd({ type: 'AssessRisk', tolerance: 'R3' })).thenRefuses('ROLE_NOT_ALLOWED');
     });
   });
 
@@ -350,7 +353,7 @@ describe('customer', () => {
   });
 
   describe('personal data', () => {
-    const erased: CustomerEvent = { type: 'CustomerDataErased', data: { customerId: 'C1', reason: 'customer request', erasedBy: 'admin' } };
+    const erased: CustomerEvent = { type: 'CustomerDataErased', data: { customerId: 'C1', reasonCode: 'customer_request', requestRef: null, erasedBy: 'admin' } };
     const managedByRm1: CustomerEvent = { type: 'CustomerAssignedToManager', data: { customerId: 'C1', staffId: 'rm1', previousStaffId: null, unitId: 'SB1' } };
     it('records which fields were corrected, never their values', () => {
       given([onboarded, managedByRm1]).when(cmd({ type: 'CorrectPersonalData', fields: ['phone', 'name', 'phone'] })).then([{ type: 'CustomerPersonalDataCorrected', data: { customerId: 'C1', fields: ['name', 'phone'] } }]);
@@ -365,10 +368,15 @@ describe('customer', () => {
     });
 
     it('lets only an admin erase, with a reason, once', () => {
-      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reason: 'customer request' }, { by: actor('admin') })).then([erased]);
-      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reason: 'x' })).thenRefuses('ROLE_NOT_ALLOWED');
-      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reason: ' ' }, { by: actor('admin') })).thenRefuses('REASON_REQUIRED');
-      given([onboarded, erased]).when(cmd({ type: 'EraseCustomerData', reason: 'again' }, { by: actor('admin') })).then([]);
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'customer_request', requestRef: null }, { by: actor('admin') })).then([erased]);
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'customer_request', requestRef: null })).thenRefuses('ROLE_NOT_ALLOWED');
+      // A reason is a code; prose (which could quote the customer, and outlives the erasure) is refused.
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'she asked on the phone' as never, requestRef: null }, { by: actor('admin') })).thenRefuses('REASON_REQUIRED');
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'other', requestRef: 'letter from Li Hua' }, { by: actor('admin') })).thenRefuses('INVALID_REFERENCE');
+      given([onboarded]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'legal_order', requestRef: 'COURT/2026-118' }, { by: actor('admin') })).then([
+        { type: 'CustomerDataErased', data: { customerId: 'C1', reasonCode: 'legal_order', requestRef: 'COURT/2026-118', erasedBy: 'admin' } },
+      ]);
+      given([onboarded, erased]).when(cmd({ type: 'EraseCustomerData', reasonCode: 'customer_request', requestRef: null }, { by: actor('admin') })).then([]);
     });
 
     it('refuses correcting erased personal data', () => {
@@ -414,18 +422,19 @@ describe('customer access (DOMAIN.md, who uses it)', () => {
   });
 
   it("refuses a relationship manager someone else's customer, even in their own unit", () => {
-    given([onboarded, assigned('rm2')]).when(note).thenRefuses('NOT_YOUR_CUSTOMER');
+    // Out of reach answers as an unknown customer does: a 403 would tell them the customer exists.
+    given([onboarded, assigned('rm2')]).when(note).thenRefuses('UNKNOWN_CUSTOMER', { customerId: 'C1' });
   });
 
   it("lets a relationship manager serve an unassigned customer of their unit, not of another unit's", () => {
     given([onboarded]).when(note).then([withdrawn('sms')]);
-    given([onboarded]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('rm3') })).thenRefuses('NOT_YOUR_CUSTOMER');
+    given([onboarded]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('rm3') })).thenRefuses('UNKNOWN_CUSTOMER', { customerId: 'C1' });
   });
 
   it('lets a branch head act below their unit only', () => {
     given([onboarded, assigned('rm2')]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('head-br1') })).then([withdrawn('sms')]);
     const sb2: CustomerEvent = { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB2', segment: 'retail', gender: 'F', birthYear: 1980 } };
-    given([sb2]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('head-br1') })).thenRefuses('OUTSIDE_SCOPE');
+    given([sb2]).when(cmd({ type: 'SetConsent', channel: 'sms', granted: false }, { by: actor('head-br1') })).thenRefuses('UNKNOWN_CUSTOMER', { customerId: 'C1' });
   });
 
   it('keeps deciding after VIP card events on the same stream (they leave the customer state alone)', () => {

@@ -99,8 +99,10 @@ export function decide(c: CustomerCommand, s: CustomerState): CustomerEvent[] {
   // A claim is for a customer not yet in the system (004 篇九 第九条): decided before they exist,
   // under its own rule of who files and who decides.
   if (c.type === 'FileClaim' || c.type === 'DecideClaim') return decideClaims(c, s);
-  if (s.status === 'none') throw unknownCustomer(c.customerId);
+  // The role comes before existence (it says nothing about this customer), then scope: someone who
+  // cannot reach the customer gets the same 404 as for an id that does not exist (access.ts).
   requireFeedRole(c);
+  if (s.status === 'none') throw unknownCustomer(c.customerId);
   requireAccess(c, s);
   requireRecordedByThemselves(c);
   requireBusinessTimeAllowed(c);

@@ -1,3 +1,4 @@
+import type { ErasureReason } from './erasure-reasons';
 import type { ComplaintCategory } from './complaint-categories';
 import type { Channel, RiskLevel, Tier } from '../shared/types';
 
@@ -103,8 +104,11 @@ export type CustomerEvent =
   | { type: 'ComplaintAnswered'; data: { complaintId: string; customerId: string; answeredBy: string; late: boolean } }
   /** Which personal fields were corrected (their values live only in the vault). */
   | { type: 'CustomerPersonalDataCorrected'; data: { customerId: string; fields: string[] } }
-  /** The customer's personal data was destroyed on request; the history stays, anonymous. */
-  | { type: 'CustomerDataErased'; data: { customerId: string; reason: string; erasedBy: string } }
+  /**
+   * The customer's personal data was destroyed; the history stays, anonymous. The ground is a code
+   * and a non-personal reference (erasure-reasons.ts): this event outlives the erasure for audit.
+   */
+  | { type: 'CustomerDataErased'; data: { customerId: string; reasonCode: ErasureReason; requestRef: string | null; erasedBy: string } }
   /** A treatment customer took part in a running campaign (004 篇九 第三十条 2): they pay a share of its cost. */
   | { type: 'CustomerTookPartInCampaign'; data: { campaignId: string; customerId: string; how: ParticipationKind } };
 
