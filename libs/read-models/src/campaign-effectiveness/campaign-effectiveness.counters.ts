@@ -1,3 +1,8 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@app/event-store';
+import { upsert as upsertEffect, type ColumnShape, type Effect, type TableShape } from '../runner/effects';
+import type { CeParticipant } from './campaign-effectiveness.state';
+
 /**
  * The counters an effectiveness answer reads: a few dozen rows per campaign whatever the history
  * size, kept in step with the fact tables by statement-level triggers. Each trigger adds what the
@@ -190,4 +195,244 @@ export function countingTriggers(timeZone: string): string[] {
     ),
     ...triggers('ce_channel_customers', [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.first_at)'], sums: { customers: '1' } }]),
   ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// v7: the counters as the batch's own effects. The projection works out, in memory, what each
+// change of a fact row does to the counters (its contribution after, less its contribution
+// before), and gives it as `add` upserts; the runner folds them per counter key and writes each
+// counter table with one set-based statement pair per batch, in the transaction that moves the
+// checkpoint (which is why a batch applied again adds nothing: the runner skips the events at or
+// before the checkpoint). The contributions are the ones the triggers above computed in SQL; the
+// triggers are kept only for the v5 baseline of the effectiveness bench (`effectiveness-before.ts`).
+// ---------------------------------------------------------------------------------------------
+
+const count = (type: string): ColumnShape => ({ type, combine: 'add', default: 0 });
+const key = (type = 'text'): ColumnShape => ({ type, notNull: true });
+
+/** The counters, declared for the runner (created in the build's schema; `add` columns). */
+export const CE_COUNTER_TABLES: TableShape[] = [
+  {
+    name: 'ce_group_counts',
+    key: ['campaign_id', 'grp', 'unit_id', 'tier', 'as_of_day'],
+    columns: {
+      campaign_id: key(),
+      grp: key(),
+      unit_id: key(),
+      tier: key(),
+      as_of_day: key('date'),
+      enrolled: count('integer'),
+      contacted: count('integer'),
+      offered: count('integer'),
+      accepted: count('integer'),
+      participated: count('integer'),
+    },
+  },
+  {
+    name: 'ce_group_sales_counts',
+    key: ['campaign_id', 'grp', 'unit_id', 'tier'],
+    columns: { campaign_id: key(), grp: key(), unit_id: key(), tier: key(), converted: count('integer'), revenue_fen: count('bigint'), squares: count('numeric') },
+  },
+  {
+    name: 'ce_day_counts',
+    key: ['campaign_id', 'day', 'as_of_day'],
+    columns: {
+      campaign_id: key(),
+      day: key('date'),
+      as_of_day: key('date'),
+      contacted: count('integer'),
+      offered: count('integer'),
+      accepted: count('integer'),
+      sales: count('integer'),
+      revenue_fen: count('bigint'),
+    },
+  },
+  {
+    name: 'ce_channel_counts',
+    key: ['campaign_id', 'channel', 'day'],
+    columns: { campaign_id: key(), channel: key(), day: key('date'), contacts: count('integer'), customers: count('integer') },
+  },
+  {
+    name: 'ce_campaign_totals',
+    key: ['campaign_id'],
+    columns: {
+      campaign_id: key(),
+      tagged_sales: count('integer'),
+      tagged_customers: count('integer'),
+      tagged_revenue_fen: count('bigint'),
+      cost_fen: count('bigint'),
+      complaints: count('integer'),
+    },
+  },
+  // A fact table, not a counter: each customer's first contact per campaign and channel (keyed by customer first: a batch reads its customers' rows).
+  {
+    name: 'ce_channel_customers',
+    key: ['customer_id', 'campaign_id', 'channel'],
+    columns: { customer_id: key(), campaign_id: key(), channel: key(), first_at: { type: 'timestamptz', combine: 'min', notNull: true } },
+  },
+];
+
+/**
+ * The bank day ("2026-04-01") of an instant (ms) in `timeZone`, as `ce_day` cut it in SQL. The
+ * zone's offset is asked once per UTC hour (formatting is slow), instant by instant in an hour where it changes.
+ */
+export function bankDayIn(timeZone: string): (t: number) => string {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const wall = (t: number) => {
+    const p: Record<string, number> = {};
+    for (const x of f.formatToParts(t)) if (x.type !== 'literal') p[x.type] = Number(x.value);
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  };
+  const offsetOf = (t: number) => wall(t) - Math.floor(t / 1000) * 1000;
+  const HOUR = 3_600_000;
+  const offsets = new Map<number, number | null>();
+  const days = new Map<number, string>();
+  return (t: number) => {
+    const hour = Math.floor(t / HOUR);
+    let offset = offsets.get(hour);
+    if (offset === undefined) {
+      const first = offsetOf(hour * HOUR);
+      offset = first === offsetOf(hour * HOUR + HOUR - 1000) ? first : null;
+      if (offsets.size >= 100_000) offsets.clear();
+      offsets.set(hour, offset);
+    }
+    const local = offset === null ? wall(t) : t + offset;
+    const dayNumber = Math.floor(local / 86_400_000);
+    let day = days.get(dayNumber);
+    if (day === undefined) {
+      day = new Date(dayNumber * 86_400_000).toISOString().slice(0, 10);
+      if (days.size >= 100_000) days.clear();
+      days.set(dayNumber, day);
+    }
+    return day;
+  };
+}
+
+/** Counter rows being worked out: per table and key, the amounts to add (squares exact, as bigint). */
+export class CounterDelta {
+  private readonly rows = new Map<string, { table: string; key: Record<string, unknown>; add: Record<string, number | bigint> }>();
+
+  add(table: string, key: Record<string, unknown>, amounts: Record<string, number | bigint>): void {
+    let k = table;
+    for (const c in key) k += '\u0000' + String(key[c]);
+    let row = this.rows.get(k);
+    if (!row) this.rows.set(k, (row = { table, key, add: {} }));
+    for (const c in amounts) {
+      const v = amounts[c]!;
+      const cur = row.add[c];
+      row.add[c] = cur === undefined ? v : typeof v === 'bigint' || typeof cur === 'bigint' ? BigInt(cur) + BigInt(v) : cur + v;
+    }
+  }
+
+  /** One `add` upsert per counter row that moves (amounts that cancel out are left out). */
+  effects(): Effect[] {
+    const out: Effect[] = [];
+    for (const { table, key, add } of this.rows.values()) {
+      const moved: Record<string, number | bigint> = {};
+      let any = false;
+      for (const c in add)
+        if (add[c] !== 0 && add[c] !== 0n) {
+          moved[c] = add[c]!;
+          any = true;
+        }
+      if (any) out.push(upsertEffect(table, { ...key, ...moved }));
+    }
+    return out;
+  }
+}
+
+/**
+ * What one participant row contributes to the counters, times `sign` (the triggers' `STAGES` and
+ * sales rules): each funnel stage in its group, unit and tier at enrolment from the bank day it held
+ * (a unit row known only from a later day: no unit, '', until that day); its group sales now; and
+ * its first contact, offer and acceptance on their day, counted from the day it was also enrolled.
+ */
+export function participantCounts(p: CeParticipant, day: (t: number) => string, sign: 1 | -1, into: CounterDelta): void {
+  const unitDay = p.unitFrom === null ? null : day(p.unitFrom);
+  const stages: [string, number | null][] = [
+    ['enrolled', p.enrolledAt],
+    ['contacted', p.first.first_contacted_at],
+    ['offered', p.first.first_offered_at],
+    ['accepted', p.first.first_accepted_at],
+    ['participated', p.first.took_part_at],
+  ];
+  const group = (unitId: string, asOf: string) => ({ campaign_id: p.campaignId, grp: p.grp, unit_id: unitId, tier: p.tier, as_of_day: asOf });
+  for (const [column, at] of stages) {
+    if (at === null) continue;
+    const held = day(Math.max(p.enrolledAt, at));
+    if (unitDay !== null && unitDay > held) {
+      into.add('ce_group_counts', group('', held), { [column]: sign });
+      into.add('ce_group_counts', group('', unitDay), { [column]: -sign });
+      into.add('ce_group_counts', group(p.unitId, unitDay), { [column]: sign });
+    } else into.add('ce_group_counts', group(p.unitId, held), { [column]: sign });
+    if (column !== 'enrolled' && column !== 'participated')
+      into.add('ce_day_counts', { campaign_id: p.campaignId, day: day(at), as_of_day: held }, { [column]: sign });
+  }
+  if (p.sales > 0 || p.revenueFen !== 0) {
+    const r = BigInt(p.revenueFen);
+    into.add(
+      'ce_group_sales_counts',
+      { campaign_id: p.campaignId, grp: p.grp, unit_id: p.unitId, tier: p.tier },
+      { converted: p.sales > 0 ? sign : 0, revenue_fen: sign * p.revenueFen, squares: BigInt(sign) * r * r },
+    );
+  }
+}
+
+/**
+ * The counter effects of a change to a participant: what it contributes after `change` less what
+ * it contributed before (nothing before for a new participant).
+ */
+export function countedChange(p: CeParticipant, day: (t: number) => string, isNew: boolean, change: () => void): Effect[] {
+  const delta = new CounterDelta();
+  if (!isNew) participantCounts(p, day, -1, delta);
+  change();
+  participantCounts(p, day, 1, delta);
+  return delta.effects();
+}
+
+/**
+ * What the counters need beyond the facts' state, read once per batch for the subjects its events
+ * name: which campaign each sale of the customers whose sales it records or reverses is tagged with
+ * (the campaign's own sales and converted customers), each contacted customer's first contact per
+ * campaign and channel, and which contacts, complaints and costs are already there (a fact seen
+ * again is not counted again). The effects keep it up to date through the batch.
+ */
+export interface CeCounting {
+  /** `customer conversion` → the campaign the sale is tagged with (tagged sales only). */
+  readonly tagged: Map<string, string>;
+  /** `customer campaign channel` → the first contact there (ms). */
+  readonly firstContact: Map<string, number>;
+  /** Contacts (`customer contact`), complaints and costs (their row keys) already counted. */
+  readonly counted: Set<string>;
+}
+export const emptyCeCounting = (): CeCounting => ({ tagged: new Map(), firstContact: new Map(), counted: new Set() });
+export const factKey = (...parts: string[]) => parts.join('\u0000');
+
+const strings = (xs: unknown[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string'))];
+
+/** At most five reads, each only when the batch has events of its kind. */
+export async function loadCeCounting(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CeCounting> {
+  const c = emptyCeCounting();
+  const data = (e: RecordedEvent) => e.data as Record<string, any>;
+  const sales = strings(events.filter((e) => (e.type === 'ConversionRecorded' && data(e).campaignId) || e.type === 'ConversionReversed').map((e) => data(e).customerId));
+  if (sales.length) {
+    const { rows } = await tx.query(`SELECT customer_id, conversion_id, campaign_id FROM ce_conversions WHERE customer_id = ANY($1::text[]) AND campaign_id IS NOT NULL`, [sales]);
+    for (const r of rows) c.tagged.set(factKey(r.customer_id, r.conversion_id), r.campaign_id);
+  }
+  const contacts = events.filter((e) => e.type === 'CustomerContacted' && data(e).campaignId);
+  if (contacts.length) {
+    const customers = strings(contacts.map((e) => data(e).customerId));
+    const first = await tx.query(`SELECT customer_id, campaign_id, channel, first_at FROM ce_channel_customers WHERE customer_id = ANY($1::text[])`, [customers]);
+    for (const r of first.rows) c.firstContact.set(factKey(r.customer_id, r.campaign_id, r.channel), (r.first_at as Date).getTime());
+    const there = await tx.query(`SELECT customer_id, contact_id FROM ce_contacts WHERE customer_id = ANY($1::text[]) AND contact_id = ANY($2::text[])`, [
+      customers,
+      strings(contacts.map((e) => data(e).contactId)),
+    ]);
+    for (const r of there.rows) c.counted.add(factKey('contact', r.customer_id, r.contact_id));
+  }
+  const complaints = events.filter((e) => e.type === 'ComplaintRecorded' && data(e).campaignId).map((e) => `${data(e).customerId}:${data(e).complaintId}`);
+  if (complaints.length) for (const r of (await tx.query(`SELECT complaint_id FROM ce_complaints WHERE complaint_id = ANY($1::text[])`, [complaints])).rows) c.counted.add(factKey('complaint', r.complaint_id));
+  const costs = events.filter((e) => e.type === 'CampaignCostRecorded').map((e) => `${data(e).campaignId}:${data(e).costId}`);
+  if (costs.length) for (const r of (await tx.query(`SELECT cost_id FROM ce_costs WHERE cost_id = ANY($1::text[])`, [costs])).rows) c.counted.add(factKey('cost', r.cost_id));
+  return c;
 }

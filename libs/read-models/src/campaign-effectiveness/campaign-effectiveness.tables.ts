@@ -1,13 +1,11 @@
 import type { ColumnShape, TableShape } from '../runner/effects';
-import { countingTriggers } from './campaign-effectiveness.counters';
+import { CE_COUNTER_TABLES } from './campaign-effectiveness.counters';
 
 /**
  * The fact tables of this read model, declared for the runner (which creates them in whichever
  * schema it builds into, blue/green, and writes them with set-based statements), and the counters
- * the answer reads, kept from the facts by statement-level triggers (`campaign-effectiveness.counters.ts`):
- * the runner's one UPDATE and one INSERT per table and batch each fire them once, and each trigger
- * adds what the new rows contribute and takes off what the old ones did, so the counters stay exact.
- * `timeZone` cuts the business days of the daily counters.
+ * the answer reads (`campaign-effectiveness.counters.ts`): `add` columns, written by the runner
+ * from the deltas the projection works out for each change of a fact row (no triggers since v7).
  */
 const text: ColumnShape = { type: 'text', notNull: true };
 const time: ColumnShape = { type: 'timestamptz' };
@@ -120,15 +118,14 @@ export const CE_COSTS: TableShape = {
   columns: { cost_id: text, campaign_id: fixed('text'), amount_fen: fixed('bigint'), customer_id: { type: 'text', combine: 'keep' }, occurred_at: fixed('timestamptz') },
   extra: [`CREATE INDEX ce_costs_campaign_idx ON ce_costs (campaign_id)`],
 };
-export const ceComplaints = (timeZone: string): TableShape => ({
+export const CE_COMPLAINTS: TableShape = {
   name: 'ce_complaints',
   key: ['complaint_id'],
   columns: { complaint_id: text, campaign_id: fixed('text'), customer_id: fixed('text'), occurred_at: fixed('timestamptz') },
-  // Last: the counters' triggers attach to every fact table above.
-  extra: [`CREATE INDEX ce_complaints_campaign_idx ON ce_complaints (campaign_id)`, ...countingTriggers(timeZone)],
-});
+  extra: [`CREATE INDEX ce_complaints_campaign_idx ON ce_complaints (campaign_id)`],
+};
 
-export const campaignEffectivenessTables = (timeZone: string): TableShape[] => [
+export const campaignEffectivenessTables = (): TableShape[] => [
   CE_CAMPAIGNS,
   CE_CAMPAIGN_STATES,
   CE_CUSTOMERS,
@@ -139,5 +136,6 @@ export const campaignEffectivenessTables = (timeZone: string): TableShape[] => [
   CE_CONVERSIONS,
   CE_GROUP_CONVERSIONS,
   CE_COSTS,
-  ceComplaints(timeZone),
+  CE_COMPLAINTS,
+  ...CE_COUNTER_TABLES,
 ];

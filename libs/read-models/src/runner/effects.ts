@@ -81,7 +81,8 @@ function combine(how: Combine, current: unknown, next: unknown): unknown {
     case 'keep':
       return current;
     case 'add':
-      return Number(current) + Number(next);
+      // Exact past 2^53 when an effect gives a bigint (campaign-effectiveness: sums of squared revenues).
+      return typeof current === 'bigint' || typeof next === 'bigint' ? BigInt(current as bigint) + BigInt(next as bigint) : Number(current) + Number(next);
     case 'min':
       return next === null ? current : current === null ? next : compare(next, current) < 0 ? next : current;
     case 'max':
