@@ -98,7 +98,7 @@ describe('campaign effectiveness counters as effects (deltas of the fact rows, h
     deltas(BATCH_1, state);
     const second = deltas(BATCH_2, state);
     // A's first contact moves from 1 April to 31 March 23:40 (counted from 31 March: A was enrolled at 23:30).
-    expect([...second.ce_group_counts.values()]).toEqual([
+    expect([...second.ce_group_counts.values()].sort((x, y) => String(x.as_of_day).localeCompare(String(y.as_of_day)))).toEqual([
       { ...treatment('SB1', '2026-03-31'), contacted: 1 },
       { ...treatment('SB1', '2026-04-01'), contacted: -1 },
     ]);

@@ -1,16 +1,19 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
-import { upsert as upsertEffect, type ColumnShape, type Effect, type TableShape } from '../runner/effects';
-import type { CeParticipant } from './campaign-effectiveness.state';
+import { effectTimings, upsert as upsertEffect, type ColumnShape, type Effect, type TableShape } from '../runner/effects';
+import type { CeParticipant, FunnelColumn } from './campaign-effectiveness.state';
 
 /**
  * The counters an effectiveness answer reads: a few dozen rows per campaign whatever the history
- * size, kept in step with the fact tables by statement-level triggers. Each trigger adds what the
- * inserted or updated rows now contribute and takes off what the old rows contributed (transition
- * tables), so a counter is always the sum over its fact rows: applying a batch twice, or a
- * statement that changes nothing, moves nothing. Fact rows a campaign keeps per participant
- * (`sales`, `revenue_fen`, unit and tier at enrolment) are recomputed by the projection from the
- * facts, never incremented, for the same reason.
+ * size, each always the sum of what its fact rows contribute. Since v7 the projection keeps them
+ * itself: for each change of a fact row it works out, in memory, what the row contributes after
+ * less what it contributed before (`participantCounts`, `CounterDelta`, and the tagged sales,
+ * contacts, costs and complaints in the projection), as `add` upserts the runner folds per key and
+ * writes with one set-based statement pair per counter table and batch. Up to v6 statement-level
+ * triggers on the fact tables did the same in SQL (transition tables: the new rows' contributions
+ * added, the old rows' taken off); `countingTriggers` keeps them for the v5 baseline of the
+ * effectiveness bench. Fact rows a campaign keeps per participant (`sales`, `revenue_fen`, unit and
+ * tier at enrolment) are recomputed by the projection from the facts, never incremented.
  *
  *   ce_group_counts   (campaign, group, unit at enrolment, tier at enrolment, as-of day): enrolled,
  *                     reached each funnel stage, took part — counted from the business day it held
@@ -48,8 +51,12 @@ function upsert(u: Upsert, src: string): string {
     ON CONFLICT (${u.keys.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')};`;
 }
 
-/** AFTER INSERT and AFTER UPDATE statement triggers on `table` running the upserts over the changed rows. */
-function triggers(table: string, upserts: readonly Upsert[], extra: { insert?: string } = {}): string[] {
+/**
+ * AFTER INSERT and AFTER UPDATE statement triggers on `table` running the upserts over the changed rows;
+ * with `recount`, the upserts once over the whole table instead.
+ */
+function triggers(table: string, upserts: readonly Upsert[], extra: { insert?: (rows: string) => string } = {}, recount = false): string[] {
+  if (recount) return [...(extra.insert ? [extra.insert(table)] : []), ...upserts.map((u) => upsert(u, `(SELECT t.*, 1 AS sign FROM ${table} t)`))];
   const inserted = `(SELECT n.*, 1 AS sign FROM new_rows n)`;
   const updated = `(SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o)`;
   const fn = (suffix: string, src: string, more = '') =>
@@ -60,7 +67,7 @@ function triggers(table: string, upserts: readonly Upsert[], extra: { insert?: s
        RETURN NULL;
      END $$`;
   return [
-    fn('ins', inserted, extra.insert),
+    fn('ins', inserted, extra.insert?.('new_rows')),
     fn('upd', updated),
     `CREATE TRIGGER ${table}_count_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_ins()`,
     `CREATE TRIGGER ${table}_count_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_upd()`,
@@ -95,7 +102,12 @@ const STAGES = `CROSS JOIN LATERAL (SELECT ce_day(s.unit_from) AS unit_day OFFSE
     ARRAY[1, -1, 1]
   ) AS ph(unit_id, as_of_day, w)`;
 
-export function countingTriggers(timeZone: string): string[] {
+/**
+ * The counters of v5-v6, kept by statement triggers (the v5 baseline of the effectiveness bench
+ * creates them). With `recount`, no triggers: the same counting rules run once over whole fact
+ * tables, which recounts every counter from the facts (`recountCounters`).
+ */
+export function countingTriggers(timeZone: string, recount = false): string[] {
   const zone = timeZone.replace(/'/g, "''");
   return [
     // The bank's business day of an instant.
@@ -151,7 +163,7 @@ export function countingTriggers(timeZone: string): string[] {
         where: 'd.day IS NOT NULL',
         sums: { contacted: 'd.contacted', offered: 'd.offered', accepted: 'd.accepted' },
       },
-    ]),
+    ], {}, recount),
     // A sale tagged with the campaign (direct attribution): on its day from that day, and off again from the day it was reversed.
     ...triggers('ce_conversions', [
       {
@@ -176,26 +188,34 @@ export function countingTriggers(timeZone: string): string[] {
         where: 's.campaign_id IS NOT NULL AND NOT s.reversed',
         sums: { sales: '1' },
       },
-    ]),
+    ], {}, recount),
     // A customer with at least one tagged sale not reversed is one converted customer.
     ...triggers('ce_tagged_customers', [
       { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { tagged_customers: flag('s.sales > 0') } },
-    ]),
-    ...triggers('ce_costs', [{ into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { cost_fen: 's.amount_fen' } }]),
-    ...triggers('ce_complaints', [{ into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { complaints: '1' } }]),
+    ], {}, recount),
+    ...triggers('ce_costs', [{ into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { cost_fen: 's.amount_fen' } }], {}, recount),
+    ...triggers('ce_complaints', [{ into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { complaints: '1' } }], {}, recount),
     // Contacts per channel on their day, and each customer once per channel from their first contact there.
     ...triggers(
       'ce_contacts',
       [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.occurred_at)'], sums: { contacts: '1' } }],
       {
-        insert: `INSERT INTO ce_channel_customers AS c (campaign_id, channel, customer_id, first_at)
-                   SELECT campaign_id, channel, customer_id, min(occurred_at) FROM new_rows GROUP BY 1, 2, 3
+        insert: (rows) => `INSERT INTO ce_channel_customers AS c (campaign_id, channel, customer_id, first_at)
+                   SELECT campaign_id, channel, customer_id, min(occurred_at) FROM ${rows} GROUP BY 1, 2, 3
                    ON CONFLICT (campaign_id, channel, customer_id) DO UPDATE SET first_at = EXCLUDED.first_at WHERE EXCLUDED.first_at < c.first_at;`,
       },
+      recount,
     ),
-    ...triggers('ce_channel_customers', [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.first_at)'], sums: { customers: '1' } }]),
+    ...triggers('ce_channel_customers', [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.first_at)'], sums: { customers: '1' } }], {}, recount),
   ];
 }
+
+/**
+ * Statements that recount every counter from the fact rows, for specs: run with `search_path` set to
+ * an empty scratch schema first and the projection's schema after, they create the counter tables
+ * in the scratch schema and fill them by the v6 triggers' rules over the whole fact tables.
+ */
+export const recountCounters = (timeZone: string): string[] => countingTriggers(timeZone, true);
 
 // ---------------------------------------------------------------------------------------------
 // v7: the counters as the batch's own effects. The projection works out, in memory, what each
@@ -347,17 +367,11 @@ export class CounterDelta {
  * (a unit row known only from a later day: no unit, '', until that day); its group sales now; and
  * its first contact, offer and acceptance on their day, counted from the day it was also enrolled.
  */
-export function participantCounts(p: CeParticipant, day: (t: number) => string, sign: 1 | -1, into: CounterDelta): void {
+export function participantCounts(p: CeParticipant, day: (t: number) => string, sign: 1 | -1, into: CounterDelta, part: CountedPart = ALL): void {
   const unitDay = p.unitFrom === null ? null : day(p.unitFrom);
-  const stages: [string, number | null][] = [
-    ['enrolled', p.enrolledAt],
-    ['contacted', p.first.first_contacted_at],
-    ['offered', p.first.first_offered_at],
-    ['accepted', p.first.first_accepted_at],
-    ['participated', p.first.took_part_at],
-  ];
   const group = (unitId: string, asOf: string) => ({ campaign_id: p.campaignId, grp: p.grp, unit_id: unitId, tier: p.tier, as_of_day: asOf });
-  for (const [column, at] of stages) {
+  for (const column of part.stages) {
+    const at = column === 'enrolled' ? p.enrolledAt : p.first[STAGE_COLUMN[column]];
     if (at === null) continue;
     const held = day(Math.max(p.enrolledAt, at));
     if (unitDay !== null && unitDay > held) {
@@ -368,7 +382,7 @@ export function participantCounts(p: CeParticipant, day: (t: number) => string, 
     if (column !== 'enrolled' && column !== 'participated')
       into.add('ce_day_counts', { campaign_id: p.campaignId, day: day(at), as_of_day: held }, { [column]: sign });
   }
-  if (p.sales > 0 || p.revenueFen !== 0) {
+  if (part.sales && (p.sales > 0 || p.revenueFen !== 0)) {
     const r = BigInt(p.revenueFen);
     into.add(
       'ce_group_sales_counts',
@@ -378,15 +392,34 @@ export function participantCounts(p: CeParticipant, day: (t: number) => string, 
   }
 }
 
+type Stage = 'enrolled' | 'contacted' | 'offered' | 'accepted' | 'participated';
+const STAGE_COLUMN: Record<Exclude<Stage, 'enrolled'>, FunnelColumn> = {
+  contacted: 'first_contacted_at',
+  offered: 'first_offered_at',
+  accepted: 'first_accepted_at',
+  participated: 'took_part_at',
+};
+const COLUMN_STAGE: Record<FunnelColumn, Stage> = { first_contacted_at: 'contacted', first_offered_at: 'offered', first_accepted_at: 'accepted', took_part_at: 'participated' };
+/** Which of a participant's contributions a change can move: its stages' rows, its group sales row. */
+export interface CountedPart {
+  readonly stages: readonly Stage[];
+  readonly sales: boolean;
+}
+const ALL: CountedPart = { stages: ['enrolled', 'contacted', 'offered', 'accepted', 'participated'], sales: true };
+/** A change of the group sales only (a recount), or of some stages' first times only. */
+export const SALES: CountedPart = { stages: [], sales: true };
+export const stagesOf = (columns: readonly FunnelColumn[]): CountedPart => ({ stages: columns.map((c) => COLUMN_STAGE[c]), sales: false });
+
 /**
  * The counter effects of a change to a participant: what it contributes after `change` less what
- * it contributed before (nothing before for a new participant).
+ * it contributed before (nothing before for a new participant). `part` names the contributions the
+ * change can move (the others are the same before and after): all of them by default.
  */
-export function countedChange(p: CeParticipant, day: (t: number) => string, isNew: boolean, change: () => void): Effect[] {
+export function countedChange(p: CeParticipant, day: (t: number) => string, isNew: boolean, change: () => void, part: CountedPart = ALL): Effect[] {
   const delta = new CounterDelta();
-  if (!isNew) participantCounts(p, day, -1, delta);
+  if (!isNew) participantCounts(p, day, -1, delta, part);
   change();
-  participantCounts(p, day, 1, delta);
+  participantCounts(p, day, 1, delta, part);
   return delta.effects();
 }
 
@@ -410,25 +443,39 @@ export const factKey = (...parts: string[]) => parts.join('\u0000');
 
 const strings = (xs: unknown[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string'))];
 
+/** A read's wall time, summed per name over batches when a bench profiles (`effectTimings`). */
+async function timedRead(name: string, read: () => Promise<void>): Promise<void> {
+  if (!effectTimings.enabled) return read();
+  const started = performance.now();
+  await read();
+  const key = `campaign-effectiveness: state (counters: ${name})`;
+  effectTimings.ms.set(key, (effectTimings.ms.get(key) ?? 0) + performance.now() - started);
+}
+
 /** At most five reads, each only when the batch has events of its kind. */
 export async function loadCeCounting(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CeCounting> {
   const c = emptyCeCounting();
   const data = (e: RecordedEvent) => e.data as Record<string, any>;
   const sales = strings(events.filter((e) => (e.type === 'ConversionRecorded' && data(e).campaignId) || e.type === 'ConversionReversed').map((e) => data(e).customerId));
-  if (sales.length) {
-    const { rows } = await tx.query(`SELECT customer_id, conversion_id, campaign_id FROM ce_conversions WHERE customer_id = ANY($1::text[]) AND campaign_id IS NOT NULL`, [sales]);
-    for (const r of rows) c.tagged.set(factKey(r.customer_id, r.conversion_id), r.campaign_id);
-  }
+  if (sales.length)
+    await timedRead('tagged sales', async () => {
+      const { rows } = await tx.query(`SELECT customer_id, conversion_id, campaign_id FROM ce_conversions WHERE customer_id = ANY($1::text[]) AND campaign_id IS NOT NULL`, [sales]);
+      for (const r of rows) c.tagged.set(factKey(r.customer_id, r.conversion_id), r.campaign_id);
+    });
   const contacts = events.filter((e) => e.type === 'CustomerContacted' && data(e).campaignId);
   if (contacts.length) {
     const customers = strings(contacts.map((e) => data(e).customerId));
-    const first = await tx.query(`SELECT customer_id, campaign_id, channel, first_at FROM ce_channel_customers WHERE customer_id = ANY($1::text[])`, [customers]);
-    for (const r of first.rows) c.firstContact.set(factKey(r.customer_id, r.campaign_id, r.channel), (r.first_at as Date).getTime());
-    const there = await tx.query(`SELECT customer_id, contact_id FROM ce_contacts WHERE customer_id = ANY($1::text[]) AND contact_id = ANY($2::text[])`, [
-      customers,
-      strings(contacts.map((e) => data(e).contactId)),
-    ]);
-    for (const r of there.rows) c.counted.add(factKey('contact', r.customer_id, r.contact_id));
+    await timedRead('first contacts', async () => {
+      const first = await tx.query(`SELECT customer_id, campaign_id, channel, first_at FROM ce_channel_customers WHERE customer_id = ANY($1::text[])`, [customers]);
+      for (const r of first.rows) c.firstContact.set(factKey(r.customer_id, r.campaign_id, r.channel), (r.first_at as Date).getTime());
+    });
+    await timedRead('contacts there', async () => {
+      const there = await tx.query(`SELECT customer_id, contact_id FROM ce_contacts WHERE customer_id = ANY($1::text[]) AND contact_id = ANY($2::text[])`, [
+        customers,
+        strings(contacts.map((e) => data(e).contactId)),
+      ]);
+      for (const r of there.rows) c.counted.add(factKey('contact', r.customer_id, r.contact_id));
+    });
   }
   const complaints = events.filter((e) => e.type === 'ComplaintRecorded' && data(e).campaignId).map((e) => `${data(e).customerId}:${data(e).complaintId}`);
   if (complaints.length) for (const r of (await tx.query(`SELECT complaint_id FROM ce_complaints WHERE complaint_id = ANY($1::text[])`, [complaints])).rows) c.counted.add(factKey('complaint', r.complaint_id));

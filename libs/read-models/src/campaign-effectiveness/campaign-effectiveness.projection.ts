@@ -4,7 +4,7 @@ import type { Projection } from '../runner/projection';
 import { effectProjection, insert, update, upsert, type Effect, type EffectProjection } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { campaignEffectivenessTables } from './campaign-effectiveness.tables';
-import { bankDayIn, CounterDelta, countedChange, emptyCeCounting, factKey, loadCeCounting, type CeCounting } from './campaign-effectiveness.counters';
+import { bankDayIn, CounterDelta, countedChange, emptyCeCounting, factKey, loadCeCounting, SALES, stagesOf, type CeCounting } from './campaign-effectiveness.counters';
 import {
   conversionsOf,
   groupConversionsOf,
@@ -69,10 +69,16 @@ const participantKey = (p: CeParticipant) => ({ campaign_id: p.campaignId, custo
 function recount(s: CeState, p: CeParticipant, day: Day): Effect[] {
   const now = salesOf(s, p);
   if (!now || (now.sales === p.sales && now.revenueFen === p.revenueFen)) return [];
-  const counters = countedChange(p, day, false, () => {
-    p.sales = now.sales;
-    p.revenueFen = now.revenueFen;
-  });
+  const counters = countedChange(
+    p,
+    day,
+    false,
+    () => {
+      p.sales = now.sales;
+      p.revenueFen = now.revenueFen;
+    },
+    SALES,
+  );
   return [update('ce_participants', { ...participantKey(p), sales: p.sales, revenue_fen: p.revenueFen }), ...counters];
 }
 
@@ -121,9 +127,15 @@ function reached(s: CeState, e: RecordedEvent, day: Day, ...columns: FunnelColum
   const t = Date.parse(at(e));
   const earlier = columns.filter((c) => p.first[c] === null || p.first[c]! > t);
   if (earlier.length === 0) return [];
-  const counters = countedChange(p, day, false, () => {
-    for (const c of earlier) p.first[c] = t;
-  });
+  const counters = countedChange(
+    p,
+    day,
+    false,
+    () => {
+      for (const c of earlier) p.first[c] = t;
+    },
+    stagesOf(earlier),
+  );
   return [update('ce_participants', { ...participantKey(p), ...Object.fromEntries(earlier.map((c) => [c, at(e)])) }), ...counters];
 }
 
