@@ -16,7 +16,7 @@ const COUNTERS = ['ce_group_counts', 'ce_group_sales_counts', 'ce_day_counts', '
 type Counters = Record<(typeof COUNTERS)[number], Map<string, Record<string, unknown>>>;
 const KEYS = new Set(['campaign_id', 'grp', 'unit_id', 'tier', 'as_of_day', 'day', 'channel']);
 
-/** What a batch adds to each counter row (the fold's composed change per key), squares as text. */
+/** What a batch adds to each counter row (the fold's composed change per key: one upsert per row that moves, amounts that cancel left out). */
 function deltas(events: RecordedEvent[], state: CeCountedState): Counters {
   const fold = foldEffects(definition, events, state);
   const out = {} as Counters;
@@ -104,9 +104,9 @@ describe('campaign effectiveness counters as effects (deltas of the fact rows, h
     ]);
     // B (moved to SB2 after enrolment) counts in SB1: +1 converted, +3,000, +3,000². A: 1 sale of 10,000 → 2 of
     // 5,000 + 2,000 = 7,000: revenue −3,000, squares 7,000² − 10,000² = −51,000,000. Together: 0 revenue, −42,000,000.
-    expect([...second.ce_group_sales_counts.values()]).toEqual([{ ...K, grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', converted: 1, revenue_fen: 0, squares: -42000000n }]);
-    // Totals: +VB1 +VA2 −VA1 −VC1 = 0 sales, 3,000 + 5,000 − 10,000 − 4,000 = −6,000; customers +B −C (A keeps VA2).
-    expect([...second.ce_campaign_totals.values()]).toEqual([{ ...K, tagged_sales: 0, tagged_revenue_fen: -6000, tagged_customers: 0 }]);
+    expect([...second.ce_group_sales_counts.values()]).toEqual([{ ...K, grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', converted: 1, squares: -42000000n }]); // revenue: +0, not written
+    // Totals: +VB1 +VA2 −VA1 −VC1 = 0 sales, 3,000 + 5,000 − 10,000 − 4,000 = −6,000; customers +B −C (A keeps VA2): 0.
+    expect([...second.ce_campaign_totals.values()]).toEqual([{ ...K, tagged_revenue_fen: -6000 }]);
     expect(sum(second).ce_channel_counts).toEqual([
       { ...K, channel: 'phone', day: '2026-03-31', contacts: 1, customers: 1 },
       { ...K, channel: 'phone', day: '2026-04-01', customers: -1 },

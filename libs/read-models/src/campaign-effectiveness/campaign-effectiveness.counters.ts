@@ -344,7 +344,15 @@ export class CounterDelta {
     }
   }
 
-  /** One `add` upsert per counter row that moves (amounts that cancel out are left out). */
+  /** `add` of one amount, the key given as its text (the table and the key's values joined as `add` joins them) and made only for a new row. */
+  addOne(table: string, k: string, key: () => Record<string, unknown>, column: string, amount: number): void {
+    let row = this.rows.get(k);
+    if (!row) this.rows.set(k, (row = { table, key: key(), add: {} }));
+    const cur = row.add[column];
+    row.add[column] = cur === undefined ? amount : (cur as number) + amount;
+  }
+
+  /** One `add` upsert per counter row that moves (amounts that cancel out are left out); then empty. */
   effects(): Effect[] {
     const out: Effect[] = [];
     for (const { table, key, add } of this.rows.values()) {
@@ -357,6 +365,7 @@ export class CounterDelta {
         }
       if (any) out.push(upsertEffect(table, { ...key, ...moved }));
     }
+    this.rows.clear();
     return out;
   }
 }
@@ -369,18 +378,27 @@ export class CounterDelta {
  */
 export function participantCounts(p: CeParticipant, day: (t: number) => string, sign: 1 | -1, into: CounterDelta, part: CountedPart = ALL): void {
   const unitDay = p.unitFrom === null ? null : day(p.unitFrom);
-  const group = (unitId: string, asOf: string) => ({ campaign_id: p.campaignId, grp: p.grp, unit_id: unitId, tier: p.tier, as_of_day: asOf });
+  const group = (unitId: string, asOf: string, column: string, amount: number) =>
+    into.addOne(
+      'ce_group_counts',
+      `ce_group_counts\u0000${p.campaignId}\u0000${p.grp}\u0000${unitId}\u0000${p.tier}\u0000${asOf}`,
+      () => ({ campaign_id: p.campaignId, grp: p.grp, unit_id: unitId, tier: p.tier, as_of_day: asOf }),
+      column,
+      amount,
+    );
   for (const column of part.stages) {
     const at = column === 'enrolled' ? p.enrolledAt : p.first[STAGE_COLUMN[column]];
     if (at === null) continue;
     const held = day(Math.max(p.enrolledAt, at));
     if (unitDay !== null && unitDay > held) {
-      into.add('ce_group_counts', group('', held), { [column]: sign });
-      into.add('ce_group_counts', group('', unitDay), { [column]: -sign });
-      into.add('ce_group_counts', group(p.unitId, unitDay), { [column]: sign });
-    } else into.add('ce_group_counts', group(p.unitId, held), { [column]: sign });
-    if (column !== 'enrolled' && column !== 'participated')
-      into.add('ce_day_counts', { campaign_id: p.campaignId, day: day(at), as_of_day: held }, { [column]: sign });
+      group('', held, column, sign);
+      group('', unitDay, column, -sign);
+      group(p.unitId, unitDay, column, sign);
+    } else group(p.unitId, held, column, sign);
+    if (column !== 'enrolled' && column !== 'participated') {
+      const shown = day(at);
+      into.addOne('ce_day_counts', `ce_day_counts\u0000${p.campaignId}\u0000${shown}\u0000${held}`, () => ({ campaign_id: p.campaignId, day: shown, as_of_day: held }), column, sign);
+    }
   }
   if (part.sales && (p.sales > 0 || p.revenueFen !== 0)) {
     const r = BigInt(p.revenueFen);
@@ -411,16 +429,14 @@ export const SALES: CountedPart = { stages: [], sales: true };
 export const stagesOf = (columns: readonly FunnelColumn[]): CountedPart => ({ stages: columns.map((c) => COLUMN_STAGE[c]), sales: false });
 
 /**
- * The counter effects of a change to a participant: what it contributes after `change` less what
- * it contributed before (nothing before for a new participant). `part` names the contributions the
+ * A change to a participant, counted into `delta`: what it contributes after `change` less what it
+ * contributed before (nothing before for a new participant). `part` names the contributions the
  * change can move (the others are the same before and after): all of them by default.
  */
-export function countedChange(p: CeParticipant, day: (t: number) => string, isNew: boolean, change: () => void, part: CountedPart = ALL): Effect[] {
-  const delta = new CounterDelta();
+export function countedChange(delta: CounterDelta, p: CeParticipant, day: (t: number) => string, isNew: boolean, change: () => void, part: CountedPart = ALL): void {
   if (!isNew) participantCounts(p, day, -1, delta, part);
   change();
   participantCounts(p, day, 1, delta, part);
-  return delta.effects();
 }
 
 /**
@@ -437,8 +453,10 @@ export interface CeCounting {
   readonly firstContact: Map<string, number>;
   /** Contacts (`customer contact`), complaints and costs (their row keys) already counted. */
   readonly counted: Set<string>;
+  /** What the batch's events so far add to the counters: given as effects once they are through (`settle`). */
+  readonly delta: CounterDelta;
 }
-export const emptyCeCounting = (): CeCounting => ({ tagged: new Map(), firstContact: new Map(), counted: new Set() });
+export const emptyCeCounting = (): CeCounting => ({ tagged: new Map(), firstContact: new Map(), counted: new Set(), delta: new CounterDelta() });
 export const factKey = (...parts: string[]) => parts.join('\u0000');
 
 const strings = (xs: unknown[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string'))];

@@ -4,7 +4,7 @@ import type { Projection } from '../runner/projection';
 import { effectProjection, insert, update, upsert, type Effect, type EffectProjection } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { campaignEffectivenessTables } from './campaign-effectiveness.tables';
-import { bankDayIn, CounterDelta, countedChange, emptyCeCounting, factKey, loadCeCounting, SALES, stagesOf, type CeCounting } from './campaign-effectiveness.counters';
+import { bankDayIn, countedChange, emptyCeCounting, factKey, loadCeCounting, SALES, stagesOf, type CeCounting } from './campaign-effectiveness.counters';
 import {
   conversionsOf,
   groupConversionsOf,
@@ -69,7 +69,8 @@ const participantKey = (p: CeParticipant) => ({ campaign_id: p.campaignId, custo
 function recount(s: CeState, p: CeParticipant, day: Day): Effect[] {
   const now = salesOf(s, p);
   if (!now || (now.sales === p.sales && now.revenueFen === p.revenueFen)) return [];
-  const counters = countedChange(
+  countedChange(
+    countingOf(s).delta,
     p,
     day,
     false,
@@ -79,7 +80,7 @@ function recount(s: CeState, p: CeParticipant, day: Day): Effect[] {
     },
     SALES,
   );
-  return [update('ce_participants', { ...participantKey(p), sales: p.sales, revenue_fen: p.revenueFen }), ...counters];
+  return [update('ce_participants', { ...participantKey(p), sales: p.sales, revenue_fen: p.revenueFen })];
 }
 
 /** The customer's participants placed again after their unit or tier history changed; a row only where it changes. */
@@ -88,8 +89,8 @@ function replace(s: CeState, customerId: string, day: Day): Effect[] {
   for (const p of s.participants.get(customerId)?.values() ?? []) {
     const place = placeAt(s.units.get(customerId) ?? [], s.tiers.get(customerId) ?? [], p.enrolledAt);
     if (place.unitId === p.unitId && place.unitFrom === p.unitFrom && place.tier === p.tier) continue;
-    const counters = countedChange(p, day, false, () => Object.assign(p, place));
-    out.push(update('ce_participants', { ...participantKey(p), unit_id: p.unitId, unit_from: iso(p.unitFrom), tier: p.tier }), ...counters);
+    countedChange(countingOf(s).delta, p, day, false, () => Object.assign(p, place));
+    out.push(update('ce_participants', { ...participantKey(p), unit_id: p.unitId, unit_from: iso(p.unitFrom), tier: p.tier }));
   }
   return out;
 }
@@ -127,7 +128,8 @@ function reached(s: CeState, e: RecordedEvent, day: Day, ...columns: FunnelColum
   const t = Date.parse(at(e));
   const earlier = columns.filter((c) => p.first[c] === null || p.first[c]! > t);
   if (earlier.length === 0) return [];
-  const counters = countedChange(
+  countedChange(
+    countingOf(s).delta,
     p,
     day,
     false,
@@ -136,7 +138,7 @@ function reached(s: CeState, e: RecordedEvent, day: Day, ...columns: FunnelColum
     },
     stagesOf(earlier),
   );
-  return [update('ce_participants', { ...participantKey(p), ...Object.fromEntries(earlier.map((c) => [c, at(e)])) }), ...counters];
+  return [update('ce_participants', { ...participantKey(p), ...Object.fromEntries(earlier.map((c) => [c, at(e)])) })];
 }
 
 /** A lifecycle step: the status (and the close time), the step's history row; a launch or close moves the run's bounds, so its sales are recounted. */
@@ -165,8 +167,8 @@ function taggedStanding(s: CeState, c: CeCounting, customerId: string, campaignI
 }
 
 /** A tagged sale counts on its day from that day, and off again from the day it is reversed; a customer converted while one stands. */
-function taggedSale(s: CeState, c: CeCounting, day: Day, customerId: string, campaignId: string, v: { occurredAt: number; revenueFen: number }, reversedAt: number | null): Effect[] {
-  const delta = new CounterDelta();
+function taggedSale(s: CeState, c: CeCounting, day: Day, customerId: string, campaignId: string, v: { occurredAt: number; revenueFen: number }, reversedAt: number | null): void {
+  const delta = c.delta;
   const sign = reversedAt === null ? 1 : -1;
   const occurred = day(v.occurredAt);
   const from = reversedAt === null ? occurred : [occurred, day(reversedAt)].sort()[1]!;
@@ -174,12 +176,11 @@ function taggedSale(s: CeState, c: CeCounting, day: Day, customerId: string, cam
   // Called before a new sale is known, after a reversal is marked: 0 standing means the customer's first or last.
   const standing = taggedStanding(s, c, customerId, campaignId);
   delta.add('ce_campaign_totals', { campaign_id: campaignId }, { tagged_sales: sign, tagged_revenue_fen: sign * v.revenueFen, tagged_customers: standing === 0 ? sign : 0 });
-  return delta.effects();
 }
 
 /** A contact on its channel and day, and the customer's first contact there (moved earlier by a contact seen late). */
 function contacted(c: CeCounting, day: Day, campaignId: string, customerId: string, channel: string, t: number): Effect[] {
-  const delta = new CounterDelta();
+  const delta = c.delta;
   delta.add('ce_channel_counts', { campaign_id: campaignId, channel, day: day(t) }, { contacts: 1 });
   const k = factKey(customerId, campaignId, channel);
   const first = c.firstContact.get(k);
@@ -190,7 +191,7 @@ function contacted(c: CeCounting, day: Day, campaignId: string, customerId: stri
     c.firstContact.set(k, t);
     out.push(upsert('ce_channel_customers', { customer_id: customerId, campaign_id: campaignId, channel, first_at: new Date(t).toISOString() }));
   }
-  return [...out, ...delta.effects()];
+  return out;
 }
 
 /** Whether a fact is new to the counters (and from now on counted). */
@@ -205,7 +206,8 @@ function fresh(c: CeCounting, ...key: string[]): boolean {
  * What one event does to the facts behind campaign effectiveness, given the state of the rows it
  * is about (pure but for recording its own decisions in `s`, which later events of the batch read),
  * and to the counters: each change of a fact row adds what the row contributes after it and takes
- * off what it contributed before (`campaign-effectiveness.counters.ts`), as `add` upserts.
+ * off what it contributed before (`campaign-effectiveness.counters.ts`), summed in the state over the
+ * batch and given as `add` upserts once its events are through (`settle`).
  */
 export function campaignEffectivenessEffects(e: RecordedEvent, s: CeCountedState, day: Day): Effect[] {
   const x = d(e);
@@ -257,7 +259,7 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeCountedState
         p = { campaignId: x.campaignId, customerId: x.customerId, grp: x.group, enrolledAt, first: { first_contacted_at: null, first_offered_at: null, first_accepted_at: null, took_part_at: null }, ...place, sales: 0, revenueFen: 0 };
         mine.set(x.campaignId, p);
         out.push(insert('ce_participants', { ...participantKey(p), grp: p.grp, enrolled_at: at(e), unit_id: p.unitId, unit_from: iso(p.unitFrom), tier: p.tier }));
-        out.push(...countedChange(p, day, true, () => undefined));
+        countedChange(countingOf(s).delta, p, day, true, () => undefined);
       }
       // Sales already seen for this customer count too: the pairs do not depend on which came first in the log.
       return [...out, ...pair(s, p, s.conversions.get(x.customerId)?.keys() ?? [], day)];
@@ -286,7 +288,7 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeCountedState
         // The campaign's own sale: counted before it is known (so a customer's first tagged sale makes them converted).
         if (x.campaignId) {
           const c = countingOf(s);
-          out.push(...taggedSale(s, c, day, x.customerId, x.campaignId, sale, null));
+          taggedSale(s, c, day, x.customerId, x.campaignId, sale, null);
           c.tagged.set(factKey(x.customerId, x.conversionId), x.campaignId);
         }
         known.set(x.conversionId, sale);
@@ -315,25 +317,27 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeCountedState
       const out: Effect[] = [update('ce_conversions', { customer_id: x.customerId, conversion_id: x.conversionId, reversed: true, reversed_at: at(e) })];
       const c = countingOf(s);
       const campaignId = c.tagged.get(factKey(x.customerId, x.conversionId));
-      if (campaignId) out.push(...taggedSale(s, c, day, x.customerId, campaignId, v, Date.parse(at(e))));
+      if (campaignId) taggedSale(s, c, day, x.customerId, campaignId, v, Date.parse(at(e)));
       for (const p of s.participants.get(x.customerId)?.values() ?? []) out.push(...recount(s, p, day));
       return out;
     }
     case 'CampaignCostRecorded': {
       const costId = `${x.campaignId}:${x.costId}`;
       const amountFen = fen(x.amount);
-      return [
+      const out = [
         insert('ce_costs', { cost_id: costId, campaign_id: x.campaignId, amount_fen: amountFen, customer_id: x.customerId ?? null, occurred_at: at(e) }),
-        ...(fresh(countingOf(s), 'cost', costId) ? [upsert('ce_campaign_totals', { campaign_id: x.campaignId, cost_fen: amountFen })] : []),
       ];
+      if (fresh(countingOf(s), 'cost', costId)) countingOf(s).delta.add('ce_campaign_totals', { campaign_id: x.campaignId }, { cost_fen: amountFen });
+      return out;
     }
     case 'ComplaintRecorded': {
       if (!x.campaignId) return [];
       const complaintId = `${x.customerId}:${x.complaintId}`;
-      return [
+      const out = [
         insert('ce_complaints', { complaint_id: complaintId, campaign_id: x.campaignId, customer_id: x.customerId, occurred_at: at(e) }),
-        ...(fresh(countingOf(s), 'complaint', complaintId) ? [upsert('ce_campaign_totals', { campaign_id: x.campaignId, complaints: 1 })] : []),
       ];
+      if (fresh(countingOf(s), 'complaint', complaintId)) countingOf(s).delta.add('ce_campaign_totals', { campaign_id: x.campaignId }, { complaints: 1 });
+      return out;
     }
     default:
       return [];
@@ -373,6 +377,8 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
     eventTypes: EVENT_TYPES,
     state: async (tx, events) => Object.assign(await loadCeState(tx, events), { counting: await loadCeCounting(tx, events) }),
     effects: (e, s) => campaignEffectivenessEffects(e, s, day),
+    // The counters the batch moved: one `add` upsert per counter row, once its events are through.
+    settle: (s) => countingOf(s).delta.effects(),
   };
 };
 const VERSION = 7;

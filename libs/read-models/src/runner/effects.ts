@@ -56,6 +56,8 @@ export interface EffectProjection<S = undefined> {
   readonly tables: readonly TableShape[];
   readonly state?: (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<S>;
   readonly effects: (event: RecordedEvent, state: S) => readonly Effect[];
+  /** Effects once the batch's events are through (e.g. counters a projection summed in its state over the batch), optional. */
+  readonly settle?: (state: S) => readonly Effect[];
 }
 
 /** A key's text: its columns' values joined (one column: its value as is). */
@@ -190,6 +192,7 @@ export class EffectFold {
 export function foldEffects<S>(p: EffectProjection<S>, events: readonly RecordedEvent[], state: S): EffectFold {
   const fold = new EffectFold(p.tables);
   for (const e of events) for (const effect of p.effects(e, state)) fold.add(effect);
+  if (p.settle) for (const effect of p.settle(state)) fold.add(effect);
   return fold;
 }
 
