@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore, type NewEvent } from '@app/event-store';
+import { formatPosition, PostgresEventStore, type NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
@@ -88,5 +88,72 @@ describe('projection runner: transient errors', () => {
     expect(runner.status()[0]).toMatchObject({ state: 'failed', error: { eventType: 'Tick', message: 'numeric field overflow' } });
     // Once for the batch, once more for the first event when naming the culprit: no retries.
     expect(p.attempts).toBe(2);
+  });
+});
+
+/**
+ * A catch-up batch (up to `catchUpBatchSize` events) that fails with an error no retry mends is
+ * applied again at the normal size before anything is blamed: an error that came only from the
+ * batch's size does not stop the projection, and an event it cannot apply stops it on that event,
+ * with the parts before it committed.
+ */
+describe('projection runner: a failed catch-up batch', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+    // 30 ticks, all there before the runner starts: a first batch of 5, then a catch-up batch of the other 25.
+    await store.appendToStream('clock-1', Array.from({ length: 30 }, (_, i) => tick(i + 1)), 'no_stream');
+  });
+  afterEach(() => db.drop());
+
+  /** Ticks, refusing any batch of more than `most` events, and any batch holding tick `poison`. */
+  const picky = (most: number, poison?: number): Projection & { sizes: number[] } => {
+    const p = {
+      name: 'ticks',
+      version: 1,
+      eventTypes: ['Tick'],
+      tables: ['CREATE TABLE ticks (n integer PRIMARY KEY, seen integer NOT NULL DEFAULT 1)'],
+      sizes: [] as number[],
+      async apply(tx: import('pg').PoolClient, events: readonly import('@app/event-store').RecordedEvent[]) {
+        const ns = events.map((e) => (e.data as { n: number }).n);
+        p.sizes.push(ns.length);
+        await tx.query(`INSERT INTO ticks (n) SELECT unnest($1::int[]) ON CONFLICT (n) DO UPDATE SET seen = ticks.seen + 1`, [ns]);
+        if (ns.length > most) throw pgError('54000', 'statement too complex');
+        if (poison !== undefined && ns.includes(poison)) throw pgError('22003', `numeric field overflow at ${poison}`);
+      },
+    };
+    return p;
+  };
+  const ticks = () => withReadModels(db.pool, ['ticks'], async (q) => (await q.query<{ n: number; seen: number }>('SELECT n, seen FROM ticks ORDER BY n')).rows);
+  const options = { batchSize: 5, catchUpBatchSize: 50, maxBatchWaitMs: 5, retry: { initialMs: 5, maxMs: 10, attempts: 3 } };
+
+  it('does not stop a projection whose catch-up batch failed only for its size: it applies it in batches of the normal size', async () => {
+    const p = picky(10);
+    const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: () => undefined }, options);
+    await runner.start();
+    expect(await runner.catchUp(10_000)).toBe(true);
+    await runner.stop();
+    expect(runner.status()[0]).toMatchObject({ state: 'running', error: null });
+    // 5, then the catch-up batch of 25 (refused, rolled back), then 25 again as 5 + 5 + 5 + 5 + 5.
+    expect(p.sizes).toEqual([5, 25, 5, 5, 5, 5, 5]);
+    expect(await ticks()).toEqual(Array.from({ length: 30 }, (_, i) => ({ n: i + 1, seen: 1 })));
+  });
+
+  it('stops on the event it cannot apply, with the batches of the normal size before it committed', async () => {
+    const p = picky(Infinity, 17);
+    const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: () => undefined }, options);
+    await runner.start();
+    for (let i = 0; i < 500 && runner.status()[0]!.state !== 'failed'; i++) await new Promise((r) => setTimeout(r, 10));
+    await runner.stop();
+    const [status] = runner.status();
+    expect(status).toMatchObject({ state: 'failed', error: { eventType: 'Tick', message: 'numeric field overflow at 17' } });
+    // Tick 17 is the 17th event of the stream (positions as the store formats them, the 17th in the log).
+    const events = await store.readAll({ after: { commit: 0n, prepare: 0n }, maxCount: 30 });
+    expect(status!.error!.position).toBe(formatPosition(events[16]!.position));
+    // Ticks 1–5 (the first batch), 6–10 and 11–15 (the catch-up batch's parts before the poison) committed once; 16–20 not.
+    expect(await ticks()).toEqual(Array.from({ length: 15 }, (_, i) => ({ n: i + 1, seen: 1 })));
+    expect(status!.position).toEqual(events[14]!.position);
   });
 });

@@ -415,10 +415,39 @@ export class ProjectionRunner {
     this.log.info({ projections: names }, 'projection subscription running again');
   }
 
-  /** One member's share of a batch, with its checkpoint, in one transaction; tried again after a transient error. */
+  /**
+   * One member's share of a batch, with its checkpoint, in one transaction; tried again after a
+   * transient error. A catch-up batch (larger than `batchSize`) that fails otherwise is applied
+   * again in parts of `batchSize`, each committed with its checkpoint: a failure that came only from
+   * the batch's size (a statement too large for the server, memory) does not stop the projection,
+   * and one that does stops it on the event it cannot apply, past every part before it.
+   */
   private async applyBatch(loop: Loop, m: Member, batch: readonly RecordedEvent[]): Promise<void> {
     const fresh = batch.filter((e) => comparePositions(e.position, m.position) > 0);
     if (fresh.length === 0) return;
+    const outcome = await this.tryBatch(loop, m, fresh);
+    if (outcome === 'applied' || outcome === 'left') return;
+    const size = this.options.batchSize ?? 500;
+    if (fresh.length > size) {
+      this.log.error({ projection: m.checkpoint, err: String((outcome.error as Error)?.message ?? outcome.error), events: fresh.length, size }, 'a catch-up batch failed; applying it again in batches of the normal size');
+      for (let i = 0; i < fresh.length; i += size) {
+        const part = fresh.slice(i, i + size);
+        const r = await this.tryBatch(loop, m, part);
+        if (r === 'applied') continue;
+        if (r !== 'left') await this.stopOn(loop, m, part, r.error);
+        return;
+      }
+      return;
+    }
+    await this.stopOn(loop, m, fresh, outcome.error);
+  }
+
+  /**
+   * Commits `fresh` (events after the member's position) with its checkpoint, retrying transient
+   * errors; `left` when the member left the loop or the runner stops (nothing is wrong with the
+   * events), the error when it is one no retry mends. Transient errors past the last attempt throw.
+   */
+  private async tryBatch(loop: Loop, m: Member, fresh: readonly RecordedEvent[]): Promise<'applied' | 'left' | { error: unknown }> {
     const relevant = fresh.filter((e) => m.projection.eventTypes.includes(e.type));
     const last = fresh[fresh.length - 1]!.position;
     const { initialMs = 100, maxMs = 5_000, attempts = 8 } = this.options.retry ?? {};
@@ -429,7 +458,7 @@ export class ProjectionRunner {
       } catch (err) {
         // Stopping (a shutdown, a failover), or this projection left the loop (a rebuild, a switch):
         // nothing is wrong with the events; the checkpoint holds and the next owner goes on from it.
-        if (this.stopped || !loop.members.has(m.checkpoint)) return;
+        if (this.stopped || !loop.members.has(m.checkpoint)) return 'left';
         // The database is away (a restart): subscribe again from the checkpoint, no retries here.
         if (this.options.isTransient?.(err)) throw err;
         if (isTransient(err)) {
@@ -440,15 +469,20 @@ export class ProjectionRunner {
           await new Promise((r) => setTimeout(r, retryInMs));
           continue;
         }
-        loop.members.delete(m.checkpoint);
-        this.loops.delete(m.checkpoint);
-        await this.fail(m.projection, m.checkpoint, m.schema, fresh, err);
-        return;
+        return { error: err };
       }
     }
     m.position = last;
     const status = this.statuses.get(m.checkpoint);
     if (status) this.statuses.set(m.checkpoint, { ...status, position: last });
+    return 'applied';
+  }
+
+  /** Takes the member out of its loop and stops its projection on the event of `fresh` it cannot apply. */
+  private async stopOn(loop: Loop, m: Member, fresh: readonly RecordedEvent[], err: unknown): Promise<void> {
+    loop.members.delete(m.checkpoint);
+    this.loops.delete(m.checkpoint);
+    await this.fail(m.projection, m.checkpoint, m.schema, fresh, err);
   }
 
   private async commitBatch(m: Member, relevant: readonly RecordedEvent[], count: number, last: Position): Promise<void> {
