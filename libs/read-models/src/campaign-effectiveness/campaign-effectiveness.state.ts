@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
 import { data as d } from '../runner/event-fields';
+import { mayHaveRows, NOTHING_KNOWN, type Known } from '../runner/known-subjects';
 
 /** Times are milliseconds since the epoch here; `seq` is the event's place in the log. */
 export interface CeCampaign {
@@ -61,17 +62,21 @@ const ms = (t: Date | null) => (t ? t.getTime() : null);
 const CLOSING = new Set(['CampaignLaunched', 'CampaignCompleted', 'CampaignCancelled']);
 const PLACING = new Set(['CustomerOnboarded', 'CustomerTierChanged', 'CustomerTransferred', 'CustomerEnrolledInCampaign']);
 
-/** Seven reads at most for the whole batch, each for the subjects its events name (a customer's unit and tier history only for the customers it places). */
-export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CeState> {
+/**
+ * Seven reads at most for the whole batch, each for the subjects its events name (a customer's unit
+ * and tier history only for the customers it places); the rows keyed by customer only for the
+ * customers `known` cannot rule out (a customer no applied event named has none).
+ */
+export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent[], known: Known = NOTHING_KNOWN): Promise<CeState> {
   const s = emptyCeState();
   // A launch or a close moves the run's bounds: the participants with sales paired in that campaign are recounted.
   const moving = uniq(events.filter((e) => CLOSING.has(e.type)).map((e) => d(e).campaignId));
   const paired = moving.length
     ? (await tx.query<{ customer_id: string }>(`SELECT DISTINCT customer_id FROM ce_group_conversions WHERE campaign_id = ANY($1::text[])`, [moving])).rows.map((r) => r.customer_id)
     : [];
-  const customers = uniq([...events.map((e) => d(e).customerId), ...paired]);
+  const customers = mayHaveRows(uniq([...events.map((e) => d(e).customerId), ...paired]), known);
   // Where customers stood is needed only to place a participant: at enrolment, or when their history grows.
-  const placing = uniq(events.filter((e) => PLACING.has(e.type)).map((e) => d(e).customerId));
+  const placing = mayHaveRows(uniq(events.filter((e) => PLACING.has(e.type)).map((e) => d(e).customerId)), known);
 
   const history = async (table: string, column: string, into: Map<string, CeHistoryRow[]>) => {
     if (placing.length === 0) return;
@@ -81,7 +86,8 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
   await history('ce_customer_units', 'unit_id', s.units);
   await history('ce_customer_tiers', 'tier', s.tiers);
 
-  const participants = await tx.query(`SELECT * FROM ce_participants WHERE customer_id = ANY($1::text[])`, [customers]);
+  const none = { rows: [] as any[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const participants = customers.length ? await tx.query(`SELECT * FROM ce_participants WHERE customer_id = ANY($1::text[])`, [customers]) : none;
   for (const r of participants.rows) {
     const p: CeParticipant = {
       campaignId: r.campaign_id,
@@ -98,10 +104,10 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
     participantsOf(s, r.customer_id).set(r.campaign_id, p);
   }
 
-  const conversions = await tx.query(`SELECT customer_id, conversion_id, product_code, occurred_at, revenue_fen, reversed FROM ce_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
+  const conversions = customers.length === 0 ? none : await tx.query(`SELECT customer_id, conversion_id, product_code, occurred_at, revenue_fen, reversed FROM ce_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
   for (const r of conversions.rows) conversionsOf(s, r.customer_id).set(r.conversion_id, { productCode: r.product_code, occurredAt: (r.occurred_at as Date).getTime(), revenueFen: Number(r.revenue_fen), reversed: r.reversed });
 
-  const groups = await tx.query(`SELECT campaign_id, customer_id, conversion_id FROM ce_group_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
+  const groups = customers.length === 0 ? none : await tx.query(`SELECT campaign_id, customer_id, conversion_id FROM ce_group_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
   for (const r of groups.rows) groupConversionsOf(s, r.campaign_id, r.customer_id).add(r.conversion_id);
 
   const campaignIds = uniq([...events.map((e) => d(e).campaignId), ...participants.rows.map((r) => r.campaign_id)]);

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { businessMonth, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
-import { effectProjection, insert, remove, update, type Effect } from '../runner/effects';
+import { effectProjection, insert, mayHaveRows, remove, update, type Effect, type Known } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { CROSS_SELLING_TABLES } from './cross-selling.tables';
 
@@ -24,17 +24,19 @@ export interface CrossSellingState {
 
 const CUSTOMER_TYPES = new Set(['CustomerOnboarded', 'CustomerTransferred', 'BalanceSnapshotRecorded']);
 
-export async function loadCustomerUnits(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CustomerUnits> {
-  const ids = [...new Set(events.filter((e) => CUSTOMER_TYPES.has(e.type)).map((e) => d(e).customerId as string))];
+export async function loadCustomerUnits(tx: PoolClient, events: readonly RecordedEvent[], known?: Known): Promise<CustomerUnits> {
+  const ids = mayHaveRows([...new Set(events.filter((e) => CUSTOMER_TYPES.has(e.type)).map((e) => d(e).customerId as string))], known);
+  if (ids.length === 0) return new Map();
   const { rows } = await tx.query<{ customer_id: string; unit_id: string }>(`SELECT customer_id, unit_id FROM xs_customers WHERE customer_id = ANY($1::text[])`, [ids]);
   return new Map(rows.map((r) => [r.customer_id, r.unit_id]));
 }
 
 /** Every sale standing for the referrals the batch's sales name or its reversals' sales named. */
-export async function loadReferralSales(tx: PoolClient, events: readonly RecordedEvent[]): Promise<ReferralSales> {
+export async function loadReferralSales(tx: PoolClient, events: readonly RecordedEvent[], known?: Known): Promise<ReferralSales> {
   const sales: ReferralSales = { live: new Map(), referralOf: new Map() };
-  const sold = events.filter((e) => e.type === 'ConversionRecorded' && d(e).referralId).map((e) => d(e));
-  const reversed = events.filter((e) => e.type === 'ConversionReversed').map((e) => d(e));
+  // A customer no applied event named has no sales yet.
+  const sold = events.filter((e) => e.type === 'ConversionRecorded' && d(e).referralId && !known?.isNew(d(e).customerId)).map((e) => d(e));
+  const reversed = events.filter((e) => e.type === 'ConversionReversed' && !known?.isNew(d(e).customerId)).map((e) => d(e));
   if (sold.length === 0 && reversed.length === 0) return sales;
   const { rows } = await tx.query<{ customer_id: string; conversion_id: string; referral_id: string }>(
     `WITH touched AS (
@@ -55,8 +57,8 @@ export async function loadReferralSales(tx: PoolClient, events: readonly Recorde
   return sales;
 }
 
-export async function loadCrossSellingState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CrossSellingState> {
-  return { units: await loadCustomerUnits(tx, events), referralSales: await loadReferralSales(tx, events) };
+export async function loadCrossSellingState(tx: PoolClient, events: readonly RecordedEvent[], known?: Known): Promise<CrossSellingState> {
+  return { units: await loadCustomerUnits(tx, events, known), referralSales: await loadReferralSales(tx, events, known) };
 }
 
 /** What one event does to the cross-selling rows, given the customers' units (which it keeps up to date). */

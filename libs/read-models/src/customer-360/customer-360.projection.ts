@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { businessDay, businessMonth, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
-import { effectProjection, insert, remove, update, upsert, type Effect } from '../runner/effects';
+import { effectProjection, insert, mayHaveRows, remove, update, upsert, type Effect, type Known } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { CUSTOMER_360_TABLES } from './customer-360.tables';
 
@@ -35,16 +35,17 @@ const HOLDING = new Set(['BalanceSnapshotRecorded', 'ConversionRecorded', 'Conve
 
 const idsOf = (events: readonly RecordedEvent[], types: Set<string>) => [...new Set(events.filter((e) => types.has(e.type)).map((e) => d(e).customerId as string))];
 
-export async function loadOptedOut(tx: PoolClient, events: readonly RecordedEvent[]): Promise<OptedOut> {
-  const ids = idsOf(events, CONSENT);
+export async function loadOptedOut(tx: PoolClient, events: readonly RecordedEvent[], known?: Known): Promise<OptedOut> {
+  const ids = mayHaveRows(idsOf(events, CONSENT), known);
   if (ids.length === 0) return new Map();
   const { rows } = await tx.query<{ customer_id: string; opted_out: string[] }>(`SELECT customer_id, opted_out FROM c360_customers WHERE customer_id = ANY($1::text[])`, [ids]);
   return new Map(rows.map((r) => [r.customer_id, r.opted_out]));
 }
 
 /** Every customer of the batch's snapshots and sales (`ids`) gets an entry (empty when they hold nothing yet). */
-export async function loadHoldingPeriods(tx: PoolClient, ids: readonly string[]): Promise<HoldingPeriods> {
+export async function loadHoldingPeriods(tx: PoolClient, ids: readonly string[], known?: Known): Promise<HoldingPeriods> {
   const periods: HoldingPeriods = new Map(ids.map((id) => [id, new Map()]));
+  ids = mayHaveRows(ids, known);
   if (ids.length === 0) return periods;
   const { rows } = await tx.query<{ customer_id: string; product_code: string; period: number; open: boolean; since_month: string; source: 'sale' | 'snapshot'; sales: number }>(
     `SELECT DISTINCT ON (customer_id, product_code) customer_id, product_code, period, closed_at IS NULL AS open, since_month, source, sales
@@ -55,14 +56,15 @@ export async function loadHoldingPeriods(tx: PoolClient, ids: readonly string[])
   return periods;
 }
 
-async function loadSnapshotMonths(tx: PoolClient, ids: readonly string[]): Promise<Map<string, string>> {
+async function loadSnapshotMonths(tx: PoolClient, ids: readonly string[], known?: Known): Promise<Map<string, string>> {
+  ids = mayHaveRows(ids, known);
   if (ids.length === 0) return new Map();
   const { rows } = await tx.query<{ customer_id: string; month: string }>(`SELECT customer_id, month FROM c360_holding_months WHERE customer_id = ANY($1::text[])`, [ids]);
   return new Map(rows.map((r) => [r.customer_id, r.month]));
 }
 
-async function loadSaleHoldings(tx: PoolClient, events: readonly RecordedEvent[]): Promise<SaleHoldings> {
-  const reversed = events.filter((e) => e.type === 'ConversionReversed').map((e) => d(e));
+async function loadSaleHoldings(tx: PoolClient, events: readonly RecordedEvent[], known?: Known): Promise<SaleHoldings> {
+  const reversed = events.filter((e) => e.type === 'ConversionReversed' && !known?.isNew(d(e).customerId)).map((e) => d(e));
   if (reversed.length === 0) return new Map();
   const { rows } = await tx.query<{ customer_id: string; conversion_id: string; product_code: string; period: number }>(
     `SELECT s.customer_id, s.conversion_id, s.product_code, s.period FROM c360_holding_sales s JOIN unnest($1::text[], $2::text[]) AS v(customer_id, conversion_id)
@@ -72,10 +74,15 @@ async function loadSaleHoldings(tx: PoolClient, events: readonly RecordedEvent[]
   return new Map(rows.map((r) => [`${r.customer_id}:${r.conversion_id}`, { productCode: r.product_code, period: Number(r.period) }]));
 }
 
-export async function loadCustomer360State(tx: PoolClient, events: readonly RecordedEvent[]): Promise<Customer360State> {
+export async function loadCustomer360State(tx: PoolClient, events: readonly RecordedEvent[], known?: Known): Promise<Customer360State> {
   // The customers of the batch's snapshots and sales, worked out once for both reads that need them.
   const holders = idsOf(events, HOLDING);
-  return { optedOut: await loadOptedOut(tx, events), holdings: await loadHoldingPeriods(tx, holders), snapshotMonths: await loadSnapshotMonths(tx, holders), saleHoldings: await loadSaleHoldings(tx, events) };
+  return {
+    optedOut: await loadOptedOut(tx, events, known),
+    holdings: await loadHoldingPeriods(tx, holders, known),
+    snapshotMonths: await loadSnapshotMonths(tx, holders, known),
+    saleHoldings: await loadSaleHoldings(tx, events, known),
+  };
 }
 
 const byCode = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
 import type { CampaignEvent, CustomerEvent } from '@app/domain';
-import { effectProjection, upsert, type Effect } from '../runner/effects';
+import { effectProjection, mayHaveRows, upsert, type Effect, type Known } from '../runner/effects';
 import { CUSTOMER_DIRECTORY_TABLES } from './customer-directory.tables';
 
 export interface CustomerDirectoryRow {
@@ -134,9 +134,11 @@ export interface DirectoryState {
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 const isCampaignEvent = (e: RecordedEvent) => (CAMPAIGN_TYPES as readonly string[]).includes(e.type);
 
-export async function loadDirectoryState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<DirectoryState> {
+export async function loadDirectoryState(tx: PoolClient, events: readonly RecordedEvent[], known?: Known): Promise<DirectoryState> {
   const ids = (campaign: boolean) => [...new Set(events.filter((e) => isCampaignEvent(e) === campaign).map((e) => (e.data as Record<string, string>)[campaign ? 'campaignId' : 'customerId']!))];
-  const customers = await tx.query<CustomerDirectoryRow>(`SELECT * FROM customer_directory WHERE customer_id = ANY($1::text[])`, [ids(false)]);
+  // A customer no applied event named has no row yet.
+  const customerIds = mayHaveRows(ids(false), known);
+  const customers = customerIds.length ? await tx.query<CustomerDirectoryRow>(`SELECT * FROM customer_directory WHERE customer_id = ANY($1::text[])`, [customerIds]) : { rows: [] as CustomerDirectoryRow[] };
   const campaigns = await tx.query<DirectoryCampaignRow>(`SELECT * FROM directory_campaigns WHERE campaign_id = ANY($1::text[])`, [ids(true)]);
   // Times come back as Dates; rows keep ISO strings, as events carry them.
   return {

@@ -1,10 +1,12 @@
 import type { PoolClient } from 'pg';
 import { comparePositions, type RecordedEvent } from '@app/event-store';
 import type { Projection } from './projection';
+import { NOTHING_KNOWN, type Known } from './known-subjects';
 import { appliedThrough, deleteKeys, mergeRows, tableDdl, type Pending } from './effect-writes';
 import type { Combine, TableShape, Row } from './table-shape';
 
 export { tableDdl };
+export { mayHaveRows, type Known } from './known-subjects';
 export type { Combine, ColumnShape, TableShape, Row } from './table-shape';
 
 /**
@@ -47,14 +49,17 @@ export const remove = (table: string, key: Row): Effect => ({ kind: 'remove', ta
  * When an event's effect depends on what the read model holds (which unit a customer is in now),
  * `state` reads it once per batch (one query for every subject of the batch) and `effects` gets it
  * as an argument; `effects` may record in that state what it decided, so later events of the
- * same batch see it (it is the in-memory picture of the rows the batch writes).
+ * same batch see it (it is the in-memory picture of the rows the batch writes). `known` says which
+ * customers have no rows yet (no event applied to the tables named them): a read of rows that only
+ * events naming their customer write may leave those out (`mayHaveRows`); the state must come out
+ * the same as if it had read them.
  */
 export interface EffectProjection<S = undefined> {
   readonly name: string;
   readonly version: number;
   readonly eventTypes: readonly string[];
   readonly tables: readonly TableShape[];
-  readonly state?: (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<S>;
+  readonly state?: (tx: PoolClient, events: readonly RecordedEvent[], known: Known) => Promise<S>;
   readonly effects: (event: RecordedEvent, state: S) => readonly Effect[];
 }
 
@@ -205,11 +210,17 @@ export function effectProjection<S>(p: EffectProjection<S>): Projection & { read
     eventTypes: p.eventTypes,
     tables: p.tables.flatMap(tableDdl),
     definition: p,
-    async apply(tx, events) {
+    async apply(tx, events, context) {
       const through = await timed(`${p.name}: checkpoint`, () => appliedThrough(tx));
       const fresh = through ? events.filter((e) => comparePositions(e.position, through) > 0) : events;
+      // What the runner knows holds only where it left the tables: another writer has been here otherwise.
+      let known = NOTHING_KNOWN;
+      if (context) {
+        if (through && comparePositions(through, context.position) === 0) known = context.known;
+        else context.distrust();
+      }
       if (fresh.length === 0) return;
-      const state = p.state ? await timed(`${p.name}: state`, () => p.state!(tx, fresh)) : (undefined as S);
+      const state = p.state ? await timed(`${p.name}: state`, () => p.state!(tx, fresh, known)) : (undefined as S);
       const fold = await timed(`${p.name}: effects`, async () => foldEffects(p, fresh, state));
       await fold.write(tx, `${p.name}: `);
     },

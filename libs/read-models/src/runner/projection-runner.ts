@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { comparePositions, formatPosition, START, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
-import type { Projection } from './projection';
+import type { ApplyContext, Projection } from './projection';
+import { FirstNamed } from './known-subjects';
 import { batches } from './batches';
 import { isTransient } from './transient';
 import { illegalState } from '@app/domain';
@@ -33,6 +34,12 @@ export interface RunnerOptions {
    * (and `isTransient` errors — the database away — go straight to subscribing again).
    */
   readonly retry?: { readonly initialMs?: number; readonly maxMs?: number; readonly attempts?: number };
+  /**
+   * A reader that starts at the beginning of the log (a rebuild, a fresh projection) notes where each
+   * customer is first named, so a batch's state reads leave out the customers its tables cannot hold
+   * yet; past this many customers it stops (memory) and every customer is read. Default 250,000.
+   */
+  readonly firstNamedCap?: number;
 }
 
 export interface ProjectionStatus {
@@ -71,6 +78,8 @@ interface Member {
   readonly checkpoint: string;
   readonly schema: string;
   position: Position;
+  /** False once its tables were found where this runner did not leave them (another writer): the loop's `firstNamed` no longer speaks for them. */
+  trusted?: boolean;
 }
 
 /**
@@ -90,6 +99,8 @@ interface Loop {
   wake?: () => void;
   /** Counts subscriptions made and broken: a settle timer from an older one must not touch the status. */
   generation: number;
+  /** Where each customer was first named, when this loop read the log from its start (null otherwise). */
+  readonly firstNamed: FirstNamed | null;
 }
 
 /** Where a build of a projection is tracked: the live one under its name, a rebuild beside it. */
@@ -308,7 +319,8 @@ export class ProjectionRunner {
   private startLoop(members: Member[]): void {
     const from = members.map((m) => m.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
     const subscription = this.store.subscribeToAll({ after: from, batchSize: this.pageSize() });
-    const loop: Loop = { subscription, members: new Map(members.map((m) => [m.checkpoint, m])), done: Promise.resolve(), current: Promise.resolve(), closed: false, generation: 1 };
+    const firstNamed = comparePositions(from, START) === 0 ? new FirstNamed(this.options.firstNamedCap ?? 250_000) : null;
+    const loop: Loop = { subscription, members: new Map(members.map((m) => [m.checkpoint, m])), done: Promise.resolve(), current: Promise.resolve(), closed: false, generation: 1, firstNamed };
     for (const m of members) this.loops.set(m.checkpoint, loop);
     loop.done = this.run(loop);
   }
@@ -344,6 +356,8 @@ export class ProjectionRunner {
             attempts = 0;
             await this.resumed(loop);
           }
+          // Before any member applies it: a retry or a later part of the batch must find its customers noted.
+          loop.firstNamed?.note(batch);
           loop.current = Promise.all([...loop.members.values()].map((m) => this.applyBatch(loop, m, batch)));
           await loop.current;
           this.wake();
@@ -453,7 +467,7 @@ export class ProjectionRunner {
     const { initialMs = 100, maxMs = 5_000, attempts = 8 } = this.options.retry ?? {};
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.commitBatch(m, relevant, fresh.length, last);
+        await this.commitBatch(m, relevant, fresh.length, last, this.contextFor(loop, m));
         break;
       } catch (err) {
         // Stopping (a shutdown, a failover), or this projection left the loop (a rebuild, a switch):
@@ -485,10 +499,24 @@ export class ProjectionRunner {
     await this.fail(m.projection, m.checkpoint, m.schema, fresh, err);
   }
 
-  private async commitBatch(m: Member, relevant: readonly RecordedEvent[], count: number, last: Position): Promise<void> {
+  /** What `apply` may know beyond the member's tables, as they are at its position now. */
+  private contextFor(loop: Loop, m: Member): ApplyContext | undefined {
+    const firstNamed = loop.firstNamed;
+    if (!firstNamed || m.trusted === false) return undefined;
+    const position = m.position;
+    return {
+      position,
+      known: { isNew: (customerId) => m.trusted !== false && firstNamed.newAfter(customerId, position) },
+      distrust: () => {
+        m.trusted = false;
+      },
+    };
+  }
+
+  private async commitBatch(m: Member, relevant: readonly RecordedEvent[], count: number, last: Position, context?: ApplyContext): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       await useSchema(client, m.schema);
-      if (relevant.length) await m.projection.apply(client, relevant);
+      if (relevant.length) await m.projection.apply(client, relevant, context);
       // Only forward: a writer behind another (which skipped what that one applied) must not move it back.
       await client.query(
         `UPDATE projection_checkpoints SET commit_pos = $2::text::xid8, prepare_pos = $3, events_seen = events_seen + $4, updated_at = now()

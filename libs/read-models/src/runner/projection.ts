@@ -1,5 +1,18 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from '@app/event-store';
+import type { Position, RecordedEvent } from '@app/event-store';
+import type { Known } from './known-subjects';
+
+/**
+ * What the runner tells `apply` beyond the batch: where it holds the tables to be (the checkpoint
+ * it committed last), and what it knows of them there. `known` holds only while the checkpoint is
+ * at `position` (no other writer has been at the tables since): an `apply` that finds it elsewhere
+ * must not use it, and calls `distrust` so the runner stops offering it.
+ */
+export interface ApplyContext {
+  readonly position: Position;
+  readonly known: Known;
+  distrust(): void;
+}
 
 /**
  * A read model kept from the event log. `apply` gets a batch and the transaction the runner
@@ -20,5 +33,5 @@ export interface Projection {
    * each build (blue/green) and points `search_path` at it while applying and querying.
    */
   readonly tables: readonly string[];
-  apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
+  apply(tx: PoolClient, events: readonly RecordedEvent[], context?: ApplyContext): Promise<void>;
 }

@@ -259,7 +259,7 @@ export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
     version: 7,
     tables: STAFF_SCORECARD_TABLES,
     eventTypes: EVENT_TYPES,
-    state: (tx, events) => loadScorecardState(tx, events, overrides),
+    state: (tx, events, known) => loadScorecardState(tx, events, overrides, known),
     effects: scorecardEffects,
   });
 }

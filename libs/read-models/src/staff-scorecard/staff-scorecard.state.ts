@@ -4,6 +4,7 @@ import type { RecordedEvent } from '@app/event-store';
 import { businessMonth } from '@app/domain';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import type { Assignment } from './staff-scorecard.adherence';
+import { mayHaveRows, NOTHING_KNOWN, type Known } from '../runner/known-subjects';
 
 /** A person's unit from a time (null: since the beginning), opened by the event at `seq` in the log. */
 export interface StaffInterval {
@@ -97,14 +98,22 @@ export const activityKey = (e: RecordedEvent): string | null => {
   }
 };
 
-/** Ten reads for the whole batch (eleven when it moves the adherence horizon), each for the subjects its events name. */
-export async function loadScorecardState(tx: PoolClient, events: readonly RecordedEvent[], overrides: Partial<ScoringRules>): Promise<ScorecardState> {
+/** No rows for no keys: the same answer as the query, without a round trip. */
+const none = { rows: [] as any[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Ten reads for the whole batch (eleven when it moves the adherence horizon), each for the subjects
+ * its events name; the rows keyed by customer (written only by events naming that customer) only
+ * for the customers `known` cannot rule out.
+ */
+export async function loadScorecardState(tx: PoolClient, events: readonly RecordedEvent[], overrides: Partial<ScoringRules>, known: Known = NOTHING_KNOWN): Promise<ScorecardState> {
   const state = emptyScorecardState(overrides);
   const settings = await tx.query<{ rules: ScoringRules }>(`SELECT rules FROM sc_settings WHERE id = 1`);
   state.rules = { ...DEFAULT_SCORING, ...settings.rows[0]?.rules, ...overrides };
+  const held = (customerId: unknown) => typeof customerId === 'string' && !known.isNew(customerId);
 
-  const customerIds = uniq(events.map((e) => d(e).customerId));
-  const customers = await tx.query(`SELECT * FROM sc_customers WHERE customer_id = ANY($1::text[])`, [customerIds]);
+  const customerIds = mayHaveRows(uniq(events.map((e) => d(e).customerId)), known);
+  const customers = customerIds.length ? await tx.query(`SELECT * FROM sc_customers WHERE customer_id = ANY($1::text[])`, [customerIds]) : none;
   for (const r of customers.rows) state.customers.set(r.customer_id, { unitId: r.unit_id, managerId: r.manager_id, inCentre: r.in_centre, referringManagerId: r.referring_manager_id });
 
   const units = await tx.query(`SELECT unit_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])`, [uniq(of(events, 'CustomerTransferred').map((e) => d(e).toUnitId))]);
@@ -125,8 +134,8 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
     state.staffUnits.set(r.staff_id, list);
   }
 
-  const sales = of(events, 'ConversionRecorded', 'ConversionReversed');
-  const credits = await tx.query(
+  const sales = of(events, 'ConversionRecorded', 'ConversionReversed').filter((e) => held(d(e).customerId));
+  const credits = sales.length === 0 ? none : await tx.query(
     `SELECT c.* FROM sc_credits c JOIN unnest($1::text[], $2::text[]) AS v(customer_id, conversion_id) ON c.customer_id = v.customer_id AND c.conversion_id = v.conversion_id`,
     [sales.map((e) => d(e).customerId), sales.map((e) => d(e).conversionId)],
   );
@@ -136,19 +145,20 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
     state.credits.set(key, [...(state.credits.get(key) ?? []), row]);
   }
 
-  const keys = uniq(events.map(activityKey));
-  for (const r of (await tx.query(`SELECT activity_key FROM sc_activity WHERE activity_key = ANY($1::text[])`, [keys])).rows) state.activityKeys.add(r.activity_key);
+  // A contact's or complaint's key names its customer; an unsuitable attempt's is its event's own id.
+  const keys = uniq(events.filter((e) => e.type === 'OfferBlockedAsUnsuitable' || held(d(e).customerId)).map(activityKey));
+  if (keys.length) for (const r of (await tx.query(`SELECT activity_key FROM sc_activity WHERE activity_key = ANY($1::text[])`, [keys])).rows) state.activityKeys.add(r.activity_key);
 
   // Adherence: the assignments and contacted months of the customers assigned or contacted.
   const adherence = of(events, ...ADHERENCE_EVENTS);
-  const about = uniq(adherence.map((e) => d(e).customerId));
-  const assignments = await tx.query(`SELECT customer_id, event_id, seq, manager_id, valid_from, valid_to FROM sc_assignments WHERE customer_id = ANY($1::text[]) ORDER BY seq`, [about]);
+  const about = mayHaveRows(uniq(adherence.map((e) => d(e).customerId)), known);
+  const assignments = about.length ? await tx.query(`SELECT customer_id, event_id, seq, manager_id, valid_from, valid_to FROM sc_assignments WHERE customer_id = ANY($1::text[]) ORDER BY seq`, [about]) : none;
   for (const r of assignments.rows) {
     const list = state.assignments.get(r.customer_id) ?? [];
     list.push({ eventId: r.event_id, managerId: r.manager_id, from: (r.valid_from as Date).getTime(), to: r.valid_to ? (r.valid_to as Date).getTime() : null });
     state.assignments.set(r.customer_id, list);
   }
-  for (const r of (await tx.query(`SELECT period, staff_id, unit_id, customer_id FROM sc_contacted WHERE customer_id = ANY($1::text[])`, [about])).rows) {
+  for (const r of (about.length ? await tx.query(`SELECT period, staff_id, unit_id, customer_id FROM sc_contacted WHERE customer_id = ANY($1::text[])`, [about]) : none).rows) {
     state.contactedKeys.add(contactedKey(r.period, r.staff_id, r.unit_id, r.customer_id));
     state.contactedMonths.set(r.customer_id, (state.contactedMonths.get(r.customer_id) ?? new Set()).add(r.period));
   }
