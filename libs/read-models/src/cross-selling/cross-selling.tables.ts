@@ -4,7 +4,7 @@ import type { ColumnShape, TableShape } from '../runner/effects';
 const text: ColumnShape = { type: 'text' };
 const required = (type: string): ColumnShape => ({ type, notNull: true });
 
-export const XS_CUSTOMERS: TableShape = { name: 'xs_customers', key: ['customer_id'], columns: { customer_id: text, unit_id: required('text') } };
+export const XS_CUSTOMERS: TableShape = { name: 'xs_customers', key: ['customer_id'], subject: 'customer_id', columns: { customer_id: text, unit_id: required('text') } };
 /** What each customer held each month (the core-banking snapshot), under the unit they were in when it was recorded. */
 export const XS_MONTHLY: TableShape = {
   name: 'xs_monthly',
@@ -17,6 +17,7 @@ export const XS_CAMPAIGNS: TableShape = { name: 'xs_campaigns', key: ['campaign_
 export const XS_REFERRALS: TableShape = {
   name: 'xs_referrals',
   key: ['customer_id', 'referral_id'],
+  subject: 'customer_id',
   columns: {
     customer_id: text,
     referral_id: text,

@@ -7,6 +7,7 @@ const fixed = (type: string): ColumnShape => ({ type, combine: 'keep', notNull: 
 export const C360_CUSTOMERS: TableShape = {
   name: 'c360_customers',
   key: ['customer_id'],
+  subject: 'customer_id',
   columns: {
     customer_id: text,
     unit_id: { type: 'text', notNull: true },
@@ -52,6 +53,7 @@ export const C360_ENROLMENTS: TableShape = {
 export const C360_HOLDINGS: TableShape = {
   name: 'c360_holdings',
   key: ['customer_id', 'product_code', 'period'],
+  subject: 'customer_id',
   columns: {
     customer_id: text,
     product_code: text,
@@ -81,6 +83,7 @@ export const C360_HOLDING_SALES: TableShape = {
 export const C360_HOLDING_MONTHS: TableShape = {
   name: 'c360_holding_months',
   key: ['customer_id'],
+  subject: 'customer_id',
   columns: { customer_id: text, month: { type: 'text', combine: 'max', notNull: true } },
 };
 

@@ -173,7 +173,21 @@ export function directoryEffects(e: RecordedEvent, s: DirectoryState): Effect[] 
   const id = (e.data as { customerId: string }).customerId;
   const row = evolveCustomerRow(s.customers.get(id) ?? null, e as unknown as CustomerEvent, e.metadata.occurredAt);
   s.customers.set(id, row);
-  return row ? [upsert('customer_directory', { ...row, campaign_contacts: JSON.stringify(row.campaign_contacts), contact_times: contactTimesNewestFirst(row.campaign_contacts) })] : [];
+  if (!row) return [];
+  const contacts = contactColumns(row.campaign_contacts);
+  return [upsert('customer_directory', { ...row, campaign_contacts: contacts.json, contact_times: contacts.times })];
+}
+
+/**
+ * A row's contacts as written (JSON, and their times newest first), worked out once per contacts
+ * object: an event that does not touch the contacts keeps the object, so most of a customer's events
+ * reuse the text the last contact made.
+ */
+const contactsWritten = new WeakMap<Record<string, string>, { json: string; times: string[] }>();
+function contactColumns(contacts: Record<string, string>): { json: string; times: string[] } {
+  let written = contactsWritten.get(contacts);
+  if (!written) contactsWritten.set(contacts, (written = { json: JSON.stringify(contacts), times: contactTimesNewestFirst(contacts) }));
+  return written;
 }
 
 /**

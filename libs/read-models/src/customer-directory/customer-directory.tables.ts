@@ -7,6 +7,7 @@ const list: ColumnShape = { type: 'text[]', default: '{}' };
 export const CUSTOMER_DIRECTORY: TableShape = {
   name: 'customer_directory',
   key: ['customer_id'],
+  subject: 'customer_id',
   columns: {
     customer_id: text,
     home_unit_id: text,

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { TableShape, Row } from './table-shape';
+import type { Known } from './known-subjects';
 
 /** How the runner writes folded effects: the SQL the projections given as data never see. */
 
@@ -67,9 +68,11 @@ export async function deleteKeys(tx: PoolClient, shape: TableShape, keys: Row[])
  * batch did not give stays as it is), then the keys not there get their insert row (an INSERT that
  * skips the keys there). Keys removed in the batch are gone already, so they take the insert only.
  */
-export async function mergeRows(tx: PoolClient, shape: TableShape, pending: Pending[]): Promise<void> {
+export async function mergeRows(tx: PoolClient, shape: TableShape, pending: Pending[], known?: Known): Promise<void> {
   const combineOf = (c: string) => shape.columns[c]!.combine ?? 'set';
-  const changed = pending.filter((p) => !p.removed && Object.keys(p.change).length > 0);
+  // A row of a customer no applied event named is not there: nothing to update.
+  const subject = known && shape.subject;
+  const changed = pending.filter((p) => !p.removed && Object.keys(p.change).length > 0 && !(subject && known.isNew(p.key[subject] as string)));
   const changing = Object.keys(shape.columns).filter((c) => !shape.key.includes(c) && combineOf(c) !== 'keep' && changed.some((p) => c in p.change));
   if (changed.length && changing.length) {
     const { sql: source, params } = unnestOf(changed, [

@@ -140,7 +140,6 @@ export class EffectFold {
     if (!table) throw new Error(`an effect names ${effect.table}, not a table of this projection`);
     const { shape, rows, how, isKey } = table;
     const row = effect.row;
-    for (const column in row) if (!how.has(column)) throw new Error(`${shape.name} has no column ${column}`);
     const k = keyOf(shape, row);
     let p = rows.get(k);
     if (!p) {
@@ -149,37 +148,39 @@ export class EffectFold {
       p = { key, change: {}, insert: null, removed: false };
       rows.set(k, p);
     }
-    if (effect.kind === 'remove') {
-      p.change = {};
-      p.insert = null;
-      p.removed = true;
+    if (effect.kind === 'remove' || effect.kind === 'insert') {
+      for (const column in row) if (!how.has(column)) throw new Error(`${shape.name} has no column ${column}`);
+      if (effect.kind === 'insert') p.insert ??= { ...row };
+      else {
+        p.change = {};
+        p.insert = null;
+        p.removed = true;
+      }
       return;
     }
-    if (effect.kind === 'insert') {
-      p.insert ??= { ...row };
-      return;
-    }
+    // One pass over the row: each column checked, combined into the change and into the row to insert.
     const change = p.change;
+    const insert = p.insert;
     for (const c in row) {
+      const h = how.get(c);
+      if (h === undefined) throw new Error(`${shape.name} has no column ${c}`);
       const v = row[c];
-      const h = how.get(c)!;
+      if (insert) insert[c] = combine(h, insert[c], v);
       if (v === undefined || h === 'keep' || isKey.has(c)) continue;
       change[c] = combine(h, change[c], v);
     }
-    const insert = p.insert;
-    if (insert) for (const c in row) insert[c] = combine(how.get(c)!, insert[c], row[c]);
-    else if (effect.kind === 'upsert') p.insert = { ...row };
+    if (!insert && effect.kind === 'upsert') p.insert = { ...row };
   }
 
   /** Per table, the statements that write the fold: a DELETE if the batch removed rows, an UPDATE if it changed rows, an INSERT if it brought new ones. */
-  async write(tx: PoolClient, timingPrefix = ''): Promise<void> {
+  async write(tx: PoolClient, timingPrefix = '', known?: Known): Promise<void> {
     for (const { shape, rows } of this.tables.values()) {
       if (rows.size === 0) continue;
       const pending = [...rows.values()];
       await timed(`${timingPrefix}write ${shape.name}`, async () => {
         const removed = pending.filter((p) => p.removed);
         if (removed.length) await deleteKeys(tx, shape, removed.map((p) => p.key));
-        await mergeRows(tx, shape, pending);
+        await mergeRows(tx, shape, pending, known);
       });
     }
   }
@@ -222,7 +223,7 @@ export function effectProjection<S>(p: EffectProjection<S>): Projection & { read
       if (fresh.length === 0) return;
       const state = p.state ? await timed(`${p.name}: state`, () => p.state!(tx, fresh, known)) : (undefined as S);
       const fold = await timed(`${p.name}: effects`, async () => foldEffects(p, fresh, state));
-      await fold.write(tx, `${p.name}: `);
+      await fold.write(tx, `${p.name}: `, known);
     },
   };
 }

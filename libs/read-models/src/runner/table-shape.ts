@@ -25,6 +25,13 @@ export interface TableShape {
   readonly columns: Readonly<Record<string, ColumnShape>>;
   /** Indexes and other statements run after the CREATE TABLE. */
   readonly extra?: readonly string[];
+  /**
+   * The key column holding the customer whose own events (`data.customerId`) alone write the rows:
+   * a row of a customer no applied event named is known absent, so the batch inserts it without
+   * first trying to UPDATE it (a rebuild meets every customer new once). Leave it out when any other
+   * event may write a customer's row.
+   */
+  readonly subject?: string;
 }
 
 export type Row = Readonly<Record<string, unknown>>;

@@ -33,12 +33,14 @@ export const SC_PRODUCTS: TableShape = { name: 'sc_products', key: ['product_cod
 export const SC_CUSTOMERS: TableShape = {
   name: 'sc_customers',
   key: ['customer_id'],
+  subject: 'customer_id',
   columns: { customer_id: text, unit_id: { type: 'text', notNull: true }, manager_id: text, in_centre: { type: 'boolean', default: false }, referring_manager_id: text },
 };
 /** Who managed each customer, when (by business time): adherence counts those assigned during a month. */
 export const SC_ASSIGNMENTS: TableShape = {
   name: 'sc_assignments',
   key: ['customer_id', 'event_id'],
+  subject: 'customer_id',
   columns: { customer_id: text, event_id: { type: 'uuid' }, seq: fixed('bigint'), manager_id: fixed('text'), valid_from: fixed('timestamptz'), valid_to: { type: 'timestamptz' } },
   extra: [`CREATE INDEX sc_assignments_manager_idx ON sc_assignments (manager_id)`],
 };

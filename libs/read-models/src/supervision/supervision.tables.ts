@@ -25,7 +25,7 @@ export const SV_CARDS: TableShape = {
   },
 };
 /** Each customer's home unit, so every exception (an application without a card too) names the unit that answers for it. */
-export const SV_CUSTOMERS: TableShape = { name: 'sv_customers', key: ['customer_id'], columns: { customer_id: text, unit_id: required('text') } };
+export const SV_CUSTOMERS: TableShape = { name: 'sv_customers', key: ['customer_id'], subject: 'customer_id', columns: { customer_id: text, unit_id: required('text') } };
 /** Complaints and their deadlines (001 服务准则 4): one past its deadline without an answer is an exception. */
 export const SV_COMPLAINTS: TableShape = {
   name: 'sv_complaints',
