@@ -128,6 +128,21 @@ describe('legacy (v1) free text about a customer: erased from the log, never imp
     expect((await t.runtime.vault.get('L9')).state).toBe('erased');
   }, 60_000);
 
+  it('appends an imported first-version erasure as a code: its free-text reason never reaches the log', async () => {
+    const c = api(t);
+    expect((await c.as('rm1').post('/api/customers', { customerId: 'L10', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '100' }, personal: { name: 'Li Mei' } })).status).toBe(201);
+    const m = meta('2026-04-30T16:30:00.000Z');
+    const REASON = 'Li Mei asked by phone on 3 May';
+    const file = join(dir, 'erasure-v1.ndjson');
+    writeFileSync(file, JSON.stringify({ position: '0/2', eventId: m.eventId, streamId: 'customer-L10', streamRevision: 1, type: 'CustomerDataErased', occurredAt: m.occurredAt, recordedAt: m.occurredAt, actor: 'admin', orgUnit: null, correlationId: 'legacy', causationId: null, schemaVersion: 1, data: { customerId: 'L10', reason: REASON, erasedBy: 'admin' } }) + '\n');
+    expect(await cli(['import', file])).toEqual({ code: 0, err: '' });
+    const { rows } = await t.db.pool.query(`SELECT data, metadata->>'schemaVersion' AS v FROM es_events WHERE stream_id = 'customer-L10' AND type = 'CustomerDataErased'`);
+    expect(rows).toEqual([{ data: { customerId: 'L10', reasonCode: 'other', requestRef: null, erasedBy: 'admin' }, v: '2' }]);
+    const { rows: anywhere } = await t.db.pool.query(`SELECT count(*)::int AS n FROM es_events WHERE data::text LIKE '%asked by phone%'`);
+    expect(anywhere[0].n).toBe(0);
+    expect((await t.runtime.vault.get('L10')).state).toBe('erased');
+  }, 60_000);
+
   it('takes a complaint\'s category as a code only; an `other` complaint\'s description goes to the vault; a v1 free-text category is scrubbed on erasure', async () => {
     const c = api(t);
     const rm = c.as('rm1');

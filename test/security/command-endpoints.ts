@@ -204,7 +204,7 @@ export const COMMAND_ENDPOINTS: readonly CommandEndpoint[] = [
     shape(validPersonal, { name: optional(f.text(100)), phone: optional(phone), email: optional(email), idNumber: optional(idNumber), address: optional(f.text(300)), occurredAt }),
     { customerId: 'C1' },
   ),
-  endpoint('POST /api/customers/:customerId/erasure', 'admin', shape({ reason: 'customer_request' }, reason(500)), { customerId: 'C6' }),
+  endpoint('POST /api/customers/:customerId/erasure', 'admin', shape({ reason: 'customer_request' }, { reason: f.oneOf('customer_request', 'retention_period_over', 'legal_order', 'recorded_in_error', 'other'), requestRef: optional(f.pattern('has a space', 'Mr Wang asked', '-leading-dash', 'x'.repeat(65))), occurredAt }), { customerId: 'C6' }),
   endpoint('POST /api/customers/:customerId/balances', 'admin', shape({ month: '2026-03', averageDailyAssets: '1620000.00', holdings: ['DEP-1Y'] }, { month: f.month(), averageDailyAssets: f.money(), holdings: optional(f.array(f.id(), 'DEP-1Y', 0, 200)), occurredAt }), { customerId: 'C1' }),
   endpoint('POST /api/customers/:customerId/manager', 'head-br1', shape({ staffId: 'rm1' }, { staffId: f.id(), occurredAt }), { customerId: 'C2' }),
   endpoint(

@@ -12,12 +12,21 @@ export async function takeProjectorLockAway(url: string): Promise<Client> {
   await admin.connect();
   await waiter.connect();
   try {
-    const { rows } = await admin.query<{ pid: number }>(
-      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-    );
+    // The projector's lock only (a session advisory lock on hashtext of its name), not the bus's or a customer's.
+    const held = `SELECT l.pid, l.granted FROM pg_locks l
+                    WHERE l.locktype = 'advisory' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND l.objsubid = 1 AND l.objid = (hashtext('campaign-platform projector')::bigint & 4294967295)::oid`;
+    const { rows } = await admin.query<{ pid: number; granted: boolean }>(`${held} AND l.granted`);
     if (rows.length !== 1) throw new Error(`expected one session holding the projector lock, found ${rows.length}`);
+    const { rows: mine } = await waiter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const taken = waiter.query(`SELECT pg_advisory_lock(hashtext('campaign-platform projector'))`);
-    await new Promise((r) => setTimeout(r, 100));
+    // The waiter must be queued before the holder's session ends, or the holder could take the lock back.
+    for (let i = 0; ; i++) {
+      const { rows: queued } = await admin.query(`${held} AND NOT l.granted AND l.pid = $1`, [mine[0]!.pid]);
+      if (queued.length) break;
+      if (i > 200) throw new Error('the second session never queued for the projector lock');
+      await new Promise((r) => setTimeout(r, 25));
+    }
     await admin.query(`SELECT pg_terminate_backend($1)`, [rows[0]!.pid]);
     await taken;
     return waiter;

@@ -40,7 +40,7 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.use(auditMiddleware(runtime));
   app.use('/api', strictUrl());
   // No parsing for strangers: without a valid token, a body over 4 KiB is refused unread (413), on every
-  // path (/health, /metrics, the web's files included) and every method, before any check reads it.
+  // path (/health and the web's files included; /metrics, above, never reads a body) and every method, before any check reads it.
   app.use(unauthenticatedBodyLimit(runtime));
   app.use('/api', strictBody());
   // A plan document's upload is read by its handler, after the guard, with its own limit (http/upload.ts): never by the JSON parser.

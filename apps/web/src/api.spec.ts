@@ -62,4 +62,15 @@ describe('reading your own writes across screens', () => {
     await expect(readFresh('/api/customers/X')).rejects.toMatchObject({ status: 404, code: 'UNKNOWN_CUSTOMER' });
     expect(asked).toHaveLength(1);
   });
+
+  it('forgets a position the store never reached (restored or reseeded since) and reads without it', async () => {
+    expect(lastWrittenPosition()).toBe('100/3');
+    answers = [{ status: 400, body: { error: { code: 'POSITION_AHEAD', message: 'minPosition is beyond anything the store has written' } } }, { status: 200, body: { items: [] } }];
+    expect(await readFresh('/api/inbox/mine')).toEqual({ items: [] });
+    expect(asked).toEqual(['/api/inbox/mine?minPosition=100%2F3', '/api/inbox/mine']);
+    expect(lastWrittenPosition()).toBeUndefined();
+    asked.length = 0;
+    await readFresh('/api/inbox/mine');
+    expect(asked).toEqual(['/api/inbox/mine']);
+  });
 });

@@ -93,6 +93,15 @@ export function lastWrittenPosition(): string | undefined {
     return undefined;
   }
 }
+/** Forgets this tab's last write (a position the store never reached; signing out). */
+export function forgetWrittenPosition(): void {
+  written = undefined;
+  try {
+    sessionStorage.removeItem(WRITTEN_KEY);
+  } catch {
+    // private mode: nothing was stored
+  }
+}
 /** Keeps the later of two positions ("<commit>/<prepare>"): answers can arrive out of order. */
 export function laterPosition(a: string | undefined, b: string): string {
   if (!a) return b;
@@ -124,6 +133,12 @@ export async function readFresh<T>(path: string, minPosition?: string | null): P
     try {
       return await api<T>(url);
     } catch (err) {
+      // A position this store never reached (the database was restored or reseeded since this tab wrote):
+      // forget it, and read without it, instead of failing every screen until the tab is closed.
+      if (err instanceof ApiError && (err.code === 'POSITION_AHEAD' || err.code === 'INVALID_POSITION')) {
+        forgetWrittenPosition();
+        return api<T>(path);
+      }
       if (!(err instanceof ApiError) || err.code !== 'READ_MODEL_BEHIND') throw err;
       if (attempt === 3) return api<T>(path);
     }

@@ -1,5 +1,5 @@
 import { reactive } from 'vue';
-import { api, ApiError, CSRF_COOKIE, readCookie } from './api';
+import { api, ApiError, CSRF_COOKIE, forgetWrittenPosition, readCookie } from './api';
 
 export interface AuthConfig {
   /** `password`: staff id and password here; `oidc`: through the bank's OpenID Connect provider. */
@@ -52,5 +52,6 @@ export async function changePassword(currentPassword: string, newPassword: strin
 
 export async function signOut(): Promise<void> {
   await api('/api/auth/sign-out', { method: 'POST', body: {} }).catch(() => undefined);
+  forgetWrittenPosition();
   session.me = null;
 }

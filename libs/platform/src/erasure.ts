@@ -1,4 +1,4 @@
-import { LEGACY_FREE_TEXT, moveFreeTextToNote, withoutFreeText } from '@app/domain';
+import { currentSchemaVersion, LEGACY_FREE_TEXT, moveFreeTextToNote, upcastData, withoutFreeText } from '@app/domain';
 import { START, type EventStore, type NewEvent } from '@app/event-store';
 import type { Pool } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
@@ -41,6 +41,12 @@ export async function eraseCustomerData(runtime: { readonly vault: PiiVault; rea
 export function legacyTextImport(runtime: { readonly vault: PiiVault; readonly store: EventStore; readonly log: Logger }) {
   return {
     async transformEvent(event: NewEvent): Promise<NewEvent> {
+      // An erasure of the first version kept its reason as free text, in the one event that outlives
+      // the erasure: appended as the current version (a code), so the text never reaches the log.
+      if (event.type === 'CustomerDataErased' && event.metadata.schemaVersion < currentSchemaVersion(event.type)) {
+        const version = currentSchemaVersion(event.type);
+        return { ...event, data: upcastData(event.type, event.metadata.schemaVersion, event.data), metadata: { ...event.metadata, schemaVersion: version } };
+      }
       const moved = moveFreeTextToNote(event.type, event.metadata.schemaVersion, event.data, `imported:${event.metadata.eventId}`);
       if (!moved) return event;
       let data = moved.data;

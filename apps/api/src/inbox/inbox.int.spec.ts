@@ -145,7 +145,8 @@ describe('GET /api/inbox and /api/inbox/mine', () => {
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'UNKNOWN_CUSTOMER']);
     // rm3 works in SB2: C4 (SB1) is not theirs
     const outside = await c.as('rm3').post('/api/customers/C4/transfer-requests', { toStaffId: 'rm3', reason: 'not mine to ask' });
-    expect(outside.status).toBe(403);
+    // Out of rm3's reach: answered as if C4 did not exist (the existence rule), before any note is kept.
+    expect({ status: outside.status, code: outside.body.error.code }).toEqual({ status: 404, code: 'UNKNOWN_CUSTOMER' });
     expect(await notes()).toEqual(before);
     // not even a notes key for a customer who does not exist
     expect(await keyOf('NOPE')).toBe(0);

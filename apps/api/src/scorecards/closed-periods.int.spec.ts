@@ -92,15 +92,15 @@ describe('closed months and business time on the API', () => {
     }
     expect(await count()).toBe(events);
     expect(await card()).toEqual(before);
-    const fixed = await c.as('admin').post('/api/interactions', { kind: 'reversal', customerId: 'S1', conversionId: 'V-FIX', reason: 'keyed twice' }, { 'correction-reason': 'sale keyed twice' });
+    const fixed = await c.as('admin').post('/api/interactions', { kind: 'reversal', customerId: 'S1', conversionId: 'V-FIX', reason: 'keyed twice' }, { 'correction-reason': 'booking_error' });
     expect(fixed.status).toBe(201);
     const { rows } = await t.db.pool.query(`SELECT metadata FROM es_events WHERE stream_id = 'customer-S1' AND type = 'ConversionReversed'`);
-    expect(rows.map((r: { metadata: unknown }) => r.metadata)).toEqual([expect.objectContaining({ actor: 'admin', correction: 'sale keyed twice' })]);
+    expect(rows.map((r: { metadata: unknown }) => r.metadata)).toEqual([expect.objectContaining({ actor: 'admin', correction: 'booking_error' })]);
     // Shown under the sale's month, beside the sale it undid, though the reversal is dated today.
     const after = (await c.as('head-br1').get(`/api/scorecards/rm1?period=${lastMonth}&minPosition=${fixed.body.position}`)).body;
     expect(after.corrections.map((x: { type: string; reason: string; correctedBy: string }) => [x.type, x.reason, x.correctedBy])).toEqual([
-      ['ConversionRecorded', 'sale keyed late by the branch', 'admin'],
-      ['ConversionReversed', 'sale keyed twice', 'admin'],
+      ['ConversionRecorded', 'late_booking TICKET-2026-7', 'admin'],
+      ['ConversionReversed', 'booking_error', 'admin'],
     ]);
     const vfix = after.credits.filter((x: { conversionId: string; kind: string }) => x.conversionId === 'V-FIX' && x.kind !== 'referral');
     expect(vfix.map((x: { reversed: boolean }) => x.reversed)).toEqual([true]);

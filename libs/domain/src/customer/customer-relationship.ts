@@ -40,9 +40,11 @@ export function decideRelationship(c: RelationshipCommand, s: RelationshipState)
   const customerId = c.customerId;
   switch (c.type) {
     case 'OnboardCustomer': {
-      if (s.status !== 'none') throw customerExists(customerId);
+      // The unit asked for first (from the command alone): onboarding into a unit outside the caller's
+      // scope is refused alike whether the id is taken or not. An id taken inside it must say so (409).
       const facts = onboardingFacts(c);
       requireScope(c.org, facts.homeUnitId, c.by.unitId);
+      if (s.status !== 'none') throw customerExists(customerId);
       return [{ type: 'CustomerOnboarded', data: { customerId, ...facts } }];
     }
     case 'AssignManager': {

@@ -53,6 +53,8 @@ describe('customer', () => {
 
     it('refuses onboarding into a unit outside the actor\'s', () => {
       given([]).when(cmd({ type: 'OnboardCustomer', segment: 'retail', gender: 'F', birthYear: null, assetsByUnit: { SB2: '1' } })).thenRefuses('OUTSIDE_SCOPE');
+      // C1 exists (in SB1): rm1 asking for SB2 learns nothing of it, the same refusal as for a free id.
+      given([onboarded]).when(cmd({ type: 'OnboardCustomer', segment: 'retail', gender: 'F', birthYear: null, assetsByUnit: { SB2: '1' } })).thenRefuses('OUTSIDE_SCOPE');
     });
 
     it('refuses any command on an unknown customer', () => {
