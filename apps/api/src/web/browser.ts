@@ -73,15 +73,24 @@ export async function hoverChart(page: Page, selector: string): Promise<number> 
   const canvas = await page.waitForSelector(`${selector} canvas`);
   await canvas.scrollIntoViewIfNeeded();
   const box = (await canvas.boundingBox())!;
+  const shown = async () => Number((await page.getAttribute(selector, 'data-tip')) ?? 0);
+  const done = async (tip: number) => {
+    await page.waitForTimeout(200); // the tooltip drawn (and any CSP report delivered)
+    await page.mouse.move(0, 0);
+    return tip;
+  };
   for (let fy = 0.1; fy < 0.95; fy += 0.1) {
     for (let fx = 0.2; fx < 0.95; fx += 0.1) {
       await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
-      const tip = Number((await page.getAttribute(selector, 'data-tip')) ?? 0);
-      if (tip > 0) {
-        await page.waitForTimeout(200); // the tooltip drawn (and any CSP report delivered)
-        await page.mouse.move(0, 0);
-        return tip;
-      }
+      const tip = await shown();
+      if (tip > 0) return done(tip);
+    }
+    // ECharts throttles its tooltip: one may come a moment after the row's last move (a loaded machine).
+    // (asked from here, not with waitForFunction's string, which the page's CSP refuses as eval)
+    for (let i = 0; i < 6; i++) {
+      await page.waitForTimeout(50);
+      const tip = await shown();
+      if (tip > 0) return done(tip);
     }
   }
   await page.mouse.move(0, 0);
