@@ -4,7 +4,7 @@ import { RequestMethod } from '@nestjs/common';
 import type { Role } from '@app/domain';
 import { AppModule } from '../../apps/api/src/app.module';
 import { routePolicy } from '../../apps/api/src/http/auth';
-import { api, seedCustomer, seedOrganisation, type ApiResponse, submitWithPlan } from '../support/api';
+import { api, campaignDraft, seedCustomer, seedOrganisation, type ApiResponse, submitWithPlan } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -99,8 +99,8 @@ const CASES: Case[] = [
 
   { route: 'POST /api/interactions', roles: [RM, BH, AD], inside: {}, outside: {}, peer: {}, body: () => ({ kind: 'contact', customerId: 'IN', staffId: 'rm1', channel: 'phone', outcome: 'reached' }) },
 
-  { route: 'POST /api/campaigns', roles: [MK, AD], inside: {}, body: (n) => draft(`K${n}`, 'BR1') },
-  { route: 'POST /api/audiences/preview', roles: [MK, AD], inside: {}, body: (n) => { const { campaignId: _c, name: _n, objective: _o, targets: _t, ...plan } = draft(`K${n}`, 'BR1') as Record<string, unknown>; return plan; } },
+  { route: 'POST /api/campaigns', roles: [MK, AD], inside: {}, body: (n) => campaignDraft(`K${n}`, 'BR1') },
+  { route: 'POST /api/audiences/preview', roles: [MK, AD], inside: {}, body: (n) => { const { campaignId: _c, name: _n, objective: _o, targets: _t, ...plan } = campaignDraft(`K${n}`, 'BR1') as Record<string, unknown>; return plan; } },
   { route: 'POST /api/campaigns/:campaignId/submit', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, body: () => ({ planDocumentId: '00000000-0000-4000-8000-000000000000' }) },
   // The sample body (JSON) is no document: allowed callers get 415 DOCUMENT_TYPE_NOT_ALLOWED, after the scope check.
   { route: 'POST /api/campaigns/:campaignId/plan-documents', roles: [MK, AD], inside: { campaignId: 'K-IN' }, outside: { campaignId: 'K-OUT' }, query: '?fileName=plan.pdf', body: () => ({}) },
@@ -150,21 +150,6 @@ const CASES: Case[] = [
 
 /** Routes that need no token at all. */
 const PUBLIC_ROUTES = ['GET /health', 'GET /health/ready', 'POST /api/org/bootstrap', 'GET /api/auth/config', 'POST /api/auth/sign-in', 'GET /api/auth/oidc/start', 'GET /api/auth/oidc/callback'];
-
-function draft(campaignId: string, ownerUnitId: string) {
-  return {
-    campaignId,
-    name: campaignId,
-    objective: 'x',
-    ownerUnitId,
-    productCodes: ['DEP-1Y'],
-    channels: ['phone'],
-    audience: { tiers: ['ordinary', 'standard'] },
-    budget: '100.00',
-    period: { start: '2026-03-01', end: '2026-05-31' },
-    controlGroupPercent: 10,
-  };
-}
 
 /** Every route the app declares, as `METHOD /path`, with its declared policy. */
 function declaredRoutes() {
@@ -221,14 +206,14 @@ describe('access: role × route × scope', () => {
     ok(await admin.post('/api/customers/IN/manager', { staffId: 'rm1' }));
     ok(await admin.post('/api/customers/PEER/manager', { staffId: 'rm2' }));
     ok(await admin.post('/api/customers/OUT/manager', { staffId: 'rm3' }));
-    ok(await admin.post('/api/campaigns', draft('K-IN', 'BR1')));
-    ok(await admin.post('/api/campaigns', draft('K-SUB', 'SB1')));
+    ok(await admin.post('/api/campaigns', campaignDraft('K-IN', 'BR1')));
+    ok(await admin.post('/api/campaigns', campaignDraft('K-SUB', 'SB1')));
     ok(await submitWithPlan(admin, 'K-SUB'));
     kSubPlan = (await t.db.pool.query(`SELECT document_id FROM plan_documents WHERE campaign_id = 'K-SUB'`)).rows[0].document_id;
     // The admin (head office) approves what BR1 submits: head office is BR1's direct superior, SB1's is BR1.
-    ok(await c.as('mkt-br1').post('/api/campaigns', draft('APPROVE-BR1', 'BR1')));
+    ok(await c.as('mkt-br1').post('/api/campaigns', campaignDraft('APPROVE-BR1', 'BR1')));
     ok(await submitWithPlan(c.as('mkt-br1'), 'APPROVE-BR1'));
-    ok(await admin.post('/api/campaigns', draft('K-OUT', 'BR2')));
+    ok(await admin.post('/api/campaigns', campaignDraft('K-OUT', 'BR2')));
     await t.runtime.projector!.catchUp();
   });
   afterAll(() => t?.close());

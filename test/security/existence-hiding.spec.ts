@@ -1,4 +1,4 @@
-import { api, seedCustomer, seedOrganisation, submitWithPlan, type ApiResponse } from '../support/api';
+import { api, campaignDraft, seedCustomer, seedOrganisation, submitWithPlan, type ApiResponse } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -20,18 +20,7 @@ describe('commands outside scope answer as unknown ids do', () => {
   };
   /** The answer with the id blanked: everything else must match, key for key. */
   const answer = (r: ApiResponse, id: string) => ({ status: r.status, body: JSON.parse(JSON.stringify(r.body).split(id).join('<id>')) });
-  const draft = (campaignId: string, ownerUnitId: string) => ({
-    campaignId,
-    name: 'Spring deposits',
-    objective: 'x',
-    ownerUnitId,
-    productCodes: ['DEP-1Y'],
-    channels: ['phone'],
-    audience: { tiers: ['ordinary', 'standard'] },
-    budget: '100.00',
-    period: { start: '2026-03-01', end: '2026-05-31' },
-    controlGroupPercent: 10,
-  });
+  const draft = (campaignId: string, ownerUnitId: string) => campaignDraft(campaignId, ownerUnitId, 'Spring deposits');
 
   beforeAll(async () => {
     t = await startTestApp();

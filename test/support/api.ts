@@ -110,3 +110,19 @@ export async function submitWithPlan(as: ReturnType<ReturnType<typeof api>['as']
   if (uploaded.status !== 201) return uploaded;
   return as.post(`/api/campaigns/${encodeURIComponent(campaignId)}/submit`, { planDocumentId: uploaded.body.documentId, ...body });
 }
+
+/** A campaign draft for specs about who may act on it: one product, phone, two tiers, spring 2026, 10% control. */
+export function campaignDraft(campaignId: string, ownerUnitId: string, name = campaignId) {
+  return {
+    campaignId,
+    name,
+    objective: 'x',
+    ownerUnitId,
+    productCodes: ['DEP-1Y'],
+    channels: ['phone'],
+    audience: { tiers: ['ordinary', 'standard'] },
+    budget: '100.00',
+    period: { start: '2026-03-01', end: '2026-05-31' },
+    controlGroupPercent: 10,
+  };
+}
