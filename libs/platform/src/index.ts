@@ -17,4 +17,5 @@ export * from './ops-server';
 export * from './tracing';
 export * from './erasure';
 export * from './legacy-erasure-reasons';
+export * from './legacy-correction-reasons';
 export * from './documents';
