@@ -1,5 +1,4 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
