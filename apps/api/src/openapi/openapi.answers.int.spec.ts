@@ -223,7 +223,8 @@ describe('documented answers match what the api really answers', () => {
   });
 
   it('the customer 360 and the points ledger, not empty, answer as documented', async () => {
-    const customer = await c.as('admin').get('/api/customers/C1');
+    // The head of the customer's branch reads personal data and contact notes in clear; the admin masked.
+    const customer = await c.as('head-br1').get('/api/customers/C1');
     expect(customer.status).toBe(200);
     expect(problems('get', '/api/customers/{customerId}', customer.body)).toBeNull();
     const b = customer.body;
@@ -240,6 +241,9 @@ describe('documented answers match what the api really answers', () => {
     expect(b.pointsBalance).toBe(40);
     expect(b.personal.name).toBe('王芳');
     expect(b.personalDataErased).toBe(false);
+    const masked = await c.as('admin').get('/api/customers/C1');
+    expect(problems('get', '/api/customers/{customerId}', masked.body)).toBeNull();
+    expect([masked.body.personal, masked.body.lastContacts[0].outcome]).toEqual([{ name: '王*', phone: '+86**********1234' }, '***']);
     // The erased customer: personal null, erased true.
     const erased = await c.as('admin').get('/api/customers/C9');
     expect([erased.status, erased.body.personal, erased.body.personalDataErased]).toEqual([200, null, true]);
