@@ -6804,8 +6804,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: {
+            /** @description to the provider's authorization endpoint; to `/` without OIDC_ISSUER, or to `/?signin-error=OIDC_UNAVAILABLE` when the provider's discovery fails */
+            303: {
                 headers: {
+                    /** @description where the browser goes next */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
