@@ -1770,12 +1770,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
                 };
             };
             500: components["responses"]["InternalError"];
@@ -1790,12 +1799,66 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    /**
+                     * @example {
+                     *       "status": "ready",
+                     *       "store": {
+                     *         "kind": "postgres",
+                     *         "position": "1042/7",
+                     *         "globalPosition": "7"
+                     *       },
+                     *       "database": {
+                     *         "ok": true
+                     *       },
+                     *       "projections": [
+                     *         {
+                     *           "name": "campaign-effectiveness",
+                     *           "state": "running",
+                     *           "position": "1042/7",
+                     *           "lag": {
+                     *             "events": 0,
+                     *             "seconds": 0
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ready";
+                        store: {
+                            kind: string;
+                            /** @description null while the store is empty */
+                            position: string | null;
+                            globalPosition: string;
+                        };
+                        database: {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                        projections: {
+                            name: string;
+                            state: string;
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                            /**
+                             * @description a new version is being built beside it (blue/green)
+                             * @enum {boolean}
+                             */
+                            rebuilding?: true;
+                        }[];
+                        /** @description READY_MAX_LAG_SECONDS, when set */
+                        maxLagSeconds?: number;
+                    };
                 };
             };
             500: components["responses"]["InternalError"];
@@ -1824,11 +1887,36 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "admin",
+                     *       "streamId": "organisation",
+                     *       "revision": 1,
+                     *       "position": "12/2",
+                     *       "events": [
+                     *         "OrgUnitOpened",
+                     *         "StaffMemberRegistered"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             409: components["responses"]["Conflict"];
@@ -1849,11 +1937,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        units: {
+                            unitId: string;
+                            name: string;
+                            /** @enum {string} */
+                            level: "head_office" | "branch" | "sub_branch_1" | "sub_branch_2" | "outlet";
+                            parentId: string | null;
+                            wealthCentre: boolean;
+                        }[];
+                        staff: {
+                            staffId: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                            unitId: string;
+                            active: boolean;
+                        }[];
+                        products: {
+                            productCode: string;
+                            name: string;
+                            category: string;
+                            /** @enum {string} */
+                            riskLevel: "R1" | "R2" | "R3" | "R4" | "R5";
+                            riskBearing: boolean;
+                            /** @description scorecard points per CNY of revenue */
+                            weight: string;
+                        }[];
+                        scoring: {
+                            /** @description the referrer's share of a referral sale */
+                            referralShare: number;
+                            complaintPenalty: number;
+                            unsuitablePenalty: number;
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -1883,11 +2007,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "SB-PD",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "OrgUnitOpened"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -1920,11 +2068,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "StaffMemberRegistered"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -1955,11 +2127,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "StaffMemberMoved"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -1989,11 +2185,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "StaffMemberDeactivated"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2023,11 +2243,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "StaffTokensRevoked"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2060,11 +2304,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "StaffRoleChanged"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2100,11 +2368,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "FUND-BOND",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "ProductDefined"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2138,11 +2430,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "FUND-BOND",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "ProductUpdated"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2176,11 +2492,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "BR-SH",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TierThresholdsSet"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2213,11 +2553,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "BR-SH",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "ContactPolicySet"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2249,11 +2613,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "scoring-rules",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "ScoringRulesSet"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2284,11 +2672,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TargetSet"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2317,11 +2729,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2026-03",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "BusinessMonthClosed"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2369,11 +2805,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2413,11 +2873,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2455,11 +2939,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2498,11 +3006,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2538,11 +3070,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2584,11 +3140,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2625,11 +3205,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2665,11 +3269,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2706,11 +3334,38 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferRequested"
+                     *       ],
+                     *       "requestId": "TR-3f0c1a52-8d4e-4b7a-9a51-0e2f6c1d9b37"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                        /** @description `TR-` and a UUID: the decision names it */
+                        requestId: string;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2748,11 +3403,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2789,11 +3468,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2831,11 +3534,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2871,11 +3598,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2913,11 +3664,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 5,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "VipCardApplied"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2956,11 +3731,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 5,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "VipCardApplicationApproved"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2996,11 +3795,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 5,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "VipCardIssued"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3036,11 +3859,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 5,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "VipCardApplied"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3076,11 +3923,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 5,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "VipCardApplied"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3118,11 +3989,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "points-C-10001",
+                     *       "revision": 12,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TransactionPointsEarned"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3159,11 +4054,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "points-C-10001",
+                     *       "revision": 12,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TransactionPointsEarned"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3200,11 +4119,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "points-C-10001",
+                     *       "revision": 12,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TransactionPointsEarned"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3243,11 +4186,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "points-C-10001",
+                     *       "revision": 12,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TransactionPointsEarned"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3282,11 +4249,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "points-C-10001",
+                     *       "revision": 12,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TransactionPointsEarned"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4800,11 +5791,33 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        projections: {
+                            name: string;
+                            version: number;
+                            /** @enum {string} */
+                            state: "running" | "resubscribing" | "failed" | "stopped" | "rebuilding" | "not started";
+                            /** @description null before it ever ran */
+                            position: string | null;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                            /** @description failed: the failing event (position, eventType, message); resubscribing: why the subscription broke */
+                            error: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description ISO 8601, UTC */
+                            updatedAt: string | null;
+                        }[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4830,11 +5843,31 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "customer-360",
+                     *       "version": 7,
+                     *       "schema": "rm_customer_360_v7_b",
+                     *       "position": "1187/42",
+                     *       "state": "running"
+                     *     }
+                     */
+                    "application/json": {
+                        name: string;
+                        version: number;
+                        /** @description the schema the live tables are in now */
+                        schema: string;
+                        position: string;
+                        /** @enum {string} */
+                        state: "running" | "resubscribing" | "failed" | "stopped" | "rebuilding" | "not started";
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4865,11 +5898,26 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "customer-360",
+                     *       "state": "running",
+                     *       "position": "1187/42"
+                     *     }
+                     */
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        state: "running" | "resubscribing" | "failed" | "stopped" | "rebuilding" | "not started";
+                        position: string;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4956,11 +6004,126 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        unitId: string;
+                        segment: string;
+                        /** @enum {string} */
+                        gender: "F" | "M" | "U";
+                        /** @description ISO 8601, UTC */
+                        onboardedAt: string;
+                        /** @enum {string} */
+                        tier: "ordinary" | "standard" | "platinum" | "black";
+                        tierHistory: {
+                            month: string;
+                            /** @enum {string} */
+                            from: "ordinary" | "standard" | "platinum" | "black";
+                            /** @enum {string} */
+                            to: "ordinary" | "standard" | "platinum" | "black";
+                            /** @description yuan, two decimals */
+                            threeMonthAverage: string;
+                            /** @description ISO 8601, UTC */
+                            recordedAt: string | null;
+                        }[];
+                        holdings: {
+                            productCode: string;
+                            /**
+                             * @description what opened the holding: a sale, or a monthly snapshot listing it
+                             * @enum {string}
+                             */
+                            source: "sale" | "snapshot";
+                            /** @description ISO 8601, UTC */
+                            sinceAt: string;
+                            /** @description bank month (YYYY-MM) */
+                            sinceMonth: string;
+                            /** @description bank day of the sale that opened it; null when a snapshot did */
+                            sinceDay: string | null;
+                            /** @description sales of the product while this holding lasted, less those reversed */
+                            sales: number;
+                        }[];
+                        pastHoldings: {
+                            productCode: string;
+                            /**
+                             * @description what opened the holding: a sale, or a monthly snapshot listing it
+                             * @enum {string}
+                             */
+                            source: "sale" | "snapshot";
+                            /** @description ISO 8601, UTC */
+                            sinceAt: string;
+                            /** @description bank month (YYYY-MM) */
+                            sinceMonth: string;
+                            /** @description bank day of the sale that opened it; null when a snapshot did */
+                            sinceDay: string | null;
+                            /** @description sales of the product while this holding lasted, less those reversed */
+                            sales: number;
+                            /** @description ISO 8601, UTC */
+                            closedAt: string;
+                            closedMonth: string;
+                        }[];
+                        managerId: string | null;
+                        /** @description channels the customer opted out of; every other one may be used */
+                        optedOut: ("phone" | "sms" | "app" | "branch" | "email")[];
+                        riskProfile: {
+                            /** @enum {string} */
+                            tolerance: "R1" | "R2" | "R3" | "R4" | "R5";
+                            /** @description ISO 8601, UTC */
+                            assessedAt: string;
+                            /** @description ISO 8601, UTC */
+                            validUntil: string;
+                            expired: boolean;
+                        } | null;
+                        vipCard: {
+                            cardId: string;
+                            /** @enum {string} */
+                            tier: "ordinary" | "standard" | "platinum" | "black";
+                            /** @description ISO 8601, UTC */
+                            validUntil: string;
+                        } | null;
+                        lastContacts: {
+                            contactId: string;
+                            /** @description ISO 8601, UTC */
+                            occurredAt: string;
+                            /** @enum {string} */
+                            channel: "phone" | "sms" | "app" | "branch" | "email";
+                            staffId: string;
+                            campaignId: string | null;
+                            /** @description the outcome note: in clear for those who see personal data in clear, `***` for others, null when none or erased */
+                            outcome: string | null;
+                        }[];
+                        campaigns: {
+                            campaignId: string;
+                            /** @enum {string} */
+                            group: "treatment" | "control";
+                            /** @description ISO 8601, UTC */
+                            enrolledAt: string;
+                        }[];
+                        pointsBalance: number;
+                        /** @description from the vault: in clear or masked by who reads; null when none was given or it was erased */
+                        personal: {
+                            name: string;
+                            phone?: string;
+                            email?: string;
+                            idNumber?: string;
+                            address?: string;
+                        } | null;
+                        personalDataErased: boolean;
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4985,11 +6148,45 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        balance: number;
+                        entries: {
+                            /** @description the lot, or what the entry takes back (reversal-…, redemption-…, campaign-…, expiry-…) */
+                            entry: string;
+                            /**
+                             * @description the event that wrote it
+                             * @enum {string}
+                             */
+                            kind: "BenefitPointsAccrued" | "TransactionPointsEarned" | "TransactionPointsReversed" | "PointsRedeemed" | "CampaignCostPointsDeducted" | "PointsExpired";
+                            /** @description signed: accruals positive, reversals, redemptions, deductions and expiries negative */
+                            points: number;
+                            /** @description ISO 8601, UTC */
+                            occurredAt: string;
+                            /** @description the month, transaction, redemption or campaign it concerns */
+                            reference: string | null;
+                            /** @description ISO 8601, UTC */
+                            expiresAt: string | null;
+                            /** @description the running balance after this entry */
+                            balance: number;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5175,11 +6372,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        entries: {
+                            id: number;
+                            /** @description ISO 8601, UTC */
+                            at: string;
+                            actor: string | null;
+                            orgUnit: string | null;
+                            method: string;
+                            path: string;
+                            status: number;
+                            /** @enum {string} */
+                            outcome: "ok" | "refused" | "denied" | "failed";
+                            code: string | null;
+                            correlationId: string | null;
+                            /** @enum {string} */
+                            kind: "command" | "personal-data-read" | "denied-customer-read";
+                        }[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5397,11 +6614,31 @@ export interface operations {
             };
         };
         responses: {
+            /** @description changed: who is signed in, no longer bound to change the password */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "staffId": "head-sh",
+                     *       "displayName": "王经理",
+                     *       "role": "branch_head",
+                     *       "unitId": "BR-SH",
+                     *       "mustChangePassword": false
+                     *     }
+                     */
+                    "application/json": {
+                        staffId: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                        unitId: string;
+                        /** @description signed in with a one-time password: only /api/auth/ is reachable until POST /api/auth/password */
+                        mustChangePassword: boolean;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5463,11 +6700,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "signedOut": true
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        signedOut: true;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5498,11 +6746,24 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "staffId": "rm-001",
+                     *       "mustChangePassword": true
+                     *     }
+                     */
+                    "application/json": {
+                        staffId: string;
+                        /** @enum {boolean} */
+                        mustChangePassword: true;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5543,8 +6804,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: {
+            /** @description to the provider's authorization endpoint; to `/` without OIDC_ISSUER, or to `/?signin-error=OIDC_UNAVAILABLE` when the provider's discovery fails */
+            303: {
                 headers: {
+                    /** @description where the browser goes next */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
