@@ -1,3 +1,4 @@
+import { useBankTimeZone } from '../shared/calendar';
 import { tenDayChecks, type ReactionFacts } from './follow-up';
 
 // Period: 1 to 30 April 2026 in Shanghai = 2026-03-31T16:00Z to 2026-04-30T16:00Z (30 days).
@@ -54,6 +55,26 @@ describe('the check of each 旬 of a running campaign (004 存款营销活动方
       ['2026-02', 1, '2026-02-01', '2026-02-10', '2026-02-10T16:00:00.000Z'],
       ['2026-02', 2, '2026-02-11', '2026-02-15', '2026-02-15T16:00:00.000Z'],
     ]);
+  });
+
+  it('given a bank in London, then the 下旬 of March 2026 ends at its own midnight after the clocks went forward (10 days and 23 hours)', () => {
+    useBankTimeZone('Europe/London');
+    try {
+      // March 2026 in London: 1 March 00:00 GMT to 1 April 00:00 BST (31 March 23:00Z); summer time from 29 March.
+      const checks = tenDayChecks({ start: '2026-03-01T00:00:00.000Z', end: '2026-03-31T23:00:00.000Z' }, { conversions: null, revenue: null }, [], '2026-05-01T00:00:00.000Z', {
+        // 23:30 BST on 31 March (22:30Z): the 下旬's last half hour; 00:30 BST on 1 April (23:30Z, still the 31st in UTC): April's, outside.
+        feedback: [{ at: '2026-03-31T22:30:00.000Z', rating: 4 }, { at: '2026-03-31T23:30:00.000Z', rating: 1 }],
+        complaints: [],
+        contacts: [],
+      });
+      expect(checks.map((c) => [c.from, c.to, c.lastDay, c.reaction.feedback, c.reaction.averageRating])).toEqual([
+        ['2026-03-01T00:00:00.000Z', '2026-03-11T00:00:00.000Z', '2026-03-10', 0, null],
+        ['2026-03-11T00:00:00.000Z', '2026-03-21T00:00:00.000Z', '2026-03-20', 0, null],
+        ['2026-03-21T00:00:00.000Z', '2026-03-31T23:00:00.000Z', '2026-03-31', 1, 4],
+      ]);
+    } finally {
+      useBankTimeZone('Asia/Shanghai');
+    }
   });
 
   describe("the customers' reaction in each window", () => {
