@@ -134,6 +134,13 @@ describe('documented answers match what the api really answers', () => {
 
   // Ids the seeded app knows, for path parameters.
   const PARAMS: Record<string, string> = { customerId: 'C1', unitId: 'BR1', staffId: 'rm1' };
+  // The follow-up screen's routes: K1 (waiting for approval) and the calendar over its period; read
+  // at the submission's position, so K1 is in the read model (its figures all zero, ratings null).
+  PARAMS.campaignId ??= 'K1';
+  const QUERIES: Record<string, () => string> = {
+    '/api/campaigns/{campaignId}/follow-up': () => `?minPosition=${submittedAt}`,
+    '/api/calendar': () => `?from=2026-01-01&to=2030-01-01&minPosition=${submittedAt}`,
+  };
   // Who is asked, in turn, until one may read the route.
   const ACTORS = ['admin', 'mkt-br1', 'head-br1', 'rm1', 'appr-ho'];
 
@@ -142,7 +149,7 @@ describe('documented answers match what the api really answers', () => {
     const failures: string[] = [];
     for (const [path, item] of Object.entries(doc.paths)) {
       if (!item.get || !schemaOf('get', path)) continue;
-      const concrete = path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMS[name] ?? `unknown-${name}`);
+      const concrete = path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMS[name] ?? `unknown-${name}`) + (QUERIES[path]?.() ?? '');
       let answered = false;
       for (const actor of ACTORS) {
         const r = await c.as(actor).get(concrete);
@@ -161,7 +168,7 @@ describe('documented answers match what the api really answers', () => {
     }
     expect(failures).toEqual([]);
     // The routes the front end reads are among them.
-    expect(checked).toEqual(expect.arrayContaining(['GET /api/auth/config', 'GET /api/auth/session', 'GET /api/notifications', 'GET /api/inbox', 'GET /api/inbox/mine', 'GET /api/customers/{customerId}/transfer-targets']));
+    expect(checked).toEqual(expect.arrayContaining(['GET /api/auth/config', 'GET /api/auth/session', 'GET /api/notifications', 'GET /api/inbox', 'GET /api/inbox/mine', 'GET /api/customers/{customerId}/transfer-targets', 'GET /api/campaigns/{campaignId}/follow-up', 'GET /api/calendar']));
     // ---- customers, cards, points, organisation, operations ----
     expect(checked).toEqual(expect.arrayContaining(['GET /api/customers/{customerId}', 'GET /api/customers/{customerId}/points', 'GET /api/org', 'GET /api/audit', 'GET /api/projections', 'GET /health', 'GET /health/ready']));
   });
@@ -174,6 +181,21 @@ describe('documented answers match what the api really answers', () => {
     const mine = await c.as('mkt-br1').get(`/api/inbox/mine?minPosition=${submittedAt}`);
     expect(mine.body.items.map((i: { kind: string; requestId: string; status: string }) => `${i.kind} ${i.requestId} ${i.status}`)).toEqual(['campaign K1 pending']);
     expect(problems('get', '/api/inbox/mine', mine.body)).toBeNull();
+  });
+
+  it('the follow-up and the calendar answer as documented, K1 among them', async () => {
+    const followUp = await c.as('mkt-br1').get(`/api/campaigns/K1/follow-up?minPosition=${submittedAt}`);
+    expect(followUp.status).toBe(200);
+    expect(problems('get', '/api/campaigns/{campaignId}/follow-up', followUp.body)).toBeNull();
+    // The period starts 1 January 2026: its first 旬 is a check, nothing in it (no rating: null, not 0).
+    expect(followUp.body.checks[0]).toMatchObject({ month: '2026-01', dekad: 1, firstDay: '2026-01-01', lastDay: '2026-01-10', reaction: { feedback: 0, averageRating: null, complaints: 0, customersContacted: 0, complaintRate: null } });
+    const calendar = await c.as('mkt-br1').get(`/api/calendar?from=2026-01-01&to=2030-01-01&minPosition=${submittedAt}`);
+    expect(calendar.status).toBe(200);
+    expect(calendar.body.campaigns.map((k: { campaignId: string }) => k.campaignId)).toContain('K1');
+    expect(problems('get', '/api/calendar', calendar.body)).toBeNull();
+    // A check without its reaction is not what the document says.
+    const { reaction: _, ...bare } = followUp.body.checks[0];
+    expect(problems('get', '/api/campaigns/{campaignId}/follow-up', { ...followUp.body, checks: [bare] })).toMatch(/reaction/);
   });
 
   it('the audience preview answers as documented', async () => {

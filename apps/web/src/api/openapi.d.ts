@@ -1027,7 +1027,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Targets against actuals with the every-10-days check (plan carried out? objective on course?), feedback and complaint rate */
+        /**
+         * Targets against actuals checked each 旬 (plan carried out? objective on course? customers' reaction?), feedback and complaint rate
+         * @description 004: "每旬…进行效果评价" — one check per 旬 of the bank's calendar (days 1–10, 11–20, 21 to the month's end, cut at the bank's midnights in BANK_TIME_ZONE, Asia/Shanghai by default) inside the period, up to now; the 旬 still running comes last (`inProgress`, figures so far). Each check carries the customers' reaction in its window alone: feedback lines recorded, their average rating (null, not 0, when none was rated), complaints raised, and the complaint rate = complaints raised in the window ÷ distinct customers the campaign contacted in the window (not the participants: the customers the window's work reached; a customer complaining twice counts twice, so it may exceed 1; null when nobody was contacted in the window). Each fact falls in the window of the bank day of its business time (feedback at 23:30 Beijing on the 10th is the 上旬's, at 00:30 on the 11th the 中旬's). `reaction` is the whole campaign's.
+         */
         get: operations["FollowUpController_followUp"];
         put?: never;
         post?: never;
@@ -5476,11 +5479,108 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        campaignId: string;
+                        period: {
+                            /** @description ISO time in UTC */
+                            start: string;
+                            /** @description exclusive */
+                            end: string;
+                        };
+                        targets: {
+                            conversions: number | null;
+                            /** @description yuan, two decimals */
+                            revenue: string | null;
+                        };
+                        actuals: {
+                            conversions: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            /** @description yuan, two decimals */
+                            cost: string;
+                            participants: number;
+                            /** @description distinct customers contacted */
+                            contacted: number;
+                        };
+                        /** @description one per 旬 of the bank calendar met by the period, up to now; the running one last (`inProgress`) */
+                        checks: {
+                            /** @description the bank month of the 旬, YYYY-MM */
+                            month: string;
+                            /** @description 1 上旬 (days 1–10), 2 中旬 (11–20), 3 下旬 (21 to the month's end), on the bank's calendar */
+                            dekad: 1 | 2 | 3;
+                            /** @description the window's start: the 旬's first bank midnight, or the period's start */
+                            from: string;
+                            /** @description the window's end (exclusive): the next 旬's first bank midnight, or the period's end */
+                            to: string;
+                            /** @description a bank day, YYYY-MM-DD in BANK_TIME_ZONE */
+                            firstDay: string;
+                            /** @description the window's last bank day (today for the 旬 still running) */
+                            lastDay: string;
+                            /** @description when the check is made: the window's end, or now for the 旬 still running */
+                            at: string;
+                            /** @description the 旬 still running: its figures so far */
+                            inProgress: boolean;
+                            /** @description share of the period gone at `at`, 4 decimals */
+                            elapsed: number;
+                            /** @description every contact made in the window, re-contacts included (plan carried out?) */
+                            contactedInWindow: number;
+                            planCarriedOut: boolean;
+                            conversions: {
+                                /** @description since the period's start */
+                                actual: number;
+                                /** @description the target pro rata; null without a target */
+                                expected: number | null;
+                                onTrack: boolean | null;
+                            };
+                            revenue: {
+                                /** @description yuan, two decimals */
+                                actual: string;
+                                /** @description yuan, two decimals */
+                                expected: string | null;
+                                onTrack: boolean | null;
+                            };
+                            /** @description the customers' reaction in this window alone, each fact by the bank day of its business time */
+                            reaction: {
+                                /** @description feedback lines recorded (with or without a rating) */
+                                feedback: number;
+                                /** @description mean rating 1–5, two decimals; null when no feedback carried a rating (not 0) */
+                                averageRating: number | null;
+                                /** @description complaints about the campaign's contacts (a customer who complains twice counts twice) */
+                                complaints: number;
+                                /** @description complaints raised in the window ÷ distinct customers contacted in the window (not the participants); may exceed 1; null when nobody was contacted in it */
+                                complaintRate: number | null;
+                                /** @description distinct customers the campaign's staff contacted in the window */
+                                customersContacted: number;
+                            };
+                        }[];
+                        /** @description the whole campaign so far: complaint rate over the customers it contacted */
+                        reaction: {
+                            /** @description feedback lines recorded (with or without a rating) */
+                            feedback: number;
+                            /** @description mean rating 1–5, two decimals; null when no feedback carried a rating (not 0) */
+                            averageRating: number | null;
+                            /** @description complaints about the campaign's contacts (a customer who complains twice counts twice) */
+                            complaints: number;
+                            /** @description complaints ÷ customers contacted; may exceed 1; null when nobody was contacted */
+                            complaintRate: number | null;
+                        };
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5507,11 +5607,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO time in UTC */
+                        from: string;
+                        /** @description ISO time in UTC */
+                        to: string;
+                        campaigns: {
+                            campaignId: string;
+                            name: string;
+                            ownerUnitId: string;
+                            /** @description draft, submitted, approved, rejected, launched, completed, cancelled */
+                            status: string;
+                            period: {
+                                /** @description ISO time in UTC */
+                                start: string;
+                                /** @description ISO time in UTC */
+                                end: string;
+                            };
+                            /** @description customers enrolled, both groups */
+                            enrolled: number;
+                        }[];
+                        overlaps: {
+                            campaigns: (string)[];
+                            /** @description customers enrolled in both (either group) */
+                            sharedCustomers: number;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
