@@ -75,6 +75,8 @@ describe('documented answers match what the api really answers', () => {
     }
     await ok('post', '/api/interactions', rm.post('/api/interactions', { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'K2' }));
     await ok('post', '/api/interactions', rm.post('/api/interactions', { kind: 'conversion', customerId: 'C1', staffId: 'rm1', productCode: 'FUND-BOND', amount: '50000.00', revenue: '750.00', campaignId: 'K2' }));
+    // An admin's correction (its reason a code): rm1's scorecard lists it, without the customer for a marketer.
+    await ok('post', '/api/interactions', admin.post('/api/interactions', { kind: 'conversion', customerId: 'C2', staffId: 'rm1', productCode: 'DEP-1Y', amount: '10000.00', revenue: '20.00' }, { 'correction-reason': 'late_booking' }));
     await ok('post', '/api/interactions', rm.post('/api/interactions', { kind: 'referral', customerId: 'C2', referrerStaffId: 'rm2', sellerStaffId: 'rm1', productCode: 'GOLD' }));
     await ok('post', '/api/interactions', rm.post('/api/interactions', { kind: 'participation', customerId: 'C1', campaignId: 'K2', how: 'attended' }));
     await ok('post', '/api/campaigns/{campaignId}/costs', admin.post('/api/campaigns/K2/costs', { amount: '88.00', customerId: 'C1', description: 'gift' }));
@@ -187,8 +189,8 @@ describe('documented answers match what the api really answers', () => {
       ['admin', '/api/budgets', `/api/budgets?year=2026&${at}`, ['units']],
       ['admin', '/api/cross-selling', `/api/cross-selling?from=2026-01&to=2030-12&${at}`, ['ratio', 'referrals.byReferrer', 'referrals.bySeller', 'attrition']],
       ['admin', '/api/scorecards', `/api/scorecards?period=${bankMonth}&${at}`, ['people', 'units']],
-      ['admin', '/api/scorecards/{staffId}', `/api/scorecards/rm1?period=${bankMonth}&${at}`, ['credits']],
-      ['mkt-br1', '/api/scorecards/{staffId}', `/api/scorecards/rm1?period=${bankMonth}&${at}`, []],
+      ['admin', '/api/scorecards/{staffId}', `/api/scorecards/rm1?period=${bankMonth}&${at}`, ['credits', 'corrections']],
+      ['mkt-br1', '/api/scorecards/{staffId}', `/api/scorecards/rm1?period=${bankMonth}&${at}`, ['corrections']],
       ['admin', '/api/exceptions', `/api/exceptions?${at}`, ['exceptions']],
       ['rm1', '/api/call-list', `/api/call-list?${at}`, ['campaigns', 'campaigns.0.customers', 'campaigns.0.customers.0.channels', 'maintenanceDue', 'complaintsDue']],
     ];
