@@ -168,14 +168,14 @@ export const completeAnswer = commandAnswer.extend({
 
 /** POST /api/campaigns/{campaignId}/plan-documents (201): the document kept outside the event log. */
 export const planDocumentAnswer = z.object({
-  documentId: z.string().describe('what the submission names (`planDocumentId`)'),
+  documentId: z.guid().describe('what the submission names (`planDocumentId`)'),
   campaignId: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('hex SHA-256 of the bytes, recorded in CampaignSubmitted'),
   fileName: z.string(),
   mediaType: z.string().describe('told by the bytes: PDF, Word, Excel or PowerPoint'),
   size: count.describe('bytes'),
   uploadedBy: z.string(),
-  uploadedAt: instant,
+  uploadedAt: z.iso.datetime(),
 });
 
 const enrolled = z.object({ treatment: count, control: count });

@@ -4312,7 +4312,10 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        /** @description what the submission names (`planDocumentId`) */
+                        /**
+                         * Format: uuid
+                         * @description what the submission names (`planDocumentId`)
+                         */
                         documentId: string;
                         campaignId: string;
                         /** @description hex SHA-256 of the bytes, recorded in CampaignSubmitted */
@@ -4323,7 +4326,7 @@ export interface operations {
                         /** @description bytes */
                         size: number;
                         uploadedBy: string;
-                        /** @description ISO time */
+                        /** Format: date-time */
                         uploadedAt: string;
                     };
                 };
