@@ -51,8 +51,8 @@ describe('documented answers match what the api really answers', () => {
   /**
    * The campaign side, so its answers have rows to validate (an empty array validates anything): K2
    * launched by an admin (not the marketer's request, not waiting in an inbox) with C1 and C2 (rm1's) all in
-   * treatment, a contact, a sale, a referral, a cost and feedback; K3 launched and completed; and
-   * supervision exceptions of every kind (imported events and a backdated complaint past its deadline).
+   * treatment, a contact, a sale, a referral, a cost and feedback; K3 launched and completed; K4 rejected,
+   * K5 cancelled; budget commands; and supervision exceptions of every kind (imported events and a backdated complaint past its deadline).
    */
   async function seedCampaignSide() {
     const admin = c.as('admin');
@@ -84,6 +84,14 @@ describe('documented answers match what the api really answers', () => {
     await ok('post', '/api/interactions', rm.post('/api/interactions', { kind: 'participation', customerId: 'C1', campaignId: 'K3', how: 'attended' }));
     await ok('post', '/api/campaigns/{campaignId}/complete', admin.post('/api/campaigns/K3/complete', {}));
     await ok('post', '/api/campaigns/{campaignId}/points-deduction', admin.post('/api/campaigns/K3/points-deduction', {}));
+    // K4 rejected, K5 cancelled as a draft; a budget for 2027 and its split to BR2.
+    for (const k of ['K4', 'K5']) await ok('post', '', admin.post('/api/campaigns', { campaignId: k, name: k, ownerUnitId: 'BR1', productCodes: ['DEP-1Y'], channels: ['phone'], budget: '100', period: { start: '2026-01-01', end: '2030-01-01' } }), false);
+    const k4plan = await ok('post', '', admin.upload('/api/campaigns/K4/plan-documents?fileName=plan-K4.pdf', planPdf('K4 plan')), false);
+    await ok('post', '', admin.post('/api/campaigns/K4/submit', { planDocumentId: k4plan.documentId }), false);
+    await ok('post', '/api/campaigns/{campaignId}/reject', c.as('appr-ho').post('/api/campaigns/K4/reject', { reason: 'budget too high' }));
+    await ok('post', '/api/campaigns/{campaignId}/cancel', admin.post('/api/campaigns/K5/cancel', { reason: 'not this year' }));
+    await ok('post', '/api/budgets/{unitId}/annual', admin.post('/api/budgets/HO/annual', { year: 2027, amount: '500000' }));
+    await ok('post', '/api/budgets/{unitId}/allocations', admin.post('/api/budgets/HO/allocations', { childUnitId: 'BR2', year: 2027, amount: '50000' }));
     await ok('post', '/api/budgets/{unitId}/change-requests', c.as('head-br1').post('/api/budgets/BR1/change-requests', { requestId: 'BR1-CR', year: 2026, amount: '120000', reason: 'more' }));
     await ok('post', '/api/budgets/{unitId}/change-requests/{requestId}/decision', c.as('appr-ho').post('/api/budgets/BR1/change-requests/BR1-CR/decision', { approve: false, reason: 'no' }));
     // Supervision, one exception of each kind (their events as another channel would append them).
@@ -219,11 +227,15 @@ describe('documented answers match what the api really answers', () => {
     expect(failures).toEqual([]);
     // Each was there to check: create (201) and the commands that answer 200.
     expect([...new Set(commandAnswers.map((a) => `${a.status} ${a.method.toUpperCase()} ${a.path}`))].sort()).toEqual([
+      '200 POST /api/budgets/{unitId}/allocations',
+      '200 POST /api/budgets/{unitId}/annual',
       '200 POST /api/budgets/{unitId}/change-requests/{requestId}/decision',
       '200 POST /api/campaigns/{campaignId}/approve',
+      '200 POST /api/campaigns/{campaignId}/cancel',
       '200 POST /api/campaigns/{campaignId}/complete',
       '200 POST /api/campaigns/{campaignId}/launch',
       '200 POST /api/campaigns/{campaignId}/points-deduction',
+      '200 POST /api/campaigns/{campaignId}/reject',
       '200 POST /api/campaigns/{campaignId}/submit',
       '201 POST /api/budgets/{unitId}/change-requests',
       '201 POST /api/campaigns',
