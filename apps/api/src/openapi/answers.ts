@@ -2,6 +2,7 @@ import { ApiOkResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AUDIENCE_EXCLUSIONS, CHANNELS, ORG_LEVELS, RISK_LEVELS, ROLES, TIERS } from '@app/domain';
 import { commandAnswer } from './command-answer';
+export { commandAnswer, CreatedAnswer } from './command-answer';
 
 /**
  * Success answers, as zod schemas: one source of truth for the document (`@Answer(schema)` puts it
@@ -274,4 +275,261 @@ export const auditAnswer = z.object({
       kind: z.enum(['command', 'personal-data-read', 'denied-customer-read']),
     }),
   ),
+});
+
+// ---- campaigns, budgets, scorecards, cross-selling, call list ----
+// (imports of this section kept here, so the sections merge without touching the file's head)
+
+const int = z.number().int();
+const yuan = z.string().describe('yuan, two decimals');
+const CAMPAIGN_STATUSES = ['draft', 'submitted', 'approved', 'rejected', 'launched', 'completed', 'cancelled'] as const;
+const campaignStatus = z.enum(CAMPAIGN_STATUSES);
+
+export const COMMAND_ANSWER_EXAMPLE = { id: 'K-2026-001', streamId: 'campaign-K-2026-001', revision: 0, position: '1187/42', events: ['CampaignDrafted'] };
+
+/** POST /api/campaigns/{campaignId}/launch: the command's answer and whom the launch enrolled. */
+export const launchAnswer = commandAnswer.extend({
+  audienceSize: count.describe('customers enrolled, treatment and control'),
+  controlCount: count,
+  excluded: z.record(z.string(), count).describe('customers the rule matched whom the customer\'s own rules refused, by refusal code (codes with none left out)'),
+});
+
+/** POST /api/campaigns/{campaignId}/costs: the command's answer and the cost line's id. */
+export const costAnswer = commandAnswer.extend({ costId: z.string() });
+
+/** Participants' points deducted by their cost share (safe to repeat: each customer once). */
+export const pointsDeductionAnswer = z.object({
+  campaignId: z.string(),
+  participants: count,
+  deducted: count.describe('participants whose points this run deducted (0 on a repeat)'),
+  points: z.number().describe('points deducted by this run'),
+});
+
+/** POST /api/campaigns/{campaignId}/complete: the completion stands; the deduction, or why it failed and how to finish it. */
+export const completeAnswer = commandAnswer.extend({
+  pointsDeduction: z.union([
+    pointsDeductionAnswer,
+    z.object({
+      error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
+      retry: z.string().describe('the request that finishes the deduction'),
+    }),
+  ]),
+});
+
+/** POST /api/campaigns/{campaignId}/plan-documents (201): the document kept outside the event log. */
+export const planDocumentAnswer = z.object({
+  documentId: z.guid().describe('what the submission names (`planDocumentId`)'),
+  campaignId: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('hex SHA-256 of the bytes, recorded in CampaignSubmitted'),
+  fileName: z.string(),
+  mediaType: z.string().describe('told by the bytes: PDF, Word, Excel or PowerPoint'),
+  size: count.describe('bytes'),
+  uploadedBy: z.string(),
+  uploadedAt: z.iso.datetime(),
+});
+
+const enrolled = z.object({ treatment: count, control: count });
+/** GET /api/campaigns: every campaign in the reader's scope with its headline figures, and totals that count each sale once. */
+const totalsFigures = z.object({
+  campaigns: count,
+  conversions: count.describe('sales tagged with one of the campaigns, not reversed'),
+  revenue: yuan,
+  cost: yuan,
+  treatmentConverted: count.describe('treatment customers of any of them who bought one of its products in its run, each once'),
+  treatmentRevenue: yuan,
+});
+export const campaignListAnswer = z.object({
+  campaigns: z.array(
+    z.object({
+      campaignId: z.string(),
+      name: z.string(),
+      ownerUnitId: z.string(),
+      status: campaignStatus,
+      launchedAt: instant.nullable(),
+      closedAt: instant.nullable(),
+      enrolled,
+      budget: yuan,
+      conversions: count,
+      revenue: yuan,
+      cost: yuan,
+      roi: z.number().nullable().describe('(revenue − cost) / cost; null without cost'),
+    }),
+  ),
+  totals: totalsFigures.extend({ byUnit: z.array(totalsFigures.extend({ unitId: z.string() })).describe('per owning unit: each sale once within a unit') }),
+  ...fromReadModel,
+});
+
+const groupFigures = z.object({ size: count, converted: count, conversionRate: z.number().nullable(), revenue: yuan });
+const breakdownRow = { treatment: count, control: count, treatmentConverted: count, controlConverted: count };
+const effectivenessFigures = z.object({
+  campaignId: z.string(),
+  name: z.string(),
+  ownerUnitId: z.string(),
+  status: campaignStatus,
+  launchedAt: instant.nullable(),
+  closedAt: instant.nullable(),
+  funnel: z.object({ enrolled, contacted: count, offered: count, accepted: count, participated: count.describe('treatment customers who took part: they share the cost'), converted: count }),
+  conversions: count.describe('sales tagged with the campaign, not reversed'),
+  revenue: yuan,
+  cost: yuan,
+  roi: z.number().nullable(),
+  costPerConversion: yuan.nullable(),
+  complaints: count,
+  complaintRate: z.number().nullable().describe('complaints per customer contacted; null before any contact'),
+  groups: z.object({ treatment: groupFigures, control: groupFigures }),
+  lift: z.object({
+    absolute: z.number().nullable().describe('treatment conversion rate − control conversion rate'),
+    confidenceInterval95: z.tuple([z.number(), z.number()]).nullable(),
+    pValue: z.number().nullable(),
+    significant: z.boolean().nullable(),
+    method: z.string(),
+    incrementalConversions: z.number().nullable(),
+    incrementalRevenue: yuan.nullable(),
+  }),
+  revenuePerCustomer: z.object({ treatment: yuan.nullable(), control: yuan.nullable(), difference: yuan.nullable(), confidenceInterval95: z.tuple([yuan, yuan]).nullable() }),
+  daily: z.array(z.object({ date: z.string().describe('bank day, YYYY-MM-DD'), contacted: count, offered: count, accepted: count, converted: count, revenue: yuan })),
+  byChannel: z.array(z.object({ channel: z.string(), contacts: count, customersContacted: count })),
+  byUnit: z.array(z.object({ unitId: z.string().describe('the unit at enrolment'), ...breakdownRow })),
+  byTier: z.array(z.object({ tier: z.string().describe('the tier at enrolment'), ...breakdownRow })),
+});
+/** Live figures (the read model), or as of a date / under another attribution model (replayed: `attributed`, `asOf`, `through`, no `readModel`). */
+export const effectivenessAnswer = z.union([
+  effectivenessFigures.extend({ ...fromReadModel }),
+  effectivenessFigures.extend({
+    attributed: z.object({ model: z.enum(['direct', 'last-touch', 'first-touch', 'linear', 'time-decay']), conversions: z.number(), revenue: yuan, roi: z.number().nullable(), costPerConversion: yuan.nullable() }),
+    asOf: instant.nullable(),
+    attribution: z.object({ model: z.enum(['direct', 'last-touch', 'first-touch', 'linear', 'time-decay']), windowDays: z.number(), halfLifeDays: z.number() }),
+    through: z.string().nullable().describe('the store position the figures reflect'),
+  }),
+]);
+
+/** GET /api/campaigns/{campaignId}/effectiveness/conversions: the sales behind the figures. */
+export const campaignConversionsAnswer = z.object({
+  campaignId: z.string(),
+  conversions: z.array(
+    z.object({ conversionId: z.string(), eventId: z.string(), customerId: z.string(), staffId: z.string(), productCode: z.string(), amount: yuan, revenue: yuan, occurredAt: instant, reversed: z.boolean() }),
+  ),
+  ...fromReadModel,
+});
+
+/** GET /api/budgets?year=: each unit's budget for the year. */
+export const budgetUsageAnswer = z.object({
+  year: int,
+  units: z.array(
+    z.object({ unitId: z.string(), year: int, allocated: yuan, splitToUnitsBelow: yuan, committedToCampaigns: yuan, released: yuan, spent: yuan, remaining: yuan }),
+  ),
+  ...fromReadModel,
+});
+
+const referralRow = z.object({ staffId: z.string(), referrals: count, converted: count, conversionRate: z.number() });
+/** GET /api/cross-selling. */
+export const crossSellingAnswer = z.object({
+  ratio: z.array(z.object({ month: z.string(), unitId: z.string().nullable().describe('null: the bank-wide row'), customers: count, productsPerCustomer: z.number() })),
+  referrals: z.object({ byReferrer: z.array(referralRow), bySeller: z.array(referralRow) }),
+  attrition: z.array(z.object({ productsHeld: count.describe('the most products held before (4 = four or more)'), customers: count, lost: count, attritionRate: z.number() })),
+  ...fromReadModel,
+});
+/** GET /api/campaigns/{campaignId}/cross-selling. */
+export const campaignCrossSellingAnswer = z.object({
+  campaignId: z.string(),
+  groups: z.array(z.object({ group: z.enum(['treatment', 'control']), customers: count, productsPerCustomerBefore: z.number().nullable(), productsPerCustomerAfter: z.number().nullable() })),
+  ...fromReadModel,
+});
+
+const personScore = z.object({
+  staffId: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  unitId: z.string().describe('the unit they were in while the facts of this row happened'),
+  conversions: count,
+  referrals: count,
+  revenue: yuan,
+  points: z.number(),
+  shadowPoints: z.number().describe('points of customers moved up to a wealth centre (影子考核)'),
+  complaints: count,
+  customersContacted: count,
+  complaintRate: z.number().nullable(),
+  unsuitableAttempts: count,
+  score: z.number().describe('points less the penalties'),
+  contacts: count,
+  assignedCustomers: count,
+  maintenanceAdherence: z.number().nullable(),
+  target: z.number().nullable(),
+  attainment: z.number().nullable(),
+  rankInUnit: int.min(1),
+});
+/** GET /api/scorecards?period=. */
+export const scorecardAnswer = z.object({
+  period: z.string(),
+  orgUnit: z.string().nullable(),
+  people: z.array(personScore),
+  units: z.array(
+    z.object({
+      unitId: z.string(),
+      name: z.string(),
+      parentId: z.string().nullable(),
+      people: count,
+      conversions: count,
+      revenue: yuan,
+      points: z.number(),
+      shadowPoints: z.number(),
+      score: z.number(),
+      target: z.number().nullable(),
+      attainment: z.number().nullable(),
+    }),
+  ),
+  ...fromReadModel,
+});
+const correction = { eventId: z.string(), type: z.string(), correctedBy: z.string(), reason: z.string(), occurredAt: instant, recordedAt: instant };
+/** GET /api/scorecards/{staffId}?period=: a marketer sees no customer (no `credits`, corrections without `customerId`). */
+export const personScorecardAnswer = personScore.extend({
+  period: z.string(),
+  byUnit: z.array(personScore).optional().describe('someone who moved during the month: a row per unit'),
+  credits: z
+    .array(
+      z.object({ customerId: z.string(), conversionId: z.string(), productCode: z.string(), kind: z.string(), unitId: z.string(), revenue: yuan, points: z.number(), eventId: z.string(), occurredAt: instant, reversed: z.boolean() }),
+    )
+    .optional()
+    .describe('the sales behind the figures; not for marketers'),
+  corrections: z.array(z.object({ ...correction, customerId: z.string().nullable().optional().describe('not for marketers') })),
+  ...fromReadModel,
+});
+
+/** GET /api/exceptions: by kind, with the details of each. */
+const exception = <K extends string, D extends z.ZodRawShape>(kind: K, details: D) =>
+  z.object({ kind: z.literal(kind), unitId: z.string().nullable(), customerId: z.string().nullable(), details: z.object(details) });
+export const exceptionsAnswer = z.object({
+  exceptions: z.array(
+    z.discriminatedUnion('kind', [
+      exception('card_without_application', { cardId: z.string() }),
+      exception('application_without_card', { applicationId: z.string(), approvedAt: instant }),
+      exception('tier_mismatch', { cardId: z.string(), cardTier: z.string(), applicationTier: z.string() }),
+      exception('special_quota_exceeded', { holders: count, special: count, limit: z.number() }),
+      exception('complaint_overdue', { complaintId: z.string(), category: z.string(), staffId: z.string().nullable(), campaignId: z.string().nullable(), answerDueBy: instant }),
+    ]),
+  ),
+  ...fromReadModel,
+});
+
+/** GET /api/call-list: a relationship manager's day. */
+export const callListAnswer = z.object({
+  at: instant,
+  campaigns: z.array(
+    z.object({
+      campaignId: z.string(),
+      periodEnd: z.string(),
+      productCodes: z.array(z.string()),
+      customers: z.array(
+        z.object({
+          customerId: z.string(),
+          contactableNow: z.boolean(),
+          channels: z.array(z.object({ channel: z.enum(CHANNELS), allowed: z.boolean(), refusal: z.object({ code: z.string(), message: z.string() }).nullable().describe('why not: the refusal a contact now would get') })),
+          openOffers: z.array(z.object({ offerId: z.string(), productCode: z.string() })),
+        }),
+      ),
+    }),
+  ),
+  maintenanceDue: z.array(z.object({ customerId: z.string(), lastContactAt: instant.nullable() })),
+  complaintsDue: z.array(z.object({ customerId: z.string(), complaintId: z.string(), answerDueBy: instant, overdue: z.boolean() })),
+  ...fromReadModel,
 });

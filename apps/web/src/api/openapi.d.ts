@@ -4387,11 +4387,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description recorded: `id` is the record's own id (the contact, offer, sale…) where it has one, else the customer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 7,
+                     *       "position": "2210/130",
+                     *       "events": [
+                     *         "CustomerContacted"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4417,11 +4441,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        campaigns: {
+                            campaignId: string;
+                            name: string;
+                            ownerUnitId: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "approved" | "rejected" | "launched" | "completed" | "cancelled";
+                            /** @description ISO 8601, UTC */
+                            launchedAt: string | null;
+                            /** @description ISO 8601, UTC */
+                            closedAt: string | null;
+                            enrolled: {
+                                treatment: number;
+                                control: number;
+                            };
+                            /** @description yuan, two decimals */
+                            budget: string;
+                            conversions: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            /** @description yuan, two decimals */
+                            cost: string;
+                            /** @description (revenue − cost) / cost; null without cost */
+                            roi: number | null;
+                        }[];
+                        totals: {
+                            campaigns: number;
+                            /** @description sales tagged with one of the campaigns, not reversed */
+                            conversions: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            /** @description yuan, two decimals */
+                            cost: string;
+                            /** @description treatment customers of any of them who bought one of its products in its run, each once */
+                            treatmentConverted: number;
+                            /** @description yuan, two decimals */
+                            treatmentRevenue: string;
+                            /** @description per owning unit: each sale once within a unit */
+                            byUnit: {
+                                campaigns: number;
+                                /** @description sales tagged with one of the campaigns, not reversed */
+                                conversions: number;
+                                /** @description yuan, two decimals */
+                                revenue: string;
+                                /** @description yuan, two decimals */
+                                cost: string;
+                                /** @description treatment customers of any of them who bought one of its products in its run, each once */
+                                treatmentConverted: number;
+                                /** @description yuan, two decimals */
+                                treatmentRevenue: string;
+                                unitId: string;
+                            }[];
+                        };
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4504,11 +4593,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description drafted */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 0,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CampaignDrafted"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             /** @description Invalid input. Codes: INVALID_AGE_BAND, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED. */
             400: {
@@ -4560,11 +4673,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 1,
+                     *       "position": "1190/45",
+                     *       "events": [
+                     *         "CampaignSubmitted"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4599,11 +4736,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 2,
+                     *       "position": "1203/51",
+                     *       "events": [
+                     *         "CampaignApproved"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4639,11 +4800,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 2,
+                     *       "position": "1203/51",
+                     *       "events": [
+                     *         "CampaignRejected"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4679,11 +4864,48 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 4,
+                     *       "position": "1260/77",
+                     *       "events": [
+                     *         "CampaignLaunched"
+                     *       ],
+                     *       "audienceSize": 1200,
+                     *       "controlCount": 120,
+                     *       "excluded": {
+                     *         "OPTED_OUT": 31,
+                     *         "NOT_SUITABLE": 12
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                        /** @description customers enrolled, treatment and control */
+                        audienceSize: number;
+                        controlCount: number;
+                        /** @description customers the rule matched whom the customer's own rules refused, by refusal code (codes with none left out) */
+                        excluded: {
+                            [key: string]: number;
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4724,11 +4946,37 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 5,
+                     *       "position": "1302/80",
+                     *       "events": [
+                     *         "CampaignCostRecorded"
+                     *       ],
+                     *       "costId": "c0a8012e-3b1f-4f5e-9a77-0c1d2e3f4a5b"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                        costId: string;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4770,11 +5018,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 6,
+                     *       "position": "1310/82",
+                     *       "events": [
+                     *         "CampaignFeedbackRecorded"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4809,11 +5081,59 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 7,
+                     *       "position": "1400/90",
+                     *       "events": [
+                     *         "CampaignCompleted"
+                     *       ],
+                     *       "pointsDeduction": {
+                     *         "campaignId": "K-2026-001",
+                     *         "participants": 40,
+                     *         "deducted": 40,
+                     *         "points": 1520.5
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                        pointsDeduction: {
+                            campaignId: string;
+                            participants: number;
+                            /** @description participants whose points this run deducted (0 on a repeat) */
+                            deducted: number;
+                            /** @description points deducted by this run */
+                            points: number;
+                        } | {
+                            error: {
+                                code: string;
+                                message: string;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            /** @description the request that finishes the deduction */
+                            retry: string;
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4848,11 +5168,29 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "campaignId": "K-2026-001",
+                     *       "participants": 40,
+                     *       "deducted": 0,
+                     *       "points": 0
+                     *     }
+                     */
+                    "application/json": {
+                        campaignId: string;
+                        participants: number;
+                        /** @description participants whose points this run deducted (0 on a repeat) */
+                        deducted: number;
+                        /** @description points deducted by this run */
+                        points: number;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4888,11 +5226,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 3,
+                     *       "position": "1220/60",
+                     *       "events": [
+                     *         "CampaignCancelled"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4931,6 +5293,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "documentId": "0b6c1c8e-6a53-4a63-9d3f-1b0c2f7de2a1",
+                     *       "campaignId": "K-2026-001",
+                     *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "fileName": "春季存款竞赛方案.pdf",
+                     *       "mediaType": "application/pdf",
+                     *       "size": 182044,
+                     *       "uploadedBy": "mkt-sh",
+                     *       "uploadedAt": "2026-02-20T01:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -5670,11 +6044,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601, UTC */
+                        at: string;
+                        campaigns: {
+                            campaignId: string;
+                            periodEnd: string;
+                            productCodes: string[];
+                            customers: {
+                                customerId: string;
+                                contactableNow: boolean;
+                                channels: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "sms" | "app" | "branch" | "email";
+                                    allowed: boolean;
+                                    /** @description why not: the refusal a contact now would get */
+                                    refusal: {
+                                        code: string;
+                                        message: string;
+                                    } | null;
+                                }[];
+                                openOffers: {
+                                    offerId: string;
+                                    productCode: string;
+                                }[];
+                            }[];
+                        }[];
+                        maintenanceDue: {
+                            customerId: string;
+                            /** @description ISO 8601, UTC */
+                            lastContactAt: string | null;
+                        }[];
+                        complaintsDue: {
+                            customerId: string;
+                            complaintId: string;
+                            /** @description ISO 8601, UTC */
+                            answerDueBy: string;
+                            overdue: boolean;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5706,11 +6130,245 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description live figures from the read model (with `readModel`); as of a date or under another attribution model, replayed (with `attributed`, `asOf`, `attribution`, `through`) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        campaignId: string;
+                        name: string;
+                        ownerUnitId: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "approved" | "rejected" | "launched" | "completed" | "cancelled";
+                        /** @description ISO 8601, UTC */
+                        launchedAt: string | null;
+                        /** @description ISO 8601, UTC */
+                        closedAt: string | null;
+                        funnel: {
+                            enrolled: {
+                                treatment: number;
+                                control: number;
+                            };
+                            contacted: number;
+                            offered: number;
+                            accepted: number;
+                            /** @description treatment customers who took part: they share the cost */
+                            participated: number;
+                            converted: number;
+                        };
+                        /** @description sales tagged with the campaign, not reversed */
+                        conversions: number;
+                        /** @description yuan, two decimals */
+                        revenue: string;
+                        /** @description yuan, two decimals */
+                        cost: string;
+                        roi: number | null;
+                        /** @description yuan, two decimals */
+                        costPerConversion: string | null;
+                        complaints: number;
+                        /** @description complaints per customer contacted; null before any contact */
+                        complaintRate: number | null;
+                        groups: {
+                            treatment: {
+                                size: number;
+                                converted: number;
+                                conversionRate: number | null;
+                                /** @description yuan, two decimals */
+                                revenue: string;
+                            };
+                            control: {
+                                size: number;
+                                converted: number;
+                                conversionRate: number | null;
+                                /** @description yuan, two decimals */
+                                revenue: string;
+                            };
+                        };
+                        lift: {
+                            /** @description treatment conversion rate − control conversion rate */
+                            absolute: number | null;
+                            confidenceInterval95: (number)[] | null;
+                            pValue: number | null;
+                            significant: boolean | null;
+                            method: string;
+                            incrementalConversions: number | null;
+                            /** @description yuan, two decimals */
+                            incrementalRevenue: string | null;
+                        };
+                        revenuePerCustomer: {
+                            /** @description yuan, two decimals */
+                            treatment: string | null;
+                            /** @description yuan, two decimals */
+                            control: string | null;
+                            /** @description yuan, two decimals */
+                            difference: string | null;
+                            confidenceInterval95: (string)[] | null;
+                        };
+                        daily: {
+                            /** @description bank day, YYYY-MM-DD */
+                            date: string;
+                            contacted: number;
+                            offered: number;
+                            accepted: number;
+                            converted: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                        }[];
+                        byChannel: {
+                            channel: string;
+                            contacts: number;
+                            customersContacted: number;
+                        }[];
+                        byUnit: {
+                            /** @description the unit at enrolment */
+                            unitId: string;
+                            treatment: number;
+                            control: number;
+                            treatmentConverted: number;
+                            controlConverted: number;
+                        }[];
+                        byTier: {
+                            /** @description the tier at enrolment */
+                            tier: string;
+                            treatment: number;
+                            control: number;
+                            treatmentConverted: number;
+                            controlConverted: number;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    } | {
+                        campaignId: string;
+                        name: string;
+                        ownerUnitId: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "approved" | "rejected" | "launched" | "completed" | "cancelled";
+                        /** @description ISO 8601, UTC */
+                        launchedAt: string | null;
+                        /** @description ISO 8601, UTC */
+                        closedAt: string | null;
+                        funnel: {
+                            enrolled: {
+                                treatment: number;
+                                control: number;
+                            };
+                            contacted: number;
+                            offered: number;
+                            accepted: number;
+                            /** @description treatment customers who took part: they share the cost */
+                            participated: number;
+                            converted: number;
+                        };
+                        /** @description sales tagged with the campaign, not reversed */
+                        conversions: number;
+                        /** @description yuan, two decimals */
+                        revenue: string;
+                        /** @description yuan, two decimals */
+                        cost: string;
+                        roi: number | null;
+                        /** @description yuan, two decimals */
+                        costPerConversion: string | null;
+                        complaints: number;
+                        /** @description complaints per customer contacted; null before any contact */
+                        complaintRate: number | null;
+                        groups: {
+                            treatment: {
+                                size: number;
+                                converted: number;
+                                conversionRate: number | null;
+                                /** @description yuan, two decimals */
+                                revenue: string;
+                            };
+                            control: {
+                                size: number;
+                                converted: number;
+                                conversionRate: number | null;
+                                /** @description yuan, two decimals */
+                                revenue: string;
+                            };
+                        };
+                        lift: {
+                            /** @description treatment conversion rate − control conversion rate */
+                            absolute: number | null;
+                            confidenceInterval95: (number)[] | null;
+                            pValue: number | null;
+                            significant: boolean | null;
+                            method: string;
+                            incrementalConversions: number | null;
+                            /** @description yuan, two decimals */
+                            incrementalRevenue: string | null;
+                        };
+                        revenuePerCustomer: {
+                            /** @description yuan, two decimals */
+                            treatment: string | null;
+                            /** @description yuan, two decimals */
+                            control: string | null;
+                            /** @description yuan, two decimals */
+                            difference: string | null;
+                            confidenceInterval95: (string)[] | null;
+                        };
+                        daily: {
+                            /** @description bank day, YYYY-MM-DD */
+                            date: string;
+                            contacted: number;
+                            offered: number;
+                            accepted: number;
+                            converted: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                        }[];
+                        byChannel: {
+                            channel: string;
+                            contacts: number;
+                            customersContacted: number;
+                        }[];
+                        byUnit: {
+                            /** @description the unit at enrolment */
+                            unitId: string;
+                            treatment: number;
+                            control: number;
+                            treatmentConverted: number;
+                            controlConverted: number;
+                        }[];
+                        byTier: {
+                            /** @description the tier at enrolment */
+                            tier: string;
+                            treatment: number;
+                            control: number;
+                            treatmentConverted: number;
+                            controlConverted: number;
+                        }[];
+                        attributed: {
+                            /** @enum {string} */
+                            model: "direct" | "last-touch" | "first-touch" | "linear" | "time-decay";
+                            conversions: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            roi: number | null;
+                            /** @description yuan, two decimals */
+                            costPerConversion: string | null;
+                        };
+                        /** @description ISO 8601, UTC */
+                        asOf: string | null;
+                        attribution: {
+                            /** @enum {string} */
+                            model: "direct" | "last-touch" | "first-touch" | "linear" | "time-decay";
+                            windowDays: number;
+                            halfLifeDays: number;
+                        };
+                        /** @description the store position the figures reflect */
+                        through: string | null;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5735,11 +6393,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        campaignId: string;
+                        conversions: {
+                            conversionId: string;
+                            eventId: string;
+                            customerId: string;
+                            staffId: string;
+                            productCode: string;
+                            /** @description yuan, two decimals */
+                            amount: string;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            /** @description ISO 8601, UTC */
+                            occurredAt: string;
+                            reversed: boolean;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5772,11 +6458,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "HO",
+                     *       "streamId": "org-HO",
+                     *       "revision": 0,
+                     *       "position": "12/3",
+                     *       "events": [
+                     *         "AnnualBudgetSet"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5814,11 +6524,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "HO",
+                     *       "streamId": "org-HO",
+                     *       "revision": 1,
+                     *       "position": "15/4",
+                     *       "events": [
+                     *         "BudgetSplit"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5857,11 +6591,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "BR-SH",
+                     *       "streamId": "org-BR-SH",
+                     *       "revision": 3,
+                     *       "position": "420/18",
+                     *       "events": [
+                     *         "BudgetChangeRequested"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5900,11 +6658,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "BR-SH",
+                     *       "streamId": "org-BR-SH",
+                     *       "revision": 4,
+                     *       "position": "431/20",
+                     *       "events": [
+                     *         "BudgetChangeApproved"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6083,11 +6865,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        period: string;
+                        orgUnit: string | null;
+                        people: {
+                            staffId: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                            /** @description the unit they were in while the facts of this row happened */
+                            unitId: string;
+                            conversions: number;
+                            referrals: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            points: number;
+                            /** @description points of customers moved up to a wealth centre (影子考核) */
+                            shadowPoints: number;
+                            complaints: number;
+                            customersContacted: number;
+                            complaintRate: number | null;
+                            unsuitableAttempts: number;
+                            /** @description points less the penalties */
+                            score: number;
+                            contacts: number;
+                            assignedCustomers: number;
+                            maintenanceAdherence: number | null;
+                            target: number | null;
+                            attainment: number | null;
+                            rankInUnit: number;
+                        }[];
+                        units: {
+                            unitId: string;
+                            name: string;
+                            parentId: string | null;
+                            people: number;
+                            conversions: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            points: number;
+                            shadowPoints: number;
+                            score: number;
+                            target: number | null;
+                            attainment: number | null;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6112,11 +6950,105 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        staffId: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                        /** @description the unit they were in while the facts of this row happened */
+                        unitId: string;
+                        conversions: number;
+                        referrals: number;
+                        /** @description yuan, two decimals */
+                        revenue: string;
+                        points: number;
+                        /** @description points of customers moved up to a wealth centre (影子考核) */
+                        shadowPoints: number;
+                        complaints: number;
+                        customersContacted: number;
+                        complaintRate: number | null;
+                        unsuitableAttempts: number;
+                        /** @description points less the penalties */
+                        score: number;
+                        contacts: number;
+                        assignedCustomers: number;
+                        maintenanceAdherence: number | null;
+                        target: number | null;
+                        attainment: number | null;
+                        rankInUnit: number;
+                        period: string;
+                        /** @description someone who moved during the month: a row per unit */
+                        byUnit?: {
+                            staffId: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                            /** @description the unit they were in while the facts of this row happened */
+                            unitId: string;
+                            conversions: number;
+                            referrals: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            points: number;
+                            /** @description points of customers moved up to a wealth centre (影子考核) */
+                            shadowPoints: number;
+                            complaints: number;
+                            customersContacted: number;
+                            complaintRate: number | null;
+                            unsuitableAttempts: number;
+                            /** @description points less the penalties */
+                            score: number;
+                            contacts: number;
+                            assignedCustomers: number;
+                            maintenanceAdherence: number | null;
+                            target: number | null;
+                            attainment: number | null;
+                            rankInUnit: number;
+                        }[];
+                        /** @description the sales behind the figures; not for marketers */
+                        credits?: {
+                            customerId: string;
+                            conversionId: string;
+                            productCode: string;
+                            kind: string;
+                            unitId: string;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            points: number;
+                            eventId: string;
+                            /** @description ISO 8601, UTC */
+                            occurredAt: string;
+                            reversed: boolean;
+                        }[];
+                        corrections: {
+                            eventId: string;
+                            type: string;
+                            correctedBy: string;
+                            reason: string;
+                            /** @description ISO 8601, UTC */
+                            occurredAt: string;
+                            /** @description ISO 8601, UTC */
+                            recordedAt: string;
+                            /** @description not for marketers */
+                            customerId?: string | null;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6397,11 +7329,41 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        year: number;
+                        units: {
+                            unitId: string;
+                            year: number;
+                            /** @description yuan, two decimals */
+                            allocated: string;
+                            /** @description yuan, two decimals */
+                            splitToUnitsBelow: string;
+                            /** @description yuan, two decimals */
+                            committedToCampaigns: string;
+                            /** @description yuan, two decimals */
+                            released: string;
+                            /** @description yuan, two decimals */
+                            spent: string;
+                            /** @description yuan, two decimals */
+                            remaining: string;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6424,11 +7386,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        exceptions: ({
+                            /** @enum {string} */
+                            kind: "card_without_application";
+                            unitId: string | null;
+                            customerId: string | null;
+                            details: {
+                                cardId: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "application_without_card";
+                            unitId: string | null;
+                            customerId: string | null;
+                            details: {
+                                applicationId: string;
+                                /** @description ISO 8601, UTC */
+                                approvedAt: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "tier_mismatch";
+                            unitId: string | null;
+                            customerId: string | null;
+                            details: {
+                                cardId: string;
+                                cardTier: string;
+                                applicationTier: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "special_quota_exceeded";
+                            unitId: string | null;
+                            customerId: string | null;
+                            details: {
+                                holders: number;
+                                special: number;
+                                limit: number;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "complaint_overdue";
+                            unitId: string | null;
+                            customerId: string | null;
+                            details: {
+                                complaintId: string;
+                                category: string;
+                                staffId: string | null;
+                                campaignId: string | null;
+                                /** @description ISO 8601, UTC */
+                                answerDueBy: string;
+                            };
+                        })[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6453,11 +7480,52 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        ratio: {
+                            month: string;
+                            /** @description null: the bank-wide row */
+                            unitId: string | null;
+                            customers: number;
+                            productsPerCustomer: number;
+                        }[];
+                        referrals: {
+                            byReferrer: {
+                                staffId: string;
+                                referrals: number;
+                                converted: number;
+                                conversionRate: number;
+                            }[];
+                            bySeller: {
+                                staffId: string;
+                                referrals: number;
+                                converted: number;
+                                conversionRate: number;
+                            }[];
+                        };
+                        attrition: {
+                            /** @description the most products held before (4 = four or more) */
+                            productsHeld: number;
+                            customers: number;
+                            lost: number;
+                            attritionRate: number;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6480,11 +7548,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        campaignId: string;
+                        groups: {
+                            /** @enum {string} */
+                            group: "treatment" | "control";
+                            customers: number;
+                            productsPerCustomerBefore: number | null;
+                            productsPerCustomerAfter: number | null;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
