@@ -68,10 +68,17 @@ describe('database restart under load', () => {
     };
     const clients = Array.from({ length: 8 }, client);
     const during = () => results.length;
-    await new Promise((r) => setTimeout(r, 1_500));
+    /** Until `check` holds, or `ms` have passed: conditions, not pauses a loaded machine can outlast. */
+    const until = async (check: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; !check() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    };
+    // Under load: at least 1.5 s, and more than ten answers.
+    await Promise.all([new Promise((r) => setTimeout(r, 1_500)), until(() => during() > 10, 30_000)]);
     const beforeStop = during();
     await pg.stop();
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Down for at least 1.5 s, and until the api has answered a command 503 while it is.
+    const stopped = during();
+    await Promise.all([new Promise((r) => setTimeout(r, 1_500)), until(() => results.slice(stopped).some((r) => r.status === 503), 30_000)]);
     pg = await startOwnPostgres(dir, pg.port);
     // Load goes on until the api has answered 201 again for a while.
     const restarted = during();

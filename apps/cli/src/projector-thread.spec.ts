@@ -2,9 +2,12 @@ import { Worker } from 'node:worker_threads';
 import type { Runtime } from '@app/platform';
 import { startProjectorThread } from './projector-thread';
 
-/** A worker from source text: says it runs, then does what `then` says. */
+/** A worker from source text: says it runs, then does what `then` says. The last one started is `last`. */
+let last: Worker;
 const thread = (then: string) => () =>
-  new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.postMessage({ kind: 'running' }); ${then}`, { eval: true });
+  (last = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.postMessage({ kind: 'running' }); ${then}`, { eval: true }));
+/** Until the last thread has ended (its 'exit' reaches this side after any 'error'): not a fixed pause, which a loaded machine outlasts. */
+const ended = () => new Promise((r) => (last.threadId === -1 ? r(undefined) : last.once('exit', r)));
 const warned: string[] = [];
 const runtime = { db: { url: 'postgres://unused' }, log: { warn: (_: unknown, msg: string) => warned.push(msg) } } as unknown as Runtime;
 const settled = (p: Promise<void>) =>
@@ -18,13 +21,13 @@ describe('the CLI projector thread: stop never waits on a thread that is gone', 
 
   it('given a thread that crashed while the command ran, when stopped, then stop rejects with its error', async () => {
     const t = await startProjectorThread(runtime, {}, thread(`parentPort.on('message', () => {}); setTimeout(() => { throw new Error('projector thread crashed'); }, 50);`));
-    await new Promise((r) => setTimeout(r, 300));
+    await ended();
     expect(await settled(t!.stop())).toBe('rejected: the projector thread failed: projector thread crashed');
   });
 
   it('given a thread that ended without a word, when stopped, then stop rejects: the read models may be behind', async () => {
     const t = await startProjectorThread(runtime, {}, thread(`setTimeout(() => process.exit(0), 50);`));
-    await new Promise((r) => setTimeout(r, 300));
+    await ended();
     expect(await settled(t!.stop())).toBe('rejected: the projector thread stopped early (exit code 0): the read models may be behind');
   });
 

@@ -186,12 +186,43 @@ function connectionUrl(credentials: Credentials, port: number): string {
   return `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`;
 }
 
-export function freePort(): Promise<number> {
+/**
+ * A port nothing listens on now, for a server started a moment later (the embedded PostgreSQL, a
+ * process under test). Picked below the kernel's ephemeral range (ip_local_port_range, 32768 up on
+ * Linux), where the kernel never puts the local end of an outgoing connection: a port from
+ * listen(0) could be taken by one in between (a pool connecting elsewhere), or by a client
+ * reconnecting to that very port while its server is down (a TCP connection to itself), and the
+ * server would then fail to start with EADDRINUSE. Random, so that two callers at once rarely
+ * meet; listen(0) if no port there is free.
+ */
+export async function freePort(): Promise<number> {
+  const low = ephemeralRangeStart();
+  for (let i = 0; i < 50 && low > 10_000; i++) {
+    const candidate = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    if ((await listenOn(candidate)) !== null) return candidate;
+  }
+  const any = await listenOn(0);
+  if (any === null) throw new Error('no free port');
+  return any;
+}
+
+/** The first port of the kernel's ephemeral range (Linux; 32768 where it cannot be read, as IANA's 49152 is higher). */
+export function ephemeralRangeStart(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/** Listens on `port` of the loopback and closes again: the port it got, or null if it was taken. */
+function listenOn(port: number): Promise<number | null> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' || err.code === 'EACCES' ? resolvePort(null) : reject(err)));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
     });

@@ -14,6 +14,8 @@ describe('the audience preview and the launch agree', () => {
   let c: ReturnType<typeof api>;
   const DAY = 86_400_000;
   const now = Date.now();
+  /** This bank year (Asia/Shanghai), as the audience rule counts ages. */
+  const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
   /** `days` bank days ago at Beijing wall-clock `hh:mm` (UTC+8). */
   const beijing = (days: number, hh: number, mm: number) => {
     const today = Math.floor((now + 8 * 3_600_000) / DAY) * DAY; // 00:00 of today in Beijing, as if it were UTC
@@ -35,8 +37,9 @@ describe('the audience preview and the launch agree', () => {
       const customerId = `G${String(i).padStart(3, '0')}`;
       // Home: SB1 (BR1), or SB2 of another branch every 8th.
       const [rm, unit] = i % 8 === 7 ? ['rm3', 'SB2'] : ['rm1', 'SB1'];
-      // Born on the band's edges for 30–60 in 2026 (1966, 1996), just outside (1965, 1997), or unknown.
-      const birthYear = [1966, 1996, 1965, 1997, null, 1980][i % 6];
+      // Born on the band's edges for 30–60 this bank year (1966, 1996 in 2026), just outside (1965, 1997), unknown, or 46:
+      // from this year, not fixed years, which put the 1966-born outside the band from 2027 and the cap out of sight.
+      const birthYear = [year - 60, year - 30, year - 61, year - 29, null, year - 46][i % 6];
       // Onboarded now, 100 days ago a minute before midnight Beijing, 70 days ago just after, or 45 days ago.
       const onboardedAt = [undefined, beijing(100, 23, 59), beijing(70, 0, 0), beijing(45, 12, 0)][i % 4];
       note(ok(await c.as(rm).post('/api/customers', { customerId, segment: i % 9 === 0 ? 'prior' : 'retail', gender: i % 2 ? 'F' : 'M', birthYear, assetsByUnit: { [unit]: '300000' }, occurredAt: onboardedAt }), customerId));
@@ -65,7 +68,7 @@ describe('the audience preview and the launch agree', () => {
     const prior = await launch('KPRIOR', { ...base, productCodes: ['DEP-1Y'], controlGroupPercent: 50, audience: { segments: ['prior'] } });
     expect(prior.audienceSize).toBeGreaterThan(10);
     const { rows } = await t.db.pool.query(`SELECT data->>'customerId' AS id FROM es_events WHERE type = 'CustomerEnrolledInCampaign' AND data->>'campaignId' = 'KPRIOR' AND data->>'group' = 'treatment' ORDER BY 1`);
-    // Reachable by phone (i % 11 ≠ 0, 2); the capped ones also fit KR1 below (born 1966, 1996 or 1980: i % 6 = 0, 1, 5;
+    // Reachable by phone (i % 11 ≠ 0, 2); the capped ones also fit KR1 below (born on the band's edges or aged 46: i % 6 = 0, 1, 5;
     // tolerating R2 now: i % 7 = 2, 3, 4, 6; not erased: i % 37 ≠ 5), so that the cap is the reason that leaves them out.
     const n = (id: string) => Number(id.slice(1));
     const reachable = rows.map((r) => r.id as string).filter((id) => ![0, 2].includes(n(id) % 11));

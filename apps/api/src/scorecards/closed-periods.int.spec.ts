@@ -4,8 +4,12 @@ import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 const DAY = 86_400_000;
 /** The bank month (Asia/Shanghai) of an instant; en-CA formats as YYYY-MM-DD. */
 const bankMonth = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date(ms)).slice(0, 7);
-/** 10:00 Beijing (02:00Z) on the 15th of a bank month: well inside it. */
-const midMonth = (month: string) => `${month}-15T02:00:00.000Z`;
+/**
+ * 10:00 Beijing (02:00Z) on the 28th of a bank month: inside it, and for last month never further back
+ * than the 40 days' grace (1 to 34 days before any day of this month; the 15th was 41 days before
+ * the 26th of a month after a 31-day one, and the spec failed on the last days of every month).
+ */
+const midMonth = (month: string) => `${month}-28T02:00:00.000Z`;
 
 /**
  * Nobody bends the figures that set pay (issue 16, item 7), as found: a relationship manager dated

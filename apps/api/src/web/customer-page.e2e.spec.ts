@@ -204,22 +204,45 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     const { page } = await newPage();
     await signIn(page, t.url, 'appr-ho', 'head office 2026');
     await page.waitForSelector('#tabs');
+    // The screen opens on the last twelve months; that answer is held back here until a range chosen
+    // after it has been shown, then let through: it must not overwrite the later range (it did).
+    let letOpeningThrough: () => void = () => undefined;
+    const openingHeld = new Promise<void>((r) => (letOpeningThrough = r));
+    const asked: string[] = [];
+    await page.route(/\/api\/cross-selling\?/, async (route) => {
+      asked.push(route.request().url());
+      if (asked.length === 1) await openingHeld;
+      await route.continue();
+    });
     await page.click('#tabs [data-tab=crossSelling]');
-    await page.waitForSelector('#cross-selling-chart canvas');
-    // its tooltip is drawn on the canvas: no inline style for the CSP to refuse
-    expect(await hoverChart(page, '#cross-selling-chart')).toBeGreaterThan(0);
-    // The fixture's months, whatever today is (the screen opens on the last twelve).
-    await page.fill('#xs-from', '2026-01');
-    await page.keyboard.press('Enter');
-    await page.fill('#xs-to', '2026-06');
-    await page.keyboard.press('Enter');
-    expect([await page.inputValue('#xs-from'), await page.inputValue('#xs-to')]).toEqual(['2026-01', '2026-06']);
+    const pick = async (from: string, to: string) => {
+      await page.fill('#xs-from', from);
+      await page.keyboard.press('Enter');
+      await page.fill('#xs-to', to);
+      await page.keyboard.press('Enter');
+      expect([await page.inputValue('#xs-from'), await page.inputValue('#xs-to')]).toEqual([from, to]);
+    };
+    const shownRatios = () => page.$$eval('#cross-selling-ratio [data-ratio]', (xs) => xs.map((x) => `${x.getAttribute('data-ratio')} ${x.textContent}`));
+    // March to June: H1's snapshots of March and April (3 and 4 products), not February's.
+    await pick('2026-03', '2026-06');
+    await page.waitForSelector('#cross-selling-ratio [data-ratio="2026-03/SB1"]');
+    const opening = page.waitForResponse((r) => r.url() === asked[0]);
+    letOpeningThrough();
+    await opening;
+    await page.waitForTimeout(100); // the answer applied, if it were (a render tick)
+    expect((await shownRatios()).filter((r) => r.includes('/SB1 '))).toEqual(['2026-03/SB1 3.00', '2026-04/SB1 4.00']);
+    await page.unroute(/\/api\/cross-selling\?/);
+    // The fixture's months, whatever today is (the screen opens on the last twelve, which hold none of
+    // them from April 2027: no chart to hover then).
+    await pick('2026-01', '2026-06');
     await page.click('label:has(#xs-unit) .el-select__wrapper');
     await page.click('.el-select-dropdown__item:visible:has-text("SB1")');
     // Only H1 has snapshots: 2 products in February, 3 in March, 4 in April, all in SB1.
     await page.waitForSelector('#cross-selling-ratio [data-ratio="2026-02/SB1"]');
-    const ratios = await page.$$eval('#cross-selling-ratio [data-ratio]', (xs) => xs.map((x) => `${x.getAttribute('data-ratio')} ${x.textContent}`));
-    expect(ratios).toEqual(['2026-02/SB1 2.00', '2026-03/SB1 3.00', '2026-04/SB1 4.00']);
+    expect(await shownRatios()).toEqual(['2026-02/SB1 2.00', '2026-03/SB1 3.00', '2026-04/SB1 4.00']);
+    // the chart's tooltip is drawn on the canvas: no inline style for the CSP to refuse
+    await page.waitForSelector('#cross-selling-chart canvas');
+    expect(await hoverChart(page, '#cross-selling-chart')).toBeGreaterThan(0);
     // rm2 referred two, one converted (the other's sale was reversed): 1/2, 50%.
     expect(await text(page, '#cross-selling-referrers [data-referrer=rm2]')).toBe('1/2 · 50.0%');
     expect(await text(page, '#cross-selling-sellers [data-seller=rm1]')).toBe('1/2 · 50.0%');

@@ -10,11 +10,27 @@ export class OrganisationView {
   private state: Organisation = organisationDecider.initialState();
   private revision = -1;
   private refreshing: Promise<Organisation> | undefined;
+  /** The read after the one under way, shared by every caller that came while it was under way. */
+  private next: Promise<Organisation> | undefined;
 
   constructor(private readonly store: EventStore) {}
 
+  /**
+   * The organisation with at least every event written before this call. A read already under way
+   * may have begun before an event its caller was just answered for (a revocation, a new staff
+   * member): a caller that comes meanwhile waits for the next read, which starts once that one ends.
+   */
   current(): Promise<Organisation> {
-    return (this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined)));
+    if (!this.refreshing) return (this.refreshing = this.refresh().finally(() => (this.refreshing = undefined)));
+    return (this.next ??= this.refreshing.then(
+      () => this.afterCurrent(),
+      () => this.afterCurrent(),
+    ));
+  }
+
+  private afterCurrent(): Promise<Organisation> {
+    this.next = undefined;
+    return this.current();
   }
 
   private async refresh(): Promise<Organisation> {
