@@ -187,11 +187,6 @@ export function countReactions(facts: ReactionFacts, windows: readonly { readonl
   return bins.map((b) => ({ feedback: b.feedback, ratings: b.ratings, ratingSum: b.ratingSum, complaints: b.complaints, customersContacted: b.customers.size }));
 }
 
-/** The reaction in each window from the facts themselves (countReactions). */
-export function windowReactions(facts: ReactionFacts, windows: readonly { readonly firstDay: string; readonly lastDay: string }[]): WindowReaction[] {
-  return countReactions(facts, windows).map(windowReaction);
-}
-
 /** Adds counts window by window (feedback counted from its lines, complaints and contacts by a query). */
 export function addCounts(a: readonly WindowCounts[], b: readonly WindowCounts[]): WindowCounts[] {
   if (a.length !== b.length) throw new Error(`window counts for ${a.length} and ${b.length} windows`);
