@@ -1,10 +1,10 @@
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
-import { asOfInstant, bankDateTime, businessDay, startOfBusinessDay, campaignInScope, campaignStream, invalid, tenDayChecks, type Actor, type CampaignEvent } from '@app/domain';
+import { addCounts, asOfInstant, bankDateTime, businessDay, countReactions, reactionBounds, startOfBusinessDay, campaignInScope, campaignStream, invalid, tenDayChecks, tenDayWindows, type Actor, type CampaignEvent } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { campaignCalendar, campaignContactsByDay, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants, campaignReactionFacts } from '@app/read-models';
+import { campaignCalendar, campaignContactsByDay, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants, campaignWindowCounts } from '@app/read-models';
 import { CurrentActor, Roles } from '../http/auth';
 import { readModelAnswer } from '../http/read-model';
 import { requireCampaignInScope } from '../http/scope';
@@ -70,8 +70,15 @@ export class FollowUpController {
       const feedback = (events as unknown as (CampaignEvent & { metadata: { occurredAt: string } })[]).flatMap((e) => (e.type === 'CampaignFeedbackRecorded' ? [{ at: e.metadata.occurredAt, rating: e.data.rating }] : []));
       const ratings = feedback.flatMap((f) => (f.rating === null ? [] : [f.rating]));
       const feedbackCount = feedback.length;
-      const { complaints, contacts: contactsOf } = await campaignReactionFacts(db, campaignId);
       const { period, targets } = drafted.data;
+      // The 旬 windows (pure), the feedback lines placed in them here (a few, recorded by hand), the
+      // complaints and the distinct customers contacted counted per window by the database.
+      const windows = tenDayWindows(period, now);
+      const counted = await campaignWindowCounts(db, campaignId, reactionBounds(windows));
+      const reactions = addCounts(
+        countReactions({ feedback, complaints: [], contacts: [] }, windows),
+        counted.map((c) => ({ feedback: 0, ratings: 0, ratingSum: 0, ...c })),
+      );
       // The check counts every contact made in its window (re-contacts too), the conversions and revenue by day.
       const contacts = new Map((await campaignContactsByDay(db, campaignId)).map((d) => [d.date, d.contacts]));
       const dates = [...new Set([...figures.daily.map((d) => d.date), ...contacts.keys()])].sort();
@@ -82,7 +89,7 @@ export class FollowUpController {
         period,
         targets,
         actuals: { conversions: figures.conversions, revenue: figures.revenue, cost: figures.cost, participants: figures.funnel.participated, contacted: figures.funnel.contacted },
-        checks: tenDayChecks(period, targets, daily, now, { feedback, complaints, contacts: contactsOf }),
+        checks: tenDayChecks(period, targets, daily, now, reactions),
         reaction: {
           feedback: feedbackCount,
           averageRating: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null,

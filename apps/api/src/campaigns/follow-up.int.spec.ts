@@ -165,6 +165,54 @@ describe('the check of each 旬 counts every contact, re-contacts included', () 
   });
 });
 
+describe("each 旬's customers contacted are counted once each over the window, by the database", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedOrganisation(t);
+    for (const id of ['S1', 'S2', 'S3']) await seedCustomer(t, id);
+  });
+  afterAll(() => t.close());
+
+  it('counts a customer contacted on two days of one 旬 once, and a contact or complaint at 23:30 / 00:00 / 00:30 Beijing in the 旬 of its bank day', async () => {
+    const c = api(t);
+    const mkt = c.as('mkt-br1');
+    const ok = async (p: Promise<{ status: number; body: any }>) => {
+      const r = await p;
+      if (r.status >= 300) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    await ok(mkt.post('/api/campaigns', { campaignId: 'KS', name: 'KS', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-03-01', end: '2026-05-01' }, controlGroupPercent: 0 }));
+    await ok(submitWithPlan(mkt, 'KS'));
+    await ok(c.as('appr-ho').post('/api/campaigns/KS/approve'));
+    expect(await ok(mkt.post('/api/campaigns/KS/launch', { occurredAt: '2026-03-01T01:00:00Z' }))).toMatchObject({ audienceSize: 3 });
+    const contact = (contactId: string, customerId: string, occurredAt: string) =>
+      ok(c.as('rm1').post('/api/interactions', { kind: 'contact', contactId, customerId, staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'KS', occurredAt }));
+    // S1 on 1 and 9 March Beijing (10:00): two bank days of the 上旬, one customer.
+    await contact('S1-a', 'S1', '2026-03-01T02:00:00Z');
+    await contact('S1-b', 'S1', '2026-03-09T02:00:00Z');
+    // S2 at 23:30 on 10 March Beijing (15:30Z): the 上旬's last half hour.
+    await contact('S2-a', 'S2', '2026-03-10T15:30:00Z');
+    // S3 at 00:30 on 11 March Beijing (10 March 16:30Z, still the 10th in UTC): the 中旬.
+    await contact('S3-a', 'S3', '2026-03-10T16:30:00Z');
+    // S1 again at 00:30 on 21 March Beijing (20 March 16:30Z): the 下旬.
+    await contact('S1-c', 'S1', '2026-03-20T16:30:00Z');
+    // S2 complains at midnight opening 11 March Beijing (10 March 16:00Z): the 中旬, where S2 was not contacted.
+    const last = await ok(c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId: 'S2', category: 'too_many_calls', contactId: 'S2-a', occurredAt: '2026-03-10T16:00:00Z' }));
+    const body = (await mkt.get(`/api/campaigns/KS/follow-up?minPosition=${last.position}`)).body;
+    expect(body.checks.slice(0, 4).map((k: any) => [k.firstDay, k.contactedInWindow, k.reaction.customersContacted, k.reaction.complaints, k.reaction.complaintRate])).toEqual([
+      // 上旬: 3 contacts (S1 twice, S2) of 2 customers — not 3, as adding each day's customers would give; no complaint → 0.
+      ['2026-03-01', 3, 2, 0, 0],
+      // 中旬: S3 alone; S2's complaint at 00:00 on the 11th over 1 customer contacted → 1.
+      ['2026-03-11', 1, 1, 1, 1],
+      // 下旬: S1 at 00:30 on the 21st; no complaint → 0.
+      ['2026-03-21', 1, 1, 0, 0],
+      // 上旬 of April: nobody contacted → rate null.
+      ['2026-04-01', 0, 0, 0, null],
+    ]);
+  });
+});
+
 describe('the calendar where a bank day is not 24 hours long (BANK_TIME_ZONE=Europe/London)', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes … [--no-launch-baseline]] [-- --projections a,b] [-- --runs N] [-- --no-as-of-replay]`: append, command path, projector rebuild (with the
+ * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes … [--no-launch-baseline]] [-- --projections a,b] [-- --runs N] [-- --no-as-of-replay] [-- --follow-up-only [--follow-up-contacts 200000]]`: append, command path, projector rebuild (with the
  * naive baseline), queries and growth, each figure beside a baseline measured in the same run.
  * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
  */
@@ -22,6 +22,7 @@ import { percentiles, timed } from './percentiles';
 import { syntheticBatches } from '@app/demo';
 import { severalApisBench } from './several-apis.bench';
 import { launchAtSize, type LaunchAtSize } from './launch.bench';
+import { followUpBench } from './follow-up.bench';
 
 const EVENTS_PER_CUSTOMER = 8.2;
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
@@ -84,6 +85,31 @@ async function main() {
       const report = { machine: { cpus: cpus().length, node: process.version }, launches };
       mkdirSync(out, { recursive: true });
       const file = join(out, `bench-launch-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      writeFileSync(file, JSON.stringify(report, null, 2));
+      console.log(JSON.stringify(report, null, 2));
+      step(`report: ${file}`);
+    } finally {
+      const admin = new Client({ connectionString: adminUrl });
+      await admin.connect().catch(() => undefined);
+      for (const d of databases) await admin.query(`DROP DATABASE IF EXISTS ${d} WITH (FORCE)`).catch(() => undefined);
+      await admin.end().catch(() => undefined);
+      await stopPg();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
+
+  if (args.includes('--follow-up-only')) {
+    // Only the follow-up answer of one campaign with many contacts: its reaction per 旬 counted in SQL, beside the facts placed in Node (main before).
+    try {
+      const url = await freshDatabase('bench_follow_up');
+      const pool = new Pool({ connectionString: url, max: 4 });
+      pool.on('error', () => undefined);
+      const result = await followUpBench(pool, new PostgresEventStore(pool, { connectionString: url }), option('--follow-up-contacts', quick ? 20_000 : 200_000), option('--runs', 10), step);
+      await pool.end();
+      const report = { machine: { cpus: cpus().length, node: process.version }, followUp: result };
+      mkdirSync(out, { recursive: true });
+      const file = join(out, `bench-follow-up-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
       writeFileSync(file, JSON.stringify(report, null, 2));
       console.log(JSON.stringify(report, null, 2));
       step(`report: ${file}`);

@@ -1,5 +1,5 @@
 import { useBankTimeZone } from '../shared/calendar';
-import { tenDayChecks, type ReactionFacts } from './follow-up';
+import { reactionBounds, tenDayChecks, tenDayWindows, type ReactionFacts } from './follow-up';
 
 // Period: 1 to 30 April 2026 in Shanghai = 2026-03-31T16:00Z to 2026-04-30T16:00Z (30 days).
 const period = { start: '2026-03-31T16:00:00.000Z', end: '2026-04-30T16:00:00.000Z' };
@@ -134,6 +134,35 @@ describe('the check of each 旬 of a running campaign (004 存款营销活动方
     it('given a window with complaints but nobody contacted in it, then its complaint rate is null, not a division by zero', () => {
       const checks = tenDayChecks(period, targets, daily, '2026-06-01T00:00:00.000Z', { feedback: [], complaints: [{ at: '2026-04-25T02:00:00.000Z', customerId: 'A' }], contacts: [] });
       expect(checks[2]!.reaction).toEqual({ feedback: 0, averageRating: null, complaints: 1, customersContacted: 0, complaintRate: null });
+    });
+  });
+
+  describe('the windows a query counts in', () => {
+    // From 12:00 Beijing on 5 January (04:00Z) to 16 February; checked at 12:00 Beijing on 15 January.
+    const from5th = { start: '2026-01-05T04:00:00.000Z', end: '2026-02-15T16:00:00.000Z' };
+    const now = '2026-01-15T04:00:00.000Z';
+
+    it('given a period starting at noon and the 中旬 running, then the bounds are whole bank days: from midnight on the 5th, to midnight ending today', () => {
+      const windows = tenDayWindows(from5th, now);
+      expect(windows.map((w) => [w.from, w.firstDay, w.lastDay, w.inProgress])).toEqual([
+        ['2026-01-05T04:00:00.000Z', '2026-01-05', '2026-01-10', false],
+        ['2026-01-10T16:00:00.000Z', '2026-01-11', '2026-01-15', true],
+      ]);
+      // Midnight opening 5 January Beijing is 4 January 16:00Z; the one ending 15 January is 15 January 16:00Z.
+      expect(reactionBounds(windows)).toEqual([
+        { from: '2026-01-04T16:00:00.000Z', to: '2026-01-10T16:00:00.000Z' },
+        { from: '2026-01-10T16:00:00.000Z', to: '2026-01-15T16:00:00.000Z' },
+      ]);
+    });
+
+    it('given counts made per window, then each check shows its own: 3 complaints over 2 customers is 1.5, nothing counted is null', () => {
+      const none = { feedback: 0, ratings: 0, ratingSum: 0, complaints: 0, customersContacted: 0 };
+      const checks = tenDayChecks(from5th, { conversions: null, revenue: null }, [], now, [{ feedback: 3, ratings: 2, ratingSum: 7, complaints: 3, customersContacted: 2 }, none]);
+      expect(checks.map((c) => c.reaction)).toEqual([
+        { feedback: 3, averageRating: 3.5, complaints: 3, customersContacted: 2, complaintRate: 1.5 },
+        { feedback: 0, averageRating: null, complaints: 0, customersContacted: 0, complaintRate: null },
+      ]);
+      expect(() => tenDayChecks(from5th, { conversions: null, revenue: null }, [], now, [none])).toThrow(/1 windows/);
     });
   });
 });

@@ -74,16 +74,92 @@ function dekadOf(day: string): { month: string; dekad: 1 | 2 | 3; first: string;
 
 const NO_FACTS: ReactionFacts = { feedback: [], complaints: [], contacts: [] };
 
+/** One 旬 window of a period (see tenDayChecks). */
+export interface TenDayWindow {
+  readonly month: string;
+  readonly dekad: 1 | 2 | 3;
+  readonly from: string;
+  readonly to: string;
+  readonly firstDay: string;
+  readonly lastDay: string;
+  readonly at: string;
+  readonly inProgress: boolean;
+}
+
 /**
- * The reaction in each window (bank days [firstDay, lastDay], in order, not overlapping): each fact
- * goes by the bank day of its time to the window holding it (found by halving: a 4-year campaign
- * has 144 windows and may have 100,000 contact rows), a fact outside every window to none.
+ * The 旬 of the bank's calendar (BANK_TIME_ZONE) inside the period, [from, to) clipped to it, from
+ * its start until now or its end; the 旬 still running last, `inProgress`, checked now. Pure: at most
+ * 36 a year, whatever the history.
  */
-export function windowReactions(facts: ReactionFacts, windows: readonly { readonly firstDay: string; readonly lastDay: string }[]): WindowReaction[] {
+export function tenDayWindows(period: { start: string; end: string }, now: string): TenDayWindow[] {
+  const start = Date.parse(period.start);
+  const end = Date.parse(period.end);
+  const nowMs = Date.parse(now);
+  const windows: TenDayWindow[] = [];
+  for (let day = businessDay(period.start); ; ) {
+    const d = dekadOf(day);
+    const from = Math.max(start, Date.parse(startOfBusinessDay(d.first)));
+    const to = Math.min(end, Date.parse(startOfBusinessDay(d.next)));
+    if (from >= end || from >= nowMs) break;
+    const inProgress = to > nowMs;
+    const at = inProgress ? nowMs : to;
+    windows.push({
+      month: d.month,
+      dekad: d.dekad,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      firstDay: businessDay(new Date(from)),
+      lastDay: businessDay(new Date(at - 1)),
+      at: new Date(at).toISOString(),
+      inProgress,
+    });
+    if (inProgress) break;
+    day = d.next;
+  }
+  return windows;
+}
+
+/**
+ * Where a window's facts fall: its bank days as instants, [its first day's midnight, the midnight
+ * after its last day). A fact belongs to the window of the bank day of its business time — the
+ * whole day, even where the period starts or ends (or now is) inside it. In order, not overlapping:
+ * a query counts each window's facts between these bounds (follow-up.query.ts).
+ */
+export function reactionBounds(windows: readonly { readonly firstDay: string; readonly lastDay: string }[]): { from: string; to: string }[] {
+  return windows.map((w) => ({ from: startOfBusinessDay(w.firstDay), to: startOfBusinessDay(nextBusinessDay(w.lastDay)) }));
+}
+
+/** A window's reaction as counts (summed where it is read): what WindowReaction is worked out from. */
+export interface WindowCounts {
+  readonly feedback: number;
+  /** Feedback lines carrying a rating, and the sum of those ratings. */
+  readonly ratings: number;
+  readonly ratingSum: number;
+  readonly complaints: number;
+  /** Distinct customers contacted in the window (not a sum of per-day distincts). */
+  readonly customersContacted: number;
+}
+
+/** The reaction of a window from its counts: the mean rating to two decimals (null when none), complaints per customer contacted (null when nobody was). */
+export function windowReaction(c: WindowCounts): WindowReaction {
+  return {
+    feedback: c.feedback,
+    averageRating: c.ratings ? Math.round((c.ratingSum / c.ratings) * 100) / 100 : null,
+    complaints: c.complaints,
+    customersContacted: c.customersContacted,
+    complaintRate: c.customersContacted > 0 ? c.complaints / c.customersContacted : null,
+  };
+}
+
+/**
+ * The counts of each window (bank days [firstDay, lastDay], in order, not overlapping) from the facts
+ * themselves: each goes by the bank day of its time to the window holding it (found by halving over
+ * reactionBounds), a fact outside every window to none. For the few facts read whole (feedback lines);
+ * the answer counts complaints and contacts in SQL between the same bounds.
+ */
+export function countReactions(facts: ReactionFacts, windows: readonly { readonly firstDay: string; readonly lastDay: string }[]): WindowCounts[] {
   const bins = windows.map(() => ({ feedback: 0, ratings: 0, ratingSum: 0, complaints: 0, customers: new Set<string>() }));
-  // Each window's bank days as instants, [its first day's midnight, the midnight after its last day):
-  // a fact's time is placed by comparing instants, not by working out its bank day (100,000 of those cost seconds).
-  const bounds = windows.map((w) => [Date.parse(startOfBusinessDay(w.firstDay)), Date.parse(startOfBusinessDay(nextBusinessDay(w.lastDay)))] as const);
+  const bounds = reactionBounds(windows).map((b) => [Date.parse(b.from), Date.parse(b.to)] as const);
   const binOf = (at: string) => {
     const t = Date.parse(at);
     let lo = 0;
@@ -108,13 +184,16 @@ export function windowReactions(facts: ReactionFacts, windows: readonly { readon
     if (bin) bin.complaints += 1;
   }
   for (const c of facts.contacts) binOf(c.at)?.customers.add(c.customerId);
-  return bins.map((b) => ({
-    feedback: b.feedback,
-    averageRating: b.ratings ? Math.round((b.ratingSum / b.ratings) * 100) / 100 : null,
-    complaints: b.complaints,
-    customersContacted: b.customers.size,
-    complaintRate: b.customers.size > 0 ? b.complaints / b.customers.size : null,
-  }));
+  return bins.map((b) => ({ feedback: b.feedback, ratings: b.ratings, ratingSum: b.ratingSum, complaints: b.complaints, customersContacted: b.customers.size }));
+}
+
+/** Adds counts window by window (feedback counted from its lines, complaints and contacts by a query). */
+export function addCounts(a: readonly WindowCounts[], b: readonly WindowCounts[]): WindowCounts[] {
+  if (a.length !== b.length) throw new Error(`window counts for ${a.length} and ${b.length} windows`);
+  return a.map((x, i) => {
+    const y = b[i]!;
+    return { feedback: x.feedback + y.feedback, ratings: x.ratings + y.ratings, ratingSum: x.ratingSum + y.ratingSum, complaints: x.complaints + y.complaints, customersContacted: x.customersContacted + y.customersContacted };
+  });
 }
 
 /**
@@ -124,55 +203,41 @@ export function windowReactions(facts: ReactionFacts, windows: readonly { readon
  * end): was the plan carried out (contacts made in the window), are conversions and revenue on
  * course for the targets taken pro rata over the period, and how did customers react in the window
  * (feedback, average rating, complaints and complaints per customer contacted in it)? The 旬 still
- * running comes last, `inProgress`, with its figures so far.
+ * running comes last, `inProgress`, with its figures so far. The reaction is given as facts (placed
+ * here) or as counts already made per window of tenDayWindows(period, now), in its order.
  */
 export function tenDayChecks(
   period: { start: string; end: string },
   targets: { conversions: number | null; revenue: string | null },
   daily: readonly DailyFigures[],
   now: string,
-  facts: ReactionFacts = NO_FACTS,
+  reaction: ReactionFacts | readonly WindowCounts[] = NO_FACTS,
 ): TenDayCheck[] {
   const start = Date.parse(period.start);
   const end = Date.parse(period.end);
-  const nowMs = Date.parse(now);
-  const checks: Omit<TenDayCheck, 'reaction'>[] = [];
   const targetFen = targets.revenue === null ? null : toFen(targets.revenue)!;
-  for (let day = businessDay(period.start); ; ) {
-    const d = dekadOf(day);
-    const from = Math.max(start, Date.parse(startOfBusinessDay(d.first)));
-    const to = Math.min(end, Date.parse(startOfBusinessDay(d.next)));
-    if (from >= end || from >= nowMs) break;
-    const inProgress = to > nowMs;
-    const at = inProgress ? nowMs : to;
-    const firstDay = businessDay(new Date(from));
-    const lastDay = businessDay(new Date(at - 1));
-    const upTo = daily.filter((x) => x.date <= lastDay);
-    const window = upTo.filter((x) => x.date >= firstDay);
-    const elapsed = (at - start) / (end - start);
+  const windows = tenDayWindows(period, now);
+  const counts = isCounts(reaction) ? reaction : countReactions(reaction, windows);
+  if (counts.length !== windows.length) throw new Error(`reaction counted for ${counts.length} windows, the period has ${windows.length} up to ${now}`);
+  return windows.map((w, i) => {
+    const upTo = daily.filter((x) => x.date <= w.lastDay);
+    const window = upTo.filter((x) => x.date >= w.firstDay);
+    const elapsed = (Date.parse(w.at) - start) / (end - start);
     const conversions = upTo.reduce((n, x) => n + x.converted, 0);
     const revenueFen = upTo.reduce((n, x) => n + toFen(x.revenue)!, 0);
     const expectedConversions = targets.conversions === null ? null : Math.round(targets.conversions * elapsed * 100) / 100;
     const expectedFen = targetFen === null ? null : Math.round(targetFen * elapsed);
     const contactedInWindow = window.reduce((n, x) => n + x.contacts, 0);
-    checks.push({
-      month: d.month,
-      dekad: d.dekad,
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
-      firstDay,
-      lastDay,
-      at: new Date(at).toISOString(),
-      inProgress,
+    return {
+      ...w,
       elapsed: Math.round(elapsed * 10_000) / 10_000,
       contactedInWindow,
       planCarriedOut: contactedInWindow > 0,
       conversions: { actual: conversions, expected: expectedConversions, onTrack: expectedConversions === null ? null : conversions >= expectedConversions },
       revenue: { actual: formatFen(revenueFen), expected: expectedFen === null ? null : formatFen(expectedFen), onTrack: expectedFen === null ? null : revenueFen >= expectedFen },
-    });
-    if (inProgress) break;
-    day = d.next;
-  }
-  const reactions = windowReactions(facts, checks);
-  return checks.map((c, i) => ({ ...c, reaction: reactions[i]! }));
+      reaction: windowReaction(counts[i]!),
+    };
+  });
 }
+
+const isCounts = (r: ReactionFacts | readonly WindowCounts[]): r is readonly WindowCounts[] => Array.isArray(r);

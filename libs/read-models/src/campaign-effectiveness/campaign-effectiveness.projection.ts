@@ -273,8 +273,8 @@ const EVENT_TYPES = [
 /** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
 export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
-  // 6: effects, written by the runner (5: counters)
-  version: 6,
+  // 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
+  version: 7,
   tables: campaignEffectivenessTables(timeZone),
   eventTypes: EVENT_TYPES,
   state: loadCeState,
@@ -288,7 +288,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
 const live = () => effectProjection(campaignEffectivenessDefinition(bankTimeZone()));
 export const campaignEffectivenessProjection: Projection & { readonly definition: EffectProjection<CeState> } = {
   name: 'campaign-effectiveness',
-  version: 6,
+  version: 7,
   eventTypes: EVENT_TYPES,
   get tables() {
     return live().tables;

@@ -86,7 +86,9 @@ export const CE_CONTACTS: TableShape = {
   name: 'ce_contacts',
   key: ['customer_id', 'contact_id'],
   columns: { contact_id: text, campaign_id: fixed('text'), customer_id: text, staff_id: fixed('text'), channel: fixed('text'), occurred_at: fixed('timestamptz') },
-  extra: [`CREATE INDEX ce_contacts_campaign_idx ON ce_contacts (campaign_id)`],
+  // A campaign's contacts by time: the follow-up counts the customers of each 旬 window over a range of
+  // it (customer_id carried, read from the index alone); the as-of answer reads those up to a date.
+  extra: [`CREATE INDEX ce_contacts_campaign_time_idx ON ce_contacts (campaign_id, occurred_at) INCLUDE (customer_id)`],
 };
 export const CE_CONVERSIONS: TableShape = {
   name: 'ce_conversions',
@@ -125,7 +127,8 @@ export const ceComplaints = (timeZone: string): TableShape => ({
   key: ['complaint_id'],
   columns: { complaint_id: text, campaign_id: fixed('text'), customer_id: fixed('text'), occurred_at: fixed('timestamptz') },
   // Last: the counters' triggers attach to every fact table above.
-  extra: [`CREATE INDEX ce_complaints_campaign_idx ON ce_complaints (campaign_id)`, ...countingTriggers(timeZone)],
+  // By time within the campaign: the complaints of a 旬 window, or up to an as-of date, are a range.
+  extra: [`CREATE INDEX ce_complaints_campaign_time_idx ON ce_complaints (campaign_id, occurred_at)`, ...countingTriggers(timeZone)],
 });
 
 export const campaignEffectivenessTables = (timeZone: string): TableShape[] => [
