@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { EventStore, StreamAppend } from '../event-store.port';
+import type { AppendTransaction, EventStore, StreamAppend } from '../event-store.port';
 import type { NewEvent } from '../events';
 import { RecordRejected, type ImportedEvent, type TransferFormat } from './format';
 import { readRecords } from './read-records';
 import { checkAgainstStore, StoreLookahead, verifyStoredOverlap, type StreamPlan } from './import-check';
+import { importInOneTransaction } from './import-one-pass';
 
 /**
  * A file path, a function that opens the file, or a one-shot stream such as stdin. The import
@@ -32,8 +33,15 @@ export interface ImportOptions {
    * appended instead (same id; e.g. a legacy version whose free text goes to the vault).
    */
   readonly transformEvent?: (event: NewEvent) => Promise<NewEvent>;
-  /** After each batch is appended, with its events as appended (e.g. to erase a customer the file erases). */
+  /**
+   * After events are stored, with those events as appended (e.g. to erase a customer the file
+   * erases): after each batch where batches are stored one by one (EventStoreDB), after the
+   * commit where the whole import is one transaction (Postgres), with the events of the file
+   * that `afterAppendWants` keeps (default: all of them, held in memory until the commit).
+   */
   readonly afterAppend?: (events: readonly NewEvent[]) => Promise<void>;
+  /** See `afterAppend`: which appended events it needs (the one-transaction import holds only those). */
+  readonly afterAppendWants?: (event: NewEvent) => boolean;
   /**
    * Characters of the file whose events validation keeps in memory for the append (default
    * 64 MiB: about 200,000 events of a typical export). The events of a larger file's rest, once
@@ -58,8 +66,9 @@ interface Validated {
 }
 
 export interface ImportProgress {
-  readonly phase: 'validating' | 'checking' | 'appending';
-  /** Events validated, streams checked against the store, or events appended. */
+  /** `importing`: the one-transaction import (validating and appending in one pass; `done`: events read and checked). */
+  readonly phase: 'validating' | 'checking' | 'appending' | 'importing' | 'committing';
+  /** Events validated, streams checked against the store, events appended, or events imported. */
   readonly done: number;
   /** Known once validation is over. */
   readonly total: number | null;
@@ -75,7 +84,11 @@ export interface ImportSummary {
 }
 
 /**
- * Imports an export file, keeping every event's id, revision and metadata. Refuses the whole file
+ * Imports an export file, keeping every event's id, revision and metadata. On a store with append
+ * transactions (Postgres, `beginAppends`) the file is appended as it is read and checked, in one
+ * transaction that a refusal rolls back (`import-one-pass.ts`): nothing is kept in memory or spilled,
+ * and the refusals below are the same. Elsewhere (EventStoreDB, which cannot take appends back)
+ * the file is validated whole first, as follows. Refuses the whole file
  * before appending anything when a line is malformed or its data does not fit its event type's
  * schema (`InvalidImportFile`, naming the first bad line, and the field and what it expects) or when a stream does not continue the store's (`ImportConflict`). Events the store
  * holds already, with the same ids at the same revisions, are skipped, so a repeated or an
@@ -88,6 +101,13 @@ export async function importEvents(store: EventStore, source: ImportSource, opti
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (options.format !== 'ndjson' && options.format !== 'csv') throw new RangeError(`unknown format ${JSON.stringify(options.format)}`);
   const input = typeof source === 'string' ? createReadStream(source) : typeof source === 'function' ? source() : source;
+  if (store.beginAppends) {
+    try {
+      return await importInOneTransaction(store, () => store.beginAppends!(), input, batchSize, options);
+    } finally {
+      input.destroy();
+    }
+  }
   const spill = new Spill();
   try {
     const validated = await validate(store, input, spill, options);
