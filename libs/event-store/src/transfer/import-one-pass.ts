@@ -104,7 +104,6 @@ export async function importInOneTransaction(
           if (wants(e)) wanted.push(e);
         }
       }
-      options.onProgress?.({ phase: 'appending', done: appended, total: null });
     });
     // Awaited before the next batch or at the end; this only keeps it from being "unhandled" meanwhile.
     inFlight.catch(() => undefined);
