@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { AppendTransaction, EventStore, StreamAppend } from '../event-store.port';
 import type { NewEvent, RecordedEvent } from '../events';
 import { RecordRejected, type ImportedEvent } from './format';
-import type { ImportOptions, ImportSummary } from './import';
+import type { ImportOptions, ImportSummary } from './import-types';
 import { readRecords } from './read-records';
 import { ImportConflict } from './transfer.errors';
 
