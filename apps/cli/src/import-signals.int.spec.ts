@@ -65,7 +65,9 @@ describe('campaignctl import interrupted by a signal', () => {
         JWT_SECRET: randomBytes(32).toString('base64'),
         PII_MASTER_KEY: randomBytes(32).toString('base64'),
         LOG_LEVEL: 'silent',
-        // A couple of kilobytes kept in memory: the rest of the file spills at once.
+        // EventStoreDB's path (validate first: PostgreSQL imports in one transaction and spills nothing),
+        // a couple of kilobytes kept in memory: the rest of the file spills at once.
+        IMPORT_VALIDATE_FIRST: '1',
         IMPORT_KEEP_CHARS: '2000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

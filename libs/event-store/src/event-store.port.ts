@@ -67,6 +67,19 @@ export function checkAppendOrder(appends: readonly StreamAppend[], order: readon
   if (left.some((n) => n !== 0)) throw new RangeError('appendToStreams: order leaves events out');
 }
 
+/**
+ * See `EventStore.beginAppends`: appends that become visible together at `commit`, or never.
+ * Only exact expectations (`no_stream` or a revision): the caller knows where its streams are.
+ */
+export interface AppendTransaction {
+  /** As `EventStore.appendToStreams` (same checks, same `order`), inside the transaction: nobody sees these events before `commit`. */
+  appendToStreams(appends: readonly StreamAppend[], options?: AppendOptions): Promise<void>;
+  /** Makes every append of the transaction visible at once (and wakes subscriptions). */
+  commit(): Promise<void>;
+  /** Drops every append of the transaction. Safe after a failed append, after a lost connection, and twice. */
+  rollback(): Promise<void>;
+}
+
 export interface StreamRead {
   readonly streamId: string;
   /** Inclusive; default 0. */
@@ -154,6 +167,17 @@ export interface EventStore {
    * - EventStoreDB: each run of one stream's events is appended in turn, in that order (not atomic, as above).
    */
   appendToStreams(appends: readonly StreamAppend[], options?: AppendOptions): Promise<AppendResult[]>;
+  /**
+   * A transaction of many `appendToStreams` calls, all stored at its commit or none (an import
+   * appends a file while it reads it, and a bad line further on rolls everything back).
+   * - Postgres: one database transaction on a connection of its own. Costs while it is open: the
+   *   visibility guard (`readAll`) holds back every transaction that began after it, from every
+   *   subscription and the projector, until it ends; its streams' heads stay locked, so another
+   *   writer to them waits; an export waiting for the head stalls. A lost connection (a crash, a
+   *   kill) rolls it back.
+   * - EventStoreDB: undefined (no multi-append transaction; appends are visible as they are made).
+   */
+  beginAppends?(): Promise<AppendTransaction>;
   /** The stream's events from `fromRevision` (inclusive, default 0); empty when it does not exist. */
   readStream(streamId: string, fromRevision?: number): Promise<RecordedEvent[]>;
   /**

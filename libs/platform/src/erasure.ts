@@ -58,6 +58,8 @@ export function legacyTextImport(runtime: { readonly vault: PiiVault; readonly s
     async afterAppend(events: readonly NewEvent[]): Promise<void> {
       for (const e of events) if (e.type === 'CustomerDataErased') await eraseCustomerData(runtime, (e.data as { customerId: string }).customerId);
     },
+    // The one-transaction import holds these until its commit, not every event of the file.
+    afterAppendWants: (e: NewEvent) => e.type === 'CustomerDataErased',
   };
 }
 

@@ -50,7 +50,7 @@ export function transferCommands(program: Command): void {
 
   program
     .command('import <file>')
-    .description('append events from an NDJSON or CSV export; every line is checked first (format, and its data against the event catalogue: type, version, each field) and a bad line refuses the whole file (nothing appended)')
+    .description('append events from an NDJSON or CSV export; every line is checked (format, and its data against the event catalogue: type, version, each field) and a bad line refuses the whole file (nothing appended: on PostgreSQL the file is appended as it is read, in one transaction rolled back at a bad line; on EventStoreDB it is checked whole first)')
     .option('--format <format>', 'ndjson or csv (default: from the file name)')
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, o: { format?: string; json?: boolean }) => {
@@ -79,16 +79,18 @@ export function transferCommands(program: Command): void {
 }
 
 /**
- * IMPORT_KEEP_CHARS (for tests only): characters of the file whose events the import keeps in
- * memory before it spills the rest to a temporary file (default 64 MiB), so that a test can make a
- * small file spill. Not a tuning knob: the default is right for production.
+ * IMPORT_KEEP_CHARS (for tests only): characters of the file whose events the validate-first import
+ * (EventStoreDB's; on PostgreSQL with IMPORT_VALIDATE_FIRST=1) keeps in memory before it spills the
+ * rest to a temporary file (default 64 MiB), so that a test can make a small file spill. Not a
+ * tuning knob: the default is right for production.
  */
-function keepChars(): { keepChars?: number } {
+function keepChars(): { keepChars?: number; validateFirst?: boolean } {
   const value = process.env.IMPORT_KEEP_CHARS;
-  if (value === undefined || value === '') return {};
+  const validateFirst = process.env.IMPORT_VALIDATE_FIRST === '1' ? { validateFirst: true } : {};
+  if (value === undefined || value === '') return validateFirst;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw usage(`IMPORT_KEEP_CHARS is a number of characters, not ${JSON.stringify(value)}`);
-  return { keepChars: n };
+  return { keepChars: n, ...validateFirst };
 }
 
 /** A bank day given on the command line becomes the instant it starts or ends in the bank's zone; other values pass through (the export checks them). */

@@ -1,9 +1,10 @@
-import { Client, escapeLiteral, type Pool, type PoolClient } from 'pg';
+import { Client, DatabaseError, escapeLiteral, type Pool, type PoolClient } from 'pg';
 import { WrongExpectedVersion } from '../errors';
 import { checkAppendOrder } from '../event-store.port';
 import type {
   AllSubscription,
   AppendOptions,
+  AppendTransaction,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -149,6 +150,23 @@ export class PostgresEventStore implements EventStore {
     const went = await copyIn(db, appendSql(claim, plan.length === 1 ? ONE_STREAM_WENT : STREAMS_WENT) + then, () => copyRows(plan, order));
     const positions = new Map(went.map(([stream, commit, prepare]) => [stream ?? plan[0]!.append.streamId, toPosition(commit!, prepare!)]));
     return new Map(plan.map((p) => [p.append.streamId, { nextExpectedRevision: p.last, position: positions.get(p.append.streamId)! }]));
+  }
+
+  /**
+   * One database transaction on a pool connection of its own: each `appendToStreams` is the
+   * usual one message (claim the heads, COPY the events in) without the answer of where the
+   * events went (it would scan every event the transaction wrote so far) and without the commit;
+   * `commit` notifies and commits. See `EventStore.beginAppends` for what an open one holds back.
+   */
+  async beginAppends(): Promise<AppendTransaction> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+    } catch (err) {
+      client.release(err instanceof Error ? err : true);
+      throw err;
+    }
+    return new PostgresAppendTransaction(client);
   }
 
   /**
@@ -324,6 +342,94 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.pool.query<{ stream_id: string; revision: string }>(`SELECT stream_id, revision FROM es_streams WHERE stream_id = ANY($1::text[])`, [streamIds]);
     return new Map(rows.map((r) => [r.stream_id, Number(r.revision)]));
   }
+}
+
+/** See `PostgresEventStore.beginAppends`. */
+class PostgresAppendTransaction implements AppendTransaction {
+  private client: PoolClient | null;
+  /** The connection failed or an append failed: only a rollback is left (and the connection is not reused). */
+  private broken: Error | null = null;
+
+  constructor(client: PoolClient) {
+    this.client = client;
+    client.on('error', this.onError);
+  }
+
+  private readonly onError = (err: Error) => void (this.broken ??= err);
+
+  async appendToStreams(appends: readonly StreamAppend[], options: AppendOptions = {}): Promise<void> {
+    const client = this.open();
+    const nonEmpty = appends.filter((a) => a.events.length > 0);
+    if (nonEmpty.length === 0) return;
+    if (new Set(nonEmpty.map((a) => a.streamId)).size !== nonEmpty.length) throw new RangeError('appendToStreams: a stream appears twice in one batch');
+    let order: number[] | undefined;
+    if (options.order) {
+      checkAppendOrder(appends, options.order);
+      const planIndex: number[] = [];
+      let n = 0;
+      for (const a of appends) planIndex.push(a.events.length > 0 ? n++ : -1);
+      order = options.order.map((k) => planIndex[k]!);
+    }
+    const plan = nonEmpty.map((a) => {
+      if (typeof a.expectedRevision !== 'number' && a.expectedRevision !== 'no_stream') throw new RangeError(`an append transaction takes exact expectations only, got ${a.expectedRevision}`);
+      const expected = exactExpectation(a, null);
+      return { append: a, first: expected + 1, last: expected + a.events.length, expected };
+    });
+    const claim = `es_claim(${textArray(plan.map((p) => p.append.streamId))}, '{${plan.map((p) => p.expected).join(',')}}', '{${plan.map((p) => p.last).join(',')}}')`;
+    try {
+      await copyIn(client, `SELECT ${claim};\nCOPY es_events (stream_id, stream_position, event_id, type, data, metadata) FROM STDIN`, () => copyRows(plan, order));
+    } catch (err) {
+      // The server aborted the transaction: nothing of it can be committed any more.
+      this.broken ??= err instanceof Error ? err : new Error(String(err));
+      throw err;
+    }
+  }
+
+  async commit(): Promise<void> {
+    const client = this.open();
+    try {
+      await client.query(`NOTIFY ${NOTIFY_CHANNEL}; COMMIT`);
+    } catch (err) {
+      this.end(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
+    this.end(null);
+  }
+
+  async rollback(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    if (this.broken && !isServerError(this.broken)) {
+      // The connection itself failed: the server rolls back when it sees it gone; it is not reused.
+      this.end(this.broken);
+      return;
+    }
+    try {
+      await client.query('ROLLBACK');
+      this.end(null);
+    } catch (err) {
+      this.end(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private open(): PoolClient {
+    if (!this.client) throw new Error('the append transaction has ended');
+    if (this.broken) throw this.broken;
+    return this.client;
+  }
+
+  private end(failure: Error | null): void {
+    const client = this.client;
+    if (!client) return;
+    this.client = null;
+    client.off('error', this.onError);
+    client.release(failure ?? undefined);
+  }
+}
+
+/** An error the server answered (the connection is fine; the transaction may be aborted). */
+function isServerError(err: unknown): boolean {
+  return err instanceof DatabaseError;
 }
 
 export function satisfies(expected: ExpectedRevision, actual: number | null): boolean {

@@ -6,9 +6,13 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { EventStore, StreamAppend } from '../event-store.port';
 import type { NewEvent } from '../events';
-import { RecordRejected, type ImportedEvent, type TransferFormat } from './format';
+import { RecordRejected, type ImportedEvent } from './format';
+import type { ImportOptions, ImportSummary } from './import-types';
 import { readRecords } from './read-records';
 import { checkAgainstStore, StoreLookahead, verifyStoredOverlap, type StreamPlan } from './import-check';
+import { importInOneTransaction } from './import-one-pass';
+
+export type { ImportOptions, ImportProgress, ImportSummary } from './import-types';
 
 /**
  * A file path, a function that opens the file, or a one-shot stream such as stdin. The import
@@ -16,32 +20,6 @@ import { checkAgainstStore, StoreLookahead, verifyStoredOverlap, type StreamPlan
  * rewritten meanwhile.
  */
 export type ImportSource = string | (() => Readable) | Readable;
-
-export interface ImportOptions {
-  readonly format: TransferFormat;
-  /** Events per `appendToStreams` call, of any number of streams (default 5,000: fewer commits; one transaction holds readers back a fraction of a second at most). */
-  readonly batchSize?: number;
-  readonly onProgress?: (progress: ImportProgress) => void;
-  /**
-   * The event's data checked against its type's schema at its version (the store knows no
-   * schemas: the caller passes the catalogue's check). A problem refuses the file at that line.
-   */
-  readonly checkEvent?: (event: NewEvent) => { readonly field: string; readonly expected: string } | null;
-  /**
-   * Each event about to be appended, in file order, before its batch goes to the store: what is
-   * appended instead (same id; e.g. a legacy version whose free text goes to the vault).
-   */
-  readonly transformEvent?: (event: NewEvent) => Promise<NewEvent>;
-  /** After each batch is appended, with its events as appended (e.g. to erase a customer the file erases). */
-  readonly afterAppend?: (events: readonly NewEvent[]) => Promise<void>;
-  /**
-   * Characters of the file whose events validation keeps in memory for the append (default
-   * 64 MiB: about 200,000 events of a typical export). The events of a larger file's rest, once
-   * validated, go to a private temporary file that the append reads back; the input itself is
-   * never read twice, so lines written into it after validation are never appended.
-   */
-  readonly keepChars?: number;
-}
 
 /** See `ImportOptions.keepChars`. */
 const KEEP_CHARS = 64 * 1024 * 1024;
@@ -57,25 +35,12 @@ interface Validated {
   readonly restPath: string | null;
 }
 
-export interface ImportProgress {
-  readonly phase: 'validating' | 'checking' | 'appending';
-  /** Events validated, streams checked against the store, or events appended. */
-  readonly done: number;
-  /** Known once validation is over. */
-  readonly total: number | null;
-}
-
-export interface ImportSummary {
-  /** Events appended. */
-  readonly events: number;
-  /** Streams appended to. */
-  readonly streams: number;
-  /** Events of the file the store held already (same ids, same revisions): a re-import. */
-  readonly alreadyStored: number;
-}
-
 /**
- * Imports an export file, keeping every event's id, revision and metadata. Refuses the whole file
+ * Imports an export file, keeping every event's id, revision and metadata. On a store with append
+ * transactions (Postgres, `beginAppends`) the file is appended as it is read and checked, in one
+ * transaction that a refusal rolls back (`import-one-pass.ts`): nothing is kept in memory or spilled,
+ * and the refusals below are the same. Elsewhere (EventStoreDB, which cannot take appends back)
+ * the file is validated whole first, as follows. Refuses the whole file
  * before appending anything when a line is malformed or its data does not fit its event type's
  * schema (`InvalidImportFile`, naming the first bad line, and the field and what it expects) or when a stream does not continue the store's (`ImportConflict`). Events the store
  * holds already, with the same ids at the same revisions, are skipped, so a repeated or an
@@ -88,6 +53,13 @@ export async function importEvents(store: EventStore, source: ImportSource, opti
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (options.format !== 'ndjson' && options.format !== 'csv') throw new RangeError(`unknown format ${JSON.stringify(options.format)}`);
   const input = typeof source === 'string' ? createReadStream(source) : typeof source === 'function' ? source() : source;
+  if (store.beginAppends && !options.validateFirst) {
+    try {
+      return await importInOneTransaction(store, () => store.beginAppends!(), input, batchSize, options);
+    } finally {
+      input.destroy();
+    }
+  }
   const spill = new Spill();
   try {
     const validated = await validate(store, input, spill, options);

@@ -58,6 +58,35 @@ async function historyOf(store: EventStore): Promise<RecordedEvent[]> {
 /** What an import must keep: ids, streams, revisions, types, data and metadata, in global order. */
 const essence = (e: RecordedEvent) => ({ streamId: e.streamId, revision: e.streamPosition, type: e.type, data: e.data, metadata: e.metadata });
 
+/**
+ * The store as EventStoreDB's adapter offers it to the import: no append transaction, so the
+ * import validates the whole file before its first append (and spills past its keep budget).
+ */
+const validateFirst = (target: EventStore): EventStore => Object.assign(Object.create(target) as EventStore, { beginAppends: undefined });
+
+/** Each append the one-transaction import sends (events per call, streams per call), and how its transactions ended. */
+function watchTransactions(target: PostgresEventStore, beforeCommit?: () => Promise<void>) {
+  const seen = { sizes: [] as number[], streams: [] as number[], ended: [] as ('commit' | 'rollback')[] };
+  const begin = target.beginAppends.bind(target);
+  jest.spyOn(target, 'beginAppends').mockImplementation(async () => {
+    const tx = await begin();
+    return {
+      appendToStreams: async (appends, options) => {
+        await tx.appendToStreams(appends, options);
+        seen.sizes.push(appends.reduce((n, a) => n + a.events.length, 0));
+        seen.streams.push(appends.length);
+      },
+      commit: async () => {
+        await beforeCommit?.();
+        seen.ended.push('commit');
+        await tx.commit();
+      },
+      rollback: () => (seen.ended.push('rollback'), tx.rollback()),
+    };
+  });
+  return seen;
+}
+
 async function text(chunks: AsyncIterable<string>): Promise<string> {
   let all = '';
   for await (const c of chunks) all += c;
@@ -231,7 +260,8 @@ describe('event history export and import', () => {
       const file = counted(path);
       const target = await freshStore();
       const sizes: number[] = [];
-      const spied: EventStore = Object.assign(Object.create(target) as EventStore, {
+      // The keep budget and the spill file belong to the validate-first import (EventStoreDB's).
+      const spied: EventStore = Object.assign(validateFirst(target), {
         appendToStreams: (...[appends, options]: Parameters<EventStore['appendToStreams']>) => {
           sizes.push(appends.reduce((n, a) => n + a.events.length, 0));
           return target.appendToStreams(appends, options);
@@ -260,7 +290,8 @@ describe('event history export and import', () => {
 
       const listeners = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
       let during: number[] = [];
-      const spied = Object.assign(Object.create(target) as EventStore, {
+      // The validate-first path (EventStoreDB's): the one that spills.
+      const spied = Object.assign(Object.create(validateFirst(target)) as EventStore, {
         appendToStreams: (...args: Parameters<EventStore['appendToStreams']>) => {
           during = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
           return target.appendToStreams(...args);
@@ -283,7 +314,7 @@ describe('event history export and import', () => {
       await writeFile(path, lines.join('\n'));
       const target = await freshStore();
 
-      const err = await importEvents(target, path, { format: 'ndjson', keepChars: lines[0]!.length + 1 }).catch((e: unknown) => e);
+      const err = await importEvents(validateFirst(target), path, { format: 'ndjson', keepChars: lines[0]!.length + 1 }).catch((e: unknown) => e);
 
       expect(err).toMatchObject({ line: 6, message: expect.stringMatching(/^line 6: schemaVersion must be an integer >= 1, found 0/) });
       expect(await target.headPosition()).toBeNull();
@@ -299,7 +330,7 @@ describe('event history export and import', () => {
       // Kept: the first five events (four stored already); past the budget: the last two.
       const lines = (await readFile(path, 'utf8')).split('\n');
       const keepChars = lines.slice(0, 5).reduce((n, l) => n + l.length, 0);
-      const rest = await importEvents(target, path, { format: 'ndjson', keepChars });
+      const rest = await importEvents(validateFirst(target), path, { format: 'ndjson', keepChars });
 
       expect(rest).toEqual({ events: 3, streams: 3, alreadyStored: 4 });
       expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));
@@ -411,12 +442,12 @@ describe('event history export and import', () => {
       expect(await target.headPosition()).toEqual(head);
     });
 
-    it('stops at an append that fails, with its error, and sends no batch after it (the next batch is read while one is in flight)', async () => {
+    it('stops at an append that fails, with its error, and sends no batch after it (the next batch is read while one is in flight; validate-first, as on EventStoreDB)', async () => {
       const path = await exportedFile('ndjson');
       const target = await freshStore();
       const calls: string[][] = [];
       // The real store, whose second append fails on its way back, after the third batch has been read.
-      const failing: EventStore = Object.assign(Object.create(target) as EventStore, {
+      const failing: EventStore = Object.assign(validateFirst(target), {
         appendToStreams: async (...[appends, options]: Parameters<EventStore['appendToStreams']>) => {
           calls.push(appends.map((a) => a.streamId));
           if (calls.length === 2) {
@@ -435,6 +466,38 @@ describe('event history export and import', () => {
         ['campaign-1', 'customer-2'],
       ]);
       expect((await historyOf(target)).map((e) => e.type)).toEqual(['CampaignDrafted', 'CustomerContacted']);
+    });
+
+    it('in one transaction: an append that fails stops the import with its error, sends no batch after it, and leaves nothing stored', async () => {
+      const path = await exportedFile('ndjson');
+      const target = await freshStore();
+      const calls: string[][] = [];
+      let ended = '';
+      const begin = target.beginAppends.bind(target);
+      // The real transaction, whose second append fails on its way back (it was stored in the transaction).
+      jest.spyOn(target, 'beginAppends').mockImplementation(async () => {
+        const tx = await begin();
+        return {
+          appendToStreams: async (appends, options) => {
+            calls.push(appends.map((a) => a.streamId));
+            await tx.appendToStreams(appends, options);
+            if (calls.length === 2) throw new Error('connection lost');
+          },
+          commit: () => ((ended = 'commit'), tx.commit()),
+          rollback: () => ((ended = 'rollback'), tx.rollback()),
+        };
+      });
+
+      await expect(importEvents(target, path, { format: 'ndjson', batchSize: 2 })).rejects.toThrow('connection lost');
+
+      expect(calls).toEqual([
+        ['campaign-1', 'customer-1'],
+        ['campaign-1', 'customer-2'],
+      ]);
+      expect(ended).toBe('rollback');
+      // Not even the first batch, stored before the failure.
+      expect(await target.headPosition()).toBeNull();
+      expect((await targets[targets.length - 1]!.pool.query(`SELECT count(*)::int AS n FROM es_streams`)).rows[0].n).toBe(0);
     });
 
     it('resumes an interrupted import, appending only what is missing', async () => {
@@ -485,7 +548,7 @@ describe('event history export and import', () => {
         return readStreams(requests);
       });
 
-      const err = await importEvents(target, path, { format: 'ndjson', onProgress: (p) => (validated ||= p.phase === 'validating' && p.total !== null) }).catch((e: unknown) => e);
+      const err = await importEvents(validateFirst(target), path, { format: 'ndjson', onProgress: (p) => (validated ||= p.phase === 'validating' && p.total !== null) }).catch((e: unknown) => e);
 
       expect(err).toBeInstanceOf(ImportConflict);
       expect(err).toMatchObject({ line: 701, streamId: 'lookup-700', message: expect.stringContaining('other events at revisions 0..0') });
@@ -496,6 +559,111 @@ describe('event history export and import', () => {
         { duringValidation: false, streams: 200 },
         { duringValidation: false, streams: 1 },
       ]);
+      expect(await target.headPosition()).toEqual(head);
+    });
+  });
+
+  describe('one pass, one transaction (a store with append transactions)', () => {
+    /** `n` OfferPresented-like lines over streams of `perStream` events each (contiguous), as an export writes them. */
+    function lines(n: number, perStream: number, prefix: string): string[] {
+      return Array.from({ length: n }, (_, k) =>
+        JSON.stringify({
+          position: `1/${k + 1}`, eventId: randomUUID(), streamId: `${prefix}-${Math.floor(k / perStream)}`, streamRevision: k % perStream, type: 'OfferPresented',
+          occurredAt: '2026-03-31T16:30:00Z', recordedAt: '2026-03-31T16:30:01Z', actor: 'staff-7', orgUnit: 'branch-1', correlationId: randomUUID(), causationId: null,
+          schemaVersion: 1, data: { offerId: `o-${k}`, customerId: `c-${k % 37}`, productCode: 'TD-1Y' },
+        }),
+      );
+    }
+    /** The catalogue's job, by hand: an offer needs a product code. */
+    const checkEvent = (e: NewEvent) => (typeof (e.data as { productCode?: unknown }).productCode === 'string' ? null : { field: 'data.productCode', expected: 'a string' });
+
+    it('refuses a bad line after several full batches, appending nothing: the position and streams of the store are as before, and its streams are free', async () => {
+      const target = await freshStore();
+      await target.appendToStream('unrelated-1', [fact('Unrelated', '2026-01-01T00:00:00Z')], 'no_stream');
+      const head = await target.headPosition();
+      const db = targets[targets.length - 1]!;
+      // 2,000 good lines in streams of 40, then line 2,001 without its product code, then more good lines.
+      const file = lines(2_100, 40, 'offers');
+      const bad = JSON.parse(file[2_000]!);
+      delete bad.data.productCode;
+      file[2_000] = JSON.stringify(bad);
+      const path = join(dir, 'bad-line-2001.ndjson');
+      await writeFile(path, `${file.join('\n')}\n`);
+      const seen = watchTransactions(target);
+
+      const err = await importEvents(target, path, { format: 'ndjson', checkEvent, batchSize: 100 }).catch((e: unknown) => e);
+
+      expect(err).toBeInstanceOf(InvalidImportFile);
+      expect(err).toMatchObject({ line: 2_001, problem: { field: 'data.productCode', expected: 'a string' } });
+      // Full batches of 100 were in the transaction before line 2,001 was read: the events are taken
+      // into batches 1,000 or more at a time, so at least the first 1,000 were (nine batches sent,
+      // the tenth waiting for one event more) ...
+      expect(seen.sizes.length).toBeGreaterThanOrEqual(9);
+      expect(seen.sizes.every((n) => n === 100)).toBe(true);
+      expect(seen.ended).toEqual(['rollback']);
+      // ... and none of them is stored.
+      expect(await target.headPosition()).toEqual(head);
+      expect((await db.pool.query(`SELECT count(*)::int AS n FROM es_events`)).rows[0].n).toBe(1);
+      expect((await db.pool.query(`SELECT stream_id FROM es_streams`)).rows).toEqual([{ stream_id: 'unrelated-1' }]);
+      expect(await historyOf(target)).toHaveLength(1);
+      // No lock left on the file's streams: another writer creates one at once.
+      await expect(target.appendToStream('offers-0', [fact('OfferPresented', '2026-04-01T00:00:00Z')], 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 0 });
+    });
+
+    it('appends a good file in one transaction, in batches, keeping the global order; subscriptions see nothing before the commit', async () => {
+      const target = await freshStore();
+      const file = lines(450, 40, 'good');
+      const path = join(dir, 'good-450.ndjson');
+      await writeFile(path, `${file.join('\n')}\n`);
+      const db = targets[targets.length - 1]!;
+      // Just before the commit, every batch is in the transaction and no reader sees any of it.
+      let beforeCommit: unknown = null;
+      const seen = watchTransactions(target, async () => {
+        beforeCommit = { rows: (await db.pool.query(`SELECT count(*)::int AS n FROM es_events`)).rows[0].n, readAll: (await target.readAll({ maxCount: 10 })).length };
+      });
+
+      const imported = await importEvents(target, path, { format: 'ndjson', checkEvent, batchSize: 100 });
+
+      const { rows } = await db.pool.query(`SELECT count(DISTINCT transaction_id)::int AS txs, count(*)::int AS n FROM es_events`);
+      expect(imported).toEqual({ events: 450, streams: 12, alreadyStored: 0 });
+      expect(seen.sizes).toEqual([100, 100, 100, 100, 50]);
+      expect(seen.ended).toEqual(['commit']);
+      expect(beforeCommit).toEqual({ rows: 0, readAll: 0 });
+      expect(rows).toEqual([{ txs: 1, n: 450 }]);
+      expect((await historyOf(target)).map((e) => e.metadata.eventId)).toEqual(file.map((l) => JSON.parse(l).eventId));
+    });
+
+    it('looks new streams up 500 a query as it reads, and a held one with other events refuses the file, appending nothing', async () => {
+      const target = await freshStore();
+      await target.appendToStream('lookup-700', [fact('CustomerContacted', '2026-03-02T00:00:00Z')], 'no_stream');
+      const head = await target.headPosition();
+      const path = join(dir, 'lookup-one-pass.ndjson');
+      const record = (i: number) => ({
+        position: `1/${i + 1}`, eventId: randomUUID(), streamId: `lookup-${i}`, streamRevision: 0, type: 'CustomerContacted', occurredAt: '2026-03-01T09:00:00Z',
+        recordedAt: '2026-03-01T09:00:01Z', actor: 'staff-7', orgUnit: 'branch-1', correlationId: randomUUID(), causationId: null, schemaVersion: 1, data: { channel: 'call' },
+      });
+      await writeFile(path, `${Array.from({ length: 1_200 }, (_, i) => JSON.stringify(record(i))).join('\n')}\n`);
+      const lookups: number[] = [];
+      const readStreams = target.readStreams.bind(target);
+      jest.spyOn(target, 'readStreams').mockImplementation((requests) => {
+        lookups.push(requests.length);
+        return readStreams(requests);
+      });
+      const seen = watchTransactions(target);
+
+      const err = await importEvents(target, path, { format: 'ndjson', batchSize: 100 }).catch((e: unknown) => e);
+
+      expect(err).toBeInstanceOf(ImportConflict);
+      expect(err).toMatchObject({ line: 701, streamId: 'lookup-700', message: expect.stringContaining('other events at revisions 0..0') });
+      // Each stream looked up once (the held one is not read again), at most 500 a query: a read
+      // chunk's new streams together (the lookups of the lines after the conflict are still made,
+      // for the earliest conflict of the file).
+      expect(lookups.reduce((n, k) => n + k, 0)).toBe(1_200);
+      expect(Math.max(...lookups)).toBeLessThanOrEqual(500);
+      // Batches of lines before line 701 went into the transaction, then it was rolled back.
+      expect(seen.sizes.length).toBeGreaterThanOrEqual(3);
+      expect(seen.sizes.every((n) => n === 100)).toBe(true);
+      expect(seen.ended).toEqual(['rollback']);
       expect(await target.headPosition()).toEqual(head);
     });
   });
@@ -542,15 +710,14 @@ describe('event history export and import', () => {
       const path = join(dir, 'big.csv');
       await writeExport(bigStore, path, { format: 'csv', batchSize: 100 });
       const target = await freshStore();
-      const appendToStreams = jest.spyOn(target, 'appendToStreams');
+      const seen = watchTransactions(target);
 
       const imported = await importEvents(target, path, { format: 'csv', batchSize: 250 });
 
       expect(imported).toEqual({ events: STREAMS * PER_STREAM, streams: STREAMS, alreadyStored: 0 });
-      const sizes = appendToStreams.mock.calls.map(([appends]) => appends.reduce((n, a) => n + a.events.length, 0));
       // 3,000 events in 12 appends of 250 (a batch cut where a stream reappears would hold 150 at most: 150 streams in turn).
-      expect(sizes).toEqual(Array.from({ length: 12 }, () => 250));
-      expect(appendToStreams.mock.calls.every(([appends]) => appends.length === 150)).toBe(true);
+      expect(seen.sizes).toEqual(Array.from({ length: 12 }, () => 250));
+      expect(seen.streams.every((n) => n === 150)).toBe(true);
       expect((await historyOf(target)).map((e) => e.metadata.eventId)).toEqual((await historyOf(bigStore)).map((e) => e.metadata.eventId));
     });
   });
