@@ -25,7 +25,7 @@ export function legacyCorrectionCode(stored: string): string {
 }
 
 export interface RewriteBatches {
-  /** Global positions scanned per transaction (default 5,000). */
+  /** Global positions scanned per transaction (default 10,000). */
   readonly batchSize?: number;
   /** How long a batch waits for a row another transaction holds before it gives up (SET LOCAL lock_timeout; default 5 s). */
   readonly lockTimeoutMs?: number;
@@ -48,16 +48,17 @@ export interface RewriteBatches {
  * a rewritten reason reads as itself, so a run cut short and started again rewrites only what is left.
  */
 export async function redactLegacyCorrectionReasons(query: Query, options: RewriteBatches = {}): Promise<number> {
-  const { batchSize = 5_000, lockTimeoutMs = 5_000, attempts = 5 } = options;
-  let after = '0';
+  const { batchSize = 10_000, lockTimeoutMs = 5_000, attempts = 5 } = options;
+  // Events appended after this starts are written by this release (codes): the log up to its head now is enough.
+  const [head] = await query(`SELECT coalesce(max(global_position), 0)::text AS last FROM es_events`);
+  const last = BigInt(String(head!.last));
   let total = 0;
-  for (;;) {
-    const [range] = await query(`SELECT max(global_position)::text AS last FROM (SELECT global_position FROM es_events WHERE global_position > $1 ORDER BY global_position LIMIT $2) b`, [after, batchSize]);
-    const upTo = range?.last as string | null | undefined;
-    if (!upTo) return total;
-    total += await inTransaction(query, lockTimeoutMs, attempts, () => rewriteBatch(query, after, upTo));
-    after = upTo;
+  // Ranges of positions (the primary key): identity values, dense but for rolled-back appends' gaps.
+  for (let after = 0n; after < last; after += BigInt(batchSize)) {
+    const upTo = after + BigInt(batchSize) < last ? after + BigInt(batchSize) : last;
+    total += await inTransaction(query, lockTimeoutMs, attempts, () => rewriteBatch(query, after.toString(), upTo.toString()));
   }
+  return total;
 }
 
 async function rewriteBatch(query: Query, after: string, upTo: string): Promise<number> {
