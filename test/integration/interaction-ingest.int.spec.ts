@@ -38,7 +38,8 @@ describe('channel ingest and integration relay', () => {
 
   beforeAll(async () => {
     // The product's default grace (3 days), which the ingest is held to like the API.
-    t = await startTestApp({ BACKDATE_GRACE_DAYS: '3' });
+    // The bus's time is trusted 72 hours back here (the default is 24), so the two-day-late messages below count from it.
+    t = await startTestApp({ BACKDATE_GRACE_DAYS: '3', INGEST_MAX_DELIVERY_DELAY_HOURS: '72' });
     await seedOrganisation(t);
     await seedCustomer(t, 'C1', { tolerance: 'R2' });
     await seedCustomer(t, 'C2', { optedOut: ['phone'] });
@@ -65,6 +66,7 @@ describe('channel ingest and integration relay', () => {
       log: { info: () => undefined, warn: () => undefined },
       retry: { attempts: 3, initialMs: 10 },
       graceDays: t.runtime.config.backdateGraceDays,
+      maxDeliveryDelayHours: t.runtime.config.ingestMaxDeliveryDelayHours,
     });
     dlqConsumer = await t.runtime.bus.consume(DEAD_LETTER_TOPIC, 'test-dlq', async (batch: readonly DeliveredMessage[]) => {
       for (const m of batch) dead.push(m.value as DeadLetter);
@@ -169,6 +171,27 @@ describe('channel ingest and integration relay', () => {
     expect((await sales()).map((e) => e.data.conversionId)).toEqual(['LATE-IN']);
     // Recorded when it was sent: the sale's recording time is the enqueue time, to the millisecond.
     expect(dead.find((d) => d.message.id === late[1]!.id)!.reason.details).toMatchObject({ graceDays: 3, recordedAt: new Date(now - 48 * H).toISOString() });
+  });
+
+  it('trusts the bus’s time of a message at most INGEST_MAX_DELIVERY_DELAY_HOURS back: a message stamped 2001 does not let a 2001 sale in (review of issue 16 leftovers)', async () => {
+    // On a Kafka topic stamped by its producers (CreateTime) the sender sets publishedAt. Here the
+    // message says it was taken 2001-03-01 00:30 in Shanghai (2001-02-28T16:30Z) and dates its sale
+    // an hour earlier: counted from that time it is within the 3-day grace. The cap is 72 hours, so
+    // it counts as recorded 72 hours ago, and a sale dated in 2001 is 25+ years too far back.
+    await seedCustomer(t, 'C6', { tolerance: 'R2' });
+    await api(t).as('admin').post('/api/customers/C6/manager', { staffId: 'rm1' });
+    const id = randomUUID();
+    const value = { actor: 'rm1', interaction: { kind: 'conversion', customerId: 'C6', conversionId: 'OLD-2001', staffId: 'rm1', productCode: 'DEP-1Y', amount: 800, revenue: '8', occurredAt: '2001-02-28T15:30:00.000Z' } };
+    const before = Date.now();
+    await t.db.pool.query(`INSERT INTO mb_messages (topic, message_id, key, value, created_at) VALUES ($1, $2, 'C6', $3, '2001-02-28T16:30:00Z')`, [INTERACTIONS_TOPIC, id, JSON.stringify(value)]);
+    await until(() => dead.some((d) => d.message.id === id), 'the 2001 message refused');
+    const after = Date.now();
+    const letter = dead.find((d) => d.message.id === id)!;
+    expect(letter.reason.code).toBe('BACKDATED_TOO_FAR');
+    const recordedAt = Date.parse((letter.reason.details as { recordedAt: string }).recordedAt);
+    expect(recordedAt).toBeGreaterThanOrEqual(before - 72 * 3_600_000);
+    expect(recordedAt).toBeLessThanOrEqual(after - 72 * 3_600_000);
+    expect((await storedEvents(t, 'customer-C6')).filter((e) => e.type === 'ConversionRecorded')).toEqual([]);
   });
 
   it('keeps each customer’s messages in order', async () => {

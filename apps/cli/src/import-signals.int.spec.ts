@@ -11,7 +11,7 @@ const CLI = join(__dirname, '..', '..', '..', 'dist', 'apps', 'cli', 'src', 'mai
 /**
  * Issue 16 leftovers: past IMPORT_KEEP_CHARS (64 MiB by default) `campaignctl import` spills the
  * validated events to a private temporary file, removed in `finally` — which a signal skips. Now
- * Ctrl-C (SIGINT) or SIGTERM removes it too, and the process still ends by that signal. The file is
+ * Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal closed) removes it too, and the process still ends by that signal. The file is
  * a named pipe held open, so the signal comes mid-validation, the spill file on disk.
  */
 describe('campaignctl import interrupted by a signal', () => {
@@ -47,7 +47,7 @@ describe('campaignctl import interrupted by a signal', () => {
     }
   };
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('removes the spill file on %s, ends by that signal, and appends nothing', async (signal) => {
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('removes the spill file on %s, ends by that signal, and appends nothing', async (signal) => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
     // The child's own temporary folder: what the import leaves there is what this test sees.
     const tmp = mkdtempSync(join(tmpdir(), 'import-signal-'));

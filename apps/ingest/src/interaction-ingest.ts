@@ -49,6 +49,13 @@ export interface IngestDeps {
    * (`DeliveredMessage.publishedAt`), however late the ingest handles it.
    */
   readonly graceDays: number;
+  /**
+   * How long a message may have waited in the bus and still be recorded at the time the bus says it
+   * took it (INGEST_MAX_DELIVERY_DELAY_HOURS, default 24): the recording time is
+   * max(publishedAt, now − this). On a topic stamped by its producers (CreateTime) publishedAt is the
+   * sender's word; the cap keeps a sender's 2001 timestamp from letting a 2001 sale past the grace.
+   */
+  readonly maxDeliveryDelayHours?: number;
   /** Attempts at a message whose handling fails (not a refusal), and the first wait between them, doubling (ms). */
   readonly retry?: { readonly attempts?: number; readonly initialMs?: number; readonly maxMs?: number };
 }
@@ -72,6 +79,20 @@ export function startInteractionIngest(deps: IngestDeps): Promise<BusConsumer> {
     // The handler dead-letters what is at fault itself and throws only while the store is away.
     { deadLetterTopic: DEAD_LETTER_TOPIC, isTransient: isOutage },
   );
+}
+
+/** INGEST_MAX_DELIVERY_DELAY_HOURS's default. */
+export const DEFAULT_MAX_DELIVERY_DELAY_HOURS = 24;
+
+/**
+ * When a channel message counts as recorded: when the bus took it (`publishedAt`), but no earlier
+ * than `maxDelayHours` before now, and no later than now (a bus clock ahead of ours); a time that
+ * cannot be read counts from now.
+ */
+export function recordingTime(publishedAt: string, now: number, maxDelayHours: number): string {
+  const published = Date.parse(publishedAt);
+  if (!Number.isFinite(published)) return new Date(now).toISOString();
+  return new Date(Math.min(Math.max(published, now - maxDelayHours * 3_600_000), now)).toISOString();
 }
 
 async function handleWithRetries(deps: IngestDeps, message: DeliveredMessage): Promise<void> {
@@ -140,10 +161,13 @@ async function apply(deps: IngestDeps, message: DeliveredMessage, retrying: bool
   // The recording time is when the bus took the message (issue 16, item 7b and its leftovers), not
   // when the ingest gets round to it: a message delivered a day late (the broker or this consumer
   // away) is held to the grace it would have had on time, and a stated business time may not be
-  // ahead of it (clock skew aside), as on the API. A bus clock ahead of ours counts from ours.
-  const now = Date.now();
-  const published = Date.parse(message.publishedAt);
-  const receivedAt = new Date(Number.isFinite(published) ? Math.min(published, now) : now).toISOString();
+  // ahead of it (clock skew aside), as on the API. A bus clock ahead of ours counts from ours. The
+  // bus's time is trusted at most INGEST_MAX_DELIVERY_DELAY_HOURS back (a producer may stamp a
+  // Kafka record on a CreateTime topic): an older message is judged as if taken that long ago.
+  const receivedAt = recordingTime(message.publishedAt, Date.now(), deps.maxDeliveryDelayHours ?? DEFAULT_MAX_DELIVERY_DELAY_HOURS);
+  if (Date.parse(message.publishedAt) < Date.parse(receivedAt)) {
+    deps.log.warn({ messageId: message.id, publishedAt: message.publishedAt, recordedAt: receivedAt }, 'message older than INGEST_MAX_DELIVERY_DELAY_HOURS: recorded as taken that long ago');
+  }
   if (body.occurredAt && Date.parse(body.occurredAt) > Date.parse(receivedAt) + MAX_FUTURE_MS) {
     throw invalid('OCCURRED_IN_FUTURE', 'occurredAt is after the message was sent', { occurredAt: body.occurredAt, publishedAt: receivedAt });
   }

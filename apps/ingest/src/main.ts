@@ -26,6 +26,7 @@ runMain('ingest', async (runtime, config) => {
     ledger: runtime.idempotency,
     log: runtime.log,
     graceDays: config.backdateGraceDays,
+    maxDeliveryDelayHours: config.ingestMaxDeliveryDelayHours,
   });
   const relay = new IntegrationRelay(runtime.store, runtime.bus, runtime.db.pool, { log: runtime.log });
   relay.start();

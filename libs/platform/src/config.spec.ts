@@ -17,6 +17,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PROJECTOR_CATCH_UP_BATCH_SIZE: '0' })).toThrow(/PROJECTOR_CATCH_UP_BATCH_SIZE/);
   });
 
+  it('trusts the bus\'s time of a channel message 24 hours back by default (INGEST_MAX_DELIVERY_DELAY_HOURS), and refuses a negative or unreadable delay', () => {
+    expect(loadConfig({}).ingestMaxDeliveryDelayHours).toBe(24);
+    expect(loadConfig({ INGEST_MAX_DELIVERY_DELAY_HOURS: '72' }).ingestMaxDeliveryDelayHours).toBe(72);
+    expect(() => loadConfig({ INGEST_MAX_DELIVERY_DELAY_HOURS: '-1' })).toThrow(/INGEST_MAX_DELIVERY_DELAY_HOURS/);
+    expect(() => loadConfig({ INGEST_MAX_DELIVERY_DELAY_HOURS: 'a day' })).toThrow(/INGEST_MAX_DELIVERY_DELAY_HOURS/);
+  });
+
   it('lets staff date facts back 3 days by default (BACKDATE_GRACE_DAYS), and refuses a negative grace', () => {
     expect(loadConfig({}).backdateGraceDays).toBe(3);
     expect(loadConfig({ BACKDATE_GRACE_DAYS: '0.5' }).backdateGraceDays).toBe(0.5);

@@ -44,6 +44,7 @@ const schema = z.object({
   TOKEN_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(8),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   BACKDATE_GRACE_DAYS: z.coerce.number().min(0).max(36_600).default(3),
+  INGEST_MAX_DELIVERY_DELAY_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
   PLAN_DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   SEED_DEMO: flag.default(true),
   SEED_DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
@@ -109,6 +110,8 @@ export interface AppConfig {
   readonly rateLimitPerMinute: number;
   /** How far staff may date a fact (occurredAt) before the time they record it, in days. */
   readonly backdateGraceDays: number;
+  /** How far back the channel ingest trusts the bus's time of a message (hours; INGEST_MAX_DELIVERY_DELAY_HOURS). */
+  readonly ingestMaxDeliveryDelayHours: number;
   /** The largest campaign plan document an upload may carry, in bytes (413 DOCUMENT_TOO_LARGE over it). */
   readonly planDocumentMaxBytes: number;
   /** `npm start` on an empty store writes a demo history (in the background) of this size. */
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenTtlHours: c.TOKEN_TTL_HOURS,
     rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
     backdateGraceDays: c.BACKDATE_GRACE_DAYS,
+    ingestMaxDeliveryDelayHours: c.INGEST_MAX_DELIVERY_DELAY_HOURS,
     planDocumentMaxBytes: c.PLAN_DOCUMENT_MAX_BYTES,
     projectorBatchSize: c.PROJECTOR_BATCH_SIZE,
     projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,

@@ -18,4 +18,5 @@ export * from './tracing';
 export * from './erasure';
 export * from './legacy-erasure-reasons';
 export * from './legacy-correction-reasons';
+export * from './legacy-reasons-warning';
 export * from './documents';

@@ -1,4 +1,3 @@
-import { ERASURE_REASONS, upcastData } from '@app/domain';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** What `es_rewrites.reason` says for each event this rewrote. */
@@ -6,6 +5,12 @@ export const LEGACY_ERASURE_REASON_REWRITE = 'legacy CustomerDataErased v1: free
 
 /** Runs SQL and answers the rows (a TypeORM QueryRunner's `query`, or a pg client's rows). */
 type Query = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/**
+ * The erasure codes as they were when this one-off rewrite was written (a frozen copy: a later change
+ * to the domain's ERASURE_REASONS must not change what this migration does).
+ */
+const CODES: readonly string[] = ['customer_request', 'retention_period_over', 'legal_order', 'recorded_in_error', 'other'];
 
 /**
  * Version 1 of `CustomerDataErased` kept the erasure's reason as free text (prose, possibly about
@@ -20,39 +25,35 @@ type Query = (sql: string, params?: unknown[]) => Promise<Record<string, unknown
  * query no longer matches, so a second run rewrites and records nothing. Answers how many it rewrote.
  */
 export async function redactLegacyErasureReasons(query: Query): Promise<number> {
+  // Bounded by the number of erasures (the erasure index), so one transaction; a row another
+  // transaction holds makes it fail after 10 s rather than wait (the next start runs it again).
+  await query(`SELECT set_config('lock_timeout', '10s', true)`);
   const found = await query(
-    `SELECT global_position::text AS global_position, event_id::text AS event_id, stream_id, data
+    `SELECT global_position::text AS global_position, event_id::text AS event_id, stream_id
      FROM es_events
      WHERE type = 'CustomerDataErased' AND metadata->>'schemaVersion' = '1'
        AND data->>'reason' IS NOT NULL AND NOT (data->>'reason' = ANY($1::text[]))
      ORDER BY global_position FOR UPDATE`,
-    [[...ERASURE_REASONS]],
+    [[...CODES]],
   );
   if (found.length === 0) return 0;
-  const rewritten = found.map((r) => {
-    const data = r.data as Record<string, unknown>;
-    const { reasonCode } = upcastData('CustomerDataErased', 1, data) as { reasonCode: string };
-    return { row: r, data: { ...data, reason: reasonCode } };
-  });
-  await query(
-    `UPDATE es_events e SET data = w.data
-     FROM unnest($1::bigint[], $2::jsonb[]) AS w(global_position, data) WHERE e.global_position = w.global_position`,
-    [rewritten.map((w) => w.row.global_position), rewritten.map((w) => JSON.stringify(w.data))],
-  );
+  // The version-1 upcaster reads a reason that is not a code as `other`: every row found becomes that.
+  await query(`UPDATE es_events SET data = jsonb_set(data, '{reason}', '"other"') WHERE global_position = ANY($1::bigint[])`, [found.map((r) => r.global_position)]);
   await query(
     `INSERT INTO es_rewrites (global_position, event_id, stream_id, type, from_version, to_version, reason)
      SELECT w.global_position, w.event_id, w.stream_id, 'CustomerDataErased', 1, 1, $4
      FROM unnest($1::bigint[], $2::uuid[], $3::text[]) AS w(global_position, event_id, stream_id)`,
-    [rewritten.map((w) => w.row.global_position), rewritten.map((w) => w.row.event_id), rewritten.map((w) => w.row.stream_id), LEGACY_ERASURE_REASON_REWRITE],
+    [found.map((r) => r.global_position), found.map((r) => r.event_id), found.map((r) => r.stream_id), LEGACY_ERASURE_REASON_REWRITE],
   );
-  return rewritten.length;
+  return found.length;
 }
 
 /**
  * The one-off redaction of legacy erasure reasons, as a migration: it runs once on every
  * installation at its next start, before any process reads the log, and `schema_migrations` records
  * that it ran (each event it rewrote is in `es_rewrites`). On a store other than PostgreSQL
- * (EventStoreDB) `es_events` is empty and it rewrites nothing: that store cannot rewrite events.
+ * (EventStoreDB) `es_events` is empty and it rewrites nothing: that store cannot rewrite events (the
+ * start warns; see the README, "Legacy reasons on EventStoreDB").
  */
 export class LegacyErasureReasons1764000019710 implements MigrationInterface {
   readonly name = 'LegacyErasureReasons1764000019710';

@@ -12,6 +12,7 @@ import { PlanDocuments1764000017000, PlanDocumentStore } from './documents';
 import { ErasureIndex1764000018170 } from './erasure';
 import { LegacyErasureReasons1764000019710 } from './legacy-erasure-reasons';
 import { LegacyCorrectionReasons1764000019720 } from './legacy-correction-reasons';
+import { legacyReasonsWarning } from './legacy-reasons-warning';
 import { tokenIssuerFor, type TokenIssuer } from './tokens';
 import { isDatabaseUnavailable, migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
@@ -148,6 +149,8 @@ export async function startRuntime(config: AppConfig, log: Logger, options: { jo
       ? KafkaMessageBus.connect(config.kafkaBrokers, { ...config.kafkaTopics, log })
       : new PostgresMessageBus(db.pool);
     log.info({ store: store.kind, bus: bus.kind }, 'event store ready');
+    const legacy = legacyReasonsWarning(store.kind, ran);
+    if (legacy) log.warn(legacy.fields, legacy.message);
     const masterKey = resolvePiiMasterKey(config.piiMasterKey, config.dataDir);
     const runtime: Runtime = {
       config,

@@ -36,6 +36,7 @@ export class HealthController {
     const report = { store: r.store, database: r.database, projections: r.projections, ...(r.maxLagSeconds !== undefined ? { maxLagSeconds: r.maxLagSeconds } : {}) };
     // Ready means the store and the database answered: their reports are the answering kind.
     if (!r.ready || !('globalPosition' in r.store) || !r.database.ok) throw new ServiceUnavailableException({ code: r.code, message: r.message, details: report });
-    return { status: 'ready', ...report, store: r.store, database: { ok: true }, projections: [...r.projections] };
+    // Parsed against the answer's schema: the store's kind and each projection's state are the documented enums.
+    return readyAnswer.parse({ status: 'ready', ...report, store: r.store, database: { ok: true }, projections: [...r.projections] });
   }
 }

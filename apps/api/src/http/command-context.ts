@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { CORRECTION_REASONS, REFERENCE_PATTERN, forbidden, invalid, type Actor } from '@app/domain';
+import { CORRECTION_REASONS, REFERENCE_PATTERN, REFERENCE_RULE, forbidden, invalid, type Actor } from '@app/domain';
 import type { CommandContext } from '@app/application';
 import { currentTraceparent, validTraceparent } from '@app/platform';
 
@@ -47,6 +47,6 @@ function correctionReason(req: Request, actor: Actor): string | undefined {
     throw invalid('INVALID_CORRECTION_REASON', `Correction-Reason is one of ${CORRECTION_REASONS.join(', ')} (no free text: it stays in the log), with an optional Correction-Reference`, { allowed: [...CORRECTION_REASONS] });
   }
   if (ref === undefined) return reason;
-  if (!REFERENCE_PATTERN.test(ref.trim())) throw invalid('INVALID_CORRECTION_REASON', 'Correction-Reference is up to 64 letters, digits and ._:/- (a ticket number), no text');
+  if (!REFERENCE_PATTERN.test(ref.trim())) throw invalid('INVALID_CORRECTION_REASON', `Correction-Reference: ${REFERENCE_RULE}`);
   return `${reason} ${ref.trim()}`;
 }

@@ -1,5 +1,10 @@
 import { formatPosition } from '@app/event-store';
 import { type HandledCommand } from '@app/application';
+import { EVENT_TYPES, type EventType } from '@app/domain';
+import { z } from 'zod';
+
+/** The catalogue's event type names: every appended event passed the catalogue, so this only parses what is so. */
+const eventTypes = z.array(z.enum(EVENT_TYPES));
 
 /** What every command answers: the stream it wrote to, its new revision and global position. */
 export interface CommandResult {
@@ -8,7 +13,7 @@ export interface CommandResult {
   readonly revision: number;
   /** `"<commit>/<prepare>"`; pass as `minPosition` to read your own write. Null when nothing was appended. */
   readonly position: string | null;
-  readonly events: string[];
+  readonly events: EventType[];
 }
 
 export function commandResult(id: string, streamId: string, handled: HandledCommand<{ type: string; data: unknown }>): CommandResult {
@@ -17,7 +22,7 @@ export function commandResult(id: string, streamId: string, handled: HandledComm
     streamId,
     revision: handled.revision,
     position: handled.position ? formatPosition(handled.position) : null,
-    events: handled.events.map((e) => e.type),
+    events: eventTypes.parse(handled.events.map((e) => e.type)),
   };
 }
 

@@ -23,8 +23,9 @@ export function unauthenticatedBodyLimit(runtime: Runtime) {
     if (!(length > UNAUTHENTICATED_BODY_LIMIT)) return next();
     // A signed-in browser (session cookie) is authenticated too; the guard checks its CSRF token later.
     // Only the API reads a body: outside /api (/health, the web's files) the size alone refuses it,
-    // before any database work — a cookie, forged or not, buys no session lookup there.
-    const session = req.path.startsWith('/api/') ? readCookie(req, SESSION_COOKIE) : undefined;
+    // before any database work — a cookie, forged or not, buys no session lookup there. Express
+    // routes paths case-insensitively (POST /API/… reaches the API), so the prefix is compared so too.
+    const session = req.path.toLowerCase().startsWith('/api/') ? readCookie(req, SESSION_COOKIE) : undefined;
     if (session && !bearer) {
       try {
         if (await resolveSessionOnce(runtime, req, session)) return next();

@@ -221,15 +221,19 @@ export const oneTimePasswordAnswer = z.object({ staffId: z.string(), mustChangeP
 
 /** GET /health. */
 export const liveAnswer = z.object({ status: z.literal('ok') });
+/** The event store behind the API (EVENTSTORE_URL set: EventStoreDB). */
+const storeKind = z.enum(['postgres', 'eventstoredb']);
+/** A projection's state, as the runner records it ('not started' before it ever ran). */
+export const projectionState = z.enum(['running', 'resubscribing', 'failed', 'stopped', 'rebuilding', 'not started']);
 /** GET /health/ready (readiness.ts, publicReadiness): a ready report; an unready one is a 503 with the same report in details. */
 export const readyAnswer = z.object({
   status: z.literal('ready'),
-  store: z.object({ kind: z.string(), position: z.string().nullable().describe('null while the store is empty'), globalPosition: z.string() }),
+  store: z.object({ kind: storeKind, position: z.string().nullable().describe('null while the store is empty'), globalPosition: z.string() }),
   database: z.object({ ok: z.literal(true) }),
   projections: z.array(
     z.object({
       name: z.string(),
-      state: z.string(),
+      state: projectionState,
       position: z.string(),
       lag: z.object({ events: z.number().int().nullable(), seconds: z.number() }),
       rebuilding: z.literal(true).optional().describe('a new version is being built beside it (blue/green)'),
@@ -238,7 +242,14 @@ export const readyAnswer = z.object({
   maxLagSeconds: z.number().optional().describe('READY_MAX_LAG_SECONDS, when set'),
 });
 
-const projectionState = z.enum(['running', 'resubscribing', 'failed', 'stopped', 'rebuilding', 'not started']);
+/**
+ * What the projection runner stores as a projection's `error` (projection-runner.ts): stopped on an
+ * event it cannot apply (`failed`), or why its store subscription broke (`resubscribing`).
+ */
+export const projectionError = z.union([
+  z.object({ position: z.string().describe('"<commit>/<prepare>" of the event'), eventType: z.string(), message: z.string() }).describe('failed: the event it cannot apply'),
+  z.object({ message: z.string(), attempts: z.number().int(), retryInMs: z.number() }).describe('resubscribing: why the subscription broke, and when it tries again'),
+]);
 /** GET /api/projections. */
 export const projectionsAnswer = z.object({
   projections: z.array(
@@ -248,7 +259,7 @@ export const projectionsAnswer = z.object({
       state: projectionState,
       position: z.string().nullable().describe('null before it ever ran'),
       lag: z.object({ events: z.number().int().nullable(), seconds: z.number() }),
-      error: z.record(z.string(), z.unknown()).nullable().describe('failed: the failing event (position, eventType, message); resubscribing: why the subscription broke'),
+      error: projectionError.nullable().describe('failed: the failing event (position, eventType, message); resubscribing: why the subscription broke (message, attempts, retryInMs)'),
       updatedAt: instant.nullable(),
     }),
   ),

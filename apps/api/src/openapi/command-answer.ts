@@ -1,5 +1,6 @@
 import { ApiCreatedResponse } from '@nestjs/swagger';
 import { z } from 'zod';
+import { EVENT_TYPES } from '@app/domain';
 
 /**
  * What every command answers (http/command-result.ts, `Commands.send`): the stream it wrote to, its
@@ -11,7 +12,7 @@ export const commandAnswer = z.object({
   streamId: z.string(),
   revision: z.number().int().describe('the stream\'s revision after the command'),
   position: z.string().nullable().describe('"<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended'),
-  events: z.array(z.string()).describe('the types of the events appended, in order'),
+  events: z.array(z.enum(EVENT_TYPES)).describe('the types of the events appended, in order (the event catalogue\'s names)'),
 });
 
 /**

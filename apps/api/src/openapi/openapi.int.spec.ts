@@ -82,6 +82,31 @@ describe('the OpenAPI document (/docs/openapi.json)', () => {
     expect(checked).toBeGreaterThanOrEqual(60);
   });
 
+  it('documents what the code answers, no looser: projection errors as the runner writes them, states and store kinds as enums, command events as the catalogue names them (review of issue 15)', () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ components: doc.components }, 'doc');
+    const schemaOf = (path: string, method: string, status: string) => JSON.parse(JSON.stringify(doc.paths[path]![method]!.responses[status]!.content!['application/json']!.schema).replace(/"#\/components\//g, '"doc#/components/'));
+    const projections = ajv.compile(schemaOf('/api/projections', 'get', '200'));
+    const row = { name: 'customer-360', version: 7, state: 'running', position: '1187/42', lag: { events: 0, seconds: 0 }, error: null, updatedAt: '2026-12-31T15:59:59.000Z' };
+    const fits = (over: Record<string, unknown>) => projections({ projections: [{ ...row, ...over }] });
+    expect(fits({})).toBe(true);
+    expect(fits({ state: 'failed', error: { position: '1187/42', eventType: 'ConversionRecorded', message: 'cannot apply' } })).toBe(true);
+    expect(fits({ state: 'resubscribing', error: { message: 'connection lost', attempts: 3, retryInMs: 4000 } })).toBe(true);
+    expect(fits({ state: 'failed', error: { reason: 'anything' } })).toBe(false);
+    expect(fits({ state: 'failed', error: { message: 'half a failure' } })).toBe(false);
+    expect(fits({ state: 'sleeping' })).toBe(false);
+    const ready = ajv.compile(schemaOf('/health/ready', 'get', '200'));
+    const report = { status: 'ready', store: { kind: 'postgres', position: null, globalPosition: '0' }, database: { ok: true }, projections: [{ name: 'customer-360', state: 'running', position: '0/0', lag: { events: 0, seconds: 0 } }] };
+    expect(ready(report)).toBe(true);
+    expect(ready({ ...report, store: { ...report.store, kind: 'mongodb' } })).toBe(false);
+    expect(ready({ ...report, projections: [{ ...report.projections[0], state: 'sleeping' }] })).toBe(false);
+    const command = ajv.compile(schemaOf('/api/customers', 'post', '201'));
+    const answer = { id: 'C-10001', streamId: 'customer-C-10001', revision: 0, position: '1187/42', events: ['CustomerOnboarded'] };
+    expect(command(answer)).toBe(true);
+    expect(command({ ...answer, events: ['CustomerOnboarded', 'SomethingHappened'] })).toBe(false);
+  });
+
   it('generates exactly the checked-in front-end types (npm run api:types), so they cannot drift', () => {
     expect(generateTypes(text)).toBe(readFileSync(TYPES_FILE, 'utf8'));
   });

@@ -7,9 +7,7 @@ import { CurrentActor, Roles } from '../http/auth';
 import type { Runtime } from '@app/platform';
 import { PROJECTIONS, freshnessOfMany, readCheckpoints } from '@app/read-models';
 import { RUNTIME } from '@app/application';
-import { Answer, projectionRebuiltAnswer, projectionRestartedAnswer, projectionsAnswer } from '../openapi/answers';
-
-type ProjectionState = Answer<typeof projectionsAnswer>['projections'][number]['state'];
+import { Answer, projectionError, projectionRebuiltAnswer, projectionRestartedAnswer, projectionsAnswer, projectionState } from '../openapi/answers';
 
 /** The projector's state: each projection's version, position, lag and health. */
 @ApiTags('projections')
@@ -31,10 +29,11 @@ export class ProjectionsController {
       return {
         name: p.name,
         version: p.version,
-        state: (cp?.state ?? 'not started') as ProjectionState,
+        // Parsed, not cast: a state or an error the runner does not write is a fault here, not an answer.
+        state: projectionState.parse(cp?.state ?? 'not started'),
         position: cp ? formatPosition(cp.position) : null,
         lag: fresh[i]!.lag,
-        error: (cp?.error ?? null) as Record<string, unknown> | null,
+        error: projectionError.nullable().parse(cp?.error ?? null),
         updatedAt: cp?.updatedAt ?? null,
       };
     });

@@ -26,6 +26,9 @@ type Fits<T extends EventType> = Writable<DataOf<T>> extends z.input<(typeof CUR
 const _everyTypeFits: { [T in EventType]: Fits<T> } = Object.fromEntries(Object.keys(CURRENT).map((t) => [t, true])) as { [T in EventType]: true };
 void _everyTypeFits;
 
+/** The name of every event type the catalogue knows (what a command answer's `events` lists). */
+export const EVENT_TYPES = Object.keys(CURRENT) as [EventType, ...EventType[]];
+
 export interface DataProblem {
   /** Where in the event: `data.gender`, `type`, `metadata.schemaVersion`. */
   readonly field: string;

@@ -1,4 +1,4 @@
-import { ERASURE_REASONS, REFERENCE_PATTERN, isErasureReason } from './erasure-reasons';
+import { ERASURE_REASONS, REFERENCE_PATTERN, REFERENCE_RULE, isErasureReason } from './erasure-reasons';
 import { personalDataInClear } from '../access/access';
 import { forbidden, illegalState, invalid } from '../errors';
 import type { CustomerCommandOf } from './customer.commands';
@@ -49,7 +49,7 @@ export function decidePersonalData(c: PersonalDataCommand, s: PersonalDataState 
     case 'EraseCustomerData': {
       if (c.by.role !== 'admin') throw forbidden('ROLE_NOT_ALLOWED', 'erasure is done by an admin', { actual: c.by.role });
       if (!isErasureReason(c.reasonCode)) throw invalid('REASON_REQUIRED', `an erasure gives its reason, one of ${ERASURE_REASONS.join(', ')}`, { field: 'reason' });
-      if (c.requestRef !== null && !REFERENCE_PATTERN.test(c.requestRef)) throw invalid('INVALID_REFERENCE', 'a reference is up to 64 letters, digits and ._:/- (a ticket or letter number), no text', { field: 'requestRef' });
+      if (c.requestRef !== null && !REFERENCE_PATTERN.test(c.requestRef)) throw invalid('INVALID_REFERENCE', REFERENCE_RULE, { field: 'requestRef' });
       if (s.erased) return [];
       return [{ type: 'CustomerDataErased', data: { customerId, reasonCode: c.reasonCode, requestRef: c.requestRef, erasedBy: c.by.userId } }];
     }

@@ -1,4 +1,5 @@
 import { correctionReasonCode } from './correction-reasons';
+import { REFERENCE_PATTERN } from '../customer/erasure-reasons';
 
 /** Correction reasons stored before the codes were free text: read as a code, the text dropped (issue 16 leftovers). */
 describe('correctionReasonCode', () => {
@@ -15,5 +16,22 @@ describe('correctionReasonCode', () => {
     expect(correctionReasonCode('Late_Booking')).toBe('other');
     expect(correctionReasonCode('')).toBe('other');
     expect(correctionReasonCode('  system_fault  ')).toBe('system_fault');
+  });
+});
+
+/** Review of issue 16 leftovers: a phone number or a bare name passed as a "reference". */
+describe('REFERENCE_PATTERN', () => {
+  it('takes a letter prefix and a separator, then letters, digits and ._:/-, up to 64 characters', () => {
+    for (const ref of ['DPO-2026-0042', 'COURT/2026-118', 'AUD-2026/03.17', 'TCK-88', 'TICKET-2026-7', 'INC-20261206001', `A-${'9'.repeat(62)}`]) expect({ ref, ok: REFERENCE_PATTERN.test(ref) }).toEqual({ ref, ok: true });
+  });
+
+  it('refuses a phone number, a bare name or number, prose, and anything over 64 characters', () => {
+    const refused = ['13700001111', 'TEL-13700001111', 'AUD-2026/13500002222', 'tel:13912345678', 'Zhang', '20260042', 'A-', 'rang on 13700009999', '-AUD-1', `A-${'9'.repeat(63)}`];
+    for (const ref of refused) expect({ ref, ok: REFERENCE_PATTERN.test(ref) }).toEqual({ ref, ok: false });
+  });
+
+  it('so a correction of `other 13700001111` reads as other, the number dropped', () => {
+    expect(correctionReasonCode('other 13700001111')).toBe('other');
+    expect(correctionReasonCode('late_booking Zhang')).toBe('late_booking');
   });
 });

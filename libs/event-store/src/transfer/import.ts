@@ -205,10 +205,11 @@ class Spill {
   }
 
   /**
-   * `finally` does not run when the process is killed by a signal: on SIGINT (Ctrl-C) or SIGTERM
+   * `finally` does not run when the process is killed by a signal: on SIGINT (Ctrl-C), SIGTERM or
+   * SIGHUP (the terminal or SSH session closed)
    * the validated events' file (a copy of the input, possibly personal data) is removed at once,
    * then the signal goes on as if this listener were not there. With no other listener the process
-   * ends by that signal (exit status 130 or 143, as before); a program that handles the signal
+   * ends by that signal (exit status 130, 143 or 129, as before); a program that handles the signal
    * itself (it has a listener too) decides what follows.
    */
   private removeOnSignals(): void {
@@ -221,12 +222,14 @@ class Spill {
     };
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
+    process.on('SIGHUP', this.onSignal);
   }
 
   private stopListening(): void {
     if (!this.onSignal) return;
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
+    process.off('SIGHUP', this.onSignal);
     this.onSignal = null;
   }
 }

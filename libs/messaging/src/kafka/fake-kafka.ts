@@ -46,7 +46,7 @@ export class FakeKafka {
   /** What happened, in order, for specs that check sequence: `handle:<offset>`, `heartbeat`, `commit:<offset>`. */
   readonly trace: string[] = [];
 
-  private readonly topics = new Map<string, { partitions: KafkaMessage[][]; replicationFactor: number }>();
+  private readonly topics = new Map<string, { partitions: KafkaMessage[][]; replicationFactor: number; configs: Record<string, string> }>();
   private readonly commits = new Map<string, Map<string, string>>();
   private readonly producers = new Set<{ connected: boolean }>();
   private readonly consumers = new Set<FakeConsumer>();
@@ -125,10 +125,20 @@ export class FakeKafka {
     }
   }
 
-  createTopic(topic: string, partitions: number, replicationFactor: number): boolean {
+  /**
+   * A topic as the broker makes it; `configs` as given at creation, else the broker's defaults
+   * (`message.timestamp.type=CreateTime`: the producer's clock), as for a topic an operator or
+   * auto-creation made.
+   */
+  createTopic(topic: string, partitions: number, replicationFactor: number, configs: Record<string, string> = {}): boolean {
     if (this.topics.has(topic)) return false;
-    this.topics.set(topic, { partitions: Array.from({ length: Math.max(1, partitions) }, () => []), replicationFactor });
+    this.topics.set(topic, { partitions: Array.from({ length: Math.max(1, partitions) }, () => []), replicationFactor, configs: { 'message.timestamp.type': 'CreateTime', ...configs } });
     return true;
+  }
+
+  /** A topic's configuration, as `describeConfigs` answers it. */
+  topicConfigs(name: string): Record<string, string> | undefined {
+    return this.topics.get(name)?.configs;
   }
 
   topic(name: string): KafkaMessage[][] | undefined {
@@ -192,9 +202,23 @@ export class FakeKafka {
       disconnect: async () => undefined,
       createTopics: async ({ topics }) => {
         this.createTopicCalls.push(...topics);
-        const created = topics.map((t) => this.createTopic(t.topic, t.numPartitions ?? 1, t.replicationFactor ?? 1));
+        const created = topics.map((t) => this.createTopic(t.topic, t.numPartitions ?? 1, t.replicationFactor ?? 1, Object.fromEntries((t.configEntries ?? []).map((e) => [e.name, e.value]))));
         return created.some(Boolean);
       },
+      describeConfigs: async ({ resources }) => ({
+        throttleTime: 0,
+        resources: resources.map((r) => {
+          const configs = this.topicConfigs(r.name);
+          const entries = Object.entries(configs ?? {}).filter(([name]) => !r.configNames || r.configNames.includes(name));
+          return {
+            resourceType: r.type,
+            resourceName: r.name,
+            errorCode: configs ? 0 : 3,
+            errorMessage: configs ? '' : 'This server does not host this topic-partition',
+            configEntries: entries.map(([configName, configValue]) => ({ configName, configValue, isDefault: false, configSource: 1, isSensitive: false, readOnly: false, configSynonyms: [] })),
+          };
+        }),
+      }),
     };
     return api as Admin;
   }

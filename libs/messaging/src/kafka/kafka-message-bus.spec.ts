@@ -234,6 +234,21 @@ describe('Kafka bus against broker and kafkajs behaviours (stand-in)', () => {
         expect(kafka.createTopicCalls.find((t) => t.topic === topic)?.configEntries).toEqual([{ name: 'message.timestamp.type', value: 'LogAppendTime' }]);
       }
     });
+
+    it('warns when a topic it consumes existed already stamped by its producers (CreateTime), and not for the topics it made (review: trusting a producer-set timestamp)', async () => {
+      const warnings: { o: Record<string, unknown>; m: string }[] = [];
+      const watched = new KafkaMessageBus(kafka.client, { retryInitialMs: 1, log: { warn: (o, m) => void warnings.push({ o: o as Record<string, unknown>, m }) } });
+      // An operator made channel.interactions before the bus ever ran: the broker's default, CreateTime.
+      kafka.createTopic('channel.interactions', 3, 1);
+      const c1 = await watched.consume('channel.interactions', 'g', async () => undefined);
+      const c2 = await watched.consume('inbound', 'g', async () => undefined);
+      await c1.stop();
+      await c2.stop();
+      await watched.close();
+      expect(kafka.topicConfigs('channel.interactions')).toEqual({ 'message.timestamp.type': 'CreateTime' });
+      expect(warnings.map((w) => [w.o.topic, w.o.timestampType])).toEqual([['channel.interactions', 'CreateTime']]);
+      expect(warnings[0]!.m).toContain('LogAppendTime');
+    });
   });
 
   describe('topics', () => {

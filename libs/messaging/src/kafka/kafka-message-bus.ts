@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import type { BusConsumer, BusMessage, ConsumeOptions, DeadLetter, DeliveredMessage, MessageBus } from '../message-bus.port';
 
 /**
@@ -34,6 +34,8 @@ export class KafkaMessageBus implements MessageBus {
   private admin: Promise<Admin> | undefined;
   private readonly topics = new Map<string, Promise<void>>();
   private readonly consumers = new Set<Consumer>();
+  /** Consumed topics whose timestamp type was read (checkTimestampType). */
+  private readonly checkedTimestamps = new Set<string>();
 
   constructor(
     private readonly kafka: KafkaClient,
@@ -78,6 +80,7 @@ export class KafkaMessageBus implements MessageBus {
   async consume(topic: string, groupId: string, handle: (batch: readonly DeliveredMessage[]) => Promise<void>, options: ConsumeOptions = {}): Promise<BusConsumer> {
     const deadLetterTopic = options.deadLetterTopic ?? `${topic}.dlq`;
     await Promise.all([this.topic(topic), this.topic(deadLetterTopic)]);
+    await this.checkTimestampType(topic);
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
     this.consumers.add(consumer);
     let crashed!: (err: Error) => void;
@@ -169,6 +172,37 @@ export class KafkaMessageBus implements MessageBus {
       created.catch(() => this.topics.delete(topic));
     }
     return created;
+  }
+
+  /**
+   * Warns when a consumed topic is stamped by its producers (`message.timestamp.type=CreateTime`,
+   * the broker's default): the bus creates its topics `LogAppendTime`, but a topic that existed
+   * already (made by an operator, or auto-created) keeps what it has, and then
+   * `DeliveredMessage.publishedAt` is whatever the sender's clock (or code) said. The ingest caps its
+   * trust in it (INGEST_MAX_DELIVERY_DELAY_HOURS); the fix is on the broker:
+   * `kafka-configs --alter --entity-type topics --entity-name <topic> --add-config message.timestamp.type=LogAppendTime`.
+   * kafkajs has no incremental AlterConfigs (its AlterConfigs replaces every setting of the topic),
+   * so the bus does not change it itself. A topic it cannot describe (no DescribeConfigs right) is a warning too.
+   */
+  private async checkTimestampType(topic: string): Promise<void> {
+    if (this.checkedTimestamps.has(topic)) return;
+    this.checkedTimestamps.add(topic);
+    try {
+      const admin = await this.admin!;
+      const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['message.timestamp.type'] }] });
+      const resource = described.resources.find((r) => r.resourceName === topic);
+      if (resource?.errorCode) throw new Error(resource.errorMessage || `error code ${resource.errorCode}`);
+      const type = resource?.configEntries.find((e) => e.configName === 'message.timestamp.type')?.configValue;
+      if (type !== 'LogAppendTime') {
+        this.options.log?.warn(
+          { topic, timestampType: type ?? 'unknown' },
+          `topic ${topic} is message.timestamp.type=${type ?? 'unknown'}, not LogAppendTime: its records carry the producers' clocks, so when the bus took a message is not known (set LogAppendTime on the topic; see the README)`,
+        );
+      }
+    } catch (err) {
+      this.checkedTimestamps.delete(topic);
+      this.options.log?.warn({ topic, err: String(err) }, `could not read message.timestamp.type of topic ${topic}; records may carry the producers' clocks`);
+    }
   }
 
   private async retrying<T>(what: string, attempt: () => Promise<T>): Promise<T> {
