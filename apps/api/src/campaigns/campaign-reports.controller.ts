@@ -83,7 +83,12 @@ export class CampaignReportsController {
       this.answers.set(key, answer);
       while (this.answers.size > 8) this.answers.delete(this.answers.keys().next().value!);
     }
-    return answer;
+    try {
+      return await answer;
+    } catch (err) {
+      if (err instanceof ReadModelNotReady || err instanceof ReadTimedOut) throw new ServiceUnavailableException({ code: err.code, message: err.message });
+      throw err;
+    }
   }
 
   @Roles(...ANY_ROLE)
