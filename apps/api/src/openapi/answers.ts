@@ -17,11 +17,22 @@ export function Answer(schema: z.ZodType, example?: unknown, description = 'the 
   return ApiOkResponse({ description, content: { 'application/json': { schema: toOpenApiAnswer(schema), ...(example !== undefined ? { example } : {}) } } });
 }
 
-/** Every read answer states the freshness of the read model it came from (DESIGN.md, read models). */
-export const readModelFreshness = z.object({
+const oneReadModel = {
   projection: z.string(),
   position: z.string().describe('the global position the figures reflect'),
   lag: z.object({ events: z.number().int().nullable(), seconds: z.number() }),
+};
+/**
+ * Every read answer states the freshness of the read model it came from (DESIGN.md, read models);
+ * an answer read from several states the one furthest behind, and each of them in `projections`.
+ */
+export const readModelFreshness = z.object({
+  ...oneReadModel,
+  projection: z.string().describe('the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position'),
+  projections: z
+    .array(z.object(oneReadModel))
+    .optional()
+    .describe('present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read'),
 });
 export const fromReadModel = { readModel: readModelFreshness };
 
