@@ -1080,7 +1080,7 @@ export interface paths {
         };
         /**
          * Funnel (participants among it), treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, complaint rate, daily series and breakdowns
-         * @description Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. Add campaigns up with the totals of GET /api/campaigns, which count each sale once.
+         * @description Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. Add campaigns up with the totals of GET /api/campaigns, which count each sale once. `lift.confidenceInterval95`: Newcombe hybrid score interval (Newcombe 1998, method 10), named in `lift.method`. `revenuePerCustomer.confidenceInterval95`: Welch's t interval with Welch-Satterthwaite degrees of freedom, each group's variance floored by p(1-p)m² (p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4), m the mean revenue per buying customer of both groups), named in `revenuePerCustomer.method`: groups of one customer and rates of 0% or 100% give intervals of sensible width; null while nobody in either group bought.
          */
         get: operations["CampaignReportsController_effectiveness"];
         put?: never;
@@ -4130,6 +4130,7 @@ export interface operations {
                             treatmentRate: number;
                         } | null;
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -4137,6 +4138,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -4226,6 +4237,7 @@ export interface operations {
                             };
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -4233,6 +4245,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -4283,6 +4305,7 @@ export interface operations {
                             reason: string | null;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -4290,6 +4313,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -4374,6 +4407,7 @@ export interface operations {
                             read: boolean;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -4381,6 +4415,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
