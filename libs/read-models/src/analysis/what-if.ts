@@ -106,7 +106,7 @@ export function withWeight(e: RecordedEvent, weights: Readonly<Record<string, nu
 
 /**
  * The counterfactual of stricter contact limits: a campaign contact beyond them did not happen;
- * a campaign's offer or sale with no remaining contact of that campaign in the 30 days before it
+ * a campaign's offer or sale with no remaining contact of that campaign in the 30 bank days up to it
  * did not happen either (nor the reversal of such a sale).
  */
 export function contactPolicyFilter(policy: { maxCampaignContactsPer30Days: number; maxContactsPerCampaignPer7Days: number }) {
