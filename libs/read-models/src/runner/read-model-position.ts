@@ -64,8 +64,6 @@ export function useReadStatementTimeout(ms: number): void {
   statementTimeoutMs = ms;
 }
 
-export const readStatementTimeout = (): number => statementTimeoutMs;
-
 export interface ReadOptions {
   /** Writes are refused (default); off only for maintenance such as ANALYZE. */
   readonly readOnly?: boolean;
@@ -115,9 +113,9 @@ async function searchPath(client: PoolClient, schemas: readonly string[]): Promi
 async function inSnapshot<T>(pool: Pool, options: ReadOptions, body: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    // The timeout is set before the first statement that reads: the snapshot is taken by the first one after BEGIN.
-    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ${options.readOnly === false ? '' : ' READ ONLY'}`);
-    await client.query(`SET LOCAL statement_timeout = ${Number(options.statementTimeoutMs ?? statementTimeoutMs)}`);
+    // One round trip; SET takes no snapshot: the answer's snapshot is taken by its first statement (withReadModels: the schema lookup).
+    const timeout = Number(options.statementTimeoutMs ?? statementTimeoutMs);
+    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ${options.readOnly === false ? '' : ' READ ONLY'}; SET LOCAL statement_timeout = ${timeout}`);
     const result = await body(client);
     await client.query('COMMIT');
     return result;
