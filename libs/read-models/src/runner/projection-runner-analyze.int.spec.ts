@@ -54,7 +54,7 @@ describe('projection runner: analysing a table a batch changed a lot', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
-    runner = new ProjectionRunner(store, db.pool, [participants], { info: () => undefined, error: () => undefined }, { batchSize: 10, maxBatchWaitMs: 5, analyzeAfter: { rows: 100, fraction: 0 } });
+    runner = new ProjectionRunner(store, db.pool, [participants], { info: () => undefined, error: (o: object, msg: string) => console.error(msg, o) }, { batchSize: 10, maxBatchWaitMs: 5, analyzeAfter: { rows: 100, fraction: 0 } });
     await runner.start();
   });
   afterAll(async () => {

@@ -36,7 +36,7 @@ export interface RunnerOptions {
   /**
    * A live table whose rows the projector has changed (inserted, updated or deleted) at least
    * `rows` times since it last analysed it, and at least `fraction` of the rows it holds, is
-   * analysed right after the batch that got it there: a launch enrolling 50k customers gives the
+   * analysed in the transaction of the batch that got it there: a launch enrolling 50k customers gives the
    * planner statistics that know them before the next read, instead of whenever autovacuum
    * (10% of the table) gets to it. Defaults: 10,000 rows, 2%. A build beside the live one
    * (rebuild) is analysed once, before it serves.
@@ -503,7 +503,7 @@ export class ProjectionRunner {
   private async commitBatch(m: Member, relevant: readonly RecordedEvent[], count: number, last: Position): Promise<void> {
     // A build beside the live one is analysed once, before it serves (rebuildNow): not batch by batch.
     const live = m.checkpoint === m.projection.name;
-    const written = await inTransaction(this.pool, async (client) => {
+    const tally = await inTransaction(this.pool, async (client) => {
       await useSchema(client, m.schema);
       if (relevant.length) await m.projection.apply(client, relevant);
       // Only forward: a writer behind another (which skipped what that one applied) must not move it back.
@@ -512,39 +512,48 @@ export class ProjectionRunner {
          WHERE name = $1 AND (commit_pos, prepare_pos) < ($2::text::xid8, $3::bigint)`,
         [m.checkpoint, last.commit.toString(), last.prepare.toString(), count],
       );
-      if (!live || !relevant.length) return [];
-      // This transaction's own row counts per table (not yet in pg_stat_user_tables), with each table's size as the planner knows it.
-      const { rows } = await client.query<{ relname: string; n: string; reltuples: number }>(
-        `SELECT x.relname, x.n_tup_ins + x.n_tup_upd + x.n_tup_del AS n, greatest(c.reltuples, 0)::float8 AS reltuples
-         FROM pg_stat_xact_user_tables x JOIN pg_class c ON c.oid = x.relid
-         WHERE x.schemaname = $1 AND x.n_tup_ins + x.n_tup_upd + x.n_tup_del > 0`,
-        [m.schema],
-      );
-      return rows;
+      return live && relevant.length ? this.analyzeWhatChangedALot(client, m) : undefined;
     });
-    if (written.length) await this.analyzeWhatChangedALot(m, written);
+    // Only once the batch committed: a batch tried again must not count twice.
+    if (tally) m.changed = tally;
   }
 
-  /** Adds a committed batch's row counts to the member's tally, and analyses each table whose tally passed the threshold. */
-  private async analyzeWhatChangedALot(m: Member, written: readonly { relname: string; n: string; reltuples: number }[]): Promise<void> {
-    const { rows = ANALYZE_AFTER_ROWS, fraction = ANALYZE_AFTER_FRACTION } = this.options.analyzeAfter ?? {};
-    m.changed ??= new Map();
-    for (const w of written) {
-      const changed = (m.changed.get(w.relname) ?? 0) + Number(w.n);
-      if (changed < rows || changed < fraction * w.reltuples) {
-        m.changed.set(w.relname, changed);
+  /**
+   * Adds this transaction's row counts per table to the member's tally and analyses, in the same
+   * transaction, each table whose tally passed the threshold: the new rows and the statistics that
+   * know them become visible together (ANALYZE counts the transaction's own rows), so no read plans
+   * on the batch's rows with statistics from before it. Returns the new tally. An ANALYZE that fails
+   * is rolled back alone (statistics are an optimisation, never a reason to fail the batch).
+   */
+  private async analyzeWhatChangedALot(client: PoolClient, m: Member): Promise<Map<string, number>> {
+    const { rows: threshold = ANALYZE_AFTER_ROWS, fraction = ANALYZE_AFTER_FRACTION } = this.options.analyzeAfter ?? {};
+    // This transaction's own counts (not yet in pg_stat_user_tables), with each table's size as the planner knows it.
+    const { rows } = await client.query<{ relname: string; n: string; reltuples: number }>(
+      `SELECT x.relname, x.n_tup_ins + x.n_tup_upd + x.n_tup_del AS n, greatest(c.reltuples, 0)::float8 AS reltuples
+       FROM pg_stat_xact_user_tables x JOIN pg_class c ON c.oid = x.relid
+       WHERE x.schemaname = $1 AND x.n_tup_ins + x.n_tup_upd + x.n_tup_del > 0`,
+      [m.schema],
+    );
+    const tally = new Map(m.changed ?? []);
+    for (const w of rows) {
+      const changed = (tally.get(w.relname) ?? 0) + Number(w.n);
+      if (changed < threshold || changed < fraction * w.reltuples) {
+        tally.set(w.relname, changed);
         continue;
       }
-      m.changed.delete(w.relname);
+      tally.delete(w.relname);
       const started = Date.now();
+      await client.query('SAVEPOINT statistics');
       try {
-        await this.pool.query(`ANALYZE "${m.schema}"."${w.relname.replace(/"/g, '""')}"`);
+        await client.query(`ANALYZE "${m.schema}"."${w.relname.replace(/"/g, '""')}"`);
+        await client.query('RELEASE SAVEPOINT statistics');
         this.log.info({ projection: m.checkpoint, table: w.relname, rowsChanged: changed, ms: Date.now() - started }, 'analysed a table a batch changed a lot');
       } catch (err) {
-        // Statistics are an optimisation: a table dropped by a switch-over meanwhile is no reason to stop projecting.
+        await client.query('ROLLBACK TO SAVEPOINT statistics');
         this.log.error({ projection: m.checkpoint, table: w.relname, err: String((err as Error)?.message ?? err) }, 'could not analyse a table after a large batch');
       }
     }
+    return tally;
   }
 
   /** Replays the batch one event at a time to name the event that throws, then stops the projection. */
