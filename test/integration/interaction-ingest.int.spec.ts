@@ -138,6 +138,39 @@ describe('channel ingest and integration relay', () => {
     expect((await sales()).map((e) => e.data.conversionId)).toEqual(['VB4']);
   });
 
+  it('counts the grace from when the bus took a message, not from when a late ingest handles it (issue 16 leftovers)', async () => {
+    // The ingest was away for two days: these messages sat in the bus since then (their enqueue time
+    // is two days back). Grace 3 days, counted from that enqueue time:
+    //   a sale 4 days 23 hours back was 2 days 23 hours old when sent: within the grace, it goes in
+    //     (counted from now, 4 days 23 hours, it would be refused);
+    //   a sale 5 days 1 hour back was 3 days 1 hour old when sent: refused;
+    //   a sale 1 day back is dated after its message was sent: refused (counted from now, it would go in).
+    await seedCustomer(t, 'C4', { tolerance: 'R2' });
+    await api(t).as('admin').post('/api/customers/C4/manager', { staffId: 'rm1' });
+    const now = Date.now();
+    const H = 3_600_000;
+    const sale = (hoursBack: number, conversionId: string) => ({ actor: 'rm1', interaction: { kind: 'conversion', customerId: 'C4', conversionId, staffId: 'rm1', productCode: 'DEP-1Y', amount: 500, revenue: '5', occurredAt: new Date(now - hoursBack * H).toISOString() } });
+    const late = [
+      { id: randomUUID(), value: sale(4 * 24 + 23, 'LATE-IN'), code: null },
+      { id: randomUUID(), value: sale(5 * 24 + 1, 'LATE-OLD'), code: 'BACKDATED_TOO_FAR' },
+      { id: randomUUID(), value: sale(24, 'LATE-AHEAD'), code: 'OCCURRED_IN_FUTURE' },
+    ];
+    // Straight into the bus's table, enqueued two days ago (as the bus itself would have, then).
+    await t.db.pool.query(
+      `INSERT INTO mb_messages (topic, message_id, key, value, created_at)
+       SELECT $1, id, 'C4', value, to_timestamp($4::double precision / 1000) FROM unnest($2::text[], $3::jsonb[]) AS m(id, value)`,
+      [INTERACTIONS_TOPIC, late.map((m) => m.id), late.map((m) => JSON.stringify(m.value)), now - 48 * H],
+    );
+    const sales = async () => (await storedEvents(t, 'customer-C4')).filter((e) => e.type === 'ConversionRecorded');
+    const refused = late.filter((m) => m.code !== null);
+    await until(async () => refused.every((c) => dead.some((d) => d.message.id === c.id)) && (await sales()).length > 0, 'the late messages handled');
+    for (const c of refused) expect({ id: c.id, code: dead.find((d) => d.message.id === c.id)!.reason.code }).toEqual({ id: c.id, code: c.code });
+    expect(dead.some((d) => d.message.id === late[0]!.id)).toBe(false);
+    expect((await sales()).map((e) => e.data.conversionId)).toEqual(['LATE-IN']);
+    // Recorded when it was sent: the sale's recording time is the enqueue time, to the millisecond.
+    expect(dead.find((d) => d.message.id === late[1]!.id)!.reason.details).toMatchObject({ graceDays: 3, recordedAt: new Date(now - 48 * H).toISOString() });
+  });
+
   it('keeps each customer’s messages in order', async () => {
     const ids = Array.from({ length: 5 }, () => randomUUID());
     await publish(ids.map((id, i) => ({ id, key: 'C1', value: { actor: 'rm1', interaction: { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: `call ${i}` } } })));

@@ -45,7 +45,8 @@ export interface IngestDeps {
   readonly log: { info(o: object, m: string): void; warn(o: object, m: string): void };
   /**
    * How far back staff may date a fact before it is received (BACKDATE_GRACE_DAYS): a channel message
-   * is held to the same grace as `POST /api/interactions`, counted from when the ingest receives it.
+   * is held to the same grace as `POST /api/interactions`, counted from when the bus took it
+   * (`DeliveredMessage.publishedAt`), however late the ingest handles it.
    */
   readonly graceDays: number;
   /** Attempts at a message whose handling fails (not a refusal), and the first wait between them, doubling (ms). */
@@ -136,10 +137,16 @@ async function apply(deps: IngestDeps, message: DeliveredMessage, retrying: bool
     if (stored.some((e) => e.metadata.eventId === first)) return { streamId, events: 0 };
   }
   // New contacts, offers, sales… are named after the message, so a replay names them the same.
-  // The receive time is the recording time (issue 16, item 7b): a stated business time is held to the
-  // grace before it and may not be ahead of it (clock skew aside), as on the API.
-  const receivedAt = new Date().toISOString();
-  if (body.occurredAt && Date.parse(body.occurredAt) > Date.parse(receivedAt) + MAX_FUTURE_MS) throw invalid('OCCURRED_IN_FUTURE', 'occurredAt is in the future', { occurredAt: body.occurredAt });
+  // The recording time is when the bus took the message (issue 16, item 7b and its leftovers), not
+  // when the ingest gets round to it: a message delivered a day late (the broker or this consumer
+  // away) is held to the grace it would have had on time, and a stated business time may not be
+  // ahead of it (clock skew aside), as on the API. A bus clock ahead of ours counts from ours.
+  const now = Date.now();
+  const published = Date.parse(message.publishedAt);
+  const receivedAt = new Date(Number.isFinite(published) ? Math.min(published, now) : now).toISOString();
+  if (body.occurredAt && Date.parse(body.occurredAt) > Date.parse(receivedAt) + MAX_FUTURE_MS) {
+    throw invalid('OCCURRED_IN_FUTURE', 'occurredAt is after the message was sent', { occurredAt: body.occurredAt, publishedAt: receivedAt });
+  }
   const at = body.occurredAt ?? receivedAt;
   // The sender's trace goes on: its correlation id (else the message id) and traceparent into the events' metadata.
   const given = traceOf(message);

@@ -1,19 +1,15 @@
 import { reactive } from 'vue';
 import { api, ApiError, CSRF_COOKIE, forgetWrittenPosition, readCookie } from './api';
+import type { operations } from './api/openapi';
 
-export interface AuthConfig {
-  /** `password`: staff id and password here; `oidc`: through the bank's OpenID Connect provider. */
-  readonly mode: 'password' | 'oidc';
-  readonly bankTimeZone: string;
-}
+/** How staff sign in here (`password`, or `oidc` through the bank's provider) and the bank's time zone: generated from the OpenAPI document. */
+export type AuthConfig = operations['AuthController_config']['responses']['200']['content']['application/json'];
 
-export interface Me {
-  readonly staffId: string;
-  readonly displayName: string;
-  readonly role: string;
-  readonly unitId: string;
-  readonly mustChangePassword: boolean;
-}
+/** Who is signed in (GET /api/auth/session, and the answer of sign-in and password change). */
+export type Me = operations['AuthController_session']['responses']['200']['content']['application/json'];
+type SignedIn = operations['AuthController_signIn']['responses']['200']['content']['application/json'];
+type PasswordChanged = operations['AuthController_changePassword']['responses']['200']['content']['application/json'];
+type SignedOut = operations['AuthController_signOut']['responses']['200']['content']['application/json'];
 
 export const session = reactive<{ config: AuthConfig | null; me: Me | null; checked: boolean; notice: string }>({
   config: null,
@@ -43,15 +39,15 @@ export async function loadSession(): Promise<void> {
 }
 
 export async function signIn(staffId: string, password: string): Promise<void> {
-  session.me = await api<Me>('/api/auth/sign-in', { method: 'POST', body: { staffId, password } });
+  session.me = await api<SignedIn>('/api/auth/sign-in', { method: 'POST', body: { staffId, password } });
 }
 
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-  session.me = await api<Me>('/api/auth/password', { method: 'POST', body: { currentPassword, newPassword } });
+  session.me = await api<PasswordChanged>('/api/auth/password', { method: 'POST', body: { currentPassword, newPassword } });
 }
 
 export async function signOut(): Promise<void> {
-  await api('/api/auth/sign-out', { method: 'POST', body: {} }).catch(() => undefined);
+  await api<SignedOut>('/api/auth/sign-out', { method: 'POST', body: {} }).catch(() => undefined);
   forgetWrittenPosition();
   session.me = null;
 }

@@ -44,6 +44,7 @@ export * from './catalogue';
 export * from './scorecard/scoring';
 export * from './access/access';
 export * from './periods/business-time';
+export * from './periods/correction-reasons';
 export * from './attribution/attribution';
 export * from './statistics/two-groups';
 export * from './statistics/detectable-lift';

@@ -16,6 +16,14 @@ export interface DeliveredMessage extends BusMessage {
   readonly topic: string;
   /** Position in the topic (Kafka offset, or the outbox sequence): increasing per key. */
   readonly offset: string;
+  /**
+   * When the bus took the message (ISO 8601): the Kafka record's timestamp (the broker's append
+   * time on the topics the bus creates, which set `message.timestamp.type=LogAppendTime`; the
+   * producer's create time on a topic configured otherwise), or the Postgres bus's enqueue time.
+   * A message delivered late (the broker or the consumer away for a day) keeps it: consumers that
+   * hold a fact to a time window count from here, not from when they happen to process it.
+   */
+  readonly publishedAt: string;
 }
 
 /** What a dead-letter topic holds: the message as far as it could be read, and why it was not processed. */

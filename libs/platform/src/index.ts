@@ -16,4 +16,6 @@ export * from './readiness';
 export * from './ops-server';
 export * from './tracing';
 export * from './erasure';
+export * from './legacy-erasure-reasons';
+export * from './legacy-correction-reasons';
 export * from './documents';

@@ -10,6 +10,8 @@ import { PiiVault, PiiVault1764000008000, resolvePiiMasterKey } from './pii-vaul
 import { PiiNotes1764000016060 } from './pii-notes';
 import { PlanDocuments1764000017000, PlanDocumentStore } from './documents';
 import { ErasureIndex1764000018170 } from './erasure';
+import { LegacyErasureReasons1764000019710 } from './legacy-erasure-reasons';
+import { LegacyCorrectionReasons1764000019720 } from './legacy-correction-reasons';
 import { tokenIssuerFor, type TokenIssuer } from './tokens';
 import { isDatabaseUnavailable, migrate, openDatabase, type Database } from './database';
 import type { Logger } from './logger';
@@ -17,7 +19,7 @@ import { Client } from 'pg';
 import { Metrics } from './metrics';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
-export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000, MessageBusVisibility1764000016040, PiiNotes1764000016060, EventRewrites1764000016090, SignInThrottle1764000016095, EventStoreClaim1764000016160, PlanDocuments1764000017000, SignInThrottleKeyed1764000018160, ErasureIndex1764000018170, KnownAddressLockout1764000018200, NotificationReads1764000019400, NotificationsSince1764000019500];
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000, MessageBusVisibility1764000016040, PiiNotes1764000016060, EventRewrites1764000016090, SignInThrottle1764000016095, EventStoreClaim1764000016160, PlanDocuments1764000017000, SignInThrottleKeyed1764000018160, ErasureIndex1764000018170, KnownAddressLockout1764000018200, NotificationReads1764000019400, NotificationsSince1764000019500, LegacyErasureReasons1764000019710, LegacyCorrectionReasons1764000019720];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {

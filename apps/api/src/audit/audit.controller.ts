@@ -4,6 +4,7 @@ import { invalid, requireRole, type Actor } from '@app/domain';
 import type { Runtime } from '@app/platform';
 import { CurrentActor, Roles } from '../http/auth';
 import { RUNTIME } from '@app/application';
+import { Answer, auditAnswer } from '../openapi/answers';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -17,7 +18,8 @@ export class AuditController {
   @ApiQuery({ name: 'actor', required: false })
   @ApiQuery({ name: 'outcome', required: false, enum: ['ok', 'refused', 'denied', 'failed'] })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
-  async list(@CurrentActor() actor: Actor, @Query('actor') who?: string, @Query('outcome') outcome?: string, @Query('limit') limit?: string) {
+  @Answer(auditAnswer)
+  async list(@CurrentActor() actor: Actor, @Query('actor') who?: string, @Query('outcome') outcome?: string, @Query('limit') limit?: string): Promise<Answer<typeof auditAnswer>> {
     requireRole(actor, ['admin']);
     const n = limit === undefined ? 100 : Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > 1000) throw invalid('INVALID_LIMIT', 'limit is a whole number from 1 to 1000', { limit });

@@ -9,7 +9,7 @@ import { emptyBody, id, parseBody, toOpenApi } from '@app/interactions';
 import { ANY_ROLE, CurrentActor, Public, Roles } from '../http/auth';
 import { readCookie, SESSION_COOKIE, type SessionRequest } from '../http/session-cookie';
 import { clearSessionCookies, setSessionCookies } from './auth-cookies';
-import { Answer, authConfigAnswer, signedInAnswer } from '../openapi/answers';
+import { Answer, authConfigAnswer, oneTimePasswordAnswer, signedInAnswer, signedOutAnswer } from '../openapi/answers';
 
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
 
@@ -61,7 +61,7 @@ export class AuthController {
   })
   @ApiBody({ schema: toOpenApi(signIn), examples: { staff: { value: { staffId: 'head-sh', password: 'correct horse 42' } } } })
   @Answer(signedInAnswer, { staffId: 'head-sh', displayName: '王经理', role: 'branch_head', unitId: 'BR-SH', mustChangePassword: false }, 'signed in: who, and whether the password must be changed first')
-  async signIn(@Req() req: Request & { tokenUserId?: string }, @Res({ passthrough: true }) res: Response, @Body() body: unknown) {
+  async signIn(@Req() req: Request & { tokenUserId?: string }, @Res({ passthrough: true }) res: Response, @Body() body: unknown): Promise<Answer<typeof signedInAnswer>> {
     if (this.runtime.config.oidc) throw forbidden('PASSWORD_SIGN_IN_DISABLED', 'this bank signs its staff in through its OpenID Connect provider: GET /api/auth/oidc/start');
     const b = parseBody(signIn, body);
     req.tokenUserId = b.staffId; // the audit log names who tried (never the password)
@@ -95,7 +95,8 @@ export class AuthController {
     description: '422 INVALID_CREDENTIALS (field currentPassword); after AUTH_MAX_FAILED_SIGN_INS wrong ones in a row the account is locked as at sign-in (423 ACCOUNT_LOCKED); WEAK_PASSWORD (field newPassword: at least 10 characters, letters and digits, not containing the staff id), PASSWORD_REUSED. Ends the user\'s other sessions.',
   })
   @ApiBody({ schema: toOpenApi(changePassword), examples: { change: { value: { currentPassword: 'one-time 123', newPassword: 'my own secret 42' } } } })
-  async changePassword(@Req() req: SessionRequest, @CurrentActor() actor: Actor, @Body() body: unknown) {
+  @Answer(signedInAnswer, { staffId: 'head-sh', displayName: '王经理', role: 'branch_head', unitId: 'BR-SH', mustChangePassword: false }, 'changed: who is signed in, no longer bound to change the password')
+  async changePassword(@Req() req: SessionRequest, @CurrentActor() actor: Actor, @Body() body: unknown): Promise<Answer<typeof signedInAnswer>> {
     const b = parseBody(changePassword, body);
     const problem = passwordProblem(actor.userId, b.newPassword);
     if (problem) throw refused('WEAK_PASSWORD', `the new password is too weak: ${problem}`, { field: 'newPassword' });
@@ -114,7 +115,8 @@ export class AuthController {
   @ApiCookieAuth(SESSION_COOKIE)
   @ApiOperation({ summary: 'End this browser session and clear its cookies (a bearer token is not affected: see revoke-tokens)' })
   @ApiBody({ schema: toOpenApi(emptyBody), required: false, examples: { none: { value: {} } } })
-  async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: unknown) {
+  @Answer(signedOutAnswer, { signedOut: true })
+  async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: unknown): Promise<Answer<typeof signedOutAnswer>> {
     parseBody(emptyBody, body);
     const id = readCookie(req, SESSION_COOKIE);
     if (id) await this.runtime.sessions.end(id);
@@ -130,7 +132,8 @@ export class AuthController {
     description: 'Tell the person the password by a separate channel. It is stored only as an scrypt hash. 422 WEAK_PASSWORD (field password).',
   })
   @ApiBody({ schema: toOpenApi(oneTimePassword), examples: { reset: { value: { password: 'temporary 2026' } } } })
-  async setOneTimePassword(@Param('staffId') staffId: string, @Body() body: unknown) {
+  @Answer(oneTimePasswordAnswer, { staffId: 'rm-001', mustChangePassword: true })
+  async setOneTimePassword(@Param('staffId') staffId: string, @Body() body: unknown): Promise<Answer<typeof oneTimePasswordAnswer>> {
     const b = parseBody(oneTimePassword, body);
     const staff = (await this.directory.current()).staff.get(staffId);
     if (!staff) throw notFound('UNKNOWN_STAFF', `no staff member ${staffId}`);

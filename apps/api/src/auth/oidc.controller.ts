@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
@@ -37,6 +37,11 @@ export class OidcController {
   @Public()
   @Get('start')
   @ApiOperation({ summary: "Sign in through the bank's OpenID Connect provider (authorization code + PKCE): redirects there (only when OIDC_ISSUER is set)" })
+  @ApiResponse({
+    status: 303,
+    description: "to the provider's authorization endpoint; to `/` without OIDC_ISSUER, or to `/?signin-error=OIDC_UNAVAILABLE` when the provider's discovery fails",
+    headers: { Location: { description: 'where the browser goes next', schema: { type: 'string' } } },
+  })
   async start(@Req() req: Request, @Res() res: Response) {
     if (!this.provider) return res.redirect(303, '/');
     let started: Awaited<ReturnType<OidcProvider['start']>>;

@@ -8,6 +8,7 @@ import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, money, occurredAt, text, toOpenApi, year } from '@app/interactions';
 import { parseBody } from '@app/interactions';
 import { ActOnBudget } from '@app/application';
+import { Answer, CreatedAnswer, commandAnswer } from '../openapi/answers';
 
 const annual = z.strictObject({ year, amount: money, ...occurredAt });
 const allocation = z.strictObject({ childUnitId: id, year, amount: money, ...occurredAt });
@@ -27,7 +28,8 @@ export class BudgetsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Fix head office's yearly total" })
   @ApiBody({ schema: toOpenApi(annual), examples: { y2026: { value: { year: 2026, amount: '50000000.00' } } } })
-  async annual(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, { id: 'HO', streamId: 'org-HO', revision: 0, position: '12/3', events: ['AnnualBudgetSet'] })
+  async annual(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(annual, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'SetAnnualBudget', unitId, year: b.year, amount: b.amount });
   }
@@ -37,7 +39,8 @@ export class BudgetsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Split part of this unit\'s budget to a unit directly below (the sum never exceeds this unit\'s budget)' })
   @ApiBody({ schema: toOpenApi(allocation), examples: { branch: { value: { childUnitId: 'BR-SH', year: 2026, amount: '8000000.00' } } } })
-  async allocate(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, { id: 'HO', streamId: 'org-HO', revision: 1, position: '15/4', events: ['BudgetSplit'] })
+  async allocate(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(allocation, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'AllocateToChild', unitId, childUnitId: b.childUnitId, year: b.year, amount: b.amount });
   }
@@ -46,7 +49,8 @@ export class BudgetsController {
   @Post(':unitId/change-requests')
   @ApiOperation({ summary: 'Ask the superior unit for a different budget' })
   @ApiBody({ schema: toOpenApi(changeRequest), examples: { example: { value: {"requestId": "BR-2026-07", "year": 2026, "amount": "9000000.00", "reason": "spring deposit drive"} } } })
-  async request(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, { id: 'BR-SH', streamId: 'org-BR-SH', revision: 3, position: '420/18', events: ['BudgetChangeRequested'] })
+  async request(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(changeRequest, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RequestBudgetChange', unitId, requestId: b.requestId, year: b.year, amount: b.amount, reason: b.reason });
   }
@@ -56,7 +60,8 @@ export class BudgetsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve or reject a budget change request (a unit above the requester)' })
   @ApiBody({ schema: toOpenApi(changeDecision), examples: { example: { value: {"approve": true} } } })
-  async decide(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Param('requestId') requestId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, { id: 'BR-SH', streamId: 'org-BR-SH', revision: 4, position: '431/20', events: ['BudgetChangeApproved'] })
+  async decide(@Req() req: Request, @CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Param('requestId') requestId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(changeDecision, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'DecideBudgetChange', unitId, requestId, approve: b.approve, reason: b.reason });
   }

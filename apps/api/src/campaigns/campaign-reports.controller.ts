@@ -10,6 +10,7 @@ import type { Runtime } from '@app/platform';
 import { campaignKpis, ReadModelNotReady, ReadTimedOut, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, campaignTotals, type CampaignEffectiveness, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
+import { Answer, campaignConversionsAnswer, campaignListAnswer, effectivenessAnswer } from '../openapi/answers';
 
 const PROJECTION = campaignEffectivenessProjection.name;
 
@@ -99,7 +100,8 @@ export class CampaignReportsController {
       "A campaign's own figures count every sale that meets its rules: a customer in two overlapping campaigns who buys a product of both counts in each one's group figures (treatment/control revenue, converted). " +
       '`totals` (and `totals.byUnit`, per owning unit) count each sale and each customer once across the campaigns listed, so no total exceeds what was sold; tagged revenue (`conversions`, `revenue`) is one campaign per sale already.',
   })
-  async list(@CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string) {
+  @Answer(campaignListAnswer)
+  async list(@CurrentActor() actor: Actor, @Query('minPosition') minPosition?: string): Promise<Answer<typeof campaignListAnswer>> {
     const org = await this.directory.current();
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
       const campaigns = (await campaignList(db)).filter((c) => campaignInScope(org, actor, c.ownerUnitId));
@@ -123,6 +125,7 @@ export class CampaignReportsController {
   @ApiQuery({ name: 'attribution', required: false, description: 'direct (default), last-touch, first-touch, linear, time-decay' })
   @ApiQuery({ name: 'windowDays', required: false, description: 'contacts within this many days before a sale count (default 30)' })
   @ApiQuery({ name: 'halfLifeDays', required: false, description: 'time-decay half-life in days (default 7)' })
+  @Answer(effectivenessAnswer, undefined, 'live figures from the read model (with `readModel`); as of a date or under another attribution model, replayed (with `attributed`, `asOf`, `attribution`, `through`)')
   async effectiveness(
     @CurrentActor() actor: Actor,
     @Param('campaignId') campaignId: string,
@@ -131,7 +134,7 @@ export class CampaignReportsController {
     @Query('attribution') attribution?: string,
     @Query('windowDays') windowDays?: string,
     @Query('halfLifeDays') halfLifeDays?: string,
-  ) {
+  ): Promise<Answer<typeof effectivenessAnswer>> {
     const org = await this.directory.current();
     if (asOf !== undefined || attribution !== undefined) {
       // A replay reads the whole history: for the people who analyse campaigns, a few at a time.
@@ -157,7 +160,8 @@ export class CampaignReportsController {
   @Roles('marketer', 'approver', 'branch_head', 'analyst', 'admin')
   @Get(':campaignId/effectiveness/conversions')
   @ApiOperation({ summary: 'The sales behind the conversions and revenue figures, each with the id of the event that recorded it' })
-  async conversions(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string) {
+  @Answer(campaignConversionsAnswer)
+  async conversions(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof campaignConversionsAnswer>> {
     const org = await this.directory.current();
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
       await requireCampaignInScope(org, actor, db, campaignId, { overseeing: true });

@@ -11,6 +11,7 @@ import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, dayOrTime, id, money, nonNegativeMoney, occurredAt, text, tier, toOpenApi } from '@app/interactions';
 import { parseBody } from '@app/interactions';
+import { Answer, CreatedAnswer, COMMAND_ANSWER_EXAMPLE, commandAnswer, completeAnswer, costAnswer, launchAnswer, pointsDeductionAnswer } from '../openapi/answers';
 
 const age = z.number().int().min(0).max(130).nullable().default(null);
 /** The audience rule (DOMAIN.md, Campaigns): every criterion given must hold; empty lists mean any. */
@@ -80,7 +81,8 @@ export class CampaignsController {
   @Post()
   @ApiOperation({ summary: 'Draft a campaign: audience, products, channels, budget, period, control group (default 10%)' })
   @ApiBody({ schema: toOpenApi(draft), examples: { depositDrive: { value: DRAFT_EXAMPLE } } })
-  async draft(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, COMMAND_ANSWER_EXAMPLE, 'drafted')
+  async draft(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const { campaignId, occurredAt: at, ...plan } = parseBody(draft, body);
     const issue = await this.commands.issue(req, actor, at);
     return this.send(issue, { type: 'DraftCampaign', campaignId, plan });
@@ -91,7 +93,8 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Submit for approval, with the plan document attached: the documentId an upload (POST …/plan-documents) answered; the event records its SHA-256' })
   @ApiBody({ schema: toOpenApi(submit), examples: { plan: { value: { planDocumentId: '0b6c1c8e-6a53-4a63-9d3f-1b0c2f7de2a1' } } } })
-  async submit(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, { ...COMMAND_ANSWER_EXAMPLE, revision: 1, position: '1190/45', events: ['CampaignSubmitted'] })
+  async submit(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(submit, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'SubmitCampaign', campaignId, planDocumentId: b.planDocumentId, planDocument: null });
   }
@@ -101,7 +104,8 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve (an approver of a unit above the owner)' })
   @ApiBody({ schema: toOpenApi(decision), examples: { example: { value: {} } } })
-  async approve(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, { ...COMMAND_ANSWER_EXAMPLE, revision: 2, position: '1203/51', events: ['CampaignApproved'] })
+  async approve(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(decision, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ApproveCampaign', campaignId });
   }
@@ -111,7 +115,8 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject with a reason (an approver of a unit above the owner)' })
   @ApiBody({ schema: toOpenApi(reject), examples: { example: { value: {"reason": "budget too high for the expected lift"} } } })
-  async reject(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, { ...COMMAND_ANSWER_EXAMPLE, revision: 2, position: '1203/51', events: ['CampaignRejected'] })
+  async reject(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(reject, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'RejectCampaign', campaignId, reason: b.reason });
   }
@@ -121,7 +126,8 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Launch: evaluate the audience, hold out the control group by a seeded random split, commit the budget" })
   @ApiBody({ schema: toOpenApi(launch), examples: { example: { value: {"randomisationSeed": "K-2026-001"} } } })
-  async launch(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+  @Answer(launchAnswer, { ...COMMAND_ANSWER_EXAMPLE, revision: 4, position: '1260/77', events: ['CampaignLaunched'], audienceSize: 1200, controlCount: 120, excluded: { OPTED_OUT: 31, NOT_SUITABLE: 12 } })
+  async launch(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown): Promise<Answer<typeof launchAnswer>> {
     const b = parseBody(launch, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     const r = await this.commands.execute(new LaunchCampaign(campaignId, b.randomisationSeed, issue.org, issue.by, issue.at, issue.context));
@@ -141,7 +147,8 @@ export class CampaignsController {
   @Post(':campaignId/costs')
   @ApiOperation({ summary: 'Record a cost line: for one participant, or unassigned (split over participants at completion)' })
   @ApiBody({ schema: toOpenApi(cost), examples: { gift: { value: { amount: '88.00', customerId: 'C-10001', description: 'gift' } }, venue: { value: { amount: '5000.00', description: 'lecture venue' } } } })
-  async cost(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+  @CreatedAnswer(costAnswer, { ...COMMAND_ANSWER_EXAMPLE, revision: 5, position: '1302/80', events: ['CampaignCostRecorded'], costId: 'c0a8012e-3b1f-4f5e-9a77-0c1d2e3f4a5b' })
+  async cost(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown): Promise<Answer<typeof costAnswer>> {
     const b = parseBody(cost, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     const costId = b.costId ?? randomUUID();
@@ -153,7 +160,8 @@ export class CampaignsController {
   @Post(':campaignId/feedback')
   @ApiOperation({ summary: 'Record execution feedback (from a customer, or about the campaign)' })
   @ApiBody({ schema: toOpenApi(feedback), examples: { example: { value: {"customerId": "C-10001", "rating": 4, "comment": "liked the lecture"} } } })
-  async feedback(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, { ...COMMAND_ANSWER_EXAMPLE, revision: 6, position: '1310/82', events: ['CampaignFeedbackRecorded'] })
+  async feedback(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(feedback, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     return this.send(issue, { type: 'RecordCampaignFeedback', campaignId, feedbackId: b.feedbackId ?? randomUUID(), customerId: b.customerId, rating: b.rating, comment: b.comment });
@@ -166,7 +174,8 @@ export class CampaignsController {
     summary: "Complete: split unassigned costs over participants, return the unspent budget to the owner's unit, deduct participants' points by their cost share",
   })
   @ApiBody({ schema: toOpenApi(decision), examples: { example: { value: {} } } })
-  async complete(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+  @Answer(completeAnswer, { ...COMMAND_ANSWER_EXAMPLE, revision: 7, position: '1400/90', events: ['CampaignCompleted'], pointsDeduction: { campaignId: 'K-2026-001', participants: 40, deducted: 40, points: 1520.5 } })
+  async complete(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown): Promise<Answer<typeof completeAnswer>> {
     const b = parseBody(decision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     // The participants are counted by the handler, from what their own streams recorded.
@@ -184,7 +193,8 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Deduct completed campaign participants' benefit points by their cost share (safe to repeat: each customer once)" })
   @ApiBody({ schema: toOpenApi(decision), examples: { example: { value: {} } } })
-  async deductPoints(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+  @Answer(pointsDeductionAnswer, { campaignId: 'K-2026-001', participants: 40, deducted: 0, points: 0 })
+  async deductPoints(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown): Promise<Answer<typeof pointsDeductionAnswer>> {
     const b = parseBody(decision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     return this.commands.execute(new DeductParticipantPoints(campaignId, issue.by, issue.org, issue.at, issue.context));
@@ -195,7 +205,8 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel with a reason; a launched campaign returns its unspent budget' })
   @ApiBody({ schema: toOpenApi(cancel), examples: { example: { value: {"reason": "regulator paused the product"} } } })
-  async cancel(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, { ...COMMAND_ANSWER_EXAMPLE, revision: 3, position: '1220/60', events: ['CampaignCancelled'] })
+  async cancel(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(cancel, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'CancelCampaign', campaignId, reason: b.reason });
   }

@@ -4,15 +4,22 @@ import { stringify } from 'csv-stringify/sync';
 import { asOfInstant, bankDateTime, businessDay, startOfBusinessDay, campaignInScope, campaignStream, invalid, tenDayChecks, type Actor, type CampaignEvent } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { campaignCalendar, campaignContactsByDay, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants } from '@app/read-models';
+import { campaignCalendar, campaignContactsByDay, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants, campaignReactionFacts } from '@app/read-models';
 import { CurrentActor, Roles } from '../http/auth';
 import { readModelAnswer } from '../http/read-model';
 import { requireCampaignInScope } from '../http/scope';
+import { Answer } from '../openapi/answers';
+import { calendarAnswer, followUpAnswer } from './follow-up.answers';
 
 const PROJECTION = campaignEffectivenessProjection.name;
 const FOLLOWERS = ['marketer', 'approver', 'branch_head', 'analyst', 'admin'] as const;
 
-/** Execution and follow-up (004 篇九 第三十条): the participant list, targets against actuals every 10 days, the customers' reaction. */
+/**
+ * Execution and follow-up (004 篇九 第三十条: the participant list kept during execution, the
+ * customers' feedback): targets against actuals checked each 旬 (004 存款营销活动方案 三: "每旬…
+ * 进行效果评价,活动的策划方案实施情况如何,活动是否达到了预期的目的,客户对活动的反映如何"),
+ * each check with the customers' reaction in its window.
+ */
 @ApiTags('campaigns')
 @ApiBearerAuth()
 @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the figures include this position, as returned by a command' })
@@ -44,8 +51,13 @@ export class FollowUpController {
 
   @Roles(...FOLLOWERS)
   @Get(':campaignId/follow-up')
-  @ApiOperation({ summary: 'Targets against actuals with the every-10-days check (plan carried out? objective on course?), feedback and complaint rate' })
-  async followUp(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string) {
+  @ApiOperation({
+    summary: 'Targets against actuals checked each 旬 (plan carried out? objective on course? customers\' reaction?), feedback and complaint rate',
+    description:
+      "004: \"每旬…进行效果评价\" — one check per 旬 of the bank's calendar (days 1–10, 11–20, 21 to the month's end, cut at the bank's midnights in BANK_TIME_ZONE, Asia/Shanghai by default) inside the period, up to now; the 旬 still running comes last (`inProgress`, figures so far). Each check carries the customers' reaction in its window alone: feedback lines recorded, their average rating (null, not 0, when none was rated), complaints raised, and the complaint rate = complaints raised in the window ÷ distinct customers the campaign contacted in the window (not the participants: the customers the window's work reached; a customer complaining twice counts twice, so it may exceed 1; null when nobody was contacted in the window). Each fact falls in the window of the bank day of its business time (feedback at 23:30 Beijing on the 10th is the 上旬's, at 00:30 on the 11th the 中旬's). `reaction` is the whole campaign's.",
+  })
+  @Answer(followUpAnswer)
+  async followUp(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof followUpAnswer>> {
     const org = await this.directory.current();
     const now = new Date().toISOString();
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
@@ -54,8 +66,11 @@ export class FollowUpController {
       // The plan and the feedback are the campaign's own facts: read from its stream.
       const events = (await this.runtime.store.readStream(campaignStream(campaignId))) as unknown as CampaignEvent[];
       const drafted = events.find((e) => e.type === 'CampaignDrafted') as Extract<CampaignEvent, { type: 'CampaignDrafted' }>;
-      const ratings = events.flatMap((e) => (e.type === 'CampaignFeedbackRecorded' && e.data.rating !== null ? [e.data.rating] : []));
-      const feedbackCount = events.filter((e) => e.type === 'CampaignFeedbackRecorded').length;
+      // Each feedback line with its business time: the 旬 it falls in is the bank day's.
+      const feedback = (events as unknown as (CampaignEvent & { metadata: { occurredAt: string } })[]).flatMap((e) => (e.type === 'CampaignFeedbackRecorded' ? [{ at: e.metadata.occurredAt, rating: e.data.rating }] : []));
+      const ratings = feedback.flatMap((f) => (f.rating === null ? [] : [f.rating]));
+      const feedbackCount = feedback.length;
+      const { complaints, contacts: contactsOf } = await campaignReactionFacts(db, campaignId);
       const { period, targets } = drafted.data;
       // The check counts every contact made in its window (re-contacts too), the conversions and revenue by day.
       const contacts = new Map((await campaignContactsByDay(db, campaignId)).map((d) => [d.date, d.contacts]));
@@ -67,7 +82,7 @@ export class FollowUpController {
         period,
         targets,
         actuals: { conversions: figures.conversions, revenue: figures.revenue, cost: figures.cost, participants: figures.funnel.participated, contacted: figures.funnel.contacted },
-        checks: tenDayChecks(period, targets, daily, now),
+        checks: tenDayChecks(period, targets, daily, now, { feedback, complaints, contacts: contactsOf }),
         reaction: {
           feedback: feedbackCount,
           averageRating: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null,
@@ -95,7 +110,8 @@ export class CalendarController {
   @ApiQuery({ name: 'from', required: true, description: 'a bank day (YYYY-MM-DD: its start) or a time with its offset' })
   @ApiQuery({ name: 'to', required: true, description: 'a bank day (YYYY-MM-DD: its end) or a time with its offset' })
   @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the figures include this position, as returned by a command' })
-  async calendar(@CurrentActor() actor: Actor, @Query('from') from?: string, @Query('to') to?: string, @Query('minPosition') minPosition?: string) {
+  @Answer(calendarAnswer)
+  async calendar(@CurrentActor() actor: Actor, @Query('from') from?: string, @Query('to') to?: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof calendarAnswer>> {
     // A bare `from` day means its start — the bank's own midnight, not 24 hours before its end (a day
     // of a summer-time change is 23 or 25 hours long); asOfInstant gives a bare day's end, right for `to`.
     const fromInstant = from ? asOfInstant(from) : undefined; // undefined for what is not a day or a time with its offset

@@ -1,12 +1,11 @@
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
-/** 004 篇九 第三十条: the participant list kept during execution, the every-10-days check, the customers' reaction; the calendar. */
+/** 004 篇九 第三十条: the participant list kept during execution; 004 存款营销活动方案 三: the check of each 旬, the customers' reaction; the calendar. */
 describe('campaign follow-up, participants and calendar', () => {
   let t: TestApp;
   let c: ReturnType<typeof api>;
   let last = '';
-  const DAY = 86_400_000;
   const ok = async (p: Promise<{ status: number; body: any }>) => {
     const r = await p;
     if (r.status >= 300) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
@@ -50,17 +49,24 @@ describe('campaign follow-up, participants and calendar', () => {
     expect(lines[1]!.split(',')[4]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   });
 
-  it('checks every 10 days against the targets pro rata, and shows feedback and complaint rate', async () => {
+  it('checks each 旬 against the targets pro rata, and shows feedback and complaint rate, per check and for the whole campaign', async () => {
     const body = (await c.as('mkt-br1').get(`/api/campaigns/KA/follow-up?minPosition=${last}`)).body;
-    // The period starts 2026-01-01 in Shanghai (2025-12-31T16:00Z): a check each 10 days until now.
-    const start = Date.parse('2025-12-31T16:00:00.000Z');
-    expect(body.checks).toHaveLength(Math.floor((Date.now() - start) / (10 * DAY)));
+    // The period starts 2026-01-01 in Shanghai: a check for each 旬 (1–10, 11–20, 21–end) gone by,
+    // three a month, and the one running now last.
+    const beijing = new Date(Date.now() + 8 * 3_600_000); // Shanghai keeps no summer time
+    const months = (beijing.getUTCFullYear() - 2026) * 12 + beijing.getUTCMonth();
+    const day = beijing.getUTCDate();
+    expect(body.checks).toHaveLength(months * 3 + (day > 20 ? 2 : day > 10 ? 1 : 0) + 1);
+    expect(body.checks.map((k: any) => k.inProgress)).toEqual([...Array(body.checks.length - 1).fill(false), true]);
+    // Everything happened today: the running 旬 holds the whole reaction, the 旬 before none of it.
+    expect(body.checks.at(-1).reaction).toEqual({ feedback: 2, averageRating: 4, complaints: 1, customersContacted: 1, complaintRate: 1 });
+    expect(body.checks.at(-2).reaction).toEqual({ feedback: 0, averageRating: null, complaints: 0, customersContacted: 0, complaintRate: null });
     expect(body.actuals).toMatchObject({ conversions: 1, revenue: '12.50', contacted: 1 });
     // 1 complaint over 1 contacted customer; 2 feedback lines, one rated 4.
     expect(body.reaction).toEqual({ feedback: 2, averageRating: 4, complaints: 1, complaintRate: 1 });
     // The period runs 4 years (1,461 days): 365 conversions pro rata after d days is 365 · d / 1461.
     const first = body.checks[0];
-    expect(first.at).toBe('2026-01-10T16:00:00.000Z');
+    expect([first.at, first.firstDay, first.lastDay]).toEqual(['2026-01-10T16:00:00.000Z', '2026-01-01', '2026-01-10']);
     expect(first.conversions.expected).toBeCloseTo((365 * 10) / 1461, 2);
   });
 
@@ -77,7 +83,7 @@ describe('campaign follow-up, participants and calendar', () => {
   });
 });
 
-describe('the every-10-days check counts every contact, re-contacts included', () => {
+describe('the check of each 旬 counts every contact, re-contacts included', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
@@ -101,12 +107,42 @@ describe('the every-10-days check counts every contact, re-contacts included', (
     const last = await contact('C2', '2026-03-15T15:30:00Z');
     expect(last.status).toBe(201);
     const body = (await mkt.get(`/api/campaigns/KR/follow-up?minPosition=${last.body.position}`)).body;
-    // Checks at the start of 11, 21 and 31 March Beijing: windows 1–10 March (C1), 11–20 March (C2 only), 21–30 March (none).
+    // Checks at the start of 11 and 21 March and 1 April Beijing: the 旬 1–10 March (C1), 11–20 March (C2 only), 21–31 March (none).
     expect(body.checks.slice(0, 3).map((k: any) => [k.at, k.contactedInWindow, k.planCarriedOut])).toEqual([
       ['2026-03-10T16:00:00.000Z', 1, true],
       ['2026-03-20T16:00:00.000Z', 1, true],
-      ['2026-03-30T16:00:00.000Z', 0, false],
+      ['2026-03-31T16:00:00.000Z', 0, false],
     ]);
+  });
+
+  it("puts each feedback and complaint in the 旬 of its bank day: the customers' reaction per check", async () => {
+    const c = api(t);
+    const mkt = c.as('mkt-br1');
+    const ok = async (p: Promise<{ status: number; body: any }>) => {
+      const r = await p;
+      if (r.status >= 300) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    // KR (above): C1 on 5 March, C2 at 23:30 on 15 March Beijing, both R1.
+    // Rated 5 at 23:30 on 10 March Beijing (15:30Z): the 上旬. Rated 3 at 00:30 on 11 March Beijing (10 March 16:30Z): the 中旬.
+    await ok(mkt.post('/api/campaigns/KR/feedback', { customerId: 'R1', rating: 5, comment: 'good', occurredAt: '2026-03-10T15:30:00Z' }));
+    await ok(mkt.post('/api/campaigns/KR/feedback', { customerId: 'R1', rating: 3, comment: 'too long', occurredAt: '2026-03-10T16:30:00Z' }));
+    // A comment without a rating on 12 March: counted as feedback, not in the average.
+    await ok(mkt.post('/api/campaigns/KR/feedback', { customerId: null, rating: null, comment: 'venue', occurredAt: '2026-03-12T02:00:00Z' }));
+    // R1 complains twice about C2, on 16 and 17 March: both in the 中旬.
+    await ok(c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId: 'R1', category: 'too_many_calls', contactId: 'C2', occurredAt: '2026-03-16T02:00:00Z' }));
+    const last = await ok(c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId: 'R1', category: 'too_many_calls', contactId: 'C2', occurredAt: '2026-03-17T02:00:00Z' }));
+    const body = (await mkt.get(`/api/campaigns/KR/follow-up?minPosition=${last.position}`)).body;
+    expect(body.checks.slice(0, 3).map((k: any) => k.reaction)).toEqual([
+      // 上旬: one line rated 5; no complaint over R1 contacted → 0.
+      { feedback: 1, averageRating: 5, complaints: 0, customersContacted: 1, complaintRate: 0 },
+      // 中旬: rated 3 and a comment without rating → 3; 2 complaints over R1, the one customer contacted → 2.
+      { feedback: 2, averageRating: 3, complaints: 2, customersContacted: 1, complaintRate: 2 },
+      // 下旬: nothing → rating null (not 0), rate null (nobody contacted).
+      { feedback: 0, averageRating: null, complaints: 0, customersContacted: 0, complaintRate: null },
+    ]);
+    // The whole campaign: 3 lines, (5 + 3) / 2 = 4; 2 complaints over 1 contacted customer.
+    expect(body.reaction).toEqual({ feedback: 3, averageRating: 4, complaints: 2, complaintRate: 2 });
   });
 
   it('writes the participants\' times on the bank\'s clock, with the bank day of the enrolment', async () => {

@@ -1,36 +1,22 @@
 import { Controller, Get, HttpException, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { campaignDecider, campaignStream, invalid, notFound, requirePlanAttachable, requirePlanReadable, type Actor } from '@app/domain';
 import { loadState, OrganisationDirectory, RUNTIME } from '@app/application';
-import { ALLOWED_EXTENSIONS, detectDocumentType, type PlanDocument, type Runtime } from '@app/platform';
+import { ALLOWED_EXTENSIONS, detectDocumentType, type Runtime } from '@app/platform';
 import { ANY_ROLE, CurrentActor, Roles } from '../http/auth';
 import { IdempotentByContent, readBody } from '../http/upload';
+import { CreatedAnswer, planDocumentAnswer, type Answer } from '../openapi/answers';
 
-const SHA256 = /^[0-9a-f]{64}$/;
-const PLAN_DOCUMENT_SCHEMA = {
-  type: 'object',
-  required: ['documentId', 'campaignId', 'sha256', 'fileName', 'mediaType', 'size', 'uploadedBy', 'uploadedAt'],
-  properties: {
-    documentId: { type: 'string', format: 'uuid', description: 'what the submission names (`planDocumentId`)' },
-    campaignId: { type: 'string' },
-    sha256: { type: 'string', pattern: SHA256.source, description: 'hex SHA-256 of the bytes, recorded in CampaignSubmitted' },
-    fileName: { type: 'string' },
-    mediaType: { type: 'string', description: 'told by the bytes: PDF, Word, Excel or PowerPoint' },
-    size: { type: 'integer', description: 'bytes' },
-    uploadedBy: { type: 'string' },
-    uploadedAt: { type: 'string', format: 'date-time' },
-  },
-  example: {
-    documentId: '0b6c1c8e-6a53-4a63-9d3f-1b0c2f7de2a1',
-    campaignId: 'K-2026-001',
-    sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-    fileName: '春季存款竞赛方案.pdf',
-    mediaType: 'application/pdf',
-    size: 182044,
-    uploadedBy: 'mkt-sh',
-    uploadedAt: '2026-02-20T01:30:00.000Z',
-  },
+const PLAN_DOCUMENT_EXAMPLE = {
+  documentId: '0b6c1c8e-6a53-4a63-9d3f-1b0c2f7de2a1',
+  campaignId: 'K-2026-001',
+  sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  fileName: '春季存款竞赛方案.pdf',
+  mediaType: 'application/pdf',
+  size: 182044,
+  uploadedBy: 'mkt-sh',
+  uploadedAt: '2026-02-20T01:30:00.000Z',
 };
 
 /** A file name as a person gave it: no path, no control characters, at most 200 characters. */
@@ -74,8 +60,8 @@ export class PlanDocumentsController {
   @ApiConsumes('application/octet-stream')
   @ApiQuery({ name: 'fileName', required: true, description: 'the document\'s name as the person knows it (percent-encoded)', schema: { type: 'string', example: '春季存款竞赛方案.pdf' } })
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiCreatedResponse({ description: 'the document kept', schema: PLAN_DOCUMENT_SCHEMA })
-  async upload(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('fileName') rawName?: string): Promise<PlanDocument> {
+  @CreatedAnswer(planDocumentAnswer, PLAN_DOCUMENT_EXAMPLE, 'the document kept')
+  async upload(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('fileName') rawName?: string): Promise<Answer<typeof planDocumentAnswer>> {
     const fileName = fileNameOf(rawName);
     // Who may, and whether the campaign takes a plan now, from its own stream (a draft just written is there at once).
     const { state } = await loadState(this.runtime.store, campaignStream(campaignId), campaignDecider);

@@ -7,6 +7,7 @@ import type { Runtime } from '@app/platform';
 import { attritionByProducts, campaignCrossSell, campaignEffectivenessProjection, crossSellingProjection, crossSellRatio, referralStats } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { CurrentActor, Roles } from '../http/auth';
+import { Answer, campaignCrossSellingAnswer, crossSellingAnswer } from '../openapi/answers';
 
 
 /** Cross-selling: products per customer over time, referral conversion, attrition by products held. */
@@ -26,7 +27,8 @@ export class CrossSellingController {
   @ApiQuery({ name: 'from', required: true, example: '2026-01' })
   @ApiQuery({ name: 'to', required: true, example: '2026-12' })
   @ApiQuery({ name: 'lostAfterDays', required: false, description: 'days with no assets and no product that count as lost (default 90)' })
-  async overview(@CurrentActor() actor: Actor, @Query('from') from: string, @Query('to') to: string, @Query('lostAfterDays') lostAfterDays?: string, @Query('minPosition') minPosition?: string) {
+  @Answer(crossSellingAnswer)
+  async overview(@CurrentActor() actor: Actor, @Query('from') from: string, @Query('to') to: string, @Query('lostAfterDays') lostAfterDays?: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof crossSellingAnswer>> {
     if (!MONTH_PATTERN.test(from ?? '') || !MONTH_PATTERN.test(to ?? '') || from > to) throw invalid('INVALID_PERIOD', 'from and to are months (YYYY-MM), from ≤ to', { from, to });
     const days = lostAfterDays === undefined ? 90 : Number(lostAfterDays);
     if (!Number.isInteger(days) || days < 1 || days > 3650) throw invalid('INVALID_DAYS', 'lostAfterDays is a whole number of days', { lostAfterDays });
@@ -51,7 +53,8 @@ export class CrossSellingController {
   @Roles('marketer', 'approver', 'branch_head', 'analyst', 'admin')
   @Get('campaigns/:campaignId/cross-selling')
   @ApiOperation({ summary: "Products per customer before and after the campaign, treatment against control" })
-  async campaign(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string) {
+  @Answer(campaignCrossSellingAnswer)
+  async campaign(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof campaignCrossSellingAnswer>> {
     const org = await this.directory.current();
     return readModelAnswer(this.runtime, [crossSellingProjection.name, campaignEffectivenessProjection.name], minPosition, async (db) => {
       await requireCampaignInScope(org, actor, db, campaignId);

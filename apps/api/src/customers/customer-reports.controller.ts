@@ -7,7 +7,7 @@ import { CurrentActor, Roles } from '../http/auth';
 import { masked } from './masking';
 import type { Runtime } from '@app/platform';
 import { customer360, customer360Projection, pointsLedger, pointsLedgerProjection } from '@app/read-models';
-import { Answer, transferTargetsAnswer } from '../openapi/answers';
+import { Answer, customer360Answer, pointsLedgerAnswer, transferTargetsAnswer } from '../openapi/answers';
 import { readModelAnswer } from '../http/read-model';
 
 /** One customer seen whole, and their points ledger. */
@@ -44,12 +44,13 @@ export class CustomerReportsController {
       '`holdings`: what the customer holds now, per product — `source` (`sale` or `snapshot`), `sinceAt`, `sinceMonth` (bank month), `sinceDay` (bank day of the sale; null when a snapshot brought it), `sales` recorded since. ' +
       '`pastHoldings`: periods closed by a monthly snapshot that left the product out (`closedAt`, `closedMonth`). `tierHistory[].recordedAt`: when the change was recorded.',
   })
-  get(
+  @Answer(customer360Answer)
+  async get(
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,
     @Param('customerId') customerId: string,
     @Query('minPosition') minPosition?: string,
-  ) {
+  ): Promise<Answer<typeof customer360Answer>> {
     return readModelAnswer(this.runtime, [customer360Projection.name, pointsLedgerProjection.name], minPosition, async (db) => {
       const { c, access, managerId } = await this.access(actor, db, customerId);
       const vault = await this.runtime.vault.get(customerId);
@@ -66,7 +67,8 @@ export class CustomerReportsController {
   @Roles('relationship_manager', 'branch_head', 'approver', 'analyst', 'admin')
   @Get(':customerId/points')
   @ApiOperation({ summary: 'The points ledger: every accrual, reversal, redemption, deduction and expiry, with the running balance' })
-  points(@CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Query('minPosition') minPosition?: string) {
+  @Answer(pointsLedgerAnswer)
+  async points(@CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof pointsLedgerAnswer>> {
     return readModelAnswer(this.runtime, [pointsLedgerProjection.name, customer360Projection.name], minPosition, async (db) => {
       await this.access(actor, db, customerId);
       return pointsLedger(db, customerId);

@@ -10,6 +10,11 @@ import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, id, money, month, nonNegativeMoney, occurredAt, riskLevel, text, toOpenApi } from '@app/interactions';
 import { parseBody } from '@app/interactions';
+import { Answer, transferRequestAnswer } from '../openapi/answers';
+import { commandAnswer, CreatedAnswer } from '../openapi/command-answer';
+
+/** What a command on a customer answers (its stream, revision, position). */
+const EXAMPLE = { id: 'C-10001', streamId: 'customer-C-10001', revision: 4, position: '1187/42', events: ['CustomerTransferred'] };
 
 const personalFields = {
   name: z.string().trim().min(1).max(100),
@@ -63,7 +68,8 @@ export class CustomersController {
   @Post()
   @ApiOperation({ summary: 'Onboard a customer; they go to the sub-branch holding most of their assets. No personal data here.' })
   @ApiBody({ schema: toOpenApi(onboard), examples: { customer: { value: { customerId: 'C-10001', segment: 'retail', gender: 'F', birthYear: 1982, assetsByUnit: { 'SB-PD': '350000.00' } } } } })
-  async onboard(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, EXAMPLE)
+  async onboard(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(onboard, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     const result = await this.send(issue, { type: 'OnboardCustomer', customerId: b.customerId, segment: b.segment, gender: b.gender, birthYear: b.birthYear ?? null, assetsByUnit: b.assetsByUnit });
@@ -76,7 +82,8 @@ export class CustomersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Correct personal data: the values go to the encrypted vault; the event records only which fields changed' })
   @ApiBody({ schema: toOpenApi(correction), examples: { phone: { value: { phone: '+86 138 0000 1234' } } } })
-  async correct(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, EXAMPLE)
+  async correct(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const { occurredAt: at, ...fields } = parseBody(correction, body);
     const issue = await this.commands.issue(req, actor, at);
     const current = await this.runtime.vault.get(customerId);
@@ -94,7 +101,8 @@ export class CustomersController {
     description: 'The reason is a code (customer_request, retention_period_over, legal_order, recorded_in_error, other), with an optional non-personal reference (a ticket or letter number): the erasure event stays in the log for audit, so it holds no free text.',
   })
   @ApiBody({ schema: toOpenApi(erasure), examples: { request: { value: { reason: 'customer_request', requestRef: 'DPO-2026-0042' } } } })
-  async erase(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, EXAMPLE)
+  async erase(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(erasure, body);
     const result = await this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'EraseCustomerData', customerId, reasonCode: b.reason, requestRef: b.requestRef ?? null });
     // Vault keys and notes destroyed, and legacy free text rewritten out of the log: one transaction.
@@ -106,7 +114,8 @@ export class CustomersController {
   @Post(':customerId/balances')
   @ApiOperation({ summary: "Record a month's average daily assets (the core-banking feed, admin role); the tier is recomputed from the last three months" })
   @ApiBody({ schema: toOpenApi(balance), examples: { march: { value: { month: '2026-03', averageDailyAssets: '1620000.00', holdings: ['DEP-1Y', 'FUND-BOND'] } } } })
-  async balance(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, EXAMPLE)
+  async balance(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(balance, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     return this.send(issue, { type: 'RecordBalanceSnapshot', customerId, month: b.month, averageDailyAssets: b.averageDailyAssets, holdings: b.holdings });
@@ -117,7 +126,8 @@ export class CustomersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign the customer to a relationship manager of their sub-branch' })
   @ApiBody({ schema: toOpenApi(assign), examples: { example: { value: {"staffId": "rm-001"} } } })
-  async assign(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, EXAMPLE)
+  async assign(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(assign, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     return this.send(issue, { type: 'AssignManager', customerId, staffId: b.staffId });
@@ -130,7 +140,8 @@ export class CustomersController {
       'A relationship manager claims a customer not yet in the system (客户申领, 004 篇九 第九条), with the onboarding facts; the nearest unit above with assignment rights decides, and approval onboards the customer to the claimant. A customer already in the system is assigned by their sub-branch (POST customers/:customerId/manager).',
   })
   @ApiBody({ schema: toOpenApi(claim), examples: { example: { value: { claimId: 'CL-2026-031', customerId: 'C-10231', segment: 'retail', gender: 'F', birthYear: 1979, assetsByUnit: { 'SB-PD': '180000.00' } } } } })
-  async claim(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, EXAMPLE)
+  async claim(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(claim, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     return this.send(issue, { type: 'FileClaim', customerId: b.customerId, claimId: b.claimId, segment: b.segment, gender: b.gender, birthYear: b.birthYear ?? null, assetsByUnit: b.assetsByUnit });
@@ -144,7 +155,8 @@ export class CustomersController {
       'Approve or reject a claim (an approver or head of the nearest unit above the claimant with assignment rights); approval onboards the customer, assigned to the claimant; a rejection gives its reason (400 REASON_REQUIRED when blank). Who could ever decide is asked before the claim is looked up: another role (403 ROLE_NOT_ALLOWED), or a unit with nothing below it (403 NOT_SUPERIOR_UNIT), learns nothing of whether the claim exists; anyone else who is not the deciding unit of this claim gets 404 UNKNOWN_CLAIM (details: the claimId only), the same answer as for a claim that does not exist.',
   })
   @ApiBody({ schema: toOpenApi(claimDecision), examples: { example: { value: {"approve": true} } } })
-  async decideClaim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('claimId') claimId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, EXAMPLE)
+  async decideClaim(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('claimId') claimId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(claimDecision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     // A rejection's reason may name people: it goes to the customer's vault, and the event names the note. The note is
@@ -164,7 +176,8 @@ export class CustomersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Transfer to another manager: inside a branch by the branch, across branches by head office' })
   @ApiBody({ schema: toOpenApi(transfer), examples: { example: { value: {"toStaffId": "rm-017"} } } })
-  async transfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, EXAMPLE)
+  async transfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(transfer, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     return this.send(issue, { type: 'TransferCustomer', customerId, toStaffId: b.toStaffId });
@@ -177,7 +190,8 @@ export class CustomersController {
       'Ask to move the customer to a relationship manager of another branch (客户调配, 004 篇九 第九条): head office decides from its inbox. Inside a branch the branch transfers directly (POST customers/:customerId/transfer). The reason is kept in the customer\'s vault; the server names the request (`requestId` in the answer, `TR-` and a UUID). While it waits the customer is not transferred directly (409 TRANSFER_REQUEST_PENDING).',
   })
   @ApiBody({ schema: toOpenApi(transferRequest), examples: { example: { value: { toStaffId: 'rm-sz-004', reason: 'the customer moved to Shenzhen' } } } })
-  async requestTransfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @CreatedAnswer(transferRequestAnswer, { ...EXAMPLE, events: ['CustomerTransferRequested'], requestId: 'TR-3f0c1a52-8d4e-4b7a-9a51-0e2f6c1d9b37' })
+  async requestTransfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof transferRequestAnswer>> {
     const b = parseBody(transferRequest, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     // The server names the request (a full UUID): ids chosen by clients could repeat across customers.
@@ -198,7 +212,8 @@ export class CustomersController {
       'Approve or reject a cross-branch transfer request (an approver or head of head office, never the requester; 403 NOT_SUPERIOR_UNIT is answered before whether the request exists); a rejection gives its reason. Approval transfers the customer as the direct transfer does; a request whose customer changed manager since is refused (409 STALE_TRANSFER_REQUEST): reject it and ask again.',
   })
   @ApiBody({ schema: toOpenApi(transferDecision), examples: { approve: { value: { approve: true } }, reject: { value: { approve: false, reason: 'keep the customer with their branch until the loan is settled' } } } })
-  async decideTransfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('requestId') requestId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, EXAMPLE)
+  async decideTransfer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('requestId') requestId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(transferDecision, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     const why = b.reason?.trim();
@@ -216,7 +231,8 @@ export class CustomersController {
   @Post(':customerId/risk-assessment')
   @ApiOperation({ summary: 'Record a risk assessment (tolerance R1–R5, valid one year): by a branch head or admin, never the relationship manager who sells' })
   @ApiBody({ schema: toOpenApi(risk), examples: { balanced: { value: { tolerance: 'R3' } } } })
-  async assess(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, EXAMPLE)
+  async assess(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(risk, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     return this.send(issue, { type: 'AssessRisk', customerId, tolerance: b.tolerance });
@@ -227,7 +243,8 @@ export class CustomersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Opt the customer out of contact on a channel (granted: false), or back in (granted: true): every channel is open until they opt out' })
   @ApiBody({ schema: toOpenApi(consent), examples: { smsOptOut: { value: { channel: 'sms', granted: false } } } })
-  async consent(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, EXAMPLE)
+  async consent(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(consent, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     return this.send(issue, { type: 'SetConsent', customerId, channel: b.channel, granted: b.granted });
@@ -238,7 +255,8 @@ export class CustomersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Answer a complaint (late when past its deadline)' })
   @ApiBody({ schema: toOpenApi(answer), examples: { example: { value: {"occurredAt": "2026-03-12T10:00:00Z"} } } })
-  async answer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('complaintId') complaintId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, EXAMPLE)
+  async answer(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('complaintId') complaintId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(answer, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     return this.send(issue, { type: 'AnswerComplaint', customerId, complaintId });

@@ -8,6 +8,11 @@ import type { Runtime } from '@app/platform';
 import { CurrentActor, Roles } from '../http/auth';
 import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, money, month, occurredAt, parseBody, text, toOpenApi } from '@app/interactions';
+import { Answer } from '../openapi/answers';
+import { commandAnswer, CreatedAnswer } from '../openapi/command-answer';
+
+/** What a points command answers (the customer's points stream). */
+const EXAMPLE = { id: 'C-10001', streamId: 'points-C-10001', revision: 12, position: '1187/42', events: ['TransactionPointsEarned'] };
 
 const benefit = z.strictObject({ month, assetChange: z.union([z.string(), z.number()]).transform(String), profitParameter: z.string().regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, 'a decimal from 0 to 1'), ...occurredAt });
 const transaction = z.strictObject({ transactionId: id, spend: money, ...occurredAt });
@@ -30,7 +35,8 @@ export class PointsController {
   @Post('benefit')
   @ApiOperation({ summary: "Accrue a month's benefit points: growth of financial assets × profit parameter" })
   @ApiBody({ schema: toOpenApi(benefit), examples: { march: { value: { month: '2026-03', assetChange: '150000.00', profitParameter: '0.002' } } } })
-  async benefit(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, EXAMPLE)
+  async benefit(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(benefit, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'AccrueBenefitPoints', customerId, month: b.month, assetChange: b.assetChange, profitParameter: b.profitParameter });
   }
@@ -39,7 +45,8 @@ export class PointsController {
   @Post('transactions')
   @ApiOperation({ summary: 'Transaction points: 1 per CNY of debit-card POS spend' })
   @ApiBody({ schema: toOpenApi(transaction), examples: { example: { value: {"transactionId": "POS-778812", "spend": "258.90"} } } })
-  async earn(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, EXAMPLE)
+  async earn(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(transaction, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'EarnTransactionPoints', customerId, transactionId: b.transactionId, spend: b.spend });
   }
@@ -48,7 +55,8 @@ export class PointsController {
   @Post('transactions/:transactionId/reversal')
   @ApiOperation({ summary: "Take back a cancelled or disputed transaction's points (effective the next day)" })
   @ApiBody({ schema: toOpenApi(reversal), examples: { example: { value: {"reason": "transaction disputed"} } } })
-  async reverse(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('transactionId') transactionId: string, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, EXAMPLE)
+  async reverse(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('transactionId') transactionId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(reversal, body);
     const reasonNote = `points-reversal:${transactionId}:reason`;
     return this.withNote(customerId, reasonNote, b.reason, async () =>
@@ -60,7 +68,8 @@ export class PointsController {
   @Post('redemptions')
   @ApiOperation({ summary: 'Redeem points (oldest first; never more than the balance)' })
   @ApiBody({ schema: toOpenApi(redemption), examples: { example: { value: {"redemptionId": "RD-1", "points": 500, "description": "airport lounge"} } } })
-  async redeem(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, EXAMPLE)
+  async redeem(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(redemption, body);
     const descriptionNote = b.description ? `redemption:${b.redemptionId}:description` : null;
     return this.withNote(customerId, descriptionNote, b.description, async () =>
@@ -72,7 +81,8 @@ export class PointsController {
   @Post('expiry')
   @ApiOperation({ summary: 'Expire the lots older than 2 years' })
   @ApiBody({ schema: toOpenApi(expiry), examples: { example: { value: {} } } })
-  async expire(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, EXAMPLE)
+  async expire(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(expiry, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ExpirePoints', customerId });
   }

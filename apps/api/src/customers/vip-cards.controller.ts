@@ -10,6 +10,11 @@ import { id, occurredAt, text, tier, toOpenApi, year } from '@app/interactions';
 import { parseBody } from '@app/interactions';
 import { ActOnVipCard, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
+import { Answer } from '../openapi/answers';
+import { commandAnswer, CreatedAnswer } from '../openapi/command-answer';
+
+/** What a command on a customer's card answers (the customer's stream). */
+const EXAMPLE = { id: 'C-10001', streamId: 'customer-C-10001', revision: 5, position: '1187/42', events: ['VipCardApplied'] };
 
 const apply = z.strictObject({ applicationId: id, tier, ...occurredAt });
 const decision = z.strictObject({ approve: z.boolean(), reason: z.string().max(1000).default(''), ...occurredAt });
@@ -32,7 +37,8 @@ export class VipCardsController {
   @Post('applications')
   @ApiOperation({ summary: "Apply for a card: at the customer's tier it is approved at once; above it, it waits for head office" })
   @ApiBody({ schema: toOpenApi(apply), examples: { platinum: { value: { applicationId: 'A-1', tier: 'platinum' } } } })
-  async apply(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, EXAMPLE)
+  async apply(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(apply, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ApplyForVipCard', customerId, applicationId: b.applicationId, tier: b.tier });
   }
@@ -42,7 +48,8 @@ export class VipCardsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve or refuse a special-approval card (head office only; at most 5% of the sub-branch\'s holders); a refusal gives its reason (400 REASON_REQUIRED when blank)' })
   @ApiBody({ schema: toOpenApi(decision), examples: { example: { value: {"approve": true, "reason": "long-standing customer"} } } })
-  async decide(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('applicationId') applicationId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, { ...EXAMPLE, events: ['VipCardApplicationApproved'] })
+  async decide(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Param('applicationId') applicationId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(decision, body);
     const i = await this.commands.issue(req, actor, b.occurredAt);
     // A blank reason is none (the decider refuses a refusal without one). The note is this attempt's own (a refused
@@ -60,7 +67,8 @@ export class VipCardsController {
   @Post('issue')
   @ApiOperation({ summary: 'Issue the card against the approved application (valid 2 years)' })
   @ApiBody({ schema: toOpenApi(issue), examples: { example: { value: {"cardId": "VIP-0001"} } } })
-  async issue(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, { ...EXAMPLE, events: ['VipCardIssued'] })
+  async issue(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(issue, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'IssueVipCard', customerId, cardId: b.cardId });
   }
@@ -70,7 +78,8 @@ export class VipCardsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Annual review: the card follows the tier; a holder below the threshold pays the 100 CNY fee' })
   @ApiBody({ schema: toOpenApi(review), examples: { example: { value: {"year": 2027} } } })
-  async review(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, EXAMPLE)
+  async review(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(review, body);
     return this.send(await this.commands.issue(req, actor, b.occurredAt), { type: 'ReviewVipCard', customerId, year: b.year });
   }
@@ -80,7 +89,8 @@ export class VipCardsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel the card; no new card for one year' })
   @ApiBody({ schema: toOpenApi(cancel), examples: { example: { value: {"reason": "customer request"} } } })
-  async cancel(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown) {
+  @Answer(commandAnswer, EXAMPLE)
+  async cancel(@Req() req: Request, @CurrentActor() actor: Actor, @Param('customerId') customerId: string, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(cancel, body);
     const i = await this.commands.issue(req, actor, b.occurredAt);
     const reasonNote = b.reason ? `vip-card-cancel:${i.context.correlationId}` : null;

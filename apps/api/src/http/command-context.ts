@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { REFERENCE_PATTERN, forbidden, invalid, type Actor } from '@app/domain';
+import { CORRECTION_REASONS, REFERENCE_PATTERN, forbidden, invalid, type Actor } from '@app/domain';
 import type { CommandContext } from '@app/application';
 import { currentTraceparent, validTraceparent } from '@app/platform';
 
@@ -28,24 +28,6 @@ export function commandContext(req: Request & { idempotencyKey?: string }, actor
     ...(traceparent ? { traceparent } : {}),
   };
 }
-
-/**
- * Why an admin records a fact in a closed month, as a code: the reason is kept in the events'
- * metadata (shown on the scorecard), where erasure cannot reach, so it holds no free text that
- * could name a customer. `Correction-Reference` adds a non-personal reference (a ticket number).
- */
-export const CORRECTION_REASONS = [
-  /** The fact happened in the month but was keyed after it closed. */
-  'late_booking',
-  /** A fact recorded wrongly in the month is set right. */
-  'booking_error',
-  /** A fault (a feed, the system) lost or held back the fact. */
-  'system_fault',
-  /** An audit or a regulator found it. */
-  'audit_finding',
-  /** Anything else: the reference says where the ground is written down. */
-  'other',
-] as const;
 
 /**
  * `Correction-Reason: <code>` (CORRECTION_REASONS) and optionally `Correction-Reference: <ref>`:

@@ -90,6 +90,27 @@ describe('bodies from requests without a token', () => {
     expect((await post(deep, { cookie: 'cp_session=not-a-session' })).status).toBe(413);
   });
 
+  it.each([
+    ['POST', '/health'],
+    ['PUT', '/'],
+    ['POST', '/docs'],
+  ])('refuses a large body with a session cookie on %s %s (outside /api) before any database work (issue 16 leftovers)', async (method, path) => {
+    // A live session, even: outside /api no route reads a body, so the cookie buys no lookup.
+    const session = await t.runtime.sessions.create('mkt-br1', 'password');
+    const pool = t.runtime.db.pool;
+    // A spy that calls through to the real pool (the session store queries through it): every query is seen.
+    const query = jest.spyOn(pool, 'query');
+    try {
+      const r = await send(method, path, deep, { cookie: `cp_session=${session.id}; cp_csrf=${session.csrfToken}`, 'x-csrf-token': session.csrfToken });
+      expect({ status: r.status, code: codeOf(r.body) }).toEqual({ status: 413, code: 'BODY_TOO_LARGE_WITHOUT_TOKEN' });
+      // Background work (the projector, the outbox relay) may use the pool meanwhile: none of it is about sessions.
+      const texts = query.mock.calls.map(([q]) => String(typeof q === 'string' ? q : (q as { text?: string }).text));
+      expect(texts.filter((q) => /auth_sessions|staff_credentials/.test(q))).toEqual([]);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
   it('looks the session up once for a large body: the size check and the guard share the answer', async () => {
     const session = await t.runtime.sessions.create('mkt-br1', 'password');
     const lookups = jest.spyOn(t.runtime.sessions, 'resolve'); // calls through to the real store

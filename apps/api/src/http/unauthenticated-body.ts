@@ -10,7 +10,8 @@ export const UNAUTHENTICATED_BODY_LIMIT = 4096;
  * No work before authentication: a request on any path and of any method without a valid bearer token (checked once, as
  * the rate limiter already did) or a live browser session (one lookup by the cookie's hash, kept for the guard) and with a body over 4 KiB — or of unknown length — is answered
  * 413 BODY_TOO_LARGE_WITHOUT_TOKEN before the JSON parser reads it (a size refusal, also on the
- * public first-run bootstrap). The guard still decides everything else.
+ * public first-run bootstrap). Outside /api no route takes a body: there the session cookie is not
+ * even looked up (no database work before the 413). The guard still decides everything else.
  */
 export function unauthenticatedBodyLimit(runtime: Runtime) {
   return async (req: Request & { checkedToken?: CheckedToken }, res: Response, next: NextFunction) => {
@@ -21,7 +22,9 @@ export function unauthenticatedBodyLimit(runtime: Runtime) {
     const length = declared === undefined ? (req.headers['transfer-encoding'] ? Infinity : 0) : Number(declared);
     if (!(length > UNAUTHENTICATED_BODY_LIMIT)) return next();
     // A signed-in browser (session cookie) is authenticated too; the guard checks its CSRF token later.
-    const session = readCookie(req, SESSION_COOKIE);
+    // Only the API reads a body: outside /api (/health, the web's files) the size alone refuses it,
+    // before any database work — a cookie, forged or not, buys no session lookup there.
+    const session = req.path.startsWith('/api/') ? readCookie(req, SESSION_COOKIE) : undefined;
     if (session && !bearer) {
       try {
         if (await resolveSessionOnce(runtime, req, session)) return next();

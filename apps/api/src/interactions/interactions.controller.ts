@@ -7,6 +7,7 @@ import { CurrentActor, Roles } from '../http/auth';
 import { Commands } from '../http/commands';
 import { INTERACTION_RECORDERS, interaction, parseBody, toOpenApi } from '@app/interactions';
 import { commandResult } from '../http/command-result';
+import { CreatedAnswer, commandAnswer, type Answer } from '../openapi/answers';
 
 const EXAMPLES = {
   contact: { value: { kind: 'contact', customerId: 'C-10001', staffId: 'rm-001', channel: 'phone', outcome: 'reached', campaignId: 'K-2026-001' } },
@@ -35,7 +36,8 @@ export class InteractionsController {
   @Post()
   @ApiOperation({ summary: 'Record an interaction; `kind` selects contact, offer, offer-response, referral, conversion, reversal, complaint or participation (the customer took part in a campaign: they share its cost)' })
   @ApiBody({ schema: toOpenApi(interaction), examples: EXAMPLES })
-  async record(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown) {
+  @CreatedAnswer(commandAnswer, { id: 'C-10001', streamId: 'customer-C-10001', revision: 7, position: '2210/130', events: ['CustomerContacted'] }, 'recorded: `id` is the record\'s own id (the contact, offer, sale…) where it has one, else the customer')
+  async record(@Req() req: Request, @CurrentActor() actor: Actor, @Body() body: unknown): Promise<Answer<typeof commandAnswer>> {
     const b = parseBody(interaction, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
     const recorded = await this.commands.execute(new RecordInteraction(b, issue.by, issue.context));

@@ -7,6 +7,9 @@ import { CurrentActor, Roles } from '../http/auth';
 import type { Runtime } from '@app/platform';
 import { PROJECTIONS, freshnessOfMany, readCheckpoints } from '@app/read-models';
 import { RUNTIME } from '@app/application';
+import { Answer, projectionRebuiltAnswer, projectionRestartedAnswer, projectionsAnswer } from '../openapi/answers';
+
+type ProjectionState = Answer<typeof projectionsAnswer>['projections'][number]['state'];
 
 /** The projector's state: each projection's version, position, lag and health. */
 @ApiTags('projections')
@@ -18,7 +21,8 @@ export class ProjectionsController {
   @Roles('analyst', 'admin')
   @Get()
   @ApiOperation({ summary: 'Every projection: name, version, position, lag in events and seconds, state (running / resubscribing while the store subscription is broken, with why / failed with the failing event)' })
-  async list() {
+  @Answer(projectionsAnswer)
+  async list(): Promise<Answer<typeof projectionsAnswer>> {
     const checkpoints = await readCheckpoints(this.runtime.db.pool);
     const cps = PROJECTIONS.map((p) => checkpoints.find((c) => c.name === p.name));
     const fresh = await freshnessOfMany(this.runtime.db.pool, this.runtime.store, PROJECTIONS.map((p, i) => ({ projection: p.name, position: cps[i]?.position ?? START })));
@@ -27,10 +31,10 @@ export class ProjectionsController {
       return {
         name: p.name,
         version: p.version,
-        state: cp?.state ?? 'not started',
+        state: (cp?.state ?? 'not started') as ProjectionState,
         position: cp ? formatPosition(cp.position) : null,
         lag: fresh[i]!.lag,
-        error: cp?.error ?? null,
+        error: (cp?.error ?? null) as Record<string, unknown> | null,
         updatedAt: cp?.updatedAt ?? null,
       };
     });
@@ -42,7 +46,8 @@ export class ProjectionsController {
   @HttpCode(200)
   @ApiBody({ required: false, description: 'no body' })
   @ApiOperation({ summary: 'Rebuild blue/green (admin): build a fresh schema from the start of the log while the old serves, then switch' })
-  async rebuild(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: unknown) {
+  @Answer(projectionRebuiltAnswer, { name: 'customer-360', version: 7, schema: 'rm_customer_360_v7_b', position: '1187/42', state: 'running' })
+  async rebuild(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: unknown): Promise<Answer<typeof projectionRebuiltAnswer>> {
     parseBody(emptyBody, body ?? {});
     const runner = this.runner(actor, name);
     const status = await runner.rebuild(name);
@@ -54,7 +59,8 @@ export class ProjectionsController {
   @HttpCode(200)
   @ApiBody({ required: false, description: 'no body' })
   @ApiOperation({ summary: 'Restart a projection stopped on a failed event (admin), from its checkpoint' })
-  async restart(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: unknown) {
+  @Answer(projectionRestartedAnswer, { name: 'customer-360', state: 'running', position: '1187/42' })
+  async restart(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: unknown): Promise<Answer<typeof projectionRestartedAnswer>> {
     parseBody(emptyBody, body ?? {});
     const status = await this.runner(actor, name).restart(name);
     return { name, state: status.state, position: formatPosition(status.position) };

@@ -7,6 +7,7 @@ import type { Runtime } from '@app/platform';
 import { periodCorrections, periodCorrectionsProjection, personCredits, personScorecard, scorecard, staffScorecardProjection, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
+import { Answer, personScorecardAnswer, scorecardAnswer } from '../openapi/answers';
 
 const PROJECTION = staffScorecardProjection.name;
 
@@ -56,7 +57,8 @@ export class ScorecardsController {
   })
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })
   @ApiQuery({ name: 'orgUnit', required: false, example: 'BR-SH' })
-  async list(@CurrentActor() actor: Actor, @Query('period') period: string, @Query('orgUnit') orgUnit?: string, @Query('minPosition') minPosition?: string) {
+  @Answer(scorecardAnswer)
+  async list(@CurrentActor() actor: Actor, @Query('period') period: string, @Query('orgUnit') orgUnit?: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof scorecardAnswer>> {
     const p = periodOf(period);
     const org = await this.directory.current();
     const scope = readScope(actor);
@@ -78,7 +80,8 @@ export class ScorecardsController {
     description: 'Someone who moved unit during the month: the sum of the month, under the unit they were in last, and `byUnit` with the figures of each unit they were in (as the unit scorecards show them).',
   })
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })
-  async person(@CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Query('period') period: string, @Query('minPosition') minPosition?: string) {
+  @Answer(personScorecardAnswer)
+  async person(@CurrentActor() actor: Actor, @Param('staffId') staffId: string, @Query('period') period: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof personScorecardAnswer>> {
     const p = periodOf(period);
     const org = await this.directory.current();
     const staff = org.staff.get(staffId);

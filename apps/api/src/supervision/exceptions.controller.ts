@@ -6,6 +6,7 @@ import type { Runtime } from '@app/platform';
 import { supervisionExceptions, supervisionProjection } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { CurrentActor, Roles } from '../http/auth';
+import { Answer, exceptionsAnswer } from '../openapi/answers';
 
 @ApiTags('supervision')
 @ApiBearerAuth()
@@ -21,7 +22,8 @@ export class ExceptionsController {
   @ApiOperation({ summary: 'Supervision exceptions: card without application, application without card, tier mismatch, special cards above 5%, complaints past their deadline without an answer (as of now)' })
   @ApiQuery({ name: 'openDays', required: false, description: 'days an approved application may wait for its card (default 30)' })
   @ApiQuery({ name: 'minPosition', required: false })
-  async list(@CurrentActor() actor: Actor, @Query('openDays') openDays?: string, @Query('minPosition') minPosition?: string) {
+  @Answer(exceptionsAnswer)
+  async list(@CurrentActor() actor: Actor, @Query('openDays') openDays?: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof exceptionsAnswer>> {
     const days = openDays === undefined ? 30 : Number(openDays);
     if (!Number.isInteger(days) || days < 0 || days > 365) throw invalid('INVALID_DAYS', 'openDays is a whole number of days from 0 to 365', { openDays });
     const org = await this.directory.current();

@@ -275,7 +275,7 @@ describe('working screens: designer, approval inbox, call list', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the UTF-8 byte-order mark Excel needs
     const csv = bytes.subarray(3).toString('utf8');
     expect(csv.trim().split('\r\n')).toHaveLength(1 + previewed.size); // header + every enrolled customer
-    // every 10-day check shows conversions and revenue on course (no targets: neither can be judged, '–')
+    // the check of every 旬 shows conversions and revenue on course (no targets: neither can be judged, '–')
     await page.waitForSelector('#follow-up-checks .el-table__row');
     const checks = await page.$$eval('#follow-up-checks .el-table__row', (rows) => rows.map((r) => [r.querySelector('[data-check=conversions]')?.textContent, r.querySelector('[data-check=revenue]')?.textContent]));
     expect(checks.length).toBeGreaterThan(0);
@@ -305,6 +305,32 @@ describe('working screens: designer, approval inbox, call list', () => {
     expect(await page.textContent('#follow-up [data-figure=reaction] .sub')).toContain('4');
     const costs = await t.db.pool.query(`SELECT type, data FROM es_events WHERE stream_id = 'campaign-K9' AND type IN ('CampaignCostRecorded', 'CampaignFeedbackRecorded') ORDER BY stream_position`);
     expect(costs.rows.map((r) => [r.type, r.data.amount ?? r.data.rating])).toEqual([['CampaignCostRecorded', '250.40'], ['CampaignFeedbackRecorded', 4]]);
+
+    // The check of each 旬: the one running now (last row, "进行中") holds this 旬's reaction. Worked by hand:
+    // the rating of 4 above; the buyer, contacted from the call list, is the 1 customer contacted in it.
+    // (Contact and feedback fall in the same 旬 unless a 旬 ends at Beijing midnight between the two tests.)
+    const running = '#follow-up-checks .el-table__row:last-child [data-check=reaction]';
+    const reactionOf = async () => Object.fromEntries(await Promise.all(['feedback', 'rating', 'complaints', 'contacted', 'complaint-rate'].map(async (k) => [k, await page.getAttribute(running, `data-${k}`)])));
+    const beijing = new Date(Date.now() + 8 * 3_600_000);
+    const dekad = `${beijing.getUTCFullYear()}-${String(beijing.getUTCMonth() + 1).padStart(2, '0')}-${beijing.getUTCDate() <= 10 ? 1 : beijing.getUTCDate() <= 20 ? 2 : 3}`;
+    expect(await page.getAttribute('#follow-up-checks .el-table__row:last-child [data-dekad]', 'data-dekad')).toBe(dekad);
+    expect(await page.textContent('#follow-up-checks .el-table__row:last-child')).toContain('进行中');
+    expect(await reactionOf()).toEqual({ feedback: '1', rating: '4', complaints: '0', contacted: '1', 'complaint-rate': '0' });
+    // A second rating, 5, and the buyer complains twice about the call: (4 + 5) / 2 = 4.5; 2 complaints over 1 customer = 200.0%.
+    const contact = await t.db.pool.query(`SELECT data FROM es_events WHERE type = 'CustomerContacted' AND data->>'campaignId' = 'K9'`);
+    expect(contact.rows).toHaveLength(1);
+    const { customerId, contactId } = contact.rows[0].data;
+    expect((await c.as('mkt-br1').post('/api/campaigns/K9/feedback', { customerId, rating: 5, comment: '服务周到' })).status).toBeLessThan(300);
+    for (const complaintId of ['CP-K9-1', 'CP-K9-2']) expect((await c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId, complaintId, category: 'too_many_calls', contactId })).status).toBeLessThan(300);
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await page.reload();
+    await page.click('#tabs [data-tab=followUp]');
+    await page.waitForSelector(`${running}[data-feedback="2"]`);
+    expect(await reactionOf()).toEqual({ feedback: '2', rating: '4.5', complaints: '2', contacted: '1', 'complaint-rate': '2' });
+    expect(await page.textContent(running)).toContain('投诉率 200.0%');
+    // The 旬 before it: nothing in it, so no rating (–, not 0) and no rate.
+    const before = await page.$$eval('#follow-up-checks .el-table__row [data-check=reaction]', (cells) => cells.slice(-2, -1).map((x) => [x.getAttribute('data-feedback'), x.getAttribute('data-rating'), x.getAttribute('data-complaint-rate')]));
+    expect(before).toEqual([['0', '', '']]);
 
     // a budget change for BR1, filed here; head office approves it in its inbox; the marketer sees it approved
     await page.fill('#budget-request-id', 'BUD-BR1-1');

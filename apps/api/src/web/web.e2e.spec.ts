@@ -134,6 +134,14 @@ describe('staff front end', () => {
     expect(await figure('roi')).toContain('-5.0%');
     // both charts are drawn by ECharts (canvas), not hand-made SVG
     for (const id of ['#funnel-chart', '#daily-chart']) expect(await page.$$eval(`${id} canvas`, (c) => c.length)).toBe(1);
+    // As of today's bank day (the other shape of the answer: `asOf`, `attributed`, no `readModel`): noted, same figures.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    await page.fill('#as-of', today);
+    await page.press('#as-of', 'Enter');
+    await page.waitForSelector('#as-of-note');
+    expect(await page.textContent('#as-of-note')).toContain(today);
+    expect(await figure('treatment-rate')).toContain('2 / 15');
+    expect(await figure('revenue')).toContain('¥950.00');
     await page.close();
   }, 60_000);
 

@@ -60,6 +60,7 @@ export function transferCommands(program: Command): void {
         try {
           const summary = await importEvents(runtime.store, file, {
             format: f,
+            ...keepChars(),
             // Every line's data against the event catalogue: what the product cannot read never enters the log.
             checkEvent: (e) => checkEventData(e.type, e.metadata.schemaVersion, e.data),
             // Legacy versions' free text about a customer goes to the vault, not the log.
@@ -75,6 +76,19 @@ export function transferCommands(program: Command): void {
       });
       output(o.json, summary, (s) => `imported ${s.events} events into ${s.streams} streams (${s.alreadyStored} already stored)\n`);
     });
+}
+
+/**
+ * IMPORT_KEEP_CHARS (for tests only): characters of the file whose events the import keeps in
+ * memory before it spills the rest to a temporary file (default 64 MiB), so that a test can make a
+ * small file spill. Not a tuning knob: the default is right for production.
+ */
+function keepChars(): { keepChars?: number } {
+  const value = process.env.IMPORT_KEEP_CHARS;
+  if (value === undefined || value === '') return {};
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw usage(`IMPORT_KEEP_CHARS is a number of characters, not ${JSON.stringify(value)}`);
+  return { keepChars: n };
 }
 
 /** A bank day given on the command line becomes the instant it starts or ends in the bank's zone; other values pass through (the export checks them). */

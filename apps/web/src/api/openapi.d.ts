@@ -1027,7 +1027,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Targets against actuals with the every-10-days check (plan carried out? objective on course?), feedback and complaint rate */
+        /**
+         * Targets against actuals checked each 旬 (plan carried out? objective on course? customers' reaction?), feedback and complaint rate
+         * @description 004: "每旬…进行效果评价" — one check per 旬 of the bank's calendar (days 1–10, 11–20, 21 to the month's end, cut at the bank's midnights in BANK_TIME_ZONE, Asia/Shanghai by default) inside the period, up to now; the 旬 still running comes last (`inProgress`, figures so far). Each check carries the customers' reaction in its window alone: feedback lines recorded, their average rating (null, not 0, when none was rated), complaints raised, and the complaint rate = complaints raised in the window ÷ distinct customers the campaign contacted in the window (not the participants: the customers the window's work reached; a customer complaining twice counts twice, so it may exceed 1; null when nobody was contacted in the window). Each fact falls in the window of the bank day of its business time (feedback at 23:30 Beijing on the 10th is the 上旬's, at 00:30 on the 11th the 中旬's). `reaction` is the whole campaign's.
+         */
         get: operations["FollowUpController_followUp"];
         put?: never;
         post?: never;
@@ -1770,12 +1773,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
                 };
             };
             500: components["responses"]["InternalError"];
@@ -1790,12 +1802,66 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    /**
+                     * @example {
+                     *       "status": "ready",
+                     *       "store": {
+                     *         "kind": "postgres",
+                     *         "position": "1042/7",
+                     *         "globalPosition": "7"
+                     *       },
+                     *       "database": {
+                     *         "ok": true
+                     *       },
+                     *       "projections": [
+                     *         {
+                     *           "name": "campaign-effectiveness",
+                     *           "state": "running",
+                     *           "position": "1042/7",
+                     *           "lag": {
+                     *             "events": 0,
+                     *             "seconds": 0
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ready";
+                        store: {
+                            kind: string;
+                            /** @description null while the store is empty */
+                            position: string | null;
+                            globalPosition: string;
+                        };
+                        database: {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                        projections: {
+                            name: string;
+                            state: string;
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                            /**
+                             * @description a new version is being built beside it (blue/green)
+                             * @enum {boolean}
+                             */
+                            rebuilding?: true;
+                        }[];
+                        /** @description READY_MAX_LAG_SECONDS, when set */
+                        maxLagSeconds?: number;
+                    };
                 };
             };
             500: components["responses"]["InternalError"];
@@ -1824,11 +1890,36 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "admin",
+                     *       "streamId": "organisation",
+                     *       "revision": 1,
+                     *       "position": "12/2",
+                     *       "events": [
+                     *         "OrgUnitOpened",
+                     *         "StaffMemberRegistered"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             409: components["responses"]["Conflict"];
@@ -1849,11 +1940,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        units: {
+                            unitId: string;
+                            name: string;
+                            /** @enum {string} */
+                            level: "head_office" | "branch" | "sub_branch_1" | "sub_branch_2" | "outlet";
+                            parentId: string | null;
+                            wealthCentre: boolean;
+                        }[];
+                        staff: {
+                            staffId: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                            unitId: string;
+                            active: boolean;
+                        }[];
+                        products: {
+                            productCode: string;
+                            name: string;
+                            category: string;
+                            /** @enum {string} */
+                            riskLevel: "R1" | "R2" | "R3" | "R4" | "R5";
+                            riskBearing: boolean;
+                            /** @description scorecard points per CNY of revenue */
+                            weight: string;
+                        }[];
+                        scoring: {
+                            /** @description the referrer's share of a referral sale */
+                            referralShare: number;
+                            complaintPenalty: number;
+                            unsuitablePenalty: number;
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -1883,11 +2010,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "SB-PD",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "OrgUnitOpened"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -1920,11 +2071,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "StaffMemberRegistered"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -1955,11 +2130,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "StaffMemberMoved"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -1989,11 +2188,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "StaffMemberDeactivated"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2023,11 +2246,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "StaffTokensRevoked"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2060,11 +2307,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "StaffRoleChanged"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2100,11 +2371,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "FUND-BOND",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "ProductDefined"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2138,11 +2433,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "FUND-BOND",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "ProductUpdated"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2176,11 +2495,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "BR-SH",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TierThresholdsSet"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2213,11 +2556,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "BR-SH",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "ContactPolicySet"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2249,11 +2616,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "scoring-rules",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "ScoringRulesSet"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2284,11 +2675,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rm-001",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TargetSet"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2317,11 +2732,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2026-03",
+                     *       "streamId": "organisation",
+                     *       "revision": 57,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "BusinessMonthClosed"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2369,11 +2808,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2413,11 +2876,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2455,11 +2942,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2498,11 +3009,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2538,11 +3073,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2584,11 +3143,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2625,11 +3208,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2665,11 +3272,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2706,11 +3337,38 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferRequested"
+                     *       ],
+                     *       "requestId": "TR-3f0c1a52-8d4e-4b7a-9a51-0e2f6c1d9b37"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                        /** @description `TR-` and a UUID: the decision names it */
+                        requestId: string;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2748,11 +3406,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2789,11 +3471,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2831,11 +3537,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2871,11 +3601,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 4,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CustomerTransferred"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2913,11 +3667,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 5,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "VipCardApplied"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2956,11 +3734,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 5,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "VipCardApplicationApproved"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -2996,11 +3798,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 5,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "VipCardIssued"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3036,11 +3862,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 5,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "VipCardApplied"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3076,11 +3926,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 5,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "VipCardApplied"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3118,11 +3992,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "points-C-10001",
+                     *       "revision": 12,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TransactionPointsEarned"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3159,11 +4057,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "points-C-10001",
+                     *       "revision": 12,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TransactionPointsEarned"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3200,11 +4122,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "points-C-10001",
+                     *       "revision": 12,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TransactionPointsEarned"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3243,11 +4189,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "points-C-10001",
+                     *       "revision": 12,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TransactionPointsEarned"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3282,11 +4252,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "points-C-10001",
+                     *       "revision": 12,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "TransactionPointsEarned"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3393,11 +4387,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description recorded: `id` is the record's own id (the contact, offer, sale…) where it has one, else the customer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "C-10001",
+                     *       "streamId": "customer-C-10001",
+                     *       "revision": 7,
+                     *       "position": "2210/130",
+                     *       "events": [
+                     *         "CustomerContacted"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3423,11 +4441,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        campaigns: {
+                            campaignId: string;
+                            name: string;
+                            ownerUnitId: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "approved" | "rejected" | "launched" | "completed" | "cancelled";
+                            /** @description ISO 8601, UTC */
+                            launchedAt: string | null;
+                            /** @description ISO 8601, UTC */
+                            closedAt: string | null;
+                            enrolled: {
+                                treatment: number;
+                                control: number;
+                            };
+                            /** @description yuan, two decimals */
+                            budget: string;
+                            conversions: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            /** @description yuan, two decimals */
+                            cost: string;
+                            /** @description (revenue − cost) / cost; null without cost */
+                            roi: number | null;
+                        }[];
+                        totals: {
+                            campaigns: number;
+                            /** @description sales tagged with one of the campaigns, not reversed */
+                            conversions: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            /** @description yuan, two decimals */
+                            cost: string;
+                            /** @description treatment customers of any of them who bought one of its products in its run, each once */
+                            treatmentConverted: number;
+                            /** @description yuan, two decimals */
+                            treatmentRevenue: string;
+                            /** @description per owning unit: each sale once within a unit */
+                            byUnit: {
+                                campaigns: number;
+                                /** @description sales tagged with one of the campaigns, not reversed */
+                                conversions: number;
+                                /** @description yuan, two decimals */
+                                revenue: string;
+                                /** @description yuan, two decimals */
+                                cost: string;
+                                /** @description treatment customers of any of them who bought one of its products in its run, each once */
+                                treatmentConverted: number;
+                                /** @description yuan, two decimals */
+                                treatmentRevenue: string;
+                                unitId: string;
+                            }[];
+                        };
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3510,11 +4593,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description drafted */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 0,
+                     *       "position": "1187/42",
+                     *       "events": [
+                     *         "CampaignDrafted"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             /** @description Invalid input. Codes: INVALID_AGE_BAND, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED. */
             400: {
@@ -3566,11 +4673,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 1,
+                     *       "position": "1190/45",
+                     *       "events": [
+                     *         "CampaignSubmitted"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3605,11 +4736,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 2,
+                     *       "position": "1203/51",
+                     *       "events": [
+                     *         "CampaignApproved"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3645,11 +4800,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 2,
+                     *       "position": "1203/51",
+                     *       "events": [
+                     *         "CampaignRejected"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3685,11 +4864,48 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 4,
+                     *       "position": "1260/77",
+                     *       "events": [
+                     *         "CampaignLaunched"
+                     *       ],
+                     *       "audienceSize": 1200,
+                     *       "controlCount": 120,
+                     *       "excluded": {
+                     *         "OPTED_OUT": 31,
+                     *         "NOT_SUITABLE": 12
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                        /** @description customers enrolled, treatment and control */
+                        audienceSize: number;
+                        controlCount: number;
+                        /** @description customers the rule matched whom the customer's own rules refused, by refusal code (codes with none left out) */
+                        excluded: {
+                            [key: string]: number;
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3730,11 +4946,37 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 5,
+                     *       "position": "1302/80",
+                     *       "events": [
+                     *         "CampaignCostRecorded"
+                     *       ],
+                     *       "costId": "c0a8012e-3b1f-4f5e-9a77-0c1d2e3f4a5b"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                        costId: string;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3776,11 +5018,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 6,
+                     *       "position": "1310/82",
+                     *       "events": [
+                     *         "CampaignFeedbackRecorded"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3815,11 +5081,59 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 7,
+                     *       "position": "1400/90",
+                     *       "events": [
+                     *         "CampaignCompleted"
+                     *       ],
+                     *       "pointsDeduction": {
+                     *         "campaignId": "K-2026-001",
+                     *         "participants": 40,
+                     *         "deducted": 40,
+                     *         "points": 1520.5
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                        pointsDeduction: {
+                            campaignId: string;
+                            participants: number;
+                            /** @description participants whose points this run deducted (0 on a repeat) */
+                            deducted: number;
+                            /** @description points deducted by this run */
+                            points: number;
+                        } | {
+                            error: {
+                                code: string;
+                                message: string;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            /** @description the request that finishes the deduction */
+                            retry: string;
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3854,11 +5168,29 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "campaignId": "K-2026-001",
+                     *       "participants": 40,
+                     *       "deducted": 0,
+                     *       "points": 0
+                     *     }
+                     */
+                    "application/json": {
+                        campaignId: string;
+                        participants: number;
+                        /** @description participants whose points this run deducted (0 on a repeat) */
+                        deducted: number;
+                        /** @description points deducted by this run */
+                        points: number;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3894,11 +5226,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "K-2026-001",
+                     *       "streamId": "campaign-K-2026-001",
+                     *       "revision": 3,
+                     *       "position": "1220/60",
+                     *       "events": [
+                     *         "CampaignCancelled"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3937,6 +5293,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "documentId": "0b6c1c8e-6a53-4a63-9d3f-1b0c2f7de2a1",
+                     *       "campaignId": "K-2026-001",
+                     *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "fileName": "春季存款竞赛方案.pdf",
+                     *       "mediaType": "application/pdf",
+                     *       "size": 182044,
+                     *       "uploadedBy": "mkt-sh",
+                     *       "uploadedAt": "2026-02-20T01:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -4529,11 +5897,108 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        campaignId: string;
+                        period: {
+                            /** @description ISO time in UTC */
+                            start: string;
+                            /** @description exclusive */
+                            end: string;
+                        };
+                        targets: {
+                            conversions: number | null;
+                            /** @description yuan, two decimals */
+                            revenue: string | null;
+                        };
+                        actuals: {
+                            conversions: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            /** @description yuan, two decimals */
+                            cost: string;
+                            participants: number;
+                            /** @description distinct customers contacted */
+                            contacted: number;
+                        };
+                        /** @description one per 旬 of the bank calendar met by the period, up to now; the running one last (`inProgress`) */
+                        checks: {
+                            /** @description the bank month of the 旬, YYYY-MM */
+                            month: string;
+                            /** @description 1 上旬 (days 1–10), 2 中旬 (11–20), 3 下旬 (21 to the month's end), on the bank's calendar */
+                            dekad: 1 | 2 | 3;
+                            /** @description the window's start: the 旬's first bank midnight, or the period's start */
+                            from: string;
+                            /** @description the window's end (exclusive): the next 旬's first bank midnight, or the period's end */
+                            to: string;
+                            /** @description a bank day, YYYY-MM-DD in BANK_TIME_ZONE */
+                            firstDay: string;
+                            /** @description the window's last bank day (today for the 旬 still running) */
+                            lastDay: string;
+                            /** @description when the check is made: the window's end, or now for the 旬 still running */
+                            at: string;
+                            /** @description the 旬 still running: its figures so far */
+                            inProgress: boolean;
+                            /** @description share of the period gone at `at`, 4 decimals */
+                            elapsed: number;
+                            /** @description every contact made in the window, re-contacts included (plan carried out?) */
+                            contactedInWindow: number;
+                            planCarriedOut: boolean;
+                            conversions: {
+                                /** @description since the period's start */
+                                actual: number;
+                                /** @description the target pro rata; null without a target */
+                                expected: number | null;
+                                onTrack: boolean | null;
+                            };
+                            revenue: {
+                                /** @description yuan, two decimals */
+                                actual: string;
+                                /** @description yuan, two decimals */
+                                expected: string | null;
+                                onTrack: boolean | null;
+                            };
+                            /** @description the customers' reaction in this window alone, each fact by the bank day of its business time */
+                            reaction: {
+                                /** @description feedback lines recorded (with or without a rating) */
+                                feedback: number;
+                                /** @description mean rating 1–5, two decimals; null when no feedback carried a rating (not 0) */
+                                averageRating: number | null;
+                                /** @description complaints about the campaign's contacts (a customer who complains twice counts twice) */
+                                complaints: number;
+                                /** @description complaints raised in the window ÷ distinct customers contacted in the window (not the participants); may exceed 1; null when nobody was contacted in it */
+                                complaintRate: number | null;
+                                /** @description distinct customers the campaign's staff contacted in the window */
+                                customersContacted: number;
+                            };
+                        }[];
+                        /** @description the whole campaign so far: complaint rate over the customers it contacted */
+                        reaction: {
+                            /** @description feedback lines recorded (with or without a rating) */
+                            feedback: number;
+                            /** @description mean rating 1–5, two decimals; null when no feedback carried a rating (not 0) */
+                            averageRating: number | null;
+                            /** @description complaints about the campaign's contacts (a customer who complains twice counts twice) */
+                            complaints: number;
+                            /** @description complaints ÷ customers contacted; may exceed 1; null when nobody was contacted */
+                            complaintRate: number | null;
+                        };
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4560,11 +6025,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO time in UTC */
+                        from: string;
+                        /** @description ISO time in UTC */
+                        to: string;
+                        campaigns: {
+                            campaignId: string;
+                            name: string;
+                            ownerUnitId: string;
+                            /** @description draft, submitted, approved, rejected, launched, completed, cancelled */
+                            status: string;
+                            period: {
+                                /** @description ISO time in UTC */
+                                start: string;
+                                /** @description ISO time in UTC */
+                                end: string;
+                            };
+                            /** @description customers enrolled, both groups */
+                            enrolled: number;
+                        }[];
+                        overlaps: {
+                            campaigns: (string)[];
+                            /** @description customers enrolled in both (either group) */
+                            sharedCustomers: number;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4586,11 +6088,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601, UTC */
+                        at: string;
+                        campaigns: {
+                            campaignId: string;
+                            periodEnd: string;
+                            productCodes: string[];
+                            customers: {
+                                customerId: string;
+                                contactableNow: boolean;
+                                channels: {
+                                    /** @enum {string} */
+                                    channel: "phone" | "sms" | "app" | "branch" | "email";
+                                    allowed: boolean;
+                                    /** @description why not: the refusal a contact now would get */
+                                    refusal: {
+                                        code: string;
+                                        message: string;
+                                    } | null;
+                                }[];
+                                openOffers: {
+                                    offerId: string;
+                                    productCode: string;
+                                }[];
+                            }[];
+                        }[];
+                        maintenanceDue: {
+                            customerId: string;
+                            /** @description ISO 8601, UTC */
+                            lastContactAt: string | null;
+                        }[];
+                        complaintsDue: {
+                            customerId: string;
+                            complaintId: string;
+                            /** @description ISO 8601, UTC */
+                            answerDueBy: string;
+                            overdue: boolean;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4622,11 +6174,245 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description live figures from the read model (with `readModel`); as of a date or under another attribution model, replayed (with `attributed`, `asOf`, `attribution`, `through`) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        campaignId: string;
+                        name: string;
+                        ownerUnitId: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "approved" | "rejected" | "launched" | "completed" | "cancelled";
+                        /** @description ISO 8601, UTC */
+                        launchedAt: string | null;
+                        /** @description ISO 8601, UTC */
+                        closedAt: string | null;
+                        funnel: {
+                            enrolled: {
+                                treatment: number;
+                                control: number;
+                            };
+                            contacted: number;
+                            offered: number;
+                            accepted: number;
+                            /** @description treatment customers who took part: they share the cost */
+                            participated: number;
+                            converted: number;
+                        };
+                        /** @description sales tagged with the campaign, not reversed */
+                        conversions: number;
+                        /** @description yuan, two decimals */
+                        revenue: string;
+                        /** @description yuan, two decimals */
+                        cost: string;
+                        roi: number | null;
+                        /** @description yuan, two decimals */
+                        costPerConversion: string | null;
+                        complaints: number;
+                        /** @description complaints per customer contacted; null before any contact */
+                        complaintRate: number | null;
+                        groups: {
+                            treatment: {
+                                size: number;
+                                converted: number;
+                                conversionRate: number | null;
+                                /** @description yuan, two decimals */
+                                revenue: string;
+                            };
+                            control: {
+                                size: number;
+                                converted: number;
+                                conversionRate: number | null;
+                                /** @description yuan, two decimals */
+                                revenue: string;
+                            };
+                        };
+                        lift: {
+                            /** @description treatment conversion rate − control conversion rate */
+                            absolute: number | null;
+                            confidenceInterval95: (number)[] | null;
+                            pValue: number | null;
+                            significant: boolean | null;
+                            method: string;
+                            incrementalConversions: number | null;
+                            /** @description yuan, two decimals */
+                            incrementalRevenue: string | null;
+                        };
+                        revenuePerCustomer: {
+                            /** @description yuan, two decimals */
+                            treatment: string | null;
+                            /** @description yuan, two decimals */
+                            control: string | null;
+                            /** @description yuan, two decimals */
+                            difference: string | null;
+                            confidenceInterval95: (string)[] | null;
+                        };
+                        daily: {
+                            /** @description bank day, YYYY-MM-DD */
+                            date: string;
+                            contacted: number;
+                            offered: number;
+                            accepted: number;
+                            converted: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                        }[];
+                        byChannel: {
+                            channel: string;
+                            contacts: number;
+                            customersContacted: number;
+                        }[];
+                        byUnit: {
+                            /** @description the unit at enrolment */
+                            unitId: string;
+                            treatment: number;
+                            control: number;
+                            treatmentConverted: number;
+                            controlConverted: number;
+                        }[];
+                        byTier: {
+                            /** @description the tier at enrolment */
+                            tier: string;
+                            treatment: number;
+                            control: number;
+                            treatmentConverted: number;
+                            controlConverted: number;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    } | {
+                        campaignId: string;
+                        name: string;
+                        ownerUnitId: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "approved" | "rejected" | "launched" | "completed" | "cancelled";
+                        /** @description ISO 8601, UTC */
+                        launchedAt: string | null;
+                        /** @description ISO 8601, UTC */
+                        closedAt: string | null;
+                        funnel: {
+                            enrolled: {
+                                treatment: number;
+                                control: number;
+                            };
+                            contacted: number;
+                            offered: number;
+                            accepted: number;
+                            /** @description treatment customers who took part: they share the cost */
+                            participated: number;
+                            converted: number;
+                        };
+                        /** @description sales tagged with the campaign, not reversed */
+                        conversions: number;
+                        /** @description yuan, two decimals */
+                        revenue: string;
+                        /** @description yuan, two decimals */
+                        cost: string;
+                        roi: number | null;
+                        /** @description yuan, two decimals */
+                        costPerConversion: string | null;
+                        complaints: number;
+                        /** @description complaints per customer contacted; null before any contact */
+                        complaintRate: number | null;
+                        groups: {
+                            treatment: {
+                                size: number;
+                                converted: number;
+                                conversionRate: number | null;
+                                /** @description yuan, two decimals */
+                                revenue: string;
+                            };
+                            control: {
+                                size: number;
+                                converted: number;
+                                conversionRate: number | null;
+                                /** @description yuan, two decimals */
+                                revenue: string;
+                            };
+                        };
+                        lift: {
+                            /** @description treatment conversion rate − control conversion rate */
+                            absolute: number | null;
+                            confidenceInterval95: (number)[] | null;
+                            pValue: number | null;
+                            significant: boolean | null;
+                            method: string;
+                            incrementalConversions: number | null;
+                            /** @description yuan, two decimals */
+                            incrementalRevenue: string | null;
+                        };
+                        revenuePerCustomer: {
+                            /** @description yuan, two decimals */
+                            treatment: string | null;
+                            /** @description yuan, two decimals */
+                            control: string | null;
+                            /** @description yuan, two decimals */
+                            difference: string | null;
+                            confidenceInterval95: (string)[] | null;
+                        };
+                        daily: {
+                            /** @description bank day, YYYY-MM-DD */
+                            date: string;
+                            contacted: number;
+                            offered: number;
+                            accepted: number;
+                            converted: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                        }[];
+                        byChannel: {
+                            channel: string;
+                            contacts: number;
+                            customersContacted: number;
+                        }[];
+                        byUnit: {
+                            /** @description the unit at enrolment */
+                            unitId: string;
+                            treatment: number;
+                            control: number;
+                            treatmentConverted: number;
+                            controlConverted: number;
+                        }[];
+                        byTier: {
+                            /** @description the tier at enrolment */
+                            tier: string;
+                            treatment: number;
+                            control: number;
+                            treatmentConverted: number;
+                            controlConverted: number;
+                        }[];
+                        attributed: {
+                            /** @enum {string} */
+                            model: "direct" | "last-touch" | "first-touch" | "linear" | "time-decay";
+                            conversions: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            roi: number | null;
+                            /** @description yuan, two decimals */
+                            costPerConversion: string | null;
+                        };
+                        /** @description ISO 8601, UTC */
+                        asOf: string | null;
+                        attribution: {
+                            /** @enum {string} */
+                            model: "direct" | "last-touch" | "first-touch" | "linear" | "time-decay";
+                            windowDays: number;
+                            halfLifeDays: number;
+                        };
+                        /** @description the store position the figures reflect */
+                        through: string | null;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4651,11 +6437,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        campaignId: string;
+                        conversions: {
+                            conversionId: string;
+                            eventId: string;
+                            customerId: string;
+                            staffId: string;
+                            productCode: string;
+                            /** @description yuan, two decimals */
+                            amount: string;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            /** @description ISO 8601, UTC */
+                            occurredAt: string;
+                            reversed: boolean;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4688,11 +6502,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "HO",
+                     *       "streamId": "org-HO",
+                     *       "revision": 0,
+                     *       "position": "12/3",
+                     *       "events": [
+                     *         "AnnualBudgetSet"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4730,11 +6568,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "HO",
+                     *       "streamId": "org-HO",
+                     *       "revision": 1,
+                     *       "position": "15/4",
+                     *       "events": [
+                     *         "BudgetSplit"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4773,11 +6635,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created: the command's answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "BR-SH",
+                     *       "streamId": "org-BR-SH",
+                     *       "revision": 3,
+                     *       "position": "420/18",
+                     *       "events": [
+                     *         "BudgetChangeRequested"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4816,11 +6702,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "BR-SH",
+                     *       "streamId": "org-BR-SH",
+                     *       "revision": 4,
+                     *       "position": "431/20",
+                     *       "events": [
+                     *         "BudgetChangeApproved"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description the id the command is about (customer, campaign, staff member…) */
+                        id: string;
+                        streamId: string;
+                        /** @description the stream's revision after the command */
+                        revision: number;
+                        /** @description "<commit>/<prepare>": pass as `minPosition` to read your own write; null when nothing was appended */
+                        position: string | null;
+                        /** @description the types of the events appended, in order */
+                        events: string[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4844,11 +6754,33 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        projections: {
+                            name: string;
+                            version: number;
+                            /** @enum {string} */
+                            state: "running" | "resubscribing" | "failed" | "stopped" | "rebuilding" | "not started";
+                            /** @description null before it ever ran */
+                            position: string | null;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                            /** @description failed: the failing event (position, eventType, message); resubscribing: why the subscription broke */
+                            error: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description ISO 8601, UTC */
+                            updatedAt: string | null;
+                        }[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4874,11 +6806,31 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "customer-360",
+                     *       "version": 7,
+                     *       "schema": "rm_customer_360_v7_b",
+                     *       "position": "1187/42",
+                     *       "state": "running"
+                     *     }
+                     */
+                    "application/json": {
+                        name: string;
+                        version: number;
+                        /** @description the schema the live tables are in now */
+                        schema: string;
+                        position: string;
+                        /** @enum {string} */
+                        state: "running" | "resubscribing" | "failed" | "stopped" | "rebuilding" | "not started";
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4909,11 +6861,26 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "customer-360",
+                     *       "state": "running",
+                     *       "position": "1187/42"
+                     *     }
+                     */
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        state: "running" | "resubscribing" | "failed" | "stopped" | "rebuilding" | "not started";
+                        position: string;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4942,11 +6909,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        period: string;
+                        orgUnit: string | null;
+                        people: {
+                            staffId: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                            /** @description the unit they were in while the facts of this row happened */
+                            unitId: string;
+                            conversions: number;
+                            referrals: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            points: number;
+                            /** @description points of customers moved up to a wealth centre (影子考核) */
+                            shadowPoints: number;
+                            complaints: number;
+                            customersContacted: number;
+                            complaintRate: number | null;
+                            unsuitableAttempts: number;
+                            /** @description points less the penalties */
+                            score: number;
+                            contacts: number;
+                            assignedCustomers: number;
+                            maintenanceAdherence: number | null;
+                            target: number | null;
+                            attainment: number | null;
+                            rankInUnit: number;
+                        }[];
+                        units: {
+                            unitId: string;
+                            name: string;
+                            parentId: string | null;
+                            people: number;
+                            conversions: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            points: number;
+                            shadowPoints: number;
+                            score: number;
+                            target: number | null;
+                            attainment: number | null;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4971,11 +6994,105 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        staffId: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                        /** @description the unit they were in while the facts of this row happened */
+                        unitId: string;
+                        conversions: number;
+                        referrals: number;
+                        /** @description yuan, two decimals */
+                        revenue: string;
+                        points: number;
+                        /** @description points of customers moved up to a wealth centre (影子考核) */
+                        shadowPoints: number;
+                        complaints: number;
+                        customersContacted: number;
+                        complaintRate: number | null;
+                        unsuitableAttempts: number;
+                        /** @description points less the penalties */
+                        score: number;
+                        contacts: number;
+                        assignedCustomers: number;
+                        maintenanceAdherence: number | null;
+                        target: number | null;
+                        attainment: number | null;
+                        rankInUnit: number;
+                        period: string;
+                        /** @description someone who moved during the month: a row per unit */
+                        byUnit?: {
+                            staffId: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                            /** @description the unit they were in while the facts of this row happened */
+                            unitId: string;
+                            conversions: number;
+                            referrals: number;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            points: number;
+                            /** @description points of customers moved up to a wealth centre (影子考核) */
+                            shadowPoints: number;
+                            complaints: number;
+                            customersContacted: number;
+                            complaintRate: number | null;
+                            unsuitableAttempts: number;
+                            /** @description points less the penalties */
+                            score: number;
+                            contacts: number;
+                            assignedCustomers: number;
+                            maintenanceAdherence: number | null;
+                            target: number | null;
+                            attainment: number | null;
+                            rankInUnit: number;
+                        }[];
+                        /** @description the sales behind the figures; not for marketers */
+                        credits?: {
+                            customerId: string;
+                            conversionId: string;
+                            productCode: string;
+                            kind: string;
+                            unitId: string;
+                            /** @description yuan, two decimals */
+                            revenue: string;
+                            points: number;
+                            eventId: string;
+                            /** @description ISO 8601, UTC */
+                            occurredAt: string;
+                            reversed: boolean;
+                        }[];
+                        corrections: {
+                            eventId: string;
+                            type: string;
+                            correctedBy: string;
+                            reason: string;
+                            /** @description ISO 8601, UTC */
+                            occurredAt: string;
+                            /** @description ISO 8601, UTC */
+                            recordedAt: string;
+                            /** @description not for marketers */
+                            customerId?: string | null;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5000,11 +7117,126 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        unitId: string;
+                        segment: string;
+                        /** @enum {string} */
+                        gender: "F" | "M" | "U";
+                        /** @description ISO 8601, UTC */
+                        onboardedAt: string;
+                        /** @enum {string} */
+                        tier: "ordinary" | "standard" | "platinum" | "black";
+                        tierHistory: {
+                            month: string;
+                            /** @enum {string} */
+                            from: "ordinary" | "standard" | "platinum" | "black";
+                            /** @enum {string} */
+                            to: "ordinary" | "standard" | "platinum" | "black";
+                            /** @description yuan, two decimals */
+                            threeMonthAverage: string;
+                            /** @description ISO 8601, UTC */
+                            recordedAt: string | null;
+                        }[];
+                        holdings: {
+                            productCode: string;
+                            /**
+                             * @description what opened the holding: a sale, or a monthly snapshot listing it
+                             * @enum {string}
+                             */
+                            source: "sale" | "snapshot";
+                            /** @description ISO 8601, UTC */
+                            sinceAt: string;
+                            /** @description bank month (YYYY-MM) */
+                            sinceMonth: string;
+                            /** @description bank day of the sale that opened it; null when a snapshot did */
+                            sinceDay: string | null;
+                            /** @description sales of the product while this holding lasted, less those reversed */
+                            sales: number;
+                        }[];
+                        pastHoldings: {
+                            productCode: string;
+                            /**
+                             * @description what opened the holding: a sale, or a monthly snapshot listing it
+                             * @enum {string}
+                             */
+                            source: "sale" | "snapshot";
+                            /** @description ISO 8601, UTC */
+                            sinceAt: string;
+                            /** @description bank month (YYYY-MM) */
+                            sinceMonth: string;
+                            /** @description bank day of the sale that opened it; null when a snapshot did */
+                            sinceDay: string | null;
+                            /** @description sales of the product while this holding lasted, less those reversed */
+                            sales: number;
+                            /** @description ISO 8601, UTC */
+                            closedAt: string;
+                            closedMonth: string;
+                        }[];
+                        managerId: string | null;
+                        /** @description channels the customer opted out of; every other one may be used */
+                        optedOut: ("phone" | "sms" | "app" | "branch" | "email")[];
+                        riskProfile: {
+                            /** @enum {string} */
+                            tolerance: "R1" | "R2" | "R3" | "R4" | "R5";
+                            /** @description ISO 8601, UTC */
+                            assessedAt: string;
+                            /** @description ISO 8601, UTC */
+                            validUntil: string;
+                            expired: boolean;
+                        } | null;
+                        vipCard: {
+                            cardId: string;
+                            /** @enum {string} */
+                            tier: "ordinary" | "standard" | "platinum" | "black";
+                            /** @description ISO 8601, UTC */
+                            validUntil: string;
+                        } | null;
+                        lastContacts: {
+                            contactId: string;
+                            /** @description ISO 8601, UTC */
+                            occurredAt: string;
+                            /** @enum {string} */
+                            channel: "phone" | "sms" | "app" | "branch" | "email";
+                            staffId: string;
+                            campaignId: string | null;
+                            /** @description the outcome note: in clear for those who see personal data in clear, `***` for others, null when none or erased */
+                            outcome: string | null;
+                        }[];
+                        campaigns: {
+                            campaignId: string;
+                            /** @enum {string} */
+                            group: "treatment" | "control";
+                            /** @description ISO 8601, UTC */
+                            enrolledAt: string;
+                        }[];
+                        pointsBalance: number;
+                        /** @description from the vault: in clear or masked by who reads; null when none was given or it was erased */
+                        personal: {
+                            name: string;
+                            phone?: string;
+                            email?: string;
+                            idNumber?: string;
+                            address?: string;
+                        } | null;
+                        personalDataErased: boolean;
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5029,11 +7261,45 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        balance: number;
+                        entries: {
+                            /** @description the lot, or what the entry takes back (reversal-…, redemption-…, campaign-…, expiry-…) */
+                            entry: string;
+                            /**
+                             * @description the event that wrote it
+                             * @enum {string}
+                             */
+                            kind: "BenefitPointsAccrued" | "TransactionPointsEarned" | "TransactionPointsReversed" | "PointsRedeemed" | "CampaignCostPointsDeducted" | "PointsExpired";
+                            /** @description signed: accruals positive, reversals, redemptions, deductions and expiries negative */
+                            points: number;
+                            /** @description ISO 8601, UTC */
+                            occurredAt: string;
+                            /** @description the month, transaction, redemption or campaign it concerns */
+                            reference: string | null;
+                            /** @description ISO 8601, UTC */
+                            expiresAt: string | null;
+                            /** @description the running balance after this entry */
+                            balance: number;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5107,11 +7373,41 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        year: number;
+                        units: {
+                            unitId: string;
+                            year: number;
+                            /** @description yuan, two decimals */
+                            allocated: string;
+                            /** @description yuan, two decimals */
+                            splitToUnitsBelow: string;
+                            /** @description yuan, two decimals */
+                            committedToCampaigns: string;
+                            /** @description yuan, two decimals */
+                            released: string;
+                            /** @description yuan, two decimals */
+                            spent: string;
+                            /** @description yuan, two decimals */
+                            remaining: string;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5134,11 +7430,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        exceptions: ({
+                            /** @enum {string} */
+                            kind: "card_without_application";
+                            unitId: string | null;
+                            customerId: string | null;
+                            details: {
+                                cardId: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "application_without_card";
+                            unitId: string | null;
+                            customerId: string | null;
+                            details: {
+                                applicationId: string;
+                                /** @description ISO 8601, UTC */
+                                approvedAt: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "tier_mismatch";
+                            unitId: string | null;
+                            customerId: string | null;
+                            details: {
+                                cardId: string;
+                                cardTier: string;
+                                applicationTier: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "special_quota_exceeded";
+                            unitId: string | null;
+                            customerId: string | null;
+                            details: {
+                                holders: number;
+                                special: number;
+                                limit: number;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "complaint_overdue";
+                            unitId: string | null;
+                            customerId: string | null;
+                            details: {
+                                complaintId: string;
+                                category: string;
+                                staffId: string | null;
+                                campaignId: string | null;
+                                /** @description ISO 8601, UTC */
+                                answerDueBy: string;
+                            };
+                        })[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5163,11 +7524,52 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        ratio: {
+                            month: string;
+                            /** @description null: the bank-wide row */
+                            unitId: string | null;
+                            customers: number;
+                            productsPerCustomer: number;
+                        }[];
+                        referrals: {
+                            byReferrer: {
+                                staffId: string;
+                                referrals: number;
+                                converted: number;
+                                conversionRate: number;
+                            }[];
+                            bySeller: {
+                                staffId: string;
+                                referrals: number;
+                                converted: number;
+                                conversionRate: number;
+                            }[];
+                        };
+                        attrition: {
+                            /** @description the most products held before (4 = four or more) */
+                            productsHeld: number;
+                            customers: number;
+                            lost: number;
+                            attritionRate: number;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5190,11 +7592,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        campaignId: string;
+                        groups: {
+                            /** @enum {string} */
+                            group: "treatment" | "control";
+                            customers: number;
+                            productsPerCustomerBefore: number | null;
+                            productsPerCustomerAfter: number | null;
+                        }[];
+                        readModel: {
+                            projection: string;
+                            /** @description the global position the figures reflect */
+                            position: string;
+                            lag: {
+                                events: number | null;
+                                seconds: number;
+                            };
+                        };
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5219,11 +7642,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        entries: {
+                            id: number;
+                            /** @description ISO 8601, UTC */
+                            at: string;
+                            actor: string | null;
+                            orgUnit: string | null;
+                            method: string;
+                            path: string;
+                            status: number;
+                            /** @enum {string} */
+                            outcome: "ok" | "refused" | "denied" | "failed";
+                            code: string | null;
+                            correlationId: string | null;
+                            /** @enum {string} */
+                            kind: "command" | "personal-data-read" | "denied-customer-read";
+                        }[];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5441,11 +7884,31 @@ export interface operations {
             };
         };
         responses: {
+            /** @description changed: who is signed in, no longer bound to change the password */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "staffId": "head-sh",
+                     *       "displayName": "王经理",
+                     *       "role": "branch_head",
+                     *       "unitId": "BR-SH",
+                     *       "mustChangePassword": false
+                     *     }
+                     */
+                    "application/json": {
+                        staffId: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "marketer" | "approver" | "relationship_manager" | "branch_head" | "analyst" | "admin";
+                        unitId: string;
+                        /** @description signed in with a one-time password: only /api/auth/ is reachable until POST /api/auth/password */
+                        mustChangePassword: boolean;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5507,11 +7970,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "signedOut": true
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        signedOut: true;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5542,11 +8016,24 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "staffId": "rm-001",
+                     *       "mustChangePassword": true
+                     *     }
+                     */
+                    "application/json": {
+                        staffId: string;
+                        /** @enum {boolean} */
+                        mustChangePassword: true;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5587,8 +8074,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: {
+            /** @description to the provider's authorization endpoint; to `/` without OIDC_ISSUER, or to `/?signin-error=OIDC_UNAVAILABLE` when the provider's discovery fails */
+            303: {
                 headers: {
+                    /** @description where the browser goes next */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;

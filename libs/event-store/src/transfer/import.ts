@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,6 +194,8 @@ class Spill {
   private dir: string | null = null;
   private out: WriteStream | null = null;
   private pending: string[] = [];
+  /** While the file exists: SIGINT/SIGTERM remove it first (see `removeOnSignals`). */
+  private onSignal: ((signal: NodeJS.Signals) => void) | null = null;
 
   add({ streamId, streamRevision, event }: ImportedEvent): void {
     this.pending.push(JSON.stringify([streamId, streamRevision, event]));
@@ -204,6 +206,7 @@ class Spill {
     if (this.pending.length === 0) return;
     if (!this.out) {
       this.dir = await mkdtemp(join(tmpdir(), 'campaign-import-'));
+      this.removeOnSignals();
       this.path = join(this.dir, 'validated.ndjson');
       this.out = createWriteStream(this.path, { mode: 0o600 });
       this.out.on('error', () => undefined); // surfaced by `finished` below
@@ -226,6 +229,33 @@ class Spill {
   async remove(): Promise<void> {
     this.out?.destroy();
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
+    this.stopListening();
+  }
+
+  /**
+   * `finally` does not run when the process is killed by a signal: on SIGINT (Ctrl-C) or SIGTERM
+   * the validated events' file (a copy of the input, possibly personal data) is removed at once,
+   * then the signal goes on as if this listener were not there. With no other listener the process
+   * ends by that signal (exit status 130 or 143, as before); a program that handles the signal
+   * itself (it has a listener too) decides what follows.
+   */
+  private removeOnSignals(): void {
+    const dir = this.dir!;
+    this.onSignal = (signal) => {
+      this.out?.destroy();
+      rmSync(dir, { recursive: true, force: true });
+      this.stopListening();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+  }
+
+  private stopListening(): void {
+    if (!this.onSignal) return;
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    this.onSignal = null;
   }
 }
 

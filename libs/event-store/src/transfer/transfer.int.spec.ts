@@ -258,7 +258,18 @@ describe('event history export and import', () => {
       const open = () => Readable.from([opened++ === 0 ? original : rewritten]);
       const target = await freshStore();
 
-      expect(await importEvents(target, open, { format, keepChars, batchSize: 2 })).toEqual({ events: HISTORY.length, streams: 3, alreadyStored: 0 });
+      const listeners = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+      let during: number[] = [];
+      const spied = Object.assign(Object.create(target) as EventStore, {
+        appendToStreams: (...args: Parameters<EventStore['appendToStreams']>) => {
+          during = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+          return target.appendToStreams(...args);
+        },
+      });
+      expect(await importEvents(spied, open, { format, keepChars, batchSize: 2 })).toEqual({ events: HISTORY.length, streams: 3, alreadyStored: 0 });
+      // While the spill file exists it removes itself on SIGINT/SIGTERM; its listeners go with it.
+      expect(during).toEqual([listeners[0]! + 1, listeners[1]! + 1]);
+      expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(listeners);
 
       // The amount validated (1250.5), not the rewritten one; and the file was read once.
       expect((await historyOf(target)).map(essence)).toEqual((await historyOf(store)).map(essence));

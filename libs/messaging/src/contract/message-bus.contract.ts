@@ -92,6 +92,23 @@ export function describeMessageBusContract(name: string, setup: () => Promise<Bu
       expect(got.map((m) => (m.value as { n: number }).n).sort()).toEqual([1, 2]);
     });
 
+    it('delivers each message with the time the bus took it, not the time it is handled (issue 16 leftovers)', async () => {
+      const before = Date.now();
+      await subject.bus.publish(topic, [msg('k', 1), msg('j', 2)]);
+      const after = Date.now();
+      // The consumer comes a second and a half later: a late delivery, in small.
+      await new Promise((r) => setTimeout(r, 1_500));
+      const got: DeliveredMessage[] = [];
+      const c = await subject.bus.consume(topic, 'g-time', async (batch) => void got.push(...batch));
+      await until(() => got.length >= 2);
+      await c.stop();
+      for (const m of got) {
+        expect(m.publishedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(Date.parse(m.publishedAt)).toBeGreaterThanOrEqual(before);
+        expect(Date.parse(m.publishedAt)).toBeLessThanOrEqual(after);
+      }
+    });
+
     it('stores a repeated message id once (stores that deduplicate)', async () => {
       if (!subject.dropsRepeatedIds) return;
       const m = msg('k', 1);

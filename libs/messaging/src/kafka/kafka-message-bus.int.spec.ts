@@ -19,7 +19,7 @@ describe('Kafka message mapping', () => {
   it('keys the message, serialises the value and carries the id in a header, and back', () => {
     const out = toKafkaMessage({ id: 'm-1', key: 'customer-7', value: { kind: 'contact' }, headers: { source: 'app' } });
     expect(out).toEqual({ key: 'customer-7', value: '{"kind":"contact"}', headers: { source: 'app', 'message-id': 'm-1' } });
-    const back = readKafkaMessage('interactions', 0, { key: Buffer.from(out.key), value: Buffer.from(out.value), offset: '42', headers: { source: Buffer.from('app'), 'message-id': Buffer.from('m-1') } });
-    expect(back).toEqual({ message: { topic: 'interactions', id: 'm-1', key: 'customer-7', value: { kind: 'contact' }, headers: { source: 'app' }, offset: '42' } });
+    const back = readKafkaMessage('interactions', 0, { key: Buffer.from(out.key), value: Buffer.from(out.value), offset: '42', timestamp: '1764921600000', headers: { source: Buffer.from('app'), 'message-id': Buffer.from('m-1') } });
+    expect(back).toEqual({ message: { topic: 'interactions', id: 'm-1', key: 'customer-7', value: { kind: 'contact' }, headers: { source: 'app' }, offset: '42', publishedAt: '2025-12-05T08:00:00.000Z' } });
   });
 });

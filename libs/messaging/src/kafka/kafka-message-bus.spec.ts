@@ -3,7 +3,7 @@ import { KafkaJSNonRetriableError } from 'kafkajs';
 import { describeMessageBusContract } from '../contract/message-bus.contract';
 import type { BusConsumer, DeadLetter, DeliveredMessage } from '../message-bus.port';
 import { FakeKafka } from './fake-kafka';
-import { KafkaMessageBus } from './kafka-message-bus';
+import { KafkaMessageBus, readKafkaMessage } from './kafka-message-bus';
 
 /**
  * The bus against a stand-in for Kafka and kafkajs (no broker can run here): each behaviour below
@@ -200,6 +200,39 @@ describe('Kafka bus against broker and kafkajs behaviours (stand-in)', () => {
       kafka.disconnectProducers();
       await bus.publish('t', [msg('k', 2)]);
       expect(kafka.read('t').map((m) => m.value)).toEqual([{ n: 1 }, { n: 2 }]);
+    });
+  });
+
+  describe("the broker's timestamp (issue 16 leftovers: a time window counts from when the bus took the message)", () => {
+    it('gives each delivered message its record timestamp, however late it is handled', async () => {
+      await bus.publish('t', [msg('C1', 1), msg('C1', 2)]);
+      // The broker appended them a day and a half before the consumer came back (2026-12-05 08:00Z
+      // is 16:00 in Shanghai); the second a millisecond before midnight UTC.
+      const [first, second] = kafka.topic('t')!.flat();
+      first!.timestamp = String(Date.parse('2026-12-05T08:00:00.000Z'));
+      second!.timestamp = String(Date.parse('2026-12-05T23:59:59.999Z'));
+      const got: DeliveredMessage[] = [];
+      await consume('t', 'g', (m) => void got.push(m));
+      await until(() => got.length === 2, 'both messages');
+      expect(got.map((m) => [n(m), m.publishedAt])).toEqual([
+        [1, '2026-12-05T08:00:00.000Z'],
+        [2, '2026-12-05T23:59:59.999Z'],
+      ]);
+    });
+
+    it('reads the timestamp kafkajs gives (milliseconds as a string); a record without one (-1) counts from now', () => {
+      const record = { key: Buffer.from('C1'), value: Buffer.from('{"n":1}'), offset: '7', headers: { 'message-id': Buffer.from('m-7') } };
+      const now = () => new Date('2026-12-06T16:30:00.000Z');
+      expect(readKafkaMessage('t', 0, { ...record, timestamp: '1764921600000' }, now)).toMatchObject({ message: { id: 'm-7', publishedAt: '2025-12-05T08:00:00.000Z' } });
+      expect(readKafkaMessage('t', 0, { ...record, timestamp: '-1' }, now)).toMatchObject({ message: { publishedAt: '2026-12-06T16:30:00.000Z' } });
+    });
+
+    it('creates its topics with the broker stamping each record (LogAppendTime), not the producer', async () => {
+      await bus.ready(['channel.interactions']);
+      await consume('inbound', 'g', () => undefined);
+      for (const topic of ['channel.interactions', 'inbound', 'inbound.dlq']) {
+        expect(kafka.createTopicCalls.find((t) => t.topic === topic)?.configEntries).toEqual([{ name: 'message.timestamp.type', value: 'LogAppendTime' }]);
+      }
     });
   });
 

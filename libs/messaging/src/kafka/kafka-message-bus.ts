@@ -161,7 +161,9 @@ export class KafkaMessageBus implements MessageBus {
         });
         const admin = await this.admin;
         const { partitions = 6, replicationFactor = 1 } = this.options;
-        await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor }], waitForLeaders: true });
+        // The broker stamps each record when it appends it (not the producer's clock): consumers
+        // count time windows from it (DeliveredMessage.publishedAt).
+        await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }], waitForLeaders: true });
       })();
       this.topics.set(topic, created);
       created.catch(() => this.topics.delete(topic));
@@ -213,7 +215,8 @@ export function toKafkaMessage(m: BusMessage) {
 export function readKafkaMessage(
   topic: string,
   partition: number,
-  m: Pick<KafkaMessage, 'key' | 'value' | 'offset' | 'headers'>,
+  m: Pick<KafkaMessage, 'key' | 'value' | 'offset' | 'headers' | 'timestamp'>,
+  now: () => Date = () => new Date(),
 ): { message: DeliveredMessage } | { letter: BusMessage } {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
@@ -235,5 +238,14 @@ export function readKafkaMessage(
   } catch (err) {
     return refuse('UNREADABLE_MESSAGE', `the value is not JSON: ${(err as Error).message}`);
   }
-  return { message: { topic, id, key, value, headers: rest, offset: m.offset } };
+  return { message: { topic, id, key, value, headers: rest, offset: m.offset, publishedAt: publishedAt(m.timestamp, now) } };
+}
+
+/**
+ * The record's timestamp (milliseconds since the epoch, as kafkajs gives it) as an ISO time; a
+ * record without one (-1: written in a message format before Kafka 0.10) counts from now.
+ */
+function publishedAt(timestamp: string | undefined, now: () => Date): string {
+  const ms = Number(timestamp);
+  return Number.isSafeInteger(ms) && ms >= 0 && timestamp !== '' ? new Date(ms).toISOString() : now().toISOString();
 }

@@ -8,11 +8,12 @@ interface MessageRow {
   key: string;
   value: unknown;
   headers: Record<string, string>;
+  published_at: Date;
 }
 
 /** Only what committed below the oldest transaction still in flight: a late commit is held back, never skipped. */
 const READ = `
-  SELECT m.transaction_id::text AS transaction_id, m."offset"::text AS "offset", m.message_id, m.key, m.value, m.headers
+  SELECT m.transaction_id::text AS transaction_id, m."offset"::text AS "offset", m.message_id, m.key, m.value, m.headers, m.created_at AS published_at
   FROM mb_messages m
   WHERE m.topic = $1
     AND (m.transaction_id, m."offset") > COALESCE(
@@ -97,7 +98,7 @@ export class PostgresMessageBus implements MessageBus {
         [groupId, topic, row.transaction_id, row.offset],
       );
 
-    const deliver = (r: MessageRow): DeliveredMessage => ({ topic, id: r.message_id, key: r.key, value: r.value, headers: r.headers, offset: r.offset });
+    const deliver = (r: MessageRow): DeliveredMessage => ({ topic, id: r.message_id, key: r.key, value: r.value, headers: r.headers, offset: r.offset, publishedAt: r.published_at.toISOString() });
 
     const loop = (async () => {
       while (!stopped) {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { AttributionLedger, DEFAULT_ATTRIBUTION, formatFen, toFen, type AttributionRule } from '@app/domain';
+import { AttributionLedger, DEFAULT_ATTRIBUTION, formatFen, toFen, type AttributionModel, type AttributionRule } from '@app/domain';
 import { formatPosition, type EventStore, type RecordedEvent } from '@app/event-store';
 import { buildScratch } from '../as-of/scratch';
 import { campaignEffectivenessProjection } from '../campaign-effectiveness/campaign-effectiveness.projection';
@@ -18,7 +18,7 @@ export interface KpiQuestion {
 
 /** A campaign's figures under an attribution model (fractional conversions allowed). */
 export interface AttributedFigures {
-  readonly model: string;
+  readonly model: AttributionModel;
   readonly conversions: number;
   readonly revenue: string;
   readonly roi: number | null;

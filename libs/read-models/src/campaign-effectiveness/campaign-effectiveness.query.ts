@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { bankTimeZone, businessDay, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, newcombePValue, REVENUE_DIFFERENCE_METHOD } from '@app/domain';
+import { bankTimeZone, businessDay, type CampaignStatus, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, newcombePValue, REVENUE_DIFFERENCE_METHOD } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -14,7 +14,7 @@ export interface CampaignEffectiveness {
   readonly campaignId: string;
   readonly name: string;
   readonly ownerUnitId: string;
-  readonly status: string;
+  readonly status: CampaignStatus;
   readonly launchedAt: string | null;
   readonly closedAt: string | null;
   /**
@@ -64,7 +64,7 @@ export interface CampaignEffectiveness {
 
 /** What the answer is made of: a campaign's counters, read now or as of a date. */
 interface Counters {
-  readonly campaign: { campaign_id: string; name: string; owner_unit_id: string; status: string; launched_at: Date | null; closed_at: Date | null };
+  readonly campaign: { campaign_id: string; name: string; owner_unit_id: string; status: CampaignStatus; launched_at: Date | null; closed_at: Date | null };
   /** By group, unit and tier at enrolment. */
   readonly groups: { grp: string; unit_id: string; tier: string; unit_rank: string; tier_rank: string; enrolled: string; contacted: string; offered: string; accepted: string; participated: string; converted: string; revenue_fen: string; squares: string }[];
   readonly totals: { tagged_sales: string; tagged_customers: string; tagged_revenue_fen: string; cost_fen: string; complaints: string };
@@ -390,7 +390,7 @@ export async function campaignList(pool: Queryable) {
     campaignId: r.campaign_id as string,
     name: r.name as string,
     ownerUnitId: r.owner_unit_id as string,
-    status: r.status as string,
+    status: r.status as CampaignStatus,
     launchedAt: r.launched_at?.toISOString() ?? null,
     closedAt: r.closed_at?.toISOString() ?? null,
     enrolled: { treatment: Number(r.treatment_count), control: Number(r.control_count) },

@@ -1,3 +1,4 @@
+import { bankTimeZone } from '@app/domain';
 import type { Queryable } from '../runner/read-model-position';
 
 export interface ParticipantRow {
@@ -68,4 +69,25 @@ export async function campaignContactsByDay(db: Queryable, campaignId: string): 
     [campaignId],
   );
   return rows.map((r) => ({ date: r.date, contacts: Number(r.contacts) }));
+}
+
+/**
+ * The facts each 旬 check puts in its window (tenDayChecks): the complaints about the campaign's
+ * contacts, each with its time, and who its staff contacted — one row per customer and bank day
+ * (the first contact of that day), enough to count the customers a window reached.
+ */
+export async function campaignReactionFacts(db: Queryable, campaignId: string): Promise<{ complaints: { at: string; customerId: string }[]; contacts: { at: string; customerId: string }[] }> {
+  const { rows: complaints } = await db.query<{ customer_id: string; occurred_at: Date }>(
+    `SELECT customer_id, occurred_at FROM ce_complaints WHERE campaign_id = $1 ORDER BY occurred_at, complaint_id`,
+    [campaignId],
+  );
+  const { rows: contacts } = await db.query<{ customer_id: string; occurred_at: Date }>(
+    `SELECT customer_id, min(occurred_at) AS occurred_at FROM ce_contacts WHERE campaign_id = $1
+     GROUP BY customer_id, (occurred_at AT TIME ZONE $2)::date ORDER BY 2, 1`,
+    [campaignId, bankTimeZone()],
+  );
+  return {
+    complaints: complaints.map((r) => ({ at: r.occurred_at.toISOString(), customerId: r.customer_id })),
+    contacts: contacts.map((r) => ({ at: r.occurred_at.toISOString(), customerId: r.customer_id })),
+  };
 }

@@ -27,7 +27,7 @@ export async function campaignCrossSell(db: Queryable, campaignId: string) {
     [campaignId],
   );
   return rows.map((r) => ({
-    group: r.grp as string,
+    group: r.grp as 'treatment' | 'control',
     customers: Number(r.customers),
     productsPerCustomerBefore: r.before === null ? null : Number(r.before),
     productsPerCustomerAfter: r.after === null ? null : Number(r.after),

@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { formatFen } from '@app/domain';
+import { formatFen, type Channel, type Gender, type RiskLevel, type Tier } from '@app/domain';
 
 /** Everything known of one customer (no personal data: that lives in the vault), with their points balance. */
 export async function customer360(pool: Queryable, customerId: string, now = new Date()) {
@@ -32,13 +32,13 @@ export async function customer360(pool: Queryable, customerId: string, now = new
     customerId: c.customer_id as string,
     unitId: c.unit_id as string,
     segment: c.segment as string,
-    gender: c.gender as string,
+    gender: c.gender as Gender,
     onboardedAt: (c.onboarded_at as Date).toISOString(),
-    tier: c.tier as string,
+    tier: c.tier as Tier,
     tierHistory: tiers.rows.map((r) => ({
       month: r.month as string,
-      from: r.from_tier as string,
-      to: r.to_tier as string,
+      from: r.from_tier as Tier,
+      to: r.to_tier as Tier,
       threeMonthAverage: formatFen(Number(r.average_fen)),
       recordedAt: r.recorded_at ? (r.recorded_at as Date).toISOString() : null,
     })),
@@ -48,13 +48,13 @@ export async function customer360(pool: Queryable, customerId: string, now = new
     pastHoldings: holdings.rows.filter((r) => r.closed_at !== null).map((r) => ({ ...holding(r), closedAt: (r.closed_at as Date).toISOString(), closedMonth: r.closed_month as string })),
     managerId: c.manager_id as string | null,
     /** Channels the customer opted out of; every other channel may be used. */
-    optedOut: c.opted_out as string[],
+    optedOut: c.opted_out as Channel[],
     riskProfile: c.risk_tolerance
-      ? { tolerance: c.risk_tolerance as string, assessedAt: (c.risk_assessed_at as Date).toISOString(), validUntil: validUntil!.toISOString(), expired: validUntil! <= now }
+      ? { tolerance: c.risk_tolerance as RiskLevel, assessedAt: (c.risk_assessed_at as Date).toISOString(), validUntil: validUntil!.toISOString(), expired: validUntil! <= now }
       : null,
-    vipCard: c.card_id ? { cardId: c.card_id as string, tier: c.card_tier as string, validUntil: (c.card_valid_until as Date).toISOString() } : null,
-    lastContacts: contacts.rows.map((r) => ({ contactId: r.contact_id, occurredAt: r.occurred_at.toISOString(), channel: r.channel, staffId: r.staff_id, campaignId: r.campaign_id, outcomeNote: r.outcome_note as string | null })),
-    campaigns: campaigns.rows.map((r) => ({ campaignId: r.campaign_id, group: r.grp, enrolledAt: r.enrolled_at.toISOString() })),
+    vipCard: c.card_id ? { cardId: c.card_id as string, tier: c.card_tier as Tier, validUntil: (c.card_valid_until as Date).toISOString() } : null,
+    lastContacts: contacts.rows.map((r) => ({ contactId: r.contact_id as string, occurredAt: (r.occurred_at as Date).toISOString(), channel: r.channel as Channel, staffId: r.staff_id as string, campaignId: r.campaign_id as string | null, outcomeNote: r.outcome_note as string | null })),
+    campaigns: campaigns.rows.map((r) => ({ campaignId: r.campaign_id as string, group: r.grp as 'treatment' | 'control', enrolledAt: (r.enrolled_at as Date).toISOString() })),
     pointsBalance: Number(points.rows[0].balance),
   };
 }

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@app/event-store';
-import { businessMonth } from '@app/domain';
+import { businessMonth, correctionReasonCode } from '@app/domain';
 import { effectProjection, insert, type Effect, type TableShape } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 
@@ -30,8 +30,10 @@ const correction = (e: RecordedEvent) => (e.metadata as { correction?: unknown }
 
 /** A fact recorded in a closed month as a correction: one row, with its reason, under the month it changed. */
 export function periodCorrectionEffects(e: RecordedEvent): Effect[] {
-  const reason = correction(e);
-  if (typeof reason !== 'string') return [];
+  const stored = correction(e);
+  if (typeof stored !== 'string') return [];
+  // Read as a code: a reason stored before the codes was free text (possibly about the customer).
+  const reason = correctionReasonCode(stored);
   return [
     insert('pc_corrections', {
       event_id: e.metadata.eventId,
@@ -54,8 +56,9 @@ export function periodCorrectionEffects(e: RecordedEvent): Effect[] {
  */
 export const periodCorrectionsProjection = effectProjection({
   name: 'period-corrections',
-  // 2: effects, written by the runner; 3: conversion_id, so a reversal shows under its sale's month
-  version: 3,
+  // 2: effects, written by the runner; 3: conversion_id, so a reversal shows under its sale's month;
+  // 4: the reason read as a code (legacy free text shows as its code, never as the text)
+  version: 4,
   tables: [PC_CORRECTIONS],
   eventTypes: SCORED,
   effects: periodCorrectionEffects,

@@ -1,5 +1,8 @@
 import type { Queryable } from '../runner/read-model-position';
 
+/** The points events that write a ledger entry (points-ledger.projection.ts). */
+export type PointsEntryKind = 'BenefitPointsAccrued' | 'TransactionPointsEarned' | 'TransactionPointsReversed' | 'PointsRedeemed' | 'CampaignCostPointsDeducted' | 'PointsExpired';
+
 /** A customer's points ledger, oldest first, with the running balance. */
 export async function pointsLedger(pool: Queryable, customerId: string) {
   const { rows } = await pool.query(
@@ -12,7 +15,7 @@ export async function pointsLedger(pool: Queryable, customerId: string) {
     balance: rows.length ? Number(rows[rows.length - 1].balance) : 0,
     entries: rows.map((r) => ({
       entry: r.entry_key as string,
-      kind: r.kind as string,
+      kind: r.kind as PointsEntryKind,
       points: Number(r.points),
       occurredAt: (r.occurred_at as Date).toISOString(),
       reference: r.reference as string | null,

@@ -1,10 +1,10 @@
 import type { Queryable } from '../runner/read-model-position';
-import { businessMonthBounds, formatFen, fromHundredths } from '@app/domain';
+import { businessMonthBounds, formatFen, fromHundredths, type Role } from '@app/domain';
 
 export interface PersonScore {
   readonly staffId: string;
   readonly displayName: string;
-  readonly role: string;
+  readonly role: Role;
   /** The unit they were in while the facts of this row happened (a person who moved during the month has a row for each unit). */
   readonly unitId: string;
   readonly conversions: number;

@@ -3,12 +3,19 @@ import { SPECIAL_CARD_SHARE } from '@app/domain';
 
 export type ExceptionKind = 'card_without_application' | 'application_without_card' | 'tier_mismatch' | 'special_quota_exceeded' | 'complaint_overdue';
 
-export interface SupervisionException {
-  readonly kind: ExceptionKind;
+interface Found<K extends ExceptionKind, D> {
+  readonly kind: K;
   readonly unitId: string | null;
   readonly customerId: string | null;
-  readonly details: Record<string, unknown>;
+  readonly details: D;
 }
+/** One exception, with the details of its kind. */
+export type SupervisionException =
+  | Found<'card_without_application', { cardId: string }>
+  | Found<'application_without_card', { applicationId: string; approvedAt: string }>
+  | Found<'tier_mismatch', { cardId: string; cardTier: string; applicationTier: string }>
+  | Found<'special_quota_exceeded', { holders: number; special: number; limit: number }>
+  | Found<'complaint_overdue', { complaintId: string; category: string; staffId: string | null; campaignId: string | null; answerDueBy: string }>;
 
 /**
  * The daily supervision report (004 篇九 第十五条): cards opened without an approved application,
