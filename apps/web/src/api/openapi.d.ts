@@ -4501,6 +4501,7 @@ export interface operations {
                             }[];
                         };
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -4508,6 +4509,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -5989,6 +6000,7 @@ export interface operations {
                             complaintRate: number | null;
                         };
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -5996,6 +6008,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -6057,6 +6079,7 @@ export interface operations {
                             sharedCustomers: number;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -6064,6 +6087,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -6133,6 +6166,7 @@ export interface operations {
                             overdue: boolean;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -6140,6 +6174,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -6248,7 +6292,9 @@ export interface operations {
                             control: string | null;
                             /** @description yuan, two decimals */
                             difference: string | null;
+                            /** @description Welch's t with a variance floor (see method); null while nobody in either group bought */
                             confidenceInterval95: (string)[] | null;
+                            method: string;
                         };
                         daily: {
                             /** @description bank day, YYYY-MM-DD */
@@ -6282,6 +6328,7 @@ export interface operations {
                             controlConverted: number;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -6289,6 +6336,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     } | {
                         campaignId: string;
@@ -6358,7 +6415,9 @@ export interface operations {
                             control: string | null;
                             /** @description yuan, two decimals */
                             difference: string | null;
+                            /** @description Welch's t with a variance floor (see method); null while nobody in either group bought */
                             confidenceInterval95: (string)[] | null;
+                            method: string;
                         };
                         daily: {
                             /** @description bank day, YYYY-MM-DD */
@@ -6460,6 +6519,7 @@ export interface operations {
                             reversed: boolean;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -6467,6 +6527,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -6960,6 +7030,7 @@ export interface operations {
                             attainment: number | null;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -6967,6 +7038,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7083,6 +7164,7 @@ export interface operations {
                             customerId?: string | null;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7090,6 +7172,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7227,6 +7319,7 @@ export interface operations {
                         } | null;
                         personalDataErased: boolean;
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7234,6 +7327,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7290,6 +7393,7 @@ export interface operations {
                             balance: number;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7297,6 +7401,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7398,6 +7512,7 @@ export interface operations {
                             remaining: string;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7405,6 +7520,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7490,6 +7615,7 @@ export interface operations {
                             };
                         })[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7497,6 +7623,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7560,6 +7696,7 @@ export interface operations {
                             attritionRate: number;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7567,6 +7704,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7608,6 +7755,7 @@ export interface operations {
                             productsPerCustomerAfter: number | null;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7615,6 +7763,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
