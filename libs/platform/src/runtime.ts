@@ -1,7 +1,7 @@
 import { UPCASTERS, upcastWith, useBankTimeZone } from '@app/domain';
 import { EventStoreDbEventStore, EventStore1764000000000, EventRewrites1764000016090, EventStoreClaim1764000016160, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
 import { KafkaMessageBus, MessageBus1764000007000, MessageBusVisibility1764000016040, PostgresMessageBus, Relay1764000010000, type MessageBus } from '@app/messaging';
-import { NotificationReads1764000019400, NotificationsSince1764000019500, PROJECTIONS, ProjectionRunner, Projections1764000001000 } from '@app/read-models';
+import { NotificationReads1764000019400, NotificationsSince1764000019500, PROJECTIONS, ProjectionRunner, Projections1764000001000, useReadStatementTimeout } from '@app/read-models';
 import type { AppConfig } from './config';
 import { AuditLog, AuditLog1764000009000 } from './audit';
 import { CredentialStore, SessionStore, SignInThrottle1764000016095, KnownAddressLockout1764000018200, SignInThrottleKeyed1764000018160, signInThrottleKeyFrom, StaffCredentials1764000015000 } from './auth';
@@ -134,6 +134,8 @@ export async function startProjector(runtime: Runtime, options: { wait?: boolean
 export async function startRuntime(config: AppConfig, log: Logger, options: { joinRunning?: boolean; app?: string } = {}): Promise<Runtime> {
   // Before anything is decided or projected: every business day, month and year is cut in it.
   useBankTimeZone(config.bankTimeZone);
+  // Every read-model answer's statements, whichever path reads them (as-of and what-if answers too).
+  useReadStatementTimeout(config.readStatementTimeoutMs);
   const db = await openDatabase(config, log, options);
   try {
     const ran = await migrate(db.url, MIGRATIONS);

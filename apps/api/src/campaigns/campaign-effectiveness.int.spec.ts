@@ -120,10 +120,13 @@ describe('campaign effectiveness read model', () => {
     expect(e.lift.method).toMatch(/Newcombe/);
     // Revenue per customer: treatment 1110.00 / 15 = 74.00, control 400.00 / 5 = 80.00; (74 − 80) × 15 = −90.00.
     expect(e.lift.incrementalRevenue).toBe('-90.00');
-    // Per-customer spread (fen): treatment sample variance (81000² + 20000² + 10000² − 111000²/15) / 14 = 445,685,714;
-    // control (40000² − 40000²/5) / 4 = 320,000,000; se = sqrt(445685714/15 + 320000000/5) = 9,680.5;
-    // −600 ± 1.96 × 9,680.5 = [−19,573, 18,373] fen.
-    expect(e.revenuePerCustomer).toEqual({ treatment: '74.00', control: '80.00', difference: '-6.00', confidenceInterval95: ['-195.73', '183.73'] });
+    // Per-customer spread (fen), Welch's t with a floor: treatment sample variance (81000² + 20000² + 10000² − 111000²/15) / 14
+    // = 445,685,714; control (40000² − 40000²/5) / 4 = 320,000,000. Floors (revenue per buyer m = 151000 / 4 = 37,750):
+    // treatment (5/19)(14/19) m² = 276,304,017, control (3/9)(6/9) m² = 316,680,556: both below, the sample variances stand.
+    // va = 445685714/15 = 29,712,381, vb = 320000000/5 = 64,000,000; se = sqrt(93,712,381) = 9,680.5;
+    // df = 93712381² / (29712381²/14 + 64000000²/4) = 8.079; t(0.975, 8.079) = 2.3021 (between 2.3060 at 8 and 2.2622 at 9);
+    // −600 ± 2.3021 × 9,680.5 = [−22,886, 21,686] fen.
+    expect(e.revenuePerCustomer).toEqual({ treatment: '74.00', control: '80.00', difference: '-6.00', confidenceInterval95: ['-228.86', '216.86'], method: expect.stringMatching(/^difference of mean revenue per customer: Welch/) });
   });
 
   it('gives the daily series and the breakdowns', async () => {

@@ -84,7 +84,12 @@ export class CampaignReportsController {
       this.answers.set(key, answer);
       while (this.answers.size > 8) this.answers.delete(this.answers.keys().next().value!);
     }
-    return answer;
+    try {
+      return await answer;
+    } catch (err) {
+      if (err instanceof ReadModelNotReady || err instanceof ReadTimedOut) throw new ServiceUnavailableException({ code: err.code, message: err.message });
+      throw err;
+    }
   }
 
   @Roles(...ANY_ROLE)
@@ -110,7 +115,11 @@ export class CampaignReportsController {
     summary: 'Funnel (participants among it), treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, complaint rate, daily series and breakdowns',
     description:
       "Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. " +
-      'Add campaigns up with the totals of GET /api/campaigns, which count each sale once.',
+      'Add campaigns up with the totals of GET /api/campaigns, which count each sale once. ' +
+      '`lift.confidenceInterval95`: Newcombe hybrid score interval (Newcombe 1998, method 10), named in `lift.method`. ' +
+      "`revenuePerCustomer.confidenceInterval95`: Welch's t interval with Welch-Satterthwaite degrees of freedom, each group's variance floored by p(1-p)m² " +
+      '(p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4), m the mean revenue per buying customer of both groups), named in `revenuePerCustomer.method`: ' +
+      'groups of one customer and rates of 0% or 100% give intervals of sensible width; null while nobody in either group bought.',
   })
   @ApiQuery({ name: 'asOf', required: false, description: 'figures as they stood at the end of this day (YYYY-MM-DD) or instant (ISO time): under direct attribution a query of the read model, under other models replayed on the side' })
   @ApiQuery({ name: 'attribution', required: false, description: 'direct (default), last-touch, first-touch, linear, time-decay' })

@@ -1,8 +1,8 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import { invalid } from '@app/domain';
-import { parsePosition, type Position } from '@app/event-store';
+import { comparePositions, parsePosition, type Position } from '@app/event-store';
 import type { Runtime } from '@app/platform';
-import { awaitPosition, freshness, ReadModelNotReady, ReadTimedOut, withReadModels, type Queryable } from '@app/read-models';
+import { awaitPosition, freshnessOfMany, ReadModelNotReady, ReadTimedOut, withReadModels, type Queryable, type ReadModelFreshness } from '@app/read-models';
 
 /** `?minPosition=<commit>/<prepare>` as given back by a command: read your own writes. */
 export function minPositionOf(value: unknown): Position | undefined {
@@ -15,17 +15,23 @@ export function minPositionOf(value: unknown): Position | undefined {
 }
 
 /**
- * Runs a read-model query after waiting (at most 5 s) for `minPosition`, and says which position
- * the answer reflects and how far behind the store it is.
+ * What an answer says of its freshness. Read from one projection: its position and lag. Read from
+ * several: the one furthest behind (the answer reflects at least that much of the log; the first
+ * named wins a tie), and `projections` with each one's own position and lag, in the order read.
+ */
+export type AnswerFreshness = ReadModelFreshness & { projections?: ReadModelFreshness[] };
+
+/**
+ * Runs a read-model query after waiting (at most 5 s) for `minPosition` in every projection it
+ * reads, and says which position the answer reflects and how far behind the store it is.
  */
 export async function readModelAnswer<T>(
   runtime: Runtime,
   projections: string | readonly string[],
   minPosition: unknown,
   query: (db: Queryable) => Promise<T>,
-): Promise<T & { readModel: Awaited<ReturnType<typeof freshness>> }> {
+): Promise<T & { readModel: AnswerFreshness }> {
   const names = typeof projections === 'string' ? [projections] : projections;
-  const projection = names[0]!;
   const wanted = minPositionOf(minPosition);
   if (wanted && runtime.store.kind === 'postgres') {
     // A position from a transaction that has not even started cannot be waited for: refuse at once.
@@ -35,21 +41,29 @@ export async function readModelAnswer<T>(
     );
     if (wanted.commit >= BigInt(rows[0]!.next) || wanted.prepare > BigInt(rows[0]!.last ?? 0)) throw invalid('POSITION_AHEAD', 'minPosition is beyond anything the store has written', { minPosition: String(minPosition) });
   }
-  if (!(await awaitPosition(runtime.db.pool, projection, wanted))) {
-    throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: `the ${projection} read model has not reached ${String(minPosition)} yet; try again shortly` });
-  }
+  // Read your own writes in every projection the answer reads, not only the first.
+  const reached = await Promise.all(names.map((projection) => awaitPosition(runtime.db.pool, projection, wanted)));
+  const behind = names.find((_, i) => !reached[i]);
+  if (behind) throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: `the ${behind} read model has not reached ${String(minPosition)} yet; try again shortly` });
   let result: T;
-  let at: Position;
+  let at: { projection: string; position: Position }[];
   try {
-    // The position is read in the answer's own snapshot: it is exactly the projector commit the figures reflect.
+    // The positions are read in the answer's own snapshot: exactly the projector commits the figures reflect.
     ({ result, at } = await withReadModels(runtime.db.pool, names, async (db) => {
       const figures = await query(db);
-      const { rows } = await db.query(`SELECT commit_pos::text AS c, prepare_pos::text AS p FROM projection_checkpoints WHERE name = $1`, [projection]);
-      return { result: figures, at: { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) } };
+      const { rows } = await db.query(`SELECT name, commit_pos::text AS c, prepare_pos::text AS p FROM projection_checkpoints WHERE name = ANY($1::text[])`, [names]);
+      const position = (name: string) => {
+        const r = rows.find((x) => x.name === name)!;
+        return { commit: BigInt(r.c), prepare: BigInt(r.p) };
+      };
+      return { result: figures, at: names.map((projection) => ({ projection, position: position(projection) })) };
     }, { statementTimeoutMs: runtime.config.readStatementTimeoutMs }));
   } catch (err) {
     if (err instanceof ReadModelNotReady || err instanceof ReadTimedOut) throw new ServiceUnavailableException({ code: err.code, message: err.message });
     throw err;
   }
-  return { ...result, readModel: await freshness(runtime.db.pool, runtime.store, projection, at) };
+  const each = await freshnessOfMany(runtime.db.pool, runtime.store, at);
+  let low = 0;
+  for (let i = 1; i < at.length; i++) if (comparePositions(at[i]!.position, at[low]!.position) < 0) low = i;
+  return { ...result, readModel: names.length > 1 ? { ...each[low]!, projections: each } : each[low]! };
 }

@@ -19,11 +19,22 @@ export function Answer(schema: z.ZodType, example?: unknown, description = 'the 
   return ApiOkResponse({ description, content: { 'application/json': { schema: toOpenApiAnswer(schema), ...(example !== undefined ? { example } : {}) } } });
 }
 
-/** Every read answer states the freshness of the read model it came from (DESIGN.md, read models). */
-export const readModelFreshness = z.object({
+const oneReadModel = {
   projection: z.string(),
   position: z.string().describe('the global position the figures reflect'),
   lag: z.object({ events: z.number().int().nullable(), seconds: z.number() }),
+};
+/**
+ * Every read answer states the freshness of the read model it came from (DESIGN.md, read models);
+ * an answer read from several states the one furthest behind, and each of them in `projections`.
+ */
+export const readModelFreshness = z.object({
+  ...oneReadModel,
+  projection: z.string().describe('the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position'),
+  projections: z
+    .array(z.object(oneReadModel))
+    .optional()
+    .describe('present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read'),
 });
 export const fromReadModel = { readModel: readModelFreshness };
 
@@ -397,7 +408,13 @@ const effectivenessFigures = z.object({
     incrementalConversions: z.number().nullable(),
     incrementalRevenue: yuan.nullable(),
   }),
-  revenuePerCustomer: z.object({ treatment: yuan.nullable(), control: yuan.nullable(), difference: yuan.nullable(), confidenceInterval95: z.tuple([yuan, yuan]).nullable() }),
+  revenuePerCustomer: z.object({
+    treatment: yuan.nullable(),
+    control: yuan.nullable(),
+    difference: yuan.nullable(),
+    confidenceInterval95: z.tuple([yuan, yuan]).nullable().describe("Welch's t with a variance floor (see method); null while nobody in either group bought"),
+    method: z.string(),
+  }),
   daily: z.array(z.object({ date: z.string().describe('bank day, YYYY-MM-DD'), contacted: count, offered: count, accepted: count, converted: count, revenue: yuan })),
   byChannel: z.array(z.object({ channel: z.string(), contacts: count, customersContacted: count })),
   byUnit: z.array(z.object({ unitId: z.string().describe('the unit at enrolment'), ...breakdownRow })),

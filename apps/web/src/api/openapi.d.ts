@@ -1083,7 +1083,7 @@ export interface paths {
         };
         /**
          * Funnel (participants among it), treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, complaint rate, daily series and breakdowns
-         * @description Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. Add campaigns up with the totals of GET /api/campaigns, which count each sale once.
+         * @description Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. Add campaigns up with the totals of GET /api/campaigns, which count each sale once. `lift.confidenceInterval95`: Newcombe hybrid score interval (Newcombe 1998, method 10), named in `lift.method`. `revenuePerCustomer.confidenceInterval95`: Welch's t interval with Welch-Satterthwaite degrees of freedom, each group's variance floored by p(1-p)m² (p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4), m the mean revenue per buying customer of both groups), named in `revenuePerCustomer.method`: groups of one customer and rates of 0% or 100% give intervals of sensible width; null while nobody in either group bought.
          */
         get: operations["CampaignReportsController_effectiveness"];
         put?: never;
@@ -4503,6 +4503,7 @@ export interface operations {
                             }[];
                         };
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -4510,6 +4511,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -5500,6 +5511,7 @@ export interface operations {
                             treatmentRate: number;
                         } | null;
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -5507,6 +5519,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -5596,6 +5618,7 @@ export interface operations {
                             };
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -5603,6 +5626,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -5653,6 +5686,7 @@ export interface operations {
                             reason: string | null;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -5660,6 +5694,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -5744,6 +5788,7 @@ export interface operations {
                             read: boolean;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -5751,6 +5796,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -5947,6 +6002,7 @@ export interface operations {
                             complaintRate: number | null;
                         };
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -5954,6 +6010,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -6015,6 +6081,7 @@ export interface operations {
                             sharedCustomers: number;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -6022,6 +6089,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -6091,6 +6168,7 @@ export interface operations {
                             overdue: boolean;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -6098,6 +6176,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -6206,7 +6294,9 @@ export interface operations {
                             control: string | null;
                             /** @description yuan, two decimals */
                             difference: string | null;
+                            /** @description Welch's t with a variance floor (see method); null while nobody in either group bought */
                             confidenceInterval95: (string)[] | null;
+                            method: string;
                         };
                         daily: {
                             /** @description bank day, YYYY-MM-DD */
@@ -6240,6 +6330,7 @@ export interface operations {
                             controlConverted: number;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -6247,6 +6338,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     } | {
                         campaignId: string;
@@ -6316,7 +6417,9 @@ export interface operations {
                             control: string | null;
                             /** @description yuan, two decimals */
                             difference: string | null;
+                            /** @description Welch's t with a variance floor (see method); null while nobody in either group bought */
                             confidenceInterval95: (string)[] | null;
+                            method: string;
                         };
                         daily: {
                             /** @description bank day, YYYY-MM-DD */
@@ -6418,6 +6521,7 @@ export interface operations {
                             reversed: boolean;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -6425,6 +6529,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -6925,6 +7039,7 @@ export interface operations {
                             attainment: number | null;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -6932,6 +7047,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7048,6 +7173,7 @@ export interface operations {
                             customerId?: string | null;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7055,6 +7181,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7192,6 +7328,7 @@ export interface operations {
                         } | null;
                         personalDataErased: boolean;
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7199,6 +7336,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7255,6 +7402,7 @@ export interface operations {
                             balance: number;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7262,6 +7410,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7363,6 +7521,7 @@ export interface operations {
                             remaining: string;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7370,6 +7529,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7455,6 +7624,7 @@ export interface operations {
                             };
                         })[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7462,6 +7632,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7525,6 +7705,7 @@ export interface operations {
                             attritionRate: number;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7532,6 +7713,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7573,6 +7764,7 @@ export interface operations {
                             productsPerCustomerAfter: number | null;
                         }[];
                         readModel: {
+                            /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
                             /** @description the global position the figures reflect */
                             position: string;
@@ -7580,6 +7772,16 @@ export interface operations {
                                 events: number | null;
                                 seconds: number;
                             };
+                            /** @description present when the answer reads several projections (all in one snapshot): each one with its own position and lag, in the order read */
+                            projections?: {
+                                projection: string;
+                                /** @description the global position the figures reflect */
+                                position: string;
+                                lag: {
+                                    events: number | null;
+                                    seconds: number;
+                                };
+                            }[];
                         };
                     };
                 };

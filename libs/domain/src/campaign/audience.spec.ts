@@ -22,6 +22,13 @@ describe('an audience rule made concrete (DOMAIN.md, Campaigns: "A campaign has:
     expect([...audienceSelection(plan({}, { unitIds: ['SB1', 'SB2'] }), null, ORG, [], AT).unitIds].sort()).toEqual(['OUT1', 'SB1']);
   });
 
+  it('counts campaign contacts against the cap over the 30 bank days ending with the day of the selection, as the decider does', () => {
+    // 23:30 on 31 March, Shanghai: 2–31 March, from 00:00 on 2 March +08:00 (16:00Z on 1 March); contacts after the millisecond before count.
+    expect(audienceSelection(plan({}, {}), null, ORG, [], AT).contactsSince).toBe('2026-03-01T15:59:59.999Z');
+    // 00:30 on 1 April, Shanghai (16:30Z on 31 March): 3 March – 1 April.
+    expect(audienceSelection(plan({}, {}), null, ORG, [], '2026-03-31T16:30:00.000Z').contactsSince).toBe('2026-03-02T15:59:59.999Z');
+  });
+
   it('turns an age band into birth years in the bank\'s year: 30–45 on 2026-03-31 23:30 Shanghai is born 1981–1996', () => {
     // 2026 − 45 = 1981; 2026 − 30 = 1996.
     expect(audienceSelection(plan({}, { ageBand: { min: 30, max: 45 } }), null, ORG, [], AT)).toMatchObject({ birthYearFrom: 1981, birthYearTo: 1996 });

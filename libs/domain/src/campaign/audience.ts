@@ -1,7 +1,7 @@
 import { invalid } from '../errors';
 import { contactPolicyFor, isWithin, type Organisation } from '../organisation/organisation.state';
 import { controlGroupInForce, unsuitability } from '../customer/customer.rules';
-import { businessDay, businessYear, startOfBusinessDay } from '../shared/calendar';
+import { businessDay, businessYear, startOfBusinessDay, startOfBusinessDaysEnding } from '../shared/calendar';
 import { addDays, isBefore } from '../shared/time';
 import { RISK_LEVELS, type Channel, type RiskLevel, type Tier } from '../shared/types';
 import type { AudienceRule, CampaignPlan } from './campaign.events';
@@ -46,7 +46,7 @@ export interface AudienceSelection {
   readonly suitableTolerances: readonly RiskLevel[] | null;
   /** Per home unit, the campaign contacts in 30 days that reach its cap; null: caps not asked. */
   readonly contactCaps: ReadonlyMap<string, number> | null;
-  /** Campaign contacts after this instant count against the cap (the 30 days before `at`). */
+  /** Campaign contacts after this instant count against the cap: the millisecond before the 30 bank days ending with `at`'s day began (the decider's window). */
   readonly contactsSince: string;
   /** Other campaigns whose control group is in force at `at` (empty when the plan includes them). */
   readonly controlGroupsInForce: readonly string[];
@@ -81,7 +81,7 @@ export function audienceSelection(plan: AudiencePlan, campaignId: string | null,
     // Without a risk-bearing product no assessment is needed, so nobody is unsuitable.
     suitableTolerances: rule.suitableOnly && products.some((p) => unsuitability(p, null, at)) ? RISK_LEVELS.filter((tolerance) => products.every((p) => !unsuitability(p, { tolerance, ...validNow }, at))) : null,
     contactCaps: rule.excludeContactCapReached ? new Map(unitIds.map((u) => [u, contactPolicyFor(org, u).maxCampaignContactsPer30Days])) : null,
-    contactsSince: addDays(at, -30),
+    contactsSince: new Date(Date.parse(startOfBusinessDaysEnding(at, 30)) - 1).toISOString(),
     controlGroupsInForce: plan.includeOtherControlGroups ? [] : others.filter((c) => controlGroupInForce(c, at)).map((c) => c.campaignId),
     overlappingCampaigns: rule.excludeOverlappingCampaigns ? others.filter((c) => controlGroupInForce(c, at) && periodsOverlap(c, plan.period)).map((c) => c.campaignId) : null,
   };

@@ -81,7 +81,7 @@ export function decideContact(c: ContactCommand, s: ContactState & RelationshipS
         // The policy in force is the nearest one set at or above the customer's unit.
         const breach = contactLimitBreach(s, c.campaign.campaignId, c.at, contactPolicyFor(c.org, s.homeUnitId));
         if (breach) {
-          throw refused('CONTACT_LIMIT_REACHED', `contact policy: at most ${breach.max} ${breach.limit === 'per_customer_30_days' ? 'campaign contacts per customer in 30 days' : 'contacts per campaign in 7 days'}`, { ...breach });
+          throw refused('CONTACT_LIMIT_REACHED', `contact policy: at most ${breach.max} ${breach.limit === 'per_customer_30_days' ? 'campaign contacts per customer in 30 bank days' : 'contacts per campaign in 7 bank days'}`, { ...breach });
         }
       }
       const campaignId = c.campaign?.campaignId ?? null;

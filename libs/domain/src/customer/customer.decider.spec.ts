@@ -214,6 +214,39 @@ describe('customer', () => {
         .thenRefuses('CONTACT_LIMIT_REACHED', { limit: 'per_campaign_7_days' });
     });
 
+    // Issue 13: the policy's 30 and 7 days are bank days (Asia/Shanghai): the day of the new contact and
+    // the 29 (6) before it from their first midnight — neither rolling 24-hour days nor UTC days.
+    describe('in bank days, near midnight Beijing time', () => {
+      it('given K1 reached at 23:30 on 24 March, when K1 calls again at 00:30 on 31 March (6 days 1 hour later), then it is allowed: 24 March is not among the 7 bank days 25–31 March', () => {
+        // 23:30 +08:00 on the 24th is 15:30Z on the 24th; 00:30 +08:00 on the 31st is 16:30Z on the 30th.
+        // Rolling 7 × 24 h would still count it, and so would UTC days (24–30 March UTC).
+        given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-03-24T15:30:00.000Z')])
+          .when(contact({ at: '2026-03-30T16:30:00.000Z' }))
+          .thenMatches([{ type: 'CustomerContacted', data: { contactedAt: '2026-03-30T16:30:00.000Z' } }]);
+      });
+
+      it('given K1 reached at 00:30 on 25 March, when K1 calls again at 23:30 on 31 March (6 days 23 hours later), then it is refused: 25 March is the first of the 7 bank days', () => {
+        // 00:30 +08:00 on the 25th is 16:30Z on the 24th: UTC days (25–31 March UTC) would leave it out.
+        given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-03-24T16:30:00.000Z')])
+          .when(contact({ at: '2026-03-31T15:30:00.000Z' }))
+          .thenRefuses('CONTACT_LIMIT_REACHED', { limit: 'per_campaign_7_days', max: 1, count: 1 });
+      });
+
+      it('given three campaign contacts from 23:30 on 1 March, when a fourth comes at 00:30 on 31 March (29 days 1 hour later), then it is allowed: 1 March is not among the 30 bank days 2–31 March', () => {
+        // Rolling 30 × 24 h would count all three (3 of 3: refused).
+        given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-03-01T15:30:00.000Z', 'K2'), contacted('b', '2026-03-10T02:00:00.000Z', 'K3'), contacted('c', '2026-03-20T02:00:00.000Z', 'K4')])
+          .when(contact({ at: '2026-03-30T16:30:00.000Z' }))
+          .thenMatches([{ type: 'CustomerContacted' }]);
+      });
+
+      it('given three campaign contacts from 00:30 on 2 March, when a fourth comes at 23:30 on 31 March (29 days 23 hours later), then it is refused: 3 of 3 in the 30 bank days 2–31 March', () => {
+        // 00:30 +08:00 on 2 March is 16:30Z on 1 March: UTC days (2–31 March UTC) would count 2 and allow it.
+        given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-03-01T16:30:00.000Z', 'K2'), contacted('b', '2026-03-10T02:00:00.000Z', 'K3'), contacted('c', '2026-03-20T02:00:00.000Z', 'K4')])
+          .when(contact({ at: '2026-03-31T15:30:00.000Z' }))
+          .thenRefuses('CONTACT_LIMIT_REACHED', { limit: 'per_customer_30_days', max: 3, count: 3 });
+      });
+    });
+
     it('applies the tighter policy set for the customer\'s branch', () => {
       given([onboarded, consent('phone'), enrolled('treatment'), contacted('a', '2026-03-01T10:00:00.000Z', 'K2')])
         .when(contact({ org: { ...ORG, contactPolicies: new Map([['BR1', { maxCampaignContactsPer30Days: 1, maxContactsPerCampaignPer7Days: 1 }]]) } }))

@@ -1,5 +1,6 @@
 import { toFen, type Fen } from '../shared/money';
-import { isBefore, sinceDaysBefore } from '../shared/time';
+import { startOfBusinessDaysEnding } from '../shared/calendar';
+import { isBefore } from '../shared/time';
 import { riskRank, type RiskLevel, type Tier } from '../shared/types';
 import type { ContactPolicy } from '../organisation/organisation.events';
 import type { Product } from '../organisation/organisation.state';
@@ -60,14 +61,26 @@ export interface ContactLimitBreach {
   readonly count: number;
 }
 
-/** Contact policy: campaign contacts per customer per 30 days, and per campaign per 7 days. */
+/**
+ * Contact policy: campaign contacts per customer in 30 days, and per campaign in 7 days — bank
+ * days (BANK_TIME_ZONE), as every business day is (issue 13): the day of the new contact and the
+ * 29 (or 6) bank days before it, from their first midnight, not a rolling 30 × 24 hours. A contact
+ * at 23:30 on 24 March no longer counts for one at 00:30 on 31 March (Beijing), 6 days and 1 hour
+ * later; one at 00:30 on 25 March still does. A contact stamped later than the command counts too
+ * (racing requests decided out of order).
+ */
 export function contactLimitBreach(state: { readonly contacts: ReadonlyMap<string, { readonly campaignId: string | null; readonly at: string }> }, campaignId: string, now: string, policy: ContactPolicy): ContactLimitBreach | undefined {
   const campaignContacts = [...state.contacts.values()].filter((c) => c.campaignId !== null);
-  const last30 = campaignContacts.filter((c) => sinceDaysBefore(c.at, now, 30)).length;
+  const since = (days: number) => {
+    const start = Date.parse(startOfBusinessDaysEnding(now, days));
+    return (c: { at: string }) => Date.parse(c.at) >= start;
+  };
+  const last30 = campaignContacts.filter(since(30)).length;
   if (last30 >= policy.maxCampaignContactsPer30Days) {
     return { limit: 'per_customer_30_days', max: policy.maxCampaignContactsPer30Days, count: last30 };
   }
-  const thisCampaign7 = campaignContacts.filter((c) => c.campaignId === campaignId && sinceDaysBefore(c.at, now, 7)).length;
+  const in7 = since(7);
+  const thisCampaign7 = campaignContacts.filter((c) => c.campaignId === campaignId && in7(c)).length;
   if (thisCampaign7 >= policy.maxContactsPerCampaignPer7Days) {
     return { limit: 'per_campaign_7_days', max: policy.maxContactsPerCampaignPer7Days, count: thisCampaign7 };
   }

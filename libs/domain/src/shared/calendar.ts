@@ -116,6 +116,17 @@ export function nextBusinessDay(day: string): string {
   return `${pad(after.getUTCFullYear(), 4)}-${pad(after.getUTCMonth() + 1)}-${pad(after.getUTCDate())}`;
 }
 
+/**
+ * The instant the last `days` bank days up to and including the day of `at` began: the window of
+ * a limit "per N days" (the contact policy's 30 and 7 days), cut at the bank's midnights, not
+ * N × 24 hours back. For 23:30 on 31 March (Beijing) and 7 days: 00:00 on 25 March, Beijing.
+ */
+export function startOfBusinessDaysEnding(at: string, days: number): string {
+  const [y, m, d] = businessDay(at).split('-').map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(y, m - 1, d - (days - 1)));
+  return startOfBusinessDay(`${pad(first.getUTCFullYear(), 4)}-${pad(first.getUTCMonth() + 1)}-${pad(first.getUTCDate())}`);
+}
+
 /** The last millisecond of a bank day, as an ISO time in UTC ("as of 2026-06-30" means up to here). */
 export function endOfBusinessDay(day: string): string {
   return new Date(Date.parse(startOfBusinessDay(nextBusinessDay(day))) - 1).toISOString();

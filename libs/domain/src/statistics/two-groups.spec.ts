@@ -1,4 +1,4 @@
-import { meanDifference, newcombeInterval, newcombePValue, standardNormalCdf, twoProportionPValue, wilsonInterval } from './two-groups';
+import { meanDifference, newcombeInterval, newcombePValue, standardNormalCdf, studentTQuantile, twoProportionPValue, wilsonInterval } from './two-groups';
 
 const round4 = (xs: readonly number[] | null) => xs && xs.map((x) => Math.round(x * 10_000) / 10_000);
 
@@ -90,18 +90,66 @@ describe('treatment against control', () => {
     expect(standardNormalCdf(0)).toBeCloseTo(0.5, 7);
   });
 
-  describe('revenue per customer', () => {
-    it('takes the difference of the means with an unequal-variance interval', () => {
-      // treatment revenues 0, 0, 30, 90 → mean 30, sample variance (900 + 900 + 0 + 3600) / 3 = 1800
-      // control revenues 0, 0, 0, 60 → mean 15, sample variance (225 × 3 + 2025) / 3 = 900
-      // se = sqrt(1800/4 + 900/4) = sqrt(675) = 25.98; interval 15 ± 1.96 × 25.98 = [−35.9214, 65.9214]
-      const r = meanDifference({ n: 4, sum: 120, sumOfSquares: 9000 }, { n: 4, sum: 60, sumOfSquares: 3600 })!;
-      expect(r.difference).toBe(15);
-      expect(round4(r.interval)).toEqual([-35.9214, 65.9214]);
+  describe('revenue per customer (Welch t with a floor from the Agresti–Coull-adjusted conversion rate)', () => {
+    it.each([
+      // Student's t table, 0.975 quantile.
+      [1, 12.7062],
+      [2, 4.3027],
+      [6, 2.4469],
+      [30, 2.0423],
+      [1e6, 1.96],
+    ])('t quantile: 0.975 at %p degrees of freedom is %p (tables)', (df, t) => {
+      expect(studentTQuantile(0.975, df)).toBeCloseTo(t, 4);
     });
 
-    it('has a difference but no interval while a group has one customer', () => {
-      expect(meanDifference({ n: 1, sum: 50, sumOfSquares: 2500 }, { n: 5, sum: 0, sumOfSquares: 0 })).toEqual({ difference: 50, interval: null });
+    it('takes the difference of the means with a Welch interval when the sample variances exceed the floor', () => {
+      // treatment revenues 0, 0, 30, 90 → mean 30, sample variance (900 + 900 + 0 + 3600) / 3 = 1800
+      // control revenues 0, 0, 0, 60 → mean 15, sample variance (225 × 3 + 2025) / 3 = 900
+      // floors: m = 180 / 3 buyers = 60; treatment (4/8)(4/8) × 3600 = 900 < 1800, control (3/8)(5/8) × 3600 = 843.75 < 900
+      // va = 1800/4 = 450, vb = 900/4 = 225; se = sqrt(675) = 25.9808; df = 675² / (450²/3 + 225²/3) = 5.4
+      // t(0.975, 5.4) = 2.5144 (between 2.5706 at 5 and 2.4469 at 6); 15 ± 2.5144 × 25.9808 = [−50.3248, 80.3248]
+      const r = meanDifference({ n: 4, converted: 2, sum: 120, sumOfSquares: 9000 }, { n: 4, converted: 1, sum: 60, sumOfSquares: 3600 })!;
+      expect(r.difference).toBe(15);
+      expect(round4(r.interval)).toEqual([-50.3248, 80.3248]);
+    });
+
+    it('gives an interval, and a wide one, for a control group of one (K-WOMEN: 5 treatment, 1 control)', () => {
+      // Treatment (fen): one customer with two sales 300.00 + 200.00 = 50000, one with 10000, three with none:
+      // sum 60000, squares 50000² + 10000² = 2.6e9; sample variance (2.6e9 − 60000²/5) / 4 = 4.7e8.
+      // Control: one customer, no sale. m = 60000 / 2 buyers = 30000.
+      // Treatment floor (4/9)(5/9) × 30000² = 2.222e8 < 4.7e8: va = 4.7e8 / 5 = 9.4e7.
+      // Control: one customer, only the floor (2/5)(3/5) × 30000² = 2.16e8: vb = 2.16e8.
+      // se = sqrt(3.1e8) = 17606.82; df = 3.1e8² / ((9.4e7)²/4 + (2.16e8)²/1) = 1.9666 (one for the group of one);
+      // t(0.975, 1.9666) = 4.3734 (just above 4.3027 at 2); 12000 ± 4.3734 × 17606.82 = [−65000.78, 89000.78].
+      const r = meanDifference({ n: 5, converted: 2, sum: 60_000, sumOfSquares: 2.6e9 }, { n: 1, converted: 0, sum: 0, sumOfSquares: 0 })!;
+      expect(r.difference).toBe(12_000);
+      expect(r.interval![0]).toBeCloseTo(-65_000.78, 1);
+      expect(r.interval![1]).toBeCloseTo(89_000.78, 1);
+    });
+
+    it('gives an interval of non-zero width at 100% against 0%, everyone buying the same amount (sample variances 0)', () => {
+      // Treatment: 4 of 4 bought 100.00 (10000 fen) each; control: 0 of 4. m = 40000 / 4 = 10000.
+      // Floors: treatment (6/8)(2/8) × 10000² = 1.875e7, control (2/8)(6/8) × 10000² = 1.875e7; va = vb = 4.6875e6.
+      // se = sqrt(9.375e6) = 3061.862; df = (9.375e6)² / (2 × (4.6875e6)² / 3) = 6; t(0.975, 6) = 2.446912 (tables);
+      // 10000 ± 2.446912 × 3061.862 = [2507.89, 17492.11].
+      const r = meanDifference({ n: 4, converted: 4, sum: 40_000, sumOfSquares: 4e8 }, { n: 4, converted: 0, sum: 0, sumOfSquares: 0 })!;
+      expect(r.difference).toBe(10_000);
+      expect(r.interval![0]).toBeCloseTo(2507.89, 1);
+      expect(r.interval![1]).toBeCloseTo(17_492.11, 1);
+    });
+
+    it('gives an interval for two groups of one', () => {
+      // Treatment: one customer, 10000; control: one, nothing. m = 10000. Floors (3/5)(2/5) × 1e8 = (2/5)(3/5) × 1e8 = 2.4e7.
+      // se = sqrt(4.8e7) = 6928.203; df = (4.8e7)² / ((2.4e7)² + (2.4e7)²) = 2; t(0.975, 2) = 4.302653 (tables);
+      // 10000 ± 4.302653 × 6928.203 = [−19809.65, 39809.65].
+      const r = meanDifference({ n: 1, converted: 1, sum: 10_000, sumOfSquares: 1e8 }, { n: 1, converted: 0, sum: 0, sumOfSquares: 0 })!;
+      expect(r.interval![0]).toBeCloseTo(-19_809.65, 1);
+      expect(r.interval![1]).toBeCloseTo(39_809.65, 1);
+    });
+
+    it('gives the difference but no interval while nobody in either group bought, and nothing for an empty group', () => {
+      expect(meanDifference({ n: 5, converted: 0, sum: 0, sumOfSquares: 0 }, { n: 1, converted: 0, sum: 0, sumOfSquares: 0 })).toEqual({ difference: 0, interval: null });
+      expect(meanDifference({ n: 5, converted: 1, sum: 100, sumOfSquares: 10_000 }, { n: 0, converted: 0, sum: 0, sumOfSquares: 0 })).toBeNull();
     });
   });
 });

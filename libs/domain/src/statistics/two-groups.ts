@@ -76,24 +76,111 @@ export function newcombePValue(x1: number, n1: number, x2: number, n2: number): 
   return Math.round(2 * (1 - standardNormalCdf(holds)) * 1e6) / 1e6;
 }
 
-/** A group's per-customer values summarised: how many customers, the sum and the sum of squares (customers without a sale count 0). */
+/**
+ * A group's per-customer values summarised: how many customers, how many of them bought (revenue
+ * above zero), the sum and the sum of squares (customers without a sale count 0).
+ */
 export interface GroupSums {
   readonly n: number;
+  readonly converted: number;
   readonly sum: number;
   readonly sumOfSquares: number;
 }
 
+export const REVENUE_DIFFERENCE_METHOD =
+  "difference of mean revenue per customer: Welch's unequal-variance t interval with Welch-Satterthwaite degrees of freedom (Welch 1947); each group's variance is at least the binomial part p(1-p)m^2 of the variance of revenue per customer, with p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4) (Agresti and Coull 1998) and m the mean revenue per buying customer of both groups, so a rate of 0% or 100% or equal amounts never give a zero-width interval; a group of one customer has only that floor and counts one degree of freedom; no interval while nobody in either group bought (no sale gives the amounts a scale)";
+
 /**
- * Difference of the means (treatment − control) with its large-sample 95% interval (unequal
- * variances). The interval is null while a group has fewer than two customers.
+ * Difference of the means (treatment − control) with its 95% interval, by REVENUE_DIFFERENCE_METHOD.
+ *
+ * Why the floor: a customer's revenue is B × R (B: bought or not, R: what a buyer spent), whose
+ * variance p·Var(R) + p(1 − p)·E[R]² is never below p(1 − p)·E[R]². With p taken as Agresti and
+ * Coull's (x + 2)/(n + 4) — the adjustment that keeps a proportion's interval honest at 0% and
+ * 100% — that part stays positive when no one, or everyone, in a group bought, or everyone
+ * bought the same amount, where the sample variance is 0. A group of one has no sample variance
+ * at all: its floor stands in for it, with the fewest degrees of freedom Welch allows (one), so the
+ * interval is as wide as one customer deserves. Null when a group is empty; an interval of null
+ * while no one in either group bought: with no sale there is no amount to scale an interval by.
  */
-export function meanDifference(a: GroupSums, b: GroupSums, z = Z95): { difference: number; interval: [number, number] | null } | null {
+export function meanDifference(a: GroupSums, b: GroupSums): { difference: number; interval: [number, number] | null } | null {
   if (a.n === 0 || b.n === 0) return null;
   const difference = a.sum / a.n - b.sum / b.n;
-  if (a.n < 2 || b.n < 2) return { difference, interval: null };
-  const variance = (g: GroupSums) => Math.max(0, (g.sumOfSquares - (g.sum * g.sum) / g.n) / (g.n - 1));
-  const se = Math.sqrt(variance(a) / a.n + variance(b) / b.n);
-  return { difference, interval: [difference - z * se, difference + z * se] };
+  const buyers = a.converted + b.converted;
+  if (buyers === 0) return { difference, interval: null };
+  const perBuyer = (a.sum + b.sum) / buyers;
+  const variance = (g: GroupSums) => {
+    const adjusted = (g.converted + 2) / (g.n + 4);
+    const floor = adjusted * (1 - adjusted) * perBuyer * perBuyer;
+    if (g.n < 2) return floor;
+    return Math.max(floor, (g.sumOfSquares - (g.sum * g.sum) / g.n) / (g.n - 1));
+  };
+  const va = variance(a) / a.n;
+  const vb = variance(b) / b.n;
+  const se = Math.sqrt(va + vb);
+  const df = (va + vb) ** 2 / (va ** 2 / Math.max(1, a.n - 1) + vb ** 2 / Math.max(1, b.n - 1));
+  const t = studentTQuantile(0.975, df);
+  return { difference, interval: [difference - t * se, difference + t * se] };
+}
+
+/** The q-quantile (q > 0.5) of Student's t distribution with `df` (> 0, not necessarily whole) degrees of freedom, by bisection on its distribution function. */
+export function studentTQuantile(q: number, df: number): number {
+  // 1 − F(t) = I_{df/(df+t²)}(df/2, 1/2) / 2 for t ≥ 0.
+  const upperTail = (t: number) => regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5) / 2;
+  let lo = 0;
+  let hi = 1;
+  while (upperTail(hi) > 1 - q) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (upperTail(mid) > 1 - q) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** I_x(a, b), the regularized incomplete beta function (continued fraction by the modified Lentz method; Numerical Recipes 6.4). */
+function regularizedIncompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  // The fraction converges fast for x < (a + 1)/(a + b + 2); otherwise use the symmetry I_x(a, b) = 1 − I_{1−x}(b, a).
+  if (x > (a + 1) / (a + b + 2)) return 1 - regularizedIncompleteBeta(1 - x, b, a);
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let f = d;
+  for (let m = 1; m <= 500; m++) {
+    const m2 = 2 * m;
+    let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + num * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + num / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    f *= d * c;
+    num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + num * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + num / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const step = d * c;
+    f *= step;
+    if (Math.abs(step - 1) < 1e-15) break;
+  }
+  return (front * f) / a;
+}
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7, nine coefficients; relative error below 1e-15). */
+function logGamma(x: number): number {
+  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const y = x - 1;
+  let sum = g[0]!;
+  for (let i = 1; i < 9; i++) sum += g[i]! / (y + i);
+  const t = y + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
 /** Φ(x), the standard normal distribution function (Abramowitz and Stegun 7.1.26 on erf; error below 1.5e-7). */

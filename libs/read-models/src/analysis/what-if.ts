@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { AttributionLedger, DEFAULT_CONTACT_POLICY, formatFen, fromHundredths, toFen } from '@app/domain';
+import { AttributionLedger, DEFAULT_CONTACT_POLICY, formatFen, fromHundredths, startOfBusinessDaysEnding, toFen } from '@app/domain';
 import type { EventStore, RecordedEvent } from '@app/event-store';
 import { buildScratch } from '../as-of/scratch';
 import { campaignEffectivenessProjection } from '../campaign-effectiveness/campaign-effectiveness.projection';
@@ -104,11 +104,9 @@ export function withWeight(e: RecordedEvent, weights: Readonly<Record<string, nu
   return w === undefined ? e : { ...e, data: { ...data, weight: w.toFixed(4) } };
 }
 
-const DAY = 86_400_000;
-
 /**
  * The counterfactual of stricter contact limits: a campaign contact beyond them did not happen;
- * a campaign's offer or sale with no remaining contact of that campaign in the 30 days before it
+ * a campaign's offer or sale with no remaining contact of that campaign in the 30 bank days up to it
  * did not happen either (nor the reversal of such a sale).
  */
 export function contactPolicyFilter(policy: { maxCampaignContactsPer30Days: number; maxContactsPerCampaignPer7Days: number }) {
@@ -121,11 +119,13 @@ export function contactPolicyFilter(policy: { maxCampaignContactsPer30Days: numb
         const data = e.data as { customerId?: string; campaignId?: string | null; conversionId?: string };
         if (!data.customerId) return true;
         const at = Date.parse(e.metadata.occurredAt);
-        const kept = (contacts.get(data.customerId) ?? []).filter((c) => c.at > at - 30 * DAY);
+        // The decider's windows: 30 and 7 bank days ending with the contact's day, not rolling 24-hour days.
+        const kept = (contacts.get(data.customerId) ?? []).filter((c) => c.at >= Date.parse(startOfBusinessDaysEnding(e.metadata.occurredAt, 30)));
         contacts.set(data.customerId, kept);
         let keep = true;
         if (e.type === 'CustomerContacted' && data.campaignId) {
-          const sameIn7 = kept.filter((c) => c.campaignId === data.campaignId && c.at > at - 7 * DAY).length;
+          const since7 = Date.parse(startOfBusinessDaysEnding(e.metadata.occurredAt, 7));
+          const sameIn7 = kept.filter((c) => c.campaignId === data.campaignId && c.at >= since7).length;
           keep = kept.length < policy.maxCampaignContactsPer30Days && sameIn7 < policy.maxContactsPerCampaignPer7Days;
           if (keep) kept.push({ campaignId: data.campaignId, at });
         } else if ((e.type === 'OfferPresented' || e.type === 'OfferAccepted' || e.type === 'OfferDeclined' || e.type === 'ConversionRecorded') && data.campaignId) {

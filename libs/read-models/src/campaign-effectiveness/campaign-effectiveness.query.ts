@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { bankTimeZone, businessDay, type CampaignStatus, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, newcombePValue } from '@app/domain';
+import { bankTimeZone, businessDay, type CampaignStatus, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, newcombePValue, REVENUE_DIFFERENCE_METHOD } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -44,12 +44,17 @@ export interface CampaignEffectiveness {
     readonly incrementalConversions: number | null;
     readonly incrementalRevenue: string | null;
   };
-  /** Revenue per enrolled customer (customers without a sale count zero), treatment − control, with a large-sample 95% interval. */
+  /**
+   * Revenue per enrolled customer (customers without a sale count zero), treatment − control, with
+   * its 95% interval by `method` (Welch's t with a variance floor: sensible for groups of one and
+   * for 0% or 100% conversion; null while nobody in either group bought).
+   */
   readonly revenuePerCustomer: {
     readonly treatment: string | null;
     readonly control: string | null;
     readonly difference: string | null;
     readonly confidenceInterval95: [string, string] | null;
+    readonly method: typeof REVENUE_DIFFERENCE_METHOD;
   };
   readonly daily: { date: string; contacted: number; offered: number; accepted: number; converted: number; revenue: string }[];
   readonly byChannel: { channel: string; contacts: number; customersContacted: number }[];
@@ -283,13 +288,14 @@ function effectivenessFrom({ campaign: k, groups, totals, daily, channels }: Cou
       incrementalRevenue: formatFen(Math.round(revenuePerCustomer * t.size)),
     };
   }
-  const perCustomer = meanDifference({ n: t.size, sum: t.revenueFen, sumOfSquares: t.squares }, { n: c.size, sum: c.revenueFen, sumOfSquares: c.squares });
+  const perCustomer = meanDifference({ n: t.size, converted: t.converted, sum: t.revenueFen, sumOfSquares: t.squares }, { n: c.size, converted: c.converted, sum: c.revenueFen, sumOfSquares: c.squares });
   const money = (fen: number) => formatFen(Math.round(fen));
   const revenuePerCustomer: CampaignEffectiveness['revenuePerCustomer'] = {
     treatment: t.size ? money(t.revenueFen / t.size) : null,
     control: c.size ? money(c.revenueFen / c.size) : null,
     difference: perCustomer ? money(perCustomer.difference) : null,
     confidenceInterval95: perCustomer?.interval ? [money(perCustomer.interval[0]), money(perCustomer.interval[1])] : null,
+    method: REVENUE_DIFFERENCE_METHOD,
   };
 
   const revenueFen = Number(totals.tagged_revenue_fen);

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { comparePositions, type Position } from '@app/event-store';
 
 export interface ProjectionCheckpoint {
@@ -49,8 +49,20 @@ export class ReadModelNotReady extends Error {
   readonly code = 'READ_MODEL_NOT_READY';
 }
 
-/** How long one read-model statement may run before it is cancelled (a clear 503, not a connection held for minutes). */
+/** How long one read-model statement may run before it is cancelled (a clear 503, not a connection held for minutes), until a process sets its own. */
 export const READ_STATEMENT_TIMEOUT_MS = 15_000;
+
+let statementTimeoutMs = READ_STATEMENT_TIMEOUT_MS;
+
+/**
+ * The process's limit for one read-model statement (`READ_STATEMENT_TIMEOUT_MS`, validated with the
+ * rest of the configuration), set once at start: every read in a snapshot uses it unless the caller
+ * gives its own, so no path (as-of answers, scratch replays, what-if) keeps a limit of its own.
+ */
+export function useReadStatementTimeout(ms: number): void {
+  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`a read statement timeout is a positive whole number of milliseconds, not ${ms}`);
+  statementTimeoutMs = ms;
+}
 
 export interface ReadOptions {
   /** Writes are refused (default); off only for maintenance such as ANALYZE. */
@@ -65,13 +77,20 @@ export class ReadTimedOut extends Error {
 
 /**
  * Runs read-model queries on one connection whose `search_path` points at the live schemas of
- * the named projections (blue/green: the schema changes when a rebuild switches over).
+ * the named projections (blue/green: the schema changes when a rebuild switches over). The
+ * schemas are looked up in the answer's own snapshot, as its first statement: the tables read and
+ * the checkpoint rows (the position the answer states) are those of one commit, even when a
+ * rebuild switches schemas while the answer starts.
  */
 export async function withReadModels<T>(pool: Pool, projections: readonly string[], query: (db: Queryable) => Promise<T>, options: ReadOptions = {}): Promise<T> {
-  const { rows } = await pool.query<{ name: string; schema_name: string }>(`SELECT name, schema_name FROM projection_checkpoints WHERE name = ANY($1::text[])`, [projections]);
-  const missing = projections.filter((p) => !rows.some((r) => r.name === p));
-  if (missing.length) throw new ReadModelNotReady(`read model ${missing.join(', ')} has not been built yet: is the projector running?`);
-  return inSchemas(pool, rows.map((r) => r.schema_name), query, options);
+  return inSnapshot(pool, options, async (client) => {
+    const { rows } = await client.query<{ name: string; schema_name: string }>(`SELECT name, schema_name FROM projection_checkpoints WHERE name = ANY($1::text[])`, [projections]);
+    const missing = projections.filter((p) => !rows.some((r) => r.name === p));
+    if (missing.length) throw new ReadModelNotReady(`read model ${missing.join(', ')} has not been built yet: is the projector running?`);
+    // In the order asked for: the first projection's tables win a name both have.
+    await searchPath(client, projections.map((p) => rows.find((r) => r.name === p)!.schema_name));
+    return query(client);
+  });
 }
 
 /**
@@ -80,14 +99,24 @@ export async function withReadModels<T>(pool: Pool, projections: readonly string
  * commit, however many batches commit meanwhile. Each statement is cancelled after the timeout.
  */
 export async function inSchemas<T>(pool: Pool, schemas: readonly string[], query: (db: Queryable) => Promise<T>, options: ReadOptions = {}): Promise<T> {
+  return inSnapshot(pool, options, async (client) => {
+    await searchPath(client, schemas);
+    return query(client);
+  });
+}
+
+async function searchPath(client: PoolClient, schemas: readonly string[]): Promise<void> {
+  await client.query(`SELECT set_config('search_path', $1, true)`, [[...schemas.map((s) => `"${s}"`), 'public'].join(', ')]);
+}
+
+/** One REPEATABLE READ (READ ONLY unless asked) transaction with the statement timeout; a cancelled statement is a ReadTimedOut. */
+async function inSnapshot<T>(pool: Pool, options: ReadOptions, body: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ${options.readOnly === false ? '' : ' READ ONLY'}`);
-    await client.query(`SELECT set_config('search_path', $1, true), set_config('statement_timeout', $2, true)`, [
-      [...schemas.map((s) => `"${s}"`), 'public'].join(', '),
-      String(options.statementTimeoutMs ?? READ_STATEMENT_TIMEOUT_MS),
-    ]);
-    const result = await query(client);
+    // One round trip; SET takes no snapshot: the answer's snapshot is taken by its first statement (withReadModels: the schema lookup).
+    const timeout = Number(options.statementTimeoutMs ?? statementTimeoutMs);
+    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ${options.readOnly === false ? '' : ' READ ONLY'}; SET LOCAL statement_timeout = ${timeout}`);
+    const result = await body(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {

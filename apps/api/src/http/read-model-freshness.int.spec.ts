@@ -1,0 +1,67 @@
+import { startProjector } from '@app/platform';
+import { customer360Projection, ProjectionRunner } from '@app/read-models';
+import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+
+/**
+ * Issue 13 item 5, freshness of an answer read from two projections (DESIGN.md: reads report the
+ * position they reflect and how far behind the store they are). The customer 360 reads
+ * customer-360 and points-ledger: the answer states the one furthest behind, and each of them.
+ */
+describe('freshness of an answer read from two projections', () => {
+  let t: TestApp;
+  let c: ReturnType<typeof api>;
+  const positionOf = async (name: string) =>
+    (await t.db.pool.query(`SELECT commit_pos::text || '/' || prepare_pos::text AS p FROM projection_checkpoints WHERE name = $1`, [name])).rows[0].p as string;
+  const ok = async (p: Promise<{ status: number; body: any }>) => {
+    const r = await p;
+    if (r.status >= 300) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  let before: string;
+  let after: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ RUN_PROJECTOR: 'false' });
+    c = api(t);
+    await seedOrganisation(t);
+    await seedCustomer(t, 'C1', { tolerance: 'R3' });
+    const all = await startProjector(t.runtime);
+    expect(await all.catchUp(60_000)).toBe(true);
+    await all.stop();
+    before = await positionOf('points-ledger');
+    // One more event, a contact at 23:30 Beijing time; only customer-360 is projected past it.
+    await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: 'ok', occurredAt: '2026-03-31T23:30:00+08:00' }));
+    const only360 = new ProjectionRunner(t.runtime.store, t.db.pool, [customer360Projection], { info: () => undefined, error: () => undefined }, { batchSize: 50, maxBatchWaitMs: 5 });
+    await only360.start();
+    expect(await only360.catchUp(30_000)).toBe(true);
+    await only360.stop();
+    after = await positionOf('customer-360');
+  });
+  afterAll(() => t.close());
+
+  it('states the projection furthest behind, one event behind the store, and each projection with its own position', async () => {
+    expect(after).not.toBe(before);
+    const answer = await ok(c.as('admin').get('/api/customers/C1'));
+    expect(answer.readModel).toEqual({
+      projection: 'points-ledger',
+      position: before,
+      lag: { events: 1, seconds: expect.any(Number) },
+      projections: [
+        { projection: 'customer-360', position: after, lag: { events: 0, seconds: 0 } },
+        { projection: 'points-ledger', position: before, lag: { events: 1, seconds: expect.any(Number) } },
+      ],
+    });
+    expect(answer.readModel.lag.seconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('waits for minPosition in every projection it reads, not only the first: the points ledger has not reached it, so 503 READ_MODEL_BEHIND', async () => {
+    const r = await c.as('admin').get(`/api/customers/C1?minPosition=${after}`);
+    expect([r.status, r.body.error?.code]).toEqual([503, 'READ_MODEL_BEHIND']);
+  }, 30_000);
+
+  it('states a single projection\'s freshness as before when the answer reads one', async () => {
+    const answer = await ok(c.as('admin').get('/api/budgets?year=2026'));
+    expect(Object.keys(answer.readModel).sort()).toEqual(['lag', 'position', 'projection']);
+  });
+});

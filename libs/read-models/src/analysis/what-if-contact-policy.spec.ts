@@ -1,0 +1,38 @@
+import type { RecordedEvent } from '@app/event-store';
+import { contactPolicyFilter } from './what-if';
+
+let n = 0;
+/** A campaign contact of customer C1 at a time given with its Beijing offset. */
+const contact = (campaignId: string, occurredAt: string): RecordedEvent =>
+  ({
+    type: 'CustomerContacted',
+    data: { customerId: 'C1', campaignId, contactId: `X${++n}` },
+    metadata: { occurredAt: new Date(occurredAt).toISOString() },
+  }) as unknown as RecordedEvent;
+
+/**
+ * The what-if counterfactual of contact limits counts the decider's windows: 30 and 7 bank days
+ * (Asia/Shanghai) ending with the contact's day, not rolling 24-hour days (issue 13).
+ */
+describe('what-if contact limits in bank days', () => {
+  const kept = (events: RecordedEvent[], policy = { maxCampaignContactsPer30Days: 3, maxContactsPerCampaignPer7Days: 1 }) =>
+    contactPolicyFilter(policy).apply(events).map((e) => new Date(e.metadata.occurredAt).toISOString());
+
+  it('given K1 at 23:30 on 24 March, when K1 again at 00:30 on 31 March (6 days 1 hour later), then both are kept: 24 March is outside 25–31 March', () => {
+    expect(kept([contact('K1', '2026-03-24T23:30:00+08:00'), contact('K1', '2026-03-31T00:30:00+08:00')])).toEqual(['2026-03-24T15:30:00.000Z', '2026-03-30T16:30:00.000Z']);
+  });
+
+  it('given K1 at 00:30 on 25 March, when K1 again at 23:30 on 31 March, then the second did not happen', () => {
+    expect(kept([contact('K1', '2026-03-25T00:30:00+08:00'), contact('K1', '2026-03-31T23:30:00+08:00')])).toEqual(['2026-03-24T16:30:00.000Z']);
+  });
+
+  it('given three campaign contacts from 23:30 on 1 March, when a fourth comes at 00:30 on 31 March, then it is kept (2–31 March holds two)', () => {
+    const first = [contact('K2', '2026-03-01T23:30:00+08:00'), contact('K3', '2026-03-10T10:00:00+08:00'), contact('K4', '2026-03-20T10:00:00+08:00')];
+    expect(kept([...first, contact('K1', '2026-03-31T00:30:00+08:00')])).toHaveLength(4);
+  });
+
+  it('given three campaign contacts from 00:30 on 2 March, when a fourth comes at 23:30 on 31 March, then it did not happen (3 of 3 in 2–31 March)', () => {
+    const first = [contact('K2', '2026-03-02T00:30:00+08:00'), contact('K3', '2026-03-10T10:00:00+08:00'), contact('K4', '2026-03-20T10:00:00+08:00')];
+    expect(kept([...first, contact('K1', '2026-03-31T23:30:00+08:00')])).toHaveLength(3);
+  });
+});
