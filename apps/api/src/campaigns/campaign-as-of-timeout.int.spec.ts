@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 /**
  * Issue 13 item 5, the as-of path: an effectiveness answer as of a date (direct attribution, a
- * query of the read model) is cut off after READ_STATEMENT_TIMEOUT_MS like every other read (300 ms
+ * query of the read model) is cut off after READ_STATEMENT_TIMEOUT_MS like every other read (2 s
  * here, not a limit of its own of 15 s) and answers the clear 503 READ_TIMEOUT, never a 500.
  */
 describe('as-of effectiveness under the configured statement timeout', () => {
@@ -13,7 +13,7 @@ describe('as-of effectiveness under the configured statement timeout', () => {
   const liveSchema = async () => (await t.db.pool.query(`SELECT schema_name FROM projection_checkpoints WHERE name = 'campaign-effectiveness'`)).rows[0].schema_name as string;
 
   beforeAll(async () => {
-    t = await startTestApp({ READ_STATEMENT_TIMEOUT_MS: '300' });
+    t = await startTestApp({ READ_STATEMENT_TIMEOUT_MS: '2000' });
     c = api(t);
     await seedOrganisation(t);
     for (let i = 0; i < 4; i++) await seedCustomer(t, `C${i}`, { tolerance: 'R2' });
@@ -31,7 +31,7 @@ describe('as-of effectiveness under the configured statement timeout', () => {
     expect((await c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-06-30T12:00:00%2B08:00')).status).toBe(200);
   });
 
-  it('gives up after the configured 300 ms with 503 READ_TIMEOUT, as of a day and as of an instant', async () => {
+  it('gives up after the configured 2 s with 503 READ_TIMEOUT, as of a day and as of an instant', async () => {
     // Another session holds the campaign rows (as a long maintenance statement would): the as-of read waits on them.
     const blocker = new Client({ connectionString: t.db.url });
     await blocker.connect();
@@ -42,8 +42,9 @@ describe('as-of effectiveness under the configured statement timeout', () => {
       const day = await c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-06-29');
       const instant = await c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-06-29T12:00:00%2B08:00');
       expect([day.status, day.body.error?.code, instant.status, instant.body.error?.code]).toEqual([503, 'READ_TIMEOUT', 503, 'READ_TIMEOUT']);
-      // Two requests, each cancelled after 300 ms of waiting: far under the 15 s the as-of path used to allow itself.
-      expect(Date.now() - started).toBeLessThan(5_000);
+      // Two requests, each cancelled after 2 s of waiting: under the 15 s the as-of path used to allow itself
+      // each (2 × 15 s = 30 s before); a 2 s limit leaves the unblocked reads room on a loaded machine.
+      expect(Date.now() - started).toBeLessThan(20_000);
     } finally {
       await blocker.query('ROLLBACK');
       await blocker.end();

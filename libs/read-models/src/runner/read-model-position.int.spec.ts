@@ -47,12 +47,14 @@ describe('withReadModels when a rebuild switches schemas as the answer starts', 
   afterAll(() => db.drop());
 
   /** The pool, except that the switch-over commits (on a connection of its own) right after the schema lookup, once. */
-  function switchingAfterLookup(pool: Pool): Pool {
+  function switchingAfterLookup(pool: Pool, dropOld = false): Pool {
     let switched = false;
     const afterLookup = async (sql: unknown) => {
       if (switched || !String(sql).includes('FROM projection_checkpoints WHERE name = ANY')) return;
       switched = true;
       await pool.query(`UPDATE projection_checkpoints SET schema_name = 'rm_swap_green', commit_pos = '20', prepare_pos = 20 WHERE name = 'swapped'`);
+      // As the runner does right after switching over: the old build's schema goes.
+      if (dropOld) await pool.query(`DROP SCHEMA rm_swap_blue CASCADE`);
     };
     const wrapQuery = <Q extends (...a: any[]) => Promise<any>>(q: Q, self: object) =>
       (async (...args: any[]) => {
@@ -77,5 +79,19 @@ describe('withReadModels when a rebuild switches schemas as the answer starts', 
     // The switch-over did commit (the next answer reads green), but this one is all blue: 7 customers at 10.
     expect((await db.pool.query(`SELECT schema_name FROM projection_checkpoints WHERE name = 'swapped'`)).rows[0].schema_name).toBe('rm_swap_green');
     expect(answer).toEqual({ customers: 7, position: '10' });
+  });
+
+  it('given a switch-over that also drops the old schema between the lookup and the figures, then the answer is asked again and is all of the new build, not a 500', async () => {
+    await db.pool.query(`UPDATE projection_checkpoints SET schema_name = 'rm_swap_blue', commit_pos = '10', prepare_pos = 10 WHERE name = 'swapped'`);
+    let asked = 0;
+    const answer = await withReadModels(switchingAfterLookup(db.pool, true), ['swapped'], async (q) => {
+      asked++;
+      return {
+        customers: (await q.query(`SELECT customers FROM figures`)).rows[0].customers as number,
+        position: (await q.query(`SELECT commit_pos::text AS c FROM projection_checkpoints WHERE name = 'swapped'`)).rows[0].c as string,
+      };
+    });
+    // The first attempt found "figures" gone (42P01); the second read green: 9 customers at 20.
+    expect({ asked, answer }).toEqual({ asked: 2, answer: { customers: 9, position: '20' } });
   });
 });

@@ -83,6 +83,25 @@ export class ReadTimedOut extends Error {
  * rebuild switches schemas while the answer starts.
  */
 export async function withReadModels<T>(pool: Pool, projections: readonly string[], query: (db: Queryable) => Promise<T>, options: ReadOptions = {}): Promise<T> {
+  // Table names resolve against the catalogue, not the snapshot: a switch-over that drops the old
+  // schema after this answer looked it up makes its reads fail (42P01/3F000). Asked again, the
+  // lookup finds the new schema; a second failure is a read model not ready (503), never a 500.
+  try {
+    return await readModelsOnce(pool, projections, query, options);
+  } catch (err) {
+    if (!schemaGone(err)) throw err;
+    try {
+      return await readModelsOnce(pool, projections, query, options);
+    } catch (again) {
+      if (schemaGone(again)) throw new ReadModelNotReady(`read model ${projections.join(', ')} is switching to a rebuilt schema: try again shortly`);
+      throw again;
+    }
+  }
+}
+
+const schemaGone = (err: unknown) => ['42P01', '3F000'].includes((err as { code?: string }).code ?? '');
+
+async function readModelsOnce<T>(pool: Pool, projections: readonly string[], query: (db: Queryable) => Promise<T>, options: ReadOptions): Promise<T> {
   return inSnapshot(pool, options, async (client) => {
     const { rows } = await client.query<{ name: string; schema_name: string }>(`SELECT name, schema_name FROM projection_checkpoints WHERE name = ANY($1::text[])`, [projections]);
     const missing = projections.filter((p) => !rows.some((r) => r.name === p));
