@@ -46,7 +46,9 @@ export interface RunnerOptions {
 
 /** Rows changed in a live table before the projector analyses it (see `RunnerOptions.analyzeAfter`). */
 export const ANALYZE_AFTER_ROWS = 10_000;
-export const ANALYZE_AFTER_FRACTION = 0.02;
+export const ANALYZE_AFTER_FRACTION = 0.2;
+/** How long the projector's ANALYZE waits for its lock before it gives up (the batch goes on without it). */
+const ANALYZE_LOCK_TIMEOUT = '200ms';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -543,13 +545,19 @@ export class ProjectionRunner {
       }
       tally.delete(w.relname);
       const started = Date.now();
-      await client.query('SAVEPOINT statistics');
+      // Never wait long for ANALYZE's lock (behind an anti-wraparound vacuum or CREATE INDEX
+      // CONCURRENTLY): the batch holds its rows and checkpoint meanwhile. The savepoint's rollback
+      // undoes the shorter lock_timeout; after a success it is set back for the rest of the batch.
+      const { rows: setting } = await client.query<{ t: string }>(`SELECT current_setting('lock_timeout') AS t`);
+      await client.query(`SAVEPOINT statistics; SELECT set_config('lock_timeout', '${ANALYZE_LOCK_TIMEOUT}', true)`);
       try {
         await client.query(`ANALYZE "${m.schema}"."${w.relname.replace(/"/g, '""')}"`);
+        await client.query(`SELECT set_config('lock_timeout', $1, true)`, [setting[0]!.t]);
         await client.query('RELEASE SAVEPOINT statistics');
         this.log.info({ projection: m.checkpoint, table: w.relname, rowsChanged: changed, ms: Date.now() - started }, 'analysed a table a batch changed a lot');
       } catch (err) {
         await client.query('ROLLBACK TO SAVEPOINT statistics');
+        tally.set(w.relname, changed); // tried again after the next batch
         this.log.error({ projection: m.checkpoint, table: w.relname, err: String((err as Error)?.message ?? err) }, 'could not analyse a table after a large batch');
       }
     }
