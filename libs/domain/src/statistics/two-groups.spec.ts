@@ -151,5 +151,10 @@ describe('treatment against control', () => {
       expect(meanDifference({ n: 5, converted: 0, sum: 0, sumOfSquares: 0 }, { n: 1, converted: 0, sum: 0, sumOfSquares: 0 })).toEqual({ difference: 0, interval: null });
       expect(meanDifference({ n: 5, converted: 1, sum: 100, sumOfSquares: 10_000 }, { n: 0, converted: 0, sum: 0, sumOfSquares: 0 })).toBeNull();
     });
+
+    it('gives no interval when the buyers brought no revenue (a sale of a product without a fee), not a zero-width one', () => {
+      // 2 of 5 and 1 of 4 bought, all for 0 yuan: the difference is 0 and nothing scales an interval.
+      expect(meanDifference({ n: 5, converted: 2, sum: 0, sumOfSquares: 0 }, { n: 4, converted: 1, sum: 0, sumOfSquares: 0 })).toEqual({ difference: 0, interval: null });
+    });
   });
 });

@@ -88,7 +88,7 @@ export interface GroupSums {
 }
 
 export const REVENUE_DIFFERENCE_METHOD =
-  "difference of mean revenue per customer: Welch's unequal-variance t interval with Welch-Satterthwaite degrees of freedom (Welch 1947); each group's variance is at least the binomial part p(1-p)m^2 of the variance of revenue per customer, with p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4) (Agresti and Coull 1998) and m the mean revenue per buying customer of both groups, so a rate of 0% or 100% or equal amounts never give a zero-width interval; a group of one customer has only that floor and counts one degree of freedom; no interval while nobody in either group bought (no sale gives the amounts a scale)";
+  "difference of mean revenue per customer: Welch's unequal-variance t interval with Welch-Satterthwaite degrees of freedom (Welch 1947); each group's variance is at least the binomial part p(1-p)m^2 of the variance of revenue per customer, with p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4) (Agresti and Coull 1998) and m the mean revenue per buying customer of both groups, so a rate of 0% or 100% or equal amounts never give a zero-width interval; a group of one customer has only that floor and counts one degree of freedom; no interval while nobody in either group bought, or the buyers brought no revenue (no amount gives the interval a scale)";
 
 /**
  * Difference of the means (treatment − control) with its 95% interval, by REVENUE_DIFFERENCE_METHOD.
@@ -100,7 +100,7 @@ export const REVENUE_DIFFERENCE_METHOD =
  * bought the same amount, where the sample variance is 0. A group of one has no sample variance
  * at all: its floor stands in for it, with the fewest degrees of freedom Welch allows (one), so the
  * interval is as wide as one customer deserves. Null when a group is empty; an interval of null
- * while no one in either group bought: with no sale there is no amount to scale an interval by.
+ * while no one in either group bought, or the buyers brought no revenue: no amount scales an interval.
  */
 export function meanDifference(a: GroupSums, b: GroupSums): { difference: number; interval: [number, number] | null } | null {
   if (a.n === 0 || b.n === 0) return null;
@@ -108,6 +108,8 @@ export function meanDifference(a: GroupSums, b: GroupSums): { difference: number
   const buyers = a.converted + b.converted;
   if (buyers === 0) return { difference, interval: null };
   const perBuyer = (a.sum + b.sum) / buyers;
+  // Buyers whose sales brought no revenue (a product without a fee): no amount to scale by either.
+  if (!(perBuyer > 0)) return { difference, interval: null };
   const variance = (g: GroupSums) => {
     const adjusted = (g.converted + 2) / (g.n + 4);
     const floor = adjusted * (1 - adjusted) * perBuyer * perBuyer;
