@@ -77,8 +77,8 @@ export function newcombePValue(x1: number, n1: number, x2: number, n2: number): 
 }
 
 /**
- * A group's per-customer values summarised: how many customers, how many of them bought (revenue
- * above zero), the sum and the sum of squares (customers without a sale count 0).
+ * A group's per-customer values summarised: how many customers, how many of them bought (at least
+ * one sale, whatever its revenue), the sum and the sum of squares (customers without a sale count 0).
  */
 export interface GroupSums {
   readonly n: number;
