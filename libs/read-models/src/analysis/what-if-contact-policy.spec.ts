@@ -35,4 +35,12 @@ describe('what-if contact limits in bank days', () => {
     const first = [contact('K2', '2026-03-02T00:30:00+08:00'), contact('K3', '2026-03-10T10:00:00+08:00'), contact('K4', '2026-03-20T10:00:00+08:00')];
     expect(kept([...first, contact('K1', '2026-03-31T23:30:00+08:00')])).toHaveLength(3);
   });
+
+  it('given contacts on 1 and 10 March and then one on 5 April, when a contact dated back to 20 March is recorded after them, then it did not happen: 1 March still counts in its window, as the decider counts it', () => {
+    // 5 April: 7 March–5 April holds 10 March only: kept. 20 March: 19 February–20 March holds 1 and
+    // 10 March, and the 5 April contact counts too (the decider counts contacts stamped later): 3 of 3.
+    // Trimming 1 March away when 5 April was seen would have let 20 March through (2 of 3).
+    const events = [contact('K2', '2026-03-01T10:00:00+08:00'), contact('K3', '2026-03-10T10:00:00+08:00'), contact('K4', '2026-04-05T10:00:00+08:00'), contact('K5', '2026-03-20T10:00:00+08:00')];
+    expect(kept(events)).toEqual(['2026-03-01T02:00:00.000Z', '2026-03-10T02:00:00.000Z', '2026-04-05T02:00:00.000Z']);
+  });
 });

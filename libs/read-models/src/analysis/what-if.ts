@@ -109,6 +109,9 @@ export function withWeight(e: RecordedEvent, weights: Readonly<Record<string, nu
  * a campaign's offer or sale with no remaining contact of that campaign in the 30 bank days up to it
  * did not happen either (nor the reversal of such a sale).
  */
+/** How far before a contact's 30-day window the filter keeps earlier contacts, for entries dated back. */
+const BACKDATED_CONTACTS_KEPT_MS = 366 * 86_400_000;
+
 export function contactPolicyFilter(policy: { maxCampaignContactsPer30Days: number; maxContactsPerCampaignPer7Days: number }) {
   const contacts = new Map<string, { campaignId: string; at: number }[]>();
   const droppedSales = new Set<string>();
@@ -120,16 +123,21 @@ export function contactPolicyFilter(policy: { maxCampaignContactsPer30Days: numb
         if (!data.customerId) return true;
         const at = Date.parse(e.metadata.occurredAt);
         // The decider's windows: 30 and 7 bank days ending with the contact's day, not rolling 24-hour days.
-        const kept = (contacts.get(data.customerId) ?? []).filter((c) => c.at >= Date.parse(startOfBusinessDaysEnding(e.metadata.occurredAt, 30)));
+        // The log is in recording order, not business order: a later entry may be dated before earlier
+        // ones (the staff's grace, an admin's correction), so what is kept reaches a year further back
+        // than the window, and the window is applied when counting.
+        const since30 = Date.parse(startOfBusinessDaysEnding(e.metadata.occurredAt, 30));
+        const kept = (contacts.get(data.customerId) ?? []).filter((c) => c.at >= since30 - BACKDATED_CONTACTS_KEPT_MS);
         contacts.set(data.customerId, kept);
         let keep = true;
         if (e.type === 'CustomerContacted' && data.campaignId) {
           const since7 = Date.parse(startOfBusinessDaysEnding(e.metadata.occurredAt, 7));
+          const in30 = kept.filter((c) => c.at >= since30).length;
           const sameIn7 = kept.filter((c) => c.campaignId === data.campaignId && c.at >= since7).length;
-          keep = kept.length < policy.maxCampaignContactsPer30Days && sameIn7 < policy.maxContactsPerCampaignPer7Days;
+          keep = in30 < policy.maxCampaignContactsPer30Days && sameIn7 < policy.maxContactsPerCampaignPer7Days;
           if (keep) kept.push({ campaignId: data.campaignId, at });
         } else if ((e.type === 'OfferPresented' || e.type === 'OfferAccepted' || e.type === 'OfferDeclined' || e.type === 'ConversionRecorded') && data.campaignId) {
-          keep = kept.some((c) => c.campaignId === data.campaignId && c.at <= at);
+          keep = kept.some((c) => c.campaignId === data.campaignId && c.at >= since30 && c.at <= at);
           if (!keep && e.type === 'ConversionRecorded') droppedSales.add(`${data.customerId}/${data.conversionId}`);
         } else if (e.type === 'ConversionReversed') {
           keep = !droppedSales.has(`${data.customerId}/${data.conversionId}`);
