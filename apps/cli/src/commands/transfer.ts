@@ -50,7 +50,7 @@ export function transferCommands(program: Command): void {
 
   program
     .command('import <file>')
-    .description('append events from an NDJSON or CSV export; every line is checked (format, and its data against the event catalogue: type, version, each field) and a bad line refuses the whole file (nothing appended: on PostgreSQL the file is appended as it is read, in one transaction rolled back at a bad line; on EventStoreDB it is checked whole first)')
+    .description('append events from an NDJSON or CSV export; every line is checked (format, and its data against the event catalogue: type, version, each field) and a bad line refuses the whole file (nothing appended: on PostgreSQL the file is appended as it is read, in one transaction rolled back at a bad line; on EventStoreDB it is checked whole first). On PostgreSQL the read models and subscriptions wait until the import commits: run large imports when a pause of the figures is acceptable')
     .option('--format <format>', 'ndjson or csv (default: from the file name)')
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, o: { format?: string; json?: boolean }) => {
