@@ -19,21 +19,21 @@ export const ERROR_ENVELOPE = {
 
 /** Which codes each status carries; the README's list of errors, by status. */
 const CODES: Record<number, { name: string; description: string; codes: string[] }> = {
-  400: { name: 'BadRequest', description: 'Invalid input', codes: ['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_DEEP', 'INVALID_TEXT', 'MALFORMED_URL', 'INVALID_POSITION', 'POSITION_AHEAD', 'OCCURRED_IN_FUTURE', 'REASON_REQUIRED'] },
-  401: { name: 'Unauthenticated', description: 'No valid bearer token', codes: ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'UNKNOWN_ACTOR'] },
-  403: { name: 'Forbidden', description: 'Wrong role, or outside the caller\'s scope', codes: ['ROLE_NOT_ALLOWED', 'CSRF_TOKEN_INVALID', 'PASSWORD_CHANGE_REQUIRED', 'OUTSIDE_SCOPE', 'NOT_YOUR_CUSTOMER', 'NOT_SUPERIOR_UNIT', 'HEAD_OFFICE_ONLY', 'FOUR_EYES', 'NOT_YOUR_RECORD', 'OWN_REQUEST'] },
-  404: { name: 'NotFound', description: 'Unknown id', codes: ['NOT_FOUND', 'UNKNOWN_CAMPAIGN', 'UNKNOWN_CUSTOMER', 'UNKNOWN_UNIT', 'UNKNOWN_STAFF', 'UNKNOWN_PRODUCT', 'UNKNOWN_TRANSFER_REQUEST'] },
-  409: { name: 'Conflict', description: 'Concurrency conflict after retries, an illegal transition, or a request still in progress', codes: ['WRONG_EXPECTED_VERSION', 'INVALID_CAMPAIGN_STATE', 'ALREADY_REVERSED', 'IDEMPOTENCY_KEY_REUSED', 'REQUEST_IN_PROGRESS', 'TRANSFER_REQUEST_PENDING', 'REQUEST_ALREADY_DECIDED'] },
+  400: { name: 'BadRequest', description: 'Invalid input', codes: ['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_DEEP', 'INVALID_TEXT', 'MALFORMED_URL', 'INVALID_POSITION', 'POSITION_AHEAD', 'OCCURRED_IN_FUTURE', 'REASON_REQUIRED', 'ID_TOO_LONG', 'BODY_ALREADY_READ', 'CANNOT_DEACTIVATE_SELF', 'CHANNELS_REQUIRED', 'DESCRIPTION_REQUIRED', 'INVALID_AMOUNT', 'INVALID_AS_OF', 'INVALID_ATTRIBUTION', 'INVALID_CHANNEL', 'INVALID_CONTROL_GROUP', 'INVALID_CORRECTION_REASON', 'INVALID_DAYS', 'INVALID_DEADLINE', 'INVALID_DORMANCY', 'INVALID_FILE_NAME', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_LIMIT', 'INVALID_ORG_LEVEL', 'INVALID_OUTCOME', 'INVALID_PARAMETER', 'INVALID_PARTICIPANT_COUNT', 'INVALID_PARTICIPATION', 'INVALID_PERIOD', 'INVALID_POINTS', 'INVALID_POLICY', 'INVALID_RATING', 'INVALID_REFERENCE', 'INVALID_SCORING_RULES', 'INVALID_THRESHOLDS', 'INVALID_TIER', 'INVALID_YEAR', 'NAME_REQUIRED', 'NOTHING_TO_CORRECT', 'NOT_A_CHILD_UNIT', 'NOT_A_SUB_BRANCH', 'NOT_CROSS_BRANCH', 'NOT_HEAD_OFFICE', 'NO_HOME_UNIT', 'PLAN_DOCUMENT_REQUIRED', 'PRODUCTS_REQUIRED', 'SAME_STAFF'] },
+  401: { name: 'Unauthenticated', description: 'No valid bearer token', codes: ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'UNKNOWN_ACTOR', 'SESSION_EXPIRED'] },
+  403: { name: 'Forbidden', description: 'Wrong role, or outside the caller\'s scope', codes: ['ROLE_NOT_ALLOWED', 'CSRF_TOKEN_INVALID', 'PASSWORD_CHANGE_REQUIRED', 'OUTSIDE_SCOPE', 'NOT_YOUR_CUSTOMER', 'NOT_SUPERIOR_UNIT', 'HEAD_OFFICE_ONLY', 'FOUR_EYES', 'NOT_YOUR_RECORD', 'OWN_REQUEST', 'OWN_TARGET', 'TRANSFER_NOT_ALLOWED'] },
+  404: { name: 'NotFound', description: 'Unknown id', codes: ['NOT_FOUND', 'UNKNOWN_CAMPAIGN', 'UNKNOWN_CUSTOMER', 'UNKNOWN_UNIT', 'UNKNOWN_STAFF', 'UNKNOWN_PRODUCT', 'UNKNOWN_TRANSFER_REQUEST', 'UNKNOWN_APPLICATION', 'UNKNOWN_CLAIM', 'UNKNOWN_COMPLAINT', 'UNKNOWN_CONTACT', 'UNKNOWN_CONVERSION', 'UNKNOWN_OFFER', 'UNKNOWN_PLAN_DOCUMENT', 'UNKNOWN_PROJECTION', 'UNKNOWN_REFERRAL', 'UNKNOWN_REQUEST', 'UNKNOWN_TRANSACTION'] },
+  409: { name: 'Conflict', description: 'Concurrency conflict after retries, an illegal transition, or a request still in progress', codes: ['CONCURRENCY_CONFLICT', 'INVALID_CAMPAIGN_STATE', 'ALREADY_REVERSED', 'REQUEST_IN_PROGRESS', 'TRANSFER_REQUEST_PENDING', 'REQUEST_ALREADY_DECIDED', 'ALREADY_ACCRUED', 'ALREADY_BOOTSTRAPPED', 'ALREADY_EXISTS', 'ALREADY_REVIEWED', 'APPLICATION_PENDING', 'CAMPAIGN_NOT_COMPLETED', 'CARD_ALREADY_HELD', 'CLAIM_PENDING', 'CLAIM_WITHOUT_CUSTOMER', 'COMPLAINT_ALREADY_ANSWERED', 'CUSTOMER_ALREADY_IN_SYSTEM', 'DATA_ERASED', 'LAST_ADMIN', 'MONTH_NOT_OVER', 'NO_APPROVED_APPLICATION', 'NO_CARD', 'OFFER_NOT_OPEN', 'PROJECTOR_NOT_IN_PROCESS', 'RANDOMISATION_SEED_DIFFERS', 'REBUILD_IN_PROGRESS', 'SNAPSHOT_OUT_OF_ORDER', 'STALE_TRANSFER_REQUEST'] },
   413: { name: 'PayloadTooLarge', description: 'Body over 1 MB (over 4 KiB without a token; a plan document over PLAN_DOCUMENT_MAX_BYTES)', codes: ['PAYLOAD_TOO_LARGE', 'BODY_TOO_LARGE_WITHOUT_TOKEN', 'DOCUMENT_TOO_LARGE'] },
   415: { name: 'UnsupportedMediaType', description: 'Body is not JSON (a plan document: its bytes are not a PDF or an Office file)', codes: ['UNSUPPORTED_MEDIA_TYPE', 'DOCUMENT_TYPE_NOT_ALLOWED'] },
   422: {
     name: 'RuleRefused',
     description: 'A business rule refuses',
-    codes: ['CONTACT_LIMIT_REACHED', 'OPTED_OUT', 'OFFER_NOT_SUITABLE', 'CONTROL_GROUP_CUSTOMER', 'IN_ANOTHER_CONTROL_GROUP', 'CAMPAIGN_PERIOD_OVER', 'BUDGET_EXCEEDED', 'SPECIAL_CARD_QUOTA', 'INSUFFICIENT_POINTS', 'EMPTY_AUDIENCE', 'UNKNOWN_PLAN_DOCUMENT', 'PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN'],
+    codes: ['CONTACT_LIMIT_REACHED', 'OPTED_OUT', 'OFFER_NOT_SUITABLE', 'CONTROL_GROUP_CUSTOMER', 'IN_ANOTHER_CONTROL_GROUP', 'CAMPAIGN_PERIOD_OVER', 'BUDGET_EXCEEDED', 'SPECIAL_CARD_QUOTA', 'INSUFFICIENT_POINTS', 'EMPTY_AUDIENCE', 'UNKNOWN_PLAN_DOCUMENT', 'PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN', 'IDEMPOTENCY_KEY_REUSED', 'ANSWER_BEFORE_COMPLAINT', 'BACKDATED_TOO_FAR', 'PERIOD_CLOSED', 'BUDGET_BELOW_COMMITMENTS', 'CAMPAIGN_NOT_RUNNING', 'CAMPAIGN_NOT_STARTED', 'CHANNEL_NOT_IN_CAMPAIGN', 'NOT_A_MANAGER', 'NOT_A_PARTICIPANT', 'NOT_A_SUB_BRANCH', 'NOT_A_VIP_TIER', 'NOT_IN_CAMPAIGN', 'OUTSIDE_CAMPAIGN_UNIT', 'POLICY_LOOSER_THAN_HEAD_OFFICE', 'PRODUCT_NOT_IN_CAMPAIGN', 'REAPPLY_TOO_SOON', 'REFERRAL_NOT_ON_FILE', 'STAFF_NOT_IN_UNIT', 'THRESHOLD_BELOW_MINIMUM'],
   },
   429: { name: 'RateLimited', description: 'Over the rate limit for this token', codes: ['RATE_LIMITED'] },
   500: { name: 'InternalError', description: 'Unexpected failure (logged with the correlation id)', codes: ['INTERNAL'] },
-  503: { name: 'Unavailable', description: 'Temporarily unavailable: try again shortly', codes: ['READ_MODEL_BEHIND', 'READ_TIMEOUT', 'REPLAYS_BUSY', 'STORE_UNAVAILABLE', 'STORE_TIMEOUT', 'STORE_UNREACHABLE'] },
+  503: { name: 'Unavailable', description: 'Temporarily unavailable: try again shortly', codes: ['READ_MODEL_BEHIND', 'READ_TIMEOUT', 'REPLAYS_BUSY', 'STORE_UNAVAILABLE', 'STORE_TIMEOUT', 'READ_MODEL_NOT_READY', 'DATABASE_UNAVAILABLE'] },
 };
 
 export interface Operation {
@@ -75,6 +75,8 @@ export const OPERATION_ERRORS: Readonly<Record<string, Readonly<Record<number, r
   'POST /api/auth/staff/{staffId}/one-time-password': { 422: ['WEAK_PASSWORD'] },
   'POST /api/campaigns': { 400: ['INVALID_AGE_BAND'] },
   'POST /api/audiences/preview': { 400: ['INVALID_AGE_BAND'] },
+  // The readiness report's code (libs/platform readiness.ts), answered by health.controller.ts.
+  'GET /health/ready': { 503: ['STORE_UNREACHABLE', 'DATABASE_UNREACHABLE', 'READ_MODELS_STALE'] },
 };
 
 const envelope = (code: string, message: string) => ({ 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' }, example: { error: { code, message, details: {} } } } });
@@ -105,4 +107,17 @@ export function errorResponses(op: Operation): Record<string, object> {
       return [String(status), { description: `${description}. Codes: ${codes.join(', ')}.`, 'x-codes': codes, content: envelope(codes[0]!, description.toLowerCase()) }];
     }),
   );
+}
+
+/**
+ * Every error code the document lists, by status: the per-status template and each operation's own
+ * codes. error-catalogue.spec.ts reads the source for the codes the product answers and fails when
+ * one is missing here at its status, or when one listed here is answered by nothing.
+ */
+export function errorCatalogue(): Record<number, string[]> {
+  const out: Record<number, Set<string>> = {};
+  const add = (status: number, codes: readonly string[]) => codes.forEach((c) => (out[status] ??= new Set()).add(c));
+  for (const [status, { codes }] of Object.entries(CODES)) add(Number(status), codes);
+  for (const own of Object.values(OPERATION_ERRORS)) for (const [status, codes] of Object.entries(own)) add(Number(status), codes);
+  return Object.fromEntries(Object.entries(out).map(([s, codes]) => [s, [...codes].sort()]));
 }
