@@ -67,8 +67,14 @@ const BY_HAND: Record<string, readonly string[]> = {
 /** Literal codes that never reach an api answer: the CLI's import/export, the message bus's dead letters, the ops port. */
 const NOT_ANSWERED = new Set(['INVALID_IMPORT_FILE', 'EXPORT_STALLED', 'PROCESSING_FAILED', 'METHOD_NOT_ALLOWED', 'NOT_FOUND', 'STREAM_DELETED', 'APPEND_TOO_LARGE']);
 
+/**
+ * Thrown but caught before any answer: the launch counts a customer enrolment refuses with these as
+ * excluded (launch-campaign.command.ts EXCLUSIONS); OUTSIDE_CAMPAIGN_UNIT is thrown by enrolment only.
+ */
+const CAUGHT = new Set(['422 OUTSIDE_CAMPAIGN_UNIT']);
+
 function answered(): Set<string> {
-  return new Set([...thrown().keys(), ...Object.entries(BY_HAND).flatMap(([s, codes]) => codes.map((c) => `${s} ${c}`))]);
+  return new Set([...thrown().keys(), ...Object.entries(BY_HAND).flatMap(([s, codes]) => codes.map((c) => `${s} ${c}`))].filter((p) => !CAUGHT.has(p)));
 }
 
 describe('the error catalogue', () => {
@@ -95,7 +101,7 @@ describe('the error catalogue', () => {
   });
 
   it('every literal code in the source is seen by the scan, read by hand, or never answered', () => {
-    const known = new Set([...answered()].map((p) => p.split(' ')[1]));
+    const known = new Set([...answered(), ...CAUGHT].map((p) => p.split(' ')[1]));
     const literals = new Set([...text.values()].flatMap((src) => [...src.matchAll(/\bcode(?:\?)?(?::| =) '([A-Z_]+)'/g)].map((m) => m[1]!)));
     expect([...literals].filter((c) => !known.has(c) && !NOT_ANSWERED.has(c)).sort()).toEqual([]);
   });

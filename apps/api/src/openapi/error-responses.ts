@@ -29,7 +29,10 @@ const CODES: Record<number, { name: string; description: string; codes: string[]
   422: {
     name: 'RuleRefused',
     description: 'A business rule refuses',
-    codes: ['CONTACT_LIMIT_REACHED', 'OPTED_OUT', 'OFFER_NOT_SUITABLE', 'CONTROL_GROUP_CUSTOMER', 'IN_ANOTHER_CONTROL_GROUP', 'CAMPAIGN_PERIOD_OVER', 'BUDGET_EXCEEDED', 'SPECIAL_CARD_QUOTA', 'INSUFFICIENT_POINTS', 'EMPTY_AUDIENCE', 'UNKNOWN_PLAN_DOCUMENT', 'PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN', 'IDEMPOTENCY_KEY_REUSED', 'ANSWER_BEFORE_COMPLAINT', 'BACKDATED_TOO_FAR', 'PERIOD_CLOSED', 'BUDGET_BELOW_COMMITMENTS', 'CAMPAIGN_NOT_RUNNING', 'CAMPAIGN_NOT_STARTED', 'CHANNEL_NOT_IN_CAMPAIGN', 'NOT_A_MANAGER', 'NOT_A_PARTICIPANT', 'NOT_A_SUB_BRANCH', 'NOT_A_VIP_TIER', 'NOT_IN_CAMPAIGN', 'OUTSIDE_CAMPAIGN_UNIT', 'POLICY_LOOSER_THAN_HEAD_OFFICE', 'PRODUCT_NOT_IN_CAMPAIGN', 'REAPPLY_TOO_SOON', 'REFERRAL_NOT_ON_FILE', 'STAFF_NOT_IN_UNIT', 'THRESHOLD_BELOW_MINIMUM'],
+    // Any command: a reused Idempotency-Key with another body (idempotency.interceptor.ts); a fact dated
+    // past the grace or in a closed month (periods/business-time.ts, checked by every customer command
+    // and campaign costs). The deciders' own refusals are listed per operation in OPERATION_ERRORS.
+    codes: ['IDEMPOTENCY_KEY_REUSED', 'BACKDATED_TOO_FAR', 'PERIOD_CLOSED'],
   },
   429: { name: 'RateLimited', description: 'Over the rate limit for this token', codes: ['RATE_LIMITED'] },
   500: { name: 'InternalError', description: 'Unexpected failure (logged with the correlation id)', codes: ['INTERNAL'] },
@@ -74,6 +77,38 @@ export const OPERATION_ERRORS: Readonly<Record<string, Readonly<Record<number, r
   'POST /api/auth/password': { 422: ['INVALID_CREDENTIALS', 'WEAK_PASSWORD', 'PASSWORD_REUSED'], 423: ['ACCOUNT_LOCKED'] },
   'POST /api/auth/staff/{staffId}/one-time-password': { 422: ['WEAK_PASSWORD'] },
   'POST /api/campaigns': { 400: ['INVALID_AGE_BAND'] },
+  // The deciders' 422 refusals, read by hand from libs/domain (the command each `case` decides, and the
+  // route that sends it; openapi.refusals.int.spec.ts provokes some). Interactions carry the customer
+  // side: contact (customer-contact.ts), offer and sale (customer-selling.ts, customer-suitability.ts),
+  // participation, and every campaign reach check (customer-campaign-reach.ts).
+  'POST /api/interactions': {
+    422: ['CONTACT_LIMIT_REACHED', 'OPTED_OUT', 'CHANNEL_NOT_IN_CAMPAIGN', 'NOT_IN_CAMPAIGN', 'CONTROL_GROUP_CUSTOMER', 'IN_ANOTHER_CONTROL_GROUP', 'CAMPAIGN_NOT_RUNNING', 'CAMPAIGN_PERIOD_OVER', 'PRODUCT_NOT_IN_CAMPAIGN', 'OFFER_NOT_SUITABLE', 'REFERRAL_NOT_ON_FILE'],
+  },
+  // campaign.decider.ts: LaunchCampaign; CommitBudget on the owner's budget (budget.decider.ts).
+  'POST /api/campaigns/{campaignId}/launch': { 422: ['CAMPAIGN_NOT_STARTED', 'CAMPAIGN_PERIOD_OVER', 'EMPTY_AUDIENCE', 'BUDGET_EXCEEDED'] },
+  // campaign.decider.ts: SubmitCampaign names its plan document (plan-document.ts attachedPlan).
+  'POST /api/campaigns/{campaignId}/submit': { 422: ['UNKNOWN_PLAN_DOCUMENT', 'PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN'] },
+  'POST /api/campaigns/{campaignId}/costs': { 422: ['NOT_A_PARTICIPANT', 'BUDGET_EXCEEDED'] },
+  'POST /api/campaigns/{campaignId}/feedback': { 422: ['NOT_A_PARTICIPANT'] },
+  // budget.decider.ts: requireCovers (SetAnnualBudget, ReceiveAllocation, DecideBudgetChange); AllocateToChild.
+  'POST /api/budgets/{unitId}/annual': { 422: ['BUDGET_BELOW_COMMITMENTS'] },
+  'POST /api/budgets/{unitId}/allocations': { 422: ['BUDGET_EXCEEDED', 'BUDGET_BELOW_COMMITMENTS'] },
+  'POST /api/budgets/{unitId}/change-requests/{requestId}/decision': { 422: ['BUDGET_EXCEEDED', 'BUDGET_BELOW_COMMITMENTS'] },
+  // customer-relationship.ts managerIn (AssignManager, FileClaim, DecideClaim) and transferTarget (TransferCustomer, RequestTransfer).
+  'POST /api/customers/{customerId}/manager': { 422: ['NOT_A_MANAGER', 'STAFF_NOT_IN_UNIT'] },
+  'POST /api/customers/claims': { 422: ['NOT_A_MANAGER', 'STAFF_NOT_IN_UNIT'] },
+  'POST /api/customers/{customerId}/claims/{claimId}/decision': { 422: ['NOT_A_MANAGER', 'STAFF_NOT_IN_UNIT'] },
+  'POST /api/customers/{customerId}/transfer': { 422: ['NOT_A_MANAGER', 'NOT_A_SUB_BRANCH'] },
+  'POST /api/customers/{customerId}/transfer-requests': { 422: ['NOT_A_MANAGER', 'NOT_A_SUB_BRANCH'] },
+  'POST /api/customers/{customerId}/complaints/{complaintId}/answer': { 422: ['ANSWER_BEFORE_COMPLAINT'] },
+  // vip-card.decider.ts: ApplyForVipCard, DecideSpecialCard.
+  'POST /api/customers/{customerId}/vip-card/applications': { 422: ['REAPPLY_TOO_SOON', 'NOT_A_VIP_TIER'] },
+  'POST /api/customers/{customerId}/vip-card/applications/{applicationId}/decision': { 422: ['SPECIAL_CARD_QUOTA'] },
+  // points.decider.ts: RedeemPoints.
+  'POST /api/points/{customerId}/redemptions': { 422: ['INSUFFICIENT_POINTS'] },
+  // organisation.decider.ts: SetTierThresholds, SetContactPolicy.
+  'POST /api/org/units/{unitId}/tier-thresholds': { 422: ['THRESHOLD_BELOW_MINIMUM'] },
+  'POST /api/org/units/{unitId}/contact-policy': { 422: ['POLICY_LOOSER_THAN_HEAD_OFFICE'] },
   'POST /api/audiences/preview': { 400: ['INVALID_AGE_BAND'] },
   // The readiness report's code (libs/platform readiness.ts), answered by health.controller.ts.
   'GET /health/ready': { 503: ['STORE_UNREACHABLE', 'DATABASE_UNREACHABLE', 'READ_MODELS_STALE'] },

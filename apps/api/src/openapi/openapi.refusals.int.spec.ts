@@ -1,5 +1,6 @@
 import { planPdf } from '@app/demo';
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { OPERATION_ERRORS } from './error-responses';
 import { fetchOpenApiDocument, type OpenApiDocument } from '../../../../test/support/openapi-document';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
@@ -74,6 +75,9 @@ describe('business refusals are documented for the operation that answers them',
     refusal('post', '/api/org/closed-months', await admin.post('/api/org/closed-months', { month: thisMonth }));
     refusal('post', '/api/campaigns/{campaignId}/launch', await admin.post('/api/campaigns/KD/launch', { randomisationSeed: 'KD' }));
     refusal('post', '/api/campaigns/{campaignId}/launch', await admin.post('/api/campaigns/NOPE/launch', { randomisationSeed: 'NOPE' }));
+    // A complaint made now, answered an hour before it was made.
+    expect((await rm.post('/api/interactions', { kind: 'complaint', customerId: 'R1', complaintId: 'Q1', category: 'too_many_calls', answerWithinDays: 1 })).status).toBe(201);
+    refusal('post', '/api/customers/{customerId}/complaints/{complaintId}/answer', await rm.post('/api/customers/R1/complaints/Q1/answer', { occurredAt: new Date(now - 3_600_000).toISOString() }));
     // R1 has no points at all.
     refusal('post', '/api/points/{customerId}/redemptions', await admin.post('/api/points/R1/redemptions', { redemptionId: 'RD1', points: 10, description: 'lounge' }));
     // The same Idempotency-Key again with another body.
@@ -91,10 +95,21 @@ describe('business refusals are documented for the operation that answers them',
       'POST /api/org/closed-months 409 MONTH_NOT_OVER',
       'POST /api/campaigns/{campaignId}/launch 409 INVALID_CAMPAIGN_STATE',
       'POST /api/campaigns/{campaignId}/launch 404 UNKNOWN_CAMPAIGN',
+      'POST /api/customers/{customerId}/complaints/{complaintId}/answer 422 ANSWER_BEFORE_COMPLAINT',
       'POST /api/points/{customerId}/redemptions 422 INSUFFICIENT_POINTS',
       'POST /api/customers/{customerId}/personal-data 422 IDEMPOTENCY_KEY_REUSED',
     ]);
     const unlisted = seen.filter(([m, p, s, code]) => !listed(m, p, s).includes(code)).map((x) => x.join(' '));
     expect(unlisted).toEqual([]);
+  });
+
+  it('every operation OPERATION_ERRORS names is one the document has', () => {
+    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    expect(Object.keys(OPERATION_ERRORS).filter((op) => !documented.has(op))).toEqual([]);
+  });
+
+  it("an operation's own refusals are not listed for another: a points redemption does not list a contact limit", () => {
+    expect(listed('post', '/api/points/{customerId}/redemptions', 422)).toEqual(['INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REUSED', 'BACKDATED_TOO_FAR', 'PERIOD_CLOSED']);
+    expect(listed('post', '/api/auth/sign-out', 422)).toEqual(['IDEMPOTENCY_KEY_REUSED', 'BACKDATED_TOO_FAR', 'PERIOD_CLOSED']);
   });
 });

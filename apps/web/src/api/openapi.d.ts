@@ -1684,7 +1684,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description A business rule refuses. Codes: CONTACT_LIMIT_REACHED, OPTED_OUT, OFFER_NOT_SUITABLE, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_PERIOD_OVER, BUDGET_EXCEEDED, SPECIAL_CARD_QUOTA, INSUFFICIENT_POINTS, EMPTY_AUDIENCE, UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN, IDEMPOTENCY_KEY_REUSED, ANSWER_BEFORE_COMPLAINT, BACKDATED_TOO_FAR, PERIOD_CLOSED, BUDGET_BELOW_COMMITMENTS, CAMPAIGN_NOT_RUNNING, CAMPAIGN_NOT_STARTED, CHANNEL_NOT_IN_CAMPAIGN, NOT_A_MANAGER, NOT_A_PARTICIPANT, NOT_A_SUB_BRANCH, NOT_A_VIP_TIER, NOT_IN_CAMPAIGN, OUTSIDE_CAMPAIGN_UNIT, POLICY_LOOSER_THAN_HEAD_OFFICE, PRODUCT_NOT_IN_CAMPAIGN, REAPPLY_TOO_SOON, REFERRAL_NOT_ON_FILE, STAFF_NOT_IN_UNIT, THRESHOLD_BELOW_MINIMUM. */
+        /** @description A business rule refuses. Codes: IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
         RuleRefused: {
             headers: {
                 [name: string]: unknown;
@@ -1693,7 +1693,7 @@ export interface components {
                 /**
                  * @example {
                  *       "error": {
-                 *         "code": "CONTACT_LIMIT_REACHED",
+                 *         "code": "IDEMPOTENCY_KEY_REUSED",
                  *         "message": "a business rule refuses",
                  *         "details": {}
                  *       }
@@ -2551,7 +2551,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: THRESHOLD_BELOW_MINIMUM, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "THRESHOLD_BELOW_MINIMUM",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -2612,7 +2629,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: POLICY_LOOSER_THAN_HEAD_OFFICE, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "POLICY_LOOSER_THAN_HEAD_OFFICE",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3129,7 +3163,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_MANAGER",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3198,7 +3249,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_MANAGER",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3264,7 +3332,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_MANAGER",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3328,7 +3413,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_MANAGER",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3396,7 +3498,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_MANAGER",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3657,7 +3776,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: ANSWER_BEFORE_COMPLAINT, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ANSWER_BEFORE_COMPLAINT",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3723,7 +3859,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: REAPPLY_TOO_SOON, NOT_A_VIP_TIER, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "REAPPLY_TOO_SOON",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3790,7 +3943,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: SPECIAL_CARD_QUOTA, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SPECIAL_CARD_QUOTA",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -4245,7 +4415,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: INSUFFICIENT_POINTS, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INSUFFICIENT_POINTS",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -4442,7 +4629,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: CONTACT_LIMIT_REACHED, OPTED_OUT, CHANNEL_NOT_IN_CAMPAIGN, NOT_IN_CAMPAIGN, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_NOT_RUNNING, CAMPAIGN_PERIOD_OVER, PRODUCT_NOT_IN_CAMPAIGN, OFFER_NOT_SUITABLE, REFERRAL_NOT_ON_FILE, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONTACT_LIMIT_REACHED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -4729,7 +4933,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNKNOWN_PLAN_DOCUMENT",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -4933,7 +5154,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: CAMPAIGN_NOT_STARTED, CAMPAIGN_PERIOD_OVER, EMPTY_AUDIENCE, BUDGET_EXCEEDED, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CAMPAIGN_NOT_STARTED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5004,7 +5242,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_PARTICIPANT, BUDGET_EXCEEDED, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_PARTICIPANT",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5074,7 +5329,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_PARTICIPANT, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_PARTICIPANT",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -6514,7 +6786,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BUDGET_BELOW_COMMITMENTS",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -6580,7 +6869,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: BUDGET_EXCEEDED, BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BUDGET_EXCEEDED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -6714,7 +7020,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: BUDGET_EXCEEDED, BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BUDGET_EXCEEDED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -7898,7 +8221,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: INVALID_CREDENTIALS, WEAK_PASSWORD, PASSWORD_REUSED, CONTACT_LIMIT_REACHED, OPTED_OUT, OFFER_NOT_SUITABLE, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_PERIOD_OVER, BUDGET_EXCEEDED, SPECIAL_CARD_QUOTA, INSUFFICIENT_POINTS, EMPTY_AUDIENCE, UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN, IDEMPOTENCY_KEY_REUSED, ANSWER_BEFORE_COMPLAINT, BACKDATED_TOO_FAR, PERIOD_CLOSED, BUDGET_BELOW_COMMITMENTS, CAMPAIGN_NOT_RUNNING, CAMPAIGN_NOT_STARTED, CHANNEL_NOT_IN_CAMPAIGN, NOT_A_MANAGER, NOT_A_PARTICIPANT, NOT_A_SUB_BRANCH, NOT_A_VIP_TIER, NOT_IN_CAMPAIGN, OUTSIDE_CAMPAIGN_UNIT, POLICY_LOOSER_THAN_HEAD_OFFICE, PRODUCT_NOT_IN_CAMPAIGN, REAPPLY_TOO_SOON, REFERRAL_NOT_ON_FILE, STAFF_NOT_IN_UNIT, THRESHOLD_BELOW_MINIMUM. */
+            /** @description A business rule refuses. Codes: INVALID_CREDENTIALS, WEAK_PASSWORD, PASSWORD_REUSED, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8024,7 +8347,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: WEAK_PASSWORD, CONTACT_LIMIT_REACHED, OPTED_OUT, OFFER_NOT_SUITABLE, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_PERIOD_OVER, BUDGET_EXCEEDED, SPECIAL_CARD_QUOTA, INSUFFICIENT_POINTS, EMPTY_AUDIENCE, UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN, IDEMPOTENCY_KEY_REUSED, ANSWER_BEFORE_COMPLAINT, BACKDATED_TOO_FAR, PERIOD_CLOSED, BUDGET_BELOW_COMMITMENTS, CAMPAIGN_NOT_RUNNING, CAMPAIGN_NOT_STARTED, CHANNEL_NOT_IN_CAMPAIGN, NOT_A_MANAGER, NOT_A_PARTICIPANT, NOT_A_SUB_BRANCH, NOT_A_VIP_TIER, NOT_IN_CAMPAIGN, OUTSIDE_CAMPAIGN_UNIT, POLICY_LOOSER_THAN_HEAD_OFFICE, PRODUCT_NOT_IN_CAMPAIGN, REAPPLY_TOO_SOON, REFERRAL_NOT_ON_FILE, STAFF_NOT_IN_UNIT, THRESHOLD_BELOW_MINIMUM. */
+            /** @description A business rule refuses. Codes: WEAK_PASSWORD, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
