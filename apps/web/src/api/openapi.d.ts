@@ -1684,7 +1684,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description A business rule refuses. Codes: IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+        /** @description A business rule refuses. Codes: IDEMPOTENCY_KEY_REUSED. */
         RuleRefused: {
             headers: {
                 [name: string]: unknown;
@@ -2551,7 +2551,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: THRESHOLD_BELOW_MINIMUM, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: THRESHOLD_BELOW_MINIMUM, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2629,7 +2629,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: POLICY_LOOSER_THAN_HEAD_OFFICE, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: POLICY_LOOSER_THAN_HEAD_OFFICE, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2897,7 +2897,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -2966,7 +2983,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3032,7 +3066,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3099,7 +3150,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3163,7 +3231,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3249,7 +3317,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3332,7 +3400,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3413,7 +3481,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3498,7 +3566,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3581,7 +3649,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3646,7 +3731,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3712,7 +3814,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3776,7 +3895,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: ANSWER_BEFORE_COMPLAINT, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: ANSWER_BEFORE_COMPLAINT, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3859,7 +3978,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: REAPPLY_TOO_SOON, NOT_A_VIP_TIER, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: REAPPLY_TOO_SOON, NOT_A_VIP_TIER, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3943,7 +4062,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: SPECIAL_CARD_QUOTA, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: SPECIAL_CARD_QUOTA, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4415,7 +4534,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: INSUFFICIENT_POINTS, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: INSUFFICIENT_POINTS, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4629,7 +4748,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: CONTACT_LIMIT_REACHED, OPTED_OUT, CHANNEL_NOT_IN_CAMPAIGN, NOT_IN_CAMPAIGN, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_NOT_RUNNING, CAMPAIGN_PERIOD_OVER, PRODUCT_NOT_IN_CAMPAIGN, OFFER_NOT_SUITABLE, REFERRAL_NOT_ON_FILE, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: CONTACT_LIMIT_REACHED, OPTED_OUT, CHANNEL_NOT_IN_CAMPAIGN, NOT_IN_CAMPAIGN, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_NOT_RUNNING, CAMPAIGN_PERIOD_OVER, PRODUCT_NOT_IN_CAMPAIGN, OFFER_NOT_SUITABLE, REFERRAL_NOT_ON_FILE, BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4933,7 +5052,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5154,7 +5273,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: CAMPAIGN_NOT_STARTED, CAMPAIGN_PERIOD_OVER, EMPTY_AUDIENCE, BUDGET_EXCEEDED, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: CAMPAIGN_NOT_STARTED, CAMPAIGN_PERIOD_OVER, EMPTY_AUDIENCE, BUDGET_EXCEEDED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5242,7 +5361,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: NOT_A_PARTICIPANT, BUDGET_EXCEEDED, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: NOT_A_PARTICIPANT, BUDGET_EXCEEDED, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5329,7 +5448,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: NOT_A_PARTICIPANT, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: NOT_A_PARTICIPANT, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6786,7 +6905,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6869,7 +6988,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: BUDGET_EXCEEDED, BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: BUDGET_EXCEEDED, BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7020,7 +7139,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: BUDGET_EXCEEDED, BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: BUDGET_EXCEEDED, BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8221,7 +8340,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: INVALID_CREDENTIALS, WEAK_PASSWORD, PASSWORD_REUSED, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: INVALID_CREDENTIALS, WEAK_PASSWORD, PASSWORD_REUSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8347,7 +8466,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: WEAK_PASSWORD, IDEMPOTENCY_KEY_REUSED, BACKDATED_TOO_FAR, PERIOD_CLOSED. */
+            /** @description A business rule refuses. Codes: WEAK_PASSWORD, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
