@@ -1558,7 +1558,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Invalid input. Codes: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED. */
+        /** @description Invalid input. Codes: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED, ID_TOO_LONG, BODY_ALREADY_READ, CANNOT_DEACTIVATE_SELF, CHANNELS_REQUIRED, DESCRIPTION_REQUIRED, INVALID_AMOUNT, INVALID_AS_OF, INVALID_ATTRIBUTION, INVALID_CHANNEL, INVALID_CONTROL_GROUP, INVALID_CORRECTION_REASON, INVALID_DAYS, INVALID_DEADLINE, INVALID_DORMANCY, INVALID_FILE_NAME, INVALID_IDEMPOTENCY_KEY, INVALID_LIMIT, INVALID_ORG_LEVEL, INVALID_OUTCOME, INVALID_PARAMETER, INVALID_PARTICIPANT_COUNT, INVALID_PARTICIPATION, INVALID_PERIOD, INVALID_POINTS, INVALID_POLICY, INVALID_RATING, INVALID_REFERENCE, INVALID_SCORING_RULES, INVALID_THRESHOLDS, INVALID_TIER, INVALID_YEAR, NAME_REQUIRED, NOTHING_TO_CORRECT, NOT_A_CHILD_UNIT, NOT_A_SUB_BRANCH, NOT_CROSS_BRANCH, NOT_HEAD_OFFICE, NO_HOME_UNIT, PLAN_DOCUMENT_REQUIRED, PRODUCTS_REQUIRED, SAME_STAFF. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1576,7 +1576,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description No valid bearer token. Codes: UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED, TOKEN_REVOKED, UNKNOWN_ACTOR. */
+        /** @description No valid bearer token. Codes: UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED, TOKEN_REVOKED, UNKNOWN_ACTOR, SESSION_EXPIRED. */
         Unauthenticated: {
             headers: {
                 [name: string]: unknown;
@@ -1594,7 +1594,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Wrong role, or outside the caller's scope. Codes: ROLE_NOT_ALLOWED, CSRF_TOKEN_INVALID, PASSWORD_CHANGE_REQUIRED, OUTSIDE_SCOPE, NOT_YOUR_CUSTOMER, NOT_SUPERIOR_UNIT, HEAD_OFFICE_ONLY, FOUR_EYES, NOT_YOUR_RECORD, OWN_REQUEST. */
+        /** @description Wrong role, or outside the caller's scope. Codes: ROLE_NOT_ALLOWED, CSRF_TOKEN_INVALID, PASSWORD_CHANGE_REQUIRED, OUTSIDE_SCOPE, NOT_YOUR_CUSTOMER, NOT_SUPERIOR_UNIT, HEAD_OFFICE_ONLY, FOUR_EYES, NOT_YOUR_RECORD, OWN_REQUEST, OWN_TARGET, TRANSFER_NOT_ALLOWED. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1612,7 +1612,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Unknown id. Codes: NOT_FOUND, UNKNOWN_CAMPAIGN, UNKNOWN_CUSTOMER, UNKNOWN_UNIT, UNKNOWN_STAFF, UNKNOWN_PRODUCT, UNKNOWN_TRANSFER_REQUEST. */
+        /** @description Unknown id. Codes: NOT_FOUND, UNKNOWN_CAMPAIGN, UNKNOWN_CUSTOMER, UNKNOWN_UNIT, UNKNOWN_STAFF, UNKNOWN_PRODUCT, UNKNOWN_TRANSFER_REQUEST, UNKNOWN_APPLICATION, UNKNOWN_CLAIM, UNKNOWN_COMPLAINT, UNKNOWN_CONTACT, UNKNOWN_CONVERSION, UNKNOWN_OFFER, UNKNOWN_PLAN_DOCUMENT, UNKNOWN_PROJECTION, UNKNOWN_REFERRAL, UNKNOWN_REQUEST, UNKNOWN_TRANSACTION. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -1630,7 +1630,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Concurrency conflict after retries, an illegal transition, or a request still in progress. Codes: WRONG_EXPECTED_VERSION, INVALID_CAMPAIGN_STATE, ALREADY_REVERSED, IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS, TRANSFER_REQUEST_PENDING, REQUEST_ALREADY_DECIDED. */
+        /** @description Concurrency conflict after retries, an illegal transition, or a request still in progress. Codes: CONCURRENCY_CONFLICT, INVALID_CAMPAIGN_STATE, ALREADY_REVERSED, REQUEST_IN_PROGRESS, TRANSFER_REQUEST_PENDING, REQUEST_ALREADY_DECIDED, ALREADY_ACCRUED, ALREADY_BOOTSTRAPPED, ALREADY_EXISTS, ALREADY_REVIEWED, APPLICATION_PENDING, CAMPAIGN_NOT_COMPLETED, CARD_ALREADY_HELD, CLAIM_PENDING, CLAIM_WITHOUT_CUSTOMER, COMPLAINT_ALREADY_ANSWERED, CUSTOMER_ALREADY_IN_SYSTEM, DATA_ERASED, LAST_ADMIN, MONTH_NOT_OVER, NO_APPROVED_APPLICATION, NO_CARD, OFFER_NOT_OPEN, PROJECTOR_NOT_IN_PROCESS, RANDOMISATION_SEED_DIFFERS, REBUILD_IN_PROGRESS, SNAPSHOT_OUT_OF_ORDER, STALE_TRANSFER_REQUEST. */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -1639,7 +1639,7 @@ export interface components {
                 /**
                  * @example {
                  *       "error": {
-                 *         "code": "WRONG_EXPECTED_VERSION",
+                 *         "code": "CONCURRENCY_CONFLICT",
                  *         "message": "concurrency conflict after retries, an illegal transition, or a request still in progress",
                  *         "details": {}
                  *       }
@@ -1684,7 +1684,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description A business rule refuses. Codes: CONTACT_LIMIT_REACHED, OPTED_OUT, OFFER_NOT_SUITABLE, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_PERIOD_OVER, BUDGET_EXCEEDED, SPECIAL_CARD_QUOTA, INSUFFICIENT_POINTS, EMPTY_AUDIENCE, UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN. */
+        /** @description A business rule refuses. Codes: IDEMPOTENCY_KEY_REUSED. */
         RuleRefused: {
             headers: {
                 [name: string]: unknown;
@@ -1693,7 +1693,7 @@ export interface components {
                 /**
                  * @example {
                  *       "error": {
-                 *         "code": "CONTACT_LIMIT_REACHED",
+                 *         "code": "IDEMPOTENCY_KEY_REUSED",
                  *         "message": "a business rule refuses",
                  *         "details": {}
                  *       }
@@ -1738,7 +1738,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Temporarily unavailable: try again shortly. Codes: READ_MODEL_BEHIND, READ_TIMEOUT, REPLAYS_BUSY, STORE_UNAVAILABLE, STORE_TIMEOUT, STORE_UNREACHABLE. */
+        /** @description Temporarily unavailable: try again shortly. Codes: READ_MODEL_BEHIND, READ_TIMEOUT, REPLAYS_BUSY, STORE_UNAVAILABLE, STORE_TIMEOUT, READ_MODEL_NOT_READY, DATABASE_UNAVAILABLE. */
         Unavailable: {
             headers: {
                 [name: string]: unknown;
@@ -1867,7 +1867,24 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
+            /** @description Temporarily unavailable: try again shortly. Codes: STORE_UNREACHABLE, DATABASE_UNREACHABLE, READ_MODELS_STALE, READ_MODEL_BEHIND, READ_TIMEOUT, REPLAYS_BUSY, STORE_UNAVAILABLE, STORE_TIMEOUT, READ_MODEL_NOT_READY, DATABASE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "STORE_UNREACHABLE",
+                     *         "message": "temporarily unavailable: try again shortly",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     OrganisationController_bootstrap: {
@@ -2534,7 +2551,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: THRESHOLD_BELOW_MINIMUM, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "THRESHOLD_BELOW_MINIMUM",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -2595,7 +2629,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: POLICY_LOOSER_THAN_HEAD_OFFICE, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "POLICY_LOOSER_THAN_HEAD_OFFICE",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -2846,7 +2897,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -2915,7 +2983,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -2981,7 +3066,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3048,7 +3150,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3112,7 +3231,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_MANAGER",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3181,7 +3317,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_MANAGER",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3247,7 +3400,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_MANAGER",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3311,7 +3481,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_MANAGER",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3379,7 +3566,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_MANAGER",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3445,7 +3649,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3510,7 +3731,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3576,7 +3814,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERIOD_CLOSED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3640,7 +3895,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: ANSWER_BEFORE_COMPLAINT, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ANSWER_BEFORE_COMPLAINT",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3706,7 +3978,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: REAPPLY_TOO_SOON, NOT_A_VIP_TIER, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "REAPPLY_TOO_SOON",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3773,7 +4062,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: SPECIAL_CARD_QUOTA, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SPECIAL_CARD_QUOTA",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -4228,7 +4534,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: INSUFFICIENT_POINTS, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INSUFFICIENT_POINTS",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -4425,7 +4748,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: CONTACT_LIMIT_REACHED, OPTED_OUT, CHANNEL_NOT_IN_CAMPAIGN, NOT_IN_CAMPAIGN, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_NOT_RUNNING, CAMPAIGN_PERIOD_OVER, PRODUCT_NOT_IN_CAMPAIGN, OFFER_NOT_SUITABLE, REFERRAL_NOT_ON_FILE, BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONTACT_LIMIT_REACHED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -4636,7 +4976,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input. Codes: INVALID_AGE_BAND, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED. */
+            /** @description Invalid input. Codes: INVALID_AGE_BAND, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED, ID_TOO_LONG, BODY_ALREADY_READ, CANNOT_DEACTIVATE_SELF, CHANNELS_REQUIRED, DESCRIPTION_REQUIRED, INVALID_AMOUNT, INVALID_AS_OF, INVALID_ATTRIBUTION, INVALID_CHANNEL, INVALID_CONTROL_GROUP, INVALID_CORRECTION_REASON, INVALID_DAYS, INVALID_DEADLINE, INVALID_DORMANCY, INVALID_FILE_NAME, INVALID_IDEMPOTENCY_KEY, INVALID_LIMIT, INVALID_ORG_LEVEL, INVALID_OUTCOME, INVALID_PARAMETER, INVALID_PARTICIPANT_COUNT, INVALID_PARTICIPATION, INVALID_PERIOD, INVALID_POINTS, INVALID_POLICY, INVALID_RATING, INVALID_REFERENCE, INVALID_SCORING_RULES, INVALID_THRESHOLDS, INVALID_TIER, INVALID_YEAR, NAME_REQUIRED, NOTHING_TO_CORRECT, NOT_A_CHILD_UNIT, NOT_A_SUB_BRANCH, NOT_CROSS_BRANCH, NOT_HEAD_OFFICE, NO_HOME_UNIT, PLAN_DOCUMENT_REQUIRED, PRODUCTS_REQUIRED, SAME_STAFF. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4723,7 +5063,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNKNOWN_PLAN_DOCUMENT",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -4927,7 +5284,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: CAMPAIGN_NOT_STARTED, CAMPAIGN_PERIOD_OVER, EMPTY_AUDIENCE, BUDGET_EXCEEDED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CAMPAIGN_NOT_STARTED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -4998,7 +5372,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_PARTICIPANT, BUDGET_EXCEEDED, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_PARTICIPANT",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5068,7 +5459,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: NOT_A_PARTICIPANT, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_A_PARTICIPANT",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5533,7 +5941,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input. Codes: INVALID_AGE_BAND, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED. */
+            /** @description Invalid input. Codes: INVALID_AGE_BAND, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED, ID_TOO_LONG, BODY_ALREADY_READ, CANNOT_DEACTIVATE_SELF, CHANNELS_REQUIRED, DESCRIPTION_REQUIRED, INVALID_AMOUNT, INVALID_AS_OF, INVALID_ATTRIBUTION, INVALID_CHANNEL, INVALID_CONTROL_GROUP, INVALID_CORRECTION_REASON, INVALID_DAYS, INVALID_DEADLINE, INVALID_DORMANCY, INVALID_FILE_NAME, INVALID_IDEMPOTENCY_KEY, INVALID_LIMIT, INVALID_ORG_LEVEL, INVALID_OUTCOME, INVALID_PARAMETER, INVALID_PARTICIPANT_COUNT, INVALID_PARTICIPATION, INVALID_PERIOD, INVALID_POINTS, INVALID_POLICY, INVALID_RATING, INVALID_REFERENCE, INVALID_SCORING_RULES, INVALID_THRESHOLDS, INVALID_TIER, INVALID_YEAR, NAME_REQUIRED, NOTHING_TO_CORRECT, NOT_A_CHILD_UNIT, NOT_A_SUB_BRANCH, NOT_CROSS_BRANCH, NOT_HEAD_OFFICE, NO_HOME_UNIT, PLAN_DOCUMENT_REQUIRED, PRODUCTS_REQUIRED, SAME_STAFF. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6611,7 +7019,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BUDGET_BELOW_COMMITMENTS",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -6677,7 +7102,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: BUDGET_EXCEEDED, BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BUDGET_EXCEEDED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -6811,7 +7253,24 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["RuleRefused"];
+            /** @description A business rule refuses. Codes: BUDGET_EXCEEDED, BUDGET_BELOW_COMMITMENTS, IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BUDGET_EXCEEDED",
+                     *         "message": "a business rule refuses",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -8083,7 +8542,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: INVALID_CREDENTIALS, WEAK_PASSWORD, PASSWORD_REUSED, CONTACT_LIMIT_REACHED, OPTED_OUT, OFFER_NOT_SUITABLE, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_PERIOD_OVER, BUDGET_EXCEEDED, SPECIAL_CARD_QUOTA, INSUFFICIENT_POINTS, EMPTY_AUDIENCE, UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN. */
+            /** @description A business rule refuses. Codes: INVALID_CREDENTIALS, WEAK_PASSWORD, PASSWORD_REUSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8209,7 +8668,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: WEAK_PASSWORD, CONTACT_LIMIT_REACHED, OPTED_OUT, OFFER_NOT_SUITABLE, CONTROL_GROUP_CUSTOMER, IN_ANOTHER_CONTROL_GROUP, CAMPAIGN_PERIOD_OVER, BUDGET_EXCEEDED, SPECIAL_CARD_QUOTA, INSUFFICIENT_POINTS, EMPTY_AUDIENCE, UNKNOWN_PLAN_DOCUMENT, PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN. */
+            /** @description A business rule refuses. Codes: WEAK_PASSWORD, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
