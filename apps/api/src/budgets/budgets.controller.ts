@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { budgetStream, type Actor, type BudgetCommand } from '@app/domain';
 import { CurrentActor, Roles } from '../http/auth';
-import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
+import { Commands, issued, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, money, occurredAt, text, toOpenApi, year } from '@app/interactions';
 import { parseBody } from '@app/interactions';
 import { ActOnBudget } from '@app/application';
@@ -67,7 +67,7 @@ export class BudgetsController {
   }
 
   private send(issue: Issue, command: DistributiveOmit<BudgetCommand, 'org' | 'by' | 'at'>) {
-    const full = { ...command, org: issue.org, by: issue.by, at: issue.at } as BudgetCommand;
+    const full = { ...command, org: issue.org, ...issued(issue) } as BudgetCommand;
     return this.commands.send(new ActOnBudget(full, issue.context), command.unitId, budgetStream(command.unitId));
   }
 }

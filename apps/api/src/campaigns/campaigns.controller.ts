@@ -8,7 +8,7 @@ import { toHttpError } from '../http/error.filter';
 import { ActOnCampaign, DeductParticipantPoints, LaunchCampaign } from '@app/application';
 import { formatPosition } from '@app/event-store';
 import { CurrentActor, Roles } from '../http/auth';
-import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
+import { Commands, issued, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, dayOrTime, id, money, nonNegativeMoney, occurredAt, text, tier, toOpenApi } from '@app/interactions';
 import { parseBody } from '@app/interactions';
 import { Answer, CreatedAnswer, COMMAND_ANSWER_EXAMPLE, commandAnswer, completeAnswer, costAnswer, launchAnswer, pointsDeductionAnswer } from '../openapi/answers';
@@ -212,7 +212,7 @@ export class CampaignsController {
   }
 
   private send(issue: Issue, command: DistributiveOmit<CampaignCommand, 'org' | 'by' | 'at'>) {
-    const full = { ...command, org: issue.org, by: issue.by, at: issue.at } as CampaignCommand;
+    const full = { ...command, org: issue.org, ...issued(issue) } as CampaignCommand;
     return this.commands.send(new ActOnCampaign(full, issue.context), command.campaignId, campaignStream(command.campaignId));
   }
 }

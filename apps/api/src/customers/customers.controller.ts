@@ -7,7 +7,7 @@ import { ERASURE_REASONS, REFERENCE_PATTERN, customerDecider, customerStream, ty
 import { eraseCustomerData, type PersonalData, type Runtime } from '@app/platform';
 import { DecideOnStream, RUNTIME } from '@app/application';
 import { CurrentActor, Roles } from '../http/auth';
-import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
+import { Commands, issued, type DistributiveOmit, type Issue } from '../http/commands';
 import { channel, id, money, month, nonNegativeMoney, occurredAt, riskLevel, text, toOpenApi } from '@app/interactions';
 import { parseBody } from '@app/interactions';
 import { Answer, transferRequestAnswer } from '../openapi/answers';
@@ -264,11 +264,11 @@ export class CustomersController {
 
   /** The customer decider on the customer's stream as it stands (Commands.probe): a refused caller keeps no vault note. */
   private probe(issue: Issue, command: DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>): Promise<void> {
-    return this.commands.probe(customerDecider, customerStream(command.customerId), { ...command, org: issue.org, by: issue.by, at: issue.at } as CustomerCommand);
+    return this.commands.probe(customerDecider, customerStream(command.customerId), { ...command, org: issue.org, ...issued(issue) } as CustomerCommand);
   }
 
   private send(issue: Issue, command: DistributiveOmit<CustomerCommand, 'org' | 'by' | 'at'>) {
-    const full = { ...command, org: issue.org, by: issue.by, at: issue.at } as CustomerCommand;
+    const full = { ...command, org: issue.org, ...issued(issue) } as CustomerCommand;
     const streamId = customerStream(command.customerId);
     return this.commands.send(new DecideOnStream(streamId, customerDecider, full, issue.context), command.customerId, streamId);
   }

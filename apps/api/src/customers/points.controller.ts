@@ -6,7 +6,7 @@ import { pointsStream, type Actor, type PointsCommand } from '@app/domain';
 import { ActOnPoints, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { CurrentActor, Roles } from '../http/auth';
-import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
+import { Commands, issued, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, money, month, occurredAt, parseBody, text, toOpenApi } from '@app/interactions';
 import { Answer } from '../openapi/answers';
 import { commandAnswer, CreatedAnswer } from '../openapi/command-answer';
@@ -93,7 +93,7 @@ export class PointsController {
   }
 
   private async send(i: Issue, command: DistributiveOmit<PointsCommand, 'by' | 'at'>) {
-    const full = { ...command, by: i.by, at: i.at } as PointsCommand;
+    const full = { ...command, ...issued(i) } as PointsCommand;
     return this.commands.send(new ActOnPoints(full, i.context), command.customerId, pointsStream(command.customerId));
   }
 }

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { customerStream, vipCardDecider, type Actor, type VipCardCommand } from '@app/domain';
 import { CurrentActor, Roles } from '../http/auth';
-import { Commands, type DistributiveOmit, type Issue } from '../http/commands';
+import { Commands, issued, type DistributiveOmit, type Issue } from '../http/commands';
 import { id, occurredAt, text, tier, toOpenApi, year } from '@app/interactions';
 import { parseBody } from '@app/interactions';
 import { ActOnVipCard, RUNTIME } from '@app/application';
@@ -104,11 +104,11 @@ export class VipCardsController {
 
   /** The VIP card decider on the customer's stream as it stands (Commands.probe): a refused caller keeps no vault note. */
   private probe(i: Issue, command: DistributiveOmit<VipCardCommand, 'org' | 'by' | 'at'>): Promise<void> {
-    return this.commands.probe(vipCardDecider, customerStream(command.customerId), { ...command, org: i.org, by: i.by, at: i.at } as VipCardCommand);
+    return this.commands.probe(vipCardDecider, customerStream(command.customerId), { ...command, org: i.org, ...issued(i) } as VipCardCommand);
   }
 
   private send(i: Issue, command: DistributiveOmit<VipCardCommand, 'org' | 'by' | 'at'>) {
-    const full = { ...command, org: i.org, by: i.by, at: i.at } as VipCardCommand;
+    const full = { ...command, org: i.org, ...issued(i) } as VipCardCommand;
     return this.commands.send(new ActOnVipCard(full, i.context), command.customerId, customerStream(command.customerId));
   }
 }

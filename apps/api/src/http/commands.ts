@@ -21,6 +21,15 @@ export interface Issue {
   readonly context: CommandContext;
 }
 
+/**
+ * What a domain command carries of its issue: who, when, and what holds it to business time (the
+ * recording time and the staff's grace: BACKDATED_TOO_FAR; an admin's correction reason for a closed
+ * month). Every controller builds its commands with this, so no command skips the check.
+ */
+export function issued(issue: Issue): { by: Actor; at: string; recordedAt: string; graceDays: number; correction?: string } {
+  return { by: issue.by, at: issue.at, recordedAt: issue.recordedAt, graceDays: issue.graceDays, ...(issue.correction !== undefined ? { correction: issue.correction } : {}) };
+}
+
 /** The controllers' one way to the write side: build the common part, send on the CommandBus, shape the answer. */
 @Injectable()
 export class Commands {

@@ -116,9 +116,8 @@ const OWN_ERRORS: Readonly<Record<string, Readonly<Record<number, readonly strin
  * The commands whose decider holds them to business time (periods/business-time.ts
  * requireBusinessTimeAllowed): every customer command but the claims (customer.decider.ts decide),
  * the interactions, and a campaign's cost (campaign.decider.ts RecordCampaignCost). All answer
- * PERIOD_CLOSED; only the interactions pass the recording time and grace to the decider
- * (record-interaction.command.ts recordingOf), so only they answer BACKDATED_TOO_FAR: the customer
- * and campaign controllers' `send` leaves them out (a gap of the product, not of this document).
+ * PERIOD_CLOSED, and BACKDATED_TOO_FAR for staff dating a fact past the grace: every controller
+ * gives its commands the recording time and the grace (http/commands.ts `issued`).
  */
 const BUSINESS_TIME_CHECKED = [
   'POST /api/interactions',
@@ -139,13 +138,13 @@ const BUSINESS_TIME_CHECKED = [
 /**
  * Each operation's own refusals beyond the shared template (`METHOD /path` as documented): the
  * codes it throws, by status, with BACKDATED_TOO_FAR and PERIOD_CLOSED on the commands that check
- * business time (BACKDATED_TOO_FAR on the interactions only: see above). openapi.answers.int.spec.ts and openapi.refusals.int.spec.ts provoke some of them
+ * business time (see above). openapi.answers.int.spec.ts and openapi.refusals.int.spec.ts provoke some of them
  * and check each is listed for its operation.
  */
 export const OPERATION_ERRORS: Readonly<Record<string, Readonly<Record<number, readonly string[]>>>> = Object.fromEntries(
   [...new Set([...Object.keys(OWN_ERRORS), ...BUSINESS_TIME_CHECKED])].map((op) => {
     const own = OWN_ERRORS[op] ?? {};
-    const time = op === 'POST /api/interactions' ? ['BACKDATED_TOO_FAR', 'PERIOD_CLOSED'] : ['PERIOD_CLOSED'];
+    const time = ['BACKDATED_TOO_FAR', 'PERIOD_CLOSED'];
     return [op, BUSINESS_TIME_CHECKED.includes(op) ? { ...own, 422: [...(own[422] ?? []), ...time] } : own];
   }),
 );

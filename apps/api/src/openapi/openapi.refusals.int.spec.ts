@@ -71,8 +71,8 @@ describe('business refusals are documented for the operation that answers them',
     refusal('post', '/api/interactions', await rm.post('/api/interactions', sale({ occurredAt: '2001-06-15T02:00:00.000Z' })));
     refusal('post', '/api/interactions', await rm.post('/api/interactions', sale({ occurredAt: `${lastMonth}-28T02:00:00.000Z` })));
     refusal('post', '/api/interactions', await rm.post('/api/interactions', sale({ occurredAt: new Date(now + 2 * DAY).toISOString() })));
-    // A closed month holds a campaign's cost and a consent too. (A cost dated in 2001 by a marketer is
-    // accepted: the campaign controller does not pass the grace to the decider; see error-responses.ts.)
+    // A closed month holds a campaign's cost and a consent too; a marketer's cost dated in 2001 is past the grace.
+    refusal('post', '/api/campaigns/{campaignId}/costs', await c.as('mkt-br1').post('/api/campaigns/KR/costs', { amount: '50.00', description: 'venue', occurredAt: '2001-06-15T02:00:00.000Z' }));
     refusal('post', '/api/campaigns/{campaignId}/costs', await c.as('mkt-br1').post('/api/campaigns/KR/costs', { amount: '50.00', description: 'venue', occurredAt: `${lastMonth}-28T02:00:00.000Z` }));
     refusal('post', '/api/customers/{customerId}/consents', await rm.post('/api/customers/R1/consents', { channel: 'sms', granted: true, occurredAt: `${lastMonth}-28T02:00:00.000Z` }));
     // The month not over yet cannot be closed; a draft cannot be launched; an unknown campaign.
@@ -96,6 +96,7 @@ describe('business refusals are documented for the operation that answers them',
       'POST /api/interactions 422 BACKDATED_TOO_FAR',
       'POST /api/interactions 422 PERIOD_CLOSED',
       'POST /api/interactions 400 OCCURRED_IN_FUTURE',
+      'POST /api/campaigns/{campaignId}/costs 422 BACKDATED_TOO_FAR',
       'POST /api/campaigns/{campaignId}/costs 422 PERIOD_CLOSED',
       'POST /api/customers/{customerId}/consents 422 PERIOD_CLOSED',
       'POST /api/org/closed-months 409 MONTH_NOT_OVER',
@@ -117,7 +118,7 @@ describe('business refusals are documented for the operation that answers them',
   it("an operation's own refusals are not listed for another: a points redemption lists neither a contact limit nor a closed month", () => {
     // Points are not held to business time (points.decider.ts); a complaint's answer is (customer.decider.ts).
     expect(listed('post', '/api/points/{customerId}/redemptions', 422)).toEqual(['INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REUSED']);
-    expect(listed('post', '/api/customers/{customerId}/complaints/{complaintId}/answer', 422)).toEqual(['ANSWER_BEFORE_COMPLAINT', 'PERIOD_CLOSED', 'IDEMPOTENCY_KEY_REUSED']);
+    expect(listed('post', '/api/customers/{customerId}/complaints/{complaintId}/answer', 422)).toEqual(['ANSWER_BEFORE_COMPLAINT', 'BACKDATED_TOO_FAR', 'PERIOD_CLOSED', 'IDEMPOTENCY_KEY_REUSED']);
     expect(listed('post', '/api/interactions', 422).slice(-3)).toEqual(['BACKDATED_TOO_FAR', 'PERIOD_CLOSED', 'IDEMPOTENCY_KEY_REUSED']);
     expect(listed('post', '/api/auth/sign-out', 422)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
   });
