@@ -71,6 +71,23 @@ export interface PostgresEventStoreOptions {
   readonly upcast?: (event: RecordedEvent) => RecordedEvent;
 }
 
+
+/**
+ * The appends that carry events (a stream twice in one batch is refused) and the caller's order
+ * over them: an empty append is named by no entry of `order`.
+ */
+function appendPlan(appends: readonly StreamAppend[], options: AppendOptions): { nonEmpty: StreamAppend[]; order: number[] | undefined } {
+  const nonEmpty = appends.filter((a) => a.events.length > 0);
+  if (nonEmpty.length === 0) return { nonEmpty, order: undefined };
+  if (new Set(nonEmpty.map((a) => a.streamId)).size !== nonEmpty.length) throw new RangeError('appendToStreams: a stream appears twice in one batch');
+  if (!options.order) return { nonEmpty, order: undefined };
+  checkAppendOrder(appends, options.order);
+  const planIndex: number[] = [];
+  let n = 0;
+  for (const a of appends) planIndex.push(a.events.length > 0 ? n++ : -1);
+  return { nonEmpty, order: options.order.map((k) => planIndex[k]!) };
+}
+
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
   readonly redaction = new PostgresRedaction();
@@ -95,18 +112,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendToStreams(appends: readonly StreamAppend[], options: AppendOptions = {}, attempt = 1): Promise<AppendResult[]> {
-    const nonEmpty = appends.filter((a) => a.events.length > 0);
+    const { nonEmpty, order } = appendPlan(appends, options);
     if (nonEmpty.length === 0) return Promise.all(appends.map((a) => this.emptyAppend(a.streamId, a.expectedRevision)));
-    if (new Set(nonEmpty.map((a) => a.streamId)).size !== nonEmpty.length) throw new RangeError('appendToStreams: a stream appears twice in one batch');
-    let order: number[] | undefined;
-    if (options.order) {
-      checkAppendOrder(appends, options.order);
-      // The same order over the non-empty appends (an empty one is named by no entry).
-      const planIndex: number[] = [];
-      let n = 0;
-      for (const a of appends) planIndex.push(a.events.length > 0 ? n++ : -1);
-      order = options.order.map((k) => planIndex[k]!);
-    }
     let results: Map<string, AppendResult>;
     try {
       results = await this.write(nonEmpty, order);
@@ -359,17 +366,8 @@ class PostgresAppendTransaction implements AppendTransaction {
 
   async appendToStreams(appends: readonly StreamAppend[], options: AppendOptions = {}): Promise<void> {
     const client = this.open();
-    const nonEmpty = appends.filter((a) => a.events.length > 0);
+    const { nonEmpty, order } = appendPlan(appends, options);
     if (nonEmpty.length === 0) return;
-    if (new Set(nonEmpty.map((a) => a.streamId)).size !== nonEmpty.length) throw new RangeError('appendToStreams: a stream appears twice in one batch');
-    let order: number[] | undefined;
-    if (options.order) {
-      checkAppendOrder(appends, options.order);
-      const planIndex: number[] = [];
-      let n = 0;
-      for (const a of appends) planIndex.push(a.events.length > 0 ? n++ : -1);
-      order = options.order.map((k) => planIndex[k]!);
-    }
     const plan = nonEmpty.map((a) => {
       if (typeof a.expectedRevision !== 'number' && a.expectedRevision !== 'no_stream') throw new RangeError(`an append transaction takes exact expectations only, got ${a.expectedRevision}`);
       const expected = exactExpectation(a, null);
