@@ -2897,7 +2897,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2906,7 +2906,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "PERIOD_CLOSED",
+                     *         "code": "BACKDATED_TOO_FAR",
                      *         "message": "a business rule refuses",
                      *         "details": {}
                      *       }
@@ -2983,7 +2983,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2992,7 +2992,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "PERIOD_CLOSED",
+                     *         "code": "BACKDATED_TOO_FAR",
                      *         "message": "a business rule refuses",
                      *         "details": {}
                      *       }
@@ -3066,7 +3066,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3075,7 +3075,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "PERIOD_CLOSED",
+                     *         "code": "BACKDATED_TOO_FAR",
                      *         "message": "a business rule refuses",
                      *         "details": {}
                      *       }
@@ -3150,7 +3150,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3159,7 +3159,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "PERIOD_CLOSED",
+                     *         "code": "BACKDATED_TOO_FAR",
                      *         "message": "a business rule refuses",
                      *         "details": {}
                      *       }
@@ -3231,7 +3231,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, STAFF_NOT_IN_UNIT, BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3481,7 +3481,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3566,7 +3566,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: NOT_A_MANAGER, NOT_A_SUB_BRANCH, BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3649,7 +3649,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3658,7 +3658,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "PERIOD_CLOSED",
+                     *         "code": "BACKDATED_TOO_FAR",
                      *         "message": "a business rule refuses",
                      *         "details": {}
                      *       }
@@ -3731,7 +3731,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3740,7 +3740,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "PERIOD_CLOSED",
+                     *         "code": "BACKDATED_TOO_FAR",
                      *         "message": "a business rule refuses",
                      *         "details": {}
                      *       }
@@ -3814,7 +3814,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3823,7 +3823,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "PERIOD_CLOSED",
+                     *         "code": "BACKDATED_TOO_FAR",
                      *         "message": "a business rule refuses",
                      *         "details": {}
                      *       }
@@ -3895,7 +3895,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: ANSWER_BEFORE_COMPLAINT, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: ANSWER_BEFORE_COMPLAINT, BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5372,7 +5372,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: NOT_A_PARTICIPANT, BUDGET_EXCEEDED, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: NOT_A_PARTICIPANT, BUDGET_EXCEEDED, BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
