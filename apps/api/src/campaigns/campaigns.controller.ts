@@ -130,7 +130,7 @@ export class CampaignsController {
   async launch(@Req() req: Request, @CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Body() body: unknown): Promise<Answer<typeof launchAnswer>> {
     const b = parseBody(launch, body);
     const issue = await this.commands.issue(req, actor, b.occurredAt);
-    const r = await this.commands.execute(new LaunchCampaign(campaignId, b.randomisationSeed, issue.org, issue.by, issue.at, issue.context));
+    const r = await this.commands.execute(new LaunchCampaign(campaignId, b.randomisationSeed, issue.org, issue.by, issue.at, issue.context, issued(issue)));
     return {
       id: campaignId,
       streamId: campaignStream(campaignId),

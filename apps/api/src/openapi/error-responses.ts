@@ -133,7 +133,11 @@ const BUSINESS_TIME_CHECKED = [
   'POST /api/customers/{customerId}/consents',
   'POST /api/customers/{customerId}/complaints/{complaintId}/answer',
   'POST /api/campaigns/{campaignId}/costs',
+  'POST /api/campaigns/{campaignId}/launch',
 ];
+
+/** Of those, the routes only an admin may call: admins are not held to the grace (no BACKDATED_TOO_FAR). */
+const ADMIN_ONLY = ['POST /api/customers/{customerId}/erasure', 'POST /api/customers/{customerId}/balances'];
 
 /**
  * Each operation's own refusals beyond the shared template (`METHOD /path` as documented): the
@@ -144,7 +148,7 @@ const BUSINESS_TIME_CHECKED = [
 export const OPERATION_ERRORS: Readonly<Record<string, Readonly<Record<number, readonly string[]>>>> = Object.fromEntries(
   [...new Set([...Object.keys(OWN_ERRORS), ...BUSINESS_TIME_CHECKED])].map((op) => {
     const own = OWN_ERRORS[op] ?? {};
-    const time = ['BACKDATED_TOO_FAR', 'PERIOD_CLOSED'];
+    const time = ADMIN_ONLY.includes(op) ? ['PERIOD_CLOSED'] : ['BACKDATED_TOO_FAR', 'PERIOD_CLOSED'];
     return [op, BUSINESS_TIME_CHECKED.includes(op) ? { ...own, 422: [...(own[422] ?? []), ...time] } : own];
   }),
 );

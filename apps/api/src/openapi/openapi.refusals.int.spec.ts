@@ -1,5 +1,5 @@
 import { planPdf } from '@app/demo';
-import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { api, seedCustomer, seedOrganisation, storedEvents } from '../../../../test/support/api';
 import { OPERATION_ERRORS } from './error-responses';
 import { fetchOpenApiDocument, type OpenApiDocument } from '../../../../test/support/openapi-document';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
@@ -42,6 +42,11 @@ describe('business refusals are documented for the operation that answers them',
     await ok(admin.post('/api/campaigns/KR/submit', { planDocumentId: plan.documentId }));
     await ok(c.as('appr-ho').post('/api/campaigns/KR/approve', {}));
     await ok(admin.post('/api/campaigns/KR/launch', { randomisationSeed: 'KR' }));
+    // KB approved, not launched: a marketer's launch dated back past the grace is refused whole.
+    await ok(admin.post('/api/campaigns', { campaignId: 'KB', name: 'KB 黄金', ownerUnitId: 'BR1', productCodes: ['GOLD'], channels: ['phone'], budget: '100', period: { start: '2000-01-01', end: '2030-01-01' }, controlGroupPercent: 0 }));
+    const planB = await ok(admin.upload('/api/campaigns/KB/plan-documents?fileName=plan-KB.pdf', planPdf('KB plan')));
+    await ok(admin.post('/api/campaigns/KB/submit', { planDocumentId: planB.documentId }));
+    await ok(c.as('appr-ho').post('/api/campaigns/KB/approve', {}));
     // KD stays a draft.
     await ok(admin.post('/api/campaigns', { campaignId: 'KD', name: 'KD', ownerUnitId: 'BR1', productCodes: ['DEP-1Y'], channels: ['phone'], budget: '100', period: { start: '2026-01-01', end: '2030-01-01' } }));
     await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'R1', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'KR' }));
@@ -75,6 +80,11 @@ describe('business refusals are documented for the operation that answers them',
     refusal('post', '/api/campaigns/{campaignId}/costs', await c.as('mkt-br1').post('/api/campaigns/KR/costs', { amount: '50.00', description: 'venue', occurredAt: '2001-06-15T02:00:00.000Z' }));
     refusal('post', '/api/campaigns/{campaignId}/costs', await c.as('mkt-br1').post('/api/campaigns/KR/costs', { amount: '50.00', description: 'venue', occurredAt: `${lastMonth}-28T02:00:00.000Z` }));
     refusal('post', '/api/customers/{customerId}/consents', await rm.post('/api/customers/R1/consents', { channel: 'sms', granted: true, occurredAt: `${lastMonth}-28T02:00:00.000Z` }));
+    // A launch dated in 2001 by a marketer: refused before anything is recorded (no CampaignLaunched, no enrolment).
+    const kbBefore = (await storedEvents(t, 'campaign-KB')).map((e) => e.type);
+    refusal('post', '/api/campaigns/{campaignId}/launch', await c.as('mkt-br1').post('/api/campaigns/KB/launch', { randomisationSeed: 'KB', occurredAt: '2001-06-15T02:00:00.000Z' }));
+    expect((await storedEvents(t, 'campaign-KB')).map((e) => e.type)).toEqual(kbBefore);
+    expect(kbBefore).not.toContain('CampaignLaunched');
     // The month not over yet cannot be closed; a draft cannot be launched; an unknown campaign.
     refusal('post', '/api/org/closed-months', await admin.post('/api/org/closed-months', { month: thisMonth }));
     refusal('post', '/api/campaigns/{campaignId}/launch', await admin.post('/api/campaigns/KD/launch', { randomisationSeed: 'KD' }));
@@ -99,6 +109,7 @@ describe('business refusals are documented for the operation that answers them',
       'POST /api/campaigns/{campaignId}/costs 422 BACKDATED_TOO_FAR',
       'POST /api/campaigns/{campaignId}/costs 422 PERIOD_CLOSED',
       'POST /api/customers/{customerId}/consents 422 PERIOD_CLOSED',
+      'POST /api/campaigns/{campaignId}/launch 422 BACKDATED_TOO_FAR',
       'POST /api/org/closed-months 409 MONTH_NOT_OVER',
       'POST /api/campaigns/{campaignId}/launch 409 INVALID_CAMPAIGN_STATE',
       'POST /api/campaigns/{campaignId}/launch 404 UNKNOWN_CAMPAIGN',

@@ -3066,7 +3066,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3075,7 +3075,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "BACKDATED_TOO_FAR",
+                     *         "code": "PERIOD_CLOSED",
                      *         "message": "a business rule refuses",
                      *         "details": {}
                      *       }
@@ -3150,7 +3150,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3159,7 +3159,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "BACKDATED_TOO_FAR",
+                     *         "code": "PERIOD_CLOSED",
                      *         "message": "a business rule refuses",
                      *         "details": {}
                      *       }
@@ -5284,7 +5284,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: CAMPAIGN_NOT_STARTED, CAMPAIGN_PERIOD_OVER, EMPTY_AUDIENCE, BUDGET_EXCEEDED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: CAMPAIGN_NOT_STARTED, CAMPAIGN_PERIOD_OVER, EMPTY_AUDIENCE, BUDGET_EXCEEDED, BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;

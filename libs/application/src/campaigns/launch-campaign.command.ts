@@ -9,6 +9,7 @@ import {
   customerDecider,
   customerStream,
   DomainError,
+  requireBusinessTimeAllowed,
   requireSameSplit,
   splitAudience,
   type Actor,
@@ -18,6 +19,7 @@ import {
   type DomainEvent,
   type Group,
   type Organisation,
+  type Recording,
 } from '@app/domain';
 import { appendDecisions, expectedFor, loadState, loadStates, retryOnConflict, type CommandContext, type HandledCommand, type StreamDecision } from '../command-handling/handle-command';
 import { campaignAudience, campaignEnrolments, customerDirectoryProjection, directoryPosition, waitForProjection, withReadModels, type SelectedAudience } from '@app/read-models';
@@ -41,6 +43,8 @@ export class LaunchCampaign extends Command<LaunchOutcome> {
     readonly by: Actor,
     readonly at: string,
     readonly context: CommandContext,
+    /** When it is recorded, the staff's grace and an admin's correction: the launch is held to business time before anything is appended. */
+    readonly recording: Recording = {},
   ) {
     super();
   }
@@ -107,6 +111,9 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
     // Event ids derive from the campaign, not the request: every attempt at this launch names its facts alike.
     const context = { ...m.context, idempotencyKey: `launch ${m.campaignId}` };
     const seed = m.randomisationSeed ?? m.campaignId;
+    // Its enrolments are dated at the launch: a launch dated back past the grace, or into a closed
+    // month, is refused whole here, not customer by customer once the launch is recorded.
+    requireBusinessTimeAllowed({ at: m.at, by: m.by, org: m.org, ...m.recording });
     const launch = (audienceSize: number, treatmentCount: number) =>
       ({ type: 'LaunchCampaign', campaignId: m.campaignId, org: m.org, by: m.by, at: m.at, audienceSize, treatmentCount, randomisationSeed: seed }) as const;
     return retryOnConflict(5, async () => {
@@ -236,7 +243,7 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
           events = customerDecider.decide(
             {
               type: 'EnrolInCampaign', customerId, campaignId: m.campaignId, ownerUnitId, group, channels,
-              includeOtherControlGroups, controlGroupsInForce: heldBy(customer.state), org: m.org, by: m.by, at: m.at,
+              includeOtherControlGroups, controlGroupsInForce: heldBy(customer.state), org: m.org, by: m.by, at: m.at, ...m.recording,
             },
             customer.state,
           );
