@@ -104,14 +104,14 @@ export function withWeight(e: RecordedEvent, weights: Readonly<Record<string, nu
   return w === undefined ? e : { ...e, data: { ...data, weight: w.toFixed(4) } };
 }
 
+/** How far before a contact's 30-day window the filter keeps earlier contacts, for entries dated back. */
+const BACKDATED_CONTACTS_KEPT_MS = 366 * 86_400_000;
+
 /**
  * The counterfactual of stricter contact limits: a campaign contact beyond them did not happen;
  * a campaign's offer or sale with no remaining contact of that campaign in the 30 bank days up to it
  * did not happen either (nor the reversal of such a sale).
  */
-/** How far before a contact's 30-day window the filter keeps earlier contacts, for entries dated back. */
-const BACKDATED_CONTACTS_KEPT_MS = 366 * 86_400_000;
-
 export function contactPolicyFilter(policy: { maxCampaignContactsPer30Days: number; maxContactsPerCampaignPer7Days: number }) {
   const contacts = new Map<string, { campaignId: string; at: number }[]>();
   const droppedSales = new Set<string>();
