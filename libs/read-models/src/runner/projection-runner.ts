@@ -558,7 +558,9 @@ export class ProjectionRunner {
       } catch (err) {
         await client.query('ROLLBACK TO SAVEPOINT statistics');
         tally.set(w.relname, changed); // tried again after the next batch
-        this.log.error({ projection: m.checkpoint, table: w.relname, err: String((err as Error)?.message ?? err) }, 'could not analyse a table after a large batch');
+        // Its lock was taken (55P03, a vacuum or an index build): expected now and then, tried after the next batch.
+        const busy = (err as { code?: string }).code === '55P03';
+        (busy ? this.log.info : this.log.error).call(this.log, { projection: m.checkpoint, table: w.relname, err: String((err as Error)?.message ?? err) }, busy ? 'table busy: analysed after a later batch' : 'could not analyse a table after a large batch');
       }
     }
     return tally;
