@@ -59,7 +59,7 @@ describe('readiness: READY_MAX_LAG_SECONDS', () => {
     await t.db.pool.query(`DELETE FROM projection_checkpoints WHERE name LIKE '%#next'`);
     expect((await ready(t.url)).status).toBe(503);
     await startProjector(t.runtime);
-    expect(await t.runtime.projector!.catchUp(10_000)).toBe(true);
+    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
     expect((await ready(t.url)).status).toBe(200);
   });
 });
