@@ -129,8 +129,14 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/customers/H1/vip-card/applications') && sent.push(r.headers()));
     // Black is above H1's platinum: a special card, waiting for head office.
     await page.fill('#vip-application-id', 'VA-1');
-    await page.click('[data-field=tier] .el-select__wrapper');
-    await page.click('.el-select-dropdown__item:visible:has-text("黑金")');
+    // Chosen until the select shows it: on a loaded machine a click can land while the dropdown is still
+    // opening (CI once sent the default, platinum).
+    for (let tries = 0; !((await page.textContent('[data-field=tier] .el-select__wrapper')) ?? '').includes('黑金'); tries++) {
+      if (tries === 5) throw new Error('the tier select never showed 黑金');
+      await page.click('[data-field=tier] .el-select__wrapper');
+      await page.click('.el-select-dropdown__item:visible:has-text("黑金")');
+      await page.waitForTimeout(200);
+    }
     await page.click('#vip-apply-submit');
     await page.waitForSelector('#vip-notice:has-text("VA-1")');
     // A second one while VA-1 is open is refused beside the application id, in Chinese.
