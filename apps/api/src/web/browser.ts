@@ -97,3 +97,16 @@ export async function hoverChart(page: Page, selector: string): Promise<number> 
   if (process.env.HOVER_DEBUG) await page.screenshot({ path: `/tmp/hover-${selector.replace(/\W/g, '')}.png`, fullPage: true });
   return 0;
 }
+
+/**
+ * Picks `option` in an Element Plus single select until the select shows it: on a loaded machine a
+ * click can land while the dropdown is still opening and pick nothing (CI once sent the default).
+ */
+export async function chooseOption(page: Page, wrapper: string, option: string): Promise<void> {
+  for (let tries = 0; !((await page.textContent(wrapper)) ?? '').includes(option); tries++) {
+    if (tries === 5) throw new Error(`${wrapper} never showed ${option}`);
+    await page.click(wrapper);
+    await page.click(`.el-select-dropdown__item:visible:has-text("${option}")`);
+    await page.waitForTimeout(200);
+  }
+}

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { api, seedOrganisation, storedEvents } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
-import { buildWeb, expectFailedLoads as takeFailedLoads, hoverChart, launchBrowser, signIn, signInFirstTime as firstSignIn } from './browser';
+import { buildWeb, chooseOption, expectFailedLoads as takeFailedLoads, hoverChart, launchBrowser, signIn, signInFirstTime as firstSignIn } from './browser';
 
 /**
  * The customer page in headless Chromium: a relationship manager opens their customer and sees what
@@ -129,14 +129,7 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/customers/H1/vip-card/applications') && sent.push(r.headers()));
     // Black is above H1's platinum: a special card, waiting for head office.
     await page.fill('#vip-application-id', 'VA-1');
-    // Chosen until the select shows it: on a loaded machine a click can land while the dropdown is still
-    // opening (CI once sent the default, platinum).
-    for (let tries = 0; !((await page.textContent('[data-field=tier] .el-select__wrapper')) ?? '').includes('黑金'); tries++) {
-      if (tries === 5) throw new Error('the tier select never showed 黑金');
-      await page.click('[data-field=tier] .el-select__wrapper');
-      await page.click('.el-select-dropdown__item:visible:has-text("黑金")');
-      await page.waitForTimeout(200);
-    }
+    await chooseOption(page, '[data-field=tier] .el-select__wrapper', '黑金');
     await page.click('#vip-apply-submit');
     await page.waitForSelector('#vip-notice:has-text("VA-1")');
     // A second one while VA-1 is open is refused beside the application id, in Chinese.
@@ -241,8 +234,7 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     // The fixture's months, whatever today is (the screen opens on the last twelve, which hold none of
     // them from April 2027: no chart to hover then).
     await pick('2026-01', '2026-06');
-    await page.click('label:has(#xs-unit) .el-select__wrapper');
-    await page.click('.el-select-dropdown__item:visible:has-text("SB1")');
+    await chooseOption(page, 'label:has(#xs-unit) .el-select__wrapper', 'SB1');
     // Only H1 has snapshots: 2 products in February, 3 in March, 4 in April, all in SB1.
     await page.waitForSelector('#cross-selling-ratio [data-ratio="2026-02/SB1"]');
     expect(await shownRatios()).toEqual(['2026-02/SB1 2.00', '2026-03/SB1 3.00', '2026-04/SB1 4.00']);
