@@ -99,14 +99,18 @@ export async function hoverChart(page: Page, selector: string): Promise<number> 
 }
 
 /**
- * Picks `option` in an Element Plus single select until the select shows it: on a loaded machine a
- * click can land while the dropdown is still opening and pick nothing (CI once sent the default).
+ * Picks `option` in an Element Plus single select until the select shows it. On a loaded machine a
+ * click can land while the dropdown is still opening, or a late re-render (a screen's second load)
+ * closes the dropdown under it: the page is let settle first, and a click that does not take is
+ * tried again with the dropdown opened anew (CI saw both).
  */
 export async function chooseOption(page: Page, wrapper: string, option: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  const item = `.el-select-dropdown__item:visible:has-text("${option}")`;
   for (let tries = 0; !((await page.textContent(wrapper)) ?? '').includes(option); tries++) {
     if (tries === 5) throw new Error(`${wrapper} never showed ${option}`);
-    await page.click(wrapper);
-    await page.click(`.el-select-dropdown__item:visible:has-text("${option}")`);
-    await page.waitForTimeout(200);
+    if (!(await page.$(item))) await page.click(wrapper);
+    await page.click(item, { timeout: 5_000 }).catch(() => undefined);
+    await page.waitForTimeout(300);
   }
 }
