@@ -1,10 +1,10 @@
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
-import { addCounts, asOfInstant, bankDateTime, businessDay, countReactions, reactionBounds, startOfBusinessDay, campaignInScope, campaignStream, invalid, tenDayChecks, tenDayWindows, type Actor, type CampaignEvent } from '@app/domain';
+import { asOfInstant, bankDateTime, businessDay, startOfBusinessDay, campaignInScope, invalid, tenDayChecks, tenDayWindows, windowReaction, type Actor } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
-import { campaignCalendar, campaignContactsByDay, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants, campaignWindowCounts } from '@app/read-models';
+import { campaignCalendar, campaignContactsByDay, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants, campaignPlan, campaignReactionCounts } from '@app/read-models';
 import { CurrentActor, Roles } from '../http/auth';
 import { readModelAnswer } from '../http/read-model';
 import { requireCampaignInScope } from '../http/scope';
@@ -63,22 +63,11 @@ export class FollowUpController {
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
       await requireCampaignInScope(org, actor, db, campaignId);
       const figures = (await campaignEffectiveness(db, campaignId))!;
-      // The plan and the feedback are the campaign's own facts: read from its stream.
-      const events = (await this.runtime.store.readStream(campaignStream(campaignId))) as unknown as CampaignEvent[];
-      const drafted = events.find((e) => e.type === 'CampaignDrafted') as Extract<CampaignEvent, { type: 'CampaignDrafted' }>;
-      // Each feedback line with its business time: the 旬 it falls in is the bank day's.
-      const feedback = (events as unknown as (CampaignEvent & { metadata: { occurredAt: string } })[]).flatMap((e) => (e.type === 'CampaignFeedbackRecorded' ? [{ at: e.metadata.occurredAt, rating: e.data.rating }] : []));
-      const ratings = feedback.flatMap((f) => (f.rating === null ? [] : [f.rating]));
-      const feedbackCount = feedback.length;
-      const { period, targets } = drafted.data;
-      // The 旬 windows (pure), the feedback lines placed in them here (a few, recorded by hand), the
-      // complaints and the distinct customers contacted counted per window by the database.
+      // The plan as drafted, and the customers' reaction per 旬 window and over the whole campaign, from
+      // the read model's counters per bank day: a few rows per window whatever the number of contacts.
+      const { period, targets } = (await campaignPlan(db, campaignId))!;
       const windows = tenDayWindows(period, now);
-      const counted = await campaignWindowCounts(db, campaignId, reactionBounds(windows));
-      const reactions = addCounts(
-        countReactions({ feedback, complaints: [], contacts: [] }, windows),
-        counted.map((c) => ({ feedback: 0, ratings: 0, ratingSum: 0, ...c })),
-      );
+      const reactions = await campaignReactionCounts(db, campaignId, windows);
       // The check counts every contact made in its window (re-contacts too), the conversions and revenue by day.
       const contacts = new Map((await campaignContactsByDay(db, campaignId)).map((d) => [d.date, d.contacts]));
       const dates = [...new Set([...figures.daily.map((d) => d.date), ...contacts.keys()])].sort();
@@ -89,10 +78,10 @@ export class FollowUpController {
         period,
         targets,
         actuals: { conversions: figures.conversions, revenue: figures.revenue, cost: figures.cost, participants: figures.funnel.participated, contacted: figures.funnel.contacted },
-        checks: tenDayChecks(period, targets, daily, now, reactions),
+        checks: tenDayChecks(period, targets, daily, now, reactions.windows),
         reaction: {
-          feedback: feedbackCount,
-          averageRating: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null,
+          feedback: reactions.whole.feedback,
+          averageRating: windowReaction({ ...reactions.whole, customersContacted: 0 }).averageRating,
           complaints: figures.complaints,
           complaintRate: figures.complaintRate,
         },

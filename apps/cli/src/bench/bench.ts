@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes … [--no-launch-baseline]] [-- --projections a,b] [-- --runs N] [-- --no-as-of-replay] [-- --follow-up-only [--follow-up-contacts 200000]]`: append, command path, projector rebuild (with the
+ * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes … [--no-launch-baseline]] [-- --projections a,b] [-- --runs N] [-- --no-as-of-replay] [-- --follow-up-only [--follow-up-contacts 50000,400000]]`: append, command path, projector rebuild (with the
  * naive baseline), queries and growth, each figure beside a baseline measured in the same run.
  * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
  */
@@ -100,12 +100,12 @@ async function main() {
   }
 
   if (args.includes('--follow-up-only')) {
-    // Only the follow-up answer of one campaign with many contacts: its reaction per 旬 counted in SQL, beside the facts placed in Node (main before).
+    // Only the follow-up answer at two contact counts: its reaction per 旬 from the per-day counters, beside counting each window's contact rows (v7).
     try {
       const url = await freshDatabase('bench_follow_up');
       const pool = new Pool({ connectionString: url, max: 4 });
       pool.on('error', () => undefined);
-      const result = await followUpBench(pool, new PostgresEventStore(pool, { connectionString: url }), option('--follow-up-contacts', quick ? 20_000 : 200_000), option('--runs', 10), step);
+      const result = await followUpBench(pool, new PostgresEventStore(pool, { connectionString: url }), args.includes('--follow-up-contacts') ? args[args.indexOf('--follow-up-contacts') + 1]!.split(',').map(Number) : quick ? [5_000, 40_000] : [50_000, 400_000], option('--runs', 10), step);
       await pool.end();
       const report = { machine: { cpus: cpus().length, node: process.version }, followUp: result };
       mkdirSync(out, { recursive: true });

@@ -36,7 +36,8 @@ export interface WindowReaction {
   readonly complaintRate: number | null;
 }
 
-export interface TenDayCheck {
+/** One 旬 window of a period (see tenDayWindows). */
+export interface TenDayWindow {
   /** The bank month of the 旬 ("2026-04") and which of its three: 1 上旬 (days 1–10), 2 中旬 (11–20), 3 下旬 (21 to the month's end). */
   readonly month: string;
   readonly dekad: 1 | 2 | 3;
@@ -48,6 +49,10 @@ export interface TenDayCheck {
   /** The instant the check is made: the window's end; for the 旬 still running, now (its figures so far). */
   readonly at: string;
   readonly inProgress: boolean;
+}
+
+/** The check of a 旬 window. */
+export interface TenDayCheck extends TenDayWindow {
   /** Share of the period gone by then. */
   readonly elapsed: number;
   /** Plan carried out? Contacts were made in the window (first contacts and re-contacts alike). */
@@ -73,18 +78,6 @@ function dekadOf(day: string): { month: string; dekad: 1 | 2 | 3; first: string;
 }
 
 const NO_FACTS: ReactionFacts = { feedback: [], complaints: [], contacts: [] };
-
-/** One 旬 window of a period (see tenDayChecks). */
-export interface TenDayWindow {
-  readonly month: string;
-  readonly dekad: 1 | 2 | 3;
-  readonly from: string;
-  readonly to: string;
-  readonly firstDay: string;
-  readonly lastDay: string;
-  readonly at: string;
-  readonly inProgress: boolean;
-}
 
 /**
  * The 旬 of the bank's calendar (BANK_TIME_ZONE) inside the period, [from, to) clipped to it, from

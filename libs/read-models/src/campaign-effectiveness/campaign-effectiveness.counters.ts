@@ -15,6 +15,15 @@
  *                     and the campaign's own (tagged) sales and revenue that day (off from a reversal's day)
  *   ce_channel_counts (campaign, channel, business day): contacts, and customers first contacted there
  *   ce_campaign_totals (campaign): tagged sales, customers, revenue; cost; complaints — now
+ *   ce_reaction_days  (campaign, business day): the customers' reaction that day, what a 旬 window of
+ *                     the follow-up sums over its days — complaints, feedback lines, ratings and their
+ *                     sum, and the customers whose first contact in the day's 旬 (on or after the
+ *                     period's first bank day) was that day (ce_dekad_customers: one row per campaign,
+ *                     旬 and customer contacted, written only). A 旬 window is the 旬's days inside the
+ *                     period, so its distinct customers are the sum of its days' first contacts: a
+ *                     customer contacted in it has exactly one first day in the 旬, and that day is in
+ *                     the window (not before its first day: contacts before the period's first bank day
+ *                     are left out; not after its last day: the customer has one in the window).
  *
  * Now sums every as-of day; as of the end of a bank day sums the days up to it. Rows per campaign
  * grow with the days it ran, never with its customers or sales.
@@ -116,6 +125,14 @@ export function countingTriggers(timeZone: string): string[] {
       PRIMARY KEY (campaign_id, channel, day))`,
     `CREATE TABLE ce_channel_customers (campaign_id text NOT NULL, channel text NOT NULL, customer_id text NOT NULL, first_at timestamptz NOT NULL, PRIMARY KEY (campaign_id, channel, customer_id))`,
     `CREATE TABLE ce_tagged_customers (campaign_id text NOT NULL, customer_id text NOT NULL, sales integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, customer_id))`,
+    // The first bank day of the 旬 holding a bank day (1–10, 11–20, 21 to the month's end).
+    `CREATE FUNCTION ce_dekad(day date) RETURNS date LANGUAGE sql IMMUTABLE AS $$
+       SELECT d - CASE WHEN n <= 10 THEN n - 1 WHEN n <= 20 THEN n - 11 ELSE n - 21 END FROM (SELECT day AS d, extract(day FROM day)::int AS n) AS x $$`,
+    `CREATE TABLE ce_dekad_customers (campaign_id text NOT NULL, dekad date NOT NULL, customer_id text NOT NULL, first_day date NOT NULL, PRIMARY KEY (campaign_id, dekad, customer_id))`,
+    `CREATE TABLE ce_reaction_days (
+      campaign_id text NOT NULL, day date NOT NULL, customers integer NOT NULL DEFAULT 0, complaints integer NOT NULL DEFAULT 0,
+      feedback integer NOT NULL DEFAULT 0, ratings integer NOT NULL DEFAULT 0, rating_sum integer NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, day))`,
     `CREATE TABLE ce_campaign_totals (
       campaign_id text PRIMARY KEY, tagged_sales integer NOT NULL DEFAULT 0, tagged_customers integer NOT NULL DEFAULT 0,
       tagged_revenue_fen bigint NOT NULL DEFAULT 0, cost_fen bigint NOT NULL DEFAULT 0, complaints integer NOT NULL DEFAULT 0)`,
@@ -177,17 +194,37 @@ export function countingTriggers(timeZone: string): string[] {
       { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { tagged_customers: flag('s.sales > 0') } },
     ]),
     ...triggers('ce_costs', [{ into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { cost_fen: 's.amount_fen' } }]),
-    ...triggers('ce_complaints', [{ into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { complaints: '1' } }]),
-    // Contacts per channel on their day, and each customer once per channel from their first contact there.
+    ...triggers('ce_complaints', [
+      { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { complaints: '1' } },
+      { into: 'ce_reaction_days', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)'], sums: { complaints: '1' } },
+    ]),
+    // Feedback lines (a comment without a rating counts as a line, not as a rating) on their day.
+    ...triggers('ce_feedback', [
+      {
+        into: 'ce_reaction_days',
+        keys: ['campaign_id', 'day'],
+        keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)'],
+        sums: { feedback: '1', ratings: flag('s.rating IS NOT NULL'), rating_sum: 'coalesce(s.rating, 0)' },
+      },
+    ]),
+    // Contacts per channel on their day, and each customer once per channel from their first contact there;
+    // each customer once per 旬 from their first contact in it on or after the period's first bank day.
     ...triggers(
       'ce_contacts',
       [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.occurred_at)'], sums: { contacts: '1' } }],
       {
         insert: `INSERT INTO ce_channel_customers AS c (campaign_id, channel, customer_id, first_at)
                    SELECT campaign_id, channel, customer_id, min(occurred_at) FROM new_rows GROUP BY 1, 2, 3
-                   ON CONFLICT (campaign_id, channel, customer_id) DO UPDATE SET first_at = EXCLUDED.first_at WHERE EXCLUDED.first_at < c.first_at;`,
+                   ON CONFLICT (campaign_id, channel, customer_id) DO UPDATE SET first_at = EXCLUDED.first_at WHERE EXCLUDED.first_at < c.first_at;
+                 INSERT INTO ce_dekad_customers AS c (campaign_id, dekad, customer_id, first_day)
+                   SELECT n.campaign_id, ce_dekad(ce_day(n.occurred_at)), n.customer_id, min(ce_day(n.occurred_at))
+                   FROM new_rows n LEFT JOIN ce_campaigns k ON k.campaign_id = n.campaign_id
+                   WHERE k.period_start IS NULL OR ce_day(n.occurred_at) >= ce_day(k.period_start)
+                   GROUP BY 1, 2, 3
+                   ON CONFLICT (campaign_id, dekad, customer_id) DO UPDATE SET first_day = EXCLUDED.first_day WHERE EXCLUDED.first_day < c.first_day;`,
       },
     ),
     ...triggers('ce_channel_customers', [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.first_at)'], sums: { customers: '1' } }]),
+    ...triggers('ce_dekad_customers', [{ into: 'ce_reaction_days', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 's.first_day'], sums: { customers: '1' } }]),
   ];
 }

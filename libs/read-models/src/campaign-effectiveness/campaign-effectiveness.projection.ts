@@ -160,6 +160,8 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeState): Effe
           control_percent: x.controlGroupPercent,
           period_start: x.period.start,
           period_end: x.period.end,
+          target_conversions: x.targets?.conversions ?? null,
+          target_revenue: x.targets?.revenue ?? null,
           drafted_at: at(e),
         }),
         insert('ce_campaign_states', { campaign_id: x.campaignId, at: at(e), seq: seqOf(e).toString(), status: 'draft' }),
@@ -243,6 +245,8 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeState): Effe
     case 'ComplaintRecorded':
       if (!x.campaignId) return [];
       return [insert('ce_complaints', { complaint_id: `${x.customerId}:${x.complaintId}`, campaign_id: x.campaignId, customer_id: x.customerId, occurred_at: at(e) })];
+    case 'CampaignFeedbackRecorded':
+      return [insert('ce_feedback', { feedback_id: `${x.campaignId}:${x.feedbackId}`, campaign_id: x.campaignId, rating: x.rating ?? null, occurred_at: at(e) })];
     default:
       return [];
   }
@@ -268,13 +272,15 @@ const EVENT_TYPES = [
   'ConversionReversed',
   'CampaignCostRecorded',
   'ComplaintRecorded',
+  'CampaignFeedbackRecorded',
 ];
 
 /** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
 export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
-  // 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
-  version: 7,
+  // 8: the reaction per bank day (ce_reaction_days: customers first contacted in their 旬, complaints, feedback), the
+  // targets; 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
+  version: 8,
   tables: campaignEffectivenessTables(timeZone),
   eventTypes: EVENT_TYPES,
   state: loadCeState,
@@ -288,7 +294,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
 const live = () => effectProjection(campaignEffectivenessDefinition(bankTimeZone()));
 export const campaignEffectivenessProjection: Projection & { readonly definition: EffectProjection<CeState> } = {
   name: 'campaign-effectiveness',
-  version: 7,
+  version: 8,
   eventTypes: EVENT_TYPES,
   get tables() {
     return live().tables;

@@ -27,6 +27,9 @@ export const CE_CAMPAIGNS: TableShape = {
     control_percent: fixed('integer'),
     period_start: fixed('timestamptz'),
     period_end: fixed('timestamptz'),
+    // The plan's targets (the follow-up checks them each 旬): conversions, revenue in yuan as drafted; null without one.
+    target_conversions: { type: 'integer', combine: 'keep' },
+    target_revenue: { type: 'text', combine: 'keep' },
     launched_at: time,
     closed_at: time,
     treatment_count: { type: 'integer', default: 0 },
@@ -122,6 +125,12 @@ export const CE_COSTS: TableShape = {
   columns: { cost_id: text, campaign_id: fixed('text'), amount_fen: fixed('bigint'), customer_id: { type: 'text', combine: 'keep' }, occurred_at: fixed('timestamptz') },
   extra: [`CREATE INDEX ce_costs_campaign_idx ON ce_costs (campaign_id)`],
 };
+/** Each feedback line recorded on a campaign (rating 1–5, or null for a comment without one), at its business time. */
+export const CE_FEEDBACK: TableShape = {
+  name: 'ce_feedback',
+  key: ['feedback_id'],
+  columns: { feedback_id: text, campaign_id: fixed('text'), rating: { type: 'integer', combine: 'keep' }, occurred_at: fixed('timestamptz') },
+};
 export const ceComplaints = (timeZone: string): TableShape => ({
   name: 'ce_complaints',
   key: ['complaint_id'],
@@ -142,5 +151,6 @@ export const campaignEffectivenessTables = (timeZone: string): TableShape[] => [
   CE_CONVERSIONS,
   CE_GROUP_CONVERSIONS,
   CE_COSTS,
+  CE_FEEDBACK,
   ceComplaints(timeZone),
 ];

@@ -1,3 +1,4 @@
+import type { WindowCounts } from '@app/domain';
 import type { Queryable } from '../runner/read-model-position';
 
 export interface ParticipantRow {
@@ -92,4 +93,44 @@ export async function campaignWindowCounts(
     [campaignId, bounds.map((b) => b.from), bounds.map((b) => b.to)],
   );
   return rows.map((r) => ({ complaints: r.complaints, customersContacted: r.customers }));
+}
+
+/**
+ * The customers' reaction in each 旬 window of the follow-up (tenDayWindows: bank days [firstDay,
+ * lastDay] inside one 旬, the first one starting at the period's first bank day), in their order,
+ * and over the whole campaign: each a sum over the window's rows of ce_reaction_days (one per bank
+ * day the campaign had a reaction), never over its contacts — the same few rows for 5,000 or 500,000
+ * contacts. The distinct customers contacted in a window are the sum of its days' customers first
+ * contacted in their 旬 (see the counters); `customersContacted` of the whole campaign is not given
+ * (a customer is counted in every 旬 they were contacted in).
+ */
+export async function campaignReactionCounts(
+  db: Queryable,
+  campaignId: string,
+  windows: readonly { readonly firstDay: string; readonly lastDay: string }[],
+): Promise<{ windows: WindowCounts[]; whole: Omit<WindowCounts, 'customersContacted'> }> {
+  const { rows } = await db.query<{ i: string | null; feedback: number; ratings: number; rating_sum: number; complaints: number; customers: number }>(
+    `SELECT w.i, coalesce(sum(r.feedback), 0)::int AS feedback, coalesce(sum(r.ratings), 0)::int AS ratings, coalesce(sum(r.rating_sum), 0)::int AS rating_sum,
+            coalesce(sum(r.complaints), 0)::int AS complaints, coalesce(sum(r.customers), 0)::int AS customers
+     FROM unnest($2::date[], $3::date[]) WITH ORDINALITY AS w(f, l, i)
+     LEFT JOIN ce_reaction_days r ON r.campaign_id = $1 AND r.day >= w.f AND r.day <= w.l
+     GROUP BY w.i
+     UNION ALL
+     SELECT NULL, coalesce(sum(feedback), 0)::int, coalesce(sum(ratings), 0)::int, coalesce(sum(rating_sum), 0)::int, coalesce(sum(complaints), 0)::int, 0
+     FROM ce_reaction_days WHERE campaign_id = $1
+     ORDER BY 1`,
+    [campaignId, windows.map((w) => w.firstDay), windows.map((w) => w.lastDay)],
+  );
+  const counts = (r: (typeof rows)[number]) => ({ feedback: r.feedback, ratings: r.ratings, ratingSum: r.rating_sum, complaints: r.complaints, customersContacted: r.customers });
+  const whole = rows.find((r) => r.i === null)!;
+  const { customersContacted: _, ...wholeCounts } = counts(whole);
+  return { windows: rows.filter((r) => r.i !== null).map(counts), whole: wholeCounts };
+}
+
+/** The campaign's period and targets as drafted (null for a campaign the read model does not hold). */
+export async function campaignPlan(db: Queryable, campaignId: string): Promise<{ period: { start: string; end: string }; targets: { conversions: number | null; revenue: string | null } } | null> {
+  const { rows } = await db.query(`SELECT period_start, period_end, target_conversions, target_revenue FROM ce_campaigns WHERE campaign_id = $1`, [campaignId]);
+  const r = rows[0];
+  if (!r) return null;
+  return { period: { start: r.period_start.toISOString(), end: r.period_end.toISOString() }, targets: { conversions: r.target_conversions, revenue: r.target_revenue } };
 }
