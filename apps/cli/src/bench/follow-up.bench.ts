@@ -50,7 +50,7 @@ export interface FollowUpSize {
   readonly customers: number;
   readonly complaints: number;
   readonly windows: number;
-  /** Rows the counters' answer reads: the campaign's ce_reaction_days (one per bank day with a reaction). */
+  /** Rows the counters' answer reads: the campaign's ce_reaction_counts (one per bank day with a reaction). */
   readonly reactionDayRows: number;
   readonly contactedPerWindow: number[];
   /** The whole answer's read-model work, and the reaction per window alone, each way. */
@@ -61,11 +61,15 @@ export interface FollowUpBench {
   readonly sizes: FollowUpSize[];
   /** Largest size ÷ smallest, p50, each way: 1 is flat. */
   readonly growth: { contacts: number; answerBaseline: number; answerCounters: number; reactionBaseline: number; reactionCounters: number };
+  /** Writing 50,000 contacts of a campaign in one INSERT (triggers included), ms: without the 旬 first-contact counter (v7) and with it, three each in turns. */
+  readonly contactsWrite: { baseline: number[]; counters: number[]; ratioMedian: number };
   readonly loadAverage: number[];
   readonly cpus: number;
 }
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
+/** Contacts per write sample (one INSERT of a campaign's contacts, its triggers included). */
+const WRITE_CONTACTS = 50_000;
 
 /**
  * `npm run bench -- --follow-up-only [--follow-up-contacts 50000,400000] [--runs 10]`: one campaign
@@ -116,7 +120,31 @@ export async function followUpBench(pool: Pool, store: EventStore, sizes: readon
       { readOnly: false, statementTimeoutMs: 3_600_000 },
     );
   }
-  await pool.query(`VACUUM ANALYZE "${schema}".ce_contacts, "${schema}".ce_complaints, "${schema}".ce_channel_counts, "${schema}".ce_campaigns, "${schema}".ce_reaction_days`);
+  // The projection's side of it: writing a campaign's contacts with the 旬 first-contact counter (v8) and without it
+  // (the contacts' insert trigger as v7 had it, put back for the baseline's turns), in turns on the same tables.
+  const written = { baseline: [] as number[], counters: [] as number[] };
+  const { rows: fn } = await pool.query<{ def: string }>(`SELECT pg_get_functiondef('"${schema}".ce_contacts_count_ins'::regproc) AS def`);
+  const withDekad = fn[0]!.def;
+  const withoutDekad = withDekad.replace(/INSERT INTO ce_dekad_customers[\s\S]*?first_day < c\.first_day;/, '');
+  if (withoutDekad === withDekad) throw new Error('follow-up: the contacts trigger has no 旬 counter to take out');
+  for (let i = 0; i < 6; i++) {
+    const how = i % 2 === 0 ? 'baseline' : 'counters';
+    await pool.query(how === 'baseline' ? withoutDekad : withDekad);
+    const n = WRITE_CONTACTS;
+    written[how].push(
+      (
+        await timed(() =>
+          inSchemas(pool, [schema], (db) =>
+            db.query(
+              `INSERT INTO ce_contacts (contact_id, campaign_id, customer_id, staff_id, channel, occurred_at)
+               SELECT 'W${i}:' || g, 'K-WRITE-${i}', 'C' || lpad((g % ${n / 2})::text, 7, '0'), 'rm1', 'phone', ${spread(n)} FROM generate_series(1, ${n}) g`,
+            ), { readOnly: false, statementTimeoutMs: 3_600_000 }),
+        )
+      )[1],
+    );
+  }
+  await pool.query(withDekad);
+  await pool.query(`VACUUM ANALYZE "${schema}".ce_contacts, "${schema}".ce_complaints, "${schema}".ce_channel_counts, "${schema}".ce_campaigns, "${schema}".ce_reaction_counts`);
 
   const read = <T>(f: (db: Queryable) => Promise<T>) => withReadModels(pool, [campaignEffectivenessProjection.name], f);
   const samples = campaigns.map(() => ({ answer: { baseline: [] as number[], counters: [] as number[] }, reaction: { baseline: [] as number[], counters: [] as number[] } }));
@@ -136,7 +164,7 @@ export async function followUpBench(pool: Pool, store: EventStore, sizes: readon
     }
   }
   const load1 = loadavg();
-  const dayRows = await read(async (db) => (await db.query<{ campaign_id: string; n: number }>(`SELECT campaign_id, count(*)::int AS n FROM ce_reaction_days GROUP BY 1`)).rows);
+  const dayRows = await read(async (db) => (await db.query<{ campaign_id: string; n: number }>(`SELECT campaign_id, count(*)::int AS n FROM ce_reaction_counts GROUP BY 1`)).rows);
   const out: FollowUpSize[] = campaigns.map((k, j) => {
     const s = samples[j]!;
     const answer = { baseline: percentiles(s.answer.baseline), counters: percentiles(s.answer.counters) };
@@ -160,6 +188,7 @@ export async function followUpBench(pool: Pool, store: EventStore, sizes: readon
       reactionBaseline: ratio(last.reaction.baseline.p50, first.reaction.baseline.p50),
       reactionCounters: ratio(last.reaction.counters.p50, first.reaction.counters.p50),
     },
+    contactsWrite: { ...written, ratioMedian: ratio(percentiles(written.counters).p50, percentiles(written.baseline).p50) },
     loadAverage: load0.map((x, i) => Math.round(((x + load1[i]!) / 2) * 100) / 100),
     cpus: cpus().length,
   };

@@ -15,7 +15,7 @@
  *                     and the campaign's own (tagged) sales and revenue that day (off from a reversal's day)
  *   ce_channel_counts (campaign, channel, business day): contacts, and customers first contacted there
  *   ce_campaign_totals (campaign): tagged sales, customers, revenue; cost; complaints — now
- *   ce_reaction_days  (campaign, business day): the customers' reaction that day, what a 旬 window of
+ *   ce_reaction_counts  (campaign, business day): the customers' reaction that day, what a 旬 window of
  *                     the follow-up sums over its days — complaints, feedback lines, ratings and their
  *                     sum, and the customers whose first contact in the day's 旬 (on or after the
  *                     period's first bank day) was that day (ce_dekad_customers: one row per campaign,
@@ -125,11 +125,11 @@ export function countingTriggers(timeZone: string): string[] {
       PRIMARY KEY (campaign_id, channel, day))`,
     `CREATE TABLE ce_channel_customers (campaign_id text NOT NULL, channel text NOT NULL, customer_id text NOT NULL, first_at timestamptz NOT NULL, PRIMARY KEY (campaign_id, channel, customer_id))`,
     `CREATE TABLE ce_tagged_customers (campaign_id text NOT NULL, customer_id text NOT NULL, sales integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, customer_id))`,
-    // The first bank day of the 旬 holding a bank day (1–10, 11–20, 21 to the month's end).
+    // The first bank day of the 旬 holding a bank day (1–10, 11–20, 21 to the month's end); one expression, so it is inlined.
     `CREATE FUNCTION ce_dekad(day date) RETURNS date LANGUAGE sql IMMUTABLE AS $$
-       SELECT d - CASE WHEN n <= 10 THEN n - 1 WHEN n <= 20 THEN n - 11 ELSE n - 21 END FROM (SELECT day AS d, extract(day FROM day)::int AS n) AS x $$`,
+       SELECT day - (extract(day FROM day)::int - CASE WHEN extract(day FROM day) <= 10 THEN 1 WHEN extract(day FROM day) <= 20 THEN 11 ELSE 21 END) $$`,
     `CREATE TABLE ce_dekad_customers (campaign_id text NOT NULL, dekad date NOT NULL, customer_id text NOT NULL, first_day date NOT NULL, PRIMARY KEY (campaign_id, dekad, customer_id))`,
-    `CREATE TABLE ce_reaction_days (
+    `CREATE TABLE ce_reaction_counts (
       campaign_id text NOT NULL, day date NOT NULL, customers integer NOT NULL DEFAULT 0, complaints integer NOT NULL DEFAULT 0,
       feedback integer NOT NULL DEFAULT 0, ratings integer NOT NULL DEFAULT 0, rating_sum integer NOT NULL DEFAULT 0,
       PRIMARY KEY (campaign_id, day))`,
@@ -196,12 +196,12 @@ export function countingTriggers(timeZone: string): string[] {
     ...triggers('ce_costs', [{ into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { cost_fen: 's.amount_fen' } }]),
     ...triggers('ce_complaints', [
       { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { complaints: '1' } },
-      { into: 'ce_reaction_days', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)'], sums: { complaints: '1' } },
+      { into: 'ce_reaction_counts', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)'], sums: { complaints: '1' } },
     ]),
     // Feedback lines (a comment without a rating counts as a line, not as a rating) on their day.
     ...triggers('ce_feedback', [
       {
-        into: 'ce_reaction_days',
+        into: 'ce_reaction_counts',
         keys: ['campaign_id', 'day'],
         keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)'],
         sums: { feedback: '1', ratings: flag('s.rating IS NOT NULL'), rating_sum: 'coalesce(s.rating, 0)' },
@@ -225,6 +225,6 @@ export function countingTriggers(timeZone: string): string[] {
       },
     ),
     ...triggers('ce_channel_customers', [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.first_at)'], sums: { customers: '1' } }]),
-    ...triggers('ce_dekad_customers', [{ into: 'ce_reaction_days', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 's.first_day'], sums: { customers: '1' } }]),
+    ...triggers('ce_dekad_customers', [{ into: 'ce_reaction_counts', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 's.first_day'], sums: { customers: '1' } }]),
   ];
 }

@@ -106,4 +106,22 @@ describe('campaign effectiveness as effects', () => {
       tier: 'ordinary',
     });
   });
+
+  it('keeps the targets as drafted (none: null) and each feedback line once, with its rating or null, at its business time', () => {
+    const drafted = event(
+      'CampaignDrafted',
+      { campaignId: 'T', name: 'T', ownerUnitId: 'BR1', productCodes: ['DEP'], channels: ['phone'], budget: '10', controlGroupPercent: 0, period: { start: '2026-03-01T00:00:00+08:00', end: '2026-04-01T00:00:00+08:00' }, targets: { conversions: 7, revenue: '1200.5' } },
+      '2026-02-20T09:00:00+08:00',
+    );
+    expect(when(emptyCeState(), [drafted, ...given()], 'ce_campaigns').map((r) => [r.campaign_id, r.target_conversions, r.target_revenue])).toEqual([
+      ['T', 7, '1200.5'],
+      ['K', null, null], // K's plan set no target
+    ]);
+    const line = (feedbackId: string, rating: number | null, at: string) => event('CampaignFeedbackRecorded', { campaignId: 'K', feedbackId, customerId: null, rating, comment: 'c', commentNote: null }, at);
+    // Rated 4 at 23:30 on 10 March Beijing; a comment without a rating at 00:30 on the 11th; the first seen again.
+    expect(when(emptyCeState(), [line('F1', 4, '2026-03-10T23:30:00+08:00'), line('F2', null, '2026-03-11T00:30:00+08:00'), line('F1', 4, '2026-03-10T23:30:00+08:00')], 'ce_feedback')).toEqual([
+      { feedback_id: 'K:F1', campaign_id: 'K', rating: 4, occurred_at: '2026-03-10T15:30:00.000Z' },
+      { feedback_id: 'K:F2', campaign_id: 'K', rating: null, occurred_at: '2026-03-10T16:30:00.000Z' },
+    ]);
+  });
 });

@@ -278,7 +278,7 @@ const EVENT_TYPES = [
 /** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
 export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
-  // 8: the reaction per bank day (ce_reaction_days: customers first contacted in their 旬, complaints, feedback), the
+  // 8: the reaction per bank day (ce_reaction_counts: customers first contacted in their 旬, complaints, feedback), the
   // targets; 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
   version: 8,
   tables: campaignEffectivenessTables(timeZone),

@@ -101,7 +101,7 @@ describe('the follow-up reaction per 旬 from the counters per bank day (hand-wo
     { day: '2026-04-15', customers: 0, complaints: 0, feedback: 1, ratings: 1, rating_sum: 4 }, // F4
     { day: '2026-04-16', customers: 1, complaints: 0, feedback: 0, ratings: 0, rating_sum: 0 }, // G (E's 16th is not E's first in the 旬)
   ];
-  const daysSql = `SELECT to_char(day, 'YYYY-MM-DD') AS day, customers, complaints, feedback, ratings, rating_sum FROM ce_reaction_days
+  const daysSql = `SELECT to_char(day, 'YYYY-MM-DD') AS day, customers, complaints, feedback, ratings, rating_sum FROM ce_reaction_counts
                    WHERE campaign_id = 'F' AND (customers, complaints, feedback, ratings, rating_sum) <> (0, 0, 0, 0, 0) ORDER BY day`;
 
   it('counts each customer once per 旬, on the bank day of their first contact in it, and complaints and feedback on their bank day', async () => {

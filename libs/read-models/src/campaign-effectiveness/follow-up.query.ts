@@ -98,7 +98,7 @@ export async function campaignWindowCounts(
 /**
  * The customers' reaction in each 旬 window of the follow-up (tenDayWindows: bank days [firstDay,
  * lastDay] inside one 旬, the first one starting at the period's first bank day), in their order,
- * and over the whole campaign: each a sum over the window's rows of ce_reaction_days (one per bank
+ * and over the whole campaign: each a sum over the window's rows of ce_reaction_counts (one per bank
  * day the campaign had a reaction), never over its contacts — the same few rows for 5,000 or 500,000
  * contacts. The distinct customers contacted in a window are the sum of its days' customers first
  * contacted in their 旬 (see the counters); `customersContacted` of the whole campaign is not given
@@ -113,11 +113,11 @@ export async function campaignReactionCounts(
     `SELECT w.i, coalesce(sum(r.feedback), 0)::int AS feedback, coalesce(sum(r.ratings), 0)::int AS ratings, coalesce(sum(r.rating_sum), 0)::int AS rating_sum,
             coalesce(sum(r.complaints), 0)::int AS complaints, coalesce(sum(r.customers), 0)::int AS customers
      FROM unnest($2::date[], $3::date[]) WITH ORDINALITY AS w(f, l, i)
-     LEFT JOIN ce_reaction_days r ON r.campaign_id = $1 AND r.day >= w.f AND r.day <= w.l
+     LEFT JOIN ce_reaction_counts r ON r.campaign_id = $1 AND r.day >= w.f AND r.day <= w.l
      GROUP BY w.i
      UNION ALL
      SELECT NULL, coalesce(sum(feedback), 0)::int, coalesce(sum(ratings), 0)::int, coalesce(sum(rating_sum), 0)::int, coalesce(sum(complaints), 0)::int, 0
-     FROM ce_reaction_days WHERE campaign_id = $1
+     FROM ce_reaction_counts WHERE campaign_id = $1
      ORDER BY 1`,
     [campaignId, windows.map((w) => w.firstDay), windows.map((w) => w.lastDay)],
   );
