@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { tenDayWindows, windowReaction } from '@app/domain';
+import { reactionBounds, tenDayWindows, windowReaction } from '@app/domain';
 import { PostgresEventStore, type NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { wholeLog } from '../../../../test/support/whole-log';
@@ -7,7 +7,6 @@ import { ProjectionRunner, useSchema } from '../runner/projection-runner';
 import { readCheckpoints, withReadModels, type Queryable } from '../runner/read-model-position';
 import { campaignEffectivenessProjection } from './campaign-effectiveness.projection';
 import { campaignPlan, campaignReactionCounts, campaignWindowCounts } from './follow-up.query';
-import { reactionBounds } from '@app/domain';
 
 const ev = (type: string, data: object, occurredAt: string): NewEvent => ({
   type,
