@@ -257,7 +257,7 @@ function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
  * A period bound: a bank day as the start means from its first instant in the bank's zone; as the
  * end, the whole day is in (the period ends when the next bank day begins). A time must carry its offset.
  */
-function periodBound(value: string, side: 'start' | 'end'): string | undefined {
+export function periodBound(value: string, side: 'start' | 'end'): string | undefined {
   if (isCalendarDay(value)) return startOfBusinessDay(side === 'start' ? value : nextBusinessDay(value));
   return isTimeWithOffset(value) ? new Date(value).toISOString() : undefined;
 }

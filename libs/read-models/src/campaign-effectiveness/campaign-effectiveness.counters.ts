@@ -131,7 +131,7 @@ export function countingTriggers(timeZone: string): string[] {
     `CREATE TABLE ce_dekad_customers (campaign_id text NOT NULL, dekad date NOT NULL, customer_id text NOT NULL, first_day date NOT NULL, PRIMARY KEY (campaign_id, dekad, customer_id))`,
     `CREATE TABLE ce_reaction_counts (
       campaign_id text NOT NULL, day date NOT NULL, customers integer NOT NULL DEFAULT 0, complaints integer NOT NULL DEFAULT 0,
-      feedback integer NOT NULL DEFAULT 0, ratings integer NOT NULL DEFAULT 0, rating_sum integer NOT NULL DEFAULT 0,
+      feedback integer NOT NULL DEFAULT 0, ratings integer NOT NULL DEFAULT 0, rating_sum numeric NOT NULL DEFAULT 0,
       PRIMARY KEY (campaign_id, day))`,
     `CREATE TABLE ce_campaign_totals (
       campaign_id text PRIMARY KEY, tagged_sales integer NOT NULL DEFAULT 0, tagged_customers integer NOT NULL DEFAULT 0,
@@ -225,6 +225,23 @@ export function countingTriggers(timeZone: string): string[] {
       },
     ),
     ...triggers('ce_channel_customers', [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.first_at)'], sums: { customers: '1' } }]),
+    // A campaign's contacts projected before its draft (an import ordered by stream) were placed in their 旬 without the
+    // period's first bank day: when the draft arrives, its customers per 旬 are placed again from its contacts. (A draft
+    // normally comes first: nothing to read then. The period never changes after the draft.)
+    `CREATE FUNCTION ce_campaigns_place_contacts() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       IF EXISTS (SELECT 1 FROM ce_dekad_customers c JOIN new_rows n ON n.campaign_id = c.campaign_id) THEN
+         UPDATE ce_reaction_counts r SET customers = 0 FROM new_rows n WHERE r.campaign_id = n.campaign_id AND r.customers <> 0;
+         DELETE FROM ce_dekad_customers c USING new_rows n WHERE c.campaign_id = n.campaign_id;
+         INSERT INTO ce_dekad_customers (campaign_id, dekad, customer_id, first_day)
+           SELECT x.campaign_id, ce_dekad(ce_day(x.occurred_at)), x.customer_id, min(ce_day(x.occurred_at))
+           FROM ce_contacts x JOIN new_rows n ON n.campaign_id = x.campaign_id
+           WHERE ce_day(x.occurred_at) >= ce_day(n.period_start)
+           GROUP BY 1, 2, 3;
+       END IF;
+       RETURN NULL;
+     END $$`,
+    `CREATE TRIGGER ce_campaigns_place_contacts AFTER INSERT ON ce_campaigns REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ce_campaigns_place_contacts()`,
     ...triggers('ce_dekad_customers', [{ into: 'ce_reaction_counts', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 's.first_day'], sums: { customers: '1' } }]),
   ];
 }

@@ -120,8 +120,18 @@ describe('campaign effectiveness as effects', () => {
     const line = (feedbackId: string, rating: number | null, at: string) => event('CampaignFeedbackRecorded', { campaignId: 'K', feedbackId, customerId: null, rating, comment: 'c', commentNote: null }, at);
     // Rated 4 at 23:30 on 10 March Beijing; a comment without a rating at 00:30 on the 11th; the first seen again.
     expect(when(emptyCeState(), [line('F1', 4, '2026-03-10T23:30:00+08:00'), line('F2', null, '2026-03-11T00:30:00+08:00'), line('F1', 4, '2026-03-10T23:30:00+08:00')], 'ce_feedback')).toEqual([
-      { feedback_id: 'K:F1', campaign_id: 'K', rating: 4, occurred_at: '2026-03-10T15:30:00.000Z' },
-      { feedback_id: 'K:F2', campaign_id: 'K', rating: null, occurred_at: '2026-03-10T16:30:00.000Z' },
+      { campaign_id: 'K', feedback_id: 'F1', rating: 4, occurred_at: '2026-03-10T15:30:00.000Z' },
+      { campaign_id: 'K', feedback_id: 'F2', rating: null, occurred_at: '2026-03-10T16:30:00.000Z' },
     ]);
+  });
+
+  it('reads a plan given in bank days as the decider does: from the first day at Beijing midnight to the one after the last day', () => {
+    const drafted = event(
+      'CampaignDrafted',
+      { campaignId: 'D', name: 'D', ownerUnitId: 'BR1', productCodes: ['DEP'], channels: ['phone'], budget: '10', controlGroupPercent: 0, period: { start: '2026-03-05', end: '2026-03-31' } },
+      '2026-02-20T09:00:00+08:00',
+    );
+    // 5 March 00:00 Beijing is 4 March 16:00 UTC; the end is 1 April 00:00 Beijing, 31 March 16:00 UTC (not UTC midnights).
+    expect(when(emptyCeState(), [drafted], 'ce_campaigns').map((r) => [r.period_start, r.period_end])).toEqual([['2026-03-04T16:00:00.000Z', '2026-03-31T16:00:00.000Z']]);
   });
 });

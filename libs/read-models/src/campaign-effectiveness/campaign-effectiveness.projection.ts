@@ -1,4 +1,4 @@
-import { bankTimeZone, toFen } from '@app/domain';
+import { bankTimeZone, periodBound, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection } from '../runner/projection';
 import { effectProjection, insert, update, upsert, type Effect, type EffectProjection } from '../runner/effects';
@@ -158,8 +158,9 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeState): Effe
           status: 'draft',
           budget_fen: fen(x.budget),
           control_percent: x.controlGroupPercent,
-          period_start: x.period.start,
-          period_end: x.period.end,
+          // A bank day (an imported plan may give one) read as the decider reads it: the start from its first instant, the end after its last.
+          period_start: periodBound(x.period.start, 'start') ?? x.period.start,
+          period_end: periodBound(x.period.end, 'end') ?? x.period.end,
           target_conversions: x.targets?.conversions ?? null,
           target_revenue: x.targets?.revenue ?? null,
           drafted_at: at(e),
@@ -246,7 +247,7 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeState): Effe
       if (!x.campaignId) return [];
       return [insert('ce_complaints', { complaint_id: `${x.customerId}:${x.complaintId}`, campaign_id: x.campaignId, customer_id: x.customerId, occurred_at: at(e) })];
     case 'CampaignFeedbackRecorded':
-      return [insert('ce_feedback', { feedback_id: `${x.campaignId}:${x.feedbackId}`, campaign_id: x.campaignId, rating: x.rating ?? null, occurred_at: at(e) })];
+      return [insert('ce_feedback', { campaign_id: x.campaignId, feedback_id: x.feedbackId, rating: x.rating ?? null, occurred_at: at(e) })];
     default:
       return [];
   }

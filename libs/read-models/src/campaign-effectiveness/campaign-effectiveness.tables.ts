@@ -125,11 +125,15 @@ export const CE_COSTS: TableShape = {
   columns: { cost_id: text, campaign_id: fixed('text'), amount_fen: fixed('bigint'), customer_id: { type: 'text', combine: 'keep' }, occurred_at: fixed('timestamptz') },
   extra: [`CREATE INDEX ce_costs_campaign_idx ON ce_costs (campaign_id)`],
 };
-/** Each feedback line recorded on a campaign (rating 1–5, or null for a comment without one), at its business time. */
+/**
+ * Each feedback line recorded on a campaign (rating 1–5, or null for a comment without one), at its business time.
+ * The rating is `numeric`: the command refuses anything but a whole 1–5, but the event's schema (what an import is
+ * checked against) takes any number, and a projection must not stop on a line it can count.
+ */
 export const CE_FEEDBACK: TableShape = {
   name: 'ce_feedback',
-  key: ['feedback_id'],
-  columns: { feedback_id: text, campaign_id: fixed('text'), rating: { type: 'integer', combine: 'keep' }, occurred_at: fixed('timestamptz') },
+  key: ['campaign_id', 'feedback_id'],
+  columns: { campaign_id: text, feedback_id: text, rating: { type: 'numeric', combine: 'keep' }, occurred_at: fixed('timestamptz') },
 };
 export const ceComplaints = (timeZone: string): TableShape => ({
   name: 'ce_complaints',

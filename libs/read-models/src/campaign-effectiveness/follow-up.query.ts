@@ -110,13 +110,13 @@ export async function campaignReactionCounts(
   windows: readonly { readonly firstDay: string; readonly lastDay: string }[],
 ): Promise<{ windows: WindowCounts[]; whole: Omit<WindowCounts, 'customersContacted'> }> {
   const { rows } = await db.query<{ i: string | null; feedback: number; ratings: number; rating_sum: number; complaints: number; customers: number }>(
-    `SELECT w.i, coalesce(sum(r.feedback), 0)::int AS feedback, coalesce(sum(r.ratings), 0)::int AS ratings, coalesce(sum(r.rating_sum), 0)::int AS rating_sum,
+    `SELECT w.i, coalesce(sum(r.feedback), 0)::int AS feedback, coalesce(sum(r.ratings), 0)::int AS ratings, coalesce(sum(r.rating_sum), 0)::float8 AS rating_sum,
             coalesce(sum(r.complaints), 0)::int AS complaints, coalesce(sum(r.customers), 0)::int AS customers
      FROM unnest($2::date[], $3::date[]) WITH ORDINALITY AS w(f, l, i)
      LEFT JOIN ce_reaction_counts r ON r.campaign_id = $1 AND r.day >= w.f AND r.day <= w.l
      GROUP BY w.i
      UNION ALL
-     SELECT NULL, coalesce(sum(feedback), 0)::int, coalesce(sum(ratings), 0)::int, coalesce(sum(rating_sum), 0)::int, coalesce(sum(complaints), 0)::int, 0
+     SELECT NULL, coalesce(sum(feedback), 0)::int, coalesce(sum(ratings), 0)::int, coalesce(sum(rating_sum), 0)::float8, coalesce(sum(complaints), 0)::int, 0
      FROM ce_reaction_counts WHERE campaign_id = $1
      ORDER BY 1`,
     [campaignId, windows.map((w) => w.firstDay), windows.map((w) => w.lastDay)],
