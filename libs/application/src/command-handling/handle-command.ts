@@ -1,6 +1,6 @@
 import { hash, randomUUID } from 'node:crypto';
 import { checkEventData, currentSchemaVersion, DomainError, type Decider, type DomainEvent } from '@app/domain';
-import { comparePositions, WrongExpectedVersion, type EventStore, type ExpectedRevision, type NewEvent, type Position, type RecordedEvent } from '@app/event-store';
+import { comparePositions, WrongExpectedVersion, type EventMetadata, type EventStore, type ExpectedRevision, type NewEvent, type Position, type RecordedEvent } from '@app/event-store';
 
 /** Who and when: everything a command carries besides its own data. */
 export interface CommandContext {
@@ -192,21 +192,19 @@ export function withMetadata(
 ): NewEvent[] {
   return events.map((e, i) => {
     const version = schemaVersion ?? currentSchemaVersion(e.type);
-    return {
-      type: e.type,
-      data: fitting(e, version),
-      metadata: {
-        eventId: context.idempotencyKey ? deterministicUuid(`${context.idempotencyKey}\u0000${streamId}\u0000${i}`) : randomUUID(),
-        correlationId: context.correlationId,
-        causationId: context.causationId ?? null,
-        actor: context.actor,
-        orgUnit: context.orgUnit,
-        occurredAt: context.occurredAt,
-        schemaVersion: version,
-        ...(context.traceparent ? { traceparent: context.traceparent } : {}),
-        ...(context.correction ? { correction: context.correction } : {}),
-      },
+    const metadata: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } & { correction?: string } = {
+      eventId: context.idempotencyKey ? deterministicUuid(`${context.idempotencyKey}\u0000${streamId}\u0000${i}`) : randomUUID(),
+      correlationId: context.correlationId,
+      causationId: context.causationId ?? null,
+      actor: context.actor,
+      orgUnit: context.orgUnit,
+      occurredAt: context.occurredAt,
+      schemaVersion: version,
     };
+    // Set when there, not spread in: spreads after fields take V8's slow path (every decided event comes here).
+    if (context.traceparent) metadata.traceparent = context.traceparent;
+    if (context.correction) metadata.correction = context.correction;
+    return { type: e.type, data: fitting(e, version), metadata };
   });
 }
 
