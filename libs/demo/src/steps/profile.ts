@@ -36,6 +36,16 @@ export interface CustomerMonth {
   readonly controlGroupsInForce: readonly string[];
 }
 
-/** Decided by the customer decider in the batch: returns the events, or the refusal as the API would give it. */
-export const customerCommand = (s: Seeding, p: Profile, by: Actor, when: string, c: CustomerIntent) =>
-  s.batch.decide({ ...c, customerId: p.id, org: s.org, by, at: when } as CustomerCommand, s.context(by, when));
+/**
+ * Decided by the customer decider in the batch: returns the events, or the refusal as the API would give it.
+ * The command is the intent copied and completed, not `{ ...c, customerId, … }`: a spread followed by
+ * fields, over the intents' many shapes, took V8's slow path (4.6-7.6 µs a command against 0.1 µs, node 20).
+ */
+export const customerCommand = (s: Seeding, p: Profile, by: Actor, when: string, c: CustomerIntent) => {
+  const command: Record<string, unknown> = Object.assign({}, c);
+  command.customerId = p.id;
+  command.org = s.org;
+  command.by = by;
+  command.at = when;
+  return s.batch.decide(command as unknown as CustomerCommand, s.context(by, when));
+};

