@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes … [--no-launch-baseline]] [-- --projections a,b] [-- --runs N] [-- --no-as-of-replay] [-- --follow-up-only [--follow-up-contacts 50000,400000]]`: append, command path, projector rebuild (with the
+ * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes … [--no-launch-baseline] [--launch-projector-after]] [-- --projections a,b] [-- --runs N] [-- --no-as-of-replay] [-- --follow-up-only [--follow-up-contacts 50000,400000]]`: append, command path, projector rebuild (with the
  * naive baseline), queries and growth, each figure beside a baseline measured in the same run.
  * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
  */
@@ -76,7 +76,7 @@ async function main() {
         const url = await freshDatabase(`bench_launch_${customers}`);
         const runtime = await startRuntime(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RUN_PROJECTOR: 'false', SEED_DEMO: 'false' }), createLogger('silent'));
         try {
-          launches.push(await launchAtSize(runtime, customers, step, { baseline: !args.includes('--no-launch-baseline') }));
+          launches.push(await launchAtSize(runtime, customers, step, { baseline: !args.includes('--no-launch-baseline'), projectorAfter: args.includes('--launch-projector-after'), cpuProfile: process.env.LAUNCH_CPU_PROFILE }));
         } finally {
           await runtime.close();
         }

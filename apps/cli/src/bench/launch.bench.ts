@@ -3,8 +3,9 @@ import { ActOnBudget, ActOnCampaign, LaunchCampaign, startApplication, withMetad
 import type { Actor, BudgetCommand, CampaignCommand, DomainEvent } from '@app/domain';
 import type { Runtime } from '@app/platform';
 import { planPdf, syntheticBatches } from '@app/demo';
-import { campaignEffectiveness, campaignEffectivenessProjection, customerDirectoryProjection, ProjectionRunner, withReadModels } from '@app/read-models';
+import { campaignEffectiveness, campaignEffectivenessProjection, customerDirectoryProjection, effectTimings, ProjectionRunner, withReadModels } from '@app/read-models';
 import { timed } from './percentiles';
+import { cpuProfiled, withCpu } from './cpu';
 import { launchAsBefore } from './launch-baseline';
 
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
@@ -33,6 +34,14 @@ export interface LaunchAtSize {
   readonly ratio: number | null;
   /** Peak RSS of this process (bench and application) during the launch command and its projection. */
   readonly launchPeakRssMb: number;
+  /** CPU seconds of this process and of the database server during the command (the projector running beside it, unless `projectorAfter`). */
+  readonly commandCpu: { readonly nodeCpuSeconds: number; readonly databaseCpuSeconds: number };
+  /** The same from the command's answer until every enrolment was projected. */
+  readonly projectionCpu: { readonly nodeCpuSeconds: number; readonly databaseCpuSeconds: number };
+  /** Whether the projector was stopped during the command (`--launch-projector-after`): then the projection is all of the launch's enrolments. */
+  readonly projectorAfter: boolean;
+  /** Wall ms per projection and phase (state reads, effects, each table's writes) while projecting the launch, summed over batches. */
+  readonly projectionPhasesMs: Record<string, number>;
 }
 
 /**
@@ -41,7 +50,7 @@ export interface LaunchAtSize {
  * customer directory and campaign read model caught up, then a campaign of branch BR1 drafted,
  * approved and launched through the command bus, and its first effectiveness answer.
  */
-export async function launchAtSize(runtime: Runtime, customers: number, step: (s: string) => void = () => undefined, options: { baseline?: boolean } = {}): Promise<LaunchAtSize> {
+export async function launchAtSize(runtime: Runtime, customers: number, step: (s: string) => void = () => undefined, options: { baseline?: boolean; projectorAfter?: boolean; cpuProfile?: string } = {}): Promise<LaunchAtSize> {
   const withBaseline = options.baseline ?? true;
   const { store, db } = runtime;
   step(`launch: writing the history of ${customers} customers`);
@@ -71,7 +80,9 @@ export async function launchAtSize(runtime: Runtime, customers: number, step: (s
   await store.appendToStream('organisation', withMetadata('organisation', [staff('mkt-br1', 'marketer', 'BR1'), staff('appr-ho', 'approver', 'HO')], admin), 'stream_exists');
 
   step('launch: projecting the history (customer directory, campaign read model)');
-  const runner = new ProjectionRunner(store, db.pool, [customerDirectoryProjection, campaignEffectivenessProjection], silent, { batchSize: 2000, maxBatchWaitMs: 20 });
+  // Batches as the projector's defaults take them when it is behind: larger transactions (up to 10,000 events) after a full batch.
+  const newRunner = () => new ProjectionRunner(store, db.pool, [customerDirectoryProjection, campaignEffectivenessProjection], silent, { batchSize: 2000, maxBatchWaitMs: 20, catchUpBatchSize: 10_000 });
+  let runner = newRunner();
   const [, projectHistoryMs] = await timed(async () => {
     await runner.start();
     if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up');
@@ -124,10 +135,24 @@ export async function launchAtSize(runtime: Runtime, customers: number, step: (s
     step(`launch: launching to ${customers} customers`);
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-    const [launched, commandMs] = await timed(() => app.commands.execute(new LaunchCampaign('K-ALL', 'K-ALL', org, marketer, when, context(marketer))) as Promise<{ audienceSize: number }>);
-    const [, projectedMs] = await timed(async () => {
-      if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up with the launch');
-    });
+    const projectorAfter = options.projectorAfter ?? false;
+    if (projectorAfter) await runner.stop();
+    const [[launched, commandMs], commandCpu] = await withCpu(db.pool, () => timed(() => app.commands.execute(new LaunchCampaign('K-ALL', 'K-ALL', org, marketer, when, context(marketer))) as Promise<{ audienceSize: number }>));
+    effectTimings.ms.clear();
+    effectTimings.enabled = true;
+    const [[, projectedMs], projectionCpu] = await withCpu(db.pool, () =>
+      cpuProfiled(options.cpuProfile, () =>
+        timed(async () => {
+          if (projectorAfter) {
+            runner = newRunner();
+            await runner.start();
+          }
+          if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up with the launch');
+        }),
+      ),
+    );
+    effectTimings.enabled = false;
+    const projectionPhasesMs = Object.fromEntries([...effectTimings.ms].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v)]));
     clearInterval(sampler);
     step(`launch: command ${Math.round(commandMs)} ms, projected ${Math.round(projectedMs)} ms later`);
     const [first, firstAnswerMs] = await timed(() => withReadModels(db.pool, [campaignEffectivenessProjection.name], (q) => campaignEffectiveness(q, 'K-ALL')));
@@ -146,6 +171,10 @@ export async function launchAtSize(runtime: Runtime, customers: number, step: (s
       baseline,
       ratio: baseline && Math.round((launched.audienceSize / commandMs / baseline.customersPerSecond) * 1000 * 100) / 100,
       launchPeakRssMb: Math.round(peakRss / 2 ** 20),
+      commandCpu,
+      projectionCpu,
+      projectorAfter,
+      projectionPhasesMs,
     };
   } finally {
     await app.close();

@@ -14,8 +14,7 @@
  * the runs alternate with and without catch-up batches in one process.
  */
 import 'reflect-metadata';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Client, Pool } from 'pg';
 
 /** Every statement any client sends (the store's reads too): a count the machine's load does not move. */
@@ -33,31 +32,10 @@ import { syntheticBatches } from '@app/demo';
 import { timed } from './percentiles';
 import { campaignEffectivenessBefore } from './effectiveness-before';
 import { naiveRebuild } from './naive-baseline';
+import { databaseCpuSeconds } from './cpu';
 
 const EVENTS_PER_CUSTOMER = 8.2;
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
-
-/** CPU seconds the database server has used so far: the postmaster, the children it reaped, and those alive (backends, WAL writer, checkpointer, autovacuum). */
-async function databaseCpuSeconds(pool: Pool): Promise<number> {
-  const dir = (await pool.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0]!.d;
-  const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const tick = 100; // USER_HZ
-  const fields = (pid: number | string) => {
-    try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    } catch {
-      return undefined; // gone meanwhile
-    }
-  };
-  // After the state and the pid: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.
-  const own = fields(postmaster)!;
-  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-  for (const pid of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    const f = fields(pid);
-    if (f && Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
-  }
-  return ticks / tick;
-}
 
 /**
  * `--catch-up N`: events per transaction once a batch has filled up (the runner's `catchUpBatchSize`,

@@ -61,7 +61,20 @@ const ms = (t: Date | null) => (t ? t.getTime() : null);
 const CLOSING = new Set(['CampaignLaunched', 'CampaignCompleted', 'CampaignCancelled']);
 const PLACING = new Set(['CustomerOnboarded', 'CustomerTierChanged', 'CustomerTransferred', 'CustomerEnrolledInCampaign']);
 
-/** Seven reads at most for the whole batch, each for the subjects its events name (a customer's unit and tier history only for the customers it places). */
+const ENROLLED = 'CustomerEnrolledInCampaign';
+
+/**
+ * Seven reads at most for the whole batch (nine when it enrols customers it says nothing else about),
+ * each for the subjects its events name (a customer's unit and tier history only for the customers it places).
+ *
+ * A customer the batch only enrols (a launch: every event of it is an enrolment) needs less than
+ * all their rows: the enrolment looks at their participation in that campaign (there already?),
+ * the sales of that campaign's products (paired with it from either side) and the pairs already
+ * made in it. Their other participations, other products' sales and other campaigns' pairs are
+ * never read, so none is loaded: for a launch to customers who took part in earlier campaigns,
+ * the participants read returns nothing instead of every earlier participation. Any other event
+ * about the customer in the batch (a sale, a contact, a move) reads all their rows, as before.
+ */
 export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CeState> {
   const s = emptyCeState();
   // A launch or a close moves the run's bounds: the participants with sales paired in that campaign are recounted.
@@ -69,7 +82,17 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
   const paired = moving.length
     ? (await tx.query<{ customer_id: string }>(`SELECT DISTINCT customer_id FROM ce_group_conversions WHERE campaign_id = ANY($1::text[])`, [moving])).rows.map((r) => r.customer_id)
     : [];
-  const customers = uniq([...events.map((e) => d(e).customerId), ...paired]);
+  // Customers with all their rows, and the (campaign, customer) enrolments of those the batch only enrols.
+  const customers = uniq([...events.filter((e) => e.type !== ENROLLED).map((e) => d(e).customerId), ...paired]);
+  const whole = new Set(customers);
+  const enrolOnly = new Map<string, readonly [string, string]>();
+  for (const e of events) {
+    if (e.type !== ENROLLED) continue;
+    const { campaignId, customerId } = d(e);
+    if (typeof customerId !== 'string' || typeof campaignId !== 'string' || whole.has(customerId)) continue;
+    enrolOnly.set(pairKey(campaignId, customerId), [campaignId, customerId]);
+  }
+  const enrolments = [...enrolOnly.values()];
   // Where customers stood is needed only to place a participant: at enrolment, or when their history grows.
   const placing = uniq(events.filter((e) => PLACING.has(e.type)).map((e) => d(e).customerId));
 
@@ -81,32 +104,60 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
   await history('ce_customer_units', 'unit_id', s.units);
   await history('ce_customer_tiers', 'tier', s.tiers);
 
-  const participants = await tx.query(`SELECT * FROM ce_participants WHERE customer_id = ANY($1::text[])`, [customers]);
-  for (const r of participants.rows) {
+  const campaign = (r: Record<string, unknown>) => s.campaigns.set(r.campaign_id as string, { productCodes: r.product_codes as string[], launchedAt: ms(r.launched_at as Date | null), closedAt: ms(r.closed_at as Date | null) });
+  const readCampaigns = async (ids: string[]) => {
+    const missing = ids.filter((id) => !s.campaigns.has(id));
+    if (missing.length === 0) return;
+    const { rows } = await tx.query(`SELECT campaign_id, product_codes, launched_at, closed_at FROM ce_campaigns WHERE campaign_id = ANY($1::text[])`, [missing]);
+    rows.forEach(campaign);
+  };
+  // The campaigns the events name first: an enrolment's campaign says which products' sales it pairs.
+  await readCampaigns(uniq(events.map((e) => d(e).campaignId)));
+
+  const participant = (r: Record<string, unknown>) => {
     const p: CeParticipant = {
-      campaignId: r.campaign_id,
-      customerId: r.customer_id,
-      grp: r.grp,
+      campaignId: r.campaign_id as string,
+      customerId: r.customer_id as string,
+      grp: r.grp as string,
       enrolledAt: (r.enrolled_at as Date).getTime(),
-      first: Object.fromEntries(FUNNEL.map((c) => [c, ms(r[c])])) as CeParticipant['first'],
-      unitId: r.unit_id,
-      unitFrom: ms(r.unit_from),
-      tier: r.tier,
-      sales: r.sales,
+      first: Object.fromEntries(FUNNEL.map((c) => [c, ms(r[c] as Date | null)])) as CeParticipant['first'],
+      unitId: r.unit_id as string,
+      unitFrom: ms(r.unit_from as Date | null),
+      tier: r.tier as string,
+      sales: r.sales as number,
       revenueFen: Number(r.revenue_fen),
     };
-    participantsOf(s, r.customer_id).set(r.campaign_id, p);
+    participantsOf(s, p.customerId).set(p.campaignId, p);
+  };
+  const conversion = (r: Record<string, unknown>) =>
+    conversionsOf(s, r.customer_id as string).set(r.conversion_id as string, { productCode: r.product_code as string, occurredAt: (r.occurred_at as Date).getTime(), revenueFen: Number(r.revenue_fen), reversed: r.reversed as boolean });
+  const CONVERSION = `customer_id, conversion_id, product_code, occurred_at, revenue_fen, reversed`;
+
+  const participants = customers.length ? (await tx.query(`SELECT * FROM ce_participants WHERE customer_id = ANY($1::text[])`, [customers])).rows : [];
+  participants.forEach(participant);
+  if (customers.length) {
+    (await tx.query(`SELECT ${CONVERSION} FROM ce_conversions WHERE customer_id = ANY($1::text[])`, [customers])).rows.forEach(conversion);
+    const groups = await tx.query(`SELECT campaign_id, customer_id, conversion_id FROM ce_group_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
+    for (const r of groups.rows) groupConversionsOf(s, r.campaign_id, r.customer_id).add(r.conversion_id);
   }
 
-  const conversions = await tx.query(`SELECT customer_id, conversion_id, product_code, occurred_at, revenue_fen, reversed FROM ce_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
-  for (const r of conversions.rows) conversionsOf(s, r.customer_id).set(r.conversion_id, { productCode: r.product_code, occurredAt: (r.occurred_at as Date).getTime(), revenueFen: Number(r.revenue_fen), reversed: r.reversed });
+  if (enrolments.length) {
+    // By the primary keys' (campaign, customer) prefix: the few campaigns × the customers, then only the pairs enrolled.
+    const campaignIds = uniq(enrolments.map((x) => x[0]));
+    const customerIds = uniq(enrolments.map((x) => x[1]));
+    const enrolledPair = (r: { campaign_id: string; customer_id: string }) => enrolOnly.has(pairKey(r.campaign_id, r.customer_id));
+    const byPair = `campaign_id = ANY($1::text[]) AND customer_id = ANY($2::text[])`;
+    (await tx.query(`SELECT * FROM ce_participants WHERE ${byPair}`, [campaignIds, customerIds])).rows.filter(enrolledPair).forEach(participant);
+    const groups = await tx.query(`SELECT campaign_id, customer_id, conversion_id FROM ce_group_conversions WHERE ${byPair}`, [campaignIds, customerIds]);
+    for (const r of groups.rows.filter(enrolledPair)) groupConversionsOf(s, r.campaign_id, r.customer_id).add(r.conversion_id);
+    // The sales of the products of the campaigns they enrol in (a campaign drafted in this batch: from its event).
+    const drafted = new Map(events.filter((e) => e.type === 'CampaignDrafted').map((e) => [d(e).campaignId as string, d(e).productCodes as string[]]));
+    const products = uniq(campaignIds.flatMap((id) => [...(s.campaigns.get(id)?.productCodes ?? []), ...(drafted.get(id) ?? [])]));
+    if (products.length) (await tx.query(`SELECT ${CONVERSION} FROM ce_conversions WHERE customer_id = ANY($1::text[]) AND product_code = ANY($2::text[])`, [customerIds, products])).rows.forEach(conversion);
+  }
 
-  const groups = await tx.query(`SELECT campaign_id, customer_id, conversion_id FROM ce_group_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
-  for (const r of groups.rows) groupConversionsOf(s, r.campaign_id, r.customer_id).add(r.conversion_id);
-
-  const campaignIds = uniq([...events.map((e) => d(e).campaignId), ...participants.rows.map((r) => r.campaign_id)]);
-  const campaigns = await tx.query(`SELECT campaign_id, product_codes, launched_at, closed_at FROM ce_campaigns WHERE campaign_id = ANY($1::text[])`, [campaignIds]);
-  for (const r of campaigns.rows) s.campaigns.set(r.campaign_id, { productCodes: r.product_codes, launchedAt: ms(r.launched_at), closedAt: ms(r.closed_at) });
+  // The campaigns of the participations read (their bounds and products: recounts, pairs).
+  await readCampaigns(uniq(participants.map((r) => r.campaign_id)));
   return s;
 }
 

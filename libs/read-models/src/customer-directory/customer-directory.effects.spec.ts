@@ -34,8 +34,25 @@ describe('the customer directory as effects', () => {
       customer_id: 'C1', home_unit_id: 'SB1', segment: 'retail', gender: 'M', tier: 'gold', manager_id: 'rm1', holdings: ['DEP'], opted_out: ['sms'], erased: false,
       birth_year: null, risk_tolerance: 'R2', risk_valid_until: '2027-01-01T00:00:00.000Z', last_active_at: '2026-01-05T01:00:00.000Z', campaign_contacts: {}, enrolled_in: [], control_in: [],
     });
-    const [row] = when(stored, [event('ConsentWithdrawn', { customerId: 'C1', channel: 'phone' }, '2026-02-01T00:00:00.000Z')], 'customer_directory');
-    expect([row!.opted_out, row!.tier, row!.manager_id]).toEqual([['phone', 'sms'], 'gold', 'rm1']);
+    const rows = foldEffects(customerDirectoryProjection.definition, [event('ConsentWithdrawn', { customerId: 'C1', channel: 'phone' }, '2026-02-01T00:00:00.000Z')], stored).rows('customer_directory');
+    // Only the list that changed, as an update of the row there (no insert tried, the other sixteen columns not sent).
+    expect(rows).toEqual([{ key: { customer_id: 'C1' }, change: { opted_out: ['phone', 'sms'] }, insert: null, removed: false }]);
+  });
+
+  it('given rows stored before, a launch enrolling them (one in the control group, one already in another campaign) updates their two lists only', () => {
+    const stored: DirectoryState = empty();
+    const base = {
+      home_unit_id: 'SB1', segment: 'retail', gender: 'M', tier: 'gold', manager_id: 'rm1', holdings: ['DEP'], opted_out: [], erased: false,
+      birth_year: 1961, risk_tolerance: null, risk_valid_until: null, last_active_at: '2026-01-05T01:00:00.000Z', campaign_contacts: { c0: '2026-06-19T16:30:00.000Z' },
+    };
+    stored.customers.set('C1', { ...base, customer_id: 'C1', enrolled_in: [], control_in: [] });
+    stored.customers.set('C2', { ...base, customer_id: 'C2', enrolled_in: ['K0'], control_in: ['K0'] });
+    const enrolled = (customerId: string, group: string) => event('CustomerEnrolledInCampaign', { campaignId: 'K1', customerId, group }, '2026-06-19T16:00:00.000Z'); // midnight Beijing
+    const rows = foldEffects(customerDirectoryProjection.definition, [enrolled('C1', 'control'), enrolled('C2', 'treatment'), enrolled('C2', 'treatment')], stored).rows('customer_directory');
+    expect(rows).toEqual([
+      { key: { customer_id: 'C1' }, change: { enrolled_in: ['K1'], control_in: ['K1'] }, insert: null, removed: false },
+      { key: { customer_id: 'C2' }, change: { enrolled_in: ['K0', 'K1'] }, insert: null, removed: false },
+    ]);
   });
 
   it('given contacts stored before and more in the batch (one twice), writes their times newest first, by instant not by text, the 30 days before the latest only', () => {
@@ -53,7 +70,14 @@ describe('the customer directory as effects', () => {
       contacted('c', '2026-02-20T16:00:00.000Z'), // the same contact again: once
       contacted('d', '2026-03-03T00:00:00.000Z'), // the latest: 30 days before it is 1 February 00:00, so a (exactly then) is dropped
     ], 'customer_directory');
-    expect(row!.contact_times).toEqual(['2026-03-03T00:00:00.000Z', '2026-02-20T16:00:00.000Z', '2026-02-20T15:59:00.000Z']);
+    expect(row).toBeNull(); // the row is there: an update, no insert
+    const [written] = foldEffects(customerDirectoryProjection.definition, [
+      contacted('c', '2026-02-20T16:00:00.000Z'),
+      contacted('c', '2026-02-20T16:00:00.000Z'),
+      contacted('d', '2026-03-03T00:00:00.000Z'),
+    ], stored).rows('customer_directory');
+    expect(written!.change.contact_times).toEqual(['2026-03-03T00:00:00.000Z', '2026-02-20T16:00:00.000Z', '2026-02-20T15:59:00.000Z']);
+    expect(JSON.parse(written!.change.campaign_contacts as string)).toEqual({ b: '2026-02-20T23:59:00.000+08:00', c: '2026-02-20T16:00:00.000Z', d: '2026-03-03T00:00:00.000Z' });
   });
 
   it('given a campaign drafted then launched in one batch, writes it once, launched', () => {

@@ -1,8 +1,8 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
 import type { CampaignEvent, CustomerEvent } from '@app/domain';
-import { effectProjection, upsert, type Effect } from '../runner/effects';
-import { CUSTOMER_DIRECTORY_TABLES } from './customer-directory.tables';
+import { effectProjection, update, upsert, type Effect } from '../runner/effects';
+import { CUSTOMER_DIRECTORY, CUSTOMER_DIRECTORY_TABLES } from './customer-directory.tables';
 
 export interface CustomerDirectoryRow {
   customer_id: string;
@@ -134,16 +134,18 @@ export interface DirectoryState {
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 const isCampaignEvent = (e: RecordedEvent) => (CAMPAIGN_TYPES as readonly string[]).includes(e.type);
 
+const CUSTOMER_COLUMNS = Object.keys(CUSTOMER_DIRECTORY.columns)
+  .filter((c) => c !== 'contact_times')
+  .join(', ');
+
 export async function loadDirectoryState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<DirectoryState> {
   const ids = (campaign: boolean) => [...new Set(events.filter((e) => isCampaignEvent(e) === campaign).map((e) => (e.data as Record<string, string>)[campaign ? 'campaignId' : 'customerId']!))];
-  const customers = await tx.query<CustomerDirectoryRow>(`SELECT * FROM customer_directory WHERE customer_id = ANY($1::text[])`, [ids(false)]);
+  // contact_times is derived from campaign_contacts when a row is written, never evolved: not read (nor parsed).
+  const customers = await tx.query<CustomerDirectoryRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customer_directory WHERE customer_id = ANY($1::text[])`, [ids(false)]);
   const campaigns = await tx.query<DirectoryCampaignRow>(`SELECT * FROM directory_campaigns WHERE campaign_id = ANY($1::text[])`, [ids(true)]);
   // Times come back as Dates; rows keep ISO strings, as events carry them.
   return {
-    // contact_times is derived from campaign_contacts when a row is written, never evolved.
-    customers: new Map(
-      customers.rows.map(({ contact_times: _derived, ...r }: CustomerDirectoryRow & { contact_times?: unknown }) => [r.customer_id, { ...r, risk_valid_until: iso(r.risk_valid_until), last_active_at: iso(r.last_active_at)! }]),
-    ),
+    customers: new Map(customers.rows.map((r) => [r.customer_id, { ...r, risk_valid_until: iso(r.risk_valid_until), last_active_at: iso(r.last_active_at)! }])),
     campaigns: new Map(campaigns.rows.map((r) => [r.campaign_id, { ...r, period_start: iso(r.period_start)!, period_end: iso(r.period_end)! }])),
   };
 }
@@ -160,7 +162,30 @@ export function contactTimesNewestFirst(contacts: Record<string, string>): strin
     .map((t) => new Date(t).toISOString());
 }
 
-/** What one event does: its customer's (or campaign's) row evolved, written whole (the batch's last version of each row is what is written). */
+/**
+ * The columns of a customer's row an event changed: a column evolving leaves as it was keeps its
+ * value (the same string, number or the same array or object), so what differs is what changed
+ * (a new array with the same elements is written again, which is harmless).
+ */
+function changedColumns(before: CustomerDirectoryRow, after: CustomerDirectoryRow): Record<string, unknown> {
+  const change: Record<string, unknown> = {};
+  for (const c of Object.keys(after) as (keyof CustomerDirectoryRow)[]) {
+    if (before[c] === after[c]) continue;
+    if (c === 'campaign_contacts') {
+      change.campaign_contacts = JSON.stringify(after.campaign_contacts);
+      change.contact_times = contactTimesNewestFirst(after.campaign_contacts);
+    } else change[c] = after[c];
+  }
+  return change;
+}
+
+/**
+ * What one event does: its campaign's row evolved, written whole; its customer's row written whole
+ * when the batch creates it, and otherwise only the columns the event changed (an enrolment: its two
+ * lists), so the UPDATE sends and sets two columns, not seventeen, and no INSERT is tried for a row
+ * that is there. A row in the state is in the table or in this batch's insert (an earlier event's
+ * upsert), so an update reaches it either way.
+ */
 export function directoryEffects(e: RecordedEvent, s: DirectoryState): Effect[] {
   if (isCampaignEvent(e)) {
     const id = (e.data as { campaignId: string }).campaignId;
@@ -169,9 +194,15 @@ export function directoryEffects(e: RecordedEvent, s: DirectoryState): Effect[] 
     return row ? [upsert('directory_campaigns', { ...row })] : [];
   }
   const id = (e.data as { customerId: string }).customerId;
-  const row = evolveCustomerRow(s.customers.get(id) ?? null, e as unknown as CustomerEvent, e.metadata.occurredAt);
+  const before = s.customers.get(id) ?? null;
+  const row = evolveCustomerRow(before, e as unknown as CustomerEvent, e.metadata.occurredAt);
   s.customers.set(id, row);
-  return row ? [upsert('customer_directory', { ...row, campaign_contacts: JSON.stringify(row.campaign_contacts), contact_times: contactTimesNewestFirst(row.campaign_contacts) })] : [];
+  if (!row || row === before) return [];
+  if (before) {
+    const change = changedColumns(before, row);
+    return Object.keys(change).length ? [update('customer_directory', { customer_id: id, ...change })] : [];
+  }
+  return [upsert('customer_directory', { ...row, campaign_contacts: JSON.stringify(row.campaign_contacts), contact_times: contactTimesNewestFirst(row.campaign_contacts) })];
 }
 
 /**

@@ -1,0 +1,54 @@
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
+import type { Pool } from 'pg';
+
+/** CPU seconds the database server has used so far: the postmaster, the children it reaped, and those alive (backends, WAL writer, checkpointer, autovacuum). */
+export async function databaseCpuSeconds(pool: Pool): Promise<number> {
+  const dir = (await pool.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0]!.d;
+  const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const tick = 100; // USER_HZ
+  const fields = (pid: number | string) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    } catch {
+      return undefined; // gone meanwhile
+    }
+  };
+  // After the state and the pid: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.
+  const own = fields(postmaster)!;
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const pid of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    const f = fields(pid);
+    if (f && Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / tick;
+}
+
+/** This process's and the database server's CPU seconds spent while `f` runs. */
+export async function withCpu<T>(pool: Pool, f: () => Promise<T>): Promise<[T, { nodeCpuSeconds: number; databaseCpuSeconds: number }]> {
+  const db = await databaseCpuSeconds(pool);
+  const node = process.cpuUsage();
+  const result = await f();
+  const used = process.cpuUsage(node);
+  const dbUsed = (await databaseCpuSeconds(pool)) - db;
+  return [result, { nodeCpuSeconds: Math.round((used.user + used.system) / 1e4) / 100, databaseCpuSeconds: Math.round(dbUsed * 100) / 100 }];
+}
+
+/** With `file`, a V8 CPU profile of this process while `f` runs, written there (`.cpuprofile`, opens in Chrome's DevTools). */
+export async function cpuProfiled<T>(file: string | undefined, f: () => Promise<T>): Promise<T> {
+  if (!file) return f();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<unknown>((ok, fail) => session.post(method, params ?? {}, (err, r) => (err ? fail(err) : ok(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  try {
+    return await f();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
