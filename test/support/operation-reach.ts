@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /**
- * A static reading of which 404 and 409 codes each operation can answer: from its controller
+ * A static reading of which 400, 404 and 409 codes each operation can answer: from its controller
  * handler, through the functions it calls (by name: the same file's, else the one function of that name
- * in the source when the file imports it), the command classes it sends (their `@CommandHandler`'s `execute`) and
+ * in the source when the file imports it; a collaborator's method by the class its field is declared as), the command classes it sends (their `@CommandHandler`'s `execute`) and
  * the command types it names (`type: 'X'`, or in a controller a bare `'X'` some decider has a `case` for: every `case 'X':` block of the deciders, the part of the
  * deciding function before its `switch` that every command passes, and any `if (c.type === 'X' …)`).
  * Text only, like error-catalogue.spec.ts: it follows what is written, not what runs, so a code
@@ -81,11 +81,18 @@ interface Fn {
 
 /** Every named function, arrow constant and method, by name. */
 const functions = new Map<string, Fn[]>();
+/** The classes' methods, as `Class.method`. */
+const methods = new Map<string, Fn>();
 for (const [file, src] of files) {
   for (const m of src.matchAll(/^(?:export )?(?:async )?function\*? (\w+)|^(?:export )?const (\w+)(?:: [^=]+)? = (?:async )?\([^)]*\)(?:: [^=]+)? =>|^ {2}(?:(?:private|public|protected|static|readonly|async) )*(\w+)(?:<[^\n]*>)?\([^\n]*\)(?:: [^\n]*)? \{$/gm)) {
     const name = (m[1] ?? m[2] ?? m[3])!;
     if (['if', 'for', 'while', 'switch', 'return', 'constructor'].includes(name)) continue;
-    functions.set(name, [...(functions.get(name) ?? []), { file, body: bodyAt(src, m.index!) }]);
+    const fn = { file, body: bodyAt(src, m.index!) };
+    functions.set(name, [...(functions.get(name) ?? []), fn]);
+    if (m[3]) {
+      const cls = [...src.slice(0, m.index!).matchAll(/^(?:export )?(?:abstract )?class (\w+)/gm)].pop()?.[1];
+      if (cls) methods.set(`${cls}.${name}`, fn);
+    }
   }
 }
 
@@ -142,12 +149,15 @@ function preamble(src: string, at: number): string {
   return text;
 }
 
-/** The 404 and 409 codes thrown in a text. */
+const HELPER_STATUS: Record<string, number> = { invalid: 400, notFound: 404, illegalState: 409 };
+const EXCEPTION_STATUS: Record<string, number> = { BadRequest: 400, NotFound: 404, Conflict: 409 };
+
+/** The 400, 404 and 409 codes thrown in a text. */
 function thrownIn(text: string): { status: number; code: string }[] {
   const out: { status: number; code: string }[] = [];
-  for (const m of text.matchAll(/\b(notFound|illegalState)\(\s*'([A-Z_]+)'/g)) out.push({ status: m[1] === 'notFound' ? 404 : 409, code: m[2]! });
-  for (const m of text.matchAll(/new (NotFound|Conflict)Exception\(\s*\{\s*code: '([A-Z_]+)'/g)) out.push({ status: m[1] === 'NotFound' ? 404 : 409, code: m[2]! });
-  for (const m of text.matchAll(/new HttpException\(\s*\{\s*code: '([A-Z_]+)'[^)]*\},\s*(404|409)\)/g)) out.push({ status: Number(m[2]), code: m[1]! });
+  for (const m of text.matchAll(/\b(invalid|notFound|illegalState)\(\s*'([A-Z_]+)'/g)) out.push({ status: HELPER_STATUS[m[1]!]!, code: m[2]! });
+  for (const m of text.matchAll(/new (BadRequest|NotFound|Conflict)Exception\(\s*\{\s*code: '([A-Z_]+)'/g)) out.push({ status: EXCEPTION_STATUS[m[1]!]!, code: m[2]! });
+  for (const m of text.matchAll(/new HttpException\(\s*\{\s*code: '([A-Z_]+)'[^)]*\},\s*(400|404|409|HttpStatus\.BAD_REQUEST)\)/g)) out.push({ status: m[2] === 'HttpStatus.BAD_REQUEST' ? 400 : Number(m[2]), code: m[1]! });
   return out;
 }
 
@@ -165,6 +175,8 @@ const COMMAND_TYPES = new Set([...files].filter(([f]) => f.startsWith('libs/')).
 export interface Handler {
   readonly operation: string;
   readonly file: string;
+  /** Its decorators, from the route's on. */
+  readonly decorators: string;
   readonly body: string;
 }
 
@@ -178,13 +190,13 @@ export function handlers(): Handler[] {
       const path = `/${[controller?.[1] ?? '', m[2] ?? ''].filter(Boolean).join('/')}`.replace(/:(\w+)/g, '{$1}');
       const sig = src.slice(m.index!).search(/\n {2}(?:async )?\w+\(/);
       const at = m.index! + sig + 1;
-      out.push({ operation: `${m[1]!.toUpperCase()} ${path}`, file, body: bodyAt(src, at) });
+      out.push({ operation: `${m[1]!.toUpperCase()} ${path}`, file, decorators: src.slice(m.index!, at), body: bodyAt(src, at) });
     }
   }
   return out;
 }
 
-/** The 404 and 409 codes a handler's path reaches, as `status CODE`, each with the way there and the file it is thrown in. */
+/** The 400, 404 and 409 codes a handler's path reaches, as `status CODE`, each with the way there and the file it is thrown in. */
 export function reached(h: Handler): Map<string, string> {
   const found = new Map<string, string>();
   const seen = new Set<string>();
@@ -194,12 +206,19 @@ export function reached(h: Handler): Map<string, string> {
     if (seen.has(`${file}\n${body}`)) continue;
     seen.add(`${file}\n${body}`);
     for (const { status, code } of thrownIn(body)) if (!found.has(`${status} ${code}`)) found.set(`${status} ${code}`, `${via} (${file})`);
-    for (const m of body.matchAll(/(?<![.\w])(?:this\.)?(\w+)\(/g)) {
+    // `f(`, `this.f(` and `...f(`; not a method of some object (`x.f(`).
+    for (const m of body.matchAll(/(?<![\w$])(?<![^.]\.)(?:this\.)?(\w+)\(/g)) {
       const candidates = functions.get(m[1]!) ?? [];
       const local = candidates.filter((f) => f.file === file);
       const pick = local.length > 0 ? local : candidates.length === 1 && imports.get(file)?.has(m[1]!) ? candidates : [];
       // A function that dispatches on the command's type is reached through the types named, not whole.
       queue.push(...pick.filter((f) => !DISPATCHES.test(f.body) && !SWALLOWS.test(f.body)).map((f) => ({ ...f, via: `${via} > ${m[1]}` })));
+    }
+    // A collaborator's method, `this.commands.issue(…)`: the class its field is declared as (`commands: Commands`).
+    for (const m of body.matchAll(/\bthis\.(\w+)\.(\w+)\(/g)) {
+      const type = files.get(file)!.match(new RegExp(`\\b${m[1]}: (\\w+)`))?.[1];
+      const method = type && methods.get(`${type}.${m[2]}`);
+      if (method) queue.push({ ...method, via: `${via} > ${type}.${m[2]}` });
     }
     for (const m of body.matchAll(/\bnew (\w+)\(/g)) {
       const handler = commandHandlers.get(m[1]!);

@@ -1558,7 +1558,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Invalid input. Codes: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED, ID_TOO_LONG, BODY_ALREADY_READ, CANNOT_DEACTIVATE_SELF, CHANNELS_REQUIRED, DESCRIPTION_REQUIRED, INVALID_AMOUNT, INVALID_AS_OF, INVALID_ATTRIBUTION, INVALID_CHANNEL, INVALID_CONTROL_GROUP, INVALID_CORRECTION_REASON, INVALID_DAYS, INVALID_DEADLINE, INVALID_DORMANCY, INVALID_FILE_NAME, INVALID_IDEMPOTENCY_KEY, INVALID_LIMIT, INVALID_ORG_LEVEL, INVALID_OUTCOME, INVALID_PARAMETER, INVALID_PARTICIPANT_COUNT, INVALID_PARTICIPATION, INVALID_PERIOD, INVALID_POINTS, INVALID_POLICY, INVALID_RATING, INVALID_REFERENCE, INVALID_SCORING_RULES, INVALID_THRESHOLDS, INVALID_TIER, INVALID_YEAR, NAME_REQUIRED, NOTHING_TO_CORRECT, NOT_A_CHILD_UNIT, NOT_A_SUB_BRANCH, NOT_CROSS_BRANCH, NOT_HEAD_OFFICE, NO_HOME_UNIT, PLAN_DOCUMENT_REQUIRED, PRODUCTS_REQUIRED, SAME_STAFF. */
+        /** @description Invalid input. Codes: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1940,7 +1940,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, INVALID_ORG_LEVEL, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Unknown id. Codes: UNKNOWN_UNIT. */
             404: {
                 headers: {
@@ -2094,7 +2111,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, INVALID_ORG_LEVEL, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_UNIT. */
@@ -2190,7 +2224,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_UNIT. */
@@ -2284,7 +2335,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_STAFF, UNKNOWN_UNIT. */
@@ -2359,7 +2427,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: CANNOT_DEACTIVATE_SELF, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CANNOT_DEACTIVATE_SELF",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_STAFF. */
@@ -2434,7 +2519,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_STAFF. */
@@ -2512,7 +2614,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_STAFF. */
@@ -2610,7 +2729,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Concurrency conflict after retries, an illegal transition, or a request still in progress. Codes: ALREADY_EXISTS, CONCURRENCY_CONFLICT, REQUEST_IN_PROGRESS. */
@@ -2689,7 +2825,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_PRODUCT. */
@@ -2768,7 +2921,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, INVALID_ORG_LEVEL, INVALID_THRESHOLDS, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_UNIT. */
@@ -2863,7 +3033,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, INVALID_POLICY, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_UNIT. */
@@ -2957,7 +3144,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, INVALID_SCORING_RULES, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
@@ -3016,7 +3220,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, INVALID_PERIOD, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_UNIT. */
@@ -3091,7 +3312,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, INVALID_PERIOD, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Concurrency conflict after retries, an illegal transition, or a request still in progress. Codes: MONTH_NOT_OVER, CONCURRENCY_CONFLICT, REQUEST_IN_PROGRESS. */
@@ -3184,7 +3422,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, NOT_A_SUB_BRANCH, NO_HOME_UNIT, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_UNIT. */
@@ -3304,7 +3559,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, NAME_REQUIRED, NOTHING_TO_CORRECT, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -3421,7 +3693,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, INVALID_REFERENCE, OCCURRED_IN_FUTURE, REASON_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -3522,7 +3811,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -3637,7 +3943,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER, UNKNOWN_STAFF. */
@@ -3741,7 +4064,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, NOT_A_SUB_BRANCH, NO_HOME_UNIT, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_STAFF, UNKNOWN_UNIT. */
@@ -3858,7 +4198,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, REASON_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CLAIM, UNKNOWN_STAFF. */
@@ -3973,7 +4330,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER, UNKNOWN_STAFF. */
@@ -4092,7 +4466,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, NOT_CROSS_BRANCH, OCCURRED_IN_FUTURE, REASON_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER, UNKNOWN_STAFF. */
@@ -4209,7 +4600,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, REASON_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER, UNKNOWN_STAFF, UNKNOWN_TRANSFER_REQUEST. */
@@ -4325,7 +4733,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -4425,7 +4850,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -4523,7 +4965,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_COMPLAINT, UNKNOWN_CUSTOMER. */
@@ -4640,7 +5099,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -4758,7 +5234,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, REASON_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_APPLICATION, UNKNOWN_CUSTOMER. */
@@ -4856,7 +5349,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -4954,7 +5464,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -5052,7 +5579,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -5152,7 +5696,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, INVALID_PARAMETER, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -5251,7 +5812,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -5350,7 +5928,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER, UNKNOWN_TRANSACTION. */
@@ -5451,7 +6046,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, INVALID_POINTS, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -5565,7 +6177,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_CORRECTION_REASON",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -5717,7 +6346,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: DESCRIPTION_REQUIRED, INVALID_AMOUNT, INVALID_CORRECTION_REASON, INVALID_DEADLINE, INVALID_PARTICIPATION, OCCURRED_IN_FUTURE, SAME_STAFF, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DESCRIPTION_REQUIRED",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN, UNKNOWN_CONTACT, UNKNOWN_CONVERSION, UNKNOWN_CUSTOMER, UNKNOWN_OFFER, UNKNOWN_PRODUCT, UNKNOWN_REFERRAL, UNKNOWN_STAFF. */
@@ -5875,7 +6521,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -5986,7 +6649,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input. Codes: INVALID_AGE_BAND, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED, ID_TOO_LONG, BODY_ALREADY_READ, CANNOT_DEACTIVATE_SELF, CHANNELS_REQUIRED, DESCRIPTION_REQUIRED, INVALID_AMOUNT, INVALID_AS_OF, INVALID_ATTRIBUTION, INVALID_CHANNEL, INVALID_CONTROL_GROUP, INVALID_CORRECTION_REASON, INVALID_DAYS, INVALID_DEADLINE, INVALID_DORMANCY, INVALID_FILE_NAME, INVALID_IDEMPOTENCY_KEY, INVALID_LIMIT, INVALID_ORG_LEVEL, INVALID_OUTCOME, INVALID_PARAMETER, INVALID_PARTICIPANT_COUNT, INVALID_PARTICIPATION, INVALID_PERIOD, INVALID_POINTS, INVALID_POLICY, INVALID_RATING, INVALID_REFERENCE, INVALID_SCORING_RULES, INVALID_THRESHOLDS, INVALID_TIER, INVALID_YEAR, NAME_REQUIRED, NOTHING_TO_CORRECT, NOT_A_CHILD_UNIT, NOT_A_SUB_BRANCH, NOT_CROSS_BRANCH, NOT_HEAD_OFFICE, NO_HOME_UNIT, PLAN_DOCUMENT_REQUIRED, PRODUCTS_REQUIRED, SAME_STAFF. */
+            /** @description Invalid input. Codes: CHANNELS_REQUIRED, INVALID_AGE_BAND, INVALID_AMOUNT, INVALID_CHANNEL, INVALID_CONTROL_GROUP, INVALID_CORRECTION_REASON, INVALID_DORMANCY, INVALID_PERIOD, INVALID_TIER, NAME_REQUIRED, OCCURRED_IN_FUTURE, PRODUCTS_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5995,7 +6658,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "INVALID_AGE_BAND",
+                     *         "code": "CHANNELS_REQUIRED",
                      *         "message": "invalid input",
                      *         "details": {}
                      *       }
@@ -6101,7 +6764,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, PLAN_DOCUMENT_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN, UNKNOWN_UNIT. */
@@ -6215,7 +6895,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, REASON_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN, UNKNOWN_UNIT. */
@@ -6313,7 +7010,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, REASON_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN, UNKNOWN_UNIT. */
@@ -6424,7 +7138,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN, UNKNOWN_UNIT. */
@@ -6546,7 +7277,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN, UNKNOWN_UNIT. */
@@ -6667,7 +7415,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, INVALID_RATING, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN, UNKNOWN_UNIT. */
@@ -6805,7 +7570,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, INVALID_PARTICIPANT_COUNT, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN, UNKNOWN_UNIT. */
@@ -6896,7 +7678,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN. */
@@ -6994,7 +7793,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN, UNKNOWN_UNIT. */
@@ -7097,7 +7913,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: BODY_ALREADY_READ, INVALID_FILE_NAME, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BODY_ALREADY_READ",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN. */
@@ -7343,7 +8176,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input. Codes: INVALID_AGE_BAND, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, INVALID_POSITION, POSITION_AHEAD, OCCURRED_IN_FUTURE, REASON_REQUIRED, ID_TOO_LONG, BODY_ALREADY_READ, CANNOT_DEACTIVATE_SELF, CHANNELS_REQUIRED, DESCRIPTION_REQUIRED, INVALID_AMOUNT, INVALID_AS_OF, INVALID_ATTRIBUTION, INVALID_CHANNEL, INVALID_CONTROL_GROUP, INVALID_CORRECTION_REASON, INVALID_DAYS, INVALID_DEADLINE, INVALID_DORMANCY, INVALID_FILE_NAME, INVALID_IDEMPOTENCY_KEY, INVALID_LIMIT, INVALID_ORG_LEVEL, INVALID_OUTCOME, INVALID_PARAMETER, INVALID_PARTICIPANT_COUNT, INVALID_PARTICIPATION, INVALID_PERIOD, INVALID_POINTS, INVALID_POLICY, INVALID_RATING, INVALID_REFERENCE, INVALID_SCORING_RULES, INVALID_THRESHOLDS, INVALID_TIER, INVALID_YEAR, NAME_REQUIRED, NOTHING_TO_CORRECT, NOT_A_CHILD_UNIT, NOT_A_SUB_BRANCH, NOT_CROSS_BRANCH, NOT_HEAD_OFFICE, NO_HOME_UNIT, PLAN_DOCUMENT_REQUIRED, PRODUCTS_REQUIRED, SAME_STAFF. */
+            /** @description Invalid input. Codes: CHANNELS_REQUIRED, INVALID_AGE_BAND, INVALID_AMOUNT, INVALID_CHANNEL, INVALID_CONTROL_GROUP, INVALID_CORRECTION_REASON, INVALID_DORMANCY, INVALID_PERIOD, INVALID_POSITION, INVALID_TIER, NAME_REQUIRED, OCCURRED_IN_FUTURE, POSITION_AHEAD, PRODUCTS_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7352,7 +8185,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "INVALID_AGE_BAND",
+                     *         "code": "CHANNELS_REQUIRED",
                      *         "message": "invalid input",
                      *         "details": {}
                      *       }
@@ -7485,7 +8318,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -7553,7 +8403,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -7655,7 +8522,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -7697,7 +8581,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_IDEMPOTENCY_KEY",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
@@ -7732,7 +8633,24 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN. */
@@ -7886,7 +8804,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN. */
@@ -7982,7 +8917,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_PERIOD, INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_PERIOD",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -8069,7 +9021,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN. */
@@ -8372,7 +9341,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AS_OF, INVALID_ATTRIBUTION, INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AS_OF",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN. */
@@ -8457,7 +9443,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN. */
@@ -8535,7 +9538,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, INVALID_YEAR, NOT_A_CHILD_UNIT, NOT_HEAD_OFFICE, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_UNIT. */
@@ -8635,7 +9655,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, INVALID_YEAR, NOT_A_CHILD_UNIT, OCCURRED_IN_FUTURE, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_UNIT. */
@@ -8736,7 +9773,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, INVALID_YEAR, NOT_A_CHILD_UNIT, NOT_HEAD_OFFICE, OCCURRED_IN_FUTURE, REASON_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_UNIT. */
@@ -8837,7 +9891,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_AMOUNT, INVALID_CORRECTION_REASON, INVALID_YEAR, NOT_A_CHILD_UNIT, OCCURRED_IN_FUTURE, REASON_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_AMOUNT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_REQUEST, UNKNOWN_UNIT. */
@@ -8995,7 +10066,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_IDEMPOTENCY_KEY",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_PROJECTION. */
@@ -9079,7 +10167,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_IDEMPOTENCY_KEY",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_PROJECTION. */
@@ -9213,7 +10318,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_PERIOD, INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_PERIOD",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -9347,7 +10469,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_PERIOD, INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_PERIOD",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_STAFF. */
@@ -9519,7 +10658,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -9610,7 +10766,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CUSTOMER. */
@@ -9763,7 +10936,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, INVALID_YEAR, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -9866,7 +11056,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_DAYS, INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_DAYS",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -9947,7 +11154,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_DAYS, INVALID_PERIOD, INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_DAYS",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -10006,7 +11230,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_POSITION",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_CAMPAIGN. */
@@ -10072,7 +11313,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_LIMIT, INVALID_OUTCOME, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_LIMIT",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -10157,7 +11415,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_IDEMPOTENCY_KEY",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description No valid bearer token. Codes: INVALID_CREDENTIALS. */
             401: {
                 headers: {
@@ -10314,7 +11589,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_IDEMPOTENCY_KEY",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
@@ -10391,7 +11683,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_IDEMPOTENCY_KEY",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
@@ -10439,7 +11748,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid input. Codes: INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_IDEMPOTENCY_KEY",
+                     *         "message": "invalid input",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Unknown id. Codes: UNKNOWN_STAFF. */
