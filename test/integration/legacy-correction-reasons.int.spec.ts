@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { LEGACY_CORRECTION_REASON_REWRITE, LegacyCorrectionReasons1764000019720, MIGRATIONS, migrate, redactLegacyCorrectionReasons } from '@app/platform';
+import { LEGACY_CORRECTION_REASON_REWRITE, LegacyCorrectionReasons1764000019720, redactLegacyCorrectionReasons } from '@app/platform';
 import { PROJECTIONS } from '@app/read-models';
 import { api, seedOrganisation } from '../support/api';
+import { logRewrite } from '../support/log-rewrite';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -23,33 +24,10 @@ describe('legacy correction reasons (free text in metadata) redacted in the log,
   });
   afterAll(() => t?.close());
 
-  const eventsTable = async () => (await t.db.pool.query(`SELECT string_agg(row_to_json(e)::text, '\n' ORDER BY global_position) AS t FROM es_events e`)).rows[0].t as string;
-  const readModels = async () => {
-    const out: Record<string, unknown> = {};
-    const { rows: checkpoints } = await t.db.pool.query(`SELECT name, schema_name FROM projection_checkpoints ORDER BY name`);
-    for (const { name, schema_name } of checkpoints) {
-      const { rows: tables } = await t.db.pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [schema_name]);
-      for (const { tablename } of tables) {
-        const { rows } = await t.db.pool.query(`SELECT row_to_json(x)::text AS r FROM "${schema_name}"."${tablename}" x`);
-        out[`${name}.${tablename}`] = rows.map((r) => r.r).sort();
-      }
-    }
-    return out;
-  };
+  const { eventsTable, readModels, runAgain, caughtUp } = logRewrite(() => t, MIGRATION);
   const corrections = async () => {
     const { rows: [{ schema_name }] } = await t.db.pool.query(`SELECT schema_name FROM projection_checkpoints WHERE name = 'period-corrections'`);
     return (await t.db.pool.query(`SELECT reason FROM "${schema_name}".pc_corrections ORDER BY occurred_at, event_id`)).rows.map((r) => r.reason);
-  };
-  const runAgain = async () => {
-    await t.db.pool.query(`DELETE FROM schema_migrations WHERE name = $1`, [MIGRATION]);
-    return migrate(t.db.url, MIGRATIONS);
-  };
-  const until = async (check: () => Promise<boolean>, what: string) => {
-    for (let i = 0; i < 200; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
   };
 
   it('reads and rewrites a free-text correction as its code, leaves coded ones alone, records it, and a second run changes nothing', async () => {
@@ -64,8 +42,7 @@ describe('legacy correction reasons (free text in metadata) redacted in the log,
     const revision = (await t.runtime.store.readStream('customer-P1')).length - 1;
     // …and at 23:59 one whose "reference" is the customer's mobile number (the old pattern let it pass).
     await t.runtime.store.appendToStream('customer-P1', [contact(1, 50, PROSE), contact(2, 55, PROSE_AFTER_CODE), contact(3, 58, 'audit_finding AUD-2026/03.17'), contact(4, 59, undefined), contact(5, 59, 'other 13900003333')], revision);
-    const { rows: [{ last }] } = await t.db.pool.query(`SELECT max(global_position)::text AS last FROM es_events`);
-    await until(async () => (await t.db.pool.query(`SELECT count(*)::int AS n FROM projection_checkpoints WHERE prepare_pos < $1`, [last])).rows[0].n === 0, 'every read model to see the contacts');
+    await caughtUp('the contacts');
 
     // The scorecard's corrections read the codes already, never the text.
     expect(await corrections()).toEqual(['other', 'late_booking', 'audit_finding AUD-2026/03.17', 'other']);

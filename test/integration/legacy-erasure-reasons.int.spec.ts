@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { LEGACY_ERASURE_REASON_REWRITE, MIGRATIONS, finishErasures, migrate } from '@app/platform';
+import { LEGACY_ERASURE_REASON_REWRITE, finishErasures } from '@app/platform';
 import { PROJECTIONS } from '@app/read-models';
 import { api, seedOrganisation } from '../support/api';
+import { logRewrite } from '../support/log-rewrite';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -22,33 +23,7 @@ describe('legacy erasure reasons (v1 prose) redacted in the log, once', () => {
   });
   afterAll(() => t?.close());
 
-  /** Every column of every row of es_events, as text. */
-  const eventsTable = async () => (await t.db.pool.query(`SELECT string_agg(row_to_json(e)::text, '\n' ORDER BY global_position) AS t FROM es_events e`)).rows[0].t as string;
-  /** Every row of every read model's current tables, by projection. */
-  const readModels = async () => {
-    const out: Record<string, unknown> = {};
-    const { rows: checkpoints } = await t.db.pool.query(`SELECT name, schema_name FROM projection_checkpoints ORDER BY name`);
-    for (const { name, schema_name } of checkpoints) {
-      const { rows: tables } = await t.db.pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [schema_name]);
-      for (const { tablename } of tables) {
-        const { rows } = await t.db.pool.query(`SELECT row_to_json(x)::text AS r FROM "${schema_name}"."${tablename}" x`);
-        out[`${name}.${tablename}`] = rows.map((r) => r.r).sort();
-      }
-    }
-    return out;
-  };
-  const runAgain = async () => {
-    // As at the next start of a release that has it: the migration is not recorded yet, so it runs.
-    await t.db.pool.query(`DELETE FROM schema_migrations WHERE name = $1`, [MIGRATION]);
-    return migrate(t.db.url, MIGRATIONS);
-  };
-  const until = async (check: () => Promise<boolean>, what: string) => {
-    for (let i = 0; i < 200; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
+  const { eventsTable, readModels, runAgain, caughtUp } = logRewrite(() => t, MIGRATION);
 
   it('rewrites a v1 prose reason to its code in place, leaves codes and v2 alone, records it, and a second run changes nothing', async () => {
     const c = api(t);
@@ -68,8 +43,7 @@ describe('legacy erasure reasons (v1 prose) redacted in the log, once', () => {
     expect((await finishErasures(t.runtime)).sort()).toEqual(['E1', 'E2']);
     // E3 erased by this release: version 2, a code and a reference.
     expect((await c.as('admin').post('/api/customers/E3/erasure', { reason: 'customer_request' })).status).toBe(200);
-    const { rows: [{ last }] } = await t.db.pool.query(`SELECT max(global_position)::text AS last FROM es_events`);
-    await until(async () => (await t.db.pool.query(`SELECT count(*)::int AS n FROM projection_checkpoints WHERE prepare_pos < $1`, [last])).rows[0].n === 0, 'every read model to see the erasures');
+    await caughtUp('the erasures');
 
     const identity = `SELECT global_position::text, transaction_id::text, stream_id, stream_position::text, event_id::text, type, metadata, recorded_at FROM es_events ORDER BY global_position`;
     const before = { identity: (await t.db.pool.query(identity)).rows, readModels: await readModels(), events: await eventsTable() };

@@ -274,7 +274,8 @@ export function commandLabel(command: object): string {
 }
 
 function commandOutcome(err: unknown): [outcome: string, code: string] {
-  if (err instanceof WrongExpectedVersion) return ['conflict', 'WRONG_EXPECTED_VERSION'];
+  // The error's own code, the one the API answers with (CONCURRENCY_CONFLICT): a dashboard reads the client's word.
+  if (err instanceof WrongExpectedVersion) return ['conflict', err.code];
   if (err instanceof DomainError) return ['refused', err.code];
   if ((err as { transient?: unknown })?.transient === true) return ['unavailable', String((err as { code?: unknown }).code ?? 'TRANSIENT')];
   const code = (err as { code?: unknown })?.code;

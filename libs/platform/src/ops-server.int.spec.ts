@@ -66,7 +66,9 @@ describe('metrics on METRICS_PORT (the projector and ingest have no other HTTP s
     await runtime.metrics.observeCommand('PlaceOrder', () => runtime.store.appendToStreams([{ streamId: 'order-2', events: [event(), event(), event()], expectedRevision: 'no_stream' }]));
     const text = await scrape();
     expect(sample(text, 'campaign_command_conflict_retries_total', { command: 'PlaceOrder' })).toBe(2);
-    expect(sample(text, 'campaign_commands_total', { command: 'PlaceOrder', outcome: 'conflict', code: 'WRONG_EXPECTED_VERSION' })).toBe(1);
+    // Labelled with the code the API answers a conflict with (error.filter.ts, the OpenAPI 409), not the error's class.
+    expect(sample(text, 'campaign_commands_total', { command: 'PlaceOrder', outcome: 'conflict', code: 'CONCURRENCY_CONFLICT' })).toBe(1);
+    expect(sample(text, 'campaign_commands_total', { command: 'PlaceOrder', outcome: 'conflict', code: 'WRONG_EXPECTED_VERSION' })).toBeUndefined();
     expect(sample(text, 'campaign_commands_total', { command: 'PlaceOrder', outcome: 'refused', code: 'ORDER_TOO_BIG' })).toBe(1);
     expect(sample(text, 'campaign_commands_total', { command: 'PlaceOrder', outcome: 'ok', code: '' })).toBe(1);
     // Appended: 1 (order-1) + 3 (order-2) = 4 events in 2 appends; the refused appends are not counted.

@@ -1,5 +1,5 @@
-import { Client } from 'pg';
-import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
+import { api, seedOrganisation } from '../../../../test/support/api';
+import { launchBondCampaign, whileLocked } from '../../../../test/support/read-limits';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 /**
@@ -16,13 +16,7 @@ describe('as-of effectiveness under the configured statement timeout', () => {
     t = await startTestApp({ READ_STATEMENT_TIMEOUT_MS: '2000' });
     c = api(t);
     await seedOrganisation(t);
-    for (let i = 0; i < 4; i++) await seedCustomer(t, `C${i}`, { tolerance: 'R2' });
-    const mkt = c.as('mkt-br1');
-    await mkt.post('/api/campaigns', { campaignId: 'K1', name: 'Bonds', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 30 });
-    await submitWithPlan(mkt, 'K1');
-    await c.as('appr-ho').post('/api/campaigns/K1/approve');
-    expect((await mkt.post('/api/campaigns/K1/launch')).status).toBe(200);
-    expect(await t.runtime.projector!.catchUp(30_000)).toBe(true);
+    await launchBondCampaign(t, 4);
   });
   afterAll(() => t.close());
 
@@ -33,11 +27,7 @@ describe('as-of effectiveness under the configured statement timeout', () => {
 
   it('gives up after the configured 2 s with 503 READ_TIMEOUT, as of a day and as of an instant', async () => {
     // Another session holds the campaign rows (as a long maintenance statement would): the as-of read waits on them.
-    const blocker = new Client({ connectionString: t.db.url });
-    await blocker.connect();
-    try {
-      await blocker.query('BEGIN');
-      await blocker.query(`LOCK TABLE "${await liveSchema()}".ce_campaigns IN ACCESS EXCLUSIVE MODE`);
+    await whileLocked(t, `"${await liveSchema()}".ce_campaigns`, async () => {
       const started = Date.now();
       const day = await c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-06-29');
       const instant = await c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-06-29T12:00:00%2B08:00');
@@ -45,10 +35,7 @@ describe('as-of effectiveness under the configured statement timeout', () => {
       // Two requests, each cancelled after 2 s of waiting: under the 15 s the as-of path used to allow itself
       // each (2 × 15 s = 30 s before); a 2 s limit leaves the unblocked reads room on a loaded machine.
       expect(Date.now() - started).toBeLessThan(20_000);
-    } finally {
-      await blocker.query('ROLLBACK');
-      await blocker.end();
-    }
+    });
     expect((await c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2029-06-29')).status).toBe(200);
   }, 60_000);
 });

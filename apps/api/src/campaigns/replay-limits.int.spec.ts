@@ -1,4 +1,5 @@
-import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
+import { api, seedOrganisation } from '../../../../test/support/api';
+import { launchBondCampaign } from '../../../../test/support/read-limits';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { CampaignReportsController } from './campaign-reports.controller';
 
@@ -18,13 +19,7 @@ describe('as-of and attribution replays: scope first, and a share per person', (
     await seedOrganisation(t);
     await c.as('admin').post('/api/org/staff', { staffId: 'mkt-br2', displayName: 'mkt-br2', role: 'marketer', unitId: 'BR2' });
     await c.as('admin').post('/api/org/staff', { staffId: 'analyst1', displayName: 'analyst1', role: 'analyst', unitId: 'HO' });
-    for (let i = 0; i < 6; i++) await seedCustomer(t, `C${i}`, { tolerance: 'R2' });
-    const mkt = c.as('mkt-br1');
-    await mkt.post('/api/campaigns', { campaignId: 'K1', name: 'Bonds', ownerUnitId: 'BR1', productCodes: ['FUND-BOND'], channels: ['phone'], budget: '100', period: { start: '2026-01-01', end: '2030-01-01' }, controlGroupPercent: 30 });
-    await submitWithPlan(mkt, 'K1');
-    await c.as('appr-ho').post('/api/campaigns/K1/approve');
-    expect((await mkt.post('/api/campaigns/K1/launch')).status).toBe(200);
-    expect(await t.runtime.projector!.catchUp(30_000)).toBe(true);
+    await launchBondCampaign(t, 6);
   });
   afterAll(() => t.close());
 

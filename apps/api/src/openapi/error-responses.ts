@@ -1,3 +1,5 @@
+import { PATH_ERRORS } from './path-errors';
+
 /** The one error shape of every refusal (DESIGN.md, Errors), as a schema. */
 export const ERROR_ENVELOPE = {
   type: 'object',
@@ -19,11 +21,16 @@ export const ERROR_ENVELOPE = {
 
 /** Which codes each status carries; the README's list of errors, by status. */
 const CODES: Record<number, { name: string; description: string; codes: string[] }> = {
-  400: { name: 'BadRequest', description: 'Invalid input', codes: ['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_DEEP', 'INVALID_TEXT', 'MALFORMED_URL', 'INVALID_POSITION', 'POSITION_AHEAD', 'OCCURRED_IN_FUTURE', 'REASON_REQUIRED', 'ID_TOO_LONG', 'BODY_ALREADY_READ', 'CANNOT_DEACTIVATE_SELF', 'CHANNELS_REQUIRED', 'DESCRIPTION_REQUIRED', 'INVALID_AMOUNT', 'INVALID_AS_OF', 'INVALID_ATTRIBUTION', 'INVALID_CHANNEL', 'INVALID_CONTROL_GROUP', 'INVALID_CORRECTION_REASON', 'INVALID_DAYS', 'INVALID_DEADLINE', 'INVALID_DORMANCY', 'INVALID_FILE_NAME', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_LIMIT', 'INVALID_ORG_LEVEL', 'INVALID_OUTCOME', 'INVALID_PARAMETER', 'INVALID_PARTICIPANT_COUNT', 'INVALID_PARTICIPATION', 'INVALID_PERIOD', 'INVALID_POINTS', 'INVALID_POLICY', 'INVALID_RATING', 'INVALID_REFERENCE', 'INVALID_SCORING_RULES', 'INVALID_THRESHOLDS', 'INVALID_TIER', 'INVALID_YEAR', 'NAME_REQUIRED', 'NOTHING_TO_CORRECT', 'NOT_A_CHILD_UNIT', 'NOT_A_SUB_BRANCH', 'NOT_CROSS_BRANCH', 'NOT_HEAD_OFFICE', 'NO_HOME_UNIT', 'PLAN_DOCUMENT_REQUIRED', 'PRODUCTS_REQUIRED', 'SAME_STAFF'] },
+  // What the body, the URL and their validation refuse on any operation; an operation's own invalid inputs
+  // are in PATH_ERRORS (path-errors.ts), a POST's Idempotency-Key: idempotentCodes.
+  400: { name: 'BadRequest', description: 'Invalid input', codes: ['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_DEEP', 'INVALID_TEXT', 'MALFORMED_URL', 'ID_TOO_LONG'] },
   401: { name: 'Unauthenticated', description: 'No valid bearer token', codes: ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'UNKNOWN_ACTOR', 'SESSION_EXPIRED'] },
   403: { name: 'Forbidden', description: 'Wrong role, or outside the caller\'s scope', codes: ['ROLE_NOT_ALLOWED', 'CSRF_TOKEN_INVALID', 'PASSWORD_CHANGE_REQUIRED', 'OUTSIDE_SCOPE', 'NOT_YOUR_CUSTOMER', 'NOT_SUPERIOR_UNIT', 'HEAD_OFFICE_ONLY', 'FOUR_EYES', 'NOT_YOUR_RECORD', 'OWN_REQUEST', 'OWN_TARGET', 'TRANSFER_NOT_ALLOWED'] },
-  404: { name: 'NotFound', description: 'Unknown id', codes: ['NOT_FOUND', 'UNKNOWN_CAMPAIGN', 'UNKNOWN_CUSTOMER', 'UNKNOWN_UNIT', 'UNKNOWN_STAFF', 'UNKNOWN_PRODUCT', 'UNKNOWN_TRANSFER_REQUEST', 'UNKNOWN_APPLICATION', 'UNKNOWN_CLAIM', 'UNKNOWN_COMPLAINT', 'UNKNOWN_CONTACT', 'UNKNOWN_CONVERSION', 'UNKNOWN_OFFER', 'UNKNOWN_PLAN_DOCUMENT', 'UNKNOWN_PROJECTION', 'UNKNOWN_REFERRAL', 'UNKNOWN_REQUEST', 'UNKNOWN_TRANSACTION'] },
-  409: { name: 'Conflict', description: 'Concurrency conflict after retries, an illegal transition, or a request still in progress', codes: ['CONCURRENCY_CONFLICT', 'INVALID_CAMPAIGN_STATE', 'ALREADY_REVERSED', 'REQUEST_IN_PROGRESS', 'TRANSFER_REQUEST_PENDING', 'REQUEST_ALREADY_DECIDED', 'ALREADY_ACCRUED', 'ALREADY_BOOTSTRAPPED', 'ALREADY_EXISTS', 'ALREADY_REVIEWED', 'APPLICATION_PENDING', 'CAMPAIGN_NOT_COMPLETED', 'CARD_ALREADY_HELD', 'CLAIM_PENDING', 'CLAIM_WITHOUT_CUSTOMER', 'COMPLAINT_ALREADY_ANSWERED', 'CUSTOMER_ALREADY_IN_SYSTEM', 'DATA_ERASED', 'LAST_ADMIN', 'MONTH_NOT_OVER', 'NO_APPROVED_APPLICATION', 'NO_CARD', 'OFFER_NOT_OPEN', 'PROJECTOR_NOT_IN_PROCESS', 'RANDOMISATION_SEED_DIFFERS', 'REBUILD_IN_PROGRESS', 'SNAPSHOT_OUT_OF_ORDER', 'STALE_TRANSFER_REQUEST'] },
+  // A path no route matches; an operation's own unknown ids are in PATH_ERRORS (path-errors.ts).
+  404: { name: 'NotFound', description: 'Unknown id', codes: ['NOT_FOUND'] },
+  // Any command: the store's conflict after the retries, or the same Idempotency-Key still in progress.
+  // An operation's own illegal states are in PATH_ERRORS (path-errors.ts).
+  409: { name: 'Conflict', description: 'Concurrency conflict after retries, an illegal transition, or a request still in progress', codes: ['CONCURRENCY_CONFLICT', 'REQUEST_IN_PROGRESS'] },
   413: { name: 'PayloadTooLarge', description: 'Body over 1 MB (over 4 KiB without a token; a plan document over PLAN_DOCUMENT_MAX_BYTES)', codes: ['PAYLOAD_TOO_LARGE', 'BODY_TOO_LARGE_WITHOUT_TOKEN', 'DOCUMENT_TOO_LARGE'] },
   415: { name: 'UnsupportedMediaType', description: 'Body is not JSON (a plan document: its bytes are not a PDF or an Office file)', codes: ['UNSUPPORTED_MEDIA_TYPE', 'DOCUMENT_TYPE_NOT_ALLOWED'] },
   422: {
@@ -45,14 +52,16 @@ export interface Operation {
   readonly hasBody: boolean;
 }
 
-/** The statuses an operation can answer with an error, by how it is reached and what it takes. */
+/**
+ * The statuses an operation can answer with an error, by how it is reached and what it takes. A
+ * 404 is no operation's by its shape: the ones that answer one list their codes in PATH_ERRORS.
+ */
 export function errorStatuses(op: Operation): number[] {
   const api = op.path.startsWith('/api/');
   const command = op.method !== 'get';
   return [
     ...(api ? [400] : []),
     ...(op.secured ? [401, 403] : []),
-    ...(/\{\w+\}/.test(op.path) ? [404] : []),
     ...(api && command ? [409] : []),
     ...(api && op.hasBody ? [413, 415] : []),
     ...(api && command ? [422] : []),
@@ -74,7 +83,6 @@ const OWN_ERRORS: Readonly<Record<string, Readonly<Record<number, readonly strin
   'POST /api/auth/sign-in': { 401: ['INVALID_CREDENTIALS'], 403: ['PASSWORD_SIGN_IN_DISABLED'], 423: ['ACCOUNT_LOCKED'], 429: ['TOO_MANY_SIGN_IN_ATTEMPTS'] },
   'POST /api/auth/password': { 422: ['INVALID_CREDENTIALS', 'WEAK_PASSWORD', 'PASSWORD_REUSED'], 423: ['ACCOUNT_LOCKED'] },
   'POST /api/auth/staff/{staffId}/one-time-password': { 422: ['WEAK_PASSWORD'] },
-  'POST /api/campaigns': { 400: ['INVALID_AGE_BAND'] },
   // The deciders' 422 refusals, read by hand from libs/domain (the command each `case` decides, and the
   // route that sends it; openapi.refusals.int.spec.ts provokes some). Interactions carry the customer
   // side: contact (customer-contact.ts), offer and sale (customer-selling.ts, customer-suitability.ts),
@@ -107,7 +115,6 @@ const OWN_ERRORS: Readonly<Record<string, Readonly<Record<number, readonly strin
   // organisation.decider.ts: SetTierThresholds, SetContactPolicy.
   'POST /api/org/units/{unitId}/tier-thresholds': { 422: ['THRESHOLD_BELOW_MINIMUM'] },
   'POST /api/org/units/{unitId}/contact-policy': { 422: ['POLICY_LOOSER_THAN_HEAD_OFFICE'] },
-  'POST /api/audiences/preview': { 400: ['INVALID_AGE_BAND'] },
   // The readiness report's code (libs/platform readiness.ts), answered by health.controller.ts.
   'GET /health/ready': { 503: ['STORE_UNREACHABLE', 'DATABASE_UNREACHABLE', 'READ_MODELS_STALE'] },
 };
@@ -141,13 +148,13 @@ const ADMIN_ONLY = ['POST /api/customers/{customerId}/erasure', 'POST /api/custo
 
 /**
  * Each operation's own refusals beyond the shared template (`METHOD /path` as documented): the
- * codes it throws, by status, with BACKDATED_TOO_FAR and PERIOD_CLOSED on the commands that check
+ * codes it throws, by status (its unknown ids and illegal states from PATH_ERRORS), with BACKDATED_TOO_FAR and PERIOD_CLOSED on the commands that check
  * business time (see above). openapi.answers.int.spec.ts and openapi.refusals.int.spec.ts provoke some of them
  * and check each is listed for its operation.
  */
 export const OPERATION_ERRORS: Readonly<Record<string, Readonly<Record<number, readonly string[]>>>> = Object.fromEntries(
-  [...new Set([...Object.keys(OWN_ERRORS), ...BUSINESS_TIME_CHECKED])].map((op) => {
-    const own = OWN_ERRORS[op] ?? {};
+  [...new Set([...Object.keys(OWN_ERRORS), ...Object.keys(PATH_ERRORS), ...BUSINESS_TIME_CHECKED])].map((op) => {
+    const own = { ...OWN_ERRORS[op], ...PATH_ERRORS[op] };
     const time = ADMIN_ONLY.includes(op) ? ['PERIOD_CLOSED'] : ['BACKDATED_TOO_FAR', 'PERIOD_CLOSED'];
     return [op, BUSINESS_TIME_CHECKED.includes(op) ? { ...own, 422: [...(own[422] ?? []), ...time] } : own];
   }),
@@ -162,9 +169,23 @@ export function errorResponseComponents(): Record<string, object> {
   );
 }
 
+/** The POST whose body is idempotent by its content (upload.ts IdempotentByContent): no Idempotency-Key is read. */
+export const IDEMPOTENT_BY_CONTENT = ['POST /api/campaigns/{campaignId}/plan-documents'];
+
+/** A POST's malformed Idempotency-Key, refused by idempotency.interceptor.ts before the handler. */
+function idempotentCodes(op: Operation, status: number): string[] {
+  const key = `${op.method.toUpperCase()} ${op.path}`;
+  return status === 400 && op.method === 'post' && op.path.startsWith('/api/') && !IDEMPOTENT_BY_CONTENT.includes(key) ? ['INVALID_IDEMPOTENCY_KEY'] : [];
+}
+
+/** An operation's own codes for a status. */
+function ownCodes(op: Operation, status: number): string[] {
+  return [...(OPERATION_ERRORS[`${op.method.toUpperCase()} ${op.path}`]?.[status] ?? []), ...idempotentCodes(op, status)];
+}
+
 /** The codes an operation documents for a status (its own, then the shared ones the template gives it). */
 export function documentedCodes(op: Operation, status: number): string[] {
-  const own = OPERATION_ERRORS[`${op.method.toUpperCase()} ${op.path}`]?.[status] ?? [];
+  const own = ownCodes(op, status);
   const shared = errorStatuses(op).includes(status) ? (CODES[status]?.codes ?? []) : [];
   return [...own, ...shared.filter((c) => !own.includes(c))];
 }
@@ -175,7 +196,7 @@ export function errorResponses(op: Operation): Record<string, object> {
   const statuses = [...new Set([...errorStatuses(op), ...Object.keys(own).map(Number)])].sort((a, b) => a - b);
   return Object.fromEntries(
     statuses.map((status) => {
-      if (!own[status]) return [String(status), { $ref: `#/components/responses/${CODES[status]!.name}` }];
+      if (ownCodes(op, status).length === 0) return [String(status), { $ref: `#/components/responses/${CODES[status]!.name}` }];
       const codes = documentedCodes(op, status);
       const description = CODES[status]?.description ?? OWN_STATUS[status] ?? 'Refused';
       return [String(status), { description: `${description}. Codes: ${codes.join(', ')}.`, 'x-codes': codes, content: envelope(codes[0]!, description.toLowerCase()) }];
@@ -193,5 +214,6 @@ export function errorCatalogue(): Record<number, string[]> {
   const add = (status: number, codes: readonly string[]) => codes.forEach((c) => (out[status] ??= new Set()).add(c));
   for (const [status, { codes }] of Object.entries(CODES)) add(Number(status), codes);
   for (const own of Object.values(OPERATION_ERRORS)) for (const [status, codes] of Object.entries(own)) add(Number(status), codes);
+  add(400, ['INVALID_IDEMPOTENCY_KEY']);
   return Object.fromEntries(Object.entries(out).map(([s, codes]) => [s, [...codes].sort()]));
 }

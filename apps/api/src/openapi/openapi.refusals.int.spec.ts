@@ -94,6 +94,11 @@ describe('business refusals are documented for the operation that answers them',
     refusal('post', '/api/customers/{customerId}/complaints/{complaintId}/answer', await rm.post('/api/customers/R1/complaints/Q1/answer', { occurredAt: new Date(now - 3_600_000).toISOString() }));
     // R1 has no points at all.
     refusal('post', '/api/points/{customerId}/redemptions', await admin.post('/api/points/R1/redemptions', { redemptionId: 'RD1', points: 10, description: 'lounge' }));
+    // Points for a customer the bank does not have; a reversal of a transaction that earned none; the same transaction twice.
+    refusal('post', '/api/points/{customerId}/redemptions', await admin.post('/api/points/NOBODY/redemptions', { redemptionId: 'RD2', points: 10, description: 'lounge' }));
+    refusal('post', '/api/points/{customerId}/transactions/{transactionId}/reversal', await admin.post('/api/points/R1/transactions/POS-NONE/reversal', { reason: 'disputed' }));
+    expect((await admin.post('/api/points/R1/transactions', { transactionId: 'POS-1', spend: '88.00' })).status).toBe(201);
+    refusal('post', '/api/points/{customerId}/transactions', await admin.post('/api/points/R1/transactions', { transactionId: 'POS-1', spend: '88.00' }));
     // The same Idempotency-Key again with another body.
     const key = { 'idempotency-key': 'refusals-key-1' };
     expect((await rm.post('/api/customers/R1/personal-data', { name: '李雷', phone: '+86 138 0000 0001' }, key)).status).toBe(200);
@@ -115,10 +120,25 @@ describe('business refusals are documented for the operation that answers them',
       'POST /api/campaigns/{campaignId}/launch 404 UNKNOWN_CAMPAIGN',
       'POST /api/customers/{customerId}/complaints/{complaintId}/answer 422 ANSWER_BEFORE_COMPLAINT',
       'POST /api/points/{customerId}/redemptions 422 INSUFFICIENT_POINTS',
+      'POST /api/points/{customerId}/redemptions 404 UNKNOWN_CUSTOMER',
+      'POST /api/points/{customerId}/transactions/{transactionId}/reversal 404 UNKNOWN_TRANSACTION',
+      'POST /api/points/{customerId}/transactions 409 ALREADY_EXISTS',
       'POST /api/customers/{customerId}/personal-data 422 IDEMPOTENCY_KEY_REUSED',
     ]);
     const unlisted = seen.filter(([m, p, s, code]) => !listed(m, p, s).includes(code)).map((x) => x.join(' '));
     expect(unlisted).toEqual([]);
+  });
+
+  it("an operation's 404 and 409 list its own codes only: a points redemption misses a customer, never a campaign", () => {
+    // points.command.ts and points.decider.ts: no customer (404); a redemption id used already (409), besides every command's two.
+    expect(listed('post', '/api/points/{customerId}/redemptions', 404)).toEqual(['UNKNOWN_CUSTOMER']);
+    expect(listed('post', '/api/points/{customerId}/redemptions', 409)).toEqual(['ALREADY_EXISTS', 'CONCURRENCY_CONFLICT', 'REQUEST_IN_PROGRESS']);
+    // Closing a month refuses only a month not over yet.
+    expect(listed('post', '/api/org/closed-months', 409)).toEqual(['MONTH_NOT_OVER', 'CONCURRENCY_CONFLICT', 'REQUEST_IN_PROGRESS']);
+    expect(listed('post', '/api/org/closed-months', 404)).toEqual([]);
+    // A list of campaigns has no id to miss and, being a query, no conflict.
+    expect(Object.keys(doc.paths['/api/campaigns']!.get!.responses)).not.toContain('404');
+    expect(Object.keys(doc.paths['/api/campaigns']!.get!.responses)).not.toContain('409');
   });
 
   it('every operation OPERATION_ERRORS names is one the document has', () => {

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import { startProjector } from '@app/platform';
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
+import { whileLocked } from '../../../../test/support/read-limits';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 
 /**
@@ -53,21 +53,14 @@ describe('scorecard reads', () => {
 
   it('gives up with 503 READ_TIMEOUT when a statement waits past the limit, and answers again once it can', async () => {
     // Another session holds the counters (as a long maintenance statement would): every read of them waits.
-    const blocker = new Client({ connectionString: t.db.url });
-    await blocker.connect();
-    try {
-      await blocker.query('BEGIN');
-      await blocker.query(`LOCK TABLE "${(await checkpoint()).schema_name}".sc_person_month IN ACCESS EXCLUSIVE MODE`);
+    await whileLocked(t, `"${(await checkpoint()).schema_name}".sc_person_month`, async () => {
       const started = Date.now();
       const list = await c.as('admin').get('/api/scorecards?period=2026-03&orgUnit=BR1');
       const person = await c.as('admin').get('/api/scorecards/rm1?period=2026-03');
       expect([list.status, list.body.error.code, person.status, person.body.error.code]).toEqual([503, 'READ_TIMEOUT', 503, 'READ_TIMEOUT']);
       // Two requests, each cancelled after 300 ms of waiting: well under the 15 s default.
       expect(Date.now() - started).toBeLessThan(10_000);
-    } finally {
-      await blocker.query('ROLLBACK');
-      await blocker.end();
-    }
+    });
     expect((await c.as('admin').get('/api/scorecards?period=2026-03&orgUnit=BR1')).status).toBe(200);
   });
 });

@@ -315,25 +315,31 @@ async function main() {
   }
 }
 
+const BATCHES = ['batch100', 'batch1000'] as const;
+const BATCH_LABEL = { batch100: 'batches of 100', batch1000: 'batches of 1,000' };
+/** A ratio as a whole percentage. */
+const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
+/** An import's row of the peer table: its rate, and that rate against our own batches of 1,000. */
+const importRow = (what: string, eventsPerSecond: number, ofBatch1000: number, after = '') => `| ${what} | ${eventsPerSecond} events/s | | | | ${percent(ofBatch1000)} of our batches of 1,000${after} |`;
+
 function markdown(r: Record<string, any>): string {
   const lines = [`# Benchmark${r.quick ? ' (quick)' : ''}`, '', `Machine: ${r.machine.cpus} × ${r.machine.cpu}, Node ${r.machine.node}, ${r.machine.database}. Took ${r.seconds} s.`, ''];
   const a = r.append;
   if (a) {
   lines.push('## Append', '', '| what | figure |', '| --- | --- |');
   lines.push(`| ceiling (server-side generate_series insert) | ${a.ceilingEventsPerSecond} events/s |`);
-  lines.push(`| batches of 100 | ${a.batch100.eventsPerSecond} events/s (${Math.round(a.batch100.fractionOfCeiling * 100)}% of ceiling) |`);
-  lines.push(`| batches of 1,000 | ${a.batch1000.eventsPerSecond} events/s (${Math.round(a.batch1000.fractionOfCeiling * 100)}% of ceiling) |`);
+  for (const k of BATCHES) lines.push(`| ${BATCH_LABEL[k]} | ${a[k].eventsPerSecond} events/s (${percent(a[k].fractionOfCeiling)} of ceiling) |`);
   lines.push(`| single append, expected revision | p50 ${a.singleAppendMs.p50} ms, p99 ${a.singleAppendMs.p99} ms |`, '');
   const p = r.peer;
   lines.push(`## Beside Emmett (${p.events} events per run, same server and payloads)`, '', 'Ceiling: the same rows by a bare COPY per batch (its own transaction) into our events table, text built beforehand.', '');
   lines.push('| what | ours | Emmett | ceiling | ours ÷ Emmett | ours ÷ ceiling |', '| --- | --- | --- | --- | --- | --- |');
-  for (const k of ['batch100', 'batch1000']) lines.push(`| ${k === 'batch100' ? 'batches of 100' : 'batches of 1,000'} | ${p[k].ours} events/s | ${p[k].emmett} events/s | ${p[k].ceiling} events/s | ${p[k].vsEmmett}× | ${Math.round(p[k].ofCeiling * 100)}% |`);
+  for (const k of BATCHES) lines.push(`| ${BATCH_LABEL[k]} | ${p[k].ours} events/s | ${p[k].emmett} events/s | ${p[k].ceiling} events/s | ${p[k].vsEmmett}× | ${percent(p[k].ofCeiling)} |`);
   lines.push(`| single append p50 / p99 | ${p.singleAppendMs.ours.p50} / ${p.singleAppendMs.ours.p99} ms | ${p.singleAppendMs.emmett.p50} / ${p.singleAppendMs.emmett.p99} ms | | | |`);
   lines.push(`| read a ${p.readStreamMs.events}-event stream p50 | ${p.readStreamMs.ours.p50} ms | ${p.readStreamMs.emmett.p50} ms | | ${Math.round((p.readStreamMs.emmett.p50 / p.readStreamMs.ours.p50) * 100) / 100}× as fast | |`);
-  lines.push(`| import (campaignctl import's path, catalogue checks), each stream's events together | ${p.import.eventsPerSecond} events/s | | | | ${Math.round(p.import.ofBatch1000 * 100)}% of our batches of 1,000 |`);
-  lines.push(`| import, the streams taking turns (as an export of a history has them) | ${p.importInterleaved.eventsPerSecond} events/s | | | | ${Math.round(p.importInterleaved.ofBatch1000 * 100)}% of our batches of 1,000 |`);
+  lines.push(importRow("import (campaignctl import's path, catalogue checks), each stream's events together", p.import.eventsPerSecond, p.import.ofBatch1000));
+  lines.push(importRow('import, the streams taking turns (as an export of a history has them)', p.importInterleaved.eventsPerSecond, p.importInterleaved.ofBatch1000));
   const t = p.importInTurns;
-  lines.push(`| import (streams together) in turns with batches of 1,000, ${t.rounds} rounds each | ${t.import} events/s | | | | ${Math.round(t.ofBatch1000 * 100)}% of our batches of 1,000 (${t.batch1000} events/s in the same turns) |`, '');
+  lines.push(importRow(`import (streams together) in turns with batches of 1,000, ${t.rounds} rounds each`, t.import, t.ofBatch1000, ` (${t.batch1000} events/s in the same turns)`), '');
   const c = r.commands;
   lines.push('## Command path (CommandBus, rules, append)', '', '| clients | commands/s | p50 ms | p99 ms |', '| --- | --- | --- | --- |');
   for (const x of [c.oneClient, c.sixteenClients]) lines.push(`| ${x.clients} | ${x.commandsPerSecond} | ${x.latencyMs.p50} | ${x.latencyMs.p99} |`);

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import type { AppendTransaction, EventStore, StreamAppend } from '../event-store.port';
+import type { AppendTransaction, EventStore } from '../event-store.port';
 import type { NewEvent, RecordedEvent } from '../events';
+import { AppendBatches, inFileOrder } from './append-batches';
 import { RecordRejected, type ImportedEvent } from './format';
 import type { ImportOptions, ImportSummary } from './import-types';
 import { readRecords } from './read-records';
@@ -73,53 +74,21 @@ export async function importInOneTransaction(
   };
 
   let tx: AppendTransaction | null = null;
-  let inFlight: Promise<void> | null = null;
   let conflicted = false;
   let appended = 0;
   let alreadyStored = 0;
   const wanted: NewEvent[] = [];
   const wants = options.afterAppendWants ?? (() => true);
-  let batch = new Map<string, { index: number; events: NewEvent[]; expectedRevision: StreamAppend['expectedRevision'] }>();
-  /** Per event of the batch, in file order, the index of its stream's append. */
-  let order: number[] = [];
-
-  /** Sends the batch once the one before it is stored: one append in flight while the next group is read. */
-  const flush = async () => {
-    if (order.length === 0) return;
-    const appends = [...batch].map(([streamId, a]) => ({ streamId, events: a.events, expectedRevision: a.expectedRevision }));
-    const inOrder = order;
-    batch = new Map();
-    order = [];
-    if (options.transformEvent) {
-      for (const a of appends) for (let i = 0; i < a.events.length; i++) a.events[i] = await options.transformEvent(a.events[i]!);
-    }
+  // One append in flight while the next group is read; the transaction opens with the first batch.
+  const batches = new AppendBatches(batchSize, options.transformEvent, async (appends, order) => {
     tx ??= await begin();
-    if (inFlight) await inFlight;
-    inFlight = tx.appendToStreams(appends, { order: inOrder }).then(() => {
-      appended += inOrder.length;
-      if (options.afterAppend) {
-        const taken = appends.map(() => 0);
-        for (const k of inOrder) {
-          const e = appends[k]!.events[taken[k]!++]!;
-          if (wants(e)) wanted.push(e);
-        }
-      }
-    });
-    // Awaited before the next batch or at the end; this only keeps it from being "unhandled" meanwhile.
-    inFlight.catch(() => undefined);
-  };
-  const add = ({ streamId, streamRevision, event }: ImportedEvent): void => {
-    let group = batch.get(streamId);
-    if (group) group.events.push(event);
-    else batch.set(streamId, (group = { index: batch.size, events: [event], expectedRevision: streamRevision === 0 ? 'no_stream' : streamRevision - 1 }));
-    order.push(group.index);
-  };
+    await tx.appendToStreams(appends, { order });
+    appended += order.length;
+    if (options.afterAppend) wanted.push(...inFileOrder(appends, order).filter(wants));
+  });
   /** Nothing of this file will be committed: the transaction goes now, not at the end of the file (its locks, and the readers it holds back). */
   const abandon = async () => {
-    batch = new Map();
-    order = [];
-    if (inFlight) await inFlight.catch(() => undefined);
-    inFlight = null;
+    await batches.drop();
     const open = tx;
     tx = null;
     await open?.rollback();
@@ -141,8 +110,8 @@ export async function importInOneTransaction(
         conflicted = true;
       }
       if (conflicted || e.streamRevision < s.appendFrom) continue;
-      if (order.length >= batchSize) await flush();
-      add(e);
+      if (batches.full) await batches.flush();
+      batches.add(e);
     }
   };
 
@@ -152,8 +121,8 @@ export async function importInOneTransaction(
       if (pending.length >= TAKE_AT) await take();
     }
     await take();
-    await flush();
-    if (inFlight) await inFlight;
+    await batches.flush();
+    await batches.settled();
     options.onProgress?.({ phase: 'importing', done: read, total: read });
     if (conflicted) throw earliestConflict(streams);
     if (tx) {

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { EventStore, StreamAppend } from '../event-store.port';
+import type { EventStore } from '../event-store.port';
 import type { NewEvent } from '../events';
 import { RecordRejected, type ImportedEvent } from './format';
 import type { ImportOptions, ImportSummary } from './import-types';
 import { readRecords } from './read-records';
 import { checkAgainstStore, StoreLookahead, verifyStoredOverlap, type StreamPlan } from './import-check';
 import { importInOneTransaction } from './import-one-pass';
+import { AppendBatches, inFileOrder } from './append-batches';
 
 export type { ImportOptions, ImportProgress, ImportSummary } from './import-types';
 
@@ -234,60 +235,29 @@ class Spill {
   }
 }
 
-/**
- * Append in global file order: the events validation kept, then those of the spill file. A batch holds up to `batchSize` events of any number of streams, interleaved as in the
- * file: it goes with that order (`AppendOptions.order`), so the target's global order is the
- * file's, and each stream with its exact expected revision.
- */
+/** Append in global file order (append-batches.ts): the events validation kept, then those of the spill file. */
 async function append(store: EventStore, validated: Validated, batchSize: number, options: ImportOptions): Promise<ImportSummary> {
   const { streams, total } = validated;
   const toAppend = [...streams.values()].reduce((n, s) => n + s.last + 1 - s.appendFrom, 0);
-  let batch = new Map<string, { index: number; events: NewEvent[]; expectedRevision: StreamAppend['expectedRevision'] }>();
-  /** Per event of the batch, in file order, the index of its stream's append. */
-  let order: number[] = [];
   let appended = 0;
   // One append in flight while the next batch is made: the file's work overlaps the server's.
-  // Batches still go one after the other, so the target's order is the file's.
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const flush = async () => {
-    if (order.length === 0) return;
-    const appends = [...batch].map(([streamId, a]) => ({ streamId, events: a.events, expectedRevision: a.expectedRevision }));
-    const inOrder = order;
-    batch = new Map();
-    order = [];
-    // Free text becomes a vault note before its event is appended (the note's write overlaps the append in flight).
-    if (options.transformEvent) {
-      for (const a of appends) for (let i = 0; i < a.events.length; i++) a.events[i] = await options.transformEvent(a.events[i]!);
-    }
-    await inFlight;
-    inFlight = store.appendToStreams(appends, { order: inOrder }).then(async () => {
-      if (options.afterAppend) {
-        const taken = appends.map(() => 0);
-        await options.afterAppend(inOrder.map((k) => appends[k]!.events[taken[k]!++]!));
-      }
-      appended += inOrder.length;
+  const batches = new AppendBatches(batchSize, options.transformEvent, (appends, order) =>
+    store.appendToStreams(appends, { order }).then(async () => {
+      if (options.afterAppend) await options.afterAppend(inFileOrder(appends, order));
+      appended += order.length;
       options.onProgress?.({ phase: 'appending', done: appended, total: toAppend });
-    });
-    // Rejections are awaited at the next flush or at the end; this only keeps one from being "unhandled" meanwhile.
-    inFlight.catch(() => undefined);
-  };
-  /** Into the batch (synchronous: no promise per event); the caller flushes a full batch first. */
-  const add = ({ streamId, streamRevision, event }: ImportedEvent): void => {
-    if (streamRevision < streams.get(streamId)!.appendFrom) return;
-    let group = batch.get(streamId);
-    if (group) group.events.push(event);
-    else batch.set(streamId, (group = { index: batch.size, events: [event], expectedRevision: streamRevision === 0 ? 'no_stream' : streamRevision - 1 }));
-    order.push(group.index);
-  };
+    }),
+  );
   // The kept events go into batches (then they are let go), then the spill file's.
   for await (const group of validatedEvents(validated, true)) {
     for (const e of group) {
-      if (order.length >= batchSize) await flush();
-      add(e);
+      if (e.streamRevision < streams.get(e.streamId)!.appendFrom) continue;
+      if (batches.full) await batches.flush();
+      batches.add(e);
     }
   }
-  await flush();
-  await inFlight;
+  await batches.flush();
+  await batches.settled();
   const appendedStreams = [...streams.values()].filter((s) => s.appendFrom <= s.last).length;
   return { events: appended, streams: appendedStreams, alreadyStored: total - toAppend };
 }
