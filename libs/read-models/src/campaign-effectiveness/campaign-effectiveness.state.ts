@@ -24,12 +24,15 @@ export interface CeParticipant {
   tier: string;
   sales: number;
   revenueFen: number;
+  /** Its counting sales with the reversed ones and when they were reversed (`sale_at`, `sale_until`, `sale_revenue`), as a key to compare. */
+  steps: string;
 }
 export interface CeConversion {
   readonly productCode: string;
   readonly occurredAt: number;
   readonly revenueFen: number;
   reversed: boolean;
+  reversedAt: number | null;
 }
 export type FunnelColumn = 'first_contacted_at' | 'first_offered_at' | 'first_accepted_at' | 'took_part_at';
 export const FUNNEL: readonly FunnelColumn[] = ['first_contacted_at', 'first_offered_at', 'first_accepted_at', 'took_part_at'];
@@ -94,12 +97,13 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
       tier: r.tier,
       sales: r.sales,
       revenueFen: Number(r.revenue_fen),
+      steps: stepsKey((r.sale_at as Date[]).map((t) => t.getTime()), (r.sale_until as (Date | null)[]).map(ms), (r.sale_revenue as string[]).map(Number)),
     };
     participantsOf(s, r.customer_id).set(r.campaign_id, p);
   }
 
-  const conversions = await tx.query(`SELECT customer_id, conversion_id, product_code, occurred_at, revenue_fen, reversed FROM ce_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
-  for (const r of conversions.rows) conversionsOf(s, r.customer_id).set(r.conversion_id, { productCode: r.product_code, occurredAt: (r.occurred_at as Date).getTime(), revenueFen: Number(r.revenue_fen), reversed: r.reversed });
+  const conversions = await tx.query(`SELECT customer_id, conversion_id, product_code, occurred_at, revenue_fen, reversed, reversed_at FROM ce_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
+  for (const r of conversions.rows) conversionsOf(s, r.customer_id).set(r.conversion_id, { productCode: r.product_code, occurredAt: (r.occurred_at as Date).getTime(), revenueFen: Number(r.revenue_fen), reversed: r.reversed, reversedAt: ms(r.reversed_at) });
 
   const groups = await tx.query(`SELECT campaign_id, customer_id, conversion_id FROM ce_group_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
   for (const r of groups.rows) groupConversionsOf(s, r.campaign_id, r.customer_id).add(r.conversion_id);
@@ -109,6 +113,9 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
   for (const r of campaigns.rows) s.campaigns.set(r.campaign_id, { productCodes: r.product_codes, launchedAt: ms(r.launched_at), closedAt: ms(r.closed_at) });
   return s;
 }
+
+/** The participant's sale steps as one comparable string (a row is written only where they change). */
+export const stepsKey = (at: readonly number[], until: readonly (number | null)[], revenueFen: readonly number[]) => JSON.stringify([at, until, revenueFen]);
 
 export function participantsOf(s: CeState, customerId: string): Map<string, CeParticipant> {
   let m = s.participants.get(customerId);
