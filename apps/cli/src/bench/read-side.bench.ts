@@ -8,6 +8,7 @@ import type { Runtime } from '@app/platform';
 import {
   buildScratch,
   campaignEffectiveness,
+  campaignEffectivenessAtDayEndFromSales,
   campaignEffectivenessProjection,
   campaignKpis,
   PROJECTIONS,
@@ -70,6 +71,12 @@ export interface ReadSideQueries {
   readonly effectivenessFromFacts: Percentiles;
   /** As of a date under direct attribution: a query of the live read model. */
   readonly asOfDirect: Percentiles;
+  /** As of the end of that bank day, the read-model answer alone: from the spans of days (campaign-effectiveness v9). */
+  readonly asOfDayEnd: Percentiles;
+  /** Same-run baseline, sampled in turns with it: v8's day-end answer, the group sales from the campaign's sales rows. */
+  readonly asOfDayEndFromSales: Percentiles;
+  /** Participants with a counting sale by then (what v8 read one by one). */
+  readonly convertedByThen: number;
   /** Same-run baseline: one as-of replay of the history into scratch tables (how every as-of was answered before); null when left out (`--no-as-of-replay`). */
   readonly asOfReplayMs: number | null;
 }
@@ -88,6 +95,17 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
   const fromFacts = await sample((db) => effectivenessFromFacts(db, campaignId));
   const asOfDirect: number[] = [];
   for (let i = 0; i < runs; i++) asOfDirect.push((await timed(() => campaignKpis(pool, store, { asOf, campaignIds: [campaignId] })))[1]);
+  // The day-end answer from the spans beside v8's from the sales rows, in turns; checked equal first.
+  const read = <T>(f: (db: Queryable) => Promise<T>) => withReadModels(pool, [campaignEffectivenessProjection.name], f);
+  const [spans, fromSales] = await read(async (db) => [await campaignEffectiveness(db, campaignId, asOf), await campaignEffectivenessAtDayEndFromSales(db, campaignId, asOf)]);
+  if (JSON.stringify(spans) !== JSON.stringify(fromSales)) throw new Error(`the day-end answer from spans differs from v8's at ${events} events`);
+  const dayEnd: number[] = [];
+  const dayEndFromSales: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    dayEnd.push((await timed(() => read((db) => campaignEffectiveness(db, campaignId, asOf))))[1]);
+    dayEndFromSales.push((await timed(() => read((db) => campaignEffectivenessAtDayEndFromSales(db, campaignId, asOf))))[1]);
+  }
+  const convertedByThen = spans ? spans.groups.treatment.converted + spans.groups.control.converted : 0;
   const [, replayMs] = await timed(async () => {
     if (!replay) return;
     const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection], { asOf });
@@ -97,7 +115,8 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
       await scratch.drop();
     }
   });
-  return { events, campaignId, participants, effectiveness, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(asOfDirect), asOfReplayMs: replay ? ms(replayMs) : null };
+  return { events, campaignId, participants, effectiveness, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(asOfDirect),
+    asOfDayEnd: percentiles(dayEnd), asOfDayEndFromSales: percentiles(dayEndFromSales), convertedByThen, asOfReplayMs: replay ? ms(replayMs) : null };
 }
 
 export interface ScorecardQueries {
@@ -229,10 +248,11 @@ export function readSideMarkdown(queries: readonly ReadSideQueries[], launch: Se
   const lines = [
     '## Read side: effectiveness from counters, as of a date without a replay (ms)',
     '',
-    '| events | campaign (participants) | effectiveness p50/p95 | baseline: fact aggregation p50/p95 | as-of direct p50/p95 | baseline: as-of replay |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| events | campaign (participants; converted by the as-of day) | effectiveness p50/p95 | baseline: fact aggregation p50/p95 | as-of direct p50/p95 | as-of day end from spans p50/p95 | baseline: v8 from sales rows p50/p95 | baseline: as-of replay |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const q of queries) lines.push(`| ${q.events} | ${q.campaignId} (${q.participants}) | ${f(q.effectiveness)} | ${f(q.effectivenessFromFacts)} | ${f(q.asOfDirect)} | ${q.asOfReplayMs ?? 'not measured'} |`);
+  for (const q of queries)
+    lines.push(`| ${q.events} | ${q.campaignId} (${q.participants}; ${q.convertedByThen}) | ${f(q.effectiveness)} | ${f(q.effectivenessFromFacts)} | ${f(q.asOfDirect)} | ${f(q.asOfDayEnd)} | ${f(q.asOfDayEndFromSales)} | ${q.asOfReplayMs ?? 'not measured'} |`);
   if (launch) {
     const l = launch.launch;
     lines.push(

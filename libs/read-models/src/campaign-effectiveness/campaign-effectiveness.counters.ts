@@ -14,6 +14,12 @@
  *   ce_day_counts     (campaign, business day, as-of day): first contacts/offers/acceptances that day,
  *                     and the campaign's own (tagged) sales and revenue that day (off from a reversal's day)
  *   ce_channel_counts (campaign, channel, business day): contacts, and customers first contacted there
+ *   ce_converted_counts (campaign, group, unit, tier, from day, to day): participants with a counting
+ *                     sale on each bank day from its first day to the day before its last (to day 'infinity':
+ *                     still) — one row per span a participant held one, from its sale steps
+ *   ce_revenue_counts   (campaign, group, from day, to day): those participants' counting revenue while it
+ *                     held (count, sum, sum of squares): as of day D, the rows with from ≤ D < to
+ *   ce_tagged_span_counts    (campaign, from day, to day): customers with a tagged sale standing then
  *   ce_campaign_totals (campaign): tagged sales, customers, revenue; cost; complaints — now
  *   ce_reaction_counts  (campaign, business day): the customers' reaction that day, what a 旬 window of
  *                     the follow-up sums over its days — complaints, feedback lines, ratings and their
@@ -25,8 +31,9 @@
  *                     the window (not before its first day: contacts before the period's first bank day
  *                     are left out; not after its last day: the customer has one in the window).
  *
- * Now sums every as-of day; as of the end of a bank day sums the days up to it. Rows per campaign
- * grow with the days it ran, never with its customers or sales.
+ * Now sums every as-of day; as of the end of a bank day sums the days up to it (the spans: those
+ * holding on it). Rows per campaign grow with the days it ran (the spans with pairs of days), never
+ * with its customers or sales.
  */
 
 /** A counting rule: from a set of rows (`src`, each with `sign` +1 new / −1 old), one upsert into a counter table. */
@@ -53,7 +60,7 @@ function upsert(u: Upsert, src: string): string {
 }
 
 /** AFTER INSERT and AFTER UPDATE statement triggers on `table` running the upserts over the changed rows. */
-function triggers(table: string, upserts: readonly Upsert[], extra: { insert?: string } = {}): string[] {
+function triggers(table: string, upserts: readonly Upsert[], extra: { insert?: string; update?: string } = {}): string[] {
   const inserted = `(SELECT n.*, 1 AS sign FROM new_rows n)`;
   const updated = `(SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o)`;
   const fn = (suffix: string, src: string, more = '') =>
@@ -65,7 +72,7 @@ function triggers(table: string, upserts: readonly Upsert[], extra: { insert?: s
      END $$`;
   return [
     fn('ins', inserted, extra.insert),
-    fn('upd', updated),
+    fn('upd', updated, extra.update),
     `CREATE TRIGGER ${table}_count_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_ins()`,
     `CREATE TRIGGER ${table}_count_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_upd()`,
   ];
@@ -99,11 +106,52 @@ const STAGES = `CROSS JOIN LATERAL (SELECT ce_day(s.unit_from) AS unit_day OFFSE
     ARRAY[1, -1, 1]
   ) AS ph(unit_id, as_of_day, w)`;
 
+/**
+ * A customer's tagged sales, each standing from its bank day to the day it was reversed: the
+ * customer's spans of bank days with one standing, now (+1, from the table) and before the
+ * statement (−1: the table without the new rows, with the old ones), for the pairs it touched.
+ */
+const taggedSpans = (withOld: boolean) => `
+  WITH p AS (SELECT DISTINCT campaign_id, customer_id FROM new_rows WHERE campaign_id IS NOT NULL),
+       t AS (SELECT c.campaign_id, c.customer_id, c.conversion_id, c.occurred_at, CASE WHEN c.reversed THEN c.reversed_at END AS until
+             FROM p JOIN ce_conversions c ON c.customer_id = p.customer_id AND c.campaign_id = p.campaign_id)
+  INSERT INTO ce_tagged_span_counts AS c (campaign_id, from_day, to_day, customers)
+  SELECT v.campaign_id, st.from_day, st.to_day, sum(v.sign)
+  FROM (SELECT x.campaign_id, x.customer_id, x.sign, array_agg(x.occurred_at) AS ats, array_agg(x.until) AS untils
+        FROM (SELECT campaign_id, customer_id, occurred_at, until, 1 AS sign FROM t
+              UNION ALL
+              SELECT campaign_id, customer_id, occurred_at, until, -1 FROM t
+              WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.customer_id = t.customer_id AND n.conversion_id = t.conversion_id)
+              ${withOld ? `UNION ALL SELECT o.campaign_id, o.customer_id, o.occurred_at, CASE WHEN o.reversed THEN o.reversed_at END, -1 FROM old_rows o WHERE o.campaign_id IS NOT NULL` : ''}) x
+        GROUP BY 1, 2, 3) v
+  CROSS JOIN LATERAL ce_converted_spans(v.ats, v.untils, NULL, NULL) st
+  GROUP BY 1, 2, 3 HAVING sum(v.sign) <> 0
+  ON CONFLICT (campaign_id, from_day, to_day) DO UPDATE SET customers = c.customers + EXCLUDED.customers;`;
+
 export function countingTriggers(timeZone: string): string[] {
   const zone = timeZone.replace(/'/g, "''");
   return [
     // The bank's business day of an instant.
     `CREATE FUNCTION ce_day(at timestamptz) RETURNS date LANGUAGE sql IMMUTABLE AS $$ SELECT (at AT TIME ZONE '${zone}')::date $$`,
+    // A customer's sales as steps of bank days: each counts from its day (not before \`since\`, the enrolment)
+    // to the day it was reversed (\`until\`, null: for good); between two days where one starts or ends (or
+    // \`cut\`'s day), the sales standing and their revenue. Days, not instants: what an as-of day's end sees.
+    `CREATE FUNCTION ce_sale_steps(sale_at timestamptz[], sale_until timestamptz[], revenue bigint[], since timestamptz, cut timestamptz)
+     RETURNS TABLE (from_day date, to_day date, sales integer, revenue_fen bigint) LANGUAGE sql STABLE AS $$
+       WITH v AS (SELECT y.f, greatest(y.f, CASE WHEN y.u IS NULL THEN 'infinity'::date ELSE ce_day(y.u) END) AS t, y.r
+                  FROM (SELECT greatest(ce_day(x.a), ce_day(since)) AS f, x.u, x.r FROM unnest(sale_at, sale_until, revenue) AS x(a, u, r)) y),
+            b AS (SELECT DISTINCT d FROM (SELECT f FROM v WHERE f < t UNION ALL SELECT t FROM v WHERE f < t AND t < 'infinity'::date
+                                          UNION ALL SELECT ce_day(cut) WHERE cut IS NOT NULL) z(d)),
+            i AS (SELECT d, lead(d, 1, 'infinity'::date) OVER (ORDER BY d) AS e FROM b)
+       SELECT i.d, i.e, count(*)::int, COALESCE(sum(v.r), 0)::bigint FROM i JOIN v ON v.f <= i.d AND i.d < v.t GROUP BY i.d, i.e $$`,
+    // The spans of days with at least one sale standing (broken at \`cut\`'s day: the unit known from then).
+    `CREATE FUNCTION ce_converted_spans(sale_at timestamptz[], sale_until timestamptz[], since timestamptz, cut timestamptz)
+     RETURNS TABLE (from_day date, to_day date) LANGUAGE sql STABLE AS $$
+       SELECT min(d), max(e) FROM (
+         SELECT d, e, count(*) FILTER (WHERE brk) OVER (ORDER BY d) AS island FROM (
+           SELECT st.from_day AS d, st.to_day AS e, (st.from_day IS DISTINCT FROM lag(st.to_day) OVER (ORDER BY st.from_day) OR st.from_day = ce_day(cut)) AS brk
+           FROM ce_sale_steps(sale_at, sale_until, '{}'::bigint[], since, cut) st) x) y
+       GROUP BY island $$`,
     // Participants reaching each stage, by the day it holds from: now sums every day, as of a day sums up to it.
     `CREATE TABLE ce_group_counts (
       campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, as_of_day date NOT NULL,
@@ -119,8 +167,19 @@ export function countingTriggers(timeZone: string): string[] {
     `CREATE TABLE ce_day_counts (
       campaign_id text NOT NULL, day date NOT NULL, as_of_day date NOT NULL,
       contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0, accepted integer NOT NULL DEFAULT 0,
-      sales integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0,
+      sales integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, cost_fen bigint NOT NULL DEFAULT 0,
       PRIMARY KEY (campaign_id, day, as_of_day))`,
+    // Participants with a counting sale, by the span of bank days they had one; their revenue by the span it held.
+    `CREATE TABLE ce_converted_counts (
+      campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, from_day date NOT NULL, to_day date NOT NULL,
+      converted integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, grp, unit_id, tier, from_day, to_day))`,
+    `CREATE TABLE ce_revenue_counts (
+      campaign_id text NOT NULL, grp text NOT NULL, from_day date NOT NULL, to_day date NOT NULL,
+      customers integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, grp, from_day, to_day))`,
+    // Customers with a tagged sale standing, by the span of bank days they had one.
+    `CREATE TABLE ce_tagged_span_counts (campaign_id text NOT NULL, from_day date NOT NULL, to_day date NOT NULL, customers integer NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, from_day, to_day))`,
     `CREATE TABLE ce_channel_counts (campaign_id text NOT NULL, channel text NOT NULL, day date NOT NULL, contacts integer NOT NULL DEFAULT 0, customers integer NOT NULL DEFAULT 0,
       PRIMARY KEY (campaign_id, channel, day))`,
     `CREATE TABLE ce_channel_customers (campaign_id text NOT NULL, channel text NOT NULL, customer_id text NOT NULL, first_at timestamptz NOT NULL, PRIMARY KEY (campaign_id, channel, customer_id))`,
@@ -152,6 +211,21 @@ export function countingTriggers(timeZone: string): string[] {
         keys: ['campaign_id', 'grp', 'unit_id', 'tier'],
         keyExprs: ['s.campaign_id', 's.grp', 's.unit_id', 's.tier'],
         sums: { converted: flag('s.sales > 0'), revenue_fen: 's.revenue_fen', squares: 's.revenue_fen::numeric * s.revenue_fen' },
+      },
+      // As of a day: the spans the participant had a counting sale (its unit '' before its unit row's day), and its revenue while it held.
+      {
+        into: 'ce_converted_counts',
+        keys: ['campaign_id', 'grp', 'unit_id', 'tier', 'from_day', 'to_day'],
+        keyExprs: ['s.campaign_id', 's.grp', "CASE WHEN ce_day(s.unit_from) > cs.from_day THEN '' ELSE s.unit_id END", 's.tier', 'cs.from_day', 'cs.to_day'],
+        join: `CROSS JOIN LATERAL (SELECT * FROM ce_converted_spans(s.sale_at, s.sale_until, s.enrolled_at, s.unit_from) WHERE cardinality(s.sale_at) > 0) cs`,
+        sums: { converted: '1' },
+      },
+      {
+        into: 'ce_revenue_counts',
+        keys: ['campaign_id', 'grp', 'from_day', 'to_day'],
+        keyExprs: ['s.campaign_id', 's.grp', 'rs.from_day', 'rs.to_day'],
+        join: `CROSS JOIN LATERAL (SELECT * FROM ce_sale_steps(s.sale_at, s.sale_until, s.sale_revenue, s.enrolled_at, NULL) WHERE cardinality(s.sale_at) > 0) rs`,
+        sums: { customers: '1', revenue_fen: 'rs.revenue_fen', squares: 'rs.revenue_fen::numeric * rs.revenue_fen' },
       },
       {
         into: 'ce_day_counts',
@@ -188,12 +262,15 @@ export function countingTriggers(timeZone: string): string[] {
         where: 's.campaign_id IS NOT NULL AND NOT s.reversed',
         sums: { sales: '1' },
       },
-    ]),
+    ], { insert: taggedSpans(false), update: taggedSpans(true) }),
     // A customer with at least one tagged sale not reversed is one converted customer.
     ...triggers('ce_tagged_customers', [
       { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { tagged_customers: flag('s.sales > 0') } },
     ]),
-    ...triggers('ce_costs', [{ into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { cost_fen: 's.amount_fen' } }]),
+    ...triggers('ce_costs', [
+      { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { cost_fen: 's.amount_fen' } },
+      { into: 'ce_day_counts', keys: ['campaign_id', 'day', 'as_of_day'], keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)', 'ce_day(s.occurred_at)'], sums: { cost_fen: 's.amount_fen' } },
+    ]),
     ...triggers('ce_complaints', [
       { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { complaints: '1' } },
       { into: 'ce_reaction_counts', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)'], sums: { complaints: '1' } },

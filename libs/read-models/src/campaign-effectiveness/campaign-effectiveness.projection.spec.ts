@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@app/event-store';
 import { foldEffects } from '../runner/effects';
 import { campaignEffectivenessDefinition, placeAt } from './campaign-effectiveness.projection';
-import { conversionsOf, emptyCeState, groupConversionsOf, participantsOf, type CeState } from './campaign-effectiveness.state';
+import { conversionsOf, emptyCeState, groupConversionsOf, participantsOf, stepsKey, type CeState } from './campaign-effectiveness.state';
 
 let seq = 0;
 const event = (type: string, data: Record<string, unknown>, occurredAt: string): RecordedEvent =>
@@ -39,7 +39,9 @@ describe('campaign effectiveness as effects', () => {
     ];
     // VA1 before 30 Mar 10:00, VA2 reversed, VA5 after 10 Apr 18:00: only VA4, 30.00 = 3,000 fen.
     expect(when(emptyCeState(), events, 'ce_participants')).toEqual([
-      { campaign_id: 'K', customer_id: 'A', grp: 'treatment', enrolled_at: t('2026-03-30T10:00:00+08:00'), unit_id: 'SB1', unit_from: t('2026-01-01T09:00:00+08:00'), tier: 'ordinary', sales: 1, revenue_fen: 3000 },
+      { campaign_id: 'K', customer_id: 'A', grp: 'treatment', enrolled_at: t('2026-03-30T10:00:00+08:00'), unit_id: 'SB1', unit_from: t('2026-01-01T09:00:00+08:00'), tier: 'ordinary', sales: 1, revenue_fen: 3000,
+        // For the as-of days: VA2 (31 Mar 23:30) until its reversal on 3 Apr 09:00, VA4 (1 Apr 00:30) for good.
+        sale_at: [t('2026-03-31T23:30:00+08:00'), t('2026-04-01T00:30:00+08:00')], sale_until: [t('2026-04-03T09:00:00+08:00'), null], sale_revenue: [5000, 3000] },
     ]);
     expect(when(emptyCeState(), events, 'ce_group_conversions').map((r) => r.conversion_id)).toEqual(['VA1', 'VA2', 'VA4', 'VA5']);
     // The conversion is marked reversed once, at the first reversal's time.
@@ -70,7 +72,7 @@ describe('campaign effectiveness as effects', () => {
     participantsOf(s, 'A').set('K', {
       campaignId: 'K', customerId: 'A', grp: 'treatment', enrolledAt: Date.parse('2026-03-30T10:00:00+08:00'),
       first: { first_contacted_at: null, first_offered_at: null, first_accepted_at: null, took_part_at: null },
-      unitId: 'SB1', unitFrom: Date.parse('2026-01-01T09:00:00+08:00'), tier: 'ordinary', sales: 0, revenueFen: 0,
+      unitId: 'SB1', unitFrom: Date.parse('2026-01-01T09:00:00+08:00'), tier: 'ordinary', sales: 0, revenueFen: 0, steps: stepsKey([], [], []),
     });
     const events = [
       event('CustomerTransferred', { customerId: 'A', toUnitId: 'SB2' }, '2026-04-05T09:00:00+08:00'), // after enrolment: SB1 stays
@@ -86,15 +88,19 @@ describe('campaign effectiveness as effects', () => {
     participantsOf(s, 'B').set('K', {
       campaignId: 'K', customerId: 'B', grp: 'control', enrolledAt: Date.parse('2026-03-29T10:00:00+08:00'),
       first: { first_contacted_at: null, first_offered_at: null, first_accepted_at: null, took_part_at: null },
-      unitId: 'SB1', unitFrom: null, tier: 'ordinary', sales: 0, revenueFen: 0,
+      unitId: 'SB1', unitFrom: null, tier: 'ordinary', sales: 0, revenueFen: 0, steps: stepsKey([], [], []),
     });
-    conversionsOf(s, 'B').set('VB1', { productCode: 'DEP', occurredAt: Date.parse('2026-03-31T20:00:00+08:00'), revenueFen: 4000, reversed: false });
+    conversionsOf(s, 'B').set('VB1', { productCode: 'DEP', occurredAt: Date.parse('2026-03-31T20:00:00+08:00'), revenueFen: 4000, reversed: false, reversedAt: null });
     groupConversionsOf(s, 'K', 'B').add('VB1');
     const launched = event('CampaignLaunched', { campaignId: 'K', treatmentCount: 0, controlCount: 1 }, '2026-03-30T10:00:00+08:00');
     // Launched 30 March: VB1 (31 March 20:00) counts, 40.00.
-    expect(when(s, [launched], 'ce_participants')).toEqual([{ campaign_id: 'K', customer_id: 'B', sales: 1, revenue_fen: 4000 }]);
+    expect(when(s, [launched], 'ce_participants')).toEqual([
+      { campaign_id: 'K', customer_id: 'B', sales: 1, revenue_fen: 4000, sale_at: ['2026-03-31T12:00:00.000Z'], sale_until: [null], sale_revenue: [4000] },
+    ]);
     // Then completed 31 March 18:00, two hours before the sale: none counts.
-    expect(when(s, [event('CampaignCompleted', { campaignId: 'K' }, '2026-03-31T18:00:00+08:00')], 'ce_participants')).toEqual([{ campaign_id: 'K', customer_id: 'B', sales: 0, revenue_fen: 0 }]);
+    expect(when(s, [event('CampaignCompleted', { campaignId: 'K' }, '2026-03-31T18:00:00+08:00')], 'ce_participants')).toEqual([
+      { campaign_id: 'K', customer_id: 'B', sales: 0, revenue_fen: 0, sale_at: [], sale_until: [], sale_revenue: [] },
+    ]);
   });
 
   it('places a backdated onboarding at its first known unit, since when it holds', () => {

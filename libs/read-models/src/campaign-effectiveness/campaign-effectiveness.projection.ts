@@ -9,6 +9,7 @@ import {
   groupConversionsOf,
   loadCeState,
   participantsOf,
+  stepsKey,
   type CeHistoryRow,
   type CeParticipant,
   type CeState,
@@ -38,33 +39,56 @@ export function placeAt(units: readonly CeHistoryRow[], tiers: readonly CeHistor
   return { unitId: unit?.value ?? '', unitFrom: unit?.validFrom ?? null, tier: tier?.value ?? 'ordinary' };
 }
 
-/** The sales that count for a participant's group: its paired sales, not reversed, between launch and close. */
-export function salesOf(s: CeState, p: CeParticipant): { sales: number; revenueFen: number } | null {
+/**
+ * The sales that count for a participant's group: its paired sales, not reversed, between launch and
+ * close; and, for the as-of counters, each paired sale in the run with when it was reversed (null:
+ * it stands), ordered, so the database can tell what counted on each bank day.
+ */
+export function salesOf(s: CeState, p: CeParticipant): { sales: number; revenueFen: number; steps: { at: number; until: number | null; revenueFen: number }[] } | null {
   const k = s.campaigns.get(p.campaignId);
   if (!k) return null;
   let sales = 0;
   let revenueFen = 0;
+  const steps: { at: number; until: number | null; revenueFen: number }[] = [];
   if (k.launchedAt !== null) {
     const known = s.conversions.get(p.customerId);
     for (const id of s.groupConversions.get(`${p.campaignId}\u0000${p.customerId}`) ?? []) {
       const v = known?.get(id);
-      if (!v || v.reversed || v.occurredAt < k.launchedAt || (k.closedAt !== null && v.occurredAt > k.closedAt)) continue;
+      if (!v || v.occurredAt < k.launchedAt || (k.closedAt !== null && v.occurredAt > k.closedAt)) continue;
+      steps.push({ at: v.occurredAt, until: v.reversed ? v.reversedAt : null, revenueFen: v.revenueFen });
+      if (v.reversed) continue;
       sales++;
       revenueFen += v.revenueFen;
     }
   }
-  return { sales, revenueFen };
+  steps.sort((a, b) => a.at - b.at || (a.until ?? Infinity) - (b.until ?? Infinity) || a.revenueFen - b.revenueFen);
+  return { sales, revenueFen, steps };
 }
 
 const participantKey = (p: CeParticipant) => ({ campaign_id: p.campaignId, customer_id: p.customerId });
 
-/** The participant's counting sales again; a row only where they change. */
+/** The participant's counting sales again (and their steps by day); a row only where they change. */
 function recount(s: CeState, p: CeParticipant): Effect[] {
   const now = salesOf(s, p);
-  if (!now || (now.sales === p.sales && now.revenueFen === p.revenueFen)) return [];
+  if (!now) return [];
+  const at = now.steps.map((x) => x.at);
+  const until = now.steps.map((x) => x.until);
+  const revenue = now.steps.map((x) => x.revenueFen);
+  const steps = stepsKey(at, until, revenue);
+  if (now.sales === p.sales && now.revenueFen === p.revenueFen && steps === p.steps) return [];
   p.sales = now.sales;
   p.revenueFen = now.revenueFen;
-  return [update('ce_participants', { ...participantKey(p), sales: p.sales, revenue_fen: p.revenueFen })];
+  p.steps = steps;
+  return [
+    update('ce_participants', {
+      ...participantKey(p),
+      sales: p.sales,
+      revenue_fen: p.revenueFen,
+      sale_at: at.map((t) => new Date(t).toISOString()),
+      sale_until: until.map(iso),
+      sale_revenue: revenue,
+    }),
+  ];
 }
 
 /** The customer's participants placed again after their unit or tier history changed; a row only where it changes. */
@@ -193,7 +217,7 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeState): Effe
       if (!p) {
         const enrolledAt = Date.parse(at(e));
         const place = placeAt(s.units.get(x.customerId) ?? [], s.tiers.get(x.customerId) ?? [], enrolledAt);
-        p = { campaignId: x.campaignId, customerId: x.customerId, grp: x.group, enrolledAt, first: { first_contacted_at: null, first_offered_at: null, first_accepted_at: null, took_part_at: null }, ...place, sales: 0, revenueFen: 0 };
+        p = { campaignId: x.campaignId, customerId: x.customerId, grp: x.group, enrolledAt, first: { first_contacted_at: null, first_offered_at: null, first_accepted_at: null, took_part_at: null }, ...place, sales: 0, revenueFen: 0, steps: stepsKey([], [], []) };
         mine.set(x.campaignId, p);
         out.push(insert('ce_participants', { ...participantKey(p), grp: p.grp, enrolled_at: at(e), unit_id: p.unitId, unit_from: iso(p.unitFrom), tier: p.tier }));
       }
@@ -215,7 +239,7 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeState): Effe
       return reached(s, e, 'took_part_at');
     case 'ConversionRecorded': {
       const known = conversionsOf(s, x.customerId);
-      if (!known.has(x.conversionId)) known.set(x.conversionId, { productCode: x.productCode, occurredAt: Date.parse(at(e)), revenueFen: fen(x.revenue), reversed: false });
+      if (!known.has(x.conversionId)) known.set(x.conversionId, { productCode: x.productCode, occurredAt: Date.parse(at(e)), revenueFen: fen(x.revenue), reversed: false, reversedAt: null });
       const out: Effect[] = [
         insert('ce_conversions', {
           conversion_id: x.conversionId,
@@ -237,6 +261,7 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeState): Effe
       const v = s.conversions.get(x.customerId)?.get(x.conversionId);
       if (!v || v.reversed) return [];
       v.reversed = true;
+      v.reversedAt = Date.parse(at(e));
       const out: Effect[] = [update('ce_conversions', { customer_id: x.customerId, conversion_id: x.conversionId, reversed: true, reversed_at: at(e) })];
       for (const p of s.participants.get(x.customerId)?.values() ?? []) out.push(...recount(s, p));
       return out;
@@ -279,9 +304,11 @@ const EVENT_TYPES = [
 /** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
 export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
+  // 9: converted customers and their revenue by the bank days each held (ce_converted_counts, ce_revenue_counts,
+  // ce_tagged_span_counts; the participants' sale steps), costs per day: as of a day's end reads no per-customer rows;
   // 8: the reaction per bank day (ce_reaction_counts: customers first contacted in their 旬, complaints, feedback), the
   // targets; 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
-  version: 8,
+  version: 9,
   tables: campaignEffectivenessTables(timeZone),
   eventTypes: EVENT_TYPES,
   state: loadCeState,
@@ -295,7 +322,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
 const live = () => effectProjection(campaignEffectivenessDefinition(bankTimeZone()));
 export const campaignEffectivenessProjection: Projection & { readonly definition: EffectProjection<CeState> } = {
   name: 'campaign-effectiveness',
-  version: 8,
+  version: 9,
   eventTypes: EVENT_TYPES,
   get tables() {
     return live().tables;

@@ -129,11 +129,51 @@ const TOTALS_AS_OF = `
 const TAGGED_AS_OF = `v AS (SELECT customer_id, revenue_fen FROM ce_conversions WHERE campaign_id = $1 AND occurred_at <= $2 AND (reversed_at IS NULL OR reversed_at > $2))`;
 
 /**
- * As of the end of a bank day: the counters summed up to that day. The group sales (who had
- * converted by then, and their revenue) come from the campaign's sales rows, each placed by its
- * participant's key (never a scan of the participants).
+ * As of the end of a bank day: the counters summed up to that day, and the spans holding on it —
+ * who had a counting sale (by group, unit and tier), their revenue and its squares (by group), the
+ * customers with a tagged sale standing. Rows that grow with the days the campaign ran (the spans
+ * with pairs of days), never with its customers or sales.
  */
 async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, day: string): Promise<Counters | null> {
+  const at = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, asOf])).rows as T[];
+  const upToDay = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, day])).rows as T[];
+  const [campaign] = await at<Counters['campaign']>(CAMPAIGN_AS_OF);
+  if (!campaign) return null;
+  const groups = await upToDay<Counters['groups'][number]>(
+    groupsFrom(true, `SELECT grp, unit_id, tier, sum(converted) AS converted, 0 AS revenue_fen, 0 AS squares FROM ce_converted_counts
+                      WHERE campaign_id = $1 AND from_day <= $2::date AND to_day > $2::date GROUP BY 1, 2, 3`),
+  );
+  // The revenue and its squares are kept by group only (the breakdowns show customers): on the group's first row.
+  const revenue = await upToDay<{ grp: string; revenue_fen: string; squares: string }>(`
+    SELECT grp, sum(revenue_fen) AS revenue_fen, sum(squares) AS squares FROM ce_revenue_counts
+    WHERE campaign_id = $1 AND from_day <= $2::date AND to_day > $2::date GROUP BY grp`);
+  const withRevenue = groups.map((g) => ({ ...g }));
+  for (const r of revenue) {
+    const first = withRevenue.find((g) => g.grp === r.grp);
+    if (first) Object.assign(first, { revenue_fen: r.revenue_fen, squares: r.squares });
+  }
+  const [totals] = await upToDay<Counters['totals']>(`
+    SELECT (SELECT COALESCE(sum(sales), 0) FROM ce_day_counts WHERE campaign_id = $1 AND as_of_day <= $2::date) AS tagged_sales,
+           (SELECT COALESCE(sum(customers), 0) FROM ce_tagged_span_counts WHERE campaign_id = $1 AND from_day <= $2::date AND to_day > $2::date) AS tagged_customers,
+           (SELECT COALESCE(sum(revenue_fen), 0) FROM ce_day_counts WHERE campaign_id = $1 AND as_of_day <= $2::date) AS tagged_revenue_fen,
+           (SELECT COALESCE(sum(cost_fen), 0) FROM ce_day_counts WHERE campaign_id = $1 AND as_of_day <= $2::date) AS cost_fen,
+           (SELECT COALESCE(sum(complaints), 0) FROM ce_reaction_counts WHERE campaign_id = $1 AND day <= $2::date) AS complaints`);
+  return {
+    campaign,
+    groups: withRevenue,
+    totals: totals!,
+    daily: await upToDay(dailyFrom(true)),
+    channels: await upToDay(channelsFrom(true)),
+  };
+}
+
+/**
+ * The day-end answer as it was before the spans (campaign-effectiveness v8): the group sales from the
+ * campaign's sales rows, each placed by its participant's key, and the campaign's own sales, costs
+ * and complaints from their rows. Kept as the bench's same-run baseline; answers the same.
+ */
+export async function campaignEffectivenessAtDayEndFromSales(db: Queryable, campaignId: string, asOf: Date): Promise<CampaignEffectiveness | null> {
+  const day = businessDay(asOf);
   const at = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, asOf])).rows as T[];
   const upToDay = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, day])).rows as T[];
   const [campaign] = await at<Counters['campaign']>(CAMPAIGN_AS_OF);
@@ -144,7 +184,6 @@ async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, d
     FROM (SELECT customer_id, sum(revenue_fen) AS revenue FROM (${GROUP_SALES_AS_OF}) x GROUP BY customer_id) s
     JOIN ce_participants p ON p.campaign_id = $1 AND p.customer_id = s.customer_id AND p.enrolled_at <= $2
     GROUP BY 1, 2, 3`)).map((r) => [r.grp, r.unit_id, r.tier, r.converted, r.revenue_fen, r.squares]);
-  // The group sales as of then, passed in as a small VALUES list keyed like the counters.
   const groups = (
     await db.query(
       groupsFrom(
@@ -155,13 +194,13 @@ async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, d
       [campaignId, day, ...[0, 1, 2, 3, 4, 5].map((i) => sales.map((r) => r[i]))],
     )
   ).rows as Counters['groups'];
-  return {
+  return effectivenessFrom({
     campaign,
     groups,
     totals: (await at<Counters['totals']>(`WITH ${TAGGED_AS_OF} ${TOTALS_AS_OF}`))[0]!,
     daily: await upToDay(dailyFrom(true)),
     channels: await upToDay(channelsFrom(true)),
-  };
+  });
 }
 
 /** A sale counts for its group, as of $2, when it is a campaign product, in the run, and not reversed by then. */

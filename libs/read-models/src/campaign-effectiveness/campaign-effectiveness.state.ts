@@ -24,12 +24,15 @@ export interface CeParticipant {
   tier: string;
   sales: number;
   revenueFen: number;
+  /** Its counting sales with the reversed ones and when they were reversed (`sale_at`, `sale_until`, `sale_revenue`), as a key to compare. */
+  steps: string;
 }
 export interface CeConversion {
   readonly productCode: string;
   readonly occurredAt: number;
   readonly revenueFen: number;
   reversed: boolean;
+  reversedAt: number | null;
 }
 export type FunnelColumn = 'first_contacted_at' | 'first_offered_at' | 'first_accepted_at' | 'took_part_at';
 export const FUNNEL: readonly FunnelColumn[] = ['first_contacted_at', 'first_offered_at', 'first_accepted_at', 'took_part_at'];
@@ -126,12 +129,13 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
       tier: r.tier as string,
       sales: r.sales as number,
       revenueFen: Number(r.revenue_fen),
+      steps: stepsKey((r.sale_at as Date[]).map((t) => t.getTime()), (r.sale_until as (Date | null)[]).map(ms), (r.sale_revenue as string[]).map(Number)),
     };
     participantsOf(s, p.customerId).set(p.campaignId, p);
   };
   const conversion = (r: Record<string, unknown>) =>
-    conversionsOf(s, r.customer_id as string).set(r.conversion_id as string, { productCode: r.product_code as string, occurredAt: (r.occurred_at as Date).getTime(), revenueFen: Number(r.revenue_fen), reversed: r.reversed as boolean });
-  const CONVERSION = `customer_id, conversion_id, product_code, occurred_at, revenue_fen, reversed`;
+    conversionsOf(s, r.customer_id as string).set(r.conversion_id as string, { productCode: r.product_code as string, occurredAt: (r.occurred_at as Date).getTime(), revenueFen: Number(r.revenue_fen), reversed: r.reversed as boolean, reversedAt: ms(r.reversed_at as Date | null) });
+  const CONVERSION = `customer_id, conversion_id, product_code, occurred_at, revenue_fen, reversed, reversed_at`;
 
   const participants = customers.length ? (await tx.query(`SELECT * FROM ce_participants WHERE customer_id = ANY($1::text[])`, [customers])).rows : [];
   participants.forEach(participant);
@@ -160,6 +164,9 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
   await readCampaigns(uniq(participants.map((r) => r.campaign_id)));
   return s;
 }
+
+/** The participant's sale steps as one comparable string (a row is written only where they change). */
+export const stepsKey = (at: readonly number[], until: readonly (number | null)[], revenueFen: readonly number[]) => JSON.stringify([at, until, revenueFen]);
 
 export function participantsOf(s: CeState, customerId: string): Map<string, CeParticipant> {
   let m = s.participants.get(customerId);

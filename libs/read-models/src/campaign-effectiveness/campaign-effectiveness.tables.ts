@@ -62,7 +62,8 @@ export const CE_CUSTOMER_TIERS = history('ce_customer_tiers', 'tier');
 /**
  * One row per participant: its group, the first time it reached each funnel stage, where it stood
  * at enrolment (unit_from: since when that unit row holds), and the sales that count for its group
- * (campaign product, in the run, not reversed) — all set by the projection from its picture of the facts.
+ * (campaign product, in the run, not reversed; and each with its reversal, for as-of days) — all set
+ * by the projection from its picture of the facts.
  */
 export const CE_PARTICIPANTS: TableShape = {
   name: 'ce_participants',
@@ -82,6 +83,11 @@ export const CE_PARTICIPANTS: TableShape = {
     tier: { type: 'text', default: 'ordinary' },
     sales: { type: 'integer', default: 0 },
     revenue_fen: { type: 'bigint', default: 0 },
+    // Each paired sale in the run (reversed ones too), ordered: when it happened, when it was reversed (null: it
+    // stands), its revenue — what the as-of counters unfold into the bank days the participant held each revenue.
+    sale_at: { type: 'timestamptz[]', default: '{}' },
+    sale_until: { type: 'timestamptz[]', default: '{}' },
+    sale_revenue: { type: 'bigint[]', default: '{}' },
   },
   extra: [`CREATE INDEX ce_participants_customer_idx ON ce_participants (customer_id)`],
 };
