@@ -1,5 +1,5 @@
-import type { CustomerEvent } from '@app/domain';
-import { evolveCustomerRow, type CustomerDirectoryRow } from './customer-directory.projection';
+import type { CampaignEvent, CustomerEvent } from '@app/domain';
+import { evolveCampaignRow, evolveCustomerRow, type CustomerDirectoryRow } from './customer-directory.projection';
 
 const onboarded = evolveCustomerRow(null, { type: 'CustomerOnboarded', data: { customerId: 'C1', homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 } }, '2026-01-05T01:00:00.000Z')!;
 const contact = (contactId: string, contactedAt: string, campaignId: string | null = 'K1'): CustomerEvent => ({
@@ -42,5 +42,19 @@ describe('the customer directory row (what audiences select on)', () => {
       [{ type: 'RiskProfileAssessed', data: { customerId: 'C1', tolerance: 'R3', assessedAt: '2026-02-03T00:00:00.000Z', validUntil: '2027-02-03T00:00:00.000Z' } }, '2026-02-03T00:00:00.000Z'],
     );
     expect(row).toMatchObject({ enrolled_in: ['K1', 'K2'], control_in: ['K2'], risk_tolerance: 'R3', risk_valid_until: '2027-02-03T00:00:00.000Z' });
+  });
+});
+
+describe('the directory campaign row (periods for the control-group and overlap rules)', () => {
+  const drafted = (start: string, end: string) =>
+    ({ type: 'CampaignDrafted', data: { campaignId: 'K', name: 'K', ownerUnitId: 'BR1', productCodes: ['DEP'], channels: ['phone'], budget: '10', controlGroupPercent: 0, period: { start, end } } }) as unknown as CampaignEvent;
+
+  it('reads a period given in bank days from the first day at Beijing midnight to the midnight after the last day', () => {
+    // 5 March 00:00 Beijing = 4 March 16:00 UTC; the end 1 April 00:00 Beijing = 31 March 16:00 UTC.
+    expect(evolveCampaignRow(null, drafted('2026-03-05', '2026-03-31'))).toEqual({ campaign_id: 'K', status: 'draft', period_start: '2026-03-04T16:00:00.000Z', period_end: '2026-03-31T16:00:00.000Z' });
+  });
+
+  it('keeps a period given as instants with their offsets, as instants', () => {
+    expect(evolveCampaignRow(null, drafted('2026-03-05T00:00:00+08:00', '2026-04-01T00:00:00+08:00'))).toMatchObject({ period_start: '2026-03-04T16:00:00.000Z', period_end: '2026-03-31T16:00:00.000Z' });
   });
 });

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
-import type { CampaignEvent, CustomerEvent } from '@app/domain';
+import { periodBound, type CampaignEvent, type CustomerEvent } from '@app/domain';
 import { effectProjection, update, upsert, type Effect } from '../runner/effects';
 import { CUSTOMER_DIRECTORY, CUSTOMER_DIRECTORY_TABLES } from './customer-directory.tables';
 
@@ -113,7 +113,13 @@ export interface DirectoryCampaignRow {
 export function evolveCampaignRow(row: DirectoryCampaignRow | null, event: CampaignEvent): DirectoryCampaignRow | null {
   switch (event.type) {
     case 'CampaignDrafted':
-      return { campaign_id: event.data.campaignId, status: row?.status ?? 'draft', period_start: event.data.period.start, period_end: event.data.period.end };
+      // A bank day (an imported plan may give one) read as the decider reads it, not as the database session's midnight.
+      return {
+        campaign_id: event.data.campaignId,
+        status: row?.status ?? 'draft',
+        period_start: periodBound(event.data.period.start, 'start') ?? event.data.period.start,
+        period_end: periodBound(event.data.period.end, 'end') ?? event.data.period.end,
+      };
     case 'CampaignLaunched':
       return row && { ...row, status: 'launched' };
     case 'CampaignCompleted':
@@ -213,8 +219,9 @@ export function directoryEffects(e: RecordedEvent, s: DirectoryState): Effect[] 
  */
 export const customerDirectoryProjection = effectProjection<DirectoryState>({
   name: 'customer-directory',
-  // 4: effects, written by the runner; 5: contact_times (the contact cap without a subquery per row)
-  version: 5,
+  // 4: effects, written by the runner; 5: contact_times (the contact cap without a subquery per row); 6: a campaign
+  // period given in bank days read as the decider reads it
+  version: 6,
   tables: CUSTOMER_DIRECTORY_TABLES,
   eventTypes: [...CUSTOMER_TYPES, ...CAMPAIGN_TYPES],
   state: loadDirectoryState,
