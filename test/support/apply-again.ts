@@ -21,10 +21,13 @@ export async function applyAgain(pool: Pool, projections: readonly Projection[],
       const schema = schemas.get(p.name);
       if (!schema) throw new Error(`${p.name} has no checkpoint: project it first`);
       const { rows } = await tx.query(`SELECT commit_pos::text AS commit, prepare_pos::text AS prepare FROM projection_checkpoints WHERE schema_name = $1`, [schema]);
+      if (rows.length !== 1) throw new Error(`${p.name}: no checkpoint row for schema ${schema}`);
       if (!guardedOnly.includes(p.name)) await tx.query(`UPDATE projection_checkpoints SET commit_pos = '0', prepare_pos = 0 WHERE schema_name = $1`, [schema]);
       await useSchema(tx, schema);
       await p.apply(tx, events.filter((e) => p.eventTypes.includes(e.type)));
       await tx.query(`UPDATE projection_checkpoints SET commit_pos = $2::xid8, prepare_pos = $3 WHERE schema_name = $1`, [schema, rows[0].commit, rows[0].prepare]);
+      const back = await tx.query(`SELECT commit_pos::text AS commit, prepare_pos::text AS prepare FROM projection_checkpoints WHERE schema_name = $1`, [schema]);
+      if (back.rows[0].commit !== rows[0].commit || back.rows[0].prepare !== rows[0].prepare) throw new Error(`${p.name}: the checkpoint was not put back`);
     }
     await tx.query('COMMIT');
   } catch (err) {
