@@ -99,10 +99,10 @@ for (const [file, src] of files) {
 /** The names each file imports: a call to another file's function goes through one. */
 const imports = new Map([...files].map(([file, src]) => [file, new Set([...src.matchAll(/^import (?:type )?\{([^}]*)\} from/gm)].flatMap((m) => m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/).pop()!)))]));
 
-/** The command classes' handlers: `@CommandHandler(X)` → the `execute` body of the class that follows. */
+/** The command and query classes' handlers: `@CommandHandler(X)` or `@QueryHandler(X)` → the `execute` body of the class that follows. */
 const commandHandlers = new Map<string, Fn>();
 for (const [file, src] of files) {
-  for (const m of src.matchAll(/@CommandHandler\((\w+)\)/g)) {
+  for (const m of src.matchAll(/@(?:Command|Query)Handler\((\w+)\)/g)) {
     const exec = src.indexOf('execute(', m.index!);
     const start = src.lastIndexOf('\n', exec) + 1;
     if (exec > 0) commandHandlers.set(m[1]!, { file, body: bodyAt(src, start) });
