@@ -36,12 +36,12 @@ const enrolled = (campaignId: string, customerId: string, group: 'treatment' | '
  *   A  VA1 DEP 100.00 31 Mar 23:30 (K1-tagged), VA2 DEP 50.00 1 Apr 00:30 (K1-tagged) — across the month end;
  *      VA3 DEP 20.00 15 Apr; after K1's close: VA2 reversed 1 May 00:10, VA4 DEP 90.00 1 May 00:20
  *   B  VB1 DEP 30.00 29 Mar 10:00, reversed 29 Mar 18:00 (its own bank day: never counts as of a day end)
- *   C  VC1 DEP 80.00 31 Mar 23:59:59.999, reversed 1 Apr 00:00:00.000 (counts on 31 Mar only)
+ *   C  VC1 DEP 80.00 31 Mar 23:59:59.999 (K1-tagged), reversed 1 Apr 00:00:00.000 (counts on 31 Mar only)
  *   D  onboarded SB2; moved to SB3 30 Mar 12:00 (after enrolment); VD1 DEP 20.00 2 Apr 09:00
  *   M  VM-L LOAN 500.00 10 Feb (K0); VM-C0 CARD 30.00 5 Mar (before K2); VM-D2 DEP 15.00 29 Mar 11:00 reversed
  *      31 Mar 10:00 (before M's enrolment day); VM-D DEP 40.00 30 Mar 15:00 (after K1's launch, before M enrolled:
  *      counts from the enrolment day, 1 Apr); VM-FX FX 12.00 2 Apr (no campaign's product); VM-C1 CARD 60.00 3 Apr 12:00
- *   N  onboarded 1 Apr 09:00 in the same batch as its enrolments; VN-D1 DEP 70.00 5 Apr; VN-C1 CARD 25.00 and
+ *   N  onboarded 1 Apr 09:00 in the same batch as its enrolments; VN-D1 DEP 70.00 5 Apr; VN-C1 CARD 25.00 (K2-tagged) and
  *      VN-C2 CARD 5.00 on 10 Apr; VN-C3 CARD 9.00 20 Apr 23:30 (after K2's close)
  *   X  VX1 DEP 40.00 1 Apr 23:30
  */
@@ -68,7 +68,7 @@ const PHASES: [string, NewEvent[]][][] = [
     ['customer-D', [ev('CustomerTransferred', { customerId: 'D', toUnitId: 'SB3' }, '2026-03-30T12:00:00+08:00')]],
     ['customer-M', [sale('VM-D', 'M', 'DEP', '40.00', '2026-03-30T15:00:00+08:00'), reversal('M', 'VM-D2', '2026-03-31T10:00:00+08:00')]],
     ['customer-A', [sale('VA1', 'A', 'DEP', '100.00', '2026-03-31T23:30:00+08:00', 'K1'), sale('VA2', 'A', 'DEP', '50.00', '2026-04-01T00:30:00+08:00', 'K1')]],
-    ['customer-C', [sale('VC1', 'C', 'DEP', '80.00', '2026-03-31T23:59:59.999+08:00'), reversal('C', 'VC1', '2026-04-01T00:00:00.000+08:00')]],
+    ['customer-C', [sale('VC1', 'C', 'DEP', '80.00', '2026-03-31T23:59:59.999+08:00', 'K1'), reversal('C', 'VC1', '2026-04-01T00:00:00.000+08:00')]],
   ],
   // 4. One batch: K2 drafted, launched and completed with its enrolments; M and N into both campaigns; N onboarded; U unknown.
   [
@@ -83,7 +83,7 @@ const PHASES: [string, NewEvent[]][][] = [
     ['customer-X', [sale('VX1', 'X', 'DEP', '40.00', '2026-04-01T23:30:00+08:00')]],
     ['customer-D', [sale('VD1', 'D', 'DEP', '20.00', '2026-04-02T09:00:00+08:00')]],
     ['customer-M', [sale('VM-FX', 'M', 'FX', '12.00', '2026-04-02T09:30:00+08:00'), sale('VM-C1', 'M', 'CARD', '60.00', '2026-04-03T12:00:00+08:00')]],
-    ['customer-N', [sale('VN-D1', 'N', 'DEP', '70.00', '2026-04-05T10:00:00+08:00'), sale('VN-C1', 'N', 'CARD', '25.00', '2026-04-10T09:00:00+08:00'), sale('VN-C2', 'N', 'CARD', '5.00', '2026-04-10T15:00:00+08:00')]],
+    ['customer-N', [sale('VN-D1', 'N', 'DEP', '70.00', '2026-04-05T10:00:00+08:00'), sale('VN-C1', 'N', 'CARD', '25.00', '2026-04-10T09:00:00+08:00', 'K2'), sale('VN-C2', 'N', 'CARD', '5.00', '2026-04-10T15:00:00+08:00')]],
     ['customer-A', [sale('VA3', 'A', 'DEP', '20.00', '2026-04-15T11:00:00+08:00')]],
     ['customer-N', [sale('VN-C3', 'N', 'CARD', '9.00', '2026-04-20T23:30:00+08:00')]],
   ],
