@@ -3,7 +3,7 @@ import { syntheticHistory } from '@app/demo';
 import { endOfBusinessDay, formatFen, meanDifference } from '@app/domain';
 import { PostgresEventStore, type NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { projectToEnd } from '../../../../test/support/project-to-end';
 import { withReadModels, type Queryable } from '../runner/read-model-position';
 import { campaignEffectivenessProjection } from './campaign-effectiveness.projection';
 import { campaignEffectiveness, campaignEffectivenessAtDayEndFromSales, campaignEffectivenessFromFacts } from './campaign-effectiveness.query';
@@ -69,10 +69,7 @@ describe('campaign effectiveness as of a bank day’s end, from spans of days (n
   const q = <T>(f: (rm: Queryable) => Promise<T>) => withReadModels(db.pool, [campaignEffectivenessProjection.name], f);
   const project = async () => {
     // Batches of 2: the spans must not depend on where batches are cut.
-    const runner = new ProjectionRunner(store, db.pool, [campaignEffectivenessProjection], { info: () => undefined, error: () => undefined }, { batchSize: 2, maxBatchWaitMs: 5 });
-    await runner.start();
-    expect(await runner.catchUp(240_000)).toBe(true);
-    await runner.stop();
+    await projectToEnd(store, db.pool, [campaignEffectivenessProjection], { batchSize: 2, timeoutMs: 240_000 });
   };
 
   beforeAll(async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PostgresEventStore, type NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { buildScratch } from '../as-of/scratch';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { projectToEnd } from '../../../../test/support/project-to-end';
 import { withReadModels, type Queryable } from '../runner/read-model-position';
 import { campaignEffectivenessProjection } from './campaign-effectiveness.projection';
 import { campaignEffectiveness, campaignEffectivenessFromFacts } from './campaign-effectiveness.query';
@@ -62,10 +62,7 @@ describe('campaign-effectiveness counters (hand-worked)', () => {
 
   const project = async () => {
     // Batches of 3: the counters must not depend on where batches are cut.
-    const runner = new ProjectionRunner(store, db.pool, [campaignEffectivenessProjection], { info: () => undefined, error: () => undefined }, { batchSize: 3, maxBatchWaitMs: 5 });
-    await runner.start();
-    expect(await runner.catchUp(30_000)).toBe(true);
-    await runner.stop();
+    await projectToEnd(store, db.pool, [campaignEffectivenessProjection], { batchSize: 3 });
   };
   const q = <T>(f: (rm: Queryable) => Promise<T>) => withReadModels(db.pool, [campaignEffectivenessProjection.name], f);
   const rows = (sql: string) => q(async (rm) => (await rm.query(sql)).rows);

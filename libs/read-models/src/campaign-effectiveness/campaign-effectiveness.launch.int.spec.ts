@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore, type NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { projectToEnd } from '../../../../test/support/project-to-end';
 import { withReadModels } from '../runner/read-model-position';
 import { campaignEffectivenessProjection } from './campaign-effectiveness.projection';
 
@@ -26,10 +26,7 @@ describe('campaign-effectiveness: a batch of enrolments only (a launch) reads wh
   let db: TestDatabase;
   let store: PostgresEventStore;
   const project = async () => {
-    const runner = new ProjectionRunner(store, db.pool, [campaignEffectivenessProjection], { info: () => undefined, error: () => undefined }, { batchSize: 100, maxBatchWaitMs: 50 });
-    await runner.start();
-    expect(await runner.catchUp(30_000)).toBe(true);
-    await runner.stop();
+    await projectToEnd(store, db.pool, [campaignEffectivenessProjection], { batchSize: 100, maxBatchWaitMs: 50 });
   };
   const rows = (sql: string) => withReadModels(db.pool, [campaignEffectivenessProjection.name], async (rm) => (await rm.query(sql)).rows);
 

@@ -4,7 +4,7 @@ import { PostgresEventStore, type NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { wholeLog } from '../../../../test/support/whole-log';
 import { applyAgain } from '../../../../test/support/apply-again';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { projectToEnd } from '../../../../test/support/project-to-end';
 import { withReadModels, type Queryable } from '../runner/read-model-position';
 import { campaignEffectivenessProjection } from './campaign-effectiveness.projection';
 import { campaignPlan, campaignReactionCounts, campaignWindowCounts } from './follow-up.query';
@@ -96,10 +96,7 @@ describe('the follow-up reaction per 旬 from the counters per bank day (hand-wo
     store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
     for (const [stream, events] of HISTORY) await store.appendToStream(stream, events, 'any');
     // Batches of 3: the counters must not depend on where batches are cut.
-    const runner = new ProjectionRunner(store, db.pool, [campaignEffectivenessProjection], { info: () => undefined, error: () => undefined }, { batchSize: 3, maxBatchWaitMs: 5 });
-    await runner.start();
-    expect(await runner.catchUp(30_000)).toBe(true);
-    await runner.stop();
+    await projectToEnd(store, db.pool, [campaignEffectivenessProjection], { batchSize: 3 });
   });
   afterAll(() => db.drop());
 

@@ -7,6 +7,7 @@ import { syntheticHistory } from '@app/demo';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { wholeLog } from '../../../../test/support/whole-log';
 import { applyAgain } from '../../../../test/support/apply-again';
+import { projectToEnd } from '../../../../test/support/project-to-end';
 import { PROJECTIONS } from '../index';
 import { ProjectionRunner, useSchema } from './projection-runner';
 import { readCheckpoints, withReadModels } from './read-model-position';
@@ -57,12 +58,8 @@ async function write(store: PostgresEventStore, batches: StreamAppend[][]): Prom
   for (const b of batches) await store.appendToStreams(b);
 }
 
-async function projectToEnd(db: TestDatabase, store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 })): Promise<void> {
-  const runner = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 200, maxBatchWaitMs: 5 });
-  await runner.start();
-  const caughtUp = await runner.catchUp(120_000);
-  await runner.stop();
-  expect({ caughtUp, failed: runner.status().filter((s) => s.state !== 'running').map((s) => [s.name, s.state, s.error]) }).toEqual({ caughtUp: true, failed: [] });
+async function projectAll(db: TestDatabase, store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 })): Promise<void> {
+  await projectToEnd(store, db.pool, PROJECTIONS, { batchSize: 200, timeoutMs: 120_000 });
 }
 
 /** A reference: the same history in a fresh database, projected in one clean run. */
@@ -70,7 +67,7 @@ async function reference(history: StreamAppend[][]): Promise<Record<string, stri
   const db = await createTestDatabase();
   try {
     await write(new PostgresEventStore(db.pool, { connectionString: db.url }), history);
-    await projectToEnd(db);
+    await projectAll(db);
     return await snapshot(db.pool);
   } finally {
     await db.drop();
@@ -83,7 +80,7 @@ describe('projector under faults', () => {
     try {
       const store = new PostgresEventStore(db.pool, { connectionString: db.url });
       await write(store, history(300, 7));
-      await projectToEnd(db, store);
+      await projectAll(db, store);
       const once = await snapshot(db.pool);
       expect(once['campaign-effectiveness.ce_conversions']!.length).toBeGreaterThan(10);
       // The changes are in: the moves, the transfers (and the sales after them) were projected.
@@ -129,7 +126,7 @@ describe('projector under faults', () => {
       }
       // The kills landed at many different places, not all before start or after the end.
       expect(positions.size).toBeGreaterThan(5);
-      await projectToEnd(db, store);
+      await projectAll(db, store);
       expect(await snapshot(db.pool)).toEqual(await reference(written));
     } finally {
       await db.drop();

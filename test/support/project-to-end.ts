@@ -1,0 +1,24 @@
+import type { Pool } from 'pg';
+import type { EventStore } from '@app/event-store';
+import type { Projection } from '../../libs/read-models/src/runner/projection';
+import { ProjectionRunner } from '../../libs/read-models/src/runner/projection-runner';
+
+const silent = { info: () => undefined, error: () => undefined };
+
+/**
+ * Runs `projections` from their checkpoints to the head of the log in batches of `batchSize`, then stops.
+ * Fails unless they caught up and none stopped on an event: `catchUp` alone answers true past a
+ * projection that failed (it will never get there), and the silent logger would hide why.
+ */
+export async function projectToEnd(
+  store: EventStore,
+  pool: Pool,
+  projections: readonly Projection[],
+  { batchSize, maxBatchWaitMs = 5, timeoutMs = 30_000 }: { batchSize: number; maxBatchWaitMs?: number; timeoutMs?: number },
+): Promise<void> {
+  const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize, maxBatchWaitMs });
+  await runner.start();
+  const caughtUp = await runner.catchUp(timeoutMs);
+  await runner.stop();
+  expect({ caughtUp, failed: runner.status().filter((s) => s.state !== 'running').map((s) => [s.name, s.state, s.error]) }).toEqual({ caughtUp: true, failed: [] });
+}
