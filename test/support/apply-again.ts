@@ -9,10 +9,8 @@ import { readCheckpoints } from '../../libs/read-models/src/runner/read-model-po
  * way to check that applying a batch twice changes nothing. A projection given as data skips what its
  * checkpoint says it applied (a guard of its own, tested apart), so the checkpoint is set back to the
  * start for the apply and put back after it: the effects and their counter triggers really run again.
- * Projections named in `guardedOnly` keep their checkpoint: they are safe against a batch applied twice
- * only through that guard (customer-360 adds a sale to its holding's count), so only the guard is tried.
  */
-export async function applyAgain(pool: Pool, projections: readonly Projection[], events: readonly RecordedEvent[], guardedOnly: readonly string[] = []): Promise<void> {
+export async function applyAgain(pool: Pool, projections: readonly Projection[], events: readonly RecordedEvent[]): Promise<void> {
   const schemas = new Map((await readCheckpoints(pool)).map((c) => [c.name, c.schema]));
   const tx = await pool.connect();
   try {
@@ -22,7 +20,7 @@ export async function applyAgain(pool: Pool, projections: readonly Projection[],
       if (!schema) throw new Error(`${p.name} has no checkpoint: project it first`);
       const { rows } = await tx.query(`SELECT commit_pos::text AS commit, prepare_pos::text AS prepare FROM projection_checkpoints WHERE schema_name = $1`, [schema]);
       if (rows.length !== 1) throw new Error(`${p.name}: no checkpoint row for schema ${schema}`);
-      if (!guardedOnly.includes(p.name)) await tx.query(`UPDATE projection_checkpoints SET commit_pos = '0', prepare_pos = 0 WHERE schema_name = $1`, [schema]);
+      await tx.query(`UPDATE projection_checkpoints SET commit_pos = '0', prepare_pos = 0 WHERE schema_name = $1`, [schema]);
       await useSchema(tx, schema);
       await p.apply(tx, events.filter((e) => p.eventTypes.includes(e.type)));
       await tx.query(`UPDATE projection_checkpoints SET commit_pos = $2::xid8, prepare_pos = $3 WHERE schema_name = $1`, [schema, rows[0].commit, rows[0].prepare]);

@@ -3,11 +3,11 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { applyInEveryCut, cutLog } from '../../../../test/support/batch-cuts';
 import { customer360Projection } from './customer-360.projection';
 
-const event = (type: string, data: Record<string, unknown>, occurredAt: string) => ({ type, data: { customerId: 'C1', ...data }, metadata: { occurredAt } }) as unknown as RecordedEvent;
-const snapshot = (month: string, holdings: string[], at: string) => event('BalanceSnapshotRecorded', { month, averageDailyAssets: '50000.00', holdings }, at);
-const sale = (conversionId: string, productCode: string, at: string) =>
-  event('ConversionRecorded', { conversionId, staffId: 'rm1', productCode, amount: '1000.00', revenue: '5.00', campaignId: null, referrerStaffId: null, referralId: null }, at);
-const reversed = (conversionId: string, at: string) => event('ConversionReversed', { conversionId, reasonNote: null }, at);
+const event = (type: string, data: Record<string, unknown>, occurredAt: string, customerId = 'C1') => ({ type, data: { customerId, ...data }, metadata: { occurredAt } }) as unknown as RecordedEvent;
+const snapshot = (month: string, holdings: string[], at: string, customerId?: string) => event('BalanceSnapshotRecorded', { month, averageDailyAssets: '50000.00', holdings }, at, customerId);
+const sale = (conversionId: string, productCode: string, at: string, customerId?: string) =>
+  event('ConversionRecorded', { conversionId, staffId: 'rm1', productCode, amount: '1000.00', revenue: '5.00', campaignId: null, referrerStaffId: null, referralId: null }, at, customerId);
+const reversed = (conversionId: string, at: string, customerId?: string) => event('ConversionReversed', { conversionId, reasonNote: null }, at, customerId);
 
 /** Times in UTC; Beijing is 8 hours ahead. */
 const LOG = [
@@ -36,18 +36,45 @@ const LOG = [
   sale('S5', 'GOLD', '2026-05-05T02:00:00.000Z'),
   // 12. A March snapshot recorded late, listing nothing: older than April's, it changes nothing now.
   snapshot('2026-03', [], '2026-05-06T01:00:00.000Z'),
+  // C2: several sales of one product around two Beijing month ends, two of them reversed.
+  // 13. T1: WM sold at 23:30 Beijing on 31 May (15:30 UTC): WM/1 since May (day 2026-05-31), 1 sale.
+  sale('T1', 'WM', '2026-05-31T15:30:00.000Z', 'C2'),
+  // 14. T2: WM sold at 00:30 Beijing on 1 June (16:30 UTC on 31 May): in WM/1, 2 sales.
+  sale('T2', 'WM', '2026-05-31T16:30:00.000Z', 'C2'),
+  // 15. May's snapshot, recorded at 23:30 Beijing on 1 June, lists WM: it stays open (and is spoken for).
+  snapshot('2026-05', ['WM'], '2026-06-01T15:30:00.000Z', 'C2'),
+  // 16. T3: WM sold at 23:30 Beijing on 30 June: WM/1, 3 sales.
+  sale('T3', 'WM', '2026-06-30T15:30:00.000Z', 'C2'),
+  // 17. T2 reversed at 00:00 Beijing on 1 July: WM/1, 2 sales.
+  reversed('T2', '2026-06-30T16:00:00.000Z', 'C2'),
+  // 18. T4: GOLD sold at 00:30 Beijing on 1 July (16:30 UTC on 30 June, the UTC day of T3): GOLD/1 since July.
+  sale('T4', 'GOLD', '2026-06-30T16:30:00.000Z', 'C2'),
+  // 19. June's snapshot at 00:40 Beijing on 1 July lists DEP only: WM/1 (since May) closes in June, GOLD (since July)
+  //     stays open, DEP/1 opens since June.
+  snapshot('2026-06', ['DEP'], '2026-06-30T16:40:00.000Z', 'C2'),
+  // 20. T5: WM sold at 10:00 Beijing on 1 July: WM held again, WM/2 since July, 1 sale.
+  sale('T5', 'WM', '2026-07-01T02:00:00.000Z', 'C2'),
+  // 21. T3 reversed after WM/1 closed: WM/1 back to 1 sale (T1 alone stands), WM/2 keeps 1.
+  reversed('T3', '2026-07-02T02:00:00.000Z', 'C2'),
 ];
 
 const cut = (sizes: number[]) => cutLog(LOG, sizes);
+/** Each batch applied twice in a row, as a projector would without its checkpoint guard (these schemas have no checkpoint). */
+const twice = (batches: RecordedEvent[][]) => batches.flatMap((b) => [b, b]);
 const CUTS: Record<string, RecordedEvent[][]> = {
   whole: cut([LOG.length]),
   singles: cut(LOG.map(() => 1)),
-  threes: cut([3, 3, 3, 3]),
-  uneven: cut([5, 1, 1, 5]),
-  pairs: cut([2, 2, 2, 2, 2, 2]),
+  threes: cut([3, 3, 3, 3, 3, 3, 3]),
+  uneven: cut([5, 1, 1, 5, 2, 7]),
+  pairs: cut([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1]),
+  // A batch applied again, beneath the checkpoint: every event twice in a row, every batch of three twice, and the
+  // whole log once more after it was applied in uneven batches.
+  singles_twice: twice(cut(LOG.map(() => 1))),
+  threes_twice: twice(cut([3, 3, 3, 3, 3, 3, 3])),
+  uneven_then_whole: [...cut([5, 1, 1, 5, 2, 7]), LOG],
 };
 
-describe('customer 360 holdings with late snapshots and reversed sales, however the batches are cut', () => {
+describe('customer 360 holdings with late snapshots and reversed sales, however the batches are cut and when a batch is applied again', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -57,7 +84,7 @@ describe('customer 360 holdings with late snapshots and reversed sales, however 
 
   it.each(Object.keys(CUTS))('cut %s: closes only what a snapshot speaks for, and takes reversed sales off', async (name) => {
     const { rows } = await db.pool.query(
-      `SELECT product_code, period, source, since_month, since_day, sales, closed_month FROM rm_c360_${name}.c360_holdings ORDER BY product_code, period`,
+      `SELECT product_code, period, source, since_month, since_day, sales, closed_month FROM rm_c360_${name}.c360_holdings WHERE customer_id = 'C1' ORDER BY product_code, period`,
     );
     const period = (product_code: string, source: string, since_month: string, since_day: string | null, sales: number, closed_month: string | null = null) =>
       ({ product_code, period: 1, source, since_month, since_day, sales, closed_month });
@@ -70,11 +97,38 @@ describe('customer 360 holdings with late snapshots and reversed sales, however 
     ]);
   });
 
-  it.each(Object.keys(CUTS))('cut %s: keeps the period of each sale standing and the latest snapshot month', async (name) => {
-    expect((await db.pool.query(`SELECT conversion_id, product_code, period FROM rm_c360_${name}.c360_holding_sales ORDER BY conversion_id`)).rows).toEqual([
-      { conversion_id: 'S1', product_code: 'FUND', period: 1 },
-      { conversion_id: 'S5', product_code: 'GOLD', period: 1 },
+  it.each(Object.keys(CUTS))('cut %s: counts several sales of one product less the reversed ones, and closes the period held since May at 00:40 Beijing on 1 July', async (name) => {
+    const { rows } = await db.pool.query(
+      `SELECT product_code, period, source, since_at, since_month, since_day, sales, closed_at, closed_month FROM rm_c360_${name}.c360_holdings WHERE customer_id = 'C2' ORDER BY product_code, period`,
+    );
+    const period = (product_code: string, period: number, source: string, since_at: string, since_month: string, since_day: string | null, sales: number, closed: [string, string] | null = null) =>
+      ({ product_code, period, source, since_at: new Date(since_at), since_month, since_day, sales, closed_at: closed && new Date(closed[0]), closed_month: closed && closed[1] });
+    expect(rows).toEqual([
+      period('DEP', 1, 'snapshot', '2026-06-30T16:40:00.000Z', '2026-06', null, 0),
+      period('GOLD', 1, 'sale', '2026-06-30T16:30:00.000Z', '2026-07', '2026-07-01', 1),
+      // T1, T2, T3 less T2 and T3.
+      period('WM', 1, 'sale', '2026-05-31T15:30:00.000Z', '2026-05', '2026-05-31', 1, ['2026-06-30T16:40:00.000Z', '2026-06']),
+      period('WM', 2, 'sale', '2026-07-01T02:00:00.000Z', '2026-07', '2026-07-01', 1),
     ]);
-    expect((await db.pool.query(`SELECT customer_id, month FROM rm_c360_${name}.c360_holding_months`)).rows).toEqual([{ customer_id: 'C1', month: '2026-04' }]);
+  });
+
+  it.each(Object.keys(CUTS))('cut %s: keeps the period of each sale, reversed ones marked, and the latest snapshot month', async (name) => {
+    expect((await db.pool.query(`SELECT customer_id, conversion_id, product_code, period, reversed_at FROM rm_c360_${name}.c360_holding_sales ORDER BY customer_id, conversion_id`)).rows).toEqual([
+      { customer_id: 'C1', conversion_id: 'S1', product_code: 'FUND', period: 1, reversed_at: null },
+      // S2 counted in the GOLD period it alone opened, taken back when it was reversed; S5 opened GOLD/1 afresh.
+      { customer_id: 'C1', conversion_id: 'S2', product_code: 'GOLD', period: 1, reversed_at: new Date('2026-04-03T02:00:00.000Z') },
+      { customer_id: 'C1', conversion_id: 'S3', product_code: 'DEP', period: 1, reversed_at: new Date('2026-04-03T03:00:00.000Z') },
+      { customer_id: 'C1', conversion_id: 'S4', product_code: 'WM', period: 1, reversed_at: new Date('2026-05-02T02:00:00.000Z') },
+      { customer_id: 'C1', conversion_id: 'S5', product_code: 'GOLD', period: 1, reversed_at: null },
+      { customer_id: 'C2', conversion_id: 'T1', product_code: 'WM', period: 1, reversed_at: null },
+      { customer_id: 'C2', conversion_id: 'T2', product_code: 'WM', period: 1, reversed_at: new Date('2026-06-30T16:00:00.000Z') },
+      { customer_id: 'C2', conversion_id: 'T3', product_code: 'WM', period: 1, reversed_at: new Date('2026-07-02T02:00:00.000Z') },
+      { customer_id: 'C2', conversion_id: 'T4', product_code: 'GOLD', period: 1, reversed_at: null },
+      { customer_id: 'C2', conversion_id: 'T5', product_code: 'WM', period: 2, reversed_at: null },
+    ]);
+    expect((await db.pool.query(`SELECT customer_id, month FROM rm_c360_${name}.c360_holding_months ORDER BY customer_id`)).rows).toEqual([
+      { customer_id: 'C1', month: '2026-04' },
+      { customer_id: 'C2', month: '2026-06' },
+    ]);
   });
 });

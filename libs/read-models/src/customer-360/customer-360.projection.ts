@@ -8,30 +8,35 @@ import { CUSTOMER_360_TABLES } from './customer-360.tables';
 /** The channels each customer of the batch's consent events has opted out of, read once per batch and kept in log order. */
 export type OptedOut = Map<string, string[]>;
 
-/** A product's last holding period: whether it is still open, the month it began, how it began and its sales standing. */
+/** A product's last holding period: whether it is still open, the month it began and how it began. */
 export interface HoldingPeriod {
   readonly period: number;
   readonly open: boolean;
   readonly sinceMonth: string;
   readonly source: 'sale' | 'snapshot';
-  readonly sales: number;
 }
 /** Per customer, per product: the last holding period. */
 export type HoldingPeriods = Map<string, Map<string, HoldingPeriod>>;
-/** `customerId:conversionId` → the period that sale counted in. */
-export type SaleHoldings = Map<string, { productCode: string; period: number }>;
+/** Per period the batch touches (`periodKey`): the sales standing in it, the figure `c360_holdings.sales` is set to. */
+export type PeriodSales = Map<string, number>;
+/** `customerId:conversionId` → the period that sale counted in, and whether it was reversed: every sale of the batch already applied. */
+export type SaleHoldings = Map<string, { productCode: string; period: number; reversed: boolean }>;
 
 /** What the batch's effects depend on, read once per batch and kept up to date as the batch is folded. */
 export interface Customer360State {
   readonly optedOut: OptedOut;
   readonly holdings: HoldingPeriods;
+  readonly periodSales: PeriodSales;
   /** Per customer, the month of the latest snapshot applied to the holdings. */
   readonly snapshotMonths: Map<string, string>;
   readonly saleHoldings: SaleHoldings;
 }
 
+export const periodKey = (customerId: string, productCode: string, period: number) => `${customerId}\u0000${productCode}\u0000${period}`;
+
 const CONSENT = new Set(['ConsentWithdrawn', 'ConsentGranted']);
-const HOLDING = new Set(['BalanceSnapshotRecorded', 'ConversionRecorded', 'ConversionReversed']);
+const SALE = new Set(['ConversionRecorded', 'ConversionReversed']);
+const HOLDING = new Set(['BalanceSnapshotRecorded', ...SALE]);
 
 const idsOf = (events: readonly RecordedEvent[], types: Set<string>) => [...new Set(events.filter((e) => types.has(e.type)).map((e) => d(e).customerId as string))];
 
@@ -42,8 +47,8 @@ export async function loadOptedOut(tx: PoolClient, events: readonly RecordedEven
   return new Map(rows.map((r) => [r.customer_id, r.opted_out]));
 }
 
-/** Every customer of the batch's snapshots and sales (`ids`) gets an entry (empty when they hold nothing yet). */
-export async function loadHoldingPeriods(tx: PoolClient, ids: readonly string[]): Promise<HoldingPeriods> {
+/** Every customer of the batch's snapshots and sales (`ids`) gets an entry (empty when they hold nothing yet); each last period's sales go to `sales`. */
+export async function loadHoldingPeriods(tx: PoolClient, ids: readonly string[], sales: PeriodSales = new Map()): Promise<HoldingPeriods> {
   const periods: HoldingPeriods = new Map(ids.map((id) => [id, new Map()]));
   if (ids.length === 0) return periods;
   const { rows } = await tx.query<{ customer_id: string; product_code: string; period: number; open: boolean; since_month: string; source: 'sale' | 'snapshot'; sales: number }>(
@@ -51,7 +56,10 @@ export async function loadHoldingPeriods(tx: PoolClient, ids: readonly string[])
        FROM c360_holdings WHERE customer_id = ANY($1::text[]) ORDER BY customer_id, product_code, period DESC`,
     [ids],
   );
-  for (const r of rows) periods.get(r.customer_id)!.set(r.product_code, { period: Number(r.period), open: r.open, sinceMonth: r.since_month, source: r.source, sales: Number(r.sales) });
+  for (const r of rows) {
+    periods.get(r.customer_id)!.set(r.product_code, { period: Number(r.period), open: r.open, sinceMonth: r.since_month, source: r.source });
+    sales.set(periodKey(r.customer_id, r.product_code, Number(r.period)), Number(r.sales));
+  }
   return periods;
 }
 
@@ -61,21 +69,34 @@ async function loadSnapshotMonths(tx: PoolClient, ids: readonly string[]): Promi
   return new Map(rows.map((r) => [r.customer_id, r.month]));
 }
 
-async function loadSaleHoldings(tx: PoolClient, events: readonly RecordedEvent[]): Promise<SaleHoldings> {
-  const reversed = events.filter((e) => e.type === 'ConversionReversed').map((e) => d(e));
-  if (reversed.length === 0) return new Map();
-  const { rows } = await tx.query<{ customer_id: string; conversion_id: string; product_code: string; period: number }>(
-    `SELECT s.customer_id, s.conversion_id, s.product_code, s.period FROM c360_holding_sales s JOIN unnest($1::text[], $2::text[]) AS v(customer_id, conversion_id)
-       ON s.customer_id = v.customer_id AND s.conversion_id = v.conversion_id`,
-    [reversed.map((x) => x.customerId), reversed.map((x) => x.conversionId)],
+/**
+ * The batch's sales and reversals already applied (a batch applied again): each with the period it
+ * counted in, and for one still standing that period's sales (into `sales`: a reversal sets it one lower).
+ */
+async function loadSaleHoldings(tx: PoolClient, events: readonly RecordedEvent[], sales: PeriodSales): Promise<SaleHoldings> {
+  const named = new Map(events.filter((e) => SALE.has(e.type)).map((e) => [`${d(e).customerId}:${d(e).conversionId}`, d(e)]));
+  if (named.size === 0) return new Map();
+  const { rows } = await tx.query<{ customer_id: string; conversion_id: string; product_code: string; period: number; reversed: boolean; sales: number | null }>(
+    `SELECT s.customer_id, s.conversion_id, s.product_code, s.period, s.reversed_at IS NOT NULL AS reversed, h.sales
+       FROM c360_holding_sales s JOIN unnest($1::text[], $2::text[]) AS v(customer_id, conversion_id) ON s.customer_id = v.customer_id AND s.conversion_id = v.conversion_id
+       LEFT JOIN c360_holdings h ON s.reversed_at IS NULL AND h.customer_id = s.customer_id AND h.product_code = s.product_code AND h.period = s.period`,
+    [[...named.values()].map((x) => x.customerId), [...named.values()].map((x) => x.conversionId)],
   );
-  return new Map(rows.map((r) => [`${r.customer_id}:${r.conversion_id}`, { productCode: r.product_code, period: Number(r.period) }]));
+  for (const r of rows) if (r.sales !== null) sales.set(periodKey(r.customer_id, r.product_code, Number(r.period)), Number(r.sales));
+  return new Map(rows.map((r) => [`${r.customer_id}:${r.conversion_id}`, { productCode: r.product_code, period: Number(r.period), reversed: r.reversed }]));
 }
 
 export async function loadCustomer360State(tx: PoolClient, events: readonly RecordedEvent[]): Promise<Customer360State> {
   // The customers of the batch's snapshots and sales, worked out once for both reads that need them.
   const holders = idsOf(events, HOLDING);
-  return { optedOut: await loadOptedOut(tx, events), holdings: await loadHoldingPeriods(tx, holders), snapshotMonths: await loadSnapshotMonths(tx, holders), saleHoldings: await loadSaleHoldings(tx, events) };
+  const periodSales: PeriodSales = new Map();
+  return {
+    optedOut: await loadOptedOut(tx, events),
+    holdings: await loadHoldingPeriods(tx, holders, periodSales),
+    periodSales,
+    snapshotMonths: await loadSnapshotMonths(tx, holders),
+    saleHoldings: await loadSaleHoldings(tx, events, periodSales),
+  };
 }
 
 const byCode = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
@@ -84,56 +105,66 @@ const byCode = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 
  * What a snapshot, a sale or a sale's reversal does to the holdings.
  * A snapshot of month M speaks for M: products it lists open a period if none is open; an open period
  * it leaves out closes in M, but only one held since M or before (a sale after M ends is not in M's
- * snapshot, however late it is recorded); a snapshot of a month before the latest one applied changes
- * nothing now. A sale opens a period for a product not held, or counts one more sale in the open one.
+ * snapshot, however late it is recorded); a snapshot of the latest month applied or before changes
+ * nothing now (a customer's snapshot months only advance: one of that month is the same snapshot applied
+ * again). A sale opens a period for a product not held, or counts one more sale in the open one.
  * A reversal takes its sale off the period it counted in, and takes back a period that sale alone
  * opened if no snapshot has spoken for it since (a reversed sale is no holding).
+ * Each sale stays in `c360_holding_sales` once reversed, so a sale or reversal applied again is known
+ * and changes nothing; a period's `sales` is written as the count standing, never added to: a batch
+ * applied twice leaves the holdings as once.
  */
 export function holdingEffects(e: RecordedEvent, state: Customer360State): Effect[] {
   const x = d(e);
   const customerId = x.customerId as string;
-  const { holdings: periods, snapshotMonths, saleHoldings } = state;
+  const { holdings: periods, periodSales, snapshotMonths, saleHoldings } = state;
   let held = periods.get(customerId);
   if (!held) periods.set(customerId, (held = new Map()));
   const row = (productCode: string, period: number) => ({ customer_id: customerId, product_code: productCode, period });
+  /** The period's standing sales moved by `by`, written as the new count. */
+  const counted = (productCode: string, period: number, by: number) => {
+    const key = periodKey(customerId, productCode, period);
+    const sales = (periodSales.get(key) ?? 0) + by;
+    periodSales.set(key, sales);
+    return update('c360_holdings', { ...row(productCode, period), sales });
+  };
   const open = (productCode: string, source: 'sale' | 'snapshot') => {
     const period = (held!.get(productCode)?.period ?? 0) + 1;
     const sale = source === 'sale';
     const sinceMonth = sale ? businessMonth(at(e)) : (x.month as string);
-    held!.set(productCode, { period, open: true, sinceMonth, source, sales: sale ? 1 : 0 });
+    held!.set(productCode, { period, open: true, sinceMonth, source });
+    periodSales.set(periodKey(customerId, productCode, period), sale ? 1 : 0);
     return insert('c360_holdings', { ...row(productCode, period), source, since_at: at(e), since_month: sinceMonth, since_day: sale ? businessDay(at(e)) : null, sales: sale ? 1 : 0 });
   };
   if (e.type === 'ConversionRecorded') {
+    const key = `${customerId}:${x.conversionId}`;
+    if (saleHoldings.has(key)) return [];
     const now = held.get(x.productCode);
-    const counted = now?.open ? now.period : (now?.period ?? 0) + 1;
-    saleHoldings.set(`${customerId}:${x.conversionId}`, { productCode: x.productCode, period: counted });
-    const sold = insert('c360_holding_sales', { customer_id: customerId, conversion_id: x.conversionId, product_code: x.productCode, period: counted });
-    if (now?.open) {
-      held.set(x.productCode, { ...now, sales: now.sales + 1 });
-      return [update('c360_holdings', { ...row(x.productCode, now.period), sales: 1 }), sold];
-    }
-    return [open(x.productCode, 'sale'), sold];
+    const period = now?.open ? now.period : (now?.period ?? 0) + 1;
+    saleHoldings.set(key, { productCode: x.productCode, period, reversed: false });
+    const sold = insert('c360_holding_sales', { customer_id: customerId, conversion_id: x.conversionId, product_code: x.productCode, period });
+    return [now?.open ? counted(x.productCode, now.period, 1) : open(x.productCode, 'sale'), sold];
   }
   if (e.type === 'ConversionReversed') {
     const key = `${customerId}:${x.conversionId}`;
     const sale = saleHoldings.get(key);
-    if (!sale) return [];
-    saleHoldings.delete(key);
-    const forgotten = remove('c360_holding_sales', { customer_id: customerId, conversion_id: x.conversionId });
+    if (!sale || sale.reversed) return [];
+    saleHoldings.set(key, { ...sale, reversed: true });
+    const forgotten = update('c360_holding_sales', { customer_id: customerId, conversion_id: x.conversionId, reversed_at: at(e) });
     const now = held.get(sale.productCode);
-    if (now?.period !== sale.period) return [update('c360_holdings', { ...row(sale.productCode, sale.period), sales: -1 }), forgotten];
+    if (now?.period !== sale.period) return [counted(sale.productCode, sale.period, -1), forgotten];
     const spokenFor = (snapshotMonths.get(customerId) ?? '') >= now.sinceMonth;
-    if (now.open && now.source === 'sale' && now.sales === 1 && !spokenFor) {
+    if (now.open && now.source === 'sale' && periodSales.get(periodKey(customerId, sale.productCode, now.period)) === 1 && !spokenFor) {
       if (now.period === 1) held.delete(sale.productCode);
-      else held.set(sale.productCode, { period: now.period - 1, open: false, sinceMonth: '', source: 'snapshot', sales: 0 });
+      else held.set(sale.productCode, { period: now.period - 1, open: false, sinceMonth: '', source: 'snapshot' });
+      periodSales.delete(periodKey(customerId, sale.productCode, now.period));
       return [remove('c360_holdings', row(sale.productCode, now.period)), forgotten];
     }
-    held.set(sale.productCode, { ...now, sales: now.sales - 1 });
-    return [update('c360_holdings', { ...row(sale.productCode, now.period), sales: -1 }), forgotten];
+    return [counted(sale.productCode, now.period, -1), forgotten];
   }
   const month = x.month as string;
   const latest = snapshotMonths.get(customerId);
-  if (latest !== undefined && month < latest) return [];
+  if (latest !== undefined && month <= latest) return [];
   snapshotMonths.set(customerId, month);
   const effects: Effect[] = [upsert('c360_holding_months', { customer_id: customerId, month })];
   const listed = new Set(x.holdings as string[]);
@@ -199,8 +230,10 @@ export const customer360Projection = effectProjection<Customer360State>({
   name: 'customer-360',
   // 4: a contact's outcome is a note in the PII vault (its id here), never the text; 5: effects, written by the runner;
   // 6: product holdings (c360_holdings) and when each tier change was recorded; 7: a snapshot closes only periods
-  // begun by its month and an older one changes nothing now; a reversed sale is taken off (c360_holding_sales).
-  version: 7,
+  // begun by its month and an older one changes nothing now; a reversed sale is taken off (c360_holding_sales);
+  // 8: idempotent holdings: a reversed sale stays in c360_holding_sales (reversed_at), a sale, reversal or snapshot
+  // already applied changes nothing, and a period's `sales` is set to the count standing, not added to.
+  version: 8,
   tables: CUSTOMER_360_TABLES,
   eventTypes: [
     'CustomerOnboarded',

@@ -63,19 +63,23 @@ export const C360_HOLDINGS: TableShape = {
     since_month: fixed('text'),
     /** The bank day of the sale that opened it; null when a snapshot did (it tells only the month). */
     since_day: { type: 'text', combine: 'keep' },
-    /** Sales of the product while this period lasted, less those reversed. */
-    sales: { type: 'integer', combine: 'add', default: 0 },
+    /** Sales of the product while this period lasted, less those reversed: set to the count, never added to (a batch applied again leaves it as it is). */
+    sales: { type: 'integer', default: 0 },
     closed_at: { type: 'timestamptz' },
     /** The month of the snapshot that no longer listed it. */
     closed_month: text,
   },
 };
 
-/** The period each sale counted in, so that its reversal takes it off that period (and takes back a period it alone opened). */
+/**
+ * The period each sale counted in, so that its reversal takes it off that period (and takes back a
+ * period it alone opened). A reversed sale stays, with when it was reversed: a sale or reversal applied
+ * again (a batch applied twice) is known by its conversion id and changes nothing.
+ */
 export const C360_HOLDING_SALES: TableShape = {
   name: 'c360_holding_sales',
   key: ['customer_id', 'conversion_id'],
-  columns: { customer_id: text, conversion_id: text, product_code: fixed('text'), period: fixed('integer') },
+  columns: { customer_id: text, conversion_id: text, product_code: fixed('text'), period: fixed('integer'), reversed_at: { type: 'timestamptz' } },
 };
 /** The month of the latest snapshot applied to each customer's holdings (an older one recorded late changes nothing now). */
 export const C360_HOLDING_MONTHS: TableShape = {
