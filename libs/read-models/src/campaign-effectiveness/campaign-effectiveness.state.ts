@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
-import { data as d } from '../runner/event-fields';
+import { data as d, occurredAt as at } from '../runner/event-fields';
 
 /** Times are milliseconds since the epoch here; `seq` is the event's place in the log. */
 export interface CeCampaign {
@@ -40,7 +40,8 @@ export const FUNNEL: readonly FunnelColumn[] = ['first_contacted_at', 'first_off
 /**
  * The rows a batch's events are about, read once per batch and kept up to date in memory by the
  * effects as they go through the batch in log order: the campaigns named, and for every customer
- * named (and every customer with a counting sale in a campaign the batch launches or closes) their
+ * named (and every customer with a sale paired in a campaign the batch launches or closes, at or
+ * after the bound it moves: see MOVED_BY_BOUNDS) their
  * participations, their sales and which of them count for which group; and the unit and tier
  * history of the customers the batch onboards, moves, re-tiers or enrols (the others are never placed).
  */
@@ -67,6 +68,23 @@ const PLACING = new Set(['CustomerOnboarded', 'CustomerTierChanged', 'CustomerTr
 const ENROLLED = 'CustomerEnrolledInCampaign';
 
 /**
+ * The customers whose counted sales in a campaign a launch or close may change: those with a sale
+ * paired in it at or after the earliest of the bound's new value (the event's time) and its value
+ * until now. A sale before both counts, or not, as it did (before a launch it never counts; before a
+ * close it still does), so its participant is not read: a close reads the few sales paired after
+ * its time (imported, back-dated), not every participant with a paired sale (up to a million).
+ * The grouping is done by the database; one row per launch or close of the batch (a batch that both
+ * launches and closes a campaign reads the customers either one changes).
+ */
+const MOVED_BY_BOUNDS = `
+  SELECT DISTINCT g.customer_id
+  FROM unnest($1::text[], $2::timestamptz[], $3::bool[]) AS m(campaign_id, at, launch)
+  JOIN ce_campaigns k ON k.campaign_id = m.campaign_id
+  JOIN ce_group_conversions g ON g.campaign_id = m.campaign_id
+  JOIN ce_conversions c ON c.customer_id = g.customer_id AND c.conversion_id = g.conversion_id
+  WHERE c.occurred_at >= least(m.at, CASE WHEN m.launch THEN k.launched_at ELSE k.closed_at END)`;
+
+/**
  * Seven reads at most for the whole batch (nine when it enrols customers it says nothing else about),
  * each for the subjects its events name (a customer's unit and tier history only for the customers it places).
  *
@@ -80,10 +98,16 @@ const ENROLLED = 'CustomerEnrolledInCampaign';
  */
 export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CeState> {
   const s = emptyCeState();
-  // A launch or a close moves the run's bounds: the participants with sales paired in that campaign are recounted.
-  const moving = uniq(events.filter((e) => CLOSING.has(e.type)).map((e) => d(e).campaignId));
-  const paired = moving.length
-    ? (await tx.query<{ customer_id: string }>(`SELECT DISTINCT customer_id FROM ce_group_conversions WHERE campaign_id = ANY($1::text[])`, [moving])).rows.map((r) => r.customer_id)
+  // A launch or a close moves the run's bounds: the participants whose counted sales that changes are recounted.
+  const moves = events.filter((e) => CLOSING.has(e.type) && typeof d(e).campaignId === 'string');
+  const paired = moves.length
+    ? (
+        await tx.query<{ customer_id: string }>(MOVED_BY_BOUNDS, [
+          moves.map((e) => d(e).campaignId),
+          moves.map((e) => at(e)),
+          moves.map((e) => e.type === 'CampaignLaunched'),
+        ])
+      ).rows.map((r) => r.customer_id)
     : [];
   // Customers with all their rows, and the (campaign, customer) enrolments of those the batch only enrols.
   const customers = uniq([...events.filter((e) => e.type !== ENROLLED).map((e) => d(e).customerId), ...paired]);
