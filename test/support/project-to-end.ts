@@ -12,7 +12,11 @@ const silent = { info: () => undefined, error: () => undefined };
  */
 export async function expectCaughtUp(runner: ProjectionRunner, timeoutMs = 30_000): Promise<void> {
   const caughtUp = await runner.catchUp(timeoutMs);
-  expect({ caughtUp, failed: runner.status().filter((s) => s.state !== 'running').map((s) => [s.name, s.state, s.error]) }).toEqual({ caughtUp: true, failed: [] });
+  const failed = runner.status().filter((s) => s.state !== 'running').map((s) => [s.name, s.state, s.error]);
+  // A spec that fails here never reaches its own stop(): left running, the runner would retry against the dropped
+  // database with a backoff timer that keeps the jest worker from exiting ("failed to exit gracefully").
+  if (!caughtUp || failed.length > 0) await runner.stop();
+  expect({ caughtUp, failed }).toEqual({ caughtUp: true, failed: [] });
 }
 
 /** Runs `projections` from their checkpoints to the head of the log in batches of `batchSize`, then stops; fails as `expectCaughtUp` does. */
