@@ -1,7 +1,8 @@
 import { PostgresEventStore, type StreamAppend } from '@app/event-store';
 import { syntheticHistory } from '@app/demo';
-import { PROJECTIONS, ProjectionRunner, readCheckpoints } from '@app/read-models';
+import { PROJECTIONS, readCheckpoints } from '@app/read-models';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { projectToEnd } from '../support/project-to-end';
 import { readModelSnapshot, startApp, type AppProcess } from '../support/processes';
 
 /**
@@ -11,7 +12,6 @@ import { readModelSnapshot, startApp, type AppProcess } from '../support/process
  * and printed) and a new standby is started. At the end the read models equal, table by table,
  * those of one clean run over the same history.
  */
-const silent = { info: () => undefined, error: () => undefined };
 const KILLS = 10;
 const isRunning = (l: Record<string, unknown>) => l.msg === 'projector running';
 const isStandingBy = (l: Record<string, unknown>) => l.msg === 'another process is projecting; standing by';
@@ -26,10 +26,7 @@ async function cleanRun(history: StreamAppend[][]): Promise<Record<string, strin
   try {
     const store = new PostgresEventStore(db.pool, { connectionString: db.url });
     for (const b of history) await store.appendToStreams(b);
-    const runner = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 200, maxBatchWaitMs: 5 });
-    await runner.start();
-    expect(await runner.catchUp(60_000)).toBe(true);
-    await runner.stop();
+    await projectToEnd(store, db.pool, PROJECTIONS, { batchSize: 200, timeoutMs: 60_000 });
     return await readModelSnapshot(db.pool);
   } finally {
     await db.drop();

@@ -2,6 +2,7 @@ import { attributionRule } from '@app/domain';
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { campaignKpis } from '@app/read-models';
+import { expectCaughtUp } from '../support/project-to-end';
 
 /**
  * Figures as of a date and under each attribution model, over a small history written through the
@@ -54,7 +55,7 @@ describe('campaign KPIs as of a date and under attribution models', () => {
     await sale('A', '90.00', null, '2026-05-25T10:00:00+08:00');
     await sale('B', '30.00', 'K1', '2026-05-31T23:30:00+08:00');
     await sale('B', '20.00', 'K1', '2026-06-01T00:30:00+08:00');
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
   }, 120_000);
   afterAll(() => t?.close());
 

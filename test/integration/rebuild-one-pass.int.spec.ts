@@ -2,6 +2,7 @@ import { PostgresEventStore, formatPosition, type AllSubscription, type EventSto
 import { syntheticHistory } from '@app/demo';
 import { PROJECTIONS, ProjectionRunner } from '@app/read-models';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { expectCaughtUp } from '../support/project-to-end';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -55,7 +56,7 @@ describe('rebuilding every projection reads the log once', () => {
     const runner = new ProjectionRunner(spy.store, db.pool, PROJECTIONS, silent, { batchSize: 200, maxBatchWaitMs: 5 });
     await runner.start();
     try {
-      expect(await runner.catchUp(60_000)).toBe(true);
+      await expectCaughtUp(runner, 60_000);
       spy.reset();
       const statuses = await runner.rebuildAll(PROJECTIONS.map((p) => p.name));
       // Eleven builds from one reader: the log once (eleven passes would hand out 11 × logSize).

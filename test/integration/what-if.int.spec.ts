@@ -1,6 +1,7 @@
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { parseRuleSet, scorecard, whatIf, withReadModels } from '@app/read-models';
+import { expectCaughtUp } from '../support/project-to-end';
 
 /**
  * What-if: the history under another rule set, beside the live figures, with nothing live touched.
@@ -38,7 +39,7 @@ describe('what-if', () => {
     await sale('A', 'rm1', 'FUND-BOND', '200.00', 'K1', 5);
     await sale('B', 'rm1', 'GOLD', '100.00', null, 6);
     await sale('C', 'rm2', 'FUND-BOND', '40.03', null, 7);
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
   }, 120_000);
   afterAll(() => t?.close());
 

@@ -6,10 +6,20 @@ import { ProjectionRunner } from '../../libs/read-models/src/runner/projection-r
 const silent = { info: () => undefined, error: () => undefined };
 
 /**
- * Runs `projections` from their checkpoints to the head of the log in batches of `batchSize`, then stops.
- * Fails unless they caught up and none stopped on an event: `catchUp` alone answers true past a
- * projection that failed (it will never get there), and the silent logger would hide why.
+ * Waits until `runner` (started: by hand, or the app's projector) has every projection at the head of the log.
+ * Fails unless it got there and none stopped on an event: `catchUp` alone answers true past a projection that
+ * failed (it will never get there), and a silent logger (the specs', the test app's) would hide why.
  */
+export async function expectCaughtUp(runner: ProjectionRunner, timeoutMs = 30_000): Promise<void> {
+  const caughtUp = await runner.catchUp(timeoutMs);
+  const failed = runner.status().filter((s) => s.state !== 'running').map((s) => [s.name, s.state, s.error]);
+  // A spec that fails here never reaches its own stop(): left running, the runner would retry against the dropped
+  // database with a backoff timer that keeps the jest worker from exiting ("failed to exit gracefully").
+  if (!caughtUp || failed.length > 0) await runner.stop();
+  expect({ caughtUp, failed }).toEqual({ caughtUp: true, failed: [] });
+}
+
+/** Runs `projections` from their checkpoints to the head of the log in batches of `batchSize`, then stops; fails as `expectCaughtUp` does. */
 export async function projectToEnd(
   store: EventStore,
   pool: Pool,
@@ -18,7 +28,9 @@ export async function projectToEnd(
 ): Promise<void> {
   const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize, maxBatchWaitMs });
   await runner.start();
-  const caughtUp = await runner.catchUp(timeoutMs);
-  await runner.stop();
-  expect({ caughtUp, failed: runner.status().filter((s) => s.state !== 'running').map((s) => [s.name, s.state, s.error]) }).toEqual({ caughtUp: true, failed: [] });
+  try {
+    await expectCaughtUp(runner, timeoutMs);
+  } finally {
+    await runner.stop();
+  }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { businessYear, campaignDecider, minimumDetectableLift, toFen, formatFen, type Actor, type CampaignPlan } from '@app/domain';
+import { businessYear, minimumDetectableLift, plannedCampaign, toFen, formatFen, type Actor } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { budgetUsage, budgetUsageProjection, campaignAudienceCounts, campaignEffectivenessProjection, controlConversionRate, customerDirectoryProjection } from '@app/read-models';
@@ -62,9 +62,8 @@ export class AudiencesController {
     const { campaignId, randomisationSeed, baselineRate, costPerCustomer, occurredAt, ...draftPlan } = parseBody(preview, body);
     const at = commandContext(req, actor, occurredAt).occurredAt;
     const org = await this.directory.current();
-    // The draft's own rules (role, scope, products, period, the audience rule's checks) say whether this plan could exist.
-    const [drafted] = campaignDecider.decide({ type: 'DraftCampaign', campaignId: campaignId ?? 'PREVIEW', plan: { name: 'preview', objective: '', targets: { conversions: null, revenue: null }, ...draftPlan }, org, by: actor, at }, campaignDecider.initialState());
-    const { campaignId: _id, draftedBy: _by, ...plan } = (drafted as { data: CampaignPlan & { campaignId: string; draftedBy: string } }).data;
+    // A draft's rules for its plan (role, scope, products, period, the audience rule's checks) say whether this plan could exist.
+    const plan = plannedCampaign({ name: 'preview', objective: '', targets: { conversions: null, revenue: null }, ...draftPlan }, org, actor);
     const year = businessYear(plan.period.start);
     return readModelAnswer(this.runtime, [customerDirectoryProjection.name, campaignEffectivenessProjection.name, budgetUsageProjection.name], req.query.minPosition, async (db) => {
       // Counted in the database, split as the launch splits (the same seed: the request's, else the campaign's id).

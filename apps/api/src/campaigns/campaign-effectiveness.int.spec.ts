@@ -1,6 +1,7 @@
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { startProjector } from '@app/platform';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 /**
  * One campaign's history written through the API, and every effectiveness figure checked against
@@ -78,7 +79,7 @@ describe('campaign effectiveness read model', () => {
     await mkt.post('/api/campaigns/K1/complete', { occurredAt: day('20') });
     await sale(T[4]!, 'FUND-BOND', '10000', '150.00', '2026-03-25T09:00:00.000Z', null); // after completion: outside the run
     // The machine may be busy (tests run in parallel): let the projector catch up before reading.
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
   });
   afterAll(() => t.close());
 
@@ -221,7 +222,7 @@ describe('rebuilding a read model through the API', () => {
   it('rebuilds blue/green for an admin, with the same figures after', async () => {
     const c = api(t);
     // Every projection at the head first: under a loaded CI the read's own 5 s wait (minPosition) was once not enough.
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     const before = (await c.as('admin').get('/api/customers/R1?minPosition=' + (await t.runtime.store.headPosition())!.commit + '/' + (await t.runtime.store.headPosition())!.prepare)).body;
     expect((await c.as('rm1').post('/api/projections/customer-360/rebuild')).status).toBe(403);
     expect((await c.as('admin').post('/api/projections/nope/rebuild')).status).toBe(404);

@@ -1,5 +1,6 @@
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 /**
  * Issue 13 item 9: no sale counted twice in a total. X is in two overlapping campaigns of BR1, K1
@@ -47,7 +48,7 @@ describe('totals across overlapping campaigns', () => {
     await sale('X', 'DEP-1Y', '10.00', 7, null);
     await sale('X', 'FUND-BOND', '200.00', 8, null);
     await sale('Y', 'GOLD', '50.00', 9, null);
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
   });
   afterAll(() => t.close());
 

@@ -1,5 +1,6 @@
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 const plan = (campaignId: string, over: Record<string, unknown> = {}) => ({
   campaignId,
@@ -67,7 +68,7 @@ describe('campaign lifecycle through the API', () => {
     expect((await c.as('admin').post(`/api/points/${t0}/benefit`, { month: '2026-01', assetChange: '1000000', profitParameter: '0.001' })).status).toBe(201);
     // T3 has benefit points too, and keeps them: no part, no share.
     expect((await c.as('admin').post(`/api/points/${t3}/benefit`, { month: '2026-01', assetChange: '100000', profitParameter: '0.001' })).status).toBe(201);
-    expect(await t.runtime.projector!.catchUp(30_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 30_000);
     const completed = await mkt.post('/api/campaigns/K1/complete');
     expect(completed.status).toBe(200);
     expect(completed.body.events).toEqual(['CampaignCompleted']);

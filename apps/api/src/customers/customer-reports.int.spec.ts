@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 describe('customer 360, points ledger, budget usage and supervision exceptions', () => {
   let t: TestApp;
@@ -77,7 +78,7 @@ describe('customer 360, points ledger, budget usage and supervision exceptions',
     await ok(rm.post('/api/customers/H/complaints/CP-H/answer', { occurredAt: '2026-03-20T10:00:00Z' }));
     await ok(rm.post('/api/interactions', { kind: 'complaint', customerId: 'I', complaintId: 'CP-I', category: 'too_many_calls', answerWithinDays: 90 }));
     // The machine may be busy (tests run in parallel): let the projector catch up before reading.
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
   });
   afterAll(() => t.close());
 

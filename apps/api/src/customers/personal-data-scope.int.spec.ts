@@ -1,5 +1,6 @@
 import { api, seedOrganisation, storedEvents } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 const NAME = '王芳测试';
 const PHONE = '13811112222';
@@ -20,7 +21,7 @@ describe('personal data of a customer nobody manages yet', () => {
     await c.as('admin').post('/api/org/staff', { staffId: 'rm1x', displayName: 'rm1x', role: 'relationship_manager', unitId: 'SB1' });
     const r = await c.as('rm1').post('/api/customers', { customerId: 'W1', segment: 'retail', gender: 'F', assetsByUnit: { SB1: '80000' }, personal: { name: NAME, phone: PHONE } });
     expect(r.status).toBe(201);
-    expect(await t.runtime.projector!.catchUp(30_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 30_000);
   });
   afterAll(() => t.close());
 

@@ -1,5 +1,6 @@
 import { api, seedOrganisation, storedEvents } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 const NAME = '林遥测试';
 const PHONE = '13912345678';
@@ -31,7 +32,7 @@ describe('personal data: vault, masking, correction, erasure', () => {
     await c.as('admin').post('/api/customers/P1/balances', { month: '2026-01', averageDailyAssets: '250000' });
     // rm1 manages P1 (the personal data of a customer nobody manages is the heads' alone: personal-data-scope.int.spec.ts).
     expect((await c.as('head-br1').post('/api/customers/P1/manager', { staffId: 'rm1' })).status).toBe(200);
-    expect(await t.runtime.projector!.catchUp(30_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 30_000);
   });
   afterAll(() => t.close());
 

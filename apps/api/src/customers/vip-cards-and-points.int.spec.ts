@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 describe('VIP cards and points through the API', () => {
   let t: TestApp;
@@ -111,7 +112,7 @@ describe('VIP cards and points through the API', () => {
     // P1 (above) spent all 399 points, T1's 99 among them, before T1 was reversed: nothing was left to take back.
     const { rows } = await t.db.pool.query(`SELECT data FROM es_events WHERE stream_id = 'points-P1' AND type = 'TransactionPointsReversed'`);
     expect(rows[0].data).toMatchObject({ points: 99, pointsReversed: 0 });
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     const ledger = (await c.as('admin').get('/api/customers/P1/points')).body;
     expect(ledger.entries.map((e: { kind: string; points: number; balance: number }) => [e.kind, e.points, e.balance])).toEqual([
       ['BenefitPointsAccrued', 300, 300],
@@ -126,7 +127,7 @@ describe('VIP cards and points through the API', () => {
     const legacy = { customerId: 'P-OLD', transactionId: 'T9', points: 12, effectiveOn: '2026-03-02', reason: 'disputed' };
     const metadata = { eventId: randomUUID(), correlationId: 'legacy', causationId: null, actor: 'import', orgUnit: null, occurredAt: '2026-03-01T00:00:00Z', schemaVersion: 1 };
     await t.runtime.store.appendToStream('points-P-OLD', [{ type: 'TransactionPointsReversed', data: legacy, metadata }], 'any');
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     const ledger = (await c.as('admin').get('/api/customers/P-OLD/points')).body;
     expect(ledger.entries.map((e: { kind: string; points: number }) => [e.kind, e.points])).toEqual([['TransactionPointsReversed', -12]]);
   });

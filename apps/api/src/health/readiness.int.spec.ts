@@ -6,6 +6,7 @@ import { startOwnPostgres, type OwnPostgres } from '../../../../test/support/own
 import { createApi } from '../bootstrap';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { PROJECTIONS } from '@app/read-models';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 const probe = () => ({
   type: 'Probe',
@@ -29,7 +30,7 @@ describe('readiness: READY_MAX_LAG_SECONDS', () => {
 
   it('is ready while every projection is caught up, reporting each one\'s lag', async () => {
     await t.runtime.store.appendToStream('probe-1', [probe()], 'no_stream');
-    expect(await t.runtime.projector!.catchUp(5_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 5_000);
     const r = await ready(t.url);
     expect(r.status).toBe(200);
     expect(r.body.maxLagSeconds).toBe(5);
@@ -59,7 +60,7 @@ describe('readiness: READY_MAX_LAG_SECONDS', () => {
     await t.db.pool.query(`DELETE FROM projection_checkpoints WHERE name LIKE '%#next'`);
     expect((await ready(t.url)).status).toBe(503);
     await startProjector(t.runtime);
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     expect((await ready(t.url)).status).toBe(200);
   });
 });

@@ -1,7 +1,8 @@
 import { startProjector } from '@app/platform';
-import { customer360Projection, ProjectionRunner } from '@app/read-models';
+import { customer360Projection } from '@app/read-models';
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { expectCaughtUp, projectToEnd } from '../../../../test/support/project-to-end';
 
 /**
  * Issue 13 item 5, freshness of an answer read from two projections (DESIGN.md: reads report the
@@ -27,15 +28,12 @@ describe('freshness of an answer read from two projections', () => {
     await seedOrganisation(t);
     await seedCustomer(t, 'C1', { tolerance: 'R3' });
     const all = await startProjector(t.runtime);
-    expect(await all.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(all, 60_000);
     await all.stop();
     before = await positionOf('points-ledger');
     // One more event, a contact at 23:30 Beijing time; only customer-360 is projected past it.
     await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: 'ok', occurredAt: '2026-03-31T23:30:00+08:00' }));
-    const only360 = new ProjectionRunner(t.runtime.store, t.db.pool, [customer360Projection], { info: () => undefined, error: () => undefined }, { batchSize: 50, maxBatchWaitMs: 5 });
-    await only360.start();
-    expect(await only360.catchUp(30_000)).toBe(true);
-    await only360.stop();
+    await projectToEnd(t.runtime.store, t.db.pool, [customer360Projection], { batchSize: 50 });
     after = await positionOf('customer-360');
   });
   afterAll(() => t.close());

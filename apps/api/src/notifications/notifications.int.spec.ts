@@ -1,5 +1,6 @@
 import { api, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 /**
  * 004 篇九 第九条: the previous and the new manager of a transferred customer are told. Through the
@@ -31,7 +32,7 @@ describe('transfer notifications through the API', () => {
     await ok(c.as('appr-ho').post(`/api/customers/N1/transfer-requests/${requestId}/decision`, { approve: true, occurredAt: '2026-03-31T16:30:00.000Z' }));
     await ok(c.as('rm1').post('/api/customers', { customerId: 'N2', segment: 'retail', gender: 'M', assetsByUnit: { SB1: '5000' } }));
     await ok(c.as('head-br1').post('/api/customers/N2/transfer', { toStaffId: 'rm2', occurredAt: '2026-04-02T01:00:00.000Z' }));
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
   }, 120_000);
   afterAll(() => t?.close());
 

@@ -1,6 +1,7 @@
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { answerChecker, fetchOpenApiDocument, type OpenApiDocument } from '../../../../test/support/openapi-document';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 
 /**
@@ -117,7 +118,7 @@ describe('documented answers match what the api really answers', () => {
     await command('admin', '/api/org/targets', {}, { subjectId: 'rm1', period: '2026-03', points: '5000' });
     await command('admin', '/api/org/closed-months', {}, { month: '2025-11' });
     // The machine may be busy: every read model has seen all of it before anything is read.
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
   }
 
   // Ids the seeded app knows, for path parameters.

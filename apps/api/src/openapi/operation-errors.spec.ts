@@ -30,6 +30,11 @@ describe('the 400, 404 and 409 codes each operation documents', () => {
     expect(find('POST /api/org/closed-months')).toEqual(['409 MONTH_NOT_OVER']);
     // Its 400s: points.decider.ts (a whole number of points), the recording time (command-context.ts, through Commands.issue).
     expect(find('POST /api/points/{customerId}/redemptions', /^400/)).toEqual(['400 INVALID_CORRECTION_REASON', '400 INVALID_POINTS', '400 OCCURRED_IN_FUTURE']);
+    // campaign.decider.ts DraftCampaign: refused on a campaign that exists, and without a name. The audience preview
+    // checks its plan with the same rules (plannedCampaign) on no stream and under a name of its own: it answers neither.
+    expect(find('POST /api/campaigns', /^(409|400 NAME)/)).toEqual(['400 NAME_REQUIRED', '409 ALREADY_EXISTS']);
+    expect(find('POST /api/audiences/preview', /^(409|400 NAME)/)).toEqual([]);
+    expect(find('POST /api/audiences/preview', /^404/)).toEqual(['404 UNKNOWN_PRODUCT', '404 UNKNOWN_UNIT']);
     // A query reading the campaign list throws neither.
     expect(find('GET /api/campaigns')).toEqual([]);
     expect(all.length).toBeGreaterThan(80);

@@ -1,5 +1,6 @@
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 import { startProjector } from '@app/platform';
 import { businessMonth } from '@app/domain';
 
@@ -25,7 +26,7 @@ describe('scorecards keep the past as it was', () => {
     ok(c.as(by).post('/api/interactions', { kind: 'conversion', customerId, staffId, productCode, amount: '10000', revenue, ...(occurredAt ? { occurredAt } : {}) }));
   const project = async () => {
     const runner = await startProjector(t.runtime);
-    expect(await runner.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(runner, 60_000);
     await runner.stop();
   };
   const card = async (period: string) => (await ok(c.as('admin').get(`/api/scorecards?period=${period}&orgUnit=HO`))) as { people: any[]; units: any[] };

@@ -2,6 +2,7 @@ import { startProjector } from '@app/platform';
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { whileLocked } from '../../../../test/support/read-limits';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 /**
  * Issue 13 item 5: a scorecard answer is read from counters in one read-only snapshot, says which
@@ -18,7 +19,7 @@ describe('scorecard reads', () => {
   };
   const project = async () => {
     const runner = await startProjector(t.runtime);
-    expect(await runner.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(runner, 60_000);
     await runner.stop();
   };
   const checkpoint = async () =>

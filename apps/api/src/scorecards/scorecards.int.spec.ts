@@ -1,6 +1,7 @@
 import { api, seedCustomer, seedOrganisation } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { parseRuleSet, scorecardAsOf } from '@app/read-models';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 /**
  * A month of sales, referrals, a wealth-centre move, contacts, a complaint and an unsuitable
@@ -57,7 +58,7 @@ describe('staff scorecards', () => {
     expect(blocked.body.error.code).toBe('OFFER_NOT_SUITABLE');
     last = (await c.as('admin').post('/api/org/targets', { subjectId: 'rm2', period: '2026-01', points: '1' })).body.position;
     // The machine may be busy (tests run in parallel): let the projector catch up before reading.
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
   });
   afterAll(() => t.close());
 
@@ -144,7 +145,7 @@ describe('staff scorecards', () => {
       await sale('B', 'rm2', 'GOLD', '1000.00', may(12), 'rm1');
       await complaintAbout('rm2', 'B', 13);
       await unsuitable(14);
-      expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+      await expectCaughtUp(t.runtime.projector!, 60_000);
     });
 
     it('credits each sale at the split of its time and takes off each penalty at the amount of its time', async () => {

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { api, seedOrganisation, storedEvents } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { buildWeb, chooseOption, expectFailedLoads as takeFailedLoads, hoverChart, launchBrowser, signIn, signInFirstTime as firstSignIn } from './browser';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 /**
  * The customer page in headless Chromium: a relationship manager opens their customer and sees what
@@ -82,7 +83,7 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     // R3 in SB2, with no manager yet: rm3 may look them up, but is not their manager.
     ok(await c.as('rm3').post('/api/customers', { customerId: 'R3', segment: 'retail', gender: 'M', assetsByUnit: { SB2: '80000' } }));
     for (const who of ['rm1', 'appr-ho', 'rm3', 'head-br1']) ok(await admin.post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME }));
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     ({ browser, problems, newPage } = await launchBrowser());
   }, 180_000);
   afterAll(async () => {
@@ -365,7 +366,7 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     await ho.waitForSelector(`#inbox-notice:has-text("${transferRequestId}")`);
     // head office decided: it is not a manager of H2 before or after, so it is told nothing — asked once the
     // notifications have caught up with the approval (rm3, the new manager, has theirs by then)
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     expect((await c.as('rm3').get('/api/notifications')).body.unread).toBe(1);
     await ho.click('#notifications-bell');
     await ho.waitForSelector('#notifications :text("没有通知")');
@@ -375,7 +376,7 @@ describe('customer page: holdings, tier history, VIP card application, claim', (
     // When it happened, on the bank's wall clock (UTC+8, no daylight saving in China), worked out here from the stored time.
     const { rows } = await t.db.pool.query(`SELECT metadata->>'occurredAt' AS at FROM es_events WHERE stream_id = 'customer-H2' AND type = 'CustomerTransferred'`);
     const beijing = new Date(Date.parse(rows[0].at) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
 
     // rm3, the new manager: one unread, in Chinese, with the link to H2's page
     const { page } = await newPage();

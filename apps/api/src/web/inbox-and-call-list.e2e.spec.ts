@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { api, seedCustomer, seedOrganisation, storedEvents, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { buildWeb, expectFailedLoads, launchBrowser, signIn, signInFirstTime as firstSignIn } from './browser';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 /**
  * The approval inbox and the call list in headless Chromium (issue 15, screens 3 and 4). BR1's
@@ -65,7 +66,7 @@ describe('approval inbox and call list in the browser', () => {
     // the server names the request
     TR1 = (await ok(c.as('rm1').post('/api/customers/TX/transfer-requests', { toStaffId: 'rm3', reason: '客户已搬到 BR2 附近' }))).requestId;
     for (const who of Object.keys(PASSWORDS)) await ok(admin.post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME }));
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     ({ browser, problems, newPage } = await launchBrowser());
   }, 180_000);
   afterAll(async () => {
@@ -159,7 +160,7 @@ describe('approval inbox and call list in the browser', () => {
 
   it('lets the manager record a contact and a sale from the call list with one click each, and the campaign\'s figures count them', async () => {
     expect((await c.as('mkt-br1').post('/api/campaigns/K-IN/launch', {})).body).toMatchObject({ audienceSize: CUSTOMERS.length });
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     const page = await signInAgain('rm1');
     await page.click('#tabs [data-tab=callList]');
     await page.waitForSelector('[data-campaign=K-IN] [data-contact="S00/phone"]');
@@ -176,7 +177,7 @@ describe('approval inbox and call list in the browser', () => {
     await page.waitForSelector('#call-notice:has-text("S00: 已记录销售")');
     await page.close();
 
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     const e = (await c.as('mkt-br1').get('/api/campaigns/K-IN/effectiveness')).body;
     // Worked by hand: 5 enrolled, all treatment; one customer (S00) contacted once and sold once, ¥180.50 of revenue.
     expect(e.funnel).toMatchObject({ enrolled: { treatment: 5, control: 0 }, contacted: 1, converted: 1 });
@@ -191,7 +192,7 @@ describe('approval inbox and call list in the browser', () => {
     expect((await c.as('head-br1').post('/api/customers/S03/risk-assessment', { tolerance: 'R1' })).status).toBeLessThan(300);
     // a complaint of S02's to answer
     expect((await c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId: 'S02', complaintId: 'CP-1', category: 'too_many_calls' })).status).toBeLessThan(300);
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     const page = await signInAgain('rm1');
     const sent: any[] = [];
     page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/interactions') && sent.push(JSON.parse(r.postData() ?? '{}')));

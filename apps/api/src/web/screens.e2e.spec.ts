@@ -5,6 +5,7 @@ import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../..
 import { windowsProgram } from '../../../../test/support/documents';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { buildWeb, expectFailedLoads as takeFailedLoads, hoverChart, launchBrowser, signInFirstTime as firstSignIn } from './browser';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 /**
  * The working screens in headless Chromium, one campaign from design to the call list: a marketer
@@ -58,7 +59,7 @@ describe('working screens: designer, approval inbox, call list', () => {
     }
     for (let i = 0; i < UNSUITABLE; i++) await seedCustomer(t, `U${String(i).padStart(2, '0')}`, { tolerance: 'R1' });
     for (const who of ['mkt-br1', 'appr-ho', 'rm1', 'mkt-br2']) expect((await c.as('admin').post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME })).status).toBe(200);
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     ({ browser, problems, newPage } = await launchBrowser());
   }, 180_000);
   afterAll(async () => {
@@ -251,7 +252,7 @@ describe('working screens: designer, approval inbox, call list', () => {
     const T = rows.filter((r) => r.data.group === 'treatment').map((r) => r.data.customerId as string).sort();
     expect([rows.length, T.length, rows.length - T.length]).toEqual([previewed.size, previewed.treatment, previewed.control]);
     expect(rows.every((r) => (r.data.customerId as string).startsWith('S'))).toBe(true); // none of the unsuitable
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
 
     const { page } = await newPage();
     await signInFirstTime(page, 'rm1', 'call them 2026');
@@ -275,7 +276,7 @@ describe('working screens: designer, approval inbox, call list', () => {
   }, 90_000);
 
   it('shows the owning marketer the follow-up with the contact and the sale, and the participants as CSV for Excel', async () => {
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     const { page } = await newPage();
     await page.goto(`${t.url}/`);
     await page.fill('#staff-id', 'mkt-br1');
@@ -339,7 +340,7 @@ describe('working screens: designer, approval inbox, call list', () => {
     const { customerId, contactId } = contact.rows[0].data;
     expect((await c.as('mkt-br1').post('/api/campaigns/K9/feedback', { customerId, rating: 5, comment: '服务周到' })).status).toBeLessThan(300);
     for (const complaintId of ['CP-K9-1', 'CP-K9-2']) expect((await c.as('rm1').post('/api/interactions', { kind: 'complaint', customerId, complaintId, category: 'too_many_calls', contactId })).status).toBeLessThan(300);
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     await page.reload();
     await page.click('#tabs [data-tab=followUp]');
     await page.waitForSelector(`${running}[data-feedback="2"]`);
@@ -360,7 +361,7 @@ describe('working screens: designer, approval inbox, call list', () => {
     await page.waitForSelector('#follow-up-notice:has-text("BUD-BR1-1")');
     // Another user's screen reads what the projector has applied (only one's own writes are waited
     // for, ?minPosition=): head office's inbox opens once the request is in it.
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     const head = (await newPage()).page;
     await head.goto(`${t.url}/`);
     await head.fill('#staff-id', 'appr-ho');
@@ -372,7 +373,7 @@ describe('working screens: designer, approval inbox, call list', () => {
     await head.waitForSelector('#inbox-notice:has-text("已批准")');
     await head.close();
     // The marketer's tab waits for its own last write only (the request), not head office's approval.
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     await page.click('#tabs [data-tab=inbox]');
     await page.waitForSelector('#inbox-mine .el-table__row:has-text("BUD-BR1-1") [data-status=approved]');
 
@@ -393,7 +394,7 @@ describe('working screens: designer, approval inbox, call list', () => {
   }, 90_000); // two users, a budget approval and the completion: 39 s at load 20 on 2 cores
 
   it('shows the campaigns of each unit on the calendar, in the bank\'s time zone, with the customers two overlapping campaigns share', async () => {
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     const { page } = await newPage();
     await page.goto(`${t.url}/`);
     await page.fill('#staff-id', 'mkt-br1');

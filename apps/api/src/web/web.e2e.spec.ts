@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../../../../test/support/api';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app';
 import { buildWeb, expectFailedLoads as takeFailedLoads, launchBrowser, signIn as fillSignIn, signInFirstTime } from './browser';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 
 /**
  * The staff front end (apps/web) in headless Chromium: served under the strict CSP, signed in with
@@ -61,7 +62,7 @@ describe('staff front end', () => {
       await submitWithPlan(mkt, id);
     }
     for (const who of ['head-br1', 'appr-ho', 'rm2']) expect((await c.as('admin').post(`/api/auth/staff/${who}/one-time-password`, { password: ONE_TIME })).status).toBe(200);
-    expect(await t.runtime.projector!.catchUp(60_000)).toBe(true);
+    await expectCaughtUp(t.runtime.projector!, 60_000);
     ({ browser, problems, newPage } = await launchBrowser());
   }, 180_000);
   afterAll(async () => {

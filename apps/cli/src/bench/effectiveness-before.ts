@@ -274,17 +274,17 @@ const HANDLERS: Record<string, Handler> = {
   },
   CampaignCostRecorded: (tx, events) =>
     tx.query(
-      `INSERT INTO ce_costs (cost_id, campaign_id, amount_fen, customer_id, occurred_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[]) ON CONFLICT (cost_id) DO NOTHING`,
-      [col(events, (e) => `${d(e).campaignId}:${d(e).costId}`), col(events, (e) => d(e).campaignId), col(events, (e) => fen(d(e).amount)), col(events, (e) => d(e).customerId), col(events, at)],
+      `INSERT INTO ce_costs (campaign_id, cost_id, amount_fen, customer_id, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[]) ON CONFLICT (campaign_id, cost_id) DO NOTHING`,
+      [col(events, (e) => d(e).campaignId), col(events, (e) => d(e).costId), col(events, (e) => fen(d(e).amount)), col(events, (e) => d(e).customerId), col(events, at)],
     ),
   ComplaintRecorded: (tx, events) => {
     const tagged = events.filter((e) => d(e).campaignId);
     if (tagged.length === 0) return Promise.resolve();
     return tx.query(
-      `INSERT INTO ce_complaints (complaint_id, campaign_id, customer_id, occurred_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT (complaint_id) DO NOTHING`,
-      [col(tagged, (e) => `${d(e).customerId}:${d(e).complaintId}`), col(tagged, (e) => d(e).campaignId), col(tagged, (e) => d(e).customerId), col(tagged, at)],
+      `INSERT INTO ce_complaints (customer_id, complaint_id, campaign_id, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT (customer_id, complaint_id) DO NOTHING`,
+      [col(tagged, (e) => d(e).customerId), col(tagged, (e) => d(e).complaintId), col(tagged, (e) => d(e).campaignId), col(tagged, at)],
     );
   },
 };
@@ -411,9 +411,8 @@ const campaignEffectivenessTables = (timeZone: string): string[] => [
     grp           text NOT NULL,
     PRIMARY KEY (campaign_id, customer_id, conversion_id)
     )`,
-  `CREATE TABLE ce_costs (cost_id text PRIMARY KEY, campaign_id text NOT NULL, amount_fen bigint NOT NULL, customer_id text, occurred_at timestamptz NOT NULL)`,
-  `CREATE INDEX ce_costs_campaign_idx ON ce_costs (campaign_id)`,
-  `CREATE TABLE ce_complaints (complaint_id text PRIMARY KEY, campaign_id text NOT NULL, customer_id text NOT NULL, occurred_at timestamptz NOT NULL)`,
+  `CREATE TABLE ce_costs (campaign_id text NOT NULL, cost_id text NOT NULL, amount_fen bigint NOT NULL, customer_id text, occurred_at timestamptz NOT NULL, PRIMARY KEY (campaign_id, cost_id))`,
+  `CREATE TABLE ce_complaints (customer_id text NOT NULL, complaint_id text NOT NULL, campaign_id text NOT NULL, occurred_at timestamptz NOT NULL, PRIMARY KEY (customer_id, complaint_id))`,
   `CREATE INDEX ce_complaints_campaign_idx ON ce_complaints (campaign_id)`,
   ...countingTriggers(timeZone),
 ];

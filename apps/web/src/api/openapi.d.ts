@@ -8176,7 +8176,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input. Codes: CHANNELS_REQUIRED, INVALID_AGE_BAND, INVALID_AMOUNT, INVALID_CHANNEL, INVALID_CONTROL_GROUP, INVALID_CORRECTION_REASON, INVALID_DORMANCY, INVALID_PERIOD, INVALID_POSITION, INVALID_TIER, NAME_REQUIRED, OCCURRED_IN_FUTURE, POSITION_AHEAD, PRODUCTS_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            /** @description Invalid input. Codes: CHANNELS_REQUIRED, INVALID_AGE_BAND, INVALID_AMOUNT, INVALID_CHANNEL, INVALID_CONTROL_GROUP, INVALID_CORRECTION_REASON, INVALID_DORMANCY, INVALID_PERIOD, INVALID_POSITION, INVALID_TIER, OCCURRED_IN_FUTURE, POSITION_AHEAD, PRODUCTS_REQUIRED, INVALID_IDEMPOTENCY_KEY, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8214,24 +8214,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Concurrency conflict after retries, an illegal transition, or a request still in progress. Codes: ALREADY_EXISTS, CONCURRENCY_CONFLICT, REQUEST_IN_PROGRESS. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "ALREADY_EXISTS",
-                     *         "message": "concurrency conflict after retries, an illegal transition, or a request still in progress",
-                     *         "details": {}
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["RuleRefused"];

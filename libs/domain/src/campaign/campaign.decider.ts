@@ -6,6 +6,7 @@ import { requireRole } from '../organisation/organisation.decider';
 import { outsideScope, unknownProduct, unknownUnit } from '../organisation/organisation.errors';
 import { approvingUnits, isWithin, type Organisation } from '../organisation/organisation.state';
 import { formatFen, toFen } from '../shared/money';
+import type { Actor } from '../shared/types';
 import { CHANNELS, TIERS, isBefore, isCalendarDay, isTimeWithOffset, nextBusinessDay, startOfBusinessDay } from '../shared';
 import { checkAudienceRule } from './audience';
 import type { CampaignCommand, DraftPlan } from './campaign.commands';
@@ -82,11 +83,8 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
   const campaignId = c.campaignId;
   if (c.type === 'DraftCampaign') {
     if (s.status !== 'none') throw illegalState('ALREADY_EXISTS', `campaign ${campaignId} already exists`, { campaignId });
-    requireRole(c.by, ['marketer', 'admin']);
-    const plan = validPlan(c.plan, c.org);
-    if (!isWithin(c.org, plan.ownerUnitId, c.by.unitId)) throw outsideScope(plan.ownerUnitId, c.by.unitId);
-    // The audience is drawn from the owning unit's customers: naming another unit is refused now, not found out at launch.
-    for (const u of plan.audience.unitIds) if (!isWithin(c.org, u, plan.ownerUnitId)) throw outsideScope(u, plan.ownerUnitId);
+    const plan = plannedCampaign(c.plan, c.org, c.by);
+    if (!plan.name) throw invalid('NAME_REQUIRED', 'a campaign needs a name', { field: 'name' });
     return [{ type: 'CampaignDrafted', data: { campaignId, ...plan, draftedBy: c.by.userId } }];
   }
   // The role first (it says nothing about this campaign); then a campaign the caller cannot see
@@ -216,8 +214,22 @@ function requireStatus(s: CampaignState, allowed: readonly CampaignStatus[], act
   }
 }
 
+/**
+ * The rules a drafted plan meets whatever the campaign's stream holds: the role, the plan's own (units, products,
+ * channels, the audience rule, budget, period, control group, targets) and the scope of its units. A draft needs
+ * besides a new id and a name (`decide`); the audience preview checks a plan with these alone, so what it documents
+ * (its 400s and 404s, and no 409: it decides on no stream) is what it can answer.
+ */
+export function plannedCampaign(p: DraftPlan, org: Organisation, by: Actor): CampaignPlan {
+  requireRole(by, ['marketer', 'admin']);
+  const plan = validPlan(p, org);
+  if (!isWithin(org, plan.ownerUnitId, by.unitId)) throw outsideScope(plan.ownerUnitId, by.unitId);
+  // The audience is drawn from the owning unit's customers: naming another unit is refused now, not found out at launch.
+  for (const u of plan.audience.unitIds) if (!isWithin(org, u, plan.ownerUnitId)) throw outsideScope(u, plan.ownerUnitId);
+  return plan;
+}
+
 function validPlan(p: DraftPlan, org: Organisation): CampaignPlan {
-  if (!p.name.trim()) throw invalid('NAME_REQUIRED', 'a campaign needs a name', { field: 'name' });
   if (!org.units.has(p.ownerUnitId)) throw unknownUnit(p.ownerUnitId);
   if (p.productCodes.length === 0) throw invalid('PRODUCTS_REQUIRED', 'a campaign offers at least one product', { field: 'productCodes' });
   for (const code of p.productCodes) if (!org.products.has(code)) throw unknownProduct(code);

@@ -267,10 +267,10 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeState): Effe
       return out;
     }
     case 'CampaignCostRecorded':
-      return [insert('ce_costs', { cost_id: `${x.campaignId}:${x.costId}`, campaign_id: x.campaignId, amount_fen: fen(x.amount), customer_id: x.customerId ?? null, occurred_at: at(e) })];
+      return [insert('ce_costs', { campaign_id: x.campaignId, cost_id: x.costId, amount_fen: fen(x.amount), customer_id: x.customerId ?? null, occurred_at: at(e) })];
     case 'ComplaintRecorded':
       if (!x.campaignId) return [];
-      return [insert('ce_complaints', { complaint_id: `${x.customerId}:${x.complaintId}`, campaign_id: x.campaignId, customer_id: x.customerId, occurred_at: at(e) })];
+      return [insert('ce_complaints', { customer_id: x.customerId, complaint_id: x.complaintId, campaign_id: x.campaignId, occurred_at: at(e) })];
     case 'CampaignFeedbackRecorded':
       return [insert('ce_feedback', { campaign_id: x.campaignId, feedback_id: x.feedbackId, rating: x.rating ?? null, occurred_at: at(e) })];
     default:
@@ -304,11 +304,13 @@ const EVENT_TYPES = [
 /** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
 export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
+  // 10: costs keyed by (campaign, cost) and complaints by (customer, complaint), no longer by their ids joined with ':'
+  // (an id may hold ':', so two pairs could share a key and one be lost);
   // 9: converted customers and their revenue by the bank days each held (ce_converted_counts, ce_revenue_counts,
   // ce_tagged_span_counts; the participants' sale steps), costs per day: as of a day's end reads no per-customer rows;
   // 8: the reaction per bank day (ce_reaction_counts: customers first contacted in their 旬, complaints, feedback), the
   // targets; 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
-  version: 9,
+  version: 10,
   tables: campaignEffectivenessTables(timeZone),
   eventTypes: EVENT_TYPES,
   state: loadCeState,
@@ -322,7 +324,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
 const live = () => effectProjection(campaignEffectivenessDefinition(bankTimeZone()));
 export const campaignEffectivenessProjection: Projection & { readonly definition: EffectProjection<CeState> } = {
   name: 'campaign-effectiveness',
-  version: 9,
+  version: 10,
   eventTypes: EVENT_TYPES,
   get tables() {
     return live().tables;

@@ -125,11 +125,11 @@ export const CE_GROUP_CONVERSIONS: TableShape = {
   // A batch reads the pairs of the customers it names.
   extra: [`CREATE INDEX ce_group_conversions_customer_idx ON ce_group_conversions (customer_id)`],
 };
+/** A cost is the campaign's (its id unique within the campaign): keyed by both, the key's index also finds a campaign's costs. */
 export const CE_COSTS: TableShape = {
   name: 'ce_costs',
-  key: ['cost_id'],
-  columns: { cost_id: text, campaign_id: fixed('text'), amount_fen: fixed('bigint'), customer_id: { type: 'text', combine: 'keep' }, occurred_at: fixed('timestamptz') },
-  extra: [`CREATE INDEX ce_costs_campaign_idx ON ce_costs (campaign_id)`],
+  key: ['campaign_id', 'cost_id'],
+  columns: { campaign_id: text, cost_id: text, amount_fen: fixed('bigint'), customer_id: { type: 'text', combine: 'keep' }, occurred_at: fixed('timestamptz') },
 };
 /**
  * Each feedback line recorded on a campaign (rating 1–5, or null for a comment without one), at its business time.
@@ -141,10 +141,11 @@ export const CE_FEEDBACK: TableShape = {
   key: ['campaign_id', 'feedback_id'],
   columns: { campaign_id: text, feedback_id: text, rating: { type: 'numeric', combine: 'keep' }, occurred_at: fixed('timestamptz') },
 };
+/** A complaint is the customer's (its id unique within the customer's stream), about one campaign: keyed by customer and id. */
 export const ceComplaints = (timeZone: string): TableShape => ({
   name: 'ce_complaints',
-  key: ['complaint_id'],
-  columns: { complaint_id: text, campaign_id: fixed('text'), customer_id: fixed('text'), occurred_at: fixed('timestamptz') },
+  key: ['customer_id', 'complaint_id'],
+  columns: { customer_id: text, complaint_id: text, campaign_id: fixed('text'), occurred_at: fixed('timestamptz') },
   // Last: the counters' triggers attach to every fact table above.
   // By time within the campaign: the complaints of a 旬 window, or up to an as-of date, are a range.
   extra: [`CREATE INDEX ce_complaints_campaign_time_idx ON ce_complaints (campaign_id, occurred_at)`, ...countingTriggers(timeZone)],

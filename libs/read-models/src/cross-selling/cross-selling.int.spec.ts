@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore, type NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { projectToEnd } from '../../../../test/support/project-to-end';
 import { withReadModels } from '../runner/read-model-position';
 import { crossSellingProjection } from './cross-selling.projection';
 import { attritionByProducts, campaignCrossSell, crossSellRatio, referralStats } from './cross-selling.query';
@@ -46,12 +46,7 @@ describe('cross-selling read model', () => {
       ev('CrossSellReferred', { referralId: 'R4', customerId: 'Y', referrerStaffId: 'teller', sellerStaffId: 'rm2', productCode: 'FUND' }),
       ev('ConversionRecorded', { conversionId: 'V4', customerId: 'Y', staffId: 'rm2', productCode: 'FUND', amount: '1.00', revenue: '1.00', campaignId: null, referrerStaffId: 'teller', referralId: 'R4' }),
     ]);
-    const project = async () => {
-      const runner = new ProjectionRunner(store, db.pool, [crossSellingProjection], { info: () => undefined, error: () => undefined }, { batchSize: 7, maxBatchWaitMs: 5 });
-      await runner.start();
-      expect(await runner.catchUp(20_000)).toBe(true);
-      await runner.stop();
-    };
+    const project = () => projectToEnd(store, db.pool, [crossSellingProjection], { batchSize: 7, timeoutMs: 20_000 });
     await project();
     // ... which is reversed after V4 was projected: the reversal finds the referral in the table.
     await append('customer-Y', [ev('ConversionReversed', { conversionId: 'V4', customerId: 'Y', reasonNote: null })]);

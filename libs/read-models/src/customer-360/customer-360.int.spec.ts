@@ -3,7 +3,7 @@ import { PostgresEventStore, type NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { applyAgain } from '../../../../test/support/apply-again';
 import { wholeLog } from '../../../../test/support/whole-log';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { projectToEnd } from '../../../../test/support/project-to-end';
 import { withReadModels } from '../runner/read-model-position';
 import { pointsLedgerProjection } from '../points-ledger/points-ledger.projection';
 import { customer360Projection } from './customer-360.projection';
@@ -38,12 +38,7 @@ describe('customer 360 holdings across batches', () => {
     db = await createTestDatabase();
     store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
     const append = (events: NewEvent[]) => store.appendToStream('customer-C1', events, 'any');
-    const project = async () => {
-      const runner = new ProjectionRunner(store, db.pool, [customer360Projection, pointsLedgerProjection], { info: () => undefined, error: () => undefined }, { batchSize: 500, maxBatchWaitMs: 5 });
-      await runner.start();
-      expect(await runner.catchUp(20_000)).toBe(true);
-      await runner.stop();
-    };
+    const project = () => projectToEnd(store, db.pool, [customer360Projection, pointsLedgerProjection], { batchSize: 500, timeoutMs: 20_000 });
     await append([
       ev('CustomerOnboarded', { homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: null }, '2026-01-05T02:00:00.000Z'),
       snapshot('2026-01', ['DEP', 'CARD'], '2026-02-01T17:00:00.000Z'),

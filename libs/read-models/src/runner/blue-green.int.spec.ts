@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { PostgresEventStore } from '@app/event-store';
 import { syntheticHistory } from '@app/demo';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { expectCaughtUp, projectToEnd } from '../../../../test/support/project-to-end';
 import { campaignEffectivenessProjection } from '../campaign-effectiveness/campaign-effectiveness.projection';
 import { PROJECTIONS } from '../index';
 import { ProjectionRunner } from './projection-runner';
@@ -32,7 +33,7 @@ describe('blue/green rebuild', () => {
   it('builds a fresh schema while the old one serves, switches, and drops the old', async () => {
     const runner = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 100, maxBatchWaitMs: 5 });
     await runner.start();
-    expect(await runner.catchUp(30_000)).toBe(true);
+    await expectCaughtUp(runner, 30_000);
     const before = await figures(db.pool);
     const oldSchema = await schemaOf(db.pool);
     const progress: number[] = [];
@@ -55,14 +56,14 @@ describe('blue/green rebuild', () => {
   it('keeps up with events appended during the rebuild', async () => {
     const runner = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 100, maxBatchWaitMs: 5 });
     await runner.start();
-    expect(await runner.catchUp(30_000)).toBe(true);
+    await expectCaughtUp(runner, 30_000);
     const more = syntheticHistory(200, 99).slice(1, -1); // customers only: the campaigns exist already
     const writing = (async () => {
       for (const b of more) await store.appendToStreams(b.map((a) => ({ ...a, streamId: `${a.streamId}-late` })));
     })();
     await runner.rebuild(NAME);
     await writing;
-    expect(await runner.catchUp(30_000)).toBe(true);
+    await expectCaughtUp(runner, 30_000);
     await runner.stop();
     const after = await figures(db.pool);
     // Reference: the same log, projected from scratch by a fresh runner on a fresh schema.
@@ -74,10 +75,7 @@ describe('blue/green rebuild', () => {
   }, 90_000);
 
   it('rebuilds by itself when the code brings a new version of a projection', async () => {
-    const v1 = new ProjectionRunner(store, db.pool, PROJECTIONS, silent, { batchSize: 100, maxBatchWaitMs: 5 });
-    await v1.start();
-    expect(await v1.catchUp(30_000)).toBe(true);
-    await v1.stop();
+    await projectToEnd(store, db.pool, PROJECTIONS, { batchSize: 100 });
     const before = await figures(db.pool);
     const oldSchema = await schemaOf(db.pool);
     const next = campaignEffectivenessProjection.version + 1;

@@ -3,6 +3,7 @@ import { UnavailableError } from '@eventstore/db-client';
 import { EventStoreDbEventStore, formatPosition, type NewEvent } from '@app/event-store';
 import { FakeEventStoreDb } from '../../../event-store/src/eventstoredb/fake-eventstoredb';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { expectCaughtUp } from '../../../../test/support/project-to-end';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { readCheckpoints, withReadModels } from './read-model-position';
@@ -57,7 +58,7 @@ describe('projection runner: a subscription the store breaks', () => {
     const log = { info: () => undefined, error: (o: { retryInMs?: number }) => void (o.retryInMs && waits.push(o.retryInMs)) };
     runner = new ProjectionRunner(store, db.pool, [ticks], log, { batchSize: 10, maxBatchWaitMs: 5, resubscribe: { initialMs: 20, maxMs: 200, settleMs: 100 } });
     await runner.start();
-    expect(await runner.catchUp(10_000)).toBe(true);
+    await expectCaughtUp(runner, 10_000);
   });
   afterEach(async () => {
     await runner.stop();

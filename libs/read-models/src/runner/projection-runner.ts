@@ -379,6 +379,9 @@ export class ProjectionRunner {
       const retryInMs = Math.min(initialMs * 2 ** (attempts - 1), maxMs);
       await this.interrupted(loop, cause, attempts, retryInMs);
       await loop.subscription.close().catch(() => undefined);
+      // Stopped meanwhile: `stopLoop` found no wait to cut short, so none is started (it would hold
+      // `stop()`, and the process, for up to `maxMs`).
+      if (loop.closed || loop.members.size === 0) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, retryInMs);
         loop.wake = () => {

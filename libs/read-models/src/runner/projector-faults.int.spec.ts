@@ -7,7 +7,7 @@ import { syntheticHistory } from '@app/demo';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { wholeLog } from '../../../../test/support/whole-log';
 import { applyAgain } from '../../../../test/support/apply-again';
-import { projectToEnd } from '../../../../test/support/project-to-end';
+import { expectCaughtUp, projectToEnd } from '../../../../test/support/project-to-end';
 import { PROJECTIONS } from '../index';
 import { ProjectionRunner, useSchema } from './projection-runner';
 import { readCheckpoints, withReadModels } from './read-model-position';
@@ -147,7 +147,7 @@ describe('projector under faults', () => {
       const writers = 6;
       await Promise.all(Array.from({ length: writers }, (_, w) => write(store, middle.filter((_, i) => i % writers === w))));
       await write(store, written.slice(-3));
-      expect(await runner.catchUp(60_000)).toBe(true);
+      await expectCaughtUp(runner, 60_000);
       await runner.stop();
       expect(await snapshot(db.pool)).toEqual(await reference(written));
     } finally {

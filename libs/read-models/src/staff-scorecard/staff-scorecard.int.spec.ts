@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore, type NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { projectToEnd } from '../../../../test/support/project-to-end';
 import { withReadModels } from '../runner/read-model-position';
 import { staffScorecardProjection } from './staff-scorecard.projection';
 import { scorecard } from './staff-scorecard.query';
@@ -99,10 +99,7 @@ describe('the scorecard from counters', () => {
     db = await createTestDatabase();
     const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
     for (const { stream, event } of history(13)) await store.appendToStream(stream, [event], 'any');
-    const runner = new ProjectionRunner(store, db.pool, [staffScorecardProjection], { info: () => undefined, error: () => undefined }, { batchSize: 7, maxBatchWaitMs: 5 });
-    await runner.start();
-    expect(await runner.catchUp(120_000)).toBe(true);
-    await runner.stop();
+    await projectToEnd(store, db.pool, [staffScorecardProjection], { batchSize: 7, timeoutMs: 120_000 });
   }, 180_000);
   afterAll(() => db.drop());
 
