@@ -32,7 +32,15 @@ export interface Pending {
  */
 const isArray = (shape: TableShape, c: string) => shape.columns[c]!.type.endsWith('[]');
 const typed = (shape: TableShape, c: string) => (isArray(shape, c) ? 'text[]' : `${shape.columns[c]!.type}[]`);
-const element = (x: unknown) => (x === null || x === undefined ? 'NULL' : `"${String(x).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+/** An element Postgres reads as itself without quotes: not empty, not NULL, none of `{},"\` nor white space. */
+const PLAIN = /^[^\s{},"\\]+$/;
+const NULL_WORD = /^null$/i;
+/** One value's text in an array literal, quoted (its quotes and backslashes escaped) only where the array syntax would misread it. */
+const element = (x: unknown): string => {
+  if (x === null || x === undefined) return 'NULL';
+  const text = String(x);
+  return PLAIN.test(text) && !NULL_WORD.test(text) ? text : `"${text.replace(/[\\"]/g, '\\$&')}"`;
+};
 const wire = (shape: TableShape, c: string, value: unknown) => (isArray(shape, c) && Array.isArray(value) ? `{${value.map(element).join(',')}}` : value);
 const read = (shape: TableShape, c: string, ref: string) => (isArray(shape, c) ? `${ref}::${shape.columns[c]!.type}` : ref);
 /** What an inserted row holds in a column no effect gave. */
@@ -114,26 +122,18 @@ function unnestOf(rows: Pending[], columns: { name: string; type: string; value:
   };
 }
 
-/** An element Postgres reads as itself without quotes: not empty, not NULL, none of `{},"\` nor white space. */
-const PLAIN = /^[^\s{},"\\]+$/;
-const NULL_WORD = /^null$/i;
-
 /**
  * A column's values as the text of an array literal, which is what the driver sends for an array
  * parameter too; built here with one `join`, where the driver appends element by element (a string
  * for each comma, quote and element, kept until the statement is sent: a third of what a rebuild
- * allocates). An element is quoted only when Postgres would read it otherwise. An array holding
- * anything but strings, numbers, booleans and nulls (a Date, which the driver formats) is left to
- * the driver as it is.
+ * allocates). An array holding an object (a Date, which the driver formats) is left to the driver.
  */
 export function arrayLiteral(values: readonly unknown[]): string | readonly unknown[] {
   const parts = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === null || v === undefined) parts[i] = 'NULL';
-    else if (typeof v === 'string') parts[i] = PLAIN.test(v) && !NULL_WORD.test(v) ? v : `"${v.replace(/[\\"]/g, '\\$&')}"`;
-    else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') parts[i] = String(v);
-    else return values;
+    if (typeof v === 'object' && v !== null) return values;
+    parts[i] = element(v);
   }
   return `{${parts.join(',')}}`;
 }
