@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 
 /** CPU seconds the database server has used so far: the postmaster, the children it reaped, and those alive (backends, WAL writer, checkpointer, autovacuum). */
@@ -51,4 +52,50 @@ export async function cpuProfiled<T>(file: string | undefined, f: () => Promise<
     writeFileSync(file, JSON.stringify(profile));
     session.disconnect();
   }
+}
+
+/**
+ * With `file`, a sampling heap profile of this process while `f` runs, written there (`.heapprofile`, opens in
+ * Chrome's DevTools): every sampled allocation, the ones the garbage collector took back before the end too, so it
+ * ranks what allocates most, not what stays.
+ */
+export async function heapSampled<T>(file: string | undefined, f: () => Promise<T>): Promise<T> {
+  if (!file) return f();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<unknown>((ok, fail) => session.post(method, params ?? {}, (err, r) => (err ? fail(err) : ok(r))));
+  await post('HeapProfiler.enable');
+  await post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  try {
+    return await f();
+  } finally {
+    const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: object };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/**
+ * The garbage collector's pauses of this thread while counting (ms, summed): scavenges of the young generation
+ * (minor) and the rest (mark-compact, incremental marking steps, weak callbacks). Its helper threads' work shows only
+ * in the process's CPU time.
+ */
+export function gcPauses(): { stop(): { minorMs: number; otherMs: number; scavenges: number } } {
+  const totals = { minorMs: 0, otherMs: 0, scavenges: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const minor = (e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR;
+      if (minor) {
+        totals.minorMs += e.duration;
+        totals.scavenges++;
+      } else totals.otherMs += e.duration;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      observer.disconnect();
+      return { minorMs: Math.round(totals.minorMs), otherMs: Math.round(totals.otherMs), scavenges: totals.scavenges };
+    },
+  };
 }

@@ -11,7 +11,9 @@
  * `--statements`: the server loads pg_stat_statements, and the report lists the 25 statements of the all-projections
  * rebuild that took it longest. Each rebuild reports the database server's CPU seconds beside this process's.
  * `--catch-up N`: events per transaction once a batch has filled up (10,000 without it); with `--runs 4 --ab CATCH_UP_OFF`
- * the runs alternate with and without catch-up batches in one process.
+ * the runs alternate with and without catch-up batches in one process. Each rebuild reports the garbage collector's
+ * pauses (`gcMs`). `--cpu-profile FILE` / `--heap-profile FILE`: a V8 CPU profile / a sampling heap profile (every
+ * allocation sampled, collected or not) of the all-projections rebuild, written to FILE.
  */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
@@ -32,7 +34,7 @@ import { syntheticBatches } from '@app/demo';
 import { timed } from './percentiles';
 import { campaignEffectivenessBefore } from './effectiveness-before';
 import { naiveRebuild } from './naive-baseline';
-import { databaseCpuSeconds } from './cpu';
+import { cpuProfiled, databaseCpuSeconds, gcPauses, heapSampled } from './cpu';
 
 const EVENTS_PER_CUSTOMER = 8.2;
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
@@ -53,6 +55,7 @@ async function rebuild(pool: Pool, store: PostgresEventStore, projections: reado
   const statementsBefore = statements;
   const cpuBefore = process.cpuUsage();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const gc = gcPauses();
   const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20, catchUpBatchSize: catchUpBatchSize() });
   const [, ms] = await timed(async () => {
     await runner.start();
@@ -63,11 +66,12 @@ async function rebuild(pool: Pool, store: PostgresEventStore, projections: reado
   const sent = statements - statementsBefore;
   // This process's CPU (effects, folds, parsing, the driver); the rest of the wall time is the database's or waiting for a core.
   const cpu = process.cpuUsage(cpuBefore);
+  const gcMs = gc.stop();
   const dbCpu = (await databaseCpuSeconds(pool)) - dbCpuBefore;
   // The next run starts from nothing: drop this one's checkpoints and schemas.
   const { rows } = await pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints RETURNING schema_name`);
   for (const r of rows) await pool.query(`DROP SCHEMA IF EXISTS "${r.schema_name}" CASCADE`);
-  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000), nodeCpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100, databaseCpuSeconds: Math.round(dbCpu * 100) / 100 };
+  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000), nodeCpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100, databaseCpuSeconds: Math.round(dbCpu * 100) / 100, gcMs };
 }
 
 async function main() {
@@ -163,7 +167,8 @@ async function main() {
       step('rebuild of all projections in one pass');
       effectTimings.enabled = profile;
       effectTimings.ms.clear();
-      results.push(await rebuild(pool, store, PROJECTIONS, events));
+      const profileTo = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+      results.push(await cpuProfiled(profileTo('--cpu-profile'), () => heapSampled(profileTo('--heap-profile'), () => rebuild(pool, store, PROJECTIONS, events))));
       for (let i = 1; i < option('--runs', 1); i++) {
         const ab = args.includes('--ab') ? args[args.indexOf('--ab') + 1]!.split(',') : [];
         for (const k of ab) if (i % 2 === 1) process.env[k] = '1'; else delete process.env[k];

@@ -163,3 +163,44 @@ describe('an array column', () => {
     }
   });
 });
+
+describe('values the array syntax reads specially', () => {
+  // Each column of a batch travels as one array literal: these must arrive as themselves, in keys and in values,
+  // through the INSERT, the UPDATE and the DELETE.
+  const tricky = ['', 'NULL', 'null', ' padded ', 'a,b', '{x}', 'say "hi"', 'back\\slash', 'tab\there', 'line\nbreak', '中文 空格', 'plain-id-1'];
+
+  it('writes empty text, the word NULL, spaces, commas, braces, quotes, backslashes and control characters as they are, alone and in an array column', async () => {
+    const db = await createTestDatabase();
+    try {
+      const NOTES: TableShape = {
+        name: 'notes',
+        key: ['id'],
+        columns: { id: { type: 'text' }, note: { type: 'text' }, n: { type: 'integer', combine: 'add', default: 0 }, ok: { type: 'boolean' }, big: { type: 'bigint' }, pair: { type: 'text[]' } },
+      };
+      await inTransaction(db.pool, async (tx) => {
+        await tx.query(`CREATE SCHEMA rm_notes`);
+        await useSchema(tx, 'rm_notes');
+        for (const ddl of tableDdl(NOTES)) await tx.query(ddl);
+        // Rows already there for the first half, so those keys go through the UPDATE.
+        for (const id of tricky.slice(0, 6)) await tx.query(`INSERT INTO notes (id, note, n) VALUES ($1, 'old', 1)`, [id]);
+        await tx.query(`INSERT INTO notes (id, note, n) VALUES ('gone', 'old', 1), ('gone,too', 'old', 1)`);
+        const fold = new EffectFold([NOTES]);
+        tricky.forEach((id, i) => fold.add(upsert('notes', { id, note: tricky[tricky.length - 1 - i], n: 2, ok: i % 2 === 0, big: 9007199254740993n, pair: [id, null, tricky[i + 1] ?? ''] })));
+        fold.add(upsert('notes', { id: 'nulls', note: null, n: 2, ok: null, big: null, pair: null }));
+        fold.add(remove('notes', { id: 'gone' }));
+        fold.add(remove('notes', { id: 'gone,too' }));
+        await fold.write(tx);
+      });
+      const { rows } = await db.pool.query(`SELECT id, note, n, ok, big, pair FROM rm_notes.notes`);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      expect(byId.size).toBe(tricky.length + 1);
+      // The first six were there with n = 1 (1 + 2 = 3); the others inserted with 2. The note is the list read backwards.
+      tricky.forEach((id, i) =>
+        expect(byId.get(id)).toEqual({ id, note: tricky[tricky.length - 1 - i], n: i < 6 ? 3 : 2, ok: i % 2 === 0, big: '9007199254740993', pair: [id, null, tricky[i + 1] ?? ''] }),
+      );
+      expect(byId.get('nulls')).toEqual({ id: 'nulls', note: null, n: 2, ok: null, big: null, pair: null });
+    } finally {
+      await db.drop();
+    }
+  });
+});

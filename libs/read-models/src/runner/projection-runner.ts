@@ -109,6 +109,14 @@ interface Loop {
   generation: number;
 }
 
+/** A projection's event types as a set, made once per projection (each batch asks for every event of it). */
+const eventTypeSets = new WeakMap<Projection, ReadonlySet<string>>();
+function handled(p: Projection): ReadonlySet<string> {
+  let types = eventTypeSets.get(p);
+  if (!types) eventTypeSets.set(p, (types = new Set(p.eventTypes)));
+  return types;
+}
+
 /** Where a build of a projection is tracked: the live one under its name, a rebuild beside it. */
 const NEXT = (name: string) => `${name}#next`;
 
@@ -443,7 +451,8 @@ export class ProjectionRunner {
    * and one that does stops it on the event it cannot apply, past every part before it.
    */
   private async applyBatch(loop: Loop, m: Member, batch: readonly RecordedEvent[]): Promise<void> {
-    const fresh = batch.filter((e) => comparePositions(e.position, m.position) > 0);
+    // The batch is in log order: when its first event is past the member's position, all of it is (the batch itself, not a copy per member).
+    const fresh = batch.length && comparePositions(batch[0]!.position, m.position) > 0 ? batch : batch.filter((e) => comparePositions(e.position, m.position) > 0);
     if (fresh.length === 0) return;
     const outcome = await this.tryBatch(loop, m, fresh);
     if (outcome === 'applied' || outcome === 'left') return;
@@ -468,7 +477,8 @@ export class ProjectionRunner {
    * events), the error when it is one no retry mends. Transient errors past the last attempt throw.
    */
   private async tryBatch(loop: Loop, m: Member, fresh: readonly RecordedEvent[]): Promise<'applied' | 'left' | { error: unknown }> {
-    const relevant = fresh.filter((e) => m.projection.eventTypes.includes(e.type));
+    const types = handled(m.projection);
+    const relevant = fresh.filter((e) => types.has(e.type));
     const last = fresh[fresh.length - 1]!.position;
     const { initialMs = 100, maxMs = 5_000, attempts = 8 } = this.options.retry ?? {};
     for (let attempt = 1; ; attempt++) {
