@@ -47,13 +47,15 @@ interface Upsert {
   /** Extra FROM item and condition (e.g. a lateral unfold), optional. */
   readonly join?: string;
   readonly where?: string;
+  /** The rows as `s` sees them, from the changed rows (each with `sign`); default: those rows as they are. */
+  readonly source?: (rows: string) => string;
 }
 
 function upsert(u: Upsert, src: string): string {
   const cols = Object.keys(u.sums);
   const sums = cols.map((c) => `sum((${u.sums[c]}) * s.sign)`);
   return `INSERT INTO ${u.into} AS c (${[...u.keys, ...cols].join(', ')})
-    SELECT ${[...u.keyExprs, ...sums].join(', ')} FROM ${src} s ${u.join ?? ''} ${u.where ? `WHERE ${u.where}` : ''}
+    SELECT ${[...u.keyExprs, ...sums].join(', ')} FROM ${u.source ? u.source(src) : src} s ${u.join ?? ''} ${u.where ? `WHERE ${u.where}` : ''}
     GROUP BY ${u.keyExprs.map((_, i) => i + 1).join(', ')}
     HAVING ${sums.map((x) => `${x} <> 0`).join(' OR ')}
     ON CONFLICT (${u.keys.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')};`;
@@ -84,25 +86,34 @@ const flag = (condition: string) => `(${condition})::int`;
  * A participant's funnel stages, each with the business day it counts from in an as-of answer:
  * the day the participant was both enrolled and at that stage (stage dates only ever move earlier).
  *
- * Rows per participant come from `unnest` over arrays, not from a `LATERAL (VALUES …)`: Postgres
- * compiles the expressions of a VALUES list again for each of its rows on every rescan, which made
- * these lists most of the cost of a participants' INSERT; the arrays are compiled once per statement.
- * The day of the unit row is worked out once per participant row (`dd`; `OFFSET 0` keeps the
- * planner from folding it back into each place that uses it).
+ * The changed rows are first grouped by what the unfolding reads (campaign, group, unit, tier, the
+ * enrolment and stage times, the unit row's start), their signs summed, so a launch's 10,000
+ * participants enrolled at one instant unfold as a few dozen groups, not one by one, and an update
+ * that leaves those unchanged (a recount of sales) cancels out before it unfolds. The unit row's
+ * start matters only when its day is after the enrolment's (every stage day is on or after that
+ * day), so one on or before the enrolment is left out of the group: the unfolding would not look at it.
+ *
+ * Rows per group come from `unnest` over arrays, not from a `LATERAL (VALUES …)`: Postgres
+ * compiles the expressions of a VALUES list again for each of its rows on every rescan; the arrays
+ * are compiled once per statement.
  */
-const STAGES = `CROSS JOIN LATERAL (SELECT ce_day(s.unit_from) AS unit_day OFFSET 0) AS dd
-  CROSS JOIN LATERAL unnest(
-    ARRAY[ce_day(s.enrolled_at),
-      CASE WHEN s.first_contacted_at IS NOT NULL THEN ce_day(GREATEST(s.enrolled_at, s.first_contacted_at)) END,
-      CASE WHEN s.first_offered_at IS NOT NULL THEN ce_day(GREATEST(s.enrolled_at, s.first_offered_at)) END,
-      CASE WHEN s.first_accepted_at IS NOT NULL THEN ce_day(GREATEST(s.enrolled_at, s.first_accepted_at)) END,
-      CASE WHEN s.took_part_at IS NOT NULL THEN ce_day(GREATEST(s.enrolled_at, s.took_part_at)) END]::date[],
+const STAGE_DAYS = (rows: string) => `(SELECT campaign_id, grp, unit_id, tier, sign, ce_day(enrolled_at) AS d0,
+    CASE WHEN first_contacted_at IS NOT NULL THEN ce_day(GREATEST(enrolled_at, first_contacted_at)) END AS d1,
+    CASE WHEN first_offered_at IS NOT NULL THEN ce_day(GREATEST(enrolled_at, first_offered_at)) END AS d2,
+    CASE WHEN first_accepted_at IS NOT NULL THEN ce_day(GREATEST(enrolled_at, first_accepted_at)) END AS d3,
+    CASE WHEN took_part_at IS NOT NULL THEN ce_day(GREATEST(enrolled_at, took_part_at)) END AS d4,
+    CASE WHEN ce_day(unit_from) > ce_day(enrolled_at) THEN ce_day(unit_from) END AS unit_day
+  FROM (SELECT campaign_id, grp, unit_id, tier, enrolled_at, first_contacted_at, first_offered_at, first_accepted_at, took_part_at,
+          CASE WHEN unit_from > enrolled_at THEN unit_from END AS unit_from, sum(sign) AS sign
+        FROM ${rows} x GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 HAVING sum(sign) <> 0) g)`;
+const STAGES = `CROSS JOIN LATERAL unnest(
+    ARRAY[s.d0, s.d1, s.d2, s.d3, s.d4]::date[],
     ARRAY[1, 0, 0, 0, 0], ARRAY[0, 1, 0, 0, 0], ARRAY[0, 0, 1, 0, 0], ARRAY[0, 0, 0, 1, 0], ARRAY[0, 0, 0, 0, 1]
   ) AS st(day, enrolled, contacted, offered, accepted, participated)
   CROSS JOIN LATERAL unnest(
     -- A unit row known only from a later day (a backdated onboarding's first unit): no unit ('') until that day.
-    ARRAY[CASE WHEN dd.unit_day > st.day THEN '' ELSE s.unit_id END, CASE WHEN dd.unit_day > st.day THEN '' END, CASE WHEN dd.unit_day > st.day THEN s.unit_id END]::text[],
-    ARRAY[st.day, dd.unit_day, dd.unit_day]::date[],
+    ARRAY[CASE WHEN s.unit_day > st.day THEN '' ELSE s.unit_id END, CASE WHEN s.unit_day > st.day THEN '' END, CASE WHEN s.unit_day > st.day THEN s.unit_id END]::text[],
+    ARRAY[st.day, s.unit_day, s.unit_day]::date[],
     ARRAY[1, -1, 1]
   ) AS ph(unit_id, as_of_day, w)`;
 
@@ -202,6 +213,7 @@ export function countingTriggers(timeZone: string): string[] {
         into: 'ce_group_counts',
         keys: ['campaign_id', 'grp', 'unit_id', 'tier', 'as_of_day'],
         keyExprs: ['s.campaign_id', 's.grp', 'ph.unit_id', 's.tier', 'ph.as_of_day'],
+        source: STAGE_DAYS,
         join: STAGES,
         where: 'st.day IS NOT NULL AND ph.unit_id IS NOT NULL',
         sums: { enrolled: 'st.enrolled * ph.w', contacted: 'st.contacted * ph.w', offered: 'st.offered * ph.w', accepted: 'st.accepted * ph.w', participated: 'st.participated * ph.w' },
@@ -210,6 +222,8 @@ export function countingTriggers(timeZone: string): string[] {
         into: 'ce_group_sales_counts',
         keys: ['campaign_id', 'grp', 'unit_id', 'tier'],
         keyExprs: ['s.campaign_id', 's.grp', 's.unit_id', 's.tier'],
+        // A participant without a sale or revenue (every one a launch enrols) adds nothing: left out before the sums.
+        where: 's.sales <> 0 OR s.revenue_fen <> 0',
         sums: { converted: flag('s.sales > 0'), revenue_fen: 's.revenue_fen', squares: 's.revenue_fen::numeric * s.revenue_fen' },
       },
       // As of a day: the spans the participant had a counting sale (its unit '' before its unit row's day), and its revenue while it held.
@@ -218,6 +232,7 @@ export function countingTriggers(timeZone: string): string[] {
         keys: ['campaign_id', 'grp', 'unit_id', 'tier', 'from_day', 'to_day'],
         keyExprs: ['s.campaign_id', 's.grp', "CASE WHEN ce_day(s.unit_from) > cs.from_day THEN '' ELSE s.unit_id END", 's.tier', 'cs.from_day', 'cs.to_day'],
         join: `CROSS JOIN LATERAL (SELECT * FROM ce_converted_spans(s.sale_at, s.sale_until, s.enrolled_at, s.unit_from) WHERE cardinality(s.sale_at) > 0) cs`,
+        where: 'cardinality(s.sale_at) > 0',
         sums: { converted: '1' },
       },
       {
@@ -225,6 +240,7 @@ export function countingTriggers(timeZone: string): string[] {
         keys: ['campaign_id', 'grp', 'from_day', 'to_day'],
         keyExprs: ['s.campaign_id', 's.grp', 'rs.from_day', 'rs.to_day'],
         join: `CROSS JOIN LATERAL (SELECT * FROM ce_sale_steps(s.sale_at, s.sale_until, s.sale_revenue, s.enrolled_at, NULL) WHERE cardinality(s.sale_at) > 0) rs`,
+        where: 'cardinality(s.sale_at) > 0',
         sums: { customers: '1', revenue_fen: 'rs.revenue_fen', squares: 'rs.revenue_fen::numeric * rs.revenue_fen' },
       },
       {
@@ -234,7 +250,8 @@ export function countingTriggers(timeZone: string): string[] {
         join: `CROSS JOIN LATERAL unnest(ARRAY[ce_day(s.first_contacted_at), ce_day(s.first_offered_at), ce_day(s.first_accepted_at)]::date[],
                                           ARRAY[s.first_contacted_at, s.first_offered_at, s.first_accepted_at]::timestamptz[],
                                           ARRAY[1, 0, 0], ARRAY[0, 1, 0], ARRAY[0, 0, 1]) AS d(day, at, contacted, offered, accepted)`,
-        where: 'd.day IS NOT NULL',
+        // A participant at none of these stages (every one a launch enrols) adds nothing: left out before it unfolds.
+        where: '(s.first_contacted_at IS NOT NULL OR s.first_offered_at IS NOT NULL OR s.first_accepted_at IS NOT NULL) AND d.day IS NOT NULL',
         sums: { contacted: 'd.contacted', offered: 'd.offered', accepted: 'd.accepted' },
       },
     ]),

@@ -79,3 +79,58 @@ describe('campaign-effectiveness: a batch of enrolments only (a launch) reads wh
     ]);
   });
 });
+
+/**
+ * A launch's participants counted in groups (the counters group the batch's rows before they
+ * unfold): K2 launches on 1 June and enrols five customers at 09:00 Beijing time (01:00 UTC). P
+ * and Q (gold since March) were onboarded in SB1 long before, R too (control). S's onboarding is
+ * dated 3 June: their unit is known only from then. T's is dated 00:30 on 2 June Beijing time,
+ * still 1 June in UTC: the next bank day, so T too has no unit on 1 June.
+ */
+describe('campaign-effectiveness: a launch batch counts its participants by the day their unit is known', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  const project = () => projectToEnd(store, db.pool, [campaignEffectivenessProjection], { batchSize: 100, maxBatchWaitMs: 50 });
+  const rows = (sql: string) => withReadModels(db.pool, [campaignEffectivenessProjection.name], async (rm) => (await rm.query(sql)).rows);
+  const at = '2026-06-01T09:00:00+08:00';
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+    await store.appendToStream('campaign-K2', [drafted('K2', ['DEP'], '2026-05-20T09:00:00+08:00'), ev('CampaignLaunched', { campaignId: 'K2', treatmentCount: 4, controlCount: 1 }, '2026-06-01T00:00:00+08:00')], 'any');
+    const onboarded = (customerId: string, occurredAt: string) => ev('CustomerOnboarded', { customerId, homeUnitId: 'SB1' }, occurredAt);
+    await store.appendToStream('customer-P', [onboarded('P', '2026-01-01T09:00:00+08:00')], 'any');
+    await store.appendToStream('customer-Q', [onboarded('Q', '2026-01-02T09:00:00+08:00'), ev('CustomerTierChanged', { customerId: 'Q', to: 'gold' }, '2026-03-01T00:00:00+08:00')], 'any');
+    await store.appendToStream('customer-R', [onboarded('R', '2026-01-03T09:00:00+08:00')], 'any');
+    await store.appendToStream('customer-S', [onboarded('S', '2026-06-03T10:00:00+08:00')], 'any');
+    await store.appendToStream('customer-T', [onboarded('T', '2026-06-02T00:30:00+08:00')], 'any');
+    await project();
+    await store.appendToStreams(
+      (
+        [
+          ['P', 'treatment'],
+          ['Q', 'treatment'],
+          ['R', 'control'],
+          ['S', 'treatment'],
+          ['T', 'treatment'],
+        ] as const
+      ).map(([customerId, group]) => ({ streamId: `customer-${customerId}`, events: [enrolled('K2', customerId, group, at)], expectedRevision: 'any' as const })),
+    );
+    await project();
+  });
+  afterAll(() => db.drop());
+
+  it('counts S and T without a unit until the bank day it is known, then in SB1; the others in SB1 from the launch day, by tier', async () => {
+    expect(await rows(`SELECT grp, unit_id, tier, to_char(as_of_day, 'YYYY-MM-DD') AS day, enrolled FROM ce_group_counts WHERE campaign_id = 'K2' AND enrolled <> 0 ORDER BY grp, unit_id, tier, as_of_day`)).toEqual([
+      { grp: 'control', unit_id: 'SB1', tier: 'ordinary', day: '2026-06-01', enrolled: 1 },
+      // S and T: no unit ('') as of 1 June; T in SB1 from 2 June, S from 3 June.
+      { grp: 'treatment', unit_id: '', tier: 'ordinary', day: '2026-06-01', enrolled: 2 },
+      { grp: 'treatment', unit_id: '', tier: 'ordinary', day: '2026-06-02', enrolled: -1 },
+      { grp: 'treatment', unit_id: '', tier: 'ordinary', day: '2026-06-03', enrolled: -1 },
+      { grp: 'treatment', unit_id: 'SB1', tier: 'gold', day: '2026-06-01', enrolled: 1 },
+      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', day: '2026-06-01', enrolled: 1 },
+      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', day: '2026-06-02', enrolled: 1 },
+      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', day: '2026-06-03', enrolled: 1 },
+    ]);
+  });
+});

@@ -1,6 +1,8 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
 import { data as d, occurredAt as at } from '../runner/event-fields';
+import { timedQueries } from '../runner/effects';
+import { withGenericPlans } from '../runner/sql';
 
 /** Times are milliseconds since the epoch here; `seq` is the event's place in the log. */
 export interface CeCampaign {
@@ -97,12 +99,16 @@ const MOVED_BY_BOUNDS = `
  * about the customer in the batch (a sale, a contact, a move) reads all their rows, as before.
  */
 export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CeState> {
+  return withGenericPlans(timedQueries(tx, 'campaign-effectiveness: state:'), (read) => readCeState(read, events));
+}
+
+async function readCeState(read: PoolClient['query'], events: readonly RecordedEvent[]): Promise<CeState> {
   const s = emptyCeState();
   // A launch or a close moves the run's bounds: the participants whose counted sales that changes are recounted.
   const moves = events.filter((e) => CLOSING.has(e.type) && typeof d(e).campaignId === 'string');
   const paired = moves.length
     ? (
-        await tx.query<{ customer_id: string }>(MOVED_BY_BOUNDS, [
+        await read<{ customer_id: string }>(MOVED_BY_BOUNDS, [
           moves.map((e) => d(e).campaignId),
           moves.map((e) => at(e)),
           moves.map((e) => e.type === 'CampaignLaunched'),
@@ -125,7 +131,7 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
 
   const history = async (table: string, column: string, into: Map<string, CeHistoryRow[]>) => {
     if (placing.length === 0) return;
-    const { rows } = await tx.query(`SELECT customer_id, valid_from, seq, ${column} AS value FROM ${table} WHERE customer_id = ANY($1::text[]) ORDER BY seq`, [placing]);
+    const { rows } = await read(`SELECT customer_id, valid_from, seq, ${column} AS value FROM ${table} WHERE customer_id = ANY($1::text[]) ORDER BY seq`, [placing]);
     for (const r of rows) into.set(r.customer_id, [...(into.get(r.customer_id) ?? []), { validFrom: (r.valid_from as Date).getTime(), seq: BigInt(r.seq), value: r.value }]);
   };
   await history('ce_customer_units', 'unit_id', s.units);
@@ -135,7 +141,7 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
   const readCampaigns = async (ids: string[]) => {
     const missing = ids.filter((id) => !s.campaigns.has(id));
     if (missing.length === 0) return;
-    const { rows } = await tx.query(`SELECT campaign_id, product_codes, launched_at, closed_at FROM ce_campaigns WHERE campaign_id = ANY($1::text[])`, [missing]);
+    const { rows } = await read(`SELECT campaign_id, product_codes, launched_at, closed_at FROM ce_campaigns WHERE campaign_id = ANY($1::text[])`, [missing]);
     rows.forEach(campaign);
   };
   // The campaigns the events name first: an enrolment's campaign says which products' sales it pairs.
@@ -161,11 +167,11 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
     conversionsOf(s, r.customer_id as string).set(r.conversion_id as string, { productCode: r.product_code as string, occurredAt: (r.occurred_at as Date).getTime(), revenueFen: Number(r.revenue_fen), reversed: r.reversed as boolean, reversedAt: ms(r.reversed_at as Date | null) });
   const CONVERSION = `customer_id, conversion_id, product_code, occurred_at, revenue_fen, reversed, reversed_at`;
 
-  const participants = customers.length ? (await tx.query(`SELECT * FROM ce_participants WHERE customer_id = ANY($1::text[])`, [customers])).rows : [];
+  const participants = customers.length ? (await read(`SELECT * FROM ce_participants WHERE customer_id = ANY($1::text[])`, [customers])).rows : [];
   participants.forEach(participant);
   if (customers.length) {
-    (await tx.query(`SELECT ${CONVERSION} FROM ce_conversions WHERE customer_id = ANY($1::text[])`, [customers])).rows.forEach(conversion);
-    const groups = await tx.query(`SELECT campaign_id, customer_id, conversion_id FROM ce_group_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
+    (await read(`SELECT ${CONVERSION} FROM ce_conversions WHERE customer_id = ANY($1::text[])`, [customers])).rows.forEach(conversion);
+    const groups = await read(`SELECT campaign_id, customer_id, conversion_id FROM ce_group_conversions WHERE customer_id = ANY($1::text[])`, [customers]);
     for (const r of groups.rows) groupConversionsOf(s, r.campaign_id, r.customer_id).add(r.conversion_id);
   }
 
@@ -175,13 +181,13 @@ export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent
     const customerIds = uniq(enrolments.map((x) => x[1]));
     const enrolledPair = (r: { campaign_id: string; customer_id: string }) => enrolOnly.has(pairKey(r.campaign_id, r.customer_id));
     const byPair = `campaign_id = ANY($1::text[]) AND customer_id = ANY($2::text[])`;
-    (await tx.query(`SELECT * FROM ce_participants WHERE ${byPair}`, [campaignIds, customerIds])).rows.filter(enrolledPair).forEach(participant);
-    const groups = await tx.query(`SELECT campaign_id, customer_id, conversion_id FROM ce_group_conversions WHERE ${byPair}`, [campaignIds, customerIds]);
+    (await read(`SELECT * FROM ce_participants WHERE ${byPair}`, [campaignIds, customerIds])).rows.filter(enrolledPair).forEach(participant);
+    const groups = await read(`SELECT campaign_id, customer_id, conversion_id FROM ce_group_conversions WHERE ${byPair}`, [campaignIds, customerIds]);
     for (const r of groups.rows.filter(enrolledPair)) groupConversionsOf(s, r.campaign_id, r.customer_id).add(r.conversion_id);
     // The sales of the products of the campaigns they enrol in (a campaign drafted in this batch: from its event).
     const drafted = new Map(events.filter((e) => e.type === 'CampaignDrafted').map((e) => [d(e).campaignId as string, d(e).productCodes as string[]]));
     const products = uniq(campaignIds.flatMap((id) => [...(s.campaigns.get(id)?.productCodes ?? []), ...(drafted.get(id) ?? [])]));
-    if (products.length) (await tx.query(`SELECT ${CONVERSION} FROM ce_conversions WHERE customer_id = ANY($1::text[]) AND product_code = ANY($2::text[])`, [customerIds, products])).rows.forEach(conversion);
+    if (products.length) (await read(`SELECT ${CONVERSION} FROM ce_conversions WHERE customer_id = ANY($1::text[]) AND product_code = ANY($2::text[])`, [customerIds, products])).rows.forEach(conversion);
   }
 
   // The campaigns of the participations read (their bounds and products: recounts, pairs).

@@ -55,6 +55,17 @@ describe('the customer directory as effects', () => {
     ]);
   });
 
+  it('given customers the batch only enrols (rows not read), adds each campaign to their sets, a repeated enrolment once', () => {
+    const state: DirectoryState = { ...empty(), enrolOnly: new Set(['C1', 'C2']) };
+    const enrolled = (customerId: string, campaignId: string, group: string) => event('CustomerEnrolledInCampaign', { campaignId, customerId, group }, '2026-06-19T16:00:00.000Z');
+    const rows = foldEffects(customerDirectoryProjection.definition, [enrolled('C1', 'K9', 'control'), enrolled('C2', 'K9', 'treatment'), enrolled('C1', 'K10', 'treatment'), enrolled('C1', 'K9', 'control')], state).rows('customer_directory');
+    // No row is created (a customer not onboarded stays without one); the sets in code point order ('K10' before 'K9').
+    expect(rows).toEqual([
+      { key: { customer_id: 'C1' }, change: { enrolled_in: ['K10', 'K9'], control_in: ['K9'] }, insert: null, removed: false },
+      { key: { customer_id: 'C2' }, change: { enrolled_in: ['K9'] }, insert: null, removed: false },
+    ]);
+  });
+
   it('given contacts stored before and more in the batch (one twice), writes their times newest first, by instant not by text, the 30 days before the latest only', () => {
     const stored: DirectoryState = empty();
     stored.customers.set('C1', {

@@ -24,8 +24,9 @@ export const CUSTOMER_DIRECTORY: TableShape = {
     campaign_contacts: { type: 'jsonb', default: '{}' },
     /** The times of `campaign_contacts`, newest first: the contact cap reads the cap-th newest (one subscript, no subquery per row). */
     contact_times: { type: 'timestamptz[]', default: '{}' },
-    enrolled_in: list,
-    control_in: list,
+    // The campaigns enrolled in, and those in their control group: sets, added to without reading the row (a launch).
+    enrolled_in: { ...list, combine: 'union' },
+    control_in: { ...list, combine: 'union' },
   },
   extra: [`CREATE INDEX customer_directory_unit_idx ON customer_directory (home_unit_id, tier)`],
 };

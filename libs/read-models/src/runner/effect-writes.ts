@@ -97,6 +97,9 @@ export async function mergeRows(tx: PoolClient, shape: TableShape, pending: Pend
           return `${c} = LEAST(t.${c}, ${v})`;
         case 'max':
           return `${c} = GREATEST(t.${c}, ${v})`;
+        case 'union':
+          // By code point ("C"), as `sortedUnion` sorts the batch's own lists.
+          return `${c} = CASE WHEN ${v} IS NULL THEN t.${c} ELSE ARRAY(SELECT DISTINCT x COLLATE "C" FROM unnest(t.${c} || ${v}) AS x ORDER BY 1) END`;
         default:
           return `${c} = CASE WHEN v.has_${c} THEN ${v} ELSE t.${c} END`;
       }

@@ -86,8 +86,22 @@ function combine(how: Combine, current: unknown, next: unknown): unknown {
       return next === null ? current : current === null ? next : compare(next, current) < 0 ? next : current;
     case 'max':
       return next === null ? current : current === null ? next : compare(next, current) > 0 ? next : current;
+    case 'union':
+      return sortedUnion(current as readonly string[] | null, next as readonly string[] | null);
   }
 }
+
+/** The elements of both lists, each once, sorted by code point (as the database's "C" order sorts them). */
+export function sortedUnion(a: readonly string[] | null, b: readonly string[] | null): string[] {
+  return [...new Set([...(a ?? []), ...(b ?? [])])].sort(byCodePoint);
+}
+const byCodePoint = (x: string, y: string) => {
+  // UTF-16 order (the default sort) is code point order except for characters past U+FFFF against U+E000–U+FFFF.
+  const a = [...x].map((c) => c.codePointAt(0)!);
+  const b = [...y].map((c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+};
 
 /** Numbers as numbers; ISO times and other text as text (ISO 8601 in UTC sorts as text). */
 const compare = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
@@ -97,7 +111,7 @@ const compare = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b =
  * summed over batches, when a bench turns it on; off, nothing is measured.
  */
 export const effectTimings = { enabled: false, ms: new Map<string, number>() };
-async function timed<T>(key: string, f: () => Promise<T>): Promise<T> {
+export async function timed<T>(key: string, f: () => Promise<T>): Promise<T> {
   if (!effectTimings.enabled) return f();
   const started = performance.now();
   try {
@@ -105,6 +119,14 @@ async function timed<T>(key: string, f: () => Promise<T>): Promise<T> {
   } finally {
     effectTimings.ms.set(key, (effectTimings.ms.get(key) ?? 0) + performance.now() - started);
   }
+}
+
+/** `tx` whose queries are each timed as a phase of their own (`prefix` and the statement's start), when timings are on. */
+export function timedQueries(tx: PoolClient, prefix: string): PoolClient {
+  if (!effectTimings.enabled) return tx;
+  const query = (sql: string | { text: string }, params?: unknown[]) =>
+    timed(`${prefix} ${(typeof sql === 'string' ? sql : sql.text).replace(/\s+/g, ' ').slice(0, 90)}`, () => tx.query(sql as string, params));
+  return new Proxy(tx, { get: (target, key) => (key === 'query' ? query : Reflect.get(target, key)) });
 }
 
 /** A table of a fold: its rows by key, and how each column combines (looked up once, not per effect). */
@@ -172,9 +194,10 @@ export class EffectFold {
       if (rows.size === 0) continue;
       const pending = [...rows.values()];
       await timed(`${timingPrefix}write ${shape.name}`, async () => {
+        const q = timedQueries(tx, `${timingPrefix}write ${shape.name}:`);
         const removed = pending.filter((p) => p.removed);
-        if (removed.length) await deleteKeys(tx, shape, removed.map((p) => p.key));
-        await mergeRows(tx, shape, pending);
+        if (removed.length) await deleteKeys(q, shape, removed.map((p) => p.key));
+        await mergeRows(q, shape, pending);
       });
     }
   }

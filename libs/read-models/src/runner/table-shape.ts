@@ -3,9 +3,11 @@
 /**
  * How a column of a row that exists already takes a value from an effect:
  * `set` the latest wins; `add` the values are summed; `min` / `max` the smallest / largest stays
- * (nulls ignored); `keep` the value the row was inserted with stays (keep-first).
+ * (nulls ignored); `keep` the value the row was inserted with stays (keep-first); `union` (a `text[]`
+ * kept as a sorted set) the elements there and those given, each once, sorted — so an effect can add
+ * to the set without reading what is there.
  */
-export type Combine = 'set' | 'add' | 'min' | 'max' | 'keep';
+export type Combine = 'set' | 'add' | 'min' | 'max' | 'keep' | 'union';
 
 export interface ColumnShape {
   /** PostgreSQL type, e.g. `text`, `bigint`, `timestamptz`. */

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { PostgresEventStore, type NewEvent } from '@app/event-store';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { projectToEnd } from '../../../../test/support/project-to-end';
+import { withReadModels } from '../runner/read-model-position';
+import { customerDirectoryProjection } from './customer-directory.projection';
+
+const ev = (type: string, data: object, occurredAt: string): NewEvent => ({
+  type,
+  data,
+  metadata: { eventId: randomUUID(), correlationId: 'c', causationId: null, actor: 'a', orgUnit: null, occurredAt: new Date(occurredAt).toISOString(), schemaVersion: 1 },
+});
+const onboarded = (customerId: string, at: string) => ev('CustomerOnboarded', { customerId, homeUnitId: 'SB1', segment: 'retail', gender: 'F', birthYear: 1980 }, at);
+const enrolled = (campaignId: string, customerId: string, group: string, at: string) => ev('CustomerEnrolledInCampaign', { campaignId, customerId, group }, at);
+
+/**
+ * A launch's batch holds enrolments only: the directory adds each campaign to the rows' two sets in
+ * the database, without reading them. A was in K8 and in K9's control group before (and bought a DEP at 23:30
+ * Beijing time, 15:30 UTC); the batch enrols A in K10 (treatment) and K11 (control), again in K9
+ * (a repeated event), B (onboarded before, in no campaign) in K10's control group, and N, never
+ * onboarded. A later batch onboards C and enrols them in K10 together (read whole, as before).
+ */
+describe('customer-directory: a batch of enrolments only (a launch) adds to the sets without reading the rows', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  const project = () => projectToEnd(store, db.pool, [customerDirectoryProjection], { batchSize: 100, maxBatchWaitMs: 50 });
+  const rows = (sql: string) => withReadModels(db.pool, [customerDirectoryProjection.name], async (rm) => (await rm.query(sql)).rows);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+    await store.appendToStream('customer-A', [
+      onboarded('A', '2026-01-05T09:00:00+08:00'),
+      enrolled('K8', 'A', 'treatment', '2026-02-01T00:00:00+08:00'),
+      enrolled('K9', 'A', 'control', '2026-03-01T00:00:00+08:00'),
+      ev('ConversionRecorded', { conversionId: 'V1', customerId: 'A', staffId: 'rm1', productCode: 'DEP', amount: '1000.00', revenue: '10.00', campaignId: null }, '2026-04-02T23:30:00+08:00'),
+    ], 'any');
+    await store.appendToStream('customer-B', [onboarded('B', '2026-01-06T09:00:00+08:00')], 'any');
+    await project();
+    // The launch: its enrolments alone, in one append and one batch.
+    const at = '2026-06-20T00:00:00+08:00';
+    await store.appendToStreams([
+      { streamId: 'customer-A', events: [enrolled('K10', 'A', 'treatment', at), enrolled('K11', 'A', 'control', at), enrolled('K9', 'A', 'control', at)], expectedRevision: 'any' },
+      { streamId: 'customer-B', events: [enrolled('K10', 'B', 'control', at)], expectedRevision: 'any' },
+      { streamId: 'customer-N', events: [enrolled('K10', 'N', 'treatment', at)], expectedRevision: 'any' },
+    ]);
+    await project();
+    await store.appendToStream('customer-C', [onboarded('C', '2026-06-20T08:00:00+08:00'), enrolled('K10', 'C', 'treatment', '2026-06-20T09:00:00+08:00')], 'any');
+    await project();
+  });
+  afterAll(() => db.drop());
+
+  it('keeps each campaign once in each set, in code point order, and leaves every other column as it was', async () => {
+    expect(await rows(`SELECT customer_id, enrolled_in, control_in, holdings, home_unit_id, last_active_at FROM customer_directory ORDER BY customer_id`)).toEqual([
+      // 'K10' and 'K11' sort before 'K8'; A's sale (23:30 on 2 April Beijing) is still its last activity.
+      { customer_id: 'A', enrolled_in: ['K10', 'K11', 'K8', 'K9'], control_in: ['K11', 'K9'], holdings: ['DEP'], home_unit_id: 'SB1', last_active_at: new Date('2026-04-02T15:30:00Z') },
+      { customer_id: 'B', enrolled_in: ['K10'], control_in: ['K10'], holdings: [], home_unit_id: 'SB1', last_active_at: new Date('2026-01-06T01:00:00Z') },
+      // Onboarded and enrolled in one batch: written whole; N, never onboarded, has no row.
+      { customer_id: 'C', enrolled_in: ['K10'], control_in: [], holdings: [], home_unit_id: 'SB1', last_active_at: new Date('2026-06-20T00:00:00Z') },
+    ]);
+  });
+});
