@@ -71,7 +71,7 @@ export interface ReadSideQueries {
   readonly effectivenessFromFacts: Percentiles;
   /** As of a date under direct attribution: a query of the live read model. */
   readonly asOfDirect: Percentiles;
-  /** As of the end of that bank day, the read-model answer alone: from the spans of days (campaign-effectiveness v9). */
+  /** As of the end of that bank day, the read-model answer alone: from the spans of days (campaign-effectiveness v9; as per-day deltas from v10). */
   readonly asOfDayEnd: Percentiles;
   /** Same-run baseline, sampled in turns with it: v8's day-end answer, the group sales from the campaign's sales rows. */
   readonly asOfDayEndFromSales: Percentiles;

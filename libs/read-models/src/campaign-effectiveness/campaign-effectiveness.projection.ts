@@ -304,11 +304,13 @@ const EVENT_TYPES = [
 /** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
 export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
+  // 10: the spans kept as per-day deltas (ce_converted_counts, ce_revenue_counts, ce_tagged_span_counts keyed by
+  // as_of_day: +n on a span's from day, −n on its to day), so their rows grow with the campaign's days, not pairs of them;
   // 9: converted customers and their revenue by the bank days each held (ce_converted_counts, ce_revenue_counts,
   // ce_tagged_span_counts; the participants' sale steps), costs per day: as of a day's end reads no per-customer rows;
   // 8: the reaction per bank day (ce_reaction_counts: customers first contacted in their 旬, complaints, feedback), the
   // targets; 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
-  version: 9,
+  version: 10,
   tables: campaignEffectivenessTables(timeZone),
   eventTypes: EVENT_TYPES,
   state: loadCeState,
@@ -322,7 +324,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
 const live = () => effectProjection(campaignEffectivenessDefinition(bankTimeZone()));
 export const campaignEffectivenessProjection: Projection & { readonly definition: EffectProjection<CeState> } = {
   name: 'campaign-effectiveness',
-  version: 9,
+  version: 10,
   eventTypes: EVENT_TYPES,
   get tables() {
     return live().tables;
