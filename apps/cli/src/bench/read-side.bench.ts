@@ -71,7 +71,7 @@ export interface ReadSideQueries {
   readonly effectivenessFromFacts: Percentiles;
   /** As of a date under direct attribution: a query of the live read model. */
   readonly asOfDirect: Percentiles;
-  /** As of the end of that bank day, the read-model answer alone: from the spans of days (campaign-effectiveness v9). */
+  /** As of the end of that bank day, the read-model answer alone: from the spans of days (campaign-effectiveness v9; as per-day deltas from v10). */
   readonly asOfDayEnd: Percentiles;
   /** Same-run baseline, sampled in turns with it: v8's day-end answer, the group sales from the campaign's sales rows. */
   readonly asOfDayEndFromSales: Percentiles;
@@ -106,6 +106,11 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
     dayEndFromSales.push((await timed(() => read((db) => campaignEffectivenessAtDayEndFromSales(db, campaignId, asOf))))[1]);
   }
   const convertedByThen = spans ? spans.groups.treatment.converted + spans.groups.control.converted : 0;
+  // The span counters' rows of the campaign (what the day-end answer's scans by campaign read), whatever their version keeps.
+  const spanRows = await read(async (db) =>
+    (await db.query(`SELECT (SELECT count(*) FROM ce_converted_counts WHERE campaign_id = $1) AS converted, (SELECT count(*) FROM ce_revenue_counts WHERE campaign_id = $1) AS revenue,
+                            (SELECT count(*) FROM ce_tagged_span_counts WHERE campaign_id = $1) AS tagged`, [campaignId])).rows[0]);
+  process.stderr.write(`bench: ${campaignId}'s span counter rows at ${events} events: ${JSON.stringify(spanRows)}\n`);
   const [, replayMs] = await timed(async () => {
     if (!replay) return;
     const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection], { asOf });

@@ -63,7 +63,7 @@ const HISTORY: [string, NewEvent[]][] = [
 const dayEnd = (day: string) => new Date(endOfBusinessDay(day));
 type Sums = { n: number; converted: number; sum: number; sumOfSquares: number };
 
-describe('campaign effectiveness as of a bank day’s end, from spans of days (no per-customer rows)', () => {
+describe('campaign effectiveness as of a bank day’s end, from the deltas of spans of days (no per-customer rows)', () => {
   let db: TestDatabase;
   let store: PostgresEventStore;
   const q = <T>(f: (rm: Queryable) => Promise<T>) => withReadModels(db.pool, [campaignEffectivenessProjection.name], f);
@@ -150,16 +150,40 @@ describe('campaign effectiveness as of a bank day’s end, from spans of days (n
     expect(await q((rm) => campaignEffectivenessAtDayEndFromSales(rm, 'K', dayEnd(day)))).toEqual(e);
   });
 
-  it('keeps spans, not customers: A and B each a span per revenue they held, reversals ending them on their own day', async () => {
-    const rows = await q(async (rm) => (await rm.query(`SELECT grp, to_char(from_day, 'MM-DD') AS f, CASE WHEN isfinite(to_day) THEN to_char(to_day, 'MM-DD') ELSE 'infinity' END AS t, customers, revenue_fen::int AS revenue, squares::text
-                                                        FROM ce_revenue_counts WHERE customers <> 0 ORDER BY grp, from_day, to_day`)).rows);
-    expect(rows).toEqual([
-      { grp: 'control', f: '04-01', t: 'infinity', customers: 1, revenue: 4000, squares: '16000000' }, // X
-      { grp: 'treatment', f: '03-31', t: '04-01', customers: 1, revenue: 10000, squares: '100000000' }, // A: VA1
-      { grp: 'treatment', f: '04-01', t: '04-02', customers: 1, revenue: 15000, squares: '225000000' }, // A: VA1 + VA2
-      { grp: 'treatment', f: '04-01', t: '04-03', customers: 1, revenue: 3000, squares: '9000000' }, // B until its reversal
-      { grp: 'treatment', f: '04-01', t: 'infinity', customers: 1, revenue: 1000, squares: '1000000' }, // D
-      { grp: 'treatment', f: '04-02', t: 'infinity', customers: 1, revenue: 7000, squares: '49000000' }, // A: VA2 + VA3
+  // B's reversal at 00:10 on 3 April Beijing time is 16:10 on 2 April UTC: its span ends on 3 April, so its −1 is on 3 April.
+  // On the wrong day (2 April, or 4 April) B would drop out a day early (the end of 2 April above) or a day late (3 April).
+  const dayRows = (sql: string) => q(async (rm) => (await rm.query(sql)).rows);
+  it('keeps deltas of spans, not customers: in on a span’s first day, out on its end day (B’s reversal at 00:10 on 3 April: out on 3 April)', async () => {
+    // Revenue steps (customers, fen, squares): A VA1 [31 Mar, 1 Apr) 10,000, VA1 + VA2 [1 Apr, 2 Apr) 15,000, VA2 + VA3 from 2 Apr 7,000;
+    // B [1 Apr, 3 Apr) 3,000; D from 1 Apr 1,000; control X from 1 Apr 4,000. Each in on its first day, out on its end day.
+    expect(
+      await dayRows(`SELECT grp, to_char(as_of_day, 'MM-DD') AS d, customers, revenue_fen::int AS revenue, squares::text
+                     FROM ce_revenue_counts WHERE customers <> 0 OR revenue_fen <> 0 OR squares <> 0 ORDER BY grp, as_of_day`),
+    ).toEqual([
+      { grp: 'control', d: '04-01', customers: 1, revenue: 4000, squares: '16000000' }, // X in
+      { grp: 'treatment', d: '03-31', customers: 1, revenue: 10000, squares: '100000000' }, // A in (VA1)
+      // A out (VA1) and in (VA1 + VA2), B in, D in: 2 customers, −10,000 + 15,000 + 3,000 + 1,000; −10,000² + 15,000² + 3,000² + 1,000²
+      { grp: 'treatment', d: '04-01', customers: 2, revenue: 9000, squares: '135000000' },
+      { grp: 'treatment', d: '04-02', customers: 0, revenue: -8000, squares: '-176000000' }, // A out (VA1 + VA2), in (VA2 + VA3)
+      { grp: 'treatment', d: '04-03', customers: -1, revenue: -3000, squares: '-9000000' }, // B out
+    ]);
+    // Converted customers by unit: A held a sale from 31 Mar on without a gap; D had no unit until its unit row on 2 Apr.
+    expect(
+      await dayRows(`SELECT grp, unit_id, tier, to_char(as_of_day, 'MM-DD') AS d, converted FROM ce_converted_counts WHERE converted <> 0 ORDER BY grp, as_of_day, unit_id`),
+    ).toEqual([
+      { grp: 'control', unit_id: 'SB1', tier: 'ordinary', d: '04-01', converted: 1 }, // X
+      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', d: '03-31', converted: 1 }, // A
+      { grp: 'treatment', unit_id: '', tier: 'ordinary', d: '04-01', converted: 1 }, // D in, no unit
+      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', d: '04-01', converted: 1 }, // B in
+      { grp: 'treatment', unit_id: '', tier: 'ordinary', d: '04-02', converted: -1 }, // D out of no unit
+      { grp: 'treatment', unit_id: 'SB2', tier: 'ordinary', d: '04-02', converted: 1 }, // D into SB2
+      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', d: '04-03', converted: -1 }, // B out
+    ]);
+    // Tagged: A from 31 Mar (VA1, then VA2 standing), B from 1 Apr to its reversal on 3 Apr.
+    expect(await dayRows(`SELECT to_char(as_of_day, 'MM-DD') AS d, customers FROM ce_tagged_span_counts WHERE customers <> 0 ORDER BY as_of_day`)).toEqual([
+      { d: '03-31', customers: 1 },
+      { d: '04-01', customers: 1 },
+      { d: '04-03', customers: -1 },
     ]);
   });
 

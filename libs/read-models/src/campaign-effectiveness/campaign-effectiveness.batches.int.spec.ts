@@ -108,7 +108,7 @@ const RUNS: [string, string[]][] = [
   ['K2', daysFrom('2026-04-01', '2026-04-22')],
 ];
 
-const KEYS = new Set(['campaign_id', 'customer_id', 'grp', 'unit_id', 'tier', 'from_day', 'to_day', 'as_of_day', 'day']);
+const KEYS = new Set(['campaign_id', 'customer_id', 'grp', 'unit_id', 'tier', 'as_of_day', 'day']);
 const numeric = (v: unknown) => typeof v === 'number' || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v));
 /** A counter row all of whose counts are zero (what a batch's +1/−1 may leave behind). */
 const zero = (row: Record<string, unknown>) => Object.entries(row).every(([k, v]) => KEYS.has(k) || !numeric(v) || Number(v) === 0);

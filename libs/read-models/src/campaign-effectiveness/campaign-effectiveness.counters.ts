@@ -14,12 +14,12 @@
  *   ce_day_counts     (campaign, business day, as-of day): first contacts/offers/acceptances that day,
  *                     and the campaign's own (tagged) sales and revenue that day (off from a reversal's day)
  *   ce_channel_counts (campaign, channel, business day): contacts, and customers first contacted there
- *   ce_converted_counts (campaign, group, unit, tier, from day, to day): participants with a counting
- *                     sale on each bank day from its first day to the day before its last (to day 'infinity':
- *                     still) — one row per span a participant held one, from its sale steps
- *   ce_revenue_counts   (campaign, group, from day, to day): those participants' counting revenue while it
- *                     held (count, sum, sum of squares): as of day D, the rows with from ≤ D < to
- *   ce_tagged_span_counts    (campaign, from day, to day): customers with a tagged sale standing then
+ *   ce_converted_counts (campaign, group, unit, tier, as-of day): participants with a counting sale, as
+ *                     deltas — each span [from, to) of bank days a participant held one adds 1 on its from
+ *                     day and takes 1 off on its to day (nothing for 'infinity': it still holds)
+ *   ce_revenue_counts   (campaign, group, as-of day): those participants' counting revenue, as deltas of each
+ *                     step it held (count, sum, sum of squares): as of day D, the sum of the days up to D
+ *   ce_tagged_span_counts    (campaign, as-of day): customers with a tagged sale standing, as deltas of their spans
  *   ce_campaign_totals (campaign): tagged sales, customers, revenue; cost; complaints — now
  *   ce_reaction_counts  (campaign, business day): the customers' reaction that day, what a 旬 window of
  *                     the follow-up sums over its days — complaints, feedback lines, ratings and their
@@ -31,9 +31,9 @@
  *                     the window (not before its first day: contacts before the period's first bank day
  *                     are left out; not after its last day: the customer has one in the window).
  *
- * Now sums every as-of day; as of the end of a bank day sums the days up to it (the spans: those
- * holding on it). Rows per campaign grow with the days it ran (the spans with pairs of days), never
- * with its customers or sales.
+ * Now sums every as-of day; as of the end of a bank day sums the days up to it (a span's deltas: in
+ * it from its from day, out again from its to day, so it counts on D exactly when from ≤ D < to).
+ * Rows per campaign grow with the days it ran, never with its customers or sales (nor with pairs of days).
  */
 
 /** A counting rule: from a set of rows (`src`, each with `sign` +1 new / −1 old), one upsert into a counter table. */
@@ -83,6 +83,13 @@ function triggers(table: string, upserts: readonly Upsert[], extra: { insert?: s
 const flag = (condition: string) => `(${condition})::int`;
 
 /**
+ * A span of bank days [from_day, to_day) of the rows `span` as deltas `dl(as_of_day, w)`: +1 on its from
+ * day, −1 on its to day (none for 'infinity'). Summed up to D, it counts exactly when from ≤ D < to.
+ */
+const spanDeltas = (span: string) =>
+  `CROSS JOIN LATERAL (SELECT * FROM unnest(ARRAY[${span}.from_day, ${span}.to_day]::date[], ARRAY[1, -1]) AS x(as_of_day, w) WHERE isfinite(x.as_of_day)) dl`;
+
+/**
  * A participant's funnel stages, each with the business day it counts from in an as-of answer:
  * the day the participant was both enrolled and at that stage (stage dates only ever move earlier).
  *
@@ -120,14 +127,15 @@ const STAGES = `CROSS JOIN LATERAL unnest(
 /**
  * A customer's tagged sales, each standing from its bank day to the day it was reversed: the
  * customer's spans of bank days with one standing, now (+1, from the table) and before the
- * statement (−1: the table without the new rows, with the old ones), for the pairs it touched.
+ * statement (−1: the table without the new rows, with the old ones), for the pairs it touched,
+ * each span as its deltas.
  */
 const taggedSpans = (withOld: boolean) => `
   WITH p AS (SELECT DISTINCT campaign_id, customer_id FROM new_rows WHERE campaign_id IS NOT NULL),
        t AS (SELECT c.campaign_id, c.customer_id, c.conversion_id, c.occurred_at, CASE WHEN c.reversed THEN c.reversed_at END AS until
              FROM p JOIN ce_conversions c ON c.customer_id = p.customer_id AND c.campaign_id = p.campaign_id)
-  INSERT INTO ce_tagged_span_counts AS c (campaign_id, from_day, to_day, customers)
-  SELECT v.campaign_id, st.from_day, st.to_day, sum(v.sign)
+  INSERT INTO ce_tagged_span_counts AS c (campaign_id, as_of_day, customers)
+  SELECT v.campaign_id, dl.as_of_day, sum(v.sign * dl.w)
   FROM (SELECT x.campaign_id, x.customer_id, x.sign, array_agg(x.occurred_at) AS ats, array_agg(x.until) AS untils
         FROM (SELECT campaign_id, customer_id, occurred_at, until, 1 AS sign FROM t
               UNION ALL
@@ -136,8 +144,9 @@ const taggedSpans = (withOld: boolean) => `
               ${withOld ? `UNION ALL SELECT o.campaign_id, o.customer_id, o.occurred_at, CASE WHEN o.reversed THEN o.reversed_at END, -1 FROM old_rows o WHERE o.campaign_id IS NOT NULL` : ''}) x
         GROUP BY 1, 2, 3) v
   CROSS JOIN LATERAL ce_converted_spans(v.ats, v.untils, NULL, NULL) st
-  GROUP BY 1, 2, 3 HAVING sum(v.sign) <> 0
-  ON CONFLICT (campaign_id, from_day, to_day) DO UPDATE SET customers = c.customers + EXCLUDED.customers;`;
+  ${spanDeltas('st')}
+  GROUP BY 1, 2 HAVING sum(v.sign * dl.w) <> 0
+  ON CONFLICT (campaign_id, as_of_day) DO UPDATE SET customers = c.customers + EXCLUDED.customers;`;
 
 export function countingTriggers(timeZone: string): string[] {
   const zone = timeZone.replace(/'/g, "''");
@@ -180,17 +189,18 @@ export function countingTriggers(timeZone: string): string[] {
       contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0, accepted integer NOT NULL DEFAULT 0,
       sales integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, cost_fen bigint NOT NULL DEFAULT 0,
       PRIMARY KEY (campaign_id, day, as_of_day))`,
-    // Participants with a counting sale, by the span of bank days they had one; their revenue by the span it held.
+    // Participants with a counting sale, and their revenue: the deltas of the spans of bank days they held (in on the
+    // span's from day, out on its to day), so as of a day's end sums the days up to it, like ce_group_counts.
     `CREATE TABLE ce_converted_counts (
-      campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, from_day date NOT NULL, to_day date NOT NULL,
-      converted integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, grp, unit_id, tier, from_day, to_day))`,
+      campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, as_of_day date NOT NULL,
+      converted integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
     `CREATE TABLE ce_revenue_counts (
-      campaign_id text NOT NULL, grp text NOT NULL, from_day date NOT NULL, to_day date NOT NULL,
+      campaign_id text NOT NULL, grp text NOT NULL, as_of_day date NOT NULL,
       customers integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, grp, from_day, to_day))`,
-    // Customers with a tagged sale standing, by the span of bank days they had one.
-    `CREATE TABLE ce_tagged_span_counts (campaign_id text NOT NULL, from_day date NOT NULL, to_day date NOT NULL, customers integer NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, from_day, to_day))`,
+      PRIMARY KEY (campaign_id, grp, as_of_day))`,
+    // Customers with a tagged sale standing: the deltas of the spans of bank days they had one.
+    `CREATE TABLE ce_tagged_span_counts (campaign_id text NOT NULL, as_of_day date NOT NULL, customers integer NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, as_of_day))`,
     `CREATE TABLE ce_channel_counts (campaign_id text NOT NULL, channel text NOT NULL, day date NOT NULL, contacts integer NOT NULL DEFAULT 0, customers integer NOT NULL DEFAULT 0,
       PRIMARY KEY (campaign_id, channel, day))`,
     `CREATE TABLE ce_channel_customers (campaign_id text NOT NULL, channel text NOT NULL, customer_id text NOT NULL, first_at timestamptz NOT NULL, PRIMARY KEY (campaign_id, channel, customer_id))`,
@@ -226,22 +236,25 @@ export function countingTriggers(timeZone: string): string[] {
         where: 's.sales <> 0 OR s.revenue_fen <> 0',
         sums: { converted: flag('s.sales > 0'), revenue_fen: 's.revenue_fen', squares: 's.revenue_fen::numeric * s.revenue_fen' },
       },
-      // As of a day: the spans the participant had a counting sale (its unit '' before its unit row's day), and its revenue while it held.
+      // As of a day: the spans the participant had a counting sale (its unit '' before its unit row's day: a span breaks
+      // there, so both its deltas carry the span's unit), and its revenue while it held, each as its deltas.
       {
         into: 'ce_converted_counts',
-        keys: ['campaign_id', 'grp', 'unit_id', 'tier', 'from_day', 'to_day'],
-        keyExprs: ['s.campaign_id', 's.grp', "CASE WHEN ce_day(s.unit_from) > cs.from_day THEN '' ELSE s.unit_id END", 's.tier', 'cs.from_day', 'cs.to_day'],
-        join: `CROSS JOIN LATERAL (SELECT * FROM ce_converted_spans(s.sale_at, s.sale_until, s.enrolled_at, s.unit_from) WHERE cardinality(s.sale_at) > 0) cs`,
+        keys: ['campaign_id', 'grp', 'unit_id', 'tier', 'as_of_day'],
+        keyExprs: ['s.campaign_id', 's.grp', "CASE WHEN ce_day(s.unit_from) > cs.from_day THEN '' ELSE s.unit_id END", 's.tier', 'dl.as_of_day'],
+        join: `CROSS JOIN LATERAL (SELECT * FROM ce_converted_spans(s.sale_at, s.sale_until, s.enrolled_at, s.unit_from) WHERE cardinality(s.sale_at) > 0) cs
+               ${spanDeltas('cs')}`,
         where: 'cardinality(s.sale_at) > 0',
-        sums: { converted: '1' },
+        sums: { converted: 'dl.w' },
       },
       {
         into: 'ce_revenue_counts',
-        keys: ['campaign_id', 'grp', 'from_day', 'to_day'],
-        keyExprs: ['s.campaign_id', 's.grp', 'rs.from_day', 'rs.to_day'],
-        join: `CROSS JOIN LATERAL (SELECT * FROM ce_sale_steps(s.sale_at, s.sale_until, s.sale_revenue, s.enrolled_at, NULL) WHERE cardinality(s.sale_at) > 0) rs`,
+        keys: ['campaign_id', 'grp', 'as_of_day'],
+        keyExprs: ['s.campaign_id', 's.grp', 'dl.as_of_day'],
+        join: `CROSS JOIN LATERAL (SELECT * FROM ce_sale_steps(s.sale_at, s.sale_until, s.sale_revenue, s.enrolled_at, NULL) WHERE cardinality(s.sale_at) > 0) rs
+               ${spanDeltas('rs')}`,
         where: 'cardinality(s.sale_at) > 0',
-        sums: { customers: '1', revenue_fen: 'rs.revenue_fen', squares: 'rs.revenue_fen::numeric * rs.revenue_fen' },
+        sums: { customers: 'dl.w', revenue_fen: 'dl.w * rs.revenue_fen', squares: 'dl.w * rs.revenue_fen::numeric * rs.revenue_fen' },
       },
       {
         into: 'ce_day_counts',

@@ -307,6 +307,8 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
   // 10: costs keyed by (campaign, cost) and complaints by (customer, complaint), no longer by their ids joined with ':'
   // (an id may hold ':', so two pairs could share a key and one be lost);
   // and the participants' counters grouped before they unfold (the same rows; the triggers change, so a build picks them up);
+  // and the spans kept as per-day deltas (ce_converted_counts, ce_revenue_counts, ce_tagged_span_counts keyed by
+  // as_of_day: +n on a span's from day, −n on its to day), so their rows grow with the campaign's days, not pairs of them;
   // 9: converted customers and their revenue by the bank days each held (ce_converted_counts, ce_revenue_counts,
   // ce_tagged_span_counts; the participants' sale steps), costs per day: as of a day's end reads no per-customer rows;
   // 8: the reaction per bank day (ce_reaction_counts: customers first contacted in their 旬, complaints, feedback), the

@@ -129,10 +129,10 @@ const TOTALS_AS_OF = `
 const TAGGED_AS_OF = `v AS (SELECT customer_id, revenue_fen FROM ce_conversions WHERE campaign_id = $1 AND occurred_at <= $2 AND (reversed_at IS NULL OR reversed_at > $2))`;
 
 /**
- * As of the end of a bank day: the counters summed up to that day, and the spans holding on it —
- * who had a counting sale (by group, unit and tier), their revenue and its squares (by group), the
- * customers with a tagged sale standing. Rows that grow with the days the campaign ran (the spans
- * with pairs of days), never with its customers or sales.
+ * As of the end of a bank day: the counters summed up to that day, the spans' deltas too (the spans
+ * holding on it) — who had a counting sale (by group, unit and tier), their revenue and its squares
+ * (by group), the customers with a tagged sale standing. Rows that grow with the days the campaign
+ * ran, never with its customers or sales.
  */
 async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, day: string): Promise<Counters | null> {
   const at = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, asOf])).rows as T[];
@@ -141,12 +141,12 @@ async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, d
   if (!campaign) return null;
   const groups = await upToDay<Counters['groups'][number]>(
     groupsFrom(true, `SELECT grp, unit_id, tier, sum(converted) AS converted, 0 AS revenue_fen, 0 AS squares FROM ce_converted_counts
-                      WHERE campaign_id = $1 AND from_day <= $2::date AND to_day > $2::date GROUP BY 1, 2, 3`),
+                      WHERE campaign_id = $1 AND as_of_day <= $2::date GROUP BY 1, 2, 3`),
   );
   // The revenue and its squares are kept by group only (the breakdowns show customers): on the group's first row.
   const revenue = await upToDay<{ grp: string; revenue_fen: string; squares: string }>(`
     SELECT grp, sum(revenue_fen) AS revenue_fen, sum(squares) AS squares FROM ce_revenue_counts
-    WHERE campaign_id = $1 AND from_day <= $2::date AND to_day > $2::date GROUP BY grp`);
+    WHERE campaign_id = $1 AND as_of_day <= $2::date GROUP BY grp`);
   const withRevenue = groups.map((g) => ({ ...g }));
   for (const r of revenue) {
     const first = withRevenue.find((g) => g.grp === r.grp);
@@ -154,7 +154,7 @@ async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, d
   }
   const [totals] = await upToDay<Counters['totals']>(`
     SELECT (SELECT COALESCE(sum(sales), 0) FROM ce_day_counts WHERE campaign_id = $1 AND as_of_day <= $2::date) AS tagged_sales,
-           (SELECT COALESCE(sum(customers), 0) FROM ce_tagged_span_counts WHERE campaign_id = $1 AND from_day <= $2::date AND to_day > $2::date) AS tagged_customers,
+           (SELECT COALESCE(sum(customers), 0) FROM ce_tagged_span_counts WHERE campaign_id = $1 AND as_of_day <= $2::date) AS tagged_customers,
            (SELECT COALESCE(sum(revenue_fen), 0) FROM ce_day_counts WHERE campaign_id = $1 AND as_of_day <= $2::date) AS tagged_revenue_fen,
            (SELECT COALESCE(sum(cost_fen), 0) FROM ce_day_counts WHERE campaign_id = $1 AND as_of_day <= $2::date) AS cost_fen,
            (SELECT COALESCE(sum(complaints), 0) FROM ce_reaction_counts WHERE campaign_id = $1 AND day <= $2::date) AS complaints`);
