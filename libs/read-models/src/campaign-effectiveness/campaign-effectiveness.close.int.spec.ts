@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { PostgresEventStore, START, type NewEvent } from '@app/event-store';
+import { PostgresEventStore, START, type NewEvent, type RecordedEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { projectToEnd } from '../../../../test/support/project-to-end';
 import { withReadModels } from '../runner/read-model-position';
@@ -49,6 +49,18 @@ describe('campaign-effectiveness: a close reads only the participants it changes
   let readAtClose: string[] = [];
   let readAtLaunch: string[] = [];
   let beforeClose: unknown;
+  /**
+   * The log's events matching `f`, once the store shows them: it reads only below the cluster's oldest
+   * transaction in flight, so an event just appended can stay out of a read while other specs write.
+   */
+  const readOnceVisible = async (f: (e: RecordedEvent) => boolean): Promise<RecordedEvent[]> => {
+    for (let i = 0; i < 400; i++) {
+      const found = (await store.readAll({ after: START, maxCount: 1000 })).filter(f);
+      if (found.length > 0) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the appended event never became visible to readAll');
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -58,7 +70,7 @@ describe('campaign-effectiveness: a close reads only the participants it changes
     beforeClose = await participants();
     await store.appendToStream('campaign-K', [ev('CampaignCompleted', { campaignId: 'K' }, '2026-03-20T18:00:00+08:00')], 'any');
     // What the close's batch (the completion alone) reads, against the tables as they are before it.
-    const close = (await store.readAll({ after: START, maxCount: 1000 })).filter((e) => e.type === 'CampaignCompleted');
+    const close = await readOnceVisible((e) => e.type === 'CampaignCompleted');
     const state = await withReadModels(db.pool, [campaignEffectivenessProjection.name], (rm) => loadCeState(rm as unknown as PoolClient, close));
     readAtClose = [...state.participants.keys()].sort();
     await project();
@@ -71,7 +83,7 @@ describe('campaign-effectiveness: a close reads only the participants it changes
     await store.appendToStream('customer-G', [ev('ConversionRecorded', { conversionId: 'VG1', customerId: 'G', staffId: 'rm1', productCode: 'CARD', amount: '1.00', revenue: '25.00', campaignId: null }, '2026-03-25T09:30:00+08:00')], 'any');
     await project();
     await store.appendToStream('campaign-K2', [ev('CampaignLaunched', { campaignId: 'K2', treatmentCount: 2, controlCount: 0 }, '2026-03-25T09:00:00+08:00')], 'any');
-    const launch = (await store.readAll({ after: START, maxCount: 1000 })).filter((e) => e.type === 'CampaignLaunched' && (e.data as { campaignId: string }).campaignId === 'K2');
+    const launch = await readOnceVisible((e) => e.type === 'CampaignLaunched' && (e.data as { campaignId: string }).campaignId === 'K2');
     const atLaunch = await withReadModels(db.pool, [campaignEffectivenessProjection.name], (rm) => loadCeState(rm as unknown as PoolClient, launch));
     readAtLaunch = [...atLaunch.participants.keys()].sort();
     await project();
