@@ -3,8 +3,7 @@
  * `npm run bench:projections [-- --events 100000] [-- --each] [-- --only a,b] [-- --profile]`: rebuild of every
  * projection in one pass over a synthetic history (events/s, peak RSS), with `--each` each
  * projection alone too (to see which costs most), with `--only` just those, one at a time. Only this: minutes, not the hour of the full `npm run bench`.
- * `--before`: beside the same rebuilds with campaign effectiveness as it was before it was given as
- * data (`effectiveness-before.ts`), alone and among all. `--naive`: the customer directory rebuilt the
+ * `--naive`: the customer directory rebuilt the
  * usual way (a TypeORM save per event, `naive-baseline.ts`) beside ours, alone and all projections.
  * `--profile`: where the one pass spends its time — reading the log alone, and per projection its state
  * reads, its effects and each table's writes (wall time summed over batches; projections run in parallel).
@@ -32,7 +31,6 @@ import { effectTimings, PROJECTIONS, ProjectionRunner, type Projection } from '@
 import { START, comparePositions, type Position } from '@app/event-store';
 import { syntheticBatches } from '@app/demo';
 import { timed } from './percentiles';
-import { campaignEffectivenessBefore } from './effectiveness-before';
 import { naiveRebuild } from './naive-baseline';
 import { cpuProfiled, databaseCpuSeconds, gcPauses, heapSampled } from './cpu';
 
@@ -138,17 +136,6 @@ async function main() {
       profiled = { 'read the log alone': Math.round(readMs) };
     }
     let baselines: Record<string, unknown> | undefined;
-    if (args.includes('--before')) {
-      const now = PROJECTIONS.find((p) => p.name === 'campaign-effectiveness')!;
-      const allBefore = PROJECTIONS.map((p) => (p === now ? campaignEffectivenessBefore : p));
-      step('campaign-effectiveness before and now, alone and among all (alternately)');
-      const ceBefore = await rebuild(pool, store, [campaignEffectivenessBefore], events);
-      const ceNow = await rebuild(pool, store, [now], events);
-      const allWithBefore = await rebuild(pool, store, allBefore, events);
-      const allNow = await rebuild(pool, store, PROJECTIONS, events);
-      baselines = { ceBefore, ceNow, ceRatio: Math.round((ceBefore.seconds / ceNow.seconds) * 10) / 10, allWithBefore, allNow, allRatio: Math.round((allWithBefore.seconds / allNow.seconds) * 10) / 10 };
-      step(JSON.stringify(baselines));
-    }
     if (args.includes('--naive')) {
       step('the naive customer directory (a save per event) beside ours');
       const naive = await naiveRebuild(u.toString(), store);
