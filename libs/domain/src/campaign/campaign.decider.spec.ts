@@ -57,6 +57,11 @@ describe('campaign', () => {
       [{ targets: { conversions: null, revenue: '-100.00' } }, 'INVALID_AMOUNT'],
       [{ period: { start: '2026-04-01T00:00:00Z', end: '2026-03-01T00:00:00Z' } }, 'INVALID_PERIOD'],
       [{ ownerUnitId: 'BR2' }, 'OUTSIDE_SCOPE'],
+      [{ name: '' }, 'NAME_REQUIRED'],
+      [{ name: '  \t ' }, 'NAME_REQUIRED'],
+      // The plan is checked before the name (the audience preview checks the same plan, which has no name of its own).
+      [{ name: ' ', ownerUnitId: 'BR2' }, 'OUTSIDE_SCOPE'],
+      [{ name: ' ', productCodes: ['NOPE'] }, 'UNKNOWN_PRODUCT'],
     ])('refuses a plan with %j', (change, code) => {
       given([]).when(cmd({ type: 'DraftCampaign', plan: { ...plan, ...change } })).thenRefuses(code as string);
     });
