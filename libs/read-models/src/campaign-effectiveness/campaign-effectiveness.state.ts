@@ -99,22 +99,24 @@ const MOVED_BY_BOUNDS = `
  * about the customer in the batch (a sale, a contact, a move) reads all their rows, as before.
  */
 export async function loadCeState(tx: PoolClient, events: readonly RecordedEvent[]): Promise<CeState> {
-  return withGenericPlans(timedQueries(tx, 'campaign-effectiveness: state:'), (read) => readCeState(read, events));
-}
-
-async function readCeState(read: PoolClient['query'], events: readonly RecordedEvent[]): Promise<CeState> {
-  const s = emptyCeState();
+  const timedTx = timedQueries(tx, 'campaign-effectiveness: state:');
   // A launch or a close moves the run's bounds: the participants whose counted sales that changes are recounted.
+  // Planned for its campaign ids (a generic plan scans every campaign's pairs and sales).
   const moves = events.filter((e) => CLOSING.has(e.type) && typeof d(e).campaignId === 'string');
   const paired = moves.length
     ? (
-        await read<{ customer_id: string }>(MOVED_BY_BOUNDS, [
+        await timedTx.query<{ customer_id: string }>(MOVED_BY_BOUNDS, [
           moves.map((e) => d(e).campaignId),
           moves.map((e) => at(e)),
           moves.map((e) => e.type === 'CampaignLaunched'),
         ])
       ).rows.map((r) => r.customer_id)
     : [];
+  return withGenericPlans(timedTx, (read) => readCeState(read, events, paired));
+}
+
+async function readCeState(read: PoolClient['query'], events: readonly RecordedEvent[], paired: readonly string[]): Promise<CeState> {
+  const s = emptyCeState();
   // Customers with all their rows, and the (campaign, customer) enrolments of those the batch only enrols.
   const customers = uniq([...events.filter((e) => e.type !== ENROLLED).map((e) => d(e).customerId), ...paired]);
   const whole = new Set(customers);

@@ -20,27 +20,20 @@ export async function insertMany(
   );
 }
 
-const statementNames = new Map<string, string>();
-
 /**
  * A batch's state reads, each by a subject array of up to a batch's size (`customer_id = ANY($1)`),
- * planned once per connection instead of once per batch: a custom plan estimates every element of
- * a 10,000-id array against the column's statistics (40–120 ms of planning per read), where the
- * generic plan of the named statement (one index scan by the key) serves every batch. A statement
- * is named per schema (its text read against another build's tables is another statement), and the
- * setting holds for these reads only, not for the writes after them.
+ * planned generically: a custom plan estimates every element of a 10,000-id array against the
+ * column's statistics (tens of ms of planning per read), where the generic plan (one index scan by
+ * the key) needs none of it. Unnamed statements: a named one per text (and per schema, as builds
+ * differ) would stay prepared on every pooled connection for good, a scratch build's with its
+ * dropped tables. Only for reads by subject arrays: a read whose plan needs its values (a campaign
+ * id picking a few rows out of every campaign's) must run outside. The setting holds for these
+ * reads only, not for the writes after them.
  */
 export async function withGenericPlans<T>(tx: PoolClient, f: (read: PoolClient['query']) => Promise<T>): Promise<T> {
-  const { rows } = await tx.query<{ schema: string }>(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true), current_schema() AS schema`);
-  const schema = rows[0]!.schema;
-  const read = ((text: string, values?: unknown[]) => {
-    const key = `${schema}\u0000${text}`;
-    let name = statementNames.get(key);
-    if (!name) statementNames.set(key, (name = `state_read_${statementNames.size + 1}`));
-    return tx.query({ name, text, values });
-  }) as PoolClient['query'];
-  const result = await f(read);
+  await tx.query(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`);
+  const result = await f(tx.query.bind(tx) as PoolClient['query']);
   // Not in a `finally`: a failed read aborts the transaction (the setting goes with it).
-  await tx.query(`RESET plan_cache_mode`);
+  await tx.query(`SELECT set_config('plan_cache_mode', 'auto', true)`);
   return result;
 }
