@@ -108,8 +108,8 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
   const convertedByThen = spans ? spans.groups.treatment.converted + spans.groups.control.converted : 0;
   // The span counters' rows of the campaign (what the day-end answer's scans by campaign read), whatever their version keeps.
   const spanRows = await read(async (db) =>
-    (await db.query(`SELECT (SELECT count(*) FROM ce_converted_counts WHERE campaign_id = $1) AS converted, (SELECT count(*) FROM ce_revenue_counts WHERE campaign_id = $1) AS revenue,
-                            (SELECT count(*) FROM ce_tagged_span_counts WHERE campaign_id = $1) AS tagged`, [campaignId])).rows[0]);
+    (await db.query(`SELECT (SELECT count(*)::int FROM ce_converted_counts WHERE campaign_id = $1) AS converted, (SELECT count(*)::int FROM ce_revenue_counts WHERE campaign_id = $1) AS revenue,
+                            (SELECT count(*)::int FROM ce_tagged_span_counts WHERE campaign_id = $1) AS tagged`, [campaignId])).rows[0]);
   process.stderr.write(`bench: ${campaignId}'s span counter rows at ${events} events: ${JSON.stringify(spanRows)}\n`);
   const [, replayMs] = await timed(async () => {
     if (!replay) return;
