@@ -242,7 +242,7 @@ export function countingTriggers(timeZone: string): string[] {
         into: 'ce_converted_counts',
         keys: ['campaign_id', 'grp', 'unit_id', 'tier', 'as_of_day'],
         keyExprs: ['s.campaign_id', 's.grp', "CASE WHEN ce_day(s.unit_from) > cs.from_day THEN '' ELSE s.unit_id END", 's.tier', 'dl.as_of_day'],
-        join: `CROSS JOIN LATERAL (SELECT * FROM ce_converted_spans(s.sale_at, s.sale_until, s.enrolled_at, s.unit_from) WHERE cardinality(s.sale_at) > 0) cs
+        join: `CROSS JOIN LATERAL (SELECT * FROM ce_converted_spans(s.sale_at, s.sale_until, s.enrolled_at, s.unit_from)) cs
                ${spanDeltas('cs')}`,
         where: 'cardinality(s.sale_at) > 0',
         sums: { converted: 'dl.w' },
@@ -251,7 +251,7 @@ export function countingTriggers(timeZone: string): string[] {
         into: 'ce_revenue_counts',
         keys: ['campaign_id', 'grp', 'as_of_day'],
         keyExprs: ['s.campaign_id', 's.grp', 'dl.as_of_day'],
-        join: `CROSS JOIN LATERAL (SELECT * FROM ce_sale_steps(s.sale_at, s.sale_until, s.sale_revenue, s.enrolled_at, NULL) WHERE cardinality(s.sale_at) > 0) rs
+        join: `CROSS JOIN LATERAL (SELECT * FROM ce_sale_steps(s.sale_at, s.sale_until, s.sale_revenue, s.enrolled_at, NULL)) rs
                ${spanDeltas('rs')}`,
         where: 'cardinality(s.sale_at) > 0',
         sums: { customers: 'dl.w', revenue_fen: 'dl.w * rs.revenue_fen', squares: 'dl.w * rs.revenue_fen::numeric * rs.revenue_fen' },
