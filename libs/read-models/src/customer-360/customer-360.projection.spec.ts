@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@app/event-store';
 import { foldEffects } from '../runner/effects';
-import { customer360Projection, periodKey, type HoldingPeriods, type PeriodSales, type SaleHoldings } from './customer-360.projection';
+import { customer360Projection, periodKey, saleKey, type HoldingPeriods, type PeriodSales, type SaleHoldings } from './customer-360.projection';
 
 const event = (type: string, data: Record<string, unknown>, occurredAt = '2026-03-31T16:30:00.000Z') => ({ type, data: { customerId: 'C1', ...data }, metadata: { occurredAt } }) as unknown as RecordedEvent;
 const state = (optedOut = new Map<string, string[]>(), holdings: HoldingPeriods = new Map(), snapshotMonths = new Map<string, string>(), periodSales: PeriodSales = new Map(), saleHoldings: SaleHoldings = new Map()) =>
@@ -122,7 +122,7 @@ describe('the customer 360 as effects', () => {
     // Stored: WM/1 closed with 3 sales (T3 among them), WM/2 open with 1.
     const holdings: HoldingPeriods = new Map([['C1', new Map([['WM', { period: 2, open: true, sinceMonth: '2026-07', source: 'sale' }]])]]);
     const periodSales: PeriodSales = new Map([[periodKey('C1', 'WM', 1), 3], [periodKey('C1', 'WM', 2), 1]]);
-    const saleHoldings: SaleHoldings = new Map([['C1:T3', { productCode: 'WM', period: 1, reversed: false }]]);
+    const saleHoldings: SaleHoldings = new Map([[saleKey('C1', 'T3'), { productCode: 'WM', period: 1, reversed: false }]]);
     const fold = foldEffects(customer360Projection.definition, [reversed('T3', '2026-07-02T02:00:00.000Z')], state(new Map(), holdings, new Map([['C1', '2026-06']]), periodSales, saleHoldings));
     expect(byPeriod(fold.rows('c360_holdings'))).toEqual({ 'WM/1': { change: { sales: 2 }, insert: null } });
     expect(fold.rows('c360_holding_sales')).toEqual([{ key: { customer_id: 'C1', conversion_id: 'T3' }, change: { reversed_at: '2026-07-02T02:00:00.000Z' }, insert: null, removed: false }]);
@@ -133,8 +133,8 @@ describe('the customer 360 as effects', () => {
     const holdings: HoldingPeriods = new Map([['C1', new Map([['WM', { period: 1, open: true, sinceMonth: '2026-05', source: 'sale' }]])]]);
     const periodSales: PeriodSales = new Map([[periodKey('C1', 'WM', 1), 1]]);
     const saleHoldings: SaleHoldings = new Map([
-      ['C1:T1', { productCode: 'WM', period: 1, reversed: false }],
-      ['C1:T2', { productCode: 'WM', period: 1, reversed: true }],
+      [saleKey('C1', 'T1'), { productCode: 'WM', period: 1, reversed: false }],
+      [saleKey('C1', 'T2'), { productCode: 'WM', period: 1, reversed: true }],
     ]);
     const fold = foldEffects(
       customer360Projection.definition,

@@ -19,7 +19,7 @@ export interface HoldingPeriod {
 export type HoldingPeriods = Map<string, Map<string, HoldingPeriod>>;
 /** Per period the batch touches (`periodKey`): the sales standing in it, the figure `c360_holdings.sales` is set to. */
 export type PeriodSales = Map<string, number>;
-/** `customerId:conversionId` → the period that sale counted in, and whether it was reversed: every sale of the batch already applied. */
+/** `saleKey` → the period that sale counted in, and whether it was reversed: every sale of the batch already applied. */
 export type SaleHoldings = Map<string, { productCode: string; period: number; reversed: boolean }>;
 
 /** What the batch's effects depend on, read once per batch and kept up to date as the batch is folded. */
@@ -33,6 +33,8 @@ export interface Customer360State {
 }
 
 export const periodKey = (customerId: string, productCode: string, period: number) => `${customerId}\u0000${productCode}\u0000${period}`;
+/** A sale of a customer (a conversion id is unique within the customer's stream; ids may hold any character, so not joined with ':'). */
+export const saleKey = (customerId: string, conversionId: string) => `${customerId}\u0000${conversionId}`;
 
 const CONSENT = new Set(['ConsentWithdrawn', 'ConsentGranted']);
 const SALE = new Set(['ConversionRecorded', 'ConversionReversed']);
@@ -74,7 +76,7 @@ async function loadSnapshotMonths(tx: PoolClient, ids: readonly string[]): Promi
  * counted in, and for one still standing that period's sales (into `sales`: a reversal sets it one lower).
  */
 async function loadSaleHoldings(tx: PoolClient, events: readonly RecordedEvent[], sales: PeriodSales): Promise<SaleHoldings> {
-  const named = new Map(events.filter((e) => SALE.has(e.type)).map((e) => [`${d(e).customerId}:${d(e).conversionId}`, d(e)]));
+  const named = new Map(events.filter((e) => SALE.has(e.type)).map((e) => [saleKey(d(e).customerId, d(e).conversionId), d(e)]));
   if (named.size === 0) return new Map();
   const { rows } = await tx.query<{ customer_id: string; conversion_id: string; product_code: string; period: number; reversed: boolean; sales: number | null }>(
     `SELECT s.customer_id, s.conversion_id, s.product_code, s.period, s.reversed_at IS NOT NULL AS reversed, h.sales
@@ -83,7 +85,7 @@ async function loadSaleHoldings(tx: PoolClient, events: readonly RecordedEvent[]
     [[...named.values()].map((x) => x.customerId), [...named.values()].map((x) => x.conversionId)],
   );
   for (const r of rows) if (r.sales !== null) sales.set(periodKey(r.customer_id, r.product_code, Number(r.period)), Number(r.sales));
-  return new Map(rows.map((r) => [`${r.customer_id}:${r.conversion_id}`, { productCode: r.product_code, period: Number(r.period), reversed: r.reversed }]));
+  return new Map(rows.map((r) => [saleKey(r.customer_id, r.conversion_id), { productCode: r.product_code, period: Number(r.period), reversed: r.reversed }]));
 }
 
 export async function loadCustomer360State(tx: PoolClient, events: readonly RecordedEvent[]): Promise<Customer360State> {
@@ -137,7 +139,7 @@ export function holdingEffects(e: RecordedEvent, state: Customer360State): Effec
     return insert('c360_holdings', { ...row(productCode, period), source, since_at: at(e), since_month: sinceMonth, since_day: sale ? businessDay(at(e)) : null, sales: sale ? 1 : 0 });
   };
   if (e.type === 'ConversionRecorded') {
-    const key = `${customerId}:${x.conversionId}`;
+    const key = saleKey(customerId, x.conversionId as string);
     if (saleHoldings.has(key)) return [];
     const now = held.get(x.productCode);
     const period = now?.open ? now.period : (now?.period ?? 0) + 1;
@@ -146,7 +148,7 @@ export function holdingEffects(e: RecordedEvent, state: Customer360State): Effec
     return [now?.open ? counted(x.productCode, now.period, 1) : open(x.productCode, 'sale'), sold];
   }
   if (e.type === 'ConversionReversed') {
-    const key = `${customerId}:${x.conversionId}`;
+    const key = saleKey(customerId, x.conversionId as string);
     const sale = saleHoldings.get(key);
     if (!sale || sale.reversed) return [];
     saleHoldings.set(key, { ...sale, reversed: true });
