@@ -36,44 +36,41 @@ export async function withCpu<T>(pool: Pool, f: () => Promise<T>): Promise<[T, {
   return [result, { nodeCpuSeconds: Math.round((used.user + used.system) / 1e4) / 100, databaseCpuSeconds: Math.round(dbUsed * 100) / 100 }];
 }
 
-/** With `file`, a V8 CPU profile of this process while `f` runs, written there (`.cpuprofile`, opens in Chrome's DevTools). */
-export async function cpuProfiled<T>(file: string | undefined, f: () => Promise<T>): Promise<T> {
+/**
+ * With `file`, `f` run between the inspector's `start` and `stop` calls (`stop` answers `{ profile }`), the profile
+ * written there as JSON; without it, `f` alone.
+ */
+async function profiled<T>(file: string | undefined, start: [string, object?][], stop: string, f: () => Promise<T>): Promise<T> {
   if (!file) return f();
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) => new Promise<unknown>((ok, fail) => session.post(method, params ?? {}, (err, r) => (err ? fail(err) : ok(r))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 500 });
-  await post('Profiler.start');
+  for (const [method, params] of start) await post(method, params);
   try {
     return await f();
   } finally {
-    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    const { profile } = (await post(stop)) as { profile: object };
     writeFileSync(file, JSON.stringify(profile));
     session.disconnect();
   }
 }
+
+/** With `file`, a V8 CPU profile of this process while `f` runs, written there (`.cpuprofile`, opens in Chrome's DevTools). */
+export const cpuProfiled = <T>(file: string | undefined, f: () => Promise<T>): Promise<T> =>
+  profiled(file, [['Profiler.enable'], ['Profiler.setSamplingInterval', { interval: 500 }], ['Profiler.start']], 'Profiler.stop', f);
 
 /**
  * With `file`, a sampling heap profile of this process while `f` runs, written there (`.heapprofile`, opens in
  * Chrome's DevTools): every sampled allocation, the ones the garbage collector took back before the end too, so it
  * ranks what allocates most, not what stays.
  */
-export async function heapSampled<T>(file: string | undefined, f: () => Promise<T>): Promise<T> {
-  if (!file) return f();
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) => new Promise<unknown>((ok, fail) => session.post(method, params ?? {}, (err, r) => (err ? fail(err) : ok(r))));
-  await post('HeapProfiler.enable');
-  await post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-  try {
-    return await f();
-  } finally {
-    const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: object };
-    writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  }
-}
+export const heapSampled = <T>(file: string | undefined, f: () => Promise<T>): Promise<T> =>
+  profiled(
+    file,
+    [['HeapProfiler.enable'], ['HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }]],
+    'HeapProfiler.stopSampling',
+    f,
+  );
 
 /**
  * The garbage collector's pauses of this thread while counting (ms, summed): scavenges of the young generation

@@ -32,7 +32,7 @@ import { START, comparePositions, type Position } from '@app/event-store';
 import { syntheticBatches } from '@app/demo';
 import { timed } from './percentiles';
 import { naiveRebuild } from './naive-baseline';
-import { cpuProfiled, databaseCpuSeconds, gcPauses, heapSampled } from './cpu';
+import { cpuProfiled, gcPauses, heapSampled, withCpu } from './cpu';
 
 const EVENTS_PER_CUSTOMER = 8.2;
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
@@ -48,28 +48,27 @@ const catchUpBatchSize = () => {
 };
 
 async function rebuild(pool: Pool, store: PostgresEventStore, projections: readonly Projection[], events: number) {
-  const dbCpuBefore = await databaseCpuSeconds(pool);
   let peakRss = process.memoryUsage().rss;
   const statementsBefore = statements;
-  const cpuBefore = process.cpuUsage();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const gc = gcPauses();
   const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20, catchUpBatchSize: catchUpBatchSize() });
-  const [, ms] = await timed(async () => {
-    await runner.start();
-    if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up');
+  // This process's CPU (effects, folds, parsing, the driver) and the database's; the rest of the wall time is waiting for a core.
+  const [[, ms], cpu] = await withCpu(pool, async () => {
+    const run = await timed(async () => {
+      await runner.start();
+      if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up');
+    });
+    await runner.stop();
+    return run;
   });
-  await runner.stop();
   clearInterval(sampler);
   const sent = statements - statementsBefore;
-  // This process's CPU (effects, folds, parsing, the driver); the rest of the wall time is the database's or waiting for a core.
-  const cpu = process.cpuUsage(cpuBefore);
   const gcMs = gc.stop();
-  const dbCpu = (await databaseCpuSeconds(pool)) - dbCpuBefore;
   // The next run starts from nothing: drop this one's checkpoints and schemas.
   const { rows } = await pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints RETURNING schema_name`);
   for (const r of rows) await pool.query(`DROP SCHEMA IF EXISTS "${r.schema_name}" CASCADE`);
-  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000), nodeCpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100, databaseCpuSeconds: Math.round(dbCpu * 100) / 100, gcMs };
+  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000), ...cpu, gcMs };
 }
 
 async function main() {
