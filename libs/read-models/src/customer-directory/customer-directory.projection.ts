@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
 import { periodBound, type CampaignEvent, type CustomerEvent } from '@app/domain';
 import { effectProjection, sortedUnion, timedQueries, update, upsert, type Effect } from '../runner/effects';
+import { occurredAt } from '../runner/event-fields';
 import { CUSTOMER_DIRECTORY, CUSTOMER_DIRECTORY_TABLES } from './customer-directory.tables';
 
 export interface CustomerDirectoryRow {
@@ -227,7 +228,7 @@ export function directoryEffects(e: RecordedEvent, s: DirectoryState): Effect[] 
     return [update('customer_directory', { customer_id: id, ...enrolment({ enrolled_in: [], control_in: [] }, campaignId, group) })];
   }
   const before = s.customers.get(id) ?? null;
-  const row = evolveCustomerRow(before, e as unknown as CustomerEvent, e.metadata.occurredAt);
+  const row = evolveCustomerRow(before, e as unknown as CustomerEvent, occurredAt(e));
   s.customers.set(id, row);
   if (!row || row === before) return [];
   if (before) {
