@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
 import { effectProjection, update, upsert, type ColumnShape, type Effect, type TableShape } from '../runner/effects';
+import { occurredAt } from '../runner/event-fields';
 
 /**
  * Requests waiting for someone above the requester to decide, and their outcome: campaigns
@@ -50,7 +51,7 @@ type Change = { kind: 'draft'; campaignId: string; facts: Data } | { kind: 'requ
 /** The pure part: what one event does to the inbox. */
 export function inboxChange(e: { type: string; data: Data; metadata: { actor: string; occurredAt: string } }): Change | null {
   const d = e.data;
-  const at = e.metadata.occurredAt;
+  const at = occurredAt(e);
   const request = (kind: RequestKind, id: string, unit: string | null, by: string, facts: Data): Change => ({
     kind: 'request',
     row: { kind, request_id: id, unit_id: unit, requested_by: by, requested_at: at, facts, status: 'pending', decided_by: null, decided_at: null, reason: null },

@@ -304,6 +304,8 @@ const EVENT_TYPES = [
 /** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
 export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
+  // 11: event times to the millisecond (an imported log's finer times truncated, `occurredAt`), so the database
+  // compares the launch, the close and the sales as the fold does;
   // 10: costs keyed by (campaign, cost) and complaints by (customer, complaint), no longer by their ids joined with ':'
   // (an id may hold ':', so two pairs could share a key and one be lost);
   // and the participants' counters grouped before they unfold (the same rows; the triggers change, so a build picks them up);
@@ -313,7 +315,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
   // ce_tagged_span_counts; the participants' sale steps), costs per day: as of a day's end reads no per-customer rows;
   // 8: the reaction per bank day (ce_reaction_counts: customers first contacted in their 旬, complaints, feedback), the
   // targets; 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
-  version: 10,
+  version: 11,
   tables: campaignEffectivenessTables(timeZone),
   eventTypes: EVENT_TYPES,
   state: loadCeState,
@@ -327,7 +329,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
 const live = () => effectProjection(campaignEffectivenessDefinition(bankTimeZone()));
 export const campaignEffectivenessProjection: Projection & { readonly definition: EffectProjection<CeState> } = {
   name: 'campaign-effectiveness',
-  version: 10,
+  version: 11,
   eventTypes: EVENT_TYPES,
   get tables() {
     return live().tables;

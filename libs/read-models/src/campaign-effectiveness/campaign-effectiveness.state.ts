@@ -70,11 +70,15 @@ const PLACING = new Set(['CustomerOnboarded', 'CustomerTierChanged', 'CustomerTr
 const ENROLLED = 'CustomerEnrolledInCampaign';
 
 /**
- * The customers whose counted sales in a campaign a launch or close may change: those with a sale
- * paired in it at or after the earliest of the bound's new value (the event's time) and its value
- * until now. A sale before both counts, or not, as it did (before a launch it never counts; before a
- * close it still does), so its participant is not read: a close reads the few sales paired after
- * its time (imported, back-dated), not every participant with a paired sale (up to a million).
+ * The customers whose counted sales in a campaign a launch or close may change. A sale counts from
+ * the launch to the close, both included (`salesOf`), so a launch may change a sale paired at or after
+ * the earlier of its new time (the event's) and the launch time until now, and a close only one paired
+ * strictly after the earlier of its new time and the close time until now: a sale at either close
+ * time counts under both. A sale before those counts, or not, as it did (before a launch it never
+ * counts; at or before a close it still does), so its participant is not read: a close reads the few
+ * sales paired after its time (imported, back-dated), not every participant with a paired sale (up to
+ * a million). Times are to the millisecond on both sides (`occurredAt`), so the database's comparison
+ * is the projection's.
  * The grouping is done by the database; one row per launch or close of the batch (a batch that both
  * launches and closes a campaign reads the customers either one changes).
  */
@@ -84,7 +88,7 @@ const MOVED_BY_BOUNDS = `
   JOIN ce_campaigns k ON k.campaign_id = m.campaign_id
   JOIN ce_group_conversions g ON g.campaign_id = m.campaign_id
   JOIN ce_conversions c ON c.customer_id = g.customer_id AND c.conversion_id = g.conversion_id
-  WHERE c.occurred_at >= least(m.at, CASE WHEN m.launch THEN k.launched_at ELSE k.closed_at END)`;
+  WHERE CASE WHEN m.launch THEN c.occurred_at >= least(m.at, k.launched_at) ELSE c.occurred_at > least(m.at, k.closed_at) END`;
 
 /**
  * Seven reads at most for the whole batch (nine when it enrols customers it says nothing else about),

@@ -60,3 +60,39 @@ describe('customer-directory: a batch of enrolments only (a launch) adds to the 
     ]);
   });
 });
+
+/**
+ * The union of a launch's batch is sorted in the database, and must come out in the order the
+ * projection sorts a row it writes whole (code point, `sortedUnion`) whatever the database's own
+ * collation: here a database whose default is linguistic (ICU root, where 'k10' sorts before 'K8',
+ * letters compared before case), as a server initialised with a language's locale has. The test
+ * server's default is C, where the two orders agree anyway.
+ */
+describe('customer-directory: the sets of a launch in a database with a linguistic default collation', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  const project = () => projectToEnd(store, db.pool, [customerDirectoryProjection], { batchSize: 100, maxBatchWaitMs: 50 });
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ icuLocale: 'und' });
+    store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+    // Onboarded at 23:50 Beijing on 31 January (15:50 UTC), in K8's treatment group at 00:10 on 1 February: written whole.
+    await store.appendToStream('customer-A', [onboarded('A', '2026-01-31T23:50:00+08:00'), enrolled('K8', 'A', 'treatment', '2026-02-01T00:10:00+08:00')], 'any');
+    await project();
+    // A launch at 00:00 Beijing on 20 June: enrolments only, so the sets are added to in the database.
+    const at = '2026-06-20T00:00:00+08:00';
+    await store.appendToStream('customer-A', [enrolled('k10', 'A', 'control', at), enrolled('K9', 'A', 'treatment', at)], 'any');
+    await project();
+  });
+  afterAll(() => db.drop());
+
+  it('is linguistic here: the database itself sorts k10 before K8', async () => {
+    expect((await db.pool.query(`SELECT array_agg(x ORDER BY x) AS xs FROM unnest(ARRAY['K8', 'k10', 'K9']) AS x`)).rows[0].xs).toEqual(['k10', 'K8', 'K9']);
+  });
+
+  it('keeps the sets in code point order (K before k), as a row written whole has them', async () => {
+    const rows = await withReadModels(db.pool, [customerDirectoryProjection.name], async (rm) => (await rm.query(`SELECT customer_id, enrolled_in, control_in FROM customer_directory`)).rows);
+    // U+004B 'K' < U+006B 'k': K8, K9, then k10.
+    expect(rows).toEqual([{ customer_id: 'A', enrolled_in: ['K8', 'K9', 'k10'], control_in: ['k10'] }]);
+  });
+});

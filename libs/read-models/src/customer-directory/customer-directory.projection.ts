@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@app/event-store';
 import { periodBound, type CampaignEvent, type CustomerEvent } from '@app/domain';
 import { effectProjection, sortedUnion, timedQueries, update, upsert, type Effect } from '../runner/effects';
+import { occurredAt } from '../runner/event-fields';
 import { CUSTOMER_DIRECTORY, CUSTOMER_DIRECTORY_TABLES } from './customer-directory.tables';
 
 export interface CustomerDirectoryRow {
@@ -227,7 +228,7 @@ export function directoryEffects(e: RecordedEvent, s: DirectoryState): Effect[] 
     return [update('customer_directory', { customer_id: id, ...enrolment({ enrolled_in: [], control_in: [] }, campaignId, group) })];
   }
   const before = s.customers.get(id) ?? null;
-  const row = evolveCustomerRow(before, e as unknown as CustomerEvent, e.metadata.occurredAt);
+  const row = evolveCustomerRow(before, e as unknown as CustomerEvent, occurredAt(e));
   s.customers.set(id, row);
   if (!row || row === before) return [];
   if (before) {
@@ -246,8 +247,10 @@ export function directoryEffects(e: RecordedEvent, s: DirectoryState): Effect[] 
 export const customerDirectoryProjection = effectProjection<DirectoryState>({
   name: 'customer-directory',
   // 4: effects, written by the runner; 5: contact_times (the contact cap without a subquery per row); 6: a campaign
-  // period given in bank days read as the decider reads it
-  version: 6,
+  // period given in bank days read as the decider reads it; 7: enrolled_in and control_in sorted by code point (were
+  // UTF-16 units: a row built before differs from one a launch adds to where an id mixes characters past U+FFFF with
+  // U+E000–U+FFFF)
+  version: 7,
   tables: CUSTOMER_DIRECTORY_TABLES,
   eventTypes: [...CUSTOMER_TYPES, ...CAMPAIGN_TYPES],
   state: loadDirectoryState,

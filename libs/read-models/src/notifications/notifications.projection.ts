@@ -2,6 +2,7 @@ import { businessDay } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { PoolClient } from 'pg';
 import { effectProjection, insert, type ColumnShape, type Effect, type TableShape } from '../runner/effects';
+import { occurredAt } from '../runner/event-fields';
 
 /**
  * Transfer notifications (004 篇九 第九条: "有分配权限的用户需核实客户申请要求并通知原维护行理财经理和新维护行的理财经理"):
@@ -53,7 +54,7 @@ interface Transferred {
 
 /** One row per manager concerned: the new one always; the previous one when there was one, and not the same person. */
 function rowsFor(e: Notified, kind: NotificationKind, d: Transferred): NotificationRow[] {
-  const at = e.metadata.occurredAt;
+  const at = occurredAt(e);
   const row = (staffId: string, role: NotificationRole): NotificationRow => ({
     staff_id: staffId,
     notification_id: e.metadata.eventId,

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@app/event-store';
 import { effectProjection, upsert, type Effect, type TableShape } from '../runner/effects';
-import { data as d } from '../runner/event-fields';
+import { data as d, occurredAt } from '../runner/event-fields';
 
 /** One row per points event: written once (`keep`), so the same event seen again changes nothing. */
 export const PL_ENTRIES: TableShape = {
@@ -21,7 +21,7 @@ export const PL_ENTRIES: TableShape = {
 export function pointsLedgerEffects(e: RecordedEvent): Effect[] {
   const x = d(e);
   const entry = (key: string, points: number, reference: string | null, expiresAt: string | null = null) =>
-    upsert('pl_entries', { customer_id: x.customerId, entry_key: key, kind: e.type, points, occurred_at: e.metadata.occurredAt, reference, expires_at: expiresAt });
+    upsert('pl_entries', { customer_id: x.customerId, entry_key: key, kind: e.type, points, occurred_at: occurredAt(e), reference, expires_at: expiresAt });
   switch (e.type) {
     case 'BenefitPointsAccrued':
       return [entry(x.lotId, x.points, x.month, x.expiresAt)];

@@ -98,3 +98,48 @@ describe('projection runner: a subscription the store breaks', () => {
     expect((await storedState()).error).toBeNull();
   });
 });
+
+/**
+ * `stop()` while the runner backs off before subscribing again (here 30 s): it returns at once,
+ * whether it came during the interruption's bookkeeping (from the log line that announces the
+ * break, before the wait begins) or during the wait. The 5 s bound is a margin, not a speed:
+ * without the fix, stop() is held for the whole backoff.
+ */
+describe('projection runner: stop while backing off', () => {
+  let db: TestDatabase;
+  let server: FakeEventStoreDb;
+  let store: EventStoreDbEventStore;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    server = new FakeEventStoreDb();
+    store = new EventStoreDbEventStore(server.client);
+    await store.appendToStream('clock-1', [tick(1), tick(2), tick(3)], 'no_stream');
+  });
+  afterEach(() => db.drop());
+
+  it.each([['during the bookkeeping'], ['during the wait']])('returns at once when stopped %s, and subscribes no more', async (when) => {
+    let stopping: Promise<void> | undefined;
+    const log = {
+      info: () => undefined,
+      error: (o: { retryInMs?: number }) => {
+        if (o.retryInMs && when === 'during the bookkeeping') stopping ??= runner.stop();
+      },
+    };
+    const runner: ProjectionRunner = new ProjectionRunner(store, db.pool, [ticks], log, { batchSize: 10, maxBatchWaitMs: 5, resubscribe: { initialMs: 30_000, maxMs: 30_000, settleMs: 100 } });
+    await runner.start();
+    await expectCaughtUp(runner, 10_000);
+    server.dropSubscriptions(new UnavailableError());
+    if (when === 'during the wait') {
+      await until(async () => (await readCheckpoints(db.pool)).find((c) => c.name === 'ticks')!.state === 'resubscribing', 'the stored state to say resubscribing');
+      await new Promise((r) => setTimeout(r, 100));
+      stopping = runner.stop();
+    }
+    await until(() => stopping !== undefined, 'the stop');
+    const outcome = await Promise.race([stopping!.then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still waiting'), 5_000))]);
+    expect(outcome).toBe('stopped');
+    expect(server.subscribeCalls).toHaveLength(1);
+    expect((await applied()).map((r) => r.n)).toEqual([1, 2, 3]);
+    await stopping;
+  });
+  const applied = () => withReadModels(db.pool, ['ticks'], async (q) => (await q.query<{ n: number }>('SELECT n FROM ticks ORDER BY n')).rows);
+});

@@ -157,3 +157,50 @@ describe('projection runner: a failed catch-up batch', () => {
     expect(status!.position).toEqual(events[14]!.position);
   });
 });
+
+/**
+ * `stop()` while a batch waits to be tried again after a transient error: the wait (here 30 s) is
+ * cut short and the batch given up, its checkpoint holding, whether the stop came as the wait began
+ * (from the log line that announces it) or during it. The 5 s bound is a margin, not a speed: without
+ * the wake, stop() is held for the whole 30 s.
+ */
+describe('projection runner: stop during a retry wait', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+    await store.appendToStream('clock-1', [tick(1), tick(2), tick(3)], 'no_stream');
+  });
+  afterEach(() => db.drop());
+
+  it.each([['as the wait begins'], ['during the wait']])('returns at once when stopped %s, leaving the batch unapplied and the projection running', async (when) => {
+    const p = flaky(Infinity, () => pgError('40001', 'could not serialize access'));
+    let announced!: () => void;
+    const retrying = new Promise<void>((resolve) => (announced = resolve));
+    let stopping: Promise<void> | undefined;
+    const log = {
+      info: () => undefined,
+      error: (o: { retryInMs?: number }) => {
+        if (o.retryInMs === undefined) return;
+        // Called before the runner starts its wait: a stop from here is one the wait must not miss.
+        if (when === 'as the wait begins') stopping ??= runner.stop();
+        announced();
+      },
+    };
+    const runner: ProjectionRunner = new ProjectionRunner(store, db.pool, [p], log, { batchSize: 10, maxBatchWaitMs: 5, retry: { initialMs: 30_000, maxMs: 30_000, attempts: 5 } });
+    await runner.start();
+    await retrying;
+    if (when === 'during the wait') {
+      await new Promise((r) => setTimeout(r, 100));
+      stopping = runner.stop();
+    }
+    const outcome = await Promise.race([stopping!.then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still waiting'), 5_000))]);
+    expect(outcome).toBe('stopped');
+    // One attempt, rolled back; not tried again after the stop, and nothing blamed on the events.
+    expect(p.attempts).toBe(1);
+    expect(runner.status()[0]).toMatchObject({ state: 'running', error: null, position: { commit: 0n, prepare: 0n } });
+    expect(await withReadModels(db.pool, ['ticks'], async (q) => (await q.query('SELECT n FROM ticks')).rows)).toEqual([]);
+    await stopping;
+  });
+});

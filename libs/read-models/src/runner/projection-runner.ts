@@ -87,8 +87,31 @@ interface Logger {
   error(obj: object, msg: string): void;
 }
 
+/** One that waits now and then (see `pause`): `wake` ends the wait it is in early. */
+interface Waiting {
+  wake?: () => void;
+}
+
+/**
+ * Waits `ms`, or until `who.wake()` (a stop, a member leaving its loop), or not at all when `over()`
+ * holds already: a stop that came before the wait began found nothing to wake and must not be held
+ * for the whole wait (a backoff of up to 30 s, a retry of up to 5 s, keeping `stop()` and the
+ * process waiting).
+ */
+function pause(who: Waiting, ms: number, over: () => boolean): Promise<void> {
+  if (over()) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => who.wake?.(), ms);
+    who.wake = () => {
+      clearTimeout(timer);
+      who.wake = undefined;
+      resolve();
+    };
+  });
+}
+
 /** What a loop writes for one projection: under which checkpoint, into which schema, from where. */
-interface Member {
+interface Member extends Waiting {
   readonly projection: Projection;
   readonly checkpoint: string;
   readonly schema: string;
@@ -101,7 +124,7 @@ interface Member {
  * One reader of the log feeding one or more projections: the log is read and parsed once, and
  * each batch goes to every member in a transaction of its own (in parallel; see `RunnerOptions.batchesInFlight`).
  */
-interface Loop {
+interface Loop extends Waiting {
   /** Replaced when the store's subscription breaks and the loop subscribes again. */
   subscription: AllSubscription;
   readonly members: Map<string, Member>;
@@ -112,8 +135,6 @@ interface Loop {
   tails: Map<string, Promise<unknown>>;
   /** Set once the last member has left: the loop ends instead of subscribing again. */
   closed: boolean;
-  /** Ends the wait before subscribing again early (on stop). */
-  wake?: () => void;
   /** Counts subscriptions made and broken: a settle timer from an older one must not touch the status. */
   generation: number;
 }
@@ -352,7 +373,10 @@ export class ProjectionRunner {
     const loop = this.loops.get(checkpoint);
     if (!loop) return;
     this.loops.delete(checkpoint);
+    const member = loop.members.get(checkpoint);
     loop.members.delete(checkpoint);
+    // A batch of its waiting to be tried again gives up now (the checkpoint holds; the next owner goes on from it).
+    member?.wake?.();
     await loop.current.catch(() => undefined);
     if (loop.members.size > 0) return;
     loop.closed = true;
@@ -402,17 +426,7 @@ export class ProjectionRunner {
       const retryInMs = Math.min(initialMs * 2 ** (attempts - 1), maxMs);
       await this.interrupted(loop, cause, attempts, retryInMs);
       await loop.subscription.close().catch(() => undefined);
-      // Stopped meanwhile: `stopLoop` found no wait to cut short, so none is started (it would hold
-      // `stop()`, and the process, for up to `maxMs`).
-      if (loop.closed || loop.members.size === 0) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, retryInMs);
-        loop.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      loop.wake = undefined;
+      await pause(loop, retryInMs, () => loop.closed || loop.members.size === 0);
       if (loop.closed || loop.members.size === 0) return;
       const from = [...loop.members.values()].map((m) => m.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
       loop.subscription = this.store.subscribeToAll({ after: from, batchSize: this.pageSize() });
@@ -534,7 +548,9 @@ export class ProjectionRunner {
           if (attempt >= attempts) throw err;
           const retryInMs = Math.min(initialMs * 2 ** (attempt - 1), maxMs);
           this.log.error({ projection: m.checkpoint, err: String((err as Error)?.message ?? err), attempt, retryInMs }, 'transient error applying a batch; trying it again');
-          await new Promise((r) => setTimeout(r, retryInMs));
+          const left = () => this.stopped || !loop.members.has(m.checkpoint);
+          await pause(m, retryInMs, left);
+          if (left()) return 'left';
           continue;
         }
         return { error: err };
