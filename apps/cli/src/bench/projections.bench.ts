@@ -10,7 +10,8 @@
  * `--statements`: the server loads pg_stat_statements, and the report lists the 25 statements of the all-projections
  * rebuild that took it longest. Each rebuild reports the database server's CPU seconds beside this process's.
  * `--catch-up N`: events per transaction once a batch has filled up (10,000 without it); with `--runs 4 --ab CATCH_UP_OFF`
- * the runs alternate with and without catch-up batches in one process. Each rebuild reports the garbage collector's
+ * the runs alternate with and without catch-up batches in one process; `--runs 4 --ab ONE_BATCH_IN_FLIGHT`, with the
+ * runner's batches in flight (2) and with one (every member finishes a batch before any starts the next). Each rebuild reports the garbage collector's
  * pauses (`gcMs`). `--cpu-profile FILE` / `--heap-profile FILE`: a V8 CPU profile / a sampling heap profile (every
  * allocation sampled, collected or not) of the all-projections rebuild, written to FILE.
  */
@@ -52,7 +53,7 @@ async function rebuild(pool: Pool, store: PostgresEventStore, projections: reado
   const statementsBefore = statements;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const gc = gcPauses();
-  const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20, catchUpBatchSize: catchUpBatchSize() });
+  const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20, catchUpBatchSize: catchUpBatchSize(), batchesInFlight: process.env.ONE_BATCH_IN_FLIGHT ? 1 : undefined });
   // This process's CPU (effects, folds, parsing, the driver) and the database's; the rest of the wall time is waiting for a core.
   const [[, ms], cpu] = await withCpu(pool, async () => {
     const run = await timed(async () => {

@@ -17,6 +17,13 @@ export interface RunnerOptions {
   /** Longest a batch waits to fill once it has its first event (ms). */
   readonly maxBatchWaitMs?: number;
   /**
+   * Batches of one loop in flight at once (default 2). Each member applies the batches in order, one
+   * transaction at a time; a member done with a batch goes on to the next while a slower member
+   * finishes it, so the cores do not wait behind the slowest member of every batch. 1: every member
+   * finishes a batch before any starts the next.
+   */
+  readonly batchesInFlight?: number;
+  /**
    * When the store ends or breaks a subscription: the first wait before subscribing again (doubling
    * up to `maxMs`), and how long a new one must last without failing to count as running (ms).
    */
@@ -115,15 +122,17 @@ interface Member extends Waiting {
 
 /**
  * One reader of the log feeding one or more projections: the log is read and parsed once, and
- * each batch goes to every member in a transaction of its own (in parallel).
+ * each batch goes to every member in a transaction of its own (in parallel; see `RunnerOptions.batchesInFlight`).
  */
 interface Loop extends Waiting {
   /** Replaced when the store's subscription breaks and the loop subscribes again. */
   subscription: AllSubscription;
   readonly members: Map<string, Member>;
   done: Promise<void>;
-  /** The batch being applied now: a member taken out waits for it, so nothing writes after it left. */
+  /** The batches being applied now: a member taken out waits for them, so nothing writes after it left. */
   current: Promise<unknown>;
+  /** Each member's last batch handed to it (by checkpoint): its next one is applied after it. */
+  tails: Map<string, Promise<unknown>>;
   /** Set once the last member has left: the loop ends instead of subscribing again. */
   closed: boolean;
   /** Counts subscriptions made and broken: a settle timer from an older one must not touch the status. */
@@ -354,7 +363,7 @@ export class ProjectionRunner {
   private startLoop(members: Member[]): void {
     const from = members.map((m) => m.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
     const subscription = this.store.subscribeToAll({ after: from, batchSize: this.pageSize() });
-    const loop: Loop = { subscription, members: new Map(members.map((m) => [m.checkpoint, m])), done: Promise.resolve(), current: Promise.resolve(), closed: false, generation: 1 };
+    const loop: Loop = { subscription, members: new Map(members.map((m) => [m.checkpoint, m])), done: Promise.resolve(), current: Promise.resolve(), tails: new Map(), closed: false, generation: 1 };
     for (const m of members) this.loops.set(m.checkpoint, loop);
     loop.done = this.run(loop);
   }
@@ -385,6 +394,8 @@ export class ProjectionRunner {
   private async run(loop: Loop): Promise<void> {
     const { initialMs = 500, maxMs = 30_000 } = this.options.resubscribe ?? {};
     let attempts = 0;
+    /** Each batch in flight, settled once every member has applied it (or left). */
+    const inFlight: Promise<void>[] = [];
     while (!loop.closed && loop.members.size > 0) {
       let cause: unknown;
       try {
@@ -393,18 +404,22 @@ export class ProjectionRunner {
             attempts = 0;
             await this.resumed(loop);
           }
-          loop.current = Promise.all([...loop.members.values()].map((m) => this.applyBatch(loop, m, batch)));
-          await loop.current;
-          this.wake();
+          await this.feed(loop, batch, inFlight);
           if (loop.members.size === 0) {
+            await Promise.all(inFlight);
             await loop.subscription.close();
             return;
           }
         }
+        await Promise.all(inFlight);
         cause = new Error('the store ended the subscription');
       } catch (err) {
         cause = err;
       }
+      // Every batch still in flight ends (commits or fails) before the loop reads the members' positions again.
+      await Promise.allSettled(inFlight);
+      inFlight.length = 0;
+      loop.tails = new Map();
       if (loop.closed || loop.members.size === 0) return;
       loop.generation++; // the broken subscription's settle timer must not report it running
       attempts++;
@@ -423,6 +438,29 @@ export class ProjectionRunner {
         void this.resumed(loop);
       }, this.options.resubscribe?.settleMs ?? Math.max(1_000, retryInMs)).unref();
     }
+  }
+
+  /**
+   * Hands `batch` to every member, after the batches it has not finished yet (each member's own
+   * chain keeps its batches in log order, one transaction at a time), and returns once fewer than
+   * `batchesInFlight` batches are unfinished. A member taken out meanwhile applies nothing more. A
+   * batch that fails (the database away, retries spent) closes the subscription and rejects here or
+   * when the loop drains what is in flight; the members' later batches in the chain are not applied.
+   */
+  private async feed(loop: Loop, batch: readonly RecordedEvent[], inFlight: Promise<void>[]): Promise<void> {
+    const applied = [...loop.members.values()].map((m) => {
+      const next = (loop.tails.get(m.checkpoint) ?? Promise.resolve()).then(() => (loop.members.get(m.checkpoint) === m ? this.applyBatch(loop, m, batch) : undefined));
+      loop.tails.set(m.checkpoint, next);
+      return next;
+    });
+    const settled = Promise.all(applied).then(() => this.wake());
+    // Awaited below or by a later call. A failure ends the subscription at once, so the loop sees it
+    // and subscribes again even when no further batch comes to await it behind.
+    const subscription = loop.subscription;
+    settled.catch(() => subscription.close().catch(() => undefined));
+    inFlight.push(settled);
+    loop.current = Promise.allSettled([...inFlight]);
+    while (inFlight.length >= Math.max(1, this.options.batchesInFlight ?? 2)) await inFlight.shift();
   }
 
   /** The members say why their subscription broke, here and in their stored state (the API reads it). */
