@@ -247,7 +247,7 @@ export const customerDirectoryProjection = effectProjection<DirectoryState>({
   name: 'customer-directory',
   // 4: effects, written by the runner; 5: contact_times (the contact cap without a subquery per row); 6: a campaign
   // period given in bank days read as the decider reads it
-  version: 6,
+  version: 7,
   tables: CUSTOMER_DIRECTORY_TABLES,
   eventTypes: [...CUSTOMER_TYPES, ...CAMPAIGN_TYPES],
   state: loadDirectoryState,
