@@ -8,7 +8,7 @@
  * `--profile`: where the one pass spends its time — reading the log alone, and per projection its state
  * reads, its effects and each table's writes (wall time summed over batches; projections run in parallel).
  * `--statements`: the server loads pg_stat_statements, and the report lists the 25 statements of the all-projections
- * rebuild that took it longest. Each rebuild reports the database server's CPU seconds beside this process's.
+ * rebuild that took it longest, and `analyze` the projector's ANALYZEs of it (statements, calls, server ms, the dearest three). Each rebuild reports the database server's CPU seconds beside this process's.
  * `--catch-up N`: events per transaction once a batch has filled up (10,000 without it); with `--runs 4 --ab CATCH_UP_OFF`
  * the runs alternate with and without catch-up batches in one process; `--runs 4 --ab ONE_BATCH_IN_FLIGHT`, with the
  * runner's batches in flight (2) and with one (every member finishes a batch before any starts the next). Each rebuild reports the garbage collector's
@@ -178,8 +178,19 @@ async function main() {
           )
         ).rows
       : undefined;
+    // What the projector's ANALYZEs after large batches cost the server, all tables together, and the three dearest.
+    const analyze = statementsTop
+      ? (
+          await pool.query(
+            `SELECT count(*)::int AS tables, sum(calls)::int AS calls, round(sum(total_exec_time))::int AS total_ms,
+                    (SELECT json_agg(x) FROM (SELECT regexp_replace(query, '^ANALYZE "[^"]+"\\.', '') AS "table", calls, round(total_exec_time)::int AS total_ms
+                       FROM pg_stat_statements WHERE query LIKE 'ANALYZE %' ORDER BY total_exec_time DESC LIMIT 3) x) AS dearest
+             FROM pg_stat_statements WHERE query LIKE 'ANALYZE %'`,
+          )
+        ).rows[0]
+      : undefined;
     await pool.end();
-    process.stdout.write(`${JSON.stringify({ events, node: process.version, results, baselines, profileMs: profiled, statements: top }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ events, node: process.version, results, baselines, profileMs: profiled, analyze, statements: top }, null, 2)}\n`);
   } finally {
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });

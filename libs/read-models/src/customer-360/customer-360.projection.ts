@@ -235,7 +235,7 @@ export const customer360Projection = effectProjection<Customer360State>({
   // begun by its month and an older one changes nothing now; a reversed sale is taken off (c360_holding_sales);
   // 8: idempotent holdings: a reversed sale stays in c360_holding_sales (reversed_at), a sale, reversal or snapshot
   // already applied changes nothing, and a period's `sales` is set to the count standing, not added to.
-  version: 8,
+  version: 9,
   tables: CUSTOMER_360_TABLES,
   eventTypes: [
     'CustomerOnboarded',

@@ -3,8 +3,16 @@ import type { ColumnShape, TableShape } from '../runner/effects';
 /** The tables of this read model, declared for the runner (which creates them in whichever schema it builds into, blue/green). */
 const text: ColumnShape = { type: 'text' };
 const fixed = (type: string): ColumnShape => ({ type, combine: 'keep', notNull: true });
+/**
+ * Every read of these tables looks up one customer (or a batch's customers) by the key: the planner
+ * needs statistics of the key's columns only, so ANALYZE skips the others (`statistics: false`).
+ */
+const readByKey = (t: TableShape): TableShape => ({
+  ...t,
+  columns: Object.fromEntries(Object.entries(t.columns).map(([name, c]) => [name, t.key.includes(name) ? c : { ...c, statistics: false as const }])),
+});
 
-export const C360_CUSTOMERS: TableShape = {
+export const C360_CUSTOMERS: TableShape = readByKey({
   name: 'c360_customers',
   key: ['customer_id'],
   columns: {
@@ -23,23 +31,23 @@ export const C360_CUSTOMERS: TableShape = {
     card_tier: text,
     card_valid_until: { type: 'timestamptz' },
   },
-};
-export const C360_TIER_HISTORY: TableShape = {
+});
+export const C360_TIER_HISTORY: TableShape = readByKey({
   name: 'c360_tier_history',
   key: ['customer_id', 'month'],
   // recorded_at: when the change was recorded (the month's snapshot), shown as the bank's day.
   columns: { customer_id: text, month: text, from_tier: fixed('text'), to_tier: fixed('text'), average_fen: fixed('bigint'), recorded_at: { type: 'timestamptz', combine: 'keep' } },
-};
-export const C360_CONTACTS: TableShape = {
+});
+export const C360_CONTACTS: TableShape = readByKey({
   name: 'c360_contacts',
   key: ['customer_id', 'contact_id'],
   columns: { customer_id: text, contact_id: text, occurred_at: fixed('timestamptz'), channel: fixed('text'), staff_id: fixed('text'), campaign_id: text, outcome_note: text },
-};
-export const C360_ENROLMENTS: TableShape = {
+});
+export const C360_ENROLMENTS: TableShape = readByKey({
   name: 'c360_enrolments',
   key: ['customer_id', 'campaign_id'],
   columns: { customer_id: text, campaign_id: text, grp: fixed('text'), enrolled_at: fixed('timestamptz') },
-};
+});
 
 /**
  * Product holdings, one row per period a product is held (`period` counts from 1 per customer and
@@ -49,7 +57,7 @@ export const C360_ENROLMENTS: TableShape = {
  * period; a period a sale alone opened is taken back when that sale is reversed before a snapshot
  * speaks for it.
  */
-export const C360_HOLDINGS: TableShape = {
+export const C360_HOLDINGS: TableShape = readByKey({
   name: 'c360_holdings',
   key: ['customer_id', 'product_code', 'period'],
   columns: {
@@ -69,7 +77,7 @@ export const C360_HOLDINGS: TableShape = {
     /** The month of the snapshot that no longer listed it. */
     closed_month: text,
   },
-};
+});
 
 /**
  * The period each sale counted in, so that its reversal takes it off that period (and takes back a

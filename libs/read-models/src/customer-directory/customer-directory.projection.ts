@@ -249,7 +249,7 @@ export const customerDirectoryProjection = effectProjection<DirectoryState>({
   // 4: effects, written by the runner; 5: contact_times (the contact cap without a subquery per row); 6: a campaign
   // period given in bank days read as the decider reads it; 7: enrolled_in and control_in sorted by code point (were
   // UTF-16 units: a row built before differs from one a launch adds to where an id mixes characters past U+FFFF with
-  // U+E000–U+FFFF)
+  // U+E000–U+FFFF), and the columns only the audience rule's CASE reads kept without statistics
   version: 7,
   tables: CUSTOMER_DIRECTORY_TABLES,
   eventTypes: [...CUSTOMER_TYPES, ...CAMPAIGN_TYPES],

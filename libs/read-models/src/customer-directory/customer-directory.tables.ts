@@ -3,6 +3,8 @@ import type { ColumnShape, TableShape } from '../runner/effects';
 /** The tables of this read model, declared for the runner (which creates them in whichever schema it builds into, blue/green, and writes them). */
 const text: ColumnShape = { type: 'text', notNull: true };
 const list: ColumnShape = { type: 'text[]', default: '{}' };
+/** Read only inside the audience rule's CASE or shown (never filtered or joined on): no planner statistics (ANALYZE skips it). */
+const shownOnly = (c: ColumnShape): ColumnShape => ({ ...c, statistics: false });
 
 export const CUSTOMER_DIRECTORY: TableShape = {
   name: 'customer_directory',
@@ -15,18 +17,18 @@ export const CUSTOMER_DIRECTORY: TableShape = {
     tier: { type: 'text', default: 'ordinary' },
     manager_id: { type: 'text' },
     holdings: list,
-    opted_out: list,
+    opted_out: shownOnly(list),
     erased: { type: 'boolean', default: false },
     birth_year: { type: 'integer' },
     risk_tolerance: { type: 'text' },
     risk_valid_until: { type: 'timestamptz' },
     last_active_at: { type: 'timestamptz', notNull: true },
-    campaign_contacts: { type: 'jsonb', default: '{}' },
+    campaign_contacts: shownOnly({ type: 'jsonb', default: '{}' }),
     /** The times of `campaign_contacts`, newest first: the contact cap reads the cap-th newest (one subscript, no subquery per row). */
-    contact_times: { type: 'timestamptz[]', default: '{}' },
+    contact_times: shownOnly({ type: 'timestamptz[]', default: '{}' }),
     // The campaigns enrolled in, and those in their control group: sets, added to without reading the row (a launch).
     enrolled_in: { ...list, combine: 'union' },
-    control_in: { ...list, combine: 'union' },
+    control_in: shownOnly({ ...list, combine: 'union' }),
   },
   extra: [`CREATE INDEX customer_directory_unit_idx ON customer_directory (home_unit_id, tier)`],
 };

@@ -10,7 +10,12 @@ export function tableDdl(t: TableShape): string[] {
     const def = c.default === undefined ? '' : ` DEFAULT ${typeof c.default === 'string' ? `'${c.default.replace(/'/g, "''")}'` : String(c.default)}`;
     return `${name} ${c.type}${notNull}${def}`;
   });
-  return [`CREATE TABLE ${t.name} (${[...cols, `PRIMARY KEY (${t.key.join(', ')})`].join(', ')})`, ...(t.extra ?? [])];
+  const unplanned = Object.entries(t.columns).filter(([, c]) => c.statistics === false).map(([name]) => `ALTER COLUMN ${name} SET STATISTICS 0`);
+  return [
+    `CREATE TABLE ${t.name} (${[...cols, `PRIMARY KEY (${t.key.join(', ')})`].join(', ')})`,
+    ...(unplanned.length ? [`ALTER TABLE ${t.name} ${unplanned.join(', ')}`] : []),
+    ...(t.extra ?? []),
+  ];
 }
 
 /**

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { expectCaughtUp } from '../../../../test/support/project-to-end';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
+import { tableDdl } from './effects';
 
 /** An event that makes the projection below insert `rows` rows (as a launch enrols a whole audience). */
 const enrol = (rows: number): NewEvent => ({
@@ -17,12 +18,17 @@ const participants: Projection = {
   name: 'participants',
   version: 1,
   eventTypes: ['Enrolled'],
-  // Autovacuum kept away: whatever analyses this table in the spec is the projector.
-  tables: ['CREATE TABLE participants (key text, i integer, PRIMARY KEY (key, i)) WITH (autovacuum_enabled = false)'],
+  // Autovacuum kept away: whatever analyses this table in the spec is the projector. `note` only shown, never filtered on: no statistics.
+  tables: tableDdl({
+    name: 'participants',
+    key: ['key', 'i'],
+    columns: { key: { type: 'text' }, i: { type: 'integer' }, note: { type: 'text', statistics: false } },
+    extra: ['ALTER TABLE participants SET (autovacuum_enabled = false)'],
+  }),
   async apply(tx: PoolClient, events: readonly RecordedEvent[]) {
     for (const e of events) {
       const { rows, key } = e.data as { rows: number; key: string };
-      await tx.query(`INSERT INTO participants (key, i) SELECT $1, g FROM generate_series(1, $2::int) g ON CONFLICT DO NOTHING`, [key, rows]);
+      await tx.query(`INSERT INTO participants (key, i, note) SELECT $1, g, 'note ' || g FROM generate_series(1, $2::int) g ON CONFLICT DO NOTHING`, [key, rows]);
     }
   },
 };
@@ -71,6 +77,13 @@ describe('projection runner: analysing a table a batch changed a lot', () => {
   it('given then a batch of 150 rows (170 since the last analysis), then it is analysed once, right after', async () => {
     await project(150);
     expect(await stats()).toEqual({ analyses: 1, plannerRows: 170 });
+  });
+
+  it('given a column declared without statistics, then the analysis leaves it out and keeps those plans use', async () => {
+    const { rows } = await db.pool.query(
+      `SELECT s.attname FROM pg_stats s JOIN projection_checkpoints p ON p.schema_name = s.schemaname WHERE p.name = 'participants' AND s.tablename = 'participants' ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.attname)).toEqual(['i', 'key']);
   });
 
   it('given then 60 rows and then 50 (110 since the last analysis), then only the second batch analyses it', async () => {

@@ -18,6 +18,13 @@ export interface ColumnShape {
   readonly default?: string | number | boolean;
   /** NOT NULL (key columns and columns with a default are anyway): an effect without it fails the batch. */
   readonly notNull?: boolean;
+  /**
+   * `false`: no plan filters, joins, groups or sorts on the column (it is only shown, or read inside
+   * an expression), so ANALYZE skips it (`SET STATISTICS 0`) — the projector's analyses after large
+   * batches and autovacuum's alike. A wide array or jsonb column costs an ANALYZE more than all the
+   * rest of its table.
+   */
+  readonly statistics?: false;
 }
 
 export interface TableShape {
