@@ -9,7 +9,9 @@
  * reads, its effects and each table's writes (wall time summed over batches; projections run in parallel).
  * `--statements`: the server loads pg_stat_statements, and the report lists the 25 statements of the all-projections
  * rebuild that took it longest, and `analyze` the projector's ANALYZEs of it (statements, calls, server ms, the dearest three). Each rebuild reports the database server's CPU seconds beside this process's.
- * `--catch-up N`: events per transaction once a batch has filled up (10,000 without it); with `--runs 4 --ab CATCH_UP_OFF`
+ * `--blue-green`: the all-projections run is the rebuild `campaignctl replay --all` runs (beside live read models,
+ * analysed once when built) instead of the projector's first start (analysed as it goes); `--runs 4 --ab BLUE_GREEN`
+ * alternates the two. `--catch-up N`: events per transaction once a batch has filled up (10,000 without it); with `--runs 4 --ab CATCH_UP_OFF`
  * the runs alternate with and without catch-up batches in one process; `--runs 4 --ab ONE_BATCH_IN_FLIGHT`, with the
  * runner's batches in flight (2) and with one (every member finishes a batch before any starts the next). Each rebuild reports the garbage collector's
  * pauses (`gcMs`). `--cpu-profile FILE` / `--heap-profile FILE`: a V8 CPU profile / a sampling heap profile (every
@@ -48,15 +50,32 @@ const catchUpBatchSize = () => {
   return args.includes('--catch-up') ? Number(args[args.indexOf('--catch-up') + 1]) : 10_000;
 };
 
-async function rebuild(pool: Pool, store: PostgresEventStore, projections: readonly Projection[], events: number) {
+/**
+ * `blueGreen`: the rebuild `campaignctl replay --all` and `POST /api/projections/:name/rebuild` run (`rebuildAll`): every
+ * projection built from the start of the log into a schema of its own beside live read models (here: empty ones at
+ * the head), analysed once when built, then switched to. Without it, the projector's first start over an empty read
+ * side: live read models built from the start, each table analysed in the batch that changed it a lot (as after a launch).
+ */
+async function rebuild(pool: Pool, store: PostgresEventStore, projections: readonly Projection[], events: number, blueGreen = false) {
   let peakRss = process.memoryUsage().rss;
   const statementsBefore = statements;
+  if (blueGreen) {
+    // Live read models to rebuild beside: checkpoints at the head of the log, no tables (the switch-over drops nothing).
+    const head = (await store.headPosition())!;
+    for (const p of projections) {
+      await pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name, commit_pos, prepare_pos) VALUES ($1, $2, 'none', $3::text::xid8, $4)`, [p.name, p.version, head.commit.toString(), head.prepare.toString()]);
+    }
+  }
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const gc = gcPauses();
   const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20, catchUpBatchSize: catchUpBatchSize(), batchesInFlight: process.env.ONE_BATCH_IN_FLIGHT ? 1 : undefined });
   // This process's CPU (effects, folds, parsing, the driver) and the database's; the rest of the wall time is waiting for a core.
   const [[, ms], cpu] = await withCpu(pool, async () => {
     const run = await timed(async () => {
+      if (blueGreen) {
+        await runner.rebuildAll(projections.map((p) => p.name));
+        return;
+      }
       await runner.start();
       if (!(await runner.catchUp(3_600_000))) throw new Error('projector did not catch up');
     });
@@ -69,7 +88,7 @@ async function rebuild(pool: Pool, store: PostgresEventStore, projections: reado
   // The next run starts from nothing: drop this one's checkpoints and schemas.
   const { rows } = await pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints RETURNING schema_name`);
   for (const r of rows) await pool.query(`DROP SCHEMA IF EXISTS "${r.schema_name}" CASCADE`);
-  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000), ...cpu, gcMs };
+  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), path: blueGreen ? 'blue-green rebuild' : 'first start', seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000), ...cpu, gcMs };
 }
 
 async function main() {
@@ -155,12 +174,13 @@ async function main() {
       effectTimings.enabled = profile;
       effectTimings.ms.clear();
       const profileTo = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-      results.push(await cpuProfiled(profileTo('--cpu-profile'), () => heapSampled(profileTo('--heap-profile'), () => rebuild(pool, store, PROJECTIONS, events))));
+      const blueGreen = () => args.includes('--blue-green') || Boolean(process.env.BLUE_GREEN);
+      results.push(await cpuProfiled(profileTo('--cpu-profile'), () => heapSampled(profileTo('--heap-profile'), () => rebuild(pool, store, PROJECTIONS, events, blueGreen()))));
       for (let i = 1; i < option('--runs', 1); i++) {
         const ab = args.includes('--ab') ? args[args.indexOf('--ab') + 1]!.split(',') : [];
         for (const k of ab) if (i % 2 === 1) process.env[k] = '1'; else delete process.env[k];
         step(`run ${i + 1} ${ab.filter((k) => process.env[k]).join(',')}`);
-        results.push(await rebuild(pool, store, PROJECTIONS, events));
+        results.push(await rebuild(pool, store, PROJECTIONS, events, blueGreen()));
         step(JSON.stringify(results.at(-1)));
       }
       effectTimings.enabled = false;
