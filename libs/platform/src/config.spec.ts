@@ -8,6 +8,13 @@ describe('loadConfig', () => {
     expect(c.eventStoreUrl).toBeUndefined();
   });
 
+  it('has one projector batch in flight unless PROJECTOR_BATCHES_IN_FLIGHT says otherwise (1 to 8)', () => {
+    expect(loadConfig({}).projectorBatchesInFlight).toBe(1);
+    expect(loadConfig({ PROJECTOR_BATCHES_IN_FLIGHT: '2' }).projectorBatchesInFlight).toBe(2);
+    expect(() => loadConfig({ PROJECTOR_BATCHES_IN_FLIGHT: '0' })).toThrow(/PROJECTOR_BATCHES_IN_FLIGHT/);
+    expect(() => loadConfig({ PROJECTOR_BATCHES_IN_FLIGHT: '9' })).toThrow(/PROJECTOR_BATCHES_IN_FLIGHT/);
+  });
+
   it('takes catch-up batches of 20 batches, at most 10,000 events, unless PROJECTOR_CATCH_UP_BATCH_SIZE says otherwise', () => {
     // 20 × 500 = 10,000 by default; 20 × 40 = 800 for a test's small batches; 20 × 2,000 = 40,000 is held at 10,000.
     expect(loadConfig({}).projectorCatchUpBatchSize).toBe(10_000);

@@ -52,6 +52,7 @@ const schema = z.object({
   PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   PROJECTOR_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(20),
   PROJECTOR_CATCH_UP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).optional(),
+  PROJECTOR_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(1),
   BANK_TIME_ZONE: z
     .string()
     .refine((v) => {
@@ -121,6 +122,8 @@ export interface AppConfig {
   readonly projectorMaxWaitMs: number;
   /** Events per projector transaction once a batch has filled up (a rebuild, a projector far behind). */
   readonly projectorCatchUpBatchSize: number;
+  /** Batches the projector has in flight at once (1: every projection finishes a batch before any starts the next; more: one done goes on while a slower one finishes). */
+  readonly projectorBatchesInFlight: number;
   /** Where the bank's business days, months and years are cut (IANA name). */
   readonly bankTimeZone: string;
   /** Staff sign-in: wrong passwords in a row before the account locks, and for how long. */
@@ -181,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectorMaxWaitMs: c.PROJECTOR_MAX_WAIT_MS,
     // Unset: 20 batches' worth, at most 10,000 events (a test's small PROJECTOR_BATCH_SIZE keeps small catch-up batches).
     projectorCatchUpBatchSize: c.PROJECTOR_CATCH_UP_BATCH_SIZE ?? Math.min(20 * c.PROJECTOR_BATCH_SIZE, 10_000),
+    projectorBatchesInFlight: c.PROJECTOR_BATCHES_IN_FLIGHT,
     bankTimeZone: c.BANK_TIME_ZONE,
     auth: { maxFailedSignIns: c.AUTH_MAX_FAILED_SIGN_INS, lockoutMinutes: c.AUTH_LOCKOUT_MINUTES, maxFailedSignInsPerAddress: c.AUTH_MAX_FAILED_SIGN_INS_PER_ADDRESS },
     oidc: c.OIDC_ISSUER

@@ -84,6 +84,7 @@ export async function startProjector(runtime: Runtime, options: { wait?: boolean
     batchSize: runtime.config.projectorBatchSize,
     maxBatchWaitMs: runtime.config.projectorMaxWaitMs,
     catchUpBatchSize: runtime.config.projectorCatchUpBatchSize,
+    batchesInFlight: runtime.config.projectorBatchesInFlight,
     isTransient: isDatabaseUnavailable,
   });
   await runner.start();

@@ -12,8 +12,8 @@
  * `--blue-green`: the all-projections run is the rebuild `campaignctl replay --all` runs (beside live read models,
  * analysed once when built) instead of the projector's first start (analysed as it goes); `--runs 4 --ab BLUE_GREEN`
  * alternates the two. `--catch-up N`: events per transaction once a batch has filled up (10,000 without it); with `--runs 4 --ab CATCH_UP_OFF`
- * the runs alternate with and without catch-up batches in one process; `--runs 4 --ab ONE_BATCH_IN_FLIGHT`, with the
- * runner's batches in flight (2) and with one (every member finishes a batch before any starts the next). Each rebuild reports the garbage collector's
+ * the runs alternate with and without catch-up batches in one process; `--runs 4 --ab TWO_BATCHES_IN_FLIGHT`, with one
+ * batch in flight (the runner's default: every member finishes a batch before any starts the next) and with two. Each rebuild reports the garbage collector's
  * pauses (`gcMs`). `--cpu-profile FILE` / `--heap-profile FILE`: a V8 CPU profile / a sampling heap profile (every
  * allocation sampled, collected or not) of the all-projections rebuild, written to FILE.
  */
@@ -68,7 +68,7 @@ async function rebuild(pool: Pool, store: PostgresEventStore, projections: reado
   }
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const gc = gcPauses();
-  const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20, catchUpBatchSize: catchUpBatchSize(), batchesInFlight: process.env.ONE_BATCH_IN_FLIGHT ? 1 : undefined });
+  const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20, catchUpBatchSize: catchUpBatchSize(), batchesInFlight: process.env.TWO_BATCHES_IN_FLIGHT ? 2 : undefined });
   // This process's CPU (effects, folds, parsing, the driver) and the database's; the rest of the wall time is waiting for a core.
   const [[, ms], cpu] = await withCpu(pool, async () => {
     const run = await timed(async () => {

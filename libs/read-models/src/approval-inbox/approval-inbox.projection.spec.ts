@@ -98,7 +98,7 @@ describe('the approval inbox as effects', () => {
     ]);
   });
 
-  it('is version 5: transfer rows are keyed by customer and request, so the inbox is rebuilt', () => {
-    expect(approvalInboxProjection.version).toBe(5);
+  it('is version 6: transfer rows keyed by customer and request (5), event times to the millisecond (6), so the inbox is rebuilt', () => {
+    expect(approvalInboxProjection.version).toBe(6);
   });
 });

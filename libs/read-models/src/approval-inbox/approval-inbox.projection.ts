@@ -177,7 +177,8 @@ export const approvalInboxProjection = effectProjection<InboxState>({
   name: 'approval-inbox',
   // 5: a transfer's row is its customer's (request_id `customerId:requestId`), its rejection's reason column the note id
   // 4: cross-branch transfer requests (3: effects, written by the runner; 2: a rejected claim's or refused special card's reason is no longer copied: it is a vault note)
-  version: 5,
+  // 6: event times to the millisecond (occurredAt)
+  version: 6,
   tables: [AI_CAMPAIGN_PLANS, AI_REQUESTS],
   eventTypes: TYPES,
   state: loadInboxState,

@@ -18,8 +18,9 @@ const launch = (k: string, at: string) => ev('CampaignLaunched', { campaignId: k
 
 /**
  * A launch or close that moves a bound already set (an imported or rewritten log: the decider lets each bound move
- * once) recounts the participants whose sales it changes: the state read takes sales at or after the earlier of the
- * new bound and the old one. Each campaign has one customer with one sale; the last column is the move.
+ * once) recounts the participants whose sales it changes: the state read takes sales at or after the earlier of a
+ * launch's new and old time, and strictly after the earlier of a close's (a sale at either close instant counts both
+ * before and after it). Each campaign has one customer with one sale; the last column is the move.
  */
 // [campaign, customer, sale time, first bound events, the moving event]
 const CASES: [string, string, string, NewEvent[], NewEvent][] = [

@@ -155,8 +155,8 @@ export const NT_NOTIFICATIONS: TableShape = {
 
 export const notificationsProjection = effectProjection<NotificationsState | undefined>({
   name: 'notifications',
-  // 2: reassignments notify too; rows carry their kind, correlation and recorded time.
-  version: 2,
+  // 2: reassignments notify too; rows carry their kind, correlation and recorded time; 3: event times to the millisecond (occurredAt)
+  version: 3,
   tables: [NT_NOTIFICATIONS],
   eventTypes: ['CustomerTransferred', 'CustomerAssignedToManager'],
   state: notificationsState,

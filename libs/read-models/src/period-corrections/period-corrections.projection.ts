@@ -58,8 +58,9 @@ export const periodCorrectionsProjection = effectProjection({
   name: 'period-corrections',
   // 2: effects, written by the runner; 3: conversion_id, so a reversal shows under its sale's month;
   // 4: the reason read as a code (legacy free text shows as its code, never as the text);
-  // 5: a reference must have a letter prefix and no phone number (`other 13700001111` reads as `other`)
-  version: 5,
+  // 5: a reference must have a letter prefix and no phone number (`other 13700001111` reads as `other`);
+  // 6: event times to the millisecond (occurredAt)
+  version: 6,
   tables: [PC_CORRECTIONS],
   eventTypes: SCORED,
   effects: periodCorrectionEffects,

@@ -46,8 +46,9 @@ export function pointsLedgerEffects(e: RecordedEvent): Effect[] {
 
 export const pointsLedgerProjection = effectProjection({
   name: 'points-ledger',
-  // 2: a redemption's reference is its id, not its description (a vault note); 3: effects, written by the runner
-  version: 3,
+  // 2: a redemption's reference is its id, not its description (a vault note); 3: effects, written by the runner;
+  // 4: event times to the millisecond (occurredAt)
+  version: 4,
   tables: [PL_ENTRIES],
   eventTypes: ['BenefitPointsAccrued', 'TransactionPointsEarned', 'TransactionPointsReversed', 'PointsRedeemed', 'CampaignCostPointsDeducted', 'PointsExpired'],
   effects: pointsLedgerEffects,

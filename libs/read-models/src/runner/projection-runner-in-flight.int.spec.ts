@@ -41,9 +41,11 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The members of one loop apply each batch in a transaction of their own; with two batches in
- * flight (the default), a member done with a batch goes on to the next while a slower member still
- * works on it, never further: the loop reads no third batch until the slowest has finished the first.
- * Each member still applies its batches in log order, each once.
+ * flight, a member done with a batch goes on to the next while a slower member still works on it,
+ * never further: the loop reads no third batch until the slowest has finished the first. With one
+ * (the default), every member finishes a batch before any starts the next. Each member applies its
+ * batches in log order, each once; a batch one member fails is over only when the others have
+ * ended their transactions for it.
  */
 describe('projection runner: batches in flight', () => {
   let db: TestDatabase;
@@ -62,8 +64,9 @@ describe('projection runner: batches in flight', () => {
     const runner = new ProjectionRunner(store, db.pool, [slow, fast], { info: () => undefined, error: () => undefined }, { batchSize: 3, maxBatchWaitMs: 50, batchesInFlight });
     await runner.start();
     try {
-      await until(() => slow.batches.length === 1 && fast.batches.length >= 1);
-      // What the fast member gets while the slow one holds its first batch.
+      // What the fast member gets while the slow one holds its first batch: as many as may be in flight
+      // (waited for, however loaded the machine), then a while to show it gets no more.
+      await until(() => slow.batches.length === 1 && fast.batches.length >= (batchesInFlight ?? 1));
       await pause(400);
       const whileHeld = fast.batches.map((b) => [...b]);
       release();
@@ -80,7 +83,7 @@ describe('projection runner: batches in flight', () => {
   };
 
   it('with two in flight, a member goes on to the next batch while another holds the last, and no further', async () => {
-    const r = await run(undefined);
+    const r = await run(2);
     expect(r.whileHeld).toEqual([
       [1, 2, 3],
       [4, 5, 6],
@@ -98,8 +101,38 @@ describe('projection runner: batches in flight', () => {
     ]);
   });
 
-  it('with one in flight, every member finishes a batch before any starts the next', async () => {
-    const r = await run(1);
+  it('a member failing a batch at once leaves another to end its transaction before the loop subscribes again: nothing applied twice', async () => {
+    // A's first batch fails for good (retries spent) at once; B still holds that batch open. The loop must not hand
+    // B the batch again beside its open transaction (the plain upsert would count each tick twice).
+    let release!: () => void;
+    const b = recorder('b', new Promise<void>((r) => (release = r)));
+    const a = recorder('a');
+    const applyA = a.apply.bind(a);
+    let failures = 0;
+    a.apply = async (tx, events) => {
+      if (failures++ === 0) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+      return applyA(tx, events);
+    };
+    const runner = new ProjectionRunner(store, db.pool, [a, b], { info: () => undefined, error: () => undefined }, {
+      batchSize: 9,
+      maxBatchWaitMs: 50,
+      retry: { initialMs: 5, maxMs: 5, attempts: 1 },
+      resubscribe: { initialMs: 10, maxMs: 20, settleMs: 50 },
+    });
+    await runner.start();
+    await until(() => failures >= 1 && b.batches.length === 1);
+    // Long past the 10 ms backoff: a loop that did not wait for B would have subscribed again and re-applied by now.
+    await pause(500);
+    expect(b.batches).toHaveLength(1);
+    release();
+    expect(await runner.catchUp(10_000)).toBe(true);
+    await runner.stop();
+    const once = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({ n, seen: 1 }));
+    for (const name of ['a', 'b']) expect(await withReadModels(db.pool, [name], async (q) => (await q.query(`SELECT n, seen FROM ${name} ORDER BY n`)).rows)).toEqual(once);
+  });
+
+  it('with one in flight (the default), every member finishes a batch before any starts the next', async () => {
+    const r = await run(undefined);
     expect(r.whileHeld).toEqual([[1, 2, 3]]);
     expect(r.fast).toEqual([
       [1, 2, 3],

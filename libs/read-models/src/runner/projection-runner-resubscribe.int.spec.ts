@@ -135,7 +135,7 @@ describe('projection runner: stop while backing off', () => {
       stopping = runner.stop();
     }
     await until(() => stopping !== undefined, 'the stop');
-    const outcome = await Promise.race([stopping!.then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still waiting'), 5_000))]);
+    const outcome = await Promise.race([stopping!.then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still waiting'), 5_000).unref())]);
     expect(outcome).toBe('stopped');
     expect(server.subscribeCalls).toHaveLength(1);
     expect((await applied()).map((r) => r.n)).toEqual([1, 2, 3]);

@@ -195,7 +195,7 @@ describe('projection runner: stop during a retry wait', () => {
       await new Promise((r) => setTimeout(r, 100));
       stopping = runner.stop();
     }
-    const outcome = await Promise.race([stopping!.then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still waiting'), 5_000))]);
+    const outcome = await Promise.race([stopping!.then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still waiting'), 5_000).unref())]);
     expect(outcome).toBe('stopped');
     // One attempt, rolled back; not tried again after the stop, and nothing blamed on the events.
     expect(p.attempts).toBe(1);

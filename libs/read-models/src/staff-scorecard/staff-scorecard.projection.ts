@@ -255,8 +255,8 @@ const EVENT_TYPES = [
 export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
   return effectProjection<ScorecardState>({
     name: 'staff-scorecard',
-    // 6: effects, written by the runner; 7: adherence and customers contacted as counters
-    version: 7,
+    // 6: effects, written by the runner; 7: adherence and customers contacted as counters; 8: event times to the millisecond (occurredAt)
+    version: 8,
     tables: STAFF_SCORECARD_TABLES,
     eventTypes: EVENT_TYPES,
     state: (tx, events) => loadScorecardState(tx, events, overrides),

@@ -43,8 +43,8 @@ export function supervisionEffects(e: RecordedEvent): Effect[] {
  */
 export const supervisionProjection = effectProjection({
   name: 'supervision',
-  // 5: effects, written by the runner
-  version: 5,
+  // 5: effects, written by the runner; 6: event times to the millisecond (occurredAt)
+  version: 6,
   tables: SUPERVISION_TABLES,
   eventTypes: [
     'CustomerOnboarded',
