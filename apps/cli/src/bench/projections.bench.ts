@@ -189,7 +189,7 @@ async function main() {
       const naive = baselines?.naive as { eventsPerSecond: number } | undefined;
       if (naive) baselines!.allInOnePassRatio = Math.round((results.at(-1)!.eventsPerSecond / naive.eventsPerSecond) * 10) / 10;
     }
-    // The statements of the (first) all-projections rebuild that took the server longest: total and mean ms, calls, rows.
+    // The statements of the all-projections rebuilds (every run of `--runs N` summed) that took the server longest: total and mean ms, calls, rows.
     const top = statementsTop
       ? (
           await pool.query(
@@ -198,11 +198,12 @@ async function main() {
           )
         ).rows
       : undefined;
-    // What the projector's ANALYZEs after large batches cost the server, all tables together, and the three dearest.
+    // What the projector's ANALYZEs after large batches cost the server, all tables together, and the three dearest
+    // (each table once, whichever schema a run built it in; calls and ms summed over the runs, as the statements above).
     const analyze = statementsTop
       ? (
           await pool.query(
-            `SELECT count(*)::int AS tables, sum(calls)::int AS calls, round(sum(total_exec_time))::int AS total_ms,
+            `SELECT count(DISTINCT regexp_replace(query, '^ANALYZE "[^"]+"\\.', ''))::int AS tables, sum(calls)::int AS calls, round(sum(total_exec_time))::int AS total_ms,
                     (SELECT json_agg(x) FROM (SELECT regexp_replace(query, '^ANALYZE "[^"]+"\\.', '') AS "table", calls, round(total_exec_time)::int AS total_ms
                        FROM pg_stat_statements WHERE query LIKE 'ANALYZE %' ORDER BY total_exec_time DESC LIMIT 3) x) AS dearest
              FROM pg_stat_statements WHERE query LIKE 'ANALYZE %'`,

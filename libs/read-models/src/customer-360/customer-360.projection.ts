@@ -234,7 +234,8 @@ export const customer360Projection = effectProjection<Customer360State>({
   // 6: product holdings (c360_holdings) and when each tier change was recorded; 7: a snapshot closes only periods
   // begun by its month and an older one changes nothing now; a reversed sale is taken off (c360_holding_sales);
   // 8: idempotent holdings: a reversed sale stays in c360_holding_sales (reversed_at), a sale, reversal or snapshot
-  // already applied changes nothing, and a period's `sales` is set to the count standing, not added to.
+  // already applied changes nothing, and a period's `sales` is set to the count standing, not added to;
+  // 9: event times to the millisecond (occurredAt), and the non-key columns of five tables without statistics.
   version: 9,
   tables: CUSTOMER_360_TABLES,
   eventTypes: [

@@ -101,7 +101,7 @@ describe('projection runner: batches in flight', () => {
     ]);
   });
 
-  it('a member failing a batch at once leaves another to end its transaction before the loop subscribes again: nothing applied twice', async () => {
+  it.each([[1], [2]])('with %i in flight, a member failing a batch at once leaves another to end its transaction before the loop subscribes again: nothing applied twice', async (batchesInFlight) => {
     // A's first batch fails for good (retries spent) at once; B still holds that batch open. The loop must not hand
     // B the batch again beside its open transaction (the plain upsert would count each tick twice).
     let release!: () => void;
@@ -118,15 +118,20 @@ describe('projection runner: batches in flight', () => {
       maxBatchWaitMs: 50,
       retry: { initialMs: 5, maxMs: 5, attempts: 1 },
       resubscribe: { initialMs: 10, maxMs: 20, settleMs: 50 },
+      batchesInFlight,
     });
     await runner.start();
-    await until(() => failures >= 1 && b.batches.length === 1);
-    // Long past the 10 ms backoff: a loop that did not wait for B would have subscribed again and re-applied by now.
-    await pause(500);
-    expect(b.batches).toHaveLength(1);
-    release();
-    expect(await runner.catchUp(10_000)).toBe(true);
-    await runner.stop();
+    try {
+      await until(() => failures >= 1 && b.batches.length === 1);
+      // Long past the 10 ms backoff: a loop that did not wait for B would have subscribed again and re-applied by now.
+      await pause(500);
+      expect(b.batches).toHaveLength(1);
+      release();
+      expect(await runner.catchUp(10_000)).toBe(true);
+    } finally {
+      release();
+      await runner.stop();
+    }
     const once = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({ n, seen: 1 }));
     for (const name of ['a', 'b']) expect(await withReadModels(db.pool, [name], async (q) => (await q.query(`SELECT n, seen FROM ${name} ORDER BY n`)).rows)).toEqual(once);
   });
