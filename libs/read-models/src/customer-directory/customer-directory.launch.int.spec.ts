@@ -78,10 +78,24 @@ describe('customer-directory: the sets of a launch in a database with a linguist
     store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
     // Onboarded at 23:50 Beijing on 31 January (15:50 UTC), in K8's treatment group at 00:10 on 1 February: written whole.
     await store.appendToStream('customer-A', [onboarded('A', '2026-01-31T23:50:00+08:00'), enrolled('K8', 'A', 'treatment', '2026-02-01T00:10:00+08:00')], 'any');
+    // B in K8; C in k10 (control); D in K8 and k10; E in K8 (control): each written whole, in code point order.
+    await store.appendToStream('customer-B', [onboarded('B', '2026-01-31T23:50:00+08:00'), enrolled('K8', 'B', 'treatment', '2026-02-01T00:10:00+08:00')], 'any');
+    await store.appendToStream('customer-C', [onboarded('C', '2026-01-31T23:50:00+08:00'), enrolled('k10', 'C', 'control', '2026-02-01T00:10:00+08:00')], 'any');
+    await store.appendToStream('customer-D', [onboarded('D', '2026-01-31T23:50:00+08:00'), enrolled('k10', 'D', 'treatment', '2026-02-01T00:10:00+08:00'), enrolled('K8', 'D', 'treatment', '2026-02-01T00:10:00+08:00')], 'any');
+    await store.appendToStream('customer-E', [onboarded('E', '2026-01-31T23:50:00+08:00'), enrolled('K8', 'E', 'control', '2026-02-01T00:10:00+08:00')], 'any');
     await project();
     // A launch at 00:00 Beijing on 20 June: enrolments only, so the sets are added to in the database.
     const at = '2026-06-20T00:00:00+08:00';
-    await store.appendToStream('customer-A', [enrolled('k10', 'A', 'control', at), enrolled('K9', 'A', 'treatment', at)], 'any');
+    await store.appendToStreams([
+      // Two campaigns for A in one batch.
+      { streamId: 'customer-A', events: [enrolled('k10', 'A', 'control', at), enrolled('K9', 'A', 'treatment', at)], expectedRevision: 'any' },
+      // One campaign each: after the last (B: k10 after K8, where the linguistic order puts it first), before the
+      // first (C: K8 before k10, linguistically after it), between two (D: K9), and one there already (E: K8 again).
+      { streamId: 'customer-B', events: [enrolled('k10', 'B', 'control', at)], expectedRevision: 'any' },
+      { streamId: 'customer-C', events: [enrolled('K8', 'C', 'control', at)], expectedRevision: 'any' },
+      { streamId: 'customer-D', events: [enrolled('K9', 'D', 'treatment', at)], expectedRevision: 'any' },
+      { streamId: 'customer-E', events: [enrolled('K8', 'E', 'control', at)], expectedRevision: 'any' },
+    ]);
     await project();
   });
   afterAll(() => db.drop());
@@ -91,8 +105,14 @@ describe('customer-directory: the sets of a launch in a database with a linguist
   });
 
   it('keeps the sets in code point order (K before k), as a row written whole has them', async () => {
-    const rows = await withReadModels(db.pool, [customerDirectoryProjection.name], async (rm) => (await rm.query(`SELECT customer_id, enrolled_in, control_in FROM customer_directory`)).rows);
-    // U+004B 'K' < U+006B 'k': K8, K9, then k10.
-    expect(rows).toEqual([{ customer_id: 'A', enrolled_in: ['K8', 'K9', 'k10'], control_in: ['k10'] }]);
+    const rows = await withReadModels(db.pool, [customerDirectoryProjection.name], async (rm) => (await rm.query(`SELECT customer_id, enrolled_in, control_in FROM customer_directory ORDER BY customer_id COLLATE "C"`)).rows);
+    // U+004B 'K' < U+006B 'k': K8, K9, then k10; each campaign once.
+    expect(rows).toEqual([
+      { customer_id: 'A', enrolled_in: ['K8', 'K9', 'k10'], control_in: ['k10'] },
+      { customer_id: 'B', enrolled_in: ['K8', 'k10'], control_in: ['k10'] },
+      { customer_id: 'C', enrolled_in: ['K8', 'k10'], control_in: ['K8', 'k10'] },
+      { customer_id: 'D', enrolled_in: ['K8', 'K9', 'k10'], control_in: [] },
+      { customer_id: 'E', enrolled_in: ['K8'], control_in: ['K8'] },
+    ]);
   });
 });

@@ -103,8 +103,7 @@ export async function mergeRows(tx: PoolClient, shape: TableShape, pending: Pend
         case 'max':
           return `${c} = GREATEST(t.${c}, ${v})`;
         case 'union':
-          // By code point ("C"), as `sortedUnion` sorts the batch's own lists.
-          return `${c} = CASE WHEN ${v} IS NULL THEN t.${c} ELSE ARRAY(SELECT DISTINCT x COLLATE "C" FROM unnest(t.${c} || ${v}) AS x ORDER BY 1) END`;
+          return `${c} = ${unionSql(`t.${c}`, `(${v})`)}`;
         default:
           return `${c} = CASE WHEN v.has_${c} THEN ${v} ELSE t.${c} END`;
       }
@@ -120,6 +119,24 @@ export async function mergeRows(tx: PoolClient, shape: TableShape, pending: Pend
     );
     await tx.query(`INSERT INTO ${shape.name} (${columns.join(', ')}) SELECT ${columns.map((c) => read(shape, c, `v.${c}`)).join(', ')} FROM ${source} ON CONFLICT (${shape.key.join(', ')}) DO NOTHING`, params);
   }
+}
+
+/**
+ * A `union` column's new value: the set there (`current`, kept sorted by code point and each
+ * element once by every write of it) with the elements given, sorted by code point ("C"), as
+ * `sortedUnion` sorts the batch's own lists, whatever the database's collation. One element (a
+ * launch's enrolment) that is there already, past the last or before the first is one array
+ * operation; only an element that goes between two, or several given, take the subquery that
+ * sorts (a subquery per row was a fifth of a launch's directory UPDATE).
+ */
+function unionSql(current: string, given: string): string {
+  const one = `cardinality(${given}) = 1`;
+  return (
+    `CASE WHEN ${given} IS NULL OR ${given} <@ ${current} THEN ${current}` +
+    ` WHEN ${one} AND (cardinality(${current}) = 0 OR ${current}[cardinality(${current})] COLLATE "C" < ${given}[1]) THEN ${current} || ${given}` +
+    ` WHEN ${one} AND ${given}[1] COLLATE "C" < ${current}[1] THEN ${given} || ${current}` +
+    ` ELSE ARRAY(SELECT DISTINCT x COLLATE "C" FROM unnest(${current} || ${given}) AS x ORDER BY 1) END`
+  );
 }
 
 /** `unnest($1::type[], …) AS v(names)`: each column one array parameter. */
