@@ -24,6 +24,11 @@ export async function* batches<T>(source: AsyncIterable<readonly T[]>, size: num
   const take = (batch: T[]) => {
     const end = Math.min(page.length, at + limit - batch.length);
     for (; at < end; at++) batch.push(page[at]!);
+    // A page taken whole is let go (a rebuild's pages hold 10,000 events each).
+    if (at === page.length) {
+      page = [];
+      at = 0;
+    }
   };
   for (;;) {
     const batch: T[] = [];
