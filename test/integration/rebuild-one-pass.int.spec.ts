@@ -25,6 +25,12 @@ function counting(store: EventStore): { store: EventStore; read: () => number; r
           const inner = target.subscribeToAll(...args);
           return {
             close: () => inner.close(),
+            async *pages() {
+              for await (const page of inner.pages()) {
+                read += page.length;
+                yield page;
+              }
+            },
             async *[Symbol.asyncIterator]() {
               for await (const e of inner) {
                 read++;

@@ -107,9 +107,23 @@ export interface SubscribeOptions {
   readonly eventTypes?: readonly string[];
 }
 
-/** History first, then live events, pulled with `for await`; `close()` ends the iteration. */
+/**
+ * History first, then live events, pulled with `for await` one at a time, or with `pages()` a page
+ * at a time; `close()` ends the iteration. Both walk the same one iteration: take one or the other.
+ */
 export interface AllSubscription extends AsyncIterable<RecordedEvent> {
+  /**
+   * The same events in pages, in order, none empty: what one read of the store brought (Postgres:
+   * up to `batchSize`), so a consumer of a rebuild's million events awaits a promise per page, not
+   * per event. EventStoreDB's subscription streams events one by one: there a page holds one.
+   */
+  pages(): AsyncIterable<readonly RecordedEvent[]>;
   close(): Promise<void>;
+}
+
+/** A subscription's pages one event at a time (its `for await`). */
+export async function* eventsOf(pages: AsyncIterable<readonly RecordedEvent[]>): AsyncGenerator<RecordedEvent> {
+  for await (const page of pages) for (const event of page) yield event;
 }
 
 export interface EventStore {

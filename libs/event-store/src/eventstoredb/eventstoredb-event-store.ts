@@ -12,7 +12,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { AppendTooLarge, StoreUnavailable, WrongExpectedVersion } from '../errors';
-import { checkAppendOrder, withEventsWrittenBefore } from '../event-store.port';
+import { checkAppendOrder, eventsOf, withEventsWrittenBefore } from '../event-store.port';
 import type {
   AllSubscription,
   AppendOptions,
@@ -326,12 +326,13 @@ export class EventStoreDbEventStore implements EventStore {
     const after = options.after;
     const toEvent = (r: AllStreamResolvedEvent) => this.ours(r);
     let closed = false;
-    async function* ours(): AsyncGenerator<RecordedEvent> {
+    // The client's subscription is a stream of single events: each is a page of its own.
+    async function* ours(): AsyncGenerator<readonly RecordedEvent[]> {
       try {
         for await (const resolved of subscription) {
           const e = toEvent(resolved);
           if (!e || (after && comparePositions(e.position, after) <= 0)) continue;
-          if (!types || types.has(e.type)) yield e;
+          if (!types || types.has(e.type)) yield [e];
         }
       } catch (err) {
         if (closed) return;
@@ -339,9 +340,11 @@ export class EventStoreDbEventStore implements EventStore {
       }
       if (!closed) throw new StoreUnavailable('subscription to $all', new Error('the server ended the subscription'));
     }
-    const iterator = ours();
+    const pages = ours();
+    const events = eventsOf(pages);
     return {
-      [Symbol.asyncIterator]: () => iterator,
+      [Symbol.asyncIterator]: () => events,
+      pages: () => pages,
       close: async () => {
         closed = true;
         await subscription.unsubscribe();

@@ -60,7 +60,18 @@ const STREAM_EVENT_COLUMNS = `global_position, transaction_id::text AS transacti
 const EVENT_COLUMNS = `stream_id, ${STREAM_EVENT_COLUMNS}`;
 /** `STREAM_EVENT_COLUMNS` as an array row (`rowMode: 'array'`). */
 type StreamEventCells = [globalPosition: string, transactionId: string, streamPosition: string, type: string, data: unknown, metadata: Record<string, unknown>, recordedMs: string];
+/** `EVENT_COLUMNS` as an array row. */
+type EventCells = [streamId: string, ...StreamEventCells];
 const READ_STREAM_SQL = `SELECT ${STREAM_EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position`;
+/**
+ * `readAll`: only transactions older than the oldest one still in flight (an event whose transaction
+ * commits later than a higher-numbered one is held back, never skipped).
+ */
+const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM es_events
+  WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY es_events.transaction_id, es_events.global_position
+  LIMIT $3`;
 
 export interface PostgresEventStoreOptions {
   /** Opens the dedicated connection a subscription LISTENs on. */
@@ -184,20 +195,22 @@ export class PostgresEventStore implements EventStore {
   async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<StreamEventCells>({ name: 'es_read_stream', text: READ_STREAM_SQL, values: [streamId, fromRevision], rowMode: 'array' });
     const out = new Array<RecordedEvent>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const [globalPosition, transactionId, streamPosition, type, data, metadata, recordedMs] = rows[i]!;
-      const e: RecordedEvent = {
-        type,
-        data,
-        metadata: metadata as unknown as RecordedEvent['metadata'],
-        streamId,
-        streamPosition: Number(streamPosition),
-        position: toPosition(transactionId, globalPosition),
-        recordedAt: new Date(Number(recordedMs)).toISOString(),
-      };
-      out[i] = this.options.upcast ? this.options.upcast(e) : e;
-    }
+    for (let i = 0; i < rows.length; i++) out[i] = this.fromCells(streamId, rows[i]!);
     return out;
+  }
+
+  /** An event from its row's `STREAM_EVENT_COLUMNS` cells (from index 1 when they follow the stream id, as `EVENT_COLUMNS`'s do). */
+  private fromCells(streamId: string, cells: StreamEventCells | EventCells, at = 0): RecordedEvent {
+    const e: RecordedEvent = {
+      type: cells[at + 3] as string,
+      data: cells[at + 4],
+      metadata: cells[at + 5] as unknown as RecordedEvent['metadata'],
+      streamId,
+      streamPosition: Number(cells[at + 2]),
+      position: toPosition(cells[at + 1] as string, cells[at] as string),
+      recordedAt: new Date(Number(cells[at + 6])).toISOString(),
+    };
+    return this.options.upcast ? this.options.upcast(e) : e;
   }
 
   async readStreams(requests: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>> {
@@ -255,22 +268,18 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Reads only transactions older than the oldest one still in flight: an event whose
-   * transaction commits later than a higher-numbered one is held back, never skipped.
+   * transaction commits later than a higher-numbered one is held back, never skipped. A named
+   * statement whose rows come as arrays, as `readStream`'s (a rebuild reads the whole log this way).
    */
   async readAll({ after = START, maxCount }: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.readAllWith(this.pool, after, maxCount);
   }
 
   async readAllWith(db: Pool | PoolClient | Client, after: Position, maxCount: number): Promise<RecordedEvent[]> {
-    const { rows } = await db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events
-       WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY es_events.transaction_id, es_events.global_position
-       LIMIT $3`,
-      [after.commit.toString(), after.prepare.toString(), maxCount],
-    );
-    return rows.map(this.toEvent);
+    const { rows } = await db.query<EventCells>({ name: 'es_read_all', text: READ_ALL_SQL, values: [after.commit.toString(), after.prepare.toString(), maxCount], rowMode: 'array' });
+    const out = new Array<RecordedEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = this.fromCells(rows[i]![0], rows[i]!, 1);
+    return out;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AllSubscription {

@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import type { AllSubscription, SubscribeOptions } from '../event-store.port';
+import { eventsOf, type AllSubscription, type SubscribeOptions } from '../event-store.port';
 import { START, type Position, type RecordedEvent } from '../events';
 
 type ReadBatch = (after: Position, maxCount: number) => Promise<RecordedEvent[]>;
@@ -9,7 +9,8 @@ type ReadBatch = (after: Position, maxCount: number) => Promise<RecordedEvent[]>
  * then waits for a NOTIFY (sent by every append on commit) or a poll timer, whichever is first.
  * The timer matters: events held back behind a transaction that does not append (and so sends no
  * notification) still arrive. Pull-based: it holds one batch, and reads the next while that one is
- * consumed when it was full (never more than two).
+ * consumed when it was full (never more than two). It hands out what each read brought as one page
+ * (`pages()`), or event by event.
  */
 export class PostgresAllSubscription implements AllSubscription {
   private closed = false;
@@ -25,14 +26,20 @@ export class PostgresAllSubscription implements AllSubscription {
     private readonly options: SubscribeOptions & { maxPollIntervalMs?: number },
   ) {}
 
-  private iterator: AsyncGenerator<RecordedEvent> | undefined;
+  private pageIterator: AsyncGenerator<readonly RecordedEvent[]> | undefined;
+  private eventIterator: AsyncGenerator<RecordedEvent> | undefined;
 
   /** One iteration per subscription: every `for await` over it continues where the last left off. */
   [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
-    return (this.iterator ??= this.run());
+    return (this.eventIterator ??= eventsOf(this.pages()));
   }
 
-  private async *run(): AsyncGenerator<RecordedEvent> {
+  /** The log's pages as read (filtered by `eventTypes`, empty ones left out); the same one iteration. */
+  pages(): AsyncGenerator<readonly RecordedEvent[]> {
+    return (this.pageIterator ??= this.run());
+  }
+
+  private async *run(): AsyncGenerator<readonly RecordedEvent[]> {
     const batchSize = this.options.batchSize ?? 500;
     const maxInterval = this.options.maxPollIntervalMs ?? 500;
     const types = this.options.eventTypes ? new Set(this.options.eventTypes) : undefined;
@@ -55,9 +62,10 @@ export class PostgresAllSubscription implements AllSubscription {
           ahead = read(batch[batch.length - 1]!.position);
           ahead.catch(() => undefined); // awaited (and thrown) on the next turn, if there is one
         }
-        for (const event of batch) {
-          after = event.position;
-          if (!types || types.has(event.type)) yield event;
+        if (batch.length > 0) {
+          after = batch[batch.length - 1]!.position;
+          const page = types ? batch.filter((e) => types.has(e.type)) : batch;
+          if (page.length > 0) yield page;
           if (this.closed) return;
         }
         if (batch.length === batchSize) continue;

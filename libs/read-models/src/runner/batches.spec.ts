@@ -1,28 +1,35 @@
 import { batches } from './batches';
 
-/** A source that hands out its items in runs: each run at once, then a pause of `pauseMs` before the next. */
-async function* runs(sizes: readonly number[], pauseMs: number): AsyncGenerator<number> {
+/**
+ * A source that hands out its items in runs, each run at once, in pages of `pageSize` items (the
+ * whole run as one page without it), then a pause of `pauseMs` before the next run.
+ */
+async function* runs(sizes: readonly number[], pauseMs: number, pageSize = Infinity): AsyncGenerator<number[]> {
   let n = 0;
   for (const [i, size] of sizes.entries()) {
     if (i > 0) await new Promise((r) => setTimeout(r, pauseMs));
-    for (let j = 0; j < size; j++) yield ++n;
+    const run = Array.from({ length: size }, () => ++n);
+    for (let j = 0; j < run.length; j += pageSize) yield run.slice(j, j + pageSize);
   }
 }
 
-const sizesOf = async (source: AsyncIterable<number>, size: number, waitMs: number, catchUpSize?: number) => {
+const sizesOf = async (source: AsyncIterable<number[]>, size: number, waitMs: number, catchUpSize?: number) => {
   const out: number[][] = [];
   for await (const b of batches(source, size, waitMs, catchUpSize)) out.push(b);
   return out;
 };
 
-describe('cutting the log into batches', () => {
+describe.each([
+  ['pages of one item', 1],
+  ['each run one page', Infinity],
+])('cutting the log into batches, %s', (_, pageSize) => {
   it('given 12 events waiting, batches of 2 and no catch-up size, cuts six batches of 2', async () => {
-    const out = await sizesOf(runs([12], 0), 2, 50);
+    const out = await sizesOf(runs([12], 0, pageSize), 2, 50);
     expect(out.map((b) => b.length)).toEqual([2, 2, 2, 2, 2, 2]);
   });
 
   it('given 12 events waiting, batches of 2 and a catch-up size of 5, takes 2, then 5 once a batch filled up, then the 5 left', async () => {
-    const out = await sizesOf(runs([12], 0), 2, 50, 5);
+    const out = await sizesOf(runs([12], 0, pageSize), 2, 50, 5);
     // 2 (full: the next may hold 5), 5, 5 = 12.
     expect(out.map((b) => b.length)).toEqual([2, 5, 5]);
     expect(out.flat()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -30,20 +37,59 @@ describe('cutting the log into batches', () => {
 
   it('given a batch closed by the wait, the next one is back to the small size', async () => {
     // Runs of 3, 1 and 8 events, 150 ms apart; a batch waits 30 ms to fill.
-    const out = await sizesOf(runs([3, 1, 8], 150), 2, 30, 5);
+    const out = await sizesOf(runs([3, 1, 8], 150, pageSize), 2, 30, 5);
     // [1,2] full → up to 5: [3] closed by the wait → back to 2: [4] closed by the wait → 2: [5,6] full → 5: [7..11] full → 5: [12].
     expect(out).toEqual([[1, 2], [3], [4], [5, 6], [7, 8, 9, 10, 11], [12]]);
   });
 
   it('given a large batch closed by the wait with more than the small size in it, the next one stays large', async () => {
     // Runs of 2, 4 and 6 events, 150 ms apart (a source between two pages); a batch waits 30 ms to fill.
-    const out = await sizesOf(runs([2, 4, 6], 150), 2, 30, 5);
+    const out = await sizesOf(runs([2, 4, 6], 150, pageSize), 2, 30, 5);
     // [1,2] full → 5: [3..6] closed by the wait, 4 ≥ 2 → still 5: [7..11] → 5: [12].
     expect(out).toEqual([[1, 2], [3, 4, 5, 6], [7, 8, 9, 10, 11], [12]]);
   });
 
   it('given a catch-up size below the batch size, never cuts batches smaller than the batch size', async () => {
-    const out = await sizesOf(runs([7], 0), 3, 50, 1);
+    const out = await sizesOf(runs([7], 0, pageSize), 3, 50, 1);
     expect(out.map((b) => b.length)).toEqual([3, 3, 1]);
+  });
+});
+
+describe('cutting pages into batches', () => {
+  it('given a page larger than a batch, splits it and starts the next batch with its rest', async () => {
+    // One page of 7, batches of 3 (no catch-up size): 3, 3, then the 1 left.
+    const out = await sizesOf(runs([7], 0), 3, 50);
+    expect(out).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+  });
+
+  it('given a page split across a batch boundary, the batch holding its rest waits for the next page and takes part of it', async () => {
+    // Pages [1..5] and, 20 ms later, [6,7,8]; batches of 2, catch-up 4, a batch waits 500 ms to fill.
+    // [1,2] full → up to 4: [3,4,5] (the first page's rest) waits, takes 6 from the next page → [3,4,5,6];
+    // [7,8] (that page's rest) waits for a page that never comes: the source ends.
+    const out = await sizesOf(runs([5, 3], 20), 2, 500, 4);
+    expect(out).toEqual([[1, 2], [3, 4, 5, 6], [7, 8]]);
+  });
+
+  it('given a live page arriving while a batch waits, adds it to that batch', async () => {
+    // A live tail: [1], then [2,3] 20 ms later, then [4] 20 ms after that; batches of 10 waiting 300 ms.
+    const out = await sizesOf(runs([1, 2, 1], 20), 10, 300);
+    expect(out).toEqual([[1, 2, 3, 4]]);
+  });
+
+  it('given a page arriving after a batch closed by the wait, keeps it for the next batch', async () => {
+    // [1] and, 150 ms later, [2,3]; a batch waits 30 ms: the read still pending when [1] closes is not lost.
+    const out = await sizesOf(runs([1, 2], 150), 10, 30);
+    expect(out).toEqual([[1], [2, 3]]);
+  });
+
+  it('given empty pages, starts no batch with them and drops nothing', async () => {
+    async function* withEmpty(): AsyncGenerator<number[]> {
+      yield [];
+      yield [1, 2, 3];
+      yield [];
+      yield [4];
+    }
+    const out = await sizesOf(withEmpty(), 2, 50);
+    expect(out).toEqual([[1, 2], [3, 4]]);
   });
 });

@@ -1,7 +1,9 @@
 /**
- * Groups an async iteration into batches: a batch closes when it holds `size` items or when
- * `maxWaitMs` has passed since its first item. A `next()` still pending when a batch closes is
- * kept for the next batch, so nothing is dropped.
+ * Groups an async iteration of pages (arrays of items, as a subscription's `pages()` hands them
+ * out) into batches: a batch closes when it holds `size` items or when `maxWaitMs` has passed since
+ * its first item. A page is split where a batch fills up, its rest starting the next batch; a
+ * `next()` still pending when a batch closes is kept for the next batch, so nothing is dropped. One
+ * promise (and, while a batch is not full, one race against its timer) per page, not per item.
  *
  * `catchUpSize` (taken as at least `size`): a batch that held `size` items or more says the source
  * has more waiting (a rebuild, a projector far behind), so the next one may hold up to
@@ -9,34 +11,57 @@
  * a batch closed by the wait with fewer (the source keeps up with its writers) brings the next one
  * back to `size`.
  */
-export async function* batches<T>(source: AsyncIterable<T>, size: number, maxWaitMs: number, catchUpSize = size): AsyncGenerator<T[]> {
+export async function* batches<T>(source: AsyncIterable<readonly T[]>, size: number, maxWaitMs: number, catchUpSize = size): AsyncGenerator<T[]> {
   const iterator = source[Symbol.asyncIterator]();
-  let pending: Promise<IteratorResult<T>> | undefined;
+  let pending: Promise<IteratorResult<readonly T[]>> | undefined;
   const next = () => (pending ??= iterator.next());
   const large = Math.max(size, catchUpSize);
   let limit = size;
+  /** The page being taken from, and how far. */
+  let page: readonly T[] = [];
+  let at = 0;
+  /** Moves items of the current page into `batch` until it holds `limit`. */
+  const take = (batch: T[]) => {
+    const end = Math.min(page.length, at + limit - batch.length);
+    for (; at < end; at++) batch.push(page[at]!);
+    // A page taken whole is let go (a rebuild's pages hold 10,000 events each).
+    if (at === page.length) {
+      page = [];
+      at = 0;
+    }
+  };
   for (;;) {
-    const first = await next();
-    pending = undefined;
-    if (first.done) return;
-    const batch = [first.value];
-    // One timer per batch, not one per item.
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'wait'>((r) => (timer = setTimeout(() => r('wait'), maxWaitMs)));
+    const batch: T[] = [];
+    // The first item: the rest of the last page, or the next page that has one.
+    while (at === page.length) {
+      const first = await next();
+      pending = undefined;
+      if (first.done) return;
+      page = first.value;
+      at = 0;
+    }
+    take(batch);
     let done = false;
-    try {
-      while (batch.length < limit) {
-        const result = await Promise.race([next(), deadline]);
-        if (result === 'wait') break;
-        pending = undefined;
-        if (result.done) {
-          done = true;
-          break;
+    if (batch.length < limit) {
+      // One timer per batch that waits, from its first item.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'wait'>((r) => (timer = setTimeout(() => r('wait'), maxWaitMs)));
+      try {
+        while (batch.length < limit) {
+          const result = await Promise.race([next(), deadline]);
+          if (result === 'wait') break;
+          pending = undefined;
+          if (result.done) {
+            done = true;
+            break;
+          }
+          page = result.value;
+          at = 0;
+          take(batch);
         }
-        batch.push(result.value);
+      } finally {
+        clearTimeout(timer);
       }
-    } finally {
-      clearTimeout(timer);
     }
     if (done) {
       yield batch;

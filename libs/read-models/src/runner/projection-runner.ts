@@ -399,7 +399,7 @@ export class ProjectionRunner {
     while (!loop.closed && loop.members.size > 0) {
       let cause: unknown;
       try {
-        for await (const batch of batches(loop.subscription, this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20, this.options.catchUpBatchSize)) {
+        for await (const batch of batches(loop.subscription.pages(), this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20, this.options.catchUpBatchSize)) {
           if (attempts > 0) {
             attempts = 0;
             await this.resumed(loop);
