@@ -76,7 +76,7 @@ async function main() {
         const url = await freshDatabase(`bench_launch_${customers}`);
         const runtime = await startRuntime(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RUN_PROJECTOR: 'false', SEED_DEMO: 'false' }), createLogger('silent'));
         try {
-          launches.push(await launchAtSize(runtime, customers, step, { baseline: !args.includes('--no-launch-baseline'), projectorAfter: args.includes('--launch-projector-after'), cpuProfile: process.env.LAUNCH_CPU_PROFILE }));
+          launches.push(await launchAtSize(runtime, customers, step, { baseline: !args.includes('--no-launch-baseline'), projectorAfter: args.includes('--launch-projector-after'), cpuProfile: process.env.LAUNCH_CPU_PROFILE, commandCpuProfile: process.env.LAUNCH_COMMAND_CPU_PROFILE, commandPerf: process.env.LAUNCH_COMMAND_PERF }));
         } finally {
           await runtime.close();
         }

@@ -1,8 +1,45 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import type { Pool } from 'pg';
+
+/** The database server's process ids: the postmaster and its children alive now. */
+async function databasePids(pool: Pool): Promise<number[]> {
+  const dir = (await pool.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0]!.d;
+  const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = readdirSync('/proc')
+    .filter((x) => /^\d+$/.test(x))
+    .filter((pid) => {
+      try {
+        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]) === postmaster;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [postmaster, ...children];
+}
+
+/**
+ * With `file`, `perf record` of the whole machine (call graphs, 499 Hz) while `f` runs, written there, and the
+ * database server's pids at the end beside it (`file.pids`, comma-separated, for `perf report --pid`); without
+ * it, `f` alone. Needs `perf` and leave to sample (root, or `perf_event_paranoid` low enough).
+ */
+export async function perfRecorded<T>(pool: Pool, file: string | undefined, f: () => Promise<T>): Promise<T> {
+  if (!file) return f();
+  const perf = spawn('perf', ['record', '-F', '499', '-g', '-a', '-o', file], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 1000));
+  try {
+    return await f();
+  } finally {
+    writeFileSync(`${file}.pids`, (await databasePids(pool)).join(','));
+    const ended = new Promise((r) => perf.once('exit', r));
+    perf.kill('SIGINT');
+    await ended;
+  }
+}
 
 /** CPU seconds the database server has used so far: the postmaster, the children it reaped, and those alive (backends, WAL writer, checkpointer, autovacuum). */
 export async function databaseCpuSeconds(pool: Pool): Promise<number> {

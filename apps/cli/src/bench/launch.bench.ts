@@ -5,7 +5,7 @@ import type { Runtime } from '@app/platform';
 import { planPdf, syntheticBatches } from '@app/demo';
 import { campaignEffectiveness, campaignEffectivenessProjection, customerDirectoryProjection, effectTimings, ProjectionRunner, withReadModels } from '@app/read-models';
 import { timed } from './percentiles';
-import { cpuProfiled, withCpu } from './cpu';
+import { cpuProfiled, perfRecorded, withCpu } from './cpu';
 import { launchAsBefore } from './launch-baseline';
 
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
@@ -50,7 +50,7 @@ export interface LaunchAtSize {
  * customer directory and campaign read model caught up, then a campaign of branch BR1 drafted,
  * approved and launched through the command bus, and its first effectiveness answer.
  */
-export async function launchAtSize(runtime: Runtime, customers: number, step: (s: string) => void = () => undefined, options: { baseline?: boolean; projectorAfter?: boolean; cpuProfile?: string } = {}): Promise<LaunchAtSize> {
+export async function launchAtSize(runtime: Runtime, customers: number, step: (s: string) => void = () => undefined, options: { baseline?: boolean; projectorAfter?: boolean; cpuProfile?: string; commandCpuProfile?: string; commandPerf?: string } = {}): Promise<LaunchAtSize> {
   const withBaseline = options.baseline ?? true;
   const { store, db } = runtime;
   step(`launch: writing the history of ${customers} customers`);
@@ -137,7 +137,11 @@ export async function launchAtSize(runtime: Runtime, customers: number, step: (s
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
     const projectorAfter = options.projectorAfter ?? false;
     if (projectorAfter) await runner.stop();
-    const [[launched, commandMs], commandCpu] = await withCpu(db.pool, () => timed(() => app.commands.execute(new LaunchCampaign('K-ALL', 'K-ALL', org, marketer, when, context(marketer))) as Promise<{ audienceSize: number }>));
+    const [[launched, commandMs], commandCpu] = await withCpu(db.pool, () =>
+      perfRecorded(db.pool, options.commandPerf, () =>
+        cpuProfiled(options.commandCpuProfile, () => timed(() => app.commands.execute(new LaunchCampaign('K-ALL', 'K-ALL', org, marketer, when, context(marketer))) as Promise<{ audienceSize: number }>)),
+      ),
+    );
     effectTimings.ms.clear();
     effectTimings.enabled = true;
     const [[, projectedMs], projectionCpu] = await withCpu(db.pool, () =>

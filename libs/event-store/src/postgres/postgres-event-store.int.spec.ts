@@ -51,6 +51,28 @@ describe('PostgresEventStore specifics', () => {
     expect(rows[0].n).toBe(12_000);
   });
 
+  it('claims the heads of a launch-sized batch by key, with no scan of every stream, however many streams there are', async () => {
+    // 20,000 streams, then a batch naming 2,000 of them at revision 0: the planner, left to itself, hashed all of es_streams for it.
+    const ids = Array.from({ length: 20_000 }, (_, i) => `claimed-${String(i).padStart(5, '0')}`);
+    for (let i = 0; i < ids.length; i += 5_000) {
+      await store.appendToStreams(ids.slice(i, i + 5_000).map((streamId) => ({ streamId, events: [event('Registered', {})], expectedRevision: 'no_stream' as const })));
+    }
+    await db.pool.query('ANALYZE es_streams');
+    const batch = ids.slice(6_000, 8_000);
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT es_claim($1::text[], $2::bigint[], $3::bigint[])`, [batch, batch.map(() => 0), batch.map(() => 1)]);
+      const { rows } = await client.query(`SELECT seq_scan::int AS seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'es_streams'`);
+      const moved = await client.query(`SELECT count(*)::int AS n FROM es_streams WHERE stream_id LIKE 'claimed-%' AND revision = 1`);
+      expect(moved.rows[0].n).toBe(2_000);
+      expect(rows[0].seq_scan).toBe(0);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
   it('appends to thousands of streams in one multi-stream batch', async () => {
     const appends = Array.from({ length: 3_000 }, (_, i) => ({
       streamId: `many-${i}`,
