@@ -4,7 +4,7 @@ import { PostgresEventStore, type NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { customerDirectoryProjection } from '../customer-directory/customer-directory.projection';
 import { ProjectionRunner } from '../runner/projection-runner';
-import { withReadModels, type Queryable } from '../runner/read-model-position';
+import { readCheckpoints, withReadModels, type Queryable } from '../runner/read-model-position';
 import { campaignEffectivenessProjection } from './campaign-effectiveness.projection';
 import { campaignEffectiveness, campaignEffectivenessAtDayEndFromSales, campaignEffectivenessFromFacts } from './campaign-effectiveness.query';
 
@@ -17,11 +17,17 @@ const sale = (conversionId: string, customerId: string, productCode: string, rev
   ev('ConversionRecorded', { conversionId, customerId, staffId: 'rm1', productCode, amount: '1000.00', revenue, campaignId }, occurredAt);
 const reversal = (customerId: string, conversionId: string, at: string) => ev('ConversionReversed', { customerId, conversionId }, at);
 const onboarded = (customerId: string, homeUnitId: string, at: string) => ev('CustomerOnboarded', { customerId, homeUnitId, segment: 'retail', gender: 'F', birthYear: 1980 }, at);
-const drafted = (campaignId: string, productCodes: string[], at: string) =>
-  ev('CampaignDrafted', { campaignId, name: campaignId, ownerUnitId: 'BR1', productCodes, channels: ['phone'], budget: '1000', controlGroupPercent: 20, period: { start: '2026-01-01T00:00:00+08:00', end: '2026-12-31T00:00:00+08:00' } }, at);
+const drafted = (campaignId: string, productCodes: string[], at: string, start = '2026-01-01T00:00:00+08:00') =>
+  ev('CampaignDrafted', { campaignId, name: campaignId, ownerUnitId: 'BR1', productCodes, channels: ['phone'], budget: '1000', controlGroupPercent: 20, period: { start, end: '2026-12-31T00:00:00+08:00' } }, at);
 const launched = (campaignId: string, treatmentCount: number, controlCount: number, at: string) => ev('CampaignLaunched', { campaignId, treatmentCount, controlCount }, at);
 const completed = (campaignId: string, at: string) => ev('CampaignCompleted', { campaignId }, at);
 const enrolled = (campaignId: string, customerId: string, group: 'treatment' | 'control', at: string) => ev('CustomerEnrolledInCampaign', { campaignId, customerId, group }, at);
+const contacted = (contactId: string, campaignId: string, customerId: string, channel: string, at: string) =>
+  ev('CustomerContacted', { contactId, customerId, staffId: 'rm1', channel, campaignId, outcomeNote: null, contactedAt: at }, at);
+const complained = (customerId: string, complaintId: string, campaignId: string, at: string) => ev('ComplaintRecorded', { customerId, complaintId, campaignId }, at);
+const feedback = (campaignId: string, feedbackId: string, rating: number | null, at: string) =>
+  ev('CampaignFeedbackRecorded', { campaignId, feedbackId, customerId: null, rating, comment: 'ok', commentNote: null }, at);
+const cost = (campaignId: string, costId: string, amount: string, at: string) => ev('CampaignCostRecorded', { campaignId, costId, amount, customerId: null, description: 'calls', descriptionNote: null }, at);
 
 /**
  * One log, appended in phases (each projected before the next is appended; in database A each phase is projected as one
@@ -44,6 +50,13 @@ const enrolled = (campaignId: string, customerId: string, group: 'treatment' | '
  *   N  onboarded 1 Apr 09:00 in the same batch as its enrolments; VN-D1 DEP 70.00 5 Apr; VN-C1 CARD 25.00 (K2-tagged) and
  *      VN-C2 CARD 5.00 on 10 Apr; VN-C3 CARD 9.00 20 Apr 23:30 (after K2's close)
  *   X  VX1 DEP 40.00 1 Apr 23:30
+ *
+ * The reaction (K1; each 旬 is 1–10, 11–20, 21 to the month's end, in bank days): A contacted by phone 10 Apr 23:59:59 and
+ * by SMS 11 Apr 00:00:30 (two 旬s), and in a later batch by phone 1 Apr 00:05 (a backdated contact: A's first in the
+ * first 旬 and by phone moves to 1 Apr); B by phone 20 Apr 23:59 and 21 Apr 00:00:10 (two 旬s again); B's complaint 10 Apr
+ * 23:30; feedback rated 4 on 11 Apr 00:10, one without a rating 30 Apr 23:59; a cost of 100.00 on 31 Mar 23:50.
+ * K3 (no participants): X contacted by phone 20 Apr 23:59 and 21 Apr 00:01 before K3's draft is in the log; the draft
+ * (next phase) starts its period on 21 Apr, so the contact of the 20th leaves its 旬 count once the draft comes.
  */
 const PHASES: [string, NewEvent[]][][] = [
   // 1. History before K1.
@@ -86,11 +99,19 @@ const PHASES: [string, NewEvent[]][][] = [
     ['customer-N', [sale('VN-D1', 'N', 'DEP', '70.00', '2026-04-05T10:00:00+08:00'), sale('VN-C1', 'N', 'CARD', '25.00', '2026-04-10T09:00:00+08:00', 'K2'), sale('VN-C2', 'N', 'CARD', '5.00', '2026-04-10T15:00:00+08:00')]],
     ['customer-A', [sale('VA3', 'A', 'DEP', '20.00', '2026-04-15T11:00:00+08:00')]],
     ['customer-N', [sale('VN-C3', 'N', 'CARD', '9.00', '2026-04-20T23:30:00+08:00')]],
+    ['customer-A', [contacted('CA1', 'K1', 'A', 'phone', '2026-04-10T23:59:59+08:00'), contacted('CA2', 'K1', 'A', 'sms', '2026-04-11T00:00:30+08:00')]],
+    ['customer-B', [complained('B', 'QB1', 'K1', '2026-04-10T23:30:00+08:00'), contacted('CB1', 'K1', 'B', 'phone', '2026-04-20T23:59:00+08:00')]],
+    ['customer-B', [contacted('CB2', 'K1', 'B', 'phone', '2026-04-21T00:00:10+08:00')]],
+    ['campaign-K1', [cost('K1', 'COST1', '100.00', '2026-03-31T23:50:00+08:00'), feedback('K1', 'F1', 4, '2026-04-11T00:10:00+08:00')]],
+    ['customer-X', [contacted('CX1', 'K3', 'X', 'phone', '2026-04-20T23:59:00+08:00'), contacted('CX2', 'K3', 'X', 'phone', '2026-04-21T00:01:00+08:00')]],
   ],
   // 6. K1's close; just after midnight, a reversal of a sale in its run and a new sale.
   [
     ['campaign-K1', [completed('K1', '2026-04-30T18:00:00+08:00')]],
     ['customer-A', [reversal('A', 'VA2', '2026-05-01T00:10:00+08:00'), sale('VA4', 'A', 'DEP', '90.00', '2026-05-01T00:20:00+08:00')]],
+    ['customer-A', [contacted('CA0', 'K1', 'A', 'phone', '2026-04-01T00:05:00+08:00')]],
+    ['campaign-K1', [feedback('K1', 'F2', null, '2026-04-30T23:59:00+08:00')]],
+    ['campaign-K3', [drafted('K3', ['DEP'], '2026-05-02T09:00:00+08:00', '2026-04-21T00:00:00+08:00')]],
   ],
 ];
 
@@ -114,10 +135,19 @@ const numeric = (v: unknown) => typeof v === 'number' || (typeof v === 'string' 
 const zero = (row: Record<string, unknown>) => Object.entries(row).every(([k, v]) => KEYS.has(k) || !numeric(v) || Number(v) === 0);
 const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort();
 
-describe('campaign effectiveness: the same log projected in large batches and one event at a time', () => {
-  const dbs: { name: string; batchSize: number; db?: TestDatabase; store?: PostgresEventStore }[] = [
+/** The tables whose rows are sums (a row of zeros means nothing); the other tables of the projection compare whole. */
+const SUMS = /_counts$|^ce_tagged_customers$|^ce_campaign_totals$/;
+
+describe('campaign effectiveness: the same log projected in large batches, one event at a time, and rebuilt blue/green', () => {
+  /**
+   * A and B: live projections (a first start), each phase projected before the next is appended: their counters are
+   * kept per batch by the triggers. C: the whole log appended first, then rebuilt blue/green in batches of 4 (every
+   * counter deferred in the build's transactions and counted once, when it is built).
+   */
+  const dbs: { name: string; batchSize: number; rebuild?: boolean; db?: TestDatabase; store?: PostgresEventStore }[] = [
     { name: 'A (batches of 500)', batchSize: 500 },
     { name: 'B (one event at a time)', batchSize: 1 },
+    { name: 'C (rebuilt blue/green in batches of 4)', batchSize: 4, rebuild: true },
   ];
   const q = <T>(db: TestDatabase, f: (rm: Queryable) => Promise<T>) => withReadModels(db.pool, PROJECTIONS.map((p) => p.name), f);
   const rows = (db: TestDatabase, sql: string) => q(db, async (rm) => (await rm.query(sql)).rows as Record<string, unknown>[]);
@@ -128,13 +158,22 @@ describe('campaign effectiveness: the same log projected in large batches and on
       const db = await createTestDatabase();
       const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
       Object.assign(x, { db, store });
+      const runner = () => new ProjectionRunner(store, db.pool, PROJECTIONS, { info: () => undefined, error: (...m: unknown[]) => errors.push(m) }, { batchSize: x.batchSize, maxBatchWaitMs: 5 });
       for (const phase of PHASES) {
         for (const [streamId, events] of phase) await store.appendToStream(streamId, events, 'any');
+        if (x.rebuild) continue;
         // Each phase projected before the next is appended: in A a phase is one batch.
-        const runner = new ProjectionRunner(store, db.pool, PROJECTIONS, { info: () => undefined, error: (...m: unknown[]) => errors.push(m) }, { batchSize: x.batchSize, maxBatchWaitMs: 5 });
-        await runner.start();
-        expect(await runner.catchUp(120_000)).toBe(true);
-        await runner.stop();
+        const r = runner();
+        await r.start();
+        expect(await r.catchUp(120_000)).toBe(true);
+        await r.stop();
+      }
+      if (x.rebuild) {
+        const r = runner();
+        await r.start();
+        expect(await r.catchUp(120_000)).toBe(true);
+        await r.rebuild(campaignEffectivenessProjection.name);
+        await r.stop();
       }
     }
     expect(errors).toEqual([]);
@@ -154,10 +193,63 @@ describe('campaign effectiveness: the same log projected in large batches and on
     ['customer_directory', false],
   ];
 
-  it.each(TABLES)('%s: the same rows in A and B (counters: the non-zero rows)', async (table, counters) => {
-    const [a, b] = await Promise.all(dbs.map(async (x) => (await rows(x.db!, `SELECT * FROM ${table}`)).filter((r) => !counters || !zero(r))));
+  it.each(TABLES)('%s: the same rows in A, B and C (counters: the non-zero rows)', async (table, counters) => {
+    const [a, ...others] = await Promise.all(dbs.map(async (x) => (await rows(x.db!, `SELECT * FROM ${table}`)).filter((r) => !counters || !zero(r))));
     expect(a!.length).toBeGreaterThan(0);
-    expect(sorted(b!)).toEqual(sorted(a!));
+    for (const o of others) expect(sorted(o)).toEqual(sorted(a!));
+  });
+
+  it('every table of the projection (facts and every counter) holds the same rows in A, B and C (counters: the non-zero rows)', async () => {
+    const schema = (await readCheckpoints(dbs[0]!.db!.pool)).find((c) => c.name === campaignEffectivenessProjection.name)!.schema;
+    const { rows: names } = await dbs[0]!.db!.pool.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1`, [schema]);
+    const tables = names.map((r) => r.t);
+    expect(tables).toEqual(expect.arrayContaining(['ce_channel_counts', 'ce_channel_customers', 'ce_dekad_customers', 'ce_reaction_counts', 'ce_campaign_totals', 'ce_tagged_customers', 'ce_group_sales_counts']));
+    for (const table of tables) {
+      const [a, ...others] = await Promise.all(dbs.map(async (x) => (await rows(x.db!, `SELECT * FROM ${table}`)).filter((r) => !SUMS.test(table) || !zero(r))));
+      for (const o of others) expect({ table, rows: sorted(o) }).toEqual({ table, rows: sorted(a!) });
+    }
+  });
+
+  // Worked out from the reaction at the top. A and B are live (counted per batch), C a build (counted once when built).
+  it('counts the reaction per bank day and 旬 as worked out by hand: contacts across midnight and a 旬 boundary, a backdated contact, a campaign drafted after its contacts', async () => {
+    for (const x of dbs) {
+      const reaction = await rows(x.db!, `SELECT campaign_id, day::text, customers, complaints, feedback, ratings, rating_sum::int FROM ce_reaction_counts WHERE customers <> 0 OR complaints <> 0 OR feedback <> 0 ORDER BY 1, 2`);
+      const r = (campaign_id: string, day: string, customers: number, complaints = 0, fb = 0, ratings = 0, rating_sum = 0) => ({ campaign_id, day, customers, complaints, feedback: fb, ratings, rating_sum });
+      expect({ db: x.name, reaction }).toEqual({
+        db: x.name,
+        reaction: [
+          r('K1', '2026-04-01', 1), // A's first contact in 1–10 Apr: the backdated one
+          r('K1', '2026-04-10', 0, 1), // B's complaint (A's first contact there moved to 1 Apr)
+          r('K1', '2026-04-11', 1, 0, 1, 1, 4), // A by SMS 00:00:30: 11–20 Apr; feedback rated 4
+          r('K1', '2026-04-20', 1), // B 23:59
+          r('K1', '2026-04-21', 1), // B 00:00:10: 21–30 Apr
+          r('K1', '2026-04-30', 0, 0, 1), // feedback without a rating
+          r('K3', '2026-04-21', 1), // X 00:01; X on 20 Apr is before K3's first bank day
+        ],
+      });
+      const channels = await rows(x.db!, `SELECT campaign_id, channel, day::text, contacts, customers FROM ce_channel_counts WHERE contacts <> 0 OR customers <> 0 ORDER BY 1, 2, 3`);
+      const c = (campaign_id: string, channel: string, day: string, contacts: number, customers: number) => ({ campaign_id, channel, day, contacts, customers });
+      expect({ db: x.name, channels }).toEqual({
+        db: x.name,
+        channels: [
+          c('K1', 'phone', '2026-04-01', 1, 1),
+          c('K1', 'phone', '2026-04-10', 1, 0),
+          c('K1', 'phone', '2026-04-20', 1, 1),
+          c('K1', 'phone', '2026-04-21', 1, 0),
+          c('K1', 'sms', '2026-04-11', 1, 1),
+          c('K3', 'phone', '2026-04-20', 1, 1),
+          c('K3', 'phone', '2026-04-21', 1, 0),
+        ],
+      });
+      // Tagged sales standing: K1 VA1 (VA2 and VC1 reversed), K2 VN-C1; K1's cost and complaint.
+      expect({ db: x.name, totals: await rows(x.db!, `SELECT campaign_id, tagged_sales, tagged_customers, tagged_revenue_fen::int, cost_fen::int, complaints FROM ce_campaign_totals WHERE campaign_id IN ('K1', 'K2') ORDER BY 1`) }).toEqual({
+        db: x.name,
+        totals: [
+          { campaign_id: 'K1', tagged_sales: 1, tagged_customers: 1, tagged_revenue_fen: 10_000, cost_fen: 10_000, complaints: 1 },
+          { campaign_id: 'K2', tagged_sales: 1, tagged_customers: 1, tagged_revenue_fen: 2_500, cost_fen: 0, complaints: 0 },
+        ],
+      });
+    }
   });
 
   it('keeps the directory as the log left it: D in SB3, M and N enrolled in both, no row for U (enrolled, never onboarded)', async () => {
@@ -192,7 +284,7 @@ describe('campaign effectiveness: the same log projected in large batches and on
     }
   });
 
-  it.each(RUNS)('%s: as of every day end of its run, the counters, the facts and the sales rows give the same answer, in A and in B', async (campaignId, days) => {
+  it.each(RUNS)('%s: as of every day end of its run, the counters, the facts and the sales rows give the same answer, in A, B and C', async (campaignId, days) => {
     const answers: unknown[][] = [];
     for (const x of dbs) {
       const mine: unknown[] = [];
@@ -232,7 +324,7 @@ describe('campaign effectiveness: the same log projected in large batches and on
     ['K2', '2026-04-21', { treatment: group(2, 1, 6_000), control: group(1, 1, 3_000) }],
   ];
 
-  it.each(HAND)('%s as of the end of %s: converted customers and revenue as worked out by hand, in A and in B', async (campaignId, day, groups) => {
+  it.each(HAND)('%s as of the end of %s: converted customers and revenue as worked out by hand, in A, B and C', async (campaignId, day, groups) => {
     for (const x of dbs) expect((await q(x.db!, (rm) => campaignEffectiveness(rm, campaignId, dayEnd(day))))!.groups).toEqual(groups);
   });
 });

@@ -1,3 +1,6 @@
+import type { PoolClient } from 'pg';
+import { BUILDING } from '../runner/projection';
+
 /**
  * The counters an effectiveness answer reads: a few dozen rows per campaign whatever the history
  * size, kept in step with the fact tables by statement-level triggers. Each trigger adds what the
@@ -61,23 +64,68 @@ function upsert(u: Upsert, src: string): string {
     ON CONFLICT (${u.keys.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')};`;
 }
 
-/** AFTER INSERT and AFTER UPDATE statement triggers on `table` running the upserts over the changed rows. */
-function triggers(table: string, upserts: readonly Upsert[], extra: { insert?: string; update?: string } = {}): string[] {
-  const inserted = `(SELECT n.*, 1 AS sign FROM new_rows n)`;
+/**
+ * A fact table and what it counts: the upserts over its changed rows, and SQL run before them on an
+ * insert or an update (over the transition tables `new_rows`, `old_rows`).
+ */
+interface Counting {
+  readonly table: string;
+  readonly upserts: readonly Upsert[];
+  readonly insert?: string;
+  readonly update?: string;
+}
+
+/**
+ * A build beside the live tables (the runner's `BUILDING`) counts nothing per batch: nothing reads it
+ * until it switches over, and `recount` then counts its finished fact tables once, by the same rules.
+ */
+const DEFERRED = `IF current_setting('${BUILDING}', true) = 'on' THEN RETURN NULL; END IF;`;
+
+const inserted = (rows: string) => `(SELECT n.*, 1 AS sign FROM ${rows} n)`;
+
+/** AFTER INSERT and AFTER UPDATE statement triggers on the table running its upserts over the changed rows. */
+function triggers({ table, upserts, insert = '', update = '' }: Counting): string[] {
   const updated = `(SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o)`;
-  const fn = (suffix: string, src: string, more = '') =>
+  const fn = (suffix: string, src: string, more: string) =>
     `CREATE FUNCTION ${table}_count_${suffix}() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
+       ${DEFERRED}
        ${more}
        ${upserts.map((u) => upsert(u, src)).join('\n')}
        RETURN NULL;
      END $$`;
   return [
-    fn('ins', inserted, extra.insert),
-    fn('upd', updated, extra.update),
+    fn('ins', inserted('new_rows'), insert),
+    fn('upd', updated, update),
     `CREATE TRIGGER ${table}_count_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_ins()`,
     `CREATE TRIGGER ${table}_count_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_upd()`,
   ];
+}
+
+/**
+ * The counting of a finished build (triggers deferred): each fact table counted as if all its rows
+ * were inserted at once (a view `new_rows` over the whole table, what its insert trigger runs), the
+ * counter tables emptied first, in the order of `COUNTING` (a table counted before the counters
+ * counting it: ce_contacts before ce_channel_customers and ce_dekad_customers, ce_conversions before
+ * ce_tagged_customers). Every fact is there, the campaigns too, so a campaign drafted after its
+ * contacts needs no placing again (`ce_campaigns_place_contacts`).
+ */
+export function recount(): string {
+  const counters = COUNTERS.map((ddl) => /^CREATE TABLE (\w+)/.exec(ddl)![1]!);
+  return [
+    `TRUNCATE ${counters.join(', ')};`,
+    ...COUNTING.map(
+      ({ table, upserts, insert = '' }) => `CREATE TEMPORARY VIEW new_rows AS SELECT * FROM ${table};
+       ${insert}
+       ${upserts.map((u) => upsert(u, inserted('new_rows'))).join('\n')}
+       DROP VIEW pg_temp.new_rows;`,
+    ),
+  ].join('\n');
+}
+
+/** `recount` in the build's transaction (one round trip). */
+export async function recountCounters(tx: PoolClient): Promise<void> {
+  await tx.query(recount());
 }
 
 const flag = (condition: string) => `(${condition})::int`;
@@ -148,77 +196,57 @@ const taggedSpans = (withOld: boolean) => `
   GROUP BY 1, 2 HAVING sum(v.sign * dl.w) <> 0
   ON CONFLICT (campaign_id, as_of_day) DO UPDATE SET customers = c.customers + EXCLUDED.customers;`;
 
-export function countingTriggers(timeZone: string): string[] {
-  const zone = timeZone.replace(/'/g, "''");
-  return [
-    // The bank's business day of an instant.
-    `CREATE FUNCTION ce_day(at timestamptz) RETURNS date LANGUAGE sql IMMUTABLE AS $$ SELECT (at AT TIME ZONE '${zone}')::date $$`,
-    // A customer's sales as steps of bank days: each counts from its day (not before \`since\`, the enrolment)
-    // to the day it was reversed (\`until\`, null: for good); between two days where one starts or ends (or
-    // \`cut\`'s day), the sales standing and their revenue. Days, not instants: what an as-of day's end sees.
-    `CREATE FUNCTION ce_sale_steps(sale_at timestamptz[], sale_until timestamptz[], revenue bigint[], since timestamptz, cut timestamptz)
-     RETURNS TABLE (from_day date, to_day date, sales integer, revenue_fen bigint) LANGUAGE sql STABLE AS $$
-       WITH v AS (SELECT y.f, greatest(y.f, CASE WHEN y.u IS NULL THEN 'infinity'::date ELSE ce_day(y.u) END) AS t, y.r
-                  FROM (SELECT greatest(ce_day(x.a), ce_day(since)) AS f, x.u, x.r FROM unnest(sale_at, sale_until, revenue) AS x(a, u, r)) y),
-            b AS (SELECT DISTINCT d FROM (SELECT f FROM v WHERE f < t UNION ALL SELECT t FROM v WHERE f < t AND t < 'infinity'::date
-                                          UNION ALL SELECT ce_day(cut) WHERE cut IS NOT NULL) z(d)),
-            i AS (SELECT d, lead(d, 1, 'infinity'::date) OVER (ORDER BY d) AS e FROM b)
-       SELECT i.d, i.e, count(*)::int, COALESCE(sum(v.r), 0)::bigint FROM i JOIN v ON v.f <= i.d AND i.d < v.t GROUP BY i.d, i.e $$`,
-    // The spans of days with at least one sale standing (broken at \`cut\`'s day: the unit known from then).
-    `CREATE FUNCTION ce_converted_spans(sale_at timestamptz[], sale_until timestamptz[], since timestamptz, cut timestamptz)
-     RETURNS TABLE (from_day date, to_day date) LANGUAGE sql STABLE AS $$
-       SELECT min(d), max(e) FROM (
-         SELECT d, e, count(*) FILTER (WHERE brk) OVER (ORDER BY d) AS island FROM (
-           SELECT st.from_day AS d, st.to_day AS e, (st.from_day IS DISTINCT FROM lag(st.to_day) OVER (ORDER BY st.from_day) OR st.from_day = ce_day(cut)) AS brk
-           FROM ce_sale_steps(sale_at, sale_until, '{}'::bigint[], since, cut) st) x) y
-       GROUP BY island $$`,
-    // Participants reaching each stage, by the day it holds from: now sums every day, as of a day sums up to it.
-    `CREATE TABLE ce_group_counts (
-      campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, as_of_day date NOT NULL,
-      enrolled integer NOT NULL DEFAULT 0, contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0,
-      accepted integer NOT NULL DEFAULT 0, participated integer NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
-    // The group sales now (customers converted, revenue, each customer's revenue squared).
-    `CREATE TABLE ce_group_sales_counts (
-      campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL,
-      converted integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, grp, unit_id, tier))`,
-    // The daily series by the day it shows (first stage reached, the campaign's own sale) and the day from which an as-of answer counts it.
-    `CREATE TABLE ce_day_counts (
-      campaign_id text NOT NULL, day date NOT NULL, as_of_day date NOT NULL,
-      contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0, accepted integer NOT NULL DEFAULT 0,
-      sales integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, cost_fen bigint NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, day, as_of_day))`,
-    // Participants with a counting sale, and their revenue: the deltas of the spans of bank days they held (in on the
-    // span's from day, out on its to day), so as of a day's end sums the days up to it, like ce_group_counts.
-    `CREATE TABLE ce_converted_counts (
-      campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, as_of_day date NOT NULL,
-      converted integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
-    `CREATE TABLE ce_revenue_counts (
-      campaign_id text NOT NULL, grp text NOT NULL, as_of_day date NOT NULL,
-      customers integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, grp, as_of_day))`,
-    // Customers with a tagged sale standing: the deltas of the spans of bank days they had one.
-    `CREATE TABLE ce_tagged_span_counts (campaign_id text NOT NULL, as_of_day date NOT NULL, customers integer NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, as_of_day))`,
-    `CREATE TABLE ce_channel_counts (campaign_id text NOT NULL, channel text NOT NULL, day date NOT NULL, contacts integer NOT NULL DEFAULT 0, customers integer NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, channel, day))`,
-    `CREATE TABLE ce_channel_customers (campaign_id text NOT NULL, channel text NOT NULL, customer_id text NOT NULL, first_at timestamptz NOT NULL, PRIMARY KEY (campaign_id, channel, customer_id))`,
-    `CREATE TABLE ce_tagged_customers (campaign_id text NOT NULL, customer_id text NOT NULL, sales integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, customer_id))`,
-    // The first bank day of the 旬 holding a bank day (1–10, 11–20, 21 to the month's end); one expression, so it is inlined.
-    `CREATE FUNCTION ce_dekad(day date) RETURNS date LANGUAGE sql IMMUTABLE AS $$
-       SELECT day - (extract(day FROM day)::int - CASE WHEN extract(day FROM day) <= 10 THEN 1 WHEN extract(day FROM day) <= 20 THEN 11 ELSE 21 END) $$`,
-    `CREATE TABLE ce_dekad_customers (campaign_id text NOT NULL, dekad date NOT NULL, customer_id text NOT NULL, first_day date NOT NULL, PRIMARY KEY (campaign_id, dekad, customer_id))`,
-    `CREATE TABLE ce_reaction_counts (
-      campaign_id text NOT NULL, day date NOT NULL, customers integer NOT NULL DEFAULT 0, complaints integer NOT NULL DEFAULT 0,
-      feedback integer NOT NULL DEFAULT 0, ratings integer NOT NULL DEFAULT 0, rating_sum numeric NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, day))`,
-    `CREATE TABLE ce_campaign_totals (
-      campaign_id text PRIMARY KEY, tagged_sales integer NOT NULL DEFAULT 0, tagged_customers integer NOT NULL DEFAULT 0,
-      tagged_revenue_fen bigint NOT NULL DEFAULT 0, cost_fen bigint NOT NULL DEFAULT 0, complaints integer NOT NULL DEFAULT 0)`,
+/** The counter tables (the triggers keep them; a build's `recount` empties and fills them). */
+const COUNTERS: readonly string[] = [
+  // Participants reaching each stage, by the day it holds from: now sums every day, as of a day sums up to it.
+  `CREATE TABLE ce_group_counts (
+    campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, as_of_day date NOT NULL,
+    enrolled integer NOT NULL DEFAULT 0, contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0,
+    accepted integer NOT NULL DEFAULT 0, participated integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
+  // The group sales now (customers converted, revenue, each customer's revenue squared).
+  `CREATE TABLE ce_group_sales_counts (
+    campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL,
+    converted integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, grp, unit_id, tier))`,
+  // The daily series by the day it shows (first stage reached, the campaign's own sale) and the day from which an as-of answer counts it.
+  `CREATE TABLE ce_day_counts (
+    campaign_id text NOT NULL, day date NOT NULL, as_of_day date NOT NULL,
+    contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0, accepted integer NOT NULL DEFAULT 0,
+    sales integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, cost_fen bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, day, as_of_day))`,
+  // Participants with a counting sale, and their revenue: the deltas of the spans of bank days they held (in on the
+  // span's from day, out on its to day), so as of a day's end sums the days up to it, like ce_group_counts.
+  `CREATE TABLE ce_converted_counts (
+    campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, as_of_day date NOT NULL,
+    converted integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
+  `CREATE TABLE ce_revenue_counts (
+    campaign_id text NOT NULL, grp text NOT NULL, as_of_day date NOT NULL,
+    customers integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, grp, as_of_day))`,
+  // Customers with a tagged sale standing: the deltas of the spans of bank days they had one.
+  `CREATE TABLE ce_tagged_span_counts (campaign_id text NOT NULL, as_of_day date NOT NULL, customers integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, as_of_day))`,
+  `CREATE TABLE ce_channel_counts (campaign_id text NOT NULL, channel text NOT NULL, day date NOT NULL, contacts integer NOT NULL DEFAULT 0, customers integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, channel, day))`,
+  `CREATE TABLE ce_channel_customers (campaign_id text NOT NULL, channel text NOT NULL, customer_id text NOT NULL, first_at timestamptz NOT NULL, PRIMARY KEY (campaign_id, channel, customer_id))`,
+  `CREATE TABLE ce_tagged_customers (campaign_id text NOT NULL, customer_id text NOT NULL, sales integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, customer_id))`,
+  `CREATE TABLE ce_dekad_customers (campaign_id text NOT NULL, dekad date NOT NULL, customer_id text NOT NULL, first_day date NOT NULL, PRIMARY KEY (campaign_id, dekad, customer_id))`,
+  `CREATE TABLE ce_reaction_counts (
+    campaign_id text NOT NULL, day date NOT NULL, customers integer NOT NULL DEFAULT 0, complaints integer NOT NULL DEFAULT 0,
+    feedback integer NOT NULL DEFAULT 0, ratings integer NOT NULL DEFAULT 0, rating_sum numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, day))`,
+  `CREATE TABLE ce_campaign_totals (
+    campaign_id text PRIMARY KEY, tagged_sales integer NOT NULL DEFAULT 0, tagged_customers integer NOT NULL DEFAULT 0,
+    tagged_revenue_fen bigint NOT NULL DEFAULT 0, cost_fen bigint NOT NULL DEFAULT 0, complaints integer NOT NULL DEFAULT 0)`,
+];
 
-    // A participant counts once in its group, unit and tier at enrolment, from the day it reached each stage.
-    ...triggers('ce_participants', [
+/** What each fact table counts, in the order a recount runs them (a table before the counters that count it). */
+const COUNTING: readonly Counting[] = [
+  // A participant counts once in its group, unit and tier at enrolment, from the day it reached each stage.
+  {
+    table: 'ce_participants',
+    upserts: [
       {
         into: 'ce_group_counts',
         keys: ['campaign_id', 'grp', 'unit_id', 'tier', 'as_of_day'],
@@ -267,9 +295,12 @@ export function countingTriggers(timeZone: string): string[] {
         where: '(s.first_contacted_at IS NOT NULL OR s.first_offered_at IS NOT NULL OR s.first_accepted_at IS NOT NULL) AND d.day IS NOT NULL',
         sums: { contacted: 'd.contacted', offered: 'd.offered', accepted: 'd.accepted' },
       },
-    ]),
-    // A sale tagged with the campaign (direct attribution): on its day from that day, and off again from the day it was reversed.
-    ...triggers('ce_conversions', [
+    ],
+  },
+  // A sale tagged with the campaign (direct attribution): on its day from that day, and off again from the day it was reversed.
+  {
+    table: 'ce_conversions',
+    upserts: [
       {
         into: 'ce_day_counts',
         keys: ['campaign_id', 'day', 'as_of_day'],
@@ -292,51 +323,97 @@ export function countingTriggers(timeZone: string): string[] {
         where: 's.campaign_id IS NOT NULL AND NOT s.reversed',
         sums: { sales: '1' },
       },
-    ], { insert: taggedSpans(false), update: taggedSpans(true) }),
-    // A customer with at least one tagged sale not reversed is one converted customer.
-    ...triggers('ce_tagged_customers', [
+    ],
+    insert: taggedSpans(false),
+    update: taggedSpans(true),
+  },
+  // A customer with at least one tagged sale not reversed is one converted customer.
+  {
+    table: 'ce_tagged_customers',
+    upserts: [
       { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { tagged_customers: flag('s.sales > 0') } },
-    ]),
-    ...triggers('ce_costs', [
+    ],
+  },
+  {
+    table: 'ce_costs',
+    upserts: [
       { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { cost_fen: 's.amount_fen' } },
       { into: 'ce_day_counts', keys: ['campaign_id', 'day', 'as_of_day'], keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)', 'ce_day(s.occurred_at)'], sums: { cost_fen: 's.amount_fen' } },
-    ]),
-    ...triggers('ce_complaints', [
+    ],
+  },
+  {
+    table: 'ce_complaints',
+    upserts: [
       { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { complaints: '1' } },
       { into: 'ce_reaction_counts', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)'], sums: { complaints: '1' } },
-    ]),
-    // Feedback lines (a comment without a rating counts as a line, not as a rating) on their day.
-    ...triggers('ce_feedback', [
+    ],
+  },
+  // Feedback lines (a comment without a rating counts as a line, not as a rating) on their day.
+  {
+    table: 'ce_feedback',
+    upserts: [
       {
         into: 'ce_reaction_counts',
         keys: ['campaign_id', 'day'],
         keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)'],
         sums: { feedback: '1', ratings: flag('s.rating IS NOT NULL'), rating_sum: 'coalesce(s.rating, 0)' },
       },
-    ]),
-    // Contacts per channel on their day, and each customer once per channel from their first contact there;
-    // each customer once per 旬 from their first contact in it on or after the period's first bank day.
-    ...triggers(
-      'ce_contacts',
-      [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.occurred_at)'], sums: { contacts: '1' } }],
-      {
-        insert: `INSERT INTO ce_channel_customers AS c (campaign_id, channel, customer_id, first_at)
-                   SELECT campaign_id, channel, customer_id, min(occurred_at) FROM new_rows GROUP BY 1, 2, 3
-                   ON CONFLICT (campaign_id, channel, customer_id) DO UPDATE SET first_at = EXCLUDED.first_at WHERE EXCLUDED.first_at < c.first_at;
-                 INSERT INTO ce_dekad_customers AS c (campaign_id, dekad, customer_id, first_day)
-                   SELECT n.campaign_id, ce_dekad(ce_day(n.occurred_at)), n.customer_id, min(ce_day(n.occurred_at))
-                   FROM new_rows n LEFT JOIN ce_campaigns k ON k.campaign_id = n.campaign_id
-                   WHERE k.period_start IS NULL OR ce_day(n.occurred_at) >= ce_day(k.period_start)
-                   GROUP BY 1, 2, 3
-                   ON CONFLICT (campaign_id, dekad, customer_id) DO UPDATE SET first_day = EXCLUDED.first_day WHERE EXCLUDED.first_day < c.first_day;`,
-      },
-    ),
-    ...triggers('ce_channel_customers', [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.first_at)'], sums: { customers: '1' } }]),
+    ],
+  },
+  // Contacts per channel on their day, and each customer once per channel from their first contact there;
+  // each customer once per 旬 from their first contact in it on or after the period's first bank day.
+  {
+    table: 'ce_contacts',
+    upserts: [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.occurred_at)'], sums: { contacts: '1' } }],
+    insert: `INSERT INTO ce_channel_customers AS c (campaign_id, channel, customer_id, first_at)
+               SELECT campaign_id, channel, customer_id, min(occurred_at) FROM new_rows GROUP BY 1, 2, 3
+               ON CONFLICT (campaign_id, channel, customer_id) DO UPDATE SET first_at = EXCLUDED.first_at WHERE EXCLUDED.first_at < c.first_at;
+             INSERT INTO ce_dekad_customers AS c (campaign_id, dekad, customer_id, first_day)
+               SELECT n.campaign_id, ce_dekad(ce_day(n.occurred_at)), n.customer_id, min(ce_day(n.occurred_at))
+               FROM new_rows n LEFT JOIN ce_campaigns k ON k.campaign_id = n.campaign_id
+               WHERE k.period_start IS NULL OR ce_day(n.occurred_at) >= ce_day(k.period_start)
+               GROUP BY 1, 2, 3
+               ON CONFLICT (campaign_id, dekad, customer_id) DO UPDATE SET first_day = EXCLUDED.first_day WHERE EXCLUDED.first_day < c.first_day;`,
+  },
+  { table: 'ce_channel_customers', upserts: [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.first_at)'], sums: { customers: '1' } }] },
+  { table: 'ce_dekad_customers', upserts: [{ into: 'ce_reaction_counts', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 's.first_day'], sums: { customers: '1' } }] },
+];
+
+export function countingTriggers(timeZone: string): string[] {
+  const zone = timeZone.replace(/'/g, "''");
+  return [
+    // The bank's business day of an instant.
+    `CREATE FUNCTION ce_day(at timestamptz) RETURNS date LANGUAGE sql IMMUTABLE AS $$ SELECT (at AT TIME ZONE '${zone}')::date $$`,
+    // A customer's sales as steps of bank days: each counts from its day (not before \`since\`, the enrolment)
+    // to the day it was reversed (\`until\`, null: for good); between two days where one starts or ends (or
+    // \`cut\`'s day), the sales standing and their revenue. Days, not instants: what an as-of day's end sees.
+    `CREATE FUNCTION ce_sale_steps(sale_at timestamptz[], sale_until timestamptz[], revenue bigint[], since timestamptz, cut timestamptz)
+     RETURNS TABLE (from_day date, to_day date, sales integer, revenue_fen bigint) LANGUAGE sql STABLE AS $$
+       WITH v AS (SELECT y.f, greatest(y.f, CASE WHEN y.u IS NULL THEN 'infinity'::date ELSE ce_day(y.u) END) AS t, y.r
+                  FROM (SELECT greatest(ce_day(x.a), ce_day(since)) AS f, x.u, x.r FROM unnest(sale_at, sale_until, revenue) AS x(a, u, r)) y),
+            b AS (SELECT DISTINCT d FROM (SELECT f FROM v WHERE f < t UNION ALL SELECT t FROM v WHERE f < t AND t < 'infinity'::date
+                                          UNION ALL SELECT ce_day(cut) WHERE cut IS NOT NULL) z(d)),
+            i AS (SELECT d, lead(d, 1, 'infinity'::date) OVER (ORDER BY d) AS e FROM b)
+       SELECT i.d, i.e, count(*)::int, COALESCE(sum(v.r), 0)::bigint FROM i JOIN v ON v.f <= i.d AND i.d < v.t GROUP BY i.d, i.e $$`,
+    // The spans of days with at least one sale standing (broken at \`cut\`'s day: the unit known from then).
+    `CREATE FUNCTION ce_converted_spans(sale_at timestamptz[], sale_until timestamptz[], since timestamptz, cut timestamptz)
+     RETURNS TABLE (from_day date, to_day date) LANGUAGE sql STABLE AS $$
+       SELECT min(d), max(e) FROM (
+         SELECT d, e, count(*) FILTER (WHERE brk) OVER (ORDER BY d) AS island FROM (
+           SELECT st.from_day AS d, st.to_day AS e, (st.from_day IS DISTINCT FROM lag(st.to_day) OVER (ORDER BY st.from_day) OR st.from_day = ce_day(cut)) AS brk
+           FROM ce_sale_steps(sale_at, sale_until, '{}'::bigint[], since, cut) st) x) y
+       GROUP BY island $$`,
+    // The first bank day of the 旬 holding a bank day (1–10, 11–20, 21 to the month's end); one expression, so it is inlined.
+    `CREATE FUNCTION ce_dekad(day date) RETURNS date LANGUAGE sql IMMUTABLE AS $$
+       SELECT day - (extract(day FROM day)::int - CASE WHEN extract(day FROM day) <= 10 THEN 1 WHEN extract(day FROM day) <= 20 THEN 11 ELSE 21 END) $$`,
+    ...COUNTERS,
+    ...COUNTING.flatMap(triggers),
     // A campaign's contacts projected before its draft (an import ordered by stream) were placed in their 旬 without the
     // period's first bank day: when the draft arrives, its customers per 旬 are placed again from its contacts. (A draft
     // normally comes first: nothing to read then. The period never changes after the draft.)
     `CREATE FUNCTION ce_campaigns_place_contacts() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
+       ${DEFERRED}
        IF EXISTS (SELECT 1 FROM ce_dekad_customers c JOIN new_rows n ON n.campaign_id = c.campaign_id) THEN
          UPDATE ce_reaction_counts r SET customers = 0 FROM new_rows n WHERE r.campaign_id = n.campaign_id AND r.customers <> 0;
          DELETE FROM ce_dekad_customers c USING new_rows n WHERE c.campaign_id = n.campaign_id;
@@ -349,6 +426,5 @@ export function countingTriggers(timeZone: string): string[] {
        RETURN NULL;
      END $$`,
     `CREATE TRIGGER ce_campaigns_place_contacts AFTER INSERT ON ce_campaigns REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ce_campaigns_place_contacts()`,
-    ...triggers('ce_dekad_customers', [{ into: 'ce_reaction_counts', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 's.first_day'], sums: { customers: '1' } }]),
   ];
 }

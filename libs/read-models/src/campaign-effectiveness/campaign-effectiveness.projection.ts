@@ -4,6 +4,7 @@ import type { Projection } from '../runner/projection';
 import { effectProjection, insert, update, upsert, type Effect, type EffectProjection } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { campaignEffectivenessTables } from './campaign-effectiveness.tables';
+import { recountCounters } from './campaign-effectiveness.counters';
 import {
   conversionsOf,
   groupConversionsOf,
@@ -304,6 +305,7 @@ const EVENT_TYPES = [
 /** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
 export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
+  // 12: a build's counters counted once when it is built (`recount`), the triggers doing nothing in its transactions;
   // 11: event times to the millisecond (an imported log's finer times truncated, `occurredAt`), so the database
   // compares the launch, the close and the sales as the fold does;
   // 10: costs keyed by (campaign, cost) and complaints by (customer, complaint), no longer by their ids joined with ':'
@@ -315,11 +317,13 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
   // ce_tagged_span_counts; the participants' sale steps), costs per day: as of a day's end reads no per-customer rows;
   // 8: the reaction per bank day (ce_reaction_counts: customers first contacted in their 旬, complaints, feedback), the
   // targets; 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
-  version: 11,
+  version: 12,
   tables: campaignEffectivenessTables(timeZone),
   eventTypes: EVENT_TYPES,
   state: loadCeState,
   effects: campaignEffectivenessEffects,
+  // A build counts nothing per batch (the counting triggers wait while BUILDING is on): its counters once, when built.
+  afterBuild: recountCounters,
 });
 
 /**
@@ -329,7 +333,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
 const live = () => effectProjection(campaignEffectivenessDefinition(bankTimeZone()));
 export const campaignEffectivenessProjection: Projection & { readonly definition: EffectProjection<CeState> } = {
   name: 'campaign-effectiveness',
-  version: 11,
+  version: 12,
   eventTypes: EVENT_TYPES,
   get tables() {
     return live().tables;
@@ -338,4 +342,5 @@ export const campaignEffectivenessProjection: Projection & { readonly definition
     return campaignEffectivenessDefinition(bankTimeZone());
   },
   apply: (tx, events) => live().apply(tx, events),
+  afterBuild: recountCounters,
 };

@@ -56,6 +56,8 @@ export interface EffectProjection<S = undefined> {
   readonly tables: readonly TableShape[];
   readonly state?: (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<S>;
   readonly effects: (event: RecordedEvent, state: S) => readonly Effect[];
+  /** See `Projection.afterBuild`. */
+  readonly afterBuild?: (tx: PoolClient) => Promise<void>;
 }
 
 /** A key's text: its columns' values joined (one column: its value as is). */
@@ -228,6 +230,7 @@ export function effectProjection<S>(p: EffectProjection<S>): Projection & { read
     eventTypes: p.eventTypes,
     tables: p.tables.flatMap(tableDdl),
     definition: p,
+    ...(p.afterBuild ? { afterBuild: p.afterBuild } : {}),
     async apply(tx, events) {
       const through = await timed(`${p.name}: checkpoint`, () => appliedThrough(tx));
       const fresh = through ? events.filter((e) => comparePositions(e.position, through) > 0) : events;

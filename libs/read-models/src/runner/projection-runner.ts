@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { comparePositions, formatPosition, START, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
-import type { Projection } from './projection';
+import { BUILDING, type Projection } from './projection';
 import { batches } from './batches';
 import { isTransient } from './transient';
 import { illegalState } from '@app/domain';
@@ -300,6 +300,19 @@ export class ProjectionRunner {
     const next = (await this.checkpoint(NEXT(name)))!;
     const old = this.statuses.get(name)?.schema;
     await inTransaction(this.pool, async (client) => {
+      if (p.afterBuild) {
+        // What the build deferred (its counters), over its finished tables, and statistics for what that wrote: in the
+        // transaction that switches, so the build never serves without it.
+        const started = Date.now();
+        await useSchema(client, schema, true);
+        await p.afterBuild(client);
+        const { rows } = await client.query<{ relname: string }>(
+          `SELECT relname FROM pg_stat_xact_user_tables WHERE schemaname = $1 AND n_tup_ins + n_tup_upd + n_tup_del > 0`,
+          [schema],
+        );
+        for (const r of rows) await client.query(`ANALYZE "${schema}"."${r.relname.replace(/"/g, '""')}"`);
+        this.log.info({ projection: name, schema, tables: rows.length, ms: Date.now() - started }, 'completed the build');
+      }
       await client.query(
         `UPDATE projection_checkpoints SET version = $2, schema_name = $3, commit_pos = $4::text::xid8, prepare_pos = $5, events_seen = $6,
            state = 'running', error = NULL, updated_at = now() WHERE name = $1`,
@@ -583,7 +596,7 @@ export class ProjectionRunner {
     // A build beside the live one is analysed once, before it serves (rebuildNow): not batch by batch.
     const live = m.checkpoint === m.projection.name;
     const tally = await inTransaction(this.pool, async (client) => {
-      await useSchema(client, m.schema);
+      await useSchema(client, m.schema, !live);
       if (relevant.length) await m.projection.apply(client, relevant);
       // Only forward: a writer behind another (which skipped what that one applied) must not move it back.
       await client.query(
@@ -650,7 +663,7 @@ export class ProjectionRunner {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await useSchema(client, schema);
+      await useSchema(client, schema, checkpoint !== p.name);
       for (const e of batch.filter((x) => p.eventTypes.includes(x.type))) {
         try {
           await p.apply(client, [e]);
@@ -746,7 +759,10 @@ export async function analyzeSchema(pool: Pool, schema: string): Promise<void> {
   for (const r of rows) await pool.query(`ANALYZE "${schema}"."${r.table_name}"`);
 }
 
-/** Points unqualified table names of this transaction at the projection's schema. */
-export async function useSchema(client: PoolClient, schema: string): Promise<void> {
-  await client.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}", public`]);
+/**
+ * Points unqualified table names of this transaction at the projection's schema; `building`: the
+ * schema is a build no one reads before it switches over (`BUILDING` on: the projection defers to `afterBuild`).
+ */
+export async function useSchema(client: PoolClient, schema: string, building = false): Promise<void> {
+  await client.query(`SELECT set_config('search_path', $1, true), set_config('${BUILDING}', $2, true)`, [`"${schema}", public`, building ? 'on' : 'off']);
 }

@@ -21,4 +21,18 @@ export interface Projection {
    */
   readonly tables: readonly string[];
   apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * A build beside the live tables (a rebuild, blue/green) is read by nothing until it switches over:
+   * its transactions have the setting `BUILDING` on, and work a projection can do once over its
+   * finished tables (counters a trigger would keep per batch) waits for this, run in the switch-over's
+   * transaction with the build and the live tables stopped. Never for a live projection (a first
+   * start, a projector catching up): those tables serve while they fill.
+   */
+  afterBuild?(tx: PoolClient): Promise<void>;
 }
+
+/**
+ * A transaction-local setting, `on` in a build's transactions (`useSchema`): what a projection
+ * defers to `afterBuild` (a counting trigger) does nothing while it is on.
+ */
+export const BUILDING = 'read_models.building';
