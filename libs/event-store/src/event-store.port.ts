@@ -121,9 +121,14 @@ export interface AllSubscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
-/** A subscription's pages one event at a time (its `for await`). */
-export async function* eventsOf(pages: AsyncIterable<readonly RecordedEvent[]>): AsyncGenerator<RecordedEvent> {
-  for await (const page of pages) for (const event of page) yield event;
+/** A subscription's pages one event at a time (its `for await`); none after `closed()` says it was closed, mid-page too. */
+export async function* eventsOf(pages: AsyncIterable<readonly RecordedEvent[]>, closed: () => boolean = () => false): AsyncGenerator<RecordedEvent> {
+  for await (const page of pages) {
+    for (const event of page) {
+      if (closed()) return;
+      yield event;
+    }
+  }
 }
 
 export interface EventStore {

@@ -30,14 +30,24 @@ async function databasePids(pool: Pool): Promise<number[]> {
 export async function perfRecorded<T>(pool: Pool, file: string | undefined, f: () => Promise<T>): Promise<T> {
   if (!file) return f();
   const perf = spawn('perf', ['record', '-F', '499', '-g', '-a', '-o', file], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 1000));
+  // Listened to from the start: perf missing ('error') or refused (an early exit) must neither kill nor hang the bench.
+  const ended = new Promise<void>((resolve) => {
+    perf.once('error', (err) => {
+      console.error(`perf record failed to start: ${err.message}`);
+      resolve();
+    });
+    perf.once('exit', () => resolve());
+  });
+  await Promise.race([ended, new Promise((r) => setTimeout(r, 1000))]);
   try {
     return await f();
   } finally {
-    writeFileSync(`${file}.pids`, (await databasePids(pool)).join(','));
-    const ended = new Promise((r) => perf.once('exit', r));
-    perf.kill('SIGINT');
-    await ended;
+    try {
+      writeFileSync(`${file}.pids`, (await databasePids(pool)).join(','));
+    } finally {
+      if (perf.exitCode === null && perf.signalCode === null) perf.kill('SIGINT');
+      await ended;
+    }
   }
 }
 

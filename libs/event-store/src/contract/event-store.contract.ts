@@ -325,6 +325,38 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
           await sub.close();
         }
       });
+
+      it('hands the same events out in pages: in order, none empty, the types asked for only', async () => {
+        const before = await store.headPosition();
+        await store.appendToStream(stream('p'), [event('Keep'), event('Drop'), event('Keep'), event('Keep')], 'no_stream');
+        const sub = store.subscribeToAll({ after: before ?? undefined, eventTypes: ['Keep'] });
+        const ours: RecordedEvent[] = [];
+        try {
+          for await (const page of sub.pages()) {
+            expect(page.length).toBeGreaterThan(0);
+            expect(page.every((e) => e.type === 'Keep')).toBe(true);
+            ours.push(...page.filter((e) => e.streamId.startsWith(prefix)));
+            if (ours.length >= 3) break;
+          }
+        } finally {
+          await sub.close();
+        }
+        expect(ours.map((e) => e.streamPosition)).toEqual([0, 2, 3]);
+      });
+
+      it('close() ends the iteration at once, in the middle of what one read brought too', async () => {
+        const before = await store.headPosition();
+        await store.appendToStream(stream('x'), [event('A'), event('B'), event('C'), event('D'), event('E')], 'no_stream');
+        const sub = store.subscribeToAll({ after: before ?? undefined });
+        const ours: RecordedEvent[] = [];
+        for await (const e of sub) {
+          if (!e.streamId.startsWith(prefix)) continue;
+          ours.push(e);
+          if (ours.length === 1) await sub.close();
+        }
+        // The five were read in one page (Postgres): the four after the close must not come out of it.
+        expect(ours.map((e) => e.type)).toEqual(['A']);
+      });
     });
 
     describe('late commits', () => {

@@ -341,7 +341,7 @@ export class EventStoreDbEventStore implements EventStore {
       if (!closed) throw new StoreUnavailable('subscription to $all', new Error('the server ended the subscription'));
     }
     const pages = ours();
-    const events = eventsOf(pages);
+    const events = eventsOf(pages, () => closed);
     return {
       [Symbol.asyncIterator]: () => events,
       pages: () => pages,

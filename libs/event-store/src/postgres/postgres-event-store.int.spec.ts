@@ -51,7 +51,7 @@ describe('PostgresEventStore specifics', () => {
     expect(rows[0].n).toBe(12_000);
   });
 
-  it('claims the heads of a launch-sized batch by key, with no scan of every stream, however many streams there are', async () => {
+  it('claims the heads of a launch-sized batch by key, with no scan of every stream (2,000 of 20,000: a share that planned a hash join over all of them)', async () => {
     // 20,000 streams, then a batch naming 2,000 of them at revision 0: the planner, left to itself, hashed all of es_streams for it.
     const ids = Array.from({ length: 20_000 }, (_, i) => `claimed-${String(i).padStart(5, '0')}`);
     for (let i = 0; i < ids.length; i += 5_000) {

@@ -31,7 +31,7 @@ export class PostgresAllSubscription implements AllSubscription {
 
   /** One iteration per subscription: every `for await` over it continues where the last left off. */
   [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
-    return (this.eventIterator ??= eventsOf(this.pages()));
+    return (this.eventIterator ??= eventsOf(this.pages(), () => this.closed));
   }
 
   /** The log's pages as read (filtered by `eventTypes`, empty ones left out); the same one iteration. */

@@ -83,6 +83,8 @@ describe('customer-directory: the sets of a launch in a database with a linguist
     await store.appendToStream('customer-C', [onboarded('C', '2026-01-31T23:50:00+08:00'), enrolled('k10', 'C', 'control', '2026-02-01T00:10:00+08:00')], 'any');
     await store.appendToStream('customer-D', [onboarded('D', '2026-01-31T23:50:00+08:00'), enrolled('k10', 'D', 'treatment', '2026-02-01T00:10:00+08:00'), enrolled('K8', 'D', 'treatment', '2026-02-01T00:10:00+08:00')], 'any');
     await store.appendToStream('customer-E', [onboarded('E', '2026-01-31T23:50:00+08:00'), enrolled('K8', 'E', 'control', '2026-02-01T00:10:00+08:00')], 'any');
+    // F in K8 and k9: where a lowercase campaign goes between the two in code point order (K < a < k), but before both linguistically.
+    await store.appendToStream('customer-F', [onboarded('F', '2026-01-31T23:50:00+08:00'), enrolled('K8', 'F', 'treatment', '2026-02-01T00:10:00+08:00'), enrolled('k9', 'F', 'treatment', '2026-02-01T00:10:00+08:00')], 'any');
     await project();
     // A launch at 00:00 Beijing on 20 June: enrolments only, so the sets are added to in the database.
     const at = '2026-06-20T00:00:00+08:00';
@@ -95,6 +97,8 @@ describe('customer-directory: the sets of a launch in a database with a linguist
       { streamId: 'customer-C', events: [enrolled('K8', 'C', 'control', at)], expectedRevision: 'any' },
       { streamId: 'customer-D', events: [enrolled('K9', 'D', 'treatment', at)], expectedRevision: 'any' },
       { streamId: 'customer-E', events: [enrolled('K8', 'E', 'control', at)], expectedRevision: 'any' },
+      // Between two in code point order, before the first linguistically: the "before the first" test must compare in "C" too.
+      { streamId: 'customer-F', events: [enrolled('a', 'F', 'treatment', at)], expectedRevision: 'any' },
     ]);
     await project();
   });
@@ -113,6 +117,7 @@ describe('customer-directory: the sets of a launch in a database with a linguist
       { customer_id: 'C', enrolled_in: ['K8', 'k10'], control_in: ['K8', 'k10'] },
       { customer_id: 'D', enrolled_in: ['K8', 'K9', 'k10'], control_in: [] },
       { customer_id: 'E', enrolled_in: ['K8'], control_in: ['K8'] },
+      { customer_id: 'F', enrolled_in: ['K8', 'a', 'k9'], control_in: [] },
     ]);
   });
 });

@@ -93,3 +93,16 @@ describe('cutting pages into batches', () => {
     expect(out).toEqual([[1, 2], [3, 4]]);
   });
 });
+
+describe('cutting the log into batches after the source was closed', () => {
+  it('given a page of 10 and batches of 3, once the source says it was closed after the first batch, hands out nothing more of that page', async () => {
+    let closed = false;
+    const out: number[][] = [];
+    for await (const b of batches(runs([10], 0), 3, 20, 3, () => closed)) {
+      out.push(b);
+      closed = true;
+    }
+    // Without the check the rest of the page already taken would still come out: [4,5,6], [7,8,9], [10].
+    expect(out).toEqual([[1, 2, 3]]);
+  });
+});

@@ -10,8 +10,11 @@
  * `catchUpSize` (a large batch closed by the wait at a page boundary of the source stays large);
  * a batch closed by the wait with fewer (the source keeps up with its writers) brings the next one
  * back to `size`.
+ *
+ * `ended` (the source was closed): no batch begins once it says so, so the rest of a page already
+ * taken is not handed out after a close (the consumer subscribes again from its own position).
  */
-export async function* batches<T>(source: AsyncIterable<readonly T[]>, size: number, maxWaitMs: number, catchUpSize = size): AsyncGenerator<T[]> {
+export async function* batches<T>(source: AsyncIterable<readonly T[]>, size: number, maxWaitMs: number, catchUpSize = size, ended: () => boolean = () => false): AsyncGenerator<T[]> {
   const iterator = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<readonly T[]>> | undefined;
   const next = () => (pending ??= iterator.next());
@@ -31,6 +34,7 @@ export async function* batches<T>(source: AsyncIterable<readonly T[]>, size: num
     }
   };
   for (;;) {
+    if (ended()) return;
     const batch: T[] = [];
     // The first item: the rest of the last page, or the next page that has one.
     while (at === page.length) {

@@ -163,6 +163,8 @@ const NEXT = (name: string) => `${name}#next`;
 export class ProjectionRunner {
   private readonly statuses = new Map<string, ProjectionStatus>();
   private readonly rebuilding = new Set<string>();
+  /** Subscriptions the runner closed: their loops cut no further batch from a page already read. */
+  private readonly closedSubscriptions = new WeakSet<AllSubscription>();
   private readonly loops = new Map<string, Loop>();
   private waiters: { position: Position; resolve: () => void }[] = [];
   private stopped = false;
@@ -381,7 +383,7 @@ export class ProjectionRunner {
     if (loop.members.size > 0) return;
     loop.closed = true;
     loop.wake?.();
-    await loop.subscription.close();
+    await this.closeSubscription(loop.subscription);
     await loop.done.catch(() => undefined);
   }
 
@@ -399,7 +401,9 @@ export class ProjectionRunner {
     while (!loop.closed && loop.members.size > 0) {
       let cause: unknown;
       try {
-        for await (const batch of batches(loop.subscription.pages(), this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20, this.options.catchUpBatchSize)) {
+        const subscription = loop.subscription;
+        const ended = () => this.closedSubscriptions.has(subscription);
+        for await (const batch of batches(subscription.pages(), this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20, this.options.catchUpBatchSize, ended)) {
           if (attempts > 0) {
             attempts = 0;
             await this.resumed(loop);
@@ -407,7 +411,7 @@ export class ProjectionRunner {
           await this.feed(loop, batch, inFlight);
           if (loop.members.size === 0) {
             await Promise.all(inFlight);
-            await loop.subscription.close();
+            await this.closeSubscription(loop.subscription);
             return;
           }
         }
@@ -425,7 +429,7 @@ export class ProjectionRunner {
       attempts++;
       const retryInMs = Math.min(initialMs * 2 ** (attempts - 1), maxMs);
       await this.interrupted(loop, cause, attempts, retryInMs);
-      await loop.subscription.close().catch(() => undefined);
+      await this.closeSubscription(loop.subscription).catch(() => undefined);
       await pause(loop, retryInMs, () => loop.closed || loop.members.size === 0);
       if (loop.closed || loop.members.size === 0) return;
       const from = [...loop.members.values()].map((m) => m.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
@@ -438,6 +442,11 @@ export class ProjectionRunner {
         void this.resumed(loop);
       }, this.options.resubscribe?.settleMs ?? Math.max(1_000, retryInMs)).unref();
     }
+  }
+
+  private closeSubscription(subscription: AllSubscription): Promise<void> {
+    this.closedSubscriptions.add(subscription);
+    return subscription.close();
   }
 
   /**
@@ -464,7 +473,7 @@ export class ProjectionRunner {
     // Awaited below or by a later call. A failure ends the subscription at once, so the loop sees it
     // and subscribes again even when no further batch comes to await it behind.
     const subscription = loop.subscription;
-    settled.catch(() => subscription.close().catch(() => undefined));
+    settled.catch(() => this.closeSubscription(subscription).catch(() => undefined));
     inFlight.push(settled);
     loop.current = Promise.allSettled([...inFlight]);
     while (inFlight.length >= Math.max(1, this.options.batchesInFlight ?? 1)) await inFlight.shift();
