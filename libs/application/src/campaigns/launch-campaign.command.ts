@@ -108,9 +108,8 @@ export class LaunchCampaignHandler implements ICommandHandler<LaunchCampaign> {
 
   async execute(m: LaunchCampaign): Promise<LaunchOutcome> {
     const { store } = this.runtime;
-    // Event ids derive from the campaign, not the request: every attempt at this launch names its facts alike;
-    // they share the key's first 48 bits, so a launch's enrolments fill a few pages of the event-id index at a time.
-    const context = { ...m.context, idempotencyKey: `launch ${m.campaignId}`, eventIdsTogether: true };
+    // Event ids derive from the campaign, not the request: every attempt at this launch names its facts alike.
+    const context = { ...m.context, idempotencyKey: `launch ${m.campaignId}` };
     const seed = m.randomisationSeed ?? m.campaignId;
     // Its enrolments are dated at the launch: a launch dated back past the grace, or into a closed
     // month, is refused whole here, not customer by customer once the launch is recorded.

@@ -1,6 +1,6 @@
 import { refused, type Decider } from '@app/domain';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { deterministicUuid, groupedUuid, handleCommand, uuidGroup, withMetadata, type CommandContext } from './handle-command';
+import { deterministicUuid, handleCommand, withMetadata, type CommandContext } from './handle-command';
 import { PostgresEventStore } from '@app/event-store';
 
 /**
@@ -106,24 +106,5 @@ describe('deterministicUuid', () => {
     expect(deterministicUuid('b')).toBe('e9d71f5e-e7c9-5d6d-89e9-2ffdad17b8bd');
     // 3c363836cf4e16666669…: '1' becomes 5; '6' (0110) becomes 'a'.
     expect(deterministicUuid('d')).toBe('3c363836-cf4e-5666-a669-a25da280a186');
-  });
-});
-
-describe('groupedUuid', () => {
-  it('keeps the group SHA-1 first 48 bits, then the name SHA-1 from the 49th bit with version 8 and variant 10', () => {
-    // sha1(a) = 86f7e437faa5…; sha1(b) = e9d71f5ee7c92d6dc9e92ffdad17b8bd…: after 48 bits, '2' becomes 8, 'd6d', 'c' (1100) becomes '8', '9e9', '2ffdad17b8bd'.
-    expect(uuidGroup('a')).toBe('86f7e437faa5');
-    expect(groupedUuid(uuidGroup('a'), 'b')).toBe('86f7e437-faa5-8d6d-89e9-2ffdad17b8bd');
-  });
-
-  it('gives the events of one keyed command told to keep their ids together one shared prefix, the same on a repeat, and changes nothing otherwise', () => {
-    const context = { correlationId: 'c', actor: 'u', orgUnit: null, occurredAt: '2026-01-01T00:00:00Z', idempotencyKey: 'a' };
-    const events = [{ type: 'DemoSeedCompleted', data: { seed: 1 } }, { type: 'DemoSeedCompleted', data: { seed: 2 } }] as never;
-    const ids = (streamId: string, together: boolean) => withMetadata(streamId, events, { ...context, eventIdsTogether: together }).map((e) => e.metadata.eventId);
-    const together = [...ids('s-1', true), ...ids('s-2', true)];
-    for (const id of together) expect(id.slice(0, 15)).toBe('86f7e437-faa5-8');
-    expect(new Set(together).size).toBe(4);
-    expect([...ids('s-1', true), ...ids('s-2', true)]).toEqual(together);
-    expect(ids('s-1', false)).toEqual([deterministicUuid('a\u0000s-1\u00000'), deterministicUuid('a\u0000s-1\u00001')]);
   });
 });

@@ -18,13 +18,6 @@ export interface CommandContext {
   readonly graceDays?: number;
   /** When present, event ids derive from it, so a repeated command stores nothing new. */
   readonly idempotencyKey?: string;
-  /**
-   * With `idempotencyKey`: the command's event ids share their first 48 bits, taken from the key
-   * (`groupedUuid`), so a command writing many events (a launch) puts them in one narrow range of
-   * `es_events`' event-id index instead of one page each across all of it. Without it, each id is
-   * its name's hash alone (`deterministicUuid`), as every id written before.
-   */
-  readonly eventIdsTogether?: boolean;
   /** W3C trace context of the request or message (kept in the events' metadata). */
   readonly traceparent?: string;
 }
@@ -197,12 +190,10 @@ export function withMetadata(
   /** Default: the type's current version in the event catalogue. */
   schemaVersion?: number,
 ): NewEvent[] {
-  const key = context.idempotencyKey;
-  const group = key && context.eventIdsTogether ? uuidGroup(key) : null;
   return events.map((e, i) => {
     const version = schemaVersion ?? currentSchemaVersion(e.type);
     const metadata: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } & { correction?: string } = {
-      eventId: key ? (group ? groupedUuid(group, `${key}\u0000${streamId}\u0000${i}`) : deterministicUuid(`${key}\u0000${streamId}\u0000${i}`)) : randomUUID(),
+      eventId: context.idempotencyKey ? deterministicUuid(`${context.idempotencyKey}\u0000${streamId}\u0000${i}`) : randomUUID(),
       correlationId: context.correlationId,
       causationId: context.causationId ?? null,
       actor: context.actor,
@@ -239,20 +230,4 @@ const VARIANT = '89ab';
 export function deterministicUuid(name: string): string {
   const hex = hash('sha1', name, 'hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${VARIANT[parseInt(hex[16]!, 16) & 3]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** The first 48 bits (12 hex digits) the ids of one group share: the group's SHA-1's first 48. */
-export function uuidGroup(group: string): string {
-  return hash('sha1', group, 'hex').slice(0, 12);
-}
-
-/**
- * A name-based UUID whose first 48 bits name its group (`uuidGroup`) and the rest its name's
- * SHA-1 (from the 49th bit on), version 8 (RFC 9562's custom layout) and variant `10`: stable for
- * the same group and name, 74 bits of the name's hash to tell apart the ids of one group. Ids of
- * one group sort together, so their index entries fill a few pages at a time.
- */
-export function groupedUuid(group: string, name: string): string {
-  const hex = hash('sha1', name, 'hex');
-  return `${group.slice(0, 8)}-${group.slice(8, 12)}-8${hex.slice(13, 16)}-${VARIANT[parseInt(hex[16]!, 16) & 3]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
