@@ -5,21 +5,25 @@ import { join } from 'node:path';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 
-/** The database server's process ids: the postmaster and its children alive now. */
-async function databasePids(pool: Pool): Promise<number[]> {
+/** The fields of `/proc/<pid>/stat` after the state and the pid: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime; undefined once gone. */
+function procStat(pid: number | string): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+/** The database server: its postmaster's pid and the stat fields of its children alive now (backends, WAL writer, checkpointer, autovacuum). */
+async function databaseServer(pool: Pool): Promise<{ postmaster: number; children: { pid: number; stat: string[] }[] }> {
   const dir = (await pool.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0]!.d;
   const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const children = readdirSync('/proc')
-    .filter((x) => /^\d+$/.test(x))
-    .filter((pid) => {
-      try {
-        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]) === postmaster;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-  return [postmaster, ...children];
+  const children: { pid: number; stat: string[] }[] = [];
+  for (const pid of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    const stat = procStat(pid);
+    if (stat && Number(stat[1]) === postmaster) children.push({ pid: Number(pid), stat });
+  }
+  return { postmaster, children };
 }
 
 /**
@@ -43,7 +47,8 @@ export async function perfRecorded<T>(pool: Pool, file: string | undefined, f: (
     return await f();
   } finally {
     try {
-      writeFileSync(`${file}.pids`, (await databasePids(pool)).join(','));
+      const { postmaster, children } = await databaseServer(pool);
+      writeFileSync(`${file}.pids`, [postmaster, ...children.map((c) => c.pid)].join(','));
     } finally {
       if (perf.exitCode === null && perf.signalCode === null) perf.kill('SIGINT');
       await ended;
@@ -53,23 +58,11 @@ export async function perfRecorded<T>(pool: Pool, file: string | undefined, f: (
 
 /** CPU seconds the database server has used so far: the postmaster, the children it reaped, and those alive (backends, WAL writer, checkpointer, autovacuum). */
 export async function databaseCpuSeconds(pool: Pool): Promise<number> {
-  const dir = (await pool.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0]!.d;
-  const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const { postmaster, children } = await databaseServer(pool);
   const tick = 100; // USER_HZ
-  const fields = (pid: number | string) => {
-    try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    } catch {
-      return undefined; // gone meanwhile
-    }
-  };
-  // After the state and the pid: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.
-  const own = fields(postmaster)!;
+  const own = procStat(postmaster)!;
   let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-  for (const pid of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    const f = fields(pid);
-    if (f && Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
-  }
+  for (const { stat } of children) ticks += Number(stat[11]) + Number(stat[12]);
   return ticks / tick;
 }
 
