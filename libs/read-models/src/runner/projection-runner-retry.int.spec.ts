@@ -156,22 +156,6 @@ describe('projection runner: a failed catch-up batch', () => {
     expect(await ticks()).toEqual(Array.from({ length: 15 }, (_, i) => ({ n: i + 1, seen: 1 })));
     expect(status!.position).toEqual(events[14]!.position);
   });
-
-  it('builds blue/green in larger catch-up batches than the live projector, and applies a failed one again in batches of the normal size', async () => {
-    const p = picky(10);
-    const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: () => undefined }, { ...options, catchUpBatchSize: 10, buildCatchUpBatchSize: 50 });
-    await runner.start();
-    expect(await runner.catchUp(10_000)).toBe(true);
-    // Live: 5, then catch-up batches of at most 10 (read in pages of 10: 5 + 5, 5 + 5, 5).
-    expect(p.sizes).toEqual([5, 10, 10, 5]);
-    p.sizes.length = 0;
-    const [status] = await runner.rebuildAll(['ticks']);
-    await runner.stop();
-    // The build: 5, then the other 25 in one catch-up batch (refused for its size, rolled back), then as 5 + 5 + 5 + 5 + 5.
-    expect(p.sizes).toEqual([5, 25, 5, 5, 5, 5, 5]);
-    expect(status).toMatchObject({ state: 'running', error: null });
-    expect(await ticks()).toEqual(Array.from({ length: 30 }, (_, i) => ({ n: i + 1, seen: 1 })));
-  });
 });
 
 /**

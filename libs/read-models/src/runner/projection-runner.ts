@@ -14,14 +14,6 @@ export interface RunnerOptions {
    * wait. Defaults to `batchSize`.
    */
   readonly catchUpBatchSize?: number;
-  /**
-   * `catchUpBatchSize` for a blue/green build (a rebuild, a replay, a new version built beside the
-   * live one); defaults to `catchUpBatchSize`. Nothing live waits on a build's commits (the live
-   * tables keep serving until the switch-over), so its transactions can be larger than a live
-   * projector's: fewer state reads of the same customers, fewer UPDATEs of the same rows and
-   * counter-trigger calls per event, for more memory per batch (see the platform's default).
-   */
-  readonly buildCatchUpBatchSize?: number;
   /** Longest a batch waits to fill once it has its first event (ms). */
   readonly maxBatchWaitMs?: number;
   /**
@@ -135,8 +127,6 @@ interface Member extends Waiting {
 interface Loop extends Waiting {
   /** Replaced when the store's subscription breaks and the loop subscribes again. */
   subscription: AllSubscription;
-  /** Events per transaction once a batch has filled up (a build's may be larger than a live loop's), and per read of the log. */
-  readonly catchUpSize: number;
   readonly members: Map<string, Member>;
   done: Promise<void>;
   /** The batches being applied now: a member taken out waits for them, so nothing writes after it left. */
@@ -272,7 +262,7 @@ export class ProjectionRunner {
       members.push({ projection: p, checkpoint: NEXT(p.name), schema, position: START });
     }
     const total = await this.countEvents();
-    this.startLoop(members, this.options.buildCatchUpBatchSize ?? this.options.catchUpBatchSize);
+    this.startLoop(members);
     try {
       await this.follow(members, total, onProgress);
     } catch (err) {
@@ -366,13 +356,16 @@ export class ProjectionRunner {
     });
   }
 
+  /** Events per read of the log: a catch-up batch's worth (a page holds only what is there, so a projector keeping up reads small ones). */
+  private pageSize(): number {
+    return Math.max(this.options.batchSize ?? 500, this.options.catchUpBatchSize ?? 0);
+  }
+
   /** One reader from the earliest member's position; each member skips what it has already applied. */
-  private startLoop(members: Member[], catchUpBatchSize = this.options.catchUpBatchSize): void {
+  private startLoop(members: Member[]): void {
     const from = members.map((m) => m.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
-    // Events per read of the log: a catch-up batch's worth (a page holds only what is there, so a projector keeping up reads small ones).
-    const catchUpSize = Math.max(this.options.batchSize ?? 500, catchUpBatchSize ?? 0);
-    const subscription = this.store.subscribeToAll({ after: from, batchSize: catchUpSize });
-    const loop: Loop = { subscription, catchUpSize, members: new Map(members.map((m) => [m.checkpoint, m])), done: Promise.resolve(), current: Promise.resolve(), tails: new Map(), closed: false, generation: 1 };
+    const subscription = this.store.subscribeToAll({ after: from, batchSize: this.pageSize() });
+    const loop: Loop = { subscription, members: new Map(members.map((m) => [m.checkpoint, m])), done: Promise.resolve(), current: Promise.resolve(), tails: new Map(), closed: false, generation: 1 };
     for (const m of members) this.loops.set(m.checkpoint, loop);
     loop.done = this.run(loop);
   }
@@ -410,7 +403,7 @@ export class ProjectionRunner {
       try {
         const subscription = loop.subscription;
         const ended = () => this.closedSubscriptions.has(subscription);
-        for await (const batch of batches(subscription.pages(), this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20, loop.catchUpSize, ended)) {
+        for await (const batch of batches(subscription.pages(), this.options.batchSize ?? 500, this.options.maxBatchWaitMs ?? 20, this.options.catchUpBatchSize, ended)) {
           if (attempts > 0) {
             attempts = 0;
             await this.resumed(loop);
@@ -440,7 +433,7 @@ export class ProjectionRunner {
       await pause(loop, retryInMs, () => loop.closed || loop.members.size === 0);
       if (loop.closed || loop.members.size === 0) return;
       const from = [...loop.members.values()].map((m) => m.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
-      loop.subscription = this.store.subscribeToAll({ after: from, batchSize: loop.catchUpSize });
+      loop.subscription = this.store.subscribeToAll({ after: from, batchSize: this.pageSize() });
       const generation = ++loop.generation;
       // A quiet store sends nothing: a subscription that has not failed for a while is running.
       setTimeout(() => {
