@@ -2,7 +2,6 @@ import { ConfigError, loadConfig, type AppConfig } from './config';
 import { createLogger } from './logger';
 import { startRuntime, type Runtime } from './runtime';
 import { startTracing } from './tracing';
-import { boundHeapGrowth } from './heap';
 
 export interface Started {
   close(): Promise<void>;
@@ -19,7 +18,6 @@ export interface Started {
  * close both in order on SIGINT/SIGTERM. A failure to start is one line on stderr and exit 1.
  */
 export function runMain(name: string, start: (runtime: Runtime, config: AppConfig) => Promise<Started>): void {
-  boundHeapGrowth();
   void (async () => {
     const config = loadConfig();
     const log = createLogger(config.logLevel).child({ app: name });

@@ -11,10 +11,10 @@
  * rebuild that took it longest, and `analyze` the projector's ANALYZEs of it (statements, calls, server ms, the dearest three). Each rebuild reports the database server's CPU seconds beside this process's.
  * `--blue-green`: the all-projections run is the rebuild `campaignctl replay --all` runs (beside live read models,
  * analysed once when built) instead of the projector's first start (analysed as it goes); `--runs 4 --ab BLUE_GREEN`
- * alternates the two. `--catch-up N`: events per transaction once a batch has filled up (10,000 without it); with `--runs 4 --ab CATCH_UP_OFF`
+ * alternates the two. `--catch-up N`: events per transaction once a batch has filled up (10,000 without it; `--catch-up 10000,20000` with `--runs 4`: run i takes the i-th size, round and round); with `--runs 4 --ab CATCH_UP_OFF`
  * the runs alternate with and without catch-up batches in one process; `--runs 4 --ab TWO_BATCHES_IN_FLIGHT`, with one
  * batch in flight (the runner's default: every member finishes a batch before any starts the next) and with two. Each rebuild reports the garbage collector's
- * pauses (`gcMs`). `--cpu-profile FILE` / `--heap-profile FILE`: a V8 CPU profile / a sampling heap profile (every
+ * pauses (`gcMs`) and `memoryMb` (`process.memoryUsage()` before it and at its RSS peak); the heap bound of `campaignctl replay` (`boundHeapGrowth`) is on, `--ab V8_HEAP_GROWTH` alternates it with V8's own. `--cpu-profile FILE` / `--heap-profile FILE`: a V8 CPU profile / a sampling heap profile (every
  * allocation sampled, collected or not) of the all-projections rebuild, written to FILE.
  */
 import 'reflect-metadata';
