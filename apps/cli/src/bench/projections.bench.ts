@@ -62,7 +62,7 @@ const catchUpBatchSize = (run: number) => {
  * side: live read models built from the start, each table analysed in the batch that changed it a lot (as after a launch).
  */
 async function rebuild(pool: Pool, store: PostgresEventStore, projections: readonly Projection[], events: number, blueGreen = false, run = 0) {
-  // The processes' heap policy (libs/platform/src/heap.ts); `--ab V8_HEAP_GROWTH` alternates it with V8's own factor (up to 4×).
+  // The heap bound `campaignctl replay` and the projector set (libs/platform/src/heap.ts); `--ab V8_HEAP_GROWTH` alternates it with V8's own factor (up to 4×).
   boundHeapGrowth(process.env.V8_HEAP_GROWTH ? 0 : HEAP_GROWING_PERCENT);
   // What the process held before the rebuild (the seeded history's leftovers, Nest-free here) and, at the RSS peak,
   // how it split: the JS heap in use, the heap V8 has reserved, and memory outside it (the driver's socket buffers).
