@@ -1,11 +1,14 @@
 import 'reflect-metadata';
-import { runMain, serveOps, startProjector } from '@app/platform';
+import { boundHeapGrowth, runMain, serveOps, startProjector } from '@app/platform';
 
 /**
  * The projector process: follows the store's global stream and keeps the read models in
  * Postgres. On the embedded default the api runs the same projector in its own process.
  * One replica holds the advisory lock and projects; another stands by (and serves its metrics).
  */
+// This process folds batches (catch-up, blue/green builds of a new version): its old generation is collected at twice
+// what is alive, not four times (a rebuild's peak RSS; libs/platform/src/heap.ts).
+boundHeapGrowth();
 runMain('projector', async (runtime, config) => {
   runtime.metrics.observe({ projections: true });
   // Metrics and health first: a standby waiting for the lock is alive and says so.

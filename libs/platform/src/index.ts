@@ -4,6 +4,7 @@ export * from './embedded-postgres';
 export * from './logger';
 export * from './runtime';
 export * from './main-process';
+export * from './heap';
 export * from './idempotency';
 export * from './pii-vault';
 export * from './audit';

@@ -11,10 +11,10 @@
  * rebuild that took it longest, and `analyze` the projector's ANALYZEs of it (statements, calls, server ms, the dearest three). Each rebuild reports the database server's CPU seconds beside this process's.
  * `--blue-green`: the all-projections run is the rebuild `campaignctl replay --all` runs (beside live read models,
  * analysed once when built) instead of the projector's first start (analysed as it goes); `--runs 4 --ab BLUE_GREEN`
- * alternates the two. `--catch-up N`: events per transaction once a batch has filled up (10,000 without it); with `--runs 4 --ab CATCH_UP_OFF`
+ * alternates the two. `--catch-up N`: events per transaction once a batch has filled up (10,000 without it; `--catch-up 10000,20000` with `--runs 4`: run i takes the i-th size, round and round); with `--runs 4 --ab CATCH_UP_OFF`
  * the runs alternate with and without catch-up batches in one process; `--runs 4 --ab TWO_BATCHES_IN_FLIGHT`, with one
  * batch in flight (the runner's default: every member finishes a batch before any starts the next) and with two. Each rebuild reports the garbage collector's
- * pauses (`gcMs`). `--cpu-profile FILE` / `--heap-profile FILE`: a V8 CPU profile / a sampling heap profile (every
+ * pauses (`gcMs`) and `memoryMb` (`process.memoryUsage()` before it and at its RSS peak); the heap bound of `campaignctl replay` (`boundHeapGrowth`) is on, `--ab V8_HEAP_GROWTH` alternates it with V8's own. `--cpu-profile FILE` / `--heap-profile FILE`: a V8 CPU profile / a sampling heap profile (every
  * allocation sampled, collected or not) of the all-projections rebuild, written to FILE.
  */
 import 'reflect-metadata';
@@ -29,7 +29,7 @@ Client.prototype.query = function (this: Client, ...args: unknown[]) {
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof Client.prototype.query;
 import { PostgresEventStore } from '@app/event-store';
-import { MIGRATIONS, migrate, startEmbeddedPostgres, temporaryDataDir } from '@app/platform';
+import { boundHeapGrowth, HEAP_GROWING_PERCENT, MIGRATIONS, migrate, startEmbeddedPostgres, temporaryDataDir } from '@app/platform';
 import { effectTimings, PROJECTIONS, ProjectionRunner, type Projection } from '@app/read-models';
 import { START, comparePositions, type Position } from '@app/event-store';
 import { syntheticBatches } from '@app/demo';
@@ -38,16 +38,21 @@ import { naiveRebuild } from './naive-baseline';
 import { cpuProfiled, gcPauses, heapSampled, withCpu } from './cpu';
 
 const EVENTS_PER_CUSTOMER = 8.2;
+/** `process.memoryUsage()` in MB: rss, the JS heap reserved and in use, memory outside it (Buffers among it). */
+const mb = (m: NodeJS.MemoryUsage) => ({ rss: Math.round(m.rss / 2 ** 20), heapTotal: Math.round(m.heapTotal / 2 ** 20), heapUsed: Math.round(m.heapUsed / 2 ** 20), external: Math.round(m.external / 2 ** 20), arrayBuffers: Math.round(m.arrayBuffers / 2 ** 20) });
 const silent = { info: () => undefined, error: (o: object, m: string) => console.error(m, o) };
 
 /**
  * `--catch-up N`: events per transaction once a batch has filled up (the runner's `catchUpBatchSize`,
  * 10,000 without it, as the projector's default for batches of 500); `--runs 4 --ab CATCH_UP_OFF` alternates runs with it off (batches of 2,000 throughout).
  */
-const catchUpBatchSize = () => {
+const catchUpBatchSize = (run: number) => {
   const args = process.argv.slice(2);
   if (process.env.CATCH_UP_OFF) return undefined;
-  return args.includes('--catch-up') ? Number(args[args.indexOf('--catch-up') + 1]) : 10_000;
+  if (!args.includes('--catch-up')) return 10_000;
+  // `--catch-up 10000,40000`: run i of `--runs N` takes the i-th size, round and round (sizes alternating in one process).
+  const sizes = args[args.indexOf('--catch-up') + 1]!.split(',').map(Number);
+  return sizes[run % sizes.length];
 };
 
 /**
@@ -56,8 +61,14 @@ const catchUpBatchSize = () => {
  * the head), analysed once when built, then switched to. Without it, the projector's first start over an empty read
  * side: live read models built from the start, each table analysed in the batch that changed it a lot (as after a launch).
  */
-async function rebuild(pool: Pool, store: PostgresEventStore, projections: readonly Projection[], events: number, blueGreen = false) {
-  let peakRss = process.memoryUsage().rss;
+async function rebuild(pool: Pool, store: PostgresEventStore, projections: readonly Projection[], events: number, blueGreen = false, run = 0) {
+  // The heap bound `campaignctl replay` and the projector set (libs/platform/src/heap.ts); `--ab V8_HEAP_GROWTH` alternates it with V8's own factor (up to 4×).
+  boundHeapGrowth(process.env.V8_HEAP_GROWTH ? 0 : HEAP_GROWING_PERCENT);
+  // What the process held before the rebuild (the seeded history's leftovers, Nest-free here) and, at the RSS peak,
+  // how it split: the JS heap in use, the heap V8 has reserved, and memory outside it (the driver's socket buffers).
+  const before = process.memoryUsage();
+  let peakRss = before.rss;
+  let atPeak = before;
   const statementsBefore = statements;
   if (blueGreen) {
     // Live read models to rebuild beside: checkpoints at the head of the log, no tables (the switch-over drops nothing).
@@ -66,9 +77,12 @@ async function rebuild(pool: Pool, store: PostgresEventStore, projections: reado
       await pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name, commit_pos, prepare_pos) VALUES ($1, $2, 'none', $3::text::xid8, $4)`, [p.name, p.version, head.commit.toString(), head.prepare.toString()]);
     }
   }
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss > peakRss) [peakRss, atPeak] = [m.rss, m];
+  }, 100);
   const gc = gcPauses();
-  const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20, catchUpBatchSize: catchUpBatchSize(), batchesInFlight: process.env.TWO_BATCHES_IN_FLIGHT ? 2 : undefined });
+  const runner = new ProjectionRunner(store, pool, projections, silent, { batchSize: 2000, maxBatchWaitMs: 20, catchUpBatchSize: catchUpBatchSize(run), batchesInFlight: process.env.TWO_BATCHES_IN_FLIGHT ? 2 : undefined });
   // This process's CPU (effects, folds, parsing, the driver) and the database's; the rest of the wall time is waiting for a core.
   const [[, ms], cpu] = await withCpu(pool, async () => {
     const run = await timed(async () => {
@@ -88,7 +102,7 @@ async function rebuild(pool: Pool, store: PostgresEventStore, projections: reado
   // The next run starts from nothing: drop this one's checkpoints and schemas.
   const { rows } = await pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints RETURNING schema_name`);
   for (const r of rows) await pool.query(`DROP SCHEMA IF EXISTS "${r.schema_name}" CASCADE`);
-  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), path: blueGreen ? 'blue-green rebuild' : 'first start', seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), statementsPer1000Events: Math.round((sent / events) * 1000), ...cpu, gcMs };
+  return { projections: projections.map((p) => `${p.name} v${p.version}`).join(', '), path: blueGreen ? 'blue-green rebuild' : 'first start', catchUp: catchUpBatchSize(run) ?? null, heapGrowth: process.env.V8_HEAP_GROWTH ? 'V8' : `${HEAP_GROWING_PERCENT}%`, seconds: Math.round(ms) / 1000, eventsPerSecond: Math.round(events / (ms / 1000)), peakRssMb: Math.round(peakRss / 2 ** 20), memoryMb: { before: mb(before), atPeak: mb(atPeak) }, statementsPer1000Events: Math.round((sent / events) * 1000), ...cpu, gcMs };
 }
 
 async function main() {
@@ -180,7 +194,7 @@ async function main() {
         const ab = args.includes('--ab') ? args[args.indexOf('--ab') + 1]!.split(',') : [];
         for (const k of ab) if (i % 2 === 1) process.env[k] = '1'; else delete process.env[k];
         step(`run ${i + 1} ${ab.filter((k) => process.env[k]).join(',')}`);
-        results.push(await rebuild(pool, store, PROJECTIONS, events, blueGreen()));
+        results.push(await rebuild(pool, store, PROJECTIONS, events, blueGreen(), i));
         step(JSON.stringify(results.at(-1)));
       }
       effectTimings.enabled = false;

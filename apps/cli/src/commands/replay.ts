@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatPosition } from '@app/event-store';
 import { PROJECTIONS } from '@app/read-models';
+import { boundHeapGrowth } from '@app/platform';
 import { usage, withRuntime } from '../cli-runtime';
 import { output, table } from '../output';
 import { progress } from '../progress';
@@ -17,6 +18,8 @@ export function replayCommand(program: Command): void {
       if (!o.all === !o.projection) throw usage('name one --projection, or --all');
       if (o.projection && !PROJECTIONS.some((p) => p.name === o.projection)) throw usage(`no projection ${o.projection}; there are ${PROJECTIONS.map((p) => p.name).join(', ')}`);
       const names = o.all ? PROJECTIONS.map((p) => p.name) : [o.projection!];
+      // A rebuild's batches die in the old generation: collect it at twice what is alive, not four times (peak RSS; heap.ts).
+      boundHeapGrowth();
       const results = await withRuntime(
         async (runtime) => {
           // Every projection named is rebuilt from one read of the log.
