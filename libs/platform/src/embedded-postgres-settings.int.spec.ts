@@ -29,9 +29,9 @@ describe('embedded PostgreSQL server settings (EMBEDDED_PG_SETTINGS)', () => {
     expect(() => loadConfig({ EMBEDDED_PG_SETTINGS: 'work_mem 8MB' })).toThrow(/EMBEDDED_PG_SETTINGS/);
   });
 
-  it('starts the server with the settings EMBEDDED_PG_SETTINGS gives, over its own; the listen address stays loopback', async () => {
+  it('starts the server with the settings EMBEDDED_PG_SETTINGS gives, over its own; the listen address stays loopback even when they name another', async () => {
     const dir = temporaryDataDir('pg-settings-');
-    const pg = await startOwnPostgres(dir, undefined, 'shared_buffers=48MB,max_wal_size=2GB checkpoint_timeout=20min');
+    const pg = await startOwnPostgres(dir, undefined, 'shared_buffers=48MB,max_wal_size=2GB checkpoint_timeout=20min,listen_addresses=0.0.0.0');
     try {
       expect(await show(pg.url, ['shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'listen_addresses', 'max_connections'])).toEqual({
         shared_buffers: '48MB',
@@ -44,5 +44,5 @@ describe('embedded PostgreSQL server settings (EMBEDDED_PG_SETTINGS)', () => {
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -59,8 +59,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password: credentials.password,
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
-    // Listen on loopback only; fsync stays on: this is the product's real store.
-    postgresFlags: serverFlags({ listen_addresses: '127.0.0.1', max_connections: '200', ...options.settings }),
+    // Listen on loopback only, whatever the settings say; fsync stays on: this is the product's real store.
+    postgresFlags: serverFlags({ max_connections: '200', ...options.settings, listen_addresses: '127.0.0.1' }),
     onLog: (m: string) => log(m.trim()),
     onError: (e: unknown) => log(`[error] ${String(e)}`),
   });
