@@ -16,10 +16,14 @@ export interface OwnPostgres {
 }
 
 const platformModule = join(__dirname, '..', '..', 'dist', 'libs', 'platform', 'src', 'embedded-postgres.js');
+const configModule = join(__dirname, '..', '..', 'dist', 'libs', 'platform', 'src', 'config.js');
 
+// The server settings come through the product's configuration (EMBEDDED_PG_SETTINGS), as `npm start` reads them.
 const SCRIPT = `
 const { startEmbeddedPostgres } = require(process.env.PG_MODULE);
-startEmbeddedPostgres({ dataDir: process.env.PG_DIR, port: process.env.PG_PORT ? Number(process.env.PG_PORT) : undefined }).then((pg) => {
+const { loadConfig } = require(process.env.PG_CONFIG_MODULE);
+const settings = loadConfig({ EMBEDDED_PG_SETTINGS: process.env.PG_SETTINGS }).embeddedPgSettings;
+startEmbeddedPostgres({ dataDir: process.env.PG_DIR, port: process.env.PG_PORT ? Number(process.env.PG_PORT) : undefined, settings }).then((pg) => {
   process.stdout.write(JSON.stringify({ url: pg.url, port: pg.port }) + '\\n');
   const stop = () => pg.stop().then(() => process.exit(0), () => process.exit(1));
   process.on('SIGTERM', stop);
@@ -27,10 +31,11 @@ startEmbeddedPostgres({ dataDir: process.env.PG_DIR, port: process.env.PG_PORT ?
 }, (err) => { process.stderr.write(String(err) + '\\n'); process.exit(1); });
 `;
 
-export async function startOwnPostgres(dataDir: string, port?: number): Promise<OwnPostgres> {
+/** `settings`: an `EMBEDDED_PG_SETTINGS` value (`shared_buffers=48MB,max_wal_size=2GB`). */
+export async function startOwnPostgres(dataDir: string, port?: number, settings = ''): Promise<OwnPostgres> {
   if (!existsSync(platformModule)) throw new Error(`${platformModule} is missing: run \`npm run build\` (npm test does it first)`);
   const child: ChildProcess = spawn(process.execPath, ['-e', SCRIPT], {
-    env: { ...process.env, PG_MODULE: platformModule, PG_DIR: dataDir, PG_PORT: port ? String(port) : '' },
+    env: { ...process.env, PG_MODULE: platformModule, PG_CONFIG_MODULE: configModule, PG_DIR: dataDir, PG_PORT: port ? String(port) : '', PG_SETTINGS: settings },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 // Not exported from the package root; the package has no export map, so its own parser is reachable here.
 import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
 import { checkTimeZone, DEFAULT_BANK_TIME_ZONE } from '@app/domain';
+import { parseServerSettings } from './embedded-postgres';
 
 /**
  * The whole configuration, read once from the environment at start-up and validated.
@@ -25,6 +26,17 @@ const schema = z.object({
   EVENTSTORE_URL: esdbUrl.optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
   EMBEDDED_PG_PORT: port.optional(),
+  EMBEDDED_PG_SETTINGS: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parseServerSettings(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `must be name=value pairs separated by commas (${(err as Error).message})` });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAFKA_BROKERS: z
     .string()
@@ -95,6 +107,8 @@ export interface AppConfig {
   readonly eventStoreUrl?: string;
   readonly dataDir: string;
   readonly embeddedPgPort?: number;
+  /** Server settings for the embedded PostgreSQL, over its defaults (`EMBEDDED_PG_SETTINGS`). */
+  readonly embeddedPgSettings?: Readonly<Record<string, string>>;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly kafkaBrokers?: readonly string[];
   /** Topics the Kafka bus creates: partitions (a customer's messages stay on one) and copies of each. */
@@ -168,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventStoreUrl: c.EVENTSTORE_URL,
     dataDir: c.DATA_DIR,
     embeddedPgPort: c.EMBEDDED_PG_PORT,
+    embeddedPgSettings: c.EMBEDDED_PG_SETTINGS,
     logLevel: c.LOG_LEVEL,
     kafkaBrokers: c.KAFKA_BROKERS?.split(','),
     kafkaTopics: { partitions: c.KAFKA_TOPIC_PARTITIONS, replicationFactor: c.KAFKA_REPLICATION_FACTOR },

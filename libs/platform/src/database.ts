@@ -22,6 +22,7 @@ export async function openDatabase(config: AppConfig, log: Logger, options: { jo
     : await startEmbeddedPostgres({
         dataDir: config.dataDir,
         port: config.embeddedPgPort,
+        settings: config.embeddedPgSettings,
         log: (line) => log.debug({ postgres: line }, 'embedded postgres'),
         joinRunning: options.joinRunning,
       });

@@ -20,6 +20,11 @@ export interface EmbeddedPostgresOptions {
    * to it as a guest instead of refusing; a guest never stops the server. For the CLI.
    */
   readonly joinRunning?: boolean;
+  /**
+   * Server settings (`name` → value, as in postgresql.conf: `shared_buffers` → `1GB`) given at start with `-c`, over
+   * the cluster's own; `EMBEDDED_PG_SETTINGS` reaches here through the configuration.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 export interface RunningPostgres {
@@ -54,8 +59,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password: credentials.password,
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
-    // Listen on loopback only; fsync stays on: this is the product's real store.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    // Listen on loopback only, whatever the settings say; fsync stays on: this is the product's real store.
+    postgresFlags: serverFlags({ max_connections: '200', ...options.settings, listen_addresses: '127.0.0.1' }),
     onLog: (m: string) => log(m.trim()),
     onError: (e: unknown) => log(`[error] ${String(e)}`),
   });
@@ -76,6 +81,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       rmSync(join(pgDir, 'owner.pid'), { force: true });
     },
   };
+}
+
+/** `-c name=value` for each setting, for the server's command line. */
+export function serverFlags(settings: Readonly<Record<string, string>>): string[] {
+  return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+}
+
+/**
+ * `EMBEDDED_PG_SETTINGS`: `name=value` pairs separated by commas or spaces (`shared_buffers=1GB,max_wal_size=8GB`);
+ * a name is a server setting's (letters, digits, `_`, `.`), a value has no comma, space or quote. Throws on anything else.
+ */
+export function parseServerSettings(text: string): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const pair of text.split(/[\s,]+/).filter(Boolean)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_.]*)=([^\s,'"\\]+)$/.exec(pair);
+    if (!m) throw new Error(`not a name=value setting: ${JSON.stringify(pair)}`);
+    settings[m[1]!.toLowerCase()] = m[2]!;
+  }
+  return settings;
 }
 
 /**

@@ -66,14 +66,36 @@ export async function databaseCpuSeconds(pool: Pool): Promise<number> {
   return ticks / tick;
 }
 
-/** This process's and the database server's CPU seconds spent while `f` runs. */
-export async function withCpu<T>(pool: Pool, f: () => Promise<T>): Promise<[T, { nodeCpuSeconds: number; databaseCpuSeconds: number }]> {
+/**
+ * The server's write counters so far (PostgreSQL 17+): checkpoints (timed, requested) and the buffers they wrote; the
+ * WAL (MB, full-page images, waits for a full WAL buffer); and the client backends' own page reads, writes (a dirty
+ * buffer evicted by a backend: shared_buffers too small) and evictions. Everything the server counts, all databases.
+ */
+export async function serverWrites(pool: Pool): Promise<Record<string, number>> {
+  const { rows } = await pool.query<Record<string, string>>(
+    `SELECT c.num_timed AS "checkpointsTimed", c.num_requested AS "checkpointsRequested", c.buffers_written AS "checkpointBuffers",
+            round(w.wal_bytes / 1048576) AS "walMb", w.wal_fpi AS "walFullPages", w.wal_buffers_full AS "walBuffersFull",
+            (SELECT coalesce(sum(reads), 0) FROM pg_stat_io WHERE backend_type = 'client backend' AND object = 'relation') AS "backendReads",
+            (SELECT coalesce(sum(writes), 0) FROM pg_stat_io WHERE backend_type = 'client backend' AND object = 'relation') AS "backendWrites",
+            (SELECT coalesce(sum(evictions), 0) FROM pg_stat_io WHERE backend_type = 'client backend' AND object = 'relation') AS "backendEvictions"
+       FROM pg_stat_checkpointer c, pg_stat_wal w`,
+  );
+  return Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));
+}
+
+/** This process's and the database server's CPU seconds spent while `f` runs, and the server's writes meanwhile (`serverWrites`). */
+export async function withCpu<T>(pool: Pool, f: () => Promise<T>): Promise<[T, { nodeCpuSeconds: number; databaseCpuSeconds: number; server: Record<string, number> }]> {
   const db = await databaseCpuSeconds(pool);
+  const writes = await serverWrites(pool);
   const node = process.cpuUsage();
   const result = await f();
   const used = process.cpuUsage(node);
   const dbUsed = (await databaseCpuSeconds(pool)) - db;
-  return [result, { nodeCpuSeconds: Math.round((used.user + used.system) / 1e4) / 100, databaseCpuSeconds: Math.round(dbUsed * 100) / 100 }];
+  // No pause for the backends' I/O counts, which they report at most a second late: the launch bench measures the
+  // projection right after the command, and a pause here would leave a second of it out of both windows.
+  const after = await serverWrites(pool);
+  const server = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (writes[k] ?? 0)]));
+  return [result, { nodeCpuSeconds: Math.round((used.user + used.system) / 1e4) / 100, databaseCpuSeconds: Math.round(dbUsed * 100) / 100, server }];
 }
 
 /**

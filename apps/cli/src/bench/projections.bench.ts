@@ -16,6 +16,10 @@
  * batch in flight (the runner's default: every member finishes a batch before any starts the next) and with two. Each rebuild reports the garbage collector's
  * pauses (`gcMs`) and `memoryMb` (`process.memoryUsage()` before it and at its RSS peak); the heap bound of `campaignctl replay` (`boundHeapGrowth`) is on, `--ab V8_HEAP_GROWTH` alternates it with V8's own. `--cpu-profile FILE` / `--heap-profile FILE`: a V8 CPU profile / a sampling heap profile (every
  * allocation sampled, collected or not) of the all-projections rebuild, written to FILE.
+ * The server runs with `EMBEDDED_PG_SETTINGS` (as the product's embedded one); `--server-ab 'shared_buffers=1GB,max_wal_size=8GB'`
+ * restarts it before every all-projections run, the odd runs of `--runs N` with those settings over the others, the
+ * even ones without (a restart writes a checkpoint, so no run inherits the one before's dirty pages). Each rebuild
+ * reports the server's writes meanwhile (`server`: checkpoints, WAL, the backends' own writes and evictions).
  */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
@@ -29,7 +33,7 @@ Client.prototype.query = function (this: Client, ...args: unknown[]) {
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof Client.prototype.query;
 import { PostgresEventStore } from '@app/event-store';
-import { boundHeapGrowth, HEAP_GROWING_PERCENT, MIGRATIONS, migrate, startEmbeddedPostgres, temporaryDataDir } from '@app/platform';
+import { boundHeapGrowth, HEAP_GROWING_PERCENT, MIGRATIONS, migrate, parseServerSettings, startEmbeddedPostgres, temporaryDataDir } from '@app/platform';
 import { effectTimings, PROJECTIONS, ProjectionRunner, type Projection } from '@app/read-models';
 import { START, comparePositions, type Position } from '@app/event-store';
 import { syntheticBatches } from '@app/demo';
@@ -111,7 +115,9 @@ async function main() {
   const size = option('--events', 100_000);
   const step = (s: string) => process.stderr.write(`bench: ${s}\n`);
   const dir = temporaryDataDir('bench-projections-');
-  let pg = await startEmbeddedPostgres({ dataDir: dir });
+  const settings = parseServerSettings(process.env.EMBEDDED_PG_SETTINGS ?? '');
+  const abSettings = args.includes('--server-ab') ? parseServerSettings(args[args.indexOf('--server-ab') + 1]!) : undefined;
+  let pg = await startEmbeddedPostgres({ dataDir: dir, settings });
   const statementsTop = args.includes('--statements');
   if (statementsTop) {
     // The server keeps per-statement totals (pg_stat_statements) only when it loads the module at start.
@@ -120,7 +126,7 @@ async function main() {
     await c.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
     await c.end();
     await pg.stop();
-    pg = await startEmbeddedPostgres({ dataDir: dir });
+    pg = await startEmbeddedPostgres({ dataDir: dir, settings });
   }
   try {
     const admin = new Client({ connectionString: pg.url });
@@ -136,9 +142,24 @@ async function main() {
       await c.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
       await c.end();
     }
-    const pool = new Pool({ connectionString: u.toString(), max: 12 });
-    pool.on('error', () => undefined);
-    const store = new PostgresEventStore(pool, { connectionString: u.toString() });
+    const connect = () => {
+      const p = new Pool({ connectionString: u.toString(), max: 12 });
+      p.on('error', () => undefined);
+      return [p, new PostgresEventStore(p, { connectionString: u.toString() })] as const;
+    };
+    let [pool, store] = connect();
+    /** `--server-ab`: the server restarted (same port) for run `i`, with the A/B settings on odd runs. */
+    const restartFor = async (i: number) => {
+      if (!abSettings) return {};
+      await pool.end();
+      await pg.stop();
+      const port = pg.port;
+      pg = await startEmbeddedPostgres({ dataDir: dir, port, settings: { ...settings, ...(i % 2 === 1 ? abSettings : {}) } });
+      [pool, store] = connect();
+      const shown: Record<string, string> = {};
+      for (const name of Object.keys(abSettings)) shown[name] = (await pool.query<{ v: string }>(`SELECT current_setting($1) AS v`, [name])).rows[0]!.v;
+      return { settings: shown };
+    };
     let events = 0;
     for (const batch of syntheticBatches(Math.ceil(size / EVENTS_PER_CUSTOMER), 42)) {
       await store.appendToStreams(batch);
@@ -189,12 +210,15 @@ async function main() {
       effectTimings.ms.clear();
       const profileTo = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
       const blueGreen = () => args.includes('--blue-green') || Boolean(process.env.BLUE_GREEN);
-      results.push(await cpuProfiled(profileTo('--cpu-profile'), () => heapSampled(profileTo('--heap-profile'), () => rebuild(pool, store, PROJECTIONS, events, blueGreen()))));
+      const first = await restartFor(0);
+      results.push({ ...first, ...(await cpuProfiled(profileTo('--cpu-profile'), () => heapSampled(profileTo('--heap-profile'), () => rebuild(pool, store, PROJECTIONS, events, blueGreen())))) });
+      if (abSettings) step(JSON.stringify(results.at(-1)));
       for (let i = 1; i < option('--runs', 1); i++) {
         const ab = args.includes('--ab') ? args[args.indexOf('--ab') + 1]!.split(',') : [];
         for (const k of ab) if (i % 2 === 1) process.env[k] = '1'; else delete process.env[k];
         step(`run ${i + 1} ${ab.filter((k) => process.env[k]).join(',')}`);
-        results.push(await rebuild(pool, store, PROJECTIONS, events, blueGreen(), i));
+        const shown = await restartFor(i);
+        results.push({ ...shown, ...(await rebuild(pool, store, PROJECTIONS, events, blueGreen(), i)) });
         step(JSON.stringify(results.at(-1)));
       }
       effectTimings.enabled = false;
