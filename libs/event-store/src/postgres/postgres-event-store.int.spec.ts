@@ -142,6 +142,40 @@ describe('PostgresEventStore specifics', () => {
     expect(await store.headPosition()).toEqual(appended.position);
   });
 
+  it('gives each event its own commit and recorded time, whether rows share them with the row before or go back to an earlier one', async () => {
+    // Transactions 3 and 4, far below any real one (read before every other row); recorded times set by hand:
+    // .9996 s is still millisecond 999 (floored, not rounded up to the next second).
+    const insert = (xid: number, streamId: string, position: number, type: string, recordedAt: string) =>
+      db.pool.query(
+        `INSERT INTO es_events (transaction_id, stream_id, stream_position, event_id, type, data, metadata, recorded_at)
+         VALUES ($1::text::xid8, $2, $3, gen_random_uuid(), $4, '{}', '{"occurredAt": "2026-03-01T00:00:00Z"}', $5::timestamptz)`,
+        [String(xid), streamId, position, type, recordedAt],
+      );
+    await insert(3, 'same-a', 0, 'First', '2026-03-01 15:59:59.999+00');
+    await insert(3, 'same-a', 1, 'Second', '2026-03-01 15:59:59.9996+00');
+    await insert(4, 'same-b', 0, 'Third', '2026-03-01 16:00:00+00');
+    await insert(4, 'same-a', 2, 'Fourth', '2026-03-01 23:59:59.999+08');
+    const seen = (events: readonly { type: string; position: { commit: bigint }; recordedAt: string }[]) => events.map((e) => [e.type, e.position.commit, e.recordedAt]);
+    expect(seen(await store.readAll({ maxCount: 4 }))).toEqual([
+      ['First', 3n, '2026-03-01T15:59:59.999Z'],
+      ['Second', 3n, '2026-03-01T15:59:59.999Z'],
+      ['Third', 4n, '2026-03-01T16:00:00.000Z'],
+      ['Fourth', 4n, '2026-03-01T15:59:59.999Z'],
+    ]);
+    expect(seen(await store.readStream('same-b'))).toEqual([['Third', 4n, '2026-03-01T16:00:00.000Z']]);
+    expect(seen(await store.readStream('same-a'))).toEqual([
+      ['First', 3n, '2026-03-01T15:59:59.999Z'],
+      ['Second', 3n, '2026-03-01T15:59:59.999Z'],
+      ['Fourth', 4n, '2026-03-01T15:59:59.999Z'],
+    ]);
+    const both = await store.readStreams([{ streamId: 'same-b' }, { streamId: 'same-a', fromRevision: 1 }]);
+    expect(seen(both.get('same-b')!)).toEqual([['Third', 4n, '2026-03-01T16:00:00.000Z']]);
+    expect(seen(both.get('same-a')!)).toEqual([
+      ['Second', 3n, '2026-03-01T15:59:59.999Z'],
+      ['Fourth', 4n, '2026-03-01T15:59:59.999Z'],
+    ]);
+  });
+
   it('holds back later positions while an earlier transaction is still open', async () => {
     const head = await store.headPosition();
     const client = await db.pool.connect();
