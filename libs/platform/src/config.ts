@@ -32,7 +32,7 @@ const schema = z.object({
       try {
         return parseServerSettings(v);
       } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `must be name=value pairs separated by commas (${(err as Error).message})` });
+        ctx.addIssue({ code: 'custom', message: `must be name=value pairs separated by commas or white space (${(err as Error).message})` });
         return z.NEVER;
       }
     })

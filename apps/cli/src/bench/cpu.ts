@@ -72,6 +72,7 @@ export async function databaseCpuSeconds(pool: Pool): Promise<number> {
  * buffer evicted by a backend: shared_buffers too small) and evictions. Everything the server counts, all databases.
  */
 export async function serverWrites(pool: Pool): Promise<Record<string, number>> {
+  // pg_stat_checkpointer and pg_stat_io's evictions came with PostgreSQL 17: an older server gives no counters, not an error.
   const { rows } = await pool.query<Record<string, string>>(
     `SELECT c.num_timed AS "checkpointsTimed", c.num_requested AS "checkpointsRequested", c.buffers_written AS "checkpointBuffers",
             round(w.wal_bytes / 1048576) AS "walMb", w.wal_fpi AS "walFullPages", w.wal_buffers_full AS "walBuffersFull",
@@ -79,7 +80,7 @@ export async function serverWrites(pool: Pool): Promise<Record<string, number>> 
             (SELECT coalesce(sum(writes), 0) FROM pg_stat_io WHERE backend_type = 'client backend' AND object = 'relation') AS "backendWrites",
             (SELECT coalesce(sum(evictions), 0) FROM pg_stat_io WHERE backend_type = 'client backend' AND object = 'relation') AS "backendEvictions"
        FROM pg_stat_checkpointer c, pg_stat_wal w`,
-  );
+  ).catch(() => ({ rows: [{}] as Record<string, string>[] }));
   return Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));
 }
 

@@ -17,7 +17,7 @@
  * pauses (`gcMs`) and `memoryMb` (`process.memoryUsage()` before it and at its RSS peak); the heap bound of `campaignctl replay` (`boundHeapGrowth`) is on, `--ab V8_HEAP_GROWTH` alternates it with V8's own. `--cpu-profile FILE` / `--heap-profile FILE`: a V8 CPU profile / a sampling heap profile (every
  * allocation sampled, collected or not) of the all-projections rebuild, written to FILE.
  * The server runs with `EMBEDDED_PG_SETTINGS` (as the product's embedded one); `--server-ab 'shared_buffers=1GB,max_wal_size=8GB'`
- * restarts it before every all-projections run, the odd runs of `--runs N` with those settings over the others, the
+ * restarts it before every all-projections run, the second, fourth, … runs of `--runs N` with those settings over the others, the
  * even ones without (a restart writes a checkpoint, so no run inherits the one before's dirty pages). Each rebuild
  * reports the server's writes meanwhile (`server`: checkpoints, WAL, the backends' own writes and evictions).
  */
@@ -67,6 +67,8 @@ const catchUpBatchSize = (run: number) => {
  */
 async function rebuild(pool: Pool, store: PostgresEventStore, projections: readonly Projection[], events: number, blueGreen = false, run = 0) {
   // The heap bound `campaignctl replay` and the projector set (libs/platform/src/heap.ts); `--ab V8_HEAP_GROWTH` alternates it with V8's own factor (up to 4×).
+  // In one process a run keeps the old generation's limit the run before set until its own first full collection: for a clean
+  // comparison of peak RSS run the two arms as separate processes.
   boundHeapGrowth(process.env.V8_HEAP_GROWTH ? 0 : HEAP_GROWING_PERCENT);
   // What the process held before the rebuild (the seeded history's leftovers, Nest-free here) and, at the RSS peak,
   // how it split: the JS heap in use, the heap V8 has reserved, and memory outside it (the driver's socket buffers).
@@ -148,7 +150,7 @@ async function main() {
       return [p, new PostgresEventStore(p, { connectionString: u.toString() })] as const;
     };
     let [pool, store] = connect();
-    /** `--server-ab`: the server restarted (same port) for run `i`, with the A/B settings on odd runs. */
+    /** `--server-ab`: the server restarted (same port) for run `i`, with the A/B settings on odd `i` (the second, fourth, … run). */
     const restartFor = async (i: number) => {
       if (!abSettings) return {};
       await pool.end();
