@@ -27,6 +27,8 @@ export async function openDatabase(config: AppConfig, log: Logger, options: { jo
         joinRunning: options.joinRunning,
       });
   const url = config.databaseUrl ?? embedded!.url;
+  // Settings for a server this process does not start are not applied: say so rather than let them look in force.
+  if (config.databaseUrl && config.embeddedPgSettings) log.warn({}, 'EMBEDDED_PG_SETTINGS is ignored: DATABASE_URL names an external server, configured where it runs');
   if (embedded) log.info({ port: embedded.port, dataDir: config.dataDir }, 'embedded PostgreSQL started');
   const pool = new Pool({ connectionString: url, max: 20 });
   pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection failed'));
