@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { CommandBus } from '@nestjs/cqrs';
 import { ORGANISATION_STREAM } from '@app/domain';
-import { runMain, serveOps, startProjector } from '@app/platform';
+import { boundHeapGrowth, runMain, serveOps, startProjector } from '@app/platform';
 import { createApi } from './bootstrap';
 import { seedDemo, seedStatus, START_OVER } from '@app/demo';
 
 /** `npm start`: the HTTP api on PORT (on the embedded default, the whole product in one process). */
 runMain('api', async (runtime, config) => {
+  // Projecting here (the embedded default): old generation at 2× what is alive, as in apps/projector (platform heap.ts).
+  if (config.runProjector) boundHeapGrowth();
   if (config.runProjector) await startProjector(runtime, { wait: true });
   const app = await createApi(runtime);
   try {
