@@ -7,9 +7,11 @@ import { seedDemo, seedStatus, START_OVER } from '@app/demo';
 
 /** `npm start`: the HTTP api on PORT (on the embedded default, the whole product in one process). */
 runMain('api', async (runtime, config) => {
-  // Projecting here (the embedded default): old generation at 2× what is alive, as in apps/projector (platform heap.ts).
-  if (config.runProjector) boundHeapGrowth();
-  if (config.runProjector) await startProjector(runtime, { wait: true });
+  if (config.runProjector) {
+    // Projecting here (the embedded default): old generation at 2× what is alive, as in apps/projector (platform heap.ts).
+    boundHeapGrowth();
+    await startProjector(runtime, { wait: true });
+  }
   const app = await createApi(runtime);
   try {
     await app.listen(config.port, config.host);

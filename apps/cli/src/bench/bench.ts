@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Pool } from 'pg';
 import { PostgresEventStore } from '@app/event-store';
-import { createLogger, loadConfig, MIGRATIONS, migrate, parseServerSettings, startEmbeddedPostgres, startProjector, startRuntime, temporaryDataDir } from '@app/platform';
+import { createLogger, loadConfig, MIGRATIONS, migrate, startEmbeddedPostgres, startProjector, startRuntime, temporaryDataDir } from '@app/platform';
 import { campaignEffectiveness, campaignList, customer360, customerDirectoryProjection, PROJECTIONS, ProjectionRunner, scorecard, withReadModels } from '@app/read-models';
 import { appendBench } from './append.bench';
 import { peerBench } from './peer.bench';
@@ -48,7 +48,7 @@ async function main() {
   let stopPg = async () => undefined as void;
   if (!adminUrl) {
     dir = temporaryDataDir('bench-');
-    const pg = await startEmbeddedPostgres({ dataDir: dir, settings: parseServerSettings(process.env.EMBEDDED_PG_SETTINGS ?? '') });
+    const pg = await startEmbeddedPostgres({ dataDir: dir, settings: loadConfig().embeddedPgSettings });
     adminUrl = pg.url;
     stopPg = () => pg.stop();
   }

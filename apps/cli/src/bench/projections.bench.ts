@@ -18,7 +18,7 @@
  * allocation sampled, collected or not) of the all-projections rebuild, written to FILE.
  * The server runs with `EMBEDDED_PG_SETTINGS` (as the product's embedded one); `--server-ab 'shared_buffers=1GB,max_wal_size=8GB'`
  * restarts it before every all-projections run, the second, fourth, … runs of `--runs N` with those settings over the others, the
- * even ones without (a restart writes a checkpoint, so no run inherits the one before's dirty pages). Each rebuild
+ * first, third, … without (a restart writes a checkpoint, so no run inherits the one before's dirty pages). Each rebuild
  * reports the server's writes meanwhile (`server`: checkpoints, WAL, the backends' own writes and evictions).
  */
 import 'reflect-metadata';
@@ -33,7 +33,7 @@ Client.prototype.query = function (this: Client, ...args: unknown[]) {
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof Client.prototype.query;
 import { PostgresEventStore } from '@app/event-store';
-import { boundHeapGrowth, HEAP_GROWING_PERCENT, MIGRATIONS, migrate, parseServerSettings, startEmbeddedPostgres, temporaryDataDir } from '@app/platform';
+import { boundHeapGrowth, HEAP_GROWING_PERCENT, loadConfig, MIGRATIONS, migrate, parseServerSettings, startEmbeddedPostgres, temporaryDataDir } from '@app/platform';
 import { effectTimings, PROJECTIONS, ProjectionRunner, type Projection } from '@app/read-models';
 import { START, comparePositions, type Position } from '@app/event-store';
 import { syntheticBatches } from '@app/demo';
@@ -117,7 +117,8 @@ async function main() {
   const size = option('--events', 100_000);
   const step = (s: string) => process.stderr.write(`bench: ${s}\n`);
   const dir = temporaryDataDir('bench-projections-');
-  const settings = parseServerSettings(process.env.EMBEDDED_PG_SETTINGS ?? '');
+  // Read as the product reads it (a bad value is the same configuration error).
+  const settings = loadConfig().embeddedPgSettings;
   const abSettings = args.includes('--server-ab') ? parseServerSettings(args[args.indexOf('--server-ab') + 1]!) : undefined;
   let pg = await startEmbeddedPostgres({ dataDir: dir, settings });
   const statementsTop = args.includes('--statements');

@@ -255,8 +255,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Reads only transactions older than the oldest one still in flight: an event whose
-   * transaction commits later than a higher-numbered one is held back, never skipped. A named
+   * The log in order from `after`, held back at the oldest transaction in flight (`READ_ALL_SQL`). A named
    * statement whose rows come as arrays, as `readStream`'s (a rebuild reads the whole log this way).
    */
   async readAll({ after = START, maxCount }: ReadAllOptions): Promise<RecordedEvent[]> {
