@@ -32,4 +32,13 @@ describe('embedded PostgreSQL server settings (EMBEDDED_PG_SETTINGS)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('says why when the server does not start: a setting with a value the server refuses gives its FATAL line', async () => {
+    const dir = temporaryDataDir('pg-settings-bad-');
+    try {
+      await expect(startOwnPostgres(dir, undefined, 'shared_buffers=lots')).rejects.toThrow(/the embedded PostgreSQL did not start: [\s\S]*invalid value for parameter "shared_buffers": "lots"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
