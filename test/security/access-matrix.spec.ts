@@ -177,6 +177,8 @@ describe('access: role × route × scope', () => {
   /** K-SUB's plan document, uploaded in the set-up: its id is known only then. */
   let kSubPlan = '';
   const fill = (route: string, params: Record<string, string>) => route.replace(/:(\w+)/g, (_, k: string) => (params[k] === 'K-SUB-PLAN' ? kSubPlan : (params[k] ?? `missing-${k}`)));
+  /** The codes of the 404 a scope answers for a record out of the caller's reach (as for an unknown id). */
+  const SCOPED_RECORD_UNKNOWN = new Set(['UNKNOWN_CUSTOMER', 'UNKNOWN_CAMPAIGN', 'UNKNOWN_STAFF', 'UNKNOWN_UNIT']);
   const call = (role: Role, kase: Case, params: Record<string, string>, who = ACTORS[role]): Promise<ApiResponse> => {
     const [method, template] = kase.route.split(' ') as [string, string];
     const path = fill(template, params) + (kase.query ?? '');
@@ -258,8 +260,11 @@ describe('access: role × route × scope', () => {
           continue;
         }
         // Allowed means answered: a success, or a refusal about the request itself in the error
-        // envelope (a 409 or 422 for the state the sample body meets); never 401/403, and never a 500.
-        if (inside.status === 401 || inside.status === 403 || inside.status >= 500) findings.push(`${role} ${kase.route} inside: expected to pass, got ${inside.status} ${inside.body?.error?.code}`);
+        // envelope (a 409 or 422 for the state the sample body meets, a 404 for a sample sub-record
+        // such as a request id the set-up never made); never 401/403, never a 500, and never the 404
+        // that hides a record out of reach: the inside customer, campaign, staff member or unit exists.
+        const hidden = inside.status === 404 && SCOPED_RECORD_UNKNOWN.has(inside.body?.error?.code);
+        if (inside.status === 401 || inside.status === 403 || hidden || inside.status >= 500) findings.push(`${role} ${kase.route} inside: expected to pass, got ${inside.status} ${inside.body?.error?.code}`);
         else if (inside.status >= 400 && typeof inside.body?.error?.code !== 'string') findings.push(`${role} ${kase.route} inside: ${inside.status} without an error code`);
         const global = role === 'admin' || role === 'analyst';
         const outsideParams = role === 'relationship_manager' && kase.peer ? [kase.outside, kase.peer] : [kase.outside];

@@ -21,6 +21,9 @@ describe('freshness of an answer read from two projections', () => {
   };
   let before: string;
   let after: string;
+  /** The wall clock just before and just after the contact was appended (the store's recorded_at is between). */
+  let appending: number;
+  let appended: number;
 
   beforeAll(async () => {
     t = await startTestApp({ RUN_PROJECTOR: 'false' });
@@ -32,15 +35,21 @@ describe('freshness of an answer read from two projections', () => {
     await all.stop();
     before = await positionOf('points-ledger');
     // One more event, a contact at 23:30 Beijing time; only customer-360 is projected past it.
+    appending = Date.now();
     await ok(c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'C1', staffId: 'rm1', channel: 'phone', outcome: 'ok', occurredAt: '2026-03-31T23:30:00+08:00' }));
+    appended = Date.now();
     await projectToEnd(t.runtime.store, t.db.pool, [customer360Projection], { batchSize: 50 });
     after = await positionOf('customer-360');
+    // The points ledger's oldest unapplied event (the contact) ages by at least this before it is asked about.
+    await new Promise((r) => setTimeout(r, 1_500));
   });
   afterAll(() => t.close());
 
   it('states the projection furthest behind, one event behind the store, and each projection with its own position', async () => {
     expect(after).not.toBe(before);
+    const asking = Date.now();
     const answer = await ok(c.as('admin').get('/api/customers/C1'));
+    const answered = Date.now();
     expect(answer.readModel).toEqual({
       projection: 'points-ledger',
       position: before,
@@ -50,7 +59,12 @@ describe('freshness of an answer read from two projections', () => {
         { projection: 'points-ledger', position: before, lag: { events: 1, seconds: expect.any(Number) } },
       ],
     });
-    expect(answer.readModel.lag.seconds).toBeGreaterThanOrEqual(0);
+    // The contact's age when the answer was read: at least from its append's end to the request,
+    // at most from its append's start to the answer (10 ms either side for the clocks' rounding).
+    const { seconds } = answer.readModel.lag;
+    expect(seconds).toBeGreaterThanOrEqual((asking - appended) / 1000 - 0.01);
+    expect(seconds).toBeLessThanOrEqual((answered - appending) / 1000 + 0.01);
+    expect(answer.readModel.projections[1].lag.seconds).toBe(seconds);
   });
 
   it('waits for minPosition in every projection it reads, not only the first: the points ledger has not reached it, so 503 READ_MODEL_BEHIND', async () => {

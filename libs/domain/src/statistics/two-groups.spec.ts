@@ -20,10 +20,11 @@ describe('treatment against control', () => {
     });
 
     it('gives a usable interval for a group of one and a control of five that never converted', () => {
-      const ci = newcombeInterval(1, 1, 0, 5)!;
-      expect(ci[0]).toBeGreaterThan(0);
-      expect(ci[1]).toBeLessThanOrEqual(1);
-      expect(ci[1] - ci[0]).toBeGreaterThan(0.3);
+      // z² = 3.841459. Wilson 1/1 = [1/(1 + z²), 1] = [0.206549, 1]; 0/5 = [0, z²/(5 + z²)] = [0, 0.434482].
+      // Lower 1 − √(0.793451² + 0.434482²) = 0.095379; upper 1 + √(0² + 0²) = 1.
+      expect(round4(newcombeInterval(1, 1, 0, 5))).toEqual([0.0954, 1]);
+      // The lower bound reaches 0 at z = 2.368818 (solved by hand for 1 = √((z²/(1+z²))² + (z²/(5+z²))²)): p = 2(1 − Φ(z)) = 0.017845.
+      expect(newcombePValue(1, 1, 0, 5)).toBeCloseTo(0.017845, 5);
     });
 
     it('has no interval when a group is empty', () => {
