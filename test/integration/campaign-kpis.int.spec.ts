@@ -1,7 +1,9 @@
 import { attributionRule } from '@app/domain';
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { campaignKpis } from '@app/read-models';
+import { campaignKpis, scorecardAsOf } from '@app/read-models';
+import { formatPosition } from '@app/event-store';
+import { startProjector } from '@app/platform';
 import { expectCaughtUp } from '../support/project-to-end';
 
 /**
@@ -112,4 +114,50 @@ describe('campaign KPIs as of a date and under attribution models', () => {
     await ok(c.as('admin').post('/api/org/staff', { staffId: 'mkt-br2', displayName: 'mkt-br2', role: 'marketer', unitId: 'BR2' }));
     expect((await c.as('mkt-br2').get('/api/campaigns/K1/effectiveness?asOf=2026-05-31')).status).toBe(404); // answered as an unknown campaign, before any replay
   }, 60_000);
+
+  // Last in this block: it stops the projector, then starts another.
+  it('states the position the live read model reflects, not the head, and credits the history up to it only, while the projector is behind', async () => {
+    await expectCaughtUp(t.runtime.projector!, 60_000);
+    const caughtUp = formatPosition((await t.runtime.store.headPosition())!);
+    await t.runtime.projector!.stop();
+    // Written after: B 40.00 tagged K1 on 2 June; A an untagged 10.00 on 5 June (contacts K1 10 May and K2 20 May, both
+    // within 30 days: last touch K2). The stopped projector applies neither.
+    const rec = (body: Record<string, unknown>) => ok(c.as('rm1').post('/api/interactions', { staffId: 'rm1', kind: 'conversion', productCode: 'DEP-1Y', amount: '1000', ...body }));
+    await rec({ customerId: 'B', revenue: '40.00', campaignId: 'K1', occurredAt: '2026-06-02T10:00:00+08:00' });
+    await rec({ customerId: 'A', revenue: '10.00', campaignId: null, occurredAt: '2026-06-05T10:00:00+08:00' });
+    const head = formatPosition((await t.runtime.store.headPosition())!);
+    expect(head).not.toBe(caughtUp);
+
+    // Direct, now: the read model's figures (K1 100 + 30 + 20 = 150.00 in 3), at the position it reached.
+    const direct = await kpis({ attribution: attributionRule('direct') });
+    expect({ through: direct.answer.through, K1: [direct.K1.conversions, direct.K1.revenue] }).toEqual({ through: caughtUp, K1: [3, '150.00'] });
+    // Last-touch, now: the ledger stops there too. K1 its tagged 150.00 in 3; K2 A's 90.00 (last touch 20 May).
+    // Read to the head it would have counted K1 190.00 in 4 and K2 100.00 in 2 beside figures without them.
+    const last = await kpis({ attribution: attributionRule('last-touch') });
+    expect({ through: last.answer.through, K1: [last.K1.attributed.conversions, last.K1.attributed.revenue], K2: [last.K2.attributed.conversions, last.K2.attributed.revenue], unattributed: last.answer.unattributed }).toEqual({
+      through: caughtUp,
+      K1: [3, '150.00'],
+      K2: [1, '90.00'],
+      unattributed: { conversions: 0, revenue: '0.00' },
+    });
+    // The API says the same.
+    for (const model of ['direct', 'last-touch']) {
+      const res = await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness?attribution=${model}`);
+      expect({ model, status: res.status, through: res.body.through, revenue: res.body.attributed?.revenue }).toEqual({ model, status: 200, through: caughtUp, revenue: '150.00' });
+    }
+    // The live scorecard too: its read model is where the projector stopped.
+    expect((await scorecardAsOf(t.db.pool, t.runtime.store, { period: '2026-06' })).through).toBe(caughtUp);
+
+    // Caught up again: both sales counted, at the head. K1 190.00 in 4; K2 90.00 + 10.00 = 100.00 in 2.
+    const projector = await startProjector(t.runtime);
+    expect(await projector.catchUp(60_000)).toBe(true);
+    const after = await kpis({ attribution: attributionRule('last-touch') });
+    expect({ through: after.answer.through, K1: [after.K1.attributed.conversions, after.K1.attributed.revenue], K2: [after.K2.attributed.conversions, after.K2.attributed.revenue] }).toEqual({
+      through: head,
+      K1: [4, '190.00'],
+      K2: [2, '100.00'],
+    });
+    const res = await c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?attribution=last-touch');
+    expect({ through: res.body.through, revenue: res.body.attributed.revenue }).toEqual({ through: head, revenue: '190.00' });
+  }, 120_000);
 });

@@ -7,7 +7,7 @@ import { loadState, OrganisationDirectory, RUNTIME } from '@app/application';
 import { ReplaySlots } from './replay-slots';
 import { requireCampaignInScope } from '../http/scope';
 import type { Runtime } from '@app/platform';
-import { campaignKpis, ReadModelNotReady, ReadTimedOut, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, campaignTotals, type CampaignEffectiveness, type Queryable } from '@app/read-models';
+import { campaignKpis, readModelPosition, ReadModelNotReady, ReadTimedOut, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, campaignTotals, type CampaignEffectiveness, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 import { Answer, campaignConversionsAnswer, campaignListAnswer, effectivenessAnswer } from '../openapi/answers';
@@ -58,13 +58,15 @@ export class CampaignReportsController {
     private readonly directory: OrganisationDirectory,
   ) {}
 
-  /** As-of and attribution answers, kept for the store head they were computed at (a few, newest first). */
+  /** As-of and attribution answers, kept for the position they reflect (a few, newest first). */
   private readonly answers = new Map<string, Promise<KpiAnswer>>();
   readonly replays = new ReplaySlots(MAX_REPLAYS, MAX_REPLAYS_PER_USER);
 
   /**
    * Under direct attribution: a query of the read model for this campaign, no replay. Otherwise the
-   * answer for (as-of, rule, store head): from the cache, or replayed in one of the caller's slots.
+   * answer for (as-of, rule, position): from the cache, or replayed in one of the caller's slots. The
+   * position is the store head for a replay as of a date, the read model's for now (its figures, and
+   * the history the ledger reads, stop there).
    */
   private async kpis(actor: Actor, asOf: Date | undefined, rule: AttributionRule, campaignId: string): Promise<KpiAnswer> {
     if (rule.model === 'direct') {
@@ -75,8 +77,8 @@ export class CampaignReportsController {
         throw err;
       }
     }
-    const head = await this.runtime.store.headPosition();
-    const key = JSON.stringify([asOf?.toISOString() ?? null, rule, head ? formatPosition(head) : null]);
+    const at = asOf ? await this.runtime.store.headPosition() : await readModelPosition(this.runtime.db.pool, PROJECTION);
+    const key = JSON.stringify([asOf?.toISOString() ?? null, rule, at ? formatPosition(at) : null]);
     let answer = this.answers.get(key);
     if (!answer) {
       answer = this.replays.run(actor.userId, () => campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule }));

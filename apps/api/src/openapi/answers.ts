@@ -427,7 +427,7 @@ export const effectivenessAnswer = z.union([
     attributed: z.object({ model: z.enum(['direct', 'last-touch', 'first-touch', 'linear', 'time-decay']), conversions: z.number(), revenue: yuan, roi: z.number().nullable(), costPerConversion: yuan.nullable() }),
     asOf: instant.nullable(),
     attribution: z.object({ model: z.enum(['direct', 'last-touch', 'first-touch', 'linear', 'time-decay']), windowDays: z.number(), halfLifeDays: z.number() }),
-    through: z.string().nullable().describe('the store position the figures reflect'),
+    through: z.string().nullable().describe('the store position the figures reflect (null: nothing yet). From the live read model (direct, or now under any model): the position it had applied up to, which may be behind the head while the projector catches up; another model credits the history up to it too. Replayed (as of a date under another model): the head when the replay began'),
   }),
 ]);
 

@@ -9319,7 +9319,7 @@ export interface operations {
                             windowDays: number;
                             halfLifeDays: number;
                         };
-                        /** @description the store position the figures reflect */
+                        /** @description the store position the figures reflect (null: nothing yet). From the live read model (direct, or now under any model): the position it had applied up to, which may be behind the head while the projector catches up; another model credits the history up to it too. Replayed (as of a date under another model): the head when the replay began */
                         through: string | null;
                     };
                 };

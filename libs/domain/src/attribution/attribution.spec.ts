@@ -252,3 +252,51 @@ describe('the attribution ledger', () => {
     expect(conversions).toBeCloseTo(live.size, 9);
   });
 });
+
+// Conversion ids are unique per customer only, and a channel may choose them: two customers can
+// each have a sale S1. They are two sales, each credited over its own customer's contacts.
+describe('two customers with a sale of the same conversion id', () => {
+  // CA: K at day -10, J at day -2, then S1 of 100.00. CB: K at day -5, then S1 of 50.00.
+  const bothSales = [contacted('CA', 'K', -10), contacted('CA', 'J', -2), contacted('CB', 'K', -5), converted('S1', 'CA', 0, '100.00'), converted('S1', 'CB', 0, '50.00')];
+
+  it.each<[AttributionModel, Record<string, { conversions: number; revenue: string }>]>([
+    // CA's S1 goes to J (latest), CB's to K (its only contact).
+    ['last-touch', { J: { conversions: 1, revenue: '100.00' }, K: { conversions: 1, revenue: '50.00' } }],
+    // CA's S1 goes to K (earliest), CB's to K: 2 sales, 150.00.
+    ['first-touch', { K: { conversions: 2, revenue: '150.00' } }],
+    // CA's S1 halves: J 0.5 / 50.00, K 0.5 / 50.00; CB's whole to K: K 1.5 / 100.00.
+    ['linear', { J: { conversions: 0.5, revenue: '50.00' }, K: { conversions: 1.5, revenue: '100.00' } }],
+  ])('credits both under %s', (model, expected) => {
+    const ledger = ledgerOf(model, bothSales);
+    expect(totalsOf(ledger)).toEqual(expected);
+    expect(ledger.unattributed).toEqual({ conversions: 0, revenue: '0.00' });
+  });
+
+  it.each<[AttributionModel, Record<string, { conversions: number; revenue: string }>]>([
+    // Only CA's S1 is left.
+    ['last-touch', { J: { conversions: 1, revenue: '100.00' } }],
+    ['first-touch', { K: { conversions: 1, revenue: '100.00' } }],
+    ['linear', { J: { conversions: 0.5, revenue: '50.00' }, K: { conversions: 0.5, revenue: '50.00' } }],
+  ])('takes back only the reversed customer sale under %s', (model, expected) => {
+    const ledger = ledgerOf(model, [...bothSales, reversed('S1', 'CB', 1)]);
+    expect(totalsOf(ledger)).toEqual(expected);
+  });
+
+  it('credits a sale delivered twice once, the other customer sale of that id still counting', () => {
+    // CA's S1 delivered again after CB's: still one sale of CA's (to J under last-touch) and one of CB's (to K).
+    const ledger = ledgerOf('last-touch', [...bothSales, converted('S1', 'CA', 0, '100.00'), converted('S1', 'CB', 0, '50.00')]);
+    expect(totalsOf(ledger)).toEqual({ J: { conversions: 1, revenue: '100.00' }, K: { conversions: 1, revenue: '50.00' } });
+  });
+
+  it('adds both customer sales of campaign K and reverses only one, as reported', () => {
+    // Last-touch; A and B each contacted for K; S1 of A 100.00, S1 of B 50.00: K has 150.00; reversing B's S1 leaves A's 100.00.
+    const sales = [contacted('A', 'K', -2), contacted('B', 'K', -1), converted('S1', 'A', 0, '100.00'), converted('S1', 'B', 0, '50.00')];
+    expect(totalsOf(ledgerOf('last-touch', sales))).toEqual({ K: { conversions: 2, revenue: '150.00' } });
+    expect(totalsOf(ledgerOf('last-touch', [...sales, reversed('S1', 'B', 1)]))).toEqual({ K: { conversions: 1, revenue: '100.00' } });
+  });
+
+  it('keeps both unattributed sales and reverses one of them', () => {
+    const ledger = ledgerOf('linear', [converted('S1', 'CA', 0, '100.00'), converted('S1', 'CB', 0, '50.00'), reversed('S1', 'CA', 1)]);
+    expect(ledger.unattributed).toEqual({ conversions: 1, revenue: '50.00' });
+  });
+});

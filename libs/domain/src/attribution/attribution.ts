@@ -1,4 +1,4 @@
-import type { CustomerEvent } from '../customer/customer.events';
+import { saleKey, type CustomerEvent } from '../customer/customer.events';
 import { invalid } from '../errors';
 import { formatFen, toFen, type Fen } from '../shared/money';
 
@@ -180,6 +180,7 @@ interface Tally {
  */
 export class AttributionLedger {
   private readonly touches = new Map<string, { latest: number; kept: CampaignTouch[] }>();
+  /** Each live sale's split, by `saleKey`: a conversion id is unique only within its customer. */
   private readonly splits = new Map<string, Split>();
   private readonly byCampaign = new Map<string, Tally>();
   private readonly lost = { conversions: 0, fen: 0 };
@@ -203,9 +204,11 @@ export class AttributionLedger {
         this.record({ conversionId: d.conversionId, customerId: d.customerId, at: event.occurredAt, revenue: d.revenue, campaignId: d.campaignId });
         return;
       }
-      case 'ConversionReversed':
-        this.reverse((event.data as Data<'ConversionReversed'>).conversionId);
+      case 'ConversionReversed': {
+        const d = event.data as Data<'ConversionReversed'>;
+        this.reverse(saleKey(d.customerId, d.conversionId));
         return;
+      }
       default:
         return;
     }
@@ -238,18 +241,19 @@ export class AttributionLedger {
 
   private record(conversion: ConversionToAttribute): void {
     // A sale delivered twice is credited once.
-    if (this.splits.has(conversion.conversionId)) return;
+    const key = saleKey(conversion.customerId, conversion.conversionId);
+    if (this.splits.has(key)) return;
     const entry = this.touches.get(conversion.customerId);
     if (entry) this.prune(conversion.customerId, entry, conversion.at);
     const credit = split(conversion, entry?.kept ?? [], this.rule);
-    this.splits.set(conversion.conversionId, credit);
+    this.splits.set(key, credit);
     this.count(credit, 1);
   }
 
-  private reverse(conversionId: string): void {
-    const credit = this.splits.get(conversionId);
+  private reverse(key: string): void {
+    const credit = this.splits.get(key);
     if (!credit) return;
-    this.splits.delete(conversionId);
+    this.splits.delete(key);
     this.count(credit, -1);
   }
 

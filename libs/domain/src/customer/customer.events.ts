@@ -130,3 +130,9 @@ export interface OfferData {
   readonly productCode: string;
   readonly campaignId: string | null;
 }
+
+/**
+ * A sale's identity in maps and sets: a conversion id is unique only within its customer (and a
+ * channel may choose it), so a sale is known by both, never by its conversion id alone.
+ */
+export const saleKey = (customerId: string, conversionId: string): string => `${customerId}\u0000${conversionId}`;

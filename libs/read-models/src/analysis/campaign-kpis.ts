@@ -1,10 +1,10 @@
 import type { Pool } from 'pg';
 import { AttributionLedger, DEFAULT_ATTRIBUTION, formatFen, toFen, type AttributionModel, type AttributionRule } from '@app/domain';
-import { formatPosition, type EventStore, type RecordedEvent } from '@app/event-store';
+import { formatPosition, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
 import { buildScratch } from '../as-of/scratch';
 import { campaignEffectivenessProjection } from '../campaign-effectiveness/campaign-effectiveness.projection';
 import { campaignEffectiveness, campaignIdsAsOf, campaignList, type CampaignEffectiveness } from '../campaign-effectiveness/campaign-effectiveness.query';
-import { withReadModels, type Queryable } from '../runner/read-model-position';
+import { readModelPosition, withReadModels, type Queryable } from '../runner/read-model-position';
 
 export interface KpiQuestion {
   /** Figures as they stood at the end of this business instant; absent: now (the live read model). */
@@ -28,7 +28,12 @@ export interface AttributedFigures {
 export interface KpiAnswer {
   readonly asOf: string | null;
   readonly attribution: AttributionRule;
-  /** The store position the figures reflect. */
+  /**
+   * The store position the figures reflect (null: nothing yet). From the read model (`direct`, or now
+   * under any model): the position the projector had applied up to when the answer was read, which
+   * may be behind the store's head; the attribution ledger reads the history up to it too. Replayed
+   * (as of a date under another model): the head when the replay began.
+   */
   readonly through: string | null;
   readonly campaigns: (CampaignEffectiveness & { readonly attributed: AttributedFigures })[];
   /** Sales no campaign is credited with under the model (null under `direct`, now or as of a date: the history is not read). */
@@ -41,8 +46,8 @@ const CUSTOMER_TYPES = new Set(['CustomerContacted', 'OfferPresented', 'Conversi
  * Campaign effectiveness, as of any date and under any attribution model. `direct`, now or as of
  * a date: a query of the live read model (as of a date, over each campaign's dated facts; no
  * replay). Another model: the conversions are re-credited over each customer's campaign contacts
- * (the attribution ledger) while the history is read once — as of a date, into scratch tables up
- * to that business time, queried and dropped.
+ * (the attribution ledger) while the history is read once — now, up to the position the live read
+ * model reflects; as of a date, into scratch tables up to that business time, queried and dropped.
  */
 export async function campaignKpis(pool: Pool, store: EventStore, question: KpiQuestion = {}): Promise<KpiAnswer> {
   const rule = question.attribution ?? DEFAULT_ATTRIBUTION;
@@ -61,32 +66,27 @@ export async function campaignKpis(pool: Pool, store: EventStore, question: KpiQ
   };
 
   let figures: CampaignEffectiveness[];
-  let through: string | null;
-  if (question.asOf && rule.model === 'direct') {
-    // The position the figures reflect is read in the answer's own snapshot.
-    const answer = await withReadModels(pool, [campaignEffectivenessProjection.name], async (db) => {
-      const found = await read(db, question.asOf);
-      const { rows } = await db.query(`SELECT commit_pos::text AS c, prepare_pos::text AS p FROM projection_checkpoints WHERE name = $1`, [campaignEffectivenessProjection.name]);
-      return { found, at: { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) } };
-    });
-    figures = answer.found;
-    through = answer.at.commit === 0n && answer.at.prepare === 0n ? null : formatPosition(answer.at);
-  } else if (question.asOf) {
+  let through: Position | null;
+  if (question.asOf && rule.model !== 'direct') {
     const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection], { asOf: question.asOf, observe, onProgress: question.onProgress });
     try {
       figures = await scratch.query(read);
-      through = scratch.through ? formatPosition(scratch.through) : null;
+      through = scratch.through;
     } finally {
       await scratch.drop();
     }
   } else {
-    if (rule.model !== 'direct') {
-      const scan = await buildScratch(pool, store, [], { observe, onProgress: question.onProgress });
+    // The read model, with the position it reflects read in the answer's own snapshot: the figures
+    // are the projector's at that position, however far behind the store's head it is.
+    ({ figures, through } = await withReadModels(pool, [campaignEffectivenessProjection.name], async (db) => ({
+      figures: await read(db, question.asOf),
+      through: await readModelPosition(db, campaignEffectivenessProjection.name),
+    })));
+    // Now, under another model: the sales are credited over the history up to that same position, no further.
+    if (rule.model !== 'direct' && through) {
+      const scan = await buildScratch(pool, store, [], { through, observe, onProgress: question.onProgress });
       await scan.drop();
     }
-    figures = await withReadModels(pool, [campaignEffectivenessProjection.name], read);
-    const head = await store.headPosition();
-    through = head ? formatPosition(head) : null;
   }
 
   const totals = ledger.totals();
@@ -107,5 +107,5 @@ export async function campaignKpis(pool: Pool, store: EventStore, question: KpiQ
   });
   const un = ledger.unattributed;
   const scanned = rule.model !== 'direct';
-  return { asOf: question.asOf?.toISOString() ?? null, attribution: rule, through, campaigns, unattributed: scanned ? { conversions: Math.round(un.conversions * 1000) / 1000, revenue: un.revenue } : null };
+  return { asOf: question.asOf?.toISOString() ?? null, attribution: rule, through: through ? formatPosition(through) : null, campaigns, unattributed: scanned ? { conversions: Math.round(un.conversions * 1000) / 1000, revenue: un.revenue } : null };
 }

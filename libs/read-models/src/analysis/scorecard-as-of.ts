@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { formatPosition, type EventStore } from '@app/event-store';
 import { buildScratch } from '../as-of/scratch';
-import { withReadModels } from '../runner/read-model-position';
+import { readModelPosition, withReadModels } from '../runner/read-model-position';
 import { staffScorecardProjection, staffScorecardProjectionWith } from '../staff-scorecard/staff-scorecard.projection';
 import { scorecard } from '../staff-scorecard/staff-scorecard.query';
 import type { RuleSet } from './rule-set';
@@ -22,9 +22,12 @@ export async function scorecardAsOf(pool: Pool, store: EventStore, q: ScorecardQ
   /** What the question changed of the scoring rules; the rest are the organisation's, as in force at each event. */
   const scoring = q.rules?.scoring ?? {};
   if (!q.asOf && !q.rules) {
-    const figures = await withReadModels(pool, [staffScorecardProjection.name], (db) => scorecard(db, q.period, q.orgUnit));
-    const head = await store.headPosition();
-    return { period: q.period, orgUnit: q.orgUnit ?? null, asOf: null, scoring, through: head ? formatPosition(head) : null, ...figures };
+    // The position the figures reflect is the read model's, read in their snapshot: not the store's head, which it may be behind.
+    const { figures, at } = await withReadModels(pool, [staffScorecardProjection.name], async (db) => ({
+      figures: await scorecard(db, q.period, q.orgUnit),
+      at: await readModelPosition(db, staffScorecardProjection.name),
+    }));
+    return { period: q.period, orgUnit: q.orgUnit ?? null, asOf: null, scoring, through: at ? formatPosition(at) : null, ...figures };
   }
   const weights = q.rules?.productWeights ?? {};
   const scratch = await buildScratch(pool, store, [staffScorecardProjectionWith(scoring)], {

@@ -44,3 +44,22 @@ describe('what-if contact limits in bank days', () => {
     expect(kept(events)).toEqual(['2026-03-01T02:00:00.000Z', '2026-03-10T02:00:00.000Z', '2026-04-05T02:00:00.000Z']);
   });
 });
+
+describe('what-if contact limits and the sales they drop', () => {
+  const event = (type: string, data: Record<string, unknown>, occurredAt: string): RecordedEvent =>
+    ({ type, data, metadata: { occurredAt: new Date(occurredAt).toISOString() } }) as unknown as RecordedEvent;
+
+  it('given a dropped sale of customer a/b numbered c, when customer a reverses a kept sale numbered b/c, then that reversal is kept: a sale is known by customer and number, not by a joined string', () => {
+    const events = [
+      event('CustomerContacted', { customerId: 'a', campaignId: 'K', contactId: 'X1' }, '2026-03-10T10:00:00+08:00'),
+      // a/b had no contact of K: this sale did not happen.
+      event('ConversionRecorded', { customerId: 'a/b', conversionId: 'c', campaignId: 'K' }, '2026-03-11T10:00:00+08:00'),
+      // a was contacted for K the day before: this sale stands, and so does its reversal.
+      event('ConversionRecorded', { customerId: 'a', conversionId: 'b/c', campaignId: 'K' }, '2026-03-11T11:00:00+08:00'),
+      event('ConversionReversed', { customerId: 'a', conversionId: 'b/c' }, '2026-03-12T10:00:00+08:00'),
+    ];
+    const filter = contactPolicyFilter({ maxCampaignContactsPer30Days: 3, maxContactsPerCampaignPer7Days: 1 });
+    expect(filter.apply(events).map((e) => `${e.type} ${(e.data as { customerId: string }).customerId}`)).toEqual(['CustomerContacted a', 'ConversionRecorded a', 'ConversionReversed a']);
+    expect(filter.dropped).toBe(1);
+  });
+});

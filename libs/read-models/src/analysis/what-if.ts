@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { AttributionLedger, DEFAULT_CONTACT_POLICY, formatFen, fromHundredths, startOfBusinessDaysEnding, toFen } from '@app/domain';
+import { AttributionLedger, DEFAULT_CONTACT_POLICY, formatFen, fromHundredths, saleKey, startOfBusinessDaysEnding, toFen } from '@app/domain';
 import type { EventStore, RecordedEvent } from '@app/event-store';
 import { buildScratch } from '../as-of/scratch';
 import { campaignEffectivenessProjection } from '../campaign-effectiveness/campaign-effectiveness.projection';
@@ -138,9 +138,9 @@ export function contactPolicyFilter(policy: { maxCampaignContactsPer30Days: numb
           if (keep) kept.push({ campaignId: data.campaignId, at });
         } else if ((e.type === 'OfferPresented' || e.type === 'OfferAccepted' || e.type === 'OfferDeclined' || e.type === 'ConversionRecorded') && data.campaignId) {
           keep = kept.some((c) => c.campaignId === data.campaignId && c.at >= since30 && c.at <= at);
-          if (!keep && e.type === 'ConversionRecorded') droppedSales.add(`${data.customerId}/${data.conversionId}`);
+          if (!keep && e.type === 'ConversionRecorded') droppedSales.add(saleKey(data.customerId, data.conversionId!));
         } else if (e.type === 'ConversionReversed') {
-          keep = !droppedSales.has(`${data.customerId}/${data.conversionId}`);
+          keep = !droppedSales.has(saleKey(data.customerId, data.conversionId!));
         }
         if (!keep) state.dropped++;
         return keep;

@@ -7,6 +7,8 @@ import { inSchemas, type Queryable } from '../runner/read-model-position';
 export interface ScratchOptions {
   /** Only events whose business time (`occurredAt`) is at or before this instant. */
   readonly asOf?: Date;
+  /** Read up to this store position instead of the head at the start (a live read model's, to match it); null: read nothing. */
+  readonly through?: Position | null;
   /** Rewrites or drops events before they are applied (what-if rule sets). */
   readonly transform?: (batch: readonly RecordedEvent[]) => readonly RecordedEvent[];
   /** Sees every event that is applied, in order: for figures computed outside the read models (attribution). */
@@ -33,7 +35,7 @@ const ORPHAN_AFTER_MS = 6 * 3600_000;
 /**
  * Replays the event history into fresh schemas of the given projections, stopping at a business
  * date (as-of) and/or through a what-if transform, and answers queries over them. Dropping the
- * result removes the schemas. The history is read up to the store's head at the start.
+ * result removes the schemas. The history is read up to the store's head at the start, or to `through`.
  */
 export async function buildScratch(pool: Pool, store: EventStore, projections: readonly Projection[], options: ScratchOptions = {}): Promise<ScratchReadModels> {
   await dropOrphans(pool);
@@ -45,7 +47,7 @@ export async function buildScratch(pool: Pool, store: EventStore, projections: r
   try {
     await createSchemas(pool, projections.map((projection, i) => ({ schema: schemas[i]!, projection })));
 
-    const head = await store.headPosition();
+    const head = options.through !== undefined ? options.through : await store.headPosition();
     const until = options.asOf?.getTime();
     let after: Position | undefined;
     let read = 0;

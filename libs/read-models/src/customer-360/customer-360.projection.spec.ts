@@ -1,6 +1,7 @@
+import { saleKey } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { foldEffects } from '../runner/effects';
-import { customer360Projection, periodKey, saleKey, type HoldingPeriods, type PeriodSales, type SaleHoldings } from './customer-360.projection';
+import { customer360Projection, periodKey, type HoldingPeriods, type PeriodSales, type SaleHoldings } from './customer-360.projection';
 
 const event = (type: string, data: Record<string, unknown>, occurredAt = '2026-03-31T16:30:00.000Z') => ({ type, data: { customerId: 'C1', ...data }, metadata: { occurredAt } }) as unknown as RecordedEvent;
 const state = (optedOut = new Map<string, string[]>(), holdings: HoldingPeriods = new Map(), snapshotMonths = new Map<string, string>(), periodSales: PeriodSales = new Map(), saleHoldings: SaleHoldings = new Map()) =>

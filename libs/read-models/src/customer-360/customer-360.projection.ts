@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { businessDay, businessMonth, toFen } from '@app/domain';
+import { businessDay, businessMonth, saleKey, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { effectProjection, insert, remove, update, upsert, type Effect } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
@@ -33,8 +33,6 @@ export interface Customer360State {
 }
 
 export const periodKey = (customerId: string, productCode: string, period: number) => `${customerId}\u0000${productCode}\u0000${period}`;
-/** A sale of a customer (a conversion id is unique within the customer's stream; ids may hold any character, so not joined with ':'). */
-export const saleKey = (customerId: string, conversionId: string) => `${customerId}\u0000${conversionId}`;
 
 const CONSENT = new Set(['ConsentWithdrawn', 'ConsentGranted']);
 const SALE = new Set(['ConversionRecorded', 'ConversionReversed']);

@@ -1,5 +1,5 @@
 import type { Position } from '@app/event-store';
-import type { Queryable } from '../runner/read-model-position';
+import { readModelPosition, type Queryable } from '../runner/read-model-position';
 import { AUDIENCE_EXCLUSIONS, audienceSelection, countControl, type AudienceExclusion, type AudiencePlan, type AudienceSelection, type CampaignWindow, type Organisation } from '@app/domain';
 
 /** One cell of the audience: customers of a home unit and tier, included (reason null) or left out for a reason. */
@@ -206,13 +206,7 @@ export async function campaignAudienceCounts(
  * The position the directory reflects (the last event it applied; null before its first), read in
  * the caller's snapshot: the rows read in it are the directory at exactly this position.
  */
-export async function directoryPosition(db: Queryable): Promise<Position | null> {
-  const { rows } = await db.query<{ commit_pos: string; prepare_pos: string }>(
-    `SELECT commit_pos::text AS commit_pos, prepare_pos::text AS prepare_pos FROM projection_checkpoints WHERE name = 'customer-directory'`,
-  );
-  const r = rows[0];
-  return r && (r.commit_pos !== '0' || r.prepare_pos !== '0') ? { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos) } : null;
-}
+export const directoryPosition = (db: Queryable): Promise<Position | null> => readModelPosition(db, 'customer-directory');
 
 /** The customers enrolled in a campaign and the group each got, whatever its audience rule says of them today, in id order. */
 export async function campaignEnrolments(db: Queryable, campaignId: string): Promise<{ customerId: string; group: 'treatment' | 'control' }[]> {

@@ -45,6 +45,16 @@ export async function waitForProjection(pool: Pool, name: string, position: Posi
 /** What a read-model query needs of a connection. */
 export type Queryable = Pick<Pool, 'query'>;
 
+/**
+ * The position projection `name` has applied up to (null before its first event), read in the
+ * caller's snapshot: inside `withReadModels`, exactly the position the rows read beside it reflect.
+ */
+export async function readModelPosition(db: Queryable, name: string): Promise<Position | null> {
+  const { rows } = await db.query<{ c: string; p: string }>(`SELECT commit_pos::text AS c, prepare_pos::text AS p FROM projection_checkpoints WHERE name = $1`, [name]);
+  const r = rows[0];
+  return r && (r.c !== '0' || r.p !== '0') ? { commit: BigInt(r.c), prepare: BigInt(r.p) } : null;
+}
+
 export class ReadModelNotReady extends Error {
   readonly code = 'READ_MODEL_NOT_READY';
 }
