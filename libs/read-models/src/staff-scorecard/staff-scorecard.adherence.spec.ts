@@ -102,6 +102,22 @@ describe('maintenance adherence and customers contacted as counters', () => {
     expect(when(events, 'sc_open_assignments')).toEqual([{ staff_id: 'rm1', customers: 1 }]);
   });
 
+  it('given the same assignments and moves applied again (a batch applied twice), writes nothing more', () => {
+    const events = [
+      staff('rm1', 'SB1'),
+      staff('rm2', 'SB1'),
+      customer('C1'),
+      assign('C1', 'rm1', '2026-03-10T02:00:00.000Z'),
+      assign('C1', 'rm2', '2026-02-05T02:00:00.000Z'),
+      event('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB3' }, '2026-03-20T02:00:00.000Z'),
+      event('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB2' }, '2026-03-12T02:00:00.000Z'),
+    ];
+    const state = emptyScorecardState();
+    when(events, 'sc_assignments', state);
+    // The state now holds what the tables hold after the first apply: each event is known by its id.
+    for (const table of ['sc_assignments', 'sc_open_assignments', 'sc_staff_month', 'sc_staff_units', 'sc_staff']) expect({ table, rows: when(events, table, state) }).toEqual({ table, rows: [] });
+  });
+
   it('given a later batch, carries the customers assigned then into the months the horizon passes, and none into months it has passed', () => {
     // What an earlier batch left: rm1 has 40 customers now, rm2 3; the horizon is February.
     const state = emptyScorecardState();
