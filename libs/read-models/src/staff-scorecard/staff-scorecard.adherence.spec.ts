@@ -85,14 +85,37 @@ describe('maintenance adherence and customers contacted as counters', () => {
     expect(when(events, 'sc_horizon')).toEqual([{ id: 1, period: '2026-04' }]);
   });
 
-  it('given a backdated assignment recorded after a later one, takes the months from the manager it displaces', () => {
+  it('given a backdated assignment recorded after a later one, splits the intervals in business time: the backdated one runs to the later one', () => {
     const events = [staff('rm1', 'SB1'), staff('rm2', 'SB1'), customer('C1'), assign('C1', 'rm1', '2026-03-10T02:00:00.000Z'), assign('C1', 'rm2', '2026-02-05T02:00:00.000Z')];
-    // rm1's interval [10 March, 5 February) is empty: +1 then −1 in March. rm2 from 5 February, open: February and March.
+    // rm1 from 10 March (recorded first), open; rm2 from 5 February (recorded second) to 10 March, where rm1's starts.
+    expect(when(events, 'sc_assignments').map(({ manager_id, valid_from, valid_to }) => ({ manager_id, valid_from, valid_to }))).toEqual([
+      { manager_id: 'rm1', valid_from: '2026-03-10T02:00:00.000Z', valid_to: null },
+      { manager_id: 'rm2', valid_from: '2026-02-05T02:00:00.000Z', valid_to: '2026-03-10T02:00:00.000Z' },
+    ]);
+    // rm1: March (the horizon). rm2 [5 February, 10 March): February and March, recorded once the horizon was March.
     expect(when(events, 'sc_staff_month')).toEqual([
-      { period: '2026-03', staff_id: 'rm1', assigned: 0, assigned_contacted: 0 },
+      { period: '2026-03', staff_id: 'rm1', assigned: 1, assigned_contacted: 0 },
       { period: '2026-02', staff_id: 'rm2', assigned: 1, assigned_contacted: 0 },
       { period: '2026-03', staff_id: 'rm2', assigned: 1, assigned_contacted: 0 },
     ]);
+    // Who has C1 now: rm1 (the assignment starting last), whatever was recorded last.
+    expect(when(events, 'sc_open_assignments')).toEqual([{ staff_id: 'rm1', customers: 1 }]);
+  });
+
+  it('given the same assignments and moves applied again (a batch applied twice), writes nothing more', () => {
+    const events = [
+      staff('rm1', 'SB1'),
+      staff('rm2', 'SB1'),
+      customer('C1'),
+      assign('C1', 'rm1', '2026-03-10T02:00:00.000Z'),
+      assign('C1', 'rm2', '2026-02-05T02:00:00.000Z'),
+      event('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB3' }, '2026-03-20T02:00:00.000Z'),
+      event('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB2' }, '2026-03-12T02:00:00.000Z'),
+    ];
+    const state = emptyScorecardState();
+    when(events, 'sc_assignments', state);
+    // The state now holds what the tables hold after the first apply: each event is known by its id.
+    for (const table of ['sc_assignments', 'sc_open_assignments', 'sc_staff_month', 'sc_staff_units', 'sc_staff']) expect({ table, rows: when(events, table, state) }).toEqual({ table, rows: [] });
   });
 
   it('given a later batch, carries the customers assigned then into the months the horizon passes, and none into months it has passed', () => {
@@ -111,8 +134,8 @@ describe('maintenance adherence and customers contacted as counters', () => {
   });
 
   it('cuts an assignment’s months in the bank’s zone, up to the horizon', () => {
-    const a = { eventId: 'a', managerId: 'rm1', from: Date.parse(LAST_OF_MARCH), to: Date.parse(FIRST_OF_APRIL) };
-    const b = { eventId: 'b', managerId: 'rm2', from: Date.parse(FIRST_OF_APRIL), to: null };
+    const a = { eventId: 'a', seq: 1n, managerId: 'rm1', from: Date.parse(LAST_OF_MARCH), to: Date.parse(FIRST_OF_APRIL) };
+    const b = { eventId: 'b', seq: 2n, managerId: 'rm2', from: Date.parse(FIRST_OF_APRIL), to: null };
     // a: 23:30 to 00:30 Beijing, March and April; b from 00:30 on 1 April, open: April to the horizon, June.
     expect(coverage([a, b], '2026-06')).toEqual(new Map([['rm1', new Set(['2026-03', '2026-04'])], ['rm2', new Set(['2026-04', '2026-05', '2026-06'])]]));
     // Ended exactly at 00:00 Beijing on 1 April (16:00Z): not in April.

@@ -9,9 +9,13 @@ import { businessMonth } from '@app/domain';
  * a person's customers are those assigned now (`sc_open_assignments`).
  */
 
-/** One of a customer's assignments: [from, to) in business time (epoch ms); `to` null while it holds. */
+/**
+ * One of a customer's assignments: [from, to) in business time (epoch ms), to the next assignment's
+ * start in business time; `to` null while it holds. `seq`: the log position of the event that made it.
+ */
 export interface Assignment {
   readonly eventId: string;
+  readonly seq: bigint;
   readonly managerId: string;
   readonly from: number;
   to: number | null;
@@ -33,7 +37,7 @@ export function monthsAfter(after: string, upTo: string): string[] {
 /**
  * The months up to `horizon` in which each manager had the customer at some time: an interval
  * covers a month when it starts before the month ends and ends after it starts. An interval closed
- * at or before its own start (a backdated assignment recorded after a later one) covers nothing.
+ * at its own start (another assignment starting at the same instant, recorded later) covers nothing.
  */
 export function coverage(assignments: readonly Assignment[], horizon: string | null): Map<string, Set<string>> {
   const months = new Map<string, Set<string>>();

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@app/event-store';
 import { foldEffects } from '../runner/effects';
-import { staffScorecardProjection, unitAt } from './staff-scorecard.projection';
+import { staffScorecardProjection } from './staff-scorecard.projection';
+import { unitAt } from './staff-scorecard.intervals';
 import { emptyScorecardState, type ScorecardState } from './staff-scorecard.state';
 
 let seq = 0;
@@ -75,12 +76,123 @@ describe('the staff scorecard as effects', () => {
 
   it('places a fact by the intervals the log knew when it was recorded: a backdated move recorded after the sale does not move it', () => {
     const intervals = [
-      { eventId: 'a', seq: 1n, unitId: 'SB1', validFrom: null, open: false },
+      { eventId: 'a', seq: 1n, unitId: 'SB1', validFrom: null },
       // Recorded at log position 9, effective from 1 March.
-      { eventId: 'b', seq: 9n, unitId: 'SB3', validFrom: Date.parse('2026-03-01T00:00:00.000Z'), open: true },
+      { eventId: 'b', seq: 9n, unitId: 'SB3', validFrom: Date.parse('2026-03-01T00:00:00.000Z') },
     ];
     expect(unitAt(intervals, Date.parse(LAST_OF_MARCH), 5n)).toBe('SB1');
     expect(unitAt(intervals, Date.parse(LAST_OF_MARCH), 10n)).toBe('SB3');
     expect(unitAt(undefined, Date.parse(LAST_OF_MARCH), 10n)).toBe('');
+  });
+
+  describe('credit to the manager and unit at the sale (business time), whatever order the facts were recorded in', () => {
+    // Beijing times as instants: 09:00 on 1 March, 09:00 on 10 April, 10:00 on 5 April.
+    const MARCH_1 = '2026-03-01T01:00:00.000Z';
+    const APRIL_10 = '2026-04-10T01:00:00.000Z';
+    const APRIL_5 = '2026-04-05T02:00:00.000Z';
+    const rm3 = () => event('StaffMemberRegistered', { staffId: 'rm3', unitId: 'SB3', role: 'rm', displayName: 'RM 3' }, '2026-01-01T00:00:00.000Z');
+    const assign = (staffId: string, occurredAt: string) => event('CustomerAssignedToManager', { customerId: 'C1', staffId }, occurredAt);
+    /** A sale to C1 made by rm3 (who manages nobody): whom it credits is the ownership rule's choice, not the seller. */
+    const sold = (conversionId: string, revenue: string, occurredAt: string) =>
+      event('ConversionRecorded', { conversionId, customerId: 'C1', staffId: 'rm3', productCode: 'DEP', amount: revenue, revenue, campaignId: null, referrerStaffId: null, referralId: null }, occurredAt);
+    const credited = (rows: Record<string, unknown>[]) => rows.map(({ credit_key, staff_id, unit_id, period }) => ({ credit_key, staff_id, unit_id, period }));
+
+    it('given C1 assigned to rm1 on 1 March and to rm2 on 10 April, credits a sale dated 5 April and recorded after both to rm1 and SB1 in April', () => {
+      const events = [...given(), rm3(), assign('rm1', MARCH_1), assign('rm2', APRIL_10), sold('V1', '10.00', APRIL_5)];
+      // 1,000 fen at weight 1.5: 1,500 hundredths, all to rm1 (C1's manager on 5 April), in rm1's unit then (SB1), April.
+      expect(when(emptyScorecardState(), events, 'sc_person_month')).toEqual([
+        { period: '2026-04', unit_id: 'SB1', staff_id: 'rm1', conversions: 1, referrals: 0, revenue_fen: 1000, points_hundredths: 1500, shadow_hundredths: 0 },
+      ]);
+    });
+
+    it('given a backdated assignment recorded after a later one, credits each sale to the manager whose interval it falls in', () => {
+      const events = [
+        ...given(), // rm1 from 2 January
+        rm3(),
+        assign('rm2', APRIL_10),
+        assign('rm3', '2026-03-31T17:00:00.000Z'), // 01:00 on 1 April, recorded after rm2's (10 April)
+        sold('V1', '10.00', APRIL_5), // rm3's [1 April, 10 April)
+        sold('V2', '20.00', '2026-04-12T02:00:00.000Z'), // rm2's, from 10 April
+        sold('V3', '30.00', '2026-03-20T02:00:00.000Z'), // rm1's [2 January, 1 April)
+      ];
+      // The intervals: rm1 cut at 01:00 on 1 April by rm3's, rm3's running to rm2's start, rm2's open.
+      expect(when(emptyScorecardState(), events, 'sc_assignments').map(({ manager_id, valid_from, valid_to }) => ({ manager_id, valid_from, valid_to }))).toEqual([
+        { manager_id: 'rm1', valid_from: '2026-01-02T00:00:00.000Z', valid_to: '2026-03-31T17:00:00.000Z' },
+        { manager_id: 'rm2', valid_from: APRIL_10, valid_to: null },
+        { manager_id: 'rm3', valid_from: '2026-03-31T17:00:00.000Z', valid_to: APRIL_10 },
+      ]);
+      // V1 1,000 fen → rm3 in SB3, April (1,500 hundredths); V2 2,000 → rm2 in SB2, April (3,000); V3 3,000 → rm1 in SB1, March (4,500).
+      expect(when(emptyScorecardState(), events, 'sc_person_month').map(({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }) => ({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }))).toEqual([
+        { period: '2026-04', unit_id: 'SB3', staff_id: 'rm3', conversions: 1, revenue_fen: 1000, points_hundredths: 1500 },
+        { period: '2026-04', unit_id: 'SB2', staff_id: 'rm2', conversions: 1, revenue_fen: 2000, points_hundredths: 3000 },
+        { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 1, revenue_fen: 3000, points_hundredths: 4500 },
+      ]);
+      // C1 is rm2's now (the assignment starting last): rm1 +1 − 1, rm2 +1; rm3's interval is closed, so no count.
+      expect(when(emptyScorecardState(), events, 'sc_open_assignments')).toEqual([
+        { staff_id: 'rm1', customers: 0 },
+        { staff_id: 'rm2', customers: 1 },
+      ]);
+    });
+
+    it('given a sale at 23:30 Beijing on 31 March recorded after a reassignment taking effect at 00:30 on 1 April, credits the old manager in March', () => {
+      const events = [...given(), rm3(), assign('rm2', FIRST_OF_APRIL), sold('V1', '10.00', LAST_OF_MARCH)];
+      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' }]);
+    });
+
+    it('given several sales to one customer across a reassignment, credits each to the manager of its time, in its month', () => {
+      const events = [
+        ...given(), // rm1 from 2 January
+        rm3(),
+        sold('V1', '10.00', '2026-03-31T16:45:00.000Z'), // 00:45 on 1 April, recorded before the reassignment was
+        assign('rm2', FIRST_OF_APRIL), // 00:30 on 1 April
+        sold('V2', '20.00', LAST_OF_MARCH), // 23:30 on 31 March: rm1, March
+        sold('V3', '40.00', '2026-03-31T16:45:00.000Z'), // 00:45 on 1 April: rm2, April
+        sold('V4', '80.00', '2026-03-15T02:00:00.000Z'), // 15 March, recorded last: rm1, March
+      ];
+      // V1 is placed as the log knew it when it was recorded (rm1, April); a reassignment recorded later does not move a
+      // credit already made, as a move recorded later does not move a fact's unit.
+      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
+        { credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-04' },
+        { credit_key: 'C1:V2:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+        { credit_key: 'C1:V3:sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-04' },
+        { credit_key: 'C1:V4:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+      ]);
+      // rm1 March: V2 + V4 = 2,000 + 8,000 fen, × 1.5 = 15,000 hundredths; rm1 April: V1 1,000 → 1,500; rm2 April: V3 4,000 → 6,000.
+      expect(when(emptyScorecardState(), events, 'sc_person_month').map(({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }) => ({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }))).toEqual([
+        { period: '2026-04', unit_id: 'SB1', staff_id: 'rm1', conversions: 1, revenue_fen: 1000, points_hundredths: 1500 },
+        { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 2, revenue_fen: 10000, points_hundredths: 15000 },
+        { period: '2026-04', unit_id: 'SB2', staff_id: 'rm2', conversions: 1, revenue_fen: 4000, points_hundredths: 6000 },
+      ]);
+    });
+
+    it('given a manager who moved unit between the sale and its recording, and was replaced, credits them in the unit they were in at the sale', () => {
+      const events = [
+        ...given(), // rm1 in SB1, C1 theirs from 2 January
+        rm3(),
+        event('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB3' }, '2026-03-20T02:00:00.000Z'),
+        assign('rm2', '2026-03-25T02:00:00.000Z'),
+        sold('V1', '10.00', '2026-03-15T02:00:00.000Z'), // 15 March: rm1's customer, rm1 in SB1
+      ];
+      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' }]);
+    });
+
+    it('given a backdated move recorded after a later one, splits the units in business time and places a sale between them in the backdated unit', () => {
+      const events = [
+        ...given(), // rm1 in SB1 from the beginning
+        rm3(),
+        event('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB3' }, '2026-03-20T02:00:00.000Z'),
+        event('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB2' }, '2026-03-10T02:00:00.000Z'), // recorded second
+        sold('V1', '10.00', '2026-03-15T02:00:00.000Z'),
+      ];
+      // SB1 until 10 March, SB2 from 10 March to 20 March, SB3 from 20 March (still so): rm1 is in SB3 now.
+      const units = when(emptyScorecardState(), events, 'sc_staff_units').filter((r) => r.staff_id === 'rm1');
+      expect(units.map(({ unit_id, valid_from, valid_to }) => ({ unit_id, valid_from, valid_to }))).toEqual([
+        { unit_id: 'SB1', valid_from: null, valid_to: '2026-03-10T02:00:00.000Z' },
+        { unit_id: 'SB3', valid_from: '2026-03-20T02:00:00.000Z', valid_to: null },
+        { unit_id: 'SB2', valid_from: '2026-03-10T02:00:00.000Z', valid_to: '2026-03-20T02:00:00.000Z' },
+      ]);
+      expect(when(emptyScorecardState(), events, 'sc_staff').find((r) => r.staff_id === 'rm1')).toMatchObject({ unit_id: 'SB3' });
+      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB2', period: '2026-03' }]);
+    });
   });
 });

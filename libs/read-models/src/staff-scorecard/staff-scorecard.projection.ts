@@ -3,32 +3,17 @@ import type { RecordedEvent } from '@app/event-store';
 import { effectProjection, update, upsert, type Effect } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { STAFF_SCORECARD_TABLES } from './staff-scorecard.tables';
-import { activityKey, contactedKey, loadScorecardState, type ScorecardState, type StaffInterval } from './staff-scorecard.state';
+import { activityKey, contactedKey, loadScorecardState, type ScorecardState } from './staff-scorecard.state';
 import { coverage, coverageDeltas, monthsAfter, type Assignment } from './staff-scorecard.adherence';
-
-/**
- * The unit a person was in at `t` (business time), as the log knew it at `seq` (where the fact was
- * recorded): of the intervals opened by then, the last to start at or before `t`. So a fact's unit
- * does not depend on where batches happen to end; '' when the log never registered them.
- */
-export function unitAt(intervals: readonly StaffInterval[] | undefined, t: number, seq: bigint): string {
-  let best: StaffInterval | undefined;
-  for (const i of intervals ?? []) {
-    if (i.seq > seq || (i.validFrom !== null && i.validFrom > t)) continue;
-    // valid_from DESC NULLS LAST, then seq DESC
-    const later = !best || (i.validFrom !== null && (best.validFrom === null || i.validFrom > best.validFrom)) || (i.validFrom === best.validFrom && i.seq > best.seq);
-    if (later) best = i;
-  }
-  return best?.unitId ?? '';
-}
+import { managerAt, placeInterval, unitAt } from './staff-scorecard.intervals';
 
 const seqOf = (e: RecordedEvent) => e.position.prepare;
 const month = (staffId: string, unitId: string, period: string, counts: Record<string, number>) => upsert('sc_person_month', { staff_id: staffId, unit_id: unitId, period, ...counts });
 
-/** Closes the subject's open interval at the event's time and opens one from there. */
-function nextInterval(table: 'sc_staff_units' | 'sc_assignments', subject: Record<string, string>, open: string | undefined, e: RecordedEvent, value: Record<string, string>): Effect[] {
-  const closing = open ? [update(table, { ...subject, event_id: open, valid_to: at(e) })] : [];
-  return [...closing, upsert(table, { ...subject, event_id: e.metadata.eventId, seq: seqOf(e).toString(), ...value, valid_from: at(e), valid_to: null })];
+/** Ends the interval the event's time falls in (`cut`) there, and opens one from there to `to` (the next start in business time; null: still so). */
+function nextInterval(table: 'sc_staff_units' | 'sc_assignments', subject: Record<string, string>, cut: string | undefined, e: RecordedEvent, value: Record<string, string>, to: number | null): Effect[] {
+  const closing = cut ? [update(table, { ...subject, event_id: cut, valid_to: at(e) })] : [];
+  return [...closing, upsert(table, { ...subject, event_id: e.metadata.eventId, seq: seqOf(e).toString(), ...value, valid_from: at(e), valid_to: to === null ? null : new Date(to).toISOString() })];
 }
 
 const adherence = (period: string, staffId: string, assigned: number, assignedContacted: number) =>
@@ -82,25 +67,29 @@ function activity(e: RecordedEvent, s: ScorecardState, kind: 'contact' | 'compla
   ];
 }
 
-/** A new assignment closes the customer's open one at its time: the months each manager gains or loses, and who has them now. */
+/**
+ * A new assignment cuts the one in force at its business time and runs to the next one's start (a
+ * backdated assignment recorded after a later one fills the gap before it): the months each manager
+ * gains or loses, and who has the customer now (the assignment starting last). Once per assignment.
+ */
 function reassigned(e: RecordedEvent, s: ScorecardState, customerId: string, managerId: string): Effect[] {
-  const moved = advanceHorizon(e, s);
   const list = s.assignments.get(customerId) ?? [];
   s.assignments.set(customerId, list);
+  if (list.some((a) => a.eventId === e.metadata.eventId)) return [];
+  const moved = advanceHorizon(e, s);
   const before = coverage(list, s.horizon);
-  const open = list.find((a) => a.to === null);
+  const t = Date.parse(at(e));
+  const { cut, to } = placeInterval(list, (a) => a.from, t);
   const count = (staffId: string, n: number) => {
     s.openCounts.set(staffId, (s.openCounts.get(staffId) ?? 0) + n);
     return upsert('sc_open_assignments', { staff_id: staffId, customers: n });
   };
-  const effects = [...moved, ...nextInterval('sc_assignments', { customer_id: customerId }, open?.eventId, e, { manager_id: managerId })];
-  if (open) {
-    open.to = Date.parse(at(e));
-    effects.push(count(open.managerId, -1));
-  }
-  const next: Assignment = { eventId: e.metadata.eventId, managerId, from: Date.parse(at(e)), to: null };
+  const effects = [...moved, ...nextInterval('sc_assignments', { customer_id: customerId }, cut?.eventId, e, { manager_id: managerId }, to)];
+  if (cut) cut.to = t;
+  // The customer is the new manager's now only when no assignment starts after it.
+  if (to === null) effects.push(...(cut ? [count(cut.managerId, -1)] : []), count(managerId, 1));
+  const next: Assignment = { eventId: e.metadata.eventId, seq: seqOf(e), managerId, from: t, to };
   list.push(next);
-  effects.push(count(managerId, 1));
   for (const x of coverageDeltas(before, coverage(list, s.horizon), s.contactedMonths.get(customerId) ?? new Set())) effects.push(adherence(x.period, x.staffId, x.assigned, x.assignedContacted));
   return effects;
 }
@@ -130,18 +119,20 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
     // The unit someone is registered in holds from the beginning of the log until they first move.
     case 'StaffMemberRegistered': {
       if (s.staffUnits.get(x.staffId)?.length) return [];
-      s.staffUnits.set(x.staffId, [{ eventId: e.metadata.eventId, seq: seqOf(e), unitId: x.unitId, validFrom: null, open: true }]);
+      s.staffUnits.set(x.staffId, [{ eventId: e.metadata.eventId, seq: seqOf(e), unitId: x.unitId, validFrom: null }]);
       return [
         upsert('sc_staff', { staff_id: x.staffId, unit_id: x.unitId, role: x.role, display_name: x.displayName }),
         upsert('sc_staff_units', { staff_id: x.staffId, event_id: e.metadata.eventId, seq: seqOf(e).toString(), unit_id: x.unitId, valid_from: null, valid_to: null }),
       ];
     }
+    // A move cuts the interval in force at its business time and runs to the next one's start (once per move).
     case 'StaffMemberMoved': {
       const intervals = s.staffUnits.get(x.staffId) ?? [];
-      const open = intervals.find((i) => i.open);
-      for (const i of intervals) i.open = false;
-      s.staffUnits.set(x.staffId, [...intervals, { eventId: e.metadata.eventId, seq: seqOf(e), unitId: x.toUnitId, validFrom: Date.parse(at(e)), open: true }]);
-      return [update('sc_staff', { staff_id: x.staffId, unit_id: x.toUnitId }), ...nextInterval('sc_staff_units', { staff_id: x.staffId }, open?.eventId, e, { unit_id: x.toUnitId })];
+      if (intervals.some((i) => i.eventId === e.metadata.eventId)) return [];
+      const t = Date.parse(at(e));
+      const { cut, to } = placeInterval(intervals, (i) => i.validFrom, t);
+      s.staffUnits.set(x.staffId, [...intervals, { eventId: e.metadata.eventId, seq: seqOf(e), unitId: x.toUnitId, validFrom: t }]);
+      return [...(to === null ? [update('sc_staff', { staff_id: x.staffId, unit_id: x.toUnitId })] : []), ...nextInterval('sc_staff_units', { staff_id: x.staffId }, cut?.eventId, e, { unit_id: x.toUnitId }, to)];
     }
     case 'StaffRoleChanged':
       return [update('sc_staff', { staff_id: x.staffId, role: x.to })];
@@ -153,14 +144,11 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
       return [upsert('sc_targets', { subject_id: x.subjectId, period: x.period, points_hundredths: toHundredths(x.points) })];
     case 'CustomerOnboarded':
       if (s.customers.has(x.customerId)) return [];
-      s.customers.set(x.customerId, { unitId: x.homeUnitId, managerId: null, inCentre: false, referringManagerId: null });
+      s.customers.set(x.customerId, { unitId: x.homeUnitId, inCentre: false, referringManagerId: null });
       return [upsert('sc_customers', { customer_id: x.customerId, unit_id: x.homeUnitId })];
-    // The manager on file, whom the sales recorded next credit; and the history of assignments (business time, for adherence).
-    case 'CustomerAssignedToManager': {
-      const c = s.customers.get(x.customerId);
-      if (c) c.managerId = x.staffId;
-      return [...(c ? [update('sc_customers', { customer_id: x.customerId, manager_id: x.staffId })] : []), ...reassigned(e, s, x.customerId, x.staffId)];
-    }
+    // The history of assignments in business time: whom each sale credits (the manager at the sale) and adherence.
+    case 'CustomerAssignedToManager':
+      return reassigned(e, s, x.customerId, x.staffId);
     // Moving up to a wealth centre keeps the referring manager for scoring; moving out ends the shadow.
     case 'CustomerTransferred': {
       const c = s.customers.get(x.customerId);
@@ -170,12 +158,16 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
       c.referringManagerId = c.inCentre ? (c.referringManagerId ?? x.fromStaffId ?? null) : null;
       return [update('sc_customers', { customer_id: x.customerId, unit_id: c.unitId, in_centre: c.inCentre, referring_manager_id: c.referringManagerId })];
     }
-    // Credited at the weights, ownership and rules of the time, to each person's unit when the sale happened; once per credit.
+    // Credited to the customer's manager at the sale's business time (客户归属考核; whatever order the assignments and
+    // the sale were recorded in), each person under their unit then, in the sale's business month; at the weights and
+    // rules of the time; once per credit.
     case 'ConversionRecorded': {
+      const t = Date.parse(at(e));
+      const managerId = managerAt(s.assignments.get(x.customerId), t, seqOf(e));
       const c = s.customers.get(x.customerId);
-      const shadow = c?.inCentre && c.referringManagerId && c.managerId ? { referringManagerId: c.referringManagerId, centreManagerId: c.managerId } : null;
+      const shadow = c?.inCentre && c.referringManagerId && managerId ? { referringManagerId: c.referringManagerId, centreManagerId: managerId } : null;
       const credits = creditsFor(
-        { revenueFen: toFen(x.revenue)!, weight: s.weights.get(x.productCode) ?? '0', sellerStaffId: x.staffId, referrerStaffId: x.referrerStaffId ?? null, managerId: c?.managerId ?? null, shadow },
+        { revenueFen: toFen(x.revenue)!, weight: s.weights.get(x.productCode) ?? '0', sellerStaffId: x.staffId, referrerStaffId: x.referrerStaffId ?? null, managerId, shadow },
         s.rules,
       );
       const key = `${x.customerId}:${x.conversionId}`;
@@ -185,7 +177,7 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
       for (const credit of credits) {
         const creditKey = `${key}:${credit.kind}`;
         if (known.some((k) => k.creditKey === creditKey)) continue;
-        const unitId = unitAt(s.staffUnits.get(credit.staffId), Date.parse(at(e)), seqOf(e));
+        const unitId = unitAt(s.staffUnits.get(credit.staffId), t, seqOf(e));
         known.push({ creditKey, staffId: credit.staffId, unitId, period, kind: credit.kind, conversions: credit.conversions, revenueFen: credit.revenueFen, pointsHundredths: credit.pointsHundredths, reversed: false });
         effects.push(
           upsert('sc_credits', {
@@ -255,8 +247,9 @@ const EVENT_TYPES = [
 export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
   return effectProjection<ScorecardState>({
     name: 'staff-scorecard',
-    // 6: effects, written by the runner; 7: adherence and customers contacted as counters; 8: event times to the millisecond (occurredAt)
-    version: 8,
+    // 6: effects, written by the runner; 7: adherence and customers contacted as counters; 8: event times to the millisecond (occurredAt);
+    // 9: a sale credits the manager assigned at its business time (sc_customers.manager_id dropped), intervals run to the next start in business time
+    version: 9,
     tables: STAFF_SCORECARD_TABLES,
     eventTypes: EVENT_TYPES,
     state: (tx, events) => loadScorecardState(tx, events, overrides),

@@ -4,18 +4,17 @@ import type { RecordedEvent } from '@app/event-store';
 import { businessMonth } from '@app/domain';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import type { Assignment } from './staff-scorecard.adherence';
+import { managerAt } from './staff-scorecard.intervals';
 
-/** A person's unit from a time (null: since the beginning), opened by the event at `seq` in the log. */
+/** A person's unit from a time (null: since the beginning) to the next interval's start, opened by the event at `seq` in the log. */
 export interface StaffInterval {
-  eventId: string;
-  seq: bigint;
-  unitId: string;
-  validFrom: number | null;
-  open: boolean;
+  readonly eventId: string;
+  readonly seq: bigint;
+  readonly unitId: string;
+  readonly validFrom: number | null;
 }
 export interface ScorecardCustomer {
   unitId: string;
-  managerId: string | null;
   inCentre: boolean;
   referringManagerId: string | null;
 }
@@ -34,7 +33,8 @@ export interface CreditRow {
 /**
  * What the scorecard's effects decide with: the rows of the read model the batch's events are
  * about, read once per batch, and kept up to date in memory by the effects as they go through the
- * batch in log order (so a sale sees the manager assigned two events before it).
+ * batch in log order (so a sale sees an assignment recorded two events before it, and is credited
+ * to whichever manager was assigned at the sale's business time).
  */
 export interface ScorecardState {
   /** The rules in force: the last set, over the defaults, under the what-if overrides. */
@@ -47,7 +47,7 @@ export interface ScorecardState {
   /** Credits already written, per `customerId:conversionId`. */
   readonly credits: Map<string, CreditRow[]>;
   readonly activityKeys: Set<string>;
-  /** Every assignment of the customers the batch's assignments and contacts are about (business time). */
+  /** Every assignment of the customers the batch's assignments, contacts and sales are about (business time). */
   readonly assignments: Map<string, Assignment[]>;
   /** For the same customers, the months anyone contacted them in. */
   readonly contactedMonths: Map<string, Set<string>>;
@@ -104,24 +104,39 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
   state.rules = { ...DEFAULT_SCORING, ...settings.rows[0]?.rules, ...overrides };
 
   const customerIds = uniq(events.map((e) => d(e).customerId));
-  const customers = await tx.query(`SELECT * FROM sc_customers WHERE customer_id = ANY($1::text[])`, [customerIds]);
-  for (const r of customers.rows) state.customers.set(r.customer_id, { unitId: r.unit_id, managerId: r.manager_id, inCentre: r.in_centre, referringManagerId: r.referring_manager_id });
+  const customers = await tx.query(`SELECT customer_id, unit_id, in_centre, referring_manager_id FROM sc_customers WHERE customer_id = ANY($1::text[])`, [customerIds]);
+  for (const r of customers.rows) state.customers.set(r.customer_id, { unitId: r.unit_id, inCentre: r.in_centre, referringManagerId: r.referring_manager_id });
 
   const units = await tx.query(`SELECT unit_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])`, [uniq(of(events, 'CustomerTransferred').map((e) => d(e).toUnitId))]);
   for (const r of units.rows) state.wealthCentres.set(r.unit_id, r.wealth_centre);
 
-  const weights = await tx.query(`SELECT product_code, weight FROM sc_products WHERE product_code = ANY($1::text[])`, [uniq(of(events, 'ConversionRecorded').map((e) => d(e).productCode))]);
+  const recorded = of(events, 'ConversionRecorded');
+  const weights = await tx.query(`SELECT product_code, weight FROM sc_products WHERE product_code = ANY($1::text[])`, [uniq(recorded.map((e) => d(e).productCode))]);
   for (const r of weights.rows) state.weights.set(r.product_code, r.weight);
 
-  // Everyone a fact may credit or place: the people the events name, and the customers' managers.
+  // The assignments of the customers assigned or contacted (adherence) and sold to (the manager at each sale).
+  const adherence = of(events, ...ADHERENCE_EVENTS);
+  const about = uniq(adherence.map((e) => d(e).customerId));
+  const assignments = await tx.query(`SELECT customer_id, event_id, seq, manager_id, valid_from, valid_to FROM sc_assignments WHERE customer_id = ANY($1::text[]) ORDER BY seq`, [
+    uniq([...about, ...recorded.map((e) => d(e).customerId)]),
+  ]);
+  for (const r of assignments.rows) {
+    const list = state.assignments.get(r.customer_id) ?? [];
+    list.push({ eventId: r.event_id, seq: BigInt(r.seq), managerId: r.manager_id, from: (r.valid_from as Date).getTime(), to: r.valid_to ? (r.valid_to as Date).getTime() : null });
+    state.assignments.set(r.customer_id, list);
+  }
+
+  // Everyone a fact may credit or place: the people the events name, the referring managers, and the manager at each
+  // sale as stored (one assigned in the batch is named by its event).
   const staffIds = uniq([
     ...events.flatMap((e) => [d(e).staffId, d(e).referrerStaffId, d(e).fromStaffId]),
-    ...customers.rows.flatMap((r) => [r.manager_id, r.referring_manager_id]),
+    ...customers.rows.map((r) => r.referring_manager_id),
+    ...recorded.map((e) => managerAt(state.assignments.get(d(e).customerId), Date.parse(at(e)), e.position.prepare)),
   ]);
-  const intervals = await tx.query(`SELECT staff_id, event_id, seq, unit_id, valid_from, valid_to FROM sc_staff_units WHERE staff_id = ANY($1::text[]) ORDER BY seq`, [staffIds]);
+  const intervals = await tx.query(`SELECT staff_id, event_id, seq, unit_id, valid_from FROM sc_staff_units WHERE staff_id = ANY($1::text[]) ORDER BY seq`, [staffIds]);
   for (const r of intervals.rows) {
     const list = state.staffUnits.get(r.staff_id) ?? [];
-    list.push({ eventId: r.event_id, seq: BigInt(r.seq), unitId: r.unit_id, validFrom: r.valid_from ? (r.valid_from as Date).getTime() : null, open: r.valid_to === null });
+    list.push({ eventId: r.event_id, seq: BigInt(r.seq), unitId: r.unit_id, validFrom: r.valid_from ? (r.valid_from as Date).getTime() : null });
     state.staffUnits.set(r.staff_id, list);
   }
 
@@ -139,15 +154,7 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
   const keys = uniq(events.map(activityKey));
   for (const r of (await tx.query(`SELECT activity_key FROM sc_activity WHERE activity_key = ANY($1::text[])`, [keys])).rows) state.activityKeys.add(r.activity_key);
 
-  // Adherence: the assignments and contacted months of the customers assigned or contacted.
-  const adherence = of(events, ...ADHERENCE_EVENTS);
-  const about = uniq(adherence.map((e) => d(e).customerId));
-  const assignments = await tx.query(`SELECT customer_id, event_id, seq, manager_id, valid_from, valid_to FROM sc_assignments WHERE customer_id = ANY($1::text[]) ORDER BY seq`, [about]);
-  for (const r of assignments.rows) {
-    const list = state.assignments.get(r.customer_id) ?? [];
-    list.push({ eventId: r.event_id, managerId: r.manager_id, from: (r.valid_from as Date).getTime(), to: r.valid_to ? (r.valid_to as Date).getTime() : null });
-    state.assignments.set(r.customer_id, list);
-  }
+  // Adherence: the months the customers assigned or contacted were contacted in.
   for (const r of (await tx.query(`SELECT period, staff_id, unit_id, customer_id FROM sc_contacted WHERE customer_id = ANY($1::text[])`, [about])).rows) {
     state.contactedKeys.add(contactedKey(r.period, r.staff_id, r.unit_id, r.customer_id));
     state.contactedMonths.set(r.customer_id, (state.contactedMonths.get(r.customer_id) ?? new Set()).add(r.period));

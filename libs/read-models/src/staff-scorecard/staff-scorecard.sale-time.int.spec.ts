@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { PostgresEventStore, type NewEvent } from '@app/event-store';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { projectToEnd } from '../../../../test/support/project-to-end';
+import { withReadModels } from '../runner/read-model-position';
+import { staffScorecardProjection } from './staff-scorecard.projection';
+import { scorecard } from './staff-scorecard.query';
+
+/**
+ * Issue 13 build item 2: a sale credits the customer's manager at the sale's business time, under
+ * the unit that manager was in then, in the sale's business month (Asia/Shanghai), whatever order
+ * the sale, the assignments and the moves were recorded in. Projected one event per batch, so every
+ * sale finds its customer's assignments, and its manager's units, in the tables (not in memory).
+ * Times are Beijing time; weight 1.5 points per CNY of revenue; every sale is made by rm3.
+ */
+const ev = (type: string, data: object, occurredAt: string): NewEvent => ({
+  type,
+  data,
+  metadata: { eventId: randomUUID(), correlationId: 'c', causationId: null, actor: 'a', orgUnit: null, occurredAt: new Date(occurredAt).toISOString(), schemaVersion: 1 },
+});
+const BEGIN = '2026-01-01T00:00:00+08:00';
+const assign = (customerId: string, staffId: string, at: string) => ({ stream: `customer-${customerId}`, event: ev('CustomerAssignedToManager', { customerId, staffId }, at) });
+const sale = (conversionId: string, customerId: string, revenue: string, at: string) => ({
+  stream: `customer-${customerId}`,
+  event: ev('ConversionRecorded', { conversionId, customerId, staffId: 'rm3', productCode: 'DEP', amount: '1000.00', revenue, campaignId: null, referrerStaffId: null, referralId: null }, at),
+});
+
+/** In the order recorded. */
+const HISTORY = [
+  { stream: 'organisation', event: ev('ProductDefined', { productCode: 'DEP', weight: '1.5' }, BEGIN) },
+  ...[
+    { unitId: 'HO', parentId: null, level: 'head_office' },
+    { unitId: 'BR1', parentId: 'HO', level: 'branch' },
+    { unitId: 'SB1', parentId: 'BR1', level: 'sub_branch_1' },
+    { unitId: 'SB2', parentId: 'BR1', level: 'sub_branch_1' },
+    { unitId: 'SB3', parentId: 'BR1', level: 'sub_branch_1' },
+  ].map((u) => ({ stream: 'organisation', event: ev('OrgUnitOpened', { ...u, name: u.unitId, wealthCentre: false }, BEGIN) })),
+  ...[1, 2, 3].map((i) => ({ stream: 'organisation', event: ev('StaffMemberRegistered', { staffId: `rm${i}`, displayName: `rm${i}`, role: 'relationship_manager', unitId: `SB${i}` }, BEGIN) })),
+  ...['C1', 'C2', 'C3'].map((c) => ({ stream: `customer-${c}`, event: ev('CustomerOnboarded', { customerId: c, homeUnitId: 'SB1' }, BEGIN) })),
+  // C1: rm1 from 1 March, rm2 from 10 April (recorded in that order).
+  assign('C1', 'rm1', '2026-03-01T09:00:00+08:00'),
+  assign('C1', 'rm2', '2026-04-10T09:00:00+08:00'),
+  // C2: rm2 from 2 January, rm3 from 00:30 on 1 April.
+  assign('C2', 'rm2', '2026-01-02T09:00:00+08:00'),
+  assign('C2', 'rm3', '2026-04-01T00:30:00+08:00'),
+  // C3: rm2 from 10 April recorded first, then rm1 from 1 April (backdated, recorded after it).
+  assign('C3', 'rm2', '2026-04-10T09:00:00+08:00'),
+  assign('C3', 'rm1', '2026-04-01T09:00:00+08:00'),
+  // rm1 moves to SB3 from 20 April, recorded before the sales below.
+  { stream: 'organisation', event: ev('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB3' }, '2026-04-20T09:00:00+08:00') },
+  // The sales, recorded after all of that (back-dated):
+  sale('V1', 'C1', '10.00', '2026-04-05T10:00:00+08:00'), // C1 rm1's on 5 April, rm1 in SB1 then: rm1, SB1, April
+  sale('V2', 'C2', '5.00', '2026-03-31T23:30:00+08:00'), // C2 rm2's at 23:30 on 31 March: rm2, SB2, March
+  sale('V3', 'C2', '80.00', '2026-04-01T00:45:00+08:00'), // C2 rm3's from 00:30 on 1 April: rm3, SB3, April
+  sale('V4', 'C3', '20.00', '2026-04-05T10:00:00+08:00'), // C3 rm1's [1 April, 10 April): rm1, SB1, April
+  sale('V5', 'C3', '40.00', '2026-04-25T10:00:00+08:00'), // C3 rm2's from 10 April: rm2, SB2, April
+];
+
+describe('a sale credits the manager and unit of its business time', () => {
+  let db: TestDatabase;
+  const q = <T>(f: (rm: any) => Promise<T>) => withReadModels(db.pool, [staffScorecardProjection.name], f);
+  const figures = async (period: string) =>
+    (await q((rm) => scorecard(rm, period))).people.map(({ staffId, unitId, conversions, revenue, points }) => ({ staffId, unitId, conversions, revenue, points }));
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+    for (const { stream, event } of HISTORY) await store.appendToStream(stream, [event], 'any');
+    await projectToEnd(store, db.pool, [staffScorecardProjection], { batchSize: 1, timeoutMs: 120_000 });
+  }, 180_000);
+  afterAll(() => db.drop());
+
+  it('scores March: the sale at 23:30 on 31 March for the manager before the reassignment at 00:30', async () => {
+    // V2: 500 fen × 1.5 = 750 hundredths = 7.50 points, rm2 in SB2. rm1 and rm3 were in their units, with nothing.
+    expect(await figures('2026-03')).toEqual([
+      { staffId: 'rm1', unitId: 'SB1', conversions: 0, revenue: '0.00', points: 0 },
+      { staffId: 'rm2', unitId: 'SB2', conversions: 1, revenue: '5.00', points: 7.5 },
+      { staffId: 'rm3', unitId: 'SB3', conversions: 0, revenue: '0.00', points: 0 },
+    ]);
+  });
+
+  it('scores April: each back-dated sale for the manager of its time, in the unit they were in then', async () => {
+    // rm1 in SB1: V1 1,000 + V4 2,000 = 3,000 fen → 4,500 hundredths (45 points); in SB3 from 20 April: nothing.
+    // rm2 in SB2: V5 4,000 fen → 6,000 (60 points). rm3 in SB3: V3 8,000 fen → 12,000 (120 points).
+    expect(await figures('2026-04')).toEqual([
+      { staffId: 'rm1', unitId: 'SB1', conversions: 2, revenue: '30.00', points: 45 },
+      { staffId: 'rm1', unitId: 'SB3', conversions: 0, revenue: '0.00', points: 0 },
+      { staffId: 'rm2', unitId: 'SB2', conversions: 1, revenue: '40.00', points: 60 },
+      { staffId: 'rm3', unitId: 'SB3', conversions: 1, revenue: '80.00', points: 120 },
+    ]);
+  });
+
+  it('keeps C3 assignments in business time: the backdated one runs to the later one, which holds now', async () => {
+    const rows = await q(async (rm) => (await rm.query(`SELECT manager_id, valid_from, valid_to FROM sc_assignments WHERE customer_id = 'C3' ORDER BY valid_from`)).rows);
+    expect(rows).toEqual([
+      { manager_id: 'rm1', valid_from: new Date('2026-04-01T09:00:00+08:00'), valid_to: new Date('2026-04-10T09:00:00+08:00') },
+      { manager_id: 'rm2', valid_from: new Date('2026-04-10T09:00:00+08:00'), valid_to: null },
+    ]);
+    // Assigned now: C1 and C3 rm2, C2 rm3.
+    expect(await q(async (rm) => (await rm.query(`SELECT staff_id, customers FROM sc_open_assignments WHERE customers <> 0 ORDER BY staff_id`)).rows)).toEqual([
+      { staff_id: 'rm2', customers: 2 },
+      { staff_id: 'rm3', customers: 1 },
+    ]);
+  });
+});
