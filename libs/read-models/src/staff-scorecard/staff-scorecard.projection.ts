@@ -257,6 +257,7 @@ export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
     name: 'staff-scorecard',
     // 6: effects, written by the runner; 7: adherence and customers contacted as counters; 8: event times to the millisecond (occurredAt)
     version: 8,
+    dependsOnTimeZone: true, // every credit's business month
     tables: STAFF_SCORECARD_TABLES,
     eventTypes: EVENT_TYPES,
     state: (tx, events) => loadScorecardState(tx, events, overrides),
