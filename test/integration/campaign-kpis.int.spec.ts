@@ -109,6 +109,14 @@ describe('campaign KPIs as of a date and under attribution models', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ campaignId: 'K1', asOf: D.toISOString(), attribution: { model: 'linear', windowDays: 30 }, conversions: 2, revenue: '130.00', attributed: { conversions: 2.5, revenue: '175.00' } });
     expect((await c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2026-02-30')).body.error.code).toBe('INVALID_AS_OF');
+    // A time without its offset is refused (400), not read in the server's zone; with it, and in the direct model too.
+    for (const asOf of ['2026-05-31T10:00:00', '2026-05-31T23:59:59.999']) {
+      for (const attribution of ['&attribution=linear', '']) {
+        const refused = await c.as('mkt-br1').get(`/api/campaigns/K1/effectiveness?asOf=${asOf}${attribution}`);
+        expect({ asOf, attribution, status: refused.status, code: refused.body.error?.code }).toEqual({ asOf, attribution, status: 400, code: 'INVALID_AS_OF' });
+      }
+    }
+    expect((await c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?asOf=2026-05-31T23:59:59.999%2B08:00&attribution=linear')).body.asOf).toBe(D.toISOString());
     expect((await c.as('mkt-br1').get('/api/campaigns/K1/effectiveness?attribution=newest')).body.error.code).toBe('INVALID_ATTRIBUTION');
     // BR2 is outside BR1's marketer's scope the other way round: BR2's people do not see BR1's campaign.
     await ok(c.as('admin').post('/api/org/staff', { staffId: 'mkt-br2', displayName: 'mkt-br2', role: 'marketer', unitId: 'BR2' }));

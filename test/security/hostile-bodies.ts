@@ -76,7 +76,7 @@ const BAD_AMOUNTS: unknown[] = [
 ];
 const NEGATIVE_AMOUNTS: unknown[] = ['-100.00', '-1', '-0.01', -100, -0.5, '-9999999999999.99', ' -5'];
 const BAD_MONTHS = ['2026-13', '2026-00', '2026-3', '26-03', '2026-03-01', '2026/03', 'March 2026', '２０２６-03', '', '2026-1a', '999-01', '+2026-01'];
-const BAD_TIMES = ['not a date', '2026-13-01', '2026-01-32', '2026-02-30', '2026-04-31', '2026-01-01T25:00:00Z', '2026-01-01T12:60:00Z', '2026-1-1', '01/02/2026', '', '2026-01-01 12:00', '20260101', 'T12:00'];
+const BAD_TIMES = ['not a date', '2026-13-01', '2026-01-32', '2026-02-30', '2026-04-31', '2026-01-01T25:00:00Z', '2026-01-01T12:60:00Z', '2026-1-1', '01/02/2026', '', '2026-01-01 12:00', '20260101', 'T12:00', '2026-01-01T12:00:00', '2026-01-01T12:00:00.000', '2026-01-01T12:00'];
 const FUTURE_TIMES = ['2999-01-01', '2100-01-01T00:00:00Z'];
 const INVALID_JSON = ['{', '}', '{"a":}', '{a:1}', "{'a':1}", '[1,]', 'NaN', 'undefined', '{"a":1}/*c*/', '<?xml version="1.0"?><a/>', 'a=1&b=2', "'; DROP TABLE es_events; --", '<script>alert(1)</script>', ' \t\r\n', '\u0000', '{"a":"\\x41"}', '{"a":"\\ud800"'];
 const WRONG_CONTENT_TYPES = ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'text/html', 'application/octet-stream', 'application/vnd.api+json', 'application/json; charset=latin1', 'application/json; charset=utf-16', ''];

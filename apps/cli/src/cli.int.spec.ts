@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { verifyPassword } from '@app/platform';
+import { PostgresEventStore, type NewEvent } from '@app/event-store';
 import { campaignEffectivenessProjection } from '@app/read-models';
 import { createProgram, runCli } from './program';
 
@@ -65,6 +66,8 @@ describe('campaignctl', () => {
     expect((await cli(['token'])).code).toBe(2); // --user missing
     const badDate = await cli(['kpi', 'campaign', 'K-DEPOSIT', '--as-of', '2026-02-30']);
     expect(badDate).toMatchObject({ code: 2, err: expect.stringContaining('--as-of is a date') });
+    // A time without its offset is refused, not read in the server's zone.
+    expect(await cli(['kpi', 'campaign', 'K-DEPOSIT', '--as-of', '2026-03-31T10:00:00'])).toMatchObject({ code: 2, err: expect.stringContaining('--as-of is a date') });
     const unknown = await cli(['token', '--user', 'nobody']);
     expect(unknown).toMatchObject({ code: 1, err: 'campaignctl: no staff member nobody (see GET /api/org for who exists)\n' });
     writeFileSync(join(dir, 'bad.json'), '{"scoring": {"referralShare": 2}}');
@@ -155,6 +158,54 @@ describe('campaignctl', () => {
     expect(JSON.parse(imported.out).events).toBe(events);
     const fingerprint = async (d: TestDatabase) => (await d.pool.query(`SELECT md5(string_agg(stream_id || stream_position || type || data::text, ',' ORDER BY stream_id, stream_position)) AS h FROM es_events`)).rows[0].h;
     expect(await fingerprint(other)).toBe(await fingerprint(db));
+  }, 60_000);
+
+  /**
+   * Hand-worked, Beijing (+08:00, no summer time): 2026-03-01T15:30Z is 23:30 on 1 March, 16:30Z is
+   * 00:30 on 2 March; 2026-03-02T15:30Z is 23:30 on 2 March, 16:30Z is 00:30 on 3 March. The bank day
+   * 2 March holds the second and the third; a UTC day 2 March would hold the third and the fourth.
+   */
+  it('exports between bank days cut in BANK_TIME_ZONE, and refuses a day that does not exist or a time without its offset', async () => {
+    const boundary = await createTestDatabase();
+    const saved = process.env.BANK_TIME_ZONE;
+    process.env.BANK_TIME_ZONE = 'Asia/Shanghai';
+    try {
+      const tick = (n: number, occurredAt: string): NewEvent => ({
+        type: 'Tick',
+        data: { n },
+        metadata: { eventId: `00000000-0000-4000-8000-00000000000${n}`, correlationId: `00000000-0000-4000-8000-00000000001${n}`, causationId: null, actor: 'test', orgUnit: null, occurredAt, schemaVersion: 1 },
+      });
+      await new PostgresEventStore(boundary.pool, { connectionString: boundary.url }).appendToStream(
+        'clock-1',
+        [tick(1, '2026-03-01T15:30:00.000Z'), tick(2, '2026-03-01T16:30:00.000Z'), tick(3, '2026-03-02T15:30:00.000Z'), tick(4, '2026-03-02T16:30:00.000Z')],
+        'no_stream',
+      );
+      const ticks = async (...range: string[]) => {
+        const out = join(dir, `ticks-${randomBytes(4).toString('hex')}.ndjson`);
+        const r = await cli(['export', '--format', 'ndjson', '--out', out, ...range], boundary.url);
+        expect(r).toMatchObject({ code: 0, err: '' });
+        return readFileSync(out, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).data.n as number);
+      };
+      expect(await ticks('--from', '2026-03-02', '--to', '2026-03-02')).toEqual([2, 3]);
+      expect(await ticks('--from', '2026-03-02')).toEqual([2, 3, 4]);
+      expect(await ticks('--to', '2026-03-01')).toEqual([1]);
+      // A time with its offset is that instant, inclusive: Beijing midnight starting 2 March.
+      expect(await ticks('--from', '2026-03-02T00:00:00+08:00', '--to', '2026-03-02T15:30:00Z')).toEqual([2, 3]);
+      for (const [option, value] of [
+        ['--from', '2026-02-30'],
+        ['--to', '2026-04-31'],
+        ['--from', '2026-03-02T10:00:00'],
+        ['--to', '2026-03-02T23:59:59'],
+        ['--from', 'yesterday'],
+      ]) {
+        const r = await cli(['export', '--format', 'ndjson', option!, value!], boundary.url);
+        expect({ value, code: r.code, err: r.err, out: r.out }).toEqual({ value, code: 2, err: expect.stringContaining(`${option} is a bank day`), out: '' });
+      }
+    } finally {
+      if (saved === undefined) delete process.env.BANK_TIME_ZONE;
+      else process.env.BANK_TIME_ZONE = saved;
+      await boundary.drop();
+    }
   }, 60_000);
 
   it('answers kpi and scorecard right after an import, bringing the read models up to date itself when no projector runs (issue 16: "has not been built yet")', async () => {

@@ -4,6 +4,7 @@ export * from './runner/projection-runner';
 export * from './runner/batches';
 export { effectTimings } from './runner/effects';
 export { Projections1764000001000 } from './runner/1764000001000-projections.migration';
+export { ProjectionTimeZone1764000019850 } from './runner/1764000019850-projection-time-zone.migration';
 export * from './customer-directory/customer-directory.projection';
 export * from './customer-directory/customer-directory.query';
 

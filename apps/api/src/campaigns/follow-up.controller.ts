@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
-import { asOfInstant, bankDateTime, businessDay, startOfBusinessDay, campaignInScope, invalid, tenDayChecks, tenDayWindows, windowReaction, type Actor } from '@app/domain';
+import { asOfInstant, bankDateTime, businessDay, fromInstant, campaignInScope, invalid, tenDayChecks, tenDayWindows, windowReaction, type Actor } from '@app/domain';
 import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { campaignCalendar, campaignContactsByDay, campaignEffectiveness, campaignEffectivenessProjection, campaignParticipants, campaignPlan, campaignReactionCounts } from '@app/read-models';
@@ -108,10 +108,9 @@ export class CalendarController {
   @ApiQuery({ name: 'minPosition', required: false, description: 'wait (up to 5 s) until the figures include this position, as returned by a command' })
   @Answer(calendarAnswer)
   async calendar(@CurrentActor() actor: Actor, @Query('from') from?: string, @Query('to') to?: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof calendarAnswer>> {
-    // A bare `from` day means its start — the bank's own midnight, not 24 hours before its end (a day
-    // of a summer-time change is 23 or 25 hours long); asOfInstant gives a bare day's end, right for `to`.
-    const fromInstant = from ? asOfInstant(from) : undefined; // undefined for what is not a day or a time with its offset
-    const begin = fromInstant && /^\d{4}-\d{2}-\d{2}$/.test(from!) ? new Date(startOfBusinessDay(from!)) : fromInstant;
+    // A bare `from` day means its start (the bank's own midnight, however long the day), a bare `to` day its end;
+    // undefined for what is not a day or a time with its offset.
+    const begin = from ? fromInstant(from) : undefined;
     const end = to ? asOfInstant(to) : undefined;
     if (!begin || !end || begin >= end) throw invalid('INVALID_PERIOD', 'from and to are bank days (YYYY-MM-DD) or times with their offset, from before to', { from, to });
     const org = await this.directory.current();

@@ -79,6 +79,14 @@ describe('campaign follow-up, participants and calendar', () => {
     expect(body.overlaps).toEqual([{ campaigns: ['KA', 'KB'], sharedCustomers: 6 }]);
     const bad = await c.as('mkt-br1').get('/api/calendar?from=2026-12-31&to=2026-01-01');
     expect({ status: bad.status, code: bad.body.error.code }).toEqual({ status: 400, code: 'INVALID_PERIOD' });
+    // A time without its offset (either end) is refused, not read in the server's zone; a day that does not exist too.
+    for (const range of ['from=2026-01-01T00:00:00&to=2026-12-31', 'from=2026-01-01&to=2026-12-31T23:59:59', 'from=2026-02-30&to=2026-12-31']) {
+      const refused = await c.as('mkt-br1').get(`/api/calendar?${range}`);
+      expect({ range, status: refused.status, code: refused.body.error?.code }).toEqual({ range, status: 400, code: 'INVALID_PERIOD' });
+    }
+    // With its offset, a time is that instant: 2026-01-01T00:00+08:00 is Beijing midnight, the start of the bank day 1 January.
+    const timed = await c.as('mkt-br1').get('/api/calendar?from=2026-01-01T00:00:00%2B08:00&to=2026-12-31');
+    expect({ status: timed.status, from: timed.body.from, to: timed.body.to }).toEqual({ status: 200, from: '2025-12-31T16:00:00.000Z', to: '2026-12-31T15:59:59.999Z' });
     expect((await c.as('rm1').get('/api/calendar?from=2026-01-01&to=2026-12-31')).status).toBe(403);
   });
 });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkEventData, endOfBusinessDay, isCalendarDay, startOfBusinessDay } from '@app/domain';
+import { asOfInstant, checkEventData, fromInstant } from '@app/domain';
 import { importEvents, writeExport, type TransferFormat } from '@app/event-store';
 import { finishErasures, legacyTextImport } from '@app/platform';
 import { usage, withRuntime } from '../cli-runtime';
@@ -32,8 +32,9 @@ export function transferCommands(program: Command): void {
         try {
           return await writeExport(runtime.store, o.out ?? process.stdout, {
             format: f,
-            from: bankDay(o.from, startOfBusinessDay),
-            to: bankDay(o.to, endOfBusinessDay),
+            // Here, once the runtime has put BANK_TIME_ZONE in force.
+            from: bound('--from', o.from, fromInstant),
+            to: bound('--to', o.to, asOfInstant),
             types,
             bom: o.bom,
             onProgress: (p) => bar?.update(p.exported),
@@ -93,5 +94,14 @@ function keepChars(): { keepChars?: number; validateFirst?: boolean } {
   return { keepChars: n, ...validateFirst };
 }
 
-/** A bank day given on the command line becomes the instant it starts or ends in the bank's zone; other values pass through (the export checks them). */
-const bankDay = (value: string | undefined, bound: (day: string) => string) => (value !== undefined && isCalendarDay(value) ? bound(value) : value);
+/**
+ * `--from`/`--to` as an instant: a bank day is the instant it starts (`fromInstant`) or its last
+ * millisecond (`asOfInstant`) in BANK_TIME_ZONE; a time must carry its offset. Anything else (a day
+ * that does not exist, a time without its offset) is a usage mistake, never read some other way.
+ */
+function bound(option: string, value: string | undefined, instant: (value: string) => Date | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const at = instant(value);
+  if (!at) throw usage(`${option} is a bank day (YYYY-MM-DD, in BANK_TIME_ZONE) or an ISO time with its offset (Z or ±hh:mm), not ${value}`);
+  return at;
+}

@@ -1,4 +1,4 @@
-import { asOfInstant } from './time';
+import { asOfInstant, fromInstant } from './time';
 import { bankDateTime, bankTimeZone, businessDay, nextBusinessDay, businessMonth, businessYear, checkTimeZone, endOfBusinessDay, startOfBusinessDay, useBankTimeZone } from './calendar';
 
 describe('the bank calendar (Asia/Shanghai, UTC+8, no summer time)', () => {
@@ -77,6 +77,18 @@ describe('the bank calendar (Asia/Shanghai, UTC+8, no summer time)', () => {
     expect(asOfInstant('2026-06-30T12:00:00+08:00')!.toISOString()).toBe('2026-06-30T04:00:00.000Z');
     expect(asOfInstant('2026-06-30T12:00:00')).toBeUndefined();
     expect(asOfInstant('2026-02-30')).toBeUndefined();
+  });
+
+  it('reads "from 2026-03-02" as the start of that bank day (00:00 Beijing, 16:00 UTC the day before), and refuses a time without its offset', () => {
+    expect(fromInstant('2026-03-02')!.toISOString()).toBe('2026-03-01T16:00:00.000Z');
+    expect(fromInstant('2026-03-02T00:30:00+08:00')!.toISOString()).toBe('2026-03-01T16:30:00.000Z');
+    expect(fromInstant('2026-03-02T10:00:00')).toBeUndefined();
+    expect(fromInstant('2026-02-30')).toBeUndefined();
+    expect(fromInstant('2026-02-30T00:00:00Z')).toBeUndefined();
+    useBankTimeZone('Europe/London');
+    // The day summer time starts (29 March 2026, 01:00 → 02:00) still starts at its midnight, 00:00 GMT.
+    expect(fromInstant('2026-03-29')!.toISOString()).toBe('2026-03-29T00:00:00.000Z');
+    expect(fromInstant('2026-03-30')!.toISOString()).toBe('2026-03-29T23:00:00.000Z');
   });
 
   it('starts a day whose midnight never happens at its first instant (Santiago, 8 Sep 2024: 00:00 → 01:00, UTC−4 → UTC−3)', () => {

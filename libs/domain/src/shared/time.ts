@@ -1,4 +1,4 @@
-import { endOfBusinessDay } from './calendar';
+import { endOfBusinessDay, startOfBusinessDay } from './calendar';
 
 /** Business time helpers. All times are ISO 8601 strings in UTC; nothing here reads the clock. */
 const DAY = 86_400_000;
@@ -43,5 +43,15 @@ export function isTimeWithOffset(value: string): boolean {
  */
 export function asOfInstant(value: string): Date | undefined {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return isCalendarDay(value) ? new Date(endOfBusinessDay(value)) : undefined;
+  return isTimeWithOffset(value) ? new Date(value) : undefined;
+}
+
+/**
+ * The start of a range as analysts write it: a day (YYYY-MM-DD) means the start of that business
+ * day in the bank's time zone (its own midnight, however long the day); an ISO time must carry its
+ * offset. Undefined for anything else. `asOfInstant` gives the range's end.
+ */
+export function fromInstant(value: string): Date | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return isCalendarDay(value) ? new Date(startOfBusinessDay(value)) : undefined;
   return isTimeWithOffset(value) ? new Date(value) : undefined;
 }

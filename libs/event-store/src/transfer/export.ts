@@ -11,12 +11,12 @@ import { ExportStalled } from './transfer.errors';
 export interface ExportOptions {
   readonly format: TransferFormat;
   /**
-   * Business time (`metadata.occurredAt`) bounds, both inclusive, compared as instants. The store
-   * knows no bank calendar: callers turn bank days into instants (the CLI does, in BANK_TIME_ZONE);
-   * a date-only string reaching here is read as a UTC day. A date-time string must carry its offset.
+   * Business time (`metadata.occurredAt`) bounds, both inclusive, as instants. The store knows no
+   * bank calendar and reads no date text: callers turn what people write (a bank day, a time with
+   * its offset) into instants (the CLI does, in BANK_TIME_ZONE, with the domain's calendar).
    */
-  readonly from?: Date | string;
-  readonly to?: Date | string;
+  readonly from?: Date;
+  readonly to?: Date;
   /** Only these event types; all when absent. */
   readonly types?: readonly string[];
   /** Events per `readAll` (default 1000): memory stays at one batch whatever the history's size. */
@@ -100,9 +100,9 @@ function planExport(options: ExportOptions): ExportPlan {
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (options.format !== 'ndjson' && options.format !== 'csv') throw new RangeError(`unknown format ${JSON.stringify(options.format)}`);
-  const from = options.from === undefined ? null : instant(options.from, 'from', 'start');
-  const to = options.to === undefined ? null : instant(options.to, 'to', 'end');
-  if (from !== null && to !== null && from > to) throw new RangeError(`from (${String(options.from)}) is after to (${String(options.to)})`);
+  const from = options.from === undefined ? null : instant(options.from, 'from');
+  const to = options.to === undefined ? null : instant(options.to, 'to');
+  if (from !== null && to !== null && from > to) throw new RangeError(`from (${options.from!.toISOString()}) is after to (${options.to!.toISOString()})`);
   const types = options.types && options.types.length > 0 ? new Set(options.types) : null;
   return {
     batchSize,
@@ -115,17 +115,11 @@ function planExport(options: ExportOptions): ExportPlan {
   };
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DAY_MS = 86_400_000;
-
-/** Milliseconds since the epoch; a date-only `to` becomes the last millisecond of its UTC day. */
-function instant(value: Date | string, name: string, side: 'start' | 'end'): number {
-  if (typeof value === 'string' && !DATE_ONLY.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
-    throw new RangeError(`${name}: ${JSON.stringify(value)} has no offset (add Z or ±hh:mm)`);
-  }
-  const ms = value instanceof Date ? value.getTime() : Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(ms)) throw new RangeError(`${name}: not a date ${JSON.stringify(String(value))} (expected YYYY-MM-DD or an ISO 8601 date-time)`);
-  return side === 'end' && typeof value === 'string' && DATE_ONLY.test(value) ? ms + DAY_MS - 1 : ms;
+/** Milliseconds since the epoch; an Invalid Date is refused. */
+function instant(value: Date, name: string): number {
+  const ms = value instanceof Date ? value.getTime() : Number.NaN;
+  if (Number.isNaN(ms)) throw new RangeError(`${name}: not a valid instant (${String(value)})`);
+  return ms;
 }
 
 async function* chunks(

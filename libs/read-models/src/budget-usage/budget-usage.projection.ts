@@ -49,6 +49,7 @@ export const budgetUsageProjection = effectProjection<CampaignOwners>({
   name: 'budget-usage',
   // 3: effects, written by the runner
   version: 3,
+  dependsOnTimeZone: true, // the budget year of a campaign, cut in the bank's zone
   tables: BUDGET_USAGE_TABLES,
   eventTypes: ['AnnualBudgetSet', 'BudgetAllocated', 'BudgetSplit', 'BudgetCommitted', 'BudgetReleased', 'CampaignDrafted', 'CampaignCostRecorded'],
   state: loadCampaignOwners,

@@ -316,6 +316,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
   // 8: the reaction per bank day (ce_reaction_counts: customers first contacted in their 旬, complaints, feedback), the
   // targets; 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
   version: 11,
+  dependsOnTimeZone: true, // ce_day() and every counter keyed by bank day; a period given as bank days
   tables: campaignEffectivenessTables(timeZone),
   eventTypes: EVENT_TYPES,
   state: loadCeState,
@@ -330,6 +331,7 @@ const live = () => effectProjection(campaignEffectivenessDefinition(bankTimeZone
 export const campaignEffectivenessProjection: Projection & { readonly definition: EffectProjection<CeState> } = {
   name: 'campaign-effectiveness',
   version: 11,
+  dependsOnTimeZone: true,
   eventTypes: EVENT_TYPES,
   get tables() {
     return live().tables;

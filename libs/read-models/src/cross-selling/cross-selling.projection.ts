@@ -122,6 +122,7 @@ export const crossSellingProjection = effectProjection<CrossSellingState>({
   // 3: effects, written by the runner; 4: a reversed sale takes its referral's conversion back;
   // 5: a referral stays converted while any sale naming it stands (xs_referral_sales); 6: event times to the millisecond (occurredAt).
   version: 6,
+  dependsOnTimeZone: true, // launch and close months cut in the bank's zone
   tables: CROSS_SELLING_TABLES,
   eventTypes: ['CustomerOnboarded', 'CustomerTransferred', 'BalanceSnapshotRecorded', 'CampaignLaunched', 'CampaignCompleted', 'CampaignCancelled', 'CustomerEnrolledInCampaign', 'CrossSellReferred', 'ConversionRecorded', 'ConversionReversed'],
   state: loadCrossSellingState,

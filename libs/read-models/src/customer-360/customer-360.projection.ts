@@ -235,6 +235,7 @@ export const customer360Projection = effectProjection<Customer360State>({
   // already applied changes nothing, and a period's `sales` is set to the count standing, not added to;
   // 9: event times to the millisecond (occurredAt), and the non-key columns of five tables without statistics.
   version: 9,
+  dependsOnTimeZone: true, // a holding's first sale month and day, cut in the bank's zone
   tables: CUSTOMER_360_TABLES,
   eventTypes: [
     'CustomerOnboarded',

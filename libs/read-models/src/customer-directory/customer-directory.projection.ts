@@ -251,6 +251,7 @@ export const customerDirectoryProjection = effectProjection<DirectoryState>({
   // UTF-16 units: a row built before differs from one a launch adds to where an id mixes characters past U+FFFF with
   // U+E000–U+FFFF), and the columns only the audience rule's CASE reads kept without statistics
   version: 7,
+  dependsOnTimeZone: true, // a campaign period given as bank days, turned into instants in the bank's zone
   tables: CUSTOMER_DIRECTORY_TABLES,
   eventTypes: [...CUSTOMER_TYPES, ...CAMPAIGN_TYPES],
   state: loadDirectoryState,

@@ -157,6 +157,7 @@ export const notificationsProjection = effectProjection<NotificationsState | und
   name: 'notifications',
   // 2: reassignments notify too; rows carry their kind, correlation and recorded time; 3: event times to the millisecond (occurredAt)
   version: 3,
+  dependsOnTimeZone: true, // each notification's bank day
   tables: [NT_NOTIFICATIONS],
   eventTypes: ['CustomerTransferred', 'CustomerAssignedToManager'],
   state: notificationsState,

@@ -61,6 +61,7 @@ export const periodCorrectionsProjection = effectProjection({
   // 5: a reference must have a letter prefix and no phone number (`other 13700001111` reads as `other`);
   // 6: event times to the millisecond (occurredAt)
   version: 6,
+  dependsOnTimeZone: true, // each correction's business month
   tables: [PC_CORRECTIONS],
   eventTypes: SCORED,
   effects: periodCorrectionEffects,

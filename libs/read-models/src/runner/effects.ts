@@ -54,6 +54,8 @@ export interface EffectProjection<S = undefined> {
   readonly version: number;
   readonly eventTypes: readonly string[];
   readonly tables: readonly TableShape[];
+  /** See `Projection.dependsOnTimeZone`. */
+  readonly dependsOnTimeZone?: boolean;
   readonly state?: (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<S>;
   readonly effects: (event: RecordedEvent, state: S) => readonly Effect[];
 }
@@ -227,6 +229,7 @@ export function effectProjection<S>(p: EffectProjection<S>): Projection & { read
     version: p.version,
     eventTypes: p.eventTypes,
     tables: p.tables.flatMap(tableDdl),
+    ...(p.dependsOnTimeZone ? { dependsOnTimeZone: true } : {}),
     definition: p,
     async apply(tx, events) {
       const through = await timed(`${p.name}: checkpoint`, () => appliedThrough(tx));

@@ -79,6 +79,53 @@ describe('projection runner: transient errors', () => {
     ]);
   });
 
+  /**
+   * Ticks whose first batch the server cancels (SQLSTATE 57014, query_canceled): a statement_timeout
+   * for that one batch, or a DBA cancelling the projector's backend while it runs. A cancel says
+   * nothing about the events: the batch is tried again and applied once.
+   */
+  it.each([['a statement_timeout'], ['pg_cancel_backend from another session']])('retries a batch the server cancelled (%s) and applies it once', async (how) => {
+    let calls = 0;
+    const p: Projection = {
+      name: 'ticks',
+      version: 1,
+      eventTypes: ['Tick'],
+      tables: ['CREATE TABLE ticks (n integer PRIMARY KEY, seen integer NOT NULL DEFAULT 1)'],
+      async apply(tx, events) {
+        await tx.query(`INSERT INTO ticks (n) SELECT unnest($1::int[]) ON CONFLICT (n) DO UPDATE SET seen = ticks.seen + 1`, [events.map((e) => (e.data as { n: number }).n)]);
+        if (++calls > 1) return;
+        if (how === 'a statement_timeout') await tx.query(`SET LOCAL statement_timeout = '50ms'`);
+        await tx.query(`SELECT pg_sleep(30) /* ticks-cancel-me */`);
+      },
+    };
+    const errors: { err?: string; retryInMs?: number }[] = [];
+    const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: (o) => void errors.push(o) }, { batchSize: 10, maxBatchWaitMs: 5, retry: { initialMs: 10, maxMs: 100, attempts: 5 } });
+    await runner.start();
+    if (how !== 'a statement_timeout') {
+      // The projector's backend, found by what it runs (never this session's own query), cancelled as a DBA would.
+      let cancelled = false;
+      for (let i = 0; i < 500 && !cancelled; i++) {
+        const { rows } = await db.pool.query<{ ok: boolean }>(
+          `SELECT pg_cancel_backend(pid) AS ok FROM pg_stat_activity WHERE query LIKE '%/* ticks-cancel-me */' AND pid <> pg_backend_pid() AND state = 'active'`,
+        );
+        cancelled = rows.some((r) => r.ok);
+        if (!cancelled) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(cancelled).toBe(true);
+    }
+    expect(await runner.catchUp(10_000)).toBe(true);
+    await runner.stop();
+    expect(runner.status()[0]).toMatchObject({ state: 'running', error: null });
+    // The cancelled attempt rolled back, the second committed: each tick once.
+    expect(calls).toBe(2);
+    expect(await withReadModels(db.pool, ['ticks'], async (q) => (await q.query('SELECT n, seen FROM ticks ORDER BY n')).rows)).toEqual([
+      { n: 1, seen: 1 },
+      { n: 2, seen: 1 },
+      { n: 3, seen: 1 },
+    ]);
+    expect(errors).toEqual([expect.objectContaining({ err: expect.stringMatching(/cancel/), retryInMs: 10 })]);
+  });
+
   it('stops on an error that is not transient without retrying the batch', async () => {
     const p = flaky(Infinity, () => pgError('22003', 'numeric field overflow'));
     const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: () => undefined }, { batchSize: 10, maxBatchWaitMs: 5, retry: { initialMs: 10, maxMs: 100, attempts: 5 } });

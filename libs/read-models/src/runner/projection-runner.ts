@@ -3,7 +3,7 @@ import { comparePositions, formatPosition, START, type AllSubscription, type Eve
 import type { Projection } from './projection';
 import { batches } from './batches';
 import { isTransient } from './transient';
-import { illegalState } from '@app/domain';
+import { bankTimeZone, illegalState } from '@app/domain';
 
 export interface RunnerOptions {
   /** Events per transaction. */
@@ -147,6 +147,9 @@ function handled(p: Projection): ReadonlySet<string> {
   return types;
 }
 
+/** The zone a build of `p` cuts its bank days in (recorded beside it), or null when its rows hold no cut. */
+const zoneOf = (p: Projection): string | null => (p.dependsOnTimeZone ? bankTimeZone() : null);
+
 /** Where a build of a projection is tracked: the live one under its name, a rebuild beside it. */
 const NEXT = (name: string) => `${name}#next`;
 
@@ -156,7 +159,8 @@ const NEXT = (name: string) => `${name}#next`;
  * commit in one transaction, so a crash at any point neither loses nor double-counts an event. A
  * projection whose `apply` throws stops with the failing event in its status; the others carry on.
  *
- * Blue/green: a new version (or a replay) builds into a fresh schema from the start of the log
+ * Blue/green: a new version (or a replay, or a projection that depends on the bank's time zone
+ * starting in another one) builds into a fresh schema from the start of the log
  * while the old one keeps serving; once it has caught up, the pointer switches in one transaction
  * and the old schema is dropped.
  */
@@ -183,9 +187,15 @@ export class ProjectionRunner {
     const changed: string[] = [];
     for (const p of this.projections) {
       const row = await this.checkpoint(p.name);
+      if (row && p.dependsOnTimeZone && row.timeZone === null) {
+        // Built before the zone was recorded: taken to be in the zone in force now.
+        row.timeZone = zoneOf(p);
+        await this.pool.query(`UPDATE projection_checkpoints SET time_zone = $2 WHERE name = $1 AND time_zone IS NULL`, [p.name, row.timeZone]);
+      }
       if (!row) {
+        const zone = zoneOf(p);
         const schema = await this.createSchema(p);
-        await this.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`, [p.name, p.version, schema]);
+        await this.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name, time_zone) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`, [p.name, p.version, schema, zone]);
         this.statuses.set(p.name, { name: p.name, version: p.version, state: 'running', position: START, schema, error: null });
         live.push({ projection: p, checkpoint: p.name, schema });
         from.push(START);
@@ -196,6 +206,10 @@ export class ProjectionRunner {
       if (row.version !== p.version) {
         // The code has a new version: build it beside the old tables, which keep serving (frozen) meanwhile.
         this.log.info({ projection: p.name, from: row.version, to: p.version }, 'projection version changed: rebuilding blue/green');
+        changed.push(p.name);
+      } else if (p.dependsOnTimeZone && row.timeZone !== null && row.timeZone !== zoneOf(p)) {
+        // Its stored days and months were cut in another zone: build them again in this one, beside the old tables.
+        this.log.info({ projection: p.name, from: row.timeZone, to: zoneOf(p) }, 'bank time zone changed: rebuilding blue/green');
         changed.push(p.name);
       } else if (row.state === 'failed') {
         this.log.error({ projection: p.name, error: row.error }, 'projection is stopped on a failed event; fix it and restart it');
@@ -257,8 +271,9 @@ export class ProjectionRunner {
     for (const p of ps) {
       const previous = await this.pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints WHERE name = $1 RETURNING schema_name`, [NEXT(p.name)]);
       for (const r of previous.rows) await this.dropSchema(r.schema_name);
+      const zone = zoneOf(p);
       const schema = await this.createSchema(p);
-      await this.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name) VALUES ($1, $2, $3)`, [NEXT(p.name), p.version, schema]);
+      await this.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name, time_zone) VALUES ($1, $2, $3, $4)`, [NEXT(p.name), p.version, schema, zone]);
       members.push({ projection: p, checkpoint: NEXT(p.name), schema, position: START });
     }
     const total = await this.countEvents();
@@ -304,8 +319,8 @@ export class ProjectionRunner {
     await inTransaction(this.pool, async (client) => {
       await client.query(
         `UPDATE projection_checkpoints SET version = $2, schema_name = $3, commit_pos = $4::text::xid8, prepare_pos = $5, events_seen = $6,
-           state = 'running', error = NULL, updated_at = now() WHERE name = $1`,
-        [name, p.version, schema, next.position.commit.toString(), next.position.prepare.toString(), next.eventsSeen],
+           time_zone = $7, state = 'running', error = NULL, updated_at = now() WHERE name = $1`,
+        [name, p.version, schema, next.position.commit.toString(), next.position.prepare.toString(), next.eventsSeen, next.timeZone],
       );
       await client.query(`DELETE FROM projection_checkpoints WHERE name = $1`, [NEXT(name)]);
     });
@@ -702,13 +717,21 @@ export class ProjectionRunner {
   }
 
   private async checkpoint(name: string) {
-    const { rows } = await this.pool.query<{ version: number; commit_pos: string; prepare_pos: string; state: string; error: ProjectionStatus['error']; schema_name: string; events_seen: string }>(
-      `SELECT version, commit_pos::text AS commit_pos, prepare_pos, state, error, schema_name, events_seen FROM projection_checkpoints WHERE name = $1`,
+    const { rows } = await this.pool.query<{ version: number; commit_pos: string; prepare_pos: string; state: string; error: ProjectionStatus['error']; schema_name: string; events_seen: string; time_zone: string | null }>(
+      `SELECT version, commit_pos::text AS commit_pos, prepare_pos, state, error, schema_name, events_seen, time_zone FROM projection_checkpoints WHERE name = $1`,
       [name],
     );
     const r = rows[0];
     return r
-      ? { version: r.version, position: { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos) }, state: r.state, error: r.error, schema: r.schema_name, eventsSeen: Number(r.events_seen) }
+      ? {
+          version: r.version,
+          position: { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos) },
+          state: r.state,
+          error: r.error,
+          schema: r.schema_name,
+          eventsSeen: Number(r.events_seen),
+          timeZone: r.time_zone,
+        }
       : undefined;
   }
 

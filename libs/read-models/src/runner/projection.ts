@@ -20,5 +20,11 @@ export interface Projection {
    * each build (blue/green) and points `search_path` at it while applying and querying.
    */
   readonly tables: readonly string[];
+  /**
+   * Its stored rows hold cuts of the bank's calendar (a business day, month or year, a bank day's
+   * bounds) made in the bank's zone: the runner records the zone beside each build and rebuilds the
+   * projection (blue/green) when it starts in another BANK_TIME_ZONE, so old and new cuts never mix.
+   */
+  readonly dependsOnTimeZone?: boolean;
   apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
 }

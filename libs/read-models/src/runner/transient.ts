@@ -1,10 +1,12 @@
 /**
- * Errors a retry can mend: the batch met a conflict with another transaction, or the database
- * connection or server went away for a moment. Anything else (a constraint, a bad value, a bug)
- * fails the same way every time, and stops the projection on the event that causes it.
+ * Errors a retry can mend: the batch met a conflict with another transaction, the server cancelled
+ * its statement (57014: a DBA's pg_cancel_backend, a statement_timeout set on the server or the
+ * role), or the database connection or server went away for a moment. Anything else (a
+ * constraint, a bad value, a bug) fails the same way every time, and stops the projection on the
+ * event that causes it.
  */
 const TRANSIENT_SQLSTATE_CLASSES = ['40', '08', '53']; // transaction rollback (serialization, deadlock), connection exception, insufficient resources
-const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '55P03']); // admin/crash shutdown, cannot connect now, lock not available
+const TRANSIENT_SQLSTATES = new Set(['57014', '57P01', '57P02', '57P03', '55P03']); // query canceled, admin/crash shutdown, cannot connect now, lock not available
 const TRANSIENT_NODE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 
 export function isTransient(err: unknown): boolean {

@@ -250,6 +250,7 @@ export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
     // 6: effects, written by the runner; 7: adherence and customers contacted as counters; 8: event times to the millisecond (occurredAt);
     // 9: a sale credits the manager assigned at its business time (sc_customers.manager_id dropped), intervals run to the next start in business time
     version: 9,
+    dependsOnTimeZone: true, // every credit's business month
     tables: STAFF_SCORECARD_TABLES,
     eventTypes: EVENT_TYPES,
     state: (tx, events) => loadScorecardState(tx, events, overrides),
