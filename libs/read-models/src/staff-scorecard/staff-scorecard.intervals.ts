@@ -5,7 +5,14 @@
  * its start to the next one's start in business time, not to the next one recorded.
  */
 import type { Assignment } from './staff-scorecard.adherence';
-import type { StaffInterval } from './staff-scorecard.state';
+
+/** A person's unit from a time (null: since the beginning) to the next interval's start, opened by the event at `seq` in the log. */
+export interface StaffInterval {
+  readonly eventId: string;
+  readonly seq: bigint;
+  readonly unitId: string;
+  readonly validFrom: number | null;
+}
 
 /** An interval opened by the event at `seq` in the log. */
 export interface Opened {

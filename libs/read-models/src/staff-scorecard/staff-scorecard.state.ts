@@ -4,15 +4,8 @@ import type { RecordedEvent } from '@app/event-store';
 import { businessMonth } from '@app/domain';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import type { Assignment } from './staff-scorecard.adherence';
-import { managerAt } from './staff-scorecard.intervals';
+import { managerAt, type StaffInterval } from './staff-scorecard.intervals';
 
-/** A person's unit from a time (null: since the beginning) to the next interval's start, opened by the event at `seq` in the log. */
-export interface StaffInterval {
-  readonly eventId: string;
-  readonly seq: bigint;
-  readonly unitId: string;
-  readonly validFrom: number | null;
-}
 export interface ScorecardCustomer {
   unitId: string;
   inCentre: boolean;
