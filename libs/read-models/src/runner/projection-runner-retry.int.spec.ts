@@ -126,6 +126,34 @@ describe('projection runner: transient errors', () => {
     expect(errors).toEqual([expect.objectContaining({ err: expect.stringMatching(/cancel/), retryInMs: 10 })]);
   });
 
+  it('splits a catch-up batch a statement_timeout cancels into batches of the normal size instead of retrying it whole', async () => {
+    // 3 + 57 = 60 ticks. The first batch holds the normal 10; the next, a catch-up batch of the other 50, runs past
+    // the 100 ms statement_timeout (as a role-level one would cancel any batch of more than 10 events) and is cancelled.
+    await store.appendToStream('clock-2', Array.from({ length: 57 }, (_, i) => tick(4 + i)), 'no_stream');
+    const sizes: number[] = [];
+    const p: Projection = {
+      name: 'ticks',
+      version: 1,
+      eventTypes: ['Tick'],
+      tables: ['CREATE TABLE ticks (n integer PRIMARY KEY, seen integer NOT NULL DEFAULT 1)'],
+      async apply(tx, events) {
+        sizes.push(events.length);
+        await tx.query(`SET LOCAL statement_timeout = '100ms'`);
+        await tx.query(`INSERT INTO ticks (n) SELECT unnest($1::int[]) ON CONFLICT (n) DO UPDATE SET seen = ticks.seen + 1`, [events.map((e) => (e.data as { n: number }).n)]);
+        if (events.length > 10) await tx.query(`SELECT pg_sleep(2)`);
+      },
+    };
+    const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: () => undefined }, { batchSize: 10, catchUpBatchSize: 60, maxBatchWaitMs: 5, retry: { initialMs: 10, maxMs: 100, attempts: 5 } });
+    await runner.start();
+    expect(await runner.catchUp(20_000)).toBe(true);
+    await runner.stop();
+    expect(runner.status()[0]).toMatchObject({ state: 'running', error: null });
+    // The 50 tried once whole, then in five parts of 10: never retried whole (that would cancel again, five times).
+    expect(sizes).toEqual([10, 50, 10, 10, 10, 10, 10]);
+    const { rows } = await withReadModels(db.pool, ['ticks'], (q) => q.query<{ n: number; seen: number }>('SELECT n, seen FROM ticks ORDER BY n'));
+    expect([rows.length, rows.every((r) => r.seen === 1), rows[0]!.n, rows.at(-1)!.n]).toEqual([60, true, 1, 60]);
+  });
+
   it('stops on an error that is not transient without retrying the batch', async () => {
     const p = flaky(Infinity, () => pgError('22003', 'numeric field overflow'));
     const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: () => undefined }, { batchSize: 10, maxBatchWaitMs: 5, retry: { initialMs: 10, maxMs: 100, attempts: 5 } });

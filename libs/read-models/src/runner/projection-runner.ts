@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { comparePositions, formatPosition, START, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
 import type { Projection } from './projection';
 import { batches } from './batches';
-import { isTransient } from './transient';
+import { isCancelled, isTransient } from './transient';
 import { bankTimeZone, illegalState } from '@app/domain';
 
 export interface RunnerOptions {
@@ -574,6 +574,9 @@ export class ProjectionRunner {
         if (this.stopped || !loop.members.has(m.checkpoint)) return 'left';
         // The database is away (a restart): subscribe again from the checkpoint, no retries here.
         if (this.options.isTransient?.(err)) throw err;
+        // A catch-up batch the server cancelled (a statement_timeout it outgrew would cancel it on every
+        // retry): applied again in batches of the normal size (applyBatch), where a cancel is retried.
+        if (isCancelled(err) && fresh.length > (this.options.batchSize ?? 500)) return { error: err };
         if (isTransient(err)) {
           // Never a poison event: after the last attempt, subscribe again from the checkpoint.
           if (attempt >= attempts) throw err;

@@ -18,3 +18,10 @@ export function isTransient(err: unknown): boolean {
   // node-postgres: a connection lost mid-query carries no code.
   return /Connection terminated|connection timeout/i.test(String((err as Error)?.message ?? ''));
 }
+
+/**
+ * The server cancelled the statement (57014). Transient for a batch of the normal size; a larger
+ * (catch-up) batch is split instead, since a statement_timeout it outgrew would cancel it again on
+ * every retry.
+ */
+export const isCancelled = (err: unknown): boolean => (err as { code?: unknown })?.code === '57014';
