@@ -4,25 +4,20 @@ import type { Figures, PersonScore, UnitScore } from './staff-scorecard.query';
 /**
  * Each row's rank in its unit by score, highest first: 1 + how many rows of the same unit scored
  * more, so a tie shares a rank and the next rank is skipped (900, 500, 500, 100 → 1, 2, 2, 4).
- * Sorted once, O(n log n) however many people a unit has.
+ * Each unit's rows sorted once: O(n log n), however many people a unit has.
  */
 export function ranksInUnit(rows: readonly { readonly unitId: string; readonly scoreHundredths: number }[]): number[] {
-  const order = rows.map((_, i) => i);
-  order.sort((a, b) => {
-    const x = rows[a]!;
-    const y = rows[b]!;
-    return x.unitId < y.unitId ? -1 : x.unitId > y.unitId ? 1 : y.scoreHundredths - x.scoreHundredths;
+  const byUnit = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    const unit = byUnit.get(r.unitId);
+    if (unit) unit.push(i);
+    else byUnit.set(r.unitId, [i]);
   });
   const ranks = new Array<number>(rows.length);
-  // Walking the unit's rows best first: `first` is where the unit starts, `tied` where the current score starts.
-  let first = 0;
-  let tied = 0;
-  for (let k = 0; k < order.length; k++) {
-    const row = rows[order[k]!]!;
-    const before = k > 0 ? rows[order[k - 1]!]! : undefined;
-    if (!before || before.unitId !== row.unitId) first = tied = k;
-    else if (before.scoreHundredths !== row.scoreHundredths) tied = k;
-    ranks[order[k]!] = 1 + tied - first;
+  for (const unit of byUnit.values()) {
+    unit.sort((a, b) => rows[b]!.scoreHundredths - rows[a]!.scoreHundredths);
+    // Best first: a row tied with the one before shares its rank, any other is ranked by its place.
+    unit.forEach((i, k) => (ranks[i] = k > 0 && rows[i]!.scoreHundredths === rows[unit[k - 1]!]!.scoreHundredths ? ranks[unit[k - 1]!]! : k + 1));
   }
   return ranks;
 }
