@@ -1,6 +1,6 @@
 import type { Queryable } from '../runner/read-model-position';
 import { businessMonthBounds, formatFen, fromHundredths, type Role } from '@app/domain';
-import { ranksInUnit, rollUp } from './staff-scorecard.roll-up';
+import { ranksInUnit, rollUp, type Figures, type UnitScore } from './staff-scorecard.roll-up';
 
 export interface PersonScore {
   readonly staffId: string;
@@ -30,20 +30,6 @@ export interface PersonScore {
   readonly attainment: number | null;
   /** 1 = best score among the people of the same unit. */
   readonly rankInUnit: number;
-}
-
-export interface UnitScore {
-  readonly unitId: string;
-  readonly name: string;
-  readonly parentId: string | null;
-  readonly people: number;
-  readonly conversions: number;
-  readonly revenue: string;
-  readonly points: number;
-  readonly shadowPoints: number;
-  readonly score: number;
-  readonly target: number | null;
-  readonly attainment: number | null;
 }
 
 /**
@@ -76,15 +62,6 @@ export async function scorecard(pool: Queryable, period: string, orgUnit?: strin
   );
   const unitScores = rollUp(units, people, unitTargets);
   return { people: ranked, units: unitScores };
-}
-
-/** Integer figures behind a row (fen, hundredths of a point), for sums. */
-export interface Figures {
-  readonly revenueFen: number;
-  readonly pointsHundredths: number;
-  readonly shadowHundredths: number;
-  readonly scoreHundredths: number;
-  readonly targetHundredths: number | null;
 }
 
 /** Reads the person-unit rows of a month: of the units named, or of one person (in every unit they were in). */

@@ -1,5 +1,28 @@
 import { formatFen, fromHundredths } from '@app/domain';
-import type { Figures, PersonScore, UnitScore } from './staff-scorecard.query';
+
+/** Integer figures behind a row (fen, hundredths of a point), for sums. */
+export interface Figures {
+  readonly revenueFen: number;
+  readonly pointsHundredths: number;
+  readonly shadowHundredths: number;
+  readonly scoreHundredths: number;
+  readonly targetHundredths: number | null;
+}
+
+/** A unit's month: the sums of everyone at or below it. */
+export interface UnitScore {
+  readonly unitId: string;
+  readonly name: string;
+  readonly parentId: string | null;
+  readonly people: number;
+  readonly conversions: number;
+  readonly revenue: string;
+  readonly points: number;
+  readonly shadowPoints: number;
+  readonly score: number;
+  readonly target: number | null;
+  readonly attainment: number | null;
+}
 
 /**
  * Each row's rank in its unit by score, highest first: 1 + how many rows of the same unit scored
@@ -38,7 +61,7 @@ export interface UnitRow {
  */
 export function rollUp(
   units: readonly UnitRow[],
-  people: readonly { readonly person: Pick<PersonScore, 'staffId' | 'unitId' | 'conversions'>; readonly figures: Figures }[],
+  people: readonly { readonly person: { readonly staffId: string; readonly unitId: string; readonly conversions: number }; readonly figures: Figures }[],
   targets: readonly { readonly subject_id: string; readonly points_hundredths: string | number }[],
 ): UnitScore[] {
   const parent = new Map(units.map((u) => [u.unit_id, u.parent_id]));
