@@ -1,7 +1,7 @@
 /**
  * A bank-shaped organisation for benchmarks: head office HO over branches BR1, BR2, … of ten
  * sub-branches (`BR1-SB1`, sub_branch_1) of three sub-branches each (`BR1-SB1-1`, sub_branch_2),
- * cut off at `unitCount` units (about 41 per branch; 600 gives 15 branches, 616 units). `staff`
+ * cut off at `unitCount` units (41 per branch: 600 gives 15 branches, the last cut short). `staff`
  * people rm0, rm1, …: every 20th heads a branch or a first-level sub-branch, the others are dealt
  * round the lowest units in turn. Deterministic, no randomness.
  */

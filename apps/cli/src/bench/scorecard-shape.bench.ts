@@ -2,15 +2,16 @@
 /**
  * `npm run bench:scorecard-shape [-- --shapes 5x4,1000x600,8000x600] [-- --runs 20]`: the bank
  * scorecard's own work (JavaScript only) at an org's shape: a stub pool answers the query's three
- * statements with the rows of N staff in about U units (a tree head office → branches →
- * sub-branches → departments, heads at every level, 2% of people moved unit in the month, scores
- * with ties), and `scorecard` (rank by one sort, roll-up up each row's chain of parents) is timed
+ * statements with the rows of N staff in about U units (`bankOrg`: head office → branches →
+ * sub-branches two levels deep, heads at the upper levels; 2% of people moved unit in the month,
+ * scores with ties), and `scorecard` (rank by one sort, roll-up up each row's chain of parents) is timed
  * in turns with the same-run baseline `scorecardBefore` (rank by counting everyone, roll-up
  * units × rows). The two answers are checked equal first. Prints p50/p95 per variant and the CPU
  * seconds of this process each took (two runs of each first, not counted); no database.
  */
 import { cpuUsage } from 'node:process';
 import { personRow, scorecard, type PeopleReader, type Queryable } from '@app/read-models';
+import { bankOrg } from '@app/demo';
 import { percentiles, timed } from './percentiles';
 import { scorecardBefore } from './scorecard-before';
 
@@ -20,29 +21,13 @@ interface Shape {
   readonly targets: { subject_id: string; points_hundredths: string }[];
 }
 
-/** About `unitCount` units four levels deep (at least head office, a branch, a sub-branch), `staff` people in them. */
+/** `bankOrg`'s units and people (as the synthetic history's `--org` writes them), a row each with figures, and a second row for one person in fifty (moved in the month). */
 export function bankShape(staff: number, unitCount: number, seed = 7): Shape {
   let s = seed >>> 0 || 1;
   const rnd = () => ((s = Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
-  const units: Shape['units'] = [{ unit_id: 'HO', parent_id: null, name: 'HO' }];
-  // Branches of 10 sub-branches of 3 departments: 1 + b(1 + 10·(1 + 3)) = 1 + 41b units.
-  const branches = Math.max(1, Math.round((unitCount - 1) / 41));
-  const leaves: string[] = [];
-  const heads: string[] = ['HO'];
-  for (let b = 0; b < branches && units.length < unitCount; b++) {
-    units.push({ unit_id: `BR${b}`, parent_id: 'HO', name: `BR${b}` });
-    heads.push(`BR${b}`);
-    for (let k = 0; k < 10 && units.length < unitCount; k++) {
-      const sb = `BR${b}-SB${k}`;
-      units.push({ unit_id: sb, parent_id: `BR${b}`, name: sb });
-      heads.push(sb);
-      for (let d = 0; d < 3 && units.length < unitCount; d++) {
-        units.push({ unit_id: `${sb}-D${d}`, parent_id: sb, name: `${sb}-D${d}` });
-        leaves.push(`${sb}-D${d}`);
-      }
-    }
-  }
-  const places = leaves.length ? leaves : heads;
+  const org = bankOrg(staff, unitCount);
+  const units: Shape['units'] = org.units.map((u) => ({ unit_id: u.unitId, parent_id: u.parentId, name: u.unitId }));
+  const lowest = org.units.filter((u) => u.level === 'sub_branch_2').map((u) => u.unitId);
   const people: Record<string, unknown>[] = [];
   const row = (staffId: string, unitId: string) => {
     const points = Math.floor(rnd() * 40) * 2500; // 40 values: ties in every unit
@@ -57,13 +42,10 @@ export function bankShape(staff: number, unitCount: number, seed = 7): Shape {
       assigned: String(assigned), assigned_contacted: String(Math.min(assigned, contacted)), target: rnd() < 0.5 ? '500000' : null,
     });
   };
-  for (let i = 0; i < staff; i++) {
-    const staffId = `rm${String(i).padStart(6, '0')}`;
-    // One in twenty heads a unit above the departments; one in fifty moved in the month (a row in each unit).
-    const unitId = i % 20 === 0 ? heads[Math.floor(rnd() * heads.length)]! : places[Math.floor(rnd() * places.length)]!;
-    row(staffId, unitId);
-    if (i % 50 === 1) row(staffId, places[Math.floor(rnd() * places.length)]!);
-  }
+  org.staff.forEach((p, i) => {
+    row(p.staffId, p.unitId);
+    if (i % 50 === 1 && lowest.length) row(p.staffId, lowest[Math.floor(rnd() * lowest.length)]!);
+  });
   // As the query orders them: by person, then unit.
   people.sort((a, b) => (a.staff_id as string).localeCompare(b.staff_id as string) || (a.unit_id as string).localeCompare(b.unit_id as string));
   const targets = units.filter((_, i) => i % 3 === 0).map((u) => ({ subject_id: u.unit_id, points_hundredths: '2000000' }));
