@@ -1,5 +1,6 @@
 
 import type { NewEvent, StreamAppend } from '@app/event-store';
+import { bankOrg } from './bank-org';
 
 export interface SyntheticOptions {
   /**
@@ -10,6 +11,12 @@ export interface SyntheticOptions {
    * (the organisation's, then the customers') just before the last one (the campaigns' completion).
    */
   readonly changes?: boolean;
+  /**
+   * A bank's shape instead of two sub-branches and five managers (`bankOrg`: HO, branches BR1, …
+   * sub-branches two levels deep; `staff` people dealt round them). Customer c is managed by
+   * rm(c mod staff) and lives in that person's unit. Not with `changes` (which moves the small org's people).
+   */
+  readonly org?: { readonly staff: number; readonly units: number };
 }
 
 /**
@@ -24,6 +31,11 @@ export function syntheticHistory(customers: number, seed = 1, options: Synthetic
 
 /** The same history, one append batch at a time, so a large one never sits in memory whole. */
 export function* syntheticBatches(customers: number, seed = 1, options: SyntheticOptions = {}): Generator<StreamAppend[]> {
+  if (options.org && options.changes) throw new Error('syntheticBatches: changes are written for the small org, not with org');
+  const bank = options.org ? bankOrg(options.org.staff, options.org.units) : undefined;
+  // Customer c's manager and home unit: rm(c mod 5) in SB1 or SB2 (by c mod 3) in the small org.
+  const managerOf = (c: number) => (bank ? bank.staff[c % bank.staff.length]!.staffId : `rm${c % 5}`);
+  const homeOf = (c: number) => (bank ? bank.staff[c % bank.staff.length]!.unitId : c % 3 === 0 ? 'SB1' : 'SB2');
   let s = seed >>> 0 || 1;
   const rnd = () => ((s = Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
   let n = 0;
@@ -49,11 +61,18 @@ export function* syntheticBatches(customers: number, seed = 1, options: Syntheti
       streamId: 'organisation',
       expectedRevision: 'no_stream' as const,
       events: [
-        unit('HO', 'head_office', null),
-        unit('BR1', 'branch', 'HO'),
-        unit('SB1', 'sub_branch_1', 'BR1'),
-        unit('SB2', 'sub_branch_1', 'BR1'),
-        ...[0, 1, 2, 3, 4].map((i) => ev('StaffMemberRegistered', { staffId: `rm${i}`, displayName: `rm${i}`, role: 'relationship_manager', unitId: i < 2 ? 'SB1' : 'SB2' }, day(0))),
+        ...(bank
+          ? [
+              ...bank.units.map((u) => unit(u.unitId, u.level, u.parentId)),
+              ...bank.staff.map((p) => ev('StaffMemberRegistered', { staffId: p.staffId, displayName: p.staffId, role: 'relationship_manager', unitId: p.unitId }, day(0))),
+            ]
+          : [
+              unit('HO', 'head_office', null),
+              unit('BR1', 'branch', 'HO'),
+              unit('SB1', 'sub_branch_1', 'BR1'),
+              unit('SB2', 'sub_branch_1', 'BR1'),
+              ...[0, 1, 2, 3, 4].map((i) => ev('StaffMemberRegistered', { staffId: `rm${i}`, displayName: `rm${i}`, role: 'relationship_manager', unitId: i < 2 ? 'SB1' : 'SB2' }, day(0))),
+            ]),
         ...[
           ['DEP-1Y', 'R1', false, '0.50'],
           ['FUND-BOND', 'R2', true, '1.50'],
@@ -90,8 +109,8 @@ export function* syntheticBatches(customers: number, seed = 1, options: Syntheti
   let batch: StreamAppend[] = [];
   for (let c = 0; c < customers; c++) {
     const customerId = `S${c}`;
-    const events: NewEvent[] = [ev('CustomerOnboarded', { customerId, homeUnitId: c % 3 === 0 ? 'SB1' : 'SB2', segment: 'retail', gender: c % 2 ? 'F' : 'M', birthYear: null }, day(0))];
-    if (c % 2 === 0) events.push(ev('CustomerAssignedToManager', { customerId, staffId: `rm${c % 5}`, previousStaffId: null, unitId: c % 3 === 0 ? 'SB1' : 'SB2' }, day(0)));
+    const events: NewEvent[] = [ev('CustomerOnboarded', { customerId, homeUnitId: homeOf(c), segment: 'retail', gender: c % 2 ? 'F' : 'M', birthYear: null }, day(0))];
+    if (c % 2 === 0) events.push(ev('CustomerAssignedToManager', { customerId, staffId: managerOf(c), previousStaffId: null, unitId: homeOf(c) }, day(0)));
     if (rnd() < 0.3) events.push(ev('CustomerTierChanged', { customerId, month: '2026-02', from: 'ordinary', to: 'standard', threeMonthAverage: '250000.00', thresholds: {} }, day(0)));
     for (const campaignId of campaigns) {
       if (rnd() < 0.4) continue;
@@ -100,16 +119,16 @@ export function* syntheticBatches(customers: number, seed = 1, options: Syntheti
       if (group === 'control') continue;
       const d = 2 + Math.floor(rnd() * 40);
       for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
-        events.push(ev('CustomerContacted', { contactId: randomLike(rnd), customerId, staffId: `rm${c % 5}`, channel: rnd() < 0.5 ? 'phone' : 'sms', campaignId, outcome: 'reached', contactedAt: day(d + k) }, day(d + k)));
+        events.push(ev('CustomerContacted', { contactId: randomLike(rnd), customerId, staffId: managerOf(c), channel: rnd() < 0.5 ? 'phone' : 'sms', campaignId, outcome: 'reached', contactedAt: day(d + k) }, day(d + k)));
       }
       if (rnd() < 0.5) {
-        const offer = { offerId: randomLike(rnd), customerId, staffId: `rm${c % 5}`, productCode: campaignId === 'K1' ? 'DEP-1Y' : 'FUND-BOND', campaignId };
+        const offer = { offerId: randomLike(rnd), customerId, staffId: managerOf(c), productCode: campaignId === 'K1' ? 'DEP-1Y' : 'FUND-BOND', campaignId };
         events.push(ev('OfferPresented', offer, day(d + 3)));
         events.push(ev(rnd() < 0.6 ? 'OfferAccepted' : 'OfferDeclined', offer, day(d + 4)));
       }
       if (rnd() < 0.25) {
         const conversionId = randomLike(rnd);
-        events.push(ev('ConversionRecorded', { conversionId, customerId, staffId: `rm${c % 5}`, productCode: campaignId === 'K1' ? 'DEP-1Y' : 'GOLD', amount: `${1000 + Math.floor(rnd() * 90000)}.00`, revenue: `${10 + Math.floor(rnd() * 900)}.50`, campaignId: rnd() < 0.7 ? campaignId : null, referrerStaffId: null, referralId: null }, day(d + 5)));
+        events.push(ev('ConversionRecorded', { conversionId, customerId, staffId: managerOf(c), productCode: campaignId === 'K1' ? 'DEP-1Y' : 'GOLD', amount: `${1000 + Math.floor(rnd() * 90000)}.00`, revenue: `${10 + Math.floor(rnd() * 900)}.50`, campaignId: rnd() < 0.7 ? campaignId : null, referrerStaffId: null, referralId: null }, day(d + 5)));
         if (rnd() < 0.1) events.push(ev('ConversionReversed', { conversionId, customerId, reason: 'x' }, day(d + 7)));
       }
       if (rnd() < 0.03) {

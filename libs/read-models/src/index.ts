@@ -18,6 +18,7 @@ export * from './runner/lag';
 export * from './staff-scorecard/staff-scorecard.projection';
 export * from './staff-scorecard/staff-scorecard.query';
 export * from './staff-scorecard/staff-scorecard.recount';
+export * from './staff-scorecard/staff-scorecard.roll-up';
 
 export * from './runner/sql';
 export * from './customer-360/customer-360.projection';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes … [--no-launch-baseline] [--launch-projector-after]] [-- --projections a,b] [-- --runs N] [-- --no-as-of-replay] [-- --follow-up-only [--follow-up-contacts 50000,400000]]`: append, command path, projector rebuild (with the
+ * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes … [--no-launch-baseline] [--launch-projector-after]] [-- --projections a,b] [-- --runs N] [-- --org small,8000x600] [-- --no-as-of-replay] [-- --follow-up-only [--follow-up-contacts 50000,400000]]`: append, command path, projector rebuild (with the
  * naive baseline), queries and growth, each figure beside a baseline measured in the same run.
  * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
  */
@@ -214,22 +214,26 @@ async function main() {
     let naive: unknown;
     const readSide: ReadSideQueries[] = [];
     const scorecards: ScorecardQueries[] = [];
-    for (const size of sizes) {
-      step(`history of ${size} events`);
-      const url = await freshDatabase(`bench_${size}`);
+    // `--org small,8000x600`: each size's history once per org shape (`small`: the synthetic history's 5 staff in 4 units; `8000x600`: 8,000 staff in about 600 units, `bankOrg`).
+    const orgs = args.includes('--org') ? args[args.indexOf('--org') + 1]!.split(',') : ['small'];
+    for (const size of sizes) for (const orgName of orgs) {
+      const org = orgName === 'small' ? undefined : (([staff, units]) => ({ staff: staff!, units: units! }))(orgName.split('x').map(Number));
+      if (org && !(org.staff > 0 && org.units > 0)) throw new Error(`--org: ${orgName} is neither small nor STAFFxUNITS`);
+      step(`history of ${size} events${org ? ` in an org of ${org.staff} staff and ${org.units} units` : ''}`);
+      const url = await freshDatabase(`bench_${size}${org ? `_${org.staff}x${org.units}` : ''}`);
       const pool = new Pool({ connectionString: url, max: 12 });
       pool.on('error', () => undefined);
       const store = new PostgresEventStore(pool, { connectionString: url });
       let events = 0;
       const [, writeMs] = await timed(async () => {
-        for (const batch of syntheticBatches(Math.ceil(size / EVENTS_PER_CUSTOMER), 42)) {
+        for (const batch of syntheticBatches(Math.ceil(size / EVENTS_PER_CUSTOMER), 42, { org })) {
           await store.appendToStreams(batch);
           events += batch.reduce((n, a) => n + a.events.length, 0);
         }
       });
       step(`wrote ${events} events in ${Math.round(writeMs / 100) / 10} s`);
 
-      if (size === sizes[0] && !readSideOnly) {
+      if (size === sizes[0] && orgName === orgs[0] && !readSideOnly) {
         step(`naive baseline on ${events} events`);
         const ours = new ProjectionRunner(store, pool, [{ ...customerDirectoryProjection, name: 'bench-directory' }], silent, { batchSize: 2000 });
         const [, oursMs] = await timed(async () => {
@@ -265,7 +269,7 @@ async function main() {
         for (let i = 0; i < runs; i++) t.push((await timed(() => withReadModels(pool, projections, f)))[1]);
         return percentiles(t);
       };
-      if (built('staff-scorecard')) scorecards.push(await scorecardQueries(pool, events, '2026-03', runs));
+      if (built('staff-scorecard')) scorecards.push(await scorecardQueries(pool, events, '2026-03', runs, orgName));
       if (!only) {
         queries.push({
           events,

@@ -19,6 +19,7 @@ import {
   withReadModels,
   type Queryable,
 } from '@app/read-models';
+import { databaseCpuSeconds } from './cpu';
 import { percentiles, timed } from './percentiles';
 
 type Percentiles = ReturnType<typeof percentiles>;
@@ -126,9 +127,12 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
 
 export interface ScorecardQueries {
   readonly events: number;
+  /** The org's shape: `small` (the synthetic history's 5 staff in 4 units) or staff × units asked for (`--org 8000x600`). */
+  readonly org: string;
   readonly period: string;
-  /** Person-unit rows in the branch's answer. */
+  /** Person-unit rows in the branch's answer, and in the bank's. */
   readonly branchRows: number;
+  readonly bankRows: number;
   /** A branch's scorecard (BR1, rolled up) from the counters: what the API serves now. */
   readonly branch: Percentiles;
   /** Same-run baseline: customers contacted and adherence recounted from the fact rows per request (staff-scorecard v6). */
@@ -136,6 +140,8 @@ export interface ScorecardQueries {
   /** The whole bank's scorecard, from the counters and recounted. */
   readonly bank: Percentiles;
   readonly bankRecounted: Percentiles;
+  /** CPU seconds per answer, mean over the runs: this process and the database server (sampled around each call, outside its timing). */
+  readonly cpu: Record<'branch' | 'branchRecounted' | 'bank' | 'bankRecounted', { node: number; database: number }>;
 }
 
 /**
@@ -143,30 +149,49 @@ export interface ScorecardQueries {
  * they replaced, sampled in turns (so the machine's load falls on both alike); the two answers
  * are checked equal first.
  */
-export async function scorecardQueries(pool: Pool, events: number, period: string, runs: number): Promise<ScorecardQueries> {
+export async function scorecardQueries(pool: Pool, events: number, period: string, runs: number, org = 'small'): Promise<ScorecardQueries> {
   const read = <T>(f: (db: Queryable) => Promise<T>) => withReadModels(pool, [staffScorecardProjection.name], f);
   const [flat, recounted] = await read(async (db) => [await scorecard(db, period, 'BR1'), await scorecardRecounted(db, period, 'BR1')]);
   if (JSON.stringify(flat) !== JSON.stringify(recounted)) throw new Error(`the scorecard from counters differs from the recount at ${events} events`);
+  const bankRows = (await read((db) => scorecard(db, period))).people.length;
   const t = { branch: [] as number[], branchRecounted: [] as number[], bank: [] as number[], bankRecounted: [] as number[] };
+  const cpu = { branch: { node: 0, database: 0 }, branchRecounted: { node: 0, database: 0 }, bank: { node: 0, database: 0 }, bankRecounted: { node: 0, database: 0 } };
+  const sample = async (which: keyof typeof t, f: (db: Queryable) => Promise<unknown>) => {
+    const database = await databaseCpuSeconds(pool);
+    const node = process.cpuUsage();
+    t[which].push((await timed(() => read(f)))[1]);
+    const used = process.cpuUsage(node);
+    cpu[which].node += (used.user + used.system) / 1e6 / runs;
+    cpu[which].database += ((await databaseCpuSeconds(pool)) - database) / runs;
+  };
   for (let i = 0; i < runs; i++) {
-    t.branch.push((await timed(() => read((db) => scorecard(db, period, 'BR1'))))[1]);
-    t.branchRecounted.push((await timed(() => read((db) => scorecardRecounted(db, period, 'BR1'))))[1]);
-    t.bank.push((await timed(() => read((db) => scorecard(db, period))))[1]);
-    t.bankRecounted.push((await timed(() => read((db) => scorecardRecounted(db, period))))[1]);
+    await sample('branch', (db) => scorecard(db, period, 'BR1'));
+    await sample('branchRecounted', (db) => scorecardRecounted(db, period, 'BR1'));
+    await sample('bank', (db) => scorecard(db, period));
+    await sample('bankRecounted', (db) => scorecardRecounted(db, period));
   }
-  return { events, period, branchRows: flat.people.length, branch: percentiles(t.branch), branchRecounted: percentiles(t.branchRecounted), bank: percentiles(t.bank), bankRecounted: percentiles(t.bankRecounted) };
+  const r = (x: { node: number; database: number }) => ({ node: Math.round(x.node * 1e4) / 1e4, database: Math.round(x.database * 1e4) / 1e4 });
+  return {
+    events, org, period, branchRows: flat.people.length, bankRows,
+    branch: percentiles(t.branch), branchRecounted: percentiles(t.branchRecounted), bank: percentiles(t.bank), bankRecounted: percentiles(t.bankRecounted),
+    cpu: { branch: r(cpu.branch), branchRecounted: r(cpu.branchRecounted), bank: r(cpu.bank), bankRecounted: r(cpu.bankRecounted) },
+  };
 }
 
 export function scorecardMarkdown(rows: readonly ScorecardQueries[]): string[] {
   const f = (x: Percentiles) => `${x.p50} / ${x.p95}`;
+  const c = (x: { node: number; database: number }) => `${x.node} + ${x.database}`;
   const ratio = (base: Percentiles, now: Percentiles) => `${Math.round((base.p95 / now.p95) * 10) / 10}×`;
   const lines = [
-    '## Scorecards from counters beside the per-request recount (ms)',
+    '## Scorecards from counters beside the per-request recount (ms; CPU s per answer: this process + database)',
     '',
-    '| events | month | branch p50/p95 | baseline: recount p50/p95 | p95 ratio | bank p50/p95 | baseline: recount p50/p95 | p95 ratio |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| events | org (staff × units) | month | branch rows / bank rows | branch p50/p95 | baseline: recount p50/p95 | p95 ratio | bank p50/p95 | baseline: recount p50/p95 | p95 ratio | CPU s branch / bank | CPU s recount branch / bank |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const q of rows) lines.push(`| ${q.events} | ${q.period} | ${f(q.branch)} | ${f(q.branchRecounted)} | ${ratio(q.branchRecounted, q.branch)} | ${f(q.bank)} | ${f(q.bankRecounted)} | ${ratio(q.bankRecounted, q.bank)} |`);
+  for (const q of rows)
+    lines.push(
+      `| ${q.events} | ${q.org} | ${q.period} | ${q.branchRows} / ${q.bankRows} | ${f(q.branch)} | ${f(q.branchRecounted)} | ${ratio(q.branchRecounted, q.branch)} | ${f(q.bank)} | ${f(q.bankRecounted)} | ${ratio(q.bankRecounted, q.bank)} | ${c(q.cpu.branch)} / ${c(q.cpu.bank)} | ${c(q.cpu.branchRecounted)} / ${c(q.cpu.bankRecounted)} |`,
+    );
   return lines;
 }
 
