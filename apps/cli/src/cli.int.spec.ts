@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 import { verifyPassword } from '@app/platform';
 import { PostgresEventStore, type NewEvent } from '@app/event-store';
 import { campaignEffectivenessProjection } from '@app/read-models';
+import { DEFAULT_BANK_TIME_ZONE, useBankTimeZone } from '@app/domain';
 import { createProgram, runCli } from './program';
 
 /**
@@ -207,6 +208,40 @@ describe('campaignctl', () => {
       await boundary.drop();
     }
   }, 60_000);
+
+  /**
+   * In a zone other than the default, the instants are cut there, not in Asia/Shanghai (the zone in force
+   * before the runtime starts). Europe/London is on summer time (+01:00) from 29 March: the end of bank day
+   * 15 April is 22:59:59.999Z (15:59:59.999Z in Beijing). 2026-03-31T22:30Z is 23:30 on 31 March in London,
+   * 23:30Z is 00:30 on 1 April; both are 1 April in Beijing, so a Beijing cut would export both.
+   */
+  it('cuts --as-of, export days and the scorecard as of a day in BANK_TIME_ZONE when it is not the default (Europe/London)', async () => {
+    const boundary = await createTestDatabase();
+    const zone = process.env.BANK_TIME_ZONE;
+    process.env.BANK_TIME_ZONE = 'Europe/London';
+    try {
+      const tick = (n: number, occurredAt: string): NewEvent => ({
+        type: 'Tick',
+        data: { n },
+        metadata: { eventId: `00000000-0000-4000-8000-00000000002${n}`, correlationId: `00000000-0000-4000-8000-00000000003${n}`, causationId: null, actor: 'test', orgUnit: null, occurredAt, schemaVersion: 1 },
+      });
+      await new PostgresEventStore(boundary.pool, { connectionString: boundary.url }).appendToStream('clock-1', [tick(1, '2026-03-31T22:30:00.000Z'), tick(2, '2026-03-31T23:30:00.000Z')], 'no_stream');
+      const kpi = await cli(['kpi', 'campaign', '--all', '--as-of', '2026-04-15', '--json'], boundary.url);
+      expect(kpi).toMatchObject({ code: 0, err: '' });
+      expect(JSON.parse(kpi.out)).toMatchObject({ asOf: '2026-04-15T22:59:59.999Z', campaigns: [] });
+      const scorecard = await cli(['scorecard', '--period', '2026-04', '--as-of', '2026-04-15', '--json'], boundary.url);
+      expect(scorecard).toMatchObject({ code: 0, err: '' });
+      expect(JSON.parse(scorecard.out)).toMatchObject({ asOf: '2026-04-15T22:59:59.999Z' });
+      const out = join(dir, `ticks-${randomBytes(4).toString('hex')}.ndjson`);
+      expect(await cli(['export', '--format', 'ndjson', '--out', out, '--from', '2026-04-01', '--to', '2026-04-01'], boundary.url)).toMatchObject({ code: 0, err: '' });
+      expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).data.n)).toEqual([2]);
+    } finally {
+      if (zone === undefined) delete process.env.BANK_TIME_ZONE;
+      else process.env.BANK_TIME_ZONE = zone;
+      useBankTimeZone(DEFAULT_BANK_TIME_ZONE); // the runtime put London in force for this whole process
+      await boundary.drop();
+    }
+  }, 120_000);
 
   it('answers kpi and scorecard right after an import, bringing the read models up to date itself when no projector runs (issue 16: "has not been built yet")', async () => {
     // `other` holds the imported history (previous test) and no process has projected it.

@@ -39,9 +39,10 @@ export function kpiCommand(program: Command): void {
     .option('--json', 'print the full figures as JSON')
     .action(async (campaignId: string | undefined, o: { all?: boolean; asOf?: string; attribution?: string; windowDays?: string; halfLifeDays?: string; json?: boolean }) => {
       if (!campaignId === !o.all) throw usage('name a campaign, or --all');
-      const asOf = asOfDate(o.asOf);
+      asOfDate(o.asOf); // refused before the runtime starts; the instant is cut once it has put BANK_TIME_ZONE in force
       const attribution = attributionOption(o.attribution, o.windowDays, o.halfLifeDays);
       const answer = await withRuntime(async (runtime) => {
+        const asOf = asOfDate(o.asOf);
         const bar = attribution && attribution.model !== 'direct' ? progress('history', 0, 'events') : undefined;
         try {
           return await campaignKpis(runtime.db.pool, runtime.store, { asOf, attribution, campaignIds: campaignId ? [campaignId] : undefined, onProgress: (n) => bar?.update(n) });
@@ -49,7 +50,7 @@ export function kpiCommand(program: Command): void {
           bar?.stop();
         }
       }, { readModels: 'up-to-date' });
-      if (campaignId && answer.campaigns.length === 0) throw usage(`no campaign ${campaignId}${asOf ? ` as of ${o.asOf}` : ''}`);
+      if (campaignId && answer.campaigns.length === 0) throw usage(`no campaign ${campaignId}${o.asOf ? ` as of ${o.asOf}` : ''}`);
       output(o.json, answer, (a) =>
         [
           `as of ${a.asOf ?? 'now'} · attribution ${a.attribution.model}${a.attribution.model === 'direct' ? '' : ` (window ${a.attribution.windowDays} d${a.attribution.model === 'time-decay' ? `, half-life ${a.attribution.halfLifeDays} d` : ''})`} · through ${a.through ?? 'an empty store'}`,

@@ -19,7 +19,7 @@ export function scorecardCommand(program: Command): void {
     .option('--json', 'print everything as JSON')
     .action(async (o: { period: string; org?: string; asOf?: string; scoring?: string; json?: boolean }) => {
       if (!MONTH_PATTERN.test(o.period)) throw usage('--period is a month, YYYY-MM');
-      const asOf = asOfDate(o.asOf);
+      asOfDate(o.asOf); // refused before the runtime starts; the instant is cut once it has put BANK_TIME_ZONE in force
       let rules: RuleSet | undefined;
       if (o.scoring) {
         try {
@@ -30,6 +30,7 @@ export function scorecardCommand(program: Command): void {
         }
       }
       const answer = await withRuntime(async (runtime) => {
+        const asOf = asOfDate(o.asOf);
         const bar = asOf || rules ? progress('history', 0, 'events') : undefined;
         try {
           return await scorecardAsOf(runtime.db.pool, runtime.store, { period: o.period, orgUnit: o.org, asOf, rules, onProgress: (n) => bar?.update(n) });

@@ -31,11 +31,12 @@ export function whatifCommand(program: Command): void {
         if (err instanceof InvalidRuleSet) throw usage(err.message);
         throw err;
       }
-      // Default: last month in the bank's calendar (the bank month of the instant before this one began).
-      const thisMonthStarted = startOfBusinessDay(`${businessMonth(new Date())}-01`);
-      const period = o.period ?? businessMonth(new Date(Date.parse(thisMonthStarted) - 1));
-      if (!MONTH_PATTERN.test(period)) throw usage('--period is a month, YYYY-MM');
+      if (o.period !== undefined && !MONTH_PATTERN.test(o.period)) throw usage('--period is a month, YYYY-MM');
       const answer = await withRuntime(async (runtime) => {
+        // Default: last month in the bank's calendar (the bank month of the instant before this one began), cut
+        // once the runtime has put BANK_TIME_ZONE in force.
+        const thisMonthStarted = startOfBusinessDay(`${businessMonth(new Date())}-01`);
+        const period = o.period ?? businessMonth(new Date(Date.parse(thisMonthStarted) - 1));
         const bar = progress('history', 0, 'events');
         try {
           return await whatIf(runtime.db.pool, runtime.store, rules, period, (n) => bar.update(n));
