@@ -30,8 +30,9 @@ export interface CampaignTotals extends CampaignTotalsFigures {
 export async function campaignTotals(pool: Queryable, campaignIds: readonly string[]): Promise<CampaignTotals> {
   const { rows } = await pool.query<{ unit_id: string | null; campaigns: string; conversions: string; revenue: string; cost: string; converted: string; treatment_revenue: string }>(
     `WITH k AS (SELECT campaign_id, owner_unit_id, launched_at, closed_at FROM ce_campaigns WHERE campaign_id = ANY($1::text[])),
+     -- A sale carries one campaign tag at most, and ce_conversions is keyed by (customer, conversion): each tagged sale once.
      tagged AS (
-       SELECT k.owner_unit_id, v.customer_id, v.conversion_id, v.revenue_fen FROM ce_conversions v JOIN k ON k.campaign_id = v.campaign_id WHERE NOT v.reversed),
+       SELECT k.owner_unit_id, v.revenue_fen FROM ce_conversions v JOIN k ON k.campaign_id = v.campaign_id WHERE NOT v.reversed),
      group_sales AS (
        SELECT DISTINCT k.owner_unit_id, v.customer_id, v.conversion_id, v.revenue_fen
        FROM ce_group_conversions g
@@ -39,18 +40,24 @@ export async function campaignTotals(pool: Queryable, campaignIds: readonly stri
        JOIN ce_conversions v ON v.customer_id = g.customer_id AND v.conversion_id = g.conversion_id AND NOT v.reversed
        JOIN ce_participants p ON p.campaign_id = g.campaign_id AND p.customer_id = g.customer_id
        WHERE g.grp = 'treatment' AND k.launched_at IS NOT NULL AND v.occurred_at >= k.launched_at AND (k.closed_at IS NULL OR v.occurred_at <= k.closed_at)),
-     costs AS (SELECT k.owner_unit_id, c.amount_fen FROM ce_costs c JOIN k ON k.campaign_id = c.campaign_id),
-     units AS (SELECT DISTINCT owner_unit_id FROM k)
-     -- one row per unit, then one for all (unit_id null): DISTINCT over (customer, conversion) at each level
-     SELECT u.owner_unit_id AS unit_id,
-       (SELECT count(*) FROM k WHERE u.owner_unit_id IS NULL OR k.owner_unit_id = u.owner_unit_id) AS campaigns,
-       (SELECT count(DISTINCT (customer_id, conversion_id)) FROM tagged t WHERE u.owner_unit_id IS NULL OR t.owner_unit_id = u.owner_unit_id) AS conversions,
-       (SELECT COALESCE(sum(revenue_fen), 0) FROM (SELECT DISTINCT customer_id, conversion_id, revenue_fen FROM tagged t WHERE u.owner_unit_id IS NULL OR t.owner_unit_id = u.owner_unit_id) x) AS revenue,
-       (SELECT COALESCE(sum(amount_fen), 0) FROM costs c WHERE u.owner_unit_id IS NULL OR c.owner_unit_id = u.owner_unit_id) AS cost,
-       (SELECT count(DISTINCT customer_id) FROM group_sales s WHERE u.owner_unit_id IS NULL OR s.owner_unit_id = u.owner_unit_id) AS converted,
-       (SELECT COALESCE(sum(revenue_fen), 0) FROM (SELECT DISTINCT customer_id, conversion_id, revenue_fen FROM group_sales s WHERE u.owner_unit_id IS NULL OR s.owner_unit_id = u.owner_unit_id) x) AS treatment_revenue
-     FROM (SELECT owner_unit_id FROM units UNION ALL SELECT NULL) u
-     ORDER BY u.owner_unit_id NULLS FIRST`,
+     -- Per owning unit, each figure grouped once (group_sales is distinct per unit, so each sale once within a unit).
+     unit_rows AS (
+       SELECT u.owner_unit_id AS unit_id, u.campaigns, COALESCE(t.conversions, 0) AS conversions, COALESCE(t.revenue, 0) AS revenue,
+              COALESCE(c.cost, 0) AS cost, COALESCE(s.converted, 0) AS converted, COALESCE(s.revenue, 0) AS treatment_revenue
+       FROM (SELECT owner_unit_id, count(*) AS campaigns FROM k GROUP BY 1) u
+       LEFT JOIN (SELECT owner_unit_id, count(*) AS conversions, sum(revenue_fen) AS revenue FROM tagged GROUP BY 1) t USING (owner_unit_id)
+       LEFT JOIN (SELECT k.owner_unit_id, sum(c.amount_fen) AS cost FROM ce_costs c JOIN k ON k.campaign_id = c.campaign_id GROUP BY 1) c USING (owner_unit_id)
+       LEFT JOIN (SELECT owner_unit_id, count(DISTINCT customer_id) AS converted, sum(revenue_fen) AS revenue FROM group_sales GROUP BY 1) s USING (owner_unit_id))
+     -- All the campaigns first (unit_id null): a customer or a sale in campaigns of two units once.
+     SELECT * FROM (
+     SELECT NULL::text AS unit_id, (SELECT count(*) FROM k) AS campaigns,
+       (SELECT count(*) FROM tagged) AS conversions, (SELECT COALESCE(sum(revenue_fen), 0) FROM tagged) AS revenue,
+       (SELECT COALESCE(sum(cost), 0) FROM unit_rows) AS cost,
+       (SELECT count(DISTINCT customer_id) FROM group_sales) AS converted,
+       (SELECT COALESCE(sum(revenue_fen), 0) FROM (SELECT DISTINCT customer_id, conversion_id, revenue_fen FROM group_sales) x) AS treatment_revenue
+     UNION ALL
+     SELECT unit_id, campaigns, conversions, revenue, cost, converted, treatment_revenue FROM unit_rows) x
+     ORDER BY unit_id NULLS FIRST`,
     [campaignIds],
   );
   const figures = (r: (typeof rows)[number]): CampaignTotalsFigures => ({
