@@ -40,30 +40,16 @@ const typed = (shape: TableShape, c: string) => (isArray(shape, c) ? 'text[]' : 
 /** An element Postgres reads as itself without quotes: not empty, not NULL, none of `{},"\` nor white space. */
 const PLAIN = /^[^\s{},"\\]+$/;
 const NULL_WORD = /^null$/i;
-/**
- * One value's text in an array literal, quoted (its quotes and backslashes escaped) only where the array syntax would
- * misread it. A number's, a bigint's or a boolean's text never needs quotes (digits, sign, point, exponent, NaN,
- * Infinity, true, false), so it skips the tests.
- */
+/** One value's text in an array literal, quoted (its quotes and backslashes escaped) only where the array syntax would misread it. */
 const element = (x: unknown): string => {
-  if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean') return String(x);
   if (x === null || x === undefined) return 'NULL';
   const text = String(x);
-  return PLAIN.test(text) && !(text.length === 4 && NULL_WORD.test(text)) ? text : `"${text.replace(/[\\"]/g, '\\$&')}"`;
+  return PLAIN.test(text) && !NULL_WORD.test(text) ? text : `"${text.replace(/[\\"]/g, '\\$&')}"`;
 };
-/** An array column's value as its literal's text (`text[]`, cast back in SQL); null as it is. */
-const arrayText = (value: unknown) => (Array.isArray(value) ? `{${value.map(element).join(',')}}` : value);
-/** What column `c` sends for a row: `get`'s value, an array column's as text (the column's type looked up once, not per value). */
-const sent = (shape: TableShape, c: string, get: (p: Pending) => unknown): ((p: Pending) => unknown) => (isArray(shape, c) ? (p) => arrayText(get(p)) : get);
+const wire = (shape: TableShape, c: string, value: unknown) => (isArray(shape, c) && Array.isArray(value) ? `{${value.map(element).join(',')}}` : value);
 const read = (shape: TableShape, c: string, ref: string) => (isArray(shape, c) ? `${ref}::${shape.columns[c]!.type}` : ref);
-/** What an inserted row holds in a column no effect gave, as it is sent. */
-const defaultOf = (shape: TableShape, c: string) => (shape.columns[c]!.default === undefined ? null : isArray(shape, c) ? '{}' : shape.columns[c]!.default);
-
-/** Whether an object has a property (without an array of its keys per row, as `Object.keys` makes). */
-const hasAny = (o: object) => {
-  for (const _ in o) return true;
-  return false;
-};
+/** What an inserted row holds in a column no effect gave. */
+const defaultOf = (shape: TableShape, c: string) => (shape.columns[c]!.default === undefined ? null : isArray(shape, c) ? [] : shape.columns[c]!.default);
 
 /**
  * Runs an UPDATE or DELETE that joins the batch's keys (an `unnest`) to the table as a nested loop:
@@ -85,7 +71,7 @@ export async function deleteKeys(tx: PoolClient, shape: TableShape, keys: Row[])
   await byKey(
     tx,
     `DELETE FROM ${shape.name} t USING unnest(${arrays}) AS v(${shape.key.join(', ')}) WHERE ${shape.key.map((c) => `t.${c} = v.${c}`).join(' AND ')}`,
-    shape.key.map((c) => arrayLiteral(keys, (k) => k[c])),
+    shape.key.map((c) => arrayLiteral(keys.map((k) => k[c]))),
   );
 }
 
@@ -96,13 +82,13 @@ export async function deleteKeys(tx: PoolClient, shape: TableShape, keys: Row[])
  */
 export async function mergeRows(tx: PoolClient, shape: TableShape, pending: Pending[]): Promise<void> {
   const combineOf = (c: string) => shape.columns[c]!.combine ?? 'set';
-  const changed = pending.filter((p) => !p.removed && hasAny(p.change));
+  const changed = pending.filter((p) => !p.removed && Object.keys(p.change).length > 0);
   const changing = Object.keys(shape.columns).filter((c) => !shape.key.includes(c) && combineOf(c) !== 'keep' && changed.some((p) => c in p.change));
   if (changed.length && changing.length) {
     const { sql: source, params } = unnestOf(changed, [
       ...shape.key.map((c) => ({ name: c, type: typed(shape, c), value: (p: Pending) => p.key[c] })),
       ...changing.flatMap((c) => [
-        { name: `ch_${c}`, type: typed(shape, c), value: sent(shape, c, (p) => p.change[c] ?? null) },
+        { name: `ch_${c}`, type: typed(shape, c), value: (p: Pending) => wire(shape, c, p.change[c] ?? null) },
         // For `set`, whether the batch gave the column at all (null is a value).
         ...(combineOf(c) === 'set' ? [{ name: `has_${c}`, type: 'boolean[]', value: (p: Pending) => c in p.change }] : []),
       ]),
@@ -129,10 +115,7 @@ export async function mergeRows(tx: PoolClient, shape: TableShape, pending: Pend
     const columns = Object.keys(shape.columns);
     const { sql: source, params } = unnestOf(
       inserted,
-      columns.map((c) => {
-        const absent = defaultOf(shape, c);
-        return { name: c, type: typed(shape, c), value: sent(shape, c, (p) => p.insert![c] ?? absent) };
-      }),
+      columns.map((c) => ({ name: c, type: typed(shape, c), value: (p: Pending) => wire(shape, c, p.insert![c] ?? defaultOf(shape, c)) })),
     );
     await tx.query(`INSERT INTO ${shape.name} (${columns.join(', ')}) SELECT ${columns.map((c) => read(shape, c, `v.${c}`)).join(', ')} FROM ${source} ON CONFLICT (${shape.key.join(', ')}) DO NOTHING`, params);
   }
@@ -160,22 +143,21 @@ function unionSql(current: string, given: string): string {
 function unnestOf(rows: Pending[], columns: { name: string; type: string; value: (p: Pending) => unknown }[]) {
   return {
     sql: `unnest(${columns.map((c, i) => `$${i + 1}::${c.type}`).join(', ')}) AS v(${columns.map((c) => c.name).join(', ')})`,
-    params: columns.map((c) => arrayLiteral(rows, c.value)),
+    params: columns.map((c) => arrayLiteral(rows.map(c.value))),
   };
 }
 
 /**
- * A column's values (`value` of each item) as the text of an array literal, which is what the driver
- * sends for an array parameter too; built here with one `join`, where the driver appends element by
- * element (a string for each comma, quote and element, kept until the statement is sent: a third of
- * what a rebuild allocates), and without an array of the values first. Values holding an object (a
- * Date, which the driver formats) are left to the driver, as an array.
+ * A column's values as the text of an array literal, which is what the driver sends for an array
+ * parameter too; built here with one `join`, where the driver appends element by element (a string
+ * for each comma, quote and element, kept until the statement is sent: a third of what a rebuild
+ * allocates). An array holding an object (a Date, which the driver formats) is left to the driver.
  */
-export function arrayLiteral<T>(items: readonly T[], value: (item: T) => unknown): string | readonly unknown[] {
-  const parts = new Array<string>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const v = value(items[i]!);
-    if (typeof v === 'object' && v !== null) return items.map(value);
+export function arrayLiteral(values: readonly unknown[]): string | readonly unknown[] {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'object' && v !== null) return values;
     parts[i] = element(v);
   }
   return `{${parts.join(',')}}`;
