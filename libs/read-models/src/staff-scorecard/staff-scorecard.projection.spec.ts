@@ -105,32 +105,34 @@ describe('the staff scorecard as effects', () => {
       ]);
     });
 
-    it('given a backdated assignment recorded after a later one, credits each sale to the manager whose interval it falls in', () => {
+    it('given a backdated assignment recorded after a later one, the later recorded supersedes and a sale after both starts credits it', () => {
       const events = [
         ...given(), // rm1 from 2 January
         rm3(),
         assign('rm2', APRIL_10),
         assign('rm3', '2026-03-31T17:00:00.000Z'), // 01:00 on 1 April, recorded after rm2's (10 April)
-        sold('V1', '10.00', APRIL_5), // rm3's [1 April, 10 April)
-        sold('V2', '20.00', '2026-04-12T02:00:00.000Z'), // rm2's, from 10 April
+        sold('V1', '10.00', APRIL_5), // rm3's from 1 April
+        sold('V2', '20.00', '2026-04-12T02:00:00.000Z'), // rm3's too: rm2's is superseded
         sold('V3', '30.00', '2026-03-20T02:00:00.000Z'), // rm1's [2 January, 1 April)
       ];
-      // The intervals: rm1 cut at 01:00 on 1 April by rm3's, rm3's running to rm2's start, rm2's open.
+      // The write side's rule (the customer aggregate: the last recorded assignment is the manager, whom access and the call
+      // list follow): rm3's, recorded last, holds from 01:00 on 1 April on, now included; rm1's is cut there; rm2's (from
+      // 10 April, recorded before rm3's) is superseded from its start and covers nothing.
       expect(when(emptyScorecardState(), events, 'sc_assignments').map(({ manager_id, valid_from, valid_to }) => ({ manager_id, valid_from, valid_to }))).toEqual([
         { manager_id: 'rm1', valid_from: '2026-01-02T00:00:00.000Z', valid_to: '2026-03-31T17:00:00.000Z' },
-        { manager_id: 'rm2', valid_from: APRIL_10, valid_to: null },
-        { manager_id: 'rm3', valid_from: '2026-03-31T17:00:00.000Z', valid_to: APRIL_10 },
+        { manager_id: 'rm2', valid_from: APRIL_10, valid_to: APRIL_10 },
+        { manager_id: 'rm3', valid_from: '2026-03-31T17:00:00.000Z', valid_to: null },
       ]);
-      // V1 1,000 fen → rm3 in SB3, April (1,500 hundredths); V2 2,000 → rm2 in SB2, April (3,000); V3 3,000 → rm1 in SB1, March (4,500).
+      // V1 1,000 + V2 2,000 fen → rm3 in SB3, April (2 conversions, 3,000 × 1.5 = 4,500 hundredths); V3 3,000 → rm1 in SB1, March (4,500).
       expect(when(emptyScorecardState(), events, 'sc_person_month').map(({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }) => ({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }))).toEqual([
-        { period: '2026-04', unit_id: 'SB3', staff_id: 'rm3', conversions: 1, revenue_fen: 1000, points_hundredths: 1500 },
-        { period: '2026-04', unit_id: 'SB2', staff_id: 'rm2', conversions: 1, revenue_fen: 2000, points_hundredths: 3000 },
+        { period: '2026-04', unit_id: 'SB3', staff_id: 'rm3', conversions: 2, revenue_fen: 3000, points_hundredths: 4500 },
         { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 1, revenue_fen: 3000, points_hundredths: 4500 },
       ]);
-      // C1 is rm2's now (the assignment starting last): rm1 +1 − 1, rm2 +1; rm3's interval is closed, so no count.
+      // C1 is rm3's now (the last recorded): rm1 +1 − 1 (rm2 assigned), rm2 +1 − 1 (rm3 assigned), rm3 +1.
       expect(when(emptyScorecardState(), events, 'sc_open_assignments')).toEqual([
         { staff_id: 'rm1', customers: 0 },
-        { staff_id: 'rm2', customers: 1 },
+        { staff_id: 'rm2', customers: 0 },
+        { staff_id: 'rm3', customers: 1 },
       ]);
     });
 
@@ -176,7 +178,7 @@ describe('the staff scorecard as effects', () => {
       expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' }]);
     });
 
-    it('given a backdated move recorded after a later one, splits the units in business time and places a sale between them in the backdated unit', () => {
+    it('given a backdated move recorded after a later one, the later recorded supersedes: the person is in its unit from its start and now', () => {
       const events = [
         ...given(), // rm1 in SB1 from the beginning
         rm3(),
@@ -184,14 +186,15 @@ describe('the staff scorecard as effects', () => {
         event('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB2' }, '2026-03-10T02:00:00.000Z'), // recorded second
         sold('V1', '10.00', '2026-03-15T02:00:00.000Z'),
       ];
-      // SB1 until 10 March, SB2 from 10 March to 20 March, SB3 from 20 March (still so): rm1 is in SB3 now.
+      // The write side's rule (the organisation: the last recorded move is the person's unit): SB1 until 10 March, SB2
+      // (recorded last) from 10 March on, now included; SB3's from 20 March is superseded from its start (covers nothing).
       const units = when(emptyScorecardState(), events, 'sc_staff_units').filter((r) => r.staff_id === 'rm1');
       expect(units.map(({ unit_id, valid_from, valid_to }) => ({ unit_id, valid_from, valid_to }))).toEqual([
         { unit_id: 'SB1', valid_from: null, valid_to: '2026-03-10T02:00:00.000Z' },
-        { unit_id: 'SB3', valid_from: '2026-03-20T02:00:00.000Z', valid_to: null },
-        { unit_id: 'SB2', valid_from: '2026-03-10T02:00:00.000Z', valid_to: '2026-03-20T02:00:00.000Z' },
+        { unit_id: 'SB3', valid_from: '2026-03-20T02:00:00.000Z', valid_to: '2026-03-20T02:00:00.000Z' },
+        { unit_id: 'SB2', valid_from: '2026-03-10T02:00:00.000Z', valid_to: null },
       ]);
-      expect(when(emptyScorecardState(), events, 'sc_staff').find((r) => r.staff_id === 'rm1')).toMatchObject({ unit_id: 'SB3' });
+      expect(when(emptyScorecardState(), events, 'sc_staff').find((r) => r.staff_id === 'rm1')).toMatchObject({ unit_id: 'SB2' });
       expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB2', period: '2026-03' }]);
     });
   });

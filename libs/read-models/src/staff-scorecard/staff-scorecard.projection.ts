@@ -10,10 +10,10 @@ import { managerAt, placeInterval, unitAt } from './staff-scorecard.intervals';
 const seqOf = (e: RecordedEvent) => e.position.prepare;
 const month = (staffId: string, unitId: string, period: string, counts: Record<string, number>) => upsert('sc_person_month', { staff_id: staffId, unit_id: unitId, period, ...counts });
 
-/** Ends the interval the event's time falls in (`cut`) there, and opens one from there to `to` (the next start in business time; null: still so). */
-function nextInterval(table: 'sc_staff_units' | 'sc_assignments', subject: Record<string, string>, cut: string | undefined, e: RecordedEvent, value: Record<string, string>, to: number | null): Effect[] {
-  const closing = cut ? [update(table, { ...subject, event_id: cut, valid_to: at(e) })] : [];
-  return [...closing, upsert(table, { ...subject, event_id: e.metadata.eventId, seq: seqOf(e).toString(), ...value, valid_from: at(e), valid_to: to === null ? null : new Date(to).toISOString() })];
+/** Ends the intervals the event cuts (`placeInterval`), and opens one from the event's time that holds now (the last recorded). */
+function nextInterval(table: 'sc_staff_units' | 'sc_assignments', subject: Record<string, string>, cuts: readonly { eventId: string; to: number }[], e: RecordedEvent, value: Record<string, string>): Effect[] {
+  const closing = cuts.map((c) => update(table, { ...subject, event_id: c.eventId, valid_to: new Date(c.to).toISOString() }));
+  return [...closing, upsert(table, { ...subject, event_id: e.metadata.eventId, seq: seqOf(e).toString(), ...value, valid_from: at(e), valid_to: null })];
 }
 
 const adherence = (period: string, staffId: string, assigned: number, assignedContacted: number) =>
@@ -68,9 +68,9 @@ function activity(e: RecordedEvent, s: ScorecardState, kind: 'contact' | 'compla
 }
 
 /**
- * A new assignment cuts the one in force at its business time and runs to the next one's start (a
- * backdated assignment recorded after a later one fills the gap before it): the months each manager
- * gains or loses, and who has the customer now (the assignment starting last). Once per assignment.
+ * A new assignment supersedes those recorded before it from its business time on (the write side's
+ * rule: the last recorded assignment holds, `placeInterval`): the months each manager gains or loses,
+ * and who has the customer now (the new manager, in place of the previous last recorded). Once per assignment.
  */
 function reassigned(e: RecordedEvent, s: ScorecardState, customerId: string, managerId: string): Effect[] {
   const list = s.assignments.get(customerId) ?? [];
@@ -79,16 +79,15 @@ function reassigned(e: RecordedEvent, s: ScorecardState, customerId: string, man
   const moved = advanceHorizon(e, s);
   const before = coverage(list, s.horizon);
   const t = Date.parse(at(e));
-  const { cut, to } = placeInterval(list, (a) => a.from, t);
+  const { cuts, holder } = placeInterval(list, (a) => a.from, t);
   const count = (staffId: string, n: number) => {
     s.openCounts.set(staffId, (s.openCounts.get(staffId) ?? 0) + n);
     return upsert('sc_open_assignments', { staff_id: staffId, customers: n });
   };
-  const effects = [...moved, ...nextInterval('sc_assignments', { customer_id: customerId }, cut?.eventId, e, { manager_id: managerId }, to)];
-  if (cut) cut.to = t;
-  // The customer is the new manager's now only when no assignment starts after it.
-  if (to === null) effects.push(...(cut ? [count(cut.managerId, -1)] : []), count(managerId, 1));
-  const next: Assignment = { eventId: e.metadata.eventId, seq: seqOf(e), managerId, from: t, to };
+  const effects = [...moved, ...nextInterval('sc_assignments', { customer_id: customerId }, cuts.map((c) => ({ eventId: c.interval.eventId, to: c.to })), e, { manager_id: managerId })];
+  for (const c of cuts) c.interval.to = c.to;
+  effects.push(...(holder ? [count(holder.managerId, -1)] : []), count(managerId, 1));
+  const next: Assignment = { eventId: e.metadata.eventId, seq: seqOf(e), managerId, from: t, to: null };
   list.push(next);
   for (const x of coverageDeltas(before, coverage(list, s.horizon), s.contactedMonths.get(customerId) ?? new Set())) effects.push(adherence(x.period, x.staffId, x.assigned, x.assignedContacted));
   return effects;
@@ -125,14 +124,15 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
         upsert('sc_staff_units', { staff_id: x.staffId, event_id: e.metadata.eventId, seq: seqOf(e).toString(), unit_id: x.unitId, valid_from: null, valid_to: null }),
       ];
     }
-    // A move cuts the interval in force at its business time and runs to the next one's start (once per move).
+    // A move supersedes the units recorded before it from its business time on, and holds now (the last recorded; once per move).
     case 'StaffMemberMoved': {
       const intervals = s.staffUnits.get(x.staffId) ?? [];
       if (intervals.some((i) => i.eventId === e.metadata.eventId)) return [];
       const t = Date.parse(at(e));
-      const { cut, to } = placeInterval(intervals, (i) => i.validFrom, t);
+      const { cuts } = placeInterval(intervals, (i) => i.validFrom, t);
       s.staffUnits.set(x.staffId, [...intervals, { eventId: e.metadata.eventId, seq: seqOf(e), unitId: x.toUnitId, validFrom: t }]);
-      return [...(to === null ? [update('sc_staff', { staff_id: x.staffId, unit_id: x.toUnitId })] : []), ...nextInterval('sc_staff_units', { staff_id: x.staffId }, cut?.eventId, e, { unit_id: x.toUnitId }, to)];
+      const closed = cuts.map((c) => ({ eventId: c.interval.eventId, to: c.to }));
+      return [update('sc_staff', { staff_id: x.staffId, unit_id: x.toUnitId }), ...nextInterval('sc_staff_units', { staff_id: x.staffId }, closed, e, { unit_id: x.toUnitId })];
     }
     case 'StaffRoleChanged':
       return [update('sc_staff', { staff_id: x.staffId, role: x.to })];
@@ -248,7 +248,7 @@ export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
   return effectProjection<ScorecardState>({
     name: 'staff-scorecard',
     // 6: effects, written by the runner; 7: adherence and customers contacted as counters; 8: event times to the millisecond (occurredAt);
-    // 9: a sale credits the manager assigned at its business time (sc_customers.manager_id dropped), intervals run to the next start in business time
+    // 9: a sale credits the manager assigned at its business time (sc_customers.manager_id dropped); intervals by the write side's rule (the last recorded holds)
     version: 9,
     dependsOnTimeZone: true, // every credit's business month
     tables: STAFF_SCORECARD_TABLES,

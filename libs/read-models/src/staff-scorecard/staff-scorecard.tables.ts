@@ -23,7 +23,7 @@ export const SC_STAFF: TableShape = {
   key: ['staff_id'],
   columns: { staff_id: text, unit_id: { type: 'text', notNull: true }, role: { type: 'text', notNull: true }, display_name: fixed('text') },
 };
-/** Which unit each person was in, when: the unit they were registered in holds from the beginning until their first move, each move until the next in business time. `seq`: the log position of the event that opened it (a fact is placed by the intervals known when it was recorded). */
+/** Which unit each person was in, when: the unit they were registered in holds from the beginning, each move from its business time until a move recorded after it starts (the last recorded holds). `seq`: the log position of the event that opened it (a fact is placed by the intervals known when it was recorded). */
 export const SC_STAFF_UNITS: TableShape = {
   name: 'sc_staff_units',
   key: ['staff_id', 'event_id'],
@@ -36,9 +36,10 @@ export const SC_CUSTOMERS: TableShape = {
   columns: { customer_id: text, unit_id: { type: 'text', notNull: true }, in_centre: { type: 'boolean', default: false }, referring_manager_id: text },
 };
 /**
- * Who managed each customer, when: each assignment from its business time to the next one's start in
- * business time (whatever order they were recorded in). A sale credits the manager of its time;
- * adherence counts those assigned during a month; the one with `valid_to` null has them now.
+ * Who managed each customer, when: each assignment from its business time until an assignment recorded
+ * after it starts (the write side's rule: the last recorded holds; an assignment superseded from its
+ * start has `valid_to` = `valid_from`). A sale credits the manager of its time; adherence counts
+ * those assigned during a month; the one with `valid_to` null (the last recorded) has them now.
  */
 export const SC_ASSIGNMENTS: TableShape = {
   name: 'sc_assignments',
