@@ -167,6 +167,51 @@ describe('the staff scorecard as effects', () => {
       ]);
     });
 
+    describe('shadow scoring (影子考核) by the business time of the sale', () => {
+      // C1 is rm1's from 2 January (rm1 in SB1). At 10:00 on 10 March C1 moves up to the wealth centre WC1, to rmW.
+      const movedUp = () => [
+        ...given(),
+        rm3(),
+        event('OrgUnitOpened', { unitId: 'WC1', parentId: 'BR1', name: 'WC1', level: 'sub_branch_1', wealthCentre: true }, '2026-01-01T00:00:00.000Z'),
+        event('StaffMemberRegistered', { staffId: 'rmW', unitId: 'WC1', role: 'rm', displayName: 'RM W' }, '2026-01-01T00:00:00.000Z'),
+        event('CustomerTransferred', { customerId: 'C1', fromUnitId: 'SB1', toUnitId: 'WC1', fromStaffId: 'rm1', toStaffId: 'rmW', crossBranch: false }, '2026-03-10T02:00:00.000Z'),
+        assign('rmW', '2026-03-10T02:00:00.000Z'),
+      ];
+      const byPerson = (rows: Record<string, unknown>[]) =>
+        rows.map(({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths, shadow_hundredths }) => ({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths, shadow_hundredths }));
+
+      it('given a sale dated before the move up but recorded after it, credits the manager then and no shadow; one after it, the referrer and the centre', () => {
+        const events = [...movedUp(), sold('V1', '100.00', '2026-03-05T02:00:00.000Z'), sold('V2', '100.00', '2026-03-15T02:00:00.000Z')];
+        // V1 (5 March): C1 not yet in the centre, rm1 its manager: all 10,000 fen to rm1 (not rm1 twice, as sale and shadow).
+        // V2 (15 March): in the centre under rmW: the sale to the referring manager rm1, the shadow to rmW in WC1.
+        expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
+          { credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+          { credit_key: 'C1:V2:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+          { credit_key: 'C1:V2:shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
+        ]);
+        // rm1: 2 sales, 20,000 fen, × 1.5 = 30,000 hundredths. rmW: V2's 10,000 fen × 1.5 = 15,000 hundredths in shadow.
+        expect(byPerson(when(emptyScorecardState(), events, 'sc_person_month'))).toEqual([
+          { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 2, revenue_fen: 20000, points_hundredths: 30000, shadow_hundredths: 0 },
+          { period: '2026-03', unit_id: 'WC1', staff_id: 'rmW', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 15000 },
+        ]);
+      });
+
+      it('given a move out of the centre, shadows a sale dated inside the stretch though recorded after the move out, and not one after it', () => {
+        const events = [
+          ...movedUp(),
+          event('CustomerTransferred', { customerId: 'C1', fromUnitId: 'WC1', toUnitId: 'SB2', fromStaffId: 'rmW', toStaffId: 'rm2', crossBranch: false }, '2026-03-20T02:00:00.000Z'),
+          assign('rm2', '2026-03-20T02:00:00.000Z'),
+          sold('V3', '100.00', '2026-03-18T02:00:00.000Z'), // in the centre [10 March, 20 March), rmW its manager
+          sold('V4', '100.00', '2026-03-25T02:00:00.000Z'), // out, rm2 its manager
+        ];
+        expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
+          { credit_key: 'C1:V3:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+          { credit_key: 'C1:V3:shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
+          { credit_key: 'C1:V4:sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-03' },
+        ]);
+      });
+    });
+
     it('given a manager who moved unit between the sale and its recording, and was replaced, credits them in the unit they were in at the sale', () => {
       const events = [
         ...given(), // rm1 in SB1, C1 theirs from 2 January
