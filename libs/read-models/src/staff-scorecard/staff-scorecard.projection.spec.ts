@@ -1,3 +1,4 @@
+import { saleKey } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { foldEffects } from '../runner/effects';
 import { staffScorecardProjection } from './staff-scorecard.projection';
@@ -59,7 +60,39 @@ describe('the staff scorecard as effects', () => {
     const rows = when(state, [...given(), sale('V1', '10.00', LAST_OF_MARCH, null), reversal(), reversal()], 'sc_person_month');
     // +1 conversion, +1,000 fen, +1,500 hundredths, then −1, −1,000, −1,500 once: all zero, still in March at SB1.
     expect(rows).toEqual([{ period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 0, referrals: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 0 }]);
-    expect(state.credits.get('C1:V1')!.map((c) => c.reversed)).toEqual([true]);
+    expect(state.credits.get(saleKey('C1', 'V1'))!.map((c) => c.reversed)).toEqual([true]);
+  });
+
+  describe('ids holding a colon (ids may hold _ . : -)', () => {
+    const customers = () => ['A', 'A:X'].flatMap((customerId) => [
+      event('CustomerOnboarded', { customerId, homeUnitId: 'SB1' }, '2026-01-02T00:00:00.000Z'),
+      event('CustomerAssignedToManager', { customerId, staffId: 'rm1' }, '2026-01-02T00:00:00.000Z'),
+    ]);
+    const soldTo = (customerId: string, conversionId: string, revenue: string) =>
+      event('ConversionRecorded', { conversionId, customerId, staffId: 'rm1', productCode: 'DEP', amount: revenue, revenue, campaignId: null, referrerStaffId: null, referralId: null }, '2026-03-20T02:00:00.000Z');
+    const figures = (rows: Record<string, unknown>[]) => rows.map(({ period, staff_id, conversions, revenue_fen, points_hundredths }) => ({ period, staff_id, conversions, revenue_fen, points_hundredths }));
+
+    it('given customer A sale X:1 and customer A:X sale 1, credits both, and reversing one leaves the other', () => {
+      const sales = [...given(), ...customers(), soldTo('A', 'X:1', '10.00'), soldTo('A:X', '1', '20.00')];
+      // Two sales to rm1 (the manager of both) in March: 1,000 + 2,000 = 3,000 fen, × 1.5 = 4,500 hundredths.
+      expect(figures(when(emptyScorecardState(), sales, 'sc_person_month'))).toEqual([{ period: '2026-03', staff_id: 'rm1', conversions: 2, revenue_fen: 3000, points_hundredths: 4500 }]);
+      const reversed = [...sales, event('ConversionReversed', { customerId: 'A', conversionId: 'X:1' }, '2026-03-21T02:00:00.000Z')];
+      // A's X:1 taken off: 1 conversion, 2,000 fen, 3,000 hundredths (A:X's 1 stands).
+      expect(figures(when(emptyScorecardState(), reversed, 'sc_person_month'))).toEqual([{ period: '2026-03', staff_id: 'rm1', conversions: 1, revenue_fen: 2000, points_hundredths: 3000 }]);
+      expect(when(emptyScorecardState(), reversed, 'sc_credits').map(({ customer_id, conversion_id, kind, reversed }) => ({ customer_id, conversion_id, kind, reversed: reversed ?? false }))).toEqual([
+        { customer_id: 'A', conversion_id: 'X:1', kind: 'sale', reversed: true },
+        { customer_id: 'A:X', conversion_id: '1', kind: 'sale', reversed: false },
+      ]);
+    });
+
+    it('given customer A contact X:1 and customer A:X contact 1, counts both', () => {
+      const contact = (customerId: string, contactId: string) => event('CustomerContacted', { contactId, customerId, staffId: 'rm1', channel: 'phone', campaignId: null }, '2026-03-20T02:00:00.000Z');
+      const rows = when(emptyScorecardState(), [...given(), ...customers(), contact('A', 'X:1'), contact('A:X', '1')], 'sc_person_month');
+      // Two contacts, two customers contacted, by rm1 in SB1 in March.
+      expect(rows.map(({ period, unit_id, staff_id, contacts, customers_contacted }) => ({ period, unit_id, staff_id, contacts, customers_contacted }))).toEqual([
+        { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', contacts: 2, customers_contacted: 2 },
+      ]);
+    });
   });
 
   it('given a contact seen twice and complaints under rules set in between, counts the contact once and each complaint at the penalty then in force', () => {
@@ -95,7 +128,7 @@ describe('the staff scorecard as effects', () => {
     /** A sale to C1 made by rm3 (who manages nobody): whom it credits is the ownership rule's choice, not the seller. */
     const sold = (conversionId: string, revenue: string, occurredAt: string) =>
       event('ConversionRecorded', { conversionId, customerId: 'C1', staffId: 'rm3', productCode: 'DEP', amount: revenue, revenue, campaignId: null, referrerStaffId: null, referralId: null }, occurredAt);
-    const credited = (rows: Record<string, unknown>[]) => rows.map(({ credit_key, staff_id, unit_id, period }) => ({ credit_key, staff_id, unit_id, period }));
+    const credited = (rows: Record<string, unknown>[]) => rows.map(({ conversion_id, kind, staff_id, unit_id, period }) => ({ conversion_id, kind, staff_id, unit_id, period }));
 
     it('given C1 assigned to rm1 on 1 March and to rm2 on 10 April, credits a sale dated 5 April and recorded after both to rm1 and SB1 in April', () => {
       const events = [...given(), rm3(), assign('rm1', MARCH_1), assign('rm2', APRIL_10), sold('V1', '10.00', APRIL_5)];
@@ -138,7 +171,7 @@ describe('the staff scorecard as effects', () => {
 
     it('given a sale at 23:30 Beijing on 31 March recorded after a reassignment taking effect at 00:30 on 1 April, credits the old manager in March', () => {
       const events = [...given(), rm3(), assign('rm2', FIRST_OF_APRIL), sold('V1', '10.00', LAST_OF_MARCH)];
-      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' }]);
+      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ conversion_id: 'V1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' }]);
     });
 
     it('given several sales to one customer across a reassignment, credits each to the manager of its time, in its month', () => {
@@ -154,10 +187,10 @@ describe('the staff scorecard as effects', () => {
       // V1 is placed as the log knew it when it was recorded (rm1, April); a reassignment recorded later does not move a
       // credit already made, as a move recorded later does not move a fact's unit.
       expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
-        { credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-04' },
-        { credit_key: 'C1:V2:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
-        { credit_key: 'C1:V3:sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-04' },
-        { credit_key: 'C1:V4:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+        { conversion_id: 'V1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-04' },
+        { conversion_id: 'V2', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+        { conversion_id: 'V3', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-04' },
+        { conversion_id: 'V4', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
       ]);
       // rm1 March: V2 + V4 = 2,000 + 8,000 fen, × 1.5 = 15,000 hundredths; rm1 April: V1 1,000 → 1,500; rm2 April: V3 4,000 → 6,000.
       expect(when(emptyScorecardState(), events, 'sc_person_month').map(({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }) => ({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }))).toEqual([
@@ -185,9 +218,9 @@ describe('the staff scorecard as effects', () => {
         // V1 (5 March): C1 not yet in the centre, rm1 its manager: all 10,000 fen to rm1 (not rm1 twice, as sale and shadow).
         // V2 (15 March): in the centre under rmW: the sale to the referring manager rm1, the shadow to rmW in WC1.
         expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
-          { credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
-          { credit_key: 'C1:V2:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
-          { credit_key: 'C1:V2:shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
+          { conversion_id: 'V1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+          { conversion_id: 'V2', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+          { conversion_id: 'V2', kind: 'shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
         ]);
         // rm1: 2 sales, 20,000 fen, × 1.5 = 30,000 hundredths. rmW: V2's 10,000 fen × 1.5 = 15,000 hundredths in shadow.
         expect(byPerson(when(emptyScorecardState(), events, 'sc_person_month'))).toEqual([
@@ -205,9 +238,9 @@ describe('the staff scorecard as effects', () => {
           sold('V4', '100.00', '2026-03-25T02:00:00.000Z'), // out, rm2 its manager
         ];
         expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
-          { credit_key: 'C1:V3:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
-          { credit_key: 'C1:V3:shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
-          { credit_key: 'C1:V4:sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-03' },
+          { conversion_id: 'V3', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+          { conversion_id: 'V3', kind: 'shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
+          { conversion_id: 'V4', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-03' },
         ]);
       });
     });
@@ -220,7 +253,7 @@ describe('the staff scorecard as effects', () => {
         assign('rm2', '2026-03-25T02:00:00.000Z'),
         sold('V1', '10.00', '2026-03-15T02:00:00.000Z'), // 15 March: rm1's customer, rm1 in SB1
       ];
-      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' }]);
+      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ conversion_id: 'V1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' }]);
     });
 
     it('given a backdated move recorded after a later one, the later recorded supersedes: the person is in its unit from its start and now', () => {
@@ -240,7 +273,7 @@ describe('the staff scorecard as effects', () => {
         { unit_id: 'SB2', valid_from: '2026-03-10T02:00:00.000Z', valid_to: null },
       ]);
       expect(when(emptyScorecardState(), events, 'sc_staff').find((r) => r.staff_id === 'rm1')).toMatchObject({ unit_id: 'SB2' });
-      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB2', period: '2026-03' }]);
+      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ conversion_id: 'V1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB2', period: '2026-03' }]);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { businessMonth, creditsFor, DEFAULT_SCORING, toFen, toHundredths, type ScoringRules } from '@app/domain';
+import { businessMonth, creditsFor, DEFAULT_SCORING, saleKey, toFen, toHundredths, type ScoringRules } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { effectProjection, update, upsert, type Effect } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
@@ -179,18 +179,16 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
         { revenueFen: toFen(x.revenue)!, weight: s.weights.get(x.productCode) ?? '0', sellerStaffId: x.staffId, referrerStaffId: x.referrerStaffId ?? null, managerId, shadow },
         s.rules,
       );
-      const key = `${x.customerId}:${x.conversionId}`;
+      const key = saleKey(x.customerId, x.conversionId);
       const known = s.credits.get(key) ?? [];
       const period = businessMonth(at(e));
       const effects: Effect[] = [];
       for (const credit of credits) {
-        const creditKey = `${key}:${credit.kind}`;
-        if (known.some((k) => k.creditKey === creditKey)) continue;
+        if (known.some((k) => k.kind === credit.kind)) continue;
         const unitId = unitAt(s.staffUnits.get(credit.staffId), t, seqOf(e));
-        known.push({ creditKey, staffId: credit.staffId, unitId, period, kind: credit.kind, conversions: credit.conversions, revenueFen: credit.revenueFen, pointsHundredths: credit.pointsHundredths, reversed: false });
+        known.push({ staffId: credit.staffId, unitId, period, kind: credit.kind, conversions: credit.conversions, revenueFen: credit.revenueFen, pointsHundredths: credit.pointsHundredths, reversed: false });
         effects.push(
           upsert('sc_credits', {
-            credit_key: creditKey,
             staff_id: credit.staffId,
             unit_id: unitId,
             period,
@@ -212,11 +210,11 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
     }
     // A reversal takes the sale's credits off the months they were added to (once: only credits not yet reversed).
     case 'ConversionReversed':
-      return (s.credits.get(`${x.customerId}:${x.conversionId}`) ?? [])
+      return (s.credits.get(saleKey(x.customerId, x.conversionId)) ?? [])
         .filter((k) => !k.reversed)
         .flatMap((k) => {
           k.reversed = true;
-          return [update('sc_credits', { credit_key: k.creditKey, reversed: true }), month(k.staffId, k.unitId, k.period, creditCounts(k.kind, k.conversions, k.revenueFen, k.pointsHundredths, -1))];
+          return [update('sc_credits', { customer_id: x.customerId, conversion_id: x.conversionId, kind: k.kind, reversed: true }), month(k.staffId, k.unitId, k.period, creditCounts(k.kind, k.conversions, k.revenueFen, k.pointsHundredths, -1))];
         });
     case 'CustomerContacted':
       return activity(e, s, 'contact');

@@ -48,18 +48,18 @@ export const SC_ASSIGNMENTS: TableShape = {
   columns: { customer_id: text, event_id: { type: 'uuid' }, seq: fixed('bigint'), manager_id: fixed('text'), valid_from: fixed('timestamptz'), valid_to: { type: 'timestamptz' } },
   extra: [`CREATE INDEX sc_assignments_manager_idx ON sc_assignments (manager_id)`],
 };
+/** Each credit of a sale: one per kind (sale, referral, shadow), keyed by the sale's customer and conversion ids as they are (no joined string ids could make ambiguous). */
 export const SC_CREDITS: TableShape = {
   name: 'sc_credits',
-  key: ['credit_key'],
+  key: ['customer_id', 'conversion_id', 'kind'],
   columns: {
-    credit_key: text,
     staff_id: fixed('text'),
     unit_id: fixed('text'),
     period: fixed('text'),
-    customer_id: fixed('text'),
-    conversion_id: fixed('text'),
+    customer_id: text,
+    conversion_id: text,
     product_code: fixed('text'),
-    kind: fixed('text'),
+    kind: text,
     conversions: fixed('integer'),
     revenue_fen: fixed('bigint'),
     points_hundredths: fixed('bigint'),
@@ -67,7 +67,7 @@ export const SC_CREDITS: TableShape = {
     occurred_at: fixed('timestamptz'),
     reversed: { type: 'boolean', default: false },
   },
-  extra: [`CREATE INDEX sc_credits_period_idx ON sc_credits (period, staff_id)`, `CREATE INDEX sc_credits_conversion_idx ON sc_credits (customer_id, conversion_id)`],
+  extra: [`CREATE INDEX sc_credits_period_idx ON sc_credits (period, staff_id)`],
 };
 export const SC_ACTIVITY: TableShape = {
   name: 'sc_activity',
