@@ -52,7 +52,7 @@ export class ScorecardsController {
   @ApiOperation({
     summary: 'Every person and unit at or below orgUnit for a month: conversions, revenue, weighted points, shadow, penalties, complaint rate, adherence, target, rank',
     description:
-      'Each fact counts in its business month (Asia/Shanghai) under the unit its person was in when it happened, and a sale for the manager the customer was assigned to when it happened (business time, whatever order the sale and the assignments were recorded in; an assignment or move recorded after the sale, even backdated, does not move its credit): a person who moved during the month has a row for each unit, and a later move or transfer never changes a past month. ' +
+      'Each fact counts in its business month (Asia/Shanghai) under the unit its person was in when it happened, and a sale for the manager the customer was assigned to when it happened (business time, whatever order the sale and the assignments were recorded in; of the assignments starting by then, the last recorded holds, as for access; an assignment or move recorded after the sale, even backdated, does not move its credit; shadow points when the customer was in a wealth centre at the sale): a person who moved during the month has a row for each unit, and a later move or transfer never changes a past month. ' +
       'Adherence counts the customers assigned to the person at any time in the month. Points have two places, exact (revenue × weight rounded half up).',
   })
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })

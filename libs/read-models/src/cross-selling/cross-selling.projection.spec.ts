@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@app/event-store';
 import { foldEffects } from '../runner/effects';
-import { crossSellingProjection, type ReferralSales } from './cross-selling.projection';
+import { saleKey } from '@app/domain';
+import { crossSellingProjection, referralKey, type ReferralSales } from './cross-selling.projection';
 
 const noSales = (): ReferralSales => ({ live: new Map(), referralOf: new Map() });
 
@@ -46,7 +47,7 @@ describe('cross-selling as effects', () => {
       event('ConversionRecorded', { conversionId, customerId: 'C1', staffId: 'rm1', productCode: 'GOLD', amount: '1000.00', revenue: '5.00', campaignId: null, referrerStaffId: referralId && 'rm2', referralId });
     const reversed = (conversionId: string) => event('ConversionReversed', { conversionId, customerId: 'C1', reasonNote: null });
     // RF-OLD was converted by S-OLD in an earlier batch (the state read from the table says so).
-    const state = { units: new Map(), referralSales: { live: new Map([['C1:RF-OLD', new Set(['S-OLD'])]]), referralOf: new Map([['C1:S-OLD', 'RF-OLD']]) } };
+    const state = { units: new Map(), referralSales: { live: new Map([[referralKey('C1', 'RF-OLD'), new Set(['S-OLD'])]]), referralOf: new Map([[saleKey('C1', 'S-OLD'), 'RF-OLD']]) } };
     const fold = foldEffects(
       crossSellingProjection.definition,
       [referred('RF1'), sale('S1', 'RF1'), referred('RF2'), sale('S2', 'RF2'), reversed('S1'), reversed('S-OLD'), sale('S3', null), reversed('S3')],
@@ -60,12 +61,28 @@ describe('cross-selling as effects', () => {
     // RF-OLD is in the table: only the change.
     expect(rows['RF-OLD']).toMatchObject({ change: { converted: false }, insert: null });
     expect(Object.keys(rows).sort()).toEqual(['RF-OLD', 'RF1', 'RF2']);
-    expect([...state.referralSales.referralOf.entries()]).toEqual([['C1:S2', 'RF2']]);
+    expect([...state.referralSales.referralOf.entries()]).toEqual([[saleKey('C1', 'S2'), 'RF2']]);
     // The sales standing: S2 only (S1 inserted and removed in the batch writes nothing; S-OLD's row is deleted).
     expect(fold.rows('xs_referral_sales').map((r) => [r.key.conversion_id, r.removed, r.insert])).toEqual([
       ['S1', true, null],
       ['S2', false, { customer_id: 'C1', conversion_id: 'S2', referral_id: 'RF2' }],
       ['S-OLD', true, null],
+    ]);
+  });
+
+  it('given customer A referral X:1 and customer A:X referral 1 (ids may hold a colon), each sold, reversing A sale takes back only A referral', () => {
+    const referred = (customerId: string, referralId: string) => event('CrossSellReferred', { customerId, referralId, referrerStaffId: 'rm2', sellerStaffId: 'rm1', productCode: 'GOLD' });
+    const sale = (customerId: string, conversionId: string, referralId: string) =>
+      event('ConversionRecorded', { conversionId, customerId, staffId: 'rm1', productCode: 'GOLD', amount: '1000.00', revenue: '5.00', campaignId: null, referrerStaffId: 'rm2', referralId });
+    const fold = foldEffects(
+      crossSellingProjection.definition,
+      [referred('A', 'X:1'), referred('A:X', '1'), sale('A', 'S:1', 'X:1'), sale('A:X', '1', '1'), event('ConversionReversed', { conversionId: 'S:1', customerId: 'A', reasonNote: null })],
+      { units: new Map(), referralSales: noSales() },
+    );
+    // A's referral X:1: its only sale reversed → not converted. A:X's referral 1: its sale stands → converted.
+    expect(fold.rows('xs_referrals').map((r) => ({ customer: r.key.customer_id, referral: r.key.referral_id, converted: r.insert?.converted }))).toEqual([
+      { customer: 'A', referral: 'X:1', converted: false },
+      { customer: 'A:X', referral: '1', converted: true },
     ]);
   });
 });

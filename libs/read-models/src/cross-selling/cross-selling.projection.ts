@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { businessMonth, toFen } from '@app/domain';
+import { businessMonth, saleKey, toFen } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { effectProjection, insert, remove, update, type Effect } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
@@ -12,10 +12,14 @@ export type CustomerUnits = Map<string, string>;
  * conversion ids, and `customerId:conversionId` → the referral that sale named (for the batch's
  * reversals). Read once per batch and kept up to date in log order by the effects.
  */
+/** The sales standing per referral (`referralKey`), and the referral each sale names (per `saleKey`). */
 export interface ReferralSales {
   readonly live: Map<string, Set<string>>;
   readonly referralOf: Map<string, string>;
 }
+
+/** A referral's identity in maps: a referral id is unique only within its customer (joined as `saleKey` joins a sale's ids, unambiguously). */
+export const referralKey = (customerId: string, referralId: string): string => saleKey(customerId, referralId);
 
 export interface CrossSellingState {
   readonly units: CustomerUnits;
@@ -46,11 +50,11 @@ export async function loadReferralSales(tx: PoolClient, events: readonly Recorde
     [sold.map((x) => x.customerId), sold.map((x) => x.referralId), reversed.map((x) => x.customerId), reversed.map((x) => x.conversionId)],
   );
   for (const r of rows) {
-    const key = `${r.customer_id}:${r.referral_id}`;
+    const key = referralKey(r.customer_id, r.referral_id);
     let live = sales.live.get(key);
     if (!live) sales.live.set(key, (live = new Set()));
     live.add(r.conversion_id);
-    sales.referralOf.set(`${r.customer_id}:${r.conversion_id}`, r.referral_id);
+    sales.referralOf.set(saleKey(r.customer_id, r.conversion_id), r.referral_id);
   }
   return sales;
 }
@@ -89,11 +93,11 @@ export function crossSellingEffects(e: RecordedEvent, state: CrossSellingState):
     case 'ConversionRecorded': {
       if (!x.referralId) return [];
       const { live, referralOf } = state.referralSales;
-      const key = `${x.customerId}:${x.referralId}`;
+      const key = referralKey(x.customerId, x.referralId);
       let sales = live.get(key);
       if (!sales) live.set(key, (sales = new Set()));
       sales.add(x.conversionId);
-      referralOf.set(`${x.customerId}:${x.conversionId}`, x.referralId);
+      referralOf.set(saleKey(x.customerId, x.conversionId), x.referralId);
       return [
         insert('xs_referral_sales', { customer_id: x.customerId, conversion_id: x.conversionId, referral_id: x.referralId }),
         update('xs_referrals', { customer_id: x.customerId, referral_id: x.referralId, converted: true }),
@@ -101,10 +105,10 @@ export function crossSellingEffects(e: RecordedEvent, state: CrossSellingState):
     }
     case 'ConversionReversed': {
       const { live, referralOf } = state.referralSales;
-      const referralId = referralOf.get(`${x.customerId}:${x.conversionId}`);
+      const referralId = referralOf.get(saleKey(x.customerId, x.conversionId));
       if (!referralId) return [];
-      referralOf.delete(`${x.customerId}:${x.conversionId}`);
-      const sales = live.get(`${x.customerId}:${referralId}`);
+      referralOf.delete(saleKey(x.customerId, x.conversionId));
+      const sales = live.get(referralKey(x.customerId, referralId));
       sales?.delete(x.conversionId);
       return [
         remove('xs_referral_sales', { customer_id: x.customerId, conversion_id: x.conversionId }),

@@ -85,21 +85,26 @@ describe('maintenance adherence and customers contacted as counters', () => {
     expect(when(events, 'sc_horizon')).toEqual([{ id: 1, period: '2026-04' }]);
   });
 
-  it('given a backdated assignment recorded after a later one, splits the intervals in business time: the backdated one runs to the later one', () => {
+  it('given a backdated assignment recorded after a later one, the later recorded supersedes: it holds from its start and now', () => {
     const events = [staff('rm1', 'SB1'), staff('rm2', 'SB1'), customer('C1'), assign('C1', 'rm1', '2026-03-10T02:00:00.000Z'), assign('C1', 'rm2', '2026-02-05T02:00:00.000Z')];
-    // rm1 from 10 March (recorded first), open; rm2 from 5 February (recorded second) to 10 March, where rm1's starts.
+    // The write side's rule (the customer aggregate: the last recorded assignment is the manager, as access and the call
+    // list see it): rm2 (recorded second) holds from 5 February on, now included; rm1's from 10 March is superseded from
+    // its start and covers nothing ([10 March, 10 March)).
     expect(when(events, 'sc_assignments').map(({ manager_id, valid_from, valid_to }) => ({ manager_id, valid_from, valid_to }))).toEqual([
-      { manager_id: 'rm1', valid_from: '2026-03-10T02:00:00.000Z', valid_to: null },
-      { manager_id: 'rm2', valid_from: '2026-02-05T02:00:00.000Z', valid_to: '2026-03-10T02:00:00.000Z' },
+      { manager_id: 'rm1', valid_from: '2026-03-10T02:00:00.000Z', valid_to: '2026-03-10T02:00:00.000Z' },
+      { manager_id: 'rm2', valid_from: '2026-02-05T02:00:00.000Z', valid_to: null },
     ]);
-    // rm1: March (the horizon). rm2 [5 February, 10 March): February and March, recorded once the horizon was March.
+    // rm1: March (the horizon) +1, then −1 once superseded. rm2 from 5 February: February and March.
     expect(when(events, 'sc_staff_month')).toEqual([
-      { period: '2026-03', staff_id: 'rm1', assigned: 1, assigned_contacted: 0 },
+      { period: '2026-03', staff_id: 'rm1', assigned: 0, assigned_contacted: 0 },
       { period: '2026-02', staff_id: 'rm2', assigned: 1, assigned_contacted: 0 },
       { period: '2026-03', staff_id: 'rm2', assigned: 1, assigned_contacted: 0 },
     ]);
-    // Who has C1 now: rm1 (the assignment starting last), whatever was recorded last.
-    expect(when(events, 'sc_open_assignments')).toEqual([{ staff_id: 'rm1', customers: 1 }]);
+    // Who has C1 now: rm2, the last recorded (rm1 +1 − 1).
+    expect(when(events, 'sc_open_assignments')).toEqual([
+      { staff_id: 'rm1', customers: 0 },
+      { staff_id: 'rm2', customers: 1 },
+    ]);
   });
 
   it('given the same assignments and moves applied again (a batch applied twice), writes nothing more', () => {

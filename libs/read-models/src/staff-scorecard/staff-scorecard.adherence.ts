@@ -10,8 +10,9 @@ import { businessMonth } from '@app/domain';
  */
 
 /**
- * One of a customer's assignments: [from, to) in business time (epoch ms), to the next assignment's
- * start in business time; `to` null while it holds. `seq`: the log position of the event that made it.
+ * One of a customer's assignments: [from, to) in business time (epoch ms), to the start of the first
+ * assignment recorded after it (staff-scorecard.intervals.ts); `to` null while it holds. `seq`: the
+ * log position of the event that made it.
  */
 export interface Assignment {
   readonly eventId: string;

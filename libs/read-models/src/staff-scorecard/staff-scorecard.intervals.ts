@@ -1,12 +1,16 @@
 /**
  * Facts that hold for a time (a person's unit, a customer's manager) are kept as intervals of
- * business time, each opened by an event at a position (`seq`) in the log. These rules place a
- * fact by its business time, whatever order the intervals were recorded in: an interval runs from
- * its start to the next one's start in business time, not to the next one recorded.
+ * business time, each opened by an event at a position (`seq`) in the log. One rule places them,
+ * the write side's (the customer aggregate's manager, the organisation's unit of a person: the last
+ * recorded assignment or move holds now): at a business time `t`, of the intervals starting at or
+ * before `t`, the LAST RECORDED one holds. So a later-recorded interval supersedes every one recorded
+ * before it from its start on, even one starting later in business time (a backdated assignment
+ * recorded after a later-dated one does not fill the gap before it: it holds from its start, now
+ * included, and the later-dated one covers nothing).
  */
 import type { Assignment } from './staff-scorecard.adherence';
 
-/** A person's unit from a time (null: since the beginning) to the next interval's start, opened by the event at `seq` in the log. */
+/** A person's unit from a time (null: since the beginning), opened by the event at `seq` in the log. */
 export interface StaffInterval {
   readonly eventId: string;
   readonly seq: bigint;
@@ -22,43 +26,46 @@ export interface Opened {
 /** When an interval starts, in epoch ms (null: since the beginning). */
 export type StartOf<T> = (x: T) => number | null;
 
-/** Whether `a` comes after `b` in business time (start, null first), the later recorded of two starting together. */
-function startsAfter<T extends Opened>(a: T, b: T, startOf: StartOf<T>): boolean {
-  const fa = startOf(a);
-  const fb = startOf(b);
-  if (fa === fb) return a.seq > b.seq;
-  return fa !== null && (fb === null || fa > fb);
-}
-
 /**
  * The interval in force at `t` (business time) as the log knew it at `seq` (where the fact being
- * placed was recorded): of the intervals opened by then, the last to start at or before `t`, the
- * later recorded of two starting together. So a backdated interval recorded before the fact counts,
- * one recorded after it (even backdated) does not move it, and where batches end does not matter
- * (`seq` null: every interval known).
+ * placed was recorded): of the intervals recorded by then and starting at or before `t`, the last
+ * recorded (greatest `seq`). So one recorded after the fact (even backdated) does not move it, and
+ * where batches end does not matter (`seq` null: every interval known; `t` Infinity: now).
  */
 export function inForceAt<T extends Opened>(intervals: readonly T[] | undefined, startOf: StartOf<T>, t: number, seq: bigint | null): T | undefined {
   let best: T | undefined;
   for (const i of intervals ?? []) {
     const from = startOf(i);
     if ((seq !== null && i.seq > seq) || (from !== null && from > t)) continue;
-    if (!best || startsAfter(i, best, startOf)) best = i;
+    if (!best || i.seq > best.seq) best = i;
   }
   return best;
 }
 
-/**
- * Where a new interval starting at `t` (recorded after all of `intervals`) goes: it cuts the one in
- * force at `t` (which now ends at `t`), and ends where the next one starts in business time (null:
- * it still holds). A backdated interval recorded after a later one so fills the gap before it.
- */
-export function placeInterval<T extends Opened>(intervals: readonly T[], startOf: StartOf<T>, t: number): { cut: T | undefined; to: number | null } {
+/** Where an interval ends by the rule (null: it still holds): where the first of those recorded after it starts, never before its own start. */
+function endOf<T extends Opened>(intervals: readonly T[], startOf: StartOf<T>, x: T): number | null {
   let to: number | null = null;
+  for (const i of intervals) if (i.seq > x.seq) to = Math.min(to ?? Infinity, startOf(i) ?? -Infinity);
+  const own = startOf(x) ?? -Infinity;
+  return to === null ? null : Math.max(own, to);
+}
+
+/**
+ * What a new interval starting at `t` (recorded after all of `intervals`) cuts: each one still
+ * running at `t` ends at `t` (or at its own start, when that is after `t`: it then covers nothing).
+ * The new interval is open (it is the last recorded: it holds now); `holder` is the one that held
+ * now before it (the last recorded).
+ */
+export function placeInterval<T extends Opened>(intervals: readonly T[], startOf: StartOf<T>, t: number): { cuts: { interval: T; to: number }[]; holder: T | undefined } {
+  const cuts: { interval: T; to: number }[] = [];
   for (const i of intervals) {
-    const from = startOf(i);
-    if (from !== null && from > t && (to === null || from < to)) to = from;
+    const to = endOf(intervals, startOf, i);
+    const from = startOf(i) ?? -Infinity;
+    // Already ended by t, or covering nothing (superseded from its start): nothing to cut.
+    if (to !== null && (to <= t || to <= from)) continue;
+    cuts.push({ interval: i, to: Math.max(from, t) });
   }
-  return { cut: inForceAt(intervals, startOf, t, null), to };
+  return { cuts, holder: inForceAt(intervals, startOf, Infinity, null) };
 }
 
 /** The unit a person was in at `t` as the log knew it at `seq` ('' when the log never registered them). */

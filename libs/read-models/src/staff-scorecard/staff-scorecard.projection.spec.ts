@@ -1,3 +1,4 @@
+import { saleKey } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { foldEffects } from '../runner/effects';
 import { staffScorecardProjection } from './staff-scorecard.projection';
@@ -59,7 +60,39 @@ describe('the staff scorecard as effects', () => {
     const rows = when(state, [...given(), sale('V1', '10.00', LAST_OF_MARCH, null), reversal(), reversal()], 'sc_person_month');
     // +1 conversion, +1,000 fen, +1,500 hundredths, then −1, −1,000, −1,500 once: all zero, still in March at SB1.
     expect(rows).toEqual([{ period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 0, referrals: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 0 }]);
-    expect(state.credits.get('C1:V1')!.map((c) => c.reversed)).toEqual([true]);
+    expect(state.credits.get(saleKey('C1', 'V1'))!.map((c) => c.reversed)).toEqual([true]);
+  });
+
+  describe('ids holding a colon (ids may hold _ . : -)', () => {
+    const customers = () => ['A', 'A:X'].flatMap((customerId) => [
+      event('CustomerOnboarded', { customerId, homeUnitId: 'SB1' }, '2026-01-02T00:00:00.000Z'),
+      event('CustomerAssignedToManager', { customerId, staffId: 'rm1' }, '2026-01-02T00:00:00.000Z'),
+    ]);
+    const soldTo = (customerId: string, conversionId: string, revenue: string) =>
+      event('ConversionRecorded', { conversionId, customerId, staffId: 'rm1', productCode: 'DEP', amount: revenue, revenue, campaignId: null, referrerStaffId: null, referralId: null }, '2026-03-20T02:00:00.000Z');
+    const figures = (rows: Record<string, unknown>[]) => rows.map(({ period, staff_id, conversions, revenue_fen, points_hundredths }) => ({ period, staff_id, conversions, revenue_fen, points_hundredths }));
+
+    it('given customer A sale X:1 and customer A:X sale 1, credits both, and reversing one leaves the other', () => {
+      const sales = [...given(), ...customers(), soldTo('A', 'X:1', '10.00'), soldTo('A:X', '1', '20.00')];
+      // Two sales to rm1 (the manager of both) in March: 1,000 + 2,000 = 3,000 fen, × 1.5 = 4,500 hundredths.
+      expect(figures(when(emptyScorecardState(), sales, 'sc_person_month'))).toEqual([{ period: '2026-03', staff_id: 'rm1', conversions: 2, revenue_fen: 3000, points_hundredths: 4500 }]);
+      const reversed = [...sales, event('ConversionReversed', { customerId: 'A', conversionId: 'X:1' }, '2026-03-21T02:00:00.000Z')];
+      // A's X:1 taken off: 1 conversion, 2,000 fen, 3,000 hundredths (A:X's 1 stands).
+      expect(figures(when(emptyScorecardState(), reversed, 'sc_person_month'))).toEqual([{ period: '2026-03', staff_id: 'rm1', conversions: 1, revenue_fen: 2000, points_hundredths: 3000 }]);
+      expect(when(emptyScorecardState(), reversed, 'sc_credits').map(({ customer_id, conversion_id, kind, reversed }) => ({ customer_id, conversion_id, kind, reversed: reversed ?? false }))).toEqual([
+        { customer_id: 'A', conversion_id: 'X:1', kind: 'sale', reversed: true },
+        { customer_id: 'A:X', conversion_id: '1', kind: 'sale', reversed: false },
+      ]);
+    });
+
+    it('given customer A contact X:1 and customer A:X contact 1, counts both', () => {
+      const contact = (customerId: string, contactId: string) => event('CustomerContacted', { contactId, customerId, staffId: 'rm1', channel: 'phone', campaignId: null }, '2026-03-20T02:00:00.000Z');
+      const rows = when(emptyScorecardState(), [...given(), ...customers(), contact('A', 'X:1'), contact('A:X', '1')], 'sc_person_month');
+      // Two contacts, two customers contacted, by rm1 in SB1 in March.
+      expect(rows.map(({ period, unit_id, staff_id, contacts, customers_contacted }) => ({ period, unit_id, staff_id, contacts, customers_contacted }))).toEqual([
+        { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', contacts: 2, customers_contacted: 2 },
+      ]);
+    });
   });
 
   it('given a contact seen twice and complaints under rules set in between, counts the contact once and each complaint at the penalty then in force', () => {
@@ -95,7 +128,7 @@ describe('the staff scorecard as effects', () => {
     /** A sale to C1 made by rm3 (who manages nobody): whom it credits is the ownership rule's choice, not the seller. */
     const sold = (conversionId: string, revenue: string, occurredAt: string) =>
       event('ConversionRecorded', { conversionId, customerId: 'C1', staffId: 'rm3', productCode: 'DEP', amount: revenue, revenue, campaignId: null, referrerStaffId: null, referralId: null }, occurredAt);
-    const credited = (rows: Record<string, unknown>[]) => rows.map(({ credit_key, staff_id, unit_id, period }) => ({ credit_key, staff_id, unit_id, period }));
+    const credited = (rows: Record<string, unknown>[]) => rows.map(({ conversion_id, kind, staff_id, unit_id, period }) => ({ conversion_id, kind, staff_id, unit_id, period }));
 
     it('given C1 assigned to rm1 on 1 March and to rm2 on 10 April, credits a sale dated 5 April and recorded after both to rm1 and SB1 in April', () => {
       const events = [...given(), rm3(), assign('rm1', MARCH_1), assign('rm2', APRIL_10), sold('V1', '10.00', APRIL_5)];
@@ -105,38 +138,40 @@ describe('the staff scorecard as effects', () => {
       ]);
     });
 
-    it('given a backdated assignment recorded after a later one, credits each sale to the manager whose interval it falls in', () => {
+    it('given a backdated assignment recorded after a later one, the later recorded supersedes and a sale after both starts credits it', () => {
       const events = [
         ...given(), // rm1 from 2 January
         rm3(),
         assign('rm2', APRIL_10),
         assign('rm3', '2026-03-31T17:00:00.000Z'), // 01:00 on 1 April, recorded after rm2's (10 April)
-        sold('V1', '10.00', APRIL_5), // rm3's [1 April, 10 April)
-        sold('V2', '20.00', '2026-04-12T02:00:00.000Z'), // rm2's, from 10 April
+        sold('V1', '10.00', APRIL_5), // rm3's from 1 April
+        sold('V2', '20.00', '2026-04-12T02:00:00.000Z'), // rm3's too: rm2's is superseded
         sold('V3', '30.00', '2026-03-20T02:00:00.000Z'), // rm1's [2 January, 1 April)
       ];
-      // The intervals: rm1 cut at 01:00 on 1 April by rm3's, rm3's running to rm2's start, rm2's open.
+      // The write side's rule (the customer aggregate: the last recorded assignment is the manager, whom access and the call
+      // list follow): rm3's, recorded last, holds from 01:00 on 1 April on, now included; rm1's is cut there; rm2's (from
+      // 10 April, recorded before rm3's) is superseded from its start and covers nothing.
       expect(when(emptyScorecardState(), events, 'sc_assignments').map(({ manager_id, valid_from, valid_to }) => ({ manager_id, valid_from, valid_to }))).toEqual([
         { manager_id: 'rm1', valid_from: '2026-01-02T00:00:00.000Z', valid_to: '2026-03-31T17:00:00.000Z' },
-        { manager_id: 'rm2', valid_from: APRIL_10, valid_to: null },
-        { manager_id: 'rm3', valid_from: '2026-03-31T17:00:00.000Z', valid_to: APRIL_10 },
+        { manager_id: 'rm2', valid_from: APRIL_10, valid_to: APRIL_10 },
+        { manager_id: 'rm3', valid_from: '2026-03-31T17:00:00.000Z', valid_to: null },
       ]);
-      // V1 1,000 fen → rm3 in SB3, April (1,500 hundredths); V2 2,000 → rm2 in SB2, April (3,000); V3 3,000 → rm1 in SB1, March (4,500).
+      // V1 1,000 + V2 2,000 fen → rm3 in SB3, April (2 conversions, 3,000 × 1.5 = 4,500 hundredths); V3 3,000 → rm1 in SB1, March (4,500).
       expect(when(emptyScorecardState(), events, 'sc_person_month').map(({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }) => ({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }))).toEqual([
-        { period: '2026-04', unit_id: 'SB3', staff_id: 'rm3', conversions: 1, revenue_fen: 1000, points_hundredths: 1500 },
-        { period: '2026-04', unit_id: 'SB2', staff_id: 'rm2', conversions: 1, revenue_fen: 2000, points_hundredths: 3000 },
+        { period: '2026-04', unit_id: 'SB3', staff_id: 'rm3', conversions: 2, revenue_fen: 3000, points_hundredths: 4500 },
         { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 1, revenue_fen: 3000, points_hundredths: 4500 },
       ]);
-      // C1 is rm2's now (the assignment starting last): rm1 +1 − 1, rm2 +1; rm3's interval is closed, so no count.
+      // C1 is rm3's now (the last recorded): rm1 +1 − 1 (rm2 assigned), rm2 +1 − 1 (rm3 assigned), rm3 +1.
       expect(when(emptyScorecardState(), events, 'sc_open_assignments')).toEqual([
         { staff_id: 'rm1', customers: 0 },
-        { staff_id: 'rm2', customers: 1 },
+        { staff_id: 'rm2', customers: 0 },
+        { staff_id: 'rm3', customers: 1 },
       ]);
     });
 
     it('given a sale at 23:30 Beijing on 31 March recorded after a reassignment taking effect at 00:30 on 1 April, credits the old manager in March', () => {
       const events = [...given(), rm3(), assign('rm2', FIRST_OF_APRIL), sold('V1', '10.00', LAST_OF_MARCH)];
-      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' }]);
+      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ conversion_id: 'V1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' }]);
     });
 
     it('given several sales to one customer across a reassignment, credits each to the manager of its time, in its month', () => {
@@ -152,10 +187,10 @@ describe('the staff scorecard as effects', () => {
       // V1 is placed as the log knew it when it was recorded (rm1, April); a reassignment recorded later does not move a
       // credit already made, as a move recorded later does not move a fact's unit.
       expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
-        { credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-04' },
-        { credit_key: 'C1:V2:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
-        { credit_key: 'C1:V3:sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-04' },
-        { credit_key: 'C1:V4:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+        { conversion_id: 'V1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-04' },
+        { conversion_id: 'V2', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+        { conversion_id: 'V3', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-04' },
+        { conversion_id: 'V4', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
       ]);
       // rm1 March: V2 + V4 = 2,000 + 8,000 fen, × 1.5 = 15,000 hundredths; rm1 April: V1 1,000 → 1,500; rm2 April: V3 4,000 → 6,000.
       expect(when(emptyScorecardState(), events, 'sc_person_month').map(({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }) => ({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths }))).toEqual([
@@ -163,6 +198,51 @@ describe('the staff scorecard as effects', () => {
         { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 2, revenue_fen: 10000, points_hundredths: 15000 },
         { period: '2026-04', unit_id: 'SB2', staff_id: 'rm2', conversions: 1, revenue_fen: 4000, points_hundredths: 6000 },
       ]);
+    });
+
+    describe('shadow scoring (影子考核) by the business time of the sale', () => {
+      // C1 is rm1's from 2 January (rm1 in SB1). At 10:00 on 10 March C1 moves up to the wealth centre WC1, to rmW.
+      const movedUp = () => [
+        ...given(),
+        rm3(),
+        event('OrgUnitOpened', { unitId: 'WC1', parentId: 'BR1', name: 'WC1', level: 'sub_branch_1', wealthCentre: true }, '2026-01-01T00:00:00.000Z'),
+        event('StaffMemberRegistered', { staffId: 'rmW', unitId: 'WC1', role: 'rm', displayName: 'RM W' }, '2026-01-01T00:00:00.000Z'),
+        event('CustomerTransferred', { customerId: 'C1', fromUnitId: 'SB1', toUnitId: 'WC1', fromStaffId: 'rm1', toStaffId: 'rmW', crossBranch: false }, '2026-03-10T02:00:00.000Z'),
+        assign('rmW', '2026-03-10T02:00:00.000Z'),
+      ];
+      const byPerson = (rows: Record<string, unknown>[]) =>
+        rows.map(({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths, shadow_hundredths }) => ({ period, unit_id, staff_id, conversions, revenue_fen, points_hundredths, shadow_hundredths }));
+
+      it('given a sale dated before the move up but recorded after it, credits the manager then and no shadow; one after it, the referrer and the centre', () => {
+        const events = [...movedUp(), sold('V1', '100.00', '2026-03-05T02:00:00.000Z'), sold('V2', '100.00', '2026-03-15T02:00:00.000Z')];
+        // V1 (5 March): C1 not yet in the centre, rm1 its manager: all 10,000 fen to rm1 (not rm1 twice, as sale and shadow).
+        // V2 (15 March): in the centre under rmW: the sale to the referring manager rm1, the shadow to rmW in WC1.
+        expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
+          { conversion_id: 'V1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+          { conversion_id: 'V2', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+          { conversion_id: 'V2', kind: 'shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
+        ]);
+        // rm1: 2 sales, 20,000 fen, × 1.5 = 30,000 hundredths. rmW: V2's 10,000 fen × 1.5 = 15,000 hundredths in shadow.
+        expect(byPerson(when(emptyScorecardState(), events, 'sc_person_month'))).toEqual([
+          { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 2, revenue_fen: 20000, points_hundredths: 30000, shadow_hundredths: 0 },
+          { period: '2026-03', unit_id: 'WC1', staff_id: 'rmW', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 15000 },
+        ]);
+      });
+
+      it('given a move out of the centre, shadows a sale dated inside the stretch though recorded after the move out, and not one after it', () => {
+        const events = [
+          ...movedUp(),
+          event('CustomerTransferred', { customerId: 'C1', fromUnitId: 'WC1', toUnitId: 'SB2', fromStaffId: 'rmW', toStaffId: 'rm2', crossBranch: false }, '2026-03-20T02:00:00.000Z'),
+          assign('rm2', '2026-03-20T02:00:00.000Z'),
+          sold('V3', '100.00', '2026-03-18T02:00:00.000Z'), // in the centre [10 March, 20 March), rmW its manager
+          sold('V4', '100.00', '2026-03-25T02:00:00.000Z'), // out, rm2 its manager
+        ];
+        expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
+          { conversion_id: 'V3', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+          { conversion_id: 'V3', kind: 'shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
+          { conversion_id: 'V4', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-03' },
+        ]);
+      });
     });
 
     it('given a manager who moved unit between the sale and its recording, and was replaced, credits them in the unit they were in at the sale', () => {
@@ -173,10 +253,10 @@ describe('the staff scorecard as effects', () => {
         assign('rm2', '2026-03-25T02:00:00.000Z'),
         sold('V1', '10.00', '2026-03-15T02:00:00.000Z'), // 15 March: rm1's customer, rm1 in SB1
       ];
-      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' }]);
+      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ conversion_id: 'V1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' }]);
     });
 
-    it('given a backdated move recorded after a later one, splits the units in business time and places a sale between them in the backdated unit', () => {
+    it('given a backdated move recorded after a later one, the later recorded supersedes: the person is in its unit from its start and now', () => {
       const events = [
         ...given(), // rm1 in SB1 from the beginning
         rm3(),
@@ -184,15 +264,16 @@ describe('the staff scorecard as effects', () => {
         event('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB2' }, '2026-03-10T02:00:00.000Z'), // recorded second
         sold('V1', '10.00', '2026-03-15T02:00:00.000Z'),
       ];
-      // SB1 until 10 March, SB2 from 10 March to 20 March, SB3 from 20 March (still so): rm1 is in SB3 now.
+      // The write side's rule (the organisation: the last recorded move is the person's unit): SB1 until 10 March, SB2
+      // (recorded last) from 10 March on, now included; SB3's from 20 March is superseded from its start (covers nothing).
       const units = when(emptyScorecardState(), events, 'sc_staff_units').filter((r) => r.staff_id === 'rm1');
       expect(units.map(({ unit_id, valid_from, valid_to }) => ({ unit_id, valid_from, valid_to }))).toEqual([
         { unit_id: 'SB1', valid_from: null, valid_to: '2026-03-10T02:00:00.000Z' },
-        { unit_id: 'SB3', valid_from: '2026-03-20T02:00:00.000Z', valid_to: null },
-        { unit_id: 'SB2', valid_from: '2026-03-10T02:00:00.000Z', valid_to: '2026-03-20T02:00:00.000Z' },
+        { unit_id: 'SB3', valid_from: '2026-03-20T02:00:00.000Z', valid_to: '2026-03-20T02:00:00.000Z' },
+        { unit_id: 'SB2', valid_from: '2026-03-10T02:00:00.000Z', valid_to: null },
       ]);
-      expect(when(emptyScorecardState(), events, 'sc_staff').find((r) => r.staff_id === 'rm1')).toMatchObject({ unit_id: 'SB3' });
-      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ credit_key: 'C1:V1:sale', staff_id: 'rm1', unit_id: 'SB2', period: '2026-03' }]);
+      expect(when(emptyScorecardState(), events, 'sc_staff').find((r) => r.staff_id === 'rm1')).toMatchObject({ unit_id: 'SB2' });
+      expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ conversion_id: 'V1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB2', period: '2026-03' }]);
     });
   });
 });

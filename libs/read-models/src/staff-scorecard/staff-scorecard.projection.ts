@@ -1,19 +1,19 @@
-import { businessMonth, creditsFor, DEFAULT_SCORING, toFen, toHundredths, type ScoringRules } from '@app/domain';
+import { businessMonth, creditsFor, DEFAULT_SCORING, saleKey, toFen, toHundredths, type ScoringRules } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { effectProjection, update, upsert, type Effect } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { STAFF_SCORECARD_TABLES } from './staff-scorecard.tables';
-import { activityKey, contactedKey, loadScorecardState, type ScorecardState } from './staff-scorecard.state';
+import { activityKey, contactedKey, inCentreAt, loadScorecardState, type ScorecardState } from './staff-scorecard.state';
 import { coverage, coverageDeltas, monthsAfter, type Assignment } from './staff-scorecard.adherence';
 import { managerAt, placeInterval, unitAt } from './staff-scorecard.intervals';
 
 const seqOf = (e: RecordedEvent) => e.position.prepare;
 const month = (staffId: string, unitId: string, period: string, counts: Record<string, number>) => upsert('sc_person_month', { staff_id: staffId, unit_id: unitId, period, ...counts });
 
-/** Ends the interval the event's time falls in (`cut`) there, and opens one from there to `to` (the next start in business time; null: still so). */
-function nextInterval(table: 'sc_staff_units' | 'sc_assignments', subject: Record<string, string>, cut: string | undefined, e: RecordedEvent, value: Record<string, string>, to: number | null): Effect[] {
-  const closing = cut ? [update(table, { ...subject, event_id: cut, valid_to: at(e) })] : [];
-  return [...closing, upsert(table, { ...subject, event_id: e.metadata.eventId, seq: seqOf(e).toString(), ...value, valid_from: at(e), valid_to: to === null ? null : new Date(to).toISOString() })];
+/** Ends the intervals the event cuts (`placeInterval`), and opens one from the event's time that holds now (the last recorded). */
+function nextInterval(table: 'sc_staff_units' | 'sc_assignments', subject: Record<string, string>, cuts: readonly { eventId: string; to: number }[], e: RecordedEvent, value: Record<string, string>): Effect[] {
+  const closing = cuts.map((c) => update(table, { ...subject, event_id: c.eventId, valid_to: new Date(c.to).toISOString() }));
+  return [...closing, upsert(table, { ...subject, event_id: e.metadata.eventId, seq: seqOf(e).toString(), ...value, valid_from: at(e), valid_to: null })];
 }
 
 const adherence = (period: string, staffId: string, assigned: number, assignedContacted: number) =>
@@ -68,9 +68,9 @@ function activity(e: RecordedEvent, s: ScorecardState, kind: 'contact' | 'compla
 }
 
 /**
- * A new assignment cuts the one in force at its business time and runs to the next one's start (a
- * backdated assignment recorded after a later one fills the gap before it): the months each manager
- * gains or loses, and who has the customer now (the assignment starting last). Once per assignment.
+ * A new assignment supersedes those recorded before it from its business time on (the write side's
+ * rule: the last recorded assignment holds, `placeInterval`): the months each manager gains or loses,
+ * and who has the customer now (the new manager, in place of the previous last recorded). Once per assignment.
  */
 function reassigned(e: RecordedEvent, s: ScorecardState, customerId: string, managerId: string): Effect[] {
   const list = s.assignments.get(customerId) ?? [];
@@ -79,16 +79,15 @@ function reassigned(e: RecordedEvent, s: ScorecardState, customerId: string, man
   const moved = advanceHorizon(e, s);
   const before = coverage(list, s.horizon);
   const t = Date.parse(at(e));
-  const { cut, to } = placeInterval(list, (a) => a.from, t);
+  const { cuts, holder } = placeInterval(list, (a) => a.from, t);
   const count = (staffId: string, n: number) => {
     s.openCounts.set(staffId, (s.openCounts.get(staffId) ?? 0) + n);
     return upsert('sc_open_assignments', { staff_id: staffId, customers: n });
   };
-  const effects = [...moved, ...nextInterval('sc_assignments', { customer_id: customerId }, cut?.eventId, e, { manager_id: managerId }, to)];
-  if (cut) cut.to = t;
-  // The customer is the new manager's now only when no assignment starts after it.
-  if (to === null) effects.push(...(cut ? [count(cut.managerId, -1)] : []), count(managerId, 1));
-  const next: Assignment = { eventId: e.metadata.eventId, seq: seqOf(e), managerId, from: t, to };
+  const effects = [...moved, ...nextInterval('sc_assignments', { customer_id: customerId }, cuts.map((c) => ({ eventId: c.interval.eventId, to: c.to })), e, { manager_id: managerId })];
+  for (const c of cuts) c.interval.to = c.to;
+  effects.push(...(holder ? [count(holder.managerId, -1)] : []), count(managerId, 1));
+  const next: Assignment = { eventId: e.metadata.eventId, seq: seqOf(e), managerId, from: t, to: null };
   list.push(next);
   for (const x of coverageDeltas(before, coverage(list, s.horizon), s.contactedMonths.get(customerId) ?? new Set())) effects.push(adherence(x.period, x.staffId, x.assigned, x.assignedContacted));
   return effects;
@@ -125,14 +124,15 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
         upsert('sc_staff_units', { staff_id: x.staffId, event_id: e.metadata.eventId, seq: seqOf(e).toString(), unit_id: x.unitId, valid_from: null, valid_to: null }),
       ];
     }
-    // A move cuts the interval in force at its business time and runs to the next one's start (once per move).
+    // A move supersedes the units recorded before it from its business time on, and holds now (the last recorded; once per move).
     case 'StaffMemberMoved': {
       const intervals = s.staffUnits.get(x.staffId) ?? [];
       if (intervals.some((i) => i.eventId === e.metadata.eventId)) return [];
       const t = Date.parse(at(e));
-      const { cut, to } = placeInterval(intervals, (i) => i.validFrom, t);
+      const { cuts } = placeInterval(intervals, (i) => i.validFrom, t);
       s.staffUnits.set(x.staffId, [...intervals, { eventId: e.metadata.eventId, seq: seqOf(e), unitId: x.toUnitId, validFrom: t }]);
-      return [...(to === null ? [update('sc_staff', { staff_id: x.staffId, unit_id: x.toUnitId })] : []), ...nextInterval('sc_staff_units', { staff_id: x.staffId }, cut?.eventId, e, { unit_id: x.toUnitId }, to)];
+      const closed = cuts.map((c) => ({ eventId: c.interval.eventId, to: c.to }));
+      return [update('sc_staff', { staff_id: x.staffId, unit_id: x.toUnitId }), ...nextInterval('sc_staff_units', { staff_id: x.staffId }, closed, e, { unit_id: x.toUnitId })];
     }
     case 'StaffRoleChanged':
       return [update('sc_staff', { staff_id: x.staffId, role: x.to })];
@@ -144,44 +144,51 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
       return [upsert('sc_targets', { subject_id: x.subjectId, period: x.period, points_hundredths: toHundredths(x.points) })];
     case 'CustomerOnboarded':
       if (s.customers.has(x.customerId)) return [];
-      s.customers.set(x.customerId, { unitId: x.homeUnitId, inCentre: false, referringManagerId: null });
+      s.customers.set(x.customerId, { unitId: x.homeUnitId, centreFrom: null, centreTo: null, referringManagerId: null });
       return [upsert('sc_customers', { customer_id: x.customerId, unit_id: x.homeUnitId })];
     // The history of assignments in business time: whom each sale credits (the manager at the sale) and adherence.
     case 'CustomerAssignedToManager':
       return reassigned(e, s, x.customerId, x.staffId);
-    // Moving up to a wealth centre keeps the referring manager for scoring; moving out ends the shadow.
+    // Moving up to a wealth centre starts a stretch there, in business time, and keeps the referring manager for scoring;
+    // moving out ends it. By the write side's rule (the last recorded transfer holds from its start): a move between
+    // centres recorded later but dated earlier starts the stretch earlier; a move out dated earlier ends it earlier.
     case 'CustomerTransferred': {
       const c = s.customers.get(x.customerId);
       if (!c) return [];
+      const t = Date.parse(at(e));
+      const toCentre = s.wealthCentres.get(x.toUnitId) ?? false;
+      const inCentre = c.centreFrom !== null && c.centreTo === null;
       c.unitId = x.toUnitId;
-      c.inCentre = s.wealthCentres.get(x.toUnitId) ?? false;
-      c.referringManagerId = c.inCentre ? (c.referringManagerId ?? x.fromStaffId ?? null) : null;
-      return [update('sc_customers', { customer_id: x.customerId, unit_id: c.unitId, in_centre: c.inCentre, referring_manager_id: c.referringManagerId })];
+      if (toCentre && !inCentre) Object.assign(c, { centreFrom: t, centreTo: null, referringManagerId: x.fromStaffId ?? null });
+      else if (toCentre) c.centreFrom = Math.min(c.centreFrom!, t);
+      else if (c.centreFrom !== null) c.centreTo = Math.min(c.centreTo ?? t, t);
+      const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+      return [update('sc_customers', { customer_id: x.customerId, unit_id: c.unitId, centre_from: iso(c.centreFrom), centre_to: iso(c.centreTo), referring_manager_id: c.referringManagerId })];
     }
     // Credited to the customer's manager at the sale's business time (客户归属考核; whatever order the assignments and
     // the sale were recorded in), each person under their unit then, in the sale's business month; at the weights and
-    // rules of the time; once per credit.
+    // rules of the time; once per credit. Shadow scoring (影子考核) when the customer was in a wealth centre at the sale's
+    // business time too, and its manager then is not the referring manager (who would else be credited twice).
     case 'ConversionRecorded': {
       const t = Date.parse(at(e));
       const managerId = managerAt(s.assignments.get(x.customerId), t, seqOf(e));
       const c = s.customers.get(x.customerId);
-      const shadow = c?.inCentre && c.referringManagerId && managerId ? { referringManagerId: c.referringManagerId, centreManagerId: managerId } : null;
+      const referring = c && inCentreAt(c, t) ? c.referringManagerId : null;
+      const shadow = referring && managerId && managerId !== referring ? { referringManagerId: referring, centreManagerId: managerId } : null;
       const credits = creditsFor(
         { revenueFen: toFen(x.revenue)!, weight: s.weights.get(x.productCode) ?? '0', sellerStaffId: x.staffId, referrerStaffId: x.referrerStaffId ?? null, managerId, shadow },
         s.rules,
       );
-      const key = `${x.customerId}:${x.conversionId}`;
+      const key = saleKey(x.customerId, x.conversionId);
       const known = s.credits.get(key) ?? [];
       const period = businessMonth(at(e));
       const effects: Effect[] = [];
       for (const credit of credits) {
-        const creditKey = `${key}:${credit.kind}`;
-        if (known.some((k) => k.creditKey === creditKey)) continue;
+        if (known.some((k) => k.kind === credit.kind)) continue;
         const unitId = unitAt(s.staffUnits.get(credit.staffId), t, seqOf(e));
-        known.push({ creditKey, staffId: credit.staffId, unitId, period, kind: credit.kind, conversions: credit.conversions, revenueFen: credit.revenueFen, pointsHundredths: credit.pointsHundredths, reversed: false });
+        known.push({ staffId: credit.staffId, unitId, period, kind: credit.kind, conversions: credit.conversions, revenueFen: credit.revenueFen, pointsHundredths: credit.pointsHundredths, reversed: false });
         effects.push(
           upsert('sc_credits', {
-            credit_key: creditKey,
             staff_id: credit.staffId,
             unit_id: unitId,
             period,
@@ -203,11 +210,11 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
     }
     // A reversal takes the sale's credits off the months they were added to (once: only credits not yet reversed).
     case 'ConversionReversed':
-      return (s.credits.get(`${x.customerId}:${x.conversionId}`) ?? [])
+      return (s.credits.get(saleKey(x.customerId, x.conversionId)) ?? [])
         .filter((k) => !k.reversed)
         .flatMap((k) => {
           k.reversed = true;
-          return [update('sc_credits', { credit_key: k.creditKey, reversed: true }), month(k.staffId, k.unitId, k.period, creditCounts(k.kind, k.conversions, k.revenueFen, k.pointsHundredths, -1))];
+          return [update('sc_credits', { customer_id: x.customerId, conversion_id: x.conversionId, kind: k.kind, reversed: true }), month(k.staffId, k.unitId, k.period, creditCounts(k.kind, k.conversions, k.revenueFen, k.pointsHundredths, -1))];
         });
     case 'CustomerContacted':
       return activity(e, s, 'contact');
@@ -248,7 +255,7 @@ export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
   return effectProjection<ScorecardState>({
     name: 'staff-scorecard',
     // 6: effects, written by the runner; 7: adherence and customers contacted as counters; 8: event times to the millisecond (occurredAt);
-    // 9: a sale credits the manager assigned at its business time (sc_customers.manager_id dropped), intervals run to the next start in business time
+    // 9: a sale credits the manager assigned at its business time (sc_customers.manager_id dropped); intervals by the write side's rule (the last recorded holds)
     version: 9,
     dependsOnTimeZone: true, // every credit's business month
     tables: STAFF_SCORECARD_TABLES,

@@ -43,7 +43,9 @@ const HISTORY = [
   // C2: rm2 from 2 January, rm3 from 00:30 on 1 April.
   assign('C2', 'rm2', '2026-01-02T09:00:00+08:00'),
   assign('C2', 'rm3', '2026-04-01T00:30:00+08:00'),
-  // C3: rm2 from 10 April recorded first, then rm1 from 1 April (backdated, recorded after it).
+  // C3: rm2 from 10 April recorded first, then rm1 from 1 April (backdated, recorded after it). By the write side's rule
+  // (the customer aggregate: the last recorded assignment is the manager; access and the call list follow it) rm1 holds
+  // C3 from 1 April on, now included, and rm2's assignment is superseded from its start: it covers nothing.
   assign('C3', 'rm2', '2026-04-10T09:00:00+08:00'),
   assign('C3', 'rm1', '2026-04-01T09:00:00+08:00'),
   // rm1 moves to SB3 from 20 April, recorded before the sales below.
@@ -52,8 +54,9 @@ const HISTORY = [
   sale('V1', 'C1', '10.00', '2026-04-05T10:00:00+08:00'), // C1 rm1's on 5 April, rm1 in SB1 then: rm1, SB1, April
   sale('V2', 'C2', '5.00', '2026-03-31T23:30:00+08:00'), // C2 rm2's at 23:30 on 31 March: rm2, SB2, March
   sale('V3', 'C2', '80.00', '2026-04-01T00:45:00+08:00'), // C2 rm3's from 00:30 on 1 April: rm3, SB3, April
-  sale('V4', 'C3', '20.00', '2026-04-05T10:00:00+08:00'), // C3 rm1's [1 April, 10 April): rm1, SB1, April
-  sale('V5', 'C3', '40.00', '2026-04-25T10:00:00+08:00'), // C3 rm2's from 10 April: rm2, SB2, April
+  sale('V4', 'C3', '20.00', '2026-04-05T10:00:00+08:00'), // C3 rm1's from 1 April: rm1, SB1, April
+  sale('V5', 'C3', '40.00', '2026-04-25T10:00:00+08:00'), // C3 still rm1's (rm2's superseded), rm1 in SB3 from 20 April: rm1, SB3, April
+  sale('V6', 'C3', '10.00', '2026-04-12T10:00:00+08:00'), // C3 rm1's on 12 April (not rm2, who cannot see C3): rm1, SB1, April
 ];
 
 describe('a sale credits the manager and unit of its business time', () => {
@@ -80,26 +83,36 @@ describe('a sale credits the manager and unit of its business time', () => {
   });
 
   it('scores April: each back-dated sale for the manager of its time, in the unit they were in then', async () => {
-    // rm1 in SB1: V1 1,000 + V4 2,000 = 3,000 fen → 4,500 hundredths (45 points); in SB3 from 20 April: nothing.
-    // rm2 in SB2: V5 4,000 fen → 6,000 (60 points). rm3 in SB3: V3 8,000 fen → 12,000 (120 points).
+    // rm1 in SB1: V1 1,000 + V4 2,000 + V6 1,000 = 4,000 fen → 6,000 hundredths (60 points); in SB3 from 20 April:
+    // V5 4,000 fen → 6,000 (60 points). rm2: nothing (C3 never theirs). rm3 in SB3: V3 8,000 fen → 12,000 (120 points).
     expect(await figures('2026-04')).toEqual([
-      { staffId: 'rm1', unitId: 'SB1', conversions: 2, revenue: '30.00', points: 45 },
-      { staffId: 'rm1', unitId: 'SB3', conversions: 0, revenue: '0.00', points: 0 },
-      { staffId: 'rm2', unitId: 'SB2', conversions: 1, revenue: '40.00', points: 60 },
+      { staffId: 'rm1', unitId: 'SB1', conversions: 3, revenue: '40.00', points: 60 },
+      { staffId: 'rm1', unitId: 'SB3', conversions: 1, revenue: '40.00', points: 60 },
+      { staffId: 'rm2', unitId: 'SB2', conversions: 0, revenue: '0.00', points: 0 },
       { staffId: 'rm3', unitId: 'SB3', conversions: 1, revenue: '80.00', points: 120 },
     ]);
   });
 
-  it('keeps C3 assignments in business time: the backdated one runs to the later one, which holds now', async () => {
+  it('keeps C3 with the write side: the backdated assignment, recorded last, holds from its start and now', async () => {
     const rows = await q(async (rm) => (await rm.query(`SELECT manager_id, valid_from, valid_to FROM sc_assignments WHERE customer_id = 'C3' ORDER BY valid_from`)).rows);
     expect(rows).toEqual([
-      { manager_id: 'rm1', valid_from: new Date('2026-04-01T09:00:00+08:00'), valid_to: new Date('2026-04-10T09:00:00+08:00') },
-      { manager_id: 'rm2', valid_from: new Date('2026-04-10T09:00:00+08:00'), valid_to: null },
+      { manager_id: 'rm1', valid_from: new Date('2026-04-01T09:00:00+08:00'), valid_to: null },
+      { manager_id: 'rm2', valid_from: new Date('2026-04-10T09:00:00+08:00'), valid_to: new Date('2026-04-10T09:00:00+08:00') },
     ]);
-    // Assigned now: C1 and C3 rm2, C2 rm3.
+    // Assigned now (the last recorded of each): C1 rm2, C2 rm3, C3 rm1.
     expect(await q(async (rm) => (await rm.query(`SELECT staff_id, customers FROM sc_open_assignments WHERE customers <> 0 ORDER BY staff_id`)).rows)).toEqual([
-      { staff_id: 'rm2', customers: 2 },
+      { staff_id: 'rm1', customers: 1 },
+      { staff_id: 'rm2', customers: 1 },
       { staff_id: 'rm3', customers: 1 },
+    ]);
+    // Adherence (the horizon is April): rm1 had C1 [1 March, 10 April) and C3 from 1 April: March 1, April 2. rm2 had C2
+    // [2 January, 00:30 on 1 April) and C1 from 10 April: March 1, April 2 (C3 not: superseded). rm3 had C2 from 1 April.
+    expect(await q(async (rm) => (await rm.query(`SELECT period, staff_id, assigned FROM sc_staff_month WHERE period IN ('2026-03', '2026-04') AND assigned <> 0 ORDER BY period, staff_id`)).rows)).toEqual([
+      { period: '2026-03', staff_id: 'rm1', assigned: 1 },
+      { period: '2026-03', staff_id: 'rm2', assigned: 1 },
+      { period: '2026-04', staff_id: 'rm1', assigned: 2 },
+      { period: '2026-04', staff_id: 'rm2', assigned: 2 },
+      { period: '2026-04', staff_id: 'rm3', assigned: 1 },
     ]);
   });
 });

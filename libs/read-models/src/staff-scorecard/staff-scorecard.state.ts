@@ -1,18 +1,27 @@
 import type { PoolClient } from 'pg';
-import { DEFAULT_SCORING, type ScoringRules } from '@app/domain';
+import { DEFAULT_SCORING, saleKey, type ScoringRules } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { businessMonth } from '@app/domain';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import type { Assignment } from './staff-scorecard.adherence';
 import { managerAt, type StaffInterval } from './staff-scorecard.intervals';
 
+/**
+ * A customer's unit now, and their last stretch in wealth centres in business time (影子考核):
+ * [centreFrom, centreTo) (`centreFrom` null: never moved up; `centreTo` null: in a centre now), with
+ * the manager who referred them up.
+ */
 export interface ScorecardCustomer {
   unitId: string;
-  inCentre: boolean;
+  centreFrom: number | null;
+  centreTo: number | null;
   referringManagerId: string | null;
 }
+
+/** Whether the customer was in a wealth centre at `t` (business time), by their last stretch there. */
+export const inCentreAt = (c: ScorecardCustomer, t: number): boolean => c.centreFrom !== null && c.centreFrom <= t && (c.centreTo === null || t < c.centreTo);
+/** One of a sale's credits (at most one of each kind per sale: the key of sc_credits is the customer, the conversion and the kind). */
 export interface CreditRow {
-  creditKey: string;
   staffId: string;
   unitId: string;
   period: string;
@@ -37,14 +46,14 @@ export interface ScorecardState {
   readonly customers: Map<string, ScorecardCustomer>;
   readonly wealthCentres: Map<string, boolean>;
   readonly weights: Map<string, string>;
-  /** Credits already written, per `customerId:conversionId`. */
+  /** Credits already written, per sale (`saleKey`: a conversion id is unique only within its customer). */
   readonly credits: Map<string, CreditRow[]>;
   readonly activityKeys: Set<string>;
   /** Every assignment of the customers the batch's assignments, contacts and sales are about (business time). */
   readonly assignments: Map<string, Assignment[]>;
   /** For the same customers, the months anyone contacted them in. */
   readonly contactedMonths: Map<string, Set<string>>;
-  /** The rows of sc_contacted there for them: `period|staff|unit|customer`. */
+  /** The rows of sc_contacted there for them (`contactedKey`). */
   readonly contactedKeys: Set<string>;
   /** The latest business month an assignment or contact happened in (null: none yet). */
   horizon: string | null;
@@ -68,7 +77,7 @@ export const emptyScorecardState = (overrides: Partial<ScoringRules> = {}): Scor
   openCounts: new Map(),
 });
 
-export const contactedKey = (period: string, staffId: string, unitId: string, customerId: string) => `${period}|${staffId}|${unitId}|${customerId}`;
+export const contactedKey = (period: string, staffId: string, unitId: string, customerId: string) => JSON.stringify([period, staffId, unitId, customerId]);
 
 /** The events that place the adherence horizon. */
 export const ADHERENCE_EVENTS = ['CustomerAssignedToManager', 'CustomerContacted'];
@@ -76,15 +85,19 @@ export const ADHERENCE_EVENTS = ['CustomerAssignedToManager', 'CustomerContacted
 const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string'))];
 const of = (events: readonly RecordedEvent[], ...types: string[]) => events.filter((e) => types.includes(e.type));
 
-/** The activity key a contact, complaint or unsuitable attempt is stored under (one row however often it is seen). */
+/**
+ * The activity key a contact, complaint or unsuitable attempt is stored under (one row however often
+ * it is seen): its kind and ids as a JSON array, so ids holding any character (':' among them) never
+ * make two keys one.
+ */
 export const activityKey = (e: RecordedEvent): string | null => {
   switch (e.type) {
     case 'CustomerContacted':
-      return `contact:${d(e).customerId}:${d(e).contactId}`;
+      return JSON.stringify(['contact', d(e).customerId, d(e).contactId]);
     case 'ComplaintRecorded':
-      return `complaint:${d(e).customerId}:${d(e).complaintId}`;
+      return JSON.stringify(['complaint', d(e).customerId, d(e).complaintId]);
     case 'OfferBlockedAsUnsuitable':
-      return `unsuitable:${e.metadata.eventId}`;
+      return JSON.stringify(['unsuitable', e.metadata.eventId]);
     default:
       return null;
   }
@@ -97,8 +110,9 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
   state.rules = { ...DEFAULT_SCORING, ...settings.rows[0]?.rules, ...overrides };
 
   const customerIds = uniq(events.map((e) => d(e).customerId));
-  const customers = await tx.query(`SELECT customer_id, unit_id, in_centre, referring_manager_id FROM sc_customers WHERE customer_id = ANY($1::text[])`, [customerIds]);
-  for (const r of customers.rows) state.customers.set(r.customer_id, { unitId: r.unit_id, inCentre: r.in_centre, referringManagerId: r.referring_manager_id });
+  const customers = await tx.query(`SELECT customer_id, unit_id, centre_from, centre_to, referring_manager_id FROM sc_customers WHERE customer_id = ANY($1::text[])`, [customerIds]);
+  const ms = (x: Date | null) => (x ? x.getTime() : null);
+  for (const r of customers.rows) state.customers.set(r.customer_id, { unitId: r.unit_id, centreFrom: ms(r.centre_from), centreTo: ms(r.centre_to), referringManagerId: r.referring_manager_id });
 
   const units = await tx.query(`SELECT unit_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])`, [uniq(of(events, 'CustomerTransferred').map((e) => d(e).toUnitId))]);
   for (const r of units.rows) state.wealthCentres.set(r.unit_id, r.wealth_centre);
@@ -139,8 +153,8 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
     [sales.map((e) => d(e).customerId), sales.map((e) => d(e).conversionId)],
   );
   for (const r of credits.rows) {
-    const key = `${r.customer_id}:${r.conversion_id}`;
-    const row: CreditRow = { creditKey: r.credit_key, staffId: r.staff_id, unitId: r.unit_id, period: r.period, kind: r.kind, conversions: r.conversions, revenueFen: Number(r.revenue_fen), pointsHundredths: Number(r.points_hundredths), reversed: r.reversed };
+    const key = saleKey(r.customer_id, r.conversion_id);
+    const row: CreditRow = { staffId: r.staff_id, unitId: r.unit_id, period: r.period, kind: r.kind, conversions: r.conversions, revenueFen: Number(r.revenue_fen), pointsHundredths: Number(r.points_hundredths), reversed: r.reversed };
     state.credits.set(key, [...(state.credits.get(key) ?? []), row]);
   }
 

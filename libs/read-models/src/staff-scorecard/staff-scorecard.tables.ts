@@ -23,7 +23,7 @@ export const SC_STAFF: TableShape = {
   key: ['staff_id'],
   columns: { staff_id: text, unit_id: { type: 'text', notNull: true }, role: { type: 'text', notNull: true }, display_name: fixed('text') },
 };
-/** Which unit each person was in, when: the unit they were registered in holds from the beginning until their first move, each move until the next in business time. `seq`: the log position of the event that opened it (a fact is placed by the intervals known when it was recorded). */
+/** Which unit each person was in, when: the unit they were registered in holds from the beginning, each move from its business time until a move recorded after it starts (the last recorded holds). `seq`: the log position of the event that opened it (a fact is placed by the intervals known when it was recorded). */
 export const SC_STAFF_UNITS: TableShape = {
   name: 'sc_staff_units',
   key: ['staff_id', 'event_id'],
@@ -33,12 +33,14 @@ export const SC_PRODUCTS: TableShape = { name: 'sc_products', key: ['product_cod
 export const SC_CUSTOMERS: TableShape = {
   name: 'sc_customers',
   key: ['customer_id'],
-  columns: { customer_id: text, unit_id: { type: 'text', notNull: true }, in_centre: { type: 'boolean', default: false }, referring_manager_id: text },
+  // the last stretch in wealth centres in business time, [centre_from, centre_to), and who referred them up (ScorecardCustomer)
+  columns: { customer_id: text, unit_id: { type: 'text', notNull: true }, centre_from: { type: 'timestamptz' }, centre_to: { type: 'timestamptz' }, referring_manager_id: text },
 };
 /**
- * Who managed each customer, when: each assignment from its business time to the next one's start in
- * business time (whatever order they were recorded in). A sale credits the manager of its time;
- * adherence counts those assigned during a month; the one with `valid_to` null has them now.
+ * Who managed each customer, when: each assignment from its business time until an assignment recorded
+ * after it starts (the write side's rule: the last recorded holds; an assignment superseded from its
+ * start has `valid_to` = `valid_from`). A sale credits the manager of its time; adherence counts
+ * those assigned during a month; the one with `valid_to` null (the last recorded) has them now.
  */
 export const SC_ASSIGNMENTS: TableShape = {
   name: 'sc_assignments',
@@ -46,18 +48,18 @@ export const SC_ASSIGNMENTS: TableShape = {
   columns: { customer_id: text, event_id: { type: 'uuid' }, seq: fixed('bigint'), manager_id: fixed('text'), valid_from: fixed('timestamptz'), valid_to: { type: 'timestamptz' } },
   extra: [`CREATE INDEX sc_assignments_manager_idx ON sc_assignments (manager_id)`],
 };
+/** Each credit of a sale: one per kind (sale, referral, shadow), keyed by the sale's customer and conversion ids as they are (no joined string ids could make ambiguous). */
 export const SC_CREDITS: TableShape = {
   name: 'sc_credits',
-  key: ['credit_key'],
+  key: ['customer_id', 'conversion_id', 'kind'],
   columns: {
-    credit_key: text,
     staff_id: fixed('text'),
     unit_id: fixed('text'),
     period: fixed('text'),
-    customer_id: fixed('text'),
-    conversion_id: fixed('text'),
+    customer_id: text,
+    conversion_id: text,
     product_code: fixed('text'),
-    kind: fixed('text'),
+    kind: text,
     conversions: fixed('integer'),
     revenue_fen: fixed('bigint'),
     points_hundredths: fixed('bigint'),
@@ -65,7 +67,7 @@ export const SC_CREDITS: TableShape = {
     occurred_at: fixed('timestamptz'),
     reversed: { type: 'boolean', default: false },
   },
-  extra: [`CREATE INDEX sc_credits_period_idx ON sc_credits (period, staff_id)`, `CREATE INDEX sc_credits_conversion_idx ON sc_credits (customer_id, conversion_id)`],
+  extra: [`CREATE INDEX sc_credits_period_idx ON sc_credits (period, staff_id)`],
 };
 export const SC_ACTIVITY: TableShape = {
   name: 'sc_activity',
