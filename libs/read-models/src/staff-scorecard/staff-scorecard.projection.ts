@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@app/event-store';
 import { effectProjection, update, upsert, type Effect } from '../runner/effects';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { STAFF_SCORECARD_TABLES } from './staff-scorecard.tables';
-import { activityKey, contactedKey, inCentreAt, loadScorecardState, type ScorecardState } from './staff-scorecard.state';
+import { activityKey, contactedKey, loadScorecardState, type ScorecardState } from './staff-scorecard.state';
 import { coverage, coverageDeltas, monthsAfter, type Assignment } from './staff-scorecard.adherence';
 import { managerAt, placeInterval, unitAt } from './staff-scorecard.intervals';
 
@@ -144,36 +144,30 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
       return [upsert('sc_targets', { subject_id: x.subjectId, period: x.period, points_hundredths: toHundredths(x.points) })];
     case 'CustomerOnboarded':
       if (s.customers.has(x.customerId)) return [];
-      s.customers.set(x.customerId, { unitId: x.homeUnitId, centreFrom: null, centreTo: null, referringManagerId: null });
+      s.customers.set(x.customerId, { unitId: x.homeUnitId, inCentre: false, referringManagerId: null });
       return [upsert('sc_customers', { customer_id: x.customerId, unit_id: x.homeUnitId })];
     // The history of assignments in business time: whom each sale credits (the manager at the sale) and adherence.
     case 'CustomerAssignedToManager':
       return reassigned(e, s, x.customerId, x.staffId);
-    // Moving up to a wealth centre starts a stretch there, in business time, and keeps the referring manager for scoring;
-    // moving out ends it. By the write side's rule (the last recorded transfer holds from its start): a move between
-    // centres recorded later but dated earlier starts the stretch earlier; a move out dated earlier ends it earlier.
+    // Moving up to a wealth centre keeps the referring manager for scoring; moving out ends the shadow.
     case 'CustomerTransferred': {
       const c = s.customers.get(x.customerId);
       if (!c) return [];
-      const t = Date.parse(at(e));
-      const toCentre = s.wealthCentres.get(x.toUnitId) ?? false;
-      const inCentre = c.centreFrom !== null && c.centreTo === null;
       c.unitId = x.toUnitId;
-      if (toCentre && !inCentre) Object.assign(c, { centreFrom: t, centreTo: null, referringManagerId: x.fromStaffId ?? null });
-      else if (toCentre) c.centreFrom = Math.min(c.centreFrom!, t);
-      else if (c.centreFrom !== null) c.centreTo = Math.min(c.centreTo ?? t, t);
-      const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-      return [update('sc_customers', { customer_id: x.customerId, unit_id: c.unitId, centre_from: iso(c.centreFrom), centre_to: iso(c.centreTo), referring_manager_id: c.referringManagerId })];
+      c.inCentre = s.wealthCentres.get(x.toUnitId) ?? false;
+      c.referringManagerId = c.inCentre ? (c.referringManagerId ?? x.fromStaffId ?? null) : null;
+      return [update('sc_customers', { customer_id: x.customerId, unit_id: c.unitId, in_centre: c.inCentre, referring_manager_id: c.referringManagerId })];
     }
     // Credited to the customer's manager at the sale's business time (客户归属考核; whatever order the assignments and
     // the sale were recorded in), each person under their unit then, in the sale's business month; at the weights and
-    // rules of the time; once per credit. Shadow scoring (影子考核) when the customer was in a wealth centre at the sale's
-    // business time too, and its manager then is not the referring manager (who would else be credited twice).
+    // rules of the time; once per credit. Shadow scoring (影子考核) when the customer is in a wealth centre as the log
+    // knew it at the sale (the stays in a centre are not kept as intervals of business time: a known limit), unless the
+    // manager at the sale is the referring manager (a sale dated before the move up): then the sale is simply theirs.
     case 'ConversionRecorded': {
       const t = Date.parse(at(e));
       const managerId = managerAt(s.assignments.get(x.customerId), t, seqOf(e));
       const c = s.customers.get(x.customerId);
-      const referring = c && inCentreAt(c, t) ? c.referringManagerId : null;
+      const referring = c?.inCentre ? c.referringManagerId : null;
       const shadow = referring && managerId && managerId !== referring ? { referringManagerId: referring, centreManagerId: managerId } : null;
       const credits = creditsFor(
         { revenueFen: toFen(x.revenue)!, weight: s.weights.get(x.productCode) ?? '0', sellerStaffId: x.staffId, referrerStaffId: x.referrerStaffId ?? null, managerId, shadow },

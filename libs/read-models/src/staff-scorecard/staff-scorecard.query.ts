@@ -1,6 +1,7 @@
 import type { Queryable } from '../runner/read-model-position';
 import { businessMonthBounds, formatFen, fromHundredths, type Role } from '@app/domain';
 import { ranksInUnit, rollUp, type Figures, type UnitScore } from './staff-scorecard.roll-up';
+import { inForceAt, type StaffInterval } from './staff-scorecard.intervals';
 
 export interface PersonScore {
   readonly staffId: string;
@@ -147,15 +148,15 @@ export function personRow(r: Record<string, any>): { person: Omit<PersonScore, '
 export async function personScorecard(pool: Queryable, staffId: string, period: string): Promise<(PersonScore & { byUnit?: PersonScore[] }) | null> {
   const mine = await readPeople(pool, period, { staffId });
   if (mine.length === 0) return null;
-  const { rows: latest } = await pool.query<{ unit_id: string }>(
-    `SELECT unit_id FROM sc_staff_units WHERE staff_id = $1 AND (valid_from IS NULL OR valid_from < $2) ORDER BY valid_from DESC NULLS LAST LIMIT 1`,
-    [staffId, businessMonthBounds(period).to],
-  );
+  // The unit they were in at the month's last instant, by the intervals' one rule (the last recorded of those starting by then).
+  const { rows: intervals } = await pool.query<{ event_id: string; seq: string; unit_id: string; valid_from: Date | null }>(`SELECT event_id, seq, unit_id, valid_from FROM sc_staff_units WHERE staff_id = $1`, [staffId]);
+  const units: StaffInterval[] = intervals.map((r) => ({ eventId: r.event_id, seq: BigInt(r.seq), unitId: r.unit_id, validFrom: r.valid_from ? r.valid_from.getTime() : null }));
+  const latestUnit = inForceAt(units, (i) => i.validFrom, Date.parse(businessMonthBounds(period).to) - 1, null)?.unitId;
   // Ranks come from each unit's whole scorecard for the month.
   const ranked = await Promise.all(
     mine.map(async ({ person }) => (await scorecard(pool, period, person.unitId)).people.find((p) => p.staffId === staffId && p.unitId === person.unitId)!),
   );
-  const last = ranked.find((p) => p.unitId === latest[0]?.unit_id) ?? ranked.at(-1)!;
+  const last = ranked.find((p) => p.unitId === latestUnit) ?? ranked.at(-1)!;
   if (ranked.length === 1) return last;
   const sum = (f: (x: (typeof mine)[number]) => number) => mine.reduce((s, x) => s + f(x), 0);
   const scoreHundredths = sum((x) => x.figures.scoreHundredths);

@@ -6,20 +6,12 @@ import { data as d, occurredAt as at } from '../runner/event-fields';
 import type { Assignment } from './staff-scorecard.adherence';
 import { managerAt, type StaffInterval } from './staff-scorecard.intervals';
 
-/**
- * A customer's unit now, and their last stretch in wealth centres in business time (影子考核):
- * [centreFrom, centreTo) (`centreFrom` null: never moved up; `centreTo` null: in a centre now), with
- * the manager who referred them up.
- */
 export interface ScorecardCustomer {
   unitId: string;
-  centreFrom: number | null;
-  centreTo: number | null;
+  inCentre: boolean;
   referringManagerId: string | null;
 }
 
-/** Whether the customer was in a wealth centre at `t` (business time), by their last stretch there. */
-export const inCentreAt = (c: ScorecardCustomer, t: number): boolean => c.centreFrom !== null && c.centreFrom <= t && (c.centreTo === null || t < c.centreTo);
 /** One of a sale's credits (at most one of each kind per sale: the key of sc_credits is the customer, the conversion and the kind). */
 export interface CreditRow {
   staffId: string;
@@ -110,9 +102,8 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
   state.rules = { ...DEFAULT_SCORING, ...settings.rows[0]?.rules, ...overrides };
 
   const customerIds = uniq(events.map((e) => d(e).customerId));
-  const customers = await tx.query(`SELECT customer_id, unit_id, centre_from, centre_to, referring_manager_id FROM sc_customers WHERE customer_id = ANY($1::text[])`, [customerIds]);
-  const ms = (x: Date | null) => (x ? x.getTime() : null);
-  for (const r of customers.rows) state.customers.set(r.customer_id, { unitId: r.unit_id, centreFrom: ms(r.centre_from), centreTo: ms(r.centre_to), referringManagerId: r.referring_manager_id });
+  const customers = await tx.query(`SELECT customer_id, unit_id, in_centre, referring_manager_id FROM sc_customers WHERE customer_id = ANY($1::text[])`, [customerIds]);
+  for (const r of customers.rows) state.customers.set(r.customer_id, { unitId: r.unit_id, inCentre: r.in_centre, referringManagerId: r.referring_manager_id });
 
   const units = await tx.query(`SELECT unit_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])`, [uniq(of(events, 'CustomerTransferred').map((e) => d(e).toUnitId))]);
   for (const r of units.rows) state.wealthCentres.set(r.unit_id, r.wealth_centre);

@@ -33,8 +33,7 @@ export const SC_PRODUCTS: TableShape = { name: 'sc_products', key: ['product_cod
 export const SC_CUSTOMERS: TableShape = {
   name: 'sc_customers',
   key: ['customer_id'],
-  // the last stretch in wealth centres in business time, [centre_from, centre_to), and who referred them up (ScorecardCustomer)
-  columns: { customer_id: text, unit_id: { type: 'text', notNull: true }, centre_from: { type: 'timestamptz' }, centre_to: { type: 'timestamptz' }, referring_manager_id: text },
+  columns: { customer_id: text, unit_id: { type: 'text', notNull: true }, in_centre: { type: 'boolean', default: false }, referring_manager_id: text },
 };
 /**
  * Who managed each customer, when: each assignment from its business time until an assignment recorded
