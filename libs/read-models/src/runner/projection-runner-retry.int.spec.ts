@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { formatPosition, PostgresEventStore, type NewEvent } from '@app/event-store';
+import type { PoolClient } from 'pg';
+import { formatPosition, PostgresEventStore, type NewEvent, type RecordedEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
@@ -11,19 +12,28 @@ const tick = (n: number): NewEvent => ({
   metadata: { eventId: randomUUID(), correlationId: randomUUID(), causationId: null, actor: 'test', orgUnit: null, occurredAt: '2026-03-01T09:00:00Z', schemaVersion: 1 },
 });
 
-/** A projection whose first `failures` batches meet the given error (as the server would raise it), then apply. */
-function flaky(failures: number, error: () => Error): Projection & { attempts: number } {
-  const p = {
+/** The ticks read model: each batch's ticks inserted (`seen` counts a tick applied again), then `then` (a failure, a wait) in the same transaction. */
+function ticksProjection(then: (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<void>): Projection {
+  return {
     name: 'ticks',
     version: 1,
     eventTypes: ['Tick'],
     tables: ['CREATE TABLE ticks (n integer PRIMARY KEY, seen integer NOT NULL DEFAULT 1)'],
-    attempts: 0,
-    async apply(tx: import('pg').PoolClient, events: readonly import('@app/event-store').RecordedEvent[]) {
+    async apply(tx, events) {
       await tx.query(`INSERT INTO ticks (n) SELECT unnest($1::int[]) ON CONFLICT (n) DO UPDATE SET seen = ticks.seen + 1`, [events.map((e) => (e.data as { n: number }).n)]);
-      if (++p.attempts <= failures) throw error();
+      await then(tx, events);
     },
   };
+}
+
+/** A projection whose first `failures` batches meet the given error (as the server would raise it), then apply. */
+function flaky(failures: number, error: () => Error): Projection & { attempts: number } {
+  const p = Object.assign(
+    ticksProjection(async () => {
+      if (++p.attempts <= failures) throw error();
+    }),
+    { attempts: 0 },
+  );
   return p;
 }
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
@@ -86,18 +96,11 @@ describe('projection runner: transient errors', () => {
    */
   it.each([['a statement_timeout'], ['pg_cancel_backend from another session']])('retries a batch the server cancelled (%s) and applies it once', async (how) => {
     let calls = 0;
-    const p: Projection = {
-      name: 'ticks',
-      version: 1,
-      eventTypes: ['Tick'],
-      tables: ['CREATE TABLE ticks (n integer PRIMARY KEY, seen integer NOT NULL DEFAULT 1)'],
-      async apply(tx, events) {
-        await tx.query(`INSERT INTO ticks (n) SELECT unnest($1::int[]) ON CONFLICT (n) DO UPDATE SET seen = ticks.seen + 1`, [events.map((e) => (e.data as { n: number }).n)]);
-        if (++calls > 1) return;
-        if (how === 'a statement_timeout') await tx.query(`SET LOCAL statement_timeout = '50ms'`);
-        await tx.query(`SELECT pg_sleep(30) /* ticks-cancel-me */`);
-      },
-    };
+    const p = ticksProjection(async (tx) => {
+      if (++calls > 1) return;
+      if (how === 'a statement_timeout') await tx.query(`SET LOCAL statement_timeout = '50ms'`);
+      await tx.query(`SELECT pg_sleep(30) /* ticks-cancel-me */`);
+    });
     const errors: { err?: string; retryInMs?: number }[] = [];
     const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: (o) => void errors.push(o) }, { batchSize: 10, maxBatchWaitMs: 5, retry: { initialMs: 10, maxMs: 100, attempts: 5 } });
     await runner.start();
@@ -131,21 +134,14 @@ describe('projection runner: transient errors', () => {
     // the 100 ms statement_timeout (as a role-level one would cancel any batch of more than 10 events) and is cancelled.
     await store.appendToStream('clock-2', Array.from({ length: 57 }, (_, i) => tick(4 + i)), 'no_stream');
     const sizes: number[] = [];
-    const p: Projection = {
-      name: 'ticks',
-      version: 1,
-      eventTypes: ['Tick'],
-      tables: ['CREATE TABLE ticks (n integer PRIMARY KEY, seen integer NOT NULL DEFAULT 1)'],
-      async apply(tx, events) {
-        sizes.push(events.length);
-        await tx.query(`INSERT INTO ticks (n) SELECT unnest($1::int[]) ON CONFLICT (n) DO UPDATE SET seen = ticks.seen + 1`, [events.map((e) => (e.data as { n: number }).n)]);
-        // Only a batch of more than 10 runs into the timeout (set for its own transaction): a busy machine cannot cancel the others.
-        if (events.length > 10) {
-          await tx.query(`SET LOCAL statement_timeout = '100ms'`);
-          await tx.query(`SELECT pg_sleep(2)`);
-        }
-      },
-    };
+    const p = ticksProjection(async (tx, events) => {
+      sizes.push(events.length);
+      // Only a batch of more than 10 runs into the timeout (set for its own transaction): a busy machine cannot cancel the others.
+      if (events.length > 10) {
+        await tx.query(`SET LOCAL statement_timeout = '100ms'`);
+        await tx.query(`SELECT pg_sleep(2)`);
+      }
+    });
     const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: () => undefined }, { batchSize: 10, catchUpBatchSize: 60, maxBatchWaitMs: 5, retry: { initialMs: 10, maxMs: 100, attempts: 5 } });
     await runner.start();
     expect(await runner.catchUp(20_000)).toBe(true);
@@ -188,20 +184,15 @@ describe('projection runner: a failed catch-up batch', () => {
 
   /** Ticks, refusing any batch of more than `most` events, and any batch holding tick `poison`. */
   const picky = (most: number, poison?: number): Projection & { sizes: number[] } => {
-    const p = {
-      name: 'ticks',
-      version: 1,
-      eventTypes: ['Tick'],
-      tables: ['CREATE TABLE ticks (n integer PRIMARY KEY, seen integer NOT NULL DEFAULT 1)'],
-      sizes: [] as number[],
-      async apply(tx: import('pg').PoolClient, events: readonly import('@app/event-store').RecordedEvent[]) {
+    const p = Object.assign(
+      ticksProjection(async (_tx, events) => {
         const ns = events.map((e) => (e.data as { n: number }).n);
         p.sizes.push(ns.length);
-        await tx.query(`INSERT INTO ticks (n) SELECT unnest($1::int[]) ON CONFLICT (n) DO UPDATE SET seen = ticks.seen + 1`, [ns]);
         if (ns.length > most) throw pgError('54000', 'statement too complex');
         if (poison !== undefined && ns.includes(poison)) throw pgError('22003', `numeric field overflow at ${poison}`);
-      },
-    };
+      }),
+      { sizes: [] as number[] },
+    );
     return p;
   };
   const ticks = () => withReadModels(db.pool, ['ticks'], async (q) => (await q.query<{ n: number; seen: number }>('SELECT n, seen FROM ticks ORDER BY n')).rows);
