@@ -7,8 +7,9 @@ import { loadState, OrganisationDirectory, RUNTIME } from '@app/application';
 import { ReplaySlots } from './replay-slots';
 import { requireCampaignInScope } from '../http/scope';
 import type { Runtime } from '@app/platform';
-import { campaignKpis, readModelPosition, ReadModelNotReady, ReadTimedOut, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, campaignTotals, type CampaignEffectiveness, type Queryable } from '@app/read-models';
+import { campaignKpis, readModelPosition, ReadModelNotReady, ReadTimedOut, type KpiAnswer, campaignConversions, decodeConversionCursor, campaignEffectiveness, campaignEffectivenessProjection, campaignList, campaignTotals, type CampaignEffectiveness, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
+import { pageLimit } from '../http/paging';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 import { Answer, campaignConversionsAnswer, campaignListAnswer, effectivenessAnswer } from '../openapi/answers';
 
@@ -38,6 +39,10 @@ const MAX_REPLAYS = 3;
 const MAX_REPLAYS_PER_USER = 2;
 
 const numberOrUndefined = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+
+/** The sales list's page size: its default and the most one page holds. */
+const CONVERSIONS_PAGE = 500;
+const CONVERSIONS_PAGE_MAX = 5000;
 
 function asOfParam(value: string | undefined): Date | undefined {
   if (value === undefined || value === '') return undefined;
@@ -161,13 +166,27 @@ export class CampaignReportsController {
 
   @Roles('marketer', 'approver', 'branch_head', 'analyst', 'admin')
   @Get(':campaignId/effectiveness/conversions')
-  @ApiOperation({ summary: 'The sales behind the conversions and revenue figures, each with the id of the event that recorded it' })
+  @ApiOperation({
+    summary: 'The sales behind the conversions and revenue figures, each with the id of the event that recorded it',
+    description: `A page at a time, in order of time, then customer and conversion id: \`limit\` sales (default ${CONVERSIONS_PAGE}, at most ${CONVERSIONS_PAGE_MAX}), after the cursor \`after\` (the \`next\` of the page before); \`next\` is null on the last page.`,
+  })
+  @ApiQuery({ name: 'limit', required: false, description: `sales per page, 1 to ${CONVERSIONS_PAGE_MAX} (default ${CONVERSIONS_PAGE})` })
+  @ApiQuery({ name: 'after', required: false, description: 'the \`next\` cursor of the page before' })
   @Answer(campaignConversionsAnswer)
-  async conversions(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof campaignConversionsAnswer>> {
+  async conversions(
+    @CurrentActor() actor: Actor,
+    @Param('campaignId') campaignId: string,
+    @Query('minPosition') minPosition?: string,
+    @Query('limit') limitText?: string,
+    @Query('after') afterText?: string,
+  ): Promise<Answer<typeof campaignConversionsAnswer>> {
+    const limit = pageLimit(limitText, { fallback: CONVERSIONS_PAGE, max: CONVERSIONS_PAGE_MAX });
+    const after = afterText === undefined || afterText === '' ? null : decodeConversionCursor(afterText);
+    if (after === null && afterText) throw invalid('INVALID_CURSOR', 'after is the next cursor of a page of this list', { after: afterText });
     const org = await this.directory.current();
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
       await requireCampaignInScope(org, actor, db, campaignId, { overseeing: true });
-      return { campaignId, conversions: await campaignConversions(db, campaignId) };
+      return { campaignId, ...(await campaignConversions(db, campaignId, { limit, after })) };
     });
   }
 }

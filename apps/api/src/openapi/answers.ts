@@ -437,6 +437,7 @@ export const campaignConversionsAnswer = z.object({
   conversions: z.array(
     z.object({ conversionId: z.string(), eventId: z.string(), customerId: z.string(), staffId: z.string(), productCode: z.string(), amount: yuan, revenue: yuan, occurredAt: instant, reversed: z.boolean() }),
   ),
+  next: z.string().nullable().describe('the cursor of the next page (`after=`), null on the last page'),
   ...fromReadModel,
 });
 

@@ -1101,7 +1101,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The sales behind the conversions and revenue figures, each with the id of the event that recorded it */
+        /**
+         * The sales behind the conversions and revenue figures, each with the id of the event that recorded it
+         * @description A page at a time, in order of time, then customer and conversion id: `limit` sales (default 500, at most 5000), after the cursor `after` (the `next` of the page before); `next` is null on the last page.
+         */
         get: operations["CampaignReportsController_conversions"];
         put?: never;
         post?: never;
@@ -9372,6 +9375,10 @@ export interface operations {
             query?: {
                 /** @description wait (up to 5 s) until the figures include this position, as returned by a command */
                 minPosition?: string;
+                /** @description sales per page, 1 to 5000 (default 500) */
+                limit?: string;
+                /** @description the `next` cursor of the page before */
+                after?: string;
             };
             header?: never;
             path: {
@@ -9403,6 +9410,8 @@ export interface operations {
                             occurredAt: string;
                             reversed: boolean;
                         }[];
+                        /** @description the cursor of the next page (`after=`), null on the last page */
+                        next: string | null;
                         readModel: {
                             /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
@@ -9426,7 +9435,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            /** @description Invalid input. Codes: INVALID_LIMIT, INVALID_CURSOR, INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9435,7 +9444,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "INVALID_POSITION",
+                     *         "code": "INVALID_LIMIT",
                      *         "message": "invalid input",
                      *         "details": {}
                      *       }

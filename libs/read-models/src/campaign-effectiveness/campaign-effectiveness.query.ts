@@ -399,14 +399,51 @@ function strip({ revenueFen: _r, squares: _s, ...g }: GroupFigures & { revenueFe
   return g;
 }
 
-/** The sales behind the revenue figure: each with the event that recorded it. */
-export async function campaignConversions(pool: Queryable, campaignId: string) {
+/** Where a page of a campaign's sales ends: the last sale's time, customer and conversion id (the order's key). */
+export interface ConversionCursor {
+  readonly occurredAt: Date;
+  readonly customerId: string;
+  readonly conversionId: string;
+}
+
+/** The cursor as the API hands it out: opaque, URL-safe. */
+export function encodeConversionCursor(c: ConversionCursor): string {
+  return Buffer.from(JSON.stringify([c.occurredAt.toISOString(), c.customerId, c.conversionId])).toString('base64url');
+}
+
+/** A cursor this API handed out, or null for anything else. */
+export function decodeConversionCursor(text: string): ConversionCursor | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'string')) return null;
+    const [at, customerId, conversionId] = v as [string, string, string];
+    const occurredAt = new Date(at);
+    // Exactly as encoded (toISOString), so no date is read leniently (2026-02-30 is not 2 March).
+    if (Number.isNaN(occurredAt.getTime()) || occurredAt.toISOString() !== at) return null;
+    return { occurredAt, customerId, conversionId };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The sales behind the revenue figure, each with the event that recorded it: a page of at most
+ * `limit`, in order of time, then customer and conversion id (conversion ids are unique per
+ * customer only), after the cursor when given. `next` is the cursor of the page after, or null
+ * at the end. Keyset paging: a page reads its own rows off the index, however many sales the
+ * campaign has, and a sale recorded meanwhile never shifts a page already read.
+ */
+export async function campaignConversions(pool: Queryable, campaignId: string, page: { limit: number; after?: ConversionCursor | null }) {
+  const after = page.after ?? null;
   const { rows } = await pool.query(
     `SELECT conversion_id, event_id, customer_id, staff_id, product_code, amount_fen, revenue_fen, occurred_at, reversed
-     FROM ce_conversions WHERE campaign_id = $1 ORDER BY occurred_at, conversion_id`,
-    [campaignId],
+     FROM ce_conversions
+     WHERE campaign_id = $1 AND ($3::timestamptz IS NULL OR (occurred_at, customer_id, conversion_id) > ($3::timestamptz, $4::text, $5::text))
+     ORDER BY occurred_at, customer_id, conversion_id LIMIT $2`,
+    [campaignId, page.limit + 1, after?.occurredAt ?? null, after?.customerId ?? null, after?.conversionId ?? null],
   );
-  return rows.map((r) => ({
+  const more = rows.length > page.limit;
+  const conversions = rows.slice(0, page.limit).map((r) => ({
     conversionId: r.conversion_id as string,
     eventId: r.event_id as string,
     customerId: r.customer_id as string,
@@ -417,6 +454,9 @@ export async function campaignConversions(pool: Queryable, campaignId: string) {
     occurredAt: (r.occurred_at as Date).toISOString(),
     reversed: r.reversed as boolean,
   }));
+  const last = conversions[conversions.length - 1];
+  const next = more && last ? encodeConversionCursor({ occurredAt: new Date(last.occurredAt), customerId: last.customerId, conversionId: last.conversionId }) : null;
+  return { conversions, next };
 }
 
 /** Every campaign with its headline figures. */
