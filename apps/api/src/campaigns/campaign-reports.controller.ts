@@ -65,8 +65,10 @@ export class CampaignReportsController {
   /**
    * Under direct attribution: a query of the read model for this campaign, no replay. Otherwise the
    * answer for (as-of, rule, position): from the cache, or replayed in one of the caller's slots. The
-   * position is the store head for a replay as of a date, the read model's for now (its figures, and
-   * the history the ledger reads, stop there).
+   * position is the one the answer's figures and `through` reflect: for a replay as of a date, the store
+   * head read here, which the replay reads up to and no further; for now, the read model's (its figures,
+   * and the history the ledger reads, stop there), which may have moved on between the look-up here and
+   * the answer's own snapshot: the answer is then kept under the position it states.
    */
   private async kpis(actor: Actor, asOf: Date | undefined, rule: AttributionRule, campaignId: string, wanted: Position | undefined): Promise<KpiAnswer> {
     if (rule.model === 'direct') {
@@ -77,17 +79,29 @@ export class CampaignReportsController {
         throw err;
       }
     }
-    const at = asOf ? await this.runtime.store.headPosition() : await readModelPosition(this.runtime.db.pool, PROJECTION);
+    const replayed = replaysHistory({ asOf, attribution: rule });
+    const at = replayed ? await this.runtime.store.headPosition() : await readModelPosition(this.runtime.db.pool, PROJECTION);
     // A replay reads up to the head: every write a command has answered for is in it. Only a position of a
     // transaction still committing (never one a command returned) can be past it.
-    if (wanted && (!at || comparePositions(at, wanted) < 0)) throw readModelBehind(asOf ? 'replayed' : PROJECTION, formatPosition(wanted));
-    const key = JSON.stringify([asOf?.toISOString() ?? null, rule, at ? formatPosition(at) : null]);
+    if (wanted && (!at || comparePositions(at, wanted) < 0)) throw readModelBehind(replayed ? 'replayed' : PROJECTION, formatPosition(wanted));
+    const keyAt = (position: string | null) => JSON.stringify([asOf?.toISOString() ?? null, rule, position]);
+    const key = keyAt(at ? formatPosition(at) : null);
     let answer = this.answers.get(key);
     if (!answer) {
-      answer = this.replays.run(actor.userId, () => campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule }));
-      answer.catch(() => this.answers.delete(key));
-      this.answers.set(key, answer);
-      while (this.answers.size > 8) this.answers.delete(this.answers.keys().next().value!);
+      const computing = this.replays.run(actor.userId, () => campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule, through: replayed ? at : undefined }));
+      answer = computing;
+      this.answers.set(key, computing);
+      computing.then(
+        (done) => {
+          const reflects = keyAt(done.through);
+          if (reflects === key || this.answers.get(key) !== computing) return;
+          this.answers.delete(key);
+          this.answers.set(reflects, computing);
+          this.trimAnswers();
+        },
+        () => this.answers.delete(key),
+      );
+      this.trimAnswers();
     }
     try {
       return await answer;
@@ -95,6 +109,11 @@ export class CampaignReportsController {
       if (err instanceof ReadModelNotReady || err instanceof ReadTimedOut) throw new ServiceUnavailableException({ code: err.code, message: err.message });
       throw err;
     }
+  }
+
+  /** A few answers, the newest kept. */
+  private trimAnswers(): void {
+    while (this.answers.size > 8) this.answers.delete(this.answers.keys().next().value!);
   }
 
   @Roles(...ANY_ROLE)

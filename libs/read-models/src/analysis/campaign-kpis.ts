@@ -13,6 +13,12 @@ export interface KpiQuestion {
   readonly attribution?: AttributionRule;
   /** Campaigns to answer for; absent: every campaign. */
   readonly campaignIds?: readonly string[];
+  /**
+   * Replayed (as of a date under another model): read the history up to this position (default: the store's head
+   * when the replay begins), which the answer's `through` then states: a cache keyed by a position it read first
+   * gets the answer of exactly that position. Not used by an answer from the live read model (its position is the read model's).
+   */
+  readonly through?: Position | null;
   readonly onProgress?: (eventsRead: number) => void;
 }
 
@@ -74,7 +80,7 @@ export async function campaignKpis(pool: Pool, store: EventStore, question: KpiQ
   let figures: CampaignEffectiveness[];
   let through: Position | null;
   if (replaysHistory(question)) {
-    const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection], { asOf: question.asOf, observe, onProgress: question.onProgress });
+    const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection], { asOf: question.asOf, through: question.through, observe, onProgress: question.onProgress });
     try {
       figures = await scratch.query(read);
       through = scratch.through;
