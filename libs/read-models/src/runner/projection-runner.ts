@@ -588,7 +588,7 @@ export class ProjectionRunner {
   /**
    * Commits `fresh` (events after the member's position) with its checkpoint, retrying transient
    * errors; `left` when the member left the loop or the runner stops (nothing is wrong with the
-   * events), the error when it is one no retry mends. Transient errors past the last attempt throw.
+   * events), the error when it is one no retry mends (or a cancel on every attempt: see `oneByOne`). Other transient errors past the last attempt throw.
    */
   private async tryBatch(loop: Loop, m: Member, fresh: readonly RecordedEvent[]): Promise<'applied' | 'left' | { error: unknown }> {
     const types = handled(m.projection);
