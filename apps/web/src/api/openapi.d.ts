@@ -1083,7 +1083,7 @@ export interface paths {
         };
         /**
          * Funnel (participants among it), treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, complaint rate, daily series and breakdowns
-         * @description Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. Add campaigns up with the totals of GET /api/campaigns, which count each sale once. `lift.confidenceInterval95`: Newcombe hybrid score interval (Newcombe 1998, method 10), named in `lift.method`. `revenuePerCustomer.confidenceInterval95`: Welch's t interval with Welch-Satterthwaite degrees of freedom, each group's variance floored by p(1-p)m² (p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4), m the mean revenue per buying customer of both groups), named in `revenuePerCustomer.method`: groups of one customer and rates of 0% or 100% give intervals of sensible width; null while nobody in either group bought.
+         * @description Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. Add campaigns up with the totals of GET /api/campaigns, which count each sale once. `lift.confidenceInterval95`: Newcombe hybrid score interval (Newcombe 1998, method 10), named in `lift.method`. `revenuePerCustomer.confidenceInterval95`: Welch's t interval with Welch-Satterthwaite degrees of freedom, each group's variance floored by p(1-p)m² (p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4), m the mean revenue per buying customer of both groups), named in `revenuePerCustomer.method`: groups of one customer and rates of 0% or 100% give intervals of sensible width; null while nobody in either group bought. `minPosition` holds beside `asOf` and `attribution` too: an answer from the read model (direct as of a date, or now under another model) waits for it (503 READ_MODEL_BEHIND after 5 s); one replayed as of a date under another model reads up to the store head, so it includes every write a command answered for, and its `through` is at or past `minPosition`.
          */
         get: operations["CampaignReportsController_effectiveness"];
         put?: never;
@@ -9133,6 +9133,7 @@ export interface operations {
                             absolute: number | null;
                             confidenceInterval95: (number)[] | null;
                             pValue: number | null;
+                            /** @description the 95% interval excludes 0 (so the unrounded p is below 0.05; pValue, to six decimals, may read 0.05 at the edge) */
                             significant: boolean | null;
                             method: string;
                             incrementalConversions: number | null;
@@ -9256,6 +9257,7 @@ export interface operations {
                             absolute: number | null;
                             confidenceInterval95: (number)[] | null;
                             pValue: number | null;
+                            /** @description the 95% interval excludes 0 (so the unrounded p is below 0.05; pValue, to six decimals, may read 0.05 at the edge) */
                             significant: boolean | null;
                             method: string;
                             incrementalConversions: number | null;

@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { bankTimeZone, businessDay, type CampaignStatus, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, newcombePValue, REVENUE_DIFFERENCE_METHOD } from '@app/domain';
+import { bankTimeZone, businessDay, type CampaignStatus, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeLift, REVENUE_DIFFERENCE_METHOD } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -315,14 +315,14 @@ function effectivenessFrom({ campaign: k, groups, totals, daily, channels }: Cou
   };
   if (t.conversionRate !== null && c.conversionRate !== null) {
     const diff = t.conversionRate - c.conversionRate;
-    const pValue = newcombePValue(t.converted, t.size, c.converted, c.size)!;
+    const { interval, pValue, significant } = newcombeLift(t.converted, t.size, c.converted, c.size)!;
     const revenuePerCustomer = t.revenueFen / t.size - c.revenueFen / c.size;
     lift = {
       ...lift,
       absolute: diff,
-      confidenceInterval95: newcombeInterval(t.converted, t.size, c.converted, c.size),
+      confidenceInterval95: interval,
       pValue,
-      significant: pValue < 0.05,
+      significant,
       incrementalConversions: diff * t.size,
       incrementalRevenue: formatFen(Math.round(revenuePerCustomer * t.size)),
     };
