@@ -41,8 +41,8 @@ const MAX_REPLAYS_PER_USER = 2;
 const numberOrUndefined = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
 
 /** The sales list's page size: its default and the most one page holds. */
-const CONVERSIONS_PAGE = 500;
-const CONVERSIONS_PAGE_MAX = 5000;
+const CONVERSIONS_PAGE = 5000;
+const CONVERSIONS_PAGE_MAX = CONVERSIONS_PAGE;
 
 function asOfParam(value: string | undefined): Date | undefined {
   if (value === undefined || value === '') return undefined;
@@ -195,7 +195,7 @@ export class CampaignReportsController {
   @Get(':campaignId/effectiveness/conversions')
   @ApiOperation({
     summary: 'The sales behind the conversions and revenue figures, each with the id of the event that recorded it',
-    description: `A page at a time, in order of time, then customer and conversion id: \`limit\` sales (default ${CONVERSIONS_PAGE}, at most ${CONVERSIONS_PAGE_MAX}), after the cursor \`after\` (the \`next\` of the page before); \`next\` is null on the last page.`,
+    description: `A page at a time, in order of business time, then customer and conversion id: \`limit\` sales (at most and by default ${CONVERSIONS_PAGE_MAX}), after the cursor \`after\` (the \`next\` of the page before); \`next\` is null on the last page. Each page is read at the read model's position then: a sale recorded during a walk and dated before its cursor is on a page already read.`,
   })
   @ApiQuery({ name: 'limit', required: false, description: `sales per page, 1 to ${CONVERSIONS_PAGE_MAX} (default ${CONVERSIONS_PAGE})` })
   @ApiQuery({ name: 'after', required: false, description: 'the \`next\` cursor of the page before' })

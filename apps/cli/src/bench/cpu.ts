@@ -81,11 +81,12 @@ export async function databaseCpuSeconds(pool: Pool): Promise<number> {
     const children = childrenOf(postmaster);
     const after = procStat(postmaster)!;
     // Equal reaped times: no child was reaped while the children were read.
-    if (reaped(before) === reaped(after) || attempt === 10) {
+    if (reaped(before) === reaped(after)) {
       let ticks = Number(after[11]) + Number(after[12]) + reaped(after);
       for (const { stat } of children) ticks += Number(stat[11]) + Number(stat[12]);
       return ticks / tick;
     }
+    if (attempt === 10) throw new Error('the database server reaped a child during each of 10 readings of its CPU: no consistent reading');
   }
 }
 

@@ -1103,7 +1103,7 @@ export interface paths {
         };
         /**
          * The sales behind the conversions and revenue figures, each with the id of the event that recorded it
-         * @description A page at a time, in order of time, then customer and conversion id: `limit` sales (default 500, at most 5000), after the cursor `after` (the `next` of the page before); `next` is null on the last page.
+         * @description A page at a time, in order of business time, then customer and conversion id: `limit` sales (at most and by default 5000), after the cursor `after` (the `next` of the page before); `next` is null on the last page. Each page is read at the read model's position then: a sale recorded during a walk and dated before its cursor is on a page already read.
          */
         get: operations["CampaignReportsController_conversions"];
         put?: never;
@@ -9377,7 +9377,7 @@ export interface operations {
             query?: {
                 /** @description wait (up to 5 s) until the figures include this position, as returned by a command */
                 minPosition?: string;
-                /** @description sales per page, 1 to 5000 (default 500) */
+                /** @description sales per page, 1 to 5000 (default 5000) */
                 limit?: string;
                 /** @description the `next` cursor of the page before */
                 after?: string;

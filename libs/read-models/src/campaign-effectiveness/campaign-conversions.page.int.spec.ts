@@ -69,15 +69,39 @@ describe('campaign-effectiveness: the sales behind the figures, paged by a curso
   });
 
   it('pages from between the two sales with the same instant and id (A/S1, then A:S1/X and B/S1)', async () => {
-    const cursor = encodeConversionCursor({ occurredAt: new Date('2026-03-31T23:30:00+08:00'), customerId: 'A', conversionId: 'S1' });
+    const cursor = encodeConversionCursor({ occurredAt: '2026-03-31T15:30:00.000000Z', customerId: 'A', conversionId: 'S1' });
     expect(keys(await page(10, cursor))).toEqual(ALL.slice(2));
   });
 
   it('reads a cursor it handed out and nothing else', () => {
-    const c = { occurredAt: new Date('2026-03-31T15:30:00.000Z'), customerId: 'A:S1', conversionId: 'X' };
+    const c = { occurredAt: '2026-03-31T15:30:00.123456Z', customerId: 'A:S1', conversionId: 'X' };
     expect(decodeConversionCursor(encodeConversionCursor(c))).toEqual(c);
-    for (const bad of ['', 'xyz', Buffer.from('[1,2,3]').toString('base64url'), Buffer.from('["2026-03-31","A","S1"]').toString('base64url'), Buffer.from('["2026-02-30T00:00:00.000Z","A","S1"]').toString('base64url')]) {
+    const cursorOf = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    for (const bad of [
+      '',
+      'xyz',
+      cursorOf([1, 2, 3]),
+      cursorOf(['2026-03-31', 'A', 'S1']),
+      cursorOf(['2026-03-31T15:30:00.000Z', 'A', 'S1']), // milliseconds only: not one this API hands out
+      cursorOf(['2026-02-30T00:00:00.000000Z', 'A', 'S1']), // not in the calendar
+      cursorOf(['0001-01-01T00:00:00.000000Z', 'A', 'S1']), // the database would refuse it (a 500, not a 400)
+    ]) {
       expect(decodeConversionCursor(bad)).toBeNull();
     }
+  });
+
+  it('never gives a sale twice when its time holds microseconds (an imported log), even a page of one at a time', async () => {
+    // Set as a log imported before times were cut to the millisecond would have left it: 23:30:00.123456 Beijing time.
+    await withReadModels(db.pool, [campaignEffectivenessProjection.name], (rm) => rm.query(`UPDATE ce_conversions SET occurred_at = '2026-03-31T15:30:00.123456Z' WHERE customer_id = 'A' AND conversion_id = 'S1'`), { readOnly: false });
+    const seen: string[] = [];
+    let next: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      const p = await page(1, next);
+      seen.push(...keys(p));
+      next = p.next;
+      if (!next) break;
+    }
+    // A/S1 is now 123.456 ms after the others of 23:30, so last of them.
+    expect(seen).toEqual(['A/S3 7.00 reversed', 'A:S1/X 1.00', 'B/S1 20.00', 'A/S1 10.00', 'A/S2 5.00']);
   });
 });

@@ -36,9 +36,9 @@ export interface CampaignEffectiveness {
     /** Treatment conversion rate − control conversion rate. */
     readonly absolute: number | null;
     readonly confidenceInterval95: [number, number] | null;
-    /** Two-sided, from the Newcombe interval inverted: below 0.05 exactly when `confidenceInterval95` excludes 0. */
+    /** Two-sided, from the Newcombe interval inverted, six decimals: below 0.05 exactly when `confidenceInterval95` excludes 0 (`newcombeLift`). */
     readonly pValue: number | null;
-    /** p < 0.05. */
+    /** The 95% interval excludes 0. */
     readonly significant: boolean | null;
     readonly method: typeof LIFT_METHOD;
     readonly incrementalConversions: number | null;
@@ -399,27 +399,35 @@ function strip({ revenueFen: _r, squares: _s, ...g }: GroupFigures & { revenueFe
   return g;
 }
 
-/** Where a page of a campaign's sales ends: the last sale's time, customer and conversion id (the order's key). */
+/**
+ * Where a page of a campaign's sales ends: the last sale's time, exactly as stored (to the microsecond, UTC,
+ * `2026-03-31T15:30:00.123456Z`: a row of a log imported with finer times than a JavaScript date holds must not
+ * come back on the next page), customer and conversion id (the order's key).
+ */
 export interface ConversionCursor {
-  readonly occurredAt: Date;
+  readonly occurredAt: string;
   readonly customerId: string;
   readonly conversionId: string;
 }
 
 /** The cursor as the API hands it out: opaque, URL-safe. */
 export function encodeConversionCursor(c: ConversionCursor): string {
-  return Buffer.from(JSON.stringify([c.occurredAt.toISOString(), c.customerId, c.conversionId])).toString('base64url');
+  return Buffer.from(JSON.stringify([c.occurredAt, c.customerId, c.conversionId])).toString('base64url');
 }
 
-/** A cursor this API handed out, or null for anything else. */
+const CURSOR_TIME = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** A cursor this API handed out, or null for anything else (a time not in the calendar, or outside years 1900–9999, too). */
 export function decodeConversionCursor(text: string): ConversionCursor | null {
   try {
     const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'string')) return null;
-    const [at, customerId, conversionId] = v as [string, string, string];
-    const occurredAt = new Date(at);
-    // Exactly as encoded (toISOString), so no date is read leniently (2026-02-30 is not 2 March).
-    if (Number.isNaN(occurredAt.getTime()) || occurredAt.toISOString() !== at) return null;
+    const [occurredAt, customerId, conversionId] = v as [string, string, string];
+    const year = CURSOR_TIME.exec(occurredAt)?.[1];
+    if (!year || Number(year) < 1900) return null;
+    // Read to the millisecond, it must give itself back: 2026-02-30 is not 2 March.
+    const ms = new Date(`${occurredAt.slice(0, 23)}Z`);
+    if (Number.isNaN(ms.getTime()) || ms.toISOString() !== `${occurredAt.slice(0, 23)}Z`) return null;
     return { occurredAt, customerId, conversionId };
   } catch {
     return null;
@@ -428,22 +436,26 @@ export function decodeConversionCursor(text: string): ConversionCursor | null {
 
 /**
  * The sales behind the revenue figure, each with the event that recorded it: a page of at most
- * `limit`, in order of time, then customer and conversion id (conversion ids are unique per
+ * `limit`, in order of business time, then customer and conversion id (conversion ids are unique per
  * customer only), after the cursor when given. `next` is the cursor of the page after, or null
  * at the end. Keyset paging: a page reads its own rows off the index, however many sales the
- * campaign has, and a sale recorded meanwhile never shifts a page already read.
+ * campaign has. A walk through the pages is not one snapshot: each page is read at the read model's
+ * position then, so a sale recorded during a walk with a business time before the cursor (a sale
+ * entered late, dated earlier) is on a page already read and not seen by that walk.
  */
 export async function campaignConversions(pool: Queryable, campaignId: string, page: { limit: number; after?: ConversionCursor | null }) {
   const after = page.after ?? null;
   const { rows } = await pool.query(
-    `SELECT conversion_id, event_id, customer_id, staff_id, product_code, amount_fen, revenue_fen, occurred_at, reversed
+    `SELECT conversion_id, event_id, customer_id, staff_id, product_code, amount_fen, revenue_fen, occurred_at, reversed,
+            to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_exact
      FROM ce_conversions
      WHERE campaign_id = $1 AND ($3::timestamptz IS NULL OR (occurred_at, customer_id, conversion_id) > ($3::timestamptz, $4::text, $5::text))
      ORDER BY occurred_at, customer_id, conversion_id LIMIT $2`,
     [campaignId, page.limit + 1, after?.occurredAt ?? null, after?.customerId ?? null, after?.conversionId ?? null],
   );
   const more = rows.length > page.limit;
-  const conversions = rows.slice(0, page.limit).map((r) => ({
+  const shown = rows.slice(0, page.limit);
+  const conversions = shown.map((r) => ({
     conversionId: r.conversion_id as string,
     eventId: r.event_id as string,
     customerId: r.customer_id as string,
@@ -454,8 +466,8 @@ export async function campaignConversions(pool: Queryable, campaignId: string, p
     occurredAt: (r.occurred_at as Date).toISOString(),
     reversed: r.reversed as boolean,
   }));
-  const last = conversions[conversions.length - 1];
-  const next = more && last ? encodeConversionCursor({ occurredAt: new Date(last.occurredAt), customerId: last.customerId, conversionId: last.conversionId }) : null;
+  const last = shown[shown.length - 1];
+  const next = more && last ? encodeConversionCursor({ occurredAt: last.at_exact as string, customerId: last.customer_id as string, conversionId: last.conversion_id as string }) : null;
   return { conversions, next };
 }
 

@@ -38,8 +38,9 @@ export interface RunnerOptions {
    * gone for a moment) is tried again after `initialMs`, doubling up to `maxMs`, at most `attempts`
    * times in all, then subscribed again from the checkpoint; only any other error stops the projection
    * (and `isTransient` errors — the database away — go straight to subscribing again). A batch the server
-   * cancels (57014) on every attempt is applied one event at a time, each with as many attempts, and an
-   * event cancelled on all of its own stops the projection on it (never a loop that retries for ever).
+   * cancels (57014) on every attempt is applied one event at a time, each with as many attempts, so what
+   * goes through commits; an event cancelled on all of its own is subscribed again from (a cancel can clear by
+   * itself), its interruption naming it, and never stops the projection. Default attempts: `RETRY_ATTEMPTS`.
    */
   readonly retry?: { readonly initialMs?: number; readonly maxMs?: number; readonly attempts?: number };
   /**
@@ -53,6 +54,8 @@ export interface RunnerOptions {
   readonly analyzeAfter?: { readonly rows?: number; readonly fraction?: number };
 }
 
+/** Attempts at a batch that meets a transient error, by default (`RunnerOptions.retry.attempts`). */
+const RETRY_ATTEMPTS = 8;
 /** Rows changed in a live table before the projector analyses it (see `RunnerOptions.analyzeAfter`). */
 export const ANALYZE_AFTER_ROWS = 10_000;
 export const ANALYZE_AFTER_FRACTION = 0.2;
@@ -559,17 +562,18 @@ export class ProjectionRunner {
   /**
    * A batch of at most the normal size that failed. An error no retry mends stops the projection on the
    * event that causes it. A statement the server cancelled on every attempt (a statement_timeout too small
-   * for the batch) was tried again, subscribed again and tried again for ever: now the batch is applied one
-   * event at a time, each with its retries, and an event cancelled on every one of its own attempts stops the
-   * projection on it, named, with the events before it committed (nothing after it is lost: the checkpoint
-   * holds, and `restart` goes on from it once the timeout is mended). True when every event was applied.
+   * for the batch, a lock wait under a timeout, a DBA's cancels) is applied one event at a time, each with its
+   * retries, so the events that go through are committed. An event cancelled on every one of its own attempts
+   * is still never blamed on the event: a cancel can clear by itself (the lock released, the timeout raised),
+   * so the loop subscribes again from the checkpoint (just before it) with backoff, as for any transient error,
+   * its interruption naming the event. True when every event was applied.
    */
   private async oneByOne(loop: Loop, m: Member, part: readonly RecordedEvent[], error: unknown): Promise<boolean> {
     if (!isCancelled(error)) {
       await this.stopOn(loop, m, part, error);
       return false;
     }
-    const attempts = this.options.retry?.attempts ?? 8;
+    const attempts = this.options.retry?.attempts ?? RETRY_ATTEMPTS;
     if (part.length > 1) {
       this.log.error({ projection: m.checkpoint, err: String((error as Error)?.message ?? error), events: part.length, attempts }, 'the server cancelled a batch on every attempt; applying it one event at a time');
       for (const e of part) {
@@ -580,9 +584,10 @@ export class ProjectionRunner {
       }
       return true;
     }
-    const reason = `the server cancelled applying this event on every one of ${attempts} attempts (SQLSTATE 57014: a statement_timeout too small for it, or a cancel each time); mend that, then restart the projection`;
-    await this.stopOn(loop, m, part, error, reason);
-    return false;
+    const e = part[0]!;
+    const message = `the server cancelled applying the ${e.type} event at ${formatPosition(e.position)} on every one of ${attempts} attempts (SQLSTATE 57014: a statement_timeout too small for it, a lock wait under a timeout, or a cancel each time): ${String((error as Error)?.message ?? error)}`;
+    // Thrown to the loop, which subscribes again from the checkpoint; the projection keeps its state (resubscribing, not failed).
+    throw Object.assign(new Error(message), { code: (error as { code?: string }).code, cause: error });
   }
 
   /**
@@ -594,7 +599,7 @@ export class ProjectionRunner {
     const types = handled(m.projection);
     const relevant = fresh.filter((e) => types.has(e.type));
     const last = fresh[fresh.length - 1]!.position;
-    const { initialMs = 100, maxMs = 5_000, attempts = 8 } = this.options.retry ?? {};
+    const { initialMs = 100, maxMs = 5_000, attempts = RETRY_ATTEMPTS } = this.options.retry ?? {};
     for (let attempt = 1; ; attempt++) {
       try {
         await this.commitBatch(m, relevant, fresh.length, last);
@@ -610,7 +615,7 @@ export class ProjectionRunner {
         if (isCancelled(err) && fresh.length > (this.options.batchSize ?? 500)) return { error: err };
         if (isTransient(err)) {
           if (attempt >= attempts) {
-            // Cancelled on every attempt: tried again forever if subscribed again; applied one event at a time instead (oneByOne).
+            // Cancelled on every attempt: applied one event at a time (oneByOne), so the events that go through commit.
             if (isCancelled(err)) return { error: err };
             // Never a poison event: after the last attempt, subscribe again from the checkpoint.
             throw err;
