@@ -328,6 +328,23 @@ describe('the staff scorecard as effects', () => {
           ]);
         });
 
+        it('given a backdated move out recorded after the move up, the last recorded supersedes: the stay in WC1 covers nothing', () => {
+          const events = [
+            ...moves().slice(0, -5), // up to WC1 at 00:30 on 1 March; not rm1's move nor the two transfers after
+            ...transfer('WC1', 'SB2', 'rmW', 'rm2', '2026-02-15T02:00:00.000Z'), // 10:00 on 15 February, recorded last
+            sold('S8', '10.00', '2026-03-10T02:00:00.000Z'), // 10 March
+          ];
+          // The write side's rule (the customer aggregate: the last recorded transfer is the home unit, the last recorded
+          // assignment the manager): SB2 and rm2 from 15 February on, now included; WC1 from 1 March covers nothing.
+          expect(when(emptyScorecardState(), events, 'sc_customer_stays').map(({ unit_id, valid_from, valid_to }) => ({ unit_id, valid_from, valid_to }))).toEqual([
+            { unit_id: 'SB1', valid_from: null, valid_to: '2026-02-15T02:00:00.000Z' },
+            { unit_id: 'WC1', valid_from: UP, valid_to: UP },
+            { unit_id: 'SB2', valid_from: '2026-02-15T02:00:00.000Z', valid_to: null },
+          ]);
+          // S8: no stay in a centre then, rm2 the manager: rm2's plain sale in SB2.
+          expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ conversion_id: 'S8', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-03' }]);
+        });
+
         it('given a move up recorded after a sale dated after it, places that sale as the log knew it, and one recorded after the move in the stay', () => {
           const events = [
             ...moves().filter((e) => !(e.type === 'CustomerTransferred' && (e.data as { toUnitId: string }).toUnitId === 'WC2') && !(e.type === 'CustomerAssignedToManager' && (e.data as { staffId: string }).staffId === 'rmV')),
