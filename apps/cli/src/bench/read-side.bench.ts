@@ -70,7 +70,7 @@ export interface ReadSideQueries {
   readonly participants: number;
   /** The answer from the counters (what the API serves now). */
   readonly effectiveness: Percentiles;
-  /** Same-run baseline, sampled in turns with it: the groups summed from the day counters (before campaign-effectiveness v12); checked equal first. */
+  /** Same-run baseline, sampled in turns with it: the groups summed from the day counters (before campaign-effectiveness v13); checked equal first. */
   readonly effectivenessNowFromDays: Percentiles;
   /** CPU seconds per answer, mean over the runs: this process and the database server (sampled around each call, outside its timing). */
   readonly cpu: Record<'now' | 'nowFromDays' | 'asOfDirect', { node: number; database: number }>;

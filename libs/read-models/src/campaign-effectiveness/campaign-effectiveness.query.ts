@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { bankTimeZone, businessDay, type CampaignStatus, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, newcombePValue, REVENUE_DIFFERENCE_METHOD } from '@app/domain';
+import { bankTimeZone, businessDay, type CampaignStatus, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeLift, REVENUE_DIFFERENCE_METHOD } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -99,7 +99,7 @@ const channelsFrom = (upTo: boolean) => `
 const GROUPS_NOW = ranked(`
   SELECT grp, unit_id, tier, enrolled, contacted, offered, accepted, participated, converted, revenue_fen, squares
   FROM ce_group_now_counts WHERE campaign_id = $1 AND enrolled <> 0`);
-/** The group figures now as read before campaign-effectiveness v12: the day counters summed over every as-of day (the bench's same-run baseline). */
+/** The group figures now as read before campaign-effectiveness v13: the day counters summed over every as-of day (the bench's same-run baseline). */
 const GROUPS_NOW_FROM_DAYS = groupsFrom(false, `SELECT grp, unit_id, tier, converted, revenue_fen, squares FROM ce_group_now_counts WHERE campaign_id = $1`);
 
 /**
@@ -290,7 +290,7 @@ export async function campaignEffectiveness(db: Queryable, campaignId: string, a
   return counters && effectivenessFrom(counters);
 }
 
-/** The answer now with its groups summed from the day counters, as before campaign-effectiveness v12: the bench's same-run baseline; answers the same. */
+/** The answer now with its groups summed from the day counters, as before campaign-effectiveness v13: the bench's same-run baseline; answers the same. */
 export async function campaignEffectivenessNowFromDays(db: Queryable, campaignId: string): Promise<CampaignEffectiveness | null> {
   const counters = await countersNow(db, campaignId, GROUPS_NOW_FROM_DAYS);
   return counters && effectivenessFrom(counters);
@@ -328,14 +328,14 @@ function effectivenessFrom({ campaign: k, groups, totals, daily, channels }: Cou
   };
   if (t.conversionRate !== null && c.conversionRate !== null) {
     const diff = t.conversionRate - c.conversionRate;
-    const pValue = newcombePValue(t.converted, t.size, c.converted, c.size)!;
+    const { interval, pValue, significant } = newcombeLift(t.converted, t.size, c.converted, c.size)!;
     const revenuePerCustomer = t.revenueFen / t.size - c.revenueFen / c.size;
     lift = {
       ...lift,
       absolute: diff,
-      confidenceInterval95: newcombeInterval(t.converted, t.size, c.converted, c.size),
+      confidenceInterval95: interval,
       pValue,
-      significant: pValue < 0.05,
+      significant,
       incrementalConversions: diff * t.size,
       incrementalRevenue: formatFen(Math.round(revenuePerCustomer * t.size)),
     };
@@ -412,14 +412,51 @@ function strip({ revenueFen: _r, squares: _s, ...g }: GroupFigures & { revenueFe
   return g;
 }
 
-/** The sales behind the revenue figure: each with the event that recorded it. */
-export async function campaignConversions(pool: Queryable, campaignId: string) {
+/** Where a page of a campaign's sales ends: the last sale's time, customer and conversion id (the order's key). */
+export interface ConversionCursor {
+  readonly occurredAt: Date;
+  readonly customerId: string;
+  readonly conversionId: string;
+}
+
+/** The cursor as the API hands it out: opaque, URL-safe. */
+export function encodeConversionCursor(c: ConversionCursor): string {
+  return Buffer.from(JSON.stringify([c.occurredAt.toISOString(), c.customerId, c.conversionId])).toString('base64url');
+}
+
+/** A cursor this API handed out, or null for anything else. */
+export function decodeConversionCursor(text: string): ConversionCursor | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'string')) return null;
+    const [at, customerId, conversionId] = v as [string, string, string];
+    const occurredAt = new Date(at);
+    // Exactly as encoded (toISOString), so no date is read leniently (2026-02-30 is not 2 March).
+    if (Number.isNaN(occurredAt.getTime()) || occurredAt.toISOString() !== at) return null;
+    return { occurredAt, customerId, conversionId };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The sales behind the revenue figure, each with the event that recorded it: a page of at most
+ * `limit`, in order of time, then customer and conversion id (conversion ids are unique per
+ * customer only), after the cursor when given. `next` is the cursor of the page after, or null
+ * at the end. Keyset paging: a page reads its own rows off the index, however many sales the
+ * campaign has, and a sale recorded meanwhile never shifts a page already read.
+ */
+export async function campaignConversions(pool: Queryable, campaignId: string, page: { limit: number; after?: ConversionCursor | null }) {
+  const after = page.after ?? null;
   const { rows } = await pool.query(
     `SELECT conversion_id, event_id, customer_id, staff_id, product_code, amount_fen, revenue_fen, occurred_at, reversed
-     FROM ce_conversions WHERE campaign_id = $1 ORDER BY occurred_at, conversion_id`,
-    [campaignId],
+     FROM ce_conversions
+     WHERE campaign_id = $1 AND ($3::timestamptz IS NULL OR (occurred_at, customer_id, conversion_id) > ($3::timestamptz, $4::text, $5::text))
+     ORDER BY occurred_at, customer_id, conversion_id LIMIT $2`,
+    [campaignId, page.limit + 1, after?.occurredAt ?? null, after?.customerId ?? null, after?.conversionId ?? null],
   );
-  return rows.map((r) => ({
+  const more = rows.length > page.limit;
+  const conversions = rows.slice(0, page.limit).map((r) => ({
     conversionId: r.conversion_id as string,
     eventId: r.event_id as string,
     customerId: r.customer_id as string,
@@ -430,6 +467,9 @@ export async function campaignConversions(pool: Queryable, campaignId: string) {
     occurredAt: (r.occurred_at as Date).toISOString(),
     reversed: r.reversed as boolean,
   }));
+  const last = conversions[conversions.length - 1];
+  const next = more && last ? encodeConversionCursor({ occurredAt: new Date(last.occurredAt), customerId: last.customerId, conversionId: last.conversionId }) : null;
+  return { conversions, next };
 }
 
 /** Every campaign with its headline figures. */
