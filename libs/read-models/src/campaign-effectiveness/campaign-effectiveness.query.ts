@@ -95,18 +95,25 @@ const channelsFrom = (upTo: boolean) => `
   SELECT channel, sum(contacts) AS contacts, sum(customers) AS customers FROM ce_channel_counts
   WHERE campaign_id = $1 ${upTo ? 'AND day <= $2::date' : ''} GROUP BY channel HAVING sum(contacts) <> 0 ORDER BY channel`;
 
+/** The group figures now: one row per group, unit and tier at enrolment (ce_group_now_counts), whatever the days the campaign ran. */
+const GROUPS_NOW = ranked(`
+  SELECT grp, unit_id, tier, enrolled, contacted, offered, accepted, participated, converted, revenue_fen, squares
+  FROM ce_group_now_counts WHERE campaign_id = $1 AND enrolled <> 0`);
+/** The group figures now as read before campaign-effectiveness v13: the day counters summed over every as-of day (the bench's same-run baseline). */
+const GROUPS_NOW_FROM_DAYS = groupsFrom(false, `SELECT grp, unit_id, tier, converted, revenue_fen, squares FROM ce_group_now_counts WHERE campaign_id = $1`);
+
 /**
  * Now: the counters the projection keeps (ce_*_counts, ce_campaign_totals), read by primary key —
- * rows that grow with the days a campaign ran, never with its customers or sales, and plans that
- * do not depend on fresh statistics.
+ * the groups a row per group, unit and tier; the daily series and channels rows that grow with the
+ * days a campaign ran; never with its customers or sales, and plans that do not depend on fresh statistics.
  */
-async function countersNow(db: Queryable, campaignId: string): Promise<Counters | null> {
+async function countersNow(db: Queryable, campaignId: string, groups = GROUPS_NOW): Promise<Counters | null> {
   const all = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId])).rows as T[];
   const [campaign] = await all<Counters['campaign']>(`SELECT ${CAMPAIGN_COLUMNS} FROM ce_campaigns WHERE campaign_id = $1`);
   if (!campaign) return null;
   return {
     campaign,
-    groups: await all(groupsFrom(false, `SELECT grp, unit_id, tier, converted, revenue_fen, squares FROM ce_group_sales_counts WHERE campaign_id = $1`)),
+    groups: await all(groups),
     totals: (await all<Counters['totals']>(`SELECT * FROM ce_campaign_totals WHERE campaign_id = $1`))[0] ?? NO_TOTALS,
     daily: await all(dailyFrom(false)),
     channels: await all(channelsFrom(false)),
@@ -280,6 +287,12 @@ export async function campaignEffectiveness(db: Queryable, campaignId: string, a
     const day = businessDay(asOf);
     counters = endOfBusinessDay(day) === asOf.toISOString() ? await countersAtDayEnd(db, campaignId, asOf, day) : await countersAsOf(db, campaignId, asOf);
   }
+  return counters && effectivenessFrom(counters);
+}
+
+/** The answer now with its groups summed from the day counters, as before campaign-effectiveness v13: the bench's same-run baseline; answers the same. */
+export async function campaignEffectivenessNowFromDays(db: Queryable, campaignId: string): Promise<CampaignEffectiveness | null> {
+  const counters = await countersNow(db, campaignId, GROUPS_NOW_FROM_DAYS);
   return counters && effectivenessFrom(counters);
 }
 
