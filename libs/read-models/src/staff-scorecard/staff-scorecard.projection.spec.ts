@@ -252,6 +252,83 @@ describe('the staff scorecard as effects', () => {
         ]);
       });
 
+      describe('from one centre to another, and a move up recorded late', () => {
+        const centres = () => [
+          event('OrgUnitOpened', { unitId: 'WC1', parentId: 'BR1', name: 'WC1', level: 'sub_branch_1', wealthCentre: true }, '2026-01-01T00:00:00.000Z'),
+          event('OrgUnitOpened', { unitId: 'WC2', parentId: 'BR1', name: 'WC2', level: 'sub_branch_1', wealthCentre: true }, '2026-01-01T00:00:00.000Z'),
+          event('StaffMemberRegistered', { staffId: 'rmW', unitId: 'WC1', role: 'rm', displayName: 'RM W' }, '2026-01-01T00:00:00.000Z'),
+          event('StaffMemberRegistered', { staffId: 'rmV', unitId: 'WC2', role: 'rm', displayName: 'RM V' }, '2026-01-01T00:00:00.000Z'),
+        ];
+        const move = (customerId: string, fromUnitId: string, toUnitId: string, fromStaffId: string | null, toStaffId: string, occurredAt: string) => [
+          event('CustomerTransferred', { customerId, fromUnitId, toUnitId, fromStaffId, toStaffId, crossBranch: false }, occurredAt),
+          event('CustomerAssignedToManager', { customerId, staffId: toStaffId }, occurredAt),
+        ];
+        const soldTo = (customerId: string, conversionId: string, occurredAt: string) =>
+          event('ConversionRecorded', { conversionId, customerId, staffId: 'rmV', productCode: 'DEP', amount: '100.00', revenue: '100.00', campaignId: null, referrerStaffId: null, referralId: null }, occurredAt);
+
+        it('given a customer onboarded in centre WC1 and moved to WC2, a sale there is simply the centre manager: no sub-branch referred them, so WC1 is no referrer', () => {
+          const events = [
+            ...given(),
+            ...centres(),
+            event('CustomerOnboarded', { customerId: 'C9', homeUnitId: 'WC1' }, '2026-01-02T00:00:00.000Z'),
+            event('CustomerAssignedToManager', { customerId: 'C9', staffId: 'rmW' }, '2026-01-02T00:00:00.000Z'),
+            ...move('C9', 'WC1', 'WC2', 'rmW', 'rmV', '2026-02-28T16:30:00.000Z'), // 00:30 Beijing on 1 March
+            soldTo('C9', 'S1', '2026-03-09T16:00:00.000Z'),
+          ];
+          expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ conversion_id: 'S1', kind: 'sale', staff_id: 'rmV', unit_id: 'WC2', period: '2026-03' }]);
+        });
+
+        it('given a customer moved up from SB1 by rm1 and then from WC1 to WC2, a sale in WC2 stays rm1s in SB1, the shadow to rmV in WC2', () => {
+          const events = [
+            ...given(),
+            ...centres(),
+            ...move('C1', 'SB1', 'WC1', 'rm1', 'rmW', '2026-01-31T16:30:00.000Z'), // 00:30 Beijing on 1 February
+            ...move('C1', 'WC1', 'WC2', 'rmW', 'rmV', '2026-02-28T16:30:00.000Z'), // 00:30 Beijing on 1 March
+            soldTo('C1', 'S1', '2026-02-28T15:30:00.000Z'), // 23:30 Beijing on 28 February: still in WC1, rmW its manager
+            soldTo('C1', 'S2', '2026-03-09T16:00:00.000Z'),
+          ];
+          expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
+            { conversion_id: 'S1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-02' },
+            { conversion_id: 'S1', kind: 'shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-02' },
+            { conversion_id: 'S2', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+            { conversion_id: 'S2', kind: 'shadow', staff_id: 'rmV', unit_id: 'WC2', period: '2026-03' },
+          ]);
+        });
+
+        it('given a move up recorded late and dated before a reassignment recorded earlier, the referrer is the manager at the move by business time (rm1), not the manager when it was recorded (rm2)', () => {
+          // rm1 manages C1 from 2 January; rm2 from 10 March (recorded first); the move up to WC1, recorded later, is dated 8 March.
+          const events = [
+            ...given(),
+            ...centres(),
+            assign('rm2', '2026-03-10T02:00:00.000Z'),
+            ...move('C1', 'SB1', 'WC1', 'rm2', 'rmW', '2026-03-08T02:00:00.000Z'),
+            soldTo('C1', 'S1', '2026-03-20T02:00:00.000Z'),
+          ];
+          // The move, recorded last, holds from 8 March: rmW manages C1 on 20 March; on 8 March its manager was rm1.
+          expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
+            { conversion_id: 'S1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+            { conversion_id: 'S1', kind: 'shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
+          ]);
+        });
+
+        it('given a move into WC2 recorded late and dated inside a stay in WC1, the WC2 stay keeps the WC1 stays referrer', () => {
+          // Up to WC1 (by rm1, from SB1) on 1 March, back to SB2 (rm2) on 1 April; then recorded: into WC2 dated 15 March.
+          const events = [
+            ...given(),
+            ...centres(),
+            ...move('C1', 'SB1', 'WC1', 'rm1', 'rmW', '2026-03-01T02:00:00.000Z'),
+            ...move('C1', 'WC1', 'SB2', 'rmW', 'rm2', '2026-04-01T02:00:00.000Z'),
+            ...move('C1', 'SB2', 'WC2', 'rm2', 'rmV', '2026-03-15T02:00:00.000Z'),
+            soldTo('C1', 'S1', '2026-04-20T02:00:00.000Z'),
+          ];
+          // The WC2 stay, recorded last, holds from 15 March on; it was entered from the WC1 stay (in force on 15 March), so rm1 of SB1 referred.
+          expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
+            { conversion_id: 'S1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-04' },
+            { conversion_id: 'S1', kind: 'shadow', staff_id: 'rmV', unit_id: 'WC2', period: '2026-04' },
+          ]);
+        });
+      });
+
       describe('up to WC1, back to SB2, up again to WC2, each move at 00:30 Beijing on the first of a month', () => {
         // 00:30 Beijing on 1 March, 1 April and 1 May; 23:30 the night before each; 00:45 on 1 May.
         const UP = '2026-02-28T16:30:00.000Z';

@@ -102,8 +102,11 @@ function reassigned(e: RecordedEvent, s: ScorecardState, customerId: string, man
 /**
  * A transfer supersedes the stays recorded before it from its business time on (`placeInterval`, the
  * rule of assignments and staff moves). Into a wealth centre, the stay keeps its referrer: from another
- * centre, that stay's; else the manager at the move's business time and the unit the customer left
- * (影子考核: the referrer and the referring sub-branch). Once per transfer; a customer never onboarded is ignored.
+ * centre, that stay's, or none when no sub-branch referred the customer there (onboarded in a centre, moved up
+ * without a manager): a centre never becomes a referring sub-branch; from a sub-branch, the manager at the move's
+ * business time (the one rule, not the event's `fromStaffId`, which names the manager when it was recorded) and
+ * the unit the customer left (影子考核: the referrer and the referring sub-branch). Once per transfer; a customer
+ * never onboarded is ignored.
  */
 function transferred(e: RecordedEvent, s: ScorecardState, customerId: string, toUnitId: string): Effect[] {
   const stays = s.stays.get(customerId);
@@ -112,7 +115,7 @@ function transferred(e: RecordedEvent, s: ScorecardState, customerId: string, to
   const left = stayAt(stays, t, seqOf(e));
   const manager = managerAt(s.assignments.get(customerId), t, seqOf(e));
   const movedUp = left && manager ? { staffId: manager, unitId: left.unitId } : null;
-  const referrer = s.wealthCentres.get(toUnitId) ? (left?.referrer ?? movedUp) : null;
+  const referrer = !s.wealthCentres.get(toUnitId) ? null : left && s.wealthCentres.get(left.unitId) ? left.referrer : movedUp;
   const { cuts } = placeInterval(stays, (x) => x.from, t);
   stays.push({ eventId: e.metadata.eventId, seq: seqOf(e), unitId: toUnitId, from: t, referrer });
   const closed = cuts.map((c) => ({ eventId: c.interval.eventId, to: c.to }));

@@ -109,7 +109,10 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
     state.stays.set(r.customer_id, list);
   }
 
-  const units = await tx.query(`SELECT unit_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])`, [uniq(transfers.map((e) => d(e).toUnitId))]);
+  // Whether a transfer goes into a centre, and whether the stay it leaves was in one (that stay's referrer is kept).
+  const transferred = new Set(transfers.map((e) => d(e).customerId));
+  const leftUnits = [...state.stays].filter(([customerId]) => transferred.has(customerId)).flatMap(([, list]) => list.map((x) => x.unitId));
+  const units = await tx.query(`SELECT unit_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])`, [uniq([...transfers.map((e) => d(e).toUnitId), ...leftUnits])]);
   for (const r of units.rows) state.wealthCentres.set(r.unit_id, r.wealth_centre);
 
   const weights = await tx.query(`SELECT product_code, weight FROM sc_products WHERE product_code = ANY($1::text[])`, [uniq(recorded.map((e) => d(e).productCode))]);
