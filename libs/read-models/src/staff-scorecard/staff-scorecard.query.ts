@@ -1,6 +1,6 @@
 import type { Queryable } from '../runner/read-model-position';
 import { businessMonthBounds, formatFen, fromHundredths, type Role } from '@app/domain';
-import { ranksInUnit, rollUp, type Figures, type UnitScore } from './staff-scorecard.roll-up';
+import { rollUp, type Figures, type UnitRow, type UnitScore, type UnitSums } from './staff-scorecard.roll-up';
 import { inForceAt, type StaffInterval } from './staff-scorecard.intervals';
 
 export interface PersonScore {
@@ -33,50 +33,104 @@ export interface PersonScore {
   readonly rankInUnit: number;
 }
 
+/** Which people rows of the scorecard to answer: best score first, then by staff id (and unit). */
+export interface PeoplePage {
+  /** How many person-unit rows (null or absent: all of them). */
+  readonly limit?: number | null;
+  /** How many rows to skip first. */
+  readonly offset?: number;
+  /** Only this person's rows (ranked in their units all the same): a reader who sees themselves only. */
+  readonly staffId?: string;
+}
+
 /**
- * The scorecard of a month for everyone at or below `orgUnit` (all units when absent), with
- * roll-ups: each unit sums the people under it, at any depth (`rollUp`); people ranked in their
- * unit by `ranksInUnit`.
+ * The scorecard of a month for everyone at or below `orgUnit` (all units when absent): a page of
+ * its people (`PeoplePage`: best score first, ties by staff id; `peopleTotal` rows in all) and
+ * every unit's roll-up.
  *
  * A person is shown under each unit they were in during the month (one row per person and unit),
  * with the figures of the facts that happened while they were there: a move later does not change
  * a month that has passed. Figures are read from the person-unit-month counters; points and
  * revenue are summed as integers (hundredths of a point, fen) and shown with two places.
+ *
+ * Flat in the org's size but for the database's own work: the rows are ranked (`rank()` in each
+ * unit, the whole unit however the page falls), ordered and counted in SQL and only the page's rows
+ * are read in full; each unit's rows are summed in SQL (GROUP BY unit) and only those sums, one per
+ * unit, go up the tree (`rollUp`).
  */
-export async function scorecard(pool: Queryable, period: string, orgUnit?: string, read: PeopleReader = readPeople): Promise<{ people: PersonScore[]; units: UnitScore[] }> {
-  const { rows: units } = await pool.query<{ unit_id: string; parent_id: string | null; name: string }>(
+export async function scorecard(
+  pool: Queryable,
+  period: string,
+  orgUnit?: string,
+  page: PeoplePage = {},
+  read: PeopleReader = readPeople,
+): Promise<{ people: PersonScore[]; peopleTotal: number; units: UnitScore[] }> {
+  const { rows: units } = await pool.query<UnitRow & { target: string | null }>(
     `WITH RECURSIVE sub AS (
        SELECT unit_id, parent_id, name FROM sc_units WHERE ($1::text IS NULL AND parent_id IS NULL) OR unit_id = $1
        UNION ALL SELECT u.unit_id, u.parent_id, u.name FROM sc_units u JOIN sub ON u.parent_id = sub.unit_id)
-     SELECT * FROM sub`,
-    [orgUnit ?? null],
+     SELECT sub.*, t.points_hundredths AS target FROM sub LEFT JOIN sc_targets t ON t.subject_id = sub.unit_id AND t.period = $2`,
+    [orgUnit ?? null, period],
   );
   const unitIds = units.map((u) => u.unit_id);
-  const people = await read(pool, period, { unitIds });
-  const ranks = ranksInUnit(people.map(({ person, figures }) => ({ unitId: person.unitId, scoreHundredths: figures.scoreHundredths })));
-  // Object.assign, not a spread: adding a property to a spread copy costs V8 about 4 times as much (8,000 rows: 40 ms against 10).
-  const ranked: PersonScore[] = people.map(({ person }, i) => Object.assign({}, person, { rankInUnit: ranks[i]! }));
-
-  const { rows: unitTargets } = await pool.query<{ subject_id: string; points_hundredths: string }>(
-    `SELECT subject_id, points_hundredths FROM sc_targets WHERE period = $1 AND subject_id = ANY($2::text[])`,
-    [period, unitIds],
+  const { from, to } = businessMonthBounds(period);
+  const { rows: ranked } = await pool.query<{ total: string; staff_id: string | null; unit_id: string; rank_in_unit: string }>(
+    `WITH who AS (${PEOPLE_OF_THE_MONTH}), ${MONTH_ROWS},
+     ranked AS (SELECT staff_id, unit_id, score, rank() OVER (PARTITION BY unit_id ORDER BY score DESC) AS rank_in_unit FROM month_rows),
+     asked AS (SELECT * FROM ranked WHERE $6::text IS NULL OR staff_id = $6)
+     SELECT n.total, p.staff_id, p.unit_id, p.rank_in_unit
+     FROM (SELECT count(*) AS total FROM asked) n
+     LEFT JOIN LATERAL (SELECT * FROM asked ORDER BY score DESC, staff_id, unit_id LIMIT $7 OFFSET $8) p ON true`,
+    [period, unitIds, from, to, null, page.staffId ?? null, page.limit ?? null, page.offset ?? 0],
   );
-  const unitScores = rollUp(units, people, unitTargets);
-  return { people: ranked, units: unitScores };
+  const pageRows = ranked.filter((r) => r.staff_id !== null);
+  const all = page.limit == null && !page.offset && !page.staffId;
+  const read_ = pageRows.length === 0 ? [] : await read(pool, period, { unitIds: [...new Set(pageRows.map((r) => r.unit_id))], staffIds: all ? undefined : [...new Set(pageRows.map((r) => r.staff_id!))] });
+  const byKey = new Map(read_.map((x) => [`${x.person.staffId}\u0000${x.person.unitId}`, x.person]));
+  // Object.assign, not a spread: adding a property to a spread copy costs V8 about 4 times as much.
+  const people: PersonScore[] = pageRows.map((r) => Object.assign({}, byKey.get(`${r.staff_id}\u0000${r.unit_id}`)!, { rankInUnit: Number(r.rank_in_unit) }));
+
+  const { rows: sums } = await pool.query<Record<string, string>>(
+    `WITH who AS (${PEOPLE_OF_THE_MONTH}), ${MONTH_ROWS},
+     movers AS (SELECT staff_id FROM month_rows GROUP BY staff_id HAVING count(*) > 1)
+     SELECT unit_id, NULL AS staff_id, count(*) AS people, sum(conversions) AS conversions, sum(revenue_fen) AS revenue_fen,
+       sum(points) AS points, sum(shadow) AS shadow, sum(score) AS score
+     FROM month_rows GROUP BY unit_id
+     UNION ALL
+     SELECT unit_id, staff_id, NULL, NULL, NULL, NULL, NULL, NULL FROM month_rows WHERE staff_id IN (SELECT staff_id FROM movers)`,
+    [period, unitIds, from, to, null],
+  );
+  const unitSums: UnitSums[] = [];
+  const movers = new Map<string, string[]>();
+  for (const r of sums) {
+    if (r.staff_id !== null) movers.set(r.staff_id!, [...(movers.get(r.staff_id!) ?? []), r.unit_id!]);
+    else unitSums.push({ unitId: r.unit_id!, people: Number(r.people), conversions: Number(r.conversions), revenueFen: Number(r.revenue_fen), pointsHundredths: Number(r.points), shadowHundredths: Number(r.shadow), scoreHundredths: Number(r.score) });
+  }
+  const targets = units.filter((u) => u.target !== null).map((u) => ({ subject_id: u.unit_id, points_hundredths: u.target! }));
+  return { people, peopleTotal: Number(ranked[0]!.total), units: rollUp(units, unitSums, [...movers.values()], targets) };
 }
 
-/** Reads the person-unit rows of a month: of the units named, or of one person (in every unit they were in). */
-export type PeopleReader = (pool: Queryable, period: string, where: { unitIds?: string[]; staffId?: string }) => Promise<{ person: Omit<PersonScore, 'rankInUnit'>; figures: Figures }[]>;
+/** Reads the person-unit rows of a month: of the units named, or of the people named (in every unit they were in). */
+export type PeopleReader = (pool: Queryable, period: string, where: { unitIds?: string[]; staffIds?: string[] }) => Promise<{ person: Omit<PersonScore, 'rankInUnit'>; figures: Figures }[]>;
 
 /**
- * Who was in the units named during the month (or the one person): anyone with counters there,
+ * Who was in the units named during the month (or the people named): anyone with counters there,
  * and anyone whose unit interval overlaps the month.
  */
 export const PEOPLE_OF_THE_MONTH = `
-  SELECT staff_id, unit_id FROM sc_person_month WHERE period = $1 AND ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5)
+  SELECT staff_id, unit_id FROM sc_person_month WHERE period = $1 AND ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text[] IS NULL OR staff_id = ANY($5::text[]))
   UNION
   SELECT staff_id, unit_id FROM sc_staff_units
-  WHERE ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5) AND (valid_from IS NULL OR valid_from < $4) AND (valid_to IS NULL OR (valid_to > $3 AND valid_to > COALESCE(valid_from, '-infinity')))`;
+  WHERE ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text[] IS NULL OR staff_id = ANY($5::text[])) AND (valid_from IS NULL OR valid_from < $4) AND (valid_to IS NULL OR (valid_to > $3 AND valid_to > COALESCE(valid_from, '-infinity')))`;
+
+/** The figures the ranking and the units' sums need, a row per person and unit of the month (`who`), integers. */
+const MONTH_ROWS = `month_rows AS (
+  SELECT w.staff_id, w.unit_id, COALESCE(m.conversions, 0) AS conversions, COALESCE(m.revenue_fen, 0) AS revenue_fen,
+    COALESCE(m.points_hundredths, 0) AS points, COALESCE(m.shadow_hundredths, 0) AS shadow,
+    COALESCE(m.points_hundredths, 0) - COALESCE(m.penalty_hundredths, 0) AS score
+  FROM who w
+  JOIN sc_staff s ON s.staff_id = w.staff_id
+  LEFT JOIN sc_person_month m ON m.period = $1 AND m.unit_id = w.unit_id AND m.staff_id = w.staff_id)`;
 
 /**
  * The person-unit rows of a month, read from the counters: a row per person and unit (their
@@ -105,7 +159,7 @@ const readPeople: PeopleReader = async (pool, period, where) => {
      LEFT JOIN sc_open_assignments o ON o.staff_id = w.staff_id
      LEFT JOIN sc_targets t ON t.subject_id = w.staff_id AND t.period = $1
      ORDER BY w.staff_id, w.unit_id`,
-    [period, where.unitIds ?? null, from, to, where.staffId ?? null],
+    [period, where.unitIds ?? null, from, to, where.staffIds ?? null],
   );
   return rows.map(personRow);
 };
@@ -146,15 +200,15 @@ export function personRow(r: Record<string, any>): { person: Omit<PersonScore, '
  * unit they were in last (where they rank as in that row).
  */
 export async function personScorecard(pool: Queryable, staffId: string, period: string): Promise<(PersonScore & { byUnit?: PersonScore[] }) | null> {
-  const mine = await readPeople(pool, period, { staffId });
+  const mine = await readPeople(pool, period, { staffIds: [staffId] });
   if (mine.length === 0) return null;
   // The unit they were in at the month's last instant, by the intervals' one rule (the last recorded of those starting by then).
   const { rows: intervals } = await pool.query<{ event_id: string; seq: string; unit_id: string; valid_from: Date | null }>(`SELECT event_id, seq, unit_id, valid_from FROM sc_staff_units WHERE staff_id = $1`, [staffId]);
   const units: StaffInterval[] = intervals.map((r) => ({ eventId: r.event_id, seq: BigInt(r.seq), unitId: r.unit_id, validFrom: r.valid_from ? r.valid_from.getTime() : null }));
   const latestUnit = inForceAt(units, (i) => i.validFrom, Date.parse(businessMonthBounds(period).to) - 1, null)?.unitId;
-  // Ranks come from each unit's whole scorecard for the month.
+  // Ranks come from each unit's whole scorecard for the month (only their rows of it read).
   const ranked = await Promise.all(
-    mine.map(async ({ person }) => (await scorecard(pool, period, person.unitId)).people.find((p) => p.staffId === staffId && p.unitId === person.unitId)!),
+    mine.map(async ({ person }) => (await scorecard(pool, period, person.unitId, { staffId })).people.find((p) => p.unitId === person.unitId)!),
   );
   const last = ranked.find((p) => p.unitId === latestUnit) ?? ranked.at(-1)!;
   if (ranked.length === 1) return last;

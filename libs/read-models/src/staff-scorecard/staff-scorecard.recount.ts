@@ -1,6 +1,6 @@
 import { businessMonthBounds } from '@app/domain';
 import type { Queryable } from '../runner/read-model-position';
-import { PEOPLE_OF_THE_MONTH, personRow, scorecard, type PeopleReader } from './staff-scorecard.query';
+import { PEOPLE_OF_THE_MONTH, personRow, scorecard, type PeoplePage, type PeopleReader } from './staff-scorecard.query';
 
 /**
  * The scorecard as it was answered before the adherence counters (staff-scorecard v6): customers
@@ -30,10 +30,10 @@ const recountPeople: PeopleReader = async (pool, period, where) => {
        FROM sc_assignments g
        WHERE g.manager_id = w.staff_id AND g.valid_from < $4 AND (g.valid_to IS NULL OR (g.valid_to > $3 AND g.valid_to > g.valid_from))) a ON true
      ORDER BY w.staff_id, w.unit_id`,
-    [period, where.unitIds ?? null, from, to, where.staffId ?? null],
+    [period, where.unitIds ?? null, from, to, where.staffIds ?? null],
   );
   return rows.map(personRow);
 };
 
 /** Staff and unit scorecards for a month, customers contacted and adherence recounted from the fact rows. */
-export const scorecardRecounted = (pool: Queryable, period: string, orgUnit?: string) => scorecard(pool, period, orgUnit, recountPeople);
+export const scorecardRecounted = (pool: Queryable, period: string, orgUnit?: string, page: PeoplePage = {}) => scorecard(pool, period, orgUnit, page, recountPeople);
