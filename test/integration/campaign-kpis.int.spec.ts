@@ -2,7 +2,7 @@ import { attributionRule } from '@app/domain';
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { campaignKpis, scorecardAsOf } from '@app/read-models';
-import { formatPosition } from '@app/event-store';
+import { formatPosition, parsePosition } from '@app/event-store';
 import { startProjector } from '@app/platform';
 import { expectCaughtUp } from '../support/project-to-end';
 
@@ -21,6 +21,8 @@ describe('campaign KPIs as of a date and under attribution models', () => {
   let t: TestApp;
   let c: ReturnType<typeof api>;
   const D = new Date('2026-05-31T15:59:59.999Z');
+  /** The position of K1's cost (the fifth thing written after the launches). */
+  let costed: string;
   const ok = async (p: Promise<{ status: number; body: any }>) => {
     const r = await p;
     if (r.status >= 300) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
@@ -51,7 +53,7 @@ describe('campaign KPIs as of a date and under attribution models', () => {
     const sale = (customerId: string, revenue: string, campaignId: string | null, occurredAt: string) => rec({ kind: 'conversion', customerId, productCode: 'DEP-1Y', amount: '1000', revenue, campaignId, occurredAt });
     await contact('B', 'K1', '2026-03-02T10:00:00+08:00');
     await sale('B', '100.00', 'K1', '2026-03-10T10:00:00+08:00');
-    await ok(mkt.post('/api/campaigns/K1/costs', { amount: '65.00', description: 'calls', occurredAt: '2026-04-01T10:00:00+08:00' }));
+    costed = (await ok(mkt.post('/api/campaigns/K1/costs', { amount: '65.00', description: 'calls', occurredAt: '2026-04-01T10:00:00+08:00' }))).position;
     await contact('A', 'K1', '2026-05-10T10:00:00+08:00');
     await contact('A', 'K2', '2026-05-20T10:00:00+08:00');
     await sale('A', '90.00', null, '2026-05-25T10:00:00+08:00');
@@ -102,6 +104,19 @@ describe('campaign KPIs as of a date and under attribution models', () => {
     // K2's share 1 / (1 + 2^(−10/7)) = 1 / 1.3715 = 0.72913; 9,000 fen × 0.72913 = 6,562.2 → 65.62, K1 the rest 24.38 → 130 + 24.38 = 154.38.
     const decay = await kpis({ asOf: D, attribution: attributionRule('time-decay') });
     expect([decay.K1.attributed.revenue, decay.K2.attributed.revenue]).toEqual(['154.38', '65.62']);
+  }, 60_000);
+
+  it('replays as of 31 May up to a position given (the one a cache keyed the answer by): the figures and through of that position, not of the head', async () => {
+    // Up to the cost: B's contact (2 Mar), B's 100.00 sale (10 Mar) and the cost 65.00; nothing of A yet, nor B's May sale.
+    // Last-touch: K1 100.00 in 1 (tagged), K2 nothing; ROI (100 − 65) / 65. Read to the head it would be K1 130.00 in 2 and K2 90.00.
+    const { answer, K1, K2 } = await kpis({ asOf: D, attribution: attributionRule('last-touch'), through: parsePosition(costed) });
+    expect({ through: answer.through, K1: [K1.conversions, K1.revenue, K1.cost, K1.attributed.conversions, K1.attributed.revenue], K2: K2 && [K2.attributed.conversions, K2.attributed.revenue], unattributed: answer.unattributed }).toEqual({
+      through: costed,
+      K1: [1, '100.00', '65.00', 1, '100.00'],
+      K2: [0, '0.00'],
+      unattributed: { conversions: 0, revenue: '0.00' },
+    });
+    expect(K1.attributed.roi).toBeCloseTo(35 / 65, 4);
   }, 60_000);
 
   it('answers the same on the API: GET /api/campaigns/:id/effectiveness?asOf=&attribution=, in scope only', async () => {

@@ -1,7 +1,8 @@
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { parseRuleSet, scorecard, whatIf, withReadModels } from '@app/read-models';
-import { expectCaughtUp } from '../support/project-to-end';
+import { campaignEffectivenessProjection, parseRuleSet, scorecard, whatIf, withReadModels } from '@app/read-models';
+import { formatPosition } from '@app/event-store';
+import { expectCaughtUp, projectToEnd } from '../support/project-to-end';
 
 /**
  * What-if: the history under another rule set, beside the live figures, with nothing live touched.
@@ -79,5 +80,24 @@ describe('what-if', () => {
     ]);
     const { rows: scratch } = await t.db.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rm\\_scratch\\_%'`);
     expect(scratch).toEqual([]);
+  }, 60_000);
+
+  // Last in this block: it stops the projector.
+  it('compares like with like while a live read model is behind: each side replayed up to its own position, and both stated', async () => {
+    await expectCaughtUp(t.runtime.projector!, 60_000);
+    const before = formatPosition((await t.runtime.store.headPosition())!);
+    await t.runtime.projector!.stop();
+    // rm2 sells C FUND-BOND for 10.00 (untagged) on 8 March at 23:30 Beijing (15:30 UTC): 15 points at the weight of 1.50.
+    // Only the campaigns' read model is taken past it; the scorecard stays where it was.
+    const c = api(t);
+    const sold = await c.as('head-br1').post('/api/interactions', { kind: 'conversion', customerId: 'C', staffId: 'rm2', productCode: 'FUND-BOND', amount: '1000', revenue: '10.00', campaignId: null, occurredAt: '2026-03-08T23:30:00+08:00' });
+    expect(sold.status).toBe(201);
+    await projectToEnd(t.runtime.store, t.db.pool, [campaignEffectivenessProjection], { batchSize: 50 });
+    // The rule set the platform already has (FUND-BOND at 1.50): nothing may change. Read to the head, the replay
+    // would give rm2 60.05 + 15 = 75.05 points against the live 60.05, a change the rules did not make.
+    const answer = await whatIf(t.db.pool, t.runtime.store, parseRuleSet('{"scoring": {"productWeights": {"FUND-BOND": 1.5}}}', 'same.json'), period);
+    expect(answer.people).toEqual([]);
+    expect(answer.campaigns.map((k) => [k.campaignId, k.change])).toEqual([['K1', { conversions: 0, revenue: '0.00' }]]);
+    expect(answer.through).toEqual({ campaigns: sold.body.position, people: before });
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { invalid, requireRole, type Actor } from '@app/domain';
 import type { Runtime } from '@app/platform';
 import { CurrentActor, Roles } from '../http/auth';
+import { pageLimit } from '../http/paging';
 import { RUNTIME } from '@app/application';
 import { Answer, auditAnswer } from '../openapi/answers';
 
@@ -21,8 +22,7 @@ export class AuditController {
   @Answer(auditAnswer)
   async list(@CurrentActor() actor: Actor, @Query('actor') who?: string, @Query('outcome') outcome?: string, @Query('limit') limit?: string): Promise<Answer<typeof auditAnswer>> {
     requireRole(actor, ['admin']);
-    const n = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw invalid('INVALID_LIMIT', 'limit is a whole number from 1 to 1000', { limit });
+    const n = pageLimit(limit, { fallback: 100, max: 1000 });
     if (outcome !== undefined && !['ok', 'refused', 'denied', 'failed'].includes(outcome)) throw invalid('INVALID_OUTCOME', 'outcome is ok, refused, denied or failed', { outcome });
     return { entries: await this.runtime.audit.list({ actor: who, outcome, limit: n }) };
   }

@@ -157,6 +157,19 @@ describe('campaign effectiveness read model', () => {
     expect(rows.map((x) => x.type)).toEqual(['ConversionRecorded', 'ConversionRecorded', 'ConversionRecorded']);
   });
 
+  it('pages the sales by the cursor it hands out, and refuses a bad limit or cursor with 400', async () => {
+    const url = `/api/campaigns/K1/effectiveness/conversions?minPosition=${lastPosition}`;
+    const first = (await c.as('mkt-br1').get(`${url}&limit=2`)).body;
+    expect(first.conversions.map((x: { customerId: string }) => x.customerId)).toEqual([T[0], T[1]]);
+    const rest = (await c.as('mkt-br1').get(`${url}&limit=2&after=${first.next}`)).body;
+    expect(rest.conversions.map((x: { customerId: string }) => x.customerId)).toEqual([T[2]]);
+    expect(rest.next).toBeNull();
+    for (const [query, code] of [['limit=0', 'INVALID_LIMIT'], ['limit=5001', 'INVALID_LIMIT'], ['limit=2x', 'INVALID_LIMIT'], ['limit=-1', 'INVALID_LIMIT'], ['after=nonsense', 'INVALID_CURSOR']]) {
+      const r = await c.as('mkt-br1').get(`${url}&${query}`);
+      expect({ query, status: r.status, code: r.body.error?.code }).toEqual({ query, status: 400, code });
+    }
+  });
+
   it('lists campaigns with headline figures and states the position and lag it reflects', async () => {
     const r = (await c.as('mkt-br1').get(`/api/campaigns?minPosition=${lastPosition}`)).body;
     expect(r.campaigns).toEqual([

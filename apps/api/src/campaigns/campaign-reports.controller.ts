@@ -2,13 +2,14 @@ import { Controller, Get, Inject, Param, Query, ServiceUnavailableException } fr
 import { QueryBus, Query as CqrsQuery, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { asOfInstant, attributionRule, campaignDecider, campaignInScope, campaignStream, forbidden, invalid, notFound, type Actor, type AttributionRule } from '@app/domain';
-import { formatPosition } from '@app/event-store';
+import { comparePositions, formatPosition, type Position } from '@app/event-store';
 import { loadState, OrganisationDirectory, RUNTIME } from '@app/application';
 import { ReplaySlots } from './replay-slots';
 import { requireCampaignInScope } from '../http/scope';
 import type { Runtime } from '@app/platform';
-import { campaignKpis, readModelPosition, ReadModelNotReady, ReadTimedOut, type KpiAnswer, campaignConversions, campaignEffectiveness, campaignEffectivenessProjection, campaignList, campaignTotals, type CampaignEffectiveness, type Queryable } from '@app/read-models';
-import { readModelAnswer } from '../http/read-model';
+import { campaignKpis, replaysHistory, readModelPosition, ReadModelNotReady, ReadTimedOut, type KpiAnswer, campaignConversions, decodeConversionCursor, campaignEffectiveness, campaignEffectivenessProjection, campaignList, campaignTotals, type CampaignEffectiveness, type Queryable } from '@app/read-models';
+import { awaitReadModels, readModelAnswer, readModelBehind } from '../http/read-model';
+import { pageLimit } from '../http/paging';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 import { Answer, campaignConversionsAnswer, campaignListAnswer, effectivenessAnswer } from '../openapi/answers';
 
@@ -39,6 +40,10 @@ const MAX_REPLAYS_PER_USER = 2;
 
 const numberOrUndefined = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
 
+/** The sales list's page size: its default and the most one page holds. */
+const CONVERSIONS_PAGE = 5000;
+const CONVERSIONS_PAGE_MAX = CONVERSIONS_PAGE;
+
 function asOfParam(value: string | undefined): Date | undefined {
   if (value === undefined || value === '') return undefined;
   const d = asOfInstant(value);
@@ -65,10 +70,12 @@ export class CampaignReportsController {
   /**
    * Under direct attribution: a query of the read model for this campaign, no replay. Otherwise the
    * answer for (as-of, rule, position): from the cache, or replayed in one of the caller's slots. The
-   * position is the store head for a replay as of a date, the read model's for now (its figures, and
-   * the history the ledger reads, stop there).
+   * position is the one the answer's figures and `through` reflect: for a replay as of a date, the store
+   * head read here, which the replay reads up to and no further; for now, the read model's (its figures,
+   * and the history the ledger reads, stop there), which may have moved on between the look-up here and
+   * the answer's own snapshot: the answer is then kept under the position it states.
    */
-  private async kpis(actor: Actor, asOf: Date | undefined, rule: AttributionRule, campaignId: string): Promise<KpiAnswer> {
+  private async kpis(actor: Actor, asOf: Date | undefined, rule: AttributionRule, campaignId: string, wanted: Position | undefined): Promise<KpiAnswer> {
     if (rule.model === 'direct') {
       try {
         return await campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule, campaignIds: [campaignId] });
@@ -77,14 +84,29 @@ export class CampaignReportsController {
         throw err;
       }
     }
-    const at = asOf ? await this.runtime.store.headPosition() : await readModelPosition(this.runtime.db.pool, PROJECTION);
-    const key = JSON.stringify([asOf?.toISOString() ?? null, rule, at ? formatPosition(at) : null]);
+    const replayed = replaysHistory({ asOf, attribution: rule });
+    const at = replayed ? await this.runtime.store.headPosition() : await readModelPosition(this.runtime.db.pool, PROJECTION);
+    // A replay reads up to the head: every write a command has answered for is in it. Only a position of a
+    // transaction still committing (never one a command returned) can be past it.
+    if (wanted && (!at || comparePositions(at, wanted) < 0)) throw readModelBehind(replayed ? 'replayed' : PROJECTION, formatPosition(wanted));
+    const keyAt = (position: string | null) => JSON.stringify([asOf?.toISOString() ?? null, rule, position]);
+    const key = keyAt(at ? formatPosition(at) : null);
     let answer = this.answers.get(key);
     if (!answer) {
-      answer = this.replays.run(actor.userId, () => campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule }));
-      answer.catch(() => this.answers.delete(key));
-      this.answers.set(key, answer);
-      while (this.answers.size > 8) this.answers.delete(this.answers.keys().next().value!);
+      const computing = this.replays.run(actor.userId, () => campaignKpis(this.runtime.db.pool, this.runtime.store, { asOf, attribution: rule, through: replayed ? at : undefined }));
+      answer = computing;
+      this.answers.set(key, computing);
+      computing.then(
+        (done) => {
+          const reflects = keyAt(done.through);
+          if (reflects === key || this.answers.get(key) !== computing) return;
+          this.answers.delete(key);
+          this.answers.set(reflects, computing);
+          this.trimAnswers();
+        },
+        () => this.answers.delete(key),
+      );
+      this.trimAnswers();
     }
     try {
       return await answer;
@@ -92,6 +114,11 @@ export class CampaignReportsController {
       if (err instanceof ReadModelNotReady || err instanceof ReadTimedOut) throw new ServiceUnavailableException({ code: err.code, message: err.message });
       throw err;
     }
+  }
+
+  /** A few answers, the newest kept. */
+  private trimAnswers(): void {
+    while (this.answers.size > 8) this.answers.delete(this.answers.keys().next().value!);
   }
 
   @Roles(...ANY_ROLE)
@@ -121,7 +148,9 @@ export class CampaignReportsController {
       '`lift.confidenceInterval95`: Newcombe hybrid score interval (Newcombe 1998, method 10), named in `lift.method`. ' +
       "`revenuePerCustomer.confidenceInterval95`: Welch's t interval with Welch-Satterthwaite degrees of freedom, each group's variance floored by p(1-p)m² " +
       '(p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4), m the mean revenue per buying customer of both groups), named in `revenuePerCustomer.method`: ' +
-      'groups of one customer and rates of 0% or 100% give intervals of sensible width; null while nobody in either group bought.',
+      'groups of one customer and rates of 0% or 100% give intervals of sensible width; null while nobody in either group bought. ' +
+      '`minPosition` holds beside `asOf` and `attribution` too: an answer from the read model (direct as of a date, or now under another model) waits for it (503 READ_MODEL_BEHIND after 5 s); ' +
+      'one replayed as of a date under another model reads up to the store head, so it includes every write a command answered for, and its `through` is at or past `minPosition`.',
   })
   @ApiQuery({ name: 'asOf', required: false, description: 'figures as they stood at the end of this day (YYYY-MM-DD) or instant (ISO time): under direct attribution a query of the read model, under other models replayed on the side' })
   @ApiQuery({ name: 'attribution', required: false, description: 'direct (default), last-touch, first-touch, linear, time-decay' })
@@ -147,7 +176,10 @@ export class CampaignReportsController {
       // out-of-scope campaign answers 404 without a replay.
       const { state } = await loadState(this.runtime.store, campaignStream(campaignId), campaignDecider);
       if (state.status === 'none' || !state.plan || !campaignInScope(org, actor, state.plan.ownerUnitId)) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
-      const answer = await this.kpis(actor, when, rule, campaignId);
+      // `?minPosition=` as on every read: an answer from the live read model (direct as of a date, or now under
+      // another model) waits for it there; one replayed up to the store's head only has it checked.
+      const wanted = await awaitReadModels(this.runtime, replaysHistory({ asOf: when, attribution: rule }) ? [] : [PROJECTION], minPosition);
+      const answer = await this.kpis(actor, when, rule, campaignId, wanted);
       const figures = answer.campaigns.find((c) => c.campaignId === campaignId);
       if (!figures) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}${asOf ? ` as of ${asOf}` : ''}`, { campaignId });
       if (!campaignInScope(org, actor, figures.ownerUnitId)) throw notFound('UNKNOWN_CAMPAIGN', `no campaign ${campaignId}`, { campaignId });
@@ -161,13 +193,27 @@ export class CampaignReportsController {
 
   @Roles('marketer', 'approver', 'branch_head', 'analyst', 'admin')
   @Get(':campaignId/effectiveness/conversions')
-  @ApiOperation({ summary: 'The sales behind the conversions and revenue figures, each with the id of the event that recorded it' })
+  @ApiOperation({
+    summary: 'The sales behind the conversions and revenue figures, each with the id of the event that recorded it',
+    description: `A page at a time, in order of business time, then customer and conversion id: \`limit\` sales (at most and by default ${CONVERSIONS_PAGE_MAX}), after the cursor \`after\` (the \`next\` of the page before); \`next\` is null on the last page. Each page is read at the read model's position then: a sale recorded during a walk and dated before its cursor is on a page already read.`,
+  })
+  @ApiQuery({ name: 'limit', required: false, description: `sales per page, 1 to ${CONVERSIONS_PAGE_MAX} (default ${CONVERSIONS_PAGE})` })
+  @ApiQuery({ name: 'after', required: false, description: 'the \`next\` cursor of the page before' })
   @Answer(campaignConversionsAnswer)
-  async conversions(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string, @Query('minPosition') minPosition?: string): Promise<Answer<typeof campaignConversionsAnswer>> {
+  async conversions(
+    @CurrentActor() actor: Actor,
+    @Param('campaignId') campaignId: string,
+    @Query('minPosition') minPosition?: string,
+    @Query('limit') limitText?: string,
+    @Query('after') afterText?: string,
+  ): Promise<Answer<typeof campaignConversionsAnswer>> {
+    const limit = pageLimit(limitText, { fallback: CONVERSIONS_PAGE, max: CONVERSIONS_PAGE_MAX });
+    const after = afterText === undefined || afterText === '' ? null : decodeConversionCursor(afterText);
+    if (after === null && afterText) throw invalid('INVALID_CURSOR', 'after is the next cursor of a page of this list', { after: afterText });
     const org = await this.directory.current();
     return readModelAnswer(this.runtime, PROJECTION, minPosition, async (db) => {
       await requireCampaignInScope(org, actor, db, campaignId, { overseeing: true });
-      return { campaignId, conversions: await campaignConversions(db, campaignId) };
+      return { campaignId, ...(await campaignConversions(db, campaignId, { limit, after })) };
     });
   }
 }

@@ -22,15 +22,12 @@ export function minPositionOf(value: unknown): Position | undefined {
 export type AnswerFreshness = ReadModelFreshness & { projections?: ReadModelFreshness[] };
 
 /**
- * Runs a read-model query after waiting (at most 5 s) for `minPosition` in every projection it
- * reads, and says which position the answer reflects and how far behind the store it is.
+ * `?minPosition=` honoured: refused when malformed (400 `INVALID_POSITION`) or beyond anything the store has
+ * written (400 `POSITION_AHEAD`), then waited for (at most 5 s) in every projection named, 503 `READ_MODEL_BEHIND`
+ * past that. With no projection named (an answer replayed from the log up to its head) it is only checked.
+ * Returns the position asked for, if any.
  */
-export async function readModelAnswer<T>(
-  runtime: Runtime,
-  projections: string | readonly string[],
-  minPosition: unknown,
-  query: (db: Queryable) => Promise<T>,
-): Promise<T & { readModel: AnswerFreshness }> {
+export async function awaitReadModels(runtime: Runtime, projections: string | readonly string[], minPosition: unknown): Promise<Position | undefined> {
   const names = typeof projections === 'string' ? [projections] : projections;
   const wanted = minPositionOf(minPosition);
   if (wanted && runtime.store.kind === 'postgres') {
@@ -44,7 +41,26 @@ export async function readModelAnswer<T>(
   // Read your own writes in every projection the answer reads, not only the first.
   const reached = await Promise.all(names.map((projection) => awaitPosition(runtime.db.pool, projection, wanted)));
   const behind = names.find((_, i) => !reached[i]);
-  if (behind) throw new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: `the ${behind} read model has not reached ${String(minPosition)} yet; try again shortly` });
+  if (behind) throw readModelBehind(behind, minPosition);
+  return wanted;
+}
+
+/** 503 `READ_MODEL_BEHIND`: what is read has not reached the position asked for yet. */
+export const readModelBehind = (what: string, minPosition: unknown) =>
+  new ServiceUnavailableException({ code: 'READ_MODEL_BEHIND', message: `the ${what} read model has not reached ${String(minPosition)} yet; try again shortly` });
+
+/**
+ * Runs a read-model query after waiting (at most 5 s) for `minPosition` in every projection it
+ * reads, and says which position the answer reflects and how far behind the store it is.
+ */
+export async function readModelAnswer<T>(
+  runtime: Runtime,
+  projections: string | readonly string[],
+  minPosition: unknown,
+  query: (db: Queryable) => Promise<T>,
+): Promise<T & { readModel: AnswerFreshness }> {
+  const names = typeof projections === 'string' ? [projections] : projections;
+  await awaitReadModels(runtime, names, minPosition);
   let result: T;
   let at: { projection: string; position: Position }[];
   try {

@@ -403,7 +403,7 @@ const effectivenessFigures = z.object({
     absolute: z.number().nullable().describe('treatment conversion rate − control conversion rate'),
     confidenceInterval95: z.tuple([z.number(), z.number()]).nullable(),
     pValue: z.number().nullable(),
-    significant: z.boolean().nullable(),
+    significant: z.boolean().nullable().describe('the 95% interval excludes 0 (so the unrounded p is below 0.05; pValue, to six decimals, may read 0.05 at the edge)'),
     method: z.string(),
     incrementalConversions: z.number().nullable(),
     incrementalRevenue: yuan.nullable(),
@@ -437,6 +437,7 @@ export const campaignConversionsAnswer = z.object({
   conversions: z.array(
     z.object({ conversionId: z.string(), eventId: z.string(), customerId: z.string(), staffId: z.string(), productCode: z.string(), amount: yuan, revenue: yuan, occurredAt: instant, reversed: z.boolean() }),
   ),
+  next: z.string().nullable().describe('the cursor of the next page (`after=`), null on the last page'),
   ...fromReadModel,
 });
 

@@ -6,6 +6,7 @@ import { OrganisationDirectory, RUNTIME } from '@app/application';
 import type { Runtime } from '@app/platform';
 import { periodCorrections, periodCorrectionsProjection, personCredits, personScorecard, scorecard, staffScorecardProjection, PEOPLE_PER_PAGE, type PeoplePage, type Queryable } from '@app/read-models';
 import { readModelAnswer } from '../http/read-model';
+import { pageLimit } from '../http/paging';
 import { Roles, ANY_ROLE, CurrentActor } from '../http/auth';
 import { Answer, personScorecardAnswer, scorecardAnswer } from '../openapi/answers';
 
@@ -31,13 +32,11 @@ export class GetScorecardHandler implements IQueryHandler<GetScorecard> {
   }
 }
 
-/** The page of people asked for (`limit`, `offset` as given in the query string), or 400 (INVALID_LIMIT, INVALID_OFFSET). */
-export function peoplePageOf(limit: unknown, offset: unknown): { limit: number; offset: number } {
-  const whole = (x: unknown, fallback: number) => (x === undefined ? fallback : typeof x === 'string' && /^\d+$/.test(x) ? Number(x) : NaN);
-  const page = { limit: whole(limit, PEOPLE_PER_PAGE.default), offset: whole(offset, 0) };
-  if (!(page.limit >= 1 && page.limit <= PEOPLE_PER_PAGE.max)) throw invalid('INVALID_LIMIT', `limit is a whole number from 1 to ${PEOPLE_PER_PAGE.max}`, { limit });
-  if (!Number.isSafeInteger(page.offset)) throw invalid('INVALID_OFFSET', 'offset is a whole number, 0 or more', { offset });
-  return page;
+/** The page of people asked for (`limit`, `offset` as given in the query string), or 400 (INVALID_LIMIT, INVALID_OFFSET); empty is absent, as for `pageLimit`. */
+export function peoplePageOf(limit: string | undefined, offset: string | undefined): { limit: number; offset: number } {
+  const skip = offset === undefined || offset === '' ? 0 : /^\d+$/.test(offset) ? Number(offset) : NaN;
+  if (!Number.isSafeInteger(skip)) throw invalid('INVALID_OFFSET', 'offset is a whole number, 0 or more', { offset });
+  return { limit: pageLimit(limit, { fallback: PEOPLE_PER_PAGE.default, max: PEOPLE_PER_PAGE.max }), offset: skip };
 }
 
 function periodOf(value: unknown): string {

@@ -159,7 +159,7 @@ describe('staff scorecards', () => {
     expect(await refused('&limit=ten')).toEqual([400, 'INVALID_LIMIT']);
     expect(await refused('&limit=2.5')).toEqual([400, 'INVALID_LIMIT']);
     expect(await refused('&offset=-1')).toEqual([400, 'INVALID_OFFSET']);
-    expect(await refused('&offset=')).toEqual([400, 'INVALID_OFFSET']);
+    expect(await refused('&offset=1.5')).toEqual([400, 'INVALID_OFFSET']);
   });
 
   it('shows one person with the credits behind their figures', async () => {

@@ -14,16 +14,26 @@ function procStat(pid: number | string): string[] | undefined {
   }
 }
 
-/** The database server: its postmaster's pid and the stat fields of its children alive now (backends, WAL writer, checkpointer, autovacuum). */
-async function databaseServer(pool: Pool): Promise<{ postmaster: number; children: { pid: number; stat: string[] }[] }> {
+/** The database server's postmaster pid. */
+async function postmasterPid(pool: Pool): Promise<number> {
   const dir = (await pool.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0]!.d;
-  const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
+
+/** The stat fields of the postmaster's children alive now (backends, WAL writer, checkpointer, autovacuum). */
+function childrenOf(postmaster: number): { pid: number; stat: string[] }[] {
   const children: { pid: number; stat: string[] }[] = [];
   for (const pid of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
     const stat = procStat(pid);
     if (stat && Number(stat[1]) === postmaster) children.push({ pid: Number(pid), stat });
   }
-  return { postmaster, children };
+  return children;
+}
+
+/** The database server: its postmaster's pid and the stat fields of its children alive now. */
+async function databaseServer(pool: Pool): Promise<{ postmaster: number; children: { pid: number; stat: string[] }[] }> {
+  const postmaster = await postmasterPid(pool);
+  return { postmaster, children: childrenOf(postmaster) };
 }
 
 /**
@@ -56,14 +66,28 @@ export async function perfRecorded<T>(pool: Pool, file: string | undefined, f: (
   }
 }
 
-/** CPU seconds the database server has used so far: the postmaster, the children it reaped, and those alive (backends, WAL writer, checkpointer, autovacuum). */
+/**
+ * CPU seconds the database server has used so far: the postmaster, the children it reaped, and those alive (backends,
+ * WAL writer, checkpointer, autovacuum, parallel workers). One consistent reading: a child reaped while the children
+ * were being read would be counted twice (alive, and in the postmaster's reaped time), or not at all, and a difference
+ * of two readings could come out negative; so the reading is taken again until no child was reaped meanwhile.
+ */
 export async function databaseCpuSeconds(pool: Pool): Promise<number> {
-  const { postmaster, children } = await databaseServer(pool);
   const tick = 100; // USER_HZ
-  const own = procStat(postmaster)!;
-  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-  for (const { stat } of children) ticks += Number(stat[11]) + Number(stat[12]);
-  return ticks / tick;
+  const postmaster = await postmasterPid(pool);
+  const reaped = (stat: string[]) => Number(stat[13]) + Number(stat[14]);
+  for (let attempt = 1; ; attempt++) {
+    const before = procStat(postmaster)!;
+    const children = childrenOf(postmaster);
+    const after = procStat(postmaster)!;
+    // Equal reaped times: no child was reaped while the children were read.
+    if (reaped(before) === reaped(after)) {
+      let ticks = Number(after[11]) + Number(after[12]) + reaped(after);
+      for (const { stat } of children) ticks += Number(stat[11]) + Number(stat[12]);
+      return ticks / tick;
+    }
+    if (attempt === 10) throw new Error('the database server reaped a child during each of 10 readings of its CPU: no consistent reading');
+  }
 }
 
 /**

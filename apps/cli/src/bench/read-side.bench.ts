@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import { ActOnCampaign, LaunchCampaign, startApplication } from '@app/application';
 import { bankTimeZone, type Actor, type CampaignCommand } from '@app/domain';
@@ -9,6 +10,7 @@ import {
   buildScratch,
   campaignEffectiveness,
   campaignEffectivenessAtDayEndFromSales,
+  campaignEffectivenessNowFromDays,
   campaignEffectivenessProjection,
   campaignKpis,
   PROJECTIONS,
@@ -69,6 +71,12 @@ export interface ReadSideQueries {
   readonly participants: number;
   /** The answer from the counters (what the API serves now). */
   readonly effectiveness: Percentiles;
+  /** Same-run baseline, sampled in turns with it: the groups summed from the day counters (before campaign-effectiveness v13); checked equal first. */
+  readonly effectivenessNowFromDays: Percentiles;
+  /** CPU seconds per answer, mean over the runs: this process and the database server (sampled around each call, outside its timing). */
+  readonly cpu: Record<'now' | 'nowFromDays' | 'asOfDirect', { node: number; database: number }>;
+  /** Rows of the campaign in the group counters: by day (ce_group_counts, ce_converted_counts) and now (ce_group_now_counts). */
+  readonly groupRows: { days: number; converted: number; now: number };
   /** Same-run baseline: the v4 per-request aggregation over the fact rows. */
   readonly effectivenessFromFacts: Percentiles;
   /** As of a date under direct attribution: a query of the live read model. */
@@ -93,12 +101,52 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
     return percentiles(t);
   };
   const participants = await withReadModels(pool, [campaignEffectivenessProjection.name], async (db) => Number((await db.query(`SELECT count(*) AS n FROM ce_participants WHERE campaign_id = $1`, [campaignId])).rows[0].n));
-  const effectiveness = await sample((db) => campaignEffectiveness(db, campaignId));
-  const fromFacts = await sample((db) => effectivenessFromFacts(db, campaignId));
-  const asOfDirect: number[] = [];
-  for (let i = 0; i < runs; i++) asOfDirect.push((await timed(() => campaignKpis(pool, store, { asOf, campaignIds: [campaignId] })))[1]);
-  // The day-end answer from the spans beside v8's from the sales rows, in turns; checked equal first.
   const read = <T>(f: (db: Queryable) => Promise<T>) => withReadModels(pool, [campaignEffectivenessProjection.name], f);
+  // The answer now from the now counters beside the groups summed from the day counters, in turns; checked equal first.
+  const [now, nowFromDays] = await read(async (db) => [await campaignEffectiveness(db, campaignId), await campaignEffectivenessNowFromDays(db, campaignId)]);
+  if (JSON.stringify(now) !== JSON.stringify(nowFromDays)) throw new Error(`the answer now from the now counters differs from the day counters' at ${events} events`);
+  if (process.env.BENCH_ANSWERS) appendFileSync(process.env.BENCH_ANSWERS, `${JSON.stringify({ events, now, asOf: await read((db) => campaignEffectiveness(db, campaignId, asOf)) })}\n`);
+  // BENCH_EXPLAIN=file: each statement of the answer now and as of the date, with its plan as run (auto_explain, analyze, buffers).
+  if (process.env.BENCH_EXPLAIN) {
+    const file = process.env.BENCH_EXPLAIN;
+    await read(async (db) => {
+      const client = db as unknown as import('pg').PoolClient;
+      const notice = (m: { message?: string }) => appendFileSync(file, `${m.message}\n\n`);
+      client.on('notice', notice);
+      try {
+        await db.query(`LOAD 'auto_explain'`);
+        for (const x of ['log_min_duration = 0', 'log_analyze = on', 'log_buffers = on', 'log_nested_statements = on', 'log_level = notice']) await db.query(`SET auto_explain.${x}`);
+        appendFileSync(file, `=== ${events} events: now\n`);
+        await campaignEffectiveness(db, campaignId);
+        appendFileSync(file, `=== ${events} events: as of ${asOf.toISOString()}\n`);
+        await campaignEffectiveness(db, campaignId, asOf);
+        await db.query(`SET auto_explain.log_min_duration = -1`);
+      } finally {
+        client.off('notice', notice);
+      }
+    });
+  }
+  const t = { now: [] as number[], nowFromDays: [] as number[], asOfDirect: [] as number[] };
+  const cpu = { now: { node: 0, database: 0 }, nowFromDays: { node: 0, database: 0 }, asOfDirect: { node: 0, database: 0 } };
+  const measured = async (which: keyof typeof t, f: () => Promise<unknown>) => {
+    const database = await databaseCpuSeconds(pool);
+    const node = process.cpuUsage();
+    t[which].push((await timed(f))[1]);
+    const used = process.cpuUsage(node);
+    cpu[which].node += (used.user + used.system) / 1e6 / runs;
+    cpu[which].database += ((await databaseCpuSeconds(pool)) - database) / runs;
+  };
+  for (let i = 0; i < runs; i++) {
+    await measured('now', () => read((db) => campaignEffectiveness(db, campaignId)));
+    await measured('nowFromDays', () => read((db) => campaignEffectivenessNowFromDays(db, campaignId)));
+  }
+  const fromFacts = await sample((db) => effectivenessFromFacts(db, campaignId));
+  for (let i = 0; i < runs; i++) await measured('asOfDirect', () => campaignKpis(pool, store, { asOf, campaignIds: [campaignId] }));
+  const groupRows = await read(async (db) =>
+    (await db.query(`SELECT (SELECT count(*)::int FROM ce_group_counts WHERE campaign_id = $1) AS days, (SELECT count(*)::int FROM ce_converted_counts WHERE campaign_id = $1) AS converted,
+                            (SELECT count(*)::int FROM ce_group_now_counts WHERE campaign_id = $1) AS now`, [campaignId])).rows[0] as ReadSideQueries['groupRows'],
+  );
+  // The day-end answer from the spans beside v8's from the sales rows, in turns; checked equal first.
   const [spans, fromSales] = await read(async (db) => [await campaignEffectiveness(db, campaignId, asOf), await campaignEffectivenessAtDayEndFromSales(db, campaignId, asOf)]);
   if (JSON.stringify(spans) !== JSON.stringify(fromSales)) throw new Error(`the day-end answer from spans differs from v8's at ${events} events`);
   const dayEnd: number[] = [];
@@ -122,7 +170,9 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
       await scratch.drop();
     }
   });
-  return { events, campaignId, participants, effectiveness, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(asOfDirect),
+  const r = (x: { node: number; database: number }) => ({ node: Math.round(x.node * 1e4) / 1e4, database: Math.round(x.database * 1e4) / 1e4 });
+  return { events, campaignId, participants, effectiveness: percentiles(t.now), effectivenessNowFromDays: percentiles(t.nowFromDays),
+    cpu: { now: r(cpu.now), nowFromDays: r(cpu.nowFromDays), asOfDirect: r(cpu.asOfDirect) }, groupRows, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(t.asOfDirect),
     asOfDayEnd: percentiles(dayEnd), asOfDayEndFromSales: percentiles(dayEndFromSales), convertedByThen, asOfReplayMs: replay ? ms(replayMs) : null };
 }
 
@@ -283,11 +333,12 @@ export function readSideMarkdown(queries: readonly ReadSideQueries[], launch: Se
   const lines = [
     '## Read side: effectiveness from counters, as of a date without a replay (ms)',
     '',
-    '| events | campaign (participants; converted by the as-of day) | effectiveness p50/p95 | baseline: fact aggregation p50/p95 | as-of direct p50/p95 | as-of day end from spans p50/p95 | baseline: v8 from sales rows p50/p95 | baseline: as-of replay |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| events | campaign (participants; converted by the as-of day) | group rows by day / now | effectiveness p50/p95 | baseline: groups from day counters p50/p95 | baseline: fact aggregation p50/p95 | as-of direct p50/p95 | as-of day end from spans p50/p95 | baseline: v8 from sales rows p50/p95 | baseline: as-of replay | CPU s now / from days / as-of direct (this process + database) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
+  const c = (x: { node: number; database: number }) => `${x.node} + ${x.database}`;
   for (const q of queries)
-    lines.push(`| ${q.events} | ${q.campaignId} (${q.participants}; ${q.convertedByThen}) | ${f(q.effectiveness)} | ${f(q.effectivenessFromFacts)} | ${f(q.asOfDirect)} | ${f(q.asOfDayEnd)} | ${f(q.asOfDayEndFromSales)} | ${q.asOfReplayMs ?? 'not measured'} |`);
+    lines.push(`| ${q.events} | ${q.campaignId} (${q.participants}; ${q.convertedByThen}) | ${q.groupRows.days} (+${q.groupRows.converted} converted) / ${q.groupRows.now} | ${f(q.effectiveness)} | ${f(q.effectivenessNowFromDays)} | ${f(q.effectivenessFromFacts)} | ${f(q.asOfDirect)} | ${f(q.asOfDayEnd)} | ${f(q.asOfDayEndFromSales)} | ${q.asOfReplayMs ?? 'not measured'} | ${c(q.cpu.now)} / ${c(q.cpu.nowFromDays)} / ${c(q.cpu.asOfDirect)} |`);
   if (launch) {
     const l = launch.launch;
     lines.push(

@@ -1083,7 +1083,7 @@ export interface paths {
         };
         /**
          * Funnel (participants among it), treatment vs control conversion, lift with its 95% interval, revenue, cost, ROI, complaint rate, daily series and breakdowns
-         * @description Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. Add campaigns up with the totals of GET /api/campaigns, which count each sale once. `lift.confidenceInterval95`: Newcombe hybrid score interval (Newcombe 1998, method 10), named in `lift.method`. `revenuePerCustomer.confidenceInterval95`: Welch's t interval with Welch-Satterthwaite degrees of freedom, each group's variance floored by p(1-p)m² (p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4), m the mean revenue per buying customer of both groups), named in `revenuePerCustomer.method`: groups of one customer and rates of 0% or 100% give intervals of sensible width; null while nobody in either group bought.
+         * @description Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. Add campaigns up with the totals of GET /api/campaigns, which count each sale once. `lift.confidenceInterval95`: Newcombe hybrid score interval (Newcombe 1998, method 10), named in `lift.method`. `revenuePerCustomer.confidenceInterval95`: Welch's t interval with Welch-Satterthwaite degrees of freedom, each group's variance floored by p(1-p)m² (p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4), m the mean revenue per buying customer of both groups), named in `revenuePerCustomer.method`: groups of one customer and rates of 0% or 100% give intervals of sensible width; null while nobody in either group bought. `minPosition` holds beside `asOf` and `attribution` too: an answer from the read model (direct as of a date, or now under another model) waits for it (503 READ_MODEL_BEHIND after 5 s); one replayed as of a date under another model reads up to the store head, so it includes every write a command answered for, and its `through` is at or past `minPosition`.
          */
         get: operations["CampaignReportsController_effectiveness"];
         put?: never;
@@ -1101,7 +1101,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The sales behind the conversions and revenue figures, each with the id of the event that recorded it */
+        /**
+         * The sales behind the conversions and revenue figures, each with the id of the event that recorded it
+         * @description A page at a time, in order of business time, then customer and conversion id: `limit` sales (at most and by default 5000), after the cursor `after` (the `next` of the page before); `next` is null on the last page. Each page is read at the read model's position then: a sale recorded during a walk and dated before its cursor is on a page already read.
+         */
         get: operations["CampaignReportsController_conversions"];
         put?: never;
         post?: never;
@@ -9130,6 +9133,7 @@ export interface operations {
                             absolute: number | null;
                             confidenceInterval95: (number)[] | null;
                             pValue: number | null;
+                            /** @description the 95% interval excludes 0 (so the unrounded p is below 0.05; pValue, to six decimals, may read 0.05 at the edge) */
                             significant: boolean | null;
                             method: string;
                             incrementalConversions: number | null;
@@ -9253,6 +9257,7 @@ export interface operations {
                             absolute: number | null;
                             confidenceInterval95: (number)[] | null;
                             pValue: number | null;
+                            /** @description the 95% interval excludes 0 (so the unrounded p is below 0.05; pValue, to six decimals, may read 0.05 at the edge) */
                             significant: boolean | null;
                             method: string;
                             incrementalConversions: number | null;
@@ -9372,6 +9377,10 @@ export interface operations {
             query?: {
                 /** @description wait (up to 5 s) until the figures include this position, as returned by a command */
                 minPosition?: string;
+                /** @description sales per page, 1 to 5000 (default 5000) */
+                limit?: string;
+                /** @description the `next` cursor of the page before */
+                after?: string;
             };
             header?: never;
             path: {
@@ -9403,6 +9412,8 @@ export interface operations {
                             occurredAt: string;
                             reversed: boolean;
                         }[];
+                        /** @description the cursor of the next page (`after=`), null on the last page */
+                        next: string | null;
                         readModel: {
                             /** @description the projection read; of several, the one furthest behind (the first named on a tie): the answer reflects at least its position */
                             projection: string;
@@ -9426,7 +9437,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input. Codes: INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            /** @description Invalid input. Codes: INVALID_LIMIT, INVALID_CURSOR, INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9435,7 +9446,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "INVALID_POSITION",
+                     *         "code": "INVALID_LIMIT",
                      *         "message": "invalid input",
                      *         "details": {}
                      *       }

@@ -1,4 +1,4 @@
-import { meanDifference, newcombeInterval, newcombePValue, standardNormalCdf, studentTQuantile, twoProportionPValue, wilsonInterval } from './two-groups';
+import { meanDifference, newcombeInterval, newcombeLift, newcombePValue, standardNormalCdf, studentTQuantile, twoProportionPValue, wilsonInterval } from './two-groups';
 
 const round4 = (xs: readonly number[] | null) => xs && xs.map((x) => Math.round(x * 10_000) / 10_000);
 
@@ -65,6 +65,39 @@ describe('treatment against control', () => {
       expect(twoProportionPValue(1, 2, 0, 8)).toBeLessThan(0.05); // 0.035
       expect(round4(newcombeInterval(1, 2, 0, 8))![0]).toBeLessThan(0); // −0.019
       expect(newcombePValue(1, 2, 0, 8)).toBeGreaterThan(0.05);
+    });
+
+    describe('significance at the edge, where the p-value to six decimals reads 0.05', () => {
+      // z = 1.959963984540054, z² = 3.841458820694125. Wilson's lower bound of n of n is n/(n + z²); the upper one of x of n
+      // is (p + z²/2n + z·√(p(1 − p)/n + z²/4n²)) / (1 + z²/n). Worked to 30 digits apart from the code (mpmath).
+      it('calls all of 6 against 169 of 279 significant: the interval starts above 0, p = 0.04999991', () => {
+        // Wilson 6/6: lower 6/9.841459 = 0.6096657121. Wilson 169/279 (p = 0.6057347670): upper 0.6612692171.
+        // Newcombe lower = (1 − 0.6057347670) − √(0.3903342879² + 0.0555344500²) = +1.807e-7, above 0.
+        // The lower bound reaches 0 at z = 1.9599647243: p = erfc(z/√2) = 0.0499999135, below 0.05, which six decimals round to 0.05.
+        const lift = newcombeLift(6, 6, 169, 279)!;
+        expect(lift.interval[0]).toBeGreaterThan(0);
+        expect(lift.interval[0]).toBeLessThan(1e-6);
+        // Shown beside the verdict as the largest six-decimal p below 0.05, never 0.05 beside "significant".
+        expect(lift.pValue).toBe(0.049999);
+        expect(newcombePValue(6, 6, 169, 279)).toBe(0.05);
+        expect(lift.significant).toBe(true);
+        // The other way round: the interval ends below 0, as significant.
+        expect(newcombeLift(169, 279, 6, 6)!.significant).toBe(true);
+      });
+
+      it('does not call 1 of 1 against 52 of 254 significant: the interval starts below 0, p = 0.05000006', () => {
+        // Wilson 1/1: lower 1/4.841459 = 0.2065493144. Wilson 52/254 (p = 0.2047244094): upper 0.2585706960.
+        // Newcombe lower = (1 − 0.2047244094) − √(0.7934506856² + 0.0538462866²) = −9.32e-8, below 0.
+        // The lower bound reaches 0 at z = 1.9599634328: p = 0.0500000645, above 0.05.
+        const lift = newcombeLift(1, 1, 52, 254)!;
+        expect(lift.interval[0]).toBeLessThan(0);
+        expect(lift.pValue).toBe(0.05);
+        expect(lift.significant).toBe(false);
+      });
+
+      it('has no lift when a group is empty', () => {
+        expect(newcombeLift(0, 0, 1, 5)).toBeNull();
+      });
     });
 
     it('is below 0.05 exactly when the 95% interval excludes 0, for every table of groups up to 12', () => {

@@ -13,6 +13,12 @@ export interface KpiQuestion {
   readonly attribution?: AttributionRule;
   /** Campaigns to answer for; absent: every campaign. */
   readonly campaignIds?: readonly string[];
+  /**
+   * Replayed (as of a date under another model): read the history up to this position (default: the store's head
+   * when the replay begins), which the answer's `through` then states: a cache keyed by a position it read first
+   * gets the answer of exactly that position. Not used by an answer from the live read model (its position is the read model's).
+   */
+  readonly through?: Position | null;
   readonly onProgress?: (eventsRead: number) => void;
 }
 
@@ -49,6 +55,12 @@ const CUSTOMER_TYPES = new Set(['CustomerContacted', 'OfferPresented', 'Conversi
  * (the attribution ledger) while the history is read once — now, up to the position the live read
  * model reflects; as of a date, into scratch tables up to that business time, queried and dropped.
  */
+/**
+ * Whether the answer is replayed from the log into scratch tables (as of a date under a model other than
+ * `direct`), up to the store's head, rather than read from the live read model (whose position it reflects).
+ */
+export const replaysHistory = (question: Pick<KpiQuestion, 'asOf' | 'attribution'>) => question.asOf !== undefined && (question.attribution ?? DEFAULT_ATTRIBUTION).model !== 'direct';
+
 export async function campaignKpis(pool: Pool, store: EventStore, question: KpiQuestion = {}): Promise<KpiAnswer> {
   const rule = question.attribution ?? DEFAULT_ATTRIBUTION;
   const ledger = new AttributionLedger(rule);
@@ -67,8 +79,8 @@ export async function campaignKpis(pool: Pool, store: EventStore, question: KpiQ
 
   let figures: CampaignEffectiveness[];
   let through: Position | null;
-  if (question.asOf && rule.model !== 'direct') {
-    const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection], { asOf: question.asOf, observe, onProgress: question.onProgress });
+  if (replaysHistory(question)) {
+    const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection], { asOf: question.asOf, through: question.through, observe, onProgress: question.onProgress });
     try {
       figures = await scratch.query(read);
       through = scratch.through;

@@ -1,10 +1,10 @@
 import type { Pool } from 'pg';
 import { AttributionLedger, DEFAULT_CONTACT_POLICY, formatFen, fromHundredths, saleKey, startOfBusinessDaysEnding, toFen } from '@app/domain';
-import type { EventStore, RecordedEvent } from '@app/event-store';
+import { comparePositions, formatPosition, type EventStore, type RecordedEvent } from '@app/event-store';
 import { buildScratch } from '../as-of/scratch';
 import { campaignEffectivenessProjection } from '../campaign-effectiveness/campaign-effectiveness.projection';
 import { campaignEffectiveness, campaignList } from '../campaign-effectiveness/campaign-effectiveness.query';
-import { withReadModels, type Queryable } from '../runner/read-model-position';
+import { readModelPosition, withReadModels, type Queryable } from '../runner/read-model-position';
 import { staffScorecardProjection, staffScorecardProjectionWith } from '../staff-scorecard/staff-scorecard.projection';
 import { scorecard } from '../staff-scorecard/staff-scorecard.query';
 import type { RuleSet } from './rule-set';
@@ -27,6 +27,12 @@ export interface WhatIfAnswer {
   readonly people: { staffId: string; unitId: string; live: PersonFigures; whatIf: PersonFigures; change: { points: number; rank: number } }[];
   /** Events the counterfactual filter left out (contacts beyond the limits and what they led to). */
   readonly filteredOut: number;
+  /**
+   * The store positions compared, each side at the same one: the campaigns' live read model's (the campaigns
+   * replayed and credited up to it), and the staff scorecard's (the people replayed up to it). They differ while
+   * one read model is further behind the store than the other. Null: nothing yet.
+   */
+  readonly through: { readonly campaigns: string | null; readonly people: string | null };
 }
 
 const roiOf = (revenueFen: number, costFen: number) => (costFen > 0 ? Math.round(((revenueFen - costFen) / costFen) * 10_000) / 10_000 : null);
@@ -44,7 +50,11 @@ export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, peri
     const weighted = Object.keys(rules.productWeights).length ? batch.map((e) => withWeight(e, rules.productWeights)) : batch;
     return filter ? filter.apply(weighted) : weighted;
   };
-  const observe = (e: RecordedEvent) => ledger.apply({ type: e.type, data: e.data, occurredAt: e.metadata.occurredAt });
+  let campaignsAt: Awaited<ReturnType<typeof readModelPosition>> = null;
+  // The campaigns' side is credited up to the position their live read model reflects, as it is replayed.
+  const observe = (e: RecordedEvent) => {
+    if (campaignsAt && comparePositions(e.position, campaignsAt) <= 0) ledger.apply({ type: e.type, data: e.data, occurredAt: e.metadata.occurredAt });
+  };
 
   const campaignsIn = async (db: Queryable) => {
     const out = new Map<string, { name: string; conversions: number; revenueFen: number; costFen: number }>();
@@ -54,11 +64,20 @@ export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, peri
     }
     return out;
   };
+  // The live figures with the positions they reflect, read in their snapshot; each side is replayed up to its own,
+  // never to the store's head (figures of events the live side has not applied yet would show as the rules' doing).
   const live = await withReadModels(pool, [campaignEffectivenessProjection.name, staffScorecardProjection.name], async (db) => ({
     campaigns: await campaignsIn(db),
     people: (await scorecard(db, period)).people,
+    at: { campaigns: await readModelPosition(db, campaignEffectivenessProjection.name), people: await readModelPosition(db, staffScorecardProjection.name) },
   }));
-  const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection, staffScorecardProjectionWith(rules.scoring)], { transform, observe, onProgress });
+  campaignsAt = live.at.campaigns;
+  const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection, staffScorecardProjectionWith(rules.scoring)], {
+    transform,
+    observe,
+    onProgress,
+    throughEach: [live.at.campaigns, live.at.people],
+  });
   let other;
   try {
     other = await scratch.query(async (db) => ({ campaigns: await campaignsIn(db), people: (await scorecard(db, period)).people }));
@@ -93,7 +112,8 @@ export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, peri
       };
     })
     .filter((p) => p.change.points !== 0 || p.change.rank !== 0 || p.live.score !== p.whatIf.score);
-  return { period, campaigns, people, filteredOut: filter?.dropped ?? 0 };
+  const stated = (p: typeof campaignsAt) => (p ? formatPosition(p) : null);
+  return { period, campaigns, people, filteredOut: filter?.dropped ?? 0, through: { campaigns: stated(live.at.campaigns), people: stated(live.at.people) } };
 }
 
 /** The rule set's weight for a product replaces the one its definition carried. */

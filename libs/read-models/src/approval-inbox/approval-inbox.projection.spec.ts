@@ -73,8 +73,8 @@ describe('the approval inbox as effects', () => {
     ], 'ai_requests');
     expect(rows.map((r) => [r.kind, r.request_id, r.unit_id, r.requested_by, r.requested_at, r.status, r.decided_by, r.decided_at, r.reason])).toEqual([
       // a rejection's reason column names the note holding it (read from the vault for those who may see it)
-      ['transfer', 'C1:TR1', 'SB1', 'rm1', '2026-03-31T15:30:00.000Z', 'rejected', 'appr-ho', '2026-04-01T02:00:00.000Z', 'transfer-request:TR1:rejection'],
-      ['transfer', 'C2:TR2', 'SB1', 'rm1', '2026-03-31T16:10:00.000Z', 'approved', 'appr-ho', '2026-04-01T03:00:00.000Z', null],
+      ['transfer', '["C1","TR1"]', 'SB1', 'rm1', '2026-03-31T15:30:00.000Z', 'rejected', 'appr-ho', '2026-04-01T02:00:00.000Z', 'transfer-request:TR1:rejection'],
+      ['transfer', '["C2","TR2"]', 'SB1', 'rm1', '2026-03-31T16:10:00.000Z', 'approved', 'appr-ho', '2026-04-01T03:00:00.000Z', null],
     ]);
     expect(JSON.parse(rows[0]!.facts as string)).toEqual({ customerId: 'C1', requestId: 'TR1', fromUnitId: 'SB1', fromStaffId: 'rm1', toUnitId: 'SB2', toStaffId: 'rm3', reasonNote: 'transfer-request:TR1:reason' });
   });
@@ -93,12 +93,31 @@ describe('the approval inbox as effects', () => {
       event('CustomerTransferRequestRejected', { customerId: 'C7', requestId: 'TR-1', rejectedBy: 'appr-ho', reasonNote: 'transfer-request:TR-1:rejection:x' }, '2026-04-01T02:00:00.000Z'),
     ], 'ai_requests');
     expect(rows.map((r) => [r.request_id, r.unit_id, r.requested_by, r.status, r.decided_by])).toEqual([
-      ['C1:TR-1', 'SB1', 'rm-C1', 'pending', null],
-      ['C7:TR-1', 'SB1B', 'rm-C7', 'rejected', 'appr-ho'],
+      ['["C1","TR-1"]', 'SB1', 'rm-C1', 'pending', null],
+      ['["C7","TR-1"]', 'SB1B', 'rm-C7', 'rejected', 'appr-ho'],
     ]);
   });
 
-  it('is version 6: transfer rows keyed by customer and request (5), event times to the millisecond (6), so the inbox is rebuilt', () => {
-    expect(approvalInboxProjection.version).toBe(6);
+  it('given ids holding a colon (customer C1:TR with request X, customer C1 with request TR:X): two rows that never meet, each decided on its own', () => {
+    const requested = (customerId: string, requestId: string, at: string) =>
+      event(
+        'CustomerTransferRequested',
+        { customerId, requestId, fromUnitId: 'SB1', toUnitId: 'SB2', fromStaffId: 'rm1', toStaffId: 'rm3', requestedBy: 'rm1', reasonNote: `transfer-request:${requestId}:reason` },
+        at,
+      );
+    const rows = when(new Map(), [
+      requested('C1:TR', 'X', '2026-03-31T15:59:59.999Z'),
+      requested('C1', 'TR:X', '2026-03-31T16:00:00.000Z'),
+      // approving the second must leave the first waiting
+      event('CustomerTransferRequestApproved', { customerId: 'C1', requestId: 'TR:X', approvedBy: 'appr-ho' }, '2026-04-01T02:00:00.000Z'),
+    ], 'ai_requests');
+    expect(rows.map((r) => [r.request_id, r.status, r.decided_by])).toEqual([
+      ['["C1:TR","X"]', 'pending', null],
+      ['["C1","TR:X"]', 'approved', 'appr-ho'],
+    ]);
+  });
+
+  it('is version 7: transfer rows keyed by customer and request (5, as a JSON pair since 7), event times to the millisecond (6), so the inbox is rebuilt', () => {
+    expect(approvalInboxProjection.version).toBe(7);
   });
 });

@@ -13,7 +13,7 @@ export type RequestKind = 'campaign' | 'special_vip_card' | 'budget_change' | 'c
 
 export interface InboxRow {
   kind: RequestKind;
-  /** The request's id; a transfer's is `customerId:requestId` (see `transferRowId`). */
+  /** The request's id; a transfer's is the JSON pair `["customerId","requestId"]` (see `transferRowId`). */
   request_id: string;
   /** The unit whose superior decides: the campaign's owner, the requesting unit, the claimant's unit, a transfer's customer's unit (before it); null for special cards (head office). */
   unit_id: string | null;
@@ -113,8 +113,12 @@ export function inboxChange(e: { type: string; data: Data; metadata: { actor: st
   }
 }
 
-/** The inbox row of a customer's transfer request: `customerId:requestId` (the request id alone may repeat across customers). */
-export const transferRowId = (customerId: string, requestId: string) => `${customerId}:${requestId}`;
+/**
+ * The inbox row of a customer's transfer request: the JSON pair `["customerId","requestId"]` (the request id alone
+ * may repeat across customers). A pair, not the two joined by a separator: ids may hold any character, and
+ * customer `C1:TR` with request `X` must never meet customer `C1` with request `TR:X`.
+ */
+export const transferRowId = (customerId: string, requestId: string) => JSON.stringify([customerId, requestId]);
 
 /** The plans of the campaigns a batch submits, read once per batch; drafts of the batch are added as they go by. */
 export type InboxState = Map<string, Data>;
@@ -178,7 +182,8 @@ export const approvalInboxProjection = effectProjection<InboxState>({
   // 5: a transfer's row is its customer's (request_id `customerId:requestId`), its rejection's reason column the note id
   // 4: cross-branch transfer requests (3: effects, written by the runner; 2: a rejected claim's or refused special card's reason is no longer copied: it is a vault note)
   // 6: event times to the millisecond (occurredAt)
-  version: 6,
+  // 7: a transfer's row id is the JSON pair [customerId, requestId] (joined by `:`, two different transfers could meet)
+  version: 7,
   tables: [AI_CAMPAIGN_PLANS, AI_REQUESTS],
   eventTypes: TYPES,
   state: loadInboxState,

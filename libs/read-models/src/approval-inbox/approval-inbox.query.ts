@@ -16,7 +16,7 @@ export interface InboxItem {
 
 const item = (r: InboxRow & { requested_at: Date | string; decided_at: Date | string | null }): InboxItem => ({
   kind: r.kind,
-  // A transfer's row is `customerId:requestId`; the request is named by its own id (facts.customerId says whose).
+  // A transfer's row is the pair [customerId, requestId]; the request is named by its own id (facts.customerId says whose).
   requestId: r.kind === 'transfer' && typeof r.facts.requestId === 'string' ? r.facts.requestId : r.request_id,
   unitId: r.unit_id,
   requestedBy: r.requested_by,

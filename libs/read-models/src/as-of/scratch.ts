@@ -9,6 +9,12 @@ export interface ScratchOptions {
   readonly asOf?: Date;
   /** Read up to this store position instead of the head at the start (a live read model's, to match it); null: read nothing. */
   readonly through?: Position | null;
+  /**
+   * Per projection, in the order given: apply its events only up to this position (null: none), each live read
+   * model's own, to compare like with like when they stand at different positions; the history is read up to the
+   * furthest of them (`through` is then not used).
+   */
+  readonly throughEach?: readonly (Position | null)[];
   /** Rewrites or drops events before they are applied (what-if rule sets). */
   readonly transform?: (batch: readonly RecordedEvent[]) => readonly RecordedEvent[];
   /** Sees every event that is applied, in order: for figures computed outside the read models (attribution). */
@@ -22,7 +28,7 @@ export interface ScratchReadModels {
   /** Events applied (after the date filter and transform) and read. */
   readonly applied: number;
   readonly read: number;
-  /** The store position the build read up to. */
+  /** The store position the build read up to (with `throughEach`: the furthest of them). */
   readonly through: Position | null;
   query<T>(fn: (db: Queryable) => Promise<T>): Promise<T>;
   drop(): Promise<void>;
@@ -47,7 +53,9 @@ export async function buildScratch(pool: Pool, store: EventStore, projections: r
   try {
     await createSchemas(pool, projections.map((projection, i) => ({ schema: schemas[i]!, projection })));
 
-    const head = options.through !== undefined ? options.through : await store.headPosition();
+    const limits = options.throughEach;
+    const head = limits ? furthest(limits) : options.through !== undefined ? options.through : await store.headPosition();
+    const within = (e: RecordedEvent, i: number) => !limits || (limits[i] !== null && limits[i] !== undefined && comparePositions(e.position, limits[i]!) <= 0);
     const until = options.asOf?.getTime();
     let after: Position | undefined;
     let read = 0;
@@ -67,7 +75,7 @@ export async function buildScratch(pool: Pool, store: EventStore, projections: r
       if (events.length) {
         await inTransaction(pool, async (tx) => {
           for (const [i, p] of projections.entries()) {
-            const relevant = events.filter((e) => p.eventTypes.includes(e.type));
+            const relevant = events.filter((e) => p.eventTypes.includes(e.type) && within(e, i));
             if (!relevant.length) continue;
             await useSchema(tx, schemas[i]!);
             await p.apply(tx, relevant);
@@ -91,6 +99,9 @@ export async function buildScratch(pool: Pool, store: EventStore, projections: r
     throw err;
   }
 }
+
+const furthest = (positions: readonly (Position | null)[]): Position | null =>
+  positions.reduce<Position | null>((a, b) => (b === null ? a : a === null || comparePositions(b, a) > 0 ? b : a), null);
 
 async function dropOrphans(pool: Pool): Promise<void> {
   const { rows } = await pool.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rm\\_scratch\\_%'`);

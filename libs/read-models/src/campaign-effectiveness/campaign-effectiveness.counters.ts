@@ -9,8 +9,11 @@
  *
  *   ce_group_counts   (campaign, group, unit at enrolment, tier at enrolment, as-of day): enrolled,
  *                     reached each funnel stage, took part — counted from the business day it held
- *   ce_group_sales_counts (campaign, group, unit, tier): converted (customers with a counting sale),
- *                     revenue and the sum of each customer's revenue squared (for its interval), now
+ *   ce_group_now_counts (campaign, group, unit at enrolment, tier at enrolment): the same stages, and
+ *                     converted (customers with a counting sale), revenue and the sum of each customer's
+ *                     revenue squared (for its interval) — now, without the day: what the answer now reads,
+ *                     a row per group, unit and tier however many days the campaign ran (ce_group_counts
+ *                     summed over every as-of day, kept apart so the now answer does not sum them)
  *   ce_day_counts     (campaign, business day, as-of day): first contacts/offers/acceptances that day,
  *                     and the campaign's own (tagged) sales and revenue that day (off from a reversal's day)
  *   ce_channel_counts (campaign, channel, business day): contacts, and customers first contacted there
@@ -178,9 +181,11 @@ export function countingTriggers(timeZone: string): string[] {
       enrolled integer NOT NULL DEFAULT 0, contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0,
       accepted integer NOT NULL DEFAULT 0, participated integer NOT NULL DEFAULT 0,
       PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
-    // The group sales now (customers converted, revenue, each customer's revenue squared).
-    `CREATE TABLE ce_group_sales_counts (
+    // The group now: participants at each stage (ce_group_counts without the day), customers converted, revenue, each customer's revenue squared.
+    `CREATE TABLE ce_group_now_counts (
       campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL,
+      enrolled integer NOT NULL DEFAULT 0, contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0,
+      accepted integer NOT NULL DEFAULT 0, participated integer NOT NULL DEFAULT 0,
       converted integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
       PRIMARY KEY (campaign_id, grp, unit_id, tier))`,
     // The daily series by the day it shows (first stage reached, the campaign's own sale) and the day from which an as-of answer counts it.
@@ -228,13 +233,22 @@ export function countingTriggers(timeZone: string): string[] {
         where: 'st.day IS NOT NULL AND ph.unit_id IS NOT NULL',
         sums: { enrolled: 'st.enrolled * ph.w', contacted: 'st.contacted * ph.w', offered: 'st.offered * ph.w', accepted: 'st.accepted * ph.w', participated: 'st.participated * ph.w' },
       },
+      // Now: the same participant once in its group, unit and tier at enrolment (summed over every day, ce_group_counts'
+      // unit row known from a later day nets out to that unit), at each stage it reached, with its counting sales.
       {
-        into: 'ce_group_sales_counts',
+        into: 'ce_group_now_counts',
         keys: ['campaign_id', 'grp', 'unit_id', 'tier'],
         keyExprs: ['s.campaign_id', 's.grp', 's.unit_id', 's.tier'],
-        // A participant without a sale or revenue (every one a launch enrols) adds nothing: left out before the sums.
-        where: 's.sales <> 0 OR s.revenue_fen <> 0',
-        sums: { converted: flag('s.sales > 0'), revenue_fen: 's.revenue_fen', squares: 's.revenue_fen::numeric * s.revenue_fen' },
+        sums: {
+          enrolled: '1',
+          contacted: flag('s.first_contacted_at IS NOT NULL'),
+          offered: flag('s.first_offered_at IS NOT NULL'),
+          accepted: flag('s.first_accepted_at IS NOT NULL'),
+          participated: flag('s.took_part_at IS NOT NULL'),
+          converted: flag('s.sales > 0'),
+          revenue_fen: 's.revenue_fen',
+          squares: 's.revenue_fen::numeric * s.revenue_fen',
+        },
       },
       // As of a day: the spans the participant had a counting sale (its unit '' before its unit row's day: a span breaks
       // there, so both its deltas carry the span's unit), and its revenue while it held, each as its deltas.

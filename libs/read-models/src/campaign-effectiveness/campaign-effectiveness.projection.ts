@@ -304,6 +304,9 @@ const EVENT_TYPES = [
 /** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
 export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
+  // 13: the group now without the day (ce_group_now_counts: the stages with the sales of ce_group_sales_counts, which it
+  // replaces), so the answer now reads a row per group, unit and tier, not one per day each was reached;
+  // 12: the sales indexed by (campaign, time, customer, conversion), the order the sales list pages them in;
   // 11: event times to the millisecond (an imported log's finer times truncated, `occurredAt`), so the database
   // compares the launch, the close and the sales as the fold does;
   // 10: costs keyed by (campaign, cost) and complaints by (customer, complaint), no longer by their ids joined with ':'
@@ -315,7 +318,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
   // ce_tagged_span_counts; the participants' sale steps), costs per day: as of a day's end reads no per-customer rows;
   // 8: the reaction per bank day (ce_reaction_counts: customers first contacted in their 旬, complaints, feedback), the
   // targets; 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
-  version: 11,
+  version: 13,
   dependsOnTimeZone: true, // ce_day() and every counter keyed by bank day; a period given as bank days
   tables: campaignEffectivenessTables(timeZone),
   eventTypes: EVENT_TYPES,
@@ -330,7 +333,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
 const live = () => effectProjection(campaignEffectivenessDefinition(bankTimeZone()));
 export const campaignEffectivenessProjection: Projection & { readonly definition: EffectProjection<CeState> } = {
   name: 'campaign-effectiveness',
-  version: 11,
+  version: 13,
   dependsOnTimeZone: true,
   eventTypes: EVENT_TYPES,
   get tables() {

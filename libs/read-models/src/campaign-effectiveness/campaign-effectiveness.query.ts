@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { bankTimeZone, businessDay, type CampaignStatus, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeInterval, newcombePValue, REVENUE_DIFFERENCE_METHOD } from '@app/domain';
+import { bankTimeZone, businessDay, type CampaignStatus, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeLift, REVENUE_DIFFERENCE_METHOD } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -36,9 +36,9 @@ export interface CampaignEffectiveness {
     /** Treatment conversion rate − control conversion rate. */
     readonly absolute: number | null;
     readonly confidenceInterval95: [number, number] | null;
-    /** Two-sided, from the Newcombe interval inverted: below 0.05 exactly when `confidenceInterval95` excludes 0. */
+    /** Two-sided, from the Newcombe interval inverted, six decimals: below 0.05 exactly when `confidenceInterval95` excludes 0 (`newcombeLift`). */
     readonly pValue: number | null;
-    /** p < 0.05. */
+    /** The 95% interval excludes 0. */
     readonly significant: boolean | null;
     readonly method: typeof LIFT_METHOD;
     readonly incrementalConversions: number | null;
@@ -95,18 +95,25 @@ const channelsFrom = (upTo: boolean) => `
   SELECT channel, sum(contacts) AS contacts, sum(customers) AS customers FROM ce_channel_counts
   WHERE campaign_id = $1 ${upTo ? 'AND day <= $2::date' : ''} GROUP BY channel HAVING sum(contacts) <> 0 ORDER BY channel`;
 
+/** The group figures now: one row per group, unit and tier at enrolment (ce_group_now_counts), whatever the days the campaign ran. */
+const GROUPS_NOW = ranked(`
+  SELECT grp, unit_id, tier, enrolled, contacted, offered, accepted, participated, converted, revenue_fen, squares
+  FROM ce_group_now_counts WHERE campaign_id = $1 AND enrolled <> 0`);
+/** The group figures now as read before campaign-effectiveness v13: the day counters summed over every as-of day (the bench's same-run baseline). */
+const GROUPS_NOW_FROM_DAYS = groupsFrom(false, `SELECT grp, unit_id, tier, converted, revenue_fen, squares FROM ce_group_now_counts WHERE campaign_id = $1`);
+
 /**
  * Now: the counters the projection keeps (ce_*_counts, ce_campaign_totals), read by primary key —
- * rows that grow with the days a campaign ran, never with its customers or sales, and plans that
- * do not depend on fresh statistics.
+ * the groups a row per group, unit and tier; the daily series and channels rows that grow with the
+ * days a campaign ran; never with its customers or sales, and plans that do not depend on fresh statistics.
  */
-async function countersNow(db: Queryable, campaignId: string): Promise<Counters | null> {
+async function countersNow(db: Queryable, campaignId: string, groups = GROUPS_NOW): Promise<Counters | null> {
   const all = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId])).rows as T[];
   const [campaign] = await all<Counters['campaign']>(`SELECT ${CAMPAIGN_COLUMNS} FROM ce_campaigns WHERE campaign_id = $1`);
   if (!campaign) return null;
   return {
     campaign,
-    groups: await all(groupsFrom(false, `SELECT grp, unit_id, tier, converted, revenue_fen, squares FROM ce_group_sales_counts WHERE campaign_id = $1`)),
+    groups: await all(groups),
     totals: (await all<Counters['totals']>(`SELECT * FROM ce_campaign_totals WHERE campaign_id = $1`))[0] ?? NO_TOTALS,
     daily: await all(dailyFrom(false)),
     channels: await all(channelsFrom(false)),
@@ -283,6 +290,12 @@ export async function campaignEffectiveness(db: Queryable, campaignId: string, a
   return counters && effectivenessFrom(counters);
 }
 
+/** The answer now with its groups summed from the day counters, as before campaign-effectiveness v13: the bench's same-run baseline; answers the same. */
+export async function campaignEffectivenessNowFromDays(db: Queryable, campaignId: string): Promise<CampaignEffectiveness | null> {
+  const counters = await countersNow(db, campaignId, GROUPS_NOW_FROM_DAYS);
+  return counters && effectivenessFrom(counters);
+}
+
 /** The scan-based as-of answer for any instant (what the day-end counters must agree with; tests compare them). */
 export async function campaignEffectivenessFromFacts(db: Queryable, campaignId: string, asOf: Date): Promise<CampaignEffectiveness | null> {
   const counters = await countersAsOf(db, campaignId, asOf);
@@ -315,14 +328,14 @@ function effectivenessFrom({ campaign: k, groups, totals, daily, channels }: Cou
   };
   if (t.conversionRate !== null && c.conversionRate !== null) {
     const diff = t.conversionRate - c.conversionRate;
-    const pValue = newcombePValue(t.converted, t.size, c.converted, c.size)!;
+    const { interval, pValue, significant } = newcombeLift(t.converted, t.size, c.converted, c.size)!;
     const revenuePerCustomer = t.revenueFen / t.size - c.revenueFen / c.size;
     lift = {
       ...lift,
       absolute: diff,
-      confidenceInterval95: newcombeInterval(t.converted, t.size, c.converted, c.size),
+      confidenceInterval95: interval,
       pValue,
-      significant: pValue < 0.05,
+      significant,
       incrementalConversions: diff * t.size,
       incrementalRevenue: formatFen(Math.round(revenuePerCustomer * t.size)),
     };
@@ -399,14 +412,63 @@ function strip({ revenueFen: _r, squares: _s, ...g }: GroupFigures & { revenueFe
   return g;
 }
 
-/** The sales behind the revenue figure: each with the event that recorded it. */
-export async function campaignConversions(pool: Queryable, campaignId: string) {
+/**
+ * Where a page of a campaign's sales ends: the last sale's time, exactly as stored (to the microsecond, UTC,
+ * `2026-03-31T15:30:00.123456Z`: a row of a log imported with finer times than a JavaScript date holds must not
+ * come back on the next page), customer and conversion id (the order's key).
+ */
+export interface ConversionCursor {
+  readonly occurredAt: string;
+  readonly customerId: string;
+  readonly conversionId: string;
+}
+
+/** The cursor as the API hands it out: opaque, URL-safe. */
+export function encodeConversionCursor(c: ConversionCursor): string {
+  return Buffer.from(JSON.stringify([c.occurredAt, c.customerId, c.conversionId])).toString('base64url');
+}
+
+const CURSOR_TIME = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** A cursor this API handed out, or null for anything else (a time not in the calendar, or outside years 1900–9999, too). */
+export function decodeConversionCursor(text: string): ConversionCursor | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'string')) return null;
+    const [occurredAt, customerId, conversionId] = v as [string, string, string];
+    const year = CURSOR_TIME.exec(occurredAt)?.[1];
+    if (!year || Number(year) < 1900) return null;
+    // Read to the millisecond, it must give itself back: 2026-02-30 is not 2 March.
+    const ms = new Date(`${occurredAt.slice(0, 23)}Z`);
+    if (Number.isNaN(ms.getTime()) || ms.toISOString() !== `${occurredAt.slice(0, 23)}Z`) return null;
+    return { occurredAt, customerId, conversionId };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The sales behind the revenue figure, each with the event that recorded it: a page of at most
+ * `limit`, in order of business time, then customer and conversion id (conversion ids are unique per
+ * customer only), after the cursor when given. `next` is the cursor of the page after, or null
+ * at the end. Keyset paging: a page reads its own rows off the index, however many sales the
+ * campaign has. A walk through the pages is not one snapshot: each page is read at the read model's
+ * position then, so a sale recorded during a walk with a business time before the cursor (a sale
+ * entered late, dated earlier) is on a page already read and not seen by that walk.
+ */
+export async function campaignConversions(pool: Queryable, campaignId: string, page: { limit: number; after?: ConversionCursor | null }) {
+  const after = page.after ?? null;
   const { rows } = await pool.query(
-    `SELECT conversion_id, event_id, customer_id, staff_id, product_code, amount_fen, revenue_fen, occurred_at, reversed
-     FROM ce_conversions WHERE campaign_id = $1 ORDER BY occurred_at, conversion_id`,
-    [campaignId],
+    `SELECT conversion_id, event_id, customer_id, staff_id, product_code, amount_fen, revenue_fen, occurred_at, reversed,
+            to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_exact
+     FROM ce_conversions
+     WHERE campaign_id = $1 AND ($3::timestamptz IS NULL OR (occurred_at, customer_id, conversion_id) > ($3::timestamptz, $4::text, $5::text))
+     ORDER BY occurred_at, customer_id, conversion_id LIMIT $2`,
+    [campaignId, page.limit + 1, after?.occurredAt ?? null, after?.customerId ?? null, after?.conversionId ?? null],
   );
-  return rows.map((r) => ({
+  const more = rows.length > page.limit;
+  const shown = rows.slice(0, page.limit);
+  const conversions = shown.map((r) => ({
     conversionId: r.conversion_id as string,
     eventId: r.event_id as string,
     customerId: r.customer_id as string,
@@ -417,6 +479,9 @@ export async function campaignConversions(pool: Queryable, campaignId: string) {
     occurredAt: (r.occurred_at as Date).toISOString(),
     reversed: r.reversed as boolean,
   }));
+  const last = shown[shown.length - 1];
+  const next = more && last ? encodeConversionCursor({ occurredAt: last.at_exact as string, customerId: last.customer_id as string, conversionId: last.conversion_id as string }) : null;
+  return { conversions, next };
 }
 
 /** Every campaign with its headline figures. */

@@ -115,7 +115,8 @@ export const CE_CONVERSIONS: TableShape = {
     reversed: { type: 'boolean', default: false },
     reversed_at: time,
   },
-  extra: [`CREATE INDEX ce_conversions_campaign_idx ON ce_conversions (campaign_id)`],
+  // A campaign's sales in the order the list pages them (keyset: time, customer, conversion).
+  extra: [`CREATE INDEX ce_conversions_campaign_idx ON ce_conversions (campaign_id, occurred_at, customer_id, conversion_id)`],
 };
 /** Which sales count for which participant's group (a campaign product sold to one of its enrolled customers). */
 export const CE_GROUP_CONVERSIONS: TableShape = {

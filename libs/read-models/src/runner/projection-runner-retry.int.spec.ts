@@ -153,6 +153,77 @@ describe('projection runner: transient errors', () => {
     expect([rows.length, rows.every((r) => r.seen === 1), rows[0]!.n, rows.at(-1)!.n]).toEqual([60, true, 1, 60]);
   });
 
+  /**
+   * A statement_timeout too small for a batch of the normal size (a role-level one, say) cancels it on every
+   * attempt: the batch was tried again, subscribed again from the checkpoint and tried again, for ever, and
+   * nothing went through. Now, after its attempts, it is applied one event at a time, so what goes through
+   * commits. An event cancelled on every one of its own attempts is not blamed on the event (a lock wait under a
+   * timeout clears by itself): the loop subscribes again from the checkpoint just before it, the interruption
+   * naming it, and applies it once the cause has gone.
+   * Ticks 1, 2, 3 in one batch of 3; any batch of more than one event runs past a 50 ms statement_timeout.
+   */
+  const cancelling = (alsoAlone: number | null) => {
+    const sizes: number[] = [];
+    /** Tick `alsoAlone` is cancelled alone too while this holds (the cause, say a lock held elsewhere, then goes). */
+    const cause = { holds: true };
+    const p = ticksProjection(async (tx, events) => {
+      const ns = events.map((e) => (e.data as { n: number }).n);
+      sizes.push(ns.length);
+      if (ns.length > 1 || (cause.holds && ns.includes(alsoAlone ?? -1))) {
+        await tx.query(`SET LOCAL statement_timeout = '50ms'`);
+        await tx.query(`SELECT pg_sleep(2)`);
+      }
+    });
+    const waits: number[] = [];
+    const log = { info: () => undefined, error: (o: { retryInMs?: number }) => void (o.retryInMs !== undefined && waits.push(o.retryInMs)) };
+    const runner = new ProjectionRunner(store, db.pool, [p], log, { batchSize: 10, maxBatchWaitMs: 5, retry: { initialMs: 5, maxMs: 10, attempts: 3 }, resubscribe: { initialMs: 10, maxMs: 20, settleMs: 50 } });
+    return { sizes, waits, runner, cause };
+  };
+  const ticksSeen = () => withReadModels(db.pool, ['ticks'], async (q) => (await q.query('SELECT n, seen FROM ticks ORDER BY n')).rows);
+
+  it('applies one event at a time a batch the server cancels on every attempt, instead of retrying it for ever', async () => {
+    const { sizes, waits, runner } = cancelling(null);
+    await runner.start();
+    const caughtUp = await runner.catchUp(15_000);
+    await runner.stop();
+    expect(caughtUp).toBe(true);
+    expect(runner.status()[0]).toMatchObject({ state: 'running', error: null });
+    // The batch of 3 three times (waits of 5 then 10 ms between), then 1, 2 and 3 alone, each committed once.
+    expect(sizes).toEqual([3, 3, 3, 1, 1, 1]);
+    expect(waits).toEqual([5, 10]);
+    expect(await ticksSeen()).toEqual([
+      { n: 1, seen: 1 },
+      { n: 2, seen: 1 },
+      { n: 3, seen: 1 },
+    ]);
+  }, 30_000);
+
+  it('never stops on an event the server cancels on every attempt even alone: the event before it committed, subscribed again from it, naming it, and applied once the cause goes', async () => {
+    const { sizes, runner, cause } = cancelling(2);
+    await runner.start();
+    const events = await store.readAll({ after: { commit: 0n, prepare: 0n }, maxCount: 3 });
+    // Tick 1 alone commits; tick 2 alone is cancelled on each of its 3 attempts: the loop subscribes again (resubscribing).
+    for (let i = 0; i < 1500 && runner.status()[0]!.state !== 'resubscribing'; i++) await new Promise((r) => setTimeout(r, 10));
+    const [interrupted] = runner.status();
+    const named = `the server cancelled applying the Tick event at ${formatPosition(events[1]!.position)} on every one of 3 attempts`;
+    expect(interrupted).toMatchObject({ state: 'resubscribing', error: null, interruption: { message: expect.stringContaining(named) } });
+    expect(interrupted!.interruption!.message).toMatch(/canceling statement due to statement timeout$/);
+    expect(interrupted!.position).toEqual(events[0]!.position);
+    expect(await ticksSeen()).toEqual([{ n: 1, seen: 1 }]);
+    // The batch of 3 three times, tick 1 alone, tick 2 alone three times.
+    expect(sizes.slice(0, 7)).toEqual([3, 3, 3, 1, 1, 1, 1]);
+    // The cause goes (the lock released, the timeout raised): the projection goes on by itself, no restart, each tick once.
+    cause.holds = false;
+    expect(await runner.catchUp(20_000)).toBe(true);
+    await runner.stop();
+    expect(runner.status()[0]).toMatchObject({ state: 'running', error: null, position: events[2]!.position });
+    expect(await ticksSeen()).toEqual([
+      { n: 1, seen: 1 },
+      { n: 2, seen: 1 },
+      { n: 3, seen: 1 },
+    ]);
+  }, 40_000);
+
   it('stops on an error that is not transient without retrying the batch', async () => {
     const p = flaky(Infinity, () => pgError('22003', 'numeric field overflow'));
     const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: () => undefined }, { batchSize: 10, maxBatchWaitMs: 5, retry: { initialMs: 10, maxMs: 100, attempts: 5 } });

@@ -37,7 +37,10 @@ export interface RunnerOptions {
    * A batch that meets a transient error (serialization failure, deadlock, a connection or server
    * gone for a moment) is tried again after `initialMs`, doubling up to `maxMs`, at most `attempts`
    * times in all, then subscribed again from the checkpoint; only any other error stops the projection
-   * (and `isTransient` errors — the database away — go straight to subscribing again).
+   * (and `isTransient` errors — the database away — go straight to subscribing again). A batch the server
+   * cancels (57014) on every attempt is applied one event at a time, each with as many attempts, so what
+   * goes through commits; an event cancelled on all of its own is subscribed again from (a cancel can clear by
+   * itself), its interruption naming it, and never stops the projection. Default attempts: `RETRY_ATTEMPTS`.
    */
   readonly retry?: { readonly initialMs?: number; readonly maxMs?: number; readonly attempts?: number };
   /**
@@ -51,6 +54,8 @@ export interface RunnerOptions {
   readonly analyzeAfter?: { readonly rows?: number; readonly fraction?: number };
 }
 
+/** Attempts at a batch that meets a transient error, by default (`RunnerOptions.retry.attempts`). */
+const RETRY_ATTEMPTS = 8;
 /** Rows changed in a live table before the projector analyses it (see `RunnerOptions.analyzeAfter`). */
 export const ANALYZE_AFTER_ROWS = 10_000;
 export const ANALYZE_AFTER_FRACTION = 0.2;
@@ -531,7 +536,8 @@ export class ProjectionRunner {
    * transient error. A catch-up batch (larger than `batchSize`) that fails otherwise is applied
    * again in parts of `batchSize`, each committed with its checkpoint: a failure that came only from
    * the batch's size (a statement too large for the server, memory) does not stop the projection,
-   * and one that does stops it on the event it cannot apply, past every part before it.
+   * and one that does stops it on the event it cannot apply, past every part before it. A batch the
+   * server cancelled on every attempt is applied one event at a time (`oneByOne`).
    */
   private async applyBatch(loop: Loop, m: Member, batch: readonly RecordedEvent[]): Promise<void> {
     // The batch is in log order: when its first event is past the member's position, all of it is (the batch itself, not a copy per member).
@@ -546,24 +552,54 @@ export class ProjectionRunner {
         const part = fresh.slice(i, i + size);
         const r = await this.tryBatch(loop, m, part);
         if (r === 'applied') continue;
-        if (r !== 'left') await this.stopOn(loop, m, part, r.error);
-        return;
+        if (r === 'left' || !(await this.oneByOne(loop, m, part, r.error))) return;
       }
       return;
     }
-    await this.stopOn(loop, m, fresh, outcome.error);
+    await this.oneByOne(loop, m, fresh, outcome.error);
+  }
+
+  /**
+   * A batch of at most the normal size that failed. An error no retry mends stops the projection on the
+   * event that causes it. A statement the server cancelled on every attempt (a statement_timeout too small
+   * for the batch, a lock wait under a timeout, a DBA's cancels) is applied one event at a time, each with its
+   * retries, so the events that go through are committed. An event cancelled on every one of its own attempts
+   * is still never blamed on the event: a cancel can clear by itself (the lock released, the timeout raised),
+   * so the loop subscribes again from the checkpoint (just before it) with backoff, as for any transient error,
+   * its interruption naming the event. True when every event was applied.
+   */
+  private async oneByOne(loop: Loop, m: Member, part: readonly RecordedEvent[], error: unknown): Promise<boolean> {
+    if (!isCancelled(error)) {
+      await this.stopOn(loop, m, part, error);
+      return false;
+    }
+    const attempts = this.options.retry?.attempts ?? RETRY_ATTEMPTS;
+    if (part.length > 1) {
+      this.log.error({ projection: m.checkpoint, err: String((error as Error)?.message ?? error), events: part.length, attempts }, 'the server cancelled a batch on every attempt; applying it one event at a time');
+      for (const e of part) {
+        const r = await this.tryBatch(loop, m, [e]);
+        if (r === 'applied') continue;
+        if (r !== 'left') await this.oneByOne(loop, m, [e], r.error);
+        return false;
+      }
+      return true;
+    }
+    const e = part[0]!;
+    const message = `the server cancelled applying the ${e.type} event at ${formatPosition(e.position)} on every one of ${attempts} attempts (SQLSTATE 57014: a statement_timeout too small for it, a lock wait under a timeout, or a cancel each time): ${String((error as Error)?.message ?? error)}`;
+    // Thrown to the loop, which subscribes again from the checkpoint; the projection keeps its state (resubscribing, not failed).
+    throw Object.assign(new Error(message), { code: (error as { code?: string }).code, cause: error });
   }
 
   /**
    * Commits `fresh` (events after the member's position) with its checkpoint, retrying transient
    * errors; `left` when the member left the loop or the runner stops (nothing is wrong with the
-   * events), the error when it is one no retry mends. Transient errors past the last attempt throw.
+   * events), the error when it is one no retry mends (or a cancel on every attempt: see `oneByOne`). Other transient errors past the last attempt throw.
    */
   private async tryBatch(loop: Loop, m: Member, fresh: readonly RecordedEvent[]): Promise<'applied' | 'left' | { error: unknown }> {
     const types = handled(m.projection);
     const relevant = fresh.filter((e) => types.has(e.type));
     const last = fresh[fresh.length - 1]!.position;
-    const { initialMs = 100, maxMs = 5_000, attempts = 8 } = this.options.retry ?? {};
+    const { initialMs = 100, maxMs = 5_000, attempts = RETRY_ATTEMPTS } = this.options.retry ?? {};
     for (let attempt = 1; ; attempt++) {
       try {
         await this.commitBatch(m, relevant, fresh.length, last);
@@ -578,8 +614,12 @@ export class ProjectionRunner {
         // retry): applied again in batches of the normal size (applyBatch), where a cancel is retried.
         if (isCancelled(err) && fresh.length > (this.options.batchSize ?? 500)) return { error: err };
         if (isTransient(err)) {
-          // Never a poison event: after the last attempt, subscribe again from the checkpoint.
-          if (attempt >= attempts) throw err;
+          if (attempt >= attempts) {
+            // Cancelled on every attempt: applied one event at a time (oneByOne), so the events that go through commit.
+            if (isCancelled(err)) return { error: err };
+            // Never a poison event: after the last attempt, subscribe again from the checkpoint.
+            throw err;
+          }
           const retryInMs = Math.min(initialMs * 2 ** (attempt - 1), maxMs);
           this.log.error({ projection: m.checkpoint, err: String((err as Error)?.message ?? err), attempt, retryInMs }, 'transient error applying a batch; trying it again');
           const left = () => this.stopped || !loop.members.has(m.checkpoint);
@@ -599,11 +639,11 @@ export class ProjectionRunner {
     return 'applied';
   }
 
-  /** Takes the member out of its loop and stops its projection on the event of `fresh` it cannot apply. */
-  private async stopOn(loop: Loop, m: Member, fresh: readonly RecordedEvent[], err: unknown): Promise<void> {
+  /** Takes the member out of its loop and stops its projection on the event of `fresh` it cannot apply (`reason`: why, before the error). */
+  private async stopOn(loop: Loop, m: Member, fresh: readonly RecordedEvent[], err: unknown, reason?: string): Promise<void> {
     loop.members.delete(m.checkpoint);
     this.loops.delete(m.checkpoint);
-    await this.fail(m.projection, m.checkpoint, m.schema, fresh, err);
+    await this.fail(m.projection, m.checkpoint, m.schema, fresh, err, reason);
   }
 
   private async commitBatch(m: Member, relevant: readonly RecordedEvent[], count: number, last: Position): Promise<void> {
@@ -671,7 +711,7 @@ export class ProjectionRunner {
   }
 
   /** Replays the batch one event at a time to name the event that throws, then stops the projection. */
-  private async fail(p: Projection, checkpoint: string, schema: string, batch: readonly RecordedEvent[], err: unknown): Promise<void> {
+  private async fail(p: Projection, checkpoint: string, schema: string, batch: readonly RecordedEvent[], err: unknown, reason?: string): Promise<void> {
     let culprit = batch[0]!;
     let message = String((err as Error)?.message ?? err);
     const client = await this.pool.connect();
@@ -691,7 +731,7 @@ export class ProjectionRunner {
       await client.query('ROLLBACK').catch(() => undefined);
       client.release();
     }
-    const error = { position: formatPosition(culprit.position), eventType: culprit.type, message };
+    const error = { position: formatPosition(culprit.position), eventType: culprit.type, message: reason ? `${reason}: ${message}` : message };
     await this.pool.query(`UPDATE projection_checkpoints SET state = 'failed', error = $2, updated_at = now() WHERE name = $1`, [checkpoint, JSON.stringify(error)]);
     const status = this.statuses.get(checkpoint);
     if (status) this.statuses.set(checkpoint, { ...status, state: 'failed', error });

@@ -1,8 +1,9 @@
 /**
- * Facts that hold for a time (a person's unit, a customer's manager) are kept as intervals of
- * business time, each opened by an event at a position (`seq`) in the log. One rule places them,
- * the write side's (the customer aggregate's manager, the organisation's unit of a person: the last
- * recorded assignment or move holds now): at a business time `t`, of the intervals starting at or
+ * Facts that hold for a time (a person's unit, a customer's manager, a customer's unit and so their
+ * stays in a wealth centre) are kept as intervals of business time, each opened by an event at a
+ * position (`seq`) in the log. One rule places them, the write side's (the customer aggregate's
+ * manager and home unit, the organisation's unit of a person: the last recorded assignment,
+ * transfer or move holds now): at a business time `t`, of the intervals starting at or
  * before `t`, the LAST RECORDED one holds. So a later-recorded interval supersedes every one recorded
  * before it from its start on, even one starting later in business time (a backdated assignment
  * recorded after a later-dated one does not fill the gap before it: it holds from its start, now
@@ -16,6 +17,20 @@ export interface StaffInterval {
   readonly seq: bigint;
   readonly unitId: string;
   readonly validFrom: number | null;
+}
+
+/**
+ * A customer's stay in a unit from a time (null: since the beginning, the unit onboarded into),
+ * opened by the event at `seq` in the log. A stay in a wealth centre keeps who moved the customer up
+ * and their sub-branch then (影子考核: the referrer and the referring sub-branch keep the points of
+ * every sale in the stay; null outside a centre, or when nobody managed the customer at the move).
+ */
+export interface CustomerStay {
+  readonly eventId: string;
+  readonly seq: bigint;
+  readonly unitId: string;
+  readonly from: number | null;
+  readonly referrer: { readonly staffId: string; readonly unitId: string } | null;
 }
 
 /** An interval opened by the event at `seq` in the log. */
@@ -73,3 +88,6 @@ export const unitAt = (intervals: readonly StaffInterval[] | undefined, t: numbe
 
 /** The manager a customer was assigned to at `t` as the log knew it at `seq` (null: nobody yet). */
 export const managerAt = (assignments: readonly Assignment[] | undefined, t: number, seq: bigint): string | null => inForceAt(assignments, (a) => a.from, t, seq)?.managerId ?? null;
+
+/** The stay a customer was in at `t` as the log knew it at `seq` (undefined: not onboarded as far as the log knew). */
+export const stayAt = (stays: readonly CustomerStay[] | undefined, t: number, seq: bigint): CustomerStay | undefined => inForceAt(stays, (x) => x.from, t, seq);

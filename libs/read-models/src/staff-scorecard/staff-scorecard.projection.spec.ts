@@ -200,7 +200,7 @@ describe('the staff scorecard as effects', () => {
       ]);
     });
 
-    describe('shadow scoring (影子考核): the centre as the log knew it at the sale, the manager at its business time', () => {
+    describe('shadow scoring (影子考核): the stay in a centre and the manager at the sale, in business time', () => {
       // C1 is rm1's from 2 January (rm1 in SB1). At 10:00 on 10 March C1 moves up to the wealth centre WC1, to rmW.
       const movedUp = () => [
         ...given(),
@@ -229,7 +229,7 @@ describe('the staff scorecard as effects', () => {
         ]);
       });
 
-      it('given a move out of the centre recorded before a sale dated inside the stay, no shadow: the centre is as the log knew it at the sale (a known limit)', () => {
+      it('given a move out of the centre recorded before a sale dated inside the stay, the referrer keeps the sale and the centre its shadow', () => {
         const events = [
           ...movedUp(),
           event('CustomerTransferred', { customerId: 'C1', fromUnitId: 'WC1', toUnitId: 'SB2', fromStaffId: 'rmW', toStaffId: 'rm2', crossBranch: false }, '2026-03-20T02:00:00.000Z'),
@@ -237,13 +237,132 @@ describe('the staff scorecard as effects', () => {
           sold('V3', '100.00', '2026-03-18T02:00:00.000Z'), // dated in the stay [10 March, 20 March), rmW its manager then
           sold('V4', '100.00', '2026-03-25T02:00:00.000Z'), // out, rm2 its manager
         ];
-        // By business time V3 would be rm1's sale with rmW's shadow. The stays in a centre are not kept as intervals:
-        // when V3 is recorded the log knows C1 out of the centre, so no shadow, and the sale goes to the manager at
-        // its business time, rmW. README ("Credit at the time of the sale") states this limit.
+        // V3 is dated in C1's stay in WC1 (10:00 on 10 March to 10:00 on 20 March): the sale to rm1, who moved C1 up
+        // from SB1, in SB1; the shadow to rmW (C1's manager on 18 March) in WC1. V4: C1 in SB2 under rm2, no shadow.
         expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
-          { conversion_id: 'V3', kind: 'sale', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
+          { conversion_id: 'V3', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+          { conversion_id: 'V3', kind: 'shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
           { conversion_id: 'V4', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-03' },
         ]);
+        // Each 10,000 fen × 1.5 = 15,000 hundredths: rm1's points, rmW's shadow, rm2's points.
+        expect(byPerson(when(emptyScorecardState(), events, 'sc_person_month'))).toEqual([
+          { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 1, revenue_fen: 10000, points_hundredths: 15000, shadow_hundredths: 0 },
+          { period: '2026-03', unit_id: 'WC1', staff_id: 'rmW', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 15000 },
+          { period: '2026-03', unit_id: 'SB2', staff_id: 'rm2', conversions: 1, revenue_fen: 10000, points_hundredths: 15000, shadow_hundredths: 0 },
+        ]);
+      });
+
+      describe('up to WC1, back to SB2, up again to WC2, each move at 00:30 Beijing on the first of a month', () => {
+        // 00:30 Beijing on 1 March, 1 April and 1 May; 23:30 the night before each; 00:45 on 1 May.
+        const UP = '2026-02-28T16:30:00.000Z';
+        const BACK = '2026-03-31T16:30:00.000Z';
+        const UP_AGAIN = '2026-04-30T16:30:00.000Z';
+        const transfer = (fromUnitId: string, toUnitId: string, fromStaffId: string, toStaffId: string, occurredAt: string) => [
+          event('CustomerTransferred', { customerId: 'C1', fromUnitId, toUnitId, fromStaffId, toStaffId, crossBranch: false }, occurredAt),
+          assign(toStaffId, occurredAt),
+        ];
+        const moves = () => [
+          ...given(), // rm1 in SB1 manages C1 (SB1) from 2 January; rm2 in SB2
+          rm3(),
+          ...['WC1', 'WC2'].map((unitId) => event('OrgUnitOpened', { unitId, parentId: 'BR1', name: unitId, level: 'sub_branch_1', wealthCentre: true }, '2026-01-01T00:00:00.000Z')),
+          event('StaffMemberRegistered', { staffId: 'rmW', unitId: 'WC1', role: 'rm', displayName: 'RM W' }, '2026-01-01T00:00:00.000Z'),
+          event('StaffMemberRegistered', { staffId: 'rmV', unitId: 'WC2', role: 'rm', displayName: 'RM V' }, '2026-01-01T00:00:00.000Z'),
+          ...transfer('SB1', 'WC1', 'rm1', 'rmW', UP),
+          event('StaffMemberMoved', { staffId: 'rm1', fromUnitId: 'SB1', toUnitId: 'SB3' }, '2026-03-15T02:00:00.000Z'), // the referrer moves on
+          ...transfer('WC1', 'SB2', 'rmW', 'rm2', BACK),
+          ...transfer('SB2', 'WC2', 'rm2', 'rmV', UP_AGAIN),
+        ];
+        // Recorded after every move, not in business-time order.
+        const sales = () => [
+          sold('S3', '40.00', '2026-04-30T15:30:00.000Z'), // 23:30 on 30 April: back in SB2 under rm2
+          sold('S2', '20.00', '2026-03-31T15:30:00.000Z'), // 23:30 on 31 March: in the EARLIER stay, WC1 under rmW
+          sold('S4', '80.00', '2026-04-30T16:45:00.000Z'), // 00:45 on 1 May: in the later stay, WC2 under rmV
+          sold('S1', '10.00', '2026-02-28T15:30:00.000Z'), // 23:30 on 28 February: before the first move up, rm1
+        ];
+        const sorted = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+        it('keeps each stay as an interval of business time, a stay in a centre with its referrer and their sub-branch then', () => {
+          const stays = when(emptyScorecardState(), [...moves(), ...sales()], 'sc_customer_stays');
+          expect(stays.map(({ unit_id, valid_from, valid_to, referrer_id, referring_unit_id }) => ({ unit_id, valid_from, valid_to, referrer_id, referring_unit_id }))).toEqual([
+            { unit_id: 'SB1', valid_from: null, valid_to: UP, referrer_id: null, referring_unit_id: null },
+            { unit_id: 'WC1', valid_from: UP, valid_to: BACK, referrer_id: 'rm1', referring_unit_id: 'SB1' },
+            { unit_id: 'SB2', valid_from: BACK, valid_to: UP_AGAIN, referrer_id: null, referring_unit_id: null },
+            { unit_id: 'WC2', valid_from: UP_AGAIN, valid_to: null, referrer_id: 'rm2', referring_unit_id: 'SB2' },
+          ]);
+        });
+
+        it('credits a sale dated in the earlier stay to its referrer and centre, one between the stays plainly, one in the later stay to the later referrer and centre', () => {
+          const events = [...moves(), ...sales()];
+          // S1 (28 Feb, before the move up): rm1, in SB1 then. S2 (31 March, WC1 stay): the sale to rm1 in SB1, the
+          // sub-branch rm1 moved C1 up from (rm1 is in SB3 by then), the shadow to rmW in WC1. S3 (30 April, between
+          // the stays): rm2 in SB2. S4 (1 May, WC2 stay): the sale to rm2 in SB2, the shadow to rmV in WC2.
+          expect(sorted(credited(when(emptyScorecardState(), events, 'sc_credits')))).toEqual(
+            sorted([
+              { conversion_id: 'S1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-02' },
+              { conversion_id: 'S2', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+              { conversion_id: 'S2', kind: 'shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03' },
+              { conversion_id: 'S3', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-04' },
+              { conversion_id: 'S4', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-05' },
+              { conversion_id: 'S4', kind: 'shadow', staff_id: 'rmV', unit_id: 'WC2', period: '2026-05' },
+            ]),
+          );
+        });
+
+        it('given the shadow-credited sale in the earlier stay reversed, takes its sale and its shadow off their months', () => {
+          const events = [...moves(), ...sales(), event('ConversionReversed', { customerId: 'C1', conversionId: 'S2' }, '2026-05-06T02:00:00.000Z')];
+          // Fen × 1.5 in hundredths: S1 1,000 → 1,500; S2 2,000 → 3,000 (taken off again: 0); S3 4,000 → 6,000; S4 8,000 → 12,000.
+          expect(sorted(byPerson(when(emptyScorecardState(), events, 'sc_person_month')))).toEqual(
+            sorted([
+              { period: '2026-02', unit_id: 'SB1', staff_id: 'rm1', conversions: 1, revenue_fen: 1000, points_hundredths: 1500, shadow_hundredths: 0 },
+              { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 0 },
+              { period: '2026-03', unit_id: 'WC1', staff_id: 'rmW', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 0 },
+              { period: '2026-04', unit_id: 'SB2', staff_id: 'rm2', conversions: 1, revenue_fen: 4000, points_hundredths: 6000, shadow_hundredths: 0 },
+              { period: '2026-05', unit_id: 'SB2', staff_id: 'rm2', conversions: 1, revenue_fen: 8000, points_hundredths: 12000, shadow_hundredths: 0 },
+              { period: '2026-05', unit_id: 'WC2', staff_id: 'rmV', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 12000 },
+            ]),
+          );
+          const reversed = when(emptyScorecardState(), events, 'sc_credits').filter((r) => r.reversed);
+          expect(sorted(reversed.map(({ conversion_id, kind }) => ({ conversion_id, kind })))).toEqual([
+            { conversion_id: 'S2', kind: 'sale' },
+            { conversion_id: 'S2', kind: 'shadow' },
+          ]);
+        });
+
+        it('given a backdated move out recorded after the move up, the last recorded supersedes: the stay in WC1 covers nothing', () => {
+          const events = [
+            ...moves().slice(0, -5), // up to WC1 at 00:30 on 1 March; not rm1's move nor the two transfers after
+            ...transfer('WC1', 'SB2', 'rmW', 'rm2', '2026-02-15T02:00:00.000Z'), // 10:00 on 15 February, recorded last
+            sold('S8', '10.00', '2026-03-10T02:00:00.000Z'), // 10 March
+          ];
+          // The write side's rule (the customer aggregate: the last recorded transfer is the home unit, the last recorded
+          // assignment the manager): SB2 and rm2 from 15 February on, now included; WC1 from 1 March covers nothing.
+          expect(when(emptyScorecardState(), events, 'sc_customer_stays').map(({ unit_id, valid_from, valid_to }) => ({ unit_id, valid_from, valid_to }))).toEqual([
+            { unit_id: 'SB1', valid_from: null, valid_to: '2026-02-15T02:00:00.000Z' },
+            { unit_id: 'WC1', valid_from: UP, valid_to: UP },
+            { unit_id: 'SB2', valid_from: '2026-02-15T02:00:00.000Z', valid_to: null },
+          ]);
+          // S8: no stay in a centre then, rm2 the manager: rm2's plain sale in SB2.
+          expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ conversion_id: 'S8', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-03' }]);
+        });
+
+        it('given a move up recorded after a sale dated after it, places that sale as the log knew it, and one recorded after the move in the stay', () => {
+          const events = [
+            ...moves().filter((e) => !(e.type === 'CustomerTransferred' && (e.data as { toUnitId: string }).toUnitId === 'WC2') && !(e.type === 'CustomerAssignedToManager' && (e.data as { staffId: string }).staffId === 'rmV')),
+            sold('S5', '10.00', '2026-04-30T17:00:00.000Z'), // 01:00 on 1 May, recorded before the move up at 00:30
+            ...transfer('SB2', 'WC2', 'rm2', 'rmV', UP_AGAIN),
+            sold('S6', '20.00', '2026-04-30T17:00:00.000Z'), // 01:00 on 1 May, recorded after it
+            sold('S7', '40.00', '2026-04-30T15:30:00.000Z'), // 23:30 on 30 April, recorded after it: before the move up
+          ];
+          // S5: when recorded the log knew C1 in SB2 under rm2 (as a reassignment recorded later does not move a credit
+          // made): rm2's plain sale. S6: in the WC2 stay: rm2 keeps it in SB2, rmV its shadow in WC2. S7: dated before the
+          // move up: simply rm2's sale (not rm2 twice).
+          expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
+            { conversion_id: 'S5', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-05' },
+            { conversion_id: 'S6', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-05' },
+            { conversion_id: 'S6', kind: 'shadow', staff_id: 'rmV', unit_id: 'WC2', period: '2026-05' },
+            { conversion_id: 'S7', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-04' },
+          ]);
+        });
       });
     });
 

@@ -5,13 +5,19 @@ import { data as d, occurredAt as at } from '../runner/event-fields';
 import { STAFF_SCORECARD_TABLES } from './staff-scorecard.tables';
 import { activityKey, contactedKey, loadScorecardState, type ScorecardState } from './staff-scorecard.state';
 import { coverage, coverageDeltas, monthsAfter, type Assignment } from './staff-scorecard.adherence';
-import { managerAt, placeInterval, unitAt } from './staff-scorecard.intervals';
+import { managerAt, placeInterval, stayAt, unitAt, type CustomerStay } from './staff-scorecard.intervals';
 
 const seqOf = (e: RecordedEvent) => e.position.prepare;
 const month = (staffId: string, unitId: string, period: string, counts: Record<string, number>) => upsert('sc_person_month', { staff_id: staffId, unit_id: unitId, period, ...counts });
 
 /** Ends the intervals the event cuts (`placeInterval`), and opens one from the event's time that holds now (the last recorded). */
-function nextInterval(table: 'sc_staff_units' | 'sc_assignments', subject: Record<string, string>, cuts: readonly { eventId: string; to: number }[], e: RecordedEvent, value: Record<string, string>): Effect[] {
+function nextInterval(
+  table: 'sc_staff_units' | 'sc_assignments' | 'sc_customer_stays',
+  subject: Record<string, string>,
+  cuts: readonly { eventId: string; to: number }[],
+  e: RecordedEvent,
+  value: Record<string, string | null>,
+): Effect[] {
   const closing = cuts.map((c) => update(table, { ...subject, event_id: c.eventId, valid_to: new Date(c.to).toISOString() }));
   return [...closing, upsert(table, { ...subject, event_id: e.metadata.eventId, seq: seqOf(e).toString(), ...value, valid_from: at(e), valid_to: null })];
 }
@@ -93,6 +99,37 @@ function reassigned(e: RecordedEvent, s: ScorecardState, customerId: string, man
   return effects;
 }
 
+/**
+ * A transfer supersedes the stays recorded before it from its business time on (`placeInterval`, the
+ * rule of assignments and staff moves). Into a wealth centre, the stay keeps its referrer: from another
+ * centre, that stay's; else the manager at the move's business time and the unit the customer left
+ * (影子考核: the referrer and the referring sub-branch). Once per transfer; a customer never onboarded is ignored.
+ */
+function transferred(e: RecordedEvent, s: ScorecardState, customerId: string, toUnitId: string): Effect[] {
+  const stays = s.stays.get(customerId);
+  if (!stays?.length || stays.some((x) => x.eventId === e.metadata.eventId)) return [];
+  const t = Date.parse(at(e));
+  const left = stayAt(stays, t, seqOf(e));
+  const manager = managerAt(s.assignments.get(customerId), t, seqOf(e));
+  const movedUp = left && manager ? { staffId: manager, unitId: left.unitId } : null;
+  const referrer = s.wealthCentres.get(toUnitId) ? (left?.referrer ?? movedUp) : null;
+  const { cuts } = placeInterval(stays, (x) => x.from, t);
+  stays.push({ eventId: e.metadata.eventId, seq: seqOf(e), unitId: toUnitId, from: t, referrer });
+  const closed = cuts.map((c) => ({ eventId: c.interval.eventId, to: c.to }));
+  return nextInterval('sc_customer_stays', { customer_id: customerId }, closed, e, { unit_id: toUnitId, referrer_id: referrer?.staffId ?? null, referring_unit_id: referrer?.unitId ?? null });
+}
+
+/**
+ * The shadow split of a sale dated in `stay` (影子考核): the referrer keeps the sale, in the sub-branch
+ * they moved the customer up from; the manager at the sale is scored on it in the stay's centre. None
+ * outside a centre, without a manager, or when the manager is the referrer (never credited twice).
+ */
+function shadowAt(stay: CustomerStay | undefined, managerId: string | null) {
+  const r = stay?.referrer;
+  if (!stay || !r || !managerId || managerId === r.staffId) return null;
+  return { referringManagerId: r.staffId, referringUnitId: r.unitId, centreManagerId: managerId, centreId: stay.unitId };
+}
+
 /** What a credit adds to its person's month (`sign` −1 when reversed). */
 const creditCounts = (kind: string, conversions: number, revenueFen: number, pointsHundredths: number, sign: 1 | -1) => ({
   conversions: kind === 'sale' ? sign * conversions : 0,
@@ -142,33 +179,28 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
       return [upsert('sc_products', { product_code: x.productCode, weight: x.weight })];
     case 'TargetSet':
       return [upsert('sc_targets', { subject_id: x.subjectId, period: x.period, points_hundredths: toHundredths(x.points) })];
-    case 'CustomerOnboarded':
-      if (s.customers.has(x.customerId)) return [];
-      s.customers.set(x.customerId, { unitId: x.homeUnitId, inCentre: false, referringManagerId: null });
-      return [upsert('sc_customers', { customer_id: x.customerId, unit_id: x.homeUnitId })];
+    // The unit a customer is onboarded into holds from the beginning of the log until they are first transferred.
+    case 'CustomerOnboarded': {
+      if (s.stays.get(x.customerId)?.length) return [];
+      s.stays.set(x.customerId, [{ eventId: e.metadata.eventId, seq: seqOf(e), unitId: x.homeUnitId, from: null, referrer: null }]);
+      const row = { customer_id: x.customerId, event_id: e.metadata.eventId, seq: seqOf(e).toString(), unit_id: x.homeUnitId, valid_from: null, valid_to: null, referrer_id: null, referring_unit_id: null };
+      return [upsert('sc_customer_stays', row)];
+    }
     // The history of assignments in business time: whom each sale credits (the manager at the sale) and adherence.
     case 'CustomerAssignedToManager':
       return reassigned(e, s, x.customerId, x.staffId);
-    // Moving up to a wealth centre keeps the referring manager for scoring; moving out ends the shadow.
-    case 'CustomerTransferred': {
-      const c = s.customers.get(x.customerId);
-      if (!c) return [];
-      c.unitId = x.toUnitId;
-      c.inCentre = s.wealthCentres.get(x.toUnitId) ?? false;
-      c.referringManagerId = c.inCentre ? (c.referringManagerId ?? x.fromStaffId ?? null) : null;
-      return [update('sc_customers', { customer_id: x.customerId, unit_id: c.unitId, in_centre: c.inCentre, referring_manager_id: c.referringManagerId })];
-    }
+    case 'CustomerTransferred':
+      return transferred(e, s, x.customerId, x.toUnitId);
     // Credited to the customer's manager at the sale's business time (客户归属考核; whatever order the assignments and
     // the sale were recorded in), each person under their unit then, in the sale's business month; at the weights and
-    // rules of the time; once per credit. Shadow scoring (影子考核) when the customer is in a wealth centre as the log
-    // knew it at the sale (the stays in a centre are not kept as intervals of business time: a known limit), unless the
-    // manager at the sale is the referring manager (a sale dated before the move up): then the sale is simply theirs.
+    // rules of the time; once per credit. Shadow scoring (影子考核) when the sale is dated in a stay in a wealth centre
+    // (by the same rule, whatever order the transfers and the sale were recorded in): the sale to the stay's referrer
+    // in the sub-branch they moved the customer up from, the shadow to the manager at the sale in the stay's centre;
+    // unless that manager is the referrer themselves: then the sale is simply theirs (never credited twice).
     case 'ConversionRecorded': {
       const t = Date.parse(at(e));
       const managerId = managerAt(s.assignments.get(x.customerId), t, seqOf(e));
-      const c = s.customers.get(x.customerId);
-      const referring = c?.inCentre ? c.referringManagerId : null;
-      const shadow = referring && managerId && managerId !== referring ? { referringManagerId: referring, centreManagerId: managerId } : null;
+      const shadow = shadowAt(stayAt(s.stays.get(x.customerId), t, seqOf(e)), managerId);
       const credits = creditsFor(
         { revenueFen: toFen(x.revenue)!, weight: s.weights.get(x.productCode) ?? '0', sellerStaffId: x.staffId, referrerStaffId: x.referrerStaffId ?? null, managerId, shadow },
         s.rules,
@@ -179,7 +211,7 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
       const effects: Effect[] = [];
       for (const credit of credits) {
         if (known.some((k) => k.kind === credit.kind)) continue;
-        const unitId = unitAt(s.staffUnits.get(credit.staffId), t, seqOf(e));
+        const unitId = shadow && credit.kind === 'shadow' ? shadow.centreId : shadow && credit.kind === 'sale' ? shadow.referringUnitId : unitAt(s.staffUnits.get(credit.staffId), t, seqOf(e));
         known.push({ staffId: credit.staffId, unitId, period, kind: credit.kind, conversions: credit.conversions, revenueFen: credit.revenueFen, pointsHundredths: credit.pointsHundredths, reversed: false });
         effects.push(
           upsert('sc_credits', {
@@ -249,8 +281,9 @@ export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
   return effectProjection<ScorecardState>({
     name: 'staff-scorecard',
     // 6: effects, written by the runner; 7: adherence and customers contacted as counters; 8: event times to the millisecond (occurredAt);
-    // 9: a sale credits the manager assigned at its business time (sc_customers.manager_id dropped); intervals by the write side's rule (the last recorded holds)
-    version: 9,
+    // 9: a sale credits the manager assigned at its business time (sc_customers.manager_id dropped); intervals by the write side's rule (the last recorded holds);
+    // 10: a customer's stays (in a wealth centre among them) as intervals of business time by the same rule (sc_customer_stays replaces sc_customers)
+    version: 10,
     dependsOnTimeZone: true, // every credit's business month
     tables: STAFF_SCORECARD_TABLES,
     eventTypes: EVENT_TYPES,

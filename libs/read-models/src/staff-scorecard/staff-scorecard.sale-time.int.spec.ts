@@ -119,3 +119,85 @@ describe('a sale credits the manager and unit of its business time', () => {
     ]);
   });
 });
+
+/**
+ * Shadow scoring (影子考核) by the stays' business time, each event its own batch (every stay read back
+ * from sc_customer_stays): C4, rm1's customer in SB1, moves up to the wealth centre WC1 (rmW) at 00:30
+ * on 1 March, back to SB2 (rm2) at 00:30 on 1 April, up to WC2 (rmV) at 00:30 on 1 May.
+ */
+const transfer = (fromUnitId: string, toUnitId: string, fromStaffId: string, toStaffId: string, at: string) => [
+  { stream: 'customer-C4', event: ev('CustomerTransferred', { customerId: 'C4', fromUnitId, toUnitId, fromStaffId, toStaffId, crossBranch: false }, at) },
+  assign('C4', toStaffId, at),
+];
+const STAYS = [
+  { stream: 'organisation', event: ev('ProductDefined', { productCode: 'DEP', weight: '1.5' }, BEGIN) },
+  ...[
+    { unitId: 'HO', parentId: null, level: 'head_office', wealthCentre: false },
+    { unitId: 'BR1', parentId: 'HO', level: 'branch', wealthCentre: false },
+    { unitId: 'SB1', parentId: 'BR1', level: 'sub_branch_1', wealthCentre: false },
+    { unitId: 'SB2', parentId: 'BR1', level: 'sub_branch_1', wealthCentre: false },
+    { unitId: 'WC1', parentId: 'BR1', level: 'sub_branch_1', wealthCentre: true },
+    { unitId: 'WC2', parentId: 'BR1', level: 'sub_branch_1', wealthCentre: true },
+  ].map((u) => ({ stream: 'organisation', event: ev('OrgUnitOpened', { ...u, name: u.unitId }, BEGIN) })),
+  ...[
+    ['rm1', 'SB1'],
+    ['rm2', 'SB2'],
+    ['rm3', 'SB2'],
+    ['rmW', 'WC1'],
+    ['rmV', 'WC2'],
+  ].map(([staffId, unitId]) => ({ stream: 'organisation', event: ev('StaffMemberRegistered', { staffId, displayName: staffId, role: 'relationship_manager', unitId }, BEGIN) })),
+  { stream: 'customer-C4', event: ev('CustomerOnboarded', { customerId: 'C4', homeUnitId: 'SB1' }, BEGIN) },
+  assign('C4', 'rm1', '2026-01-02T09:00:00+08:00'),
+  ...transfer('SB1', 'WC1', 'rm1', 'rmW', '2026-03-01T00:30:00+08:00'),
+  // Recorded while the log knew C4 in WC1 (the move out below is recorded after it, dated before it).
+  sale('X1', 'C4', '1.00', '2026-04-05T10:00:00+08:00'),
+  ...transfer('WC1', 'SB2', 'rmW', 'rm2', '2026-04-01T00:30:00+08:00'),
+  ...transfer('SB2', 'WC2', 'rm2', 'rmV', '2026-05-01T00:30:00+08:00'),
+  // Recorded after every move:
+  sale('S2', 'C4', '20.00', '2026-03-31T23:30:00+08:00'), // in the earlier stay (WC1, rmW)
+  sale('S3', 'C4', '40.00', '2026-04-30T23:30:00+08:00'), // between the stays (SB2, rm2)
+  sale('S4', 'C4', '80.00', '2026-05-01T00:45:00+08:00'), // in the later stay (WC2, rmV)
+  { stream: 'customer-C4', event: ev('ConversionReversed', { customerId: 'C4', conversionId: 'S2' }, '2026-05-06T10:00:00+08:00') },
+];
+
+describe('shadow scoring by the stay in a centre at the sale (business time)', () => {
+  let db: TestDatabase;
+  const q = <T>(sql: string) => withReadModels(db.pool, [staffScorecardProjection.name], async (rm: any) => (await rm.query(sql)).rows as T[]);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+    for (const { stream, event } of STAYS) await store.appendToStream(stream, [event], 'any');
+    await projectToEnd(store, db.pool, [staffScorecardProjection], { batchSize: 1, timeoutMs: 120_000 });
+  }, 180_000);
+  afterAll(() => db.drop());
+
+  it('credits each sale by the stay and the manager at its business time, a sale in the earlier stay to that stay', async () => {
+    // X1 (5 April), recorded while the log knew C4 in WC1 under rmW: placed as the log knew it (rm1's sale in SB1, rmW's
+    // shadow in WC1); the move out recorded after it does not move it. S2 (23:30 on 31 March, the WC1 stay): rm1 in SB1,
+    // rmW in WC1. S3 (23:30 on 30 April, in SB2): rm2's. S4 (00:45 on 1 May, the WC2 stay): rm2, who moved C4 up from
+    // SB2, keeps it there; rmV its shadow in WC2.
+    expect(await q(`SELECT conversion_id, kind, staff_id, unit_id, period, reversed FROM sc_credits ORDER BY conversion_id, kind`)).toEqual([
+      { conversion_id: 'S2', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03', reversed: true },
+      { conversion_id: 'S2', kind: 'shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-03', reversed: true },
+      { conversion_id: 'S3', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-04', reversed: false },
+      { conversion_id: 'S4', kind: 'sale', staff_id: 'rm2', unit_id: 'SB2', period: '2026-05', reversed: false },
+      { conversion_id: 'S4', kind: 'shadow', staff_id: 'rmV', unit_id: 'WC2', period: '2026-05', reversed: false },
+      { conversion_id: 'X1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-04', reversed: false },
+      { conversion_id: 'X1', kind: 'shadow', staff_id: 'rmW', unit_id: 'WC1', period: '2026-04', reversed: false },
+    ]);
+  });
+
+  it('adds up the months, the reversed sale in the earlier stay taken off its sale and its shadow', async () => {
+    // Fen × 1.5 in hundredths: X1 100 → 150; S2 2,000 → 3,000, reversed: 0; S3 4,000 → 6,000; S4 8,000 → 12,000.
+    expect(await q(`SELECT period, unit_id, staff_id, conversions, revenue_fen::int, points_hundredths::int, shadow_hundredths::int FROM sc_person_month ORDER BY period, unit_id, staff_id`)).toEqual([
+      { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 0 },
+      { period: '2026-03', unit_id: 'WC1', staff_id: 'rmW', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 0 },
+      { period: '2026-04', unit_id: 'SB1', staff_id: 'rm1', conversions: 1, revenue_fen: 100, points_hundredths: 150, shadow_hundredths: 0 },
+      { period: '2026-04', unit_id: 'SB2', staff_id: 'rm2', conversions: 1, revenue_fen: 4000, points_hundredths: 6000, shadow_hundredths: 0 },
+      { period: '2026-04', unit_id: 'WC1', staff_id: 'rmW', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 150 },
+      { period: '2026-05', unit_id: 'SB2', staff_id: 'rm2', conversions: 1, revenue_fen: 8000, points_hundredths: 12000, shadow_hundredths: 0 },
+      { period: '2026-05', unit_id: 'WC2', staff_id: 'rmV', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 12000 },
+    ]);
+  });
+});

@@ -4,13 +4,7 @@ import type { RecordedEvent } from '@app/event-store';
 import { businessMonth } from '@app/domain';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import type { Assignment } from './staff-scorecard.adherence';
-import { managerAt, type StaffInterval } from './staff-scorecard.intervals';
-
-export interface ScorecardCustomer {
-  unitId: string;
-  inCentre: boolean;
-  referringManagerId: string | null;
-}
+import { managerAt, type CustomerStay, type StaffInterval } from './staff-scorecard.intervals';
 
 /** One of a sale's credits (at most one of each kind per sale: the key of sc_credits is the customer, the conversion and the kind). */
 export interface CreditRow {
@@ -35,7 +29,8 @@ export interface ScorecardState {
   rules: ScoringRules;
   readonly overrides: Partial<ScoringRules>;
   readonly staffUnits: Map<string, StaffInterval[]>;
-  readonly customers: Map<string, ScorecardCustomer>;
+  /** The stays of the customers the batch onboards, transfers and sells to (business time). */
+  readonly stays: Map<string, CustomerStay[]>;
   readonly wealthCentres: Map<string, boolean>;
   readonly weights: Map<string, string>;
   /** Credits already written, per sale (`saleKey`: a conversion id is unique only within its customer). */
@@ -57,7 +52,7 @@ export const emptyScorecardState = (overrides: Partial<ScoringRules> = {}): Scor
   rules: { ...DEFAULT_SCORING, ...overrides },
   overrides,
   staffUnits: new Map(),
-  customers: new Map(),
+  stays: new Map(),
   wealthCentres: new Map(),
   weights: new Map(),
   credits: new Map(),
@@ -101,22 +96,31 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
   const settings = await tx.query<{ rules: ScoringRules }>(`SELECT rules FROM sc_settings WHERE id = 1`);
   state.rules = { ...DEFAULT_SCORING, ...settings.rows[0]?.rules, ...overrides };
 
-  const customerIds = uniq(events.map((e) => d(e).customerId));
-  const customers = await tx.query(`SELECT customer_id, unit_id, in_centre, referring_manager_id FROM sc_customers WHERE customer_id = ANY($1::text[])`, [customerIds]);
-  for (const r of customers.rows) state.customers.set(r.customer_id, { unitId: r.unit_id, inCentre: r.in_centre, referringManagerId: r.referring_manager_id });
+  const transfers = of(events, 'CustomerTransferred');
+  const recorded = of(events, 'ConversionRecorded');
+  const stays = await tx.query(
+    `SELECT customer_id, event_id, seq, unit_id, valid_from, referrer_id, referring_unit_id FROM sc_customer_stays WHERE customer_id = ANY($1::text[]) ORDER BY seq`,
+    [uniq(of(events, 'CustomerOnboarded', 'CustomerTransferred', 'ConversionRecorded').map((e) => d(e).customerId))],
+  );
+  for (const r of stays.rows) {
+    const list = state.stays.get(r.customer_id) ?? [];
+    const referrer = r.referrer_id === null ? null : { staffId: r.referrer_id, unitId: r.referring_unit_id };
+    list.push({ eventId: r.event_id, seq: BigInt(r.seq), unitId: r.unit_id, from: r.valid_from ? (r.valid_from as Date).getTime() : null, referrer });
+    state.stays.set(r.customer_id, list);
+  }
 
-  const units = await tx.query(`SELECT unit_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])`, [uniq(of(events, 'CustomerTransferred').map((e) => d(e).toUnitId))]);
+  const units = await tx.query(`SELECT unit_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])`, [uniq(transfers.map((e) => d(e).toUnitId))]);
   for (const r of units.rows) state.wealthCentres.set(r.unit_id, r.wealth_centre);
 
-  const recorded = of(events, 'ConversionRecorded');
   const weights = await tx.query(`SELECT product_code, weight FROM sc_products WHERE product_code = ANY($1::text[])`, [uniq(recorded.map((e) => d(e).productCode))]);
   for (const r of weights.rows) state.weights.set(r.product_code, r.weight);
 
-  // The assignments of the customers assigned or contacted (adherence) and sold to (the manager at each sale).
+  // The assignments of the customers assigned or contacted (adherence), sold to (the manager at each sale) and
+  // transferred (the manager who moves a customer up to a wealth centre is its referrer).
   const adherence = of(events, ...ADHERENCE_EVENTS);
   const about = uniq(adherence.map((e) => d(e).customerId));
   const assignments = await tx.query(`SELECT customer_id, event_id, seq, manager_id, valid_from, valid_to FROM sc_assignments WHERE customer_id = ANY($1::text[]) ORDER BY seq`, [
-    uniq([...about, ...recorded.map((e) => d(e).customerId)]),
+    uniq([...about, ...[...recorded, ...transfers].map((e) => d(e).customerId)]),
   ]);
   for (const r of assignments.rows) {
     const list = state.assignments.get(r.customer_id) ?? [];
@@ -124,11 +128,11 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
     state.assignments.set(r.customer_id, list);
   }
 
-  // Everyone a fact may credit or place: the people the events name, the referring managers, and the manager at each
-  // sale as stored (one assigned in the batch is named by its event).
+  // Everyone a fact may place in their unit: the people the events name and the manager at each sale as stored (one
+  // assigned in the batch is named by its event). A referring manager's credit is placed in the stay's referring
+  // sub-branch, a shadow credit in the stay's centre: neither needs their units.
   const staffIds = uniq([
-    ...events.flatMap((e) => [d(e).staffId, d(e).referrerStaffId, d(e).fromStaffId]),
-    ...customers.rows.map((r) => r.referring_manager_id),
+    ...events.flatMap((e) => [d(e).staffId, d(e).referrerStaffId]),
     ...recorded.map((e) => managerAt(state.assignments.get(d(e).customerId), Date.parse(at(e)), e.position.prepare)),
   ]);
   const intervals = await tx.query(`SELECT staff_id, event_id, seq, unit_id, valid_from FROM sc_staff_units WHERE staff_id = ANY($1::text[]) ORDER BY seq`, [staffIds]);

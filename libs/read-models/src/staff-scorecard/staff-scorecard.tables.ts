@@ -4,10 +4,13 @@ import type { ColumnShape, TableShape } from '../runner/effects';
  * The tables of this read model, declared for the runner (which creates them in whichever schema
  * it builds into, blue/green, and writes them).
  *
- * Facts are kept with the time they held: a person's unit and a customer's manager each as
- * intervals of business time (`valid_from` null: since the beginning; `valid_to` null: still so),
- * and every credit and activity row records the unit its person was in when it happened. Points and
- * penalties are integer hundredths of a point, revenue integer fen.
+ * Facts are kept with the time they held: a person's unit, a customer's manager and a customer's
+ * unit (their stays in a wealth centre among them) each as intervals of business time (`valid_from`
+ * null: since the beginning; `valid_to` null: still so), and every credit and activity row records
+ * the unit its person was in when it happened; but for a sale dated in a stay in a wealth centre
+ * (影子考核), whose sale credit is recorded under the sub-branch the customer was moved up from and
+ * whose shadow credit under the centre. Points and penalties are integer hundredths of a point,
+ * revenue integer fen.
  */
 const text: ColumnShape = { type: 'text' };
 const fixed = (type: string): ColumnShape => ({ type, combine: 'keep', notNull: true });
@@ -30,10 +33,27 @@ export const SC_STAFF_UNITS: TableShape = {
   columns: { staff_id: text, event_id: { type: 'uuid' }, seq: fixed('bigint'), unit_id: fixed('text'), valid_from: { type: 'timestamptz', combine: 'keep' }, valid_to: { type: 'timestamptz' } },
 };
 export const SC_PRODUCTS: TableShape = { name: 'sc_products', key: ['product_code'], columns: { product_code: text, weight: { type: 'numeric(12,4)', notNull: true } } };
-export const SC_CUSTOMERS: TableShape = {
-  name: 'sc_customers',
-  key: ['customer_id'],
-  columns: { customer_id: text, unit_id: { type: 'text', notNull: true }, in_centre: { type: 'boolean', default: false }, referring_manager_id: text },
+/**
+ * Which unit each customer was in, when (their stays): the unit onboarded into from the beginning,
+ * each transfer from its business time until a transfer recorded after it starts (the write side's
+ * rule, as for assignments: the last recorded holds). A stay in a wealth centre keeps who moved the
+ * customer up and the sub-branch they were moved up from (影子考核: a sale dated in the stay keeps its
+ * points there, and the centre is scored on them in shadow; a move from one centre to another keeps
+ * the first referrer); null outside a centre.
+ */
+export const SC_CUSTOMER_STAYS: TableShape = {
+  name: 'sc_customer_stays',
+  key: ['customer_id', 'event_id'],
+  columns: {
+    customer_id: text,
+    event_id: { type: 'uuid' },
+    seq: fixed('bigint'),
+    unit_id: fixed('text'),
+    valid_from: { type: 'timestamptz', combine: 'keep' },
+    valid_to: { type: 'timestamptz' },
+    referrer_id: { type: 'text', combine: 'keep' },
+    referring_unit_id: { type: 'text', combine: 'keep' },
+  },
 };
 /**
  * Who managed each customer, when: each assignment from its business time until an assignment recorded
@@ -135,7 +155,7 @@ export const STAFF_SCORECARD_TABLES: readonly TableShape[] = [
   SC_STAFF,
   SC_STAFF_UNITS,
   SC_PRODUCTS,
-  SC_CUSTOMERS,
+  SC_CUSTOMER_STAYS,
   SC_ASSIGNMENTS,
   SC_CREDITS,
   SC_ACTIVITY,
