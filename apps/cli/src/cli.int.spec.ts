@@ -113,7 +113,13 @@ describe('campaignctl', () => {
   it('prints scorecards and what-if comparisons', async () => {
     const s = await cli(['scorecard', '--period', '2026-05', '--org', 'BR-SH', '--json']);
     expect(s.code).toBe(0);
-    expect(JSON.parse(s.out).units[0].unitId).toBe('BR-SH');
+    const all = JSON.parse(s.out);
+    expect(all.units[0].unitId).toBe('BR-SH');
+    // A page of people: the second and third of the whole list (best first), the total and the units the same.
+    const paged = await cli(['scorecard', '--period', '2026-05', '--org', 'BR-SH', '--limit', '2', '--offset', '1', '--json']);
+    expect(JSON.parse(paged.out)).toMatchObject({ peopleTotal: all.people.length, people: all.people.slice(1, 3), units: all.units });
+    expect(all.people.length).toBeGreaterThan(3);
+    expect((await cli(['scorecard', '--period', '2026-05', '--limit', '0'])).code).not.toBe(0);
     writeFileSync(join(dir, 'rules.yaml'), 'scoring:\n  productWeights:\n    DEP-1Y: 3\n');
     const w = await cli(['whatif', '--rules', join(dir, 'rules.yaml'), '--period', '2026-05', '--json']);
     expect(w.code).toBe(0);

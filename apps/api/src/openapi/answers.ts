@@ -491,7 +491,10 @@ const personScore = z.object({
 export const scorecardAnswer = z.object({
   period: z.string(),
   orgUnit: z.string().nullable(),
-  people: z.array(personScore),
+  limit: int.min(1).describe('people rows asked for'),
+  offset: count.describe('people rows skipped'),
+  peopleTotal: count.describe('people rows in all (a person who moved during the month has one per unit)'),
+  people: z.array(personScore).describe('the page: best score first, equal scores by staff id'),
   units: z.array(
     z.object({
       unitId: z.string(),

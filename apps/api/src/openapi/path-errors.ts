@@ -83,7 +83,7 @@ export const PATH_ERRORS: Readonly<Record<string, Readonly<Record<number, readon
   'POST /api/org/closed-months': { 400: ['INVALID_CORRECTION_REASON', 'INVALID_PERIOD', 'OCCURRED_IN_FUTURE'], 409: ['MONTH_NOT_OVER'] },
   'POST /api/projections/{name}/rebuild': { 404: ['UNKNOWN_PROJECTION'], 409: ['PROJECTOR_NOT_IN_PROCESS', 'REBUILD_IN_PROGRESS'] },
   'POST /api/projections/{name}/restart': { 404: ['UNKNOWN_PROJECTION'], 409: ['PROJECTOR_NOT_IN_PROCESS'] },
-  'GET /api/scorecards': { 400: ['INVALID_PERIOD', 'INVALID_POSITION', 'POSITION_AHEAD'], 404: ['UNKNOWN_UNIT'] },
+  'GET /api/scorecards': { 400: ['INVALID_PERIOD', 'INVALID_LIMIT', 'INVALID_OFFSET', 'INVALID_POSITION', 'POSITION_AHEAD'], 404: ['UNKNOWN_UNIT'] },
   'GET /api/scorecards/{staffId}': { 400: ['INVALID_PERIOD', 'INVALID_POSITION', 'POSITION_AHEAD'], 404: ['UNKNOWN_STAFF'] },
   'GET /api/exceptions': { 400: ['INVALID_DAYS', 'INVALID_POSITION', 'POSITION_AHEAD'] },
 };

@@ -105,8 +105,9 @@ describe('scorecards keep the past as it was', () => {
     // This month rm1 was in SB1 until the move (the contact with C1), then in SB2 (C3: contact, DEP-1Y 30.00 × 0.5 = 15 points).
     // Assigned this month: C1 (until its first transfer) and C3, both contacted: adherence 2 / 2 on each row.
     expect(rows(now, 'rm1').map((r) => [r.unitId, r.contacts, r.conversions, r.points, r.assignedCustomers, r.maintenanceAdherence])).toEqual([
-      ['SB1', 1, 0, 0, 2, 1],
+      // best first: the SB2 row's 15 points before SB1's none
       ['SB2', 1, 1, 15, 2, 1],
+      ['SB1', 1, 0, 0, 2, 1],
     ]);
     // C1 was rm2's between the transfers, rm4's since: rm4 has the sale (20.00 × 0.5 = 10 points).
     expect(rows(now, 'rm4')).toEqual([expect.objectContaining({ unitId: 'SB1', conversions: 1, revenue: '20.00', points: 10, assignedCustomers: 1 })]);

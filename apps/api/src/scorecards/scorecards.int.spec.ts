@@ -108,6 +108,60 @@ describe('staff scorecards', () => {
     expect(card.units.map((u: { unitId: string }) => u.unitId).sort()).toEqual(['BR1', 'OUT1', 'SB1', 'WC']);
   });
 
+  it('pages the people best first, equal scores by staff id, each ranked in their whole unit, with the total', async () => {
+    const page = async (query: string) => {
+      const card = await get(`/api/scorecards?period=2026-03&orgUnit=BR1${query}`);
+      return [card.limit, card.offset, card.peopleTotal, card.people.map((p: { staffId: string; unitId: string; score: number; rankInUnit: number }) => [p.staffId, p.unitId, p.score, p.rankInUnit]), card.units.length];
+    };
+    // BR1's seven: rm1 2250 (SB1), rm2 50 (OUT1), then five at 0 by staff id: appr-br1, head-br1, mkt-br1 (BR1), mkt-sb1
+    // (SB1: second there, after rm1), wc1 (WC). Every page carries all four units.
+    expect(await page('')).toEqual([
+      100,
+      0,
+      7,
+      [
+        ['rm1', 'SB1', 2250, 1],
+        ['rm2', 'OUT1', 50, 1],
+        ['appr-br1', 'BR1', 0, 1],
+        ['head-br1', 'BR1', 0, 1],
+        ['mkt-br1', 'BR1', 0, 1],
+        ['mkt-sb1', 'SB1', 0, 2],
+        ['wc1', 'WC', 0, 1],
+      ],
+      4,
+    ]);
+    expect(await page('&limit=2&offset=2')).toEqual([
+      2,
+      2,
+      7,
+      [
+        ['appr-br1', 'BR1', 0, 1],
+        ['head-br1', 'BR1', 0, 1],
+      ],
+      4,
+    ]);
+    expect(await page('&limit=2&offset=5')).toEqual([2, 5, 7, [['mkt-sb1', 'SB1', 0, 2], ['wc1', 'WC', 0, 1]], 4]);
+    expect(await page('&limit=500&offset=7')).toEqual([500, 7, 7, [], 4]);
+  });
+
+  it('pages a relationship manager through their own rows only, ranked in their unit', async () => {
+    const card = (await c.as('rm1').get(`/api/scorecards?period=2026-03&limit=1&minPosition=${last}`)).body;
+    expect([card.peopleTotal, card.people.map((p: { staffId: string; rankInUnit: number }) => [p.staffId, p.rankInUnit]), card.units.map((u: { unitId: string }) => u.unitId)]).toEqual([1, [['rm1', 1]], ['SB1']]);
+  });
+
+  it('refuses a page out of bounds (400 INVALID_LIMIT, INVALID_OFFSET)', async () => {
+    const refused = async (query: string) => {
+      const r = await c.as('head-br1').get(`/api/scorecards?period=2026-03${query}`);
+      return [r.status, r.body.error.code];
+    };
+    expect(await refused('&limit=0')).toEqual([400, 'INVALID_LIMIT']);
+    expect(await refused('&limit=501')).toEqual([400, 'INVALID_LIMIT']);
+    expect(await refused('&limit=ten')).toEqual([400, 'INVALID_LIMIT']);
+    expect(await refused('&limit=2.5')).toEqual([400, 'INVALID_LIMIT']);
+    expect(await refused('&offset=-1')).toEqual([400, 'INVALID_OFFSET']);
+    expect(await refused('&offset=1.5')).toEqual([400, 'INVALID_OFFSET']);
+  });
+
   it('shows one person with the credits behind their figures', async () => {
     const rm1 = await get('/api/scorecards/rm1?period=2026-03');
     expect(rm1.points).toBe(2750);

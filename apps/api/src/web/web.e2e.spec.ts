@@ -192,6 +192,12 @@ describe('staff front end', () => {
     await page.waitForTimeout(100); // the answer applied, if it were (a render tick)
     expect(await page.textContent(rm1)).toContain('¥1,410.00');
     await page.unroute(/\/api\/scorecards\?/);
+    // A unit clicked drills down to it: SB1 and the units below it, its people from the first.
+    expect(await page.textContent('#people-shown')).toMatch(/1–\d+/);
+    await page.click('#unit-scores .el-table__row:has-text("SB1 ·")');
+    await page.waitForSelector('#unit-scores .el-table__row:has-text("BR1 ·")', { state: 'detached' });
+    expect(await page.inputValue('#org-unit')).toBe('SB1');
+    await page.waitForSelector(`${rm1}:has-text("¥1,410.00")`);
     await page.close();
   }, 60_000);
 

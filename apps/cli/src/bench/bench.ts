@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { Client, Pool } from 'pg';
 import { PostgresEventStore } from '@app/event-store';
 import { createLogger, loadConfig, MIGRATIONS, migrate, startEmbeddedPostgres, startProjector, startRuntime, temporaryDataDir } from '@app/platform';
-import { campaignEffectiveness, campaignList, customer360, customerDirectoryProjection, PROJECTIONS, ProjectionRunner, scorecard, withReadModels } from '@app/read-models';
+import { campaignEffectiveness, campaignList, customer360, customerDirectoryProjection, PROJECTIONS, PEOPLE_PER_PAGE, ProjectionRunner, scorecard, withReadModels } from '@app/read-models';
 import { appendBench } from './append.bench';
 import { peerBench } from './peer.bench';
 import { audienceBench } from './audience.bench';
@@ -276,7 +276,7 @@ async function main() {
           events,
           campaignEffectiveness: await sample((db) => campaignEffectiveness(db, 'K2'), ['campaign-effectiveness']),
           campaignList: await sample((db) => campaignList(db), ['campaign-effectiveness']),
-          branchScorecard: await sample((db) => scorecard(db, '2026-03', 'BR1'), ['staff-scorecard']),
+          branchScorecard: await sample((db) => scorecard(db, '2026-03', 'BR1', { limit: PEOPLE_PER_PAGE.default }), ['staff-scorecard']),
           customer360: await sample((db) => customer360(db, 'S7'), ['customer-360', 'points-ledger']),
         });
       }

@@ -1241,8 +1241,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every person and unit at or below orgUnit for a month: conversions, revenue, weighted points, shadow, penalties, complaint rate, adherence, target, rank
-         * @description Each fact counts in its business month (in BANK_TIME_ZONE, Asia/Shanghai by default) under the unit its person was in when it happened, and a sale for the manager the customer was assigned to when it happened (business time, whatever order the sale and the assignments were recorded in; of the assignments starting by then, the last recorded holds, as for access; an assignment or move recorded after the sale, even backdated, does not move its credit; shadow points when the customer is in a wealth centre as the log knew it at the sale, never to the referring manager twice): a person who moved during the month has a row for each unit, and a later move or transfer never changes a past month. Adherence counts the customers assigned to the person at any time in the month. Points have two places, exact (revenue × weight rounded half up).
+         * Every unit at or below orgUnit for a month, and a page of its people (best score first): conversions, revenue, weighted points, shadow, penalties, complaint rate, adherence, target, rank
+         * @description Each fact counts in its business month (in BANK_TIME_ZONE, Asia/Shanghai by default) under the unit its person was in when it happened, and a sale for the manager the customer was assigned to when it happened (business time, whatever order the sale and the assignments were recorded in; of the assignments starting by then, the last recorded holds, as for access; an assignment or move recorded after the sale, even backdated, does not move its credit; shadow points when the customer is in a wealth centre as the log knew it at the sale, never to the referring manager twice): a person who moved during the month has a row for each unit, and a later move or transfer never changes a past month. Adherence counts the customers assigned to the person at any time in the month. Points have two places, exact (revenue × weight rounded half up). `units` is every unit at or below orgUnit, each the sum of everyone at or below it (a person counted once in a unit however many of their rows lie under it). `people` is one page of the person-unit rows, best score first, equal scores by staff id (then unit): `limit` rows (default 100, at most 500) after the first `offset`; `peopleTotal` rows in all. `rankInUnit` is the rank among everyone of the row unit (1 + how many there scored more; a tie shares it), whichever page the row falls on. A relationship manager is paged through their own rows only.
          */
         get: operations["ScorecardsController_list"];
         put?: never;
@@ -10230,6 +10230,10 @@ export interface operations {
             query: {
                 period: string;
                 orgUnit?: string;
+                /** @description people rows of the page: 1–500, default 100 */
+                limit?: string;
+                /** @description people rows to skip first: 0 or more, default 0 */
+                offset?: string;
                 /** @description wait (up to 5 s) until the figures include this position, as returned by a command */
                 minPosition?: string;
             };
@@ -10248,6 +10252,13 @@ export interface operations {
                     "application/json": {
                         period: string;
                         orgUnit: string | null;
+                        /** @description people rows asked for */
+                        limit: number;
+                        /** @description people rows skipped */
+                        offset: number;
+                        /** @description people rows in all (a person who moved during the month has one per unit) */
+                        peopleTotal: number;
+                        /** @description the page: best score first, equal scores by staff id */
                         people: {
                             staffId: string;
                             displayName: string;
@@ -10312,7 +10323,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input. Codes: INVALID_PERIOD, INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
+            /** @description Invalid input. Codes: INVALID_PERIOD, INVALID_LIMIT, INVALID_OFFSET, INVALID_POSITION, POSITION_AHEAD, VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP, INVALID_TEXT, MALFORMED_URL, ID_TOO_LONG. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -110,6 +110,32 @@ describe('the scorecard from counters', () => {
     }
   });
 
+  it.each(MONTHS)('rolls %s up as the sums of the people rows at or below each unit, and pages it as the whole list cut', async (month) => {
+    const [all, pages] = await q(async (rm) => {
+      const whole = await scorecard(rm, month);
+      const cut = [];
+      for (let offset = 0; offset < whole.peopleTotal + 3; offset += 3) cut.push(await scorecard(rm, month, undefined, { limit: 3, offset }));
+      return [whole, cut] as const;
+    });
+    // Summed here over the answer's own rows, unit by unit down the tree: not by the SQL the answer used.
+    const below = (unitId: string): string[] => [unitId, ...all.units.filter((u) => u.parentId === unitId).flatMap((u) => below(u.unitId))];
+    const hundredths = (x: number | string) => Math.round(Number(x) * 100);
+    for (const unit of all.units) {
+      const rows = all.people.filter((p) => below(unit.unitId).includes(p.unitId));
+      expect({ unit: unit.unitId, people: unit.people, conversions: unit.conversions, revenue: hundredths(unit.revenue), points: hundredths(unit.points), score: hundredths(unit.score) }).toEqual({
+        unit: unit.unitId,
+        people: new Set(rows.map((p) => p.staffId)).size,
+        conversions: rows.reduce((s, p) => s + p.conversions, 0),
+        revenue: rows.reduce((s, p) => s + hundredths(p.revenue), 0),
+        points: rows.reduce((s, p) => s + hundredths(p.points), 0),
+        score: rows.reduce((s, p) => s + hundredths(p.score), 0),
+      });
+    }
+    expect(all.peopleTotal).toBe(all.people.length);
+    expect(pages.flatMap((p) => p.people)).toEqual(all.people);
+    expect(pages.every((p) => p.peopleTotal === all.peopleTotal && JSON.stringify(p.units) === JSON.stringify(all.units))).toBe(true);
+  });
+
   it('compares figures that are there: people with customers, partly kept, in several units, after the last fact too', async () => {
     const months = await q(async (rm) => {
       const answers = [];

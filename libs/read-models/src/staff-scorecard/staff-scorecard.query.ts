@@ -1,6 +1,6 @@
 import type { Queryable } from '../runner/read-model-position';
 import { businessMonthBounds, formatFen, fromHundredths, type Role } from '@app/domain';
-import { ranksInUnit, rollUp, type Figures, type UnitScore } from './staff-scorecard.roll-up';
+import { rollUp, type Figures, type UnitRow, type UnitScore, type UnitSums } from './staff-scorecard.roll-up';
 import { inForceAt, type StaffInterval } from './staff-scorecard.intervals';
 
 export interface PersonScore {
@@ -33,50 +33,128 @@ export interface PersonScore {
   readonly rankInUnit: number;
 }
 
+/** People rows in a page of the scorecard: by default, and at most (the API's bounds; the library reads any page, or all). */
+export const PEOPLE_PER_PAGE = { default: 100, max: 500 } as const;
+
+/** Which people rows of the scorecard to answer: best score first, then by staff id (and unit). */
+export interface PeoplePage {
+  /** How many person-unit rows (null or absent: all of them). */
+  readonly limit?: number | null;
+  /** How many rows to skip first. */
+  readonly offset?: number;
+  /** Only this person's rows (ranked in their units all the same): a reader who sees themselves only. */
+  readonly staffId?: string;
+}
+
 /**
- * The scorecard of a month for everyone at or below `orgUnit` (all units when absent), with
- * roll-ups: each unit sums the people under it, at any depth (`rollUp`); people ranked in their
- * unit by `ranksInUnit`.
+ * The scorecard of a month for everyone at or below `orgUnit` (all units when absent): a page of
+ * its people (`PeoplePage`: best score first, ties by staff id; `peopleTotal` rows in all) and
+ * every unit's roll-up.
  *
  * A person is shown under each unit they were in during the month (one row per person and unit),
  * with the figures of the facts that happened while they were there: a move later does not change
  * a month that has passed. Figures are read from the person-unit-month counters; points and
  * revenue are summed as integers (hundredths of a point, fen) and shown with two places.
+ *
+ * Flat in the org's size but for the database's own work, done in one statement over the counters:
+ * the month's rows are ordered and counted there and only the page's rows come back, each ranked
+ * in its whole unit (1 + how many of the unit scored more, as `rank()` would, however the page
+ * falls); each unit's rows are summed there (GROUP BY unit) and only those sums, one per unit, go
+ * up the tree (`rollUp`), with the units of anyone who has rows in more than one (counted once).
+ * Then the page's rows are read in full (`read`).
  */
-export async function scorecard(pool: Queryable, period: string, orgUnit?: string, read: PeopleReader = readPeople): Promise<{ people: PersonScore[]; units: UnitScore[] }> {
-  const { rows: units } = await pool.query<{ unit_id: string; parent_id: string | null; name: string }>(
-    `WITH RECURSIVE sub AS (
-       SELECT unit_id, parent_id, name FROM sc_units WHERE ($1::text IS NULL AND parent_id IS NULL) OR unit_id = $1
-       UNION ALL SELECT u.unit_id, u.parent_id, u.name FROM sc_units u JOIN sub ON u.parent_id = sub.unit_id)
-     SELECT * FROM sub`,
-    [orgUnit ?? null],
+export async function scorecard(
+  pool: Queryable,
+  period: string,
+  orgUnit?: string,
+  page: PeoplePage = {},
+  read: PeopleReader = readPeople,
+): Promise<{ people: PersonScore[]; peopleTotal: number; units: UnitScore[] }> {
+  const { rows: units } = await pool.query<UnitRow & { target: string | null }>(
+    `WITH RECURSIVE ${SUBTREE} SELECT sub.*, t.points_hundredths AS target FROM sub LEFT JOIN sc_targets t ON t.subject_id = sub.unit_id AND t.period = $2`,
+    [orgUnit ?? null, period],
   );
-  const unitIds = units.map((u) => u.unit_id);
-  const people = await read(pool, period, { unitIds });
-  const ranks = ranksInUnit(people.map(({ person, figures }) => ({ unitId: person.unitId, scoreHundredths: figures.scoreHundredths })));
-  // Object.assign, not a spread: adding a property to a spread copy costs V8 about 4 times as much (8,000 rows: 40 ms against 10).
-  const ranked: PersonScore[] = people.map(({ person }, i) => Object.assign({}, person, { rankInUnit: ranks[i]! }));
-
-  const { rows: unitTargets } = await pool.query<{ subject_id: string; points_hundredths: string }>(
-    `SELECT subject_id, points_hundredths FROM sc_targets WHERE period = $1 AND subject_id = ANY($2::text[])`,
-    [period, unitIds],
-  );
-  const unitScores = rollUp(units, people, unitTargets);
-  return { people: ranked, units: unitScores };
+  const { from, to } = businessMonthBounds(period);
+  const [month] = (
+    await pool.query<{ total: string; page: [string, string, number][] | null; units: [string, number, number, number, number, number, number][] | null; movers: string[][] | null }>(
+      `WITH RECURSIVE ${SUBTREE},
+       who AS (${PEOPLE_OF_THE_TREE}),
+       month_rows AS MATERIALIZED (
+         SELECT w.staff_id, w.unit_id, COALESCE(m.conversions, 0) AS conversions, COALESCE(m.revenue_fen, 0) AS revenue_fen,
+           COALESCE(m.points_hundredths, 0) AS points, COALESCE(m.shadow_hundredths, 0) AS shadow,
+           COALESCE(m.points_hundredths, 0) - COALESCE(m.penalty_hundredths, 0) AS score
+         FROM who w
+         JOIN sc_staff s ON s.staff_id = w.staff_id
+         LEFT JOIN sc_person_month m ON m.period = $2 AND m.unit_id = w.unit_id AND m.staff_id = w.staff_id),
+       asked AS (SELECT staff_id, unit_id, score FROM month_rows WHERE $5::text IS NULL OR staff_id = $5),
+       page AS (SELECT *, row_number() OVER (ORDER BY score DESC, staff_id, unit_id) AS ord FROM (SELECT * FROM asked ORDER BY score DESC, staff_id, unit_id LIMIT $6 OFFSET $7) p),
+       ranked AS (
+         SELECT p.ord, p.staff_id, p.unit_id, 1 + count(*) FILTER (WHERE r.score > p.score) AS rank_in_unit
+         FROM page p JOIN month_rows r ON r.unit_id = p.unit_id GROUP BY p.ord, p.staff_id, p.unit_id)
+       SELECT (SELECT count(*) FROM asked) AS total,
+         (SELECT json_agg(json_build_array(staff_id, unit_id, rank_in_unit) ORDER BY ord) FROM ranked) AS page,
+         (SELECT json_agg(json_build_array(unit_id, people, conversions, revenue_fen, points, shadow, score)) FROM (
+           SELECT unit_id, count(*) AS people, sum(conversions) AS conversions, sum(revenue_fen) AS revenue_fen, sum(points) AS points, sum(shadow) AS shadow, sum(score) AS score
+           FROM month_rows GROUP BY unit_id) u) AS units,
+         (SELECT json_agg(units) FROM (SELECT array_agg(unit_id) AS units FROM month_rows GROUP BY staff_id HAVING count(*) > 1) m) AS movers`,
+      [orgUnit ?? null, period, from, to, page.staffId ?? null, page.limit ?? null, page.offset ?? 0],
+    )
+  ).rows;
+  const pageRows = month!.page ?? [];
+  const read_ = pageRows.length === 0 ? [] : await read(pool, period, { rows: { staffIds: pageRows.map((r) => r[0]), unitIds: pageRows.map((r) => r[1]) } });
+  const byKey = new Map(read_.map((x) => [`${x.person.staffId}\u0000${x.person.unitId}`, x.person]));
+  // Object.assign, not a spread: adding a property to a spread copy costs V8 about 4 times as much.
+  const people: PersonScore[] = pageRows.map(([staffId, unitId, rank]) => Object.assign({}, byKey.get(`${staffId}\u0000${unitId}`)!, { rankInUnit: Number(rank) }));
+  const unitSums: UnitSums[] = (month!.units ?? []).map(([unitId, people, conversions, revenueFen, pointsHundredths, shadowHundredths, scoreHundredths]) => ({
+    unitId: String(unitId),
+    people,
+    conversions,
+    revenueFen,
+    pointsHundredths,
+    shadowHundredths,
+    scoreHundredths,
+  }));
+  const targets = units.filter((u) => u.target !== null).map((u) => ({ subject_id: u.unit_id, points_hundredths: u.target! }));
+  return { people, peopleTotal: Number(month!.total), units: rollUp(units, unitSums, month!.movers ?? [], targets) };
 }
 
-/** Reads the person-unit rows of a month: of the units named, or of one person (in every unit they were in). */
-export type PeopleReader = (pool: Queryable, period: string, where: { unitIds?: string[]; staffId?: string }) => Promise<{ person: Omit<PersonScore, 'rankInUnit'>; figures: Figures }[]>;
+/** The units at or below $1 (all units when null: from the roots down), as `sub`. */
+const SUBTREE = `sub AS (
+  SELECT unit_id, parent_id, name FROM sc_units WHERE ($1::text IS NULL AND parent_id IS NULL) OR unit_id = $1
+  UNION ALL SELECT u.unit_id, u.parent_id, u.name FROM sc_units u JOIN sub ON u.parent_id = sub.unit_id)`;
 
 /**
- * Who was in the units named during the month (or the one person): anyone with counters there,
- * and anyone whose unit interval overlaps the month.
+ * Reads the person-unit rows of a month: of the units named, of the people named (in every unit
+ * they were in), or the very rows named (person and unit, pairwise).
  */
-export const PEOPLE_OF_THE_MONTH = `
-  SELECT staff_id, unit_id FROM sc_person_month WHERE period = $1 AND ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5)
+export type PeopleReader = (
+  pool: Queryable,
+  period: string,
+  where: { unitIds?: string[]; staffIds?: string[]; rows?: { staffIds: string[]; unitIds: string[] } },
+) => Promise<{ person: Omit<PersonScore, 'rankInUnit'>; figures: Figures }[]>;
+
+/**
+ * Who was in some units during the month: anyone with counters there, and anyone whose unit
+ * interval overlaps the month ($1 or $2 the month, as `period`; $3, $4 its bounds).
+ */
+const peopleOfTheMonth = (period: string, inUnits: string, ofStaff: string) => `
+  SELECT staff_id, unit_id FROM sc_person_month WHERE period = ${period} AND ${inUnits} AND ${ofStaff}
   UNION
   SELECT staff_id, unit_id FROM sc_staff_units
-  WHERE ($2::text[] IS NULL OR unit_id = ANY($2::text[])) AND ($5::text IS NULL OR staff_id = $5) AND (valid_from IS NULL OR valid_from < $4) AND (valid_to IS NULL OR (valid_to > $3 AND valid_to > COALESCE(valid_from, '-infinity')))`;
+  WHERE ${inUnits} AND ${ofStaff} AND (valid_from IS NULL OR valid_from < $4) AND (valid_to IS NULL OR (valid_to > $3 AND valid_to > COALESCE(valid_from, '-infinity')))`;
+
+/** Of the units in $2 (all when null) and the people in $5 (all when null); $1 the month. */
+export const PEOPLE_OF_THE_MONTH = peopleOfTheMonth('$1', '($2::text[] IS NULL OR unit_id = ANY($2::text[]))', '($5::text[] IS NULL OR staff_id = ANY($5::text[]))');
+/** Of the units in `sub` (a join the planner hashes, not a list each row is checked against); $2 the month. */
+const PEOPLE_OF_THE_TREE = peopleOfTheMonth('$2', 'unit_id IN (SELECT unit_id FROM sub)', 'true');
+
+/** The `who` of a `PeopleReader`'s question, and its parameters ($1 the month, $3 and $4 its bounds). */
+export function whoOf(period: string, where: Parameters<PeopleReader>[2]): { who: string; params: unknown[] } {
+  const { from, to } = businessMonthBounds(period);
+  // The rows named; the month's bounds (always true here) are named so that every parameter has a type.
+  if (where.rows) return { who: `SELECT * FROM unnest($2::text[], $5::text[]) AS w(unit_id, staff_id) WHERE $3::timestamptz < $4::timestamptz`, params: [period, where.rows.unitIds, from, to, where.rows.staffIds] };
+  return { who: PEOPLE_OF_THE_MONTH, params: [period, where.unitIds ?? null, from, to, where.staffIds ?? null] };
+}
 
 /**
  * The person-unit rows of a month, read from the counters: a row per person and unit (their
@@ -85,9 +163,9 @@ export const PEOPLE_OF_THE_MONTH = `
  * customers are those assigned now, none contacted.
  */
 const readPeople: PeopleReader = async (pool, period, where) => {
-  const { from, to } = businessMonthBounds(period);
+  const { who, params } = whoOf(period, where);
   const { rows } = await pool.query(
-    `WITH who AS (${PEOPLE_OF_THE_MONTH}),
+    `WITH who AS (${who}),
      horizon AS (SELECT max(period) AS period FROM sc_horizon)
      SELECT w.staff_id, w.unit_id, s.display_name, s.role,
        COALESCE(m.conversions, 0) AS conversions, COALESCE(m.referrals, 0) AS referrals, COALESCE(m.revenue_fen, 0) AS revenue_fen,
@@ -105,7 +183,7 @@ const readPeople: PeopleReader = async (pool, period, where) => {
      LEFT JOIN sc_open_assignments o ON o.staff_id = w.staff_id
      LEFT JOIN sc_targets t ON t.subject_id = w.staff_id AND t.period = $1
      ORDER BY w.staff_id, w.unit_id`,
-    [period, where.unitIds ?? null, from, to, where.staffId ?? null],
+    params,
   );
   return rows.map(personRow);
 };
@@ -146,15 +224,15 @@ export function personRow(r: Record<string, any>): { person: Omit<PersonScore, '
  * unit they were in last (where they rank as in that row).
  */
 export async function personScorecard(pool: Queryable, staffId: string, period: string): Promise<(PersonScore & { byUnit?: PersonScore[] }) | null> {
-  const mine = await readPeople(pool, period, { staffId });
+  const mine = await readPeople(pool, period, { staffIds: [staffId] });
   if (mine.length === 0) return null;
   // The unit they were in at the month's last instant, by the intervals' one rule (the last recorded of those starting by then).
   const { rows: intervals } = await pool.query<{ event_id: string; seq: string; unit_id: string; valid_from: Date | null }>(`SELECT event_id, seq, unit_id, valid_from FROM sc_staff_units WHERE staff_id = $1`, [staffId]);
   const units: StaffInterval[] = intervals.map((r) => ({ eventId: r.event_id, seq: BigInt(r.seq), unitId: r.unit_id, validFrom: r.valid_from ? r.valid_from.getTime() : null }));
   const latestUnit = inForceAt(units, (i) => i.validFrom, Date.parse(businessMonthBounds(period).to) - 1, null)?.unitId;
-  // Ranks come from each unit's whole scorecard for the month.
+  // Ranks come from each unit's whole scorecard for the month (only their rows of it read).
   const ranked = await Promise.all(
-    mine.map(async ({ person }) => (await scorecard(pool, period, person.unitId)).people.find((p) => p.staffId === staffId && p.unitId === person.unitId)!),
+    mine.map(async ({ person }) => (await scorecard(pool, period, person.unitId, { staffId })).people.find((p) => p.unitId === person.unitId)!),
   );
   const last = ranked.find((p) => p.unitId === latestUnit) ?? ranked.at(-1)!;
   if (ranked.length === 1) return last;

@@ -1,6 +1,5 @@
-import { businessMonthBounds } from '@app/domain';
 import type { Queryable } from '../runner/read-model-position';
-import { PEOPLE_OF_THE_MONTH, personRow, scorecard, type PeopleReader } from './staff-scorecard.query';
+import { personRow, scorecard, whoOf, type PeoplePage, type PeopleReader } from './staff-scorecard.query';
 
 /**
  * The scorecard as it was answered before the adherence counters (staff-scorecard v6): customers
@@ -10,9 +9,9 @@ import { PEOPLE_OF_THE_MONTH, personRow, scorecard, type PeopleReader } from './
  * recount the counters are checked against; the API never calls it.
  */
 const recountPeople: PeopleReader = async (pool, period, where) => {
-  const { from, to } = businessMonthBounds(period);
+  const { who, params } = whoOf(period, where);
   const { rows } = await pool.query(
-    `WITH who AS (${PEOPLE_OF_THE_MONTH})
+    `WITH who AS (${who})
      SELECT w.staff_id, w.unit_id, s.display_name, s.role,
        COALESCE(m.conversions, 0) AS conversions, COALESCE(m.referrals, 0) AS referrals, COALESCE(m.revenue_fen, 0) AS revenue_fen,
        COALESCE(m.points_hundredths, 0) AS points, COALESCE(m.shadow_hundredths, 0) AS shadow, COALESCE(m.penalty_hundredths, 0) AS penalties,
@@ -30,10 +29,10 @@ const recountPeople: PeopleReader = async (pool, period, where) => {
        FROM sc_assignments g
        WHERE g.manager_id = w.staff_id AND g.valid_from < $4 AND (g.valid_to IS NULL OR (g.valid_to > $3 AND g.valid_to > g.valid_from))) a ON true
      ORDER BY w.staff_id, w.unit_id`,
-    [period, where.unitIds ?? null, from, to, where.staffId ?? null],
+    params,
   );
   return rows.map(personRow);
 };
 
 /** Staff and unit scorecards for a month, customers contacted and adherence recounted from the fact rows. */
-export const scorecardRecounted = (pool: Queryable, period: string, orgUnit?: string) => scorecard(pool, period, orgUnit, recountPeople);
+export const scorecardRecounted = (pool: Queryable, period: string, orgUnit?: string, page: PeoplePage = {}) => scorecard(pool, period, orgUnit, page, recountPeople);

@@ -1,4 +1,4 @@
-import { ranksInUnit, rollUp, type UnitRow } from './staff-scorecard.roll-up';
+import { rollUp, type UnitRow } from './staff-scorecard.roll-up';
 
 /**
  * The branch BR (its parent HO lies outside the scorecard asked for) with two sub-branches; SB1
@@ -13,36 +13,34 @@ const UNITS: UnitRow[] = [
   { unit_id: 'SB2', parent_id: 'BR', name: 'Sub-branch 2' },
 ];
 
-const row = (staffId: string, unitId: string, conversions: number, revenueFen: number, pointsHundredths: number, shadowHundredths: number, scoreHundredths: number) => ({
-  person: { staffId, unitId, conversions },
-  figures: { revenueFen, pointsHundredths, shadowHundredths, scoreHundredths, targetHundredths: null },
+const sums = (unitId: string, people: number, conversions: number, revenueFen: number, pointsHundredths: number, shadowHundredths: number, scoreHundredths: number) => ({
+  unitId,
+  people,
+  conversions,
+  revenueFen,
+  pointsHundredths,
+  shadowHundredths,
+  scoreHundredths,
 });
 
-// Not in unit order, as a reader may give them. Score = points less penalties (c and b and e were penalised).
-const ROWS = [
-  row('a', 'D1', 2, 100000, 50000, 0, 50000),
-  row('i', 'SB2', 1, 5000, 8000, 0, 8000),
-  row('b', 'D1', 1, 30050, 12345, 0, 2345),
-  row('c', 'D1', 3, 20000, 60000, 500, 50000),
-  row('d', 'D1', 0, 0, 2345, 0, 2345),
-  row('d', 'SB2', 1, 700, 7000, 0, 7000),
-  row('e', 'D1', 0, 0, 0, 0, -50000),
-  row('h', 'SB2', 2, 1234, 7500, 250, 7000),
-  row('f', 'SB1', 1, 999, 9000, 0, 9000),
-  row('g', 'BR', 0, 0, 0, 0, 0),
+/*
+ * The person-unit rows of the month (staff, unit, conversions, revenue fen, points, shadow, score in hundredths; score =
+ * points less penalties: c, b and e were penalised):
+ *   a D1 2 100000 50000 0 50000 · b D1 1 30050 12345 0 2345 · c D1 3 20000 60000 500 50000 · d D1 0 0 2345 0 2345
+ *   e D1 0 0 0 0 −50000 · d SB2 1 700 7000 0 7000 · h SB2 2 1234 7500 250 7000 · i SB2 1 5000 8000 0 8000
+ *   f SB1 1 999 9000 0 9000 · g BR 0 0 0 0 0
+ * summed per unit as the database gives them (not in tree order, D2 with nobody absent):
+ */
+const SUMS = [
+  // i, d, h: 1 + 1 + 2; 5000 + 700 + 1234; 8000 + 7000 + 7500; 250; 8000 + 7000 + 7000.
+  sums('SB2', 3, 4, 6934, 22500, 250, 22000),
+  // a, b, c, d, e: 2 + 1 + 3; 100000 + 30050 + 20000; 50000 + 12345 + 60000 + 2345; 500; 50000 + 2345 + 50000 + 2345 − 50000.
+  sums('D1', 5, 6, 150050, 124690, 500, 54690),
+  sums('SB1', 1, 1, 999, 9000, 0, 9000),
+  sums('BR', 1, 0, 0, 0, 0, 0),
 ];
-
-describe('ranking people in their unit', () => {
-  it('gives a tie one rank and skips the ranks the tie took, each unit apart, in the order the rows came', () => {
-    // D1: a 500.00 and c 500.00 share 1st, b 23.45 and d 23.45 share 3rd, e −500.00 is 5th.
-    // SB2: i 80.00 1st, d 70.00 and h 70.00 share 2nd. f alone in SB1, g alone in BR: 1st.
-    expect(ranksInUnit(ROWS.map(({ person, figures }) => ({ unitId: person.unitId, scoreHundredths: figures.scoreHundredths })))).toEqual([1, 1, 3, 1, 3, 2, 5, 2, 1, 1]);
-  });
-
-  it('ranks nobody when there are no rows', () => {
-    expect(ranksInUnit([])).toEqual([]);
-  });
-});
+/** d has rows in D1 and SB2. */
+const MOVERS = [['D1', 'SB2']];
 
 describe('rolling the scorecard up the unit tree', () => {
   // Targets in hundredths, as the database gives them (bigint as text).
@@ -53,7 +51,7 @@ describe('rolling the scorecard up the unit tree', () => {
   ];
 
   it('sums every row at or below each unit, counts each person once, and leaves an empty unit at zero', () => {
-    const units = rollUp(UNITS, ROWS, TARGETS);
+    const units = rollUp(UNITS, SUMS, MOVERS, TARGETS);
     expect(units).toEqual([
       // Everyone: a, b, c, d (two rows, one person), e, f, g, h, i. 11 conversions; revenue 1510.49 + 69.34;
       // points 1336.90 + 225.00; shadow 5.00 + 2.50; score 636.90 + 220.00; 856.90 of a target of 2000.00.
@@ -69,8 +67,21 @@ describe('rolling the scorecard up the unit tree', () => {
     ]);
   });
 
+  it('counts a person once at each unit above two or more of their units, and in each of the units', () => {
+    // j was in D1, then D2, then SB2 in the month: a row in each. D1, D2, SB2 one each; SB1 (above D1 and D2) one, not
+    // two; BR (above all three) one, not three. k, alone in D2 and never moved, is one more in D2, SB1 and BR.
+    const people = rollUp(UNITS, [sums('D1', 1, 0, 0, 0, 0, 0), sums('D2', 2, 0, 0, 0, 0, 0), sums('SB2', 1, 0, 0, 0, 0, 0)], [['D1', 'D2', 'SB2']], []).map((u) => [u.unitId, u.people]);
+    expect(people).toEqual([
+      ['BR', 2],
+      ['SB1', 2],
+      ['D1', 1],
+      ['D2', 2],
+      ['SB2', 1],
+    ]);
+  });
+
   it('gives every unit zeros when nobody was in any of them', () => {
-    expect(rollUp(UNITS.slice(2, 4), [], []).map((u) => [u.unitId, u.people, u.revenue, u.score, u.attainment])).toEqual([
+    expect(rollUp(UNITS.slice(2, 4), [], [], []).map((u) => [u.unitId, u.people, u.revenue, u.score, u.attainment])).toEqual([
       ['D1', 0, '0.00', 0, null],
       ['D2', 0, '0.00', 0, null],
     ]);

@@ -24,27 +24,6 @@ export interface UnitScore {
   readonly attainment: number | null;
 }
 
-/**
- * Each row's rank in its unit by score, highest first: 1 + how many rows of the same unit scored
- * more, so a tie shares a rank and the next rank is skipped (900, 500, 500, 100 → 1, 2, 2, 4).
- * Each unit's rows sorted once: O(n log n), however many people a unit has.
- */
-export function ranksInUnit(rows: readonly { readonly unitId: string; readonly scoreHundredths: number }[]): number[] {
-  const byUnit = new Map<string, number[]>();
-  rows.forEach((r, i) => {
-    const unit = byUnit.get(r.unitId);
-    if (unit) unit.push(i);
-    else byUnit.set(r.unitId, [i]);
-  });
-  const ranks = new Array<number>(rows.length);
-  for (const unit of byUnit.values()) {
-    unit.sort((a, b) => rows[b]!.scoreHundredths - rows[a]!.scoreHundredths);
-    // Best first: a row tied with the one before shares its rank, any other is ranked by its place.
-    unit.forEach((i, k) => (ranks[i] = k > 0 && rows[i]!.scoreHundredths === rows[unit[k - 1]!]!.scoreHundredths ? ranks[unit[k - 1]!]! : k + 1));
-  }
-  return ranks;
-}
-
 /** A unit of the tree the scorecard covers, as read. */
 export interface UnitRow {
   readonly unit_id: string;
@@ -52,33 +31,57 @@ export interface UnitRow {
   readonly name: string;
 }
 
+/** One unit's own month, summed in the database over its person-unit rows (integers). */
+export interface UnitSums {
+  readonly unitId: string;
+  /** Its person-unit rows: different people, each in it once. */
+  readonly people: number;
+  readonly conversions: number;
+  readonly revenueFen: number;
+  readonly pointsHundredths: number;
+  readonly shadowHundredths: number;
+  readonly scoreHundredths: number;
+}
+
 /**
- * Each unit's figures: the sums of the person-unit rows at or below it, at any depth, and the
- * number of different people among them (someone who moved between two units under it counts
- * once, their rows both summed). A row is taken up its unit's chain of parents once, so the cost
- * is rows × depth, not rows × units. Sums are of integers (fen, hundredths), never of the
- * formatted figures; attainment is the score over the unit's target (the first given for it).
+ * Each unit's figures: the sums of the units at or below it, at any depth, and the number of
+ * different people among their rows (someone who moved between two units under it counts once,
+ * their rows both summed: `movers`, the units of each person with rows in more than one). Each
+ * unit's sums are taken up its chain of parents once, so the cost is units × depth, whatever the
+ * number of people. Sums are of integers (fen, hundredths), never of the formatted figures;
+ * attainment is the score over the unit's target (the first given for it).
  */
 export function rollUp(
   units: readonly UnitRow[],
-  people: readonly { readonly person: { readonly staffId: string; readonly unitId: string; readonly conversions: number }; readonly figures: Figures }[],
+  sums: readonly UnitSums[],
+  movers: readonly (readonly string[])[],
   targets: readonly { readonly subject_id: string; readonly points_hundredths: string | number }[],
 ): UnitScore[] {
   const parent = new Map(units.map((u) => [u.unit_id, u.parent_id]));
-  const totals = new Map(units.map((u) => [u.unit_id, { staff: new Set<string>(), conversions: 0, revenueFen: 0, pointsHundredths: 0, shadowHundredths: 0, scoreHundredths: 0 }]));
-  for (const { person, figures } of people) {
-    // The unit itself, then its parents while they are in the tree; bounded, should the tree ever loop.
+  const totals = new Map(units.map((u) => [u.unit_id, { people: 0, conversions: 0, revenueFen: 0, pointsHundredths: 0, shadowHundredths: 0, scoreHundredths: 0 }]));
+  /** The unit itself, then its parents while they are in the tree; bounded, should the tree ever loop. */
+  const upFrom = function* (unitId: string) {
     let steps = 0;
-    for (let u: string | null | undefined = person.unitId; u && steps <= units.length; u = parent.get(u), steps++) {
+    for (let u: string | null | undefined = unitId; u && steps <= units.length; u = parent.get(u), steps++) {
       const t = totals.get(u);
-      if (!t) continue;
-      t.staff.add(person.staffId);
-      t.conversions += person.conversions;
-      t.revenueFen += figures.revenueFen;
-      t.pointsHundredths += figures.pointsHundredths;
-      t.shadowHundredths += figures.shadowHundredths;
-      t.scoreHundredths += figures.scoreHundredths;
+      if (t) yield t;
     }
+  };
+  for (const s of sums) {
+    for (const t of upFrom(s.unitId)) {
+      t.people += s.people;
+      t.conversions += s.conversions;
+      t.revenueFen += s.revenueFen;
+      t.pointsHundredths += s.pointsHundredths;
+      t.shadowHundredths += s.shadowHundredths;
+      t.scoreHundredths += s.scoreHundredths;
+    }
+  }
+  // A person with n of their units at or below a unit was counted there n times: once is right.
+  for (const theirs of movers) {
+    const seen = new Map<object, number>();
+    for (const unitId of theirs) for (const t of upFrom(unitId)) seen.set(t, (seen.get(t) ?? 0) + 1);
+    for (const [t, n] of seen) (t as { people: number }).people -= n - 1;
   }
   const targetOf = new Map<string, number>();
   for (const t of targets) if (!targetOf.has(t.subject_id)) targetOf.set(t.subject_id, Number(t.points_hundredths));
@@ -89,7 +92,7 @@ export function rollUp(
       unitId: u.unit_id,
       name: u.name,
       parentId: u.parent_id,
-      people: t.staff.size,
+      people: t.people,
       conversions: t.conversions,
       revenue: formatFen(t.revenueFen),
       points: fromHundredths(t.pointsHundredths),

@@ -62,8 +62,11 @@ const HISTORY = [
 describe('a sale credits the manager and unit of its business time', () => {
   let db: TestDatabase;
   const q = <T>(f: (rm: any) => Promise<T>) => withReadModels(db.pool, [staffScorecardProjection.name], f);
+  // By person and unit (the answer lists the best first): what is compared is who got which figures.
   const figures = async (period: string) =>
-    (await q((rm) => scorecard(rm, period))).people.map(({ staffId, unitId, conversions, revenue, points }) => ({ staffId, unitId, conversions, revenue, points }));
+    (await q((rm) => scorecard(rm, period))).people
+      .sort((a, b) => a.staffId.localeCompare(b.staffId) || a.unitId.localeCompare(b.unitId))
+      .map(({ staffId, unitId, conversions, revenue, points }) => ({ staffId, unitId, conversions, revenue, points }));
 
   beforeAll(async () => {
     db = await createTestDatabase();
