@@ -5,7 +5,6 @@ export { PostgresEventStore, satisfies } from './postgres/postgres-event-store';
 export { EventStore1764000000000 } from './postgres/1764000000000-event-store.migration';
 export { EventStoreClaim1764000016160 } from './postgres/1764000016160-event-store-claim.migration';
 export { EventStoreClaimByKey1764000019813 } from './postgres/1764000019813-event-store-claim-by-key.migration';
-export { EventStoreStreamIdsByBytes1764000019900 } from './postgres/1764000019900-event-store-stream-ids-by-bytes.migration';
 export { EventRewrites1764000016090 } from './postgres/1764000016090-event-rewrites.migration';
 export * from './redaction';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';

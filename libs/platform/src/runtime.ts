@@ -1,5 +1,5 @@
 import { UPCASTERS, upcastWith, useBankTimeZone } from '@app/domain';
-import { EventStoreDbEventStore, EventStore1764000000000, EventRewrites1764000016090, EventStoreClaim1764000016160, EventStoreClaimByKey1764000019813, EventStoreStreamIdsByBytes1764000019900, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
+import { EventStoreDbEventStore, EventStore1764000000000, EventRewrites1764000016090, EventStoreClaim1764000016160, EventStoreClaimByKey1764000019813, PostgresEventStore, type EventStore, type RecordedEvent } from '@app/event-store';
 import { KafkaMessageBus, MessageBus1764000007000, MessageBusVisibility1764000016040, PostgresMessageBus, Relay1764000010000, type MessageBus } from '@app/messaging';
 import { NotificationReads1764000019400, NotificationsSince1764000019500, PROJECTIONS, ProjectionRunner, Projections1764000001000, ProjectionTimeZone1764000019850, useReadStatementTimeout } from '@app/read-models';
 import type { AppConfig } from './config';
@@ -20,7 +20,7 @@ import { Client } from 'pg';
 import { Metrics } from './metrics';
 
 /** Every schema migration the product has, in one list; TypeORM orders them by timestamp. Read-model tables are not here: each projection creates its own, per build (blue/green). */
-export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000, MessageBusVisibility1764000016040, PiiNotes1764000016060, EventRewrites1764000016090, SignInThrottle1764000016095, EventStoreClaim1764000016160, PlanDocuments1764000017000, SignInThrottleKeyed1764000018160, ErasureIndex1764000018170, KnownAddressLockout1764000018200, NotificationReads1764000019400, NotificationsSince1764000019500, LegacyErasureReasons1764000019710, LegacyCorrectionReasons1764000019720, EventStoreClaimByKey1764000019813, ProjectionTimeZone1764000019850, EventStoreStreamIdsByBytes1764000019900];
+export const MIGRATIONS = [EventStore1764000000000, Projections1764000001000, IdempotencyKeys1764000003000, MessageBus1764000007000, PiiVault1764000008000, AuditLog1764000009000, Relay1764000010000, StaffCredentials1764000015000, MessageBusVisibility1764000016040, PiiNotes1764000016060, EventRewrites1764000016090, SignInThrottle1764000016095, EventStoreClaim1764000016160, PlanDocuments1764000017000, SignInThrottleKeyed1764000018160, ErasureIndex1764000018170, KnownAddressLockout1764000018200, NotificationReads1764000019400, NotificationsSince1764000019500, LegacyErasureReasons1764000019710, LegacyCorrectionReasons1764000019720, EventStoreClaimByKey1764000019813, ProjectionTimeZone1764000019850];
 
 /** What every app process needs: the database (migrated) and the event store. */
 export interface Runtime {
