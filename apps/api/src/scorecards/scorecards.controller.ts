@@ -70,7 +70,7 @@ export class ScorecardsController {
   @ApiQuery({ name: 'period', required: true, example: '2026-03' })
   @ApiQuery({ name: 'orgUnit', required: false, example: 'BR-SH' })
   @ApiQuery({ name: 'limit', required: false, description: `people rows of the page: 1–${PEOPLE_PER_PAGE.max}, default ${PEOPLE_PER_PAGE.default}` })
-  @ApiQuery({ name: 'offset', required: false, description: 'people rows to skip first: 0 or more, default 0' })
+  @ApiQuery({ name: 'offset', required: false, description: 'people rows to skip first: 0 or more, default 0. Each page is read at the position of the read model then: a person whose score changes between two pages can move across them (seen twice or not at all)' })
   @Answer(scorecardAnswer)
   async list(
     @CurrentActor() actor: Actor,

@@ -21,8 +21,9 @@ export function scorecardCommand(program: Command): void {
     .option('--json', 'print everything as JSON')
     .action(async (o: { period: string; org?: string; asOf?: string; scoring?: string; limit?: string; offset: string; json?: boolean }) => {
       if (!MONTH_PATTERN.test(o.period)) throw usage('--period is a month, YYYY-MM');
-      if (o.limit !== undefined && !/^[1-9]\d*$/.test(o.limit)) throw usage('--limit is a whole number, 1 or more');
-      if (!/^\d+$/.test(o.offset)) throw usage('--offset is a whole number, 0 or more');
+      if (o.limit !== undefined && !(/^[1-9]\d*$/.test(o.limit) && Number.isSafeInteger(Number(o.limit)))) throw usage('--limit is a whole number, 1 or more');
+      // A safe integer: 99999999999999999999 would pass the pattern and fail in the database as out of range.
+      if (!(/^\d+$/.test(o.offset) && Number.isSafeInteger(Number(o.offset)))) throw usage('--offset is a whole number, 0 or more');
       const people = { limit: o.limit === undefined ? null : Number(o.limit), offset: Number(o.offset) };
       asOfDate(o.asOf); // refused before the runtime starts; the instant is cut once it has put BANK_TIME_ZONE in force
       let rules: RuleSet | undefined;

@@ -10232,7 +10232,7 @@ export interface operations {
                 orgUnit?: string;
                 /** @description people rows of the page: 1–500, default 100 */
                 limit?: string;
-                /** @description people rows to skip first: 0 or more, default 0 */
+                /** @description people rows to skip first: 0 or more, default 0. Each page is read at the position of the read model then: a person whose score changes between two pages can move across them (seen twice or not at all) */
                 offset?: string;
                 /** @description wait (up to 5 s) until the figures include this position, as returned by a command */
                 minPosition?: string;

@@ -71,10 +71,29 @@ export async function scorecard(
   read: PeopleReader = readPeople,
 ): Promise<{ people: PersonScore[]; peopleTotal: number; units: UnitScore[] }> {
   const { rows: units } = await pool.query<UnitRow & { target: string | null }>(
-    `WITH RECURSIVE ${SUBTREE} SELECT sub.*, t.points_hundredths AS target FROM sub LEFT JOIN sc_targets t ON t.subject_id = sub.unit_id AND t.period = $2`,
+    // Each unit's target by its key (a lateral lookup): a join the planner hashes would read every month's targets.
+    `WITH RECURSIVE ${SUBTREE} SELECT sub.*, t.points_hundredths AS target FROM sub
+     LEFT JOIN LATERAL (SELECT points_hundredths FROM sc_targets WHERE subject_id = sub.unit_id AND period = $2) t ON true`,
     [orgUnit ?? null, period],
   );
   const { from, to } = businessMonthBounds(period);
+  // The units whose rows are read: the subtree asked for, by its ids (a branch reads its own rows, not the bank's);
+  // the whole bank when none is named (the tree is every unit), or, for the one person asked for there, the units of
+  // their own rows in the month (each ranked in its whole unit), not the bank's.
+  let unitIds: string[] | null = orgUnit ? units.map((u) => u.unit_id) : null;
+  if (!orgUnit && page.staffId) {
+    const own = await pool.query<{ unit_id: string }>(`SELECT DISTINCT unit_id FROM (${PEOPLE_OF_THE_MONTH}) w`, [period, null, from, to, [page.staffId]]);
+    unitIds = own.rows.map((r) => r.unit_id);
+  }
+  // Ranks in unit: for a page, each of its rows against its unit's rows; for every row (no limit), one window over them all.
+  const ranked =
+    page.limit == null
+      ? `ranked AS (
+         SELECT p.ord, p.staff_id, p.unit_id, r.rank_in_unit FROM page p
+         JOIN (SELECT staff_id, unit_id, rank() OVER (PARTITION BY unit_id ORDER BY score DESC) AS rank_in_unit FROM month_rows) r USING (staff_id, unit_id))`
+      : `ranked AS (
+         SELECT p.ord, p.staff_id, p.unit_id, 1 + count(*) FILTER (WHERE r.score > p.score) AS rank_in_unit
+         FROM page p JOIN month_rows r ON r.unit_id = p.unit_id GROUP BY p.ord, p.staff_id, p.unit_id)`;
   const [month] = (
     await pool.query<{ total: string; page: [string, string, number][] | null; units: [string, number, number, number, number, number, number][] | null; movers: string[][] | null }>(
       `WITH RECURSIVE ${SUBTREE},
@@ -88,16 +107,14 @@ export async function scorecard(
          LEFT JOIN sc_person_month m ON m.period = $2 AND m.unit_id = w.unit_id AND m.staff_id = w.staff_id),
        asked AS (SELECT staff_id, unit_id, score FROM month_rows WHERE $5::text IS NULL OR staff_id = $5),
        page AS (SELECT *, row_number() OVER (ORDER BY score DESC, staff_id, unit_id) AS ord FROM (SELECT * FROM asked ORDER BY score DESC, staff_id, unit_id LIMIT $6 OFFSET $7) p),
-       ranked AS (
-         SELECT p.ord, p.staff_id, p.unit_id, 1 + count(*) FILTER (WHERE r.score > p.score) AS rank_in_unit
-         FROM page p JOIN month_rows r ON r.unit_id = p.unit_id GROUP BY p.ord, p.staff_id, p.unit_id)
+       ${ranked}
        SELECT (SELECT count(*) FROM asked) AS total,
          (SELECT json_agg(json_build_array(staff_id, unit_id, rank_in_unit) ORDER BY ord) FROM ranked) AS page,
          (SELECT json_agg(json_build_array(unit_id, people, conversions, revenue_fen, points, shadow, score)) FROM (
            SELECT unit_id, count(*) AS people, sum(conversions) AS conversions, sum(revenue_fen) AS revenue_fen, sum(points) AS points, sum(shadow) AS shadow, sum(score) AS score
            FROM month_rows GROUP BY unit_id) u) AS units,
          (SELECT json_agg(units) FROM (SELECT array_agg(unit_id) AS units FROM month_rows GROUP BY staff_id HAVING count(*) > 1) m) AS movers`,
-      [orgUnit ?? null, period, from, to, page.staffId ?? null, page.limit ?? null, page.offset ?? 0],
+      [orgUnit ?? null, period, from, to, page.staffId ?? null, page.limit ?? null, page.offset ?? 0, unitIds],
     )
   ).rows;
   const pageRows = month!.page ?? [];
@@ -145,8 +162,8 @@ const peopleOfTheMonth = (period: string, inUnits: string, ofStaff: string) => `
 
 /** Of the units in $2 (all when null) and the people in $5 (all when null); $1 the month. */
 export const PEOPLE_OF_THE_MONTH = peopleOfTheMonth('$1', '($2::text[] IS NULL OR unit_id = ANY($2::text[]))', '($5::text[] IS NULL OR staff_id = ANY($5::text[]))');
-/** Of the units in `sub` (a join the planner hashes, not a list each row is checked against); $2 the month. */
-const PEOPLE_OF_THE_TREE = peopleOfTheMonth('$2', 'unit_id IN (SELECT unit_id FROM sub)', 'true');
+/** Of the units in $8 (every unit when null: no list of the bank's 600 ids to plan); $2 the month. */
+const PEOPLE_OF_THE_TREE = peopleOfTheMonth('$2', '($8::text[] IS NULL OR unit_id = ANY($8::text[]))', 'true');
 
 /** The `who` of a `PeopleReader`'s question, and its parameters ($1 the month, $3 and $4 its bounds). */
 export function whoOf(period: string, where: Parameters<PeopleReader>[2]): { who: string; params: unknown[] } {

@@ -31,6 +31,8 @@ export const SC_STAFF_UNITS: TableShape = {
   name: 'sc_staff_units',
   key: ['staff_id', 'event_id'],
   columns: { staff_id: text, event_id: { type: 'uuid' }, seq: fixed('bigint'), unit_id: fixed('text'), valid_from: { type: 'timestamptz', combine: 'keep' }, valid_to: { type: 'timestamptz' } },
+  // The people of a unit's month (a branch's scorecard reads its units' intervals, not the bank's).
+  extra: [`CREATE INDEX sc_staff_units_unit_idx ON sc_staff_units (unit_id)`],
 };
 export const SC_PRODUCTS: TableShape = { name: 'sc_products', key: ['product_code'], columns: { product_code: text, weight: { type: 'numeric(12,4)', notNull: true } } };
 /**
