@@ -41,8 +41,7 @@ const MAX_REPLAYS_PER_USER = 2;
 const numberOrUndefined = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
 
 /** The sales list's page size: its default and the most one page holds. */
-const CONVERSIONS_PAGE = 5000;
-const CONVERSIONS_PAGE_MAX = CONVERSIONS_PAGE;
+const SALES_PER_PAGE = { default: 5000, max: 5000 } as const;
 
 function asOfParam(value: string | undefined): Date | undefined {
   if (value === undefined || value === '') return undefined;
@@ -195,9 +194,9 @@ export class CampaignReportsController {
   @Get(':campaignId/effectiveness/conversions')
   @ApiOperation({
     summary: 'The sales behind the conversions and revenue figures, each with the id of the event that recorded it',
-    description: `A page at a time, in order of business time, then customer and conversion id: \`limit\` sales (at most and by default ${CONVERSIONS_PAGE_MAX}), after the cursor \`after\` (the \`next\` of the page before); \`next\` is null on the last page. Each page is read at the read model's position then: a sale recorded during a walk and dated before its cursor is on a page already read.`,
+    description: `A page at a time, in order of business time, then customer and conversion id: \`limit\` sales (at most and by default ${SALES_PER_PAGE.max}), after the cursor \`after\` (the \`next\` of the page before); \`next\` is null on the last page. Each page is read at the read model's position then: a sale recorded during a walk and dated before its cursor is on a page already read.`,
   })
-  @ApiQuery({ name: 'limit', required: false, description: `sales per page, 1 to ${CONVERSIONS_PAGE_MAX} (default ${CONVERSIONS_PAGE})` })
+  @ApiQuery({ name: 'limit', required: false, description: `sales per page, 1 to ${SALES_PER_PAGE.max} (default ${SALES_PER_PAGE.default})` })
   @ApiQuery({ name: 'after', required: false, description: 'the \`next\` cursor of the page before' })
   @Answer(campaignConversionsAnswer)
   async conversions(
@@ -207,7 +206,7 @@ export class CampaignReportsController {
     @Query('limit') limitText?: string,
     @Query('after') afterText?: string,
   ): Promise<Answer<typeof campaignConversionsAnswer>> {
-    const limit = pageLimit(limitText, { fallback: CONVERSIONS_PAGE, max: CONVERSIONS_PAGE_MAX });
+    const limit = pageLimit(limitText, { fallback: SALES_PER_PAGE.default, max: SALES_PER_PAGE.max });
     const after = afterText === undefined || afterText === '' ? null : decodeConversionCursor(afterText);
     if (after === null && afterText) throw invalid('INVALID_CURSOR', 'after is the next cursor of a page of this list', { after: afterText });
     const org = await this.directory.current();

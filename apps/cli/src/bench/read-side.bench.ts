@@ -28,6 +28,25 @@ import { percentiles, timed } from './percentiles';
 type Percentiles = ReturnType<typeof percentiles>;
 
 /**
+ * Answers sampled in turns (so the machine's load falls on each alike): each call timed, and this process's and the
+ * database server's CPU read around it (outside its timing), as a mean per call over `runs`, to four places.
+ */
+function sampledInTurns<K extends string>(pool: Pool, runs: number, names: readonly K[]) {
+  const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  const cpu = Object.fromEntries(names.map((n) => [n, { node: 0, database: 0 }])) as Record<K, { node: number; database: number }>;
+  const measure = async (which: K, f: () => Promise<unknown>) => {
+    const database = await databaseCpuSeconds(pool);
+    const node = process.cpuUsage();
+    times[which].push((await timed(f))[1]);
+    const used = process.cpuUsage(node);
+    cpu[which].node += (used.user + used.system) / 1e6 / runs;
+    cpu[which].database += ((await databaseCpuSeconds(pool)) - database) / runs;
+  };
+  const cpuOf = (which: K) => ({ node: Math.round(cpu[which].node * 1e4) / 1e4, database: Math.round(cpu[which].database * 1e4) / 1e4 });
+  return { measure, times, cpuOf };
+}
+
+/**
  * The same-run baseline for the effectiveness answer: how it was computed before the counters —
  * nine statements aggregating the campaign's fact rows per request (campaign-effectiveness v4).
  */
@@ -126,22 +145,13 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
       }
     });
   }
-  const t = { now: [] as number[], nowFromDays: [] as number[], asOfDirect: [] as number[] };
-  const cpu = { now: { node: 0, database: 0 }, nowFromDays: { node: 0, database: 0 }, asOfDirect: { node: 0, database: 0 } };
-  const measured = async (which: keyof typeof t, f: () => Promise<unknown>) => {
-    const database = await databaseCpuSeconds(pool);
-    const node = process.cpuUsage();
-    t[which].push((await timed(f))[1]);
-    const used = process.cpuUsage(node);
-    cpu[which].node += (used.user + used.system) / 1e6 / runs;
-    cpu[which].database += ((await databaseCpuSeconds(pool)) - database) / runs;
-  };
+  const { measure, times: t, cpuOf } = sampledInTurns(pool, runs, ['now', 'nowFromDays', 'asOfDirect']);
   for (let i = 0; i < runs; i++) {
-    await measured('now', () => read((db) => campaignEffectiveness(db, campaignId)));
-    await measured('nowFromDays', () => read((db) => campaignEffectivenessNowFromDays(db, campaignId)));
+    await measure('now', () => read((db) => campaignEffectiveness(db, campaignId)));
+    await measure('nowFromDays', () => read((db) => campaignEffectivenessNowFromDays(db, campaignId)));
   }
   const fromFacts = await sample((db) => effectivenessFromFacts(db, campaignId));
-  for (let i = 0; i < runs; i++) await measured('asOfDirect', () => campaignKpis(pool, store, { asOf, campaignIds: [campaignId] }));
+  for (let i = 0; i < runs; i++) await measure('asOfDirect', () => campaignKpis(pool, store, { asOf, campaignIds: [campaignId] }));
   const groupRows = await read(async (db) =>
     (await db.query(`SELECT (SELECT count(*)::int FROM ce_group_counts WHERE campaign_id = $1) AS days, (SELECT count(*)::int FROM ce_converted_counts WHERE campaign_id = $1) AS converted,
                             (SELECT count(*)::int FROM ce_group_now_counts WHERE campaign_id = $1) AS now`, [campaignId])).rows[0] as ReadSideQueries['groupRows'],
@@ -170,9 +180,8 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
       await scratch.drop();
     }
   });
-  const r = (x: { node: number; database: number }) => ({ node: Math.round(x.node * 1e4) / 1e4, database: Math.round(x.database * 1e4) / 1e4 });
   return { events, campaignId, participants, effectiveness: percentiles(t.now), effectivenessNowFromDays: percentiles(t.nowFromDays),
-    cpu: { now: r(cpu.now), nowFromDays: r(cpu.nowFromDays), asOfDirect: r(cpu.asOfDirect) }, groupRows, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(t.asOfDirect),
+    cpu: { now: cpuOf('now'), nowFromDays: cpuOf('nowFromDays'), asOfDirect: cpuOf('asOfDirect') }, groupRows, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(t.asOfDirect),
     asOfDayEnd: percentiles(dayEnd), asOfDayEndFromSales: percentiles(dayEndFromSales), convertedByThen, asOfReplayMs: replay ? ms(replayMs) : null };
 }
 
@@ -208,16 +217,8 @@ export async function scorecardQueries(pool: Pool, events: number, period: strin
   if (JSON.stringify(flat) !== JSON.stringify(recounted)) throw new Error(`the scorecard from counters differs from the recount at ${events} events`);
   const bankRows = (await read((db) => scorecard(db, period, undefined, { limit: 1 }))).peopleTotal;
   const page = { limit: PEOPLE_PER_PAGE.default };
-  const t = { branch: [] as number[], branchRecounted: [] as number[], bank: [] as number[], bankRecounted: [] as number[], bankEveryRow: [] as number[] };
-  const cpu = { branch: { node: 0, database: 0 }, branchRecounted: { node: 0, database: 0 }, bank: { node: 0, database: 0 }, bankRecounted: { node: 0, database: 0 }, bankEveryRow: { node: 0, database: 0 } };
-  const sample = async (which: keyof typeof t, f: (db: Queryable) => Promise<unknown>) => {
-    const database = await databaseCpuSeconds(pool);
-    const node = process.cpuUsage();
-    t[which].push((await timed(() => read(f)))[1]);
-    const used = process.cpuUsage(node);
-    cpu[which].node += (used.user + used.system) / 1e6 / runs;
-    cpu[which].database += ((await databaseCpuSeconds(pool)) - database) / runs;
-  };
+  const { measure, times: t, cpuOf } = sampledInTurns(pool, runs, ['branch', 'branchRecounted', 'bank', 'bankRecounted', 'bankEveryRow']);
+  const sample = (which: Parameters<typeof measure>[0], f: (db: Queryable) => Promise<unknown>) => measure(which, () => read(f));
   for (let i = 0; i < runs; i++) {
     await sample('branch', (db) => scorecard(db, period, 'BR1', page));
     await sample('branchRecounted', (db) => scorecardRecounted(db, period, 'BR1', page));
@@ -225,11 +226,10 @@ export async function scorecardQueries(pool: Pool, events: number, period: strin
     await sample('bankRecounted', (db) => scorecardRecounted(db, period, undefined, page));
     await sample('bankEveryRow', (db) => scorecard(db, period));
   }
-  const r = (x: { node: number; database: number }) => ({ node: Math.round(x.node * 1e4) / 1e4, database: Math.round(x.database * 1e4) / 1e4 });
   return {
     events, org, period, branchRows: flat.people.length, bankRows,
     branch: percentiles(t.branch), branchRecounted: percentiles(t.branchRecounted), bank: percentiles(t.bank), bankRecounted: percentiles(t.bankRecounted), bankEveryRow: percentiles(t.bankEveryRow),
-    cpu: { branch: r(cpu.branch), branchRecounted: r(cpu.branchRecounted), bank: r(cpu.bank), bankRecounted: r(cpu.bankRecounted), bankEveryRow: r(cpu.bankEveryRow) },
+    cpu: { branch: cpuOf('branch'), branchRecounted: cpuOf('branchRecounted'), bank: cpuOf('bank'), bankRecounted: cpuOf('bankRecounted'), bankEveryRow: cpuOf('bankEveryRow') },
   };
 }
 

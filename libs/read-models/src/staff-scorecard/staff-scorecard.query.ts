@@ -96,7 +96,7 @@ export async function scorecard(
          FROM page p JOIN month_rows r ON r.unit_id = p.unit_id GROUP BY p.ord, p.staff_id, p.unit_id)`;
   const [month] = (
     await pool.query<{ total: string; page: [string, string, number][] | null; units: [string, number, number, number, number, number, number][] | null; movers: string[][] | null }>(
-      `WITH RECURSIVE ${SUBTREE},
+      `WITH
        who AS (${PEOPLE_OF_THE_TREE}),
        month_rows AS MATERIALIZED (
          SELECT w.staff_id, w.unit_id, COALESCE(m.conversions, 0) AS conversions, COALESCE(m.revenue_fen, 0) AS revenue_fen,
@@ -114,7 +114,7 @@ export async function scorecard(
            SELECT unit_id, count(*) AS people, sum(conversions) AS conversions, sum(revenue_fen) AS revenue_fen, sum(points) AS points, sum(shadow) AS shadow, sum(score) AS score
            FROM month_rows GROUP BY unit_id) u) AS units,
          (SELECT json_agg(units) FROM (SELECT array_agg(unit_id) AS units FROM month_rows GROUP BY staff_id HAVING count(*) > 1) m) AS movers`,
-      [orgUnit ?? null, period, from, to, page.staffId ?? null, page.limit ?? null, page.offset ?? 0, unitIds],
+      [unitIds, period, from, to, page.staffId ?? null, page.limit ?? null, page.offset ?? 0],
     )
   ).rows;
   const pageRows = month!.page ?? [];
@@ -162,8 +162,8 @@ const peopleOfTheMonth = (period: string, inUnits: string, ofStaff: string) => `
 
 /** Of the units in $2 (all when null) and the people in $5 (all when null); $1 the month. */
 export const PEOPLE_OF_THE_MONTH = peopleOfTheMonth('$1', '($2::text[] IS NULL OR unit_id = ANY($2::text[]))', '($5::text[] IS NULL OR staff_id = ANY($5::text[]))');
-/** Of the units in $8 (every unit when null: no list of the bank's 600 ids to plan); $2 the month. */
-const PEOPLE_OF_THE_TREE = peopleOfTheMonth('$2', '($8::text[] IS NULL OR unit_id = ANY($8::text[]))', 'true');
+/** Of the units in $1 (every unit when null: no list of the bank's 600 ids to plan); $2 the month. */
+const PEOPLE_OF_THE_TREE = peopleOfTheMonth('$2', '($1::text[] IS NULL OR unit_id = ANY($1::text[]))', 'true');
 
 /** The `who` of a `PeopleReader`'s question, and its parameters ($1 the month, $3 and $4 its bounds). */
 export function whoOf(period: string, where: Parameters<PeopleReader>[2]): { who: string; params: unknown[] } {
