@@ -154,7 +154,7 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
   for (let i = 0; i < runs; i++) await measure('asOfDirect', () => campaignKpis(pool, store, { asOf, campaignIds: [campaignId] }));
   const groupRows = await read(async (db) =>
     (await db.query(`SELECT (SELECT count(*)::int FROM ce_group_counts WHERE campaign_id = $1) AS days, (SELECT count(*)::int FROM ce_converted_counts WHERE campaign_id = $1) AS converted,
-                            (SELECT count(*)::int FROM ce_group_now_counts WHERE campaign_id = $1) AS now`, [campaignId])).rows[0] as ReadSideQueries['groupRows'],
+                            (SELECT count(*)::int FROM ce_tier_now_counts WHERE campaign_id = $1) + (SELECT count(*)::int FROM ce_unit_now_counts WHERE campaign_id = $1) AS now`, [campaignId])).rows[0] as ReadSideQueries['groupRows'],
   );
   // The day-end answer from the spans beside v8's from the sales rows, in turns; checked equal first.
   const [spans, fromSales] = await read(async (db) => [await campaignEffectiveness(db, campaignId, asOf), await campaignEffectivenessAtDayEndFromSales(db, campaignId, asOf)]);
