@@ -94,7 +94,7 @@ export interface ReadSideQueries {
   readonly effectivenessNowFromDays: Percentiles;
   /** CPU seconds per answer, mean over the runs: this process and the database server (sampled around each call, outside its timing). */
   readonly cpu: Record<'now' | 'nowFromDays' | 'asOfDirect', { node: number; database: number }>;
-  /** Rows of the campaign in the group counters: by day (ce_group_counts, ce_converted_counts) and now (ce_group_now_counts). */
+  /** Rows of the campaign in the group counters: by day (ce_group_counts, ce_converted_counts) and now (ce_tier_now_counts + ce_unit_now_counts, v14). */
   readonly groupRows: { days: number; converted: number; now: number };
   /** Same-run baseline: the v4 per-request aggregation over the fact rows. */
   readonly effectivenessFromFacts: Percentiles;
