@@ -94,7 +94,7 @@ export interface ReadSideQueries {
   readonly effectivenessNowFromDays: Percentiles;
   /** CPU seconds per answer, mean over the runs: this process and the database server (sampled around each call, outside its timing). */
   readonly cpu: Record<'now' | 'nowFromDays' | 'asOfDirect', { node: number; database: number }>;
-  /** Rows of the campaign in the group counters: by day (ce_group_counts, ce_converted_counts) and now (ce_group_now_counts). */
+  /** Rows of the campaign in the group counters: by day (ce_group_counts, ce_converted_counts) and now (ce_tier_now_counts + ce_unit_now_counts, v14). */
   readonly groupRows: { days: number; converted: number; now: number };
   /** Same-run baseline: the v4 per-request aggregation over the fact rows. */
   readonly effectivenessFromFacts: Percentiles;
@@ -154,7 +154,7 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
   for (let i = 0; i < runs; i++) await measure('asOfDirect', () => campaignKpis(pool, store, { asOf, campaignIds: [campaignId] }));
   const groupRows = await read(async (db) =>
     (await db.query(`SELECT (SELECT count(*)::int FROM ce_group_counts WHERE campaign_id = $1) AS days, (SELECT count(*)::int FROM ce_converted_counts WHERE campaign_id = $1) AS converted,
-                            (SELECT count(*)::int FROM ce_group_now_counts WHERE campaign_id = $1) AS now`, [campaignId])).rows[0] as ReadSideQueries['groupRows'],
+                            (SELECT count(*)::int FROM ce_tier_now_counts WHERE campaign_id = $1) + (SELECT count(*)::int FROM ce_unit_now_counts WHERE campaign_id = $1) AS now`, [campaignId])).rows[0] as ReadSideQueries['groupRows'],
   );
   // The day-end answer from the spans beside v8's from the sales rows, in turns; checked equal first.
   const [spans, fromSales] = await read(async (db) => [await campaignEffectiveness(db, campaignId, asOf), await campaignEffectivenessAtDayEndFromSales(db, campaignId, asOf)]);

@@ -189,7 +189,8 @@ describe('campaign effectiveness: the same log projected in large batches, one e
     ['ce_revenue_counts', true],
     ['ce_tagged_span_counts', true],
     ['ce_group_counts', true],
-    ['ce_group_now_counts', true],
+    ['ce_tier_now_counts', true],
+    ['ce_unit_now_counts', true],
     ['ce_day_counts', true],
     ['customer_directory', false],
   ];
@@ -204,7 +205,7 @@ describe('campaign effectiveness: the same log projected in large batches, one e
     const schema = (await readCheckpoints(dbs[0]!.db!.pool)).find((c) => c.name === campaignEffectivenessProjection.name)!.schema;
     const { rows: names } = await dbs[0]!.db!.pool.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1`, [schema]);
     const tables = names.map((r) => r.t);
-    expect(tables).toEqual(expect.arrayContaining(['ce_channel_counts', 'ce_channel_customers', 'ce_dekad_customers', 'ce_reaction_counts', 'ce_campaign_totals', 'ce_tagged_customers', 'ce_group_now_counts']));
+    expect(tables).toEqual(expect.arrayContaining(['ce_channel_counts', 'ce_channel_customers', 'ce_dekad_customers', 'ce_reaction_counts', 'ce_campaign_totals', 'ce_tagged_customers', 'ce_tier_now_counts', 'ce_unit_now_counts']));
     for (const table of tables) {
       const [a, ...others] = await Promise.all(dbs.map(async (x) => (await rows(x.db!, `SELECT * FROM ${table}`)).filter((r) => !SUMS.test(table) || !zero(r))));
       for (const o of others) expect({ table, rows: sorted(o) }).toEqual({ table, rows: sorted(a!) });

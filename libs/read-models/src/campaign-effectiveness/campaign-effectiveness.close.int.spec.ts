@@ -112,7 +112,7 @@ describe('campaign-effectiveness: a close reads only the participants it changes
       { customer_id: 'D', sales: 0, revenue: 0 },
       { customer_id: 'E', sales: 0, revenue: 0 },
     ]);
-    expect(await rows(`SELECT grp, sum(converted)::int AS converted, sum(revenue_fen)::int AS revenue FROM ce_group_now_counts WHERE campaign_id = 'K' AND (converted <> 0 OR revenue_fen <> 0) GROUP BY grp ORDER BY grp`)).toEqual([
+    expect(await rows(`SELECT grp, sum(converted)::int AS converted, sum(revenue_fen)::int AS revenue FROM ce_tier_now_counts WHERE campaign_id = 'K' AND (converted <> 0 OR revenue_fen <> 0) GROUP BY grp ORDER BY grp`)).toEqual([
       // control: D no longer counts
       { grp: 'treatment', converted: 3, revenue: 15000 },
     ]);

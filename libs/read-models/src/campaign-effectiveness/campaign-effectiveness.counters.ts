@@ -9,11 +9,12 @@
  *
  *   ce_group_counts   (campaign, group, unit at enrolment, tier at enrolment, as-of day): enrolled,
  *                     reached each funnel stage, took part — counted from the business day it held
- *   ce_group_now_counts (campaign, group, unit at enrolment, tier at enrolment): the same stages, and
- *                     converted (customers with a counting sale), revenue and the sum of each customer's
- *                     revenue squared (for its interval) — now, without the day: what the answer now reads,
- *                     a row per group, unit and tier however many days the campaign ran (ce_group_counts
- *                     summed over every as-of day, kept apart so the now answer does not sum them)
+ *   ce_tier_now_counts (campaign, group, tier at enrolment): the same stages, and converted (customers
+ *                     with a counting sale), revenue and the sum of each customer's revenue squared (for its
+ *                     interval) — now, without the day: the group's figures (summed over its few tiers) and
+ *                     the breakdown by tier, a row per group and tier however many days the campaign ran
+ *   ce_unit_now_counts (campaign, group, unit at enrolment): enrolled and converted now — the breakdown by
+ *                     unit, a row per group and unit (not one per unit and tier: a few hundred, not thousands)
  *   ce_day_counts     (campaign, business day, as-of day): first contacts/offers/acceptances that day,
  *                     and the campaign's own (tagged) sales and revenue that day (off from a reversal's day)
  *   ce_channel_counts (campaign, channel, business day): contacts, and customers first contacted there
@@ -35,7 +36,9 @@
  *                     are left out; not after its last day: the customer has one in the window).
  *
  * Now sums every as-of day; as of the end of a bank day sums the days up to it (a span's deltas: in
- * it from its from day, out again from its to day, so it counts on D exactly when from ≤ D < to).
+ * it from its from day, out again from its to day, so it counts on D exactly when from ≤ D < to), or,
+ * for a day in the later half of the campaign's days, takes the days after it off the now counters
+ * (the now counters are the day counters summed over every day): the fewer days either way.
  * Rows per campaign grow with the days it ran, never with its customers or sales (nor with pairs of days).
  */
 
@@ -181,13 +184,18 @@ export function countingTriggers(timeZone: string): string[] {
       enrolled integer NOT NULL DEFAULT 0, contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0,
       accepted integer NOT NULL DEFAULT 0, participated integer NOT NULL DEFAULT 0,
       PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
-    // The group now: participants at each stage (ce_group_counts without the day), customers converted, revenue, each customer's revenue squared.
-    `CREATE TABLE ce_group_now_counts (
-      campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL,
+    // The group now by tier at enrolment: participants at each stage (ce_group_counts without the day or the unit), customers
+    // converted, revenue, each customer's revenue squared; and by unit at enrolment, what the breakdown by unit shows.
+    `CREATE TABLE ce_tier_now_counts (
+      campaign_id text NOT NULL, grp text NOT NULL, tier text NOT NULL,
       enrolled integer NOT NULL DEFAULT 0, contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0,
       accepted integer NOT NULL DEFAULT 0, participated integer NOT NULL DEFAULT 0,
       converted integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, grp, unit_id, tier))`,
+      PRIMARY KEY (campaign_id, grp, tier))`,
+    `CREATE TABLE ce_unit_now_counts (
+      campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL,
+      enrolled integer NOT NULL DEFAULT 0, converted integer NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, grp, unit_id))`,
     // The daily series by the day it shows (first stage reached, the campaign's own sale) and the day from which an as-of answer counts it.
     `CREATE TABLE ce_day_counts (
       campaign_id text NOT NULL, day date NOT NULL, as_of_day date NOT NULL,
@@ -233,12 +241,13 @@ export function countingTriggers(timeZone: string): string[] {
         where: 'st.day IS NOT NULL AND ph.unit_id IS NOT NULL',
         sums: { enrolled: 'st.enrolled * ph.w', contacted: 'st.contacted * ph.w', offered: 'st.offered * ph.w', accepted: 'st.accepted * ph.w', participated: 'st.participated * ph.w' },
       },
-      // Now: the same participant once in its group, unit and tier at enrolment (summed over every day, ce_group_counts'
-      // unit row known from a later day nets out to that unit), at each stage it reached, with its counting sales.
+      // Now: the same participant once in its group and tier at enrolment, at each stage it reached, with its counting
+      // sales; and once in its group and unit at enrolment (summed over every day, ce_group_counts' unit row known from a
+      // later day nets out to that unit).
       {
-        into: 'ce_group_now_counts',
-        keys: ['campaign_id', 'grp', 'unit_id', 'tier'],
-        keyExprs: ['s.campaign_id', 's.grp', 's.unit_id', 's.tier'],
+        into: 'ce_tier_now_counts',
+        keys: ['campaign_id', 'grp', 'tier'],
+        keyExprs: ['s.campaign_id', 's.grp', 's.tier'],
         sums: {
           enrolled: '1',
           contacted: flag('s.first_contacted_at IS NOT NULL'),
@@ -250,6 +259,7 @@ export function countingTriggers(timeZone: string): string[] {
           squares: 's.revenue_fen::numeric * s.revenue_fen',
         },
       },
+      { into: 'ce_unit_now_counts', keys: ['campaign_id', 'grp', 'unit_id'], keyExprs: ['s.campaign_id', 's.grp', 's.unit_id'], sums: { enrolled: '1', converted: flag('s.sales > 0') } },
       // As of a day: the spans the participant had a counting sale (its unit '' before its unit row's day: a span breaks
       // there, so both its deltas carry the span's unit), and its revenue while it held, each as its deltas.
       {

@@ -79,10 +79,16 @@ describe('campaign-effectiveness counters (hand-worked)', () => {
     // A: two DEP sales in the run, 100.00 + 50.00 = 15,000 fen (the CARD sale is no campaign product); B's only sale was
     // reversed; B's move to SB2 came after enrolment. C (gold since 1 March): 20.00 on 2 April; 70.00 after completion
     // does not count. X: 40.00.
-    expect(await rows(`SELECT grp, unit_id, tier, converted, revenue_fen::int AS revenue, squares::text FROM ce_group_now_counts WHERE converted <> 0 OR revenue_fen <> 0 ORDER BY grp, unit_id, tier`)).toEqual([
-      { grp: 'control', unit_id: 'SB1', tier: 'ordinary', converted: 1, revenue: 4000, squares: '16000000' }, // 4000²
-      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', converted: 1, revenue: 15000, squares: '225000000' }, // A 15000², B 0
-      { grp: 'treatment', unit_id: 'SB2', tier: 'gold', converted: 1, revenue: 2000, squares: '4000000' }, // 2000²
+    expect(await rows(`SELECT grp, tier, converted, revenue_fen::int AS revenue, squares::text FROM ce_tier_now_counts WHERE converted <> 0 OR revenue_fen <> 0 ORDER BY grp, tier`)).toEqual([
+      { grp: 'control', tier: 'ordinary', converted: 1, revenue: 4000, squares: '16000000' }, // 4000²
+      { grp: 'treatment', tier: 'gold', converted: 1, revenue: 2000, squares: '4000000' }, // C: 2000²
+      { grp: 'treatment', tier: 'ordinary', converted: 1, revenue: 15000, squares: '225000000' }, // A 15000², B 0
+    ]);
+    // By unit at enrolment: A and B in SB1 (B moved to SB2 after enrolment: still SB1), C in SB2; X (control) in SB1.
+    expect(await rows(`SELECT grp, unit_id, enrolled, converted FROM ce_unit_now_counts WHERE enrolled <> 0 ORDER BY grp, unit_id`)).toEqual([
+      { grp: 'control', unit_id: 'SB1', enrolled: 1, converted: 1 },
+      { grp: 'treatment', unit_id: 'SB1', enrolled: 2, converted: 1 }, // A converted, B (reversed) not
+      { grp: 'treatment', unit_id: 'SB2', enrolled: 1, converted: 1 },
     ]);
     // Each stage counts from the bank day it held: all enrolled 30 March; A contacted 31 March (23:30), B 1 April (00:30).
     expect(await rows(`SELECT grp, unit_id, tier, to_char(as_of_day, 'YYYY-MM-DD') AS day, enrolled, contacted, participated FROM ce_group_counts

@@ -68,9 +68,14 @@ describe('campaign-effectiveness: a batch of enrolments only (a launch) reads wh
   });
 
   it('counts each once (the repeated enrolment adds nothing), in its group, unit and tier at enrolment', async () => {
-    expect(await rows(`SELECT campaign_id, grp, unit_id, tier, converted, revenue_fen::int AS revenue FROM ce_group_now_counts WHERE converted <> 0 OR revenue_fen <> 0 ORDER BY campaign_id, grp`)).toEqual([
-      { campaign_id: 'K0', grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', converted: 1, revenue: 2500 },
-      { campaign_id: 'K1', grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', converted: 1, revenue: 8850 },
+    expect(await rows(`SELECT campaign_id, grp, tier, converted, revenue_fen::int AS revenue FROM ce_tier_now_counts WHERE converted <> 0 OR revenue_fen <> 0 ORDER BY campaign_id, grp`)).toEqual([
+      { campaign_id: 'K0', grp: 'treatment', tier: 'ordinary', converted: 1, revenue: 2500 },
+      { campaign_id: 'K1', grp: 'treatment', tier: 'ordinary', converted: 1, revenue: 8850 },
+    ]);
+    expect(await rows(`SELECT campaign_id, grp, unit_id, enrolled, converted FROM ce_unit_now_counts WHERE enrolled <> 0 ORDER BY campaign_id, grp`)).toEqual([
+      { campaign_id: 'K0', grp: 'treatment', unit_id: 'SB1', enrolled: 1, converted: 1 },
+      { campaign_id: 'K1', grp: 'control', unit_id: 'SB2', enrolled: 1, converted: 0 },
+      { campaign_id: 'K1', grp: 'treatment', unit_id: 'SB1', enrolled: 1, converted: 1 },
     ]);
     expect(await rows(`SELECT campaign_id, grp, unit_id, tier, to_char(as_of_day, 'YYYY-MM-DD') AS day, enrolled FROM ce_group_counts WHERE enrolled <> 0 ORDER BY campaign_id, grp`)).toEqual([
       { campaign_id: 'K0', grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', day: '2026-02-01', enrolled: 1 },

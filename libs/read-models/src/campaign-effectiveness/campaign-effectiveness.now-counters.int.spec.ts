@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { projectToEnd } from '../../../../test/support/project-to-end';
 import { withReadModels, type Queryable } from '../runner/read-model-position';
 import { campaignEffectivenessProjection } from './campaign-effectiveness.projection';
-import { campaignEffectiveness, campaignEffectivenessFromFacts, campaignEffectivenessNowFromDays } from './campaign-effectiveness.query';
+import { campaignEffectiveness, campaignEffectivenessAtDayEnd, campaignEffectivenessFromFacts, campaignEffectivenessNowFromDays } from './campaign-effectiveness.query';
 
 const ev = (type: string, data: object, occurredAt: string): NewEvent => ({
   type,
@@ -80,32 +80,41 @@ describe('campaign effectiveness now: the counters without the day agree with th
   }, 300_000);
   afterAll(() => db.drop());
 
-  it('keeps one row per group, unit and tier at enrolment, as worked out by hand', async () => {
+  it('keeps one row per group and tier, and one per group and unit, at enrolment, as worked out by hand', async () => {
     expect(
-      await rows(`SELECT grp, unit_id, tier, ${STAGES.join(', ')}, converted, revenue_fen::int AS revenue, squares::text FROM ce_group_now_counts
-                  WHERE campaign_id = 'K' AND enrolled <> 0 ORDER BY grp, unit_id, tier`),
+      await rows(`SELECT grp, tier, ${STAGES.join(', ')}, converted, revenue_fen::int AS revenue, squares::text FROM ce_tier_now_counts
+                  WHERE campaign_id = 'K' AND enrolled <> 0 ORDER BY grp, tier`),
     ).toEqual([
       // X 4000 + 500 = 4500; 4500² = 20,250,000. Y nothing.
-      { grp: 'control', unit_id: 'SB1', tier: 'ordinary', enrolled: 2, contacted: 0, offered: 0, accepted: 0, participated: 0, converted: 1, revenue: 4500, squares: '20250000' },
-      // A (5000: VA1 reversed) and B (3000, moved and made gold after enrolment); 5000² + 3000² = 34,000,000.
-      { grp: 'treatment', unit_id: 'SB1', tier: 'ordinary', enrolled: 2, contacted: 2, offered: 1, accepted: 1, participated: 1, converted: 2, revenue: 8000, squares: '34000000' },
-      { grp: 'treatment', unit_id: 'SB2', tier: 'gold', enrolled: 1, contacted: 0, offered: 0, accepted: 0, participated: 1, converted: 0, revenue: 0, squares: '0' },
-      // D: its only unit row starts after enrolment, and now it is known.
-      { grp: 'treatment', unit_id: 'SB3', tier: 'ordinary', enrolled: 1, contacted: 1, offered: 0, accepted: 0, participated: 0, converted: 1, revenue: 1000, squares: '1000000' },
+      { grp: 'control', tier: 'ordinary', enrolled: 2, contacted: 0, offered: 0, accepted: 0, participated: 0, converted: 1, revenue: 4500, squares: '20250000' },
+      // C: gold since 1 March, took part, no sale.
+      { grp: 'treatment', tier: 'gold', enrolled: 1, contacted: 0, offered: 0, accepted: 0, participated: 1, converted: 0, revenue: 0, squares: '0' },
+      // A (5000: VA1 reversed), B (3000; made gold after enrolment: ordinary here), D (1000): contacted all three, A offered,
+      // accepted and so took part. 5000 + 3000 + 1000 = 9000; 5000² + 3000² + 1000² = 25,000,000 + 9,000,000 + 1,000,000.
+      { grp: 'treatment', tier: 'ordinary', enrolled: 3, contacted: 3, offered: 1, accepted: 1, participated: 1, converted: 3, revenue: 9000, squares: '35000000' },
+    ]);
+    expect(await rows(`SELECT grp, unit_id, enrolled, converted FROM ce_unit_now_counts WHERE campaign_id = 'K' AND enrolled <> 0 ORDER BY grp, unit_id`)).toEqual([
+      { grp: 'control', unit_id: 'SB1', enrolled: 2, converted: 1 }, // X (two sales: once), Y
+      { grp: 'treatment', unit_id: 'SB1', enrolled: 2, converted: 2 }, // A, B (moved to SB2 after enrolment: still SB1)
+      { grp: 'treatment', unit_id: 'SB2', enrolled: 1, converted: 0 }, // C
+      { grp: 'treatment', unit_id: 'SB3', enrolled: 1, converted: 1 }, // D: its only unit row starts after enrolment, and now it is known
     ]);
   });
 
-  it('holds what the day counters hold summed over every as-of day (stages, converted, revenue)', async () => {
+  it('holds what the day counters hold summed over every as-of day (stages, converted, revenue), by tier and by unit', async () => {
     const sums = (cols: readonly string[]) => cols.map((c) => `sum(${c})::bigint AS ${c}`).join(', ');
     const nonZero = (cols: readonly string[]) => cols.map((c) => `sum(${c}) <> 0`).join(' OR ');
-    const days = await rows(`SELECT grp, unit_id, tier, ${sums(STAGES)} FROM ce_group_counts WHERE campaign_id = 'K' GROUP BY 1, 2, 3 HAVING ${nonZero(STAGES)} ORDER BY 1, 2, 3`);
-    const now = await rows(`SELECT grp, unit_id, tier, ${sums(STAGES)} FROM ce_group_now_counts WHERE campaign_id = 'K' GROUP BY 1, 2, 3 HAVING ${nonZero(STAGES)} ORDER BY 1, 2, 3`);
-    expect(now).toEqual(days);
-    expect(now).toHaveLength(4);
-    expect(await rows(`SELECT grp, unit_id, tier, sum(converted)::int AS converted FROM ce_group_now_counts WHERE campaign_id = 'K' GROUP BY 1, 2, 3 HAVING sum(converted) <> 0 ORDER BY 1, 2, 3`)).toEqual(
-      await rows(`SELECT grp, unit_id, tier, sum(converted)::int AS converted FROM ce_converted_counts WHERE campaign_id = 'K' GROUP BY 1, 2, 3 HAVING sum(converted) <> 0 ORDER BY 1, 2, 3`),
-    );
-    expect(await rows(`SELECT grp, sum(revenue_fen)::int AS revenue, sum(squares)::text AS squares FROM ce_group_now_counts WHERE campaign_id = 'K' GROUP BY 1 ORDER BY 1`)).toEqual(
+    const byTier = await rows(`SELECT grp, tier, ${sums(STAGES)} FROM ce_group_counts WHERE campaign_id = 'K' GROUP BY 1, 2 HAVING ${nonZero(STAGES)} ORDER BY 1, 2`);
+    expect(await rows(`SELECT grp, tier, ${sums(STAGES)} FROM ce_tier_now_counts WHERE campaign_id = 'K' GROUP BY 1, 2 HAVING ${nonZero(STAGES)} ORDER BY 1, 2`)).toEqual(byTier);
+    expect(byTier).toHaveLength(3);
+    // By unit: D's '' (before its unit row's day) nets out over every day.
+    const byUnit = await rows(`SELECT grp, unit_id, sum(enrolled)::bigint AS enrolled FROM ce_group_counts WHERE campaign_id = 'K' GROUP BY 1, 2 HAVING sum(enrolled) <> 0 ORDER BY 1, 2`);
+    expect(await rows(`SELECT grp, unit_id, enrolled::bigint AS enrolled FROM ce_unit_now_counts WHERE campaign_id = 'K' AND enrolled <> 0 ORDER BY 1, 2`)).toEqual(byUnit);
+    expect(byUnit).toHaveLength(4);
+    const converted = (table: string, key: string) => rows(`SELECT grp, ${key}, sum(converted)::int AS converted FROM ${table} WHERE campaign_id = 'K' GROUP BY 1, 2 HAVING sum(converted) <> 0 ORDER BY 1, 2`);
+    expect(await converted('ce_tier_now_counts', 'tier')).toEqual(await converted('ce_converted_counts', 'tier'));
+    expect(await converted('ce_unit_now_counts', 'unit_id')).toEqual(await converted('ce_converted_counts', 'unit_id'));
+    expect(await rows(`SELECT grp, sum(revenue_fen)::int AS revenue, sum(squares)::text AS squares FROM ce_tier_now_counts WHERE campaign_id = 'K' GROUP BY 1 ORDER BY 1`)).toEqual(
       await rows(`SELECT grp, sum(revenue_fen)::int AS revenue, sum(squares)::text AS squares FROM ce_revenue_counts WHERE campaign_id = 'K' GROUP BY 1 ORDER BY 1`),
     );
   });
@@ -145,5 +154,24 @@ describe('campaign effectiveness now: the counters without the day agree with th
     const april = (await q((rm) => campaignEffectiveness(rm, 'K', dayEnd('2026-04-01'))))!;
     // 1 Apr: B contacted (00:30), A offered and accepted (00:30, so A takes part too).
     expect(april.funnel).toEqual({ enrolled: { treatment: 4, control: 2 }, contacted: 2, offered: 1, accepted: 1, participated: 2, converted: 1 });
+  });
+
+  it('answers as of each day end the same read up to the day or as the now counters less the days after it, and as the fact rows', async () => {
+    // 31 Mar, read as now less the days after: 1 Apr (B contacted, A offered and accepted), 2 Apr (D contacted, its unit
+    // row from then, VA1 reversed, VB1 and VD1), 3 Apr (VX2) taken off. Treatment converted: A (VA1 standing) only.
+    const march = (await q((rm) => campaignEffectivenessAtDayEnd(rm, 'K', dayEnd('2026-03-31'), 'after')))!;
+    expect(march.groups.treatment).toEqual({ size: 4, converted: 1, conversionRate: 0.25, revenue: '100.00' });
+    expect(march.groups.control).toEqual({ size: 2, converted: 0, conversionRate: 0, revenue: '0.00' });
+    expect(march.byUnit).toEqual([
+      { unitId: '', treatment: 1, control: 0, treatmentConverted: 0, controlConverted: 0 }, // D: no unit known yet
+      { unitId: 'SB1', treatment: 2, control: 2, treatmentConverted: 1, controlConverted: 0 },
+      { unitId: 'SB2', treatment: 1, control: 0, treatmentConverted: 0, controlConverted: 0 },
+    ]);
+    for (let d = 27; d <= 38; d++) {
+      const day = d <= 31 ? `2026-03-${d}` : `2026-04-${String(d - 31).padStart(2, '0')}`;
+      const facts = await q((rm) => campaignEffectivenessFromFacts(rm, 'K', dayEnd(day)));
+      expect({ day, answer: await q((rm) => campaignEffectivenessAtDayEnd(rm, 'K', dayEnd(day), 'upTo')) }).toEqual({ day, answer: facts });
+      expect({ day, answer: await q((rm) => campaignEffectivenessAtDayEnd(rm, 'K', dayEnd(day), 'after')) }).toEqual({ day, answer: facts });
+    }
   });
 });

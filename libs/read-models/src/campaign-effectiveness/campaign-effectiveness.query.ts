@@ -65,15 +65,41 @@ export interface CampaignEffectiveness {
 /** What the answer is made of: a campaign's counters, read now or as of a date. */
 interface Counters {
   readonly campaign: { campaign_id: string; name: string; owner_unit_id: string; status: CampaignStatus; launched_at: Date | null; closed_at: Date | null };
-  /** By group, unit and tier at enrolment. */
-  readonly groups: { grp: string; unit_id: string; tier: string; unit_rank: string; tier_rank: string; enrolled: string; contacted: string; offered: string; accepted: string; participated: string; converted: string; revenue_fen: string; squares: string }[];
+  /** By group and tier at enrolment, in the database's order of tiers: the group figures are their sums. */
+  readonly tiers: TierRow[];
+  /** By group and unit at enrolment, in the database's order of units: the breakdown by unit. */
+  readonly units: UnitRow[];
   readonly totals: { tagged_sales: string; tagged_customers: string; tagged_revenue_fen: string; cost_fen: string; complaints: string };
   readonly daily: { date: string; contacted: string; offered: string; accepted: string; sales: string; revenue_fen: string }[];
   readonly channels: { channel: string; contacts: string; customers: string }[];
 }
 
+type TierRow = { grp: string; tier: string; enrolled: string; contacted: string; offered: string; accepted: string; participated: string; converted: string; revenue_fen: string; squares: string };
+type UnitRow = { grp: string; unit_id: string; enrolled: string; converted: string };
+/** Rows by group, unit and tier at enrolment (what the fact-row answers count). */
+type GroupRow = Omit<TierRow, 'tier'> & { unit_id: string; tier: string };
+
 /** The breakdowns list units and tiers in the database's order (its collation), as they always have. */
 const ranked = (groups: string) => `SELECT g.*, dense_rank() OVER (ORDER BY unit_id) AS unit_rank, dense_rank() OVER (ORDER BY tier) AS tier_rank FROM (${groups}) g`;
+
+/** Rows by group, unit and tier (ranked in the database's order) as the tier and unit rows the answer reads: each participant once in each. */
+function byTierAndUnit(rows: readonly (GroupRow & { unit_rank: string; tier_rank: string })[]): Pick<Counters, 'tiers' | 'units'> {
+  const add = <R extends Record<string, unknown>>(into: Map<string, R>, key: string, row: R, cols: readonly string[]) => {
+    const at = into.get(key);
+    if (!at) into.set(key, { ...row });
+    else for (const c of cols) (at as Record<string, unknown>)[c] = String(BigInt(String(at[c])) + BigInt(String(row[c])));
+  };
+  const tiers = new Map<string, TierRow>();
+  const units = new Map<string, UnitRow>();
+  const cols = ['enrolled', 'contacted', 'offered', 'accepted', 'participated', 'converted', 'revenue_fen', 'squares'] as const;
+  for (const r of [...rows].sort((a, b) => Number(a.tier_rank) - Number(b.tier_rank))) {
+    add(tiers, `${r.tier_rank}:${r.grp}`, { grp: r.grp, tier: r.tier, ...Object.fromEntries(cols.map((c) => [c, String(r[c])])) } as unknown as TierRow, cols);
+  }
+  for (const r of [...rows].sort((a, b) => Number(a.unit_rank) - Number(b.unit_rank))) {
+    add(units, `${r.unit_rank}:${r.grp}`, { grp: r.grp, unit_id: r.unit_id, enrolled: String(r.enrolled), converted: String(r.converted) }, ['enrolled', 'converted']);
+  }
+  return { tiers: [...tiers.values()], units: [...units.values()] };
+}
 
 const NO_TOTALS = { tagged_sales: '0', tagged_customers: '0', tagged_revenue_fen: '0', cost_fen: '0', complaints: '0' };
 const CAMPAIGN_COLUMNS = `campaign_id, name, owner_unit_id, status, launched_at, closed_at`;
@@ -95,25 +121,86 @@ const channelsFrom = (upTo: boolean) => `
   SELECT channel, sum(contacts) AS contacts, sum(customers) AS customers FROM ce_channel_counts
   WHERE campaign_id = $1 ${upTo ? 'AND day <= $2::date' : ''} GROUP BY channel HAVING sum(contacts) <> 0 ORDER BY channel`;
 
-/** The group figures now: one row per group, unit and tier at enrolment (ce_group_now_counts), whatever the days the campaign ran. */
-const GROUPS_NOW = ranked(`
-  SELECT grp, unit_id, tier, enrolled, contacted, offered, accepted, participated, converted, revenue_fen, squares
-  FROM ce_group_now_counts WHERE campaign_id = $1 AND enrolled <> 0`);
-/** The group figures now as read before campaign-effectiveness v13: the day counters summed over every as-of day (the bench's same-run baseline). */
-const GROUPS_NOW_FROM_DAYS = groupsFrom(false, `SELECT grp, unit_id, tier, converted, revenue_fen, squares FROM ce_group_now_counts WHERE campaign_id = $1`);
+/** The group figures now: a row per group and tier at enrolment, and one per group and unit at enrolment, whatever the days the campaign ran. */
+const TIERS_NOW = `SELECT grp, tier, enrolled, contacted, offered, accepted, participated, converted, revenue_fen, squares
+  FROM ce_tier_now_counts WHERE campaign_id = $1 AND enrolled <> 0 ORDER BY tier, grp`;
+const UNITS_NOW = `SELECT grp, unit_id, enrolled, converted FROM ce_unit_now_counts WHERE campaign_id = $1 AND enrolled <> 0 ORDER BY unit_id, grp`;
+
+/**
+ * Which of the day counters the groups are read from: the days up to $2 (as of its end), the days after
+ * it taken off the now counters (the same figures: the now counters are the day counters summed over
+ * every day), or every day (the answer now as read before campaign-effectiveness v13).
+ */
+export type DaysRead = 'upTo' | 'after' | 'all';
+
+/**
+ * The tier and unit rows from the participants' day counters (ce_group_counts, ce_converted_counts),
+ * by `read`: each participant once in its group and tier, and once in its group and unit ('' before a
+ * backdated onboarding's unit row's day), at enrolment; in the database's order of tiers, then of units.
+ */
+function groupsFromDays(read: DaysRead): string {
+  const sign = read === 'after' ? '-' : '';
+  const days = read === 'all' ? '' : `AND as_of_day ${read === 'after' ? '>' : '<='} $2::date`;
+  const now = (cols: string, table: string) => (read === 'after' ? `UNION ALL SELECT ${cols} FROM ${table} WHERE campaign_id = $1` : '');
+  const tierCols = 'grp, tier, enrolled, contacted, offered, accepted, participated, converted';
+  return `
+    WITH d AS MATERIALIZED (
+      SELECT grp, unit_id, tier, ${sign}enrolled AS enrolled, ${sign}contacted AS contacted, ${sign}offered AS offered, ${sign}accepted AS accepted,
+             ${sign}participated AS participated, 0 AS converted
+      FROM ce_group_counts WHERE campaign_id = $1 ${days}
+      UNION ALL
+      SELECT grp, unit_id, tier, 0, 0, 0, 0, 0, ${sign}converted FROM ce_converted_counts WHERE campaign_id = $1 ${days})
+    SELECT 'tier' AS by, grp, tier AS key, sum(enrolled) AS enrolled, sum(contacted) AS contacted, sum(offered) AS offered, sum(accepted) AS accepted,
+           sum(participated) AS participated, sum(converted) AS converted
+    FROM (SELECT ${tierCols} FROM d ${now(tierCols, 'ce_tier_now_counts')}) t GROUP BY grp, tier HAVING sum(enrolled) <> 0
+    UNION ALL
+    SELECT 'unit', grp, unit_id, sum(enrolled), 0, 0, 0, 0, sum(converted)
+    FROM (SELECT grp, unit_id, enrolled, converted FROM d ${now('grp, unit_id, enrolled, converted', 'ce_unit_now_counts')}) u GROUP BY grp, unit_id HAVING sum(enrolled) <> 0
+    ORDER BY 1, 3, 2`;
+}
+/** The converted customers' revenue and its squares by group (ce_revenue_counts), by `read` as `groupsFromDays`. */
+function revenueFromDays(read: DaysRead): string {
+  if (read !== 'after') return `SELECT grp, sum(revenue_fen) AS revenue_fen, sum(squares) AS squares FROM ce_revenue_counts
+    WHERE campaign_id = $1 ${read === 'upTo' ? 'AND as_of_day <= $2::date' : ''} GROUP BY grp`;
+  return `SELECT grp, sum(revenue_fen) AS revenue_fen, sum(squares) AS squares FROM (
+      SELECT grp, revenue_fen, squares FROM ce_tier_now_counts WHERE campaign_id = $1
+      UNION ALL SELECT grp, -revenue_fen, -squares FROM ce_revenue_counts WHERE campaign_id = $1 AND as_of_day > $2::date) r GROUP BY grp`;
+}
+/**
+ * Whether to read a day end's groups as the now counters less the days after it: when the day is in the later half of
+ * the campaign's days (its first to its last day in the daily series), the fewer day rows lie after it. Two index probes.
+ */
+const LATER_HALF = `SELECT $2::date > f + (l - f) / 2 AS later FROM (
+  SELECT (SELECT day FROM ce_day_counts WHERE campaign_id = $1 ORDER BY day LIMIT 1) AS f, (SELECT day FROM ce_day_counts WHERE campaign_id = $1 ORDER BY day DESC LIMIT 1) AS l) x`;
+
+/** The tier and unit rows as of the end of `day` (or, with 'all', now), from the day counters read as `read` says. */
+async function groupsAtDays(db: Queryable, campaignId: string, day: string, read: DaysRead): Promise<Pick<Counters, 'tiers' | 'units'>> {
+  const params = read === 'all' ? [campaignId] : [campaignId, day];
+  const rows = (await db.query(groupsFromDays(read), params)).rows as { by: 'tier' | 'unit'; grp: string; key: string; enrolled: string; contacted: string; offered: string; accepted: string; participated: string; converted: string }[];
+  const revenue = (await db.query(revenueFromDays(read), params)).rows as { grp: string; revenue_fen: string; squares: string }[];
+  const tiers: TierRow[] = rows.filter((r) => r.by === 'tier').map(({ by: _b, key, ...r }) => ({ ...r, tier: key, revenue_fen: '0', squares: '0' }));
+  // The revenue and its squares are kept by group only (the breakdowns show customers): on the group's first row.
+  for (const r of revenue) {
+    const first = tiers.find((g) => g.grp === r.grp);
+    if (first) Object.assign(first, { revenue_fen: r.revenue_fen, squares: r.squares });
+  }
+  return { tiers, units: rows.filter((r) => r.by === 'unit').map((r) => ({ grp: r.grp, unit_id: r.key, enrolled: r.enrolled, converted: r.converted })) };
+}
 
 /**
  * Now: the counters the projection keeps (ce_*_counts, ce_campaign_totals), read by primary key —
- * the groups a row per group, unit and tier; the daily series and channels rows that grow with the
- * days a campaign ran; never with its customers or sales, and plans that do not depend on fresh statistics.
+ * the groups a row per group and tier and one per group and unit; the daily series and channels rows
+ * that grow with the days a campaign ran; never with its customers or sales, and plans that do not
+ * depend on fresh statistics.
  */
-async function countersNow(db: Queryable, campaignId: string, groups = GROUPS_NOW): Promise<Counters | null> {
+async function countersNow(db: Queryable, campaignId: string, fromDays = false): Promise<Counters | null> {
   const all = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId])).rows as T[];
   const [campaign] = await all<Counters['campaign']>(`SELECT ${CAMPAIGN_COLUMNS} FROM ce_campaigns WHERE campaign_id = $1`);
   if (!campaign) return null;
+  const groups = fromDays ? await groupsAtDays(db, campaignId, '', 'all') : { tiers: await all<TierRow>(TIERS_NOW), units: await all<UnitRow>(UNITS_NOW) };
   return {
     campaign,
-    groups: await all(groups),
+    ...groups,
     totals: (await all<Counters['totals']>(`SELECT * FROM ce_campaign_totals WHERE campaign_id = $1`))[0] ?? NO_TOTALS,
     daily: await all(dailyFrom(false)),
     channels: await all(channelsFrom(false)),
@@ -141,24 +228,12 @@ const TAGGED_AS_OF = `v AS (SELECT customer_id, revenue_fen FROM ce_conversions 
  * (by group), the customers with a tagged sale standing. Rows that grow with the days the campaign
  * ran, never with its customers or sales.
  */
-async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, day: string): Promise<Counters | null> {
+async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, day: string, read?: 'upTo' | 'after'): Promise<Counters | null> {
   const at = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, asOf])).rows as T[];
   const upToDay = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, day])).rows as T[];
   const [campaign] = await at<Counters['campaign']>(CAMPAIGN_AS_OF);
   if (!campaign) return null;
-  const groups = await upToDay<Counters['groups'][number]>(
-    groupsFrom(true, `SELECT grp, unit_id, tier, sum(converted) AS converted, 0 AS revenue_fen, 0 AS squares FROM ce_converted_counts
-                      WHERE campaign_id = $1 AND as_of_day <= $2::date GROUP BY 1, 2, 3`),
-  );
-  // The revenue and its squares are kept by group only (the breakdowns show customers): on the group's first row.
-  const revenue = await upToDay<{ grp: string; revenue_fen: string; squares: string }>(`
-    SELECT grp, sum(revenue_fen) AS revenue_fen, sum(squares) AS squares FROM ce_revenue_counts
-    WHERE campaign_id = $1 AND as_of_day <= $2::date GROUP BY grp`);
-  const withRevenue = groups.map((g) => ({ ...g }));
-  for (const r of revenue) {
-    const first = withRevenue.find((g) => g.grp === r.grp);
-    if (first) Object.assign(first, { revenue_fen: r.revenue_fen, squares: r.squares });
-  }
+  const groups = await groupsAtDays(db, campaignId, day, read ?? ((await upToDay<{ later: boolean | null }>(LATER_HALF))[0]?.later ? 'after' : 'upTo'));
   const [totals] = await upToDay<Counters['totals']>(`
     SELECT (SELECT COALESCE(sum(sales), 0) FROM ce_day_counts WHERE campaign_id = $1 AND as_of_day <= $2::date) AS tagged_sales,
            (SELECT COALESCE(sum(customers), 0) FROM ce_tagged_span_counts WHERE campaign_id = $1 AND as_of_day <= $2::date) AS tagged_customers,
@@ -167,7 +242,7 @@ async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, d
            (SELECT COALESCE(sum(complaints), 0) FROM ce_reaction_counts WHERE campaign_id = $1 AND day <= $2::date) AS complaints`);
   return {
     campaign,
-    groups: withRevenue,
+    ...groups,
     totals: totals!,
     daily: await upToDay(dailyFrom(true)),
     channels: await upToDay(channelsFrom(true)),
@@ -191,7 +266,7 @@ export async function campaignEffectivenessAtDayEndFromSales(db: Queryable, camp
     FROM (SELECT customer_id, sum(revenue_fen) AS revenue FROM (${GROUP_SALES_AS_OF}) x GROUP BY customer_id) s
     JOIN ce_participants p ON p.campaign_id = $1 AND p.customer_id = s.customer_id AND p.enrolled_at <= $2
     GROUP BY 1, 2, 3`)).map((r) => [r.grp, r.unit_id, r.tier, r.converted, r.revenue_fen, r.squares]);
-  const groups = (
+  const groups = byTierAndUnit((
     await db.query(
       groupsFrom(
         true,
@@ -200,10 +275,10 @@ export async function campaignEffectivenessAtDayEndFromSales(db: Queryable, camp
       ),
       [campaignId, day, ...[0, 1, 2, 3, 4, 5].map((i) => sales.map((r) => r[i]))],
     )
-  ).rows as Counters['groups'];
+  ).rows as (GroupRow & { unit_rank: string; tier_rank: string })[]);
   return effectivenessFrom({
     campaign,
-    groups,
+    ...groups,
     totals: (await at<Counters['totals']>(`WITH ${TAGGED_AS_OF} ${TOTALS_AS_OF}`))[0]!,
     daily: await upToDay(dailyFrom(true)),
     channels: await upToDay(channelsFrom(true)),
@@ -245,7 +320,7 @@ async function countersAsOf(db: Queryable, campaignId: string, asOf: Date): Prom
     // A unit row that only starts after the date (a backdated onboarding's first known unit) was not
     // known then. Participants and their sales meet in one GROUP BY, not a join: no plan, however
     // stale the statistics, can turn this into a loop over participants × sales.
-    groups: await all(ranked(`
+    ...byTierAndUnit(await all(ranked(`
       SELECT grp, unit_id, tier, count(*) AS enrolled, count(*) FILTER (WHERE contacted) AS contacted, count(*) FILTER (WHERE offered) AS offered,
              count(*) FILTER (WHERE accepted) AS accepted, count(*) FILTER (WHERE took_part) AS participated,
              count(*) FILTER (WHERE sales > 0) AS converted, COALESCE(sum(revenue), 0) AS revenue_fen, COALESCE(sum(revenue::numeric * revenue), 0) AS squares
@@ -258,7 +333,7 @@ async function countersAsOf(db: Queryable, campaignId: string, asOf: Date): Prom
                   UNION ALL
                   SELECT customer_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1, revenue_fen, false FROM (${GROUP_SALES_AS_OF}) x) rows
             GROUP BY customer_id) per_customer
-      WHERE enrolled GROUP BY 1, 2, 3`)),
+      WHERE enrolled GROUP BY 1, 2, 3`))),
     totals: { ...tagged!, cost_fen: cost!.cost_fen, complaints: complaints!.complaints },
     daily: await inZone(`
       SELECT to_char(day, 'YYYY-MM-DD') AS date, sum(contacted) AS contacted, sum(offered) AS offered, sum(accepted) AS accepted,
@@ -290,9 +365,15 @@ export async function campaignEffectiveness(db: Queryable, campaignId: string, a
   return counters && effectivenessFrom(counters);
 }
 
-/** The answer now with its groups summed from the day counters, as before campaign-effectiveness v13: the bench's same-run baseline; answers the same. */
+/** The answer now with its groups summed from the day counters over every day, as before campaign-effectiveness v13: the bench's same-run baseline; answers the same. */
 export async function campaignEffectivenessNowFromDays(db: Queryable, campaignId: string): Promise<CampaignEffectiveness | null> {
-  const counters = await countersNow(db, campaignId, GROUPS_NOW_FROM_DAYS);
+  const counters = await countersNow(db, campaignId, true);
+  return counters && effectivenessFrom(counters);
+}
+
+/** As of the end of a bank day, the groups read the one way or the other (`DaysRead`): tests check both against the fact rows. */
+export async function campaignEffectivenessAtDayEnd(db: Queryable, campaignId: string, asOf: Date, read: 'upTo' | 'after'): Promise<CampaignEffectiveness | null> {
+  const counters = await countersAtDayEnd(db, campaignId, asOf, businessDay(asOf), read);
   return counters && effectivenessFrom(counters);
 }
 
@@ -305,14 +386,16 @@ export async function campaignEffectivenessFromFacts(db: Queryable, campaignId: 
 const sumOf = <T>(rows: readonly T[], f: (r: T) => string | number) => rows.reduce((n, r) => n + Number(f(r)), 0);
 
 /** The answer from the counters (pure: the same arithmetic now and as of a date). */
-function effectivenessFrom({ campaign: k, groups, totals, daily, channels }: Counters): CampaignEffectiveness {
-  const of = (g: string) => groups.filter((r) => r.grp === g);
+function effectivenessFrom({ campaign: k, tiers, units, totals, daily, channels }: Counters): CampaignEffectiveness {
+  const of = (g: string) => tiers.filter((r) => r.grp === g);
   const size = { treatment: sumOf(of('treatment'), (r) => r.enrolled), control: sumOf(of('control'), (r) => r.enrolled) };
+  // Exact sums (a group's squares pass 2^53 at a bank's size), then one rounding: the same figure however the rows were cut.
+  const exact = (rows: readonly TierRow[], f: (r: TierRow) => string) => Number(rows.reduce((n, r) => n + BigInt(f(r)), 0n));
   const group = (g: 'treatment' | 'control'): GroupFigures & { revenueFen: number; squares: number } => {
     const rows = of(g);
     const converted = sumOf(rows, (r) => r.converted);
-    const revenueFen = sumOf(rows, (r) => r.revenue_fen);
-    return { size: size[g], converted, conversionRate: size[g] ? converted / size[g] : null, revenue: formatFen(revenueFen), revenueFen, squares: sumOf(rows, (r) => r.squares) };
+    const revenueFen = exact(rows, (r) => r.revenue_fen);
+    return { size: size[g], converted, conversionRate: size[g] ? converted / size[g] : null, revenue: formatFen(revenueFen), revenueFen, squares: exact(rows, (r) => r.squares) };
   };
   const t = group('treatment');
   const c = group('control');
@@ -353,14 +436,15 @@ function effectivenessFrom({ campaign: k, groups, totals, daily, channels }: Cou
   const revenueFen = Number(totals.tagged_revenue_fen);
   const costFen = Number(totals.cost_fen);
   const conversions = Number(totals.tagged_sales);
-  const contacted = sumOf(groups, (r) => r.contacted);
+  const contacted = sumOf(tiers, (r) => r.contacted);
   const complaints = Number(totals.complaints);
 
   // By the unit and tier each customer had when enrolled: a later transfer or tier change never
   // moves a past figure. One count per participant: several sales are one converted customer.
-  const breakdown = (key: (r: Counters['groups'][number]) => string, rank: (r: Counters['groups'][number]) => string) => {
+  // Rows in the database's order of units or tiers.
+  const breakdown = <R extends { grp: string; enrolled: string; converted: string }>(rows: readonly R[], key: (r: R) => string) => {
     const by = new Map<string, { treatment: number; control: number; treatmentConverted: number; controlConverted: number }>();
-    for (const r of [...groups].sort((a, b) => Number(rank(a)) - Number(rank(b)))) {
+    for (const r of rows) {
       const row = by.get(key(r)) ?? { treatment: 0, control: 0, treatmentConverted: 0, controlConverted: 0 };
       if (r.grp === 'treatment') (row.treatment += Number(r.enrolled)), (row.treatmentConverted += Number(r.converted));
       else (row.control += Number(r.enrolled)), (row.controlConverted += Number(r.converted));
@@ -379,8 +463,8 @@ function effectivenessFrom({ campaign: k, groups, totals, daily, channels }: Cou
     funnel: {
       enrolled: size,
       contacted,
-      offered: sumOf(groups, (r) => r.offered),
-      accepted: sumOf(groups, (r) => r.accepted),
+      offered: sumOf(tiers, (r) => r.offered),
+      accepted: sumOf(tiers, (r) => r.accepted),
       participated: sumOf(of('treatment'), (r) => r.participated),
       converted: Number(totals.tagged_customers),
     },
@@ -403,8 +487,8 @@ function effectivenessFrom({ campaign: k, groups, totals, daily, channels }: Cou
       revenue: formatFen(Number(r.revenue_fen)),
     })),
     byChannel: channels.map((r) => ({ channel: r.channel, contacts: Number(r.contacts), customersContacted: Number(r.customers) })),
-    byUnit: breakdown((r) => r.unit_id, (r) => r.unit_rank).map(([unitId, r]) => ({ unitId, ...r })),
-    byTier: breakdown((r) => r.tier, (r) => r.tier_rank).map(([tier, r]) => ({ tier, ...r })),
+    byUnit: breakdown(units, (r) => r.unit_id).map(([unitId, r]) => ({ unitId, ...r })),
+    byTier: breakdown(tiers, (r) => r.tier).map(([tier, r]) => ({ tier, ...r })),
   };
 }
 

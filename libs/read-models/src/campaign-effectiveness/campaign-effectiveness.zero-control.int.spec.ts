@@ -4,7 +4,9 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { projectToEnd } from '../../../../test/support/project-to-end';
 import { withReadModels } from '../runner/read-model-position';
 import { campaignEffectivenessProjection } from './campaign-effectiveness.projection';
-import { campaignEffectiveness } from './campaign-effectiveness.query';
+import { endOfBusinessDay } from '@app/domain';
+import { campaignEffectiveness, campaignEffectivenessAtDayEnd, campaignEffectivenessFromFacts } from './campaign-effectiveness.query';
+import { campaignTotals } from './campaign-totals.query';
 
 const ev = (type: string, data: object, occurredAt: string): NewEvent => ({
   type,
@@ -88,5 +90,38 @@ describe('campaign effectiveness with a control group of five that never convert
     expect(e.revenuePerCustomer).toMatchObject({ treatment: '30.00', control: '0.00', difference: '30.00', confidenceInterval95: ['-37.77', '97.77'] });
     // The campaign's own (tagged) sales: T1's two.
     expect([e.conversions, e.revenue]).toEqual([2, '150.00']);
+    // Everyone in SB1, ordinary: each breakdown one row, each customer once (T1's two sales: one converted customer).
+    expect(e.byUnit).toEqual([{ unitId: 'SB1', treatment: 6, control: 5, treatmentConverted: 2, controlConverted: 0 }]);
+    expect(e.byTier).toEqual([{ tier: 'ordinary', treatment: 6, control: 5, treatmentConverted: 2, controlConverted: 0 }]);
+    expect(await withReadModels(db.pool, [campaignEffectivenessProjection.name], (rm) => campaignEffectivenessFromFacts(rm, 'Z', new Date('2026-04-30T12:00:00+08:00')))).toEqual(e);
+  });
+
+  it('answers as of each day end, read up to the day or as now less the days after it, as the fact rows do: 23:30 on 31 March and 00:30 on 1 April on either side', async () => {
+    const q = <T>(f: (rm: Parameters<typeof campaignEffectiveness>[0]) => Promise<T>) => withReadModels(db.pool, [campaignEffectivenessProjection.name], f);
+    const dayEnd = (day: string) => new Date(endOfBusinessDay(day));
+    for (const read of ['upTo', 'after'] as const) {
+      // 31 March: T1's 100.00 only. 1 April: T1's 50.00 and T2's 30.00 too: 2 of 6, 180.00. Control 0 of 5 throughout.
+      const march = (await q((rm) => campaignEffectivenessAtDayEnd(rm, 'Z', dayEnd('2026-03-31'), read)))!;
+      expect({ read, groups: march.groups }).toEqual({ read, groups: { treatment: { size: 6, converted: 1, conversionRate: 1 / 6, revenue: '100.00' }, control: { size: 5, converted: 0, conversionRate: 0, revenue: '0.00' } } });
+      const april = (await q((rm) => campaignEffectivenessAtDayEnd(rm, 'Z', dayEnd('2026-04-01'), read)))!;
+      expect({ read, groups: april.groups }).toEqual({ read, groups: { treatment: { size: 6, converted: 2, conversionRate: 2 / 6, revenue: '180.00' }, control: { size: 5, converted: 0, conversionRate: 0, revenue: '0.00' } } });
+      expect({ read, byUnit: april.byUnit }).toEqual({ read, byUnit: [{ unitId: 'SB1', treatment: 6, control: 5, treatmentConverted: 2, controlConverted: 0 }] });
+      for (let d = 29; d <= 43; d++) {
+        const day = d <= 31 ? `2026-03-${d}` : `2026-04-${String(d - 31).padStart(2, '0')}`;
+        const facts = await q((rm) => campaignEffectivenessFromFacts(rm, 'Z', dayEnd(day)));
+        expect({ read, day, answer: await q((rm) => campaignEffectivenessAtDayEnd(rm, 'Z', dayEnd(day), read)) }).toEqual({ read, day, answer: facts });
+      }
+    }
+  });
+
+  it('totals the campaign from its counters: its tagged sales once, however often it is named, never more than was sold', async () => {
+    const totals = (ids: string[]) => withReadModels(db.pool, [campaignEffectivenessProjection.name], (rm) => campaignTotals(rm, ids));
+    // Tagged: T1's 100.00 + 50.00 = 150.00 in 2 sales. Treatment: T1 (150.00) and T2 (30.00): 2 customers, 180.00.
+    // Sold in all: 40 + 100 + 50 + 30 + 10 + 60 = 290.00, more than either.
+    const z = { campaigns: 1, conversions: 2, revenue: '150.00', cost: '0.00', treatmentConverted: 2, treatmentRevenue: '180.00' };
+    expect(await totals(['Z'])).toEqual({ ...z, byUnit: [{ unitId: 'BR1', ...z }] });
+    expect(await totals(['Z', 'Z'])).toEqual({ ...z, byUnit: [{ unitId: 'BR1', ...z }] });
+    const none = { campaigns: 0, conversions: 0, revenue: '0.00', cost: '0.00', treatmentConverted: 0, treatmentRevenue: '0.00' };
+    expect(await totals(['nobody'])).toEqual({ ...none, byUnit: [] });
   });
 });

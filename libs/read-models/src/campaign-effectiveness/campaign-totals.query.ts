@@ -26,13 +26,19 @@ export interface CampaignTotals extends CampaignTotalsFigures {
  * overlapping campaigns counts in each campaign's group figures, but once here; so no total
  * exceeds what was sold. A sale counts for a campaign's group by the same rule as its
  * effectiveness figures: a campaign product, not reversed, inside the campaign's run.
+ *
+ * The tagged sales, their revenue and the costs come from each campaign's counters (ce_campaign_totals: a row per
+ * campaign); a sale carries one campaign tag at most and each campaign is counted once (the campaigns named are
+ * read from ce_campaigns, so a name given twice is one campaign), so their sum is each tagged sale once. The
+ * treatment figures still read the campaigns' group sales: a sale may count in several campaigns' groups, and only
+ * the sales themselves say which were counted already.
  */
 export async function campaignTotals(pool: Queryable, campaignIds: readonly string[]): Promise<CampaignTotals> {
   const { rows } = await pool.query<{ unit_id: string | null; campaigns: string; conversions: string; revenue: string; cost: string; converted: string; treatment_revenue: string }>(
     `WITH k AS (SELECT campaign_id, owner_unit_id, launched_at, closed_at FROM ce_campaigns WHERE campaign_id = ANY($1::text[])),
-     -- A sale carries one campaign tag at most, and ce_conversions is keyed by (customer, conversion): each tagged sale once.
+     -- A sale carries one campaign tag at most: each campaign's tagged sales (not reversed) and costs, from its counters, each once.
      tagged AS (
-       SELECT k.owner_unit_id, v.revenue_fen FROM ce_conversions v JOIN k ON k.campaign_id = v.campaign_id WHERE NOT v.reversed),
+       SELECT k.owner_unit_id, t.tagged_sales, t.tagged_revenue_fen, t.cost_fen FROM ce_campaign_totals t JOIN k ON k.campaign_id = t.campaign_id),
      group_sales AS (
        SELECT DISTINCT k.owner_unit_id, v.customer_id, v.conversion_id, v.revenue_fen
        FROM ce_group_conversions g
@@ -43,15 +49,14 @@ export async function campaignTotals(pool: Queryable, campaignIds: readonly stri
      -- Per owning unit, each figure grouped once (group_sales is distinct per unit, so each sale once within a unit).
      unit_rows AS (
        SELECT u.owner_unit_id AS unit_id, u.campaigns, COALESCE(t.conversions, 0) AS conversions, COALESCE(t.revenue, 0) AS revenue,
-              COALESCE(c.cost, 0) AS cost, COALESCE(s.converted, 0) AS converted, COALESCE(s.revenue, 0) AS treatment_revenue
+              COALESCE(t.cost, 0) AS cost, COALESCE(s.converted, 0) AS converted, COALESCE(s.revenue, 0) AS treatment_revenue
        FROM (SELECT owner_unit_id, count(*) AS campaigns FROM k GROUP BY 1) u
-       LEFT JOIN (SELECT owner_unit_id, count(*) AS conversions, sum(revenue_fen) AS revenue FROM tagged GROUP BY 1) t USING (owner_unit_id)
-       LEFT JOIN (SELECT k.owner_unit_id, sum(c.amount_fen) AS cost FROM ce_costs c JOIN k ON k.campaign_id = c.campaign_id GROUP BY 1) c USING (owner_unit_id)
+       LEFT JOIN (SELECT owner_unit_id, sum(tagged_sales) AS conversions, sum(tagged_revenue_fen) AS revenue, sum(cost_fen) AS cost FROM tagged GROUP BY 1) t USING (owner_unit_id)
        LEFT JOIN (SELECT owner_unit_id, count(DISTINCT customer_id) AS converted, sum(revenue_fen) AS revenue FROM group_sales GROUP BY 1) s USING (owner_unit_id))
      -- All the campaigns first (unit_id null): a customer or a sale in campaigns of two units once.
      SELECT * FROM (
      SELECT NULL::text AS unit_id, (SELECT count(*) FROM k) AS campaigns,
-       (SELECT count(*) FROM tagged) AS conversions, (SELECT COALESCE(sum(revenue_fen), 0) FROM tagged) AS revenue,
+       (SELECT COALESCE(sum(tagged_sales), 0) FROM tagged) AS conversions, (SELECT COALESCE(sum(tagged_revenue_fen), 0) FROM tagged) AS revenue,
        (SELECT COALESCE(sum(cost), 0) FROM unit_rows) AS cost,
        (SELECT count(DISTINCT customer_id) FROM group_sales) AS converted,
        (SELECT COALESCE(sum(revenue_fen), 0) FROM (SELECT DISTINCT customer_id, conversion_id, revenue_fen FROM group_sales) x) AS treatment_revenue
