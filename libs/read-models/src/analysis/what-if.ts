@@ -23,7 +23,11 @@ interface PersonFigures {
 export interface WhatIfAnswer {
   readonly period: string;
   readonly campaigns: { campaignId: string; name: string; live: CampaignFigures; whatIf: CampaignFigures; change: { conversions: number; revenue: string } }[];
-  /** Every person whose figures differ, and how. */
+  /**
+   * Every person-unit row of the month whose figures differ, and how: all of them (the scorecard read whole, no
+   * page), in the scorecard's order (`scorecard`, as its API states): best live score first, equal scores by staff
+   * id, then unit.
+   */
   readonly people: { staffId: string; unitId: string; live: PersonFigures; whatIf: PersonFigures; change: { points: number; rank: number } }[];
   /**
    * Events the counterfactual filter left out (contacts beyond the limits and what they led to) that the figures
@@ -81,7 +85,8 @@ export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, peri
   // never to the store's head (figures of events the live side has not applied yet would show as the rules' doing).
   const live = await withReadModels(pool, [campaignEffectivenessProjection.name, staffScorecardProjection.name], async (db) => ({
     campaigns: await campaignsIn(db),
-    people: (await scorecard(db, period)).people,
+    // Every row (no limit), best live score first: the order `people` keeps.
+    people: (await scorecard(db, period, undefined, { limit: null })).people,
     at: { campaigns: await readModelPosition(db, campaignEffectivenessProjection.name), people: await readModelPosition(db, staffScorecardProjection.name) },
   }));
   campaignsAt = live.at.campaigns;
@@ -97,7 +102,7 @@ export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, peri
   });
   let other;
   try {
-    other = await scratch.query(async (db) => ({ campaigns: await campaignsIn(db), people: (await scorecard(db, period)).people }));
+    other = await scratch.query(async (db) => ({ campaigns: await campaignsIn(db), people: (await scorecard(db, period, undefined, { limit: null })).people }));
   } finally {
     await scratch.drop();
   }
