@@ -1,6 +1,6 @@
 import { api, seedCustomer, seedOrganisation, submitWithPlan } from '../support/api';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { campaignEffectivenessProjection, parseRuleSet, scorecard, whatIf, withReadModels } from '@app/read-models';
+import { campaignEffectivenessProjection, parseRuleSet, scorecard, staffScorecardProjection, whatIf, withReadModels } from '@app/read-models';
 import { formatPosition } from '@app/event-store';
 import { expectCaughtUp, projectToEnd } from '../support/project-to-end';
 
@@ -99,5 +99,23 @@ describe('what-if', () => {
     expect(answer.people).toEqual([]);
     expect(answer.campaigns.map((k) => [k.campaignId, k.change])).toEqual([['K1', { conversions: 0, revenue: '0.00' }]]);
     expect(answer.through).toEqual({ campaigns: sold.body.position, people: before });
+  }, 60_000);
+
+  // After the one above (the projector stopped, the campaigns' read model at rm2's sale, the scorecard behind it).
+  it('counts in filteredOut only the events the figures compared would have taken in: none past the position of every side that reads it', async () => {
+    const c = api(t);
+    // On 9 March, 23:30 Beijing: rm1 contacts A for K1 again; rm1 presents B a K1 offer (B never contacted for K1).
+    const contact = await c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'A', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'K1', occurredAt: '2026-03-09T23:30:00+08:00' });
+    const offer = await c.as('rm1').post('/api/interactions', { kind: 'offer', customerId: 'B', staffId: 'rm1', productCode: 'FUND-BOND', campaignId: 'K1', occurredAt: '2026-03-09T23:30:00+08:00' });
+    expect([contact.status, offer.status]).toEqual([201, 201]);
+    // Only the scorecard is taken past both; the campaigns' read model stays at rm2's sale, before them.
+    await projectToEnd(t.runtime.store, t.db.pool, [staffScorecardProjection], { batchSize: 50 });
+    const answer = await whatIf(t.db.pool, t.runtime.store, parseRuleSet('contactPolicy:\n  maxCampaignContactsPer30Days: 0\n', 'rules.yaml'), period);
+    expect(answer.through.people).toBe(offer.body.position);
+    // Under no campaign contacts at all, the filter leaves out 4 events of the log read: A's contact of 2 March and the
+    // K1 sale it led to (before both positions: 2), the contact of 9 March (past the campaigns' position, but the
+    // scorecard reads contacts and was replayed up to it: counted, 3), and B's offer (past the campaigns' position,
+    // and the scorecard reads no offers: no figure of the answer would have had it, not counted). 3, not 4.
+    expect(answer.filteredOut).toBe(3);
   }, 60_000);
 });

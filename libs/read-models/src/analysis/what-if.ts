@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { AttributionLedger, DEFAULT_CONTACT_POLICY, formatFen, fromHundredths, saleKey, startOfBusinessDaysEnding, toFen } from '@app/domain';
-import { comparePositions, formatPosition, type EventStore, type RecordedEvent } from '@app/event-store';
+import { comparePositions, formatPosition, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
 import { buildScratch } from '../as-of/scratch';
 import { campaignEffectivenessProjection } from '../campaign-effectiveness/campaign-effectiveness.projection';
 import { campaignEffectiveness, campaignList } from '../campaign-effectiveness/campaign-effectiveness.query';
@@ -23,9 +23,17 @@ interface PersonFigures {
 export interface WhatIfAnswer {
   readonly period: string;
   readonly campaigns: { campaignId: string; name: string; live: CampaignFigures; whatIf: CampaignFigures; change: { conversions: number; revenue: string } }[];
-  /** Every person whose figures differ, and how. */
+  /**
+   * Every person-unit row of the month whose figures differ, and how: all of them (the scorecard read whole, no
+   * page), in the scorecard's order (`scorecard`, as its API states): best live score first, equal scores by staff
+   * id, then unit.
+   */
   readonly people: { staffId: string; unitId: string; live: PersonFigures; whatIf: PersonFigures; change: { points: number; rank: number } }[];
-  /** Events the counterfactual filter left out (contacts beyond the limits and what they led to). */
+  /**
+   * Events the counterfactual filter left out (contacts beyond the limits and what they led to) that the figures
+   * compared would otherwise have taken in: each up to the position of a side (`through`) whose read model reads
+   * its type (`leftOutOf`). Never one past both positions, nor one neither side reads (a declined offer).
+   */
   readonly filteredOut: number;
   /**
    * The store positions compared, each side at the same one: the campaigns' live read model's (the campaigns
@@ -46,9 +54,18 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, period: string, onProgress?: (read: number) => void): Promise<WhatIfAnswer> {
   const ledger = new AttributionLedger(rules.attribution);
   const filter = rules.contactPolicy ? contactPolicyFilter({ ...DEFAULT_CONTACT_POLICY, ...rules.contactPolicy }) : null;
+  /** Each side's read model and the position its figures reflect (set once the live figures are read). */
+  let sides: readonly Side[] = [];
+  let filteredOut = 0;
   const transform = (batch: readonly RecordedEvent[]) => {
     const weighted = Object.keys(rules.productWeights).length ? batch.map((e) => withWeight(e, rules.productWeights)) : batch;
-    return filter ? filter.apply(weighted) : weighted;
+    if (!filter) return weighted;
+    const kept = filter.apply(weighted);
+    if (kept.length < weighted.length) {
+      const left = new Set(kept);
+      for (const e of weighted) if (!left.has(e) && leftOutOf(e, sides)) filteredOut++;
+    }
+    return kept;
   };
   let campaignsAt: Awaited<ReturnType<typeof readModelPosition>> = null;
   // The campaigns' side is credited up to the position their live read model reflects, as it is replayed.
@@ -68,10 +85,15 @@ export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, peri
   // never to the store's head (figures of events the live side has not applied yet would show as the rules' doing).
   const live = await withReadModels(pool, [campaignEffectivenessProjection.name, staffScorecardProjection.name], async (db) => ({
     campaigns: await campaignsIn(db),
-    people: (await scorecard(db, period)).people,
+    // Every row (no limit), best live score first: the order `people` keeps.
+    people: (await scorecard(db, period, undefined, { limit: null })).people,
     at: { campaigns: await readModelPosition(db, campaignEffectivenessProjection.name), people: await readModelPosition(db, staffScorecardProjection.name) },
   }));
   campaignsAt = live.at.campaigns;
+  sides = [
+    { eventTypes: campaignEffectivenessProjection.eventTypes, through: live.at.campaigns },
+    { eventTypes: staffScorecardProjection.eventTypes, through: live.at.people },
+  ];
   const scratch = await buildScratch(pool, store, [campaignEffectivenessProjection, staffScorecardProjectionWith(rules.scoring)], {
     transform,
     observe,
@@ -80,7 +102,7 @@ export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, peri
   });
   let other;
   try {
-    other = await scratch.query(async (db) => ({ campaigns: await campaignsIn(db), people: (await scorecard(db, period)).people }));
+    other = await scratch.query(async (db) => ({ campaigns: await campaignsIn(db), people: (await scorecard(db, period, undefined, { limit: null })).people }));
   } finally {
     await scratch.drop();
   }
@@ -113,7 +135,23 @@ export async function whatIf(pool: Pool, store: EventStore, rules: RuleSet, peri
     })
     .filter((p) => p.change.points !== 0 || p.change.rank !== 0 || p.live.score !== p.whatIf.score);
   const stated = (p: typeof campaignsAt) => (p ? formatPosition(p) : null);
-  return { period, campaigns, people, filteredOut: filter?.dropped ?? 0, through: { campaigns: stated(live.at.campaigns), people: stated(live.at.people) } };
+  return { period, campaigns, people, filteredOut, through: { campaigns: stated(live.at.campaigns), people: stated(live.at.people) } };
+}
+
+/** One side of a what-if: the event types its read model reads, and the position its figures reflect (null: nothing yet). */
+export interface Side {
+  readonly eventTypes: readonly string[];
+  readonly through: Position | null;
+}
+
+/**
+ * Whether the figures of some side would have taken `e` in, had the filter not left it out: it is at or before
+ * that side's position and its read model reads events of its type. A what-if's `filteredOut` counts only these:
+ * an event past the position of every side that reads it (the log is read up to the further one) changed no figure
+ * of the answer.
+ */
+export function leftOutOf(e: RecordedEvent, sides: readonly Side[]): boolean {
+  return sides.some((side) => side.through !== null && comparePositions(e.position, side.through) <= 0 && side.eventTypes.includes(e.type));
 }
 
 /** The rule set's weight for a product replaces the one its definition carried. */

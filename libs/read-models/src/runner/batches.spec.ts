@@ -1,4 +1,4 @@
-import { batches } from './batches';
+import { batches, batchLimitAfter } from './batches';
 
 /**
  * A source that hands out its items in runs, each run at once, in pages of `pageSize` items (the
@@ -104,5 +104,51 @@ describe('cutting the log into batches after the source was closed', () => {
     }
     // Without the check the rest of the page already taken would still come out: [4,5,6], [7,8,9], [10].
     expect(out).toEqual([[1, 2, 3]]);
+  });
+});
+
+/**
+ * The size a projection applies at after the server cancelled a batch (57014 on every attempt: a
+ * statement_timeout too small for it). Largest batch cut: 500 (the `most`).
+ */
+describe('the batch limit after a cancel', () => {
+  it('given no limit, when a batch of 500 is cancelled, then the next ones hold at most 250', () => {
+    expect(batchLimitAfter(undefined, { cancelled: 500 }, 500)).toBe(250);
+  });
+
+  it('given a limit of 250, when a part of 250 is cancelled too, then 125; halving stops at 1', () => {
+    expect(batchLimitAfter(250, { cancelled: 250 }, 500)).toBe(125);
+    // 3 → 1 (half of 3 rounded down), 1 → 1 (never 0: one event at a time still goes on).
+    expect(batchLimitAfter(undefined, { cancelled: 3 }, 500)).toBe(1);
+    expect(batchLimitAfter(1, { cancelled: 1 }, 500)).toBe(1);
+  });
+
+  it('given a limit of 250, when a smaller batch of 40 is cancelled, then half of what was tried: 20', () => {
+    expect(batchLimitAfter(250, { cancelled: 40 }, 500)).toBe(20);
+  });
+
+  it('given a limit of 250, when a batch of 250 commits, then it grows by a quarter to 312; when one of 100 commits, then it stays', () => {
+    // 250 + floor(250 / 4) = 250 + 62 = 312. A commit of 100 says nothing about 250.
+    expect(batchLimitAfter(250, { committed: 250 }, 500)).toBe(312);
+    expect(batchLimitAfter(250, { committed: 100 }, 500)).toBe(250);
+  });
+
+  it('given a limit of 1, when batches of the limit commit, then it grows by at least one: 1, 2, 3, 4, 5, 6, 7, 8, 10', () => {
+    const seen: number[] = [];
+    let limit: number | undefined = 1;
+    for (let i = 0; i < 9; i++) {
+      seen.push(limit!);
+      limit = batchLimitAfter(limit, { committed: limit! }, 500);
+    }
+    // + max(1, floor(n / 4)): 1→2→3→4 (+1 each), 4→5 (+1), …, 7→8 (+1), 8→10 (+2).
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 10]);
+  });
+
+  it('given a limit of 400, when a batch of 400 commits, then it is lifted (400 + 100 reaches the 500 cut)', () => {
+    expect(batchLimitAfter(400, { committed: 400 }, 500)).toBeUndefined();
+  });
+
+  it('given no limit, when a batch commits, then there is still none', () => {
+    expect(batchLimitAfter(undefined, { committed: 500 }, 500)).toBeUndefined();
   });
 });

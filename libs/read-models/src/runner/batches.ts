@@ -75,3 +75,19 @@ export async function* batches<T>(source: AsyncIterable<readonly T[]>, size: num
     yield batch;
   }
 }
+
+/**
+ * The most events a projection tries in one transaction after what happened to its last try (`undefined`:
+ * no limit, the batches as `batches` cuts them). A try of `cancelled` events the server cancelled (57014: a
+ * statement_timeout too small for it, say) halves what was tried (at least 1), so the next batches are not
+ * tried at the size that timed out, paying the timeout again each batch. A try of `committed` events as large
+ * as the limit grows it by a quarter (at least 1): back gradually, a size that times out found again only
+ * now and then; the limit is lifted once it reaches `most` (the largest batch cut). A commit smaller than the
+ * limit proves nothing about it and leaves it.
+ */
+export function batchLimitAfter(limit: number | undefined, tried: { readonly cancelled: number } | { readonly committed: number }, most: number): number | undefined {
+  if ('cancelled' in tried) return Math.max(1, Math.min(limit ?? Infinity, Math.floor(tried.cancelled / 2)));
+  if (limit === undefined || tried.committed < limit) return limit;
+  const grown = limit + Math.max(1, Math.floor(limit / 4));
+  return grown >= most ? undefined : grown;
+}

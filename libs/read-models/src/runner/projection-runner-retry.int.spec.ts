@@ -237,6 +237,59 @@ describe('projection runner: transient errors', () => {
 });
 
 /**
+ * A statement_timeout that cancels every batch of more than 6 events (a role-level one, say): the runner used to
+ * apply a cancelled batch one event at a time and then try the next batch at full size again, paying the timeout
+ * (and every retry of it) on each batch. Now it remembers a smaller size after a cancel (half of what was cancelled)
+ * and grows it back by a quarter, at least one, each time a part that large commits (`batchLimitAfter`).
+ * 20 ticks there at the start, batches of 10 (no catch-up size), 3 attempts.
+ */
+describe('projection runner: a smaller batch remembered after a statement timeout', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+    await store.appendToStream('clock-1', Array.from({ length: 20 }, (_, i) => tick(i + 1)), 'no_stream');
+  });
+  afterEach(() => db.drop());
+
+  it('does not try the batch after a cancelled one at full size, grows back gradually, and halves again at the size that times out', async () => {
+    const sizes: number[] = [];
+    const p = ticksProjection(async (tx, events) => {
+      sizes.push(events.length);
+      if (events.length > 6) {
+        await tx.query(`SET LOCAL statement_timeout = '50ms'`);
+        await tx.query(`SELECT pg_sleep(2)`);
+      }
+    });
+    const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: () => undefined }, { batchSize: 10, maxBatchWaitMs: 5, retry: { initialMs: 5, maxMs: 10, attempts: 3 } });
+    await runner.start();
+    try {
+      await check(runner, sizes);
+    } finally {
+      await runner.stop();
+    }
+    const { rows } = await withReadModels(db.pool, ['ticks'], (q) => q.query<{ n: number; seen: number }>('SELECT n, seen FROM ticks ORDER BY n'));
+    expect(rows).toEqual(Array.from({ length: 40 }, (_, i) => ({ n: i + 1, seen: 1 })));
+  }, 60_000);
+
+  const check = async (runner: ProjectionRunner, sizes: number[]) => {
+    expect(await runner.catchUp(20_000)).toBe(true);
+    // Ticks 1-10: 10 cancelled on each of 3 attempts, then one at a time (10 × 1): the limit is 10 / 2 = 5.
+    // Ticks 11-20: 5 (11-15) commit, a part as large as the limit: 5 + max(1, floor(5 / 4)) = 6; the 5 left (16-20)
+    // commit, smaller than 6: the limit stays 6. The batch is never tried at 10 (before: 10, 10, 10, then 10 × 1 again).
+    expect(sizes).toEqual([10, 10, 10, ...Array(10).fill(1), 5, 5]);
+    // 20 more at once (ticks 21-40: batches 21-30 and 31-40). 21-26 (6) commit: 6 + 1 = 7; 27-30 (4) commit, limit 7.
+    // 31-37 (7) cancelled 3 times, one at a time (7 × 1): 7 / 2 = 3; 38-40 (3) commit: 3 + 1 = 4.
+    sizes.length = 0;
+    await store.appendToStream('clock-2', Array.from({ length: 20 }, (_, i) => tick(21 + i)), 'no_stream');
+    expect(await runner.catchUp(20_000)).toBe(true);
+    expect(sizes).toEqual([6, 4, 7, 7, 7, ...Array(7).fill(1), 3]);
+    expect(runner.status()[0]).toMatchObject({ state: 'running', error: null });
+  };
+});
+
+/**
  * A catch-up batch (up to `catchUpBatchSize` events) that fails with an error no retry mends is
  * applied again at the normal size before anything is blamed: an error that came only from the
  * batch's size does not stop the projection, and an event it cannot apply stops it on that event,

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { comparePositions, formatPosition, START, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
 import type { Projection } from './projection';
-import { batches } from './batches';
+import { batches, batchLimitAfter } from './batches';
 import { isCancelled, isTransient } from './transient';
 import { bankTimeZone, illegalState } from '@app/domain';
 
@@ -40,7 +40,9 @@ export interface RunnerOptions {
    * (and `isTransient` errors — the database away — go straight to subscribing again). A batch the server
    * cancels (57014) on every attempt is applied one event at a time, each with as many attempts, so what
    * goes through commits; an event cancelled on all of its own is subscribed again from (a cancel can clear by
-   * itself), its interruption naming it, and never stops the projection. Default attempts: `RETRY_ATTEMPTS`.
+   * itself), its interruption naming it, and never stops the projection. After a cancel the projection's next
+   * batches are cut to half the size cancelled, growing back by a quarter each time one that large commits
+   * (`batchLimitAfter`; kept in memory for the run). Default attempts: `RETRY_ATTEMPTS`.
    */
   readonly retry?: { readonly initialMs?: number; readonly maxMs?: number; readonly attempts?: number };
   /**
@@ -123,6 +125,8 @@ interface Member extends Waiting {
   position: Position;
   /** Rows changed per table since the projector last analysed it (live builds only; from the start of this run). */
   changed?: Map<string, number>;
+  /** The most events it tries in one transaction since the server cancelled a batch of it (`batchLimitAfter`); none: no limit. */
+  limit?: number;
 }
 
 /**
@@ -537,33 +541,44 @@ export class ProjectionRunner {
    * again in parts of `batchSize`, each committed with its checkpoint: a failure that came only from
    * the batch's size (a statement too large for the server, memory) does not stop the projection,
    * and one that does stops it on the event it cannot apply, past every part before it. A batch the
-   * server cancelled on every attempt is applied one event at a time (`oneByOne`).
+   * server cancelled on every attempt is applied one event at a time (`oneByOne`). After a cancel the
+   * member remembers a smaller size (`Member.limit`, `batchLimitAfter`): its next batches are applied in
+   * parts of at most that size, which grows back as parts that large commit.
    */
   private async applyBatch(loop: Loop, m: Member, batch: readonly RecordedEvent[]): Promise<void> {
     // The batch is in log order: when its first event is past the member's position, all of it is (the batch itself, not a copy per member).
     const fresh = batch.length && comparePositions(batch[0]!.position, m.position) > 0 ? batch : batch.filter((e) => comparePositions(e.position, m.position) > 0);
     if (fresh.length === 0) return;
-    const outcome = await this.tryBatch(loop, m, fresh);
-    if (outcome === 'applied' || outcome === 'left') return;
     const size = this.options.batchSize ?? 500;
-    if (fresh.length > size) {
-      this.log.error({ projection: m.checkpoint, err: String((outcome.error as Error)?.message ?? outcome.error), events: fresh.length, size }, 'a catch-up batch failed; applying it again in batches of the normal size');
-      for (let i = 0; i < fresh.length; i += size) {
-        const part = fresh.slice(i, i + size);
-        const r = await this.tryBatch(loop, m, part);
-        if (r === 'applied') continue;
-        if (r === 'left' || !(await this.oneByOne(loop, m, part, r.error))) return;
+    const most = Math.max(size, this.options.catchUpBatchSize ?? 0);
+    /** Events per part of this batch besides the member's limit: the normal size once a catch-up part failed. */
+    let cut = Infinity;
+    for (let i = 0; i < fresh.length; ) {
+      const part = fresh.slice(i, i + Math.min(cut, m.limit ?? Infinity));
+      const r = await this.tryBatch(loop, m, part);
+      if (r === 'left') return;
+      if (r === 'applied') {
+        m.limit = batchLimitAfter(m.limit, { committed: part.length }, most);
+        i += part.length;
+        continue;
       }
-      return;
+      if (part.length > size) {
+        this.log.error({ projection: m.checkpoint, err: String((r.error as Error)?.message ?? r.error), events: part.length, size }, 'a catch-up batch failed; applying it again in batches of the normal size');
+        if (isCancelled(r.error)) m.limit = batchLimitAfter(m.limit, { cancelled: part.length }, most);
+        cut = size;
+        continue;
+      }
+      if (!(await this.oneByOne(loop, m, part, r.error))) return;
+      i += part.length;
     }
-    await this.oneByOne(loop, m, fresh, outcome.error);
   }
 
   /**
    * A batch of at most the normal size that failed. An error no retry mends stops the projection on the
    * event that causes it. A statement the server cancelled on every attempt (a statement_timeout too small
    * for the batch, a lock wait under a timeout, a DBA's cancels) is applied one event at a time, each with its
-   * retries, so the events that go through are committed. An event cancelled on every one of its own attempts
+   * retries, so the events that go through are committed, and the member's next batches are cut smaller
+   * (`batchLimitAfter`). An event cancelled on every one of its own attempts
    * is still never blamed on the event: a cancel can clear by itself (the lock released, the timeout raised),
    * so the loop subscribes again from the checkpoint (just before it) with backoff, as for any transient error,
    * its interruption naming the event. True when every event was applied.
@@ -573,6 +588,7 @@ export class ProjectionRunner {
       await this.stopOn(loop, m, part, error);
       return false;
     }
+    m.limit = batchLimitAfter(m.limit, { cancelled: part.length }, Math.max(this.options.batchSize ?? 500, this.options.catchUpBatchSize ?? 0));
     const attempts = this.options.retry?.attempts ?? RETRY_ATTEMPTS;
     if (part.length > 1) {
       this.log.error({ projection: m.checkpoint, err: String((error as Error)?.message ?? error), events: part.length, attempts }, 'the server cancelled a batch on every attempt; applying it one event at a time');

@@ -23,6 +23,7 @@ export function isTransient(err: unknown): boolean {
  * The server cancelled the statement (57014). Transient for a batch of the normal size; a larger
  * (catch-up) batch is split instead, since a statement_timeout it outgrew would cancel it again on
  * every retry. A batch of the normal size cancelled on every attempt is applied one event at a time,
- * and an event cancelled on every attempt alone stops its projection (the runner's `oneByOne`).
+ * and an event cancelled on every attempt alone is subscribed again from, never blamed (the runner's
+ * `oneByOne`); either way the projection's next batches are cut smaller (`batchLimitAfter`).
  */
 export const isCancelled = (err: unknown): boolean => (err as { code?: unknown })?.code === '57014';

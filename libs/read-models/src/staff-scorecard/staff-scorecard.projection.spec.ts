@@ -1,7 +1,7 @@
 import { saleKey } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { foldEffects } from '../runner/effects';
-import { staffScorecardProjection } from './staff-scorecard.projection';
+import { inWealthCentre, staffScorecardProjection } from './staff-scorecard.projection';
 import { unitAt } from './staff-scorecard.intervals';
 import { emptyScorecardState, type ScorecardState } from './staff-scorecard.state';
 
@@ -326,6 +326,98 @@ describe('the staff scorecard as effects', () => {
             { conversion_id: 'S1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-04' },
             { conversion_id: 'S1', kind: 'shadow', staff_id: 'rmV', unit_id: 'WC2', period: '2026-04' },
           ]);
+        });
+      });
+
+      /**
+       * DOMAIN.md (影子考核): "when a customer is moved up to a wealth/private-banking centre, their points still count for
+       * the referring sub-branch and referrer". Seed 004: "对支行个人贵宾客户采取理财中心与客户所属网点共营共管的模式,对营销业绩
+       * 同时计算为推荐网点/支行和理财中心/私人银行分部业绩" and centres built "(含网点理财室)": a team or room of the centre is
+       * the centre. WT1 is a team inside the centre WC1 (its own flag false); ST1 a team of the plain sub-branch SB1.
+       */
+      describe('a team inside a wealth centre is in the centre', () => {
+        const units = () => [
+          event('OrgUnitOpened', { unitId: 'WC1', parentId: 'BR1', name: 'WC1', level: 'sub_branch_1', wealthCentre: true }, '2026-01-01T00:00:00.000Z'),
+          event('OrgUnitOpened', { unitId: 'WT1', parentId: 'WC1', name: 'WT1', level: 'sub_branch_2', wealthCentre: false }, '2026-01-01T00:00:00.000Z'),
+          event('OrgUnitOpened', { unitId: 'WC2', parentId: 'BR1', name: 'WC2', level: 'sub_branch_1', wealthCentre: true }, '2026-01-01T00:00:00.000Z'),
+          event('OrgUnitOpened', { unitId: 'ST1', parentId: 'SB1', name: 'ST1', level: 'sub_branch_2', wealthCentre: false }, '2026-01-01T00:00:00.000Z'),
+        ];
+        const staff = () => [
+          event('StaffMemberRegistered', { staffId: 'rmT', unitId: 'WT1', role: 'rm', displayName: 'RM T' }, '2026-01-01T00:00:00.000Z'),
+          event('StaffMemberRegistered', { staffId: 'rmV', unitId: 'WC2', role: 'rm', displayName: 'RM V' }, '2026-01-01T00:00:00.000Z'),
+          event('StaffMemberRegistered', { staffId: 'rmS', unitId: 'ST1', role: 'rm', displayName: 'RM S' }, '2026-01-01T00:00:00.000Z'),
+        ];
+        const move = (fromUnitId: string, toUnitId: string, fromStaffId: string, toStaffId: string, occurredAt: string) => [
+          event('CustomerTransferred', { customerId: 'C1', fromUnitId, toUnitId, fromStaffId, toStaffId, crossBranch: false }, occurredAt),
+          assign(toStaffId, occurredAt),
+        ];
+        const UP = '2026-02-28T16:30:00.000Z'; // 00:30 Beijing on 1 March
+        const sale = (conversionId: string, staffId: string, occurredAt: string) =>
+          event('ConversionRecorded', { conversionId, customerId: 'C1', staffId, productCode: 'DEP', amount: '100.00', revenue: '100.00', campaignId: null, referrerStaffId: null, referralId: null }, occurredAt);
+
+        it('given rm1 moves C1 up from SB1 into the team WT1, when rmT sells to C1, then the sale stays rm1s in SB1 and WT1 is scored in shadow', () => {
+          const events = [...given(), ...units(), ...staff(), ...move('SB1', 'WT1', 'rm1', 'rmT', UP), sale('S1', 'rmT', '2026-03-09T16:00:00.000Z')];
+          expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
+            { conversion_id: 'S1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+            { conversion_id: 'S1', kind: 'shadow', staff_id: 'rmT', unit_id: 'WT1', period: '2026-03' },
+          ]);
+          // 10,000 fen × 1.5 = 15,000 hundredths: rm1s points in SB1, rmTs shadow in WT1 (the centre WC1 rolls WT1 up).
+          expect(byPerson(when(emptyScorecardState(), events, 'sc_person_month'))).toEqual([
+            { period: '2026-03', unit_id: 'SB1', staff_id: 'rm1', conversions: 1, revenue_fen: 10000, points_hundredths: 15000, shadow_hundredths: 0 },
+            { period: '2026-03', unit_id: 'WT1', staff_id: 'rmT', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 15000 },
+          ]);
+        });
+
+        it('given the units as a batch reads them (the team and the centre above it in the state, not opened in the batch), the same', () => {
+          const state = emptyScorecardState();
+          state.units.set('WT1', { parentId: 'WC1', wealthCentre: false });
+          state.units.set('WC1', { parentId: 'BR1', wealthCentre: true });
+          state.units.set('BR1', { parentId: null, wealthCentre: false });
+          state.units.set('SB1', { parentId: 'BR1', wealthCentre: false });
+          const events = [...given(), ...staff(), ...move('SB1', 'WT1', 'rm1', 'rmT', UP), sale('S1', 'rmT', '2026-03-09T16:00:00.000Z')];
+          expect(credited(when(state, events, 'sc_credits'))).toEqual([
+            { conversion_id: 'S1', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-03' },
+            { conversion_id: 'S1', kind: 'shadow', staff_id: 'rmT', unit_id: 'WT1', period: '2026-03' },
+          ]);
+        });
+
+        it('given C1 moved up into WT1 by rm1 and then from WT1 to the centre WC2, then the WC2 stay keeps rm1 of SB1: the team is no referring sub-branch', () => {
+          const events = [...given(), ...units(), ...staff(), ...move('SB1', 'WT1', 'rm1', 'rmT', UP), ...move('WT1', 'WC2', 'rmT', 'rmV', '2026-03-31T16:30:00.000Z'), sale('S2', 'rmV', '2026-04-02T02:00:00.000Z')];
+          const stays = when(emptyScorecardState(), events, 'sc_customer_stays');
+          expect(stays.map(({ unit_id, referrer_id, referring_unit_id }) => ({ unit_id, referrer_id, referring_unit_id }))).toEqual([
+            { unit_id: 'SB1', referrer_id: null, referring_unit_id: null },
+            { unit_id: 'WT1', referrer_id: 'rm1', referring_unit_id: 'SB1' },
+            { unit_id: 'WC2', referrer_id: 'rm1', referring_unit_id: 'SB1' },
+          ]);
+          expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([
+            { conversion_id: 'S2', kind: 'sale', staff_id: 'rm1', unit_id: 'SB1', period: '2026-04' },
+            { conversion_id: 'S2', kind: 'shadow', staff_id: 'rmV', unit_id: 'WC2', period: '2026-04' },
+          ]);
+        });
+
+        it('given C1 moved from SB1 into ST1, a team of the plain sub-branch SB1, then no referrer: the sale is rmSs alone', () => {
+          const events = [...given(), ...units(), ...staff(), ...move('SB1', 'ST1', 'rm1', 'rmS', UP), sale('S3', 'rmS', '2026-03-09T16:00:00.000Z')];
+          expect(credited(when(emptyScorecardState(), events, 'sc_credits'))).toEqual([{ conversion_id: 'S3', kind: 'sale', staff_id: 'rmS', unit_id: 'ST1', period: '2026-03' }]);
+        });
+      });
+
+      describe('inWealthCentre', () => {
+        const units = new Map([
+          ['BR1', { parentId: null, wealthCentre: false }],
+          ['WC1', { parentId: 'BR1', wealthCentre: true }],
+          ['WT1', { parentId: 'WC1', wealthCentre: false }],
+          ['WR1', { parentId: 'WT1', wealthCentre: false }],
+          ['SB1', { parentId: 'BR1', wealthCentre: false }],
+        ]);
+        it('given a centre, a team in it and a room in the team, then all three are in a centre; the branch above and a sub-branch beside are not', () => {
+          expect(['WC1', 'WT1', 'WR1', 'BR1', 'SB1'].map((u) => inWealthCentre(units, u))).toEqual([true, true, true, false, false]);
+        });
+        it('given a unit it does not hold, or none, then not in a centre; a loop of parents ends', () => {
+          const loop = new Map([
+            ['A', { parentId: 'B', wealthCentre: false }],
+            ['B', { parentId: 'A', wealthCentre: false }],
+          ]);
+          expect([inWealthCentre(units, 'XX'), inWealthCentre(units, null), inWealthCentre(loop, 'A')]).toEqual([false, false, false]);
         });
       });
 

@@ -100,8 +100,22 @@ function reassigned(e: RecordedEvent, s: ScorecardState, customerId: string, man
 }
 
 /**
+ * Whether `unitId` is in a wealth centre: it is one, or a unit above it is (a team inside a centre: 支行理财中心,
+ * 网点理财室). `units` holds the unit and those above it (`ScorecardState.units`); a unit not in it is in none.
+ */
+export function inWealthCentre(units: ScorecardState['units'], unitId: string | null | undefined): boolean {
+  for (let at = unitId, hops = 0; at && hops <= units.size; hops++) {
+    const unit = units.get(at);
+    if (!unit) return false;
+    if (unit.wealthCentre) return true;
+    at = unit.parentId;
+  }
+  return false;
+}
+
+/**
  * A transfer supersedes the stays recorded before it from its business time on (`placeInterval`, the
- * rule of assignments and staff moves). Into a wealth centre, the stay keeps its referrer: from another
+ * rule of assignments and staff moves). Into a wealth centre (the centre or a team inside it, `inWealthCentre`), the stay keeps its referrer: from another
  * centre, that stay's, or none when no sub-branch referred the customer there (onboarded in a centre, moved up
  * without a manager): a centre never becomes a referring sub-branch; from a sub-branch, the manager at the move's
  * business time (the one rule, not the event's `fromStaffId`, which names the manager when it was recorded) and
@@ -115,7 +129,7 @@ function transferred(e: RecordedEvent, s: ScorecardState, customerId: string, to
   const left = stayAt(stays, t, seqOf(e));
   const manager = managerAt(s.assignments.get(customerId), t, seqOf(e));
   const movedUp = left && manager ? { staffId: manager, unitId: left.unitId } : null;
-  const referrer = !s.wealthCentres.get(toUnitId) ? null : left && s.wealthCentres.get(left.unitId) ? left.referrer : movedUp;
+  const referrer = !inWealthCentre(s.units, toUnitId) ? null : left && inWealthCentre(s.units, left.unitId) ? left.referrer : movedUp;
   const { cuts } = placeInterval(stays, (x) => x.from, t);
   stays.push({ eventId: e.metadata.eventId, seq: seqOf(e), unitId: toUnitId, from: t, referrer });
   const closed = cuts.map((c) => ({ eventId: c.interval.eventId, to: c.to }));
@@ -153,7 +167,7 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
       s.rules = { ...DEFAULT_SCORING, ...x.rules, ...s.overrides };
       return [upsert('sc_settings', { id: 1, rules: JSON.stringify(x.rules) })];
     case 'OrgUnitOpened':
-      if (!s.wealthCentres.has(x.unitId)) s.wealthCentres.set(x.unitId, x.wealthCentre);
+      if (!s.units.has(x.unitId)) s.units.set(x.unitId, { parentId: x.parentId, wealthCentre: x.wealthCentre });
       return [upsert('sc_units', { unit_id: x.unitId, parent_id: x.parentId, name: x.name, wealth_centre: x.wealthCentre })];
     // The unit someone is registered in holds from the beginning of the log until they first move.
     case 'StaffMemberRegistered': {
@@ -286,7 +300,8 @@ export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
     // 6: effects, written by the runner; 7: adherence and customers contacted as counters; 8: event times to the millisecond (occurredAt);
     // 9: a sale credits the manager assigned at its business time (sc_customers.manager_id dropped); intervals by the write side's rule (the last recorded holds);
     // 10: a customer's stays (in a wealth centre among them) as intervals of business time by the same rule (sc_customer_stays replaces sc_customers)
-    version: 10,
+    // 11: a unit inside a wealth centre (a team of the centre) is in the centre: a transfer into it keeps a referrer (影子考核), one out of it to another centre keeps the stay's
+    version: 11,
     dependsOnTimeZone: true, // every credit's business month
     tables: STAFF_SCORECARD_TABLES,
     eventTypes: EVENT_TYPES,

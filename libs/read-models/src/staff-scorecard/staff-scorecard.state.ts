@@ -31,7 +31,8 @@ export interface ScorecardState {
   readonly staffUnits: Map<string, StaffInterval[]>;
   /** The stays of the customers the batch onboards, transfers and sells to (business time). */
   readonly stays: Map<string, CustomerStay[]>;
-  readonly wealthCentres: Map<string, boolean>;
+  /** The units transfers go into and leave, and every unit above them: whether each is a centre, and its parent (`inWealthCentre`). */
+  readonly units: Map<string, { readonly parentId: string | null; readonly wealthCentre: boolean }>;
   readonly weights: Map<string, string>;
   /** Credits already written, per sale (`saleKey`: a conversion id is unique only within its customer). */
   readonly credits: Map<string, CreditRow[]>;
@@ -53,7 +54,7 @@ export const emptyScorecardState = (overrides: Partial<ScoringRules> = {}): Scor
   overrides,
   staffUnits: new Map(),
   stays: new Map(),
-  wealthCentres: new Map(),
+  units: new Map(),
   weights: new Map(),
   credits: new Map(),
   activityKeys: new Set(),
@@ -109,11 +110,20 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
     state.stays.set(r.customer_id, list);
   }
 
-  // Whether a transfer goes into a centre, and whether the stay it leaves was in one (that stay's referrer is kept).
+  // Whether a transfer goes into a centre, and whether the stay it leaves was in one (that stay's referrer is kept):
+  // the units and every unit above them (a team inside a centre is in it), with the parents of units the batch
+  // opens (a transfer into a team opened in the same batch).
   const transferred = new Set(transfers.map((e) => d(e).customerId));
   const leftUnits = [...state.stays].filter(([customerId]) => transferred.has(customerId)).flatMap(([, list]) => list.map((x) => x.unitId));
-  const units = await tx.query(`SELECT unit_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])`, [uniq([...transfers.map((e) => d(e).toUnitId), ...leftUnits])]);
-  for (const r of units.rows) state.wealthCentres.set(r.unit_id, r.wealth_centre);
+  const opened = transfers.length ? of(events, 'OrgUnitOpened').map((e) => d(e).parentId) : [];
+  const units = await tx.query(
+    `WITH RECURSIVE up AS (
+       SELECT unit_id, parent_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])
+       UNION SELECT u.unit_id, u.parent_id, u.wealth_centre FROM sc_units u JOIN up ON u.unit_id = up.parent_id
+     ) SELECT unit_id, parent_id, wealth_centre FROM up`,
+    [uniq([...transfers.map((e) => d(e).toUnitId), ...leftUnits, ...opened])],
+  );
+  for (const r of units.rows) state.units.set(r.unit_id, { parentId: r.parent_id, wealthCentre: r.wealth_centre });
 
   const weights = await tx.query(`SELECT product_code, weight FROM sc_products WHERE product_code = ANY($1::text[])`, [uniq(recorded.map((e) => d(e).productCode))]);
   for (const r of weights.rows) state.weights.set(r.product_code, r.weight);
