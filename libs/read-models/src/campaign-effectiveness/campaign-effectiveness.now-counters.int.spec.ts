@@ -174,4 +174,21 @@ describe('campaign effectiveness now: the counters without the day agree with th
       expect({ day, answer: await q((rm) => campaignEffectivenessAtDayEnd(rm, 'K', dayEnd(day), 'after')) }).toEqual({ day, answer: facts });
     }
   });
+  it('answers from a live schema of a version before the now counters (blue/green: v13 serves while v14 builds), as worked out by hand', async () => {
+    const before = await q((rm) => campaignEffectiveness(rm, 'K'));
+    const lateApril = await q((rm) => campaignEffectiveness(rm, 'K', dayEnd('2026-04-30')));
+    const { rows: [{ schema_name: schema }] } = await db.pool.query(`SELECT schema_name FROM projection_checkpoints WHERE name = $1`, [campaignEffectivenessProjection.name]);
+    // The tables only v14 has go; their trigger function would fail on a write, but nothing is written after this.
+    await db.pool.query(`DROP TABLE "${schema}".ce_tier_now_counts, "${schema}".ce_unit_now_counts CASCADE`);
+    const now = (await q((rm) => campaignEffectiveness(rm, 'K')))!;
+    // The same hand-worked figures as above: treatment A, B, D converted of 4 (90.00), control X of 2 (45.00).
+    expect(now.groups).toEqual({
+      treatment: { size: 4, converted: 3, conversionRate: 0.75, revenue: '90.00' },
+      control: { size: 2, converted: 1, conversionRate: 0.5, revenue: '45.00' },
+    });
+    expect(now.byUnit.map((u) => [u.unitId, u.treatment, u.control])).toEqual([['SB1', 2, 2], ['SB2', 1, 0], ['SB3', 1, 0]]);
+    expect(now).toEqual(before);
+    // 30 April is after every day of K's daily series (its later half): read up to the day, not as now less the days after.
+    expect(await q((rm) => campaignEffectiveness(rm, 'K', dayEnd('2026-04-30')))).toEqual(lateApril);
+  });
 });

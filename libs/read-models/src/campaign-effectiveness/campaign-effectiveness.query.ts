@@ -170,7 +170,7 @@ function revenueFromDays(read: DaysRead): string {
  * Whether to read a day end's groups as the now counters less the days after it: when the day is in the later half of
  * the campaign's days (its first to its last day in the daily series), the fewer day rows lie after it. Two index probes.
  */
-const LATER_HALF = `SELECT $2::date > f + (l - f) / 2 AS later FROM (
+const LATER_HALF = `SELECT $2::date > f + (l - f) / 2 AND to_regclass('ce_unit_now_counts') IS NOT NULL AS later FROM (
   SELECT (SELECT day FROM ce_day_counts WHERE campaign_id = $1 ORDER BY day LIMIT 1) AS f, (SELECT day FROM ce_day_counts WHERE campaign_id = $1 ORDER BY day DESC LIMIT 1) AS l) x`;
 
 /** The tier and unit rows as of the end of `day` (or, with 'all', now), from the day counters read as `read` says. */
@@ -195,9 +195,14 @@ async function groupsAtDays(db: Queryable, campaignId: string, day: string, read
  */
 async function countersNow(db: Queryable, campaignId: string, fromDays = false): Promise<Counters | null> {
   const all = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId])).rows as T[];
-  const [campaign] = await all<Counters['campaign']>(`SELECT ${CAMPAIGN_COLUMNS} FROM ce_campaigns WHERE campaign_id = $1`);
-  if (!campaign) return null;
-  const groups = fromDays ? await groupsAtDays(db, campaignId, '', 'all') : { tiers: await all<TierRow>(TIERS_NOW), units: await all<UnitRow>(UNITS_NOW) };
+  const [row] = await all<Counters['campaign'] & { now_counters: boolean }>(
+    `SELECT ${CAMPAIGN_COLUMNS}, to_regclass('ce_tier_now_counts') IS NOT NULL AND to_regclass('ce_unit_now_counts') IS NOT NULL AS now_counters FROM ce_campaigns WHERE campaign_id = $1`,
+  );
+  if (!row) return null;
+  const { now_counters: nowCounters, ...campaign } = row;
+  // While a new version builds beside it (blue/green), the live schema may be one from before v14, without the
+  // group's now counters: its day counters give the same rows (the README's "read both shapes for the duration").
+  const groups = fromDays || !nowCounters ? await groupsAtDays(db, campaignId, '', 'all') : { tiers: await all<TierRow>(TIERS_NOW), units: await all<UnitRow>(UNITS_NOW) };
   return {
     campaign,
     ...groups,
@@ -373,6 +378,7 @@ export async function campaignEffectivenessNowFromDays(db: Queryable, campaignId
 
 /** As of the end of a bank day, the groups read the one way or the other (`DaysRead`): tests check both against the fact rows. */
 export async function campaignEffectivenessAtDayEnd(db: Queryable, campaignId: string, asOf: Date, read: 'upTo' | 'after'): Promise<CampaignEffectiveness | null> {
+  if (endOfBusinessDay(businessDay(asOf)) !== asOf.toISOString()) throw new RangeError(`${asOf.toISOString()} is not the end of a bank day: the day counters answer only at a day end`);
   const counters = await countersAtDayEnd(db, campaignId, asOf, businessDay(asOf), read);
   return counters && effectivenessFrom(counters);
 }
