@@ -204,9 +204,10 @@ export function whoOf(period: string, where: Parameters<PeopleReader>[2]): { who
  */
 const readPeople: PeopleReader = async (pool, period, where) => {
   const { who, params } = whoOf(period, where);
-  // A page's rows (a hundred or so) each looked up by key: joined as the planner likes, it hashes every row of the month of
-  // four tables (8,000 each at a bank) to find them. Not prevented for a whole unit's or person's rows.
-  const byKey = where.rows !== undefined;
+  // A page's rows (at most 500) each looked up by key: joined as the planner likes, it hashes every row of the month of
+  // four tables (8,000 each at a bank) to find 100. Not for more rows (every row of the bank: 40,000 lookups cost more than
+  // the hashes), nor for a whole unit's or person's rows.
+  const byKey = where.rows !== undefined && where.rows.staffIds.length <= PEOPLE_PER_PAGE.max;
   const join = (kind: 'JOIN' | 'LEFT JOIN', table: string, alias: string, on: string) =>
     byKey ? `${kind} LATERAL (SELECT * FROM ${table} ${alias} WHERE ${on} LIMIT 1) ${alias} ON true` : `${kind} ${table} ${alias} ON ${on}`;
   const { rows } = await pool.query(
