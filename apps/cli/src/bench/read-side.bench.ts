@@ -217,6 +217,26 @@ export async function scorecardQueries(pool: Pool, events: number, period: strin
   if (JSON.stringify(flat) !== JSON.stringify(recounted)) throw new Error(`the scorecard from counters differs from the recount at ${events} events`);
   const bankRows = (await read((db) => scorecard(db, period, undefined, { limit: 1 }))).peopleTotal;
   const page = { limit: PEOPLE_PER_PAGE.default };
+  // BENCH_SCORECARD_EXPLAIN=file: each statement of the bank's and the branch's first page, with its plan as run (auto_explain, analyze, buffers).
+  if (process.env.BENCH_SCORECARD_EXPLAIN) {
+    const file = process.env.BENCH_SCORECARD_EXPLAIN;
+    await read(async (db) => {
+      const client = db as unknown as import('pg').PoolClient;
+      const notice = (m: { message?: string }) => appendFileSync(file, `${m.message}\n\n`);
+      client.on('notice', notice);
+      try {
+        await db.query(`LOAD 'auto_explain'`);
+        for (const x of ['log_min_duration = 0', 'log_analyze = on', 'log_buffers = on', 'log_nested_statements = on', 'log_level = notice']) await db.query(`SET auto_explain.${x}`);
+        appendFileSync(file, `=== ${events} events, org ${org}: the bank's first page\n`);
+        await scorecard(db, period, undefined, page);
+        appendFileSync(file, `=== ${events} events, org ${org}: BR1's first page\n`);
+        await scorecard(db, period, 'BR1', page);
+        await db.query(`SET auto_explain.log_min_duration = -1`);
+      } finally {
+        client.off('notice', notice);
+      }
+    });
+  }
   const { measure, times: t, cpuOf } = sampledInTurns(pool, runs, ['branch', 'branchRecounted', 'bank', 'bankRecounted', 'bankEveryRow']);
   const sample = (which: Parameters<typeof measure>[0], f: (db: Queryable) => Promise<unknown>) => measure(which, () => read(f));
   for (let i = 0; i < runs; i++) {

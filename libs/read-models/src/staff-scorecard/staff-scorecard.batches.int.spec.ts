@@ -51,7 +51,7 @@ const HISTORY = [
   ...transfer('C2', 'WC2', 'SB1', 'rmV', 'rm1', '2026-03-02T10:00:00+08:00'),
   sale('B2', 'C2', '2026-03-03T11:00:00+08:00'),
 ];
-const TABLES = ['sc_credits', 'sc_person_month', 'sc_customer_stays', 'sc_assignments', 'sc_staff_units', 'sc_staff_month', 'sc_open_assignments'];
+const TABLES = ['sc_credits', 'sc_person_month', 'sc_unit_month', 'sc_customer_stays', 'sc_assignments', 'sc_staff_units', 'sc_staff_month', 'sc_open_assignments'];
 async function build(batchSize: number) {
   const db = await createTestDatabase();
   const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
@@ -61,7 +61,7 @@ async function build(batchSize: number) {
   for (const t of TABLES) out[t] = await withReadModels(db.pool, [staffScorecardProjection.name], async (rm) => (await rm.query(`SELECT * FROM ${t}`)).rows.map((r) => JSON.stringify(r)).sort());
   return { db, out };
 }
-describe('staff scorecard v10: batch boundaries and centre to centre, in the database', () => {
+describe('staff scorecard v11: batch boundaries and centre to centre, in the database', () => {
   const dbs: TestDatabase[] = [];
   afterAll(() => Promise.all(dbs.map((d) => d.drop())));
 
@@ -77,6 +77,19 @@ describe('staff scorecard v10: batch boundaries and centre to centre, in the dat
     // C2, by hand: B1 (3 March, in WC2 under rmV, recorded before the move out) is rmV's plain sale in WC2: WC1 never
     // referred anyone, so no shadow. B2 (3 March 11:00, after the move out dated 2 March, recorded last) is rm1's in SB1
     // (rm1 in SB1 until 15 March).
+    // Each unit month is the sum of its person rows (shadow points and reversals among them), whatever the batches.
+    const recount = new Map<string, number[]>();
+    for (const r of one.out.sc_person_month!.map((x) => JSON.parse(x as string))) {
+      const k = `${r.period}/${r.unit_id}`;
+      const f = [r.conversions, r.revenue_fen, r.points_hundredths, r.shadow_hundredths, r.penalty_hundredths].map(Number);
+      const was = recount.get(k) ?? [0, 0, 0, 0, 0];
+      recount.set(k, was.map((x, i) => x + f[i]!));
+    }
+    const units = one.out.sc_unit_month!.map((x) => JSON.parse(x as string)).map((r) => [`${r.period}/${r.unit_id}`, [r.conversions, r.revenue_fen, r.points_hundredths, r.shadow_hundredths, r.penalty_hundredths].map(Number)]);
+    const nonZero = [...recount].filter(([, f]) => f.some((x) => x !== 0));
+    expect(units.filter(([, f]) => (f as number[]).some((x) => x !== 0)).sort()).toEqual(nonZero.sort());
+    // by hand: May's WC2 shadow of A5 (rmV, 10.00 at weight 1.5: 1,500 hundredths) is there.
+    expect(units.find(([k]) => k === '2026-05/WC2')).toEqual(['2026-05/WC2', [0, 0, 0, 1500, 0]]);
     const c2 = one.out.sc_credits!.map((r) => JSON.parse(r as string)).filter((r) => r.customer_id === 'C2').map(({ conversion_id, kind, staff_id, unit_id, period }) => ({ conversion_id, kind, staff_id, unit_id, period }));
     expect(c2.sort((a, b) => a.conversion_id.localeCompare(b.conversion_id))).toEqual([
       { conversion_id: 'B1', kind: 'sale', staff_id: 'rmV', unit_id: 'WC2', period: '2026-03' },

@@ -41,6 +41,26 @@ describe('the staff scorecard as effects', () => {
     ]);
   });
 
+  it('given a referred sale at 23:30 Beijing on 31 March, a reversal and a complaint, adds the same figures to each unit month, and a contact none', () => {
+    // (made in log order: an event is placed by what the log knew at its position)
+    const events = [
+      ...given(),
+      sale('V1', '100.05', LAST_OF_MARCH),
+      sale('V2', '10.00', FIRST_OF_APRIL, null),
+      event('ConversionReversed', { customerId: 'C1', conversionId: 'V2' }, '2026-04-03T02:00:00.000Z'),
+      event('ComplaintRecorded', { complaintId: 'K1', customerId: 'C1', category: 'other', descriptionNote: null, contactId: null, staffId: 'rm2', campaignId: null }, LAST_OF_MARCH),
+      event('CustomerContacted', { contactId: 'T1', customerId: 'C1', staffId: 'rm1', channel: 'phone', campaignId: null }, LAST_OF_MARCH),
+    ];
+    // March: V1 as in the first case, rm1 in SB1 5,002 fen and 7,503 hundredths, rm2 in SB2 5,003 and 7,505 (a referral:
+    // no conversion); rm2's complaint costs 200 points (20,000 hundredths) in SB2. April: V2 at SB1 (1 conversion, 1,000 fen,
+    // 1,500 hundredths) reversed: all zero, still a row. rm1's contact adds to no unit figure: no further row.
+    expect(when(emptyScorecardState(), events, 'sc_unit_month')).toEqual([
+      { period: '2026-03', unit_id: 'SB1', conversions: 1, revenue_fen: 5002, points_hundredths: 7503, shadow_hundredths: 0, penalty_hundredths: 0 },
+      { period: '2026-03', unit_id: 'SB2', conversions: 0, revenue_fen: 5003, points_hundredths: 7505, shadow_hundredths: 0, penalty_hundredths: 20000 },
+      { period: '2026-04', unit_id: 'SB1', conversions: 0, revenue_fen: 0, points_hundredths: 0, shadow_hundredths: 0, penalty_hundredths: 0 },
+    ]);
+  });
+
   it('given the manager moves at 00:30 Beijing on 1 April, credits a sale before the move to the old unit and one after to the new', () => {
     const rows = when(
       emptyScorecardState(),

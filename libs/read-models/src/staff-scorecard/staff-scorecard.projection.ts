@@ -8,7 +8,16 @@ import { coverage, coverageDeltas, monthsAfter, type Assignment } from './staff-
 import { managerAt, placeInterval, stayAt, unitAt, type CustomerStay } from './staff-scorecard.intervals';
 
 const seqOf = (e: RecordedEvent) => e.position.prepare;
-const month = (staffId: string, unitId: string, period: string, counts: Record<string, number>) => upsert('sc_person_month', { staff_id: staffId, unit_id: unitId, period, ...counts });
+/** The figures of a person's month that their unit's month sums too (sc_unit_month). */
+const UNIT_FIGURES = ['conversions', 'revenue_fen', 'points_hundredths', 'shadow_hundredths', 'penalty_hundredths'] as const;
+/** What a fact adds to its person's month, and to their unit's month (only when it changes one of the unit's figures). */
+function month(staffId: string, unitId: string, period: string, counts: Record<string, number>): Effect[] {
+  const person = upsert('sc_person_month', { staff_id: staffId, unit_id: unitId, period, ...counts });
+  if (!UNIT_FIGURES.some((f) => counts[f])) return [person];
+  const unit: Record<string, number | string> = { period, unit_id: unitId };
+  for (const f of UNIT_FIGURES) unit[f] = counts[f] ?? 0;
+  return [person, upsert('sc_unit_month', unit)];
+}
 
 /** Ends the intervals the event cuts (`placeInterval`), and opens one from the event's time that holds now (the last recorded). */
 function nextInterval(
@@ -44,7 +53,7 @@ function contacted(s: ScorecardState, staffId: string, unitId: string, period: s
   const key = contactedKey(period, staffId, unitId, customerId);
   if (!s.contactedKeys.has(key)) {
     s.contactedKeys.add(key);
-    effects.push(upsert('sc_contacted', { staff_id: staffId, unit_id: unitId, period, customer_id: customerId }), month(staffId, unitId, period, { customers_contacted: 1 }));
+    effects.push(upsert('sc_contacted', { staff_id: staffId, unit_id: unitId, period, customer_id: customerId }), ...month(staffId, unitId, period, { customers_contacted: 1 }));
   }
   const months = s.contactedMonths.get(customerId) ?? new Set<string>();
   s.contactedMonths.set(customerId, months);
@@ -68,7 +77,7 @@ function activity(e: RecordedEvent, s: ScorecardState, kind: 'contact' | 'compla
   return [
     ...moved,
     upsert('sc_activity', row),
-    month(staffId, unitId, period, { contacts: kind === 'contact' ? 1 : 0, complaints: kind === 'complaint' ? 1 : 0, unsuitable: kind === 'unsuitable' ? 1 : 0, penalty_hundredths: penalty }),
+    ...month(staffId, unitId, period, { contacts: kind === 'contact' ? 1 : 0, complaints: kind === 'complaint' ? 1 : 0, unsuitable: kind === 'unsuitable' ? 1 : 0, penalty_hundredths: penalty }),
     ...(kind === 'contact' ? contacted(s, staffId, unitId, period, d(e).customerId) : []),
   ];
 }
@@ -245,7 +254,7 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
             event_id: e.metadata.eventId,
             occurred_at: at(e),
           }),
-          month(credit.staffId, unitId, period, creditCounts(credit.kind, credit.conversions, credit.revenueFen, credit.pointsHundredths, 1)),
+          ...month(credit.staffId, unitId, period, creditCounts(credit.kind, credit.conversions, credit.revenueFen, credit.pointsHundredths, 1)),
         );
       }
       s.credits.set(key, known);
@@ -257,7 +266,7 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
         .filter((k) => !k.reversed)
         .flatMap((k) => {
           k.reversed = true;
-          return [update('sc_credits', { customer_id: x.customerId, conversion_id: x.conversionId, kind: k.kind, reversed: true }), month(k.staffId, k.unitId, k.period, creditCounts(k.kind, k.conversions, k.revenueFen, k.pointsHundredths, -1))];
+          return [update('sc_credits', { customer_id: x.customerId, conversion_id: x.conversionId, kind: k.kind, reversed: true }), ...month(k.staffId, k.unitId, k.period, creditCounts(k.kind, k.conversions, k.revenueFen, k.pointsHundredths, -1))];
         });
     case 'CustomerContacted':
       return activity(e, s, 'contact');
@@ -299,8 +308,9 @@ export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
     name: 'staff-scorecard',
     // 6: effects, written by the runner; 7: adherence and customers contacted as counters; 8: event times to the millisecond (occurredAt);
     // 9: a sale credits the manager assigned at its business time (sc_customers.manager_id dropped); intervals by the write side's rule (the last recorded holds);
-    // 10: a customer's stays (in a wealth centre among them) as intervals of business time by the same rule (sc_customer_stays replaces sc_customers)
-    // 11: a unit inside a wealth centre (a team of the centre) is in the centre: a transfer into it keeps a referrer (影子考核), one out of it to another centre keeps the stay's
+    // 10: a customer's stays (in a wealth centre among them) as intervals of business time by the same rule (sc_customer_stays replaces sc_customers);
+    // 11: a unit inside a wealth centre (a team of the centre) is in the centre: a transfer into it keeps a referrer (影子考核), one out of it to another centre keeps the stay's;
+    //     each unit's month summed as counters (sc_unit_month), sc_person_month indexed by score (a page read in order, ranks counted in the index)
     version: 11,
     dependsOnTimeZone: true, // every credit's business month
     tables: STAFF_SCORECARD_TABLES,

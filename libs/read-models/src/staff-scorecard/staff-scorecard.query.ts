@@ -56,12 +56,17 @@ export interface PeoplePage {
  * a month that has passed. Figures are read from the person-unit-month counters; points and
  * revenue are summed as integers (hundredths of a point, fen) and shown with two places.
  *
- * Flat in the org's size but for the database's own work, done in one statement over the counters:
- * the month's rows are ordered and counted there and only the page's rows come back, each ranked
- * in its whole unit (1 + how many of the unit scored more, as `rank()` would, however the page
- * falls); each unit's rows are summed there (GROUP BY unit) and only those sums, one per unit, go
- * up the tree (`rollUp`), with the units of anyone who has rows in more than one (counted once).
- * Then the page's rows are read in full (`read`).
+ * One statement. Each unit's own sums are one row of its month's counters (sc_unit_month: ~600 for
+ * the bank), taken up the tree by `rollUp`. The page comes from the counters' score index in order
+ * (the first offset + limit rows, not the month), with the rows of people in a unit by their
+ * interval only (no counters: score 0) merged in only when the page reaches a score of 0 or less;
+ * each page row is ranked in its whole unit by the unit-score index (1 + how many of the unit
+ * scored more, as `rank()` would, however the page falls). What still reads every person-unit pair
+ * of the month below the unit (two ids each, no figures): `peopleTotal`, each unit's people and
+ * the units of anyone with rows in more than one (counted once, `rollUp`), because a person is of
+ * a unit's month also when their unit interval merely overlaps it, and the projection keeps no
+ * row per person and month for that. With no limit, every row is ranked by one window. Then the
+ * page's rows are read in full (`read`).
  */
 export async function scorecard(
   pool: Queryable,
@@ -85,35 +90,53 @@ export async function scorecard(
     const own = await pool.query<{ unit_id: string }>(`SELECT DISTINCT unit_id FROM (${PEOPLE_OF_THE_MONTH}) w`, [period, null, from, to, [page.staffId]]);
     unitIds = own.rows.map((r) => r.unit_id);
   }
-  // Ranks in unit: for a page, each of its rows against its unit's rows; for every row (no limit), one window over them all.
+  const registered = (alias: string) => `EXISTS (SELECT 1 FROM sc_staff s WHERE s.staff_id = ${alias}.staff_id)`;
+  const counted = (alias: string) => `EXISTS (SELECT 1 FROM sc_person_month c WHERE c.period = $2 AND c.unit_id = ${alias}.unit_id AND c.staff_id = ${alias}.staff_id)`;
+  // Ranks in unit: for a page, each of its rows counted in the unit-score index (and, below 0, the unit's rows of score 0
+  // that have no counters); for every row (no limit), one window over them all.
   const ranked =
     page.limit == null
       ? `ranked AS (
          SELECT p.ord, p.staff_id, p.unit_id, r.rank_in_unit FROM page p
-         JOIN (SELECT staff_id, unit_id, rank() OVER (PARTITION BY unit_id ORDER BY score DESC) AS rank_in_unit FROM month_rows) r USING (staff_id, unit_id))`
+         JOIN (SELECT w.staff_id, w.unit_id, rank() OVER (PARTITION BY w.unit_id ORDER BY COALESCE(m.points_hundredths - m.penalty_hundredths, 0) DESC) AS rank_in_unit
+               FROM who w LEFT JOIN sc_person_month m ON m.period = $2 AND m.unit_id = w.unit_id AND m.staff_id = w.staff_id) r USING (staff_id, unit_id))`
       : `ranked AS (
-         SELECT p.ord, p.staff_id, p.unit_id, 1 + count(*) FILTER (WHERE r.score > p.score) AS rank_in_unit
-         FROM page p JOIN month_rows r ON r.unit_id = p.unit_id GROUP BY p.ord, p.staff_id, p.unit_id)`;
+         SELECT p.ord, p.staff_id, p.unit_id,
+           1 + (SELECT count(*) FROM sc_person_month m WHERE m.period = $2 AND m.unit_id = p.unit_id AND m.points_hundredths - m.penalty_hundredths > p.score AND ${registered('m')})
+             + CASE WHEN p.score < 0 THEN (SELECT count(*) FROM who w WHERE w.unit_id = p.unit_id AND NOT ${counted('w')}) ELSE 0 END AS rank_in_unit
+         FROM page p)`;
   const [month] = (
-    await pool.query<{ total: string; page: [string, string, number][] | null; units: [string, number, number, number, number, number, number][] | null; movers: string[][] | null }>(
+    await pool.query<{
+      total: string;
+      page: [string, string, number][] | null;
+      people: [string, number][] | null;
+      sums: [string, number, number, number, number, number][] | null;
+      movers: string[][] | null;
+    }>(
       `WITH
-       who AS (${PEOPLE_OF_THE_TREE}),
-       month_rows AS MATERIALIZED (
-         SELECT w.staff_id, w.unit_id, COALESCE(m.conversions, 0) AS conversions, COALESCE(m.revenue_fen, 0) AS revenue_fen,
-           COALESCE(m.points_hundredths, 0) AS points, COALESCE(m.shadow_hundredths, 0) AS shadow,
-           COALESCE(m.points_hundredths, 0) - COALESCE(m.penalty_hundredths, 0) AS score
-         FROM who w
-         JOIN sc_staff s ON s.staff_id = w.staff_id
-         LEFT JOIN sc_person_month m ON m.period = $2 AND m.unit_id = w.unit_id AND m.staff_id = w.staff_id),
-       asked AS (SELECT staff_id, unit_id, score FROM month_rows WHERE $5::text IS NULL OR staff_id = $5),
-       page AS (SELECT *, row_number() OVER (ORDER BY score DESC, staff_id, unit_id) AS ord FROM (SELECT * FROM asked ORDER BY score DESC, staff_id, unit_id LIMIT $6 OFFSET $7) p),
+       who AS MATERIALIZED (SELECT w.staff_id, w.unit_id FROM (${PEOPLE_OF_THE_TREE}) w WHERE ${registered('w')}),
+       top AS MATERIALIZED (
+         SELECT m.staff_id, m.unit_id, m.points_hundredths - m.penalty_hundredths AS score FROM sc_person_month m
+         WHERE m.period = $2 AND ($1::text[] IS NULL OR m.unit_id = ANY($1::text[])) AND ($5::text IS NULL OR m.staff_id = $5) AND ${registered('m')}
+         ORDER BY m.points_hundredths - m.penalty_hundredths DESC, m.staff_id, m.unit_id LIMIT $6::bigint + $7::bigint),
+       -- the rows by interval only (no counters: score 0), needed only once the page reaches a score of 0 or less
+       uncounted AS (
+         SELECT w.staff_id, w.unit_id, 0::bigint AS score FROM who w
+         WHERE ($6::bigint IS NULL OR (SELECT count(*) FROM top) < $6::bigint + $7::bigint OR (SELECT min(score) FROM top) <= 0)
+           AND ($5::text IS NULL OR w.staff_id = $5) AND NOT ${counted('w')}
+         ORDER BY w.staff_id, w.unit_id LIMIT $6::bigint + $7::bigint),
+       page AS (
+         SELECT *, row_number() OVER (ORDER BY score DESC, staff_id, unit_id) AS ord
+         FROM (SELECT * FROM (SELECT * FROM top UNION ALL SELECT * FROM uncounted) a ORDER BY score DESC, staff_id, unit_id LIMIT $6 OFFSET $7) p),
        ${ranked}
-       SELECT (SELECT count(*) FROM asked) AS total,
+       SELECT (SELECT count(*) FROM who WHERE $5::text IS NULL OR staff_id = $5) AS total,
          (SELECT json_agg(json_build_array(staff_id, unit_id, rank_in_unit) ORDER BY ord) FROM ranked) AS page,
-         (SELECT json_agg(json_build_array(unit_id, people, conversions, revenue_fen, points, shadow, score)) FROM (
-           SELECT unit_id, count(*) AS people, sum(conversions) AS conversions, sum(revenue_fen) AS revenue_fen, sum(points) AS points, sum(shadow) AS shadow, sum(score) AS score
-           FROM month_rows GROUP BY unit_id) u) AS units,
-         (SELECT json_agg(units) FROM (SELECT array_agg(unit_id) AS units FROM month_rows GROUP BY staff_id HAVING count(*) > 1) m) AS movers`,
+         (SELECT json_agg(json_build_array(unit_id, people)) FROM (SELECT unit_id, count(*) AS people FROM who GROUP BY unit_id) u) AS people,
+         (SELECT json_agg(json_build_array(unit_id, conversions, revenue_fen, points_hundredths, shadow_hundredths, points_hundredths - penalty_hundredths))
+          FROM sc_unit_month WHERE period = $2 AND ($1::text[] IS NULL OR unit_id = ANY($1::text[]))) AS sums,
+         -- those with rows in two units or more found by counting first (a list of units for each of 8,000 people spills to disk)
+         (SELECT json_agg(units) FROM (SELECT array_agg(w.unit_id) AS units FROM who w
+            WHERE w.staff_id IN (SELECT staff_id FROM who GROUP BY staff_id HAVING count(*) > 1) GROUP BY w.staff_id) m) AS movers`,
       [unitIds, period, from, to, page.staffId ?? null, page.limit ?? null, page.offset ?? 0],
     )
   ).rows;
@@ -122,17 +145,17 @@ export async function scorecard(
   const byKey = new Map(read_.map((x) => [`${x.person.staffId}\u0000${x.person.unitId}`, x.person]));
   // Object.assign, not a spread: adding a property to a spread copy costs V8 about 4 times as much.
   const people: PersonScore[] = pageRows.map(([staffId, unitId, rank]) => Object.assign({}, byKey.get(`${staffId}\u0000${unitId}`)!, { rankInUnit: Number(rank) }));
-  const unitSums: UnitSums[] = (month!.units ?? []).map(([unitId, people, conversions, revenueFen, pointsHundredths, shadowHundredths, scoreHundredths]) => ({
-    unitId: String(unitId),
-    people,
-    conversions,
-    revenueFen,
-    pointsHundredths,
-    shadowHundredths,
-    scoreHundredths,
-  }));
+  const unitSums = new Map<string, { -readonly [K in keyof UnitSums]: UnitSums[K] }>();
+  const sumsOf = (unitId: string) => {
+    let u = unitSums.get(unitId);
+    if (!u) unitSums.set(unitId, (u = { unitId, people: 0, conversions: 0, revenueFen: 0, pointsHundredths: 0, shadowHundredths: 0, scoreHundredths: 0 }));
+    return u;
+  };
+  for (const [unitId, people] of month!.people ?? []) sumsOf(String(unitId)).people = Number(people);
+  for (const [unitId, conversions, revenueFen, pointsHundredths, shadowHundredths, scoreHundredths] of month!.sums ?? [])
+    Object.assign(sumsOf(String(unitId)), { conversions: Number(conversions), revenueFen: Number(revenueFen), pointsHundredths: Number(pointsHundredths), shadowHundredths: Number(shadowHundredths), scoreHundredths: Number(scoreHundredths) });
   const targets = units.filter((u) => u.target !== null).map((u) => ({ subject_id: u.unit_id, points_hundredths: u.target! }));
-  return { people, peopleTotal: Number(month!.total), units: rollUp(units, unitSums, month!.movers ?? [], targets) };
+  return { people, peopleTotal: Number(month!.total), units: rollUp(units, [...unitSums.values()], month!.movers ?? [], targets) };
 }
 
 /** The units at or below $1 (all units when null: from the roots down), as `sub`. */
@@ -181,6 +204,12 @@ export function whoOf(period: string, where: Parameters<PeopleReader>[2]): { who
  */
 const readPeople: PeopleReader = async (pool, period, where) => {
   const { who, params } = whoOf(period, where);
+  // A page's rows (at most 500) each looked up by key: joined as the planner likes, it hashes every row of the month of
+  // four tables (8,000 each at a bank) to find 100. Not for more rows (every row of the bank: 40,000 lookups cost more than
+  // the hashes), nor for a whole unit's or person's rows.
+  const byKey = where.rows !== undefined && where.rows.staffIds.length <= PEOPLE_PER_PAGE.max;
+  const join = (kind: 'JOIN' | 'LEFT JOIN', table: string, alias: string, on: string) =>
+    byKey ? `${kind} LATERAL (SELECT * FROM ${table} ${alias} WHERE ${on} LIMIT 1) ${alias} ON true` : `${kind} ${table} ${alias} ON ${on}`;
   const { rows } = await pool.query(
     `WITH who AS (${who}),
      horizon AS (SELECT max(period) AS period FROM sc_horizon)
@@ -193,12 +222,12 @@ const readPeople: PeopleReader = async (pool, period, where) => {
        CASE WHEN h.period IS NULL OR $1 > h.period THEN 0 ELSE COALESCE(a.assigned_contacted, 0) END AS assigned_contacted,
        t.points_hundredths AS target
      FROM who w
-     JOIN sc_staff s ON s.staff_id = w.staff_id
+     ${join('JOIN', 'sc_staff', 's', 's.staff_id = w.staff_id')}
      CROSS JOIN horizon h
-     LEFT JOIN sc_person_month m ON m.period = $1 AND m.unit_id = w.unit_id AND m.staff_id = w.staff_id
-     LEFT JOIN sc_staff_month a ON a.period = $1 AND a.staff_id = w.staff_id
-     LEFT JOIN sc_open_assignments o ON o.staff_id = w.staff_id
-     LEFT JOIN sc_targets t ON t.subject_id = w.staff_id AND t.period = $1
+     ${join('LEFT JOIN', 'sc_person_month', 'm', 'm.period = $1 AND m.unit_id = w.unit_id AND m.staff_id = w.staff_id')}
+     ${join('LEFT JOIN', 'sc_staff_month', 'a', 'a.period = $1 AND a.staff_id = w.staff_id')}
+     ${join('LEFT JOIN', 'sc_open_assignments', 'o', 'o.staff_id = w.staff_id')}
+     ${join('LEFT JOIN', 'sc_targets', 't', 't.subject_id = w.staff_id AND t.period = $1')}
      ORDER BY w.staff_id, w.unit_id`,
     params,
   );

@@ -134,6 +134,32 @@ export const SC_PERSON_MONTH: TableShape = {
     unsuitable: count(),
     penalty_hundredths: count('bigint'),
   },
+  extra: [
+    // A page of the bank's people, best score first (points less penalties), read in order without reading the month.
+    `CREATE INDEX sc_person_month_score_idx ON sc_person_month (period, (points_hundredths - penalty_hundredths) DESC, staff_id, unit_id)`,
+    // A person's rank in their unit: how many of the unit scored more, counted in the index.
+    `CREATE INDEX sc_person_month_unit_score_idx ON sc_person_month (period, unit_id, (points_hundredths - penalty_hundredths))`,
+  ],
+};
+/**
+ * The counters a unit's totals read: per unit and month, the sums of its own person-unit rows
+ * (sc_person_month), added to by the same effects (a unit row is written only by an effect that
+ * changes one of them). Score = points less penalties. People are not counted here: someone is of
+ * a unit's month also when their unit interval merely overlaps it, with no counters there
+ * (staff-scorecard.query.ts counts the month's rows).
+ */
+export const SC_UNIT_MONTH: TableShape = {
+  name: 'sc_unit_month',
+  key: ['period', 'unit_id'],
+  columns: {
+    period: text,
+    unit_id: text,
+    conversions: count(),
+    revenue_fen: count('bigint'),
+    points_hundredths: count('bigint'),
+    shadow_hundredths: count('bigint'),
+    penalty_hundredths: count('bigint'),
+  },
 };
 /**
  * Maintenance-plan adherence per person and month (staff-scorecard.adherence.ts): the customers
@@ -163,6 +189,7 @@ export const STAFF_SCORECARD_TABLES: readonly TableShape[] = [
   SC_ACTIVITY,
   SC_CONTACTED,
   SC_PERSON_MONTH,
+  SC_UNIT_MONTH,
   SC_STAFF_MONTH,
   SC_OPEN_ASSIGNMENTS,
   SC_HORIZON,
