@@ -75,12 +75,20 @@ export async function scorecard(
   page: PeoplePage = {},
   read: PeopleReader = readPeople,
 ): Promise<{ people: PersonScore[]; peopleTotal: number; units: UnitScore[] }> {
-  const { rows: units } = await pool.query<UnitRow & { target: string | null }>(
+  const { rows: units } = await pool.query<UnitRow & { target: string | null; unit_counters: boolean }>(
     // Each unit's target by its key (a lateral lookup): a join the planner hashes would read every month's targets.
-    `WITH RECURSIVE ${SUBTREE} SELECT sub.*, t.points_hundredths AS target FROM sub
+    `WITH RECURSIVE ${SUBTREE} SELECT sub.*, t.points_hundredths AS target, to_regclass('sc_unit_month') IS NOT NULL AS unit_counters FROM sub
      LEFT JOIN LATERAL (SELECT points_hundredths FROM sc_targets WHERE subject_id = sub.unit_id AND period = $2) t ON true`,
     [orgUnit ?? null, period],
   );
+  // While a new version builds beside it (blue/green), the live schema may be one from before v11, without the unit
+  // months: its person months summed by unit give the same sums (the README's "read both shapes for the duration").
+  const unitMonths =
+    units[0]?.unit_counters !== true
+      ? `(SELECT period, unit_id, sum(conversions) AS conversions, sum(revenue_fen) AS revenue_fen, sum(points_hundredths) AS points_hundredths,
+            sum(shadow_hundredths) AS shadow_hundredths, sum(penalty_hundredths) AS penalty_hundredths
+          FROM sc_person_month WHERE period = $2 AND ($1::text[] IS NULL OR unit_id = ANY($1::text[])) GROUP BY period, unit_id)`
+      : 'sc_unit_month';
   const { from, to } = businessMonthBounds(period);
   // The units whose rows are read: the subtree asked for, by its ids (a branch reads its own rows, not the bank's);
   // the whole bank when none is named (the tree is every unit), or, for the one person asked for there, the units of
@@ -133,7 +141,7 @@ export async function scorecard(
          (SELECT json_agg(json_build_array(staff_id, unit_id, rank_in_unit) ORDER BY ord) FROM ranked) AS page,
          (SELECT json_agg(json_build_array(unit_id, people)) FROM (SELECT unit_id, count(*) AS people FROM who GROUP BY unit_id) u) AS people,
          (SELECT json_agg(json_build_array(unit_id, conversions, revenue_fen, points_hundredths, shadow_hundredths, points_hundredths - penalty_hundredths))
-          FROM sc_unit_month WHERE period = $2 AND ($1::text[] IS NULL OR unit_id = ANY($1::text[]))) AS sums,
+          FROM ${unitMonths} u WHERE period = $2 AND ($1::text[] IS NULL OR unit_id = ANY($1::text[]))) AS sums,
          -- those with rows in two units or more found by counting first (a list of units for each of 8,000 people spills to disk)
          (SELECT json_agg(units) FROM (SELECT array_agg(w.unit_id) AS units FROM who w
             WHERE w.staff_id IN (SELECT staff_id FROM who GROUP BY staff_id HAVING count(*) > 1) GROUP BY w.staff_id) m) AS movers`,

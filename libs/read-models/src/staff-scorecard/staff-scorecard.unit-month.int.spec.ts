@@ -162,4 +162,24 @@ describe('staff scorecard v11: unit months as counters, a page from the score in
     const br2 = await ask('BR2', { limit: 10 });
     expect([br2.peopleTotal, rows(br2.people)]).toEqual([3, [['c1', 'SB3', 30, 1], ['c3', 'SB3', 10, 2], ['c2', 'SB3', 0, 3]]]);
   });
+  it('answers from a live schema of a version before the unit months (blue/green: v10 serves while v11 builds), as worked out by hand', async () => {
+    const before = await Promise.all([ask(undefined, { limit: 4 }), ask('BR1', { limit: 2 }), ask()]);
+    const { rows: [{ schema_name: schema }] } = await db.pool.query(`SELECT schema_name FROM projection_checkpoints WHERE name = $1`, [staffScorecardProjection.name]);
+    // The table only v11 has goes (nothing is written after this); its score indexes on sc_person_month go too.
+    await db.pool.query(`DROP TABLE "${schema}".sc_unit_month; DROP INDEX "${schema}".sc_person_month_score_idx, "${schema}".sc_person_month_unit_score_idx`);
+    const after = await Promise.all([ask(undefined, { limit: 4 }), ask('BR1', { limit: 2 }), ask()]);
+    // The same hand-worked sums as above: HO 7 people, 180 points, score -20; BR1 5, 140, -60; SB2 3, 50, -150.
+    expect(after[0].units.filter((u) => ['HO', 'BR1', 'SB2'].includes(u.unitId)).map((u) => [u.unitId, u.people, u.points, u.score])).toEqual([
+      ['HO', 7, 180, -20],
+      ['BR1', 5, 140, -60],
+      ['SB2', 3, 50, -150],
+    ]);
+    expect(rows(after[0].people)).toEqual([
+      ['a1', 'SB1', 40, 1],
+      ['b2', 'SB2', 30, 1],
+      ['c1', 'SB3', 30, 1],
+      ['a2', 'SB1', 25, 2],
+    ]);
+    expect(after).toEqual(before);
+  });
 });
