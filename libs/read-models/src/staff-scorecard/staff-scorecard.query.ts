@@ -61,7 +61,8 @@ export interface PeoplePage {
  * (the first offset + limit rows, not the month), with the rows of people in a unit by their
  * interval only (no counters: score 0) merged in only when the page reaches a score of 0 or less;
  * each page row is ranked in its whole unit by the unit-score index (1 + how many of the unit
- * scored more, as `rank()` would, however the page falls). What still reads every person-unit pair
+ * scored more, as `rank()` would, however the page falls; a row below 0 also counts its unit's
+ * rows without counters, from the month's pairs, once per unit). What still reads every person-unit pair
  * of the month below the unit (two ids each, no figures): `peopleTotal`, each unit's people and
  * the units of anyone with rows in more than one (counted once, `rollUp`), because a person is of
  * a unit's month also when their unit interval merely overlaps it, and the projection keeps no
@@ -111,8 +112,11 @@ export async function scorecard(
       : `ranked AS (
          SELECT p.ord, p.staff_id, p.unit_id,
            1 + (SELECT count(*) FROM sc_person_month m WHERE m.period = $2 AND m.unit_id = p.unit_id AND m.points_hundredths - m.penalty_hundredths > p.score AND ${registered('m')})
-             + CASE WHEN p.score < 0 THEN (SELECT count(*) FROM who w WHERE w.unit_id = p.unit_id AND NOT ${counted('w')}) ELSE 0 END AS rank_in_unit
-         FROM page p)`;
+             + CASE WHEN p.score < 0 THEN COALESCE(z.n, 0) ELSE 0 END AS rank_in_unit
+         FROM page p
+         -- a unit's rows without counters (score 0), counted once per unit of a page row below 0, not once per such row
+         LEFT JOIN (SELECT w.unit_id, count(*) AS n FROM who w WHERE w.unit_id IN (SELECT unit_id FROM page WHERE score < 0) AND NOT ${counted('w')} GROUP BY w.unit_id) z
+           ON z.unit_id = p.unit_id)`;
   const [month] = (
     await pool.query<{
       total: string;
