@@ -77,17 +77,44 @@ export async function* batches<T>(source: AsyncIterable<readonly T[]>, size: num
 }
 
 /**
- * The most events a projection tries in one transaction after what happened to its last try (`undefined`:
- * no limit, the batches as `batches` cuts them). A try of `cancelled` events the server cancelled (57014: a
- * statement_timeout too small for it, say) halves what was tried (at least 1), so the next batches are not
- * tried at the size that timed out, paying the timeout again each batch. A try of `committed` events as large
- * as the limit grows it by a quarter (at least 1): back gradually, a size that times out found again only
- * now and then; the limit is lifted once it reaches `most` (the largest batch cut). A commit smaller than the
- * limit proves nothing about it and leaves it.
+ * The most events a projection tries in one transaction since the server cancelled one of its tries
+ * (57014: a statement_timeout too small for it, say): `size`; the smallest try it cancelled, never tried
+ * again while remembered: `ceiling`; and how many tries of `size` committed since it last changed: `commits`.
  */
-export function batchLimitAfter(limit: number | undefined, tried: { readonly cancelled: number } | { readonly committed: number }, most: number): number | undefined {
-  if ('cancelled' in tried) return Math.max(1, Math.min(limit ?? Infinity, Math.floor(tried.cancelled / 2)));
-  if (limit === undefined || tried.committed < limit) return limit;
-  const grown = limit + Math.max(1, Math.floor(limit / 4));
-  return grown >= most ? undefined : grown;
+export interface BatchLimit {
+  readonly size: number;
+  readonly ceiling: number;
+  readonly commits: number;
+}
+
+/** Tries of the limit's size that commit before it grows by a quarter. */
+export const GROW_AFTER = 4;
+/** Tries just under the ceiling that commit before the ceiling is forgotten and the size may grow past it (the cause may have gone). */
+export const FORGET_AFTER = 1000;
+
+/**
+ * The limit after a projection's last try (`undefined`: no limit, the batches as `batches` cuts them).
+ * A try of `cancelled` events halves what was tried (at least 1) and remembers it as the ceiling: the
+ * next batches are not tried at the size that timed out, paying the timeout and its retries each
+ * batch. A single event cancelled alone says nothing of size (a lock wait under a timeout) and leaves
+ * the limit. Every `GROW_AFTER` commits of tries as large as the limit grow it by a quarter (at least
+ * 1), but never to the ceiling: it stops one under it, and only after `FORGET_AFTER` commits there is
+ * the ceiling forgotten and a larger size tried again. The limit is lifted once it reaches `most` (the
+ * largest batch cut). A commit smaller than the limit proves nothing about it and leaves it.
+ */
+export function batchLimitAfter(limit: BatchLimit | undefined, tried: { readonly cancelled: number } | { readonly committed: number }, most: number): BatchLimit | undefined {
+  if ('cancelled' in tried) {
+    if (tried.cancelled <= 1) return limit;
+    return { size: Math.max(1, Math.min(limit?.size ?? Infinity, Math.floor(tried.cancelled / 2))), ceiling: Math.min(limit?.ceiling ?? Infinity, tried.cancelled), commits: 0 };
+  }
+  if (limit === undefined || tried.committed < limit.size) return limit;
+  const commits = limit.commits + 1;
+  const grown = limit.size + Math.max(1, Math.floor(limit.size / 4));
+  if (grown >= limit.ceiling) {
+    if (limit.size < limit.ceiling - 1) return commits < GROW_AFTER ? { ...limit, commits } : { ...limit, size: limit.ceiling - 1, commits: 0 };
+    if (commits < FORGET_AFTER) return { ...limit, commits };
+    return grown >= most ? undefined : { size: grown, ceiling: Infinity, commits: 0 };
+  }
+  if (commits < GROW_AFTER) return { ...limit, commits };
+  return grown >= most ? undefined : { ...limit, size: grown, commits: 0 };
 }

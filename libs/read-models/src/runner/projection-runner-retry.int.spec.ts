@@ -201,7 +201,21 @@ describe('projection runner: transient errors', () => {
   it('never stops on an event the server cancels on every attempt even alone: the event before it committed, subscribed again from it, naming it, and applied once the cause goes', async () => {
     const { sizes, runner, cause } = cancelling(2);
     await runner.start();
-    const events = await store.readAll({ after: { commit: 0n, prepare: 0n }, maxCount: 3 });
+    try {
+      await cancelledAlone(runner, sizes, cause);
+    } finally {
+      await runner.stop();
+    }
+  }, 40_000);
+
+  const cancelledAlone = async (runner: ProjectionRunner, sizes: number[], cause: { holds: boolean }) => {
+    // The log shows a transaction only once every older one on the server has ended (another test database's too): wait for the 3 ticks.
+    let events = await store.readAll({ after: { commit: 0n, prepare: 0n }, maxCount: 3 });
+    for (let i = 0; i < 1000 && events.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      events = await store.readAll({ after: { commit: 0n, prepare: 0n }, maxCount: 3 });
+    }
+    expect(events).toHaveLength(3);
     // Tick 1 alone commits; tick 2 alone is cancelled on each of its 3 attempts: the loop subscribes again (resubscribing).
     for (let i = 0; i < 1500 && runner.status()[0]!.state !== 'resubscribing'; i++) await new Promise((r) => setTimeout(r, 10));
     const [interrupted] = runner.status();
@@ -215,14 +229,13 @@ describe('projection runner: transient errors', () => {
     // The cause goes (the lock released, the timeout raised): the projection goes on by itself, no restart, each tick once.
     cause.holds = false;
     expect(await runner.catchUp(20_000)).toBe(true);
-    await runner.stop();
     expect(runner.status()[0]).toMatchObject({ state: 'running', error: null, position: events[2]!.position });
     expect(await ticksSeen()).toEqual([
       { n: 1, seen: 1 },
       { n: 2, seen: 1 },
       { n: 3, seen: 1 },
     ]);
-  }, 40_000);
+  };
 
   it('stops on an error that is not transient without retrying the batch', async () => {
     const p = flaky(Infinity, () => pgError('22003', 'numeric field overflow'));
@@ -240,8 +253,8 @@ describe('projection runner: transient errors', () => {
  * A statement_timeout that cancels every batch of more than 6 events (a role-level one, say): the runner used to
  * apply a cancelled batch one event at a time and then try the next batch at full size again, paying the timeout
  * (and every retry of it) on each batch. Now it remembers a smaller size after a cancel (half of what was cancelled)
- * and grows it back by a quarter, at least one, each time a part that large commits (`batchLimitAfter`).
- * 20 ticks there at the start, batches of 10 (no catch-up size), 3 attempts.
+ * and the size cancelled as a ceiling; it grows by a quarter, at least one, after every 4 parts that large commit,
+ * never to the ceiling (`batchLimitAfter`). 20 ticks there at the start, batches of 10 (no catch-up size), 3 attempts.
  */
 describe('projection runner: a smaller batch remembered after a statement timeout', () => {
   let db: TestDatabase;
@@ -253,7 +266,7 @@ describe('projection runner: a smaller batch remembered after a statement timeou
   });
   afterEach(() => db.drop());
 
-  it('does not try the batch after a cancelled one at full size, grows back gradually, and halves again at the size that times out', async () => {
+  it('does not try the batch after a cancelled one at full size, grows back gradually, and never again tries a size that timed out', async () => {
     const sizes: number[] = [];
     const p = ticksProjection(async (tx, events) => {
       sizes.push(events.length);
@@ -270,21 +283,33 @@ describe('projection runner: a smaller batch remembered after a statement timeou
       await runner.stop();
     }
     const { rows } = await withReadModels(db.pool, ['ticks'], (q) => q.query<{ n: number; seen: number }>('SELECT n, seen FROM ticks ORDER BY n'));
-    expect(rows).toEqual(Array.from({ length: 40 }, (_, i) => ({ n: i + 1, seen: 1 })));
-  }, 60_000);
+    expect(rows).toEqual(Array.from({ length: 200 }, (_, i) => ({ n: i + 1, seen: 1 })));
+  }, 90_000);
+
+  /** Ticks `from`..`from + count - 1` appended at once (batches of 10), caught up, and the sizes tried meanwhile. */
+  const phase = async (runner: ProjectionRunner, sizes: number[], stream: string, from: number, count: number) => {
+    sizes.length = 0;
+    await store.appendToStream(stream, Array.from({ length: count }, (_, i) => tick(from + i)), 'no_stream');
+    expect(await runner.catchUp(30_000)).toBe(true);
+    return [...sizes];
+  };
+  const ones = (n: number) => Array(n).fill(1);
 
   const check = async (runner: ProjectionRunner, sizes: number[]) => {
     expect(await runner.catchUp(20_000)).toBe(true);
-    // Ticks 1-10: 10 cancelled on each of 3 attempts, then one at a time (10 × 1): the limit is 10 / 2 = 5.
-    // Ticks 11-20: 5 (11-15) commit, a part as large as the limit: 5 + max(1, floor(5 / 4)) = 6; the 5 left (16-20)
-    // commit, smaller than 6: the limit stays 6. The batch is never tried at 10 (before: 10, 10, 10, then 10 × 1 again).
-    expect(sizes).toEqual([10, 10, 10, ...Array(10).fill(1), 5, 5]);
-    // 20 more at once (ticks 21-40: batches 21-30 and 31-40). 21-26 (6) commit: 6 + 1 = 7; 27-30 (4) commit, limit 7.
-    // 31-37 (7) cancelled 3 times, one at a time (7 × 1): 7 / 2 = 3; 38-40 (3) commit: 3 + 1 = 4.
-    sizes.length = 0;
-    await store.appendToStream('clock-2', Array.from({ length: 20 }, (_, i) => tick(21 + i)), 'no_stream');
-    expect(await runner.catchUp(20_000)).toBe(true);
-    expect(sizes).toEqual([6, 4, 7, 7, 7, ...Array(7).fill(1), 3]);
+    // Ticks 1-10: 10 cancelled on each of 3 attempts, then one at a time (10 × 1): size 10 / 2 = 5, ceiling 10.
+    // Ticks 11-20: 5 (11-15) and 5 (16-20) commit: 2 commits at 5. Never tried at 10 (before: 10, 10, 10, then 10 × 1 again).
+    expect(sizes).toEqual([10, 10, 10, ...ones(10), 5, 5]);
+    // Ticks 21-40: 21-25 and 26-30 commit: the 4th commit at 5 grows it, 5 + max(1, floor(5 / 4)) = 6 (under 10).
+    // 31-36 (6) commits: 1 at 6; 37-40 (4) is smaller than the limit: proves nothing.
+    expect(await phase(runner, sizes, 'clock-2', 21, 20)).toEqual([5, 5, 6, 4]);
+    // Ticks 41-100: 41-46, 51-56, 61-66 are the 2nd, 3rd and 4th commits at 6: 6 + 1 = 7 (under 10). 71-77 (7) is cancelled
+    // 3 times, then one at a time (7 × 1): size 7 / 2 = 3, ceiling 7. 78-80 (3) commits (1); 81-83, 84-86, 87-89 (2, 3, 4):
+    // 3 + 1 = 4; 90 alone (smaller). 91-94, 95-98 (4): 2 commits at 4; 99-100 (smaller).
+    expect(await phase(runner, sizes, 'clock-3', 41, 60)).toEqual([6, 4, 6, 4, 6, 4, 7, 7, 7, ...ones(7), 3, 3, 3, 3, 1, 4, 4, 2]);
+    // Ticks 101-200: 101-104, 105-108 (3rd, 4th at 4): 5; 109-110. 111-115, 116-120, 121-125, 126-130: 4 at 5: 6.
+    // Then 6 + 1 = 7 reaches the ceiling 7: it stays 6 (for 1,000 commits), so 7 is never tried again: 6 and 4 to the end.
+    expect(await phase(runner, sizes, 'clock-4', 101, 100)).toEqual([4, 4, 2, 5, 5, 5, 5, ...Array(7).fill([6, 4]).flat()]);
     expect(runner.status()[0]).toMatchObject({ state: 'running', error: null });
   };
 });

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { comparePositions, formatPosition, START, type AllSubscription, type EventStore, type Position, type RecordedEvent } from '@app/event-store';
 import type { Projection } from './projection';
-import { batches, batchLimitAfter } from './batches';
+import { batches, batchLimitAfter, type BatchLimit } from './batches';
 import { isCancelled, isTransient } from './transient';
 import { bankTimeZone, illegalState } from '@app/domain';
 
@@ -126,7 +126,7 @@ interface Member extends Waiting {
   /** Rows changed per table since the projector last analysed it (live builds only; from the start of this run). */
   changed?: Map<string, number>;
   /** The most events it tries in one transaction since the server cancelled a batch of it (`batchLimitAfter`); none: no limit. */
-  limit?: number;
+  limit?: BatchLimit;
 }
 
 /**
@@ -554,7 +554,7 @@ export class ProjectionRunner {
     /** Events per part of this batch besides the member's limit: the normal size once a catch-up part failed. */
     let cut = Infinity;
     for (let i = 0; i < fresh.length; ) {
-      const part = fresh.slice(i, i + Math.min(cut, m.limit ?? Infinity));
+      const part = fresh.slice(i, i + Math.min(cut, m.limit?.size ?? Infinity));
       const r = await this.tryBatch(loop, m, part);
       if (r === 'left') return;
       if (r === 'applied') {
