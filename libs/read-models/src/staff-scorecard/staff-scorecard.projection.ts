@@ -310,7 +310,8 @@ export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
     // 9: a sale credits the manager assigned at its business time (sc_customers.manager_id dropped); intervals by the write side's rule (the last recorded holds);
     // 10: a customer's stays (in a wealth centre among them) as intervals of business time by the same rule (sc_customer_stays replaces sc_customers);
     // 11: a unit inside a wealth centre (a team of the centre) is in the centre: a transfer into it keeps a referrer (影子考核), one out of it to another centre keeps the stay's;
-    //     each unit's month summed as counters (sc_unit_month), sc_person_month indexed by score (a page read in order, ranks counted in the index)
+    //     each unit's month summed as counters (sc_unit_month), sc_person_month indexed by score (a page read in order, ranks counted in the index);
+    //     a transfer out of the unit a customer was onboarded into in the same batch reads that unit (it was taken for outside any centre)
     version: 11,
     dependsOnTimeZone: true, // every credit's business month
     tables: STAFF_SCORECARD_TABLES,

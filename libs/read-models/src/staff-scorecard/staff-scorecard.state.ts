@@ -114,14 +114,17 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
   // the units and every unit above them (a team inside a centre is in it), with the parents of units the batch
   // opens (a transfer into a team opened in the same batch).
   const transferred = new Set(transfers.map((e) => d(e).customerId));
+  // A stay a transfer leaves may come from the tables, or from this batch: an onboarding (its unit read here too), or a
+  // transfer before it (its unit is among the transfers' own).
   const leftUnits = [...state.stays].filter(([customerId]) => transferred.has(customerId)).flatMap(([, list]) => list.map((x) => x.unitId));
+  const onboardedHere = of(events, 'CustomerOnboarded').filter((e) => transferred.has(d(e).customerId)).map((e) => d(e).homeUnitId);
   const opened = transfers.length ? of(events, 'OrgUnitOpened').map((e) => d(e).parentId) : [];
   const units = await tx.query(
     `WITH RECURSIVE up AS (
        SELECT unit_id, parent_id, wealth_centre FROM sc_units WHERE unit_id = ANY($1::text[])
        UNION SELECT u.unit_id, u.parent_id, u.wealth_centre FROM sc_units u JOIN up ON u.unit_id = up.parent_id
      ) SELECT unit_id, parent_id, wealth_centre FROM up`,
-    [uniq([...transfers.map((e) => d(e).toUnitId), ...leftUnits, ...opened])],
+    [uniq([...transfers.map((e) => d(e).toUnitId), ...leftUnits, ...onboardedHere, ...opened])],
   );
   for (const r of units.rows) state.units.set(r.unit_id, { parentId: r.parent_id, wealthCentre: r.wealth_centre });
 
