@@ -126,25 +126,13 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
   if (JSON.stringify(now) !== JSON.stringify(nowFromDays)) throw new Error(`the answer now from the now counters differs from the day counters' at ${events} events`);
   if (process.env.BENCH_ANSWERS) appendFileSync(process.env.BENCH_ANSWERS, `${JSON.stringify({ events, now, asOf: await read((db) => campaignEffectiveness(db, campaignId, asOf)) })}\n`);
   // BENCH_EXPLAIN=file: each statement of the answer now and as of the date, with its plan as run (auto_explain, analyze, buffers).
-  if (process.env.BENCH_EXPLAIN) {
-    const file = process.env.BENCH_EXPLAIN;
-    await read(async (db) => {
-      const client = db as unknown as import('pg').PoolClient;
-      const notice = (m: { message?: string }) => appendFileSync(file, `${m.message}\n\n`);
-      client.on('notice', notice);
-      try {
-        await db.query(`LOAD 'auto_explain'`);
-        for (const x of ['log_min_duration = 0', 'log_analyze = on', 'log_buffers = on', 'log_nested_statements = on', 'log_level = notice']) await db.query(`SET auto_explain.${x}`);
-        appendFileSync(file, `=== ${events} events: now\n`);
-        await campaignEffectiveness(db, campaignId);
-        appendFileSync(file, `=== ${events} events: as of ${asOf.toISOString()}\n`);
-        await campaignEffectiveness(db, campaignId, asOf);
-        await db.query(`SET auto_explain.log_min_duration = -1`);
-      } finally {
-        client.off('notice', notice);
-      }
-    });
-  }
+  if (process.env.BENCH_EXPLAIN)
+    await read((db) =>
+      explained(db, process.env.BENCH_EXPLAIN!, [
+        [`${events} events: now`, () => campaignEffectiveness(db, campaignId)],
+        [`${events} events: as of ${asOf.toISOString()}`, () => campaignEffectiveness(db, campaignId, asOf)],
+      ]),
+    );
   const { measure, times: t, cpuOf } = sampledInTurns(pool, runs, ['now', 'nowFromDays', 'asOfDirect']);
   for (let i = 0; i < runs; i++) {
     await measure('now', () => read((db) => campaignEffectiveness(db, campaignId)));
@@ -218,25 +206,13 @@ export async function scorecardQueries(pool: Pool, events: number, period: strin
   const bankRows = (await read((db) => scorecard(db, period, undefined, { limit: 1 }))).peopleTotal;
   const page = { limit: PEOPLE_PER_PAGE.default };
   // BENCH_SCORECARD_EXPLAIN=file: each statement of the bank's and the branch's first page, with its plan as run (auto_explain, analyze, buffers).
-  if (process.env.BENCH_SCORECARD_EXPLAIN) {
-    const file = process.env.BENCH_SCORECARD_EXPLAIN;
-    await read(async (db) => {
-      const client = db as unknown as import('pg').PoolClient;
-      const notice = (m: { message?: string }) => appendFileSync(file, `${m.message}\n\n`);
-      client.on('notice', notice);
-      try {
-        await db.query(`LOAD 'auto_explain'`);
-        for (const x of ['log_min_duration = 0', 'log_analyze = on', 'log_buffers = on', 'log_nested_statements = on', 'log_level = notice']) await db.query(`SET auto_explain.${x}`);
-        appendFileSync(file, `=== ${events} events, org ${org}: the bank's first page\n`);
-        await scorecard(db, period, undefined, page);
-        appendFileSync(file, `=== ${events} events, org ${org}: BR1's first page\n`);
-        await scorecard(db, period, 'BR1', page);
-        await db.query(`SET auto_explain.log_min_duration = -1`);
-      } finally {
-        client.off('notice', notice);
-      }
-    });
-  }
+  if (process.env.BENCH_SCORECARD_EXPLAIN)
+    await read((db) =>
+      explained(db, process.env.BENCH_SCORECARD_EXPLAIN!, [
+        [`${events} events, org ${org}: the bank's first page`, () => scorecard(db, period, undefined, page)],
+        [`${events} events, org ${org}: BR1's first page`, () => scorecard(db, period, 'BR1', page)],
+      ]),
+    );
   const { measure, times: t, cpuOf } = sampledInTurns(pool, runs, ['branch', 'branchRecounted', 'bank', 'bankRecounted', 'bankEveryRow']);
   const sample = (which: Parameters<typeof measure>[0], f: (db: Queryable) => Promise<unknown>) => measure(which, () => read(f));
   for (let i = 0; i < runs; i++) {
@@ -369,4 +345,22 @@ export function readSideMarkdown(queries: readonly ReadSideQueries[], launch: Se
     );
   }
   return lines;
+}
+
+/** Runs each step on `db` with auto_explain on (analyze, buffers, nested statements), appending a title and each statement's plan as run to `file`. */
+async function explained(db: Queryable, file: string, steps: readonly (readonly [string, () => Promise<unknown>])[]): Promise<void> {
+  const client = db as unknown as import('pg').PoolClient;
+  const notice = (m: { message?: string }) => appendFileSync(file, `${m.message}\n\n`);
+  client.on('notice', notice);
+  try {
+    await db.query(`LOAD 'auto_explain'`);
+    for (const x of ['log_min_duration = 0', 'log_analyze = on', 'log_buffers = on', 'log_nested_statements = on', 'log_level = notice']) await db.query(`SET auto_explain.${x}`);
+    for (const [title, step] of steps) {
+      appendFileSync(file, `=== ${title}\n`);
+      await step();
+    }
+    await db.query(`SET auto_explain.log_min_duration = -1`);
+  } finally {
+    client.off('notice', notice);
+  }
 }
