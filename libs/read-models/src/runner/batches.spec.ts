@@ -109,62 +109,70 @@ describe('cutting the log into batches after the source was closed', () => {
 
 /**
  * The size a projection applies at after the server cancelled a batch (57014 on every attempt: a
- * statement_timeout too small for it). Largest batch cut: 500 (the `most`). GROW_AFTER 4, FORGET_AFTER 1000.
+ * statement_timeout too small for it). Largest batch cut: 500 (the `most`). GROW_AFTER 4, FORGET_AFTER_MS 10 minutes.
+ * Times in ms from an arbitrary 0.
  */
 describe('the batch limit after a cancel', () => {
-  const at = (size: number, ceiling: number, commits = 0): BatchLimit => ({ size, ceiling, commits });
-  /** `n` commits of tries as large as the limit each time. */
-  const commitsOf = (limit: BatchLimit | undefined, n: number, most = 500) => {
-    for (let i = 0; i < n; i++) limit = batchLimitAfter(limit, { committed: limit!.size }, most);
+  const at = (size: number, ceiling: number, commits = 0, since = 0): BatchLimit => ({ size, ceiling, commits, since });
+  const MINUTE = 60_000;
+  /** `n` commits of tries as large as the limit each time, at `now`. */
+  const commitsOf = (limit: BatchLimit | undefined, n: number, now = MINUTE) => {
+    for (let i = 0; i < n; i++) limit = batchLimitAfter(limit, { committed: limit!.size }, 500, now);
     return limit;
   };
 
-  it('given no limit, when a batch of 500 is cancelled, then the next ones hold at most 250, and 500 is the ceiling', () => {
-    expect(batchLimitAfter(undefined, { cancelled: 500 }, 500)).toEqual(at(250, 500));
+  it('given no limit, when a batch of 500 is cancelled at t, then the next ones hold at most 250, with 500 the ceiling, since t', () => {
+    expect(batchLimitAfter(undefined, { cancelled: 500 }, 500, 7)).toEqual(at(250, 500, 0, 7));
   });
 
   it('given a limit of 250 under 500, when a part of 250 is cancelled too, then 125 under 250; halving stops at 1', () => {
-    expect(batchLimitAfter(at(250, 500, 3), { cancelled: 250 }, 500)).toEqual(at(125, 250));
+    expect(batchLimitAfter(at(250, 500, 3), { cancelled: 250 }, 500, MINUTE)).toEqual(at(125, 250, 0, MINUTE));
     // 3 → 1 (half of 3 rounded down), never 0: one event at a time still goes on.
-    expect(batchLimitAfter(undefined, { cancelled: 3 }, 500)).toEqual(at(1, 3));
+    expect(batchLimitAfter(undefined, { cancelled: 3 }, 500, 0)).toEqual(at(1, 3));
   });
 
   it('given a limit, when a single event is cancelled alone, then the limit is left as it was (a lock wait says nothing of size)', () => {
-    expect(batchLimitAfter(at(250, 500, 2), { cancelled: 1 }, 500)).toEqual(at(250, 500, 2));
-    expect(batchLimitAfter(undefined, { cancelled: 1 }, 500)).toBeUndefined();
+    expect(batchLimitAfter(at(250, 500, 2), { cancelled: 1 }, 500, MINUTE)).toEqual(at(250, 500, 2));
+    expect(batchLimitAfter(undefined, { cancelled: 1 }, 500, MINUTE)).toBeUndefined();
   });
 
   it('given a limit of 250, when a smaller batch of 40 is cancelled, then half of what was tried, 20, under 40', () => {
-    expect(batchLimitAfter(at(250, 500), { cancelled: 40 }, 500)).toEqual(at(20, 40));
+    expect(batchLimitAfter(at(250, 500), { cancelled: 40 }, 500, MINUTE)).toEqual(at(20, 40, 0, MINUTE));
   });
 
   it('given a limit of 250 under 500, when 4 parts of 250 commit, then it grows by a quarter to 312; a commit of 100 leaves it', () => {
     // 3 commits: counted, not grown; the 4th: 250 + floor(250 / 4) = 312, counting again from 0.
     expect(commitsOf(at(250, 500), 3)).toEqual(at(250, 500, 3));
     expect(commitsOf(at(250, 500), 4)).toEqual(at(312, 500));
-    expect(batchLimitAfter(at(250, 500, 3), { committed: 100 }, 500)).toEqual(at(250, 500, 3));
+    expect(batchLimitAfter(at(250, 500, 3), { committed: 100 }, 500, MINUTE)).toEqual(at(250, 500, 3));
   });
 
-  it('given a limit of 1 under 20, when parts of the limit commit, then it grows by at least one every 4: 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, then 19 and no further', () => {
+  it('given a limit of 1 under 20, when parts of the limit commit, then it grows by at least one every 4: 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 18, then 19 and no further', () => {
     const seen: number[] = [];
     let limit: BatchLimit | undefined = at(1, 20);
     for (let i = 0; i < 12; i++) {
       seen.push(limit!.size);
       limit = commitsOf(limit, 4);
     }
-    // + max(1, floor(n / 4)): +1 up to 8, 8→10, 10→12, 12→15; 15 + 3 = 18 < 20; 18 + 4 = 22 reaches the ceiling: one under it, 19.
+    // + max(1, floor(n / 4)): +1 up to 8, 8→10, 10→12, 12→15, 15→18; 18 + 4 = 22 reaches the ceiling 20: one under it, 19.
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 18]);
     expect(limit).toEqual(at(19, 20));
-    // Under the ceiling it stays for 999 more commits, and only the 1000th forgets it: 19 + 4 = 23.
-    expect(commitsOf(limit, 999)).toEqual(at(19, 20, 999));
-    expect(commitsOf(limit, 1000)).toEqual(at(23, Infinity));
+    // Under the ceiling it stays, however many commits (within ten minutes of the cancel).
+    expect(commitsOf(limit, 2000)!.size).toBe(19);
   });
 
-  it('given a limit of 400 with no ceiling in the way, when 4 parts of 400 commit, then it is lifted (400 + 100 reaches the 500 cut)', () => {
+  it('given a limit from a cancel at 0, when anything is tried ten minutes later, then the limit is forgotten first (a lock wait does not cap a later catch-up)', () => {
+    // A commit of 40 at 9:59 leaves {250, 500}; at 10:00 the limit is gone: a commit says so, a cancel starts a new one.
+    expect(batchLimitAfter(at(250, 500), { committed: 40 }, 500, 10 * MINUTE - 1)).toEqual(at(250, 500));
+    expect(batchLimitAfter(at(250, 500), { committed: 40 }, 500, 10 * MINUTE)).toBeUndefined();
+    expect(batchLimitAfter(at(20, 40), { cancelled: 500 }, 500, 10 * MINUTE)).toEqual(at(250, 500, 0, 10 * MINUTE));
+  });
+
+  it('given a limit of 400 under no ceiling in the way, when 4 parts of 400 commit, then it is lifted (400 + 100 reaches the 500 cut)', () => {
     expect(commitsOf(at(400, Infinity), 4)).toBeUndefined();
   });
 
   it('given no limit, when a batch commits, then there is still none', () => {
-    expect(batchLimitAfter(undefined, { committed: 500 }, 500)).toBeUndefined();
+    expect(batchLimitAfter(undefined, { committed: 500 }, 500, MINUTE)).toBeUndefined();
   });
 });

@@ -78,43 +78,50 @@ export async function* batches<T>(source: AsyncIterable<readonly T[]>, size: num
 
 /**
  * The most events a projection tries in one transaction since the server cancelled one of its tries
- * (57014: a statement_timeout too small for it, say): `size`; the smallest try it cancelled, never tried
- * again while remembered: `ceiling`; and how many tries of `size` committed since it last changed: `commits`.
+ * (57014: a statement_timeout too small for it, say): `size`; the smallest try it cancelled, not tried
+ * again while remembered: `ceiling`; how many tries of `size` committed since it last changed: `commits`;
+ * and when the last cancel was (`since`, ms).
  */
 export interface BatchLimit {
   readonly size: number;
   readonly ceiling: number;
   readonly commits: number;
+  readonly since: number;
 }
 
 /** Tries of the limit's size that commit before it grows by a quarter. */
 export const GROW_AFTER = 4;
-/** Tries just under the ceiling that commit before the ceiling is forgotten and the size may grow past it (the cause may have gone). */
-export const FORGET_AFTER = 1000;
+/** How long after its last cancel a limit is forgotten, whatever committed meanwhile (the cause, a lock held or a timeout, may have gone). */
+export const FORGET_AFTER_MS = 10 * 60_000;
 
 /**
- * The limit after a projection's last try (`undefined`: no limit, the batches as `batches` cuts them).
- * A try of `cancelled` events halves what was tried (at least 1) and remembers it as the ceiling: the
- * next batches are not tried at the size that timed out, paying the timeout and its retries each
- * batch. A single event cancelled alone says nothing of size (a lock wait under a timeout) and leaves
- * the limit. Every `GROW_AFTER` commits of tries as large as the limit grow it by a quarter (at least
- * 1), but never to the ceiling: it stops one under it, and only after `FORGET_AFTER` commits there is
- * the ceiling forgotten and a larger size tried again. The limit is lifted once it reaches `most` (the
- * largest batch cut). A commit smaller than the limit proves nothing about it and leaves it.
+ * The limit after a projection's last try at `now` (`undefined`: no limit, the batches as `batches`
+ * cuts them). A try of `cancelled` events halves what was tried (at least 1) and remembers it as the
+ * ceiling: the next batches are not tried at the size that timed out, paying the timeout and its
+ * retries each batch. A single event cancelled alone says nothing of size and leaves the limit.
+ * Every `GROW_AFTER` commits of tries as large as the limit grow it by a quarter (at least 1), but
+ * never to the ceiling: it stops one under it. The limit is lifted once it reaches `most` (the largest
+ * batch cut), and forgotten `FORGET_AFTER_MS` after the last cancel, so a cancel that came from a
+ * passing cause (a lock wait) does not cap a later catch-up. Under a timeout that stays too small the
+ * attempts and backoff are paid while the size halves to one that passes, and again after each
+ * forgetting: a few times in ten minutes, not every batch. A commit smaller than the limit proves
+ * nothing about it and leaves it.
  */
-export function batchLimitAfter(limit: BatchLimit | undefined, tried: { readonly cancelled: number } | { readonly committed: number }, most: number): BatchLimit | undefined {
+export function batchLimitAfter(
+  limit: BatchLimit | undefined,
+  tried: { readonly cancelled: number } | { readonly committed: number },
+  most: number,
+  now: number,
+): BatchLimit | undefined {
+  if (limit && now - limit.since >= FORGET_AFTER_MS) limit = undefined;
   if ('cancelled' in tried) {
     if (tried.cancelled <= 1) return limit;
-    return { size: Math.max(1, Math.min(limit?.size ?? Infinity, Math.floor(tried.cancelled / 2))), ceiling: Math.min(limit?.ceiling ?? Infinity, tried.cancelled), commits: 0 };
+    return { size: Math.max(1, Math.min(limit?.size ?? Infinity, Math.floor(tried.cancelled / 2))), ceiling: Math.min(limit?.ceiling ?? Infinity, tried.cancelled), commits: 0, since: now };
   }
   if (limit === undefined || tried.committed < limit.size) return limit;
   const commits = limit.commits + 1;
-  const grown = limit.size + Math.max(1, Math.floor(limit.size / 4));
-  if (grown >= limit.ceiling) {
-    if (limit.size < limit.ceiling - 1) return commits < GROW_AFTER ? { ...limit, commits } : { ...limit, size: limit.ceiling - 1, commits: 0 };
-    if (commits < FORGET_AFTER) return { ...limit, commits };
-    return grown >= most ? undefined : { size: grown, ceiling: Infinity, commits: 0 };
-  }
   if (commits < GROW_AFTER) return { ...limit, commits };
-  return grown >= most ? undefined : { ...limit, size: grown, commits: 0 };
+  const grown = Math.min(limit.size + Math.max(1, Math.floor(limit.size / 4)), limit.ceiling - 1);
+  if (grown >= most) return undefined;
+  return grown > limit.size ? { ...limit, size: grown, commits: 0 } : { ...limit, commits };
 }

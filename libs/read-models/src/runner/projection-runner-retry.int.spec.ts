@@ -308,7 +308,7 @@ describe('projection runner: a smaller batch remembered after a statement timeou
     // 3 + 1 = 4; 90 alone (smaller). 91-94, 95-98 (4): 2 commits at 4; 99-100 (smaller).
     expect(await phase(runner, sizes, 'clock-3', 41, 60)).toEqual([6, 4, 6, 4, 6, 4, 7, 7, 7, ...ones(7), 3, 3, 3, 3, 1, 4, 4, 2]);
     // Ticks 101-200: 101-104, 105-108 (3rd, 4th at 4): 5; 109-110. 111-115, 116-120, 121-125, 126-130: 4 at 5: 6.
-    // Then 6 + 1 = 7 reaches the ceiling 7: it stays 6 (for 1,000 commits), so 7 is never tried again: 6 and 4 to the end.
+    // Then 6 + 1 = 7 reaches the ceiling 7: it stays 6 (for 10 minutes after the cancel), so 7 is not tried again: 6 and 4 to the end.
     expect(await phase(runner, sizes, 'clock-4', 101, 100)).toEqual([4, 4, 2, 5, 5, 5, 5, ...Array(7).fill([6, 4]).flat()]);
     expect(runner.status()[0]).toMatchObject({ state: 'running', error: null });
   };

@@ -558,13 +558,13 @@ export class ProjectionRunner {
       const r = await this.tryBatch(loop, m, part);
       if (r === 'left') return;
       if (r === 'applied') {
-        m.limit = batchLimitAfter(m.limit, { committed: part.length }, most);
+        m.limit = batchLimitAfter(m.limit, { committed: part.length }, most, Date.now());
         i += part.length;
         continue;
       }
       if (part.length > size) {
         this.log.error({ projection: m.checkpoint, err: String((r.error as Error)?.message ?? r.error), events: part.length, size }, 'a catch-up batch failed; applying it again in batches of the normal size');
-        if (isCancelled(r.error)) m.limit = batchLimitAfter(m.limit, { cancelled: part.length }, most);
+        if (isCancelled(r.error)) m.limit = batchLimitAfter(m.limit, { cancelled: part.length }, most, Date.now());
         cut = size;
         continue;
       }
@@ -588,7 +588,7 @@ export class ProjectionRunner {
       await this.stopOn(loop, m, part, error);
       return false;
     }
-    m.limit = batchLimitAfter(m.limit, { cancelled: part.length }, Math.max(this.options.batchSize ?? 500, this.options.catchUpBatchSize ?? 0));
+    m.limit = batchLimitAfter(m.limit, { cancelled: part.length }, Math.max(this.options.batchSize ?? 500, this.options.catchUpBatchSize ?? 0), Date.now());
     const attempts = this.options.retry?.attempts ?? RETRY_ATTEMPTS;
     if (part.length > 1) {
       this.log.error({ projection: m.checkpoint, err: String((error as Error)?.message ?? error), events: part.length, attempts }, 'the server cancelled a batch on every attempt; applying it one event at a time');
