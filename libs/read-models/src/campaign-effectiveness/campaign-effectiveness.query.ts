@@ -143,6 +143,18 @@ function groupsFromDays(read: DaysRead): string {
   const days = read === 'all' ? '' : `AND as_of_day ${read === 'after' ? '>' : '<='} $2::date`;
   const now = (cols: string, table: string) => (read === 'after' ? `UNION ALL SELECT ${cols} FROM ${table} WHERE campaign_id = $1` : '');
   const tierCols = 'grp, tier, enrolled, contacted, offered, accepted, participated, converted';
+  // Up to a day (or all of them): one pass over the day rows, summed both ways at once (the unit rows' stage sums unused).
+  if (read !== 'after')
+    return `
+    SELECT CASE WHEN GROUPING(tier) = 0 THEN 'tier' ELSE 'unit' END AS by, grp, CASE WHEN GROUPING(tier) = 0 THEN tier ELSE unit_id END AS key,
+           sum(enrolled) AS enrolled, sum(contacted) AS contacted, sum(offered) AS offered, sum(accepted) AS accepted,
+           sum(participated) AS participated, sum(converted) AS converted
+    FROM (
+      SELECT grp, unit_id, tier, enrolled, contacted, offered, accepted, participated, 0 AS converted FROM ce_group_counts WHERE campaign_id = $1 ${days}
+      UNION ALL
+      SELECT grp, unit_id, tier, 0, 0, 0, 0, 0, converted FROM ce_converted_counts WHERE campaign_id = $1 ${days}) d
+    GROUP BY GROUPING SETS ((grp, tier), (grp, unit_id)) HAVING sum(enrolled) <> 0
+    ORDER BY 1, 3, 2`;
   return `
     WITH d AS MATERIALIZED (
       SELECT grp, unit_id, tier, ${sign}enrolled AS enrolled, ${sign}contacted AS contacted, ${sign}offered AS offered, ${sign}accepted AS accepted,
