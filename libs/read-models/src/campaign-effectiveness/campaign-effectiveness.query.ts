@@ -178,11 +178,13 @@ function revenueFromDays(read: DaysRead): string {
       SELECT grp, revenue_fen, squares FROM ce_tier_now_counts WHERE campaign_id = $1
       UNION ALL SELECT grp, -revenue_fen, -squares FROM ce_revenue_counts WHERE campaign_id = $1 AND as_of_day > $2::date) r GROUP BY grp`;
 }
+/** Whether the live schema has the now counters (v14 on); a schema from before them serves while v14 builds (blue/green). */
+const NOW_COUNTERS = `(to_regclass('ce_tier_now_counts') IS NOT NULL AND to_regclass('ce_unit_now_counts') IS NOT NULL)`;
 /**
  * Whether to read a day end's groups as the now counters less the days after it: when the day is in the later half of
  * the campaign's days (its first to its last day in the daily series), the fewer day rows lie after it. Two index probes.
  */
-const LATER_HALF = `SELECT $2::date > f + (l - f) / 2 AND to_regclass('ce_unit_now_counts') IS NOT NULL AS later FROM (
+const LATER_HALF = `SELECT $2::date > f + (l - f) / 2 AND ${NOW_COUNTERS} AS later FROM (
   SELECT (SELECT day FROM ce_day_counts WHERE campaign_id = $1 ORDER BY day LIMIT 1) AS f, (SELECT day FROM ce_day_counts WHERE campaign_id = $1 ORDER BY day DESC LIMIT 1) AS l) x`;
 
 /** The tier and unit rows as of the end of `day` (or, with 'all', now), from the day counters read as `read` says. */
@@ -208,7 +210,7 @@ async function groupsAtDays(db: Queryable, campaignId: string, day: string, read
 async function countersNow(db: Queryable, campaignId: string, fromDays = false): Promise<Counters | null> {
   const all = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId])).rows as T[];
   const [row] = await all<Counters['campaign'] & { now_counters: boolean }>(
-    `SELECT ${CAMPAIGN_COLUMNS}, to_regclass('ce_tier_now_counts') IS NOT NULL AND to_regclass('ce_unit_now_counts') IS NOT NULL AS now_counters FROM ce_campaigns WHERE campaign_id = $1`,
+    `SELECT ${CAMPAIGN_COLUMNS}, ${NOW_COUNTERS} AS now_counters FROM ce_campaigns WHERE campaign_id = $1`,
   );
   if (!row) return null;
   const { now_counters: nowCounters, ...campaign } = row;

@@ -78,7 +78,7 @@ export async function scorecard(
 ): Promise<{ people: PersonScore[]; peopleTotal: number; units: UnitScore[] }> {
   const { rows: units } = await pool.query<UnitRow & { target: string | null; unit_counters: boolean }>(
     // Each unit's target by its key (a lateral lookup): a join the planner hashes would read every month's targets.
-    `WITH RECURSIVE ${SUBTREE} SELECT sub.*, t.points_hundredths AS target, to_regclass('sc_unit_month') IS NOT NULL AS unit_counters FROM sub
+    `WITH RECURSIVE ${SUBTREE} SELECT sub.*, t.points_hundredths AS target, (SELECT to_regclass('sc_unit_month') IS NOT NULL) AS unit_counters FROM sub
      LEFT JOIN LATERAL (SELECT points_hundredths FROM sc_targets WHERE subject_id = sub.unit_id AND period = $2) t ON true`,
     [orgUnit ?? null, period],
   );
