@@ -51,6 +51,19 @@ describe('projection runner: transient errors', () => {
     store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
     await store.appendToStream('clock-1', [tick(1), tick(2), tick(3)], 'no_stream');
   });
+  /**
+   * The 3 ticks once the log shows them: it shows a transaction only once every older one on the server has ended,
+   * another test database's too, so under load the runner may not see them for a while (and neither may a test).
+   */
+  const ticksInTheLog = async () => {
+    let events = await store.readAll({ after: { commit: 0n, prepare: 0n }, maxCount: 3 });
+    for (let i = 0; i < 1000 && events.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      events = await store.readAll({ after: { commit: 0n, prepare: 0n }, maxCount: 3 });
+    }
+    expect(events).toHaveLength(3);
+    return events;
+  };
   afterEach(() => db.drop());
 
   it('retries a batch after a serialization failure and a deadlock, with backoff, and applies it once', async () => {
@@ -105,6 +118,7 @@ describe('projection runner: transient errors', () => {
     const runner = new ProjectionRunner(store, db.pool, [p], { info: () => undefined, error: (o) => void errors.push(o) }, { batchSize: 10, maxBatchWaitMs: 5, retry: { initialMs: 10, maxMs: 100, attempts: 5 } });
     await runner.start();
     if (how !== 'a statement_timeout') {
+      await ticksInTheLog();
       // The projector's backend, found by what it runs (never this session's own query), cancelled as a DBA would.
       let cancelled = false;
       for (let i = 0; i < 500 && !cancelled; i++) {
@@ -209,13 +223,7 @@ describe('projection runner: transient errors', () => {
   }, 40_000);
 
   const cancelledAlone = async (runner: ProjectionRunner, sizes: number[], cause: { holds: boolean }) => {
-    // The log shows a transaction only once every older one on the server has ended (another test database's too): wait for the 3 ticks.
-    let events = await store.readAll({ after: { commit: 0n, prepare: 0n }, maxCount: 3 });
-    for (let i = 0; i < 1000 && events.length < 3; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      events = await store.readAll({ after: { commit: 0n, prepare: 0n }, maxCount: 3 });
-    }
-    expect(events).toHaveLength(3);
+    const events = await ticksInTheLog();
     // Tick 1 alone commits; tick 2 alone is cancelled on each of its 3 attempts: the loop subscribes again (resubscribing).
     for (let i = 0; i < 1500 && runner.status()[0]!.state !== 'resubscribing'; i++) await new Promise((r) => setTimeout(r, 10));
     const [interrupted] = runner.status();
