@@ -57,8 +57,8 @@ export function inForceAt<T extends Opened>(intervals: readonly T[] | undefined,
   return best;
 }
 
-/** Where an interval ends by the rule (null: it still holds): where the first of those recorded after it starts, never before its own start. */
-function endOf<T extends Opened>(intervals: readonly T[], startOf: StartOf<T>, x: T): number | null {
+/** Where an interval ends by the rule (null: it still holds): where the first of those recorded after it starts, never before its own start (the `valid_to` its cuts leave in the tables). */
+export function endOf<T extends Opened>(intervals: readonly T[], startOf: StartOf<T>, x: T): number | null {
   let to: number | null = null;
   for (const i of intervals) if (i.seq > x.seq) to = Math.min(to ?? Infinity, startOf(i) ?? -Infinity);
   const own = startOf(x) ?? -Infinity;

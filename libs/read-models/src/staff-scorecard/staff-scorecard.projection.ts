@@ -5,18 +5,46 @@ import { data as d, occurredAt as at } from '../runner/event-fields';
 import { STAFF_SCORECARD_TABLES } from './staff-scorecard.tables';
 import { activityKey, contactedKey, loadScorecardState, type ScorecardState } from './staff-scorecard.state';
 import { coverage, coverageDeltas, monthsAfter, type Assignment } from './staff-scorecard.adherence';
-import { managerAt, placeInterval, stayAt, unitAt, type CustomerStay } from './staff-scorecard.intervals';
+import { managerAt, placeInterval, stayAt, unitAt, type CustomerStay, type StaffInterval } from './staff-scorecard.intervals';
+import { counterKey, coverageEffects, covers, personCoverage, registered } from './staff-scorecard.people';
 
 const seqOf = (e: RecordedEvent) => e.position.prepare;
 /** The figures of a person's month that their unit's month sums too (sc_unit_month). */
 const UNIT_FIGURES = ['conversions', 'revenue_fen', 'points_hundredths', 'shadow_hundredths', 'penalty_hundredths'] as const;
-/** What a fact adds to its person's month, and to their unit's month (only when it changes one of the unit's figures). */
-function month(staffId: string, unitId: string, period: string, counts: Record<string, number>): Effect[] {
+/**
+ * What a fact adds to its person's month, and to their unit's month (only when it changes one of the unit's figures); a
+ * person's first counters in a unit and month may make them of its month (`newCounters`; `there`: the row is known to be
+ * there, a reversal's).
+ */
+function month(s: ScorecardState | 'there', staffId: string, unitId: string, period: string, counts: Record<string, number>): Effect[] {
   const person = upsert('sc_person_month', { staff_id: staffId, unit_id: unitId, period, ...counts });
-  if (!UNIT_FIGURES.some((f) => counts[f])) return [person];
+  const effects = s === 'there' ? [person] : [person, ...newCounters(s, staffId, unitId, period)];
+  if (!UNIT_FIGURES.some((f) => counts[f])) return effects;
   const unit: Record<string, number | string> = { period, unit_id: unitId };
   for (const f of UNIT_FIGURES) unit[f] = counts[f] ?? 0;
-  return [person, upsert('sc_unit_month', unit)];
+  return [...effects, upsert('sc_unit_month', unit)];
+}
+
+/** A person's counters in a unit and month, if they are the first there: what that changes of the people counters (staff-scorecard.people.ts). */
+function newCounters(s: ScorecardState, staffId: string, unitId: string, period: string): Effect[] {
+  const mine = s.counters.get(staffId) ?? s.counters.set(staffId, new Set()).get(staffId)!;
+  const key = counterKey(unitId, period);
+  if (mine.has(key)) return [];
+  // Counters only for people whose intervals and counters the batch read (the state's rule): never a guess.
+  if (s.staffRead !== 'all' && !s.staffRead.has(staffId)) throw new Error(`staff-scorecard: counters for ${staffId}, whose intervals the batch did not read`);
+  const intervals = s.staffUnits.get(staffId);
+  mine.add(key);
+  // Not registered (counted from their registration), or of the unit's month already by an interval (nearly always): nothing changes.
+  if (!registered(intervals)) return [];
+  const was = personCoverage(intervals, [...mine].filter((k) => k !== key));
+  if (covers(was, unitId, period)) return [];
+  return coverageEffects(staffId, was, personCoverage(intervals, mine));
+}
+
+/** What a registration or move does to a person's coverage (their intervals before and after it). */
+function recovered(s: ScorecardState, staffId: string, was: readonly StaffInterval[] | undefined, now: readonly StaffInterval[]): Effect[] {
+  const mine = s.counters.get(staffId) ?? [];
+  return coverageEffects(staffId, personCoverage(was, mine), personCoverage(now, mine));
 }
 
 /** Ends the intervals the event cuts (`placeInterval`), and opens one from the event's time that holds now (the last recorded). */
@@ -53,7 +81,7 @@ function contacted(s: ScorecardState, staffId: string, unitId: string, period: s
   const key = contactedKey(period, staffId, unitId, customerId);
   if (!s.contactedKeys.has(key)) {
     s.contactedKeys.add(key);
-    effects.push(upsert('sc_contacted', { staff_id: staffId, unit_id: unitId, period, customer_id: customerId }), ...month(staffId, unitId, period, { customers_contacted: 1 }));
+    effects.push(upsert('sc_contacted', { staff_id: staffId, unit_id: unitId, period, customer_id: customerId }), ...month(s, staffId, unitId, period, { customers_contacted: 1 }));
   }
   const months = s.contactedMonths.get(customerId) ?? new Set<string>();
   s.contactedMonths.set(customerId, months);
@@ -77,7 +105,7 @@ function activity(e: RecordedEvent, s: ScorecardState, kind: 'contact' | 'compla
   return [
     ...moved,
     upsert('sc_activity', row),
-    ...month(staffId, unitId, period, { contacts: kind === 'contact' ? 1 : 0, complaints: kind === 'complaint' ? 1 : 0, unsuitable: kind === 'unsuitable' ? 1 : 0, penalty_hundredths: penalty }),
+    ...month(s, staffId, unitId, period, { contacts: kind === 'contact' ? 1 : 0, complaints: kind === 'complaint' ? 1 : 0, unsuitable: kind === 'unsuitable' ? 1 : 0, penalty_hundredths: penalty }),
     ...(kind === 'contact' ? contacted(s, staffId, unitId, period, d(e).customerId) : []),
   ];
 }
@@ -181,8 +209,10 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
     // The unit someone is registered in holds from the beginning of the log until they first move.
     case 'StaffMemberRegistered': {
       if (s.staffUnits.get(x.staffId)?.length) return [];
-      s.staffUnits.set(x.staffId, [{ eventId: e.metadata.eventId, seq: seqOf(e), unitId: x.unitId, validFrom: null }]);
+      const since: StaffInterval[] = [{ eventId: e.metadata.eventId, seq: seqOf(e), unitId: x.unitId, validFrom: null }];
+      s.staffUnits.set(x.staffId, since);
       return [
+        ...recovered(s, x.staffId, [], since),
         upsert('sc_staff', { staff_id: x.staffId, unit_id: x.unitId, role: x.role, display_name: x.displayName }),
         upsert('sc_staff_units', { staff_id: x.staffId, event_id: e.metadata.eventId, seq: seqOf(e).toString(), unit_id: x.unitId, valid_from: null, valid_to: null }),
       ];
@@ -193,9 +223,10 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
       if (intervals.some((i) => i.eventId === e.metadata.eventId)) return [];
       const t = Date.parse(at(e));
       const { cuts } = placeInterval(intervals, (i) => i.validFrom, t);
-      s.staffUnits.set(x.staffId, [...intervals, { eventId: e.metadata.eventId, seq: seqOf(e), unitId: x.toUnitId, validFrom: t }]);
+      const now = [...intervals, { eventId: e.metadata.eventId, seq: seqOf(e), unitId: x.toUnitId, validFrom: t }];
+      s.staffUnits.set(x.staffId, now);
       const closed = cuts.map((c) => ({ eventId: c.interval.eventId, to: c.to }));
-      return [update('sc_staff', { staff_id: x.staffId, unit_id: x.toUnitId }), ...nextInterval('sc_staff_units', { staff_id: x.staffId }, closed, e, { unit_id: x.toUnitId })];
+      return [...recovered(s, x.staffId, intervals, now), update('sc_staff', { staff_id: x.staffId, unit_id: x.toUnitId }), ...nextInterval('sc_staff_units', { staff_id: x.staffId }, closed, e, { unit_id: x.toUnitId })];
     }
     case 'StaffRoleChanged':
       return [update('sc_staff', { staff_id: x.staffId, role: x.to })];
@@ -254,7 +285,7 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
             event_id: e.metadata.eventId,
             occurred_at: at(e),
           }),
-          ...month(credit.staffId, unitId, period, creditCounts(credit.kind, credit.conversions, credit.revenueFen, credit.pointsHundredths, 1)),
+          ...month(s, credit.staffId, unitId, period, creditCounts(credit.kind, credit.conversions, credit.revenueFen, credit.pointsHundredths, 1)),
         );
       }
       s.credits.set(key, known);
@@ -266,7 +297,7 @@ export function scorecardEffects(e: RecordedEvent, s: ScorecardState): Effect[] 
         .filter((k) => !k.reversed)
         .flatMap((k) => {
           k.reversed = true;
-          return [update('sc_credits', { customer_id: x.customerId, conversion_id: x.conversionId, kind: k.kind, reversed: true }), ...month(k.staffId, k.unitId, k.period, creditCounts(k.kind, k.conversions, k.revenueFen, k.pointsHundredths, -1))];
+          return [update('sc_credits', { customer_id: x.customerId, conversion_id: x.conversionId, kind: k.kind, reversed: true }), ...month('there', k.staffId, k.unitId, k.period, creditCounts(k.kind, k.conversions, k.revenueFen, k.pointsHundredths, -1))];
         });
     case 'CustomerContacted':
       return activity(e, s, 'contact');
@@ -312,7 +343,9 @@ export function staffScorecardProjectionWith(overrides: Partial<ScoringRules>) {
     // 11: a unit inside a wealth centre (a team of the centre) is in the centre: a transfer into it keeps a referrer (影子考核), one out of it to another centre keeps the stay's;
     //     each unit's month summed as counters (sc_unit_month), sc_person_month indexed by score (a page read in order, ranks counted in the index);
     //     a transfer out of the unit a customer was onboarded into in the same batch reads that unit (it was taken for outside any centre)
-    version: 11,
+    // 12: each unit's people per month as deltas (sc_unit_people) and who is of two units in a month (sc_month_movers), by each
+    //     person's coverage (staff-scorecard.people.ts): the scorecard no longer reads the month's person-unit pairs to count them
+    version: 12,
     dependsOnTimeZone: true, // every credit's business month
     tables: STAFF_SCORECARD_TABLES,
     eventTypes: EVENT_TYPES,

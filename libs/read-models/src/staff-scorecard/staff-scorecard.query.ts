@@ -62,12 +62,16 @@ export interface PeoplePage {
  * interval only (no counters: score 0) merged in only when the page reaches a score of 0 or less;
  * each page row is ranked in its whole unit by the unit-score index (1 + how many of the unit
  * scored more, as `rank()` would, however the page falls; a row below 0 also counts its unit's
- * rows without counters, from the month's pairs, once per unit). What still reads every person-unit pair
- * of the month below the unit (two ids each, no figures): `peopleTotal`, each unit's people and
- * the units of anyone with rows in more than one (counted once, `rollUp`), because a person is of
- * a unit's month also when their unit interval merely overlaps it, and the projection keeps no
- * row per person and month for that. With no limit, every row is ranked by one window. Then the
- * page's rows are read in full (`read`).
+ * rows without counters, from the month's pairs, once per unit). The people counts (`peopleTotal`:
+ * every person-unit row below the unit; each unit's people; the units of anyone with rows in more
+ * than one, counted once up the tree by `rollUp`) come from the people counters
+ * (staff-scorecard.people.ts, v12): each unit's deltas summed up to the month, and the month's
+ * rows of people in two units or more; not from the month's person-unit pairs (8,000 at a bank),
+ * which they are equal to. Those pairs (`who`: counters there, or a unit interval overlapping the
+ * month, registered people only) are still read for one person's rows, for a page that reaches a
+ * score of 0 or less (rows by interval only), for every row (no limit: ranked by one window), and
+ * from a live schema without the people counters (before v12, blue/green). Then the page's rows
+ * are read in full (`read`).
  */
 export async function scorecard(
   pool: Queryable,
@@ -76,9 +80,10 @@ export async function scorecard(
   page: PeoplePage = {},
   read: PeopleReader = readPeople,
 ): Promise<{ people: PersonScore[]; peopleTotal: number; units: UnitScore[] }> {
-  const { rows: units } = await pool.query<UnitRow & { target: string | null; unit_counters: boolean }>(
+  const { rows: units } = await pool.query<UnitRow & { target: string | null; unit_counters: boolean; people_counters: boolean }>(
     // Each unit's target by its key (a lateral lookup): a join the planner hashes would read every month's targets.
-    `WITH RECURSIVE ${SUBTREE} SELECT sub.*, t.points_hundredths AS target, (SELECT to_regclass('sc_unit_month') IS NOT NULL) AS unit_counters FROM sub
+    `WITH RECURSIVE ${SUBTREE} SELECT sub.*, t.points_hundredths AS target, (SELECT to_regclass('sc_unit_month') IS NOT NULL) AS unit_counters,
+       (SELECT to_regclass('sc_unit_people') IS NOT NULL AND to_regclass('sc_month_movers') IS NOT NULL) AS people_counters FROM sub
      LEFT JOIN LATERAL (SELECT points_hundredths FROM sc_targets WHERE subject_id = sub.unit_id AND period = $2) t ON true`,
     [orgUnit ?? null, period],
   );
@@ -99,6 +104,21 @@ export async function scorecard(
     const own = await pool.query<{ unit_id: string }>(`SELECT DISTINCT unit_id FROM (${PEOPLE_OF_THE_MONTH}) w`, [period, null, from, to, [page.staffId]]);
     unitIds = own.rows.map((r) => r.unit_id);
   }
+  // The people counts: from the people counters (v12: each unit's deltas summed up to the month, and the month's people of
+  // two units or more), but for one person's rows (theirs only) or a live schema from before v12 (blue/green), which
+  // count the month's pairs below the unit (`who`).
+  const counters = units[0]?.people_counters === true && !page.staffId;
+  const peopleCounts = counters
+    ? `NULL::bigint AS total,
+         (SELECT json_agg(json_build_array(unit_id, people)) FROM (SELECT unit_id, sum(people) AS people FROM sc_unit_people
+            WHERE period <= $2 AND ($1::text[] IS NULL OR unit_id = ANY($1::text[])) GROUP BY unit_id HAVING sum(people) <> 0) u) AS people,
+         (SELECT json_agg(units) FROM (SELECT array_agg(unit_id) AS units FROM sc_month_movers
+            WHERE period = $2 AND counted > 0 AND ($1::text[] IS NULL OR unit_id = ANY($1::text[])) GROUP BY staff_id HAVING count(*) > 1) m) AS movers`
+    : `(SELECT count(*) FROM who WHERE $5::text IS NULL OR staff_id = $5) AS total,
+         (SELECT json_agg(json_build_array(unit_id, people)) FROM (SELECT unit_id, count(*) AS people FROM who GROUP BY unit_id) u) AS people,
+         -- those with rows in two units or more found by counting first (a list of units for each of 8,000 people spills to disk)
+         (SELECT json_agg(units) FROM (SELECT array_agg(w.unit_id) AS units FROM who w
+            WHERE w.staff_id IN (SELECT staff_id FROM who GROUP BY staff_id HAVING count(*) > 1) GROUP BY w.staff_id) m) AS movers`;
   const registered = (alias: string) => `EXISTS (SELECT 1 FROM sc_staff s WHERE s.staff_id = ${alias}.staff_id)`;
   const counted = (alias: string) => `EXISTS (SELECT 1 FROM sc_person_month c WHERE c.period = $2 AND c.unit_id = ${alias}.unit_id AND c.staff_id = ${alias}.staff_id)`;
   // Ranks in unit: for a page, each of its rows counted in the unit-score index (and, below 0, the unit's rows of score 0
@@ -114,12 +134,14 @@ export async function scorecard(
            1 + (SELECT count(*) FROM sc_person_month m WHERE m.period = $2 AND m.unit_id = p.unit_id AND m.points_hundredths - m.penalty_hundredths > p.score AND ${registered('m')})
              + CASE WHEN p.score < 0 THEN COALESCE(z.n, 0) ELSE 0 END AS rank_in_unit
          FROM page p
-         -- a unit's rows without counters (score 0), counted once per unit of a page row below 0, not once per such row
-         LEFT JOIN (SELECT w.unit_id, count(*) AS n FROM who w WHERE w.unit_id IN (SELECT unit_id FROM page WHERE score < 0) AND NOT ${counted('w')} GROUP BY w.unit_id) z
+         -- a unit's rows without counters (score 0), counted once per unit of a page row below 0, not once per such row;
+         -- the month's pairs not read at all for a page without one (a join would start on them before finding none)
+         LEFT JOIN (SELECT w.unit_id, count(*) AS n FROM who w
+                    WHERE (SELECT min(score) FROM page) < 0 AND w.unit_id IN (SELECT unit_id FROM page WHERE score < 0) AND NOT ${counted('w')} GROUP BY w.unit_id) z
            ON z.unit_id = p.unit_id)`;
   const [month] = (
     await pool.query<{
-      total: string;
+      total: string | null;
       page: [string, string, number][] | null;
       people: [string, number][] | null;
       sums: [string, number, number, number, number, number][] | null;
@@ -141,14 +163,10 @@ export async function scorecard(
          SELECT *, row_number() OVER (ORDER BY score DESC, staff_id, unit_id) AS ord
          FROM (SELECT * FROM (SELECT * FROM top UNION ALL SELECT * FROM uncounted) a ORDER BY score DESC, staff_id, unit_id LIMIT $6 OFFSET $7) p),
        ${ranked}
-       SELECT (SELECT count(*) FROM who WHERE $5::text IS NULL OR staff_id = $5) AS total,
-         (SELECT json_agg(json_build_array(staff_id, unit_id, rank_in_unit) ORDER BY ord) FROM ranked) AS page,
-         (SELECT json_agg(json_build_array(unit_id, people)) FROM (SELECT unit_id, count(*) AS people FROM who GROUP BY unit_id) u) AS people,
+       SELECT (SELECT json_agg(json_build_array(staff_id, unit_id, rank_in_unit) ORDER BY ord) FROM ranked) AS page,
          (SELECT json_agg(json_build_array(unit_id, conversions, revenue_fen, points_hundredths, shadow_hundredths, points_hundredths - penalty_hundredths))
           FROM ${unitMonths} u WHERE period = $2 AND ($1::text[] IS NULL OR unit_id = ANY($1::text[]))) AS sums,
-         -- those with rows in two units or more found by counting first (a list of units for each of 8,000 people spills to disk)
-         (SELECT json_agg(units) FROM (SELECT array_agg(w.unit_id) AS units FROM who w
-            WHERE w.staff_id IN (SELECT staff_id FROM who GROUP BY staff_id HAVING count(*) > 1) GROUP BY w.staff_id) m) AS movers`,
+         ${peopleCounts}`,
       [unitIds, period, from, to, page.staffId ?? null, page.limit ?? null, page.offset ?? 0],
     )
   ).rows;
@@ -167,7 +185,9 @@ export async function scorecard(
   for (const [unitId, conversions, revenueFen, pointsHundredths, shadowHundredths, scoreHundredths] of month!.sums ?? [])
     Object.assign(sumsOf(String(unitId)), { conversions: Number(conversions), revenueFen: Number(revenueFen), pointsHundredths: Number(pointsHundredths), shadowHundredths: Number(shadowHundredths), scoreHundredths: Number(scoreHundredths) });
   const targets = units.filter((u) => u.target !== null).map((u) => ({ subject_id: u.unit_id, points_hundredths: u.target! }));
-  return { people, peopleTotal: Number(month!.total), units: rollUp(units, [...unitSums.values()], month!.movers ?? [], targets) };
+  // With the counters, every person-unit row below the unit: each unit's people (all units for the bank, those outside the tree among them).
+  const peopleTotal = month!.total !== null ? Number(month!.total) : (month!.people ?? []).reduce((n, [, people]) => n + Number(people), 0);
+  return { people, peopleTotal, units: rollUp(units, [...unitSums.values()], month!.movers ?? [], targets) };
 }
 
 /** The units at or below $1 (all units when null: from the roots down), as `sub`. */

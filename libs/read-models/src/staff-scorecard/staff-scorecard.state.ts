@@ -5,6 +5,7 @@ import { businessMonth } from '@app/domain';
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import type { Assignment } from './staff-scorecard.adherence';
 import { managerAt, type CustomerStay, type StaffInterval } from './staff-scorecard.intervals';
+import { counterKey } from './staff-scorecard.people';
 
 /** One of a sale's credits (at most one of each kind per sale: the key of sc_credits is the customer, the conversion and the kind). */
 export interface CreditRow {
@@ -47,6 +48,13 @@ export interface ScorecardState {
   horizon: string | null;
   /** Customers assigned now, per person: read whole when the batch may move the horizon (else only changes are recorded). */
   readonly openCounts: Map<string, number>;
+  /**
+   * The units and months each person has counters in (`counterKey`; their coverage, staff-scorecard.people.ts): every one
+   * of those the batch registers or moves, and of everyone a fact may credit or place, those of the batch's months.
+   */
+  readonly counters: Map<string, Set<string>>;
+  /** Whose intervals and counters were read (`staffUnits` holds nothing for one never registered nor moved); `all`: everyone's (an empty read model). */
+  readonly staffRead: Set<string> | 'all';
 }
 
 export const emptyScorecardState = (overrides: Partial<ScoringRules> = {}): ScorecardState => ({
@@ -63,6 +71,8 @@ export const emptyScorecardState = (overrides: Partial<ScoringRules> = {}): Scor
   contactedKeys: new Set(),
   horizon: null,
   openCounts: new Map(),
+  counters: new Map(),
+  staffRead: 'all',
 });
 
 export const contactedKey = (period: string, staffId: string, unitId: string, customerId: string) => JSON.stringify([period, staffId, unitId, customerId]);
@@ -91,9 +101,9 @@ export const activityKey = (e: RecordedEvent): string | null => {
   }
 };
 
-/** Ten reads for the whole batch (eleven when it moves the adherence horizon), each for the subjects its events name. */
+/** Eleven reads for the whole batch (twelve when it moves the adherence horizon), each for the subjects its events name. */
 export async function loadScorecardState(tx: PoolClient, events: readonly RecordedEvent[], overrides: Partial<ScoringRules>): Promise<ScorecardState> {
-  const state = emptyScorecardState(overrides);
+  const state: ScorecardState = { ...emptyScorecardState(overrides), staffRead: new Set() };
   const settings = await tx.query<{ rules: ScoringRules }>(`SELECT rules FROM sc_settings WHERE id = 1`);
   state.rules = { ...DEFAULT_SCORING, ...settings.rows[0]?.rules, ...overrides };
 
@@ -147,9 +157,13 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
   // Everyone a fact may place in their unit: the people the events name and the manager at each sale as stored (one
   // assigned in the batch is named by its event). A referring manager's credit is placed in the stay's referring
   // sub-branch, a shadow credit in the stay's centre: neither needs their units.
+  // Everyone a fact may credit is read too (their coverage, staff-scorecard.people.ts): any manager of the customers
+  // (one may be the manager at a sale or at a move up to a centre, and so a referrer) and the stays' referrers.
   const staffIds = uniq([
     ...events.flatMap((e) => [d(e).staffId, d(e).referrerStaffId]),
     ...recorded.map((e) => managerAt(state.assignments.get(d(e).customerId), Date.parse(at(e)), e.position.prepare)),
+    ...[...state.assignments.values()].flatMap((list) => list.map((a) => a.managerId)),
+    ...[...state.stays.values()].flatMap((list) => list.map((x) => x.referrer?.staffId)),
   ]);
   const intervals = await tx.query(`SELECT staff_id, event_id, seq, unit_id, valid_from FROM sc_staff_units WHERE staff_id = ANY($1::text[]) ORDER BY seq`, [staffIds]);
   for (const r of intervals.rows) {
@@ -157,6 +171,16 @@ export async function loadScorecardState(tx: PoolClient, events: readonly Record
     list.push({ eventId: r.event_id, seq: BigInt(r.seq), unitId: r.unit_id, validFrom: r.valid_from ? (r.valid_from as Date).getTime() : null });
     state.staffUnits.set(r.staff_id, list);
   }
+  // Their counters' units: all of them for whoever the batch registers or moves (their coverage is recomputed whole),
+  // those of the batch's months for the rest (a fact adds counters only in its own month).
+  const whole = uniq(of(events, 'StaffMemberRegistered', 'StaffMemberMoved').map((e) => d(e).staffId));
+  const months = uniq(of(events, 'ConversionRecorded', 'CustomerContacted', 'ComplaintRecorded', 'OfferBlockedAsUnsuitable').map((e) => businessMonth(at(e))));
+  const counters = await tx.query<{ staff_id: string; unit_id: string; period: string }>(
+    `SELECT staff_id, unit_id, period FROM sc_person_month WHERE staff_id = ANY($1::text[]) OR (staff_id = ANY($2::text[]) AND period = ANY($3::text[]))`,
+    [whole, staffIds, months],
+  );
+  for (const id of staffIds) (state.staffRead as Set<string>).add(id);
+  for (const r of counters.rows) (state.counters.get(r.staff_id) ?? state.counters.set(r.staff_id, new Set()).get(r.staff_id)!).add(counterKey(r.unit_id, r.period));
 
   const sales = of(events, 'ConversionRecorded', 'ConversionReversed');
   const credits = await tx.query(

@@ -139,14 +139,14 @@ export const SC_PERSON_MONTH: TableShape = {
     `CREATE INDEX sc_person_month_score_idx ON sc_person_month (period, (points_hundredths - penalty_hundredths) DESC, staff_id, unit_id)`,
     // A person's rank in their unit: how many of the unit scored more, counted in the index.
     `CREATE INDEX sc_person_month_unit_score_idx ON sc_person_month (period, unit_id, (points_hundredths - penalty_hundredths))`,
+    // Which units and months a person has counters in (their coverage: staff-scorecard.people.ts), read per batch by the projection.
+    `CREATE INDEX sc_person_month_staff_idx ON sc_person_month (staff_id, period)`,
   ],
 };
 /**
  * The counters a unit's totals read: per unit and month, the sums of its own person-unit rows
  * (sc_person_month), added to by the same effects (a unit row is written only by an effect that
- * changes one of them). Score = points less penalties. People are not counted here: someone is of
- * a unit's month also when their unit interval merely overlaps it, with no counters there
- * (staff-scorecard.query.ts counts the month's rows).
+ * changes one of them). Score = points less penalties. People are counted apart (`SC_UNIT_PEOPLE`).
  */
 export const SC_UNIT_MONTH: TableShape = {
   name: 'sc_unit_month',
@@ -160,6 +160,22 @@ export const SC_UNIT_MONTH: TableShape = {
     shadow_hundredths: count('bigint'),
     penalty_hundredths: count('bigint'),
   },
+};
+/**
+ * The people of each unit's month as deltas (staff-scorecard.people.ts): a unit's people in a month
+ * are the sum of its rows up to it (someone of the unit's month by counters there or by a unit
+ * interval overlapping it; registered people only; `0000-00`: since the beginning).
+ */
+export const SC_UNIT_PEOPLE: TableShape = {
+  name: 'sc_unit_people',
+  key: ['unit_id', 'period'],
+  columns: { unit_id: text, period: text, people: count() },
+};
+/** Who is of two units or more in a month: a row per unit of theirs then (`counted` 1; 0 once they no longer are). */
+export const SC_MONTH_MOVERS: TableShape = {
+  name: 'sc_month_movers',
+  key: ['period', 'staff_id', 'unit_id'],
+  columns: { period: text, staff_id: text, unit_id: text, counted: count() },
 };
 /**
  * Maintenance-plan adherence per person and month (staff-scorecard.adherence.ts): the customers
@@ -190,6 +206,8 @@ export const STAFF_SCORECARD_TABLES: readonly TableShape[] = [
   SC_CONTACTED,
   SC_PERSON_MONTH,
   SC_UNIT_MONTH,
+  SC_UNIT_PEOPLE,
+  SC_MONTH_MOVERS,
   SC_STAFF_MONTH,
   SC_OPEN_ASSIGNMENTS,
   SC_HORIZON,
