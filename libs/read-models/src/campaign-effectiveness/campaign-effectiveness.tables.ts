@@ -158,10 +158,12 @@ export const campaignEffectivenessTables = (timeZone: string): TableShape[] => [
   CE_CUSTOMERS,
   CE_CUSTOMER_UNITS,
   CE_CUSTOMER_TIERS,
-  CE_PARTICIPANTS,
   CE_CONTACTS,
   CE_CONVERSIONS,
   CE_GROUP_CONVERSIONS,
+  // Written after the sales and the pairs of the batch (tables are written in this order): the participants' trigger
+  // reads them to say which owning units' campaigns count each treatment sale (ce_treatment_sales).
+  CE_PARTICIPANTS,
   CE_COSTS,
   CE_FEEDBACK,
   ceComplaints(timeZone),
