@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore, type NewEvent } from '@app/event-store';
+import { endOfBusinessDay } from '@app/domain';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { projectToEnd } from '../../../../test/support/project-to-end';
 import { withReadModels } from '../runner/read-model-position';
@@ -14,6 +15,8 @@ const ev = (type: string, data: object, occurredAt: string): NewEvent => ({
 });
 const sale = (conversionId: string, customerId: string, productCode: string, revenue: string, occurredAt: string, campaignId: string | null = null) =>
   ev('ConversionRecorded', { conversionId, customerId, staffId: 'rm1', productCode, amount: '1000.00', revenue, campaignId }, occurredAt);
+const cost = (campaignId: string, costId: string, amount: string, occurredAt: string, customerId: string | null = null) =>
+  ev('CampaignCostRecorded', { campaignId, costId, amount, customerId }, occurredAt);
 const draft = (campaignId: string, ownerUnitId: string, productCodes: string[], end: string) =>
   ev(
     'CampaignDrafted',
@@ -25,7 +28,7 @@ const A_LAUNCH = '2026-12-01T10:00:00+08:00';
 const B_LAUNCH = '2026-12-05T10:00:00+08:00';
 
 /**
- * Issue 13 item 9: the campaign list's totals across two campaigns of two units, all times Beijing.
+ * Issue 13 item 9 and the campaign list's totals across two campaigns with costs, all times Beijing.
  *
  * A (BR1; DEP, FUND) launched 1 Dec 10:00, still running: treatment M, N, R; control Q.
  * B (BR2; DEP) launched 5 Dec 10:00, completed 20 Dec 18:00: treatment M, P, R.
@@ -45,6 +48,9 @@ const B_LAUNCH = '2026-12-05T10:00:00+08:00';
  *   Q  VQ1 DEP   500.00 12 Dec             none    (A's control group)
  *   R  VR1 DEP    80.00  6 Dec 15:00       A, B    (R's one sale, in both campaigns: item 9)
  * Sold in all (standing): M 380.00 + N 70.00 + P 110.00 + Q 500.00 + R 80.00 = 1,140.00.
+ *
+ * Costs: A 300.00 (2 Dec), 1,200.00 (31 Dec 23:30), 45.50 for M (1 Jan 00:30: 16:30 UTC on 31 Dec) = 1,545.50;
+ *        B 250.25 (5 Dec 10:00), 99.75 (31 Dec 23:59, an invoice after the completion) = 350.00.
  */
 const HISTORY: [string, NewEvent[]][] = [
   ...['M', 'N', 'R'].map((id): [string, NewEvent[]] => [`customer-${id}`, [ev('CustomerOnboarded', { customerId: id, homeUnitId: 'SB1' }, '2026-01-01T09:00:00+08:00')]]),
@@ -73,19 +79,24 @@ const HISTORY: [string, NewEvent[]][] = [
   ['campaign-B', [ev('CampaignCompleted', { campaignId: 'B' }, '2026-12-20T18:00:00+08:00')]],
   ['customer-M', [sale('VM5', 'M', 'DEP', '5.00', '2026-12-21T09:00:00+08:00')]],
   ['customer-N', [sale('VN1', 'N', 'DEP', '30.00', '2026-12-31T23:30:00+08:00', 'A'), sale('VN2', 'N', 'FUND', '70.00', '2027-01-01T00:30:00+08:00', 'A')]],
+  [
+    'campaign-A',
+    [cost('A', 'CA1', '300.00', '2026-12-02T09:00:00+08:00'), cost('A', 'CA2', '1200.00', '2026-12-31T23:30:00+08:00'), cost('A', 'CA3', '45.50', '2027-01-01T00:30:00+08:00', 'M')],
+  ],
+  ['campaign-B', [cost('B', 'CB1', '250.25', '2026-12-05T10:00:00+08:00'), cost('B', 'CB2', '99.75', '2026-12-31T23:59:00+08:00')]],
   ['customer-N', [ev('ConversionReversed', { customerId: 'N', conversionId: 'VN1', reasonNote: null }, '2027-01-02T09:00:00+08:00')]],
 ];
 
 // A: treatment M 25 + 100 + 40 + 10 + 200 + 5 = 380.00, N 70.00, R 80.00: 3 customers, 530.00; tagged VM1 100.00 + VN2 70.00.
-const A = { campaigns: 1, conversions: 2, revenue: '170.00', cost: '0.00', treatmentConverted: 3, treatmentRevenue: '530.00' };
+const A = { campaigns: 1, conversions: 2, revenue: '170.00', cost: '1545.50', treatmentConverted: 3, treatmentRevenue: '530.00' };
 // B: treatment M 40 + 10 = 50.00, P 60.00, R 80.00: 3 customers, 190.00; tagged VM2 40.00 + VP1 60.00.
-const B = { campaigns: 1, conversions: 2, revenue: '100.00', cost: '0.00', treatmentConverted: 3, treatmentRevenue: '190.00' };
+const B = { campaigns: 1, conversions: 2, revenue: '100.00', cost: '350.00', treatmentConverted: 3, treatmentRevenue: '190.00' };
 // BR1 owns A and C (C adds a campaign and nothing else).
 const BR1 = { ...A, campaigns: 2 };
-// All three: tagged 170 + 100 = 270.00 in 4 sales; treatment M, N, P, R once (A's 3 +
+// All three: tagged 170 + 100 = 270.00 in 4 sales; costs 1,545.50 + 350.00 = 1,895.50; treatment M, N, P, R once (A's 3 +
 // B's 3 = 6 counts M and R twice), their sales once: 25 + 100 + 40 + 10 + 200 + 5 + 70 + 60 + 80 = 590.00 (A's 530 + B's
 // 190 = 720.00 counts VM2, VM3 and VR1 twice), not more than the 1,140.00 sold.
-const ALL = { campaigns: 3, conversions: 4, revenue: '270.00', cost: '0.00', treatmentConverted: 4, treatmentRevenue: '590.00' };
+const ALL = { campaigns: 3, conversions: 4, revenue: '270.00', cost: '1895.50', treatmentConverted: 4, treatmentRevenue: '590.00' };
 const LIST = { ...ALL, byUnit: [{ unitId: 'BR1', ...BR1 }, { unitId: 'BR2', ...B }] };
 
 async function built(batchSize: number): Promise<TestDatabase> {
@@ -96,7 +107,7 @@ async function built(batchSize: number): Promise<TestDatabase> {
   return db;
 }
 
-describe('campaign list totals across two campaigns of two units', () => {
+describe('campaign list totals across two campaigns of two units, with costs', () => {
   // Batches of 3 events (a sale, its pairing and its reversal in different batches) and the whole log in one.
   const dbs: TestDatabase[] = [];
   beforeAll(async () => {
@@ -112,10 +123,10 @@ describe('campaign list totals across two campaigns of two units', () => {
       const a = (await q(db, (rm) => campaignEffectiveness(rm, 'A')))!;
       const b = (await q(db, (rm) => campaignEffectiveness(rm, 'B')))!;
       expect([a.groups.treatment.converted, a.groups.treatment.revenue, b.groups.treatment.converted, b.groups.treatment.revenue]).toEqual([3, '530.00', 3, '190.00']);
-      // The list's rows: the campaigns' own tagged sales, which the totals add up.
+      // The list's rows: the campaigns' own tagged sales and costs, which the totals add up.
       const list = await q(db, (rm) => campaignList(rm));
       expect(list.map((k) => [k.campaignId, k.conversions, k.revenue, k.cost])).toEqual(
-        expect.arrayContaining([['A', 2, '170.00', '0.00'], ['B', 2, '100.00', '0.00'], ['C', 0, '0.00', '0.00']]),
+        expect.arrayContaining([['A', 2, '170.00', '1545.50'], ['B', 2, '100.00', '350.00'], ['C', 0, '0.00', '0.00']]),
       );
     }
   });
@@ -144,6 +155,17 @@ describe('campaign list totals across two campaigns of two units', () => {
       const ab = { ...ALL, campaigns: 2 };
       expect(await q(db, (rm) => campaignTotals(rm, ['A', 'B']))).toEqual({ ...ab, byUnit: [{ unitId: 'BR1', ...A }, { unitId: 'BR2', ...B }] });
     }
+  });
+
+  it('puts the cost of 23:30 on 31 December Beijing time in 2026 and that of 00:30 on 1 January (16:30 UTC on 31 December) in 2027', async () => {
+    const [db] = dbs;
+    const dayEnd = (day: string) => new Date(endOfBusinessDay(day));
+    const endOf2026 = (await q(db!, (rm) => campaignEffectiveness(rm, 'A', dayEnd('2026-12-31'))))!;
+    // A's costs by the end of 31 Dec: 300.00 + 1,200.00 (the 45.50 of 00:30 on 1 Jan is 2027's); tagged VM1 and VN1 (23:30, standing until 2 Jan).
+    expect([endOf2026.cost, endOf2026.conversions, endOf2026.revenue]).toEqual(['1500.00', 2, '130.00']);
+    const b2026 = (await q(db!, (rm) => campaignEffectiveness(rm, 'B', dayEnd('2026-12-31'))))!;
+    // B's: 250.25 + 99.75 (23:59 on 31 Dec) = 350.00.
+    expect(b2026.cost).toBe('350.00');
   });
 
   it('answers the same from a live schema of a version before these counters (blue/green: v14 serves while v15 builds)', async () => {
