@@ -12,12 +12,10 @@ import { expectCaughtUp, projectToEnd } from '../support/project-to-end';
  *   B (rm1's): GOLD 100.00 untagged on 6 Mar → rm1 100 points.
  *   C (nobody's): FUND-BOND 40.03 sold by rm2 on 7 Mar → rm2 40.03 × 1.5 = 60.045 → 60.05 points (half up).
  */
-describe('what-if', () => {
-  let t: TestApp;
-  const period = '2026-03';
-
-  beforeAll(async () => {
-    t = await startTestApp();
+/** A test app with the March above written through the API and projected. */
+async function march(): Promise<TestApp> {
+  const t = await startTestApp();
+  try {
     const c = api(t);
     const ok = async (p: Promise<{ status: number; body: any }>) => {
       const r = await p;
@@ -41,6 +39,30 @@ describe('what-if', () => {
     await sale('B', 'rm1', 'GOLD', '100.00', null, 6);
     await sale('C', 'rm2', 'FUND-BOND', '40.03', null, 7);
     await expectCaughtUp(t.runtime.projector!, 60_000);
+    return t;
+  } catch (err) {
+    await t.close();
+    throw err;
+  }
+}
+
+/** A test with an app of its own (March written), closed after it: for the tests that stop the projector. */
+async function withOwnMarch(test: (t: TestApp) => Promise<void>): Promise<void> {
+  const t = await march();
+  try {
+    await test(t);
+  } finally {
+    await t.close();
+  }
+}
+
+describe('what-if', () => {
+  let t: TestApp;
+  const period = '2026-03';
+
+  // The tests of this block only read (what-if replays on the side); those that stop the projector have their own app.
+  beforeAll(async () => {
+    t = await march();
   }, 120_000);
   afterAll(() => t?.close());
 
@@ -82,40 +104,45 @@ describe('what-if', () => {
     expect(scratch).toEqual([]);
   }, 60_000);
 
-  // Last in this block: it stops the projector.
-  it('compares like with like while a live read model is behind: each side replayed up to its own position, and both stated', async () => {
-    await expectCaughtUp(t.runtime.projector!, 60_000);
-    const before = formatPosition((await t.runtime.store.headPosition())!);
-    await t.runtime.projector!.stop();
-    // rm2 sells C FUND-BOND for 10.00 (untagged) on 8 March at 23:30 Beijing (15:30 UTC): 15 points at the weight of 1.50.
-    // Only the campaigns' read model is taken past it; the scorecard stays where it was.
-    const c = api(t);
-    const sold = await c.as('head-br1').post('/api/interactions', { kind: 'conversion', customerId: 'C', staffId: 'rm2', productCode: 'FUND-BOND', amount: '1000', revenue: '10.00', campaignId: null, occurredAt: '2026-03-08T23:30:00+08:00' });
-    expect(sold.status).toBe(201);
-    await projectToEnd(t.runtime.store, t.db.pool, [campaignEffectivenessProjection], { batchSize: 50 });
-    // The rule set the platform already has (FUND-BOND at 1.50): nothing may change. Read to the head, the replay
-    // would give rm2 60.05 + 15 = 75.05 points against the live 60.05, a change the rules did not make.
-    const answer = await whatIf(t.db.pool, t.runtime.store, parseRuleSet('{"scoring": {"productWeights": {"FUND-BOND": 1.5}}}', 'same.json'), period);
-    expect(answer.people).toEqual([]);
-    expect(answer.campaigns.map((k) => [k.campaignId, k.change])).toEqual([['K1', { conversions: 0, revenue: '0.00' }]]);
-    expect(answer.through).toEqual({ campaigns: sold.body.position, people: before });
-  }, 60_000);
+  it('compares like with like while a live read model is behind: each side replayed up to its own position, and both stated', () =>
+    withOwnMarch(async (t) => {
+      const before = formatPosition((await t.runtime.store.headPosition())!);
+      await t.runtime.projector!.stop();
+      // rm2 sells C FUND-BOND for 10.00 (untagged) on 8 March at 23:30 Beijing (15:30 UTC): 15 points at the weight of 1.50.
+      // Only the campaigns' read model is taken past it; the scorecard stays where it was.
+      const c = api(t);
+      const sold = await c.as('head-br1').post('/api/interactions', { kind: 'conversion', customerId: 'C', staffId: 'rm2', productCode: 'FUND-BOND', amount: '1000', revenue: '10.00', campaignId: null, occurredAt: '2026-03-08T23:30:00+08:00' });
+      expect(sold.status).toBe(201);
+      await projectToEnd(t.runtime.store, t.db.pool, [campaignEffectivenessProjection], { batchSize: 50 });
+      // The rule set the platform already has (FUND-BOND at 1.50): nothing may change. Read to the head, the replay
+      // would give rm2 60.05 + 15 = 75.05 points against the live 60.05, a change the rules did not make.
+      const answer = await whatIf(t.db.pool, t.runtime.store, parseRuleSet('{"scoring": {"productWeights": {"FUND-BOND": 1.5}}}', 'same.json'), period);
+      expect(answer.people).toEqual([]);
+      expect(answer.campaigns.map((k) => [k.campaignId, k.change])).toEqual([['K1', { conversions: 0, revenue: '0.00' }]]);
+      expect(answer.through).toEqual({ campaigns: sold.body.position, people: before });
+    }), 120_000);
 
-  // After the one above (the projector stopped, the campaigns' read model at rm2's sale, the scorecard behind it).
-  it('counts in filteredOut only the events the figures compared would have taken in: none past the position of every side that reads it', async () => {
-    const c = api(t);
-    // On 9 March, 23:30 Beijing: rm1 contacts A for K1 again; rm1 presents B a K1 offer (B never contacted for K1).
-    const contact = await c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'A', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'K1', occurredAt: '2026-03-09T23:30:00+08:00' });
-    const offer = await c.as('rm1').post('/api/interactions', { kind: 'offer', customerId: 'B', staffId: 'rm1', productCode: 'FUND-BOND', campaignId: 'K1', occurredAt: '2026-03-09T23:30:00+08:00' });
-    expect([contact.status, offer.status]).toEqual([201, 201]);
-    // Only the scorecard is taken past both; the campaigns' read model stays at rm2's sale, before them.
-    await projectToEnd(t.runtime.store, t.db.pool, [staffScorecardProjection], { batchSize: 50 });
-    const answer = await whatIf(t.db.pool, t.runtime.store, parseRuleSet('contactPolicy:\n  maxCampaignContactsPer30Days: 0\n', 'rules.yaml'), period);
-    expect(answer.through.people).toBe(offer.body.position);
-    // Under no campaign contacts at all, the filter leaves out 4 events of the log read: A's contact of 2 March and the
-    // K1 sale it led to (before both positions: 2), the contact of 9 March (past the campaigns' position, but the
-    // scorecard reads contacts and was replayed up to it: counted, 3), and B's offer (past the campaigns' position,
-    // and the scorecard reads no offers: no figure of the answer would have had it, not counted). 3, not 4.
-    expect(answer.filteredOut).toBe(3);
-  }, 60_000);
+  it('counts in filteredOut only the events the figures compared would have taken in: none past the position of every side that reads it', () =>
+    withOwnMarch(async (t) => {
+      // Its own March, caught up; the projector stopped, so each read model moves only when this test projects it.
+      await t.runtime.projector!.stop();
+      const c = api(t);
+      // rm2 sells C FUND-BOND for 10.00 (untagged) on 8 March at 23:30 Beijing; the campaigns' read model is taken past it.
+      const sold = await c.as('head-br1').post('/api/interactions', { kind: 'conversion', customerId: 'C', staffId: 'rm2', productCode: 'FUND-BOND', amount: '1000', revenue: '10.00', campaignId: null, occurredAt: '2026-03-08T23:30:00+08:00' });
+      expect(sold.status).toBe(201);
+      await projectToEnd(t.runtime.store, t.db.pool, [campaignEffectivenessProjection], { batchSize: 50 });
+      // On 9 March, 23:30 Beijing: rm1 contacts A for K1 again; rm1 presents B a K1 offer (B never contacted for K1).
+      const contact = await c.as('rm1').post('/api/interactions', { kind: 'contact', customerId: 'A', staffId: 'rm1', channel: 'phone', outcome: 'reached', campaignId: 'K1', occurredAt: '2026-03-09T23:30:00+08:00' });
+      const offer = await c.as('rm1').post('/api/interactions', { kind: 'offer', customerId: 'B', staffId: 'rm1', productCode: 'FUND-BOND', campaignId: 'K1', occurredAt: '2026-03-09T23:30:00+08:00' });
+      expect([contact.status, offer.status]).toEqual([201, 201]);
+      // Only the scorecard is taken past both; the campaigns' read model stays at rm2's sale, before them.
+      await projectToEnd(t.runtime.store, t.db.pool, [staffScorecardProjection], { batchSize: 50 });
+      const answer = await whatIf(t.db.pool, t.runtime.store, parseRuleSet('contactPolicy:\n  maxCampaignContactsPer30Days: 0\n', 'rules.yaml'), period);
+      expect(answer.through).toEqual({ campaigns: sold.body.position, people: offer.body.position });
+      // Under no campaign contacts at all, the filter leaves out 4 events of the log read: A's contact of 2 March and the
+      // K1 sale it led to (before both positions: 2), the contact of 9 March (past the campaigns' position, but the
+      // scorecard reads contacts and was replayed up to it: counted, 3), and B's offer (past the campaigns' position,
+      // and the scorecard reads no offers: no figure of the answer would have had it, not counted). 3, not 4.
+      expect(answer.filteredOut).toBe(3);
+    }), 120_000);
 });

@@ -13,6 +13,8 @@ import {
   campaignEffectivenessNowFromDays,
   campaignEffectivenessProjection,
   campaignKpis,
+  campaignList,
+  campaignTotals,
   PROJECTIONS,
   scorecard,
   scorecardRecounted,
@@ -93,7 +95,7 @@ export interface ReadSideQueries {
   /** Same-run baseline, sampled in turns with it: the groups summed from the day counters (before campaign-effectiveness v13); checked equal first. */
   readonly effectivenessNowFromDays: Percentiles;
   /** CPU seconds per answer, mean over the runs: this process and the database server (sampled around each call, outside its timing). */
-  readonly cpu: Record<'now' | 'nowFromDays' | 'asOfDirect', { node: number; database: number }>;
+  readonly cpu: Record<'now' | 'nowFromDays' | 'asOfDirect' | 'listTotals' | 'listTotalsFromSales', { node: number; database: number }>;
   /** Rows of the campaign in the group counters: by day (ce_group_counts, ce_converted_counts) and now (ce_tier_now_counts + ce_unit_now_counts, v14). */
   readonly groupRows: { days: number; converted: number; now: number };
   /** Same-run baseline: the v4 per-request aggregation over the fact rows. */
@@ -106,6 +108,10 @@ export interface ReadSideQueries {
   readonly asOfDayEndFromSales: Percentiles;
   /** Participants with a counting sale by then (what v8 read one by one). */
   readonly convertedByThen: number;
+  /** The campaign list's totals across every campaign (the bank's list), from the counters by set of owning units (v15). */
+  readonly listTotals: Percentiles;
+  /** Same-run baseline, sampled in turns with it: the same totals from every campaign's group sales (v14's query); checked equal first. */
+  readonly listTotalsFromSales: Percentiles;
   /** Same-run baseline: one as-of replay of the history into scratch tables (how every as-of was answered before); null when left out (`--no-as-of-replay`). */
   readonly asOfReplayMs: number | null;
 }
@@ -133,10 +139,19 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
         [`${events} events: as of ${asOf.toISOString()}`, () => campaignEffectiveness(db, campaignId, asOf)],
       ]),
     );
-  const { measure, times: t, cpuOf } = sampledInTurns(pool, runs, ['now', 'nowFromDays', 'asOfDirect']);
+  const { measure, times: t, cpuOf } = sampledInTurns(pool, runs, ['now', 'nowFromDays', 'asOfDirect', 'listTotals', 'listTotalsFromSales']);
   for (let i = 0; i < runs; i++) {
     await measure('now', () => read((db) => campaignEffectiveness(db, campaignId)));
     await measure('nowFromDays', () => read((db) => campaignEffectivenessNowFromDays(db, campaignId)));
+  }
+  // The list's totals across every campaign from the counters beside the group sales, in turns; checked equal first.
+  const everyCampaign = (await read((db) => campaignList(db))).map((k) => k.campaignId);
+  const [totals, totalsFromSales] = await read(async (db) => [await campaignTotals(db, everyCampaign), await campaignTotals(db, everyCampaign, true)]);
+  if (JSON.stringify(totals) !== JSON.stringify(totalsFromSales)) throw new Error(`the list totals from the counters differ from the group sales' at ${events} events`);
+  process.stderr.write(`bench: list totals over ${everyCampaign.length} campaigns at ${events} events: ${JSON.stringify({ treatmentConverted: totals.treatmentConverted, treatmentRevenue: totals.treatmentRevenue, units: totals.byUnit.length })}\n`);
+  for (let i = 0; i < runs; i++) {
+    await measure('listTotals', () => read((db) => campaignTotals(db, everyCampaign)));
+    await measure('listTotalsFromSales', () => read((db) => campaignTotals(db, everyCampaign, true)));
   }
   const fromFacts = await sample((db) => effectivenessFromFacts(db, campaignId));
   for (let i = 0; i < runs; i++) await measure('asOfDirect', () => campaignKpis(pool, store, { asOf, campaignIds: [campaignId] }));
@@ -169,7 +184,8 @@ export async function readSideQueries(pool: Pool, store: EventStore, events: num
     }
   });
   return { events, campaignId, participants, effectiveness: percentiles(t.now), effectivenessNowFromDays: percentiles(t.nowFromDays),
-    cpu: { now: cpuOf('now'), nowFromDays: cpuOf('nowFromDays'), asOfDirect: cpuOf('asOfDirect') }, groupRows, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(t.asOfDirect),
+    cpu: { now: cpuOf('now'), nowFromDays: cpuOf('nowFromDays'), asOfDirect: cpuOf('asOfDirect'), listTotals: cpuOf('listTotals'), listTotalsFromSales: cpuOf('listTotalsFromSales') },
+    listTotals: percentiles(t.listTotals), listTotalsFromSales: percentiles(t.listTotalsFromSales), groupRows, effectivenessFromFacts: fromFacts, asOfDirect: percentiles(t.asOfDirect),
     asOfDayEnd: percentiles(dayEnd), asOfDayEndFromSales: percentiles(dayEndFromSales), convertedByThen, asOfReplayMs: replay ? ms(replayMs) : null };
 }
 
@@ -335,6 +351,8 @@ export function readSideMarkdown(queries: readonly ReadSideQueries[], launch: Se
   const c = (x: { node: number; database: number }) => `${x.node} + ${x.database}`;
   for (const q of queries)
     lines.push(`| ${q.events} | ${q.campaignId} (${q.participants}; ${q.convertedByThen}) | ${q.groupRows.days} (+${q.groupRows.converted} converted) / ${q.groupRows.now} | ${f(q.effectiveness)} | ${f(q.effectivenessNowFromDays)} | ${f(q.effectivenessFromFacts)} | ${f(q.asOfDirect)} | ${f(q.asOfDayEnd)} | ${f(q.asOfDayEndFromSales)} | ${q.asOfReplayMs ?? 'not measured'} | ${c(q.cpu.now)} / ${c(q.cpu.nowFromDays)} / ${c(q.cpu.asOfDirect)} |`);
+  lines.push('', '| events | list totals (every campaign) from counters p50/p95 | baseline: from the group sales p50/p95 | CPU s counters / group sales (this process + database) |', '| --- | --- | --- | --- |');
+  for (const q of queries) lines.push(`| ${q.events} | ${f(q.listTotals)} | ${f(q.listTotalsFromSales)} | ${c(q.cpu.listTotals)} / ${c(q.cpu.listTotalsFromSales)} |`);
   if (launch) {
     const l = launch.launch;
     lines.push(

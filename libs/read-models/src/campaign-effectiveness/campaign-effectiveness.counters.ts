@@ -25,6 +25,13 @@
  *                     step it held (count, sum, sum of squares): as of day D, the sum of the days up to D
  *   ce_tagged_span_counts    (campaign, as-of day): customers with a tagged sale standing, as deltas of their spans
  *   ce_campaign_totals (campaign): tagged sales, customers, revenue; cost; complaints — now
+ *   ce_owner_set_totals (set of owning units): treatment sales, their revenue and treatment customers
+ *                     that count for the campaigns of exactly that set of owning units, each once — now:
+ *                     the campaign list's totals across campaigns (a sale in two overlapping campaigns
+ *                     once). Kept from ce_treatment_sales (each counting treatment sale with the owning
+ *                     units of the campaigns it counts for) and ce_treatment_buyers (each customer with
+ *                     one, and the union of those units), which the participants' trigger recomputes
+ *                     for the customers whose counting sales changed.
  *   ce_reaction_counts  (campaign, business day): the customers' reaction that day, what a 旬 window of
  *                     the follow-up sums over its days — complaints, feedback lines, ratings and their
  *                     sum, and the customers whose first contact in the day's 旬 (on or after the
@@ -137,7 +144,8 @@ const STAGES = `CROSS JOIN LATERAL unnest(
  * each span as its deltas.
  */
 const taggedSpans = (withOld: boolean) => `
-  WITH p AS (SELECT DISTINCT campaign_id, customer_id FROM new_rows WHERE campaign_id IS NOT NULL),
+  WITH p AS (SELECT DISTINCT campaign_id, customer_id FROM new_rows WHERE campaign_id IS NOT NULL
+             ${withOld ? 'UNION SELECT campaign_id, customer_id FROM old_rows WHERE campaign_id IS NOT NULL' : ''}),
        t AS (SELECT c.campaign_id, c.customer_id, c.conversion_id, c.occurred_at, CASE WHEN c.reversed THEN c.reversed_at END AS until
              FROM p JOIN ce_conversions c ON c.customer_id = p.customer_id AND c.campaign_id = p.campaign_id)
   INSERT INTO ce_tagged_span_counts AS c (campaign_id, as_of_day, customers)
@@ -153,6 +161,52 @@ const taggedSpans = (withOld: boolean) => `
   ${spanDeltas('st')}
   GROUP BY 1, 2 HAVING sum(v.sign * dl.w) <> 0
   ON CONFLICT (campaign_id, as_of_day) DO UPDATE SET customers = c.customers + EXCLUDED.customers;`;
+
+/**
+ * The customers' counting treatment sales again (`ids`: the customers whose participants' sales changed), each
+ * with the owning units of the campaigns whose treatment group counts it (a campaign product, not reversed,
+ * inside the campaign's run: the rule of the group figures), and each customer with the union of those units;
+ * ce_owner_set_totals loses what their old rows contributed and gains what the new ones do. Reads the batch's
+ * sales and pairs: ce_participants is written after ce_conversions and ce_group_conversions.
+ */
+const TREATMENT_RECOUNT = `CREATE FUNCTION ce_treatment_recount(ids text[]) RETURNS void LANGUAGE plpgsql AS $$
+  BEGIN
+    IF cardinality(ids) = 0 THEN RETURN; END IF;
+    INSERT INTO ce_owner_set_totals AS c (owner_units, sales, revenue_fen)
+      SELECT owner_units, -count(*), -sum(revenue_fen) FROM ce_treatment_sales WHERE customer_id = ANY(ids) GROUP BY 1
+      ON CONFLICT (owner_units) DO UPDATE SET sales = c.sales + EXCLUDED.sales, revenue_fen = c.revenue_fen + EXCLUDED.revenue_fen;
+    INSERT INTO ce_owner_set_totals AS c (owner_units, customers)
+      SELECT owner_units, -count(*) FROM ce_treatment_buyers WHERE customer_id = ANY(ids) GROUP BY 1
+      ON CONFLICT (owner_units) DO UPDATE SET customers = c.customers + EXCLUDED.customers;
+    DELETE FROM ce_treatment_sales WHERE customer_id = ANY(ids);
+    DELETE FROM ce_treatment_buyers WHERE customer_id = ANY(ids);
+    INSERT INTO ce_treatment_sales (customer_id, conversion_id, owner_units, revenue_fen)
+      SELECT g.customer_id, g.conversion_id, array_agg(DISTINCT k.owner_unit_id ORDER BY k.owner_unit_id), min(v.revenue_fen)
+      FROM ce_group_conversions g
+      JOIN ce_campaigns k ON k.campaign_id = g.campaign_id
+      JOIN ce_conversions v ON v.customer_id = g.customer_id AND v.conversion_id = g.conversion_id
+      WHERE g.customer_id = ANY(ids) AND g.grp = 'treatment' AND NOT v.reversed
+        AND k.launched_at IS NOT NULL AND v.occurred_at >= k.launched_at AND (k.closed_at IS NULL OR v.occurred_at <= k.closed_at)
+      GROUP BY 1, 2;
+    INSERT INTO ce_treatment_buyers (customer_id, owner_units)
+      SELECT t.customer_id, array_agg(DISTINCT u ORDER BY u) FROM ce_treatment_sales t CROSS JOIN LATERAL unnest(t.owner_units) u
+      WHERE t.customer_id = ANY(ids) GROUP BY 1;
+    INSERT INTO ce_owner_set_totals AS c (owner_units, sales, revenue_fen)
+      SELECT owner_units, count(*), sum(revenue_fen) FROM ce_treatment_sales WHERE customer_id = ANY(ids) GROUP BY 1
+      ON CONFLICT (owner_units) DO UPDATE SET sales = c.sales + EXCLUDED.sales, revenue_fen = c.revenue_fen + EXCLUDED.revenue_fen;
+    INSERT INTO ce_owner_set_totals AS c (owner_units, customers)
+      SELECT owner_units, count(*) FROM ce_treatment_buyers WHERE customer_id = ANY(ids) GROUP BY 1
+      ON CONFLICT (owner_units) DO UPDATE SET customers = c.customers + EXCLUDED.customers;
+    -- A set no sale and no customer holds any more goes (a few dozen rows: the same rows whatever the batches).
+    DELETE FROM ce_owner_set_totals WHERE customers = 0 AND sales = 0 AND revenue_fen = 0;
+  END $$`;
+/** The treatment customers whose counting sales a participants' statement changed (their sale steps), for `ce_treatment_recount`. */
+const TREATMENT_CHANGED = {
+  insert: `PERFORM ce_treatment_recount(ARRAY(SELECT DISTINCT customer_id FROM new_rows WHERE grp = 'treatment' AND cardinality(sale_at) > 0));`,
+  update: `PERFORM ce_treatment_recount(ARRAY(
+             SELECT DISTINCT n.customer_id FROM new_rows n JOIN old_rows o ON o.campaign_id = n.campaign_id AND o.customer_id = n.customer_id
+             WHERE n.grp = 'treatment' AND (n.sale_at IS DISTINCT FROM o.sale_at OR n.sale_until IS DISTINCT FROM o.sale_until OR n.sale_revenue IS DISTINCT FROM o.sale_revenue)));`,
+};
 
 export function countingTriggers(timeZone: string): string[] {
   const zone = timeZone.replace(/'/g, "''");
@@ -229,6 +283,14 @@ export function countingTriggers(timeZone: string): string[] {
     `CREATE TABLE ce_campaign_totals (
       campaign_id text PRIMARY KEY, tagged_sales integer NOT NULL DEFAULT 0, tagged_customers integer NOT NULL DEFAULT 0,
       tagged_revenue_fen bigint NOT NULL DEFAULT 0, cost_fen bigint NOT NULL DEFAULT 0, complaints integer NOT NULL DEFAULT 0)`,
+    // Each counting treatment sale once, with the owning units of the campaigns it counts for (sorted); each customer with
+    // one, with the union of those units; and by set of owning units, the sales, their revenue and the customers.
+    `CREATE TABLE ce_treatment_sales (customer_id text NOT NULL, conversion_id text NOT NULL, owner_units text[] NOT NULL, revenue_fen bigint NOT NULL,
+      PRIMARY KEY (customer_id, conversion_id))`,
+    `CREATE TABLE ce_treatment_buyers (customer_id text PRIMARY KEY, owner_units text[] NOT NULL)`,
+    `CREATE TABLE ce_owner_set_totals (owner_units text[] PRIMARY KEY, customers integer NOT NULL DEFAULT 0, sales integer NOT NULL DEFAULT 0,
+      revenue_fen bigint NOT NULL DEFAULT 0)`,
+    TREATMENT_RECOUNT,
 
     // A participant counts once in its group, unit and tier at enrolment, from the day it reached each stage.
     ...triggers('ce_participants', [
@@ -291,7 +353,7 @@ export function countingTriggers(timeZone: string): string[] {
         where: '(s.first_contacted_at IS NOT NULL OR s.first_offered_at IS NOT NULL OR s.first_accepted_at IS NOT NULL) AND d.day IS NOT NULL',
         sums: { contacted: 'd.contacted', offered: 'd.offered', accepted: 'd.accepted' },
       },
-    ]),
+    ], TREATMENT_CHANGED),
     // A sale tagged with the campaign (direct attribution): on its day from that day, and off again from the day it was reversed.
     ...triggers('ce_conversions', [
       {

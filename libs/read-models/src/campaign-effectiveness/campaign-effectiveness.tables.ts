@@ -110,13 +110,20 @@ export const CE_CONVERSIONS: TableShape = {
     product_code: fixed('text'),
     amount_fen: fixed('bigint'),
     revenue_fen: fixed('bigint'),
-    campaign_id: { type: 'text', combine: 'keep' },
+    // The campaign whose own (tagged) sale it is: its tag while the sale is inside the campaign's run (launch to
+    // completion or cancellation, as the group figures count), else null (`taggedInRun`); `tag` as recorded.
+    campaign_id: { type: 'text' },
+    tag: { type: 'text', combine: 'keep' },
     occurred_at: fixed('timestamptz'),
     reversed: { type: 'boolean', default: false },
     reversed_at: time,
   },
-  // A campaign's sales in the order the list pages them (keyset: time, customer, conversion).
-  extra: [`CREATE INDEX ce_conversions_campaign_idx ON ce_conversions (campaign_id, occurred_at, customer_id, conversion_id)`],
+  // A campaign's sales in the order the list pages them (keyset: time, customer, conversion); the tagged sales outside
+  // their campaign's run (backdated before the launch, or imported: a few), which a launch or close may bring in.
+  extra: [
+    `CREATE INDEX ce_conversions_campaign_idx ON ce_conversions (campaign_id, occurred_at, customer_id, conversion_id)`,
+    `CREATE INDEX ce_conversions_out_of_run_idx ON ce_conversions (tag) WHERE tag IS NOT NULL AND campaign_id IS NULL`,
+  ],
 };
 /** Which sales count for which participant's group (a campaign product sold to one of its enrolled customers). */
 export const CE_GROUP_CONVERSIONS: TableShape = {
@@ -158,10 +165,12 @@ export const campaignEffectivenessTables = (timeZone: string): TableShape[] => [
   CE_CUSTOMERS,
   CE_CUSTOMER_UNITS,
   CE_CUSTOMER_TIERS,
-  CE_PARTICIPANTS,
   CE_CONTACTS,
   CE_CONVERSIONS,
   CE_GROUP_CONVERSIONS,
+  // Written after the sales and the pairs of the batch (tables are written in this order): the participants' trigger
+  // reads them to say which owning units' campaigns count each treatment sale (ce_treatment_sales).
+  CE_PARTICIPANTS,
   CE_COSTS,
   CE_FEEDBACK,
   ceComplaints(timeZone),
