@@ -45,7 +45,7 @@ export function placeAt(units: readonly CeHistoryRow[], tiers: readonly CeHistor
  * before it (a sale at the close's very instant still counts). The rule of the group figures and of
  * the campaign's own (tagged) sales alike: a campaign sells only while it runs (the decider refuses a
  * sale tagged for a campaign that is not launched, CAMPAIGN_NOT_RUNNING), so a tagged sale outside its
- * run (a sale backdated before the launch, which the decider lets through, or an imported one) is not the campaign's.
+ * run (only an imported log holds one) is not the campaign's.
  */
 export function inRun(k: CeCampaign | undefined, t: number): boolean {
   return k !== undefined && k.launchedAt !== null && t >= k.launchedAt && (k.closedAt === null || t <= k.closedAt);

@@ -119,7 +119,7 @@ export const CE_CONVERSIONS: TableShape = {
     reversed_at: time,
   },
   // A campaign's sales in the order the list pages them (keyset: time, customer, conversion); the tagged sales outside
-  // their campaign's run (backdated before the launch, or imported: a few), which a launch or close may bring in.
+  // their campaign's run (only an imported log holds one), which a launch or close may bring in.
   extra: [
     `CREATE INDEX ce_conversions_campaign_idx ON ce_conversions (campaign_id, occurred_at, customer_id, conversion_id)`,
     `CREATE INDEX ce_conversions_out_of_run_idx ON ce_conversions (tag) WHERE tag IS NOT NULL AND campaign_id IS NULL`,
