@@ -144,7 +144,6 @@ export class CampaignReportsController {
     description:
       "Group figures count every sale of one of the campaign's products in its run by a customer of the group, whatever other campaign the customer was also in: one sale counts once for each overlapping campaign. " +
       'Add campaigns up with the totals of GET /api/campaigns, which count each sale once. ' +
-      '`conversions` and `revenue` are the sales tagged with the campaign inside its run (launch to completion or cancellation, as the group figures count): a tag outside it, which only an imported log holds, does not count for the campaign. ' +
       '`lift.confidenceInterval95`: Newcombe hybrid score interval (Newcombe 1998, method 10), named in `lift.method`. ' +
       "`revenuePerCustomer.confidenceInterval95`: Welch's t interval with Welch-Satterthwaite degrees of freedom, each group's variance floored by p(1-p)m² " +
       '(p its Agresti-Coull-adjusted conversion rate (x + 2)/(n + 4), m the mean revenue per buying customer of both groups), named in `revenuePerCustomer.method`: ' +

@@ -31,11 +31,6 @@ describe('campaign-effectiveness: the sales behind the figures, paged by a curso
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
-    // K1 runs from 1 March: every sale below is inside its run, so each is its own (a tagged sale outside it is not).
-    await store.appendToStream('campaign-K1', [
-      ev('CampaignDrafted', { campaignId: 'K1', name: 'K1', ownerUnitId: 'BR1', productCodes: ['DEP'], channels: ['phone'], budget: '5000', controlGroupPercent: 0, period: { start: '2026-03-01T00:00:00+08:00', end: '2026-05-01T00:00:00+08:00' } }, '2026-02-20T09:00:00+08:00'),
-      ev('CampaignLaunched', { campaignId: 'K1', treatmentCount: 3, controlCount: 0 }, '2026-03-01T10:00:00+08:00'),
-    ], 'any');
     await store.appendToStream('customer-B', [sale('B', 'S1', '20.00', 'K1', '2026-03-31T23:30:00+08:00')], 'any');
     await store.appendToStream('customer-A', [
       sale('A', 'S2', '5.00', 'K1', '2026-04-01T00:30:00+08:00'),

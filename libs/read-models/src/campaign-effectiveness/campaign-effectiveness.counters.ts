@@ -144,8 +144,7 @@ const STAGES = `CROSS JOIN LATERAL unnest(
  * each span as its deltas.
  */
 const taggedSpans = (withOld: boolean) => `
-  WITH p AS (SELECT DISTINCT campaign_id, customer_id FROM new_rows WHERE campaign_id IS NOT NULL
-             ${withOld ? 'UNION SELECT campaign_id, customer_id FROM old_rows WHERE campaign_id IS NOT NULL' : ''}),
+  WITH p AS (SELECT DISTINCT campaign_id, customer_id FROM new_rows WHERE campaign_id IS NOT NULL),
        t AS (SELECT c.campaign_id, c.customer_id, c.conversion_id, c.occurred_at, CASE WHEN c.reversed THEN c.reversed_at END AS until
              FROM p JOIN ce_conversions c ON c.customer_id = p.customer_id AND c.campaign_id = p.campaign_id)
   INSERT INTO ce_tagged_span_counts AS c (campaign_id, as_of_day, customers)

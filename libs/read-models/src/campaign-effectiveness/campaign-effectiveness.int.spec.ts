@@ -197,8 +197,8 @@ describe('campaign-effectiveness counters (hand-worked)', () => {
       await store.appendToStream('customer-A', [sale('VA4', 'A', 'DEP', '500.00', '2026-04-17T09:00:00+08:00', 'K')], 'any');
       await project();
       const now = (await q((rm) => campaignEffectiveness(rm, 'K')))!;
-      // VA1 reversed; VA4, tagged K after its completion, is not K's own (outside its run): VA2 50.00 alone. X was contacted: 3.
-      expect([now.conversions, now.revenue, now.funnel.contacted]).toEqual([1, '50.00', 3]);
+      // VA1 reversed; VA4 (after completion) is still tagged with K: VA2 50.00 + VA4 500.00. X was contacted: 3.
+      expect([now.conversions, now.revenue, now.funnel.contacted]).toEqual([2, '550.00', 3]);
       expect(await q((rm) => campaignEffectiveness(rm, 'K', END_OF_1_APRIL))).toEqual(before);
     });
   });

@@ -5,7 +5,6 @@ import { effectProjection, insert, update, upsert, type Effect, type EffectProje
 import { data as d, occurredAt as at } from '../runner/event-fields';
 import { campaignEffectivenessTables } from './campaign-effectiveness.tables';
 import {
-  type CeCampaign,
   conversionsOf,
   groupConversionsOf,
   loadCeState,
@@ -41,20 +40,6 @@ export function placeAt(units: readonly CeHistoryRow[], tiers: readonly CeHistor
 }
 
 /**
- * Whether a sale at `t` is inside the campaign's run: launched by then, and not completed or cancelled
- * before it (a sale at the close's very instant still counts). The rule of the group figures and of
- * the campaign's own (tagged) sales alike: a campaign sells only while it runs (the decider refuses a
- * sale tagged for a campaign that is not launched, CAMPAIGN_NOT_RUNNING), so a tagged sale outside its
- * run (only an imported log holds one) is not the campaign's.
- */
-export function inRun(k: CeCampaign | undefined, t: number): boolean {
-  return k !== undefined && k.launchedAt !== null && t >= k.launchedAt && (k.closedAt === null || t <= k.closedAt);
-}
-
-/** The campaign whose own sale a sale tagged `tag` at `t` is: its tag inside the tagged campaign's run, else none. */
-export const taggedInRun = (s: CeState, tag: string | null, t: number): string | null => (tag !== null && inRun(s.campaigns.get(tag), t) ? tag : null);
-
-/**
  * The sales that count for a participant's group: its paired sales, not reversed, between launch and
  * close; and, for the as-of counters, each paired sale in the run with when it was reversed (null:
  * it stands), ordered, so the database can tell what counted on each bank day.
@@ -69,7 +54,7 @@ export function salesOf(s: CeState, p: CeParticipant): { sales: number; revenueF
     const known = s.conversions.get(p.customerId);
     for (const id of s.groupConversions.get(`${p.campaignId}\u0000${p.customerId}`) ?? []) {
       const v = known?.get(id);
-      if (!v || !inRun(k, v.occurredAt)) continue;
+      if (!v || v.occurredAt < k.launchedAt || (k.closedAt !== null && v.occurredAt > k.closedAt)) continue;
       steps.push({ at: v.occurredAt, until: v.reversed ? v.reversedAt : null, revenueFen: v.revenueFen });
       if (v.reversed) continue;
       sales++;
@@ -174,16 +159,6 @@ function step(s: CeState, e: RecordedEvent, status: string, change: Record<strin
     const p = byCampaign.get(campaignId);
     if (p) out.push(...recount(s, p));
   }
-  // Its own (tagged) sales in or out of the run as it now stands (those it may move are in the state: MOVED_BY_BOUNDS).
-  for (const [customerId, sales] of s.conversions) {
-    for (const [conversionId, v] of sales) {
-      if (v.tag !== campaignId) continue;
-      const own = taggedInRun(s, v.tag, v.occurredAt);
-      if (own === v.campaignId) continue;
-      v.campaignId = own;
-      out.push(update('ce_conversions', { customer_id: customerId, conversion_id: conversionId, campaign_id: own }));
-    }
-  }
   return out;
 }
 
@@ -264,9 +239,7 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeState): Effe
       return reached(s, e, 'took_part_at');
     case 'ConversionRecorded': {
       const known = conversionsOf(s, x.customerId);
-      const t = Date.parse(at(e));
-      const tag: string | null = x.campaignId ?? null;
-      if (!known.has(x.conversionId)) known.set(x.conversionId, { productCode: x.productCode, tag, campaignId: taggedInRun(s, tag, t), occurredAt: t, revenueFen: fen(x.revenue), reversed: false, reversedAt: null });
+      if (!known.has(x.conversionId)) known.set(x.conversionId, { productCode: x.productCode, occurredAt: Date.parse(at(e)), revenueFen: fen(x.revenue), reversed: false, reversedAt: null });
       const out: Effect[] = [
         insert('ce_conversions', {
           conversion_id: x.conversionId,
@@ -276,9 +249,7 @@ export function campaignEffectivenessEffects(e: RecordedEvent, s: CeState): Effe
           product_code: x.productCode,
           amount_fen: fen(x.amount),
           revenue_fen: fen(x.revenue),
-          // The sale as first recorded (a delivery twice changes nothing): the campaign's own only inside its run.
-          campaign_id: known.get(x.conversionId)!.campaignId,
-          tag,
+          campaign_id: x.campaignId ?? null,
           occurred_at: at(e),
         }),
       ];
@@ -333,9 +304,7 @@ const EVENT_TYPES = [
 /** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
 export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
-  // 15: a sale tagged with a campaign is its own (tagged figures, sales list) only inside its run (ce_conversions.campaign_id
-  // null outside it, the tag kept in `tag`), as the group figures count;
-  // the treatment sales across campaigns counted once (ce_treatment_sales, ce_treatment_buyers, ce_owner_set_totals:
+  // 15: the treatment sales across campaigns counted once (ce_treatment_sales, ce_treatment_buyers, ce_owner_set_totals:
   // by set of owning units), so the campaign list's treatment totals read counters, not every group sale; the
   // participants written after the sales and the pairs, which their trigger reads;
   // 14: the group now by tier and by unit at enrolment apart (ce_tier_now_counts, ce_unit_now_counts, replacing

@@ -31,9 +31,6 @@ export interface CeParticipant {
 }
 export interface CeConversion {
   readonly productCode: string;
-  /** The campaign it was tagged with (null: none), and the campaign whose own sale it is now (its tag inside the run, else null). */
-  readonly tag: string | null;
-  campaignId: string | null;
   readonly occurredAt: number;
   readonly revenueFen: number;
   reversed: boolean;
@@ -91,17 +88,7 @@ const MOVED_BY_BOUNDS = `
   JOIN ce_campaigns k ON k.campaign_id = m.campaign_id
   JOIN ce_group_conversions g ON g.campaign_id = m.campaign_id
   JOIN ce_conversions c ON c.customer_id = g.customer_id AND c.conversion_id = g.conversion_id
-  WHERE CASE WHEN m.launch THEN c.occurred_at >= least(m.at, k.launched_at) ELSE c.occurred_at > least(m.at, k.closed_at) END
-  UNION
-  -- The campaign's own (tagged) sales the move may take out of its run, by the same bounds.
-  SELECT c.customer_id
-  FROM unnest($1::text[], $2::timestamptz[], $3::bool[]) AS m(campaign_id, at, launch)
-  JOIN ce_campaigns k ON k.campaign_id = m.campaign_id
-  JOIN ce_conversions c ON c.campaign_id = m.campaign_id
-  WHERE CASE WHEN m.launch THEN c.occurred_at >= least(m.at, k.launched_at) ELSE c.occurred_at > least(m.at, k.closed_at) END
-  UNION
-  -- And those tagged with it outside its run (an imported log's: a few), which it may bring in.
-  SELECT c.customer_id FROM ce_conversions c WHERE c.tag = ANY($1::text[]) AND c.campaign_id IS NULL`;
+  WHERE CASE WHEN m.launch THEN c.occurred_at >= least(m.at, k.launched_at) ELSE c.occurred_at > least(m.at, k.closed_at) END`;
 
 /**
  * Seven reads at most for the whole batch (nine when it enrols customers it says nothing else about),
@@ -183,8 +170,8 @@ async function readCeState(read: PoolClient['query'], events: readonly RecordedE
     participantsOf(s, p.customerId).set(p.campaignId, p);
   };
   const conversion = (r: Record<string, unknown>) =>
-    conversionsOf(s, r.customer_id as string).set(r.conversion_id as string, { productCode: r.product_code as string, tag: r.tag as string | null, campaignId: r.campaign_id as string | null, occurredAt: (r.occurred_at as Date).getTime(), revenueFen: Number(r.revenue_fen), reversed: r.reversed as boolean, reversedAt: ms(r.reversed_at as Date | null) });
-  const CONVERSION = `customer_id, conversion_id, product_code, tag, campaign_id, occurred_at, revenue_fen, reversed, reversed_at`;
+    conversionsOf(s, r.customer_id as string).set(r.conversion_id as string, { productCode: r.product_code as string, occurredAt: (r.occurred_at as Date).getTime(), revenueFen: Number(r.revenue_fen), reversed: r.reversed as boolean, reversedAt: ms(r.reversed_at as Date | null) });
+  const CONVERSION = `customer_id, conversion_id, product_code, occurred_at, revenue_fen, reversed, reversed_at`;
 
   const participants = customers.length ? (await read(`SELECT * FROM ce_participants WHERE customer_id = ANY($1::text[])`, [customers])).rows : [];
   participants.forEach(participant);

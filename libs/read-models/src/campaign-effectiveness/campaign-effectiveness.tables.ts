@@ -110,20 +110,13 @@ export const CE_CONVERSIONS: TableShape = {
     product_code: fixed('text'),
     amount_fen: fixed('bigint'),
     revenue_fen: fixed('bigint'),
-    // The campaign whose own (tagged) sale it is: its tag while the sale is inside the campaign's run (launch to
-    // completion or cancellation, as the group figures count), else null (`taggedInRun`); `tag` as recorded.
-    campaign_id: { type: 'text' },
-    tag: { type: 'text', combine: 'keep' },
+    campaign_id: { type: 'text', combine: 'keep' },
     occurred_at: fixed('timestamptz'),
     reversed: { type: 'boolean', default: false },
     reversed_at: time,
   },
-  // A campaign's sales in the order the list pages them (keyset: time, customer, conversion); the tagged sales outside
-  // their campaign's run (only an imported log holds one), which a launch or close may bring in.
-  extra: [
-    `CREATE INDEX ce_conversions_campaign_idx ON ce_conversions (campaign_id, occurred_at, customer_id, conversion_id)`,
-    `CREATE INDEX ce_conversions_out_of_run_idx ON ce_conversions (tag) WHERE tag IS NOT NULL AND campaign_id IS NULL`,
-  ],
+  // A campaign's sales in the order the list pages them (keyset: time, customer, conversion).
+  extra: [`CREATE INDEX ce_conversions_campaign_idx ON ce_conversions (campaign_id, occurred_at, customer_id, conversion_id)`],
 };
 /** Which sales count for which participant's group (a campaign product sold to one of its enrolled customers). */
 export const CE_GROUP_CONVERSIONS: TableShape = {
