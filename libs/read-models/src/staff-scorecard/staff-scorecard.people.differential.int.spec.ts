@@ -60,8 +60,11 @@ function random(seed: number) {
 function timeIn(r: ReturnType<typeof random>): string {
   const month = r.pick(MONTHS);
   const x = r.next();
-  if (x < 0.2) return `${month}-${LAST_DAY[month]}T23:30:00+08:00`;
-  if (x < 0.4) return `${month}-01T00:30:00+08:00`;
+  if (x < 0.15) return `${month}-${LAST_DAY[month]}T23:30:00+08:00`;
+  if (x < 0.3) return `${month}-01T00:30:00+08:00`;
+  // the month's very bounds in Beijing: its first and its last millisecond (review r1: an end off by one passed without them)
+  if (x < 0.35) return `${month}-01T00:00:00.000+08:00`;
+  if (x < 0.4) return `${month}-${LAST_DAY[month]}T23:59:59.999+08:00`;
   const day = String(1 + Math.floor(r.next() * LAST_DAY[month]!)).padStart(2, '0');
   return `${month}-${day}T${String(Math.floor(r.next() * 24)).padStart(2, '0')}:15:00+08:00`;
 }
