@@ -23,6 +23,10 @@
  *                     day and takes 1 off on its to day (nothing for 'infinity': it still holds)
  *   ce_revenue_counts   (campaign, group, as-of day): those participants' counting revenue, as deltas of each
  *                     step it held (count, sum, sum of squares): as of day D, the sum of the days up to D
+ *   ce_tier_month_counts, ce_unit_month_counts, ce_revenue_month_counts (campaign, bank month, group, tier / unit /
+ *                     nothing): ce_group_counts, ce_converted_counts and ce_revenue_counts summed over the as-of days of
+ *                     each bank month (a month of Asia/Shanghai days: the days are bank days), by tier and by unit apart,
+ *                     kept by triggers on those day counters
  *   ce_tagged_span_counts    (campaign, as-of day): customers with a tagged sale standing, as deltas of their spans
  *   ce_campaign_totals (campaign): tagged sales, customers, revenue; cost; complaints — now
  *   ce_reaction_counts  (campaign, business day): the customers' reaction that day, what a 旬 window of
@@ -36,10 +40,12 @@
  *                     are left out; not after its last day: the customer has one in the window).
  *
  * Now sums every as-of day; as of the end of a bank day sums the days up to it (a span's deltas: in
- * it from its from day, out again from its to day, so it counts on D exactly when from ≤ D < to), or,
- * for a day in the later half of the campaign's days, takes the days after it off the now counters
- * (the now counters are the day counters summed over every day): the fewer days either way.
- * Rows per campaign grow with the days it ran, never with its customers or sales (nor with pairs of days).
+ * it from its from day, out again from its to day, so it counts on D exactly when from ≤ D < to). The
+ * groups read that sum as the months before D's month and the days of D's month up to D, or the now
+ * counters less the months after and the days after D in its month (the now counters are the day
+ * counters summed over every day, a month row its days summed): at most half the months and half a
+ * month of days, whatever the campaign's length. Rows per campaign grow with the days it ran, never
+ * with its customers or sales (nor with pairs of days).
  */
 
 /** A counting rule: from a set of rows (`src`, each with `sign` +1 new / −1 old), one upsert into a counter table. */
@@ -183,7 +189,7 @@ export function countingTriggers(timeZone: string): string[] {
       campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, as_of_day date NOT NULL,
       enrolled integer NOT NULL DEFAULT 0, contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0,
       accepted integer NOT NULL DEFAULT 0, participated integer NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
+      PRIMARY KEY (campaign_id, as_of_day, grp, unit_id, tier))`,
     // The group now by tier at enrolment: participants at each stage (ce_group_counts without the day or the unit), customers
     // converted, revenue, each customer's revenue squared; and by unit at enrolment, what the breakdown by unit shows.
     `CREATE TABLE ce_tier_now_counts (
@@ -206,11 +212,28 @@ export function countingTriggers(timeZone: string): string[] {
     // span's from day, out on its to day), so as of a day's end sums the days up to it, like ce_group_counts.
     `CREATE TABLE ce_converted_counts (
       campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, as_of_day date NOT NULL,
-      converted integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
+      converted integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, as_of_day, grp, unit_id, tier))`,
     `CREATE TABLE ce_revenue_counts (
       campaign_id text NOT NULL, grp text NOT NULL, as_of_day date NOT NULL,
       customers integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, grp, as_of_day))`,
+      PRIMARY KEY (campaign_id, as_of_day, grp))`,
+    // The same day counters summed by bank month (the month of the as-of day, itself a bank day), by tier and by unit
+    // apart as the now counters are: as of a day reads the months before its month and the days of its month up to it
+    // (or the now counters less the months after and the days after it in its month), a bounded number of rows.
+    `CREATE FUNCTION ce_month(day date) RETURNS date LANGUAGE sql IMMUTABLE AS $$ SELECT day - (extract(day FROM day)::int - 1) $$`,
+    `CREATE TABLE ce_tier_month_counts (
+      campaign_id text NOT NULL, month date NOT NULL, grp text NOT NULL, tier text NOT NULL,
+      enrolled integer NOT NULL DEFAULT 0, contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0,
+      accepted integer NOT NULL DEFAULT 0, participated integer NOT NULL DEFAULT 0, converted integer NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, month, grp, tier))`,
+    `CREATE TABLE ce_unit_month_counts (
+      campaign_id text NOT NULL, month date NOT NULL, grp text NOT NULL, unit_id text NOT NULL,
+      enrolled integer NOT NULL DEFAULT 0, converted integer NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, month, grp, unit_id))`,
+    `CREATE TABLE ce_revenue_month_counts (
+      campaign_id text NOT NULL, month date NOT NULL, grp text NOT NULL,
+      revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, month, grp))`,
     // Customers with a tagged sale standing: the deltas of the spans of bank days they had one.
     `CREATE TABLE ce_tagged_span_counts (campaign_id text NOT NULL, as_of_day date NOT NULL, customers integer NOT NULL DEFAULT 0,
       PRIMARY KEY (campaign_id, as_of_day))`,
@@ -291,6 +314,24 @@ export function countingTriggers(timeZone: string): string[] {
         where: '(s.first_contacted_at IS NOT NULL OR s.first_offered_at IS NOT NULL OR s.first_accepted_at IS NOT NULL) AND d.day IS NOT NULL',
         sums: { contacted: 'd.contacted', offered: 'd.offered', accepted: 'd.accepted' },
       },
+    ]),
+    // The day counters by bank month: each change of a day row moves its month's row by as much (new less old), so a
+    // month row is always the sum of its days' rows, and the months summed are the now counters.
+    ...triggers('ce_group_counts', [
+      {
+        into: 'ce_tier_month_counts',
+        keys: ['campaign_id', 'month', 'grp', 'tier'],
+        keyExprs: ['s.campaign_id', 'ce_month(s.as_of_day)', 's.grp', 's.tier'],
+        sums: { enrolled: 's.enrolled', contacted: 's.contacted', offered: 's.offered', accepted: 's.accepted', participated: 's.participated' },
+      },
+      { into: 'ce_unit_month_counts', keys: ['campaign_id', 'month', 'grp', 'unit_id'], keyExprs: ['s.campaign_id', 'ce_month(s.as_of_day)', 's.grp', 's.unit_id'], sums: { enrolled: 's.enrolled' } },
+    ]),
+    ...triggers('ce_converted_counts', [
+      { into: 'ce_tier_month_counts', keys: ['campaign_id', 'month', 'grp', 'tier'], keyExprs: ['s.campaign_id', 'ce_month(s.as_of_day)', 's.grp', 's.tier'], sums: { converted: 's.converted' } },
+      { into: 'ce_unit_month_counts', keys: ['campaign_id', 'month', 'grp', 'unit_id'], keyExprs: ['s.campaign_id', 'ce_month(s.as_of_day)', 's.grp', 's.unit_id'], sums: { converted: 's.converted' } },
+    ]),
+    ...triggers('ce_revenue_counts', [
+      { into: 'ce_revenue_month_counts', keys: ['campaign_id', 'month', 'grp'], keyExprs: ['s.campaign_id', 'ce_month(s.as_of_day)', 's.grp'], sums: { revenue_fen: 's.revenue_fen', squares: 's.squares' } },
     ]),
     // A sale tagged with the campaign (direct attribution): on its day from that day, and off again from the day it was reversed.
     ...triggers('ce_conversions', [

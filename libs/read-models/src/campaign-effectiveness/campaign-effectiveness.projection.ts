@@ -304,6 +304,9 @@ const EVENT_TYPES = [
 /** The projection as data; its tables are read when a build creates them (the business days are cut in BANK_TIME_ZONE as it is then). */
 export const campaignEffectivenessDefinition = (timeZone: string): EffectProjection<CeState> => ({
   name: 'campaign-effectiveness',
+  // 15: the day counters by bank month too (ce_tier_month_counts, ce_unit_month_counts, ce_revenue_month_counts, kept by
+  // triggers on ce_group_counts, ce_converted_counts and ce_revenue_counts), whose keys now lead with (campaign, as-of
+  // day), so as of a day reads whole months and at most half a month of days, not every day up to it;
   // 14: the group now by tier and by unit at enrolment apart (ce_tier_now_counts, ce_unit_now_counts, replacing
   // ce_group_now_counts' row per unit and tier), so the answer now reads a row per group and unit, not per unit and tier;
   // 13: the group now without the day (ce_group_now_counts: the stages with the sales of ce_group_sales_counts, which it
@@ -320,7 +323,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
   // ce_tagged_span_counts; the participants' sale steps), costs per day: as of a day's end reads no per-customer rows;
   // 8: the reaction per bank day (ce_reaction_counts: customers first contacted in their 旬, complaints, feedback), the
   // targets; 7: contacts and complaints indexed by (campaign, time); 6: effects, written by the runner (5: counters)
-  version: 14,
+  version: 15,
   dependsOnTimeZone: true, // ce_day() and every counter keyed by bank day; a period given as bank days
   tables: campaignEffectivenessTables(timeZone),
   eventTypes: EVENT_TYPES,
@@ -335,7 +338,7 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
 const live = () => effectProjection(campaignEffectivenessDefinition(bankTimeZone()));
 export const campaignEffectivenessProjection: Projection & { readonly definition: EffectProjection<CeState> } = {
   name: 'campaign-effectiveness',
-  version: 14,
+  version: 15,
   dependsOnTimeZone: true,
   eventTypes: EVENT_TYPES,
   get tables() {
