@@ -26,7 +26,7 @@
  *   ce_tier_month_counts, ce_unit_month_counts, ce_revenue_month_counts (campaign, bank month, group, tier / unit /
  *                     nothing): ce_group_counts, ce_converted_counts and ce_revenue_counts summed over the as-of days of
  *                     each bank month (a month of Asia/Shanghai days: the days are bank days), by tier and by unit apart,
- *                     kept by triggers on those day counters
+ *                     moved by the same statements as those day counters, by the same deltas
  *   ce_tagged_span_counts    (campaign, as-of day): customers with a tagged sale standing, as deltas of their spans
  *   ce_campaign_totals (campaign): tagged sales, customers, revenue; cost; complaints — now
  *   ce_reaction_counts  (campaign, business day): the customers' reaction that day, what a 旬 window of
@@ -61,16 +61,42 @@ interface Upsert {
   readonly where?: string;
   /** The rows as `s` sees them, from the changed rows (each with `sign`); default: those rows as they are. */
   readonly source?: (rows: string) => string;
+  /**
+   * Coarser counters moved by the same deltas in the same statement (`d`: the deltas this upsert adds, by its keys and
+   * columns): each the deltas summed by its own keys, so it is always its finer counter's rows summed.
+   */
+  readonly rollups?: readonly Rollup[];
+}
+/** A counter summed from another's deltas `d`: key expressions and sums over d's columns. */
+interface Rollup {
+  readonly into: string;
+  readonly keys: readonly string[];
+  readonly keyExprs: readonly string[];
+  readonly sums: Readonly<Record<string, string>>;
+}
+
+/** INSERT … SELECT the sums grouped by the keys, rows that add nothing left out, added onto the counter's rows. */
+function addInto(into: string, keys: readonly string[], keyExprs: readonly string[], sums: Readonly<Record<string, string>>, from: string): string {
+  const cols = Object.keys(sums);
+  return `INSERT INTO ${into} AS c (${[...keys, ...cols].join(', ')})
+    SELECT ${[...keyExprs, ...cols.map((c) => sums[c])].join(', ')} FROM ${from}
+    GROUP BY ${keyExprs.map((_, i) => i + 1).join(', ')}
+    HAVING ${cols.map((c) => `${sums[c]} <> 0`).join(' OR ')}
+    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')}`;
 }
 
 function upsert(u: Upsert, src: string): string {
   const cols = Object.keys(u.sums);
-  const sums = cols.map((c) => `sum((${u.sums[c]}) * s.sign)`);
-  return `INSERT INTO ${u.into} AS c (${[...u.keys, ...cols].join(', ')})
-    SELECT ${[...u.keyExprs, ...sums].join(', ')} FROM ${u.source ? u.source(src) : src} s ${u.join ?? ''} ${u.where ? `WHERE ${u.where}` : ''}
-    GROUP BY ${u.keyExprs.map((_, i) => i + 1).join(', ')}
-    HAVING ${sums.map((x) => `${x} <> 0`).join(' OR ')}
-    ON CONFLICT (${u.keys.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')};`;
+  const sums = Object.fromEntries(cols.map((c) => [c, `sum((${u.sums[c]}) * s.sign)`]));
+  const from = `${u.source ? u.source(src) : src} s ${u.join ?? ''} ${u.where ? `WHERE ${u.where}` : ''}`;
+  if (!u.rollups?.length) return `${addInto(u.into, u.keys, u.keyExprs, sums, from)};`;
+  // The deltas once (a CTE read more than once is computed once), added to this counter and to each rollup.
+  const d = `SELECT ${[...u.keyExprs, ...cols.map((c) => sums[c])].join(', ')} FROM ${from} GROUP BY ${u.keyExprs.map((_, i) => i + 1).join(', ')}`;
+  const more = u.rollups.map((r) => addInto(r.into, r.keys, r.keyExprs, Object.fromEntries(Object.entries(r.sums).map(([c, x]) => [c, `sum(${x})`])), 'd'));
+  return `WITH d (${[...u.keys, ...cols].join(', ')}) AS (${d}),
+    ${more.slice(0, -1).map((x, i) => `r${i} AS (${x}),`).join('\n')}
+    me AS (${addInto(u.into, u.keys, u.keys, Object.fromEntries(cols.map((c) => [c, `sum(${c})`])), 'd')})
+    ${more[more.length - 1]};`;
 }
 
 /** AFTER INSERT and AFTER UPDATE statement triggers on `table` running the upserts over the changed rows. */
@@ -159,6 +185,10 @@ const taggedSpans = (withOld: boolean) => `
   ${spanDeltas('st')}
   GROUP BY 1, 2 HAVING sum(v.sign * dl.w) <> 0
   ON CONFLICT (campaign_id, as_of_day) DO UPDATE SET customers = c.customers + EXCLUDED.customers;`;
+
+/** The day counters by bank month: the deltas a statement adds to a day row, summed by the row's month, by tier and by unit apart. */
+const TIER_MONTH = { into: 'ce_tier_month_counts', keys: ['campaign_id', 'month', 'grp', 'tier'], keyExprs: ['campaign_id', 'ce_month(as_of_day)', 'grp', 'tier'] };
+const UNIT_MONTH = { into: 'ce_unit_month_counts', keys: ['campaign_id', 'month', 'grp', 'unit_id'], keyExprs: ['campaign_id', 'ce_month(as_of_day)', 'grp', 'unit_id'] };
 
 export function countingTriggers(timeZone: string): string[] {
   const zone = timeZone.replace(/'/g, "''");
@@ -263,6 +293,10 @@ export function countingTriggers(timeZone: string): string[] {
         join: STAGES,
         where: 'st.day IS NOT NULL AND ph.unit_id IS NOT NULL',
         sums: { enrolled: 'st.enrolled * ph.w', contacted: 'st.contacted * ph.w', offered: 'st.offered * ph.w', accepted: 'st.accepted * ph.w', participated: 'st.participated * ph.w' },
+        rollups: [
+          { ...TIER_MONTH, sums: { enrolled: 'enrolled', contacted: 'contacted', offered: 'offered', accepted: 'accepted', participated: 'participated' } },
+          { ...UNIT_MONTH, sums: { enrolled: 'enrolled' } },
+        ],
       },
       // Now: the same participant once in its group and tier at enrolment, at each stage it reached, with its counting
       // sales; and once in its group and unit at enrolment (summed over every day, ce_group_counts' unit row known from a
@@ -293,6 +327,7 @@ export function countingTriggers(timeZone: string): string[] {
                ${spanDeltas('cs')}`,
         where: 'cardinality(s.sale_at) > 0',
         sums: { converted: 'dl.w' },
+        rollups: [{ ...TIER_MONTH, sums: { converted: 'converted' } }, { ...UNIT_MONTH, sums: { converted: 'converted' } }],
       },
       {
         into: 'ce_revenue_counts',
@@ -302,6 +337,7 @@ export function countingTriggers(timeZone: string): string[] {
                ${spanDeltas('rs')}`,
         where: 'cardinality(s.sale_at) > 0',
         sums: { customers: 'dl.w', revenue_fen: 'dl.w * rs.revenue_fen', squares: 'dl.w * rs.revenue_fen::numeric * rs.revenue_fen' },
+        rollups: [{ into: 'ce_revenue_month_counts', keys: ['campaign_id', 'month', 'grp'], keyExprs: ['campaign_id', 'ce_month(as_of_day)', 'grp'], sums: { revenue_fen: 'revenue_fen', squares: 'squares' } }],
       },
       {
         into: 'ce_day_counts',
@@ -314,24 +350,6 @@ export function countingTriggers(timeZone: string): string[] {
         where: '(s.first_contacted_at IS NOT NULL OR s.first_offered_at IS NOT NULL OR s.first_accepted_at IS NOT NULL) AND d.day IS NOT NULL',
         sums: { contacted: 'd.contacted', offered: 'd.offered', accepted: 'd.accepted' },
       },
-    ]),
-    // The day counters by bank month: each change of a day row moves its month's row by as much (new less old), so a
-    // month row is always the sum of its days' rows, and the months summed are the now counters.
-    ...triggers('ce_group_counts', [
-      {
-        into: 'ce_tier_month_counts',
-        keys: ['campaign_id', 'month', 'grp', 'tier'],
-        keyExprs: ['s.campaign_id', 'ce_month(s.as_of_day)', 's.grp', 's.tier'],
-        sums: { enrolled: 's.enrolled', contacted: 's.contacted', offered: 's.offered', accepted: 's.accepted', participated: 's.participated' },
-      },
-      { into: 'ce_unit_month_counts', keys: ['campaign_id', 'month', 'grp', 'unit_id'], keyExprs: ['s.campaign_id', 'ce_month(s.as_of_day)', 's.grp', 's.unit_id'], sums: { enrolled: 's.enrolled' } },
-    ]),
-    ...triggers('ce_converted_counts', [
-      { into: 'ce_tier_month_counts', keys: ['campaign_id', 'month', 'grp', 'tier'], keyExprs: ['s.campaign_id', 'ce_month(s.as_of_day)', 's.grp', 's.tier'], sums: { converted: 's.converted' } },
-      { into: 'ce_unit_month_counts', keys: ['campaign_id', 'month', 'grp', 'unit_id'], keyExprs: ['s.campaign_id', 'ce_month(s.as_of_day)', 's.grp', 's.unit_id'], sums: { converted: 's.converted' } },
-    ]),
-    ...triggers('ce_revenue_counts', [
-      { into: 'ce_revenue_month_counts', keys: ['campaign_id', 'month', 'grp'], keyExprs: ['s.campaign_id', 'ce_month(s.as_of_day)', 's.grp'], sums: { revenue_fen: 's.revenue_fen', squares: 's.squares' } },
     ]),
     // A sale tagged with the campaign (direct attribution): on its day from that day, and off again from the day it was reversed.
     ...triggers('ce_conversions', [
