@@ -337,8 +337,9 @@ const TAGGED_AS_OF = `v AS (SELECT customer_id, revenue_fen FROM ce_conversions 
 /**
  * As of the end of a bank day: the counters summed up to that day, the spans' deltas too (the spans
  * holding on it) — who had a counting sale (by group, unit and tier), their revenue and its squares
- * (by group), the customers with a tagged sale standing. Rows that grow with the days the campaign
- * ran, never with its customers or sales.
+ * (by group), the customers with a tagged sale standing. The groups from the month counters (v15:
+ * whole months and at most half a month of days, `monthsReadFor`); the totals, daily series and channels
+ * from rows that grow with the days the campaign ran; never with its customers or sales.
  */
 async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, day: string, read?: 'upTo' | 'after' | MonthsRead): Promise<Counters | null> {
   const at = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, asOf])).rows as T[];
