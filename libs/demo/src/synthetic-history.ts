@@ -17,6 +17,12 @@ export interface SyntheticOptions {
    * rm(c mod staff) and lives in that person's unit. Not with `changes` (which moves the small org's people).
    */
   readonly org?: { readonly staff: number; readonly units: number };
+  /**
+   * The days over which each treatment customer's first contact falls, from 3 March (default 40: the campaigns run
+   * from 2 March to about 20 April). Longer spreads the same events over a longer campaign (`--campaign-days 365`: a year);
+   * the period ends 50 days after the spread, the costs come 10 and the completion 20 days after it, as with 40.
+   */
+  readonly campaignDays?: number;
 }
 
 /**
@@ -53,6 +59,7 @@ export function* syntheticBatches(customers: number, seed = 1, options: Syntheti
     },
   });
   const day = (d: number) => new Date(Date.UTC(2026, 2, 1) + d * 86_400_000).toISOString();
+  const spread = options.campaignDays ?? 40;
   const campaigns = ['K1', 'K2', 'K3'];
   // The organisation the sales are scored in: two sub-branches, five managers, three products.
   const unit = (unitId: string, level: string, parentId: string | null) => ev('OrgUnitOpened', { unitId, name: unitId, level, parentId, wealthCentre: false }, day(0));
@@ -95,7 +102,7 @@ export function* syntheticBatches(customers: number, seed = 1, options: Syntheti
           channels: ['phone', 'sms'],
           audience: { tiers: [], segments: [], unitIds: [], genders: [], holdsAnyOf: [], holdsNoneOf: [] },
           budget: '100000.00',
-          period: { start: day(0), end: day(90) },
+          period: { start: day(0), end: day(spread + 50) },
           controlGroupPercent: 20,
           targets: { conversions: null, revenue: null },
           draftedBy: 'm',
@@ -117,7 +124,7 @@ export function* syntheticBatches(customers: number, seed = 1, options: Syntheti
       const group = rnd() < 0.2 ? 'control' : 'treatment';
       events.push(ev('CustomerEnrolledInCampaign', { campaignId, customerId, group }, day(1)));
       if (group === 'control') continue;
-      const d = 2 + Math.floor(rnd() * 40);
+      const d = 2 + Math.floor(rnd() * spread);
       for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
         events.push(ev('CustomerContacted', { contactId: randomLike(rnd), customerId, staffId: managerOf(c), channel: rnd() < 0.5 ? 'phone' : 'sms', campaignId, outcome: 'reached', contactedAt: day(d + k) }, day(d + k)));
       }
@@ -188,7 +195,7 @@ export function* syntheticBatches(customers: number, seed = 1, options: Syntheti
     campaigns.map((campaignId) => ({
       streamId: `campaign-${campaignId}`,
       expectedRevision: 'stream_exists' as const,
-      events: [ev('CampaignCostRecorded', { campaignId, costId: 'c1', amount: '5000.00', customerId: null, description: '', descriptionNote: null }, day(50)), ev('CampaignCompleted', { campaignId }, day(60))],
+      events: [ev('CampaignCostRecorded', { campaignId, costId: 'c1', amount: '5000.00', customerId: null, description: '', descriptionNote: null }, day(spread + 10)), ev('CampaignCompleted', { campaignId }, day(spread + 20))],
     }))
   );
 }

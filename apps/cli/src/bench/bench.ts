@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes … [--no-launch-baseline] [--launch-projector-after]] [-- --projections a,b] [-- --runs N] [-- --org small,8000x600] [-- --no-as-of-replay] [-- --no-analyze] [-- --follow-up-only [--follow-up-contacts 50000,400000]]`: append, command path, projector rebuild (with the
+ * `npm run bench [-- --quick] [-- --sizes 100000,300000] [-- --out DIR] [-- --audience-only] [-- --audience-sizes 100000,1000000] [-- --store-only] [-- --read-side-only] [-- --launch-sizes … [--no-launch-baseline] [--launch-projector-after]] [-- --projections a,b] [-- --runs N] [-- --org small,8000x600] [-- --no-as-of-replay] [-- --campaign-days 365] [-- --as-of-day 2026-08-15] [-- --no-analyze] [-- --follow-up-only [--follow-up-contacts 50000,400000]]`: append, command path, projector rebuild (with the
  * naive baseline), queries and growth, each figure beside a baseline measured in the same run.
  * Writes `<out>/bench-<time>.json` and `.md` (default out: bench/results) and prints the summary.
  */
@@ -9,6 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Pool } from 'pg';
+import { endOfBusinessDay } from '@app/domain';
 import { PostgresEventStore } from '@app/event-store';
 import { createLogger, loadConfig, MIGRATIONS, migrate, startEmbeddedPostgres, startProjector, startRuntime, temporaryDataDir } from '@app/platform';
 import { campaignEffectiveness, campaignList, customer360, customerDirectoryProjection, PROJECTIONS, PEOPLE_PER_PAGE, ProjectionRunner, scorecard, withReadModels } from '@app/read-models';
@@ -216,6 +217,12 @@ async function main() {
     const scorecards: ScorecardQueries[] = [];
     // `--org small,8000x600`: each size's history once per org shape (`small`: the synthetic history's 5 staff in 4 units; `8000x600`: 8,000 staff in about 600 units, `bankOrg`).
     const orgs = args.includes('--org') ? args[args.indexOf('--org') + 1]!.split(',') : ['small'];
+    // `--campaign-days 365`: the campaigns' first contacts spread over a year, not 40 days (`SyntheticOptions.campaignDays`);
+    // `--as-of-day 2026-08-15`: the bank day whose end the as-of answers are read at (default 15 March: mid-K2 at 40 days).
+    const campaignDays = args.includes('--campaign-days') ? Number(args[args.indexOf('--campaign-days') + 1]) : undefined;
+    if (campaignDays !== undefined && !(campaignDays > 0)) throw new Error('--campaign-days: a number of days above 0');
+    const asOfDay = args.includes('--as-of-day') ? args[args.indexOf('--as-of-day') + 1]! : '2026-03-15';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOfDay)) throw new Error('--as-of-day: a bank day, YYYY-MM-DD');
     for (const size of sizes) for (const orgName of orgs) {
       const org = orgName === 'small' ? undefined : (([staff, units]) => ({ staff: staff!, units: units! }))(orgName.split('x').map(Number));
       if (org && !(org.staff > 0 && org.units > 0)) throw new Error(`--org: ${orgName} is neither small nor STAFFxUNITS`);
@@ -226,7 +233,7 @@ async function main() {
       const store = new PostgresEventStore(pool, { connectionString: url });
       let events = 0;
       const [, writeMs] = await timed(async () => {
-        for (const batch of syntheticBatches(Math.ceil(size / EVENTS_PER_CUSTOMER), 42, { org })) {
+        for (const batch of syntheticBatches(Math.ceil(size / EVENTS_PER_CUSTOMER), 42, { org, campaignDays })) {
           await store.appendToStreams(batch);
           events += batch.reduce((n, a) => n + a.events.length, 0);
         }
@@ -280,8 +287,8 @@ async function main() {
           customer360: await sample((db) => customer360(db, 'S7'), ['customer-360', 'points-ledger']),
         });
       }
-      // As of 15 March Beijing time: the middle of the synthetic campaigns (launched 2 March, completed 30 April).
-      if (built('campaign-effectiveness')) readSide.push(await readSideQueries(pool, store, events, 'K2', new Date('2026-03-15T23:59:59.999+08:00'), runs, !args.includes('--no-as-of-replay')));
+      // As of 15 March Beijing time by default: the middle of the synthetic campaigns (launched 2 March, completed 30 April).
+      if (built('campaign-effectiveness')) readSide.push(await readSideQueries(pool, store, events, 'K2', new Date(endOfBusinessDay(asOfDay)), runs, !args.includes('--no-as-of-replay')));
       await pool.end();
     }
     let launch: SeedAndLaunch | undefined;

@@ -191,6 +191,9 @@ describe('campaign effectiveness: the same log projected in large batches, one e
     ['ce_group_counts', true],
     ['ce_tier_now_counts', true],
     ['ce_unit_now_counts', true],
+    ['ce_tier_month_counts', true],
+    ['ce_unit_month_counts', true],
+    ['ce_revenue_month_counts', true],
     ['ce_day_counts', true],
     ['customer_directory', false],
   ];

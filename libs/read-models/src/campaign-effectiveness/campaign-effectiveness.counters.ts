@@ -23,6 +23,10 @@
  *                     day and takes 1 off on its to day (nothing for 'infinity': it still holds)
  *   ce_revenue_counts   (campaign, group, as-of day): those participants' counting revenue, as deltas of each
  *                     step it held (count, sum, sum of squares): as of day D, the sum of the days up to D
+ *   ce_tier_month_counts, ce_unit_month_counts, ce_revenue_month_counts (campaign, bank month, group, tier / unit /
+ *                     nothing): ce_group_counts, ce_converted_counts and ce_revenue_counts summed over the as-of days of
+ *                     each bank month (a month of Asia/Shanghai days: the days are bank days), by tier and by unit apart,
+ *                     moved by the same statements as those day counters, by the same deltas
  *   ce_tagged_span_counts    (campaign, as-of day): customers with a tagged sale standing, as deltas of their spans
  *   ce_campaign_totals (campaign): tagged sales, customers, revenue; cost; complaints — now
  *   ce_owner_set_totals (set of owning units): treatment sales, their revenue and treatment customers
@@ -43,10 +47,12 @@
  *                     are left out; not after its last day: the customer has one in the window).
  *
  * Now sums every as-of day; as of the end of a bank day sums the days up to it (a span's deltas: in
- * it from its from day, out again from its to day, so it counts on D exactly when from ≤ D < to), or,
- * for a day in the later half of the campaign's days, takes the days after it off the now counters
- * (the now counters are the day counters summed over every day): the fewer days either way.
- * Rows per campaign grow with the days it ran, never with its customers or sales (nor with pairs of days).
+ * it from its from day, out again from its to day, so it counts on D exactly when from ≤ D < to). The
+ * groups read that sum as the months before D's month and the days of D's month up to D, or the now
+ * counters less the months after and the days after D in its month (the now counters are the day
+ * counters summed over every day, a month row its days summed): at most half the months and half a
+ * month of days, whatever the campaign's length. Rows per campaign grow with the days it ran, never
+ * with its customers or sales (nor with pairs of days).
  */
 
 /** A counting rule: from a set of rows (`src`, each with `sign` +1 new / −1 old), one upsert into a counter table. */
@@ -62,16 +68,42 @@ interface Upsert {
   readonly where?: string;
   /** The rows as `s` sees them, from the changed rows (each with `sign`); default: those rows as they are. */
   readonly source?: (rows: string) => string;
+  /**
+   * Coarser counters moved by the same deltas in the same statement (`d`: the deltas this upsert adds, by its keys and
+   * columns): each the deltas summed by its own keys, so it is always its finer counter's rows summed.
+   */
+  readonly rollups?: readonly Rollup[];
+}
+/** A counter summed from another's deltas `d`: key expressions and sums over d's columns. */
+interface Rollup {
+  readonly into: string;
+  readonly keys: readonly string[];
+  readonly keyExprs: readonly string[];
+  readonly sums: Readonly<Record<string, string>>;
+}
+
+/** INSERT … SELECT the sums grouped by the keys, rows that add nothing left out, added onto the counter's rows. */
+function addInto(into: string, keys: readonly string[], keyExprs: readonly string[], sums: Readonly<Record<string, string>>, from: string): string {
+  const cols = Object.keys(sums);
+  return `INSERT INTO ${into} AS c (${[...keys, ...cols].join(', ')})
+    SELECT ${[...keyExprs, ...cols.map((c) => sums[c])].join(', ')} FROM ${from}
+    GROUP BY ${keyExprs.map((_, i) => i + 1).join(', ')}
+    HAVING ${cols.map((c) => `${sums[c]} <> 0`).join(' OR ')}
+    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')}`;
 }
 
 function upsert(u: Upsert, src: string): string {
   const cols = Object.keys(u.sums);
-  const sums = cols.map((c) => `sum((${u.sums[c]}) * s.sign)`);
-  return `INSERT INTO ${u.into} AS c (${[...u.keys, ...cols].join(', ')})
-    SELECT ${[...u.keyExprs, ...sums].join(', ')} FROM ${u.source ? u.source(src) : src} s ${u.join ?? ''} ${u.where ? `WHERE ${u.where}` : ''}
-    GROUP BY ${u.keyExprs.map((_, i) => i + 1).join(', ')}
-    HAVING ${sums.map((x) => `${x} <> 0`).join(' OR ')}
-    ON CONFLICT (${u.keys.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')};`;
+  const sums = Object.fromEntries(cols.map((c) => [c, `sum((${u.sums[c]}) * s.sign)`]));
+  const from = `${u.source ? u.source(src) : src} s ${u.join ?? ''} ${u.where ? `WHERE ${u.where}` : ''}`;
+  if (!u.rollups?.length) return `${addInto(u.into, u.keys, u.keyExprs, sums, from)};`;
+  // The deltas once (a CTE read more than once is computed once), added to this counter and to each rollup.
+  const d = `SELECT ${[...u.keyExprs, ...cols.map((c) => sums[c])].join(', ')} FROM ${from} GROUP BY ${u.keyExprs.map((_, i) => i + 1).join(', ')}`;
+  const more = u.rollups.map((r) => addInto(r.into, r.keys, r.keyExprs, Object.fromEntries(Object.entries(r.sums).map(([c, x]) => [c, `sum(${x})`])), 'd'));
+  return `WITH d (${[...u.keys, ...cols].join(', ')}) AS (${d}),
+    ${more.slice(0, -1).map((x, i) => `r${i} AS (${x}),`).join('\n')}
+    me AS (${addInto(u.into, u.keys, u.keys, Object.fromEntries(cols.map((c) => [c, `sum(${c})`])), 'd')})
+    ${more[more.length - 1]};`;
 }
 
 /** AFTER INSERT and AFTER UPDATE statement triggers on `table` running the upserts over the changed rows. */
@@ -206,6 +238,9 @@ const TREATMENT_CHANGED = {
              SELECT DISTINCT n.customer_id FROM new_rows n JOIN old_rows o ON o.campaign_id = n.campaign_id AND o.customer_id = n.customer_id
              WHERE n.grp = 'treatment' AND (n.sale_at IS DISTINCT FROM o.sale_at OR n.sale_until IS DISTINCT FROM o.sale_until OR n.sale_revenue IS DISTINCT FROM o.sale_revenue)));`,
 };
+/** The day counters by bank month: the deltas a statement adds to a day row, summed by the row's month, by tier and by unit apart. */
+const TIER_MONTH = { into: 'ce_tier_month_counts', keys: ['campaign_id', 'month', 'grp', 'tier'], keyExprs: ['campaign_id', 'ce_month(as_of_day)', 'grp', 'tier'] };
+const UNIT_MONTH = { into: 'ce_unit_month_counts', keys: ['campaign_id', 'month', 'grp', 'unit_id'], keyExprs: ['campaign_id', 'ce_month(as_of_day)', 'grp', 'unit_id'] };
 
 export function countingTriggers(timeZone: string): string[] {
   const zone = timeZone.replace(/'/g, "''");
@@ -236,7 +271,7 @@ export function countingTriggers(timeZone: string): string[] {
       campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, as_of_day date NOT NULL,
       enrolled integer NOT NULL DEFAULT 0, contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0,
       accepted integer NOT NULL DEFAULT 0, participated integer NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
+      PRIMARY KEY (campaign_id, as_of_day, grp, unit_id, tier))`,
     // The group now by tier at enrolment: participants at each stage (ce_group_counts without the day or the unit), customers
     // converted, revenue, each customer's revenue squared; and by unit at enrolment, what the breakdown by unit shows.
     `CREATE TABLE ce_tier_now_counts (
@@ -259,11 +294,28 @@ export function countingTriggers(timeZone: string): string[] {
     // span's from day, out on its to day), so as of a day's end sums the days up to it, like ce_group_counts.
     `CREATE TABLE ce_converted_counts (
       campaign_id text NOT NULL, grp text NOT NULL, unit_id text NOT NULL, tier text NOT NULL, as_of_day date NOT NULL,
-      converted integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, grp, unit_id, tier, as_of_day))`,
+      converted integer NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, as_of_day, grp, unit_id, tier))`,
     `CREATE TABLE ce_revenue_counts (
       campaign_id text NOT NULL, grp text NOT NULL, as_of_day date NOT NULL,
       customers integer NOT NULL DEFAULT 0, revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
-      PRIMARY KEY (campaign_id, grp, as_of_day))`,
+      PRIMARY KEY (campaign_id, as_of_day, grp))`,
+    // The same day counters summed by bank month (the month of the as-of day, itself a bank day), by tier and by unit
+    // apart as the now counters are: as of a day reads the months before its month and the days of its month up to it
+    // (or the now counters less the months after and the days after it in its month), a bounded number of rows.
+    `CREATE FUNCTION ce_month(day date) RETURNS date LANGUAGE sql IMMUTABLE AS $$ SELECT day - (extract(day FROM day)::int - 1) $$`,
+    `CREATE TABLE ce_tier_month_counts (
+      campaign_id text NOT NULL, month date NOT NULL, grp text NOT NULL, tier text NOT NULL,
+      enrolled integer NOT NULL DEFAULT 0, contacted integer NOT NULL DEFAULT 0, offered integer NOT NULL DEFAULT 0,
+      accepted integer NOT NULL DEFAULT 0, participated integer NOT NULL DEFAULT 0, converted integer NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, month, grp, tier))`,
+    `CREATE TABLE ce_unit_month_counts (
+      campaign_id text NOT NULL, month date NOT NULL, grp text NOT NULL, unit_id text NOT NULL,
+      enrolled integer NOT NULL DEFAULT 0, converted integer NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, month, grp, unit_id))`,
+    `CREATE TABLE ce_revenue_month_counts (
+      campaign_id text NOT NULL, month date NOT NULL, grp text NOT NULL,
+      revenue_fen bigint NOT NULL DEFAULT 0, squares numeric NOT NULL DEFAULT 0,
+      PRIMARY KEY (campaign_id, month, grp))`,
     // Customers with a tagged sale standing: the deltas of the spans of bank days they had one.
     `CREATE TABLE ce_tagged_span_counts (campaign_id text NOT NULL, as_of_day date NOT NULL, customers integer NOT NULL DEFAULT 0,
       PRIMARY KEY (campaign_id, as_of_day))`,
@@ -301,6 +353,10 @@ export function countingTriggers(timeZone: string): string[] {
         join: STAGES,
         where: 'st.day IS NOT NULL AND ph.unit_id IS NOT NULL',
         sums: { enrolled: 'st.enrolled * ph.w', contacted: 'st.contacted * ph.w', offered: 'st.offered * ph.w', accepted: 'st.accepted * ph.w', participated: 'st.participated * ph.w' },
+        rollups: [
+          { ...TIER_MONTH, sums: { enrolled: 'enrolled', contacted: 'contacted', offered: 'offered', accepted: 'accepted', participated: 'participated' } },
+          { ...UNIT_MONTH, sums: { enrolled: 'enrolled' } },
+        ],
       },
       // Now: the same participant once in its group and tier at enrolment, at each stage it reached, with its counting
       // sales; and once in its group and unit at enrolment (summed over every day, ce_group_counts' unit row known from a
@@ -331,6 +387,7 @@ export function countingTriggers(timeZone: string): string[] {
                ${spanDeltas('cs')}`,
         where: 'cardinality(s.sale_at) > 0',
         sums: { converted: 'dl.w' },
+        rollups: [{ ...TIER_MONTH, sums: { converted: 'converted' } }, { ...UNIT_MONTH, sums: { converted: 'converted' } }],
       },
       {
         into: 'ce_revenue_counts',
@@ -340,6 +397,7 @@ export function countingTriggers(timeZone: string): string[] {
                ${spanDeltas('rs')}`,
         where: 'cardinality(s.sale_at) > 0',
         sums: { customers: 'dl.w', revenue_fen: 'dl.w * rs.revenue_fen', squares: 'dl.w * rs.revenue_fen::numeric * rs.revenue_fen' },
+        rollups: [{ into: 'ce_revenue_month_counts', keys: ['campaign_id', 'month', 'grp'], keyExprs: ['campaign_id', 'ce_month(as_of_day)', 'grp'], sums: { revenue_fen: 'revenue_fen', squares: 'squares' } }],
       },
       {
         into: 'ce_day_counts',

@@ -307,6 +307,9 @@ export const campaignEffectivenessDefinition = (timeZone: string): EffectProject
   // 15: the treatment sales across campaigns counted once (ce_treatment_sales, ce_treatment_buyers, ce_owner_set_totals:
   // by set of owning units), so the campaign list's treatment totals read counters, not every group sale; the
   // participants written after the sales and the pairs, which their trigger reads;
+  // and the day counters by bank month (ce_tier_month_counts, ce_unit_month_counts, ce_revenue_month_counts, moved by the same
+  // statements as ce_group_counts, ce_converted_counts and ce_revenue_counts), whose keys now lead with (campaign, as-of
+  // day), so as of a day reads whole months and at most half a month of days, not every day up to it;
   // 14: the group now by tier and by unit at enrolment apart (ce_tier_now_counts, ce_unit_now_counts, replacing
   // ce_group_now_counts' row per unit and tier), so the answer now reads a row per group and unit, not per unit and tier;
   // 13: the group now without the day (ce_group_now_counts: the stages with the sales of ce_group_sales_counts, which it

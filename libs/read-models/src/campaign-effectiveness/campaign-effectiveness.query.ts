@@ -1,5 +1,5 @@
 import type { Queryable } from '../runner/read-model-position';
-import { bankTimeZone, businessDay, type CampaignStatus, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeLift, REVENUE_DIFFERENCE_METHOD } from '@app/domain';
+import { bankTimeZone, businessDay, businessMonthBounds, type CampaignStatus, endOfBusinessDay, formatFen, LIFT_METHOD, meanDifference, newcombeLift, REVENUE_DIFFERENCE_METHOD } from '@app/domain';
 
 export interface GroupFigures {
   readonly size: number;
@@ -178,20 +178,113 @@ function revenueFromDays(read: DaysRead): string {
       SELECT grp, revenue_fen, squares FROM ce_tier_now_counts WHERE campaign_id = $1
       UNION ALL SELECT grp, -revenue_fen, -squares FROM ce_revenue_counts WHERE campaign_id = $1 AND as_of_day > $2::date) r GROUP BY grp`;
 }
+
+/**
+ * The groups as of the end of day D ($2) from the month counters (campaign-effectiveness v15), D's bank month being
+ * [$3, $4): the months before D's month (`months: 'before'`) or the now counters less the months after it ('after'),
+ * with D's own month's days up to D (`days: 'upTo'`) or its month row less its days after D ('after'). Each way the
+ * sum is the day counters' up to D (a month row is its days summed, the now counters every month summed):
+ *   before, upTo: months < M + days [M, D]         before, after: months ≤ M − days (D, N)
+ *   after, upTo:  now − months ≥ M + days [M, D]   after, after:  now − months > M − days (D, N)
+ */
+export interface MonthsRead {
+  readonly months: 'before' | 'after';
+  readonly days: 'upTo' | 'after';
+}
+const monthsPart = (r: MonthsRead) => ({
+  month: `month ${r.months === 'before' ? (r.days === 'upTo' ? '<' : '<=') : r.days === 'upTo' ? '>=' : '>'} $3::date`,
+  monthSign: r.months === 'after' ? '-' : '',
+  days: r.days === 'upTo' ? 'as_of_day >= $3::date AND as_of_day <= $2::date' : 'as_of_day > $2::date AND as_of_day < $4::date',
+  daySign: r.days === 'after' ? '-' : '',
+  now: (cols: string, table: string) => (r.months === 'after' ? `SELECT ${cols} FROM ${table} WHERE campaign_id = $1 UNION ALL` : ''),
+});
+/** The tier and unit rows as of $2's end by `r` (`MonthsRead`); in the database's order of tiers, then of units, as `groupsFromDays`. */
+function groupsFromMonths(r: MonthsRead): string {
+  const { month, monthSign: m, days, daySign: d, now } = monthsPart(r);
+  const stages = ['enrolled', 'contacted', 'offered', 'accepted', 'participated'];
+  const tierCols = `grp, tier, ${stages.join(', ')}, converted`;
+  return `
+    WITH d AS (
+      SELECT grp, unit_id, tier, ${stages.map((c) => `${d}${c} AS ${c}`).join(', ')}, 0 AS converted FROM ce_group_counts WHERE campaign_id = $1 AND ${days}
+      UNION ALL
+      SELECT grp, unit_id, tier, 0, 0, 0, 0, 0, ${d}converted FROM ce_converted_counts WHERE campaign_id = $1 AND ${days})
+    SELECT 'tier' AS by, grp, tier AS key, ${stages.map((c) => `sum(${c}) AS ${c}`).join(', ')}, sum(converted) AS converted
+    FROM (${now(tierCols, 'ce_tier_now_counts')}
+          SELECT grp, tier, ${[...stages, 'converted'].map((c) => `${m}${c} AS ${c}`).join(', ')} FROM ce_tier_month_counts WHERE campaign_id = $1 AND ${month}
+          UNION ALL SELECT ${tierCols} FROM d) t
+    GROUP BY grp, tier HAVING sum(enrolled) <> 0
+    UNION ALL
+    SELECT 'unit', grp, unit_id, sum(enrolled), 0, 0, 0, 0, sum(converted)
+    FROM (${now('grp, unit_id, enrolled, converted', 'ce_unit_now_counts')}
+          SELECT grp, unit_id, ${m}enrolled AS enrolled, ${m}converted AS converted FROM ce_unit_month_counts WHERE campaign_id = $1 AND ${month}
+          UNION ALL SELECT grp, unit_id, enrolled, converted FROM d) u
+    GROUP BY grp, unit_id HAVING sum(enrolled) <> 0
+    ORDER BY 1, 3, 2`;
+}
+/** The converted customers' revenue and its squares by group as of $2's end by `r`, as `groupsFromMonths`. */
+function revenueFromMonths(r: MonthsRead): string {
+  const { month, monthSign: m, days, daySign: d, now } = monthsPart(r);
+  return `SELECT grp, sum(revenue_fen) AS revenue_fen, sum(squares) AS squares FROM (
+      ${now('grp, revenue_fen, squares', 'ce_tier_now_counts')}
+      SELECT grp, ${m}revenue_fen AS revenue_fen, ${m}squares AS squares FROM ce_revenue_month_counts WHERE campaign_id = $1 AND ${month}
+      UNION ALL SELECT grp, ${d}revenue_fen, ${d}squares FROM ce_revenue_counts WHERE campaign_id = $1 AND ${days}) r GROUP BY grp`;
+}
+
+/** A bank day ('YYYY-MM-DD') as days since 1970-01-01 (calendar arithmetic: no clock, no zone). */
+const dayNumber = (day: string) => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / 86_400_000;
+const monthNumber = (day: string) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
+
+/** The first day of a bank day's month and of the month after it ('YYYY-MM-DD'). */
+export function bankMonthOf(day: string): { first: string; next: string } {
+  return { first: `${day.slice(0, 7)}-01`, next: businessDay(businessMonthBounds(day.slice(0, 7)).to) };
+}
+
+/**
+ * Which month read as of day D costs fewest row sets, for a campaign whose daily series runs from `first` to `last`
+ * (null: none yet): D's month's days up to D or after it (within the series), the fewer; then the months before D's
+ * month or the now counters (one set) and the months after it, the fewer (D's month row counted where it is read).
+ * `now`: whether the now counters exist (without them, the months before).
+ */
+export function monthsReadFor(day: string, first: string | null, last: string | null, now = true): MonthsRead {
+  if (!first || !last) return { months: 'before', days: 'upTo' };
+  const { first: m, next } = bankMonthOf(day);
+  const d = dayNumber(day);
+  const daysUpTo = d - Math.max(dayNumber(m), dayNumber(first)) + 1;
+  const daysAfter = Math.min(dayNumber(next) - 1, dayNumber(last)) - d;
+  const days = daysAfter < daysUpTo ? 'after' : 'upTo';
+  const monthsBefore = Math.max(0, monthNumber(day) - monthNumber(first)) + (days === 'after' ? 1 : 0);
+  const monthsAfter = 1 + Math.max(0, monthNumber(last) - monthNumber(day)) + (days === 'upTo' ? 1 : 0);
+  return { months: now && monthsAfter < monthsBefore ? 'after' : 'before', days };
+}
+
 /** Whether the live schema has the now counters (v14 on); a schema from before them serves while v14 builds (blue/green). */
 const NOW_COUNTERS = `(to_regclass('ce_tier_now_counts') IS NOT NULL AND to_regclass('ce_unit_now_counts') IS NOT NULL)`;
+/** Whether it has the month counters (v15 on); a v14 schema serves while v15 builds, and its day-end answers read the days. */
+const MONTH_COUNTERS = `(to_regclass('ce_tier_month_counts') IS NOT NULL AND to_regclass('ce_unit_month_counts') IS NOT NULL AND to_regclass('ce_revenue_month_counts') IS NOT NULL)`;
 /**
- * Whether to read a day end's groups as the now counters less the days after it: when the day is in the later half of
- * the campaign's days (its first to its last day in the daily series), the fewer day rows lie after it. Two index probes.
+ * How to read the groups as of a day end: the campaign's first and last day in its daily series (two index probes),
+ * which counters the live schema has, and, for a schema without the month counters, whether the day is in the later
+ * half of those days (then the fewer day rows lie after it: the now counters less the days after it).
  */
-const LATER_HALF = `SELECT $2::date > f + (l - f) / 2 AND ${NOW_COUNTERS} AS later FROM (
+const AS_OF_PLAN = `SELECT to_char(f, 'YYYY-MM-DD') AS first, to_char(l, 'YYYY-MM-DD') AS last, ${NOW_COUNTERS} AS now_counters,
+    ${MONTH_COUNTERS} AS month_counters, $2::date > f + (l - f) / 2 AS later FROM (
   SELECT (SELECT day FROM ce_day_counts WHERE campaign_id = $1 ORDER BY day LIMIT 1) AS f, (SELECT day FROM ce_day_counts WHERE campaign_id = $1 ORDER BY day DESC LIMIT 1) AS l) x`;
+type AsOfPlan = { first: string | null; last: string | null; now_counters: boolean; month_counters: boolean; later: boolean | null };
 
-/** The tier and unit rows as of the end of `day` (or, with 'all', now), from the day counters read as `read` says. */
-async function groupsAtDays(db: Queryable, campaignId: string, day: string, read: DaysRead): Promise<Pick<Counters, 'tiers' | 'units'>> {
-  const params = read === 'all' ? [campaignId] : [campaignId, day];
-  const rows = (await db.query(groupsFromDays(read), params)).rows as { by: 'tier' | 'unit'; grp: string; key: string; enrolled: string; contacted: string; offered: string; accepted: string; participated: string; converted: string }[];
-  const revenue = (await db.query(revenueFromDays(read), params)).rows as { grp: string; revenue_fen: string; squares: string }[];
+/** The read a day end's groups take on this live schema: the month counters (v15), else the day counters (v14: the fewer days; before: up to the day). */
+function readFor(day: string, p: AsOfPlan): DaysRead | MonthsRead {
+  if (p.month_counters) return monthsReadFor(day, p.first, p.last, p.now_counters);
+  return p.later && p.now_counters ? 'after' : 'upTo';
+}
+
+/** The tier and unit rows as of the end of `day` (or, with 'all', now), from the day counters read as `read` says, or from the month counters. */
+async function groupsAtDays(db: Queryable, campaignId: string, day: string, read: DaysRead | MonthsRead): Promise<Pick<Counters, 'tiers' | 'units'>> {
+  const byMonths = typeof read === 'object' ? read : null;
+  // D's month's first day always; the next month's only when the days after D are read.
+  const month = byMonths && bankMonthOf(day);
+  const params = month ? [campaignId, day, month.first, ...(byMonths.days === 'after' ? [month.next] : [])] : read === 'all' ? [campaignId] : [campaignId, day];
+  const rows = (await db.query(byMonths ? groupsFromMonths(byMonths) : groupsFromDays(read as DaysRead), params)).rows as { by: 'tier' | 'unit'; grp: string; key: string; enrolled: string; contacted: string; offered: string; accepted: string; participated: string; converted: string }[];
+  const revenue = (await db.query(byMonths ? revenueFromMonths(byMonths) : revenueFromDays(read as DaysRead), params)).rows as { grp: string; revenue_fen: string; squares: string }[];
   const tiers: TierRow[] = rows.filter((r) => r.by === 'tier').map(({ by: _b, key, ...r }) => ({ ...r, tier: key, revenue_fen: '0', squares: '0' }));
   // The revenue and its squares are kept by group only (the breakdowns show customers): on the group's first row.
   for (const r of revenue) {
@@ -244,15 +337,16 @@ const TAGGED_AS_OF = `v AS (SELECT customer_id, revenue_fen FROM ce_conversions 
 /**
  * As of the end of a bank day: the counters summed up to that day, the spans' deltas too (the spans
  * holding on it) — who had a counting sale (by group, unit and tier), their revenue and its squares
- * (by group), the customers with a tagged sale standing. Rows that grow with the days the campaign
- * ran, never with its customers or sales.
+ * (by group), the customers with a tagged sale standing. The groups from the month counters (v15:
+ * whole months and at most half a month of days, `monthsReadFor`); the totals, daily series and channels
+ * from rows that grow with the days the campaign ran; never with its customers or sales.
  */
-async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, day: string, read?: 'upTo' | 'after'): Promise<Counters | null> {
+async function countersAtDayEnd(db: Queryable, campaignId: string, asOf: Date, day: string, read?: 'upTo' | 'after' | MonthsRead): Promise<Counters | null> {
   const at = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, asOf])).rows as T[];
   const upToDay = async <T>(sql: string): Promise<T[]> => (await db.query(sql, [campaignId, day])).rows as T[];
   const [campaign] = await at<Counters['campaign']>(CAMPAIGN_AS_OF);
   if (!campaign) return null;
-  const groups = await groupsAtDays(db, campaignId, day, read ?? ((await upToDay<{ later: boolean | null }>(LATER_HALF))[0]?.later ? 'after' : 'upTo'));
+  const groups = await groupsAtDays(db, campaignId, day, read ?? readFor(day, (await upToDay<AsOfPlan>(AS_OF_PLAN))[0]!));
   const [totals] = await upToDay<Counters['totals']>(`
     SELECT (SELECT COALESCE(sum(sales), 0) FROM ce_day_counts WHERE campaign_id = $1 AND as_of_day <= $2::date) AS tagged_sales,
            (SELECT COALESCE(sum(customers), 0) FROM ce_tagged_span_counts WHERE campaign_id = $1 AND as_of_day <= $2::date) AS tagged_customers,
@@ -390,8 +484,8 @@ export async function campaignEffectivenessNowFromDays(db: Queryable, campaignId
   return counters && effectivenessFrom(counters);
 }
 
-/** As of the end of a bank day, the groups read the one way or the other (`DaysRead`): tests check both against the fact rows. */
-export async function campaignEffectivenessAtDayEnd(db: Queryable, campaignId: string, asOf: Date, read: 'upTo' | 'after'): Promise<CampaignEffectiveness | null> {
+/** As of the end of a bank day, the groups read one given way (`DaysRead`, `MonthsRead`): tests check each against the fact rows. */
+export async function campaignEffectivenessAtDayEnd(db: Queryable, campaignId: string, asOf: Date, read: 'upTo' | 'after' | MonthsRead): Promise<CampaignEffectiveness | null> {
   if (endOfBusinessDay(businessDay(asOf)) !== asOf.toISOString()) throw new RangeError(`${asOf.toISOString()} is not the end of a bank day: the day counters answer only at a day end`);
   const counters = await countersAtDayEnd(db, campaignId, asOf, businessDay(asOf), read);
   return counters && effectivenessFrom(counters);
