@@ -9,7 +9,7 @@ export * from './customer-directory/customer-directory.projection';
 export * from './customer-directory/customer-directory.query';
 
 export * from './campaign-effectiveness/campaign-effectiveness.projection';
-export { countingTables, countingTriggers } from './campaign-effectiveness/campaign-effectiveness.counters';
+export { countingTriggers } from './campaign-effectiveness/campaign-effectiveness.counters';
 export * from './campaign-effectiveness/campaign-effectiveness.query';
 export * from './campaign-effectiveness/campaign-totals.query';
 export * from './campaign-effectiveness/baseline.query';

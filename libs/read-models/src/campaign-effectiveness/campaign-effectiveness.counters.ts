@@ -5,8 +5,7 @@
  * tables), so a counter is always the sum over its fact rows: applying a batch twice, or a
  * statement that changes nothing, moves nothing. Fact rows a campaign keeps per participant
  * (`sales`, `revenue_fen`, unit and tier at enrolment) are recomputed by the projection from the
- * facts, never incremented, for the same reason. A blue/green build writes its facts without the triggers and counts
- * them once, from the whole tables, in the transaction that switches it in (`countingTriggers`: the same statements).
+ * facts, never incremented, for the same reason.
  *
  *   ce_group_counts   (campaign, group, unit at enrolment, tier at enrolment, as-of day): enrolled,
  *                     reached each funnel stage, took part — counted from the business day it held
@@ -68,46 +67,24 @@ function upsert(u: Upsert, src: string): string {
     ON CONFLICT (${u.keys.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')};`;
 }
 
-/**
- * A fact table and what its rows count: `upserts` over its rows (each with `sign`), and `insert` / `update`, statements a
- * statement's rows need besides (given the name the rows go by: the insert trigger's `new_rows`, or the whole table).
- */
-interface Counted {
-  readonly table: string;
-  readonly upserts: readonly Upsert[];
-  readonly insert?: (rows: string) => string;
-  readonly update?: string;
-}
-
-/** The rows of `rows` (a transition table, or a whole table), each counted once: `sign` 1. */
-const asNew = (rows: string) => `(SELECT n.*, 1 AS sign FROM ${rows} n)`;
-
-/** The AFTER INSERT and AFTER UPDATE statement triggers' functions on `c.table`, running the upserts over the changed rows. */
-function triggerFunctions(c: Counted): string[] {
+/** AFTER INSERT and AFTER UPDATE statement triggers on `table` running the upserts over the changed rows. */
+function triggers(table: string, upserts: readonly Upsert[], extra: { insert?: string; update?: string } = {}): string[] {
+  const inserted = `(SELECT n.*, 1 AS sign FROM new_rows n)`;
   const updated = `(SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o)`;
   const fn = (suffix: string, src: string, more = '') =>
-    `CREATE FUNCTION ${c.table}_count_${suffix}() RETURNS trigger LANGUAGE plpgsql AS $$
+    `CREATE FUNCTION ${table}_count_${suffix}() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
        ${more}
-       ${c.upserts.map((u) => upsert(u, src)).join('\n')}
+       ${upserts.map((u) => upsert(u, src)).join('\n')}
        RETURN NULL;
      END $$`;
-  return [fn('ins', asNew('new_rows'), c.insert?.('new_rows')), fn('upd', updated, c.update)];
+  return [
+    fn('ins', inserted, extra.insert),
+    fn('upd', updated, extra.update),
+    `CREATE TRIGGER ${table}_count_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_ins()`,
+    `CREATE TRIGGER ${table}_count_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_upd()`,
+  ];
 }
-
-/** The triggers themselves, statement-level, with their transition tables. */
-const triggerStatements = (c: Counted): string[] => [
-  `CREATE TRIGGER ${c.table}_count_ins AFTER INSERT ON ${c.table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${c.table}_count_ins()`,
-  `CREATE TRIGGER ${c.table}_count_upd AFTER UPDATE ON ${c.table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${c.table}_count_upd()`,
-];
-
-/**
- * Every row of the table counted as the insert trigger counts the rows of one statement: the trigger's own statements
- * over the whole table (one INSERT of every row into empty counters). A build from empty tables runs it once at its end,
- * before it creates the triggers; at a first start (empty tables) it counts nothing.
- */
-const recount = (c: Counted): string => `${c.insert?.(c.table) ?? ''}
-  ${c.upserts.map((u) => upsert(u, asNew(c.table))).join('\n')}`;
 
 const flag = (condition: string) => `(${condition})::int`;
 
@@ -159,8 +136,8 @@ const STAGES = `CROSS JOIN LATERAL unnest(
  * statement (−1: the table without the new rows, with the old ones), for the pairs it touched,
  * each span as its deltas.
  */
-const taggedSpans = (rows: string, withOld = false) => `
-  WITH p AS (SELECT DISTINCT campaign_id, customer_id FROM ${rows} WHERE campaign_id IS NOT NULL),
+const taggedSpans = (withOld: boolean) => `
+  WITH p AS (SELECT DISTINCT campaign_id, customer_id FROM new_rows WHERE campaign_id IS NOT NULL),
        t AS (SELECT c.campaign_id, c.customer_id, c.conversion_id, c.occurred_at, CASE WHEN c.reversed THEN c.reversed_at END AS until
              FROM p JOIN ce_conversions c ON c.customer_id = p.customer_id AND c.campaign_id = p.campaign_id)
   INSERT INTO ce_tagged_span_counts AS c (campaign_id, as_of_day, customers)
@@ -169,7 +146,7 @@ const taggedSpans = (rows: string, withOld = false) => `
         FROM (SELECT campaign_id, customer_id, occurred_at, until, 1 AS sign FROM t
               UNION ALL
               SELECT campaign_id, customer_id, occurred_at, until, -1 FROM t
-              WHERE NOT EXISTS (SELECT 1 FROM ${rows} n WHERE n.customer_id = t.customer_id AND n.conversion_id = t.conversion_id)
+              WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.customer_id = t.customer_id AND n.conversion_id = t.conversion_id)
               ${withOld ? `UNION ALL SELECT o.campaign_id, o.customer_id, o.occurred_at, CASE WHEN o.reversed THEN o.reversed_at END, -1 FROM old_rows o WHERE o.campaign_id IS NOT NULL` : ''}) x
         GROUP BY 1, 2, 3) v
   CROSS JOIN LATERAL ce_converted_spans(v.ats, v.untils, NULL, NULL) st
@@ -177,11 +154,7 @@ const taggedSpans = (rows: string, withOld = false) => `
   GROUP BY 1, 2 HAVING sum(v.sign * dl.w) <> 0
   ON CONFLICT (campaign_id, as_of_day) DO UPDATE SET customers = c.customers + EXCLUDED.customers;`;
 
-/**
- * The counters' functions and tables, and the triggers' functions: what a table's creation runs, before any row.
- * The triggers themselves come with `countingTriggers`, after the tables' rows are counted.
- */
-export function countingTables(timeZone: string): string[] {
+export function countingTriggers(timeZone: string): string[] {
   const zone = timeZone.replace(/'/g, "''");
   return [
     // The bank's business day of an instant.
@@ -256,20 +229,9 @@ export function countingTables(timeZone: string): string[] {
     `CREATE TABLE ce_campaign_totals (
       campaign_id text PRIMARY KEY, tagged_sales integer NOT NULL DEFAULT 0, tagged_customers integer NOT NULL DEFAULT 0,
       tagged_revenue_fen bigint NOT NULL DEFAULT 0, cost_fen bigint NOT NULL DEFAULT 0, complaints integer NOT NULL DEFAULT 0)`,
-    ...COUNTED.flatMap(triggerFunctions),
-    PLACE_CONTACTS,
-  ];
-}
 
-/**
- * The fact tables and what their rows count, each after the tables whose counting fills it (ce_tagged_customers after
- * ce_conversions, ce_channel_customers and ce_dekad_customers after ce_contacts): the order a recount runs in.
- */
-const COUNTED: readonly Counted[] = [
-  // A participant counts once in its group, unit and tier at enrolment, from the day it reached each stage.
-  {
-    table: 'ce_participants',
-    upserts: [
+    // A participant counts once in its group, unit and tier at enrolment, from the day it reached each stage.
+    ...triggers('ce_participants', [
       {
         into: 'ce_group_counts',
         keys: ['campaign_id', 'grp', 'unit_id', 'tier', 'as_of_day'],
@@ -329,12 +291,9 @@ const COUNTED: readonly Counted[] = [
         where: '(s.first_contacted_at IS NOT NULL OR s.first_offered_at IS NOT NULL OR s.first_accepted_at IS NOT NULL) AND d.day IS NOT NULL',
         sums: { contacted: 'd.contacted', offered: 'd.offered', accepted: 'd.accepted' },
       },
-    ],
-  },
-  // A sale tagged with the campaign (direct attribution): on its day from that day, and off again from the day it was reversed.
-  {
-    table: 'ce_conversions',
-    upserts: [
+    ]),
+    // A sale tagged with the campaign (direct attribution): on its day from that day, and off again from the day it was reversed.
+    ...triggers('ce_conversions', [
       {
         into: 'ce_day_counts',
         keys: ['campaign_id', 'day', 'as_of_day'],
@@ -357,66 +316,50 @@ const COUNTED: readonly Counted[] = [
         where: 's.campaign_id IS NOT NULL AND NOT s.reversed',
         sums: { sales: '1' },
       },
-    ],
-    insert: (rows) => taggedSpans(rows),
-    update: taggedSpans('new_rows', true),
-  },
-  // A customer with at least one tagged sale not reversed is one converted customer.
-  {
-    table: 'ce_tagged_customers',
-    upserts: [
+    ], { insert: taggedSpans(false), update: taggedSpans(true) }),
+    // A customer with at least one tagged sale not reversed is one converted customer.
+    ...triggers('ce_tagged_customers', [
       { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { tagged_customers: flag('s.sales > 0') } },
-    ],
-  },
-  {
-    table: 'ce_costs',
-    upserts: [
+    ]),
+    ...triggers('ce_costs', [
       { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { cost_fen: 's.amount_fen' } },
       { into: 'ce_day_counts', keys: ['campaign_id', 'day', 'as_of_day'], keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)', 'ce_day(s.occurred_at)'], sums: { cost_fen: 's.amount_fen' } },
-    ],
-  },
-  {
-    table: 'ce_complaints',
-    upserts: [
+    ]),
+    ...triggers('ce_complaints', [
       { into: 'ce_campaign_totals', keys: ['campaign_id'], keyExprs: ['s.campaign_id'], sums: { complaints: '1' } },
       { into: 'ce_reaction_counts', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)'], sums: { complaints: '1' } },
-    ],
-  },
-  // Feedback lines (a comment without a rating counts as a line, not as a rating) on their day.
-  {
-    table: 'ce_feedback',
-    upserts: [
+    ]),
+    // Feedback lines (a comment without a rating counts as a line, not as a rating) on their day.
+    ...triggers('ce_feedback', [
       {
         into: 'ce_reaction_counts',
         keys: ['campaign_id', 'day'],
         keyExprs: ['s.campaign_id', 'ce_day(s.occurred_at)'],
         sums: { feedback: '1', ratings: flag('s.rating IS NOT NULL'), rating_sum: 'coalesce(s.rating, 0)' },
       },
-    ],
-  },
-  // Contacts per channel on their day, and each customer once per channel from their first contact there;
-  // each customer once per 旬 from their first contact in it on or after the period's first bank day.
-  {
-    table: 'ce_contacts',
-    upserts: [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.occurred_at)'], sums: { contacts: '1' } }],
-    insert: (rows) => `INSERT INTO ce_channel_customers AS c (campaign_id, channel, customer_id, first_at)
-               SELECT campaign_id, channel, customer_id, min(occurred_at) FROM ${rows} GROUP BY 1, 2, 3
-               ON CONFLICT (campaign_id, channel, customer_id) DO UPDATE SET first_at = EXCLUDED.first_at WHERE EXCLUDED.first_at < c.first_at;
-             INSERT INTO ce_dekad_customers AS c (campaign_id, dekad, customer_id, first_day)
-               SELECT n.campaign_id, ce_dekad(ce_day(n.occurred_at)), n.customer_id, min(ce_day(n.occurred_at))
-               FROM ${rows} n LEFT JOIN ce_campaigns k ON k.campaign_id = n.campaign_id
-               WHERE k.period_start IS NULL OR ce_day(n.occurred_at) >= ce_day(k.period_start)
-               GROUP BY 1, 2, 3
-               ON CONFLICT (campaign_id, dekad, customer_id) DO UPDATE SET first_day = EXCLUDED.first_day WHERE EXCLUDED.first_day < c.first_day;`,
-  },
-  { table: 'ce_channel_customers', upserts: [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.first_at)'], sums: { customers: '1' } }] },
-  { table: 'ce_dekad_customers', upserts: [{ into: 'ce_reaction_counts', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 's.first_day'], sums: { customers: '1' } }] },
-];
-
-// A campaign's contacts projected before its draft (an import ordered by stream) were placed in their 旬 without the
-// period's first bank day: when the draft arrives, its customers per 旬 are placed again from its contacts. (A draft
-// normally comes first: nothing to read then. The period never changes after the draft.)
-const PLACE_CONTACTS = `CREATE FUNCTION ce_campaigns_place_contacts() RETURNS trigger LANGUAGE plpgsql AS $$
+    ]),
+    // Contacts per channel on their day, and each customer once per channel from their first contact there;
+    // each customer once per 旬 from their first contact in it on or after the period's first bank day.
+    ...triggers(
+      'ce_contacts',
+      [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.occurred_at)'], sums: { contacts: '1' } }],
+      {
+        insert: `INSERT INTO ce_channel_customers AS c (campaign_id, channel, customer_id, first_at)
+                   SELECT campaign_id, channel, customer_id, min(occurred_at) FROM new_rows GROUP BY 1, 2, 3
+                   ON CONFLICT (campaign_id, channel, customer_id) DO UPDATE SET first_at = EXCLUDED.first_at WHERE EXCLUDED.first_at < c.first_at;
+                 INSERT INTO ce_dekad_customers AS c (campaign_id, dekad, customer_id, first_day)
+                   SELECT n.campaign_id, ce_dekad(ce_day(n.occurred_at)), n.customer_id, min(ce_day(n.occurred_at))
+                   FROM new_rows n LEFT JOIN ce_campaigns k ON k.campaign_id = n.campaign_id
+                   WHERE k.period_start IS NULL OR ce_day(n.occurred_at) >= ce_day(k.period_start)
+                   GROUP BY 1, 2, 3
+                   ON CONFLICT (campaign_id, dekad, customer_id) DO UPDATE SET first_day = EXCLUDED.first_day WHERE EXCLUDED.first_day < c.first_day;`,
+      },
+    ),
+    ...triggers('ce_channel_customers', [{ into: 'ce_channel_counts', keys: ['campaign_id', 'channel', 'day'], keyExprs: ['s.campaign_id', 's.channel', 'ce_day(s.first_at)'], sums: { customers: '1' } }]),
+    // A campaign's contacts projected before its draft (an import ordered by stream) were placed in their 旬 without the
+    // period's first bank day: when the draft arrives, its customers per 旬 are placed again from its contacts. (A draft
+    // normally comes first: nothing to read then. The period never changes after the draft.)
+    `CREATE FUNCTION ce_campaigns_place_contacts() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
        IF EXISTS (SELECT 1 FROM ce_dekad_customers c JOIN new_rows n ON n.campaign_id = c.campaign_id) THEN
          UPDATE ce_reaction_counts r SET customers = 0 FROM new_rows n WHERE r.campaign_id = n.campaign_id AND r.customers <> 0;
@@ -428,19 +371,8 @@ const PLACE_CONTACTS = `CREATE FUNCTION ce_campaigns_place_contacts() RETURNS tr
            GROUP BY 1, 2, 3;
        END IF;
        RETURN NULL;
-     END $$`;
-
-/**
- * What completes the counters of tables that may hold rows already: each counted table's rows counted once, set-based
- * (`recount`, in the order of COUNTED: a table a counting fills is counted after it is filled), then the triggers that
- * count every later statement. A build from empty tables (blue/green) runs it once at its end, in the transaction that
- * switches it in, so its batches pay for no trigger (no batch can come between the recount and the triggers); a first
- * start runs it on empty tables (the recount counts nothing), before its first batch. The draft's placing of a
- * campaign's contacts (ce_campaigns_place_contacts) is not run by the recount: with every draft in ce_campaigns, the
- * contacts' recount already leaves out those before their period's first bank day.
- */
-export const countingTriggers = (): string[] => [
-  ...COUNTED.map(recount),
-  ...COUNTED.flatMap(triggerStatements),
-  `CREATE TRIGGER ce_campaigns_place_contacts AFTER INSERT ON ce_campaigns REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ce_campaigns_place_contacts()`,
-];
+     END $$`,
+    `CREATE TRIGGER ce_campaigns_place_contacts AFTER INSERT ON ce_campaigns REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ce_campaigns_place_contacts()`,
+    ...triggers('ce_dekad_customers', [{ into: 'ce_reaction_counts', keys: ['campaign_id', 'day'], keyExprs: ['s.campaign_id', 's.first_day'], sums: { customers: '1' } }]),
+  ];
+}

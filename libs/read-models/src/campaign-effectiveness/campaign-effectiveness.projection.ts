@@ -341,9 +341,6 @@ export const campaignEffectivenessProjection: Projection & { readonly definition
   get tables() {
     return live().tables;
   },
-  get afterBuild() {
-    return live().afterBuild;
-  },
   get definition() {
     return campaignEffectivenessDefinition(bankTimeZone());
   },

@@ -1,5 +1,5 @@
 import type { ColumnShape, TableShape } from '../runner/effects';
-import { countingTables, countingTriggers } from './campaign-effectiveness.counters';
+import { countingTriggers } from './campaign-effectiveness.counters';
 
 /**
  * The fact tables of this read model, declared for the runner (which creates them in whichever
@@ -147,10 +147,9 @@ export const ceComplaints = (timeZone: string): TableShape => ({
   name: 'ce_complaints',
   key: ['customer_id', 'complaint_id'],
   columns: { customer_id: text, complaint_id: text, campaign_id: fixed('text'), occurred_at: fixed('timestamptz') },
-  // Last: the counters' tables, and (once the fact tables above hold their rows: at a build's end) their recount and triggers.
+  // Last: the counters' triggers attach to every fact table above.
   // By time within the campaign: the complaints of a 旬 window, or up to an as-of date, are a range.
-  extra: [`CREATE INDEX ce_complaints_campaign_time_idx ON ce_complaints (campaign_id, occurred_at)`, ...countingTables(timeZone)],
-  afterBuild: countingTriggers(),
+  extra: [`CREATE INDEX ce_complaints_campaign_time_idx ON ce_complaints (campaign_id, occurred_at)`, ...countingTriggers(timeZone)],
 });
 
 export const campaignEffectivenessTables = (timeZone: string): TableShape[] => [

@@ -229,7 +229,6 @@ export function effectProjection<S>(p: EffectProjection<S>): Projection & { read
     version: p.version,
     eventTypes: p.eventTypes,
     tables: p.tables.flatMap(tableDdl),
-    ...(p.tables.some((t) => t.afterBuild?.length) ? { afterBuild: p.tables.flatMap((t) => t.afterBuild ?? []) } : {}),
     ...(p.dependsOnTimeZone ? { dependsOnTimeZone: true } : {}),
     definition: p,
     async apply(tx, events) {

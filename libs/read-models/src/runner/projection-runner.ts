@@ -3,7 +3,6 @@ import { comparePositions, formatPosition, START, type AllSubscription, type Eve
 import type { Projection } from './projection';
 import { batches, batchLimitAfter, type BatchLimit } from './batches';
 import { isCancelled, isTransient } from './transient';
-import { timed } from './effects';
 import { bankTimeZone, illegalState } from '@app/domain';
 
 export interface RunnerOptions {
@@ -282,8 +281,7 @@ export class ProjectionRunner {
       const previous = await this.pool.query<{ schema_name: string }>(`DELETE FROM projection_checkpoints WHERE name = $1 RETURNING schema_name`, [NEXT(p.name)]);
       for (const r of previous.rows) await this.dropSchema(r.schema_name);
       const zone = zoneOf(p);
-      // Its tables without what completes them (counter triggers): that runs once, when it switches in.
-      const schema = await this.createSchema(p, { complete: false });
+      const schema = await this.createSchema(p);
       await this.pool.query(`INSERT INTO projection_checkpoints (name, version, schema_name, time_zone) VALUES ($1, $2, $3, $4)`, [NEXT(p.name), p.version, schema, zone]);
       members.push({ projection: p, checkpoint: NEXT(p.name), schema, position: START });
     }
@@ -297,16 +295,10 @@ export class ProjectionRunner {
       throw err;
     }
     const statuses: ProjectionStatus[] = [];
-    try {
-      for (const m of members) {
-        // Planner statistics for the new tables before they serve (autovacuum would take a while).
-        await this.analyzeSchema(m.schema);
-        statuses.push(await this.switchOver(m.projection, m.schema));
-      }
-    } catch (err) {
-      // A switch failed (its recount, the database): the builds not switched stop (their schemas go at the next rebuild).
-      for (const m of members) await this.stopLoop(m.checkpoint);
-      throw err;
+    for (const m of members) {
+      // Planner statistics for the new tables before they serve (autovacuum would take a while).
+      await this.analyzeSchema(m.schema);
+      statuses.push(await this.switchOver(m.projection, m.schema));
     }
     return statuses;
   }
@@ -329,27 +321,17 @@ export class ProjectionRunner {
   /** Stops the live and the new build, moves the pointer to the new schema at the new build's position, drops the old one. */
   private async switchOver(p: Projection, schema: string): Promise<ProjectionStatus> {
     const name = p.name;
-    const live = this.loops.has(name) ? this.statuses.get(name) : undefined;
     await this.stopLoop(name);
     await this.stopLoop(NEXT(name));
     const next = (await this.checkpoint(NEXT(name)))!;
     const old = this.statuses.get(name)?.schema;
-    const switched = inTransaction(this.pool, async (client) => {
-      // The build's tables completed (counters recounted from its facts, then their triggers) with no batch in between:
-      // both loops are stopped, and this commits with the pointer or not at all (a crash leaves the build unswitched,
-      // without triggers; the next rebuild drops it and starts again).
-      if (p.afterBuild?.length) await timed(`${name}: after build`, () => completeBuild(client, schema, p.afterBuild!));
+    await inTransaction(this.pool, async (client) => {
       await client.query(
         `UPDATE projection_checkpoints SET version = $2, schema_name = $3, commit_pos = $4::text::xid8, prepare_pos = $5, events_seen = $6,
            time_zone = $7, state = 'running', error = NULL, updated_at = now() WHERE name = $1`,
         [name, p.version, schema, next.position.commit.toString(), next.position.prepare.toString(), next.eventsSeen, next.timeZone],
       );
       await client.query(`DELETE FROM projection_checkpoints WHERE name = $1`, [NEXT(name)]);
-    });
-    await switched.catch((err) => {
-      // Not switched (the recount failed, the database went away): the live tables go on from where they were.
-      if (live && !this.stopped) this.startLoop([{ projection: p, checkpoint: name, schema: live.schema, position: this.statuses.get(name)?.position ?? live.position }]);
-      throw err;
     });
     if (old && old !== schema) await this.dropSchema(old);
     this.statuses.delete(NEXT(name));
@@ -779,9 +761,9 @@ export class ProjectionRunner {
     this.waiters = still;
   }
 
-  private async createSchema(p: Projection, options?: { complete: boolean }): Promise<string> {
+  private async createSchema(p: Projection): Promise<string> {
     const schema = `rm_${p.name.replace(/[^a-z0-9]/g, '_')}_v${p.version}_${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
-    await createSchemas(this.pool, [{ schema, projection: p }], options);
+    await createSchemas(this.pool, [{ schema, projection: p }]);
     return schema;
   }
 
@@ -838,32 +820,15 @@ export async function inTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Promi
   }
 }
 
-/**
- * Creates each schema with its projection's tables, all in one transaction, and completes them (`afterBuild`:
- * on empty tables) unless `complete` is false: a build beside the live one completes them when it switches in.
- */
-export function createSchemas(pool: Pool, builds: readonly { schema: string; projection: Projection }[], { complete = true } = {}): Promise<void> {
+/** Creates each schema with its projection's tables, all in one transaction. */
+export function createSchemas(pool: Pool, builds: readonly { schema: string; projection: Projection }[]): Promise<void> {
   return inTransaction(pool, async (tx) => {
     for (const { schema, projection } of builds) {
       await tx.query(`CREATE SCHEMA "${schema}"`);
       await useSchema(tx, schema);
       for (const ddl of projection.tables) await tx.query(ddl);
-      if (complete) for (const ddl of projection.afterBuild ?? []) await tx.query(ddl);
     }
   });
-}
-
-/**
- * Runs a build's `afterBuild` in `client`'s transaction, then analyses the tables it filled (the build's other
- * tables were analysed before: ANALYZE counts the transaction's own rows).
- */
-async function completeBuild(client: PoolClient, schema: string, statements: readonly string[]): Promise<void> {
-  await useSchema(client, schema);
-  // One pass over whole tables groups and sorts far more rows than a batch: in memory, not in temporary files.
-  await client.query(`SELECT set_config('work_mem', '64MB', true)`);
-  for (const ddl of statements) await client.query(ddl);
-  const { rows } = await client.query<{ relname: string }>(`SELECT relname FROM pg_stat_xact_user_tables WHERE schemaname = $1 AND n_tup_ins + n_tup_upd + n_tup_del > 0`, [schema]);
-  for (const r of rows) await client.query(`ANALYZE "${schema}"."${r.relname.replace(/"/g, '""')}"`);
 }
 
 /** Planner statistics for freshly filled tables (autovacuum would take a while). */

@@ -21,14 +21,6 @@ export interface Projection {
    */
   readonly tables: readonly string[];
   /**
-   * Statements that complete its tables once they hold rows, or at once while they are empty: counters counted
-   * from the whole of their fact tables, set-based, then the triggers that keep them from each later statement.
-   * A first start runs them right after `tables` (on empty tables); a build from empty tables beside the live one
-   * (blue/green) runs them once it has caught up, in the transaction that switches it in, so its batches pay
-   * nothing per statement for them, and no batch comes between the recount and the triggers.
-   */
-  readonly afterBuild?: readonly string[];
-  /**
    * Its stored rows hold cuts of the bank's calendar (a business day, month or year, a bank day's
    * bounds) made in the bank's zone: the runner records the zone beside each build and rebuilds the
    * projection (blue/green) when it starts in another BANK_TIME_ZONE, so old and new cuts never mix.

@@ -34,8 +34,6 @@ export interface TableShape {
   readonly columns: Readonly<Record<string, ColumnShape>>;
   /** Indexes and other statements run after the CREATE TABLE. */
   readonly extra?: readonly string[];
-  /** Statements that complete the table once it holds rows (see `Projection.afterBuild`): a build runs them at its end. */
-  readonly afterBuild?: readonly string[];
 }
 
 export type Row = Readonly<Record<string, unknown>>;
