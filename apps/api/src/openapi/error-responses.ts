@@ -122,7 +122,8 @@ const OWN_ERRORS: Readonly<Record<string, Readonly<Record<number, readonly strin
 /**
  * The commands whose decider holds them to business time (periods/business-time.ts
  * requireBusinessTimeAllowed): every customer command but the claims (customer.decider.ts decide),
- * the interactions, and a campaign's cost (campaign.decider.ts RecordCampaignCost). All answer
+ * the interactions, a campaign's launch and cost, and its completion or cancellation once launched
+ * (campaign.decider.ts). All answer
  * PERIOD_CLOSED, and BACKDATED_TOO_FAR for staff dating a fact past the grace: every controller
  * gives its commands the recording time and the grace (http/commands.ts `issued`).
  */
@@ -141,6 +142,8 @@ const BUSINESS_TIME_CHECKED = [
   'POST /api/customers/{customerId}/complaints/{complaintId}/answer',
   'POST /api/campaigns/{campaignId}/costs',
   'POST /api/campaigns/{campaignId}/launch',
+  'POST /api/campaigns/{campaignId}/complete',
+  'POST /api/campaigns/{campaignId}/cancel',
 ];
 
 /** Of those, the routes only an admin may call: admins are not held to the grace (no BACKDATED_TOO_FAR). */

@@ -261,6 +261,52 @@ describe('campaign', () => {
         .then([{ type: 'CampaignCancelled', data: { campaignId: 'K1', cancelledBy: 'mkt-br1', reason: 'regulator', budgetReleased: '9900.00' } }]);
     });
 
+    describe('a close dated back (review r2: a cancellation dated before accepted sales took them out of past figures)', () => {
+      // Sold-in-run sales leave the group figures once the close is dated before them: a close is held to the grace as a sale is.
+      // Recorded 10 March 09:00 UTC with a grace of 3 days: 7 March 09:00 UTC is the earliest date allowed.
+      const recording = { recordedAt: '2026-03-10T09:00:00.000Z', graceDays: 3 };
+      const completed = { type: 'CompleteCampaign', participantCount: 0 };
+      const cancelled = { type: 'CancelCampaign', reason: 'regulator' };
+
+      it.each([
+        ['complete', completed],
+        ['cancel', cancelled],
+      ])('refuses to %s a launched campaign dated 1 millisecond past the grace', (_, command) => {
+        given([drafted, submitted, approved, launched])
+          .when(cmd({ ...command, ...recording, at: '2026-03-07T08:59:59.999Z' }))
+          .thenRefuses('BACKDATED_TOO_FAR', { occurredAt: '2026-03-07T08:59:59.999Z', recordedAt: '2026-03-10T09:00:00.000Z', graceDays: 3 });
+      });
+
+      it.each([
+        ['complete', completed, 'CampaignCompleted'],
+        ['cancel', cancelled, 'CampaignCancelled'],
+      ])('lets a marketer %s a launched campaign dated exactly at the grace', (_, command, type) => {
+        given([drafted, submitted, approved, launched])
+          .when(cmd({ ...command, ...recording, at: '2026-03-07T09:00:00.000Z' }))
+          .thenMatches([{ type }]);
+      });
+
+      it('lets an admin complete a campaign dated past the grace (an admin is not held to it)', () => {
+        given([drafted, submitted, approved, launched])
+          .when(cmd({ ...completed, ...recording, at: '2026-03-01T09:00:00.000Z' }, 'admin'))
+          .thenMatches([{ type: 'CampaignCompleted' }]);
+      });
+
+      it('cancels a campaign not yet launched whatever its date: it has no run to close', () => {
+        given([drafted, submitted, approved])
+          .when(cmd({ ...cancelled, ...recording, at: '2026-01-01T09:00:00.000Z' }))
+          .thenMatches([{ type: 'CampaignCancelled', data: { budgetReleased: '0.00' } }]);
+      });
+
+      it('refuses a completion dated in a closed month (February closed), admin or not, without a correction', () => {
+        const org = { ...ORG, closedMonths: new Set(['2026-02']) };
+        // 28 February 23:30 Beijing is 15:30 UTC: February in the bank's calendar.
+        given([drafted, submitted, approved, launched])
+          .when(cmd({ ...completed, org, at: '2026-02-28T15:30:00.000Z' }))
+          .thenRefuses('PERIOD_CLOSED', { month: '2026-02' });
+      });
+    });
+
     it('refuses completing a campaign twice', () => {
       const completed: CampaignEvent = {
         type: 'CampaignCompleted',

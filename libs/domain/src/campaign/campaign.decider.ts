@@ -172,6 +172,9 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     }
     case 'CompleteCampaign': {
       requireStatus(s, ['launched'], 'complete');
+      // A close ends the run its group figures count in (the sales after it leave them): held to the same closing and
+      // grace as a sale, or a close dated far back would take accepted sales out of figures of days already past.
+      requireBusinessTimeAllowed(c);
       // The customers who took part (第三十条 2), not the whole treatment group: only they share the
       // costs that cannot be tied to one of them (第三十条 3). Who they are is on their own streams.
       const participants = c.participantCount;
@@ -196,6 +199,8 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     }
     case 'CancelCampaign': {
       requireStatus(s, ['draft', 'submitted', 'approved', 'rejected', 'launched'], 'cancel');
+      // Cancelling a running campaign closes its run (as a completion does); before the launch there is no run to close.
+      if (s.status === 'launched') requireBusinessTimeAllowed(c);
       const released = s.status === 'launched' ? Math.max(0, toFen(plan.budget)! - s.costFen) : 0;
       return [{ type: 'CampaignCancelled', data: { campaignId, cancelledBy: c.by.userId, reason: c.reason, budgetReleased: formatFen(released) } }];
     }
