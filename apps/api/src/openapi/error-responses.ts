@@ -96,6 +96,9 @@ const OWN_ERRORS: Readonly<Record<string, Readonly<Record<number, readonly strin
   'POST /api/campaigns/{campaignId}/submit': { 422: ['UNKNOWN_PLAN_DOCUMENT', 'PLAN_DOCUMENT_OF_ANOTHER_CAMPAIGN'] },
   'POST /api/campaigns/{campaignId}/costs': { 422: ['NOT_A_PARTICIPANT', 'BUDGET_EXCEEDED'] },
   'POST /api/campaigns/{campaignId}/feedback': { 422: ['NOT_A_PARTICIPANT'] },
+  // campaign.decider.ts: a launched campaign is not closed before its launch.
+  'POST /api/campaigns/{campaignId}/complete': { 422: ['CLOSE_BEFORE_LAUNCH'] },
+  'POST /api/campaigns/{campaignId}/cancel': { 422: ['CLOSE_BEFORE_LAUNCH'] },
   // budget.decider.ts: requireCovers (SetAnnualBudget, ReceiveAllocation, DecideBudgetChange); AllocateToChild.
   'POST /api/budgets/{unitId}/annual': { 422: ['BUDGET_BELOW_COMMITMENTS'] },
   'POST /api/budgets/{unitId}/allocations': { 422: ['BUDGET_EXCEEDED', 'BUDGET_BELOW_COMMITMENTS'] },

@@ -92,6 +92,11 @@ describe('business refusals are documented for the operation that answers them',
     // A complaint made now, answered an hour before it was made.
     expect((await rm.post('/api/interactions', { kind: 'complaint', customerId: 'R1', complaintId: 'Q1', category: 'too_many_calls', answerWithinDays: 1 })).status).toBe(201);
     refusal('post', '/api/customers/{customerId}/complaints/{complaintId}/answer', await rm.post('/api/customers/R1/complaints/Q1/answer', { occurredAt: new Date(now - 3_600_000).toISOString() }));
+    // KR cancelled by an admin (not held to the grace) dated an hour before this test began, before KR's launch: refused, nothing appended.
+    const krBefore = (await storedEvents(t, 'campaign-KR')).map((e) => e.type);
+    refusal('post', '/api/campaigns/{campaignId}/cancel', await admin.post('/api/campaigns/KR/cancel', { reason: 'dated back', occurredAt: new Date(now - 3_600_000).toISOString() }));
+    expect((await storedEvents(t, 'campaign-KR')).map((e) => e.type)).toEqual(krBefore);
+    expect(krBefore).toContain('CampaignLaunched');
     // R1 has no points at all.
     refusal('post', '/api/points/{customerId}/redemptions', await admin.post('/api/points/R1/redemptions', { redemptionId: 'RD1', points: 10, description: 'lounge' }));
     // Points for a customer the bank does not have; a reversal of a transaction that earned none; the same transaction twice.
@@ -119,6 +124,7 @@ describe('business refusals are documented for the operation that answers them',
       'POST /api/campaigns/{campaignId}/launch 409 INVALID_CAMPAIGN_STATE',
       'POST /api/campaigns/{campaignId}/launch 404 UNKNOWN_CAMPAIGN',
       'POST /api/customers/{customerId}/complaints/{complaintId}/answer 422 ANSWER_BEFORE_COMPLAINT',
+      'POST /api/campaigns/{campaignId}/cancel 422 CLOSE_BEFORE_LAUNCH',
       'POST /api/points/{customerId}/redemptions 422 INSUFFICIENT_POINTS',
       'POST /api/points/{customerId}/redemptions 404 UNKNOWN_CUSTOMER',
       'POST /api/points/{customerId}/transactions/{transactionId}/reversal 404 UNKNOWN_TRANSACTION',

@@ -7631,7 +7631,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: CLOSE_BEFORE_LAUNCH, BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7640,7 +7640,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "BACKDATED_TOO_FAR",
+                     *         "code": "CLOSE_BEFORE_LAUNCH",
                      *         "message": "a business rule refuses",
                      *         "details": {}
                      *       }
@@ -7871,7 +7871,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A business rule refuses. Codes: BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
+            /** @description A business rule refuses. Codes: CLOSE_BEFORE_LAUNCH, BACKDATED_TOO_FAR, PERIOD_CLOSED, IDEMPOTENCY_KEY_REUSED. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7880,7 +7880,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "BACKDATED_TOO_FAR",
+                     *         "code": "CLOSE_BEFORE_LAUNCH",
                      *         "message": "a business rule refuses",
                      *         "details": {}
                      *       }

@@ -23,6 +23,12 @@ import type { Runtime } from '@app/platform';
 import { campaignEffectivenessProjection, campaignParticipantCount, waitForProjection, withReadModels } from '@app/read-models';
 import { RUNTIME } from '../runtime.token';
 
+/** When a campaign was launched: its CampaignLaunched event's business time (null: never launched). */
+async function launchTimeOf(store: Runtime['store'], campaignId: string): Promise<string | null> {
+  const events = await store.readStream(campaignStream(campaignId));
+  return events.find((e) => e.type === 'CampaignLaunched')?.metadata.occurredAt ?? null;
+}
+
 /** How long completing waits for the campaign read model to have seen every participation so far. */
 const READ_MODEL_WAIT_MS = 10_000;
 
@@ -97,7 +103,9 @@ export class ActOnCampaignHandler implements ICommandHandler<ActOnCampaign> {
     const { store } = this.runtime;
     return retryOnConflict(5, async () => {
       const campaign = await loadState(store, campaignStream(command.campaignId), campaignDecider);
-      const events = campaignDecider.decide(command, campaign.state);
+      // The launch's business time, for the decider's "not closed before it was launched" (not kept in the state).
+      const launchedAt = campaign.state.status === 'launched' ? await launchTimeOf(store, command.campaignId) : null;
+      const events = campaignDecider.decide({ ...command, launchedAt } as CampaignCommand, campaign.state);
       const closing = events.find((e) => e.type === 'CampaignCompleted' || e.type === 'CampaignCancelled');
       const released = closing ? (closing.data as { budgetReleased: string }).budgetReleased : '0.00';
       const ownerUnitId = campaign.state.plan!.ownerUnitId;

@@ -25,6 +25,7 @@ export type CampaignCommand = Issued & { campaignId: string; org: Organisation }
     /** `customerGroup`: the customer's group in this campaign, looked up on their stream (null: not enrolled). */
     | { type: 'RecordCampaignFeedback'; feedbackId: string; customerId: string | null; customerGroup?: Group | null; rating: number | null; comment: string; /** A customer's comment is kept in the PII vault: its note id (the comment is then ''). */ commentNote?: string | null }
     /** `participantCount`: the treatment customers who took part, counted by the handler from their streams' facts. */
-    | { type: 'CompleteCampaign'; participantCount: number }
-    | { type: 'CancelCampaign'; reason: string }
+    /** `launchedAt`: when the campaign was launched (its launch's business time), read from its stream by the handler. */
+    | { type: 'CompleteCampaign'; participantCount: number; launchedAt?: string | null }
+    | { type: 'CancelCampaign'; reason: string; launchedAt?: string | null }
   );

@@ -298,6 +298,22 @@ describe('campaign', () => {
           .thenMatches([{ type: 'CampaignCancelled', data: { budgetReleased: '0.00' } }]);
       });
 
+      it.each([
+        ['complete', completed, 'admin'],
+        ['cancel', cancelled, 'mkt-br1'],
+      ])('refuses to %s a campaign dated 1 millisecond before its launch, even for an admin (review r3)', (_, command, by) => {
+        // Launched 10 March 08:00 Beijing (00:00 UTC); the close dated 07:59:59.999 Beijing, within the grace.
+        given([drafted, submitted, approved, launched])
+          .when(cmd({ ...command, ...recording, launchedAt: '2026-03-10T00:00:00.000Z', at: '2026-03-09T23:59:59.999Z' }, by))
+          .thenRefuses('CLOSE_BEFORE_LAUNCH', { launchedAt: '2026-03-10T00:00:00.000Z', occurredAt: '2026-03-09T23:59:59.999Z' });
+      });
+
+      it('completes a campaign dated at the very instant of its launch', () => {
+        given([drafted, submitted, approved, launched])
+          .when(cmd({ ...completed, ...recording, launchedAt: '2026-03-10T00:00:00.000Z', at: '2026-03-10T00:00:00.000Z' }))
+          .thenMatches([{ type: 'CampaignCompleted' }]);
+      });
+
       it('refuses a completion dated in a closed month (February closed), admin or not, without a correction', () => {
         const org = { ...ORG, closedMonths: new Set(['2026-02']) };
         // 28 February 23:30 Beijing is 15:30 UTC: February in the bank's calendar.

@@ -42,6 +42,16 @@ export const initialState = (): CampaignState => ({
   feedbackIds: new Set(),
 });
 
+/**
+ * A run closes after it began: a completion or cancellation dated before the launch would leave the campaign a run
+ * that ends before it starts, which counts none of the sales accepted in it (review r3).
+ */
+function requireClosedAfterLaunch(c: { readonly at: string; readonly launchedAt?: string | null }): void {
+  if (c.launchedAt && isBefore(c.at, c.launchedAt)) {
+    throw refused('CLOSE_BEFORE_LAUNCH', `a campaign cannot be closed before its launch (${c.launchedAt})`, { launchedAt: c.launchedAt, occurredAt: c.at });
+  }
+}
+
 export function evolve(s: CampaignState, e: CampaignEvent): CampaignState {
   switch (e.type) {
     case 'CampaignDrafted': {
@@ -175,6 +185,7 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
       // A close ends the run its group figures count in (the sales after it leave them): held to the same closing and
       // grace as a sale, or a close dated far back would take accepted sales out of figures of days already past.
       requireBusinessTimeAllowed(c);
+      requireClosedAfterLaunch(c);
       // The customers who took part (第三十条 2), not the whole treatment group: only they share the
       // costs that cannot be tied to one of them (第三十条 3). Who they are is on their own streams.
       const participants = c.participantCount;
@@ -200,7 +211,10 @@ export function decide(c: CampaignCommand, s: CampaignState): CampaignEvent[] {
     case 'CancelCampaign': {
       requireStatus(s, ['draft', 'submitted', 'approved', 'rejected', 'launched'], 'cancel');
       // Cancelling a running campaign closes its run (as a completion does); before the launch there is no run to close.
-      if (s.status === 'launched') requireBusinessTimeAllowed(c);
+      if (s.status === 'launched') {
+        requireBusinessTimeAllowed(c);
+        requireClosedAfterLaunch(c);
+      }
       const released = s.status === 'launched' ? Math.max(0, toFen(plan.budget)! - s.costFen) : 0;
       return [{ type: 'CampaignCancelled', data: { campaignId, cancelledBy: c.by.userId, reason: c.reason, budgetReleased: formatFen(released) } }];
     }
