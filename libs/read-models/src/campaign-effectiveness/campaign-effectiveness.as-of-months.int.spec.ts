@@ -78,7 +78,7 @@ interface Expected {
   /** Treatment, control: converted, revenue. */
   readonly t: [number, string];
   readonly c: [number, string];
-  readonly funnel: { contacted: number; offered: number; accepted: number; participated: number };
+  readonly funnel: { contacted: number; offered: number; accepted: number; participated: number; converted: number };
   /** Sales tagged M standing. */
   readonly conversions: number;
   /** By unit at enrolment (SB1, SB2) and by tier (gold, ordinary): treatment converted, control converted. */
@@ -87,17 +87,17 @@ interface Expected {
 }
 const CASES: Expected[] = [
   // 30 Nov: A contacted (23:30), VA1 standing. A is SB1 and ordinary at enrolment.
-  { day: '2026-11-30', t: [1, '100.00'], c: [0, '0.00'], funnel: { contacted: 1, offered: 0, accepted: 0, participated: 0 }, conversions: 1, byUnit: [1, 0, 0, 0], byTier: [0, 0, 1, 0] },
+  { day: '2026-11-30', t: [1, '100.00'], c: [0, '0.00'], funnel: { contacted: 1, offered: 0, accepted: 0, participated: 0, converted: 1 }, conversions: 1, byUnit: [1, 0, 0, 0], byTier: [0, 0, 1, 0] },
   // 1 Dec: B contacted (00:30); A 100 + 50 = 150.00; X 40.00 (SB1, ordinary).
-  { day: '2026-12-01', t: [1, '150.00'], c: [1, '40.00'], funnel: { contacted: 2, offered: 0, accepted: 0, participated: 0 }, conversions: 2, byUnit: [1, 1, 0, 0], byTier: [0, 0, 1, 1] },
+  { day: '2026-12-01', t: [1, '150.00'], c: [1, '40.00'], funnel: { contacted: 2, offered: 0, accepted: 0, participated: 0, converted: 1 }, conversions: 2, byUnit: [1, 1, 0, 0], byTier: [0, 0, 1, 1] },
   // 31 Dec: A offered, accepted and so took part (23:30); B's VB1 stands: A 150 + B 30 = 180.00; B is gold, SB1.
-  { day: '2026-12-31', t: [2, '180.00'], c: [1, '40.00'], funnel: { contacted: 2, offered: 1, accepted: 1, participated: 1 }, conversions: 3, byUnit: [2, 1, 0, 0], byTier: [1, 0, 1, 1] },
+  { day: '2026-12-31', t: [2, '180.00'], c: [1, '40.00'], funnel: { contacted: 2, offered: 1, accepted: 1, participated: 1, converted: 2 }, conversions: 3, byUnit: [2, 1, 0, 0], byTier: [1, 0, 1, 1] },
   // 1 Jan 2027: VB1 reversed at 00:30 (B out from today); C contacted (00:30). A 150.00.
-  { day: '2027-01-01', t: [1, '150.00'], c: [1, '40.00'], funnel: { contacted: 3, offered: 1, accepted: 1, participated: 1 }, conversions: 2, byUnit: [1, 1, 0, 0], byTier: [0, 0, 1, 1] },
+  { day: '2027-01-01', t: [1, '150.00'], c: [1, '40.00'], funnel: { contacted: 3, offered: 1, accepted: 1, participated: 1, converted: 1 }, conversions: 2, byUnit: [1, 1, 0, 0], byTier: [0, 0, 1, 1] },
   // 15 Jan: A 150 + 20 (VA3, 2 Jan) = 170, C 70 (SB2): 240.00.
-  { day: '2027-01-15', t: [2, '240.00'], c: [1, '40.00'], funnel: { contacted: 3, offered: 1, accepted: 1, participated: 1 }, conversions: 2, byUnit: [1, 1, 1, 0], byTier: [0, 0, 2, 1] },
+  { day: '2027-01-15', t: [2, '240.00'], c: [1, '40.00'], funnel: { contacted: 3, offered: 1, accepted: 1, participated: 1, converted: 1 }, conversions: 2, byUnit: [1, 1, 1, 0], byTier: [0, 0, 2, 1] },
   // 1 Feb: X 40 + 5 (VX2 at 00:30) = 45.00, still one customer.
-  { day: '2027-02-01', t: [2, '240.00'], c: [1, '45.00'], funnel: { contacted: 3, offered: 1, accepted: 1, participated: 1 }, conversions: 2, byUnit: [1, 1, 1, 0], byTier: [0, 0, 2, 1] },
+  { day: '2027-02-01', t: [2, '240.00'], c: [1, '45.00'], funnel: { contacted: 3, offered: 1, accepted: 1, participated: 1, converted: 1 }, conversions: 2, byUnit: [1, 1, 1, 0], byTier: [0, 0, 2, 1] },
 ];
 
 function expectCase(e: CampaignEffectiveness, x: Expected) {
@@ -108,7 +108,8 @@ function expectCase(e: CampaignEffectiveness, x: Expected) {
       control: { size: 2, converted: x.c[0], conversionRate: x.c[0] / 2, revenue: x.c[1] },
     },
   });
-  expect(e.funnel).toEqual({ enrolled: { treatment: 4, control: 2 }, ...x.funnel, converted: e.funnel.converted });
+  // funnel.converted: customers with a sale tagged M standing (VA1, VA2: A; VB1: B until its reversal at 00:30 on 1 January).
+  expect(e.funnel).toEqual({ enrolled: { treatment: 4, control: 2 }, ...x.funnel });
   expect(e.conversions).toBe(x.conversions);
   expect(e.byUnit).toEqual([
     { unitId: 'SB1', treatment: 2, control: 1, treatmentConverted: x.byUnit[0], controlConverted: x.byUnit[1] },
