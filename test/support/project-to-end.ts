@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { EventStore } from '@app/event-store';
+import { PostgresEventStore, type EventStore, type NewEvent } from '@app/event-store';
 import type { Projection } from '../../libs/read-models/src/runner/projection';
 import { ProjectionRunner } from '../../libs/read-models/src/runner/projection-runner';
 
@@ -35,4 +35,20 @@ export async function projectToEnd(
   } finally {
     await runner.stop();
   }
+}
+
+/**
+ * Appends `history` to the log of `db` (each event to its stream, in order) and runs `projections` over it to the end
+ * (`projectToEnd`); answers the store.
+ */
+export async function projectHistory(
+  db: { readonly pool: Pool; readonly url: string },
+  history: readonly { readonly stream: string; readonly event: NewEvent }[],
+  projections: readonly Projection[],
+  options: Parameters<typeof projectToEnd>[3],
+): Promise<PostgresEventStore> {
+  const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
+  for (const { stream, event } of history) await store.appendToStream(stream, [event], 'any');
+  await projectToEnd(store, db.pool, projections, options);
+  return store;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore, type NewEvent } from '@app/event-store';
+import type { NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { projectToEnd } from '../../../../test/support/project-to-end';
+import { projectHistory } from '../../../../test/support/project-to-end';
 import { withReadModels } from '../runner/read-model-position';
 import { staffScorecardProjection } from './staff-scorecard.projection';
 
@@ -54,9 +54,7 @@ const HISTORY = [
 const TABLES = ['sc_credits', 'sc_person_month', 'sc_unit_month', 'sc_customer_stays', 'sc_assignments', 'sc_staff_units', 'sc_staff_month', 'sc_open_assignments'];
 async function build(batchSize: number) {
   const db = await createTestDatabase();
-  const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
-  for (const { stream, event } of HISTORY) await store.appendToStream(stream, [event], 'any');
-  await projectToEnd(store, db.pool, [staffScorecardProjection], { batchSize, timeoutMs: 120_000 });
+  await projectHistory(db, HISTORY, [staffScorecardProjection], { batchSize, timeoutMs: 120_000 });
   const out: Record<string, unknown[]> = {};
   for (const t of TABLES) out[t] = await withReadModels(db.pool, [staffScorecardProjection.name], async (rm) => (await rm.query(`SELECT * FROM ${t}`)).rows.map((r) => JSON.stringify(r)).sort());
   return { db, out };

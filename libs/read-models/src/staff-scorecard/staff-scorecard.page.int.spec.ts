@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore, type NewEvent } from '@app/event-store';
+import type { NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { projectToEnd } from '../../../../test/support/project-to-end';
+import { projectHistory } from '../../../../test/support/project-to-end';
 import { withReadModels } from '../runner/read-model-position';
 import { staffScorecardProjection } from './staff-scorecard.projection';
 import { scorecard, type PeoplePage } from './staff-scorecard.query';
@@ -71,9 +71,7 @@ describe('the scorecard paged and rolled up in the database', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
-    for (const { stream, event } of HISTORY) await store.appendToStream(stream, [event], 'any');
-    await projectToEnd(store, db.pool, [staffScorecardProjection], { batchSize: 3 });
+    await projectHistory(db, HISTORY, [staffScorecardProjection], { batchSize: 3 });
   });
   afterAll(() => db.drop());
 

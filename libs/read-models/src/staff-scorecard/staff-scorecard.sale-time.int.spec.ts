@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore, type NewEvent } from '@app/event-store';
+import type { NewEvent } from '@app/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { projectToEnd } from '../../../../test/support/project-to-end';
+import { projectHistory } from '../../../../test/support/project-to-end';
 import { withReadModels } from '../runner/read-model-position';
 import { staffScorecardProjection } from './staff-scorecard.projection';
 import { scorecard } from './staff-scorecard.query';
@@ -70,9 +70,7 @@ describe('a sale credits the manager and unit of its business time', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
-    for (const { stream, event } of HISTORY) await store.appendToStream(stream, [event], 'any');
-    await projectToEnd(store, db.pool, [staffScorecardProjection], { batchSize: 1, timeoutMs: 120_000 });
+    await projectHistory(db, HISTORY, [staffScorecardProjection], { batchSize: 1, timeoutMs: 120_000 });
   }, 180_000);
   afterAll(() => db.drop());
 
@@ -166,9 +164,7 @@ describe('shadow scoring by the stay in a centre at the sale (business time)', (
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const store = new PostgresEventStore(db.pool, { connectionString: db.url, maxPollIntervalMs: 20 });
-    for (const { stream, event } of STAYS) await store.appendToStream(stream, [event], 'any');
-    await projectToEnd(store, db.pool, [staffScorecardProjection], { batchSize: 1, timeoutMs: 120_000 });
+    await projectHistory(db, STAYS, [staffScorecardProjection], { batchSize: 1, timeoutMs: 120_000 });
   }, 180_000);
   afterAll(() => db.drop());
 
