@@ -22,7 +22,7 @@ export * from './campaign/campaign.commands';
 export * from './campaign/campaign.split';
 export * from './campaign/audience';
 export * from './campaign/follow-up';
-export { campaignDecider, campaignStream, periodBound, plannedCampaign, type CampaignState } from './campaign/campaign.decider';
+export { campaignDecider, campaignStream, closeTime, periodBound, plannedCampaign, type CampaignState } from './campaign/campaign.decider';
 export { requirePlanAttachable, requirePlanReadable } from './campaign/plan-document';
 export { budgetDecider, budgetStream, remaining, type BudgetCommand, type BudgetEvent, type BudgetState } from './budget/budget.decider';
 export {

@@ -4,6 +4,7 @@ import {
   budgetDecider,
   budgetStream,
   campaignDecider,
+  closeTime,
   campaignStream,
   customerDecider,
   customerStream,
@@ -105,13 +106,15 @@ export class ActOnCampaignHandler implements ICommandHandler<ActOnCampaign> {
       const campaign = await loadState(store, campaignStream(command.campaignId), campaignDecider);
       // The launch's business time, for the decider's "not closed before it was launched" (not kept in the state).
       const launchedAt = campaign.state.status === 'launched' ? await launchTimeOf(store, command.campaignId) : null;
-      const events = campaignDecider.decide({ ...command, launchedAt } as CampaignCommand, campaign.state);
+      // An undated close right after a launch dated ahead of this server's clock happens at the launch (closeTime).
+      const at = closeTime(command, launchedAt);
+      const events = campaignDecider.decide({ ...command, at, launchedAt } as CampaignCommand, campaign.state);
       const closing = events.find((e) => e.type === 'CampaignCompleted' || e.type === 'CampaignCancelled');
       const released = closing ? (closing.data as { budgetReleased: string }).budgetReleased : '0.00';
       const ownerUnitId = campaign.state.plan!.ownerUnitId;
       const budget = await loadState(store, budgetStream(ownerUnitId), budgetDecider);
       const budgetEvents = budgetDecider.decide(
-        { type: 'ReleaseBudget', unitId: ownerUnitId, campaignId: command.campaignId, amount: released, org: command.org, at: command.at, by: command.by },
+        { type: 'ReleaseBudget', unitId: ownerUnitId, campaignId: command.campaignId, amount: released, org: command.org, at, by: command.by },
         budget.state,
       );
       const position = await appendDecisions(
@@ -120,7 +123,7 @@ export class ActOnCampaignHandler implements ICommandHandler<ActOnCampaign> {
           { streamId: campaignStream(command.campaignId), events, expectedRevision: expectedFor(campaign.revision) },
           { streamId: budgetStream(ownerUnitId), events: budgetEvents, expectedRevision: expectedFor(budget.revision) },
         ],
-        context,
+        at === command.at ? context : { ...context, occurredAt: at },
       );
       return { events, revision: campaign.revision + events.length, position };
     });

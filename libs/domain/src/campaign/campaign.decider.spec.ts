@@ -3,7 +3,7 @@ import { organisationDecider } from '../organisation/organisation.decider';
 import { ORG, ORG_EVENTS, actor } from '../testing/fixtures';
 import { spec } from '../testing/specification';
 import type { CampaignCommand, DraftPlan } from './campaign.commands';
-import { campaignDecider } from './campaign.decider';
+import { campaignDecider, closeTime } from './campaign.decider';
 import type { CampaignEvent } from './campaign.events';
 import { assignGroup, splitAudience } from './campaign.split';
 
@@ -308,6 +308,15 @@ describe('campaign', () => {
           .thenRefuses('CLOSE_BEFORE_LAUNCH', { launchedAt: '2026-03-10T00:00:00.000Z', occurredAt: '2026-03-09T23:59:59.999Z' });
       });
 
+      it('compares instants, not strings: 08:00 Beijing is the launch at 00:00 UTC, 07:59:59.999 Beijing before it', () => {
+        given([drafted, submitted, approved, launched])
+          .when(cmd({ ...completed, launchedAt: '2026-03-10T00:00:00.000Z', at: '2026-03-10T08:00:00.000+08:00' }))
+          .thenMatches([{ type: 'CampaignCompleted' }]);
+        given([drafted, submitted, approved, launched])
+          .when(cmd({ ...completed, launchedAt: '2026-03-10T00:00:00.000Z', at: '2026-03-10T07:59:59.999+08:00' }))
+          .thenRefuses('CLOSE_BEFORE_LAUNCH');
+      });
+
       it('completes a campaign dated at the very instant of its launch', () => {
         given([drafted, submitted, approved, launched])
           .when(cmd({ ...completed, ...recording, launchedAt: '2026-03-10T00:00:00.000Z', at: '2026-03-10T00:00:00.000Z' }))
@@ -353,5 +362,20 @@ describe('the control-group split', () => {
     const differ = ids.filter((id) => assignGroup('a', id, 30) !== assignGroup('b', id, 30)).length;
     expect(differ).toBeGreaterThan(1000);
     expect(ids.every((id) => assignGroup('a', id, 0) === 'treatment')).toBe(true);
+  });
+});
+
+describe('when a close happens (closeTime)', () => {
+  const launch = '2026-03-10T00:04:00.000Z';
+  it('dates an undated close (its time is its recording time) before a launch dated ahead at the launch', () => {
+    expect(closeTime({ at: '2026-03-10T00:00:00.000Z', recordedAt: '2026-03-10T00:00:00.000Z' }, launch)).toBe(launch);
+  });
+  it('keeps a close its caller dated before the launch as asked (the decider refuses it)', () => {
+    expect(closeTime({ at: '2026-03-09T23:59:00.000Z', recordedAt: '2026-03-10T00:00:00.000Z' }, launch)).toBe('2026-03-09T23:59:00.000Z');
+  });
+  it('keeps an undated close after the launch, and any close of a campaign with no launch, as they are', () => {
+    expect(closeTime({ at: '2026-03-10T00:05:00.000Z', recordedAt: '2026-03-10T00:05:00.000Z' }, launch)).toBe('2026-03-10T00:05:00.000Z');
+    expect(closeTime({ at: '2026-03-10T00:00:00.000Z', recordedAt: '2026-03-10T00:00:00.000Z' }, null)).toBe('2026-03-10T00:00:00.000Z');
+    expect(closeTime({ at: '2026-03-10T00:00:00.000Z' }, launch)).toBe('2026-03-10T00:00:00.000Z');
   });
 });
