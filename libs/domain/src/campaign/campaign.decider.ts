@@ -43,10 +43,6 @@ export const initialState = (): CampaignState => ({
 });
 
 /**
- * A run closes after it began: a completion or cancellation dated before the launch would leave the campaign a run
- * that ends before it starts, which counts none of the sales accepted in it (review r3).
- */
-/**
  * When a close of a launched campaign happens (`at`): as asked, or, for a close the caller did not date (its business
  * time is its recording time) while its launch is dated ahead of that (a launch may be dated up to a few minutes
  * ahead of the server's clock, or stamped by another server whose clock runs ahead), at the launch itself, so that an
@@ -58,6 +54,10 @@ export function closeTime(c: { readonly at: string; readonly recordedAt?: string
   return undated && launchedAt !== null && isBefore(c.at, launchedAt) ? launchedAt : c.at;
 }
 
+/**
+ * A run closes after it began: a completion or cancellation dated before the launch would leave the campaign a run
+ * that ends before it starts, which counts none of the sales accepted in it (review r3).
+ */
 function requireClosedAfterLaunch(c: { readonly at: string; readonly launchedAt?: string | null }): void {
   if (c.launchedAt && isBefore(c.at, c.launchedAt)) {
     throw refused('CLOSE_BEFORE_LAUNCH', `a campaign cannot be closed before its launch (${c.launchedAt})`, { launchedAt: c.launchedAt, occurredAt: c.at });
